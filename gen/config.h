@@ -1,0 +1,64 @@
+/* config.h - almanac.yml (prefix config_).
+ *
+ * The file is optional; every key has a default. Problems are diagnostics
+ * pointing at almanac.yml:line:col. */
+#ifndef ALMANAC_CONFIG_H
+#define ALMANAC_CONFIG_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "val.h"
+
+typedef struct {
+	char *name;   /* "critical", "runbook", ... (owned) */
+	int days;
+} config_interval_t;
+
+typedef struct {
+	char *title;             /* site title; default "Documentation" */
+	char *base_url;          /* absolute URL of the published site, "" when unset (sitemap uses relative) */
+	char *repo_url;          /* e.g. https://github.com/org/repo, "" when unset */
+	char *repo_branch;       /* branch for edit/history links; "" = the current branch */
+	char **content;          /* content folders, repo-relative; default content, runbooks */
+	size_t ncontent;
+	int content_explicit;    /* 1 when the config named the folders */
+	char **exclude;          /* PCRE2 patterns on repo-relative paths */
+	size_t nexclude;
+	char *output;            /* output folder, repo-relative or absolute; default "public" */
+	char *theme;             /* theme name; default "default" */
+	int raw_html;            /* allow raw HTML in Markdown (default 0: omitted) */
+	int search;              /* build the search index (default 1) */
+	char *alerts_file;       /* alert catalog, repo-relative; default "alerts.yml" */
+	/* freshness */
+	int default_interval;    /* days, default 180 */
+	int due_window;          /* days, default 30 */
+	double target;           /* KPI target percent, default 80 */
+	int basis_reviewed;      /* freshness.basis: reviewed */
+	int use_author_date;     /* freshness.date_source: author */
+	char *ignore_revs;       /* NULL = .git-blame-ignore-revs when present */
+	char **ignore_authors;   /* PCRE2 patterns */
+	size_t nignore_authors;
+	config_interval_t *by_criticality;
+	size_t nby_criticality;
+	config_interval_t *by_type;
+	size_t nby_type;
+	int drift_grace_days;    /* business days, default 5 */
+	val_t *raw;              /* the whole parsed file (VAL_MAP) or NULL; available to templates as site.params */
+} config_t;
+
+/* Fill `c` with defaults. */
+void config_defaults(config_t *c);
+/* Load `path` (absolute) over the defaults already in `c`. `display` names the
+ * file in diagnostics ("almanac.yml"). A missing file is not an error when
+ * `optional` is set. Returns 0, or -1 when the file has errors (diagnostics added). */
+int config_load(config_t *c, const char *path, const char *display, int optional, diag_list_t *d);
+/* Free everything `c` owns. */
+void config_free(config_t *c);
+/* Review interval in days for a page of `type` and `criticality` (either may be NULL):
+ * criticality setting, else type setting, else the default. */
+int config_interval_for(const config_t *c, const char *type, const char *criticality);
+/* Parse an interval "90d", "12w", "6m", "1y" (d=1, w=7, m=30, y=365 days). Returns 0 and sets *days, else -1. */
+int config_parse_interval(const char *s, int *days);
+
+#endif

@@ -1,0 +1,193 @@
+/* diag.c - diagnostics as data. See diag.h. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "json.h"
+
+void diag_init(diag_list_t *l)
+{
+	l->items = NULL;
+	l->len = l->cap = 0;
+	pthread_mutex_init(&l->lock, NULL);
+}
+
+static void diag_item_free(diag_t *d)
+{
+	free(d->file);
+	free(d->code);
+	free(d->message);
+}
+
+void diag_free(diag_list_t *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		diag_item_free(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->len = l->cap = 0;
+	pthread_mutex_destroy(&l->lock);
+}
+
+void diag_add(diag_list_t *l, diag_severity sev, const char *file, int line, int col,
+	      const char *code, const char *fmt, ...)
+{
+	buf_t m = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	diag_t d = {
+		.file = xstrdup(file ? file : ""),
+		.line = line,
+		.col = col,
+		.severity = sev,
+		.code = code ? xstrdup(code) : NULL,
+		.message = buf_detach(&m),
+	};
+	pthread_mutex_lock(&l->lock);
+	if (l->len == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+	}
+	l->items[l->len++] = d;
+	pthread_mutex_unlock(&l->lock);
+}
+
+size_t diag_count(const diag_list_t *l, diag_severity sev)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->len; i++)
+		n += l->items[i].severity == sev;
+	return n;
+}
+
+static int diag_cmp(const void *a, const void *b)
+{
+	const diag_t *x = a, *y = b;
+	int c = strcmp(x->file, y->file);
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	return strcmp(x->message, y->message);
+}
+
+void diag_sort(diag_list_t *l)
+{
+	if (l->len < 2)
+		return;
+	qsort(l->items, l->len, sizeof *l->items, diag_cmp);
+	size_t w = 1;
+	for (size_t i = 1; i < l->len; i++) {
+		if (diag_cmp(&l->items[w - 1], &l->items[i]) == 0) {
+			diag_item_free(&l->items[i]);
+			continue;
+		}
+		l->items[w++] = l->items[i];
+	}
+	l->len = w;
+}
+
+void diag_move(diag_list_t *dst, diag_list_t *src)
+{
+	for (size_t i = 0; i < src->len; i++) {
+		if (dst->len == dst->cap) {
+			dst->cap = dst->cap ? dst->cap * 2 : 16;
+			dst->items = xrealloc(dst->items, dst->cap * sizeof *dst->items);
+		}
+		dst->items[dst->len++] = src->items[i];
+	}
+	free(src->items);
+	src->items = NULL;
+	src->len = src->cap = 0;
+}
+
+/* GitHub annotation values: % , \r \n must be escaped. */
+static void put_gh_escaped(buf_t *b, const char *s, int property)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '%': buf_puts(b, "%25"); break;
+		case '\r': buf_puts(b, "%0D"); break;
+		case '\n': buf_puts(b, "%0A"); break;
+		case ':': if (property) buf_puts(b, "%3A"); else buf_putc(b, ':'); break;
+		case ',': if (property) buf_puts(b, "%2C"); else buf_putc(b, ','); break;
+		default: buf_putc(b, *s);
+		}
+	}
+}
+
+void diag_print(const diag_list_t *l, FILE *out, diag_format fmt, int color, int as_warnings)
+{
+	buf_t b = BUF_INIT;
+	if (fmt == DIAG_FMT_JSON) {
+		json_writer_t w;
+		json_init(&w, &b, 1);
+		json_begin_object(&w);
+		json_key(&w, "diagnostics");
+		json_begin_array(&w);
+		for (size_t i = 0; i < l->len; i++) {
+			const diag_t *d = &l->items[i];
+			json_begin_object(&w);
+			json_key(&w, "file"); json_string(&w, d->file);
+			json_key(&w, "line"); json_int(&w, d->line);
+			json_key(&w, "column"); json_int(&w, d->col);
+			json_key(&w, "severity");
+			json_string(&w, d->severity == DIAG_ERROR ? "error" : "warning");
+			json_key(&w, "code");
+			if (d->code) json_string(&w, d->code); else json_null(&w);
+			json_key(&w, "message"); json_string(&w, d->message);
+			json_end_object(&w);
+		}
+		json_end_array(&w);
+		json_key(&w, "errors"); json_int(&w, (long long)diag_count(l, DIAG_ERROR));
+		json_key(&w, "warnings"); json_int(&w, (long long)diag_count(l, DIAG_WARNING));
+		json_end_object(&w);
+		buf_putc(&b, '\n');
+	} else {
+		for (size_t i = 0; i < l->len; i++) {
+			const diag_t *d = &l->items[i];
+			int err = d->severity == DIAG_ERROR && !as_warnings;
+			const char *sev = err ? "error" : "warning";
+			if (fmt == DIAG_FMT_GITHUB) {
+				buf_printf(&b, "::%s file=", sev);
+				put_gh_escaped(&b, d->file, 1);
+				if (d->line)
+					buf_printf(&b, ",line=%d", d->line);
+				if (d->col)
+					buf_printf(&b, ",col=%d", d->col);
+				if (d->code) {
+					buf_puts(&b, ",title=");
+					put_gh_escaped(&b, d->code, 1);
+				}
+				buf_puts(&b, "::");
+				put_gh_escaped(&b, d->message, 0);
+				buf_putc(&b, '\n');
+				continue;
+			}
+			if (color)
+				buf_puts(&b, "\033[1m");
+			buf_printf(&b, "%s:%d:%d: ", d->file, d->line, d->col);
+			if (color)
+				buf_puts(&b, err ? "\033[31m" : "\033[35m");
+			buf_puts(&b, sev);
+			if (d->code)
+				buf_printf(&b, "[%s]", d->code);
+			buf_puts(&b, ":");
+			if (color)
+				buf_puts(&b, "\033[0m");
+			buf_printf(&b, " %s\n", d->message);
+		}
+	}
+	if (b.len)
+		fwrite(b.s, 1, b.len, out);
+	buf_free(&b);
+}

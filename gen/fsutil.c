@@ -1,0 +1,257 @@
+/* fsutil.c - file-system and path helpers. See fsutil.h. */
+#include "fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fsu_read_file(buf_t *out, const char *path, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
+		close(fd);
+		return -2;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		buf_grow(out, (size_t)st.st_size);
+	size_t total = 0;
+	for (;;) {
+		buf_grow(out, 65536);
+		ssize_t n = read(fd, out->s + out->len, 65536);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		total += (size_t)n;
+		if (total > max) {
+			close(fd);
+			out->s[out->len] = '\0';
+			return -2;
+		}
+	}
+	out->s[out->len] = '\0';
+	close(fd);
+	return 0;
+}
+
+int fsu_mkdirs(const char *path, int mode)
+{
+	char *p = xstrdup(path);
+	size_t n = strlen(p);
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] == '/' || p[i] == '\0') {
+			char c = p[i];
+			p[i] = '\0';
+			if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
+				int e = errno;
+				free(p);
+				errno = e;
+				return -1;
+			}
+			p[i] = c;
+		}
+	}
+	free(p);
+	return 0;
+}
+
+int fsu_write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		char *dir = fsu_dirname(path);
+		if (dir[0])
+			fsu_mkdirs(dir, 0755);
+		free(dir);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	}
+	if (fd < 0)
+		return -1;
+	const char *p = data;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return close(fd);
+}
+
+int fsu_remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub = fsu_join(path, e->d_name);
+		if (fsu_remove_tree(sub) != 0)
+			rc = -1;
+		free(sub);
+	}
+	closedir(d);
+	if (rmdir(path) != 0)
+		rc = -1;
+	return rc;
+}
+
+int fsu_copy_file(const char *src, const char *dst)
+{
+	buf_t b = BUF_INIT;
+	if (fsu_read_file(&b, src, (size_t)1 << 40) != 0) {
+		buf_free(&b);
+		return -1;
+	}
+	int rc = fsu_write_file(dst, b.s ? b.s : "", b.len);
+	buf_free(&b);
+	return rc;
+}
+
+int fsu_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int fsu_is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *fsu_join(const char *a, const char *b)
+{
+	if (!a[0])
+		return xstrdup(b);
+	size_t la = strlen(a);
+	while (*b == '/')
+		b++;
+	return xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+}
+
+char *fsu_normalize(const char *path)
+{
+	size_t n = strlen(path);
+	int trailing = n > 0 && path[n - 1] == '/';
+	int absolute = path[0] == '/';
+	char **segs = xmalloc((n / 2 + 2) * sizeof *segs);
+	size_t ns = 0;
+	char *copy = xstrdup(path);
+	char *save = NULL;
+	for (char *tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			if (ns == 0) {
+				free(segs);
+				free(copy);
+				return NULL;
+			}
+			ns--;
+			continue;
+		}
+		segs[ns++] = tok;
+	}
+	buf_t b = BUF_INIT;
+	if (absolute)
+		buf_putc(&b, '/');
+	for (size_t i = 0; i < ns; i++) {
+		if (i)
+			buf_putc(&b, '/');
+		buf_puts(&b, segs[i]);
+	}
+	if (trailing && ns)
+		buf_putc(&b, '/');
+	free(segs);
+	free(copy);
+	return buf_detach(&b);
+}
+
+char *fsu_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup("");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+char *fsu_root_prefix(const char *from_url)
+{
+	buf_t b = BUF_INIT;
+	for (const char *p = from_url; *p; p++)
+		if (*p == '/')
+			buf_puts(&b, "../");
+	return buf_detach(&b);
+}
+
+char *fsu_relurl(const char *from_url, const char *to_url)
+{
+	/* from_url is a folder ("a/b/" or ""); find the common folder prefix */
+	size_t common = 0;
+	for (size_t i = 0; from_url[i] && to_url[i] && from_url[i] == to_url[i]; i++)
+		if (from_url[i] == '/')
+			common = i + 1;
+	buf_t b = BUF_INIT;
+	for (const char *p = from_url + common; *p; p++)
+		if (*p == '/')
+			buf_puts(&b, "../");
+	buf_puts(&b, to_url + common);
+	if (b.len == 0)
+		buf_puts(&b, "./");
+	return buf_detach(&b);
+}
+
+int fsu_ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+int fsu_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+char *fsu_absolute(const char *path)
+{
+	if (path[0] == '/')
+		return fsu_normalize(path);
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof cwd))
+		return xstrdup(path);
+	char *j = fsu_join(cwd, path);
+	char *n = fsu_normalize(j);
+	free(j);
+	return n ? n : xstrdup(path);
+}

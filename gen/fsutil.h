@@ -1,0 +1,51 @@
+/* fsutil.h - file-system and path helpers (prefix fsu_).
+ *
+ * Paths inside the site are '/'-separated and relative to the repository
+ * root ("runbooks/k8s/x.md"). Functions returning char* give the caller a
+ * malloc'd string to free(). */
+#ifndef ALMANAC_FSUTIL_H
+#define ALMANAC_FSUTIL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* Largest Markdown/config file Almanac reads (bytes); larger files are refused with a diagnostic. */
+#define FSU_MAX_FILE (16u * 1024u * 1024u)
+
+/* Read the whole file into `out` (appended). Returns 0, -1 on error (errno set),
+ * -2 when the file exceeds `max` bytes. */
+int fsu_read_file(buf_t *out, const char *path, size_t max);
+/* Write `len` bytes to `path`, creating parent folders. Returns 0 or -1 (errno set). */
+int fsu_write_file(const char *path, const void *data, size_t len);
+/* mkdir -p. Returns 0 or -1. */
+int fsu_mkdirs(const char *path, int mode);
+/* rm -rf (does not follow symlinks). Returns 0 or -1. */
+int fsu_remove_tree(const char *path);
+/* Copy a regular file. Returns 0 or -1. */
+int fsu_copy_file(const char *src, const char *dst);
+/* 1 when `path` is an existing directory / regular file. */
+int fsu_is_dir(const char *path);
+int fsu_is_file(const char *path);
+/* Join two path parts with one '/'. Caller frees. */
+char *fsu_join(const char *a, const char *b);
+/* Normalise a '/'-path: drop "." segments and empty segments, resolve "..".
+ * Returns NULL when ".." climbs above the start (the path escapes). Caller frees.
+ * A trailing '/' is kept when the input had one. */
+char *fsu_normalize(const char *path);
+/* Directory part of a '/'-path ("a/b/c.md" -> "a/b", "c.md" -> ""). Caller frees. */
+char *fsu_dirname(const char *path);
+/* Relative URL from the page whose URL (folder) is `from_url` ("runbooks/k8s/x/", "" for the root)
+ * to `to_url` (site-root-relative, e.g. "assets/style.css", "runbooks/"). Caller frees.
+ * The result is never empty: linking a page to itself gives "./". */
+char *fsu_relurl(const char *from_url, const char *to_url);
+/* Prefix to the site root from a page URL: "runbooks/k8s/x/" -> "../../../", "" -> "". Caller frees. */
+char *fsu_root_prefix(const char *from_url);
+/* 1 when `s` ends with `suffix`. */
+int fsu_ends_with(const char *s, const char *suffix);
+/* 1 when `s` starts with `prefix`. */
+int fsu_starts_with(const char *s, const char *prefix);
+/* Make an absolute, normalised version of `path` (no symlink resolution). Caller frees. */
+char *fsu_absolute(const char *path);
+
+#endif

@@ -1,0 +1,156 @@
+/* json.c - streaming JSON writer. See json.h. */
+#include "json.h"
+
+#include <math.h>
+#include <string.h>
+
+void json_init(json_writer_t *w, buf_t *out, int pretty)
+{
+	memset(w, 0, sizeof *w);
+	w->out = out;
+	w->pretty = pretty;
+}
+
+static void newline(json_writer_t *w)
+{
+	if (!w->pretty)
+		return;
+	buf_putc(w->out, '\n');
+	for (int i = 0; i < w->depth; i++)
+		buf_puts(w->out, "  ");
+}
+
+static void before_value(json_writer_t *w)
+{
+	if (w->after_key) {
+		w->after_key = 0;
+		return;
+	}
+	if (w->depth > 0) {
+		if (w->need_comma[w->depth])
+			buf_putc(w->out, ',');
+		w->need_comma[w->depth] = 1;
+		newline(w);
+	}
+}
+
+static void open(json_writer_t *w, char c)
+{
+	before_value(w);
+	buf_putc(w->out, c);
+	if (w->depth < 63)
+		w->depth++;
+	w->need_comma[w->depth] = 0;
+}
+
+static void close(json_writer_t *w, char c)
+{
+	int had = w->need_comma[w->depth];
+	if (w->depth > 0)
+		w->depth--;
+	if (had)
+		newline(w);
+	buf_putc(w->out, c);
+}
+
+void json_begin_object(json_writer_t *w) { open(w, '{'); }
+void json_end_object(json_writer_t *w) { close(w, '}'); }
+void json_begin_array(json_writer_t *w) { open(w, '['); }
+void json_end_array(json_writer_t *w) { close(w, ']'); }
+
+void json_escape(buf_t *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *rep = NULL;
+		char tmp[7];
+		if (c == '"')
+			rep = "\\\"";
+		else if (c == '\\')
+			rep = "\\\\";
+		else if (c == '\n')
+			rep = "\\n";
+		else if (c == '\t')
+			rep = "\\t";
+		else if (c == '\r')
+			rep = "\\r";
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+			tmp[0] = '\\'; tmp[1] = 'u'; tmp[2] = '0'; tmp[3] = '0';
+			tmp[4] = hex[c >> 4]; tmp[5] = hex[c & 15]; tmp[6] = 0;
+			rep = tmp;
+		} else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+			buf_put(b, s + start, i - start);
+			buf_puts(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
+			i += 2;
+			start = i + 1;
+			continue;
+		}
+		if (!rep)
+			continue;
+		buf_put(b, s + start, i - start);
+		buf_puts(b, rep);
+		start = i + 1;
+	}
+	buf_put(b, s + start, n - start);
+}
+
+void json_key(json_writer_t *w, const char *k)
+{
+	before_value(w);
+	buf_putc(w->out, '"');
+	json_escape(w->out, k, strlen(k));
+	buf_puts(w->out, w->pretty ? "\": " : "\":");
+	w->after_key = 1;
+}
+
+void json_stringn(json_writer_t *w, const char *s, size_t n)
+{
+	before_value(w);
+	buf_putc(w->out, '"');
+	json_escape(w->out, s, n);
+	buf_putc(w->out, '"');
+}
+
+void json_string(json_writer_t *w, const char *s)
+{
+	json_stringn(w, s ? s : "", s ? strlen(s) : 0);
+}
+
+void json_int(json_writer_t *w, long long v)
+{
+	before_value(w);
+	buf_printf(w->out, "%lld", v);
+}
+
+void json_fixed1(json_writer_t *w, double v)
+{
+	before_value(w);
+	if (!isfinite(v))
+		v = 0;
+	/* round half away from zero at one decimal, independent of FP printing quirks */
+	long long t = (long long)llround(v * 10.0);
+	buf_printf(w->out, "%s%lld.%lld", t < 0 ? "-" : "", (t < 0 ? -t : t) / 10, (t < 0 ? -t : t) % 10);
+}
+
+void json_double(json_writer_t *w, double v)
+{
+	before_value(w);
+	if (!isfinite(v))
+		v = 0;
+	buf_printf(w->out, "%.6g", v);
+}
+
+void json_bool(json_writer_t *w, int v)
+{
+	before_value(w);
+	buf_puts(w->out, v ? "true" : "false");
+}
+
+void json_null(json_writer_t *w)
+{
+	before_value(w);
+	buf_puts(w->out, "null");
+}

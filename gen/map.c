@@ -1,0 +1,81 @@
+/* map.c - open-addressing string hash map. See map.h. */
+#include "map.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+uint64_t map_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void map_grow(map_t *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64;
+	map_entry_t *ns = xcalloc(ncap, sizeof *ns);
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->slots[i].key)
+			continue;
+		size_t j = m->slots[i].hash & (ncap - 1);
+		while (ns[j].key)
+			j = (j + 1) & (ncap - 1);
+		ns[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->cap = ncap;
+}
+
+void *map_put(map_t *m, const char *key, void *val)
+{
+	if ((m->len + 1) * 4 >= m->cap * 3)
+		map_grow(m);
+	uint64_t h = map_hash(key, strlen(key));
+	size_t j = h & (m->cap - 1);
+	while (m->slots[j].key) {
+		if (m->slots[j].hash == h && !strcmp(m->slots[j].key, key)) {
+			void *old = m->slots[j].val;
+			m->slots[j].val = val;
+			return old;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->slots[j].key = xstrdup(key);
+	m->slots[j].val = val;
+	m->slots[j].hash = h;
+	m->len++;
+	return NULL;
+}
+
+int map_get(const map_t *m, const char *key, void **val)
+{
+	if (!m->cap)
+		return 0;
+	uint64_t h = map_hash(key, strlen(key));
+	size_t j = h & (m->cap - 1);
+	while (m->slots[j].key) {
+		if (m->slots[j].hash == h && !strcmp(m->slots[j].key, key)) {
+			if (val)
+				*val = m->slots[j].val;
+			return 1;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	return 0;
+}
+
+void map_free(map_t *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->len = 0;
+}

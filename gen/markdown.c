@@ -1,0 +1,308 @@
+/* markdown.c - Markdown rendering with cmark-gfm. See markdown.h. */
+#include "markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+static const char *const md_extensions[] = {"table", "strikethrough", "autolink", "tagfilter", "tasklist"};
+static pcre2_code *md_id_re;
+
+void md_init(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+	if (!md_id_re) {
+		int err;
+		PCRE2_SIZE off;
+		md_id_re = pcre2_compile((PCRE2_SPTR) "\\bid\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s>\"']+))",
+					 PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err, &off, NULL);
+	}
+}
+
+/* ---- slugs ---- */
+
+/* Decode one UTF-8 code point; returns its length (1 on invalid input). */
+static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t len = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (!len || len > n) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	unsigned v = s[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			*cp = 0xFFFD;
+			return 1;
+		}
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	*cp = v;
+	return len;
+}
+
+/* Non-ASCII punctuation and symbols GitHub's \p{Word} class removes (common ones). */
+static int is_unicode_punct(unsigned cp)
+{
+	return (cp >= 0x2000 && cp <= 0x206F) ||  /* general punctuation: dashes, quotes, bullets */
+	       (cp >= 0x2190 && cp <= 0x23FF) ||  /* arrows, math operators, technical */
+	       (cp >= 0x2500 && cp <= 0x27BF) ||  /* box drawing, shapes, dingbats */
+	       (cp >= 0x3000 && cp <= 0x303F) ||  /* CJK punctuation */
+	       (cp >= 0x00A0 && cp <= 0x00BF) || cp == 0x00D7 || cp == 0x00F7 ||
+	       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
+	       (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0xFFFD;
+}
+
+char *md_slug(const char *text)
+{
+	buf_t b = BUF_INIT;
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text);
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t l = utf8_decode(s + i, n - i, &cp);
+		if (cp < 0x80) {
+			unsigned char c = (unsigned char)cp;
+			if (isalnum(c) || c == '-' || c == '_')
+				buf_putc(&b, (char)tolower(c));
+			else if (c == ' ')
+				buf_putc(&b, '-');
+		} else if (!is_unicode_punct(cp)) {
+			/* lower-case the common Latin-1 and Greek/Cyrillic capitals */
+			if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB) ||
+			    (cp >= 0x410 && cp <= 0x42F)) {
+				unsigned lo = cp + 0x20;
+				char tmp[4];
+				size_t tl = 2;
+				tmp[0] = (char)(0xC0 | (lo >> 6));
+				tmp[1] = (char)(0x80 | (lo & 0x3F));
+				buf_put(&b, tmp, tl);
+			} else {
+				buf_put(&b, s + i, l);
+			}
+		}
+		i += l;
+	}
+	return buf_detach(&b);
+}
+
+/* ---- plain text ---- */
+
+static void node_text(cmark_node *node, buf_t *out)
+{
+	cmark_iter *it = cmark_iter_new(node);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_CODE_BLOCK: {
+			const char *lit = cmark_node_get_literal(n);
+			if (lit)
+				buf_puts(out, lit);
+			break;
+		}
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(out, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+static int has_id(char **ids, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ids[i], id))
+			return 1;
+	return 0;
+}
+
+static void collect_html_ids(md_doc_t *doc, const char *lit)
+{
+	if (!lit || !md_id_re)
+		return;
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(md_id_re, NULL);
+	size_t off = 0, len = strlen(lit);
+	while (off < len && pcre2_match(md_id_re, (PCRE2_SPTR)lit, len, off, 0, md, NULL) > 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		for (int g = 1; g <= 3; g++) {
+			if (ov[2 * g] != PCRE2_UNSET) {
+				doc->html_ids = xrealloc(doc->html_ids, (doc->nhtml_ids + 1) * sizeof *doc->html_ids);
+				doc->html_ids[doc->nhtml_ids++] = xstrndup(lit + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+				break;
+			}
+		}
+		off = ov[1] > off ? ov[1] : off + 1;
+	}
+	pcre2_match_data_free(md);
+}
+
+static void add_section(md_doc_t *doc, const char *anchor, const char *heading)
+{
+	doc->sections = xrealloc(doc->sections, (doc->nsections + 1) * sizeof *doc->sections);
+	md_section_t *s = &doc->sections[doc->nsections++];
+	s->anchor = xstrdup(anchor);
+	s->heading = xstrdup(heading);
+	s->text = NULL;
+}
+
+static size_t count_words(const char *s)
+{
+	size_t n = 0;
+	int in = 0;
+	for (; *s; s++) {
+		int w = !isspace((unsigned char)*s);
+		if (w && !in)
+			n++;
+		in = w;
+	}
+	return n;
+}
+
+int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
+{
+	memset(out, 0, sizeof *out);
+	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
+	if (o->raw_html)
+		opts |= CMARK_OPT_UNSAFE;
+	cmark_parser *p = cmark_parser_new(opts);
+	for (size_t i = 0; i < sizeof md_extensions / sizeof *md_extensions; i++) {
+		cmark_syntax_extension *e = cmark_find_syntax_extension(md_extensions[i]);
+		if (e)
+			cmark_parser_attach_syntax_extension(p, e);
+	}
+	cmark_parser_feed(p, text, len);
+	cmark_node *doc = cmark_parser_finish(p);
+
+	/* a leading H1 becomes the title */
+	cmark_node *first = cmark_node_first_child(doc);
+	if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING && cmark_node_get_heading_level(first) == 1) {
+		buf_t t = BUF_INIT;
+		node_text(first, &t);
+		out->h1 = buf_detach(&t);
+		if (o->strip_h1) {
+			cmark_node_unlink(first);
+			cmark_node_free(first);
+		}
+	}
+
+	/* headings: ids and permalink anchors; links: rewrite; sections: plain text */
+	char **ids = NULL;
+	size_t nids = 0;
+	buf_t sect = BUF_INIT;
+	add_section(out, "", "");
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER && t == CMARK_NODE_HEADING) {
+			buf_t ht = BUF_INIT;
+			node_text(n, &ht);
+			char *base = md_slug(buf_cstr(&ht));
+			if (!base[0]) {
+				free(base);
+				base = xstrdup("section");
+			}
+			char *id = xstrdup(base);
+			for (int k = 1; has_id(ids, nids, id) || has_id(out->html_ids, out->nhtml_ids, id); k++) {
+				free(id);
+				id = xasprintf("%s-%d", base, k);
+			}
+			free(base);
+			ids = xrealloc(ids, (nids + 1) * sizeof *ids);
+			ids[nids++] = id;
+			out->headings = xrealloc(out->headings, (out->nheadings + 1) * sizeof *out->headings);
+			md_heading_t *h = &out->headings[out->nheadings++];
+			h->level = cmark_node_get_heading_level(n);
+			h->id = xstrdup(id);
+			h->text = xstrdup(buf_cstr(&ht));
+			h->line = cmark_node_get_start_line(n) + o->line_offset;
+			/* close the previous section */
+			out->sections[out->nsections - 1].text = buf_detach(&sect);
+			add_section(out, id, buf_cstr(&ht));
+			buf_free(&ht);
+
+			char *html = xasprintf("<a class=\"anchor\" id=\"%s\" href=\"#%s\" aria-label=\"Permalink\"></a>", id, id);
+			cmark_node *a = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+			cmark_node_set_on_enter(a, html);
+			cmark_node_set_on_exit(a, "");
+			free(html);
+			cmark_node_prepend_child(n, a);
+			continue;
+		}
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && o->link) {
+			const char *url = cmark_node_get_url(n);
+			char *nu = o->link(o->ud, url ? url : "", t == CMARK_NODE_IMAGE,
+					   cmark_node_get_start_line(n) + o->line_offset, cmark_node_get_start_column(n));
+			if (nu) {
+				cmark_node_set_url(n, nu);
+				free(nu);
+			}
+		}
+		if (ev == CMARK_EVENT_ENTER && o->raw_html && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE))
+			collect_html_ids(out, cmark_node_get_literal(n));
+		/* plain text of leaf blocks into the current section */
+		if (ev == CMARK_EVENT_ENTER &&
+		    (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_CODE_BLOCK ||
+		     (cmark_node_get_type_string(n) && !strcmp(cmark_node_get_type_string(n), "table_cell")))) {
+			cmark_node *parent = cmark_node_parent(n);
+			/* table cells and paragraphs are leaves for text purposes */
+			if (t == CMARK_NODE_PARAGRAPH && parent &&
+			    cmark_node_get_type_string(parent) && !strcmp(cmark_node_get_type_string(parent), "table_cell"))
+				continue;
+			if (sect.len)
+				buf_putc(&sect, ' ');
+			node_text(n, &sect);
+		}
+	}
+	cmark_iter_free(it);
+	out->sections[out->nsections - 1].text = buf_detach(&sect);
+	for (size_t i = 0; i < out->nsections; i++)
+		out->words += count_words(out->sections[i].text);
+	for (size_t i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
+
+	out->html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	return 0;
+}
+
+void md_doc_free(md_doc_t *doc)
+{
+	free(doc->html);
+	for (size_t i = 0; i < doc->nheadings; i++) {
+		free(doc->headings[i].id);
+		free(doc->headings[i].text);
+	}
+	free(doc->headings);
+	for (size_t i = 0; i < doc->nsections; i++) {
+		free(doc->sections[i].anchor);
+		free(doc->sections[i].heading);
+		free(doc->sections[i].text);
+	}
+	free(doc->sections);
+	free(doc->h1);
+	for (size_t i = 0; i < doc->nhtml_ids; i++)
+		free(doc->html_ids[i]);
+	free(doc->html_ids);
+	memset(doc, 0, sizeof *doc);
+}

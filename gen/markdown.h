@@ -1,0 +1,66 @@
+/* markdown.h - Markdown to HTML with cmark-gfm (prefix md_).
+ *
+ * One call parses a page body with the GFM extensions (tables,
+ * strikethrough, autolinks, task lists, footnotes, tagfilter), gives every
+ * heading a GitHub-style unique id with a permalink anchor, lets the caller
+ * rewrite every link and image URL (with the link's source position), and
+ * returns the HTML, the headings (for the table of contents and anchor
+ * checks) and the plain text split into sections (for search). Parsing and
+ * rendering are thread-safe after md_init(). */
+#ifndef ALMANAC_MARKDOWN_H
+#define ALMANAC_MARKDOWN_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+typedef struct {
+	int level;     /* 1-6 */
+	char *id;      /* unique slug within the page (owned) */
+	char *text;    /* plain text (owned) */
+	int line;      /* source line in the file */
+} md_heading_t;
+
+typedef struct {
+	char *anchor;  /* heading id, "" for the text before the first heading (owned) */
+	char *heading; /* heading text, "" for the first section (owned) */
+	char *text;    /* plain text of the section body (owned) */
+} md_section_t;
+
+/* Link rewriting callback: called for every link and image with its URL and
+ * its position in the file (line already offset, 1-based column). Return a
+ * new malloc'd URL to replace it, or NULL to keep it. Returning "" for a link
+ * drops the href (used for unsafe schemes). */
+typedef char *(*md_link_fn)(void *ud, const char *url, int is_image, int line, int col);
+
+typedef struct {
+	int raw_html;      /* keep raw HTML (unsafe) instead of omitting it */
+	int line_offset;   /* added to every line (lines of front matter above the body) */
+	int strip_h1;      /* drop a leading level-1 heading from the HTML (it becomes the title) */
+	md_link_fn link;   /* may be NULL */
+	void *ud;
+} md_opts_t;
+
+typedef struct {
+	char *html;                 /* owned */
+	md_heading_t *headings;     /* owned, in document order */
+	size_t nheadings;
+	md_section_t *sections;     /* owned; sections[0] is the text before the first heading */
+	size_t nsections;
+	char *h1;                   /* text of the first level-1 heading if the body starts with one, else NULL */
+	char **html_ids;            /* ids found in raw HTML (only with raw_html), owned */
+	size_t nhtml_ids;
+	size_t words;               /* number of words of plain text (reading time) */
+} md_doc_t;
+
+/* Register the cmark-gfm extensions; call once before any thread renders. */
+void md_init(void);
+/* Render `len` bytes of Markdown. Always fills `out` (free with md_doc_free). Returns 0. */
+int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o);
+/* Free what `doc` owns; accepts a zeroed struct. */
+void md_doc_free(md_doc_t *doc);
+/* The GitHub slug of a heading text: lower-case, punctuation removed except
+ * '-' and '_', spaces to '-'. Caller frees. */
+char *md_slug(const char *text);
+
+#endif

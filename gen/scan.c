@@ -1,0 +1,221 @@
+/* scan.c - find pages and assets. See scan.h. */
+#include "scan.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "buf.h"
+#include "fsutil.h"
+
+typedef struct {
+	char **v;
+	size_t n, cap;
+} strvec_t;
+
+static void sv_push(strvec_t *s, char *x)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+	}
+	s->v[s->n++] = x;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct {
+	const char *root;
+	size_t rootlen;
+	char *real_root;
+	git_repository *repo;
+	const char *skip_dir;
+	pcre2_code **ex;
+	size_t nex;
+	pcre2_match_data *md;
+	strvec_t pages, assets;
+	diag_list_t *d;
+	int depth;
+} walk_t;
+
+static int excluded(walk_t *w, const char *rel)
+{
+	for (size_t i = 0; i < w->nex; i++)
+		if (w->ex[i] && pcre2_match(w->ex[i], (PCRE2_SPTR)rel, strlen(rel), 0, 0, w->md, NULL) >= 0)
+			return 1;
+	return 0;
+}
+
+static int ignored(walk_t *w, const char *rel)
+{
+	int ig = 0;
+	if (w->repo && git_ignore_path_is_ignored(&ig, w->repo, rel) == 0)
+		return ig;
+	return 0;
+}
+
+static void walk_dir(walk_t *w, const char *rel)
+{
+	char *abs = fsu_join(w->root, rel);
+	if (w->skip_dir && !strcmp(abs, w->skip_dir)) {
+		free(abs);
+		return;
+	}
+	if (++w->depth > 64) {
+		diag_add(w->d, DIAG_WARNING, rel, 0, 0, "scan", "folders nested deeper than 64 levels are skipped");
+		w->depth--;
+		free(abs);
+		return;
+	}
+	DIR *dir = opendir(abs);
+	if (!dir) {
+		diag_add(w->d, DIAG_WARNING, rel, 0, 0, "scan", "cannot read folder");
+		free(abs);
+		w->depth--;
+		return;
+	}
+	strvec_t names = {0};
+	struct dirent *e;
+	while ((e = readdir(dir)))
+		if (e->d_name[0] != '.')
+			sv_push(&names, xstrdup(e->d_name));
+	closedir(dir);
+	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
+		char *crel = rel[0] ? xasprintf("%s/%s", rel, names.v[i]) : xstrdup(names.v[i]);
+		char *cabs = fsu_join(abs, names.v[i]);
+		struct stat lst, st;
+		if (lstat(cabs, &lst) != 0)
+			goto next;
+		if (S_ISLNK(lst.st_mode)) {
+			char real[PATH_MAX];
+			if (!realpath(cabs, real) || strncmp(real, w->real_root, strlen(w->real_root)) != 0 ||
+			    (real[strlen(w->real_root)] != '/' && real[strlen(w->real_root)] != '\0')) {
+				diag_add(w->d, DIAG_WARNING, crel, 0, 0, "symlink",
+					 "symbolic link points outside the repository: not followed");
+				goto next;
+			}
+			if (stat(cabs, &st) != 0 || S_ISDIR(st.st_mode)) {
+				/* links to folders inside the repository are skipped: the folder is scanned where it is */
+				goto next;
+			}
+		} else {
+			st = lst;
+		}
+		if (excluded(w, crel))
+			goto next;
+		if (S_ISDIR(st.st_mode)) {
+			char *withslash = xasprintf("%s/", crel);
+			int ig = ignored(w, withslash);
+			free(withslash);
+			if (!ig)
+				walk_dir(w, crel);
+		} else if (S_ISREG(st.st_mode) && !ignored(w, crel)) {
+			if (fsu_ends_with(crel, ".md"))
+				sv_push(&w->pages, xstrdup(crel));
+			else
+				sv_push(&w->assets, xstrdup(crel));
+		}
+	next:
+		free(crel);
+		free(cabs);
+		free(names.v[i]);
+	}
+	free(names.v);
+	free(abs);
+	w->depth--;
+}
+
+int scan_tree(scan_result_t *out, const char *root, const config_t *cfg, git_repository *repo,
+	      const char *skip_dir, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	walk_t w = {.root = root, .rootlen = strlen(root), .repo = repo, .skip_dir = skip_dir, .d = d};
+	char real[PATH_MAX];
+	w.real_root = xstrdup(realpath(root, real) ? real : root);
+	if (w.real_root[0] && w.real_root[strlen(w.real_root) - 1] == '/' && strlen(w.real_root) > 1)
+		w.real_root[strlen(w.real_root) - 1] = '\0';
+	w.ex = xcalloc(cfg->nexclude + 1, sizeof *w.ex);
+	for (size_t i = 0; i < cfg->nexclude; i++) {
+		int err;
+		PCRE2_SIZE off;
+		w.ex[i] = pcre2_compile((PCRE2_SPTR)cfg->exclude[i], PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err, &off, NULL);
+	}
+	w.nex = cfg->nexclude;
+	w.md = pcre2_match_data_create(4, NULL);
+	strvec_t folders = {0};
+	for (size_t i = 0; i < cfg->ncontent; i++) {
+		char *abs = fsu_join(root, cfg->content[i]);
+		if (fsu_is_dir(abs))
+			sv_push(&folders, xstrdup(cfg->content[i]));
+		else if (cfg->content_explicit)
+			diag_add(d, DIAG_WARNING, "almanac.yml", 0, 0, "config", "content folder '%s' does not exist",
+				 cfg->content[i]);
+		free(abs);
+	}
+	if (folders.n == 0)
+		walk_dir(&w, "");
+	for (size_t i = 0; i < folders.n; i++)
+		walk_dir(&w, folders.v[i]);
+	qsort(w.pages.v, w.pages.n, sizeof *w.pages.v, cmp_str);
+	qsort(w.assets.v, w.assets.n, sizeof *w.assets.v, cmp_str);
+	out->pages = w.pages.v;
+	out->npages = w.pages.n;
+	out->assets = w.assets.v;
+	out->nassets = w.assets.n;
+	out->folders = folders.v;
+	out->nfolders = folders.n;
+	for (size_t i = 0; i < w.nex; i++)
+		pcre2_code_free(w.ex[i]);
+	free(w.ex);
+	pcre2_match_data_free(w.md);
+	free(w.real_root);
+	return 0;
+}
+
+void scan_free(scan_result_t *r)
+{
+	for (size_t i = 0; i < r->npages; i++)
+		free(r->pages[i]);
+	free(r->pages);
+	for (size_t i = 0; i < r->nassets; i++)
+		free(r->assets[i]);
+	free(r->assets);
+	for (size_t i = 0; i < r->nfolders; i++)
+		free(r->folders[i]);
+	free(r->folders);
+	memset(r, 0, sizeof *r);
+}
+
+int scan_is_index(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	return !strcmp(base, "index.md") || !strcasecmp(base, "README.md");
+}
+
+char *scan_page_url(const char *path, const char *home_dir)
+{
+	char *dir = fsu_dirname(path);
+	char *url;
+	if (scan_is_index(path)) {
+		if (!dir[0] || (home_dir && !strcmp(dir, home_dir)))
+			url = xstrdup("");
+		else
+			url = xasprintf("%s/", dir);
+	} else {
+		size_t n = strlen(path);
+		url = xasprintf("%.*s/", (int)(n - 3), path);
+	}
+	free(dir);
+	return url;
+}

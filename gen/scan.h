@@ -1,0 +1,39 @@
+/* scan.h - find the pages and assets of a site (prefix scan_).
+ *
+ * Walks the content folders (default content/ and runbooks/; when none
+ * exists, the whole work tree), skipping hidden entries, files ignored by
+ * .gitignore (through libgit2), paths matching the exclude patterns, the
+ * output folder, and symlinks that point outside the repository (warning). */
+#ifndef ALMANAC_SCAN_H
+#define ALMANAC_SCAN_H
+
+#include <git2.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "diag.h"
+
+typedef struct {
+	char **pages;   /* repo-relative .md paths, sorted (owned) */
+	size_t npages;
+	char **assets;  /* repo-relative other files, sorted (owned) */
+	size_t nassets;
+	char **folders; /* the content folders that exist (owned) */
+	size_t nfolders;
+} scan_result_t;
+
+/* Scan the work tree at `root` (absolute, trailing '/'). `repo` may be NULL
+ * (no .gitignore handling). `skip_dir` (absolute, may be NULL) is never
+ * entered (the output folder). Returns 0 or -1 (diagnostics added). */
+int scan_tree(scan_result_t *out, const char *root, const config_t *cfg, git_repository *repo,
+	      const char *skip_dir, diag_list_t *d);
+/* Free the result. */
+void scan_free(scan_result_t *r);
+/* URL folder of a page path: "a/b.md" -> "a/b/", "a/index.md" -> "a/",
+ * "a/README.md" -> "a/". `home_dir` (the first content folder, e.g. "content")
+ * maps its own index to "". Caller frees. */
+char *scan_page_url(const char *path, const char *home_dir);
+/* 1 when `path`'s file name is index.md or README.md. */
+int scan_is_index(const char *path);
+
+#endif

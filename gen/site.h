@@ -1,0 +1,146 @@
+/* site.h - the site model and the build pipeline (prefix site_).
+ *
+ * The pipeline, in order (site_load then site_render/site_write):
+ *   config -> scan (pages, assets, URLs) -> front matter -> markdown + links
+ *   -> history (libgit2, beside rendering) -> freshness -> graph (backlinks,
+ *   owners, alerts, anchors) -> templates -> search index -> publish.
+ * A site_t owns everything it loads; site_free() releases it. */
+#ifndef ALMANAC_SITE_H
+#define ALMANAC_SITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "diag.h"
+#include "frontmatter.h"
+#include "map.h"
+#include "markdown.h"
+
+typedef struct site site_t;
+
+/* A link found in a page body or front matter, after resolution. */
+typedef struct {
+	int line, col;      /* position in the source file */
+	long target;        /* index of the target page, -1 when not a page */
+	char *fragment;     /* "#fragment" without '#', NULL when none (owned) */
+	int from_related;   /* 1 for front-matter related: entries */
+} site_link_t;
+
+typedef enum { FRESH_FRESH, FRESH_DUE, FRESH_STALE, FRESH_UNCOMMITTED, FRESH_UNKNOWN } site_status_t;
+
+typedef struct {
+	site_status_t status;
+	int has_commit;
+	char commit_id[41];
+	int64_t commit_time;       /* by the configured date source */
+	char *author;              /* owned */
+	char *summary;             /* owned */
+	int64_t basis_time;        /* commit time, or reviewed date with basis: reviewed; 0 = none */
+	int interval_days;
+	int age_days;              /* -1 when unknown */
+	int due_in_days;           /* interval - age; may be negative */
+	int drifted;
+	char *drift_path;          /* a watched path that changed (owned) */
+	int64_t drift_time;
+} site_fresh_t;
+
+typedef struct {
+	char *src;            /* repo-relative path of the .md file (owned) */
+	char *url;            /* site-relative folder URL, "" = home (owned) */
+	char *dir;            /* repo-relative folder of src (owned) */
+	char *folder_key;     /* the nav folder this page lists under ("runbooks/k8s"), owned */
+	int is_index;         /* index.md / README.md of its folder */
+	char *type;           /* runbook|role|guide (owned) */
+	char *title;          /* owned */
+	char *slug;           /* file stem, e.g. "node-not-ready" (owned); for roles the owner key */
+	fm_t fm;
+	int draft;
+	char *text;           /* whole file (owned) */
+	size_t body_off;
+	int body_line;
+	md_doc_t md;          /* rendered body */
+	site_link_t *links;   /* resolved internal links (owned) */
+	size_t nlinks;
+	long *backlinks;      /* indexes of pages linking here, sorted, unique (owned) */
+	size_t nbacklinks;
+	site_fresh_t fresh;
+	int untracked;        /* not committed yet (uncommitted or untracked) */
+	int content_errors;   /* front matter errors on this page */
+	char **old_paths;     /* previous names from git renames (owned) */
+	size_t nold;
+} site_page_t;
+
+typedef struct {
+	char *src;            /* repo-relative path (owned) */
+	char *out;            /* output path relative to the site root (owned) */
+} site_asset_t;
+
+typedef struct {
+	char *name;           /* alert name (owned) */
+	char *severity;       /* from the catalog, may be NULL (owned) */
+	char *summary;        /* from the catalog, may be NULL (owned) */
+	long *pages;          /* runbooks that list it (owned) */
+	size_t npages;
+	int in_catalog;
+	int line, col;        /* position in the catalog */
+} site_alert_t;
+
+typedef struct {
+	const char *repo;        /* --repo (any folder inside the work tree), default "." */
+	const char *out;         /* --out, NULL = config output */
+	const char *config;      /* --config, NULL = <root>/almanac.yml */
+	const char *base_url;    /* --base-url overrides config */
+	int64_t now;             /* the instant ages are computed against */
+	int jobs;                /* worker threads, >= 1 */
+	int strict;              /* content errors fail the build */
+	int git_dates;           /* walk history (default 1) */
+	int drafts;              /* include drafts */
+	int serve;               /* preview mode: live-reload script, drafts and uncommitted marked */
+	int quiet;
+	int trend;               /* compute the 12-month trend (report) */
+	const char *changed_since; /* limit findings to pages changed since this revision */
+} site_opts_t;
+
+struct site {
+	site_opts_t opts;
+	config_t cfg;
+	char *root;              /* absolute work-tree root with trailing '/' (owned) */
+	char *theme_dir;         /* the built-in theme folder (owned) */
+	site_page_t *pages;      /* sorted by src (owned) */
+	size_t npages;
+	site_asset_t *assets;
+	size_t nassets;
+	site_alert_t *alerts;    /* sorted by name */
+	size_t nalerts;
+	int have_catalog;
+	void *hist;              /* hist_t* from history.h, or NULL */
+	int shallow;
+	char head[41];
+	char *branch;            /* owned, "" when detached */
+	size_t ignored_revs, ignored_authors, ignored_renames;
+	map_t page_map;          /* src -> page index */
+	map_t asset_map;         /* src -> asset index */
+	map_t url_map;           /* url -> page index */
+	char *home_dir;          /* first content folder ("content"), its index is the home page (owned) */
+	diag_list_t diags;
+};
+
+/* Load and analyse a site: everything except writing files. Returns 0, or a
+ * negative value on an environment failure (exit code 4: no repository,
+ * unreadable config) with diagnostics explaining it. Content problems are
+ * diagnostics and do not make it fail. `s` must be freed with site_free. */
+int site_load(site_t *s, const site_opts_t *opts);
+/* Render every page and write the whole site to `out_dir` (an empty or new
+ * folder). Returns 0 or negative on I/O failure (diagnostics added). */
+int site_write(site_t *s, const char *out_dir);
+/* Free everything. */
+void site_free(site_t *s);
+/* Name of a status ("fresh", ...). */
+const char *site_status_name(site_status_t st);
+/* Index of the page whose repo-relative source is `src`, or -1. */
+long site_find_page(const site_t *s, const char *src);
+/* The output folder a build would use (absolute, owned by caller). */
+char *site_output_dir(const site_t *s);
+
+#endif
