@@ -1,0 +1,1100 @@
+/* search.c - build and write the sharded search index (see search.h). */
+#include "search.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "json.h"
+#include "tokenize.h"
+
+/* ------------------------------------------------------------------ tuning */
+
+enum { F_TITLE, F_ALERTS, F_HEADINGS, F_TAGS, F_BODY, NF };
+
+/* title and alerts: share added to the saturated part (at most k1 + 1);
+ * headings, tags, body: BM25F weights */
+static const double field_weight[NF] = {2.0, 1.6, 4.0, 2.0, 1.0};
+static const double field_b[NF] = {0.3, 0.2, 0.5, 0.3, 0.75};
+#define BM25_K1 1.2
+
+#define SHARD_TARGET_BYTES 12000  /* raw bytes of a term shard before it is cut */
+#define META_CHUNK_PAGES 8        /* pages per metadata chunk */
+#define EXCERPT_BYTES 200         /* section excerpt length in the metadata */
+#define MAX_THREADS 2
+
+static const char *const status_names[] = {"fresh", "due", "stale", "uncommitted", "unknown"};
+#define NSTATUS 5
+
+#define DT_ALERT 1 /* the term is the whole name of an alert the page lists */
+
+/* ------------------------------------------------------------------ arena */
+
+typedef struct {
+	char **blocks;
+	size_t nblocks, cap;
+	char *cur;
+	size_t left;
+} arena_t;
+
+static char *arena_alloc(arena_t *a, size_t n)
+{
+	if (n > a->left) {
+		size_t sz = n > 65536 ? n : 65536;
+		if (a->nblocks == a->cap) {
+			a->cap = a->cap ? a->cap * 2 : 16;
+			a->blocks = xrealloc(a->blocks, a->cap * sizeof(*a->blocks));
+		}
+		a->cur = xmalloc(sz);
+		a->blocks[a->nblocks++] = a->cur;
+		a->left = sz;
+	}
+	char *p = a->cur;
+	a->cur += n;
+	a->left -= n;
+	return p;
+}
+
+static char *arena_strndup(arena_t *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void arena_free(arena_t *a)
+{
+	for (size_t i = 0; i < a->nblocks; i++)
+		free(a->blocks[i]);
+	free(a->blocks);
+	memset(a, 0, sizeof(*a));
+}
+
+/* ------------------------------------------------------------------ string map */
+
+typedef struct {
+	const char *key; /* NUL-terminated, in the owner's arena */
+	uint32_t len;
+	uint32_t hash;
+	void *val;
+} smap_slot_t;
+
+typedef struct {
+	smap_slot_t *slots;
+	size_t cap, len;
+} smap_t;
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void smap_grow(smap_t *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 1024;
+	smap_slot_t *ns = xcalloc(ncap, sizeof(*ns));
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->slots[i].key)
+			continue;
+		size_t j = m->slots[i].hash & (ncap - 1);
+		while (ns[j].key)
+			j = (j + 1) & (ncap - 1);
+		ns[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->cap = ncap;
+}
+
+/* Find `k` or add it (copied into `a`); *added says which. */
+static smap_slot_t *smap_upsert(smap_t *m, arena_t *a, const char *k, size_t n, int *added)
+{
+	if ((m->len + 1) * 2 > m->cap)
+		smap_grow(m);
+	uint32_t h = hash_bytes(k, n);
+	size_t j = h & (m->cap - 1);
+	while (m->slots[j].key) {
+		smap_slot_t *s = &m->slots[j];
+		if (s->hash == h && s->len == n && memcmp(s->key, k, n) == 0) {
+			*added = 0;
+			return s;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	smap_slot_t *s = &m->slots[j];
+	s->key = arena_strndup(a, k, n);
+	s->len = (uint32_t)n;
+	s->hash = h;
+	s->val = NULL;
+	m->len++;
+	*added = 1;
+	return s;
+}
+
+static void smap_free(smap_t *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ------------------------------------------------------------------ phase 1: per page */
+
+typedef struct {
+	const char *term;   /* interned in the worker's arena */
+	uint16_t tf[NF];
+	uint8_t flags;
+	int32_t last_sec;   /* last section seen, -1 none */
+	uint32_t last_ev;   /* index of its last section event */
+	uint32_t sec_first, nsec; /* into docres_t.secs after finishing */
+} dterm_t;
+
+typedef struct {
+	uint32_t term_idx;
+	uint32_t code; /* section index << 1 | in heading */
+} secev_t;
+
+typedef struct {
+	dterm_t *terms;
+	size_t nterms;
+	uint32_t *secs;
+	size_t nsecs;
+	uint32_t flen[NF];
+} docres_t;
+
+typedef struct {
+	tok_stemmer_t *stem;
+	arena_t arena;
+	smap_t surface; /* lower-case word -> interned stem */
+	smap_t stems;   /* interning of stems */
+	/* per-page scratch */
+	const char **pkeys; /* pointer map: term pointer -> dterm index + 1 */
+	uint32_t *pvals;
+	size_t pcap;
+	dterm_t *dt;
+	size_t ndt, cdt;
+	secev_t *ev;
+	size_t nev, cev;
+	uint32_t flen[NF];
+	/* current position */
+	int field;
+	int32_t sec;
+	int heading;
+	int oom;
+	/* alert name tracking */
+	size_t alert_tokens;
+	const char *alert_term;
+	/* work distribution */
+	const search_doc_t *docs;
+	docres_t *res;
+	size_t ndocs;
+	size_t *next;
+	pthread_mutex_t *lock;
+} worker_t;
+
+static uint32_t hash_ptr(const void *p)
+{
+	uintptr_t x = (uintptr_t)p;
+	x ^= x >> 17;
+	x *= 0xed5ad4bbu;
+	x ^= x >> 11;
+	return (uint32_t)x;
+}
+
+static void pmap_clear(worker_t *w)
+{
+	if (w->pcap)
+		memset(w->pkeys, 0, w->pcap * sizeof(*w->pkeys));
+}
+
+static void pmap_grow(worker_t *w)
+{
+	size_t ncap = w->pcap ? w->pcap * 2 : 1024;
+	const char **nk = xcalloc(ncap, sizeof(*nk));
+	uint32_t *nv = xmalloc(ncap * sizeof(*nv));
+	for (size_t i = 0; i < w->pcap; i++) {
+		if (!w->pkeys[i])
+			continue;
+		size_t j = hash_ptr(w->pkeys[i]) & (ncap - 1);
+		while (nk[j])
+			j = (j + 1) & (ncap - 1);
+		nk[j] = w->pkeys[i];
+		nv[j] = w->pvals[i];
+	}
+	free(w->pkeys);
+	free(w->pvals);
+	w->pkeys = nk;
+	w->pvals = nv;
+	w->pcap = ncap;
+}
+
+/* The dterm of `term` in the current page, added when new. */
+static dterm_t *page_term(worker_t *w, const char *term, uint32_t *idx_out)
+{
+	if ((w->ndt + 1) * 2 > w->pcap)
+		pmap_grow(w);
+	size_t j = hash_ptr(term) & (w->pcap - 1);
+	while (w->pkeys[j]) {
+		if (w->pkeys[j] == term) {
+			*idx_out = w->pvals[j];
+			return &w->dt[w->pvals[j]];
+		}
+		j = (j + 1) & (w->pcap - 1);
+	}
+	if (w->ndt == w->cdt) {
+		w->cdt = w->cdt ? w->cdt * 2 : 256;
+		w->dt = xrealloc(w->dt, w->cdt * sizeof(*w->dt));
+	}
+	uint32_t idx = (uint32_t)w->ndt++;
+	dterm_t *t = &w->dt[idx];
+	memset(t, 0, sizeof(*t));
+	t->term = term;
+	t->last_sec = -1;
+	w->pkeys[j] = term;
+	w->pvals[j] = idx;
+	*idx_out = idx;
+	return t;
+}
+
+static const char *stem_word(worker_t *w, const char *word, size_t len)
+{
+	int added;
+	smap_slot_t *s = smap_upsert(&w->surface, &w->arena, word, len, &added);
+	if (!added)
+		return s->val;
+	size_t sl;
+	const char *st = tok_stem(w->stem, s->key, len, &sl);
+	if (!st) {
+		w->oom = 1;
+		st = s->key;
+		sl = len;
+	}
+	smap_slot_t *t = smap_upsert(&w->stems, &w->arena, st, sl, &added);
+	s->val = (void *)t->key;
+	return t->key;
+}
+
+static int on_word(void *ctx, const char *word, size_t len, tok_kind kind)
+{
+	worker_t *w = ctx;
+	const char *term = stem_word(w, word, len);
+	uint32_t idx;
+	dterm_t *t = page_term(w, term, &idx);
+	if (t->tf[w->field] < UINT16_MAX)
+		t->tf[w->field]++;
+	w->flen[w->field]++;
+	if (w->field == F_ALERTS && kind != TOK_PART) {
+		if (w->alert_tokens++ == 0)
+			w->alert_term = term;
+	}
+	if (w->sec >= 0) {
+		if (t->last_sec != w->sec) {
+			if (w->nev == w->cev) {
+				w->cev = w->cev ? w->cev * 2 : 1024;
+				w->ev = xrealloc(w->ev, w->cev * sizeof(*w->ev));
+			}
+			t->last_sec = w->sec;
+			t->last_ev = (uint32_t)w->nev;
+			w->ev[w->nev].term_idx = idx;
+			w->ev[w->nev].code = (uint32_t)w->sec << 1;
+			w->nev++;
+		}
+		if (w->heading)
+			w->ev[t->last_ev].code |= 1;
+	}
+	return 0;
+}
+
+static void feed(worker_t *w, const char *s, int field)
+{
+	if (!s || !*s)
+		return;
+	w->field = field;
+	tok_split(s, strlen(s), on_word, w);
+}
+
+static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
+{
+	pmap_clear(w);
+	w->ndt = 0;
+	w->nev = 0;
+	memset(w->flen, 0, sizeof(w->flen));
+	w->sec = -1;
+	w->heading = 0;
+
+	feed(w, doc->title, F_TITLE);
+	for (size_t i = 0; i < doc->nalerts; i++) {
+		w->alert_tokens = 0;
+		w->alert_term = NULL;
+		feed(w, doc->alerts[i], F_ALERTS);
+		if (w->alert_tokens == 1 && w->alert_term) {
+			uint32_t idx;
+			page_term(w, w->alert_term, &idx)->flags |= DT_ALERT;
+		}
+	}
+	for (size_t i = 0; i < doc->ntags; i++)
+		feed(w, doc->tags[i], F_TAGS);
+	feed(w, doc->owner, F_TAGS);
+	for (size_t i = 0; i < doc->nsections; i++) {
+		w->sec = (int32_t)i;
+		w->heading = 1;
+		feed(w, doc->sections[i].heading, F_HEADINGS);
+		w->heading = 0;
+		feed(w, doc->sections[i].text, F_BODY);
+	}
+
+	/* group section events by term (stable: section order kept) */
+	out->nterms = w->ndt;
+	out->terms = xmalloc((w->ndt ? w->ndt : 1) * sizeof(*out->terms));
+	memcpy(out->terms, w->dt, w->ndt * sizeof(*w->dt));
+	for (size_t i = 0; i < w->ndt; i++)
+		out->terms[i].nsec = 0;
+	for (size_t e = 0; e < w->nev; e++)
+		out->terms[w->ev[e].term_idx].nsec++;
+	uint32_t off = 0;
+	for (size_t i = 0; i < w->ndt; i++) {
+		out->terms[i].sec_first = off;
+		off += out->terms[i].nsec;
+		out->terms[i].nsec = 0;
+	}
+	out->nsecs = w->nev;
+	out->secs = xmalloc((w->nev ? w->nev : 1) * sizeof(*out->secs));
+	for (size_t e = 0; e < w->nev; e++) {
+		dterm_t *t = &out->terms[w->ev[e].term_idx];
+		out->secs[t->sec_first + t->nsec++] = w->ev[e].code;
+	}
+	memcpy(out->flen, w->flen, sizeof(w->flen));
+}
+
+static void *worker_main(void *arg)
+{
+	worker_t *w = arg;
+	for (;;) {
+		pthread_mutex_lock(w->lock);
+		size_t start = *w->next;
+		size_t end = start + 32 < w->ndocs ? start + 32 : w->ndocs;
+		*w->next = end;
+		pthread_mutex_unlock(w->lock);
+		if (start >= w->ndocs)
+			break;
+		for (size_t i = start; i < end; i++)
+			index_page(w, &w->docs[i], &w->res[i]);
+	}
+	return NULL;
+}
+
+static void worker_free(worker_t *w)
+{
+	tok_stemmer_free(w->stem);
+	smap_free(&w->surface);
+	smap_free(&w->stems);
+	arena_free(&w->arena);
+	free(w->pkeys);
+	free(w->pvals);
+	free(w->dt);
+	free(w->ev);
+}
+
+/* ------------------------------------------------------------------ phase 2: postings */
+
+typedef struct {
+	uint32_t term;
+	uint32_t page;
+	float tfn;    /* saturated BM25F part, then the impact */
+	float tshare; /* title share (0 when not in the title) */
+	float ashare; /* alerts share */
+	uint32_t sec_off;
+	uint32_t nsec;
+	uint8_t flags;
+	uint8_t impact;
+} posting_t;
+
+typedef struct {
+	const char *s;
+	uint32_t len;
+	uint32_t first, count; /* range in the sorted postings */
+	uint32_t tdf, adf;     /* pages with the term in the title, in the alerts */
+} gterm_t;
+
+static double bm25_idf(size_t n, uint32_t df)
+{
+	return log(1.0 + ((double)n - df + 0.5) / (df + 0.5));
+}
+
+static int status_index(const char *s)
+{
+	if (s)
+		for (int i = 0; i < NSTATUS; i++)
+			if (strcmp(s, status_names[i]) == 0)
+				return i;
+	return 4;
+}
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+static void put_varint(buf_t *b, uint64_t v)
+{
+	unsigned char tmp[10];
+	size_t n = 0;
+	do {
+		unsigned char c = v & 0x7F;
+		v >>= 7;
+		if (v)
+			c |= 0x80;
+		tmp[n++] = c;
+	} while (v);
+	buf_put(b, tmp, n);
+}
+
+static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
+{
+	size_t n = al < bl ? al : bl;
+	int c = memcmp(a, b, n);
+	if (c)
+		return c;
+	return al < bl ? -1 : al > bl ? 1 : 0;
+}
+
+typedef struct {
+	const char *s;
+	uint32_t len, idx;
+} termref_t;
+
+static int cmp_termref(const void *a, const void *b)
+{
+	const termref_t *x = a, *y = b;
+	return cmp_bytes(x->s, x->len, y->s, y->len);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* ------------------------------------------------------------------ output */
+
+typedef struct {
+	const char *root; /* OUT/search */
+	diag_list_t *d;
+	uint64_t hash;
+	size_t bytes;
+	int failed;
+} writer_t;
+
+static int mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, 0777) != 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+static void fnv64(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		*h ^= s[i];
+		*h *= 1099511628211ull;
+	}
+}
+
+static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
+{
+	if (wr->failed)
+		return;
+	char *path = xasprintf("%s/%s", wr->root, rel);
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
+		diag_add(wr->d, DIAG_ERROR, rel, 0, 0, "search-index", "cannot write search index file %s: %s",
+			 path, strerror(errno));
+		if (f)
+			fclose(f);
+		wr->failed = 1;
+	}
+	fnv64(&wr->hash, rel, strlen(rel) + 1);
+	fnv64(&wr->hash, data, n);
+	wr->bytes += n;
+	free(path);
+}
+
+/* Remove index files an earlier build left in OUT/search/<sub>. */
+static void clean_dir(const char *dir, const char *ext)
+{
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return;
+	struct dirent *e;
+	size_t el = strlen(ext);
+	while ((e = readdir(dh)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (n <= el || strcmp(e->d_name + n - el, ext) != 0)
+			continue;
+		int digits = 1;
+		for (size_t i = 0; i < n - el; i++)
+			if (e->d_name[i] < '0' || e->d_name[i] > '9')
+				digits = 0;
+		if (!digits)
+			continue;
+		char *p = xasprintf("%s/%s", dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	closedir(dh);
+}
+
+/* Excerpt: whitespace collapsed, at most EXCERPT_BYTES, cut at a space. */
+static void excerpt(buf_t *out, const char *text)
+{
+	buf_clear(out);
+	int space = 0;
+	for (const char *p = nz(text); *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+			space = out->len > 0;
+			continue;
+		}
+		if (space) {
+			if (out->len >= EXCERPT_BYTES)
+				break;
+			buf_putc(out, ' ');
+			space = 0;
+		}
+		buf_putc(out, (char)c);
+		if (out->len > EXCERPT_BYTES + 40)
+			break;
+	}
+	if (out->len > EXCERPT_BYTES) {
+		size_t cut = EXCERPT_BYTES;
+		while (cut > 0 && out->s[cut] != ' ')
+			cut--;
+		if (cut < EXCERPT_BYTES / 2) { /* no space nearby: cut at a UTF-8 boundary */
+			cut = EXCERPT_BYTES;
+			while (cut > 0 && ((unsigned char)out->s[cut] & 0xC0) == 0x80)
+				cut--;
+		}
+		out->len = cut;
+		out->s[cut] = '\0';
+		buf_puts(out, "\xE2\x80\xA6");
+	} else if (out->s) {
+		out->s[out->len] = '\0';
+	}
+}
+
+/* Index of `s` in the sorted unique list `names` (n entries). */
+static size_t name_index(char **names, size_t n, const char *s)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(names[mid], s);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static size_t sorted_unique(char **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_cstr);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
+			v[k++] = v[i];
+	return k;
+}
+
+static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, size_t *nchunks_out)
+{
+	buf_t b = BUF_INIT, ex = BUF_INIT;
+	size_t nchunks = (ndocs + META_CHUNK_PAGES - 1) / META_CHUNK_PAGES;
+	for (size_t c = 0; c < nchunks; c++) {
+		json_writer_t j;
+		buf_clear(&b);
+		json_init(&j, &b, 0);
+		json_begin_array(&j);
+		for (size_t p = c * META_CHUNK_PAGES; p < ndocs && p < (c + 1) * META_CHUNK_PAGES; p++) {
+			const search_doc_t *doc = &docs[p];
+			json_begin_array(&j);
+			json_string(&j, nz(doc->url));
+			json_string(&j, nz(doc->title));
+			json_string(&j, nz(doc->type));
+			json_string(&j, nz(doc->owner));
+			json_string(&j, status_names[status_index(doc->status)]);
+			json_begin_array(&j);
+			for (size_t s = 0; s < doc->nsections; s++) {
+				json_string(&j, nz(doc->sections[s].anchor));
+				json_string(&j, nz(doc->sections[s].heading));
+				excerpt(&ex, doc->sections[s].text);
+				json_string(&j, buf_cstr(&ex));
+			}
+			json_end_array(&j);
+			json_end_array(&j);
+		}
+		json_end_array(&j);
+		char rel[64];
+		snprintf(rel, sizeof(rel), "m/%zu.json", c);
+		write_out(wr, rel, b.s ? b.s : "", b.len);
+	}
+	*nchunks_out = nchunks;
+	buf_free(&b);
+	buf_free(&ex);
+}
+
+/* Shortest prefix of `s` (whole code points) that sorts after `prev`. */
+static size_t separator_len(const char *prev, size_t pl, const char *s, size_t sl)
+{
+	size_t n = 0;
+	while (n < sl) {
+		n++;
+		while (n < sl && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n++;
+		if (cmp_bytes(s, n, prev, pl) > 0)
+			return n;
+	}
+	return sl;
+}
+
+int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
+			     const char *out_dir, diag_list_t *d)
+{
+	int rc = -1;
+	size_t nthreads = ndocs >= 256 ? MAX_THREADS : 1;
+	worker_t workers[MAX_THREADS];
+	pthread_t tids[MAX_THREADS];
+	docres_t *res = xcalloc(ndocs ? ndocs : 1, sizeof(*res));
+	posting_t *post = NULL, *sorted = NULL;
+	uint32_t *secs = NULL;
+	gterm_t *gt = NULL;
+	termref_t *order = NULL;
+	char **vocab = NULL, **types = NULL, **owners = NULL;
+	size_t nvocab = 0, ntypes = 0, nowners = 0;
+	smap_t gmap = {0};
+	arena_t garena = {0};
+	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT;
+	size_t npost = 0, cpost = 0, nsecs_all = 0, csecs = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0;
+	size_t nchunks = 0;
+	size_t next = 0;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	writer_t wr = {0};
+	wr.d = d;
+	wr.hash = 1469598103934665603ull;
+	char *root = xasprintf("%s/search", out_dir);
+	wr.root = root;
+
+	memset(workers, 0, sizeof(workers));
+	for (size_t i = 0; i < nthreads; i++) {
+		if (tok_stemmer_new(&workers[i].stem) != 0) {
+			diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
+				 "libstemmer has no English stemmer; search index not written");
+			goto out;
+		}
+		workers[i].docs = docs;
+		workers[i].res = res;
+		workers[i].ndocs = ndocs;
+		workers[i].next = &next;
+		workers[i].lock = &lock;
+	}
+
+	/* phase 1: tokenize and count, in parallel */
+	if (nthreads == 1) {
+		worker_main(&workers[0]);
+	} else {
+		size_t started = 0;
+		for (size_t i = 1; i < nthreads; i++)
+			if (pthread_create(&tids[i], NULL, worker_main, &workers[i]) == 0)
+				started = i;
+		worker_main(&workers[0]);
+		for (size_t i = 1; i <= started; i++)
+			pthread_join(tids[i], NULL);
+	}
+
+	/* field length averages */
+	double avg[NF] = {0};
+	for (size_t p = 0; p < ndocs; p++)
+		for (int f = 0; f < NF; f++)
+			avg[f] += res[p].flen[f];
+	for (int f = 0; f < NF; f++)
+		avg[f] = ndocs && avg[f] > 0 ? avg[f] / (double)ndocs : 1.0;
+
+	/* phase 2: global terms and postings, in page order */
+	for (size_t p = 0; p < ndocs; p++) {
+		docres_t *r = &res[p];
+		double norm[NF];
+		for (int f = 0; f < NF; f++)
+			norm[f] = 1.0 - field_b[f] + field_b[f] * (double)r->flen[f] / avg[f];
+		for (size_t k = 0; k < r->nterms; k++) {
+			dterm_t *t = &r->terms[k];
+			int added;
+			smap_slot_t *s = smap_upsert(&gmap, &garena, t->term, strlen(t->term), &added);
+			if (added) {
+				if (ngt == cgt) {
+					cgt = cgt ? cgt * 2 : 4096;
+					gt = xrealloc(gt, cgt * sizeof(*gt));
+				}
+				gt[ngt].s = s->key;
+				gt[ngt].len = s->len;
+				gt[ngt].count = 0;
+				gt[ngt].tdf = gt[ngt].adf = 0;
+				s->val = (void *)(uintptr_t)ngt;
+				ngt++;
+			}
+			uint32_t tid = (uint32_t)(uintptr_t)s->val;
+			/* BM25F over headings, tags and body; a match in the title or
+			 * the alerts adds a fixed share outside the saturation, so a
+			 * title match is not drowned by a word repeated in the body */
+			double x = 0;
+			for (int f = F_HEADINGS; f < NF; f++)
+				if (t->tf[f])
+					x += field_weight[f] * t->tf[f] / norm[f];
+			double tfn = x * (BM25_K1 + 1.0) / (x + BM25_K1);
+			if (npost == cpost) {
+				cpost = cpost ? cpost * 2 : 65536;
+				post = xrealloc(post, cpost * sizeof(*post));
+			}
+			posting_t *q = &post[npost++];
+			q->term = tid;
+			q->page = (uint32_t)p;
+			q->tfn = (float)tfn;
+			q->tshare = t->tf[F_TITLE] ? (float)(field_weight[F_TITLE] / norm[F_TITLE]) : 0.0f;
+			q->ashare = t->tf[F_ALERTS] ? (float)(field_weight[F_ALERTS] / norm[F_ALERTS]) : 0.0f;
+			if (t->tf[F_TITLE])
+				gt[tid].tdf++;
+			if (t->tf[F_ALERTS])
+				gt[tid].adf++;
+			q->sec_off = (uint32_t)nsecs_all;
+			q->nsec = t->nsec;
+			q->flags = t->flags;
+			q->impact = 0;
+			gt[tid].count++;
+			if (nsecs_all + t->nsec + 1 > csecs) {
+				csecs = (nsecs_all + t->nsec + 1) * 2;
+				secs = xrealloc(secs, csecs * sizeof(*secs));
+			}
+			memcpy(secs + nsecs_all, r->secs + t->sec_first, t->nsec * sizeof(*secs));
+			nsecs_all += t->nsec;
+		}
+		free(r->terms);
+		free(r->secs);
+		r->terms = NULL;
+		r->secs = NULL;
+	}
+
+	/* group postings by term (counting sort keeps page order) */
+	{
+		uint32_t off = 0;
+		for (size_t t = 0; t < ngt; t++) {
+			gt[t].first = off;
+			off += gt[t].count;
+			gt[t].count = 0;
+		}
+		sorted = xmalloc((npost ? npost : 1) * sizeof(*sorted));
+		for (size_t i = 0; i < npost; i++) {
+			gterm_t *g = &gt[post[i].term];
+			sorted[g->first + g->count++] = post[i];
+		}
+		free(post);
+		post = NULL;
+	}
+
+	/* impacts */
+	double maximp = 0;
+	for (size_t t = 0; t < ngt; t++) {
+		double idf = bm25_idf(ndocs, gt[t].count);
+		double tidf = bm25_idf(ndocs, gt[t].tdf);
+		double aidf = bm25_idf(ndocs, gt[t].adf);
+		for (uint32_t i = 0; i < gt[t].count; i++) {
+			posting_t *q = &sorted[gt[t].first + i];
+			double imp = idf * q->tfn + tidf * q->tshare + aidf * q->ashare;
+			q->tfn = (float)imp;
+			if (imp > maximp)
+				maximp = imp;
+		}
+	}
+	/* square-root quantization: finer steps for the many small impacts */
+	double scale = maximp > 0 ? maximp : 1.0;
+	for (size_t i = 0; i < npost; i++) {
+		long v = lround(sqrt(sorted[i].tfn / scale) * 255.0);
+		sorted[i].impact = (uint8_t)(v < 1 ? 1 : v > 255 ? 255 : v);
+	}
+
+	/* output folders */
+	{
+		const char *subs[] = {"t", "v", "m"};
+		const char *exts[] = {".bin", ".txt", ".json"};
+		for (int i = 0; i < 3; i++) {
+			char *p = xasprintf("%s/%s", root, subs[i]);
+			if (mkdirs(p) != 0) {
+				diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "cannot create folder %s: %s", p,
+					 strerror(errno));
+				free(p);
+				goto out;
+			}
+			clean_dir(p, exts[i]);
+			free(p);
+		}
+	}
+
+	/* term shards */
+	order = xmalloc((ngt ? ngt : 1) * sizeof(*order));
+	for (size_t i = 0; i < ngt; i++) {
+		order[i].s = gt[i].s;
+		order[i].len = gt[i].len;
+		order[i].idx = (uint32_t)i;
+	}
+	qsort(order, ngt, sizeof(*order), cmp_termref);
+	{
+		json_writer_t kj;
+		json_init(&kj, &keys, 0);
+		json_begin_array(&kj);
+		size_t in_shard = 0;
+		const gterm_t *prev = NULL;
+		for (size_t oi = 0; oi <= ngt; oi++) {
+			const gterm_t *g = oi < ngt ? &gt[order[oi].idx] : NULL;
+			if (in_shard && (!g || shard.len >= SHARD_TARGET_BYTES)) {
+				buf_t whole = BUF_INIT;
+				put_varint(&whole, in_shard);
+				buf_put(&whole, shard.s, shard.len);
+				char rel[64];
+				snprintf(rel, sizeof(rel), "t/%zu.bin", nshards);
+				write_out(&wr, rel, whole.s, whole.len);
+				buf_free(&whole);
+				buf_clear(&shard);
+				nshards++;
+				in_shard = 0;
+			}
+			if (!g)
+				break;
+			size_t shared = 0;
+			if (in_shard == 0) {
+				size_t kl = prev ? separator_len(prev->s, prev->len, g->s, g->len) : 0;
+				json_stringn(&kj, g->s, kl);
+			} else {
+				while (shared < prev->len && shared < g->len && prev->s[shared] == g->s[shared])
+					shared++;
+			}
+			put_varint(&shard, shared);
+			put_varint(&shard, g->len - shared);
+			buf_put(&shard, g->s + shared, g->len - shared);
+			buf_clear(&b);
+			put_varint(&b, g->count);
+			uint32_t last_page = 0;
+			for (uint32_t i = 0; i < g->count; i++) {
+				const posting_t *q = &sorted[g->first + i];
+				put_varint(&b, i == 0 ? q->page : q->page - last_page);
+				last_page = q->page;
+				unsigned char imp = q->impact;
+				buf_put(&b, &imp, 1);
+				int alert = (q->flags & DT_ALERT) != 0;
+				int st = status_index(docs[q->page].status);
+				put_varint(&b, ((uint64_t)q->nsec << 4) | (uint64_t)alert << 3 | (uint64_t)st);
+				uint32_t lastsec = 0;
+				for (uint32_t s = 0; s < q->nsec; s++) {
+					uint32_t code = secs[q->sec_off + s];
+					uint32_t idx = code >> 1;
+					uint32_t delta = s == 0 ? idx : idx - lastsec - 1;
+					lastsec = idx;
+					put_varint(&b, ((uint64_t)delta << 1) | (code & 1));
+				}
+			}
+			put_varint(&shard, b.len);
+			buf_put(&shard, b.s, b.len);
+			in_shard++;
+			prev = g;
+		}
+		json_end_array(&kj);
+	}
+
+	/* vocabulary: surface words of all workers, by first character */
+	{
+		size_t cap = 0;
+		for (size_t i = 0; i < nthreads; i++)
+			cap += workers[i].surface.len;
+		vocab = xmalloc((cap ? cap : 1) * sizeof(*vocab));
+		for (size_t i = 0; i < nthreads; i++) {
+			smap_t *m = &workers[i].surface;
+			for (size_t j = 0; j < m->cap; j++) {
+				if (!m->slots[j].key)
+					continue;
+				const char *w = m->slots[j].key;
+				/* words with digits or joiners (host names, versions,
+				 * identifiers) are left out: their parts are in */
+				int plain = 1;
+				for (const char *c = w; *c; c++)
+					if ((*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')
+						plain = 0;
+				if (plain)
+					vocab[nvocab++] = (char *)w;
+			}
+		}
+		nvocab = sorted_unique(vocab, nvocab);
+		json_writer_t vj;
+		json_init(&vj, &vk, 0);
+		json_begin_array(&vj);
+		size_t i = 0;
+		while (i < nvocab) {
+			size_t fl = 1;
+			while (vocab[i][fl] && ((unsigned char)vocab[i][fl] & 0xC0) == 0x80)
+				fl++;
+			buf_clear(&b);
+			size_t j = i;
+			while (j < nvocab && strncmp(vocab[j], vocab[i], fl) == 0 &&
+			       !(vocab[j][fl] && ((unsigned char)vocab[j][fl] & 0xC0) == 0x80)) {
+				buf_puts(&b, vocab[j]);
+				buf_putc(&b, '\n');
+				j++;
+			}
+			json_stringn(&vj, vocab[i], fl);
+			char rel[64];
+			snprintf(rel, sizeof(rel), "v/%zu.txt", nvshards++);
+			write_out(&wr, rel, b.s, b.len);
+			i = j;
+		}
+		json_end_array(&vj);
+	}
+
+	/* metadata chunks */
+	write_meta(&wr, docs, ndocs, &nchunks);
+
+	/* facets */
+	{
+		types = xmalloc((ndocs ? ndocs : 1) * sizeof(*types));
+		owners = xmalloc((ndocs ? ndocs : 1) * sizeof(*owners));
+		for (size_t p = 0; p < ndocs; p++) {
+			types[p] = (char *)nz(docs[p].type);
+			owners[p] = (char *)nz(docs[p].owner);
+		}
+		ntypes = sorted_unique(types, ndocs);
+		nowners = sorted_unique(owners, ndocs);
+		json_writer_t j;
+		buf_clear(&b);
+		json_init(&j, &b, 0);
+		json_begin_object(&j);
+		json_key(&j, "t");
+		json_begin_array(&j);
+		for (size_t p = 0; p < ndocs; p++)
+			json_int(&j, (long long)name_index(types, ntypes, nz(docs[p].type)));
+		json_end_array(&j);
+		json_key(&j, "o");
+		json_begin_array(&j);
+		for (size_t p = 0; p < ndocs; p++)
+			json_int(&j, (long long)name_index(owners, nowners, nz(docs[p].owner)));
+		json_end_array(&j);
+		json_key(&j, "s");
+		json_begin_array(&j);
+		for (size_t p = 0; p < ndocs; p++)
+			json_int(&j, status_index(docs[p].status));
+		json_end_array(&j);
+		json_end_object(&j);
+		write_out(&wr, "facets.json", b.s, b.len);
+	}
+
+	/* manifest, last: it names the content hash */
+	{
+		json_writer_t j;
+		buf_clear(&b);
+		json_init(&j, &b, 0);
+		json_begin_object(&j);
+		json_key(&j, "v");
+		json_int(&j, 1);
+		json_key(&j, "n");
+		json_int(&j, (long long)ndocs);
+		json_key(&j, "c");
+		json_int(&j, META_CHUNK_PAGES);
+		char hex[17];
+		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)wr.hash);
+		json_key(&j, "h");
+		json_string(&j, hex);
+		json_key(&j, "scale");
+		json_double(&j, scale);
+		json_key(&j, "types");
+		json_begin_array(&j);
+		for (size_t i = 0; i < ntypes; i++)
+			json_string(&j, types[i]);
+		json_end_array(&j);
+		json_key(&j, "owners");
+		json_begin_array(&j);
+		for (size_t i = 0; i < nowners; i++)
+			json_string(&j, owners[i]);
+		json_end_array(&j);
+		json_key(&j, "status");
+		json_begin_array(&j);
+		for (int i = 0; i < NSTATUS; i++)
+			json_string(&j, status_names[i]);
+		json_end_array(&j);
+		json_end_object(&j);
+		/* keys go in raw (already JSON arrays) */
+		b.len--; /* drop '}' */
+		buf_puts(&b, ",\"vk\":");
+		buf_put(&b, vk.s, vk.len);
+		buf_puts(&b, ",\"k\":");
+		buf_put(&b, keys.s, keys.len);
+		buf_puts(&b, "}\n");
+		write_out(&wr, "manifest.json", b.s, b.len);
+	}
+	if (!wr.failed)
+		rc = 0;
+	if (stats) {
+		stats->terms = ngt;
+		stats->postings = npost;
+		stats->term_shards = nshards;
+		stats->vocab_words = nvocab;
+		stats->meta_chunks = nchunks;
+		stats->bytes = wr.bytes;
+	}
+out:
+	for (size_t i = 0; i < nthreads; i++)
+		worker_free(&workers[i]);
+	for (size_t p = 0; p < ndocs; p++) {
+		free(res[p].terms);
+		free(res[p].secs);
+	}
+	free(res);
+	free(post);
+	free(sorted);
+	free(secs);
+	free(gt);
+	free(order);
+	free(vocab);
+	free(types);
+	free(owners);
+	smap_free(&gmap);
+	arena_free(&garena);
+	buf_free(&b);
+	buf_free(&shard);
+	buf_free(&keys);
+	buf_free(&vk);
+	free(root);
+	return rc;
+}
+
+int search_write_index(const search_doc_t *docs, size_t ndocs, const char *out_dir, diag_list_t *d)
+{
+	return search_write_index_stats(NULL, docs, ndocs, out_dir, d);
+}

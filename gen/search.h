@@ -1,0 +1,100 @@
+/* search.h - the static search index written during `almanac build`.
+ *
+ * The pipeline hands over every published page (sorted by URL) with its
+ * sections; search_write_index() tokenizes them (tokenize.h), ranks with
+ * BM25F over weighted fields, and writes a sharded index that the browser
+ * client (themes/default/assets/search.js) loads piece by piece: a query
+ * fetches the manifest, one term shard per query word, and the metadata
+ * chunks of the results it shows.
+ *
+ * Ranking: idf * BM25F(headings x4, tags + owner x2, body x1; k1 = 1.2)
+ * + idf_title * 2.0 for a title match + idf_alerts * 1.6 for an alerts match,
+ * each field length-normalised, where idf_title and idf_alerts count only the
+ * pages having the term in that field: title > alerts > headings > tags/owner
+ * > body, and a common word still counts when it is in the title. Scores are per page; per section the index keeps
+ * where each term occurs (and whether in the heading) so a result can jump to
+ * the heading that matched. A page that lists an alert whose name is exactly
+ * the query word carries a flag and is put first by the client.
+ *
+ * Files under OUT/search/ (byte-identical for the same input, whatever the
+ * thread count):
+ *   manifest.json  {"v":1, "n":pages, "c":pages per meta chunk, "h":content hash,
+ *                   "k":[term shard keys], "vk":[vocabulary shard first letters],
+ *                   "types":[...], "owners":[...], "status":[...], "scale":impact unit}
+ *                  No per-page data. Term shard i holds the terms t with
+ *                  k[i] <= t < k[i+1] (code point order).
+ *   t/I.bin        term shard I (binary, see below).
+ *   v/I.txt        surface words (lower-cased, unstemmed; words with digits or
+ *                  '-', '_', '.' left out) whose first character is vk[I], sorted, one a line;
+ *                  for prefix and typo matching.
+ *   m/I.json       metadata of pages I*c .. I*c+c-1: an array of
+ *                  [url, title, type, owner, status, [anchor, heading, excerpt, ...]]
+ *                  with one anchor/heading/excerpt triple per section.
+ *   facets.json    {"t":[type index per page], "o":[owner index], "s":[status index]},
+ *                  loaded only when a filter is set.
+ * Term shard format: varint count of terms, then per term: varint bytes shared
+ * with the previous term, varint suffix length, suffix (UTF-8), varint length
+ * of the postings blob, blob. Blob: varint number of pages, then per page:
+ * varint page id delta (first: the id), byte impact (1-255, score =
+ * scale * (impact / 255)^2), varint h = nsec << 4 | alert << 3 | status, then nsec varints
+ * (section index delta << 1 | in heading); the first delta is the index, the
+ * next ones are index - previous - 1. Varints are LEB128 (7 bits a byte, low
+ * first). Page ids are positions in the docs array.
+ *
+ * The client finds the site root from the `data-root` attribute of its script
+ * tag or of <html> when present (a path relative to the page, e.g. "../"),
+ * else from its own URL (document.currentScript.src minus "assets/search.js").
+ * Result links are built from that root, so the site works under any
+ * sub-path. fetch() of the index does not work from file://: the search page
+ * says that search needs the site served over HTTP.
+ */
+#ifndef ALMANAC_SEARCH_H
+#define ALMANAC_SEARCH_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+typedef struct {
+	const char *anchor;  /* heading id, "" for the page top */
+	const char *heading; /* heading text, "" for the text before the first heading */
+	const char *text;    /* plain text of the section body (UTF-8) */
+} search_section_t;
+
+typedef struct {
+	const char *url;     /* site-root-relative, e.g. "runbooks/k8s/node-not-ready/" */
+	const char *title;
+	const char *type;    /* runbook|role|guide|... ("" allowed) */
+	const char *owner;   /* "" when none */
+	const char *status;  /* fresh|due|stale|uncommitted|unknown (anything else: unknown) */
+	const char *const *alerts;
+	size_t nalerts;
+	const char *const *tags;
+	size_t ntags;
+	const search_section_t *sections; /* sections[0] = text before the first heading */
+	size_t nsections;
+} search_doc_t;
+
+/* Build the index of `docs` (borrowed; page ids follow this order, which
+ * should be sorted by URL for stable output) and write it under
+ * OUT_DIR/search/, creating folders and replacing index files of an earlier
+ * build. NULL strings are taken as "". Uses up to 2 threads; the output does
+ * not depend on that. Returns 0, or -1 after adding an error diagnostic to `d`
+ * (code "search-index") when a file cannot be written. */
+int search_write_index(const search_doc_t *docs, size_t ndocs, const char *out_dir, diag_list_t *d);
+
+/* Statistics of the last index written, for tests and `--verbose` output. */
+typedef struct {
+	size_t terms;        /* distinct index terms */
+	size_t postings;     /* (term, page) pairs */
+	size_t term_shards;
+	size_t vocab_words;
+	size_t meta_chunks;
+	size_t bytes;        /* total bytes written */
+} search_stats_t;
+
+/* Like search_write_index(), and fills *out with statistics (out may be NULL). */
+int search_write_index_stats(search_stats_t *out, const search_doc_t *docs, size_t ndocs,
+			     const char *out_dir, diag_list_t *d);
+
+#endif

@@ -1,0 +1,245 @@
+/* tokenize.c - words for the search index (see tokenize.h for the rules). */
+#include "tokenize.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* Sorted (strcmp order). Mirrored in search.js (STOP). Words that matter in
+ * operations text (up, down, out, off, over, under, all, no, not) are kept. */
+static const char *const stopwords[] = {
+	"a", "about", "also", "am", "an", "and", "are", "as", "at", "be", "been",
+	"being", "but", "by", "can", "could", "did", "do", "does", "doing", "each",
+	"for", "from", "had", "has", "have", "having", "he", "her", "here", "hers",
+	"him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
+	"just", "me", "my", "of", "on", "or", "our", "ours", "she", "should", "so",
+	"such", "than", "that", "the", "their", "theirs", "them", "then", "there",
+	"these", "they", "this", "those", "to", "too", "very", "was", "we", "were",
+	"what", "when", "where", "which", "while", "who", "whom", "why", "will",
+	"with", "would", "you", "your", "yours",
+};
+
+static int stop_cmp(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+int tok_is_stopword(const char *w, size_t n)
+{
+	char tmp[16];
+	if (n == 0 || n >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, w, n);
+	tmp[n] = '\0';
+	return bsearch(tmp, stopwords, sizeof(stopwords) / sizeof(stopwords[0]),
+		       sizeof(stopwords[0]), stop_cmp) != NULL;
+}
+
+/* Decode one code point at s[0..n); *len gets its byte length (1 for an
+ * invalid byte, reported as code point 0xFFFD... never a word character). */
+static unsigned decode(const unsigned char *s, size_t n, size_t *len)
+{
+	unsigned c = s[0];
+	*len = 1;
+	if (c < 0x80)
+		return c;
+	size_t need;
+	unsigned cp;
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 1;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 2;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 3;
+		cp = c & 0x07;
+	} else {
+		return 0xFFFFFFFFu;
+	}
+	if (need >= n)
+		return 0xFFFFFFFFu;
+	for (size_t i = 1; i <= need; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0xFFFFFFFFu;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	/* reject overlong forms and surrogates */
+	if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0xFFFFFFFFu;
+	*len = need + 1;
+	return cp;
+}
+
+static int is_word_cp(unsigned c)
+{
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	return (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) ||
+	       (c >= 0x370 && c <= 0x1FFF) || (c >= 0x2C00 && c <= 0x2DFF) ||
+	       (c >= 0x3040 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFDFF);
+}
+
+static int is_joiner(unsigned c)
+{
+	return c == '-' || c == '_' || c == '.';
+}
+
+size_t tok_utf8_chars(const char *s, size_t n)
+{
+	size_t count = 0, i = 0, l;
+	while (i < n) {
+		decode((const unsigned char *)s + i, n - i, &l);
+		i += l;
+		count++;
+	}
+	return count;
+}
+
+#define MAX_PARTS 32
+
+/* Emit one word (lower-cased into `scratch`) after the length and stop-word filters. */
+static int emit(const char *w, size_t n, tok_kind kind, char *scratch, tok_fn fn, void *ctx)
+{
+	size_t chars = tok_utf8_chars(w, n);
+	if (chars < 2 || chars > TOK_MAX_CHARS)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = w[i];
+		scratch[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+	}
+	if (tok_is_stopword(scratch, n))
+		return 0;
+	return fn(ctx, scratch, n, kind);
+}
+
+static int is_upper(unsigned c) { return c >= 'A' && c <= 'Z'; }
+static int is_lower(unsigned c) { return c >= 'a' && c <= 'z'; }
+static int is_digit(unsigned c) { return c >= '0' && c <= '9'; }
+
+int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, l;
+	buf_t scratch = BUF_INIT;
+	int rc = 0;
+
+	while (i < len) {
+		unsigned c = decode(s + i, len - i, &l);
+		if (!is_word_cp(c)) {
+			i += l;
+			continue;
+		}
+		size_t start = i;
+		/* part boundaries as [ps[k], pe[k]) byte ranges */
+		size_t ps[MAX_PARTS], pe[MAX_PARTS];
+		size_t nparts = 0;
+		size_t part_start = i;
+		unsigned prev = 0; /* previous code point inside the current part */
+		size_t end = i;
+		for (;;) {
+			c = decode(s + i, len - i, &l);
+			/* case boundary before c? */
+			if (i > part_start && is_upper(c)) {
+				int boundary = 0;
+				if (is_lower(prev) || is_digit(prev))
+					boundary = 1;
+				else if (is_upper(prev)) {
+					size_t l2;
+					unsigned next = (i + l < len) ? decode(s + i + l, len - i - l, &l2) : 0;
+					if (is_lower(next))
+						boundary = 1;
+				}
+				if (boundary) {
+					if (nparts < MAX_PARTS) {
+						ps[nparts] = part_start;
+						pe[nparts] = i;
+						nparts++;
+					}
+					part_start = i;
+				}
+			}
+			prev = c;
+			i += l;
+			end = i;
+			if (i >= len)
+				break;
+			size_t lj;
+			unsigned nc = decode(s + i, len - i, &lj);
+			if (is_word_cp(nc))
+				continue;
+			if (is_joiner(nc) && i + lj < len) {
+				size_t la;
+				unsigned after = decode(s + i + lj, len - i - lj, &la);
+				if (is_word_cp(after)) {
+					if (nparts < MAX_PARTS) {
+						ps[nparts] = part_start;
+						pe[nparts] = i;
+						nparts++;
+					}
+					i += lj;
+					part_start = i;
+					prev = 0;
+					continue;
+				}
+			}
+			break;
+		}
+		if (nparts < MAX_PARTS) {
+			ps[nparts] = part_start;
+			pe[nparts] = end;
+			nparts++;
+		}
+		size_t toklen = end - start;
+		buf_grow(&scratch, toklen + 1);
+		if (nparts == 1) {
+			rc = emit(text + start, toklen, TOK_WORD, scratch.s, fn, ctx);
+		} else {
+			rc = emit(text + start, toklen, TOK_WHOLE, scratch.s, fn, ctx);
+			for (size_t k = 0; k < nparts && rc == 0; k++)
+				rc = emit(text + ps[k], pe[k] - ps[k], TOK_PART, scratch.s, fn, ctx);
+		}
+		if (rc != 0)
+			break;
+	}
+	buf_free(&scratch);
+	return rc;
+}
+
+struct tok_stemmer {
+	struct sb_stemmer *sb;
+};
+
+int tok_stemmer_new(tok_stemmer_t **out)
+{
+	*out = NULL;
+	struct sb_stemmer *sb = sb_stemmer_new("english", "UTF_8");
+	if (!sb)
+		return -1;
+	tok_stemmer_t *s = xmalloc(sizeof(*s));
+	s->sb = sb;
+	*out = s;
+	return 0;
+}
+
+void tok_stemmer_free(tok_stemmer_t *s)
+{
+	if (!s)
+		return;
+	sb_stemmer_delete(s->sb);
+	free(s);
+}
+
+const char *tok_stem(tok_stemmer_t *s, const char *w, size_t n, size_t *out_len)
+{
+	const sb_symbol *r = sb_stemmer_stem(s->sb, (const sb_symbol *)w, (int)n);
+	if (!r) {
+		*out_len = 0;
+		return NULL;
+	}
+	*out_len = (size_t)sb_stemmer_length(s->sb);
+	return (const char *)r;
+}
