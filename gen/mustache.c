@@ -85,11 +85,13 @@ typedef enum {
 
 typedef struct {
 	tkind kind;
-	size_t off, len;        /* text: current slice; tag: trimmed name */
+	size_t off, len;        /* text: current slice; tag: trimmed name (without a dynamic '*') */
+	size_t roff;            /* tag: start of the trimmed content, '*' included */
 	int line, col;
 	long match;             /* opening <-> closing tag */
 	long up;                /* enclosing opening tag, -1 at top level */
 	long ls, le;            /* this token's line: [ls, le) */
+	long fnw, lnw;          /* first and last token of the line that is not blank text */
 	size_t ind_off, ind_len;
 	unsigned nl : 1;        /* text ends with '\n' */
 	unsigned drop : 1;      /* text removed by a standalone rule */
@@ -300,6 +302,7 @@ static void tokenize(comp_t *c)
 			a++;
 		while (b > a && is_space(c->src[b - 1]))
 			b--;
+		size_t raw = a;
 		int dyn = 0;
 		if ((kind == T_PARTIAL || kind == T_PARENT) && a < b && c->src[a] == '*') {
 			dyn = 1;
@@ -354,11 +357,10 @@ static void tokenize(comp_t *c)
 		tok_t *t = tok_push(c, kind);
 		t->off = a;
 		t->len = b - a;
+		t->roff = raw;
 		t->line = line;
 		t->col = col;
 		t->dyn = (unsigned)dyn;
-		if (type == '{')
-			t->kind = T_RAW;
 		i = tag_end;
 	}
 }
@@ -368,10 +370,12 @@ static int is_open(tkind k)
 	return k == T_SECTION || k == T_INVERTED || k == T_PARENT || k == T_BLOCK;
 }
 
+/* Do an opening and a closing tag have the same content (a dynamic parent
+ * {{<*x}} is closed by a slash tag whose content is *x)? */
 static int same_name(const comp_t *c, const tok_t *a, const tok_t *b)
 {
-	return a->len == b->len && memcmp(c->src + a->off, c->src + b->off, a->len) == 0 &&
-	       a->dyn == b->dyn;
+	size_t la = a->off + a->len - a->roff, lb = b->off + b->len - b->roff;
+	return la == lb && memcmp(c->src + a->roff, c->src + b->roff, la) == 0;
 }
 
 static void match_tags(comp_t *c)
@@ -442,21 +446,11 @@ static int text_ws(const comp_t *c, const tok_t *t)
 	return 1;
 }
 
-static int clears_left(const comp_t *c, size_t i)
-{
-	for (long k = c->t[i].ls; k < (long)i; k++)
-		if (c->t[k].kind != T_TEXT || !text_ws(c, &c->t[k]))
-			return 0;
-	return 1;
-}
+/* Only blank text before tag i on its line? */
+static int clears_left(const comp_t *c, size_t i) { return c->t[i].fnw == (long)i; }
 
-static int clears_right(const comp_t *c, size_t i)
-{
-	for (long k = (long)i + 1; k < c->t[i].le; k++)
-		if (c->t[k].kind != T_TEXT || !text_ws(c, &c->t[k]))
-			return 0;
-	return 1;
-}
+/* Only blank text (and the line ending) after tag i on its line? */
+static int clears_right(const comp_t *c, size_t i) { return c->t[i].lnw == (long)i; }
 
 static void drop_range(comp_t *c, long a, long b)
 {
@@ -496,6 +490,21 @@ static void whitespace(comp_t *c)
 	}
 	for (long k = ls; k < (long)c->n; k++)
 		c->t[k].le = (long)c->n;
+	for (size_t i = 0; i < c->n;) {
+		long a = c->t[i].ls, b = c->t[i].le, f = b, l = -1;
+		for (long k = a; k < b; k++) {
+			if (c->t[k].kind != T_TEXT || !text_ws(c, &c->t[k])) {
+				if (f == b)
+					f = k;
+				l = k;
+			}
+		}
+		for (long k = a; k < b; k++) {
+			c->t[k].fnw = f;
+			c->t[k].lnw = l;
+		}
+		i = (size_t)b;
+	}
 
 	/* tags alone on their line */
 	for (size_t i = 0; i < c->n;) {

@@ -444,6 +444,19 @@ static void test_indentation(void **state)
 	assert_int_equal(mus_render(set, "outer", stack, 1, &out, NULL), 0);
 	assert_string_equal(buf_cstr(&out),
 			    "<ul>\n  <li>\n    a\nb\n  </li>\n  <li>\n    c\n  </li>\n</ul>\n");
+	buf_clear(&out);
+	val_free(data);
+	mus_set_free(set);
+
+	/* dynamic parent: {{<*name}} closed by {{/ *name}} (written without the space) */
+	set = mus_set_new();
+	const char *lay = "[{{$x}}default{{/x}}]", *pg = "{{<*layout}}{{$x}}{{v}}{{/x}}{{/*layout}}";
+	assert_int_equal(mus_set_add(set, "wide", lay, strlen(lay), NULL), 0);
+	assert_int_equal(mus_set_add(set, "pg", pg, strlen(pg), NULL), 0);
+	data = json("{\"layout\": \"wide\", \"v\": \"<b>\"}");
+	stack[0] = data;
+	assert_int_equal(mus_render(set, "pg", stack, 1, &out, NULL), 0);
+	assert_string_equal(buf_cstr(&out), "[&lt;b&gt;]");
 	buf_free(&out);
 	val_free(data);
 	mus_set_free(set);
