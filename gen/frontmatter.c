@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "config.h"
 #include "suggest.h"
+#include "timefmt.h"
 #include "yamlval.h"
 
 static const char *const fm_known[] = {"title", "description", "type", "owner", "criticality",
@@ -42,32 +43,12 @@ void fm_free(fm_t *fm)
 	memset(fm, 0, sizeof *fm);
 }
 
-static int64_t days_from_civil(int y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	const int era = (y >= 0 ? y : y - 399) / 400;
-	const unsigned yoe = (unsigned)(y - era * 400);
-	const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (int64_t)era * 146097 + (int64_t)doe - 719468;
-}
-
 int fm_parse_date(const char *s, int64_t *out)
 {
-	int y, m, d;
-	char tail;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3)
+	int64_t t;
+	if (tf_parse(s, &t))
 		return -1;
-	if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1970 || y > 9999)
-		return -1;
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (d > mdays[m - 1])
-		return -1;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return -1;
-	*out = days_from_civil(y, (unsigned)m, (unsigned)d) * 86400;
+	*out = t - t % 86400; /* the day the review happened, midnight UTC */
 	return 0;
 }
 

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 static const char *const md_extensions[] = {"table", "strikethrough", "autolink", "tagfilter", "tasklist"};
@@ -196,7 +195,7 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 		buf_t t = BUF_INIT;
 		node_text(first, &t);
 		out->h1 = buf_detach(&t);
-		if (o->strip_h1) {
+		if (o->strip_h1 && (!o->title || !strcmp(o->title, out->h1))) {
 			cmark_node_unlink(first);
 			cmark_node_free(first);
 		}

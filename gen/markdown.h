@@ -36,7 +36,8 @@ typedef char *(*md_link_fn)(void *ud, const char *url, int is_image, int line, i
 typedef struct {
 	int raw_html;      /* keep raw HTML (unsafe) instead of omitting it */
 	int line_offset;   /* added to every line (lines of front matter above the body) */
-	int strip_h1;      /* drop a leading level-1 heading from the HTML (it becomes the title) */
+	int strip_h1;      /* drop a leading level-1 heading from the HTML (it becomes the title) ... */
+	const char *title; /* ... when its text equals this title, or always when NULL */
 	md_link_fn link;   /* may be NULL */
 	void *ud;
 } md_opts_t;

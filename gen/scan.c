@@ -8,7 +8,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 #include "buf.h"

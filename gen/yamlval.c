@@ -146,9 +146,6 @@ static val_t *yv_node(yv_ctx_t *c, yaml_event_t *ev, int depth)
 				free(key);
 				goto fail;
 			}
-			/* the position of a map entry is its key's position */
-			item->line = kl;
-			item->col = kc;
 			if (val_map_get(v, key))
 				diag_add(c->d, DIAG_WARNING, c->file, kl, kc, "yaml",
 					 "duplicate key '%s': the last one wins", key);

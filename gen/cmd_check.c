@@ -1,0 +1,73 @@
+/* cmd_check.c - almanac check. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "dating.h"
+#include "report.h"
+
+static const char check_help[] =
+	"Usage: almanac check [--repo DIR] [--config FILE] [--format text|json|github] [--fail-under PCT]\n"
+	"                     [--changed-since REV] [--now TIME] [--jobs N] [--drafts]\n\n"
+	"Run every check a build runs (front matter, links, anchors, aliases, alerts) without\n"
+	"writing a site. Prints all diagnostics; exits 1 when there is any error.\n\n"
+	"  --format FMT        text (default), json, or github (GitHub Actions annotations)\n"
+	"  --fail-under PCT    also compute the freshness KPI and exit 3 when it is below PCT\n"
+	"  --changed-since REV only report findings in pages changed since REV (pull requests)\n";
+
+int cmd_check(int argc, char **argv)
+{
+	cli_opts_t o;
+	int rc = cli_parse(&o, "check", argc, argv,
+			   OPT_REPO | OPT_CONFIG | OPT_FORMAT | OPT_FAIL_UNDER | OPT_NOW | OPT_JOBS | OPT_CHANGED |
+				   OPT_DRAFTS | OPT_QUIET | OPT_NO_GIT,
+			   0);
+	if (rc)
+		return rc;
+	if (o.help) {
+		fputs(check_help, stdout);
+		return EXIT_OK;
+	}
+	diag_format fmt = DIAG_FMT_TEXT;
+	if (o.format && !strcmp(o.format, "json"))
+		fmt = DIAG_FMT_JSON;
+	else if (o.format && !strcmp(o.format, "github"))
+		fmt = DIAG_FMT_GITHUB;
+	else if (o.format && strcmp(o.format, "text")) {
+		fprintf(stderr, "almanac check: --format must be text, json or github, not '%s'\n", o.format);
+		return EXIT_USAGE;
+	}
+	/* history only when freshness is asked for */
+	o.site.git_dates = o.fail_under >= 0 || o.site.changed_since;
+	o.site.trend = 0;
+	site_t s;
+	rc = site_load(&s, &o.site);
+	diag_sort(&s.diags);
+	if (rc) {
+		diag_print(&s.diags, fmt == DIAG_FMT_TEXT ? stderr : stdout, fmt, cli_color(stderr), 0);
+		site_free(&s);
+		return cli_exit_for(rc);
+	}
+	diag_print(&s.diags, fmt == DIAG_FMT_TEXT ? stderr : stdout, fmt, fmt == DIAG_FMT_TEXT && cli_color(stderr), 0);
+	size_t errors = diag_count(&s.diags, DIAG_ERROR), warnings = diag_count(&s.diags, DIAG_WARNING);
+	int exit_code = errors ? EXIT_CONTENT : EXIT_OK;
+	if (fmt == DIAG_FMT_TEXT && !o.site.quiet)
+		fprintf(stderr, "almanac check: %zu page%s, %zu error%s, %zu warning%s\n", s.npages,
+			s.npages == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	if (o.fail_under >= 0) {
+		report_t r;
+		report_compute(&r, &s);
+		if (r.fresh_percent < o.fail_under) {
+			fprintf(stderr, "almanac check: documentation freshness %.1f%% is below --fail-under %g%%\n",
+				r.fresh_percent, o.fail_under);
+			if (exit_code == EXIT_OK)
+				exit_code = EXIT_FRESHNESS;
+		}
+		report_free(&r);
+	}
+	dating_release(&s);
+	site_free(&s);
+	return exit_code;
+}

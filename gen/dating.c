@@ -1,0 +1,215 @@
+/* dating.c - history and freshness applied to pages. See dating.h. */
+#include "dating.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "history.h"
+
+struct dating {
+	pthread_t thread;
+	int started;
+	site_t *s;
+	hist_t *h;
+	const char **paths;
+	const char **globs;
+	size_t nglobs;
+	hist_opts_t opts;
+	int rc;
+};
+
+static void *walk_thread(void *arg)
+{
+	dating_t *dt = arg;
+	dt->rc = hist_open(&dt->h, dt->s->root, &dt->s->diags);
+	if (dt->rc == 0)
+		dt->rc = hist_walk(dt->h, dt->paths, dt->s->npages, &dt->opts, &dt->s->diags);
+	return NULL;
+}
+
+int dating_start(dating_t **out, site_t *s, git_repository *repo)
+{
+	(void)repo;
+	dating_t *dt = xcalloc(1, sizeof *dt);
+	dt->s = s;
+	dt->paths = xcalloc(s->npages + 1, sizeof *dt->paths);
+	for (size_t i = 0; i < s->npages; i++) {
+		dt->paths[i] = s->pages[i].src;
+		for (size_t k = 0; k < s->pages[i].fm.nwatches; k++) {
+			dt->globs = xrealloc(dt->globs, (dt->nglobs + 1) * sizeof *dt->globs);
+			dt->globs[dt->nglobs++] = s->pages[i].fm.watches[k];
+		}
+	}
+	dt->opts.ignore_revs_file = s->cfg.ignore_revs;
+	dt->opts.ignore_authors = (const char *const *)s->cfg.ignore_authors;
+	dt->opts.n_ignore_authors = s->cfg.nignore_authors;
+	dt->opts.watch_globs = dt->globs;
+	dt->opts.n_watch_globs = dt->nglobs;
+	dt->opts.use_author_date = s->cfg.use_author_date;
+	/* the trend needs 12 month ends back from now */
+	dt->opts.since = s->opts.trend ? s->opts.now - 400 * 86400LL : HIST_SINCE_LAST_ONLY;
+	dt->opts.all_old_paths = 1;
+	dt->opts.cache_dir = NULL;
+	if (pthread_create(&dt->thread, NULL, walk_thread, dt) == 0)
+		dt->started = 1;
+	else
+		walk_thread(dt);
+	*out = dt;
+	return 0;
+}
+
+int dating_business_days(int64_t t0, int64_t t1)
+{
+	if (t1 <= t0)
+		return 0;
+	int64_t d0 = t0 / 86400, d1 = t1 / 86400;
+	int n = 0;
+	for (int64_t d = d0 + 1; d <= d1 && n < 100000; d++) {
+		int wd = (int)((d + 4) % 7); /* 1970-01-01 was a Thursday: 0 = Sunday */
+		if (wd != 0 && wd != 6)
+			n++;
+	}
+	return n;
+}
+
+site_status_t dating_status(const site_t *s, int64_t basis, int64_t now, int interval, int *age, int *due_in)
+{
+	int64_t a = (now - basis) / 86400;
+	if (now < basis)
+		a = 0;
+	*age = (int)a;
+	*due_in = interval - (int)a;
+	int window = s->cfg.due_window < interval / 2 ? s->cfg.due_window : interval / 2;
+	if (a > interval)
+		return FRESH_STALE;
+	if (a > interval - window)
+		return FRESH_DUE;
+	return FRESH_FRESH;
+}
+
+static int page_interval(const site_t *s, const site_page_t *p)
+{
+	if (p->fm.review_interval)
+		return p->fm.review_interval;
+	return config_interval_for(&s->cfg, p->type, p->fm.criticality);
+}
+
+static void set_uncommitted(site_page_t *p, int st)
+{
+	if (st == HIST_MODIFIED || st == HIST_UNTRACKED) {
+		p->fresh.status = FRESH_UNCOMMITTED;
+		p->untracked = st == HIST_UNTRACKED;
+	}
+}
+
+void dating_finish(dating_t *dt, site_t *s)
+{
+	if (dt->started)
+		pthread_join(dt->thread, NULL);
+	hist_t *h = dt->h;
+	s->hist = h;
+	if (dt->rc != 0 || !h) {
+		for (size_t i = 0; i < s->npages; i++) {
+			s->pages[i].fresh.status = FRESH_UNKNOWN;
+			s->pages[i].fresh.age_days = -1;
+			s->pages[i].fresh.interval_days = page_interval(s, &s->pages[i]);
+		}
+		goto out;
+	}
+	s->shallow = hist_is_shallow(h);
+	snprintf(s->head, sizeof s->head, "%s", hist_head(h));
+	free(s->branch);
+	s->branch = xstrdup(hist_branch(h));
+	hist_ignored_counts(h, &s->ignored_revs, &s->ignored_authors, &s->ignored_renames);
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		site_fresh_t *f = &p->fresh;
+		const hist_entry_t *e = hist_lookup(h, p->src);
+		f->interval_days = page_interval(s, p);
+		f->age_days = -1;
+		f->status = FRESH_UNKNOWN;
+		if (e && e->last.id[0] && !e->truncated) {
+			f->has_commit = 1;
+			memcpy(f->commit_id, e->last.id, 41);
+			f->commit_time = e->last.time;
+			f->author = xstrdup(e->last.author ? e->last.author : "");
+			f->summary = xstrdup(e->last.summary ? e->last.summary : "");
+		}
+		if (e) {
+			p->old_paths = xcalloc(e->nold + 1, sizeof *p->old_paths);
+			for (size_t k = 0; k < e->nold; k++)
+				p->old_paths[k] = xstrdup(e->old_paths[k]);
+			p->nold = e->nold;
+		}
+		f->basis_time = s->cfg.basis_reviewed ? p->fm.reviewed : (f->has_commit ? f->commit_time : 0);
+		if (f->basis_time) {
+			f->status = dating_status(s, f->basis_time, s->opts.now, f->interval_days, &f->age_days,
+						  &f->due_in_days);
+		} else if (s->cfg.basis_reviewed && !(e && e->truncated)) {
+			f->status = FRESH_STALE; /* basis: reviewed and no reviewed date */
+		}
+		/* drift */
+		for (size_t k = 0; k < p->fm.nwatches && f->has_commit; k++) {
+			const hist_watch_t *w = hist_lookup_watch(h, p->fm.watches[k]);
+			if (!w || !w->commit.id[0] || w->commit.time <= f->commit_time)
+				continue;
+			if (dating_business_days(w->commit.time, s->opts.now) > s->cfg.drift_grace_days) {
+				if (!f->drifted || w->commit.time > f->drift_time) {
+					free(f->drift_path);
+					f->drift_path = xstrdup(w->path ? w->path : w->glob);
+					f->drift_time = w->commit.time;
+				}
+				f->drifted = 1;
+			}
+		}
+		set_uncommitted(p, hist_worktree_status(h, p->src));
+	}
+out:
+	free(dt->paths);
+	free(dt->globs);
+	free(dt);
+}
+
+void dating_without_history(site_t *s, git_repository *repo)
+{
+	map_t st = MAP_INIT;
+	git_status_list *list = NULL;
+	git_status_options so;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	if (repo && git_status_list_new(&list, repo, &so) == 0) {
+		size_t n = git_status_list_entrycount(list);
+		for (size_t i = 0; i < n; i++) {
+			const git_status_entry *e = git_status_byindex(list, i);
+			const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+			if (d && d->new_file.path)
+				map_put(&st, d->new_file.path, MAP_INT(e->status));
+		}
+		git_status_list_free(list);
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		p->fresh.status = FRESH_UNKNOWN;
+		p->fresh.age_days = -1;
+		p->fresh.interval_days = page_interval(s, p);
+		void *v;
+		if (map_get(&st, p->src, &v)) {
+			long flags = MAP_AS_INT(v);
+			if (flags & GIT_STATUS_WT_NEW)
+				set_uncommitted(p, HIST_UNTRACKED);
+			else if (flags & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_NEW))
+				set_uncommitted(p, HIST_MODIFIED);
+		}
+	}
+	map_free(&st);
+}
+
+void dating_release(site_t *s)
+{
+	hist_free(s->hist);
+	s->hist = NULL;
+}

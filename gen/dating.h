@@ -1,0 +1,40 @@
+/* dating.h - dates every page: the history walk (history.h) applied to the
+ * site's pages with the freshness policy (prefix dating_).
+ *
+ * The walk runs on its own thread while the Markdown is rendered. Status
+ * rules (PRODUCT.md "Freshness"): age = now - last counting commit (or the
+ * `reviewed` date with freshness.basis: reviewed); fresh when age <=
+ * interval - due window, due within the window, stale beyond the interval,
+ * uncommitted when the file has uncommitted changes or is untracked, unknown
+ * without history (a shallow clone's boundary, --no-git-dates). The due
+ * window is freshness.due_window (default 30 days), capped at half the
+ * interval. A page is drifted when a path matching its `watches:` changed in
+ * a commit newer than the page's last commit and more than
+ * freshness.drift_grace_days business days (Mon-Fri) have passed since. */
+#ifndef ALMANAC_DATING_H
+#define ALMANAC_DATING_H
+
+#include <git2.h>
+#include <stdint.h>
+
+#include "site.h"
+
+typedef struct dating dating_t;
+
+/* Start the history walk for the pages of `s` on a thread. *out is freed by dating_finish. */
+int dating_start(dating_t **out, site_t *s, git_repository *repo);
+/* Wait for the walk and fill every page's `fresh`, `old_paths`, and the
+ * site's head/branch/shallow/ignored counts. Keeps the history in s->hist
+ * (freed by dating_release). */
+void dating_finish(dating_t *dt, site_t *s);
+/* Without history (--no-git-dates): every page is unknown, except uncommitted ones. */
+void dating_without_history(site_t *s, git_repository *repo);
+/* Free s->hist. */
+void dating_release(site_t *s);
+/* Business days (Mon-Fri, UTC) from t0 to t1 (0 when t1 <= t0). */
+int dating_business_days(int64_t t0, int64_t t1);
+/* Status of a page whose basis time is `basis` (0 = none) at `now` with `interval` days and the
+ * site's due window; sets *age and *due_in (days). */
+site_status_t dating_status(const site_t *s, int64_t basis, int64_t now, int interval, int *age, int *due_in);
+
+#endif

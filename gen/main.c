@@ -1,0 +1,74 @@
+/* main.c - the almanac command: a table of subcommands. */
+#include <git2.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "markdown.h"
+#include "suggest.h"
+
+typedef struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *description;
+} command_t;
+
+static const command_t commands[] = {
+	{"build", cmd_build, "build the static site from the repository"},
+	{"serve", cmd_serve, "preview the site with live reload on 127.0.0.1:8080"},
+	{"check", cmd_check, "check front matter, links and anchors without writing a site"},
+	{"report", cmd_report, "documentation-freshness report (text, json, csv, html)"},
+	{"new", cmd_new, "scaffold a runbook, role or guide page with front matter"},
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static void usage(FILE *f)
+{
+	fputs("Usage: almanac COMMAND [OPTIONS]\n\n"
+	      "Almanac builds a static site from a Git repository of Markdown runbooks and\n"
+	      "role pages, dates every page by its last commit and reports documentation\n"
+	      "freshness.\n\nCommands:\n", f);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].description);
+	fputs("\nOptions:\n  --help     show this help (almanac COMMAND --help for a command's options)\n"
+	      "  --version  print the version\n\n"
+	      "Exit codes: 0 ok, 1 content errors, 2 usage error, 3 freshness below --fail-under,\n"
+	      "4 environment error (not a Git repository, output folder unsafe or not writable).\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("almanac %s\n", ALMANAC_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i].name, cmd))
+			continue;
+		git_libgit2_init();
+		md_init();
+		int rc = commands[i].fn(argc - 2, argv + 2);
+		git_libgit2_shutdown();
+		return rc;
+	}
+	const char *names[NCOMMANDS];
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	const char *sug = suggest_closest(cmd, names, NCOMMANDS, 2);
+	if (sug)
+		fprintf(stderr, "almanac: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
+	else
+		fprintf(stderr, "almanac: unknown command '%s'\n", cmd);
+	fputs("Try 'almanac --help'.\n", stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,40 @@
+/* publish.h - safe, atomic output (prefix pub_).
+ *
+ * A build writes into a fresh temporary folder beside the output folder and
+ * swaps it in only when everything succeeded, so a failed or interrupted
+ * build leaves the previous site untouched. The output folder is refused
+ * when it is unsafe: the repository root or an ancestor of it, a content
+ * folder, '/', inside .git, or a non-empty folder Almanac did not create
+ * (it has no marker file PUB_MARKER). */
+#ifndef ALMANAC_PUBLISH_H
+#define ALMANAC_PUBLISH_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+#define PUB_MARKER ".almanac-site"
+
+typedef struct {
+	char *out;  /* final folder, absolute (owned) */
+	char *tmp;  /* temporary folder being written (owned) */
+} pub_t;
+
+/* Check `out_dir` (absolute) against the repository root and content
+ * folders, and create the temporary folder. Returns 0, or -1 with an error
+ * diagnostic (exit code 4). */
+int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, char *const *content, size_t ncontent,
+	      diag_list_t *d);
+/* Swap the temporary folder in. Returns 0 or -1 (diagnostic added; the old site stays). */
+int pub_commit(pub_t *p, diag_list_t *d);
+/* Remove the temporary folder (after a failure). Frees `p`. Safe to call after pub_commit. */
+void pub_abort(pub_t *p);
+/* Install SIGINT/SIGTERM handlers that set the interrupted flag. */
+void pub_install_signal_handlers(void);
+/* 1 once SIGINT or SIGTERM was received. */
+int pub_interrupted(void);
+/* Write `len` bytes to `rel` under the folder `root`, refusing paths that
+ * leave it ("..", absolute). Returns 0, -1 on I/O error, -2 on an unsafe path. */
+int pub_write(const char *root, const char *rel, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,519 @@
+/* render.c - pages through templates into the output folder. See render.h. */
+#include "render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "json.h"
+#include "mustache.h"
+#include "nav.h"
+#include "parallel.h"
+#include "publish.h"
+#include "report.h"
+#include "scan.h"
+#include "search.h"
+#include "theme.h"
+#include "timefmt.h"
+
+typedef struct {
+	site_t *s;
+	theme_t theme;
+	nav_t nav;
+	val_t *site_ctx;
+	pub_t pub;
+	map_t role_by_slug;   /* role slug -> page index */
+	int failed;
+} rctx_t;
+
+static void set_list_str(val_t *m, const char *key, char *const *v, size_t n)
+{
+	val_t *l = val_map_set(m, key, val_list());
+	for (size_t i = 0; i < n; i++)
+		val_list_push(l, val_str(v[i]));
+}
+
+static val_t *page_link(const site_t *s, long idx, const char *cur_url)
+{
+	const site_page_t *p = &s->pages[idx];
+	val_t *it = val_map();
+	val_map_set_str(it, "title", p->title);
+	val_map_set(it, "url", val_str_take(fsu_relurl(cur_url, p->url)));
+	val_map_set_str(it, "type", p->type);
+	val_map_set_str(it, "status", site_status_name(p->fresh.status));
+	if (p->fm.criticality)
+		val_map_set_str(it, "criticality", p->fm.criticality);
+	if (p->fm.description)
+		val_map_set_str(it, "description", p->fm.description);
+	return it;
+}
+
+static char *repo_link(const site_t *s, const char *kind, const char *path)
+{
+	if (!s->cfg.repo_url[0])
+		return NULL;
+	const char *branch = s->cfg.repo_branch[0] ? s->cfg.repo_branch : s->branch[0] ? s->branch : "main";
+	size_t n = strlen(s->cfg.repo_url);
+	const char *slash = n && s->cfg.repo_url[n - 1] == '/' ? "" : "/";
+	return xasprintf("%s%s%s/%s/%s", s->cfg.repo_url, slash, kind, branch, path);
+}
+
+/* The freshness line and banner of a page. */
+static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_url)
+{
+	const site_fresh_t *f = &p->fresh;
+	val_t *m = val_map();
+	val_map_set_str(m, "status", site_status_name(f->status));
+	val_map_set_bool(m, "is_fresh", f->status == FRESH_FRESH);
+	val_map_set_bool(m, "is_due", f->status == FRESH_DUE);
+	val_map_set_bool(m, "is_stale", f->status == FRESH_STALE);
+	val_map_set_bool(m, "is_uncommitted", f->status == FRESH_UNCOMMITTED);
+	val_map_set_bool(m, "is_unknown", f->status == FRESH_UNKNOWN);
+	val_map_set_num(m, "interval_days", f->interval_days);
+	if (f->has_commit) {
+		char date[32];
+		tf_format_date(date, sizeof date, f->commit_time);
+		val_map_set_str(m, "last_date", date);
+		char iso[40];
+		tf_format_rfc3339(iso, sizeof iso, f->commit_time);
+		val_map_set_str(m, "last_time", iso);
+		val_map_set_str(m, "author", f->author ? f->author : "");
+		val_map_set_str(m, "summary", f->summary ? f->summary : "");
+		char shortid[8];
+		snprintf(shortid, sizeof shortid, "%.7s", f->commit_id);
+		val_map_set_str(m, "commit", shortid);
+		val_map_set_bool(m, "has_commit", 1);
+	}
+	if (f->age_days >= 0) {
+		val_map_set_num(m, "age_days", f->age_days);
+		val_map_set_num(m, "due_in_days", f->due_in_days);
+		val_map_set_num(m, "overdue_days", -f->due_in_days);
+		val_map_set_bool(m, "overdue", f->due_in_days < 0);
+		val_map_set_bool(m, "has_age", 1);
+	}
+	if (p->fm.reviewed) {
+		char date[32];
+		tf_format_date(date, sizeof date, p->fm.reviewed);
+		val_map_set_str(m, "reviewed", date);
+		if (p->fm.reviewer)
+			val_map_set_str(m, "reviewer", p->fm.reviewer);
+	}
+	val_map_set_bool(m, "drifted", f->drifted);
+	if (f->drifted && f->drift_path) {
+		val_map_set_str(m, "drift_path", f->drift_path);
+		char date[32];
+		tf_format_date(date, sizeof date, f->drift_time);
+		val_map_set_str(m, "drift_date", date);
+	}
+	val_map_set_bool(m, "banner", (f->status == FRESH_STALE || f->drifted) && strcmp(p->type, "role") != 0);
+	char *hist = repo_link(s, "commits", p->src);
+	if (hist)
+		val_map_set(m, "history_url", val_str_take(hist));
+	val_map_set(m, "report_url", val_str_take(fsu_relurl(cur_url, "freshness/")));
+	return m;
+}
+
+static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder)
+{
+	site_t *s = r->s;
+	const site_page_t *p = idx >= 0 ? &s->pages[idx] : NULL;
+	val_t *ctx = val_map();
+	val_map_set(ctx, "root", val_str_take(fsu_root_prefix(url)));
+	val_map_set(ctx, "nav", nav_sidebar(&r->nav, s, folder, url));
+	val_map_set(ctx, "breadcrumbs", nav_breadcrumbs(&r->nav, folder, url, idx < 0 || !p->is_index));
+	val_t *pg = val_map_set(ctx, "page", val_map());
+	val_map_set_str(pg, "url", url);
+	if (!p) {
+		const nav_folder_t *f = &r->nav.folders[folder];
+		val_map_set_str(pg, "title", f->title);
+		val_map_set(pg, "children", nav_children(&r->nav, s, folder, url));
+		val_map_set_bool(pg, "is_section", 1);
+		return ctx;
+	}
+	/* unknown front-matter keys first, so typed keys below win */
+	val_map_set(pg, "meta", val_copy(p->fm.raw));
+	val_map_set_str(pg, "title", p->title);
+	val_map_set_str(pg, "src", p->src);
+	val_map_set_str(pg, "type", p->type);
+	char flag[32];
+	snprintf(flag, sizeof flag, "is_%s", p->type);
+	val_map_set_bool(pg, flag, 1);
+	if (p->fm.description)
+		val_map_set_str(pg, "description", p->fm.description);
+	if (p->fm.owner) {
+		val_map_set_str(pg, "owner", p->fm.owner);
+		void *v;
+		if (map_get(&r->role_by_slug, p->fm.owner, &v)) {
+			val_map_set(pg, "owner_url", val_str_take(fsu_relurl(url, s->pages[MAP_AS_INT(v)].url)));
+			val_map_set_str(pg, "owner_title", s->pages[MAP_AS_INT(v)].title);
+		}
+	}
+	if (p->fm.criticality)
+		val_map_set_str(pg, "criticality", p->fm.criticality);
+	set_list_str(pg, "tags", p->fm.tags, p->fm.ntags);
+	val_t *al = val_map_set(pg, "alerts", val_list());
+	for (size_t i = 0; i < p->fm.nalerts; i++) {
+		val_t *a = val_list_push(al, val_map());
+		val_map_set_str(a, "name", p->fm.alerts[i]);
+		char *au = xasprintf("alerts/%s/", p->fm.alerts[i]);
+		val_map_set(a, "url", val_str_take(fsu_relurl(url, au)));
+		free(au);
+	}
+	val_map_set_bool(pg, "has_alerts", p->fm.nalerts > 0);
+	val_map_set(pg, "content", val_str(p->md.html ? p->md.html : ""));
+	val_map_set_bool(pg, "draft", p->draft);
+	val_map_set_bool(pg, "uncommitted", p->fresh.status == FRESH_UNCOMMITTED);
+	val_map_set_num(pg, "reading_minutes", (double)(p->md.words / 200 + 1));
+	/* table of contents: h2 and h3 */
+	val_t *toc = val_map_set(pg, "toc", val_list());
+	for (size_t i = 0; i < p->md.nheadings; i++) {
+		const md_heading_t *h = &p->md.headings[i];
+		if (h->level < 2 || h->level > 3)
+			continue;
+		val_t *t = val_list_push(toc, val_map());
+		val_map_set_str(t, "id", h->id);
+		val_map_set_str(t, "text", h->text);
+		val_map_set_num(t, "level", h->level);
+		val_map_set_bool(t, "sub", h->level == 3);
+	}
+	val_map_set_bool(pg, "has_toc", toc->len >= 2);
+	/* links: related, backlinks, owned runbooks */
+	val_t *rel = val_map_set(pg, "related", val_list());
+	for (size_t i = 0; i < p->nlinks; i++)
+		if (p->links[i].from_related && p->links[i].target >= 0)
+			val_list_push(rel, page_link(s, p->links[i].target, url));
+	val_map_set_bool(pg, "has_related", rel->len > 0);
+	val_t *bl = val_map_set(pg, "backlinks", val_list());
+	for (size_t i = 0; i < p->nbacklinks; i++)
+		val_list_push(bl, page_link(s, p->backlinks[i], url));
+	val_map_set_bool(pg, "has_backlinks", bl->len > 0);
+	if (!strcmp(p->type, "role")) {
+		val_t *own = val_map_set(pg, "owned", val_list());
+		for (size_t i = 0; i < s->npages; i++) {
+			const site_page_t *q = &s->pages[i];
+			if ((q->draft && !s->opts.drafts) || !q->fm.owner || strcmp(q->fm.owner, p->slug) ||
+			    !strcmp(q->type, "role"))
+				continue;
+			val_list_push(own, page_link(s, (long)i, url));
+		}
+		val_map_set_bool(pg, "has_owned", own->len > 0);
+	}
+	if (p->is_index) {
+		val_map_set(pg, "children", nav_children(&r->nav, s, folder, url));
+		val_map_set_bool(pg, "is_section", 1);
+	}
+	char *edit = repo_link(s, "edit", p->src);
+	if (edit)
+		val_map_set(pg, "edit_url", val_str_take(edit));
+	val_map_set(pg, "fresh", fresh_ctx(s, p, url));
+	return ctx;
+}
+
+static void render_to(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel)
+{
+	const val_t *stack[2] = {r->site_ctx, ctx};
+	buf_t out = BUF_INIT;
+	if (!mus_set_has(r->theme.set, layout)) {
+		diag_add(&r->s->diags, DIAG_ERROR, "templates", 0, 0, "theme", "the theme has no '%s' template", layout);
+		r->failed = 1;
+		buf_free(&out);
+		return;
+	}
+	mus_render(r->theme.set, layout, stack, 2, &out, &r->s->diags);
+	int rc = pub_write(r->pub.tmp, out_rel, out.s ? out.s : "", out.len);
+	if (rc == -2)
+		diag_add(&r->s->diags, DIAG_ERROR, out_rel, 0, 0, "output", "refusing to write outside the output folder");
+	else if (rc != 0) {
+		diag_add(&r->s->diags, DIAG_ERROR, out_rel, 0, 0, "output", "cannot write the file");
+		r->failed = 1;
+	}
+	buf_free(&out);
+}
+
+static const char *layout_for(const site_page_t *p)
+{
+	if (!p->url[0])
+		return "home";
+	if (p->is_index)
+		return "section";
+	return p->type;
+}
+
+static void render_page(void *ud, size_t i)
+{
+	rctx_t *r = ud;
+	site_page_t *p = &r->s->pages[i];
+	if ((p->draft && !r->s->opts.drafts) || pub_interrupted())
+		return;
+	long folder = r->nav.page_folder[i];
+	val_t *ctx = page_ctx(r, (long)i, p->url, folder);
+	char *out = xasprintf("%sindex.html", p->url);
+	render_to(r, layout_for(p), ctx, out);
+	free(out);
+	val_free(ctx);
+}
+
+static void render_folder(void *ud, size_t f)
+{
+	rctx_t *r = ud;
+	const nav_folder_t *fo = &r->nav.folders[f];
+	if (fo->index_page >= 0 || pub_interrupted())
+		return;
+	val_t *ctx = page_ctx(r, -1, fo->url, (long)f);
+	char *out = xasprintf("%sindex.html", fo->url);
+	render_to(r, f == 0 ? "home" : "section", ctx, out);
+	free(out);
+	val_free(ctx);
+}
+
+/* A redirect page at `from_url` to the site URL `to_url`. */
+static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, const char *title, val_t *extra)
+{
+	val_t *ctx = extra ? extra : val_map();
+	val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from_url)));
+	val_map_set(ctx, "target", val_str_take(fsu_relurl(from_url, to_url)));
+	val_map_set_str(ctx, "title", title);
+	char *out = xasprintf("%sindex.html", from_url);
+	render_to(r, "redirect", ctx, out);
+	free(out);
+	val_free(ctx);
+}
+
+static void write_redirects(rctx_t *r)
+{
+	site_t *s = r->s;
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		if (p->draft && !s->opts.drafts)
+			continue;
+		for (size_t j = 0; j < p->fm.naliases + p->nold; j++) {
+			const char *alias = j < p->fm.naliases ? p->fm.aliases[j].value : p->old_paths[j - p->fm.naliases];
+			int line = j < p->fm.naliases ? p->fm.aliases[j].line : 1;
+			int col = j < p->fm.naliases ? p->fm.aliases[j].col : 1;
+			/* an alias is a repo path (old/x.md) or a site URL (old/x/) */
+			char *clean = fsu_normalize(alias[0] == '/' ? alias + 1 : alias);
+			if (!clean || !clean[0] || clean[0] == '/') {
+				diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "alias-outside-site",
+					 "alias '%s' resolves outside the site", alias);
+				free(clean);
+				continue;
+			}
+			char *from;
+			if (fsu_ends_with(clean, ".md"))
+				from = scan_page_url(clean, s->home_dir);
+			else
+				from = fsu_ends_with(clean, "/") ? xstrdup(clean) : xasprintf("%s/", clean);
+			free(clean);
+			void *v;
+			if (map_get(&s->url_map, from, &v)) {
+				if (j < p->fm.naliases)
+					diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "alias-conflict",
+						 "alias '%s' is the address of %s", alias, s->pages[MAP_AS_INT(v)].src);
+				free(from);
+				continue;
+			}
+			write_redirect(r, from, p->url, p->title, NULL);
+			free(from);
+		}
+	}
+	/* stable alert URLs */
+	for (size_t i = 0; i < s->nalerts; i++) {
+		site_alert_t *a = &s->alerts[i];
+		if (!a->npages)
+			continue;
+		char *from = xasprintf("alerts/%s/", a->name);
+		val_t *ctx = val_map();
+		val_map_set_str(ctx, "alert", a->name);
+		if (a->summary)
+			val_map_set_str(ctx, "summary", a->summary);
+		val_t *l = val_map_set(ctx, "runbooks", val_list());
+		for (size_t k = 0; k < a->npages; k++)
+			val_list_push(l, page_link(s, a->pages[k], from));
+		val_map_set_bool(ctx, "several", a->npages > 1);
+		if (a->npages == 1) {
+			write_redirect(r, from, s->pages[a->pages[0]].url, s->pages[a->pages[0]].title, ctx);
+		} else {
+			val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from)));
+			char *out = xasprintf("%sindex.html", from);
+			render_to(r, "alert", ctx, out);
+			free(out);
+			val_free(ctx);
+		}
+		free(from);
+	}
+}
+
+static void write_sitemap(rctx_t *r)
+{
+	site_t *s = r->s;
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	const char *base = s->cfg.base_url;
+	size_t bl = strlen(base);
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		if (p->draft && !s->opts.drafts)
+			continue;
+		buf_puts(&b, "  <url><loc>");
+		buf_put_html(&b, base, bl);
+		if (bl && base[bl - 1] != '/')
+			buf_putc(&b, '/');
+		buf_put_html(&b, p->url, strlen(p->url));
+		buf_puts(&b, "</loc>");
+		if (p->fresh.has_commit) {
+			char d[32];
+			tf_format_date(d, sizeof d, p->fresh.commit_time);
+			buf_printf(&b, "<lastmod>%s</lastmod>", d);
+		}
+		buf_puts(&b, "</url>\n");
+	}
+	buf_puts(&b, "</urlset>\n");
+	pub_write(r->pub.tmp, "sitemap.xml", b.s, b.len);
+	buf_free(&b);
+}
+
+static void copy_assets(rctx_t *r)
+{
+	site_t *s = r->s;
+	for (size_t i = 0; i < r->theme.nassets; i++) {
+		char *dst = xasprintf("%s/assets/%s", r->pub.tmp, r->theme.assets[i].rel);
+		if (fsu_copy_file(r->theme.assets[i].abs, dst) != 0) {
+			diag_add(&s->diags, DIAG_ERROR, r->theme.assets[i].rel, 0, 0, "output", "cannot copy theme asset");
+			r->failed = 1;
+		}
+		free(dst);
+	}
+	for (size_t i = 0; i < s->nassets; i++) {
+		char *src = fsu_join(s->root, s->assets[i].src);
+		char *dst = fsu_join(r->pub.tmp, s->assets[i].out);
+		if (fsu_copy_file(src, dst) != 0)
+			diag_add(&s->diags, DIAG_WARNING, s->assets[i].src, 0, 0, "asset", "cannot copy the file");
+		free(src);
+		free(dst);
+	}
+}
+
+static void write_search(rctx_t *r)
+{
+	site_t *s = r->s;
+	size_t n = 0;
+	search_doc_t *docs = xcalloc(s->npages + 1, sizeof *docs);
+	search_section_t **secs = xcalloc(s->npages + 1, sizeof *secs);
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		if (p->draft && !s->opts.drafts)
+			continue;
+		search_doc_t *d = &docs[n];
+		d->url = p->url;
+		d->title = p->title;
+		d->type = p->type;
+		d->owner = p->fm.owner ? p->fm.owner : "";
+		d->status = site_status_name(p->fresh.status);
+		d->alerts = (const char *const *)p->fm.alerts;
+		d->nalerts = p->fm.nalerts;
+		d->tags = (const char *const *)p->fm.tags;
+		d->ntags = p->fm.ntags;
+		secs[n] = xcalloc(p->md.nsections + 1, sizeof **secs);
+		for (size_t k = 0; k < p->md.nsections; k++) {
+			secs[n][k].anchor = p->md.sections[k].anchor;
+			secs[n][k].heading = p->md.sections[k].heading;
+			secs[n][k].text = p->md.sections[k].text ? p->md.sections[k].text : "";
+		}
+		d->sections = secs[n];
+		d->nsections = p->md.nsections;
+		n++;
+	}
+	if (search_write_index(docs, n, r->pub.tmp, &s->diags) != 0)
+		r->failed = 1;
+	for (size_t i = 0; i < n; i++)
+		free(secs[i]);
+	free(secs);
+	free(docs);
+}
+
+static val_t *site_context(const site_t *s)
+{
+	val_t *root = val_map();
+	val_t *m = val_map_set(root, "site", val_map());
+	val_map_set_str(m, "title", s->cfg.title);
+	val_map_set_str(m, "base_url", s->cfg.base_url);
+	val_map_set_str(m, "repo_url", s->cfg.repo_url);
+	val_map_set_str(m, "version", ALMANAC_VERSION);
+	char date[32];
+	tf_format_date(date, sizeof date, s->opts.now);
+	val_map_set_str(m, "generated", date);
+	val_map_set_bool(m, "serve", s->opts.serve);
+	val_map_set_bool(m, "search", s->cfg.search);
+	if (s->cfg.raw)
+		val_map_set(m, "params", val_copy(s->cfg.raw));
+	return root;
+}
+
+int render_site(site_t *s, const char *out_dir)
+{
+	rctx_t r;
+	memset(&r, 0, sizeof r);
+	r.s = s;
+	char *site_theme = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
+	if (theme_load(&r.theme, site_theme, &s->diags) != 0) {
+		free(site_theme);
+		return -1;
+	}
+	free(site_theme);
+	if (diag_count(&s->diags, DIAG_ERROR) && 0)
+		return -1;
+	if (pub_begin(&r.pub, out_dir, s->root, s->cfg.content, s->cfg.ncontent, &s->diags) != 0) {
+		theme_free(&r.theme);
+		return -4;
+	}
+	nav_build(&r.nav, s);
+	for (size_t i = 0; i < s->npages; i++)
+		if (!strcmp(s->pages[i].type, "role") && !(s->pages[i].draft && !s->opts.drafts))
+			map_put(&r.role_by_slug, s->pages[i].slug, MAP_INT(i));
+	r.site_ctx = site_context(s);
+
+	par_for(s->npages, s->opts.jobs, render_page, &r);
+	par_for(r.nav.nfolders, s->opts.jobs, render_folder, &r);
+	write_redirects(&r);
+	/* 404 and search pages */
+	val_t *ctx = page_ctx(&r, -1, "", 0);
+	val_map_set_str(val_map_get(ctx, "page"), "title", "Page not found");
+	render_to(&r, "404", ctx, "404.html");
+	val_free(ctx);
+	ctx = page_ctx(&r, -1, "search/", 0);
+	val_map_set_str(val_map_get(ctx, "page"), "title", "Search");
+	render_to(&r, "search", ctx, "search/index.html");
+	val_free(ctx);
+	/* the freshness report page and its JSON */
+	ctx = page_ctx(&r, -1, "freshness/", 0);
+	val_map_set_str(val_map_get(ctx, "page"), "title", "Documentation freshness");
+	val_map_set(ctx, "report", report_context(s, "freshness/"));
+	render_to(&r, "freshness", ctx, "freshness/index.html");
+	val_free(ctx);
+	buf_t json = BUF_INIT;
+	report_json(s, &json);
+	pub_write(r.pub.tmp, "freshness.json", json.s, json.len);
+	buf_free(&json);
+	write_sitemap(&r);
+	copy_assets(&r);
+	if (s->cfg.search)
+		write_search(&r);
+
+	int rc = 0;
+	if (pub_interrupted()) {
+		diag_add(&s->diags, DIAG_ERROR, out_dir, 0, 0, "interrupted", "build interrupted; the previous site is untouched");
+		rc = -1;
+	} else if (r.failed) {
+		rc = -1;
+	} else if (pub_commit(&r.pub, &s->diags) != 0) {
+		rc = -4;
+	}
+	pub_abort(&r.pub);
+	val_free(r.site_ctx);
+	nav_free(&r.nav);
+	map_free(&r.role_by_slug);
+	theme_free(&r.theme);
+	return rc;
+}

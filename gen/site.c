@@ -1,0 +1,352 @@
+/* site.c - the site model and the loading half of the pipeline. See site.h. */
+#include "site.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <git2.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts.h"
+#include "buf.h"
+#include "dating.h"
+#include "fsutil.h"
+#include "links.h"
+#include "parallel.h"
+#include "scan.h"
+
+const char *site_status_name(site_status_t st)
+{
+	static const char *const names[] = {"fresh", "due", "stale", "uncommitted", "unknown"};
+	return names[st];
+}
+
+long site_find_page(const site_t *s, const char *src)
+{
+	void *v;
+	return map_get(&s->page_map, src, &v) ? MAP_AS_INT(v) : -1;
+}
+
+char *site_output_dir(const site_t *s)
+{
+	const char *o = s->opts.out ? s->opts.out : s->cfg.output;
+	if (o[0] == '/')
+		return fsu_normalize(o);
+	if (s->opts.out)
+		return fsu_absolute(o);
+	char *j = fsu_join(s->root, o);
+	char *n = fsu_normalize(j);
+	free(j);
+	return n ? n : xstrdup(s->root);
+}
+
+/* "node-not-ready" -> "Node not ready" */
+static char *pretty_name(const char *stem)
+{
+	char *t = xstrdup(stem);
+	for (char *p = t; *p; p++)
+		if (*p == '-' || *p == '_')
+			*p = ' ';
+	if (t[0])
+		t[0] = (char)toupper((unsigned char)t[0]);
+	return t;
+}
+
+static char *default_type(const char *path)
+{
+	char *copy = xstrdup(path), *save = NULL;
+	const char *type = "guide";
+	for (char *seg = strtok_r(copy, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(seg, "runbooks") || !strcmp(seg, "runbook"))
+			type = "runbook";
+		else if (!strcmp(seg, "roles") || !strcmp(seg, "role"))
+			type = "role";
+	}
+	free(copy);
+	return xstrdup(type);
+}
+
+/* Check UTF-8 validity; returns the byte offset of the first invalid sequence or `len`. */
+static size_t utf8_check(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = u[i];
+		size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+		if (!n || i + n > len || (n == 2 && c < 0xC2))
+			return i;
+		for (size_t k = 1; k < n; k++)
+			if ((u[i + k] & 0xC0) != 0x80)
+				return i;
+		i += n;
+	}
+	return len;
+}
+
+static void pos_of(const char *s, size_t off, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+/* Phase 1 (parallel): read a page and parse its front matter. */
+static void load_page(void *ud, size_t i)
+{
+	site_t *s = ud;
+	site_page_t *p = &s->pages[i];
+	char *abs = fsu_join(s->root, p->src);
+	buf_t text = BUF_INIT;
+	int r = fsu_read_file(&text, abs, FSU_MAX_FILE);
+	free(abs);
+	if (r != 0) {
+		if (r == -2)
+			diag_add(&s->diags, DIAG_ERROR, p->src, 1, 1, "too-large",
+				 "file is larger than the %u MiB limit for a page; it is skipped", FSU_MAX_FILE >> 20);
+		else
+			diag_add(&s->diags, DIAG_ERROR, p->src, 1, 1, "unreadable", "cannot read the file: %s",
+				 strerror(errno));
+		buf_clear(&text);
+		p->content_errors++;
+	}
+	size_t len = text.len;
+	char *nul = text.s ? memchr(text.s, '\0', len) : NULL;
+	if (nul) {
+		int line, col;
+		pos_of(text.s, (size_t)(nul - text.s), &line, &col);
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "binary",
+			 "file contains NUL bytes (is it a binary file named .md?); it is skipped");
+		buf_clear(&text);
+		len = 0;
+		p->content_errors++;
+	} else if (len) {
+		size_t bad = utf8_check(text.s, len);
+		if (bad < len) {
+			int line, col;
+			pos_of(text.s, bad, &line, &col);
+			diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "encoding",
+				 "invalid UTF-8; invalid bytes are shown as U+FFFD");
+			buf_t fixed = BUF_INIT;
+			size_t i = 0;
+			while (i < len) {
+				size_t ok = utf8_check(text.s + i, len - i);
+				buf_put(&fixed, text.s + i, ok);
+				i += ok;
+				if (i < len) {
+					buf_puts(&fixed, "\xEF\xBF\xBD");
+					i++;
+				}
+			}
+			buf_free(&text);
+			text = fixed;
+			len = text.len;
+		}
+	}
+	p->text = buf_detach(&text);
+	if (fm_parse(&p->fm, p->text, len, p->src, &p->body_off, &p->body_line, &s->diags) != 0)
+		p->content_errors++;
+	p->draft = p->fm.draft;
+}
+
+static int cmp_src(const void *a, const void *b)
+{
+	return strcmp(((const site_page_t *)a)->src, ((const site_page_t *)b)->src);
+}
+
+/* Phase 2 (parallel): render the Markdown body; links are resolved as they are met. */
+static void render_markdown(void *ud, size_t i)
+{
+	site_t *s = ud;
+	site_page_t *p = &s->pages[i];
+	if (p->draft && !s->opts.drafts)
+		return;
+	links_ctx_t lc = {s, (long)i};
+	md_opts_t o = {
+		.raw_html = s->cfg.raw_html,
+		.line_offset = p->body_line - 1,
+		.strip_h1 = 1,
+		.title = p->fm.title,
+		.link = links_rewrite,
+		.ud = &lc,
+	};
+	const char *body = p->text + p->body_off;
+	md_render(&p->md, body, strlen(body), &o);
+	if (!p->fm.title && p->md.h1 && p->md.h1[0]) {
+		free(p->title);
+		p->title = xstrdup(p->md.h1);
+	}
+}
+
+static int open_repo(site_t *s, git_repository **out)
+{
+	const char *start = s->opts.repo ? s->opts.repo : ".";
+	if (!fsu_is_dir(start)) {
+		diag_add(&s->diags, DIAG_ERROR, start, 0, 0, "repository", "no such folder");
+		return -4;
+	}
+	git_repository *repo = NULL;
+	if (git_repository_open_ext(&repo, start, 0, NULL) != 0) {
+		diag_add(&s->diags, DIAG_ERROR, start, 0, 0, "repository",
+			 "not inside a Git repository (run 'git init' first, or pass --repo)");
+		return -4;
+	}
+	if (git_repository_is_bare(repo)) {
+		diag_add(&s->diags, DIAG_ERROR, start, 0, 0, "repository",
+			 "this is a bare repository: Almanac needs a work tree with the Markdown files");
+		git_repository_free(repo);
+		return -4;
+	}
+	const char *wd = git_repository_workdir(repo);
+	s->root = xstrdup(wd);
+	*out = repo;
+	return 0;
+}
+
+int site_load(site_t *s, const site_opts_t *opts)
+{
+	memset(s, 0, sizeof *s);
+	s->opts = *opts;
+	diag_init(&s->diags);
+	config_defaults(&s->cfg);
+	s->branch = xstrdup("");
+	git_repository *repo = NULL;
+	int rc = open_repo(s, &repo);
+	if (rc)
+		return rc;
+
+	/* configuration */
+	char *cfgpath = opts->config ? fsu_absolute(opts->config) : fsu_join(s->root, "almanac.yml");
+	const char *disp = opts->config ? opts->config : "almanac.yml";
+	if (config_load(&s->cfg, cfgpath, disp, opts->config == NULL, &s->diags) != 0) {
+		free(cfgpath);
+		git_repository_free(repo);
+		return -1;
+	}
+	free(cfgpath);
+	if (opts->base_url) {
+		free(s->cfg.base_url);
+		s->cfg.base_url = xstrdup(opts->base_url);
+	}
+
+	/* scan */
+	char *outdir = site_output_dir(s);
+	scan_result_t sc;
+	scan_tree(&sc, s->root, &s->cfg, repo, outdir, &s->diags);
+	free(outdir);
+	s->home_dir = xstrdup(sc.nfolders ? sc.folders[0] : "");
+	s->npages = sc.npages;
+	s->pages = xcalloc(sc.npages + 1, sizeof *s->pages);
+	for (size_t i = 0; i < sc.npages; i++) {
+		site_page_t *p = &s->pages[i];
+		p->src = xstrdup(sc.pages[i]);
+		p->dir = fsu_dirname(p->src);
+		p->is_index = scan_is_index(p->src);
+		p->url = scan_page_url(p->src, s->home_dir);
+	}
+	s->nassets = sc.nassets;
+	s->assets = xcalloc(sc.nassets + 1, sizeof *s->assets);
+	for (size_t i = 0; i < sc.nassets; i++) {
+		s->assets[i].src = xstrdup(sc.assets[i]);
+		s->assets[i].out = xstrdup(sc.assets[i]);
+		map_put(&s->asset_map, sc.assets[i], MAP_INT(i));
+	}
+	scan_free(&sc);
+	qsort(s->pages, s->npages, sizeof *s->pages, cmp_src);
+
+	/* phase 1: files and front matter */
+	par_for(s->npages, opts->jobs, load_page, s);
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		map_put(&s->page_map, p->src, MAP_INT(i));
+		const char *base = strrchr(p->src, '/');
+		base = base ? base + 1 : p->src;
+		char *stem = p->is_index ? xstrdup(p->dir[0] ? (strrchr(p->dir, '/') ? strrchr(p->dir, '/') + 1 : p->dir) : "home")
+					 : xstrndup(base, strlen(base) - 3);
+		p->slug = xstrdup(stem);
+		p->title = p->fm.title ? xstrdup(p->fm.title) : pretty_name(stem);
+		free(stem);
+		p->type = p->fm.type ? xstrdup(p->fm.type) : default_type(p->src);
+		if (p->draft && !opts->drafts)
+			continue;
+		void *v;
+		if (map_get(&s->url_map, p->url, &v)) {
+			diag_add(&s->diags, DIAG_ERROR, p->src, 1, 1, "duplicate-url",
+				 "%s and %s would both be published at '%s'; rename one", s->pages[MAP_AS_INT(v)].src,
+				 p->src, p->url[0] ? p->url : "/");
+			p->content_errors++;
+			p->draft = 1; /* not published */
+			continue;
+		}
+		map_put(&s->url_map, p->url, MAP_INT(i));
+	}
+
+	/* history runs beside the Markdown rendering */
+	dating_t *dt = NULL;
+	if (opts->git_dates)
+		dating_start(&dt, s, repo);
+	par_for(s->npages, opts->jobs, render_markdown, s);
+	/* titles may have come from H1s */
+	if (dt)
+		dating_finish(dt, s);
+	else
+		dating_without_history(s, repo);
+	git_repository_free(repo);
+
+	links_resolve_front_matter(s);
+	links_finish(s);
+	links_orphans(s);
+	alerts_build(s);
+	return 0;
+}
+
+void site_free(site_t *s)
+{
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		free(p->src);
+		free(p->url);
+		free(p->dir);
+		free(p->folder_key);
+		free(p->type);
+		free(p->title);
+		free(p->slug);
+		fm_free(&p->fm);
+		free(p->text);
+		md_doc_free(&p->md);
+		for (size_t j = 0; j < p->nlinks; j++)
+			free(p->links[j].fragment);
+		free(p->links);
+		free(p->backlinks);
+		free(p->fresh.author);
+		free(p->fresh.summary);
+		free(p->fresh.drift_path);
+		for (size_t j = 0; j < p->nold; j++)
+			free(p->old_paths[j]);
+		free(p->old_paths);
+	}
+	free(s->pages);
+	for (size_t i = 0; i < s->nassets; i++) {
+		free(s->assets[i].src);
+		free(s->assets[i].out);
+	}
+	free(s->assets);
+	alerts_free(s);
+	map_free(&s->page_map);
+	map_free(&s->asset_map);
+	map_free(&s->url_map);
+	free(s->root);
+	free(s->theme_dir);
+	free(s->home_dir);
+	free(s->branch);
+	config_free(&s->cfg);
+	diag_free(&s->diags);
+	memset(s, 0, sizeof *s);
+}

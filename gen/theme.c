@@ -1,0 +1,178 @@
+/* theme.c - theme loading. See theme.h. */
+#include "theme.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "map.h"
+
+char *theme_builtin_dir(void)
+{
+	const char *env = getenv("ALMANAC_THEME_DIR");
+	if (env && env[0] && fsu_is_dir(env))
+		return xstrdup(env);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *dir = fsu_dirname(exe);
+		char *cands[] = {
+			xasprintf("%s/../share/almanac/themes/default", dir),
+			xasprintf("%s/themes/default", dir),
+			xasprintf("%s/../themes/default", dir),
+		};
+		char *found = NULL;
+		for (size_t i = 0; i < 3; i++) {
+			if (!found && fsu_is_dir(cands[i]))
+				found = fsu_normalize(cands[i]);
+			free(cands[i]);
+		}
+		free(dir);
+		if (found)
+			return found;
+	}
+#ifdef ALMANAC_SOURCE_THEMES
+	if (fsu_is_dir(ALMANAC_SOURCE_THEMES "/default"))
+		return xstrdup(ALMANAC_SOURCE_THEMES "/default");
+#endif
+	return NULL;
+}
+
+typedef struct {
+	char **rel;
+	size_t n, cap;
+} relvec_t;
+
+static void list_files(const char *base, const char *rel, relvec_t *out, int depth)
+{
+	if (depth > 16)
+		return;
+	char *abs = rel[0] ? fsu_join(base, rel) : xstrdup(base);
+	DIR *d = opendir(abs);
+	free(abs);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *crel = rel[0] ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		char *cabs = fsu_join(base, crel);
+		if (fsu_is_dir(cabs)) {
+			list_files(base, crel, out, depth + 1);
+			free(crel);
+		} else {
+			if (out->n == out->cap) {
+				out->cap = out->cap ? out->cap * 2 : 32;
+				out->rel = xrealloc(out->rel, out->cap * sizeof *out->rel);
+			}
+			out->rel[out->n++] = crel;
+		}
+		free(cabs);
+	}
+	closedir(d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collect rel -> absolute path for `sub` of both theme folders, the site's winning. */
+static void collect(const char *builtin, const char *site, const char *sub, map_t *m, relvec_t *names)
+{
+	const char *bases[2] = {builtin, site};
+	for (int b = 0; b < 2; b++) {
+		if (!bases[b])
+			continue;
+		char *dir = fsu_join(bases[b], sub);
+		relvec_t v = {0};
+		list_files(dir, "", &v, 0);
+		for (size_t i = 0; i < v.n; i++) {
+			char *abs = fsu_join(dir, v.rel[i]);
+			char *old = map_put(m, v.rel[i], abs);
+			if (old)
+				free(old);
+			else {
+				if (names->n == names->cap) {
+					names->cap = names->cap ? names->cap * 2 : 32;
+					names->rel = xrealloc(names->rel, names->cap * sizeof *names->rel);
+				}
+				names->rel[names->n++] = xstrdup(v.rel[i]);
+			}
+			free(v.rel[i]);
+		}
+		free(v.rel);
+		free(dir);
+	}
+	qsort(names->rel, names->n, sizeof *names->rel, cmp_str);
+}
+
+int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d)
+{
+	memset(t, 0, sizeof *t);
+	t->builtin_dir = theme_builtin_dir();
+	if (site_theme_dir && !fsu_is_dir(site_theme_dir))
+		site_theme_dir = NULL;
+	if (!t->builtin_dir && !site_theme_dir) {
+		diag_add(d, DIAG_ERROR, "themes/default", 0, 0, "theme",
+			 "the built-in theme was not found (set ALMANAC_THEME_DIR to its folder)");
+		return -1;
+	}
+	t->set = mus_set_new();
+	map_t tm = MAP_INIT;
+	relvec_t tn = {0};
+	collect(t->builtin_dir, site_theme_dir, "templates", &tm, &tn);
+	for (size_t i = 0; i < tn.n; i++) {
+		void *abs;
+		map_get(&tm, tn.rel[i], &abs);
+		if (fsu_ends_with(tn.rel[i], ".mustache")) {
+			buf_t src = BUF_INIT;
+			char *name = xstrndup(tn.rel[i], strlen(tn.rel[i]) - 9);
+			char *disp = xasprintf("templates/%s", tn.rel[i]);
+			if (fsu_read_file(&src, abs, FSU_MAX_FILE) != 0)
+				diag_add(d, DIAG_ERROR, disp, 0, 0, "theme", "cannot read template");
+			else
+				mus_set_add(t->set, name, buf_cstr(&src), src.len, d);
+			free(disp);
+			free(name);
+			buf_free(&src);
+		}
+		free(abs);
+		free(tn.rel[i]);
+	}
+	free(tn.rel);
+	map_free(&tm);
+
+	map_t am = MAP_INIT;
+	relvec_t an = {0};
+	collect(t->builtin_dir, site_theme_dir, "assets", &am, &an);
+	t->assets = xcalloc(an.n + 1, sizeof *t->assets);
+	for (size_t i = 0; i < an.n; i++) {
+		void *abs;
+		map_get(&am, an.rel[i], &abs);
+		t->assets[i].rel = an.rel[i];
+		t->assets[i].abs = abs;
+	}
+	t->nassets = an.n;
+	free(an.rel);
+	map_free(&am);
+	return 0;
+}
+
+void theme_free(theme_t *t)
+{
+	mus_set_free(t->set);
+	for (size_t i = 0; i < t->nassets; i++) {
+		free(t->assets[i].rel);
+		free(t->assets[i].abs);
+	}
+	free(t->assets);
+	free(t->builtin_dir);
+	memset(t, 0, sizeof *t);
+}

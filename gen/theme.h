@@ -1,0 +1,36 @@
+/* theme.h - themes: templates and assets (prefix theme_).
+ *
+ * The built-in theme lives in <datadir>/themes/default (the source tree's
+ * themes/default in a development build; ALMANAC_THEME_DIR overrides). A
+ * site's own themes/<name>/ overrides it file by file: a template or asset
+ * with the same relative path replaces the built-in one. Templates are
+ * templates/<name>.mustache, known to Mustache as <name>; assets are
+ * everything under assets/, published under assets/. */
+#ifndef ALMANAC_THEME_H
+#define ALMANAC_THEME_H
+
+#include "diag.h"
+#include "mustache.h"
+
+typedef struct {
+	char *rel;   /* path under assets/ ("style.css") (owned) */
+	char *abs;   /* absolute source path (owned) */
+} theme_asset_t;
+
+typedef struct {
+	mus_set_t *set;           /* compiled templates (owned) */
+	theme_asset_t *assets;    /* sorted by rel (owned) */
+	size_t nassets;
+	char *builtin_dir;        /* owned */
+} theme_t;
+
+/* The built-in theme folder (caller frees), or NULL when none is found. */
+char *theme_builtin_dir(void);
+/* Load the built-in theme, then `site_theme_dir` (may be NULL or missing)
+ * over it. Template syntax errors are diagnostics (template:line:col).
+ * Returns 0, or -1 when no usable theme was found. */
+int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d);
+/* Free the theme. */
+void theme_free(theme_t *t);
+
+#endif

@@ -1,0 +1,294 @@
+/* test_core.c - unit tests for the foundation modules: paths and URLs, front
+ * matter, config, Markdown rendering (slugs, ids, link positions), scan URLs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "diag.h"
+#include "frontmatter.h"
+#include "fsutil.h"
+#include "markdown.h"
+#include "scan.h"
+#include "suggest.h"
+#include "timefmt.h"
+
+static void test_relurl(void **st)
+{
+	(void)st;
+	struct { const char *from, *to, *want; } cases[] = {
+		{"runbooks/k8s/a/", "runbooks/k8s/b/", "../b/"},
+		{"runbooks/k8s/a/", "", "../../../"},
+		{"", "runbooks/", "runbooks/"},
+		{"runbooks/", "runbooks/", "./"},
+		{"a/b/", "a/c/d/", "../c/d/"},
+		{"runbooks/k8s/a/", "assets/style.css", "../../../assets/style.css"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *got = fsu_relurl(cases[i].from, cases[i].to);
+		assert_string_equal(got, cases[i].want);
+		free(got);
+	}
+	char *p = fsu_root_prefix("a/b/");
+	assert_string_equal(p, "../../");
+	free(p);
+}
+
+static void test_normalize(void **st)
+{
+	(void)st;
+	char *n = fsu_normalize("a/./b/../c.md");
+	assert_string_equal(n, "a/c.md");
+	free(n);
+	assert_null(fsu_normalize("a/../../etc/passwd"));
+	n = fsu_normalize("runbooks/k8s/");
+	assert_string_equal(n, "runbooks/k8s/");
+	free(n);
+}
+
+static void test_page_url(void **st)
+{
+	(void)st;
+	char *u = scan_page_url("runbooks/k8s/node-not-ready.md", "content");
+	assert_string_equal(u, "runbooks/k8s/node-not-ready/");
+	free(u);
+	u = scan_page_url("runbooks/index.md", "content");
+	assert_string_equal(u, "runbooks/");
+	free(u);
+	u = scan_page_url("content/index.md", "content");
+	assert_string_equal(u, "");
+	free(u);
+	u = scan_page_url("content/roles/README.md", "content");
+	assert_string_equal(u, "content/roles/");
+	free(u);
+}
+
+static void test_slug(void **st)
+{
+	(void)st;
+	struct { const char *in, *want; } cases[] = {
+		{"Rollback & recovery", "rollback--recovery"},
+		{"Step 1: Check the node", "step-1-check-the-node"},
+		{"CrashLoopBackOff", "crashloopbackoff"},
+		{"etcd_db_total_size", "etcd_db_total_size"},
+		{"What’s next — escalation", "whats-next--escalation"},
+		{"kube-proxy (DaemonSet)", "kube-proxy-daemonset"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *s = md_slug(cases[i].in);
+		assert_string_equal(s, cases[i].want);
+		free(s);
+	}
+}
+
+typedef struct {
+	int line[8], col[8];
+	char *url[8];
+	int n;
+} seen_t;
+
+static char *record_link(void *ud, const char *url, int is_image, int line, int col)
+{
+	(void)is_image;
+	seen_t *s = ud;
+	if (s->n < 8) {
+		s->line[s->n] = line;
+		s->col[s->n] = col;
+		s->url[s->n] = strdup(url);
+		s->n++;
+	}
+	if (!strcmp(url, "other.md"))
+		return strdup("../other/");
+	return NULL;
+}
+
+static void test_markdown_ids_and_links(void **st)
+{
+	(void)st;
+	const char *md = "# Title\n\nIntro with [a link](other.md) here.\n\n## Setup\n\n## Setup\n\n"
+			 "Text and [ref][r].\n\n[r]: other.md#setup\n\n<script>alert(1)</script>\n";
+	seen_t seen = {0};
+	md_opts_t o = {.line_offset = 3, .strip_h1 = 1, .link = record_link, .ud = &seen};
+	md_doc_t doc;
+	md_render(&doc, md, strlen(md), &o);
+	assert_string_equal(doc.h1, "Title");
+	assert_int_equal(doc.nheadings, 2);
+	assert_string_equal(doc.headings[0].id, "setup");
+	assert_string_equal(doc.headings[1].id, "setup-1");
+	assert_int_equal(doc.headings[0].line, 5 + 3);
+	assert_non_null(strstr(doc.html, "id=\"setup-1\""));
+	assert_null(strstr(doc.html, "<h1"));              /* the title H1 is stripped */
+	assert_non_null(strstr(doc.html, "href=\"../other/\""));
+	assert_null(strstr(doc.html, "<script>"));        /* raw HTML omitted by default */
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.line[0], 3 + 3);
+	assert_int_equal(seen.col[0], 12);
+	assert_string_equal(seen.url[1], "other.md#setup");
+	assert_int_equal(seen.line[1], 9 + 3);
+	for (int i = 0; i < seen.n; i++)
+		free(seen.url[i]);
+	assert_true(doc.nsections == 3);
+	assert_non_null(strstr(doc.sections[0].text, "Intro with a link here."));
+	md_doc_free(&doc);
+}
+
+static void test_markdown_gfm(void **st)
+{
+	(void)st;
+	const char *md = "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ https://example.com\n\nNote[^1]\n\n[^1]: foot\n";
+	md_opts_t o = {0};
+	md_doc_t doc;
+	md_render(&doc, md, strlen(md), &o);
+	assert_non_null(strstr(doc.html, "<table>"));
+	assert_non_null(strstr(doc.html, "type=\"checkbox\""));
+	assert_non_null(strstr(doc.html, "<del>old</del>"));
+	assert_non_null(strstr(doc.html, "<a href=\"https://example.com\">"));
+	assert_non_null(strstr(doc.html, "footnote"));
+	md_doc_free(&doc);
+}
+
+static void test_front_matter(void **st)
+{
+	(void)st;
+	const char *text = "---\ntitle: Node not ready\ncriticality: critcal\nowenr: sre\nreview_interval: 90d\n"
+			   "alerts: [KubeNodeNotReady]\ndraft: false\nlevel: senior\n---\n# Body\n";
+	diag_list_t d;
+	diag_init(&d);
+	fm_t fm;
+	size_t off;
+	int line;
+	int rc = fm_parse(&fm, text, strlen(text), "runbooks/x.md", &off, &line, &d);
+	assert_int_equal(rc, -1);
+	assert_string_equal(fm.title, "Node not ready");
+	assert_int_equal(fm.review_interval, 90);
+	assert_int_equal(fm.nalerts, 1);
+	assert_string_equal(text + off, "# Body\n");
+	assert_int_equal(line, 10);
+	/* the bad criticality is an error at its value; the typo 'owenr' a warning; 'level' is kept silently */
+	diag_sort(&d);
+	assert_int_equal(d.len, 2);
+	assert_int_equal(d.items[0].line, 3);
+	assert_int_equal(d.items[0].col, 14);
+	assert_int_equal(d.items[0].severity, DIAG_ERROR);
+	assert_non_null(strstr(d.items[0].message, "did you mean 'critical'"));
+	assert_int_equal(d.items[1].line, 4);
+	assert_non_null(strstr(d.items[1].message, "did you mean 'owner'"));
+	assert_non_null(val_map_get(fm.raw, "level"));
+	fm_free(&fm);
+	diag_free(&d);
+}
+
+static void test_front_matter_broken(void **st)
+{
+	(void)st;
+	const char *cases[] = {
+		"---\ntitle: x\nno end\n",              /* never closed */
+		"---\ntitle: [unclosed\n---\n",         /* invalid YAML */
+		"---\na: &x [1]\nb: *x\n---\n",          /* alias */
+		"---\n\ttitle: x\n---\n",               /* tab */
+		"---\n- a\n- b\n---\n",                 /* not a mapping */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		diag_list_t d;
+		diag_init(&d);
+		fm_t fm;
+		size_t off;
+		int line;
+		assert_int_equal(fm_parse(&fm, cases[i], strlen(cases[i]), "p.md", &off, &line, &d), -1);
+		assert_true(diag_count(&d, DIAG_ERROR) >= 1);
+		assert_true(d.items[0].line >= 1);
+		fm_free(&fm);
+		diag_free(&d);
+	}
+	/* BOM and CRLF */
+	const char *crlf = "\xEF\xBB\xBF---\r\ntitle: Win\r\n---\r\nBody\r\n";
+	diag_list_t d;
+	diag_init(&d);
+	fm_t fm;
+	size_t off;
+	int line;
+	assert_int_equal(fm_parse(&fm, crlf, strlen(crlf), "p.md", &off, &line, &d), 0);
+	assert_string_equal(fm.title, "Win");
+	assert_int_equal(line, 4);
+	fm_free(&fm);
+	diag_free(&d);
+}
+
+static void test_config(void **st)
+{
+	(void)st;
+	char dir[] = "/tmp/almanac-cfg-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = fsu_join(dir, "almanac.yml");
+	const char *yml = "title: Ops\ncontent: [docs]\nfreshness:\n  target: 90\n  intervals:\n    criticality: {critical: 30d}\n"
+			  "exclude: ['(unclosed']\ntitel: x\n";
+	fsu_write_file(path, yml, strlen(yml));
+	config_t c;
+	config_defaults(&c);
+	diag_list_t d;
+	diag_init(&d);
+	assert_int_equal(config_load(&c, path, "almanac.yml", 0, &d), -1);
+	assert_string_equal(c.title, "Ops");
+	assert_int_equal(c.ncontent, 1);
+	assert_string_equal(c.content[0], "docs");
+	assert_true(c.target == 90);
+	assert_int_equal(config_interval_for(&c, "runbook", "critical"), 30);
+	assert_int_equal(config_interval_for(&c, "runbook", "low"), 180);
+	diag_sort(&d);
+	assert_int_equal(d.len, 2);
+	assert_int_equal(d.items[0].line, 7); /* bad regex */
+	assert_non_null(strstr(d.items[1].message, "did you mean 'title'"));
+	config_free(&c);
+	diag_free(&d);
+	fsu_remove_tree(dir);
+	free(path);
+	int days;
+	assert_int_equal(config_parse_interval("12w", &days), 0);
+	assert_int_equal(days, 84);
+	assert_int_equal(config_parse_interval("6m", &days), 0);
+	assert_int_equal(days, 180);
+	assert_int_equal(config_parse_interval("x", &days), -1);
+}
+
+static void test_time(void **st)
+{
+	(void)st;
+	int64_t t;
+	assert_int_equal(tf_parse("2026-11-01T00:00:00Z", &t), 0);
+	assert_int_equal(t, 1793491200);
+	assert_int_equal(tf_parse("2026-11-01T02:00:00+02:00", &t), 0);
+	assert_int_equal(t, 1793491200);
+	assert_int_equal(tf_parse("2026-11-01", &t), 0);
+	char buf[40];
+	tf_format_rfc3339(buf, sizeof buf, t + 3661);
+	assert_string_equal(buf, "2026-11-01T01:01:01Z");
+	assert_int_equal(tf_parse("2026-02-30", &t), -1);
+	assert_int_equal(tf_parse("2026-11-01T25:00:00Z", &t), -1);
+}
+
+static void test_suggest(void **st)
+{
+	(void)st;
+	const char *c[] = {"owner", "title", "tags"};
+	assert_string_equal(suggest_closest("owenr", c, 3, 2), "owner");
+	assert_null(suggest_closest("zzzzzz", c, 3, 2));
+	assert_int_equal(suggest_distance("kitten", "sitting", 10), 3);
+}
+
+int main(void)
+{
+	md_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_relurl),        cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_page_url),      cmocka_unit_test(test_slug),
+		cmocka_unit_test(test_markdown_ids_and_links), cmocka_unit_test(test_markdown_gfm),
+		cmocka_unit_test(test_front_matter),  cmocka_unit_test(test_front_matter_broken),
+		cmocka_unit_test(test_config),        cmocka_unit_test(test_time),
+		cmocka_unit_test(test_suggest),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
