@@ -1,0 +1,201 @@
+"""almanac build end to end: a real git repository in, a static site out.
+Pretty URLs, relative links, assets, sitemap, 404, determinism across --jobs,
+atomic output, unsafe output folders, CLI usage errors."""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from almanac_testlib import RepoTestCase, main, read, run, tree_bytes, write, git  # noqa: E402
+
+RUNBOOK = """---
+title: Node not ready
+owner: kubernetes-engineer
+criticality: critical
+review_interval: 90d
+alerts: [KubeNodeNotReady]
+tags: [nodes]
+---
+# Node not ready
+
+## Symptoms
+
+Nodes report `NotReady`. See [CrashLoopBackOff](../workloads/crashloop.md#diagnosis)
+and the [role](../../content/roles/kubernetes-engineer.md).
+
+![diagram](img/flow.png)
+
+## Diagnosis
+
+```sh
+kubectl get nodes
+```
+"""
+
+CRASH = """---
+title: CrashLoopBackOff
+owner: kubernetes-engineer
+criticality: high
+alerts: [KubePodCrashLooping]
+---
+## Diagnosis
+
+Back to [node not ready](../k8s/node-not-ready.md).
+"""
+
+ROLE = """---
+title: Kubernetes Engineer
+type: role
+owner: platform-engineering
+level: specialist
+---
+Operates clusters. Owns the [runbooks](../../runbooks/index.md).
+"""
+
+FILES = {
+    "content/index.md": "---\ntitle: Handbook\n---\nWelcome. Start with [runbooks](../runbooks/index.md).\n",
+    "content/roles/kubernetes-engineer.md": ROLE,
+    "content/guides/onboarding.md": "# Onboarding\n\nHello.\n",
+    "runbooks/index.md": "---\ntitle: Runbooks\n---\nAll runbooks.\n",
+    "runbooks/k8s/node-not-ready.md": RUNBOOK,
+    "runbooks/k8s/img/flow.png": "PNG",
+    "runbooks/workloads/crashloop.md": CRASH,
+    "alerts.yml": "alerts:\n  - name: KubeNodeNotReady\n  - name: KubePodCrashLooping\n  - name: KubeCPUOvercommit\n",
+}
+
+
+class BuildTest(RepoTestCase):
+    def build(self, repo, out, *extra):
+        return run("build", "--repo", repo, "--out", out, "--now", "2026-11-22", *extra)
+
+    def test_site_structure_and_links(self):
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("built 7 pages", r.stderr)
+        for rel in ["index.html", "runbooks/index.html", "runbooks/k8s/node-not-ready/index.html",
+                    "runbooks/workloads/crashloop/index.html", "content/roles/kubernetes-engineer/index.html",
+                    "content/guides/onboarding/index.html", "404.html", "sitemap.xml", "search/index.html",
+                    "freshness/index.html", "freshness.json", "runbooks/k8s/img/flow.png",
+                    "alerts/KubeNodeNotReady/index.html", "runbooks/k8s/index.html"]:
+            self.assertTrue(os.path.exists(os.path.join(out, rel)), rel)
+        page = read(os.path.join(out, "runbooks/k8s/node-not-ready/index.html"))
+        # .md links rewritten to the target URL, relative, fragment kept
+        self.assertIn('href="../../workloads/crashloop/#diagnosis"', page)
+        self.assertIn('href="../../../content/roles/kubernetes-engineer/"', page)
+        self.assertIn('src="../img/flow.png"', page)
+        # heading ids with permalink anchors
+        self.assertIn('id="symptoms"', page)
+        # no absolute links anywhere: works under any sub-path and from disk
+        for rel, data in tree_bytes(out).items():
+            if rel.endswith(".html"):
+                text = data.decode()
+                self.assertIsNone(re.search(r'(href|src)="/(?!/)', text), rel)
+        sitemap = read(os.path.join(out, "sitemap.xml"))
+        self.assertIn("<loc>runbooks/k8s/node-not-ready/</loc>", sitemap)
+        self.assertIn("<lastmod>2026-10-01</lastmod>", sitemap)
+        alert = read(os.path.join(out, "alerts/KubeNodeNotReady/index.html"))
+        self.assertIn("../../runbooks/k8s/node-not-ready/", alert)
+
+    def test_deterministic_across_jobs(self):
+        repo = self.repo(FILES)
+        a, b = os.path.join(self.tmpdir(), "a"), os.path.join(self.tmpdir(), "b")
+        self.assertEqual(self.build(repo, a, "--jobs", "1").returncode, 0)
+        self.assertEqual(self.build(repo, b, "--jobs", "4").returncode, 0)
+        ta, tb = tree_bytes(a), tree_bytes(b)
+        self.assertEqual(sorted(ta), sorted(tb))
+        for k in ta:
+            self.assertEqual(ta[k], tb[k], k)
+
+    def test_strict_failure_leaves_previous_site(self):
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        before = tree_bytes(out)
+        write(repo, "runbooks/k8s/node-not-ready.md", RUNBOOK + "\nSee [missing](nope.md).\n")
+        r = self.build(repo, out, "--strict")
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, r"runbooks/k8s/node-not-ready\.md:\d+:\d+: error\[broken-link\]")
+        self.assertEqual(tree_bytes(out), before)
+        # without --strict the same problem is a warning and the site is rebuilt
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("warning[broken-link]", r.stderr)
+        leftovers = [n for n in os.listdir(os.path.dirname(out)) if n.startswith(".almanac-tmp")]
+        self.assertEqual(leftovers, [])
+
+    def test_unsafe_output_refused(self):
+        repo = self.repo(FILES)
+        for out in [repo, os.path.join(repo, "content"), "/"]:
+            r = self.build(repo, out)
+            self.assertEqual(r.returncode, 4, out)
+            self.assertIn("refusing to write the site here", r.stderr)
+        foreign = self.tmpdir()
+        write(foreign, "important.txt", "keep me")
+        r = self.build(repo, foreign)
+        self.assertEqual(r.returncode, 4)
+        self.assertEqual(read(os.path.join(foreign, "important.txt")), "keep me")
+
+    def test_not_a_repository(self):
+        d = self.tmpdir()
+        r = run("build", "--repo", d, "--out", os.path.join(d, "out"))
+        self.assertEqual(r.returncode, 4)
+        self.assertIn("not inside a Git repository", r.stderr)
+
+    def test_front_matter_errors_reported_together(self):
+        files = dict(FILES)
+        files["runbooks/bad1.md"] = "---\ntitle: [oops\n---\nx\n"
+        files["runbooks/bad2.md"] = "---\ncriticality: urgent\nowenr: x\n---\nx\n"
+        repo = self.repo(files)
+        r = run("check", "--repo", repo)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("runbooks/bad1.md:3:1: error[yaml]", r.stderr)
+        self.assertIn("runbooks/bad2.md:2:14: error[front-matter]: unknown criticality 'urgent'", r.stderr)
+        self.assertIn("runbooks/bad2.md:3:8: warning[front-matter]: unknown key 'owenr'; did you mean 'owner'?", r.stderr)
+
+    def test_cli_usage(self):
+        r = run("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^almanac \d+\.\d+\.\d+")
+        r = run("build", "--outt", "x")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("did you mean '--out'", r.stderr)
+        r = run("bild")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("did you mean 'build'", r.stderr)
+        for cmd in ["build", "check", "report", "serve", "new"]:
+            r = run(cmd, "--help")
+            self.assertEqual(r.returncode, 0, cmd)
+            self.assertIn("Usage: almanac " + cmd, r.stdout)
+        r = run("build", "--now", "yesterday")
+        self.assertEqual(r.returncode, 2)
+
+    def test_new_scaffolds_valid_page(self):
+        repo = self.repo(FILES)
+        r = run("new", "runbook", "runbooks/k8s/disk-pressure.md", cwd=repo)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        text = read(os.path.join(repo, "runbooks/k8s/disk-pressure.md"))
+        self.assertIn("title: Disk pressure", text)
+        self.assertIn("## Diagnosis", text)
+        self.assertEqual(run("new", "runbook", "runbooks/k8s/disk-pressure.md", cwd=repo).returncode, 4)
+        r = run("check", "--repo", repo)
+        self.assertNotIn("disk-pressure.md:1", r.stderr.replace("orphan", ""))
+
+    def test_drafts_and_gitignore(self):
+        files = dict(FILES)
+        files["runbooks/draft.md"] = "---\ntitle: Draft\ndraft: true\n---\nWIP\n"
+        files[".gitignore"] = "runbooks/scratch/\n"
+        files["runbooks/scratch/notes.md"] = "# Notes\n"
+        repo = self.repo(files)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        self.assertFalse(os.path.exists(os.path.join(out, "runbooks/draft/index.html")))
+        self.assertFalse(os.path.exists(os.path.join(out, "runbooks/scratch/notes/index.html")))
+        out2 = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out2, "--drafts").returncode, 0)
+        self.assertTrue(os.path.exists(os.path.join(out2, "runbooks/draft/index.html")))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+# tools/deps.sh - sourced by tools/setup and tools/test: install missing Debian packages.
+# Usage: need_packages PKG...   (apt-get only runs when something is missing)
+need_packages() {
+	missing=""
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "almanac: installing:$missing" >&2
+	if [ "$(id -u)" -ne 0 ]; then
+		SUDO=sudo
+	else
+		SUDO=
+	fi
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2
+}
+
+BUILD_PACKAGES="gcc libc6-dev meson ninja-build pkg-config git python3 ca-certificates \
+libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libpcre2-dev libgit2-dev \
+libmicrohttpd-dev libstemmer-dev"
+TEST_PACKAGES="libcmocka-dev nodejs npm chromium valgrind"
