@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes.h"
 #include "cli.h"
 #include "commands.h"
 #include "dating.h"
@@ -44,6 +45,23 @@ int cmd_check(int argc, char **argv)
 	o.site.trend = 0;
 	site_t s;
 	rc = site_load(&s, &o.site);
+	if (rc == 0 && o.site.changed_since) {
+		/* --changed-since REV: only the findings the changes since REV are responsible for (changes.h) */
+		changes_t ch;
+		diag_list_t cd;
+		diag_init(&cd);
+		if (changes_since(&ch, s.root, o.site.changed_since, &cd) != 0) {
+			fprintf(stderr, "almanac check: %s\n", cd.len ? cd.items[0].message : "--changed-since failed");
+			diag_free(&cd);
+			changes_free(&ch);
+			dating_release(&s);
+			site_free(&s);
+			return EXIT_USAGE;
+		}
+		changes_filter(&ch, &s);
+		diag_free(&cd);
+		changes_free(&ch);
+	}
 	diag_sort(&s.diags);
 	if (rc) {
 		diag_print(&s.diags, fmt == DIAG_FMT_TEXT ? stderr : stdout, fmt, cli_color(stderr), 0);

@@ -1,0 +1,251 @@
+/* changes.c - files changed since a revision. See changes.h. */
+#include "changes.h"
+
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+static void git_fail(diag_list_t *d, const char *rev, const char *what)
+{
+	const git_error *e = git_error_last();
+	diag_add(d, DIAG_ERROR, "", 0, 0, "changed-since", "--changed-since %s: %s%s%s%s", rev, what,
+		 e && e->message ? " (" : "", e && e->message ? e->message : "", e && e->message ? ")" : "");
+}
+
+static void add_path(map_t *m, size_t *n, const char *path)
+{
+	if (path && !map_get(m, path, NULL)) {
+		map_put(m, path, NULL);
+		(*n)++;
+	}
+}
+
+static void add_deleted(changes_t *c, const char *path)
+{
+	if (!path)
+		return;
+	c->deleted = xrealloc(c->deleted, (c->ndeleted + 1) * sizeof *c->deleted);
+	c->deleted[c->ndeleted++] = xstrdup(path);
+}
+
+int changes_since(changes_t *c, const char *root, const char *rev, diag_list_t *d)
+{
+	int rc = -1;
+	git_repository *repo = NULL;
+	git_object *obj = NULL, *head = NULL;
+	git_commit *base = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	memset(c, 0, sizeof *c);
+	if (git_repository_open_ext(&repo, root, 0, NULL) != 0) {
+		git_fail(d, rev, "not inside a Git work tree");
+		goto out;
+	}
+	if (git_revparse_single(&obj, repo, rev) != 0) {
+		git_fail(d, rev,
+			 "cannot resolve this revision; in CI fetch it first (actions/checkout with fetch-depth: 0)");
+		goto out;
+	}
+	git_object *peeled = NULL;
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) != 0) {
+		git_fail(d, rev, "not a commit");
+		goto out;
+	}
+	base = (git_commit *)peeled;
+	/* compare against the merge base of REV and HEAD when there is one */
+	if (git_revparse_single(&head, repo, "HEAD^{commit}") == 0) {
+		git_oid mb;
+		if (git_merge_base(&mb, repo, git_commit_id(base), git_object_id(head)) == 0 &&
+		    !git_oid_equal(&mb, git_commit_id(base))) {
+			git_commit *m = NULL;
+			if (git_commit_lookup(&m, repo, &mb) == 0) {
+				git_commit_free(base);
+				base = m;
+			}
+		}
+	}
+	git_error_clear();
+	git_oid_tostr(c->base, sizeof c->base, git_commit_id(base));
+	if (git_commit_tree(&tree, base) != 0) {
+		git_fail(d, rev, "cannot read its tree");
+		goto out;
+	}
+	git_diff_options opts;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+	if (git_diff_tree_to_workdir_with_index(&diff, repo, tree, &opts) != 0) {
+		git_fail(d, rev, "cannot compare it with the work tree");
+		goto out;
+	}
+	size_t n = git_diff_num_deltas(diff);
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *dl = git_diff_get_delta(diff, i);
+		switch (dl->status) {
+		case GIT_DELTA_DELETED:
+			add_deleted(c, dl->old_file.path);
+			break;
+		case GIT_DELTA_RENAMED:
+			add_deleted(c, dl->old_file.path);
+			add_path(&c->changed, &c->nchanged, dl->new_file.path);
+			break;
+		case GIT_DELTA_UNMODIFIED:
+		case GIT_DELTA_IGNORED:
+			break;
+		default: /* added, modified, copied, typechange, untracked, conflicted */
+			add_path(&c->changed, &c->nchanged, dl->new_file.path);
+			break;
+		}
+	}
+	rc = 0;
+out:
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_commit_free(base);
+	git_object_free(head);
+	git_object_free(obj);
+	git_repository_free(repo);
+	return rc;
+}
+
+int changes_has(const changes_t *c, const char *path)
+{
+	return path && map_get(&c->changed, path, NULL);
+}
+
+/* The name a link would use for the page at `path`: the file stem, or the folder name of an index page. */
+static char *page_stem(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t n = strlen(base);
+	if (n > 3 && !strcmp(base + n - 3, ".md"))
+		n -= 3;
+	if ((n == 5 && !strncmp(base, "index", 5)) || (n == 6 && !strncmp(base, "README", 6))) {
+		if (!slash)
+			return NULL;
+		const char *p = slash;
+		while (p > path && p[-1] != '/')
+			p--;
+		return xstrndup(p, (size_t)(slash - p));
+	}
+	return xstrndup(base, n);
+}
+
+/* The last segment of the first quoted target in a link diagnostic, as page_stem would name it. */
+static char *message_stem(const char *msg)
+{
+	const char *a = strchr(msg, '\'');
+	if (!a)
+		return NULL;
+	a++;
+	const char *b = strchr(a, '\'');
+	if (!b)
+		return NULL;
+	size_t n = strcspn(a, "#?");
+	if (a + n > b)
+		n = (size_t)(b - a);
+	while (n && a[n - 1] == '/')
+		n--;
+	const char *seg = a + n;
+	while (seg > a && seg[-1] != '/')
+		seg--;
+	size_t len = (size_t)(a + n - seg);
+	if (len > 3 && !strncmp(seg + len - 3, ".md", 3))
+		len -= 3;
+	if (!len)
+		return NULL;
+	char *stem = xstrndup(seg, len);
+	if (!strcmp(stem, "index") || !strcmp(stem, "README")) {
+		/* "dir/index.md": the folder names the page */
+		free(stem);
+		const char *end = seg;
+		while (end > a && end[-1] == '/')
+			end--;
+		const char *st = end;
+		while (st > a && st[-1] != '/')
+			st--;
+		return end > st ? xstrndup(st, (size_t)(end - st)) : NULL;
+	}
+	return stem;
+}
+
+static int is_code(const diag_t *dg, const char *const *codes, size_t n)
+{
+	for (size_t i = 0; dg->code && i < n; i++)
+		if (!strcmp(dg->code, codes[i]))
+			return 1;
+	return 0;
+}
+
+void changes_filter(const changes_t *c, site_t *s)
+{
+	static const char *const link_codes[] = {"broken-link", "broken-anchor", "related-missing", "link-to-draft",
+						 "link-excluded"};
+	static const char *const missing_codes[] = {"broken-link", "related-missing"};
+	/* positions ("path:line:col") of links to a changed page */
+	map_t links_changed = MAP_INIT;
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		for (size_t j = 0; j < p->nlinks; j++) {
+			long t = p->links[j].target;
+			if (t >= 0 && (size_t)t < s->npages && changes_has(c, s->pages[t].src)) {
+				char *key = xasprintf("%s:%d:%d", p->src, p->links[j].line, p->links[j].col);
+				map_put(&links_changed, key, NULL);
+				free(key);
+			}
+		}
+	}
+	/* names of deleted pages */
+	map_t deleted_stems = MAP_INIT;
+	for (size_t i = 0; i < c->ndeleted; i++) {
+		const char *k = c->deleted[i];
+		size_t kl = strlen(k);
+		if (kl < 3 || strcmp(k + kl - 3, ".md"))
+			continue;
+		char *stem = page_stem(k);
+		if (stem)
+			map_put(&deleted_stems, stem, NULL);
+		free(stem);
+	}
+	diag_list_t *l = &s->diags;
+	pthread_mutex_lock(&l->lock);
+	size_t w = 0;
+	for (size_t i = 0; i < l->len; i++) {
+		diag_t *dg = &l->items[i];
+		int keep = changes_has(c, dg->file);
+		if (!keep && links_changed.len && is_code(dg, link_codes, sizeof link_codes / sizeof *link_codes)) {
+			char *key = xasprintf("%s:%d:%d", dg->file, dg->line, dg->col);
+			keep = map_get(&links_changed, key, NULL);
+			free(key);
+		}
+		if (!keep && deleted_stems.len && is_code(dg, missing_codes, 2) && dg->message) {
+			char *stem = message_stem(dg->message);
+			keep = stem && map_get(&deleted_stems, stem, NULL);
+			free(stem);
+		}
+		if (keep) {
+			l->items[w++] = *dg;
+		} else {
+			free(dg->file);
+			free(dg->code);
+			free(dg->message);
+		}
+	}
+	l->len = w;
+	pthread_mutex_unlock(&l->lock);
+	map_free(&links_changed);
+	map_free(&deleted_stems);
+}
+
+void changes_free(changes_t *c)
+{
+	if (!c)
+		return;
+	map_free(&c->changed);
+	for (size_t i = 0; i < c->ndeleted; i++)
+		free(c->deleted[i]);
+	free(c->deleted);
+	memset(c, 0, sizeof *c);
+}
