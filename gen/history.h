@@ -1,0 +1,234 @@
+/* history.h - one walk of the Git history: path -> last counting commit (prefix hist_).
+ *
+ * The product never runs the git CLI: everything here reads the repository
+ * through libgit2. One hist_walk() walks the commits reachable from HEAD once,
+ * newest first in git's default order (a priority queue on committer date,
+ * ties in insertion order), compares each commit's tree with its parents' by
+ * object id (equal subtrees are skipped without being read) and records, for
+ * every page asked for:
+ *
+ *   - its LAST COMMIT: the first commit that `git log -- PATH` lists (with
+ *     git's default history simplification: a merge whose version of PATH
+ *     equals one parent's does not count and only that parent is followed; a
+ *     merge that differs from every parent, e.g. a conflict resolution,
+ *     counts) that COUNTS. A commit does not count when it is listed in the
+ *     ignore-revs file, when its author name or e-mail matches one of the
+ *     ignored-author patterns (PCRE2), or when it only renamed the file
+ *     (identical content: the search goes on at the old path from that
+ *     commit's first parent, as `git log -- OLD PARENT` would). A rename with
+ *     edits (git's default 50% similarity, through libgit2) counts, and the
+ *     old path is recorded too. Merges are never treated as renames.
+ *     With no renames and nothing ignored this is `git log -1 -- PATH`.
+ *   - the page's previous names (for redirects), its change events (for the
+ *     12-month trend) and the commit that created it.
+ *
+ * Watches: the globs given in hist_opts_t.watch_globs are walked alongside
+ * the pages; for each, the newest counting commit that changed a matching
+ * path (a pure rename inside the watched set is not a change). A glob never
+ * keeps the walk going on its own: when every page is resolved the walk stops,
+ * and a glob without a match found by then changed (if ever) before every
+ * page's last commit, so it cannot make a page drift (hist_lookup_watch
+ * returns NULL).
+ *
+ * Glob syntax (watches): repo-relative, '/'-separated; `*` matches within one
+ * path segment, `?` one character except '/', `[...]` a character class,
+ * `**` (as a whole segment) any number of segments. A pattern also matches
+ * everything below a directory it names ("charts/app" matches
+ * "charts/app/values.yaml"). A leading "/" or "./" is ignored.
+ *
+ * Shallow clones: commits listed in the repository's `shallow` file (or
+ * whose parents are missing) are a boundary. A page whose history reaches the
+ * boundary before a counting commit is found is `truncated` (status unknown):
+ * it is never dated by the boundary commit. hist_walk adds one warning
+ * (code "shallow-clone") that says how to fetch the full history.
+ *
+ * Cache: per-commit facts (parents, dates, author, summary, the paths each
+ * commit changed against each parent, the renames found) are memoised in
+ * `<commondir>/almanac/history-cache` (or opts.cache_dir). These facts depend
+ * only on the commit id (Git objects are content-addressed), never on HEAD,
+ * the branch or the configuration; ignore-revs, ignored authors, the date
+ * source, `since` and the page set are applied when the walk replays the
+ * facts. So a second walk after new commits reads Git objects only for the
+ * new commits, and the cache cannot be wrong after a rebase or force-push
+ * (commits that disappeared are simply not reached; when the cache is
+ * rewritten, records of commits no longer in the object database are
+ * dropped). Shallow boundaries are never cached. The file carries a checksum:
+ * a truncated or corrupt file is ignored (and rewritten), never trusted. It is
+ * safe to delete at any time; writes are atomic (temporary file + rename).
+ *
+ * Ownership: hist_open() returns a hist_t the caller frees with hist_free().
+ * Every pointer returned by the other functions (entries, strings, arrays) is
+ * borrowed from the hist_t and stays valid until hist_free() or the next
+ * hist_walk(). After hist_walk() returns, the lookup functions only read and
+ * may be called from several threads at once; hist_worktree_status() computes
+ * the status list on first use (call it once before going parallel, or from
+ * one thread).
+ *
+ * Paths are repo-relative ('/'-separated, relative to the work-tree root, no
+ * leading "./"), whatever folder was passed to hist_open(). */
+#ifndef ALMANAC_HISTORY_H
+#define ALMANAC_HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+typedef struct hist hist_t;
+
+/* A commit as the report shows it. All strings are borrowed from the hist_t. */
+typedef struct {
+	char id[41];             /* 40-hex commit id; "" when there is none */
+	int64_t time;            /* by the date source: committer time, or author time with use_author_date */
+	int64_t commit_time;     /* committer time, UTC seconds */
+	int64_t author_time;     /* author time, UTC seconds */
+	const char *author;      /* author name ("" when none) */
+	const char *email;       /* author e-mail ("" when none) */
+	const char *summary;     /* first line of the message ("" when none) */
+} hist_commit_t;
+
+/* One commit that changed a page, following renames (pure renames are not
+ * events: the content did not change). */
+typedef struct {
+	int64_t time;            /* by the date source */
+	unsigned char counts;    /* 1 unless ignored (ignore-revs or ignored author) */
+	unsigned char exists;    /* 1 when the page existed after this commit (0: it deleted it) */
+} hist_event_t;
+
+typedef struct {
+	const char *path;        /* the path asked for */
+	hist_commit_t last;      /* newest counting commit; last.id[0] == '\0' when none was found */
+	int truncated;           /* 1 when the search hit a shallow boundary before finding `last`:
+	                            the status must be unknown, no date may be shown */
+	int history_truncated;   /* 1 when the events stop at a shallow boundary (older trend points unknown) */
+	int complete;            /* 1 when the events reach the page's creation (created is then set) */
+	int64_t created;         /* time (date source) of the commit that created the page, following
+	                            renames; 0 when the walk did not go that far (see `since`) */
+	const hist_event_t *events; /* change events newest first (git log order, across renames); they
+	                            cover at least back to opts.since plus the newest counting event before
+	                            it (or to creation / a shallow boundary) */
+	size_t nevents;
+	const char *const *old_paths; /* previous names, newest first, pure and edited renames; unique */
+	size_t nold;
+	size_t skipped_revs;     /* commits passed over before `last`: in the ignore-revs file, */
+	size_t skipped_authors;  /* by an ignored author, */
+	size_t skipped_renames;  /* pure renames of this page */
+} hist_entry_t;
+
+/* The newest counting change of a watch glob. */
+typedef struct {
+	const char *glob;        /* as given */
+	hist_commit_t commit;    /* commit.id[0] == '\0' when none found (see "Watches" above) */
+	const char *path;        /* the matching path that commit changed (first in path order); NULL when none */
+} hist_watch_t;
+
+/* Since value meaning "only the newest counting commit of each page is needed". */
+#define HIST_SINCE_LAST_ONLY INT64_MAX
+
+typedef struct {
+	const char *ignore_revs_file;   /* repo-relative or absolute; NULL = ".git-blame-ignore-revs" when
+	                                   present; "" = none. Lines: 40-hex commit ids, '#' comments,
+	                                   blank lines; other lines are warnings ("ignore-revs"). A file
+	                                   named explicitly but missing is a warning. */
+	const char *const *ignore_authors; /* PCRE2 patterns, matched (unanchored) against the author
+	                                   name and, separately, the author e-mail */
+	size_t n_ignore_authors;
+	const char *const *watch_globs; /* globs whose newest change hist_lookup_watch() answers */
+	size_t n_watch_globs;
+	int use_author_date;            /* times by author date (default: committer date) */
+	int64_t since;                  /* oldest instant of interest for events: a page is resolved
+	                                   once `last` is found and it has a counting event older than
+	                                   `since` (or its creation was reached). 0 = the whole history,
+	                                   HIST_SINCE_LAST_ONLY = only `last`. For the 12-month trend pass
+	                                   the first month end of the trend. */
+	int all_old_paths;              /* 1: follow every page back to its creation so that old_paths
+	                                   lists every previous name (redirects), whatever `since` says */
+	const char *cache_dir;          /* NULL = <commondir>/almanac; "" = no cache */
+	const char *config_file;        /* file named in diagnostics about ignore_authors / ignore-revs
+	                                   settings; NULL = "almanac.yml" */
+} hist_opts_t;
+
+/* Worktree states (hist_worktree_status). */
+enum {
+	HIST_CLEAN = 0,      /* tracked, no uncommitted change (also: unknown path that is not ignored
+	                        and not present) */
+	HIST_MODIFIED = 1,   /* tracked or staged with changes not committed (index or work tree) */
+	HIST_UNTRACKED = 2,  /* not in the index, not ignored */
+	HIST_IGNORED = 3     /* ignored by .gitignore / info/exclude / core.excludesFile */
+};
+
+/* Walk statistics (tests, benchmarks, --verbose output). */
+typedef struct {
+	size_t commits_walked;   /* commits whose changes were examined */
+	size_t commits_diffed;   /* of those, commits whose trees were read (not from the cache) */
+	size_t commits_cached;   /* of those, commits replayed from the cache */
+	size_t trees_read;       /* tree objects read from the object database */
+	size_t renames_checked;  /* commits where libgit2's similarity search ran */
+	int cache_loaded;        /* a valid cache file was read */
+	int cache_rejected;      /* a cache file existed but was corrupt, truncated or of another version */
+	int cache_written;       /* the cache file was (re)written */
+	double seconds;          /* wall time of hist_walk */
+} hist_stats_t;
+
+/* Find the repository containing `any_path_in_worktree` (searching parent
+ * folders) and open it. A bare repository or a path outside any work tree is
+ * an error: a diagnostic (code "not-a-repository") is added and a negative
+ * value returned; *out is then NULL. On success *out is the caller's (free
+ * with hist_free). Reading HEAD happens here: hist_head()/hist_branch() work
+ * before any walk. */
+int hist_open(hist_t **out, const char *any_path_in_worktree, diag_list_t *d);
+
+/* Walk the history once for `paths` (repo-relative page paths; duplicates
+ * allowed) and opts->watch_globs. `opts` may be NULL (defaults). Paths not in
+ * HEAD's tree get an entry with no history (last.id == ""). Problems a user
+ * can cause (bad ignored-author pattern, unreadable ignore-revs file, shallow
+ * clone) are diagnostics and the walk still succeeds; a negative return means
+ * the repository could not be read (diagnostic added). An unborn HEAD (no
+ * commit yet) is not an error: no page has history. Calling it again replaces
+ * the previous results. */
+int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opts_t *opts, diag_list_t *d);
+
+/* The result for `path` (as passed to hist_walk), or NULL when it was not asked for. */
+const hist_entry_t *hist_lookup(const hist_t *h, const char *path);
+
+/* The newest change of watch glob `glob` (exactly as passed in watch_globs),
+ * or NULL when it was not asked for. */
+const hist_watch_t *hist_lookup_watch(const hist_t *h, const char *glob);
+
+/* 1 when `glob` (syntax above) matches the repo-relative `path`. */
+int hist_glob_match(const char *glob, const char *path);
+
+/* The state of a page as of instant `t` (time by the date source), from its
+ * events: returns 1 when the page existed at `t` and sets *last_time to the
+ * time of its newest counting commit at or before `t` (0 when it existed but
+ * had no counting commit yet), 0 when it did not exist at `t`, and -1 when
+ * the walk cannot tell (history truncated by a shallow clone or not walked
+ * that far: `t` older than opts.since). `last_time` may be NULL. */
+int hist_entry_at(const hist_entry_t *e, int64_t t, int64_t *last_time);
+
+/* 1 when the repository is a shallow clone. */
+int hist_is_shallow(const hist_t *h);
+/* HEAD's commit id (40 hex), "" when HEAD is unborn. */
+const char *hist_head(const hist_t *h);
+/* Short name of the checked-out branch ("main"), "" when HEAD is detached. */
+const char *hist_branch(const hist_t *h);
+/* Absolute path of the work-tree root, with a trailing '/'. */
+const char *hist_workdir(const hist_t *h);
+
+/* Worktree state of the repo-relative `path` (HIST_CLEAN, ...). The first call
+ * reads the status of the whole work tree once (libgit2 status: untracked files
+ * included, .gitignore honoured); later calls are lookups. */
+int hist_worktree_status(hist_t *h, const char *path);
+
+/* Distinct commits passed over while searching pages' last commits, by reason:
+ * listed in the ignore-revs file, by an ignored author, pure renames. Any
+ * pointer may be NULL. Depends only on the results, not on the cache. */
+void hist_ignored_counts(const hist_t *h, size_t *revs, size_t *authors, size_t *renames);
+
+/* Statistics of the last hist_walk. */
+void hist_stats(const hist_t *h, hist_stats_t *out);
+
+/* Free everything; accepts NULL. */
+void hist_free(hist_t *h);
+
+#endif

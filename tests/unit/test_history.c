@@ -1,0 +1,1069 @@
+/* test_history.c - the history walk (gen/history.c) on real repositories.
+ *
+ * Every fixture builds a Git repository with the git CLI (allowed in tests,
+ * never in the product) in a mkdtemp folder, with fixed author/committer
+ * dates, and compares hist_walk() with the answer git itself gives
+ * (`git log -1 --format=%H -- PATH`, computed here with popen).
+ *
+ * Extra modes of this executable (not tests):
+ *   ALMANAC_HIST_DUMP=<repo>  walk every .md file at HEAD and print
+ *       "path<TAB>id<TAB>time<TAB>flags<TAB>old,paths" per page (sorted), the
+ *       walk statistics to stderr, and exit. ALMANAC_HIST_SINCE=<unix time>,
+ *       ALMANAC_HIST_CACHE=<dir> ("" = no cache; unset = default) tune it.
+ *       Used by tests/integration/test_history_corpus.py and bench/history-check.
+ * With ALMANAC_SHARED set (and its bench/make-corpus present) the corpus test
+ * generates the small corpus (200 docs / 2000 commits) and checks every page. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <git2.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "history.h"
+
+/* ------------------------------------------------------------------------ */
+/* fixture helpers                                                           */
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+	char dir[256];
+	diag_list_t d;
+	hist_t *h;
+} fx_t;
+
+/* Run a shell command (printf-formatted) in `dir`; fails the test on a non-zero exit. */
+static void sh(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sh(const char *dir, const char *fmt, ...)
+{
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "cd '%s' && { ", dir);
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	buf_puts(&b, "; } >/dev/null 2>&1");
+	int rc = system(b.s);
+	if (rc != 0)
+		fail_msg("command failed (%d): %s", rc, b.s);
+	buf_free(&b);
+}
+
+/* Run a command and return its first output line (trimmed), caller frees. */
+static char *sh_out(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *sh_out(const char *dir, const char *fmt, ...)
+{
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "cd '%s' && ", dir);
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	FILE *p = popen(b.s, "r");
+	if (!p)
+		fail_msg("popen failed: %s", b.s);
+	buf_t o = BUF_INIT;
+	char line[4096];
+	if (fgets(line, sizeof line, p))
+		buf_puts(&o, line);
+	while (fgets(line, sizeof line, p))
+		;
+	int rc = pclose(p);
+	if (rc != 0)
+		fail_msg("command failed (%d): %s", rc, b.s);
+	buf_free(&b);
+	while (o.len && (o.s[o.len - 1] == '\n' || o.s[o.len - 1] == '\r'))
+		o.s[--o.len] = '\0';
+	return buf_detach(&o);
+}
+
+/* The environment prefix that fixes dates and identities for one git command. */
+#define AT(date, who) \
+	"GIT_AUTHOR_DATE='" date "' GIT_COMMITTER_DATE='" date "' GIT_AUTHOR_NAME='" who \
+	"' GIT_AUTHOR_EMAIL='" who "@example.com' GIT_COMMITTER_NAME='" who "' GIT_COMMITTER_EMAIL='" who \
+	"@example.com' "
+
+static void write_file(const char *dir, const char *rel, const char *text)
+{
+	char *p = xasprintf("%s/%s", dir, rel);
+	char *slash = strrchr(p, '/');
+	*slash = '\0';
+	char *cmd = xasprintf("mkdir -p '%s'", p);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	*slash = '/';
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	free(p);
+}
+
+/* Write `rel` with `text`, stage it and commit at `date` as `who`. */
+#define COMMIT_FILE(fx, rel, text, date, who, msg)                                                   \
+	do {                                                                                         \
+		write_file((fx)->dir, rel, text);                                                    \
+		sh((fx)->dir, "git add -- '%s' && " AT(date, who) "git commit -q -m '%s'", rel, msg); \
+	} while (0)
+
+static int fx_setup(void **state)
+{
+	fx_t *fx = xcalloc(1, sizeof *fx);
+	const char *tmp = getenv("TMPDIR");
+	snprintf(fx->dir, sizeof fx->dir, "%s/almanac-hist-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(fx->dir))
+		return -1;
+	sh(fx->dir, "git init -q -b main . && git config user.name T && git config user.email t@example.com && "
+		    "git config commit.gpgsign false");
+	diag_init(&fx->d);
+	*state = fx;
+	return 0;
+}
+
+static int fx_teardown(void **state)
+{
+	fx_t *fx = *state;
+	hist_free(fx->h);
+	diag_free(&fx->d);
+	char *cmd = xasprintf("rm -rf '%s'", fx->dir);
+	int rc = system(cmd);
+	free(cmd);
+	free(fx);
+	return rc == 0 ? 0 : -1;
+}
+
+static hist_opts_t no_cache_opts(void)
+{
+	hist_opts_t o;
+	memset(&o, 0, sizeof o);
+	o.cache_dir = "";
+	return o;
+}
+
+/* Open (once) and walk `paths` with `o`. */
+static void walk(fx_t *fx, const char *const *paths, size_t n, const hist_opts_t *o)
+{
+	if (!fx->h)
+		assert_int_equal(hist_open(&fx->h, fx->dir, &fx->d), 0);
+	assert_int_equal(hist_walk(fx->h, paths, n, o, &fx->d), 0);
+}
+
+/* Re-open: needed after HEAD moves (hist_open reads HEAD). */
+static void reopen(fx_t *fx)
+{
+	hist_free(fx->h);
+	fx->h = NULL;
+	assert_int_equal(hist_open(&fx->h, fx->dir, &fx->d), 0);
+}
+
+static char *git_last(fx_t *fx, const char *path)
+{
+	return sh_out(fx->dir, "git log -1 --format=%%H -- '%s'", path);
+}
+
+static char *rev(fx_t *fx, const char *r)
+{
+	return sh_out(fx->dir, "git rev-parse '%s'", r);
+}
+
+static void assert_last(fx_t *fx, const char *path, const char *want_id)
+{
+	const hist_entry_t *e = hist_lookup(fx->h, path);
+	assert_non_null(e);
+	if (strcmp(e->last.id, want_id) != 0)
+		fail_msg("%s: last commit %s, want %s", path, e->last.id[0] ? e->last.id : "(none)", want_id);
+}
+
+/* 2026-01-05 is a Monday. */
+#define T_2026_01_05 1767571200LL
+
+/* ------------------------------------------------------------------------ */
+/* tests                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static void test_linear(void **state)
+{
+	fx_t *fx = *state;
+	COMMIT_FILE(fx, "runbooks/a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "add a");
+	COMMIT_FILE(fx, "runbooks/b.md", "b1\n", "2026-01-06T10:00:00Z", "bob", "add b");
+	COMMIT_FILE(fx, "runbooks/a.md", "a2\n", "2026-01-07T10:00:00Z", "carol", "edit a");
+	COMMIT_FILE(fx, "other.txt", "x\n", "2026-01-08T10:00:00Z", "dave", "unrelated");
+	const char *paths[] = {"runbooks/a.md", "runbooks/b.md", "missing.md"};
+	hist_opts_t o = no_cache_opts();
+	walk(fx, paths, 3, &o);
+	char *a = git_last(fx, "runbooks/a.md"), *b = git_last(fx, "runbooks/b.md"), *head = rev(fx, "HEAD");
+	assert_last(fx, "runbooks/a.md", a);
+	assert_last(fx, "runbooks/b.md", b);
+	const hist_entry_t *e = hist_lookup(fx->h, "runbooks/a.md");
+	assert_int_equal(e->last.time, T_2026_01_05 + 2 * 86400 + 36000);
+	assert_int_equal(e->last.commit_time, e->last.time);
+	assert_string_equal(e->last.author, "carol");
+	assert_string_equal(e->last.email, "carol@example.com");
+	assert_string_equal(e->last.summary, "edit a");
+	assert_int_equal(e->truncated, 0);
+	assert_int_equal(e->nold, 0);
+	/* full history was asked (since = 0): both events, page complete, created known */
+	assert_int_equal(e->nevents, 2);
+	assert_int_equal(e->events[0].time, T_2026_01_05 + 2 * 86400 + 36000);
+	assert_int_equal(e->events[1].time, T_2026_01_05 + 36000);
+	assert_int_equal(e->complete, 1);
+	assert_int_equal(e->created, T_2026_01_05 + 36000);
+	/* a path not in HEAD: no history */
+	e = hist_lookup(fx->h, "missing.md");
+	assert_non_null(e);
+	assert_string_equal(e->last.id, "");
+	assert_int_equal(e->truncated, 0);
+	assert_null(hist_lookup(fx->h, "never-asked.md"));
+	assert_string_equal(hist_head(fx->h), head);
+	assert_string_equal(hist_branch(fx->h), "main");
+	assert_int_equal(hist_is_shallow(fx->h), 0);
+	size_t r1, r2, r3;
+	hist_ignored_counts(fx->h, &r1, &r2, &r3);
+	assert_int_equal(r1 + r2 + r3, 0);
+	assert_int_equal(fx->d.len, 0);
+	free(a);
+	free(b);
+	free(head);
+}
+
+static void test_open_errors(void **state)
+{
+	fx_t *fx = *state;
+	diag_list_t d;
+	diag_init(&d);
+	hist_t *h = (hist_t *)1;
+	/* the fixture folder's parent is not a repository (unless /tmp is inside one) */
+	char *sub = xasprintf("%s/../", fx->dir);
+	char *inside = sh_out(fx->dir, "cd .. && (git rev-parse --is-inside-work-tree 2>/dev/null || echo no)");
+	if (strcmp(inside, "no") == 0) {
+		assert_true(hist_open(&h, sub, &d) < 0);
+		assert_null(h);
+		assert_int_equal(d.len, 1);
+		assert_string_equal(d.items[0].code, "not-a-repository");
+	}
+	free(inside);
+	free(sub);
+	/* an unborn HEAD is not an error: no history */
+	sub = xasprintf("%s/deep/er", fx->dir);
+	char *cmd = xasprintf("mkdir -p '%s'", sub);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	diag_free(&d);
+	diag_init(&d);
+	assert_int_equal(hist_open(&h, sub, &d), 0);
+	assert_string_equal(hist_head(h), "");
+	assert_string_equal(hist_branch(h), "main");
+	char *wd = xasprintf("%s/", fx->dir);
+	char *real = realpath(fx->dir, NULL);
+	char *realwd = xasprintf("%s/", real);
+	assert_string_equal(hist_workdir(h), realwd);
+	const char *p[] = {"a.md"};
+	assert_int_equal(hist_walk(h, p, 1, NULL, &d), 0);
+	assert_string_equal(hist_lookup(h, "a.md")->last.id, "");
+	hist_free(h);
+	hist_free(NULL);
+	diag_free(&d);
+	free(wd);
+	free(real);
+	free(realwd);
+	free(sub);
+}
+
+static void test_merges(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	COMMIT_FILE(fx, "a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "base a");
+	write_file(D, "b.md", "b1\n");
+	write_file(D, "c.md", "c1\nline2\nline3\n");
+	write_file(D, "d.md", "d1\n");
+	write_file(D, "ff.md", "ff1\n");
+	sh(D, "git add -A && " AT("2026-01-05T11:00:00Z", "alice") "git commit -q -m base");
+	/* fast-forward merge */
+	sh(D, "git checkout -q -b ff");
+	COMMIT_FILE(fx, "ff.md", "ff2\n", "2026-01-06T10:00:00Z", "bob", "ff edit");
+	sh(D, "git checkout -q main && git merge -q --ff-only ff");
+	/* a true merge: side edits b, main edits a */
+	sh(D, "git checkout -q -b side");
+	COMMIT_FILE(fx, "b.md", "b2\n", "2026-01-07T10:00:00Z", "bob", "side edits b");
+	COMMIT_FILE(fx, "d.md", "d-side\n", "2026-01-07T11:00:00Z", "bob", "side edits d");
+	sh(D, "git checkout -q main");
+	COMMIT_FILE(fx, "a.md", "a2\n", "2026-01-08T10:00:00Z", "alice", "main edits a");
+	COMMIT_FILE(fx, "d.md", "d-main\n", "2026-01-08T11:00:00Z", "alice", "main edits d");
+	/* conflict on d.md, resolved with new content */
+	sh(D, AT("2026-01-09T10:00:00Z", "carol") "git merge -q --no-ff side -m 'merge side' || true");
+	write_file(D, "d.md", "d-resolved\n");
+	sh(D, "git add d.md && " AT("2026-01-09T10:00:00Z", "carol") "git commit -q --no-edit");
+	/* a merge that discards one side (-s ours): c.md's side edit is dropped */
+	sh(D, "git checkout -q -b discard");
+	COMMIT_FILE(fx, "c.md", "c-discarded\n", "2026-01-10T10:00:00Z", "bob", "side edits c");
+	sh(D, "git checkout -q main");
+	COMMIT_FILE(fx, "a.md", "a3\n", "2026-01-11T10:00:00Z", "alice", "main edits a again");
+	sh(D, AT("2026-01-12T10:00:00Z", "carol") "git merge -q --no-ff -s ours discard -m 'merge discard'");
+	/* the same change on both sides (cherry-pick), newer on the side */
+	sh(D, "git checkout -q -b pick HEAD~1");
+	sh(D, "git checkout -q main");
+	COMMIT_FILE(fx, "e.md", "e1\n", "2026-01-13T10:00:00Z", "alice", "add e on main");
+	sh(D, "git checkout -q pick");
+	COMMIT_FILE(fx, "e.md", "e1\n", "2026-01-14T10:00:00Z", "bob", "add e on side too");
+	sh(D, "git checkout -q main && " AT("2026-01-15T10:00:00Z", "carol") "git merge -q --no-ff pick -m 'merge pick'");
+	reopen(fx);
+	const char *paths[] = {"a.md", "b.md", "c.md", "d.md", "ff.md", "e.md"};
+	hist_opts_t o = no_cache_opts();
+	walk(fx, paths, 6, &o);
+	for (size_t i = 0; i < 6; i++) {
+		char *want = git_last(fx, paths[i]);
+		assert_last(fx, paths[i], want);
+		free(want);
+	}
+	/* spelled out: what git answers, and why */
+	char *x = sh_out(D, "git log -1 --format=%%H --grep='ff edit'");
+	assert_last(fx, "ff.md", x); /* fast-forward: the branch commit */
+	free(x);
+	x = sh_out(D, "git log -1 --format=%%H --grep='side edits b'");
+	assert_last(fx, "b.md", x); /* merge took the side version unchanged: not the merge */
+	free(x);
+	x = sh_out(D, "git log -1 --format=%%H --grep='^merge side'");
+	assert_last(fx, "d.md", x); /* conflict resolved in the merge: the merge counts */
+	free(x);
+	x = sh_out(D, "git log -1 --format=%%H --grep='^base$'");
+	assert_last(fx, "c.md", x); /* the side edit was discarded (-s ours) */
+	free(x);
+	x = sh_out(D, "git log -1 --format=%%H --grep='add e on main'");
+	assert_last(fx, "e.md", x); /* merge TREESAME to its first parent: the newer side commit is not listed */
+	free(x);
+	x = sh_out(D, "git log -1 --format=%%H --grep='main edits a again'");
+	assert_last(fx, "a.md", x);
+	free(x);
+	const hist_entry_t *e = hist_lookup(fx->h, "d.md");
+	assert_int_equal(e->last.time, T_2026_01_05 + 4 * 86400 + 36000);
+	assert_string_equal(e->last.author, "carol");
+}
+
+static void test_renames(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	const char *body = "# Node not ready\n\nLine one of a reasonably long body.\nLine two.\nLine three.\n"
+			   "Line four.\nLine five.\nLine six.\n";
+	COMMIT_FILE(fx, "runbooks/old.md", body, "2026-01-05T10:00:00Z", "alice", "add old");
+	COMMIT_FILE(fx, "runbooks/old.md", "# Node not ready\n\nEdited body line one.\nLine two.\nLine three.\n"
+		    "Line four.\nLine five.\nLine six.\n", "2026-01-06T10:00:00Z", "bob", "edit old");
+	/* pure rename */
+	sh(D, "git mv runbooks/old.md runbooks/mid.md && " AT("2026-01-07T10:00:00Z", "carol") "git commit -q -m 'rename to mid'");
+	/* another pure rename, across folders */
+	sh(D, "mkdir -p runbooks/k8s && git mv runbooks/mid.md runbooks/k8s/new.md && "
+	      AT("2026-01-08T10:00:00Z", "carol") "git commit -q -m 'move to k8s'");
+	/* a rename with edits */
+	COMMIT_FILE(fx, "guides/g1.md", "# Guide\n\nalpha\nbeta\ngamma\ndelta\nepsilon\nzeta\neta\ntheta\n",
+		    "2026-01-09T10:00:00Z", "alice", "add g1");
+	sh(D, "git mv guides/g1.md guides/g2.md");
+	write_file(D, "guides/g2.md", "# Guide\n\nalpha\nbeta\ngamma\ndelta\nepsilon\nzeta\neta\ntheta changed\n");
+	sh(D, "git add -A && " AT("2026-01-10T10:00:00Z", "bob") "git commit -q -m 'rename g1 with edits'");
+	/* a pure rename back to a name used before by another page */
+	reopen(fx);
+	const char *paths[] = {"runbooks/k8s/new.md", "guides/g2.md"};
+	hist_opts_t o = no_cache_opts();
+	walk(fx, paths, 2, &o);
+	char *edit = sh_out(D, "git log -1 --format=%%H --grep='edit old'");
+	assert_last(fx, "runbooks/k8s/new.md", edit);
+	/* the rule the corpus check uses: git log -1 finds the pure rename, then ask for the old path */
+	char *first = git_last(fx, "runbooks/k8s/new.md");
+	char *mv = sh_out(D, "git log -1 --format=%%H --grep='move to k8s'");
+	assert_string_equal(first, mv);
+	const hist_entry_t *e = hist_lookup(fx->h, "runbooks/k8s/new.md");
+	assert_int_equal(e->nold, 2);
+	assert_string_equal(e->old_paths[0], "runbooks/mid.md");
+	assert_string_equal(e->old_paths[1], "runbooks/old.md");
+	assert_int_equal(e->skipped_renames, 2);
+	assert_int_equal(e->last.time, T_2026_01_05 + 86400 + 36000);
+	assert_int_equal(e->created, T_2026_01_05 + 36000);
+	assert_int_equal(e->complete, 1);
+	assert_int_equal(e->nevents, 2); /* renames are not events */
+	char *g = sh_out(D, "git log -1 --format=%%H --grep='rename g1 with edits'");
+	assert_last(fx, "guides/g2.md", g);
+	e = hist_lookup(fx->h, "guides/g2.md");
+	assert_int_equal(e->nold, 1);
+	assert_string_equal(e->old_paths[0], "guides/g1.md");
+	assert_int_equal(e->skipped_renames, 0);
+	assert_int_equal(e->created, T_2026_01_05 + 4 * 86400 + 36000); /* followed through the edited rename */
+	size_t r1, r2, r3;
+	hist_ignored_counts(fx->h, &r1, &r2, &r3);
+	assert_int_equal(r3, 2);
+	assert_int_equal(r1 + r2, 0);
+	free(edit);
+	free(first);
+	free(mv);
+	free(g);
+}
+
+static void test_ignored(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	COMMIT_FILE(fx, "a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "add a");
+	COMMIT_FILE(fx, "b.md", "b1\n", "2026-01-05T11:00:00Z", "alice", "add b");
+	COMMIT_FILE(fx, "a.md", "a1 \n", "2026-01-06T10:00:00Z", "alice", "reformat a");
+	char *fmt = rev(fx, "HEAD");
+	COMMIT_FILE(fx, "b.md", "b2\n", "2026-01-07T10:00:00Z", "renovate[bot]", "bump b");
+	COMMIT_FILE(fx, "a.md", "a2\n", "2026-01-08T10:00:00Z", "dependabot", "bump a");
+	write_file(D, ".git-blame-ignore-revs", "");
+	char *text = xasprintf("# formatting\n%s\n\nnot-a-commit\n", fmt);
+	write_file(D, ".git-blame-ignore-revs", text);
+	free(text);
+	sh(D, "git add .git-blame-ignore-revs && " AT("2026-01-09T10:00:00Z", "alice") "git commit -q -m 'ignore revs'");
+	reopen(fx);
+	const char *paths[] = {"a.md", "b.md"};
+	const char *bots[] = {"\\[bot\\]$", "^dependabot@"};
+	hist_opts_t o = no_cache_opts();
+	o.ignore_authors = bots;
+	o.n_ignore_authors = 2;
+	walk(fx, paths, 2, &o);
+	char *add_a = sh_out(D, "git log -1 --format=%%H --grep='add a'");
+	char *add_b = sh_out(D, "git log -1 --format=%%H --grep='add b'");
+	assert_last(fx, "a.md", add_a); /* bot (by e-mail) and the listed formatting commit skipped */
+	assert_last(fx, "b.md", add_b); /* bot by name skipped */
+	const hist_entry_t *e = hist_lookup(fx->h, "a.md");
+	assert_int_equal(e->skipped_revs, 1);
+	assert_int_equal(e->skipped_authors, 1);
+	assert_int_equal(e->nevents, 3);
+	assert_int_equal(e->events[0].counts, 0);
+	assert_int_equal(e->events[1].counts, 0);
+	assert_int_equal(e->events[2].counts, 1);
+	size_t r1, r2, r3;
+	hist_ignored_counts(fx->h, &r1, &r2, &r3);
+	assert_int_equal(r1, 1);
+	assert_int_equal(r2, 2);
+	assert_int_equal(r3, 0);
+	/* the bad line is a warning pointing at the file */
+	assert_int_equal(fx->d.len, 1);
+	assert_string_equal(fx->d.items[0].file, ".git-blame-ignore-revs");
+	assert_int_equal(fx->d.items[0].line, 4);
+	assert_int_equal(fx->d.items[0].severity, DIAG_WARNING);
+
+	/* without the ignore configuration the newest commits count */
+	diag_free(&fx->d);
+	diag_init(&fx->d);
+	hist_opts_t none = no_cache_opts();
+	none.ignore_revs_file = "";
+	walk(fx, paths, 2, &none);
+	char *want = git_last(fx, "a.md");
+	assert_last(fx, "a.md", want);
+	free(want);
+	hist_ignored_counts(fx->h, &r1, &r2, &r3);
+	assert_int_equal(r1 + r2 + r3, 0);
+
+	/* an explicitly named ignore-revs file, and a bad pattern */
+	write_file(D, "conf/revs.txt", fmt);
+	const char *bad[] = {"(unclosed"};
+	hist_opts_t o2 = no_cache_opts();
+	o2.ignore_revs_file = "conf/revs.txt";
+	o2.ignore_authors = bad;
+	o2.n_ignore_authors = 1;
+	o2.config_file = "almanac.yml";
+	walk(fx, paths, 2, &o2);
+	char *bump = sh_out(D, "git log -1 --format=%%H --grep='bump a'");
+	assert_last(fx, "a.md", bump);
+	assert_int_equal(fx->d.len, 1);
+	assert_string_equal(fx->d.items[0].file, "almanac.yml");
+	assert_int_equal(fx->d.items[0].severity, DIAG_ERROR);
+	/* a named file that is missing is a warning */
+	diag_free(&fx->d);
+	diag_init(&fx->d);
+	o2.ignore_revs_file = "conf/nope.txt";
+	o2.n_ignore_authors = 0;
+	walk(fx, paths, 2, &o2);
+	assert_int_equal(fx->d.len, 1);
+	assert_string_equal(fx->d.items[0].code, "ignore-revs");
+	free(bump);
+	free(add_a);
+	free(add_b);
+	free(fmt);
+}
+
+static void test_author_date(void **state)
+{
+	fx_t *fx = *state;
+	write_file(fx->dir, "a.md", "a\n");
+	sh(fx->dir, "git add a.md && GIT_AUTHOR_DATE='2026-01-01T08:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z' "
+		    "git commit -q -m a");
+	const char *paths[] = {"a.md"};
+	hist_opts_t o = no_cache_opts();
+	walk(fx, paths, 1, &o);
+	const hist_entry_t *e = hist_lookup(fx->h, "a.md");
+	assert_int_equal(e->last.time, T_2026_01_05 + 36000);
+	assert_int_equal(e->last.author_time, T_2026_01_05 - 4 * 86400 + 8 * 3600);
+	o.use_author_date = 1;
+	walk(fx, paths, 1, &o);
+	e = hist_lookup(fx->h, "a.md");
+	assert_int_equal(e->last.time, T_2026_01_05 - 4 * 86400 + 8 * 3600);
+	assert_int_equal(e->events[0].time, e->last.time);
+}
+
+static void test_shallow(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	char *src = xasprintf("%s/src", D);
+	char *cmd = xasprintf("mkdir -p '%s' && cd '%s' && git init -q -b main .", src, src);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	write_file(src, "old.md", "old\n");
+	write_file(src, "mid.md", "mid\n");
+	sh(src, "git add -A && " AT("2026-01-05T10:00:00Z", "alice") "git commit -q -m one");
+	write_file(src, "x.md", "x\n");
+	sh(src, "git add -A && " AT("2026-01-06T10:00:00Z", "alice") "git commit -q -m two");
+	write_file(src, "mid.md", "mid2\n");
+	sh(src, "git add -A && " AT("2026-01-07T10:00:00Z", "alice") "git commit -q -m three");
+	write_file(src, "new.md", "new\n");
+	sh(src, "git add -A && " AT("2026-01-08T10:00:00Z", "alice") "git commit -q -m four");
+	char *clone = xasprintf("%s/clone", D);
+	sh(D, "git clone -q --depth 2 'file://%s' clone", src);
+	diag_list_t d;
+	diag_init(&d);
+	hist_t *h = NULL;
+	assert_int_equal(hist_open(&h, clone, &d), 0);
+	assert_int_equal(hist_is_shallow(h), 1);
+	const char *paths[] = {"old.md", "mid.md", "x.md", "new.md"};
+	hist_opts_t o = no_cache_opts();
+	o.since = 0;
+	assert_int_equal(hist_walk(h, paths, 4, &o, &d), 0);
+	/* commit three (the boundary) contains old.md, mid.md and x.md: none of them may be dated by it */
+	for (int i = 0; i < 3; i++) {
+		const hist_entry_t *e = hist_lookup(h, paths[i]);
+		assert_string_equal(e->last.id, "");
+		assert_int_equal(e->truncated, 1);
+		assert_int_equal(hist_entry_at(e, T_2026_01_05 + 7 * 86400, NULL), -1);
+	}
+	char *four = sh_out(clone, "git rev-parse HEAD");
+	const hist_entry_t *e = hist_lookup(h, "new.md");
+	assert_string_equal(e->last.id, four);
+	assert_int_equal(e->truncated, 0);
+	/* one warning that says how to fix it */
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].code, "shallow-clone");
+	assert_non_null(strstr(d.items[0].message, "fetch-depth: 0"));
+	hist_free(h);
+	diag_free(&d);
+	free(four);
+	free(clone);
+	free(src);
+}
+
+static void test_worktree_status(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	write_file(D, ".gitignore", "build/\n*.tmp.md\n");
+	write_file(D, "clean.md", "c\n");
+	write_file(D, "mod.md", "m\n");
+	write_file(D, "staged.md", "s\n");
+	sh(D, "git add -A && " AT("2026-01-05T10:00:00Z", "alice") "git commit -q -m base");
+	write_file(D, "mod.md", "m2\n");
+	write_file(D, "staged.md", "s2\n");
+	sh(D, "git add staged.md");
+	write_file(D, "new/untracked.md", "u\n");
+	write_file(D, "build/ignored.md", "i\n");
+	write_file(D, "x.tmp.md", "i\n");
+	write_file(D, "added.md", "a\n");
+	sh(D, "git add added.md");
+	reopen(fx);
+	assert_int_equal(hist_worktree_status(fx->h, "clean.md"), HIST_CLEAN);
+	assert_int_equal(hist_worktree_status(fx->h, "mod.md"), HIST_MODIFIED);
+	assert_int_equal(hist_worktree_status(fx->h, "staged.md"), HIST_MODIFIED);
+	assert_int_equal(hist_worktree_status(fx->h, "added.md"), HIST_MODIFIED);
+	assert_int_equal(hist_worktree_status(fx->h, "new/untracked.md"), HIST_UNTRACKED);
+	assert_int_equal(hist_worktree_status(fx->h, "build/ignored.md"), HIST_IGNORED);
+	assert_int_equal(hist_worktree_status(fx->h, "x.tmp.md"), HIST_IGNORED);
+	/* an untracked page has no history; a modified one keeps its last commit */
+	const char *paths[] = {"new/untracked.md", "mod.md"};
+	hist_opts_t o = no_cache_opts();
+	walk(fx, paths, 2, &o);
+	assert_string_equal(hist_lookup(fx->h, "new/untracked.md")->last.id, "");
+	char *base = rev(fx, "HEAD");
+	assert_last(fx, "mod.md", base);
+	free(base);
+}
+
+static void test_watches(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	COMMIT_FILE(fx, "runbooks/app.md", "a\n", "2026-01-05T10:00:00Z", "alice", "doc");
+	COMMIT_FILE(fx, "services/app/config.yaml", "v: 1\n", "2026-01-06T10:00:00Z", "bob", "config 1");
+	COMMIT_FILE(fx, "services/app/deep/x.tf", "x\n", "2026-01-07T10:00:00Z", "bob", "tf");
+	COMMIT_FILE(fx, "services/other/config.yaml", "v: 1\n", "2026-01-08T10:00:00Z", "bob", "other");
+	COMMIT_FILE(fx, "services/app/config.yaml", "v: 2\n", "2026-01-20T10:00:00Z", "renovate[bot]", "bot bump");
+	sh(D, "git mv services/app/deep/x.tf services/app/deep/y.tf && " AT("2026-01-21T10:00:00Z", "bob") "git commit -q -m 'rename tf'");
+	reopen(fx);
+	const char *paths[] = {"runbooks/app.md"};
+	const char *globs[] = {"services/app/config.yaml", "services/app/**/*.tf", "services/*/config.yaml",
+			       "services/app", "nothing/**"};
+	const char *bots[] = {"\\[bot\\]"};
+	hist_opts_t o = no_cache_opts();
+	o.watch_globs = globs;
+	o.n_watch_globs = 5;
+	o.ignore_authors = bots;
+	o.n_ignore_authors = 1;
+	walk(fx, paths, 1, &o);
+	char *c1 = sh_out(D, "git log -1 --format=%%H --grep='config 1'");
+	char *tf = sh_out(D, "git log -1 --format=%%H --grep='^tf$'");
+	char *other = sh_out(D, "git log -1 --format=%%H --grep='^other$'");
+	const hist_watch_t *w = hist_lookup_watch(fx->h, globs[0]);
+	assert_non_null(w);
+	assert_string_equal(w->commit.id, c1); /* the bot's bump does not count */
+	assert_string_equal(w->path, "services/app/config.yaml");
+	assert_int_equal(w->commit.time, T_2026_01_05 + 86400 + 36000);
+	w = hist_lookup_watch(fx->h, globs[1]);
+	assert_string_equal(w->commit.id, tf); /* the pure rename does not count */
+	assert_string_equal(w->path, "services/app/deep/x.tf");
+	w = hist_lookup_watch(fx->h, globs[2]);
+	assert_string_equal(w->commit.id, other);
+	w = hist_lookup_watch(fx->h, globs[3]);
+	assert_string_equal(w->commit.id, tf); /* a directory watches everything below it */
+	w = hist_lookup_watch(fx->h, globs[4]);
+	assert_string_equal(w->commit.id, "");
+	assert_null(w->path);
+	assert_null(hist_lookup_watch(fx->h, "not/asked"));
+	free(c1);
+	free(tf);
+	free(other);
+}
+
+static void test_glob_match(void **state)
+{
+	(void)state;
+	assert_true(hist_glob_match("a/b.md", "a/b.md"));
+	assert_false(hist_glob_match("a/b.md", "a/b.mdx"));
+	assert_true(hist_glob_match("a", "a/b/c.txt"));
+	assert_true(hist_glob_match("a/", "a/b/c.txt"));
+	assert_true(hist_glob_match("./a/*.md", "a/x.md"));
+	assert_false(hist_glob_match("a/*.md", "a/b/x.md"));
+	assert_true(hist_glob_match("a/**/*.md", "a/x.md"));
+	assert_true(hist_glob_match("a/**/*.md", "a/b/c/x.md"));
+	assert_true(hist_glob_match("**/values.yaml", "charts/app/values.yaml"));
+	assert_true(hist_glob_match("/charts/*/values.yaml", "charts/app/values.yaml"));
+	assert_true(hist_glob_match("conf/app-?.yml", "conf/app-1.yml"));
+	assert_false(hist_glob_match("conf/app-?.yml", "conf/app-12.yml"));
+	assert_true(hist_glob_match("conf/[ab].yml", "conf/b.yml"));
+	assert_false(hist_glob_match("conf/[!ab].yml", "conf/b.yml"));
+	assert_true(hist_glob_match("conf/[0-9].yml", "conf/7.yml"));
+	assert_false(hist_glob_match("*.tf", "modules/x.tf"));
+	assert_false(hist_glob_match("", "x"));
+	assert_false(hist_glob_match("b", "bb/x"));
+}
+
+/* 12 months of history with several renames: events, `since` and hist_entry_at. */
+static void test_events_since(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	COMMIT_FILE(fx, "p.md", "p1\n", "2025-01-10T10:00:00Z", "alice", "p1");
+	COMMIT_FILE(fx, "q.md", "q1\n", "2025-02-10T10:00:00Z", "alice", "q1");
+	COMMIT_FILE(fx, "p.md", "p2\n", "2025-03-10T10:00:00Z", "alice", "p2");
+	COMMIT_FILE(fx, "p.md", "p3\n", "2025-06-10T10:00:00Z", "alice", "p3");
+	sh(D, "git rm -q q.md && " AT("2025-07-10T10:00:00Z", "alice") "git commit -q -m 'rm q'");
+	COMMIT_FILE(fx, "q.md", "q2\n", "2025-08-10T10:00:00Z", "alice", "q again");
+	COMMIT_FILE(fx, "p.md", "p4\n", "2025-10-10T10:00:00Z", "alice", "p4");
+	reopen(fx);
+	const char *paths[] = {"p.md", "q.md"};
+	int64_t jun30 = 1751328000 - 86400 + 86399;  /* 2025-06-30T23:59:59Z */
+	int64_t may31 = 1748736000 - 1;               /* 2025-05-31T23:59:59Z */
+	int64_t jul31 = 1754006399;                   /* 2025-07-31T23:59:59Z */
+	hist_opts_t o = no_cache_opts();
+	o.since = may31;
+	walk(fx, paths, 2, &o);
+	const hist_entry_t *p = hist_lookup(fx->h, "p.md");
+	/* p4, p3 (inside the window) and p2, the newest before it; not p1 */
+	assert_int_equal(p->nevents, 3);
+	assert_int_equal(p->complete, 0);
+	assert_int_equal(p->created, 0);
+	int64_t lt;
+	assert_int_equal(hist_entry_at(p, jun30, &lt), 1);
+	assert_int_equal(lt, 1749549600); /* 2025-06-10T10:00:00Z */
+	assert_int_equal(hist_entry_at(p, may31, &lt), 1);
+	assert_int_equal(lt, 1741600800); /* 2025-03-10T10:00:00Z */
+	assert_int_equal(hist_entry_at(p, 1736000000, &lt), -1); /* before the walk window: unknown */
+	/* q: deleted in July, re-created in August: the page's history starts at its
+	 * (re-)creation, so it is absent at the end of July and of June */
+	const hist_entry_t *q = hist_lookup(fx->h, "q.md");
+	assert_int_equal(q->complete, 1);
+	assert_int_equal(q->created, 1754820000); /* 2025-08-10T10:00:00Z */
+	assert_int_equal(hist_entry_at(q, jul31, &lt), 0);
+	assert_int_equal(hist_entry_at(q, jun30, &lt), 0);
+	assert_int_equal(hist_entry_at(q, 1754820000, &lt), 1);
+	assert_int_equal(lt, 1754820000);
+	/* only the last commit */
+	o.since = HIST_SINCE_LAST_ONLY;
+	walk(fx, paths, 2, &o);
+	p = hist_lookup(fx->h, "p.md");
+	assert_int_equal(p->nevents, 1);
+	char *p4 = git_last(fx, "p.md");
+	assert_last(fx, "p.md", p4);
+	free(p4);
+	/* the whole history */
+	o.since = 0;
+	walk(fx, paths, 2, &o);
+	p = hist_lookup(fx->h, "p.md");
+	assert_int_equal(p->nevents, 4);
+	assert_int_equal(p->complete, 1);
+	assert_int_equal(hist_entry_at(p, 1736000000, &lt), 0); /* before its creation */
+}
+
+static int copy_file(const char *from, const char *to, long keep)
+{
+	FILE *f = fopen(from, "rb");
+	if (!f)
+		return -1;
+	buf_t b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&b, chunk, n);
+	fclose(f);
+	if (keep >= 0 && (size_t)keep < b.len)
+		b.len = (size_t)keep;
+	FILE *g = fopen(to, "wb");
+	if (!g) {
+		buf_free(&b);
+		return -1;
+	}
+	fwrite(b.s, 1, b.len, g);
+	fclose(g);
+	buf_free(&b);
+	return 0;
+}
+
+/* Compare every page's result between two handles. */
+static void assert_same_results(hist_t *a, hist_t *b, const char *const *paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const hist_entry_t *x = hist_lookup(a, paths[i]), *y = hist_lookup(b, paths[i]);
+		assert_string_equal(x->last.id, y->last.id);
+		assert_int_equal(x->last.time, y->last.time);
+		assert_string_equal(x->last.summary, y->last.summary);
+		assert_string_equal(x->last.author, y->last.author);
+		assert_int_equal(x->nevents, y->nevents);
+		assert_int_equal(x->nold, y->nold);
+		assert_int_equal(x->created, y->created);
+	}
+}
+
+static void test_cache(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	const char *body = "# T\n\none\ntwo\nthree\nfour\nfive\nsix\nseven\n";
+	COMMIT_FILE(fx, "a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "a1");
+	COMMIT_FILE(fx, "b.md", body, "2026-01-06T10:00:00Z", "alice", "b1");
+	COMMIT_FILE(fx, "a.md", "a2\n", "2026-01-07T10:00:00Z", "alice", "a2");
+	sh(D, "git mv b.md c.md && " AT("2026-01-08T10:00:00Z", "alice") "git commit -q -m 'b to c'");
+	reopen(fx);
+	const char *paths[] = {"a.md", "c.md"};
+	char *cdir = xasprintf("%s/cache", D);
+	hist_opts_t o;
+	memset(&o, 0, sizeof o);
+	o.cache_dir = cdir;
+	walk(fx, paths, 2, &o);
+	hist_stats_t st;
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.cache_loaded, 0);
+	assert_int_equal(st.cache_written, 1);
+	assert_int_equal(st.commits_diffed, 4);
+	/* a second build after new commits reads trees only for the new ones */
+	COMMIT_FILE(fx, "a.md", "a3\n", "2026-01-09T10:00:00Z", "bob", "a3");
+	COMMIT_FILE(fx, "d.md", "d\n", "2026-01-10T10:00:00Z", "bob", "d");
+	reopen(fx);
+	walk(fx, paths, 2, &o);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.cache_loaded, 1);
+	assert_int_equal(st.commits_diffed, 2);
+	assert_int_equal(st.commits_cached, 4);
+	char *a3 = git_last(fx, "a.md");
+	assert_last(fx, "a.md", a3);
+	char *b1 = sh_out(D, "git log -1 --format=%%H --grep='^b1$'");
+	assert_last(fx, "c.md", b1);
+	assert_int_equal(hist_lookup(fx->h, "c.md")->nold, 1);
+	/* a third build: everything from the cache, the default (whole-history) answers */
+	reopen(fx);
+	walk(fx, paths, 2, &o);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.commits_diffed, 0);
+	assert_int_equal(st.cache_written, 0);
+	/* the same results as without a cache */
+	hist_t *plain = NULL;
+	assert_int_equal(hist_open(&plain, D, &fx->d), 0);
+	hist_opts_t nc = no_cache_opts();
+	assert_int_equal(hist_walk(plain, paths, 2, &nc, &fx->d), 0);
+	assert_same_results(fx->h, plain, paths, 2);
+	/* force-push: history rewritten (a3 dropped, a different a.md change instead) */
+	sh(D, "git reset -q --hard HEAD~2");
+	COMMIT_FILE(fx, "a.md", "a-rewritten\n", "2026-01-11T10:00:00Z", "carol", "a rewritten");
+	reopen(fx);
+	walk(fx, paths, 2, &o);
+	char *rw = git_last(fx, "a.md");
+	assert_last(fx, "a.md", rw);
+	assert_string_equal(hist_lookup(fx->h, "a.md")->last.author, "carol");
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.commits_diffed, 1);
+	/* corrupt and truncated cache files are ignored, never trusted */
+	char *file = xasprintf("%s/history-cache", cdir);
+	char *save = xasprintf("%s/saved", cdir);
+	assert_int_equal(copy_file(file, save, -1), 0);
+	struct stat sb;
+	assert_int_equal(stat(file, &sb), 0);
+	long cuts[] = {0, 5, 20, (long)sb.st_size / 2, (long)sb.st_size - 1};
+	for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
+		assert_int_equal(copy_file(save, file, cuts[k]), 0);
+		reopen(fx);
+		walk(fx, paths, 2, &o);
+		hist_stats(fx->h, &st);
+		assert_int_equal(st.cache_loaded, 0);
+		assert_int_equal(st.cache_rejected, 1);
+		assert_last(fx, "a.md", rw);
+		assert_last(fx, "c.md", b1);
+	}
+	/* flip one byte in the middle: the checksum catches it */
+	assert_int_equal(copy_file(save, file, -1), 0);
+	FILE *f = fopen(file, "r+b");
+	assert_non_null(f);
+	fseek(f, (long)sb.st_size / 2, SEEK_SET);
+	int ch = fgetc(f);
+	fseek(f, (long)sb.st_size / 2, SEEK_SET);
+	fputc(ch ^ 0x5a, f);
+	fclose(f);
+	reopen(fx);
+	walk(fx, paths, 2, &o);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.cache_rejected, 1);
+	assert_last(fx, "a.md", rw);
+	/* the default location is inside the git folder */
+	hist_opts_t def;
+	memset(&def, 0, sizeof def);
+	reopen(fx);
+	walk(fx, paths, 2, &def);
+	char *dflt = xasprintf("%s/.git/almanac/history-cache", D);
+	assert_int_equal(stat(dflt, &sb), 0);
+	hist_free(plain);
+	free(dflt);
+	free(file);
+	free(save);
+	free(a3);
+	free(b1);
+	free(rw);
+	free(cdir);
+}
+
+/* ------------------------------------------------------------------------ */
+/* corpus check and the dump mode                                            */
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+	char **v;
+	size_t n, cap;
+} strv_t;
+
+static int collect_md(const char *root, const git_tree_entry *entry, void *payload)
+{
+	strv_t *v = payload;
+	const char *name = git_tree_entry_name(entry);
+	size_t n = strlen(name);
+	if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB && n > 3 && strcmp(name + n - 3, ".md") == 0) {
+		if (v->n == v->cap) {
+			v->cap = v->cap ? v->cap * 2 : 256;
+			v->v = xrealloc(v->v, v->cap * sizeof *v->v);
+		}
+		v->v[v->n++] = xasprintf("%s%s", root, name);
+	}
+	return 0;
+}
+
+static int list_md(const char *repo, strv_t *out)
+{
+	git_repository *r = NULL;
+	git_object *t = NULL;
+	git_libgit2_init();
+	int rc = git_repository_open_ext(&r, repo, 0, NULL);
+	if (rc == 0)
+		rc = git_revparse_single(&t, r, "HEAD^{tree}");
+	if (rc == 0)
+		rc = git_tree_walk((git_tree *)t, GIT_TREEWALK_PRE, collect_md, out);
+	git_object_free(t);
+	git_repository_free(r);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+static void strv_free(strv_t *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->v[i]);
+	free(v->v);
+}
+
+static int dump_main(const char *repo)
+{
+	git_libgit2_init();
+	strv_t v = {0};
+	if (list_md(repo, &v) < 0) {
+		fprintf(stderr, "cannot list %s\n", repo);
+		return 2;
+	}
+	diag_list_t d;
+	diag_init(&d);
+	hist_t *h = NULL;
+	if (hist_open(&h, repo, &d) < 0) {
+		diag_print(&d, stderr, DIAG_FMT_TEXT, 0, 0);
+		return 2;
+	}
+	hist_opts_t o;
+	memset(&o, 0, sizeof o);
+	const char *since = getenv("ALMANAC_HIST_SINCE");
+	if (since && *since)
+		o.since = strtoll(since, NULL, 10);
+	o.cache_dir = getenv("ALMANAC_HIST_CACHE");
+	o.all_old_paths = getenv("ALMANAC_HIST_ALL_OLD") != NULL;
+	if (hist_walk(h, (const char *const *)v.v, v.n, &o, &d) < 0) {
+		diag_print(&d, stderr, DIAG_FMT_TEXT, 0, 0);
+		return 2;
+	}
+	diag_print(&d, stderr, DIAG_FMT_TEXT, 0, 0);
+	for (size_t i = 0; i < v.n; i++) {
+		const hist_entry_t *e = hist_lookup(h, v.v[i]);
+		printf("%s\t%s\t%lld\t%s%s\t", e->path, e->last.id, (long long)e->last.time, e->truncated ? "T" : "-",
+		       e->complete ? "C" : "-");
+		for (size_t k = 0; k < e->nold; k++)
+			printf("%s%s", k ? "," : "", e->old_paths[k]);
+		printf("\n");
+	}
+	hist_stats_t st;
+	hist_stats(h, &st);
+	fprintf(stderr,
+		"hist: %zu pages, %.3f s, walked %zu commits (%zu diffed, %zu from cache), %zu trees read, "
+		"%zu similarity checks, cache loaded %d rejected %d written %d\n",
+		v.n, st.seconds, st.commits_walked, st.commits_diffed, st.commits_cached, st.trees_read,
+		st.renames_checked, st.cache_loaded, st.cache_rejected, st.cache_written);
+	hist_free(h);
+	diag_free(&d);
+	strv_free(&v);
+	git_libgit2_shutdown();
+	return 0;
+}
+
+/* The git CLI answer of rules 1-2 for every .md at HEAD, as "path<TAB>id" lines:
+ * `git log -1 -- PATH`, and when that commit is a pure rename of the path
+ * (R100 in `git log -M --name-status`, collected once up front), ask again for
+ * the old path at the commit's parent. */
+static const char EXPECT_SH[] =
+	"declare -A R\n"
+	"while IFS=$'\\t' read -r c new old; do R[\"$c\t$new\"]=$old; done < <(git log -M --name-status --format='C%x09%H' HEAD | awk -F'\\t' '$1==\"C\" {c=$2} $1==\"R100\" {print c \"\\t\" $3 \"\\t\" $2}')\n"
+	"git ls-files -z -- '*.md' | while IFS= read -r -d '' p; do\n"
+	"  cur=$p; start=HEAD\n"
+	"  while :; do\n"
+	"    id=$(git log -1 --format=%H \"$start\" -- \"$cur\")\n"
+	"    [ -z \"$id\" ] && break\n"
+	"    old=${R[\"$id\t$cur\"]}\n"
+	"    [ -z \"$old\" ] && break\n"
+	"    cur=$old; start=$id^\n"
+	"  done\n"
+	"  printf '%s\\t%s\\n' \"$p\" \"$id\"\n"
+	"done\n";
+
+static void test_corpus(void **state)
+{
+	(void)state;
+	const char *shared = getenv("ALMANAC_SHARED");
+	char *mk = shared ? xasprintf("%s/bench/make-corpus", shared) : NULL;
+	if (!mk || access(mk, X_OK) != 0) {
+		printf("# skip corpus check: ALMANAC_SHARED/bench/make-corpus not available\n");
+		free(mk);
+		skip();
+	}
+	char tmpl[256];
+	const char *tmp = getenv("TMPDIR");
+	snprintf(tmpl, sizeof tmpl, "%s/almanac-corpus-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(tmpl));
+	char *out = xasprintf("%s/small", tmpl);
+	sh(tmpl, "python3 '%s' --docs 200 --commits 2000 --out '%s' --no-verify -q", mk, out);
+	strv_t v = {0};
+	assert_int_equal(list_md(out, &v), 0);
+	assert_int_equal(v.n, 200);
+	diag_list_t d;
+	diag_init(&d);
+	hist_t *h = NULL;
+	assert_int_equal(hist_open(&h, out, &d), 0);
+	hist_opts_t o;
+	memset(&o, 0, sizeof o);
+	o.cache_dir = "";
+	o.since = HIST_SINCE_LAST_ONLY;
+	assert_int_equal(hist_walk(h, (const char *const *)v.v, v.n, &o, &d), 0);
+	size_t renamed = 0, checked = 0;
+	for (size_t i = 0; i < v.n; i++)
+		renamed += hist_lookup(h, v.v[i])->nold > 0;
+	char *script = xasprintf("%s/expect.sh", tmpl);
+	FILE *sf = fopen(script, "w");
+	assert_non_null(sf);
+	fputs(EXPECT_SH, sf);
+	assert_int_equal(fclose(sf), 0);
+	char *cmd = xasprintf("cd '%s' && bash '%s'", out, script);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	char line[8192];
+	while (fgets(line, sizeof line, p)) {
+		char *tab = strchr(line, '\t');
+		assert_non_null(tab);
+		*tab = '\0';
+		char *want = tab + 1;
+		want[strcspn(want, "\n")] = '\0';
+		const hist_entry_t *e = hist_lookup(h, line);
+		assert_non_null(e);
+		if (strcmp(e->last.id, want) != 0)
+			fail_msg("%s: %s, git says %s", line, e->last.id, want);
+		checked++;
+	}
+	assert_int_equal(pclose(p), 0);
+	assert_int_equal(checked, v.n);
+	free(cmd);
+	free(script);
+	assert_true(renamed > 0); /* the corpus has pure renames: the rule was exercised */
+	hist_free(h);
+	diag_free(&d);
+	strv_free(&v);
+	sh(tmpl, "rm -rf '%s'", tmpl);
+	free(out);
+	free(mk);
+}
+
+int main(void)
+{
+	const char *dump = getenv("ALMANAC_HIST_DUMP");
+	if (dump && *dump)
+		return dump_main(dump);
+	/* fixtures must not see the developer's global git configuration */
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_linear, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_open_errors, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_merges, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_renames, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_ignored, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_author_date, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_shallow, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_worktree_status, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_watches, fx_setup, fx_teardown),
+		cmocka_unit_test(test_glob_match),
+		cmocka_unit_test_setup_teardown(test_events_since, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_cache, fx_setup, fx_teardown),
+		cmocka_unit_test(test_corpus),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
