@@ -40,6 +40,7 @@ int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	site_t s;
+	o.site.check_only = 1;
 	rc = site_load(&s, &o.site);
 	if (rc) {
 		cli_print_diags(&s.diags, 0);

@@ -21,12 +21,14 @@ int fsu_read_file(buf_t *out, const char *path, size_t max)
 		close(fd);
 		return -2;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		buf_grow(out, (size_t)st.st_size);
+	/* regular files: one allocation of the right size (plus one byte to see EOF) */
+	size_t chunk = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
 	size_t total = 0;
+	buf_grow(out, chunk);
 	for (;;) {
-		buf_grow(out, 65536);
-		ssize_t n = read(fd, out->s + out->len, 65536);
+		if (out->cap - out->len - 1 == 0)
+			buf_grow(out, 65536);
+		ssize_t n = read(fd, out->s + out->len, out->cap - out->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -279,7 +279,7 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 		free(ids[i]);
 	free(ids);
 
-	out->html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+	out->html = o->no_html ? NULL : cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
 	cmark_node_free(doc);
 	cmark_parser_free(p);
 	return 0;

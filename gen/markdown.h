@@ -38,6 +38,7 @@ typedef struct {
 	int line_offset;   /* added to every line (lines of front matter above the body) */
 	int strip_h1;      /* drop a leading level-1 heading from the HTML (it becomes the title) ... */
 	const char *title; /* ... when its text equals this title, or always when NULL */
+	int no_html;       /* skip the HTML rendering (checks only need headings and links) */
 	md_link_fn link;   /* may be NULL */
 	void *ud;
 } md_opts_t;

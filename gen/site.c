@@ -173,6 +173,7 @@ static void render_markdown(void *ud, size_t i)
 		.raw_html = s->cfg.raw_html,
 		.line_offset = p->body_line - 1,
 		.strip_h1 = 1,
+		.no_html = s->opts.check_only,
 		.title = p->fm.title,
 		.link = links_rewrite,
 		.ud = &lc,

@@ -99,6 +99,7 @@ typedef struct {
 	int serve;               /* preview mode: live-reload script, drafts and uncommitted marked */
 	int quiet;
 	int trend;               /* compute the 12-month trend (report) */
+	int check_only;          /* no site will be written: skip HTML rendering */
 	const char *changed_since; /* limit findings to pages changed since this revision */
 } site_opts_t;
 
