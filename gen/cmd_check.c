@@ -43,6 +43,7 @@ int cmd_check(int argc, char **argv)
 	/* history only when freshness is asked for */
 	o.site.git_dates = o.fail_under >= 0 || o.site.changed_since;
 	o.site.trend = 0;
+	o.site.check_only = 1;
 	site_t s;
 	rc = site_load(&s, &o.site);
 	if (rc == 0 && o.site.changed_since) {
