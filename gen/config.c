@@ -44,6 +44,10 @@ void config_defaults(config_t *c)
 	c->search = 1;
 	c->alerts_file = xstrdup("alerts.yml");
 	c->default_interval = 180;
+	c->by_criticality = xcalloc(1, sizeof *c->by_criticality); /* critical pages: 90 days (blueprints) */
+	c->by_criticality[0].name = xstrdup("critical");
+	c->by_criticality[0].days = 90;
+	c->nby_criticality = 1;
 	c->due_window = 30;
 	c->target = 80;
 	c->ignore_authors = xcalloc(1, sizeof *c->ignore_authors);
@@ -235,6 +239,13 @@ static void load_intervals(cctx_t *x, const val_t *m, const char *key, config_in
 		int days;
 		if (get_interval(x, m->pairs[i].val, key, &days))
 			continue;
+		size_t k = 0;
+		while (k < *n && strcmp((*dst)[k].name, m->pairs[i].key))
+			k++;
+		if (k < *n) { /* overrides a default */
+			(*dst)[k].days = days;
+			continue;
+		}
 		*dst = xrealloc(*dst, (*n + 1) * sizeof **dst);
 		(*dst)[*n].name = xstrdup(m->pairs[i].key);
 		(*dst)[*n].days = days;
