@@ -459,11 +459,10 @@ int render_site(site_t *s, const char *out_dir)
 	char *site_theme = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
 	if (theme_load(&r.theme, site_theme, &s->diags) != 0) {
 		free(site_theme);
+		theme_free(&r.theme);
 		return -1;
 	}
 	free(site_theme);
-	if (diag_count(&s->diags, DIAG_ERROR) && 0)
-		return -1;
 	if (pub_begin(&r.pub, out_dir, s->root, s->cfg.content, s->cfg.ncontent, &s->diags) != 0) {
 		theme_free(&r.theme);
 		return -4;

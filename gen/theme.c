@@ -137,8 +137,8 @@ int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d)
 			char *disp = xasprintf("templates/%s", tn.rel[i]);
 			if (fsu_read_file(&src, abs, FSU_MAX_FILE) != 0)
 				diag_add(d, DIAG_ERROR, disp, 0, 0, "theme", "cannot read template");
-			else
-				mus_set_add(t->set, name, buf_cstr(&src), src.len, d);
+			else if (mus_set_add(t->set, name, buf_cstr(&src), src.len, d) != 0)
+				t->broken = 1;
 			free(disp);
 			free(name);
 			buf_free(&src);
@@ -148,6 +148,8 @@ int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d)
 	}
 	free(tn.rel);
 	map_free(&tm);
+	if (t->broken)
+		return -1;
 
 	map_t am = MAP_INIT;
 	relvec_t an = {0};

@@ -22,13 +22,15 @@ typedef struct {
 	theme_asset_t *assets;    /* sorted by rel (owned) */
 	size_t nassets;
 	char *builtin_dir;        /* owned */
+	int broken;               /* a template failed to compile */
 } theme_t;
 
 /* The built-in theme folder (caller frees), or NULL when none is found. */
 char *theme_builtin_dir(void);
 /* Load the built-in theme, then `site_theme_dir` (may be NULL or missing)
  * over it. Template syntax errors are diagnostics (template:line:col).
- * Returns 0, or -1 when no usable theme was found. */
+ * Returns 0, or -1 when no theme was found or a template has a syntax error
+ * (the build must then fail: theme_free still needed). */
 int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d);
 /* Free the theme. */
 void theme_free(theme_t *t);

@@ -7,8 +7,8 @@ import sys
 import tempfile
 import unittest
 
-BIN = os.environ.get("ALMANAC_BIN") or os.path.join(
-    os.path.dirname(__file__), "..", "..", "build", "almanac")
+BIN = os.path.abspath(os.environ.get("ALMANAC_BIN") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "build", "almanac"))
 SHARED = os.environ.get("ALMANAC_SHARED", "")
 
 

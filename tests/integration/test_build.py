@@ -73,7 +73,7 @@ class BuildTest(RepoTestCase):
         out = os.path.join(self.tmpdir(), "site")
         r = self.build(repo, out)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("built 7 pages", r.stderr)
+        self.assertIn("built 6 pages", r.stderr)
         for rel in ["index.html", "runbooks/index.html", "runbooks/k8s/node-not-ready/index.html",
                     "runbooks/workloads/crashloop/index.html", "content/roles/kubernetes-engineer/index.html",
                     "content/guides/onboarding/index.html", "404.html", "sitemap.xml", "search/index.html",
