@@ -1,6 +1,8 @@
 /* markdown.c - Markdown rendering with cmark-gfm. See markdown.h. */
 #include "markdown.h"
 
+#include "map.h"
+
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <ctype.h>
@@ -202,8 +204,7 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	}
 
 	/* headings: ids and permalink anchors; links: rewrite; sections: plain text */
-	char **ids = NULL;
-	size_t nids = 0;
+	map_t used = MAP_INIT; /* heading id -> last suffix used for it as a base */
 	buf_t sect = BUF_INIT;
 	add_section(out, "", "");
 	cmark_iter *it = cmark_iter_new(doc);
@@ -219,14 +220,18 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 				free(base);
 				base = xstrdup("section");
 			}
+			/* GitHub's de-duplication: base, base-1, base-2, ... skipping ids already taken */
 			char *id = xstrdup(base);
-			for (int k = 1; has_id(ids, nids, id) || has_id(out->html_ids, out->nhtml_ids, id); k++) {
+			void *cnt = NULL;
+			long k = map_get(&used, base, &cnt) ? MAP_AS_INT(cnt) : 0;
+			while (map_get(&used, id, NULL) || has_id(out->html_ids, out->nhtml_ids, id)) {
 				free(id);
-				id = xasprintf("%s-%d", base, k);
+				id = xasprintf("%s-%ld", base, ++k);
 			}
+			map_put(&used, base, MAP_INT(k));
+			if (strcmp(id, base))
+				map_put(&used, id, MAP_INT(0));
 			free(base);
-			ids = xrealloc(ids, (nids + 1) * sizeof *ids);
-			ids[nids++] = id;
 			out->headings = xrealloc(out->headings, (out->nheadings + 1) * sizeof *out->headings);
 			md_heading_t *h = &out->headings[out->nheadings++];
 			h->level = cmark_node_get_heading_level(n);
@@ -243,6 +248,7 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 			cmark_node_set_on_enter(a, html);
 			cmark_node_set_on_exit(a, "");
 			free(html);
+			free(id);
 			cmark_node_prepend_child(n, a);
 			continue;
 		}
@@ -275,9 +281,7 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	out->sections[out->nsections - 1].text = buf_detach(&sect);
 	for (size_t i = 0; i < out->nsections; i++)
 		out->words += count_words(out->sections[i].text);
-	for (size_t i = 0; i < nids; i++)
-		free(ids[i]);
-	free(ids);
+	map_free(&used);
 
 	out->html = o->no_html ? NULL : cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
 	cmark_node_free(doc);
