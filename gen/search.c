@@ -29,7 +29,15 @@ static const double field_b[NF] = {0.3, 0.2, 0.5, 0.3, 0.75};
 #define SHARD_TARGET_BYTES 12000  /* raw bytes of a term shard before it is cut */
 #define META_CHUNK_PAGES 8        /* pages per metadata chunk */
 #define EXCERPT_BYTES 200         /* section excerpt length in the metadata */
-#define MAX_THREADS 2
+#define MAX_THREADS 8
+#define DEFAULT_THREADS 2
+
+static size_t max_threads = DEFAULT_THREADS;
+
+void search_set_max_threads(size_t n)
+{
+	max_threads = n == 0 ? DEFAULT_THREADS : n > MAX_THREADS ? MAX_THREADS : n;
+}
 
 static const char *const status_names[] = {"fresh", "due", "stale", "uncommitted", "unknown"};
 #define NSTATUS 5
@@ -95,12 +103,20 @@ typedef struct {
 
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+	while (n >= 8) {
+		uint64_t v;
+		memcpy(&v, s, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
 	}
-	return h;
+	uint64_t v = 0;
+	memcpy(&v, s, n);
+	h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 static void smap_grow(smap_t *m)
@@ -167,8 +183,21 @@ typedef struct {
 	uint32_t code; /* section index << 1 | in heading */
 } secev_t;
 
+/* One term of a finished page, compact: the page results of a whole site stay
+ * in memory until the postings are written. */
 typedef struct {
-	dterm_t *terms;
+	union {
+		const char *term; /* after phase 1: interned in a worker's arena */
+		uint32_t gid;     /* after interning: the global term id */
+	} u;
+	uint32_t sec_first;  /* into docres_t.secs */
+	uint16_t tf[NF];
+	uint16_t nsec;
+	uint8_t flags;
+} rterm_t;
+
+typedef struct {
+	rterm_t *terms;
 	size_t nterms;
 	uint32_t *secs;
 	size_t nsecs;
@@ -359,22 +388,31 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 	/* group section events by term (stable: section order kept) */
 	out->nterms = w->ndt;
 	out->terms = xmalloc((w->ndt ? w->ndt : 1) * sizeof(*out->terms));
-	memcpy(out->terms, w->dt, w->ndt * sizeof(*w->dt));
+	for (size_t i = 0; i < w->ndt; i++) {
+		rterm_t *r = &out->terms[i];
+		r->u.term = w->dt[i].term;
+		memcpy(r->tf, w->dt[i].tf, sizeof(r->tf));
+		r->flags = w->dt[i].flags;
+		r->nsec = 0;
+	}
+	/* a term's sections past the 65535th are dropped (nsec is 16 bits) */
 	for (size_t i = 0; i < w->ndt; i++)
-		out->terms[i].nsec = 0;
+		w->dt[i].nsec = 0;
 	for (size_t e = 0; e < w->nev; e++)
-		out->terms[w->ev[e].term_idx].nsec++;
+		if (w->dt[w->ev[e].term_idx].nsec < UINT16_MAX)
+			w->dt[w->ev[e].term_idx].nsec++;
 	uint32_t off = 0;
 	for (size_t i = 0; i < w->ndt; i++) {
 		out->terms[i].sec_first = off;
-		off += out->terms[i].nsec;
-		out->terms[i].nsec = 0;
+		off += w->dt[i].nsec;
 	}
-	out->nsecs = w->nev;
-	out->secs = xmalloc((w->nev ? w->nev : 1) * sizeof(*out->secs));
+	out->nsecs = off;
+	out->secs = xmalloc((off ? off : 1) * sizeof(*out->secs));
 	for (size_t e = 0; e < w->nev; e++) {
-		dterm_t *t = &out->terms[w->ev[e].term_idx];
-		out->secs[t->sec_first + t->nsec++] = w->ev[e].code;
+		uint32_t ti = w->ev[e].term_idx;
+		rterm_t *t = &out->terms[ti];
+		if (t->nsec < w->dt[ti].nsec)
+			out->secs[t->sec_first + t->nsec++] = w->ev[e].code;
 	}
 	memcpy(out->flen, w->flen, sizeof(w->flen));
 }
@@ -411,22 +449,12 @@ static void worker_free(worker_t *w)
 /* ------------------------------------------------------------------ phase 2: postings */
 
 typedef struct {
-	uint32_t term;
-	uint32_t page;
-	float tfn;    /* saturated BM25F part, then the impact */
-	float tshare; /* title share (0 when not in the title) */
-	float ashare; /* alerts share */
-	uint32_t sec_off;
-	uint32_t nsec;
-	uint8_t flags;
-	uint8_t impact;
-} posting_t;
-
-typedef struct {
 	const char *s;
 	uint32_t len;
-	uint32_t first, count; /* range in the sorted postings */
-	uint32_t tdf, adf;     /* pages with the term in the title, in the alerts */
+	uint32_t df, tdf, adf; /* pages with the term; with it in the title; in the alerts */
+	uint32_t last_page;
+	double idf, tidf, aidf;
+	buf_t post;            /* encoded postings, without the leading count */
 } gterm_t;
 
 static double bm25_idf(size_t n, uint32_t df)
@@ -540,8 +568,8 @@ static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
 	free(path);
 }
 
-/* Remove index files an earlier build left in OUT/search/<sub>. */
-static void clean_dir(const char *dir, const char *ext)
+/* Remove the files N.ext with N >= keep that an earlier build left in `dir`. */
+static void clean_dir(const char *dir, const char *ext, size_t keep)
 {
 	DIR *dh = opendir(dir);
 	if (!dh)
@@ -556,7 +584,7 @@ static void clean_dir(const char *dir, const char *ext)
 		for (size_t i = 0; i < n - el; i++)
 			if (e->d_name[i] < '0' || e->d_name[i] > '9')
 				digits = 0;
-		if (!digits)
+		if (!digits || n - el > 9 || (size_t)atol(e->d_name) < keep)
 			continue;
 		char *p = xasprintf("%s/%s", dir, e->d_name);
 		unlink(p);
@@ -685,12 +713,12 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 			     const char *out_dir, diag_list_t *d)
 {
 	int rc = -1;
-	size_t nthreads = ndocs >= 256 ? MAX_THREADS : 1;
+	size_t nthreads = ndocs >= 64 ? max_threads : 1;
 	worker_t workers[MAX_THREADS];
 	pthread_t tids[MAX_THREADS];
 	docres_t *res = xcalloc(ndocs ? ndocs : 1, sizeof(*res));
-	posting_t *post = NULL, *sorted = NULL;
-	uint32_t *secs = NULL;
+	uint8_t *page_status = NULL;
+	double scale = 1.0;
 	gterm_t *gt = NULL;
 	termref_t *order = NULL;
 	char **vocab = NULL, **types = NULL, **owners = NULL;
@@ -698,7 +726,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 	smap_t gmap = {0};
 	arena_t garena = {0};
 	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT;
-	size_t npost = 0, cpost = 0, nsecs_all = 0, csecs = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0;
+	size_t npost = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0;
 	size_t nchunks = 0;
 	size_t next = 0;
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -743,111 +771,104 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 	for (int f = 0; f < NF; f++)
 		avg[f] = ndocs && avg[f] > 0 ? avg[f] / (double)ndocs : 1.0;
 
-	/* phase 2: global terms and postings, in page order */
+	/* phase 2: global term ids and document frequencies */
 	for (size_t p = 0; p < ndocs; p++) {
 		docres_t *r = &res[p];
-		double norm[NF];
-		for (int f = 0; f < NF; f++)
-			norm[f] = 1.0 - field_b[f] + field_b[f] * (double)r->flen[f] / avg[f];
 		for (size_t k = 0; k < r->nterms; k++) {
-			dterm_t *t = &r->terms[k];
+			rterm_t *t = &r->terms[k];
 			int added;
-			smap_slot_t *s = smap_upsert(&gmap, &garena, t->term, strlen(t->term), &added);
+			smap_slot_t *s = smap_upsert(&gmap, &garena, t->u.term, strlen(t->u.term), &added);
 			if (added) {
 				if (ngt == cgt) {
 					cgt = cgt ? cgt * 2 : 4096;
 					gt = xrealloc(gt, cgt * sizeof(*gt));
 				}
+				memset(&gt[ngt], 0, sizeof(gt[ngt]));
 				gt[ngt].s = s->key;
 				gt[ngt].len = s->len;
-				gt[ngt].count = 0;
-				gt[ngt].tdf = gt[ngt].adf = 0;
 				s->val = (void *)(uintptr_t)ngt;
 				ngt++;
 			}
 			uint32_t tid = (uint32_t)(uintptr_t)s->val;
-			/* BM25F over headings, tags and body; a match in the title or
-			 * the alerts adds a fixed share outside the saturation, so a
-			 * title match is not drowned by a word repeated in the body */
-			double x = 0;
-			for (int f = F_HEADINGS; f < NF; f++)
-				if (t->tf[f])
-					x += field_weight[f] * t->tf[f] / norm[f];
-			double tfn = x * (BM25_K1 + 1.0) / (x + BM25_K1);
-			if (npost == cpost) {
-				cpost = cpost ? cpost * 2 : 65536;
-				post = xrealloc(post, cpost * sizeof(*post));
-			}
-			posting_t *q = &post[npost++];
-			q->term = tid;
-			q->page = (uint32_t)p;
-			q->tfn = (float)tfn;
-			q->tshare = t->tf[F_TITLE] ? (float)(field_weight[F_TITLE] / norm[F_TITLE]) : 0.0f;
-			q->ashare = t->tf[F_ALERTS] ? (float)(field_weight[F_ALERTS] / norm[F_ALERTS]) : 0.0f;
+			t->u.gid = tid;
+			gt[tid].df++;
 			if (t->tf[F_TITLE])
 				gt[tid].tdf++;
 			if (t->tf[F_ALERTS])
 				gt[tid].adf++;
-			q->sec_off = (uint32_t)nsecs_all;
-			q->nsec = t->nsec;
-			q->flags = t->flags;
-			q->impact = 0;
-			gt[tid].count++;
-			if (nsecs_all + t->nsec + 1 > csecs) {
-				csecs = (nsecs_all + t->nsec + 1) * 2;
-				secs = xrealloc(secs, csecs * sizeof(*secs));
-			}
-			memcpy(secs + nsecs_all, r->secs + t->sec_first, t->nsec * sizeof(*secs));
-			nsecs_all += t->nsec;
 		}
-		free(r->terms);
-		free(r->secs);
-		r->terms = NULL;
-		r->secs = NULL;
+		npost += r->nterms;
 	}
-
-	/* group postings by term (counting sort keeps page order) */
-	{
-		uint32_t off = 0;
-		for (size_t t = 0; t < ngt; t++) {
-			gt[t].first = off;
-			off += gt[t].count;
-			gt[t].count = 0;
-		}
-		sorted = xmalloc((npost ? npost : 1) * sizeof(*sorted));
-		for (size_t i = 0; i < npost; i++) {
-			gterm_t *g = &gt[post[i].term];
-			sorted[g->first + g->count++] = post[i];
-		}
-		free(post);
-		post = NULL;
-	}
-
-	/* impacts */
-	double maximp = 0;
 	for (size_t t = 0; t < ngt; t++) {
-		double idf = bm25_idf(ndocs, gt[t].count);
-		double tidf = bm25_idf(ndocs, gt[t].tdf);
-		double aidf = bm25_idf(ndocs, gt[t].adf);
-		for (uint32_t i = 0; i < gt[t].count; i++) {
-			posting_t *q = &sorted[gt[t].first + i];
-			double imp = idf * q->tfn + tidf * q->tshare + aidf * q->ashare;
-			q->tfn = (float)imp;
-			if (imp > maximp)
-				maximp = imp;
-		}
+		gt[t].idf = bm25_idf(ndocs, gt[t].df);
+		gt[t].tidf = bm25_idf(ndocs, gt[t].tdf);
+		gt[t].aidf = bm25_idf(ndocs, gt[t].adf);
 	}
-	/* square-root quantization: finer steps for the many small impacts */
-	double scale = maximp > 0 ? maximp : 1.0;
-	for (size_t i = 0; i < npost; i++) {
-		long v = lround(sqrt(sorted[i].tfn / scale) * 255.0);
-		sorted[i].impact = (uint8_t)(v < 1 ? 1 : v > 255 ? 255 : v);
+
+	/* phase 3: impacts (two passes: the largest sets the scale), then the
+	 * postings, encoded in page order straight into each term's buffer */
+	page_status = xmalloc((ndocs ? ndocs : 1) * sizeof(*page_status));
+	for (size_t p = 0; p < ndocs; p++)
+		page_status[p] = (uint8_t)status_index(docs[p].status);
+	double maximp = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t p = 0; p < ndocs; p++) {
+			docres_t *r = &res[p];
+			double norm[NF];
+			for (int f = 0; f < NF; f++)
+				norm[f] = 1.0 - field_b[f] + field_b[f] * (double)r->flen[f] / avg[f];
+			for (size_t k = 0; k < r->nterms; k++) {
+				rterm_t *t = &r->terms[k];
+				gterm_t *g = &gt[t->u.gid];
+				/* BM25F over headings, tags and body; a match in the title
+				 * or the alerts adds a share outside the saturation, with
+				 * that field's own idf */
+				double x = 0;
+				for (int f = F_HEADINGS; f < NF; f++)
+					if (t->tf[f])
+						x += field_weight[f] * t->tf[f] / norm[f];
+				double imp = g->idf * x * (BM25_K1 + 1.0) / (x + BM25_K1);
+				if (t->tf[F_TITLE])
+					imp += g->tidf * field_weight[F_TITLE] / norm[F_TITLE];
+				if (t->tf[F_ALERTS])
+					imp += g->aidf * field_weight[F_ALERTS] / norm[F_ALERTS];
+				if (pass == 0) {
+					if (imp > maximp)
+						maximp = imp;
+					continue;
+				}
+				/* square-root quantization: finer steps for small impacts */
+				long v = lround(sqrt(imp / scale) * 255.0);
+				unsigned char q = (unsigned char)(v < 1 ? 1 : v > 255 ? 255 : v);
+				buf_t *b = &g->post;
+				put_varint(b, (uint32_t)p - g->last_page);
+				g->last_page = (uint32_t)p;
+				buf_put(b, &q, 1);
+				int alert = (t->flags & DT_ALERT) != 0;
+				put_varint(b, ((uint64_t)t->nsec << 4) | (uint64_t)alert << 3 | page_status[p]);
+				uint32_t lastsec = 0;
+				for (uint32_t i = 0; i < t->nsec; i++) {
+					uint32_t code = r->secs[t->sec_first + i];
+					uint32_t idx = code >> 1;
+					uint32_t delta = i == 0 ? idx : idx - lastsec - 1;
+					lastsec = idx;
+					put_varint(b, ((uint64_t)delta << 1) | (code & 1));
+				}
+			}
+			if (pass == 1) {
+				free(r->terms);
+				free(r->secs);
+				r->terms = NULL;
+				r->secs = NULL;
+			}
+		}
+		if (pass == 0)
+			scale = maximp > 0 ? maximp : 1.0;
 	}
 
 	/* output folders */
 	{
 		const char *subs[] = {"t", "v", "m"};
-		const char *exts[] = {".bin", ".txt", ".json"};
 		for (int i = 0; i < 3; i++) {
 			char *p = xasprintf("%s/%s", root, subs[i]);
 			if (mkdirs(p) != 0) {
@@ -856,7 +877,6 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 				free(p);
 				goto out;
 			}
-			clean_dir(p, exts[i]);
 			free(p);
 		}
 	}
@@ -876,7 +896,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 		size_t in_shard = 0;
 		const gterm_t *prev = NULL;
 		for (size_t oi = 0; oi <= ngt; oi++) {
-			const gterm_t *g = oi < ngt ? &gt[order[oi].idx] : NULL;
+			gterm_t *g = oi < ngt ? &gt[order[oi].idx] : NULL;
 			if (in_shard && (!g || shard.len >= SHARD_TARGET_BYTES)) {
 				buf_t whole = BUF_INIT;
 				put_varint(&whole, in_shard);
@@ -903,26 +923,9 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 			put_varint(&shard, g->len - shared);
 			buf_put(&shard, g->s + shared, g->len - shared);
 			buf_clear(&b);
-			put_varint(&b, g->count);
-			uint32_t last_page = 0;
-			for (uint32_t i = 0; i < g->count; i++) {
-				const posting_t *q = &sorted[g->first + i];
-				put_varint(&b, i == 0 ? q->page : q->page - last_page);
-				last_page = q->page;
-				unsigned char imp = q->impact;
-				buf_put(&b, &imp, 1);
-				int alert = (q->flags & DT_ALERT) != 0;
-				int st = status_index(docs[q->page].status);
-				put_varint(&b, ((uint64_t)q->nsec << 4) | (uint64_t)alert << 3 | (uint64_t)st);
-				uint32_t lastsec = 0;
-				for (uint32_t s = 0; s < q->nsec; s++) {
-					uint32_t code = secs[q->sec_off + s];
-					uint32_t idx = code >> 1;
-					uint32_t delta = s == 0 ? idx : idx - lastsec - 1;
-					lastsec = idx;
-					put_varint(&b, ((uint64_t)delta << 1) | (code & 1));
-				}
-			}
+			put_varint(&b, g->df);
+			buf_put(&b, g->post.s, g->post.len);
+			buf_free(&g->post);
 			put_varint(&shard, b.len);
 			buf_put(&shard, b.s, b.len);
 			in_shard++;
@@ -1015,6 +1018,19 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 		write_out(&wr, "facets.json", b.s, b.len);
 	}
 
+	/* files of an earlier, larger index */
+	{
+		char *p = xasprintf("%s/t", root);
+		clean_dir(p, ".bin", nshards);
+		free(p);
+		p = xasprintf("%s/v", root);
+		clean_dir(p, ".txt", nvshards);
+		free(p);
+		p = xasprintf("%s/m", root);
+		clean_dir(p, ".json", nchunks);
+		free(p);
+	}
+
 	/* manifest, last: it names the content hash */
 	{
 		json_writer_t j;
@@ -1076,9 +1092,9 @@ out:
 		free(res[p].secs);
 	}
 	free(res);
-	free(post);
-	free(sorted);
-	free(secs);
+	for (size_t t = 0; t < ngt; t++)
+		buf_free(&gt[t].post);
+	free(page_status);
 	free(gt);
 	free(order);
 	free(vocab);

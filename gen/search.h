@@ -83,6 +83,10 @@ typedef struct {
  * (code "search-index") when a file cannot be written. */
 int search_write_index(const search_doc_t *docs, size_t ndocs, const char *out_dir, diag_list_t *d);
 
+/* Limit the builder to `n` threads (1..8; 0 restores the default of 2).
+ * Process-wide; for tests and benchmarks: the output is the same for any n. */
+void search_set_max_threads(size_t n);
+
 /* Statistics of the last index written, for tests and `--verbose` output. */
 typedef struct {
 	size_t terms;        /* distinct index terms */

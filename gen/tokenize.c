@@ -29,7 +29,7 @@ static int stop_cmp(const void *key, const void *elem)
 int tok_is_stopword(const char *w, size_t n)
 {
 	char tmp[16];
-	if (n == 0 || n >= sizeof(tmp))
+	if (n == 0 || n > 7) /* the longest stop word has 7 letters */
 		return 0;
 	memcpy(tmp, w, n);
 	tmp[n] = '\0';

@@ -1,0 +1,533 @@
+/* test_search.c - the search index builder: what the shards say about
+ * synthetic pages (terms, ranking order of fields, the exact-alert flag,
+ * sections and headings, status), vocabulary and metadata files, byte-identical
+ * output whatever the thread count, cleanup of an earlier larger index, and
+ * the error path for an unwritable output folder. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "search.h"
+#include "val.h"
+
+/* ------------------------------------------------------------ helpers */
+
+static char *tmpdir(void)
+{
+	char tmpl[] = "/tmp/almanac-test-search-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	assert_non_null(d);
+	return xstrdup(d);
+}
+
+static void rmtree(const char *path)
+{
+	DIR *dh = opendir(path);
+	if (!dh) {
+		unlink(path);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(dh)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *p = xasprintf("%s/%s", path, e->d_name);
+		rmtree(p);
+		free(p);
+	}
+	closedir(dh);
+	rmdir(path);
+}
+
+static int slurp(const char *path, buf_t *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char tmp[8192];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_put(out, tmp, n);
+	fclose(f);
+	return 0;
+}
+
+static char *read_text(const char *dir, const char *rel)
+{
+	char *p = xasprintf("%s/search/%s", dir, rel);
+	buf_t b = BUF_INIT;
+	if (slurp(p, &b) != 0)
+		fail_msg("cannot read %s", p);
+	free(p);
+	buf_putc(&b, '\0');
+	return buf_detach(&b);
+}
+
+static val_t *read_json(const char *dir, const char *rel)
+{
+	char *s = read_text(dir, rel);
+	val_t *v = NULL;
+	char err[200];
+	if (val_parse_json(&v, s, strlen(s), err, sizeof err) != 0)
+		fail_msg("%s is not JSON: %s", rel, err);
+	free(s);
+	return v;
+}
+
+static uint64_t varint(const unsigned char **p)
+{
+	uint64_t v = 0;
+	int shift = 0;
+	unsigned char c;
+	do {
+		c = *(*p)++;
+		v |= (uint64_t)(c & 0x7F) << shift;
+		shift += 7;
+	} while (c & 0x80);
+	return v;
+}
+
+typedef struct {
+	uint32_t page;
+	unsigned impact, alert, status;
+	uint32_t secs[16]; /* index << 1 | heading */
+	uint32_t nsec;
+} post_t;
+
+/* Postings of `term` (all shards searched); returns the count, -1 when absent. */
+static int find_term(const char *dir, const char *term, post_t *out, int max)
+{
+	val_t *m = read_json(dir, "manifest.json");
+	size_t nshards = val_map_get(m, "k")->len;
+	val_free(m);
+	for (size_t i = 0; i < nshards; i++) {
+		char *p = xasprintf("%s/search/t/%zu.bin", dir, i);
+		buf_t b = BUF_INIT;
+		assert_int_equal(slurp(p, &b), 0);
+		free(p);
+		const unsigned char *c = (const unsigned char *)b.s;
+		uint64_t n = varint(&c);
+		char prev[256] = "";
+		for (uint64_t k = 0; k < n; k++) {
+			uint64_t shared = varint(&c), sl = varint(&c);
+			assert_true(shared + sl < sizeof prev);
+			memcpy(prev + shared, c, sl);
+			prev[shared + sl] = '\0';
+			c += sl;
+			uint64_t bl = varint(&c);
+			const unsigned char *blob = c;
+			c += bl;
+			if (strcmp(prev, term) != 0)
+				continue;
+			int np = (int)varint(&blob);
+			uint32_t page = 0;
+			for (int j = 0; j < np; j++) {
+				page += (uint32_t)varint(&blob);
+				post_t *q = j < max ? &out[j] : NULL;
+				unsigned imp = *blob++;
+				uint64_t h = varint(&blob);
+				int32_t s = -1;
+				uint32_t ns = (uint32_t)(h >> 4);
+				for (uint32_t x = 0; x < ns; x++) {
+					uint64_t code = varint(&blob);
+					s += (int32_t)(code >> 1) + 1;
+					if (q && x < 16)
+						q->secs[x] = ((uint32_t)s << 1) | (uint32_t)(code & 1);
+				}
+				if (q) {
+					q->page = page;
+					q->impact = imp;
+					q->alert = (h >> 3) & 1;
+					q->status = h & 7;
+					q->nsec = ns;
+				}
+			}
+			buf_free(&b);
+			return np;
+		}
+		buf_free(&b);
+	}
+	return -1;
+}
+
+static const post_t *post_for(const post_t *p, int n, uint32_t page)
+{
+	for (int i = 0; i < n; i++)
+		if (p[i].page == page)
+			return &p[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------ fixtures */
+
+static const char *const alerts_a[] = {"KubePodCrashLooping", "Disk full soon"};
+static const char *const tags_c[] = {"tls"};
+static const search_section_t secs_a[] = {
+	{"", "", "Pods restart again and again."},
+	{"diagnose", "Diagnose certificates", "Check the cert-manager logs.\n\n  Then   more."},
+};
+static const search_section_t secs_b[] = {
+	{"", "", "This node page mentions KubePodCrashLooping in passing."},
+};
+static const search_section_t secs_c[] = {
+	{"", "", "How we rotate TLS material."},
+	{"rotation", "Rotation", "Nothing about the other thing."},
+};
+
+static void three_docs(search_doc_t d[3])
+{
+	memset(d, 0, 3 * sizeof(*d));
+	d[0] = (search_doc_t){"runbooks/k8s/crashloop/", "Pod crash looping", "runbook", "team-k8s", "fresh",
+			      alerts_a, 2, NULL, 0, secs_a, 2};
+	d[1] = (search_doc_t){"runbooks/k8s/node/", "Node not ready", "runbook", "team-k8s", "stale",
+			      NULL, 0, NULL, 0, secs_b, 1};
+	d[2] = (search_doc_t){"guides/certs/", "Certificates", "guide", NULL, "due",
+			      NULL, 0, tags_c, 1, secs_c, 2};
+}
+
+/* ------------------------------------------------------------ tests */
+
+static void test_terms_and_fields(void **state)
+{
+	(void)state;
+	char *dir = tmpdir();
+	search_doc_t d[3];
+	three_docs(d);
+	diag_list_t dl;
+	diag_init(&dl);
+	search_stats_t st;
+	assert_int_equal(search_write_index_stats(&st, d, 3, dir, &dl), 0);
+	assert_int_equal(dl.len, 0);
+	assert_true(st.terms > 10);
+	assert_int_equal(st.meta_chunks, 1);
+
+	post_t p[8];
+	/* the exact alert name: both pages have it, only the one listing it is flagged,
+	 * and it scores higher */
+	int n = find_term(dir, "kubepodcrashloop", p, 8);
+	assert_int_equal(n, 2);
+	const post_t *a = post_for(p, n, 0), *b = post_for(p, n, 1);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(a->alert, 1);
+	assert_int_equal(b->alert, 0);
+	assert_true(a->impact > b->impact);
+	assert_int_equal(a->nsec, 0);    /* alerts are a page field, not a section */
+	assert_int_equal(b->nsec, 1);
+	assert_int_equal(b->secs[0], 0); /* section 0, not a heading */
+	assert_int_equal(b->status, 2);  /* stale */
+	/* an alert name of several words flags nothing */
+	n = find_term(dir, "disk", p, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].alert, 0);
+	/* the parts of the identifier are terms too */
+	assert_int_equal(find_term(dir, "crash", p, 8), 2);
+	assert_int_equal(find_term(dir, "pod", p, 8), 2);
+	assert_int_equal(find_term(dir, "cert-manag", p, 8), 1);
+	assert_int_equal(find_term(dir, "manag", p, 8), 1);
+	/* stop words are not indexed */
+	assert_int_equal(find_term(dir, "the", p, 8), -1);
+	/* title beats heading: "certif" is C's title and A's heading (section 1) */
+	n = find_term(dir, "certif", p, 8);
+	assert_int_equal(n, 2);
+	a = post_for(p, n, 0);
+	const post_t *c = post_for(p, n, 2);
+	assert_true(c->impact > a->impact);
+	assert_int_equal(c->status, 1); /* due */
+	assert_int_equal(a->nsec, 1);
+	assert_int_equal(a->secs[0], (1u << 1) | 1); /* section 1, in its heading */
+	/* a body-only word of section 1 points at section 1 without the heading bit */
+	n = find_term(dir, "log", p, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].secs[0], 1u << 1);
+	/* tags and owner are indexed */
+	assert_int_equal(find_term(dir, "tls", p, 8), 1);
+	assert_int_equal(find_term(dir, "team-k8", p, 8), 2);
+
+	/* manifest: facet names sorted and unique, no per-page data */
+	val_t *m = read_json(dir, "manifest.json");
+	assert_int_equal((int)val_map_get(m, "n")->num, 3);
+	val_t *types = val_map_get(m, "types");
+	assert_int_equal(types->len, 2);
+	assert_string_equal(val_list_at(types, 0)->str, "guide");
+	assert_string_equal(val_list_at(types, 1)->str, "runbook");
+	val_t *owners = val_map_get(m, "owners");
+	assert_int_equal(owners->len, 2);
+	assert_string_equal(val_list_at(owners, 0)->str, "");
+	assert_string_equal(val_list_at(owners, 1)->str, "team-k8s");
+	assert_string_equal(val_list_at(val_map_get(m, "k"), 0)->str, "");
+	val_free(m);
+
+	/* facets: per page indices */
+	val_t *f = read_json(dir, "facets.json");
+	assert_int_equal((int)val_list_at(val_map_get(f, "t"), 2)->num, 0);
+	assert_int_equal((int)val_list_at(val_map_get(f, "o"), 0)->num, 1);
+	assert_int_equal((int)val_list_at(val_map_get(f, "s"), 1)->num, 2);
+	val_free(f);
+
+	/* metadata: url, title, type, owner, status, section triples with
+	 * whitespace collapsed */
+	val_t *chunk = read_json(dir, "m/0.json");
+	assert_int_equal(chunk->len, 3);
+	val_t *pa = val_list_at(chunk, 0);
+	assert_string_equal(val_list_at(pa, 0)->str, "runbooks/k8s/crashloop/");
+	assert_string_equal(val_list_at(pa, 1)->str, "Pod crash looping");
+	assert_string_equal(val_list_at(pa, 4)->str, "fresh");
+	val_t *sx = val_list_at(pa, 5);
+	assert_int_equal(sx->len, 6);
+	assert_string_equal(val_list_at(sx, 3)->str, "diagnose");
+	assert_string_equal(val_list_at(sx, 4)->str, "Diagnose certificates");
+	assert_string_equal(val_list_at(sx, 5)->str, "Check the cert-manager logs. Then more.");
+	assert_string_equal(val_list_at(val_list_at(chunk, 2), 3)->str, ""); /* NULL owner */
+	val_free(chunk);
+
+	/* vocabulary: surface words by first letter; identifiers with joiners left out */
+	m = read_json(dir, "manifest.json");
+	val_t *vk = val_map_get(m, "vk");
+	int found_c = 0, found_k = 0;
+	for (size_t i = 0; i < vk->len; i++) {
+		char rel[32];
+		snprintf(rel, sizeof rel, "v/%zu.txt", i);
+		char *txt = read_text(dir, rel);
+		if (strcmp(val_list_at(vk, i)->str, "c") == 0) {
+			assert_non_null(strstr(txt, "certificates\n"));
+			assert_null(strstr(txt, "cert-manager"));
+			found_c = 1;
+		}
+		if (strcmp(val_list_at(vk, i)->str, "k") == 0) {
+			assert_non_null(strstr(txt, "kubepodcrashlooping\n"));
+			found_k = 1;
+		}
+		free(txt);
+	}
+	assert_true(found_c && found_k);
+	val_free(m);
+
+	diag_free(&dl);
+	rmtree(dir);
+	free(dir);
+}
+
+/* Synthetic site: `n` pages of pseudo-random words (deterministic). */
+typedef struct {
+	search_doc_t *docs;
+	search_section_t *secs;
+	char **strs;
+	size_t nstrs;
+} synth_t;
+
+static const char *const vocab[] = {
+	"restart", "node", "pod", "certificate", "rotation", "kube-proxy", "etcd", "latency",
+	"CrashLoopBackOff", "drain", "cordon", "upgrade", "rollback", "database", "replica",
+	"failover", "backup", "snapshot", "alert", "dashboard", "query", "timeout", "queue",
+	"consumer", "lag", "disk", "pressure", "memory", "leak", "café", "naïve", "resume",
+};
+
+static char *synth_text(unsigned *seed, int words)
+{
+	buf_t b = BUF_INIT;
+	for (int i = 0; i < words; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		buf_puts(&b, vocab[(*seed >> 16) % (sizeof vocab / sizeof vocab[0])]);
+		buf_putc(&b, i % 9 == 8 ? '.' : ' ');
+	}
+	return buf_detach(&b);
+}
+
+static void synth_make(synth_t *s, size_t n)
+{
+	memset(s, 0, sizeof(*s));
+	s->docs = xcalloc(n, sizeof(*s->docs));
+	s->secs = xcalloc(n * 3, sizeof(*s->secs));
+	s->strs = xcalloc(n * 8, sizeof(*s->strs));
+	unsigned seed = 42;
+	static const char *const statuses[] = {"fresh", "due", "stale", "uncommitted", "unknown"};
+	for (size_t i = 0; i < n; i++) {
+		search_doc_t *d = &s->docs[i];
+		char *url = xasprintf("runbooks/p%04zu/", i);
+		char *title = synth_text(&seed, 3);
+		s->strs[s->nstrs++] = url;
+		s->strs[s->nstrs++] = title;
+		d->url = url;
+		d->title = title;
+		d->type = i % 3 ? "runbook" : "guide";
+		d->owner = i % 2 ? "team-a" : "team-b";
+		d->status = statuses[i % 5];
+		for (int k = 0; k < 3; k++) {
+			search_section_t *sec = &s->secs[i * 3 + k];
+			char *txt = synth_text(&seed, 40 + (int)(i % 50));
+			s->strs[s->nstrs++] = txt;
+			sec->text = txt;
+			sec->anchor = k == 0 ? "" : k == 1 ? "steps" : "verify";
+			sec->heading = k == 0 ? "" : k == 1 ? "Steps" : "Verify the node";
+		}
+		d->sections = &s->secs[i * 3];
+		d->nsections = 3;
+	}
+}
+
+static void synth_free(synth_t *s)
+{
+	for (size_t i = 0; i < s->nstrs; i++)
+		free(s->strs[i]);
+	free(s->strs);
+	free(s->secs);
+	free(s->docs);
+}
+
+/* Every file under a/search equals the one under b/search; returns the count. */
+static int same_tree(const char *a, const char *b, const char *rel)
+{
+	char *pa = xasprintf("%s/%s", a, rel);
+	DIR *dh = opendir(pa);
+	int count = 0;
+	if (!dh) {
+		buf_t x = BUF_INIT, y = BUF_INIT;
+		char *pb = xasprintf("%s/%s", b, rel);
+		assert_int_equal(slurp(pa, &x), 0);
+		if (slurp(pb, &y) != 0)
+			fail_msg("%s missing in the second build", rel);
+		if (x.len != y.len || (x.len && memcmp(x.s, y.s, x.len) != 0))
+			fail_msg("%s differs between builds", rel);
+		buf_free(&x);
+		buf_free(&y);
+		free(pb);
+		free(pa);
+		return 1;
+	}
+	struct dirent *e;
+	while ((e = readdir(dh)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *r = xasprintf("%s/%s", rel, e->d_name);
+		count += same_tree(a, b, r);
+		free(r);
+	}
+	closedir(dh);
+	free(pa);
+	return count;
+}
+
+static void test_deterministic_across_threads(void **state)
+{
+	(void)state;
+	synth_t s;
+	synth_make(&s, 300);
+	char *d1 = tmpdir(), *d2 = tmpdir();
+	diag_list_t dl;
+	diag_init(&dl);
+	search_set_max_threads(1);
+	assert_int_equal(search_write_index(s.docs, 300, d1, &dl), 0);
+	search_set_max_threads(4);
+	assert_int_equal(search_write_index(s.docs, 300, d2, &dl), 0);
+	search_set_max_threads(0);
+	int files = same_tree(d1, d2, "search");
+	assert_true(files > 40); /* 38 metadata chunks, shards, vocabulary... */
+	assert_int_equal(same_tree(d2, d1, "search"), files);
+	assert_int_equal(dl.len, 0);
+
+	/* a rebuild with fewer pages into the same folder leaves no stale files */
+	assert_int_equal(search_write_index(s.docs, 20, d1, &dl), 0);
+	char *gone = xasprintf("%s/search/m/3.json", d1);
+	assert_int_equal(access(gone, F_OK), -1);
+	free(gone);
+	char *kept = xasprintf("%s/search/m/2.json", d1);
+	assert_int_equal(access(kept, F_OK), 0);
+	free(kept);
+	val_t *m = read_json(d1, "manifest.json");
+	size_t nshards = val_map_get(m, "k")->len;
+	val_free(m);
+	char *tdir = xasprintf("%s/search/t", d1);
+	DIR *dh = opendir(tdir);
+	size_t nfiles = 0;
+	struct dirent *e;
+	while ((e = readdir(dh)) != NULL)
+		if (e->d_name[0] != '.')
+			nfiles++;
+	closedir(dh);
+	free(tdir);
+	assert_int_equal(nfiles, nshards);
+
+	diag_free(&dl);
+	rmtree(d1);
+	rmtree(d2);
+	free(d1);
+	free(d2);
+	synth_free(&s);
+}
+
+static void test_long_excerpt(void **state)
+{
+	(void)state;
+	buf_t text = BUF_INIT;
+	for (int i = 0; i < 100; i++)
+		buf_puts(&text, "word\n\t ");
+	search_section_t sec = {"", "", text.s};
+	search_doc_t d = {"a/", "A", "guide", "", "fresh", NULL, 0, NULL, 0, &sec, 1};
+	char *dir = tmpdir();
+	diag_list_t dl;
+	diag_init(&dl);
+	assert_int_equal(search_write_index(&d, 1, dir, &dl), 0);
+	val_t *chunk = read_json(dir, "m/0.json");
+	const char *ex = val_list_at(val_list_at(val_list_at(chunk, 0), 5), 2)->str;
+	size_t n = strlen(ex);
+	assert_true(n <= 200 + 3);
+	assert_true(n > 150);
+	assert_string_equal(ex + n - 3, "\xE2\x80\xA6"); /* ends with an ellipsis */
+	assert_null(strchr(ex, '\n'));
+	assert_null(strstr(ex, "  "));
+	val_free(chunk);
+	diag_free(&dl);
+	rmtree(dir);
+	free(dir);
+	buf_free(&text);
+}
+
+static void test_empty_and_unwritable(void **state)
+{
+	(void)state;
+	char *dir = tmpdir();
+	diag_list_t dl;
+	diag_init(&dl);
+	assert_int_equal(search_write_index(NULL, 0, dir, &dl), 0);
+	val_t *m = read_json(dir, "manifest.json");
+	assert_int_equal((int)val_map_get(m, "n")->num, 0);
+	val_free(m);
+
+	/* the output folder is a file: an error diagnostic, not a crash */
+	char *file = xasprintf("%s/plain-file", dir);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	search_doc_t d[3];
+	three_docs(d);
+	assert_int_equal(search_write_index(d, 3, file, &dl), -1);
+	assert_true(diag_count(&dl, DIAG_ERROR) >= 1);
+	assert_string_equal(dl.items[0].code, "search-index");
+	diag_free(&dl);
+	free(file);
+	rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_terms_and_fields),
+		cmocka_unit_test(test_deterministic_across_threads),
+		cmocka_unit_test(test_long_excerpt),
+		cmocka_unit_test(test_empty_and_unwritable),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
