@@ -8,18 +8,24 @@
 #include "dating.h"
 #include "fsutil.h"
 #include "report.h"
+#include "svgchart.h"
 
 static const char report_help[] =
 	"Usage: almanac report [--repo DIR] [--format text|json|csv|html] [--now TIME]\n"
-	"                      [--output FILE] [--fail-under PCT] [--no-trend]\n\n"
-	"The documentation-freshness report: the KPI (fresh percent) against the target,\n"
-	"counts per status, groups by owner, type, criticality and section, the 12-month\n"
-	"trend, alert coverage, and the pages that need attention.\n\n"
-	"  --format FMT      text (default), json (schema almanac.report/1), csv, html\n"
+	"                      [--output FILE] [--fail-under PCT] [--no-trend] [--config FILE]\n"
+	"                      [--drafts] [--jobs N] [--quiet]\n\n"
+	"The documentation-freshness report: the KPI (fresh percent = fresh and due pages\n"
+	"over published pages) against the target, counts per status, groups by owner,\n"
+	"type, criticality and section, the fresh percent at each of the last 12 month\n"
+	"ends, alert coverage, and the pages that need attention (stale, due, drifted).\n\n"
+	"  --format FMT      text (default; colour on a terminal unless NO_COLOR is set),\n"
+	"                    json (schema almanac.report/1), csv (one row per page),\n"
+	"                    html (a standalone page)\n"
 	"  --output FILE     write to FILE instead of standard output\n"
-	"  --fail-under PCT  exit 3 when the fresh percent is below PCT\n"
+	"  --fail-under PCT  exit 3 when the fresh percent is below PCT (a CI gate)\n"
 	"  --now TIME        compute ages against TIME (RFC 3339 or YYYY-MM-DD)\n"
-	"  --no-trend        skip the 12-month trend (faster on long histories)\n";
+	"  --no-trend        skip the 12-month trend (a shorter history walk)\n"
+	"  --drafts          count draft pages too\n";
 
 int cmd_report(int argc, char **argv)
 {
@@ -60,29 +66,35 @@ int cmd_report(int argc, char **argv)
 		cli_print_diags(&keep, 0);
 		diag_free(&keep);
 	}
+	report_t r;
+	report_compute(&r, &s);
 	buf_t out = BUF_INIT;
-	FILE *dest = o.output ? NULL : stdout;
-	report_format(&s, fmt, !o.output && !strcmp(fmt, "text") && cli_color(stdout), &out);
+	if (!strcmp(fmt, "json"))
+		report_write_json(&r, &s, &out);
+	else if (!strcmp(fmt, "csv"))
+		report_write_csv(&r, &s, &out);
+	else if (!strcmp(fmt, "html"))
+		report_write_html(&r, &s, &out);
+	else
+		report_write_text(&r, &s, !o.output && cli_color(stdout), &out);
 	int exit_code = EXIT_OK;
 	if (o.output) {
 		if (fsu_write_file(o.output, out.s ? out.s : "", out.len) != 0) {
 			fprintf(stderr, "almanac report: cannot write %s\n", o.output);
 			exit_code = EXIT_ENV;
 		}
-	} else if (out.len) {
-		fwrite(out.s, 1, out.len, dest);
+	} else if (out.len && (fwrite(out.s, 1, out.len, stdout) != out.len || fflush(stdout) != 0)) {
+		exit_code = EXIT_ENV;
 	}
 	buf_free(&out);
-	if (o.fail_under >= 0 && exit_code == EXIT_OK) {
-		report_t r;
-		report_compute(&r, &s);
-		if (r.fresh_percent < o.fail_under) {
-			fprintf(stderr, "almanac report: documentation freshness %.1f%% is below --fail-under %g%%\n",
-				r.fresh_percent, o.fail_under);
-			exit_code = EXIT_FRESHNESS;
-		}
-		report_free(&r);
+	if (o.fail_under >= 0 && exit_code == EXIT_OK && r.fresh_percent < o.fail_under) {
+		char pv[32];
+		svgchart_fixed1(pv, sizeof pv, r.fresh_percent);
+		fprintf(stderr, "almanac report: documentation freshness %s%% is below --fail-under %g%%\n", pv,
+			o.fail_under);
+		exit_code = EXIT_FRESHNESS;
 	}
+	report_free(&r);
 	dating_release(&s);
 	site_free(&s);
 	return exit_code;

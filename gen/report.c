@@ -1,15 +1,17 @@
-/* report.c - the freshness report. See report.h. */
+/* report.c - the freshness report: computation, JSON and the site page's
+ * context. Text, CSV and HTML are in report_render.c. See report.h. */
 #include "report.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dating.h"
 #include "fsutil.h"
 #include "history.h"
 #include "json.h"
+#include "svgchart.h"
 #include "timefmt.h"
-#include "dating.h"
 
 static int published(const site_t *s, const site_page_t *p)
 {
@@ -26,15 +28,16 @@ static int is_fresh(site_status_t st)
 	return st == FRESH_FRESH || st == FRESH_DUE;
 }
 
-static void group_add(report_groups_t *g, const char *name, int fresh)
+static void group_add(report_groups_t *g, map_t *index, const char *name, int fresh)
 {
-	for (size_t i = 0; i < g->n; i++) {
-		if (!strcmp(g->items[i].name, name)) {
-			g->items[i].documents++;
-			g->items[i].fresh += fresh;
-			return;
-		}
+	void *v;
+	if (map_get(index, name, &v)) {
+		report_group_t *it = &g->items[MAP_AS_INT(v)];
+		it->documents++;
+		it->fresh += (size_t)fresh;
+		return;
 	}
+	map_put(index, name, MAP_INT(g->n));
 	g->items = xrealloc(g->items, (g->n + 1) * sizeof *g->items);
 	g->items[g->n].name = xstrdup(name);
 	g->items[g->n].documents = 1;
@@ -47,20 +50,26 @@ static int cmp_group(const void *a, const void *b)
 	return strcmp(((const report_group_t *)a)->name, ((const report_group_t *)b)->name);
 }
 
-static void group_finish(report_groups_t *g)
+static void group_finish(report_groups_t *g, map_t *index)
 {
 	qsort(g->items, g->n, sizeof *g->items, cmp_group);
 	for (size_t i = 0; i < g->n; i++)
 		g->items[i].fresh_percent = pct(g->items[i].fresh, g->items[i].documents);
+	map_free(index);
 }
 
-static const site_t *sort_site;
+/* qsort has no context argument: the attention sort reads the pages through this. */
+typedef struct {
+	long idx;
+	int due_in;
+	const char *src;
+} att_key_t;
 
 static int cmp_attention(const void *a, const void *b)
 {
-	const site_page_t *x = &sort_site->pages[*(const long *)a], *y = &sort_site->pages[*(const long *)b];
-	if (x->fresh.due_in_days != y->fresh.due_in_days)
-		return x->fresh.due_in_days < y->fresh.due_in_days ? -1 : 1;
+	const att_key_t *x = a, *y = b;
+	if (x->due_in != y->due_in)
+		return x->due_in < y->due_in ? -1 : 1;
 	return strcmp(x->src, y->src);
 }
 
@@ -68,52 +77,66 @@ static char *section_of(const site_t *s, const site_page_t *p)
 {
 	/* the top-level folder under the home folder, else the first path segment */
 	const char *src = p->src;
-	size_t hl = strlen(s->home_dir);
+	size_t hl = s->home_dir ? strlen(s->home_dir) : 0;
 	if (hl && !strncmp(src, s->home_dir, hl) && src[hl] == '/')
 		src += hl + 1;
 	const char *slash = strchr(src, '/');
 	return slash ? xstrndup(src, (size_t)(slash - src)) : xstrdup("(top)");
 }
 
-static void compute_trend(report_t *r, const site_t *s)
+/* The 12 month ends strictly before `now`, oldest first, at 23:59:59 UTC. */
+static void month_ends(int64_t now, int64_t out[REPORT_TREND_POINTS])
 {
-	if (!s->hist || !s->opts.trend)
-		return;
 	int y, m, d;
-	tf_civil_from_days(s->opts.now / 86400, &y, &m, &d);
-	/* month ends strictly before now, newest last */
-	for (int k = 12; k >= 1; k--) {
+	int64_t day = now / 86400 - (now % 86400 < 0); /* floor for instants before 1970 */
+	tf_civil_from_days(day, &y, &m, &d);
+	for (int k = REPORT_TREND_POINTS; k >= 1; k--) {
 		int yy = y, mm = m - k + 1; /* the month after the month end */
 		while (mm <= 0) {
 			mm += 12;
 			yy--;
 		}
-		int64_t t = tf_days_from_civil(yy, mm, 1) * 86400 - 1; /* 23:59:59 of the month end */
-		if (t >= s->opts.now)
-			continue;
+		out[REPORT_TREND_POINTS - k] = tf_days_from_civil(yy, mm, 1) * 86400 - 1;
+	}
+}
+
+static void compute_trend(report_t *r, const site_t *s)
+{
+	if (!s->hist || !s->opts.trend)
+		return;
+	int64_t ends[REPORT_TREND_POINTS];
+	month_ends(s->opts.now, ends);
+	for (size_t k = 0; k < REPORT_TREND_POINTS; k++) {
 		report_point_t *pt = &r->trend[r->ntrend++];
-		tf_format_date(pt->date, sizeof pt->date, t);
-		for (size_t i = 0; i < r->ndocs; i++) {
-			const site_page_t *p = &s->pages[r->docs[i]];
-			const hist_entry_t *e = hist_lookup(s->hist, p->src);
-			int64_t last = 0;
-			int st = e ? hist_entry_at(e, t, &last) : (p->fresh.status == FRESH_UNCOMMITTED ? 0 : -1);
+		pt->time = ends[k];
+		tf_format_date(pt->date, sizeof pt->date, ends[k]);
+	}
+	for (size_t i = 0; i < r->ndocs; i++) {
+		const site_page_t *p = &s->pages[r->docs[i]];
+		const hist_entry_t *e = hist_lookup(s->hist, p->src);
+		for (size_t k = 0; k < r->ntrend; k++) {
+			report_point_t *pt = &r->trend[k];
+			int64_t t = pt->time, last = 0;
+			int st = e ? hist_entry_at(e, t, &last) : -1;
 			if (st == 0)
-				continue;
+				continue; /* did not exist at t */
 			pt->documents++;
 			if (st < 0) {
 				pt->unknown++;
 				continue;
 			}
-			int64_t basis = s->cfg.basis_reviewed ? (p->fm.reviewed && p->fm.reviewed <= t ? p->fm.reviewed : 0) : last;
+			int64_t basis = last;
+			if (s->cfg.basis_reviewed)
+				basis = p->fm.reviewed && p->fm.reviewed <= t ? p->fm.reviewed : 0;
 			if (!basis)
-				continue;
+				continue; /* no counting commit yet (or never reviewed): not fresh */
 			int age, due;
 			if (is_fresh(dating_status(s, basis, t, p->fresh.interval_days, &age, &due)))
 				pt->fresh++;
 		}
-		pt->fresh_percent = pct(pt->fresh, pt->documents);
 	}
+	for (size_t k = 0; k < r->ntrend; k++)
+		r->trend[k].fresh_percent = pct(r->trend[k].fresh, r->trend[k].documents);
 }
 
 void report_compute(report_t *r, const site_t *s)
@@ -121,7 +144,8 @@ void report_compute(report_t *r, const site_t *s)
 	memset(r, 0, sizeof *r);
 	r->target = s->cfg.target;
 	r->docs = xcalloc(s->npages + 1, sizeof *r->docs);
-	r->attention = xcalloc(s->npages + 1, sizeof *r->attention);
+	att_key_t *att = xcalloc(s->npages + 1, sizeof *att);
+	map_t gi[4] = {MAP_INIT, MAP_INIT, MAP_INIT, MAP_INIT};
 	for (size_t i = 0; i < s->npages; i++) {
 		const site_page_t *p = &s->pages[i];
 		if (!published(s, p))
@@ -136,24 +160,32 @@ void report_compute(report_t *r, const site_t *s)
 		case FRESH_UNCOMMITTED: r->uncommitted++; break;
 		case FRESH_UNKNOWN: r->unknown++; break;
 		}
-		r->drifted += p->fresh.drifted;
-		group_add(&r->by_owner, p->fm.owner ? p->fm.owner : "(none)", fr);
-		group_add(&r->by_type, p->type, fr);
-		group_add(&r->by_criticality, p->fm.criticality ? p->fm.criticality : "(none)", fr);
+		r->drifted += p->fresh.drifted != 0;
+		group_add(&r->by_owner, &gi[0], p->fm.owner && *p->fm.owner ? p->fm.owner : "(none)", fr);
+		group_add(&r->by_type, &gi[1], p->type ? p->type : "(none)", fr);
+		group_add(&r->by_criticality, &gi[2],
+			  p->fm.criticality && *p->fm.criticality ? p->fm.criticality : "(none)", fr);
 		char *sec = section_of(s, p);
-		group_add(&r->by_section, sec, fr);
+		group_add(&r->by_section, &gi[3], sec, fr);
 		free(sec);
-		if (p->fresh.status == FRESH_STALE || p->fresh.status == FRESH_DUE || p->fresh.drifted)
-			r->attention[r->nattention++] = (long)i;
+		if (p->fresh.status == FRESH_STALE || p->fresh.status == FRESH_DUE || p->fresh.drifted) {
+			att[r->nattention].idx = (long)i;
+			att[r->nattention].due_in = p->fresh.due_in_days;
+			att[r->nattention].src = p->src;
+			r->nattention++;
+		}
 	}
-	group_finish(&r->by_owner);
-	group_finish(&r->by_type);
-	group_finish(&r->by_criticality);
-	group_finish(&r->by_section);
+	group_finish(&r->by_owner, &gi[0]);
+	group_finish(&r->by_type, &gi[1]);
+	group_finish(&r->by_criticality, &gi[2]);
+	group_finish(&r->by_section, &gi[3]);
 	r->fresh_percent = pct(r->fresh + r->due, r->documents);
 	r->meets_target = r->fresh_percent >= r->target;
-	sort_site = s;
-	qsort(r->attention, r->nattention, sizeof *r->attention, cmp_attention);
+	qsort(att, r->nattention, sizeof *att, cmp_attention);
+	r->attention = xcalloc(r->nattention + 1, sizeof *r->attention);
+	for (size_t i = 0; i < r->nattention; i++)
+		r->attention[i] = att[i].idx;
+	free(att);
 	r->uncovered = xcalloc(s->nalerts + 1, sizeof *r->uncovered);
 	r->not_in_catalog = xcalloc(s->nalerts + 1, sizeof *r->not_in_catalog);
 	for (size_t i = 0; i < s->nalerts; i++) {
@@ -164,7 +196,7 @@ void report_compute(report_t *r, const site_t *s)
 				r->alerts_covered++;
 			else
 				r->uncovered[r->nuncovered++] = a->name;
-		} else if (s->have_catalog) {
+		} else if (s->have_catalog && a->npages) {
 			r->not_in_catalog[r->nnot_in_catalog++] = a->name;
 		}
 	}
@@ -174,6 +206,8 @@ void report_compute(report_t *r, const site_t *s)
 
 void report_free(report_t *r)
 {
+	if (!r)
+		return;
 	report_groups_t *gs[] = {&r->by_owner, &r->by_type, &r->by_criticality, &r->by_section};
 	for (size_t k = 0; k < 4; k++) {
 		for (size_t i = 0; i < gs[k]->n; i++)
@@ -186,6 +220,8 @@ void report_free(report_t *r)
 	free(r->docs);
 	memset(r, 0, sizeof *r);
 }
+
+/* ---- JSON ---- */
 
 static void json_groups(json_writer_t *w, const char *key, const report_groups_t *g, double target)
 {
@@ -204,16 +240,14 @@ static void json_groups(json_writer_t *w, const char *key, const report_groups_t
 
 static void json_number_compact(json_writer_t *w, double v)
 {
-	if (v == floor(v))
+	if (v == floor(v) && fabs(v) < 1e15)
 		json_int(w, (long long)v);
 	else
-		json_fixed1(w, v);
+		json_double(w, v);
 }
 
-void report_json(const site_t *s, buf_t *out)
+void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 {
-	report_t r;
-	report_compute(&r, s);
 	json_writer_t w;
 	json_init(&w, out, 1);
 	char ts[40];
@@ -224,7 +258,7 @@ void report_json(const site_t *s, buf_t *out)
 	json_key(&w, "repository");
 	json_begin_object(&w);
 	json_key(&w, "head"); json_string(&w, s->head);
-	json_key(&w, "branch"); json_string(&w, s->branch);
+	json_key(&w, "branch"); json_string(&w, s->branch ? s->branch : "");
 	json_key(&w, "shallow"); json_bool(&w, s->shallow);
 	json_key(&w, "ignored_commits");
 	json_begin_object(&w);
@@ -233,63 +267,65 @@ void report_json(const site_t *s, buf_t *out)
 	json_key(&w, "pure_renames"); json_int(&w, (long long)s->ignored_renames);
 	json_end_object(&w);
 	json_end_object(&w);
-	json_key(&w, "target_percent"); json_number_compact(&w, r.target);
+	json_key(&w, "target_percent"); json_number_compact(&w, r->target);
 	json_key(&w, "summary");
 	json_begin_object(&w);
-	json_key(&w, "documents"); json_int(&w, (long long)r.documents);
-	json_key(&w, "fresh"); json_int(&w, (long long)r.fresh);
-	json_key(&w, "due"); json_int(&w, (long long)r.due);
-	json_key(&w, "stale"); json_int(&w, (long long)r.stale);
-	json_key(&w, "uncommitted"); json_int(&w, (long long)r.uncommitted);
-	json_key(&w, "unknown"); json_int(&w, (long long)r.unknown);
-	json_key(&w, "drifted"); json_int(&w, (long long)r.drifted);
-	json_key(&w, "fresh_percent"); json_fixed1(&w, r.fresh_percent);
-	json_key(&w, "meets_target"); json_bool(&w, r.meets_target);
+	json_key(&w, "documents"); json_int(&w, (long long)r->documents);
+	json_key(&w, "fresh"); json_int(&w, (long long)r->fresh);
+	json_key(&w, "due"); json_int(&w, (long long)r->due);
+	json_key(&w, "stale"); json_int(&w, (long long)r->stale);
+	json_key(&w, "uncommitted"); json_int(&w, (long long)r->uncommitted);
+	json_key(&w, "unknown"); json_int(&w, (long long)r->unknown);
+	json_key(&w, "drifted"); json_int(&w, (long long)r->drifted);
+	json_key(&w, "fresh_percent"); json_fixed1(&w, r->fresh_percent);
+	json_key(&w, "meets_target"); json_bool(&w, r->meets_target);
 	json_end_object(&w);
 	json_key(&w, "groups");
 	json_begin_object(&w);
-	json_groups(&w, "owner", &r.by_owner, r.target);
-	json_groups(&w, "type", &r.by_type, r.target);
-	json_groups(&w, "criticality", &r.by_criticality, r.target);
-	json_groups(&w, "section", &r.by_section, r.target);
+	json_groups(&w, "owner", &r->by_owner, r->target);
+	json_groups(&w, "type", &r->by_type, r->target);
+	json_groups(&w, "criticality", &r->by_criticality, r->target);
+	json_groups(&w, "section", &r->by_section, r->target);
 	json_end_object(&w);
 	json_key(&w, "trend");
 	json_begin_array(&w);
-	for (size_t i = 0; i < r.ntrend; i++) {
+	for (size_t i = 0; i < r->ntrend; i++) {
+		const report_point_t *pt = &r->trend[i];
 		json_begin_object(&w);
-		json_key(&w, "date"); json_string(&w, r.trend[i].date);
-		json_key(&w, "documents"); json_int(&w, (long long)r.trend[i].documents);
-		json_key(&w, "fresh_percent"); json_fixed1(&w, r.trend[i].fresh_percent);
-		json_key(&w, "unknown"); json_int(&w, (long long)r.trend[i].unknown);
+		json_key(&w, "date"); json_string(&w, pt->date);
+		json_key(&w, "documents"); json_int(&w, (long long)pt->documents);
+		json_key(&w, "fresh_percent"); json_fixed1(&w, pt->fresh_percent);
+		json_key(&w, "fresh"); json_int(&w, (long long)pt->fresh);
+		json_key(&w, "unknown"); json_int(&w, (long long)pt->unknown);
 		json_end_object(&w);
 	}
 	json_end_array(&w);
 	json_key(&w, "alerts");
 	json_begin_object(&w);
-	json_key(&w, "catalog"); json_int(&w, (long long)r.alerts_catalog);
-	json_key(&w, "covered"); json_int(&w, (long long)r.alerts_covered);
-	json_key(&w, "coverage_percent"); json_fixed1(&w, r.coverage_percent);
+	json_key(&w, "catalog"); json_int(&w, (long long)r->alerts_catalog);
+	json_key(&w, "covered"); json_int(&w, (long long)r->alerts_covered);
+	json_key(&w, "coverage_percent"); json_fixed1(&w, r->coverage_percent);
 	json_key(&w, "uncovered");
 	json_begin_array(&w);
-	for (size_t i = 0; i < r.nuncovered; i++)
-		json_string(&w, r.uncovered[i]);
+	for (size_t i = 0; i < r->nuncovered; i++)
+		json_string(&w, r->uncovered[i]);
 	json_end_array(&w);
 	json_key(&w, "not_in_catalog");
 	json_begin_array(&w);
-	for (size_t i = 0; i < r.nnot_in_catalog; i++)
-		json_string(&w, r.not_in_catalog[i]);
+	for (size_t i = 0; i < r->nnot_in_catalog; i++)
+		json_string(&w, r->not_in_catalog[i]);
 	json_end_array(&w);
 	json_end_object(&w);
 	json_key(&w, "documents");
 	json_begin_array(&w);
-	for (size_t i = 0; i < r.ndocs; i++) {
-		const site_page_t *p = &s->pages[r.docs[i]];
+	for (size_t i = 0; i < r->ndocs; i++) {
+		const site_page_t *p = &s->pages[r->docs[i]];
 		const site_fresh_t *f = &p->fresh;
 		json_begin_object(&w);
 		json_key(&w, "path"); json_string(&w, p->src);
 		json_key(&w, "url"); json_string(&w, p->url);
-		json_key(&w, "title"); json_string(&w, p->title);
-		json_key(&w, "type"); json_string(&w, p->type);
+		json_key(&w, "title"); json_string(&w, p->title ? p->title : "");
+		json_key(&w, "type"); json_string(&w, p->type ? p->type : "");
 		json_key(&w, "owner"); json_string(&w, p->fm.owner ? p->fm.owner : "");
 		json_key(&w, "criticality"); json_string(&w, p->fm.criticality ? p->fm.criticality : "");
 		json_key(&w, "review_interval_days"); json_int(&w, f->interval_days);
@@ -299,8 +335,8 @@ void report_json(const site_t *s, buf_t *out)
 			json_key(&w, "id"); json_string(&w, f->commit_id);
 			tf_format_rfc3339(ts, sizeof ts, f->commit_time);
 			json_key(&w, "time"); json_string(&w, ts);
-			json_key(&w, "author"); json_string(&w, f->author);
-			json_key(&w, "summary"); json_string(&w, f->summary);
+			json_key(&w, "author"); json_string(&w, f->author ? f->author : "");
+			json_key(&w, "summary"); json_string(&w, f->summary ? f->summary : "");
 			json_end_object(&w);
 		} else {
 			json_null(&w);
@@ -324,17 +360,105 @@ void report_json(const site_t *s, buf_t *out)
 	json_end_array(&w);
 	json_end_object(&w);
 	buf_putc(out, '\n');
+}
+
+void report_json(const site_t *s, buf_t *out)
+{
+	report_t r;
+	report_compute(&r, s);
+	report_write_json(&r, s, out);
 	report_free(&r);
 }
 
 int report_format(const site_t *s, const char *format, int color, buf_t *out)
 {
-	(void)color;
-	if (!strcmp(format, "json")) {
-		report_json(s, out);
-		return 0;
+	void (*fn)(const report_t *, const site_t *, buf_t *) = NULL;
+	if (!strcmp(format, "json"))
+		fn = report_write_json;
+	else if (!strcmp(format, "csv"))
+		fn = report_write_csv;
+	else if (!strcmp(format, "html"))
+		fn = report_write_html;
+	else if (strcmp(format, "text"))
+		return -1;
+	report_t r;
+	report_compute(&r, s);
+	if (fn)
+		fn(&r, s, out);
+	else
+		report_write_text(&r, s, color, out);
+	report_free(&r);
+	return 0;
+}
+
+/* ---- the site page's context ---- */
+
+static void set_pct(val_t *m, const char *key, double v)
+{
+	char tmp[32];
+	svgchart_fixed1(tmp, sizeof tmp, v);
+	val_map_set_str(m, key, tmp);
+}
+
+static val_t *group_items(const report_groups_t *g, double target)
+{
+	val_t *l = val_list();
+	for (size_t i = 0; i < g->n; i++) {
+		val_t *it = val_list_push(l, val_map());
+		val_map_set_str(it, "name", g->items[i].name);
+		val_map_set_num(it, "documents", (double)g->items[i].documents);
+		val_map_set_num(it, "fresh", (double)g->items[i].fresh);
+		set_pct(it, "fresh_percent", g->items[i].fresh_percent);
+		val_map_set_bool(it, "meets_target", g->items[i].fresh_percent >= target);
 	}
-	return -1;
+	return l;
+}
+
+static int cmp_bar(const void *a, const void *b)
+{
+	const svgchart_bar_t *x = a, *y = b;
+	if (x->percent != y->percent)
+		return x->percent < y->percent ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+/* Append the trend chart of `r` (nothing without trend points). */
+static void trend_svg(const report_t *r, buf_t *out)
+{
+	if (!r->ntrend)
+		return;
+	svgchart_point_t pts[REPORT_TREND_POINTS];
+	for (size_t i = 0; i < r->ntrend; i++) {
+		pts[i].date = r->trend[i].date;
+		pts[i].percent = r->trend[i].fresh_percent;
+		pts[i].documents = r->trend[i].documents;
+		pts[i].unknown = r->trend[i].unknown;
+	}
+	svgchart_trend(out, pts, r->ntrend, r->target, "chart-trend", "Fresh percent at each month end");
+}
+
+/* Append the per-owner bar chart, owners furthest behind first (nothing without pages). */
+static void owner_svg(const report_t *r, buf_t *out)
+{
+	if (!r->by_owner.n)
+		return;
+	svgchart_bar_t *bars = xcalloc(r->by_owner.n, sizeof *bars);
+	for (size_t i = 0; i < r->by_owner.n; i++) {
+		bars[i].label = r->by_owner.items[i].name;
+		bars[i].percent = r->by_owner.items[i].fresh_percent;
+		bars[i].documents = r->by_owner.items[i].documents;
+	}
+	qsort(bars, r->by_owner.n, sizeof *bars, cmp_bar);
+	svgchart_bars(out, bars, r->by_owner.n, r->target, "chart-owners", "Fresh percent by owner");
+	free(bars);
+}
+
+void report_charts(const report_t *r, buf_t *trend, buf_t *owners)
+{
+	if (trend)
+		trend_svg(r, trend);
+	if (owners)
+		owner_svg(r, owners);
 }
 
 val_t *report_context(const site_t *s, const char *url)
@@ -342,9 +466,8 @@ val_t *report_context(const site_t *s, const char *url)
 	report_t r;
 	report_compute(&r, s);
 	val_t *m = val_map();
-	char tmp[32];
-	snprintf(tmp, sizeof tmp, "%.1f", r.fresh_percent);
-	val_map_set_str(m, "fresh_percent", tmp);
+	char tmp[48];
+	set_pct(m, "fresh_percent", r.fresh_percent);
 	snprintf(tmp, sizeof tmp, "%g", r.target);
 	val_map_set_str(m, "target", tmp);
 	val_map_set_bool(m, "meets_target", r.meets_target);
@@ -354,27 +477,92 @@ val_t *report_context(const site_t *s, const char *url)
 	val_map_set_num(m, "stale", (double)r.stale);
 	val_map_set_num(m, "uncommitted", (double)r.uncommitted);
 	val_map_set_num(m, "unknown", (double)r.unknown);
+	val_map_set_num(m, "drifted", (double)r.drifted);
+	tf_format_rfc3339(tmp, sizeof tmp, s->opts.now);
+	val_map_set_str(m, "generated_at", tmp);
+	tf_format_date(tmp, sizeof tmp, s->opts.now);
+	val_map_set_str(m, "generated_date", tmp);
+	val_map_set_bool(m, "shallow", s->shallow);
+	val_map_set(m, "json_url", val_str_take(fsu_relurl(url, "freshness.json")));
+	/* charts */
+	buf_t tsvg = BUF_INIT, osvg = BUF_INIT;
+	report_charts(&r, &tsvg, &osvg);
+	if (tsvg.len)
+		val_map_set(m, "trend_svg", val_str_take(buf_detach(&tsvg)));
+	if (osvg.len)
+		val_map_set(m, "owner_svg", val_str_take(buf_detach(&osvg)));
+	buf_free(&tsvg);
+	buf_free(&osvg);
+	/* trend */
+	val_map_set_bool(m, "has_trend", r.ntrend > 0);
+	val_t *tr = val_map_set(m, "trend", val_list());
+	for (size_t i = 0; i < r.ntrend; i++) {
+		val_t *it = val_list_push(tr, val_map());
+		val_map_set_str(it, "date", r.trend[i].date);
+		val_map_set_num(it, "documents", (double)r.trend[i].documents);
+		val_map_set_num(it, "unknown", (double)r.trend[i].unknown);
+		set_pct(it, "fresh_percent", r.trend[i].fresh_percent);
+		val_map_set_bool(it, "meets_target", r.trend[i].fresh_percent >= r.target);
+	}
+	/* groups */
+	static const char *const gkeys[] = {"owner", "type", "criticality", "section"};
+	static const char *const gtitles[] = {"By owner", "By type", "By criticality", "By section"};
+	static const char *const gflat[] = {"by_owner", "by_type", "by_criticality", "by_section"};
+	const report_groups_t *gs[] = {&r.by_owner, &r.by_type, &r.by_criticality, &r.by_section};
+	val_t *groups = val_map_set(m, "groups", val_list());
+	for (size_t k = 0; k < 4; k++) {
+		val_t *g = val_list_push(groups, val_map());
+		val_map_set_str(g, "key", gkeys[k]);
+		val_map_set_str(g, "title", gtitles[k]);
+		val_map_set(g, "items", group_items(gs[k], r.target));
+		val_map_set(m, gflat[k], group_items(gs[k], r.target));
+	}
+	/* attention */
 	val_t *att = val_map_set(m, "attention", val_list());
 	for (size_t i = 0; i < r.nattention; i++) {
 		const site_page_t *p = &s->pages[r.attention[i]];
+		const site_fresh_t *f = &p->fresh;
 		val_t *it = val_list_push(att, val_map());
-		val_map_set_str(it, "title", p->title);
+		val_map_set_str(it, "title", p->title ? p->title : p->src);
+		val_map_set_str(it, "path", p->src);
 		val_map_set(it, "url", val_str_take(fsu_relurl(url, p->url)));
-		val_map_set_str(it, "status", site_status_name(p->fresh.status));
+		val_map_set_str(it, "status", site_status_name(f->status));
+		val_map_set_bool(it, "is_stale", f->status == FRESH_STALE);
+		val_map_set_bool(it, "is_due", f->status == FRESH_DUE);
 		val_map_set_str(it, "owner", p->fm.owner ? p->fm.owner : "");
-		val_map_set_num(it, "age_days", p->fresh.age_days);
-		val_map_set_num(it, "overdue_days", -p->fresh.due_in_days);
-		val_map_set_bool(it, "drifted", p->fresh.drifted);
+		val_map_set_str(it, "author", f->has_commit && f->author ? f->author : "");
+		if (f->has_commit) {
+			tf_format_date(tmp, sizeof tmp, f->commit_time);
+			val_map_set_str(it, "last_date", tmp);
+		}
+		val_map_set_num(it, "age_days", f->age_days);
+		val_map_set_num(it, "due_in_days", f->due_in_days);
+		val_map_set_num(it, "overdue_days", -f->due_in_days);
+		val_map_set_bool(it, "overdue", f->due_in_days < 0);
+		val_map_set_bool(it, "drifted", f->drifted);
+		if (f->drifted && f->drift_path)
+			val_map_set_str(it, "drift_path", f->drift_path);
 	}
 	val_map_set_bool(m, "has_attention", r.nattention > 0);
+	val_map_set_num(m, "attention_count", (double)r.nattention);
+	/* alerts */
+	val_map_set_bool(m, "has_catalog", s->have_catalog);
+	val_map_set_num(m, "alerts_catalog", (double)r.alerts_catalog);
+	val_map_set_num(m, "alerts_covered", (double)r.alerts_covered);
+	set_pct(m, "coverage_percent", r.coverage_percent);
 	val_t *unc = val_map_set(m, "uncovered", val_list());
 	for (size_t i = 0; i < r.nuncovered; i++)
 		val_list_push(unc, val_str(r.uncovered[i]));
-	snprintf(tmp, sizeof tmp, "%.1f", r.coverage_percent);
-	val_map_set_str(m, "coverage_percent", tmp);
-	val_map_set_num(m, "alerts_catalog", (double)r.alerts_catalog);
-	val_map_set_num(m, "alerts_covered", (double)r.alerts_covered);
-	val_map_set_bool(m, "shallow", s->shallow);
+	val_map_set_bool(m, "has_uncovered", r.nuncovered > 0);
+	val_t *nic = val_map_set(m, "not_in_catalog", val_list());
+	for (size_t i = 0; i < r.nnot_in_catalog; i++) {
+		val_t *it = val_list_push(nic, val_map());
+		val_map_set_str(it, "name", r.not_in_catalog[i]);
+		char *target = xasprintf("alerts/%s/", r.not_in_catalog[i]);
+		val_map_set(it, "url", val_str_take(fsu_relurl(url, target)));
+		free(target);
+	}
+	val_map_set_bool(m, "has_not_in_catalog", r.nnot_in_catalog > 0);
 	report_free(&r);
 	return m;
 }

@@ -1,10 +1,55 @@
 /* report.h - the documentation-freshness report (prefix report_).
  *
- * Computes the KPI (fresh percent = (fresh + due) / published pages), the
- * groups (owner, type, criticality, top-level section), the 12-month trend
- * and the alert coverage from a loaded site, and renders them as JSON
- * (schema almanac.report/1, PRODUCT.md), text, CSV, or a template context
- * for the site's freshness page. */
+ * report_compute() reads a loaded site (pages dated by dating.c, alerts from
+ * alerts.c, history from history.c) and computes:
+ *
+ * KPI. documents = published pages (drafts excluded unless --drafts);
+ *   fresh percent = (fresh + due) / documents * 100 (PRODUCT.md), 0 when
+ *   there are no documents. Uncommitted and unknown pages count as documents
+ *   that are not fresh. meets_target = fresh percent >= freshness.target
+ *   (default 80), compared before rounding; JSON and text show one decimal.
+ *
+ * GROUPS. The same ratio per owner (front-matter `owner`, "(none)" when
+ *   absent), per type, per criticality ("(none)") and per top-level section
+ *   (the first folder under the home content folder, e.g. "guides" for
+ *   content/guides/x.md, else the first path segment, e.g. "runbooks";
+ *   "(top)" for a page directly in the home folder). Each group sorted by
+ *   name (byte order), with meets_target against the same target.
+ *
+ * TREND. One point per month end for the 12 month ends strictly before
+ *   --now, oldest first: T = the last day of the month at 23:59:59 UTC. At
+ *   each T the report is recomputed from history as it would have been then:
+ *   the pages counted are today's published pages that existed at T (their
+ *   change events, following renames: hist_entry_at); each one's basis is its
+ *   newest counting commit at or before T (ignore-revs, ignored authors and
+ *   pure renames do not count, as for the current status; with
+ *   freshness.basis: reviewed, the `reviewed` date when it is at or before T)
+ *   and its status at T uses its current review interval and the due window.
+ *   A page whose state at T cannot be told (shallow clone boundary, or T
+ *   older than the walk went) is counted as a document that is not fresh and
+ *   reported in the point's `unknown` count, exactly like an unknown page in
+ *   the current KPI. Known simplifications: pages deleted since T are not
+ *   counted (the walk follows today's pages), and a page's current front
+ *   matter (interval, draft, owner) is assumed for the past. Without history
+ *   (--no-git-dates) or with --no-trend there are no points.
+ *
+ * ALERTS. catalog = alerts listed in the alert catalog; covered = those
+ *   named in the `alerts:` front matter of at least one published page;
+ *   coverage percent = covered / catalog * 100 (0 without a catalog);
+ *   uncovered = catalog alerts without a page; not_in_catalog = alerts named
+ *   by pages but missing from the catalog (only when a catalog exists). Both
+ *   lists sorted by name.
+ *
+ * ATTENTION. Published pages that are stale, due or drifted, most overdue
+ *   first (due_in_days ascending, then path).
+ *
+ * Formats: JSON (schema almanac.report/1 of PRODUCT.md, with additions:
+ * repository.ignored_commits, summary.drifted, groups.*.meets_target,
+ * groups.section, trend[].fresh and trend[].unknown, alerts.not_in_catalog,
+ * documents[].reviewed/reviewer/drift_path), text (terminal), CSV (one row
+ * per document), standalone HTML; and the template context of the site's
+ * freshness page (report_context, documented below). report_render.c writes
+ * text, CSV and HTML. */
 #ifndef ALMANAC_REPORT_H
 #define ALMANAC_REPORT_H
 
@@ -22,17 +67,20 @@ typedef struct {
 } report_group_t;
 
 typedef struct {
-	report_group_t *items;
+	report_group_t *items; /* sorted by name (owned) */
 	size_t n;
 } report_groups_t;
 
 typedef struct {
 	char date[11];        /* YYYY-MM-DD, a month end */
-	size_t documents;
-	size_t fresh;
-	size_t unknown;
+	int64_t time;         /* that day at 23:59:59 UTC */
+	size_t documents;     /* pages that existed then (including unknown) */
+	size_t fresh;         /* fresh or due then */
+	size_t unknown;       /* state could not be told */
 	double fresh_percent;
 } report_point_t;
+
+#define REPORT_TREND_POINTS 12
 
 typedef struct {
 	size_t documents, fresh, due, stale, uncommitted, unknown, drifted;
@@ -40,29 +88,74 @@ typedef struct {
 	int meets_target;
 	double target;
 	report_groups_t by_owner, by_type, by_criticality, by_section;
-	report_point_t trend[12];
-	size_t ntrend;
+	report_point_t trend[REPORT_TREND_POINTS]; /* oldest first */
+	size_t ntrend;         /* 0 without history or with --no-trend */
 	size_t alerts_catalog, alerts_covered;
 	double coverage_percent;
-	char **uncovered;      /* catalog alerts without a runbook (borrowed names) */
+	char **uncovered;      /* catalog alerts without a runbook (names borrowed from the site) */
 	size_t nuncovered;
 	char **not_in_catalog; /* alerts named by runbooks but missing from the catalog (borrowed) */
 	size_t nnot_in_catalog;
-	long *attention;       /* stale/due/drifted pages, most overdue first */
+	long *attention;       /* page indexes: stale/due/drifted, most overdue first (owned) */
 	size_t nattention;
-	long *docs;            /* published pages, by path */
+	long *docs;            /* page indexes of the published pages, by path (owned) */
 	size_t ndocs;
 } report_t;
 
-/* Compute the report for `s` (with the trend when s->opts.trend and history are available). */
+/* Compute the report for `s` (the trend when s->opts.trend and s->hist). `r` is
+ * the caller's; free with report_free. Borrows names from `s`: free `r` first. */
 void report_compute(report_t *r, const site_t *s);
-/* Free what `r` owns. */
+/* Free what `r` owns; accepts a zeroed report. */
 void report_free(report_t *r);
-/* Append the JSON report (PRODUCT.md schema) to `out`. */
+
+/* Append the JSON report of `r` (PRODUCT.md schema, pretty-printed, ending in a newline). */
+void report_write_json(const report_t *r, const site_t *s, buf_t *out);
+/* Append the terminal summary: KPI against target, counts per status, groups,
+ * trend, alert coverage, then the pages that need attention with owner and
+ * last author. `color` adds ANSI colours. */
+void report_write_text(const report_t *r, const site_t *s, int color, buf_t *out);
+/* Append CSV (RFC 4180, CRLF line ends, header row): one row per document with
+ * every field of the JSON `documents` entries (last_commit flattened to
+ * last_commit_id/time/author/summary; null -> empty; booleans true/false). */
+void report_write_csv(const report_t *r, const site_t *s, buf_t *out);
+/* Append a standalone HTML page (inline CSS and SVG, no script, no external
+ * resource) with the content of the site's freshness page plus the group
+ * tables. Page links are absolute when base_url is configured, else the
+ * pages are named by path. */
+void report_write_html(const report_t *r, const site_t *s, buf_t *out);
+
+/* Append the two charts of `r` as inline SVG (svgchart.h): the trend line to
+ * `trend` (nothing when there is no trend point) and the per-owner bars,
+ * owners furthest behind first, to `owners` (nothing without pages). Either
+ * buffer may be NULL. */
+void report_charts(const report_t *r, buf_t *trend, buf_t *owners);
+
+/* Compute and append the JSON report (the site's freshness.json). */
 void report_json(const site_t *s, buf_t *out);
-/* Append the report in `format` ("json", "text", "csv", "html") to `out`; `color` for text. Returns 0 or -1 (unknown format). */
+/* Compute and append the report in `format` ("json", "text", "csv", "html");
+ * `color` for text. Returns 0, or -1 for an unknown format. */
 int report_format(const site_t *s, const char *format, int color, buf_t *out);
-/* Template context of the site's freshness page at `url` (caller owns). */
+
+/* The template context of the site's freshness page at site URL `url`
+ * ("freshness/"), a map the caller owns. Keys (used as {{report.KEY}}):
+ *   fresh_percent "33.3", target "80" (as configured, %g), meets_target bool,
+ *   documents fresh due stale uncommitted unknown drifted (numbers),
+ *   generated_at "2026-11-22T00:00:00Z", generated_date "2026-11-22", shallow bool,
+ *   json_url (relative link to freshness.json),
+ *   trend_svg, owner_svg: inline SVG (svgchart.h) -- use {{{ }}}; absent when
+ *     there is no trend point / no page, so {{#report.trend_svg}} guards a section,
+ *   has_trend bool, trend: [{date, documents, unknown, fresh_percent "66.7", meets_target}],
+ *   groups: [{key "owner"|"type"|"criticality"|"section", title "By owner", items:
+ *     [{name, documents, fresh (fresh+due count), fresh_percent "33.3", meets_target}]}],
+ *   by_owner, by_type, by_criticality, by_section: the same item lists,
+ *   has_attention bool, attention_count,
+ *   attention: [{title, path, url (relative), status, is_stale, is_due, owner,
+ *     author (last commit), last_date, age_days, due_in_days, overdue_days,
+ *     overdue bool, drifted bool, drift_path}],
+ *   alerts_catalog, alerts_covered (numbers), coverage_percent "60.0",
+ *   has_catalog bool, uncovered: ["CertExpiry", ...] (strings),
+ *   has_uncovered bool, not_in_catalog: [{name, url}] (url: the alert's page),
+ *   has_not_in_catalog bool. */
 val_t *report_context(const site_t *s, const char *url);
 
 #endif
