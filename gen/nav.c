@@ -139,15 +139,19 @@ static val_t *folder_items(const nav_t *n, const site_t *s, long f, long target,
 		int open = on_path(n, fo->subs[i], target);
 		val_map_set_bool(it, "open", open);
 		val_map_set_bool(it, "active", !strcmp(sub->url, cur_url));
-		if (open && depth < 16)
-			val_map_set(it, "children", folder_items(n, s, fo->subs[i], target, cur_url, depth + 1));
+		/* every key is set on every item: Mustache would otherwise find the parent's */
+		val_map_set(it, "children", open && depth < 16 ? folder_items(n, s, fo->subs[i], target, cur_url, depth + 1)
+							    : val_list());
 	}
 	for (size_t i = 0; i < fo->npages; i++) {
 		const site_page_t *p = &s->pages[fo->pages[i]];
 		val_t *it = val_list_push(list, val_map());
 		val_map_set_str(it, "title", p->title);
 		val_map_set(it, "url", val_str_take(fsu_relurl(cur_url, p->url)));
+		val_map_set_bool(it, "folder", 0);
+		val_map_set_bool(it, "open", 0);
 		val_map_set_bool(it, "active", !strcmp(p->url, cur_url));
+		val_map_set(it, "children", val_list());
 	}
 	return list;
 }
@@ -187,21 +191,24 @@ val_t *nav_children(const nav_t *n, const site_t *s, long f, const char *cur_url
 		val_map_set_bool(it, "is_folder", 1);
 		size_t count = sub->npages;
 		val_map_set_num(it, "count", (double)count);
-		if (sub->index_page >= 0 && s->pages[sub->index_page].fm.description)
-			val_map_set_str(it, "description", s->pages[sub->index_page].fm.description);
+		val_map_set_str(it, "description", sub->index_page >= 0 && s->pages[sub->index_page].fm.description
+							   ? s->pages[sub->index_page].fm.description : "");
+		val_map_set_str(it, "type", "");
+		val_map_set_str(it, "criticality", "");
+		val_map_set_str(it, "owner", "");
+		val_map_set_str(it, "status", "");
 	}
 	for (size_t i = 0; i < fo->npages; i++) {
 		const site_page_t *p = &s->pages[fo->pages[i]];
 		val_t *it = val_list_push(list, val_map());
 		val_map_set_str(it, "title", p->title);
 		val_map_set(it, "url", val_str_take(fsu_relurl(cur_url, p->url)));
+		val_map_set_bool(it, "is_folder", 0);
+		val_map_set_num(it, "count", 0);
 		val_map_set_str(it, "type", p->type);
-		if (p->fm.description)
-			val_map_set_str(it, "description", p->fm.description);
-		if (p->fm.criticality)
-			val_map_set_str(it, "criticality", p->fm.criticality);
-		if (p->fm.owner)
-			val_map_set_str(it, "owner", p->fm.owner);
+		val_map_set_str(it, "description", p->fm.description ? p->fm.description : "");
+		val_map_set_str(it, "criticality", p->fm.criticality ? p->fm.criticality : "");
+		val_map_set_str(it, "owner", p->fm.owner ? p->fm.owner : "");
 		val_map_set_str(it, "status", site_status_name(p->fresh.status));
 	}
 	return list;

@@ -25,6 +25,7 @@ typedef struct {
 	pub_t pub;
 	map_t role_by_slug;   /* role slug -> page index */
 	int failed;
+	const render_sel_t *sel; /* almanac serve: render only these outputs (NULL = everything) */
 } rctx_t;
 
 static void set_list_str(val_t *m, const char *key, char *const *v, size_t n)
@@ -42,10 +43,10 @@ static val_t *page_link(const site_t *s, long idx, const char *cur_url)
 	val_map_set(it, "url", val_str_take(fsu_relurl(cur_url, p->url)));
 	val_map_set_str(it, "type", p->type);
 	val_map_set_str(it, "status", site_status_name(p->fresh.status));
-	if (p->fm.criticality)
-		val_map_set_str(it, "criticality", p->fm.criticality);
-	if (p->fm.description)
-		val_map_set_str(it, "description", p->fm.description);
+	/* every key on every item, so Mustache never picks up the enclosing page's value */
+	val_map_set_str(it, "criticality", p->fm.criticality ? p->fm.criticality : "");
+	val_map_set_str(it, "description", p->fm.description ? p->fm.description : "");
+	val_map_set_str(it, "owner", p->fm.owner ? p->fm.owner : "");
 	return it;
 }
 
@@ -246,6 +247,8 @@ static void render_page(void *ud, size_t i)
 	site_page_t *p = &r->s->pages[i];
 	if ((p->draft && !r->s->opts.drafts) || pub_interrupted())
 		return;
+	if (r->sel && !(r->sel->pages && r->sel->pages[i]))
+		return;
 	long folder = r->nav.page_folder[i];
 	val_t *ctx = page_ctx(r, (long)i, p->url, folder);
 	char *out = xasprintf("%sindex.html", p->url);
@@ -259,6 +262,8 @@ static void render_folder(void *ud, size_t f)
 	rctx_t *r = ud;
 	const nav_folder_t *fo = &r->nav.folders[f];
 	if (fo->index_page >= 0 || pub_interrupted())
+		return;
+	if (r->sel && !(r->sel->folders && r->sel->folders[f]))
 		return;
 	val_t *ctx = page_ctx(r, -1, fo->url, (long)f);
 	char *out = xasprintf("%sindex.html", fo->url);
@@ -451,6 +456,32 @@ static val_t *site_context(const site_t *s)
 	return root;
 }
 
+/* The pages every build has: 404, search, the freshness report (page and JSON), the sitemap. */
+static void write_specials(rctx_t *r)
+{
+	site_t *s = r->s;
+	/* 404 and search pages */
+	val_t *ctx = page_ctx(r, -1, "", 0);
+	val_map_set_str(val_map_get(ctx, "page"), "title", "Page not found");
+	render_to(r, "404", ctx, "404.html");
+	val_free(ctx);
+	ctx = page_ctx(r, -1, "search/", 0);
+	val_map_set_str(val_map_get(ctx, "page"), "title", "Search");
+	render_to(r, "search", ctx, "search/index.html");
+	val_free(ctx);
+	/* the freshness report page and its JSON */
+	ctx = page_ctx(r, -1, "freshness/", 0);
+	val_map_set_str(val_map_get(ctx, "page"), "title", "Documentation freshness");
+	val_map_set(ctx, "report", report_context(s, "freshness/"));
+	render_to(r, "freshness", ctx, "freshness/index.html");
+	val_free(ctx);
+	buf_t json = BUF_INIT;
+	report_json(s, &json);
+	pub_write(r->pub.tmp, "freshness.json", json.s, json.len);
+	buf_free(&json);
+	write_sitemap(r);
+}
+
 int render_site(site_t *s, const char *out_dir)
 {
 	rctx_t r;
@@ -476,26 +507,7 @@ int render_site(site_t *s, const char *out_dir)
 	par_for(s->npages, s->opts.jobs, render_page, &r);
 	par_for(r.nav.nfolders, s->opts.jobs, render_folder, &r);
 	write_redirects(&r);
-	/* 404 and search pages */
-	val_t *ctx = page_ctx(&r, -1, "", 0);
-	val_map_set_str(val_map_get(ctx, "page"), "title", "Page not found");
-	render_to(&r, "404", ctx, "404.html");
-	val_free(ctx);
-	ctx = page_ctx(&r, -1, "search/", 0);
-	val_map_set_str(val_map_get(ctx, "page"), "title", "Search");
-	render_to(&r, "search", ctx, "search/index.html");
-	val_free(ctx);
-	/* the freshness report page and its JSON */
-	ctx = page_ctx(&r, -1, "freshness/", 0);
-	val_map_set_str(val_map_get(ctx, "page"), "title", "Documentation freshness");
-	val_map_set(ctx, "report", report_context(s, "freshness/"));
-	render_to(&r, "freshness", ctx, "freshness/index.html");
-	val_free(ctx);
-	buf_t json = BUF_INIT;
-	report_json(s, &json);
-	pub_write(r.pub.tmp, "freshness.json", json.s, json.len);
-	buf_free(&json);
-	write_sitemap(&r);
+	write_specials(&r);
 	copy_assets(&r);
 	if (s->cfg.search)
 		write_search(&r);
@@ -510,6 +522,48 @@ int render_site(site_t *s, const char *out_dir)
 		rc = -4;
 	}
 	pub_abort(&r.pub);
+	val_free(r.site_ctx);
+	nav_free(&r.nav);
+	map_free(&r.role_by_slug);
+	theme_free(&r.theme);
+	return rc;
+}
+
+/* ---- almanac serve: partial renders (see render.h) ---- */
+
+int render_select(site_t *s, const char *dir, const render_sel_t *sel)
+{
+	rctx_t r;
+	memset(&r, 0, sizeof r);
+	r.s = s;
+	r.sel = sel;
+	char *site_theme = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
+	int trc = theme_load(&r.theme, site_theme, &s->diags);
+	free(site_theme);
+	if (trc != 0) {
+		theme_free(&r.theme);
+		return -1;
+	}
+	r.pub.tmp = xstrdup(dir); /* written directly: no pub_begin/pub_commit */
+	nav_build(&r.nav, s);
+	for (size_t i = 0; i < s->npages; i++)
+		if (!strcmp(s->pages[i].type, "role") && !(s->pages[i].draft && !s->opts.drafts))
+			map_put(&r.role_by_slug, s->pages[i].slug, MAP_INT(i));
+	r.site_ctx = site_context(s);
+	if (sel->pages)
+		par_for(s->npages, s->opts.jobs, render_page, &r);
+	if (sel->folders)
+		par_for(r.nav.nfolders, s->opts.jobs, render_folder, &r);
+	if (sel->redirects)
+		write_redirects(&r);
+	if (sel->specials)
+		write_specials(&r);
+	if (sel->assets)
+		copy_assets(&r);
+	if (sel->search && s->cfg.search)
+		write_search(&r);
+	int rc = r.failed || pub_interrupted() ? -1 : 0;
+	free(r.pub.tmp);
 	val_free(r.site_ctx);
 	nav_free(&r.nav);
 	map_free(&r.role_by_slug);
