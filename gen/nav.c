@@ -179,6 +179,15 @@ val_t *nav_breadcrumbs(const nav_t *n, long folder, const char *cur_url, int inc
 	return list;
 }
 
+size_t nav_count_pages(const nav_t *n, long f)
+{
+	const nav_folder_t *fo = &n->folders[f];
+	size_t c = fo->npages;
+	for (size_t i = 0; i < fo->nsubs; i++)
+		c += nav_count_pages(n, fo->subs[i]);
+	return c;
+}
+
 val_t *nav_children(const nav_t *n, const site_t *s, long f, const char *cur_url)
 {
 	const nav_folder_t *fo = &n->folders[f];
@@ -189,7 +198,7 @@ val_t *nav_children(const nav_t *n, const site_t *s, long f, const char *cur_url
 		val_map_set_str(it, "title", sub->title);
 		val_map_set(it, "url", val_str_take(fsu_relurl(cur_url, sub->url)));
 		val_map_set_bool(it, "is_folder", 1);
-		size_t count = sub->npages;
+		size_t count = nav_count_pages(n, fo->subs[i]);
 		val_map_set_num(it, "count", (double)count);
 		val_map_set_str(it, "description", sub->index_page >= 0 && s->pages[sub->index_page].fm.description
 							   ? s->pages[sub->index_page].fm.description : "");

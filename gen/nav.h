@@ -37,6 +37,8 @@ void nav_free(nav_t *n);
 val_t *nav_sidebar(const nav_t *n, const site_t *s, long folder, const char *cur_url);
 /* Breadcrumbs (home ... parent folder) for a page in `folder`. Caller owns. */
 val_t *nav_breadcrumbs(const nav_t *n, long folder, const char *cur_url, int include_folder);
+/* Number of pages in folder `f` and all its sub-folders (index pages not counted). */
+size_t nav_count_pages(const nav_t *n, long f);
 /* Children of folder `f` as a list of {title,url,type,description,status,is_folder}. Caller owns. */
 val_t *nav_children(const nav_t *n, const site_t *s, long f, const char *cur_url);
 

@@ -194,7 +194,7 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder)
 		for (size_t i = 0; i < s->npages; i++) {
 			const site_page_t *q = &s->pages[i];
 			if ((q->draft && !s->opts.drafts) || !q->fm.owner || strcmp(q->fm.owner, p->slug) ||
-			    !strcmp(q->type, "role"))
+			    strcmp(q->type, "runbook") || q->is_index)
 				continue;
 			val_list_push(own, page_link(s, (long)i, url));
 		}
