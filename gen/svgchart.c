@@ -99,11 +99,13 @@ static double ty(double pct)
 	return TT + (100.0 - clamp_pct(pct)) * (double)(TH - TT - TB) / 100.0;
 }
 
+enum { TINSET = 16 }; /* the first and last points keep clear of the axes */
+
 static double tx(size_t i, size_t n)
 {
 	if (n <= 1)
 		return (TL + TW - TR) / 2.0;
-	return TL + (double)i * (double)(TW - TL - TR) / (double)(n - 1);
+	return TL + TINSET + (double)i * (double)(TW - TL - TR - 2 * TINSET) / (double)(n - 1);
 }
 
 void svgchart_trend(buf_t *out, const svgchart_point_t *pts, size_t n, double target, const char *id,
