@@ -26,9 +26,9 @@ static const double field_weight[NF] = {2.0, 1.6, 4.0, 2.0, 1.0};
 static const double field_b[NF] = {0.3, 0.2, 0.5, 0.3, 0.75};
 #define BM25_K1 1.2
 
-#define SHARD_TARGET_BYTES 12000  /* raw bytes of a term shard before it is cut */
-#define META_CHUNK_PAGES 8        /* pages per metadata chunk */
-#define EXCERPT_BYTES 200         /* section excerpt length in the metadata */
+#define SHARD_TARGET_BYTES 8000   /* raw bytes of a term shard before it is cut */
+#define META_CHUNK_PAGES 4        /* pages per metadata chunk */
+#define EXCERPT_BYTES 160         /* section excerpt length in the metadata */
 #define MAX_THREADS 8
 #define DEFAULT_THREADS 2
 

@@ -190,9 +190,9 @@ function Index(root, fetchImpl) {
   function shardIdx(t) { var k = M.k, lo = 0, hi = k.length - 1; while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (k[mid] <= t) lo = mid; else hi = mid - 1; } return lo; }
   this.shard = function (i) { return get('t/' + i + '.bin', 'bin'); };
   this.term = function (t) { var i = shardIdx(t); return self.shard(i).then(function (sh) { var e = sh.map.get(t); return e ? { sh: sh, e: e } : null; }); };
-  this.prefix = function (p) { // terms starting with p, most frequent first
+  this.prefix = function (p, max) { // terms starting with p (from at most `max` shards), most frequent first
     var i = shardIdx(p), ids = [i];
-    while (++i < M.k.length && M.k[i].startsWith(p) && ids.length < 3) ids.push(i);
+    while (++i < M.k.length && M.k[i].startsWith(p) && ids.length < max) ids.push(i);
     return Promise.all(ids.map(self.shard)).then(function (shs) {
       var r = [];
       shs.forEach(function (sh) { sh.list.forEach(function (e) { if (e.t.startsWith(p)) r.push({ sh: sh, e: e }); }); });
@@ -232,8 +232,8 @@ function run(ix, q, opts) {
         if (!hit && x.parts.length) return Promise.all(x.parts.map(function (p) { return resolve(p, false); }))
           .then(function (rs) { return { split: rs }; });
         var alts = hit ? [{ sh: hit.sh, e: hit.e, wt: 1, exact: 1 }] : [];
-        var pre = (opts.live && isLast) || !hit ? x.w : null;
-        return (pre && pre.length >= 3 ? ix.prefix(pre) : Promise.resolve([])).then(function (ps) {
+        // prefix matches: from the word's own shard, or a few shards for the last word or an unknown one
+        return (x.w.length >= 3 ? ix.prefix(x.w, (opts.live && isLast) || !hit ? 3 : 2) : Promise.resolve([])).then(function (ps) {
           ps.forEach(function (h) { if (h.e.t !== x.t) alts.push({ sh: h.sh, e: h.e, wt: 0.5 }); });
           if (alts.length || x.w.length < 4 || /[0-9._-]/.test(x.w)) return alts;
           return ix.vocab(x.w).then(function (voc) { // typo: words one edit away
