@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+// Browser tests of Almanac's search, against built sites served on 127.0.0.1.
+//
+//   node search.test.mjs --site DIR --fixture-site DIR --relevance FILE [--artifacts DIR]
+//
+// --site: the project's own site (almanac build of this repository); --fixture-site: a small
+// site whose page statuses are known (built by tests/integration/test_browser_search.py).
+// Drives /usr/bin/chromium (CHROMIUM overrides) with playwright-core, found in
+// tests/browser/node_modules, $PLAYWRIGHT_CORE_DIR or /tmp/search-bench. Prints one line per
+// check and "N passed, N failed"; exit 1 when a check failed, 77 when playwright-core is missing.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const args = {};
+for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+for (const k of ['site', 'fixture-site', 'relevance']) {
+  if (!args[k]) { console.error(`usage: search.test.mjs --site DIR --fixture-site DIR --relevance FILE [--artifacts DIR]`); process.exit(2); }
+}
+
+function loadPlaywright() {
+  const bases = [HERE, process.env.PLAYWRIGHT_CORE_DIR, '/tmp/search-bench'].filter(Boolean);
+  for (const b of bases) {
+    try { return createRequire(path.join(b, 'x.js'))('playwright-core'); } catch { /* next */ }
+  }
+  return null;
+}
+const pw = loadPlaywright();
+if (!pw) { console.log('SKIP: playwright-core is not installed (npm install in tests/browser)'); process.exit(77); }
+
+// ------------------------------------------------------------------ static server
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
+  '.json': 'application/json', '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8', '.bin': 'application/octet-stream' };
+function serve(dir) {
+  const root = path.resolve(dir);
+  const server = http.createServer((req, res) => {
+    let p;
+    try { p = decodeURIComponent(new URL(req.url, 'http://h').pathname); } catch { res.writeHead(400); return res.end(); }
+    let f = path.resolve(root, '.' + p);
+    if (f !== root && !f.startsWith(root + path.sep)) { res.writeHead(403); return res.end(); }
+    let st = fs.statSync(f, { throwIfNoEntry: false });
+    if (st && st.isDirectory()) {
+      if (!p.endsWith('/')) { res.writeHead(301, { Location: p + '/' }); return res.end(); }
+      f = path.join(f, 'index.html');
+      st = fs.statSync(f, { throwIfNoEntry: false });
+    }
+    if (!st || !st.isFile()) { res.writeHead(404, { 'Content-Type': 'text/plain' }); return res.end('not found'); }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(f)] || 'application/octet-stream' });
+    res.end(fs.readFileSync(f));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// ------------------------------------------------------------------ checks
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e && e.message ? e.message : e}`);
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+// URL of a result -> repository path (runbooks/k8s/x/ -> runbooks/k8s/x.md, a/ -> a/index.md)
+function toPath(href) {
+  const p = decodeURIComponent(new URL(href).pathname).replace(/^\/+/, '').replace(/index\.html$/, '');
+  return p.endsWith('/') ? p.slice(0, -1) + '.md' : p;
+}
+function samePage(got, want) {
+  return got === want || got.replace(/\.md$/, '/index.md') === want;
+}
+
+async function searchPage(page, base, q) {
+  await page.goto(`${base}/search/?q=${encodeURIComponent(q)}`);
+  await page.waitForSelector('[data-search-results][data-search-done]', { timeout: 15000 });
+  return page.$$eval('[data-search-results] [data-result]', (as) => as.map((a) => a.href));
+}
+
+const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+const browser = await pw.chromium.launch({
+  executablePath: chromium, headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run'],
+});
+const site = await serve(args.site);
+const fixture = await serve(args['fixture-site']);
+const base = `http://127.0.0.1:${site.address().port}`;
+const fbase = `http://127.0.0.1:${fixture.address().port}`;
+const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+const page = await context.newPage();
+const errors = [];
+page.on('pageerror', (e) => errors.push(e.message));
+
+try {
+  await check('an exact alert name puts the runbook that lists it first', async () => {
+    const r = await searchPage(page, base, 'KubePodCrashLooping');
+    assert(r.length > 0, 'no results');
+    assert(toPath(r[0]) === 'runbooks/k8s/crashloopbackoff.md', `first result is ${r[0]}`);
+  });
+
+  await check('a query one edit away (certficate) finds the certificate runbook', async () => {
+    const r = await searchPage(page, base, 'certficate');
+    assert(r.slice(0, 3).some((u) => toPath(u) === 'runbooks/security/certificate-expiry.md'), `top 3: ${r.slice(0, 3).join(' ')}`);
+    const marks = await page.$$eval('[data-search-results] mark', (ms) => ms.map((m) => m.textContent.toLowerCase()));
+    assert(marks.some((m) => m.startsWith('certificate')), `no highlighted "certificate" in ${marks.join(',')}`);
+  });
+
+  await check('a prefix (certif) finds the certificate runbook', async () => {
+    const r = await searchPage(page, base, 'certif');
+    assert(r.slice(0, 3).some((u) => toPath(u) === 'runbooks/security/certificate-expiry.md'), `top 3: ${r.slice(0, 3).join(' ')}`);
+  });
+
+  await check('a result jumps to the heading that matched', async () => {
+    const r = await searchPage(page, base, 'rollback helm');
+    assert(r.some((u) => /#./.test(u)), `no result links to a section: ${r.slice(0, 5).join(' ')}`);
+  });
+
+  await check('unknown words say so and suggest the closest terms', async () => {
+    const r = await searchPage(page, base, 'etcdxx');
+    assert(r.length === 0, `${r.length} results`);
+    const text = await page.textContent('[data-search-results]');
+    assert(/No pages match/.test(text), `message: ${text}`);
+    const sugg = await page.$$eval('[data-search-results] .as-suggest', (as) => as.map((a) => a.textContent));
+    assert(sugg.includes('etcd'), `suggestions: ${sugg.join(',')}`);
+  });
+
+  await check('a query of stop words only completes with no results', async () => {
+    const r = await searchPage(page, base, 'the of and');
+    assert(r.length === 0, `${r.length} results`);
+  });
+
+  await check('the type filter narrows the results (menu and deep link)', async () => {
+    const all = await searchPage(page, base, 'engineer');
+    assert(all.length > 5, `only ${all.length} results for "engineer"`);
+    assert(all.some((u) => !toPath(u).startsWith('content/roles/')), 'every result is a role page already');
+    await page.evaluate(() => document.querySelector('[data-search-results]').removeAttribute('data-search-done'));
+    await page.selectOption('select[name=type]', 'role');
+    await page.waitForSelector('[data-search-results][data-search-done]');
+    const roles = await page.$$eval('[data-search-results] [data-result]', (as) => as.map((a) => a.href));
+    assert(roles.length > 0 && roles.length < all.length, `${roles.length} of ${all.length}`);
+    assert(roles.every((u) => toPath(u).startsWith('content/roles')), `not only roles: ${roles.join(' ')}`);
+    assert(/[?&]type=role\b/.test(page.url()), `the URL does not keep the filter: ${page.url()}`);
+    const deep = await searchPage(page, base, 'engineer');
+    await page.goto(`${base}/search/?q=engineer&type=role`);
+    await page.waitForSelector('[data-search-results][data-search-done]');
+    const viaLink = await page.$$eval('[data-search-results] [data-result]', (as) => as.map((a) => a.href));
+    assert(JSON.stringify(viaLink) === JSON.stringify(roles), 'deep link with type=role differs from the menu');
+    assert(deep.length === all.length, 'results changed between two identical queries');
+  });
+
+  await check('the owner filter narrows the results', async () => {
+    const all = await searchPage(page, base, 'kubernetes');
+    await page.goto(`${base}/search/?q=kubernetes&owner=platform-engineering`);
+    await page.waitForSelector('[data-search-results][data-search-done]');
+    const some = await page.$$eval('[data-search-results] [data-result]', (as) => as.map((a) => a.href));
+    assert(some.length > 0 && some.length < all.length, `${some.length} of ${all.length}`);
+  });
+
+  await check('"/" focuses the search box on a content page, typing shows results, arrows and Enter open one', async () => {
+    await page.goto(`${base}/runbooks/k8s/node-not-ready/`);
+    await page.click('h1');
+    await page.keyboard.press('/');
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.matches('input[data-search]'));
+    assert(focused, 'the search box is not focused');
+    await page.keyboard.type('crashloop');
+    await page.waitForSelector('.as-drop:not([hidden]) [data-result]', { timeout: 10000 });
+    await page.keyboard.press('ArrowDown');
+    const active = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
+    assert(active, 'ArrowDown did not move to a result');
+    await Promise.all([page.waitForURL(/crashloopbackoff/), page.keyboard.press('Enter')]);
+  });
+
+  await check('Enter in the header box opens the results page (search/?q=)', async () => {
+    await page.goto(`${base}/runbooks/`);
+    await page.fill('input[data-search]', 'dns failures');
+    await Promise.all([page.waitForURL(/\/search\/\?q=dns(\+|%20)failures/), page.press('input[data-search]', 'Enter')]);
+    await page.waitForSelector('[data-search-results][data-search-done]');
+    const r = await page.$$eval('[data-search-results] [data-result]', (as) => as.map((a) => a.href));
+    assert(toPath(r[0]) === 'runbooks/networking/dns-failures.md', `first: ${r[0]}`);
+  });
+
+  await check('results as you type on the results page, keyboard navigation over results', async () => {
+    await searchPage(page, base, '');
+    await page.evaluate(() => document.querySelector('[data-search-results]').removeAttribute('data-search-done'));
+    await page.fill('input[data-search]', 'velero');
+    await page.waitForSelector('[data-search-results][data-search-done] [data-result]');
+    assert(/[?&]q=velero\b/.test(page.url()), `URL not updated: ${page.url()}`);
+    await page.keyboard.press('ArrowDown');
+    const first = await page.evaluate(() => document.activeElement && document.activeElement.hasAttribute('data-result'));
+    assert(first, 'ArrowDown from the box does not reach the first result');
+  });
+
+  await check('a stale page carries a badge and ranks below a fresh page of equal relevance', async () => {
+    const r = await searchPage(page, fbase, 'disk pressure');
+    assert(r.length >= 2, `${r.length} results`);
+    const paths = r.map(toPath);
+    assert(paths[0] === 'runbooks/b-disk-pressure.md', `first: ${paths[0]}`);
+    assert(paths[1] === 'runbooks/a-disk-pressure.md', `second: ${paths[1]}`);
+    const badges = await page.$$eval('[data-search-results] .as-badge', (bs) => bs.map((b) => b.textContent));
+    assert(badges.includes('stale'), `badges: ${badges.join(',')}`);
+  });
+
+  await check('screenshot of the results', async () => {
+    await searchPage(page, base, 'certificate expiry');
+    if (args.artifacts) {
+      fs.mkdirSync(args.artifacts, { recursive: true });
+      const file = path.join(args.artifacts, 'search-results.png');
+      await page.screenshot({ path: file, fullPage: true });
+      assert(fs.statSync(file).size > 5000, 'screenshot is empty');
+      console.log(`     screenshot: ${file}`);
+    }
+  });
+
+  const rel = JSON.parse(fs.readFileSync(args.relevance, 'utf8')).queries;
+  const misses = [];
+  await check(`relevance: ${rel.length} queries over the project's site, each with its page in the top 3`, async () => {
+    assert(rel.length >= 30, 'fewer than 30 queries');
+    for (const q of rel) {
+      const r = (await searchPage(page, base, q.q)).slice(0, 3).map(toPath);
+      if (!r.some((p) => samePage(p, q.expect))) misses.push(`${q.kind} "${q.q}": want ${q.expect}, got ${r.join(' ') || 'nothing'}`);
+    }
+    assert(misses.length === 0, `${misses.length} misses:\n       ${misses.join('\n       ')}`);
+  });
+
+  await check('no script errors on the pages', async () => {
+    assert(errors.length === 0, errors.join('; '));
+  });
+} finally {
+  await context.close();
+  await browser.close();
+  site.close();
+  fixture.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
