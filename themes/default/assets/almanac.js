@@ -1,0 +1,164 @@
+/* Almanac default theme: small page helpers, no dependencies, no network.
+ * - a copy button on every code block (navigator.clipboard, with a fallback)
+ * - the mobile navigation drawer (.nav-toggle / #sidebar)
+ * - the table of contents: collapsed on small screens, current section marked
+ * - print: absolute URLs after links, "Printed from" line
+ * - 404: a search link made from the missing address
+ * Everything degrades to a working page without JavaScript. */
+(function () {
+  'use strict';
+  var doc = document, root = doc.documentElement;
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var ta = doc.createElement('textarea');
+      ta.value = text;
+      ta.setAttribute('readonly', '');
+      ta.style.position = 'fixed';
+      ta.style.top = '-1000px';
+      ta.style.opacity = '0';
+      doc.body.appendChild(ta);
+      ta.select();
+      var ok = false;
+      try { ok = doc.execCommand('copy'); } catch (e) { ok = false; }
+      doc.body.removeChild(ta);
+      if (ok) resolve(); else reject(new Error('copy failed'));
+    });
+  }
+
+  function codeBlocks() {
+    var pres = doc.querySelectorAll('main pre');
+    Array.prototype.forEach.call(pres, function (pre) {
+      if (pre.parentNode.classList && pre.parentNode.classList.contains('codeblock')) return;
+      var wrap = doc.createElement('div');
+      wrap.className = 'codeblock';
+      var lang = pre.getAttribute('lang');
+      if (!lang) {
+        var code = pre.querySelector('code[class*="language-"]');
+        var m = code && /language-([\w+-]+)/.exec(code.className);
+        lang = m ? m[1] : '';
+      }
+      if (lang) wrap.setAttribute('data-lang', lang);
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+      var btn = doc.createElement('button');
+      btn.type = 'button';
+      btn.className = 'copy-btn';
+      btn.textContent = 'Copy';
+      btn.setAttribute('aria-label', 'Copy code to clipboard');
+      var timer;
+      btn.addEventListener('click', function () {
+        var text = (pre.querySelector('code') || pre).textContent.replace(/\n$/, '');
+        copyText(text).then(function () {
+          btn.textContent = 'Copied';
+          btn.classList.add('is-done');
+        }, function () {
+          btn.textContent = 'Press Ctrl+C';
+          var r = doc.createRange();
+          r.selectNodeContents(pre);
+          var s = window.getSelection();
+          s.removeAllRanges();
+          s.addRange(r);
+        });
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          btn.textContent = 'Copy';
+          btn.classList.remove('is-done');
+        }, 1800);
+      });
+      wrap.appendChild(btn);
+    });
+  }
+
+  function drawer() {
+    var btn = doc.querySelector('.nav-toggle'), side = doc.getElementById('sidebar');
+    if (!btn || !side) return;
+    btn.hidden = false;
+    function set(open) {
+      root.classList.toggle('nav-open', open);
+      btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    }
+    btn.addEventListener('click', function () { set(!root.classList.contains('nav-open')); });
+    doc.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && root.classList.contains('nav-open')) { set(false); btn.focus(); }
+    });
+    doc.addEventListener('click', function (e) {
+      if (root.classList.contains('nav-open') && !side.contains(e.target) && !btn.contains(e.target)) set(false);
+    });
+    var active = side.querySelector('[aria-current="page"]');
+    if (active && side.scrollHeight > side.clientHeight) {
+      var top = active.offsetTop - side.clientHeight / 3;
+      if (top > 0) side.scrollTop = top;
+    }
+  }
+
+  function toc() {
+    var box = doc.querySelector('details.toc');
+    if (!box) return;
+    var wide = window.matchMedia('(min-width: 1280px)');
+    function fit() { box.open = wide.matches || box.open && box.dataset.userOpened === '1'; }
+    box.querySelector('summary').addEventListener('click', function (e) {
+      if (wide.matches) { e.preventDefault(); return; }
+      box.dataset.userOpened = box.open ? '0' : '1';
+    });
+    if (!wide.matches) box.open = false;
+    if (wide.addEventListener) wide.addEventListener('change', fit);
+    var links = Array.prototype.slice.call(box.querySelectorAll('a[href^="#"]'));
+    var targets = links.map(function (a) {
+      return doc.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
+    });
+    if (!('IntersectionObserver' in window) || !targets.length) return;
+    var visible = new Map();
+    function mark() {
+      var best = -1;
+      targets.forEach(function (t, i) { if (t && visible.get(t)) { if (best < 0) best = i; } });
+      if (best < 0) {
+        /* nothing visible: the last heading above the viewport */
+        targets.forEach(function (t, i) { if (t && t.getBoundingClientRect().top < 80) best = i; });
+      }
+      links.forEach(function (a, i) { a.classList.toggle('is-current', i === best); });
+    }
+    var io = new IntersectionObserver(function (entries) {
+      entries.forEach(function (en) { visible.set(en.target, en.isIntersecting); });
+      mark();
+    }, { rootMargin: '-64px 0px -55% 0px' });
+    targets.forEach(function (t) { if (t) io.observe(t); });
+  }
+
+  function print() {
+    window.addEventListener('beforeprint', function () {
+      var main = doc.getElementById('main');
+      if (main && location.protocol !== 'file:') main.setAttribute('data-print-url', location.href);
+      Array.prototype.forEach.call(doc.querySelectorAll('main a[href]'), function (a) {
+        var h = a.getAttribute('href');
+        if (!h || h.charAt(0) === '#' || a.classList.contains('anchor')) return;
+        a.setAttribute('data-print-url', a.href);
+      });
+    });
+  }
+
+  function notFound() {
+    var p = doc.querySelector('[data-404-suggest]'), search = doc.querySelector('form[role="search"]');
+    if (!p || !search) return;
+    var words = decodeURIComponent(location.pathname).split('/').filter(Boolean).pop() || '';
+    words = words.replace(/\.html?$/, '').replace(/[-_.]+/g, ' ').trim();
+    if (!words || words === '404') return;
+    var a = doc.createElement('a');
+    a.href = search.getAttribute('action') + '?q=' + encodeURIComponent(words);
+    a.textContent = 'Search for \u201c' + words + '\u201d';
+    p.appendChild(a);
+    p.hidden = false;
+  }
+
+  function init() {
+    codeBlocks();
+    drawer();
+    toc();
+    print();
+    notFound();
+  }
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', init); else init();
+})();
