@@ -52,7 +52,8 @@ static int cmp_group(const void *a, const void *b)
 
 static void group_finish(report_groups_t *g, map_t *index)
 {
-	qsort(g->items, g->n, sizeof *g->items, cmp_group);
+	if (g->n)
+		qsort(g->items, g->n, sizeof *g->items, cmp_group);
 	for (size_t i = 0; i < g->n; i++)
 		g->items[i].fresh_percent = pct(g->items[i].fresh, g->items[i].documents);
 	map_free(index);
