@@ -1,495 +1,387 @@
-/* Almanac search client: no framework, no network but the site's own index.
- * Index format, tokenizer rules and the site root: gen/search.h, gen/tokenize.h.
- * Every [data-search] box gets results as you type; the page holding
- * [data-search-results] is the results page (search/?q=...&type=&owner=&status=). */
-(function () {
+/* Almanac search client, no framework. Index format, tokenizer, site root: gen/search.h, gen/tokenize.h.
+ * input[data-search]: results as you type; [data-search-results]: the results page (search/?q=&type=&owner=&status=). */
+(() => {
 'use strict';
-// ---------------------------------------------------------------- tokenizer (= gen/tokenize.c)
-var STOP = new Set(('a about also am an and are as at be been being but by can could did do does ' +
-  'doing each for from had has have having he her here hers him his how i if in into is it its itself ' +
-  'just me my of on or our ours she should so such than that the their theirs them then there these ' +
-  'they this those to too very was we were what when where which while who whom why will with would ' +
-  'you your yours').split(' '));
-function isW(c) {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ||
-    (c >= 0xC0 && c <= 0x24F && c !== 0xD7 && c !== 0xF7) || (c >= 0x370 && c <= 0x1FFF) ||
-    (c >= 0x2C00 && c <= 0x2DFF) || (c >= 0x3040 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFDFF);
-}
-function isU(c) { return c >= 65 && c <= 90; }
-function isL(c) { return c >= 97 && c <= 122; }
-function isD(c) { return c >= 48 && c <= 57; }
-// Words of `t`: [{w: lower-case word, k: 0 word | 1 whole identifier | 2 part, s, e: offsets}]
+// == tokenizer (= gen/tokenize.c)
+const STOP = new Set(('a about also am an and are as at be been being but by can could did do does doing ' +
+  'each for from had has have having he her here hers him his how i if in into is it its itself just me my ' +
+  'of on or our ours she should so such than that the their theirs them then there these they this those ' +
+  'to too very was we were what when where which while who whom why will with would you your yours').split(' '));
+const isW = (c) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ||
+  (c >= 0xC0 && c <= 0x24F && c !== 0xD7 && c !== 0xF7) || (c >= 0x370 && c <= 0x1FFF) ||
+  (c >= 0x2C00 && c <= 0x2DFF) || (c >= 0x3040 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFDFF);
+const isU = (c) => c >= 65 && c <= 90, isL = (c) => c >= 97 && c <= 122, isD = (c) => c >= 48 && c <= 57;
+// words of t: [{w: lower-case, k: 0 word | 1 identifier | 2 its part, s, e: offsets}]
 function tokens(t) {
-  var out = [], i = 0, n = t.length;
-  function emit(s, e, k) {
-    if (e - s < 2 || e - s > 64) return;
-    var w = t.slice(s, e).replace(/[A-Z]+/g, function (m) { return m.toLowerCase(); });
-    if (!STOP.has(w)) out.push({ w: w, k: k, s: s, e: e });
-  }
-  while (i < n) {
+  const out = [], n = t.length;
+  const emit = (s, e, k) => {
+    const w = t.slice(s, e).replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    if (e - s >= 2 && e - s <= 64 && !STOP.has(w)) out.push({ w, k, s, e });
+  };
+  for (let i = 0; i < n;) {
     if (!isW(t.charCodeAt(i))) { i++; continue; }
-    var st = i, ps = i, prev = 0, parts = [], c;
+    let st = i, ps = i, prev = 0, c;
+    const parts = [], cut = (e) => { if (parts.length < 32) parts.push([ps, e]); };
     for (;;) {
       c = t.charCodeAt(i);
-      if (i > ps && isU(c) && (isL(prev) || isD(prev) || (isU(prev) && isL(t.charCodeAt(i + 1))))) {
-        if (parts.length < 32) parts.push([ps, i]);
-        ps = i;
-      }
-      prev = c; i++;
-      if (i >= n) break;
+      if (i > ps && isU(c) && (isL(prev) || isD(prev) || (isU(prev) && isL(t.charCodeAt(i + 1))))) { cut(i); ps = i; }
+      prev = c;
+      if (++i >= n) break;
       c = t.charCodeAt(i);
       if (isW(c)) continue;
-      if ((c === 45 || c === 95 || c === 46) && i + 1 < n && isW(t.charCodeAt(i + 1))) {
-        if (parts.length < 32) parts.push([ps, i]);
-        ps = ++i; prev = 0; continue;
-      }
+      if ((c === 45 || c === 95 || c === 46) && i + 1 < n && isW(t.charCodeAt(i + 1))) { cut(i); ps = ++i; prev = 0; continue; }
       break;
     }
-    if (parts.length < 32) parts.push([ps, i]);
+    cut(i);
     if (parts.length === 1) emit(st, i, 0);
-    else { emit(st, i, 1); for (var j = 0; j < parts.length; j++) emit(parts[j][0], parts[j][1], 2); }
+    else { emit(st, i, 1); for (const [a, b] of parts) emit(a, b, 2); }
   }
   return out;
 }
-// ---------------------------------------------------------------- Snowball English (Porter2) stemmer
-var EX1 = { skis: 'ski', skies: 'sky', dying: 'die', lying: 'lie', tying: 'tie', idly: 'idl', gently: 'gentl',
-  ugly: 'ugli', early: 'earli', only: 'onli', singly: 'singl', sky: 'sky', news: 'news', howe: 'howe',
-  atlas: 'atlas', cosmos: 'cosmos', bias: 'bias', andes: 'andes' };
-var EX2 = ' inning outing canning herring earring proceed exceed succeed ';
-var S1B = ['eedly', 'ingly', 'edly', 'eed', 'ing', 'ed'];
-var S2 = { ization: 'ize', ational: 'ate', fulness: 'ful', ousness: 'ous', iveness: 'ive', tional: 'tion',
-  biliti: 'ble', lessli: 'less', entli: 'ent', ation: 'ate', alism: 'al', aliti: 'al', ousli: 'ous',
-  iviti: 'ive', fulli: 'ful', enci: 'ence', anci: 'ance', abli: 'able', izer: 'ize', ator: 'ate',
-  alli: 'al', bli: 'ble', ogi: 'og', li: '' };
-var S3 = { ational: 'ate', tional: 'tion', alize: 'al', icate: 'ic', iciti: 'ic', ative: '', ical: 'ic',
-  ness: '', ful: '' };
-var S4 = ['ement', 'ance', 'ence', 'able', 'ible', 'ment', 'ant', 'ent', 'ism', 'ate', 'iti', 'ous', 'ive',
-  'ize', 'ion', 'al', 'er', 'ic'];
-function vw(w, i) { var c = w.charCodeAt(i); return c === 97 || c === 101 || c === 105 || c === 111 || c === 117 || c === 121; }
-function shortv(w, e) { // short syllable ending at e
-  if (e < 2 || vw(w, e - 1) || !vw(w, e - 2)) return false;
-  return e === 2 || ('wxY'.indexOf(w[e - 1]) < 0 && !vw(w, e - 3));
-}
-function longest(w, list) { for (var i = 0; i < list.length; i++) if (w.endsWith(list[i])) return list[i]; return null; }
-function keysByLen(o) { return Object.keys(o).sort(function (a, b) { return b.length - a.length; }); }
-var K2 = keysByLen(S2), K3 = keysByLen(S3);
+// == Snowball English stemmer (libstemmer 2.2)
+// word:stem lists, suffix tables longest first
+const table = (s) => s.split(' ').map((x) => x.split(':'));
+const EX1 = new Map(table('skis:ski skies:sky dying:die lying:lie tying:tie idly:idl gently:gentl ugly:ugli early:earli ' +
+  'only:onli singly:singl sky:sky news:news howe:howe atlas:atlas cosmos:cosmos bias:bias andes:andes'));
+const EX2 = ' inning outing canning herring earring proceed exceed succeed ';
+const S2 = table('ization:ize ational:ate fulness:ful ousness:ous iveness:ive tional:tion biliti:ble lessli:less ' +
+  'entli:ent ation:ate alism:al aliti:al ousli:ous iviti:ive fulli:ful enci:ence anci:ance abli:able izer:ize ' +
+  'ator:ate alli:al bli:ble ogi:og li:');
+const S3 = table('ational:ate tional:tion alize:al icate:ic iciti:ic ative: ical:ic ness: ful:');
+const S4 = 'ement ance ence able ible ment ant ent ism ate iti ous ive ize ion al er ic'.split(' ');
+const vw = (w, i) => 'aeiouy'.includes(w[i] || '#');
+const shortv = (w, e) => e >= 2 && !vw(w, e - 1) && vw(w, e - 2) && (e === 2 || (!'wxY'.includes(w[e - 1]) && !vw(w, e - 3)));
+const ends = (w, list) => list.find((s) => w.endsWith(Array.isArray(s) ? s[0] : s));
 function stem(w) {
-  if (Object.prototype.hasOwnProperty.call(EX1, w)) return EX1[w];
+  if (EX1.has(w)) return EX1.get(w);
   if (w.length < 3) return w;
-  var i, n, p1, p2, s, yf = false;
-  if (w[0] === 'y') { w = 'Y' + w.slice(1); yf = true; }
-  for (i = 1; i < w.length; i++) if (w[i] === 'y' && vw(w, i - 1)) { w = w.slice(0, i) + 'Y' + w.slice(i + 1); yf = true; }
+  let s, n;
+  // input is lower-case: Y marks a consonant y
+  if (w[0] === 'y') w = 'Y' + w.slice(1);
+  for (let i = 1; i < w.length; i++) if (w[i] === 'y' && vw(w, i - 1)) w = w.slice(0, i) + 'Y' + w.slice(i + 1);
   n = w.length;
-  function past(f) { // position after the first non-vowel that follows a vowel, from f
-    for (var i = f; i < n; i++) if (vw(w, i)) { for (var j = i + 1; j < n; j++) if (!vw(w, j)) return j + 1; return n; }
+  const past = (f) => { // after the first non-vowel following a vowel
+    for (let i = f; i < n; i++) if (vw(w, i)) { for (let j = i + 1; j < n; j++) if (!vw(w, j)) return j + 1; return n; }
     return n;
-  }
-  var m = /^(gener|commun|arsen)/.exec(w);
-  p1 = m ? m[0].length : past(0);
-  p2 = p1 < n ? past(p1) : n;
-  // Step 1a
+  };
+  const m = /^(gener|commun|arsen)/.exec(w), p1 = m ? m[0].length : past(0), p2 = p1 < n ? past(p1) : n;
+  // 1a
   if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (w.endsWith('ied') || w.endsWith('ies')) w = w.slice(0, -3) + (w.length > 4 ? 'i' : 'ie');
-  else if (w.endsWith('s') && !w.endsWith('us') && !w.endsWith('ss')) {
-    for (i = w.length - 3; i >= 0; i--) if (vw(w, i)) { w = w.slice(0, -1); break; }
+  else if (w.endsWith('s') && !w.endsWith('us') && !w.endsWith('ss') && /[aeiouy]/.test(w.slice(0, -2))) w = w.slice(0, -1);
+  if (EX2.includes(' ' + w + ' ')) return w.replace(/Y/g, 'y');
+  // 1b
+  s = ends(w, ['eedly', 'ingly', 'edly', 'eed', 'ing', 'ed']);
+  if (s === 'eed' || s === 'eedly') { if (w.length - s.length >= p1) w = w.slice(0, -s.length) + 'ee'; }
+  else if (s && /[aeiouy]/.test(w.slice(0, -s.length))) {
+    w = w.slice(0, -s.length);
+    if (/(at|bl|iz)$/.test(w)) w += 'e';
+    else if (/(bb|dd|ff|gg|mm|nn|pp|rr|tt)$/.test(w)) w = w.slice(0, -1);
+    else if (w.length === p1 && shortv(w, w.length)) w += 'e';
   }
-  if (EX2.indexOf(' ' + w + ' ') < 0) {
-    // Step 1b
-    s = longest(w, S1B);
-    if (s === 'eed' || s === 'eedly') { if (w.length - s.length >= p1) w = w.slice(0, -s.length) + 'ee'; }
-    else if (s && /[aeiouy]/.test(w.slice(0, -s.length))) {
-      w = w.slice(0, -s.length);
-      if (/(at|bl|iz)$/.test(w)) w += 'e';
-      else if (/(bb|dd|ff|gg|mm|nn|pp|rr|tt)$/.test(w)) w = w.slice(0, -1);
-      else if (w.length === p1 && shortv(w, w.length)) w += 'e';
-    }
-    // Step 1c
-    n = w.length;
-    if (n > 2 && (w[n - 1] === 'y' || w[n - 1] === 'Y') && !vw(w, n - 2)) w = w.slice(0, -1) + 'i';
-    // Step 2
-    s = longest(w, K2);
-    if (s && w.length - s.length >= p1) {
-      n = w.length - s.length;
-      if (s === 'ogi') { if (w[n - 1] === 'l') w = w.slice(0, n) + 'og'; }
-      else if (s === 'li') { if (n > 0 && 'cdeghkmnrt'.indexOf(w[n - 1]) >= 0) w = w.slice(0, n); }
-      else w = w.slice(0, n) + S2[s];
-    }
-    // Step 3
-    s = longest(w, K3);
-    if (s && w.length - s.length >= p1) {
-      n = w.length - s.length;
-      if (s !== 'ative' || n >= p2) w = w.slice(0, n) + S3[s];
-    }
-    // Step 4
-    s = longest(w, S4);
-    if (s && w.length - s.length >= p2) {
-      n = w.length - s.length;
-      if (s !== 'ion' || w[n - 1] === 's' || w[n - 1] === 't') w = w.slice(0, n);
-    }
-    // Step 5
-    n = w.length - 1;
-    if (w[n] === 'e') { if (n >= p2 || (n >= p1 && !shortv(w, n))) w = w.slice(0, n); }
-    else if (w[n] === 'l') { if (n >= p2 && w[n - 1] === 'l') w = w.slice(0, n); }
+  // 1c
+  n = w.length;
+  if (n > 2 && (w[n - 1] === 'y' || w[n - 1] === 'Y') && !vw(w, n - 2)) w = w.slice(0, -1) + 'i';
+  // 2
+  s = ends(w, S2);
+  if (s && (n = w.length - s[0].length) >= p1) {
+    if (s[0] === 'ogi') { if (w[n - 1] === 'l') w = w.slice(0, n) + 'og'; }
+    else if (s[0] === 'li') { if (n > 0 && 'cdeghkmnrt'.includes(w[n - 1])) w = w.slice(0, n); }
+    else w = w.slice(0, n) + s[1];
   }
-  return yf ? w.replace(/Y/g, 'y') : w;
+  // 3
+  s = ends(w, S3);
+  if (s && (n = w.length - s[0].length) >= p1 && (s[0] !== 'ative' || n >= p2)) w = w.slice(0, n) + s[1];
+  // 4
+  s = ends(w, S4);
+  if (s && (n = w.length - s.length) >= p2 && (s !== 'ion' || w[n - 1] === 's' || w[n - 1] === 't')) w = w.slice(0, n);
+  // 5
+  n = w.length - 1;
+  if (w[n] === 'e' ? n >= p2 || (n >= p1 && !shortv(w, n)) : w[n] === 'l' && n >= p2 && w[n - 1] === 'l') w = w.slice(0, n);
+  return w.replace(/Y/g, 'y');
 }
-// ---------------------------------------------------------------- index access
+// == index
+const reader = (u, p) => { const r = { p, v() { let x = 0, m = 1, c; do { c = u[r.p++]; x += (c & 127) * m; m *= 128; } while (c & 128); return x; } }; return r; };
+// term shard -> {u: bytes, map: term -> {t, o: postings offset, df}, list}
 function decodeShard(buf) {
-  var u = new Uint8Array(buf), p = 0, td = new TextDecoder(), pb = new Uint8Array(0), map = new Map(), list = [];
-  function vi() { var x = 0, m = 1, c; do { c = u[p++]; x += (c & 127) * m; m *= 128; } while (c & 128); return x; }
-  for (var n = vi(), i = 0; i < n; i++) {
-    var sh = vi(), l = vi(), b = new Uint8Array(sh + l);
-    b.set(pb.subarray(0, sh)); b.set(u.subarray(p, p + l), sh); p += l; pb = b;
-    var t = td.decode(b), bl = vi(), q = p, df = vi();
-    p = q; var e = { t: t, o: p, df: df }; p += bl;
-    map.set(t, e); list.push(e);
+  const u = new Uint8Array(buf), r = reader(u, 0), td = new TextDecoder(), map = new Map(), list = [];
+  let pb = new Uint8Array(0);
+  for (let n = r.v(); n > 0; n--) {
+    const sh = r.v(), l = r.v(), b = new Uint8Array(sh + l);
+    b.set(pb.subarray(0, sh)); b.set(u.subarray(r.p, r.p + l), sh); r.p += l; pb = b;
+    const bl = r.v(), e = { t: td.decode(b), o: r.p, df: reader(u, r.p).v() };
+    r.p += bl; map.set(e.t, e); list.push(e);
   }
-  return { u: u, map: map, list: list };
+  return { u, map, list };
 }
-// calls f(page, impact, alertFlag, status, sections[[index, inHeading]])
+// calls f(page, impact, alert flag, status, [[section, in heading]])
 function postings(sh, e, f) {
-  var u = sh.u, p = e.o;
-  function vi() { var x = 0, m = 1, c; do { c = u[p++]; x += (c & 127) * m; m *= 128; } while (c & 128); return x; }
-  for (var n = vi(), page = 0, i = 0; i < n; i++) {
-    page += vi();
-    var imp = u[p++], h = vi(), ns = Math.floor(h / 16), secs = [], s = -1;
-    for (var j = 0; j < ns; j++) { var c = vi(); s += (c >> 1) + 1; secs.push([s, c & 1]); }
+  const r = reader(sh.u, e.o);
+  for (let n = r.v(), page = 0; n > 0; n--) {
+    page += r.v();
+    const imp = sh.u[r.p++], h = r.v(), secs = [];
+    for (let j = Math.floor(h / 16), s = -1; j > 0; j--) { const c = r.v(); s += (c >> 1) + 1; secs.push([s, c & 1]); }
     f(page, imp, (h >> 3) & 1, h & 7, secs);
   }
 }
-// OSA (Damerau) distance, > max means "more than max"
+// optimal string alignment distance, at most max + 1
 function dist(a, b, max) {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  var d = [], i, j;
-  for (i = 0; i <= a.length; i++) { d[i] = [i]; }
-  for (j = 0; j <= b.length; j++) d[0][j] = j;
-  for (i = 1; i <= a.length; i++) {
-    var lo = max + 1;
-    for (j = 1; j <= b.length; j++) {
-      var c = a[i - 1] === b[j - 1] ? 0 : 1;
-      var v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + c);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
-      d[i][j] = v; if (v < lo) lo = v;
-    }
-    if (lo > max) return max + 1;
+  const d = [...Array(a.length + 1)].map((_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) {
+    d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] !== b[j - 1]),
+      i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] ? d[i - 2][j - 2] + 1 : 99);
   }
-  return d[a.length][b.length];
+  return Math.min(d[a.length][b.length], max + 1);
 }
 function Index(root, fetchImpl) {
-  var cache = new Map(), M = null, self = this;
-  function get(path, kind) {
+  const cache = new Map();
+  let M = null;
+  const get = (path, kind) => {
     if (!cache.has(path)) {
-      cache.set(path, fetchImpl(root + 'search/' + path + (M ? '?v=' + M.h : '')).then(function (r) {
+      cache.set(path, fetchImpl(root + 'search/' + path + (M ? '?v=' + M.h : '')).then((r) => {
         if (!r.ok) throw new Error(r.status + ' ' + path);
         return kind === 'bin' ? r.arrayBuffer().then(decodeShard) : kind === 'txt' ? r.text() : r.json();
       }));
     }
     return cache.get(path);
-  }
-  this.manifest = function () { return M ? Promise.resolve(M) : get('manifest.json').then(function (m) { M = m; return m; }); };
-  function shardIdx(t) { var k = M.k, lo = 0, hi = k.length - 1; while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (k[mid] <= t) lo = mid; else hi = mid - 1; } return lo; }
-  this.shard = function (i) { return get('t/' + i + '.bin', 'bin'); };
-  this.term = function (t) { var i = shardIdx(t); return self.shard(i).then(function (sh) { var e = sh.map.get(t); return e ? { sh: sh, e: e } : null; }); };
-  this.prefix = function (p, max) { // terms starting with p (from at most `max` shards), most frequent first
-    var i = shardIdx(p), ids = [i];
-    while (++i < M.k.length && M.k[i].startsWith(p) && ids.length < max) ids.push(i);
-    return Promise.all(ids.map(self.shard)).then(function (shs) {
-      var r = [];
-      shs.forEach(function (sh) { sh.list.forEach(function (e) { if (e.t.startsWith(p)) r.push({ sh: sh, e: e }); }); });
-      return r.sort(function (a, b) { return b.e.df - a.e.df; }).slice(0, 12);
-    });
   };
-  this.vocab = function (w) {
-    var i = M.vk.indexOf(w[0]);
-    return i < 0 ? Promise.resolve([]) : get('v/' + i + '.txt', 'txt').then(function (t) { return t.split('\n').filter(Boolean); });
+  const shardOf = (t) => Math.max(0, M.k.findLastIndex((k) => k <= t));
+  this.manifest = async () => M || (M = await get('manifest.json'));
+  this.shard = (i) => get('t/' + i + '.bin', 'bin');
+  this.term = async (t) => { const sh = await this.shard(shardOf(t)), e = sh.map.get(t); return e ? { sh, e } : null; };
+  this.prefix = async (p, max) => {
+    const ids = [shardOf(p)];
+    for (let i = ids[0] + 1; i < M.k.length && M.k[i].startsWith(p) && ids.length < max; i++) ids.push(i);
+    const r = [];
+    for (const sh of await Promise.all(ids.map(this.shard))) for (const e of sh.list) if (e.t.startsWith(p)) r.push({ sh, e });
+    return r.sort((a, b) => b.e.df - a.e.df).slice(0, 12);
   };
-  this.meta = function (page) {
-    var c = Math.floor(page / M.c);
-    return get('m/' + c + '.json').then(function (a) { return a[page - c * M.c]; });
-  };
-  this.facets = function () { return get('facets.json'); };
+  this.vocab = async (w) => { const i = M.vk.indexOf(w[0]); return i < 0 ? [] : (await get('v/' + i + '.txt', 'txt')).split('\n').filter(Boolean); };
+  this.meta = async (page) => { const c = Math.floor(page / M.c); return (await get('m/' + c + '.json'))[page - c * M.c]; };
+  this.facets = () => get('facets.json');
 }
-// Query words: [{w, t: stem, k, parts: [words]}]
+// query words: [{w, t: stem, parts: [words of an identifier]}]
 function parseQuery(q) {
-  var out = [], last = null;
-  tokens(q).forEach(function (x) {
-    var o = { w: x.w, t: stem(x.w), k: x.k, s: x.s, e: x.e, parts: [] };
-    if (x.k === 2 && last && x.s >= last.s && x.e <= last.e) last.parts.push(o);
+  const out = [];
+  let last = null;
+  for (const x of tokens(q)) {
+    const o = { w: x.w, t: stem(x.w), parts: [] };
+    if (x.k === 2 && last) last.parts.push(o);
     else { out.push(o); last = x.k === 1 ? o : null; }
-  });
+  }
   return out;
 }
-// Run a query: opts {live: prefix-match the last word, filter: {type, owner, status}}.
-// Resolves to {hits: [{page, score, secs}], terms: Set of matched terms, unknown: [words], suggest: [words]}
-function run(ix, q, opts) {
-  opts = opts || {};
-  return ix.manifest().then(function (M) {
-    var words = parseQuery(q), terms = new Set(), unknown = [], suggest = [];
-    var scale = (M.scale || 1) / 65025;
-    // alternatives of one word: [{sh, e, wt, exact}]
-    function resolve(x, isLast) {
-      return ix.term(x.t).then(function (hit) {
-        if (!hit && x.parts.length) return Promise.all(x.parts.map(function (p) { return resolve(p, false); }))
-          .then(function (rs) { return { split: rs }; });
-        var alts = hit ? [{ sh: hit.sh, e: hit.e, wt: 1, exact: 1 }] : [];
-        // prefix matches: from the word's own shard, or a few shards for the last word or an unknown one
-        return (x.w.length >= 3 ? ix.prefix(x.w, (opts.live && isLast) || !hit ? 3 : 2) : Promise.resolve([])).then(function (ps) {
-          ps.forEach(function (h) { if (h.e.t !== x.t) alts.push({ sh: h.sh, e: h.e, wt: 0.5 }); });
-          if (alts.length || x.w.length < 4 || /[0-9._-]/.test(x.w)) return alts;
-          return ix.vocab(x.w).then(function (voc) { // typo: words one edit away
-            var near = new Set();
-            voc.forEach(function (v) { if (near.size < 8 && dist(x.w, v, 1) <= 1) near.add(stem(v)); });
-            if (!near.size && x.w.length >= 8) voc.forEach(function (v) { if (near.size < 8 && dist(x.w, v, 2) <= 2) near.add(stem(v)); });
-            return Promise.all(Array.from(near).map(ix.term)).then(function (hs) {
-              hs.forEach(function (h) { if (h) alts.push({ sh: h.sh, e: h.e, wt: 0.8 }); });
-              if (!alts.length) {
-                unknown.push(x.w);
-                var best = voc.map(function (v) { return [dist(x.w, v, 3), v]; }).filter(function (a) { return a[0] <= 3; })
-                  .sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : 1); }).slice(0, 3);
-                best.forEach(function (a) { suggest.push(a[1]); });
-              }
-              return alts;
-            });
-          });
-        });
+// opts {live: being typed, filter: {type, owner, status}} -> {hits: [{page, score, secs}], terms, unknown, suggest, words}
+async function run(ix, q, opts = {}) {
+  const M = await ix.manifest(), words = parseQuery(q), terms = new Set(), unknown = [], suggest = [];
+  const scale = (M.scale || 1) / 65025, flat = [];
+  // the terms a word stands for: [{sh, e, wt: weight, exact}]
+  const resolve = async (x, isLast) => {
+    const hit = await ix.term(x.t);
+    if (!hit && x.parts.length) { for (const p of x.parts) flat.push(resolve(p, false)); return []; }
+    const alts = hit ? [{ ...hit, wt: 1, exact: 1 }] : [];
+    // prefixes: from the word's shards, more for an unknown word or one being typed
+    if (x.w.length >= 3) for (const h of await ix.prefix(x.w, (opts.live && isLast) || !hit ? 3 : 2)) if (h.e.t !== x.t) alts.push({ ...h, wt: 0.5 });
+    if (alts.length || x.w.length < 4 || /[0-9._-]/.test(x.w)) return alts;
+    const voc = await ix.vocab(x.w), near = new Set(); // typos: one edit away (two for long words)
+    for (const max of x.w.length >= 8 ? [1, 2] : [1]) if (!near.size) for (const v of voc) if (near.size < 8 && dist(x.w, v, max) <= max) near.add(stem(v));
+    for (const h of await Promise.all([...near].map(ix.term))) if (h) alts.push({ ...h, wt: 0.8 });
+    if (!alts.length) {
+      unknown.push(x.w);
+      suggest.push(...voc.map((v) => [dist(x.w, v, 3), v]).filter((a) => a[0] <= 3)
+        .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1)).slice(0, 3).map((a) => a[1]));
+    }
+    return alts;
+  };
+  words.forEach((x, i) => flat.push(resolve(x, i === words.length - 1)));
+  const pages = new Map();
+  for (let i = 0; i < flat.length; i++) {
+    const best = new Map();
+    for (const a of await flat[i]) {
+      terms.add(a.e.t);
+      postings(a.sh, a.e, (page, imp, alert, st, secs) => {
+        const v = imp * imp * scale * a.wt, b = best.get(page);
+        if (!b || v > b.v) best.set(page, { v, a: alert && a.exact, st, secs });
       });
     }
-    var flat = [];
-    function flatten(r) { if (r && r.split) r.split.forEach(flatten); else flat.push(r); }
-    return Promise.all(words.map(function (x, i) { return resolve(x, i === words.length - 1); })).then(function (rs) {
-      rs.forEach(flatten);
-      var pages = new Map();
-      flat.forEach(function (alts) {
-        if (!alts.length) return;
-        var best = new Map();
-        alts.forEach(function (a) {
-          terms.add(a.e.t);
-          postings(a.sh, a.e, function (page, imp, alert, st, secs) {
-            var v = imp * imp * scale * a.wt, b = best.get(page);
-            if (!b || v > b.v) best.set(page, { v: v, a: alert && a.exact, st: st, secs: secs });
-          });
-        });
-        best.forEach(function (b, page) {
-          var p = pages.get(page);
-          if (!p) pages.set(page, p = { page: page, score: 0, n: 0, a: 0, st: b.st, secs: new Map() });
-          p.score += b.v; p.n++; if (b.a) p.a = 1;
-          b.secs.forEach(function (s) { p.secs.set(s[0], (p.secs.get(s[0]) || 0) + b.v * (s[1] ? 3 : 1)); });
-        });
-      });
-      var f = opts.filter || {}, need = f.type || f.owner || f.status;
-      return (need ? ix.facets() : Promise.resolve(null)).then(function (fc) {
-        var hits = [];
-        pages.forEach(function (p) {
-          if (fc && ((f.type && M.types[fc.t[p.page]] !== f.type) || (f.owner && M.owners[fc.o[p.page]] !== f.owner) ||
-            (f.status && M.status[fc.s[p.page]] !== f.status))) return;
-          if (p.st === 2) p.score *= 0.93; // stale: below fresh pages of equal relevance
-          hits.push(p);
-        });
-        hits.sort(function (a, b) { return b.a - a.a || b.n - a.n || b.score - a.score || a.page - b.page; });
-        return { hits: hits, terms: terms, unknown: unknown, suggest: suggest, words: words };
-      });
+    best.forEach((b, page) => {
+      let p = pages.get(page);
+      if (!p) pages.set(page, p = { page, score: 0, n: 0, a: 0, st: b.st, secs: new Map() });
+      p.score += b.v; p.n++; p.a |= b.a;
+      for (const [s, h] of b.secs) p.secs.set(s, (p.secs.get(s) || 0) + b.v * (h ? 3 : 1));
     });
-  });
+  }
+  const f = opts.filter || {}, fc = f.type || f.owner || f.status ? await ix.facets() : null, hits = [];
+  const out = (list, names, v) => v && names[list[p.page]] !== v;
+  let p;
+  for (p of pages.values()) {
+    if (fc && (out(fc.t, M.types, f.type) || out(fc.o, M.owners, f.owner) || out(fc.s, M.status, f.status))) continue;
+    if (p.st === 2) p.score *= 0.93; // stale: below fresh pages of equal relevance
+    hits.push(p);
+  }
+  // exact alert name, then more words matched, then score
+  hits.sort((a, b) => b.a - a.a || b.n - a.n || b.score - a.score || a.page - b.page);
+  return { hits, terms, unknown, suggest, words };
 }
-if (typeof module === 'object' && module.exports) module.exports = { tokens: tokens, stem: stem, decodeShard: decodeShard, postings: postings, dist: dist, Index: Index, run: run, parseQuery: parseQuery };
+if (typeof module === 'object') module.exports = { tokens, stem, decodeShard, postings, dist, Index, run };
 if (typeof document === 'undefined') return;
-// ---------------------------------------------------------------- user interface
-var me = document.currentScript, attr = (me && me.getAttribute('data-root')) || document.documentElement.getAttribute('data-root');
-var ROOT = attr != null ? new URL(attr, location.href).href : me && me.src ? me.src.replace(/assets\/search\.js([?#].*)?$/, '') : new URL('./', location.href).href;
-var ix = new Index(ROOT, function (u) { return fetch(u); });
-var FILE_MSG = 'Search needs the site served over HTTP (browsers do not let pages load the index from file://).';
-function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
-// text with the words whose stems are in `terms` wrapped in <mark>
+// == user interface
+const me = document.currentScript, attr = (me && me.dataset.root) || document.documentElement.dataset.root;
+const ROOT = attr != null ? new URL(attr, location.href).href : me.src.replace(/assets\/search\.js([?#].*)?$/, '');
+const ix = new Index(ROOT, (u) => fetch(u));
+const FAILED = () => location.protocol === 'file:' ? 'Search needs the site served over HTTP (not file://).' : 'Search is unavailable.';
+const resultsUrl = (q) => ROOT + 'search/?q=' + encodeURIComponent(q);
+function el(tag, cls, text, parent) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.append(text);
+  if (parent) parent.append(e);
+  return e;
+}
+// text with the words matching `terms` in <mark>
 function marked(text, terms) {
-  var f = document.createDocumentFragment(), at = 0, skip = -1;
-  tokens(text).forEach(function (x) {
-    if (x.s < skip) return;
-    var hit = terms.has(stem(x.w));
-    if (!hit) terms.forEach(function (t) { if (t.length >= 3 && x.w.startsWith(t)) hit = true; });
-    if (!hit) return;
-    f.appendChild(document.createTextNode(text.slice(at, x.s)));
-    f.appendChild(el('mark', null, text.slice(x.s, x.e)));
-    at = skip = x.e;
-  });
-  f.appendChild(document.createTextNode(text.slice(at)));
+  const f = document.createDocumentFragment();
+  let at = 0;
+  for (const x of tokens(text)) {
+    if (x.s < at || !(terms.has(stem(x.w)) || [...terms].some((t) => t.length >= 3 && x.w.startsWith(t)))) continue;
+    f.append(text.slice(at, x.s), el('mark', null, text.slice(x.s, x.e)));
+    at = x.e;
+  }
+  f.append(text.slice(at));
   return f;
 }
-// metadata of the top hits: [{hit, url, title, type, owner, status, heading, snippet}]
-function details(hits) {
-  return Promise.all(hits.map(function (h) {
-    return ix.meta(h.page).then(function (m) {
-      var sec = -1, bv = 0, x = m[5];
-      h.secs.forEach(function (v, s) { if (v > bv || (v === bv && s < sec)) { bv = v; sec = s; } });
-      var anchor = sec >= 0 ? x[sec * 3] : '', snip = sec >= 0 ? x[sec * 3 + 2] : '';
-      for (var i = 0; !snip && i * 3 < x.length; i++) snip = x[i * 3 + 2];
-      return { hit: h, url: ROOT + m[0] + (anchor ? '#' + anchor : ''), title: m[1] || m[0], type: m[2], owner: m[3],
-        status: m[4], heading: sec > 0 ? x[sec * 3 + 1] : '', snippet: snip };
-    });
-  }));
-}
-function item(d, terms, tag) {
-  var li = el(tag, 'as-item'), a = el('a', 'as-link');
-  a.href = d.url; a.setAttribute('data-result', '');
-  a.appendChild(el('span', 'as-title')).appendChild(marked(d.title, terms));
-  if (d.status !== 'fresh') a.appendChild(el('span', 'as-badge as-' + d.status, d.status));
-  li.appendChild(a);
-  if (d.heading) li.appendChild(el('div', 'as-sec')).appendChild(marked(d.heading, terms));
-  if (d.snippet) li.appendChild(el('p', 'as-snip')).appendChild(marked(d.snippet, terms));
-  var meta = [d.type, d.owner].filter(Boolean).join(' \u00b7 ');
-  if (meta) li.appendChild(el('div', 'as-meta', meta));
+// one result: title, status badge, best section, excerpt
+async function item(h, terms) {
+  const m = await ix.meta(h.page), x = m[5];
+  let sec = -1, bv = 0;
+  h.secs.forEach((v, s) => { if (v > bv || (v === bv && s < sec)) { bv = v; sec = s; } });
+  let snip = sec >= 0 ? x[sec * 3 + 2] : '';
+  for (let i = 0; !snip && i * 3 < x.length; i++) snip = x[i * 3 + 2];
+  const li = el('li', 'as-item'), a = el('a', 'as-link', null, li);
+  a.href = ROOT + m[0] + (sec >= 0 && x[sec * 3] ? '#' + x[sec * 3] : '');
+  a.dataset.result = '';
+  el('span', 'as-title', marked(m[1] || m[0], terms), a);
+  if (m[4] !== 'fresh') el('span', 'as-badge as-' + m[4], m[4], a);
+  if (sec > 0 && x[sec * 3 + 1]) el('div', 'as-sec', marked(x[sec * 3 + 1], terms), li);
+  if (snip) el('p', 'as-snip', marked(snip, terms), li);
+  if (m[2] || m[3]) el('div', 'as-meta', [m[2], m[3]].filter(Boolean).join(' \u00b7 '), li);
   return li;
 }
+const render = async (r, n, list) => list.append(...await Promise.all(r.hits.slice(0, n).map((h) => item(h, r.terms))));
 function message(r, q) {
-  var p = el('p', 'as-msg');
-  if (!r.words.length) { p.textContent = 'Type a word to search.'; return p; }
-  p.textContent = r.hits.length ? r.hits.length + (r.hits.length === 1 ? ' result' : ' results') + ' for \u201c' + q + '\u201d' :
-    'No pages match \u201c' + q + '\u201d.';
+  const p = el('p', 'as-msg', !r.words.length ? 'Type a word to search.' : r.hits.length ?
+    `${r.hits.length} result${r.hits.length === 1 ? '' : 's'} for \u201c${q}\u201d` : `No pages match \u201c${q}\u201d.`);
   if (r.unknown.length) {
-    p.appendChild(document.createTextNode(' Unknown: ' + r.unknown.join(', ') + '.'));
+    p.append(` Unknown: ${r.unknown.join(', ')}.`);
     if (r.suggest.length) {
-      p.appendChild(document.createTextNode(' Did you mean '));
-      r.suggest.forEach(function (s, i) {
-        var a = el('a', 'as-suggest', s); a.href = ROOT + 'search/?q=' + encodeURIComponent(s);
-        if (i) p.appendChild(document.createTextNode(', ')); p.appendChild(a);
-      });
-      p.appendChild(document.createTextNode('?'));
+      p.append(' Did you mean ');
+      r.suggest.forEach((s, i) => { if (i) p.append(', '); el('a', 'as-suggest', s, p).href = resultsUrl(s); });
+      p.append('?');
     }
   }
   return p;
 }
-function style() {
-  var s = el('style');
-  s.textContent = '.as-drop{position:absolute;z-index:1000;background:#fff;color:#222;border:1px solid #bbb;box-shadow:0 4px 12px #0003;' +
-    'max-width:36em;max-height:70vh;overflow:auto;margin:0;padding:0;list-style:none;font-size:.9em}.as-drop .as-item{padding:.4em .6em;' +
-    'border-bottom:1px solid #eee}.as-item.as-on,.as-drop .as-item:hover{background:#eef3ff}.as-list{padding-left:1.4em}.as-list .as-item' +
-    '{margin:.8em 0}.as-title{font-weight:600}.as-sec,.as-meta{font-size:.85em;color:#555}.as-snip{margin:.2em 0;font-size:.9em}' +
-    '.as-badge{font-size:.75em;margin-left:.5em;padding:0 .4em;border-radius:.6em;background:#ddd;color:#333}.as-stale{background:#f6c6a8}' +
-    'mark{background:#fde68a;color:inherit}';
-  document.head.appendChild(s);
-}
-function nav(list, input, e) { // arrow keys over the result links
-  var links = Array.prototype.slice.call(list.querySelectorAll('a[data-result]'));
-  var i = links.indexOf(document.activeElement);
+function nav(list, input, e) { // arrow keys over results
+  const links = [...list.querySelectorAll('a[data-result]')];
+  let i = links.indexOf(document.activeElement);
   if (e.key === 'ArrowDown') i = Math.min(i + 1, links.length - 1);
-  else if (e.key === 'ArrowUp') i = i - 1;
-  else return false;
+  else if (e.key === 'ArrowUp') i--;
+  else return;
   e.preventDefault();
-  links.forEach(function (l, j) { l.parentNode.classList.toggle('as-on', j === i); });
-  if (i < 0) input.focus(); else links[i].focus();
-  return true;
+  links.forEach((l, j) => l.parentNode.classList.toggle('as-on', j === i));
+  (i < 0 ? input : links[i]).focus();
 }
-function debounce(f, ms) { var t; return function () { clearTimeout(t); t = setTimeout(f, ms); }; }
-function results(box) { // the search page
-  var inputs = document.querySelectorAll('input[data-search]'), input = inputs[0], form = input && input.form;
-  var params = new URLSearchParams(location.search), seq = 0, shown = 10, last = null;
-  var sel = {};
+const debounce = (f, ms) => { let t; return () => { clearTimeout(t); t = setTimeout(f, ms); }; };
+function resultsPage(box) {
+  const inputs = [...document.querySelectorAll('input[data-search]')], input = inputs[0], form = input && input.form;
+  const params = new URLSearchParams(location.search), sel = {};
+  let seq = 0, shown = 10;
   if (!input) return;
   input.value = params.get('q') || '';
-  function go(live) {
-    var my = ++seq, q = input.value.trim();
-    var f = { type: sel.type && sel.type.value, owner: sel.owner && sel.owner.value, status: sel.status && sel.status.value };
-    box.removeAttribute('data-search-done');
-    var u = new URL(location.href); u.search = '';
+  const go = async (live) => {
+    const my = ++seq, q = input.value.trim(), f = {}, u = new URL(location.href);
+    for (const k in sel) f[k] = sel[k].value;
+    delete box.dataset.searchDone;
+    u.search = '';
     if (q) u.searchParams.set('q', q);
-    ['type', 'owner', 'status'].forEach(function (k) { if (f[k]) u.searchParams.set(k, f[k]); });
+    for (const k in f) if (f[k]) u.searchParams.set(k, f[k]);
     if (u.href !== location.href) history.replaceState(null, '', u.href);
-    run(ix, q, { live: live, filter: f }).then(function (r) {
-      last = r;
-      return details(r.hits.slice(0, shown)).then(function (ds) {
-        if (my !== seq) return;
-        box.textContent = '';
-        box.appendChild(message(r, q));
-        var ol = box.appendChild(el('ol', 'as-list'));
-        ds.forEach(function (d) { ol.appendChild(item(d, r.terms, 'li')); });
-        if (r.hits.length > shown) {
-          var more = box.appendChild(el('button', 'as-more', 'More results'));
-          more.type = 'button';
-          more.onclick = function () { shown += 10; go(false); };
-        }
-        box.setAttribute('data-search-done', '');
-      });
-    }).catch(function (err) {
-      if (my !== seq) return;
-      box.textContent = '';
-      box.appendChild(el('p', 'as-msg', location.protocol === 'file:' ? FILE_MSG : 'Search failed: ' + err.message));
-      box.setAttribute('data-search-done', '');
-    });
-  }
-  ix.manifest().then(function (M) {
-    [['type', M.types], ['owner', M.owners], ['status', M.status]].forEach(function (kv) {
-      var s = form && form.querySelector('select[name=' + kv[0] + ']');
+    const frag = document.createDocumentFragment();
+    try {
+      const r = await run(ix, q, { live, filter: f });
+      frag.append(message(r, q));
+      await render(r, shown, el('ol', 'as-list', null, frag));
+      if (r.hits.length > shown) el('button', 'as-more', 'More results', frag).onclick = () => { shown += 10; go(false); };
+    } catch (err) {
+      frag.append(el('p', 'as-msg', FAILED()));
+    }
+    if (my !== seq) return;
+    box.replaceChildren(frag);
+    box.dataset.searchDone = '';
+  };
+  ix.manifest().then((M) => {
+    for (const [k, vals] of [['type', M.types], ['owner', M.owners], ['status', M.status]]) {
+      let s = form && form.querySelector(`select[name=${k}]`);
       if (!s) {
-        s = el('select'); s.name = kv[0]; s.setAttribute('aria-label', kv[0]);
-        s.appendChild(el('option', null, 'any ' + kv[0])).value = '';
-        kv[1].forEach(function (v) { if (v) s.appendChild(el('option', null, v)).value = v; });
-        (form || input.parentNode).appendChild(s);
+        s = el('select', 'as-filter', null, form || input.parentNode);
+        s.name = s.ariaLabel = k;
+        for (const v of ['', ...vals]) if (v || !s.options.length) el('option', null, v || 'any ' + k, s).value = v;
       }
-      s.value = params.get(kv[0]) || '';
-      s.addEventListener('change', function () { shown = 10; go(false); });
-      sel[kv[0]] = s;
-    });
-  }).catch(function () {}).then(function () { go(false); });
-  var later = debounce(function () { shown = 10; go(true); }, 120);
-  Array.prototype.forEach.call(inputs, function (inp) {
-    if (inp !== input) inp.addEventListener('input', function () { input.value = inp.value; later(); });
-  });
-  input.addEventListener('input', later);
-  if (form) form.addEventListener('submit', function (e) { e.preventDefault(); shown = 10; go(false); });
-  box.addEventListener('keydown', function (e) { nav(box, input, e); });
-  input.addEventListener('keydown', function (e) { if (e.key === 'ArrowDown') nav(box, input, e); });
-  void last;
+      s.value = params.get(k) || '';
+      s.addEventListener('change', () => { shown = 10; go(false); });
+      sel[k] = s;
+    }
+  }).catch(() => {}).then(() => go(false));
+  const later = debounce(() => { shown = 10; go(true); }, 120);
+  for (const inp of inputs) inp.addEventListener('input', () => { if (inp !== input) input.value = inp.value; later(); });
+  if (form) form.addEventListener('submit', (e) => { e.preventDefault(); shown = 10; go(false); });
+  box.addEventListener('keydown', (e) => nav(box, input, e));
+  input.addEventListener('keydown', (e) => { if (e.key === 'ArrowDown') nav(box, input, e); });
 }
 function dropdown(input) { // the box on every other page
-  var list = el('ul', 'as-drop'), seq = 0;
-  list.hidden = true; list.setAttribute('role', 'listbox');
-  document.body.appendChild(list);
-  function place() {
-    var r = input.getBoundingClientRect();
-    list.style.left = (r.left + scrollX) + 'px'; list.style.top = (r.bottom + scrollY + 2) + 'px';
-    list.style.minWidth = Math.max(r.width, 280) + 'px';
-  }
-  function close() { list.hidden = true; }
-  function page() { location.href = ROOT + 'search/?q=' + encodeURIComponent(input.value.trim()); }
-  var go = debounce(function () {
-    var my = ++seq, q = input.value.trim();
+  const list = el('ul', 'as-drop', null, document.body);
+  let seq = 0;
+  list.hidden = true;
+  const close = () => { list.hidden = true; };
+  const show = () => {
+    const r = input.getBoundingClientRect();
+    list.style.cssText = `position:absolute;z-index:1000;list-style:none;margin:0;padding:0;overflow:auto;max-height:70vh;` +
+      `left:${r.left + scrollX}px;top:${r.bottom + scrollY + 2}px;min-width:${Math.max(r.width, 280)}px`;
+    list.hidden = false;
+  };
+  const go = debounce(async () => {
+    const my = ++seq, q = input.value.trim(), ul = el('ul');
     if (!q) return close();
-    run(ix, q, { live: true }).then(function (r) {
-      return details(r.hits.slice(0, 8)).then(function (ds) {
-        if (my !== seq) return;
-        list.textContent = '';
-        ds.forEach(function (d) { list.appendChild(item(d, r.terms, 'li')); });
-        var all = list.appendChild(el('li', 'as-item as-all'));
-        var a = all.appendChild(el('a', null, ds.length ? 'All results for \u201c' + q + '\u201d' : 'No pages match \u201c' + q + '\u201d'));
-        a.href = ROOT + 'search/?q=' + encodeURIComponent(q);
-        place(); list.hidden = false;
-      });
-    }).catch(function () {
-      if (my !== seq) return;
-      list.textContent = ''; list.appendChild(el('li', 'as-item', location.protocol === 'file:' ? FILE_MSG : 'Search is unavailable.'));
-      place(); list.hidden = false;
-    });
+    try {
+      const r = await run(ix, q, { live: true });
+      await render(r, 8, ul);
+      el('a', null, r.hits.length ? `All results for \u201c${q}\u201d` : `No pages match \u201c${q}\u201d`, el('li', 'as-item as-all', null, ul)).href = resultsUrl(q);
+    } catch (err) {
+      el('li', 'as-item', FAILED(), ul);
+    }
+    if (my === seq) { list.replaceChildren(...ul.childNodes); show(); }
   }, 80);
   input.addEventListener('input', go);
-  input.addEventListener('keydown', function (e) {
-    if (e.key === 'Escape') { close(); return; }
-    if (e.key === 'Enter') { e.preventDefault(); page(); return; }
-    if (!list.hidden) nav(list, input, e);
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') close();
+    else if (e.key === 'Enter') { e.preventDefault(); location.href = resultsUrl(input.value.trim()); }
+    else if (!list.hidden) nav(list, input, e);
   });
-  list.addEventListener('keydown', function (e) { if (e.key === 'Escape') { close(); input.focus(); } else nav(list, input, e); });
-  document.addEventListener('click', function (e) { if (e.target !== input && !list.contains(e.target)) close(); });
-  if (input.form) input.form.addEventListener('submit', function (e) { e.preventDefault(); page(); });
+  list.addEventListener('keydown', (e) => { if (e.key === 'Escape') { close(); input.focus(); } else nav(list, input, e); });
+  document.addEventListener('click', (e) => { if (e.target !== input && !list.contains(e.target)) close(); });
 }
 function init() {
-  style();
-  var box = document.querySelector('[data-search-results]');
-  if (box) results(box);
-  else Array.prototype.forEach.call(document.querySelectorAll('input[data-search]'), dropdown);
-  document.addEventListener('keydown', function (e) {
-    var t = e.target, tag = t && t.tagName;
-    if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (t && t.isContentEditable)) return;
-    var box = document.querySelector('input[data-search]');
-    if (box) { e.preventDefault(); box.focus(); box.select(); }
+  const box = document.querySelector('[data-search-results]');
+  if (box) resultsPage(box);
+  else document.querySelectorAll('input[data-search]').forEach(dropdown);
+  document.addEventListener('keydown', (e) => {
+    const t = e.target;
+    if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable) return;
+    const b = document.querySelector('input[data-search]');
+    if (b) { e.preventDefault(); b.focus(); b.select(); }
   });
 }
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init); else init();
+document.readyState === 'loading' ? document.addEventListener('DOMContentLoaded', init) : init();
 })();
