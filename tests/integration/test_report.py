@@ -520,6 +520,57 @@ class ReportTest(RepoTestCase):
         self.assertIn('href="../../../freshness/"', node)
 
 
+SRC = os.path.abspath(os.environ.get("ALMANAC_SOURCE_ROOT") or
+                      os.path.join(os.path.dirname(__file__), "..", ".."))
+BROWSER_DIR = os.path.join(SRC, "tests", "browser")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def browser_missing():
+    import shutil
+    node = shutil.which("node")
+    if not node:
+        return "node is not installed"
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    probe = ("const {createRequire}=require('module');const path=require('path');"
+             "for(const b of process.argv.slice(1)){if(!b)continue;"
+             "try{createRequire(path.join(b,'x.js')).resolve('playwright-core');process.exit(0)}catch(e){}}"
+             "process.exit(1)")
+    paths = [BROWSER_DIR, os.environ.get("PLAYWRIGHT_CORE_DIR", ""), "/tmp/search-bench"]
+    if subprocess.run([node, "-e", probe, *paths]).returncode != 0:
+        return "playwright-core is not installed (npm install --prefix tests/browser)"
+    return None
+
+
+class BrowserReportTest(RepoTestCase):
+    """The site's freshness/ page in Debian's chromium (tests/browser/report.test.mjs): the big
+    number equals freshness.json's summary.fresh_percent, both SVG charts drawn with the JSON's
+    values, links, print media, offline; screenshots in tests/browser/artifacts/ (or
+    $ALMANAC_ARTIFACTS)."""
+
+    def test_report_page_in_browser(self):
+        why = browser_missing()
+        if why:
+            print(f"skipping the browser check: {why}")
+            self.skipTest(why)
+        repo = self.tmpdir()
+        make_fixture(repo)
+        site = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--now", NOW, "--out", site, "--quiet")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        artifacts = os.environ.get("ALMANAC_ARTIFACTS") or os.path.join(BROWSER_DIR, "artifacts")
+        p = subprocess.run(["node", os.path.join(BROWSER_DIR, "report.test.mjs"), "--site", site,
+                            "--artifacts", artifacts],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+        print(p.stdout)
+        if p.returncode == 77:
+            self.skipTest(p.stdout.strip())
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertIn("0 failed", p.stdout)
+        self.assertTrue(os.path.getsize(os.path.join(artifacts, "freshness-report.png")) > 10000)
+
+
 class ChangedSinceTest(RepoTestCase):
     """almanac check --changed-since REV keeps the findings the changes since REV are responsible for."""
 
