@@ -54,23 +54,17 @@ int fsu_read_file(buf_t *out, const char *path, size_t max)
 
 int fsu_mkdirs(const char *path, int mode)
 {
-	char *p = xstrdup(path);
-	size_t n = strlen(p);
-	for (size_t i = 1; i <= n; i++) {
-		if (p[i] == '/' || p[i] == '\0') {
-			char c = p[i];
-			p[i] = '\0';
-			if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
-				int e = errno;
-				free(p);
-				errno = e;
-				return -1;
-			}
-			p[i] = c;
-		}
-	}
-	free(p);
-	return 0;
+	/* the parent usually exists: try the folder itself first, climb only on ENOENT */
+	if (mkdir(path, (mode_t)mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	char *parent = fsu_dirname(path);
+	int rc = parent[0] && strcmp(parent, path) ? fsu_mkdirs(parent, mode) : -1;
+	free(parent);
+	if (rc != 0)
+		return -1;
+	return mkdir(path, (mode_t)mode) == 0 || errno == EEXIST ? 0 : -1;
 }
 
 int fsu_write_file(const char *path, const void *data, size_t len)
