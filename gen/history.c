@@ -30,15 +30,20 @@
  * in the cache file (see history.h). */
 #include "history.h"
 
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -323,12 +328,38 @@ typedef struct {
 	uint32_t path;     /* strtab index of the matching path */
 } hwatch_t;
 
+/* An object's content, reference-counted (the tree LRU and the delta-base
+ * cache share them). */
+typedef struct {
+	uint32_t refs;
+	int type;           /* GIT_OBJECT_COMMIT, _TREE, _BLOB, _TAG */
+	size_t len;
+	unsigned char data[];
+} hobj_t;
+
 typedef struct {
 	git_oid oid;
-	git_odb_object *obj;
+	hobj_t *obj;
 	uint32_t prev, next;  /* LRU list */
 	int used;
 } tslot_t;
+
+/* One pack: its .idx and .pack mapped read-only. */
+typedef struct {
+	unsigned char *idx, *pack;
+	size_t idx_len, pack_len;
+	uint32_t n;
+	const unsigned char *fanout, *sha, *off32, *off64;
+	size_t n64;
+} hpack_t;
+
+/* Delta-base cache entry: an object reconstructed from a pack. */
+typedef struct {
+	uint32_t pack;
+	uint64_t off;
+	hobj_t *obj;
+	uint32_t prev, next;
+} dslot_t;
 
 typedef struct {
 	unsigned char *data;
@@ -372,6 +403,20 @@ struct hist {
 
 	git_oid *shallow_oids;
 	size_t nshallow;
+
+	/* packed objects */
+	hpack_t *packs;
+	size_t npacks;
+	uint32_t last_pack;
+	int packs_loaded;
+	z_stream zs;
+	int zs_ready;
+	dslot_t *dslots;
+	uint32_t *dhash;
+	uint32_t *dfree;
+	size_t dcap, dused, ndhash, dmem, ndfree, dlimit;
+	unsigned dbits;
+	uint32_t dhead, dtail;
 
 	/* trees */
 	tslot_t *tslots;
@@ -584,6 +629,556 @@ static const uint32_t *path_globs(hist_t *h, uint32_t pi, uint32_t *n)
 }
 
 /* ------------------------------------------------------------------------ */
+/* packed objects                                                            */
+/* ------------------------------------------------------------------------ */
+/* The walk reads about one tree object per changed directory per commit.
+ * Through git_odb_read every read sets up a new zlib stream and goes through
+ * libgit2's small (16 MiB) delta-base cache; on a 100,000-commit history that
+ * is twice the time of `git log`. So objects are read here directly from the
+ * pack files (index v2 lookup, one reused zlib stream, OFS/REF deltas and a
+ * 48 MiB delta-base cache, like git's core.deltaBaseCacheLimit). Anything not
+ * found in a pack (loose objects, alternates) or not understood is read with
+ * git_odb_read instead, so this is purely an accelerator. */
+
+/* zlib is linked into the process by libgit2 but is not one of the build's
+ * declared dependencies, so its four entry points are looked up at run time;
+ * without them the reader stays off and libgit2 reads everything. */
+typedef int (*z_init_fn)(z_streamp, const char *, int);
+typedef int (*z_fn)(z_streamp);
+typedef int (*z_inflate_fn)(z_streamp, int);
+static struct {
+	int tried, ok;
+	z_init_fn init;
+	z_fn reset, end;
+	z_inflate_fn inflate;
+} zl;
+
+static int zlib_load(void)
+{
+	if (!zl.tried) {
+		zl.tried = 1;
+		zl.init = (z_init_fn)dlsym(RTLD_DEFAULT, "inflateInit_");
+		zl.reset = (z_fn)dlsym(RTLD_DEFAULT, "inflateReset");
+		zl.end = (z_fn)dlsym(RTLD_DEFAULT, "inflateEnd");
+		zl.inflate = (z_inflate_fn)dlsym(RTLD_DEFAULT, "inflate");
+		zl.ok = zl.init && zl.reset && zl.end && zl.inflate;
+	}
+	return zl.ok;
+}
+
+#define DCACHE_MEM (48u << 20)
+#define DCACHE_SLOTS 65536
+#define MAX_DELTA_DEPTH 10000
+
+static hobj_t *hobj_new(int type, size_t len)
+{
+	hobj_t *o = xmalloc(sizeof *o + len + 1);
+	o->refs = 1;
+	o->type = type;
+	o->len = len;
+	o->data[len] = 0;
+	return o;
+}
+
+static hobj_t *hobj_ref(hobj_t *o)
+{
+	if (o)
+		o->refs++;
+	return o;
+}
+
+static void hobj_unref(hobj_t *o)
+{
+	if (o && --o->refs == 0)
+		free(o);
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void packs_close(hist_t *h)
+{
+	for (size_t i = 0; i < h->npacks; i++) {
+		munmap(h->packs[i].idx, h->packs[i].idx_len);
+		munmap(h->packs[i].pack, h->packs[i].pack_len);
+	}
+	free(h->packs);
+	h->packs = NULL;
+	h->npacks = 0;
+	h->packs_loaded = 0;
+	for (size_t i = 0; i < h->dused; i++)
+		hobj_unref(h->dslots[i].obj);
+	free(h->dslots);
+	free(h->dhash);
+	free(h->dfree);
+	h->dslots = NULL;
+	h->dhash = NULL;
+	h->dfree = NULL;
+	h->dused = h->dmem = h->ndfree = 0;
+	if (h->zs_ready)
+		zl.end(&h->zs);
+	h->zs_ready = 0;
+}
+
+static void *map_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	void *p = NULL;
+	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED)
+			p = NULL;
+		else
+			*len = (size_t)st.st_size;
+	}
+	close(fd);
+	return p;
+}
+
+static int str_cmp_q(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void packs_open(hist_t *h)
+{
+	h->packs_loaded = 1;
+	char *dir = xasprintf("%sobjects/pack", h->commondir);
+	DIR *d = opendir(dir);
+	if (!d) {
+		free(dir);
+		return;
+	}
+	char **names = NULL;
+	size_t nn = 0, cn = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+		if (l > 4 && strcmp(de->d_name + l - 4, ".idx") == 0) {
+			GROW(names, nn, cn);
+			names[nn++] = xstrndup(de->d_name, l - 4);
+		}
+	}
+	closedir(d);
+	qsort(names, nn, sizeof *names, str_cmp_q); /* deterministic order */
+	size_t cpacks = 0;
+	for (size_t i = 0; i < nn; i++) {
+		char *ip = xasprintf("%s/%s.idx", dir, names[i]);
+		char *pp = xasprintf("%s/%s.pack", dir, names[i]);
+		hpack_t pk;
+		memset(&pk, 0, sizeof pk);
+		pk.idx = map_file(ip, &pk.idx_len);
+		pk.pack = map_file(pp, &pk.pack_len);
+		int ok = pk.idx && pk.pack && pk.idx_len >= 8 + 1024 + 40 && pk.pack_len >= 12 + 20 &&
+			 be32(pk.idx) == 0xff744f63 && be32(pk.idx + 4) == 2 && memcmp(pk.pack, "PACK", 4) == 0 &&
+			 (be32(pk.pack + 4) == 2 || be32(pk.pack + 4) == 3);
+		if (ok) {
+			pk.fanout = pk.idx + 8;
+			pk.n = be32(pk.fanout + 255 * 4);
+			size_t need = 8 + 1024 + (size_t)pk.n * (20 + 4 + 4) + 40;
+			ok = need <= pk.idx_len && be32(pk.pack + 8) == pk.n;
+			if (ok) {
+				pk.sha = pk.fanout + 1024;
+				pk.off32 = pk.sha + (size_t)pk.n * 24;
+				pk.off64 = pk.off32 + (size_t)pk.n * 4;
+				pk.n64 = (pk.idx_len - need) / 8;
+			}
+		}
+		if (ok) {
+			GROW(h->packs, h->npacks, cpacks);
+			h->packs[h->npacks++] = pk;
+		} else {
+			if (pk.idx)
+				munmap(pk.idx, pk.idx_len);
+			if (pk.pack)
+				munmap(pk.pack, pk.pack_len);
+		}
+		free(ip);
+		free(pp);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	memset(&h->zs, 0, sizeof h->zs);
+	if (zlib_load() && zl.init(&h->zs, ZLIB_VERSION, (int)sizeof(z_stream)) == Z_OK)
+		h->zs_ready = 1;
+	h->dcap = DCACHE_SLOTS;
+	h->dslots = xcalloc(h->dcap, sizeof *h->dslots);
+	h->dfree = xmalloc(h->dcap * sizeof *h->dfree);
+	h->ndfree = 0;
+	h->ndhash = h->dcap * 2;
+	h->dbits = 0;
+	while (((size_t)1 << h->dbits) < h->ndhash)
+		h->dbits++;
+	h->dlimit = DCACHE_MEM;
+	h->dhash = xmalloc(h->ndhash * sizeof *h->dhash);
+	memset(h->dhash, 0xff, h->ndhash * sizeof *h->dhash);
+	h->dhead = h->dtail = NONE;
+}
+
+/* Offset of object `id` in pack `pi`, or UINT64_MAX. */
+static uint64_t pack_offset(const hpack_t *p, const git_oid *id)
+{
+	const unsigned char *sha = id->id;
+	uint32_t lo = sha[0] ? be32(p->fanout + 4 * (sha[0] - 1)) : 0;
+	uint32_t hi = be32(p->fanout + 4 * sha[0]);
+	if (hi > p->n || lo > hi)
+		return UINT64_MAX;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(p->sha + (size_t)mid * 20, sha, 20);
+		if (c == 0) {
+			uint32_t o = be32(p->off32 + (size_t)mid * 4);
+			if (!(o & 0x80000000u))
+				return o;
+			size_t k = o & 0x7fffffffu;
+			if (k >= p->n64)
+				return UINT64_MAX;
+			const unsigned char *q = p->off64 + k * 8;
+			return (uint64_t)be32(q) << 32 | be32(q + 4);
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return UINT64_MAX;
+}
+
+static int pack_find(hist_t *h, const git_oid *id, uint32_t *pi, uint64_t *off)
+{
+	if (!h->npacks)
+		return -1;
+	for (size_t k = 0; k < h->npacks; k++) {
+		uint32_t i = (uint32_t)((h->last_pack + k) % h->npacks);
+		uint64_t o = pack_offset(&h->packs[i], id);
+		if (o != UINT64_MAX) {
+			h->last_pack = i;
+			*pi = i;
+			*off = o;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Inflate exactly `len` bytes of zlib data starting at pack offset `pos`. */
+static hobj_t *pack_inflate(hist_t *h, const hpack_t *p, uint64_t pos, size_t len, int type)
+{
+	if (!h->zs_ready || pos >= p->pack_len)
+		return NULL;
+	hobj_t *o = hobj_new(type, len);
+	if (zl.reset(&h->zs) != Z_OK) {
+		hobj_unref(o);
+		return NULL;
+	}
+	size_t avail = p->pack_len - (size_t)pos;
+	h->zs.next_in = (Bytef *)(p->pack + pos);
+	h->zs.avail_in = avail > UINT32_MAX ? UINT32_MAX : (uInt)avail;
+	unsigned char dummy;
+	h->zs.next_out = len ? o->data : &dummy;
+	h->zs.avail_out = len ? (uInt)len : 1;
+	if (len > UINT32_MAX) {
+		hobj_unref(o);
+		return NULL;
+	}
+	int zr = zl.inflate(&h->zs, Z_FINISH);
+	if (zr != Z_STREAM_END || h->zs.total_out != len) {
+		hobj_unref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static size_t dhash_home(const hist_t *h, uint32_t pack, uint64_t off)
+{
+	uint64_t key = (off << 8) ^ pack;
+	return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> (64 - h->dbits));
+}
+
+static uint32_t *dhash_find(hist_t *h, uint32_t pack, uint64_t off)
+{
+	size_t j = dhash_home(h, pack, off);
+	while (h->dhash[j] != NONE) {
+		dslot_t *s = &h->dslots[h->dhash[j]];
+		if (s->pack == pack && s->off == off)
+			return &h->dhash[j];
+		j = (j + 1) & (h->ndhash - 1);
+	}
+	return NULL;
+}
+
+static void dhash_del(hist_t *h, uint32_t slot)
+{
+	size_t mask = h->ndhash - 1;
+	size_t j = dhash_home(h, h->dslots[slot].pack, h->dslots[slot].off);
+	while (h->dhash[j] != slot) {
+		if (h->dhash[j] == NONE)
+			return;
+		j = (j + 1) & mask;
+	}
+	h->dhash[j] = NONE;
+	size_t k = (j + 1) & mask;
+	while (h->dhash[k] != NONE) {
+		dslot_t *s = &h->dslots[h->dhash[k]];
+		size_t home = dhash_home(h, s->pack, s->off);
+		if ((j < k) ? (home <= j || home > k) : (home <= j && home > k)) {
+			h->dhash[j] = h->dhash[k];
+			h->dhash[k] = NONE;
+			j = k;
+		}
+		k = (k + 1) & mask;
+	}
+}
+
+static void dlru_unlink(hist_t *h, uint32_t i)
+{
+	dslot_t *s = &h->dslots[i];
+	if (s->prev != NONE)
+		h->dslots[s->prev].next = s->next;
+	else
+		h->dhead = s->next;
+	if (s->next != NONE)
+		h->dslots[s->next].prev = s->prev;
+	else
+		h->dtail = s->prev;
+}
+
+static void dlru_front(hist_t *h, uint32_t i)
+{
+	dslot_t *s = &h->dslots[i];
+	s->prev = NONE;
+	s->next = h->dhead;
+	if (h->dhead != NONE)
+		h->dslots[h->dhead].prev = i;
+	h->dhead = i;
+	if (h->dtail == NONE)
+		h->dtail = i;
+}
+
+static hobj_t *dcache_get(hist_t *h, uint32_t pack, uint64_t off)
+{
+	uint32_t *hit = dhash_find(h, pack, off);
+	if (!hit)
+		return NULL;
+	uint32_t i = *hit;
+	if (h->dhead != i) {
+		dlru_unlink(h, i);
+		dlru_front(h, i);
+	}
+	return hobj_ref(h->dslots[i].obj);
+}
+
+static void dcache_evict_tail(hist_t *h)
+{
+	uint32_t i = h->dtail;
+	dlru_unlink(h, i);
+	dhash_del(h, i);
+	h->dmem -= h->dslots[i].obj->len;
+	hobj_unref(h->dslots[i].obj);
+	h->dslots[i].obj = NULL;
+	h->dfree[h->ndfree++] = i;
+}
+
+static void dcache_put(hist_t *h, uint32_t pack, uint64_t off, hobj_t *o)
+{
+	if (o->len > (1u << 20) || dhash_find(h, pack, off))
+		return;
+	while (h->dmem + o->len > h->dlimit && h->dtail != NONE)
+		dcache_evict_tail(h);
+	if (!h->ndfree && h->dused == h->dcap)
+		dcache_evict_tail(h);
+	uint32_t i = h->ndfree ? h->dfree[--h->ndfree] : (uint32_t)h->dused++;
+	dslot_t *s = &h->dslots[i];
+	s->pack = pack;
+	s->off = off;
+	s->obj = hobj_ref(o);
+	h->dmem += o->len;
+	size_t j = dhash_home(h, pack, off);
+	while (h->dhash[j] != NONE)
+		j = (j + 1) & (h->ndhash - 1);
+	h->dhash[j] = i;
+	dlru_front(h, i);
+}
+
+static hobj_t *odb_read_fallback(hist_t *h, const git_oid *id, int *rc);
+
+/* Apply git delta `d` (len dl) to `base`. */
+static hobj_t *delta_apply(const hobj_t *base, const unsigned char *d, size_t dl)
+{
+	const unsigned char *e = d + dl;
+	size_t sizes[2];
+	for (int k = 0; k < 2; k++) {
+		size_t v = 0;
+		int shift = 0;
+		unsigned char c;
+		do {
+			if (d >= e || shift > 56)
+				return NULL;
+			c = *d++;
+			v |= (size_t)(c & 0x7f) << shift;
+			shift += 7;
+		} while (c & 0x80);
+		sizes[k] = v;
+	}
+	if (sizes[0] != base->len)
+		return NULL;
+	hobj_t *o = hobj_new(base->type, sizes[1]);
+	unsigned char *out = o->data, *oe = o->data + sizes[1];
+	while (d < e) {
+		unsigned char op = *d++;
+		if (op & 0x80) {
+			size_t off = 0, sz = 0;
+			for (int k = 0; k < 4; k++)
+				if (op & (1u << k)) {
+					if (d >= e)
+						goto bad;
+					off |= (size_t)*d++ << (8 * k);
+				}
+			for (int k = 0; k < 3; k++)
+				if (op & (0x10u << k)) {
+					if (d >= e)
+						goto bad;
+					sz |= (size_t)*d++ << (8 * k);
+				}
+			if (sz == 0)
+				sz = 0x10000;
+			if (off > base->len || sz > base->len - off || sz > (size_t)(oe - out))
+				goto bad;
+			memcpy(out, base->data + off, sz);
+			out += sz;
+		} else if (op) {
+			if (op > (size_t)(e - d) || op > (size_t)(oe - out))
+				goto bad;
+			memcpy(out, d, op);
+			d += op;
+			out += op;
+		} else {
+			goto bad;
+		}
+	}
+	if (out != oe)
+		goto bad;
+	return o;
+bad:
+	hobj_unref(o);
+	return NULL;
+}
+
+/* The object at `off` in pack `pi`, or NULL (then the caller falls back). */
+static hobj_t *pack_unpack(hist_t *h, uint32_t pi, uint64_t off, int depth)
+{
+	hobj_t *o = dcache_get(h, pi, off);
+	if (o)
+		return o;
+	const hpack_t *p = &h->packs[pi];
+	if (depth > MAX_DELTA_DEPTH || off < 12 || off >= p->pack_len - 20)
+		return NULL;
+	uint64_t pos = off;
+	unsigned char c = p->pack[pos++];
+	int type = (c >> 4) & 7;
+	uint64_t size = c & 15;
+	int shift = 4;
+	while (c & 0x80) {
+		if (pos >= p->pack_len || shift > 57)
+			return NULL;
+		c = p->pack[pos++];
+		size |= (uint64_t)(c & 0x7f) << shift;
+		shift += 7;
+	}
+	if (size > ((uint64_t)1 << 31))
+		return NULL;
+	if (type >= 1 && type <= 4)
+		return pack_inflate(h, p, pos, (size_t)size, type);
+	hobj_t *base = NULL;
+	if (type == 6) { /* OFS_DELTA */
+		if (pos >= p->pack_len)
+			return NULL;
+		c = p->pack[pos++];
+		uint64_t ofs = c & 127;
+		while (c & 128) {
+			if (pos >= p->pack_len || ofs > ((uint64_t)1 << 56))
+				return NULL;
+			c = p->pack[pos++];
+			ofs = ((ofs + 1) << 7) + (c & 127);
+		}
+		if (ofs == 0 || ofs > off)
+			return NULL;
+		uint64_t boff = off - ofs;
+		base = pack_unpack(h, pi, boff, depth + 1);
+		if (base)
+			dcache_put(h, pi, boff, base);
+	} else if (type == 7) { /* REF_DELTA */
+		if (pos + 20 > p->pack_len)
+			return NULL;
+		git_oid bid;
+		memcpy(bid.id, p->pack + pos, 20);
+		pos += 20;
+		uint32_t bpi;
+		uint64_t boff;
+		if (pack_find(h, &bid, &bpi, &boff) == 0) {
+			base = pack_unpack(h, bpi, boff, depth + 1);
+			if (base)
+				dcache_put(h, bpi, boff, base);
+		} else {
+			int rc = 0;
+			base = odb_read_fallback(h, &bid, &rc);
+		}
+	} else {
+		return NULL;
+	}
+	if (!base)
+		return NULL;
+	hobj_t *delta = pack_inflate(h, &h->packs[pi], pos, (size_t)size, 0);
+	if (!delta) {
+		hobj_unref(base);
+		return NULL;
+	}
+	o = delta_apply(base, delta->data, delta->len);
+	hobj_unref(delta);
+	hobj_unref(base);
+	return o;
+}
+
+static hobj_t *odb_read_fallback(hist_t *h, const git_oid *id, int *rc)
+{
+	git_odb_object *oo;
+	*rc = git_odb_read(&oo, h->odb, id);
+	if (*rc < 0)
+		return NULL;
+	size_t len = git_odb_object_size(oo);
+	hobj_t *o = hobj_new((int)git_odb_object_type(oo), len);
+	memcpy(o->data, git_odb_object_data(oo), len);
+	git_odb_object_free(oo);
+	return o;
+}
+
+/* Read object `id`: from the packs when possible, else through libgit2.
+ * Returns 0 and a new reference, or a libgit2 error code (GIT_ENOTFOUND...). */
+static int obj_read(hist_t *h, const git_oid *id, hobj_t **out)
+{
+	if (!h->packs_loaded)
+		packs_open(h);
+	uint32_t pi;
+	uint64_t off;
+	if (pack_find(h, id, &pi, &off) == 0) {
+		hobj_t *o = pack_unpack(h, pi, off, 0);
+		if (o) {
+			*out = o;
+			return 0;
+		}
+	}
+	int rc = 0;
+	*out = odb_read_fallback(h, id, &rc);
+	return *out ? 0 : rc;
+}
+
+/* ------------------------------------------------------------------------ */
 /* tree objects: LRU of raw objects and the side-by-side diff                */
 /* ------------------------------------------------------------------------ */
 
@@ -603,7 +1198,7 @@ static void tree_cache_init(hist_t *h)
 static void tree_cache_free(hist_t *h)
 {
 	for (size_t i = 0; i < h->tused; i++)
-		git_odb_object_free(h->tslots[i].obj);
+		hobj_unref(h->tslots[i].obj);
 	free(h->tslots);
 	free(h->thash);
 	h->tslots = NULL;
@@ -678,8 +1273,28 @@ static void thash_put(hist_t *h, uint32_t slot)
 	h->thash[j] = slot;
 }
 
-/* Read tree `id`; *out is a new reference the caller frees with git_odb_object_free. */
-static int tree_get(hist_t *h, const git_oid *id, git_odb_object **out)
+/* Put tree `id` (if cached) at the cold end of the LRU: a commit's own trees
+ * are read once more only in exceptional histories, while its parent's trees
+ * are the snapshot the next (older) commits are compared with. */
+static void tree_demote(hist_t *h, const git_oid *id)
+{
+	uint32_t *hit = thash_find(h, id);
+	if (!hit || h->ttail == *hit)
+		return;
+	uint32_t i = *hit;
+	lru_unlink(h, i);
+	tslot_t *s = &h->tslots[i];
+	s->next = NONE;
+	s->prev = h->ttail;
+	if (h->ttail != NONE)
+		h->tslots[h->ttail].next = i;
+	h->ttail = i;
+	if (h->thead == NONE)
+		h->thead = i;
+}
+
+/* Read tree `id`; *out is a new reference the caller releases with hobj_unref. */
+static int tree_get(hist_t *h, const git_oid *id, hobj_t **out)
 {
 	uint32_t *hit = thash_find(h, id);
 	if (hit) {
@@ -688,15 +1303,16 @@ static int tree_get(hist_t *h, const git_oid *id, git_odb_object **out)
 			lru_unlink(h, i);
 			lru_front(h, i);
 		}
-		return git_odb_object_dup(out, h->tslots[i].obj);
+		*out = hobj_ref(h->tslots[i].obj);
+		return 0;
 	}
-	git_odb_object *obj;
-	int rc = git_odb_read(&obj, h->odb, id);
+	hobj_t *obj;
+	int rc = obj_read(h, id, &obj);
 	if (rc < 0)
 		return rc;
 	h->stats.trees_read++;
-	if (git_odb_object_type(obj) != GIT_OBJECT_TREE) {
-		git_odb_object_free(obj);
+	if (obj->type != GIT_OBJECT_TREE) {
+		hobj_unref(obj);
 		git_error_set_str(GIT_ERROR_INVALID, "object is not a tree");
 		return -1;
 	}
@@ -707,13 +1323,14 @@ static int tree_get(hist_t *h, const git_oid *id, git_odb_object **out)
 		i = h->ttail;
 		lru_unlink(h, i);
 		thash_del(h, &h->tslots[i].oid);
-		git_odb_object_free(h->tslots[i].obj);
+		hobj_unref(h->tslots[i].obj);
 	}
 	git_oid_cpy(&h->tslots[i].oid, id);
 	h->tslots[i].obj = obj;
 	thash_put(h, i);
 	lru_front(h, i);
-	return git_odb_object_dup(out, obj);
+	*out = hobj_ref(obj);
+	return 0;
 }
 
 typedef struct {
@@ -778,6 +1395,7 @@ typedef struct {
 	size_t n, cap;
 	poid_t *adds, *dels;
 	size_t nadd, ndel, cadd, cdel;
+	int demote;  /* the new side's trees will not be needed again: evict them first */
 } diffout_t;
 
 static void diff_emit(hist_t *h, diffout_t *o, buf_t *path, char st, const git_oid *oid)
@@ -804,20 +1422,20 @@ static void diff_emit(hist_t *h, diffout_t *o, buf_t *path, char st, const git_o
  * ends with '/' or is empty). */
 static int diff_trees(hist_t *h, const git_oid *a, const git_oid *b, buf_t *path, diffout_t *o)
 {
-	git_odb_object *oa = NULL, *ob = NULL;
+	hobj_t *oa = NULL, *ob = NULL;
 	int rc = 0;
 	tree_it ia = {NULL, NULL}, ib = {NULL, NULL};
 	if (a) {
 		if ((rc = tree_get(h, a, &oa)) < 0)
 			goto out;
-		ia.p = git_odb_object_data(oa);
-		ia.e = ia.p + git_odb_object_size(oa);
+		ia.p = oa->data;
+		ia.e = ia.p + oa->len;
 	}
 	if (b) {
 		if ((rc = tree_get(h, b, &ob)) < 0)
 			goto out;
-		ib.p = git_odb_object_data(ob);
-		ib.e = ib.p + git_odb_object_size(ob);
+		ib.p = ob->data;
+		ib.e = ib.p + ob->len;
 	}
 	size_t base = path->len;
 	tentry_t ea, eb;
@@ -880,8 +1498,10 @@ static int diff_trees(hist_t *h, const git_oid *a, const git_oid *b, buf_t *path
 		rc = -1;
 	}
 out:
-	git_odb_object_free(oa);
-	git_odb_object_free(ob);
+	hobj_unref(oa);
+	hobj_unref(ob);
+	if (b && o->demote)
+		tree_demote(h, b);
 	return rc;
 }
 
@@ -893,11 +1513,11 @@ static int tree_has_file(hist_t *h, const git_oid *root, const char *path)
 	for (;;) {
 		const char *slash = strchr(path, '/');
 		size_t n = slash ? (size_t)(slash - path) : strlen(path);
-		git_odb_object *o;
+		hobj_t *o;
 		if (tree_get(h, &cur, &o) < 0)
 			return 0;
-		tree_it it = {git_odb_object_data(o), NULL};
-		it.e = it.p + git_odb_object_size(o);
+		tree_it it = {o->data, NULL};
+		it.e = it.p + o->len;
 		tentry_t e;
 		int found = 0;
 		while (tree_next(&it, &e) > 0) {
@@ -907,7 +1527,7 @@ static int tree_has_file(hist_t *h, const git_oid *root, const char *path)
 				break;
 			}
 		}
-		git_odb_object_free(o);
+		hobj_unref(o);
 		if (!found)
 			return 0;
 		if (!slash)
@@ -1232,10 +1852,122 @@ static int is_shallow_oid(const hist_t *h, const git_oid *id)
 	return 0;
 }
 
+/* "Name <email> 1700000000 +0100": name, e-mail and time. 0 or -1. */
+static int parse_ident(const char *p, const char *e, const char **name, size_t *nlen, const char **mail,
+		       size_t *mlen, int64_t *t)
+{
+	const char *lt = memchr(p, '<', (size_t)(e - p));
+	if (!lt)
+		return -1;
+	const char *gt = memchr(lt, '>', (size_t)(e - lt));
+	if (!gt)
+		return -1;
+	const char *ne = lt;
+	while (ne > p && (ne[-1] == ' ' || ne[-1] == '\t'))
+		ne--;
+	*name = p;
+	*nlen = (size_t)(ne - p);
+	*mail = lt + 1;
+	*mlen = (size_t)(gt - lt - 1);
+	const char *q = gt + 1;
+	while (q < e && *q == ' ')
+		q++;
+	int neg = 0;
+	if (q < e && *q == '-') {
+		neg = 1;
+		q++;
+	}
+	int64_t v = 0;
+	int digits = 0;
+	while (q < e && *q >= '0' && *q <= '9' && digits < 18) {
+		v = v * 10 + (*q - '0');
+		q++;
+		digits++;
+	}
+	*t = neg ? -v : v;
+	return digits ? 0 : -1;
+}
+
+/* Parse a raw commit object (header lines, blank line, message). */
+static int node_parse_commit(hist_t *h, cnode_t *n, const char *p, size_t len)
+{
+	const char *e = p + len;
+	int have_tree = 0, have_author = 0, have_committer = 0;
+	size_t cap = 0;
+	n->nparents = 0;
+	n->parents = NULL;
+	while (p < e && *p != '\n') {
+		const char *le = memchr(p, '\n', (size_t)(e - p));
+		if (!le)
+			le = e;
+		size_t ll = (size_t)(le - p);
+		if (ll >= 5 + GIT_OID_HEXSZ && memcmp(p, "tree ", 5) == 0 && !have_tree) {
+			if (git_oid_fromstrn(&n->tree, p + 5, GIT_OID_HEXSZ) < 0)
+				return -1;
+			have_tree = 1;
+		} else if (ll >= 7 + GIT_OID_HEXSZ && memcmp(p, "parent ", 7) == 0) {
+			GROW(n->parents, n->nparents, cap);
+			if (git_oid_fromstrn(&n->parents[n->nparents], p + 7, GIT_OID_HEXSZ) < 0)
+				return -1;
+			n->nparents++;
+		} else if (ll > 7 && memcmp(p, "author ", 7) == 0 && !have_author) {
+			const char *nm, *ml;
+			size_t nl, mlen;
+			if (parse_ident(p + 7, le, &nm, &nl, &ml, &mlen, &n->atime) == 0) {
+				n->author = intern(h, nm, nl);
+				n->email = intern(h, ml, mlen);
+				have_author = 1;
+			}
+		} else if (ll > 10 && memcmp(p, "committer ", 10) == 0 && !have_committer) {
+			const char *nm, *ml;
+			size_t nl, mlen;
+			if (parse_ident(p + 10, le, &nm, &nl, &ml, &mlen, &n->ctime) == 0)
+				have_committer = 1;
+		}
+		p = le < e ? le + 1 : e;
+	}
+	if (!have_tree)
+		return -1;
+	if (!have_author) {
+		n->author = intern(h, "", 0);
+		n->email = n->author;
+		n->atime = n->ctime;
+	}
+	/* summary: the first paragraph, whitespace runs squashed (git's %s) */
+	if (p < e)
+		p++;
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	buf_t sum = BUF_INIT;
+	int space = 0;
+	for (; p < e; p++) {
+		if (*p == '\n' && p + 1 < e && p[1] == '\n')
+			break;
+		if (*p == '\n' && p + 1 >= e)
+			break;
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && sum.len)
+			buf_putc(&sum, ' ');
+		space = 0;
+		buf_putc(&sum, *p);
+	}
+	n->summary = buf_detach(&sum);
+	if (!n->parents)
+		n->parents = xmalloc(sizeof *n->parents);
+	n->pidx = xmalloc((n->nparents ? n->nparents : 1) * sizeof *n->pidx);
+	for (uint32_t i = 0; i < n->nparents; i++)
+		n->pidx[i] = NONE;
+	n->flags |= N_META;
+	return 0;
+}
+
 static int node_meta_from_odb(hist_t *h, cnode_t *n)
 {
-	git_commit *c;
-	int rc = git_commit_lookup(&c, h->repo, &n->oid);
+	hobj_t *o;
+	int rc = obj_read(h, &n->oid, &o);
 	if (rc == GIT_ENOTFOUND) {
 		git_error_clear();
 		n->flags |= N_MISSING;
@@ -1243,25 +1975,14 @@ static int node_meta_from_odb(hist_t *h, cnode_t *n)
 	}
 	if (rc < 0)
 		return rc;
-	git_oid_cpy(&n->tree, git_commit_tree_id(c));
-	n->ctime = (int64_t)git_commit_time(c);
-	const git_signature *a = git_commit_author(c);
-	n->atime = a ? (int64_t)a->when.time : n->ctime;
-	const char *name = a && a->name ? a->name : "";
-	const char *mail = a && a->email ? a->email : "";
-	n->author = intern(h, name, strlen(name));
-	n->email = intern(h, mail, strlen(mail));
-	const char *sum = git_commit_summary(c);
-	n->summary = xstrdup(sum ? sum : "");
-	n->nparents = git_commit_parentcount(c);
-	n->parents = xmalloc((n->nparents ? n->nparents : 1) * sizeof *n->parents);
-	n->pidx = xmalloc((n->nparents ? n->nparents : 1) * sizeof *n->pidx);
-	for (uint32_t i = 0; i < n->nparents; i++) {
-		git_oid_cpy(&n->parents[i], git_commit_parent_id(c, i));
-		n->pidx[i] = NONE;
+	if (o->type != GIT_OBJECT_COMMIT || node_parse_commit(h, n, (const char *)o->data, o->len) < 0) {
+		char hex[41];
+		git_oid_tostr(hex, sizeof hex, &n->oid);
+		git_error_set(GIT_ERROR_INVALID, "%s is not a valid commit", hex);
+		hobj_unref(o);
+		return -1;
 	}
-	n->flags |= N_META;
-	git_commit_free(c);
+	hobj_unref(o);
 	return 0;
 }
 
@@ -1345,6 +2066,7 @@ static int node_facts(hist_t *h, uint32_t ni)
 		path.s[0] = '\0';
 		git_oid ctree;
 		git_oid_cpy(&ctree, &h->nodes[ni].tree);
+		o.demote = l == nl - 1; /* a merge's trees are compared with every parent */
 		if (have_parent && git_oid_equal(&ptree, &ctree))
 			rc = 0;
 		else
@@ -1939,7 +2661,7 @@ static int walk_node(hist_t *h, uint32_t ni, bset_t *s)
 	cnode_t *n = &h->nodes[ni];
 	/* parents */
 	int boundary = (n->flags & (N_SHALLOW | N_MISSING)) != 0;
-	for (uint32_t j = 0; j < n->nparents && !boundary; j++) {
+	for (uint32_t j = 0; j < h->nodes[ni].nparents && !boundary; j++) {
 		if (h->nodes[ni].pidx[j] == NONE) {
 			uint32_t pi;
 			if ((rc = node_get(h, &h->nodes[ni].parents[j], &pi)) < 0)
@@ -2432,6 +3154,7 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 	int rc = 0;
 	results_clear(h);
 	memset(&h->stats, 0, sizeof h->stats);
+	packs_close(h); /* re-read the pack list lazily: it may have changed since the last walk */
 	h->walked = 1;
 	h->use_author_date = opts ? opts->use_author_date : 0;
 	h->since = opts ? opts->since : 0;
@@ -2737,6 +3460,7 @@ void hist_free(hist_t *h)
 	free(h->shallow_oids);
 	strtab_free(&h->strs);
 	tree_cache_free(h);
+	packs_close(h);
 	cache_clear(&h->cache);
 	free(h->cache_path);
 	map_free(&h->status_map);
