@@ -501,6 +501,36 @@ class ThemeTest(unittest.TestCase):
                     broken.append((rel, value))
         self.assertEqual(broken, [])
 
+    def test_shallow_clone_says_last_change_unknown(self):
+        shallow = os.path.join(self.tmp, "shallow")
+        subprocess.run(["git", "clone", "-q", "--depth", "1", "file://" + self.repo, shallow], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        out = os.path.join(self.tmp, "site-shallow")
+        subprocess.run([BIN, "build", "--repo", shallow, "--out", out, "--now", NOW],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(os.path.join(out, "runbooks/k8s/etcd-backup/index.html"), encoding="utf-8") as f:
+            etcd = f.read()
+        self.assertIn("Last change unknown (shallow clone or no history)", etcd)
+        self.assertIn('class="freshness fresh-unknown"', etcd)
+        self.assertNotIn("banner-stale", etcd)  # no date is guessed, so no stale warning either
+        with open(os.path.join(out, "freshness/index.html"), encoding="utf-8") as f:
+            self.assertIn("Built from a shallow clone", f.read())
+
+    @unittest.skipUnless(shutil.which("chromium"), "chromium is not installed")
+    def test_page_scripts_in_a_browser(self):
+        """almanac.js wraps code blocks and adds copy buttons, and shows the menu button."""
+        page = os.path.join(self.out, "runbooks/k8s/node-not-ready/index.html")
+        profile = tempfile.mkdtemp(dir=self.tmp)
+        r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                            "--no-first-run", "--user-data-dir=" + profile, "--dump-dom", "file://" + page],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=60)
+        dom = r.stdout
+        self.assertIn('<div class="codeblock" data-lang="bash"><pre lang="bash">', dom)
+        self.assertRegex(dom, r'<button type="button" class="copy-btn" aria-label="Copy code to clipboard">Copy</button>')
+        self.assertRegex(dom, r'<button class="nav-toggle" type="button" aria-controls="sidebar" aria-expanded="false">')
+        self.assertIn('class="js"', dom)
+
     def test_assets_present(self):
         for a in ("style.css", "almanac.js", "favicon.svg", "search.js"):
             self.assertTrue(os.path.isfile(os.path.join(self.out, "assets", a)), a)
