@@ -709,6 +709,56 @@ static size_t separator_len(const char *prev, size_t pl, const char *s, size_t s
 	return sl;
 }
 
+/* Metadata chunks and facets: they depend on the pages only, so they are
+ * written on their own thread while the postings are built. */
+typedef struct {
+	writer_t wr;
+	const search_doc_t *docs;
+	size_t ndocs;
+	size_t nchunks;
+	char **types, **owners; /* sorted unique names (borrowed strings) */
+	size_t ntypes, nowners;
+} meta_job_t;
+
+static void *meta_main(void *arg)
+{
+	meta_job_t *m = arg;
+	const search_doc_t *docs = m->docs;
+	size_t ndocs = m->ndocs;
+	write_meta(&m->wr, docs, ndocs, &m->nchunks);
+	m->types = xmalloc((ndocs ? ndocs : 1) * sizeof(*m->types));
+	m->owners = xmalloc((ndocs ? ndocs : 1) * sizeof(*m->owners));
+	for (size_t p = 0; p < ndocs; p++) {
+		m->types[p] = (char *)nz(docs[p].type);
+		m->owners[p] = (char *)nz(docs[p].owner);
+	}
+	m->ntypes = sorted_unique(m->types, ndocs);
+	m->nowners = sorted_unique(m->owners, ndocs);
+	buf_t b = BUF_INIT;
+	json_writer_t j;
+	json_init(&j, &b, 0);
+	json_begin_object(&j);
+	json_key(&j, "t");
+	json_begin_array(&j);
+	for (size_t p = 0; p < ndocs; p++)
+		json_int(&j, (long long)name_index(m->types, m->ntypes, nz(docs[p].type)));
+	json_end_array(&j);
+	json_key(&j, "o");
+	json_begin_array(&j);
+	for (size_t p = 0; p < ndocs; p++)
+		json_int(&j, (long long)name_index(m->owners, m->nowners, nz(docs[p].owner)));
+	json_end_array(&j);
+	json_key(&j, "s");
+	json_begin_array(&j);
+	for (size_t p = 0; p < ndocs; p++)
+		json_int(&j, status_index(docs[p].status));
+	json_end_array(&j);
+	json_end_object(&j);
+	write_out(&m->wr, "facets.json", b.s, b.len);
+	buf_free(&b);
+	return NULL;
+}
+
 int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
 			     const char *out_dir, diag_list_t *d)
 {
@@ -721,8 +771,11 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 	double scale = 1.0;
 	gterm_t *gt = NULL;
 	termref_t *order = NULL;
-	char **vocab = NULL, **types = NULL, **owners = NULL;
-	size_t nvocab = 0, ntypes = 0, nowners = 0;
+	char **vocab = NULL;
+	size_t nvocab = 0;
+	meta_job_t meta;
+	pthread_t meta_tid;
+	int meta_started = 0;
 	smap_t gmap = {0};
 	arena_t garena = {0};
 	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT;
@@ -737,6 +790,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 	wr.root = root;
 
 	memset(workers, 0, sizeof(workers));
+	memset(&meta, 0, sizeof(meta));
 	for (size_t i = 0; i < nthreads; i++) {
 		if (tok_stemmer_new(&workers[i].stem) != 0) {
 			diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
@@ -770,6 +824,28 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 			avg[f] += res[p].flen[f];
 	for (int f = 0; f < NF; f++)
 		avg[f] = ndocs && avg[f] > 0 ? avg[f] / (double)ndocs : 1.0;
+
+	/* output folders, then the metadata job */
+	{
+		const char *subs[] = {"t", "v", "m"};
+		for (int i = 0; i < 3; i++) {
+			char *p = xasprintf("%s/%s", root, subs[i]);
+			if (mkdirs(p) != 0) {
+				diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "cannot create folder %s: %s", p,
+					 strerror(errno));
+				free(p);
+				goto out;
+			}
+			free(p);
+		}
+	}
+	meta.wr.root = root;
+	meta.wr.d = d;
+	meta.wr.hash = 1469598103934665603ull;
+	meta.docs = docs;
+	meta.ndocs = ndocs;
+	if (nthreads > 1 && pthread_create(&meta_tid, NULL, meta_main, &meta) == 0)
+		meta_started = 1;
 
 	/* phase 2: global term ids and document frequencies */
 	for (size_t p = 0; p < ndocs; p++) {
@@ -864,21 +940,6 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 		}
 		if (pass == 0)
 			scale = maximp > 0 ? maximp : 1.0;
-	}
-
-	/* output folders */
-	{
-		const char *subs[] = {"t", "v", "m"};
-		for (int i = 0; i < 3; i++) {
-			char *p = xasprintf("%s/%s", root, subs[i]);
-			if (mkdirs(p) != 0) {
-				diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "cannot create folder %s: %s", p,
-					 strerror(errno));
-				free(p);
-				goto out;
-			}
-			free(p);
-		}
 	}
 
 	/* term shards */
@@ -982,41 +1043,17 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 		json_end_array(&vj);
 	}
 
-	/* metadata chunks */
-	write_meta(&wr, docs, ndocs, &nchunks);
-
-	/* facets */
-	{
-		types = xmalloc((ndocs ? ndocs : 1) * sizeof(*types));
-		owners = xmalloc((ndocs ? ndocs : 1) * sizeof(*owners));
-		for (size_t p = 0; p < ndocs; p++) {
-			types[p] = (char *)nz(docs[p].type);
-			owners[p] = (char *)nz(docs[p].owner);
-		}
-		ntypes = sorted_unique(types, ndocs);
-		nowners = sorted_unique(owners, ndocs);
-		json_writer_t j;
-		buf_clear(&b);
-		json_init(&j, &b, 0);
-		json_begin_object(&j);
-		json_key(&j, "t");
-		json_begin_array(&j);
-		for (size_t p = 0; p < ndocs; p++)
-			json_int(&j, (long long)name_index(types, ntypes, nz(docs[p].type)));
-		json_end_array(&j);
-		json_key(&j, "o");
-		json_begin_array(&j);
-		for (size_t p = 0; p < ndocs; p++)
-			json_int(&j, (long long)name_index(owners, nowners, nz(docs[p].owner)));
-		json_end_array(&j);
-		json_key(&j, "s");
-		json_begin_array(&j);
-		for (size_t p = 0; p < ndocs; p++)
-			json_int(&j, status_index(docs[p].status));
-		json_end_array(&j);
-		json_end_object(&j);
-		write_out(&wr, "facets.json", b.s, b.len);
-	}
+	/* metadata and facets, written meanwhile by the job */
+	if (meta_started)
+		pthread_join(meta_tid, NULL);
+	else
+		meta_main(&meta);
+	meta_started = 0;
+	nchunks = meta.nchunks;
+	fnv64(&wr.hash, &meta.wr.hash, sizeof(meta.wr.hash));
+	wr.bytes += meta.wr.bytes;
+	if (meta.wr.failed)
+		wr.failed = 1;
 
 	/* files of an earlier, larger index */
 	{
@@ -1051,13 +1088,13 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 		json_double(&j, scale);
 		json_key(&j, "types");
 		json_begin_array(&j);
-		for (size_t i = 0; i < ntypes; i++)
-			json_string(&j, types[i]);
+		for (size_t i = 0; i < meta.ntypes; i++)
+			json_string(&j, meta.types[i]);
 		json_end_array(&j);
 		json_key(&j, "owners");
 		json_begin_array(&j);
-		for (size_t i = 0; i < nowners; i++)
-			json_string(&j, owners[i]);
+		for (size_t i = 0; i < meta.nowners; i++)
+			json_string(&j, meta.owners[i]);
 		json_end_array(&j);
 		json_key(&j, "status");
 		json_begin_array(&j);
@@ -1098,8 +1135,10 @@ out:
 	free(gt);
 	free(order);
 	free(vocab);
-	free(types);
-	free(owners);
+	if (meta_started)
+		pthread_join(meta_tid, NULL);
+	free(meta.types);
+	free(meta.owners);
 	smap_free(&gmap);
 	arena_free(&garena);
 	buf_free(&b);

@@ -439,10 +439,10 @@ static void test_deterministic_across_threads(void **state)
 
 	/* a rebuild with fewer pages into the same folder leaves no stale files */
 	assert_int_equal(search_write_index(s.docs, 20, d1, &dl), 0);
-	char *gone = xasprintf("%s/search/m/3.json", d1);
+	char *gone = xasprintf("%s/search/m/5.json", d1); /* 20 pages: chunks 0-4 */
 	assert_int_equal(access(gone, F_OK), -1);
 	free(gone);
-	char *kept = xasprintf("%s/search/m/2.json", d1);
+	char *kept = xasprintf("%s/search/m/4.json", d1);
 	assert_int_equal(access(kept, F_OK), 0);
 	free(kept);
 	val_t *m = read_json(d1, "manifest.json");
