@@ -88,7 +88,8 @@ static void walk_dir(walk_t *w, const char *rel)
 		if (e->d_name[0] != '.')
 			sv_push(&names, xstrdup(e->d_name));
 	closedir(dir);
-	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	if (names.n > 1) /* an empty folder has names.v == NULL, which qsort must not get */
+		qsort(names.v, names.n, sizeof *names.v, cmp_str);
 	for (size_t i = 0; i < names.n; i++) {
 		char *crel = rel[0] ? xasprintf("%s/%s", rel, names.v[i]) : xstrdup(names.v[i]);
 		char *cabs = fsu_join(abs, names.v[i]);
@@ -165,8 +166,10 @@ int scan_tree(scan_result_t *out, const char *root, const config_t *cfg, git_rep
 		walk_dir(&w, "");
 	for (size_t i = 0; i < folders.n; i++)
 		walk_dir(&w, folders.v[i]);
-	qsort(w.pages.v, w.pages.n, sizeof *w.pages.v, cmp_str);
-	qsort(w.assets.v, w.assets.n, sizeof *w.assets.v, cmp_str);
+	if (w.pages.n > 1)
+		qsort(w.pages.v, w.pages.n, sizeof *w.pages.v, cmp_str);
+	if (w.assets.n > 1)
+		qsort(w.assets.v, w.assets.n, sizeof *w.assets.v, cmp_str);
 	out->pages = w.pages.v;
 	out->npages = w.pages.n;
 	out->assets = w.assets.v;
