@@ -127,7 +127,8 @@ int alerts_build(site_t *s)
 		}
 	}
 	map_free(&m);
-	qsort(s->alerts, s->nalerts, sizeof *s->alerts, cmp_alert);
+	if (s->nalerts > 1) /* s->alerts is NULL without alerts */
+		qsort(s->alerts, s->nalerts, sizeof *s->alerts, cmp_alert);
 	return 0;
 }
 
