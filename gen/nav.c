@@ -98,8 +98,11 @@ void nav_build(nav_t *n, const site_t *s)
 	sort_site = s;
 	sort_nav = n;
 	for (size_t f = 0; f < n->nfolders; f++) {
-		qsort(n->folders[f].pages, n->folders[f].npages, sizeof(long), cmp_pages);
-		qsort(n->folders[f].subs, n->folders[f].nsubs, sizeof(long), cmp_folders);
+		/* a folder without pages or sub-folders has NULL arrays, which qsort must not get */
+		if (n->folders[f].npages > 1)
+			qsort(n->folders[f].pages, n->folders[f].npages, sizeof(long), cmp_pages);
+		if (n->folders[f].nsubs > 1)
+			qsort(n->folders[f].subs, n->folders[f].nsubs, sizeof(long), cmp_folders);
 	}
 	map_free(&m);
 }
