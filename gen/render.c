@@ -285,12 +285,20 @@ static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, 
 	val_free(ctx);
 }
 
+/* almanac serve: the redirect and alert pages of page i are selected. */
+static int redirects_selected(const rctx_t *r, long i)
+{
+	return !r->sel || (r->sel->redirects && r->sel->redirects[i]);
+}
+
 static void write_redirects(rctx_t *r)
 {
 	site_t *s = r->s;
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		if (p->draft && !s->opts.drafts)
+			continue;
+		if (!redirects_selected(r, (long)i))
 			continue;
 		for (size_t j = 0; j < p->fm.naliases + p->nold; j++) {
 			const char *alias = j < p->fm.naliases ? p->fm.aliases[j].value : p->old_paths[j - p->fm.naliases];
@@ -326,6 +334,11 @@ static void write_redirects(rctx_t *r)
 	for (size_t i = 0; i < s->nalerts; i++) {
 		site_alert_t *a = &s->alerts[i];
 		if (!a->npages)
+			continue;
+		int selected = 0;
+		for (size_t k = 0; k < a->npages && !selected; k++)
+			selected = redirects_selected(r, a->pages[k]);
+		if (!selected)
 			continue;
 		char *from = xasprintf("alerts/%s/", a->name);
 		val_t *ctx = val_map();
@@ -400,14 +413,12 @@ static void copy_assets(rctx_t *r)
 	}
 }
 
-static void write_search(rctx_t *r)
+size_t render_search_docs(const site_t *s, search_doc_t **out)
 {
-	site_t *s = r->s;
 	size_t n = 0;
 	search_doc_t *docs = xcalloc(s->npages + 1, sizeof *docs);
-	search_section_t **secs = xcalloc(s->npages + 1, sizeof *secs);
 	for (size_t i = 0; i < s->npages; i++) {
-		site_page_t *p = &s->pages[i];
+		const site_page_t *p = &s->pages[i];
 		if (p->draft && !s->opts.drafts)
 			continue;
 		search_doc_t *d = &docs[n];
@@ -420,22 +431,34 @@ static void write_search(rctx_t *r)
 		d->nalerts = p->fm.nalerts;
 		d->tags = (const char *const *)p->fm.tags;
 		d->ntags = p->fm.ntags;
-		secs[n] = xcalloc(p->md.nsections + 1, sizeof **secs);
+		search_section_t *secs = xcalloc(p->md.nsections + 1, sizeof *secs);
 		for (size_t k = 0; k < p->md.nsections; k++) {
-			secs[n][k].anchor = p->md.sections[k].anchor;
-			secs[n][k].heading = p->md.sections[k].heading;
-			secs[n][k].text = p->md.sections[k].text ? p->md.sections[k].text : "";
+			secs[k].anchor = p->md.sections[k].anchor;
+			secs[k].heading = p->md.sections[k].heading;
+			secs[k].text = p->md.sections[k].text ? p->md.sections[k].text : "";
 		}
-		d->sections = secs[n];
+		d->sections = secs;
 		d->nsections = p->md.nsections;
 		n++;
 	}
-	if (search_write_index(docs, n, r->pub.tmp, &s->diags) != 0)
-		r->failed = 1;
-	for (size_t i = 0; i < n; i++)
-		free(secs[i]);
-	free(secs);
+	*out = docs;
+	return n;
+}
+
+void render_search_docs_free(search_doc_t *docs, size_t n)
+{
+	for (size_t i = 0; docs && i < n; i++)
+		free((search_section_t *)docs[i].sections);
 	free(docs);
+}
+
+static void write_search(rctx_t *r)
+{
+	search_doc_t *docs;
+	size_t n = render_search_docs(r->s, &docs);
+	if (search_write_index(docs, n, r->pub.tmp, &r->s->diags) != 0)
+		r->failed = 1;
+	render_search_docs_free(docs, n);
 }
 
 static val_t *site_context(const site_t *s)

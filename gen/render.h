@@ -6,6 +6,7 @@
 #ifndef ALMANAC_RENDER_H
 #define ALMANAC_RENDER_H
 
+#include "search.h"
 #include "site.h"
 
 /* Render and publish the site loaded in `s` into `out_dir` (absolute).
@@ -13,5 +14,31 @@
  * -1 when the theme is broken or the build was interrupted. On failure the
  * previous contents of `out_dir` are untouched. */
 int render_site(site_t *s, const char *out_dir);
+
+/* ---- almanac serve: partial renders ---- */
+
+/* Which outputs render_select() writes. */
+typedef struct {
+	const unsigned char *pages;   /* per page index: 1 = its page (NULL: no page) */
+	const unsigned char *folders; /* per folder index as nav_build() numbers them: 1 = the generated
+	                                 section page of a folder without index page (NULL: none) */
+	const unsigned char *redirects; /* per page index: 1 = its alias and rename redirects, and the
+	                                 alert pages that list it (NULL: none) */
+	int specials;                 /* 404, search page, freshness page and freshness.json, sitemap.xml */
+	int search;                   /* the search index (when enabled) */
+	int assets;                   /* theme and site assets */
+} render_sel_t;
+
+/* Render the outputs `sel` selects for the site loaded in `s`, exactly as
+ * render_site() would, straight into the existing folder `dir` (absolute):
+ * no safety checks, no atomic publishing (almanac serve writes into private
+ * staging folders). Returns 0, or -1 when the theme is broken or a file
+ * could not be written (diagnostics added). */
+int render_select(site_t *s, const char *dir, const render_sel_t *sel);
+/* The search documents render_site() indexes (published pages, in page
+ * order) into *docs; the strings point into `s` and stay valid as long as
+ * the pages do. Returns the count. Free with render_search_docs_free(). */
+size_t render_search_docs(const site_t *s, search_doc_t **docs);
+void render_search_docs_free(search_doc_t *docs, size_t n);
 
 #endif

@@ -351,3 +351,76 @@ void site_free(site_t *s)
 	diag_free(&s->diags);
 	memset(s, 0, sizeof *s);
 }
+
+/* ---- almanac serve: re-reading one page in place (see site.h) ---- */
+
+int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, diag_list_t *d)
+{
+	site_page_t old = s->pages[i];
+	site_page_t *p = &s->pages[i];
+	memset(p, 0, sizeof *p);
+	p->src = xstrdup(old.src);
+	p->url = xstrdup(old.url);
+	p->dir = xstrdup(old.dir);
+	p->folder_key = old.folder_key ? xstrdup(old.folder_key) : NULL;
+	p->is_index = old.is_index;
+	p->slug = xstrdup(old.slug);
+	/* the page's diagnostics go to `d`: swap the lists' contents (not their locks) */
+	diag_t *items = s->diags.items;
+	size_t len = s->diags.len, cap = s->diags.cap;
+	s->diags.items = d->items;
+	s->diags.len = d->len;
+	s->diags.cap = d->cap;
+	if (text) {
+		/* as load_page, from text that was already read and checked */
+		p->text = xstrdup(text);
+		if (fm_parse(&p->fm, p->text, strlen(p->text), p->src, &p->body_off, &p->body_line, &s->diags) != 0)
+			p->content_errors++;
+		p->draft = p->fm.draft;
+	} else {
+		load_page(s, i);
+	}
+	/* naming, as in site_load */
+	const char *base = strrchr(p->src, '/');
+	base = base ? base + 1 : p->src;
+	char *stem = p->is_index ? xstrdup(p->dir[0] ? (strrchr(p->dir, '/') ? strrchr(p->dir, '/') + 1 : p->dir) : "home")
+				 : xstrndup(base, strlen(base) - 3);
+	p->title = p->fm.title ? xstrdup(p->fm.title) : pretty_name(stem);
+	free(stem);
+	p->type = p->fm.type ? xstrdup(p->fm.type) : default_type(p->src);
+	render_markdown(s, i);
+	d->items = s->diags.items;
+	d->len = s->diags.len;
+	d->cap = s->diags.cap;
+	s->diags.items = items;
+	s->diags.len = len;
+	s->diags.cap = cap;
+	*out = *p;
+	s->pages[i] = old;
+	return 0;
+}
+
+void site_page_clear(site_page_t *p)
+{
+	free(p->src);
+	free(p->url);
+	free(p->dir);
+	free(p->folder_key);
+	free(p->type);
+	free(p->title);
+	free(p->slug);
+	fm_free(&p->fm);
+	free(p->text);
+	md_doc_free(&p->md);
+	for (size_t j = 0; j < p->nlinks; j++)
+		free(p->links[j].fragment);
+	free(p->links);
+	free(p->backlinks);
+	free(p->fresh.author);
+	free(p->fresh.summary);
+	free(p->fresh.drift_path);
+	for (size_t j = 0; j < p->nold; j++)
+		free(p->old_paths[j]);
+	free(p->old_paths);
+	memset(p, 0, sizeof *p);
+}

@@ -144,4 +144,18 @@ long site_find_page(const site_t *s, const char *src);
 /* The output folder a build would use (absolute, owned by caller). */
 char *site_output_dir(const site_t *s);
 
+/* ---- almanac serve: re-reading one page in place ---- */
+
+/* Read page `i` again, as site_load would (file, front matter, title, type,
+ * draft, Markdown with its body links resolved against `s`), into `*out`, a
+ * new page that shares nothing with `s` (free it with site_page_clear).
+ * `text` is the page's text to use instead of reading the file (NULL: read
+ * it). The page's own diagnostics of those steps go to `d`, not s->diags.
+ * Related links (front matter), backlinks, freshness and old paths are not
+ * filled. `s` is left as it was. Not thread-safe with other users of `s`.
+ * Returns 0. */
+int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, diag_list_t *d);
+/* Free what a page owns and zero it. */
+void site_page_clear(site_page_t *p);
+
 #endif

@@ -1,0 +1,1523 @@
+/* incremental.c - rebuilds for almanac serve. See incremental.h. */
+#define _GNU_SOURCE
+#include "incremental.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "dating.h"
+#include "fsutil.h"
+#include "history.h"
+#include "json.h"
+#include "links.h"
+#include "nav.h"
+#include "publish.h"
+#include "render.h"
+#include "theme.h"
+
+/* A search index being built on its own thread from a snapshot of the pages. */
+typedef struct {
+	pthread_t thread;
+	int started;
+	search_doc_t *docs;         /* point into page data that is kept alive meanwhile (graveyard) */
+	size_t ndocs;
+	char *dir;                  /* the index goes to dir/search/ */
+	diag_list_t diags;
+	unsigned long gen;          /* inc->search_gen when it started */
+	int rc;
+	double ms;
+	pthread_mutex_t lock;
+	int done;
+} sjob_t;
+
+struct inc {
+	inc_opts_t o;
+	char *work;
+	site_t *s;                  /* the current model (NULL before the first load) */
+	git_repository *repo;       /* for the work-tree status of edited pages */
+	srv_t *srv;
+	watch_t *w;
+	unsigned long seq, build, dirno;
+	char *first_dir;            /* the first build, until the server takes it */
+	char *pending_full;         /* a complete site folder not published yet */
+	char *staging;              /* updated files not published yet */
+	int need_full;              /* the model is stale: the next change reloads everything */
+	map_t baseline;             /* diagnostic key -> count, of the first build */
+	/* what the last rebuild did */
+	const char *kind;
+	double ms;
+	size_t rendered;
+	int ok;
+	char *failure;              /* why the last rebuild could not produce a site, or NULL */
+	diag_list_t fail_diags;     /* the diagnostics of a failed load/render */
+	char **changed;
+	size_t nchanged;
+	unsigned long verify_mismatches;
+	/* classification */
+	char *gitdir, *commondir, *cfg_path, *alerts_path, *ignore_revs_path;
+	char *theme_site, *theme_builtin, *outdir;
+	char **roots;               /* content folders that exist (absolute, no trailing '/'); none = whole tree */
+	size_t nroots;
+	char *watch_sig;            /* what the watcher covers (watch_signature) */
+	int search_pending;         /* the pages are out, the search index is not rebuilt yet */
+	double search_ms;           /* time of the last search index update */
+	unsigned long search_gen;   /* bumped by every incremental rebuild */
+	sjob_t *job;                /* the search index being built, or NULL */
+	site_page_t *grave;         /* pages replaced while a job may still read them */
+	size_t ngrave;
+	int staged_pages;           /* the staging folder holds pages (not only a search index) */
+};
+
+static char *watch_signature(const inc_t *inc);
+
+/* ------------------------------------------------------------------ small helpers */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+/* ALMANAC_SERVE_TIMING=1: print where an incremental rebuild spends its time (wall and CPU ms). */
+static int timing_on = -1;
+static double tm_wall, tm_cpu;
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static void phase(const char *name)
+{
+	if (timing_on < 0) {
+		const char *e = getenv("ALMANAC_SERVE_TIMING");
+		timing_on = e && e[0] && strcmp(e, "0");
+	}
+	if (!timing_on)
+		return;
+	double w = now_ms(), c = cpu_ms();
+	if (name)
+		fprintf(stderr, "  %-14s %8.1f ms wall %8.1f ms cpu\n", name, w - tm_wall, c - tm_cpu);
+	tm_wall = w;
+	tm_cpu = c;
+}
+
+static char *next_dir(inc_t *inc, const char *what)
+{
+	return xasprintf("%s/%s-%lu", inc->work, what, ++inc->dirno);
+}
+
+static char *strip_slash(const char *p)
+{
+	char *d = xstrdup(p);
+	size_t n = strlen(d);
+	while (n > 1 && d[n - 1] == '/')
+		d[--n] = '\0';
+	return d;
+}
+
+static int streq0(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+/* 1 when `path` is `dir` or inside it. */
+static int is_under(const char *path, const char *dir)
+{
+	if (!dir)
+		return 0;
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static void free_strs(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* ------------------------------------------------------------------ diagnostics */
+
+static char *diag_key(const diag_t *d)
+{
+	return xasprintf("%s\x1f%s\x1f%s", d->file, d->code ? d->code : "", d->message);
+}
+
+static char *diag_line(const diag_t *d)
+{
+	return xasprintf("%s:%d:%d: %s: %s", d->file, d->line, d->col, d->severity == DIAG_ERROR ? "error" : "warning",
+			 d->message);
+}
+
+static int diag_same(const diag_t *a, const diag_t *b)
+{
+	return a->line == b->line && a->col == b->col && a->severity == b->severity && !strcmp(a->file, b->file) &&
+	       streq0(a->code, b->code) && !strcmp(a->message, b->message);
+}
+
+static void diag_item_free(diag_t *d)
+{
+	free(d->file);
+	free(d->code);
+	free(d->message);
+}
+
+/* Remove one item equal to each item of `rm` from `l`. */
+static void diags_remove_each(diag_list_t *l, const diag_list_t *rm)
+{
+	for (size_t k = 0; k < rm->len; k++)
+		for (size_t i = 0; i < l->len; i++)
+			if (diag_same(&l->items[i], &rm->items[k])) {
+				diag_item_free(&l->items[i]);
+				l->items[i] = l->items[--l->len];
+				break;
+			}
+}
+
+/* Remove the items for which keep() says 0. */
+static void diags_filter(diag_list_t *l, int (*keep)(const diag_t *, const void *), const void *ud)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < l->len; i++) {
+		if (keep(&l->items[i], ud))
+			l->items[w++] = l->items[i];
+		else
+			diag_item_free(&l->items[i]);
+	}
+	l->len = w;
+}
+
+static int keep_not_graph(const diag_t *d, const void *ud)
+{
+	(void)ud;
+	/* recomputed for the whole site after every change (links_finish, links_orphans) */
+	return !(d->code && (!strcmp(d->code, "broken-anchor") || !strcmp(d->code, "orphan")));
+}
+
+static int keep_not_load(const diag_t *d, const void *ud)
+{
+	/* site.c's load_page problems, which a replay of the checked text cannot reproduce */
+	static const char *const codes[] = {"encoding", "binary", "too-large", "unreadable"};
+	if (!d->code || strcmp(d->file, (const char *)ud))
+		return 1;
+	for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+		if (!strcmp(d->code, codes[i]))
+			return 0;
+	return 1;
+}
+
+static void diags_copy(diag_list_t *dst, const diag_list_t *src)
+{
+	for (size_t i = 0; i < src->len; i++) {
+		const diag_t *d = &src->items[i];
+		diag_add(dst, d->severity, d->file, d->line, d->col, d->code, "%s", d->message);
+	}
+}
+
+static void baseline_set(inc_t *inc, const diag_list_t *l)
+{
+	map_free(&inc->baseline);
+	for (size_t i = 0; i < l->len; i++) {
+		char *k = diag_key(&l->items[i]);
+		void *v = NULL;
+		long n = map_get(&inc->baseline, k, &v) ? MAP_AS_INT(v) : 0;
+		map_put(&inc->baseline, k, MAP_INT(n + 1));
+		free(k);
+	}
+}
+
+/* Mark in `isnew` the diagnostics of `l` the first build did not have; returns the count of new errors. */
+static size_t diags_new(inc_t *inc, const diag_list_t *l, unsigned char *isnew)
+{
+	map_t used = MAP_INIT;
+	size_t errors = 0;
+	for (size_t i = 0; i < l->len; i++) {
+		char *k = diag_key(&l->items[i]);
+		void *v = NULL;
+		long have = map_get(&inc->baseline, k, &v) ? MAP_AS_INT(v) : 0;
+		long u = map_get(&used, k, &v) ? MAP_AS_INT(v) : 0;
+		map_put(&used, k, MAP_INT(u + 1));
+		isnew[i] = u >= have;
+		if (isnew[i] && l->items[i].severity == DIAG_ERROR)
+			errors++;
+		free(k);
+	}
+	map_free(&used);
+	return errors;
+}
+
+/* ------------------------------------------------------------------ status */
+
+static void status_update(inc_t *inc, int print, int notify)
+{
+	const diag_list_t *l = inc->failure ? &inc->fail_diags : &inc->s->diags;
+	unsigned char *isnew = xcalloc(l->len + 1, 1);
+	size_t new_errors = diags_new(inc, l, isnew);
+	buf_t b = BUF_INIT;
+	json_writer_t w;
+	json_init(&w, &b, 0);
+	json_begin_object(&w);
+	json_key(&w, "seq");
+	json_int(&w, (long long)inc->seq);
+	json_key(&w, "build");
+	json_int(&w, (long long)inc->build);
+	json_key(&w, "ok");
+	json_bool(&w, inc->ok);
+	json_key(&w, "kind");
+	json_string(&w, inc->kind ? inc->kind : "");
+	json_key(&w, "ms");
+	json_double(&w, inc->ms);
+	json_key(&w, "rendered");
+	json_int(&w, (long long)inc->rendered);
+	json_key(&w, "search");
+	json_string(&w, inc->search_pending ? "pending" : "current");
+	json_key(&w, "search_ms");
+	json_double(&w, inc->search_ms);
+	json_key(&w, "message");
+	if (inc->failure)
+		json_string(&w, inc->failure);
+	else if (!inc->ok)
+		json_string(&w, "the site was not updated: fix the new errors below");
+	else
+		json_null(&w);
+	json_key(&w, "errors");
+	json_int(&w, (long long)diag_count(l, DIAG_ERROR));
+	json_key(&w, "warnings");
+	json_int(&w, (long long)diag_count(l, DIAG_WARNING));
+	json_key(&w, "new_errors");
+	json_int(&w, (long long)new_errors);
+	/* new problems first, errors before warnings */
+	json_key(&w, "new");
+	json_begin_array(&w);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < l->len; i++)
+			if (isnew[i] && (l->items[i].severity == DIAG_ERROR) == (pass == 0)) {
+				char *line = diag_line(&l->items[i]);
+				json_string(&w, line);
+				free(line);
+			}
+	json_end_array(&w);
+	json_key(&w, "diagnostics");
+	json_begin_array(&w);
+	for (size_t i = 0; i < l->len; i++) {
+		char *line = diag_line(&l->items[i]);
+		json_string(&w, line);
+		free(line);
+	}
+	json_end_array(&w);
+	json_key(&w, "changed");
+	json_begin_array(&w);
+	for (size_t i = 0; i < inc->nchanged; i++)
+		json_string(&w, inc->changed[i]);
+	json_end_array(&w);
+	json_key(&w, "verify_mismatches");
+	json_int(&w, (long long)inc->verify_mismatches);
+	json_end_object(&w);
+	if (inc->srv)
+		srv_set_status(inc->srv, inc->seq, inc->build, buf_cstr(&b), notify);
+	buf_free(&b);
+	if (print) {
+		/* the terminal: one line, then the problems this change brought */
+		char what[256] = "";
+		if (inc->nchanged == 1)
+			snprintf(what, sizeof what, "%s changed: ", inc->changed[0]);
+		else if (inc->nchanged > 1)
+			snprintf(what, sizeof what, "%zu files changed: ", inc->nchanged);
+		if (inc->failure)
+			fprintf(stderr, "almanac serve: %s%s; still serving build %lu\n", what, inc->failure, inc->build);
+		else if (!inc->ok)
+			fprintf(stderr, "almanac serve: %s%zu new error%s; still serving build %lu\n", what, new_errors,
+				new_errors == 1 ? "" : "s", inc->build);
+		else
+			fprintf(stderr, "almanac serve: %s%s rebuild, %zu page%s in %.0f ms (build %lu)\n", what,
+				inc->kind, inc->rendered, inc->rendered == 1 ? "" : "s", inc->ms, inc->build);
+		diag_list_t nl;
+		diag_init(&nl);
+		for (size_t i = 0; i < l->len; i++)
+			if (isnew[i])
+				diag_add(&nl, l->items[i].severity, l->items[i].file, l->items[i].line, l->items[i].col,
+					 l->items[i].code, "%s", l->items[i].message);
+		cli_print_diags(&nl, 0);
+		diag_free(&nl);
+	}
+	free(isnew);
+}
+
+/* ------------------------------------------------------------------ classification setup */
+
+static void classify_setup(inc_t *inc)
+{
+	site_t *s = inc->s;
+	free(inc->gitdir);
+	free(inc->commondir);
+	free(inc->cfg_path);
+	free(inc->alerts_path);
+	free(inc->ignore_revs_path);
+	free(inc->theme_site);
+	free(inc->theme_builtin);
+	free(inc->outdir);
+	free_strs(inc->roots, inc->nroots);
+	inc->roots = NULL;
+	inc->nroots = 0;
+	inc->gitdir = inc->repo ? strip_slash(git_repository_path(inc->repo)) : NULL;
+	inc->commondir = inc->repo ? strip_slash(git_repository_commondir(inc->repo)) : NULL;
+	char *c = inc->o.site.config ? fsu_absolute(inc->o.site.config) : fsu_join(s->root, "almanac.yml");
+	inc->cfg_path = c;
+	char *a = fsu_join(s->root, s->cfg.alerts_file ? s->cfg.alerts_file : "alerts.yml");
+	inc->alerts_path = fsu_normalize(a);
+	free(a);
+	char *ir = fsu_join(s->root, s->cfg.ignore_revs ? s->cfg.ignore_revs : ".git-blame-ignore-revs");
+	inc->ignore_revs_path = fsu_normalize(ir);
+	free(ir);
+	char *t = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
+	inc->theme_site = strip_slash(t);
+	free(t);
+	char *bt = theme_builtin_dir();
+	inc->theme_builtin = bt ? strip_slash(bt) : NULL;
+	free(bt);
+	char *o = site_output_dir(s);
+	inc->outdir = strip_slash(o);
+	free(o);
+	for (size_t i = 0; i < s->cfg.ncontent; i++) {
+		char *j = fsu_join(s->root, s->cfg.content[i]);
+		char *d = strip_slash(j);
+		free(j);
+		if (fsu_is_dir(d)) {
+			inc->roots = xrealloc(inc->roots, (inc->nroots + 1) * sizeof *inc->roots);
+			inc->roots[inc->nroots++] = d;
+		} else {
+			free(d);
+		}
+	}
+}
+
+enum { CH_IGNORE, CH_PAGE, CH_ASSET, CH_FULL };
+
+/* What a change of the absolute `path` means. *idx is the page or asset index. */
+static int classify(inc_t *inc, const char *path, unsigned flags, long *idx, const char **why)
+{
+	site_t *s = inc->s;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t bl = strlen(base);
+	int scratch = base[0] == '.' || (bl && base[bl - 1] == '~') || (bl > 4 && !strcmp(base + bl - 4, ".swp")) ||
+		      !strcmp(base, "4913");
+	/* Git: new commits, branch switches */
+	if (is_under(path, inc->gitdir) || is_under(path, inc->commondir)) {
+		const char *g = is_under(path, inc->gitdir) ? inc->gitdir : inc->commondir;
+		const char *rel = path + strlen(g);
+		if (*rel == '/')
+			rel++;
+		if (fsu_ends_with(rel, ".lock"))
+			return CH_IGNORE;
+		if (!strcmp(rel, "HEAD") || !strcmp(rel, "packed-refs") || !strncmp(rel, "refs/", 5)) {
+			*why = "git history";
+			return CH_FULL;
+		}
+		return CH_IGNORE;
+	}
+	if (!strcmp(path, inc->cfg_path)) {
+		*why = "configuration";
+		return CH_FULL;
+	}
+	if (!strcmp(path, inc->alerts_path) || !strcmp(path, inc->ignore_revs_path) || !strcmp(base, ".gitignore")) {
+		*why = base;
+		return CH_FULL;
+	}
+	const char *dev_theme = getenv("ALMANAC_THEME_DIR");
+	if (is_under(path, inc->theme_site) ||
+	    (dev_theme && dev_theme[0] && is_under(path, inc->theme_builtin))) {
+		if (scratch)
+			return CH_IGNORE;
+		*why = "theme";
+		return CH_FULL;
+	}
+	if (is_under(path, inc->outdir))
+		return CH_IGNORE;
+	size_t rl = strlen(s->root);
+	if (strncmp(path, s->root, rl))
+		return CH_IGNORE;
+	const char *rel = path + rl;
+	/* hidden anywhere on the path: never part of the site */
+	if (rel[0] == '.' || strstr(rel, "/."))
+		return CH_IGNORE;
+	int in_content = inc->nroots == 0;
+	for (size_t i = 0; i < inc->nroots && !in_content; i++)
+		in_content = is_under(path, inc->roots[i]);
+	if (!in_content) {
+		/* a content folder created later */
+		if ((flags & WATCH_DIR) && (flags & WATCH_CREATED) && !strcmp(rel, "themes")) {
+			*why = "theme";
+			return CH_FULL;
+		}
+		if ((flags & WATCH_DIR) && (flags & WATCH_CREATED) && !strchr(rel, '/')) {
+			for (size_t i = 0; i < s->cfg.ncontent; i++)
+				if (!strcmp(rel, s->cfg.content[i])) {
+					*why = "new content folder";
+					return CH_FULL;
+				}
+		}
+		return CH_IGNORE;
+	}
+	if (flags & WATCH_DIR) {
+		*why = "folder added or removed";
+		return CH_FULL;
+	}
+	int exists = fsu_is_file(path);
+	if (fsu_ends_with(rel, ".md")) {
+		long i = site_find_page(s, rel);
+		if (i >= 0 && exists) {
+			*idx = i;
+			return CH_PAGE;
+		}
+		if (i < 0 && !exists)
+			return CH_IGNORE;
+		*why = i >= 0 ? "page removed" : "page added";
+		return CH_FULL;
+	}
+	void *v;
+	long a = map_get(&s->asset_map, rel, &v) ? MAP_AS_INT(v) : -1;
+	if (a >= 0 && exists) {
+		*idx = a;
+		return CH_ASSET;
+	}
+	if (a < 0 && (!exists || scratch))
+		return CH_IGNORE;
+	*why = a >= 0 ? "file removed" : "file added";
+	return CH_FULL;
+}
+
+/* ------------------------------------------------------------------ watching */
+
+int inc_watch(inc_t *inc)
+{
+	watch_close(inc->w);
+	inc->w = NULL;
+	if (!inc->watch_sig)
+		inc->watch_sig = watch_signature(inc);
+	if (watch_open(&inc->w) != 0)
+		return -1;
+	site_t *s = inc->s;
+	const char *skip[3];
+	size_t nskip = 0;
+	skip[nskip++] = inc->outdir;
+	if (inc->gitdir)
+		skip[nskip++] = inc->gitdir;
+	skip[nskip++] = inc->work;
+	char *root = strip_slash(s->root);
+	if (inc->nroots == 0) {
+		watch_add_tree(inc->w, root, skip, nskip);
+	} else {
+		watch_add_dir(inc->w, root); /* almanac.yml, .gitignore, new content folders */
+		for (size_t i = 0; i < inc->nroots; i++)
+			watch_add_tree(inc->w, inc->roots[i], skip, nskip);
+	}
+	free(root);
+	/* the folders of the config, alert catalog and ignore-revs files */
+	const char *files[] = {inc->cfg_path, inc->alerts_path, inc->ignore_revs_path};
+	for (size_t i = 0; i < 3; i++) {
+		char *d = fsu_dirname(files[i]);
+		if (d[0] && fsu_is_dir(d))
+			watch_add_dir(inc->w, d);
+		free(d);
+	}
+	char *themes = xasprintf("%sthemes", s->root);
+	if (fsu_is_dir(themes))
+		watch_add_tree(inc->w, themes, skip, nskip);
+	free(themes);
+	const char *dev_theme = getenv("ALMANAC_THEME_DIR");
+	if (inc->theme_builtin && dev_theme && dev_theme[0])
+		watch_add_tree(inc->w, inc->theme_builtin, NULL, 0);
+	if (inc->gitdir) {
+		watch_add_dir(inc->w, inc->gitdir);
+		char *refs = xasprintf("%s/refs/heads", inc->commondir);
+		if (fsu_is_dir(refs)) {
+			const char *none[1] = {"/nonexistent"};
+			watch_add_tree(inc->w, refs, none, 0);
+		}
+		free(refs);
+		if (strcmp(inc->gitdir, inc->commondir))
+			watch_add_dir(inc->w, inc->commondir);
+	}
+	return 0;
+}
+
+/* What the watcher covers; it is set up again when this changes. */
+static char *watch_signature(const inc_t *inc)
+{
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < inc->nroots; i++)
+		buf_printf(&b, "%s\n", inc->roots[i]);
+	char *themes = xasprintf("%sthemes", inc->s->root);
+	buf_printf(&b, "%s\n%s\n%s\n%s\n%s\n%d\n", inc->cfg_path, inc->alerts_path, inc->ignore_revs_path,
+		   inc->outdir, inc->gitdir ? inc->gitdir : "", fsu_is_dir(themes));
+	free(themes);
+	return buf_detach(&b);
+}
+
+/* After a full rebuild: watch again when the folders to watch changed. Events still queued in
+ * the old watcher are not lost: they make the next batch reload everything. */
+static void rewatch(inc_t *inc)
+{
+	char *sig = watch_signature(inc);
+	if (inc->w && inc->watch_sig && !strcmp(sig, inc->watch_sig)) {
+		free(sig);
+		return;
+	}
+	free(inc->watch_sig);
+	inc->watch_sig = sig;
+	watch_t *old = inc->w;
+	inc->w = NULL;
+	if (inc_watch(inc) != 0) {
+		inc->w = old;
+		return;
+	}
+	if (old) {
+		watch_batch_t b = {NULL, 0, 0};
+		if (watch_wait(old, &b, 0, 0, 0) > 0)
+			inc->need_full = 1;
+		watch_batch_free(&b);
+		watch_close(old);
+	}
+}
+
+watch_t *inc_watcher(inc_t *inc)
+{
+	return inc->w;
+}
+
+/* ------------------------------------------------------------------ publishing */
+
+/* Move every file of `stage` into `root` (the search shard folders as wholes). Call under the write lock. */
+static void move_tree(const char *stage, const char *root, const char *rel)
+{
+	char *sdir = rel[0] ? xasprintf("%s/%s", stage, rel) : xstrdup(stage);
+	DIR *d = opendir(sdir);
+	if (!d) {
+		free(sdir);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *crel = rel[0] ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		char *src = xasprintf("%s/%s", stage, crel);
+		char *dst = xasprintf("%s/%s", root, crel);
+		struct stat st;
+		if (lstat(src, &st) == 0) {
+			if (S_ISDIR(st.st_mode) && (!strcmp(crel, "search/t") || !strcmp(crel, "search/v") ||
+						    !strcmp(crel, "search/m"))) {
+				/* shard folders are replaced as a whole: shards may come and go */
+				if (fsu_is_dir(dst)) {
+					if (renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_EXCHANGE) != 0) {
+						fsu_remove_tree(dst);
+						rename(src, dst);
+					}
+				} else {
+					rename(src, dst);
+				}
+			} else if (S_ISDIR(st.st_mode)) {
+				mkdir(dst, 0755);
+				move_tree(stage, root, crel);
+			} else {
+				rename(src, dst);
+			}
+		}
+		free(src);
+		free(dst);
+		free(crel);
+	}
+	closedir(d);
+	free(sdir);
+}
+
+static void publish(inc_t *inc)
+{
+	char *old_root = NULL;
+	srv_write_lock(inc->srv);
+	if (inc->pending_full) {
+		old_root = srv_set_root(inc->srv, inc->pending_full);
+		inc->pending_full = NULL;
+	}
+	if (inc->staging)
+		move_tree(inc->staging, srv_root(inc->srv), "");
+	/* the build number tells pages they are out of date: a new search index alone is not that */
+	if (old_root || inc->staged_pages)
+		inc->build++;
+	inc->staged_pages = 0;
+	srv_write_unlock(inc->srv, inc->build);
+	if (old_root) {
+		fsu_remove_tree(old_root);
+		free(old_root);
+	}
+	if (inc->staging) {
+		fsu_remove_tree(inc->staging);
+		free(inc->staging);
+		inc->staging = NULL;
+	}
+}
+
+/* Publish unless the rebuild brought new errors; update the status. */
+static void settle(inc_t *inc)
+{
+	diag_sort(&inc->s->diags);
+	unsigned char *isnew = xcalloc(inc->s->diags.len + 1, 1);
+	size_t new_errors = diags_new(inc, &inc->s->diags, isnew);
+	free(isnew);
+	inc->ok = new_errors == 0;
+	if (inc->ok && inc->srv)
+		publish(inc);
+	phase("publish");
+}
+
+/* ------------------------------------------------------------------ full rebuilds */
+
+static void clear_failure(inc_t *inc)
+{
+	free(inc->failure);
+	inc->failure = NULL;
+	diag_free(&inc->fail_diags);
+	diag_init(&inc->fail_diags);
+}
+
+static void set_failure(inc_t *inc, const char *why, diag_list_t *d)
+{
+	clear_failure(inc);
+	inc->failure = xstrdup(why);
+	diag_sort(d);
+	diags_copy(&inc->fail_diags, d);
+	inc->ok = 0;
+}
+
+static void model_free(inc_t *inc)
+{
+	if (inc->s) {
+		dating_release(inc->s);
+		site_free(inc->s);
+		free(inc->s);
+		inc->s = NULL;
+	}
+	if (inc->repo) {
+		git_repository_free(inc->repo);
+		inc->repo = NULL;
+	}
+}
+
+/* Load and render everything into a new folder. Returns 0 or the negative code of the failing step. */
+static void job_finish(inc_t *inc, int use);
+
+static int full_rebuild(inc_t *inc)
+{
+	if (inc->job)
+		job_finish(inc, 0); /* its snapshot is about to go */
+	double t0 = now_ms();
+	site_opts_t o = inc->o.site;
+	if (!inc->o.fixed_now)
+		o.now = (int64_t)time(NULL);
+	site_t *ns = xcalloc(1, sizeof *ns);
+	int rc = site_load(ns, &o);
+	char *dir = NULL;
+	if (rc == 0) {
+		dir = next_dir(inc, "site");
+		rc = render_site(ns, dir);
+		if (rc != 0) {
+			fsu_remove_tree(dir);
+			free(dir);
+			dir = NULL;
+		}
+	}
+	inc->kind = "full";
+	inc->ms = now_ms() - t0;
+	if (rc != 0) {
+		set_failure(inc, rc == -4 ? "the site could not be loaded" : "the site could not be rendered", &ns->diags);
+		dating_release(ns);
+		site_free(ns);
+		free(ns);
+		inc->need_full = 1;
+		return rc;
+	}
+	clear_failure(inc);
+	model_free(inc);
+	inc->s = ns;
+	if (git_repository_open_ext(&inc->repo, ns->root, 0, NULL) != 0) {
+		git_error_clear();
+		inc->repo = NULL;
+	}
+	classify_setup(inc);
+	/* anything built for the previous model is obsolete */
+	if (inc->staging) {
+		fsu_remove_tree(inc->staging);
+		free(inc->staging);
+		inc->staging = NULL;
+	}
+	if (inc->pending_full) {
+		fsu_remove_tree(inc->pending_full);
+		free(inc->pending_full);
+	}
+	inc->pending_full = dir;
+	inc->need_full = 0;
+	inc->search_pending = 0; /* a full build has its index */
+	size_t n = 0;
+	for (size_t i = 0; i < ns->npages; i++)
+		n += !(ns->pages[i].draft && !ns->opts.drafts);
+	inc->rendered = n;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ incremental rebuilds */
+
+static int refs_equal(const fm_ref_t *a, size_t na, const fm_ref_t *b, size_t nb)
+{
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i].value, b[i].value) || a[i].line != b[i].line || a[i].col != b[i].col)
+			return 0;
+	return 1;
+}
+
+static int strs_equal(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			return 0;
+	return 1;
+}
+
+static int node_pos_equal(const val_t *a, const val_t *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->type != b->type || a->line != b->line || a->col != b->col)
+		return 0;
+	if (a->type == VAL_LIST) {
+		if (a->len != b->len)
+			return 0;
+		for (size_t i = 0; i < a->len; i++)
+			if (a->items[i]->line != b->items[i]->line || a->items[i]->col != b->items[i]->col)
+				return 0;
+	}
+	return 1;
+}
+
+/* A change other pages' structure depends on: reload everything. Returns the reason or NULL. */
+static const char *structural(const site_t *s, const site_page_t *o, const site_page_t *n)
+{
+	if (o->draft != n->draft && !s->opts.drafts)
+		return "draft changed";
+	if (strcmp(o->type, n->type))
+		return "type changed";
+	if (!refs_equal(o->fm.aliases, o->fm.naliases, n->fm.aliases, n->fm.naliases))
+		return "aliases changed";
+	if (!refs_equal(o->fm.related, o->fm.nrelated, n->fm.related, n->fm.nrelated))
+		return "related changed";
+	if (!strs_equal(o->fm.alerts, o->fm.nalerts, n->fm.alerts, n->fm.nalerts) ||
+	    !node_pos_equal(val_map_get(o->fm.raw, "alerts"), val_map_get(n->fm.raw, "alerts")))
+		return "alerts changed";
+	if (!strs_equal(o->fm.watches, o->fm.nwatches, n->fm.watches, n->fm.nwatches))
+		return "watches changed";
+	return NULL;
+}
+
+/* What other pages show of a page: page_link() and nav_children() in render.c/nav.c. */
+static int summary_equal(const site_page_t *a, const site_page_t *b)
+{
+	return !strcmp(a->title, b->title) && a->fresh.status == b->fresh.status && !strcmp(a->type, b->type) &&
+	       streq0(a->fm.criticality, b->fm.criticality) && streq0(a->fm.description, b->fm.description) &&
+	       streq0(a->fm.owner, b->fm.owner) && a->draft == b->draft;
+}
+
+static int worktree_status(inc_t *inc, const char *path)
+{
+	unsigned int flags = 0;
+	if (!inc->repo || git_status_file(&flags, inc->repo, path) != 0) {
+		git_error_clear();
+		return HIST_CLEAN;
+	}
+	if (flags == 0)
+		return HIST_CLEAN;
+	if (flags == GIT_STATUS_WT_NEW)
+		return HIST_UNTRACKED;
+	if (flags & GIT_STATUS_IGNORED)
+		return HIST_IGNORED;
+	return HIST_MODIFIED;
+}
+
+/* The freshness of re-read page `n`, whose history is the old page's `o` (as dating_finish computes it). */
+static void page_fresh(inc_t *inc, site_page_t *n, const site_page_t *o)
+{
+	site_t *s = inc->s;
+	site_fresh_t *f = &n->fresh;
+	memset(f, 0, sizeof *f);
+	f->interval_days = n->fm.review_interval ? n->fm.review_interval
+						 : config_interval_for(&s->cfg, n->type, n->fm.criticality);
+	f->age_days = -1;
+	f->status = FRESH_UNKNOWN;
+	n->untracked = 0;
+	if (!s->hist)
+		return;
+	const hist_entry_t *e = hist_lookup(s->hist, n->src);
+	f->has_commit = o->fresh.has_commit;
+	memcpy(f->commit_id, o->fresh.commit_id, sizeof f->commit_id);
+	f->commit_time = o->fresh.commit_time;
+	f->author = o->fresh.author ? xstrdup(o->fresh.author) : NULL;
+	f->summary = o->fresh.summary ? xstrdup(o->fresh.summary) : NULL;
+	f->basis_time = s->cfg.basis_reviewed ? n->fm.reviewed : (f->has_commit ? f->commit_time : 0);
+	if (f->basis_time)
+		f->status = dating_status(s, f->basis_time, s->opts.now, f->interval_days, &f->age_days, &f->due_in_days);
+	else if (s->cfg.basis_reviewed && !(e && e->truncated))
+		f->status = FRESH_STALE;
+	/* drift depends on the watches and the last commit, both unchanged */
+	f->drifted = o->fresh.drifted;
+	f->drift_path = o->fresh.drift_path ? xstrdup(o->fresh.drift_path) : NULL;
+	f->drift_time = o->fresh.drift_time;
+	int st = worktree_status(inc, n->src);
+	if (st == HIST_MODIFIED || st == HIST_UNTRACKED) {
+		f->status = FRESH_UNCOMMITTED;
+		n->untracked = st == HIST_UNTRACKED;
+	}
+}
+
+static int in_subtree(const nav_t *nav, long f, long top)
+{
+	for (long x = f; x >= 0; x = nav->folders[x].parent)
+		if (x == top)
+			return 1;
+	return 0;
+}
+
+typedef struct {
+	unsigned char *pages;
+	unsigned char *folders;
+	unsigned char *redirects;
+} dirty_t;
+
+/* The section output of folder f (its index page or its generated page). */
+static void mark_section(dirty_t *d, const nav_t *nav, long f)
+{
+	if (f < 0)
+		return;
+	if (nav->folders[f].index_page >= 0)
+		d->pages[nav->folders[f].index_page] = 1;
+	else
+		d->folders[f] = 1;
+}
+
+static void mark_subtree(dirty_t *d, const site_t *s, const nav_t *nav, long top)
+{
+	for (size_t j = 0; j < s->npages; j++)
+		if (nav->page_folder[j] >= 0 && in_subtree(nav, nav->page_folder[j], top))
+			d->pages[j] = 1;
+	for (size_t f = 0; f < nav->nfolders; f++)
+		if (in_subtree(nav, (long)f, top))
+			d->folders[f] = 1;
+}
+
+static void mark_targets(dirty_t *d, const site_page_t *p, size_t self)
+{
+	for (size_t k = 0; k < p->nlinks; k++)
+		if (p->links[k].target >= 0 && (size_t)p->links[k].target != self)
+			d->pages[p->links[k].target] = 1;
+}
+
+static int targets_equal(const site_page_t *a, const site_page_t *b)
+{
+	if (a->nlinks != b->nlinks)
+		return 0;
+	for (size_t k = 0; k < a->nlinks; k++)
+		if (a->links[k].target != b->links[k].target)
+			return 0;
+	return 1;
+}
+
+typedef struct {
+	size_t idx;
+	site_page_t fresh;       /* the page as re-read */
+	diag_list_t d_new;
+	site_page_t old;         /* the page before (kept until the dirty set is known) */
+} change_t;
+
+/* Re-read the changed pages; on a structural change return its reason (everything must be reloaded). */
+static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const size_t *aidx, size_t na)
+{
+	site_t *s = inc->s;
+	double t0 = now_ms();
+	change_t *ch = xcalloc(np + 1, sizeof *ch);
+	size_t nch = 0;
+	const char *why = NULL;
+	phase(NULL);
+	for (size_t k = 0; k < np && !why; k++) {
+		change_t *c = &ch[nch];
+		c->idx = pidx[k];
+		diag_init(&c->d_new);
+		site_page_reread(s, c->idx, NULL, &c->fresh, &c->d_new);
+		const site_page_t *o = &s->pages[c->idx];
+		if (o->text && c->fresh.text && !strcmp(o->text, c->fresh.text)) {
+			site_page_clear(&c->fresh);
+			diag_free(&c->d_new);
+			continue; /* touched, not changed */
+		}
+		why = structural(s, o, &c->fresh);
+		nch++;
+	}
+	if (why || (!nch && !na)) {
+		for (size_t k = 0; k < nch; k++) {
+			site_page_clear(&ch[k].fresh);
+			diag_free(&ch[k].d_new);
+		}
+		free(ch);
+		return why ? why : "";
+	}
+	phase("reread");
+	/* the old pages' own diagnostics: replay the old text, and take them out */
+	for (size_t k = 0; k < nch; k++) {
+		change_t *c = &ch[k];
+		site_page_t *o = &s->pages[c->idx];
+		diag_list_t d_old;
+		diag_init(&d_old);
+		site_page_t replay;
+		site_page_reread(s, c->idx, o->text ? o->text : "", &replay, &d_old);
+		site_page_clear(&replay);
+		diags_remove_each(&s->diags, &d_old);
+		diag_free(&d_old);
+		diags_filter(&s->diags, keep_not_load, o->src);
+	}
+	phase("replay");
+	/* install the new pages */
+	for (size_t k = 0; k < nch; k++) {
+		change_t *c = &ch[k];
+		site_page_t *o = &s->pages[c->idx];
+		site_page_t *n = &c->fresh;
+		for (size_t j = 0; j < o->nlinks; j++) {
+			const site_link_t *l = &o->links[j];
+			if (!l->from_related)
+				continue;
+			n->links = xrealloc(n->links, (n->nlinks + 1) * sizeof *n->links);
+			site_link_t *nl = &n->links[n->nlinks++];
+			*nl = *l;
+			nl->fragment = l->fragment ? xstrdup(l->fragment) : NULL;
+		}
+		n->old_paths = o->old_paths;
+		n->nold = o->nold;
+		o->old_paths = NULL;
+		o->nold = 0;
+		page_fresh(inc, n, o);
+		c->old = *o;
+		s->pages[c->idx] = *n;
+		memset(n, 0, sizeof *n);
+		diag_move(&s->diags, &c->d_new);
+		diag_free(&c->d_new);
+	}
+	phase("install");
+	/* the link graph of the whole site: backlinks, anchors, orphans */
+	for (size_t i = 0; i < s->npages; i++) {
+		free(s->pages[i].backlinks);
+		s->pages[i].backlinks = NULL;
+		s->pages[i].nbacklinks = 0;
+	}
+	diags_filter(&s->diags, keep_not_graph, NULL);
+	links_finish(s);
+	links_orphans(s);
+	phase("graph");
+
+	/* what must be rendered again */
+	nav_t nav;
+	nav_build(&nav, s);
+	dirty_t d;
+	d.pages = xcalloc(s->npages + 1, 1);
+	d.folders = xcalloc(nav.nfolders + 1, 1);
+	d.redirects = xcalloc(s->npages + 1, 1);
+	for (size_t k = 0; k < nch; k++) {
+		change_t *c = &ch[k];
+		const site_page_t *o = &c->old, *n = &s->pages[c->idx];
+		d.pages[c->idx] = 1;
+		int same = summary_equal(o, n);
+		if (!same || !targets_equal(o, n)) {
+			mark_targets(&d, o, c->idx);
+			mark_targets(&d, n, c->idx);
+		}
+		if (same)
+			continue;
+		for (size_t b = 0; b < n->nbacklinks; b++)
+			d.pages[n->backlinks[b]] = 1;
+		for (size_t j = 0; j < s->npages; j++) {
+			const site_page_t *q = &s->pages[j];
+			if (!strcmp(q->type, "role") && ((o->fm.owner && !strcmp(q->slug, o->fm.owner)) ||
+							(n->fm.owner && !strcmp(q->slug, n->fm.owner))))
+				d.pages[j] = 1;
+			if (!strcmp(n->type, "role") && q->fm.owner && !strcmp(q->fm.owner, n->slug))
+				d.pages[j] = 1;
+		}
+		d.redirects[c->idx] = 1; /* its redirects and alert pages show its title and status */
+		long f = nav.page_folder[c->idx];
+		int is_index = f >= 0 && nav.folders[f].index_page == (long)c->idx;
+		mark_section(&d, &nav, f);
+		if (is_index)
+			mark_section(&d, &nav, nav.folders[f].parent);
+		if (strcmp(o->title, n->title) && f >= 0) {
+			long top = is_index ? nav.folders[f].parent : f;
+			mark_subtree(&d, s, &nav, top < 0 ? 0 : top);
+		}
+	}
+	size_t rendered = 0;
+	for (size_t i = 0; i < s->npages; i++)
+		rendered += d.pages[i];
+	for (size_t f = 0; f < nav.nfolders; f++)
+		rendered += d.folders[f] && nav.folders[f].index_page < 0;
+	phase("dirty");
+
+	/* render into the unpublished full folder, or a staging folder */
+	const char *dir = inc->pending_full;
+	if (!dir) {
+		if (!inc->staging)
+			inc->staging = next_dir(inc, "stage");
+		fsu_mkdirs(inc->staging, 0755);
+		dir = inc->staging;
+	}
+	/* the search index follows (inc_idle) once the pages are out */
+	render_sel_t sel = {d.pages, d.folders, d.redirects, 1, 0, 0};
+	int rc = render_select(s, dir, &sel);
+	inc->staged_pages = 1;
+	inc->search_pending = s->cfg.search;
+	inc->search_gen++;
+	phase("render");
+	for (size_t k = 0; k < na; k++) {
+		char *src = fsu_join(s->root, s->assets[aidx[k]].src);
+		char *dst = fsu_join(dir, s->assets[aidx[k]].out);
+		char *pd = fsu_dirname(dst);
+		fsu_mkdirs(pd, 0755);
+		if (fsu_copy_file(src, dst) != 0)
+			diag_add(&s->diags, DIAG_WARNING, s->assets[aidx[k]].src, 0, 0, "asset", "cannot copy the file");
+		free(pd);
+		free(src);
+		free(dst);
+	}
+	nav_free(&nav);
+	free(d.pages);
+	free(d.folders);
+	free(d.redirects);
+	for (size_t k = 0; k < nch; k++) {
+		if (inc->job) { /* the search job may still read it */
+			inc->grave = xrealloc(inc->grave, (inc->ngrave + 1) * sizeof *inc->grave);
+			inc->grave[inc->ngrave++] = ch[k].old;
+		} else {
+			site_page_clear(&ch[k].old);
+		}
+	}
+	free(ch);
+	inc->kind = "incremental";
+	inc->rendered = rendered;
+	inc->ms = now_ms() - t0;
+	if (rc != 0) {
+		/* a broken theme would have been a theme change: be safe and reload everything next time */
+		inc->need_full = 1;
+		return "rendering failed";
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ verification */
+
+static void list_files(const char *root, const char *rel, map_t *out, size_t *n)
+{
+	char *dir = rel[0] ? xasprintf("%s/%s", root, rel) : xstrdup(root);
+	DIR *d = opendir(dir);
+	free(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *crel = rel[0] ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		char *abs = xasprintf("%s/%s", root, crel);
+		if (fsu_is_dir(abs))
+			list_files(root, crel, out, n);
+		else {
+			map_put(out, crel, MAP_INT(1));
+			(*n)++;
+		}
+		free(abs);
+		free(crel);
+	}
+	closedir(d);
+}
+
+static int same_file(const char *a, const char *b)
+{
+	buf_t x = BUF_INIT, y = BUF_INIT;
+	int ra = fsu_read_file(&x, a, 1u << 30), rb = fsu_read_file(&y, b, 1u << 30);
+	int same = ra == 0 && rb == 0 && x.len == y.len && (!x.len || !memcmp(x.s, y.s, x.len));
+	buf_free(&x);
+	buf_free(&y);
+	return same;
+}
+
+/* Compare the served site and the model's diagnostics with a full rebuild of the same input. */
+static void verify(inc_t *inc)
+{
+	site_t *v = xcalloc(1, sizeof *v);
+	site_opts_t o = inc->s->opts;
+	unsigned long bad = 0;
+	if (site_load(v, &o) == 0) {
+		char *dir = next_dir(inc, "verify");
+		if (render_site(v, dir) == 0) {
+			const char *root = srv_root(inc->srv);
+			map_t a = MAP_INIT, b = MAP_INIT;
+			size_t na = 0, nb = 0;
+			list_files(root, "", &a, &na);
+			list_files(dir, "", &b, &nb);
+			for (size_t i = 0; i < b.cap; i++) {
+				if (!b.slots[i].key)
+					continue;
+				const char *rel = b.slots[i].key;
+				char *pa = xasprintf("%s/%s", root, rel), *pb = xasprintf("%s/%s", dir, rel);
+				if (!map_get(&a, rel, NULL) || !same_file(pa, pb)) {
+					if (bad < 10)
+						fprintf(stderr, "almanac serve: verify: %s differs from a full build\n", rel);
+					bad++;
+				}
+				free(pa);
+				free(pb);
+			}
+			for (size_t i = 0; i < a.cap; i++)
+				if (a.slots[i].key && !map_get(&b, a.slots[i].key, NULL)) {
+					if (bad < 10)
+						fprintf(stderr, "almanac serve: verify: %s should not exist\n", a.slots[i].key);
+					bad++;
+				}
+			map_free(&a);
+			map_free(&b);
+		} else {
+			bad++;
+		}
+		fsu_remove_tree(dir);
+		free(dir);
+		diag_sort(&v->diags);
+		diag_sort(&inc->s->diags);
+		int same = v->diags.len == inc->s->diags.len;
+		for (size_t i = 0; same && i < v->diags.len; i++)
+			same = diag_same(&v->diags.items[i], &inc->s->diags.items[i]);
+		if (!same) {
+			fprintf(stderr, "almanac serve: verify: diagnostics differ from a full build (%zu vs %zu)\n",
+				inc->s->diags.len, v->diags.len);
+			for (size_t i = 0, shown = 0; i < v->diags.len && shown < 5; i++) {
+				int found = 0;
+				for (size_t j = 0; j < inc->s->diags.len && !found; j++)
+					found = diag_same(&v->diags.items[i], &inc->s->diags.items[j]);
+				if (!found) {
+					char *l = diag_line(&v->diags.items[i]);
+					fprintf(stderr, "  missing: %s\n", l);
+					free(l);
+					shown++;
+				}
+			}
+			for (size_t j = 0, shown = 0; j < inc->s->diags.len && shown < 5; j++) {
+				int found = 0;
+				for (size_t i = 0; i < v->diags.len && !found; i++)
+					found = diag_same(&v->diags.items[i], &inc->s->diags.items[j]);
+				if (!found) {
+					char *l = diag_line(&inc->s->diags.items[j]);
+					fprintf(stderr, "  extra: %s\n", l);
+					free(l);
+					shown++;
+				}
+			}
+			bad++;
+		}
+	} else {
+		bad++;
+	}
+	dating_release(v);
+	site_free(v);
+	free(v);
+	inc->verify_mismatches += bad;
+}
+
+/* ------------------------------------------------------------------ the public side */
+
+int inc_open(inc_t **out, const inc_opts_t *o)
+{
+	*out = NULL;
+	inc_t *inc = xcalloc(1, sizeof *inc);
+	inc->o = *o;
+	inc->work = strip_slash(o->work_dir);
+	diag_init(&inc->fail_diags);
+	int rc = full_rebuild(inc);
+	if (rc != 0) {
+		cli_print_diags(&inc->fail_diags, 0);
+		inc_close(inc);
+		return rc;
+	}
+	diag_sort(&inc->s->diags);
+	cli_print_diags(&inc->s->diags, 1);
+	baseline_set(inc, &inc->s->diags);
+	inc->first_dir = inc->pending_full;
+	inc->pending_full = NULL;
+	inc->build = 1;
+	inc->seq = 1;
+	inc->ok = 1;
+	*out = inc;
+	return 0;
+}
+
+const char *inc_first_dir(const inc_t *inc)
+{
+	return inc->first_dir;
+}
+
+void inc_attach(inc_t *inc, srv_t *srv)
+{
+	inc->srv = srv;
+	srv_write_lock(srv);
+	srv_write_unlock(srv, inc->build);
+	free(inc->first_dir); /* the server has its own copy of the path and serves that folder */
+	inc->first_dir = NULL;
+	status_update(inc, 0, 1);
+}
+
+size_t inc_last_rendered(const inc_t *inc)
+{
+	return inc->rendered;
+}
+
+int inc_handle(inc_t *inc, const watch_batch_t *b)
+{
+	const char *why = b->overflow ? "many changes" : NULL;
+	size_t *pages = xcalloc(b->n + 1, sizeof *pages), *assets = xcalloc(b->n + 1, sizeof *assets);
+	size_t np = 0, na = 0;
+	free_strs(inc->changed, inc->nchanged);
+	inc->changed = NULL;
+	inc->nchanged = 0;
+	map_t seen = MAP_INIT;
+	for (size_t i = 0; i < b->n; i++) {
+		long idx = -1;
+		const char *w = NULL;
+		int k = classify(inc, b->items[i].path, b->items[i].flags, &idx, &w);
+		if (k == CH_IGNORE)
+			continue;
+		const char *rel = b->items[i].path;
+		if (!strncmp(rel, inc->s->root, strlen(inc->s->root)))
+			rel += strlen(inc->s->root);
+		inc->changed = xrealloc(inc->changed, (inc->nchanged + 1) * sizeof *inc->changed);
+		inc->changed[inc->nchanged++] = xstrdup(rel);
+		if (k == CH_FULL && !why)
+			why = w;
+		char key[32];
+		snprintf(key, sizeof key, "%c%ld", k == CH_PAGE ? 'p' : 'a', idx);
+		if (map_get(&seen, key, NULL))
+			continue;
+		map_put(&seen, key, MAP_INT(1));
+		if (k == CH_PAGE)
+			pages[np++] = (size_t)idx;
+		else if (k == CH_ASSET)
+			assets[na++] = (size_t)idx;
+	}
+	map_free(&seen);
+	if (!why && !np && !na && !b->overflow) {
+		free(pages);
+		free(assets);
+		return 0; /* nothing the site is made from */
+	}
+	if (inc->need_full && !why)
+		why = "retrying the last failed rebuild";
+	if (!why) {
+		const char *r = incremental(inc, pages, np, assets, na);
+		if (r && !r[0]) { /* nothing actually changed */
+			free(pages);
+			free(assets);
+			return 0;
+		}
+		why = r;
+	}
+	free(pages);
+	free(assets);
+	int incremental_done = !why;
+	if (why) {
+		int rc = full_rebuild(inc);
+		inc->seq++;
+		if (rc != 0) {
+			status_update(inc, 1, 1);
+			return 0;
+		}
+		rewatch(inc); /* content folders, theme and config may have moved */
+	} else {
+		inc->seq++;
+		clear_failure(inc);
+	}
+	settle(inc);
+	if (incremental_done && !inc->search_pending && inc->o.verify && inc->ok && inc->srv)
+		verify(inc);
+	status_update(inc, 1, 1);
+	return 0;
+}
+
+int inc_busy(const inc_t *inc)
+{
+	return inc->search_pending || inc->job;
+}
+
+static void *sjob_main(void *arg)
+{
+	sjob_t *j = arg;
+	/* the pages of the next edit come first */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	double t0 = now_ms();
+	j->rc = search_write_index(j->docs, j->ndocs, j->dir, &j->diags);
+	j->ms = now_ms() - t0;
+	pthread_mutex_lock(&j->lock);
+	j->done = 1;
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+static void job_start(inc_t *inc)
+{
+	sjob_t *j = xcalloc(1, sizeof *j);
+	pthread_mutex_init(&j->lock, NULL);
+	diag_init(&j->diags);
+	j->ndocs = render_search_docs(inc->s, &j->docs);
+	j->dir = next_dir(inc, "search");
+	fsu_mkdirs(j->dir, 0755);
+	j->gen = inc->search_gen;
+	inc->job = j;
+	if (pthread_create(&j->thread, NULL, sjob_main, j) == 0)
+		j->started = 1;
+	else
+		sjob_main(j);
+}
+
+static int job_done(sjob_t *j)
+{
+	pthread_mutex_lock(&j->lock);
+	int d = j->done;
+	pthread_mutex_unlock(&j->lock);
+	return d;
+}
+
+/* Wait for the job; with `use`, bring its index into the site when it is the latest one. */
+static void job_finish(inc_t *inc, int use)
+{
+	sjob_t *j = inc->job;
+	if (j->started)
+		pthread_join(j->thread, NULL);
+	inc->job = NULL;
+	render_search_docs_free(j->docs, j->ndocs);
+	for (size_t i = 0; i < inc->ngrave; i++)
+		site_page_clear(&inc->grave[i]);
+	free(inc->grave);
+	inc->grave = NULL;
+	inc->ngrave = 0;
+	if (use && j->gen == inc->search_gen) {
+		const char *dir = inc->pending_full;
+		if (!dir) {
+			if (!inc->staging)
+				inc->staging = next_dir(inc, "stage");
+			dir = inc->staging;
+		}
+		static const char *const parts[] = {"t", "v", "m", "manifest.json", "facets.json"};
+		char *sd = xasprintf("%s/search", dir);
+		fsu_mkdirs(sd, 0755);
+		for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+			char *from = xasprintf("%s/search/%s", j->dir, parts[i]);
+			char *to = xasprintf("%s/%s", sd, parts[i]);
+			fsu_remove_tree(to);
+			if (rename(from, to) != 0 && j->rc == 0)
+				j->rc = -1;
+			free(from);
+			free(to);
+		}
+		free(sd);
+		if (j->rc != 0) {
+			diags_copy(&inc->s->diags, &j->diags);
+			if (!j->diags.len)
+				diag_add(&inc->s->diags, DIAG_ERROR, "search", 0, 0, "search-index",
+					 "the search index could not be written");
+		}
+		inc->search_pending = 0;
+		inc->search_ms = j->ms;
+		inc->seq++;
+		int was_ok = inc->ok;
+		settle(inc);
+		if (inc->o.verify && inc->ok && inc->srv)
+			verify(inc);
+		/* the pages did not change: no event unless the verdict did */
+		status_update(inc, 0, was_ok != inc->ok || inc->verify_mismatches);
+	}
+	fsu_remove_tree(j->dir);
+	free(j->dir);
+	diag_free(&j->diags);
+	pthread_mutex_destroy(&j->lock);
+	free(j);
+}
+
+void inc_idle(inc_t *inc)
+{
+	if (inc->job) {
+		if (!job_done(inc->job))
+			return;
+		job_finish(inc, 1);
+	}
+	if (inc->search_pending && !inc->job)
+		job_start(inc);
+}
+
+void inc_close(inc_t *inc)
+{
+	if (!inc)
+		return;
+	if (inc->job)
+		job_finish(inc, 0);
+	watch_close(inc->w);
+	model_free(inc);
+	if (inc->first_dir) {
+		fsu_remove_tree(inc->first_dir);
+		free(inc->first_dir);
+	}
+	if (inc->pending_full) {
+		fsu_remove_tree(inc->pending_full);
+		free(inc->pending_full);
+	}
+	if (inc->staging) {
+		fsu_remove_tree(inc->staging);
+		free(inc->staging);
+	}
+	map_free(&inc->baseline);
+	clear_failure(inc);
+	diag_free(&inc->fail_diags);
+	free_strs(inc->changed, inc->nchanged);
+	free(inc->gitdir);
+	free(inc->commondir);
+	free(inc->cfg_path);
+	free(inc->alerts_path);
+	free(inc->ignore_revs_path);
+	free(inc->theme_site);
+	free(inc->theme_builtin);
+	free(inc->outdir);
+	free_strs(inc->roots, inc->nroots);
+	free(inc->watch_sig);
+	free(inc->work);
+	free(inc);
+}
