@@ -765,7 +765,8 @@ static void packs_open(hist_t *h)
 		}
 	}
 	closedir(d);
-	qsort(names, nn, sizeof *names, str_cmp_q); /* deterministic order */
+	if (nn)
+		qsort(names, nn, sizeof *names, str_cmp_q); /* deterministic order */
 	size_t cpacks = 0;
 	for (size_t i = 0; i < nn; i++) {
 		char *ip = xasprintf("%s/%s.idx", dir, names[i]);
@@ -1169,12 +1170,15 @@ static int obj_read(hist_t *h, const git_oid *id, hobj_t **out)
 	if (pack_find(h, id, &pi, &off) == 0) {
 		hobj_t *o = pack_unpack(h, pi, off, 0);
 		if (o) {
+			h->stats.objects_packed++;
 			*out = o;
 			return 0;
 		}
 	}
 	int rc = 0;
 	*out = odb_read_fallback(h, id, &rc);
+	if (*out)
+		h->stats.objects_libgit2++;
 	return *out ? 0 : rc;
 }
 
@@ -2074,7 +2078,8 @@ static int node_facts(hist_t *h, uint32_t ni)
 		if (rc < 0)
 			goto out;
 		ch[l] = xmalloc((o.n ? o.n : 1) * sizeof **ch);
-		memcpy(ch[l], o.v, o.n * sizeof **ch);
+		if (o.n)
+			memcpy(ch[l], o.v, o.n * sizeof **ch);
 		nch[l] = (uint32_t)o.n;
 		/* exact renames (non-merge commits): an added file whose blob a deleted file had */
 		if (h->nodes[ni].nparents == 1 && o.nadd && o.ndel) {

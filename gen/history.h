@@ -163,6 +163,8 @@ typedef struct {
 	size_t commits_diffed;   /* of those, commits whose trees were read (not from the cache) */
 	size_t commits_cached;   /* of those, commits replayed from the cache */
 	size_t trees_read;       /* tree objects read from the object database */
+	size_t objects_packed;   /* objects read directly from pack files */
+	size_t objects_libgit2;  /* objects read through git_odb_read (loose objects, fallback) */
 	size_t renames_checked;  /* commits where libgit2's similarity search ran */
 	int cache_loaded;        /* a valid cache file was read */
 	int cache_rejected;      /* a cache file existed but was corrupt, truncated or of another version */
