@@ -21,20 +21,17 @@ static const char *const stopwords[] = {
 	"with", "would", "you", "your", "yours",
 };
 
-static int stop_cmp(const void *key, const void *elem)
-{
-	return strcmp((const char *)key, *(const char *const *)elem);
-}
+#define NSTOP (sizeof(stopwords) / sizeof(stopwords[0]))
 
 int tok_is_stopword(const char *w, size_t n)
 {
-	char tmp[16];
-	if (n == 0 || n > 7) /* the longest stop word has 7 letters */
+	if (n == 0 || n > 7 || w[0] < 'a' || w[0] > 'z') /* the longest stop word has 7 letters */
 		return 0;
-	memcpy(tmp, w, n);
-	tmp[n] = '\0';
-	return bsearch(tmp, stopwords, sizeof(stopwords) / sizeof(stopwords[0]),
-		       sizeof(stopwords[0]), stop_cmp) != NULL;
+	/* the list is sorted: scan the words with the same first letter */
+	for (size_t i = 0; i < NSTOP && stopwords[i][0] <= w[0]; i++)
+		if (stopwords[i][0] == w[0] && strlen(stopwords[i]) == n && memcmp(stopwords[i], w, n) == 0)
+			return 1;
+	return 0;
 }
 
 /* Decode one code point at s[0..n); *len gets its byte length (1 for an
@@ -104,6 +101,8 @@ size_t tok_utf8_chars(const char *s, size_t n)
 /* Emit one word (lower-cased into `scratch`) after the length and stop-word filters. */
 static int emit(const char *w, size_t n, tok_kind kind, char *scratch, tok_fn fn, void *ctx)
 {
+	if (n < 2 || n > TOK_MAX_CHARS * 4)
+		return 0;
 	size_t chars = tok_utf8_chars(w, n);
 	if (chars < 2 || chars > TOK_MAX_CHARS)
 		return 0;
@@ -124,7 +123,7 @@ int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0, l;
-	buf_t scratch = BUF_INIT;
+	char scratch[TOK_MAX_CHARS * 4 + 1]; /* an emitted word has at most 64 code points */
 	int rc = 0;
 
 	while (i < len) {
@@ -194,18 +193,16 @@ int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
 			nparts++;
 		}
 		size_t toklen = end - start;
-		buf_grow(&scratch, toklen + 1);
 		if (nparts == 1) {
-			rc = emit(text + start, toklen, TOK_WORD, scratch.s, fn, ctx);
+			rc = emit(text + start, toklen, TOK_WORD, scratch, fn, ctx);
 		} else {
-			rc = emit(text + start, toklen, TOK_WHOLE, scratch.s, fn, ctx);
+			rc = emit(text + start, toklen, TOK_WHOLE, scratch, fn, ctx);
 			for (size_t k = 0; k < nparts && rc == 0; k++)
-				rc = emit(text + ps[k], pe[k] - ps[k], TOK_PART, scratch.s, fn, ctx);
+				rc = emit(text + ps[k], pe[k] - ps[k], TOK_PART, scratch, fn, ctx);
 		}
 		if (rc != 0)
 			break;
 	}
-	buf_free(&scratch);
 	return rc;
 }
 
