@@ -516,9 +516,23 @@ class ThemeTest(unittest.TestCase):
         with open(os.path.join(out, "freshness/index.html"), encoding="utf-8") as f:
             self.assertIn("Built from a shallow clone", f.read())
 
+    def test_drafts_badge_and_404_base(self):
+        out = os.path.join(self.tmp, "site-drafts")
+        r = subprocess.run([BIN, "build", "--repo", self.repo, "--out", out, "--now", NOW, "--drafts",
+                            "--base-url", "https://docs.example.com/ops/"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "runbooks/k8s/secret-plan/index.html"), encoding="utf-8") as f:
+            self.assertIn('<span class="badge badge-draft">draft</span>', f.read())
+        # 404.html is served at any depth: with base_url its relative links resolve from the site root
+        with open(os.path.join(out, "404.html"), encoding="utf-8") as f:
+            self.assertIn('<base href="https://docs.example.com/ops/">', f.read())
+        self.assertNotIn("<base", self.page("404.html"))  # without base_url: nothing absolute
+        self.assertNotIn("badge-draft", self.page("runbooks/k8s/node-not-ready/index.html"))
+
     @unittest.skipUnless(shutil.which("chromium"), "chromium is not installed")
     def test_page_scripts_in_a_browser(self):
-        """almanac.js wraps code blocks and adds copy buttons, and shows the menu button."""
+        """almanac.js wraps code blocks and adds copy buttons, shows the menu button and fixes file:// links."""
         page = os.path.join(self.out, "runbooks/k8s/node-not-ready/index.html")
         profile = tempfile.mkdtemp(dir=self.tmp)
         r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
@@ -530,6 +544,9 @@ class ThemeTest(unittest.TestCase):
         self.assertRegex(dom, r'<button type="button" class="copy-btn" aria-label="Copy code to clipboard">Copy</button>')
         self.assertRegex(dom, r'<button class="nav-toggle" type="button" aria-controls="sidebar" aria-expanded="false">')
         self.assertIn('class="js"', dom)
+        # opened from disk, folder links lead to the folder's index.html, not a directory listing
+        self.assertIn('<a href="../index.html">K8s</a>', dom)
+        self.assertIn('href="../etcd-backup/index.html#before-you-start"', dom)
 
     def test_assets_present(self):
         for a in ("style.css", "almanac.js", "favicon.svg", "search.js"):

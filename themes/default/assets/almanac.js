@@ -4,6 +4,7 @@
  * - the table of contents: collapsed on small screens, current section marked
  * - print: absolute URLs after links, "Printed from" line
  * - 404: a search link made from the missing address
+ * - opened from disk (file://): folder links point at their index.html
  * Everything degrades to a working page without JavaScript. */
 (function () {
   'use strict';
@@ -153,7 +154,23 @@
     p.hidden = false;
   }
 
+  /* Opened from disk, a folder link ("../x/") shows a directory listing: point it at its index.html. */
+  function fileLinks() {
+    if (location.protocol !== 'file:') return;
+    Array.prototype.forEach.call(doc.querySelectorAll('a[href]'), function (a) {
+      var h = a.getAttribute('href');
+      if (/^[a-z][a-z0-9+.-]*:/i.test(h) || h.charAt(0) === '#' || h.charAt(0) === '/') return;
+      var m = /^([^?#]*)(.*)$/.exec(h), path = m[1];
+      if (path === '' || path.charAt(path.length - 1) === '/') a.setAttribute('href', (path || './') + 'index.html' + m[2]);
+    });
+    Array.prototype.forEach.call(doc.querySelectorAll('form[action]'), function (f) {
+      var act = f.getAttribute('action');
+      if (act.charAt(act.length - 1) === '/') f.setAttribute('action', act + 'index.html');
+    });
+  }
+
   function init() {
+    fileLinks();
     codeBlocks();
     drawer();
     toc();
