@@ -78,8 +78,10 @@ typedef struct {
 /* Build the index of `docs` (borrowed; page ids follow this order, which
  * should be sorted by URL for stable output) and write it under
  * OUT_DIR/search/, creating folders and replacing index files of an earlier
- * build. NULL strings are taken as "". Uses up to 2 threads; the output does
- * not depend on that. Returns 0, or -1 after adding an error diagnostic to `d`
+ * build. NULL strings are taken as "". Tokenizes on 2 threads (64 pages or
+ * more) and writes the metadata on a third while the postings are built; the
+ * output does not depend on that. Pass only content pages (not the
+ * alerts/NAME/ redirect pages), so an alert name finds its runbook. Returns 0, or -1 after adding an error diagnostic to `d`
  * (code "search-index") when a file cannot be written. */
 int search_write_index(const search_doc_t *docs, size_t ndocs, const char *out_dir, diag_list_t *d);
 

@@ -39,7 +39,7 @@ function tokens(t) {
   return out;
 }
 // == Snowball English stemmer (libstemmer 2.2)
-// word:stem lists, suffix tables longest first
+// x:y tables, longest suffix first
 const table = (s) => s.split(' ').map((x) => x.split(':'));
 const EX1 = new Map(table('skis:ski skies:sky dying:die lying:lie tying:tie idly:idl gently:gentl ugly:ugli early:earli ' +
   'only:onli singly:singl sky:sky news:news howe:howe atlas:atlas cosmos:cosmos bias:bias andes:andes'));
@@ -173,9 +173,9 @@ function parseQuery(q) {
   }
   return out;
 }
-// opts {live: being typed, filter: {type, owner, status}} -> {hits: [{page, score, secs}], terms, unknown, suggest, words}
+// opts {live: being typed, filter: {type, owner, status}} -> {hits: [{page, score, secs}], terms, unknown, suggest}
 async function run(ix, q, opts = {}) {
-  const M = await ix.manifest(), words = parseQuery(q), terms = new Set(), unknown = [], suggest = [];
+  const M = await ix.manifest(), words = M.k.length ? parseQuery(q) : [], terms = new Set(), unknown = [], suggest = [];
   const scale = (M.scale || 1) / 65025, flat = [];
   // the terms a word stands for: [{sh, e, wt: weight, exact}]
   const resolve = async (x, isLast) => {
@@ -231,7 +231,7 @@ if (typeof document === 'undefined') return;
 const me = document.currentScript, attr = (me && me.dataset.root) || document.documentElement.dataset.root;
 const ROOT = attr != null ? new URL(attr, location.href).href : me.src.replace(/assets\/search\.js([?#].*)?$/, '');
 const ix = new Index(ROOT, (u) => fetch(u));
-const FAILED = () => location.protocol === 'file:' ? 'Search needs the site served over HTTP (not file://).' : 'Search is unavailable.';
+const FAILED = () => location.protocol === 'file:' ? 'Search needs the site served over HTTP (not file://).' : 'Search failed.';
 const resultsUrl = (q) => ROOT + 'search/?q=' + encodeURIComponent(q);
 function el(tag, cls, text, parent) {
   const e = document.createElement(tag);
