@@ -207,6 +207,13 @@ try {
     assert(badges.includes('stale'), `badges: ${badges.join(',')}`);
   });
 
+  await check('opened from disk (file://), the search page says search needs HTTP', async () => {
+    await page.goto('file://' + path.resolve(args.site, 'search', 'index.html') + '?q=certificate');
+    await page.waitForSelector('[data-search-results][data-search-done]', { timeout: 15000 });
+    const text = await page.textContent('[data-search-results]');
+    assert(/served over HTTP/.test(text), `message: ${text}`);
+  });
+
   await check('screenshot of the results', async () => {
     await searchPage(page, base, 'certificate expiry');
     if (args.artifacts) {
