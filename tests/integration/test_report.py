@@ -461,6 +461,25 @@ class ReportTest(RepoTestCase):
         self.assertEqual(trend["2026-10-31"], (6, 50.0))
         self.report("--fail-under", "30", repo=repo, code=0)
 
+    def test_trend_point_equals_the_report_of_that_day(self):
+        """A cross-check independent of the trend code: check out the history as it was at a month
+        end and run the report at that instant; it prints the trend point's figures."""
+        import tempfile
+        clone = tempfile.mkdtemp(prefix="almanac-report-past-")
+        self._cleanup.append(clone)
+        subprocess.run(["git", "clone", "-q", self.fx, clone], check=True, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+        trend = {t["date"]: t for t in self.json_report()["trend"]}
+        for day in ("2025-11-30", "2026-02-28", "2026-06-30", "2026-08-31"):
+            at = day + "T23:59:59Z"
+            rev = git(clone, "rev-list", "-1", "--before=" + at, "main").strip()
+            git(clone, "checkout", "-q", rev)
+            r = run("report", "--repo", clone, "--now", at, "--format", "json", "--no-trend")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            s = json.loads(r.stdout)["summary"]
+            self.assertEqual((s["documents"], s["fresh_percent"]),
+                             (trend[day]["documents"], trend[day]["fresh_percent"]), day)
+
     # -- shallow clones: unknown, never guessed --
 
     def test_shallow_clone(self):
