@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "history.h"
 
 static void git_fail(diag_list_t *d, const char *rev, const char *what)
 {
@@ -14,11 +15,12 @@ static void git_fail(diag_list_t *d, const char *rev, const char *what)
 		 e && e->message ? " (" : "", e && e->message ? e->message : "", e && e->message ? ")" : "");
 }
 
-static void add_path(map_t *m, size_t *n, const char *path)
+static void add_changed(changes_t *c, const char *path)
 {
-	if (path && !map_get(m, path, NULL)) {
-		map_put(m, path, NULL);
-		(*n)++;
+	if (path && !map_get(&c->changed, path, NULL)) {
+		map_put(&c->changed, path, NULL);
+		c->changed_paths = xrealloc(c->changed_paths, (c->nchanged + 1) * sizeof *c->changed_paths);
+		c->changed_paths[c->nchanged++] = xstrdup(path);
 	}
 }
 
@@ -88,13 +90,13 @@ int changes_since(changes_t *c, const char *root, const char *rev, diag_list_t *
 			break;
 		case GIT_DELTA_RENAMED:
 			add_deleted(c, dl->old_file.path);
-			add_path(&c->changed, &c->nchanged, dl->new_file.path);
+			add_changed(c, dl->new_file.path);
 			break;
 		case GIT_DELTA_UNMODIFIED:
 		case GIT_DELTA_IGNORED:
 			break;
 		default: /* added, modified, copied, typechange, untracked, conflicted */
-			add_path(&c->changed, &c->nchanged, dl->new_file.path);
+			add_changed(c, dl->new_file.path);
 			break;
 		}
 	}
@@ -239,11 +241,74 @@ void changes_filter(const changes_t *c, site_t *s)
 	map_free(&deleted_stems);
 }
 
+/* The first changed or deleted path matching `glob`, or NULL. */
+static const char *watched_change(const changes_t *c, const char *glob)
+{
+	const char *best = NULL;
+	for (size_t i = 0; i < c->nchanged; i++) {
+		const char *k = c->changed_paths[i];
+		if (hist_glob_match(glob, k) && (!best || strcmp(k, best) < 0))
+			best = k;
+	}
+	for (size_t i = 0; i < c->ndeleted; i++)
+		if (hist_glob_match(glob, c->deleted[i]) && (!best || strcmp(c->deleted[i], best) < 0))
+			best = c->deleted[i];
+	return best;
+}
+
+void changes_freshness(const changes_t *c, site_t *s)
+{
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		const site_fresh_t *f = &p->fresh;
+		if (p->draft && !s->opts.drafts)
+			continue;
+		if (changes_has(c, p->src)) {
+			if (f->status != FRESH_STALE)
+				continue;
+			if (s->cfg.basis_reviewed && !p->fm.reviewed)
+				diag_add(&s->diags, DIAG_WARNING, p->src, 1, 1, "stale-changed",
+					 "page changed but has no 'reviewed:' date, so it stays stale (freshness.basis: "
+					 "reviewed); add 'reviewed: <today>' if this change is a review");
+			else if (s->cfg.basis_reviewed)
+				diag_add(&s->diags, DIAG_WARNING, p->src, 1, 1, "stale-changed",
+					 "page changed but its review is overdue by %d days (reviewed %d days ago, "
+					 "interval %d days); update 'reviewed:' if this change is a review",
+					 -f->due_in_days, f->age_days, f->interval_days);
+			else
+				diag_add(&s->diags, DIAG_WARNING, p->src, 1, 1, "stale-changed",
+					 "page changed but still stale: its last counting commit is %d days old "
+					 "(interval %d days; ignored commits and authors do not count)",
+					 f->age_days, f->interval_days);
+			continue;
+		}
+		for (size_t k = 0; k < p->fm.nwatches; k++) {
+			const char *path = watched_change(c, p->fm.watches[k]);
+			if (!path)
+				continue;
+			const val_t *v = p->fm.raw ? val_map_get(p->fm.raw, "watches") : NULL;
+			int line = v ? v->line : 1, col = v ? v->col : 1;
+			if (v && v->type == VAL_LIST && k < v->len) {
+				line = v->items[k]->line;
+				col = v->items[k]->col;
+			}
+			diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "watch-changed",
+				 "'%s', which this page watches, changed since %.7s; review the page (it is flagged "
+				 "drifted %d business days after the change is committed)",
+				 path, c->base, s->cfg.drift_grace_days);
+			break;
+		}
+	}
+}
+
 void changes_free(changes_t *c)
 {
 	if (!c)
 		return;
 	map_free(&c->changed);
+	for (size_t i = 0; i < c->nchanged; i++)
+		free(c->changed_paths[i]);
+	free(c->changed_paths);
 	for (size_t i = 0; i < c->ndeleted; i++)
 		free(c->deleted[i]);
 	free(c->deleted);

@@ -20,6 +20,7 @@
 
 typedef struct {
 	map_t changed;        /* repo-relative paths added, modified or untracked (values unused) */
+	char **changed_paths; /* the same paths, in diff order (owned) */
 	size_t nchanged;
 	char **deleted;       /* repo-relative paths that existed at the base and are gone (owned) */
 	size_t ndeleted;
@@ -49,6 +50,19 @@ int changes_has(const changes_t *c, const char *path);
  *     page's file stem (or its folder name for index.md / README.md).
  * Findings on other pages (old problems) are dropped. */
 void changes_filter(const changes_t *c, site_t *s);
+
+/* Add the freshness findings of the change set to s->diags (warnings; call
+ * after changes_filter):
+ *   - "stale-changed": a changed page that is still stale (with
+ *     freshness.basis: reviewed, an edit without a new `reviewed:` date; or a
+ *     change by an ignored author or commit);
+ *   - "watch-changed": a page that was not changed although a path its
+ *     `watches:` names was changed or deleted since REV (the page describes
+ *     that code: review it in the same pull request, or it will be flagged
+ *     drifted after freshness.drift_grace_days business days), at the
+ *     position of its `watches:` key.
+ * Drafts are skipped unless --drafts. */
+void changes_freshness(const changes_t *c, site_t *s);
 
 /* Free what `c` owns; accepts a zeroed changes_t. */
 void changes_free(changes_t *c);

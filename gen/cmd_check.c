@@ -60,6 +60,7 @@ int cmd_check(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		changes_filter(&ch, &s);
+		changes_freshness(&ch, &s);
 		diag_free(&cd);
 		changes_free(&ch);
 	}

@@ -626,6 +626,33 @@ class ChangedSinceTest(RepoTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("error", r.stderr.replace("0 errors", ""))
 
+    def test_freshness_findings(self):
+        """A pull request that changes code a runbook watches, and edits a page without updating its
+        `reviewed:` date (freshness.basis: reviewed), gets a warning for each; untouched pages whose
+        watches did not change get none, and warnings do not fail the check."""
+        repo = self.repo({
+            "almanac.yml": "freshness:\n  basis: reviewed\n",
+            "runbooks/deploy.md": page("Deploy", "How to deploy.", watches='["charts/app/**"]',
+                                       reviewed="2026-09-20"),
+            "runbooks/db.md": page("DB", "Databases.", watches='["db/**"]', reviewed="2026-09-20"),
+            "runbooks/old.md": page("Old", "Old page.", reviewed="2025-01-01"),
+            "runbooks/index.md": page("Runbooks", "[d](deploy.md) [db](db.md) [o](old.md)", reviewed="2026-09-20"),
+            "charts/app/values.yaml": "replicas: 2\n",
+            "db/schema.sql": "create table t(id int);\n",
+        }, date="2026-10-01T09:00:00Z")
+        git(repo, "checkout", "-q", "-b", "feature")
+        write(repo, "charts/app/values.yaml", "replicas: 3\n")
+        write(repo, "runbooks/old.md", page("Old", "Old page, edited.", reviewed="2025-01-01"))
+        git(repo, "commit", "-q", "-am", "scale up; touch old page", date="2026-10-02T09:00:00Z")
+        r = run("check", "--repo", repo, "--changed-since", "main", "--now", "2026-10-03", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr + r.stdout)
+        found = sorted((d["file"], d["line"], d["code"]) for d in json.loads(r.stdout)["diagnostics"])
+        self.assertEqual(found, [("runbooks/deploy.md", 3, "watch-changed"),
+                                 ("runbooks/old.md", 1, "stale-changed")])
+        msgs = {d["code"]: d["message"] for d in json.loads(r.stdout)["diagnostics"]}
+        self.assertIn("charts/app/values.yaml", msgs["watch-changed"])
+        self.assertIn("reviewed", msgs["stale-changed"])
+
     def test_unknown_revision_is_a_usage_error(self):
         repo = self.repo({"runbooks/a.md": page("A")})
         r = run("check", "--repo", repo, "--changed-since", "no-such-branch")
