@@ -92,6 +92,16 @@ static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_u
 		val_map_set_num(m, "overdue_days", -f->due_in_days);
 		val_map_set_bool(m, "overdue", f->due_in_days < 0);
 		val_map_set_bool(m, "has_age", 1);
+		/* readable forms, so templates need not pluralise */
+		val_map_set(m, "age_text", val_str_take(f->age_days == 0   ? xstrdup("today")
+							 : f->age_days == 1 ? xstrdup("1 day ago")
+									    : xasprintf("%d days ago", f->age_days)));
+		int due = f->due_in_days;
+		val_map_set(m, "due_text", val_str_take(due == 0    ? xstrdup("review due today")
+						       : due == 1   ? xstrdup("review due in 1 day")
+						       : due > 1    ? xasprintf("review due in %d days", due)
+						       : due == -1  ? xstrdup("review overdue by 1 day")
+								    : xasprintf("review overdue by %d days", -due)));
 	}
 	if (p->fm.reviewed) {
 		char date[32];
@@ -153,6 +163,7 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder)
 	if (p->fm.criticality)
 		val_map_set_str(pg, "criticality", p->fm.criticality);
 	set_list_str(pg, "tags", p->fm.tags, p->fm.ntags);
+	val_map_set_bool(pg, "has_tags", p->fm.ntags > 0);
 	val_t *al = val_map_set(pg, "alerts", val_list());
 	for (size_t i = 0; i < p->fm.nalerts; i++) {
 		val_t *a = val_list_push(al, val_map());
