@@ -19,6 +19,8 @@
 #define WATCH_MASK                                                                                          \
 	(IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | \
 	 IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
+/* Internal batch bit: written to and not closed yet (a save in progress). */
+#define WATCH_WRITING 0x100
 /* A sanity bound on the number of watched folders. */
 #define WATCH_MAX 200000
 
@@ -149,7 +151,12 @@ static void batch_add(watch_batch_t *b, map_t *seen, const char *path, unsigned 
 {
 	void *v;
 	if (map_get(seen, path, &v)) {
-		b->items[MAP_AS_INT(v)].flags |= flags;
+		watch_event_t *e = &b->items[MAP_AS_INT(v)];
+		if (flags & WATCH_WRITING)
+			e->flags |= WATCH_WRITING;
+		else if (flags & WATCH_MODIFIED)
+			e->flags &= ~(unsigned)WATCH_WRITING; /* closed after writing */
+		e->flags |= flags;
 		return;
 	}
 	b->items = xrealloc(b->items, (b->n + 1) * sizeof *b->items);
@@ -203,6 +210,8 @@ static int drain(watch_t *w, watch_batch_t *b, map_t *seen)
 			unsigned f = 0;
 			if (ev->mask & (IN_MODIFY | IN_CLOSE_WRITE))
 				f |= WATCH_MODIFIED;
+			if ((ev->mask & IN_MODIFY) && !(ev->mask & IN_CLOSE_WRITE))
+				f |= WATCH_WRITING;
 			if (ev->mask & (IN_CREATE | IN_MOVED_TO))
 				f |= WATCH_CREATED;
 			if (ev->mask & (IN_DELETE | IN_MOVED_FROM))
@@ -250,13 +259,32 @@ int watch_wait(watch_t *w, watch_batch_t *b, int timeout_ms, int quiet_ms, int m
 			break;
 		pfd.revents = 0;
 		rc = poll(&pfd, 1, (int)(left < quiet_ms ? left : quiet_ms));
-		if (rc == 0)
-			break; /* quiet */
+		if (rc == 0) {
+			/* quiet; but a file written and not closed yet is a save in progress */
+			int writing = 0;
+			for (size_t i = 0; i < b->n && !writing; i++)
+				writing = (b->items[i].flags & WATCH_WRITING) != 0;
+			if (!writing)
+				break;
+			rc = poll(&pfd, 1, (int)(left < 5 * quiet_ms ? left : 5 * quiet_ms));
+			if (rc == 0)
+				break; /* a writer that keeps its file open: do not wait for it */
+		}
 		if (rc < 0 && errno != EINTR)
 			break;
 	}
 	map_free(&seen);
+	for (size_t i = 0; i < b->n; i++)
+		b->items[i].flags &= ~(unsigned)WATCH_WRITING;
 	return b->n || b->overflow ? 1 : 0;
+}
+
+int watch_pending(watch_t *w)
+{
+	if (!w)
+		return 0;
+	struct pollfd pfd = {w->fd, POLLIN, 0};
+	return poll(&pfd, 1, 0) > 0;
 }
 
 void watch_batch_free(watch_batch_t *b)

@@ -46,6 +46,8 @@ int watch_add_dir(watch_t *w, const char *dir);
  * as described above into `b` (emptied first). Returns 1 with a batch, 0
  * when the time ran out or a signal interrupted the wait, -1 on error. */
 int watch_wait(watch_t *w, watch_batch_t *b, int timeout_ms, int quiet_ms, int max_ms);
+/* 1 when events are waiting to be read (something changed since the last batch). */
+int watch_pending(watch_t *w);
 /* Number of folders watched. */
 size_t watch_count(const watch_t *w);
 /* Free the events of a batch (the struct itself is the caller's). */
