@@ -36,6 +36,7 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -647,22 +648,25 @@ typedef int (*z_init_fn)(z_streamp, const char *, int);
 typedef int (*z_fn)(z_streamp);
 typedef int (*z_inflate_fn)(z_streamp, int);
 static struct {
-	int tried, ok;
+	int ok;
 	z_init_fn init;
 	z_fn reset, end;
 	z_inflate_fn inflate;
 } zl;
+static pthread_once_t zl_once = PTHREAD_ONCE_INIT;
+
+static void zlib_lookup(void)
+{
+	zl.init = (z_init_fn)dlsym(RTLD_DEFAULT, "inflateInit_");
+	zl.reset = (z_fn)dlsym(RTLD_DEFAULT, "inflateReset");
+	zl.end = (z_fn)dlsym(RTLD_DEFAULT, "inflateEnd");
+	zl.inflate = (z_inflate_fn)dlsym(RTLD_DEFAULT, "inflate");
+	zl.ok = zl.init && zl.reset && zl.end && zl.inflate;
+}
 
 static int zlib_load(void)
 {
-	if (!zl.tried) {
-		zl.tried = 1;
-		zl.init = (z_init_fn)dlsym(RTLD_DEFAULT, "inflateInit_");
-		zl.reset = (z_fn)dlsym(RTLD_DEFAULT, "inflateReset");
-		zl.end = (z_fn)dlsym(RTLD_DEFAULT, "inflateEnd");
-		zl.inflate = (z_inflate_fn)dlsym(RTLD_DEFAULT, "inflate");
-		zl.ok = zl.init && zl.reset && zl.end && zl.inflate;
-	}
+	pthread_once(&zl_once, zlib_lookup);
 	return zl.ok;
 }
 
@@ -1666,15 +1670,13 @@ static void cache_load(hist_t *h)
 	FILE *f = fopen(h->cache_path, "rb");
 	if (!f)
 		return;
-	buf_t b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(&b, chunk, n);
-	int err = ferror(f);
+	struct stat st;
+	int err = fstat(fileno(f), &st) != 0 || st.st_size < 0;
+	size_t want = err ? 0 : (size_t)st.st_size;
+	c->data = xmalloc(want + 1);
+	c->len = err ? 0 : fread(c->data, 1, want, f);
+	err = err || ferror(f) || c->len != want;
 	fclose(f);
-	c->len = b.len;
-	c->data = (unsigned char *)buf_detach(&b);
 	const size_t hdr = 8 + 4 + 8;
 	rd_t r = {c->data, c->data + c->len, 0};
 	if (err || c->len < hdr + 8 || memcmp(c->data, CACHE_MAGIC, 8) != 0)
