@@ -82,7 +82,10 @@ static char *section_of(const site_t *s, const site_page_t *p)
 	if (hl && !strncmp(src, s->home_dir, hl) && src[hl] == '/')
 		src += hl + 1;
 	const char *slash = strchr(src, '/');
-	return slash ? xstrndup(src, (size_t)(slash - src)) : xstrdup("(top)");
+	if (slash)
+		return xstrndup(src, (size_t)(slash - src));
+	/* directly in the home folder: that folder; at the repository root: "(top)" */
+	return src != p->src ? xstrdup(s->home_dir) : xstrdup("(top)");
 }
 
 /* The 12 month ends strictly before `now`, oldest first, at 23:59:59 UTC. */
@@ -119,6 +122,8 @@ static void compute_trend(report_t *r, const site_t *s)
 			report_point_t *pt = &r->trend[k];
 			int64_t t = pt->time, last = 0;
 			int st = e ? hist_entry_at(e, t, &last) : -1;
+			if (st < 0 && p->untracked && (!e || !e->nevents))
+				st = 0; /* never committed: it did not exist */
 			if (st == 0)
 				continue; /* did not exist at t */
 			pt->documents++;

@@ -12,15 +12,17 @@
  * GROUPS. The same ratio per owner (front-matter `owner`, "(none)" when
  *   absent), per type, per criticality ("(none)") and per top-level section
  *   (the first folder under the home content folder, e.g. "guides" for
- *   content/guides/x.md, else the first path segment, e.g. "runbooks";
- *   "(top)" for a page directly in the home folder). Each group sorted by
+ *   content/guides/x.md, else the first path segment, e.g. "runbooks"; the
+ *   home folder's name for a page directly in it, "(top)" at the repository
+ *   root). Each group sorted by
  *   name (byte order), with meets_target against the same target.
  *
  * TREND. One point per month end for the 12 month ends strictly before
  *   --now, oldest first: T = the last day of the month at 23:59:59 UTC. At
  *   each T the report is recomputed from history as it would have been then:
  *   the pages counted are today's published pages that existed at T (their
- *   change events, following renames: hist_entry_at); each one's basis is its
+ *   change events, following renames: hist_entry_at; an untracked page never
+ *   existed); each one's basis is its
  *   newest counting commit at or before T (ignore-revs, ignored authors and
  *   pure renames do not count, as for the current status; with
  *   freshness.basis: reviewed, the `reviewed` date when it is at or before T)

@@ -105,6 +105,8 @@ static void review_when(const site_page_t *p, char *dst, size_t n)
 
 static void text_groups(buf_t *out, const ansi_t *a, const char *title, const report_groups_t *g, double target)
 {
+	if (!g->n)
+		return;
 	size_t w = width(title);
 	for (size_t i = 0; i < g->n; i++) {
 		size_t l = width(g->items[i].name) + 2;

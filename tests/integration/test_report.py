@@ -375,6 +375,23 @@ class ReportTest(RepoTestCase):
         self.assertEqual(raw.count(b"\r\n"), 2)  # RFC 4180 line ends: header and one row
         self.assertNotIn(b"\n", raw.replace(b"\r\n", b""))
 
+    def test_untracked_page_and_markup_in_names(self):
+        """A page never committed (HEAD unborn) counts today as uncommitted, but did not exist at any
+        month end; an owner name with markup is escaped in the charts and tables."""
+        import tempfile
+        repo = tempfile.mkdtemp(prefix="almanac-report-new-")
+        self._cleanup.append(repo)
+        git(repo, "init", "-q", "-b", "main")
+        write(repo, "runbooks/a.md", page("A", owner='"R&D <ops>"'))
+        j = self.json_report(repo=repo)
+        self.assertEqual((j["summary"]["documents"], j["summary"]["uncommitted"]), (1, 1))
+        self.assertEqual([(t["documents"], t["unknown"]) for t in j["trend"]], [(0, 0)] * 12)
+        self.assertEqual(j["groups"]["section"], [{"name": "runbooks", "documents": 1, "fresh_percent": 0.0,
+                                                   "meets_target": False}])
+        html = self.report("--format", "html", repo=repo).stdout
+        self.assertIn('data-label="R&amp;D &lt;ops&gt;"', html)
+        self.assertNotIn("<ops>", html)
+
     # -- HTML --
 
     def test_html_standalone(self):
