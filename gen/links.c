@@ -248,6 +248,16 @@ void links_resolve_front_matter(site_t *s)
 			free(rp);
 			free(path);
 		}
+		/* aliases become redirect pages at render time; one that leaves the site is an error
+		 * now, so that check and build --strict see it (render.c skips it with the same words) */
+		for (size_t j = 0; j < p->fm.naliases; j++) {
+			const fm_ref_t *a = &p->fm.aliases[j];
+			char *clean = fsu_normalize(a->value[0] == '/' ? a->value + 1 : a->value);
+			if (!clean || !clean[0] || clean[0] == '/')
+				diag_add(&s->diags, DIAG_ERROR, p->src, a->line, a->col, "alias-outside-site",
+					 "alias '%s' resolves outside the site", a->value);
+			free(clean);
+		}
 	}
 }
 
