@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -48,23 +49,51 @@ typedef struct {
 	size_t n, cap;
 } relvec_t;
 
-static void list_files(const char *base, const char *rel, relvec_t *out, int depth)
+/* 1 when `real` (a resolved path) is `root` or inside it. */
+static int path_within(const char *real, const char *root)
+{
+	size_t n = strlen(root);
+	return !strncmp(real, root, n) && (real[n] == '/' || real[n] == '\0' || (n && root[n - 1] == '/'));
+}
+
+/* With `confine` (the resolved repository root, for a site theme), a symbolic
+ * link whose target is outside it is not followed: a theme file in the
+ * repository must not publish /etc/... or a CI secret into the site. */
+static int link_escapes(const char *cabs, const char *confine, diag_list_t *d)
+{
+	struct stat lst;
+	if (!confine || lstat(cabs, &lst) != 0 || !S_ISLNK(lst.st_mode))
+		return 0;
+	char real[PATH_MAX];
+	if (realpath(cabs, real) && path_within(real, confine))
+		return 0;
+	const char *disp = cabs;
+	if (!strncmp(cabs, confine, strlen(confine)))
+		disp = cabs + strlen(confine) + (cabs[strlen(confine)] == '/');
+	diag_add(d, DIAG_WARNING, disp, 0, 0, "symlink", "symbolic link points outside the repository: not followed");
+	return 1;
+}
+
+static void list_files(const char *base, const char *rel, relvec_t *out, int depth, const char *confine,
+		       diag_list_t *d)
 {
 	if (depth > 16)
 		return;
 	char *abs = rel[0] ? fsu_join(base, rel) : xstrdup(base);
-	DIR *d = opendir(abs);
+	DIR *dir = opendir(abs);
 	free(abs);
-	if (!d)
+	if (!dir)
 		return;
 	struct dirent *e;
-	while ((e = readdir(d))) {
+	while ((e = readdir(dir))) {
 		if (e->d_name[0] == '.')
 			continue;
 		char *crel = rel[0] ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
 		char *cabs = fsu_join(base, crel);
-		if (fsu_is_dir(cabs)) {
-			list_files(base, crel, out, depth + 1);
+		if (link_escapes(cabs, confine, d)) {
+			free(crel);
+		} else if (fsu_is_dir(cabs)) {
+			list_files(base, crel, out, depth + 1, confine, d);
 			free(crel);
 		} else {
 			if (out->n == out->cap) {
@@ -75,7 +104,7 @@ static void list_files(const char *base, const char *rel, relvec_t *out, int dep
 		}
 		free(cabs);
 	}
-	closedir(d);
+	closedir(dir);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -83,8 +112,10 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collect rel -> absolute path for `sub` of both theme folders, the site's winning. */
-static void collect(const char *builtin, const char *site, const char *sub, map_t *m, relvec_t *names)
+/* Collect rel -> absolute path for `sub` of both theme folders, the site's winning.
+ * `confine` (may be NULL) bounds the symbolic links of the site's folder. */
+static void collect(const char *builtin, const char *site, const char *sub, map_t *m, relvec_t *names,
+		    const char *confine, diag_list_t *d)
 {
 	const char *bases[2] = {builtin, site};
 	for (int b = 0; b < 2; b++) {
@@ -92,7 +123,7 @@ static void collect(const char *builtin, const char *site, const char *sub, map_
 			continue;
 		char *dir = fsu_join(bases[b], sub);
 		relvec_t v = {0};
-		list_files(dir, "", &v, 0);
+		list_files(dir, "", &v, 0, b == 1 ? confine : NULL, d);
 		for (size_t i = 0; i < v.n; i++) {
 			char *abs = fsu_join(dir, v.rel[i]);
 			char *old = map_put(m, v.rel[i], abs);
@@ -119,15 +150,28 @@ int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d)
 	t->builtin_dir = theme_builtin_dir();
 	if (site_theme_dir && !fsu_is_dir(site_theme_dir))
 		site_theme_dir = NULL;
+	/* the site's theme is <root>/themes/<name>: its links must stay inside <root> */
+	char *confine = NULL;
+	if (site_theme_dir) {
+		char *themes = fsu_dirname(site_theme_dir);
+		char *root = fsu_dirname(themes);
+		char real[PATH_MAX];
+		confine = xstrdup(realpath(root[0] ? root : "/", real) ? real : root);
+		free(themes);
+		free(root);
+		if (link_escapes(site_theme_dir, confine, d))
+			site_theme_dir = NULL;
+	}
 	if (!t->builtin_dir && !site_theme_dir) {
 		diag_add(d, DIAG_ERROR, "themes/default", 0, 0, "theme",
 			 "the built-in theme was not found (set ALMANAC_THEME_DIR to its folder)");
+		free(confine);
 		return -1;
 	}
 	t->set = mus_set_new();
 	map_t tm = MAP_INIT;
 	relvec_t tn = {0};
-	collect(t->builtin_dir, site_theme_dir, "templates", &tm, &tn);
+	collect(t->builtin_dir, site_theme_dir, "templates", &tm, &tn, confine, d);
 	for (size_t i = 0; i < tn.n; i++) {
 		void *abs;
 		map_get(&tm, tn.rel[i], &abs);
@@ -148,12 +192,14 @@ int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d)
 	}
 	free(tn.rel);
 	map_free(&tm);
-	if (t->broken)
+	if (t->broken) {
+		free(confine);
 		return -1;
+	}
 
 	map_t am = MAP_INIT;
 	relvec_t an = {0};
-	collect(t->builtin_dir, site_theme_dir, "assets", &am, &an);
+	collect(t->builtin_dir, site_theme_dir, "assets", &am, &an, confine, d);
 	t->assets = xcalloc(an.n + 1, sizeof *t->assets);
 	for (size_t i = 0; i < an.n; i++) {
 		void *abs;
@@ -164,6 +210,7 @@ int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d)
 	t->nassets = an.n;
 	free(an.rel);
 	map_free(&am);
+	free(confine);
 	return 0;
 }
 
