@@ -144,6 +144,31 @@ static int get_string(cctx_t *x, const val_t *v, const char *key, char **dst)
 	return 0;
 }
 
+/* A file the build reads: a path inside the repository (relative, no ".." above the
+ * root), so a configuration cannot make Almanac read, and echo into diagnostics or the
+ * site, a file such as /etc/shadow. */
+static int get_repo_path(cctx_t *x, const val_t *v, const char *key, char **dst)
+{
+	char *tmp = NULL;
+	if (get_string(x, v, key, &tmp))
+		return -1;
+	if (!tmp[0]) { /* "": none */
+		free(*dst);
+		*dst = tmp;
+		return 0;
+	}
+	char *n = tmp[0] == '/' ? NULL : fsu_normalize(tmp);
+	free(tmp);
+	if (!n || !n[0]) {
+		free(n);
+		cerr(x, v, "'%s' must be a path inside the repository", key);
+		return -1;
+	}
+	free(*dst);
+	*dst = n;
+	return 0;
+}
+
 static int get_bool(cctx_t *x, const val_t *v, const char *key, int *dst)
 {
 	if (v->type != VAL_BOOL) {
@@ -290,7 +315,7 @@ static void load_freshness(cctx_t *x, config_t *c, const val_t *f)
 			else
 				cerr(x, v, "'%s' must be 'committer' or 'author'", "freshness.date_source");
 		} else if (!strcmp(k, "ignore_revs")) {
-			get_string(x, v, "freshness.ignore_revs", &c->ignore_revs);
+			get_repo_path(x, v, "freshness.ignore_revs", &c->ignore_revs);
 		} else if (!strcmp(k, "ignore_authors")) {
 			if (!get_strlist(x, v, "freshness.ignore_authors", &c->ignore_authors, &c->nignore_authors))
 				check_regexes(x, v, "freshness.ignore_authors");
@@ -396,7 +421,7 @@ int config_load(config_t *c, const char *path, const char *display, int optional
 		else if (!strcmp(k, "search"))
 			get_bool(&x, v, k, &c->search);
 		else if (!strcmp(k, "alerts"))
-			get_string(&x, v, k, &c->alerts_file);
+			get_repo_path(&x, v, k, &c->alerts_file);
 		else if (!strcmp(k, "freshness"))
 			load_freshness(&x, c, v);
 		else
