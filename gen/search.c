@@ -29,6 +29,8 @@ static const double field_b[NF] = {0.3, 0.2, 0.5, 0.3, 0.75};
 #define SHARD_TARGET_BYTES 8000   /* raw bytes of a term shard before it is cut */
 #define META_CHUNK_PAGES 4        /* pages per metadata chunk */
 #define EXCERPT_BYTES 160         /* section excerpt length in the metadata */
+#define BODY_SECTIONS 4           /* body-section references kept per (term, page) */
+#define COMMON_BODY_SECTIONS 1    /* the same for a term on more than 1/8 of the pages */
 #define MAX_THREADS 8
 #define DEFAULT_THREADS 2
 
@@ -921,12 +923,24 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 				g->last_page = (uint32_t)p;
 				buf_put(b, &q, 1);
 				int alert = (t->flags & DT_ALERT) != 0;
-				put_varint(b, ((uint64_t)t->nsec << 4) | (uint64_t)alert << 3 | page_status[p]);
-				uint32_t lastsec = 0;
+				/* sections: every heading match, and the first body
+				 * matches (fewer for common words: they only serve to
+				 * pick the section a result jumps to) */
+				const uint32_t *codes = r->secs + t->sec_first;
+				uint32_t body_max = g->df > ndocs / 8 ? COMMON_BODY_SECTIONS : BODY_SECTIONS;
+				uint32_t keep = 0, body = 0;
+				for (uint32_t i = 0; i < t->nsec; i++)
+					if ((codes[i] & 1) || body++ < body_max)
+						keep++;
+				put_varint(b, ((uint64_t)keep << 4) | (uint64_t)alert << 3 | page_status[p]);
+				uint32_t lastsec = 0, written = 0;
+				body = 0;
 				for (uint32_t i = 0; i < t->nsec; i++) {
-					uint32_t code = r->secs[t->sec_first + i];
+					uint32_t code = codes[i];
+					if (!(code & 1) && body++ >= body_max)
+						continue;
 					uint32_t idx = code >> 1;
-					uint32_t delta = i == 0 ? idx : idx - lastsec - 1;
+					uint32_t delta = written++ == 0 ? idx : idx - lastsec - 1;
 					lastsec = idx;
 					put_varint(b, ((uint64_t)delta << 1) | (code & 1));
 				}

@@ -37,7 +37,9 @@
  * of the postings blob, blob. Blob: varint number of pages, then per page:
  * varint page id delta (first: the id), byte impact (1-255, score =
  * scale * (impact / 255)^2), varint h = nsec << 4 | alert << 3 | status, then nsec varints
- * (section index delta << 1 | in heading); the first delta is the index, the
+ * (section index delta << 1 | in heading): every section whose heading has
+ * the term, and the first 4 with it in the body (1 for a term on more than
+ * 1/8 of the pages); the first delta is the index, the
  * next ones are index - previous - 1. Varints are LEB128 (7 bits a byte, low
  * first). Page ids are positions in the docs array.
  *

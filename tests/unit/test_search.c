@@ -494,6 +494,49 @@ static void test_long_excerpt(void **state)
 	buf_free(&text);
 }
 
+/* A term's section references: every heading match, the first 4 body
+ * matches, only the first one for a term on more than 1/8 of the pages. */
+static void test_section_references(void **state)
+{
+	(void)state;
+	search_section_t secs[8];
+	static const char *const heads[8] = {"", "One", "Two", "Three", "Four", "Five", "Gamma six", "Gamma seven"};
+	static const char *const anchors[8] = {"", "one", "two", "three", "four", "five", "six", "seven"};
+	for (int i = 0; i < 8; i++)
+		secs[i] = (search_section_t){anchors[i], heads[i], "restart the everywhere service"};
+	search_section_t other = {"", "", "everywhere else"};
+	search_doc_t d[10];
+	memset(d, 0, sizeof d);
+	char *urls[10];
+	for (int i = 0; i < 10; i++) {
+		urls[i] = xasprintf("p%d/", i);
+		d[i] = (search_doc_t){urls[i], "Page", "guide", "", "fresh", NULL, 0, NULL, 0, i == 0 ? secs : &other,
+				      i == 0 ? 8 : 1};
+	}
+	char *dir = tmpdir();
+	diag_list_t dl;
+	diag_init(&dl);
+	assert_int_equal(search_write_index(d, 10, dir, &dl), 0);
+	post_t p[10];
+	assert_int_equal(find_term(dir, "restart", p, 10), 1); /* rare: 4 body sections */
+	assert_int_equal(p[0].nsec, 4);
+	for (uint32_t i = 0; i < 4; i++)
+		assert_int_equal(p[0].secs[i], i << 1);
+	assert_int_equal(find_term(dir, "gamma", p, 10), 1); /* heading matches all kept */
+	assert_int_equal(p[0].nsec, 2);
+	assert_int_equal(p[0].secs[0], (6u << 1) | 1);
+	assert_int_equal(p[0].secs[1], (7u << 1) | 1);
+	int n = find_term(dir, "everywher", p, 10); /* on every page: one body section */
+	assert_int_equal(n, 10);
+	assert_int_equal(post_for(p, n, 0)->nsec, 1);
+	assert_int_equal(post_for(p, n, 0)->secs[0], 0);
+	diag_free(&dl);
+	rmtree(dir);
+	free(dir);
+	for (int i = 0; i < 10; i++)
+		free(urls[i]);
+}
+
 static void test_empty_and_unwritable(void **state)
 {
 	(void)state;
@@ -527,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_terms_and_fields),
 		cmocka_unit_test(test_deterministic_across_threads),
 		cmocka_unit_test(test_long_excerpt),
+		cmocka_unit_test(test_section_references),
 		cmocka_unit_test(test_empty_and_unwritable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
