@@ -107,6 +107,7 @@ static void load_page(void *ud, size_t i)
 	buf_t text = BUF_INIT;
 	int r = fsu_read_file(&text, abs, FSU_MAX_FILE);
 	free(abs);
+	int skipped = r != 0; /* too large, unreadable or binary: not published (as the message says) */
 	if (r != 0) {
 		if (r == -2)
 			diag_add(&s->diags, DIAG_ERROR, p->src, 1, 1, "too-large",
@@ -127,6 +128,7 @@ static void load_page(void *ud, size_t i)
 		buf_clear(&text);
 		len = 0;
 		p->content_errors++;
+		skipped = 1;
 	} else if (len) {
 		size_t bad = utf8_check(text.s, len);
 		if (bad < len) {
@@ -153,7 +155,7 @@ static void load_page(void *ud, size_t i)
 	p->text = buf_detach(&text);
 	if (fm_parse(&p->fm, p->text, len, p->src, &p->body_off, &p->body_line, &s->diags) != 0)
 		p->content_errors++;
-	p->draft = p->fm.draft;
+	p->draft = p->fm.draft || skipped;
 }
 
 static int cmp_src(const void *a, const void *b)
