@@ -67,18 +67,22 @@ static char *default_type(const char *path)
 	return xstrdup(type);
 }
 
-/* Check UTF-8 validity; returns the byte offset of the first invalid sequence or `len`. */
+/* Check UTF-8 validity; returns the byte offset of the first invalid sequence or `len`.
+ * Overlong forms, surrogates (U+D800-U+DFFF) and code points above U+10FFFF are invalid. */
 static size_t utf8_check(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = u[i];
 		size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-		if (!n || i + n > len || (n == 2 && c < 0xC2))
+		if (!n || i + n > len || (n == 2 && c < 0xC2) || c > 0xF4)
 			return i;
 		for (size_t k = 1; k < n; k++)
 			if ((u[i + k] & 0xC0) != 0x80)
 				return i;
+		if ((c == 0xE0 && u[i + 1] < 0xA0) || (c == 0xED && u[i + 1] > 0x9F) || (c == 0xF0 && u[i + 1] < 0x90) ||
+		    (c == 0xF4 && u[i + 1] > 0x8F))
+			return i;
 		i += n;
 	}
 	return len;
