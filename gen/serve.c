@@ -448,13 +448,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  const char *version, const char *upload_data, size_t *upload_size, void **req_cls)
 {
 	srv_t *s = cls;
+	static int first_call_seen;
 	(void)version;
 	(void)upload_data;
-	(void)upload_size;
-	(void)req_cls;
 	int head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	/* other methods are refused at once (their body is never read; the connection is closed) */
 	if (!head && strcmp(method, MHD_HTTP_METHOD_GET))
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "405 Method Not Allowed: only GET and HEAD\n");
+	/* GET and HEAD: answer once the whole request was read, so the connection can be kept alive */
+	if (!*req_cls) {
+		*req_cls = &first_call_seen;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0; /* a body on a GET: ignored */
+		return MHD_YES;
+	}
 	if (!strcmp(url, "/__almanac/status"))
 		return serve_status(s, c);
 	if (!strcmp(url, "/__almanac/events"))

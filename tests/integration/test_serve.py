@@ -216,6 +216,18 @@ class ServeHTTP(unittest.TestCase):
         st, h, body = self.srv.get("/runbooks/k8s/img/flow.png")
         self.assertEqual((st, h["content-type"], body), (200, "image/png", b"\xc2\x89PNG fake"))
 
+    def test_keep_alive(self):
+        c = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=TIMEOUT)
+        try:
+            for path in ("/", "/assets/style.css", "/no/such/", "/runbooks/k8s/disk-full/"):
+                c.request("GET", path)
+                r = c.getresponse()
+                r.read()
+                self.assertIn(r.status, (200, 404), path)
+                self.assertNotEqual((r.getheader("Connection") or "").lower(), "close", path)
+        finally:
+            c.close()
+
     def test_folder_without_slash_redirects(self):
         st, h, _ = self.srv.get("/runbooks/k8s/node-not-ready")
         self.assertEqual(st, 301)
@@ -377,6 +389,7 @@ class Events:
         self.cond = threading.Condition()
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.conn.request("GET", "/__almanac/events")
+        self.sock = self.conn.sock
         r = self.conn.getresponse()
         assert r.status == 200 and r.getheader("Content-Type").startswith("text/event-stream")
 
@@ -412,6 +425,10 @@ class Events:
                 self.cond.wait(left)
 
     def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the reader thread
+        except OSError:
+            pass
         self.conn.close()
 
 
