@@ -540,11 +540,13 @@ int render_site(site_t *s, const char *out_dir)
 
 	par_for(s->npages, s->opts.jobs, render_page, &r);
 	par_for(r.nav.nfolders, s->opts.jobs, render_folder, &r);
-	write_redirects(&r);
-	write_specials(&r);
-	copy_assets(&r);
-	if (s->cfg.search)
-		write_search(&r);
+	if (!pub_interrupted()) { /* SIGINT/SIGTERM: stop now, the temporary folder is removed below */
+		write_redirects(&r);
+		write_specials(&r);
+		copy_assets(&r);
+		if (s->cfg.search)
+			write_search(&r);
+	}
 
 	int rc = 0;
 	if (pub_interrupted()) {
