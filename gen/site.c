@@ -14,6 +14,7 @@
 #include "fsutil.h"
 #include "links.h"
 #include "parallel.h"
+#include "publish.h"
 #include "scan.h"
 
 const char *site_status_name(site_status_t st)
@@ -172,7 +173,7 @@ static void render_markdown(void *ud, size_t i)
 {
 	site_t *s = ud;
 	site_page_t *p = &s->pages[i];
-	if (p->draft && !s->opts.drafts)
+	if ((p->draft && !s->opts.drafts) || pub_interrupted())
 		return;
 	links_ctx_t lc = {s, (long)i};
 	md_opts_t o = {
