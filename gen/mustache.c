@@ -158,6 +158,10 @@ static void cerr(comp_t *c, int line, int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* quoted template text may span lines: a diagnostic is one line */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
 	diag_add(c->d, DIAG_ERROR, c->name, line, col, "template-syntax", "%s", msg);
 }
 
