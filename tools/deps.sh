@@ -19,4 +19,11 @@ need_packages() {
 BUILD_PACKAGES="gcc libc6-dev meson ninja-build pkg-config git python3 ca-certificates \
 libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libpcre2-dev libgit2-dev \
 libmicrohttpd-dev libstemmer-dev"
-TEST_PACKAGES="libcmocka-dev nodejs npm chromium valgrind"
+TEST_PACKAGES="libcmocka-dev chromium valgrind"
+
+# Node.js and npm for the browser tests: Debian's packages unless the machine
+# already has a node and npm (for instance from NodeSource, which conflicts with Debian's npm).
+need_node() {
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return 0
+	need_packages nodejs npm
+}
