@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The history walk on the small benchmark corpus (200 docs, 2,000 commits with
-merges and pure renames), against the git CLI.
+"""The history walk against the git CLI: on a randomly generated history
+(always), and on the small benchmark corpus (200 docs, 2,000 commits with
+merges and pure renames; needs ../shared).
 
 For every page the expected last commit is git's own answer to PRODUCT.md's
 rule: `git log -1 --format=%H -- PATH`, and when that commit is a pure rename
@@ -11,9 +12,10 @@ the commit's parent. Checked three ways:
   - the same walk replayed from its cache (no tree read, same answers);
   - the product: `almanac report --format json` (documents[].last_commit.id).
 
-Needs ALMANAC_SHARED (../shared, for bench/make-corpus); skips (exit 77)
-without it.
+The corpus tests need ALMANAC_SHARED (../shared, for bench/make-corpus) and
+skip without it; the random-history test needs only git and the test driver.
 """
+import random
 import json
 import os
 import shutil
@@ -50,6 +52,181 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
+def expected_for(repo):
+    res = run(["bash", "-c", EXPECT_SH], cwd=repo)
+    out = {}
+    for line in res.stdout.splitlines():
+        path, cid, chain = line.split("\t")
+        out[path] = (cid, [c for c in chain.split(",") if c])
+    return out
+
+
+def dump_repo(testcase, repo, cache=""):
+    if not os.access(DRIVER, os.X_OK):
+        testcase.skipTest("test driver %s not built" % DRIVER)
+    env = dict(os.environ, ALMANAC_HIST_DUMP=repo, ALMANAC_HIST_CACHE=cache)
+    res = run([DRIVER], env=env)
+    return parse_dump(res.stdout), res.stderr
+
+
+def compare(testcase, got, expected):
+    testcase.assertEqual(sorted(got), sorted(expected))
+    for path, (want, chain) in sorted(expected.items()):
+        cid, flags, olds = got[path]
+        testcase.assertEqual(cid, want, "%s: walk says %s, git says %s" % (path, cid, want))
+        testcase.assertNotIn("T", flags, path)
+        # the old names git followed come first among the page's previous names
+        testcase.assertEqual(olds[:len(chain)], chain, path)
+
+
+class RandomHistory(unittest.TestCase):
+    """Random edits, adds, deletes, pure renames, renames with edits, side
+    branches merged back (clean, conflicting and resolved, `-s ours`) and the
+    same change made on both sides; dated commits, seeded, so reproducible."""
+
+    SEEDS = [int(x) for x in os.environ.get("ALMANAC_HIST_SEEDS", "1,2").split(",")]
+
+    def test_random_histories_match_git(self):
+        merges = followed = 0
+        for seed in self.SEEDS:
+            with self.subTest(seed=seed):
+                m, f = self.one(seed)
+                merges += m
+                followed += f
+        # the generator did produce what this test is about
+        self.assertGreater(merges, 0)
+        self.assertGreater(followed, 0)
+
+    def one(self, seed):
+        rng = random.Random(seed)
+        tmp = tempfile.mkdtemp(prefix="almanac-hist-random-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        repo = os.path.join(tmp, "r")
+        os.makedirs(repo)
+        env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null")
+        clock = [1767571200]  # 2026-01-05
+
+        def git(*args, check=True):
+            clock[0] += rng.randint(600, 86400)
+            e = dict(env, GIT_AUTHOR_DATE="@%d +0000" % clock[0], GIT_COMMITTER_DATE="@%d +0000" % clock[0],
+                     GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="T",
+                     GIT_COMMITTER_EMAIL="t@example.com")
+            return subprocess.run(["git"] + list(args), cwd=repo, env=e, check=check,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        counter = [0]
+
+        def body(path):
+            counter[0] += 1
+            lines = ["# %s" % path] + ["line %d of %s, stable text for rename detection" % (i, path)
+                                       for i in range(12)]
+            lines.append("revision %d" % counter[0])
+            return "\n".join(lines) + "\n"
+
+        def write(path, text):
+            full = os.path.join(repo, path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "w") as f:
+                f.write(text)
+
+        def files():
+            out = git("ls-files").stdout.split()
+            return sorted(f for f in out if f.endswith(".md"))
+
+        dirs = ["a", "a/b", "c", "c/d/e", "f"]
+        names = iter("doc%03d.md" % i for i in range(10000))
+
+        def new_path():
+            return "%s/%s" % (rng.choice(dirs), next(names))
+
+        git("init", "-q", "-b", "main", ".")
+        for _ in range(6):
+            write(new_path(), body("x"))
+        git("add", "-A")
+        git("commit", "-q", "-m", "root")
+        for step in range(40):
+            op = rng.random()
+            fs = files()
+            if op < 0.35:
+                for p in rng.sample(fs, min(len(fs), rng.randint(1, 3))):
+                    write(p, body(p))
+                git("add", "-A")
+                git("commit", "-q", "-m", "edit %d" % step)
+            elif op < 0.45:
+                write(new_path(), body("new"))
+                git("add", "-A")
+                git("commit", "-q", "-m", "add %d" % step)
+            elif op < 0.5 and len(fs) > 4:
+                git("rm", "-q", rng.choice(fs))
+                git("commit", "-q", "-m", "delete %d" % step)
+            elif op < 0.62:
+                src = rng.choice(fs)
+                dst = new_path()
+                os.makedirs(os.path.join(repo, os.path.dirname(dst)), exist_ok=True)
+                git("mv", src, dst)
+                if rng.random() < 0.4:  # a rename with a small edit
+                    with open(os.path.join(repo, dst), "a") as f:
+                        f.write("one more line %d\n" % step)
+                    git("add", "-A")
+                git("commit", "-q", "-m", "rename %d" % step)
+            else:
+                # a side branch, forked from HEAD or an older commit
+                back = rng.randint(0, 2)
+                git("checkout", "-q", "-b", "side%d" % step, "HEAD~%d" % back if back else "HEAD", check=False)
+                if git("rev-parse", "--abbrev-ref", "HEAD").stdout.strip() != "side%d" % step:
+                    git("checkout", "-q", "-b", "side%d" % step)
+                sfs = files()
+                shared = rng.choice(sfs)
+                same_text = body(shared)
+                for p in rng.sample(sfs, min(len(sfs), rng.randint(1, 2))):
+                    write(p, body(p))
+                    git("add", "-A")
+                    git("commit", "-q", "-m", "side %d" % step)
+                cherry = rng.random() < 0.3
+                if cherry:
+                    write(shared, same_text)
+                    git("add", "-A")
+                    git("commit", "-q", "-m", "side same %d" % step, check=False)
+                git("checkout", "-q", "main")
+                if cherry and os.path.exists(os.path.join(repo, shared)):
+                    write(shared, same_text)
+                    git("add", "-A")
+                    git("commit", "-q", "-m", "main same %d" % step, check=False)
+                mfs = files()
+                for p in rng.sample(mfs, min(len(mfs), rng.randint(0, 2))):
+                    write(p, body(p))
+                    git("add", "-A")
+                    git("commit", "-q", "-m", "main %d" % step)
+                kind = rng.random()
+                if kind < 0.2:
+                    git("merge", "-q", "--no-ff", "-s", "ours", "side%d" % step, "-m", "merge ours %d" % step)
+                else:
+                    r = git("merge", "-q", "--no-ff", "side%d" % step, "-m", "merge %d" % step, check=False)
+                    if r.returncode != 0:
+                        # resolve every conflict with new content (or keep a deletion)
+                        st = git("status", "--porcelain").stdout.splitlines()
+                        for line in st:
+                            code, path = line[:2], line[3:]
+                            if "U" in code or code in ("AA", "DD"):
+                                if code in ("DU", "UD", "DD"):
+                                    git("rm", "-q", path, check=False)
+                                else:
+                                    write(path, body(path))
+                                    git("add", path)
+                        git("commit", "-q", "--no-edit")
+        # end with a pure rename, so that at least one page's search must follow it
+        src = rng.choice(files())
+        dst = "renamed/" + os.path.basename(src)
+        os.makedirs(os.path.join(repo, "renamed"), exist_ok=True)
+        git("mv", src, dst)
+        git("commit", "-q", "-m", "final rename")
+        expected = expected_for(repo)
+        got, _ = dump_repo(self, repo)
+        compare(self, got, expected)
+        merges = int(git("rev-list", "--merges", "--count", "HEAD").stdout)
+        return merges, sum(1 for _, chain in expected.values() if chain)
+
+
 def parse_dump(text):
     out = {}
     for line in text.splitlines():
@@ -63,15 +240,13 @@ class HistoryCorpus(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        if not SHARED or not os.access(MAKE_CORPUS, os.X_OK):
+            raise unittest.SkipTest("ALMANAC_SHARED/bench/make-corpus not available (../shared is absent)")
         cls.tmp = tempfile.mkdtemp(prefix="almanac-hist-corpus-")
         cls.repo = os.path.join(cls.tmp, "small")
         run([sys.executable, MAKE_CORPUS, "--docs", "200", "--commits", "2000", "--out", cls.repo,
              "--no-verify", "-q"])
-        res = run(["bash", "-c", EXPECT_SH], cwd=cls.repo)
-        cls.expected = {}
-        for line in res.stdout.splitlines():
-            path, cid, chain = line.split("\t")
-            cls.expected[path] = (cid, [c for c in chain.split(",") if c])
+        cls.expected = expected_for(cls.repo)
         assert len(cls.expected) == 200, len(cls.expected)
         # the corpus must exercise the rename rule
         assert any(chain for _, chain in cls.expected.values())
@@ -82,20 +257,10 @@ class HistoryCorpus(unittest.TestCase):
             shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def dump(self, cache):
-        if not os.access(DRIVER, os.X_OK):
-            self.skipTest("test driver %s not built" % DRIVER)
-        env = dict(os.environ, ALMANAC_HIST_DUMP=self.repo, ALMANAC_HIST_CACHE=cache)
-        res = run([DRIVER], env=env)
-        return parse_dump(res.stdout), res.stderr
+        return dump_repo(self, self.repo, cache)
 
     def check(self, got):
-        self.assertEqual(sorted(got), sorted(self.expected))
-        for path, (want, chain) in sorted(self.expected.items()):
-            cid, flags, olds = got[path]
-            self.assertEqual(cid, want, "%s: walk says %s, git says %s" % (path, cid, want))
-            self.assertNotIn("T", flags, path)
-            # the old names git followed come first among the page's previous names
-            self.assertEqual(olds[:len(chain)], chain, path)
+        compare(self, got, self.expected)
 
     def test_walk_matches_git(self):
         got, err = self.dump("")
@@ -132,6 +297,6 @@ class HistoryCorpus(unittest.TestCase):
 
 if __name__ == "__main__":
     if not SHARED or not os.access(MAKE_CORPUS, os.X_OK):
-        print("skip: ALMANAC_SHARED/bench/make-corpus not available (../shared is absent)")
-        sys.exit(77)
+        print("skip: the corpus tests need ALMANAC_SHARED/bench/make-corpus (../shared is absent); "
+              "the random-history test still runs")
     unittest.main(verbosity=2)
