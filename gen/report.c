@@ -525,7 +525,11 @@ val_t *report_context(const site_t *s, const char *url)
 	}
 	/* attention */
 	val_t *att = val_map_set(m, "attention", val_list());
-	for (size_t i = 0; i < r.nattention; i++) {
+	/* a page of tens of thousands of rows helps nobody: the most overdue first, the rest in freshness.json */
+	size_t shown = r.nattention < REPORT_PAGE_ATTENTION_MAX ? r.nattention : REPORT_PAGE_ATTENTION_MAX;
+	if (shown < r.nattention)
+		val_map_set_num(m, "attention_more", (double)(r.nattention - shown));
+	for (size_t i = 0; i < shown; i++) {
 		const site_page_t *p = &s->pages[r.attention[i]];
 		const site_fresh_t *f = &p->fresh;
 		val_t *it = val_list_push(att, val_map());

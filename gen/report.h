@@ -61,6 +61,9 @@
 #include "site.h"
 #include "val.h"
 
+/* Rows of the attention list on the site's report page (all of them are in freshness.json). */
+#define REPORT_PAGE_ATTENTION_MAX 500
+
 typedef struct {
 	char *name;           /* owned */
 	size_t documents;
