@@ -182,8 +182,8 @@ async function run(ix, q, opts = {}) {
     const hit = await ix.term(x.t);
     if (!hit && x.parts.length) { for (const p of x.parts) flat.push(resolve(p, false)); return []; }
     const alts = hit ? [{ ...hit, wt: 1, exact: 1 }] : [];
-    // prefixes: from the word's shards, more if unknown or being typed
-    if (x.w.length >= 3) for (const h of await ix.prefix(x.w, (opts.live && isLast) || !hit ? 3 : x.w.length > 4 ? 2 : 1)) if (h.e.t !== x.t) alts.push({ ...h, wt: 0.5 });
+    // prefixes: from the word's shard, more if typed or maybe cut short
+    if (x.w.length >= 3) for (const h of await ix.prefix(x.w, opts.live && isLast ? 3 : x.w.length > 4 && x.t === x.w ? 2 : 1)) if (h.e.t !== x.t) alts.push({ ...h, wt: 0.5 });
     if (alts.length || x.w.length < 4 || /[0-9._-]/.test(x.w)) return alts;
     const voc = await ix.vocab(x.w), near = new Set(); // typos: one edit away (two for long words)
     for (const max of x.w.length >= 8 ? [1, 2] : [1]) if (!near.size) for (const v of voc) if (near.size < 8 && dist(x.w, v, max) <= max) near.add(stem(v));
