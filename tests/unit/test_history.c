@@ -814,6 +814,20 @@ static void test_cache(void **state)
 	assert_string_equal(hist_lookup(fx->h, "a.md")->last.author, "carol");
 	hist_stats(fx->h, &st);
 	assert_int_equal(st.commits_diffed, 1);
+	/* the cached facts do not depend on the configuration: ignoring carol now
+	 * (and the author date) gives git's answer without reading any tree */
+	const char *carol[] = {"^carol$"};
+	hist_opts_t oc = o;
+	oc.ignore_authors = carol;
+	oc.n_ignore_authors = 1;
+	oc.use_author_date = 1;
+	walk(fx, paths, 2, &oc);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.commits_diffed, 0);
+	char *a2 = sh_out(D, "git log -1 --format=%%H --grep='^a2$'");
+	assert_last(fx, "a.md", a2);
+	assert_int_equal(hist_lookup(fx->h, "a.md")->skipped_authors, 1);
+	free(a2);
 	/* corrupt and truncated cache files are ignored, never trusted */
 	char *file = xasprintf("%s/history-cache", cdir);
 	char *save = xasprintf("%s/saved", cdir);
