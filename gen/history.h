@@ -20,7 +20,11 @@
  *     old path is recorded too. Merges are never treated as renames.
  *     With no renames and nothing ignored this is `git log -1 -- PATH`.
  *   - the page's previous names (for redirects), its change events (for the
- *     12-month trend) and the commit that created it.
+ *     12-month trend) and the commit that created it. A page's history
+ *     starts at the commit that created it (following renames): an older file
+ *     that was deleted and later re-created at the same path counts as
+ *     another page (unless the re-creating commit does not count, in which
+ *     case the search for `last` goes on, as `git log` would).
  *
  * Watches: the globs given in hist_opts_t.watch_globs are walked alongside
  * the pages; for each, the newest counting commit that changed a matching
@@ -56,13 +60,20 @@
  * a truncated or corrupt file is ignored (and rewritten), never trusted. It is
  * safe to delete at any time; writes are atomic (temporary file + rename).
  *
+ * Objects are read directly from the pack files (mmap, index v2, OFS/REF
+ * deltas, one reused zlib stream, a 48 MiB delta-base cache) because going
+ * through git_odb_read for each of the ~9 tree objects per commit costs about
+ * twice as much; loose objects, alternates and anything unexpected are read
+ * with libgit2 instead (hist_stats says how many of each).
+ *
  * Ownership: hist_open() returns a hist_t the caller frees with hist_free().
  * Every pointer returned by the other functions (entries, strings, arrays) is
  * borrowed from the hist_t and stays valid until hist_free() or the next
- * hist_walk(). After hist_walk() returns, the lookup functions only read and
- * may be called from several threads at once; hist_worktree_status() computes
- * the status list on first use (call it once before going parallel, or from
- * one thread).
+ * hist_walk(). One hist_t is used by one thread at a time (different hist_t
+ * may walk concurrently). After hist_walk() returns, the lookup functions
+ * only read and may be called from several threads at once;
+ * hist_worktree_status() computes the status list on first use (call it once
+ * before going parallel, or from one thread).
  *
  * Paths are repo-relative ('/'-separated, relative to the work-tree root, no
  * leading "./"), whatever folder was passed to hist_open(). */
@@ -101,7 +112,8 @@ typedef struct {
 	int truncated;           /* 1 when the search hit a shallow boundary before finding `last`:
 	                            the status must be unknown, no date may be shown */
 	int history_truncated;   /* 1 when the events stop at a shallow boundary (older trend points unknown) */
-	int complete;            /* 1 when the events reach the page's creation (created is then set) */
+	int complete;            /* 1 when the events reach the page's creation (`created` is then set),
+	                            or when the path has no history at all (not in HEAD) */
 	int64_t created;         /* time (date source) of the commit that created the page, following
 	                            renames; 0 when the walk did not go that far (see `since`) */
 	const hist_event_t *events; /* change events newest first (git log order, across renames); they
