@@ -819,6 +819,13 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 			pthread_join(tids[i], NULL);
 	}
 
+	for (size_t i = 0; i < nthreads; i++)
+		if (workers[i].oom) {
+			diag_add(d, DIAG_WARNING, "", 0, 0, "search-index",
+				 "the stemmer ran out of memory; some words are indexed unstemmed");
+			break;
+		}
+
 	/* field length averages */
 	double avg[NF] = {0};
 	for (size_t p = 0; p < ndocs; p++)
