@@ -267,14 +267,15 @@ static size_t diags_new(inc_t *inc, const diag_list_t *l, unsigned char *isnew)
 
 /* ------------------------------------------------------------------ status */
 
-static void status_update(inc_t *inc, int print, int notify)
+/* Most "new" entries an event carries (the status endpoint has them all). */
+#define EVENT_MAX_NEW 100
+
+/* The status JSON; `full` adds every diagnostic and every new one (the event form leaves them out). */
+static void status_json(const inc_t *inc, const diag_list_t *l, const unsigned char *isnew, size_t new_errors,
+			int full, buf_t *b)
 {
-	const diag_list_t *l = inc->failure ? &inc->fail_diags : &inc->s->diags;
-	unsigned char *isnew = xcalloc(l->len + 1, 1);
-	size_t new_errors = diags_new(inc, l, isnew);
-	buf_t b = BUF_INIT;
 	json_writer_t w;
-	json_init(&w, &b, 0);
+	json_init(&w, b, 0);
 	json_begin_object(&w);
 	json_key(&w, "seq");
 	json_int(&w, (long long)inc->seq);
@@ -289,7 +290,7 @@ static void status_update(inc_t *inc, int print, int notify)
 	json_key(&w, "rendered");
 	json_int(&w, (long long)inc->rendered);
 	json_key(&w, "search");
-	json_string(&w, inc->search_pending ? "pending" : "current");
+	json_string(&w, inc->search_pending || inc->job ? "pending" : "current");
 	json_key(&w, "search_ms");
 	json_double(&w, inc->search_ms);
 	json_key(&w, "message");
@@ -305,25 +306,34 @@ static void status_update(inc_t *inc, int print, int notify)
 	json_int(&w, (long long)diag_count(l, DIAG_WARNING));
 	json_key(&w, "new_errors");
 	json_int(&w, (long long)new_errors);
+	size_t total = 0;
+	for (size_t i = 0; i < l->len; i++)
+		total += isnew[i];
+	json_key(&w, "new_total");
+	json_int(&w, (long long)total);
 	/* new problems first, errors before warnings */
 	json_key(&w, "new");
 	json_begin_array(&w);
+	size_t n = 0;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < l->len; i++)
-			if (isnew[i] && (l->items[i].severity == DIAG_ERROR) == (pass == 0)) {
+			if (isnew[i] && (l->items[i].severity == DIAG_ERROR) == (pass == 0) && (full || n < EVENT_MAX_NEW)) {
 				char *line = diag_line(&l->items[i]);
 				json_string(&w, line);
 				free(line);
+				n++;
 			}
 	json_end_array(&w);
-	json_key(&w, "diagnostics");
-	json_begin_array(&w);
-	for (size_t i = 0; i < l->len; i++) {
-		char *line = diag_line(&l->items[i]);
-		json_string(&w, line);
-		free(line);
+	if (full) {
+		json_key(&w, "diagnostics");
+		json_begin_array(&w);
+		for (size_t i = 0; i < l->len; i++) {
+			char *line = diag_line(&l->items[i]);
+			json_string(&w, line);
+			free(line);
+		}
+		json_end_array(&w);
 	}
-	json_end_array(&w);
 	json_key(&w, "changed");
 	json_begin_array(&w);
 	for (size_t i = 0; i < inc->nchanged; i++)
@@ -332,9 +342,21 @@ static void status_update(inc_t *inc, int print, int notify)
 	json_key(&w, "verify_mismatches");
 	json_int(&w, (long long)inc->verify_mismatches);
 	json_end_object(&w);
-	if (inc->srv)
-		srv_set_status(inc->srv, inc->seq, inc->build, buf_cstr(&b), notify);
-	buf_free(&b);
+}
+
+static void status_update(inc_t *inc, int print, int notify)
+{
+	const diag_list_t *l = inc->failure ? &inc->fail_diags : &inc->s->diags;
+	unsigned char *isnew = xcalloc(l->len + 1, 1);
+	size_t new_errors = diags_new(inc, l, isnew);
+	if (inc->srv) {
+		buf_t full = BUF_INIT, ev = BUF_INIT;
+		status_json(inc, l, isnew, new_errors, 1, &full);
+		status_json(inc, l, isnew, new_errors, 0, &ev);
+		srv_set_status(inc->srv, inc->seq, inc->build, buf_cstr(&full), buf_cstr(&ev), notify);
+		buf_free(&full);
+		buf_free(&ev);
+	}
 	if (print) {
 		/* the terminal: one line, then the problems this change brought */
 		char what[256] = "";

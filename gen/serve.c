@@ -39,6 +39,7 @@ struct srv {
 	unsigned long seq, build;
 	unsigned long event_seq;    /* bumped by the statuses the event streams send */
 	char *status_json;
+	char *event_json;           /* the shorter form sent on event streams */
 	int streams;
 	int stopping;
 	int have_openat2;           /* 0 when the kernel lacks openat2 (fallback: realpath check) */
@@ -367,7 +368,7 @@ typedef struct {
 
 static void stream_put_status(stream_t *e, const char *event)
 {
-	buf_printf(&e->pending, "event: %s\ndata: %s\n\n", event, e->s->status_json ? e->s->status_json : "{}");
+	buf_printf(&e->pending, "event: %s\ndata: %s\n\n", event, e->s->event_json ? e->s->event_json : "{}");
 	e->seen = e->s->event_seq;
 }
 
@@ -537,6 +538,7 @@ int srv_start(srv_t **out, const char *bind, int port, const char *root, buf_t *
 	s->root_fd = open_root_fd(root);
 	s->have_openat2 = 1;
 	s->status_json = xstrdup("{}");
+	s->event_json = xstrdup("{}");
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
 	if (ai->ai_family == AF_INET6)
@@ -603,12 +605,15 @@ char *srv_set_root(srv_t *s, char *root)
 	return old;
 }
 
-void srv_set_status(srv_t *s, unsigned long seq, unsigned long build, const char *json, int notify)
+void srv_set_status(srv_t *s, unsigned long seq, unsigned long build, const char *json, const char *event_json,
+		    int notify)
 {
-	char *copy = xstrdup(json);
+	char *copy = xstrdup(json), *ecopy = xstrdup(event_json ? event_json : json);
 	pthread_mutex_lock(&s->st_lock);
 	free(s->status_json);
 	s->status_json = copy;
+	free(s->event_json);
+	s->event_json = ecopy;
 	s->seq = seq;
 	s->build = build;
 	if (notify)
@@ -631,6 +636,7 @@ void srv_stop(srv_t *s)
 		close(s->root_fd);
 	free(s->root);
 	free(s->status_json);
+	free(s->event_json);
 	pthread_rwlock_destroy(&s->site_lock);
 	pthread_mutex_destroy(&s->st_lock);
 	pthread_cond_destroy(&s->st_cond);

@@ -22,8 +22,9 @@
  *                             status sequence number is greater than N.
  *   /__almanac/events         Server-Sent Events: "event: hello" with the
  *                             current status on connect, then "event: build"
- *                             with each new status; ": ping" comments every
- *                             15 s keep the connection alive.
+ *                             with each new status (the event form of it,
+ *                             which may leave out long lists); ": ping"
+ *                             comments every 15 s keep the connection alive.
  * HTML responses carry "Server-Timing: almanac;desc=\"build-N\"" with the
  * build number of the site they came from, so the page script knows which
  * build it shows.
@@ -70,10 +71,12 @@ const char *srv_root(const srv_t *s);
  * the write lock held. */
 char *srv_set_root(srv_t *s, char *root);
 /* Publish a new status: `seq` (increasing with every rebuild), `build` (the
- * number of the site being served) and `json` (one line, copied) for the
- * status endpoint. Wakes the long polls; with `notify`, the event streams
- * send it too (an "event: build"). */
-void srv_set_status(srv_t *s, unsigned long seq, unsigned long build, const char *json, int notify);
+ * number of the site being served), `json` (one line, copied) for the
+ * status endpoint and `event_json` (one line, copied; NULL = `json`) for the
+ * event streams. Wakes the long polls; with `notify`, the event streams send
+ * it too (an "event: build"). */
+void srv_set_status(srv_t *s, unsigned long seq, unsigned long build, const char *json, const char *event_json,
+		    int notify);
 /* Stop serving (open event streams and long polls are ended), wait for the
  * connection threads and free the server. Accepts NULL. The site folder is
  * not deleted. */

@@ -525,24 +525,47 @@ class ServeLive(unittest.TestCase):
     def test_structural_changes_rebuild_everything(self):
         seq = self.srv.status()["seq"]
         write(self.repo, "runbooks/k8s/etcd.md", "---\ntitle: Etcd quorum\n---\nSee [disk](disk-full.md).\n")
-        s = self.srv.settled(seq)
+        s = self.srv.wait(lambda s: s["seq"] > seq and self.srv.get("/runbooks/k8s/etcd/")[0] == 200)
         self.assertEqual(s["kind"], "full")
-        self.assertEqual(self.srv.get("/runbooks/k8s/etcd/")[0], 200)
+        self.assertIn(b"Etcd quorum", self.srv.get("/runbooks/k8s/disk-full/")[2], "backlink on the target")
         seq = s["seq"]
         os.remove(os.path.join(self.repo, "runbooks/k8s/etcd.md"))
-        s = self.srv.settled(seq)
-        self.assertEqual(self.srv.get("/runbooks/k8s/etcd/")[0], 404)
+        s = self.srv.wait(lambda s: s["seq"] > seq and self.srv.get("/runbooks/k8s/etcd/")[0] == 404)
+        self.assertNotIn(b"Etcd quorum", self.srv.get("/runbooks/k8s/disk-full/")[2])
         seq = s["seq"]
         with open(os.path.join(self.repo, "almanac.yml"), "w") as f:
             f.write("title: Platform docs\n")
-        s = self.srv.settled(seq)
+        s = self.srv.wait(lambda s: s["seq"] > seq and b"Platform docs" in self.srv.get("/")[2])
         self.assertEqual(s["kind"], "full")
-        self.assertIn(b"Platform docs", self.srv.get("/")[2])
         seq = s["seq"]
         # a theme override appears: the 404 page changes
         write(self.repo, "themes/default/templates/404.mustache", "<html><body>custom-404-marker</body></html>\n")
         self.srv.wait(lambda s: s["seq"] > seq and b"custom-404-marker" in self.srv.get("/nope/")[2])
         self.assertEqual(self.srv.get("/nope/")[0], 404)
+
+    def test_asset_change(self):
+        seq = self.srv.status()["seq"]
+        with open(os.path.join(self.repo, "runbooks/k8s/img/flow.png"), "wb") as f:
+            f.write(b"\x89PNG new diagram")
+        s = self.srv.settled(seq)
+        self.assertEqual(self.srv.get("/runbooks/k8s/img/flow.png")[2], b"\x89PNG new diagram")
+        self.assert_verified(s)
+
+    def test_rapid_saves_settle_to_a_full_build(self):
+        seq = self.srv.status()["seq"]
+        for i in range(6):
+            rel = ("runbooks/k8s/node-not-ready.md", "runbooks/k8s/disk-full.md", "content/index.md")[i % 3]
+            self.edit(rel, lambda t: t + "\nRapid save %d.\n" % i)
+            time.sleep(0.05 * (i % 2))
+        s = self.srv.wait(lambda s: s["seq"] > seq and s["search"] == "current" and
+                          b"Rapid save 5." in self.srv.get("/")[2], timeout=40)
+        self.assert_verified(s)
+        for rel, url in (("runbooks/k8s/node-not-ready.md", "/runbooks/k8s/node-not-ready/"),
+                         ("runbooks/k8s/disk-full.md", "/runbooks/k8s/disk-full/")):
+            body = self.srv.get(url)[2]
+            for i in range(6):
+                if ("runbooks/k8s/node-not-ready.md", "runbooks/k8s/disk-full.md", "content/index.md")[i % 3] == rel:
+                    self.assertIn(b"Rapid save %d." % i, body)
 
     def test_commit_updates_freshness(self):
         seq = self.srv.status()["seq"]

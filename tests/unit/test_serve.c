@@ -215,7 +215,7 @@ static void test_server(void **state)
 	expect_status(port, "/index.html%00.css", "400");
 
 	/* status and events */
-	srv_set_status(s, 3, 7, "{\"seq\":3}", 1);
+	srv_set_status(s, 3, 7, "{\"seq\":3}", NULL, 1);
 	r = get(port, "/__almanac/status");
 	assert_non_null(strstr(r, "Content-Type: application/json"));
 	assert_non_null(strstr(r, "{\"seq\":3}"));
