@@ -98,15 +98,16 @@ static inline int fz_tag_allowed(const char *name, size_t n, const char *const *
 	return 0;
 }
 
-/* Decode the few entity forms an attribute value can use to hide a scheme
- * (&#NN; &#xHH; &colon; &Tab; &NewLine;), drop what browsers ignore in a
- * scheme (ASCII whitespace and control characters), lower-case. */
-static inline void fz_scheme_of(const char *v, size_t n, char *out, size_t outlen)
+/* The start of URL `v` as a browser reads its scheme: with `entities` (an
+ * HTML attribute value) the few entity forms that can hide a scheme are
+ * decoded (&#NN; &#xHH; &colon; &Tab; &NewLine;); ASCII whitespace and
+ * control characters are dropped; lower-cased. */
+static inline void fz_scheme_of(const char *v, size_t n, char *out, size_t outlen, int entities)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n && k + 1 < outlen;) {
 		unsigned c = (unsigned char)v[i];
-		if (c == '&') {
+		if (c == '&' && entities) {
 			size_t e = i + 1;
 			while (e < n && e - i < 12 && v[e] != ';')
 				e++;
@@ -195,7 +196,7 @@ static inline void fz_html_check(const char *html, size_t len, const char *const
 				if ((anl == 4 && !strncasecmp(an, "href", 4)) || (anl == 3 && !strncasecmp(an, "src", 3)) ||
 				    (anl == 6 && !strncasecmp(an, "action", 6))) {
 					char sch[24];
-					fz_scheme_of(v, (size_t)(p - v), sch, sizeof sch);
+					fz_scheme_of(v, (size_t)(p - v), sch, sizeof sch, 1);
 					int is_src = anl == 3;
 					if (!strncmp(sch, "javascript:", 11) || !strncmp(sch, "vbscript:", 9) ||
 					    (!strncmp(sch, "data:", 5) &&
