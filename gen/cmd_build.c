@@ -42,8 +42,17 @@ int cmd_build(int argc, char **argv)
 	}
 	pub_install_signal_handlers();
 	o.site.trend = 1;
+	o.site.skip_unchanged = 1;
 	site_t s;
 	rc = site_load(&s, &o.site);
+	if (rc == SITE_UP_TO_DATE) {
+		char *out = site_output_dir(&s);
+		if (!o.site.quiet)
+			fprintf(stderr, "almanac: %s is up to date (nothing changed since it was built)\n", out);
+		free(out);
+		site_free(&s);
+		return EXIT_OK;
+	}
 	if (rc) {
 		cli_print_diags(&s.diags, 0);
 		site_free(&s);

@@ -138,10 +138,12 @@ int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, char *const 
 	return 0;
 }
 
-int pub_commit(pub_t *p, diag_list_t *d)
+int pub_commit(pub_t *p, const char *stamp, diag_list_t *d)
 {
 	char *marker = xasprintf("%s/%s", p->tmp, PUB_MARKER);
-	fsu_write_file(marker, "almanac\n", 8);
+	char *text = xasprintf("almanac site\ninputs %s\n", stamp ? stamp : "-");
+	fsu_write_file(marker, text, strlen(text));
+	free(text);
 	free(marker);
 	if (!fsu_is_dir(p->out)) {
 		if (rename(p->tmp, p->out) != 0) {

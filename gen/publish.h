@@ -25,8 +25,10 @@ typedef struct {
  * diagnostic (exit code 4). */
 int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, char *const *content, size_t ncontent,
 	      diag_list_t *d);
-/* Swap the temporary folder in. Returns 0 or -1 (diagnostic added; the old site stays). */
-int pub_commit(pub_t *p, diag_list_t *d);
+/* Swap the temporary folder in, recording `stamp` (the build's input
+ * fingerprint, may be NULL) in the marker file. Returns 0 or -1 (diagnostic
+ * added; the old site stays). */
+int pub_commit(pub_t *p, const char *stamp, diag_list_t *d);
 /* Remove the temporary folder (after a failure). Frees `p`. Safe to call after pub_commit. */
 void pub_abort(pub_t *p);
 /* Install SIGINT/SIGTERM handlers that set the interrupted flag. */

@@ -554,7 +554,7 @@ int render_site(site_t *s, const char *out_dir)
 		rc = -1;
 	} else if (r.failed) {
 		rc = -1;
-	} else if (pub_commit(&r.pub, &s->diags) != 0) {
+	} else if (pub_commit(&r.pub, s->opts.serve ? NULL : s->fingerprint, &s->diags) != 0) {
 		rc = -4;
 	}
 	pub_abort(&r.pub);

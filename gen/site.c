@@ -15,7 +15,11 @@
 #include "links.h"
 #include "parallel.h"
 #include "publish.h"
+#include "publish.h"
 #include "scan.h"
+#include "theme.h"
+
+#include <sys/stat.h>
 
 const char *site_status_name(site_status_t st)
 {
@@ -193,6 +197,79 @@ static void render_markdown(void *ud, size_t i)
 	}
 }
 
+static uint64_t fp_mix(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *b = data;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static uint64_t fp_str(uint64_t h, const char *s)
+{
+	return fp_mix(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+/* Everything the output depends on, hashed: see SITE_UP_TO_DATE in site.h. */
+static void compute_fingerprint(site_t *s, git_repository *repo, const char *cfgpath)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const site_opts_t *o = &s->opts;
+	char tmp[160];
+	snprintf(tmp, sizeof tmp, "%s|%lld|%d|%d|%d|%d|%d", ALMANAC_VERSION, (long long)o->now, o->drafts, o->serve,
+		 o->git_dates, o->trend, o->strict);
+	h = fp_str(h, tmp);
+	h = fp_str(h, o->base_url);
+	buf_t cfg = BUF_INIT;
+	fsu_read_file(&cfg, cfgpath, FSU_MAX_FILE);
+	h = fp_mix(h, cfg.s ? cfg.s : "", cfg.len);
+	buf_free(&cfg);
+	char *theme = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
+	h = theme_fingerprint(theme, s->root, h);
+	free(theme);
+	git_oid head;
+	if (git_reference_name_to_id(&head, repo, "HEAD") == 0)
+		h = fp_mix(h, head.id, sizeof head.id);
+	char *index = fsu_join(git_repository_path(repo), "index");
+	struct stat st;
+	if (stat(index, &st) == 0) {
+		snprintf(tmp, sizeof tmp, "%lld.%ld|%lld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			 (long long)st.st_size);
+		h = fp_str(h, tmp);
+	}
+	free(index);
+	for (size_t i = 0; i < s->npages; i++) {
+		h = fp_str(h, s->pages[i].src);
+		h = fp_str(h, s->pages[i].text);
+	}
+	for (size_t i = 0; i < s->nassets; i++) {
+		char *abs = fsu_join(s->root, s->assets[i].src);
+		if (stat(abs, &st) == 0) {
+			snprintf(tmp, sizeof tmp, "%lld.%ld|%lld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+				 (long long)st.st_size);
+			h = fp_str(h, s->assets[i].src);
+			h = fp_str(h, tmp);
+		}
+		free(abs);
+	}
+	snprintf(s->fingerprint, sizeof s->fingerprint, "%016llx", (unsigned long long)h);
+}
+
+/* 1 when the output folder's marker records this build's fingerprint. */
+static int output_is_current(const site_t *s)
+{
+	char *out = site_output_dir(s);
+	char *marker = xasprintf("%s/%s", out, PUB_MARKER);
+	buf_t b = BUF_INIT;
+	int same = fsu_read_file(&b, marker, 4096) == 0 && b.s && strstr(b.s, s->fingerprint) != NULL;
+	buf_free(&b);
+	free(marker);
+	free(out);
+	return same;
+}
+
 static int open_repo(site_t *s, git_repository **out)
 {
 	const char *start = s->opts.repo ? s->opts.repo : ".";
@@ -238,7 +315,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 		git_repository_free(repo);
 		return -1;
 	}
-	free(cfgpath);
+	char *cfgpath_for_fp = cfgpath;
 	if (opts->base_url) {
 		free(s->cfg.base_url);
 		s->cfg.base_url = xstrdup(opts->base_url);
@@ -294,6 +371,13 @@ int site_load(site_t *s, const site_opts_t *opts)
 			continue;
 		}
 		map_put(&s->url_map, p->url, MAP_INT(i));
+	}
+
+	compute_fingerprint(s, repo, cfgpath_for_fp);
+	free(cfgpath_for_fp);
+	if (opts->skip_unchanged && output_is_current(s)) {
+		git_repository_free(repo);
+		return SITE_UP_TO_DATE;
 	}
 
 	/* history runs beside the Markdown rendering */

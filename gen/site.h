@@ -100,6 +100,7 @@ typedef struct {
 	int quiet;
 	int trend;               /* compute the 12-month trend (report) */
 	int check_only;          /* no site will be written: skip HTML rendering */
+	int skip_unchanged;      /* build: stop early (SITE_UP_TO_DATE) when the output was built from the same inputs */
 	const char *changed_since; /* limit findings to pages changed since this revision */
 } site_opts_t;
 
@@ -124,8 +125,13 @@ struct site {
 	map_t asset_map;         /* src -> asset index */
 	map_t url_map;           /* url -> page index */
 	char *home_dir;          /* first content folder ("content"), its index is the home page (owned) */
+	char fingerprint[17];    /* hash of every input of the build (hex), see site_load */
 	diag_list_t diags;
 };
+
+/* site_load's return value when opts.skip_unchanged is set and the output
+ * folder was built from exactly the same inputs. */
+#define SITE_UP_TO_DATE 1
 
 /* Load and analyse a site: everything except writing files. Returns 0, or a
  * negative value on an environment failure (exit code 4: no repository,

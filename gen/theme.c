@@ -214,6 +214,45 @@ int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d)
 	return 0;
 }
 
+static uint64_t fnv_mix(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *b = data;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+uint64_t theme_fingerprint(const char *site_theme_dir, const char *confine, uint64_t h)
+{
+	char *builtin = theme_builtin_dir();
+	diag_list_t quiet; /* links that escape are reported by theme_load, not here */
+	diag_init(&quiet);
+	const char *bases[2] = {builtin, site_theme_dir && fsu_is_dir(site_theme_dir) ? site_theme_dir : NULL};
+	for (int b = 0; b < 2; b++) {
+		if (!bases[b])
+			continue;
+		relvec_t v = {0};
+		list_files(bases[b], "", &v, 0, b ? confine : NULL, &quiet);
+		qsort(v.rel, v.n, sizeof *v.rel, cmp_str);
+		for (size_t i = 0; i < v.n; i++) {
+			char *abs = fsu_join(bases[b], v.rel[i]);
+			buf_t data = BUF_INIT;
+			fsu_read_file(&data, abs, FSU_MAX_FILE);
+			h = fnv_mix(h, v.rel[i], strlen(v.rel[i]) + 1);
+			h = fnv_mix(h, data.s ? data.s : "", data.len);
+			buf_free(&data);
+			free(abs);
+			free(v.rel[i]);
+		}
+		free(v.rel);
+	}
+	free(builtin);
+	diag_free(&quiet);
+	return h;
+}
+
 void theme_free(theme_t *t)
 {
 	mus_set_free(t->set);

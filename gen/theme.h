@@ -9,6 +9,8 @@
 #ifndef ALMANAC_THEME_H
 #define ALMANAC_THEME_H
 
+#include <stdint.h>
+
 #include "diag.h"
 #include "mustache.h"
 
@@ -32,6 +34,10 @@ char *theme_builtin_dir(void);
  * Returns 0, or -1 when no theme was found or a template has a syntax error
  * (the build must then fail: theme_free still needed). */
 int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d);
+/* Mix every file of the built-in theme and of `site_theme_dir` (paths and
+ * contents; symbolic links leaving `confine` are skipped as theme_load skips
+ * them) into the FNV-1a hash `h`; returns the new hash. */
+uint64_t theme_fingerprint(const char *site_theme_dir, const char *confine, uint64_t h);
 /* Free the theme. */
 void theme_free(theme_t *t);
 

@@ -125,6 +125,27 @@ class BuildTest(RepoTestCase):
         leftovers = [n for n in os.listdir(os.path.dirname(out)) if n.startswith(".almanac-tmp")]
         self.assertEqual(leftovers, [])
 
+    def test_second_build_with_nothing_changed_is_skipped(self):
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        before = tree_bytes(out)
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("is up to date", r.stderr)
+        self.assertEqual(tree_bytes(out), before)
+        # any input change rebuilds: a page, --now, a theme override
+        write(repo, "runbooks/workloads/crashloop.md", CRASH + "\nMore text.\n")
+        r = self.build(repo, out)
+        self.assertIn("built 6 pages", r.stderr)
+        self.assertIn("More text.", read(os.path.join(out, "runbooks/workloads/crashloop/index.html")))
+        r = run("build", "--repo", repo, "--out", out, "--now", "2026-11-23")
+        self.assertIn("built 6 pages", r.stderr)
+        write(repo, "themes/default/assets/style.css", "body{color:red}")
+        r = run("build", "--repo", repo, "--out", out, "--now", "2026-11-23")
+        self.assertIn("built 6 pages", r.stderr)
+        self.assertEqual(read(os.path.join(out, "assets/style.css")), "body{color:red}")
+
     def test_unsafe_output_refused(self):
         repo = self.repo(FILES)
         for out in [repo, os.path.join(repo, "content"), "/"]:
