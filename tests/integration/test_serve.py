@@ -27,6 +27,14 @@ from almanac_testlib import BIN, git, main, make_repo, run, tree_bytes, write  #
 NOW = "2026-11-01"
 TIMEOUT = 20
 
+# A private copy of the built-in theme, so that edits to the source tree's theme while the tests run
+# cannot make a served site differ from a build made a moment later.
+_SRC = os.environ.get("ALMANAC_SOURCE_ROOT") or os.path.join(os.path.dirname(__file__), "..", "..")
+THEME = tempfile.mkdtemp(prefix="almanac-theme-")
+shutil.rmtree(THEME)
+shutil.copytree(os.path.join(_SRC, "themes", "default"), THEME)
+THEME_ENV = {"ALMANAC_THEME_DIR": THEME}
+
 HOME = """---
 title: Ops handbook
 ---
@@ -96,6 +104,7 @@ class Server:
     def __init__(self, repo, *args, env=None):
         e = dict(os.environ)
         e.update({"ALMANAC_SERVE_VERIFY": "1", "NO_COLOR": "1"})
+        e.update(THEME_ENV)
         e.update(env or {})
         self.lines = []
         self.proc = subprocess.Popen([BIN, "serve", "--repo", repo, "--port", "0", "--now", NOW, *args],
@@ -588,7 +597,8 @@ class ServeLive(unittest.TestCase):
         self.assert_verified(s)
         out = tempfile.mkdtemp()
         try:
-            r = run("build", "--repo", self.repo, "--out", os.path.join(out, "site"), "--now", NOW, "--drafts")
+            r = run("build", "--repo", self.repo, "--out", os.path.join(out, "site"), "--now", NOW, "--drafts",
+                    env=THEME_ENV)
             self.assertEqual(r.returncode, 0, r.stderr)
             built = tree_bytes(os.path.join(out, "site"))
             self.assertGreater(len(built), 20)
@@ -610,4 +620,7 @@ class ServeLive(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        shutil.rmtree(THEME, ignore_errors=True)
