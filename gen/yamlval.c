@@ -7,12 +7,19 @@
 
 #include "buf.h"
 
+/* Hostile-input bounds besides YAMLVAL_MAX_DEPTH: keys of one mapping (a map
+ * insert is a linear duplicate check, so 2 million keys would take hours) and
+ * values of one document (memory). */
+#define YAMLVAL_MAX_KEYS 10000
+#define YAMLVAL_MAX_NODES 1000000
+
 typedef struct {
 	yaml_parser_t parser;
 	const char *file;
 	int line_offset;
 	diag_list_t *d;
 	int failed;
+	size_t nodes;
 } yv_ctx_t;
 
 static void yv_error_at(yv_ctx_t *c, const yaml_mark_t *m, const char *msg)
@@ -91,6 +98,10 @@ static val_t *yv_node(yv_ctx_t *c, yaml_event_t *ev, int depth)
 		yv_error_at(c, &ev->start_mark, "YAML nested too deeply");
 		return NULL;
 	}
+	if (++c->nodes > YAMLVAL_MAX_NODES) {
+		yv_error_at(c, &ev->start_mark, "YAML document too large (more than 1000000 values)");
+		return NULL;
+	}
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
 		yv_error_at(c, &ev->start_mark, "YAML aliases (*name) are not supported here");
@@ -124,6 +135,11 @@ static val_t *yv_node(yv_ctx_t *c, yaml_event_t *ev, int depth)
 			if (k.type == YAML_MAPPING_END_EVENT) {
 				yaml_event_delete(&k);
 				break;
+			}
+			if (v->len >= YAMLVAL_MAX_KEYS && k.type == YAML_SCALAR_EVENT) {
+				yv_error_at(c, &k.start_mark, "YAML mapping with more than 10000 keys");
+				yaml_event_delete(&k);
+				goto fail;
 			}
 			if (k.type != YAML_SCALAR_EVENT) {
 				yv_error_at(c, &k.start_mark,
