@@ -233,6 +233,19 @@ class GeneratedInput(RepoTestCase):
         self.assertFalse(os.path.exists(os.path.join(out, "big")))
         self.assertTrue(os.path.exists(os.path.join(out, "index.html")))
 
+    def test_huge_front_matter_is_bounded(self):
+        keys = "".join("k%d: v\n" % i for i in range(50000))
+        repo = self.repo({"content/index.md": "# Home\n",
+                          "content/keys.md": "---\n" + keys + "---\nBody.\n",
+                          "content/items.md": "---\ntags: [" + ",".join(["t"] * 1100000) + "]\n---\nBody.\n"})
+        t0 = time.monotonic()
+        r = run("check", "--repo", repo, "--now", NOW, timeout=LIMIT)
+        self.assertLess(time.monotonic() - t0, 120)
+        self.assertEqual(diag_lines(r.stderr), [
+            "content/items.md:2:2000004: error[yaml]: YAML document too large (more than 1000000 values)",
+            "content/keys.md:10002:1: error[yaml]: YAML mapping with more than 10000 keys",
+            "almanac check: 3 pages, 2 errors, 0 warnings"])
+
     def test_10000_headings(self):
         body = "".join("## Step\n\nDo it.\n\n" for _ in range(10000))
         repo = self.repo({"content/index.md": "# Home\n", "content/long.md": "# Long\n\n" + body +
