@@ -79,6 +79,8 @@ struct inc {
 	site_page_t *grave;         /* pages replaced while a job may still read them */
 	size_t ngrave;
 	int staged_pages;           /* the staging folder holds pages (not only a search index) */
+	unsigned char *isnew;       /* settle()'s verdict per diagnostic, reused by status_update() */
+	size_t isnew_len, new_errors;
 };
 
 static char *watch_signature(const inc_t *inc);
@@ -347,8 +349,18 @@ static void status_json(const inc_t *inc, const diag_list_t *l, const unsigned c
 static void status_update(inc_t *inc, int print, int notify)
 {
 	const diag_list_t *l = inc->failure ? &inc->fail_diags : &inc->s->diags;
-	unsigned char *isnew = xcalloc(l->len + 1, 1);
-	size_t new_errors = diags_new(inc, l, isnew);
+	unsigned char *isnew;
+	size_t new_errors;
+	if (inc->isnew && !inc->failure && inc->isnew_len == l->len) {
+		isnew = inc->isnew; /* computed by settle() for this very list */
+		new_errors = inc->new_errors;
+		inc->isnew = NULL;
+	} else {
+		isnew = xcalloc(l->len + 1, 1);
+		new_errors = diags_new(inc, l, isnew);
+	}
+	free(inc->isnew);
+	inc->isnew = NULL;
 	if (inc->srv) {
 		buf_t full = BUF_INIT, ev = BUF_INIT;
 		status_json(inc, l, isnew, new_errors, 1, &full);
@@ -700,10 +712,11 @@ static void publish(inc_t *inc)
 static void settle(inc_t *inc)
 {
 	diag_sort(&inc->s->diags);
-	unsigned char *isnew = xcalloc(inc->s->diags.len + 1, 1);
-	size_t new_errors = diags_new(inc, &inc->s->diags, isnew);
-	free(isnew);
-	inc->ok = new_errors == 0;
+	free(inc->isnew);
+	inc->isnew = xcalloc(inc->s->diags.len + 1, 1);
+	inc->isnew_len = inc->s->diags.len;
+	inc->new_errors = diags_new(inc, &inc->s->diags, inc->isnew);
+	inc->ok = inc->new_errors == 0;
 	if (inc->ok && inc->srv)
 		publish(inc);
 	phase("publish");
@@ -1200,6 +1213,8 @@ static void verify(inc_t *inc)
 	/* files changed again meanwhile: a full build would see newer input; the next rebuild verifies */
 	if (watch_pending(inc->w))
 		return;
+	free(inc->isnew); /* the diagnostics are sorted again below */
+	inc->isnew = NULL;
 	site_t *v = xcalloc(1, sizeof *v);
 	site_opts_t o = inc->s->opts;
 	unsigned long bad = 0;
@@ -1540,6 +1555,7 @@ void inc_close(inc_t *inc)
 	free(inc->outdir);
 	free_strs(inc->roots, inc->nroots);
 	free(inc->watch_sig);
+	free(inc->isnew);
 	free(inc->work);
 	free(inc);
 }
