@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "freshness.h"
 #include "history.h"
 
 struct dating {
@@ -61,33 +62,16 @@ int dating_start(dating_t **out, site_t *s, git_repository *repo)
 	return 0;
 }
 
-int dating_business_days(int64_t t0, int64_t t1)
-{
-	if (t1 <= t0)
-		return 0;
-	int64_t d0 = t0 / 86400, d1 = t1 / 86400;
-	int n = 0;
-	for (int64_t d = d0 + 1; d <= d1 && n < 100000; d++) {
-		int wd = (int)((d + 4) % 7); /* 1970-01-01 was a Thursday: 0 = Sunday */
-		if (wd != 0 && wd != 6)
-			n++;
-	}
-	return n;
-}
-
 site_status_t dating_status(const site_t *s, int64_t basis, int64_t now, int interval, int *age, int *due_in)
 {
-	int64_t a = (now - basis) / 86400;
-	if (now < basis)
-		a = 0;
-	*age = (int)a;
-	*due_in = interval - (int)a;
-	int window = s->cfg.due_window < interval / 2 ? s->cfg.due_window : interval / 2;
-	if (a > interval)
-		return FRESH_STALE;
-	if (a > interval - window)
-		return FRESH_DUE;
-	return FRESH_FRESH;
+	/* one policy for the pages, the trend and serve: freshness.c */
+	fresh_input_t in = {.now = now, .interval_days = interval, .window_days = s->cfg.due_window,
+			    .last_commit = basis};
+	fresh_result_t r;
+	fresh_status(&in, &r);
+	*age = r.age_days;
+	*due_in = r.due_in_days;
+	return (site_status_t)r.status;
 }
 
 static int page_interval(const site_t *s, const site_page_t *p)
@@ -156,7 +140,10 @@ void dating_finish(dating_t *dt, site_t *s)
 			const hist_watch_t *w = hist_lookup_watch(h, p->fm.watches[k]);
 			if (!w || !w->commit.id[0] || w->commit.time <= f->commit_time)
 				continue;
-			if (dating_business_days(w->commit.time, s->opts.now) > s->cfg.drift_grace_days) {
+			/* the watched change is newer than the page (checked above) and the page has gone
+			 * unchanged for more than the grace period since: "docs updated within 5 business
+			 * days of a material change" (fresh_drifted measures the business-day gap) */
+			if (fresh_drifted(w->commit.time, s->opts.now, s->cfg.drift_grace_days)) {
 				if (!f->drifted || w->commit.time > f->drift_time) {
 					free(f->drift_path);
 					f->drift_path = xstrdup(w->path ? w->path : w->glob);

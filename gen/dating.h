@@ -10,7 +10,9 @@
  * window is freshness.due_window (default 30 days), capped at half the
  * interval. A page is drifted when a path matching its `watches:` changed in
  * a commit newer than the page's last commit and more than
- * freshness.drift_grace_days business days (Mon-Fri) have passed since. */
+ * freshness.drift_grace_days business days (Mon-Fri) have passed since that
+ * change without the page being updated (the blueprints' KPI: docs updated
+ * within 5 business days of a material change). */
 #ifndef ALMANAC_DATING_H
 #define ALMANAC_DATING_H
 
@@ -31,10 +33,8 @@ void dating_finish(dating_t *dt, site_t *s);
 void dating_without_history(site_t *s, git_repository *repo);
 /* Free s->hist. */
 void dating_release(site_t *s);
-/* Business days (Mon-Fri, UTC) from t0 to t1 (0 when t1 <= t0). */
-int dating_business_days(int64_t t0, int64_t t1);
-/* Status of a page whose basis time is `basis` (0 = none) at `now` with `interval` days and the
- * site's due window; sets *age and *due_in (days). */
+/* Status of a page whose basis time is `basis` (not 0) at `now` with `interval` days and the
+ * site's due window, by freshness.c's policy (fresh_status); sets *age and *due_in (days). */
 site_status_t dating_status(const site_t *s, int64_t basis, int64_t now, int interval, int *age, int *due_in);
 
 #endif
