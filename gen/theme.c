@@ -235,7 +235,8 @@ uint64_t theme_fingerprint(const char *site_theme_dir, const char *confine, uint
 			continue;
 		relvec_t v = {0};
 		list_files(bases[b], "", &v, 0, b ? confine : NULL, &quiet);
-		qsort(v.rel, v.n, sizeof *v.rel, cmp_str);
+		if (v.n > 1) /* v.rel is NULL for a theme folder without files */
+			qsort(v.rel, v.n, sizeof *v.rel, cmp_str);
 		for (size_t i = 0; i < v.n; i++) {
 			char *abs = fsu_join(bases[b], v.rel[i]);
 			buf_t data = BUF_INIT;
