@@ -141,7 +141,8 @@ static void collect(const char *builtin, const char *site, const char *sub, map_
 		free(v.rel);
 		free(dir);
 	}
-	qsort(names->rel, names->n, sizeof *names->rel, cmp_str);
+	if (names->n > 1)
+		qsort(names->rel, names->n, sizeof *names->rel, cmp_str);
 }
 
 int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d)
