@@ -175,8 +175,9 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder)
 	val_map_set_bool(pg, "has_alerts", p->fm.nalerts > 0);
 	val_map_set(pg, "content", val_str(p->md.html ? p->md.html : ""));
 	val_map_set_bool(pg, "draft", p->draft);
-	/* the badge is for writers previewing their work; a published build reports the status only */
-	val_map_set_bool(pg, "uncommitted", p->fresh.status == FRESH_UNCOMMITTED && s->opts.serve);
+	/* the badge is for writers previewing work in progress (serve, or build --drafts); a published
+	 * build reports the status in the freshness line only */
+	val_map_set_bool(pg, "uncommitted", p->fresh.status == FRESH_UNCOMMITTED && (s->opts.serve || s->opts.drafts));
 	val_map_set_num(pg, "reading_minutes", (double)(p->md.words / 200 + 1));
 	/* table of contents: h2 and h3 */
 	val_t *toc = val_map_set(pg, "toc", val_list());
