@@ -2,6 +2,7 @@
 #include "markdown.h"
 
 #include "map.h"
+#include "mdlinks.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -154,6 +155,21 @@ static void collect_html_ids(md_doc_t *doc, const char *lit)
 	pcre2_match_data_free(md);
 }
 
+static void collect_footnote_ids(md_doc_t *doc, const char *html)
+{
+	for (const char *h = html; h && (h = strstr(h, " id=\"fn")) != NULL;) {
+		h += 5;
+		if (strncmp(h, "fn-", 3) && strncmp(h, "fnref-", 6))
+			continue;
+		const char *e = strchr(h, '"');
+		if (!e)
+			break;
+		doc->html_ids = xrealloc(doc->html_ids, (doc->nhtml_ids + 1) * sizeof *doc->html_ids);
+		doc->html_ids[doc->nhtml_ids++] = xstrndup(h, (size_t)(e - h));
+		h = e;
+	}
+}
+
 static void add_section(md_doc_t *doc, const char *anchor, const char *heading)
 {
 	doc->sections = xrealloc(doc->sections, (doc->nsections + 1) * sizeof *doc->sections);
@@ -182,7 +198,8 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
 	if (o->raw_html)
 		opts |= CMARK_OPT_UNSAFE;
-	cmark_parser *p = cmark_parser_new(opts);
+	/* source positions for the parse (links are reported at their exact place), not in the HTML */
+	cmark_parser *p = cmark_parser_new(opts | CMARK_OPT_SOURCEPOS);
 	for (size_t i = 0; i < sizeof md_extensions / sizeof *md_extensions; i++) {
 		cmark_syntax_extension *e = cmark_find_syntax_extension(md_extensions[i]);
 		if (e)
@@ -207,11 +224,20 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	map_t used = MAP_INIT; /* heading id -> last suffix used for it as a base */
 	buf_t sect = BUF_INIT;
 	add_section(out, "", "");
+	mdlinks_t src;
+	mdlinks_init(&src, text, len);
+	int footnotes = 0;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_FOOTNOTE_DEFINITION)
+			footnotes = 1;
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
+						(cmark_node_get_type_string(n) &&
+						 !strcmp(cmark_node_get_type_string(n), "table_cell"))))
+			mdlinks_block(&src, n);
 		if (ev == CMARK_EVENT_ENTER && t == CMARK_NODE_HEADING) {
 			buf_t ht = BUF_INIT;
 			node_text(n, &ht);
@@ -254,15 +280,19 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 		}
 		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && o->link) {
 			const char *url = cmark_node_get_url(n);
-			char *nu = o->link(o->ud, url ? url : "", t == CMARK_NODE_IMAGE,
-					   cmark_node_get_start_line(n) + o->line_offset, cmark_node_get_start_column(n));
+			int line, col;
+			mdlinks_pos(&src, n, &line, &col);
+			char *nu = o->link(o->ud, url ? url : "", t == CMARK_NODE_IMAGE, line + o->line_offset, col);
 			if (nu) {
 				cmark_node_set_url(n, nu);
 				free(nu);
 			}
 		}
-		if (ev == CMARK_EVENT_ENTER && o->raw_html && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE))
+		if (ev == CMARK_EVENT_ENTER && o->raw_html && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE)) {
 			collect_html_ids(out, cmark_node_get_literal(n));
+			/* links in raw HTML are checked and rewritten like Markdown links */
+			mdlinks_html(&src, n, o->link, o->ud, o->line_offset);
+		}
 		/* plain text of leaf blocks into the current section */
 		if (ev == CMARK_EVENT_ENTER &&
 		    (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_CODE_BLOCK ||
@@ -278,12 +308,20 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 		}
 	}
 	cmark_iter_free(it);
+	mdlinks_free(&src);
 	out->sections[out->nsections - 1].text = buf_detach(&sect);
 	for (size_t i = 0; i < out->nsections; i++)
 		out->words += count_words(out->sections[i].text);
 	map_free(&used);
 
 	out->html = o->no_html ? NULL : cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+	if (footnotes) {
+		/* footnote targets (fn-LABEL, fnref-LABEL, fnref-LABEL-2) are anchors of the page too */
+		char *h = out->html ? out->html : cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+		collect_footnote_ids(out, h);
+		if (h != out->html)
+			free(h);
+	}
 	cmark_node_free(doc);
 	cmark_parser_free(p);
 	return 0;

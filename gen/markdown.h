@@ -28,7 +28,9 @@ typedef struct {
 } md_section_t;
 
 /* Link rewriting callback: called for every link and image with its URL and
- * its position in the file (line already offset, 1-based column). Return a
+ * its position in the file (line already offset; 1-based column in characters
+ * of the link's '[', the image's '!'; see mdlinks.h), and, with raw_html, for
+ * every href/src attribute in raw HTML (at the tag's '<'). Return a
  * new malloc'd URL to replace it, or NULL to keep it. Returning "" for a link
  * drops the href (used for unsafe schemes). */
 typedef char *(*md_link_fn)(void *ud, const char *url, int is_image, int line, int col);
@@ -50,7 +52,7 @@ typedef struct {
 	md_section_t *sections;     /* owned; sections[0] is the text before the first heading */
 	size_t nsections;
 	char *h1;                   /* text of the first level-1 heading if the body starts with one, else NULL */
-	char **html_ids;            /* ids found in raw HTML (only with raw_html), owned */
+	char **html_ids;            /* ids found in raw HTML (only with raw_html) and footnote ids (fn-x, fnref-x), owned */
 	size_t nhtml_ids;
 	size_t words;               /* number of words of plain text (reading time) */
 } md_doc_t;
