@@ -4,9 +4,11 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "fsutil.h"
+#include "scan.h"
 #include "suggest.h"
 
 static void add_link(site_page_t *p, int line, int col, long target, const char *frag, int related)
@@ -20,11 +22,19 @@ static void add_link(site_page_t *p, int line, int col, long target, const char 
 	l->from_related = related;
 }
 
+static int published(const site_t *s, const site_page_t *p)
+{
+	return !p->draft || s->opts.drafts;
+}
+
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
 	return -1;
 }
 
@@ -58,54 +68,121 @@ static int has_scheme(const char *u)
 static int unsafe_scheme(const char *u)
 {
 	static const char *const bad[] = {"javascript:", "vbscript:", "data:"};
-	/* browsers ignore whitespace and control characters inside the scheme */
+	/* browsers ignore white space and control characters inside the scheme */
 	char tmp[16];
 	size_t k = 0;
 	for (const char *p = u; *p && k < sizeof tmp - 1; p++)
 		if ((unsigned char)*p > ' ')
 			tmp[k++] = (char)tolower((unsigned char)*p);
 	tmp[k] = '\0';
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		if (!strncmp(tmp, bad[i], strlen(bad[i])))
 			return 1;
 	return 0;
 }
 
-/* Closest page source path to `path` for "did you mean". */
-static const char *closest_page(const site_t *s, const char *path)
+static const char *base_name(const char *p)
 {
+	const char *b = strrchr(p, '/');
+	return b ? b + 1 : p;
+}
+
+/* "did you mean": the page (or, for a link that is not to a .md file, the
+ * page or asset) closest to the missing repo path `path`: the same file name
+ * in another folder first, else the smallest edit distance within a quarter of
+ * the file name's length (at least 2 edits). */
+static const char *closest(const site_t *s, const char *path)
+{
+	const char *base = base_name(path);
+	int want_md = fsu_ends_with(path, ".md");
+	size_t cap = strlen(base) / 4;
+	if (cap < 2)
+		cap = 2;
 	const char *best = NULL;
-	size_t bestd = strlen(path) / 3 + 2;
-	if (bestd > 8)
-		bestd = 8;
-	for (size_t i = 0; i < s->npages; i++) {
-		size_t d = suggest_distance(path, s->pages[i].src, bestd - 1);
-		if (d < bestd) {
+	size_t bestd = (size_t)-1;
+	int best_same_name = 0;
+	size_t total = s->npages + (want_md ? 0 : s->nassets);
+	for (size_t i = 0; i < total; i++) {
+		const char *cand;
+		if (i < s->npages) {
+			if (!published(s, &s->pages[i]))
+				continue;
+			cand = s->pages[i].src;
+		} else {
+			cand = s->assets[i - s->npages].src;
+		}
+		int same = !strcmp(base_name(cand), base);
+		if (best_same_name && !same)
+			continue;
+		size_t d = suggest_distance(path, cand, same ? (size_t)-2 / 2 : cap);
+		if (!same && d > cap)
+			continue;
+		if ((same && !best_same_name) || d < bestd) {
+			best = cand;
 			bestd = d;
-			best = s->pages[i].src;
+			best_same_name = same;
 		}
 	}
 	return best;
 }
 
-/* Resolve a repo path to a page index: "x.md", a folder "x/" or "x" with an index page. */
-static long find_target(const site_t *s, const char *path)
+/* Index of the first page whose src is >= `key` (pages are sorted by src). */
+static size_t lower_bound(const site_t *s, const char *key)
+{
+	size_t lo = 0, hi = s->npages;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(s->pages[mid].src, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* 1 when a published page lives in folder `dir` ("" = anywhere) or below it. */
+static int folder_has_pages(const site_t *s, const char *dir)
+{
+	char *prefix = dir[0] ? xasprintf("%s/", dir) : xstrdup("");
+	size_t pl = strlen(prefix);
+	int found = 0;
+	for (size_t i = lower_bound(s, prefix); i < s->npages && !strncmp(s->pages[i].src, prefix, pl); i++)
+		if (published(s, &s->pages[i])) {
+			found = 1;
+			break;
+		}
+	free(prefix);
+	return found;
+}
+
+typedef enum { RES_PAGE, RES_SECTION, RES_ASSET, RES_ERROR } res_kind;
+
+typedef struct {
+	res_kind kind;
+	long index;      /* page or asset */
+	char *url;       /* RES_SECTION: the generated section page's URL (owned) */
+} res_t;
+
+/* The index page of folder `dir` ("" = repo root), -1 when none. */
+static long index_page(const site_t *s, const char *dir)
+{
+	static const char *const names[] = {"index.md", "README.md"};
+	void *v;
+	for (size_t i = 0; i < 2; i++) {
+		char *p = dir[0] ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);
+		int ok = map_get(&s->page_map, p, &v);
+		free(p);
+		if (ok && published(s, &s->pages[MAP_AS_INT(v)]))
+			return MAP_AS_INT(v);
+	}
+	return -1;
+}
+
+/* The home page: the page published at "" (the first content folder's index). */
+static long home_page(const site_t *s)
 {
 	void *v;
-	if (map_get(&s->page_map, path, &v))
-		return MAP_AS_INT(v);
-	size_t n = strlen(path);
-	char *base = xstrndup(path, n && path[n - 1] == '/' ? n - 1 : n);
-	static const char *const idx[] = {"index.md", "README.md", "readme.md"};
-	long r = -1;
-	for (size_t i = 0; i < 3 && r < 0; i++) {
-		char *p = base[0] ? xasprintf("%s/%s", base, idx[i]) : xstrdup(idx[i]);
-		if (map_get(&s->page_map, p, &v))
-			r = MAP_AS_INT(v);
-		free(p);
-	}
-	free(base);
-	return r;
+	return map_get(&s->url_map, "", &v) ? MAP_AS_INT(v) : -1;
 }
 
 static int in_content(const site_t *s, const char *path)
@@ -127,63 +204,113 @@ static int in_content(const site_t *s, const char *path)
 	return !any_folder;
 }
 
-typedef enum { RES_PAGE, RES_ASSET, RES_ERROR } res_kind;
-
-/* Resolve `path` (already decoded, relative to `from_dir`, or repo-root when it starts with '/')
- * and report problems. Returns the kind; *target is the page or asset index. */
-static res_kind resolve(site_t *s, const site_page_t *p, const char *raw, const char *path, int line, int col,
-			int related, long *target)
+/* Resolve `path` (decoded; relative to the page's folder, or to the repository
+ * root when it starts with '/') and report problems at line:col. `raw` is the
+ * link as written, for messages. */
+static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const char *path, int line, int col,
+		     int related)
 {
+	res_t r = {RES_ERROR, -1, NULL};
+	const char *what = related ? "related page" : "link target";
 	char *joined = path[0] == '/' ? xstrdup(path + 1) : fsu_join(p->dir, path);
 	char *norm = fsu_normalize(joined);
 	free(joined);
-	res_kind kind = RES_ERROR;
 	if (!norm) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-repo",
-			 "link '%s' leaves the repository", raw);
-		return RES_ERROR;
+			 "%s '%s' leaves the repository", what, raw);
+		return r;
 	}
-	long t = find_target(s, norm);
+	/* a trailing '/' names a folder */
+	size_t nl = strlen(norm);
+	int as_folder = nl && norm[nl - 1] == '/';
+	if (as_folder)
+		norm[--nl] = '\0';
 	void *v;
-	if (t >= 0) {
-		if (s->pages[t].draft && !s->opts.drafts) {
-			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-to-draft",
-				 "link '%s' points to a draft page (%s), which is not published", raw, s->pages[t].src);
-		} else {
-			*target = t;
-			kind = RES_PAGE;
-		}
-	} else if (!related && map_get(&s->asset_map, norm, &v)) {
-		*target = MAP_AS_INT(v);
-		kind = RES_ASSET;
+	long t = -1;
+	if (!as_folder && map_get(&s->page_map, norm, &v)) {
+		t = MAP_AS_INT(v);
+	} else if (!as_folder && map_get(&s->asset_map, norm, &v) && !related) {
+		r.kind = RES_ASSET;
+		r.index = MAP_AS_INT(v);
+		free(norm);
+		return r;
 	} else {
-		char *abs = fsu_join(s->root, norm);
-		int exists = fsu_is_file(abs) || fsu_is_dir(abs);
-		free(abs);
-		const char *what = related ? "related page" : "link target";
-		if (exists && !in_content(s, norm)) {
-			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
-				 "%s '%s' is outside the content folders (%s), so it is not published", what, raw, norm);
-		} else if (exists && fsu_ends_with(norm, ".md")) {
-			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-excluded",
-				 "%s '%s' is excluded from the site (ignored or matched by exclude)", what, raw);
+		/* a folder: its index page, the home page, or its generated section page */
+		int home = !norm[0] || !strcmp(norm, s->home_dir);
+		t = home ? home_page(s) : index_page(s, norm);
+		if (t < 0 && !related && (home || folder_has_pages(s, norm))) {
+			r.kind = RES_SECTION;
+			r.url = home ? xstrdup("") : xasprintf("%s/", norm);
+			free(norm);
+			return r;
+		}
+		if (t < 0) {
+			/* an unpublished index page is reported as such below */
+			char *idx = xasprintf("%s%sindex.md", norm, norm[0] ? "/" : "");
+			if (!map_get(&s->page_map, idx, &v)) {
+				free(idx);
+				idx = xasprintf("%s%sREADME.md", norm, norm[0] ? "/" : "");
+			}
+			if (map_get(&s->page_map, idx, &v))
+				t = MAP_AS_INT(v);
+			free(idx);
+		}
+	}
+	if (t >= 0) {
+		if (!published(s, &s->pages[t])) {
+			if (s->pages[t].fm.draft)
+				diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-to-draft",
+					 "%s '%s' is a draft (%s), which is not published", what, raw, s->pages[t].src);
+			else
+				diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-to-draft",
+					 "%s '%s' is not published: %s has errors (see its diagnostics)", what, raw,
+					 s->pages[t].src);
 		} else {
-			const char *sug = closest_page(s, norm);
-			char *rel = NULL;
-			if (sug) {
-				/* suggest in the writer's own terms: relative to the page's folder */
+			r.kind = RES_PAGE;
+			r.index = t;
+		}
+		free(norm);
+		return r;
+	}
+	char *abs = fsu_join(s->root, norm);
+	int is_file = fsu_is_file(abs), is_dir = !is_file && fsu_is_dir(abs);
+	free(abs);
+	if ((is_file || is_dir) && !in_content(s, norm)) {
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
+			 "%s '%s' is outside the content folders (%s), so it is not published", what, raw,
+			 norm[0] ? norm : "/");
+	} else if (is_file && related && !fsu_ends_with(norm, ".md")) {
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "related-missing",
+			 "related page '%s' is not a page (%s is not a Markdown file)", raw, norm);
+	} else if (is_file) {
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-excluded",
+			 "%s '%s' is not published: %s is ignored, hidden or matched by an exclude pattern", what,
+			 raw, norm);
+	} else if (is_dir) {
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, related ? "related-missing" : "broken-link",
+			 related ? "related page '%s' is a folder without an index page (%s)"
+				 : "link target '%s' is a folder with no published page (%s)",
+			 raw, norm);
+	} else {
+		const char *sug = closest(s, norm);
+		char *rel = NULL;
+		if (sug) {
+			/* in the writer's own terms: relative to the page's folder, or repo-root */
+			if (path[0] == '/' || (related && path[0] != '.')) {
+				rel = xasprintf("%s%s", path[0] == '/' ? "/" : "", sug);
+			} else {
 				char *from = p->dir[0] ? xasprintf("%s/", p->dir) : xstrdup("");
 				rel = fsu_relurl(from, sug);
 				free(from);
 			}
-			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, related ? "related-missing" : "broken-link",
-				 "%s '%s' not found%s%s%s", what, raw, rel ? "; did you mean '" : "", rel ? rel : "",
-				 rel ? "'?" : "");
-			free(rel);
 		}
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, related ? "related-missing" : "broken-link",
+			 "%s '%s' not found%s%s%s", what, raw, rel ? "; did you mean '" : "", rel ? rel : "",
+			 rel ? "'?" : "");
+		free(rel);
 	}
 	free(norm);
-	return kind;
+	return r;
 }
 
 char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
@@ -193,7 +320,7 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 	site_page_t *p = &s->pages[c->page];
 	if (!url[0])
 		return NULL;
-	if (unsafe_scheme(url) && !(is_image && !strncmp(url, "data:image/", 11) && strncmp(url, "data:image/svg", 14)))
+	if (unsafe_scheme(url) && !(is_image && !strncasecmp(url, "data:image/", 11) && strncasecmp(url, "data:image/svg", 14)))
 		return xstrdup("");
 	if (has_scheme(url) || !strncmp(url, "//", 2))
 		return NULL;
@@ -204,78 +331,235 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 		return NULL;
 	}
 	size_t plen = strcspn(url, "?#");
-	const char *rest = url + plen; /* "?query#frag" or "#frag" or "" */
+	const char *rest = url + plen; /* "?query#frag", "#frag" or "" */
 	const char *hash = strchr(rest, '#');
 	char *path = percent_decode(url, plen);
 	if (!path[0]) {
+		/* "?query" alone: the page itself */
 		free(path);
+		if (hash) {
+			char *frag = percent_decode(hash + 1, strlen(hash + 1));
+			add_link(p, line, col, c->page, frag, 0);
+			free(frag);
+		}
 		return NULL;
 	}
-	long target = -1;
 	char *out = NULL;
-	res_kind k = resolve(s, p, url, path, line, col, 0, &target);
-	if (k == RES_PAGE) {
+	res_t r = resolve(s, p, url, path, line, col, 0);
+	if (r.kind == RES_PAGE) {
 		char *frag = hash ? percent_decode(hash + 1, strlen(hash + 1)) : NULL;
-		add_link(p, line, col, target, frag, 0);
+		add_link(p, line, col, r.index, frag, 0);
 		free(frag);
-		char *rel = fsu_relurl(p->url, s->pages[target].url);
+		char *rel = fsu_relurl(p->url, s->pages[r.index].url);
 		out = xasprintf("%s%s", rel, rest);
 		free(rel);
-	} else if (k == RES_ASSET) {
-		char *rel = fsu_relurl(p->url, s->assets[target].out);
+	} else if (r.kind == RES_SECTION || r.kind == RES_ASSET) {
+		char *rel = fsu_relurl(p->url, r.kind == RES_SECTION ? r.url : s->assets[r.index].out);
 		out = xasprintf("%s%s", rel, rest);
 		free(rel);
 	}
+	free(r.url);
 	free(path);
 	return out;
+}
+
+/* ---- aliases ---- */
+
+static int reserved_url(const char *u)
+{
+	static const char *const dirs[] = {"assets/", "search/", "freshness/"};
+	static const char *const files[] = {"404.html/", "sitemap.xml/", "freshness.json/"};
+	for (size_t i = 0; i < 3; i++)
+		if (fsu_starts_with(u, dirs[i]) || !strcmp(u, files[i]))
+			return 1;
+	return 0;
+}
+
+/* The URL of an alias, or NULL (with a diagnostic when `d`). `dups` checks earlier pages. */
+static char *alias_url(const site_t *s, long page, size_t j, diag_list_t *d, int dups)
+{
+	const site_page_t *p = &s->pages[page];
+	const fm_ref_t *a = &p->fm.aliases[j];
+	const char *alias = a->value;
+	int bad = !alias[0] || has_scheme(alias) || !strncmp(alias, "//", 2);
+	for (const char *q = alias; *q && !bad; q++)
+		bad = (unsigned char)*q < 0x20 || *q == 0x7f || *q == '\\' || *q == '?' || *q == '#';
+	if (bad) {
+		if (d)
+			diag_add(d, DIAG_ERROR, p->src, a->line, a->col, "alias-invalid",
+				 "alias '%s' is not a path of this site (a repository path such as old/name.md, or "
+				 "a site path such as old/name/)",
+				 alias);
+		return NULL;
+	}
+	/* same message as the renderer's own check, so a build reports it once */
+	char *clean = fsu_normalize(alias[0] == '/' ? alias + 1 : alias);
+	if (!clean || !clean[0] || clean[0] == '/') {
+		if (d)
+			diag_add(d, DIAG_ERROR, p->src, a->line, a->col, "alias-outside-site",
+				 "alias '%s' resolves outside the site", alias);
+		free(clean);
+		return NULL;
+	}
+	char *from;
+	if (fsu_ends_with(clean, ".md"))
+		from = scan_page_url(clean, s->home_dir);
+	else
+		from = fsu_ends_with(clean, "/") ? xstrdup(clean) : xasprintf("%s/", clean);
+	free(clean);
+	void *v;
+	const char *conflict = NULL;
+	char *what = NULL;
+	if (map_get(&s->url_map, from, &v)) {
+		if (d)
+			diag_add(d, DIAG_ERROR, p->src, a->line, a->col, "alias-conflict",
+				 "alias '%s' is the address of %s", alias, s->pages[MAP_AS_INT(v)].src);
+		free(from);
+		return NULL;
+	}
+	size_t fl = strlen(from);
+	char *bare = xstrndup(from, fl - 1);
+	if (!from[0]) {
+		conflict = "the home page";
+	} else if (reserved_url(from)) {
+		conflict = "used by Almanac itself";
+	} else if (map_get(&s->asset_map, bare, &v)) {
+		what = xasprintf("the address of the file %s", bare);
+	} else if (folder_has_pages(s, bare) || (s->home_dir[0] && !strcmp(bare, s->home_dir))) {
+		what = xasprintf("the address of the folder page of %s", bare);
+	} else if (fsu_starts_with(from, "alerts/")) {
+		for (size_t i = 0; i < s->npages && !what; i++) {
+			const site_page_t *q = &s->pages[i];
+			if (!published(s, q))
+				continue;
+			for (size_t k = 0; k < q->fm.nalerts && !what; k++)
+				if (!strncmp(from + 7, q->fm.alerts[k], fl - 8) && strlen(q->fm.alerts[k]) == fl - 8)
+					what = xasprintf("the address of alert %s (answered by %s)", q->fm.alerts[k], q->src);
+		}
+	}
+	free(bare);
+	if (conflict || what) {
+		if (d)
+			diag_add(d, DIAG_ERROR, p->src, a->line, a->col, "alias-conflict", "alias '%s' is %s", alias,
+				 what ? what : conflict);
+		free(what);
+		free(from);
+		return NULL;
+	}
+	if (dups) {
+		/* an earlier page (or an earlier entry of this page) with the same alias */
+		for (long i = 0; i <= page; i++) {
+			const site_page_t *q = &s->pages[i];
+			if (!published(s, q))
+				continue;
+			size_t nk = i == page ? j : q->fm.naliases;
+			for (size_t k = 0; k < nk; k++) {
+				char *other = alias_url(s, i, k, NULL, 0);
+				int same = other && !strcmp(other, from);
+				free(other);
+				if (!same)
+					continue;
+				if (d) {
+					if (i == page)
+						diag_add(d, DIAG_WARNING, p->src, a->line, a->col, "alias-duplicate",
+							 "alias '%s' is listed twice", alias);
+					else
+						diag_add(d, DIAG_ERROR, p->src, a->line, a->col, "alias-duplicate",
+							 "alias '%s' is also claimed by %s", alias, q->src);
+				}
+				free(from);
+				return NULL;
+			}
+		}
+	}
+	return from;
+}
+
+char *links_alias_url(const site_t *s, long page, size_t alias, diag_list_t *d)
+{
+	return alias_url(s, page, alias, d, 1);
 }
 
 void links_resolve_front_matter(site_t *s)
 {
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
-		if (p->draft && !s->opts.drafts)
+		if (!published(s, p))
 			continue;
 		for (size_t j = 0; j < p->fm.nrelated; j++) {
 			const fm_ref_t *r = &p->fm.related[j];
 			size_t plen = strcspn(r->value, "#");
 			char *path = xstrndup(r->value, plen);
-			long t = -1;
+			if (!path[0]) {
+				diag_add(&s->diags, DIAG_ERROR, p->src, r->line, r->col, "related-missing",
+					 "related entry '%s' names no page", r->value);
+				free(path);
+				continue;
+			}
 			/* related: paths are repo-relative, or relative to the page when they start with "." */
 			char *rp = (path[0] == '.' || path[0] == '/') ? xstrdup(path) : xasprintf("/%s", path);
-			if (resolve(s, p, r->value, rp, r->line, r->col, 1, &t) == RES_PAGE)
-				add_link(p, r->line, r->col, t, r->value[plen] == '#' ? r->value + plen + 1 : NULL, 1);
+			res_t res = resolve(s, p, r->value, rp, r->line, r->col, 1);
+			if (res.kind == RES_PAGE)
+				add_link(p, r->line, r->col, res.index, r->value[plen] == '#' ? r->value + plen + 1 : NULL, 1);
+			free(res.url);
 			free(rp);
 			free(path);
 		}
-		/* aliases become redirect pages at render time; one that leaves the site is an error
-		 * now, so that check and build --strict see it (render.c skips it with the same words) */
+		/* an alias that cannot be published is reported and dropped, so the
+		 * renderer never writes it (the first page in path order keeps a
+		 * duplicated one) */
+		size_t w = 0;
 		for (size_t j = 0; j < p->fm.naliases; j++) {
-			const fm_ref_t *a = &p->fm.aliases[j];
-			char *clean = fsu_normalize(a->value[0] == '/' ? a->value + 1 : a->value);
-			if (!clean || !clean[0] || clean[0] == '/')
-				diag_add(&s->diags, DIAG_ERROR, p->src, a->line, a->col, "alias-outside-site",
-					 "alias '%s' resolves outside the site", a->value);
-			free(clean);
+			fm_ref_t cur = p->fm.aliases[j];
+			p->fm.aliases[w] = cur; /* slots w..j-1 were moved down or dropped */
+			char *u = alias_url(s, (long)i, w, &s->diags, 1);
+			if (u)
+				w++;
+			else
+				free(cur.value);
+			free(u);
 		}
+		p->fm.naliases = w;
 	}
 }
 
-static int page_has_id(const site_page_t *t, const char *id, const char **case_match)
+/* ---- anchors and backlinks ---- */
+
+static int page_has_id(const site_page_t *t, const char *id)
 {
-	for (size_t i = 0; i < t->md.nheadings; i++) {
+	for (size_t i = 0; i < t->md.nheadings; i++)
 		if (!strcmp(t->md.headings[i].id, id))
 			return 1;
-		if (!strcasecmp(t->md.headings[i].id, id))
-			*case_match = t->md.headings[i].id;
-	}
 	for (size_t i = 0; i < t->md.nhtml_ids; i++)
 		if (!strcmp(t->md.html_ids[i], id))
 			return 1;
-	/* footnote targets made by cmark-gfm */
-	if (!strncmp(id, "fn-", 3) || !strncmp(id, "fnref-", 6))
-		return 1;
 	return 0;
+}
+
+/* The id of `t` closest to `frag`: one that differs only in case, else within
+ * a third of its length in edits (at least 2). */
+static const char *closest_id(const site_page_t *t, const char *frag)
+{
+	size_t n = t->md.nheadings + t->md.nhtml_ids;
+	for (size_t i = 0; i < n; i++) {
+		const char *id = i < t->md.nheadings ? t->md.headings[i].id : t->md.html_ids[i - t->md.nheadings];
+		if (!strcasecmp(id, frag))
+			return id;
+	}
+	size_t cap = strlen(frag) / 3;
+	if (cap < 2)
+		cap = 2;
+	const char *best = NULL;
+	size_t bestd = cap + 1;
+	for (size_t i = 0; i < n; i++) {
+		const char *id = i < t->md.nheadings ? t->md.headings[i].id : t->md.html_ids[i - t->md.nheadings];
+		size_t d = suggest_distance(frag, id, bestd - 1);
+		if (d < bestd) {
+			bestd = d;
+			best = id;
+		}
+	}
+	return best;
 }
 
 static int cmp_long(const void *a, const void *b)
@@ -293,22 +577,15 @@ void links_finish(site_t *s)
 			if (l->target < 0 || !l->fragment)
 				continue;
 			site_page_t *t = &s->pages[l->target];
-			const char *cm = NULL;
-			if (page_has_id(t, l->fragment, &cm))
+			if (page_has_id(t, l->fragment))
 				continue;
-			const char *cands[512];
-			size_t nc = 0;
-			for (size_t h = 0; h < t->md.nheadings && nc < 512; h++)
-				cands[nc++] = t->md.headings[h].id;
-			const char *sug = cm ? cm : suggest_closest(l->fragment, cands, nc, 3);
-			if (l->target == (long)i)
-				diag_add(&s->diags, DIAG_ERROR, p->src, l->line, l->col, "broken-anchor",
-					 "anchor '#%s' not found on this page%s%s%s", l->fragment,
-					 sug ? "; did you mean '#" : "", sug ? sug : "", sug ? "'?" : "");
-			else
-				diag_add(&s->diags, DIAG_ERROR, p->src, l->line, l->col, "broken-anchor",
-					 "anchor '#%s' not found in %s%s%s%s", l->fragment, t->src,
-					 sug ? "; did you mean '#" : "", sug ? sug : "", sug ? "'?" : "");
+			const char *sug = closest_id(t, l->fragment);
+			int case_only = sug && !strcasecmp(sug, l->fragment);
+			const char *hint = case_only ? "; anchors are case-sensitive: did you mean '#" : "; did you mean '#";
+			const char *where = l->target == (long)i ? "on this page" : "in ";
+			diag_add(&s->diags, DIAG_ERROR, p->src, l->line, l->col, "broken-anchor",
+				 "anchor '#%s' not found %s%s%s%s%s", l->fragment, where,
+				 l->target == (long)i ? "" : t->src, sug ? hint : "", sug ? sug : "", sug ? "'?" : "");
 		}
 	}
 	/* backlinks */
@@ -336,29 +613,34 @@ void links_finish(site_t *s)
 	}
 }
 
+/* ---- orphans ---- */
+
 void links_orphans(site_t *s)
 {
+	/* roles by slug, and the owners that published pages name */
+	map_t roles = MAP_INIT, owners = MAP_INIT;
 	for (size_t i = 0; i < s->npages; i++) {
-		site_page_t *p = &s->pages[i];
-		if ((p->draft && !s->opts.drafts) || p->nbacklinks || p->is_index)
+		const site_page_t *p = &s->pages[i];
+		if (!published(s, p))
 			continue;
-		/* in the navigation: its folder (or an ancestor) has an index page or is a content folder */
-		int in_nav = 0;
-		char *dir = xstrdup(p->dir);
-		for (;;) {
-			if (find_target(s, dir[0] ? dir : "index.md") >= 0) {
-				in_nav = 1;
-				break;
-			}
-			char *up = fsu_dirname(dir);
-			free(dir);
-			dir = up;
-			if (!dir[0])
-				break;
-		}
-		free(dir);
-		if (!in_nav)
-			diag_add(&s->diags, DIAG_WARNING, p->src, 1, 1, "orphan",
-				 "no page links here and it is not in the navigation");
+		if (!strcmp(p->type, "role"))
+			map_put(&roles, p->slug, MAP_INT(i));
+		else if (p->fm.owner)
+			map_put(&owners, p->fm.owner, MAP_INT(i));
 	}
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		if (!published(s, p) || p->is_index || !p->url[0] || p->nbacklinks || p->fm.nalerts)
+			continue;
+		void *v;
+		if (strcmp(p->type, "role") && p->fm.owner && map_get(&roles, p->fm.owner, &v))
+			continue;
+		if (!strcmp(p->type, "role") && map_get(&owners, p->slug, &v))
+			continue;
+		diag_add(&s->diags, DIAG_WARNING, p->src, 1, 1, "orphan",
+			 "no page links here: it is not an index page, answers no alert and has no owner role page; "
+			 "link it from a related page or its folder's index.md");
+	}
+	map_free(&roles);
+	map_free(&owners);
 }

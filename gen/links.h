@@ -1,11 +1,53 @@
-/* links.h - the link graph: resolution, rewriting, anchors, backlinks (prefix links_).
+/* links.h - the link graph: resolution, rewriting, anchors, aliases, backlinks, orphans (prefix links_).
  *
- * Every link form a writer uses is resolved against the site's pages and
- * assets: relative .md links, folder links (their index page), repo-root
- * links (/runbooks/x.md), #fragments, assets, reference-style links (cmark
- * resolves them), and front-matter related: paths. Problems are diagnostics
- * at the link's own position, with a "did you mean" when a close match
- * exists. External URLs are never fetched. */
+ * Resolution. Every link a writer uses is resolved against the site's pages
+ * and assets and rewritten to the target's URL relative to the linking page
+ * (so the site works from any sub-path and from disk):
+ *   - relative paths: "x.md", "./x.md", "../k8s/x.md";
+ *   - repository-root paths: "/runbooks/k8s/x.md";
+ *   - folders: "../k8s/" or "../k8s" lead to the folder's index page
+ *     (index.md or README.md), or to the section page Almanac generates for a
+ *     folder with published pages and no index page; "/" and the first
+ *     content folder lead to the home page;
+ *   - assets (images, files) under the content folders;
+ *   - "#fragment" on the same page and "x.md#fragment" on another page;
+ *   - "?query" is kept as written; percent-encoded paths are decoded before
+ *     resolution ("my%20page.md" is "my page.md");
+ *   - reference-style links (cmark resolves them; they are reported at each
+ *     use, not at the definition) and links in raw HTML (href and src
+ *     attributes, only when raw_html is on; otherwise raw HTML is dropped);
+ *   - front-matter `related:` entries: repository paths ("runbooks/x.md",
+ *     "/runbooks/x.md") or paths relative to the page when they start with '.';
+ *     they must name a page (or a folder with an index page).
+ * URLs with a scheme (https:, mailto:, tel:, ...) and "//host" are external:
+ * never fetched, never reported. javascript:, vbscript: and data: (except
+ * raster data:image/ in images) hrefs are dropped from the HTML.
+ *
+ * Diagnostics (errors unless noted), each at the link's own position in the
+ * Markdown source (the '[' of a link, the '!' of an image, the '<' of a raw
+ * HTML tag, the value of a front-matter entry; columns in characters), with
+ * a "did you mean" when a close match exists:
+ *   broken-link           target not found (or a folder with nothing published)
+ *   broken-anchor         #fragment not found on the target page
+ *   link-to-draft         target is a draft (not published without --drafts)
+ *   link-outside-repo     the path climbs out of the repository
+ *   link-outside-content  target exists but is outside the content folders
+ *   link-excluded         target exists in a content folder but is not
+ *                         published (ignored, hidden or matched by exclude)
+ *   related-missing       a related: entry that does not name a page
+ *   alias-invalid, alias-outside-site, alias-conflict, alias-duplicate
+ *                         an aliases: entry that cannot be published (see
+ *                         links_alias_url)
+ *   orphan (warning)      see links_orphans
+ *
+ * Anchors are checked after every page is rendered, against exactly the ids
+ * the page's HTML has: heading ids by the renderer's slug rules (with the
+ * -1, -2 de-duplication), ids in raw HTML (raw_html on), footnote ids.
+ * Matching is exact and case-sensitive, as in browsers: "#Rollback" does not
+ * reach id "rollback"; it is a broken-anchor whose did-you-mean names the id.
+ *
+ * Threads: links_rewrite runs on the rendering threads, one page per thread
+ * at a time; everything else runs on one thread after rendering. */
 #ifndef ALMANAC_LINKS_H
 #define ALMANAC_LINKS_H
 
@@ -18,16 +60,41 @@ typedef struct {
 } links_ctx_t;
 
 /* md_link_fn: resolve and rewrite one link of page ctx->page (see markdown.h).
- * Records internal page links in the page's links array; thread-safe as long
- * as each page is rendered by one thread. */
+ * Reports problems as diagnostics, records links to pages in the page's links
+ * array, and returns the rewritten URL (caller frees), or NULL to keep the URL
+ * as written (external links, unresolved links), or "" to drop an unsafe one. */
 char *links_rewrite(void *ctx, const char *url, int is_image, int line, int col);
-/* Resolve the front-matter related: and check aliases of every page (after scanning). */
+/* Resolve the front-matter related: entries and check the aliases: of every
+ * published page. Call after the pages are loaded (before or after rendering). */
 void links_resolve_front_matter(site_t *s);
-/* After all pages are rendered: check #fragments against the headings (and
- * raw-HTML ids) of their targets, and build the backlinks. */
+/* After all pages are rendered: check #fragments against the ids of their
+ * targets, and build every page's backlinks (pages that link to it in their
+ * body or related:, sorted, unique, without itself). */
 void links_finish(site_t *s);
-/* Warn about pages that nothing links to and that are not reachable from the
- * navigation (pages outside any folder with an index). */
+/* After links_finish: warn (code "orphan") about every published page that
+ * nothing leads a reader to. A page is NOT an orphan when any of these holds:
+ *   - it is in the navigation: the home page and the folder index pages
+ *     (index.md, README.md) are the navigation's entries. The sidebar and the
+ *     generated section pages list every page of a folder automatically, so
+ *     being listed there does not count: it would hide every forgotten page;
+ *   - another published page links to it (Markdown link, raw HTML link or
+ *     related:); links from drafts and from the page itself do not count;
+ *   - it answers an alert (alerts: in its front matter): alerts/<Name>/ and
+ *     the alert rule's runbook_url lead to it;
+ *   - it is owned (owner:) by a published role page, whose "owned runbooks"
+ *     list links to it; or it is a role page that a published page names as
+ *     its owner (that page links to it).
+ * Reported at line 1, column 1 of the page. */
 void links_orphans(site_t *s);
+/* The site URL ("old/path/") at which alias `alias` of page `page` is to be
+ * published, or NULL when it must not be (diagnostics are added only when
+ * `d` is not NULL): invalid (empty, a URL with a scheme, '?', '#', '\\' or
+ * control characters), outside the site (climbs above the root), a conflict
+ * (the address of a page, a generated section page, an asset, an alert page,
+ * or Almanac's own assets/, search/, freshness/, 404.html, sitemap.xml,
+ * freshness.json), or claimed by an earlier page (alias-duplicate; pages in
+ * path order). An alias is a repository path of an old page ("old/x.md",
+ * published as its URL) or a site URL ("old/x/", "old/x"). Caller frees. */
+char *links_alias_url(const site_t *s, long page, size_t alias, diag_list_t *d);
 
 #endif
