@@ -210,8 +210,12 @@ static int get_interval(cctx_t *x, const val_t *v, const char *key, int *days)
 	const char *s = val_as_str(v);
 	char tmp[32];
 	if (v->type == VAL_NUM) {
-		snprintf(tmp, sizeof tmp, "%dd", (int)v->num);
-		s = tmp;
+		/* a bare number of days; out of int range the cast would be undefined */
+		s = NULL;
+		if (v->num >= 1 && v->num <= 100000) {
+			snprintf(tmp, sizeof tmp, "%dd", (int)v->num);
+			s = tmp;
+		}
 	}
 	if (!s || config_parse_interval(s, days)) {
 		cerr(x, v, "'%s' must be an interval such as 90d, 12w, 6m or 1y", key);
