@@ -65,7 +65,7 @@ static int has_scheme(const char *u)
 	return 0;
 }
 
-static int unsafe_scheme(const char *u)
+static int unsafe_scheme(const char *u, int is_image)
 {
 	static const char *const bad[] = {"javascript:", "vbscript:", "data:"};
 	/* browsers ignore white space and control characters inside the scheme */
@@ -75,6 +75,10 @@ static int unsafe_scheme(const char *u)
 		if ((unsigned char)*p > ' ')
 			tmp[k++] = (char)tolower((unsigned char)*p);
 	tmp[k] = '\0';
+	/* images may be data:image/..., except SVG; judged on the same cleaned text,
+	 * so "data:image/<TAB>svg+xml" is not taken for a PNG */
+	if (is_image && !strncmp(tmp, "data:image/", 11) && strncmp(tmp, "data:image/svg", 14))
+		return 0;
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		if (!strncmp(tmp, bad[i], strlen(bad[i])))
 			return 1;
@@ -320,7 +324,7 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 	site_page_t *p = &s->pages[c->page];
 	if (!url[0])
 		return NULL;
-	if (unsafe_scheme(url) && !(is_image && !strncasecmp(url, "data:image/", 11) && strncasecmp(url, "data:image/svg", 14)))
+	if (unsafe_scheme(url, is_image))
 		return xstrdup("");
 	if (has_scheme(url) || !strncmp(url, "//", 2))
 		return NULL;
