@@ -12,7 +12,8 @@
 
 int alerts_valid_name(const char *name)
 {
-	if (!name[0] || !strcmp(name, ".") || !strcmp(name, ".."))
+	/* a URL segment and a folder name: bounded, no '/', not "." or ".." */
+	if (!name[0] || strlen(name) > 200 || !strcmp(name, ".") || !strcmp(name, ".."))
 		return 0;
 	for (const char *p = name; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("_:.-", *p))
@@ -91,10 +92,25 @@ static int cmp_alert(const void *a, const void *b)
 	return strcmp(((const site_alert_t *)a)->name, ((const site_alert_t *)b)->name);
 }
 
+static char *lower(const char *name)
+{
+	char *l = xstrdup(name);
+	for (char *c = l; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return l;
+}
+
 int alerts_build(site_t *s)
 {
 	map_t m = MAP_INIT;
+	map_t folded = MAP_INIT; /* lower-case name -> index of the first spelling */
 	load_catalog(s, &m);
+	for (size_t i = 0; i < s->nalerts; i++) {
+		char *l = lower(s->alerts[i].name);
+		if (!map_get(&folded, l, NULL))
+			map_put(&folded, l, MAP_INT(i));
+		free(l);
+	}
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		if (p->draft && !s->opts.drafts)
@@ -112,21 +128,42 @@ int alerts_build(site_t *s)
 					 "alert name '%s' may only use letters, digits, '_', ':', '.' and '-'", name);
 				continue;
 			}
+			if (!map_get(&m, name, NULL)) {
+				/* alerts/kubedown/ and alerts/KubeDown/ are one folder on macOS and Windows */
+				char *l = lower(name);
+				void *v;
+				if (map_get(&folded, l, &v))
+					diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "alert-case",
+						 "alert '%s' differs from '%s' only in case; their alerts/ pages would "
+						 "collide on a case-insensitive file system",
+						 name, s->alerts[MAP_AS_INT(v)].name);
+				else
+					map_put(&folded, l, MAP_INT(s->nalerts));
+				free(l);
+			}
 			site_alert_t *a = alert_get(s, &m, name);
 			int dup = 0;
 			for (size_t k = 0; k < a->npages; k++)
 				dup |= a->pages[k] == (long)i;
 			if (dup)
 				continue;
+			/* every runbook after the first (in path order) that claims the alert is warned */
 			if (a->npages == 1)
 				diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "alert-claimed-twice",
 					 "alert '%s' is also answered by %s; alerts/%s/ will list both", name,
 					 s->pages[a->pages[0]].src, name);
+			else if (a->npages > 1)
+				diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "alert-claimed-twice",
+					 "alert '%s' is also answered by %s and %zu other runbook%s; alerts/%s/ will list "
+					 "all %zu",
+					 name, s->pages[a->pages[0]].src, a->npages - 1, a->npages == 2 ? "" : "s", name,
+					 a->npages + 1);
 			a->pages = xrealloc(a->pages, (a->npages + 1) * sizeof *a->pages);
 			a->pages[a->npages++] = (long)i;
 		}
 	}
 	map_free(&m);
+	map_free(&folded);
 	if (s->nalerts > 1) /* s->alerts is NULL without alerts */
 		qsort(s->alerts, s->nalerts, sizeof *s->alerts, cmp_alert);
 	return 0;

@@ -14,11 +14,14 @@
 #include "site.h"
 
 /* Load the catalog (when present) and build s->alerts from the catalog and
- * the pages' front matter. Problems are diagnostics. Returns 0. */
+ * the pages' front matter. Problems are diagnostics: invalid names (errors),
+ * an alert answered by several runbooks (warning "alert-claimed-twice" at each
+ * runbook after the first in path order; alerts/<Name>/ then lists them all),
+ * two spellings that differ only in case (warning "alert-case"). Returns 0. */
 int alerts_build(site_t *s);
 /* Free s->alerts. */
 void alerts_free(site_t *s);
-/* 1 when `name` is a valid alert name for a URL segment ([A-Za-z0-9_:.-]+). */
+/* 1 when `name` is a valid alert name for a URL segment: [A-Za-z0-9_:.-]{1,200}, not "." or "..". */
 int alerts_valid_name(const char *name);
 
 #endif

@@ -265,6 +265,31 @@ class Orphans(RepoTestCase):
                                    "runbooks/db/related.md"])
 
 
+class Alerts(RepoTestCase):
+    def test_claims_case_and_unsafe_names(self):
+        files = {"content/index.md": "# Home\n"}
+        for name in ("a", "b", "c"):
+            files["runbooks/%s.md" % name] = "---\nalerts: [Shared]\n---\n# %s\n" % name
+        files["runbooks/d.md"] = "---\nalerts:\n  - KubeDown\n  - kubedown\n  - ../x\n  - %s\n---\n# D\n" % ("A" * 201)
+        repo = self.repo(files)
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual([(d["file"], d["line"], d["col"], d["sev"], d["code"]) for d in diags(r.stderr)], [
+            ("runbooks/b.md", "2", "10", "warning", "alert-claimed-twice"),
+            ("runbooks/c.md", "2", "10", "warning", "alert-claimed-twice"),
+            ("runbooks/d.md", "4", "5", "warning", "alert-case"),
+            ("runbooks/d.md", "5", "5", "error", "alerts"),
+            ("runbooks/d.md", "6", "5", "error", "alerts")])
+        self.assertIn("runbooks/c.md:2:10: warning[alert-claimed-twice]: alert 'Shared' is also answered by "
+                      "runbooks/a.md and 1 other runbook; alerts/Shared/ will list all 3", r.stderr)
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        html = page(out, "alerts/Shared")
+        for name in ("a", "b", "c"):
+            self.assertIn('href="../../runbooks/%s/"' % name, html)
+        self.assertEqual(sorted(os.listdir(os.path.join(out, "alerts"))), ["KubeDown", "Shared", "kubedown"])
+
+
 class RawHtmlOff(RepoTestCase):
     def test_raw_html_is_dropped_and_not_checked(self):
         repo = self.repo({
