@@ -343,7 +343,7 @@ class Injection(FixtureSite):
     def test_raw_html_is_omitted_by_default(self):
         html_text = page(self.out, "content/injection/raw-html/")
         body = html_text.split('<div class="content">', 1)[1].split("</article>", 1)[0]
-        self.assertEqual(body.count("<!-- raw HTML omitted -->"), 11)
+        self.assertEqual(body.count("<!-- raw HTML omitted -->"), 12)
         for bad in ("alert(", "onclick", "onerror", "onmouseover", "<iframe", "<style", "<script"):
             self.assertNotIn(bad, body)
         self.assertIn("<p>Before the block.</p>", body)
@@ -363,6 +363,8 @@ class Injection(FixtureSite):
         self.assertIn('&lt;iframe src="https://evil.example/">&lt;/iframe>', body)
         # links in raw HTML are checked like Markdown links: javascript: is dropped, .md rewritten
         self.assertIn('A raw link: <a href="">click</a> and <a href="../../input/bom/">a good one</a>.', body)
+        # an SVG data URL hidden behind a tab is not taken for a raster image (fuzz_links found it)
+        self.assertIn('An SVG hidden behind a tab: <img src="" alt="svg">.', body)
 
     def test_unsafe_link_schemes_are_neutralised(self):
         doc = Tags(page(self.out, "content/injection/schemes/").split('<div class="content">', 1)[1].split("</ol>")[0])
@@ -504,6 +506,18 @@ class Escape(RepoTestCase):
             self.assertNotIn(name, "\n".join(tree_bytes(out)))
         # the good alias still redirects
         self.assertIn('url=../../content/escape/paths/', page(out, "moved/paths/"))
+
+    def test_config_number_out_of_range(self):
+        # fuzz_config found this one: the number overflowed an int cast (undefined behaviour)
+        write(self.repo_dir, "almanac.yml", "title: Hostile\nfreshness:\n  intervals:\n    criticality:\n"
+              "      critical: 44444444444444444\n      high: 1e300\n")
+        r = run("check", "--repo", self.repo_dir, "--now", NOW, timeout=LIMIT)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(diag_lines(r.stderr), [
+            "almanac.yml:5:17: error[config]: 'freshness.intervals.criticality' must be an interval such as "
+            "90d, 12w, 6m or 1y",
+            "almanac.yml:6:13: error[config]: 'freshness.intervals.criticality' must be an interval such as "
+            "90d, 12w, 6m or 1y"])
 
     def test_config_paths_must_stay_inside(self):
         write(self.repo_dir, "almanac.yml",
