@@ -5,6 +5,7 @@
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "fsutil.h"
@@ -166,6 +167,23 @@ static int get_repo_path(cctx_t *x, const val_t *v, const char *key, char **dst)
 	}
 	free(*dst);
 	*dst = n;
+	return 0;
+}
+
+/* An address the site links to on every page: empty, or http(s). A repository's
+ * config must not turn the "edit" links or <base href> into javascript: URLs. */
+static int get_url(cctx_t *x, const val_t *v, const char *key, char **dst)
+{
+	char *tmp = NULL;
+	if (get_string(x, v, key, &tmp))
+		return -1;
+	if (tmp[0] && strncasecmp(tmp, "http://", 7) && strncasecmp(tmp, "https://", 8)) {
+		free(tmp);
+		cerr(x, v, "'%s' must be an http:// or https:// URL", key);
+		return -1;
+	}
+	free(*dst);
+	*dst = tmp;
 	return 0;
 }
 
@@ -391,9 +409,9 @@ int config_load(config_t *c, const char *path, const char *display, int optional
 		if (!strcmp(k, "title"))
 			get_string(&x, v, k, &c->title);
 		else if (!strcmp(k, "base_url"))
-			get_string(&x, v, k, &c->base_url);
+			get_url(&x, v, k, &c->base_url);
 		else if (!strcmp(k, "repo_url"))
-			get_string(&x, v, k, &c->repo_url);
+			get_url(&x, v, k, &c->repo_url);
 		else if (!strcmp(k, "repo_branch"))
 			get_string(&x, v, k, &c->repo_branch);
 		else if (!strcmp(k, "content")) {
