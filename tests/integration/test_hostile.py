@@ -424,6 +424,15 @@ class Injection(FixtureSite):
         self.assertIn(escaped, r.stdout)
         self.assertIn(owner, "".join(sum(Tags(r.stdout).texts.values(), [])))
 
+    def test_config_urls_must_be_http(self):
+        repo = copy_fixture_repo(self.tmpdir(), config='title: Hostile\nrepo_url: "javascript:alert(1)//"\n'
+                                                       'base_url: " JavaScript:alert(2)"\n')
+        r = run("check", "--repo", repo, "--now", NOW, timeout=LIMIT)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(diag_lines(r.stderr), [
+            "almanac.yml:2:11: error[config]: 'repo_url' must be an http:// or https:// URL",
+            "almanac.yml:3:11: error[config]: 'base_url' must be an http:// or https:// URL"])
+
     def test_search_client_inserts_text_only(self):
         js = read(os.path.join(SRC, "themes", "default", "assets", "search.js"))
         for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "createContextualFragment",
