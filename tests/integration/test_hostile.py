@@ -8,7 +8,6 @@ Every subprocess has a timeout: a hang fails the test instead of stalling CI.
 Run under the sanitizer build (-Dsanitize=true) the same tests prove there
 is no memory error, undefined behaviour or leak on any of these inputs."""
 import glob
-import html
 import html.parser
 import json
 import os
@@ -34,6 +33,7 @@ def run(*args, **kw):
         if mark in r.stderr:
             raise AssertionError("sanitizer report from almanac %s:\n%s" % (" ".join(args), r.stderr[-4000:]))
     return r
+
 
 SRC = os.environ.get("ALMANAC_SOURCE_ROOT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 HOSTILE = os.path.join(SRC, "tests", "hostile")
@@ -68,7 +68,8 @@ def page(out, url):
 
 
 class Tags(html.parser.HTMLParser):
-    """Every start tag of a document with its attributes, and the text of <title> and <h1>."""
+    """Every start tag of a document with its attributes, and the text inside
+    some elements (title, h1, dd, span, a, p, SVG text and desc), decoded."""
 
     def __init__(self, text):
         super().__init__(convert_charrefs=True)
