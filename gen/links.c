@@ -91,6 +91,41 @@ static const char *base_name(const char *p)
 	return b ? b + 1 : p;
 }
 
+/* Levenshtein distance of a and b, or cap + 1 when it is larger; no allocation
+ * for the usual path lengths (called for every page on every broken link). */
+static size_t bounded_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if ((la > lb ? la - lb : lb - la) > cap)
+		return cap + 1;
+	if (lb >= 512)
+		return suggest_distance(a, b, cap);
+	size_t row[2][512];
+	size_t *prev = row[0], *cur = row[1];
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		size_t best = cur[0];
+		for (size_t j = 1; j <= lb; j++) {
+			size_t v = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			cur[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > cap)
+			return cap + 1;
+		size_t *t = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb] > cap ? cap + 1 : prev[lb];
+}
+
 /* "did you mean": the page (or, for a link that is not to a .md file, the
  * page or asset) closest to the missing repo path `path`: the same file name
  * in another folder first, else the smallest edit distance within a quarter of
@@ -118,7 +153,7 @@ static const char *closest(const site_t *s, const char *path)
 		int same = !strcmp(base_name(cand), base);
 		if (best_same_name && !same)
 			continue;
-		size_t d = suggest_distance(path, cand, same ? (size_t)-2 / 2 : cap);
+		size_t d = bounded_distance(path, cand, same ? (size_t)-2 / 2 : (best && bestd < cap ? bestd : cap));
 		if (!same && d > cap)
 			continue;
 		if ((same && !best_same_name) || d < bestd) {
