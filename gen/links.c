@@ -566,13 +566,23 @@ void links_resolve_front_matter(site_t *s)
 
 static int page_has_id(const site_page_t *t, const char *id)
 {
+	/* "#top" scrolls to the top of any page (HTML's rule for a missing id) */
+	if (!strcasecmp(id, "top"))
+		return 1;
 	for (size_t i = 0; i < t->md.nheadings; i++)
 		if (!strcmp(t->md.headings[i].id, id))
 			return 1;
 	for (size_t i = 0; i < t->md.nhtml_ids; i++)
 		if (!strcmp(t->md.html_ids[i], id))
 			return 1;
-	return 0;
+	/* the slug of the leading H1 that became the page title: the top of the page, as on GitHub */
+	int same = 0;
+	if (t->md.h1) {
+		char *h = md_slug(t->md.h1);
+		same = !strcmp(h, id);
+		free(h);
+	}
+	return same;
 }
 
 /* The id of `t` closest to `frag`: one that differs only in case, else within

@@ -45,6 +45,9 @@
  * -1, -2 de-duplication), ids in raw HTML (raw_html on), footnote ids.
  * Matching is exact and case-sensitive, as in browsers: "#Rollback" does not
  * reach id "rollback"; it is a broken-anchor whose did-you-mean names the id.
+ * Two fragments lead to the top of any page and are accepted: "#top" (HTML's
+ * rule) and the slug of the leading H1 that became the page's title (the
+ * anchor GitHub gives it).
  *
  * Threads: links_rewrite runs on the rendering threads, one page per thread
  * at a time; everything else runs on one thread after rendering. */

@@ -265,6 +265,15 @@ class Orphans(RepoTestCase):
                                    "runbooks/db/related.md"])
 
 
+class TopAnchors(RepoTestCase):
+    def test_top_and_title_anchors_reach_the_top(self):
+        repo = self.repo({
+            "content/index.md": "# Home\n\n[a](a.md#top) [b](a.md#node-not-ready) [c](a.md#Top) [d](a.md#nope)\n",
+            "content/a.md": "# Node not ready\n\nBody.\n"})
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual([(d["line"], d["col"], d["code"]) for d in diags(r.stderr)], [("3", "54", "broken-anchor")])
+
+
 class Alerts(RepoTestCase):
     def test_claims_case_and_unsafe_names(self):
         files = {"content/index.md": "# Home\n"}
