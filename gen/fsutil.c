@@ -225,7 +225,16 @@ char *fsu_relurl(const char *from_url, const char *to_url)
 	buf_puts(&b, to_url + common);
 	if (b.len == 0)
 		buf_puts(&b, "./");
-	return buf_detach(&b);
+	char *r = buf_detach(&b);
+	/* a ':' in the first segment would be read as a scheme: a file named
+	 * "javascript:alert(1)<!--.md" must not become a javascript: link */
+	size_t seg = strcspn(r, "/?#");
+	if (memchr(r, ':', seg)) {
+		char *safe = xasprintf("./%s", r);
+		free(r);
+		r = safe;
+	}
+	return r;
 }
 
 int fsu_ends_with(const char *s, const char *suffix)
