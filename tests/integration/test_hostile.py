@@ -452,6 +452,17 @@ class Injection(FixtureSite):
             if path.endswith(".html"):
                 assert_no_script_vectors(self, data.decode("utf-8"), path)
         xml.dom.minidom.parseString(open(os.path.join(out, "sitemap.xml"), "rb").read())
+        # without content folders a page at the root is linked from the home page as it is named:
+        # its URL must not read as a scheme ("<!--" makes the rest a comment in a javascript: URL)
+        repo = self.repo({"index.md": "# Home\n", "javascript:alert(document.domain)<!--.md": "# Evil\n",
+                          "mailto:x@example.com.md": "# Mail\n"})
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW, timeout=LIMIT)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        home = read(os.path.join(out, "index.html"))
+        assert_no_script_vectors(self, home, "home page")
+        self.assertIn('href="./javascript:alert(document.domain)&lt;!--/"', home)
+        self.assertIn('href="./mailto:x@example.com/"', home)
 
 
 class Escape(RepoTestCase):
