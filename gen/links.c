@@ -414,8 +414,8 @@ static int reserved_url(const char *u)
 	return 0;
 }
 
-/* The URL of an alias, or NULL (with a diagnostic when `d`). `dups` checks earlier pages. */
-static char *alias_url(const site_t *s, long page, size_t j, diag_list_t *d, int dups)
+/* The URL of an alias, or NULL (with a diagnostic when `d`). */
+static char *alias_url(const site_t *s, long page, size_t j, diag_list_t *d)
 {
 	const site_page_t *p = &s->pages[page];
 	const fm_ref_t *a = &p->fm.aliases[j];
@@ -485,42 +485,17 @@ static char *alias_url(const site_t *s, long page, size_t j, diag_list_t *d, int
 		free(from);
 		return NULL;
 	}
-	if (dups) {
-		/* an earlier page (or an earlier entry of this page) with the same alias */
-		for (long i = 0; i <= page; i++) {
-			const site_page_t *q = &s->pages[i];
-			if (!published(s, q))
-				continue;
-			size_t nk = i == page ? j : q->fm.naliases;
-			for (size_t k = 0; k < nk; k++) {
-				char *other = alias_url(s, i, k, NULL, 0);
-				int same = other && !strcmp(other, from);
-				free(other);
-				if (!same)
-					continue;
-				if (d) {
-					if (i == page)
-						diag_add(d, DIAG_WARNING, p->src, a->line, a->col, "alias-duplicate",
-							 "alias '%s' is listed twice", alias);
-					else
-						diag_add(d, DIAG_ERROR, p->src, a->line, a->col, "alias-duplicate",
-							 "alias '%s' is also claimed by %s", alias, q->src);
-				}
-				free(from);
-				return NULL;
-			}
-		}
-	}
 	return from;
 }
 
 char *links_alias_url(const site_t *s, long page, size_t alias, diag_list_t *d)
 {
-	return alias_url(s, page, alias, d, 1);
+	return alias_url(s, page, alias, d);
 }
 
 void links_resolve_front_matter(site_t *s)
 {
+	map_t claimed = MAP_INIT; /* alias URL -> the page that publishes it */
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		if (!published(s, p))
@@ -551,15 +526,29 @@ void links_resolve_front_matter(site_t *s)
 		for (size_t j = 0; j < p->fm.naliases; j++) {
 			fm_ref_t cur = p->fm.aliases[j];
 			p->fm.aliases[w] = cur; /* slots w..j-1 were moved down or dropped */
-			char *u = alias_url(s, (long)i, w, &s->diags, 1);
-			if (u)
+			char *u = alias_url(s, (long)i, w, &s->diags);
+			void *v;
+			if (u && map_get(&claimed, u, &v)) {
+				if (MAP_AS_INT(v) == (long)i)
+					diag_add(&s->diags, DIAG_WARNING, p->src, cur.line, cur.col, "alias-duplicate",
+						 "alias '%s' is listed twice", cur.value);
+				else
+					diag_add(&s->diags, DIAG_ERROR, p->src, cur.line, cur.col, "alias-duplicate",
+						 "alias '%s' is also claimed by %s", cur.value, s->pages[MAP_AS_INT(v)].src);
+				free(u);
+				u = NULL;
+			}
+			if (u) {
+				map_put(&claimed, u, MAP_INT(i));
 				w++;
-			else
+			} else {
 				free(cur.value);
+			}
 			free(u);
 		}
 		p->fm.naliases = w;
 	}
+	map_free(&claimed);
 }
 
 /* ---- anchors and backlinks ---- */

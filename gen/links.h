@@ -68,7 +68,9 @@ typedef struct {
  * as written (external links, unresolved links), or "" to drop an unsafe one. */
 char *links_rewrite(void *ctx, const char *url, int is_image, int line, int col);
 /* Resolve the front-matter related: entries and check the aliases: of every
- * published page. Call after the pages are loaded (before or after rendering). */
+ * published page (dropping the ones that cannot be published, see
+ * links_alias_url). Call once, after the pages are loaded, before rendering
+ * the site. */
 void links_resolve_front_matter(site_t *s);
 /* After all pages are rendered: check #fragments against the ids of their
  * targets, and build every page's backlinks (pages that link to it in their
@@ -95,9 +97,12 @@ void links_orphans(site_t *s);
  * control characters), outside the site (climbs above the root), a conflict
  * (the address of a page, a generated section page, an asset, an alert page,
  * or Almanac's own assets/, search/, freshness/, 404.html, sitemap.xml,
- * freshness.json), or claimed by an earlier page (alias-duplicate; pages in
- * path order). An alias is a repository path of an old page ("old/x.md",
- * published as its URL) or a site URL ("old/x/", "old/x"). Caller frees. */
+ * freshness.json). An alias is a repository path of an old page ("old/x.md",
+ * published as its URL) or a site URL ("old/x/", "old/x"). Caller frees.
+ * links_resolve_front_matter reports every alias this refuses, and an alias
+ * claimed twice (alias-duplicate: the first page in path order keeps it), and
+ * removes them from the pages' fm.aliases, so the renderer only sees aliases
+ * it may publish. */
 char *links_alias_url(const site_t *s, long page, size_t alias, diag_list_t *d);
 
 #endif
