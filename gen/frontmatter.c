@@ -140,6 +140,9 @@ static void typed_keys(fctx_t *x, fm_t *fm)
 	for (size_t i = 0; i < m->len; i++) {
 		const char *k = m->pairs[i].key;
 		val_t *v = m->pairs[i].val;
+		/* `owner:` with nothing after it (as `almanac new` writes it) means "not set" */
+		if (v->type == VAL_NULL)
+			continue;
 		if (!strcmp(k, "title")) {
 			take_string(x, v, k, &fm->title);
 		} else if (!strcmp(k, "description")) {
