@@ -8,19 +8,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
-
-static char *pretty(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	b = b ? b + 1 : path;
-	char *t = xstrdup(b);
-	for (char *p = t; *p; p++)
-		if (*p == '-' || *p == '_')
-			*p = ' ';
-	if (t[0])
-		t[0] = (char)toupper((unsigned char)t[0]);
-	return t;
-}
+#include "scan.h"
 
 static long folder_get(nav_t *n, map_t *m, const char *path, const char *home)
 {
@@ -37,7 +25,7 @@ static long folder_get(nav_t *n, map_t *m, const char *path, const char *home)
 	memset(f, 0, sizeof *f);
 	f->path = xstrdup(path);
 	f->url = xasprintf("%s/", path);
-	f->title = pretty(path);
+	f->title = scan_pretty_name(path);
 	f->index_page = -1;
 	f->parent = parent;
 	long id = (long)n->nfolders++;

@@ -198,6 +198,18 @@ void scan_free(scan_result_t *r)
 	memset(r, 0, sizeof *r);
 }
 
+char *scan_pretty_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	char *t = xstrdup(b ? b + 1 : path);
+	for (char *q = t; *q; q++)
+		if (*q == '-' || *q == '_')
+			*q = ' ';
+	if (t[0] >= 'a' && t[0] <= 'z')
+		t[0] = (char)(t[0] - 'a' + 'A');
+	return t;
+}
+
 int scan_is_index(const char *path)
 {
 	const char *base = strrchr(path, '/');

@@ -33,6 +33,9 @@ void scan_free(scan_result_t *r);
  * "a/README.md" -> "a/". `home_dir` (the first content folder, e.g. "content")
  * maps its own index to "". Caller frees. */
 char *scan_page_url(const char *path, const char *home_dir);
+/* A title made from the last segment of `path`: "k8s/node-not-ready" -> "Node not ready"
+ * ('-' and '_' become spaces, first letter upper-cased). Caller frees. */
+char *scan_pretty_name(const char *path);
 /* 1 when `path`'s file name is index.md or README.md. */
 int scan_is_index(const char *path);
 

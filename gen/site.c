@@ -46,18 +46,6 @@ char *site_output_dir(const site_t *s)
 	return n ? n : xstrdup(s->root);
 }
 
-/* "node-not-ready" -> "Node not ready" */
-static char *pretty_name(const char *stem)
-{
-	char *t = xstrdup(stem);
-	for (char *p = t; *p; p++)
-		if (*p == '-' || *p == '_')
-			*p = ' ';
-	if (t[0])
-		t[0] = (char)toupper((unsigned char)t[0]);
-	return t;
-}
-
 static char *default_type(const char *path)
 {
 	char *copy = xstrdup(path), *save = NULL;
@@ -356,7 +344,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 		char *stem = p->is_index ? xstrdup(p->dir[0] ? (strrchr(p->dir, '/') ? strrchr(p->dir, '/') + 1 : p->dir) : "home")
 					 : xstrndup(base, strlen(base) - 3);
 		p->slug = xstrdup(stem);
-		p->title = p->fm.title ? xstrdup(p->fm.title) : pretty_name(stem);
+		p->title = p->fm.title ? xstrdup(p->fm.title) : scan_pretty_name(stem);
 		free(stem);
 		p->type = p->fm.type ? xstrdup(p->fm.type) : default_type(p->src);
 		if (p->draft && !opts->drafts)
@@ -401,29 +389,8 @@ int site_load(site_t *s, const site_opts_t *opts)
 
 void site_free(site_t *s)
 {
-	for (size_t i = 0; i < s->npages; i++) {
-		site_page_t *p = &s->pages[i];
-		free(p->src);
-		free(p->url);
-		free(p->dir);
-		free(p->folder_key);
-		free(p->type);
-		free(p->title);
-		free(p->slug);
-		fm_free(&p->fm);
-		free(p->text);
-		md_doc_free(&p->md);
-		for (size_t j = 0; j < p->nlinks; j++)
-			free(p->links[j].fragment);
-		free(p->links);
-		free(p->backlinks);
-		free(p->fresh.author);
-		free(p->fresh.summary);
-		free(p->fresh.drift_path);
-		for (size_t j = 0; j < p->nold; j++)
-			free(p->old_paths[j]);
-		free(p->old_paths);
-	}
+	for (size_t i = 0; i < s->npages; i++)
+		site_page_clear(&s->pages[i]);
 	free(s->pages);
 	for (size_t i = 0; i < s->nassets; i++) {
 		free(s->assets[i].src);
@@ -476,7 +443,7 @@ int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, di
 	base = base ? base + 1 : p->src;
 	char *stem = p->is_index ? xstrdup(p->dir[0] ? (strrchr(p->dir, '/') ? strrchr(p->dir, '/') + 1 : p->dir) : "home")
 				 : xstrndup(base, strlen(base) - 3);
-	p->title = p->fm.title ? xstrdup(p->fm.title) : pretty_name(stem);
+	p->title = p->fm.title ? xstrdup(p->fm.title) : scan_pretty_name(stem);
 	free(stem);
 	p->type = p->fm.type ? xstrdup(p->fm.type) : default_type(p->src);
 	render_markdown(s, i);
