@@ -210,6 +210,13 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const char *cfg
 		 o->git_dates, o->trend, o->strict);
 	h = fp_str(h, tmp);
 	h = fp_str(h, o->base_url);
+	/* the binary itself: an upgraded almanac with the same version number must rebuild */
+	struct stat exe;
+	if (stat("/proc/self/exe", &exe) == 0) {
+		snprintf(tmp, sizeof tmp, "exe %lld.%ld|%lld|%llu", (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec,
+			 (long long)exe.st_size, (unsigned long long)exe.st_ino);
+		h = fp_str(h, tmp);
+	}
 	buf_t cfg = BUF_INIT;
 	fsu_read_file(&cfg, cfgpath, FSU_MAX_FILE);
 	h = fp_mix(h, cfg.s ? cfg.s : "", cfg.len);
