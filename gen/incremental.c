@@ -1,6 +1,7 @@
 /* incremental.c - rebuilds for almanac serve. See incremental.h. */
 #define _GNU_SOURCE
 #include "incremental.h"
+#include "timing.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -92,32 +93,6 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-/* ALMANAC_SERVE_TIMING=1: print where an incremental rebuild spends its time (wall and CPU ms). */
-static int timing_on = -1;
-static double tm_wall, tm_cpu;
-
-static double cpu_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static void phase(const char *name)
-{
-	if (timing_on < 0) {
-		const char *e = getenv("ALMANAC_SERVE_TIMING");
-		timing_on = e && e[0] && strcmp(e, "0");
-	}
-	if (!timing_on)
-		return;
-	double w = now_ms(), c = cpu_ms();
-	if (name)
-		fprintf(stderr, "  %-14s %8.1f ms wall %8.1f ms cpu\n", name, w - tm_wall, c - tm_cpu);
-	tm_wall = w;
-	tm_cpu = c;
 }
 
 static char *next_dir(inc_t *inc, const char *what)
@@ -719,7 +694,7 @@ static void settle(inc_t *inc)
 	inc->ok = inc->new_errors == 0;
 	if (inc->ok && inc->srv)
 		publish(inc);
-	phase("publish");
+	timing_mark("publish");
 }
 
 /* ------------------------------------------------------------------ full rebuilds */
@@ -999,7 +974,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	change_t *ch = xcalloc(np + 1, sizeof *ch);
 	size_t nch = 0;
 	const char *why = NULL;
-	phase(NULL);
+	timing_mark(NULL);
 	for (size_t k = 0; k < np && !why; k++) {
 		change_t *c = &ch[nch];
 		c->idx = pidx[k];
@@ -1022,7 +997,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		free(ch);
 		return why ? why : "";
 	}
-	phase("reread");
+	timing_mark("reread");
 	/* the old pages' own diagnostics: replay the old text, and take them out */
 	for (size_t k = 0; k < nch; k++) {
 		change_t *c = &ch[k];
@@ -1036,7 +1011,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		diag_free(&d_old);
 		diags_filter(&s->diags, keep_not_load, o->src);
 	}
-	phase("replay");
+	timing_mark("replay");
 	/* install the new pages */
 	for (size_t k = 0; k < nch; k++) {
 		change_t *c = &ch[k];
@@ -1062,7 +1037,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		diag_move(&s->diags, &c->d_new);
 		diag_free(&c->d_new);
 	}
-	phase("install");
+	timing_mark("install");
 	/* the link graph of the whole site: backlinks, anchors, orphans */
 	for (size_t i = 0; i < s->npages; i++) {
 		free(s->pages[i].backlinks);
@@ -1072,7 +1047,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	diags_filter(&s->diags, keep_not_graph, NULL);
 	links_finish(s);
 	links_orphans(s);
-	phase("graph");
+	timing_mark("graph");
 
 	/* what must be rendered again */
 	nav_t nav;
@@ -1118,7 +1093,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		rendered += d.pages[i];
 	for (size_t f = 0; f < nav.nfolders; f++)
 		rendered += d.folders[f] && nav.folders[f].index_page < 0;
-	phase("dirty");
+	timing_mark("dirty");
 
 	/* render into the unpublished full folder, or a staging folder */
 	const char *dir = inc->pending_full;
@@ -1134,7 +1109,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	inc->staged_pages = 1;
 	inc->search_pending = s->cfg.search;
 	inc->search_gen++;
-	phase("render");
+	timing_mark("render");
 	for (size_t k = 0; k < na; k++) {
 		char *src = fsu_join(s->root, s->assets[aidx[k]].src);
 		char *dst = fsu_join(dir, s->assets[aidx[k]].out);

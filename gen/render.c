@@ -1,5 +1,6 @@
 /* render.c - pages through templates into the output folder. See render.h. */
 #include "render.h"
+#include "timing.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -540,14 +541,20 @@ int render_site(site_t *s, const char *out_dir)
 			map_put(&r.role_by_slug, s->pages[i].slug, MAP_INT(i));
 	r.site_ctx = site_context(s);
 
+	timing_mark("render setup");
 	par_for(s->npages, s->opts.jobs, render_page, &r);
+	timing_mark("pages");
 	par_for(r.nav.nfolders, s->opts.jobs, render_folder, &r);
+	timing_mark("sections");
 	if (!pub_interrupted()) { /* SIGINT/SIGTERM: stop now, the temporary folder is removed below */
 		write_redirects(&r);
 		write_specials(&r);
+		timing_mark("redirects+specials");
 		copy_assets(&r);
+		timing_mark("assets");
 		if (s->cfg.search)
 			write_search(&r);
+		timing_mark("search");
 	}
 
 	int rc = 0;
@@ -559,6 +566,7 @@ int render_site(site_t *s, const char *out_dir)
 	} else if (pub_commit(&r.pub, s->opts.serve ? NULL : s->fingerprint, &s->diags) != 0) {
 		rc = -4;
 	}
+	timing_mark("commit");
 	pub_abort(&r.pub);
 	val_free(r.site_ctx);
 	nav_free(&r.nav);

@@ -1,5 +1,6 @@
 /* site.c - the site model and the loading half of the pipeline. See site.h. */
 #include "site.h"
+#include "timing.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -298,6 +299,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 	config_defaults(&s->cfg);
 	s->branch = xstrdup("");
 	git_repository *repo = NULL;
+	timing_mark(NULL);
 	int rc = open_repo(s, &repo);
 	if (rc)
 		return rc;
@@ -340,6 +342,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 	}
 	scan_free(&sc);
 	qsort(s->pages, s->npages, sizeof *s->pages, cmp_src);
+	timing_mark("config+scan");
 
 	/* phase 1: files and front matter */
 	par_for(s->npages, opts->jobs, load_page, s);
@@ -368,7 +371,9 @@ int site_load(site_t *s, const site_opts_t *opts)
 		map_put(&s->url_map, p->url, MAP_INT(i));
 	}
 
+	timing_mark("read+front matter");
 	compute_fingerprint(s, repo, cfgpath_for_fp);
+	timing_mark("fingerprint");
 	free(cfgpath_for_fp);
 	if (opts->skip_unchanged && output_is_current(s)) {
 		git_repository_free(repo);
@@ -380,17 +385,20 @@ int site_load(site_t *s, const site_opts_t *opts)
 	if (opts->git_dates)
 		dating_start(&dt, s, repo);
 	par_for(s->npages, opts->jobs, render_markdown, s);
+	timing_mark("markdown");
 	/* titles may have come from H1s */
 	if (dt)
 		dating_finish(dt, s);
 	else
 		dating_without_history(s, repo);
 	git_repository_free(repo);
+	timing_mark("history wait");
 
 	links_resolve_front_matter(s);
 	links_finish(s);
 	links_orphans(s);
 	alerts_build(s);
+	timing_mark("links+alerts");
 	return 0;
 }
 
