@@ -37,11 +37,13 @@ typedef struct {
 	size_t rootlen;
 	char *real_root;
 	git_repository *repo;
+	git_index *index; /* tracked files are never ignored (as in git); may be NULL */
 	const char *skip_dir;
 	pcre2_code **ex;
 	size_t nex;
 	pcre2_match_data *md;
 	strvec_t pages, assets;
+	uint64_t stamp; /* order-independent hash of every file's path and stat data */
 	diag_list_t *d;
 	int depth;
 } walk_t;
@@ -54,12 +56,47 @@ static int excluded(walk_t *w, const char *rel)
 	return 0;
 }
 
+/* `rel` is a file, or a folder when it ends with '/'. Git's rule: ignore
+ * patterns apply to untracked paths only, so a tracked file (or a folder
+ * holding one) is never ignored. The index lookup is a binary search in
+ * memory; libgit2's ignore check stats every parent's .gitignore. */
 static int ignored(walk_t *w, const char *rel)
 {
+	if (!w->repo)
+		return 0;
+	if (w->index) {
+		size_t n = strlen(rel), pos;
+		if (n && rel[n - 1] == '/' ? git_index_find_prefix(&pos, w->index, rel) == 0
+					   : git_index_get_bypath(w->index, rel, 0) != NULL)
+			return 0;
+	}
 	int ig = 0;
-	if (w->repo && git_ignore_path_is_ignored(&ig, w->repo, rel) == 0)
+	if (git_ignore_path_is_ignored(&ig, w->repo, rel) == 0)
 		return ig;
 	return 0;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+/* What stat says about a file, as one hash (see scan_result_t.stamp). */
+static uint64_t file_stamp(const char *rel, const struct stat *st)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const unsigned char *c = (const unsigned char *)rel; *c; c++)
+		h = (h ^ *c) * 1099511628211ULL;
+	h = mix64(h ^ mix64((uint64_t)st->st_size));
+	h = mix64(h ^ mix64((uint64_t)st->st_mtim.tv_sec * 1000000000ULL + (uint64_t)st->st_mtim.tv_nsec));
+	h = mix64(h ^ mix64((uint64_t)st->st_ctim.tv_sec * 1000000000ULL + (uint64_t)st->st_ctim.tv_nsec));
+	h = mix64(h ^ mix64((uint64_t)st->st_ino) ^ (uint64_t)st->st_dev);
+	return h;
 }
 
 static void walk_dir(walk_t *w, const char *rel)
@@ -120,6 +157,7 @@ static void walk_dir(walk_t *w, const char *rel)
 			if (!ig)
 				walk_dir(w, crel);
 		} else if (S_ISREG(st.st_mode) && !ignored(w, crel)) {
+			w->stamp += file_stamp(crel, &st);
 			if (fsu_ends_with(crel, ".md"))
 				sv_push(&w->pages, xstrdup(crel));
 			else
@@ -152,6 +190,8 @@ int scan_tree(scan_result_t *out, const char *root, const config_t *cfg, git_rep
 	}
 	w.nex = cfg->nexclude;
 	w.md = pcre2_match_data_create(4, NULL);
+	if (repo && git_repository_index(&w.index, repo) != 0)
+		w.index = NULL;
 	strvec_t folders = {0};
 	for (size_t i = 0; i < cfg->ncontent; i++) {
 		char *abs = fsu_join(root, cfg->content[i]);
@@ -176,6 +216,8 @@ int scan_tree(scan_result_t *out, const char *root, const config_t *cfg, git_rep
 	out->nassets = w.assets.n;
 	out->folders = folders.v;
 	out->nfolders = folders.n;
+	out->stamp = w.stamp ^ mix64(w.pages.n * 2 + w.assets.n);
+	git_index_free(w.index);
 	for (size_t i = 0; i < w.nex; i++)
 		pcre2_code_free(w.ex[i]);
 	free(w.ex);

@@ -2,13 +2,15 @@
  *
  * Walks the content folders (default content/ and runbooks/; when none
  * exists, the whole work tree), skipping hidden entries, files ignored by
- * .gitignore (through libgit2), paths matching the exclude patterns, the
- * output folder, and symlinks that point outside the repository (warning). */
+ * .gitignore (through libgit2; as in git, a tracked file is never ignored),
+ * paths matching the exclude patterns, the output folder, and symlinks that
+ * point outside the repository (warning). */
 #ifndef ALMANAC_SCAN_H
 #define ALMANAC_SCAN_H
 
 #include <git2.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "diag.h"
@@ -20,6 +22,10 @@ typedef struct {
 	size_t nassets;
 	char **folders; /* the content folders that exist (owned) */
 	size_t nfolders;
+	/* A hash of every page's and asset's path, size, mtime, ctime and inode:
+	 * it changes when any of them is added, removed or written (what make
+	 * and git's index rely on), without reading a file. */
+	uint64_t stamp;
 } scan_result_t;
 
 /* Scan the work tree at `root` (absolute, trailing '/'). `repo` may be NULL

@@ -202,7 +202,24 @@ static uint64_t fp_str(uint64_t h, const char *s)
 }
 
 /* Everything the output depends on, hashed: see SITE_UP_TO_DATE in site.h. */
-static void compute_fingerprint(site_t *s, git_repository *repo, const char *cfgpath)
+static uint64_t fp_stat(uint64_t h, const char *root, const char *rel)
+{
+	if (!rel)
+		return h;
+	char *abs = fsu_join(root, rel);
+	struct stat st;
+	char tmp[96] = "absent";
+	if (stat(abs, &st) == 0)
+		snprintf(tmp, sizeof tmp, "%lld.%ld|%lld.%ld|%lld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			 (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, (long long)st.st_size);
+	free(abs);
+	h = fp_str(h, rel);
+	return fp_str(h, tmp);
+}
+
+/* Computed right after the scan, before any page is read: the pages and
+ * assets enter through `stamp` (paths and stat data, see scan.h). */
+static void compute_fingerprint(site_t *s, git_repository *repo, const char *cfgpath, uint64_t stamp)
 {
 	uint64_t h = 1469598103934665603ULL;
 	const site_opts_t *o = &s->opts;
@@ -236,20 +253,10 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const char *cfg
 		h = fp_str(h, tmp);
 	}
 	free(index);
-	for (size_t i = 0; i < s->npages; i++) {
-		h = fp_str(h, s->pages[i].src);
-		h = fp_str(h, s->pages[i].text);
-	}
-	for (size_t i = 0; i < s->nassets; i++) {
-		char *abs = fsu_join(s->root, s->assets[i].src);
-		if (stat(abs, &st) == 0) {
-			snprintf(tmp, sizeof tmp, "%lld.%ld|%lld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-				 (long long)st.st_size);
-			h = fp_str(h, s->assets[i].src);
-			h = fp_str(h, tmp);
-		}
-		free(abs);
-	}
+	h = fp_mix(h, &stamp, sizeof stamp);
+	/* files outside the content folders that the output depends on */
+	h = fp_stat(h, s->root, s->cfg.alerts_file);
+	h = fp_stat(h, s->root, s->cfg.ignore_revs ? s->cfg.ignore_revs : ".git-blame-ignore-revs");
 	snprintf(s->fingerprint, sizeof s->fingerprint, "%016llx", (unsigned long long)h);
 }
 
@@ -312,7 +319,6 @@ int site_load(site_t *s, const site_opts_t *opts)
 		git_repository_free(repo);
 		return -1;
 	}
-	char *cfgpath_for_fp = cfgpath;
 	if (opts->base_url) {
 		free(s->cfg.base_url);
 		s->cfg.base_url = xstrdup(opts->base_url);
@@ -340,9 +346,18 @@ int site_load(site_t *s, const site_opts_t *opts)
 		s->assets[i].out = xstrdup(sc.assets[i]);
 		map_put(&s->asset_map, sc.assets[i], MAP_INT(i));
 	}
+	uint64_t stamp = sc.stamp;
 	scan_free(&sc);
 	qsort(s->pages, s->npages, sizeof *s->pages, cmp_src);
 	timing_mark("config+scan");
+
+	compute_fingerprint(s, repo, cfgpath, stamp);
+	free(cfgpath);
+	timing_mark("fingerprint");
+	if (opts->skip_unchanged && output_is_current(s)) {
+		git_repository_free(repo);
+		return SITE_UP_TO_DATE;
+	}
 
 	/* phase 1: files and front matter */
 	par_for(s->npages, opts->jobs, load_page, s);
@@ -372,13 +387,6 @@ int site_load(site_t *s, const site_opts_t *opts)
 	}
 
 	timing_mark("read+front matter");
-	compute_fingerprint(s, repo, cfgpath_for_fp);
-	timing_mark("fingerprint");
-	free(cfgpath_for_fp);
-	if (opts->skip_unchanged && output_is_current(s)) {
-		git_repository_free(repo);
-		return SITE_UP_TO_DATE;
-	}
 
 	/* history runs beside the Markdown rendering */
 	dating_t *dt = NULL;

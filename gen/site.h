@@ -130,7 +130,10 @@ struct site {
 };
 
 /* site_load's return value when opts.skip_unchanged is set and the output
- * folder was built from exactly the same inputs. */
+ * folder was built from the same inputs: the same almanac binary, options and
+ * --now instant, config, theme files, HEAD and git index, the same pages and
+ * assets by path and stat data (size, mtime, ctime, inode), alerts and
+ * ignore-revs files. Decided right after the scan, before reading a page. */
 #define SITE_UP_TO_DATE 1
 
 /* Load and analyse a site: everything except writing files. Returns 0, or a

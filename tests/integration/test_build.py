@@ -145,6 +145,18 @@ class BuildTest(RepoTestCase):
         r = run("build", "--repo", repo, "--out", out, "--now", "2026-11-23")
         self.assertIn("built 6 pages", r.stderr)
         self.assertEqual(read(os.path.join(out, "assets/style.css")), "body{color:red}")
+        # the check runs before any page is read, on stat data: an edit of the same size still rebuilds
+        args = ("build", "--repo", repo, "--out", out, "--now", "2026-11-23")
+        self.assertIn("is up to date", run(*args).stderr)
+        write(repo, "runbooks/workloads/crashloop.md", CRASH + "\nMore txet.\n")
+        r = run(*args)
+        self.assertIn("built 6 pages", r.stderr)
+        self.assertIn("More txet.", read(os.path.join(out, "runbooks/workloads/crashloop/index.html")))
+        # so does a file outside the content folders that the site shows: the alert catalog
+        self.assertIn("is up to date", run(*args).stderr)
+        write(repo, "alerts.yml", "alerts:\n  - name: KubePodCrashLooping\n    severity: critical\n")
+        self.assertIn("built 6 pages", run(*args).stderr)
+        self.assertIn("is up to date", run(*args).stderr)
 
     def test_unsafe_output_refused(self):
         repo = self.repo(FILES)
