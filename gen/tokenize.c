@@ -2,6 +2,8 @@
 #include "tokenize.h"
 
 #include <libstemmer.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,15 +25,55 @@ static const char *const stopwords[] = {
 
 #define NSTOP (sizeof(stopwords) / sizeof(stopwords[0]))
 
+/* The stop words as 64-bit keys (the bytes, little-endian, zero-padded: every
+ * stop word has at most 7 letters) in an open-addressing table built once. */
+#define STOP_SLOTS 256
+static uint64_t stop_table[STOP_SLOTS];
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static uint64_t stop_key(const char *w, size_t n)
+{
+	uint64_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k |= (uint64_t)(unsigned char)w[i] << (8 * i);
+	return k;
+}
+
+static size_t stop_slot(uint64_t k)
+{
+	return (size_t)((k * 0x9E3779B97F4A7C15ull) >> 56);
+}
+
+static void stop_init(void)
+{
+	for (size_t i = 0; i < NSTOP; i++) {
+		uint64_t k = stop_key(stopwords[i], strlen(stopwords[i]));
+		size_t j = stop_slot(k);
+		while (stop_table[j])
+			j = (j + 1) & (STOP_SLOTS - 1);
+		stop_table[j] = k;
+	}
+}
+
+static int stop_has(uint64_t k)
+{
+	for (size_t j = stop_slot(k);; j = (j + 1) & (STOP_SLOTS - 1)) {
+		if (stop_table[j] == k)
+			return 1;
+		if (!stop_table[j])
+			return 0;
+	}
+}
+
 int tok_is_stopword(const char *w, size_t n)
 {
 	if (n == 0 || n > 7 || w[0] < 'a' || w[0] > 'z') /* the longest stop word has 7 letters */
 		return 0;
-	/* the list is sorted: scan the words with the same first letter */
-	for (size_t i = 0; i < NSTOP && stopwords[i][0] <= w[0]; i++)
-		if (stopwords[i][0] == w[0] && strlen(stopwords[i]) == n && memcmp(stopwords[i], w, n) == 0)
-			return 1;
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		if (w[i] == '\0') /* a key cannot tell "a" from "a\0" */
+			return 0;
+	pthread_once(&stop_once, stop_init);
+	return stop_has(stop_key(w, n));
 }
 
 /* Decode one code point at s[0..n); *len gets its byte length (1 for an
@@ -71,16 +113,37 @@ static unsigned decode(const unsigned char *s, size_t n, size_t *len)
 	return cp;
 }
 
-static int is_word_cp(unsigned c)
+/* ASCII word characters (letters and digits). */
+static const unsigned char ascii_word[128] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+	['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+	['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+	['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+	['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+static inline int is_word_cp(unsigned c)
 {
 	if (c < 0x80)
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		return ascii_word[c];
 	return (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) ||
 	       (c >= 0x370 && c <= 0x1FFF) || (c >= 0x2C00 && c <= 0x2DFF) ||
 	       (c >= 0x3040 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFDFF);
 }
 
-static int is_joiner(unsigned c)
+/* decode() with the ASCII case inline (most of the text). */
+static inline unsigned decode_fast(const unsigned char *s, size_t n, size_t *len)
+{
+	if (s[0] < 0x80) {
+		*len = 1;
+		return s[0];
+	}
+	return decode(s, n, len);
+}
+
+static inline int is_joiner(unsigned c)
 {
 	return c == '-' || c == '_' || c == '.';
 }
@@ -89,7 +152,7 @@ size_t tok_utf8_chars(const char *s, size_t n)
 {
 	size_t count = 0, i = 0, l;
 	while (i < n) {
-		decode((const unsigned char *)s + i, n - i, &l);
+		decode_fast((const unsigned char *)s + i, n - i, &l);
 		i += l;
 		count++;
 	}
@@ -98,26 +161,31 @@ size_t tok_utf8_chars(const char *s, size_t n)
 
 #define MAX_PARTS 32
 
-/* Emit one word (lower-cased into `scratch`) after the length and stop-word filters. */
+/* Emit one word (lower-cased into `scratch`) after the length and stop-word
+ * filters. The stop-word table must be initialised (stop_once). */
 static int emit(const char *w, size_t n, tok_kind kind, char *scratch, tok_fn fn, void *ctx)
 {
 	if (n < 2 || n > TOK_MAX_CHARS * 4)
 		return 0;
-	size_t chars = tok_utf8_chars(w, n);
+	unsigned high = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+		high |= c;
+		scratch[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+	}
+	/* all ASCII: one code point a byte */
+	size_t chars = (high & 0x80) ? tok_utf8_chars(w, n) : n;
 	if (chars < 2 || chars > TOK_MAX_CHARS)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = w[i];
-		scratch[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-	}
-	if (tok_is_stopword(scratch, n))
+	/* words hold no NUL (a separator), so the key test is exact */
+	if (n <= 7 && scratch[0] >= 'a' && scratch[0] <= 'z' && stop_has(stop_key(scratch, n)))
 		return 0;
 	return fn(ctx, scratch, n, kind);
 }
 
-static int is_upper(unsigned c) { return c >= 'A' && c <= 'Z'; }
-static int is_lower(unsigned c) { return c >= 'a' && c <= 'z'; }
-static int is_digit(unsigned c) { return c >= '0' && c <= '9'; }
+static inline int is_upper(unsigned c) { return c >= 'A' && c <= 'Z'; }
+static inline int is_lower(unsigned c) { return c >= 'a' && c <= 'z'; }
+static inline int is_digit(unsigned c) { return c >= '0' && c <= '9'; }
 
 int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
 {
@@ -126,8 +194,9 @@ int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
 	char scratch[TOK_MAX_CHARS * 4 + 1]; /* an emitted word has at most 64 code points */
 	int rc = 0;
 
+	pthread_once(&stop_once, stop_init);
 	while (i < len) {
-		unsigned c = decode(s + i, len - i, &l);
+		unsigned c = decode_fast(s + i, len - i, &l);
 		if (!is_word_cp(c)) {
 			i += l;
 			continue;
@@ -139,8 +208,8 @@ int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
 		size_t part_start = i;
 		unsigned prev = 0; /* previous code point inside the current part */
 		size_t end = i;
+		/* invariant: c is the word character at i, l its byte length */
 		for (;;) {
-			c = decode(s + i, len - i, &l);
 			/* case boundary before c? */
 			if (i > part_start && is_upper(c)) {
 				int boundary = 0;
@@ -148,7 +217,7 @@ int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
 					boundary = 1;
 				else if (is_upper(prev)) {
 					size_t l2;
-					unsigned next = (i + l < len) ? decode(s + i + l, len - i - l, &l2) : 0;
+					unsigned next = (i + l < len) ? decode_fast(s + i + l, len - i - l, &l2) : 0;
 					if (is_lower(next))
 						boundary = 1;
 				}
@@ -167,12 +236,15 @@ int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
 			if (i >= len)
 				break;
 			size_t lj;
-			unsigned nc = decode(s + i, len - i, &lj);
-			if (is_word_cp(nc))
+			unsigned nc = decode_fast(s + i, len - i, &lj);
+			if (is_word_cp(nc)) {
+				c = nc;
+				l = lj;
 				continue;
+			}
 			if (is_joiner(nc) && i + lj < len) {
 				size_t la;
-				unsigned after = decode(s + i + lj, len - i - lj, &la);
+				unsigned after = decode_fast(s + i + lj, len - i - lj, &la);
 				if (is_word_cp(after)) {
 					if (nparts < MAX_PARTS) {
 						ps[nparts] = part_start;
@@ -182,6 +254,8 @@ int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
 					i += lj;
 					part_start = i;
 					prev = 0;
+					c = after;
+					l = la;
 					continue;
 				}
 			}
