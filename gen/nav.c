@@ -2,6 +2,7 @@
 #include "nav.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -212,4 +213,189 @@ val_t *nav_children(const nav_t *n, const site_t *s, long f, const char *cur_url
 		val_map_set_str(it, "status", site_status_name(p->fresh.status));
 	}
 	return list;
+}
+
+/* ---- sidebars shared between the pages of a folder (see nav.h) ---- */
+
+enum { NAV_OPEN_DEPTH = 16 }; /* folder_items() expands open folders this deep */
+
+typedef struct {
+	pthread_mutex_t mu;
+	val_t *tree;      /* the sidebar seen from a page directly inside the folder, entries shared */
+	int bad;          /* an entry's URL makes the shared tree unusable: always build afresh */
+	size_t remaining; /* pages that will still release it */
+} nav_cache_folder_t;
+
+struct nav_cache {
+	const nav_t *n;
+	const site_t *s;
+	nav_cache_folder_t *f;
+};
+
+nav_cache_t *nav_cache_new(const nav_t *n, const site_t *s, const unsigned char *want)
+{
+	nav_cache_t *c = xcalloc(1, sizeof *c);
+	c->n = n;
+	c->s = s;
+	c->f = xcalloc(n->nfolders + 1, sizeof *c->f);
+	for (size_t i = 0; i < n->nfolders; i++)
+		pthread_mutex_init(&c->f[i].mu, NULL);
+	for (size_t i = 0; i < s->npages; i++)
+		if (n->page_folder[i] >= 0 && (!want || want[i]))
+			c->f[n->page_folder[i]].remaining++;
+	return c;
+}
+
+void nav_cache_free(nav_cache_t *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n->nfolders; i++) {
+		val_free_shared(c->f[i].tree);
+		pthread_mutex_destroy(&c->f[i].mu);
+	}
+	free(c->f);
+	free(c);
+}
+
+/* The folders from the root down to `f` into chain[] (chain[0] = 0); their count, or -1 when deeper than `max`. */
+static int nav_chain(const nav_t *n, long f, long *chain, int max)
+{
+	int k = 0;
+	for (long x = f; x >= 0; x = n->folders[x].parent) {
+		if (k == max)
+			return -1;
+		chain[k++] = x;
+	}
+	for (int i = 0; i < k / 2; i++) {
+		long t = chain[i];
+		chain[i] = chain[k - 1 - i];
+		chain[k - 1 - i] = t;
+	}
+	return k;
+}
+
+/* How many sidebar entries (the items of the folders in chain[]) have a URL starting with the
+ * `len` bytes of `prefix`; *self_ok is set when one of them is page `self` with exactly that URL. */
+static size_t entries_with_prefix(const nav_t *n, const site_t *s, const long *chain, int k, const char *prefix,
+				  size_t len, long self, int *self_ok)
+{
+	size_t hits = 0;
+	*self_ok = 0;
+	for (int i = 0; i < k; i++) {
+		const nav_folder_t *fo = &n->folders[chain[i]];
+		for (size_t j = 0; j < fo->nsubs; j++)
+			if (!strncmp(n->folders[fo->subs[j]].url, prefix, len))
+				hits++;
+		for (size_t j = 0; j < fo->npages; j++) {
+			const char *u = s->pages[fo->pages[j]].url;
+			if (strncmp(u, prefix, len))
+				continue;
+			hits++;
+			if (fo->pages[j] == self && i == k - 1 && !u[len])
+				*self_ok = 1;
+		}
+	}
+	return hits;
+}
+
+static void mark_shared(val_t *list)
+{
+	for (size_t i = 0; list && i < list->len; i++) {
+		list->items[i]->shared = 1;
+		mark_shared(val_map_get(list->items[i], "children"));
+	}
+}
+
+/* The page's own copy of the levels on the way to its folder: new lists and open-folder entries, every
+ * other entry shared from `shared`; the page's own entry is "./" and active. */
+static val_t *spine_items(const nav_t *n, const site_t *s, const long *chain, int k, int nchain, const val_t *shared,
+			  long self)
+{
+	const nav_folder_t *fo = &n->folders[chain[k]];
+	val_t *list = val_list();
+	list->cap = shared->len ? shared->len : 1;
+	list->items = xmalloc(list->cap * sizeof *list->items);
+	for (size_t i = 0; i < fo->nsubs; i++) {
+		val_t *it = shared->items[i];
+		if (k + 1 >= nchain || fo->subs[i] != chain[k + 1]) {
+			val_list_push(list, it);
+			continue;
+		}
+		val_t *c = val_list_push(list, val_map());
+		val_map_set_str(c, "title", n->folders[fo->subs[i]].title);
+		val_map_set_str(c, "url", val_as_str(val_map_get(it, "url")));
+		val_map_set_bool(c, "folder", 1);
+		val_map_set_bool(c, "open", 1);
+		val_map_set_bool(c, "active", 0);
+		val_map_set(c, "children", spine_items(n, s, chain, k + 1, nchain, val_map_get(it, "children"), self));
+	}
+	for (size_t j = 0; j < fo->npages; j++) {
+		if (k != nchain - 1 || fo->pages[j] != self) {
+			val_list_push(list, shared->items[fo->nsubs + j]);
+			continue;
+		}
+		val_t *c = val_list_push(list, val_map());
+		val_map_set_str(c, "title", s->pages[self].title);
+		val_map_set_str(c, "url", "./");
+		val_map_set_bool(c, "folder", 0);
+		val_map_set_bool(c, "open", 0);
+		val_map_set_bool(c, "active", 1);
+		val_map_set(c, "children", val_list());
+	}
+	return list;
+}
+
+val_t *nav_cache_sidebar(nav_cache_t *c, long page, const char *cur_url)
+{
+	const nav_t *n = c->n;
+	const site_t *s = c->s;
+	long f = n->page_folder[page];
+	if (f < 0)
+		return nav_sidebar(n, s, f, cur_url);
+	/* the shared tree is built as seen from "<folder URL>\x01/": for every URL not starting with
+	 * cur_url (nor with that), fsu_relurl() from cur_url gives the same, when cur_url is the
+	 * folder's URL plus one segment */
+	const char *dir = n->folders[f].url;
+	size_t dlen = strlen(dir), ulen = strlen(cur_url);
+	long chain[NAV_OPEN_DEPTH + 1];
+	int k = nav_chain(n, f, chain, NAV_OPEN_DEPTH + 1);
+	int self_ok = 0;
+	if (k < 0 || ulen < dlen + 2 || strncmp(cur_url, dir, dlen) || strchr(cur_url + dlen, '/') != cur_url + ulen - 1 ||
+	    entries_with_prefix(n, s, chain, k, cur_url, ulen, page, &self_ok) != 1 || !self_ok)
+		return nav_sidebar(n, s, f, cur_url);
+	nav_cache_folder_t *cf = &c->f[f];
+	pthread_mutex_lock(&cf->mu);
+	if (!cf->tree && !cf->bad) {
+		char *fake = xasprintf("%s\x01/", dir);
+		int ok;
+		if (entries_with_prefix(n, s, chain, k, fake, dlen + 2, -1, &ok) != 0) {
+			cf->bad = 1;
+		} else {
+			cf->tree = folder_items(n, s, 0, f, fake, 0);
+			mark_shared(cf->tree);
+		}
+		free(fake);
+	}
+	const val_t *tree = cf->tree;
+	pthread_mutex_unlock(&cf->mu);
+	if (!tree)
+		return nav_sidebar(n, s, f, cur_url);
+	return spine_items(n, s, chain, 0, k, tree, page);
+}
+
+void nav_cache_release(nav_cache_t *c, long page)
+{
+	if (!c)
+		return;
+	long f = c->n->page_folder[page];
+	if (f < 0)
+		return;
+	nav_cache_folder_t *cf = &c->f[f];
+	pthread_mutex_lock(&cf->mu);
+	if (cf->remaining && !--cf->remaining) {
+		val_free_shared(cf->tree);
+		cf->tree = NULL;
+	}
+	pthread_mutex_unlock(&cf->mu);
 }

@@ -35,6 +35,29 @@ void nav_free(nav_t *n);
  * top-level entries, with the folders on the path to `folder` expanded.
  * Links are relative to `cur_url`. Caller owns the returned list. */
 val_t *nav_sidebar(const nav_t *n, const site_t *s, long folder, const char *cur_url);
+/* ---- sidebars shared between the pages of a folder ----
+ * Every page directly inside a folder shows nearly the same sidebar: only
+ * its own entry differs ("./", active). The cache builds each folder's
+ * sidebar once (lazily, thread-safe) and hands every page a tree whose
+ * entries are shared values (val.h) of the cached one; the cached tree is
+ * freed once its last expected page released it. */
+typedef struct nav_cache nav_cache_t;
+/* A cache for the pages of `s` (the tree `n` must outlive it). `want`
+ * (NULL: every published page) marks the pages whose sidebar will be asked
+ * for: each of those must call nav_cache_release() after freeing the tree
+ * nav_cache_sidebar() gave it. Caller frees with nav_cache_free(). */
+nav_cache_t *nav_cache_new(const nav_t *n, const site_t *s, const unsigned char *want);
+/* Free the cache and any folder trees still held; accepts NULL. Every tree
+ * nav_cache_sidebar() returned must be freed before. */
+void nav_cache_free(nav_cache_t *c);
+/* The sidebar of page `page` (URL `cur_url`), equal to what nav_sidebar()
+ * returns for it. Caller owns the returned list (free it with val_free,
+ * which leaves the shared entries to the cache), then calls
+ * nav_cache_release(). Thread-safe. */
+val_t *nav_cache_sidebar(nav_cache_t *c, long page, const char *cur_url);
+/* Page `page` is done with its sidebar (its tree is freed). Thread-safe; accepts a NULL cache. */
+void nav_cache_release(nav_cache_t *c, long page);
+
 /* Breadcrumbs (home ... parent folder) for a page in `folder`. Caller owns. */
 val_t *nav_breadcrumbs(const nav_t *n, long folder, const char *cur_url, int include_folder);
 /* Number of pages in folder `f` and all its sub-folders (index pages not counted). */

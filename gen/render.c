@@ -22,6 +22,7 @@ typedef struct {
 	site_t *s;
 	theme_t theme;
 	nav_t nav;
+	nav_cache_t *nav_cache; /* the pages' sidebars, shared per folder */
 	val_t *site_ctx;
 	pub_t pub;
 	map_t role_by_slug;   /* role slug -> page index */
@@ -132,7 +133,7 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder)
 	const site_page_t *p = idx >= 0 ? &s->pages[idx] : NULL;
 	val_t *ctx = val_map();
 	val_map_set(ctx, "root", val_str_take(fsu_root_prefix(url)));
-	val_map_set(ctx, "nav", nav_sidebar(&r->nav, s, folder, url));
+	val_map_set(ctx, "nav", p && r->nav_cache ? nav_cache_sidebar(r->nav_cache, idx, url) : nav_sidebar(&r->nav, s, folder, url));
 	val_map_set(ctx, "breadcrumbs", nav_breadcrumbs(&r->nav, folder, url, idx < 0 || !p->is_index));
 	val_t *pg = val_map_set(ctx, "page", val_map());
 	val_map_set_str(pg, "url", url);
@@ -269,6 +270,7 @@ static void render_page(void *ud, size_t i)
 	render_to(r, layout_for(p), ctx, out);
 	free(out);
 	val_free(ctx);
+	nav_cache_release(r->nav_cache, (long)i);
 }
 
 static void render_folder(void *ud, size_t f)
@@ -540,9 +542,12 @@ int render_site(site_t *s, const char *out_dir)
 		if (!strcmp(s->pages[i].type, "role") && !(s->pages[i].draft && !s->opts.drafts))
 			map_put(&r.role_by_slug, s->pages[i].slug, MAP_INT(i));
 	r.site_ctx = site_context(s);
+	r.nav_cache = nav_cache_new(&r.nav, s, NULL);
 
 	timing_mark("render setup");
 	par_for(s->npages, s->opts.jobs, render_page, &r);
+	nav_cache_free(r.nav_cache);
+	r.nav_cache = NULL;
 	timing_mark("pages");
 	par_for(r.nav.nfolders, s->opts.jobs, render_folder, &r);
 	timing_mark("sections");
@@ -596,8 +601,12 @@ int render_select(site_t *s, const char *dir, const render_sel_t *sel)
 		if (!strcmp(s->pages[i].type, "role") && !(s->pages[i].draft && !s->opts.drafts))
 			map_put(&r.role_by_slug, s->pages[i].slug, MAP_INT(i));
 	r.site_ctx = site_context(s);
-	if (sel->pages)
+	if (sel->pages) {
+		r.nav_cache = nav_cache_new(&r.nav, s, sel->pages);
 		par_for(s->npages, s->opts.jobs, render_page, &r);
+		nav_cache_free(r.nav_cache);
+		r.nav_cache = NULL;
+	}
 	if (sel->folders)
 		par_for(r.nav.nfolders, s->opts.jobs, render_folder, &r);
 	if (sel->redirects)

@@ -52,24 +52,27 @@ val_t *val_str_take(char *s)
 val_t *val_list(void) { return val_new(VAL_LIST); }
 val_t *val_map(void) { return val_new(VAL_MAP); }
 
-void val_free(val_t *v)
+static void free_tree(val_t *v, int force)
 {
-	if (!v)
+	if (!v || (v->shared && !force))
 		return;
 	free(v->str);
 	if (v->type == VAL_LIST) {
 		for (size_t i = 0; i < v->len; i++)
-			val_free(v->items[i]);
+			free_tree(v->items[i], force);
 		free(v->items);
 	} else if (v->type == VAL_MAP) {
 		for (size_t i = 0; i < v->len; i++) {
 			free(v->pairs[i].key);
-			val_free(v->pairs[i].val);
+			free_tree(v->pairs[i].val, force);
 		}
 		free(v->pairs);
 	}
 	free(v);
 }
+
+void val_free(val_t *v) { free_tree(v, 0); }
+void val_free_shared(val_t *v) { free_tree(v, 1); }
 
 val_t *val_copy(const val_t *v)
 {

@@ -4,7 +4,13 @@
  * Ownership: every constructor returns a new value owned by the caller;
  * val_list_push() and val_map_set() take ownership of the value passed in;
  * val_map_get()/val_list_at() return borrowed pointers. val_free() frees a
- * whole tree and accepts NULL. Maps keep insertion order (deterministic). */
+ * whole tree and accepts NULL. Maps keep insertion order (deterministic).
+ *
+ * Shared values: a value whose `shared` field is nonzero belongs to a
+ * longer-lived tree and may be referenced from several short-lived trees at
+ * once (read-only, from any number of threads); val_free() leaves it (and
+ * everything under it) alone. The long-lived owner frees it with
+ * val_free_shared(). */
 #ifndef ALMANAC_VAL_H
 #define ALMANAC_VAL_H
 
@@ -24,6 +30,7 @@ typedef struct {
 struct val {
 	val_type type;
 	int line, col;      /* source position (1-based) when parsed from a file, else 0 */
+	int shared;         /* nonzero: val_free() does not free it (see "Shared values" above) */
 	int b;              /* VAL_BOOL */
 	double num;         /* VAL_NUM */
 	char *str;          /* VAL_STR (owned, NUL-terminated); for VAL_NUM the source text if any */
@@ -42,8 +49,12 @@ val_t *val_strn(const char *s, size_t n);
 val_t *val_str_take(char *s);
 val_t *val_list(void);
 val_t *val_map(void);
-/* Free a tree; accepts NULL. */
+/* Free a tree; accepts NULL. Shared values inside it (and `v` itself when
+ * shared) are left alone. */
 void val_free(val_t *v);
+/* Free a tree including its shared values (the long-lived owner's
+ * destructor); accepts NULL. No other tree may still reference them. */
+void val_free_shared(val_t *v);
 /* Deep copy (caller owns the result). */
 val_t *val_copy(const val_t *v);
 
