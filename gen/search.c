@@ -73,6 +73,19 @@ static char *arena_alloc(arena_t *a, size_t n)
 	return p;
 }
 
+/* Like arena_alloc, 8-byte aligned (for structs). */
+static void *arena_alloc_aligned(arena_t *a, size_t n)
+{
+	size_t pad = (size_t)(-(uintptr_t)a->cur & 7);
+	if (a->cur && pad + n <= a->left) {
+		a->cur += pad;
+		a->left -= pad;
+	} else if (a->cur) {
+		a->left = 0; /* a new block (malloc'ed: aligned) */
+	}
+	return arena_alloc(a, n);
+}
+
 static char *arena_strndup(arena_t *a, const char *s, size_t n)
 {
 	char *p = arena_alloc(a, n + 1);
@@ -171,8 +184,18 @@ static void smap_free(smap_t *m)
 
 /* ------------------------------------------------------------------ phase 1: per page */
 
+/* A stem, interned once per worker (in its arena). */
 typedef struct {
-	const char *term;   /* interned in the worker's arena */
+	const char *s;  /* NUL-terminated */
+	uint32_t len;
+	uint32_t gid;   /* global term id, UINT32_MAX until phase 2 */
+	uint32_t stamp; /* number of the worker's page it was last seen on (0: none) */
+	uint32_t pidx;  /* its dterm index in that page */
+	uint32_t df, tdf, adf; /* the worker's pages with it; in the title; in the alerts */
+} sterm_t;
+
+typedef struct {
+	sterm_t *term;
 	uint16_t tf[NF];
 	uint8_t flags;
 	int32_t last_sec;   /* last section seen, -1 none */
@@ -189,11 +212,11 @@ typedef struct {
  * in memory until the postings are written. */
 typedef struct {
 	union {
-		const char *term; /* after phase 1: interned in a worker's arena */
+		sterm_t *term;    /* after phase 1: a worker's stem */
 		uint32_t gid;     /* after interning: the global term id */
 	} u;
 	uint32_t sec_first;  /* into docres_t.secs */
-	uint16_t tf[NF];
+	uint16_t tf[NF];     /* after the impacts pass: the impact (a double, memcpy'd) */
 	uint16_t nsec;
 	uint8_t flags;
 } rterm_t;
@@ -209,12 +232,11 @@ typedef struct {
 typedef struct {
 	tok_stemmer_t *stem;
 	arena_t arena;
-	smap_t surface; /* lower-case word -> interned stem */
-	smap_t stems;   /* interning of stems */
+	arena_t results; /* the docres_t arrays of its pages */
+	smap_t surface; /* lower-case word -> sterm_t */
+	smap_t stems;   /* stem -> sterm_t */
+	uint32_t page_no; /* pages indexed so far (sterm_t.stamp) */
 	/* per-page scratch */
-	const char **pkeys; /* pointer map: term pointer -> dterm index + 1 */
-	uint32_t *pvals;
-	size_t pcap;
 	dterm_t *dt;
 	size_t ndt, cdt;
 	secev_t *ev;
@@ -227,7 +249,7 @@ typedef struct {
 	int oom;
 	/* alert name tracking */
 	size_t alert_tokens;
-	const char *alert_term;
+	sterm_t *alert_term;
 	/* work distribution */
 	const search_doc_t *docs;
 	docres_t *res;
@@ -236,54 +258,12 @@ typedef struct {
 	pthread_mutex_t *lock;
 } worker_t;
 
-static uint32_t hash_ptr(const void *p)
-{
-	uintptr_t x = (uintptr_t)p;
-	x ^= x >> 17;
-	x *= 0xed5ad4bbu;
-	x ^= x >> 11;
-	return (uint32_t)x;
-}
-
-static void pmap_clear(worker_t *w)
-{
-	if (w->pcap)
-		memset(w->pkeys, 0, w->pcap * sizeof(*w->pkeys));
-}
-
-static void pmap_grow(worker_t *w)
-{
-	size_t ncap = w->pcap ? w->pcap * 2 : 1024;
-	const char **nk = xcalloc(ncap, sizeof(*nk));
-	uint32_t *nv = xmalloc(ncap * sizeof(*nv));
-	for (size_t i = 0; i < w->pcap; i++) {
-		if (!w->pkeys[i])
-			continue;
-		size_t j = hash_ptr(w->pkeys[i]) & (ncap - 1);
-		while (nk[j])
-			j = (j + 1) & (ncap - 1);
-		nk[j] = w->pkeys[i];
-		nv[j] = w->pvals[i];
-	}
-	free(w->pkeys);
-	free(w->pvals);
-	w->pkeys = nk;
-	w->pvals = nv;
-	w->pcap = ncap;
-}
-
 /* The dterm of `term` in the current page, added when new. */
-static dterm_t *page_term(worker_t *w, const char *term, uint32_t *idx_out)
+static dterm_t *page_term(worker_t *w, sterm_t *term, uint32_t *idx_out)
 {
-	if ((w->ndt + 1) * 2 > w->pcap)
-		pmap_grow(w);
-	size_t j = hash_ptr(term) & (w->pcap - 1);
-	while (w->pkeys[j]) {
-		if (w->pkeys[j] == term) {
-			*idx_out = w->pvals[j];
-			return &w->dt[w->pvals[j]];
-		}
-		j = (j + 1) & (w->pcap - 1);
+	if (term->stamp == w->page_no) {
+		*idx_out = term->pidx;
+		return &w->dt[term->pidx];
 	}
 	if (w->ndt == w->cdt) {
 		w->cdt = w->cdt ? w->cdt * 2 : 256;
@@ -294,13 +274,13 @@ static dterm_t *page_term(worker_t *w, const char *term, uint32_t *idx_out)
 	memset(t, 0, sizeof(*t));
 	t->term = term;
 	t->last_sec = -1;
-	w->pkeys[j] = term;
-	w->pvals[j] = idx;
+	term->stamp = w->page_no;
+	term->pidx = idx;
 	*idx_out = idx;
 	return t;
 }
 
-static const char *stem_word(worker_t *w, const char *word, size_t len)
+static sterm_t *stem_word(worker_t *w, const char *word, size_t len)
 {
 	int added;
 	smap_slot_t *s = smap_upsert(&w->surface, &w->arena, word, len, &added);
@@ -314,14 +294,24 @@ static const char *stem_word(worker_t *w, const char *word, size_t len)
 		sl = len;
 	}
 	smap_slot_t *t = smap_upsert(&w->stems, &w->arena, st, sl, &added);
-	s->val = (void *)t->key;
-	return t->key;
+	if (added) {
+		sterm_t *r = arena_alloc_aligned(&w->arena, sizeof(*r));
+		r->s = t->key;
+		r->len = t->len;
+		r->gid = UINT32_MAX;
+		r->stamp = 0;
+		r->pidx = 0;
+		r->df = r->tdf = r->adf = 0;
+		t->val = r;
+	}
+	s->val = t->val;
+	return t->val;
 }
 
 static int on_word(void *ctx, const char *word, size_t len, tok_kind kind)
 {
 	worker_t *w = ctx;
-	const char *term = stem_word(w, word, len);
+	sterm_t *term = stem_word(w, word, len);
 	uint32_t idx;
 	dterm_t *t = page_term(w, term, &idx);
 	if (t->tf[w->field] < UINT16_MAX)
@@ -359,7 +349,7 @@ static void feed(worker_t *w, const char *s, int field)
 
 static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 {
-	pmap_clear(w);
+	w->page_no++;
 	w->ndt = 0;
 	w->nev = 0;
 	memset(w->flen, 0, sizeof(w->flen));
@@ -389,13 +379,19 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 
 	/* group section events by term (stable: section order kept) */
 	out->nterms = w->ndt;
-	out->terms = xmalloc((w->ndt ? w->ndt : 1) * sizeof(*out->terms));
+	out->terms = arena_alloc_aligned(&w->results, (w->ndt ? w->ndt : 1) * sizeof(*out->terms));
 	for (size_t i = 0; i < w->ndt; i++) {
 		rterm_t *r = &out->terms[i];
 		r->u.term = w->dt[i].term;
 		memcpy(r->tf, w->dt[i].tf, sizeof(r->tf));
 		r->flags = w->dt[i].flags;
 		r->nsec = 0;
+		sterm_t *st = w->dt[i].term;
+		st->df++;
+		if (r->tf[F_TITLE])
+			st->tdf++;
+		if (r->tf[F_ALERTS])
+			st->adf++;
 	}
 	/* a term's sections past the 65535th are dropped (nsec is 16 bits) */
 	for (size_t i = 0; i < w->ndt; i++)
@@ -409,7 +405,7 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 		off += w->dt[i].nsec;
 	}
 	out->nsecs = off;
-	out->secs = xmalloc((off ? off : 1) * sizeof(*out->secs));
+	out->secs = arena_alloc_aligned(&w->results, (off ? off : 1) * sizeof(*out->secs));
 	for (size_t e = 0; e < w->nev; e++) {
 		uint32_t ti = w->ev[e].term_idx;
 		rterm_t *t = &out->terms[ti];
@@ -442,8 +438,7 @@ static void worker_free(worker_t *w)
 	smap_free(&w->surface);
 	smap_free(&w->stems);
 	arena_free(&w->arena);
-	free(w->pkeys);
-	free(w->pvals);
+	arena_free(&w->results);
 	free(w->dt);
 	free(w->ev);
 }
@@ -487,6 +482,19 @@ static void put_varint(buf_t *b, uint64_t v)
 		tmp[n++] = c;
 	} while (v);
 	buf_put(b, tmp, n);
+}
+
+#define VARINT_MAX 10 /* bytes of a 64-bit LEB128 varint */
+
+/* Write `v` as a varint at `o` (room for VARINT_MAX bytes); returns the end. */
+static inline unsigned char *varint_to(unsigned char *o, uint64_t v)
+{
+	while (v >= 0x80) {
+		*o++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*o++ = (unsigned char)v;
+	return o;
 }
 
 static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
@@ -856,13 +864,16 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 	if (nthreads > 1 && pthread_create(&meta_tid, NULL, meta_main, &meta) == 0)
 		meta_started = 1;
 
-	/* phase 2: global term ids and document frequencies */
-	for (size_t p = 0; p < ndocs; p++) {
-		docres_t *r = &res[p];
-		for (size_t k = 0; k < r->nterms; k++) {
-			rterm_t *t = &r->terms[k];
+	/* phase 2: global term ids and document frequencies, from the
+	 * workers' stems (each counted its own pages) */
+	for (size_t i = 0; i < nthreads; i++) {
+		smap_t *m = &workers[i].stems;
+		for (size_t j = 0; j < m->cap; j++) {
+			sterm_t *st = m->slots[j].key ? m->slots[j].val : NULL;
+			if (!st || st->df == 0)
+				continue;
 			int added;
-			smap_slot_t *s = smap_upsert(&gmap, &garena, t->u.term, strlen(t->u.term), &added);
+			smap_slot_t *s = smap_upsert(&gmap, &garena, st->s, st->len, &added);
 			if (added) {
 				if (ngt == cgt) {
 					cgt = cgt ? cgt * 2 : 4096;
@@ -874,93 +885,96 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 				s->val = (void *)(uintptr_t)ngt;
 				ngt++;
 			}
-			uint32_t tid = (uint32_t)(uintptr_t)s->val;
-			t->u.gid = tid;
-			gt[tid].df++;
-			if (t->tf[F_TITLE])
-				gt[tid].tdf++;
-			if (t->tf[F_ALERTS])
-				gt[tid].adf++;
+			st->gid = (uint32_t)(uintptr_t)s->val;
+			gt[st->gid].df += st->df;
+			gt[st->gid].tdf += st->tdf;
+			gt[st->gid].adf += st->adf;
 		}
-		npost += r->nterms;
 	}
+	for (size_t p = 0; p < ndocs; p++)
+		npost += res[p].nterms;
 	for (size_t t = 0; t < ngt; t++) {
 		gt[t].idf = bm25_idf(ndocs, gt[t].df);
 		gt[t].tidf = bm25_idf(ndocs, gt[t].tdf);
 		gt[t].aidf = bm25_idf(ndocs, gt[t].adf);
 	}
 
-	/* phase 3: impacts (two passes: the largest sets the scale), then the
-	 * postings, encoded in page order straight into each term's buffer */
+	/* phase 3: impacts (the largest sets the scale; each is kept in its
+	 * rterm), then the postings, encoded in page order straight into each
+	 * term's buffer */
+	_Static_assert(sizeof(((rterm_t *)0)->tf) >= sizeof(double), "an impact fits in tf");
 	page_status = xmalloc((ndocs ? ndocs : 1) * sizeof(*page_status));
 	for (size_t p = 0; p < ndocs; p++)
 		page_status[p] = (uint8_t)status_index(docs[p].status);
 	double maximp = 0;
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t p = 0; p < ndocs; p++) {
-			docres_t *r = &res[p];
-			double norm[NF];
-			for (int f = 0; f < NF; f++)
-				norm[f] = 1.0 - field_b[f] + field_b[f] * (double)r->flen[f] / avg[f];
-			for (size_t k = 0; k < r->nterms; k++) {
-				rterm_t *t = &r->terms[k];
-				gterm_t *g = &gt[t->u.gid];
-				/* BM25F over headings, tags and body; a match in the title
-				 * or the alerts adds a share outside the saturation, with
-				 * that field's own idf */
-				double x = 0;
-				for (int f = F_HEADINGS; f < NF; f++)
-					if (t->tf[f])
-						x += field_weight[f] * t->tf[f] / norm[f];
-				double imp = g->idf * x * (BM25_K1 + 1.0) / (x + BM25_K1);
-				if (t->tf[F_TITLE])
-					imp += g->tidf * field_weight[F_TITLE] / norm[F_TITLE];
-				if (t->tf[F_ALERTS])
-					imp += g->aidf * field_weight[F_ALERTS] / norm[F_ALERTS];
-				if (pass == 0) {
-					if (imp > maximp)
-						maximp = imp;
-					continue;
-				}
-				/* square-root quantization: finer steps for small impacts */
-				long v = lround(sqrt(imp / scale) * 255.0);
-				unsigned char q = (unsigned char)(v < 1 ? 1 : v > 255 ? 255 : v);
-				buf_t *b = &g->post;
-				put_varint(b, (uint32_t)p - g->last_page);
-				g->last_page = (uint32_t)p;
-				buf_put(b, &q, 1);
-				int alert = (t->flags & DT_ALERT) != 0;
-				/* sections: every heading match, and the first body
-				 * matches (fewer for common words: they only serve to
-				 * pick the section a result jumps to) */
-				const uint32_t *codes = r->secs + t->sec_first;
-				uint32_t body_max = g->df > ndocs / 8 ? COMMON_BODY_SECTIONS : BODY_SECTIONS;
-				uint32_t keep = 0, body = 0;
-				for (uint32_t i = 0; i < t->nsec; i++)
-					if ((codes[i] & 1) || body++ < body_max)
-						keep++;
-				put_varint(b, ((uint64_t)keep << 4) | (uint64_t)alert << 3 | page_status[p]);
-				uint32_t lastsec = 0, written = 0;
-				body = 0;
-				for (uint32_t i = 0; i < t->nsec; i++) {
-					uint32_t code = codes[i];
-					if (!(code & 1) && body++ >= body_max)
-						continue;
-					uint32_t idx = code >> 1;
-					uint32_t delta = written++ == 0 ? idx : idx - lastsec - 1;
-					lastsec = idx;
-					put_varint(b, ((uint64_t)delta << 1) | (code & 1));
-				}
-			}
-			if (pass == 1) {
-				free(r->terms);
-				free(r->secs);
-				r->terms = NULL;
-				r->secs = NULL;
-			}
+	for (size_t p = 0; p < ndocs; p++) {
+		docres_t *r = &res[p];
+		double norm[NF];
+		for (int f = 0; f < NF; f++)
+			norm[f] = 1.0 - field_b[f] + field_b[f] * (double)r->flen[f] / avg[f];
+		for (size_t k = 0; k < r->nterms; k++) {
+			rterm_t *t = &r->terms[k];
+			t->u.gid = t->u.term->gid;
+			gterm_t *g = &gt[t->u.gid];
+			/* BM25F over headings, tags and body; a match in the title
+			 * or the alerts adds a share outside the saturation, with
+			 * that field's own idf */
+			double x = 0;
+			for (int f = F_HEADINGS; f < NF; f++)
+				if (t->tf[f])
+					x += field_weight[f] * t->tf[f] / norm[f];
+			double imp = g->idf * x * (BM25_K1 + 1.0) / (x + BM25_K1);
+			if (t->tf[F_TITLE])
+				imp += g->tidf * field_weight[F_TITLE] / norm[F_TITLE];
+			if (t->tf[F_ALERTS])
+				imp += g->aidf * field_weight[F_ALERTS] / norm[F_ALERTS];
+			if (imp > maximp)
+				maximp = imp;
+			memcpy(t->tf, &imp, sizeof(imp));
 		}
-		if (pass == 0)
-			scale = maximp > 0 ? maximp : 1.0;
+	}
+	scale = maximp > 0 ? maximp : 1.0;
+	for (size_t p = 0; p < ndocs; p++) {
+		docres_t *r = &res[p];
+		for (size_t k = 0; k < r->nterms; k++) {
+			rterm_t *t = &r->terms[k];
+			gterm_t *g = &gt[t->u.gid];
+			double imp;
+			memcpy(&imp, t->tf, sizeof(imp));
+			/* square-root quantization: finer steps for small impacts */
+			long v = lround(sqrt(imp / scale) * 255.0);
+			unsigned char q = (unsigned char)(v < 1 ? 1 : v > 255 ? 255 : v);
+			int alert = (t->flags & DT_ALERT) != 0;
+			/* sections: every heading match, and the first body
+			 * matches (fewer for common words: they only serve to
+			 * pick the section a result jumps to) */
+			const uint32_t *codes = r->secs + t->sec_first;
+			uint32_t body_max = g->df > ndocs / 8 ? COMMON_BODY_SECTIONS : BODY_SECTIONS;
+			uint32_t keep = 0, body = 0;
+			for (uint32_t i = 0; i < t->nsec; i++)
+				if ((codes[i] & 1) || body++ < body_max)
+					keep++;
+			buf_t *b = &g->post;
+			buf_grow(b, (size_t)VARINT_MAX * (3 + keep) + 1);
+			unsigned char *o = (unsigned char *)b->s + b->len;
+			o = varint_to(o, (uint32_t)p - g->last_page);
+			g->last_page = (uint32_t)p;
+			*o++ = q;
+			o = varint_to(o, ((uint64_t)keep << 4) | (uint64_t)alert << 3 | page_status[p]);
+			uint32_t lastsec = 0, written = 0;
+			body = 0;
+			for (uint32_t i = 0; i < t->nsec; i++) {
+				uint32_t code = codes[i];
+				if (!(code & 1) && body++ >= body_max)
+					continue;
+				uint32_t idx = code >> 1;
+				uint32_t delta = written++ == 0 ? idx : idx - lastsec - 1;
+				lastsec = idx;
+				o = varint_to(o, ((uint64_t)delta << 1) | (code & 1));
+			}
+			b->len = (size_t)((char *)o - b->s);
+			b->s[b->len] = '\0';
+		}
 	}
 
 	/* term shards */
@@ -1145,10 +1159,6 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 out:
 	for (size_t i = 0; i < nthreads; i++)
 		worker_free(&workers[i]);
-	for (size_t p = 0; p < ndocs; p++) {
-		free(res[p].terms);
-		free(res[p].secs);
-	}
 	free(res);
 	for (size_t t = 0; t < ngt; t++)
 		buf_free(&gt[t].post);
