@@ -180,18 +180,75 @@ void pub_abort(pub_t *p)
 	p->tmp = p->out = NULL;
 }
 
+/* 1 when `rel` is certainly already normal ("a/b.html": non-empty segments, none "." or "..",
+ * no trailing '/'), so fsu_normalize() would return it unchanged. */
+static int rel_is_plain(const char *rel)
+{
+	const char *seg = rel;
+	for (const char *p = rel;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		size_t n = (size_t)(p - seg);
+		if (!n || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return 0;
+		if (!*p)
+			return 1;
+		seg = p + 1;
+	}
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 int pub_write(const char *root, const char *rel, const void *data, size_t len)
 {
 	if (rel[0] == '/' || strchr(rel, '\\'))
 		return -2;
-	char *n = fsu_normalize(rel);
-	if (!n || strcmp(n, rel)) {
+	if (!rel_is_plain(rel)) {
+		char *n = fsu_normalize(rel);
+		if (!n || strcmp(n, rel)) {
+			free(n);
+			return -2;
+		}
 		free(n);
-		return -2;
 	}
-	free(n);
 	char *abs = fsu_join(root, rel);
-	int rc = fsu_write_file(abs, data, len);
+	char *slash = strrchr(abs, '/');
+	/* a page's index.html usually goes into a folder of its own that does not exist yet: make it
+	 * first rather than fail one open() */
+	if (slash && slash != abs && fsu_ends_with(rel, "/index.html")) {
+		*slash = '\0';
+		if (mkdir(abs, 0755) != 0 && errno == ENOENT)
+			fsu_mkdirs(abs, 0755);
+		*slash = '/';
+	}
+	int fd = open(abs, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT && slash && slash != abs) {
+		*slash = '\0';
+		fsu_mkdirs(abs, 0755);
+		*slash = '/';
+		fd = open(abs, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	}
 	free(abs);
+	if (fd < 0)
+		return -1;
+	int rc = write_all(fd, data, len);
+	int e = errno;
+	if (close(fd) != 0)
+		rc = -1;
+	else if (rc != 0)
+		errno = e;
 	return rc;
 }

@@ -127,7 +127,10 @@ static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_u
 	return m;
 }
 
-static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder)
+/* The context of page `idx` (-1: the generated page of `folder`) at `url`. `content`, when not NULL,
+ * is the caller's slot for the page's HTML: a shared value borrowing it (no copy), which must outlive
+ * the returned tree. */
+static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t *content)
 {
 	site_t *s = r->s;
 	const site_page_t *p = idx >= 0 ? &s->pages[idx] : NULL;
@@ -175,7 +178,16 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder)
 		free(au);
 	}
 	val_map_set_bool(pg, "has_alerts", p->fm.nalerts > 0);
-	val_map_set(pg, "content", val_str(p->md.html ? p->md.html : ""));
+	if (content) {
+		memset(content, 0, sizeof *content);
+		content->type = VAL_STR;
+		content->shared = 1;
+		content->str = p->md.html ? p->md.html : (char *)"";
+		content->len = strlen(content->str);
+		val_map_set(pg, "content", content);
+	} else {
+		val_map_set(pg, "content", val_str(p->md.html ? p->md.html : ""));
+	}
 	val_map_set_bool(pg, "draft", p->draft);
 	/* the badge is for writers previewing work in progress (serve, or build --drafts); a published
 	 * build reports the status in the freshness line only */
@@ -265,7 +277,8 @@ static void render_page(void *ud, size_t i)
 	if (r->sel && !(r->sel->pages && r->sel->pages[i]))
 		return;
 	long folder = r->nav.page_folder[i];
-	val_t *ctx = page_ctx(r, (long)i, p->url, folder);
+	val_t content;
+	val_t *ctx = page_ctx(r, (long)i, p->url, folder, &content);
 	char *out = xasprintf("%sindex.html", p->url);
 	render_to(r, layout_for(p), ctx, out);
 	free(out);
@@ -281,7 +294,7 @@ static void render_folder(void *ud, size_t f)
 		return;
 	if (r->sel && !(r->sel->folders && r->sel->folders[f]))
 		return;
-	val_t *ctx = page_ctx(r, -1, fo->url, (long)f);
+	val_t *ctx = page_ctx(r, -1, fo->url, (long)f, NULL);
 	char *out = xasprintf("%sindex.html", fo->url);
 	render_to(r, f == 0 ? "home" : "section", ctx, out);
 	free(out);
@@ -500,16 +513,16 @@ static void write_specials(rctx_t *r)
 {
 	site_t *s = r->s;
 	/* 404 and search pages */
-	val_t *ctx = page_ctx(r, -1, "", 0);
+	val_t *ctx = page_ctx(r, -1, "", 0, NULL);
 	val_map_set_str(val_map_get(ctx, "page"), "title", "Page not found");
 	render_to(r, "404", ctx, "404.html");
 	val_free(ctx);
-	ctx = page_ctx(r, -1, "search/", 0);
+	ctx = page_ctx(r, -1, "search/", 0, NULL);
 	val_map_set_str(val_map_get(ctx, "page"), "title", "Search");
 	render_to(r, "search", ctx, "search/index.html");
 	val_free(ctx);
 	/* the freshness report page and its JSON */
-	ctx = page_ctx(r, -1, "freshness/", 0);
+	ctx = page_ctx(r, -1, "freshness/", 0, NULL);
 	val_map_set_str(val_map_get(ctx, "page"), "title", "Documentation freshness");
 	val_map_set(ctx, "report", report_context(s, "freshness/"));
 	render_to(r, "freshness", ctx, "freshness/index.html");

@@ -10,7 +10,9 @@
  * longer-lived tree and may be referenced from several short-lived trees at
  * once (read-only, from any number of threads); val_free() leaves it (and
  * everything under it) alone. The long-lived owner frees it with
- * val_free_shared(). */
+ * val_free_shared(). A caller may also put a shared value it owns itself
+ * into a tree, e.g. a val_t on its stack whose str borrows a string owned
+ * elsewhere (no copy); it must outlive the tree. */
 #ifndef ALMANAC_VAL_H
 #define ALMANAC_VAL_H
 
