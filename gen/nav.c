@@ -11,6 +11,35 @@
 #include "fsutil.h"
 #include "scan.h"
 
+static int href_unsafe(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7F || strchr("\"#%<>?[\\]^`{|}", c) != NULL;
+}
+
+char *nav_href(const char *from_url, const char *to_url)
+{
+	char *r = fsu_relurl(from_url, to_url);
+	size_t extra = 0;
+	for (const char *p = r; *p; p++)
+		extra += href_unsafe((unsigned char)*p);
+	if (!extra)
+		return r;
+	char *o = xmalloc(strlen(r) + 2 * extra + 1), *q = o;
+	for (const char *p = r; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (href_unsafe(c)) {
+			*q++ = '%';
+			*q++ = "0123456789ABCDEF"[c >> 4];
+			*q++ = "0123456789ABCDEF"[c & 15];
+		} else {
+			*q++ = (char)c;
+		}
+	}
+	*q = '\0';
+	free(r);
+	return o;
+}
+
 static long folder_get(nav_t *n, map_t *m, const char *path, const char *home)
 {
 	if (!path[0] || !strcmp(path, home))
@@ -126,7 +155,7 @@ static val_t *folder_items(const nav_t *n, const site_t *s, long f, long target,
 		const nav_folder_t *sub = &n->folders[fo->subs[i]];
 		val_t *it = val_list_push(list, val_map());
 		val_map_set_str(it, "title", sub->title);
-		val_map_set(it, "url", val_str_take(fsu_relurl(cur_url, sub->url)));
+		val_map_set(it, "url", val_str_take(nav_href(cur_url, sub->url)));
 		val_map_set_bool(it, "folder", 1);
 		int open = on_path(n, fo->subs[i], target);
 		val_map_set_bool(it, "open", open);
@@ -139,7 +168,7 @@ static val_t *folder_items(const nav_t *n, const site_t *s, long f, long target,
 		const site_page_t *p = &s->pages[fo->pages[i]];
 		val_t *it = val_list_push(list, val_map());
 		val_map_set_str(it, "title", p->title);
-		val_map_set(it, "url", val_str_take(fsu_relurl(cur_url, p->url)));
+		val_map_set(it, "url", val_str_take(nav_href(cur_url, p->url)));
 		val_map_set_bool(it, "folder", 0);
 		val_map_set_bool(it, "open", 0);
 		val_map_set_bool(it, "active", !strcmp(p->url, cur_url));
@@ -166,7 +195,7 @@ val_t *nav_breadcrumbs(const nav_t *n, long folder, const char *cur_url, int inc
 		const nav_folder_t *f = &n->folders[chain[i]];
 		val_t *it = val_list_push(list, val_map());
 		val_map_set_str(it, "title", f->title);
-		val_map_set(it, "url", val_str_take(fsu_relurl(cur_url, f->url)));
+		val_map_set(it, "url", val_str_take(nav_href(cur_url, f->url)));
 	}
 	return list;
 }
@@ -188,7 +217,7 @@ val_t *nav_children(const nav_t *n, const site_t *s, long f, const char *cur_url
 		const nav_folder_t *sub = &n->folders[fo->subs[i]];
 		val_t *it = val_list_push(list, val_map());
 		val_map_set_str(it, "title", sub->title);
-		val_map_set(it, "url", val_str_take(fsu_relurl(cur_url, sub->url)));
+		val_map_set(it, "url", val_str_take(nav_href(cur_url, sub->url)));
 		val_map_set_bool(it, "is_folder", 1);
 		size_t count = nav_count_pages(n, fo->subs[i]);
 		val_map_set_num(it, "count", (double)count);
@@ -203,7 +232,7 @@ val_t *nav_children(const nav_t *n, const site_t *s, long f, const char *cur_url
 		const site_page_t *p = &s->pages[fo->pages[i]];
 		val_t *it = val_list_push(list, val_map());
 		val_map_set_str(it, "title", p->title);
-		val_map_set(it, "url", val_str_take(fsu_relurl(cur_url, p->url)));
+		val_map_set(it, "url", val_str_take(nav_href(cur_url, p->url)));
 		val_map_set_bool(it, "is_folder", 0);
 		val_map_set_num(it, "count", 0);
 		val_map_set_str(it, "type", p->type);

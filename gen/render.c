@@ -42,7 +42,7 @@ static val_t *page_link(const site_t *s, long idx, const char *cur_url)
 	const site_page_t *p = &s->pages[idx];
 	val_t *it = val_map();
 	val_map_set_str(it, "title", p->title);
-	val_map_set(it, "url", val_str_take(fsu_relurl(cur_url, p->url)));
+	val_map_set(it, "url", val_str_take(nav_href(cur_url, p->url)));
 	val_map_set_str(it, "type", p->type);
 	val_map_set_str(it, "status", site_status_name(p->fresh.status));
 	/* every key on every item, so Mustache never picks up the enclosing page's value */
@@ -123,7 +123,7 @@ static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_u
 	char *hist = repo_link(s, "commits", p->src);
 	if (hist)
 		val_map_set(m, "history_url", val_str_take(hist));
-	val_map_set(m, "report_url", val_str_take(fsu_relurl(cur_url, "freshness/")));
+	val_map_set(m, "report_url", val_str_take(nav_href(cur_url, "freshness/")));
 	return m;
 }
 
@@ -161,7 +161,7 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 		val_map_set_str(pg, "owner", p->fm.owner);
 		void *v;
 		if (map_get(&r->role_by_slug, p->fm.owner, &v)) {
-			val_map_set(pg, "owner_url", val_str_take(fsu_relurl(url, s->pages[MAP_AS_INT(v)].url)));
+			val_map_set(pg, "owner_url", val_str_take(nav_href(url, s->pages[MAP_AS_INT(v)].url)));
 			val_map_set_str(pg, "owner_title", s->pages[MAP_AS_INT(v)].title);
 		}
 	}
@@ -174,7 +174,7 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 		val_t *a = val_list_push(al, val_map());
 		val_map_set_str(a, "name", p->fm.alerts[i]);
 		char *au = xasprintf("alerts/%s/", p->fm.alerts[i]);
-		val_map_set(a, "url", val_str_take(fsu_relurl(url, au)));
+		val_map_set(a, "url", val_str_take(nav_href(url, au)));
 		free(au);
 	}
 	val_map_set_bool(pg, "has_alerts", p->fm.nalerts > 0);
@@ -306,7 +306,7 @@ static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, 
 {
 	val_t *ctx = extra ? extra : val_map();
 	val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from_url)));
-	val_map_set(ctx, "target", val_str_take(fsu_relurl(from_url, to_url)));
+	val_map_set(ctx, "target", val_str_take(nav_href(from_url, to_url)));
 	val_map_set_str(ctx, "title", title);
 	char *out = xasprintf("%sindex.html", from_url);
 	render_to(r, "redirect", ctx, out);
