@@ -184,6 +184,10 @@ static void render_markdown(void *ud, size_t i)
 		free(p->title);
 		p->title = xstrdup(p->md.h1);
 	}
+	if (!s->opts.serve) { /* only serve compares a page's old and new text; the rest needs md */
+		free(p->text);
+		p->text = NULL;
+	}
 }
 
 static uint64_t fp_mix(uint64_t h, const void *data, size_t n)

@@ -56,7 +56,7 @@ typedef struct {
 	char *slug;           /* file stem, e.g. "node-not-ready" (owned); for roles the owner key */
 	fm_t fm;
 	int draft;
-	char *text;           /* whole file (owned) */
+	char *text;           /* whole file (owned); freed after the Markdown phase except in serve mode */
 	size_t body_off;
 	int body_line;
 	md_doc_t md;          /* rendered body */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static int enabled = -1;
@@ -32,8 +33,12 @@ void timing_mark(const char *name)
 	if (!timing_enabled())
 		return;
 	double w = clock_ms(CLOCK_MONOTONIC), c = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
-	if (name)
-		fprintf(stderr, "  %-16s %9.1f ms wall %9.1f ms cpu\n", name, w - last_wall, c - last_cpu);
+	if (name) {
+		struct rusage ru;
+		long rss = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024 : -1;
+		fprintf(stderr, "  %-16s %9.1f ms wall %9.1f ms cpu %6ld MiB peak\n", name, w - last_wall, c - last_cpu,
+			rss);
+	}
 	last_wall = w;
 	last_cpu = c;
 }

@@ -7,7 +7,8 @@
 int timing_enabled(void);
 
 /* End the current phase and start the next: prints "  <name>  <wall> ms wall
- * <cpu> ms cpu" to stderr for the time since the previous mark. A NULL name
+ * <cpu> ms cpu <n> MiB peak" to stderr for the time since the previous mark
+ * (peak: the process's largest resident set so far). A NULL name
  * only restarts the clock. Does nothing unless timing_enabled(). Not
  * thread-safe: call from the main thread only. */
 void timing_mark(const char *name);
