@@ -24,11 +24,17 @@ typedef struct {
 	nav_t nav;
 	nav_cache_t *nav_cache; /* the pages' sidebars, shared per folder */
 	val_t *site_ctx;
+	val_t *link_vals;       /* LINK_VALS shared values per page, see page_link() */
 	pub_t pub;
 	map_t role_by_slug;   /* role slug -> page index */
 	int failed;
 	const render_sel_t *sel; /* almanac serve: render only these outputs (NULL = everything) */
 } rctx_t;
+
+/* Adders for keys that are string literals not yet in the map (val_map_add_lit). */
+static val_t *add_str(val_t *m, const char *k, const char *s) { return val_map_add_lit(m, k, val_str(s)); }
+static val_t *add_bool(val_t *m, const char *k, int b) { return val_map_add_lit(m, k, val_bool(b)); }
+static val_t *add_num(val_t *m, const char *k, double n) { return val_map_add_lit(m, k, val_num(n)); }
 
 static void set_list_str(val_t *m, const char *key, char *const *v, size_t n)
 {
@@ -37,18 +43,48 @@ static void set_list_str(val_t *m, const char *key, char *const *v, size_t n)
 		val_list_push(l, val_str(v[i]));
 }
 
-static val_t *page_link(const site_t *s, long idx, const char *cur_url)
+enum { LINK_VALS = 6 }; /* per page: title, type, status, criticality, description, owner */
+
+/* A shared value (val.h) borrowing `str`: no copy, never freed by val_free. */
+static void borrow_str(val_t *v, const char *str)
 {
-	const site_page_t *p = &s->pages[idx];
+	memset(v, 0, sizeof *v);
+	v->type = VAL_STR;
+	v->shared = 1;
+	v->str = (char *)str;
+	v->len = strlen(str);
+}
+
+/* The values every link to a page shows, built once per page (page_link). */
+static void link_vals_build(rctx_t *r)
+{
+	const site_t *s = r->s;
+	r->link_vals = xcalloc(s->npages * LINK_VALS + 1, sizeof *r->link_vals);
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		val_t *v = &r->link_vals[i * LINK_VALS];
+		borrow_str(&v[0], p->title);
+		borrow_str(&v[1], p->type);
+		borrow_str(&v[2], site_status_name(p->fresh.status));
+		/* every key on every item, so Mustache never picks up the enclosing page's value */
+		borrow_str(&v[3], p->fm.criticality ? p->fm.criticality : "");
+		borrow_str(&v[4], p->fm.description ? p->fm.description : "");
+		borrow_str(&v[5], p->fm.owner ? p->fm.owner : "");
+	}
+}
+
+static val_t *page_link(const rctx_t *r, long idx, const char *cur_url)
+{
+	const site_page_t *p = &r->s->pages[idx];
+	val_t *v = &r->link_vals[idx * LINK_VALS];
 	val_t *it = val_map();
-	val_map_set_str(it, "title", p->title);
-	val_map_set(it, "url", val_str_take(nav_href(cur_url, p->url)));
-	val_map_set_str(it, "type", p->type);
-	val_map_set_str(it, "status", site_status_name(p->fresh.status));
-	/* every key on every item, so Mustache never picks up the enclosing page's value */
-	val_map_set_str(it, "criticality", p->fm.criticality ? p->fm.criticality : "");
-	val_map_set_str(it, "description", p->fm.description ? p->fm.description : "");
-	val_map_set_str(it, "owner", p->fm.owner ? p->fm.owner : "");
+	val_map_add_lit(it, "title", &v[0]);
+	val_map_add_lit(it, "url", val_str_take(nav_href(cur_url, p->url)));
+	val_map_add_lit(it, "type", &v[1]);
+	val_map_add_lit(it, "status", &v[2]);
+	val_map_add_lit(it, "criticality", &v[3]);
+	val_map_add_lit(it, "description", &v[4]);
+	val_map_add_lit(it, "owner", &v[5]);
 	return it;
 }
 
@@ -67,39 +103,39 @@ static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_u
 {
 	const site_fresh_t *f = &p->fresh;
 	val_t *m = val_map();
-	val_map_set_str(m, "status", site_status_name(f->status));
-	val_map_set_bool(m, "is_fresh", f->status == FRESH_FRESH);
-	val_map_set_bool(m, "is_due", f->status == FRESH_DUE);
-	val_map_set_bool(m, "is_stale", f->status == FRESH_STALE);
-	val_map_set_bool(m, "is_uncommitted", f->status == FRESH_UNCOMMITTED);
-	val_map_set_bool(m, "is_unknown", f->status == FRESH_UNKNOWN);
-	val_map_set_num(m, "interval_days", f->interval_days);
+	add_str(m, "status", site_status_name(f->status));
+	add_bool(m, "is_fresh", f->status == FRESH_FRESH);
+	add_bool(m, "is_due", f->status == FRESH_DUE);
+	add_bool(m, "is_stale", f->status == FRESH_STALE);
+	add_bool(m, "is_uncommitted", f->status == FRESH_UNCOMMITTED);
+	add_bool(m, "is_unknown", f->status == FRESH_UNKNOWN);
+	add_num(m, "interval_days", f->interval_days);
 	if (f->has_commit) {
 		char date[32];
 		tf_format_date(date, sizeof date, f->commit_time);
-		val_map_set_str(m, "last_date", date);
+		add_str(m, "last_date", date);
 		char iso[40];
 		tf_format_rfc3339(iso, sizeof iso, f->commit_time);
-		val_map_set_str(m, "last_time", iso);
-		val_map_set_str(m, "author", f->author ? f->author : "");
-		val_map_set_str(m, "summary", f->summary ? f->summary : "");
+		add_str(m, "last_time", iso);
+		add_str(m, "author", f->author ? f->author : "");
+		add_str(m, "summary", f->summary ? f->summary : "");
 		char shortid[8];
 		snprintf(shortid, sizeof shortid, "%.7s", f->commit_id);
-		val_map_set_str(m, "commit", shortid);
-		val_map_set_bool(m, "has_commit", 1);
+		add_str(m, "commit", shortid);
+		add_bool(m, "has_commit", 1);
 	}
 	if (f->age_days >= 0) {
-		val_map_set_num(m, "age_days", f->age_days);
-		val_map_set_num(m, "due_in_days", f->due_in_days);
-		val_map_set_num(m, "overdue_days", -f->due_in_days);
-		val_map_set_bool(m, "overdue", f->due_in_days < 0);
-		val_map_set_bool(m, "has_age", 1);
+		add_num(m, "age_days", f->age_days);
+		add_num(m, "due_in_days", f->due_in_days);
+		add_num(m, "overdue_days", -f->due_in_days);
+		add_bool(m, "overdue", f->due_in_days < 0);
+		add_bool(m, "has_age", 1);
 		/* readable forms, so templates need not pluralise */
-		val_map_set(m, "age_text", val_str_take(f->age_days == 0   ? xstrdup("today")
+		val_map_add_lit(m, "age_text", val_str_take(f->age_days == 0   ? xstrdup("today")
 							 : f->age_days == 1 ? xstrdup("1 day ago")
 									    : xasprintf("%d days ago", f->age_days)));
 		int due = f->due_in_days;
-		val_map_set(m, "due_text", val_str_take(due == 0    ? xstrdup("review due today")
+		val_map_add_lit(m, "due_text", val_str_take(due == 0    ? xstrdup("review due today")
 						       : due == 1   ? xstrdup("review due in 1 day")
 						       : due > 1    ? xasprintf("review due in %d days", due)
 						       : due == -1  ? xstrdup("review overdue by 1 day")
@@ -108,22 +144,22 @@ static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_u
 	if (p->fm.reviewed) {
 		char date[32];
 		tf_format_date(date, sizeof date, p->fm.reviewed);
-		val_map_set_str(m, "reviewed", date);
+		add_str(m, "reviewed", date);
 		if (p->fm.reviewer)
-			val_map_set_str(m, "reviewer", p->fm.reviewer);
+			add_str(m, "reviewer", p->fm.reviewer);
 	}
-	val_map_set_bool(m, "drifted", f->drifted);
+	add_bool(m, "drifted", f->drifted);
 	if (f->drifted && f->drift_path) {
-		val_map_set_str(m, "drift_path", f->drift_path);
+		add_str(m, "drift_path", f->drift_path);
 		char date[32];
 		tf_format_date(date, sizeof date, f->drift_time);
-		val_map_set_str(m, "drift_date", date);
+		add_str(m, "drift_date", date);
 	}
-	val_map_set_bool(m, "banner", (f->status == FRESH_STALE || f->drifted) && strcmp(p->type, "role") != 0);
+	add_bool(m, "banner", (f->status == FRESH_STALE || f->drifted) && strcmp(p->type, "role") != 0);
 	char *hist = repo_link(s, "commits", p->src);
 	if (hist)
-		val_map_set(m, "history_url", val_str_take(hist));
-	val_map_set(m, "report_url", val_str_take(nav_href(cur_url, "freshness/")));
+		val_map_add_lit(m, "history_url", val_str_take(hist));
+	val_map_add_lit(m, "report_url", val_str_take(nav_href(cur_url, "freshness/")));
 	return m;
 }
 
@@ -148,100 +184,104 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 		return ctx;
 	}
 	/* unknown front-matter keys first, so typed keys below win */
-	val_map_set(pg, "meta", val_copy(p->fm.raw));
-	val_map_set_str(pg, "title", p->title);
-	val_map_set_str(pg, "src", p->src);
-	val_map_set_str(pg, "type", p->type);
+	val_map_add_lit(pg, "meta", val_copy(p->fm.raw));
+	add_str(pg, "title", p->title);
+	add_str(pg, "src", p->src);
+	add_str(pg, "type", p->type);
 	char flag[32];
 	snprintf(flag, sizeof flag, "is_%s", p->type);
-	val_map_set_bool(pg, flag, 1);
+	val_map_set_bool(pg, flag, 1); /* computed key: may repeat one below */
 	if (p->fm.description)
-		val_map_set_str(pg, "description", p->fm.description);
+		add_str(pg, "description", p->fm.description);
 	if (p->fm.owner) {
-		val_map_set_str(pg, "owner", p->fm.owner);
+		add_str(pg, "owner", p->fm.owner);
 		void *v;
 		if (map_get(&r->role_by_slug, p->fm.owner, &v)) {
-			val_map_set(pg, "owner_url", val_str_take(nav_href(url, s->pages[MAP_AS_INT(v)].url)));
-			val_map_set_str(pg, "owner_title", s->pages[MAP_AS_INT(v)].title);
+			val_map_add_lit(pg, "owner_url", val_str_take(nav_href(url, s->pages[MAP_AS_INT(v)].url)));
+			add_str(pg, "owner_title", s->pages[MAP_AS_INT(v)].title);
 		}
 	}
 	if (p->fm.criticality)
-		val_map_set_str(pg, "criticality", p->fm.criticality);
+		add_str(pg, "criticality", p->fm.criticality);
 	set_list_str(pg, "tags", p->fm.tags, p->fm.ntags);
-	val_map_set_bool(pg, "has_tags", p->fm.ntags > 0);
-	val_t *al = val_map_set(pg, "alerts", val_list());
+	add_bool(pg, "has_tags", p->fm.ntags > 0);
+	val_t *al = val_map_add_lit(pg, "alerts", val_list());
 	for (size_t i = 0; i < p->fm.nalerts; i++) {
 		val_t *a = val_list_push(al, val_map());
-		val_map_set_str(a, "name", p->fm.alerts[i]);
+		add_str(a, "name", p->fm.alerts[i]);
 		char *au = xasprintf("alerts/%s/", p->fm.alerts[i]);
-		val_map_set(a, "url", val_str_take(nav_href(url, au)));
+		val_map_add_lit(a, "url", val_str_take(nav_href(url, au)));
 		free(au);
 	}
-	val_map_set_bool(pg, "has_alerts", p->fm.nalerts > 0);
+	add_bool(pg, "has_alerts", p->fm.nalerts > 0);
 	if (content) {
 		memset(content, 0, sizeof *content);
 		content->type = VAL_STR;
 		content->shared = 1;
 		content->str = p->md.html ? p->md.html : (char *)"";
 		content->len = strlen(content->str);
-		val_map_set(pg, "content", content);
+		val_map_add_lit(pg, "content", content);
 	} else {
-		val_map_set(pg, "content", val_str(p->md.html ? p->md.html : ""));
+		val_map_add_lit(pg, "content", val_str(p->md.html ? p->md.html : ""));
 	}
-	val_map_set_bool(pg, "draft", p->draft);
+	add_bool(pg, "draft", p->draft);
 	/* the badge is for writers previewing work in progress (serve, or build --drafts); a published
 	 * build reports the status in the freshness line only */
-	val_map_set_bool(pg, "uncommitted", p->fresh.status == FRESH_UNCOMMITTED && (s->opts.serve || s->opts.drafts));
-	val_map_set_num(pg, "reading_minutes", (double)(p->md.words / 200 + 1));
+	add_bool(pg, "uncommitted", p->fresh.status == FRESH_UNCOMMITTED && (s->opts.serve || s->opts.drafts));
+	add_num(pg, "reading_minutes", (double)(p->md.words / 200 + 1));
 	/* table of contents: h2 and h3 */
-	val_t *toc = val_map_set(pg, "toc", val_list());
+	val_t *toc = val_map_add_lit(pg, "toc", val_list());
 	for (size_t i = 0; i < p->md.nheadings; i++) {
 		const md_heading_t *h = &p->md.headings[i];
 		if (h->level < 2 || h->level > 3)
 			continue;
 		val_t *t = val_list_push(toc, val_map());
-		val_map_set_str(t, "id", h->id);
-		val_map_set_str(t, "text", h->text);
-		val_map_set_num(t, "level", h->level);
-		val_map_set_bool(t, "sub", h->level == 3);
+		add_str(t, "id", h->id);
+		add_str(t, "text", h->text);
+		add_num(t, "level", h->level);
+		add_bool(t, "sub", h->level == 3);
 	}
-	val_map_set_bool(pg, "has_toc", toc->len >= 2);
+	add_bool(pg, "has_toc", toc->len >= 2);
 	/* links: related, backlinks, owned runbooks */
-	val_t *rel = val_map_set(pg, "related", val_list());
+	val_t *rel = val_map_add_lit(pg, "related", val_list());
 	for (size_t i = 0; i < p->nlinks; i++)
 		if (p->links[i].from_related && p->links[i].target >= 0)
-			val_list_push(rel, page_link(s, p->links[i].target, url));
-	val_map_set_bool(pg, "has_related", rel->len > 0);
-	val_t *bl = val_map_set(pg, "backlinks", val_list());
+			val_list_push(rel, page_link(r, p->links[i].target, url));
+	add_bool(pg, "has_related", rel->len > 0);
+	val_t *bl = val_map_add_lit(pg, "backlinks", val_list());
 	for (size_t i = 0; i < p->nbacklinks; i++)
-		val_list_push(bl, page_link(s, p->backlinks[i], url));
-	val_map_set_bool(pg, "has_backlinks", bl->len > 0);
+		val_list_push(bl, page_link(r, p->backlinks[i], url));
+	add_bool(pg, "has_backlinks", bl->len > 0);
 	if (!strcmp(p->type, "role")) {
-		val_t *own = val_map_set(pg, "owned", val_list());
+		val_t *own = val_map_add_lit(pg, "owned", val_list());
 		for (size_t i = 0; i < s->npages; i++) {
 			const site_page_t *q = &s->pages[i];
 			if ((q->draft && !s->opts.drafts) || !q->fm.owner || strcmp(q->fm.owner, p->slug) ||
 			    strcmp(q->type, "runbook") || q->is_index)
 				continue;
-			val_list_push(own, page_link(s, (long)i, url));
+			val_list_push(own, page_link(r, (long)i, url));
 		}
-		val_map_set_bool(pg, "has_owned", own->len > 0);
+		add_bool(pg, "has_owned", own->len > 0);
 	}
 	if (p->is_index) {
-		val_map_set(pg, "children", nav_children(&r->nav, s, folder, url));
-		val_map_set_bool(pg, "is_section", 1);
+		val_map_add_lit(pg, "children", nav_children(&r->nav, s, folder, url));
+		val_map_set_bool(pg, "is_section", 1); /* may be the flag above (type "section") */
 	}
 	char *edit = repo_link(s, "edit", p->src);
 	if (edit)
-		val_map_set(pg, "edit_url", val_str_take(edit));
-	val_map_set(pg, "fresh", fresh_ctx(s, p, url));
+		val_map_add_lit(pg, "edit_url", val_str_take(edit));
+	val_map_add_lit(pg, "fresh", fresh_ctx(s, p, url));
 	return ctx;
 }
 
-static void render_to(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel)
+/* Render `layout` with `ctx` into the file `out_rel`; `size_hint` is the expected output size (0: unknown),
+ * so the output buffer is allocated once. */
+static void render_to_sized(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel, size_t size_hint)
 {
 	const val_t *stack[2] = {r->site_ctx, ctx};
 	buf_t out = BUF_INIT;
+	if (size_hint)
+		buf_grow(&out, size_hint);
 	if (!mus_set_has(r->theme.set, layout)) {
 		diag_add(&r->s->diags, DIAG_ERROR, "templates", 0, 0, "theme", "the theme has no '%s' template", layout);
 		r->failed = 1;
@@ -257,6 +297,11 @@ static void render_to(rctx_t *r, const char *layout, val_t *ctx, const char *out
 		r->failed = 1;
 	}
 	buf_free(&out);
+}
+
+static void render_to(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel)
+{
+	render_to_sized(r, layout, ctx, out_rel, 0);
 }
 
 static const char *layout_for(const site_page_t *p)
@@ -280,7 +325,8 @@ static void render_page(void *ud, size_t i)
 	val_t content;
 	val_t *ctx = page_ctx(r, (long)i, p->url, folder, &content);
 	char *out = xasprintf("%sindex.html", p->url);
-	render_to(r, layout_for(p), ctx, out);
+	/* the page's HTML plus the sidebar, links and skeleton around it */
+	render_to_sized(r, layout_for(p), ctx, out, content.len + 32768);
 	free(out);
 	val_free(ctx);
 	nav_cache_release(r->nav_cache, (long)i);
@@ -376,7 +422,7 @@ static void write_redirects(rctx_t *r)
 			val_map_set_str(ctx, "summary", a->summary);
 		val_t *l = val_map_set(ctx, "runbooks", val_list());
 		for (size_t k = 0; k < a->npages; k++)
-			val_list_push(l, page_link(s, a->pages[k], from));
+			val_list_push(l, page_link(r, a->pages[k], from));
 		val_map_set_bool(ctx, "several", a->npages > 1);
 		if (a->npages == 1) {
 			write_redirect(r, from, s->pages[a->pages[0]].url, s->pages[a->pages[0]].title, ctx);
@@ -555,6 +601,7 @@ int render_site(site_t *s, const char *out_dir)
 		if (!strcmp(s->pages[i].type, "role") && !(s->pages[i].draft && !s->opts.drafts))
 			map_put(&r.role_by_slug, s->pages[i].slug, MAP_INT(i));
 	r.site_ctx = site_context(s);
+	link_vals_build(&r);
 	r.nav_cache = nav_cache_new(&r.nav, s, NULL);
 
 	timing_mark("render setup");
@@ -587,6 +634,7 @@ int render_site(site_t *s, const char *out_dir)
 	timing_mark("commit");
 	pub_abort(&r.pub);
 	val_free(r.site_ctx);
+	free(r.link_vals);
 	nav_free(&r.nav);
 	map_free(&r.role_by_slug);
 	theme_free(&r.theme);
@@ -614,6 +662,7 @@ int render_select(site_t *s, const char *dir, const render_sel_t *sel)
 		if (!strcmp(s->pages[i].type, "role") && !(s->pages[i].draft && !s->opts.drafts))
 			map_put(&r.role_by_slug, s->pages[i].slug, MAP_INT(i));
 	r.site_ctx = site_context(s);
+	link_vals_build(&r);
 	if (sel->pages) {
 		r.nav_cache = nav_cache_new(&r.nav, s, sel->pages);
 		par_for(s->npages, s->opts.jobs, render_page, &r);
@@ -633,6 +682,7 @@ int render_select(site_t *s, const char *dir, const render_sel_t *sel)
 	int rc = r.failed || pub_interrupted() ? -1 : 0;
 	free(r.pub.tmp);
 	val_free(r.site_ctx);
+	free(r.link_vals);
 	nav_free(&r.nav);
 	map_free(&r.role_by_slug);
 	theme_free(&r.theme);

@@ -63,7 +63,8 @@ static void free_tree(val_t *v, int force)
 		free(v->items);
 	} else if (v->type == VAL_MAP) {
 		for (size_t i = 0; i < v->len; i++) {
-			free(v->pairs[i].key);
+			if (!v->pairs[i].key_lit)
+				free(v->pairs[i].key);
 			free_tree(v->pairs[i].val, force);
 		}
 		free(v->pairs);
@@ -128,6 +129,20 @@ val_t *val_map_set(val_t *m, const char *key, val_t *v)
 	}
 	m->pairs[m->len].key = xstrdup(key);
 	m->pairs[m->len].val = v;
+	m->pairs[m->len].key_lit = 0;
+	m->len++;
+	return v;
+}
+
+val_t *val_map_add_lit(val_t *m, const char *key, val_t *v)
+{
+	if (m->len == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 8;
+		m->pairs = xrealloc(m->pairs, m->cap * sizeof *m->pairs);
+	}
+	m->pairs[m->len].key = (char *)key;
+	m->pairs[m->len].val = v;
+	m->pairs[m->len].key_lit = 1;
 	m->len++;
 	return v;
 }

@@ -25,8 +25,9 @@ typedef enum { VAL_NULL, VAL_BOOL, VAL_NUM, VAL_STR, VAL_LIST, VAL_MAP } val_typ
 typedef struct val val_t;
 
 typedef struct {
-	char *key;   /* owned */
+	char *key;   /* owned, unless key_lit */
 	val_t *val;  /* owned */
+	int key_lit; /* key is a string literal (val_map_add_lit): not freed */
 } val_pair_t;
 
 struct val {
@@ -66,6 +67,10 @@ val_t *val_list_push(val_t *l, val_t *item);
 val_t *val_list_at(const val_t *l, size_t i);
 /* Set `key` in map `m` to `v` (ownership taken), replacing an existing entry; returns v. */
 val_t *val_map_set(val_t *m, const char *key, val_t *v);
+/* Append `key` -> `v` (ownership of v taken) to map `m` without copying `key`
+ * and without looking for an existing entry: `key` must outlive the map (a
+ * string literal) and must not be in `m` yet. Returns v. */
+val_t *val_map_add_lit(val_t *m, const char *key, val_t *v);
 /* Convenience setters: string / number / bool. Return the new value (borrowed). */
 val_t *val_map_set_str(val_t *m, const char *key, const char *s);
 val_t *val_map_set_num(val_t *m, const char *key, double n);
