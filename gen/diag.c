@@ -125,6 +125,24 @@ static void put_gh_escaped(buf_t *b, const char *s, int property)
 	}
 }
 
+/* Text output goes to terminals: a file name or a quoted link target from a
+ * hostile repository must not move the cursor, retitle the window or split a
+ * diagnostic over two lines. Control bytes are shown as \n, \t, \xHH. */
+static void put_text_escaped(buf_t *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\x%02x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+}
+
 void diag_print(const diag_list_t *l, FILE *out, diag_format fmt, int color, int as_warnings)
 {
 	buf_t b = BUF_INIT;
@@ -175,16 +193,22 @@ void diag_print(const diag_list_t *l, FILE *out, diag_format fmt, int color, int
 			}
 			if (color)
 				buf_puts(&b, "\033[1m");
-			buf_printf(&b, "%s:%d:%d: ", d->file, d->line, d->col);
+			put_text_escaped(&b, d->file);
+			buf_printf(&b, ":%d:%d: ", d->line, d->col);
 			if (color)
 				buf_puts(&b, err ? "\033[31m" : "\033[35m");
 			buf_puts(&b, sev);
-			if (d->code)
-				buf_printf(&b, "[%s]", d->code);
+			if (d->code) {
+				buf_putc(&b, '[');
+				put_text_escaped(&b, d->code);
+				buf_putc(&b, ']');
+			}
 			buf_puts(&b, ":");
 			if (color)
 				buf_puts(&b, "\033[0m");
-			buf_printf(&b, " %s\n", d->message);
+			buf_putc(&b, ' ');
+			put_text_escaped(&b, d->message);
+			buf_putc(&b, '\n');
 		}
 	}
 	if (b.len)

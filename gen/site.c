@@ -16,7 +16,6 @@
 #include "links.h"
 #include "parallel.h"
 #include "publish.h"
-#include "publish.h"
 #include "scan.h"
 #include "theme.h"
 
@@ -221,6 +220,69 @@ static uint64_t fp_stat(uint64_t h, const char *root, const char *rel)
 	return fp_str(h, tmp);
 }
 
+/* 1 when an asset copied to `out` would replace a file the build generates:
+ * a page, a folder's section page, or the site's own pages and folders. */
+static int asset_collides(const map_t *generated, const char *out)
+{
+	static const char *const fixed[] = {"index.html", "404.html", "sitemap.xml", "freshness.json", PUB_MARKER};
+	static const char *const dirs[] = {"assets/", "search/", "freshness/", "alerts/"};
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		if (!strcmp(out, fixed[i]))
+			return 1;
+	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
+		if (!strncmp(out, dirs[i], strlen(dirs[i])))
+			return 1;
+	return map_get(generated, out, NULL);
+}
+
+/* An asset must never overwrite a generated page (assets are copied last):
+ * each one that would is reported and left out. */
+static void drop_colliding_assets(site_t *s)
+{
+	if (!s->nassets)
+		return;
+	map_t generated = {0};
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		if (p->draft && !s->opts.drafts)
+			continue;
+		char *o = xasprintf("%sindex.html", p->url);
+		map_put(&generated, o, MAP_INT(i));
+		free(o);
+		/* every folder above a page gets a section page */
+		char *d = xstrdup(p->dir);
+		while (d[0]) {
+			o = xasprintf("%s/index.html", d);
+			map_put(&generated, o, MAP_INT(i));
+			free(o);
+			char *slash = strrchr(d, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+		}
+		free(d);
+	}
+	size_t kept = 0;
+	map_free(&s->asset_map);
+	memset(&s->asset_map, 0, sizeof s->asset_map);
+	for (size_t i = 0; i < s->nassets; i++) {
+		site_asset_t *a = &s->assets[i];
+		if (asset_collides(&generated, a->out)) {
+			diag_add(&s->diags, DIAG_ERROR, a->src, 1, 1, "asset-collision",
+				 "this file would overwrite the page Almanac generates at '%s'; rename or move it "
+				 "(it is not copied)", a->out);
+			free(a->src);
+			free(a->out);
+			continue;
+		}
+		s->assets[kept] = *a;
+		map_put(&s->asset_map, a->src, MAP_INT(kept));
+		kept++;
+	}
+	s->nassets = kept;
+	map_free(&generated);
+}
+
 /* Computed right after the scan, before any page is read: the pages and
  * assets enter through `stamp` (paths and stat data, see scan.h). */
 static void compute_fingerprint(site_t *s, git_repository *repo, const char *cfgpath, uint64_t stamp)
@@ -406,6 +468,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 	git_repository_free(repo);
 	timing_mark("history wait");
 
+	drop_colliding_assets(s);
 	links_resolve_front_matter(s);
 	links_finish(s);
 	links_orphans(s);

@@ -158,6 +158,24 @@ class BuildTest(RepoTestCase):
         self.assertIn("built 6 pages", run(*args).stderr)
         self.assertIn("is up to date", run(*args).stderr)
 
+    def test_asset_never_overwrites_a_generated_page(self):
+        files = dict(FILES)
+        files["runbooks/k8s/index.html"] = "<p>hand-written, would replace the section page</p>"
+        files["runbooks/k8s/node-not-ready/index.html"] = "<p>would replace the runbook</p>"
+        files["runbooks/k8s/old/index.html"] = "<p>a folder without pages: published as is</p>"
+        repo = self.repo(files)
+        out = os.path.join(self.tmpdir(), "site")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for src in ("runbooks/k8s/index.html", "runbooks/k8s/node-not-ready/index.html"):
+            # a content error: printed as a warning unless --strict, which fails the build
+            self.assertIn(src + ":1:1: warning[asset-collision]: this file would overwrite the page Almanac "
+                          "generates at '%s'" % src, r.stderr)
+        self.assertNotIn("hand-written", read(os.path.join(out, "runbooks/k8s/index.html")))
+        self.assertIn("Node not ready", read(os.path.join(out, "runbooks/k8s/node-not-ready/index.html")))
+        self.assertIn("published as is", read(os.path.join(out, "runbooks/k8s/old/index.html")))
+        self.assertEqual(self.build(repo, os.path.join(self.tmpdir(), "site"), "--strict").returncode, 1)
+
     def test_unsafe_output_refused(self):
         repo = self.repo(FILES)
         for out in [repo, os.path.join(repo, "content"), "/"]:

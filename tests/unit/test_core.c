@@ -270,6 +270,25 @@ static void test_time(void **st)
 	assert_int_equal(tf_parse("2026-11-01T25:00:00Z", &t), -1);
 }
 
+static void test_diag_text_escapes_control_bytes(void **st)
+{
+	(void)st;
+	diag_list_t d;
+	diag_init(&d);
+	diag_add(&d, DIAG_WARNING, "runbooks/evil\033]0;pwned\007.md", 3, 7, "broken-link",
+		 "link target 'a\nb\tc\x7f' not found");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	diag_print(&d, f, DIAG_FMT_TEXT, 0, 0);
+	fclose(f);
+	assert_string_equal(text, "runbooks/evil\\x1b]0;pwned\\x07.md:3:7: warning[broken-link]: "
+				  "link target 'a\\nb\\tc\\x7f' not found\n");
+	free(text);
+	diag_free(&d);
+}
+
 static void test_suggest(void **st)
 {
 	(void)st;
@@ -288,7 +307,7 @@ int main(void)
 		cmocka_unit_test(test_markdown_ids_and_links), cmocka_unit_test(test_markdown_gfm),
 		cmocka_unit_test(test_front_matter),  cmocka_unit_test(test_front_matter_broken),
 		cmocka_unit_test(test_config),        cmocka_unit_test(test_time),
-		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_suggest),      cmocka_unit_test(test_diag_text_escapes_control_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
