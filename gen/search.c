@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,17 +54,38 @@ typedef struct {
 	size_t nblocks, cap;
 	char *cur;
 	size_t left;
+	int huge; /* big blocks backed by huge pages when they fill up */
 } arena_t;
+
+#define HUGE_BYTES ((size_t)2 << 20)
+
+/* `n` bytes (a multiple of HUGE_BYTES) aligned for transparent huge pages,
+ * and advised to use them: one page fault per 2 MiB instead of 512 (the
+ * kernel's fault cost dominates filling a large fresh buffer). Plain memory
+ * where that is not available. Free with free(). */
+static void *huge_alloc(size_t n)
+{
+	void *p = NULL;
+	if (posix_memalign(&p, HUGE_BYTES, n) != 0)
+		return xmalloc(n);
+#ifdef MADV_HUGEPAGE
+	madvise(p, n, MADV_HUGEPAGE);
+#endif
+	return p;
+}
 
 static char *arena_alloc(arena_t *a, size_t n)
 {
 	if (n > a->left) {
 		size_t sz = n > 65536 ? n : 65536;
+		/* a huge arena's blocks: 64 KiB, then 2 MiB ones after 1 MiB */
+		if (a->huge && a->nblocks >= 16)
+			sz = (n + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES;
 		if (a->nblocks == a->cap) {
 			a->cap = a->cap ? a->cap * 2 : 16;
 			a->blocks = xrealloc(a->blocks, a->cap * sizeof(*a->blocks));
 		}
-		a->cur = xmalloc(sz);
+		a->cur = a->huge && a->nblocks >= 16 ? huge_alloc(sz) : xmalloc(sz);
 		a->blocks[a->nblocks++] = a->cur;
 		a->left = sz;
 	}
@@ -116,19 +138,38 @@ typedef struct {
 	size_t cap, len;
 } smap_t;
 
-static uint32_t hash_bytes(const char *s, size_t n)
+/* The bytes of a key shorter than 8 bytes, for hashing: loads that may
+ * overlap, no byte-by-byte copy. */
+static inline uint64_t hash_tail(const char *s, size_t n)
+{
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return (uint64_t)a << 32 | b;
+	}
+	if (n == 0)
+		return 0;
+	const unsigned char *u = (const unsigned char *)s;
+	return (uint64_t)u[0] << 16 | (uint64_t)u[n >> 1] << 8 | u[n - 1];
+}
+
+static inline uint32_t hash_bytes(const char *s, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-	while (n >= 8) {
-		uint64_t v;
-		memcpy(&v, s, 8);
-		h = (h ^ v) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-		s += 8;
-		n -= 8;
+	uint64_t v;
+	if (n < 8) {
+		v = hash_tail(s, n);
+	} else {
+		const char *end = s + n;
+		while (end - s > 8) {
+			memcpy(&v, s, 8);
+			h = (h ^ v) * 0xff51afd7ed558ccdull;
+			h ^= h >> 32;
+			s += 8;
+		}
+		memcpy(&v, end - 8, 8); /* the last 8 bytes (may overlap the previous word) */
 	}
-	uint64_t v = 0;
-	memcpy(&v, s, n);
 	h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 29;
 	return (uint32_t)h;
@@ -451,7 +492,9 @@ typedef struct {
 	uint32_t df, tdf, adf; /* pages with the term; with it in the title; in the alerts */
 	uint32_t last_page;
 	double idf, tidf, aidf;
-	buf_t post;            /* encoded postings, without the leading count */
+	size_t bytes;          /* size of the postings blob (count varint included) */
+	unsigned char *post;   /* the blob, in the shared postings block */
+	size_t fill;           /* bytes of it written */
 } gterm_t;
 
 static double bm25_idf(size_t n, uint32_t df)
@@ -470,20 +513,6 @@ static int status_index(const char *s)
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
-static void put_varint(buf_t *b, uint64_t v)
-{
-	unsigned char tmp[10];
-	size_t n = 0;
-	do {
-		unsigned char c = v & 0x7F;
-		v >>= 7;
-		if (v)
-			c |= 0x80;
-		tmp[n++] = c;
-	} while (v);
-	buf_put(b, tmp, n);
-}
-
 #define VARINT_MAX 10 /* bytes of a 64-bit LEB128 varint */
 
 /* Write `v` as a varint at `o` (room for VARINT_MAX bytes); returns the end. */
@@ -495,6 +524,17 @@ static inline unsigned char *varint_to(unsigned char *o, uint64_t v)
 	}
 	*o++ = (unsigned char)v;
 	return o;
+}
+
+/* Bytes of `v` as a varint. */
+static inline size_t varint_len(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
 }
 
 static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
@@ -780,6 +820,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 	uint8_t *page_status = NULL;
 	double scale = 1.0;
 	gterm_t *gt = NULL;
+	unsigned char *postblock = NULL;
 	termref_t *order = NULL;
 	char **vocab = NULL;
 	size_t nvocab = 0;
@@ -807,6 +848,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 				 "libstemmer has no English stemmer; search index not written");
 			goto out;
 		}
+		workers[i].results.huge = 1;
 		workers[i].docs = docs;
 		workers[i].res = res;
 		workers[i].ndocs = ndocs;
@@ -931,9 +973,43 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 			if (imp > maximp)
 				maximp = imp;
 			memcpy(t->tf, &imp, sizeof(imp));
+			/* the size of its encoded posting (see below) */
+			const uint32_t *codes = r->secs + t->sec_first;
+			uint32_t body_max = g->df > ndocs / 8 ? COMMON_BODY_SECTIONS : BODY_SECTIONS;
+			uint32_t keep = 0, body = 0, lastsec = 0;
+			size_t sz = 0;
+			for (uint32_t i = 0; i < t->nsec; i++) {
+				uint32_t code = codes[i];
+				if (!(code & 1) && body++ >= body_max)
+					continue;
+				uint32_t idx = code >> 1;
+				uint32_t delta = keep++ == 0 ? idx : idx - lastsec - 1;
+				lastsec = idx;
+				sz += varint_len(((uint64_t)delta << 1) | (code & 1));
+			}
+			sz += varint_len((uint32_t)p - g->last_page) + 1 + varint_len((uint64_t)keep << 4 | 0xF);
+			g->last_page = (uint32_t)p;
+			g->bytes += sz;
 		}
 	}
 	scale = maximp > 0 ? maximp : 1.0;
+	/* one block for all postings blobs, each starting with its page count */
+	{
+		size_t total = 0;
+		for (size_t t = 0; t < ngt; t++) {
+			gt[t].bytes += varint_len(gt[t].df);
+			total += gt[t].bytes;
+		}
+		postblock = total >= HUGE_BYTES ? huge_alloc((total + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES)
+						 : xmalloc(total ? total : 1);
+		unsigned char *o = postblock;
+		for (size_t t = 0; t < ngt; t++) {
+			gt[t].post = o;
+			gt[t].fill = (size_t)(varint_to(o, gt[t].df) - o);
+			gt[t].last_page = 0;
+			o += gt[t].bytes;
+		}
+	}
 	for (size_t p = 0; p < ndocs; p++) {
 		docres_t *r = &res[p];
 		for (size_t k = 0; k < r->nterms; k++) {
@@ -954,9 +1030,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 			for (uint32_t i = 0; i < t->nsec; i++)
 				if ((codes[i] & 1) || body++ < body_max)
 					keep++;
-			buf_t *b = &g->post;
-			buf_grow(b, (size_t)VARINT_MAX * (3 + keep) + 1);
-			unsigned char *o = (unsigned char *)b->s + b->len;
+			unsigned char *o = g->post + g->fill;
 			o = varint_to(o, (uint32_t)p - g->last_page);
 			g->last_page = (uint32_t)p;
 			*o++ = q;
@@ -972,8 +1046,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 				lastsec = idx;
 				o = varint_to(o, ((uint64_t)delta << 1) | (code & 1));
 			}
-			b->len = (size_t)((char *)o - b->s);
-			b->s[b->len] = '\0';
+			g->fill = (size_t)(o - g->post);
 		}
 	}
 
@@ -991,17 +1064,20 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 		json_begin_array(&kj);
 		size_t in_shard = 0;
 		const gterm_t *prev = NULL;
+		/* the shard's terms go after VARINT_MAX bytes kept for its term count */
+		buf_grow(&shard, SHARD_TARGET_BYTES * 2);
+		shard.len = VARINT_MAX;
 		for (size_t oi = 0; oi <= ngt; oi++) {
 			gterm_t *g = oi < ngt ? &gt[order[oi].idx] : NULL;
-			if (in_shard && (!g || shard.len >= SHARD_TARGET_BYTES)) {
-				buf_t whole = BUF_INIT;
-				put_varint(&whole, in_shard);
-				buf_put(&whole, shard.s, shard.len);
+			if (in_shard && (!g || shard.len - VARINT_MAX >= SHARD_TARGET_BYTES)) {
+				unsigned char cnt[VARINT_MAX];
+				size_t cl = (size_t)(varint_to(cnt, in_shard) - cnt);
+				char *start = shard.s + VARINT_MAX - cl;
+				memcpy(start, cnt, cl);
 				char rel[64];
 				snprintf(rel, sizeof(rel), "t/%zu.bin", nshards);
-				write_out(&wr, rel, whole.s, whole.len);
-				buf_free(&whole);
-				buf_clear(&shard);
+				write_out(&wr, rel, start, shard.len - VARINT_MAX + cl);
+				shard.len = VARINT_MAX;
 				nshards++;
 				in_shard = 0;
 			}
@@ -1015,15 +1091,16 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 				while (shared < prev->len && shared < g->len && prev->s[shared] == g->s[shared])
 					shared++;
 			}
-			put_varint(&shard, shared);
-			put_varint(&shard, g->len - shared);
-			buf_put(&shard, g->s + shared, g->len - shared);
-			buf_clear(&b);
-			put_varint(&b, g->df);
-			buf_put(&b, g->post.s, g->post.len);
-			buf_free(&g->post);
-			put_varint(&shard, b.len);
-			buf_put(&shard, b.s, b.len);
+			buf_grow(&shard, 3 * VARINT_MAX + (g->len - shared) + g->fill);
+			unsigned char *o = (unsigned char *)shard.s + shard.len;
+			o = varint_to(o, shared);
+			o = varint_to(o, g->len - shared);
+			memcpy(o, g->s + shared, g->len - shared);
+			o += g->len - shared;
+			o = varint_to(o, g->fill);
+			memcpy(o, g->post, g->fill);
+			o += g->fill;
+			shard.len = (size_t)((char *)o - shard.s);
 			in_shard++;
 			prev = g;
 		}
@@ -1160,8 +1237,7 @@ out:
 	for (size_t i = 0; i < nthreads; i++)
 		worker_free(&workers[i]);
 	free(res);
-	for (size_t t = 0; t < ngt; t++)
-		buf_free(&gt[t].post);
+	free(postblock);
 	free(page_status);
 	free(gt);
 	free(order);
