@@ -423,11 +423,9 @@ static int reserved_url(const char *u)
 }
 
 /* The URL of an alias, or NULL (with a diagnostic when `d`). */
-static char *alias_url(const site_t *s, long page, size_t j, diag_list_t *d)
+static char *alias_url_at(const site_t *s, const site_page_t *p, const char *alias, const fm_ref_t *a,
+			  diag_list_t *d)
 {
-	const site_page_t *p = &s->pages[page];
-	const fm_ref_t *a = &p->fm.aliases[j];
-	const char *alias = a->value;
 	int bad = !alias[0] || has_scheme(alias) || !strncmp(alias, "//", 2);
 	for (const char *q = alias; *q && !bad; q++)
 		bad = (unsigned char)*q < 0x20 || *q == 0x7f || *q == '\\' || *q == '?' || *q == '#';
@@ -496,9 +494,41 @@ static char *alias_url(const site_t *s, long page, size_t j, diag_list_t *d)
 	return from;
 }
 
+static char *alias_url(const site_t *s, long page, size_t j, diag_list_t *d)
+{
+	const fm_ref_t *a = &s->pages[page].fm.aliases[j];
+	return alias_url_at(s, &s->pages[page], a->value, a, d);
+}
+
 char *links_alias_url(const site_t *s, long page, size_t alias, diag_list_t *d)
 {
 	return alias_url(s, page, alias, d);
+}
+
+/* The old names a page had before git renames become redirects too, with
+ * the same rules as aliases but silently: one that is now the address of a
+ * page, a folder, an asset, an alert or an alias (explicit aliases win) is
+ * dropped, as is one already redirecting to an earlier page in path order. */
+static void drop_unpublishable_old_paths(site_t *s, map_t *claimed)
+{
+	fm_ref_t none = {0};
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		if (!published(s, p))
+			continue;
+		size_t w = 0;
+		for (size_t k = 0; k < p->nold; k++) {
+			char *u = alias_url_at(s, p, p->old_paths[k], &none, NULL);
+			if (u && !map_get(claimed, u, NULL)) {
+				map_put(claimed, u, MAP_INT(i));
+				p->old_paths[w++] = p->old_paths[k];
+			} else {
+				free(p->old_paths[k]);
+			}
+			free(u);
+		}
+		p->nold = w;
+	}
 }
 
 void links_resolve_front_matter(site_t *s)
@@ -556,6 +586,7 @@ void links_resolve_front_matter(site_t *s)
 		}
 		p->fm.naliases = w;
 	}
+	drop_unpublishable_old_paths(s, &claimed);
 	map_free(&claimed);
 }
 

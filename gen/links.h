@@ -69,8 +69,10 @@ typedef struct {
 char *links_rewrite(void *ctx, const char *url, int is_image, int line, int col);
 /* Resolve the front-matter related: entries and check the aliases: of every
  * published page (dropping the ones that cannot be published, see
- * links_alias_url). Call once, after the pages are loaded, before rendering
- * the site. */
+ * links_alias_url). The pages' old names from git renames (old_paths) go
+ * through the same rules without a diagnostic: one that is now taken (a page,
+ * a folder's page, an asset, an alert, an alias) is dropped. Call once, after
+ * the pages are loaded and dated, before rendering the site. */
 void links_resolve_front_matter(site_t *s);
 /* After all pages are rendered: check #fragments against the ids of their
  * targets, and build every page's backlinks (pages that link to it in their

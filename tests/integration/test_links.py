@@ -265,6 +265,40 @@ class Orphans(RepoTestCase):
                                    "runbooks/db/related.md"])
 
 
+class RenameRedirects(RepoTestCase):
+    def test_old_name_redirects_unless_it_is_now_taken(self):
+        repo = self.repo({
+            "content/index.md": "# Home\n\n[db](../runbooks/db.md) [cache](../runbooks/cache.md)\n",
+            "runbooks/db.md": "# Databases\n\nRestore steps.\n",
+            "runbooks/cache.md": "# Cache\n\nFlush steps.\n",
+            "runbooks/old.md": "# Old\n\nOld steps.\n",
+        }, date="2026-09-01T09:00:00Z")
+        # a pure rename of each; then the old names are taken: db/ by a folder of pages, cache by a file
+        git(repo, "mv", "runbooks/db.md", "runbooks/databases.md")
+        git(repo, "mv", "runbooks/cache.md", "runbooks/caching.md")
+        git(repo, "mv", "runbooks/old.md", "runbooks/new.md")
+        write(repo, "content/index.md", "# Home\n\n[db](../runbooks/databases.md) "
+              "[cache](../runbooks/caching.md) [new](../runbooks/new.md) [b](../runbooks/db/backup.md)\n")
+        write(repo, "runbooks/db/backup.md", "# Backup\n")
+        write(repo, "runbooks/cache", "a file, not a folder: its URL runbooks/cache/ would clash\n")
+        write(repo, "runbooks/new.md", "---\naliases: [runbooks/old.md]\n---\n# Old\n\nOld steps.\n")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "Reorganise", date="2026-10-01T09:00:00Z")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # the folder of pages keeps its section page; the renamed file's redirect is dropped silently
+        db = page(out, "runbooks/db")
+        self.assertNotIn("http-equiv=\"refresh\"", db)
+        self.assertIn("backup/", db)
+        self.assertNotIn("old-path", r.stderr)
+        self.assertNotIn("runbooks/db.md", r.stderr)
+        self.assertTrue(os.path.isfile(os.path.join(out, "runbooks/cache")))
+        # an explicit alias and the git rename of the same name: one redirect, no duplicate error
+        self.assertIn("url=../new/", page(out, "runbooks/old"))
+        self.assertNotIn("alias-duplicate", r.stderr)
+
+
 class TopAnchors(RepoTestCase):
     def test_top_and_title_anchors_reach_the_top(self):
         repo = self.repo({
