@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -178,7 +179,13 @@ static inline uint32_t hash_bytes(const char *s, size_t n)
 static void smap_grow(smap_t *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 1024;
-	smap_slot_t *ns = xcalloc(ncap, sizeof(*ns));
+	smap_slot_t *ns;
+	if (ncap * sizeof(*ns) >= HUGE_BYTES) {
+		ns = huge_alloc(ncap * sizeof(*ns));
+		memset(ns, 0, ncap * sizeof(*ns));
+	} else {
+		ns = xcalloc(ncap, sizeof(*ns));
+	}
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->slots[i].key)
 			continue;
@@ -604,12 +611,26 @@ static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
 	if (wr->failed)
 		return;
 	char *path = xasprintf("%s/%s", wr->root, rel);
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int ok = fd >= 0;
+	const char *p = data;
+	size_t left = n;
+	while (ok && left > 0) {
+		ssize_t k = write(fd, p, left);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			ok = 0;
+			break;
+		}
+		p += k;
+		left -= (size_t)k;
+	}
+	if (fd >= 0 && close(fd) != 0)
+		ok = 0;
+	if (!ok) {
 		diag_add(wr->d, DIAG_ERROR, rel, 0, 0, "search-index", "cannot write search index file %s: %s",
-			 path, strerror(errno));
-		if (f)
-			fclose(f);
+			 path, strerror(errno ? errno : EIO));
 		wr->failed = 1;
 	}
 	fnv64(&wr->hash, rel, strlen(rel) + 1);
@@ -643,42 +664,111 @@ static void clean_dir(const char *dir, const char *ext, size_t keep)
 	closedir(dh);
 }
 
-/* Excerpt: whitespace collapsed, at most EXCERPT_BYTES, cut at a space. */
-static void excerpt(buf_t *out, const char *text)
+#define EXCERPT_MAX (EXCERPT_BYTES + 48) /* room for an excerpt being cut */
+
+/* Excerpt of `text` into `out` (EXCERPT_MAX bytes): whitespace collapsed, at
+ * most EXCERPT_BYTES, cut at a space (then "…"). Returns its length. */
+static size_t excerpt(char *out, const char *text)
 {
-	buf_clear(out);
+	size_t len = 0;
 	int space = 0;
 	for (const char *p = nz(text); *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-			space = out->len > 0;
+			space = len > 0;
 			continue;
 		}
 		if (space) {
-			if (out->len >= EXCERPT_BYTES)
+			if (len >= EXCERPT_BYTES)
 				break;
-			buf_putc(out, ' ');
+			out[len++] = ' ';
 			space = 0;
 		}
-		buf_putc(out, (char)c);
-		if (out->len > EXCERPT_BYTES + 40)
+		out[len++] = (char)c;
+		if (len > EXCERPT_BYTES + 40)
 			break;
 	}
-	if (out->len > EXCERPT_BYTES) {
+	if (len > EXCERPT_BYTES) {
 		size_t cut = EXCERPT_BYTES;
-		while (cut > 0 && out->s[cut] != ' ')
+		while (cut > 0 && out[cut] != ' ')
 			cut--;
 		if (cut < EXCERPT_BYTES / 2) { /* no space nearby: cut at a UTF-8 boundary */
 			cut = EXCERPT_BYTES;
-			while (cut > 0 && ((unsigned char)out->s[cut] & 0xC0) == 0x80)
+			while (cut > 0 && ((unsigned char)out[cut] & 0xC0) == 0x80)
 				cut--;
 		}
-		out->len = cut;
-		out->s[cut] = '\0';
-		buf_puts(out, "\xE2\x80\xA6");
-	} else if (out->s) {
-		out->s[out->len] = '\0';
+		memcpy(out + cut, "\xE2\x80\xA6", 3);
+		len = cut + 3;
 	}
+	return len;
+}
+
+/* Bytes json.c escapes in a string: 1 for a control character, '"', '\\',
+ * '<', '>', '&'; 2 for 0xE2 (which may start U+2028 or U+2029). */
+static const unsigned char json_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1, [0xE2] = 2,
+};
+
+/* `s` as a JSON string, byte for byte what json_stringn() writes (json.h),
+ * copying the runs that need no escape at once. */
+static void put_json_str(buf_t *b, const char *s, size_t n)
+{
+	buf_grow(b, n + 2);
+	b->s[b->len++] = '"';
+	size_t start = 0, i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (!json_special[c]) {
+			i++;
+			continue;
+		}
+		if (c == 0xE2 && !(i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+				   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))) {
+			i++;
+			continue;
+		}
+		buf_put(b, s + start, i - start);
+		if (c == 0xE2) {
+			buf_put(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+			i += 3;
+		} else {
+			char tmp[6];
+			const char *rep = tmp;
+			size_t rl = 2;
+			tmp[0] = '\\';
+			switch (c) {
+			case '"': tmp[1] = '"'; break;
+			case '\\': tmp[1] = '\\'; break;
+			case '\n': tmp[1] = 'n'; break;
+			case '\t': tmp[1] = 't'; break;
+			case '\r': tmp[1] = 'r'; break;
+			default:
+				rep = c < 0x10 ? "\\u000" : "\\u00";
+				buf_put(b, rep, strlen(rep));
+				tmp[0] = "0123456789abcdef"[c < 0x10 ? c : c >> 4];
+				rl = 1;
+				if (c >= 0x10) {
+					tmp[1] = "0123456789abcdef"[c & 15];
+					rl = 2;
+				}
+				rep = tmp;
+				break;
+			}
+			buf_put(b, rep, rl);
+			i++;
+		}
+		start = i;
+	}
+	buf_put(b, s + start, n - start);
+	buf_putc(b, '"');
+}
+
+static void put_json_cstr(buf_t *b, const char *s)
+{
+	s = nz(s);
+	put_json_str(b, s, strlen(s));
 }
 
 /* Index of `s` in the sorted unique list `names` (n entries). */
@@ -708,41 +798,49 @@ static size_t sorted_unique(char **v, size_t n)
 	return k;
 }
 
+/* The metadata chunks m/I.json (see search.h), written like json.c's
+ * compact writer would. */
 static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, size_t *nchunks_out)
 {
-	buf_t b = BUF_INIT, ex = BUF_INIT;
+	buf_t b = BUF_INIT;
+	char ex[EXCERPT_MAX];
 	size_t nchunks = (ndocs + META_CHUNK_PAGES - 1) / META_CHUNK_PAGES;
 	for (size_t c = 0; c < nchunks; c++) {
-		json_writer_t j;
 		buf_clear(&b);
-		json_init(&j, &b, 0);
-		json_begin_array(&j);
+		buf_putc(&b, '[');
 		for (size_t p = c * META_CHUNK_PAGES; p < ndocs && p < (c + 1) * META_CHUNK_PAGES; p++) {
 			const search_doc_t *doc = &docs[p];
-			json_begin_array(&j);
-			json_string(&j, nz(doc->url));
-			json_string(&j, nz(doc->title));
-			json_string(&j, nz(doc->type));
-			json_string(&j, nz(doc->owner));
-			json_string(&j, status_names[status_index(doc->status)]);
-			json_begin_array(&j);
+			if (p > c * META_CHUNK_PAGES)
+				buf_putc(&b, ',');
+			buf_putc(&b, '[');
+			put_json_cstr(&b, doc->url);
+			buf_putc(&b, ',');
+			put_json_cstr(&b, doc->title);
+			buf_putc(&b, ',');
+			put_json_cstr(&b, doc->type);
+			buf_putc(&b, ',');
+			put_json_cstr(&b, doc->owner);
+			buf_putc(&b, ',');
+			put_json_cstr(&b, status_names[status_index(doc->status)]);
+			buf_put(&b, ",[", 2);
 			for (size_t s = 0; s < doc->nsections; s++) {
-				json_string(&j, nz(doc->sections[s].anchor));
-				json_string(&j, nz(doc->sections[s].heading));
-				excerpt(&ex, doc->sections[s].text);
-				json_string(&j, buf_cstr(&ex));
+				if (s)
+					buf_putc(&b, ',');
+				put_json_cstr(&b, doc->sections[s].anchor);
+				buf_putc(&b, ',');
+				put_json_cstr(&b, doc->sections[s].heading);
+				buf_putc(&b, ',');
+				put_json_str(&b, ex, excerpt(ex, doc->sections[s].text));
 			}
-			json_end_array(&j);
-			json_end_array(&j);
+			buf_put(&b, "]]", 2);
 		}
-		json_end_array(&j);
+		buf_putc(&b, ']');
 		char rel[64];
 		snprintf(rel, sizeof(rel), "m/%zu.json", c);
-		write_out(wr, rel, b.s ? b.s : "", b.len);
+		write_out(wr, rel, b.s, b.len);
 	}
 	*nchunks_out = nchunks;
 	buf_free(&b);
-	buf_free(&ex);
 }
 
 /* Shortest prefix of `s` (whole code points) that sorts after `prev`. */
@@ -908,6 +1006,10 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 
 	/* phase 2: global term ids and document frequencies, from the
 	 * workers' stems (each counted its own pages) */
+	for (size_t i = 0; i < nthreads; i++)
+		cgt += workers[i].stems.len;
+	gt = cgt * sizeof(*gt) >= HUGE_BYTES ? huge_alloc((cgt * sizeof(*gt) + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES)
+					    : xmalloc((cgt ? cgt : 1) * sizeof(*gt));
 	for (size_t i = 0; i < nthreads; i++) {
 		smap_t *m = &workers[i].stems;
 		for (size_t j = 0; j < m->cap; j++) {
@@ -917,10 +1019,6 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 			int added;
 			smap_slot_t *s = smap_upsert(&gmap, &garena, st->s, st->len, &added);
 			if (added) {
-				if (ngt == cgt) {
-					cgt = cgt ? cgt * 2 : 4096;
-					gt = xrealloc(gt, cgt * sizeof(*gt));
-				}
 				memset(&gt[ngt], 0, sizeof(gt[ngt]));
 				gt[ngt].s = s->key;
 				gt[ngt].len = s->len;

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "json.h"
 #include "search.h"
 #include "val.h"
 
@@ -494,6 +495,62 @@ static void test_long_excerpt(void **state)
 	buf_free(&text);
 }
 
+/* The metadata chunks escape strings exactly like the JSON writer (json.h):
+ * quotes, backslashes, control characters, <, >, & and U+2028/U+2029, with
+ * other UTF-8 (and a lone 0xE2) passed through; NULL strings are "". */
+static void test_meta_json_escapes(void **state)
+{
+	(void)state;
+	const char *title = "Q\"b\\s\n\t\r\x01\x1f <a&b> \xE2\x80\xA8|\xE2\x80\xA9|\xE2\x80\xA6|\xE2|caf\xC3\xA9";
+	search_section_t secs[2] = {{"", "", "body \x02 text"}, {"h-1", "Head <1> & \"2\"", NULL}};
+	search_doc_t d[2] = {
+		{"a/\"x\"/", title, "guide", "team<a>", "stale", NULL, 0, NULL, 0, secs, 2},
+		{"b/", "B", NULL, NULL, "weird", NULL, 0, NULL, 0, NULL, 0},
+	};
+	char *dir = tmpdir();
+	diag_list_t dl;
+	diag_init(&dl);
+	assert_int_equal(search_write_index(d, 2, dir, &dl), 0);
+	char *got = read_text(dir, "m/0.json");
+
+	buf_t want = BUF_INIT;
+	json_writer_t j;
+	json_init(&j, &want, 0);
+	json_begin_array(&j);
+	json_begin_array(&j);
+	json_string(&j, "a/\"x\"/");
+	json_string(&j, title);
+	json_string(&j, "guide");
+	json_string(&j, "team<a>");
+	json_string(&j, "stale");
+	json_begin_array(&j);
+	json_string(&j, "");
+	json_string(&j, "");
+	json_string(&j, "body \x02 text");
+	json_string(&j, "h-1");
+	json_string(&j, "Head <1> & \"2\"");
+	json_string(&j, "");
+	json_end_array(&j);
+	json_end_array(&j);
+	json_begin_array(&j);
+	json_string(&j, "b/");
+	json_string(&j, "B");
+	json_string(&j, "");
+	json_string(&j, "");
+	json_string(&j, "unknown");
+	json_begin_array(&j);
+	json_end_array(&j);
+	json_end_array(&j);
+	json_end_array(&j);
+	assert_string_equal(got, buf_cstr(&want));
+
+	buf_free(&want);
+	free(got);
+	diag_free(&dl);
+	rmtree(dir);
+	free(dir);
+}
+
 /* A term's section references: every heading match, the first 4 body
  * matches, only the first one for a term on more than 1/8 of the pages. */
 static void test_section_references(void **state)
@@ -570,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_terms_and_fields),
 		cmocka_unit_test(test_deterministic_across_threads),
 		cmocka_unit_test(test_long_excerpt),
+		cmocka_unit_test(test_meta_json_escapes),
 		cmocka_unit_test(test_section_references),
 		cmocka_unit_test(test_empty_and_unwritable),
 	};
