@@ -2,17 +2,21 @@
 #include "dating.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "config.h"
 #include "freshness.h"
 #include "history.h"
+#include "timing.h"
 
 struct dating {
 	pthread_t thread;
 	int started;
+	int status_only;      /* dating_start_status: no walk, only the uncommitted files */
 	site_t *s;
 	hist_t *h;
 	const char **paths;
@@ -20,15 +24,77 @@ struct dating {
 	size_t nglobs;
 	hist_opts_t opts;
 	int rc;
+	map_t status;         /* status_only: path -> git status flags */
+	double walk_wall, walk_cpu, status_wall, status_cpu; /* ms, for ALMANAC_TIMING */
 };
+
+static double clock_ms(clockid_t id)
+{
+	struct timespec ts;
+	if (clock_gettime(id, &ts) != 0)
+		return 0;
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+/* The git status flags of every changed or untracked file of `repo`, by path
+ * (what dating_without_history marks uncommitted). */
+static void status_collect(map_t *st, git_repository *repo)
+{
+	git_status_list *list = NULL;
+	git_status_options so;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	if (repo && git_status_list_new(&list, repo, &so) == 0) {
+		size_t n = git_status_list_entrycount(list);
+		for (size_t i = 0; i < n; i++) {
+			const git_status_entry *e = git_status_byindex(list, i);
+			const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+			if (d && d->new_file.path)
+				map_put(st, d->new_file.path, MAP_INT(e->status));
+		}
+		git_status_list_free(list);
+	} else {
+		git_error_clear();
+	}
+}
 
 static void *walk_thread(void *arg)
 {
 	dating_t *dt = arg;
+	double w0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
+	if (dt->status_only) {
+		/* a repository of this thread's own: libgit2 objects are not shared between threads */
+		git_repository *repo = NULL;
+		if (git_repository_open_ext(&repo, dt->s->root, 0, NULL) == 0)
+			status_collect(&dt->status, repo);
+		else
+			git_error_clear();
+		git_repository_free(repo);
+		dt->status_wall = clock_ms(CLOCK_MONOTONIC) - w0;
+		dt->status_cpu = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
+		return NULL;
+	}
 	dt->rc = hist_open(&dt->h, dt->s->root, &dt->s->diags);
 	if (dt->rc == 0)
 		dt->rc = hist_walk(dt->h, dt->paths, dt->s->npages, &dt->opts, &dt->s->diags);
+	double w1 = clock_ms(CLOCK_MONOTONIC), c1 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
+	dt->walk_wall = w1 - w0;
+	dt->walk_cpu = c1 - c0;
+	/* the uncommitted files too, while the Markdown is still being rendered */
+	if (dt->rc == 0)
+		hist_worktree_status_load(dt->h);
+	dt->status_wall = clock_ms(CLOCK_MONOTONIC) - w1;
+	dt->status_cpu = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c1;
 	return NULL;
+}
+
+static void start_thread(dating_t *dt)
+{
+	if (pthread_create(&dt->thread, NULL, walk_thread, dt) == 0)
+		dt->started = 1;
+	else
+		walk_thread(dt);
 }
 
 int dating_start(dating_t **out, site_t *s, git_repository *repo)
@@ -54,10 +120,18 @@ int dating_start(dating_t **out, site_t *s, git_repository *repo)
 	dt->opts.since = s->opts.trend ? s->opts.now - 400 * 86400LL : HIST_SINCE_LAST_ONLY;
 	dt->opts.all_old_paths = 1;
 	dt->opts.cache_dir = NULL;
-	if (pthread_create(&dt->thread, NULL, walk_thread, dt) == 0)
-		dt->started = 1;
-	else
-		walk_thread(dt);
+	start_thread(dt);
+	*out = dt;
+	return 0;
+}
+
+int dating_start_status(dating_t **out, site_t *s, git_repository *repo)
+{
+	(void)repo;
+	dating_t *dt = xcalloc(1, sizeof *dt);
+	dt->s = s;
+	dt->status_only = 1;
+	start_thread(dt);
 	*out = dt;
 	return 0;
 }
@@ -89,10 +163,30 @@ static void set_uncommitted(site_page_t *p, int st)
 	}
 }
 
+static void apply_status(site_t *s, const map_t *st);
+
 void dating_finish(dating_t *dt, site_t *s)
 {
 	if (dt->started)
 		pthread_join(dt->thread, NULL);
+	if (dt->status_only) {
+		if (timing_enabled())
+			fprintf(stderr, "  history: status %.1f ms wall, %.1f ms cpu (no walk: --no-git-dates)\n",
+				dt->status_wall, dt->status_cpu);
+		apply_status(s, &dt->status);
+		map_free(&dt->status);
+		free(dt);
+		return;
+	}
+	if (timing_enabled()) {
+		hist_stats_t st;
+		hist_stats(dt->h, &st);
+		fprintf(stderr,
+			"  history: walk %.1f ms wall, %.1f ms cpu, commits diffed %zu, cached %zu, results %s; "
+			"status %.1f ms wall, %.1f ms cpu\n",
+			dt->walk_wall, dt->walk_cpu, st.commits_diffed, st.commits_cached,
+			st.results_cached ? "from the cache" : "computed", dt->status_wall, dt->status_cpu);
+	}
 	hist_t *h = dt->h;
 	s->hist = h;
 	if (dt->rc != 0 || !h) {
@@ -163,28 +257,21 @@ out:
 void dating_without_history(site_t *s, git_repository *repo)
 {
 	map_t st = MAP_INIT;
-	git_status_list *list = NULL;
-	git_status_options so;
-	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-	if (repo && git_status_list_new(&list, repo, &so) == 0) {
-		size_t n = git_status_list_entrycount(list);
-		for (size_t i = 0; i < n; i++) {
-			const git_status_entry *e = git_status_byindex(list, i);
-			const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
-			if (d && d->new_file.path)
-				map_put(&st, d->new_file.path, MAP_INT(e->status));
-		}
-		git_status_list_free(list);
-	}
+	status_collect(&st, repo);
+	apply_status(s, &st);
+	map_free(&st);
+}
+
+/* Every page unknown, except uncommitted ones (by the status flags in `st`). */
+static void apply_status(site_t *s, const map_t *st)
+{
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		p->fresh.status = FRESH_UNKNOWN;
 		p->fresh.age_days = -1;
 		p->fresh.interval_days = page_interval(s, p);
 		void *v;
-		if (map_get(&st, p->src, &v)) {
+		if (map_get(st, p->src, &v)) {
 			long flags = MAP_AS_INT(v);
 			if (flags & GIT_STATUS_WT_NEW)
 				set_uncommitted(p, HIST_UNTRACKED);
@@ -192,7 +279,6 @@ void dating_without_history(site_t *s, git_repository *repo)
 				set_uncommitted(p, HIST_MODIFIED);
 		}
 	}
-	map_free(&st);
 }
 
 void dating_release(site_t *s)

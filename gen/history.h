@@ -56,9 +56,20 @@
  * new commits, and the cache cannot be wrong after a rebase or force-push
  * (commits that disappeared are simply not reached; when the cache is
  * rewritten, records of commits no longer in the object database are
- * dropped). Shallow boundaries are never cached. The file carries a checksum:
- * a truncated or corrupt file is ignored (and rewritten), never trusted. It is
- * safe to delete at any time; writes are atomic (temporary file + rename).
+ * dropped). Shallow boundaries are never cached.
+ *
+ * Result table: beside the facts, `history-results` keeps the final answers
+ * of the last walk with everything they depend on besides the Git objects:
+ * HEAD, the page paths and watch globs in the order asked, the ignore-revs
+ * ids, the ignored-author patterns, the date source and `since` (ignored with
+ * all_old_paths, where it changes nothing). A walk asking exactly that again
+ * reads the answers back without replaying any commit (a warm second build);
+ * any difference, e.g. a new commit or another setting, replays the facts as
+ * above. It is never written for a shallow clone or when a commit was missing.
+ *
+ * Both files carry a checksum: a truncated, corrupt or other-version file is
+ * ignored (and rewritten), never trusted. They are safe to delete at any time;
+ * writes are atomic (temporary file + rename).
  *
  * Objects are read directly from the pack files (mmap, index v2, OFS/REF
  * deltas, one reused zlib stream, a 48 MiB delta-base cache) because going
@@ -182,6 +193,12 @@ typedef struct {
 	int cache_rejected;      /* a cache file existed but was corrupt, truncated or of another version */
 	int cache_written;       /* the cache file was (re)written */
 	double seconds;          /* wall time of hist_walk */
+	double cpu_seconds;      /* CPU time of hist_walk (the calling thread's) */
+	int results_cached;      /* the answers were read from the result table (same HEAD, pages, watches
+	                            and settings as the walk that wrote it): no commit was replayed, the
+	                            facts cache was not even read (commits_walked is 0) */
+	int results_rejected;    /* a result table existed but was corrupt, truncated or of another version */
+	int results_written;     /* the result table was (re)written */
 } hist_stats_t;
 
 /* Find the repository containing `any_path_in_worktree` (searching parent
@@ -233,6 +250,13 @@ const char *hist_workdir(const hist_t *h);
  * reads the status of the whole work tree once (libgit2 status: untracked files
  * included, .gitignore honoured); later calls are lookups. */
 int hist_worktree_status(hist_t *h, const char *path);
+
+/* Read the status of the whole work tree now (what the first
+ * hist_worktree_status call does; later calls are then lookups only), e.g.
+ * on a worker thread so that the main thread's lookups cost nothing. Returns
+ * 0, or a negative value when libgit2 could not compute it (every lookup then
+ * answers from the index and the ignore rules alone). Idempotent. */
+int hist_worktree_status_load(hist_t *h);
 
 /* Distinct commits passed over while searching pages' last commits, by reason:
  * listed in the ignore-revs file, by an ignored author, pure renames. Any

@@ -9,7 +9,10 @@
  *   ALMANAC_HIST_DUMP=<repo>  walk every .md file at HEAD and print
  *       "path<TAB>id<TAB>time<TAB>flags<TAB>old,paths" per page (sorted), the
  *       walk statistics to stderr, and exit. ALMANAC_HIST_SINCE=<unix time>,
- *       ALMANAC_HIST_CACHE=<dir> ("" = no cache; unset = default) tune it.
+ *       ALMANAC_HIST_CACHE=<dir> ("" = no cache; unset = default) tune it;
+ *       ALMANAC_HIST_ALL_OLD=1 sets all_old_paths (as builds do);
+ *       ALMANAC_HIST_DUMP_FULL=1 appends a sixth field with every other answer
+ *       (author, times, flags, created, events, summary) and an "ignored" line.
  *       Used by tests/integration/test_history_corpus.py and bench/history-check.
  * With ALMANAC_SHARED set (and its bench/make-corpus present) the corpus test
  * generates the small corpus (200 docs / 2000 commits) and checks every page. */
@@ -742,18 +745,63 @@ static int copy_file(const char *from, const char *to, long keep)
 	return 0;
 }
 
-/* Compare every page's result between two handles. */
+static void assert_same_commit(const hist_commit_t *x, const hist_commit_t *y)
+{
+	assert_string_equal(x->id, y->id);
+	assert_int_equal(x->time, y->time);
+	assert_int_equal(x->commit_time, y->commit_time);
+	assert_int_equal(x->author_time, y->author_time);
+	assert_string_equal(x->author, y->author);
+	assert_string_equal(x->email, y->email);
+	assert_string_equal(x->summary, y->summary);
+}
+
+/* Compare every page's result (every field) between two handles. */
 static void assert_same_results(hist_t *a, hist_t *b, const char *const *paths, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const hist_entry_t *x = hist_lookup(a, paths[i]), *y = hist_lookup(b, paths[i]);
-		assert_string_equal(x->last.id, y->last.id);
-		assert_int_equal(x->last.time, y->last.time);
-		assert_string_equal(x->last.summary, y->last.summary);
-		assert_string_equal(x->last.author, y->last.author);
-		assert_int_equal(x->nevents, y->nevents);
-		assert_int_equal(x->nold, y->nold);
+		assert_non_null(x);
+		assert_non_null(y);
+		assert_string_equal(x->path, y->path);
+		assert_same_commit(&x->last, &y->last);
+		assert_int_equal(x->truncated, y->truncated);
+		assert_int_equal(x->history_truncated, y->history_truncated);
+		assert_int_equal(x->complete, y->complete);
 		assert_int_equal(x->created, y->created);
+		assert_int_equal(x->nevents, y->nevents);
+		for (size_t k = 0; k < x->nevents; k++) {
+			assert_int_equal(x->events[k].time, y->events[k].time);
+			assert_int_equal(x->events[k].counts, y->events[k].counts);
+			assert_int_equal(x->events[k].exists, y->events[k].exists);
+		}
+		assert_int_equal(x->nold, y->nold);
+		for (size_t k = 0; k < x->nold; k++)
+			assert_string_equal(x->old_paths[k], y->old_paths[k]);
+		assert_int_equal(x->skipped_revs, y->skipped_revs);
+		assert_int_equal(x->skipped_authors, y->skipped_authors);
+		assert_int_equal(x->skipped_renames, y->skipped_renames);
+	}
+	size_t r1, a1, n1, r2, a2, n2;
+	hist_ignored_counts(a, &r1, &a1, &n1);
+	hist_ignored_counts(b, &r2, &a2, &n2);
+	assert_int_equal(r1, r2);
+	assert_int_equal(a1, a2);
+	assert_int_equal(n1, n2);
+}
+
+static void assert_same_watches(hist_t *a, hist_t *b, const char *const *globs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const hist_watch_t *x = hist_lookup_watch(a, globs[i]), *y = hist_lookup_watch(b, globs[i]);
+		assert_non_null(x);
+		assert_non_null(y);
+		assert_string_equal(x->glob, y->glob);
+		assert_same_commit(&x->commit, &y->commit);
+		if (!x->path || !y->path)
+			assert_true(x->path == y->path);
+		else
+			assert_string_equal(x->path, y->path);
 	}
 }
 
@@ -798,6 +846,7 @@ static void test_cache(void **state)
 	hist_stats(fx->h, &st);
 	assert_int_equal(st.commits_diffed, 0);
 	assert_int_equal(st.cache_written, 0);
+	assert_int_equal(st.results_cached, 1); /* the same question as the second build */
 	/* the same results as without a cache */
 	hist_t *plain = NULL;
 	assert_int_equal(hist_open(&plain, D, &fx->d), 0);
@@ -831,12 +880,14 @@ static void test_cache(void **state)
 	/* corrupt and truncated cache files are ignored, never trusted */
 	char *file = xasprintf("%s/history-cache", cdir);
 	char *save = xasprintf("%s/saved", cdir);
+	char *results = xasprintf("%s/history-results", cdir);
 	assert_int_equal(copy_file(file, save, -1), 0);
 	struct stat sb;
 	assert_int_equal(stat(file, &sb), 0);
 	long cuts[] = {0, 5, 20, (long)sb.st_size / 2, (long)sb.st_size - 1};
 	for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
 		assert_int_equal(copy_file(save, file, cuts[k]), 0);
+		unlink(results); /* else the answers come from the result table without reading the facts */
 		reopen(fx);
 		walk(fx, paths, 2, &o);
 		hist_stats(fx->h, &st);
@@ -854,6 +905,7 @@ static void test_cache(void **state)
 	fseek(f, (long)sb.st_size / 2, SEEK_SET);
 	fputc(ch ^ 0x5a, f);
 	fclose(f);
+	unlink(results);
 	reopen(fx);
 	walk(fx, paths, 2, &o);
 	hist_stats(fx->h, &st);
@@ -868,6 +920,7 @@ static void test_cache(void **state)
 	assert_int_equal(stat(dflt, &sb), 0);
 	hist_free(plain);
 	free(dflt);
+	free(results);
 	free(file);
 	free(save);
 	free(a3);
@@ -876,6 +929,244 @@ static void test_cache(void **state)
 	free(cdir);
 }
 
+
+/* Walk `paths`/`globs` with `o` on a fresh handle and without any cache, and
+ * check that fx->h (walked with `o` too) gave exactly the same answers. */
+static void assert_same_as_uncached(fx_t *fx, const char *const *paths, size_t n, const char *const *globs,
+				    size_t ng, const hist_opts_t *o)
+{
+	hist_t *plain = NULL;
+	assert_int_equal(hist_open(&plain, fx->dir, &fx->d), 0);
+	hist_opts_t nc = *o;
+	nc.cache_dir = "";
+	assert_int_equal(hist_walk(plain, paths, n, &nc, &fx->d), 0);
+	assert_same_results(fx->h, plain, paths, n);
+	assert_same_watches(fx->h, plain, globs, ng);
+	hist_free(plain);
+}
+
+/* The result table: a warm walk asking the same question of the same HEAD
+ * reads the answers back (no commit replayed) and they are exactly the
+ * uncached answers; any change of HEAD or of a setting the answers depend on
+ * replays the facts; a damaged or foreign table is never trusted. */
+static void test_results_table(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	const char *body = "# T\n\none\ntwo\nthree\nfour\nfive\nsix\nseven\n";
+	COMMIT_FILE(fx, "docs/a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "a1");
+	COMMIT_FILE(fx, "docs/b.md", body, "2026-01-06T10:00:00Z", "alice", "b1");
+	COMMIT_FILE(fx, "svc/conf.yaml", "v: 1\n", "2026-01-07T10:00:00Z", "bob", "conf 1");
+	COMMIT_FILE(fx, "docs/a.md", "a2\n", "2026-01-08T10:00:00Z", "renovate[bot]", "bot a2");
+	sh(D, "git mv docs/b.md docs/c.md && " AT("2026-01-09T10:00:00Z", "alice") "git commit -q -m 'b to c'");
+	COMMIT_FILE(fx, "docs/a.md", "a3\n", "2026-01-10T10:00:00Z", "carol", "a3 reformat");
+	COMMIT_FILE(fx, "svc/conf.yaml", "v: 2\n", "2026-01-11T10:00:00Z", "bob", "conf 2");
+	char *a3 = sh_out(D, "git log -1 --format=%%H --grep='^a3 reformat$'");
+	write_file(D, ".git-blame-ignore-revs", "");
+	char *ign = xasprintf("%s\n", a3);
+	write_file(D, "ignore-revs", ign);
+	reopen(fx);
+	const char *paths[] = {"docs/a.md", "docs/c.md", "docs/new.md"};
+	const char *globs[] = {"svc/**", "nothing/*"};
+	const char *bots[] = {"\\[bot\\]$"};
+	char *cdir = xasprintf("%s/cache", D);
+	char *results = xasprintf("%s/history-results", cdir);
+	hist_opts_t o;
+	memset(&o, 0, sizeof o);
+	o.cache_dir = cdir;
+	o.ignore_revs_file = "ignore-revs";
+	o.ignore_authors = bots;
+	o.n_ignore_authors = 1;
+	o.watch_globs = globs;
+	o.n_watch_globs = 2;
+	o.all_old_paths = 1;
+	o.since = T_2026_01_05;
+	hist_stats_t st;
+	walk(fx, paths, 3, &o);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.results_cached, 0);
+	assert_int_equal(st.results_written, 1);
+	assert_true(st.commits_diffed > 0);
+	/* the second build: no commit replayed, the same answers (events, old
+	 * names, skipped commits, watches, ignored counts) as without any cache */
+	reopen(fx);
+	walk(fx, paths, 3, &o);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.results_cached, 1);
+	assert_int_equal(st.results_written, 0);
+	assert_int_equal(st.commits_walked, 0);
+	assert_int_equal(st.commits_cached, 0);
+	assert_int_equal(st.commits_diffed, 0);
+	assert_int_equal(st.cache_loaded, 0); /* the facts were not even read */
+	char *a1 = sh_out(D, "git log -1 --format=%%H --grep='^a1$'");
+	assert_last(fx, "docs/a.md", a1); /* a3 is in the ignore-revs file, a2 by a bot */
+	assert_int_equal(hist_lookup(fx->h, "docs/a.md")->skipped_revs, 1);
+	assert_int_equal(hist_lookup(fx->h, "docs/c.md")->nold, 1);
+	assert_string_equal(hist_lookup(fx->h, "docs/c.md")->old_paths[0], "docs/b.md");
+	assert_string_equal(hist_lookup(fx->h, "docs/new.md")->last.id, "");
+	assert_string_equal(hist_lookup_watch(fx->h, "svc/**")->path, "svc/conf.yaml");
+	assert_null(hist_lookup_watch(fx->h, "docs/a.md"));
+	assert_null(hist_lookup(fx->h, "docs/b.md"));
+	assert_same_as_uncached(fx, paths, 3, globs, 2, &o);
+	/* with all_old_paths, `since` changes nothing: a build on another day still matches */
+	hist_opts_t later = o;
+	later.since = T_2026_01_05 + 30 * 86400;
+	walk(fx, paths, 3, &later);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.results_cached, 1);
+	assert_same_as_uncached(fx, paths, 3, globs, 2, &later);
+	/* each setting the answers depend on: another answer, never the stored one */
+	struct {
+		const char *what;
+		hist_opts_t o;
+	} variants[8];
+	size_t nv = 0;
+	const char *carol[] = {"^carol$"};
+	const char *globs2[] = {"svc/**", "nothing/*", "docs/*.md"};
+	variants[nv].what = "ignored authors";
+	variants[nv].o = o;
+	variants[nv].o.ignore_authors = carol;
+	nv++;
+	variants[nv].what = "no ignore-revs";
+	variants[nv].o = o;
+	variants[nv].o.ignore_revs_file = "";
+	nv++;
+	variants[nv].what = "author date";
+	variants[nv].o = o;
+	variants[nv].o.use_author_date = 1;
+	nv++;
+	variants[nv].what = "watches";
+	variants[nv].o = o;
+	variants[nv].o.watch_globs = globs2;
+	variants[nv].o.n_watch_globs = 3;
+	nv++;
+	variants[nv].what = "since without all_old_paths";
+	variants[nv].o = o;
+	variants[nv].o.all_old_paths = 0;
+	nv++;
+	for (size_t k = 0; k < nv; k++) {
+		const hist_opts_t *v = &variants[k].o;
+		walk(fx, paths, 3, &o); /* the stored table answers o */
+		walk(fx, paths, 3, v);
+		hist_stats(fx->h, &st);
+		if (st.results_cached)
+			fail_msg("%s changed but the stored answers were used", variants[k].what);
+		assert_same_as_uncached(fx, paths, 3, v->watch_globs, v->n_watch_globs, v);
+	}
+	/* the same file name, another content of the ignore-revs file */
+	walk(fx, paths, 3, &o);
+	write_file(D, "ignore-revs", "# nothing ignored now\n");
+	walk(fx, paths, 3, &o);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.results_cached, 0);
+	assert_last(fx, "docs/a.md", a3 /* by carol, not ignored any more */);
+	assert_same_as_uncached(fx, paths, 3, globs, 2, &o);
+	/* another page set */
+	const char *two[] = {"docs/c.md", "docs/a.md"};
+	walk(fx, two, 2, &o);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.results_cached, 0);
+	assert_same_as_uncached(fx, two, 2, globs, 2, &o);
+	write_file(D, "ignore-revs", ign);
+	/* a new commit: HEAD moved, only the new commit is read */
+	walk(fx, paths, 3, &o);
+	COMMIT_FILE(fx, "docs/a.md", "a4\n", "2026-01-12T10:00:00Z", "alice", "a4");
+	reopen(fx);
+	walk(fx, paths, 3, &o);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.results_cached, 0);
+	assert_int_equal(st.commits_diffed, 1);
+	char *a4 = git_last(fx, "docs/a.md");
+	assert_last(fx, "docs/a.md", a4);
+	free(a4);
+	reopen(fx);
+	walk(fx, paths, 3, &o);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.results_cached, 1);
+	assert_same_as_uncached(fx, paths, 3, globs, 2, &o);
+	/* a damaged table is rejected (and rewritten), never trusted */
+	char *save = xasprintf("%s/saved-results", cdir);
+	assert_int_equal(copy_file(results, save, -1), 0);
+	struct stat sb;
+	assert_int_equal(stat(results, &sb), 0);
+	long cuts[] = {0, 7, 30, (long)sb.st_size / 2, (long)sb.st_size - 1};
+	for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
+		assert_int_equal(copy_file(save, results, cuts[k]), 0);
+		reopen(fx);
+		walk(fx, paths, 3, &o);
+		hist_stats(fx->h, &st);
+		assert_int_equal(st.results_cached, 0);
+		assert_int_equal(st.results_rejected, 1);
+		assert_int_equal(st.results_written, 1);
+		assert_same_as_uncached(fx, paths, 3, globs, 2, &o);
+	}
+	/* every byte position matters: the checksum, the version and the ABI tag */
+	long offs[] = {3, 8, 12, (long)sb.st_size / 3, (long)sb.st_size / 2, (long)sb.st_size - 3};
+	for (size_t k = 0; k < sizeof offs / sizeof *offs; k++) {
+		assert_int_equal(copy_file(save, results, -1), 0);
+		FILE *f = fopen(results, "r+b");
+		assert_non_null(f);
+		fseek(f, offs[k], SEEK_SET);
+		int ch = fgetc(f);
+		fseek(f, offs[k], SEEK_SET);
+		fputc(ch ^ 0x01, f);
+		fclose(f);
+		reopen(fx);
+		walk(fx, paths, 3, &o);
+		hist_stats(fx->h, &st);
+		if (st.results_cached || !st.results_rejected)
+			fail_msg("a result table with byte %ld changed was used", offs[k]);
+		assert_same_as_uncached(fx, paths, 3, globs, 2, &o);
+	}
+	/* safe to delete */
+	unlink(results);
+	reopen(fx);
+	walk(fx, paths, 3, &o);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.results_cached, 0);
+	assert_int_equal(st.results_rejected, 0);
+	assert_same_as_uncached(fx, paths, 3, globs, 2, &o);
+	free(save);
+	free(a1);
+	free(a3);
+	free(ign);
+	free(results);
+	free(cdir);
+}
+
+/* A shallow clone's answers can change when history is fetched without HEAD
+ * moving: they are never stored in the result table. */
+static void test_results_shallow(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	COMMIT_FILE(fx, "a.md", "1\n", "2026-01-05T10:00:00Z", "alice", "one");
+	COMMIT_FILE(fx, "b.md", "1\n", "2026-01-06T10:00:00Z", "alice", "two");
+	COMMIT_FILE(fx, "b.md", "2\n", "2026-01-07T10:00:00Z", "alice", "three");
+	sh(D, "git clone -q --depth 1 'file://%s' clone", D);
+	char *clone = xasprintf("%s/clone", D);
+	char *cdir = xasprintf("%s/cache-shallow", D);
+	hist_t *h = NULL;
+	diag_list_t d;
+	diag_init(&d);
+	assert_int_equal(hist_open(&h, clone, &d), 0);
+	hist_opts_t o;
+	memset(&o, 0, sizeof o);
+	o.cache_dir = cdir;
+	const char *paths[] = {"a.md", "b.md"};
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(hist_walk(h, paths, 2, &o, &d), 0);
+		hist_stats_t st;
+		hist_stats(h, &st);
+		assert_int_equal(st.results_cached, 0);
+		assert_int_equal(st.results_written, 0);
+		assert_int_equal(hist_lookup(h, "a.md")->truncated, 1);
+	}
+	hist_free(h);
+	diag_free(&d);
+	free(cdir);
+	free(clone);
+}
 
 /* Many small commits on nested folders, packed by git itself (REF_DELTA and
  * OFS_DELTA chains, two packs) plus loose commits on top: the walk reads the
@@ -1007,6 +1298,7 @@ static int dump_main(const char *repo)
 		o.since = strtoll(since, NULL, 10);
 	o.cache_dir = getenv("ALMANAC_HIST_CACHE");
 	o.all_old_paths = getenv("ALMANAC_HIST_ALL_OLD") != NULL;
+	int full = getenv("ALMANAC_HIST_DUMP_FULL") != NULL;
 	if (hist_walk(h, (const char *const *)v.v, v.n, &o, &d) < 0) {
 		diag_print(&d, stderr, DIAG_FMT_TEXT, 0, 0);
 		return 2;
@@ -1018,17 +1310,33 @@ static int dump_main(const char *repo)
 		       e->complete ? "C" : "-");
 		for (size_t k = 0; k < e->nold; k++)
 			printf("%s%s", k ? "," : "", e->old_paths[k]);
+		if (full) {
+			/* everything else a build uses: the cache must not change any of it */
+			printf("\t%s|%s|%lld|%lld|%d%d%d|%zu,%zu,%zu|", e->last.author, e->last.email,
+			       (long long)e->last.commit_time, (long long)e->last.author_time, e->history_truncated,
+			       e->complete, e->truncated, e->skipped_revs, e->skipped_authors, e->skipped_renames);
+			printf("%lld|", (long long)e->created);
+			for (size_t k = 0; k < e->nevents; k++)
+				printf("%s%lld:%d%d", k ? "," : "", (long long)e->events[k].time, e->events[k].counts,
+				       e->events[k].exists);
+			printf("|%s", e->last.summary);
+		}
 		printf("\n");
+	}
+	if (full) {
+		size_t revs, authors, renames;
+		hist_ignored_counts(h, &revs, &authors, &renames);
+		printf("ignored\t%zu\t%zu\t%zu\n", revs, authors, renames);
 	}
 	hist_stats_t st;
 	hist_stats(h, &st);
 	fprintf(stderr,
-		"hist: %zu pages, %.3f s, walked %zu commits (%zu diffed, %zu from cache), %zu trees read, "
+		"hist: %zu pages, %.3f s (%.3f s cpu), walked %zu commits (%zu diffed, %zu from cache), %zu trees read, "
 		"%zu objects from packs, %zu via libgit2, %zu similarity checks, cache loaded %d rejected %d "
-		"written %d\n",
-		v.n, st.seconds, st.commits_walked, st.commits_diffed, st.commits_cached, st.trees_read,
+		"written %d, results cached %d written %d\n",
+		v.n, st.seconds, st.cpu_seconds, st.commits_walked, st.commits_diffed, st.commits_cached, st.trees_read,
 		st.objects_packed, st.objects_libgit2, st.renames_checked, st.cache_loaded, st.cache_rejected,
-		st.cache_written);
+		st.cache_written, st.results_cached, st.results_written);
 	hist_free(h);
 	diag_free(&d);
 	strv_free(&v);
@@ -1141,6 +1449,8 @@ int main(void)
 		cmocka_unit_test(test_glob_match),
 		cmocka_unit_test_setup_teardown(test_events_since, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_cache, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_results_table, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_results_shallow, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_packed, fx_setup, fx_teardown),
 		cmocka_unit_test(test_corpus),
 	};
