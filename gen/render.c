@@ -36,6 +36,17 @@ static val_t *add_str(val_t *m, const char *k, const char *s) { return val_map_a
 static val_t *add_bool(val_t *m, const char *k, int b) { return val_map_add_lit(m, k, val_bool(b)); }
 static val_t *add_num(val_t *m, const char *k, double n) { return val_map_add_lit(m, k, val_num(n)); }
 
+/* `s` percent-encoded for a URL query value: every byte but A-Z a-z 0-9 - . _ ~ becomes %XX. */
+static void put_query(buf_t *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			buf_putc(b, (char)*p);
+		else
+			buf_printf(b, "%%%02X", *p);
+	}
+}
+
 static void set_list_str(val_t *m, const char *key, char *const *v, size_t n)
 {
 	val_t *l = val_map_set(m, key, val_list());
@@ -205,6 +216,21 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 		add_str(pg, "criticality", p->fm.criticality);
 	set_list_str(pg, "tags", p->fm.tags, p->fm.ntags);
 	add_bool(pg, "has_tags", p->fm.ntags > 0);
+	/* {name, url}: the search for each tag, with the tag percent-encoded (a template writing
+	 * search/?q={{.}} itself breaks on tags with spaces, '&' or '#') */
+	val_t *tl = val_map_add_lit(pg, "tag_links", val_list());
+	if (p->fm.ntags) {
+		char *search = nav_href(url, "search/");
+		for (size_t i = 0; i < p->fm.ntags; i++) {
+			val_t *t = val_list_push(tl, val_map());
+			add_str(t, "name", p->fm.tags[i]);
+			buf_t q = BUF_INIT;
+			buf_printf(&q, "%s?q=", search);
+			put_query(&q, p->fm.tags[i]);
+			val_map_add_lit(t, "url", val_str_take(buf_detach(&q)));
+		}
+		free(search);
+	}
 	val_t *al = val_map_add_lit(pg, "alerts", val_list());
 	for (size_t i = 0; i < p->fm.nalerts; i++) {
 		val_t *a = val_list_push(al, val_map());
