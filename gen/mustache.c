@@ -902,9 +902,16 @@ static const val_t *map_get(const val_t *m, const char *key)
 {
 	if (!m || m->type != VAL_MAP)
 		return NULL;
+	/* many keys share a first byte (is_due, is_stale...): compare two before calling strcmp */
 	for (size_t i = 0; i < m->len; i++) {
 		const char *k = m->pairs[i].key;
-		if (k[0] == key[0] && strcmp(k, key) == 0)
+		if (k[0] != key[0])
+			continue;
+		if (!k[0])
+			return m->pairs[i].val;
+		if (k[1] != key[1])
+			continue;
+		if (!k[1] || strcmp(k + 2, key + 2) == 0)
 			return m->pairs[i].val;
 	}
 	return NULL;
