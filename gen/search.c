@@ -176,6 +176,24 @@ static inline uint32_t hash_bytes(const char *s, size_t n)
 	return (uint32_t)h;
 }
 
+/* Whether the `n` bytes at `a` and `b` are equal (inline: keys are short). */
+static inline int key_eq(const char *a, const char *b, size_t n)
+{
+	if (n < 8)
+		return hash_tail(a, n) == hash_tail(b, n); /* it reads every byte */
+	uint64_t x, y;
+	size_t i = 0;
+	for (; n - i > 8; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
 static void smap_grow(smap_t *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 1024;
@@ -208,7 +226,7 @@ static smap_slot_t *smap_upsert(smap_t *m, arena_t *a, const char *k, size_t n, 
 	size_t j = h & (m->cap - 1);
 	while (m->slots[j].key) {
 		smap_slot_t *s = &m->slots[j];
-		if (s->hash == h && s->len == n && memcmp(s->key, k, n) == 0) {
+		if (s->hash == h && s->len == n && key_eq(s->key, k, n)) {
 			*added = 0;
 			return s;
 		}
@@ -392,7 +410,7 @@ static void feed(worker_t *w, const char *s, int field)
 	if (!s || !*s)
 		return;
 	w->field = field;
-	tok_split(s, strlen(s), on_word, w);
+	tok_split_cstr(s, on_word, w);
 }
 
 static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)

@@ -187,7 +187,12 @@ static inline int is_upper(unsigned c) { return c >= 'A' && c <= 'Z'; }
 static inline int is_lower(unsigned c) { return c >= 'a' && c <= 'z'; }
 static inline int is_digit(unsigned c) { return c >= '0' && c <= '9'; }
 
-int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
+/* tok_split() of `len` bytes, or with `cstr` of the text up to its NUL (then
+ * `len` is SIZE_MAX: every look-ahead stops at the NUL, which is not a word
+ * character, and decode() stops at it as it is no continuation byte).
+ * Inlined into both callers so the NUL test costs nothing for the other. */
+static inline __attribute__((always_inline)) int split(const char *text, size_t len, int cstr, tok_fn fn,
+							void *ctx)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0, l;
@@ -195,7 +200,7 @@ int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
 	int rc = 0;
 
 	pthread_once(&stop_once, stop_init);
-	while (i < len) {
+	while (i < len && (!cstr || s[i])) {
 		unsigned c = decode_fast(s + i, len - i, &l);
 		if (!is_word_cp(c)) {
 			i += l;
@@ -278,6 +283,16 @@ int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
 			break;
 	}
 	return rc;
+}
+
+int tok_split(const char *text, size_t len, tok_fn fn, void *ctx)
+{
+	return split(text, len, 0, fn, ctx);
+}
+
+int tok_split_cstr(const char *text, tok_fn fn, void *ctx)
+{
+	return split(text, SIZE_MAX, 1, fn, ctx);
 }
 
 struct tok_stemmer {

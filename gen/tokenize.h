@@ -45,6 +45,10 @@ typedef int (*tok_fn)(void *ctx, const char *word, size_t len, tok_kind kind);
  * `fn` for each. Returns 0, or the first non-zero value `fn` returned. */
 int tok_split(const char *text, size_t len, tok_fn fn, void *ctx);
 
+/* tok_split() of the NUL-terminated `text` (borrowed), without measuring it
+ * first. */
+int tok_split_cstr(const char *text, tok_fn fn, void *ctx);
+
 /* 1 when the lower-case word `w` (`n` bytes) is an English stop word. */
 int tok_is_stopword(const char *w, size_t n);
 

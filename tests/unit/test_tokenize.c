@@ -126,6 +126,35 @@ static void test_callback_stops(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* tok_split_cstr stops at the NUL and agrees with tok_split on the text
+ * before it, including words cut by the end (a joiner, a truncated UTF-8
+ * sequence, a case change). */
+static void test_split_cstr(void **state)
+{
+	(void)state;
+	const char *texts[] = {
+		"", "x", "Restart the Node, then check logs.", "kube-", "kube-proxy", "HTTPS", "HTTPServer",
+		"tail\xC3", "caf\xC3\xA9", "v1.2.", "a--b", "CrashLoopBackOff etcd_db_total_size ipv6Address",
+		"deploy\xE2\x80\x94rollback \xE2\x80", "ship\xF0\x9F\x9A\x80now bad\xFF\xFE" "bytes",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		buf_t a = BUF_INIT, b = BUF_INIT;
+		assert_int_equal(tok_split(texts[i], strlen(texts[i]), collect, &a), 0);
+		assert_int_equal(tok_split_cstr(texts[i], collect, &b), 0);
+		assert_string_equal(buf_cstr(&a), buf_cstr(&b));
+		buf_free(&a);
+		buf_free(&b);
+	}
+	/* words after an embedded NUL are not read */
+	buf_t c = BUF_INIT;
+	assert_int_equal(tok_split_cstr("node\0pool", collect, &c), 0);
+	assert_string_equal(buf_cstr(&c), "node/w");
+	buf_free(&c);
+	int n = 0;
+	assert_int_equal(tok_split_cstr("one two three four", stop_after_two, &n), 7);
+	assert_int_equal(n, 2);
+}
+
 static void test_stemmer(void **state)
 {
 	(void)state;
@@ -157,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_callback_stops),
+		cmocka_unit_test(test_split_cstr),
 		cmocka_unit_test(test_stemmer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
