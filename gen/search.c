@@ -59,6 +59,7 @@ typedef struct {
 } arena_t;
 
 #define HUGE_BYTES ((size_t)2 << 20)
+#define HUGE_MIN (HUGE_BYTES / 4) /* smallest allocation worth a huge page */
 
 /* `n` bytes (a multiple of HUGE_BYTES) aligned for transparent huge pages,
  * and advised to use them: one page fault per 2 MiB instead of 512 (the
@@ -198,8 +199,8 @@ static void smap_grow(smap_t *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 1024;
 	smap_slot_t *ns;
-	if (ncap * sizeof(*ns) >= HUGE_BYTES) {
-		ns = huge_alloc(ncap * sizeof(*ns));
+	if (ncap * sizeof(*ns) >= HUGE_MIN) {
+		ns = huge_alloc((ncap * sizeof(*ns) + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES);
 		memset(ns, 0, ncap * sizeof(*ns));
 	} else {
 		ns = xcalloc(ncap, sizeof(*ns));
@@ -274,14 +275,14 @@ typedef struct {
 	uint32_t code; /* section index << 1 | in heading */
 } secev_t;
 
-/* One term of a finished page, compact: the page results of a whole site stay
- * in memory until the postings are written. */
+/* One term of a finished page, compact (24 bytes): the page results of a
+ * whole site stay in memory until the postings are written. Its sections
+ * follow those of the terms before it in docres_t.secs. */
 typedef struct {
 	union {
 		sterm_t *term;    /* after phase 1: a worker's stem */
 		uint32_t gid;     /* after interning: the global term id */
 	} u;
-	uint32_t sec_first;  /* into docres_t.secs */
 	uint16_t tf[NF];     /* after the impacts pass: the impact (a double, memcpy'd) */
 	uint16_t nsec;
 	uint8_t flags;
@@ -467,7 +468,7 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 			w->dt[w->ev[e].term_idx].nsec++;
 	uint32_t off = 0;
 	for (size_t i = 0; i < w->ndt; i++) {
-		out->terms[i].sec_first = off;
+		w->dt[i].sec_first = off;
 		off += w->dt[i].nsec;
 	}
 	out->nsecs = off;
@@ -476,7 +477,7 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 		uint32_t ti = w->ev[e].term_idx;
 		rterm_t *t = &out->terms[ti];
 		if (t->nsec < w->dt[ti].nsec)
-			out->secs[t->sec_first + t->nsec++] = w->ev[e].code;
+			out->secs[w->dt[ti].sec_first + t->nsec++] = w->ev[e].code;
 	}
 	memcpy(out->flen, w->flen, sizeof(w->flen));
 }
@@ -1026,7 +1027,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 	 * workers' stems (each counted its own pages) */
 	for (size_t i = 0; i < nthreads; i++)
 		cgt += workers[i].stems.len;
-	gt = cgt * sizeof(*gt) >= HUGE_BYTES ? huge_alloc((cgt * sizeof(*gt) + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES)
+	gt = cgt * sizeof(*gt) >= HUGE_MIN ? huge_alloc((cgt * sizeof(*gt) + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES)
 					    : xmalloc((cgt ? cgt : 1) * sizeof(*gt));
 	for (size_t i = 0; i < nthreads; i++) {
 		smap_t *m = &workers[i].stems;
@@ -1061,6 +1062,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 	 * rterm), then the postings, encoded in page order straight into each
 	 * term's buffer */
 	_Static_assert(sizeof(((rterm_t *)0)->tf) >= sizeof(double), "an impact fits in tf");
+	_Static_assert(sizeof(rterm_t) <= 24, "rterm_t stays compact");
 	page_status = xmalloc((ndocs ? ndocs : 1) * sizeof(*page_status));
 	for (size_t p = 0; p < ndocs; p++)
 		page_status[p] = (uint8_t)status_index(docs[p].status);
@@ -1070,6 +1072,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 		double norm[NF];
 		for (int f = 0; f < NF; f++)
 			norm[f] = 1.0 - field_b[f] + field_b[f] * (double)r->flen[f] / avg[f];
+		size_t sec_first = 0;
 		for (size_t k = 0; k < r->nterms; k++) {
 			rterm_t *t = &r->terms[k];
 			t->u.gid = t->u.term->gid;
@@ -1090,7 +1093,8 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 				maximp = imp;
 			memcpy(t->tf, &imp, sizeof(imp));
 			/* the size of its encoded posting (see below) */
-			const uint32_t *codes = r->secs + t->sec_first;
+			const uint32_t *codes = r->secs + sec_first;
+			sec_first += t->nsec;
 			uint32_t body_max = g->df > ndocs / 8 ? COMMON_BODY_SECTIONS : BODY_SECTIONS;
 			uint32_t keep = 0, body = 0, lastsec = 0;
 			size_t sz = 0;
@@ -1116,7 +1120,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 			gt[t].bytes += varint_len(gt[t].df);
 			total += gt[t].bytes;
 		}
-		postblock = total >= HUGE_BYTES ? huge_alloc((total + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES)
+		postblock = total >= HUGE_MIN ? huge_alloc((total + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES)
 						 : xmalloc(total ? total : 1);
 		unsigned char *o = postblock;
 		for (size_t t = 0; t < ngt; t++) {
@@ -1128,6 +1132,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 	}
 	for (size_t p = 0; p < ndocs; p++) {
 		docres_t *r = &res[p];
+		size_t sec_first = 0;
 		for (size_t k = 0; k < r->nterms; k++) {
 			rterm_t *t = &r->terms[k];
 			gterm_t *g = &gt[t->u.gid];
@@ -1140,7 +1145,8 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 			/* sections: every heading match, and the first body
 			 * matches (fewer for common words: they only serve to
 			 * pick the section a result jumps to) */
-			const uint32_t *codes = r->secs + t->sec_first;
+			const uint32_t *codes = r->secs + sec_first;
+			sec_first += t->nsec;
 			uint32_t body_max = g->df > ndocs / 8 ? COMMON_BODY_SECTIONS : BODY_SECTIONS;
 			uint32_t keep = 0, body = 0;
 			for (uint32_t i = 0; i < t->nsec; i++)
