@@ -176,6 +176,16 @@ class BuildTest(RepoTestCase):
         self.assertIn("published as is", read(os.path.join(out, "runbooks/k8s/old/index.html")))
         self.assertEqual(self.build(repo, os.path.join(self.tmpdir(), "site"), "--strict").returncode, 1)
 
+    def test_default_theme_tag_links_are_search_queries(self):
+        files = dict(FILES)
+        files["runbooks/workloads/crashloop.md"] = CRASH.replace("---\n", "---\ntags: [on call, 'a&b#c']\n", 1)
+        repo = self.repo(files)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        html = read(os.path.join(out, "runbooks/workloads/crashloop/index.html"))
+        self.assertIn('<a class="tag" href="../../../search/?q=on%20call">on call</a>', html)
+        self.assertIn('<a class="tag" href="../../../search/?q=a%26b%23c">a&amp;b#c</a>', html)
+
     def test_unsafe_output_refused(self):
         repo = self.repo(FILES)
         for out in [repo, os.path.join(repo, "content"), "/"]:
