@@ -56,14 +56,14 @@ static void set_list_str(val_t *m, const char *key, char *const *v, size_t n)
 
 enum { LINK_VALS = 6 }; /* per page: title, type, status, criticality, description, owner */
 
-/* A shared value (val.h) borrowing `str`: no copy, never freed by val_free. */
+/* A shared value (val.h) borrowing `str` (NULL: ""): no copy, never freed by val_free. */
 static void borrow_str(val_t *v, const char *str)
 {
 	memset(v, 0, sizeof *v);
 	v->type = VAL_STR;
 	v->shared = 1;
-	v->str = (char *)str;
-	v->len = strlen(str);
+	v->str = (char *)(str ? str : "");
+	v->len = strlen(v->str);
 }
 
 /* The values every link to a page shows, built once per page (page_link). */
