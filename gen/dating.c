@@ -25,6 +25,7 @@ struct dating {
 	hist_opts_t opts;
 	int rc;
 	map_t status;         /* status_only: path -> git status flags */
+	int *wt;              /* per page: hist_worktree_status, computed on the thread */
 	double walk_wall, walk_cpu, status_wall, status_cpu; /* ms, for ALMANAC_TIMING */
 };
 
@@ -82,8 +83,12 @@ static void *walk_thread(void *arg)
 	dt->walk_wall = w1 - w0;
 	dt->walk_cpu = c1 - c0;
 	/* the uncommitted files too, while the Markdown is still being rendered */
-	if (dt->rc == 0)
+	if (dt->rc == 0) {
 		hist_worktree_status_load(dt->h);
+		dt->wt = xcalloc(dt->s->npages + 1, sizeof *dt->wt);
+		for (size_t i = 0; i < dt->s->npages; i++)
+			dt->wt[i] = hist_worktree_status(dt->h, dt->paths[i]);
+	}
 	dt->status_wall = clock_ms(CLOCK_MONOTONIC) - w1;
 	dt->status_cpu = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c1;
 	return NULL;
@@ -246,9 +251,10 @@ void dating_finish(dating_t *dt, site_t *s)
 				f->drifted = 1;
 			}
 		}
-		set_uncommitted(p, hist_worktree_status(h, p->src));
+		set_uncommitted(p, dt->wt ? dt->wt[i] : hist_worktree_status(h, p->src));
 	}
 out:
+	free(dt->wt);
 	free(dt->paths);
 	free(dt->globs);
 	free(dt);

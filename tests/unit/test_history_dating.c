@@ -1,0 +1,183 @@
+/* test_history_dating.c - dating.c: pages dated by the history walk, and the
+ * uncommitted files found on the walk's thread (dating_start) or on a
+ * status-only thread (dating_start_status, for --no-git-dates) exactly as
+ * dating_without_history finds them. Real git repositories made with the git
+ * CLI (fixed dates, local identity). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <git2.h>
+
+#include "buf.h"
+#include "config.h"
+#include "dating.h"
+#include "history.h"
+#include "site.h"
+
+static char dir[256];
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "cd '%s' && { ", dir);
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	buf_puts(&b, "; } >/dev/null 2>&1");
+	int rc = system(b.s);
+	if (rc != 0)
+		fail_msg("command failed (%d): %s", rc, b.s);
+	buf_free(&b);
+}
+
+static char *sh_out(const char *cmd)
+{
+	char *full = xasprintf("cd '%s' && %s", dir, cmd);
+	FILE *p = popen(full, "r");
+	assert_non_null(p);
+	char line[256] = "";
+	if (!fgets(line, sizeof line, p))
+		line[0] = '\0';
+	pclose(p);
+	free(full);
+	line[strcspn(line, "\n")] = '\0';
+	return xstrdup(line);
+}
+
+#define AT "GIT_AUTHOR_DATE='2026-01-05T10:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z' "
+
+static const char *const SRCS[] = {"a.md", "b.md", "c.md", "d.md", "gone.md"};
+#define NSRC (sizeof SRCS / sizeof *SRCS)
+
+static void site_make(site_t *s)
+{
+	memset(s, 0, sizeof *s);
+	config_defaults(&s->cfg);
+	diag_init(&s->diags);
+	s->root = xasprintf("%s/", dir);
+	s->opts.now = 1767571200LL + 10 * 86400 + 12 * 3600; /* 2026-01-15 12:00 UTC */
+	s->npages = NSRC;
+	s->pages = xcalloc(NSRC, sizeof *s->pages);
+	for (size_t i = 0; i < NSRC; i++)
+		s->pages[i].src = xstrdup(SRCS[i]);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof dir, "%s/almanac-dating-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		return -1;
+	sh("git init -q -b main . && git config user.name T && git config user.email t@example.com && "
+	   "git config commit.gpgsign false && "
+	   "printf 'a\\n' > a.md && printf 'b\\n' > b.md && printf 'g\\n' > gone.md && git add . && " AT
+	   "git commit -q -m one && "
+	   "printf 'b2\\n' > b.md && printf 'c\\n' > c.md && printf 'd\\n' > d.md && git add d.md && rm gone.md");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	int rc = system(cmd);
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
+/* The same marks as dating_without_history, from the status-only thread. */
+static void test_status_thread(void **state)
+{
+	(void)state;
+	git_libgit2_init();
+	git_repository *repo = NULL;
+	assert_int_equal(git_repository_open(&repo, dir), 0);
+	site_t a, b;
+	site_make(&a);
+	site_make(&b);
+	dating_without_history(&a, repo);
+	dating_t *dt = NULL;
+	assert_int_equal(dating_start_status(&dt, &b, repo), 0);
+	dating_finish(dt, &b);
+	assert_null(b.hist);
+	for (size_t i = 0; i < NSRC; i++) {
+		assert_int_equal(a.pages[i].fresh.status, b.pages[i].fresh.status);
+		assert_int_equal(a.pages[i].untracked, b.pages[i].untracked);
+		assert_int_equal(a.pages[i].fresh.interval_days, b.pages[i].fresh.interval_days);
+		assert_int_equal(b.pages[i].fresh.age_days, -1);
+	}
+	/* what a user sees: a committed page is unknown, the changed ones uncommitted */
+	assert_int_equal(b.pages[0].fresh.status, FRESH_UNKNOWN);
+	assert_int_equal(b.pages[1].fresh.status, FRESH_UNCOMMITTED);
+	assert_int_equal(b.pages[1].untracked, 0);
+	assert_int_equal(b.pages[2].fresh.status, FRESH_UNCOMMITTED);
+	assert_int_equal(b.pages[2].untracked, 1);
+	assert_int_equal(b.pages[3].fresh.status, FRESH_UNCOMMITTED);
+	site_free(&a);
+	site_free(&b);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+}
+
+/* The walk's thread reads the status too: dates and uncommitted marks. */
+static void test_walk_thread(void **state)
+{
+	(void)state;
+	site_t s;
+	site_make(&s);
+	dating_t *dt = NULL;
+	assert_int_equal(dating_start(&dt, &s, NULL), 0);
+	dating_finish(dt, &s);
+	assert_non_null(s.hist);
+	char *one = sh_out("git rev-parse HEAD");
+	assert_string_equal(s.head, one);
+	assert_int_equal(s.pages[0].fresh.has_commit, 1);
+	assert_string_equal(s.pages[0].fresh.commit_id, one);
+	assert_int_equal(s.pages[0].fresh.age_days, 10);
+	assert_int_equal(s.pages[0].fresh.status, FRESH_FRESH);
+	assert_int_equal(s.pages[1].fresh.status, FRESH_UNCOMMITTED); /* modified */
+	assert_int_equal(s.pages[1].fresh.has_commit, 1);
+	assert_int_equal(s.pages[2].fresh.status, FRESH_UNCOMMITTED); /* untracked */
+	assert_int_equal(s.pages[2].untracked, 1);
+	assert_int_equal(s.pages[3].fresh.status, FRESH_UNCOMMITTED); /* staged, never committed */
+	assert_int_equal(s.pages[3].untracked, 0);
+	/* a second build (the result table in .git/almanac) gives the same */
+	site_t t;
+	site_make(&t);
+	assert_int_equal(dating_start(&dt, &t, NULL), 0);
+	dating_finish(dt, &t);
+	hist_stats_t st;
+	hist_stats(t.hist, &st);
+	assert_int_equal(st.results_cached, 1);
+	for (size_t i = 0; i < NSRC; i++) {
+		assert_int_equal(s.pages[i].fresh.status, t.pages[i].fresh.status);
+		assert_int_equal(s.pages[i].untracked, t.pages[i].untracked);
+		assert_string_equal(s.pages[i].fresh.commit_id, t.pages[i].fresh.commit_id);
+	}
+	free(one);
+	dating_release(&s);
+	dating_release(&t);
+	site_free(&s);
+	site_free(&t);
+}
+
+int main(void)
+{
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_status_thread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_walk_thread, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
