@@ -82,7 +82,9 @@ typedef struct {
  * OUT_DIR/search/, creating folders and replacing index files of an earlier
  * build. NULL strings are taken as "". Tokenizes on 2 threads (64 pages or
  * more) and writes the metadata on a third while the postings are built; the
- * output does not depend on that. Pass only content pages (not the
+ * output does not depend on that. The large buffers (page results, postings,
+ * big tables) are advised onto transparent huge pages (madvise), which cuts the
+ * page faults of filling them. Pass only content pages (not the
  * alerts/NAME/ redirect pages), so an alert name finds its runbook. Returns 0, or -1 after adding an error diagnostic to `d`
  * (code "search-index") when a file cannot be written. */
 int search_write_index(const search_doc_t *docs, size_t ndocs, const char *out_dir, diag_list_t *d);
