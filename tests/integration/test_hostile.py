@@ -11,6 +11,7 @@ import glob
 import html.parser
 import json
 import os
+import urllib.parse
 import shutil
 import signal
 import subprocess
@@ -395,7 +396,8 @@ class Injection(FixtureSite):
         self.assertEqual(len(tag_links), 2)
         for href in tag_links:
             self.assertTrue(href.startswith("../../../search/?q="), href)
-        self.assertEqual(tag_links[0], "../../../search/?q=" + tag)
+        # percent-encoded as a query value: the tag can neither end the attribute nor cut the query
+        self.assertEqual(tag_links[0], "../../../search/?q=" + urllib.parse.quote(tag, safe=""))
         # template syntax in a value is not evaluated
         self.assertNotIn("{{", html_text.replace("{{site.title}}", ""))
 
