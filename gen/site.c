@@ -458,12 +458,14 @@ int site_load(site_t *s, const site_opts_t *opts)
 	dating_t *dt = NULL;
 	if (opts->git_dates)
 		dating_start(&dt, s, repo);
+	else
+		dating_start_status(&dt, s, repo); /* uncommitted pages, read beside the rendering */
 	par_for(s->npages, opts->jobs, render_markdown, s);
 	timing_mark("markdown");
 	/* titles may have come from H1s */
 	if (dt)
 		dating_finish(dt, s);
-	else
+	else /* no thread could be started */
 		dating_without_history(s, repo);
 	git_repository_free(repo);
 	timing_mark("history wait");

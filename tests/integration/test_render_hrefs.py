@@ -70,6 +70,13 @@ class RenderHrefs(unittest.TestCase):
         # the page exists where the link leads
         self.assertTrue(os.path.isfile(os.path.join(self.out, "runbooks/ops/disk full #1/index.html")))
 
+    def test_body_link_to_a_name_with_hash_is_encoded(self):
+        page = self.read("runbooks/ops/other/index.html")
+        body = page[page.index('<div class="content'):] if '<div class="content' in page else page
+        # the Markdown link [disk](disk%20full%20%231.md): its '#' must stay encoded in the page URL
+        self.assertIn('<a href="../disk%20full%20%231/">disk</a>', body)
+        self.assertNotIn('href="../disk%20full%20#1/"', page)
+
     def test_tag_links_are_percent_encoded(self):
         page = self.read("runbooks/ops/other/index.html")
         self.assertIn('<a class="tag" href="../../../search/?q=disk%20full">disk full</a>', page)
