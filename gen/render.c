@@ -596,11 +596,14 @@ static void write_specials(rctx_t *r)
 	/* the freshness report page and its JSON */
 	ctx = page_ctx(r, -1, "freshness/", 0, NULL);
 	val_map_set_str(val_map_get(ctx, "page"), "title", "Documentation freshness");
-	val_map_set(ctx, "report", report_context(s, "freshness/"));
+	report_t rep;
+	report_compute(&rep, s); /* once, for the page and freshness.json */
+	val_map_set(ctx, "report", report_context_of(&rep, s, "freshness/"));
 	render_to(r, "freshness", ctx, "freshness/index.html");
 	val_free(ctx);
 	buf_t json = BUF_INIT;
-	report_json(s, &json);
+	report_write_json(&rep, s, &json);
+	report_free(&rep);
 	pub_write(r->pub.tmp, "freshness.json", json.s, json.len);
 	buf_free(&json);
 	write_sitemap(r);

@@ -471,6 +471,14 @@ val_t *report_context(const site_t *s, const char *url)
 {
 	report_t r;
 	report_compute(&r, s);
+	val_t *m = report_context_of(&r, s, url);
+	report_free(&r);
+	return m;
+}
+
+val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
+{
+	const report_t r = *rp; /* a shallow copy: read only, nothing freed here */
 	val_t *m = val_map();
 	char tmp[48];
 	set_pct(m, "fresh_percent", r.fresh_percent);
@@ -573,6 +581,5 @@ val_t *report_context(const site_t *s, const char *url)
 		free(target);
 	}
 	val_map_set_bool(m, "has_not_in_catalog", r.nnot_in_catalog > 0);
-	report_free(&r);
 	return m;
 }

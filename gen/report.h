@@ -162,5 +162,8 @@ int report_format(const site_t *s, const char *format, int color, buf_t *out);
  *   has_uncovered bool, not_in_catalog: [{name, url}] (url: the alert's page),
  *   has_not_in_catalog bool. */
 val_t *report_context(const site_t *s, const char *url);
+/* report_context from a report already computed (the build writes the page
+ * and freshness.json from one report_compute). `r` is only read. */
+val_t *report_context_of(const report_t *r, const site_t *s, const char *url);
 
 #endif
