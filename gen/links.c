@@ -507,6 +507,12 @@ char *links_alias_url(const site_t *s, long page, size_t alias, diag_list_t *d)
 	return alias_url(s, page, alias, d);
 }
 
+char *links_redirect_url(const site_t *s, long page, const char *alias)
+{
+	fm_ref_t none = {0};
+	return alias_url_at(s, &s->pages[page], alias, &none, NULL);
+}
+
 /* The old names a page had before git renames become redirects too, with
  * the same rules as aliases but silently: one that is now the address of a
  * page, a folder, an asset, an alert or an alias (explicit aliases win) is

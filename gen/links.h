@@ -106,5 +106,9 @@ void links_orphans(site_t *s);
  * removes them from the pages' fm.aliases, so the renderer only sees aliases
  * it may publish. */
 char *links_alias_url(const site_t *s, long page, size_t alias, diag_list_t *d);
+/* The site URL a redirect from `alias` (an alias or an old path of `page`)
+ * is published at, or NULL when the rules above refuse it; no diagnostics.
+ * Thread-safe (reads `s` only). Caller frees. */
+char *links_redirect_url(const site_t *s, long page, const char *alias);
 
 #endif

@@ -9,11 +9,11 @@
 #include "fsutil.h"
 #include "json.h"
 #include "mustache.h"
+#include "links.h"
 #include "nav.h"
 #include "parallel.h"
 #include "publish.h"
 #include "report.h"
-#include "scan.h"
 #include "search.h"
 #include "theme.h"
 #include "timefmt.h"
@@ -392,75 +392,62 @@ static int redirects_selected(const rctx_t *r, long i)
 	return !r->sel || (r->sel->redirects && r->sel->redirects[i]);
 }
 
-static void write_redirects(rctx_t *r)
+/* The redirects of page i (aliases and git-rename old names, already
+ * checked by links_resolve_front_matter; links_redirect_url re-checks them
+ * for serve's partial renders) or, past the pages, the page of alert
+ * i - npages. One item per call, so par_for writes them on every core. */
+static void write_redirect_item(void *ud, size_t i)
 {
+	rctx_t *r = ud;
 	site_t *s = r->s;
-	for (size_t i = 0; i < s->npages; i++) {
+	if (pub_interrupted())
+		return;
+	if (i < s->npages) {
 		site_page_t *p = &s->pages[i];
-		if (p->draft && !s->opts.drafts)
-			continue;
-		if (!redirects_selected(r, (long)i))
-			continue;
+		if ((p->draft && !s->opts.drafts) || !redirects_selected(r, (long)i))
+			return;
 		for (size_t j = 0; j < p->fm.naliases + p->nold; j++) {
 			const char *alias = j < p->fm.naliases ? p->fm.aliases[j].value : p->old_paths[j - p->fm.naliases];
-			int line = j < p->fm.naliases ? p->fm.aliases[j].line : 1;
-			int col = j < p->fm.naliases ? p->fm.aliases[j].col : 1;
-			/* an alias is a repo path (old/x.md) or a site URL (old/x/) */
-			char *clean = fsu_normalize(alias[0] == '/' ? alias + 1 : alias);
-			if (!clean || !clean[0] || clean[0] == '/') {
-				diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "alias-outside-site",
-					 "alias '%s' resolves outside the site", alias);
-				free(clean);
-				continue;
-			}
-			char *from;
-			if (fsu_ends_with(clean, ".md"))
-				from = scan_page_url(clean, s->home_dir);
-			else
-				from = fsu_ends_with(clean, "/") ? xstrdup(clean) : xasprintf("%s/", clean);
-			free(clean);
-			void *v;
-			if (map_get(&s->url_map, from, &v)) {
-				if (j < p->fm.naliases)
-					diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "alias-conflict",
-						 "alias '%s' is the address of %s", alias, s->pages[MAP_AS_INT(v)].src);
-				free(from);
-				continue;
-			}
-			write_redirect(r, from, p->url, p->title, NULL);
+			char *from = links_redirect_url(s, (long)i, alias);
+			if (from)
+				write_redirect(r, from, p->url, p->title, NULL);
 			free(from);
 		}
+		return;
 	}
 	/* stable alert URLs */
-	for (size_t i = 0; i < s->nalerts; i++) {
-		site_alert_t *a = &s->alerts[i];
-		if (!a->npages)
-			continue;
-		int selected = 0;
-		for (size_t k = 0; k < a->npages && !selected; k++)
-			selected = redirects_selected(r, a->pages[k]);
-		if (!selected)
-			continue;
-		char *from = xasprintf("alerts/%s/", a->name);
-		val_t *ctx = val_map();
-		val_map_set_str(ctx, "alert", a->name);
-		if (a->summary)
-			val_map_set_str(ctx, "summary", a->summary);
-		val_t *l = val_map_set(ctx, "runbooks", val_list());
-		for (size_t k = 0; k < a->npages; k++)
-			val_list_push(l, page_link(r, a->pages[k], from));
-		val_map_set_bool(ctx, "several", a->npages > 1);
-		if (a->npages == 1) {
-			write_redirect(r, from, s->pages[a->pages[0]].url, s->pages[a->pages[0]].title, ctx);
-		} else {
-			val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from)));
-			char *out = xasprintf("%sindex.html", from);
-			render_to(r, "alert", ctx, out);
-			free(out);
-			val_free(ctx);
-		}
-		free(from);
+	site_alert_t *a = &s->alerts[i - s->npages];
+	if (!a->npages)
+		return;
+	int selected = 0;
+	for (size_t k = 0; k < a->npages && !selected; k++)
+		selected = redirects_selected(r, a->pages[k]);
+	if (!selected)
+		return;
+	char *from = xasprintf("alerts/%s/", a->name);
+	val_t *ctx = val_map();
+	val_map_set_str(ctx, "alert", a->name);
+	if (a->summary)
+		val_map_set_str(ctx, "summary", a->summary);
+	val_t *l = val_map_set(ctx, "runbooks", val_list());
+	for (size_t k = 0; k < a->npages; k++)
+		val_list_push(l, page_link(r, a->pages[k], from));
+	val_map_set_bool(ctx, "several", a->npages > 1);
+	if (a->npages == 1) {
+		write_redirect(r, from, s->pages[a->pages[0]].url, s->pages[a->pages[0]].title, ctx);
+	} else {
+		val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from)));
+		char *out = xasprintf("%sindex.html", from);
+		render_to(r, "alert", ctx, out);
+		free(out);
+		val_free(ctx);
 	}
+	free(from);
+}
+
+static void write_redirects(rctx_t *r)
+{
+	par_for(r->s->npages + r->s->nalerts, r->s->opts.jobs, write_redirect_item, r);
 }
 
 static void write_sitemap(rctx_t *r)
