@@ -8,6 +8,7 @@
 #include "dating.h"
 #include "publish.h"
 #include "render.h"
+#include "timing.h"
 
 static const char build_help[] =
 	"Usage: almanac build [--repo DIR] [--out DIR] [--config FILE] [--base-url URL]\n"
@@ -79,8 +80,10 @@ int cmd_build(int argc, char **argv)
 	else if (rc != 0)
 		fprintf(stderr, "almanac: build failed; %s was not changed\n", out);
 	free(out);
+	timing_mark("print diagnostics");
 	dating_release(&s);
 	site_free(&s);
+	timing_mark("free");
 	if (pub_interrupted())
 		return 130;
 	return cli_exit_for(rc);
