@@ -46,7 +46,7 @@ typedef struct {
 } md_opts_t;
 
 typedef struct {
-	char *html;                 /* owned */
+	char *html;                 /* owned; a full build frees it once the page is written (render.c) */
 	md_heading_t *headings;     /* owned, in document order */
 	size_t nheadings;
 	md_section_t *sections;     /* owned; sections[0] is the text before the first heading */

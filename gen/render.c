@@ -356,6 +356,12 @@ static void render_page(void *ud, size_t i)
 	free(out);
 	val_free(ctx);
 	nav_cache_release(r->nav_cache, (long)i);
+	/* a full build needs a page's HTML only here: free it before the search index
+	 * is built (serve re-renders pages later and keeps it) */
+	if (!r->s->opts.serve && !r->sel) {
+		free(p->md.html);
+		p->md.html = NULL;
+	}
 }
 
 static void render_folder(void *ud, size_t f)
