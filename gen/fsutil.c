@@ -17,12 +17,13 @@ int fsu_read_file(buf_t *out, const char *path, size_t max)
 	if (fd < 0)
 		return -1;
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
+	int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (regular && (size_t)st.st_size > max) {
 		close(fd);
 		return -2;
 	}
-	/* regular files: one allocation of the right size (plus one byte to see EOF) */
-	size_t chunk = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	/* regular files: one allocation of the right size (plus the terminating NUL) */
+	size_t chunk = regular ? (size_t)st.st_size + 1 : 65536;
 	size_t total = 0;
 	buf_grow(out, chunk);
 	for (;;) {
@@ -46,6 +47,8 @@ int fsu_read_file(buf_t *out, const char *path, size_t max)
 			out->s[out->len] = '\0';
 			return -2;
 		}
+		if (regular && total == (size_t)st.st_size)
+			break; /* all of it, as fstat saw it: no second read (and no buffer growth) to see EOF */
 	}
 	out->s[out->len] = '\0';
 	close(fd);
