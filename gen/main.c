@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "hugepages.h"
 #include "markdown.h"
 #include "suggest.h"
 
@@ -37,6 +38,21 @@ static void usage(FILE *f)
 	      "4 environment error (not a Git repository, output folder unsafe or not writable).\n", f);
 }
 
+/* The value of --repo (or --repo=) among the arguments, "." when absent:
+ * enough for hp_reexec's size estimate (the command parses its options). */
+static const char *repo_arg(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--repo") && i + 1 < argc)
+			return argv[i + 1];
+		if (!strncmp(argv[i], "--repo=", 7))
+			return argv[i] + 7;
+	}
+	return ".";
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -55,6 +71,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(commands[i].name, cmd))
 			continue;
+		if (strcmp(cmd, "new") != 0)
+			hp_reexec(argv, repo_arg(argc, argv));
 		git_libgit2_init();
 		md_init();
 		int rc = commands[i].fn(argc - 2, argv + 2);

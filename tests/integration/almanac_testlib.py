@@ -12,6 +12,17 @@ BIN = os.path.abspath(os.environ.get("ALMANAC_BIN") or os.path.join(
 SHARED = os.environ.get("ALMANAC_SHARED", "")
 
 
+def is_sanitizer_build(path=None):
+    """True when the almanac binary is linked with ASan/UBSan (valgrind cannot run it; it
+    never re-executes itself for huge pages)."""
+    try:
+        out = subprocess.run(["ldd", path or BIN], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             text=True).stdout
+    except OSError:
+        return False
+    return "libasan" in out or "libubsan" in out
+
+
 def git(repo, *args, date=None, env=None, check=True):
     e = dict(os.environ)
     e.update({"GIT_CONFIG_NOSYSTEM": "1", "HOME": repo, "GIT_AUTHOR_NAME": "Ada Writer",

@@ -6,7 +6,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from almanac_testlib import RepoTestCase, main, read, run, tree_bytes, write, git  # noqa: E402
+from almanac_testlib import RepoTestCase, git, is_sanitizer_build, main, read, run, tree_bytes, write  # noqa: E402
 
 RUNBOOK = """---
 title: Node not ready
@@ -185,6 +185,30 @@ class BuildTest(RepoTestCase):
         html = read(os.path.join(out, "runbooks/workloads/crashloop/index.html"))
         self.assertIn('<a class="tag" href="../../../search/?q=on%20call">on call</a>', html)
         self.assertIn('<a class="tag" href="../../../search/?q=a%26b%23c">a&amp;b#c</a>', html)
+
+    def test_large_repository_builds_with_huge_pages_and_same_output(self):
+        # 1,300 files make a git index over 128 KiB: almanac then runs itself again with glibc's
+        # malloc on transparent huge pages (when the kernel offers them on request), same site either way
+        try:
+            with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+                madvise = "[madvise]" in f.read()
+        except OSError:
+            madvise = False
+        files = dict(FILES)
+        for i in range(1300):
+            files["runbooks/bulk-imported-pages/page-%04d.md" % i] = "# Page %d\n\nText %d.\n" % (i, i)
+        files["runbooks/bulk-imported-pages/index.md"] = "# Bulk\n"
+        repo = self.repo(files)
+        outs = []
+        for hp in ("1", "0"):
+            out = os.path.join(self.tmpdir(), "site")
+            r = run("build", "--repo", repo, "--out", out, "--now", "2026-11-23",
+                    env={"ALMANAC_HUGEPAGES": hp, "ALMANAC_TIMING": "1", "GLIBC_TUNABLES": ""})
+            self.assertEqual(r.returncode, 0, r.stderr)
+            said = "malloc: GLIBC_TUNABLES=glibc.malloc.hugetlb=1" in r.stderr
+            self.assertEqual(said, hp == "1" and madvise and not is_sanitizer_build(), r.stderr[-2000:])
+            outs.append(tree_bytes(out))
+        self.assertEqual(outs[0], outs[1])
 
     def test_unsafe_output_refused(self):
         repo = self.repo(FILES)

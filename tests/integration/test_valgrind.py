@@ -16,21 +16,13 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from almanac_testlib import BIN, RepoTestCase, git, read, write  # noqa: E402
+from almanac_testlib import BIN, RepoTestCase, git, is_sanitizer_build, read, write  # noqa: E402
 
 SRC = os.environ.get("ALMANAC_SOURCE_ROOT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 NOW = "2026-11-01"
 VALGRIND = shutil.which("valgrind")
 VG_ARGS = ["-q", "--error-exitcode=99", "--leak-check=full", "--show-leak-kinds=definite,indirect",
            "--errors-for-leak-kinds=definite,indirect", "--num-callers=30", "--track-fds=no"]
-
-
-def is_asan(path):
-    try:
-        out = subprocess.run(["ldd", path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
-    except OSError:
-        return False
-    return "libasan" in out or "libubsan" in out
 
 
 def memcheck(test, *args, cwd=None, expect=(0,)):
@@ -102,7 +94,7 @@ if __name__ == "__main__":
     if not os.path.exists(BIN):
         print("skipping: almanac binary not found at %s" % BIN)
         sys.exit(77)
-    if is_asan(BIN):
+    if is_sanitizer_build(BIN):
         print("skipping: %s is a sanitizer build (valgrind cannot run it)" % BIN)
         sys.exit(77)
     import unittest
