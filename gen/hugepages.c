@@ -14,6 +14,13 @@
 #define HP_TUNABLE "glibc.malloc.hugetlb=1"
 #define HP_MIN_INDEX (128 * 1024)
 
+/* sanitizers replace malloc: the tunable would do nothing for them */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define HP_SANITIZER 1
+#else
+#define HP_SANITIZER 0
+#endif
+
 static int thp_mode_is_madvise(void)
 {
 	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
@@ -48,12 +55,8 @@ static long long index_size(const char *dir)
 
 void hp_reexec(char **argv, const char *repo_dir)
 {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-	(void)argv;
-	(void)repo_dir;
-#else
 	const char *opt = getenv("ALMANAC_HUGEPAGES");
-	if (opt && !strcmp(opt, "0"))
+	if (HP_SANITIZER || (opt && !strcmp(opt, "0")))
 		return;
 	const char *tun = getenv("GLIBC_TUNABLES");
 	if (tun && strstr(tun, "glibc.malloc.hugetlb")) { /* done already, or the user chose */
@@ -77,5 +80,4 @@ void hp_reexec(char **argv, const char *repo_dir)
 			unsetenv("GLIBC_TUNABLES");
 	}
 	free(val);
-#endif
 }
