@@ -263,3 +263,14 @@ char *fsu_absolute(const char *path)
 	free(j);
 	return n ? n : xstrdup(path);
 }
+
+int fsu_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

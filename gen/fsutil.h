@@ -45,6 +45,8 @@ char *fsu_root_prefix(const char *from_url);
 int fsu_ends_with(const char *s, const char *suffix);
 /* 1 when `s` starts with `prefix`. */
 int fsu_starts_with(const char *s, const char *prefix);
+/* The value of a hexadecimal digit (0-9, a-f, A-F), or -1. */
+int fsu_hexval(int c);
 /* Make an absolute, normalised version of `path` (no symlink resolution). Caller frees. */
 char *fsu_absolute(const char *path);
 

@@ -61,14 +61,9 @@
 
 static uint64_t fnv64(const void *p, size_t n, uint64_t h)
 {
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return map_hash_add(h, p, n);
 }
-#define FNV_INIT 1469598103934665603ULL
+#define FNV_INIT MAP_HASH_SEED
 
 static uint64_t oid_hash(const git_oid *o)
 {

@@ -28,23 +28,13 @@ static int published(const site_t *s, const site_page_t *p)
 	return !p->draft || s->opts.drafts;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static char *percent_decode(const char *s, size_t n)
 {
 	buf_t b = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			buf_putc(&b, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+		if (s[i] == '%' && i + 2 < n && fsu_hexval(s[i + 1]) >= 0 && fsu_hexval(s[i + 2]) >= 0) {
+			buf_putc(&b, (char)(fsu_hexval(s[i + 1]) * 16 + fsu_hexval(s[i + 2])));
 			i += 2;
 		} else {
 			buf_putc(&b, s[i]);
@@ -414,16 +404,6 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 
 /* ---- aliases ---- */
 
-static int reserved_url(const char *u)
-{
-	static const char *const dirs[] = {"assets/", "search/", "freshness/"};
-	static const char *const files[] = {"404.html/", "sitemap.xml/", "freshness.json/"};
-	for (size_t i = 0; i < 3; i++)
-		if (fsu_starts_with(u, dirs[i]) || !strcmp(u, files[i]))
-			return 1;
-	return 0;
-}
-
 /* The URL of an alias, or NULL (with a diagnostic when `d`). */
 static char *alias_url_at(const site_t *s, const site_page_t *p, const char *alias, const fm_ref_t *a,
 			  diag_list_t *d)
@@ -468,7 +448,7 @@ static char *alias_url_at(const site_t *s, const site_page_t *p, const char *ali
 	char *bare = xstrndup(from, fl - 1);
 	if (!from[0]) {
 		conflict = "the home page";
-	} else if (reserved_url(from)) {
+	} else if (site_reserved_output(from) || site_reserved_output(bare)) { /* "search/", "404.html/" */
 		conflict = "used by Almanac itself";
 	} else if (map_get(&s->asset_map, bare, &v)) {
 		what = xasprintf("the address of the file %s", bare);

@@ -6,14 +6,19 @@
 
 #include "buf.h"
 
-uint64_t map_hash(const char *s, size_t n)
+uint64_t map_hash_add(uint64_t h, const void *data, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
+	const unsigned char *b = data;
 	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
+		h ^= b[i];
 		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+uint64_t map_hash(const char *s, size_t n)
+{
+	return map_hash_add(MAP_HASH_SEED, s, n);
 }
 
 static void map_grow(map_t *m)

@@ -30,6 +30,11 @@ int map_get(const map_t *m, const char *key, void **val);
 void map_free(map_t *m);
 /* FNV-1a 64-bit hash of `n` bytes. */
 uint64_t map_hash(const char *s, size_t n);
+/* FNV-1a's starting value, for map_hash_add. */
+#define MAP_HASH_SEED 1469598103934665603ULL
+/* Continue an FNV-1a hash `h` over `n` more bytes (map_hash(s, n) ==
+ * map_hash_add(MAP_HASH_SEED, s, n)): for hashing several pieces in turn. */
+uint64_t map_hash_add(uint64_t h, const void *data, size_t n);
 
 #define MAP_INT(i) ((void *)(intptr_t)(i))
 #define MAP_AS_INT(p) ((long)(intptr_t)(p))

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "map.h"
 
 typedef struct {
 	char **v;
@@ -89,9 +90,7 @@ static uint64_t mix64(uint64_t x)
 /* What stat says about a file, as one hash (see scan_result_t.stamp). */
 static uint64_t file_stamp(const char *rel, const struct stat *st)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (const unsigned char *c = (const unsigned char *)rel; *c; c++)
-		h = (h ^ *c) * 1099511628211ULL;
+	uint64_t h = map_hash(rel, strlen(rel));
 	h = mix64(h ^ mix64((uint64_t)st->st_size));
 	h = mix64(h ^ mix64((uint64_t)st->st_mtim.tv_sec * 1000000000ULL + (uint64_t)st->st_mtim.tv_nsec));
 	h = mix64(h ^ mix64((uint64_t)st->st_ctim.tv_sec * 1000000000ULL + (uint64_t)st->st_ctim.tv_nsec));

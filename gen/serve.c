@@ -1,6 +1,7 @@
 /* serve.c - HTTP for almanac serve. See serve.h. */
 #define _GNU_SOURCE
 #include "serve.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,16 +48,6 @@ struct srv {
 
 /* ------------------------------------------------------------------ paths */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 char *srv_decode_path(const char *raw, int *hidden)
 {
@@ -74,7 +65,7 @@ char *srv_decode_path(const char *raw, int *hidden)
 				free(dec);
 				return NULL;
 			}
-			int a = hexval((unsigned char)raw[i + 1]), b = a >= 0 ? hexval((unsigned char)raw[i + 2]) : -1;
+			int a = fsu_hexval((unsigned char)raw[i + 1]), b = a >= 0 ? fsu_hexval((unsigned char)raw[i + 2]) : -1;
 			if (a < 0 || b < 0) {
 				free(dec);
 				return NULL;

@@ -14,6 +14,7 @@
 #include "dating.h"
 #include "fsutil.h"
 #include "links.h"
+#include "map.h"
 #include "parallel.h"
 #include "publish.h"
 #include "scan.h"
@@ -189,50 +190,55 @@ static void render_markdown(void *ud, size_t i)
 	}
 }
 
-static uint64_t fp_mix(uint64_t h, const void *data, size_t n)
-{
-	const unsigned char *b = data;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static uint64_t fp_str(uint64_t h, const char *s)
 {
-	return fp_mix(h, s ? s : "", s ? strlen(s) + 1 : 1);
+	return map_hash_add(h, s ? s : "", s ? strlen(s) + 1 : 1);
 }
 
-/* Everything the output depends on, hashed: see SITE_UP_TO_DATE in site.h. */
-static uint64_t fp_stat(uint64_t h, const char *root, const char *rel)
+/* A file the output depends on, by its stat data (modification and change
+ * time, size, inode), or as absent. */
+static uint64_t fp_file(uint64_t h, const char *path)
+{
+	struct stat st;
+	char tmp[128] = "absent";
+	if (stat(path, &st) == 0)
+		snprintf(tmp, sizeof tmp, "%lld.%ld|%lld.%ld|%lld|%llu", (long long)st.st_mtim.tv_sec,
+			 st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, (long long)st.st_size,
+			 (unsigned long long)st.st_ino);
+	h = fp_str(h, path);
+	return fp_str(h, tmp);
+}
+
+static uint64_t fp_repo_file(uint64_t h, const char *root, const char *rel)
 {
 	if (!rel)
 		return h;
 	char *abs = fsu_join(root, rel);
-	struct stat st;
-	char tmp[96] = "absent";
-	if (stat(abs, &st) == 0)
-		snprintf(tmp, sizeof tmp, "%lld.%ld|%lld.%ld|%lld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-			 (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, (long long)st.st_size);
+	h = fp_file(h, abs);
 	free(abs);
-	h = fp_str(h, rel);
-	return fp_str(h, tmp);
+	return h;
+}
+
+int site_reserved_output(const char *rel)
+{
+	static const char *const files[] = {"404.html", "sitemap.xml", "freshness.json", PUB_MARKER};
+	static const char *const dirs[] = {"assets/", "search/", "freshness/"};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+		if (!strcmp(rel, files[i]))
+			return 1;
+	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
+		if (fsu_starts_with(rel, dirs[i]))
+			return 1;
+	return 0;
 }
 
 /* 1 when an asset copied to `out` would replace a file the build generates:
- * a page, a folder's section page, or the site's own pages and folders. */
+ * the home page, a page, a folder's section page, an alert page or the
+ * site's own files (site_reserved_output). */
 static int asset_collides(const map_t *generated, const char *out)
 {
-	static const char *const fixed[] = {"index.html", "404.html", "sitemap.xml", "freshness.json", PUB_MARKER};
-	static const char *const dirs[] = {"assets/", "search/", "freshness/", "alerts/"};
-	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
-		if (!strcmp(out, fixed[i]))
-			return 1;
-	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
-		if (!strncmp(out, dirs[i], strlen(dirs[i])))
-			return 1;
-	return map_get(generated, out, NULL);
+	return !strcmp(out, "index.html") || fsu_starts_with(out, "alerts/") || site_reserved_output(out) ||
+	       map_get(generated, out, NULL);
 }
 
 /* An asset must never overwrite a generated page (assets are copied last):
@@ -287,7 +293,7 @@ static void drop_colliding_assets(site_t *s)
  * assets enter through `stamp` (paths and stat data, see scan.h). */
 static void compute_fingerprint(site_t *s, git_repository *repo, const char *cfgpath, uint64_t stamp)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = MAP_HASH_SEED;
 	const site_opts_t *o = &s->opts;
 	char tmp[160];
 	snprintf(tmp, sizeof tmp, "%s|%lld|%d|%d|%d|%d|%d", ALMANAC_VERSION, (long long)o->now, o->drafts, o->serve,
@@ -295,34 +301,22 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const char *cfg
 	h = fp_str(h, tmp);
 	h = fp_str(h, o->base_url);
 	/* the binary itself: an upgraded almanac with the same version number must rebuild */
-	struct stat exe;
-	if (stat("/proc/self/exe", &exe) == 0) {
-		snprintf(tmp, sizeof tmp, "exe %lld.%ld|%lld|%llu", (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec,
-			 (long long)exe.st_size, (unsigned long long)exe.st_ino);
-		h = fp_str(h, tmp);
-	}
+	h = fp_file(h, "/proc/self/exe");
 	buf_t cfg = BUF_INIT;
 	fsu_read_file(&cfg, cfgpath, FSU_MAX_FILE);
-	h = fp_mix(h, cfg.s ? cfg.s : "", cfg.len);
+	h = map_hash_add(h, cfg.s ? cfg.s : "", cfg.len);
 	buf_free(&cfg);
 	char *theme = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
 	h = theme_fingerprint(theme, s->root, h);
 	free(theme);
 	git_oid head;
 	if (git_reference_name_to_id(&head, repo, "HEAD") == 0)
-		h = fp_mix(h, head.id, sizeof head.id);
-	char *index = fsu_join(git_repository_path(repo), "index");
-	struct stat st;
-	if (stat(index, &st) == 0) {
-		snprintf(tmp, sizeof tmp, "%lld.%ld|%lld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-			 (long long)st.st_size);
-		h = fp_str(h, tmp);
-	}
-	free(index);
-	h = fp_mix(h, &stamp, sizeof stamp);
+		h = map_hash_add(h, head.id, sizeof head.id);
+	h = fp_repo_file(h, git_repository_path(repo), "index");
+	h = map_hash_add(h, &stamp, sizeof stamp);
 	/* files outside the content folders that the output depends on */
-	h = fp_stat(h, s->root, s->cfg.alerts_file);
-	h = fp_stat(h, s->root, s->cfg.ignore_revs ? s->cfg.ignore_revs : ".git-blame-ignore-revs");
+	h = fp_repo_file(h, s->root, s->cfg.alerts_file);
+	h = fp_repo_file(h, s->root, s->cfg.ignore_revs ? s->cfg.ignore_revs : ".git-blame-ignore-revs");
 	snprintf(s->fingerprint, sizeof s->fingerprint, "%016llx", (unsigned long long)h);
 }
 

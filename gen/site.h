@@ -141,6 +141,11 @@ struct site {
  * unreadable config) with diagnostics explaining it. Content problems are
  * diagnostics and do not make it fail. `s` must be freed with site_free. */
 int site_load(site_t *s, const site_opts_t *opts);
+/* 1 when `rel` (a path in the output folder, no leading '/') is one of the
+ * files Almanac writes for the whole site (404.html, sitemap.xml,
+ * freshness.json, its marker) or lies under one of its own folders (assets/,
+ * search/, freshness/): no asset, alias or redirect may take it. */
+int site_reserved_output(const char *rel);
 /* Render every page and write the whole site to `out_dir` (an empty or new
  * folder). Returns 0 or negative on I/O failure (diagnostics added). */
 int site_write(site_t *s, const char *out_dir);

@@ -215,15 +215,6 @@ int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d)
 	return 0;
 }
 
-static uint64_t fnv_mix(uint64_t h, const void *data, size_t n)
-{
-	const unsigned char *b = data;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 uint64_t theme_fingerprint(const char *site_theme_dir, const char *confine, uint64_t h)
 {
@@ -242,8 +233,8 @@ uint64_t theme_fingerprint(const char *site_theme_dir, const char *confine, uint
 			char *abs = fsu_join(bases[b], v.rel[i]);
 			buf_t data = BUF_INIT;
 			fsu_read_file(&data, abs, FSU_MAX_FILE);
-			h = fnv_mix(h, v.rel[i], strlen(v.rel[i]) + 1);
-			h = fnv_mix(h, data.s ? data.s : "", data.len);
+			h = map_hash_add(h, v.rel[i], strlen(v.rel[i]) + 1);
+			h = map_hash_add(h, data.s ? data.s : "", data.len);
 			buf_free(&data);
 			free(abs);
 			free(v.rel[i]);
