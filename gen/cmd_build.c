@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "dating.h"
+#include "procmem.h"
 #include "publish.h"
 #include "render.h"
 #include "timing.h"
@@ -44,6 +45,7 @@ int cmd_build(int argc, char **argv)
 	pub_install_signal_handlers();
 	o.site.trend = 1;
 	o.site.skip_unchanged = 1;
+	o.site.search_early = 1;
 	site_t s;
 	rc = site_load(&s, &o.site);
 	if (rc == SITE_UP_TO_DATE) {
@@ -81,9 +83,11 @@ int cmd_build(int argc, char **argv)
 		fprintf(stderr, "almanac: build failed; %s was not changed\n", out);
 	free(out);
 	timing_mark("print diagnostics");
-	dating_release(&s);
-	site_free(&s);
-	timing_mark("free");
+	if (pm_free_at_exit()) {
+		dating_release(&s);
+		site_free(&s);
+		timing_mark("free");
+	}
 	if (pub_interrupted())
 		return 130;
 	return cli_exit_for(rc);

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "dating.h"
+#include "procmem.h"
 #include "report.h"
 
 static const char check_help[] =
@@ -87,7 +88,9 @@ int cmd_check(int argc, char **argv)
 		}
 		report_free(&r);
 	}
-	dating_release(&s);
-	site_free(&s);
+	if (pm_free_at_exit()) {
+		dating_release(&s);
+		site_free(&s);
+	}
 	return exit_code;
 }

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "dating.h"
 #include "fsutil.h"
+#include "procmem.h"
 #include "report.h"
 #include "svgchart.h"
 
@@ -95,7 +96,9 @@ int cmd_report(int argc, char **argv)
 		exit_code = EXIT_FRESHNESS;
 	}
 	report_free(&r);
-	dating_release(&s);
-	site_free(&s);
+	if (pm_free_at_exit()) {
+		dating_release(&s);
+		site_free(&s);
+	}
 	return exit_code;
 }

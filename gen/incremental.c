@@ -27,6 +27,7 @@
 #include "nav.h"
 #include "publish.h"
 #include "render.h"
+#include "searchdocs.h"
 #include "theme.h"
 
 /* A search index being built on its own thread from a snapshot of the pages. */
@@ -1410,7 +1411,7 @@ static void job_start(inc_t *inc)
 	sjob_t *j = xcalloc(1, sizeof *j);
 	pthread_mutex_init(&j->lock, NULL);
 	diag_init(&j->diags);
-	j->ndocs = render_search_docs(inc->s, &j->docs);
+	j->ndocs = searchdocs_collect(inc->s, &j->docs);
 	j->dir = next_dir(inc, "search");
 	fsu_mkdirs(j->dir, 0755);
 	j->gen = inc->search_gen;
@@ -1436,7 +1437,7 @@ static void job_finish(inc_t *inc, int use)
 	if (j->started)
 		pthread_join(j->thread, NULL);
 	inc->job = NULL;
-	render_search_docs_free(j->docs, j->ndocs);
+	searchdocs_free(j->docs, j->ndocs);
 	for (size_t i = 0; i < inc->ngrave; i++)
 		site_page_clear(&inc->grave[i]);
 	free(inc->grave);

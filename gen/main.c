@@ -5,8 +5,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "hugepages.h"
 #include "markdown.h"
+#include "procmem.h"
 #include "suggest.h"
 
 typedef struct {
@@ -39,7 +39,7 @@ static void usage(FILE *f)
 }
 
 /* The value of --repo (or --repo=) among the arguments, "." when absent:
- * enough for hp_reexec's size estimate (the command parses its options). */
+ * enough for pm_reexec_hugepages's size estimate (the command parses its options). */
 static const char *repo_arg(int argc, char **argv)
 {
 	for (int i = 2; i < argc; i++) {
@@ -72,7 +72,9 @@ int main(int argc, char **argv)
 		if (strcmp(commands[i].name, cmd))
 			continue;
 		if (strcmp(cmd, "new") != 0)
-			hp_reexec(argv, repo_arg(argc, argv));
+			pm_reexec_hugepages(argv, repo_arg(argc, argv));
+		if (strcmp(cmd, "serve") != 0)
+			pm_tune_malloc_for_batch();
 		git_libgit2_init();
 		md_init();
 		int rc = commands[i].fn(argc - 2, argv + 2);

@@ -135,6 +135,13 @@ static int has_id(char **ids, size_t n, const char *id)
 	return 0;
 }
 
+/* `s` (malloc'ed, may be NULL) reallocated to its length: buffers grow by
+ * doubling, and a site keeps every page's HTML and texts until it is written. */
+static char *fit(char *s)
+{
+	return s ? xrealloc(s, strlen(s) + 1) : NULL;
+}
+
 static void collect_html_ids(md_doc_t *doc, const char *lit)
 {
 	if (!lit || !md_id_re)
@@ -265,7 +272,7 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 			h->text = xstrdup(buf_cstr(&ht));
 			h->line = cmark_node_get_start_line(n) + o->line_offset;
 			/* close the previous section */
-			out->sections[out->nsections - 1].text = buf_detach(&sect);
+			out->sections[out->nsections - 1].text = fit(buf_detach(&sect));
 			add_section(out, id, buf_cstr(&ht));
 			buf_free(&ht);
 
@@ -309,12 +316,12 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	}
 	cmark_iter_free(it);
 	mdlinks_free(&src);
-	out->sections[out->nsections - 1].text = buf_detach(&sect);
+	out->sections[out->nsections - 1].text = fit(buf_detach(&sect));
 	for (size_t i = 0; i < out->nsections; i++)
 		out->words += count_words(out->sections[i].text);
 	map_free(&used);
 
-	out->html = o->no_html ? NULL : cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+	out->html = o->no_html ? NULL : fit(cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p)));
 	if (footnotes) {
 		/* footnote targets (fn-LABEL, fnref-LABEL, fnref-LABEL-2) are anchors of the page too */
 		char *h = out->html ? out->html : cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));

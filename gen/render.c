@@ -15,6 +15,7 @@
 #include "publish.h"
 #include "report.h"
 #include "search.h"
+#include "searchdocs.h"
 #include "theme.h"
 #include "timefmt.h"
 
@@ -507,52 +508,19 @@ static void copy_assets(rctx_t *r)
 	}
 }
 
-size_t render_search_docs(const site_t *s, search_doc_t **out)
-{
-	size_t n = 0;
-	search_doc_t *docs = xcalloc(s->npages + 1, sizeof *docs);
-	for (size_t i = 0; i < s->npages; i++) {
-		const site_page_t *p = &s->pages[i];
-		if (p->draft && !s->opts.drafts)
-			continue;
-		search_doc_t *d = &docs[n];
-		d->url = p->url;
-		d->title = p->title;
-		d->type = p->type;
-		d->owner = p->fm.owner ? p->fm.owner : "";
-		d->status = site_status_name(p->fresh.status);
-		d->alerts = (const char *const *)p->fm.alerts;
-		d->nalerts = p->fm.nalerts;
-		d->tags = (const char *const *)p->fm.tags;
-		d->ntags = p->fm.ntags;
-		search_section_t *secs = xcalloc(p->md.nsections + 1, sizeof *secs);
-		for (size_t k = 0; k < p->md.nsections; k++) {
-			secs[k].anchor = p->md.sections[k].anchor;
-			secs[k].heading = p->md.sections[k].heading;
-			secs[k].text = p->md.sections[k].text ? p->md.sections[k].text : "";
-		}
-		d->sections = secs;
-		d->nsections = p->md.nsections;
-		n++;
-	}
-	*out = docs;
-	return n;
-}
-
-void render_search_docs_free(search_doc_t *docs, size_t n)
-{
-	for (size_t i = 0; docs && i < n; i++)
-		free((search_section_t *)docs[i].sections);
-	free(docs);
-}
-
+/* The search index; its tokenizing is finished already when site_load started
+ * it early (opts.search_early), done here otherwise. */
 static void write_search(rctx_t *r)
 {
 	search_doc_t *docs;
-	size_t n = render_search_docs(r->s, &docs);
-	if (search_write_index(docs, n, r->pub.tmp, &r->s->diags) != 0)
+	size_t n = searchdocs_collect(r->s, &docs);
+	search_prep_t *prep = searchdocs_finish(r->s->search_job);
+	r->s->search_job = NULL;
+	if (!prep)
+		prep = search_prepare(docs, n);
+	if (search_write_prepared(prep, NULL, docs, n, r->pub.tmp, &r->s->diags) != 0)
 		r->failed = 1;
-	render_search_docs_free(docs, n);
+	searchdocs_free(docs, n);
 }
 
 static val_t *site_context(const site_t *s)

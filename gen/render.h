@@ -6,7 +6,6 @@
 #ifndef ALMANAC_RENDER_H
 #define ALMANAC_RENDER_H
 
-#include "search.h"
 #include "site.h"
 
 /* Render and publish the site loaded in `s` into `out_dir` (absolute).
@@ -35,10 +34,5 @@ typedef struct {
  * staging folders). Returns 0, or -1 when the theme is broken or a file
  * could not be written (diagnostics added). */
 int render_select(site_t *s, const char *dir, const render_sel_t *sel);
-/* The search documents render_site() indexes (published pages, in page
- * order) into *docs; the strings point into `s` and stay valid as long as
- * the pages do. Returns the count. Free with render_search_docs_free(). */
-size_t render_search_docs(const site_t *s, search_doc_t **docs);
-void render_search_docs_free(search_doc_t *docs, size_t n);
 
 #endif

@@ -686,12 +686,14 @@ static void clean_dir(const char *dir, const char *ext, size_t keep)
 #define EXCERPT_MAX (EXCERPT_BYTES + 48) /* room for an excerpt being cut */
 
 /* Excerpt of `text` into `out` (EXCERPT_MAX bytes): whitespace collapsed, at
- * most EXCERPT_BYTES, cut at a space (then "…"). Returns its length. */
-static size_t excerpt(char *out, const char *text)
+ * most EXCERPT_BYTES, cut at a space (then "…"). Returns its length and
+ * stores in *used how many bytes of `text` it read. */
+static size_t excerpt_used(char *out, const char *text, size_t *used)
 {
 	size_t len = 0;
 	int space = 0;
-	for (const char *p = nz(text); *p; p++) {
+	const char *p = nz(text);
+	for (; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
 			space = len > 0;
@@ -704,9 +706,12 @@ static size_t excerpt(char *out, const char *text)
 			space = 0;
 		}
 		out[len++] = (char)c;
-		if (len > EXCERPT_BYTES + 40)
+		if (len > EXCERPT_BYTES + 40) {
+			p++;
 			break;
+		}
 	}
+	*used = (size_t)(p - nz(text));
 	if (len > EXCERPT_BYTES) {
 		size_t cut = EXCERPT_BYTES;
 		while (cut > 0 && out[cut] != ' ')
@@ -720,6 +725,20 @@ static size_t excerpt(char *out, const char *text)
 		len = cut + 3;
 	}
 	return len;
+}
+
+static size_t excerpt(char *out, const char *text)
+{
+	size_t used;
+	return excerpt_used(out, text, &used);
+}
+
+size_t search_excerpt_source_len(const char *text)
+{
+	char ex[EXCERPT_MAX];
+	size_t used;
+	excerpt_used(ex, text, &used);
+	return used;
 }
 
 /* Bytes json.c escapes in a string: 1 for a control character, '"', '\\',
@@ -926,14 +945,80 @@ static void *meta_main(void *arg)
 	return NULL;
 }
 
+/* ------------------------------------------------------------------ phase 1, on its own */
+
+struct search_prep {
+	worker_t workers[MAX_THREADS];
+	size_t nthreads;
+	docres_t *res;
+	size_t ndocs;
+	size_t next;
+	pthread_mutex_t lock;
+	int no_stemmer; /* libstemmer has no English stemmer: nothing was tokenized */
+};
+
+search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs)
+{
+	search_prep_t *sp = xcalloc(1, sizeof(*sp));
+	sp->nthreads = ndocs >= 64 ? max_threads : 1;
+	sp->res = xcalloc(ndocs ? ndocs : 1, sizeof(*sp->res));
+	sp->ndocs = ndocs;
+	pthread_mutex_init(&sp->lock, NULL);
+	worker_t *workers = sp->workers;
+	size_t nthreads = sp->nthreads;
+	pthread_t tids[MAX_THREADS];
+	for (size_t i = 0; i < nthreads; i++) {
+		if (tok_stemmer_new(&workers[i].stem) != 0) {
+			sp->no_stemmer = 1;
+			return sp;
+		}
+		workers[i].results.huge = 1;
+		workers[i].docs = docs;
+		workers[i].res = sp->res;
+		workers[i].ndocs = ndocs;
+		workers[i].next = &sp->next;
+		workers[i].lock = &sp->lock;
+	}
+	if (nthreads == 1) {
+		worker_main(&workers[0]);
+	} else {
+		size_t started = 0;
+		for (size_t i = 1; i < nthreads; i++)
+			if (pthread_create(&tids[i], NULL, worker_main, &workers[i]) == 0)
+				started = i;
+		worker_main(&workers[0]);
+		for (size_t i = 1; i <= started; i++)
+			pthread_join(tids[i], NULL);
+	}
+	for (size_t i = 0; i < nthreads; i++)
+		workers[i].docs = NULL; /* borrowed for phase 1 only */
+	return sp;
+}
+
+void search_prep_free(search_prep_t *sp)
+{
+	if (!sp)
+		return;
+	for (size_t i = 0; i < sp->nthreads; i++)
+		worker_free(&sp->workers[i]);
+	free(sp->res);
+	pthread_mutex_destroy(&sp->lock);
+	free(sp);
+}
+
 int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
 			     const char *out_dir, diag_list_t *d)
 {
+	return search_write_prepared(search_prepare(docs, ndocs), stats, docs, ndocs, out_dir, d);
+}
+
+int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
+			  const char *out_dir, diag_list_t *d)
+{
 	int rc = -1;
-	size_t nthreads = ndocs >= 64 ? max_threads : 1;
-	worker_t workers[MAX_THREADS];
-	pthread_t tids[MAX_THREADS];
-	docres_t *res = xcalloc(ndocs ? ndocs : 1, sizeof(*res));
+	size_t nthreads = sp->nthreads;
+	worker_t *workers = sp->workers;
+	docres_t *res = sp->res;
 	uint8_t *page_status = NULL;
 	double scale = 1.0;
 	gterm_t *gt = NULL;
@@ -949,43 +1034,23 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT;
 	size_t npost = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0;
 	size_t nchunks = 0;
-	size_t next = 0;
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	writer_t wr = {0};
 	wr.d = d;
 	wr.hash = 1469598103934665603ull;
 	char *root = xasprintf("%s/search", out_dir);
 	wr.root = root;
 
-	memset(workers, 0, sizeof(workers));
 	memset(&meta, 0, sizeof(meta));
-	for (size_t i = 0; i < nthreads; i++) {
-		if (tok_stemmer_new(&workers[i].stem) != 0) {
-			diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
-				 "libstemmer has no English stemmer; search index not written");
-			goto out;
-		}
-		workers[i].results.huge = 1;
-		workers[i].docs = docs;
-		workers[i].res = res;
-		workers[i].ndocs = ndocs;
-		workers[i].next = &next;
-		workers[i].lock = &lock;
+	if (sp->ndocs != ndocs) { /* a caller's mistake: not the prepared pages */
+		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: %zu pages prepared, %zu given",
+			 sp->ndocs, ndocs);
+		goto out;
 	}
-
-	/* phase 1: tokenize and count, in parallel */
-	if (nthreads == 1) {
-		worker_main(&workers[0]);
-	} else {
-		size_t started = 0;
-		for (size_t i = 1; i < nthreads; i++)
-			if (pthread_create(&tids[i], NULL, worker_main, &workers[i]) == 0)
-				started = i;
-		worker_main(&workers[0]);
-		for (size_t i = 1; i <= started; i++)
-			pthread_join(tids[i], NULL);
+	if (sp->no_stemmer) {
+		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
+			 "libstemmer has no English stemmer; search index not written");
+		goto out;
 	}
-
 	for (size_t i = 0; i < nthreads; i++)
 		if (workers[i].oom) {
 			diag_add(d, DIAG_WARNING, "", 0, 0, "search-index",
@@ -1356,9 +1421,7 @@ int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, si
 		stats->bytes = wr.bytes;
 	}
 out:
-	for (size_t i = 0; i < nthreads; i++)
-		worker_free(&workers[i]);
-	free(res);
+	search_prep_free(sp);
 	free(postblock);
 	free(page_status);
 	free(gt);

@@ -107,4 +107,23 @@ typedef struct {
 int search_write_index_stats(search_stats_t *out, const search_doc_t *docs, size_t ndocs,
 			     const char *out_dir, diag_list_t *d);
 
+/* The index in two steps, so that the expensive part can run while the
+ * pages are still being dated: search_prepare() tokenizes and stems `docs`
+ * (borrowed until it returns; their `status` is not read) on the same
+ * threads as search_write_index, and returns a handle the caller owns
+ * (never NULL). search_write_prepared() then writes the index exactly as
+ * search_write_index_stats() would: `docs` must be the same pages in the same
+ * order, now with their status, and text equal to what was prepared. It takes
+ * and frees `prep` whatever it returns. search_prep_free() drops a prepared
+ * index that will not be written (NULL is fine). */
+typedef struct search_prep search_prep_t;
+/* How many leading bytes of a section's `text` the index's excerpt of it
+ * reads: once a page is prepared, its texts can be cut to that length
+ * without changing what search_write_prepared writes. */
+size_t search_excerpt_source_len(const char *text);
+search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs);
+int search_write_prepared(search_prep_t *prep, search_stats_t *out, const search_doc_t *docs, size_t ndocs,
+			  const char *out_dir, diag_list_t *d);
+void search_prep_free(search_prep_t *prep);
+
 #endif

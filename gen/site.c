@@ -18,6 +18,7 @@
 #include "parallel.h"
 #include "publish.h"
 #include "scan.h"
+#include "searchdocs.h"
 #include "theme.h"
 
 #include <sys/stat.h>
@@ -456,6 +457,9 @@ int site_load(site_t *s, const site_opts_t *opts)
 		dating_start_status(&dt, s, repo); /* uncommitted pages, read beside the rendering */
 	par_for(s->npages, opts->jobs, render_markdown, s);
 	timing_mark("markdown");
+	/* titles and section texts are final: the search index's tokenizing can start */
+	if (opts->search_early && s->cfg.search && !opts->check_only && !pub_interrupted())
+		s->search_job = searchdocs_start(s);
 	/* titles may have come from H1s */
 	if (dt)
 		dating_finish(dt, s);
@@ -475,6 +479,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 
 void site_free(site_t *s)
 {
+	search_prep_free(searchdocs_finish(s->search_job)); /* it reads the pages */
 	for (size_t i = 0; i < s->npages; i++)
 		site_page_clear(&s->pages[i]);
 	free(s->pages);

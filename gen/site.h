@@ -101,6 +101,7 @@ typedef struct {
 	int trend;               /* compute the 12-month trend (report) */
 	int check_only;          /* no site will be written: skip HTML rendering */
 	int skip_unchanged;      /* build: stop early (SITE_UP_TO_DATE) when the output was built from the same inputs */
+	int search_early;        /* build: start tokenizing the search index as soon as the Markdown is rendered */
 	const char *changed_since; /* limit findings to pages changed since this revision */
 } site_opts_t;
 
@@ -126,6 +127,8 @@ struct site {
 	map_t url_map;           /* url -> page index */
 	char *home_dir;          /* first content folder ("content"), its index is the home page (owned) */
 	char fingerprint[17];    /* hash of every input of the build (hex), see site_load */
+	struct searchdocs_job *search_job; /* started by site_load with opts.search_early, taken by
+	                                    * render_site's search index; site_free waits for it (owned) */
 	diag_list_t diags;
 };
 

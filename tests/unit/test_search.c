@@ -468,6 +468,78 @@ static void test_deterministic_across_threads(void **state)
 	synth_free(&s);
 }
 
+/* The build's path: tokenize while the pages are undated (status unknown
+ * then), date them, cut every section text to what the excerpts read, then
+ * write. The index must be the one search_write_index writes from the
+ * dated pages with whole texts. */
+static void test_prepared_early_equals_direct(void **state)
+{
+	(void)state;
+	synth_t s;
+	synth_make(&s, 120);
+	/* texts whose excerpts stop in every way: whitespace runs around the
+	 * cut, one long word, UTF-8 near the limit, short texts */
+	static const char *const odd[] = {
+		"word   \n\n\t  ",
+		"a very long line of words that goes on and on past the excerpt limit of one hundred and sixty bytes, "
+		"with     runs of\n\nwhitespace\t\tright where the excerpt is cut, and then some more words after it",
+		"Supercalifragilisticexpialidocious-and-then-a-hyphenated-identifier-that-never-ends-because-it-is-a-"
+		"host-name-like-db-replica-0001.eu-west-1.internal.example.com-and-more-and-more-and-more-and-more-x",
+		"\xc3\xa9t\xc3\xa9 caf\xc3\xa9 na\xc3\xafve r\xc3\xa9sum\xc3\xa9 \xc3\xa9t\xc3\xa9 caf\xc3\xa9 "
+		"na\xc3\xafve r\xc3\xa9sum\xc3\xa9 \xc3\xa9t\xc3\xa9 caf\xc3\xa9 na\xc3\xafve r\xc3\xa9sum\xc3\xa9 "
+		"\xc3\xa9t\xc3\xa9 caf\xc3\xa9 na\xc3\xafve r\xc3\xa9sum\xc3\xa9 \xc3\xa9t\xc3\xa9 caf\xc3\xa9 tail",
+		"",
+	};
+	for (size_t i = 0; i < sizeof odd / sizeof *odd; i++)
+		s.secs[i * 3 + 1].text = odd[i];
+	char *d1 = tmpdir(), *d2 = tmpdir();
+	diag_list_t dl;
+	diag_init(&dl);
+	assert_int_equal(search_write_index(s.docs, 120, d1, &dl), 0);
+
+	const char *status[120];
+	for (size_t i = 0; i < 120; i++) {
+		status[i] = s.docs[i].status;
+		s.docs[i].status = NULL;
+	}
+	search_prep_t *prep = search_prepare(s.docs, 120);
+	size_t cut = 0;
+	char **copies = xcalloc(120 * 3, sizeof *copies);
+	for (size_t i = 0; i < 120; i++) {
+		s.docs[i].status = status[i];
+		for (size_t k = 0; k < 3; k++) {
+			search_section_t *sec = &s.secs[i * 3 + k];
+			size_t n = search_excerpt_source_len(sec->text);
+			assert_true(n <= strlen(sec->text));
+			cut += n < strlen(sec->text);
+			copies[i * 3 + k] = xstrndup(sec->text, n);
+			sec->text = copies[i * 3 + k];
+		}
+	}
+	assert_true(cut > 100); /* most texts are longer than an excerpt */
+	assert_int_equal(search_write_prepared(prep, NULL, s.docs, 120, d2, &dl), 0);
+	int files = same_tree(d1, d2, "search");
+	assert_true(files > 30);
+	assert_int_equal(same_tree(d2, d1, "search"), files);
+	assert_int_equal(dl.len, 0);
+
+	/* a prepared index for other pages is refused, not written wrongly */
+	prep = search_prepare(s.docs, 10);
+	assert_int_not_equal(search_write_prepared(prep, NULL, s.docs, 120, d2, &dl), 0);
+	assert_int_equal(dl.len, 1);
+	search_prep_free(search_prepare(s.docs, 5)); /* dropped unwritten: no leak */
+
+	for (size_t i = 0; i < 120 * 3; i++)
+		free(copies[i]);
+	free(copies);
+	diag_free(&dl);
+	rmtree(d1);
+	rmtree(d2);
+	free(d1);
+	free(d2);
+	synth_free(&s);
+}
+
 static void test_long_excerpt(void **state)
 {
 	(void)state;
@@ -626,6 +698,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terms_and_fields),
 		cmocka_unit_test(test_deterministic_across_threads),
+		cmocka_unit_test(test_prepared_early_equals_direct),
 		cmocka_unit_test(test_long_excerpt),
 		cmocka_unit_test(test_meta_json_escapes),
 		cmocka_unit_test(test_section_references),

@@ -1,5 +1,7 @@
-/* hugepages.c - transparent huge pages for malloc in large builds (see hugepages.h). */
-#include "hugepages.h"
+/* procmem.c - how the almanac process uses memory (see procmem.h). */
+#include "procmem.h"
+
+#include <malloc.h>
 
 #include <limits.h>
 #include <stdio.h>
@@ -16,10 +18,17 @@
 
 /* sanitizers replace malloc: the tunable would do nothing for them */
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define HP_SANITIZER 1
+#define PM_SANITIZER 1
 #else
-#define HP_SANITIZER 0
+#define PM_SANITIZER 0
 #endif
+
+/* valgrind loads its preload library into the programs it runs */
+static int under_valgrind(void)
+{
+	const char *pre = getenv("LD_PRELOAD");
+	return pre && strstr(pre, "vgpreload") != NULL;
+}
 
 static int thp_mode_is_madvise(void)
 {
@@ -53,10 +62,10 @@ static long long index_size(const char *dir)
 	}
 }
 
-void hp_reexec(char **argv, const char *repo_dir)
+void pm_reexec_hugepages(char **argv, const char *repo_dir)
 {
 	const char *opt = getenv("ALMANAC_HUGEPAGES");
-	if (HP_SANITIZER || (opt && !strcmp(opt, "0")))
+	if (PM_SANITIZER || (opt && !strcmp(opt, "0")))
 		return;
 	const char *tun = getenv("GLIBC_TUNABLES");
 	if (tun && strstr(tun, "glibc.malloc.hugetlb")) { /* done already, or the user chose */
@@ -64,9 +73,8 @@ void hp_reexec(char **argv, const char *repo_dir)
 			fprintf(stderr, "  malloc: GLIBC_TUNABLES=%s\n", tun);
 		return;
 	}
-	const char *pre = getenv("LD_PRELOAD");
-	if (pre && strstr(pre, "vgpreload"))
-		return; /* valgrind: an exec would leave it */
+	if (under_valgrind())
+		return; /* an exec would leave it */
 	if (!thp_mode_is_madvise() || index_size(repo_dir) < HP_MIN_INDEX)
 		return;
 	char *val = tun && tun[0] ? xasprintf("%s:%s", tun, HP_TUNABLE) : xstrdup(HP_TUNABLE);
@@ -80,4 +88,19 @@ void hp_reexec(char **argv, const char *repo_dir)
 			unsetenv("GLIBC_TUNABLES");
 	}
 	free(val);
+}
+
+#define PM_TOP_PAD (8 << 20)
+
+void pm_tune_malloc_for_batch(void)
+{
+	if (PM_SANITIZER)
+		return;
+	mallopt(M_TOP_PAD, PM_TOP_PAD);
+}
+
+int pm_free_at_exit(void)
+{
+	const char *opt = getenv("ALMANAC_FREE_AT_EXIT");
+	return PM_SANITIZER || under_valgrind() || (opt && !strcmp(opt, "1"));
 }

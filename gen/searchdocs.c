@@ -1,0 +1,101 @@
+/* searchdocs.c - a site's pages as search documents (see searchdocs.h). */
+#include "searchdocs.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "buf.h"
+
+size_t searchdocs_collect(const site_t *s, search_doc_t **out)
+{
+	size_t n = 0;
+	search_doc_t *docs = xcalloc(s->npages + 1, sizeof *docs);
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		if (p->draft && !s->opts.drafts)
+			continue;
+		search_doc_t *d = &docs[n];
+		d->url = p->url;
+		d->title = p->title;
+		d->type = p->type;
+		d->owner = p->fm.owner ? p->fm.owner : "";
+		d->status = site_status_name(p->fresh.status);
+		d->alerts = (const char *const *)p->fm.alerts;
+		d->nalerts = p->fm.nalerts;
+		d->tags = (const char *const *)p->fm.tags;
+		d->ntags = p->fm.ntags;
+		search_section_t *secs = xcalloc(p->md.nsections + 1, sizeof *secs);
+		for (size_t k = 0; k < p->md.nsections; k++) {
+			secs[k].anchor = p->md.sections[k].anchor;
+			secs[k].heading = p->md.sections[k].heading;
+			secs[k].text = p->md.sections[k].text ? p->md.sections[k].text : "";
+		}
+		d->sections = secs;
+		d->nsections = p->md.nsections;
+		n++;
+	}
+	*out = docs;
+	return n;
+}
+
+void searchdocs_free(search_doc_t *docs, size_t n)
+{
+	for (size_t i = 0; docs && i < n; i++)
+		free((search_section_t *)docs[i].sections);
+	free(docs);
+}
+
+struct searchdocs_job {
+	pthread_t tid;
+	site_t *site;
+	search_doc_t *docs;
+	size_t ndocs;
+	search_prep_t *prep;
+};
+
+static void *job_main(void *arg)
+{
+	searchdocs_job_t *j = arg;
+	j->prep = search_prepare(j->docs, j->ndocs);
+	site_t *s = j->site;
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		if (p->draft && !s->opts.drafts)
+			continue;
+		for (size_t k = 0; k < p->md.nsections; k++) {
+			char *t = p->md.sections[k].text;
+			if (!t)
+				continue;
+			size_t keep = search_excerpt_source_len(t);
+			if (t[keep] != '\0') {
+				t[keep] = '\0';
+				p->md.sections[k].text = xrealloc(t, keep + 1);
+			}
+		}
+	}
+	return NULL;
+}
+
+searchdocs_job_t *searchdocs_start(site_t *s)
+{
+	searchdocs_job_t *j = xcalloc(1, sizeof *j);
+	j->site = s;
+	j->ndocs = searchdocs_collect(s, &j->docs);
+	if (pthread_create(&j->tid, NULL, job_main, j) != 0) {
+		searchdocs_free(j->docs, j->ndocs);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+search_prep_t *searchdocs_finish(searchdocs_job_t *j)
+{
+	if (!j)
+		return NULL;
+	pthread_join(j->tid, NULL);
+	search_prep_t *prep = j->prep;
+	searchdocs_free(j->docs, j->ndocs);
+	free(j);
+	return prep;
+}

@@ -1,0 +1,42 @@
+/* searchdocs.h - a site's pages as search documents, and their tokenizing
+ * started early (prefix searchdocs_).
+ *
+ * The search index needs each page's status, which is known only once the
+ * history walk is done; but most of its work (splitting and stemming every
+ * word) does not. A build starts that part on its own thread as soon as the
+ * Markdown is rendered (searchdocs_start), so it runs while the history walk
+ * finishes and the pages are written, and hands the result to the index
+ * writer at the end (searchdocs_finish, search_write_prepared). */
+#ifndef ALMANAC_SEARCHDOCS_H
+#define ALMANAC_SEARCHDOCS_H
+
+#include <stddef.h>
+
+#include "search.h"
+#include "site.h"
+
+/* The published pages of `s` (drafts only with opts.drafts), in page order,
+ * as search documents pointing into the pages' data (borrowed: keep `s`
+ * unchanged meanwhile). Stores a new array in *docs (free it with
+ * searchdocs_free) and returns its length. */
+size_t searchdocs_collect(const site_t *s, search_doc_t **docs);
+/* Free what searchdocs_collect allocated (not the pages' data). */
+void searchdocs_free(search_doc_t *docs, size_t n);
+
+typedef struct searchdocs_job searchdocs_job_t;
+
+/* Collect `s`'s documents and start search_prepare() on them on a new
+ * thread. The pages' titles, URLs, front matter and section texts must not
+ * change or be freed until searchdocs_finish; their status may. Once
+ * tokenized, the thread cuts every section text of those pages to the part
+ * the index's excerpts read (search_excerpt_source_len): a build needs no
+ * more of them, and the rest of its pages are written meanwhile in the memory
+ * that frees. So nothing else may read section texts meanwhile. Returns the
+ * job (owned by the caller, to be passed to searchdocs_finish), or NULL when
+ * no thread could be started (then nothing was started). */
+searchdocs_job_t *searchdocs_start(site_t *s);
+/* Wait for `job` (NULL: returns NULL), free it, and return its prepared
+ * index (owned by the caller: search_write_prepared or search_prep_free). */
+search_prep_t *searchdocs_finish(searchdocs_job_t *job);
+
+#endif
