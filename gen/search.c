@@ -59,7 +59,7 @@ typedef struct {
 } arena_t;
 
 #define HUGE_BYTES ((size_t)2 << 20)
-#define HUGE_MIN (HUGE_BYTES / 4) /* smallest allocation worth a huge page */
+#define HUGE_MIN HUGE_BYTES /* smallest allocation worth huge pages (rounding up wastes less than half) */
 
 /* `n` bytes (a multiple of HUGE_BYTES) aligned for transparent huge pages,
  * and advised to use them: one page fault per 2 MiB instead of 512 (the
