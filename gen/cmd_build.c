@@ -87,6 +87,8 @@ int cmd_build(int argc, char **argv)
 		dating_release(&s);
 		site_free(&s);
 		timing_mark("free");
+	} else {
+		site_stop_jobs(&s); /* a failed render_site may have left it running */
 	}
 	if (pub_interrupted())
 		return 130;

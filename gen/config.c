@@ -80,25 +80,32 @@ void config_free(config_t *c)
 
 int config_parse_interval(const char *s, int *days)
 {
-	if (!s || !*s)
+	if (!s || *s < '0' || *s > '9')
 		return -1;
-	char *end;
-	errno = 0;
-	long n = strtol(s, &end, 10);
-	if (errno || end == s || n <= 0 || n > 100000)
+	long long n = 0;
+	const char *p = s;
+	while (*p >= '0' && *p <= '9') {
+		n = n * 10 + (*p - '0');
+		if (n > CONFIG_MAX_INTERVAL)
+			return -1;
+		p++;
+	}
+	long long mult = 1;
+	if (*p) {
+		switch (*p) {
+		case 'd': case 'D': mult = 1; break;
+		case 'w': case 'W': mult = 7; break;
+		case 'm': case 'M': mult = 30; break;
+		case 'y': case 'Y': mult = 365; break;
+		default: return -1;
+		}
+		if (p[1])
+			return -1;
+	}
+	n *= mult;
+	if (n < 1 || n > CONFIG_MAX_INTERVAL)
 		return -1;
-	int mult;
-	if (!strcmp(end, "d"))
-		mult = 1;
-	else if (!strcmp(end, "w"))
-		mult = 7;
-	else if (!strcmp(end, "m"))
-		mult = 30;
-	else if (!strcmp(end, "y"))
-		mult = 365;
-	else
-		return -1;
-	*days = (int)n * mult;
+	*days = (int)n;
 	return 0;
 }
 
@@ -230,7 +237,7 @@ static int get_interval(cctx_t *x, const val_t *v, const char *key, int *days)
 	if (v->type == VAL_NUM) {
 		/* a bare number of days; out of int range the cast would be undefined */
 		s = NULL;
-		if (v->num >= 1 && v->num <= 100000) {
+		if (v->num >= 1 && v->num <= CONFIG_MAX_INTERVAL) {
 			snprintf(tmp, sizeof tmp, "%dd", (int)v->num);
 			s = tmp;
 		}

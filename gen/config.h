@@ -58,7 +58,13 @@ void config_free(config_t *c);
 /* Review interval in days for a page of `type` and `criticality` (either may be NULL):
  * criticality setting, else type setting, else the default. */
 int config_interval_for(const config_t *c, const char *type, const char *criticality);
-/* Parse an interval "90d", "12w", "6m", "1y" (d=1, w=7, m=30, y=365 days). Returns 0 and sets *days, else -1. */
+/* Longest review interval accepted, in days (100 years). */
+#define CONFIG_MAX_INTERVAL 36500
+/* Parse an interval: digits followed by d, w, m or y (d=1, w=7, m=30, y=365
+ * days; upper case too), or digits alone (days): "90d", "12w", "6m", "1y",
+ * "45". The result must be 1..CONFIG_MAX_INTERVAL days; no spaces or signs.
+ * Returns 0 and sets *days, or -1 (then *days is untouched). The config's
+ * intervals and the front matter's review_interval both use it. */
 int config_parse_interval(const char *s, int *days);
 
 #endif

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "timefmt.h"
+
 #define DAY 86400LL
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -12,163 +14,6 @@ static int64_t floor_div(int64_t a, int64_t b)
 	if ((a % b != 0) && ((a < 0) != (b < 0)))
 		q--;
 	return q;
-}
-
-/* Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian). */
-int64_t fresh_days_from_civil(int y, int m, int d)
-{
-	int64_t yy = (int64_t)y - (m <= 2);
-	int64_t era = floor_div(yy, 400);
-	int64_t yoe = yy - era * 400;
-	int64_t mp = (m + 9) % 12;
-	int64_t doy = (153 * mp + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-void fresh_civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = floor_div(z, 146097);
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t yy = yoe + era * 400;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t dd = doy - (153 * mp + 2) / 5 + 1;
-	int64_t mm = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int)(yy + (mm <= 2));
-	*m = (int)mm;
-	*d = (int)dd;
-}
-
-static int days_in_month(int y, int m)
-{
-	static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return dim[m - 1];
-}
-
-/* Read exactly `n` digits at *p. */
-static int digits(const char **p, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		char c = (*p)[i];
-		if (c < '0' || c > '9')
-			return -1;
-		v = v * 10 + (c - '0');
-	}
-	*p += n;
-	*out = v;
-	return 0;
-}
-
-int fresh_parse_time(const char *s, int64_t *out)
-{
-	if (!s)
-		return -1;
-	const char *p = s;
-	int y, mo, d, hh = 0, mi = 0, ss = 0;
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
-		return -1;
-	int64_t off = 0;
-	if (*p) {
-		if (*p != 'T' && *p != 't' && *p != ' ')
-			return -1;
-		p++;
-		if (digits(&p, 2, &hh) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' || digits(&p, 2, &ss))
-			return -1;
-		if (hh > 23 || mi > 59 || ss > 60)
-			return -1;
-		if (*p == '.') {
-			p++;
-			if (*p < '0' || *p > '9')
-				return -1;
-			while (*p >= '0' && *p <= '9')
-				p++;
-		}
-		if (*p == 'Z' || *p == 'z') {
-			p++;
-		} else if (*p == '+' || *p == '-') {
-			int sign = *p == '-' ? -1 : 1, oh, om;
-			p++;
-			if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) || oh > 23 || om > 59)
-				return -1;
-			off = sign * ((int64_t)oh * 3600 + om * 60);
-		} else {
-			return -1;
-		}
-		if (*p)
-			return -1;
-	}
-	*out = fresh_days_from_civil(y, mo, d) * DAY + hh * 3600 + mi * 60 + ss - off;
-	return 0;
-}
-
-void fresh_format_time(int64_t t, char out[FRESH_TIME_LEN])
-{
-	int64_t days = floor_div(t, DAY);
-	int64_t sec = t - days * DAY;
-	int y, m, d;
-	fresh_civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999) {
-		snprintf(out, FRESH_TIME_LEN, "%s", y < 0 ? "0000-01-01T00:00:00Z" : "9999-12-31T23:59:59Z");
-		return;
-	}
-	char tmp[64];
-	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(sec / 3600), (int)(sec / 60 % 60),
-		 (int)(sec % 60));
-	memcpy(out, tmp, FRESH_TIME_LEN - 1);
-	out[FRESH_TIME_LEN - 1] = '\0';
-}
-
-void fresh_format_date(int64_t t, char out[FRESH_DATE_LEN])
-{
-	int y, m, d;
-	fresh_civil_from_days(floor_div(t, DAY), &y, &m, &d);
-	if (y < 0 || y > 9999) {
-		snprintf(out, FRESH_DATE_LEN, "%s", y < 0 ? "0000-01-01" : "9999-12-31");
-		return;
-	}
-	char tmp[64];
-	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
-	memcpy(out, tmp, FRESH_DATE_LEN - 1);
-	out[FRESH_DATE_LEN - 1] = '\0';
-}
-
-int fresh_parse_interval(const char *s, int *days)
-{
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	long long n = 0;
-	const char *p = s;
-	while (*p >= '0' && *p <= '9') {
-		n = n * 10 + (*p - '0');
-		if (n > FRESH_MAX_INTERVAL)
-			return -1;
-		p++;
-	}
-	long long mult = 1;
-	if (*p) {
-		switch (*p) {
-		case 'd': case 'D': mult = 1; break;
-		case 'w': case 'W': mult = 7; break;
-		case 'm': case 'M': mult = 30; break;
-		case 'y': case 'Y': mult = 365; break;
-		default: return -1;
-		}
-		if (p[1])
-			return -1;
-	}
-	n *= mult;
-	if (n < 1 || n > FRESH_MAX_INTERVAL)
-		return -1;
-	*days = (int)n;
-	return 0;
 }
 
 /* Monday = 0 ... Sunday = 6; day 0 (1970-01-01) was a Thursday. */
@@ -258,14 +103,14 @@ int fresh_drifted(int64_t page_time, int64_t watch_time, int grace)
 int fresh_month_ends(int64_t now, int n, int64_t *out)
 {
 	int y, m, d;
-	fresh_civil_from_days(floor_div(now, DAY), &y, &m, &d);
+	tf_civil_from_days(floor_div(now, DAY), &y, &m, &d);
 	/* the end of the current month, unless it is still ahead */
 	int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
-	int64_t end = fresh_days_from_civil(ny, nm, 1) * DAY - 1;
+	int64_t end = tf_days_from_civil(ny, nm, 1) * DAY - 1;
 	if (end > now) {
 		ny = y;
 		nm = m;
-		end = fresh_days_from_civil(y, m, 1) * DAY - 1;
+		end = tf_days_from_civil(y, m, 1) * DAY - 1;
 	}
 	for (int i = n - 1; i >= 0; i--) {
 		out[i] = end;
@@ -275,7 +120,7 @@ int fresh_month_ends(int64_t now, int n, int64_t *out)
 			nm = 12;
 			ny--;
 		}
-		end = fresh_days_from_civil(ny, nm, 1) * DAY - 1;
+		end = tf_days_from_civil(ny, nm, 1) * DAY - 1;
 	}
 	return n;
 }

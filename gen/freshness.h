@@ -51,32 +51,7 @@ typedef enum {
 #define FRESH_DEFAULT_INTERVAL 180   /* days */
 #define FRESH_DEFAULT_WINDOW 30      /* days */
 #define FRESH_DEFAULT_GRACE 5        /* business days */
-#define FRESH_MAX_INTERVAL 36500     /* days: longer intervals are rejected */
-
-/* Buffer sizes for the formatters (including the NUL). */
-#define FRESH_TIME_LEN 21            /* "2026-11-01T00:00:00Z" */
-#define FRESH_DATE_LEN 11            /* "2026-11-01" */
-
-/* Parse an interval: digits followed by d, w, m or y (lower or upper case),
- * or digits alone (days): "90d", "12w", "6m" (180), "1y" (365), "45". The
- * result must be 1..FRESH_MAX_INTERVAL days. Returns 0 and sets *days, or -1
- * (then *days is untouched). */
-int fresh_parse_interval(const char *s, int *days);
-
-/* Parse RFC 3339 "2026-11-01T00:00:00Z", with optional fraction (ignored),
- * 'Z' or a "+HH:MM"/"-HH:MM" offset ('t'/'z' and a space instead of 'T' are
- * accepted), or a date "2026-11-01" (midnight UTC). Fields are range-checked
- * (month days, leap years). Returns 0 and sets *out, or -1. */
-int fresh_parse_time(const char *s, int64_t *out);
-
-/* Format `t` as "2026-11-01T00:00:00Z" into `out` (FRESH_TIME_LEN bytes). */
-void fresh_format_time(int64_t t, char out[FRESH_TIME_LEN]);
-/* Format the UTC date of `t` as "2026-11-01" into `out` (FRESH_DATE_LEN bytes). */
-void fresh_format_date(int64_t t, char out[FRESH_DATE_LEN]);
-
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
-int64_t fresh_days_from_civil(int y, int m, int d);
-void fresh_civil_from_days(int64_t days, int *y, int *m, int *d);
+#define FRESH_MAX_INTERVAL 36500     /* days: the longest config_parse_interval accepts */
 
 /* Business days (Monday to Friday, by UTC calendar day) after the day of t0
  * up to and including the day of t1: Friday -> next Monday is 1, Monday ->

@@ -477,9 +477,15 @@ int site_load(site_t *s, const site_opts_t *opts)
 	return 0;
 }
 
+void site_stop_jobs(site_t *s)
+{
+	search_prep_free(searchdocs_finish(s->search_job));
+	s->search_job = NULL;
+}
+
 void site_free(site_t *s)
 {
-	search_prep_free(searchdocs_finish(s->search_job)); /* it reads the pages */
+	site_stop_jobs(s); /* it reads the pages */
 	for (size_t i = 0; i < s->npages; i++)
 		site_page_clear(&s->pages[i]);
 	free(s->pages);

@@ -152,7 +152,11 @@ int site_reserved_output(const char *rel);
 /* Render every page and write the whole site to `out_dir` (an empty or new
  * folder). Returns 0 or negative on I/O failure (diagnostics added). */
 int site_write(site_t *s, const char *out_dir);
-/* Free everything. */
+/* Wait for the threads site_load started that may still run (the search
+ * index's early tokenizing) and drop their results. A command that exits
+ * without site_free must call it first: those threads read the pages. */
+void site_stop_jobs(site_t *s);
+/* Free everything (site_stop_jobs first). */
 void site_free(site_t *s);
 /* Name of a status ("fresh", ...). */
 const char *site_status_name(site_status_t st);

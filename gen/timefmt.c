@@ -42,6 +42,8 @@ static int digits(const char *s, int n, int *out)
 int tf_parse(const char *s, int64_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, se = 0;
+	if (!s)
+		return -1;
 	size_t n = strlen(s);
 	if (n < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
 	    digits(s + 8, 2, &d))
@@ -61,6 +63,8 @@ int tf_parse(const char *s, int64_t *out)
 		const char *p = s + 19;
 		if (*p == '.') {
 			p++;
+			if (*p < '0' || *p > '9')
+				return -1;
 			while (*p >= '0' && *p <= '9')
 				p++;
 		}
@@ -82,20 +86,37 @@ int tf_parse(const char *s, int64_t *out)
 	return 0;
 }
 
-void tf_format_date(char *dst, size_t n, int64_t t)
+/* The day number and second of day of `t` (floor division). Years outside
+ * 0000-9999 do not fit the formats: the day is clamped to that range. */
+static int64_t day_of(int64_t t, int64_t *sec)
 {
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	*sec = t - days * 86400;
+	const int64_t first = -719528, last = 2932896; /* 0000-01-01, 9999-12-31 */
+	if (days < first) {
+		*sec = 0;
+		return first;
+	}
+	if (days > last) {
+		*sec = 86399;
+		return last;
+	}
+	return days;
+}
+
+void tf_format_date(char *dst, size_t n, int64_t t)
+{
+	int64_t sec;
 	int y, m, d;
-	tf_civil_from_days(days, &y, &m, &d);
+	tf_civil_from_days(day_of(t, &sec), &y, &m, &d);
 	snprintf(dst, n, "%04d-%02d-%02d", y, m, d);
 }
 
 void tf_format_rfc3339(char *dst, size_t n, int64_t t)
 {
-	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	int64_t rem = t - days * 86400;
+	int64_t rem;
 	int y, m, d;
-	tf_civil_from_days(days, &y, &m, &d);
+	tf_civil_from_days(day_of(t, &rem), &y, &m, &d);
 	snprintf(dst, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
 		 (int)(rem % 60));
 }

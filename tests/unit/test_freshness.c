@@ -1,5 +1,4 @@
-/* test_freshness.c - the freshness policy (gen/freshness.c): intervals, times,
- * business days, statuses and their boundaries, drift, month ends and the
+/* test_freshness.c - the freshness policy (gen/freshness.c): business days, statuses and their boundaries, drift, month ends and the
  * trend helper over history entries. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,91 +10,11 @@
 
 #include "freshness.h"
 #include "history.h"
+#include "timefmt.h"
 
 #define DAY 86400LL
 /* 2026-11-01T00:00:00Z (a Sunday) */
 #define NOV1 1793491200LL
-
-static void test_parse_interval(void **state)
-{
-	(void)state;
-	int d = -7;
-	assert_int_equal(fresh_parse_interval("90d", &d), 0);
-	assert_int_equal(d, 90);
-	assert_int_equal(fresh_parse_interval("12w", &d), 0);
-	assert_int_equal(d, 84);
-	assert_int_equal(fresh_parse_interval("6m", &d), 0);
-	assert_int_equal(d, 180);
-	assert_int_equal(fresh_parse_interval("1y", &d), 0);
-	assert_int_equal(d, 365);
-	assert_int_equal(fresh_parse_interval("2Y", &d), 0);
-	assert_int_equal(d, 730);
-	assert_int_equal(fresh_parse_interval("45", &d), 0);
-	assert_int_equal(d, 45);
-	d = -7;
-	const char *bad[] = {"", "d", "0d", "-5d", "5 d", "5dd", "5h", "1.5y", "101y", "99999999999999999999d", " 5d"};
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		assert_int_equal(fresh_parse_interval(bad[i], &d), -1);
-		assert_int_equal(d, -7);
-	}
-	assert_int_equal(fresh_parse_interval(NULL, &d), -1);
-}
-
-static void test_parse_format_time(void **state)
-{
-	(void)state;
-	int64_t t = 0;
-	assert_int_equal(fresh_parse_time("2026-11-01T00:00:00Z", &t), 0);
-	assert_int_equal(t, NOV1);
-	assert_int_equal(fresh_parse_time("2026-11-01", &t), 0);
-	assert_int_equal(t, NOV1);
-	assert_int_equal(fresh_parse_time("2026-11-01T02:30:00+02:30", &t), 0);
-	assert_int_equal(t, NOV1);
-	assert_int_equal(fresh_parse_time("2026-10-31T19:00:00-05:00", &t), 0);
-	assert_int_equal(t, NOV1);
-	assert_int_equal(fresh_parse_time("2026-11-01t00:00:00.123456z", &t), 0);
-	assert_int_equal(t, NOV1);
-	assert_int_equal(fresh_parse_time("2026-11-01 00:00:01Z", &t), 0);
-	assert_int_equal(t, NOV1 + 1);
-	assert_int_equal(fresh_parse_time("1970-01-01", &t), 0);
-	assert_int_equal(t, 0);
-	assert_int_equal(fresh_parse_time("1969-12-31T23:59:59Z", &t), 0);
-	assert_int_equal(t, -1);
-	assert_int_equal(fresh_parse_time("2024-02-29", &t), 0);
-	assert_int_equal(fresh_parse_time("2000-02-29", &t), 0);
-	t = 42;
-	const char *bad[] = {"2026-11-01T00:00:00", "2026-11-1", "2026-13-01", "2026-00-10", "2023-02-29",
-			     "1900-02-29", "2026-04-31", "2026-11-01T24:00:00Z", "2026-11-01T10:60:00Z",
-			     "2026-11-01T10:00Z", "2026-11-01T10:00:00+2:00", "2026-11-01T10:00:00.Z",
-			     "2026-11-01Tfoo", "2026-11-01x", "", "26-11-01", "2026-11-01T10:00:00Z junk"};
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		if (fresh_parse_time(bad[i], &t) != -1)
-			fail_msg("accepted %s", bad[i]);
-		assert_int_equal(t, 42);
-	}
-	assert_int_equal(fresh_parse_time(NULL, &t), -1);
-
-	char buf[FRESH_TIME_LEN], date[FRESH_DATE_LEN];
-	fresh_format_time(NOV1 + 9 * 3600 + 5 * 60 + 7, buf);
-	assert_string_equal(buf, "2026-11-01T09:05:07Z");
-	fresh_format_time(-1, buf);
-	assert_string_equal(buf, "1969-12-31T23:59:59Z");
-	fresh_format_date(NOV1 - 1, date);
-	assert_string_equal(date, "2026-10-31");
-	fresh_format_date(951782400, date); /* 2000-02-29 */
-	assert_string_equal(date, "2000-02-29");
-	/* round trip over many days */
-	for (int64_t d = -800; d < 80000; d += 37) {
-		fresh_format_time(d * DAY + 3723, buf);
-		assert_int_equal(fresh_parse_time(buf, &t), 0);
-		assert_int_equal(t, d * DAY + 3723);
-	}
-	int y, m, dd;
-	fresh_civil_from_days(fresh_days_from_civil(2026, 11, 1), &y, &m, &dd);
-	assert_int_equal(y, 2026);
-	assert_int_equal(m, 11);
-	assert_int_equal(dd, 1);
-}
 
 static void test_business_days(void **state)
 {
@@ -269,13 +188,13 @@ static void test_month_ends(void **state)
 {
 	(void)state;
 	int64_t e[12];
-	char d[FRESH_DATE_LEN], t[FRESH_TIME_LEN];
+	char d[16], t[32];
 	assert_int_equal(fresh_month_ends(NOV1, 12, e), 12);
-	fresh_format_time(e[11], t);
+	tf_format_rfc3339(t, sizeof t, e[11]);
 	assert_string_equal(t, "2026-10-31T23:59:59Z");
-	fresh_format_date(e[0], d);
+	tf_format_date(d, sizeof d, e[0]);
 	assert_string_equal(d, "2025-11-30");
-	fresh_format_date(e[3], d);
+	tf_format_date(d, sizeof d, e[3]);
 	assert_string_equal(d, "2026-02-28");
 	for (int i = 1; i < 12; i++)
 		assert_true(e[i] > e[i - 1]);
@@ -284,14 +203,14 @@ static void test_month_ends(void **state)
 	fresh_month_ends(oct31, 1, e);
 	assert_int_equal(e[0], oct31);
 	fresh_month_ends(oct31 - 1, 1, e);
-	fresh_format_date(e[0], d);
+	tf_format_date(d, sizeof d, e[0]);
 	assert_string_equal(d, "2026-09-30");
 	/* across a year boundary, in a leap year */
-	int64_t mar5 = fresh_days_from_civil(2024, 3, 5) * DAY;
+	int64_t mar5 = tf_days_from_civil(2024, 3, 5) * DAY;
 	fresh_month_ends(mar5, 3, e);
-	fresh_format_date(e[0], d);
+	tf_format_date(d, sizeof d, e[0]);
 	assert_string_equal(d, "2023-12-31");
-	fresh_format_date(e[2], d);
+	tf_format_date(d, sizeof d, e[2]);
 	assert_string_equal(d, "2024-02-29");
 }
 
@@ -346,8 +265,6 @@ static void test_status_at(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_interval),
-		cmocka_unit_test(test_parse_format_time),
 		cmocka_unit_test(test_business_days),
 		cmocka_unit_test(test_status_boundaries),
 		cmocka_unit_test(test_status_kinds),
