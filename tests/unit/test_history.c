@@ -31,6 +31,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "githelp.h"
 #include "history.h"
 
 /* ------------------------------------------------------------------------ */
@@ -43,89 +44,13 @@ typedef struct {
 	hist_t *h;
 } fx_t;
 
-/* Run a shell command (printf-formatted) in `dir`; fails the test on a non-zero exit. */
-static void sh(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sh(const char *dir, const char *fmt, ...)
-{
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "cd '%s' && { ", dir);
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	buf_puts(&b, "; } >/dev/null 2>&1");
-	int rc = system(b.s);
-	if (rc != 0)
-		fail_msg("command failed (%d): %s", rc, b.s);
-	buf_free(&b);
-}
-
-/* Run a command and return its first output line (trimmed), caller frees. */
-static char *sh_out(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *sh_out(const char *dir, const char *fmt, ...)
-{
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "cd '%s' && ", dir);
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(b.s, "r");
-	if (!p)
-		fail_msg("popen failed: %s", b.s);
-	buf_t o = BUF_INIT;
-	char line[4096];
-	if (fgets(line, sizeof line, p))
-		buf_puts(&o, line);
-	while (fgets(line, sizeof line, p))
-		;
-	int rc = pclose(p);
-	if (rc != 0)
-		fail_msg("command failed (%d): %s", rc, b.s);
-	buf_free(&b);
-	while (o.len && (o.s[o.len - 1] == '\n' || o.s[o.len - 1] == '\r'))
-		o.s[--o.len] = '\0';
-	return buf_detach(&o);
-}
-
-/* The environment prefix that fixes dates and identities for one git command. */
-#define AT(date, who) \
-	"GIT_AUTHOR_DATE='" date "' GIT_COMMITTER_DATE='" date "' GIT_AUTHOR_NAME='" who \
-	"' GIT_AUTHOR_EMAIL='" who "@example.com' GIT_COMMITTER_NAME='" who "' GIT_COMMITTER_EMAIL='" who \
-	"@example.com' "
-
-static void write_file(const char *dir, const char *rel, const char *text)
-{
-	char *p = xasprintf("%s/%s", dir, rel);
-	char *slash = strrchr(p, '/');
-	*slash = '\0';
-	char *cmd = xasprintf("mkdir -p '%s'", p);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	*slash = '/';
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-	free(p);
-}
-
-/* Write `rel` with `text`, stage it and commit at `date` as `who`. */
-#define COMMIT_FILE(fx, rel, text, date, who, msg)                                                   \
-	do {                                                                                         \
-		write_file((fx)->dir, rel, text);                                                    \
-		sh((fx)->dir, "git add -- '%s' && " AT(date, who) "git commit -q -m '%s'", rel, msg); \
-	} while (0)
-
 static int fx_setup(void **state)
 {
 	fx_t *fx = xcalloc(1, sizeof *fx);
-	const char *tmp = getenv("TMPDIR");
-	snprintf(fx->dir, sizeof fx->dir, "%s/almanac-hist-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(fx->dir))
+	if (gh_repo_init(fx->dir, sizeof fx->dir, "almanac-hist") < 0) {
+		free(fx);
 		return -1;
-	sh(fx->dir, "git init -q -b main . && git config user.name T && git config user.email t@example.com && "
-		    "git config commit.gpgsign false");
+	}
 	diag_init(&fx->d);
 	*state = fx;
 	return 0;
@@ -136,11 +61,9 @@ static int fx_teardown(void **state)
 	fx_t *fx = *state;
 	hist_free(fx->h);
 	diag_free(&fx->d);
-	char *cmd = xasprintf("rm -rf '%s'", fx->dir);
-	int rc = system(cmd);
-	free(cmd);
+	int rc = gh_rmrf(fx->dir);
 	free(fx);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 static hist_opts_t no_cache_opts(void)
@@ -169,12 +92,12 @@ static void reopen(fx_t *fx)
 
 static char *git_last(fx_t *fx, const char *path)
 {
-	return sh_out(fx->dir, "git log -1 --format=%%H -- '%s'", path);
+	return gh_sh_out(fx->dir, "git log -1 --format=%%H -- '%s'", path);
 }
 
 static char *rev(fx_t *fx, const char *r)
 {
-	return sh_out(fx->dir, "git rev-parse '%s'", r);
+	return gh_sh_out(fx->dir, "git rev-parse '%s'", r);
 }
 
 static void assert_last(fx_t *fx, const char *path, const char *want_id)
@@ -183,6 +106,20 @@ static void assert_last(fx_t *fx, const char *path, const char *want_id)
 	assert_non_null(e);
 	if (strcmp(e->last.id, want_id) != 0)
 		fail_msg("%s: last commit %s, want %s", path, e->last.id[0] ? e->last.id : "(none)", want_id);
+}
+
+/* The newest commit whose message matches `pattern` (git log --grep), caller frees. */
+static char *grep_id(fx_t *fx, const char *pattern)
+{
+	return gh_sh_out(fx->dir, "git log -1 --format=%%H --grep='%s'", pattern);
+}
+
+/* assert_last with the commit git finds by its message. */
+static void assert_last_grep(fx_t *fx, const char *path, const char *pattern)
+{
+	char *want = grep_id(fx, pattern);
+	assert_last(fx, path, want);
+	free(want);
 }
 
 /* 2026-01-05 is a Monday. */
@@ -195,10 +132,13 @@ static void assert_last(fx_t *fx, const char *path, const char *want_id)
 static void test_linear(void **state)
 {
 	fx_t *fx = *state;
-	COMMIT_FILE(fx, "runbooks/a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "add a");
-	COMMIT_FILE(fx, "runbooks/b.md", "b1\n", "2026-01-06T10:00:00Z", "bob", "add b");
-	COMMIT_FILE(fx, "runbooks/a.md", "a2\n", "2026-01-07T10:00:00Z", "carol", "edit a");
-	COMMIT_FILE(fx, "other.txt", "x\n", "2026-01-08T10:00:00Z", "dave", "unrelated");
+	const gh_commit_t history[] = {
+		{"runbooks/a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "add a"},
+		{"runbooks/b.md", "b1\n", "2026-01-06T10:00:00Z", "bob", "add b"},
+		{"runbooks/a.md", "a2\n", "2026-01-07T10:00:00Z", "carol", "edit a"},
+		{"other.txt", "x\n", "2026-01-08T10:00:00Z", "dave", "unrelated"},
+	};
+	GH_COMMITS(fx->dir, history);
 	const char *paths[] = {"runbooks/a.md", "runbooks/b.md", "missing.md"};
 	hist_opts_t o = no_cache_opts();
 	walk(fx, paths, 3, &o);
@@ -245,7 +185,7 @@ static void test_open_errors(void **state)
 	hist_t *h = (hist_t *)1;
 	/* the fixture folder's parent is not a repository (unless /tmp is inside one) */
 	char *sub = xasprintf("%s/../", fx->dir);
-	char *inside = sh_out(fx->dir, "cd .. && (git rev-parse --is-inside-work-tree 2>/dev/null || echo no)");
+	char *inside = gh_sh_out(fx->dir, "cd .. && (git rev-parse --is-inside-work-tree 2>/dev/null || echo no)");
 	if (strcmp(inside, "no") == 0) {
 		assert_true(hist_open(&h, sub, &d) < 0);
 		assert_null(h);
@@ -284,40 +224,40 @@ static void test_merges(void **state)
 {
 	fx_t *fx = *state;
 	const char *D = fx->dir;
-	COMMIT_FILE(fx, "a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "base a");
-	write_file(D, "b.md", "b1\n");
-	write_file(D, "c.md", "c1\nline2\nline3\n");
-	write_file(D, "d.md", "d1\n");
-	write_file(D, "ff.md", "ff1\n");
-	sh(D, "git add -A && " AT("2026-01-05T11:00:00Z", "alice") "git commit -q -m base");
+	gh_commit(fx->dir, "a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "base a");
+	gh_write_file(D, "b.md", "b1\n");
+	gh_write_file(D, "c.md", "c1\nline2\nline3\n");
+	gh_write_file(D, "d.md", "d1\n");
+	gh_write_file(D, "ff.md", "ff1\n");
+	gh_sh(D, "git add -A && " GH_AT("2026-01-05T11:00:00Z", "alice") "git commit -q -m base");
 	/* fast-forward merge */
-	sh(D, "git checkout -q -b ff");
-	COMMIT_FILE(fx, "ff.md", "ff2\n", "2026-01-06T10:00:00Z", "bob", "ff edit");
-	sh(D, "git checkout -q main && git merge -q --ff-only ff");
+	gh_sh(D, "git checkout -q -b ff");
+	gh_commit(fx->dir, "ff.md", "ff2\n", "2026-01-06T10:00:00Z", "bob", "ff edit");
+	gh_sh(D, "git checkout -q main && git merge -q --ff-only ff");
 	/* a true merge: side edits b, main edits a */
-	sh(D, "git checkout -q -b side");
-	COMMIT_FILE(fx, "b.md", "b2\n", "2026-01-07T10:00:00Z", "bob", "side edits b");
-	COMMIT_FILE(fx, "d.md", "d-side\n", "2026-01-07T11:00:00Z", "bob", "side edits d");
-	sh(D, "git checkout -q main");
-	COMMIT_FILE(fx, "a.md", "a2\n", "2026-01-08T10:00:00Z", "alice", "main edits a");
-	COMMIT_FILE(fx, "d.md", "d-main\n", "2026-01-08T11:00:00Z", "alice", "main edits d");
+	gh_sh(D, "git checkout -q -b side");
+	gh_commit(fx->dir, "b.md", "b2\n", "2026-01-07T10:00:00Z", "bob", "side edits b");
+	gh_commit(fx->dir, "d.md", "d-side\n", "2026-01-07T11:00:00Z", "bob", "side edits d");
+	gh_sh(D, "git checkout -q main");
+	gh_commit(fx->dir, "a.md", "a2\n", "2026-01-08T10:00:00Z", "alice", "main edits a");
+	gh_commit(fx->dir, "d.md", "d-main\n", "2026-01-08T11:00:00Z", "alice", "main edits d");
 	/* conflict on d.md, resolved with new content */
-	sh(D, AT("2026-01-09T10:00:00Z", "carol") "git merge -q --no-ff side -m 'merge side' || true");
-	write_file(D, "d.md", "d-resolved\n");
-	sh(D, "git add d.md && " AT("2026-01-09T10:00:00Z", "carol") "git commit -q --no-edit");
+	gh_sh(D, GH_AT("2026-01-09T10:00:00Z", "carol") "git merge -q --no-ff side -m 'merge side' || true");
+	gh_write_file(D, "d.md", "d-resolved\n");
+	gh_sh(D, "git add d.md && " GH_AT("2026-01-09T10:00:00Z", "carol") "git commit -q --no-edit");
 	/* a merge that discards one side (-s ours): c.md's side edit is dropped */
-	sh(D, "git checkout -q -b discard");
-	COMMIT_FILE(fx, "c.md", "c-discarded\n", "2026-01-10T10:00:00Z", "bob", "side edits c");
-	sh(D, "git checkout -q main");
-	COMMIT_FILE(fx, "a.md", "a3\n", "2026-01-11T10:00:00Z", "alice", "main edits a again");
-	sh(D, AT("2026-01-12T10:00:00Z", "carol") "git merge -q --no-ff -s ours discard -m 'merge discard'");
+	gh_sh(D, "git checkout -q -b discard");
+	gh_commit(fx->dir, "c.md", "c-discarded\n", "2026-01-10T10:00:00Z", "bob", "side edits c");
+	gh_sh(D, "git checkout -q main");
+	gh_commit(fx->dir, "a.md", "a3\n", "2026-01-11T10:00:00Z", "alice", "main edits a again");
+	gh_sh(D, GH_AT("2026-01-12T10:00:00Z", "carol") "git merge -q --no-ff -s ours discard -m 'merge discard'");
 	/* the same change on both sides (cherry-pick), newer on the side */
-	sh(D, "git checkout -q -b pick HEAD~1");
-	sh(D, "git checkout -q main");
-	COMMIT_FILE(fx, "e.md", "e1\n", "2026-01-13T10:00:00Z", "alice", "add e on main");
-	sh(D, "git checkout -q pick");
-	COMMIT_FILE(fx, "e.md", "e1\n", "2026-01-14T10:00:00Z", "bob", "add e on side too");
-	sh(D, "git checkout -q main && " AT("2026-01-15T10:00:00Z", "carol") "git merge -q --no-ff pick -m 'merge pick'");
+	gh_sh(D, "git checkout -q -b pick HEAD~1");
+	gh_sh(D, "git checkout -q main");
+	gh_commit(fx->dir, "e.md", "e1\n", "2026-01-13T10:00:00Z", "alice", "add e on main");
+	gh_sh(D, "git checkout -q pick");
+	gh_commit(fx->dir, "e.md", "e1\n", "2026-01-14T10:00:00Z", "bob", "add e on side too");
+	gh_sh(D, "git checkout -q main && " GH_AT("2026-01-15T10:00:00Z", "carol") "git merge -q --no-ff pick -m 'merge pick'");
 	reopen(fx);
 	const char *paths[] = {"a.md", "b.md", "c.md", "d.md", "ff.md", "e.md"};
 	hist_opts_t o = no_cache_opts();
@@ -328,24 +268,12 @@ static void test_merges(void **state)
 		free(want);
 	}
 	/* spelled out: what git answers, and why */
-	char *x = sh_out(D, "git log -1 --format=%%H --grep='ff edit'");
-	assert_last(fx, "ff.md", x); /* fast-forward: the branch commit */
-	free(x);
-	x = sh_out(D, "git log -1 --format=%%H --grep='side edits b'");
-	assert_last(fx, "b.md", x); /* merge took the side version unchanged: not the merge */
-	free(x);
-	x = sh_out(D, "git log -1 --format=%%H --grep='^merge side'");
-	assert_last(fx, "d.md", x); /* conflict resolved in the merge: the merge counts */
-	free(x);
-	x = sh_out(D, "git log -1 --format=%%H --grep='^base$'");
-	assert_last(fx, "c.md", x); /* the side edit was discarded (-s ours) */
-	free(x);
-	x = sh_out(D, "git log -1 --format=%%H --grep='add e on main'");
-	assert_last(fx, "e.md", x); /* merge TREESAME to its first parent: the newer side commit is not listed */
-	free(x);
-	x = sh_out(D, "git log -1 --format=%%H --grep='main edits a again'");
-	assert_last(fx, "a.md", x);
-	free(x);
+	assert_last_grep(fx, "ff.md", "ff edit"); /* fast-forward: the branch commit */
+	assert_last_grep(fx, "b.md", "side edits b"); /* merge took the side version unchanged: not the merge */
+	assert_last_grep(fx, "d.md", "^merge side"); /* conflict resolved in the merge: the merge counts */
+	assert_last_grep(fx, "c.md", "^base$"); /* the side edit was discarded (-s ours) */
+	assert_last_grep(fx, "e.md", "add e on main"); /* merge TREESAME to its first parent: the newer side commit is not listed */
+	assert_last_grep(fx, "a.md", "main edits a again");
 	const hist_entry_t *e = hist_lookup(fx->h, "d.md");
 	assert_int_equal(e->last.time, T_2026_01_05 + 4 * 86400 + 36000);
 	assert_string_equal(e->last.author, "carol");
@@ -357,30 +285,29 @@ static void test_renames(void **state)
 	const char *D = fx->dir;
 	const char *body = "# Node not ready\n\nLine one of a reasonably long body.\nLine two.\nLine three.\n"
 			   "Line four.\nLine five.\nLine six.\n";
-	COMMIT_FILE(fx, "runbooks/old.md", body, "2026-01-05T10:00:00Z", "alice", "add old");
-	COMMIT_FILE(fx, "runbooks/old.md", "# Node not ready\n\nEdited body line one.\nLine two.\nLine three.\n"
+	gh_commit(fx->dir, "runbooks/old.md", body, "2026-01-05T10:00:00Z", "alice", "add old");
+	gh_commit(fx->dir, "runbooks/old.md", "# Node not ready\n\nEdited body line one.\nLine two.\nLine three.\n"
 		    "Line four.\nLine five.\nLine six.\n", "2026-01-06T10:00:00Z", "bob", "edit old");
 	/* pure rename */
-	sh(D, "git mv runbooks/old.md runbooks/mid.md && " AT("2026-01-07T10:00:00Z", "carol") "git commit -q -m 'rename to mid'");
+	gh_sh(D, "git mv runbooks/old.md runbooks/mid.md && " GH_AT("2026-01-07T10:00:00Z", "carol") "git commit -q -m 'rename to mid'");
 	/* another pure rename, across folders */
-	sh(D, "mkdir -p runbooks/k8s && git mv runbooks/mid.md runbooks/k8s/new.md && "
-	      AT("2026-01-08T10:00:00Z", "carol") "git commit -q -m 'move to k8s'");
+	gh_sh(D, "mkdir -p runbooks/k8s && git mv runbooks/mid.md runbooks/k8s/new.md && "
+	      GH_AT("2026-01-08T10:00:00Z", "carol") "git commit -q -m 'move to k8s'");
 	/* a rename with edits */
-	COMMIT_FILE(fx, "guides/g1.md", "# Guide\n\nalpha\nbeta\ngamma\ndelta\nepsilon\nzeta\neta\ntheta\n",
+	gh_commit(fx->dir, "guides/g1.md", "# Guide\n\nalpha\nbeta\ngamma\ndelta\nepsilon\nzeta\neta\ntheta\n",
 		    "2026-01-09T10:00:00Z", "alice", "add g1");
-	sh(D, "git mv guides/g1.md guides/g2.md");
-	write_file(D, "guides/g2.md", "# Guide\n\nalpha\nbeta\ngamma\ndelta\nepsilon\nzeta\neta\ntheta changed\n");
-	sh(D, "git add -A && " AT("2026-01-10T10:00:00Z", "bob") "git commit -q -m 'rename g1 with edits'");
+	gh_sh(D, "git mv guides/g1.md guides/g2.md");
+	gh_write_file(D, "guides/g2.md", "# Guide\n\nalpha\nbeta\ngamma\ndelta\nepsilon\nzeta\neta\ntheta changed\n");
+	gh_sh(D, "git add -A && " GH_AT("2026-01-10T10:00:00Z", "bob") "git commit -q -m 'rename g1 with edits'");
 	/* a pure rename back to a name used before by another page */
 	reopen(fx);
 	const char *paths[] = {"runbooks/k8s/new.md", "guides/g2.md"};
 	hist_opts_t o = no_cache_opts();
 	walk(fx, paths, 2, &o);
-	char *edit = sh_out(D, "git log -1 --format=%%H --grep='edit old'");
-	assert_last(fx, "runbooks/k8s/new.md", edit);
+	assert_last_grep(fx, "runbooks/k8s/new.md", "edit old");
 	/* the rule the corpus check uses: git log -1 finds the pure rename, then ask for the old path */
 	char *first = git_last(fx, "runbooks/k8s/new.md");
-	char *mv = sh_out(D, "git log -1 --format=%%H --grep='move to k8s'");
+	char *mv = grep_id(fx, "move to k8s");
 	assert_string_equal(first, mv);
 	const hist_entry_t *e = hist_lookup(fx->h, "runbooks/k8s/new.md");
 	assert_int_equal(e->nold, 2);
@@ -391,8 +318,7 @@ static void test_renames(void **state)
 	assert_int_equal(e->created, T_2026_01_05 + 36000);
 	assert_int_equal(e->complete, 1);
 	assert_int_equal(e->nevents, 2); /* renames are not events */
-	char *g = sh_out(D, "git log -1 --format=%%H --grep='rename g1 with edits'");
-	assert_last(fx, "guides/g2.md", g);
+	assert_last_grep(fx, "guides/g2.md", "rename g1 with edits");
 	e = hist_lookup(fx->h, "guides/g2.md");
 	assert_int_equal(e->nold, 1);
 	assert_string_equal(e->old_paths[0], "guides/g1.md");
@@ -402,27 +328,28 @@ static void test_renames(void **state)
 	hist_ignored_counts(fx->h, &r1, &r2, &r3);
 	assert_int_equal(r3, 2);
 	assert_int_equal(r1 + r2, 0);
-	free(edit);
 	free(first);
 	free(mv);
-	free(g);
 }
 
 static void test_ignored(void **state)
 {
 	fx_t *fx = *state;
 	const char *D = fx->dir;
-	COMMIT_FILE(fx, "a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "add a");
-	COMMIT_FILE(fx, "b.md", "b1\n", "2026-01-05T11:00:00Z", "alice", "add b");
-	COMMIT_FILE(fx, "a.md", "a1 \n", "2026-01-06T10:00:00Z", "alice", "reformat a");
-	char *fmt = rev(fx, "HEAD");
-	COMMIT_FILE(fx, "b.md", "b2\n", "2026-01-07T10:00:00Z", "renovate[bot]", "bump b");
-	COMMIT_FILE(fx, "a.md", "a2\n", "2026-01-08T10:00:00Z", "dependabot", "bump a");
-	write_file(D, ".git-blame-ignore-revs", "");
+	const gh_commit_t history[] = {
+		{"a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "add a"},
+		{"b.md", "b1\n", "2026-01-05T11:00:00Z", "alice", "add b"},
+		{"a.md", "a1 \n", "2026-01-06T10:00:00Z", "alice", "reformat a"},
+		{"b.md", "b2\n", "2026-01-07T10:00:00Z", "renovate[bot]", "bump b"},
+		{"a.md", "a2\n", "2026-01-08T10:00:00Z", "dependabot", "bump a"},
+	};
+	GH_COMMITS(fx->dir, history);
+	char *fmt = grep_id(fx, "^reformat a$");
+	gh_write_file(D, ".git-blame-ignore-revs", "");
 	char *text = xasprintf("# formatting\n%s\n\nnot-a-commit\n", fmt);
-	write_file(D, ".git-blame-ignore-revs", text);
+	gh_write_file(D, ".git-blame-ignore-revs", text);
 	free(text);
-	sh(D, "git add .git-blame-ignore-revs && " AT("2026-01-09T10:00:00Z", "alice") "git commit -q -m 'ignore revs'");
+	gh_sh(D, "git add .git-blame-ignore-revs && " GH_AT("2026-01-09T10:00:00Z", "alice") "git commit -q -m 'ignore revs'");
 	reopen(fx);
 	const char *paths[] = {"a.md", "b.md"};
 	const char *bots[] = {"\\[bot\\]$", "^dependabot@"};
@@ -430,10 +357,8 @@ static void test_ignored(void **state)
 	o.ignore_authors = bots;
 	o.n_ignore_authors = 2;
 	walk(fx, paths, 2, &o);
-	char *add_a = sh_out(D, "git log -1 --format=%%H --grep='add a'");
-	char *add_b = sh_out(D, "git log -1 --format=%%H --grep='add b'");
-	assert_last(fx, "a.md", add_a); /* bot (by e-mail) and the listed formatting commit skipped */
-	assert_last(fx, "b.md", add_b); /* bot by name skipped */
+	assert_last_grep(fx, "a.md", "add a"); /* bot (by e-mail) and the listed formatting commit skipped */
+	assert_last_grep(fx, "b.md", "add b"); /* bot by name skipped */
 	const hist_entry_t *e = hist_lookup(fx->h, "a.md");
 	assert_int_equal(e->skipped_revs, 1);
 	assert_int_equal(e->skipped_authors, 1);
@@ -465,7 +390,7 @@ static void test_ignored(void **state)
 	assert_int_equal(r1 + r2 + r3, 0);
 
 	/* an explicitly named ignore-revs file, and a bad pattern */
-	write_file(D, "conf/revs.txt", fmt);
+	gh_write_file(D, "conf/revs.txt", fmt);
 	const char *bad[] = {"(unclosed"};
 	hist_opts_t o2 = no_cache_opts();
 	o2.ignore_revs_file = "conf/revs.txt";
@@ -473,8 +398,7 @@ static void test_ignored(void **state)
 	o2.n_ignore_authors = 1;
 	o2.config_file = "almanac.yml";
 	walk(fx, paths, 2, &o2);
-	char *bump = sh_out(D, "git log -1 --format=%%H --grep='bump a'");
-	assert_last(fx, "a.md", bump);
+	assert_last_grep(fx, "a.md", "bump a");
 	assert_int_equal(fx->d.len, 1);
 	assert_string_equal(fx->d.items[0].file, "almanac.yml");
 	assert_int_equal(fx->d.items[0].severity, DIAG_ERROR);
@@ -486,17 +410,14 @@ static void test_ignored(void **state)
 	walk(fx, paths, 2, &o2);
 	assert_int_equal(fx->d.len, 1);
 	assert_string_equal(fx->d.items[0].code, "ignore-revs");
-	free(bump);
-	free(add_a);
-	free(add_b);
 	free(fmt);
 }
 
 static void test_author_date(void **state)
 {
 	fx_t *fx = *state;
-	write_file(fx->dir, "a.md", "a\n");
-	sh(fx->dir, "git add a.md && GIT_AUTHOR_DATE='2026-01-01T08:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z' "
+	gh_write_file(fx->dir, "a.md", "a\n");
+	gh_sh(fx->dir, "git add a.md && GIT_AUTHOR_DATE='2026-01-01T08:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z' "
 		    "git commit -q -m a");
 	const char *paths[] = {"a.md"};
 	hist_opts_t o = no_cache_opts();
@@ -519,17 +440,17 @@ static void test_shallow(void **state)
 	char *cmd = xasprintf("mkdir -p '%s' && cd '%s' && git init -q -b main .", src, src);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
-	write_file(src, "old.md", "old\n");
-	write_file(src, "mid.md", "mid\n");
-	sh(src, "git add -A && " AT("2026-01-05T10:00:00Z", "alice") "git commit -q -m one");
-	write_file(src, "x.md", "x\n");
-	sh(src, "git add -A && " AT("2026-01-06T10:00:00Z", "alice") "git commit -q -m two");
-	write_file(src, "mid.md", "mid2\n");
-	sh(src, "git add -A && " AT("2026-01-07T10:00:00Z", "alice") "git commit -q -m three");
-	write_file(src, "new.md", "new\n");
-	sh(src, "git add -A && " AT("2026-01-08T10:00:00Z", "alice") "git commit -q -m four");
+	gh_write_file(src, "old.md", "old\n");
+	gh_sh(src, "git add old.md"); /* committed with mid.md in "one" */
+	const gh_commit_t history[] = {
+		{"mid.md", "mid\n", "2026-01-05T10:00:00Z", "alice", "one"},
+		{"x.md", "x\n", "2026-01-06T10:00:00Z", "alice", "two"},
+		{"mid.md", "mid2\n", "2026-01-07T10:00:00Z", "alice", "three"},
+		{"new.md", "new\n", "2026-01-08T10:00:00Z", "alice", "four"},
+	};
+	GH_COMMITS(src, history);
 	char *clone = xasprintf("%s/clone", D);
-	sh(D, "git clone -q --depth 2 'file://%s' clone", src);
+	gh_sh(D, "git clone -q --depth 2 'file://%s' clone", src);
 	diag_list_t d;
 	diag_init(&d);
 	hist_t *h = NULL;
@@ -546,7 +467,7 @@ static void test_shallow(void **state)
 		assert_int_equal(e->truncated, 1);
 		assert_int_equal(hist_entry_at(e, T_2026_01_05 + 7 * 86400, NULL), -1);
 	}
-	char *four = sh_out(clone, "git rev-parse HEAD");
+	char *four = gh_sh_out(clone, "git rev-parse HEAD");
 	const hist_entry_t *e = hist_lookup(h, "new.md");
 	assert_string_equal(e->last.id, four);
 	assert_int_equal(e->truncated, 0);
@@ -565,19 +486,19 @@ static void test_worktree_status(void **state)
 {
 	fx_t *fx = *state;
 	const char *D = fx->dir;
-	write_file(D, ".gitignore", "build/\n*.tmp.md\n");
-	write_file(D, "clean.md", "c\n");
-	write_file(D, "mod.md", "m\n");
-	write_file(D, "staged.md", "s\n");
-	sh(D, "git add -A && " AT("2026-01-05T10:00:00Z", "alice") "git commit -q -m base");
-	write_file(D, "mod.md", "m2\n");
-	write_file(D, "staged.md", "s2\n");
-	sh(D, "git add staged.md");
-	write_file(D, "new/untracked.md", "u\n");
-	write_file(D, "build/ignored.md", "i\n");
-	write_file(D, "x.tmp.md", "i\n");
-	write_file(D, "added.md", "a\n");
-	sh(D, "git add added.md");
+	gh_write_file(D, ".gitignore", "build/\n*.tmp.md\n");
+	gh_write_file(D, "clean.md", "c\n");
+	gh_write_file(D, "mod.md", "m\n");
+	gh_write_file(D, "staged.md", "s\n");
+	gh_sh(D, "git add -A && " GH_AT("2026-01-05T10:00:00Z", "alice") "git commit -q -m base");
+	gh_write_file(D, "mod.md", "m2\n");
+	gh_write_file(D, "staged.md", "s2\n");
+	gh_sh(D, "git add staged.md");
+	gh_write_file(D, "new/untracked.md", "u\n");
+	gh_write_file(D, "build/ignored.md", "i\n");
+	gh_write_file(D, "x.tmp.md", "i\n");
+	gh_write_file(D, "added.md", "a\n");
+	gh_sh(D, "git add added.md");
 	reopen(fx);
 	assert_int_equal(hist_worktree_status(fx->h, "clean.md"), HIST_CLEAN);
 	assert_int_equal(hist_worktree_status(fx->h, "mod.md"), HIST_MODIFIED);
@@ -600,12 +521,15 @@ static void test_watches(void **state)
 {
 	fx_t *fx = *state;
 	const char *D = fx->dir;
-	COMMIT_FILE(fx, "runbooks/app.md", "a\n", "2026-01-05T10:00:00Z", "alice", "doc");
-	COMMIT_FILE(fx, "services/app/config.yaml", "v: 1\n", "2026-01-06T10:00:00Z", "bob", "config 1");
-	COMMIT_FILE(fx, "services/app/deep/x.tf", "x\n", "2026-01-07T10:00:00Z", "bob", "tf");
-	COMMIT_FILE(fx, "services/other/config.yaml", "v: 1\n", "2026-01-08T10:00:00Z", "bob", "other");
-	COMMIT_FILE(fx, "services/app/config.yaml", "v: 2\n", "2026-01-20T10:00:00Z", "renovate[bot]", "bot bump");
-	sh(D, "git mv services/app/deep/x.tf services/app/deep/y.tf && " AT("2026-01-21T10:00:00Z", "bob") "git commit -q -m 'rename tf'");
+	const gh_commit_t history[] = {
+		{"runbooks/app.md", "a\n", "2026-01-05T10:00:00Z", "alice", "doc"},
+		{"services/app/config.yaml", "v: 1\n", "2026-01-06T10:00:00Z", "bob", "config 1"},
+		{"services/app/deep/x.tf", "x\n", "2026-01-07T10:00:00Z", "bob", "tf"},
+		{"services/other/config.yaml", "v: 1\n", "2026-01-08T10:00:00Z", "bob", "other"},
+		{"services/app/config.yaml", "v: 2\n", "2026-01-20T10:00:00Z", "renovate[bot]", "bot bump"},
+	};
+	GH_COMMITS(fx->dir, history);
+	gh_sh(D, "git mv services/app/deep/x.tf services/app/deep/y.tf && " GH_AT("2026-01-21T10:00:00Z", "bob") "git commit -q -m 'rename tf'");
 	reopen(fx);
 	const char *paths[] = {"runbooks/app.md"};
 	const char *globs[] = {"services/app/config.yaml", "services/app/**/*.tf", "services/*/config.yaml",
@@ -617,9 +541,9 @@ static void test_watches(void **state)
 	o.ignore_authors = bots;
 	o.n_ignore_authors = 1;
 	walk(fx, paths, 1, &o);
-	char *c1 = sh_out(D, "git log -1 --format=%%H --grep='config 1'");
-	char *tf = sh_out(D, "git log -1 --format=%%H --grep='^tf$'");
-	char *other = sh_out(D, "git log -1 --format=%%H --grep='^other$'");
+	char *c1 = grep_id(fx, "config 1");
+	char *tf = grep_id(fx, "^tf$");
+	char *other = grep_id(fx, "^other$");
 	const hist_watch_t *w = hist_lookup_watch(fx->h, globs[0]);
 	assert_non_null(w);
 	assert_string_equal(w->commit.id, c1); /* the bot's bump does not count */
@@ -669,13 +593,16 @@ static void test_events_since(void **state)
 {
 	fx_t *fx = *state;
 	const char *D = fx->dir;
-	COMMIT_FILE(fx, "p.md", "p1\n", "2025-01-10T10:00:00Z", "alice", "p1");
-	COMMIT_FILE(fx, "q.md", "q1\n", "2025-02-10T10:00:00Z", "alice", "q1");
-	COMMIT_FILE(fx, "p.md", "p2\n", "2025-03-10T10:00:00Z", "alice", "p2");
-	COMMIT_FILE(fx, "p.md", "p3\n", "2025-06-10T10:00:00Z", "alice", "p3");
-	sh(D, "git rm -q q.md && " AT("2025-07-10T10:00:00Z", "alice") "git commit -q -m 'rm q'");
-	COMMIT_FILE(fx, "q.md", "q2\n", "2025-08-10T10:00:00Z", "alice", "q again");
-	COMMIT_FILE(fx, "p.md", "p4\n", "2025-10-10T10:00:00Z", "alice", "p4");
+	const gh_commit_t history[] = {
+		{"p.md", "p1\n", "2025-01-10T10:00:00Z", "alice", "p1"},
+		{"q.md", "q1\n", "2025-02-10T10:00:00Z", "alice", "q1"},
+		{"p.md", "p2\n", "2025-03-10T10:00:00Z", "alice", "p2"},
+		{"p.md", "p3\n", "2025-06-10T10:00:00Z", "alice", "p3"},
+	};
+	GH_COMMITS(fx->dir, history);
+	gh_sh(D, "git rm -q q.md && " GH_AT("2025-07-10T10:00:00Z", "alice") "git commit -q -m 'rm q'");
+	gh_commit(fx->dir, "q.md", "q2\n", "2025-08-10T10:00:00Z", "alice", "q again");
+	gh_commit(fx->dir, "p.md", "p4\n", "2025-10-10T10:00:00Z", "alice", "p4");
 	reopen(fx);
 	const char *paths[] = {"p.md", "q.md"};
 	int64_t jun30 = 1751328000 - 86400 + 86399;  /* 2025-06-30T23:59:59Z */
@@ -745,6 +672,19 @@ static int copy_file(const char *from, const char *to, long keep)
 	return 0;
 }
 
+/* Copy `from` to `to` with the byte at `off` XORed with `mask`. */
+static void copy_flipped(const char *from, const char *to, long off, int mask)
+{
+	assert_int_equal(copy_file(from, to, -1), 0);
+	FILE *f = fopen(to, "r+b");
+	assert_non_null(f);
+	fseek(f, off, SEEK_SET);
+	int ch = fgetc(f);
+	fseek(f, off, SEEK_SET);
+	fputc(ch ^ mask, f);
+	fclose(f);
+}
+
 static void assert_same_commit(const hist_commit_t *x, const hist_commit_t *y)
 {
 	assert_string_equal(x->id, y->id);
@@ -810,10 +750,13 @@ static void test_cache(void **state)
 	fx_t *fx = *state;
 	const char *D = fx->dir;
 	const char *body = "# T\n\none\ntwo\nthree\nfour\nfive\nsix\nseven\n";
-	COMMIT_FILE(fx, "a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "a1");
-	COMMIT_FILE(fx, "b.md", body, "2026-01-06T10:00:00Z", "alice", "b1");
-	COMMIT_FILE(fx, "a.md", "a2\n", "2026-01-07T10:00:00Z", "alice", "a2");
-	sh(D, "git mv b.md c.md && " AT("2026-01-08T10:00:00Z", "alice") "git commit -q -m 'b to c'");
+	const gh_commit_t history[] = {
+		{"a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "a1"},
+		{"b.md", body, "2026-01-06T10:00:00Z", "alice", "b1"},
+		{"a.md", "a2\n", "2026-01-07T10:00:00Z", "alice", "a2"},
+	};
+	GH_COMMITS(fx->dir, history);
+	gh_sh(D, "git mv b.md c.md && " GH_AT("2026-01-08T10:00:00Z", "alice") "git commit -q -m 'b to c'");
 	reopen(fx);
 	const char *paths[] = {"a.md", "c.md"};
 	char *cdir = xasprintf("%s/cache", D);
@@ -827,8 +770,8 @@ static void test_cache(void **state)
 	assert_int_equal(st.cache_written, 1);
 	assert_int_equal(st.commits_diffed, 4);
 	/* a second build after new commits reads trees only for the new ones */
-	COMMIT_FILE(fx, "a.md", "a3\n", "2026-01-09T10:00:00Z", "bob", "a3");
-	COMMIT_FILE(fx, "d.md", "d\n", "2026-01-10T10:00:00Z", "bob", "d");
+	gh_commit(fx->dir, "a.md", "a3\n", "2026-01-09T10:00:00Z", "bob", "a3");
+	gh_commit(fx->dir, "d.md", "d\n", "2026-01-10T10:00:00Z", "bob", "d");
 	reopen(fx);
 	walk(fx, paths, 2, &o);
 	hist_stats(fx->h, &st);
@@ -837,7 +780,7 @@ static void test_cache(void **state)
 	assert_int_equal(st.commits_cached, 4);
 	char *a3 = git_last(fx, "a.md");
 	assert_last(fx, "a.md", a3);
-	char *b1 = sh_out(D, "git log -1 --format=%%H --grep='^b1$'");
+	char *b1 = grep_id(fx, "^b1$");
 	assert_last(fx, "c.md", b1);
 	assert_int_equal(hist_lookup(fx->h, "c.md")->nold, 1);
 	/* a third build: everything from the cache, the default (whole-history) answers */
@@ -854,8 +797,8 @@ static void test_cache(void **state)
 	assert_int_equal(hist_walk(plain, paths, 2, &nc, &fx->d), 0);
 	assert_same_results(fx->h, plain, paths, 2);
 	/* force-push: history rewritten (a3 dropped, a different a.md change instead) */
-	sh(D, "git reset -q --hard HEAD~2");
-	COMMIT_FILE(fx, "a.md", "a-rewritten\n", "2026-01-11T10:00:00Z", "carol", "a rewritten");
+	gh_sh(D, "git reset -q --hard HEAD~2");
+	gh_commit(fx->dir, "a.md", "a-rewritten\n", "2026-01-11T10:00:00Z", "carol", "a rewritten");
 	reopen(fx);
 	walk(fx, paths, 2, &o);
 	char *rw = git_last(fx, "a.md");
@@ -873,10 +816,8 @@ static void test_cache(void **state)
 	walk(fx, paths, 2, &oc);
 	hist_stats(fx->h, &st);
 	assert_int_equal(st.commits_diffed, 0);
-	char *a2 = sh_out(D, "git log -1 --format=%%H --grep='^a2$'");
-	assert_last(fx, "a.md", a2);
+	assert_last_grep(fx, "a.md", "^a2$");
 	assert_int_equal(hist_lookup(fx->h, "a.md")->skipped_authors, 1);
-	free(a2);
 	/* corrupt and truncated cache files are ignored, never trusted */
 	char *file = xasprintf("%s/history-cache", cdir);
 	char *save = xasprintf("%s/saved", cdir);
@@ -897,14 +838,7 @@ static void test_cache(void **state)
 		assert_last(fx, "c.md", b1);
 	}
 	/* flip one byte in the middle: the checksum catches it */
-	assert_int_equal(copy_file(save, file, -1), 0);
-	FILE *f = fopen(file, "r+b");
-	assert_non_null(f);
-	fseek(f, (long)sb.st_size / 2, SEEK_SET);
-	int ch = fgetc(f);
-	fseek(f, (long)sb.st_size / 2, SEEK_SET);
-	fputc(ch ^ 0x5a, f);
-	fclose(f);
+	copy_flipped(save, file, (long)sb.st_size / 2, 0x5a);
 	unlink(results);
 	reopen(fx);
 	walk(fx, paths, 2, &o);
@@ -954,17 +888,20 @@ static void test_results_table(void **state)
 	fx_t *fx = *state;
 	const char *D = fx->dir;
 	const char *body = "# T\n\none\ntwo\nthree\nfour\nfive\nsix\nseven\n";
-	COMMIT_FILE(fx, "docs/a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "a1");
-	COMMIT_FILE(fx, "docs/b.md", body, "2026-01-06T10:00:00Z", "alice", "b1");
-	COMMIT_FILE(fx, "svc/conf.yaml", "v: 1\n", "2026-01-07T10:00:00Z", "bob", "conf 1");
-	COMMIT_FILE(fx, "docs/a.md", "a2\n", "2026-01-08T10:00:00Z", "renovate[bot]", "bot a2");
-	sh(D, "git mv docs/b.md docs/c.md && " AT("2026-01-09T10:00:00Z", "alice") "git commit -q -m 'b to c'");
-	COMMIT_FILE(fx, "docs/a.md", "a3\n", "2026-01-10T10:00:00Z", "carol", "a3 reformat");
-	COMMIT_FILE(fx, "svc/conf.yaml", "v: 2\n", "2026-01-11T10:00:00Z", "bob", "conf 2");
-	char *a3 = sh_out(D, "git log -1 --format=%%H --grep='^a3 reformat$'");
-	write_file(D, ".git-blame-ignore-revs", "");
+	const gh_commit_t history[] = {
+		{"docs/a.md", "a1\n", "2026-01-05T10:00:00Z", "alice", "a1"},
+		{"docs/b.md", body, "2026-01-06T10:00:00Z", "alice", "b1"},
+		{"svc/conf.yaml", "v: 1\n", "2026-01-07T10:00:00Z", "bob", "conf 1"},
+		{"docs/a.md", "a2\n", "2026-01-08T10:00:00Z", "renovate[bot]", "bot a2"},
+	};
+	GH_COMMITS(fx->dir, history);
+	gh_sh(D, "git mv docs/b.md docs/c.md && " GH_AT("2026-01-09T10:00:00Z", "alice") "git commit -q -m 'b to c'");
+	gh_commit(fx->dir, "docs/a.md", "a3\n", "2026-01-10T10:00:00Z", "carol", "a3 reformat");
+	gh_commit(fx->dir, "svc/conf.yaml", "v: 2\n", "2026-01-11T10:00:00Z", "bob", "conf 2");
+	char *a3 = grep_id(fx, "^a3 reformat$");
+	gh_write_file(D, ".git-blame-ignore-revs", "");
 	char *ign = xasprintf("%s\n", a3);
-	write_file(D, "ignore-revs", ign);
+	gh_write_file(D, "ignore-revs", ign);
 	reopen(fx);
 	const char *paths[] = {"docs/a.md", "docs/c.md", "docs/new.md"};
 	const char *globs[] = {"svc/**", "nothing/*"};
@@ -998,8 +935,7 @@ static void test_results_table(void **state)
 	assert_int_equal(st.commits_cached, 0);
 	assert_int_equal(st.commits_diffed, 0);
 	assert_int_equal(st.cache_loaded, 0); /* the facts were not even read */
-	char *a1 = sh_out(D, "git log -1 --format=%%H --grep='^a1$'");
-	assert_last(fx, "docs/a.md", a1); /* a3 is in the ignore-revs file, a2 by a bot */
+	assert_last_grep(fx, "docs/a.md", "^a1$"); /* a3 is in the ignore-revs file, a2 by a bot */
 	assert_int_equal(hist_lookup(fx->h, "docs/a.md")->skipped_revs, 1);
 	assert_int_equal(hist_lookup(fx->h, "docs/c.md")->nold, 1);
 	assert_string_equal(hist_lookup(fx->h, "docs/c.md")->old_paths[0], "docs/b.md");
@@ -1055,7 +991,7 @@ static void test_results_table(void **state)
 	}
 	/* the same file name, another content of the ignore-revs file */
 	walk(fx, paths, 3, &o);
-	write_file(D, "ignore-revs", "# nothing ignored now\n");
+	gh_write_file(D, "ignore-revs", "# nothing ignored now\n");
 	walk(fx, paths, 3, &o);
 	hist_stats(fx->h, &st);
 	assert_int_equal(st.results_cached, 0);
@@ -1067,10 +1003,10 @@ static void test_results_table(void **state)
 	hist_stats(fx->h, &st);
 	assert_int_equal(st.results_cached, 0);
 	assert_same_as_uncached(fx, two, 2, globs, 2, &o);
-	write_file(D, "ignore-revs", ign);
+	gh_write_file(D, "ignore-revs", ign);
 	/* a new commit: HEAD moved, only the new commit is read */
 	walk(fx, paths, 3, &o);
-	COMMIT_FILE(fx, "docs/a.md", "a4\n", "2026-01-12T10:00:00Z", "alice", "a4");
+	gh_commit(fx->dir, "docs/a.md", "a4\n", "2026-01-12T10:00:00Z", "alice", "a4");
 	reopen(fx);
 	walk(fx, paths, 3, &o);
 	hist_stats(fx->h, &st);
@@ -1103,14 +1039,7 @@ static void test_results_table(void **state)
 	/* every byte position matters: the checksum, the version and the ABI tag */
 	long offs[] = {3, 8, 12, (long)sb.st_size / 3, (long)sb.st_size / 2, (long)sb.st_size - 3};
 	for (size_t k = 0; k < sizeof offs / sizeof *offs; k++) {
-		assert_int_equal(copy_file(save, results, -1), 0);
-		FILE *f = fopen(results, "r+b");
-		assert_non_null(f);
-		fseek(f, offs[k], SEEK_SET);
-		int ch = fgetc(f);
-		fseek(f, offs[k], SEEK_SET);
-		fputc(ch ^ 0x01, f);
-		fclose(f);
+		copy_flipped(save, results, offs[k], 0x01);
 		reopen(fx);
 		walk(fx, paths, 3, &o);
 		hist_stats(fx->h, &st);
@@ -1127,7 +1056,6 @@ static void test_results_table(void **state)
 	assert_int_equal(st.results_rejected, 0);
 	assert_same_as_uncached(fx, paths, 3, globs, 2, &o);
 	free(save);
-	free(a1);
 	free(a3);
 	free(ign);
 	free(results);
@@ -1140,10 +1068,13 @@ static void test_results_shallow(void **state)
 {
 	fx_t *fx = *state;
 	const char *D = fx->dir;
-	COMMIT_FILE(fx, "a.md", "1\n", "2026-01-05T10:00:00Z", "alice", "one");
-	COMMIT_FILE(fx, "b.md", "1\n", "2026-01-06T10:00:00Z", "alice", "two");
-	COMMIT_FILE(fx, "b.md", "2\n", "2026-01-07T10:00:00Z", "alice", "three");
-	sh(D, "git clone -q --depth 1 'file://%s' clone", D);
+	const gh_commit_t history[] = {
+		{"a.md", "1\n", "2026-01-05T10:00:00Z", "alice", "one"},
+		{"b.md", "1\n", "2026-01-06T10:00:00Z", "alice", "two"},
+		{"b.md", "2\n", "2026-01-07T10:00:00Z", "alice", "three"},
+	};
+	GH_COMMITS(fx->dir, history);
+	gh_sh(D, "git clone -q --depth 1 'file://%s' clone", D);
 	char *clone = xasprintf("%s/clone", D);
 	char *cdir = xasprintf("%s/cache-shallow", D);
 	hist_t *h = NULL;
@@ -1183,27 +1114,27 @@ static void test_packed(void **state)
 			const char *f = files[(i * 7 + round) % 5];
 			snprintf(text, sizeof text, "# %s\n\nround %d edit %d\n%s\n", f, round, i,
 				 "a line that stays the same so that git makes deltas of these blobs and trees");
-			write_file(D, f, text);
+			gh_write_file(D, f, text);
 			snprintf(date, sizeof date, "2025-%02d-%02dT10:00:00Z", 1 + day / 28, 1 + day % 28);
 			day++;
-			sh(D, "git add -A && GIT_AUTHOR_DATE=%s GIT_COMMITTER_DATE=%s git commit -q -m 'r%d e%d'", date, date,
+			gh_sh(D, "git add -A && GIT_AUTHOR_DATE=%s GIT_COMMITTER_DATE=%s git commit -q -m 'r%d e%d'", date, date,
 			   round, i);
 			if (i == 12) {
 				/* a side branch merged back */
-				sh(D, "git checkout -q -b side%d", round);
-				write_file(D, "d/side.md", text);
+				gh_sh(D, "git checkout -q -b side%d", round);
+				gh_write_file(D, "d/side.md", text);
 				snprintf(date, sizeof date, "2025-%02d-%02dT11:00:00Z", 1 + day / 28, 1 + day % 28);
-				sh(D, "git add -A && GIT_AUTHOR_DATE=%s GIT_COMMITTER_DATE=%s git commit -q -m side", date, date);
-				sh(D, "git checkout -q main && GIT_AUTHOR_DATE=%s GIT_COMMITTER_DATE=%s "
+				gh_sh(D, "git add -A && GIT_AUTHOR_DATE=%s GIT_COMMITTER_DATE=%s git commit -q -m side", date, date);
+				gh_sh(D, "git checkout -q main && GIT_AUTHOR_DATE=%s GIT_COMMITTER_DATE=%s "
 				      "git merge -q --no-ff side%d -m merge", date, date, round);
 			}
 		}
 		if (round == 0)
-			sh(D, "git -c repack.useDeltaBaseOffset=false repack -q -a -d -f --depth=8 --window=10");
+			gh_sh(D, "git -c repack.useDeltaBaseOffset=false repack -q -a -d -f --depth=8 --window=10");
 		else if (round == 1)
-			sh(D, "git repack -q -d --depth=8 --window=10");
+			gh_sh(D, "git repack -q -d --depth=8 --window=10");
 	}
-	sh(D, "git mv a/b/c/z.md a/b/c/z2.md && GIT_AUTHOR_DATE=2025-09-01T10:00:00Z "
+	gh_sh(D, "git mv a/b/c/z.md a/b/c/z2.md && GIT_AUTHOR_DATE=2025-09-01T10:00:00Z "
 	      "GIT_COMMITTER_DATE=2025-09-01T10:00:00Z git commit -q -m mv");
 	reopen(fx);
 	const char *paths[] = {"a/x.md", "a/b/y.md", "a/b/c/z2.md", "d/w.md", "top.md", "d/side.md"};
@@ -1217,14 +1148,14 @@ static void test_packed(void **state)
 		char *want = git_last(fx, i == 2 ? "a/b/c/z.md" : paths[i]);
 		if (i == 2) {
 			free(want);
-			want = sh_out(D, "git log -1 --format=%%H HEAD^ -- a/b/c/z.md");
+			want = gh_sh_out(D, "git log -1 --format=%%H HEAD^ -- a/b/c/z.md");
 		}
 		assert_last(fx, paths[i], want);
 		free(want);
 	}
 	/* every event: the same list of commits as git log (no renames or ignores here) */
 	const hist_entry_t *e = hist_lookup(fx->h, "a/x.md");
-	char *count = sh_out(D, "git log --format=%%H -- a/x.md | wc -l");
+	char *count = gh_sh_out(D, "git log --format=%%H -- a/x.md | wc -l");
 	assert_int_equal(e->nevents, (size_t)atoi(count));
 	free(count);
 }
@@ -1378,7 +1309,7 @@ static void test_corpus(void **state)
 	snprintf(tmpl, sizeof tmpl, "%s/almanac-corpus-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	assert_non_null(mkdtemp(tmpl));
 	char *out = xasprintf("%s/small", tmpl);
-	sh(tmpl, "python3 '%s' --docs 200 --commits 2000 --out '%s' --no-verify -q", mk, out);
+	gh_sh(tmpl, "python3 '%s' --docs 200 --commits 2000 --out '%s' --no-verify -q", mk, out);
 	strv_t v = {0};
 	assert_int_equal(list_md(out, &v), 0);
 	assert_int_equal(v.n, 200);
@@ -1423,7 +1354,7 @@ static void test_corpus(void **state)
 	hist_free(h);
 	diag_free(&d);
 	strv_free(&v);
-	sh(tmpl, "rm -rf '%s'", tmpl);
+	gh_sh(tmpl, "rm -rf '%s'", tmpl);
 	free(out);
 	free(mk);
 }

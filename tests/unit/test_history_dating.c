@@ -18,40 +18,11 @@
 #include "buf.h"
 #include "config.h"
 #include "dating.h"
+#include "githelp.h"
 #include "history.h"
 #include "site.h"
 
 static char dir[256];
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "cd '%s' && { ", dir);
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	buf_puts(&b, "; } >/dev/null 2>&1");
-	int rc = system(b.s);
-	if (rc != 0)
-		fail_msg("command failed (%d): %s", rc, b.s);
-	buf_free(&b);
-}
-
-static char *sh_out(const char *cmd)
-{
-	char *full = xasprintf("cd '%s' && %s", dir, cmd);
-	FILE *p = popen(full, "r");
-	assert_non_null(p);
-	char line[256] = "";
-	if (!fgets(line, sizeof line, p))
-		line[0] = '\0';
-	pclose(p);
-	free(full);
-	line[strcspn(line, "\n")] = '\0';
-	return xstrdup(line);
-}
 
 #define AT "GIT_AUTHOR_DATE='2026-01-05T10:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z' "
 
@@ -74,25 +45,18 @@ static void site_make(site_t *s)
 static int setup(void **state)
 {
 	(void)state;
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/almanac-dating-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir))
+	if (gh_repo_init(dir, sizeof dir, "almanac-dating") < 0)
 		return -1;
-	sh("git init -q -b main . && git config user.name T && git config user.email t@example.com && "
-	   "git config commit.gpgsign false && "
-	   "printf 'a\\n' > a.md && printf 'b\\n' > b.md && printf 'g\\n' > gone.md && git add . && " AT
-	   "git commit -q -m one && "
-	   "printf 'b2\\n' > b.md && printf 'c\\n' > c.md && printf 'd\\n' > d.md && git add d.md && rm gone.md");
+	gh_sh(dir, "printf 'a\\n' > a.md && printf 'b\\n' > b.md && printf 'g\\n' > gone.md && git add . && " AT
+		   "git commit -q -m one && "
+		   "printf 'b2\\n' > b.md && printf 'c\\n' > c.md && printf 'd\\n' > d.md && git add d.md && rm gone.md");
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int rc = system(cmd);
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	return gh_rmrf(dir);
 }
 
 /* The same marks as dating_without_history, from the status-only thread. */
@@ -139,7 +103,7 @@ static void test_walk_thread(void **state)
 	assert_int_equal(dating_start(&dt, &s, NULL), 0);
 	dating_finish(dt, &s);
 	assert_non_null(s.hist);
-	char *one = sh_out("git rev-parse HEAD");
+	char *one = gh_sh_out(dir, "git rev-parse HEAD");
 	assert_string_equal(s.head, one);
 	assert_int_equal(s.pages[0].fresh.has_commit, 1);
 	assert_string_equal(s.pages[0].fresh.commit_id, one);
