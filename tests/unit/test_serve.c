@@ -139,6 +139,29 @@ static char *get(int port, const char *path)
 	return http(port, req);
 }
 
+/* A GET request for the literal `path`, as get() sends it. */
+#define GET(path) "GET " path " HTTP/1.0\r\nHost: x\r\n\r\n"
+
+/* The reply to the raw HTTP `request` holds each string given after `absent`
+ * (up to the NULL) and does not hold `absent` (NULL: no such check). */
+static void expect_reply(int port, const char *request, const char *absent, ...) __attribute__((sentinel));
+static void expect_reply(int port, const char *request, const char *absent, ...)
+{
+	char *r = http(port, request);
+	char *why = NULL;
+	va_list ap;
+	va_start(ap, absent);
+	for (const char *w; !why && (w = va_arg(ap, const char *)) != NULL;)
+		if (!strstr(r, w))
+			why = xasprintf("%s: no \"%s\" in the reply %.300s", request, w, r);
+	va_end(ap);
+	if (!why && absent && strstr(r, absent))
+		why = xasprintf("%s: \"%s\" in the reply %.300s", request, absent, r);
+	free(r);
+	if (why)
+		fail_msg("%s", why); /* `why` is left to the failed test */
+}
+
 static void expect_status(int port, const char *path, const char *status)
 {
 	char *r = get(port, path);
@@ -175,34 +198,15 @@ static void test_server(void **state)
 	srv_write_lock(s);
 	srv_write_unlock(s, 7);
 
-	char *r = get(port, "/");
-	assert_non_null(strstr(r, "HTTP/1.1 200"));
-	assert_non_null(strstr(r, "Content-Type: text/html; charset=utf-8"));
-	assert_non_null(strstr(r, "almanac;desc=\"build-7\""));
-	assert_non_null(strstr(r, "<p>home</p>"));
-	free(r);
-	r = get(port, "/a/b/");
-	assert_non_null(strstr(r, "<p>page b</p>"));
-	free(r);
-	r = get(port, "/a/b");
-	assert_non_null(strstr(r, "HTTP/1.1 301"));
-	assert_non_null(strstr(r, "Location: /a/b/\r\n"));
-	free(r);
-	r = get(port, "/assets/style.css");
-	assert_non_null(strstr(r, "Content-Type: text/css"));
-	free(r);
-	r = get(port, "/missing/");
-	assert_non_null(strstr(r, "HTTP/1.1 404"));
-	assert_non_null(strstr(r, "custom not found"));
-	free(r);
-	r = http(port, "HEAD /a/b/ HTTP/1.0\r\n\r\n");
-	assert_non_null(strstr(r, "HTTP/1.1 200"));
-	assert_null(strstr(r, "page b"));
-	free(r);
-	r = http(port, "POST / HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc");
-	assert_non_null(strstr(r, "HTTP/1.1 405"));
-	assert_non_null(strstr(r, "Allow: GET, HEAD"));
-	free(r);
+	expect_reply(port, GET("/"), NULL, "HTTP/1.1 200", "Content-Type: text/html; charset=utf-8",
+		     "almanac;desc=\"build-7\"", "<p>home</p>", NULL);
+	expect_reply(port, GET("/a/b/"), NULL, "<p>page b</p>", NULL);
+	expect_reply(port, GET("/a/b"), NULL, "HTTP/1.1 301", "Location: /a/b/\r\n", NULL);
+	expect_reply(port, GET("/assets/style.css"), NULL, "Content-Type: text/css", NULL);
+	expect_reply(port, GET("/missing/"), NULL, "HTTP/1.1 404", "custom not found", NULL);
+	expect_reply(port, "HEAD /a/b/ HTTP/1.0\r\n\r\n", "page b", "HTTP/1.1 200", NULL);
+	expect_reply(port, "POST / HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc", NULL, "HTTP/1.1 405",
+		     "Allow: GET, HEAD", NULL);
 
 	/* symlinks out of the folder, traversal, hidden files: never served */
 	expect_status(port, "/etc/passwd", "404");
@@ -216,13 +220,8 @@ static void test_server(void **state)
 
 	/* status and events */
 	srv_set_status(s, 3, 7, "{\"seq\":3}", NULL, 1);
-	r = get(port, "/__almanac/status");
-	assert_non_null(strstr(r, "Content-Type: application/json"));
-	assert_non_null(strstr(r, "{\"seq\":3}"));
-	free(r);
-	r = get(port, "/__almanac/status?since=1");
-	assert_non_null(strstr(r, "{\"seq\":3}"));
-	free(r);
+	expect_reply(port, GET("/__almanac/status"), NULL, "Content-Type: application/json", "{\"seq\":3}", NULL);
+	expect_reply(port, GET("/__almanac/status?since=1"), NULL, "{\"seq\":3}", NULL);
 
 	/* a new site folder swapped in */
 	char *root2 = mktree();
@@ -232,10 +231,7 @@ static void test_server(void **state)
 	srv_write_unlock(s, 8);
 	assert_string_equal(old, root);
 	free(old);
-	r = get(port, "/");
-	assert_non_null(strstr(r, "second site"));
-	assert_non_null(strstr(r, "build-8"));
-	free(r);
+	expect_reply(port, GET("/"), NULL, "second site", "build-8", NULL);
 
 	srv_stop(s);
 	fsu_remove_tree(root);
