@@ -15,6 +15,7 @@
 #include "markdown.h"
 #include "scan.h"
 #include "suggest.h"
+#include "testhelp.h"
 #include "timefmt.h"
 
 static void test_relurl(void **st)
@@ -29,42 +30,26 @@ static void test_relurl(void **st)
 		{"runbooks/k8s/a/", "assets/style.css", "../../../assets/style.css"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		char *got = fsu_relurl(cases[i].from, cases[i].to);
-		assert_string_equal(got, cases[i].want);
-		free(got);
+		assert_owned_string_equal(fsu_relurl(cases[i].from, cases[i].to), cases[i].want);
 	}
-	char *p = fsu_root_prefix("a/b/");
-	assert_string_equal(p, "../../");
-	free(p);
+	assert_owned_string_equal(fsu_root_prefix("a/b/"), "../../");
 }
 
 static void test_normalize(void **st)
 {
 	(void)st;
-	char *n = fsu_normalize("a/./b/../c.md");
-	assert_string_equal(n, "a/c.md");
-	free(n);
+	assert_owned_string_equal(fsu_normalize("a/./b/../c.md"), "a/c.md");
 	assert_null(fsu_normalize("a/../../etc/passwd"));
-	n = fsu_normalize("runbooks/k8s/");
-	assert_string_equal(n, "runbooks/k8s/");
-	free(n);
+	assert_owned_string_equal(fsu_normalize("runbooks/k8s/"), "runbooks/k8s/");
 }
 
 static void test_page_url(void **st)
 {
 	(void)st;
-	char *u = scan_page_url("runbooks/k8s/node-not-ready.md", "content");
-	assert_string_equal(u, "runbooks/k8s/node-not-ready/");
-	free(u);
-	u = scan_page_url("runbooks/index.md", "content");
-	assert_string_equal(u, "runbooks/");
-	free(u);
-	u = scan_page_url("content/index.md", "content");
-	assert_string_equal(u, "");
-	free(u);
-	u = scan_page_url("content/roles/README.md", "content");
-	assert_string_equal(u, "content/roles/");
-	free(u);
+	assert_owned_string_equal(scan_page_url("runbooks/k8s/node-not-ready.md", "content"), "runbooks/k8s/node-not-ready/");
+	assert_owned_string_equal(scan_page_url("runbooks/index.md", "content"), "runbooks/");
+	assert_owned_string_equal(scan_page_url("content/index.md", "content"), "");
+	assert_owned_string_equal(scan_page_url("content/roles/README.md", "content"), "content/roles/");
 }
 
 static void test_slug(void **st)
@@ -79,9 +64,7 @@ static void test_slug(void **st)
 		{"kube-proxy (DaemonSet)", "kube-proxy-daemonset"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		char *s = md_slug(cases[i].in);
-		assert_string_equal(s, cases[i].want);
-		free(s);
+		assert_owned_string_equal(md_slug(cases[i].in), cases[i].want);
 	}
 }
 

@@ -15,24 +15,17 @@
 #include "json.h"
 #include "nav.h"
 #include "site.h"
+#include "testhelp.h"
 #include "val.h"
 
 static void test_href_plain_and_encoded(void **state)
 {
 	(void)state;
-	char *h = nav_href("runbooks/k8s/x/", "runbooks/db/y/");
-	assert_string_equal(h, "../../db/y/");
-	free(h);
-	h = nav_href("runbooks/k8s/x/", "runbooks/k8s/disk full #2?/");
-	assert_string_equal(h, "../disk%20full%20%232%3F/");
-	free(h);
-	h = nav_href("", "a%b/c\\d/<q>/");
-	assert_string_equal(h, "a%25b/c%5Cd/<q>/"); /* < > are HTML-escaped by the templates */
-	free(h);
+	assert_owned_string_equal(nav_href("runbooks/k8s/x/", "runbooks/db/y/"), "../../db/y/");
+	assert_owned_string_equal(nav_href("runbooks/k8s/x/", "runbooks/k8s/disk full #2?/"), "../disk%20full%20%232%3F/");
+	assert_owned_string_equal(nav_href("", "a%b/c\\d/<q>/"), "a%25b/c%5Cd/<q>/"); /* < > are HTML-escaped by the templates */
 	/* non-ASCII names stay as they are (valid in HTML hrefs) */
-	h = nav_href("", "caf\xc3\xa9/");
-	assert_string_equal(h, "caf\xc3\xa9/");
-	free(h);
+	assert_owned_string_equal(nav_href("", "caf\xc3\xa9/"), "caf\xc3\xa9/");
 }
 
 static void test_shared_values(void **state)
