@@ -11,77 +11,16 @@
 // Drives /usr/bin/chromium (CHROMIUM overrides) with playwright-core, found in tests/browser/node_modules,
 // $PLAYWRIGHT_CORE_DIR or /tmp/search-bench. Prints one line per check and "N passed, N failed"; exit 1
 // when a check failed, 77 when playwright-core is missing.
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { assert, check, eq, finish, launchChromium, loadPlaywright, parseArgs, serve } from './lib.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-if (!args.site) {
-  console.error('usage: report.test.mjs --site DIR [--artifacts DIR]');
-  process.exit(2);
-}
-
-function loadPlaywright() {
-  const bases = [HERE, process.env.PLAYWRIGHT_CORE_DIR, '/tmp/search-bench'].filter(Boolean);
-  for (const b of bases) {
-    try { return createRequire(path.join(b, 'x.js'))('playwright-core'); } catch { /* next */ }
-  }
-  return null;
-}
+const args = parseArgs('report.test.mjs --site DIR [--artifacts DIR]', ['site']);
 const pw = loadPlaywright();
-if (!pw) { console.log('SKIP: playwright-core is not installed (npm install --prefix tests/browser)'); process.exit(77); }
-
-// ------------------------------------------------------------------ static server
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8', '.xml': 'application/xml' };
-function serve(dir) {
-  const root = path.resolve(dir);
-  const server = http.createServer((req, res) => {
-    let p;
-    try { p = decodeURIComponent(new URL(req.url, 'http://h').pathname); } catch { res.writeHead(400); return res.end(); }
-    let f = path.resolve(root, '.' + p);
-    if (f !== root && !f.startsWith(root + path.sep)) { res.writeHead(403); return res.end(); }
-    let st = fs.statSync(f, { throwIfNoEntry: false });
-    if (st && st.isDirectory()) {
-      if (!p.endsWith('/')) { res.writeHead(301, { Location: p + '/' }); return res.end(); }
-      f = path.join(f, 'index.html');
-      st = fs.statSync(f, { throwIfNoEntry: false });
-    }
-    if (!st || !st.isFile()) { res.writeHead(404, { 'Content-Type': 'text/plain' }); return res.end('not found'); }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(f)] || 'application/octet-stream' });
-    res.end(fs.readFileSync(f));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-// ------------------------------------------------------------------ checks
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}: ${e && e.message ? e.message : e}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-function eq(got, want, what) {
-  assert(JSON.stringify(got) === JSON.stringify(want), `${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
 
 const report = JSON.parse(fs.readFileSync(path.join(args.site, 'freshness.json'), 'utf8'));
-const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
-const browser = await pw.chromium.launch({
-  executablePath: chromium, headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-});
+const browser = await launchChromium(pw);
 const server = await serve(args.site);
 const base = `http://127.0.0.1:${server.address().port}`;
 const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
@@ -226,5 +165,4 @@ try {
   await browser.close();
   server.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();
