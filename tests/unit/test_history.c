@@ -90,6 +90,22 @@ static void reopen(fx_t *fx)
 	assert_int_equal(hist_open(&fx->h, fx->dir, &fx->d), 0);
 }
 
+/* walk, then the handle's statistics. */
+static hist_stats_t walk_stats(fx_t *fx, const char *const *paths, size_t n, const hist_opts_t *o)
+{
+	walk(fx, paths, n, o);
+	hist_stats_t st;
+	hist_stats(fx->h, &st);
+	return st;
+}
+
+/* walk_stats on a re-opened handle (a later build). */
+static hist_stats_t rewalk_stats(fx_t *fx, const char *const *paths, size_t n, const hist_opts_t *o)
+{
+	reopen(fx);
+	return walk_stats(fx, paths, n, o);
+}
+
 static char *git_last(fx_t *fx, const char *path)
 {
 	return gh_sh_out(fx->dir, "git log -1 --format=%%H -- '%s'", path);
@@ -763,18 +779,14 @@ static void test_cache(void **state)
 	hist_opts_t o;
 	memset(&o, 0, sizeof o);
 	o.cache_dir = cdir;
-	walk(fx, paths, 2, &o);
-	hist_stats_t st;
-	hist_stats(fx->h, &st);
+	hist_stats_t st = walk_stats(fx, paths, 2, &o);
 	assert_int_equal(st.cache_loaded, 0);
 	assert_int_equal(st.cache_written, 1);
 	assert_int_equal(st.commits_diffed, 4);
 	/* a second build after new commits reads trees only for the new ones */
 	gh_commit(fx->dir, "a.md", "a3\n", "2026-01-09T10:00:00Z", "bob", "a3");
 	gh_commit(fx->dir, "d.md", "d\n", "2026-01-10T10:00:00Z", "bob", "d");
-	reopen(fx);
-	walk(fx, paths, 2, &o);
-	hist_stats(fx->h, &st);
+	st = rewalk_stats(fx, paths, 2, &o);
 	assert_int_equal(st.cache_loaded, 1);
 	assert_int_equal(st.commits_diffed, 2);
 	assert_int_equal(st.commits_cached, 4);
@@ -784,9 +796,7 @@ static void test_cache(void **state)
 	assert_last(fx, "c.md", b1);
 	assert_int_equal(hist_lookup(fx->h, "c.md")->nold, 1);
 	/* a third build: everything from the cache, the default (whole-history) answers */
-	reopen(fx);
-	walk(fx, paths, 2, &o);
-	hist_stats(fx->h, &st);
+	st = rewalk_stats(fx, paths, 2, &o);
 	assert_int_equal(st.commits_diffed, 0);
 	assert_int_equal(st.cache_written, 0);
 	assert_int_equal(st.results_cached, 1); /* the same question as the second build */
@@ -813,8 +823,7 @@ static void test_cache(void **state)
 	oc.ignore_authors = carol;
 	oc.n_ignore_authors = 1;
 	oc.use_author_date = 1;
-	walk(fx, paths, 2, &oc);
-	hist_stats(fx->h, &st);
+	st = walk_stats(fx, paths, 2, &oc);
 	assert_int_equal(st.commits_diffed, 0);
 	assert_last_grep(fx, "a.md", "^a2$");
 	assert_int_equal(hist_lookup(fx->h, "a.md")->skipped_authors, 1);
@@ -829,9 +838,7 @@ static void test_cache(void **state)
 	for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
 		assert_int_equal(copy_file(save, file, cuts[k]), 0);
 		unlink(results); /* else the answers come from the result table without reading the facts */
-		reopen(fx);
-		walk(fx, paths, 2, &o);
-		hist_stats(fx->h, &st);
+		st = rewalk_stats(fx, paths, 2, &o);
 		assert_int_equal(st.cache_loaded, 0);
 		assert_int_equal(st.cache_rejected, 1);
 		assert_last(fx, "a.md", rw);
@@ -840,9 +847,7 @@ static void test_cache(void **state)
 	/* flip one byte in the middle: the checksum catches it */
 	copy_flipped(save, file, (long)sb.st_size / 2, 0x5a);
 	unlink(results);
-	reopen(fx);
-	walk(fx, paths, 2, &o);
-	hist_stats(fx->h, &st);
+	st = rewalk_stats(fx, paths, 2, &o);
 	assert_int_equal(st.cache_rejected, 1);
 	assert_last(fx, "a.md", rw);
 	/* the default location is inside the git folder */
@@ -918,17 +923,13 @@ static void test_results_table(void **state)
 	o.n_watch_globs = 2;
 	o.all_old_paths = 1;
 	o.since = T_2026_01_05;
-	hist_stats_t st;
-	walk(fx, paths, 3, &o);
-	hist_stats(fx->h, &st);
+	hist_stats_t st = walk_stats(fx, paths, 3, &o);
 	assert_int_equal(st.results_cached, 0);
 	assert_int_equal(st.results_written, 1);
 	assert_true(st.commits_diffed > 0);
 	/* the second build: no commit replayed, the same answers (events, old
 	 * names, skipped commits, watches, ignored counts) as without any cache */
-	reopen(fx);
-	walk(fx, paths, 3, &o);
-	hist_stats(fx->h, &st);
+	st = rewalk_stats(fx, paths, 3, &o);
 	assert_int_equal(st.results_cached, 1);
 	assert_int_equal(st.results_written, 0);
 	assert_int_equal(st.commits_walked, 0);
@@ -947,8 +948,7 @@ static void test_results_table(void **state)
 	/* with all_old_paths, `since` changes nothing: a build on another day still matches */
 	hist_opts_t later = o;
 	later.since = T_2026_01_05 + 30 * 86400;
-	walk(fx, paths, 3, &later);
-	hist_stats(fx->h, &st);
+	st = walk_stats(fx, paths, 3, &later);
 	assert_int_equal(st.results_cached, 1);
 	assert_same_as_uncached(fx, paths, 3, globs, 2, &later);
 	/* each setting the answers depend on: another answer, never the stored one */
@@ -983,8 +983,7 @@ static void test_results_table(void **state)
 	for (size_t k = 0; k < nv; k++) {
 		const hist_opts_t *v = &variants[k].o;
 		walk(fx, paths, 3, &o); /* the stored table answers o */
-		walk(fx, paths, 3, v);
-		hist_stats(fx->h, &st);
+		st = walk_stats(fx, paths, 3, v);
 		if (st.results_cached)
 			fail_msg("%s changed but the stored answers were used", variants[k].what);
 		assert_same_as_uncached(fx, paths, 3, v->watch_globs, v->n_watch_globs, v);
@@ -992,32 +991,26 @@ static void test_results_table(void **state)
 	/* the same file name, another content of the ignore-revs file */
 	walk(fx, paths, 3, &o);
 	gh_write_file(D, "ignore-revs", "# nothing ignored now\n");
-	walk(fx, paths, 3, &o);
-	hist_stats(fx->h, &st);
+	st = walk_stats(fx, paths, 3, &o);
 	assert_int_equal(st.results_cached, 0);
 	assert_last(fx, "docs/a.md", a3 /* by carol, not ignored any more */);
 	assert_same_as_uncached(fx, paths, 3, globs, 2, &o);
 	/* another page set */
 	const char *two[] = {"docs/c.md", "docs/a.md"};
-	walk(fx, two, 2, &o);
-	hist_stats(fx->h, &st);
+	st = walk_stats(fx, two, 2, &o);
 	assert_int_equal(st.results_cached, 0);
 	assert_same_as_uncached(fx, two, 2, globs, 2, &o);
 	gh_write_file(D, "ignore-revs", ign);
 	/* a new commit: HEAD moved, only the new commit is read */
 	walk(fx, paths, 3, &o);
 	gh_commit(fx->dir, "docs/a.md", "a4\n", "2026-01-12T10:00:00Z", "alice", "a4");
-	reopen(fx);
-	walk(fx, paths, 3, &o);
-	hist_stats(fx->h, &st);
+	st = rewalk_stats(fx, paths, 3, &o);
 	assert_int_equal(st.results_cached, 0);
 	assert_int_equal(st.commits_diffed, 1);
 	char *a4 = git_last(fx, "docs/a.md");
 	assert_last(fx, "docs/a.md", a4);
 	free(a4);
-	reopen(fx);
-	walk(fx, paths, 3, &o);
-	hist_stats(fx->h, &st);
+	st = rewalk_stats(fx, paths, 3, &o);
 	assert_int_equal(st.results_cached, 1);
 	assert_same_as_uncached(fx, paths, 3, globs, 2, &o);
 	/* a damaged table is rejected (and rewritten), never trusted */
@@ -1028,9 +1021,7 @@ static void test_results_table(void **state)
 	long cuts[] = {0, 7, 30, (long)sb.st_size / 2, (long)sb.st_size - 1};
 	for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
 		assert_int_equal(copy_file(save, results, cuts[k]), 0);
-		reopen(fx);
-		walk(fx, paths, 3, &o);
-		hist_stats(fx->h, &st);
+		st = rewalk_stats(fx, paths, 3, &o);
 		assert_int_equal(st.results_cached, 0);
 		assert_int_equal(st.results_rejected, 1);
 		assert_int_equal(st.results_written, 1);
@@ -1040,18 +1031,14 @@ static void test_results_table(void **state)
 	long offs[] = {3, 8, 12, (long)sb.st_size / 3, (long)sb.st_size / 2, (long)sb.st_size - 3};
 	for (size_t k = 0; k < sizeof offs / sizeof *offs; k++) {
 		copy_flipped(save, results, offs[k], 0x01);
-		reopen(fx);
-		walk(fx, paths, 3, &o);
-		hist_stats(fx->h, &st);
+		st = rewalk_stats(fx, paths, 3, &o);
 		if (st.results_cached || !st.results_rejected)
 			fail_msg("a result table with byte %ld changed was used", offs[k]);
 		assert_same_as_uncached(fx, paths, 3, globs, 2, &o);
 	}
 	/* safe to delete */
 	unlink(results);
-	reopen(fx);
-	walk(fx, paths, 3, &o);
-	hist_stats(fx->h, &st);
+	st = rewalk_stats(fx, paths, 3, &o);
 	assert_int_equal(st.results_cached, 0);
 	assert_int_equal(st.results_rejected, 0);
 	assert_same_as_uncached(fx, paths, 3, globs, 2, &o);
