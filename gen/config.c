@@ -237,13 +237,13 @@ static int get_interval(cctx_t *x, const val_t *v, const char *key, int *days)
 	if (v->type == VAL_NUM) {
 		/* a bare number of days; out of int range the cast would be undefined */
 		s = NULL;
-		if (v->num >= 1 && v->num <= CONFIG_MAX_INTERVAL) {
+		if (v->num >= 1 && v->num <= CONFIG_MAX_INTERVAL && v->num == (double)(int)v->num) {
 			snprintf(tmp, sizeof tmp, "%dd", (int)v->num);
 			s = tmp;
 		}
 	}
 	if (!s || config_parse_interval(s, days)) {
-		cerr(x, v, "'%s' must be an interval such as 90d, 12w, 6m or 1y", key);
+		cerr(x, v, "'%s' must be an interval such as 90d, 12w, 6m or 1y (1 day to 100 years)", key);
 		return -1;
 	}
 	return 0;

@@ -512,10 +512,11 @@ static void copy_assets(rctx_t *r)
  * it early (opts.search_early), done here otherwise. */
 static void write_search(rctx_t *r)
 {
-	search_doc_t *docs;
-	size_t n = searchdocs_collect(r->s, &docs);
+	/* the job may still be cutting the pages' texts: wait before reading them */
 	search_prep_t *prep = searchdocs_finish(r->s->search_job);
 	r->s->search_job = NULL;
+	search_doc_t *docs;
+	size_t n = searchdocs_collect(r->s, &docs);
 	if (!prep)
 		prep = search_prepare(docs, n);
 	if (search_write_prepared(prep, NULL, docs, n, r->pub.tmp, &r->s->diags) != 0)

@@ -90,8 +90,12 @@ int tf_parse(const char *s, int64_t *out)
  * 0000-9999 do not fit the formats: the day is clamped to that range. */
 static int64_t day_of(int64_t t, int64_t *sec)
 {
-	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	*sec = t - days * 86400;
+	int64_t days = t / 86400, rem = t % 86400; /* floor division, no overflow at the extremes */
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	*sec = rem;
 	const int64_t first = -719528, last = 2932896; /* 0000-01-01, 9999-12-31 */
 	if (days < first) {
 		*sec = 0;

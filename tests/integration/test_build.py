@@ -108,6 +108,34 @@ class BuildTest(RepoTestCase):
         for k in ta:
             self.assertEqual(ta[k], tb[k], k)
 
+    def test_search_index_waits_for_a_slow_tokenizer(self):
+        # A build tokenizes the search index on its own thread beside the history walk and cuts
+        # each page's text to its excerpt when done. With the stemmer held back for a second
+        # (tests/integration/slowstem.c, preloaded), that thread ends after every page is written:
+        # the index must still be complete and byte-identical, and (sanitizer build) nothing may
+        # read a text while it is being cut.
+        shim = os.environ.get("ALMANAC_TEST_SLOWSTEM")
+        if not shim or not os.path.exists(shim):
+            self.skipTest("tests/integration/slowstem.c is not built (run through meson test)")
+        long_text = " ".join("word%d  and\n\nmore   text" % i for i in range(400))
+        files = dict(FILES)
+        files["runbooks/k8s/long.md"] = "---\ntitle: Long\n---\n# Long\n\n%s\n\n## Later\n\n%s\n" % (
+            long_text, long_text)
+        repo = self.repo(files)
+        a, b = os.path.join(self.tmpdir(), "a"), os.path.join(self.tmpdir(), "b")
+        self.assertEqual(self.build(repo, a).returncode, 0)
+        env = {"LD_PRELOAD": shim, "SLOWSTEM_MS": "1500",
+               "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
+        r = run("build", "--repo", repo, "--out", b, "--now", "2026-11-22", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("ERROR: AddressSanitizer", r.stderr)
+        ta, tb = tree_bytes(os.path.join(a, "search")), tree_bytes(os.path.join(b, "search"))
+        self.assertEqual(sorted(ta), sorted(tb))
+        for k in ta:
+            self.assertEqual(ta[k], tb[k], k)
+        meta = b"".join(v for k, v in tb.items() if k.startswith("m/"))
+        self.assertIn(b"word0 and more text word1", meta)  # the excerpt, whitespace collapsed
+
     def test_strict_failure_leaves_previous_site(self):
         repo = self.repo(FILES)
         out = os.path.join(self.tmpdir(), "site")

@@ -532,15 +532,15 @@ class Escape(RepoTestCase):
 
     def test_config_number_out_of_range(self):
         # fuzz_config found this one: the number overflowed an int cast (undefined behaviour)
+        # (and a fraction of a day is refused, not truncated: review_interval says the same)
         write(self.repo_dir, "almanac.yml", "title: Hostile\nfreshness:\n  intervals:\n    criticality:\n"
-              "      critical: 44444444444444444\n      high: 1e300\n")
+              "      critical: 44444444444444444\n      high: 1e300\n      medium: 90.5\n")
         r = run("check", "--repo", self.repo_dir, "--now", NOW, timeout=LIMIT)
         self.assertEqual(r.returncode, 1, r.stderr)
-        self.assertEqual(diag_lines(r.stderr), [
-            "almanac.yml:5:17: error[config]: 'freshness.intervals.criticality' must be an interval such as "
-            "90d, 12w, 6m or 1y",
-            "almanac.yml:6:13: error[config]: 'freshness.intervals.criticality' must be an interval such as "
-            "90d, 12w, 6m or 1y"])
+        msg = "error[config]: 'freshness.intervals.criticality' must be an interval such as 90d, 12w, 6m or 1y " \
+              "(1 day to 100 years)"
+        self.assertEqual(diag_lines(r.stderr), ["almanac.yml:5:17: " + msg, "almanac.yml:6:13: " + msg,
+                                                "almanac.yml:7:15: " + msg])
 
     def test_config_paths_must_stay_inside(self):
         write(self.repo_dir, "almanac.yml",

@@ -107,6 +107,10 @@ static void test_format_clamps(void **state)
 	assert_string_equal(buf, "9999-12-31T23:59:59Z");
 	tf_format_date(date, sizeof date, INT64_MIN / 2);
 	assert_string_equal(date, "0000-01-01");
+	tf_format_date(date, sizeof date, INT64_MIN); /* no overflow on the way (UBSan) */
+	assert_string_equal(date, "0000-01-01");
+	tf_format_rfc3339(buf, sizeof buf, INT64_MAX);
+	assert_string_equal(buf, "9999-12-31T23:59:59Z");
 	tf_format_rfc3339(buf, sizeof buf, 253402300799LL); /* the last second that fits */
 	assert_string_equal(buf, "9999-12-31T23:59:59Z");
 	tf_format_rfc3339(buf, sizeof buf, -62167219200LL); /* the first */
