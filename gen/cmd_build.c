@@ -23,7 +23,7 @@ static const char build_help[] =
 	"  --base-url URL   absolute URL of the published site (sitemap, canonical links)\n"
 	"  --now TIME       compute ages against TIME (RFC 3339 or YYYY-MM-DD; default\n"
 	"                   SOURCE_DATE_EPOCH, else the clock)\n"
-	"  --jobs N         rendering threads (default: the number of cores)\n"
+	"  --jobs N         worker threads: Markdown, pages, search index (default: cores)\n"
 	"  --strict         fail (exit 1, nothing written) on content errors such as broken links\n"
 	"  --quiet          print only diagnostics\n"
 	"  --no-git-dates   skip the history walk (pages are dated 'unknown')\n"

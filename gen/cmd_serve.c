@@ -30,7 +30,7 @@ static const char serve_help[] =
 	"  --port N         port (default: 8080; 0 picks a free port and prints it)\n"
 	"  --config FILE    configuration file (default: almanac.yml at the repository root)\n"
 	"  --now TIME       compute ages against TIME (default: the clock at each full rebuild)\n"
-	"  --jobs N         rendering threads (default: the number of cores)\n"
+	"  --jobs N         worker threads: Markdown, pages, search index (default: cores)\n"
 	"  --drafts         accepted for symmetry with build: serve always shows drafts\n";
 
 /* Where the site versions live: $TMPDIR when set; else /dev/shm (memory: fast to write and
