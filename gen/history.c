@@ -3837,6 +3837,13 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 	if (h->res_path && !h->unborn && h->npages + h->nwatches > 0 && res_storable(h))
 		res_write(h, opts);
 out:
+	/* the answers are in the nodes and tables: the pack mappings (file pages
+	 * counted in the process's memory: 200 MiB for a 100,000-commit history)
+	 * and the object caches are not needed for lookups. A later walk (serve)
+	 * maps the packs again lazily. */
+	packs_close(h);
+	tree_cache_free(h);
+	tree_cache_init(h);
 	h->stats.seconds = now_seconds() - t0;
 	h->stats.cpu_seconds = thread_cpu_seconds() - c0;
 	return rc < 0 ? rc : 0;
