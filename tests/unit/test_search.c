@@ -420,6 +420,15 @@ static int same_tree(const char *a, const char *b, const char *rel)
 	return count;
 }
 
+/* Remove and free the two output folders of a comparison. */
+static void drop_dirs(char *d1, char *d2)
+{
+	rmtree(d1);
+	rmtree(d2);
+	free(d1);
+	free(d2);
+}
+
 static void test_deterministic_across_threads(void **state)
 {
 	(void)state;
@@ -461,10 +470,7 @@ static void test_deterministic_across_threads(void **state)
 	assert_int_equal(nfiles, nshards);
 
 	diag_free(&dl);
-	rmtree(d1);
-	rmtree(d2);
-	free(d1);
-	free(d2);
+	drop_dirs(d1, d2);
 	synth_free(&s);
 }
 
@@ -533,10 +539,7 @@ static void test_prepared_early_equals_direct(void **state)
 		free(copies[i]);
 	free(copies);
 	diag_free(&dl);
-	rmtree(d1);
-	rmtree(d2);
-	free(d1);
-	free(d2);
+	drop_dirs(d1, d2);
 	synth_free(&s);
 }
 
