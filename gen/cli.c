@@ -7,9 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dating.h"
 #include "parallel.h"
+#include "procmem.h"
 #include "suggest.h"
 #include "timefmt.h"
+#include "timing.h"
 
 typedef struct {
 	const char *name;
@@ -173,4 +176,15 @@ int cli_exit_for(int rc)
 	if (rc == -4)
 		return EXIT_ENV;
 	return EXIT_CONTENT;
+}
+
+void cli_site_done(site_t *s)
+{
+	if (pm_free_at_exit()) {
+		dating_release(s);
+		site_free(s);
+		timing_mark("free");
+	} else {
+		site_stop_jobs(s); /* a failed render_site may have left it running */
+	}
 }

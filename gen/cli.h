@@ -46,4 +46,10 @@ void cli_print_diags(diag_list_t *d, int as_warnings);
 /* Map a site_load/render_site return code to an exit code. */
 int cli_exit_for(int rc);
 
+/* The end of a command that loaded `s`: frees it and its history when
+ * pm_free_at_exit() says so (sanitizers, valgrind, ALMANAC_FREE_AT_EXIT=1),
+ * else only waits for its threads (site_stop_jobs) and leaves the memory to
+ * the exit. Either way `s` must not be used afterwards. */
+void cli_site_done(site_t *s);
+
 #endif

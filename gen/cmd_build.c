@@ -6,7 +6,6 @@
 #include "cli.h"
 #include "commands.h"
 #include "dating.h"
-#include "procmem.h"
 #include "publish.h"
 #include "render.h"
 #include "timing.h"
@@ -83,13 +82,7 @@ int cmd_build(int argc, char **argv)
 		fprintf(stderr, "almanac: build failed; %s was not changed\n", out);
 	free(out);
 	timing_mark("print diagnostics");
-	if (pm_free_at_exit()) {
-		dating_release(&s);
-		site_free(&s);
-		timing_mark("free");
-	} else {
-		site_stop_jobs(&s); /* a failed render_site may have left it running */
-	}
+	cli_site_done(&s);
 	if (pub_interrupted())
 		return 130;
 	return cli_exit_for(rc);

@@ -7,7 +7,6 @@
 #include "cli.h"
 #include "commands.h"
 #include "dating.h"
-#include "procmem.h"
 #include "report.h"
 
 static const char check_help[] =
@@ -88,9 +87,6 @@ int cmd_check(int argc, char **argv)
 		}
 		report_free(&r);
 	}
-	if (pm_free_at_exit()) {
-		dating_release(&s);
-		site_free(&s);
-	}
+	cli_site_done(&s);
 	return exit_code;
 }

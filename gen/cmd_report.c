@@ -7,7 +7,6 @@
 #include "commands.h"
 #include "dating.h"
 #include "fsutil.h"
-#include "procmem.h"
 #include "report.h"
 #include "svgchart.h"
 
@@ -96,9 +95,6 @@ int cmd_report(int argc, char **argv)
 		exit_code = EXIT_FRESHNESS;
 	}
 	report_free(&r);
-	if (pm_free_at_exit()) {
-		dating_release(&s);
-		site_free(&s);
-	}
+	cli_site_done(&s);
 	return exit_code;
 }

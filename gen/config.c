@@ -232,21 +232,16 @@ static int get_strlist(cctx_t *x, const val_t *v, const char *key, char ***dst, 
 
 static int get_interval(cctx_t *x, const val_t *v, const char *key, int *days)
 {
-	const char *s = val_as_str(v);
-	char tmp[32];
-	if (v->type == VAL_NUM) {
-		/* a bare number of days; out of int range the cast would be undefined */
-		s = NULL;
+	if (v->type == VAL_NUM) { /* a bare number of days (tested before the cast: out of range it is undefined) */
 		if (v->num >= 1 && v->num <= CONFIG_MAX_INTERVAL && v->num == (double)(int)v->num) {
-			snprintf(tmp, sizeof tmp, "%dd", (int)v->num);
-			s = tmp;
+			*days = (int)v->num;
+			return 0;
 		}
+	} else if (config_parse_interval(val_as_str(v), days) == 0) {
+		return 0;
 	}
-	if (!s || config_parse_interval(s, days)) {
-		cerr(x, v, "'%s' must be an interval such as 90d, 12w, 6m or 1y (1 day to 100 years)", key);
-		return -1;
-	}
-	return 0;
+	cerr(x, v, "'%s' must be " CONFIG_INTERVAL_HELP, key);
+	return -1;
 }
 
 static void check_regexes(cctx_t *x, const val_t *list, const char *key)

@@ -60,6 +60,8 @@ void config_free(config_t *c);
 int config_interval_for(const config_t *c, const char *type, const char *criticality);
 /* Longest review interval accepted, in days (100 years). */
 #define CONFIG_MAX_INTERVAL 36500
+/* What an interval looks like, for error messages ("'%s' must be " CONFIG_INTERVAL_HELP). */
+#define CONFIG_INTERVAL_HELP "an interval such as 90d, 12w, 6m or 1y (1 day to 100 years)"
 /* Parse an interval: digits followed by d, w, m or y (d=1, w=7, m=30, y=365
  * days; upper case too), or digits alone (days): "90d", "12w", "6m", "1y",
  * "45". The result must be 1..CONFIG_MAX_INTERVAL days; no spaces or signs.

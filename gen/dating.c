@@ -84,7 +84,6 @@ static void *walk_thread(void *arg)
 	dt->walk_cpu = c1 - c0;
 	/* the uncommitted files too, while the Markdown is still being rendered */
 	if (dt->rc == 0) {
-		hist_worktree_status_load(dt->h);
 		dt->wt = xcalloc(dt->s->npages + 1, sizeof *dt->wt);
 		for (size_t i = 0; i < dt->s->npages; i++)
 			dt->wt[i] = hist_worktree_status(dt->h, dt->paths[i]);
@@ -251,7 +250,7 @@ void dating_finish(dating_t *dt, site_t *s)
 				f->drifted = 1;
 			}
 		}
-		set_uncommitted(p, dt->wt ? dt->wt[i] : hist_worktree_status(h, p->src));
+		set_uncommitted(p, dt->wt[i]);
 	}
 out:
 	free(dt->wt);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "timefmt.h"
 
 #define DAY 86400LL
@@ -47,8 +48,8 @@ int fresh_due_window(int interval_days, int window_days)
 static fresh_status_t by_age(int64_t basis, int64_t now, int interval, int window, int *age, int *due_in)
 {
 	int64_t a = now > basis ? (now - basis) / DAY : 0;
-	if (a > 10 * FRESH_MAX_INTERVAL)
-		a = 10 * FRESH_MAX_INTERVAL;
+	if (a > 10 * CONFIG_MAX_INTERVAL)
+		a = 10 * CONFIG_MAX_INTERVAL;
 	*age = (int)a;
 	*due_in = interval - (int)a;
 	if (a > interval)

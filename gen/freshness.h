@@ -51,7 +51,6 @@ typedef enum {
 #define FRESH_DEFAULT_INTERVAL 180   /* days */
 #define FRESH_DEFAULT_WINDOW 30      /* days */
 #define FRESH_DEFAULT_GRACE 5        /* business days */
-#define FRESH_MAX_INTERVAL 36500     /* days: the longest config_parse_interval accepts */
 
 /* Business days (Monday to Friday, by UTC calendar day) after the day of t0
  * up to and including the day of t1: Friday -> next Monday is 1, Monday ->

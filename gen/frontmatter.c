@@ -188,7 +188,7 @@ static void typed_keys(fctx_t *x, fm_t *fm)
 			char *s = scalar_text(v);
 			int days;
 			if (!s || config_parse_interval(s, &days))
-				ferr(x, v, "'%s' must be an interval such as 90d, 12w, 6m or 1y (1 day to 100 years)", k);
+				ferr(x, v, "'%s' must be " CONFIG_INTERVAL_HELP, k);
 			else
 				fm->review_interval = days;
 			free(s);

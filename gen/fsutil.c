@@ -274,3 +274,34 @@ int fsu_hexval(int c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+static int href_unsafe(unsigned char c)
+{
+	/* what would cut a link short or change its meaning: the rest (< > " ...) is HTML-escaped
+	 * by the templates and percent-encoded by browsers as they resolve the link */
+	return c <= 0x20 || c == 0x7F || c == '#' || c == '%' || c == '?' || c == '\\';
+}
+
+char *fsu_href(const char *from_url, const char *to_url)
+{
+	char *r = fsu_relurl(from_url, to_url);
+	size_t extra = 0;
+	for (const char *p = r; *p; p++)
+		extra += href_unsafe((unsigned char)*p);
+	if (!extra)
+		return r;
+	char *o = xmalloc(strlen(r) + 2 * extra + 1), *q = o;
+	for (const char *p = r; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (href_unsafe(c)) {
+			*q++ = '%';
+			*q++ = "0123456789ABCDEF"[c >> 4];
+			*q++ = "0123456789ABCDEF"[c & 15];
+		} else {
+			*q++ = (char)c;
+		}
+	}
+	*q = '\0';
+	free(r);
+	return o;
+}

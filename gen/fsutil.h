@@ -39,6 +39,10 @@ char *fsu_dirname(const char *path);
  * to `to_url` (site-root-relative, e.g. "assets/style.css", "runbooks/"). Caller frees.
  * The result is never empty: linking a page to itself gives "./". */
 char *fsu_relurl(const char *from_url, const char *to_url);
+/* fsu_relurl(from_url, to_url) fit for an href: bytes that would cut the link short or change its
+ * meaning (controls, space, # % ? and backslash) are percent-encoded, so a file named "a b#c.md"
+ * links to its page; the rest is left to the templates' HTML escaping. Caller frees. */
+char *fsu_href(const char *from_url, const char *to_url);
 /* Prefix to the site root from a page URL: "runbooks/k8s/x/" -> "../../../", "" -> "". Caller frees. */
 char *fsu_root_prefix(const char *from_url);
 /* 1 when `s` ends with `suffix`. */

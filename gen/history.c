@@ -493,7 +493,6 @@ struct hist {
 
 	/* status */
 	int status_loaded;
-	int status_rc;
 	map_t status_map;
 	git_index *index;
 
@@ -1653,6 +1652,17 @@ static void wr_u64(buf_t *b, uint64_t v)
 static void wr_u8(buf_t *b, uint8_t v)
 {
 	buf_put(b, &v, 1);
+}
+
+/* Finish a cache or results file in `b`: the payload from `start` to the end
+ * gets its length stored at byte `len_at` (8 bytes, little-endian) of the
+ * header and its checksum appended. */
+static void seal_file(buf_t *b, size_t len_at, size_t start)
+{
+	uint64_t plen = b->len - start;
+	for (int k = 0; k < 8; k++)
+		b->s[len_at + k] = (char)(plen >> (8 * k));
+	wr_u64(b, sum64(b->s + start, plen));
 }
 
 static void cache_clear(hcache_t *c)
@@ -3040,10 +3050,7 @@ static void cache_write(hist_t *h)
 		}
 		wr_u8(&b, (n->flags & N_SIM) ? 1 : 0);
 	}
-	uint64_t plen = b.len - start;
-	for (int k = 0; k < 8; k++)
-		b.s[12 + k] = (char)(plen >> (8 * k));
-	wr_u64(&b, sum64(b.s + start, plen));
+	seal_file(&b, 12, start);
 
 	h->stats.cache_written = file_replace(h->cache_path, b.s, b.len);
 	buf_free(&b);
@@ -3488,10 +3495,7 @@ static void res_write(hist_t *h, const hist_opts_t *o)
 	wr_u64(&b, h->cnt_author);
 	wr_u64(&b, h->cnt_ren);
 	free(cidx);
-	uint64_t plen = b.len - start;
-	for (int k = 0; k < 8; k++)
-		b.s[16 + k] = (char)(plen >> (8 * k));
-	wr_u64(&b, sum64(b.s + start, plen));
+	seal_file(&b, 16, start);
 	h->stats.results_written = file_replace(h->res_path, b.s, b.len);
 	buf_free(&b);
 }
@@ -3953,22 +3957,13 @@ static int status_load(hist_t *h)
 	return 0;
 }
 
-int hist_worktree_status_load(hist_t *h)
-{
-	if (!h)
-		return -1;
-	if (h->status_loaded)
-		return h->status_rc;
-	h->status_rc = status_load(h);
-	return h->status_rc;
-}
 
 int hist_worktree_status(hist_t *h, const char *path)
 {
 	if (!h || !path)
 		return HIST_CLEAN;
 	if (!h->status_loaded)
-		hist_worktree_status_load(h);
+		status_load(h); /* when it fails, lookups answer from the index and the ignore rules */
 	void *v;
 	if (map_get(&h->status_map, path, &v))
 		return (int)MAP_AS_INT(v);

@@ -251,13 +251,6 @@ const char *hist_workdir(const hist_t *h);
  * included, .gitignore honoured); later calls are lookups. */
 int hist_worktree_status(hist_t *h, const char *path);
 
-/* Read the status of the whole work tree now (what the first
- * hist_worktree_status call does; later calls are then lookups only), e.g.
- * on a worker thread so that the main thread's lookups cost nothing. Returns
- * 0, or a negative value when libgit2 could not compute it (every lookup then
- * answers from the index and the ignore rules alone). Idempotent. */
-int hist_worktree_status_load(hist_t *h);
-
 /* Distinct commits passed over while searching pages' last commits, by reason:
  * listed in the ignore-revs file, by an ignored author, pure renames. Any
  * pointer may be NULL. Depends only on the results, not on the cache. */

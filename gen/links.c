@@ -1,6 +1,5 @@
 /* links.c - link resolution and checks. See links.h. */
 #include "links.h"
-#include "nav.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -388,12 +387,12 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 		char *frag = hash ? percent_decode(hash + 1, strlen(hash + 1)) : NULL;
 		add_link(p, line, col, r.index, frag, 0);
 		free(frag);
-		/* nav_href: a target named "disk full #1.md" must not have its '#' start a fragment */
-		char *rel = nav_href(p->url, s->pages[r.index].url);
+		/* fsu_href: a target named "disk full #1.md" must not have its '#' start a fragment */
+		char *rel = fsu_href(p->url, s->pages[r.index].url);
 		out = xasprintf("%s%s", rel, rest);
 		free(rel);
 	} else if (r.kind == RES_SECTION || r.kind == RES_ASSET) {
-		char *rel = nav_href(p->url, r.kind == RES_SECTION ? r.url : s->assets[r.index].out);
+		char *rel = fsu_href(p->url, r.kind == RES_SECTION ? r.url : s->assets[r.index].out);
 		out = xasprintf("%s%s", rel, rest);
 		free(rel);
 	}

@@ -12,40 +12,6 @@
 #include "scan.h"
 
 /* Adders for keys that are string literals not yet in the map (val_map_add_lit). */
-static val_t *add_str(val_t *m, const char *k, const char *s) { return val_map_add_lit(m, k, val_str(s)); }
-static val_t *add_bool(val_t *m, const char *k, int b) { return val_map_add_lit(m, k, val_bool(b)); }
-static val_t *add_num(val_t *m, const char *k, double n) { return val_map_add_lit(m, k, val_num(n)); }
-
-static int href_unsafe(unsigned char c)
-{
-	/* what would cut a link short or change its meaning: the rest (< > " ...) is HTML-escaped
-	 * by the templates and percent-encoded by browsers as they resolve the link */
-	return c <= 0x20 || c == 0x7F || c == '#' || c == '%' || c == '?' || c == '\\';
-}
-
-char *nav_href(const char *from_url, const char *to_url)
-{
-	char *r = fsu_relurl(from_url, to_url);
-	size_t extra = 0;
-	for (const char *p = r; *p; p++)
-		extra += href_unsafe((unsigned char)*p);
-	if (!extra)
-		return r;
-	char *o = xmalloc(strlen(r) + 2 * extra + 1), *q = o;
-	for (const char *p = r; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (href_unsafe(c)) {
-			*q++ = '%';
-			*q++ = "0123456789ABCDEF"[c >> 4];
-			*q++ = "0123456789ABCDEF"[c & 15];
-		} else {
-			*q++ = (char)c;
-		}
-	}
-	*q = '\0';
-	free(r);
-	return o;
-}
 
 static long folder_get(nav_t *n, map_t *m, const char *path, const char *home)
 {
@@ -161,12 +127,12 @@ static val_t *folder_items(const nav_t *n, const site_t *s, long f, long target,
 	for (size_t i = 0; i < fo->nsubs; i++) {
 		const nav_folder_t *sub = &n->folders[fo->subs[i]];
 		val_t *it = val_list_push(list, val_map());
-		add_str(it, "title", sub->title);
-		val_map_add_lit(it, "url", val_str_take(nav_href(cur_url, sub->url)));
-		add_bool(it, "folder", 1);
+		val_map_add_lit_str(it, "title", sub->title);
+		val_map_add_lit(it, "url", val_str_take(fsu_href(cur_url, sub->url)));
+		val_map_add_lit_bool(it, "folder", 1);
 		int open = on_path(n, fo->subs[i], target);
-		add_bool(it, "open", open);
-		add_bool(it, "active", !strcmp(sub->url, cur_url));
+		val_map_add_lit_bool(it, "open", open);
+		val_map_add_lit_bool(it, "active", !strcmp(sub->url, cur_url));
 		/* every key is set on every item: Mustache would otherwise find the parent's */
 		val_map_add_lit(it, "children", open && depth < 16 ? folder_items(n, s, fo->subs[i], target, cur_url, depth + 1)
 							    : val_list());
@@ -174,11 +140,11 @@ static val_t *folder_items(const nav_t *n, const site_t *s, long f, long target,
 	for (size_t i = 0; i < fo->npages; i++) {
 		const site_page_t *p = &s->pages[fo->pages[i]];
 		val_t *it = val_list_push(list, val_map());
-		add_str(it, "title", p->title);
-		val_map_add_lit(it, "url", val_str_take(nav_href(cur_url, p->url)));
-		add_bool(it, "folder", 0);
-		add_bool(it, "open", 0);
-		add_bool(it, "active", !strcmp(p->url, cur_url));
+		val_map_add_lit_str(it, "title", p->title);
+		val_map_add_lit(it, "url", val_str_take(fsu_href(cur_url, p->url)));
+		val_map_add_lit_bool(it, "folder", 0);
+		val_map_add_lit_bool(it, "open", 0);
+		val_map_add_lit_bool(it, "active", !strcmp(p->url, cur_url));
 		val_map_add_lit(it, "children", val_list());
 	}
 	return list;
@@ -201,8 +167,8 @@ val_t *nav_breadcrumbs(const nav_t *n, long folder, const char *cur_url, int inc
 			break;
 		const nav_folder_t *f = &n->folders[chain[i]];
 		val_t *it = val_list_push(list, val_map());
-		add_str(it, "title", f->title);
-		val_map_add_lit(it, "url", val_str_take(nav_href(cur_url, f->url)));
+		val_map_add_lit_str(it, "title", f->title);
+		val_map_add_lit(it, "url", val_str_take(fsu_href(cur_url, f->url)));
 	}
 	return list;
 }
@@ -223,30 +189,30 @@ val_t *nav_children(const nav_t *n, const site_t *s, long f, const char *cur_url
 	for (size_t i = 0; i < fo->nsubs; i++) {
 		const nav_folder_t *sub = &n->folders[fo->subs[i]];
 		val_t *it = val_list_push(list, val_map());
-		add_str(it, "title", sub->title);
-		val_map_add_lit(it, "url", val_str_take(nav_href(cur_url, sub->url)));
-		add_bool(it, "is_folder", 1);
+		val_map_add_lit_str(it, "title", sub->title);
+		val_map_add_lit(it, "url", val_str_take(fsu_href(cur_url, sub->url)));
+		val_map_add_lit_bool(it, "is_folder", 1);
 		size_t count = nav_count_pages(n, fo->subs[i]);
-		add_num(it, "count", (double)count);
-		add_str(it, "description", sub->index_page >= 0 && s->pages[sub->index_page].fm.description
+		val_map_add_lit_num(it, "count", (double)count);
+		val_map_add_lit_str(it, "description", sub->index_page >= 0 && s->pages[sub->index_page].fm.description
 							   ? s->pages[sub->index_page].fm.description : "");
-		add_str(it, "type", "");
-		add_str(it, "criticality", "");
-		add_str(it, "owner", "");
-		add_str(it, "status", "");
+		val_map_add_lit_str(it, "type", "");
+		val_map_add_lit_str(it, "criticality", "");
+		val_map_add_lit_str(it, "owner", "");
+		val_map_add_lit_str(it, "status", "");
 	}
 	for (size_t i = 0; i < fo->npages; i++) {
 		const site_page_t *p = &s->pages[fo->pages[i]];
 		val_t *it = val_list_push(list, val_map());
-		add_str(it, "title", p->title);
-		val_map_add_lit(it, "url", val_str_take(nav_href(cur_url, p->url)));
-		add_bool(it, "is_folder", 0);
-		add_num(it, "count", 0);
-		add_str(it, "type", p->type);
-		add_str(it, "description", p->fm.description ? p->fm.description : "");
-		add_str(it, "criticality", p->fm.criticality ? p->fm.criticality : "");
-		add_str(it, "owner", p->fm.owner ? p->fm.owner : "");
-		add_str(it, "status", site_status_name(p->fresh.status));
+		val_map_add_lit_str(it, "title", p->title);
+		val_map_add_lit(it, "url", val_str_take(fsu_href(cur_url, p->url)));
+		val_map_add_lit_bool(it, "is_folder", 0);
+		val_map_add_lit_num(it, "count", 0);
+		val_map_add_lit_str(it, "type", p->type);
+		val_map_add_lit_str(it, "description", p->fm.description ? p->fm.description : "");
+		val_map_add_lit_str(it, "criticality", p->fm.criticality ? p->fm.criticality : "");
+		val_map_add_lit_str(it, "owner", p->fm.owner ? p->fm.owner : "");
+		val_map_add_lit_str(it, "status", site_status_name(p->fresh.status));
 	}
 	return list;
 }
@@ -359,11 +325,11 @@ static val_t *spine_items(const nav_t *n, const site_t *s, const long *chain, in
 			continue;
 		}
 		val_t *c = val_list_push(list, val_map());
-		add_str(c, "title", n->folders[fo->subs[i]].title);
-		add_str(c, "url", val_as_str(val_map_get(it, "url")));
-		add_bool(c, "folder", 1);
-		add_bool(c, "open", 1);
-		add_bool(c, "active", 0);
+		val_map_add_lit_str(c, "title", n->folders[fo->subs[i]].title);
+		val_map_add_lit_str(c, "url", val_as_str(val_map_get(it, "url")));
+		val_map_add_lit_bool(c, "folder", 1);
+		val_map_add_lit_bool(c, "open", 1);
+		val_map_add_lit_bool(c, "active", 0);
 		val_map_add_lit(c, "children", spine_items(n, s, chain, k + 1, nchain, val_map_get(it, "children"), self));
 	}
 	for (size_t j = 0; j < fo->npages; j++) {
@@ -372,11 +338,11 @@ static val_t *spine_items(const nav_t *n, const site_t *s, const long *chain, in
 			continue;
 		}
 		val_t *c = val_list_push(list, val_map());
-		add_str(c, "title", s->pages[self].title);
-		add_str(c, "url", "./");
-		add_bool(c, "folder", 0);
-		add_bool(c, "open", 0);
-		add_bool(c, "active", 1);
+		val_map_add_lit_str(c, "title", s->pages[self].title);
+		val_map_add_lit_str(c, "url", "./");
+		val_map_add_lit_bool(c, "folder", 0);
+		val_map_add_lit_bool(c, "open", 0);
+		val_map_add_lit_bool(c, "active", 1);
 		val_map_add_lit(c, "children", val_list());
 	}
 	return list;

@@ -27,10 +27,6 @@ typedef struct {
 	long *page_folder;       /* per page: the folder it is listed in (index pages: their own folder) */
 } nav_t;
 
-/* fsu_relurl(from_url, to_url) fit for an href: bytes that would cut the link short or change its
- * meaning (controls, space, # % ? and backslash) are percent-encoded, so a file named "a b#c.md"
- * links to its page; the rest is left to the templates' HTML escaping. Caller frees. */
-char *nav_href(const char *from_url, const char *to_url);
 /* Build the tree from the published pages of `s`. */
 void nav_build(nav_t *n, const site_t *s);
 /* Free the tree. */

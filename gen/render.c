@@ -33,9 +33,6 @@ typedef struct {
 } rctx_t;
 
 /* Adders for keys that are string literals not yet in the map (val_map_add_lit). */
-static val_t *add_str(val_t *m, const char *k, const char *s) { return val_map_add_lit(m, k, val_str(s)); }
-static val_t *add_bool(val_t *m, const char *k, int b) { return val_map_add_lit(m, k, val_bool(b)); }
-static val_t *add_num(val_t *m, const char *k, double n) { return val_map_add_lit(m, k, val_num(n)); }
 
 /* `s` percent-encoded for a URL query value: every byte but A-Z a-z 0-9 - . _ ~ becomes %XX. */
 static void put_query(buf_t *b, const char *s)
@@ -91,7 +88,7 @@ static val_t *page_link(const rctx_t *r, long idx, const char *cur_url)
 	val_t *v = &r->link_vals[idx * LINK_VALS];
 	val_t *it = val_map();
 	val_map_add_lit(it, "title", &v[0]);
-	val_map_add_lit(it, "url", val_str_take(nav_href(cur_url, p->url)));
+	val_map_add_lit(it, "url", val_str_take(fsu_href(cur_url, p->url)));
 	val_map_add_lit(it, "type", &v[1]);
 	val_map_add_lit(it, "status", &v[2]);
 	val_map_add_lit(it, "criticality", &v[3]);
@@ -115,33 +112,33 @@ static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_u
 {
 	const site_fresh_t *f = &p->fresh;
 	val_t *m = val_map();
-	add_str(m, "status", site_status_name(f->status));
-	add_bool(m, "is_fresh", f->status == FRESH_FRESH);
-	add_bool(m, "is_due", f->status == FRESH_DUE);
-	add_bool(m, "is_stale", f->status == FRESH_STALE);
-	add_bool(m, "is_uncommitted", f->status == FRESH_UNCOMMITTED);
-	add_bool(m, "is_unknown", f->status == FRESH_UNKNOWN);
-	add_num(m, "interval_days", f->interval_days);
+	val_map_add_lit_str(m, "status", site_status_name(f->status));
+	val_map_add_lit_bool(m, "is_fresh", f->status == FRESH_FRESH);
+	val_map_add_lit_bool(m, "is_due", f->status == FRESH_DUE);
+	val_map_add_lit_bool(m, "is_stale", f->status == FRESH_STALE);
+	val_map_add_lit_bool(m, "is_uncommitted", f->status == FRESH_UNCOMMITTED);
+	val_map_add_lit_bool(m, "is_unknown", f->status == FRESH_UNKNOWN);
+	val_map_add_lit_num(m, "interval_days", f->interval_days);
 	if (f->has_commit) {
 		char date[32];
 		tf_format_date(date, sizeof date, f->commit_time);
-		add_str(m, "last_date", date);
+		val_map_add_lit_str(m, "last_date", date);
 		char iso[40];
 		tf_format_rfc3339(iso, sizeof iso, f->commit_time);
-		add_str(m, "last_time", iso);
-		add_str(m, "author", f->author ? f->author : "");
-		add_str(m, "summary", f->summary ? f->summary : "");
+		val_map_add_lit_str(m, "last_time", iso);
+		val_map_add_lit_str(m, "author", f->author ? f->author : "");
+		val_map_add_lit_str(m, "summary", f->summary ? f->summary : "");
 		char shortid[8];
 		snprintf(shortid, sizeof shortid, "%.7s", f->commit_id);
-		add_str(m, "commit", shortid);
-		add_bool(m, "has_commit", 1);
+		val_map_add_lit_str(m, "commit", shortid);
+		val_map_add_lit_bool(m, "has_commit", 1);
 	}
 	if (f->age_days >= 0) {
-		add_num(m, "age_days", f->age_days);
-		add_num(m, "due_in_days", f->due_in_days);
-		add_num(m, "overdue_days", -f->due_in_days);
-		add_bool(m, "overdue", f->due_in_days < 0);
-		add_bool(m, "has_age", 1);
+		val_map_add_lit_num(m, "age_days", f->age_days);
+		val_map_add_lit_num(m, "due_in_days", f->due_in_days);
+		val_map_add_lit_num(m, "overdue_days", -f->due_in_days);
+		val_map_add_lit_bool(m, "overdue", f->due_in_days < 0);
+		val_map_add_lit_bool(m, "has_age", 1);
 		/* readable forms, so templates need not pluralise */
 		val_map_add_lit(m, "age_text", val_str_take(f->age_days == 0   ? xstrdup("today")
 							 : f->age_days == 1 ? xstrdup("1 day ago")
@@ -156,22 +153,22 @@ static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_u
 	if (p->fm.reviewed) {
 		char date[32];
 		tf_format_date(date, sizeof date, p->fm.reviewed);
-		add_str(m, "reviewed", date);
+		val_map_add_lit_str(m, "reviewed", date);
 		if (p->fm.reviewer)
-			add_str(m, "reviewer", p->fm.reviewer);
+			val_map_add_lit_str(m, "reviewer", p->fm.reviewer);
 	}
-	add_bool(m, "drifted", f->drifted);
+	val_map_add_lit_bool(m, "drifted", f->drifted);
 	if (f->drifted && f->drift_path) {
-		add_str(m, "drift_path", f->drift_path);
+		val_map_add_lit_str(m, "drift_path", f->drift_path);
 		char date[32];
 		tf_format_date(date, sizeof date, f->drift_time);
-		add_str(m, "drift_date", date);
+		val_map_add_lit_str(m, "drift_date", date);
 	}
-	add_bool(m, "banner", (f->status == FRESH_STALE || f->drifted) && strcmp(p->type, "role") != 0);
+	val_map_add_lit_bool(m, "banner", (f->status == FRESH_STALE || f->drifted) && strcmp(p->type, "role") != 0);
 	char *hist = repo_link(s, "commits", p->src);
 	if (hist)
 		val_map_add_lit(m, "history_url", val_str_take(hist));
-	val_map_add_lit(m, "report_url", val_str_take(nav_href(cur_url, "freshness/")));
+	val_map_add_lit(m, "report_url", val_str_take(fsu_href(cur_url, "freshness/")));
 	return m;
 }
 
@@ -197,34 +194,34 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 	}
 	/* unknown front-matter keys first, so typed keys below win */
 	val_map_add_lit(pg, "meta", val_copy(p->fm.raw));
-	add_str(pg, "title", p->title);
-	add_str(pg, "src", p->src);
-	add_str(pg, "type", p->type);
+	val_map_add_lit_str(pg, "title", p->title);
+	val_map_add_lit_str(pg, "src", p->src);
+	val_map_add_lit_str(pg, "type", p->type);
 	char flag[32];
 	snprintf(flag, sizeof flag, "is_%s", p->type);
 	val_map_set_bool(pg, flag, 1); /* computed key: may repeat one below */
 	if (p->fm.description)
-		add_str(pg, "description", p->fm.description);
+		val_map_add_lit_str(pg, "description", p->fm.description);
 	if (p->fm.owner) {
-		add_str(pg, "owner", p->fm.owner);
+		val_map_add_lit_str(pg, "owner", p->fm.owner);
 		void *v;
 		if (map_get(&r->role_by_slug, p->fm.owner, &v)) {
-			val_map_add_lit(pg, "owner_url", val_str_take(nav_href(url, s->pages[MAP_AS_INT(v)].url)));
-			add_str(pg, "owner_title", s->pages[MAP_AS_INT(v)].title);
+			val_map_add_lit(pg, "owner_url", val_str_take(fsu_href(url, s->pages[MAP_AS_INT(v)].url)));
+			val_map_add_lit_str(pg, "owner_title", s->pages[MAP_AS_INT(v)].title);
 		}
 	}
 	if (p->fm.criticality)
-		add_str(pg, "criticality", p->fm.criticality);
+		val_map_add_lit_str(pg, "criticality", p->fm.criticality);
 	set_list_str(pg, "tags", p->fm.tags, p->fm.ntags);
-	add_bool(pg, "has_tags", p->fm.ntags > 0);
+	val_map_add_lit_bool(pg, "has_tags", p->fm.ntags > 0);
 	/* {name, url}: the search for each tag, with the tag percent-encoded (a template writing
 	 * search/?q={{.}} itself breaks on tags with spaces, '&' or '#') */
 	val_t *tl = val_map_add_lit(pg, "tag_links", val_list());
 	if (p->fm.ntags) {
-		char *search = nav_href(url, "search/");
+		char *search = fsu_href(url, "search/");
 		for (size_t i = 0; i < p->fm.ntags; i++) {
 			val_t *t = val_list_push(tl, val_map());
-			add_str(t, "name", p->fm.tags[i]);
+			val_map_add_lit_str(t, "name", p->fm.tags[i]);
 			buf_t q = BUF_INIT;
 			buf_printf(&q, "%s?q=", search);
 			put_query(&q, p->fm.tags[i]);
@@ -235,12 +232,12 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 	val_t *al = val_map_add_lit(pg, "alerts", val_list());
 	for (size_t i = 0; i < p->fm.nalerts; i++) {
 		val_t *a = val_list_push(al, val_map());
-		add_str(a, "name", p->fm.alerts[i]);
+		val_map_add_lit_str(a, "name", p->fm.alerts[i]);
 		char *au = xasprintf("alerts/%s/", p->fm.alerts[i]);
-		val_map_add_lit(a, "url", val_str_take(nav_href(url, au)));
+		val_map_add_lit(a, "url", val_str_take(fsu_href(url, au)));
 		free(au);
 	}
-	add_bool(pg, "has_alerts", p->fm.nalerts > 0);
+	val_map_add_lit_bool(pg, "has_alerts", p->fm.nalerts > 0);
 	if (content) {
 		memset(content, 0, sizeof *content);
 		content->type = VAL_STR;
@@ -251,11 +248,11 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 	} else {
 		val_map_add_lit(pg, "content", val_str(p->md.html ? p->md.html : ""));
 	}
-	add_bool(pg, "draft", p->draft);
+	val_map_add_lit_bool(pg, "draft", p->draft);
 	/* the badge is for writers previewing work in progress (serve, or build --drafts); a published
 	 * build reports the status in the freshness line only */
-	add_bool(pg, "uncommitted", p->fresh.status == FRESH_UNCOMMITTED && (s->opts.serve || s->opts.drafts));
-	add_num(pg, "reading_minutes", (double)(p->md.words / 200 + 1));
+	val_map_add_lit_bool(pg, "uncommitted", p->fresh.status == FRESH_UNCOMMITTED && (s->opts.serve || s->opts.drafts));
+	val_map_add_lit_num(pg, "reading_minutes", (double)(p->md.words / 200 + 1));
 	/* table of contents: h2 and h3 */
 	val_t *toc = val_map_add_lit(pg, "toc", val_list());
 	for (size_t i = 0; i < p->md.nheadings; i++) {
@@ -263,22 +260,22 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 		if (h->level < 2 || h->level > 3)
 			continue;
 		val_t *t = val_list_push(toc, val_map());
-		add_str(t, "id", h->id);
-		add_str(t, "text", h->text);
-		add_num(t, "level", h->level);
-		add_bool(t, "sub", h->level == 3);
+		val_map_add_lit_str(t, "id", h->id);
+		val_map_add_lit_str(t, "text", h->text);
+		val_map_add_lit_num(t, "level", h->level);
+		val_map_add_lit_bool(t, "sub", h->level == 3);
 	}
-	add_bool(pg, "has_toc", toc->len >= 2);
+	val_map_add_lit_bool(pg, "has_toc", toc->len >= 2);
 	/* links: related, backlinks, owned runbooks */
 	val_t *rel = val_map_add_lit(pg, "related", val_list());
 	for (size_t i = 0; i < p->nlinks; i++)
 		if (p->links[i].from_related && p->links[i].target >= 0)
 			val_list_push(rel, page_link(r, p->links[i].target, url));
-	add_bool(pg, "has_related", rel->len > 0);
+	val_map_add_lit_bool(pg, "has_related", rel->len > 0);
 	val_t *bl = val_map_add_lit(pg, "backlinks", val_list());
 	for (size_t i = 0; i < p->nbacklinks; i++)
 		val_list_push(bl, page_link(r, p->backlinks[i], url));
-	add_bool(pg, "has_backlinks", bl->len > 0);
+	val_map_add_lit_bool(pg, "has_backlinks", bl->len > 0);
 	if (!strcmp(p->type, "role")) {
 		val_t *own = val_map_add_lit(pg, "owned", val_list());
 		for (size_t i = 0; i < s->npages; i++) {
@@ -288,7 +285,7 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 				continue;
 			val_list_push(own, page_link(r, (long)i, url));
 		}
-		add_bool(pg, "has_owned", own->len > 0);
+		val_map_add_lit_bool(pg, "has_owned", own->len > 0);
 	}
 	if (p->is_index) {
 		val_map_add_lit(pg, "children", nav_children(&r->nav, s, folder, url));
@@ -385,7 +382,7 @@ static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, 
 {
 	val_t *ctx = extra ? extra : val_map();
 	val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from_url)));
-	val_map_set(ctx, "target", val_str_take(nav_href(from_url, to_url)));
+	val_map_set(ctx, "target", val_str_take(fsu_href(from_url, to_url)));
 	val_map_set_str(ctx, "title", title);
 	char *out = xasprintf("%sindex.html", from_url);
 	render_to(r, "redirect", ctx, out);
@@ -518,7 +515,7 @@ static void write_search(rctx_t *r)
 	search_doc_t *docs;
 	size_t n = searchdocs_collect(r->s, &docs);
 	if (!prep)
-		prep = search_prepare(docs, n);
+		prep = search_prepare(docs, n, (size_t)r->s->opts.jobs);
 	if (search_write_prepared(prep, NULL, docs, n, r->pub.tmp, &r->s->diags) != 0)
 		r->failed = 1;
 	searchdocs_free(docs, n);

@@ -368,14 +368,6 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 	buf_putc(out, '\n');
 }
 
-void report_json(const site_t *s, buf_t *out)
-{
-	report_t r;
-	report_compute(&r, s);
-	report_write_json(&r, s, out);
-	report_free(&r);
-}
-
 int report_format(const site_t *s, const char *format, int color, buf_t *out)
 {
 	void (*fn)(const report_t *, const site_t *, buf_t *) = NULL;
@@ -467,15 +459,6 @@ void report_charts(const report_t *r, buf_t *trend, buf_t *owners)
 		owner_svg(r, owners);
 }
 
-val_t *report_context(const site_t *s, const char *url)
-{
-	report_t r;
-	report_compute(&r, s);
-	val_t *m = report_context_of(&r, s, url);
-	report_free(&r);
-	return m;
-}
-
 val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 {
 	const report_t r = *rp; /* a shallow copy: read only, nothing freed here */
@@ -543,7 +526,7 @@ val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 		val_t *it = val_list_push(att, val_map());
 		val_map_set_str(it, "title", p->title ? p->title : p->src);
 		val_map_set_str(it, "path", p->src);
-		val_map_set(it, "url", val_str_take(fsu_relurl(url, p->url)));
+		val_map_set(it, "url", val_str_take(fsu_href(url, p->url)));
 		val_map_set_str(it, "status", site_status_name(f->status));
 		val_map_set_bool(it, "is_stale", f->status == FRESH_STALE);
 		val_map_set_bool(it, "is_due", f->status == FRESH_DUE);
@@ -577,7 +560,7 @@ val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 		val_t *it = val_list_push(nic, val_map());
 		val_map_set_str(it, "name", r.not_in_catalog[i]);
 		char *target = xasprintf("alerts/%s/", r.not_in_catalog[i]);
-		val_map_set(it, "url", val_str_take(fsu_relurl(url, target)));
+		val_map_set(it, "url", val_str_take(fsu_href(url, target)));
 		free(target);
 	}
 	val_map_set_bool(m, "has_not_in_catalog", r.nnot_in_catalog > 0);

@@ -50,7 +50,7 @@
  * groups.section, trend[].fresh and trend[].unknown, alerts.not_in_catalog,
  * documents[].reviewed/reviewer/drift_path), text (terminal), CSV (one row
  * per document), standalone HTML; and the template context of the site's
- * freshness page (report_context, documented below). report_render.c writes
+ * freshness page (report_context_of, documented below). report_render.c writes
  * text, CSV and HTML. */
 #ifndef ALMANAC_REPORT_H
 #define ALMANAC_REPORT_H
@@ -135,14 +135,14 @@ void report_write_html(const report_t *r, const site_t *s, buf_t *out);
  * buffer may be NULL. */
 void report_charts(const report_t *r, buf_t *trend, buf_t *owners);
 
-/* Compute and append the JSON report (the site's freshness.json). */
-void report_json(const site_t *s, buf_t *out);
 /* Compute and append the report in `format` ("json", "text", "csv", "html");
  * `color` for text. Returns 0, or -1 for an unknown format. */
 int report_format(const site_t *s, const char *format, int color, buf_t *out);
 
 /* The template context of the site's freshness page at site URL `url`
- * ("freshness/"), a map the caller owns. Keys (used as {{report.KEY}}):
+ * ("freshness/") from a report already computed (`r` is only read; the build
+ * writes the page and freshness.json from one report_compute), a map the
+ * caller owns. Keys (used as {{report.KEY}}):
  *   fresh_percent "33.3", target "80" (as configured, %g), meets_target bool,
  *   documents fresh due stale uncommitted unknown drifted (numbers),
  *   generated_at "2026-11-22T00:00:00Z", generated_date "2026-11-22", shallow bool,
@@ -161,9 +161,6 @@ int report_format(const site_t *s, const char *format, int color, buf_t *out);
  *   has_catalog bool, uncovered: ["CertExpiry", ...] (strings),
  *   has_uncovered bool, not_in_catalog: [{name, url}] (url: the alert's page),
  *   has_not_in_catalog bool. */
-val_t *report_context(const site_t *s, const char *url);
-/* report_context from a report already computed (the build writes the page
- * and freshness.json from one report_compute). `r` is only read. */
 val_t *report_context_of(const report_t *r, const site_t *s, const char *url);
 
 #endif

@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -11,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "json.h"
+#include "map.h"
 #include "tokenize.h"
 
 /* ------------------------------------------------------------------ tuning */
@@ -35,13 +35,6 @@ static const double field_b[NF] = {0.3, 0.2, 0.5, 0.3, 0.75};
 #define COMMON_BODY_SECTIONS 1    /* the same for a term on more than 1/8 of the pages */
 #define MAX_THREADS 8
 #define DEFAULT_THREADS 2
-
-static size_t max_threads = DEFAULT_THREADS;
-
-void search_set_max_threads(size_t n)
-{
-	max_threads = n == 0 ? DEFAULT_THREADS : n > MAX_THREADS ? MAX_THREADS : n;
-}
 
 static const char *const status_names[] = {"fresh", "due", "stale", "uncommitted", "unknown"};
 #define NSTATUS 5
@@ -523,6 +516,13 @@ typedef struct {
 	size_t fill;           /* bytes of it written */
 } gterm_t;
 
+/* Body sections kept per (term, page): fewer for a term on more than 1/8 of
+ * the pages (its sections only pick where a result jumps to). */
+static uint32_t body_max_of(uint32_t df, size_t ndocs)
+{
+	return df > ndocs / 8 ? COMMON_BODY_SECTIONS : BODY_SECTIONS;
+}
+
 static double bm25_idf(size_t n, uint32_t df)
 {
 	return log(1.0 + ((double)n - df + 0.5) / (df + 0.5));
@@ -563,6 +563,27 @@ static inline size_t varint_len(uint64_t v)
 	return n;
 }
 
+/* The section references of one posting: every heading match and the first
+ * `body_max` body matches, each a varint of (gap to the previous kept section
+ * << 1 | in heading). Writes them at `o` (NULL: only measures), returns their
+ * bytes and stores how many were kept in *kept. */
+static size_t put_sections(unsigned char *o, const uint32_t *codes, uint32_t n, uint32_t body_max, uint32_t *kept)
+{
+	size_t sz = 0;
+	uint32_t keep = 0, body = 0, last = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t code = codes[i];
+		if (!(code & 1) && body++ >= body_max)
+			continue;
+		uint32_t idx = code >> 1;
+		uint64_t v = (uint64_t)(keep++ == 0 ? idx : idx - last - 1) << 1 | (code & 1);
+		last = idx;
+		sz += o ? (size_t)(varint_to(o + sz, v) - (o + sz)) : varint_len(v);
+	}
+	*kept = keep;
+	return sz;
+}
+
 static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 {
 	size_t n = al < bl ? al : bl;
@@ -598,62 +619,18 @@ typedef struct {
 	int failed;
 } writer_t;
 
-static int mkdirs(const char *path)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (rc == 0 && mkdir(p, 0777) != 0 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
-
-static void fnv64(uint64_t *h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++) {
-		*h ^= s[i];
-		*h *= 1099511628211ull;
-	}
-}
-
 static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
 {
 	if (wr->failed)
 		return;
 	char *path = xasprintf("%s/%s", wr->root, rel);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	int ok = fd >= 0;
-	const char *p = data;
-	size_t left = n;
-	while (ok && left > 0) {
-		ssize_t k = write(fd, p, left);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			ok = 0;
-			break;
-		}
-		p += k;
-		left -= (size_t)k;
-	}
-	if (fd >= 0 && close(fd) != 0)
-		ok = 0;
-	if (!ok) {
+	if (fsu_write_file(path, data, n) != 0) {
 		diag_add(wr->d, DIAG_ERROR, rel, 0, 0, "search-index", "cannot write search index file %s: %s",
-			 path, strerror(errno ? errno : EIO));
+			 path, strerror(errno));
 		wr->failed = 1;
 	}
-	fnv64(&wr->hash, rel, strlen(rel) + 1);
-	fnv64(&wr->hash, data, n);
+	wr->hash = map_hash_add(wr->hash, rel, strlen(rel) + 1);
+	wr->hash = map_hash_add(wr->hash, data, n);
 	wr->bytes += n;
 	free(path);
 }
@@ -957,10 +934,12 @@ struct search_prep {
 	int no_stemmer; /* libstemmer has no English stemmer: nothing was tokenized */
 };
 
-search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs)
+search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t threads)
 {
 	search_prep_t *sp = xcalloc(1, sizeof(*sp));
-	sp->nthreads = ndocs >= 64 ? max_threads : 1;
+	if (threads == 0)
+		threads = DEFAULT_THREADS;
+	sp->nthreads = ndocs < 64 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
 	sp->res = xcalloc(ndocs ? ndocs : 1, sizeof(*sp->res));
 	sp->ndocs = ndocs;
 	pthread_mutex_init(&sp->lock, NULL);
@@ -1006,12 +985,6 @@ void search_prep_free(search_prep_t *sp)
 	free(sp);
 }
 
-int search_write_index_stats(search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
-			     const char *out_dir, diag_list_t *d)
-{
-	return search_write_prepared(search_prepare(docs, ndocs), stats, docs, ndocs, out_dir, d);
-}
-
 int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
 			  const char *out_dir, diag_list_t *d)
 {
@@ -1036,7 +1009,7 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 	size_t nchunks = 0;
 	writer_t wr = {0};
 	wr.d = d;
-	wr.hash = 1469598103934665603ull;
+	wr.hash = MAP_HASH_SEED;
 	char *root = xasprintf("%s/search", out_dir);
 	wr.root = root;
 
@@ -1071,7 +1044,7 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 		const char *subs[] = {"t", "v", "m"};
 		for (int i = 0; i < 3; i++) {
 			char *p = xasprintf("%s/%s", root, subs[i]);
-			if (mkdirs(p) != 0) {
+			if (fsu_mkdirs(p, 0755) != 0) {
 				diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "cannot create folder %s: %s", p,
 					 strerror(errno));
 				free(p);
@@ -1082,7 +1055,7 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 	}
 	meta.wr.root = root;
 	meta.wr.d = d;
-	meta.wr.hash = 1469598103934665603ull;
+	meta.wr.hash = MAP_HASH_SEED;
 	meta.docs = docs;
 	meta.ndocs = ndocs;
 	if (nthreads > 1 && pthread_create(&meta_tid, NULL, meta_main, &meta) == 0)
@@ -1158,20 +1131,9 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 				maximp = imp;
 			memcpy(t->tf, &imp, sizeof(imp));
 			/* the size of its encoded posting (see below) */
-			const uint32_t *codes = r->secs + sec_first;
+			uint32_t keep;
+			size_t sz = put_sections(NULL, r->secs + sec_first, t->nsec, body_max_of(g->df, ndocs), &keep);
 			sec_first += t->nsec;
-			uint32_t body_max = g->df > ndocs / 8 ? COMMON_BODY_SECTIONS : BODY_SECTIONS;
-			uint32_t keep = 0, body = 0, lastsec = 0;
-			size_t sz = 0;
-			for (uint32_t i = 0; i < t->nsec; i++) {
-				uint32_t code = codes[i];
-				if (!(code & 1) && body++ >= body_max)
-					continue;
-				uint32_t idx = code >> 1;
-				uint32_t delta = keep++ == 0 ? idx : idx - lastsec - 1;
-				lastsec = idx;
-				sz += varint_len(((uint64_t)delta << 1) | (code & 1));
-			}
 			sz += varint_len((uint32_t)p - g->last_page) + 1 + varint_len((uint64_t)keep << 4 | 0xF);
 			g->last_page = (uint32_t)p;
 			g->bytes += sz;
@@ -1207,32 +1169,16 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 			long v = lround(sqrt(imp / scale) * 255.0);
 			unsigned char q = (unsigned char)(v < 1 ? 1 : v > 255 ? 255 : v);
 			int alert = (t->flags & DT_ALERT) != 0;
-			/* sections: every heading match, and the first body
-			 * matches (fewer for common words: they only serve to
-			 * pick the section a result jumps to) */
 			const uint32_t *codes = r->secs + sec_first;
 			sec_first += t->nsec;
-			uint32_t body_max = g->df > ndocs / 8 ? COMMON_BODY_SECTIONS : BODY_SECTIONS;
-			uint32_t keep = 0, body = 0;
-			for (uint32_t i = 0; i < t->nsec; i++)
-				if ((codes[i] & 1) || body++ < body_max)
-					keep++;
+			uint32_t body_max = body_max_of(g->df, ndocs), keep;
+			put_sections(NULL, codes, t->nsec, body_max, &keep);
 			unsigned char *o = g->post + g->fill;
 			o = varint_to(o, (uint32_t)p - g->last_page);
 			g->last_page = (uint32_t)p;
 			*o++ = q;
 			o = varint_to(o, ((uint64_t)keep << 4) | (uint64_t)alert << 3 | page_status[p]);
-			uint32_t lastsec = 0, written = 0;
-			body = 0;
-			for (uint32_t i = 0; i < t->nsec; i++) {
-				uint32_t code = codes[i];
-				if (!(code & 1) && body++ >= body_max)
-					continue;
-				uint32_t idx = code >> 1;
-				uint32_t delta = written++ == 0 ? idx : idx - lastsec - 1;
-				lastsec = idx;
-				o = varint_to(o, ((uint64_t)delta << 1) | (code & 1));
-			}
+			o += put_sections(o, codes, t->nsec, body_max, &keep);
 			g->fill = (size_t)(o - g->post);
 		}
 	}
@@ -1349,7 +1295,7 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 		meta_main(&meta);
 	meta_started = 0;
 	nchunks = meta.nchunks;
-	fnv64(&wr.hash, &meta.wr.hash, sizeof(meta.wr.hash));
+	wr.hash = map_hash_add(wr.hash, &meta.wr.hash, sizeof(meta.wr.hash));
 	wr.bytes += meta.wr.bytes;
 	if (meta.wr.failed)
 		wr.failed = 1;
@@ -1443,5 +1389,5 @@ out:
 
 int search_write_index(const search_doc_t *docs, size_t ndocs, const char *out_dir, diag_list_t *d)
 {
-	return search_write_index_stats(NULL, docs, ndocs, out_dir, d);
+	return search_write_prepared(search_prepare(docs, ndocs, 0), NULL, docs, ndocs, out_dir, d);
 }

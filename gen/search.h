@@ -81,19 +81,15 @@ typedef struct {
  * should be sorted by URL for stable output) and write it under
  * OUT_DIR/search/, creating folders and replacing index files of an earlier
  * build. NULL strings are taken as "". Tokenizes on 2 threads (64 pages or
- * more) and writes the metadata on a third while the postings are built; the
- * output does not depend on that. The large buffers (page results, postings,
- * big tables) are advised onto transparent huge pages (madvise), which cuts the
- * page faults of filling them. Pass only content pages (not the
- * alerts/NAME/ redirect pages), so an alert name finds its runbook. Returns 0, or -1 after adding an error diagnostic to `d`
- * (code "search-index") when a file cannot be written. */
+ * more) and writes the metadata on another while the postings are built; the
+ * output does not depend on that. Pass only content pages (not the
+ * alerts/NAME/ redirect pages), so an alert name finds its runbook. Returns
+ * 0, or -1 after adding an error diagnostic to `d` (code "search-index") when
+ * a file cannot be written. The same as search_prepare(docs, ndocs, 0) then
+ * search_write_prepared(). */
 int search_write_index(const search_doc_t *docs, size_t ndocs, const char *out_dir, diag_list_t *d);
 
-/* Limit the builder to `n` threads (1..8; 0 restores the default of 2).
- * Process-wide; for tests and benchmarks: the output is the same for any n. */
-void search_set_max_threads(size_t n);
-
-/* Statistics of the last index written, for tests and `--verbose` output. */
+/* Statistics of an index written by search_write_prepared (for tests). */
 typedef struct {
 	size_t terms;        /* distinct index terms */
 	size_t postings;     /* (term, page) pairs */
@@ -103,27 +99,25 @@ typedef struct {
 	size_t bytes;        /* total bytes written */
 } search_stats_t;
 
-/* Like search_write_index(), and fills *out with statistics (out may be NULL). */
-int search_write_index_stats(search_stats_t *out, const search_doc_t *docs, size_t ndocs,
-			     const char *out_dir, diag_list_t *d);
-
 /* The index in two steps, so that the expensive part can run while the
- * pages are still being dated: search_prepare() tokenizes and stems `docs`
- * (borrowed until it returns; their `status` is not read) on the same
- * threads as search_write_index, and returns a handle the caller owns
- * (never NULL). search_write_prepared() then writes the index exactly as
- * search_write_index_stats() would: `docs` must be the same pages in the same
- * order, now with their status, and text equal to what was prepared. It takes
- * and frees `prep` whatever it returns. search_prep_free() drops a prepared
- * index that will not be written (NULL is fine). */
+ * pages are still being dated. search_prepare() tokenizes and stems `docs`
+ * (borrowed until it returns; their `status` is not read) on `threads`
+ * threads (0: the default of 2; at most 8; one below 64 pages: the output is
+ * the same for any count) and returns a handle the caller owns (never NULL).
+ * search_write_prepared() then writes the index: `docs` must be the same
+ * pages in the same order, now with their status, and with texts whose
+ * excerpts are unchanged (see search_excerpt_source_len). It takes and frees
+ * `prep` whatever it returns, and fills *out when `out` is not NULL.
+ * search_prep_free() drops a prepared index that will not be written (NULL
+ * is fine). */
 typedef struct search_prep search_prep_t;
+search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t threads);
+int search_write_prepared(search_prep_t *prep, search_stats_t *out, const search_doc_t *docs, size_t ndocs,
+			  const char *out_dir, diag_list_t *d);
+void search_prep_free(search_prep_t *prep);
 /* How many leading bytes of a section's `text` the index's excerpt of it
  * reads: once a page is prepared, its texts can be cut to that length
  * without changing what search_write_prepared writes. */
 size_t search_excerpt_source_len(const char *text);
-search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs);
-int search_write_prepared(search_prep_t *prep, search_stats_t *out, const search_doc_t *docs, size_t ndocs,
-			  const char *out_dir, diag_list_t *d);
-void search_prep_free(search_prep_t *prep);
 
 #endif

@@ -56,7 +56,7 @@ struct searchdocs_job {
 static void *job_main(void *arg)
 {
 	searchdocs_job_t *j = arg;
-	j->prep = search_prepare(j->docs, j->ndocs);
+	j->prep = search_prepare(j->docs, j->ndocs, (size_t)j->site->opts.jobs);
 	site_t *s = j->site;
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];

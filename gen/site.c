@@ -457,9 +457,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 		dating_start_status(&dt, s, repo); /* uncommitted pages, read beside the rendering */
 	par_for(s->npages, opts->jobs, render_markdown, s);
 	timing_mark("markdown");
-	/* titles and section texts are final: the search index's tokenizing can start,
-	 * on as many threads as --jobs allows */
-	search_set_max_threads(opts->jobs > 0 ? (size_t)opts->jobs : 0);
+	/* titles and section texts are final: the search index's tokenizing can start */
 	if (opts->search_early && !opts->serve && s->cfg.search && !opts->check_only && !pub_interrupted())
 		s->search_job = searchdocs_start(s);
 	/* titles may have come from H1s */

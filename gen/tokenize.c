@@ -65,15 +65,21 @@ static int stop_has(uint64_t k)
 	}
 }
 
+/* The stop-word test on a lower-case word without NUL bytes (the table is
+ * built already). */
+static inline int is_stop(const char *w, size_t n)
+{
+	/* the longest stop word has 7 letters */
+	return n > 0 && n <= 7 && w[0] >= 'a' && w[0] <= 'z' && stop_has(stop_key(w, n));
+}
+
 int tok_is_stopword(const char *w, size_t n)
 {
-	if (n == 0 || n > 7 || w[0] < 'a' || w[0] > 'z') /* the longest stop word has 7 letters */
-		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (w[i] == '\0') /* a key cannot tell "a" from "a\0" */
 			return 0;
 	pthread_once(&stop_once, stop_init);
-	return stop_has(stop_key(w, n));
+	return is_stop(w, n);
 }
 
 /* Decode one code point at s[0..n); *len gets its byte length (1 for an
@@ -178,7 +184,7 @@ static int emit(const char *w, size_t n, tok_kind kind, char *scratch, tok_fn fn
 	if (chars < 2 || chars > TOK_MAX_CHARS)
 		return 0;
 	/* words hold no NUL (a separator), so the key test is exact */
-	if (n <= 7 && scratch[0] >= 'a' && scratch[0] <= 'z' && stop_has(stop_key(scratch, n)))
+	if (is_stop(scratch, n))
 		return 0;
 	return fn(ctx, scratch, n, kind);
 }

@@ -147,6 +147,10 @@ val_t *val_map_add_lit(val_t *m, const char *key, val_t *v)
 	return v;
 }
 
+val_t *val_map_add_lit_str(val_t *m, const char *key, const char *s) { return val_map_add_lit(m, key, val_str(s)); }
+val_t *val_map_add_lit_bool(val_t *m, const char *key, int b) { return val_map_add_lit(m, key, val_bool(b)); }
+val_t *val_map_add_lit_num(val_t *m, const char *key, double n) { return val_map_add_lit(m, key, val_num(n)); }
+
 val_t *val_map_set_str(val_t *m, const char *key, const char *s) { return val_map_set(m, key, val_str(s)); }
 val_t *val_map_set_num(val_t *m, const char *key, double n) { return val_map_set(m, key, val_num(n)); }
 val_t *val_map_set_bool(val_t *m, const char *key, int b) { return val_map_set(m, key, val_bool(b)); }

@@ -71,6 +71,10 @@ val_t *val_map_set(val_t *m, const char *key, val_t *v);
  * and without looking for an existing entry: `key` must outlive the map (a
  * string literal) and must not be in `m` yet. Returns v. */
 val_t *val_map_add_lit(val_t *m, const char *key, val_t *v);
+/* val_map_add_lit of a new string (copied) / bool / number. Return the new value. */
+val_t *val_map_add_lit_str(val_t *m, const char *key, const char *s);
+val_t *val_map_add_lit_bool(val_t *m, const char *key, int b);
+val_t *val_map_add_lit_num(val_t *m, const char *key, double n);
 /* Convenience setters: string / number / bool. Return the new value (borrowed). */
 val_t *val_map_set_str(val_t *m, const char *key, const char *s);
 val_t *val_map_set_num(val_t *m, const char *key, double n);

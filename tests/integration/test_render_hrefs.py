@@ -77,6 +77,17 @@ class RenderHrefs(unittest.TestCase):
         self.assertIn('<a href="../disk%20full%20%231/">disk</a>', body)
         self.assertNotIn('href="../disk%20full%20#1/"', page)
 
+    def test_freshness_page_links_are_percent_encoded(self):
+        # years later every page is stale and listed under "needs attention", linked by URL
+        out = os.path.join(self.tmp.name, "later")
+        r = subprocess.run([BIN, "build", "--repo", self.repo, "--out", out, "--now", "2030-01-01", "--quiet"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "freshness/index.html"), encoding="utf-8") as f:
+            page = f.read()
+        self.assertIn('href="../runbooks/ops/disk%20full%20%231/"', page)
+        self.assertNotIn('href="../runbooks/ops/disk full #1/"', page)
+
     def test_tag_links_are_percent_encoded(self):
         page = self.read("runbooks/ops/other/index.html")
         self.assertIn('<a class="tag" href="../../../search/?q=disk%20full">disk full</a>', page)

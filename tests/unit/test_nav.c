@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "json.h"
 #include "nav.h"
 #include "site.h"
@@ -21,11 +22,11 @@
 static void test_href_plain_and_encoded(void **state)
 {
 	(void)state;
-	assert_owned_string_equal(nav_href("runbooks/k8s/x/", "runbooks/db/y/"), "../../db/y/");
-	assert_owned_string_equal(nav_href("runbooks/k8s/x/", "runbooks/k8s/disk full #2?/"), "../disk%20full%20%232%3F/");
-	assert_owned_string_equal(nav_href("", "a%b/c\\d/<q>/"), "a%25b/c%5Cd/<q>/"); /* < > are HTML-escaped by the templates */
+	assert_owned_string_equal(fsu_href("runbooks/k8s/x/", "runbooks/db/y/"), "../../db/y/");
+	assert_owned_string_equal(fsu_href("runbooks/k8s/x/", "runbooks/k8s/disk full #2?/"), "../disk%20full%20%232%3F/");
+	assert_owned_string_equal(fsu_href("", "a%b/c\\d/<q>/"), "a%25b/c%5Cd/<q>/"); /* < > are HTML-escaped by the templates */
 	/* non-ASCII names stay as they are (valid in HTML hrefs) */
-	assert_owned_string_equal(nav_href("", "caf\xc3\xa9/"), "caf\xc3\xa9/");
+	assert_owned_string_equal(fsu_href("", "caf\xc3\xa9/"), "caf\xc3\xa9/");
 }
 
 static void test_shared_values(void **state)

@@ -208,7 +208,7 @@ static void test_terms_and_fields(void **state)
 	diag_list_t dl;
 	diag_init(&dl);
 	search_stats_t st;
-	assert_int_equal(search_write_index_stats(&st, d, 3, dir, &dl), 0);
+	assert_int_equal(search_write_prepared(search_prepare(d, 3, 0), &st, d, 3, dir, &dl), 0);
 	assert_int_equal(dl.len, 0);
 	assert_true(st.terms > 10);
 	assert_int_equal(st.meta_chunks, 1);
@@ -437,11 +437,8 @@ static void test_deterministic_across_threads(void **state)
 	char *d1 = tmpdir(), *d2 = tmpdir();
 	diag_list_t dl;
 	diag_init(&dl);
-	search_set_max_threads(1);
-	assert_int_equal(search_write_index(s.docs, 300, d1, &dl), 0);
-	search_set_max_threads(4);
-	assert_int_equal(search_write_index(s.docs, 300, d2, &dl), 0);
-	search_set_max_threads(0);
+	assert_int_equal(search_write_prepared(search_prepare(s.docs, 300, 1), NULL, s.docs, 300, d1, &dl), 0);
+	assert_int_equal(search_write_prepared(search_prepare(s.docs, 300, 4), NULL, s.docs, 300, d2, &dl), 0);
 	int files = same_tree(d1, d2, "search");
 	assert_true(files > 80); /* 75 metadata chunks, shards, vocabulary... */
 	assert_int_equal(same_tree(d2, d1, "search"), files);
@@ -508,7 +505,7 @@ static void test_prepared_early_equals_direct(void **state)
 		status[i] = s.docs[i].status;
 		s.docs[i].status = NULL;
 	}
-	search_prep_t *prep = search_prepare(s.docs, 120);
+	search_prep_t *prep = search_prepare(s.docs, 120, 0);
 	size_t cut = 0;
 	char **copies = xcalloc(120 * 3, sizeof *copies);
 	for (size_t i = 0; i < 120; i++) {
@@ -530,10 +527,10 @@ static void test_prepared_early_equals_direct(void **state)
 	assert_int_equal(dl.len, 0);
 
 	/* a prepared index for other pages is refused, not written wrongly */
-	prep = search_prepare(s.docs, 10);
+	prep = search_prepare(s.docs, 10, 2);
 	assert_int_not_equal(search_write_prepared(prep, NULL, s.docs, 120, d2, &dl), 0);
 	assert_int_equal(dl.len, 1);
-	search_prep_free(search_prepare(s.docs, 5)); /* dropped unwritten: no leak */
+	search_prep_free(search_prepare(s.docs, 5, 0)); /* dropped unwritten: no leak */
 
 	for (size_t i = 0; i < 120 * 3; i++)
 		free(copies[i]);
