@@ -114,19 +114,18 @@ void buf_printf(buf_t *b, const char *fmt, ...)
 
 void buf_put_html(buf_t *b, const char *s, size_t n)
 {
+	/* a table rather than a switch per byte: templates escape every value through here */
+	static const unsigned char special[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
+	static const char *const rep[] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+	static const size_t replen[] = {0, 5, 4, 4, 6, 5};
 	size_t start = 0;
+	buf_grow(b, n);
 	for (size_t i = 0; i < n; i++) {
-		const char *rep = NULL;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
+		unsigned char k = special[(unsigned char)s[i]];
+		if (!k)
+			continue;
 		buf_put(b, s + start, i - start);
-		buf_puts(b, rep);
+		buf_put(b, rep[k], replen[k]);
 		start = i + 1;
 	}
 	buf_put(b, s + start, n - start);

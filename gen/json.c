@@ -58,41 +58,55 @@ void json_end_object(json_writer_t *w) { close(w, '}'); }
 void json_begin_array(json_writer_t *w) { open(w, '['); }
 void json_end_array(json_writer_t *w) { close(w, ']'); }
 
+/* Bytes json_escape replaces: 1 for a control character, '"', '\\', '<', '>',
+ * '&'; 2 for 0xE2 (which may start U+2028 or U+2029). */
+static const unsigned char json_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1, [0xE2] = 2,
+};
+
 void json_escape(buf_t *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t start = 0, i = 0;
+	buf_grow(b, n);
+	while (i < n) { /* runs that need no escape are copied at once */
 		unsigned char c = (unsigned char)s[i];
-		const char *rep = NULL;
-		char tmp[7];
-		if (c == '"')
-			rep = "\\\"";
-		else if (c == '\\')
-			rep = "\\\\";
-		else if (c == '\n')
-			rep = "\\n";
-		else if (c == '\t')
-			rep = "\\t";
-		else if (c == '\r')
-			rep = "\\r";
-		else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-			tmp[0] = '\\'; tmp[1] = 'u'; tmp[2] = '0'; tmp[3] = '0';
-			tmp[4] = hex[c >> 4]; tmp[5] = hex[c & 15]; tmp[6] = 0;
-			rep = tmp;
-		} else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-			   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
-			buf_put(b, s + start, i - start);
-			buf_puts(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
-			i += 2;
-			start = i + 1;
+		if (!json_special[c]) {
+			i++;
 			continue;
 		}
-		if (!rep)
+		if (c == 0xE2) {
+			if (!(i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			      ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))) {
+				i++;
+				continue;
+			}
+			buf_put(b, s + start, i - start);
+			buf_put(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+			i += 3;
+			start = i;
 			continue;
+		}
 		buf_put(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
+		char tmp[6] = {'\\', 0};
+		size_t rl = 2;
+		switch (c) {
+		case '"': tmp[1] = '"'; break;
+		case '\\': tmp[1] = '\\'; break;
+		case '\n': tmp[1] = 'n'; break;
+		case '\t': tmp[1] = 't'; break;
+		case '\r': tmp[1] = 'r'; break;
+		default: /* other controls and < > &: \u00XX */
+			memcpy(tmp, "\\u00", 4);
+			tmp[4] = hex[c >> 4];
+			tmp[5] = hex[c & 15];
+			rl = 6;
+			break;
+		}
+		buf_put(b, tmp, rl);
+		start = ++i;
 	}
 	buf_put(b, s + start, n - start);
 }

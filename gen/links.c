@@ -81,49 +81,6 @@ static const char *base_name(const char *p)
 	return b ? b + 1 : p;
 }
 
-/* Levenshtein distance of a and b, or cap + 1 when it is larger; no allocation
- * for the usual path lengths (called for every page on every broken link).
- * Only the band |i - j| <= cap of the matrix can hold values <= cap, so each
- * row computes 2 * cap + 1 cells: O(len * cap), not O(len^2). */
-static size_t bounded_distance(const char *a, const char *b, size_t cap)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if ((la > lb ? la - lb : lb - la) > cap)
-		return cap + 1;
-	if (lb >= 512 || cap >= lb)
-		return suggest_distance(a, b, cap);
-	size_t row[2][512];
-	size_t *prev = row[0], *cur = row[1];
-	const size_t over = cap + 1; /* any value > cap behaves the same */
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j <= cap ? j : over;
-	for (size_t i = 1; i <= la; i++) {
-		size_t lo = i > cap ? i - cap : 1, hi = i + cap < lb ? i + cap : lb;
-		cur[lo - 1] = lo == 1 && i <= cap ? i : over;
-		size_t best = cur[lo - 1];
-		for (size_t j = lo; j <= hi; j++) {
-			size_t v = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			if (prev[j] + 1 < v)
-				v = prev[j] + 1;
-			if (cur[j - 1] + 1 < v)
-				v = cur[j - 1] + 1;
-			if (v > over)
-				v = over;
-			cur[j] = v;
-			if (v < best)
-				best = v;
-		}
-		if (hi < lb)
-			cur[hi + 1] = over; /* the next row reads prev[hi + 1] */
-		if (best > cap)
-			return cap + 1;
-		size_t *t = prev;
-		prev = cur;
-		cur = t;
-	}
-	return prev[lb] > cap ? cap + 1 : prev[lb];
-}
-
 /* "did you mean": the page (or, for a link that is not to a .md file, the
  * page or asset) closest to the missing repo path `path`: the same file name
  * in another folder first, else the smallest edit distance within a quarter of
@@ -151,7 +108,7 @@ static const char *closest(const site_t *s, const char *path)
 		int same = !strcmp(base_name(cand), base);
 		if (best_same_name && !same)
 			continue;
-		size_t d = bounded_distance(path, cand, same ? (size_t)-2 / 2 : (best && bestd < cap ? bestd : cap));
+		size_t d = suggest_distance(path, cand, same ? (size_t)-2 / 2 : (best && bestd < cap ? bestd : cap));
 		if (!same && d > cap)
 			continue;
 		if ((same && !best_same_name) || d < bestd) {

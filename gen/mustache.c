@@ -976,24 +976,6 @@ static void put_text(rstate_t *st, frame_t *fr, const char *s, size_t len)
 	}
 }
 
-/* buf_put_html() with a table instead of a switch per byte (the same output). */
-static void put_html(buf_t *b, const char *s, size_t n)
-{
-	static const unsigned char special[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
-	static const char *const rep[] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
-	static const size_t replen[] = {0, 5, 4, 4, 6, 5};
-	size_t start = 0;
-	buf_grow(b, n);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char k = special[(unsigned char)s[i]];
-		if (!k)
-			continue;
-		buf_put(b, s + start, i - start);
-		buf_put(b, rep[k], replen[k]);
-		start = i + 1;
-	}
-	buf_put(b, s + start, n - start);
-}
 
 static void put_val(rstate_t *st, const val_t *v, int esc)
 {
@@ -1002,7 +984,7 @@ static void put_val(rstate_t *st, const val_t *v, int esc)
 	switch (v->type) {
 	case VAL_STR:
 		if (esc)
-			put_html(st->out, v->str, v->len);
+			buf_put_html(st->out, v->str, v->len);
 		else
 			buf_put(st->out, v->str, v->len);
 		break;

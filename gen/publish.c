@@ -197,21 +197,6 @@ static int rel_is_plain(const char *rel)
 	}
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int pub_write(const char *root, const char *rel, const void *data, size_t len)
 {
 	if (rel[0] == '/' || strchr(rel, '\\'))
@@ -225,30 +210,14 @@ int pub_write(const char *root, const char *rel, const void *data, size_t len)
 		free(n);
 	}
 	char *abs = fsu_join(root, rel);
-	char *slash = strrchr(abs, '/');
 	/* a page's index.html usually goes into a folder of its own that does not exist yet: make it
-	 * first rather than fail one open() */
-	if (slash && slash != abs && fsu_ends_with(rel, "/index.html")) {
-		*slash = '\0';
-		if (mkdir(abs, 0755) != 0 && errno == ENOENT)
-			fsu_mkdirs(abs, 0755);
-		*slash = '/';
+	 * first rather than fail one open() (fsu_write_file makes any other missing folder) */
+	if (fsu_ends_with(rel, "/index.html")) {
+		char *dir = fsu_dirname(abs);
+		fsu_mkdirs(dir, 0755);
+		free(dir);
 	}
-	int fd = open(abs, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == ENOENT && slash && slash != abs) {
-		*slash = '\0';
-		fsu_mkdirs(abs, 0755);
-		*slash = '/';
-		fd = open(abs, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	}
+	int rc = fsu_write_file(abs, data, len);
 	free(abs);
-	if (fd < 0)
-		return -1;
-	int rc = write_all(fd, data, len);
-	int e = errno;
-	if (close(fd) != 0)
-		rc = -1;
-	else if (rc != 0)
-		errno = e;
 	return rc;
 }

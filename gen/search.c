@@ -718,65 +718,11 @@ size_t search_excerpt_source_len(const char *text)
 	return used;
 }
 
-/* Bytes json.c escapes in a string: 1 for a control character, '"', '\\',
- * '<', '>', '&'; 2 for 0xE2 (which may start U+2028 or U+2029). */
-static const unsigned char json_special[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1, [0xE2] = 2,
-};
-
-/* `s` as a JSON string, byte for byte what json_stringn() writes (json.h),
- * copying the runs that need no escape at once. */
+/* `s` as a JSON string, as json_stringn() writes it (json.h). */
 static void put_json_str(buf_t *b, const char *s, size_t n)
 {
-	buf_grow(b, n + 2);
-	b->s[b->len++] = '"';
-	size_t start = 0, i = 0;
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		if (!json_special[c]) {
-			i++;
-			continue;
-		}
-		if (c == 0xE2 && !(i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-				   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))) {
-			i++;
-			continue;
-		}
-		buf_put(b, s + start, i - start);
-		if (c == 0xE2) {
-			buf_put(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-			i += 3;
-		} else {
-			char tmp[6];
-			const char *rep = tmp;
-			size_t rl = 2;
-			tmp[0] = '\\';
-			switch (c) {
-			case '"': tmp[1] = '"'; break;
-			case '\\': tmp[1] = '\\'; break;
-			case '\n': tmp[1] = 'n'; break;
-			case '\t': tmp[1] = 't'; break;
-			case '\r': tmp[1] = 'r'; break;
-			default:
-				rep = c < 0x10 ? "\\u000" : "\\u00";
-				buf_put(b, rep, strlen(rep));
-				tmp[0] = "0123456789abcdef"[c < 0x10 ? c : c >> 4];
-				rl = 1;
-				if (c >= 0x10) {
-					tmp[1] = "0123456789abcdef"[c & 15];
-					rl = 2;
-				}
-				rep = tmp;
-				break;
-			}
-			buf_put(b, rep, rl);
-			i++;
-		}
-		start = i;
-	}
-	buf_put(b, s + start, n - start);
+	buf_putc(b, '"');
+	json_escape(b, s, n);
 	buf_putc(b, '"');
 }
 

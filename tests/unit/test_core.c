@@ -279,12 +279,57 @@ static void test_suggest(void **st)
 	assert_string_equal(suggest_closest("owenr", c, 3, 2), "owner");
 	assert_null(suggest_closest("zzzzzz", c, 3, 2));
 	assert_int_equal(suggest_distance("kitten", "sitting", 10), 3);
+	assert_int_equal(suggest_distance("kitten", "sitting", 2), 3); /* over the cap: cap + 1 */
+}
+
+/* The textbook Levenshtein distance, for checking the banded one. */
+static size_t plain_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), d[40][40];
+	for (size_t i = 0; i <= la; i++)
+		for (size_t j = 0; j <= lb; j++) {
+			if (!i || !j) {
+				d[i][j] = i + j;
+				continue;
+			}
+			size_t v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+/* suggest_distance (banded below 512 bytes) against plain_distance, every cap */
+static void test_suggest_distance_matches_plain(void **st)
+{
+	(void)st;
+	unsigned seed = 7;
+	char a[40], b[40];
+	for (int round = 0; round < 3000; round++) {
+		size_t la = (seed = seed * 1103515245u + 12345u) >> 16 & 31;
+		size_t lb = (seed = seed * 1103515245u + 12345u) >> 16 & 31;
+		for (size_t i = 0; i < la; i++)
+			a[i] = (char)('a' + ((seed = seed * 1103515245u + 12345u) >> 16) % 3);
+		for (size_t i = 0; i < lb; i++)
+			b[i] = (char)('a' + ((seed = seed * 1103515245u + 12345u) >> 16) % 3);
+		a[la] = b[lb] = '\0';
+		size_t want = plain_distance(a, b);
+		for (size_t cap = 0; cap <= 33; cap++) {
+			size_t got = suggest_distance(a, b, cap);
+			if (got != (want > cap ? cap + 1 : want))
+				fail_msg("%s ~ %s cap %zu: got %zu, distance %zu", a, b, cap, got, want);
+		}
+	}
 }
 
 int main(void)
 {
 	md_init();
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_suggest_distance_matches_plain),
 		cmocka_unit_test(test_relurl),        cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_page_url),      cmocka_unit_test(test_slug),
 		cmocka_unit_test(test_markdown_ids_and_links), cmocka_unit_test(test_markdown_gfm),
