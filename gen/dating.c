@@ -87,6 +87,7 @@ static void *walk_thread(void *arg)
 		dt->wt = xcalloc(dt->s->npages + 1, sizeof *dt->wt);
 		for (size_t i = 0; i < dt->s->npages; i++)
 			dt->wt[i] = hist_worktree_status(dt->h, dt->paths[i]);
+		hist_release_objects(dt->h); /* the rest of the build only looks answers up */
 	}
 	dt->status_wall = clock_ms(CLOCK_MONOTONIC) - w1;
 	dt->status_cpu = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c1;

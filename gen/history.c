@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <git2/sys/repository.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -3669,6 +3670,10 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 	results_clear(h);
 	memset(&h->stats, 0, sizeof h->stats);
 	packs_close(h); /* re-read the pack list lazily: it may have changed since the last walk */
+	if (!h->odb && git_repository_odb(&h->odb, h->repo) < 0) { /* after hist_release_objects */
+		add_git_error(d, h->workdir, "cannot open the object database");
+		return -1;
+	}
 	h->walked = 1;
 	h->use_author_date = opts ? opts->use_author_date : 0;
 	h->since = opts ? opts->since : 0;
@@ -3975,6 +3980,21 @@ int hist_worktree_status(hist_t *h, const char *path)
 		ign = 0;
 	}
 	return ign ? HIST_IGNORED : HIST_CLEAN;
+}
+
+void hist_release_objects(hist_t *h)
+{
+	if (!h)
+		return;
+	packs_close(h);
+	tree_cache_free(h);
+	tree_cache_init(h);
+	/* libgit2 maps the pack files (and their indexes) for the status's and
+	 * the rename search's reads and keeps them with the repository's object
+	 * database: dropping every reference to it closes them */
+	git_odb_free(h->odb);
+	h->odb = NULL;
+	git_repository__cleanup(h->repo);
 }
 
 void hist_ignored_counts(const hist_t *h, size_t *revs, size_t *authors, size_t *renames)

@@ -251,6 +251,14 @@ const char *hist_workdir(const hist_t *h);
  * included, .gitignore honoured); later calls are lookups. */
 int hist_worktree_status(hist_t *h, const char *path);
 
+/* Drop everything held to read Git objects: the pack mappings, the object
+ * caches and libgit2's object database with its own pack mappings (file
+ * pages counted in the process's memory: about 100 MiB for a 100,000-commit
+ * history). Lookups and hist_worktree_status keep working; a later hist_walk
+ * opens the database again. Call it once the walk and the first
+ * hist_worktree_status are done. */
+void hist_release_objects(hist_t *h);
+
 /* Distinct commits passed over while searching pages' last commits, by reason:
  * listed in the ignore-revs file, by an ignored author, pure renames. Any
  * pointer may be NULL. Depends only on the results, not on the cache. */

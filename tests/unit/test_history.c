@@ -1089,6 +1089,20 @@ static void test_results_shallow(void **state)
 /* Many small commits on nested folders, packed by git itself (REF_DELTA and
  * OFS_DELTA chains, two packs) plus loose commits on top: the walk reads the
  * packs directly and must agree with git for every path. */
+/* Mappings of the pack files of the repository in `dir` in this process. */
+static int packs_mapped(const char *dir)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	assert_non_null(f);
+	char line[4096];
+	int n = 0;
+	while (fgets(line, sizeof line, f))
+		if (strstr(line, dir) && strstr(line, "/objects/pack/pack-"))
+			n++;
+	fclose(f);
+	return n;
+}
+
 static void test_packed(void **state)
 {
 	fx_t *fx = *state;
@@ -1145,6 +1159,29 @@ static void test_packed(void **state)
 	char *count = gh_sh_out(D, "git log --format=%%H -- a/x.md | wc -l");
 	assert_int_equal(e->nevents, (size_t)atoi(count));
 	free(count);
+
+	/* after the walk and the status, the build drops what reads objects: no
+	 * pack of the repository stays mapped, and answers, status and a later
+	 * walk (serve) still work */
+	gh_write_file(D, "top.md", "# top\n\nedited, not committed\n");
+	assert_int_equal(hist_worktree_status(fx->h, "top.md"), HIST_MODIFIED);
+	assert_true(packs_mapped(D) > 0); /* libgit2's, for the status's reads of HEAD's tree */
+	char *before = xstrdup(hist_lookup(fx->h, "a/x.md")->last.id);
+	hist_release_objects(fx->h);
+	assert_int_equal(packs_mapped(D), 0);
+	assert_string_equal(hist_lookup(fx->h, "a/x.md")->last.id, before);
+	assert_int_equal(hist_worktree_status(fx->h, "a/x.md"), HIST_CLEAN);
+	assert_int_equal(hist_worktree_status(fx->h, "top.md"), HIST_MODIFIED);
+	free(before);
+	walk(fx, paths, 6, &o); /* the commits' facts are remembered; HEAD's trees (loose) are read again */
+	hist_stats(fx->h, &st);
+	assert_true(st.objects_libgit2 > 0);
+	char *want = git_last(fx, "a/x.md");
+	assert_last(fx, "a/x.md", want);
+	free(want);
+	want = git_last(fx, "a/b/y.md");
+	assert_last(fx, "a/b/y.md", want);
+	free(want);
 }
 
 /* ------------------------------------------------------------------------ */
