@@ -252,6 +252,7 @@ typedef struct {
 	uint32_t stamp; /* number of the worker's page it was last seen on (0: none) */
 	uint32_t pidx;  /* its dterm index in that page */
 	uint32_t df, tdf, adf; /* the worker's pages with it; in the title; in the alerts */
+	uint32_t lid;   /* its index in the worker's `terms` (what a page's rterm_t holds) */
 } sterm_t;
 
 typedef struct {
@@ -261,6 +262,7 @@ typedef struct {
 	int32_t last_sec;   /* last section seen, -1 none */
 	uint32_t last_ev;   /* index of its last section event */
 	uint32_t sec_first, nsec; /* into docres_t.secs after finishing */
+	uint32_t nsec_out;        /* of those, written so far */
 } dterm_t;
 
 typedef struct {
@@ -268,18 +270,18 @@ typedef struct {
 	uint32_t code; /* section index << 1 | in heading */
 } secev_t;
 
-/* One term of a finished page, compact (24 bytes): the page results of a
- * whole site stay in memory until the postings are written. Its sections
- * follow those of the terms before it in docres_t.secs. */
+/* One term of a finished page, compact (16 bytes: 5.5 million of them for
+ * 20,000 pages): the page results of a whole site stay in memory until the
+ * postings are written. Its sections follow those of the terms before it in
+ * docres_t.secs. */
 typedef struct {
-	union {
-		sterm_t *term;    /* after phase 1: a worker's stem */
-		uint32_t gid;     /* after interning: the global term id */
-	} u;
+	uint32_t id;         /* after phase 1: the worker's stem (sterm_t.lid); after interning: the
+	                        global term id */
 	uint16_t tf[NF];     /* after the impacts pass: the impact (a double, memcpy'd) */
-	uint16_t nsec;
-	uint8_t flags;
+	uint16_t nsec_alert; /* sections kept (NSEC_MAX at most) << 1 | DT_ALERT */
 } rterm_t;
+
+#define NSEC_MAX 0x7FFF /* a term's sections past the 32767th in one page are dropped */
 
 typedef struct {
 	rterm_t *terms;
@@ -287,6 +289,7 @@ typedef struct {
 	uint32_t *secs;
 	size_t nsecs;
 	uint32_t flen[NF];
+	uint32_t worker; /* the worker that indexed it (whose stems rterm_t.id names) */
 } docres_t;
 
 typedef struct {
@@ -295,6 +298,9 @@ typedef struct {
 	arena_t results; /* the docres_t arrays of its pages */
 	smap_t surface; /* lower-case word -> sterm_t */
 	smap_t stems;   /* stem -> sterm_t */
+	sterm_t **terms; /* its stems by sterm_t.lid */
+	size_t nterms, cterms;
+	uint32_t id;    /* its index among the workers */
 	uint32_t page_no; /* pages indexed so far (sterm_t.stamp) */
 	/* per-page scratch */
 	dterm_t *dt;
@@ -362,6 +368,12 @@ static sterm_t *stem_word(worker_t *w, const char *word, size_t len)
 		r->stamp = 0;
 		r->pidx = 0;
 		r->df = r->tdf = r->adf = 0;
+		if (w->nterms == w->cterms) {
+			w->cterms = w->cterms ? w->cterms * 2 : 4096;
+			w->terms = xrealloc(w->terms, w->cterms * sizeof(*w->terms));
+		}
+		r->lid = (uint32_t)w->nterms;
+		w->terms[w->nterms++] = r;
 		t->val = r;
 	}
 	s->val = t->val;
@@ -442,10 +454,9 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 	out->terms = arena_alloc_aligned(&w->results, (w->ndt ? w->ndt : 1) * sizeof(*out->terms));
 	for (size_t i = 0; i < w->ndt; i++) {
 		rterm_t *r = &out->terms[i];
-		r->u.term = w->dt[i].term;
+		r->id = w->dt[i].term->lid;
 		memcpy(r->tf, w->dt[i].tf, sizeof(r->tf));
-		r->flags = w->dt[i].flags;
-		r->nsec = 0;
+		r->nsec_alert = 0;
 		sterm_t *st = w->dt[i].term;
 		st->df++;
 		if (r->tf[F_TITLE])
@@ -453,11 +464,11 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 		if (r->tf[F_ALERTS])
 			st->adf++;
 	}
-	/* a term's sections past the 65535th are dropped (nsec is 16 bits) */
+	/* a term's sections past the NSEC_MAXth are dropped */
 	for (size_t i = 0; i < w->ndt; i++)
-		w->dt[i].nsec = 0;
+		w->dt[i].nsec = w->dt[i].nsec_out = 0;
 	for (size_t e = 0; e < w->nev; e++)
-		if (w->dt[w->ev[e].term_idx].nsec < UINT16_MAX)
+		if (w->dt[w->ev[e].term_idx].nsec < NSEC_MAX)
 			w->dt[w->ev[e].term_idx].nsec++;
 	uint32_t off = 0;
 	for (size_t i = 0; i < w->ndt; i++) {
@@ -468,10 +479,13 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 	out->secs = arena_alloc_aligned(&w->results, (off ? off : 1) * sizeof(*out->secs));
 	for (size_t e = 0; e < w->nev; e++) {
 		uint32_t ti = w->ev[e].term_idx;
-		rterm_t *t = &out->terms[ti];
-		if (t->nsec < w->dt[ti].nsec)
-			out->secs[w->dt[ti].sec_first + t->nsec++] = w->ev[e].code;
+		dterm_t *d = &w->dt[ti];
+		if (d->nsec_out < d->nsec)
+			out->secs[d->sec_first + d->nsec_out++] = w->ev[e].code;
 	}
+	for (size_t i = 0; i < w->ndt; i++)
+		out->terms[i].nsec_alert = (uint16_t)(w->dt[i].nsec << 1 | (w->dt[i].flags & DT_ALERT));
+	out->worker = w->id;
 	memcpy(out->flen, w->flen, sizeof(w->flen));
 }
 
@@ -497,6 +511,7 @@ static void worker_free(worker_t *w)
 	tok_stemmer_free(w->stem);
 	smap_free(&w->surface);
 	smap_free(&w->stems);
+	free(w->terms);
 	arena_free(&w->arena);
 	arena_free(&w->results);
 	free(w->dt);
@@ -898,6 +913,7 @@ search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t thr
 			return sp;
 		}
 		workers[i].results.huge = 1;
+		workers[i].id = (uint32_t)i;
 		workers[i].docs = docs;
 		workers[i].res = sp->res;
 		workers[i].ndocs = ndocs;
@@ -1046,7 +1062,7 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 	 * rterm), then the postings, encoded in page order straight into each
 	 * term's buffer */
 	_Static_assert(sizeof(((rterm_t *)0)->tf) >= sizeof(double), "an impact fits in tf");
-	_Static_assert(sizeof(rterm_t) <= 24, "rterm_t stays compact");
+	_Static_assert(sizeof(rterm_t) <= 16, "rterm_t stays compact");
 	page_status = xmalloc((ndocs ? ndocs : 1) * sizeof(*page_status));
 	for (size_t p = 0; p < ndocs; p++)
 		page_status[p] = (uint8_t)status_index(docs[p].status);
@@ -1059,8 +1075,8 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 		size_t sec_first = 0;
 		for (size_t k = 0; k < r->nterms; k++) {
 			rterm_t *t = &r->terms[k];
-			t->u.gid = t->u.term->gid;
-			gterm_t *g = &gt[t->u.gid];
+			t->id = workers[r->worker].terms[t->id]->gid;
+			gterm_t *g = &gt[t->id];
 			/* BM25F over headings, tags and body; a match in the title
 			 * or the alerts adds a share outside the saturation, with
 			 * that field's own idf */
@@ -1078,8 +1094,9 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 			memcpy(t->tf, &imp, sizeof(imp));
 			/* the size of its encoded posting (see below) */
 			uint32_t keep;
-			size_t sz = put_sections(NULL, r->secs + sec_first, t->nsec, body_max_of(g->df, ndocs), &keep);
-			sec_first += t->nsec;
+			size_t nsec = t->nsec_alert >> 1;
+			size_t sz = put_sections(NULL, r->secs + sec_first, nsec, body_max_of(g->df, ndocs), &keep);
+			sec_first += nsec;
 			sz += varint_len((uint32_t)p - g->last_page) + 1 + varint_len((uint64_t)keep << 4 | 0xF);
 			g->last_page = (uint32_t)p;
 			g->bytes += sz;
@@ -1108,23 +1125,24 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 		size_t sec_first = 0;
 		for (size_t k = 0; k < r->nterms; k++) {
 			rterm_t *t = &r->terms[k];
-			gterm_t *g = &gt[t->u.gid];
+			gterm_t *g = &gt[t->id];
 			double imp;
 			memcpy(&imp, t->tf, sizeof(imp));
 			/* square-root quantization: finer steps for small impacts */
 			long v = lround(sqrt(imp / scale) * 255.0);
 			unsigned char q = (unsigned char)(v < 1 ? 1 : v > 255 ? 255 : v);
-			int alert = (t->flags & DT_ALERT) != 0;
+			int alert = (t->nsec_alert & DT_ALERT) != 0;
+			size_t nsec = t->nsec_alert >> 1;
 			const uint32_t *codes = r->secs + sec_first;
-			sec_first += t->nsec;
+			sec_first += nsec;
 			uint32_t body_max = body_max_of(g->df, ndocs), keep;
-			put_sections(NULL, codes, t->nsec, body_max, &keep);
+			put_sections(NULL, codes, nsec, body_max, &keep);
 			unsigned char *o = g->post + g->fill;
 			o = varint_to(o, (uint32_t)p - g->last_page);
 			g->last_page = (uint32_t)p;
 			*o++ = q;
 			o = varint_to(o, ((uint64_t)keep << 4) | (uint64_t)alert << 3 | page_status[p]);
-			o += put_sections(o, codes, t->nsec, body_max, &keep);
+			o += put_sections(o, codes, nsec, body_max, &keep);
 			g->fill = (size_t)(o - g->post);
 		}
 	}
