@@ -24,7 +24,6 @@ struct dating {
 	size_t nglobs;
 	hist_opts_t opts;
 	int rc;
-	map_t status;         /* status_only: path -> git status flags */
 	int *wt;              /* per page: hist_worktree_status, computed on the thread */
 	double walk_wall, walk_cpu, status_wall, status_cpu; /* ms, for ALMANAC_TIMING */
 };
@@ -37,27 +36,13 @@ static double clock_ms(clockid_t id)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
-/* The git status flags of every changed or untracked file of `repo`, by path
- * (what dating_without_history marks uncommitted). */
-static void status_collect(map_t *st, git_repository *repo)
+/* Every page's worktree state (hist_worktree_status) into dt->wt: one rule for
+ * "uncommitted", with or without git dates. */
+static void collect_wt(dating_t *dt)
 {
-	git_status_list *list = NULL;
-	git_status_options so;
-	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-	if (repo && git_status_list_new(&list, repo, &so) == 0) {
-		size_t n = git_status_list_entrycount(list);
-		for (size_t i = 0; i < n; i++) {
-			const git_status_entry *e = git_status_byindex(list, i);
-			const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
-			if (d && d->new_file.path)
-				map_put(st, d->new_file.path, MAP_INT(e->status));
-		}
-		git_status_list_free(list);
-	} else {
-		git_error_clear();
-	}
+	dt->wt = xcalloc(dt->s->npages + 1, sizeof *dt->wt);
+	for (size_t i = 0; i < dt->s->npages; i++)
+		dt->wt[i] = hist_worktree_status(dt->h, dt->paths[i]);
 }
 
 static void *walk_thread(void *arg)
@@ -65,13 +50,15 @@ static void *walk_thread(void *arg)
 	dating_t *dt = arg;
 	double w0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
 	if (dt->status_only) {
-		/* a repository of this thread's own: libgit2 objects are not shared between threads */
-		git_repository *repo = NULL;
-		if (git_repository_open_ext(&repo, dt->s->root, 0, NULL) == 0)
-			status_collect(&dt->status, repo);
-		else
-			git_error_clear();
-		git_repository_free(repo);
+		/* a repository handle of this thread's own (libgit2 objects are not shared between
+		 * threads); no walk. Not being in a repository is reported by the caller. */
+		diag_list_t quiet;
+		diag_init(&quiet);
+		if (hist_open(&dt->h, dt->s->root, &quiet) == 0)
+			collect_wt(dt);
+		diag_free(&quiet);
+		hist_free(dt->h);
+		dt->h = NULL;
 		dt->status_wall = clock_ms(CLOCK_MONOTONIC) - w0;
 		dt->status_cpu = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
 		return NULL;
@@ -84,9 +71,7 @@ static void *walk_thread(void *arg)
 	dt->walk_cpu = c1 - c0;
 	/* the uncommitted files too, while the Markdown is still being rendered */
 	if (dt->rc == 0) {
-		dt->wt = xcalloc(dt->s->npages + 1, sizeof *dt->wt);
-		for (size_t i = 0; i < dt->s->npages; i++)
-			dt->wt[i] = hist_worktree_status(dt->h, dt->paths[i]);
+		collect_wt(dt);
 		hist_release_objects(dt->h); /* the rest of the build only looks answers up */
 	}
 	dt->status_wall = clock_ms(CLOCK_MONOTONIC) - w1;
@@ -130,12 +115,21 @@ int dating_start(dating_t **out, site_t *s, git_repository *repo)
 	return 0;
 }
 
-int dating_start_status(dating_t **out, site_t *s, git_repository *repo)
+static dating_t *status_only_new(site_t *s)
 {
-	(void)repo;
 	dating_t *dt = xcalloc(1, sizeof *dt);
 	dt->s = s;
 	dt->status_only = 1;
+	dt->paths = xcalloc(s->npages + 1, sizeof *dt->paths);
+	for (size_t i = 0; i < s->npages; i++)
+		dt->paths[i] = s->pages[i].src;
+	return dt;
+}
+
+int dating_start_status(dating_t **out, site_t *s, git_repository *repo)
+{
+	(void)repo;
+	dating_t *dt = status_only_new(s);
 	start_thread(dt);
 	*out = dt;
 	return 0;
@@ -168,7 +162,7 @@ static void set_uncommitted(site_page_t *p, int st)
 	}
 }
 
-static void apply_status(site_t *s, const map_t *st);
+static void apply_status(site_t *s, const int *wt);
 
 void dating_finish(dating_t *dt, site_t *s)
 {
@@ -178,8 +172,9 @@ void dating_finish(dating_t *dt, site_t *s)
 		if (timing_enabled())
 			fprintf(stderr, "  history: status %.1f ms wall, %.1f ms cpu (no walk: --no-git-dates)\n",
 				dt->status_wall, dt->status_cpu);
-		apply_status(s, &dt->status);
-		map_free(&dt->status);
+		apply_status(s, dt->wt);
+		free(dt->wt);
+		free(dt->paths);
 		free(dt);
 		return;
 	}
@@ -262,28 +257,23 @@ out:
 
 void dating_without_history(site_t *s, git_repository *repo)
 {
-	map_t st = MAP_INIT;
-	status_collect(&st, repo);
-	apply_status(s, &st);
-	map_free(&st);
+	(void)repo;
+	dating_t *dt = status_only_new(s);
+	walk_thread(dt); /* on this thread */
+	dating_finish(dt, s);
 }
 
-/* Every page unknown, except uncommitted ones (by the status flags in `st`). */
-static void apply_status(site_t *s, const map_t *st)
+/* Every page unknown, except uncommitted ones (`wt`: per page, hist_worktree_status;
+ * NULL when the status could not be read). */
+static void apply_status(site_t *s, const int *wt)
 {
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		p->fresh.status = FRESH_UNKNOWN;
 		p->fresh.age_days = -1;
 		p->fresh.interval_days = page_interval(s, p);
-		void *v;
-		if (map_get(st, p->src, &v)) {
-			long flags = MAP_AS_INT(v);
-			if (flags & GIT_STATUS_WT_NEW)
-				set_uncommitted(p, HIST_UNTRACKED);
-			else if (flags & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_NEW))
-				set_uncommitted(p, HIST_MODIFIED);
-		}
+		if (wt)
+			set_uncommitted(p, wt[i]);
 	}
 }
 

@@ -33,7 +33,9 @@ int dating_start(dating_t **out, site_t *s, git_repository *repo);
  * read on the walk's thread too. With ALMANAC_TIMING set, prints the walk's
  * and the status's own wall/CPU ms ("  history: ...") to stderr. Frees dt. */
 void dating_finish(dating_t *dt, site_t *s);
-/* Without history (--no-git-dates): every page is unknown, except uncommitted ones. */
+/* Without history (--no-git-dates): every page is unknown, except uncommitted ones
+ * (by hist_worktree_status, the rule the walk's thread applies too). `repo` is not
+ * used: the work tree is opened from s->root. */
 void dating_without_history(site_t *s, git_repository *repo);
 /* dating_without_history on a thread: reads the work tree's status (its own
  * repository handle, opened from s->root; `repo` is not used by the thread)

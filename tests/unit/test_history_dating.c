@@ -26,7 +26,7 @@ static char dir[256];
 
 #define AT "GIT_AUTHOR_DATE='2026-01-05T10:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z' "
 
-static const char *const SRCS[] = {"a.md", "b.md", "c.md", "d.md", "gone.md"};
+static const char *const SRCS[] = {"a.md", "b.md", "c.md", "d.md", "gone.md", "e.md"};
 #define NSRC (sizeof SRCS / sizeof *SRCS)
 
 static void site_make(site_t *s)
@@ -47,9 +47,10 @@ static int setup(void **state)
 	(void)state;
 	if (gh_repo_init(dir, sizeof dir, "almanac-dating") < 0)
 		return -1;
-	gh_sh(dir, "printf 'a\\n' > a.md && printf 'b\\n' > b.md && printf 'g\\n' > gone.md && git add . && " AT
-		   "git commit -q -m one && "
-		   "printf 'b2\\n' > b.md && printf 'c\\n' > c.md && printf 'd\\n' > d.md && git add d.md && rm gone.md");
+	gh_sh(dir, "printf 'a\\n' > a.md && printf 'b\\n' > b.md && printf 'g\\n' > gone.md && printf 'e\\n' > e.md && "
+		   "git add . && " AT "git commit -q -m one && "
+		   "printf 'b2\\n' > b.md && printf 'c\\n' > c.md && printf 'd\\n' > d.md && git add d.md && rm gone.md && "
+		   "rm e.md && ln -s a.md e.md"); /* e.md: a type change, not committed */
 	return 0;
 }
 
@@ -91,6 +92,30 @@ static void test_status_thread(void **state)
 	site_free(&b);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
+}
+
+/* With and without git dates, one rule says which pages are uncommitted (a
+ * type change included: --no-git-dates once used its own, narrower one). */
+static void test_same_marks(void **state)
+{
+	(void)state;
+	site_t g, n;
+	site_make(&g);
+	site_make(&n);
+	dating_t *dt = NULL;
+	assert_int_equal(dating_start(&dt, &g, NULL), 0);
+	dating_finish(dt, &g);
+	assert_int_equal(dating_start_status(&dt, &n, NULL), 0);
+	dating_finish(dt, &n);
+	for (size_t i = 0; i < NSRC; i++) {
+		assert_int_equal(g.pages[i].fresh.status == FRESH_UNCOMMITTED, n.pages[i].fresh.status == FRESH_UNCOMMITTED);
+		assert_int_equal(g.pages[i].untracked, n.pages[i].untracked);
+	}
+	assert_int_equal(n.pages[5].fresh.status, FRESH_UNCOMMITTED);
+	assert_int_equal(n.pages[5].untracked, 0);
+	dating_release(&g);
+	site_free(&g);
+	site_free(&n);
 }
 
 /* The walk's thread reads the status too: dates and uncommitted marks. */
@@ -142,6 +167,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_status_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_thread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_marks, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
