@@ -11,6 +11,7 @@
 #include "config.h"
 #include "freshness.h"
 #include "history.h"
+#include "publish.h"
 #include "timing.h"
 
 struct dating {
@@ -110,6 +111,7 @@ int dating_start(dating_t **out, site_t *s, git_repository *repo)
 	dt->opts.since = s->opts.trend ? s->opts.now - 400 * 86400LL : HIST_SINCE_LAST_ONLY;
 	dt->opts.all_old_paths = 1;
 	dt->opts.cache_dir = NULL;
+	dt->opts.stop = pub_interrupt_flag(); /* Ctrl-C: the build stops, the walk need not finish */
 	start_thread(dt);
 	*out = dt;
 	return 0;

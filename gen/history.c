@@ -3788,7 +3788,18 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 		} else {
 			bs_unref(s);
 		}
+		const atomic_int *stop = opts ? opts->stop : NULL;
+		size_t popped = 0;
 		while (h->nheap && h->pages_live > 0) {
+			if (stop && ++popped % 256 == 0 && atomic_load_explicit(stop, memory_order_relaxed)) {
+				while (h->nheap) { /* as below */
+					uint32_t ni = heap_pop(h);
+					bs_unref(h->nodes[ni].set);
+					h->nodes[ni].set = NULL;
+				}
+				rc = HIST_STOPPED;
+				goto out;
+			}
 			uint32_t ni = heap_pop(h);
 			cnode_t *n = &h->nodes[ni];
 			n->flags |= N_DONE;

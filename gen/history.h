@@ -91,6 +91,7 @@
 #ifndef ALMANAC_HISTORY_H
 #define ALMANAC_HISTORY_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -169,7 +170,13 @@ typedef struct {
 	const char *cache_dir;          /* NULL = <commondir>/almanac; "" = no cache */
 	const char *config_file;        /* file named in diagnostics about ignore_authors / ignore-revs
 	                                   settings; NULL = "almanac.yml" */
+	const atomic_int *stop;         /* NULL, or a flag another thread (a signal handler) raises to
+	                                   give up: hist_walk then returns HIST_STOPPED within a few
+	                                   hundred commits, with no answers and nothing cached */
 } hist_opts_t;
+
+/* hist_walk's return when opts.stop was raised (no diagnostic is added). */
+#define HIST_STOPPED (-2)
 
 /* Worktree states (hist_worktree_status). */
 enum {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +16,12 @@
 #include "buf.h"
 #include "fsutil.h"
 
-static volatile sig_atomic_t pub_signal;
+/* set by the handler, read by every thread (a lock-free atomic: safe in a handler) */
+static atomic_int pub_signal;
 
 static void on_signal(int sig)
 {
-	pub_signal = sig;
+	atomic_store(&pub_signal, sig);
 }
 
 void pub_install_signal_handlers(void)
@@ -34,7 +36,12 @@ void pub_install_signal_handlers(void)
 
 int pub_interrupted(void)
 {
-	return pub_signal != 0;
+	return atomic_load(&pub_signal) != 0;
+}
+
+const atomic_int *pub_interrupt_flag(void)
+{
+	return &pub_signal;
 }
 
 /* 1 when `a` is `b` or inside it (both normalised absolute, no trailing slash). */

@@ -9,6 +9,7 @@
 #ifndef ALMANAC_PUBLISH_H
 #define ALMANAC_PUBLISH_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -35,6 +36,9 @@ void pub_abort(pub_t *p);
 void pub_install_signal_handlers(void);
 /* 1 once SIGINT or SIGTERM was received. */
 int pub_interrupted(void);
+/* The flag itself (non-zero once interrupted), for long jobs on other threads
+ * that poll it (hist_opts_t.stop). Valid for the whole process. */
+const atomic_int *pub_interrupt_flag(void);
 /* Write `len` bytes to `rel` under the folder `root`, refusing paths that
  * leave it ("..", absolute). Returns 0, -1 on I/O error, -2 on an unsafe path. */
 int pub_write(const char *root, const char *rel, const void *data, size_t len);

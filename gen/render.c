@@ -515,7 +515,7 @@ static void write_search(rctx_t *r)
 	search_doc_t *docs;
 	size_t n = searchdocs_collect(r->s, &docs);
 	if (!prep)
-		prep = search_prepare(docs, n, (size_t)r->s->opts.jobs);
+		prep = search_prepare(docs, n, (size_t)r->s->opts.jobs, NULL);
 	if (search_write_prepared(prep, NULL, docs, n, r->pub.tmp, &r->s->diags) != 0)
 		r->failed = 1;
 	searchdocs_free(docs, n);
@@ -568,11 +568,17 @@ static void write_specials(rctx_t *r)
 	write_sitemap(r);
 }
 
+#define INTERRUPTED_MSG "build interrupted; the previous site is untouched"
+
 int render_site(site_t *s, const char *out_dir)
 {
 	rctx_t r;
 	memset(&r, 0, sizeof r);
 	r.s = s;
+	if (pub_interrupted()) { /* before anything was set up or written */
+		diag_add(&s->diags, DIAG_ERROR, out_dir, 0, 0, "interrupted", INTERRUPTED_MSG);
+		return -1;
+	}
 	char *site_theme = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
 	if (theme_load(&r.theme, site_theme, &s->diags) != 0) {
 		free(site_theme);
@@ -612,7 +618,7 @@ int render_site(site_t *s, const char *out_dir)
 
 	int rc = 0;
 	if (pub_interrupted()) {
-		diag_add(&s->diags, DIAG_ERROR, out_dir, 0, 0, "interrupted", "build interrupted; the previous site is untouched");
+		diag_add(&s->diags, DIAG_ERROR, out_dir, 0, 0, "interrupted", INTERRUPTED_MSG);
 		rc = -1;
 	} else if (r.failed) {
 		rc = -1;

@@ -322,6 +322,7 @@ typedef struct {
 	size_t ndocs;
 	size_t *next;
 	pthread_mutex_t *lock;
+	const atomic_int *stop; /* NULL, or non-zero when the caller gave up */
 } worker_t;
 
 /* The dterm of `term` in the current page, added when new. */
@@ -493,6 +494,8 @@ static void *worker_main(void *arg)
 {
 	worker_t *w = arg;
 	for (;;) {
+		if (w->stop && atomic_load_explicit(w->stop, memory_order_relaxed))
+			break;
 		pthread_mutex_lock(w->lock);
 		size_t start = *w->next;
 		size_t end = start + 32 < w->ndocs ? start + 32 : w->ndocs;
@@ -893,9 +896,10 @@ struct search_prep {
 	size_t next;
 	pthread_mutex_t lock;
 	int no_stemmer; /* libstemmer has no English stemmer: nothing was tokenized */
+	int stopped;    /* cut short by `stop`: some pages were not tokenized */
 };
 
-search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t threads)
+search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t threads, const atomic_int *stop)
 {
 	search_prep_t *sp = xcalloc(1, sizeof(*sp));
 	if (threads == 0)
@@ -919,6 +923,7 @@ search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t thr
 		workers[i].ndocs = ndocs;
 		workers[i].next = &sp->next;
 		workers[i].lock = &sp->lock;
+		workers[i].stop = stop;
 	}
 	if (nthreads == 1) {
 		worker_main(&workers[0]);
@@ -933,6 +938,7 @@ search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t thr
 	}
 	for (size_t i = 0; i < nthreads; i++)
 		workers[i].docs = NULL; /* borrowed for phase 1 only */
+	sp->stopped = stop && atomic_load(stop) && sp->next < ndocs;
 	return sp;
 }
 
@@ -979,6 +985,10 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 	if (sp->ndocs != ndocs) { /* a caller's mistake: not the prepared pages */
 		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: %zu pages prepared, %zu given",
 			 sp->ndocs, ndocs);
+		goto out;
+	}
+	if (sp->stopped) { /* a caller's mistake: it gave up on this index */
+		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: the index was not fully prepared");
 		goto out;
 	}
 	if (sp->no_stemmer) {
@@ -1353,5 +1363,5 @@ out:
 
 int search_write_index(const search_doc_t *docs, size_t ndocs, const char *out_dir, diag_list_t *d)
 {
-	return search_write_prepared(search_prepare(docs, ndocs, 0), NULL, docs, ndocs, out_dir, d);
+	return search_write_prepared(search_prepare(docs, ndocs, 0, NULL), NULL, docs, ndocs, out_dir, d);
 }

@@ -53,6 +53,7 @@
 #ifndef ALMANAC_SEARCH_H
 #define ALMANAC_SEARCH_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -109,9 +110,11 @@ typedef struct {
  * excerpts are unchanged (see search_excerpt_source_len). It takes and frees
  * `prep` whatever it returns, and fills *out when `out` is not NULL.
  * search_prep_free() drops a prepared index that will not be written (NULL
- * is fine). */
+ * is fine). `stop` (NULL: never) lets another thread cut search_prepare
+ * short: once *stop is non-zero its threads take no new pages, and the
+ * handle it returns can only be freed (search_write_prepared refuses it). */
 typedef struct search_prep search_prep_t;
-search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t threads);
+search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t threads, const atomic_int *stop);
 int search_write_prepared(search_prep_t *prep, search_stats_t *out, const search_doc_t *docs, size_t ndocs,
 			  const char *out_dir, diag_list_t *d);
 void search_prep_free(search_prep_t *prep);

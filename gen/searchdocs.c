@@ -51,12 +51,15 @@ struct searchdocs_job {
 	search_doc_t *docs;
 	size_t ndocs;
 	search_prep_t *prep;
+	atomic_int stop; /* searchdocs_cancel: the index will not be written */
 };
 
 static void *job_main(void *arg)
 {
 	searchdocs_job_t *j = arg;
-	j->prep = search_prepare(j->docs, j->ndocs, (size_t)j->site->opts.jobs);
+	j->prep = search_prepare(j->docs, j->ndocs, (size_t)j->site->opts.jobs, &j->stop);
+	if (atomic_load(&j->stop))
+		return NULL; /* nobody reads the texts any more: no need to cut them */
 	site_t *s = j->site;
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
@@ -87,6 +90,14 @@ searchdocs_job_t *searchdocs_start(site_t *s)
 		return NULL;
 	}
 	return j;
+}
+
+void searchdocs_cancel(searchdocs_job_t *j)
+{
+	if (!j)
+		return;
+	atomic_store(&j->stop, 1);
+	search_prep_free(searchdocs_finish(j));
 }
 
 search_prep_t *searchdocs_finish(searchdocs_job_t *j)

@@ -467,6 +467,8 @@ int site_load(site_t *s, const site_opts_t *opts)
 		dating_without_history(s, repo);
 	git_repository_free(repo);
 	timing_mark("history wait");
+	if (pub_interrupted())
+		return 0; /* Ctrl-C: nothing will be written (render_site says so) */
 
 	drop_colliding_assets(s);
 	links_resolve_front_matter(s);
@@ -479,7 +481,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 
 void site_stop_jobs(site_t *s)
 {
-	search_prep_free(searchdocs_finish(s->search_job));
+	searchdocs_cancel(s->search_job); /* an index nobody will write */
 	s->search_job = NULL;
 }
 

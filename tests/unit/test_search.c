@@ -208,7 +208,7 @@ static void test_terms_and_fields(void **state)
 	diag_list_t dl;
 	diag_init(&dl);
 	search_stats_t st;
-	assert_int_equal(search_write_prepared(search_prepare(d, 3, 0), &st, d, 3, dir, &dl), 0);
+	assert_int_equal(search_write_prepared(search_prepare(d, 3, 0, NULL), &st, d, 3, dir, &dl), 0);
 	assert_int_equal(dl.len, 0);
 	assert_true(st.terms > 10);
 	assert_int_equal(st.meta_chunks, 1);
@@ -437,8 +437,8 @@ static void test_deterministic_across_threads(void **state)
 	char *d1 = tmpdir(), *d2 = tmpdir();
 	diag_list_t dl;
 	diag_init(&dl);
-	assert_int_equal(search_write_prepared(search_prepare(s.docs, 300, 1), NULL, s.docs, 300, d1, &dl), 0);
-	assert_int_equal(search_write_prepared(search_prepare(s.docs, 300, 4), NULL, s.docs, 300, d2, &dl), 0);
+	assert_int_equal(search_write_prepared(search_prepare(s.docs, 300, 1, NULL), NULL, s.docs, 300, d1, &dl), 0);
+	assert_int_equal(search_write_prepared(search_prepare(s.docs, 300, 4, NULL), NULL, s.docs, 300, d2, &dl), 0);
 	int files = same_tree(d1, d2, "search");
 	assert_true(files > 80); /* 75 metadata chunks, shards, vocabulary... */
 	assert_int_equal(same_tree(d2, d1, "search"), files);
@@ -505,7 +505,7 @@ static void test_prepared_early_equals_direct(void **state)
 		status[i] = s.docs[i].status;
 		s.docs[i].status = NULL;
 	}
-	search_prep_t *prep = search_prepare(s.docs, 120, 0);
+	search_prep_t *prep = search_prepare(s.docs, 120, 0, NULL);
 	size_t cut = 0;
 	char **copies = xcalloc(120 * 3, sizeof *copies);
 	for (size_t i = 0; i < 120; i++) {
@@ -527,10 +527,21 @@ static void test_prepared_early_equals_direct(void **state)
 	assert_int_equal(dl.len, 0);
 
 	/* a prepared index for other pages is refused, not written wrongly */
-	prep = search_prepare(s.docs, 10, 2);
+	prep = search_prepare(s.docs, 10, 2, NULL);
 	assert_int_not_equal(search_write_prepared(prep, NULL, s.docs, 120, d2, &dl), 0);
 	assert_int_equal(dl.len, 1);
-	search_prep_free(search_prepare(s.docs, 5, 0)); /* dropped unwritten: no leak */
+	search_prep_free(search_prepare(s.docs, 5, 0, NULL)); /* dropped unwritten: no leak */
+	/* given up before it started (an interrupted build): no page is taken,
+	 * and what it returns is refused rather than written as a partial index */
+	atomic_int stop = 1;
+	prep = search_prepare(s.docs, 120, 2, &stop);
+	assert_int_not_equal(search_write_prepared(prep, NULL, s.docs, 120, d2, &dl), 0);
+	assert_int_equal(dl.len, 2);
+	assert_non_null(strstr(dl.items[1].message, "not fully prepared"));
+	stop = 0; /* a flag that stays down: prepared and written as usual */
+	prep = search_prepare(s.docs, 120, 2, &stop);
+	assert_int_equal(search_write_prepared(prep, NULL, s.docs, 120, d2, &dl), 0);
+	assert_int_equal(dl.len, 2);
 
 	for (size_t i = 0; i < 120 * 3; i++)
 		free(copies[i]);
