@@ -120,32 +120,34 @@ static int on_path(const nav_t *n, long f, long target)
 	return 0;
 }
 
+/* Push one sidebar entry onto `list`. Every key is set on every entry: Mustache would otherwise
+ * find the parent's. Takes `url` and `children`. */
+static void sidebar_item(val_t *list, const char *title, val_t *url, int folder, int open, int active,
+			 val_t *children)
+{
+	val_t *it = val_list_push(list, val_map());
+	val_map_add_lit_str(it, "title", title);
+	val_map_add_lit(it, "url", url);
+	val_map_add_lit_bool(it, "folder", folder);
+	val_map_add_lit_bool(it, "open", open);
+	val_map_add_lit_bool(it, "active", active);
+	val_map_add_lit(it, "children", children);
+}
+
 static val_t *folder_items(const nav_t *n, const site_t *s, long f, long target, const char *cur_url, int depth)
 {
 	const nav_folder_t *fo = &n->folders[f];
 	val_t *list = val_list();
 	for (size_t i = 0; i < fo->nsubs; i++) {
 		const nav_folder_t *sub = &n->folders[fo->subs[i]];
-		val_t *it = val_list_push(list, val_map());
-		val_map_add_lit_str(it, "title", sub->title);
-		val_map_add_lit(it, "url", val_str_take(fsu_href(cur_url, sub->url)));
-		val_map_add_lit_bool(it, "folder", 1);
 		int open = on_path(n, fo->subs[i], target);
-		val_map_add_lit_bool(it, "open", open);
-		val_map_add_lit_bool(it, "active", !strcmp(sub->url, cur_url));
-		/* every key is set on every item: Mustache would otherwise find the parent's */
-		val_map_add_lit(it, "children", open && depth < 16 ? folder_items(n, s, fo->subs[i], target, cur_url, depth + 1)
-							    : val_list());
+		sidebar_item(list, sub->title, val_str_take(fsu_href(cur_url, sub->url)), 1, open, !strcmp(sub->url, cur_url),
+			     open && depth < 16 ? folder_items(n, s, fo->subs[i], target, cur_url, depth + 1) : val_list());
 	}
 	for (size_t i = 0; i < fo->npages; i++) {
 		const site_page_t *p = &s->pages[fo->pages[i]];
-		val_t *it = val_list_push(list, val_map());
-		val_map_add_lit_str(it, "title", p->title);
-		val_map_add_lit(it, "url", val_str_take(fsu_href(cur_url, p->url)));
-		val_map_add_lit_bool(it, "folder", 0);
-		val_map_add_lit_bool(it, "open", 0);
-		val_map_add_lit_bool(it, "active", !strcmp(p->url, cur_url));
-		val_map_add_lit(it, "children", val_list());
+		sidebar_item(list, p->title, val_str_take(fsu_href(cur_url, p->url)), 0, 0, !strcmp(p->url, cur_url),
+			     val_list());
 	}
 	return list;
 }
@@ -324,26 +326,15 @@ static val_t *spine_items(const nav_t *n, const site_t *s, const long *chain, in
 			val_list_push(list, it);
 			continue;
 		}
-		val_t *c = val_list_push(list, val_map());
-		val_map_add_lit_str(c, "title", n->folders[fo->subs[i]].title);
-		val_map_add_lit_str(c, "url", val_as_str(val_map_get(it, "url")));
-		val_map_add_lit_bool(c, "folder", 1);
-		val_map_add_lit_bool(c, "open", 1);
-		val_map_add_lit_bool(c, "active", 0);
-		val_map_add_lit(c, "children", spine_items(n, s, chain, k + 1, nchain, val_map_get(it, "children"), self));
+		sidebar_item(list, n->folders[fo->subs[i]].title, val_str(val_as_str(val_map_get(it, "url"))), 1, 1, 0,
+			     spine_items(n, s, chain, k + 1, nchain, val_map_get(it, "children"), self));
 	}
 	for (size_t j = 0; j < fo->npages; j++) {
 		if (k != nchain - 1 || fo->pages[j] != self) {
 			val_list_push(list, shared->items[fo->nsubs + j]);
 			continue;
 		}
-		val_t *c = val_list_push(list, val_map());
-		val_map_add_lit_str(c, "title", s->pages[self].title);
-		val_map_add_lit_str(c, "url", "./");
-		val_map_add_lit_bool(c, "folder", 0);
-		val_map_add_lit_bool(c, "open", 0);
-		val_map_add_lit_bool(c, "active", 1);
-		val_map_add_lit(c, "children", val_list());
+		sidebar_item(list, s->pages[self].title, val_str("./"), 0, 0, 1, val_list());
 	}
 	return list;
 }
