@@ -374,9 +374,9 @@ static void status_update(inc_t *inc, int print, int notify)
 
 /* ------------------------------------------------------------------ classification setup */
 
-static void classify_setup(inc_t *inc)
+/* Free the paths classify_setup() derives from the site, and the content roots (left empty). */
+static void free_setup_paths(inc_t *inc)
 {
-	site_t *s = inc->s;
 	free(inc->gitdir);
 	free(inc->commondir);
 	free(inc->cfg_path);
@@ -388,6 +388,12 @@ static void classify_setup(inc_t *inc)
 	free_strs(inc->roots, inc->nroots);
 	inc->roots = NULL;
 	inc->nroots = 0;
+}
+
+static void classify_setup(inc_t *inc)
+{
+	site_t *s = inc->s;
+	free_setup_paths(inc);
 	inc->gitdir = inc->repo ? strip_slash(git_repository_path(inc->repo)) : NULL;
 	inc->commondir = inc->repo ? strip_slash(git_repository_commondir(inc->repo)) : NULL;
 	char *c = inc->o.site.config ? fsu_absolute(inc->o.site.config) : fsu_join(s->root, "almanac.yml");
@@ -1521,15 +1527,7 @@ void inc_close(inc_t *inc)
 	clear_failure(inc);
 	diag_free(&inc->fail_diags);
 	free_strs(inc->changed, inc->nchanged);
-	free(inc->gitdir);
-	free(inc->commondir);
-	free(inc->cfg_path);
-	free(inc->alerts_path);
-	free(inc->ignore_revs_path);
-	free(inc->theme_site);
-	free(inc->theme_builtin);
-	free(inc->outdir);
-	free_strs(inc->roots, inc->nroots);
+	free_setup_paths(inc);
 	free(inc->watch_sig);
 	free(inc->isnew);
 	free(inc->work);
