@@ -99,6 +99,36 @@ static double ty(double pct)
 	return TT + (100.0 - clamp_pct(pct)) * (double)(TH - TT - TB) / 100.0;
 }
 
+/* A chart's text description (<desc>), shared by the trend and the bars: desc_open, then per entry
+ * desc_label and what it says, then desc_close. */
+static void desc_open(buf_t *out, const char *id, size_t n)
+{
+	buf_printf(out, "<desc id=\"%s-desc\">", id);
+	if (!n)
+		buf_puts(out, "No data.");
+}
+
+/* Entry `i`'s label, after the "; " that separates it from the previous one. */
+static void desc_label(buf_t *out, size_t i, const char *label)
+{
+	if (i)
+		buf_puts(out, "; ");
+	put_text(out, label);
+}
+
+/* ": P% fresh of N pages" after an entry's label. */
+static void desc_fresh(buf_t *out, double percent, size_t documents)
+{
+	buf_puts(out, ": ");
+	put_pct(out, clamp_pct(percent));
+	buf_printf(out, "%% fresh of %zu page%s", documents, documents == 1 ? "" : "s");
+}
+
+static void desc_close(buf_t *out, double target)
+{
+	buf_printf(out, ". Target %g%%.</desc>", clamp_pct(target));
+}
+
 enum { TINSET = 16 }; /* the first and last points keep clear of the axes */
 
 static double tx(size_t i, size_t n)
@@ -112,22 +142,15 @@ void svgchart_trend(buf_t *out, const svgchart_point_t *pts, size_t n, double ta
 		    const char *title)
 {
 	open_svg(out, "trend", id, title, TW, TH);
-	buf_printf(out, "<desc id=\"%s-desc\">", id);
-	if (!n)
-		buf_puts(out, "No data.");
+	desc_open(out, id, n);
 	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_puts(out, "; ");
-		put_text(out, pts[i].date);
-		if (pts[i].documents) {
-			buf_puts(out, ": ");
-			put_pct(out, clamp_pct(pts[i].percent));
-			buf_printf(out, "%% fresh of %zu page%s", pts[i].documents, pts[i].documents == 1 ? "" : "s");
-		}
+		desc_label(out, i, pts[i].date);
+		if (pts[i].documents)
+			desc_fresh(out, pts[i].percent, pts[i].documents);
 		else
 			buf_puts(out, ": no pages");
 	}
-	buf_printf(out, ". Target %g%%.</desc>", clamp_pct(target));
+	desc_close(out, target);
 	if (!n) {
 		no_data(out, TW, TH);
 		return;
@@ -213,18 +236,12 @@ void svgchart_bars(buf_t *out, const svgchart_bar_t *bars, size_t n, double targ
 	if (!n)
 		h = 80;
 	open_svg(out, "bars", id, title, BW, h);
-	buf_printf(out, "<desc id=\"%s-desc\">", id);
-	if (!n)
-		buf_puts(out, "No data.");
+	desc_open(out, id, n);
 	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_puts(out, "; ");
-		put_text(out, bars[i].label);
-		buf_puts(out, ": ");
-		put_pct(out, clamp_pct(bars[i].percent));
-		buf_printf(out, "%% fresh of %zu page%s", bars[i].documents, bars[i].documents == 1 ? "" : "s");
+		desc_label(out, i, bars[i].label);
+		desc_fresh(out, bars[i].percent, bars[i].documents);
 	}
-	buf_printf(out, ". Target %g%%.</desc>", clamp_pct(target));
+	desc_close(out, target);
 	if (!n) {
 		no_data(out, BW, h);
 		return;
