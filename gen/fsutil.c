@@ -11,6 +11,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Close `fd` after a failed read or write, keeping that failure's errno; -1. */
+static int close_failed(int fd)
+{
+	int e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 int fsu_read_file(buf_t *out, const char *path, size_t max)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -33,10 +42,7 @@ int fsu_read_file(buf_t *out, const char *path, size_t max)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
+			return close_failed(fd);
 		}
 		if (n == 0)
 			break;
@@ -88,10 +94,7 @@ int fsu_write_file(const char *path, const void *data, size_t len)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
+			return close_failed(fd);
 		}
 		p += w;
 		len -= (size_t)w;
