@@ -568,6 +568,42 @@ static void write_specials(rctx_t *r)
 	write_sitemap(r);
 }
 
+/* Load the site's theme into r->theme; -1 (the theme freed) when it does not load. */
+static int rctx_load_theme(rctx_t *r)
+{
+	site_t *s = r->s;
+	char *site_theme = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
+	int rc = theme_load(&r->theme, site_theme, &s->diags);
+	free(site_theme);
+	if (rc != 0) {
+		theme_free(&r->theme);
+		return -1;
+	}
+	return 0;
+}
+
+/* What every page and folder render reads: the navigation, the roles by slug, the site context, the link values. */
+static void rctx_setup(rctx_t *r)
+{
+	site_t *s = r->s;
+	nav_build(&r->nav, s);
+	for (size_t i = 0; i < s->npages; i++)
+		if (!strcmp(s->pages[i].type, "role") && !(s->pages[i].draft && !s->opts.drafts))
+			map_put(&r->role_by_slug, s->pages[i].slug, MAP_INT(i));
+	r->site_ctx = site_context(s);
+	link_vals_build(r);
+}
+
+/* Free what rctx_setup() and rctx_load_theme() made. */
+static void rctx_free(rctx_t *r)
+{
+	val_free(r->site_ctx);
+	free(r->link_vals);
+	nav_free(&r->nav);
+	map_free(&r->role_by_slug);
+	theme_free(&r->theme);
+}
+
 #define INTERRUPTED_MSG "build interrupted; the previous site is untouched"
 
 int render_site(site_t *s, const char *out_dir)
@@ -579,23 +615,13 @@ int render_site(site_t *s, const char *out_dir)
 		diag_add(&s->diags, DIAG_ERROR, out_dir, 0, 0, "interrupted", INTERRUPTED_MSG);
 		return -1;
 	}
-	char *site_theme = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
-	if (theme_load(&r.theme, site_theme, &s->diags) != 0) {
-		free(site_theme);
-		theme_free(&r.theme);
+	if (rctx_load_theme(&r) != 0)
 		return -1;
-	}
-	free(site_theme);
 	if (pub_begin(&r.pub, out_dir, s->root, s->cfg.content, s->cfg.ncontent, &s->diags) != 0) {
 		theme_free(&r.theme);
 		return -4;
 	}
-	nav_build(&r.nav, s);
-	for (size_t i = 0; i < s->npages; i++)
-		if (!strcmp(s->pages[i].type, "role") && !(s->pages[i].draft && !s->opts.drafts))
-			map_put(&r.role_by_slug, s->pages[i].slug, MAP_INT(i));
-	r.site_ctx = site_context(s);
-	link_vals_build(&r);
+	rctx_setup(&r);
 	r.nav_cache = nav_cache_new(&r.nav, s, NULL);
 
 	timing_mark("render setup");
@@ -627,11 +653,7 @@ int render_site(site_t *s, const char *out_dir)
 	}
 	timing_mark("commit");
 	pub_abort(&r.pub);
-	val_free(r.site_ctx);
-	free(r.link_vals);
-	nav_free(&r.nav);
-	map_free(&r.role_by_slug);
-	theme_free(&r.theme);
+	rctx_free(&r);
 	return rc;
 }
 
@@ -643,20 +665,10 @@ int render_select(site_t *s, const char *dir, const render_sel_t *sel)
 	memset(&r, 0, sizeof r);
 	r.s = s;
 	r.sel = sel;
-	char *site_theme = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
-	int trc = theme_load(&r.theme, site_theme, &s->diags);
-	free(site_theme);
-	if (trc != 0) {
-		theme_free(&r.theme);
+	if (rctx_load_theme(&r) != 0)
 		return -1;
-	}
 	r.pub.tmp = xstrdup(dir); /* written directly: no pub_begin/pub_commit */
-	nav_build(&r.nav, s);
-	for (size_t i = 0; i < s->npages; i++)
-		if (!strcmp(s->pages[i].type, "role") && !(s->pages[i].draft && !s->opts.drafts))
-			map_put(&r.role_by_slug, s->pages[i].slug, MAP_INT(i));
-	r.site_ctx = site_context(s);
-	link_vals_build(&r);
+	rctx_setup(&r);
 	if (sel->pages) {
 		r.nav_cache = nav_cache_new(&r.nav, s, sel->pages);
 		par_for(s->npages, s->opts.jobs, render_page, &r);
@@ -675,10 +687,6 @@ int render_select(site_t *s, const char *dir, const render_sel_t *sel)
 		write_search(&r);
 	int rc = r.failed || pub_interrupted() ? -1 : 0;
 	free(r.pub.tmp);
-	val_free(r.site_ctx);
-	free(r.link_vals);
-	nav_free(&r.nav);
-	map_free(&r.role_by_slug);
-	theme_free(&r.theme);
+	rctx_free(&r);
 	return rc;
 }
