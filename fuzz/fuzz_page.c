@@ -223,26 +223,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fm_parse(&p->fm, p->text, 0, p->src, &p->body_off, &p->body_line, &s.diags);
 	}
 
-	for (size_t i = 0; i < FZ_NPAGES; i++) {
-		site_page_t *p = &s.pages[i];
-		if (p->draft && !s.opts.drafts)
-			continue;
-		links_ctx_t lc = {&s, (long)i};
-		md_opts_t o = {
-			.raw_html = raw_html,
-			.line_offset = p->body_line - 1,
-			.strip_h1 = 1,
-			.title = p->fm.title,
-			.link = links_rewrite,
-			.ud = &lc,
-		};
-		const char *body = p->text + p->body_off;
-		md_render(&p->md, body, strlen(body), &o);
-		if (!p->fm.title && p->md.h1 && p->md.h1[0]) {
-			free(p->title);
-			p->title = xstrdup(p->md.h1);
-		}
-	}
+	for (size_t i = 0; i < FZ_NPAGES; i++)
+		site_render_markdown(&s, i); /* as site_load does (it frees the page texts) */
 	links_resolve_front_matter(&s);
 	links_finish(&s);
 	links_orphans(&s);

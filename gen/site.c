@@ -162,10 +162,8 @@ static int cmp_src(const void *a, const void *b)
 	return strcmp(((const site_page_t *)a)->src, ((const site_page_t *)b)->src);
 }
 
-/* Phase 2 (parallel): render the Markdown body; links are resolved as they are met. */
-static void render_markdown(void *ud, size_t i)
+void site_render_markdown(site_t *s, size_t i)
 {
-	site_t *s = ud;
 	site_page_t *p = &s->pages[i];
 	if ((p->draft && !s->opts.drafts) || pub_interrupted())
 		return;
@@ -189,6 +187,12 @@ static void render_markdown(void *ud, size_t i)
 		free(p->text);
 		p->text = NULL;
 	}
+}
+
+/* Phase 2 (parallel): render the Markdown body; links are resolved as they are met. */
+static void render_markdown(void *ud, size_t i)
+{
+	site_render_markdown(ud, i);
 }
 
 static uint64_t fp_str(uint64_t h, const char *s)
@@ -545,7 +549,7 @@ int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, di
 	p->title = p->fm.title ? xstrdup(p->fm.title) : scan_pretty_name(stem);
 	free(stem);
 	p->type = p->fm.type ? xstrdup(p->fm.type) : default_type(p->src);
-	render_markdown(s, i);
+	site_render_markdown(s, i);
 	d->items = s->diags.items;
 	d->len = s->diags.len;
 	d->cap = s->diags.cap;

@@ -156,6 +156,12 @@ int site_write(site_t *s, const char *out_dir);
  * index's early tokenizing) and drop their results. A command that exits
  * without site_free must call it first: those threads read the pages. */
 void site_stop_jobs(site_t *s);
+/* Render page `i`'s Markdown body into p->md as site_load does (its links
+ * resolved against `s`, a first H1 as the title when the front matter has
+ * none), unless it is a draft left out or the build is interrupted. Frees the
+ * page's text afterwards unless s->opts.serve. Safe for distinct pages from
+ * several threads (site_load runs it in parallel). */
+void site_render_markdown(site_t *s, size_t i);
 /* Free everything (site_stop_jobs first). */
 void site_free(site_t *s);
 /* Name of a status ("fresh", ...). */
