@@ -620,48 +620,64 @@ watch_t *inc_watcher(inc_t *inc)
 
 /* ------------------------------------------------------------------ publishing */
 
-/* Move every file of `stage` into `root` (the search shard folders as wholes). Call under the write lock. */
-static void move_tree(const char *stage, const char *root, const char *rel)
+/* Call `fn` for every entry but "." and ".." of the folder `rel` under `root` ("" = `root` itself),
+ * in readdir order, with the entry's path relative to `root`. Nothing when the folder does not open. */
+static void each_entry(const char *root, const char *rel, void (*fn)(const char *crel, void *ud), void *ud)
 {
-	char *sdir = rel[0] ? xasprintf("%s/%s", stage, rel) : xstrdup(stage);
-	DIR *d = opendir(sdir);
-	if (!d) {
-		free(sdir);
+	char *dir = rel[0] ? xasprintf("%s/%s", root, rel) : xstrdup(root);
+	DIR *d = opendir(dir);
+	free(dir);
+	if (!d)
 		return;
-	}
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		char *crel = rel[0] ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
-		char *src = xasprintf("%s/%s", stage, crel);
-		char *dst = xasprintf("%s/%s", root, crel);
-		struct stat st;
-		if (lstat(src, &st) == 0) {
-			if (S_ISDIR(st.st_mode) && (!strcmp(crel, "search/t") || !strcmp(crel, "search/v") ||
-						    !strcmp(crel, "search/m"))) {
-				/* shard folders are replaced as a whole: shards may come and go */
-				if (fsu_is_dir(dst)) {
-					if (renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_EXCHANGE) != 0) {
-						fsu_remove_tree(dst);
-						rename(src, dst);
-					}
-				} else {
-					rename(src, dst);
-				}
-			} else if (S_ISDIR(st.st_mode)) {
-				mkdir(dst, 0755);
-				move_tree(stage, root, crel);
-			} else {
-				rename(src, dst);
-			}
-		}
-		free(src);
-		free(dst);
+		fn(crel, ud);
 		free(crel);
 	}
 	closedir(d);
-	free(sdir);
+}
+
+typedef struct {
+	const char *stage, *root;
+} move_ctx_t;
+
+static void move_entry(const char *crel, void *ud)
+{
+	const move_ctx_t *m = ud;
+	char *src = xasprintf("%s/%s", m->stage, crel);
+	char *dst = xasprintf("%s/%s", m->root, crel);
+	struct stat st;
+	if (lstat(src, &st) == 0) {
+		if (S_ISDIR(st.st_mode) && (!strcmp(crel, "search/t") || !strcmp(crel, "search/v") ||
+					    !strcmp(crel, "search/m"))) {
+			/* shard folders are replaced as a whole: shards may come and go */
+			if (fsu_is_dir(dst)) {
+				if (renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_EXCHANGE) != 0) {
+					fsu_remove_tree(dst);
+					rename(src, dst);
+				}
+			} else {
+				rename(src, dst);
+			}
+		} else if (S_ISDIR(st.st_mode)) {
+			mkdir(dst, 0755);
+			each_entry(m->stage, crel, move_entry, ud);
+		} else {
+			rename(src, dst);
+		}
+	}
+	free(src);
+	free(dst);
+}
+
+/* Move every file of `stage` into `root` (the search shard folders as wholes). Call under the write lock. */
+static void move_tree(const char *stage, const char *root)
+{
+	move_ctx_t m = {stage, root};
+	each_entry(stage, "", move_entry, &m);
 }
 
 static void publish(inc_t *inc)
@@ -673,7 +689,7 @@ static void publish(inc_t *inc)
 		inc->pending_full = NULL;
 	}
 	if (inc->staging)
-		move_tree(inc->staging, srv_root(inc->srv), "");
+		move_tree(inc->staging, srv_root(inc->srv));
 	/* the build number tells pages they are out of date: a new search index alone is not that */
 	if (old_root || inc->staged_pages)
 		inc->build++;
@@ -1154,29 +1170,30 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 
 /* ------------------------------------------------------------------ verification */
 
-static void list_files(const char *root, const char *rel, map_t *out, size_t *n)
+typedef struct {
+	const char *root;
+	map_t *out;
+	size_t *n;
+} list_ctx_t;
+
+static void list_entry(const char *crel, void *ud)
 {
-	char *dir = rel[0] ? xasprintf("%s/%s", root, rel) : xstrdup(root);
-	DIR *d = opendir(dir);
-	free(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char *crel = rel[0] ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
-		char *abs = xasprintf("%s/%s", root, crel);
-		if (fsu_is_dir(abs))
-			list_files(root, crel, out, n);
-		else {
-			map_put(out, crel, MAP_INT(1));
-			(*n)++;
-		}
-		free(abs);
-		free(crel);
+	const list_ctx_t *l = ud;
+	char *abs = xasprintf("%s/%s", l->root, crel);
+	if (fsu_is_dir(abs)) {
+		each_entry(l->root, crel, list_entry, ud);
+	} else {
+		map_put(l->out, crel, MAP_INT(1));
+		(*l->n)++;
 	}
-	closedir(d);
+	free(abs);
+}
+
+/* Every file below `root` into `out` (relative paths), counted in *n. */
+static void list_files(const char *root, map_t *out, size_t *n)
+{
+	list_ctx_t l = {root, out, n};
+	each_entry(root, "", list_entry, &l);
 }
 
 static int same_file(const char *a, const char *b)
@@ -1206,8 +1223,8 @@ static void verify(inc_t *inc)
 			const char *root = srv_root(inc->srv);
 			map_t a = MAP_INIT, b = MAP_INIT;
 			size_t na = 0, nb = 0;
-			list_files(root, "", &a, &na);
-			list_files(dir, "", &b, &nb);
+			list_files(root, &a, &na);
+			list_files(dir, &b, &nb);
 			for (size_t i = 0; i < b.cap; i++) {
 				if (!b.slots[i].key)
 					continue;
