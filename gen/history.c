@@ -4005,7 +4005,8 @@ void hist_release_objects(hist_t *h)
 	 * database: dropping every reference to it closes them */
 	git_odb_free(h->odb);
 	h->odb = NULL;
-	git_repository__cleanup(h->repo);
+	if (h->repo)
+		git_repository__cleanup(h->repo);
 }
 
 void hist_ignored_counts(const hist_t *h, size_t *revs, size_t *authors, size_t *renames)
