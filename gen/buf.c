@@ -70,6 +70,15 @@ void buf_grow(buf_t *b, size_t extra)
 	b->cap = cap;
 }
 
+void buf_reserve(buf_t *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	b->s = xrealloc(b->s, need);
+	b->cap = need;
+}
+
 void buf_put(buf_t *b, const void *p, size_t n)
 {
 	buf_grow(b, n);

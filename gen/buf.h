@@ -20,6 +20,9 @@ typedef struct {
 
 /* Ensure room for `extra` more bytes plus the terminating NUL. */
 void buf_grow(buf_t *b, size_t extra);
+/* Room for `extra` more bytes and the NUL, exactly (no doubling): for a
+ * buffer whose final size is known, e.g. a file read whole. */
+void buf_reserve(buf_t *b, size_t extra);
 /* Append `n` bytes of `p`. */
 void buf_put(buf_t *b, const void *p, size_t n);
 /* Append the C string `s`. */

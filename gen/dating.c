@@ -88,14 +88,21 @@ static void start_thread(dating_t *dt)
 		walk_thread(dt);
 }
 
-int dating_start(dating_t **out, site_t *s, git_repository *repo)
+/* A dating job for the pages of `s`: their paths, nothing started. */
+static dating_t *dating_new(site_t *s)
 {
-	(void)repo;
 	dating_t *dt = xcalloc(1, sizeof *dt);
 	dt->s = s;
 	dt->paths = xcalloc(s->npages + 1, sizeof *dt->paths);
-	for (size_t i = 0; i < s->npages; i++) {
+	for (size_t i = 0; i < s->npages; i++)
 		dt->paths[i] = s->pages[i].src;
+	return dt;
+}
+
+int dating_start(dating_t **out, site_t *s)
+{
+	dating_t *dt = dating_new(s);
+	for (size_t i = 0; i < s->npages; i++) {
 		for (size_t k = 0; k < s->pages[i].fm.nwatches; k++) {
 			dt->globs = xrealloc(dt->globs, (dt->nglobs + 1) * sizeof *dt->globs);
 			dt->globs[dt->nglobs++] = s->pages[i].fm.watches[k];
@@ -117,21 +124,10 @@ int dating_start(dating_t **out, site_t *s, git_repository *repo)
 	return 0;
 }
 
-static dating_t *status_only_new(site_t *s)
+int dating_start_status(dating_t **out, site_t *s)
 {
-	dating_t *dt = xcalloc(1, sizeof *dt);
-	dt->s = s;
+	dating_t *dt = dating_new(s);
 	dt->status_only = 1;
-	dt->paths = xcalloc(s->npages + 1, sizeof *dt->paths);
-	for (size_t i = 0; i < s->npages; i++)
-		dt->paths[i] = s->pages[i].src;
-	return dt;
-}
-
-int dating_start_status(dating_t **out, site_t *s, git_repository *repo)
-{
-	(void)repo;
-	dating_t *dt = status_only_new(s);
 	start_thread(dt);
 	*out = dt;
 	return 0;
@@ -255,14 +251,6 @@ out:
 	free(dt->paths);
 	free(dt->globs);
 	free(dt);
-}
-
-void dating_without_history(site_t *s, git_repository *repo)
-{
-	(void)repo;
-	dating_t *dt = status_only_new(s);
-	walk_thread(dt); /* on this thread */
-	dating_finish(dt, s);
 }
 
 /* Every page unknown, except uncommitted ones (`wt`: per page, hist_worktree_status;

@@ -16,7 +16,6 @@
 #ifndef ALMANAC_DATING_H
 #define ALMANAC_DATING_H
 
-#include <git2.h>
 #include <stdint.h>
 
 #include "site.h"
@@ -24,24 +23,21 @@
 typedef struct dating dating_t;
 
 /* Start the history walk for the pages of `s` on a thread (the status of the
- * work tree follows on the same thread). `repo` is not used: the thread opens
- * its own handle. *out is freed by dating_finish. */
-int dating_start(dating_t **out, site_t *s, git_repository *repo);
+ * work tree follows on the same thread; it opens its own repository handle
+ * from s->root). *out is freed by dating_finish. Returns 0. */
+int dating_start(dating_t **out, site_t *s);
 /* Wait for the walk and fill every page's `fresh`, `old_paths`, and the
  * site's head/branch/shallow/ignored counts. Keeps the history in s->hist
  * (freed by dating_release). The work tree's status (uncommitted pages) is
  * read on the walk's thread too. With ALMANAC_TIMING set, prints the walk's
  * and the status's own wall/CPU ms ("  history: ...") to stderr. Frees dt. */
 void dating_finish(dating_t *dt, site_t *s);
-/* Without history (--no-git-dates): every page is unknown, except uncommitted ones
- * (by hist_worktree_status, the rule the walk's thread applies too). `repo` is not
- * used: the work tree is opened from s->root. */
-void dating_without_history(site_t *s, git_repository *repo);
-/* dating_without_history on a thread: reads the work tree's status (its own
- * repository handle, opened from s->root; `repo` is not used by the thread)
- * while the Markdown is rendered; dating_finish(*out, s) then marks the pages
- * exactly as dating_without_history would and frees *out. */
-int dating_start_status(dating_t **out, site_t *s, git_repository *repo);
+/* Without history (--no-git-dates): reads the work tree's status on a thread
+ * (its own repository handle, opened from s->root) while the Markdown is
+ * rendered; dating_finish(*out, s) then marks every page unknown, except
+ * uncommitted ones (by hist_worktree_status, the rule the walk's thread
+ * applies too), and frees *out. Returns 0. */
+int dating_start_status(dating_t **out, site_t *s);
 /* Free s->hist. */
 void dating_release(site_t *s);
 /* Status of a page whose basis time is `basis` (not 0) at `now` with `interval` days and the

@@ -3663,6 +3663,14 @@ static void fill_commit(const hist_t *h, uint32_t ni, hist_commit_t *c)
 	c->summary = n->summary;
 }
 
+/* Drop the walk's own pack mappings and object caches (answers stay). */
+static void objects_drop(hist_t *h)
+{
+	packs_close(h);
+	tree_cache_free(h);
+	tree_cache_init(h);
+}
+
 int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opts_t *opts, diag_list_t *d)
 {
 	double t0 = now_seconds(), c0 = thread_cpu_seconds();
@@ -3792,13 +3800,8 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 		size_t popped = 0;
 		while (h->nheap && h->pages_live > 0) {
 			if (stop && ++popped % 256 == 0 && atomic_load_explicit(stop, memory_order_relaxed)) {
-				while (h->nheap) { /* as below */
-					uint32_t ni = heap_pop(h);
-					bs_unref(h->nodes[ni].set);
-					h->nodes[ni].set = NULL;
-				}
 				rc = HIST_STOPPED;
-				goto out;
+				break;
 			}
 			uint32_t ni = heap_pop(h);
 			cnode_t *n = &h->nodes[ni];
@@ -3819,6 +3822,8 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 			bs_unref(h->nodes[ni].set);
 			h->nodes[ni].set = NULL;
 		}
+		if (rc == HIST_STOPPED)
+			goto out; /* no answers, nothing cached */
 	}
 
 	/* public views */
@@ -3861,9 +3866,7 @@ out:
 	 * counted in the process's memory: 200 MiB for a 100,000-commit history)
 	 * and the object caches are not needed for lookups. A later walk (serve)
 	 * maps the packs again lazily. */
-	packs_close(h);
-	tree_cache_free(h);
-	tree_cache_init(h);
+	objects_drop(h);
 	h->stats.seconds = now_seconds() - t0;
 	h->stats.cpu_seconds = thread_cpu_seconds() - c0;
 	return rc < 0 ? rc : 0;
@@ -3997,9 +4000,7 @@ void hist_release_objects(hist_t *h)
 {
 	if (!h)
 		return;
-	packs_close(h);
-	tree_cache_free(h);
-	tree_cache_init(h);
+	objects_drop(h);
 	/* libgit2 maps the pack files (and their indexes) for the status's and
 	 * the rename search's reads and keeps them with the repository's object
 	 * database: dropping every reference to it closes them */

@@ -262,7 +262,6 @@ typedef struct {
 	int32_t last_sec;   /* last section seen, -1 none */
 	uint32_t last_ev;   /* index of its last section event */
 	uint32_t sec_first, nsec; /* into docres_t.secs after finishing */
-	uint32_t nsec_out;        /* of those, written so far */
 } dterm_t;
 
 typedef struct {
@@ -457,7 +456,7 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 		rterm_t *r = &out->terms[i];
 		r->id = w->dt[i].term->lid;
 		memcpy(r->tf, w->dt[i].tf, sizeof(r->tf));
-		r->nsec_alert = 0;
+		r->nsec_alert = w->dt[i].flags & DT_ALERT; /* its sections counted in below */
 		sterm_t *st = w->dt[i].term;
 		st->df++;
 		if (r->tf[F_TITLE])
@@ -467,7 +466,7 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 	}
 	/* a term's sections past the NSEC_MAXth are dropped */
 	for (size_t i = 0; i < w->ndt; i++)
-		w->dt[i].nsec = w->dt[i].nsec_out = 0;
+		w->dt[i].nsec = 0;
 	for (size_t e = 0; e < w->nev; e++)
 		if (w->dt[w->ev[e].term_idx].nsec < NSEC_MAX)
 			w->dt[w->ev[e].term_idx].nsec++;
@@ -480,12 +479,13 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 	out->secs = arena_alloc_aligned(&w->results, (off ? off : 1) * sizeof(*out->secs));
 	for (size_t e = 0; e < w->nev; e++) {
 		uint32_t ti = w->ev[e].term_idx;
-		dterm_t *d = &w->dt[ti];
-		if (d->nsec_out < d->nsec)
-			out->secs[d->sec_first + d->nsec_out++] = w->ev[e].code;
+		rterm_t *t = &out->terms[ti];
+		uint32_t kept = t->nsec_alert >> 1;
+		if (kept < w->dt[ti].nsec) {
+			out->secs[w->dt[ti].sec_first + kept] = w->ev[e].code;
+			t->nsec_alert += 2;
+		}
 	}
-	for (size_t i = 0; i < w->ndt; i++)
-		out->terms[i].nsec_alert = (uint16_t)(w->dt[i].nsec << 1 | (w->dt[i].flags & DT_ALERT));
 	out->worker = w->id;
 	memcpy(out->flen, w->flen, sizeof(w->flen));
 }

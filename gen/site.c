@@ -456,19 +456,16 @@ int site_load(site_t *s, const site_opts_t *opts)
 	/* history runs beside the Markdown rendering */
 	dating_t *dt = NULL;
 	if (opts->git_dates)
-		dating_start(&dt, s, repo);
+		dating_start(&dt, s);
 	else
-		dating_start_status(&dt, s, repo); /* uncommitted pages, read beside the rendering */
+		dating_start_status(&dt, s); /* uncommitted pages, read beside the rendering */
 	par_for(s->npages, opts->jobs, render_markdown, s);
 	timing_mark("markdown");
 	/* titles and section texts are final: the search index's tokenizing can start */
 	if (opts->search_early && !opts->serve && s->cfg.search && !opts->check_only && !pub_interrupted())
 		s->search_job = searchdocs_start(s);
 	/* titles may have come from H1s */
-	if (dt)
-		dating_finish(dt, s);
-	else /* no thread could be started */
-		dating_without_history(s, repo);
+	dating_finish(dt, s); /* without a thread, the job ran in dating_start */
 	git_repository_free(repo);
 	timing_mark("history wait");
 	if (pub_interrupted())

@@ -1,7 +1,7 @@
 /* test_history_dating.c - dating.c: pages dated by the history walk, and the
  * uncommitted files found on the walk's thread (dating_start) or on a
- * status-only thread (dating_start_status, for --no-git-dates) exactly as
- * dating_without_history finds them. Real git repositories made with the git
+ * status-only thread (dating_start_status, for --no-git-dates) by the same
+ * rule. Real git repositories made with the git
  * CLI (fixed dates, local identity). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -60,26 +60,22 @@ static int teardown(void **state)
 	return gh_rmrf(dir);
 }
 
-/* The same marks as dating_without_history, from the status-only thread. */
+/* --no-git-dates: the status-only thread marks the changed pages uncommitted
+ * and every other page unknown, with its interval from the configuration. */
 static void test_status_thread(void **state)
 {
 	(void)state;
-	git_libgit2_init();
-	git_repository *repo = NULL;
-	assert_int_equal(git_repository_open(&repo, dir), 0);
-	site_t a, b;
-	site_make(&a);
+	site_t b;
 	site_make(&b);
-	dating_without_history(&a, repo);
 	dating_t *dt = NULL;
-	assert_int_equal(dating_start_status(&dt, &b, repo), 0);
+	assert_int_equal(dating_start_status(&dt, &b), 0);
 	dating_finish(dt, &b);
 	assert_null(b.hist);
 	for (size_t i = 0; i < NSRC; i++) {
-		assert_int_equal(a.pages[i].fresh.status, b.pages[i].fresh.status);
-		assert_int_equal(a.pages[i].untracked, b.pages[i].untracked);
-		assert_int_equal(a.pages[i].fresh.interval_days, b.pages[i].fresh.interval_days);
-		assert_int_equal(b.pages[i].fresh.age_days, -1);
+		const site_page_t *p = &b.pages[i];
+		assert_int_equal(p->fresh.interval_days, config_interval_for(&b.cfg, p->type, p->fm.criticality));
+		assert_int_equal(p->fresh.age_days, -1);
+		assert_int_equal(p->untracked, i == 2);
 	}
 	/* what a user sees: a committed page is unknown, the changed ones uncommitted */
 	assert_int_equal(b.pages[0].fresh.status, FRESH_UNKNOWN);
@@ -88,10 +84,7 @@ static void test_status_thread(void **state)
 	assert_int_equal(b.pages[2].fresh.status, FRESH_UNCOMMITTED);
 	assert_int_equal(b.pages[2].untracked, 1);
 	assert_int_equal(b.pages[3].fresh.status, FRESH_UNCOMMITTED);
-	site_free(&a);
 	site_free(&b);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
 }
 
 /* With and without git dates, one rule says which pages are uncommitted (a
@@ -103,9 +96,9 @@ static void test_same_marks(void **state)
 	site_make(&g);
 	site_make(&n);
 	dating_t *dt = NULL;
-	assert_int_equal(dating_start(&dt, &g, NULL), 0);
+	assert_int_equal(dating_start(&dt, &g), 0);
 	dating_finish(dt, &g);
-	assert_int_equal(dating_start_status(&dt, &n, NULL), 0);
+	assert_int_equal(dating_start_status(&dt, &n), 0);
 	dating_finish(dt, &n);
 	for (size_t i = 0; i < NSRC; i++) {
 		assert_int_equal(g.pages[i].fresh.status == FRESH_UNCOMMITTED, n.pages[i].fresh.status == FRESH_UNCOMMITTED);
@@ -125,7 +118,7 @@ static void test_walk_thread(void **state)
 	site_t s;
 	site_make(&s);
 	dating_t *dt = NULL;
-	assert_int_equal(dating_start(&dt, &s, NULL), 0);
+	assert_int_equal(dating_start(&dt, &s), 0);
 	dating_finish(dt, &s);
 	assert_non_null(s.hist);
 	char *one = gh_sh_out(dir, "git rev-parse HEAD");
@@ -143,7 +136,7 @@ static void test_walk_thread(void **state)
 	/* a second build (the result table in .git/almanac) gives the same */
 	site_t t;
 	site_make(&t);
-	assert_int_equal(dating_start(&dt, &t, NULL), 0);
+	assert_int_equal(dating_start(&dt, &t), 0);
 	dating_finish(dt, &t);
 	hist_stats_t st;
 	hist_stats(t.hist, &st);
