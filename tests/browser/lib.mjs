@@ -36,20 +36,38 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
   '.bin': 'application/octet-stream' };
 
 // Serve `dir` on 127.0.0.1 (a free port): resolves to the listening http.Server.
-export function serve(dir) {
+// Options: `prefix` mounts the site under a sub-path ("/docs/handbook/"; other paths are 404);
+// `notFound` ("404.html") answers every miss under the prefix with that file of the site and status 404,
+// as nginx's `error_page 404` and GitHub Pages do.
+export function serve(dir, { prefix = '/', notFound = null } = {}) {
   const root = path.resolve(dir);
+  const miss = (res) => {
+    const f = notFound && path.join(root, notFound);
+    if (f && fs.existsSync(f)) {
+      res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' });
+      return res.end(fs.readFileSync(f));
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain' });
+    return res.end('not found');
+  };
   const server = http.createServer((req, res) => {
     let p;
     try { p = decodeURIComponent(new URL(req.url, 'http://h').pathname); } catch { res.writeHead(400); return res.end(); }
+    if (!p.startsWith(prefix)) {
+      if (p + '/' === prefix) { res.writeHead(301, { Location: prefix }); return res.end(); }
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      return res.end('outside the site');
+    }
+    p = '/' + p.slice(prefix.length);
     let f = path.resolve(root, '.' + p);
     if (f !== root && !f.startsWith(root + path.sep)) { res.writeHead(403); return res.end(); }
     let st = fs.statSync(f, { throwIfNoEntry: false });
     if (st && st.isDirectory()) {
-      if (!p.endsWith('/')) { res.writeHead(301, { Location: p + '/' }); return res.end(); }
+      if (!p.endsWith('/')) { res.writeHead(301, { Location: prefix + p.slice(1) + '/' }); return res.end(); }
       f = path.join(f, 'index.html');
       st = fs.statSync(f, { throwIfNoEntry: false });
     }
-    if (!st || !st.isFile()) { res.writeHead(404, { 'Content-Type': 'text/plain' }); return res.end('not found'); }
+    if (!st || !st.isFile()) return miss(res);
     res.writeHead(200, { 'Content-Type': TYPES[path.extname(f)] || 'application/octet-stream' });
     res.end(fs.readFileSync(f));
   });

@@ -5,6 +5,7 @@
  * - print: absolute URLs after links, "Printed from" line
  * - 404: a search link made from the missing address
  * - opened from disk (file://): folder links point at their index.html
+ * - long unbroken names (CamelCase alert names, paths) get line-break opportunities (<wbr>)
  * Everything degrades to a working page without JavaScript. */
 (function () {
   'use strict';
@@ -169,7 +170,47 @@
     });
   }
 
+  /* A 60-character alert name has no break opportunity: the stylesheet's overflow-wrap breaks it at the
+   * edge, mid-word. Offer breaks where a reader expects them instead: before a capital that starts a
+   * word (GuestVCPU|Queue|High), after '/', '_' and '.'. Only words of 20 characters or more, outside
+   * code blocks; the text itself is unchanged (copying it gives the same characters). */
+  var LONG_WORD = /[^\s<>]{20,}/;
+  var BREAK_AT = /(?:[a-z0-9](?=[A-Z])|[A-Z](?=[A-Z][a-z])|[\/_.](?=[^\s]))/g;
+  function breakLongWords() {
+    var areas = doc.querySelectorAll('.sidebar, .main, .site-footer');
+    Array.prototype.forEach.call(areas, function (area) {
+      var walker = doc.createTreeWalker(area, NodeFilter.SHOW_TEXT, {
+        acceptNode: function (n) {
+          if (!LONG_WORD.test(n.data)) return NodeFilter.FILTER_REJECT;
+          return n.parentNode.closest('pre, script, style, textarea, svg, [data-nowbr]') ?
+            NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+        }
+      });
+      var nodes = [];
+      for (var n = walker.nextNode(); n && nodes.length < 5000; n = walker.nextNode()) nodes.push(n);
+      nodes.forEach(function (node) {
+        var frag = doc.createDocumentFragment();
+        node.data.split(/(\s+)/).forEach(function (word) {
+          if (word.length < 20 || /\s/.test(word)) { frag.appendChild(doc.createTextNode(word)); return; }
+          var last = 0;
+          word.replace(BREAK_AT, function (m, at) {
+            var cut = at + 1;
+            if (cut - last >= 3 && word.length - cut >= 3) {
+              frag.appendChild(doc.createTextNode(word.slice(last, cut)));
+              frag.appendChild(doc.createElement('wbr'));
+              last = cut;
+            }
+            return m;
+          });
+          frag.appendChild(doc.createTextNode(word.slice(last)));
+        });
+        node.parentNode.replaceChild(frag, node);
+      });
+    });
+  }
+
   function init() {
+    breakLongWords();
     fileLinks();
     codeBlocks();
     drawer();
