@@ -539,6 +539,38 @@ static val_t *site_context(const site_t *s)
 	return root;
 }
 
+/* What the 404 page adds to its context. 404.html is served for a missing address at any depth (nginx's
+ * error_page, GitHub Pages, almanac serve), where its relative links and stylesheet do not resolve:
+ *   base_href   the site's base_url (with a trailing '/') for a <base> that comes before any other URL
+ *               of the page; not under almanac serve, whose site is at the server's root, not there.
+ *   inline_css  the theme's assets/style.css, so that the page is styled at any depth without a request
+ *               ("</" written "<\/" so that it cannot close the <style> element).
+ * Without base_href the theme's script finds the site's root by asking for assets/almanac.js in each
+ * folder above the address (see templates/404.mustache). */
+static void notfound_ctx(rctx_t *r, val_t *ctx)
+{
+	const site_t *s = r->s;
+	const char *base = s->cfg.base_url;
+	size_t bl = strlen(base);
+	if (bl && !s->opts.serve)
+		val_map_set(ctx, "base_href", val_str_take(xasprintf("%s%s", base, base[bl - 1] == '/' ? "" : "/")));
+	for (size_t i = 0; i < r->theme.nassets; i++) {
+		if (strcmp(r->theme.assets[i].rel, "style.css"))
+			continue;
+		buf_t css = BUF_INIT, out = BUF_INIT;
+		if (fsu_read_file(&css, r->theme.assets[i].abs, FSU_MAX_FILE) == 0) {
+			for (size_t k = 0; k < css.len; k++) {
+				buf_putc(&out, css.s[k]);
+				if (css.s[k] == '<' && k + 1 < css.len && css.s[k + 1] == '/')
+					buf_putc(&out, '\\');
+			}
+		}
+		val_map_set(ctx, "inline_css", val_str_take(buf_detach(&out)));
+		buf_free(&css);
+		break;
+	}
+}
+
 /* The pages every build has: 404, search, the freshness report (page and JSON), the sitemap. */
 static void write_specials(rctx_t *r)
 {
@@ -546,6 +578,7 @@ static void write_specials(rctx_t *r)
 	/* 404 and search pages */
 	val_t *ctx = page_ctx(r, -1, "", 0, NULL);
 	val_map_set_str(val_map_get(ctx, "page"), "title", "Page not found");
+	notfound_ctx(r, ctx);
 	render_to(r, "404", ctx, "404.html");
 	val_free(ctx);
 	ctx = page_ctx(r, -1, "search/", 0, NULL);

@@ -520,6 +520,8 @@ val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 	size_t shown = r.nattention < REPORT_PAGE_ATTENTION_MAX ? r.nattention : REPORT_PAGE_ATTENTION_MAX;
 	if (shown < r.nattention)
 		val_map_set_num(m, "attention_more", (double)(r.nattention - shown));
+	val_t *first = val_map_set(m, "attention_first", val_list());
+	val_t *rest = val_map_set(m, "attention_rest", val_list());
 	for (size_t i = 0; i < shown; i++) {
 		const site_page_t *p = &s->pages[r.attention[i]];
 		const site_fresh_t *f = &p->fresh;
@@ -543,8 +545,11 @@ val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 		val_map_set_bool(it, "drifted", f->drifted);
 		if (f->drifted && f->drift_path)
 			val_map_set_str(it, "drift_path", f->drift_path);
+		val_list_push(i < REPORT_PAGE_ATTENTION_FIRST ? first : rest, val_copy(it));
 	}
 	val_map_set_bool(m, "has_attention", r.nattention > 0);
+	val_map_set_bool(m, "has_attention_rest", rest->len > 0);
+	val_map_set_num(m, "attention_rest_count", (double)rest->len);
 	val_map_set_num(m, "attention_count", (double)r.nattention);
 	/* alerts */
 	val_map_set_bool(m, "has_catalog", s->have_catalog);

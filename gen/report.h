@@ -63,6 +63,9 @@
 
 /* Rows of the attention list on the site's report page (all of them are in freshness.json). */
 #define REPORT_PAGE_ATTENTION_MAX 500
+/* Of those, the rows shown at first (report.attention_first); the others are report.attention_rest, which
+ * the default theme puts in a <details> ("Show N more"): paged without JavaScript, the same every build. */
+#define REPORT_PAGE_ATTENTION_FIRST 20
 
 typedef struct {
 	char *name;           /* owned */

@@ -2,7 +2,7 @@
 // shots.mjs - screenshots of every page kind of a built site, 390 px and 1280 px wide, light and dark,
 // with the page's scrollWidth and its widest elements printed (a tool for looking, not a test).
 //
-//   node shots.mjs --site DIR --pages JSON --out DIR
+//   node shots.mjs --site DIR --pages JSON --out DIR [--widths 390,1280] [--schemes light,dark] [--clip Y:H]
 //
 // JSON maps a page kind to its path in the site ({"home": "", "runbook": "runbooks/x/", ...}).
 import fs from 'node:fs';
@@ -17,8 +17,8 @@ const server = await serve(args.site, { notFound: '404.html' });
 const base = `http://127.0.0.1:${server.address().port}/`;
 fs.mkdirSync(args.out, { recursive: true });
 try {
-  for (const scheme of ['light', 'dark']) {
-    for (const width of [390, 1280]) {
+  for (const scheme of (args.schemes || 'light,dark').split(',')) {
+    for (const width of (args.widths || '390,1280').split(',').map(Number)) {
       const ctx = await browser.newContext({ viewport: { width, height: width === 390 ? 844 : 900 },
         colorScheme: scheme, deviceScaleFactor: 1 });
       const page = await ctx.newPage();
@@ -35,7 +35,9 @@ try {
           return { sw: document.documentElement.scrollWidth, vw, wide: out.slice(0, 6) };
         });
         console.log(`${scheme} ${width} ${kind}: scrollWidth ${m.sw} / ${m.vw}${m.sw > m.vw ? '  TOO WIDE: ' + m.wide.join(' | ') : ''}`);
-        await page.screenshot({ path: path.join(args.out, `${kind}-${width}-${scheme}.png`), fullPage: width === 390 && kind !== 'freshness' });
+        const [y, h] = (args.clip || '').split(':').map(Number);
+        await page.screenshot({ path: path.join(args.out, `${kind}-${width}-${scheme}${args.clip ? '-' + y : ''}.png`), fullPage: true,
+          clip: args.clip ? { x: 0, y, width, height: h } : undefined });
       }
       await ctx.close();
     }
