@@ -164,7 +164,10 @@ static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_u
 		tf_format_date(date, sizeof date, f->drift_time);
 		val_map_add_lit_str(m, "drift_date", date);
 	}
-	val_map_add_lit_bool(m, "banner", (f->status == FRESH_STALE || f->drifted) && strcmp(p->type, "role") != 0);
+	int banner = (f->status == FRESH_STALE || f->drifted) && strcmp(p->type, "role") != 0;
+	val_map_add_lit_bool(m, "banner", banner);
+	/* a stale page says so once: in the banner, which then carries the freshness line's facts */
+	val_map_add_lit_bool(m, "in_banner", banner && f->status == FRESH_STALE);
 	char *hist = repo_link(s, "commits", p->src);
 	if (hist)
 		val_map_add_lit(m, "history_url", val_str_take(hist));
