@@ -275,7 +275,7 @@ static void status_json(const inc_t *inc, const diag_list_t *l, const unsigned c
 	if (inc->failure)
 		json_string(&w, inc->failure);
 	else if (!inc->ok)
-		json_string(&w, "the site was not updated: fix the new errors below");
+		json_string(&w, "fix the new errors below (almanac check and build --strict fail on them)");
 	else
 		json_null(&w);
 	json_key(&w, "errors");
@@ -355,8 +355,8 @@ static void status_update(inc_t *inc, int print, int notify)
 		if (inc->failure)
 			fprintf(stderr, "almanac serve: %s%s; still serving build %lu\n", what, inc->failure, inc->build);
 		else if (!inc->ok)
-			fprintf(stderr, "almanac serve: %s%zu new error%s; still serving build %lu\n", what, new_errors,
-				new_errors == 1 ? "" : "s", inc->build);
+			fprintf(stderr, "almanac serve: %s%s rebuild with %zu new error%s (build %lu)\n", what, inc->kind,
+				new_errors, new_errors == 1 ? "" : "s", inc->build);
 		else
 			fprintf(stderr, "almanac serve: %s%s rebuild, %zu page%s in %.0f ms (build %lu)\n", what,
 				inc->kind, inc->rendered, inc->rendered == 1 ? "" : "s", inc->ms, inc->build);
@@ -706,7 +706,8 @@ static void publish(inc_t *inc)
 	}
 }
 
-/* Publish unless the rebuild brought new errors; update the status. */
+/* Publish the rebuild and judge its diagnostics: new content errors (a broken link, invalid front
+ * matter) are shown, not held back: the writer sees the edit and the error together. */
 static void settle(inc_t *inc)
 {
 	diag_sort(&inc->s->diags);
@@ -715,7 +716,7 @@ static void settle(inc_t *inc)
 	inc->isnew_len = inc->s->diags.len;
 	inc->new_errors = diags_new(inc, &inc->s->diags, inc->isnew);
 	inc->ok = inc->new_errors == 0;
-	if (inc->ok && inc->srv)
+	if (inc->srv)
 		publish(inc);
 	timing_mark("publish");
 }
@@ -1404,7 +1405,7 @@ int inc_handle(inc_t *inc, const watch_batch_t *b)
 		clear_failure(inc);
 	}
 	settle(inc);
-	if (incremental_done && !inc->search_pending && inc->o.verify && inc->ok && inc->srv)
+	if (incremental_done && !inc->search_pending && inc->o.verify && inc->srv)
 		verify(inc);
 	status_update(inc, 1, 1);
 	return 0;
@@ -1497,7 +1498,7 @@ static void job_finish(inc_t *inc, int use)
 		inc->seq++;
 		int was_ok = inc->ok;
 		settle(inc);
-		if (inc->o.verify && inc->ok && inc->srv)
+		if (inc->o.verify && inc->srv)
 			verify(inc);
 		/* the pages did not change: no event unless the verdict did */
 		status_update(inc, 0, was_ok != inc->ok || inc->verify_mismatches);

@@ -20,11 +20,12 @@
  * The result is byte-identical to a full build of the same input (the
  * verify option checks it after every incremental rebuild).
  *
- * Publishing: a rebuild whose diagnostics include an error that the first
- * build did not have (compared by file, code and message) is not published:
- * the server keeps the last good site and the status lists the new
- * problems; the next rebuild without new errors publishes everything built
- * meanwhile. Updates reach the server atomically (serve.h's write lock):
+ * Publishing: every rebuild that renders is published, also when its
+ * diagnostics include errors that the first build did not have (compared by
+ * file, code and message): the status lists those new problems ("ok" is
+ * false) and the page shows them over the edit. Only a rebuild that cannot
+ * load or render the site keeps the last site served ("message" says why).
+ * Updates reach the server atomically (serve.h's write lock):
  * a full rebuild swaps the site folder, an incremental one renames its
  * files into place.
  *

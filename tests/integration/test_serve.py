@@ -4,7 +4,7 @@ Pages, folders, content types, the theme's 404, HEAD, methods other than GET
 and HEAD, path traversal attempts (plain, percent-encoded, symlinks), request
 size limits and clients that hang up; then live reload: an edit announces a
 new build on the event stream and the page shows the new text; a broken link
-is reported with path:line:col while the last good site stays served, and
+is reported with path:line:col while the edit that brought it is served, and
 clears when fixed; the result after edits is byte-identical to a full build.
 Every network operation has a timeout; servers are killed at the end, also on
 failure."""
@@ -497,26 +497,33 @@ class ServeLive(unittest.TestCase):
             self.assertNotIn(b">Disk full<", body, path)
         self.assertIn(b"Disk is full", self.srv.get("/runbooks/k8s/node-not-ready/")[2])
 
-    def test_broken_link_shows_until_fixed(self):
-        seq = self.srv.status()["seq"]
-        good = self.srv.get("/runbooks/k8s/disk-full/")[2]
+    def test_broken_link_shows_with_the_edit_until_fixed(self):
+        """A content error does not hold the preview back: the edit is published and the error is
+        reported with it (status, event, terminal) until it is fixed."""
+        build0 = self.srv.status()["build"]
         self.edit("runbooks/k8s/disk-full.md", lambda t: t + "\nSee [the missing page](nowhere.md).\n")
         name, data = self.ev.wait_for(lambda e: e[0] == "build" and not e[1]["ok"])
         self.assertEqual(len(data["new"]), 1, data["new"])
         self.assertRegex(data["new"][0], r"^runbooks/k8s/disk-full\.md:9:5: error: .*nowhere\.md")
+        self.assertIn("fix the new errors", data["message"])
         s = self.srv.status()
         self.assertFalse(s["ok"])
         self.assertIn(data["new"][0], s["diagnostics"])
-        # the last good site is still served
-        self.assertEqual(self.srv.get("/runbooks/k8s/disk-full/")[2], good)
+        # the writer's edit is served, with the error
+        self.assertGreater(data["build"], build0)
+        st, h, body = self.srv.get("/runbooks/k8s/disk-full/")
+        self.assertIn(b"the missing page", body)
+        self.assertIn("build-%d" % data["build"], h["server-timing"])
         self.assertTrue(any("nowhere.md" in l for l in self.srv.lines), "the terminal shows it too")
+        self.assertTrue(any("1 new error" in l for l in self.srv.lines), self.srv.lines[-5:])
         # fix it
         build = s["build"]
         self.edit("runbooks/k8s/disk-full.md", lambda t: t.replace("nowhere.md", "node-not-ready.md"))
         name, data = self.ev.wait_for(lambda e: e[0] == "build" and e[1]["ok"] and e[1]["build"] > build)
         self.assertEqual(data["new"], [])
+        self.assertIsNone(data["message"])
         body = self.srv.get("/runbooks/k8s/disk-full/")[2]
-        self.assertIn(b"the missing page", body)
+        self.assertIn(b'href="../node-not-ready/">the missing page</a>', body)
         self.assert_verified(self.srv.settled(s["seq"]))
 
     def test_front_matter_error_and_owner_change(self):

@@ -7,8 +7,9 @@
  *     position (saved in sessionStorage for this address).
  *   - When the last rebuild brought new problems ("new": diagnostics as
  *     "path:line:col: severity: message"), they are shown in an overlay until
- *     they are fixed; with new errors the server keeps serving the last good
- *     site, and the overlay says so.
+ *     they are fixed; the page itself shows the edit (content errors do not
+ *     hold the preview back). Only a rebuild that could not render the site
+ *     leaves the last site served ("message" says why).
  * The build a page came from is read from its Server-Timing header
  * ("almanac;desc=build-N"), so a rebuild that lands between the page load and
  * this script's start is not missed. */
@@ -80,7 +81,7 @@
       "border:1px solid rgba(255,255,255,.6);border-radius:4px;cursor:pointer;font:inherit", "hide");
     close.addEventListener("click", function () { dismissed = key; hide(); });
     box.appendChild(close);
-    var title = st.message || (bad ? "The site was not updated." :
+    var title = st.message || (bad ? list.length + " new error" + (list.length === 1 ? "" : "s") :
       list.length + " new warning" + (list.length === 1 ? "" : "s"));
     box.appendChild(el("strong", "display:block;margin-bottom:.5rem", "almanac serve: " + title));
     var ul = el("ul", "margin:0;padding-left:1.25rem");

@@ -231,8 +231,10 @@ if (typeof document === 'undefined') return;
 const me = document.currentScript, attr = (me && me.dataset.root) || document.documentElement.dataset.root;
 const ROOT = attr != null ? new URL(attr, location.href).href : me.src.replace(/assets\/search\.js([?#].*)?$/, '');
 const ix = new Index(ROOT, (u) => fetch(u));
-const FAILED = () => location.protocol === 'file:' ? 'Search needs the site served over HTTP (not file://).' : 'Search failed.';
-const resultsUrl = (q) => ROOT + 'search/?q=' + encodeURIComponent(q);
+const FROM_DISK = location.protocol === 'file:';
+const FAILED = () => FROM_DISK ? 'Search needs the site served over HTTP (not file://), e.g. python3 -m http.server in the site folder.' : 'Search failed.';
+// opened from disk, a folder URL is a directory listing: name the page itself
+const resultsUrl = (q) => ROOT + (FROM_DISK ? 'search/index.html' : 'search/') + '?q=' + encodeURIComponent(q);
 function el(tag, cls, text, parent) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -353,6 +355,11 @@ function dropdown(input) { // the box on every other page
   };
   const go = debounce(async () => {
     const my = ++seq, q = input.value.trim(), ul = el('ul');
+    if (FROM_DISK) { // say it at once, without trying to load the index
+      el('li', 'as-item as-msg', FAILED(), ul);
+      list.replaceChildren(...ul.childNodes);
+      return show();
+    }
     if (!q) return close();
     try {
       const r = await run(ix, q, { live: true });
@@ -364,6 +371,7 @@ function dropdown(input) { // the box on every other page
     if (my === seq) { list.replaceChildren(...ul.childNodes); show(); }
   }, 80);
   input.addEventListener('input', go);
+  if (FROM_DISK) input.addEventListener('focus', go);
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') close();
     else if (e.key === 'Enter') { e.preventDefault(); location.href = resultsUrl(input.value.trim()); }
