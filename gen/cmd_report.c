@@ -13,7 +13,7 @@
 static const char report_help[] =
 	"Usage: almanac report [--repo DIR] [--format text|json|csv|html] [--now TIME]\n"
 	"                      [--output FILE] [--fail-under PCT] [--no-trend] [--config FILE]\n"
-	"                      [--drafts] [--jobs N] [--quiet]\n\n"
+	"                      [--drafts] [--jobs N] [--quiet] [--base-url URL]\n\n"
 	"The documentation-freshness report: the KPI (fresh percent = fresh and due pages\n"
 	"over published pages) against the target, counts per status, groups by owner,\n"
 	"type, criticality and section, the fresh percent at each of the last 12 month\n"
@@ -25,14 +25,16 @@ static const char report_help[] =
 	"  --fail-under PCT  exit 3 when the fresh percent is below PCT (a CI gate)\n"
 	"  --now TIME        compute ages against TIME (RFC 3339 or YYYY-MM-DD)\n"
 	"  --no-trend        skip the 12-month trend (a shorter history walk)\n"
-	"  --drafts          count draft pages too\n";
+	"  --drafts          count draft pages too\n"
+	"  --base-url URL    where the site is published (default: base_url of the config): the\n"
+	"                    html report links each page there; without it pages are named by path\n";
 
 int cmd_report(int argc, char **argv)
 {
 	cli_opts_t o;
 	int rc = cli_parse(&o, "report", argc, argv,
 			   OPT_REPO | OPT_CONFIG | OPT_FORMAT | OPT_NOW | OPT_OUTPUT | OPT_FAIL_UNDER | OPT_JOBS |
-				   OPT_NO_TREND | OPT_QUIET | OPT_DRAFTS,
+				   OPT_NO_TREND | OPT_QUIET | OPT_DRAFTS | OPT_BASE_URL,
 			   0);
 	if (rc)
 		return rc;

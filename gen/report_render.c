@@ -370,25 +370,39 @@ static void h(buf_t *out, const char *s)
 	buf_put_html(out, s ? s : "", s ? strlen(s) : 0);
 }
 
+/* The standalone page's style: light and dark (prefers-color-scheme), and a phone's width (tables
+ * scroll inside their box, long names wrap). */
 static const char html_css[] =
-	"body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;background:#fff;margin:0}"
-	"main{max-width:960px;margin:0 auto;padding:24px}"
-	"h1{font-size:28px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:1px solid #d0d7de}"
-	".meta{color:#57606a;margin:0 0 16px}"
+	":root{color-scheme:light dark;--fg:#1f2328;--bg:#fff;--muted:#57606a;--line:#d0d7de;--soft:#eaeef2;"
+	"--ok:#15803d;--bad:#b91c1c;--warn:#9a6700;--purple:#8250df;--link:#0a5bd3}"
+	"@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0f1318;--muted:#9aa4af;--line:#3d444d;"
+	"--soft:#2d333b;--ok:#4cc764;--bad:#ff7b72;--warn:#e3b341;--purple:#bc9cff;--link:#71b1ff}}"
+	"body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;color:var(--fg);background:var(--bg);margin:0}"
+	"a{color:var(--link)}"
+	"main{max-width:960px;margin:0 auto;padding:24px;overflow-wrap:anywhere}"
+	"h1{font-size:28px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:1px solid var(--line)}"
+	".meta{color:var(--muted);margin:0 0 16px}"
 	".kpi{display:flex;gap:32px;align-items:center;flex-wrap:wrap}"
 	".kpi-value{font-size:64px;font-weight:700;line-height:1;margin:0}"
-	".kpi-pass .kpi-value,.meets{color:#15803d}.kpi-fail .kpi-value,.below{color:#b91c1c}"
+	".kpi-pass .kpi-value,.meets{color:var(--ok)}.kpi-fail .kpi-value,.below{color:var(--bad)}"
 	".kpi-target{font-weight:600;margin:4px 0 0}"
 	".counts{list-style:none;display:flex;gap:16px;padding:0;margin:0;flex-wrap:wrap}"
-	".counts li{border:1px solid #d0d7de;border-radius:6px;padding:6px 12px;text-align:center}"
+	".counts li{border:1px solid var(--line);border-radius:6px;padding:6px 12px;text-align:center}"
 	".counts b{display:block;font-size:22px}"
+	".table-wrap{overflow-x:auto}"
 	"table{border-collapse:collapse;width:100%;margin:8px 0}"
-	"th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}"
-	"th{font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
-	".groups{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:16px}"
-	".status{font-weight:600}.status-stale{color:#b91c1c}.status-due{color:#9a6700}"
-	".status-fresh{color:#15803d}.drifted{color:#8250df}"
-	"svg.chart{display:block;margin:8px 0}code{font-size:90%}"
+	"th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--soft);vertical-align:top}"
+	"th{font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;"
+	"overflow-wrap:normal}"
+	".groups{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(280px,100%),1fr));gap:16px}"
+	".status{font-weight:600}.status-stale{color:var(--bad)}.status-due{color:var(--warn)}"
+	".status-fresh{color:var(--ok)}.drifted{color:var(--purple)}"
+	"svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}code{font-size:90%}"
+	"svg.chart [fill='#b91c1c']{fill:var(--bad)}svg.chart [fill='#15803d']{fill:var(--ok)}"
+	"svg.chart [fill='#9a6700']{fill:var(--warn)}svg.chart [stroke='#9a6700']{stroke:var(--warn)}"
+	"@media (max-width:600px){main{padding:16px}.kpi{gap:16px}.kpi-value{font-size:48px}"
+	".attention thead{display:none}.attention tr,.attention td{display:block}.attention tr{padding:6px 0;"
+	"border-bottom:1px solid var(--soft)}.attention td{border:0;padding:0 0 2px}}"
 	"@media print{main{max-width:none;padding:0}h2{break-after:avoid}tr{break-inside:avoid}}";
 
 static void html_group_table(buf_t *out, const char *title, const report_groups_t *g, double target)
@@ -396,7 +410,7 @@ static void html_group_table(buf_t *out, const char *title, const report_groups_
 	char tmp[32];
 	buf_puts(out, "<div><h3>");
 	h(out, title);
-	buf_puts(out, "</h3><table><thead><tr><th scope=\"col\">Name</th><th scope=\"col\" class=\"num\">Pages</th>"
+	buf_puts(out, "</h3><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Name</th><th scope=\"col\" class=\"num\">Pages</th>"
 		      "<th scope=\"col\" class=\"num\">Fresh</th></tr></thead><tbody>");
 	for (size_t i = 0; i < g->n; i++) {
 		int meets = g->items[i].fresh_percent >= target;
@@ -406,7 +420,7 @@ static void html_group_table(buf_t *out, const char *title, const report_groups_
 			   g->items[i].documents, meets ? "meets" : "below",
 			   pct1(tmp, sizeof tmp, g->items[i].fresh_percent));
 	}
-	buf_puts(out, "</tbody></table></div>");
+	buf_puts(out, "</tbody></table></div></div>");
 }
 
 /* Absolute URL of a page when the site's base_url is known, else NULL. */
@@ -425,6 +439,7 @@ void report_write_html(const report_t *r, const site_t *s, buf_t *out)
 	tf_format_date(date, sizeof date, s->opts.now);
 	buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		      "<meta name=\"color-scheme\" content=\"light dark\">\n"
 		      "<meta name=\"generator\" content=\"Almanac\">\n<title>Documentation freshness · ");
 	h(out, s->cfg.title);
 	buf_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n", html_css);
@@ -481,7 +496,7 @@ void report_write_html(const report_t *r, const site_t *s, buf_t *out)
 	if (!r->nattention) {
 		buf_puts(out, "<p>Nothing needs attention: every page is within its review interval.</p>\n");
 	} else {
-		buf_puts(out, "<table><thead><tr><th scope=\"col\">Page</th><th scope=\"col\">Status</th>"
+		buf_puts(out, "<table class=\"attention\"><thead><tr><th scope=\"col\">Page</th><th scope=\"col\">Status</th>"
 			      "<th scope=\"col\">Review</th><th scope=\"col\">Owner</th><th scope=\"col\">Last change</th>"
 			      "</tr></thead><tbody>\n");
 		for (size_t i = 0; i < r->nattention; i++) {
