@@ -137,11 +137,11 @@ try {
     await page.emulateMedia({ media: 'screen' });
   });
 
-  await check('each page links to the report from its freshness line', async () => {
+  await check('each page links to the report from its freshness line (a stale page: from its banner)', async () => {
     const d = report.documents.find((x) => x.status === 'stale') || report.documents[0];
     await page.goto(`${base}/${d.url}`);
-    const link = page.locator('.freshness a[href$="freshness/"]').first();
-    assert(await link.count() === 1, 'no report link in the freshness line');
+    const link = page.locator('.freshness a[href$="freshness/"], .banner a[href$="freshness/"]').first();
+    assert(await link.count() === 1, 'no report link in the freshness line or banner');
     await link.click();
     await page.waitForURL(`${base}/freshness/`);
     eq(await page.locator('svg[data-chart]').count(), 2, 'charts after following the link');

@@ -11,6 +11,7 @@ import glob
 import html.parser
 import json
 import os
+import re
 import urllib.parse
 import shutil
 import signal
@@ -113,11 +114,27 @@ def assert_no_script_vectors(test, text, where):
                     test.assertTrue(tag == "img" and v.startswith("data:image/png"), "%s: %s=%r" % (where, name, value))
         if tag == "script":
             test.assertTrue(not attrs or attrs.get("src", "").endswith(
-                ("assets/almanac.js", "assets/search.js", "assets/live.js")), "%s: <script %r>" % (where, attrs))
-    # the theme's one inline script is fixed text, not page data
+                ("assets/almanac.js", "assets/search.js", "assets/live.js")) or
+                (set(attrs) == {"data-almanac-404", "data-scripts"} and
+                 attrs["data-scripts"] in ("assets/almanac.js", "assets/almanac.js assets/search.js")),
+                "%s: <script %r>" % (where, attrs))
+    # the theme's inline scripts are fixed text, not page data
     for body in text.split("<script>")[1:]:
         test.assertEqual(body.split("</script>")[0], "document.documentElement.classList.add('js')",
                          "%s: inline script" % where)
+    for body in re.split(r"<script data-almanac-404 [^>]*>", text)[1:]:
+        test.assertEqual(body.split("</script>")[0], NOTFOUND_SCRIPT, "%s: the 404 page's script" % where)
+
+
+def _notfound_script():
+    """The script of the built-in 404 template (fixed text: the site root finder)."""
+    src = os.environ.get("ALMANAC_SOURCE_ROOT") or os.path.join(os.path.dirname(__file__), "..", "..")
+    with open(os.path.join(src, "themes", "default", "templates", "404.mustache"), encoding="utf-8") as f:
+        t = f.read()
+    return re.split(r"<script data-almanac-404 [^>]*>", t)[1].split("</script>")[0]
+
+
+NOTFOUND_SCRIPT = _notfound_script()
 
 
 class FixtureSite(RepoTestCase):

@@ -320,6 +320,8 @@ class ThemeTest(unittest.TestCase):
         for rel, text in pages.items():
             with self.subTest(page=rel):
                 self.assertRegex(text, r'<input type="search"[^>]*\bdata-search\b')
+                if rel == "404.html":  # served at any depth: no relative stylesheet or script (test_404_page)
+                    continue
                 self.assertRegex(text, r'<link rel="stylesheet" href="(\.\./)*assets/style\.css">')
                 self.assertRegex(text, r'<script src="(\.\./)*assets/search\.js" data-root="(\.\./)*\./" defer>')
                 for landmark in ("<header", "<main", "<footer", 'class="skip-link"'):
@@ -372,7 +374,13 @@ class ThemeTest(unittest.TestCase):
         etcd = self.page("runbooks/k8s/etcd-backup/index.html")
         self.assertIn("Last changed 229 days ago; review interval 90 days — verify before relying on it", etcd)
         self.assertIn('class="banner banner-stale"', etcd)
-        self.assertIn("review overdue by 139 days", etcd)
+        # said once: the banner carries the date, author and how overdue; no freshness line repeats it
+        banner = re.search(r'<div class="banner banner-stale".*?</div>\n</div>', etcd, re.S).group(0)
+        self.assertIn("review overdue by 139 days", banner)
+        self.assertIn('<time datetime="2026-04-06T10:00:00Z">2026-04-06</time> by Erin Ops', banner)
+        self.assertEqual(etcd.count("review overdue"), 1)
+        self.assertEqual(etcd.count("days ago"), 1)
+        self.assertNotIn('class="freshness ', etcd)
         node = self.page("runbooks/k8s/node-not-ready/index.html")
         self.assertNotIn("banner-stale", node)
         self.assertNotIn("verify before relying on it", node)
@@ -443,6 +451,12 @@ class ThemeTest(unittest.TestCase):
         nf = self.page("404.html")
         self.assertIn("Page not found", nf)
         self.assertIn('<meta name="robots" content="noindex">', nf)
+        # served at any depth: the stylesheet is inline, scripts are loaded from the root the page finds
+        with open(os.path.join(self.out, "assets", "style.css"), encoding="utf-8") as f:
+            self.assertIn("<style>" + f.read().replace("</", "<\\/") + "</style>", nf)
+        self.assertNotIn('rel="stylesheet"', nf)
+        self.assertNotRegex(nf, r'<script src=')
+        self.assertIn('<script data-almanac-404 data-scripts="assets/almanac.js assets/search.js">', nf)
 
     def test_alias_and_alert_redirects(self):
         old = self.page("runbooks/old-node/index.html")
@@ -467,6 +481,9 @@ class ThemeTest(unittest.TestCase):
 
     def test_freshness_page(self):
         f = self.page("freshness/index.html")
+        # the KPI and the charts first, then what needs attention
+        self.assertLess(f.index('class="kpi-value"'), f.index('data-chart="trend"'))
+        self.assertLess(f.index('data-chart="trend"'), f.index('id="attention-title"'))
         self.assertRegex(f, r'class="kpi-value">[0-9.]+<span class="kpi-unit">%</span>')
         self.assertIn("Below the target of 80%", f)
         self.assertIn('<a href="../runbooks/k8s/etcd-backup/">Etcd backup</a>', f)
