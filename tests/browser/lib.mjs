@@ -38,8 +38,8 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
 // Serve `dir` on 127.0.0.1 (a free port): resolves to the listening http.Server.
 // Options: `prefix` mounts the site under a sub-path ("/docs/handbook/"; other paths are 404);
 // `notFound` ("404.html") answers every miss under the prefix with that file of the site and status 404,
-// as nginx's `error_page 404` and GitHub Pages do.
-export function serve(dir, { prefix = '/', notFound = null } = {}) {
+// as nginx's `error_page 404` and GitHub Pages do; `port` (default: a free one).
+export function serve(dir, { prefix = '/', notFound = null, port = 0 } = {}) {
   const root = path.resolve(dir);
   const miss = (res) => {
     const f = notFound && path.join(root, notFound);
@@ -71,7 +71,7 @@ export function serve(dir, { prefix = '/', notFound = null } = {}) {
     res.writeHead(200, { 'Content-Type': TYPES[path.extname(f)] || 'application/octet-stream' });
     res.end(fs.readFileSync(f));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
 // Headless chromium (/usr/bin/chromium, CHROMIUM overrides) driven by playwright `pw`.
