@@ -415,6 +415,18 @@ class ReportTest(RepoTestCase):
         # standalone: no script, nothing fetched
         self.assertNotIn("<script", html)
         self.assertNotRegex(html, r'(src|href)="(https?:)?//')
+        # without base_url pages are named by path, not linked; dark mode and a phone's width are styled
+        self.assertNotIn("<a ", html)
+        self.assertIn("prefers-color-scheme:dark", html)
+        self.assertIn('<meta name="color-scheme" content="light dark">', html)
+        self.assertIn('<meta name="viewport" content="width=device-width, initial-scale=1">', html)
+
+    def test_html_links_pages_at_base_url(self):
+        html = self.report("--format", "html", "--base-url", "https://docs.example.com/ops").stdout
+        links = re.findall(r'<a href="([^"]+)">', html)
+        self.assertEqual(len(links), len(ATTENTION))
+        for url in links:
+            self.assertRegex(url, r"^https://docs\.example\.com/ops/[^/].*/$")
 
     # -- the CI gate --
 
