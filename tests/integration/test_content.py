@@ -138,8 +138,10 @@ def anchors_of(path, cache={}):
     if path not in cache:
         _, body, _ = split_front_matter(read(path))
         seen, anchors = {}, set()
-        for line in strip_code(body):
-            m = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", line)
+        # fenced code blanked out, but inline code kept: GitHub keeps its text in the anchor
+        # ("Performance of `serve`" -> performance-of-serve)
+        for line, raw in zip(strip_code(body), body.split("\n")):
+            m = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", raw if line else line)
             if not m:
                 continue
             slug = github_slug(m.group(2))

@@ -26,14 +26,15 @@ SRC = os.path.abspath(os.environ.get("ALMANAC_SOURCE_ROOT") or
 SEARCH_JS = os.path.join(SRC, "themes", "default", "assets", "search.js")
 
 # node helper: "stem" reads words (one a line) and prints stems; "tokens" reads
-# file names and prints every word the tokenizer emits from them
+# file names and prints every word the tokenizer emits from them (code-span backticks
+# removed first: the index is made from the rendered text, where "`%2f`-joined" is "%2f-joined")
 NODE = r"""
 const S = require(process.argv[1]); const fs = require('fs');
 const input = fs.readFileSync(0, 'utf8').split('\n').filter((l) => l.length);
 if (process.argv[2] === 'stem') process.stdout.write(input.map(S.stem).join('\n') + '\n');
 else {
   const out = new Set();
-  for (const f of input) for (const t of S.tokens(fs.readFileSync(f, 'utf8'))) out.add(t.w);
+  for (const f of input) for (const t of S.tokens(fs.readFileSync(f, 'utf8').replace(/`+/g, ''))) out.add(t.w);
   process.stdout.write([...out].join('\n') + '\n');
 }
 """
