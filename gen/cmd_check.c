@@ -10,11 +10,12 @@
 #include "report.h"
 
 static const char check_help[] =
-	"Usage: almanac check [--repo DIR] [--config FILE] [--format text|json|github] [--fail-under PCT]\n"
-	"                     [--changed-since REV] [--now TIME] [--jobs N] [--drafts]\n\n"
+	"Usage: almanac check [--repo DIR] [--config FILE] [--format text|json|github|gitlab]\n"
+	"                     [--fail-under PCT] [--changed-since REV] [--now TIME] [--jobs N] [--drafts]\n\n"
 	"Run every check a build runs (front matter, links, anchors, aliases, alerts) without\n"
 	"writing a site. Prints all diagnostics; exits 1 when there is any error.\n\n"
-	"  --format FMT        text (default), json, or github (GitHub Actions annotations)\n"
+	"  --format FMT        text (default), json, github (GitHub Actions annotations) or\n"
+	"                      gitlab (GitLab Code Quality report)\n"
 	"  --fail-under PCT    also compute the freshness KPI and exit 3 when it is below PCT\n"
 	"  --changed-since REV only report findings in pages changed since REV (pull requests)\n";
 
@@ -36,8 +37,10 @@ int cmd_check(int argc, char **argv)
 		fmt = DIAG_FMT_JSON;
 	else if (o.format && !strcmp(o.format, "github"))
 		fmt = DIAG_FMT_GITHUB;
+	else if (o.format && !strcmp(o.format, "gitlab"))
+		fmt = DIAG_FMT_GITLAB;
 	else if (o.format && strcmp(o.format, "text")) {
-		fprintf(stderr, "almanac check: --format must be text, json or github, not '%s'\n", o.format);
+		fprintf(stderr, "almanac check: --format must be text, json, github or gitlab, not '%s'\n", o.format);
 		return EXIT_USAGE;
 	}
 	/* history only when freshness is asked for */

@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2.h>
+
 #include "buf.h"
 #include "json.h"
+#include "map.h"
 
 void diag_init(diag_list_t *l)
 {
@@ -143,10 +146,60 @@ static void put_text_escaped(buf_t *b, const char *s)
 	}
 }
 
+/* A GitLab Code Quality report (a JSON array; see diag.h). The fingerprint
+ * identifies a finding across pipelines: the SHA-1 (libgit2's) of its file, code and
+ * message, each with its length so no two triples collide, and of how many
+ * findings with the same triple come before it in the (sorted) list. Moving a
+ * finding to another line keeps its fingerprint; two identical findings differ. */
+static void print_gitlab(const diag_list_t *l, buf_t *b, int as_warnings)
+{
+	json_writer_t w;
+	json_init(&w, b, 1);
+	json_begin_array(&w);
+	map_t seen = MAP_INIT;
+	buf_t id = BUF_INIT;
+	for (size_t i = 0; i < l->len; i++) {
+		const diag_t *d = &l->items[i];
+		const char *code = d->code ? d->code : "";
+		id.len = 0;
+		buf_printf(&id, "%zu:%s\n%zu:%s\n%zu:%s\n", strlen(d->file), d->file, strlen(code), code,
+			   strlen(d->message), d->message);
+		void *prev = NULL;
+		long nth = map_get(&seen, id.s, &prev) ? MAP_AS_INT(prev) + 1 : 0;
+		map_put(&seen, id.s, MAP_INT(nth));
+		buf_printf(&id, "%ld", nth);
+		git_oid oid;
+		char hex[GIT_OID_HEXSZ + 1] = "";
+		if (git_odb_hash(&oid, id.s, id.len, GIT_OBJECT_BLOB) == 0)
+			git_oid_tostr(hex, sizeof hex, &oid);
+		json_begin_object(&w);
+		json_key(&w, "description"); json_string(&w, d->message);
+		json_key(&w, "check_name"); json_string(&w, d->code ? d->code : "almanac");
+		json_key(&w, "fingerprint"); json_string(&w, hex);
+		json_key(&w, "severity");
+		json_string(&w, d->severity == DIAG_ERROR && !as_warnings ? "major" : "minor");
+		json_key(&w, "location");
+		json_begin_object(&w);
+		json_key(&w, "path"); json_string(&w, d->file);
+		json_key(&w, "lines");
+		json_begin_object(&w);
+		json_key(&w, "begin"); json_int(&w, d->line > 0 ? d->line : 1);
+		json_end_object(&w);
+		json_end_object(&w);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	buf_putc(b, '\n');
+	buf_free(&id);
+	map_free(&seen);
+}
+
 void diag_print(const diag_list_t *l, FILE *out, diag_format fmt, int color, int as_warnings)
 {
 	buf_t b = BUF_INIT;
-	if (fmt == DIAG_FMT_JSON) {
+	if (fmt == DIAG_FMT_GITLAB) {
+		print_gitlab(l, &b, as_warnings);
+	} else if (fmt == DIAG_FMT_JSON) {
 		json_writer_t w;
 		json_init(&w, &b, 1);
 		json_begin_object(&w);

@@ -1,7 +1,7 @@
 /* diag.h - diagnostics as data.
  *
  * Every stage appends problems to a diag_list_t; the CLI prints them at the
- * end, sorted by file, line and column, in one of three formats. A list is
+ * end, sorted by file, line and column, in one of four formats. A list is
  * safe to append to from several threads at once. */
 #ifndef ALMANAC_DIAG_H
 #define ALMANAC_DIAG_H
@@ -12,7 +12,11 @@
 
 typedef enum { DIAG_WARNING = 0, DIAG_ERROR = 1 } diag_severity;
 
-typedef enum { DIAG_FMT_TEXT, DIAG_FMT_JSON, DIAG_FMT_GITHUB } diag_format;
+/* TEXT: `path:line:col: error[code]: message` lines; JSON: {"diagnostics": [...], "errors", "warnings"};
+ * GITHUB: GitHub Actions annotations; GITLAB: a GitLab Code Quality report, a JSON array of
+ * {description, check_name, fingerprint, severity (major for errors, minor for warnings),
+ * location: {path, lines: {begin}}} whose fingerprint stays the same when a finding moves line. */
+typedef enum { DIAG_FMT_TEXT, DIAG_FMT_JSON, DIAG_FMT_GITHUB, DIAG_FMT_GITLAB } diag_format;
 
 typedef struct {
 	char *file;     /* repo-relative path (or "almanac.yml", a template name); owned */

@@ -8,6 +8,7 @@
 #include "markdown.h"
 #include "procmem.h"
 #include "suggest.h"
+#include "version.h"
 
 typedef struct {
 	const char *name;
@@ -33,7 +34,7 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].description);
 	fputs("\nOptions:\n  --help     show this help (almanac COMMAND --help for a command's options)\n"
-	      "  --version  print the version\n\n"
+	      "  --version  print the version and the commit it was built from\n\n"
 	      "Exit codes: 0 ok, 1 content errors, 2 usage error, 3 freshness below --fail-under,\n"
 	      "4 environment error (not a Git repository, output folder unsafe or not writable).\n", f);
 }
@@ -65,7 +66,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-		printf("almanac %s\n", ALMANAC_VERSION);
+		printf("almanac %s (%s)\n", ALMANAC_VERSION, ALMANAC_COMMIT);
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++) {

@@ -19,7 +19,9 @@ need_packages() {
 BUILD_PACKAGES="gcc libc6-dev meson ninja-build pkg-config git python3 ca-certificates \
 libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libpcre2-dev libgit2-dev \
 libmicrohttpd-dev libstemmer-dev"
-TEST_PACKAGES="libcmocka-dev chromium valgrind nginx"
+TEST_PACKAGES="libcmocka-dev chromium valgrind nginx mmdebstrap"
+# tools/package: dpkg-shlibdeps computes the package's Depends
+PACKAGE_PACKAGES="dpkg-dev"
 
 # Node.js and npm for the browser tests: Debian's packages unless the machine
 # already has a node and npm (for instance from NodeSource, which conflicts with Debian's npm).
