@@ -130,10 +130,16 @@ def remove_tree(path):
     p.wait()
 
 
+def roots_dir():
+    """The folder holding the roots' mount points (and the test's scratch folders)."""
+    d = os.path.join(cache_dir(), "roots")
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
 def sweep_stale_roots(log=print):
-    """Remove the roots of earlier runs whose test process is gone (killed with SIGKILL)."""
-    roots = os.path.join(cache_dir(), "roots")
-    os.makedirs(roots, exist_ok=True)
+    """Remove what earlier runs left whose test process is gone (killed with SIGKILL)."""
+    roots = roots_dir()
     for name in os.listdir(roots):
         pid = name.split("-")[0]
         if pid.isdigit() and int(pid) != os.getpid() and not os.path.exists("/proc/" + pid):
@@ -161,7 +167,7 @@ class FreshRoot:
 
     def __init__(self, tarball, log=print):
         FreshRoot._count += 1
-        self.mountpoint = os.path.join(cache_dir(), "roots", "%d-%d" % (os.getpid(), FreshRoot._count))
+        self.mountpoint = os.path.join(roots_dir(), "%d-%d" % (os.getpid(), FreshRoot._count))
         self.tarball = tarball
         self.log = log
         self.keeper = None

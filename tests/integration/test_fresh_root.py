@@ -102,7 +102,6 @@ class FreshRoot(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="almanac-fresh-root-")
         cls.skip_reason = None
         if os.environ.get("ALMANAC_SKIP_FRESH_ROOT") == "1":
             cls.skip_reason = "ALMANAC_SKIP_FRESH_ROOT=1"
@@ -113,12 +112,15 @@ class FreshRoot(unittest.TestCase):
         if cls.skip_reason:
             return
         freshroot.sweep_stale_roots(log)
+        # beside the roots, so that a killed run's leftovers are swept by the next run too
+        cls.tmp = tempfile.mkdtemp(prefix="%d-work-" % os.getpid(), dir=freshroot.roots_dir())
         cls.tarball, made = freshroot.pristine_tarball(log)
         log("pristine root: %s (%s)" % (cls.tarball, "made in %.0f s" % made if made else "cached"))
 
     @classmethod
     def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        if cls.tmp:
+            shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def setUp(self):
         if self.skip_reason and self._testMethodName != "test_0_readme_starts_with_the_two_commands":
@@ -274,7 +276,11 @@ def _interrupt(signum, frame):
 if __name__ == "__main__":
     for s in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, _interrupt)
-    result = unittest.main(verbosity=2, exit=False).result
+    try:
+        result = unittest.main(verbosity=2, exit=False).result
+    finally:   # also when interrupted, which skips tearDownClass
+        if FreshRoot.tmp:
+            shutil.rmtree(FreshRoot.tmp, ignore_errors=True)
     if not result.wasSuccessful():
         sys.exit(1)
     if FreshRoot.skip_reason:
