@@ -1,5 +1,6 @@
-"""GitLab: `almanac check --format gitlab` (a GitLab Code Quality report) and the CI template
-examples/gitlab-ci.yml that users copy.
+"""CI templates users copy: the GitLab CI template examples/gitlab-ci.yml with the format it
+needs, `almanac check --format gitlab` (a GitLab Code Quality report), and the GitHub Actions
+example .github/workflows/publish-example.yml.
 
 The report must be a JSON array GitLab reads: description, check_name, fingerprint,
 severity, location.path and location.lines.begin for every finding the text format prints,
@@ -9,7 +10,8 @@ fingerprint: a moved finding must not show as new).
 
 The template must parse, its jobs must fit together (needs, rules, the report file, the
 Pages artifact), and every almanac command in it must run as written on a repository in the
-state GitLab checks it out in (a detached HEAD), with the binary under test.
+state GitLab checks it out in (a detached HEAD), with the binary under test. The same holds
+for the GitHub example's almanac commands.
 """
 import json
 import os
@@ -27,6 +29,7 @@ from almanac_testlib import BIN, RepoTestCase, git, main, make_repo, run, write
 SRC = os.path.abspath(os.environ.get("ALMANAC_SOURCE_ROOT") or
                       os.path.join(os.path.dirname(__file__), "..", ".."))
 TEMPLATE = os.path.join(SRC, "examples", "gitlab-ci.yml")
+GITHUB_EXAMPLE = os.path.join(SRC, ".github", "workflows", "publish-example.yml")
 NOW = "2026-11-01"
 TEXT_DIAG = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)"
                        r"(?:\[(?P<code>[^\]]+)\])?: (?P<msg>.*)$")
@@ -237,6 +240,35 @@ class GitlabTemplate(unittest.TestCase):
         self.assertIn("broken-link", {i["check_name"] for i in issues})
         builds = [r for (job, line), r in results.items() if job == "pages" and " build " in line]
         self.assertEqual([r.returncode for r in builds], [1])   # --strict: nothing is published
+
+
+class GithubExample(unittest.TestCase):
+    def test_every_almanac_command_runs_as_written(self):
+        with open(GITHUB_EXAMPLE, encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+        steps = doc["jobs"]["build"]["steps"]
+        lines = [line.strip() for st in steps for line in st.get("run", "").splitlines()]
+        cmds = [line for line in lines if line.startswith("almanac ")]
+        self.assertGreaterEqual(len(cmds), 4)
+        self.assertIn("tools/package", " ".join(lines))
+        upload = [st for st in steps if st.get("uses", "").startswith("actions/upload-pages-artifact")]
+        self.assertEqual(upload[0]["with"]["path"], "public")
+        repo = make_repo({"content/index.md": "---\ntitle: Handbook\n---\n# Handbook\n"})
+        bindir = tempfile.mkdtemp(prefix="almanac-bin-")
+        try:
+            os.symlink(BIN, os.path.join(bindir, "almanac"))
+            env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"])
+            for cmd in cmds:
+                cmd = cmd.replace("${{ github.repository_owner }}", "acme").replace(
+                    "${{ github.event.repository.name }}", "ops-docs")
+                r = subprocess.run(["sh", "-ec", cmd], cwd=repo, env=env, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+                self.assertEqual(r.returncode, 0, "%s\n%s" % (cmd, r.stderr))
+            self.assertTrue(os.path.isfile(os.path.join(repo, "public", "index.html")))
+            self.assertTrue(os.path.isfile(os.path.join(repo, "public", "freshness-report.html")))
+        finally:
+            shutil.rmtree(bindir, ignore_errors=True)
+            shutil.rmtree(repo, ignore_errors=True)
 
 
 if __name__ == "__main__":
