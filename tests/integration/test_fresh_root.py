@@ -204,7 +204,9 @@ class FreshRoot(unittest.TestCase):
                                  "%s does not come from Debian's mirror" % pkg)
             self.assertEqual(sorted(installed_origins(policy)), pulled)
 
-            # no source checkout here; the repository is copied in with its history
+            # the man page and the theme where the binary looks for it; no source checkout here
+            self.assertTrue(os.path.isfile(root.host_path("/usr/share/man/man1/almanac.1.gz")))
+            self.assertTrue(os.path.isfile(root.host_path("/usr/share/almanac/themes/default/templates/base.mustache")))
             self.assertFalse(os.path.exists(root.host_path("/root/almanac")))
             shutil.copytree(docs, root.host_path("/srv/docs"), symlinks=True)
             _, ver = root.run("almanac --version", timeout=60)
