@@ -20,6 +20,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import urllib.request
 
@@ -56,11 +57,19 @@ def why_not_possible():
         urllib.request.urlopen(urllib.request.Request(MIRROR_PROBE, method="HEAD"), timeout=15).close()
     except OSError as e:
         return "the Debian mirror cannot be reached (%s): %s" % (MIRROR_PROBE, e)
+    # what a root needs: private namespaces, a tmpfs and a /proc mounted in them
+    probe = tempfile.mkdtemp(prefix="almanac-ns-probe-")
     try:
-        subprocess.run(["unshare", "--mount", "--pid", "--fork", "true"], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=30)
+        r = subprocess.run(["unshare", "--mount", "--pid", "--fork", "--propagation", "private", "--", "/bin/sh", "-c",
+                            'mount -t tmpfs probe "$1" && mkdir "$1/proc" && mount -t proc proc "$1/proc"',
+                            "sh", probe], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
+        if r.returncode != 0:
+            return ("private mount and PID namespaces with tmpfs and proc mounts are not available here "
+                    "(a container without --privileged?): " + r.stdout.strip())
     except (OSError, subprocess.SubprocessError) as e:
-        return "private mount and PID namespaces are not available here (unshare: %s)" % e
+        return "unshare failed: %s" % e
+    finally:
+        os.rmdir(probe)
     return None
 
 

@@ -151,6 +151,7 @@ class FreshRoot(unittest.TestCase):
             took = time.monotonic() - t0
             log("`%s` on the fresh root: exit %d in %.0f s" % (command, rc, took))
             self.assertEqual(rc, 0, "`%s` failed on a fresh Debian 12 root:\n%s" % (command, out[-8000:]))
+            log("".join("  | " + line + "\n" for line in out.splitlines()[-3:]))
             # it says where the site is, and that is the site
             m = re.search(r"^Site: (/\S+)$", out, re.M)
             self.assertIsNotNone(m, "no 'Site: PATH' line in the output:\n" + out[-3000:])
