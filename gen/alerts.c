@@ -37,14 +37,15 @@ static site_alert_t *alert_get(site_t *s, map_t *m, const char *name)
 
 static void load_catalog(site_t *s, map_t *m)
 {
-	char *path = fsu_join(s->root, s->cfg.alerts_file);
 	const char *disp = s->cfg.alerts_file;
 	buf_t text = BUF_INIT;
-	int r = fsu_read_file(&text, path, FSU_MAX_FILE);
-	free(path);
+	int r = pr_read(s->tree, s->cfg.alerts_file, &text, FSU_MAX_FILE);
 	if (r != 0) {
-		if (!(r == -1 && errno == ENOENT))
-			diag_add(&s->diags, DIAG_ERROR, disp, 0, 0, "alerts", "cannot read the alert catalog");
+		if (pr_refused(r)) /* a link out of the repository (or into .git): never read, never echoed */
+			diag_add(&s->diags, DIAG_WARNING, disp, 0, 0, "symlink", "%s", pr_link_message(r));
+		else if (!(r == PR_EIO && errno == ENOENT))
+			diag_add(&s->diags, DIAG_ERROR, disp, 0, 0, "alerts", "cannot read the alert catalog: %s",
+				 pr_strerror(r));
 		buf_free(&text);
 		return;
 	}

@@ -374,10 +374,7 @@ static void load_freshness(cctx_t *x, config_t *c, const val_t *f)
 
 int config_load(config_t *c, const char *path, const char *display, int optional, diag_list_t *d)
 {
-	static const char *const known[] = {"title", "base_url", "repo_url", "repo_branch", "content", "exclude",
-					    "output", "theme", "raw_html", "search", "alerts", "freshness"};
 	buf_t text = BUF_INIT;
-	cctx_t x = {display, d, 0};
 	int r = fsu_read_file(&text, path, FSU_MAX_FILE);
 	if (r != 0) {
 		if (r == -1 && errno == ENOENT && optional) {
@@ -389,12 +386,19 @@ int config_load(config_t *c, const char *path, const char *display, int optional
 		buf_free(&text);
 		return -1;
 	}
-	val_t *root = NULL;
-	if (yamlval_parse(&root, buf_cstr(&text), text.len, display, 0, d)) {
-		buf_free(&text);
-		return -1;
-	}
+	int rc = config_load_text(c, buf_cstr(&text), text.len, display, d);
 	buf_free(&text);
+	return rc;
+}
+
+int config_load_text(config_t *c, const char *text, size_t len, const char *display, diag_list_t *d)
+{
+	static const char *const known[] = {"title", "base_url", "repo_url", "repo_branch", "content", "exclude",
+					    "output", "theme", "raw_html", "search", "alerts", "freshness"};
+	cctx_t x = {display, d, 0};
+	val_t *root = NULL;
+	if (yamlval_parse(&root, text, len, display, 0, d))
+		return -1;
 	if (root->type == VAL_NULL) {
 		val_free(root);
 		return 0;
@@ -436,8 +440,12 @@ int config_load(config_t *c, const char *path, const char *display, int optional
 		} else if (!strcmp(k, "exclude")) {
 			if (!get_strlist(&x, v, k, &c->exclude, &c->nexclude))
 				check_regexes(&x, v, k);
-		} else if (!strcmp(k, "output"))
-			get_string(&x, v, k, &c->output);
+		} else if (!strcmp(k, "output")) {
+			if (!get_string(&x, v, k, &c->output)) {
+				c->output_line = v->line;
+				c->output_col = v->col;
+			}
+		}
 		else if (!strcmp(k, "theme"))
 			get_string(&x, v, k, &c->theme);
 		else if (!strcmp(k, "raw_html"))

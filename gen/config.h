@@ -26,6 +26,7 @@ typedef struct {
 	char **exclude;          /* PCRE2 patterns on repo-relative paths */
 	size_t nexclude;
 	char *output;            /* output folder, repo-relative or absolute; default "public" */
+	int output_line, output_col; /* where `output` was set in the file, 0 when not */
 	char *theme;             /* theme name; default "default" */
 	int raw_html;            /* allow raw HTML in Markdown (default 0: omitted) */
 	int search;              /* build the search index (default 1) */
@@ -53,6 +54,8 @@ void config_defaults(config_t *c);
  * file in diagnostics ("almanac.yml"). A missing file is not an error when
  * `optional` is set. Returns 0, or -1 when the file has errors (diagnostics added). */
 int config_load(config_t *c, const char *path, const char *display, int optional, diag_list_t *d);
+/* config_load on the text of the file (`len` bytes) instead of a path. */
+int config_load_text(config_t *c, const char *text, size_t len, const char *display, diag_list_t *d);
 /* Free everything `c` owns. */
 void config_free(config_t *c);
 /* Review interval in days for a page of `type` and `criticality` (either may be NULL):

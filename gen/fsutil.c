@@ -20,17 +20,12 @@ static int close_failed(int fd)
 	return -1;
 }
 
-int fsu_read_file(buf_t *out, const char *path, size_t max)
+int fsu_read_fd(int fd, buf_t *out, size_t max)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
 	struct stat st;
 	int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-	if (regular && (size_t)st.st_size > max) {
-		close(fd);
+	if (regular && (size_t)st.st_size > max)
 		return -2;
-	}
 	/* regular files: one allocation of the right size (plus the terminating NUL) */
 	size_t chunk = regular ? (size_t)st.st_size + 1 : 65536;
 	size_t total = 0;
@@ -47,14 +42,14 @@ int fsu_read_file(buf_t *out, const char *path, size_t max)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return close_failed(fd);
+			out->s[out->len] = '\0';
+			return -1;
 		}
 		if (n == 0)
 			break;
 		out->len += (size_t)n;
 		total += (size_t)n;
 		if (total > max) {
-			close(fd);
 			out->s[out->len] = '\0';
 			return -2;
 		}
@@ -62,8 +57,19 @@ int fsu_read_file(buf_t *out, const char *path, size_t max)
 			break; /* all of it, as fstat saw it: no second read (and no buffer growth) to see EOF */
 	}
 	out->s[out->len] = '\0';
-	close(fd);
 	return 0;
+}
+
+int fsu_read_file(buf_t *out, const char *path, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsu_read_fd(fd, out, max);
+	if (rc == -1)
+		return close_failed(fd);
+	close(fd);
+	return rc;
 }
 
 int fsu_mkdirs(const char *path, int mode)
@@ -133,16 +139,9 @@ int fsu_remove_tree(const char *path)
 	return rc;
 }
 
-int fsu_copy_file(const char *src, const char *dst)
+int fsu_stat(const char *path, struct stat *st)
 {
-	buf_t b = BUF_INIT;
-	if (fsu_read_file(&b, src, (size_t)1 << 40) != 0) {
-		buf_free(&b);
-		return -1;
-	}
-	int rc = fsu_write_file(dst, b.s ? b.s : "", b.len);
-	buf_free(&b);
-	return rc;
+	return stat(path, st);
 }
 
 int fsu_is_dir(const char *path)
@@ -270,6 +269,16 @@ char *fsu_absolute(const char *path)
 	char *n = fsu_normalize(j);
 	free(j);
 	return n ? n : xstrdup(path);
+}
+
+char *fsu_exe_path(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	return xstrdup(exe);
 }
 
 int fsu_hexval(int c)

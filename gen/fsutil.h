@@ -7,6 +7,7 @@
 #define ALMANAC_FSUTIL_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 
@@ -14,16 +15,24 @@
 #define FSU_MAX_FILE (16u * 1024u * 1024u)
 
 /* Read the whole file into `out` (appended). Returns 0, -1 on error (errno set),
- * -2 when the file exceeds `max` bytes. */
+ * -2 when the file exceeds `max` bytes. Only for paths the operator gives (the
+ * command line, the built-in theme, Almanac's own folders): a path from a
+ * repository is read with pr_read (pathres.h). */
 int fsu_read_file(buf_t *out, const char *path, size_t max);
-/* Write `len` bytes to `path`, creating parent folders. Returns 0 or -1 (errno set). */
+/* Read what is left of the open file `fd` into `out` (appended; `fd` stays
+ * open). Returns 0, -1 on error (errno set), -2 past `max` bytes. */
+int fsu_read_fd(int fd, buf_t *out, size_t max);
+/* The running binary's path (/proc/self/exe), or NULL. Caller frees. */
+char *fsu_exe_path(void);
+/* Write `len` bytes to `path`, creating parent folders. Returns 0 or -1 (errno set).
+ * For the operator's paths only (report --output); a site is written with pr_write. */
 int fsu_write_file(const char *path, const void *data, size_t len);
 /* mkdir -p. Returns 0 or -1. */
 int fsu_mkdirs(const char *path, int mode);
 /* rm -rf (does not follow symlinks). Returns 0 or -1. */
 int fsu_remove_tree(const char *path);
-/* Copy a regular file. Returns 0 or -1. */
-int fsu_copy_file(const char *src, const char *dst);
+/* stat(2) of an operator's path (the binary, Git's index). Returns 0 or -1. */
+int fsu_stat(const char *path, struct stat *st);
 /* 1 when `path` is an existing directory / regular file. */
 int fsu_is_dir(const char *path);
 int fsu_is_file(const char *path);

@@ -53,6 +53,8 @@
 
 #include "buf.h"
 #include "map.h"
+#include "fsutil.h"
+#include "pathres.h"
 
 #define NONE UINT32_MAX
 
@@ -2863,14 +2865,19 @@ static void load_ignore_revs(hist_t *h, const hist_opts_t *o, diag_list_t *d)
 		return;
 	if (!name)
 		name = ".git-blame-ignore-revs";
-	char *full = name[0] == '/' ? xstrdup(name) : xasprintf("%s%s", h->workdir, name);
-	size_t len;
-	char *text = read_file(full, &len);
-	free(full);
+	/* a file of the repository: read through the trust boundary (pathres.h), so a link cannot
+	 * make it /etc/shadow, echoed line by line into the build log */
+	buf_t tb = BUF_INIT;
+	int rr = pr_read_in(h->workdir, PR_REPO, name, &tb, FSU_MAX_FILE);
+	size_t len = tb.len;
+	char *text = rr == 0 ? buf_detach(&tb) : NULL;
+	buf_free(&tb);
 	if (!text) {
-		if (explicit_file)
+		if (pr_refused(rr))
+			diag_add(d, DIAG_WARNING, name, 0, 0, "symlink", "%s", pr_link_message(rr));
+		else if (explicit_file || errno != ENOENT)
 			diag_add(d, DIAG_WARNING, o && o->config_file ? o->config_file : "almanac.yml", 0, 0,
-				 "ignore-revs", "ignore-revs file %s cannot be read: %s", name, strerror(errno));
+				 "ignore-revs", "ignore-revs file %s cannot be read: %s", name, pr_strerror(rr));
 		return;
 	}
 	size_t cap = 0;

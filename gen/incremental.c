@@ -417,7 +417,8 @@ static void classify_setup(inc_t *inc)
 		char *j = fsu_join(s->root, s->cfg.content[i]);
 		char *d = strip_slash(j);
 		free(j);
-		if (fsu_is_dir(d)) {
+		struct stat st; /* a content folder that is a link out of the repository is not watched */
+		if (pr_stat(s->tree, s->cfg.content[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			inc->roots = xrealloc(inc->roots, (inc->nroots + 1) * sizeof *inc->roots);
 			inc->roots[inc->nroots++] = d;
 		} else {
@@ -498,7 +499,8 @@ static int classify(inc_t *inc, const char *path, unsigned flags, long *idx, con
 		*why = "folder added or removed";
 		return CH_FULL;
 	}
-	int exists = fsu_is_file(path);
+	struct stat st;
+	int exists = pr_stat(s->tree, rel, &st) == 0 && S_ISREG(st.st_mode);
 	if (fsu_ends_with(rel, ".md")) {
 		long i = site_find_page(s, rel);
 		if (i >= 0 && exists) {
@@ -1134,17 +1136,25 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	inc->search_pending = s->cfg.search;
 	inc->search_gen++;
 	timing_mark("render");
-	for (size_t k = 0; k < na; k++) {
-		char *src = fsu_join(s->root, s->assets[aidx[k]].src);
-		char *dst = fsu_join(dir, s->assets[aidx[k]].out);
-		char *pd = fsu_dirname(dst);
-		fsu_mkdirs(pd, 0755);
-		if (fsu_copy_file(src, dst) != 0)
-			diag_add(&s->diags, DIAG_WARNING, s->assets[aidx[k]].src, 0, 0, "asset", "cannot copy the file");
-		free(pd);
-		free(src);
-		free(dst);
+	pr_root_t *out = NULL;
+	if (na && pr_root_open(&out, dir, PR_BENEATH) != 0) {
+		diag_add(&s->diags, DIAG_ERROR, dir, 0, 0, "output", "cannot open the folder: %s", strerror(errno));
+		rc = -1;
 	}
+	for (size_t k = 0; out && k < na; k++) {
+		const site_asset_t *a = &s->assets[aidx[k]];
+		int cr = pr_copy(s->tree, a->src, out, a->out);
+		if (cr == PR_EWRITE || cr == PR_EUNSAFE) {
+			diag_add(&s->diags, DIAG_ERROR, a->src, 0, 0, "output", "cannot write the copy %s: %s", a->out,
+				 pr_strerror(cr));
+			rc = -1;
+		} else if (pr_refused(cr)) {
+			diag_add(&s->diags, DIAG_WARNING, a->src, 0, 0, "symlink", "%s", pr_link_message(cr));
+		} else if (cr != 0) {
+			diag_add(&s->diags, DIAG_WARNING, a->src, 0, 0, "asset", "cannot copy the file: %s", pr_strerror(cr));
+		}
+	}
+	pr_root_free(out);
 	nav_free(&nav);
 	free(d.pages);
 	free(d.folders);

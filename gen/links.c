@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "buf.h"
@@ -185,9 +186,8 @@ static int in_content(const site_t *s, const char *path)
 		return 1;
 	int any_folder = 0;
 	for (size_t i = 0; i < s->cfg.ncontent; i++) {
-		char *abs = fsu_join(s->root, s->cfg.content[i]);
-		int isdir = fsu_is_dir(abs);
-		free(abs);
+		struct stat st;
+		int isdir = pr_stat(s->tree, s->cfg.content[i], &st) == 0 && S_ISDIR(st.st_mode);
 		if (!isdir)
 			continue;
 		any_folder = 1;
@@ -266,9 +266,9 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		free(norm);
 		return r;
 	}
-	char *abs = fsu_join(s->root, norm);
-	int is_file = fsu_is_file(abs), is_dir = !is_file && fsu_is_dir(abs);
-	free(abs);
+	struct stat st;
+	int found = pr_stat(s->tree, norm, &st) == 0;
+	int is_file = found && S_ISREG(st.st_mode), is_dir = found && S_ISDIR(st.st_mode);
 	if ((is_file || is_dir) && !in_content(s, norm)) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
 			 "%s '%s' is outside the content folders (%s), so it is not published", what, raw,

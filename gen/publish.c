@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "tmpdir.h"
 
 /* set by the handler, read by every thread (a lock-free atomic: safe in a handler) */
 static atomic_int pub_signal;
@@ -64,11 +65,16 @@ static char *strip_slash(const char *p)
 	return n;
 }
 
-static int dir_is_empty(const char *path)
+/* 1 when the folder `name` of `dirfd` has no entry (or cannot be read). */
+static int dir_is_empty_at(int dirfd, const char *name, int follow)
 {
-	DIR *d = opendir(path);
-	if (!d)
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return 1;
+	}
 	struct dirent *e;
 	int empty = 1;
 	while ((e = readdir(d)))
@@ -80,10 +86,29 @@ static int dir_is_empty(const char *path)
 	return empty;
 }
 
-int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, char *const *content, size_t ncontent,
-	      diag_list_t *d)
+/* The output's parent folder, made when missing: through `repo` when it lies in the repository
+ * (root `rootn`), as given otherwise (the operator's path). Returns an O_PATH descriptor, or a
+ * PR_E* code. */
+static int open_parent(const char *parent, const char *rootn, const pr_root_t *repo)
+{
+	if (repo && is_within(parent, rootn)) {
+		const char *rel = parent + strlen(rootn);
+		while (*rel == '/')
+			rel++;
+		int rc = rel[0] ? pr_mkdirs(repo, rel) : 0;
+		return rc < 0 ? rc : pr_open(repo, rel, O_PATH | O_DIRECTORY);
+	}
+	if (fsu_mkdirs(parent, 0755) != 0)
+		return PR_EIO;
+	int fd = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd >= 0 ? fd : PR_EIO;
+}
+
+int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_root_t *repo, char *const *content,
+	      size_t ncontent, diag_list_t *d)
 {
 	memset(p, 0, sizeof *p);
+	p->parent_fd = p->lock_fd = -1;
 	char *out = strip_slash(out_dir);
 	char *root = strip_slash(repo_root);
 	const char *why = NULL;
@@ -101,130 +126,150 @@ int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, char *const 
 		free(c);
 	}
 	free(gitdir);
-	if (!why && fsu_is_dir(out) && !dir_is_empty(out)) {
-		char *marker = xasprintf("%s/%s", out, PUB_MARKER);
-		if (!fsu_is_file(marker))
-			why = "it is a non-empty folder that Almanac did not create (no " PUB_MARKER " marker); "
-			      "empty it or choose another --out";
-		free(marker);
-	}
-	if (!why && fsu_is_file(out))
-		why = "it is a file";
-	if (why) {
-		diag_add(d, DIAG_ERROR, out, 0, 0, "output", "refusing to write the site here: %s", why);
-		free(out);
-		free(root);
-		return -1;
-	}
-	free(root);
 	char *parent = fsu_dirname(out);
 	if (!parent[0]) {
 		free(parent);
 		parent = xstrdup("/");
 	}
-	if (fsu_mkdirs(parent, 0755) != 0) {
-		diag_add(d, DIAG_ERROR, out, 0, 0, "output", "cannot create the output's parent folder: %s",
-			 strerror(errno));
+	const char *base = strrchr(out, '/') + 1;
+	int in_repo = is_within(out, root);
+	if (!why) {
+		int pfd = open_parent(parent, root, repo);
+		if (pfd < 0) {
+			diag_add(d, DIAG_ERROR, out, 0, 0, "output", "%s: %s",
+				 pr_refused(pfd) ? "refusing to write the site here" : "cannot create the output's parent folder",
+				 pr_refused(pfd) ? pr_strerror(pfd) : strerror(errno));
+			free(parent);
+			free(out);
+			free(root);
+			return -1;
+		}
+		p->parent_fd = pfd;
+		struct stat lst, st;
+		int exists = fstatat(pfd, base, &lst, AT_SYMLINK_NOFOLLOW) == 0;
+		/* the operator's output may be a link (it is replaced by the site's folder); the
+		 * repository's may not */
+		int follow = !in_repo;
+		if (exists && S_ISLNK(lst.st_mode) && !follow)
+			why = "it is a symbolic link";
+		else if (exists && fstatat(pfd, base, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) == 0) {
+			if (S_ISDIR(st.st_mode) && !dir_is_empty_at(pfd, base, follow)) {
+				char *marker = xasprintf("%s/%s", base, PUB_MARKER);
+				struct stat ms;
+				if (fstatat(pfd, marker, &ms, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(ms.st_mode))
+					why = "it is a non-empty folder that Almanac did not create (no " PUB_MARKER
+					      " marker); empty it or choose another --out";
+				free(marker);
+			} else if (!S_ISDIR(st.st_mode)) {
+				why = "it is a file";
+			}
+		}
+	}
+	free(root);
+	if (why) {
+		diag_add(d, DIAG_ERROR, out, 0, 0, "output", "refusing to write the site here: %s", why);
+		if (p->parent_fd >= 0)
+			close(p->parent_fd);
+		p->parent_fd = -1;
 		free(parent);
 		free(out);
 		return -1;
 	}
-	const char *base = strrchr(out, '/') + 1;
-	p->tmp = xasprintf("%s/.almanac-tmp-%s-%ld", strcmp(parent, "/") ? parent : "", base, (long)getpid());
-	free(parent);
-	fsu_remove_tree(p->tmp);
-	if (mkdir(p->tmp, 0755) != 0) {
+	/* folders of killed builds of this output, then ours */
+	char *prefix = xasprintf(PUB_TMP_PREFIX "%s-", base);
+	tmpd_sweep(p->parent_fd, prefix);
+	p->lock_fd = tmpd_create(p->parent_fd, prefix, 0, &p->tmp_name);
+	free(prefix);
+	if (p->lock_fd >= 0)
+		p->tmp = xasprintf("%s/%s", strcmp(parent, "/") ? parent : "", p->tmp_name);
+	if (p->lock_fd < 0 || pr_root_open_at(&p->root, p->parent_fd, p->tmp_name, p->tmp, PR_BENEATH) != 0) {
 		diag_add(d, DIAG_ERROR, out, 0, 0, "output", "cannot create a temporary folder beside the output: %s",
 			 strerror(errno));
-		free(p->tmp);
-		free(out);
-		p->tmp = NULL;
+		free(parent);
+		p->out = out;
+		pub_abort(p);
 		return -1;
 	}
+	free(parent);
+	p->out_name = xstrdup(base);
 	p->out = out;
+	return 0;
+}
+
+int pub_open_dir(pub_t *p, const char *dir)
+{
+	memset(p, 0, sizeof *p);
+	p->parent_fd = p->lock_fd = -1;
+	if (pr_root_open(&p->root, dir, PR_BENEATH) != 0)
+		return -1;
+	p->tmp = xstrdup(dir);
 	return 0;
 }
 
 int pub_commit(pub_t *p, const char *stamp, diag_list_t *d)
 {
-	char *marker = xasprintf("%s/%s", p->tmp, PUB_MARKER);
 	char *text = xasprintf("almanac site\ninputs %s\n", stamp ? stamp : "-");
-	fsu_write_file(marker, text, strlen(text));
+	int wrc = pr_write(p->root, PUB_MARKER, text, strlen(text));
 	free(text);
-	free(marker);
-	if (!fsu_is_dir(p->out)) {
-		if (rename(p->tmp, p->out) != 0) {
+	if (wrc != 0) {
+		diag_add(d, DIAG_ERROR, p->out, 0, 0, "output", "cannot write the site: %s", pr_strerror(wrc));
+		return -1;
+	}
+	struct stat st;
+	if (fstatat(p->parent_fd, p->out_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (renameat(p->parent_fd, p->tmp_name, p->parent_fd, p->out_name) != 0) {
 			diag_add(d, DIAG_ERROR, p->out, 0, 0, "output", "cannot move the new site in place: %s",
 				 strerror(errno));
 			return -1;
 		}
+		free(p->tmp_name);
+		p->tmp_name = NULL;
 		return 0;
 	}
 	/* atomic exchange: readers see the old site or the new one, never a mix */
-	if (renameat2(AT_FDCWD, p->tmp, AT_FDCWD, p->out, RENAME_EXCHANGE) == 0) {
-		fsu_remove_tree(p->tmp); /* now holds the old site */
+	if (renameat2(p->parent_fd, p->tmp_name, p->parent_fd, p->out_name, RENAME_EXCHANGE) == 0) {
+		pr_remove_at(p->parent_fd, p->tmp_name); /* now holds the old site */
+		free(p->tmp_name);
+		p->tmp_name = NULL;
 		return 0;
 	}
-	char *old = xasprintf("%s.old", p->tmp);
-	if (rename(p->out, old) != 0 || rename(p->tmp, p->out) != 0) {
+	char *old = xasprintf("%s.old", p->tmp_name);
+	if (renameat(p->parent_fd, p->out_name, p->parent_fd, old) != 0 ||
+	    renameat(p->parent_fd, p->tmp_name, p->parent_fd, p->out_name) != 0) {
 		diag_add(d, DIAG_ERROR, p->out, 0, 0, "output", "cannot swap the new site in: %s", strerror(errno));
-		if (!fsu_is_dir(p->out))
-			rename(old, p->out);
+		if (fstatat(p->parent_fd, p->out_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			renameat(p->parent_fd, old, p->parent_fd, p->out_name);
 		free(old);
 		return -1;
 	}
-	fsu_remove_tree(old);
+	pr_remove_at(p->parent_fd, old);
 	free(old);
+	free(p->tmp_name);
+	p->tmp_name = NULL;
 	return 0;
 }
 
 void pub_abort(pub_t *p)
 {
-	if (p->tmp)
-		fsu_remove_tree(p->tmp);
+	pr_root_free(p->root);
+	if (p->tmp_name && p->parent_fd >= 0)
+		pr_remove_at(p->parent_fd, p->tmp_name);
+	if (p->lock_fd >= 0)
+		close(p->lock_fd); /* after the removal: a sweeping build must not take it meanwhile */
+	if (p->parent_fd >= 0)
+		close(p->parent_fd);
 	free(p->tmp);
 	free(p->out);
-	p->tmp = p->out = NULL;
+	free(p->out_name);
+	free(p->tmp_name);
+	memset(p, 0, sizeof *p);
+	p->parent_fd = p->lock_fd = -1;
 }
 
-/* 1 when `rel` is certainly already normal ("a/b.html": non-empty segments, none "." or "..",
- * no trailing '/'), so fsu_normalize() would return it unchanged. */
-static int rel_is_plain(const char *rel)
+int pub_write(const pub_t *p, const char *rel, const void *data, size_t len)
 {
-	const char *seg = rel;
-	for (const char *p = rel;; p++) {
-		if (*p != '/' && *p)
-			continue;
-		size_t n = (size_t)(p - seg);
-		if (!n || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
-			return 0;
-		if (!*p)
-			return 1;
-		seg = p + 1;
-	}
-}
-
-int pub_write(const char *root, const char *rel, const void *data, size_t len)
-{
-	if (rel[0] == '/' || strchr(rel, '\\'))
+	if (strchr(rel, '\\'))
 		return -2;
-	if (!rel_is_plain(rel)) {
-		char *n = fsu_normalize(rel);
-		if (!n || strcmp(n, rel)) {
-			free(n);
-			return -2;
-		}
-		free(n);
-	}
-	char *abs = fsu_join(root, rel);
-	/* a page's index.html usually goes into a folder of its own that does not exist yet: make it
-	 * first rather than fail one open() (fsu_write_file makes any other missing folder) */
-	if (fsu_ends_with(rel, "/index.html")) {
-		char *dir = fsu_dirname(abs);
-		fsu_mkdirs(dir, 0755);
-		free(dir);
-	}
-	int rc = fsu_write_file(abs, data, len);
-	free(abs);
-	return rc;
+	int rc = pr_write(p->root, rel, data, len);
+	return rc == 0 ? 0 : rc == PR_EIO ? -1 : -2;
 }

@@ -13,24 +13,40 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "pathres.h"
 
 #define PUB_MARKER ".almanac-site"
+/* The temporary folder's name beside the output OUT: PUB_TMP_PREFIX "OUT-" <pid>. */
+#define PUB_TMP_PREFIX ".almanac-tmp-"
 
 typedef struct {
-	char *out;  /* final folder, absolute (owned) */
-	char *tmp;  /* temporary folder being written (owned) */
+	char *out;        /* final folder, absolute (owned) */
+	char *tmp;        /* temporary folder being written, absolute (owned) */
+	pr_root_t *root;  /* the temporary folder: every file of the site is written through it (owned) */
+	int parent_fd;    /* the output's parent folder (O_PATH), -1 when none */
+	char *out_name;   /* the output's name in its parent (owned) */
+	char *tmp_name;   /* the temporary folder's name in the parent, NULL once swapped in (owned) */
+	int lock_fd;      /* the temporary folder, locked (tmpdir.h) while it exists; -1 when none */
 } pub_t;
 
 /* Check `out_dir` (absolute) against the repository root and content
- * folders, and create the temporary folder. Returns 0, or -1 with an error
+ * folders, and create the temporary folder beside it, after removing the
+ * ones that killed builds left there (tmpdir.h). An output inside the
+ * repository is reached through `repo` (pathres.h): no link on its way may
+ * leave the repository or lead into .git. Returns 0, or -1 with an error
  * diagnostic (exit code 4). */
-int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, char *const *content, size_t ncontent,
-	      diag_list_t *d);
+int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_root_t *repo, char *const *content,
+	      size_t ncontent, diag_list_t *d);
+/* Write into the existing folder `dir` (absolute) directly, without a
+ * temporary folder or a swap (almanac serve's site versions): p->root is
+ * set, pub_commit must not be called. Returns 0 or -1 (errno set). */
+int pub_open_dir(pub_t *p, const char *dir);
 /* Swap the temporary folder in, recording `stamp` (the build's input
  * fingerprint, may be NULL) in the marker file. Returns 0 or -1 (diagnostic
  * added; the old site stays). */
 int pub_commit(pub_t *p, const char *stamp, diag_list_t *d);
-/* Remove the temporary folder (after a failure). Frees `p`. Safe to call after pub_commit. */
+/* Remove the temporary folder (after a failure). Frees `p`. Safe to call after pub_commit
+ * or pub_open_dir (then nothing is removed). */
 void pub_abort(pub_t *p);
 /* Install SIGINT/SIGTERM handlers that set the interrupted flag. */
 void pub_install_signal_handlers(void);
@@ -39,8 +55,9 @@ int pub_interrupted(void);
 /* The flag itself (non-zero once interrupted), for long jobs on other threads
  * that poll it (hist_opts_t.stop). Valid for the whole process. */
 const atomic_int *pub_interrupt_flag(void);
-/* Write `len` bytes to `rel` under the folder `root`, refusing paths that
- * leave it ("..", absolute). Returns 0, -1 on I/O error, -2 on an unsafe path. */
-int pub_write(const char *root, const char *rel, const void *data, size_t len);
+/* Write `len` bytes to `rel` in the site being written (pr_write on
+ * p->root), refusing paths that leave it ("..", absolute). Returns 0, -1 on
+ * I/O error (errno set), -2 on an unsafe path. */
+int pub_write(const pub_t *p, const char *rel, const void *data, size_t len);
 
 #endif

@@ -2,6 +2,7 @@
 #include "render.h"
 #include "timing.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@ typedef struct {
 	pub_t pub;
 	map_t role_by_slug;   /* role slug -> page index */
 	int failed;
+	int io_failed;           /* a file of the site could not be written (a full disk): exit code 4 */
 	const render_sel_t *sel; /* almanac serve: render only these outputs (NULL = everything) */
 } rctx_t;
 
@@ -316,12 +318,12 @@ static void render_to_sized(rctx_t *r, const char *layout, val_t *ctx, const cha
 		return;
 	}
 	mus_render(r->theme.set, layout, stack, 2, &out, &r->s->diags);
-	int rc = pub_write(r->pub.tmp, out_rel, out.s ? out.s : "", out.len);
+	int rc = pub_write(&r->pub, out_rel, out.s ? out.s : "", out.len);
 	if (rc == -2)
 		diag_add(&r->s->diags, DIAG_ERROR, out_rel, 0, 0, "output", "refusing to write outside the output folder");
 	else if (rc != 0) {
-		diag_add(&r->s->diags, DIAG_ERROR, out_rel, 0, 0, "output", "cannot write the file");
-		r->failed = 1;
+		diag_add(&r->s->diags, DIAG_ERROR, out_rel, 0, 0, "output", "cannot write the file: %s", strerror(errno));
+		r->failed = r->io_failed = 1;
 	}
 	buf_free(&out);
 }
@@ -457,6 +459,15 @@ static void write_redirects(rctx_t *r)
 	par_for(r->s->npages + r->s->nalerts, r->s->opts.jobs, write_redirect_item, r);
 }
 
+/* Write a whole file of the site's own; a failure (a full disk) fails the build. */
+static void write_whole(rctx_t *r, const char *rel, buf_t *b)
+{
+	if (pub_write(&r->pub, rel, b->s ? b->s : "", b->len) != 0) {
+		diag_add(&r->s->diags, DIAG_ERROR, rel, 0, 0, "output", "cannot write the file: %s", strerror(errno));
+		r->failed = r->io_failed = 1;
+	}
+}
+
 static void write_sitemap(rctx_t *r)
 {
 	site_t *s = r->s;
@@ -483,28 +494,40 @@ static void write_sitemap(rctx_t *r)
 		buf_puts(&b, "</url>\n");
 	}
 	buf_puts(&b, "</urlset>\n");
-	pub_write(r->pub.tmp, "sitemap.xml", b.s, b.len);
+	write_whole(r, "sitemap.xml", &b);
 	buf_free(&b);
 }
 
+/* Copy the theme's and the site's assets. A source that cannot be read is a warning (a `symlink`
+ * one when it is a link that may not be followed); a copy that cannot be written (a full disk)
+ * fails the build: the previous site stays. */
 static void copy_assets(rctx_t *r)
 {
 	site_t *s = r->s;
-	for (size_t i = 0; i < r->theme.nassets; i++) {
-		char *dst = xasprintf("%s/assets/%s", r->pub.tmp, r->theme.assets[i].rel);
-		if (fsu_copy_file(r->theme.assets[i].abs, dst) != 0) {
-			diag_add(&s->diags, DIAG_ERROR, r->theme.assets[i].rel, 0, 0, "output", "cannot copy theme asset");
+	for (size_t i = 0; i < r->theme.nassets && !pub_interrupted(); i++) {
+		const theme_asset_t *a = &r->theme.assets[i];
+		char *dst = xasprintf("assets/%s", a->rel);
+		int rc = pr_copy(a->root, a->src, r->pub.root, dst);
+		if (rc != 0) {
+			diag_add(&s->diags, DIAG_ERROR, a->src, 0, 0, "output", "cannot copy theme asset to %s: %s", dst,
+				 pr_strerror(rc));
 			r->failed = 1;
+			r->io_failed |= rc == PR_EWRITE;
 		}
 		free(dst);
 	}
-	for (size_t i = 0; i < s->nassets; i++) {
-		char *src = fsu_join(s->root, s->assets[i].src);
-		char *dst = fsu_join(r->pub.tmp, s->assets[i].out);
-		if (fsu_copy_file(src, dst) != 0)
-			diag_add(&s->diags, DIAG_WARNING, s->assets[i].src, 0, 0, "asset", "cannot copy the file");
-		free(src);
-		free(dst);
+	for (size_t i = 0; i < s->nassets && !pub_interrupted(); i++) {
+		const site_asset_t *a = &s->assets[i];
+		int rc = pr_copy(s->tree, a->src, r->pub.root, a->out);
+		if (rc == PR_EWRITE || rc == PR_EUNSAFE) {
+			diag_add(&s->diags, DIAG_ERROR, a->src, 0, 0, "output", "cannot write the copy %s: %s", a->out,
+				 pr_strerror(rc));
+			r->failed = r->io_failed = 1;
+		} else if (pr_refused(rc)) {
+			diag_add(&s->diags, DIAG_WARNING, a->src, 0, 0, "symlink", "%s", pr_link_message(rc));
+		} else if (rc != 0) {
+			diag_add(&s->diags, DIAG_WARNING, a->src, 0, 0, "asset", "cannot copy the file: %s", pr_strerror(rc));
+		}
 	}
 }
 
@@ -520,7 +543,7 @@ static void write_search(rctx_t *r)
 	if (!prep)
 		prep = search_prepare(docs, n, (size_t)r->s->opts.jobs, NULL);
 	if (search_write_prepared(prep, NULL, docs, n, r->pub.tmp, &r->s->diags) != 0)
-		r->failed = 1;
+		r->failed = r->io_failed = 1;
 	searchdocs_free(docs, n);
 }
 
@@ -599,7 +622,7 @@ static void write_specials(rctx_t *r)
 	buf_t json = BUF_INIT;
 	report_write_json(&rep, s, &json);
 	report_free(&rep);
-	pub_write(r->pub.tmp, "freshness.json", json.s, json.len);
+	write_whole(r, "freshness.json", &json);
 	buf_free(&json);
 	write_sitemap(r);
 }
@@ -608,8 +631,8 @@ static void write_specials(rctx_t *r)
 static int rctx_load_theme(rctx_t *r)
 {
 	site_t *s = r->s;
-	char *site_theme = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
-	int rc = theme_load(&r->theme, site_theme, &s->diags);
+	char *site_theme = xasprintf("themes/%s", s->cfg.theme);
+	int rc = theme_load(&r->theme, s->tree, site_theme, &s->diags);
 	free(site_theme);
 	if (rc != 0) {
 		theme_free(&r->theme);
@@ -653,7 +676,7 @@ int render_site(site_t *s, const char *out_dir)
 	}
 	if (rctx_load_theme(&r) != 0)
 		return -1;
-	if (pub_begin(&r.pub, out_dir, s->root, s->cfg.content, s->cfg.ncontent, &s->diags) != 0) {
+	if (pub_begin(&r.pub, out_dir, s->root, s->tree, s->cfg.content, s->cfg.ncontent, &s->diags) != 0) {
 		theme_free(&r.theme);
 		return -4;
 	}
@@ -683,7 +706,7 @@ int render_site(site_t *s, const char *out_dir)
 		diag_add(&s->diags, DIAG_ERROR, out_dir, 0, 0, "interrupted", INTERRUPTED_MSG);
 		rc = -1;
 	} else if (r.failed) {
-		rc = -1;
+		rc = r.io_failed ? -4 : -1;
 	} else if (pub_commit(&r.pub, s->opts.serve ? NULL : s->fingerprint, &s->diags) != 0) {
 		rc = -4;
 	}
@@ -703,7 +726,11 @@ int render_select(site_t *s, const char *dir, const render_sel_t *sel)
 	r.sel = sel;
 	if (rctx_load_theme(&r) != 0)
 		return -1;
-	r.pub.tmp = xstrdup(dir); /* written directly: no pub_begin/pub_commit */
+	if (pub_open_dir(&r.pub, dir) != 0) { /* written directly: no pub_begin/pub_commit */
+		diag_add(&s->diags, DIAG_ERROR, dir, 0, 0, "output", "cannot open the folder: %s", strerror(errno));
+		theme_free(&r.theme);
+		return -1;
+	}
 	rctx_setup(&r);
 	if (sel->pages) {
 		r.nav_cache = nav_cache_new(&r.nav, s, sel->pages);
@@ -722,7 +749,7 @@ int render_select(site_t *s, const char *dir, const render_sel_t *sel)
 	if (sel->search && s->cfg.search)
 		write_search(&r);
 	int rc = r.failed || pub_interrupted() ? -1 : 0;
-	free(r.pub.tmp);
+	pub_abort(&r.pub);
 	rctx_free(&r);
 	return rc;
 }

@@ -1,8 +1,6 @@
 /* scan.c - find pages and assets. See scan.h. */
 #include "scan.h"
 
-#include <dirent.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -35,8 +33,7 @@ static int cmp_str(const void *a, const void *b)
 
 typedef struct {
 	const char *root;
-	size_t rootlen;
-	char *real_root;
+	const pr_root_t *tree;  /* every folder and link is resolved through it */
 	git_repository *repo;
 	git_index *index; /* tracked files are never ignored (as in git); may be NULL */
 	const char *skip_dir;
@@ -105,47 +102,37 @@ static void walk_dir(walk_t *w, const char *rel)
 		free(abs);
 		return;
 	}
+	free(abs);
 	if (++w->depth > 64) {
 		diag_add(w->d, DIAG_WARNING, rel, 0, 0, "scan", "folders nested deeper than 64 levels are skipped");
 		w->depth--;
-		free(abs);
 		return;
 	}
-	DIR *dir = opendir(abs);
-	if (!dir) {
-		diag_add(w->d, DIAG_WARNING, rel, 0, 0, "scan", "cannot read folder");
-		free(abs);
+	pr_entry_t *ents;
+	size_t n;
+	int rc = pr_list(w->tree, rel, 1, &ents, &n);
+	if (rc != 0) {
+		if (pr_refused(rc)) /* a content folder that is a link out of the repository */
+			diag_add(w->d, DIAG_WARNING, rel, 0, 0, "symlink", "%s", pr_link_message(rc));
+		else
+			diag_add(w->d, DIAG_WARNING, rel, 0, 0, "scan", "cannot read folder");
 		w->depth--;
 		return;
 	}
-	strvec_t names = {0};
-	struct dirent *e;
-	while ((e = readdir(dir)))
-		if (e->d_name[0] != '.')
-			sv_push(&names, xstrdup(e->d_name));
-	closedir(dir);
-	if (names.n > 1) /* an empty folder has names.v == NULL, which qsort must not get */
-		qsort(names.v, names.n, sizeof *names.v, cmp_str);
-	for (size_t i = 0; i < names.n; i++) {
-		char *crel = rel[0] ? xasprintf("%s/%s", rel, names.v[i]) : xstrdup(names.v[i]);
-		char *cabs = fsu_join(abs, names.v[i]);
-		struct stat lst, st;
-		if (lstat(cabs, &lst) != 0)
-			goto next;
-		if (S_ISLNK(lst.st_mode)) {
-			char real[PATH_MAX];
-			if (!realpath(cabs, real) || strncmp(real, w->real_root, strlen(w->real_root)) != 0 ||
-			    (real[strlen(w->real_root)] != '/' && real[strlen(w->real_root)] != '\0')) {
-				diag_add(w->d, DIAG_WARNING, crel, 0, 0, "symlink",
-					 "symbolic link points outside the repository: not followed");
+	for (size_t i = 0; i < n; i++) {
+		char *crel = rel[0] ? xasprintf("%s/%s", rel, ents[i].name) : xstrdup(ents[i].name);
+		struct stat st = ents[i].st;
+		if (S_ISLNK(st.st_mode)) {
+			/* resolved by the repository's rules: never outside it, never into .git */
+			int r = pr_stat(w->tree, crel, &st);
+			if (r != 0) {
+				diag_add(w->d, DIAG_WARNING, crel, 0, 0, "symlink", "%s", pr_link_message(r));
 				goto next;
 			}
-			if (stat(cabs, &st) != 0 || S_ISDIR(st.st_mode)) {
+			if (S_ISDIR(st.st_mode)) {
 				/* links to folders inside the repository are skipped: the folder is scanned where it is */
 				goto next;
 			}
-		} else {
-			st = lst;
 		}
 		if (excluded(w, crel))
 			goto next;
@@ -164,23 +151,16 @@ static void walk_dir(walk_t *w, const char *rel)
 		}
 	next:
 		free(crel);
-		free(cabs);
-		free(names.v[i]);
 	}
-	free(names.v);
-	free(abs);
+	pr_list_free(ents, n);
 	w->depth--;
 }
 
-int scan_tree(scan_result_t *out, const char *root, const config_t *cfg, git_repository *repo,
-	      const char *skip_dir, diag_list_t *d)
+int scan_tree(scan_result_t *out, const char *root, const pr_root_t *tree, const config_t *cfg,
+	      git_repository *repo, const char *skip_dir, diag_list_t *d)
 {
 	memset(out, 0, sizeof *out);
-	walk_t w = {.root = root, .rootlen = strlen(root), .repo = repo, .skip_dir = skip_dir, .d = d};
-	char real[PATH_MAX];
-	w.real_root = xstrdup(realpath(root, real) ? real : root);
-	if (w.real_root[0] && w.real_root[strlen(w.real_root) - 1] == '/' && strlen(w.real_root) > 1)
-		w.real_root[strlen(w.real_root) - 1] = '\0';
+	walk_t w = {.root = root, .tree = tree, .repo = repo, .skip_dir = skip_dir, .d = d};
 	w.ex = xcalloc(cfg->nexclude + 1, sizeof *w.ex);
 	for (size_t i = 0; i < cfg->nexclude; i++) {
 		int err;
@@ -191,18 +171,26 @@ int scan_tree(scan_result_t *out, const char *root, const config_t *cfg, git_rep
 	w.md = pcre2_match_data_create(4, NULL);
 	if (repo && git_repository_index(&w.index, repo) != 0)
 		w.index = NULL;
-	strvec_t folders = {0};
+	strvec_t folders = {0}, refused = {0};
 	for (size_t i = 0; i < cfg->ncontent; i++) {
-		char *abs = fsu_join(root, cfg->content[i]);
-		if (fsu_is_dir(abs))
+		/* a content folder that is a link is followed only inside the repository */
+		struct stat st;
+		int r = pr_stat(tree, cfg->content[i], &st);
+		if (r == 0 && S_ISDIR(st.st_mode))
 			sv_push(&folders, xstrdup(cfg->content[i]));
-		else if (cfg->content_explicit)
+		else if (pr_refused(r)) {
+			diag_add(d, DIAG_WARNING, cfg->content[i], 0, 0, "symlink", "%s", pr_link_message(r));
+			sv_push(&refused, xstrdup(cfg->content[i]));
+		} else if (cfg->content_explicit)
 			diag_add(d, DIAG_WARNING, "almanac.yml", 0, 0, "config", "content folder '%s' does not exist",
 				 cfg->content[i]);
-		free(abs);
 	}
-	if (folders.n == 0)
+	/* without content folders, the whole tree; a refused one (a link out) is not walked as "" */
+	if (folders.n == 0 && refused.n == 0)
 		walk_dir(&w, "");
+	for (size_t i = 0; i < refused.n; i++)
+		free(refused.v[i]);
+	free(refused.v);
 	for (size_t i = 0; i < folders.n; i++)
 		walk_dir(&w, folders.v[i]);
 	if (w.pages.n > 1)
@@ -221,7 +209,6 @@ int scan_tree(scan_result_t *out, const char *root, const config_t *cfg, git_rep
 		pcre2_code_free(w.ex[i]);
 	free(w.ex);
 	pcre2_match_data_free(w.md);
-	free(w.real_root);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "diag.h"
+#include "pathres.h"
 
 typedef struct {
 	char **pages;   /* repo-relative .md paths, sorted (owned) */
@@ -28,11 +29,14 @@ typedef struct {
 	uint64_t stamp;
 } scan_result_t;
 
-/* Scan the work tree at `root` (absolute, trailing '/'). `repo` may be NULL
- * (no .gitignore handling). `skip_dir` (absolute, may be NULL) is never
- * entered (the output folder). Returns 0 or -1 (diagnostics added). */
-int scan_tree(scan_result_t *out, const char *root, const config_t *cfg, git_repository *repo,
-	      const char *skip_dir, diag_list_t *d);
+/* Scan the work tree at `root` (absolute, trailing '/'), reading it through
+ * `tree` (its PR_REPO root, pathres.h): a link (a content folder itself
+ * included) that leaves the repository, leads into .git, loops or dangles is
+ * a `symlink` warning and is left out. `repo` may be NULL (no .gitignore
+ * handling). `skip_dir` (absolute, may be NULL) is never entered (the output
+ * folder). Returns 0 or -1 (diagnostics added). */
+int scan_tree(scan_result_t *out, const char *root, const pr_root_t *tree, const config_t *cfg,
+	      git_repository *repo, const char *skip_dir, diag_list_t *d);
 /* Free the result. */
 void scan_free(scan_result_t *r);
 /* URL folder of a page path: "a/b.md" -> "a/b/", "a/index.md" -> "a/",

@@ -1,8 +1,8 @@
 /* search.c - build and write the sharded search index (see search.h). */
 #include "search.h"
 
-#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -16,6 +16,7 @@
 #include "fsutil.h"
 #include "json.h"
 #include "map.h"
+#include "pathres.h"
 #include "tokenize.h"
 
 /* ------------------------------------------------------------------ tuning */
@@ -630,7 +631,8 @@ static int cmp_cstr(const void *a, const void *b)
 /* ------------------------------------------------------------------ output */
 
 typedef struct {
-	const char *root; /* OUT/search */
+	const char *root; /* OUT/search, for messages */
+	const pr_root_t *out; /* OUT: the files are written through it as search/... */
 	diag_list_t *d;
 	uint64_t hash;
 	size_t bytes;
@@ -642,40 +644,47 @@ static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
 	if (wr->failed)
 		return;
 	char *path = xasprintf("%s/%s", wr->root, rel);
-	if (fsu_write_file(path, data, n) != 0) {
+	char *srel = xasprintf("search/%s", rel);
+	int rc = pr_write(wr->out, srel, data, n);
+	if (rc != 0) {
 		diag_add(wr->d, DIAG_ERROR, rel, 0, 0, "search-index", "cannot write search index file %s: %s",
-			 path, strerror(errno));
+			 path, pr_strerror(rc));
 		wr->failed = 1;
 	}
+	free(srel);
 	wr->hash = map_hash_add(wr->hash, rel, strlen(rel) + 1);
 	wr->hash = map_hash_add(wr->hash, data, n);
 	wr->bytes += n;
 	free(path);
 }
 
-/* Remove the files N.ext with N >= keep that an earlier build left in `dir`. */
-static void clean_dir(const char *dir, const char *ext, size_t keep)
+/* Remove the files N.ext with N >= keep that an earlier build left in the folder `rel` of `out`. */
+static void clean_dir(const pr_root_t *out, const char *rel, const char *ext, size_t keep)
 {
-	DIR *dh = opendir(dir);
-	if (!dh)
+	int fd = pr_open(out, rel, O_RDONLY | O_DIRECTORY);
+	pr_entry_t *ents;
+	size_t ne;
+	if (fd < 0 || pr_list(out, rel, 1, &ents, &ne) != 0) {
+		if (fd >= 0)
+			close(fd);
 		return;
-	struct dirent *e;
+	}
 	size_t el = strlen(ext);
-	while ((e = readdir(dh)) != NULL) {
-		size_t n = strlen(e->d_name);
-		if (n <= el || strcmp(e->d_name + n - el, ext) != 0)
+	for (size_t k = 0; k < ne; k++) {
+		const char *name = ents[k].name;
+		size_t n = strlen(name);
+		if (n <= el || strcmp(name + n - el, ext) != 0)
 			continue;
 		int digits = 1;
 		for (size_t i = 0; i < n - el; i++)
-			if (e->d_name[i] < '0' || e->d_name[i] > '9')
+			if (name[i] < '0' || name[i] > '9')
 				digits = 0;
-		if (!digits || n - el > 9 || (size_t)atol(e->d_name) < keep)
+		if (!digits || n - el > 9 || (size_t)atol(name) < keep)
 			continue;
-		char *p = xasprintf("%s/%s", dir, e->d_name);
-		unlink(p);
-		free(p);
+		unlinkat(fd, name, 0);
 	}
-	closedir(dh);
+	pr_list_free(ents, ne);
+	close(fd);
 }
 
 #define EXCERPT_MAX (EXCERPT_BYTES + 48) /* room for an excerpt being cut */
@@ -980,6 +989,15 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 	wr.hash = MAP_HASH_SEED;
 	char *root = xasprintf("%s/search", out_dir);
 	wr.root = root;
+	pr_root_t *out = NULL;
+	if (pr_root_open(&out, out_dir, PR_BENEATH) != 0) {
+		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "cannot open the output folder %s: %s", out_dir,
+			 strerror(errno));
+		search_prep_free(sp);
+		free(root);
+		return -1;
+	}
+	wr.out = out;
 
 	memset(&meta, 0, sizeof(meta));
 	if (sp->ndocs != ndocs) { /* a caller's mistake: not the prepared pages */
@@ -1015,10 +1033,11 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 	{
 		const char *subs[] = {"t", "v", "m"};
 		for (int i = 0; i < 3; i++) {
-			char *p = xasprintf("%s/%s", root, subs[i]);
-			if (fsu_mkdirs(p, 0755) != 0) {
-				diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "cannot create folder %s: %s", p,
-					 strerror(errno));
+			char *p = xasprintf("search/%s", subs[i]);
+			int mrc = pr_mkdirs(out, p);
+			if (mrc != 0) {
+				diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "cannot create folder %s/%s: %s", root,
+					 subs[i], pr_strerror(mrc));
 				free(p);
 				goto out;
 			}
@@ -1026,6 +1045,7 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 		}
 	}
 	meta.wr.root = root;
+	meta.wr.out = out;
 	meta.wr.d = d;
 	meta.wr.hash = MAP_HASH_SEED;
 	meta.docs = docs;
@@ -1276,15 +1296,9 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 
 	/* files of an earlier, larger index */
 	{
-		char *p = xasprintf("%s/t", root);
-		clean_dir(p, ".bin", nshards);
-		free(p);
-		p = xasprintf("%s/v", root);
-		clean_dir(p, ".txt", nvshards);
-		free(p);
-		p = xasprintf("%s/m", root);
-		clean_dir(p, ".json", nchunks);
-		free(p);
+		clean_dir(out, "search/t", ".bin", nshards);
+		clean_dir(out, "search/v", ".txt", nvshards);
+		clean_dir(out, "search/m", ".json", nchunks);
 	}
 
 	/* manifest, last: it names the content hash */
@@ -1358,6 +1372,7 @@ out:
 	buf_free(&keys);
 	buf_free(&vk);
 	free(root);
+	pr_root_free(out);
 	return rc;
 }
 

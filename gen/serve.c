@@ -2,11 +2,11 @@
 #define _GNU_SOURCE
 #include "serve.h"
 #include "fsutil.h"
+#include "pathres.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -32,7 +32,7 @@ struct srv {
 	/* the site folder: read-locked by requests, write-locked by updates */
 	pthread_rwlock_t site_lock;
 	char *root;
-	int root_fd;                /* O_PATH descriptor of root, -1 when it cannot be opened */
+	pr_root_t *site;            /* root as a PR_BENEATH root (pathres.h), NULL when it cannot be opened */
 	unsigned long served_build;
 	/* status and event streams */
 	pthread_mutex_t st_lock;
@@ -43,7 +43,6 @@ struct srv {
 	char *event_json;           /* the shorter form sent on event streams */
 	int streams;
 	int stopping;
-	int have_openat2;           /* 0 when the kernel lacks openat2 (fallback: realpath check) */
 };
 
 /* ------------------------------------------------------------------ paths */
@@ -165,33 +164,14 @@ const char *srv_content_type(const char *name)
 }
 
 /* Open `rel` (site-relative, no leading slash) beneath the site folder, refusing anything that
- * would leave it (symlinks included). Returns a descriptor or -1. Call with the site lock held. */
+ * would leave it (symlinks included: pathres.h). Returns a descriptor or -1. Call with the site
+ * lock held. */
 static int open_beneath(srv_t *s, const char *rel)
 {
-	if (s->root_fd < 0)
+	if (!s->site)
 		return -1;
-	const char *r = rel[0] ? rel : ".";
-	if (s->have_openat2) {
-		struct open_how how;
-		memset(&how, 0, sizeof how);
-		how.flags = O_RDONLY | O_CLOEXEC;
-		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-		long fd = syscall(SYS_openat2, s->root_fd, r, &how, sizeof how);
-		if (fd >= 0 || errno != ENOSYS)
-			return (int)fd;
-		s->have_openat2 = 0; /* benign race: every thread comes to the same answer */
-	}
-	/* fallback: resolve the path and check it is inside the (resolved) root */
-	char *abs = xasprintf("%s/%s", s->root, rel);
-	char real[PATH_MAX], rootreal[PATH_MAX];
-	int fd = -1;
-	if (realpath(abs, real) && realpath(s->root, rootreal)) {
-		size_t n = strlen(rootreal);
-		if (!strncmp(real, rootreal, n) && (real[n] == '/' || real[n] == '\0'))
-			fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	}
-	free(abs);
-	return fd;
+	int fd = pr_open(s->site, rel, O_RDONLY);
+	return fd >= 0 ? fd : -1;
 }
 
 /* ------------------------------------------------------------------ responses */
@@ -479,9 +459,10 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
 
 /* ------------------------------------------------------------------ life cycle */
 
-static int open_root_fd(const char *root)
+static pr_root_t *open_site(const char *root)
 {
-	return open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	pr_root_t *r = NULL;
+	return pr_root_open(&r, root, PR_BENEATH) == 0 ? r : NULL;
 }
 
 int srv_is_loopback(const char *bind)
@@ -526,8 +507,7 @@ int srv_start(srv_t **out, const char *bind, int port, const char *root, buf_t *
 	pthread_cond_init(&s->st_cond, &ca);
 	pthread_condattr_destroy(&ca);
 	s->root = xstrdup(root);
-	s->root_fd = open_root_fd(root);
-	s->have_openat2 = 1;
+	s->site = open_site(root);
 	s->status_json = xstrdup("{}");
 	s->event_json = xstrdup("{}");
 
@@ -589,10 +569,9 @@ const char *srv_root(const srv_t *s)
 char *srv_set_root(srv_t *s, char *root)
 {
 	char *old = s->root;
-	if (s->root_fd >= 0)
-		close(s->root_fd);
+	pr_root_free(s->site);
 	s->root = root;
-	s->root_fd = open_root_fd(root);
+	s->site = open_site(root);
 	return old;
 }
 
@@ -623,8 +602,7 @@ void srv_stop(srv_t *s)
 	pthread_mutex_unlock(&s->st_lock);
 	if (s->d)
 		MHD_stop_daemon(s->d);
-	if (s->root_fd >= 0)
-		close(s->root_fd);
+	pr_root_free(s->site);
 	free(s->root);
 	free(s->status_json);
 	free(s->event_json);

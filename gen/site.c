@@ -102,15 +102,15 @@ static void load_page(void *ud, size_t i)
 {
 	site_t *s = ud;
 	site_page_t *p = &s->pages[i];
-	char *abs = fsu_join(s->root, p->src);
 	buf_t text = BUF_INIT;
-	int r = fsu_read_file(&text, abs, FSU_MAX_FILE);
-	free(abs);
+	int r = pr_read(s->tree, p->src, &text, FSU_MAX_FILE);
 	int skipped = r != 0; /* too large, unreadable or binary: not published (as the message says) */
 	if (r != 0) {
-		if (r == -2)
+		if (r == PR_ETOOBIG)
 			diag_add(&s->diags, DIAG_ERROR, p->src, 1, 1, "too-large",
 				 "file is larger than the %u MiB limit for a page; it is skipped", FSU_MAX_FILE >> 20);
+		else if (pr_refused(r)) /* the scan followed it: it changed since */
+			diag_add(&s->diags, DIAG_WARNING, p->src, 0, 0, "symlink", "%s", pr_link_message(r));
 		else
 			diag_add(&s->diags, DIAG_ERROR, p->src, 1, 1, "unreadable", "cannot read the file: %s",
 				 strerror(errno));
@@ -206,7 +206,7 @@ static uint64_t fp_file(uint64_t h, const char *path)
 {
 	struct stat st;
 	char tmp[128] = "absent";
-	if (stat(path, &st) == 0)
+	if (fsu_stat(path, &st) == 0)
 		snprintf(tmp, sizeof tmp, "%lld.%ld|%lld.%ld|%lld|%llu", (long long)st.st_mtim.tv_sec,
 			 st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, (long long)st.st_size,
 			 (unsigned long long)st.st_ino);
@@ -214,14 +214,19 @@ static uint64_t fp_file(uint64_t h, const char *path)
 	return fp_str(h, tmp);
 }
 
-static uint64_t fp_repo_file(uint64_t h, const char *root, const char *rel)
+/* fp_file for a file of the repository, reached as every repository file is (pathres.h). */
+static uint64_t fp_repo_file(uint64_t h, const pr_root_t *tree, const char *rel)
 {
 	if (!rel)
 		return h;
-	char *abs = fsu_join(root, rel);
-	h = fp_file(h, abs);
-	free(abs);
-	return h;
+	struct stat st;
+	char tmp[128] = "absent";
+	if (pr_stat(tree, rel, &st) == 0)
+		snprintf(tmp, sizeof tmp, "%lld.%ld|%lld.%ld|%lld|%llu", (long long)st.st_mtim.tv_sec,
+			 st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, (long long)st.st_size,
+			 (unsigned long long)st.st_ino);
+	h = fp_str(h, rel);
+	return fp_str(h, tmp);
 }
 
 int site_reserved_output(const char *rel)
@@ -296,7 +301,7 @@ static void drop_colliding_assets(site_t *s)
 
 /* Computed right after the scan, before any page is read: the pages and
  * assets enter through `stamp` (paths and stat data, see scan.h). */
-static void compute_fingerprint(site_t *s, git_repository *repo, const char *cfgpath, uint64_t stamp)
+static void compute_fingerprint(site_t *s, git_repository *repo, const buf_t *cfg, uint64_t stamp)
 {
 	uint64_t h = MAP_HASH_SEED;
 	const site_opts_t *o = &s->opts;
@@ -307,21 +312,20 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const char *cfg
 	h = fp_str(h, o->base_url);
 	/* the binary itself: an upgraded almanac with the same version number must rebuild */
 	h = fp_file(h, "/proc/self/exe");
-	buf_t cfg = BUF_INIT;
-	fsu_read_file(&cfg, cfgpath, FSU_MAX_FILE);
-	h = map_hash_add(h, cfg.s ? cfg.s : "", cfg.len);
-	buf_free(&cfg);
-	char *theme = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
-	h = theme_fingerprint(theme, s->root, h);
+	h = map_hash_add(h, cfg->s ? cfg->s : "", cfg->len);
+	char *theme = xasprintf("themes/%s", s->cfg.theme);
+	h = theme_fingerprint(s->tree, theme, h);
 	free(theme);
 	git_oid head;
 	if (git_reference_name_to_id(&head, repo, "HEAD") == 0)
 		h = map_hash_add(h, head.id, sizeof head.id);
-	h = fp_repo_file(h, git_repository_path(repo), "index");
+	char *index = fsu_join(git_repository_path(repo), "index"); /* Git's own: the operator's */
+	h = fp_file(h, index);
+	free(index);
 	h = map_hash_add(h, &stamp, sizeof stamp);
 	/* files outside the content folders that the output depends on */
-	h = fp_repo_file(h, s->root, s->cfg.alerts_file);
-	h = fp_repo_file(h, s->root, s->cfg.ignore_revs ? s->cfg.ignore_revs : ".git-blame-ignore-revs");
+	h = fp_repo_file(h, s->tree, s->cfg.alerts_file);
+	h = fp_repo_file(h, s->tree, s->cfg.ignore_revs ? s->cfg.ignore_revs : ".git-blame-ignore-revs");
 	snprintf(s->fingerprint, sizeof s->fingerprint, "%016llx", (unsigned long long)h);
 }
 
@@ -331,7 +335,11 @@ static int output_is_current(const site_t *s)
 	char *out = site_output_dir(s);
 	char *marker = xasprintf("%s/%s", out, PUB_MARKER);
 	buf_t b = BUF_INIT;
-	int same = fsu_read_file(&b, marker, 4096) == 0 && b.s && strstr(b.s, s->fingerprint) != NULL;
+	size_t rl = strlen(s->root);
+	/* an output inside the repository is read as the repository is */
+	int r = !strncmp(marker, s->root, rl) ? pr_read(s->tree, marker + rl, &b, 4096)
+					       : fsu_read_file(&b, marker, 4096);
+	int same = r == 0 && b.s && strstr(b.s, s->fingerprint) != NULL;
 	buf_free(&b);
 	free(marker);
 	free(out);
@@ -358,8 +366,66 @@ static int open_repo(site_t *s, git_repository **out)
 		return -4;
 	}
 	const char *wd = git_repository_workdir(repo);
+	if (pr_root_open(&s->tree, wd, PR_REPO) != 0) {
+		diag_add(&s->diags, DIAG_ERROR, wd, 0, 0, "repository", "cannot open the work tree: %s", strerror(errno));
+		git_repository_free(repo);
+		return -4;
+	}
 	s->root = xstrdup(wd);
 	*out = repo;
+	return 0;
+}
+
+/* 1 when the folder `out` of a configuration is not inside the repository: absolute, "..", or
+ * the repository itself. */
+static int output_escapes(const char *out)
+{
+	if (out[0] == '/')
+		return 1;
+	char *n = fsu_normalize(out);
+	int bad = !n || !n[0] || !strcmp(n, "/");
+	free(n);
+	return bad;
+}
+
+/* Read and load the configuration (its bytes into `text`, for the fingerprint): the
+ * repository's almanac.yml, or --config. A --config inside the work tree is the repository's
+ * and is read through s->tree; one outside is the operator's. Returns 0, -1 (config errors) or
+ * -4 (a repository configuration whose output lies outside the repository). */
+static int load_config(site_t *s, buf_t *text)
+{
+	const site_opts_t *opts = &s->opts;
+	char *abs = opts->config ? fsu_absolute(opts->config) : fsu_join(s->root, "almanac.yml");
+	size_t rl = strlen(s->root);
+	s->config_in_repo = !strncmp(abs, s->root, rl) && abs[rl];
+	const char *disp = opts->config ? opts->config : "almanac.yml";
+	int r = s->config_in_repo ? pr_read(s->tree, abs + rl, text, FSU_MAX_FILE) : fsu_read_file(text, abs, FSU_MAX_FILE);
+	free(abs);
+	if (r != 0) {
+		if (pr_refused(r)) { /* a link out of the repository: not read, the defaults hold */
+			diag_add(&s->diags, DIAG_WARNING, disp, 0, 0, "symlink", "%s", pr_link_message(r));
+			buf_clear(text);
+			return 0;
+		}
+		if (r == PR_EIO && errno == ENOENT && !opts->config) {
+			buf_clear(text);
+			return 0;
+		}
+		diag_add(&s->diags, DIAG_ERROR, disp, 0, 0, "config", "cannot read the configuration: %s",
+			 r == PR_ETOOBIG ? "file too large" : strerror(errno));
+		return -1;
+	}
+	if (config_load_text(&s->cfg, buf_cstr(text), text->len, disp, &s->diags) != 0)
+		return -1;
+	if (s->config_in_repo && !opts->out && output_escapes(s->cfg.output)) {
+		/* the operator's --out may go anywhere; the repository's output may not */
+		diag_add(&s->diags, DIAG_ERROR, disp, s->cfg.output_line, s->cfg.output_col, "config",
+			 "'output' must be a folder inside the repository (it is '%s'): a configuration in the "
+			 "repository cannot make Almanac write elsewhere; to build there, pass --out %s",
+			 s->cfg.output, s->cfg.output);
+		if (!opts->check_only && !opts->serve)
+			return -4;
+	}
 	return 0;
 }
 
@@ -377,12 +443,12 @@ int site_load(site_t *s, const site_opts_t *opts)
 		return rc;
 
 	/* configuration */
-	char *cfgpath = opts->config ? fsu_absolute(opts->config) : fsu_join(s->root, "almanac.yml");
-	const char *disp = opts->config ? opts->config : "almanac.yml";
-	if (config_load(&s->cfg, cfgpath, disp, opts->config == NULL, &s->diags) != 0) {
-		free(cfgpath);
+	buf_t cfgtext = BUF_INIT;
+	rc = load_config(s, &cfgtext);
+	if (rc) {
+		buf_free(&cfgtext);
 		git_repository_free(repo);
-		return -1;
+		return rc;
 	}
 	if (opts->base_url) {
 		free(s->cfg.base_url);
@@ -392,7 +458,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 	/* scan */
 	char *outdir = site_output_dir(s);
 	scan_result_t sc;
-	scan_tree(&sc, s->root, &s->cfg, repo, outdir, &s->diags);
+	scan_tree(&sc, s->root, s->tree, &s->cfg, repo, outdir, &s->diags);
 	free(outdir);
 	s->home_dir = xstrdup(sc.nfolders ? sc.folders[0] : "");
 	s->npages = sc.npages;
@@ -416,8 +482,8 @@ int site_load(site_t *s, const site_opts_t *opts)
 	qsort(s->pages, s->npages, sizeof *s->pages, cmp_src);
 	timing_mark("config+scan");
 
-	compute_fingerprint(s, repo, cfgpath, stamp);
-	free(cfgpath);
+	compute_fingerprint(s, repo, &cfgtext, stamp);
+	buf_free(&cfgtext);
 	timing_mark("fingerprint");
 	if (opts->skip_unchanged && output_is_current(s)) {
 		git_repository_free(repo);
@@ -502,6 +568,7 @@ void site_free(site_t *s)
 	map_free(&s->asset_map);
 	map_free(&s->url_map);
 	free(s->root);
+	pr_root_free(s->tree);
 	free(s->theme_dir);
 	free(s->home_dir);
 	free(s->branch);

@@ -16,6 +16,7 @@
 #include "frontmatter.h"
 #include "map.h"
 #include "markdown.h"
+#include "pathres.h"
 
 typedef struct site site_t;
 
@@ -109,6 +110,10 @@ struct site {
 	site_opts_t opts;
 	config_t cfg;
 	char *root;              /* absolute work-tree root with trailing '/' (owned) */
+	pr_root_t *tree;         /* the work tree as a PR_REPO root: every file of the repository is read
+	                          * through it (pathres.h) (owned) */
+	int config_in_repo;      /* the configuration is the repository's (not an operator's --config
+	                          * outside it): its `output` must lie inside the repository */
 	char *theme_dir;         /* the built-in theme folder (owned) */
 	site_page_t *pages;      /* sorted by src (owned) */
 	size_t npages;

@@ -1,8 +1,6 @@
 /* theme.c - theme loading. See theme.h. */
 #include "theme.h"
 
-#include <dirent.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,11 +15,10 @@ char *theme_builtin_dir(void)
 	const char *env = getenv("ALMANAC_THEME_DIR");
 	if (env && env[0] && fsu_is_dir(env))
 		return xstrdup(env);
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
+	char *exe = fsu_exe_path();
+	if (exe) {
 		char *dir = fsu_dirname(exe);
+		free(exe);
 		char *cands[] = {
 			xasprintf("%s/../share/almanac/themes/default", dir),
 			xasprintf("%s/themes/default", dir),
@@ -49,62 +46,55 @@ typedef struct {
 	size_t n, cap;
 } relvec_t;
 
-/* 1 when `real` (a resolved path) is `root` or inside it. */
-static int path_within(const char *real, const char *root)
+static void rv_push(relvec_t *v, char *s)
 {
-	size_t n = strlen(root);
-	return !strncmp(real, root, n) && (real[n] == '/' || real[n] == '\0' || (n && root[n - 1] == '/'));
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 32;
+		v->rel = xrealloc(v->rel, v->cap * sizeof *v->rel);
+	}
+	v->rel[v->n++] = s;
 }
 
-/* With `confine` (the resolved repository root, for a site theme), a symbolic
- * link whose target is outside it is not followed: a theme file in the
- * repository must not publish /etc/... or a CI secret into the site. */
-static int link_escapes(const char *cabs, const char *confine, diag_list_t *d)
-{
-	struct stat lst;
-	if (!confine || lstat(cabs, &lst) != 0 || !S_ISLNK(lst.st_mode))
-		return 0;
-	char real[PATH_MAX];
-	if (realpath(cabs, real) && path_within(real, confine))
-		return 0;
-	const char *disp = cabs;
-	if (!strncmp(cabs, confine, strlen(confine)))
-		disp = cabs + strlen(confine) + (cabs[strlen(confine)] == '/');
-	diag_add(d, DIAG_WARNING, disp, 0, 0, "symlink", "symbolic link points outside the repository: not followed");
-	return 1;
-}
-
-static void list_files(const char *base, const char *rel, relvec_t *out, int depth, const char *confine,
-		       diag_list_t *d)
+/* Every file under the folder `base` of `root` (paths relative to `base`, into `out`). A link
+ * is resolved by `root`'s rules: one that cannot be followed (it leaves the repository, leads
+ * into .git, loops or dangles) is a `symlink` warning at its repository path when `warn`. */
+static void list_files(const pr_root_t *root, const char *base, const char *rel, relvec_t *out, int depth,
+		       int warn, diag_list_t *d)
 {
 	if (depth > 16)
 		return;
-	char *abs = rel[0] ? fsu_join(base, rel) : xstrdup(base);
-	DIR *dir = opendir(abs);
-	free(abs);
-	if (!dir)
+	char *dir = rel[0] ? fsu_join(base, rel) : xstrdup(base);
+	pr_entry_t *ents;
+	size_t n;
+	int rc = pr_list(root, dir, 1, &ents, &n);
+	free(dir);
+	if (rc != 0)
 		return;
-	struct dirent *e;
-	while ((e = readdir(dir))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *crel = rel[0] ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
-		char *cabs = fsu_join(base, crel);
-		if (link_escapes(cabs, confine, d)) {
-			free(crel);
-		} else if (fsu_is_dir(cabs)) {
-			list_files(base, crel, out, depth + 1, confine, d);
-			free(crel);
-		} else {
-			if (out->n == out->cap) {
-				out->cap = out->cap ? out->cap * 2 : 32;
-				out->rel = xrealloc(out->rel, out->cap * sizeof *out->rel);
+	for (size_t i = 0; i < n; i++) {
+		char *crel = rel[0] ? xasprintf("%s/%s", rel, ents[i].name) : xstrdup(ents[i].name);
+		struct stat st = ents[i].st;
+		if (S_ISLNK(st.st_mode)) {
+			char *path = fsu_join(base, crel);
+			int r = pr_stat(root, path, &st);
+			if (r != 0) {
+				if (warn)
+					diag_add(d, DIAG_WARNING, path, 0, 0, "symlink", "%s", pr_link_message(r));
+				free(path);
+				free(crel);
+				continue;
 			}
-			out->rel[out->n++] = crel;
+			free(path);
 		}
-		free(cabs);
+		if (S_ISDIR(st.st_mode)) {
+			list_files(root, base, crel, out, depth + 1, warn, d);
+			free(crel);
+		} else if (S_ISREG(st.st_mode)) {
+			rv_push(out, crel);
+		} else {
+			free(crel);
+		}
 	}
-	closedir(dir);
+	pr_list_free(ents, n);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -112,29 +102,50 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collect rel -> absolute path for `sub` of both theme folders, the site's winning.
- * `confine` (may be NULL) bounds the symbolic links of the site's folder. */
-static void collect(const char *builtin, const char *site, const char *sub, map_t *m, relvec_t *names,
-		    const char *confine, diag_list_t *d)
+/* Where a theme file comes from: a root and the path of the theme folder in it. */
+typedef struct {
+	const pr_root_t *root;
+	const char *dir;
+	int warn;
+} tsrc_t;
+
+/* The theme folders to read: the built-in one, then the site's (when it is a folder that can be
+ * read: a link out of the repository is a warning). Returns how many (0..2). */
+static int theme_sources(tsrc_t *src, const pr_root_t *builtin, const pr_root_t *repo, const char *site_theme,
+			 diag_list_t *d)
 {
-	const char *bases[2] = {builtin, site};
-	for (int b = 0; b < 2; b++) {
-		if (!bases[b])
-			continue;
-		char *dir = fsu_join(bases[b], sub);
+	int n = 0;
+	if (builtin)
+		src[n++] = (tsrc_t){builtin, "", 0};
+	if (repo && site_theme) {
+		struct stat st;
+		/* the theme folder (or "themes") may itself be a link: one that leaves is a warning */
+		int r = pr_stat(repo, site_theme, &st);
+		if (r == 0 && S_ISDIR(st.st_mode))
+			src[n++] = (tsrc_t){repo, site_theme, d != NULL};
+		else if (pr_refused(r) && d)
+			diag_add(d, DIAG_WARNING, site_theme, 0, 0, "symlink", "%s", pr_link_message(r));
+	}
+	return n;
+}
+
+/* Collect rel -> (source, path) for `sub` of the theme folders, the site's winning. */
+static void collect(const tsrc_t *srcs, int nsrc, const char *sub, map_t *m, relvec_t *names, diag_list_t *d)
+{
+	for (int b = 0; b < nsrc; b++) {
+		char *dir = srcs[b].dir[0] ? fsu_join(srcs[b].dir, sub) : xstrdup(sub);
 		relvec_t v = {0};
-		list_files(dir, "", &v, 0, b == 1 ? confine : NULL, d);
+		list_files(srcs[b].root, dir, "", &v, 0, srcs[b].warn, d);
 		for (size_t i = 0; i < v.n; i++) {
-			char *abs = fsu_join(dir, v.rel[i]);
-			char *old = map_put(m, v.rel[i], abs);
-			if (old)
+			theme_asset_t *a = xcalloc(1, sizeof *a);
+			a->root = srcs[b].root;
+			a->src = fsu_join(dir, v.rel[i]);
+			theme_asset_t *old = map_put(m, v.rel[i], a);
+			if (old) {
+				free(old->src);
 				free(old);
-			else {
-				if (names->n == names->cap) {
-					names->cap = names->cap ? names->cap * 2 : 32;
-					names->rel = xrealloc(names->rel, names->cap * sizeof *names->rel);
-				}
-				names->rel[names->n++] = xstrdup(v.rel[i]);
+			} else {
+				rv_push(names, xstrdup(v.rel[i]));
 			}
 			free(v.rel[i]);
 		}
@@ -145,42 +156,32 @@ static void collect(const char *builtin, const char *site, const char *sub, map_
 		qsort(names->rel, names->n, sizeof *names->rel, cmp_str);
 }
 
-int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d)
+int theme_load(theme_t *t, const pr_root_t *repo, const char *site_theme, diag_list_t *d)
 {
 	memset(t, 0, sizeof *t);
 	t->builtin_dir = theme_builtin_dir();
-	if (site_theme_dir && !fsu_is_dir(site_theme_dir))
-		site_theme_dir = NULL;
-	/* the site's theme is <root>/themes/<name>: its links must stay inside <root> */
-	char *confine = NULL;
-	if (site_theme_dir) {
-		char *themes = fsu_dirname(site_theme_dir);
-		char *root = fsu_dirname(themes);
-		char real[PATH_MAX];
-		confine = xstrdup(realpath(root[0] ? root : "/", real) ? real : root);
-		free(themes);
-		free(root);
-		if (link_escapes(site_theme_dir, confine, d))
-			site_theme_dir = NULL;
-	}
-	if (!t->builtin_dir && !site_theme_dir) {
+	if (t->builtin_dir && pr_root_open(&t->builtin, t->builtin_dir, PR_TRUSTED) != 0)
+		t->builtin = NULL;
+	tsrc_t srcs[2];
+	int nsrc = theme_sources(srcs, t->builtin, repo, site_theme, d);
+	if (nsrc == 0) {
 		diag_add(d, DIAG_ERROR, "themes/default", 0, 0, "theme",
 			 "the built-in theme was not found (set ALMANAC_THEME_DIR to its folder)");
-		free(confine);
 		return -1;
 	}
 	t->set = mus_set_new();
 	map_t tm = MAP_INIT;
 	relvec_t tn = {0};
-	collect(t->builtin_dir, site_theme_dir, "templates", &tm, &tn, confine, d);
+	collect(srcs, nsrc, "templates", &tm, &tn, d);
 	for (size_t i = 0; i < tn.n; i++) {
-		void *abs;
-		map_get(&tm, tn.rel[i], &abs);
+		void *v;
+		map_get(&tm, tn.rel[i], &v);
+		theme_asset_t *a = v;
 		if (fsu_ends_with(tn.rel[i], ".mustache")) {
 			buf_t src = BUF_INIT;
 			char *name = xstrndup(tn.rel[i], strlen(tn.rel[i]) - 9);
 			char *disp = xasprintf("templates/%s", tn.rel[i]);
-			if (fsu_read_file(&src, abs, FSU_MAX_FILE) != 0)
+			if (pr_read(a->root, a->src, &src, FSU_MAX_FILE) != 0)
 				diag_add(d, DIAG_ERROR, disp, 0, 0, "theme", "cannot read template");
 			else if (mus_set_add(t->set, name, buf_cstr(&src), src.len, d) != 0)
 				t->broken = 1;
@@ -188,61 +189,60 @@ int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d)
 			free(name);
 			buf_free(&src);
 		}
-		free(abs);
+		free(a->src);
+		free(a);
 		free(tn.rel[i]);
 	}
 	free(tn.rel);
 	map_free(&tm);
-	if (t->broken) {
-		free(confine);
+	if (t->broken)
 		return -1;
-	}
 
 	map_t am = MAP_INIT;
 	relvec_t an = {0};
-	collect(t->builtin_dir, site_theme_dir, "assets", &am, &an, confine, d);
+	collect(srcs, nsrc, "assets", &am, &an, d);
 	t->assets = xcalloc(an.n + 1, sizeof *t->assets);
 	for (size_t i = 0; i < an.n; i++) {
-		void *abs;
-		map_get(&am, an.rel[i], &abs);
+		void *v;
+		map_get(&am, an.rel[i], &v);
+		theme_asset_t *a = v;
+		t->assets[i] = *a;
 		t->assets[i].rel = an.rel[i];
-		t->assets[i].abs = abs;
+		free(a);
 	}
 	t->nassets = an.n;
 	free(an.rel);
 	map_free(&am);
-	free(confine);
 	return 0;
 }
 
-
-uint64_t theme_fingerprint(const char *site_theme_dir, const char *confine, uint64_t h)
+uint64_t theme_fingerprint(const pr_root_t *repo, const char *site_theme, uint64_t h)
 {
-	char *builtin = theme_builtin_dir();
-	diag_list_t quiet; /* links that escape are reported by theme_load, not here */
-	diag_init(&quiet);
-	const char *bases[2] = {builtin, site_theme_dir && fsu_is_dir(site_theme_dir) ? site_theme_dir : NULL};
-	for (int b = 0; b < 2; b++) {
-		if (!bases[b])
-			continue;
+	char *builtin_dir = theme_builtin_dir();
+	pr_root_t *builtin = NULL;
+	if (builtin_dir && pr_root_open(&builtin, builtin_dir, PR_TRUSTED) != 0)
+		builtin = NULL;
+	tsrc_t srcs[2];
+	int nsrc = theme_sources(srcs, builtin, repo, site_theme, NULL); /* theme_load reports the links */
+	for (int b = 0; b < nsrc; b++) {
 		relvec_t v = {0};
-		list_files(bases[b], "", &v, 0, b ? confine : NULL, &quiet);
+		list_files(srcs[b].root, srcs[b].dir, "", &v, 0, 0, NULL);
 		if (v.n > 1) /* v.rel is NULL for a theme folder without files */
 			qsort(v.rel, v.n, sizeof *v.rel, cmp_str);
 		for (size_t i = 0; i < v.n; i++) {
-			char *abs = fsu_join(bases[b], v.rel[i]);
+			char *path = srcs[b].dir[0] ? fsu_join(srcs[b].dir, v.rel[i]) : xstrdup(v.rel[i]);
 			buf_t data = BUF_INIT;
-			fsu_read_file(&data, abs, FSU_MAX_FILE);
+			pr_read(srcs[b].root, path, &data, FSU_MAX_FILE);
 			h = map_hash_add(h, v.rel[i], strlen(v.rel[i]) + 1);
 			h = map_hash_add(h, data.s ? data.s : "", data.len);
 			buf_free(&data);
-			free(abs);
+			free(path);
 			free(v.rel[i]);
 		}
 		free(v.rel);
 	}
-	free(builtin);
-	diag_free(&quiet);
+	pr_root_free(builtin);
+	free(builtin_dir);
 	return h;
 }
 
@@ -251,9 +251,10 @@ void theme_free(theme_t *t)
 	mus_set_free(t->set);
 	for (size_t i = 0; i < t->nassets; i++) {
 		free(t->assets[i].rel);
-		free(t->assets[i].abs);
+		free(t->assets[i].src);
 	}
 	free(t->assets);
 	free(t->builtin_dir);
+	pr_root_free(t->builtin);
 	memset(t, 0, sizeof *t);
 }

@@ -13,10 +13,12 @@
 
 #include "diag.h"
 #include "mustache.h"
+#include "pathres.h"
 
 typedef struct {
-	char *rel;   /* path under assets/ ("style.css") (owned) */
-	char *abs;   /* absolute source path (owned) */
+	char *rel;               /* path under assets/ ("style.css") (owned) */
+	const pr_root_t *root;   /* the root it is read from: the built-in theme's or the repository (borrowed) */
+	char *src;               /* its path under `root` (owned) */
 } theme_asset_t;
 
 typedef struct {
@@ -24,20 +26,25 @@ typedef struct {
 	theme_asset_t *assets;    /* sorted by rel (owned) */
 	size_t nassets;
 	char *builtin_dir;        /* owned */
+	pr_root_t *builtin;       /* the built-in theme folder, a PR_TRUSTED root (owned; NULL when none) */
 	int broken;               /* a template failed to compile */
 } theme_t;
 
 /* The built-in theme folder (caller frees), or NULL when none is found. */
 char *theme_builtin_dir(void);
-/* Load the built-in theme, then `site_theme_dir` (may be NULL or missing)
- * over it. Template syntax errors are diagnostics (template:line:col).
- * Returns 0, or -1 when no theme was found or a template has a syntax error
- * (the build must then fail: theme_free still needed). */
-int theme_load(theme_t *t, const char *site_theme_dir, diag_list_t *d);
-/* Mix every file of the built-in theme and of `site_theme_dir` (paths and
- * contents; symbolic links leaving `confine` are skipped as theme_load skips
- * them) into the FNV-1a hash `h`; returns the new hash. */
-uint64_t theme_fingerprint(const char *site_theme_dir, const char *confine, uint64_t h);
+/* Load the built-in theme, then the site's theme `site_theme` ("themes/<name>",
+ * a path in the repository `repo`; may be NULL or missing) over it. The
+ * site theme's files are read through `repo` (pathres.h): a symbolic link
+ * that leaves the repository or leads into .git is a `symlink` warning and
+ * is left out. `repo` must outlive `t` (its assets are read from it).
+ * Template syntax errors are diagnostics (template:line:col). Returns 0, or
+ * -1 when no theme was found or a template has a syntax error (the build
+ * must then fail: theme_free still needed). */
+int theme_load(theme_t *t, const pr_root_t *repo, const char *site_theme, diag_list_t *d);
+/* Mix every file of the built-in theme and of the site theme (paths and
+ * contents, read as theme_load reads them) into the FNV-1a hash `h`;
+ * returns the new hash. */
+uint64_t theme_fingerprint(const pr_root_t *repo, const char *site_theme, uint64_t h);
 /* Free the theme. */
 void theme_free(theme_t *t);
 
