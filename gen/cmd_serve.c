@@ -1,4 +1,7 @@
 /* cmd_serve.c - almanac serve: a live preview of the site (see serve.h, watch.h, incremental.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/statvfs.h>
@@ -12,6 +15,7 @@
 #include "incremental.h"
 #include "publish.h"
 #include "serve.h"
+#include "tmpdir.h"
 #include "watch.h"
 
 static const char serve_help[] =
@@ -32,6 +36,9 @@ static const char serve_help[] =
 	"  --now TIME       compute ages against TIME (default: the clock at each full rebuild)\n"
 	"  --jobs N         worker threads: Markdown, pages, search index (default: cores)\n"
 	"  --drafts         accepted for symmetry with build: serve always shows drafts\n";
+
+/* The work folder's name in work_parent(): SERVE_PREFIX <pid>-<random> (tmpdir.h). */
+#define SERVE_PREFIX "almanac-serve-"
 
 /* Where the site versions live: $TMPDIR when set; else /dev/shm (memory: fast to write and
  * rewrite) when it has room; else /tmp. */
@@ -86,14 +93,23 @@ int cmd_serve(int argc, char **argv)
 	const char *v = getenv("ALMANAC_SERVE_VERIFY");
 	io.verify = v && v[0] && strcmp(v, "0");
 
-	/* a private folder for the site versions: never the configured output folder */
+	/* a private folder for the site versions: never the configured output folder. Folders of
+	 * serves that were killed (SIGKILL) are removed first; ours stays locked while we run */
 	const char *tmpdir = work_parent();
-	char *work = xasprintf("%s/almanac-serve-XXXXXX", tmpdir);
-	if (!mkdtemp(work)) {
-		fprintf(stderr, "almanac serve: cannot create a temporary folder in %s\n", tmpdir);
-		free(work);
+	int pfd = open(tmpdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char *name = NULL;
+	int lock = -1;
+	if (pfd >= 0) {
+		tmpd_sweep(pfd, SERVE_PREFIX);
+		lock = tmpd_create(pfd, SERVE_PREFIX, 1, &name);
+		close(pfd);
+	}
+	if (lock < 0) {
+		fprintf(stderr, "almanac serve: cannot create a temporary folder in %s: %s\n", tmpdir, strerror(errno));
 		return EXIT_ENV;
 	}
+	char *work = xasprintf("%s/%s", tmpdir, name);
+	free(name);
 	char *abswork = fsu_absolute(work);
 	free(work);
 	io.work_dir = abswork;
@@ -106,6 +122,7 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "almanac serve: the site could not be built\n");
 		fsu_remove_tree(abswork);
 		free(abswork);
+		close(lock);
 		return pub_interrupted() ? EXIT_OK : cli_exit_for(rc);
 	}
 	srv_t *srv = NULL;
@@ -116,6 +133,7 @@ int cmd_serve(int argc, char **argv)
 		inc_close(inc);
 		fsu_remove_tree(abswork);
 		free(abswork);
+		close(lock);
 		return EXIT_ENV;
 	}
 	buf_free(&err);
@@ -161,5 +179,6 @@ int cmd_serve(int argc, char **argv)
 	free(served);
 	fsu_remove_tree(abswork);
 	free(abswork);
+	close(lock);
 	return EXIT_OK;
 }

@@ -155,6 +155,19 @@ static int get_string(cctx_t *x, const val_t *v, const char *key, char **dst)
 /* A file the build reads: a path inside the repository (relative, no ".." above the
  * root), so a configuration cannot make Almanac read, and echo into diagnostics or the
  * site, a file such as /etc/shadow. */
+/* 1 when a segment of the '/'-path `p` is ".git" (any letter case): Git's own files, never the site's. */
+static int in_git(const char *p)
+{
+	for (const char *seg = p; *seg;) {
+		size_t n = strcspn(seg, "/");
+		if (n == 4 && !strncasecmp(seg, ".git", 4))
+			return 1;
+		seg += n;
+		seg += *seg == '/';
+	}
+	return 0;
+}
+
 static int get_repo_path(cctx_t *x, const val_t *v, const char *key, char **dst)
 {
 	char *tmp = NULL;
@@ -170,6 +183,11 @@ static int get_repo_path(cctx_t *x, const val_t *v, const char *key, char **dst)
 	if (!n || !n[0]) {
 		free(n);
 		cerr(x, v, "'%s' must be a path inside the repository", key);
+		return -1;
+	}
+	if (in_git(n)) {
+		free(n);
+		cerr(x, v, "'%s' must be a path inside the repository, not in .git", key);
 		return -1;
 	}
 	free(*dst);
@@ -425,7 +443,7 @@ int config_load_text(config_t *c, const char *text, size_t len, const char *disp
 				c->content_explicit = 1;
 				for (size_t j = 0; j < c->ncontent; j++) {
 					char *n = fsu_normalize(c->content[j]);
-					if (!n || n[0] == '/' || !n[0]) {
+					if (!n || n[0] == '/' || !n[0] || in_git(n)) {
 						cerr(&x, v, "'%s' entries must be folders inside the repository", k);
 						free(n);
 						continue;
