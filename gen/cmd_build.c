@@ -49,6 +49,7 @@ int cmd_build(int argc, char **argv)
 	rc = site_load(&s, &o.site);
 	if (rc == SITE_UP_TO_DATE) {
 		char *out = site_output_dir(&s);
+		pub_sweep(out, s.root, s.tree); /* what killed builds left, even when nothing is rebuilt */
 		if (!o.site.quiet)
 			fprintf(stderr, "almanac: %s is up to date (nothing changed since it was built)\n", out);
 		free(out);

@@ -230,15 +230,7 @@ static int walk(const pr_root_t *r, const char *rel, int flags, int create)
 		int fd;
 		for (int tries = 0;; tries++) {
 			if (last) {
-				int f = flags | O_NOFOLLOW | O_CLOEXEC;
-				if ((f & O_ACCMODE) == O_RDONLY && !(f & O_PATH))
-					f |= O_NONBLOCK; /* a FIFO must not hang the build */
-				fd = openat(fds[depth], name, f, 0644);
-				if (fd >= 0 && (f & O_NONBLOCK) && !(flags & O_NONBLOCK)) {
-					int fl = fcntl(fd, F_GETFL);
-					if (fl >= 0)
-						fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-				}
+				fd = openat(fds[depth], name, flags | O_NOFOLLOW | O_CLOEXEC, 0644);
 				if (fd >= 0 && (flags & O_PATH)) { /* O_PATH | O_NOFOLLOW opens a link itself */
 					struct stat st;
 					if (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
@@ -316,12 +308,19 @@ int pr_open(const pr_root_t *r, const char *rel, int flags)
 		int fd = openat(r->fd, rel[0] ? rel : ".", flags | O_CLOEXEC);
 		return fd >= 0 ? fd : PR_EIO;
 	}
-	int fd = fast_open(r, rel, flags, 0);
-	if (fd >= 0)
-		return fd;
+	/* a FIFO must not hang the build: open without waiting for a writer */
+	int nb = (flags & O_ACCMODE) == O_RDONLY && !(flags & (O_PATH | O_NONBLOCK));
+	int fd = fast_open(r, rel, flags | (nb ? O_NONBLOCK : 0), 0);
 	if (fd == -1)
 		return PR_EIO;
-	return walk(r, rel, flags, 0);
+	if (fd < 0)
+		fd = walk(r, rel, flags | (nb ? O_NONBLOCK : 0), 0);
+	if (fd >= 0 && nb) {
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0)
+			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	}
+	return fd;
 }
 
 int pr_stat(const pr_root_t *r, const char *rel, struct stat *st)

@@ -196,6 +196,34 @@ int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_roo
 	return 0;
 }
 
+void pub_sweep(const char *out_dir, const char *repo_root, const pr_root_t *repo)
+{
+	char *out = strip_slash(out_dir);
+	char *root = strip_slash(repo_root);
+	char *parent = fsu_dirname(out);
+	const char *base = strrchr(out, '/');
+	int pfd = -1;
+	if (base && parent[0]) {
+		if (repo && is_within(parent, root)) {
+			const char *rel = parent + strlen(root);
+			while (*rel == '/')
+				rel++;
+			pfd = pr_open(repo, rel, O_PATH | O_DIRECTORY);
+		} else {
+			pfd = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		}
+	}
+	if (pfd >= 0) {
+		char *prefix = xasprintf(PUB_TMP_PREFIX "%s-", base + 1);
+		tmpd_sweep(pfd, prefix);
+		free(prefix);
+		close(pfd);
+	}
+	free(parent);
+	free(root);
+	free(out);
+}
+
 int pub_open_dir(pub_t *p, const char *dir)
 {
 	memset(p, 0, sizeof *p);

@@ -37,6 +37,10 @@ typedef struct {
  * diagnostic (exit code 4). */
 int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_root_t *repo, char *const *content,
 	      size_t ncontent, diag_list_t *d);
+/* Remove the temporary folders that killed builds left beside `out_dir`
+ * (pub_begin does it too; a build that finds its output up to date calls
+ * this instead). */
+void pub_sweep(const char *out_dir, const char *repo_root, const pr_root_t *repo);
 /* Write into the existing folder `dir` (absolute) directly, without a
  * temporary folder or a swap (almanac serve's site versions): p->root is
  * set, pub_commit must not be called. Returns 0 or -1 (errno set). */

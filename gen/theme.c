@@ -67,9 +67,14 @@ static void list_files(const pr_root_t *root, const char *base, const char *rel,
 	pr_entry_t *ents;
 	size_t n;
 	int rc = pr_list(root, dir, 1, &ents, &n);
-	free(dir);
-	if (rc != 0)
+	if (rc != 0) {
+		/* the folder itself (assets/, templates/) may be a link that may not be followed */
+		if (warn && !rel[0] && pr_refused(rc))
+			diag_add(d, DIAG_WARNING, dir, 0, 0, "symlink", "%s", pr_link_message(rc));
+		free(dir);
 		return;
+	}
+	free(dir);
 	for (size_t i = 0; i < n; i++) {
 		char *crel = rel[0] ? xasprintf("%s/%s", rel, ents[i].name) : xstrdup(ents[i].name);
 		struct stat st = ents[i].st;
