@@ -551,6 +551,30 @@ int pr_copy(const pr_root_t *from, const char *src, const pr_root_t *to, const c
 	return rc;
 }
 
+int pr_remove(const pr_root_t *r, const char *rel)
+{
+	if (!rel_is_plain(rel))
+		return PR_EUNSAFE;
+	const char *slash = strrchr(rel, '/');
+	int dfd;
+	if (slash) {
+		char *dir = xstrndup(rel, (size_t)(slash - rel));
+		dfd = pr_open(r, dir, O_PATH | O_DIRECTORY);
+		free(dir);
+		if (dfd < 0)
+			return dfd == PR_EIO && errno == ENOENT ? 0 : dfd;
+	} else {
+		dfd = dup(r->fd);
+		if (dfd < 0)
+			return PR_EIO;
+	}
+	int rc = pr_remove_at(dfd, slash ? slash + 1 : rel) == 0 ? 0 : PR_EIO;
+	int e = errno;
+	close(dfd);
+	errno = e;
+	return rc;
+}
+
 int pr_remove_at(int at, const char *name)
 {
 	struct stat st;

@@ -107,6 +107,9 @@ int pr_mkdirs(const pr_root_t *r, const char *rel);
  * PR_EWRITE when the copy cannot be written whole (errno set); PR_EUNSAFE.
  * A failed copy leaves no partial file. */
 int pr_copy(const pr_root_t *from, const char *src, const pr_root_t *to, const char *dst);
+/* Remove `rel` (a plain path, see pr_write) and everything under it, following
+ * no link in it. Returns 0 (also when it does not exist) or a PR_E* code. */
+int pr_remove(const pr_root_t *r, const char *rel);
 /* Remove `name` in the folder `at` and everything under it, following no
  * link (links themselves are removed). Returns 0 or -1 (errno set). */
 int pr_remove_at(int at, const char *name);

@@ -2,7 +2,6 @@
 #include "search.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -661,14 +660,10 @@ static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
 /* Remove the files N.ext with N >= keep that an earlier build left in the folder `rel` of `out`. */
 static void clean_dir(const pr_root_t *out, const char *rel, const char *ext, size_t keep)
 {
-	int fd = pr_open(out, rel, O_RDONLY | O_DIRECTORY);
 	pr_entry_t *ents;
 	size_t ne;
-	if (fd < 0 || pr_list(out, rel, 1, &ents, &ne) != 0) {
-		if (fd >= 0)
-			close(fd);
+	if (pr_list(out, rel, 1, &ents, &ne) != 0)
 		return;
-	}
 	size_t el = strlen(ext);
 	for (size_t k = 0; k < ne; k++) {
 		const char *name = ents[k].name;
@@ -681,10 +676,11 @@ static void clean_dir(const pr_root_t *out, const char *rel, const char *ext, si
 				digits = 0;
 		if (!digits || n - el > 9 || (size_t)atol(name) < keep)
 			continue;
-		unlinkat(fd, name, 0);
+		char *p = xasprintf("%s/%s", rel, name);
+		pr_remove(out, p);
+		free(p);
 	}
 	pr_list_free(ents, ne);
-	close(fd);
 }
 
 #define EXCERPT_MAX (EXCERPT_BYTES + 48) /* room for an excerpt being cut */

@@ -422,5 +422,26 @@ class Leftovers(RepoTestCase):
         self.assertEqual(os.listdir(tmp), [])
 
 
+class Lint(RepoTestCase):
+    """The class of bug cannot come back: no module opens a path by itself (tools/check-boundary)."""
+
+    def test_no_raw_path_calls_outside_the_allowed_modules(self):
+        src = os.environ.get("ALMANAC_SOURCE_ROOT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        tool = os.path.join(src, "tools", "check-boundary")
+        r = subprocess.run([sys.executable, tool, src], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        # and it does find one: a module that reads a path by itself
+        fake = self.tmpdir()
+        os.makedirs(os.path.join(fake, "gen"))
+        with open(os.path.join(fake, "gen", "leak.c"), "w") as f:
+            f.write('/* open(x) in a comment is fine */\nstatic const char *s = "fopen(";\n'
+                    'int f(const char *p) { return open(p, 0) + (fopen(p, "r") != 0) + fsu_is_file(p); }\n')
+        r = subprocess.run([sys.executable, tool, fake], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertEqual([l.split(":")[0:3] for l in r.stdout.splitlines()[:-1]],
+                         [["gen/leak.c", "3", " open() on a path"], ["gen/leak.c", "3", " fopen() on a path"],
+                          ["gen/leak.c", "3", " fsu_is_file() takes a path as it is (the operator's only)"]])
+
+
 if __name__ == "__main__":
     main()
