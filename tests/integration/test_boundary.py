@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from almanac_testlib import BIN, RepoTestCase, git, main, read, tree_bytes, write  # noqa: E402
-from test_hostile import LIMIT, NOW, commit_all, run  # noqa: E402
+from test_hostile import LIMIT, NOW, SANITIZER_MARKS, commit_all, run  # noqa: E402
 
 SECRET = "almanac-secret-7f3a9c"  # in the build's environment, in .git/config, in files outside
 ENV = {"ALMANAC_TEST_SECRET": SECRET}
@@ -281,6 +281,8 @@ class WriteFailure(RepoTestCase):
                            preexec_fn=ignore_sigxfsz, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            timeout=LIMIT)
         self.assertEqual(p.returncode, 4, p.stderr)
+        for mark in SANITIZER_MARKS:
+            self.assertNotIn(mark, p.stderr)
         self.assertIn("content/big.bin:0:0: error[output]: cannot write the copy content/big.bin: File too large\n",
                       p.stderr)
         self.assertIn("almanac: build failed; %s was not changed" % out, p.stderr)
@@ -311,6 +313,8 @@ ls -a "$MNT" > "$W/listing"
             self.skipTest("cannot mount a tmpfs: " + p.stderr)
         self.assertEqual(p.returncode, 0, p.stderr + read(os.path.join(work, "first.err")))
         err = read(os.path.join(work, "second.err"))
+        for mark in SANITIZER_MARKS:
+            self.assertNotIn(mark, err + read(os.path.join(work, "first.err")))
         self.assertEqual(read(os.path.join(work, "second.rc")).strip(), "4", err)
         self.assertIn("content/big.bin:0:0: error[output]: cannot write the copy content/big.bin: "
                       "No space left on device\n", err)
