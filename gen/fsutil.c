@@ -23,7 +23,15 @@ static int close_failed(int fd)
 int fsu_read_fd(int fd, buf_t *out, size_t max)
 {
 	struct stat st;
-	int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (fstat(fd, &st) != 0)
+		st.st_mode = 0;
+	return fsu_read_fd_st(fd, &st, out, max);
+}
+
+int fsu_read_fd_st(int fd, const struct stat *stp, buf_t *out, size_t max)
+{
+	struct stat st = *stp;
+	int regular = S_ISREG(st.st_mode);
 	if (regular && (size_t)st.st_size > max)
 		return -2;
 	/* regular files: one allocation of the right size (plus the terminating NUL) */

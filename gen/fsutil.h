@@ -22,6 +22,8 @@ int fsu_read_file(buf_t *out, const char *path, size_t max);
 /* Read what is left of the open file `fd` into `out` (appended; `fd` stays
  * open). Returns 0, -1 on error (errno set), -2 past `max` bytes. */
 int fsu_read_fd(int fd, buf_t *out, size_t max);
+/* fsu_read_fd when the caller has fstat'ed `fd` already (`st`). */
+int fsu_read_fd_st(int fd, const struct stat *st, buf_t *out, size_t max);
 /* The running binary's path (/proc/self/exe), or NULL. Caller frees. */
 char *fsu_exe_path(void);
 /* Write `len` bytes to `path`, creating parent folders. Returns 0 or -1 (errno set).

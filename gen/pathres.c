@@ -309,7 +309,7 @@ int pr_open(const pr_root_t *r, const char *rel, int flags)
 		return fd >= 0 ? fd : PR_EIO;
 	}
 	/* a FIFO must not hang the build: open without waiting for a writer */
-	int nb = (flags & O_ACCMODE) == O_RDONLY && !(flags & (O_PATH | O_NONBLOCK));
+	int nb = (flags & O_ACCMODE) == O_RDONLY && !(flags & (O_PATH | O_NONBLOCK | O_DIRECTORY));
 	int fd = fast_open(r, rel, flags | (nb ? O_NONBLOCK : 0), 0);
 	if (fd == -1)
 		return PR_EIO;
@@ -335,21 +335,30 @@ int pr_stat(const pr_root_t *r, const char *rel, struct stat *st)
 	return rc;
 }
 
-int pr_read(const pr_root_t *r, const char *rel, buf_t *out, size_t max)
+/* Open the regular file `rel` to read it, its stat data in *st: a descriptor, or a PR_E* code
+ * (PR_EIO with EISDIR or EINVAL for what is not a regular file). The descriptor may be
+ * non-blocking (a FIFO is refused, not waited for): for a regular file that changes nothing. */
+static int open_regular(const pr_root_t *r, const char *rel, struct stat *st)
 {
-	int fd = pr_open(r, rel, O_RDONLY);
+	int fd = pr_open(r, rel, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return fd;
+	int ok = fstat(fd, st) == 0;
+	if (ok && S_ISREG(st->st_mode))
+		return fd;
+	int e = !ok ? errno : S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
+	close(fd);
+	errno = e;
+	return PR_EIO;
+}
+
+int pr_read(const pr_root_t *r, const char *rel, buf_t *out, size_t max)
+{
 	struct stat st;
-	int rc;
-	if (fstat(fd, &st) != 0) {
-		rc = PR_EIO;
-	} else if (!S_ISREG(st.st_mode)) {
-		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		rc = PR_EIO;
-	} else {
-		rc = fsu_read_fd(fd, out, max);
-	}
+	int fd = open_regular(r, rel, &st);
+	if (fd < 0)
+		return fd;
+	int rc = fsu_read_fd_st(fd, &st, out, max);
 	int e = errno;
 	close(fd);
 	errno = e;
@@ -431,6 +440,27 @@ int pr_mkdirs(const pr_root_t *r, const char *rel)
 	return 0;
 }
 
+/* The folder of `rel` (which ends at `slash`) when it is missing but its own parent exists and
+ * has no link on its way: made there and opened (O_PATH). -1 otherwise (then the walk decides). */
+static int make_parent(const pr_root_t *r, const char *rel, const char *slash)
+{
+	const char *prev = slash;
+	while (prev > rel && prev[-1] != '/')
+		prev--;
+	char *gp = prev > rel ? xstrndup(rel, (size_t)(prev - 1 - rel)) : NULL;
+	int gfd = gp ? fast_open(r, gp, O_PATH | O_DIRECTORY, 0) : dup(r->fd);
+	free(gp);
+	if (gfd < 0)
+		return -1;
+	char *name = xstrndup(prev, (size_t)(slash - prev));
+	int fd = -1;
+	if (mkdirat(gfd, name, 0755) == 0 || errno == EEXIST)
+		fd = openat(gfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	free(name);
+	close(gfd);
+	return fd;
+}
+
 /* A new file `rel` (truncated when it exists) to write, never through a link in its last
  * component. Returns the descriptor or a PR_E* code. */
 static int open_for_write(const pr_root_t *r, const char *rel)
@@ -452,7 +482,9 @@ static int open_for_write(const pr_root_t *r, const char *rel)
 	/* a missing parent folder, or a link on the way: the walk, making the folders */
 	const char *slash = strrchr(rel, '/');
 	int dfd;
-	if (slash) {
+	if (slash && r->kind != PR_TRUSTED && (dfd = make_parent(r, rel, slash)) >= 0) {
+		/* the usual case (a page's own new folder): made beside its existing parent */
+	} else if (slash) {
 		char *dir = xstrndup(rel, (size_t)(slash - rel));
 		dfd = walk(r, dir, O_PATH | O_DIRECTORY, 1);
 		free(dir);
@@ -503,17 +535,10 @@ int pr_write(const pr_root_t *r, const char *rel, const void *data, size_t len)
 
 int pr_copy(const pr_root_t *from, const char *src, const pr_root_t *to, const char *dst)
 {
-	int in = pr_open(from, src, O_RDONLY);
+	struct stat st;
+	int in = open_regular(from, src, &st);
 	if (in < 0)
 		return in;
-	struct stat st;
-	int ok = fstat(in, &st) == 0;
-	if (!ok || !S_ISREG(st.st_mode)) {
-		int e = !ok ? errno : S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		close(in);
-		errno = e;
-		return PR_EIO;
-	}
 	int out = open_for_write(to, dst);
 	if (out < 0) {
 		int e = errno;

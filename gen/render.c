@@ -584,7 +584,7 @@ static void notfound_ctx(rctx_t *r, val_t *ctx)
 		if (strcmp(r->theme.assets[i].rel, "style.css"))
 			continue;
 		buf_t css = BUF_INIT, out = BUF_INIT;
-		if (fsu_read_file(&css, r->theme.assets[i].abs, FSU_MAX_FILE) == 0) {
+		if (pr_read(r->theme.assets[i].root, r->theme.assets[i].src, &css, FSU_MAX_FILE) == 0) {
 			for (size_t k = 0; k < css.len; k++) {
 				buf_putc(&out, css.s[k]);
 				if (css.s[k] == '<' && k + 1 < css.len && css.s[k + 1] == '/')
