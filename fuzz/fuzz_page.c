@@ -126,7 +126,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	md_init();
 	diag_list_t d;
 	diag_init(&d);
-	have_theme = theme_load(&theme, NULL, &d) == 0;
+	have_theme = theme_load(&theme, NULL, NULL, &d) == 0;
 	diag_free(&d);
 	if (tok_stemmer_new(&stemmer) != 0)
 		stemmer = NULL;
