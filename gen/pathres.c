@@ -440,25 +440,28 @@ int pr_mkdirs(const pr_root_t *r, const char *rel)
 	return 0;
 }
 
-/* The folder of `rel` (which ends at `slash`) when it is missing but its own parent exists and
- * has no link on its way: made there and opened (O_PATH). -1 otherwise (then the walk decides). */
-static int make_parent(const pr_root_t *r, const char *rel, const char *slash)
+/* When the folder of `rel` (which ends at `slash`) is missing but its own parent exists with no
+ * link on its way (a page's own new folder): make it there and open the file in it as the fast
+ * path would. The descriptor, or -1 (then the walk decides). */
+static int create_in_new_folder(const pr_root_t *r, const char *rel, const char *slash, int flags)
 {
 	const char *prev = slash;
 	while (prev > rel && prev[-1] != '/')
 		prev--;
-	char *gp = prev > rel ? xstrndup(rel, (size_t)(prev - 1 - rel)) : NULL;
-	int gfd = gp ? fast_open(r, gp, O_PATH | O_DIRECTORY, 0) : dup(r->fd);
-	free(gp);
-	if (gfd < 0)
-		return -1;
+	int gfd = r->fd;
+	if (prev > rel) {
+		char *gp = xstrndup(rel, (size_t)(prev - 1 - rel));
+		gfd = fast_open(r, gp, O_PATH | O_DIRECTORY, 0);
+		free(gp);
+		if (gfd < 0)
+			return -1;
+	}
 	char *name = xstrndup(prev, (size_t)(slash - prev));
-	int fd = -1;
-	if (mkdirat(gfd, name, 0755) == 0 || errno == EEXIST)
-		fd = openat(gfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int made = mkdirat(gfd, name, 0755) == 0 || errno == EEXIST;
 	free(name);
-	close(gfd);
-	return fd;
+	if (gfd != r->fd)
+		close(gfd);
+	return made ? fast_open(r, rel, flags, 0644) : -1;
 }
 
 /* A new file `rel` (truncated when it exists) to write, never through a link in its last
@@ -478,13 +481,14 @@ static int open_for_write(const pr_root_t *r, const char *rel)
 			return fd;
 		if (fd == -1 && errno != ENOENT)
 			return PR_EIO;
+		const char *slash = strrchr(rel, '/');
+		if (fd == -1 && slash && (fd = create_in_new_folder(r, rel, slash, flags)) >= 0)
+			return fd;
 	}
-	/* a missing parent folder, or a link on the way: the walk, making the folders */
+	/* missing parent folders, or a link on the way: the walk, making the folders */
 	const char *slash = strrchr(rel, '/');
 	int dfd;
-	if (slash && r->kind != PR_TRUSTED && (dfd = make_parent(r, rel, slash)) >= 0) {
-		/* the usual case (a page's own new folder): made beside its existing parent */
-	} else if (slash) {
+	if (slash) {
 		char *dir = xstrndup(rel, (size_t)(slash - rel));
 		dfd = walk(r, dir, O_PATH | O_DIRECTORY, 1);
 		free(dir);
