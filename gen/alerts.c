@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
-#include "buf.h"
 #include "fsutil.h"
-#include "yamlval.h"
+#include "json.h"
+#include "timefmt.h"
 
 int alerts_valid_name(const char *name)
 {
@@ -19,6 +21,14 @@ int alerts_valid_name(const char *name)
 		if (!isalnum((unsigned char)*p) && !strchr("_:.-", *p))
 			return 0;
 	return 1;
+}
+
+static char *lower(const char *name)
+{
+	char *l = xstrdup(name);
+	for (char *c = l; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return l;
 }
 
 static site_alert_t *alert_get(site_t *s, map_t *m, const char *name)
@@ -35,90 +45,279 @@ static site_alert_t *alert_get(site_t *s, map_t *m, const char *name)
 	return a;
 }
 
-static void load_catalog(site_t *s, map_t *m)
+site_alert_t *alerts_find(const site_t *s, const char *name)
 {
-	const char *disp = s->cfg.alerts_file;
-	buf_t text = BUF_INIT;
-	int r = pr_read(s->tree, s->cfg.alerts_file, &text, FSU_MAX_FILE);
-	if (r != 0) {
-		if (pr_refused(r)) /* a link out of the repository (or into .git): never read, never echoed */
-			diag_add(&s->diags, DIAG_WARNING, disp, 0, 0, "symlink", "%s", pr_link_message(r));
-		else if (!(r == PR_EIO && errno == ENOENT))
-			diag_add(&s->diags, DIAG_ERROR, disp, 0, 0, "alerts", "cannot read the alert catalog: %s",
-				 pr_strerror(r));
-		buf_free(&text);
-		return;
+	size_t lo = 0, hi = s->nalerts; /* sorted by name once alerts_build ran */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->alerts[mid].name, name);
+		if (!c)
+			return &s->alerts[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	val_t *root = NULL;
-	if (yamlval_parse(&root, buf_cstr(&text), text.len, disp, 0, &s->diags)) {
-		buf_free(&text);
-		return;
-	}
-	buf_free(&text);
-	s->have_catalog = 1;
-	val_t *list = root->type == VAL_MAP ? val_map_get(root, "alerts") : root->type == VAL_LIST ? root : NULL;
-	if (!list || list->type != VAL_LIST) {
-		diag_add(&s->diags, DIAG_ERROR, disp, root->line, root->col, "alerts",
-			 "the alert catalog must have a list 'alerts:' of entries with a 'name'");
-		val_free(root);
-		return;
-	}
-	for (size_t i = 0; i < list->len; i++) {
-		val_t *e = list->items[i];
-		const char *name = e->type == VAL_STR ? e->str : val_as_str(val_map_get(e, "name"));
-		if (!name || !alerts_valid_name(name)) {
-			diag_add(&s->diags, DIAG_ERROR, disp, e->line, e->col, "alerts",
-				 "catalog entry needs a 'name' made of letters, digits, '_', ':', '.' or '-'");
-			continue;
-		}
-		site_alert_t *a = alert_get(s, m, name);
-		if (a->in_catalog) {
-			diag_add(&s->diags, DIAG_WARNING, disp, e->line, e->col, "alerts",
-				 "alert '%s' is listed twice in the catalog", name);
-			continue;
-		}
-		a->in_catalog = 1;
-		a->line = e->line;
-		a->col = e->col;
-		const char *sev = val_as_str(val_map_get(e, "severity"));
-		const char *sum = val_as_str(val_map_get(e, "summary"));
-		a->severity = sev ? xstrdup(sev) : NULL;
-		a->summary = sum ? xstrdup(sum) : NULL;
-	}
-	val_free(root);
+	return NULL;
 }
+
+/* ---- finding and reading the catalog ---- */
+
+/* A `<source>:path` entry: a name of letters, digits, '_', '.', '-' before a ':' (no '/' before it). */
+static int names_source(const char *spec)
+{
+	const char *c = strchr(spec, ':');
+	if (!c || c == spec || memchr(spec, '/', (size_t)(c - spec)))
+		return 0;
+	for (const char *p = spec; p < c; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+			return 0;
+	return 1;
+}
+
+int alerts_find_files(site_t *s)
+{
+	/* the catalog file: optional, silently absent */
+	if (s->cfg.alerts_file && s->cfg.alerts_file[0]) {
+		char *abs = fsu_join(s->root, s->cfg.alerts_file);
+		struct stat st;
+		if (stat(abs, &st) == 0 || errno != ENOENT)
+			rules_add_file(&s->rules, abs, s->cfg.alerts_file);
+		free(abs);
+	}
+	const char *cfgname = s->opts.config ? s->opts.config : "almanac.yml";
+	const val_t *list = val_map_get(s->cfg.raw, "alert_rules");
+	for (size_t i = 0; i < s->cfg.nalert_rules; i++) {
+		const char *spec = s->cfg.alert_rules[i];
+		const val_t *v = list && list->type == VAL_LIST && i < list->len ? list->items[i] : list;
+		int line = v ? v->line : 0, col = v ? v->col : 0;
+		char *abs = fsu_join(s->root, spec);
+		struct stat st;
+		int exists = stat(abs, &st) == 0;
+		free(abs);
+		if (!exists && names_source(spec)) {
+			/* the hook for sources: (a multi-repository site) */
+			diag_add(&s->diags, DIAG_ERROR, cfgname, line, col, "alert-rules",
+				 "'%s' names a source ('<source>:path'): rule files from sources: are not supported "
+				 "yet; use --alert-rules with the path of that repository's rules",
+				 spec);
+			continue;
+		}
+		rules_add(&s->rules, s->root, spec, 1, cfgname, line, col, &s->diags);
+	}
+	for (size_t i = 0; i < s->opts.nalert_rules; i++)
+		rules_add(&s->rules, s->root, s->opts.alert_rules[i], 0, NULL, 0, 0, &s->diags);
+	return 0;
+}
+
+/* Severity rank: lower is more severe. */
+static int severity_rank(const char *sev)
+{
+	static const char *const order[] = {"critical", "error", "warning", "info"};
+	if (!sev)
+		return 6;
+	for (int i = 0; i < 4; i++)
+		if (!strcasecmp(sev, order[i]))
+			return i;
+	return 5;
+}
+
+int alerts_load_catalog(site_t *s)
+{
+	rules_read(&s->rules, &s->diags);
+	map_t m = MAP_INIT;
+	for (size_t i = 0; i < s->nalerts; i++)
+		map_put(&m, s->alerts[i].name, MAP_INT(i));
+	for (size_t f = 0; f < s->rules.nfiles; f++) {
+		const rules_file_t *rf = &s->rules.files[f];
+		if (!rf->failed)
+			s->have_catalog = 1;
+		/* the catalog file must hold a catalog */
+		if (f == 0 && s->cfg.alerts_file && !strcmp(rf->display, s->cfg.alerts_file) && rf->read && !rf->failed &&
+		    !rf->recognized && !rf->is_template)
+			diag_add(&s->diags, DIAG_ERROR, rf->display, 1, 1, "alerts",
+				 "the alert catalog must have a list 'alerts:' of entries with a 'name' (or Prometheus "
+				 "rule 'groups:')");
+	}
+	for (size_t i = 0; i < s->rules.nrules; i++) {
+		const rules_rule_t *r = &s->rules.rules[i];
+		site_alert_t *a = alert_get(s, &m, r->alert);
+		if (r->format == RULES_FMT_CATALOG) {
+			/* twice in one catalog list is a slip; rules of one alert in several files are normal */
+			int twice = 0;
+			for (size_t k = 0; k < a->nrules && !twice; k++) {
+				const rules_rule_t *o = &s->rules.rules[a->rules[k]];
+				twice = o->format == RULES_FMT_CATALOG && o->file == r->file;
+			}
+			if (twice) {
+				diag_add(&s->diags, DIAG_WARNING, s->rules.files[r->file].display, r->line, r->col, "alerts",
+					 "alert '%s' is listed twice in the catalog", r->alert);
+				continue;
+			}
+		}
+		if (!a->in_catalog) {
+			a->in_catalog = 1;
+			a->line = r->line;
+			a->col = r->col;
+		}
+		a->rules = xrealloc(a->rules, (a->nrules + 1) * sizeof *a->rules);
+		a->rules[a->nrules++] = i;
+		if (r->severity && severity_rank(r->severity) < severity_rank(a->severity)) {
+			free(a->severity);
+			a->severity = xstrdup(r->severity);
+		}
+		if (r->summary && !a->summary)
+			a->summary = xstrdup(r->summary);
+	}
+	map_free(&m);
+	for (size_t i = 0; i < s->nalerts; i++) {
+		char *l = lower(s->alerts[i].name);
+		if (!map_get(&s->alert_folded, l, NULL))
+			map_put(&s->alert_folded, l, s->alerts[i].name);
+		free(l);
+	}
+	return 0;
+}
+
+const char *alerts_file_name_match(const site_t *s, const char *stem)
+{
+	if (!stem || !s->alert_folded.len)
+		return NULL;
+	char *l = lower(stem);
+	void *v = NULL;
+	int hit = map_get(&s->alert_folded, l, &v);
+	free(l);
+	return hit ? v : NULL;
+}
+
+int alerts_page_named_for_alert(const site_t *s, const site_page_t *p)
+{
+	return !val_map_get(p->fm.raw, "alerts") && alerts_file_name_match(s, p->slug) != NULL;
+}
+
+/* ---- the map ---- */
 
 static int cmp_alert(const void *a, const void *b)
 {
 	return strcmp(((const site_alert_t *)a)->name, ((const site_alert_t *)b)->name);
 }
 
-static char *lower(const char *name)
+static int cmp_name(const void *a, const void *b)
 {
-	char *l = xstrdup(name);
-	for (char *c = l; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
-	return l;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int alerts_add_answer(site_t *s, size_t ai, long page)
+{
+	site_alert_t *a = &s->alerts[ai];
+	for (size_t k = 0; k < a->npages; k++)
+		if (a->pages[k] == page)
+			return 0;
+	size_t at = a->npages;
+	while (at > 0 && a->pages[at - 1] > page)
+		at--;
+	a->pages = xrealloc(a->pages, (a->npages + 1) * sizeof *a->pages);
+	memmove(a->pages + at + 1, a->pages + at, (a->npages - at) * sizeof *a->pages);
+	a->pages[at] = page;
+	a->npages++;
+	site_page_t *p = &s->pages[page];
+	p->alerts = xrealloc(p->alerts, (p->nalerts + 1) * sizeof *p->alerts);
+	p->alerts[p->nalerts++] = a->name;
+	qsort(p->alerts, p->nalerts, sizeof *p->alerts, cmp_name);
+	return 1;
+}
+
+/* The published page whose URL is `url` (a site path, any of "x/y/", "x/y", "x/y/index.html"), or -1. */
+static long page_at_url(const site_t *s, const char *url)
+{
+	size_t n = strlen(url);
+	char *key = NULL;
+	if (fsu_ends_with(url, "/index.html"))
+		key = xstrndup(url, n - 10);
+	else if (!strcmp(url, "index.html"))
+		key = xstrdup("");
+	else if (n && url[n - 1] != '/')
+		key = xasprintf("%s/", url);
+	else
+		key = xstrdup(url);
+	void *v;
+	long r = map_get(&s->url_map, key, &v) ? MAP_AS_INT(v) : -1;
+	free(key);
+	return r;
+}
+
+static char *site_path_of(const char *base, const char *url);
+
+site_alert_t *alerts_of_path(const site_t *s, const char *path)
+{
+	/* alerts/<Name>/, alerts/<Name> or alerts/<Name>/index.html */
+	if (!fsu_starts_with(path, "alerts/"))
+		return NULL;
+	const char *n = path + 7;
+	size_t len = strcspn(n, "/");
+	if (n[len] && strcmp(n + len, "/") && strcmp(n + len, "/index.html"))
+		return NULL;
+	char *name = xstrndup(n, len);
+	site_alert_t *a = alerts_find(s, name);
+	free(name);
+	return a && a->npages ? a : NULL;
 }
 
 int alerts_build(site_t *s)
 {
 	map_t m = MAP_INIT;
 	map_t folded = MAP_INIT; /* lower-case name -> index of the first spelling */
-	load_catalog(s, &m);
 	for (size_t i = 0; i < s->nalerts; i++) {
+		map_put(&m, s->alerts[i].name, MAP_INT(i));
 		char *l = lower(s->alerts[i].name);
 		if (!map_get(&folded, l, NULL))
 			map_put(&folded, l, MAP_INT(i));
 		free(l);
 	}
+	/* answers by page index, in page order: (page, alert name) pairs resolved after the sort */
+	typedef struct {
+		long page;
+		char *name;
+		int line, col; /* front matter position; 0 for the other rules */
+	} ans_t;
+	ans_t *ans = NULL;
+	size_t nans = 0, cans = 0;
+#define ADD_ANS(pg, nm, l, c)                                                                                          \
+	do {                                                                                                           \
+		if (nans == cans) {                                                                                    \
+			cans = cans ? cans * 2 : 64;                                                                   \
+			ans = xrealloc(ans, cans * sizeof *ans);                                                       \
+		}                                                                                                      \
+		ans[nans].page = (pg);                                                                                 \
+		ans[nans].name = xstrdup(nm);                                                                          \
+		ans[nans].line = (l);                                                                                  \
+		ans[nans].col = (c);                                                                                   \
+		nans++;                                                                                                \
+	} while (0)
+	/* the rules whose runbook_url is a page's own address */
+	for (size_t r = 0; r < s->rules.nrules; r++) {
+		const rules_rule_t *rule = &s->rules.rules[r];
+		if (!rule->runbook_url)
+			continue;
+		char *path = site_path_of(s->cfg.base_url, rule->runbook_url);
+		long pg = path ? page_at_url(s, path) : -1;
+		free(path);
+		if (pg >= 0 && !(s->pages[pg].draft && !s->opts.drafts))
+			ADD_ANS(pg, rule->alert, 0, 0);
+	}
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		if (p->draft && !s->opts.drafts)
 			continue;
+		if (!val_map_get(p->fm.raw, "alerts")) {
+			const char *by_name = alerts_file_name_match(s, p->slug);
+			if (by_name)
+				ADD_ANS((long)i, by_name, 0, 0);
+			continue;
+		}
+		const val_t *v = val_map_get(p->fm.raw, "alerts");
 		for (size_t j = 0; j < p->fm.nalerts; j++) {
 			const char *name = p->fm.alerts[j];
-			const val_t *v = val_map_get(p->fm.raw, "alerts");
 			int line = v ? v->line : 1, col = v ? v->col : 1;
 			if (v && v->type == VAL_LIST && j < v->len) {
 				line = v->items[j]->line;
@@ -132,42 +331,234 @@ int alerts_build(site_t *s)
 			if (!map_get(&m, name, NULL)) {
 				/* alerts/kubedown/ and alerts/KubeDown/ are one folder on macOS and Windows */
 				char *l = lower(name);
-				void *v;
-				if (map_get(&folded, l, &v))
+				void *fv;
+				if (map_get(&folded, l, &fv))
 					diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "alert-case",
 						 "alert '%s' differs from '%s' only in case; their alerts/ pages would "
 						 "collide on a case-insensitive file system",
-						 name, s->alerts[MAP_AS_INT(v)].name);
+						 name, s->alerts[MAP_AS_INT(fv)].name);
 				else
 					map_put(&folded, l, MAP_INT(s->nalerts));
 				free(l);
+				alert_get(s, &m, name);
 			}
-			site_alert_t *a = alert_get(s, &m, name);
-			int dup = 0;
-			for (size_t k = 0; k < a->npages; k++)
-				dup |= a->pages[k] == (long)i;
-			if (dup)
-				continue;
-			/* every runbook after the first (in path order) that claims the alert is warned */
-			if (a->npages == 1)
-				diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "alert-claimed-twice",
-					 "alert '%s' is also answered by %s; alerts/%s/ will list both", name,
-					 s->pages[a->pages[0]].src, name);
-			else if (a->npages > 1)
-				diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "alert-claimed-twice",
-					 "alert '%s' is also answered by %s and %zu other runbook%s; alerts/%s/ will list "
-					 "all %zu",
-					 name, s->pages[a->pages[0]].src, a->npages - 1, a->npages == 2 ? "" : "s", name,
-					 a->npages + 1);
-			a->pages = xrealloc(a->pages, (a->npages + 1) * sizeof *a->pages);
-			a->pages[a->npages++] = (long)i;
+			ADD_ANS((long)i, name, line, col);
 		}
 	}
+#undef ADD_ANS
 	map_free(&m);
 	map_free(&folded);
 	if (s->nalerts > 1) /* s->alerts is NULL without alerts */
 		qsort(s->alerts, s->nalerts, sizeof *s->alerts, cmp_alert);
+	/* front-matter answers in page order first, so "claimed twice" is said at the later pages */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 0; k < nans; k++) {
+			if ((ans[k].line != 0) != (pass == 0))
+				continue;
+			site_alert_t *a = alerts_find(s, ans[k].name);
+			long i = ans[k].page;
+			if (!a || !alerts_add_answer(s, (size_t)(a - s->alerts), i))
+				continue;
+			if (!ans[k].line || a->npages < 2)
+				continue;
+			const char *name = a->name;
+			long first = a->pages[0] == i ? a->pages[1] : a->pages[0];
+			if (a->npages == 2)
+				diag_add(&s->diags, DIAG_WARNING, s->pages[i].src, ans[k].line, ans[k].col,
+					 "alert-claimed-twice", "alert '%s' is also answered by %s; alerts/%s/ will list both",
+					 name, s->pages[first].src, name);
+			else
+				diag_add(&s->diags, DIAG_WARNING, s->pages[i].src, ans[k].line, ans[k].col,
+					 "alert-claimed-twice",
+					 "alert '%s' is also answered by %s and %zu other runbook%s; alerts/%s/ will list "
+					 "all %zu",
+					 name, s->pages[first].src, a->npages - 2, a->npages == 3 ? "" : "s", name,
+					 a->npages);
+		}
+	}
+	for (size_t k = 0; k < nans; k++)
+		free(ans[k].name);
+	free(ans);
+	/* a rule whose runbook_url is alerts/<Other>/: the other alert's runbooks answer it too */
+	for (size_t r = 0; r < s->rules.nrules; r++) {
+		const rules_rule_t *rule = &s->rules.rules[r];
+		char *path = rule->runbook_url ? site_path_of(s->cfg.base_url, rule->runbook_url) : NULL;
+		site_alert_t *other = path ? alerts_of_path(s, path) : NULL;
+		site_alert_t *a = alerts_find(s, rule->alert);
+		free(path);
+		if (!other || !a || other == a)
+			continue;
+		size_t n = other->npages; /* answers added below do not feed this loop */
+		for (size_t k = 0; k < n; k++)
+			alerts_add_answer(s, (size_t)(a - s->alerts), other->pages[k]);
+	}
 	return 0;
+}
+
+/* ---- runbook_url addresses ---- */
+
+static const char *after_scheme(const char *u)
+{
+	if (!strncasecmp(u, "https://", 8))
+		return u + 8;
+	if (!strncasecmp(u, "http://", 7))
+		return u + 7;
+	return NULL;
+}
+
+static char *site_path_of(const char *base, const char *url)
+{
+	const char *rest = NULL;
+	const char *u = after_scheme(url);
+	if (u) {
+		const char *b = base ? after_scheme(base) : NULL;
+		if (!b || !b[0])
+			return NULL; /* absolute, and no base_url to compare with: not checked */
+		size_t bl = strlen(b);
+		while (bl && b[bl - 1] == '/')
+			bl--;
+		/* the host ignoring case, the path exactly; http and https alike */
+		const char *bslash = memchr(b, '/', bl);
+		size_t hostlen = bslash ? (size_t)(bslash - b) : bl;
+		if (strncasecmp(u, b, hostlen) || strncmp(u + hostlen, b + hostlen, bl - hostlen))
+			return NULL;
+		rest = u + bl;
+		if (*rest && *rest != '/' && *rest != '?' && *rest != '#')
+			return NULL; /* https://docs.example.com/ops-old/ is not under .../ops */
+	} else if (strchr(url, ':') && strcspn(url, ":") < strcspn(url, "/?#")) {
+		return NULL; /* another scheme (mailto:, file:) */
+	} else if (!strncmp(url, "//", 2)) {
+		return NULL;
+	} else {
+		rest = url; /* relative: to the site root */
+	}
+	while (*rest == '/')
+		rest++;
+	size_t n = strcspn(rest, "?#");
+	/* percent-decoding, as a server would */
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		int h1, h2;
+		if (rest[i] == '%' && i + 2 < n + 1 && (h1 = fsu_hexval(rest[i + 1])) >= 0 &&
+		    (h2 = fsu_hexval(rest[i + 2])) >= 0) {
+			buf_putc(&b, (char)(h1 * 16 + h2));
+			i += 2;
+		} else {
+			buf_putc(&b, rest[i]);
+		}
+	}
+	char *path = buf_detach(&b);
+	char *norm = path[0] ? fsu_normalize(path) : xstrdup("");
+	free(path);
+	return norm;
+}
+
+char *alerts_site_path(const char *base_url, const char *url)
+{
+	return site_path_of(base_url, url);
+}
+
+/* ---- alerts.json ---- */
+
+void alerts_write_json(const site_t *s, buf_t *out)
+{
+	json_writer_t w;
+	json_init(&w, out, 1);
+	json_begin_object(&w);
+	json_key(&w, "schema");
+	json_string(&w, "almanac.alerts/1");
+	json_key(&w, "alerts");
+	json_begin_array(&w);
+	const char *base = s->cfg.base_url;
+	size_t bl = strlen(base);
+	for (size_t i = 0; i < s->nalerts; i++) {
+		const site_alert_t *a = &s->alerts[i];
+		const site_page_t *p = a->npages ? &s->pages[a->pages[0]] : NULL;
+		json_begin_object(&w);
+		json_key(&w, "name");
+		json_string(&w, a->name);
+		char *url = xasprintf("alerts/%s/", a->name);
+		json_key(&w, "url");
+		if (p)
+			json_string(&w, url);
+		else
+			json_null(&w);
+		if (bl) {
+			char *abs = xasprintf("%s%s%s", base, base[bl - 1] == '/' ? "" : "/", url);
+			json_key(&w, "absolute_url");
+			if (p)
+				json_string(&w, abs);
+			else
+				json_null(&w);
+			free(abs);
+		}
+		free(url);
+		json_key(&w, "runbook");
+		if (p)
+			json_string(&w, p->src);
+		else
+			json_null(&w);
+		json_key(&w, "runbook_url");
+		if (p)
+			json_string(&w, p->url);
+		else
+			json_null(&w);
+		json_key(&w, "runbooks");
+		json_begin_array(&w);
+		for (size_t k = 0; k < a->npages; k++)
+			json_string(&w, s->pages[a->pages[k]].src);
+		json_end_array(&w);
+		json_key(&w, "owner");
+		if (p && p->owner)
+			json_string(&w, p->owner);
+		else
+			json_null(&w);
+		json_key(&w, "severity");
+		if (a->severity)
+			json_string(&w, a->severity);
+		else
+			json_null(&w);
+		json_key(&w, "status");
+		if (p)
+			json_string(&w, site_status_name(p->fresh.status));
+		else
+			json_null(&w);
+		json_key(&w, "last_commit");
+		if (p && p->fresh.has_commit) {
+			char ts[40];
+			json_begin_object(&w);
+			json_key(&w, "id");
+			json_string(&w, p->fresh.commit_id);
+			tf_format_rfc3339(ts, sizeof ts, p->fresh.commit_time);
+			json_key(&w, "time");
+			json_string(&w, ts);
+			json_key(&w, "author");
+			json_string(&w, p->fresh.author ? p->fresh.author : "");
+			json_end_object(&w);
+		} else {
+			json_null(&w);
+		}
+		json_key(&w, "in_catalog");
+		json_bool(&w, a->in_catalog);
+		json_key(&w, "rules");
+		json_begin_array(&w);
+		for (size_t k = 0; k < a->nrules; k++) {
+			const rules_rule_t *r = &s->rules.rules[a->rules[k]];
+			if (r->format == RULES_FMT_CATALOG)
+				continue;
+			json_begin_object(&w);
+			json_key(&w, "file");
+			json_string(&w, s->rules.files[r->file].display);
+			json_key(&w, "line");
+			json_int(&w, r->line);
+			json_end_object(&w);
+		}
+		json_end_array(&w);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_end_object(&w);
+	buf_putc(out, '\n');
 }
 
 void alerts_free(site_t *s)
@@ -177,8 +568,12 @@ void alerts_free(site_t *s)
 		free(s->alerts[i].severity);
 		free(s->alerts[i].summary);
 		free(s->alerts[i].pages);
+		free(s->alerts[i].rules);
 	}
 	free(s->alerts);
 	s->alerts = NULL;
 	s->nalerts = 0;
+	map_free(&s->alert_folded);
+	memset(&s->alert_folded, 0, sizeof s->alert_folded);
+	rules_free(&s->rules);
 }

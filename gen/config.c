@@ -66,6 +66,7 @@ void config_free(config_t *c)
 	free(c->output);
 	free(c->theme);
 	free(c->alerts_file);
+	strv_free(c->alert_rules, c->nalert_rules);
 	free(c->ignore_revs);
 	strv_free(c->ignore_authors, c->nignore_authors);
 	for (size_t i = 0; i < c->nby_criticality; i++)
@@ -412,7 +413,7 @@ int config_load(config_t *c, const char *path, const char *display, int optional
 int config_load_text(config_t *c, const char *text, size_t len, const char *display, diag_list_t *d)
 {
 	static const char *const known[] = {"title", "base_url", "repo_url", "repo_branch", "content", "exclude",
-					    "output", "theme", "raw_html", "search", "alerts", "freshness"};
+					    "output", "theme", "raw_html", "search", "alerts", "alert_rules", "freshness"};
 	cctx_t x = {display, d, 0};
 	val_t *root = NULL;
 	if (yamlval_parse(&root, text, len, display, 0, d))
@@ -472,6 +473,8 @@ int config_load_text(config_t *c, const char *text, size_t len, const char *disp
 			get_bool(&x, v, k, &c->search);
 		else if (!strcmp(k, "alerts"))
 			get_repo_path(&x, v, k, &c->alerts_file);
+		else if (!strcmp(k, "alert_rules"))
+			get_strlist(&x, v, k, &c->alert_rules, &c->nalert_rules); /* checked by alerts.c */
 		else if (!strcmp(k, "freshness"))
 			load_freshness(&x, c, v);
 		else

@@ -31,6 +31,8 @@ typedef struct {
 	int raw_html;            /* allow raw HTML in Markdown (default 0: omitted) */
 	int search;              /* build the search index (default 1) */
 	char *alerts_file;       /* alert catalog, repo-relative; default "alerts.yml" */
+	char **alert_rules;      /* alert_rules: rule files, folders or globs inside the repository (alerts.h) */
+	size_t nalert_rules;
 	/* freshness */
 	int default_interval;    /* days, default 180 */
 	int due_window;          /* days, default 30 */

@@ -1056,6 +1056,11 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		n->nold = o->nold;
 		o->old_paths = NULL;
 		o->nold = 0;
+		/* the alerts it answers: a change to them (its alerts: key) reloads everything */
+		n->alerts = o->alerts;
+		n->nalerts = o->nalerts;
+		o->alerts = NULL;
+		o->nalerts = 0;
 		page_fresh(inc, n, o);
 		c->old = *o;
 		s->pages[c->idx] = *n;

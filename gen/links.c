@@ -415,9 +415,9 @@ static char *alias_url_at(const site_t *s, const site_page_t *p, const char *ali
 			const site_page_t *q = &s->pages[i];
 			if (!published(s, q))
 				continue;
-			for (size_t k = 0; k < q->fm.nalerts && !what; k++)
-				if (!strncmp(from + 7, q->fm.alerts[k], fl - 8) && strlen(q->fm.alerts[k]) == fl - 8)
-					what = xasprintf("the address of alert %s (answered by %s)", q->fm.alerts[k], q->src);
+			for (size_t k = 0; k < q->nalerts && !what; k++)
+				if (!strncmp(from + 7, q->alerts[k], fl - 8) && strlen(q->alerts[k]) == fl - 8)
+					what = xasprintf("the address of alert %s (answered by %s)", q->alerts[k], q->src);
 		}
 	}
 	free(bare);
@@ -651,7 +651,7 @@ void links_orphans(site_t *s)
 	}
 	for (size_t i = 0; i < s->npages; i++) {
 		const site_page_t *p = &s->pages[i];
-		if (!published(s, p) || p->is_index || !p->url[0] || p->nbacklinks || p->fm.nalerts)
+		if (!published(s, p) || p->is_index || !p->url[0] || p->nbacklinks || p->nalerts)
 			continue;
 		void *v;
 		if (strcmp(p->type, "role") && p->fm.owner && map_get(&roles, p->fm.owner, &v))

@@ -86,7 +86,7 @@ void links_finish(site_t *s);
  *     being listed there does not count: it would hide every forgotten page;
  *   - another published page links to it (Markdown link, raw HTML link or
  *     related:); links from drafts and from the page itself do not count;
- *   - it answers an alert (alerts: in its front matter): alerts/<Name>/ and
+ *   - it answers an alert (alerts.h: front matter, file name, rules): alerts/<Name>/ and
  *     the alert rule's runbook_url lead to it;
  *   - it is owned (owner:) by a published role page, whose "owned runbooks"
  *     list links to it; or it is a role page that a published page names as

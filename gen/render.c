@@ -235,14 +235,14 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 		free(search);
 	}
 	val_t *al = val_map_add_lit(pg, "alerts", val_list());
-	for (size_t i = 0; i < p->fm.nalerts; i++) {
+	for (size_t i = 0; i < p->nalerts; i++) { /* every alert it answers (alerts.h) */
 		val_t *a = val_list_push(al, val_map());
-		val_map_add_lit_str(a, "name", p->fm.alerts[i]);
-		char *au = xasprintf("alerts/%s/", p->fm.alerts[i]);
+		val_map_add_lit_str(a, "name", p->alerts[i]);
+		char *au = xasprintf("alerts/%s/", p->alerts[i]);
 		val_map_add_lit(a, "url", val_str_take(fsu_href(url, au)));
 		free(au);
 	}
-	val_map_add_lit_bool(pg, "has_alerts", p->fm.nalerts > 0);
+	val_map_add_lit_bool(pg, "has_alerts", p->nalerts > 0);
 	if (content) {
 		memset(content, 0, sizeof *content);
 		content->type = VAL_STR;

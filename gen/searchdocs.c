@@ -20,8 +20,8 @@ size_t searchdocs_collect(const site_t *s, search_doc_t **out)
 		d->type = p->type;
 		d->owner = p->fm.owner ? p->fm.owner : "";
 		d->status = site_status_name(p->fresh.status);
-		d->alerts = (const char *const *)p->fm.alerts;
-		d->nalerts = p->fm.nalerts;
+		d->alerts = (const char *const *)p->alerts; /* every alert it answers: front matter, file name, rules */
+		d->nalerts = p->nalerts;
 		d->tags = (const char *const *)p->fm.tags;
 		d->ntags = p->fm.ntags;
 		search_section_t *secs = xcalloc(p->md.nsections + 1, sizeof *secs);

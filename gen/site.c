@@ -17,6 +17,7 @@
 #include "map.h"
 #include "parallel.h"
 #include "publish.h"
+#include "runbookurl.h"
 #include "scan.h"
 #include "searchdocs.h"
 #include "theme.h"
@@ -326,6 +327,10 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const buf_t *cf
 	/* files outside the content folders that the output depends on */
 	h = fp_repo_file(h, s->tree, s->cfg.alerts_file);
 	h = fp_repo_file(h, s->tree, s->cfg.ignore_revs ? s->cfg.ignore_revs : ".git-blame-ignore-revs");
+	for (size_t i = 0; i < s->rules.nfiles; i++) /* alert rule files (alerts.h) */
+		h = fp_file(h, s->rules.files[i].abs);
+	snprintf(tmp, sizeof tmp, "|%zu", s->rules.nfiles);
+	h = fp_str(h, tmp);
 	snprintf(s->fingerprint, sizeof s->fingerprint, "%016llx", (unsigned long long)h);
 }
 
@@ -454,6 +459,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 		free(s->cfg.base_url);
 		s->cfg.base_url = xstrdup(opts->base_url);
 	}
+	alerts_find_files(s); /* the rule files are inputs of the fingerprint */
 
 	/* scan */
 	char *outdir = site_output_dir(s);
@@ -490,6 +496,9 @@ int site_load(site_t *s, const site_opts_t *opts)
 		return SITE_UP_TO_DATE;
 	}
 
+	alerts_load_catalog(s); /* before the pages: a page named for a catalog alert answers it */
+	timing_mark("alert rules");
+
 	/* phase 1: files and front matter */
 	par_for(s->npages, opts->jobs, load_page, s);
 	for (size_t i = 0; i < s->npages; i++) {
@@ -517,6 +526,8 @@ int site_load(site_t *s, const site_opts_t *opts)
 		map_put(&s->url_map, p->url, MAP_INT(i));
 	}
 
+	/* the alert map: the search index (started below) finds a page by every alert it answers */
+	alerts_build(s);
 	timing_mark("read+front matter");
 
 	/* history runs beside the Markdown rendering */
@@ -541,7 +552,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 	links_resolve_front_matter(s);
 	links_finish(s);
 	links_orphans(s);
-	alerts_build(s);
+	runbookurl_check(s); /* against the final URLs: aliases and old paths are known now */
 	timing_mark("links+alerts");
 	return 0;
 }
@@ -563,6 +574,7 @@ void site_free(site_t *s)
 		free(s->assets[i].out);
 	}
 	free(s->assets);
+	runbookurl_free(s);
 	alerts_free(s);
 	map_free(&s->page_map);
 	map_free(&s->asset_map);
@@ -647,5 +659,10 @@ void site_page_clear(site_page_t *p)
 	for (size_t j = 0; j < p->nold; j++)
 		free(p->old_paths[j]);
 	free(p->old_paths);
+	free(p->alerts);
+	free(p->owner);
+	for (size_t j = 0; j < p->nowners; j++)
+		free(p->owners[j]);
+	free(p->owners);
 	memset(p, 0, sizeof *p);
 }

@@ -17,6 +17,7 @@
 #include "map.h"
 #include "markdown.h"
 #include "pathres.h"
+#include "rules.h"
 
 typedef struct site site_t;
 
@@ -70,6 +71,15 @@ typedef struct {
 	int content_errors;   /* front matter errors on this page */
 	char **old_paths;     /* previous names from git renames (owned) */
 	size_t nold;
+	const char **alerts;  /* every alert the page answers (alerts.h: front matter, file name, a
+	                         rule's runbook_url), sorted; the names are borrowed from s->alerts,
+	                         the array is owned */
+	size_t nalerts;
+	char *owner;          /* the page's owner (owners.h: front matter, CODEOWNERS or OWNERS),
+	                         NULL when none (owned) */
+	const char *owner_source; /* "front-matter", "codeowners", "owners" or "none" (static) */
+	char **owners;        /* the owner entries one by one, OWNERS aliases expanded (owned) */
+	size_t nowners;
 } site_page_t;
 
 typedef struct {
@@ -81,11 +91,30 @@ typedef struct {
 	char *name;           /* alert name (owned) */
 	char *severity;       /* from the catalog, may be NULL (owned) */
 	char *summary;        /* from the catalog, may be NULL (owned) */
-	long *pages;          /* runbooks that list it (owned) */
+	long *pages;          /* runbooks that answer it (owned) */
 	size_t npages;
 	int in_catalog;
 	int line, col;        /* position in the catalog */
+	size_t *rules;        /* the rules that define it: indexes into s->rules.rules (owned) */
+	size_t nrules;
 } site_alert_t;
+
+/* The check of one rule's runbook_url (runbookurl.h). */
+typedef enum {
+	SITE_RB_OK,           /* leads to a published URL of the site */
+	SITE_RB_MOVED,        /* leads to a page through a redirect (an alias or an old path) */
+	SITE_RB_BROKEN,       /* points into the site but at nothing published */
+	SITE_RB_EXTERNAL,     /* another site: not checked */
+	SITE_RB_MISSING       /* no runbook_url although the alert has a runbook page */
+} site_rb_status_t;
+
+typedef struct {
+	size_t rule;          /* index into s->rules.rules */
+	site_rb_status_t status;
+	char *target;         /* OK, MOVED: the site URL it names (owned), else NULL */
+	char *suggest;        /* BROKEN, MOVED, MISSING: the site URL to use instead, or NULL (owned) */
+	long page;            /* OK, MOVED: the page it leads to, -1 when not a page */
+} site_rbcheck_t;
 
 typedef struct {
 	const char *repo;        /* --repo (any folder inside the work tree), default "." */
@@ -104,6 +133,8 @@ typedef struct {
 	int skip_unchanged;      /* build: stop early (SITE_UP_TO_DATE) when the output was built from the same inputs */
 	int search_early;        /* build: start tokenizing the search index as soon as the Markdown is rendered */
 	const char *changed_since; /* limit findings to pages changed since this revision */
+	const char *const *alert_rules; /* --alert-rules paths (the operator's: any path) */
+	size_t nalert_rules;
 } site_opts_t;
 
 struct site {
@@ -121,7 +152,12 @@ struct site {
 	size_t nassets;
 	site_alert_t *alerts;    /* sorted by name */
 	size_t nalerts;
-	int have_catalog;
+	int have_catalog;        /* an alert catalog file or rule files were read */
+	rules_set_t rules;       /* the catalog file and the rule files (rules.h) */
+	map_t alert_folded;      /* lower-cased catalog alert name -> its name (borrowed from s->alerts) */
+	site_rbcheck_t *rbchecks; /* every rule's runbook_url check, in rule order (runbookurl.h; owned) */
+	size_t nrbchecks;
+	void *owners;            /* owners_t* (owners.h): CODEOWNERS and OWNERS files, or NULL */
 	void *hist;              /* hist_t* from history.h, or NULL */
 	int shallow;
 	char head[41];

@@ -1,0 +1,221 @@
+/* runbookurl.c - runbook_url checks. See runbookurl.h. */
+#include "runbookurl.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alerts.h"
+#include "fsutil.h"
+#include "links.h"
+#include "nav.h"
+#include "suggest.h"
+
+/* What a published URL is (map values): a page, a redirect to a page, or something else. */
+enum { U_PAGE, U_REDIRECT, U_OTHER };
+#define U_VAL(kind, page) MAP_INT(((long)(page) + 1) * 4 + (kind))
+#define U_KIND(v) (MAP_AS_INT(v) & 3)
+#define U_PAGEIDX(v) (MAP_AS_INT(v) / 4 - 1)
+
+typedef struct {
+	map_t urls;           /* site URL -> U_VAL */
+	char **list;          /* the same URLs, for suggestions (owned) */
+	size_t n, cap;
+} published_t;
+
+static void pub_add(published_t *pu, const char *url, int kind, long page)
+{
+	if (map_get(&pu->urls, url, NULL))
+		return; /* the first kind wins: a page before a redirect */
+	map_put(&pu->urls, url, U_VAL(kind, page));
+	if (pu->n == pu->cap) {
+		pu->cap = pu->cap ? pu->cap * 2 : 256;
+		pu->list = xrealloc(pu->list, pu->cap * sizeof *pu->list);
+	}
+	pu->list[pu->n++] = xstrdup(url);
+}
+
+/* The site's published URLs (one list that follows the site's URL rules, whatever they are). */
+static void published_urls(const site_t *s, published_t *pu)
+{
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		if (!(p->draft && !s->opts.drafts))
+			pub_add(pu, p->url, U_PAGE, (long)i);
+	}
+	nav_t nav;
+	nav_build(&nav, s);
+	for (size_t f = 0; f < nav.nfolders; f++)
+		pub_add(pu, nav.folders[f].url, nav.folders[f].index_page >= 0 ? U_PAGE : U_OTHER,
+			nav.folders[f].index_page);
+	nav_free(&nav);
+	for (size_t i = 0; i < s->nassets; i++)
+		pub_add(pu, s->assets[i].out, U_OTHER, -1);
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		if (p->draft && !s->opts.drafts)
+			continue;
+		for (size_t j = 0; j < p->fm.naliases + p->nold; j++) {
+			const char *alias = j < p->fm.naliases ? p->fm.aliases[j].value : p->old_paths[j - p->fm.naliases];
+			char *from = links_redirect_url(s, (long)i, alias);
+			if (from)
+				pub_add(pu, from, U_REDIRECT, (long)i);
+			free(from);
+		}
+	}
+	for (size_t i = 0; i < s->nalerts; i++)
+		if (s->alerts[i].npages) {
+			char *u = xasprintf("alerts/%s/", s->alerts[i].name);
+			pub_add(pu, u, s->alerts[i].npages == 1 ? U_REDIRECT : U_OTHER, s->alerts[i].pages[0]);
+			free(u);
+		}
+}
+
+static void published_free(published_t *pu)
+{
+	map_free(&pu->urls);
+	for (size_t i = 0; i < pu->n; i++)
+		free(pu->list[i]);
+	free(pu->list);
+}
+
+/* Look `path` up in its spellings ("x/y", "x/y/", "x/y/index.html"); the matching key goes to *key. */
+static int lookup(const published_t *pu, const char *path, void **val, char **key)
+{
+	char *cands[3] = {NULL, NULL, NULL};
+	size_t n = strlen(path);
+	cands[0] = xstrdup(path);
+	if (fsu_ends_with(path, "/index.html") || !strcmp(path, "index.html"))
+		cands[1] = xstrndup(path, n - 10);
+	else if (n && path[n - 1] != '/')
+		cands[1] = xasprintf("%s/", path);
+	int found = 0;
+	for (int k = 0; k < 3 && !found; k++)
+		if (cands[k] && map_get(&pu->urls, cands[k], val)) {
+			found = 1;
+			*key = cands[k];
+			cands[k] = NULL;
+		}
+	for (int k = 0; k < 3; k++)
+		free(cands[k]);
+	return found;
+}
+
+/* The nearest published URL to `path`: the same ignoring case, else the closest by edit distance. */
+static char *nearest(const published_t *pu, const char *path)
+{
+	for (size_t i = 0; i < pu->n; i++)
+		if (!strcasecmp(pu->list[i], path))
+			return xstrdup(pu->list[i]);
+	size_t len = strlen(path);
+	size_t cap = len / 3 > 3 ? len / 3 : 3;
+	const char *best = suggest_closest(path, (const char *const *)pu->list, pu->n, cap);
+	if (!best && len && path[len - 1] != '/') {
+		char *slash = xasprintf("%s/", path);
+		best = suggest_closest(slash, (const char *const *)pu->list, pu->n, cap);
+		free(slash);
+	}
+	return best ? xstrdup(best) : NULL;
+}
+
+char *runbookurl_absolute(const char *base_url, const char *site_url)
+{
+	size_t bl = strlen(base_url);
+	return xasprintf("%s%s%s", base_url, bl && base_url[bl - 1] != '/' ? "/" : "", site_url);
+}
+
+/* The address a rule of alert `a` should name: alerts/<Name>/ when the alert has a runbook. */
+static char *stable_url(const site_alert_t *a)
+{
+	return a && a->npages ? xasprintf("alerts/%s/", a->name) : NULL;
+}
+
+/* How to show a site URL in a message: absolute under base_url when there is one. */
+static char *shown(const site_t *s, const char *site_url)
+{
+	return s->cfg.base_url[0] ? runbookurl_absolute(s->cfg.base_url, site_url) : xstrdup(site_url);
+}
+
+int runbookurl_check(site_t *s)
+{
+	runbookurl_free(s);
+	published_t pu = {MAP_INIT, NULL, 0, 0};
+	published_urls(s, &pu);
+	s->rbchecks = xcalloc(s->rules.nrules + 1, sizeof *s->rbchecks);
+	s->nrbchecks = s->rules.nrules;
+	for (size_t r = 0; r < s->rules.nrules; r++) {
+		const rules_rule_t *rule = &s->rules.rules[r];
+		const char *disp = s->rules.files[rule->file].display;
+		site_rbcheck_t *c = &s->rbchecks[r];
+		c->rule = r;
+		c->page = -1;
+		const site_alert_t *a = alerts_find(s, rule->alert);
+		if (!rule->runbook_url) {
+			c->status = SITE_RB_EXTERNAL;
+			if (!a || !a->npages || rule->format == RULES_FMT_CATALOG)
+				continue;
+			c->status = SITE_RB_MISSING;
+			c->suggest = stable_url(a);
+			char *u = shown(s, c->suggest);
+			diag_add(&s->diags, DIAG_WARNING, disp, rule->line, rule->col, "runbook-url-missing",
+				 "alert '%s' has a runbook (%s) but no runbook_url; add annotations.runbook_url: %s%s",
+				 rule->alert, s->pages[a->pages[0]].src, u,
+				 s->cfg.base_url[0] ? "" : " (set base_url for the full address)");
+			free(u);
+			continue;
+		}
+		char *path = alerts_site_path(s->cfg.base_url, rule->runbook_url);
+		if (!path) {
+			c->status = SITE_RB_EXTERNAL;
+			continue;
+		}
+		void *v;
+		char *key = NULL;
+		if (lookup(&pu, path, &v, &key)) {
+			c->target = key;
+			c->page = U_PAGEIDX(v);
+			c->status = SITE_RB_OK;
+			if (U_KIND(v) == U_REDIRECT && !fsu_starts_with(key, "alerts/")) {
+				c->status = SITE_RB_MOVED;
+				const site_page_t *p = &s->pages[c->page];
+				c->suggest = a && a->npages ? stable_url(a) : xstrdup(p->url);
+				char *u = shown(s, c->suggest);
+				diag_add(&s->diags, DIAG_WARNING, disp, rule->url_line, rule->url_col, "runbook-url-moved",
+					 "runbook_url '%s' is an old address of %s (a redirect); use %s", rule->runbook_url,
+					 p->src, u);
+				free(u);
+			}
+			free(path);
+			continue;
+		}
+		c->status = SITE_RB_BROKEN;
+		c->suggest = stable_url(a);
+		if (!c->suggest)
+			c->suggest = nearest(&pu, path);
+		if (c->suggest) {
+			char *u = shown(s, c->suggest);
+			diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
+				 "runbook_url '%s' leads to no page of this site; did you mean '%s'?", rule->runbook_url, u);
+			free(u);
+		} else {
+			diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
+				 "runbook_url '%s' leads to no page of this site (alert '%s' has no runbook yet)",
+				 rule->runbook_url, rule->alert);
+		}
+		free(path);
+	}
+	published_free(&pu);
+	return 0;
+}
+
+void runbookurl_free(site_t *s)
+{
+	for (size_t i = 0; i < s->nrbchecks; i++) {
+		free(s->rbchecks[i].target);
+		free(s->rbchecks[i].suggest);
+	}
+	free(s->rbchecks);
+	s->rbchecks = NULL;
+	s->nrbchecks = 0;
+}
