@@ -26,7 +26,7 @@ static const opt_def_t opt_defs[] = {
 	{"--strict", OPT_STRICT, 0},   {"--format", OPT_FORMAT, 1},   {"--fail-under", OPT_FAIL_UNDER, 1},
 	{"--output", OPT_OUTPUT, 1},   {"--bind", OPT_BIND, 1},       {"--port", OPT_PORT, 1},
 	{"--quiet", OPT_QUIET, 0},     {"--no-git-dates", OPT_NO_GIT, 0}, {"--drafts", OPT_DRAFTS, 0},
-	{"--changed-since", OPT_CHANGED, 1}, {"--no-trend", OPT_NO_TREND, 0},
+	{"--changed-since", OPT_CHANGED, 1}, {"--no-trend", OPT_NO_TREND, 0}, {"--alert-rules", OPT_ALERT_RULES, 1},
 };
 #define NOPTS (sizeof opt_defs / sizeof *opt_defs)
 
@@ -138,6 +138,15 @@ int cli_parse(cli_opts_t *o, const char *cmd, int argc, char **argv, unsigned al
 		case OPT_NO_GIT: o->site.git_dates = 0; break;
 		case OPT_DRAFTS: o->site.drafts = 1; break;
 		case OPT_CHANGED: o->site.changed_since = val; break;
+		case OPT_ALERT_RULES:
+			if (o->site.nalert_rules == CLI_MAX_ALERT_RULES)
+				return usage_error(cmd, "--alert-rules may be given at most 64 times ('%s' is one too many)",
+						   val);
+			if (!val[0])
+				return usage_error(cmd, "--alert-rules needs a file, folder or glob%s", "");
+			o->alert_rules[o->site.nalert_rules++] = val;
+			o->site.alert_rules = o->alert_rules;
+			break;
 		case OPT_NO_TREND: o->site.trend = 0; break;
 		}
 	}

@@ -12,7 +12,8 @@
 
 static const char build_help[] =
 	"Usage: almanac build [--repo DIR] [--out DIR] [--config FILE] [--base-url URL]\n"
-	"                     [--now TIME] [--jobs N] [--strict] [--quiet] [--no-git-dates] [--drafts]\n\n"
+	"                     [--now TIME] [--jobs N] [--strict] [--quiet] [--no-git-dates] [--drafts]\n"
+	"                     [--alert-rules PATH]...\n\n"
 	"Build the static site from the repository's Markdown into --out (default public/,\n"
 	"or `output` in almanac.yml). The site is written to a temporary folder and swapped in\n"
 	"only when the build succeeds, so a failed build leaves the previous site untouched.\n\n"
@@ -26,14 +27,16 @@ static const char build_help[] =
 	"  --strict         fail (exit 1, nothing written) on content errors such as broken links\n"
 	"  --quiet          print only diagnostics\n"
 	"  --no-git-dates   skip the history walk (pages are dated 'unknown')\n"
-	"  --drafts         include pages with draft: true\n";
+	"  --drafts         include pages with draft: true\n"
+	"  --alert-rules PATH  Prometheus rule files (a file, folder or glob; repeatable) whose\n"
+	"                   alerts join the catalog and whose runbook_url annotations are checked\n";
 
 int cmd_build(int argc, char **argv)
 {
 	cli_opts_t o;
 	int rc = cli_parse(&o, "build", argc, argv,
 			   OPT_REPO | OPT_OUT | OPT_CONFIG | OPT_BASE_URL | OPT_NOW | OPT_JOBS | OPT_STRICT | OPT_QUIET |
-				   OPT_NO_GIT | OPT_DRAFTS,
+				   OPT_NO_GIT | OPT_DRAFTS | OPT_ALERT_RULES,
 			   0);
 	if (rc)
 		return rc;

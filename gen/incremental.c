@@ -24,6 +24,7 @@
 #include "history.h"
 #include "json.h"
 #include "links.h"
+#include "owners.h"
 #include "nav.h"
 #include "publish.h"
 #include "render.h"
@@ -879,7 +880,7 @@ static int summary_equal(const site_page_t *a, const site_page_t *b)
 {
 	return !strcmp(a->title, b->title) && a->fresh.status == b->fresh.status && !strcmp(a->type, b->type) &&
 	       streq0(a->fm.criticality, b->fm.criticality) && streq0(a->fm.description, b->fm.description) &&
-	       streq0(a->fm.owner, b->fm.owner) && a->draft == b->draft;
+	       streq0(a->owner, b->owner) && a->draft == b->draft;
 }
 
 static int worktree_status(inc_t *inc, const char *path)
@@ -1012,6 +1013,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 			diag_free(&c->d_new);
 			continue; /* touched, not changed */
 		}
+		owners_resolve_page(s, &c->fresh); /* its front matter may name (or stop naming) an owner */
 		why = structural(s, o, &c->fresh);
 		nch++;
 	}
@@ -1102,10 +1104,10 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 			d.pages[n->backlinks[b]] = 1;
 		for (size_t j = 0; j < s->npages; j++) {
 			const site_page_t *q = &s->pages[j];
-			if (!strcmp(q->type, "role") && ((o->fm.owner && !strcmp(q->slug, o->fm.owner)) ||
-							(n->fm.owner && !strcmp(q->slug, n->fm.owner))))
+			if (!strcmp(q->type, "role") && ((o->owner && !strcmp(q->slug, o->owner)) ||
+							(n->owner && !strcmp(q->slug, n->owner))))
 				d.pages[j] = 1;
-			if (!strcmp(n->type, "role") && q->fm.owner && !strcmp(q->fm.owner, n->slug))
+			if (!strcmp(n->type, "role") && q->owner && !strcmp(q->owner, n->slug))
 				d.pages[j] = 1;
 		}
 		d.redirects[c->idx] = 1; /* its redirects and alert pages show its title and status */

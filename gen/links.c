@@ -646,15 +646,15 @@ void links_orphans(site_t *s)
 			continue;
 		if (!strcmp(p->type, "role"))
 			map_put(&roles, p->slug, MAP_INT(i));
-		else if (p->fm.owner)
-			map_put(&owners, p->fm.owner, MAP_INT(i));
+		else if (p->owner)
+			map_put(&owners, p->owner, MAP_INT(i));
 	}
 	for (size_t i = 0; i < s->npages; i++) {
 		const site_page_t *p = &s->pages[i];
 		if (!published(s, p) || p->is_index || !p->url[0] || p->nbacklinks || p->nalerts)
 			continue;
 		void *v;
-		if (strcmp(p->type, "role") && p->fm.owner && map_get(&roles, p->fm.owner, &v))
+		if (strcmp(p->type, "role") && p->owner && map_get(&roles, p->owner, &v))
 			continue;
 		if (!strcmp(p->type, "role") && map_get(&owners, p->slug, &v))
 			continue;

@@ -213,7 +213,7 @@ val_t *nav_children(const nav_t *n, const site_t *s, long f, const char *cur_url
 		val_map_add_lit_str(it, "type", p->type);
 		val_map_add_lit_str(it, "description", p->fm.description ? p->fm.description : "");
 		val_map_add_lit_str(it, "criticality", p->fm.criticality ? p->fm.criticality : "");
-		val_map_add_lit_str(it, "owner", p->fm.owner ? p->fm.owner : "");
+		val_map_add_lit_str(it, "owner", p->owner ? p->owner : "");
 		val_map_add_lit_str(it, "status", site_status_name(p->fresh.status));
 	}
 	return list;

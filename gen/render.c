@@ -80,7 +80,7 @@ static void link_vals_build(rctx_t *r)
 		/* every key on every item, so Mustache never picks up the enclosing page's value */
 		borrow_str(&v[3], p->fm.criticality ? p->fm.criticality : "");
 		borrow_str(&v[4], p->fm.description ? p->fm.description : "");
-		borrow_str(&v[5], p->fm.owner ? p->fm.owner : "");
+		borrow_str(&v[5], p->owner ? p->owner : "");
 	}
 }
 
@@ -207,10 +207,11 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 	val_map_set_bool(pg, flag, 1); /* computed key: may repeat one below */
 	if (p->fm.description)
 		val_map_add_lit_str(pg, "description", p->fm.description);
-	if (p->fm.owner) {
-		val_map_add_lit_str(pg, "owner", p->fm.owner);
+	if (p->owner) { /* front matter, CODEOWNERS or OWNERS (owners.h) */
+		val_map_add_lit_str(pg, "owner", p->owner);
+		val_map_add_lit_str(pg, "owner_source", p->owner_source);
 		void *v;
-		if (map_get(&r->role_by_slug, p->fm.owner, &v)) {
+		if (map_get(&r->role_by_slug, p->owner, &v)) {
 			val_map_add_lit(pg, "owner_url", val_str_take(fsu_href(url, s->pages[MAP_AS_INT(v)].url)));
 			val_map_add_lit_str(pg, "owner_title", s->pages[MAP_AS_INT(v)].title);
 		}
@@ -285,7 +286,7 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 		val_t *own = val_map_add_lit(pg, "owned", val_list());
 		for (size_t i = 0; i < s->npages; i++) {
 			const site_page_t *q = &s->pages[i];
-			if ((q->draft && !s->opts.drafts) || !q->fm.owner || strcmp(q->fm.owner, p->slug) ||
+			if ((q->draft && !s->opts.drafts) || !q->owner || strcmp(q->owner, p->slug) ||
 			    strcmp(q->type, "runbook") || q->is_index)
 				continue;
 			val_list_push(own, page_link(r, (long)i, url));

@@ -10,6 +10,7 @@
 #include "fsutil.h"
 #include "history.h"
 #include "json.h"
+#include "runbookurl.h"
 #include "svgchart.h"
 #include "timefmt.h"
 
@@ -167,7 +168,7 @@ void report_compute(report_t *r, const site_t *s)
 		case FRESH_UNKNOWN: r->unknown++; break;
 		}
 		r->drifted += p->fresh.drifted != 0;
-		group_add(&r->by_owner, &gi[0], p->fm.owner && *p->fm.owner ? p->fm.owner : "(none)", fr);
+		group_add(&r->by_owner, &gi[0], p->owner && *p->owner ? p->owner : "(none)", fr);
 		group_add(&r->by_type, &gi[1], p->type ? p->type : "(none)", fr);
 		group_add(&r->by_criticality, &gi[2],
 			  p->fm.criticality && *p->fm.criticality ? p->fm.criticality : "(none)", fr);
@@ -207,6 +208,19 @@ void report_compute(report_t *r, const site_t *s)
 		}
 	}
 	r->coverage_percent = pct(r->alerts_covered, r->alerts_catalog);
+	r->coverage_known = r->alerts_catalog > 0;
+	r->rb_broken = xcalloc(s->nrbchecks + 1, sizeof *r->rb_broken);
+	r->rb_moved = xcalloc(s->nrbchecks + 1, sizeof *r->rb_moved);
+	r->rb_missing = xcalloc(s->nrbchecks + 1, sizeof *r->rb_missing);
+	for (size_t i = 0; i < s->nrbchecks; i++) {
+		switch (s->rbchecks[i].status) {
+		case SITE_RB_OK: r->rb_checked++; r->rb_ok++; break;
+		case SITE_RB_MOVED: r->rb_checked++; r->rb_ok++; r->rb_moved[r->nrb_moved++] = i; break;
+		case SITE_RB_BROKEN: r->rb_checked++; r->rb_broken[r->nrb_broken++] = i; break;
+		case SITE_RB_MISSING: r->rb_missing[r->nrb_missing++] = i; break;
+		case SITE_RB_EXTERNAL: r->rb_external += s->rules.rules[s->rbchecks[i].rule].runbook_url != NULL; break;
+		}
+	}
 	compute_trend(r, s);
 }
 
@@ -222,6 +236,9 @@ void report_free(report_t *r)
 	}
 	free(r->uncovered);
 	free(r->not_in_catalog);
+	free(r->rb_broken);
+	free(r->rb_moved);
+	free(r->rb_missing);
 	free(r->attention);
 	free(r->docs);
 	memset(r, 0, sizeof *r);
@@ -250,6 +267,57 @@ static void json_number_compact(json_writer_t *w, double v)
 		json_int(w, (long long)v);
 	else
 		json_double(w, v);
+}
+
+/* One entry of a runbook_urls list: the rule's alert, file and position, and a URL. */
+static void json_rbcheck(json_writer_t *w, const site_t *s, size_t i, const char *url_key, int with_suggestion)
+{
+	const site_rbcheck_t *c = &s->rbchecks[i];
+	const rules_rule_t *rule = &s->rules.rules[c->rule];
+	json_begin_object(w);
+	json_key(w, "alert"); json_string(w, rule->alert);
+	if (url_key) {
+		json_key(w, url_key); json_string(w, rule->runbook_url ? rule->runbook_url : "");
+	}
+	json_key(w, "file"); json_string(w, s->rules.files[rule->file].display);
+	json_key(w, "line"); json_int(w, rule->runbook_url ? rule->url_line : rule->line);
+	json_key(w, "col"); json_int(w, rule->runbook_url ? rule->url_col : rule->col);
+	if (with_suggestion) {
+		json_key(w, url_key ? "suggestion" : "url");
+		if (c->suggest) {
+			char *u = s->cfg.base_url[0] ? runbookurl_absolute(s->cfg.base_url, c->suggest) : xstrdup(c->suggest);
+			json_string(w, u);
+			free(u);
+		} else {
+			json_null(w);
+		}
+	}
+	json_end_object(w);
+}
+
+static void json_runbook_urls(json_writer_t *w, const report_t *r, const site_t *s)
+{
+	json_key(w, "runbook_urls");
+	json_begin_object(w);
+	json_key(w, "checked"); json_int(w, (long long)r->rb_checked);
+	json_key(w, "ok"); json_int(w, (long long)r->rb_ok);
+	json_key(w, "broken");
+	json_begin_array(w);
+	for (size_t i = 0; i < r->nrb_broken; i++)
+		json_rbcheck(w, s, r->rb_broken[i], "url", 1);
+	json_end_array(w);
+	json_key(w, "moved");
+	json_begin_array(w);
+	for (size_t i = 0; i < r->nrb_moved; i++)
+		json_rbcheck(w, s, r->rb_moved[i], "url", 1);
+	json_end_array(w);
+	json_key(w, "missing");
+	json_begin_array(w);
+	for (size_t i = 0; i < r->nrb_missing; i++)
+		json_rbcheck(w, s, r->rb_missing[i], NULL, 1);
+	json_end_array(w);
+	json_key(w, "external"); json_int(w, (long long)r->rb_external);
+	json_end_object(w);
 }
 
 void report_write_json(const report_t *r, const site_t *s, buf_t *out)
@@ -310,7 +378,8 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 	json_begin_object(&w);
 	json_key(&w, "catalog"); json_int(&w, (long long)r->alerts_catalog);
 	json_key(&w, "covered"); json_int(&w, (long long)r->alerts_covered);
-	json_key(&w, "coverage_percent"); json_fixed1(&w, r->coverage_percent);
+	json_key(&w, "coverage_percent");
+	if (r->coverage_known) json_fixed1(&w, r->coverage_percent); else json_null(&w);
 	json_key(&w, "uncovered");
 	json_begin_array(&w);
 	for (size_t i = 0; i < r->nuncovered; i++)
@@ -321,6 +390,7 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 	for (size_t i = 0; i < r->nnot_in_catalog; i++)
 		json_string(&w, r->not_in_catalog[i]);
 	json_end_array(&w);
+	json_runbook_urls(&w, r, s);
 	json_end_object(&w);
 	json_key(&w, "documents");
 	json_begin_array(&w);
@@ -332,7 +402,7 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 		json_key(&w, "url"); json_string(&w, p->url);
 		json_key(&w, "title"); json_string(&w, p->title ? p->title : "");
 		json_key(&w, "type"); json_string(&w, p->type ? p->type : "");
-		json_key(&w, "owner"); json_string(&w, p->fm.owner ? p->fm.owner : "");
+		json_key(&w, "owner"); json_string(&w, p->owner ? p->owner : "");
 		json_key(&w, "criticality"); json_string(&w, p->fm.criticality ? p->fm.criticality : "");
 		json_key(&w, "review_interval_days"); json_int(&w, f->interval_days);
 		json_key(&w, "last_commit");
@@ -353,6 +423,12 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 		if (f->age_days >= 0) json_int(&w, f->due_in_days); else json_null(&w);
 		json_key(&w, "status"); json_string(&w, site_status_name(f->status));
 		json_key(&w, "drifted"); json_bool(&w, f->drifted);
+		json_key(&w, "owner_source"); json_string(&w, p->owner_source ? p->owner_source : "none");
+		json_key(&w, "owners");
+		json_begin_array(&w);
+		for (size_t k = 0; k < p->nowners; k++)
+			json_string(&w, p->owners[k]);
+		json_end_array(&w);
 		if (p->fm.reviewed) {
 			tf_format_date(ts, sizeof ts, p->fm.reviewed);
 			json_key(&w, "reviewed"); json_string(&w, ts);
@@ -532,7 +608,7 @@ val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 		val_map_set_str(it, "status", site_status_name(f->status));
 		val_map_set_bool(it, "is_stale", f->status == FRESH_STALE);
 		val_map_set_bool(it, "is_due", f->status == FRESH_DUE);
-		val_map_set_str(it, "owner", p->fm.owner ? p->fm.owner : "");
+		val_map_set_str(it, "owner", p->owner ? p->owner : "");
 		val_map_set_str(it, "author", f->has_commit && f->author ? f->author : "");
 		if (f->has_commit) {
 			tf_format_date(tmp, sizeof tmp, f->commit_time);

@@ -35,12 +35,18 @@
  *   matter (interval, draft, owner) is assumed for the past. Without history
  *   (--no-git-dates) or with --no-trend there are no points.
  *
- * ALERTS. catalog = alerts listed in the alert catalog; covered = those
- *   named in the `alerts:` front matter of at least one published page;
- *   coverage percent = covered / catalog * 100 (0 without a catalog);
+ * ALERTS. catalog = alerts of the catalog (the catalog file and the rule
+ *   files, alerts.h); covered = those at least one published page answers
+ *   (front matter, file name, a rule's runbook_url); coverage percent =
+ *   covered / catalog * 100, null (JSON) when the catalog is empty;
  *   uncovered = catalog alerts without a page; not_in_catalog = alerts named
  *   by pages but missing from the catalog (only when a catalog exists). Both
- *   lists sorted by name.
+ *   lists sorted by name. runbook_urls (runbookurl.h): checked = rules whose
+ *   runbook_url points into the site, ok = those leading to a published URL,
+ *   broken = the others [{alert, url, file, line, col, suggestion}], with the
+ *   additions moved (leading through a redirect) and missing (an alert with a
+ *   runbook and a rule without runbook_url) [{alert, file, line, col, url}],
+ *   and external (a count).
  *
  * ATTENTION. Published pages that are stale, due or drifted, most overdue
  *   first (due_in_days ascending, then path).
@@ -48,7 +54,8 @@
  * Formats: JSON (schema almanac.report/1 of PRODUCT.md, with additions:
  * repository.ignored_commits, summary.drifted, groups.*.meets_target,
  * groups.section, trend[].fresh and trend[].unknown, alerts.not_in_catalog,
- * documents[].reviewed/reviewer/drift_path), text (terminal), CSV (one row
+ * alerts.runbook_urls.moved/missing/external, documents[].reviewed/reviewer/drift_path,
+ * documents[].owner_source and owners), text (terminal), CSV (one row
  * per document), standalone HTML; and the template context of the site's
  * freshness page (report_context_of, documented below). report_render.c writes
  * text, CSV and HTML. */
@@ -104,6 +111,16 @@ typedef struct {
 	size_t nuncovered;
 	char **not_in_catalog; /* alerts named by runbooks but missing from the catalog (borrowed) */
 	size_t nnot_in_catalog;
+	int coverage_known;    /* the catalog has alerts; else coverage_percent is JSON null */
+	size_t rb_checked;     /* rules whose runbook_url points into the site (ok + broken) */
+	size_t rb_ok;          /* of those, the ones leading to a published URL (moved included) */
+	size_t rb_external;    /* runbook_urls of other sites, not checked */
+	size_t *rb_broken;     /* indexes into s->rbchecks: SITE_RB_BROKEN, in rule order (owned) */
+	size_t nrb_broken;
+	size_t *rb_moved;      /* SITE_RB_MOVED (owned) */
+	size_t nrb_moved;
+	size_t *rb_missing;    /* SITE_RB_MISSING (owned) */
+	size_t nrb_missing;
 	long *attention;       /* page indexes: stale/due/drifted, most overdue first (owned) */
 	size_t nattention;
 	long *docs;            /* page indexes of the published pages, by path (owned) */

@@ -166,8 +166,8 @@ static void text_attention(buf_t *out, const ansi_t *a0, const report_t *r, cons
 			ww = width(tmp);
 		if (width(p->src) > wp)
 			wp = width(p->src);
-		if (p->fm.owner && width(p->fm.owner) > wo)
-			wo = width(p->fm.owner);
+		if (p->owner && width(p->owner) > wo)
+			wo = width(p->owner);
 	}
 	buf_puts(out, "  ");
 	col(out, &a, C_DIM);
@@ -187,7 +187,7 @@ static void text_attention(buf_t *out, const ansi_t *a0, const report_t *r, cons
 		col(out, &a, C_RESET);
 		review_when(p, tmp, sizeof tmp);
 		pad(out, tmp, ww + 2);
-		char *src = clean_dup(p->src), *owner = clean_dup(p->fm.owner ? p->fm.owner : "-");
+		char *src = clean_dup(p->src), *owner = clean_dup(p->owner ? p->owner : "-");
 		pad(out, src, wp + 2);
 		pad(out, owner, wo + 2);
 		free(src);
@@ -340,7 +340,7 @@ void report_write_csv(const report_t *r, const site_t *s, buf_t *out)
 		csv_field(out, p->url, 0);
 		csv_field(out, p->title, 0);
 		csv_field(out, p->type, 0);
-		csv_field(out, p->fm.owner, 0);
+		csv_field(out, p->owner, 0);
 		csv_field(out, p->fm.criticality, 0);
 		csv_int(out, f->interval_days, 1);
 		csv_field(out, f->has_commit ? f->commit_id : "", 0);
@@ -527,7 +527,7 @@ void report_write_html(const report_t *r, const site_t *s, buf_t *out)
 			review_when(p, tmp, sizeof tmp);
 			h(out, tmp);
 			buf_puts(out, "</td><td>");
-			h(out, p->fm.owner ? p->fm.owner : "");
+			h(out, p->owner ? p->owner : "");
 			buf_puts(out, "</td><td>");
 			if (f->has_commit) {
 				tf_format_date(tmp, sizeof tmp, f->commit_time);

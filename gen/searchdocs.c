@@ -18,7 +18,7 @@ size_t searchdocs_collect(const site_t *s, search_doc_t **out)
 		d->url = p->url;
 		d->title = p->title;
 		d->type = p->type;
-		d->owner = p->fm.owner ? p->fm.owner : "";
+		d->owner = p->owner ? p->owner : "";
 		d->status = site_status_name(p->fresh.status);
 		d->alerts = (const char *const *)p->alerts; /* every alert it answers: front matter, file name, rules */
 		d->nalerts = p->nalerts;

@@ -15,6 +15,7 @@
 #include "fsutil.h"
 #include "links.h"
 #include "map.h"
+#include "owners.h"
 #include "parallel.h"
 #include "publish.h"
 #include "runbookurl.h"
@@ -331,6 +332,13 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const buf_t *cf
 		h = fp_file(h, s->rules.files[i].abs);
 	snprintf(tmp, sizeof tmp, "|%zu", s->rules.nfiles);
 	h = fp_str(h, tmp);
+	char **own = NULL; /* CODEOWNERS, OWNERS_ALIASES and the OWNERS files above every page (owners.h) */
+	size_t nown = owners_inputs(s, &own);
+	for (size_t i = 0; i < nown; i++) {
+		h = fp_repo_file(h, s->root, own[i]);
+		free(own[i]);
+	}
+	free(own);
 	snprintf(s->fingerprint, sizeof s->fingerprint, "%016llx", (unsigned long long)h);
 }
 
@@ -526,7 +534,9 @@ int site_load(site_t *s, const site_opts_t *opts)
 		map_put(&s->url_map, p->url, MAP_INT(i));
 	}
 
-	/* the alert map: the search index (started below) finds a page by every alert it answers */
+	/* owners (front matter, CODEOWNERS, OWNERS) and the alert map: the search index (started
+	 * below) shows each page's owner and finds it by every alert it answers */
+	owners_resolve_site(s);
 	alerts_build(s);
 	timing_mark("read+front matter");
 
@@ -576,6 +586,7 @@ void site_free(site_t *s)
 	free(s->assets);
 	runbookurl_free(s);
 	alerts_free(s);
+	owners_free(s->owners);
 	map_free(&s->page_map);
 	map_free(&s->asset_map);
 	map_free(&s->url_map);

@@ -1,0 +1,341 @@
+/* owners.c - page owners from front matter, CODEOWNERS and OWNERS. See owners.h. */
+#include "owners.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "codeowners.h"
+#include "fsutil.h"
+#include "map.h"
+#include "yamlval.h"
+
+static const char *const codeowners_paths[] = {".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS",
+					       ".gitlab/CODEOWNERS"};
+#define NCODEOWNERS (sizeof codeowners_paths / sizeof *codeowners_paths)
+
+typedef struct {
+	pcre2_code *re;
+	char **approvers;
+	size_t n;
+} filter_t;
+
+typedef struct {
+	int present;          /* an OWNERS file is there (and was read) */
+	char **approvers;
+	size_t n;
+	filter_t *filters;
+	size_t nfilters;
+} ownersfile_t;
+
+struct owners {
+	char *root;
+	char *real_root;
+	codeowners_t *co;
+	char *co_path;        /* the CODEOWNERS in use, NULL without */
+	val_t *aliases;       /* OWNERS_ALIASES's aliases: map, or NULL */
+	map_t dirs;           /* folder ("" root) -> ownersfile_t* */
+	pcre2_match_data *md;
+	diag_list_t *d;
+};
+
+/* Read repository file `rel` when it is a regular file inside the repository
+ * (a symbolic link leading out of it, or into .git, is not followed).
+ * Returns 0, -1 when absent, -2 too large or unreadable, -3 outside. */
+static int read_inside(const owners_t *o, const char *rel, buf_t *out)
+{
+	char *abs = fsu_join(o->root, rel);
+	struct stat st;
+	int rc = -1;
+	if (lstat(abs, &st) != 0)
+		goto out;
+	if (S_ISLNK(st.st_mode)) {
+		char real[PATH_MAX];
+		size_t n = strlen(o->real_root);
+		if (!realpath(abs, real) || strncmp(real, o->real_root, n) || real[n] != '/' ||
+		    !strncmp(real + n + 1, ".git/", 5)) {
+			rc = -3;
+			goto out;
+		}
+		if (stat(abs, &st) != 0)
+			goto out;
+	}
+	if (!S_ISREG(st.st_mode))
+		goto out;
+	int r = fsu_read_file(out, abs, OWNERS_MAX_FILE);
+	rc = r == 0 ? 0 : -2;
+out:
+	free(abs);
+	return rc;
+}
+
+static void read_problem(owners_t *o, const char *rel, int rc)
+{
+	if (rc == -2)
+		diag_add(o->d, DIAG_WARNING, rel, 0, 0, "owners", "cannot read the file (larger than %u KiB?)",
+			 OWNERS_MAX_FILE >> 10);
+	else if (rc == -3)
+		diag_add(o->d, DIAG_WARNING, rel, 0, 0, "symlink",
+			 "symbolic link points outside the repository: not followed");
+}
+
+owners_t *owners_load(const char *root, diag_list_t *d)
+{
+	owners_t *o = xcalloc(1, sizeof *o);
+	o->root = xstrdup(root);
+	char real[PATH_MAX];
+	o->real_root = xstrdup(realpath(root, real) ? real : root);
+	size_t rl = strlen(o->real_root);
+	if (rl > 1 && o->real_root[rl - 1] == '/')
+		o->real_root[rl - 1] = '\0';
+	o->d = d;
+	o->md = pcre2_match_data_create(4, NULL);
+	for (size_t i = 0; i < NCODEOWNERS; i++) {
+		buf_t b = BUF_INIT;
+		int rc = read_inside(o, codeowners_paths[i], &b);
+		if (rc == 0 && !o->co) {
+			o->co = codeowners_parse(b.s ? b.s : "", b.len, codeowners_paths[i], d);
+			o->co_path = xstrdup(codeowners_paths[i]);
+		} else if (rc == 0) {
+			diag_add(d, DIAG_WARNING, codeowners_paths[i], 1, 1, "codeowners",
+				 "%s is used (it comes first, as on GitHub); this file is ignored", o->co_path);
+		} else {
+			read_problem(o, codeowners_paths[i], rc);
+		}
+		buf_free(&b);
+	}
+	buf_t b = BUF_INIT;
+	int rc = read_inside(o, "OWNERS_ALIASES", &b);
+	if (rc == 0) {
+		val_t *v = NULL;
+		if (yamlval_parse(&v, b.s ? b.s : "", b.len, "OWNERS_ALIASES", 0, d) == 0) {
+			val_t *al = val_map_get(v, "aliases");
+			if (al && al->type == VAL_MAP)
+				o->aliases = val_copy(al);
+			val_free(v);
+		}
+	} else {
+		read_problem(o, "OWNERS_ALIASES", rc);
+	}
+	buf_free(&b);
+	return o;
+}
+
+/* The strings of a YAML list (non-strings skipped) appended to *v. */
+static void strlist(const val_t *l, char ***v, size_t *n)
+{
+	if (!l || l->type != VAL_LIST)
+		return;
+	for (size_t i = 0; i < l->len && *n < 1000; i++) {
+		const char *s = val_as_str(l->items[i]);
+		if (!s || !s[0])
+			continue;
+		*v = xrealloc(*v, (*n + 1) * sizeof **v);
+		(*v)[(*n)++] = xstrdup(s);
+	}
+}
+
+static ownersfile_t *owners_file(owners_t *o, const char *dir)
+{
+	void *v;
+	if (map_get(&o->dirs, dir, &v))
+		return v;
+	ownersfile_t *f = xcalloc(1, sizeof *f);
+	map_put(&o->dirs, dir, f);
+	char *rel = dir[0] ? xasprintf("%s/OWNERS", dir) : xstrdup("OWNERS");
+	buf_t b = BUF_INIT;
+	int rc = read_inside(o, rel, &b);
+	val_t *y = NULL;
+	if (rc == 0 && yamlval_parse(&y, b.s ? b.s : "", b.len, rel, 0, o->d) == 0 && y->type == VAL_MAP) {
+		f->present = 1;
+		strlist(val_map_get(y, "approvers"), &f->approvers, &f->n);
+		const val_t *fl = val_map_get(y, "filters");
+		for (size_t i = 0; fl && fl->type == VAL_MAP && i < fl->len && i < 100; i++) {
+			int err;
+			PCRE2_SIZE off;
+			pcre2_code *re = pcre2_compile((PCRE2_SPTR)fl->pairs[i].key, PCRE2_ZERO_TERMINATED,
+						       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+			if (!re) {
+				diag_add(o->d, DIAG_WARNING, rel, fl->pairs[i].val->line, 1, "owners",
+					 "filter '%s' is not a valid regular expression: ignored", fl->pairs[i].key);
+				continue;
+			}
+			f->filters = xrealloc(f->filters, (f->nfilters + 1) * sizeof *f->filters);
+			filter_t *ft = &f->filters[f->nfilters++];
+			memset(ft, 0, sizeof *ft);
+			ft->re = re;
+			strlist(val_map_get(fl->pairs[i].val, "approvers"), &ft->approvers, &ft->n);
+		}
+	} else if (rc != -1) {
+		read_problem(o, rel, rc);
+	}
+	val_free(y);
+	buf_free(&b);
+	free(rel);
+	return f;
+}
+
+static void push_unique(char ***v, size_t *n, const char *s)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], s))
+			return;
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+static void set_owner(site_page_t *p, const char *source, char *const *entries, size_t n, const owners_t *o)
+{
+	free(p->owner);
+	for (size_t i = 0; i < p->nowners; i++)
+		free(p->owners[i]);
+	free(p->owners);
+	p->owner = NULL;
+	p->owners = NULL;
+	p->nowners = 0;
+	p->owner_source = source;
+	if (!n)
+		return;
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(&b, "%s%s", i ? ", " : "", entries[i]);
+		const val_t *members = o && o->aliases ? val_map_get(o->aliases, entries[i]) : NULL;
+		if (members && members->type == VAL_LIST) {
+			for (size_t k = 0; k < members->len && k < 1000; k++)
+				if (val_as_str(members->items[k]))
+					push_unique(&p->owners, &p->nowners, val_as_str(members->items[k]));
+		} else {
+			push_unique(&p->owners, &p->nowners, entries[i]);
+		}
+	}
+	p->owner = buf_detach(&b);
+}
+
+void owners_resolve_page(site_t *s, site_page_t *p)
+{
+	owners_t *o = s->owners;
+	if (p->fm.owner && p->fm.owner[0]) {
+		char *one = p->fm.owner;
+		set_owner(p, "front-matter", &one, 1, NULL);
+		return;
+	}
+	const char **co = NULL;
+	size_t nco = o ? codeowners_match(o->co, p->src, &co) : 0;
+	if (nco) {
+		set_owner(p, "codeowners", (char *const *)co, nco, NULL);
+		free(co);
+		return;
+	}
+	free(co);
+	/* the nearest OWNERS file with approvers for this page */
+	char *dir = xstrdup(p->dir);
+	for (int depth = 0; o && depth < 128; depth++) {
+		ownersfile_t *f = owners_file(o, dir);
+		if (f->present) {
+			char **ap = NULL;
+			size_t n = 0;
+			for (size_t i = 0; i < f->n; i++)
+				push_unique(&ap, &n, f->approvers[i]);
+			const char *rel = dir[0] ? p->src + strlen(dir) + 1 : p->src;
+			for (size_t k = 0; k < f->nfilters; k++)
+				if (pcre2_match(f->filters[k].re, (PCRE2_SPTR)rel, strlen(rel), 0, 0, o->md, NULL) >= 0)
+					for (size_t i = 0; i < f->filters[k].n; i++)
+						push_unique(&ap, &n, f->filters[k].approvers[i]);
+			if (n) {
+				set_owner(p, "owners", ap, n, o);
+				for (size_t i = 0; i < n; i++)
+					free(ap[i]);
+				free(ap);
+				free(dir);
+				return;
+			}
+			free(ap);
+		}
+		if (!dir[0])
+			break;
+		char *up = fsu_dirname(dir);
+		free(dir);
+		dir = up;
+	}
+	free(dir);
+	set_owner(p, "none", NULL, 0, NULL);
+}
+
+void owners_resolve_site(site_t *s)
+{
+	if (!s->owners)
+		s->owners = owners_load(s->root, &s->diags);
+	for (size_t i = 0; i < s->npages; i++)
+		owners_resolve_page(s, &s->pages[i]);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t owners_inputs(const site_t *s, char ***out)
+{
+	map_t seen = MAP_INIT;
+	char **v = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < NCODEOWNERS + 1; i++) {
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		v[n++] = xstrdup(i < NCODEOWNERS ? codeowners_paths[i] : "OWNERS_ALIASES");
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		char *dir = xstrdup(s->pages[i].dir);
+		for (int depth = 0; depth < 128; depth++) {
+			if (map_get(&seen, dir, NULL))
+				break; /* this folder and every one above are listed */
+			map_put(&seen, dir, MAP_INT(1));
+			v = xrealloc(v, (n + 1) * sizeof *v);
+			v[n++] = dir[0] ? xasprintf("%s/OWNERS", dir) : xstrdup("OWNERS");
+			if (!dir[0])
+				break;
+			char *up = fsu_dirname(dir);
+			free(dir);
+			dir = up;
+		}
+		free(dir);
+	}
+	map_free(&seen);
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_str);
+	*out = v;
+	return n;
+}
+
+void owners_free(owners_t *o)
+{
+	if (!o)
+		return;
+	for (size_t i = 0; i < o->dirs.cap; i++) {
+		ownersfile_t *f = o->dirs.slots[i].key ? o->dirs.slots[i].val : NULL;
+		if (!f)
+			continue;
+		for (size_t k = 0; k < f->n; k++)
+			free(f->approvers[k]);
+		free(f->approvers);
+		for (size_t j = 0; j < f->nfilters; j++) {
+			pcre2_code_free(f->filters[j].re);
+			for (size_t k = 0; k < f->filters[j].n; k++)
+				free(f->filters[j].approvers[k]);
+			free(f->filters[j].approvers);
+		}
+		free(f->filters);
+		free(f);
+	}
+	map_free(&o->dirs);
+	codeowners_free(o->co);
+	free(o->co_path);
+	val_free(o->aliases);
+	pcre2_match_data_free(o->md);
+	free(o->root);
+	free(o->real_root);
+	free(o);
+}
