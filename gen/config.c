@@ -51,7 +51,9 @@ void config_defaults(config_t *c)
 	c->nby_criticality = 1;
 	c->due_window = 30;
 	c->target = 80;
-	c->ignore_authors = xcalloc(1, sizeof *c->ignore_authors);
+	static const char *const bots[] = {CONFIG_BOT_AUTHORS};
+	c->ignore_authors = strv_dup(bots, sizeof bots / sizeof *bots);
+	c->nignore_authors = sizeof bots / sizeof *bots;
 	c->drift_grace_days = 5;
 }
 

@@ -40,7 +40,7 @@ typedef struct {
 	int basis_reviewed;      /* freshness.basis: reviewed */
 	int use_author_date;     /* freshness.date_source: author */
 	char *ignore_revs;       /* NULL = .git-blame-ignore-revs when present */
-	char **ignore_authors;   /* PCRE2 patterns */
+	char **ignore_authors;   /* PCRE2 patterns; default CONFIG_BOT_AUTHORS (setting the key replaces them) */
 	size_t nignore_authors;
 	config_interval_t *by_criticality;
 	size_t nby_criticality;
@@ -49,6 +49,20 @@ typedef struct {
 	int drift_grace_days;    /* business days, default 5 */
 	val_t *raw;              /* the whole parsed file (VAL_MAP) or NULL; available to templates as site.params */
 } config_t;
+
+/* The authors whose commits are not reviews by default (freshness.ignore_authors
+ * replaces the list; `ignore_authors: []` counts every author): PCRE2 patterns
+ * matched, unanchored, against the author's name and e-mail. GitHub apps end in
+ * [bot] (dependabot[bot], renovate[bot], github-actions[bot]); the others are
+ * common automation accounts by name: Renovate, Dependabot, GitHub Actions, Snyk,
+ * pre-commit.ci, Mergify, Kubernetes' and OpenShift's Prow robots, ImgBot,
+ * all-contributors, semantic-release, Greenkeeper, Copybara, GitLab's project
+ * and group access-token bots. */
+#define CONFIG_BOT_AUTHORS                                                                                           \
+	"(?i)\\[bot\\]", "(?i)^dependabot", "(?i)^renovate", "(?i)^github-actions", "(?i)^snyk-bot",                 \
+		"(?i)^pre-commit-ci", "(?i)^mergify", "(?i)^k8s-ci-robot", "(?i)^k8s-infra-ci-robot",                  \
+		"(?i)^openshift-(ci|merge)-robot", "(?i)^imgbot", "(?i)^allcontributors", "(?i)^semantic-release-bot", \
+		"(?i)^greenkeeper", "(?i)^copybara", "(?i)^(project|group)_[0-9]+_bot"
 
 /* Fill `c` with defaults. */
 void config_defaults(config_t *c);

@@ -226,6 +226,11 @@ void dating_finish(dating_t *dt, site_t *s)
 						  &f->due_in_days);
 		} else if (s->cfg.basis_reviewed && !(e && e->truncated)) {
 			f->status = FRESH_STALE; /* basis: reviewed and no reviewed date */
+		} else if (e && !e->truncated && !f->has_commit && (e->skipped_authors || e->skipped_revs)) {
+			/* history says who touched it, and none of it counts (bots, ignore-revs): never
+			 * reviewed by a person, which is stale, not unknown (unknown means no history) */
+			f->status = FRESH_STALE;
+			f->unreviewed = 1;
 		}
 		/* drift */
 		for (size_t k = 0; k < p->fm.nwatches && f->has_commit; k++) {

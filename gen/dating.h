@@ -6,7 +6,9 @@
  * `reviewed` date with freshness.basis: reviewed); fresh when age <=
  * interval - due window, due within the window, stale beyond the interval,
  * uncommitted when the file has uncommitted changes or is untracked, unknown
- * without history (a shallow clone's boundary, --no-git-dates). The due
+ * without history (a shallow clone's boundary, --no-git-dates). A page whose
+ * every commit is ignored (ignored authors such as bots, ignore-revs) was
+ * never reviewed by a person: stale, with `unreviewed` set and no age. The due
  * window is freshness.due_window (default 30 days), capped at half the
  * interval. A page is drifted when a path matching its `watches:` changed in
  * a commit newer than the page's last commit and more than

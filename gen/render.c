@@ -120,6 +120,7 @@ static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_u
 	val_map_add_lit_bool(m, "is_stale", f->status == FRESH_STALE);
 	val_map_add_lit_bool(m, "is_uncommitted", f->status == FRESH_UNCOMMITTED);
 	val_map_add_lit_bool(m, "is_unknown", f->status == FRESH_UNKNOWN);
+	val_map_add_lit_bool(m, "unreviewed", f->unreviewed);
 	val_map_add_lit_num(m, "interval_days", f->interval_days);
 	if (f->has_commit) {
 		char date[32];

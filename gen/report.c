@@ -2,6 +2,7 @@
  * context. Text, CSV and HTML are in report_render.c. See report.h. */
 #include "report.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,7 +178,8 @@ void report_compute(report_t *r, const site_t *s)
 		free(sec);
 		if (p->fresh.status == FRESH_STALE || p->fresh.status == FRESH_DUE || p->fresh.drifted) {
 			att[r->nattention].idx = (long)i;
-			att[r->nattention].due_in = p->fresh.due_in_days;
+			/* never reviewed by a person: the most overdue of all */
+			att[r->nattention].due_in = p->fresh.unreviewed ? INT_MIN : p->fresh.due_in_days;
 			att[r->nattention].src = p->src;
 			r->nattention++;
 		}
@@ -423,6 +425,9 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 		if (f->age_days >= 0) json_int(&w, f->due_in_days); else json_null(&w);
 		json_key(&w, "status"); json_string(&w, site_status_name(f->status));
 		json_key(&w, "drifted"); json_bool(&w, f->drifted);
+		if (f->unreviewed) {
+			json_key(&w, "unreviewed"); json_bool(&w, 1);
+		}
 		json_key(&w, "owner_source"); json_string(&w, p->owner_source ? p->owner_source : "none");
 		json_key(&w, "owners");
 		json_begin_array(&w);
@@ -617,7 +622,8 @@ val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 		val_map_set_num(it, "age_days", f->age_days);
 		val_map_set_num(it, "due_in_days", f->due_in_days);
 		val_map_set_num(it, "overdue_days", -f->due_in_days);
-		val_map_set_bool(it, "overdue", f->due_in_days < 0);
+		val_map_set_bool(it, "overdue", f->due_in_days < 0 && !f->unreviewed);
+		val_map_set_bool(it, "unreviewed", f->unreviewed);
 		val_map_set_bool(it, "drifted", f->drifted);
 		if (f->drifted && f->drift_path)
 			val_map_set_str(it, "drift_path", f->drift_path);

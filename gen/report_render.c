@@ -93,7 +93,9 @@ static void attention_status(const site_page_t *p, char *dst, size_t n)
 static void review_when(const site_page_t *p, char *dst, size_t n)
 {
 	const site_fresh_t *f = &p->fresh;
-	if (f->age_days < 0)
+	if (f->unreviewed)
+		snprintf(dst, n, "never reviewed by a person");
+	else if (f->age_days < 0)
 		snprintf(dst, n, "-");
 	else if (f->due_in_days < 0)
 		snprintf(dst, n, "overdue %d day%s", -f->due_in_days, f->due_in_days == -1 ? "" : "s");

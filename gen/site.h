@@ -43,6 +43,8 @@ typedef struct {
 	int age_days;              /* -1 when unknown */
 	int due_in_days;           /* interval - age; may be negative */
 	int drifted;
+	int unreviewed;            /* every commit of the page is ignored (bots, ignore-revs): stale, never
+	                              reviewed by a person; age_days is -1 */
 	char *drift_path;          /* a watched path that changed (owned) */
 	int64_t drift_time;
 } site_fresh_t;
