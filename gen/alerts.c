@@ -498,7 +498,7 @@ void alerts_write_json(const site_t *s, buf_t *out)
 			json_string(&w, p->src);
 		else
 			json_null(&w);
-		json_key(&w, "runbook_url");
+		json_key(&w, "page_url");
 		if (p)
 			json_string(&w, p->url);
 		else

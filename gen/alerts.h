@@ -77,7 +77,7 @@ int alerts_valid_name(const char *name);
 /* Append alerts.json, the alert map for other tools (Alertmanager templates,
  * Grafana, paging tools): {"schema": "almanac.alerts/1", "alerts": [{name,
  * url (alerts/<Name>/, null without a runbook), absolute_url (with
- * base_url), runbook (the page's path, null), runbook_url (the page's own
+ * base_url), runbook (the page's path, null), page_url (the page's own
  * URL), runbooks (every page's path), owner, severity, status (the runbook's
  * freshness), last_commit {id, time, author} or null, in_catalog, rules
  * [{file, line}]}]} sorted by name; with JSON escapes safe in HTML. */

@@ -8,33 +8,40 @@
 #include "dating.h"
 #include "fsutil.h"
 #include "report.h"
+#include "rulespatch.h"
 #include "svgchart.h"
 
 static const char report_help[] =
-	"Usage: almanac report [--repo DIR] [--format text|json|csv|html] [--now TIME]\n"
+	"Usage: almanac report [--repo DIR] [--format text|json|csv|html|rules-patch] [--now TIME]\n"
 	"                      [--output FILE] [--fail-under PCT] [--no-trend] [--config FILE]\n"
-	"                      [--drafts] [--jobs N] [--quiet] [--base-url URL]\n\n"
+	"                      [--drafts] [--jobs N] [--quiet] [--alert-rules PATH]... [--base-url URL]\n\n"
 	"The documentation-freshness report: the KPI (fresh percent = fresh and due pages\n"
 	"over published pages) against the target, counts per status, groups by owner,\n"
 	"type, criticality and section, the fresh percent at each of the last 12 month\n"
 	"ends, alert coverage, and the pages that need attention (stale, due, drifted).\n\n"
 	"  --format FMT      text (default; colour on a terminal unless NO_COLOR is set),\n"
 	"                    json (schema almanac.report/1), csv (one row per page),\n"
-	"                    html (a standalone page)\n"
+	"                    html (a standalone page), rules-patch (a diff of the alert rule\n"
+	"                    files adding or fixing their runbook_url annotations; needs\n"
+	"                    base_url or --base-url)\n"
 	"  --output FILE     write to FILE instead of standard output\n"
 	"  --fail-under PCT  exit 3 when the fresh percent is below PCT (a CI gate)\n"
 	"  --now TIME        compute ages against TIME (RFC 3339 or YYYY-MM-DD)\n"
 	"  --no-trend        skip the 12-month trend (a shorter history walk)\n"
 	"  --drafts          count draft pages too\n"
+	"  --alert-rules PATH  Prometheus rule files (a file, folder or glob; repeatable): their\n"
+	"                    alerts join the catalog\n"
 	"  --base-url URL    where the site is published (default: base_url of the config): the\n"
-	"                    html report links each page there; without it pages are named by path\n";
+	"                    html report links each page there, runbook_urls starting with it are\n"
+	"                    checked, rules-patch writes addresses under it; without it pages are\n"
+	"                    named by path\n";
 
 int cmd_report(int argc, char **argv)
 {
 	cli_opts_t o;
 	int rc = cli_parse(&o, "report", argc, argv,
 			   OPT_REPO | OPT_CONFIG | OPT_FORMAT | OPT_NOW | OPT_OUTPUT | OPT_FAIL_UNDER | OPT_JOBS |
-				   OPT_NO_TREND | OPT_QUIET | OPT_DRAFTS | OPT_BASE_URL,
+				   OPT_NO_TREND | OPT_QUIET | OPT_DRAFTS | OPT_ALERT_RULES | OPT_BASE_URL,
 			   0);
 	if (rc)
 		return rc;
@@ -43,10 +50,13 @@ int cmd_report(int argc, char **argv)
 		return EXIT_OK;
 	}
 	const char *fmt = o.format ? o.format : "text";
-	if (strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "csv") && strcmp(fmt, "html")) {
-		fprintf(stderr, "almanac report: --format must be text, json, csv or html, not '%s'\n", fmt);
+	int patch = !strcmp(fmt, "rules-patch");
+	if (strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "csv") && strcmp(fmt, "html") && !patch) {
+		fprintf(stderr, "almanac report: --format must be text, json, csv, html or rules-patch, not '%s'\n", fmt);
 		return EXIT_USAGE;
 	}
+	if (patch)
+		o.site.trend = 0; /* the patch needs old page paths (history), not the trend */
 	site_t s;
 	o.site.check_only = 1;
 	rc = site_load(&s, &o.site);
@@ -68,10 +78,18 @@ int cmd_report(int argc, char **argv)
 		cli_print_diags(&keep, 0);
 		diag_free(&keep);
 	}
+	if (patch && !s.cfg.base_url[0]) {
+		fprintf(stderr, "almanac report: --format rules-patch needs the site's address: --base-url URL or "
+				"base_url in almanac.yml\n");
+		cli_site_done(&s);
+		return EXIT_USAGE;
+	}
 	report_t r;
 	report_compute(&r, &s);
 	buf_t out = BUF_INIT;
-	if (!strcmp(fmt, "json"))
+	if (patch)
+		rulespatch_write(&s, &out);
+	else if (!strcmp(fmt, "json"))
 		report_write_json(&r, &s, &out);
 	else if (!strcmp(fmt, "csv"))
 		report_write_csv(&r, &s, &out);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "buf.h"
 #include "fsutil.h"
 #include "json.h"
@@ -626,6 +627,11 @@ static void write_specials(rctx_t *r)
 	report_free(&rep);
 	write_whole(r, "freshness.json", &json);
 	buf_free(&json);
+	/* the alert map for Alertmanager templates, Grafana and paging tools */
+	buf_t am = BUF_INIT;
+	alerts_write_json(s, &am);
+	pub_write(r->pub.tmp, "alerts.json", am.s, am.len);
+	buf_free(&am);
 	write_sitemap(r);
 }
 

@@ -23,7 +23,7 @@ typedef struct {
 	                                 section page of a folder without index page (NULL: none) */
 	const unsigned char *redirects; /* per page index: 1 = its alias and rename redirects, and the
 	                                 alert pages that list it (NULL: none) */
-	int specials;                 /* 404, search page, freshness page and freshness.json, sitemap.xml */
+	int specials;                 /* 404, search page, freshness page and freshness.json, alerts.json, sitemap.xml */
 	int search;                   /* the search index (when enabled) */
 	int assets;                   /* theme and site assets */
 } render_sel_t;

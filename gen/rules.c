@@ -547,6 +547,8 @@ static void add_rule(read_t *r, const ynode_t *rule, const ynode_t *name, const 
 		e->url_start = lines_offset(&r->lines, &url->start);
 		e->url_end = lines_offset(&r->lines, &url->end);
 		e->url_style = url->style;
+		if (url->style == '|') /* a block scalar: up to the end of its last line */
+			e->url_end = line_after(&r->lines, e->url_end);
 	}
 	if (e->block && rule->n >= 2) {
 		e->rule_indent = (int)rule->kids[0]->start.column;

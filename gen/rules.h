@@ -49,7 +49,8 @@ typedef enum { RULES_FMT_PROMETHEUS, RULES_FMT_OPERATOR, RULES_FMT_CATALOG } rul
  * offsets into the file as read). */
 typedef struct {
 	int block;            /* the rule is a block mapping (flow style `{...}` cannot be patched) */
-	size_t url_start, url_end; /* the runbook_url value's bytes (when the rule has one) */
+	size_t url_start, url_end; /* the runbook_url value's bytes (when the rule has one; a block
+	                         scalar's end is the start of the line after its last line) */
 	int url_style;        /* 0 plain, '"' or '\'' quoted, '|' a block scalar */
 	int ann_block;        /* annotations: is a block mapping */
 	size_t ann_after;     /* start of the line after annotations' last value (when ann_block) */

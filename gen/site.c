@@ -233,7 +233,7 @@ static uint64_t fp_repo_file(uint64_t h, const pr_root_t *tree, const char *rel)
 
 int site_reserved_output(const char *rel)
 {
-	static const char *const files[] = {"404.html", "sitemap.xml", "freshness.json", PUB_MARKER};
+	static const char *const files[] = {"404.html", "sitemap.xml", "freshness.json", "alerts.json", PUB_MARKER};
 	static const char *const dirs[] = {"assets/", "search/", "freshness/"};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
 		if (!strcmp(rel, files[i]))

@@ -189,7 +189,7 @@ struct site {
 int site_load(site_t *s, const site_opts_t *opts);
 /* 1 when `rel` (a path in the output folder, no leading '/') is one of the
  * files Almanac writes for the whole site (404.html, sitemap.xml,
- * freshness.json, its marker) or lies under one of its own folders (assets/,
+ * freshness.json, alerts.json, its marker) or lies under one of its own folders (assets/,
  * search/, freshness/): no asset, alias or redirect may take it. */
 int site_reserved_output(const char *rel);
 /* Render every page and write the whole site to `out_dir` (an empty or new

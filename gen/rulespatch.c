@@ -1,0 +1,244 @@
+/* rulespatch.c - runbook_url fixes as a unified diff. See rulespatch.h. */
+#include "rulespatch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "runbookurl.h"
+
+typedef struct {
+	size_t start, end;    /* bytes of the original replaced (start == end: an insertion) */
+	char *text;           /* what goes there (owned) */
+} edit_t;
+
+/* A URL as a YAML value in the style of the one it replaces. */
+static char *yaml_value(const char *url, int style)
+{
+	if (style == '"')
+		return xasprintf("\"%s\"", url); /* the URL has no '"' or '\\': base_url is checked, names are [A-Za-z0-9_:.-] */
+	if (style == '\'')
+		return xasprintf("'%s'", url);
+	if (style == '|')
+		return xasprintf("%s\n", url);
+	return xstrdup(url);
+}
+
+static char *spaces(int n)
+{
+	char *s = xmalloc((size_t)(n > 0 ? n : 0) + 1);
+	memset(s, ' ', (size_t)(n > 0 ? n : 0));
+	s[n > 0 ? n : 0] = '\0';
+	return s;
+}
+
+static int cmp_edit(const void *a, const void *b)
+{
+	const edit_t *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+typedef struct {
+	const char *s;
+	size_t *off;          /* line start offsets, plus the text's end */
+	size_t n;             /* lines */
+} lines_t;
+
+static void split_lines(lines_t *l, const char *s, size_t len)
+{
+	l->s = s;
+	l->n = 0;
+	l->off = xmalloc((len + 2) * sizeof *l->off);
+	size_t i = 0;
+	while (i < len) {
+		l->off[l->n++] = i;
+		const char *nl = memchr(s + i, '\n', len - i);
+		i = nl ? (size_t)(nl - s) + 1 : len;
+	}
+	l->off[l->n] = len;
+}
+
+static size_t line_of(const lines_t *l, size_t off)
+{
+	size_t lo = 0, hi = l->n;
+	while (lo + 1 < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (l->off[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void put_lines(buf_t *out, char tag, const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		const char *nl = memchr(s + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - s) + 1 : len;
+		buf_putc(out, tag);
+		buf_put(out, s + i, e - i);
+		if (!nl)
+			buf_puts(out, "\n\\ No newline at end of file\n");
+		i = e;
+	}
+}
+
+/* The old lines [*lf, *ll) an edit changes (an insertion at a line start changes none). */
+static void edit_lines(const lines_t *L, size_t len, const edit_t *e, size_t *lf, size_t *ll)
+{
+	int no_final_nl = len && L->s[len - 1] != '\n';
+	if (e->start == e->end && e->start >= len) {
+		*lf = no_final_nl ? L->n - 1 : L->n; /* at the end: after the last line (given its newline) */
+		*ll = L->n;
+		return;
+	}
+	*lf = line_of(L, e->start);
+	if (e->start == e->end && e->start == L->off[*lf])
+		*ll = *lf;
+	else
+		*ll = line_of(L, e->end > e->start ? e->end - 1 : e->start) + 1;
+}
+
+/* The diff of one file: `edits` sorted, not overlapping. Hunks have 3 lines of context. */
+static void diff_file(buf_t *out, const char *path, const char *text, size_t len, edit_t *ed, size_t ne)
+{
+	lines_t L;
+	split_lines(&L, text, len);
+	int abs = path[0] == '/';
+	buf_printf(out, "--- %s%s\n+++ %s%s\n", abs ? "" : "a/", path, abs ? "" : "b/", path);
+	long delta = 0; /* new line numbers minus old ones, from the hunks so far */
+	for (size_t k = 0; k < ne;) {
+		size_t first, last, lf, ll;
+		edit_lines(&L, len, &ed[k], &first, &last);
+		size_t h0 = k++;
+		while (k < ne) { /* the next edit joins this hunk when their contexts touch */
+			edit_lines(&L, len, &ed[k], &lf, &ll);
+			if (lf > last + 6)
+				break;
+			if (ll > last)
+				last = ll;
+			k++;
+		}
+		size_t c0 = first >= 3 ? first - 3 : 0, c1 = last + 3 < L.n ? last + 3 : L.n;
+		/* the new text of the old lines [first, last) */
+		buf_t nw = BUF_INIT;
+		size_t pos = L.off[first];
+		for (size_t j = h0; j < k; j++) {
+			buf_put(&nw, text + pos, ed[j].start - pos);
+			if (ed[j].start >= len && len && text[len - 1] != '\n')
+				buf_putc(&nw, '\n');
+			buf_puts(&nw, ed[j].text);
+			pos = ed[j].end;
+		}
+		buf_put(&nw, text + pos, L.off[last] - pos);
+		size_t new_lines = 0;
+		for (size_t i = 0; i < nw.len; i++)
+			new_lines += nw.s[i] == '\n';
+		if (nw.len && nw.s[nw.len - 1] != '\n')
+			new_lines++;
+		size_t old_n = c1 - c0, new_n = (first - c0) + new_lines + (c1 - last);
+		buf_printf(out, "@@ -%zu,%zu +%ld,%zu @@\n", old_n ? c0 + 1 : c0, old_n,
+			   (long)(new_n ? c0 + 1 : c0) + delta, new_n);
+		put_lines(out, ' ', text + L.off[c0], L.off[first] - L.off[c0]);
+		put_lines(out, '-', text + L.off[first], L.off[last] - L.off[first]);
+		put_lines(out, '+', nw.s ? nw.s : "", nw.len);
+		put_lines(out, ' ', text + L.off[last], L.off[c1] - L.off[last]);
+		delta += (long)new_lines - (long)(last - first);
+		buf_free(&nw);
+	}
+	free(L.off);
+}
+
+size_t rulespatch_write(const site_t *s, buf_t *out)
+{
+	const char *base = s->cfg.base_url;
+	buf_t notes = BUF_INIT, diffs = BUF_INIT;
+	size_t changed = 0;
+	for (size_t f = 0; f < s->rules.nfiles; f++) {
+		const rules_file_t *rf = &s->rules.files[f];
+		edit_t *ed = NULL;
+		size_t ne = 0;
+		for (size_t i = 0; i < s->nrbchecks; i++) {
+			const site_rbcheck_t *c = &s->rbchecks[i];
+			const rules_rule_t *r = &s->rules.rules[c->rule];
+			if (r->file != f || c->status == SITE_RB_OK || c->status == SITE_RB_EXTERNAL)
+				continue;
+			const rules_edit_t *e = &r->edit;
+			int stable = c->suggest && fsu_starts_with(c->suggest, "alerts/");
+			if (c->status == SITE_RB_BROKEN && !stable) {
+				buf_printf(&notes, "#   %s:%d:%d: alert %s: runbook_url '%s' leads to no page, and the alert has "
+						   "no runbook to point at: write one\n",
+					   rf->display, r->url_line, r->url_col, r->alert, r->runbook_url);
+				continue;
+			}
+			char *url = runbookurl_absolute(base, c->suggest);
+			edit_t x = {0};
+			if (c->status == SITE_RB_BROKEN || c->status == SITE_RB_MOVED) {
+				x.start = e->url_start;
+				x.end = e->url_end;
+				x.text = yaml_value(url, e->url_style);
+			} else if (e->ann_block) {
+				char *ind = spaces(e->ann_indent);
+				x.start = x.end = e->ann_after;
+				x.text = xasprintf("%srunbook_url: %s\n", ind, url);
+				free(ind);
+			} else if (e->block && !e->has_annotations && e->rule_after) {
+				char *ind = spaces(e->rule_indent), *ind2 = spaces(e->rule_indent + e->step);
+				x.start = x.end = e->rule_after;
+				x.text = xasprintf("%sannotations:\n%srunbook_url: %s\n", ind, ind2, url);
+				free(ind);
+				free(ind2);
+			} else {
+				buf_printf(&notes, "#   %s:%d:%d: alert %s: add runbook_url: %s (flow-style YAML: edit by hand)\n",
+					   rf->display, r->line, r->col, r->alert, url);
+				free(url);
+				continue;
+			}
+			free(url);
+			ed = xrealloc(ed, (ne + 1) * sizeof *ed);
+			ed[ne++] = x;
+		}
+		if (!ne)
+			continue;
+		buf_t text = BUF_INIT;
+		if (fsu_read_file(&text, rf->abs, RULES_MAX_FILE) != 0) {
+			buf_printf(&notes, "#   %s: cannot read the file again: not patched\n", rf->display);
+		} else {
+			qsort(ed, ne, sizeof *ed, cmp_edit);
+			/* two rules of one alert inserted at one place (never overlapping replacements) */
+			size_t w = 0;
+			for (size_t k = 0; k < ne; k++) {
+				if (w && ed[k].start < ed[w - 1].end) {
+					free(ed[k].text);
+					continue;
+				}
+				ed[w++] = ed[k];
+			}
+			diff_file(&diffs, rf->display, text.s ? text.s : "", text.len, ed, w);
+			changed += w;
+			ne = w;
+		}
+		buf_free(&text);
+		for (size_t k = 0; k < ne; k++)
+			free(ed[k].text);
+		free(ed);
+	}
+	buf_printf(out, "# almanac rules-patch: runbook_url annotations for %s\n", base);
+	if (changed)
+		buf_printf(out, "# %zu rule%s changed. Apply with: git apply FILE (or patch -p1 < FILE) from the repository root\n"
+				"# (--alert-rules paths: from the folder they are relative to).\n",
+			   changed, changed == 1 ? "" : "s");
+	else
+		buf_puts(out, "# Nothing to change.\n");
+	if (notes.len) {
+		buf_puts(out, "# Not patched (edit by hand):\n");
+		buf_put(out, notes.s, notes.len);
+	}
+	if (diffs.len)
+		buf_put(out, diffs.s, diffs.len);
+	buf_free(&notes);
+	buf_free(&diffs);
+	return changed;
+}
