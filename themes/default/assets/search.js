@@ -178,28 +178,41 @@ async function run(ix, q, opts = {}) {
   const M = await ix.manifest(), words = M.k.length ? parseQuery(q) : [], terms = new Set(), unknown = [], suggest = [];
   const scale = (M.scale || 1) / 65025, flat = [];
   // the terms a word stands for: [{sh, e, wt: weight, exact}]
+  const stale = () => opts.stale && opts.stale(); // a newer query was typed: fetch nothing more for this one
   const resolve = async (x, isLast) => {
     const hit = await ix.term(x.t);
+    if (stale()) return [];
     if (!hit && x.parts.length) { for (const p of x.parts) flat.push(resolve(p, false)); return []; }
     const alts = hit ? [{ ...hit, wt: 1, exact: 1 }] : [];
     // prefixes: from the word's shard, more if typed or maybe cut short
     if (x.w.length >= 3) for (const h of await ix.prefix(x.w, opts.live && isLast ? 3 : x.w.length > 4 && x.t === x.w ? 2 : 1)) if (h.e.t !== x.t) alts.push({ ...h, wt: 0.5 });
-    if (alts.length || x.w.length < 4 || /[0-9._-]/.test(x.w)) return alts;
+    if (alts.length || stale()) return alts;
+    if (x.w.length < 4 || /[0-9._-]/.test(x.w)) { unknown.push(x.w); return alts; }
     const voc = await ix.vocab(x.w), near = new Set(); // typos: one edit away (two for long words)
     for (const max of x.w.length >= 8 ? [1, 2] : [1]) if (!near.size) for (const v of voc) if (near.size < 8 && dist(x.w, v, max) <= max) near.add(stem(v));
     for (const h of await Promise.all([...near].map(ix.term))) if (h) alts.push({ ...h, wt: 0.8 });
-    if (!alts.length) {
-      unknown.push(x.w);
-      suggest.push(...voc.map((v) => [dist(x.w, v, 3), v]).filter((a) => a[0] <= 3)
-        .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1)).slice(0, 3).map((a) => a[1]));
-    }
+    if (!alts.length) unknown.push(x.w);
     return alts;
   };
   words.forEach((x, i) => flat.push(resolve(x, i === words.length - 1)));
   const pages = new Map();
+  const lists = [];
+  for (let i = 0; i < flat.length; i++) lists.push(await flat[i]); // parts of an unknown identifier join `flat` meanwhile
+  // every word unknown: the closest words of the vocabulary (the word's first letter, then its second
+  // one for a wrong or missing first letter), so a query never ends without a way on
+  if (words.length && unknown.length && !stale() && lists.every((l) => !l.length)) {
+    for (const w of unknown) {
+      const cands = new Map(), max = Math.max(2, Math.min(3, Math.floor(w.length / 3)));
+      for (const c of new Set([w[0], w[1]].filter(Boolean))) {
+        for (const v of await ix.vocab(c)) { const d = dist(w, v, max); if (d <= max && (!cands.has(v) || d < cands.get(v))) cands.set(v, d); }
+        if (cands.size) break;
+      }
+      suggest.push(...[...cands].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map((a) => a[0]));
+    }
+  }
   for (let i = 0; i < flat.length; i++) {
     const best = new Map();
-    for (const a of await flat[i]) {
+    for (const a of lists[i]) {
       terms.add(a.e.t);
       postings(a.sh, a.e, (page, imp, alert, st, secs) => {
         const v = imp * imp * scale * a.wt, b = best.get(page);
@@ -266,10 +279,18 @@ async function item(h, terms) {
   a.dataset.result = '';
   el('span', 'as-title', marked(m[1] || m[0], terms), a);
   if (m[4] !== 'fresh') el('span', 'as-badge as-' + m[4], m[4], a);
+  const path = sectionPath(m[0]);
+  if (path) el('div', 'as-path', path, li);
   if (sec > 0 && x[sec * 3 + 1]) el('div', 'as-sec', marked(x[sec * 3 + 1], terms), li);
   if (snip) el('p', 'as-snip', marked(snip, terms), li);
   if (m[2] || m[3]) el('div', 'as-meta', [m[2], m[3]].filter(Boolean).join(' \u00b7 '), li);
   return li;
+}
+// "Runbooks › K8s" from "runbooks/k8s/node-not-ready/": where a page lives, so two pages with one title differ
+function sectionPath(url) {
+  const segs = url.split(/[?#]/)[0].split('/').filter(Boolean).slice(0, -1);
+  return segs.map((s) => { try { s = decodeURIComponent(s); } catch (e) { /* as written */ }
+    s = s.replace(/[-_]+/g, ' ').trim(); return s.charAt(0).toUpperCase() + s.slice(1); }).join(' \u203a ');
 }
 const render = async (r, n, list) => list.append(...await Promise.all(r.hits.slice(0, n).map((h) => item(h, r.terms))));
 function message(r, q) {
@@ -295,7 +316,19 @@ function nav(list, input, e) { // arrow keys over results
   links.forEach((l, j) => l.parentNode.classList.toggle('as-on', j === i));
   (i < 0 ? input : links[i]).focus();
 }
-const debounce = (f, ms) => { let t; return () => { clearTimeout(t); t = setTimeout(f, ms); }; };
+// Searches wait for a pause in typing: longer than the gap between the last keys (1.6 times their
+// running average, 120-400 ms), so typing a word at human speed searches once, for the final text,
+// and fetches no more than pasting it would; a search a newer keystroke overtakes stops fetching.
+const debounce = (f, ms) => {
+  let t, last = 0, gap = 0;
+  return () => {
+    const now = Date.now(), d = now - last;
+    last = now;
+    if (d < 1000) gap = gap ? 0.6 * gap + 0.4 * d : d;
+    clearTimeout(t);
+    t = setTimeout(f, gap ? Math.min(400, Math.max(ms, 1.6 * gap)) : ms);
+  };
+};
 function resultsPage(box) {
   const inputs = [...document.querySelectorAll('input[data-search]')], input = inputs[0], form = input && input.form;
   const params = new URLSearchParams(location.search), sel = {};
@@ -312,7 +345,8 @@ function resultsPage(box) {
     if (u.href !== location.href) history.replaceState(null, '', u.href);
     const frag = document.createDocumentFragment();
     try {
-      const r = await run(ix, q, { live, filter: f });
+      const r = await run(ix, q, { live, filter: f, stale: () => my !== seq });
+      if (my !== seq) return;
       frag.append(message(r, q));
       await render(r, shown, el('ol', 'as-list', null, frag));
       if (r.hits.length > shown) el('button', 'as-more', 'More results', frag).onclick = () => { shown += 10; go(false); };
@@ -362,7 +396,8 @@ function dropdown(input) { // the box on every other page
     }
     if (!q) return close();
     try {
-      const r = await run(ix, q, { live: true });
+      const r = await run(ix, q, { live: true, stale: () => my !== seq });
+      if (my !== seq) return;
       await render(r, 8, ul);
       el('a', null, r.hits.length ? `All results for \u201c${q}\u201d` : `No pages match \u201c${q}\u201d`, el('li', 'as-item as-all', null, ul)).href = resultsUrl(q);
     } catch (err) {
