@@ -101,53 +101,87 @@ static void edit_lines(const lines_t *L, size_t len, const edit_t *e, size_t *lf
 		*ll = line_of(L, e->end > e->start ? e->end - 1 : e->start) + 1;
 }
 
-/* The diff of one file: `edits` sorted, not overlapping. Hunks have 3 lines of context. */
+typedef struct {
+	size_t e0, e1;        /* edits [e0, e1) */
+	size_t lf, ll;        /* the old lines they change */
+} block_t;
+
+/* The new text of block `b`'s old lines, with its edits applied. */
+static void block_text(const lines_t *L, const char *text, size_t len, const edit_t *ed, const block_t *b, buf_t *nw)
+{
+	size_t pos = L->off[b->lf];
+	for (size_t j = b->e0; j < b->e1; j++) {
+		buf_put(nw, text + pos, ed[j].start - pos);
+		if (ed[j].start >= len && len && text[len - 1] != '\n')
+			buf_putc(nw, '\n');
+		buf_puts(nw, ed[j].text);
+		pos = ed[j].end;
+	}
+	buf_put(nw, text + pos, L->off[b->ll] - pos);
+}
+
+static size_t count_lines(const buf_t *b)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->len; i++)
+		n += b->s[i] == '\n';
+	return n + (b->len && b->s[b->len - 1] != '\n');
+}
+
+/* The diff of one file: `ed` sorted, not overlapping. Edits on the same lines form one block of
+ * - and + lines; blocks less than 7 lines apart share a hunk; hunks have 3 lines of context. */
 static void diff_file(buf_t *out, const char *path, const char *text, size_t len, edit_t *ed, size_t ne)
 {
 	lines_t L;
 	split_lines(&L, text, len);
 	int abs = path[0] == '/';
 	buf_printf(out, "--- %s%s\n+++ %s%s\n", abs ? "" : "a/", path, abs ? "" : "b/", path);
+	block_t *bl = xcalloc(ne + 1, sizeof *bl);
+	size_t nb = 0;
+	for (size_t k = 0; k < ne; k++) {
+		size_t lf, ll;
+		edit_lines(&L, len, &ed[k], &lf, &ll);
+		if (nb && (lf < bl[nb - 1].ll || (lf == bl[nb - 1].lf && lf == bl[nb - 1].ll))) {
+			bl[nb - 1].e1 = k + 1;
+			if (ll > bl[nb - 1].ll)
+				bl[nb - 1].ll = ll;
+			continue;
+		}
+		bl[nb++] = (block_t){k, k + 1, lf, ll};
+	}
 	long delta = 0; /* new line numbers minus old ones, from the hunks so far */
-	for (size_t k = 0; k < ne;) {
-		size_t first, last, lf, ll;
-		edit_lines(&L, len, &ed[k], &first, &last);
-		size_t h0 = k++;
-		while (k < ne) { /* the next edit joins this hunk when their contexts touch */
-			edit_lines(&L, len, &ed[k], &lf, &ll);
-			if (lf > last + 6)
-				break;
-			if (ll > last)
-				last = ll;
-			k++;
+	for (size_t h = 0; h < nb;) {
+		size_t h1 = h + 1;
+		while (h1 < nb && bl[h1].lf <= bl[h1 - 1].ll + 6)
+			h1++;
+		size_t c0 = bl[h].lf >= 3 ? bl[h].lf - 3 : 0;
+		size_t c1 = bl[h1 - 1].ll + 3 < L.n ? bl[h1 - 1].ll + 3 : L.n;
+		buf_t body = BUF_INIT;
+		size_t cur = c0, old_n = 0, new_n = 0;
+		for (size_t k = h; k < h1; k++) {
+			put_lines(&body, ' ', text + L.off[cur], L.off[bl[k].lf] - L.off[cur]);
+			old_n += bl[k].lf - cur;
+			new_n += bl[k].lf - cur;
+			buf_t nw = BUF_INIT;
+			block_text(&L, text, len, ed, &bl[k], &nw);
+			put_lines(&body, '-', text + L.off[bl[k].lf], L.off[bl[k].ll] - L.off[bl[k].lf]);
+			put_lines(&body, '+', nw.s ? nw.s : "", nw.len);
+			old_n += bl[k].ll - bl[k].lf;
+			new_n += count_lines(&nw);
+			buf_free(&nw);
+			cur = bl[k].ll;
 		}
-		size_t c0 = first >= 3 ? first - 3 : 0, c1 = last + 3 < L.n ? last + 3 : L.n;
-		/* the new text of the old lines [first, last) */
-		buf_t nw = BUF_INIT;
-		size_t pos = L.off[first];
-		for (size_t j = h0; j < k; j++) {
-			buf_put(&nw, text + pos, ed[j].start - pos);
-			if (ed[j].start >= len && len && text[len - 1] != '\n')
-				buf_putc(&nw, '\n');
-			buf_puts(&nw, ed[j].text);
-			pos = ed[j].end;
-		}
-		buf_put(&nw, text + pos, L.off[last] - pos);
-		size_t new_lines = 0;
-		for (size_t i = 0; i < nw.len; i++)
-			new_lines += nw.s[i] == '\n';
-		if (nw.len && nw.s[nw.len - 1] != '\n')
-			new_lines++;
-		size_t old_n = c1 - c0, new_n = (first - c0) + new_lines + (c1 - last);
+		put_lines(&body, ' ', text + L.off[cur], L.off[c1] - L.off[cur]);
+		old_n += c1 - cur;
+		new_n += c1 - cur;
 		buf_printf(out, "@@ -%zu,%zu +%ld,%zu @@\n", old_n ? c0 + 1 : c0, old_n,
 			   (long)(new_n ? c0 + 1 : c0) + delta, new_n);
-		put_lines(out, ' ', text + L.off[c0], L.off[first] - L.off[c0]);
-		put_lines(out, '-', text + L.off[first], L.off[last] - L.off[first]);
-		put_lines(out, '+', nw.s ? nw.s : "", nw.len);
-		put_lines(out, ' ', text + L.off[last], L.off[c1] - L.off[last]);
-		delta += (long)new_lines - (long)(last - first);
-		buf_free(&nw);
+		buf_put(out, body.s, body.len);
+		buf_free(&body);
+		delta += (long)new_n - (long)old_n;
+		h = h1;
 	}
+	free(bl);
 	free(L.off);
 }
 

@@ -119,6 +119,27 @@ static char *nearest(const published_t *pu, const char *path)
 	return best ? xstrdup(best) : NULL;
 }
 
+int runbookurl_needs_history(const site_t *s)
+{
+	for (size_t r = 0; r < s->rules.nrules; r++) {
+		const rules_rule_t *rule = &s->rules.rules[r];
+		char *path = rule->runbook_url ? alerts_site_path(s->cfg.base_url, rule->runbook_url) : NULL;
+		if (!path)
+			continue;
+		int known = fsu_starts_with(path, "alerts/");
+		size_t n = strlen(path);
+		char *key = n && path[n - 1] != '/' && !fsu_ends_with(path, ".html") ? xasprintf("%s/", path)
+			    : fsu_ends_with(path, "index.html")                   ? xstrndup(path, n - 10)
+											 : xstrdup(path);
+		known = known || map_get(&s->url_map, key, NULL);
+		free(key);
+		free(path);
+		if (!known)
+			return 1;
+	}
+	return 0;
+}
+
 char *runbookurl_absolute(const char *base_url, const char *site_url)
 {
 	size_t bl = strlen(base_url);

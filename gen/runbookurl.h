@@ -28,6 +28,11 @@
  * dating: aliases and old paths are final), filling s->rbchecks (one per
  * rule, in rule order) and adding the diagnostics above. Returns 0. */
 int runbookurl_check(site_t *s);
+/* 1 when a rule's runbook_url points into the site at neither a page's
+ * address nor alerts/<Name>/: it may be the old address of a renamed page,
+ * which only the history walk knows (check then walks it). Call after
+ * alerts_build. */
+int runbookurl_needs_history(const site_t *s);
 /* The absolute URL a rule should carry for site path `site_url` under
  * `base_url` (a '/' added between them when missing). Caller frees. */
 char *runbookurl_absolute(const char *base_url, const char *site_url);

@@ -542,7 +542,8 @@ int site_load(site_t *s, const site_opts_t *opts)
 
 	/* history runs beside the Markdown rendering */
 	dating_t *dt = NULL;
-	if (opts->git_dates)
+	/* check walks history when a rule's runbook_url may be a renamed page's old address */
+	if (opts->git_dates || (opts->check_only && runbookurl_needs_history(s)))
 		dating_start(&dt, s);
 	else
 		dating_start_status(&dt, s); /* uncommitted pages, read beside the rendering */
