@@ -74,6 +74,8 @@ struct inc {
 	char *theme_site, *theme_builtin, *outdir;
 	char **roots;               /* content folders that exist (absolute, no trailing '/'); none = whole tree */
 	size_t nroots;
+	char **rule_dirs;           /* folders of the alert rule files (absolute, no trailing '/'), each once */
+	size_t nrule_dirs;
 	char *watch_sig;            /* what the watcher covers (watch_signature) */
 	int search_pending;         /* the pages are out, the search index is not rebuilt yet */
 	double search_ms;           /* time of the last search index update */
@@ -389,6 +391,9 @@ static void free_setup_paths(inc_t *inc)
 	free_strs(inc->roots, inc->nroots);
 	inc->roots = NULL;
 	inc->nroots = 0;
+	free_strs(inc->rule_dirs, inc->nrule_dirs);
+	inc->rule_dirs = NULL;
+	inc->nrule_dirs = 0;
 }
 
 static void classify_setup(inc_t *inc)
@@ -426,6 +431,36 @@ static void classify_setup(inc_t *inc)
 			free(d);
 		}
 	}
+	/* alert rule files: a change to one, or a new file beside them, reloads everything */
+	for (size_t i = 0; i < s->rules.nfiles; i++) {
+		char *a = fsu_absolute(s->rules.files[i].abs);
+		char *dn = fsu_dirname(a);
+		char *d = strip_slash(dn);
+		free(dn);
+		free(a);
+		int dup = 0;
+		for (size_t k = 0; k < inc->nrule_dirs && !dup; k++)
+			dup = !strcmp(inc->rule_dirs[k], d);
+		if (dup) {
+			free(d);
+			continue;
+		}
+		inc->rule_dirs = xrealloc(inc->rule_dirs, (inc->nrule_dirs + 1) * sizeof *inc->rule_dirs);
+		inc->rule_dirs[inc->nrule_dirs++] = d;
+	}
+}
+
+/* 1 when `path` is a YAML file directly in a folder holding alert rule files. */
+static int is_rule_file(const inc_t *inc, const char *path)
+{
+	if (!fsu_ends_with(path, ".yml") && !fsu_ends_with(path, ".yaml"))
+		return 0;
+	char *d = fsu_dirname(path);
+	int hit = 0;
+	for (size_t k = 0; k < inc->nrule_dirs && !hit; k++)
+		hit = !strcmp(inc->rule_dirs[k], d);
+	free(d);
+	return hit;
 }
 
 enum { CH_IGNORE, CH_PAGE, CH_ASSET, CH_FULL };
@@ -459,6 +494,22 @@ static int classify(inc_t *inc, const char *path, unsigned flags, long *idx, con
 	}
 	if (!strcmp(path, inc->alerts_path) || !strcmp(path, inc->ignore_revs_path) || !strcmp(base, ".gitignore")) {
 		*why = base;
+		return CH_FULL;
+	}
+	/* who owns the pages (owners.h) and the alert rules (alerts.h) */
+	if (!scratch && (!strcmp(base, "CODEOWNERS") || !strcmp(base, "OWNERS") || !strcmp(base, "OWNERS_ALIASES")) &&
+	    !strncmp(path, s->root, strlen(s->root))) {
+		*why = base;
+		return CH_FULL;
+	}
+	if (!scratch && is_rule_file(inc, path)) {
+		*why = "alert rules";
+		return CH_FULL;
+	}
+	size_t rootlen = strlen(s->root);
+	if ((flags & WATCH_DIR) && (flags & WATCH_CREATED) && !strncmp(path, s->root, rootlen) &&
+	    (!strcmp(path + rootlen, ".github") || !strcmp(path + rootlen, ".gitlab"))) {
+		*why = "CODEOWNERS folder"; /* watched from the full rebuild on */
 		return CH_FULL;
 	}
 	const char *dev_theme = getenv("ALMANAC_THEME_DIR");
@@ -558,6 +609,17 @@ int inc_watch(inc_t *inc)
 			watch_add_dir(inc->w, d);
 		free(d);
 	}
+	/* CODEOWNERS's other places, and the folders of the alert rule files */
+	static const char *const co_dirs[] = {".github", ".gitlab", "docs"};
+	for (size_t i = 0; i < 3; i++) {
+		char *d = xasprintf("%s%s", s->root, co_dirs[i]);
+		if (fsu_is_dir(d))
+			watch_add_dir(inc->w, d);
+		free(d);
+	}
+	for (size_t i = 0; i < inc->nrule_dirs; i++)
+		if (fsu_is_dir(inc->rule_dirs[i]))
+			watch_add_dir(inc->w, inc->rule_dirs[i]);
 	char *themes = xasprintf("%sthemes", s->root);
 	if (fsu_is_dir(themes))
 		watch_add_tree(inc->w, themes, skip, nskip);
@@ -584,6 +646,14 @@ static char *watch_signature(const inc_t *inc)
 	for (size_t i = 0; i < inc->nroots; i++)
 		buf_printf(&b, "%s\n", inc->roots[i]);
 	char *themes = xasprintf("%sthemes", inc->s->root);
+	for (size_t i = 0; i < inc->nrule_dirs; i++)
+		buf_printf(&b, "rules %s\n", inc->rule_dirs[i]);
+	static const char *const co_dirs[] = {".github", ".gitlab", "docs"};
+	for (size_t i = 0; i < 3; i++) {
+		char *d = xasprintf("%s%s", inc->s->root, co_dirs[i]);
+		buf_printf(&b, "%s %d\n", co_dirs[i], fsu_is_dir(d));
+		free(d);
+	}
 	buf_printf(&b, "%s\n%s\n%s\n%s\n%s\n%d\n", inc->cfg_path, inc->alerts_path, inc->ignore_revs_path,
 		   inc->outdir, inc->gitdir ? inc->gitdir : "", fsu_is_dir(themes));
 	free(themes);

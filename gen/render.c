@@ -212,6 +212,8 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 	if (p->owner) { /* front matter, CODEOWNERS or OWNERS (owners.h) */
 		val_map_add_lit_str(pg, "owner", p->owner);
 		val_map_add_lit_str(pg, "owner_source", p->owner_source);
+		if (!strcmp(p->owner_source, "codeowners") || !strcmp(p->owner_source, "owners"))
+			val_map_add_lit_str(pg, "owner_from", !strcmp(p->owner_source, "owners") ? "OWNERS" : "CODEOWNERS");
 		void *v;
 		if (map_get(&r->role_by_slug, p->owner, &v)) {
 			val_map_add_lit(pg, "owner_url", val_str_take(fsu_href(url, s->pages[MAP_AS_INT(v)].url)));

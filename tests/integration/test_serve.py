@@ -556,8 +556,22 @@ class ServeLive(unittest.TestCase):
         seq = s["seq"]
         # a theme override appears: the 404 page changes
         write(self.repo, "themes/default/templates/404.mustache", "<html><body>custom-404-marker</body></html>\n")
-        self.srv.wait(lambda s: s["seq"] > seq and b"custom-404-marker" in self.srv.get("/nope/")[2])
+        s = self.srv.wait(lambda s: s["seq"] > seq and b"custom-404-marker" in self.srv.get("/nope/")[2])
         self.assertEqual(self.srv.get("/nope/")[0], 404)
+        # owners and alert rules live outside the content folders: a change to them reloads everything
+        seq = s["seq"]
+        write(self.repo, ".github/CODEOWNERS", "* @serve-team\n")
+        s = self.srv.wait(lambda s: s["seq"] > seq and b"@serve-team" in self.srv.get("/content/roles/sre/")[2])
+        self.assertEqual(s["kind"], "full")
+        seq = s["seq"]
+        write(self.repo, "rules/a.yml", "groups: [{name: g, rules: [{alert: disk-full, expr: x}]}]\n")
+        with open(os.path.join(self.repo, "almanac.yml"), "w") as f:
+            f.write("title: Platform docs\nalert_rules: [rules]\n")
+        s = self.srv.wait(lambda s: s["seq"] > seq and self.srv.get("/alerts/disk-full/")[0] == 200)
+        seq = s["seq"]
+        write(self.repo, "rules/b.yml", "groups: [{name: g, rules: [{alert: new-page, expr: x}]}]\n")
+        s = self.srv.wait(lambda s: s["seq"] > seq and self.srv.get("/alerts/new-page/")[0] == 200)
+        self.assertEqual(s["kind"], "full")
 
     def test_asset_change(self):
         seq = self.srv.status()["seq"]
