@@ -634,7 +634,7 @@ val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 	val_map_set_num(m, "attention_rest_count", (double)rest->len);
 	val_map_set_num(m, "attention_count", (double)r.nattention);
 	/* alerts */
-	val_map_set_bool(m, "has_catalog", s->have_catalog);
+	val_map_set_bool(m, "has_catalog", r.coverage_known); /* a catalog with alerts */
 	val_map_set_num(m, "alerts_catalog", (double)r.alerts_catalog);
 	val_map_set_num(m, "alerts_covered", (double)r.alerts_covered);
 	set_pct(m, "coverage_percent", r.coverage_percent);
@@ -651,5 +651,29 @@ val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 		free(target);
 	}
 	val_map_set_bool(m, "has_not_in_catalog", r.nnot_in_catalog > 0);
+	/* runbook_url checks: the broken ones and the ones to add */
+	val_map_set_num(m, "runbook_urls_checked", (double)r.rb_checked);
+	val_map_set_num(m, "runbook_urls_ok", (double)r.rb_ok);
+	const size_t *lists[] = {r.rb_broken, r.rb_missing};
+	const size_t counts[] = {r.nrb_broken, r.nrb_missing};
+	static const char *const keys[] = {"runbook_broken", "runbook_missing"};
+	static const char *const has[] = {"has_runbook_broken", "has_runbook_missing"};
+	for (size_t k = 0; k < 2; k++) {
+		val_t *l = val_map_set(m, keys[k], val_list());
+		for (size_t i = 0; i < counts[k]; i++) {
+			const site_rbcheck_t *c = &s->rbchecks[lists[k][i]];
+			const rules_rule_t *rule = &s->rules.rules[c->rule];
+			val_t *it = val_list_push(l, val_map());
+			val_map_set_str(it, "alert", rule->alert);
+			val_map_set_str(it, "url", rule->runbook_url ? rule->runbook_url : "");
+			val_map_set_str(it, "file", s->rules.files[rule->file].display);
+			val_map_set_num(it, "line", rule->runbook_url ? rule->url_line : rule->line);
+			if (c->suggest)
+				val_map_set(it, "suggestion",
+					    val_str_take(s->cfg.base_url[0] ? runbookurl_absolute(s->cfg.base_url, c->suggest)
+									    : xstrdup(c->suggest)));
+		}
+		val_map_set_bool(m, has[k], counts[k] > 0);
+	}
 	return m;
 }

@@ -180,7 +180,10 @@ int report_format(const site_t *s, const char *format, int color, buf_t *out);
  *   alerts_catalog, alerts_covered (numbers), coverage_percent "60.0",
  *   has_catalog bool, uncovered: ["CertExpiry", ...] (strings),
  *   has_uncovered bool, not_in_catalog: [{name, url}] (url: the alert's page),
- *   has_not_in_catalog bool. */
+ *   has_not_in_catalog bool; runbook_urls_checked, runbook_urls_ok (numbers),
+ *   runbook_broken, runbook_missing: [{alert, url, file, line, suggestion?}] with
+ *   has_runbook_broken, has_runbook_missing. has_catalog is true when the
+ *   catalog has alerts (coverage is known). */
 val_t *report_context_of(const report_t *r, const site_t *s, const char *url);
 
 #endif

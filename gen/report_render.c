@@ -282,8 +282,8 @@ void report_write_text(const report_t *r, const site_t *s, int color, buf_t *out
 	col(out, &a, C_BOLD);
 	buf_puts(out, "Alert coverage");
 	col(out, &a, C_RESET);
-	if (!s->have_catalog) {
-		buf_puts(out, ": no alert catalog\n");
+	if (!r->coverage_known) {
+		buf_puts(out, s->have_catalog ? ": unknown (the alert catalog is empty)\n" : ": no alert catalog\n");
 	} else {
 		buf_printf(out, ": %s%% (%zu of %zu catalog alert%s have a runbook)\n",
 			   pct1(tmp, sizeof tmp, r->coverage_percent), r->alerts_covered, r->alerts_catalog,
@@ -299,6 +299,21 @@ void report_write_text(const report_t *r, const site_t *s, int color, buf_t *out
 			for (size_t i = 0; i < r->nnot_in_catalog; i++)
 				buf_printf(out, "%s%s", i ? ", " : "", r->not_in_catalog[i]);
 			buf_putc(out, '\n');
+		}
+	}
+	if (r->rb_checked || r->nrb_missing) {
+		buf_printf(out, "  runbook_url: %zu of %zu lead to the site", r->rb_ok, r->rb_checked);
+		if (r->nrb_broken)
+			buf_printf(out, ", %zu broken", r->nrb_broken);
+		if (r->nrb_missing)
+			buf_printf(out, ", %zu rule%s without one", r->nrb_missing, r->nrb_missing == 1 ? "" : "s");
+		buf_puts(out, " (almanac check shows where; almanac report --format rules-patch fixes them)\n");
+		for (size_t i = 0; i < r->nrb_broken; i++) {
+			const rules_rule_t *rule = &s->rules.rules[s->rbchecks[r->rb_broken[i]].rule];
+			char *f = clean_dup(s->rules.files[rule->file].display), *u = clean_dup(rule->runbook_url);
+			buf_printf(out, "    broken: %s:%d %s %s\n", f, rule->url_line, rule->alert, u);
+			free(f);
+			free(u);
 		}
 	}
 }
@@ -546,8 +561,8 @@ void report_write_html(const report_t *r, const site_t *s, buf_t *out)
 	buf_puts(out, "</section>\n");
 	/* alerts */
 	buf_puts(out, "<section><h2>Alert coverage</h2>\n");
-	if (!s->have_catalog) {
-		buf_puts(out, "<p>No alert catalog.</p>\n");
+	if (!r->coverage_known) {
+		buf_puts(out, s->have_catalog ? "<p>The alert catalog is empty.</p>\n" : "<p>No alert catalog.</p>\n");
 	} else {
 		buf_printf(out,
 			   "<p><strong class=\"coverage\">%s%%</strong> of the alerts in the catalog have a runbook "

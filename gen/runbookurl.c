@@ -161,6 +161,8 @@ static char *shown(const site_t *s, const char *site_url)
 int runbookurl_check(site_t *s)
 {
 	runbookurl_free(s);
+	if (!s->rules.nrules)
+		return 0; /* no rule, nothing to check: the site's URL list is not needed */
 	published_t pu = {MAP_INIT, NULL, 0, 0};
 	published_urls(s, &pu);
 	s->rbchecks = xcalloc(s->rules.nrules + 1, sizeof *s->rbchecks);
