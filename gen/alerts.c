@@ -478,15 +478,16 @@ void alerts_write_json(const site_t *s, buf_t *out)
 		json_key(&w, "name");
 		json_string(&w, a->name);
 		char *url = xasprintf("alerts/%s/", a->name);
+		int addr = p && alerts_valid_name(a->name); /* alerts/<Name>/ is written */
 		json_key(&w, "url");
-		if (p)
+		if (addr)
 			json_string(&w, url);
 		else
 			json_null(&w);
 		if (bl) {
 			char *abs = xasprintf("%s%s%s", base, base[bl - 1] == '/' ? "" : "/", url);
 			json_key(&w, "absolute_url");
-			if (p)
+			if (addr)
 				json_string(&w, abs);
 			else
 				json_null(&w);

@@ -20,7 +20,11 @@
  *     see alerts_file_name_match);
  *   - the alert of every rule whose runbook_url leads to it (runbookurl.h).
  * Every alert a published page answers gets a stable URL alerts/<Name>/
- * leading to its runbook. */
+ * leading to its runbook, when its name can be a URL segment
+ * (alerts_valid_name: rules may use any Prometheus name, such as
+ * `MysqlTooManyConnections(>80%)`; those count in the catalog and are
+ * answered through their rules' runbook_url, without an address of their
+ * own). */
 #ifndef ALMANAC_ALERTS_H
 #define ALMANAC_ALERTS_H
 
@@ -72,7 +76,8 @@ char *alerts_site_path(const char *base_url, const char *url);
 site_alert_t *alerts_of_path(const site_t *s, const char *path);
 /* Free s->alerts, s->alert_folded and s->rules (site_page_clear frees a page's `alerts`). */
 void alerts_free(site_t *s);
-/* 1 when `name` is a valid alert name for a URL segment: [A-Za-z0-9_:.-]{1,200}, not "." or "..". */
+/* 1 when `name` is a valid alert name for a URL segment: [A-Za-z0-9_:.-]{1,200}, not "." or "..":
+ * the alerts that get an alerts/<Name>/ address. */
 int alerts_valid_name(const char *name);
 /* Append alerts.json, the alert map for other tools (Alertmanager templates,
  * Grafana, paging tools): {"schema": "almanac.alerts/1", "alerts": [{name,

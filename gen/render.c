@@ -243,9 +243,13 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 	for (size_t i = 0; i < p->nalerts; i++) { /* every alert it answers (alerts.h) */
 		val_t *a = val_list_push(al, val_map());
 		val_map_add_lit_str(a, "name", p->alerts[i]);
-		char *au = xasprintf("alerts/%s/", p->alerts[i]);
-		val_map_add_lit(a, "url", val_str_take(fsu_href(url, au)));
-		free(au);
+		if (alerts_valid_name(p->alerts[i])) { /* else it has no alerts/<Name>/ address */
+			char *au = xasprintf("alerts/%s/", p->alerts[i]);
+			val_map_add_lit(a, "url", val_str_take(fsu_href(url, au)));
+			free(au);
+		} else {
+			val_map_add_lit_str(a, "url", "");
+		}
 	}
 	val_map_add_lit_bool(pg, "has_alerts", p->nalerts > 0);
 	if (content) {
@@ -429,9 +433,9 @@ static void write_redirect_item(void *ud, size_t i)
 		}
 		return;
 	}
-	/* stable alert URLs */
+	/* stable alert URLs (a name that cannot be a URL segment has none) */
 	site_alert_t *a = &s->alerts[i - s->npages];
-	if (!a->npages)
+	if (!a->npages || !alerts_valid_name(a->name))
 		return;
 	int selected = 0;
 	for (size_t k = 0; k < a->npages && !selected; k++)

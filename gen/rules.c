@@ -408,6 +408,14 @@ static const char *y_str(const ynode_t *n)
 	return n && n->type == Y_SCALAR ? n->str : NULL;
 }
 
+/* 1 for YAML's null: an empty plain value, ~ or null (`rules:` with nothing after it). */
+static int y_null(const ynode_t *n)
+{
+	return n && n->type == Y_SCALAR && !n->style &&
+	       (!n->str[0] || !strcmp(n->str, "~") || !strcmp(n->str, "null") || !strcmp(n->str, "Null") ||
+		!strcmp(n->str, "NULL"));
+}
+
 /* ------------------------------------------------------------------ */
 /* positions as byte offsets                                           */
 /* ------------------------------------------------------------------ */
@@ -475,8 +483,8 @@ static int helm_template(const char *text, size_t len)
 		size_t n = close ? (size_t)(close - q) : 0;
 		if (n > 4096)
 			n = 4096;
-		if (*q == '-' || (n && q[n - 1] == '-'))
-			return 1; /* whitespace trimming {{- -}}: Helm's layout, never an alert text */
+		/* whitespace trimming ({{- -}}) is not a sign: Prometheus' own templates use it too
+		 * ({{ with $labels.cluster -}} on {{ . }} {{- end }}, kubernetes-mixin) */
 		for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
 			if (n && memmem(q, n, marks[k], strlen(marks[k])))
 				return 1;
@@ -564,10 +572,22 @@ static void add_rule(read_t *r, const ynode_t *rule, const ynode_t *name, const 
 	}
 }
 
-/* One alert name: checked against the rules for a URL segment (alerts_valid_name's rule). */
+/* An alert name as Prometheus allows it (any label value) within bounds: not empty, at most 200
+ * bytes, no control character. Names that cannot be a URL segment are kept (alerts.h). */
 static int name_ok(const char *name)
 {
-	if (!name[0] || strlen(name) > 200 || !strcmp(name, ".") || !strcmp(name, ".."))
+	if (!name[0] || strlen(name) > 200)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The catalog format's names stay URL segments, as they always were. */
+static int catalog_name_ok(const char *name)
+{
+	if (!name_ok(name) || !strcmp(name, ".") || !strcmp(name, ".."))
 		return 0;
 	for (const char *p = name; *p; p++)
 		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9') &&
@@ -588,9 +608,7 @@ static int check_name(read_t *r, const ynode_t *name)
 	if (!name_ok(name->str)) {
 		diag_add(r->d, DIAG_WARNING, r->disp, (int)name->start.line + 1, (int)name->start.column + 1,
 			 "alert-rules",
-			 "alert '%s' is left out: an alert name must be letters, digits, '_', ':', '.' or '-' to "
-			 "have an alerts/<Name>/ address",
-			 name->str);
+			 "this alert is left out: its name is longer than 200 bytes or holds a control character");
 		r->set->invalid_names++;
 		return 0;
 	}
@@ -599,6 +617,10 @@ static int check_name(read_t *r, const ynode_t *name)
 
 static void read_groups(read_t *r, const ynode_t *groups)
 {
+	if (y_null(groups)) { /* `groups:` with no group yet */
+		r->set->files[r->file].recognized = 1;
+		return;
+	}
 	if (!groups || groups->type != Y_SEQ) {
 		if (groups)
 			diag_add(r->d, DIAG_ERROR, r->disp, (int)groups->start.line + 1, (int)groups->start.column + 1,
@@ -608,8 +630,8 @@ static void read_groups(read_t *r, const ynode_t *groups)
 	r->set->files[r->file].recognized = 1;
 	for (size_t g = 0; g < groups->n && !r->capped; g++) {
 		const ynode_t *rules = y_get(groups->kids[g], "rules");
-		if (!rules)
-			continue; /* a group without rules (yet) */
+		if (!rules || y_null(rules))
+			continue; /* a group without rules (yet): Prometheus accepts it */
 		if (rules->type != Y_SEQ) {
 			diag_add(r->d, DIAG_ERROR, r->disp, (int)rules->start.line + 1, (int)rules->start.column + 1,
 				 "alert-rules", "'rules' must be a list of rules");
@@ -641,7 +663,7 @@ static void read_catalog(read_t *r, const ynode_t *list)
 	for (size_t i = 0; i < list->n && !r->capped; i++) {
 		const ynode_t *e = list->kids[i];
 		const ynode_t *name = e->type == Y_SCALAR ? e : y_get(e, "name");
-		if (!name || name->type != Y_SCALAR || !name_ok(name->str)) {
+		if (!name || name->type != Y_SCALAR || !catalog_name_ok(name->str)) {
 			diag_add(r->d, DIAG_ERROR, r->disp, (int)e->start.line + 1, (int)e->start.column + 1, "alerts",
 				 "catalog entry needs a 'name' made of letters, digits, '_', ':', '.' or '-'");
 			continue;
@@ -750,7 +772,7 @@ void rules_read_text(rules_set_t *set, size_t file, const char *text, size_t len
 	diag_free(&yd);
 	if (set->nrules == before && !t.failed) {
 		set->without_rules++;
-		if (f->explicit_file && !f->from_config)
+		if (f->explicit_file && !f->from_config && !f->recognized)
 			diag_add(d, DIAG_WARNING, f->display, 1, 1, "alert-rules",
 				 "no alert rules here (expected Prometheus 'groups:', a PrometheusRule or an "
 				 "'alerts:' catalog)");

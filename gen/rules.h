@@ -14,11 +14,17 @@
  *     runbook_url}]` (or a bare list of such entries).
  * Other documents (a ConfigMap, a kustomization) are passed over silently.
  * Severity is `labels.severity`, the summary `annotations.summary`, the
- * runbook address `annotations.runbook_url`.
+ * runbook address `annotations.runbook_url`. A rule's alert name may be any
+ * Prometheus label value of at most 200 bytes without control characters
+ * (`MysqlTooManyConnections(>80%)`); a catalog entry's name must be letters,
+ * digits, '_', ':', '.' or '-'.
  *
  * Templates: a file holding Helm template actions (`{{ .Values.x }}`,
  * `{{- include ... }}`, `{{ toYaml ... }}`, Prometheus templates escaped for
- * Helm with {{` `}}), or holding `{{` and not parsing as YAML, is a template:
+ * Helm with {{` `}}: an action naming .Values, .Release, .Chart,
+ * .Capabilities, .Files, .Template, .Subcharts, include, template, define,
+ * tpl, toYaml, nindent or required), or holding `{{` and not parsing as
+ * YAML, is a template:
  * it is skipped with one warning (`alert-rules-template`). Prometheus' own
  * templates inside annotations (`{{ $labels.pod }}`, `{{ $value }}`) are
  * fine.
@@ -94,7 +100,7 @@ typedef struct {
 	size_t nrules;
 	size_t templates;     /* files skipped as templates */
 	size_t without_rules; /* files read that hold no alert rule */
-	size_t invalid_names; /* alerts left out for a name that cannot be a URL segment */
+	size_t invalid_names; /* alerts left out for a name of more than 200 bytes or with a control character */
 } rules_set_t;
 
 /* Add the files `spec` names to `set` (no file is read yet). With

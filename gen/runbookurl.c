@@ -65,7 +65,7 @@ static void published_urls(const site_t *s, published_t *pu)
 		}
 	}
 	for (size_t i = 0; i < s->nalerts; i++)
-		if (s->alerts[i].npages) {
+		if (s->alerts[i].npages && alerts_valid_name(s->alerts[i].name)) {
 			char *u = xasprintf("alerts/%s/", s->alerts[i].name);
 			pub_add(pu, u, s->alerts[i].npages == 1 ? U_REDIRECT : U_OTHER, s->alerts[i].pages[0]);
 			free(u);
@@ -146,10 +146,13 @@ char *runbookurl_absolute(const char *base_url, const char *site_url)
 	return xasprintf("%s%s%s", base_url, bl && base_url[bl - 1] != '/' ? "/" : "", site_url);
 }
 
-/* The address a rule of alert `a` should name: alerts/<Name>/ when the alert has a runbook. */
-static char *stable_url(const site_alert_t *a)
+/* The address a rule of alert `a` should name: alerts/<Name>/ when the alert has a runbook (its
+ * runbook's own address for a name that cannot be a URL segment). */
+static char *stable_url(const site_t *s, const site_alert_t *a)
 {
-	return a && a->npages ? xasprintf("alerts/%s/", a->name) : NULL;
+	if (!a || !a->npages)
+		return NULL;
+	return alerts_valid_name(a->name) ? xasprintf("alerts/%s/", a->name) : xstrdup(s->pages[a->pages[0]].url);
 }
 
 /* How to show a site URL in a message: absolute under base_url when there is one. */
@@ -179,7 +182,7 @@ int runbookurl_check(site_t *s)
 			if (!a || !a->npages || rule->format == RULES_FMT_CATALOG)
 				continue;
 			c->status = SITE_RB_MISSING;
-			c->suggest = stable_url(a);
+			c->suggest = stable_url(s, a);
 			char *u = shown(s, c->suggest);
 			diag_add(&s->diags, DIAG_WARNING, disp, rule->line, rule->col, "runbook-url-missing",
 				 "alert '%s' has a runbook (%s) but no runbook_url; add annotations.runbook_url: %s%s",
@@ -202,7 +205,7 @@ int runbookurl_check(site_t *s)
 			if (U_KIND(v) == U_REDIRECT && !fsu_starts_with(key, "alerts/")) {
 				c->status = SITE_RB_MOVED;
 				const site_page_t *p = &s->pages[c->page];
-				c->suggest = a && a->npages ? stable_url(a) : xstrdup(p->url);
+				c->suggest = a && a->npages ? stable_url(s, a) : xstrdup(p->url);
 				char *u = shown(s, c->suggest);
 				diag_add(&s->diags, DIAG_WARNING, disp, rule->url_line, rule->url_col, "runbook-url-moved",
 					 "runbook_url '%s' is an old address of %s (a redirect); use %s", rule->runbook_url,
@@ -213,7 +216,7 @@ int runbookurl_check(site_t *s)
 			continue;
 		}
 		c->status = SITE_RB_BROKEN;
-		c->suggest = stable_url(a);
+		c->suggest = stable_url(s, a);
 		if (!c->suggest)
 			c->suggest = nearest(&pu, path);
 		if (c->suggest) {

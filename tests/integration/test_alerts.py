@@ -399,6 +399,25 @@ class CatalogBoundaries(RepoTestCase):
         r = run("report", "--repo", repo, "--format", "json", "--alert-rules", os.path.join(outside, "secret.yml"))
         self.assertEqual(json.loads(r.stdout)["alerts"]["uncovered"], ["Leak"])
 
+    def test_any_prometheus_name_is_an_alert(self):
+        # awesome-prometheus-alerts names alerts like MysqlTooManyConnections(>80%): in the catalog and
+        # answered through its runbook_url, with no alerts/<Name>/ address of its own
+        repo = self.repo({"runbooks/cpu.md": "# CPU\n",
+                          "rules/r.yml": "groups: [{name: g, rules: [\n"
+                                         "  {alert: 'CPUHigh(>80%)', expr: x, annotations: {runbook_url: runbooks/cpu/}},\n"
+                                         "  {alert: 'CPUHigh(>80%)', expr: y}]}]\n",
+                          "almanac.yml": "alert_rules: [rules/r.yml]\n"})
+        j = json.loads(run("report", "--repo", repo, "--format", "json", "--now", NOW).stdout)["alerts"]
+        self.assertEqual((j["catalog"], j["covered"]), (1, 1))
+        self.assertEqual(j["runbook_urls"]["missing"], [{"alert": "CPUHigh(>80%)", "file": "rules/r.yml", "line": 3,
+                                                         "col": 11, "url": "runbooks/cpu/"}])
+        out = self.tmpdir()
+        self.assertEqual(run("build", "--repo", repo, "--out", out, "--now", NOW, "--quiet").returncode, 0)
+        a = json.loads(read(os.path.join(out, "alerts.json")))["alerts"][0]
+        self.assertEqual((a["name"], a["url"], a["runbook"]), ("CPUHigh(>80%)", None, "runbooks/cpu.md"))
+        self.assertFalse(os.path.exists(os.path.join(out, "alerts")))
+        self.assertIn("<li><code>CPUHigh(&gt;80%)</code></li>", read(os.path.join(out, "runbooks/cpu/index.html")))
+
     def test_a_changed_rule_file_rebuilds(self):
         repo = self.repo({"runbooks/KubeDown.md": "# Kube down\n", "rules/a.yml": "groups: []\n",
                           "almanac.yml": "alert_rules: [rules]\n"})

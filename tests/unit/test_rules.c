@@ -169,7 +169,8 @@ static void test_templates_are_skipped(void **st)
 	diag_init(&d);
 	read_one(&set, &d, "p.yaml",
 		 "groups:\n- name: a\n  rules:\n  - alert: A\n    annotations:\n      description: |\n"
-		 "        {{ $labels.instance }} is down ({{ $value | humanize }}).\n        {{ range query \"up\" }}{{ . }}{{ end }}\n");
+		 "        {{ $labels.instance }} is down ({{ $value | humanize }}).\n        {{ range query \"up\" }}{{ . }}{{ end }}\n"
+		 "      summary: in {{ with $labels.cluster -}} cluster {{ . }} {{- end }}\n");
 	assert_int_equal(set.nrules, 1);
 	assert_int_equal(d.len, 0);
 	rules_free(&set);
@@ -200,12 +201,25 @@ static void test_bad_input(void **st)
 	rules_free(&set);
 	diag_free(&d);
 
-	/* a name that cannot be an alerts/<Name>/ address */
+	/* any Prometheus name is an alert (awesome-prometheus-alerts: MysqlTooManyConnections(>80%)),
+	 * but not one with a control character */
 	diag_init(&d);
-	read_one(&set, &d, "n.yml", "groups: [{name: g, rules: [{alert: \"two words\", expr: x}, {alert: ok, expr: y}]}]\n");
+	read_one(&set, &d, "n.yml",
+		 "groups: [{name: g, rules: [{alert: \"a\\tb\", expr: x}, {alert: \"Mysql(>80%)\", expr: y}]}]\n");
 	assert_int_equal(set.nrules, 1);
+	assert_string_equal(set.rules[0].alert, "Mysql(>80%)");
 	assert_int_equal(set.invalid_names, 1);
+	assert_int_equal(d.len, 1);
 	assert_string_equal(d.items[0].code, "alert-rules");
+	assert_int_equal(d.items[0].col, 36);
+	rules_free(&set);
+	diag_free(&d);
+
+	/* an empty group, as Prometheus accepts it (awesome-prometheus-alerts has one) */
+	diag_init(&d);
+	read_one(&set, &d, "e.yml", "groups:\n\n- name: Empty\n\n  rules:\n");
+	assert_int_equal(set.nrules, 0);
+	assert_int_equal(d.len, 0);
 	rules_free(&set);
 	diag_free(&d);
 
