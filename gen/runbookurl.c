@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "alerts.h"
+#include "buf.h"
 #include "fsutil.h"
 #include "links.h"
 #include "nav.h"
@@ -143,7 +144,16 @@ int runbookurl_needs_history(const site_t *s)
 char *runbookurl_absolute(const char *base_url, const char *site_url)
 {
 	size_t bl = strlen(base_url);
-	return xasprintf("%s%s%s", base_url, bl && base_url[bl - 1] != '/' ? "/" : "", site_url);
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s%s", base_url, bl && base_url[bl - 1] != '/' ? "/" : "");
+	/* the path percent-encoded where a URL needs it (a page named Foo(>80%).md) */
+	for (const unsigned char *p = (const unsigned char *)site_url; *p; p++) {
+		if (isalnum(*p) || strchr("-._~/!$&'()*+,;=:@", *p))
+			buf_putc(&b, (char)*p);
+		else
+			buf_printf(&b, "%%%02X", *p);
+	}
+	return buf_detach(&b);
 }
 
 /* The address a rule of alert `a` should name: alerts/<Name>/ when the alert has a runbook (its

@@ -34,7 +34,8 @@ int runbookurl_check(site_t *s);
  * alerts_build. */
 int runbookurl_needs_history(const site_t *s);
 /* The absolute URL a rule should carry for site path `site_url` under
- * `base_url` (a '/' added between them when missing). Caller frees. */
+ * `base_url` (a '/' added between them when missing; the path
+ * percent-encoded where a URL needs it: '%', '>', spaces...). Caller frees. */
 char *runbookurl_absolute(const char *base_url, const char *site_url);
 /* Free s->rbchecks. */
 void runbookurl_free(site_t *s);
