@@ -140,8 +140,9 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out);
  * last author. `color` adds ANSI colours. */
 void report_write_text(const report_t *r, const site_t *s, int color, buf_t *out);
 /* Append CSV (RFC 4180, CRLF line ends, header row): one row per document with
- * every field of the JSON `documents` entries (last_commit flattened to
- * last_commit_id/time/author/summary; null -> empty; booleans true/false). */
+ * the fields of the JSON `documents` entries (last_commit flattened to
+ * last_commit_id/time/author/summary; null -> empty; booleans true/false;
+ * owner_source last; the `owners` list is JSON only). */
 void report_write_csv(const report_t *r, const site_t *s, buf_t *out);
 /* Append a standalone HTML page (inline CSS and SVG, no script, no external
  * resource) with the content of the site's freshness page plus the group

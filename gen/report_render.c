@@ -348,7 +348,7 @@ void report_write_csv(const report_t *r, const site_t *s, buf_t *out)
 {
 	buf_puts(out, "path,url,title,type,owner,criticality,review_interval_days,last_commit_id,last_commit_time,"
 		      "last_commit_author,last_commit_summary,age_days,due_in_days,status,drifted,drift_path,"
-		      "reviewed,reviewer\r\n");
+		      "reviewed,reviewer,owner_source\r\n");
 	char ts[40];
 	for (size_t i = 0; i < r->ndocs; i++) {
 		const site_page_t *p = &s->pages[r->docs[i]];
@@ -376,7 +376,8 @@ void report_write_csv(const report_t *r, const site_t *s, buf_t *out)
 		if (p->fm.reviewed)
 			tf_format_date(ts, sizeof ts, p->fm.reviewed);
 		csv_field(out, ts, 0);
-		csv_field(out, p->fm.reviewed ? p->fm.reviewer : "", 1);
+		csv_field(out, p->fm.reviewed ? p->fm.reviewer : "", 0);
+		csv_field(out, p->owner_source ? p->owner_source : "none", 1);
 	}
 }
 

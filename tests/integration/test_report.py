@@ -358,7 +358,7 @@ class ReportTest(RepoTestCase):
         docs = {d["path"]: d for d in self.json_report()["documents"]}
         for r in rows:
             d = docs[r["path"]]
-            for k in ("url", "title", "type", "owner", "criticality", "status"):
+            for k in ("url", "title", "type", "owner", "criticality", "status", "owner_source"):
                 self.assertEqual(r[k], d[k])
             self.assertEqual(r["last_commit_id"], d["last_commit"]["id"])
             self.assertEqual(r["last_commit_summary"], d["last_commit"]["summary"])
