@@ -185,7 +185,7 @@ void changes_filter(const changes_t *c, site_t *s)
 {
 	static const char *const link_codes[] = {"broken-link", "broken-anchor", "related-missing", "link-to-draft",
 						 "link-excluded"};
-	static const char *const missing_codes[] = {"broken-link", "related-missing"};
+	static const char *const missing_codes[] = {"broken-link", "related-missing", "runbook-url"};
 	/* positions ("path:line:col") of links to a changed page */
 	map_t links_changed = MAP_INIT;
 	for (size_t i = 0; i < s->npages; i++) {
@@ -222,7 +222,7 @@ void changes_filter(const changes_t *c, site_t *s)
 			keep = map_get(&links_changed, key, NULL);
 			free(key);
 		}
-		if (!keep && deleted_stems.len && is_code(dg, missing_codes, 2) && dg->message) {
+		if (!keep && deleted_stems.len && is_code(dg, missing_codes, 3) && dg->message) {
 			char *stem = message_stem(dg->message);
 			keep = stem && map_get(&deleted_stems, stem, NULL);
 			free(stem);

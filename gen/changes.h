@@ -44,8 +44,10 @@ int changes_has(const changes_t *c, const char *path);
  *     link-to-draft, link-excluded) at the position of a link to a changed
  *     page (e.g. a heading renamed in the pull request breaks an anchor
  *     elsewhere), or
- *   - it is a broken-link / related-missing finding and the link's target
- *     names a page deleted (or renamed away) since REV: the quoted target's
+ *   - it is a broken-link / related-missing finding, or a rule's broken
+ *     runbook-url (a pull request that deletes a runbook breaks the alert's
+ *     link), and the link's target names a page deleted (or renamed away)
+ *     since REV: the quoted target's
  *     last segment, without ".md" or a trailing "/", equals the deleted
  *     page's file stem (or its folder name for index.md / README.md).
  * Findings on other pages (old problems) are dropped. */

@@ -356,6 +356,17 @@ class CheckAndReport(AlertsFixture):
         self.assertIn("     labels:\n       severity: critical\n+    annotations:\n"
                       "+      runbook_url: https://docs.example.com/ops/alerts/PostgresDown2/\n", r.stdout)
 
+    def test_deleting_a_runbook_breaks_its_alert_link_in_the_pull_request(self):
+        git(self.repo_dir, "checkout", "-q", "-b", "cleanup")
+        git(self.repo_dir, "rm", "-q", "runbooks/k8s/disk-pressure.md")
+        git(self.repo_dir, "commit", "-q", "-m", "Remove", date="2026-10-05T09:00:00Z", env=HUMAN)
+        r = self.almanac("check", "--changed-since", "main")
+        self.assertEqual([ln for ln in r.stderr.splitlines() if "runbook-url]" in ln], [
+            "monitoring/rules/kube.yml:21:24: error[runbook-url]: runbook_url "
+            "'https://docs.example.com/ops/runbooks/k8s/disk-pressure/' leads to no page of this site "
+            "(alert 'KubeDiskPressure' has no runbook yet)"])
+        self.assertEqual(r.returncode, 1)
+
     def test_rules_patch_needs_a_base_url(self):
         write(self.repo_dir, "almanac.yml", CONFIG.replace("base_url: https://docs.example.com/ops/\n", ""))
         r = self.almanac("report", "--format", "rules-patch")
