@@ -410,6 +410,13 @@ class CatalogBoundaries(RepoTestCase):
         r = run("report", "--repo", repo, "--format", "json", "--alert-rules", os.path.join(outside, "secret.yml"))
         self.assertEqual(json.loads(r.stdout)["alerts"]["uncovered"], ["Leak"])
 
+    def test_a_page_named_for_an_alert_can_opt_out(self):
+        repo = self.repo({"runbooks/KubeDown.md": "---\nalerts: []\n---\n# Not the runbook\n",
+                          "runbooks/kubeup.md": "# Kube up\n",
+                          "alerts.yml": "alerts: [KubeDown, KubeUp]\n"})
+        j = json.loads(run("report", "--repo", repo, "--format", "json", "--now", NOW).stdout)["alerts"]
+        self.assertEqual((j["covered"], j["uncovered"]), (1, ["KubeDown"]))
+
     def test_any_prometheus_name_is_an_alert(self):
         # awesome-prometheus-alerts names alerts like MysqlTooManyConnections(>80%): in the catalog and
         # answered through its runbook_url, with no alerts/<Name>/ address of its own
