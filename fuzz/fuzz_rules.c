@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(data[0] & 1)) {
 		rules_set_t set;
 		memset(&set, 0, sizeof set);
-		rules_add_file(&set, "/nonexistent/fuzz.yml", "fuzz.yml");
+		rules_add_file(&set, NULL, "/nonexistent/", "fuzz.yml", "fuzz.yml");
 		rules_read_text(&set, 0, text, len, &d);
 		for (size_t i = 0; i < set.nrules; i++) {
 			const rules_rule_t *r = &set.rules[i];

@@ -10,6 +10,7 @@
 
 #include "fsutil.h"
 #include "json.h"
+#include "pathres.h"
 #include "timefmt.h"
 
 int alerts_valid_name(const char *name)
@@ -77,13 +78,12 @@ static int names_source(const char *spec)
 
 int alerts_find_files(site_t *s)
 {
-	/* the catalog file: optional, silently absent */
+	/* the catalog file: optional, silently absent (a link out of the repository is said when read) */
 	if (s->cfg.alerts_file && s->cfg.alerts_file[0]) {
-		char *abs = fsu_join(s->root, s->cfg.alerts_file);
 		struct stat st;
-		if (stat(abs, &st) == 0 || errno != ENOENT)
-			rules_add_file(&s->rules, abs, s->cfg.alerts_file);
-		free(abs);
+		int rc = pr_stat(s->tree, s->cfg.alerts_file, &st);
+		if (rc == 0 || pr_refused(rc) || errno != ENOENT)
+			rules_add_file(&s->rules, s->tree, s->root, s->cfg.alerts_file, s->cfg.alerts_file);
 	}
 	const char *cfgname = s->opts.config ? s->opts.config : "almanac.yml";
 	const val_t *list = val_map_get(s->cfg.raw, "alert_rules");
@@ -91,10 +91,8 @@ int alerts_find_files(site_t *s)
 		const char *spec = s->cfg.alert_rules[i];
 		const val_t *v = list && list->type == VAL_LIST && i < list->len ? list->items[i] : list;
 		int line = v ? v->line : 0, col = v ? v->col : 0;
-		char *abs = fsu_join(s->root, spec);
 		struct stat st;
-		int exists = stat(abs, &st) == 0;
-		free(abs);
+		int exists = pr_stat(s->tree, spec, &st) == 0;
 		if (!exists && names_source(spec)) {
 			/* the hook for sources: (a multi-repository site) */
 			diag_add(&s->diags, DIAG_ERROR, cfgname, line, col, "alert-rules",
@@ -103,10 +101,10 @@ int alerts_find_files(site_t *s)
 				 spec);
 			continue;
 		}
-		rules_add(&s->rules, s->root, spec, 1, cfgname, line, col, &s->diags);
+		rules_add(&s->rules, s->tree, s->root, spec, 1, cfgname, line, col, &s->diags);
 	}
 	for (size_t i = 0; i < s->opts.nalert_rules; i++)
-		rules_add(&s->rules, s->root, s->opts.alert_rules[i], 0, NULL, 0, 0, &s->diags);
+		rules_add(&s->rules, s->tree, s->root, s->opts.alert_rules[i], 0, NULL, 0, 0, &s->diags);
 	return 0;
 }
 

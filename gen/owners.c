@@ -2,16 +2,15 @@
 #include "owners.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "buf.h"
 #include "codeowners.h"
 #include "fsutil.h"
 #include "map.h"
+#include "pathres.h"
 #include "yamlval.h"
 
 static const char *const codeowners_paths[] = {".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS",
@@ -33,8 +32,7 @@ typedef struct {
 } ownersfile_t;
 
 struct owners {
-	char *root;
-	char *real_root;
+	const pr_root_t *tree;  /* the repository (borrowed) */
 	codeowners_t *co;
 	char *co_path;        /* the CODEOWNERS in use, NULL without */
 	val_t *aliases;       /* OWNERS_ALIASES's aliases: map, or NULL */
@@ -43,55 +41,28 @@ struct owners {
 	diag_list_t *d;
 };
 
-/* Read repository file `rel` when it is a regular file inside the repository
- * (a symbolic link leading out of it, or into .git, is not followed).
- * Returns 0, -1 when absent, -2 too large or unreadable, -3 outside. */
+/* Read repository file `rel` through the boundary (pathres.h): a symbolic link leading out of
+ * the repository, or into .git, is not followed. Returns 0, or a PR_E* code (PR_EIO with errno
+ * ENOENT when absent). */
 static int read_inside(const owners_t *o, const char *rel, buf_t *out)
 {
-	char *abs = fsu_join(o->root, rel);
-	struct stat st;
-	int rc = -1;
-	if (lstat(abs, &st) != 0)
-		goto out;
-	if (S_ISLNK(st.st_mode)) {
-		char real[PATH_MAX];
-		size_t n = strlen(o->real_root);
-		if (!realpath(abs, real) || strncmp(real, o->real_root, n) || real[n] != '/' ||
-		    !strncmp(real + n + 1, ".git/", 5)) {
-			rc = -3;
-			goto out;
-		}
-		if (stat(abs, &st) != 0)
-			goto out;
-	}
-	if (!S_ISREG(st.st_mode))
-		goto out;
-	int r = fsu_read_file(out, abs, OWNERS_MAX_FILE);
-	rc = r == 0 ? 0 : -2;
-out:
-	free(abs);
-	return rc;
+	return pr_read(o->tree, rel, out, OWNERS_MAX_FILE);
 }
 
 static void read_problem(owners_t *o, const char *rel, int rc)
 {
-	if (rc == -2)
-		diag_add(o->d, DIAG_WARNING, rel, 0, 0, "owners", "cannot read the file (larger than %u KiB?)",
-			 OWNERS_MAX_FILE >> 10);
-	else if (rc == -3)
-		diag_add(o->d, DIAG_WARNING, rel, 0, 0, "symlink",
-			 "symbolic link points outside the repository: not followed");
+	if (pr_refused(rc))
+		diag_add(o->d, DIAG_WARNING, rel, 0, 0, "symlink", "%s", pr_link_message(rc));
+	else if (rc == PR_ETOOBIG)
+		diag_add(o->d, DIAG_WARNING, rel, 0, 0, "owners", "larger than %u KiB: not read", OWNERS_MAX_FILE >> 10);
+	else if (rc != 0 && errno != ENOENT && errno != ENOTDIR)
+		diag_add(o->d, DIAG_WARNING, rel, 0, 0, "owners", "cannot read the file: %s", pr_strerror(rc));
 }
 
-owners_t *owners_load(const char *root, diag_list_t *d)
+owners_t *owners_load(const pr_root_t *tree, diag_list_t *d)
 {
 	owners_t *o = xcalloc(1, sizeof *o);
-	o->root = xstrdup(root);
-	char real[PATH_MAX];
-	o->real_root = xstrdup(realpath(root, real) ? real : root);
-	size_t rl = strlen(o->real_root);
-	if (rl > 1 && o->real_root[rl - 1] == '/')
-		o->real_root[rl - 1] = '\0';
+	o->tree = tree;
 	o->d = d;
 	o->md = pcre2_match_data_create(4, NULL);
 	for (size_t i = 0; i < NCODEOWNERS; i++) {
@@ -170,7 +141,7 @@ static ownersfile_t *owners_file(owners_t *o, const char *dir)
 			ft->re = re;
 			strlist(val_map_get(fl->pairs[i].val, "approvers"), &ft->approvers, &ft->n);
 		}
-	} else if (rc != -1) {
+	} else if (rc != 0) {
 		read_problem(o, rel, rc);
 	}
 	val_free(y);
@@ -268,7 +239,7 @@ void owners_resolve_page(site_t *s, site_page_t *p)
 void owners_resolve_site(site_t *s)
 {
 	if (!s->owners)
-		s->owners = owners_load(s->root, &s->diags);
+		s->owners = owners_load(s->tree, &s->diags);
 	for (size_t i = 0; i < s->npages; i++)
 		owners_resolve_page(s, &s->pages[i]);
 }
@@ -335,7 +306,5 @@ void owners_free(owners_t *o)
 	free(o->co_path);
 	val_free(o->aliases);
 	pcre2_match_data_free(o->md);
-	free(o->root);
-	free(o->real_root);
 	free(o);
 }

@@ -22,21 +22,25 @@
  * `owner_source` says where they came from: "front-matter", "codeowners",
  * "owners" or "none".
  *
- * Files are read inside the repository only (never through a symbolic link
- * leading out of it, never in .git), at most OWNERS_MAX_FILE bytes each. */
+ * Files are read through the trust boundary (pathres.h: never through a
+ * symbolic link leading out of the repository, never in .git), at most
+ * OWNERS_MAX_FILE bytes each. */
 #ifndef ALMANAC_OWNERS_H
 #define ALMANAC_OWNERS_H
 
+#include "pathres.h"
 #include "site.h"
 
 #define OWNERS_MAX_FILE (1024u * 1024u)
 
 typedef struct owners owners_t;
 
-/* Read the repository's CODEOWNERS and OWNERS_ALIASES (OWNERS files are read
- * as pages need them) into a new handle (never NULL; free with owners_free).
- * Problems (a second CODEOWNERS, invalid YAML) are diagnostics. */
-owners_t *owners_load(const char *root, diag_list_t *d);
+/* Read the repository's CODEOWNERS and OWNERS_ALIASES from `tree` (the
+ * repository as a PR_REPO root, pathres.h; borrowed: it must outlive the
+ * handle; OWNERS files are read as pages need them) into a new handle (never
+ * NULL; free with owners_free). Problems (a second CODEOWNERS, invalid YAML,
+ * a link leading out of the repository) are diagnostics. */
+owners_t *owners_load(const pr_root_t *tree, diag_list_t *d);
 /* Set the owner of every page of `s` (s->owners is loaded when NULL).
  * Not thread-safe. */
 void owners_resolve_site(site_t *s);

@@ -636,7 +636,7 @@ static void write_specials(rctx_t *r)
 	/* the alert map for Alertmanager templates, Grafana and paging tools */
 	buf_t am = BUF_INIT;
 	alerts_write_json(s, &am);
-	pub_write(r->pub.tmp, "alerts.json", am.s, am.len);
+	write_whole(r, "alerts.json", &am);
 	buf_free(&am);
 	write_sitemap(r);
 }

@@ -3,9 +3,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "rules.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,20 +13,21 @@
 #include "fsutil.h"
 #include "map.h"
 #include "pathmatch.h"
+#include "pathres.h"
 #include "publish.h"
 
 /* ------------------------------------------------------------------ */
-/* finding the files                                                   */
+/* finding the files (every path through pathres.h)                    */
 /* ------------------------------------------------------------------ */
 
 typedef struct {
 	rules_set_t *set;
-	map_t *seen;          /* real paths already in the set */
-	const char *root;     /* repository root (from_config) */
-	char *real_root;      /* its real path, no trailing '/' (from_config) */
+	map_t *seen;          /* "device:inode" of the files already in the set */
+	const pr_root_t *root;
+	const char *root_path;/* the root's absolute path with a trailing '/' ("" for the current folder) */
 	int from_config;
 	diag_list_t *d;
-	size_t entries;       /* directory entries visited (bounded) */
+	size_t entries;       /* folder entries visited (bounded) */
 	size_t added;
 } walk_t;
 
@@ -37,136 +36,124 @@ static int is_yaml_name(const char *name)
 	return fsu_ends_with(name, ".yml") || fsu_ends_with(name, ".yaml");
 }
 
-/* 1 when the real path `real` lies inside the repository and not in .git. */
-static int inside_repo(const walk_t *w, const char *real)
+static char *file_key(const struct stat *st)
 {
-	size_t n = strlen(w->real_root);
-	if (strncmp(real, w->real_root, n) != 0 || (real[n] != '/' && real[n] != '\0'))
-		return 0;
-	const char *rest = real[n] == '/' ? real + n + 1 : real + n;
-	return strcmp(rest, ".git") && strncmp(rest, ".git/", 5);
+	return xasprintf("%llu:%llu", (unsigned long long)st->st_dev, (unsigned long long)st->st_ino);
 }
 
-static void add_found(walk_t *w, const char *abs, const char *display, int explicit_file)
+static void add_found(walk_t *w, const char *rel, const struct stat *st, const char *display, int explicit_file)
 {
-	char real[PATH_MAX];
-	const char *key = realpath(abs, real) ? real : abs;
-	if (map_get(w->seen, key, NULL))
+	char *key = file_key(st);
+	if (map_get(w->seen, key, NULL)) {
+		free(key);
 		return;
+	}
 	if (w->set->nfiles >= RULES_MAX_FILES) {
 		if (!w->set->files_capped)
 			diag_add(w->d, DIAG_ERROR, display, 0, 0, "alert-rules",
 				 "more than %d rule files: the rest are not read", RULES_MAX_FILES);
 		w->set->files_capped = 1;
+		free(key);
 		return;
 	}
 	map_put(w->seen, key, MAP_INT(1));
+	free(key);
 	w->set->files = xrealloc(w->set->files, (w->set->nfiles + 1) * sizeof *w->set->files);
 	rules_file_t *f = &w->set->files[w->set->nfiles++];
 	memset(f, 0, sizeof *f);
-	f->abs = xstrdup(abs);
+	f->root = w->root;
+	f->rel = xstrdup(rel);
+	f->abs = rel[0] == '/' || !w->root_path[0] ? fsu_absolute(rel) : xasprintf("%s%s", w->root_path, rel);
 	f->display = xstrdup(display);
 	f->from_config = w->from_config;
 	f->explicit_file = explicit_file;
 	w->added++;
 }
 
-/* Walk folder `abs` (shown as `disp`) adding YAML files whose path below
- * `base_disp`... matches `glob` (NULL: every YAML file). `rel` is the path
- * relative to the glob's base ("" at the base). */
-static void walk(walk_t *w, const char *abs, const char *disp, const char *rel, const char *glob, int depth)
+/* Walk the folder `rel` of the root (shown as `disp`), adding the YAML files whose path below
+ * the walk's start (`below`, "" at the start) matches `glob` (NULL: every YAML file). */
+static void walk(walk_t *w, const char *rel, const char *disp, const char *below, const char *glob, int depth)
 {
 	if (depth > RULES_MAX_DEPTH || pub_interrupted())
 		return;
-	DIR *dir = opendir(abs);
-	if (!dir) {
-		diag_add(w->d, DIAG_WARNING, disp, 0, 0, "alert-rules", "cannot read folder: %s", strerror(errno));
+	pr_entry_t *ents = NULL;
+	size_t n = 0;
+	int rc = pr_list(w->root, rel, 1, &ents, &n); /* sorted; hidden entries (.git) skipped */
+	if (rc != 0) {
+		diag_add(w->d, DIAG_WARNING, disp, 0, 0, "alert-rules", "cannot read folder: %s", pr_strerror(rc));
 		return;
 	}
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(dir))) {
-		if (e->d_name[0] == '.')
-			continue; /* hidden entries, ., .. and .git */
-		if (++w->entries > 100000)
-			break;
-		names = xrealloc(names, (n + 1) * sizeof *names);
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(dir);
-	/* sorted: the order of the rules (and of their diagnostics) does not depend on the file system */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-			char *t = names[j];
-			names[j] = names[j - 1];
-			names[j - 1] = t;
-		}
-	for (size_t i = 0; i < n; i++) {
-		char *cabs = fsu_join(abs, names[i]);
-		char *cdisp = disp[0] ? fsu_join(disp, names[i]) : xstrdup(names[i]);
-		char *crel = rel[0] ? fsu_join(rel, names[i]) : xstrdup(names[i]);
-		struct stat lst, st;
-		if (lstat(cabs, &lst) != 0)
-			goto next;
-		st = lst;
-		if (S_ISLNK(lst.st_mode)) {
-			char real[PATH_MAX];
-			if (!realpath(cabs, real) || stat(cabs, &st) != 0 || (w->from_config && !inside_repo(w, real))) {
-				if (w->from_config)
-					diag_add(w->d, DIAG_WARNING, cdisp, 0, 0, "symlink",
-						 "symbolic link points outside the repository: not followed");
+	for (size_t i = 0; i < n && w->entries < 100000; i++, w->entries++) {
+		const char *name = ents[i].name;
+		char *crel = rel[0] ? fsu_join(rel, name) : xstrdup(name);
+		char *cdisp = disp[0] ? fsu_join(disp, name) : xstrdup(name);
+		char *cbelow = below[0] ? fsu_join(below, name) : xstrdup(name);
+		struct stat st = ents[i].st;
+		int linked = S_ISLNK(st.st_mode);
+		if (linked) {
+			int lr = pr_stat(w->root, crel, &st); /* resolved beneath the root (repository rules) */
+			if (lr != 0) {
+				if (pr_refused(lr))
+					diag_add(w->d, DIAG_WARNING, cdisp, 0, 0, "symlink", "%s", pr_link_message(lr));
 				goto next;
 			}
-			if (S_ISDIR(st.st_mode))
-				goto next; /* a linked folder is read where it is (no loops) */
 		}
-		if (S_ISDIR(st.st_mode))
-			walk(w, cabs, cdisp, crel, glob, depth + 1);
-		else if (S_ISREG(st.st_mode) && is_yaml_name(names[i]) && (!glob || pathmatch_glob(glob, crel)))
-			add_found(w, cabs, cdisp, 0);
+		if (S_ISDIR(st.st_mode)) {
+			if (!linked) /* a linked folder is read where it is (no loops) */
+				walk(w, crel, cdisp, cbelow, glob, depth + 1);
+		} else if (S_ISREG(st.st_mode) && is_yaml_name(name) && (!glob || pathmatch_glob(glob, cbelow))) {
+			add_found(w, crel, &st, cdisp, 0);
+		}
 	next:
-		free(cabs);
-		free(cdisp);
 		free(crel);
-		free(names[i]);
+		free(cdisp);
+		free(cbelow);
 	}
-	free(names);
+	pr_list_free(ents, n);
 }
 
 static map_t *seen_map(rules_set_t *set)
 {
-	/* the real paths of the files already in the set */
 	map_t *m = xcalloc(1, sizeof *m);
 	for (size_t i = 0; i < set->nfiles; i++) {
-		char real[PATH_MAX];
-		map_put(m, realpath(set->files[i].abs, real) ? real : set->files[i].abs, MAP_INT(1));
+		struct stat st;
+		if (pr_stat(set->files[i].root, set->files[i].rel, &st) == 0) {
+			char *key = file_key(&st);
+			map_put(m, key, MAP_INT(1));
+			free(key);
+		}
 	}
 	return m;
 }
 
-size_t rules_add(rules_set_t *set, const char *root, const char *spec, int from_config, const char *origin, int line,
-		 int col, diag_list_t *d)
+size_t rules_add(rules_set_t *set, const pr_root_t *tree, const char *tree_path, const char *spec, int from_config,
+		 const char *origin, int line, int col, diag_list_t *d)
 {
-	walk_t w = {.set = set, .root = root, .from_config = from_config, .d = d};
+	walk_t w = {.set = set, .from_config = from_config, .d = d};
 	const char *where = from_config ? origin : spec;
 	int wl = from_config ? line : 0, wc = from_config ? col : 0;
-	char *norm = NULL, *base_abs = NULL;
+	char *norm = NULL;
 	if (from_config) {
 		norm = spec[0] && spec[0] != '/' ? fsu_normalize(spec) : NULL;
-		if (!norm || !norm[0] || !strcmp(norm, ".git") || !strncmp(norm, ".git/", 5) || strstr(norm, "/.git/")) {
+		if (!norm || !norm[0] || !strcmp(norm, ".git") || !strncmp(norm, ".git/", 5) || strstr(norm, "/.git/") ||
+		    fsu_ends_with(norm, "/.git")) {
 			diag_add(d, DIAG_ERROR, where, wl, wc, "alert-rules",
 				 "'%s' must be a file, folder or glob inside the repository (not in .git)", spec);
 			free(norm);
 			return 0;
 		}
-		char real[PATH_MAX];
-		w.real_root = xstrdup(realpath(root, real) ? real : root);
-		size_t rl = strlen(w.real_root);
-		if (rl > 1 && w.real_root[rl - 1] == '/')
-			w.real_root[rl - 1] = '\0';
+		w.root = tree;
+		w.root_path = tree_path;
 	} else {
+		/* the operator's path, as given (relative to the current folder, or absolute) */
+		if (!set->cwd && pr_root_open(&set->cwd, ".", PR_TRUSTED) != 0) {
+			diag_add(d, DIAG_ERROR, spec, 0, 0, "alert-rules", "cannot open the current folder: %s",
+				 strerror(errno));
+			return 0;
+		}
 		norm = xstrdup(spec);
+		w.root = set->cwd;
+		w.root_path = "";
 	}
 	size_t nl = strlen(norm);
 	while (nl > 1 && norm[nl - 1] == '/')
@@ -178,33 +165,26 @@ size_t rules_add(rules_set_t *set, const char *root, const char *spec, int from_
 		for (size_t i = 0; norm[i] && !strchr("*?[", norm[i]); i++)
 			if (norm[i] == '/')
 				cut = i + 1;
-		char *prefix = xstrndup(norm, cut); /* "rules/" or "" */
-		const char *glob = norm + cut;
-		if (from_config)
-			base_abs = fsu_join(root, prefix[0] ? prefix : ".");
-		else
-			base_abs = xstrdup(prefix[0] ? prefix : ".");
-		char *disp = xstrndup(prefix, cut ? cut - 1 : 0);
-		char real[PATH_MAX];
-		if (fsu_is_dir(base_abs) && (!from_config || (realpath(base_abs, real) && inside_repo(&w, real))))
-			walk(&w, base_abs, disp, "", glob, 0);
-		free(disp);
+		/* "rules", "" (the root), or "/" for an absolute glob at the file system's root */
+		char *prefix = cut == 1 && norm[0] == '/' ? xstrdup("/") : xstrndup(norm, cut ? cut - 1 : 0);
+		struct stat st;
+		if (pr_stat(w.root, prefix[0] ? prefix : ".", &st) == 0 && S_ISDIR(st.st_mode))
+			walk(&w, prefix, prefix, "", norm + cut, 0);
 		free(prefix);
 	} else {
-		base_abs = from_config ? fsu_join(root, norm) : xstrdup(norm);
 		struct stat st;
-		char real[PATH_MAX];
-		if (stat(base_abs, &st) != 0) {
-			diag_add(d, DIAG_ERROR, where, wl, wc, "alert-rules", "'%s': no such file or folder", spec);
-		} else if (from_config && (!realpath(base_abs, real) || !inside_repo(&w, real))) {
+		int rc = pr_stat(w.root, norm, &st);
+		if (rc != 0 && pr_refused(rc))
 			diag_add(d, DIAG_ERROR, where, wl, wc, "alert-rules",
-				 "'%s' leads outside the repository (a symbolic link): not read; pass such paths "
-				 "with --alert-rules",
+				 "'%s' leads outside the repository (a symbolic link) or into .git: not read; pass such "
+				 "paths with --alert-rules",
 				 spec);
-		} else if (S_ISDIR(st.st_mode)) {
-			walk(&w, base_abs, norm, "", NULL, 0);
-		} else {
-			add_found(&w, base_abs, norm, 1);
+		else if (rc != 0)
+			diag_add(d, DIAG_ERROR, where, wl, wc, "alert-rules", "'%s': no such file or folder", spec);
+		else if (S_ISDIR(st.st_mode))
+			walk(&w, norm, norm, "", NULL, 0);
+		else {
+			add_found(&w, norm, &st, norm, 1);
 			w.added += w.added == 0; /* met before: still named */
 		}
 	}
@@ -212,17 +192,24 @@ size_t rules_add(rules_set_t *set, const char *root, const char *spec, int from_
 		diag_add(d, DIAG_WARNING, where, wl, wc, "alert-rules", "'%s' matches no .yml or .yaml file", spec);
 	map_free(w.seen);
 	free(w.seen);
-	free(w.real_root);
-	free(base_abs);
 	free(norm);
 	return w.added;
 }
 
-void rules_add_file(rules_set_t *set, const char *abs, const char *display)
+void rules_add_file(rules_set_t *set, const pr_root_t *root, const char *root_path, const char *rel,
+		    const char *display)
 {
-	walk_t w = {.set = set, .from_config = 1};
+	walk_t w = {.set = set, .from_config = 1, .root = root, .root_path = root_path};
 	w.seen = seen_map(set);
-	add_found(&w, abs, display, 1);
+	struct stat st;
+	if (pr_stat(root, rel, &st) != 0) { /* read (and its problem said) by rules_read */
+		memset(&st, 0, sizeof st);
+		st.st_ino = (ino_t)(set->nfiles + 1); /* a key of its own */
+		st.st_dev = (dev_t)-1;
+	}
+	add_found(&w, rel, &st, display, 1);
+	if (set->nfiles)
+		set->files[set->nfiles - 1].is_catalog = 1;
 	map_free(w.seen);
 	free(w.seen);
 }
@@ -787,13 +774,18 @@ void rules_read(rules_set_t *set, diag_list_t *d)
 			continue;
 		f->read = 1;
 		buf_t text = BUF_INIT;
-		int rc = fsu_read_file(&text, f->abs, RULES_MAX_FILE);
-		if (rc == -2)
+		int rc = pr_read(f->root, f->rel, &text, RULES_MAX_FILE);
+		if (rc == PR_ETOOBIG)
 			diag_add(d, DIAG_ERROR, f->display, 0, 0, "alert-rules",
 				 "file is larger than the %u MiB limit for a rule file; not read", RULES_MAX_FILE >> 20);
+		else if (pr_refused(rc)) /* a link out of the repository (or into .git): never read, never echoed */
+			diag_add(d, DIAG_WARNING, f->display, 0, 0, "symlink", "%s", pr_link_message(rc));
+		else if (rc != 0 && f->is_catalog)
+			diag_add(d, DIAG_WARNING, f->display, 0, 0, "alerts", "cannot read the alert catalog: %s",
+				 pr_strerror(rc));
 		else if (rc != 0)
 			diag_add(d, DIAG_ERROR, f->display, 0, 0, "alert-rules", "cannot read the file: %s",
-				 strerror(errno));
+				 pr_strerror(rc));
 		else if (text.len && memchr(text.s, '\0', text.len))
 			diag_add(d, DIAG_ERROR, f->display, 0, 0, "alert-rules", "binary file (NUL bytes): not read");
 		else
@@ -809,7 +801,9 @@ void rules_free(rules_set_t *set)
 	for (size_t i = 0; i < set->nfiles; i++) {
 		free(set->files[i].display);
 		free(set->files[i].abs);
+		free(set->files[i].rel);
 	}
+	pr_root_free(set->cwd);
 	free(set->files);
 	for (size_t i = 0; i < set->nrules; i++) {
 		free(set->rules[i].alert);

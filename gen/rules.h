@@ -41,6 +41,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "pathres.h"
 
 #define RULES_MAX_FILE (8u * 1024u * 1024u)
 #define RULES_MAX_FILES 10000
@@ -82,9 +83,13 @@ typedef struct {
 typedef struct {
 	char *display;        /* the path in diagnostics: repository-relative for configured paths, as
 	                         given (joined with the path found below a folder) for --alert-rules (owned) */
-	char *abs;            /* absolute path (owned) */
+	const pr_root_t *root;/* where `rel` is read from (pathres.h): the repository, or the current
+	                         folder as a trusted root for --alert-rules paths (borrowed) */
+	char *rel;            /* the path under `root` (owned) */
+	char *abs;            /* absolute path, for watching and messages; never opened (owned) */
 	int from_config;      /* 1 when named by alert_rules: (inside the repository) */
 	int explicit_file;    /* named directly (not found in a folder or by a glob) */
+	int is_catalog;       /* the alert catalog file (rules_add_file) */
 	int is_template;      /* skipped as a template */
 	int read;             /* rules_read has read it */
 	int failed;           /* unreadable, too large or invalid YAML */
@@ -101,23 +106,28 @@ typedef struct {
 	size_t templates;     /* files skipped as templates */
 	size_t without_rules; /* files read that hold no alert rule */
 	size_t invalid_names; /* alerts left out for a name of more than 200 bytes or with a control character */
+	pr_root_t *cwd;       /* the current folder as a PR_TRUSTED root, for --alert-rules (owned) */
 } rules_set_t;
 
 /* Add the files `spec` names to `set` (no file is read yet). With
- * `from_config`, `spec` is a path inside the repository at `root` (absolute,
- * trailing '/'): relative, no "..", never in .git, symbolic links leading
- * outside are not followed; problems are reported at `origin:line:col` (the
+ * `from_config`, `spec` is a path inside the repository `tree` (a PR_REPO
+ * root whose absolute path, with a trailing '/', is `tree_path`): relative,
+ * no "..", never in .git, symbolic links leading outside are not followed
+ * (pathres.h); problems are reported at `origin:line:col` (the
  * configuration's entry). Otherwise `spec` is an operator's path (relative to
- * the current folder, or absolute) and problems are reported at `spec`.
+ * the current folder, or absolute; read through a PR_TRUSTED root) and
+ * problems are reported at `spec`. Files are told apart by device and inode.
  * `spec` is a file, a folder (every *.yml and *.yaml below it, recursively,
  * hidden entries skipped) or a glob (pathmatch.h: "*", "?", "[...]", "**" segments).
  * A file met twice is kept once. Returns the number of files added; a spec
  * that names nothing is an error diagnostic (`alert-rules`). */
-size_t rules_add(rules_set_t *set, const char *root, const char *spec, int from_config, const char *origin, int line,
-		 int col, diag_list_t *d);
-/* Add one file by its absolute path with the display name `display`, as
- * read for the alert catalog file (from_config, explicit). */
-void rules_add_file(rules_set_t *set, const char *abs, const char *display);
+size_t rules_add(rules_set_t *set, const pr_root_t *tree, const char *tree_path, const char *spec, int from_config,
+		 const char *origin, int line, int col, diag_list_t *d);
+/* Add the file `rel` of `root` (absolute path `root_path` with a trailing
+ * '/') with the display name `display`, as read for the alert catalog file
+ * (from_config, explicit). `root` may be NULL (nothing to read: tests). */
+void rules_add_file(rules_set_t *set, const pr_root_t *root, const char *root_path, const char *rel,
+		    const char *display);
 /* Read every file of `set` not read yet, appending their alert rules to
  * set->rules; problems are diagnostics. Stops early (leaving the rest
  * unread) when the build is interrupted. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "pathres.h"
 #include "runbookurl.h"
 
 typedef struct {
@@ -237,7 +238,7 @@ size_t rulespatch_write(const site_t *s, buf_t *out)
 		if (!ne)
 			continue;
 		buf_t text = BUF_INIT;
-		if (fsu_read_file(&text, rf->abs, RULES_MAX_FILE) != 0) {
+		if (pr_read(rf->root, rf->rel, &text, RULES_MAX_FILE) != 0) {
 			buf_printf(&notes, "#   %s: cannot read the file again: not patched\n", rf->display);
 		} else {
 			qsort(ed, ne, sizeof *ed, cmp_edit);

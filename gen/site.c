@@ -328,14 +328,23 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const buf_t *cf
 	/* files outside the content folders that the output depends on */
 	h = fp_repo_file(h, s->tree, s->cfg.alerts_file);
 	h = fp_repo_file(h, s->tree, s->cfg.ignore_revs ? s->cfg.ignore_revs : ".git-blame-ignore-revs");
-	for (size_t i = 0; i < s->rules.nfiles; i++) /* alert rule files (alerts.h) */
-		h = fp_file(h, s->rules.files[i].abs);
+	for (size_t i = 0; i < s->rules.nfiles; i++) { /* alert rule files (alerts.h), read through pathres */
+		const rules_file_t *f = &s->rules.files[i];
+		struct stat st;
+		char t[160] = "absent";
+		if (pr_stat(f->root, f->rel, &st) == 0)
+			snprintf(t, sizeof t, "%lld.%ld|%lld.%ld|%lld|%llu", (long long)st.st_mtim.tv_sec,
+				 st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+				 (long long)st.st_size, (unsigned long long)st.st_ino);
+		h = fp_str(h, f->abs);
+		h = fp_str(h, t);
+	}
 	snprintf(tmp, sizeof tmp, "|%zu", s->rules.nfiles);
 	h = fp_str(h, tmp);
 	char **own = NULL; /* CODEOWNERS, OWNERS_ALIASES and the OWNERS files above every page (owners.h) */
 	size_t nown = owners_inputs(s, &own);
 	for (size_t i = 0; i < nown; i++) {
-		h = fp_repo_file(h, s->root, own[i]);
+		h = fp_repo_file(h, s->tree, own[i]);
 		free(own[i]);
 	}
 	free(own);

@@ -403,8 +403,8 @@ class CatalogBoundaries(RepoTestCase):
             "sources: are not supported yet; use --alert-rules with the path of that repository's rules",
             "almanac.yml:1:68: error[alert-rules]: 'rules/missing.yml': no such file or folder",
             "almanac.yml:1:87: warning[alert-rules]: 'rules/*.yml' matches no .yml or .yaml file",
-            "almanac.yml:1:102: error[alert-rules]: 'link.yml' leads outside the repository (a symbolic link): not "
-            "read; pass such paths with --alert-rules"])
+            "almanac.yml:1:102: error[alert-rules]: 'link.yml' leads outside the repository (a symbolic link) or into "
+            ".git: not read; pass such paths with --alert-rules"])
         self.assertNotIn("Leak", r.stderr + r.stdout)
         # the operator may name it
         r = run("report", "--repo", repo, "--format", "json", "--alert-rules", os.path.join(outside, "secret.yml"))

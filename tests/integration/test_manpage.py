@@ -67,7 +67,7 @@ class ManPage(unittest.TestCase):
             self.assertEqual(synopsis, helped, "almanac %s: man page synopsis vs --help" % cmd)
         # the values --format takes
         for cmd in ("check", "report"):
-            values = re.search(r"--format ([a-z|]+)\]", run(cmd, "--help").stdout).group(1)
+            values = re.search(r"--format ([a-z|-]+)\]", run(cmd, "--help").stdout).group(1)
             flat = re.sub(r"\s+|\.[BI]R?\b|\.RB\b", "", synopsis_of(self.man, cmd))
             self.assertIn("[--format%s]" % values, flat, cmd)
 

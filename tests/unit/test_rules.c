@@ -17,7 +17,7 @@
 static void read_one(rules_set_t *set, diag_list_t *d, const char *name, const char *text)
 {
 	memset(set, 0, sizeof *set);
-	rules_add_file(set, "/nonexistent/never-read.yml", name);
+	rules_add_file(set, NULL, "/nonexistent/", "never-read.yml", name);
 	set->files[0].explicit_file = 1;
 	set->files[0].from_config = 0;
 	rules_read_text(set, 0, text, strlen(text), d);
