@@ -514,6 +514,11 @@ class ServeLive(unittest.TestCase):
         st, h, body = self.srv.get("/runbooks/k8s/disk-full/")
         self.assertIn(b"the missing page", body)
         self.assertIn("build-%d" % data["build"], h["server-timing"])
+        # the terminal shows it too (stderr is read by another thread: it may come a moment later)
+        deadline = time.time() + 10
+        while not (any("nowhere.md" in l for l in self.srv.lines) and any("1 new error" in l for l in self.srv.lines)) \
+                and time.time() < deadline:
+            time.sleep(0.05)
         self.assertTrue(any("nowhere.md" in l for l in self.srv.lines), "the terminal shows it too")
         self.assertTrue(any("1 new error" in l for l in self.srv.lines), self.srv.lines[-5:])
         # fix it
