@@ -1,5 +1,7 @@
 /* render.c - pages through templates into the output folder. See render.h. */
 #include "render.h"
+
+#include "dialects.h"
 #include "timing.h"
 
 #include <errno.h>
@@ -254,6 +256,10 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 		val_map_add_lit(pg, "content", val_str(p->md.html ? p->md.html : ""));
 	}
 	val_map_add_lit_bool(pg, "draft", p->draft);
+	/* the scripts only some pages need (base.mustache): diagrams, highlighting, tabs */
+	val_map_add_lit_bool(pg, "has_diagram", (p->md.features & DIALECT_DIAGRAM) != 0);
+	val_map_add_lit_bool(pg, "has_code", (p->md.features & DIALECT_CODE) != 0);
+	val_map_add_lit_bool(pg, "has_tabs", (p->md.features & DIALECT_TABS) != 0);
 	/* the badge is for writers previewing work in progress (serve, or build --drafts); a published
 	 * build reports the status in the freshness line only */
 	val_map_add_lit_bool(pg, "uncommitted", p->fresh.status == FRESH_UNCOMMITTED && (s->opts.serve || s->opts.drafts));
