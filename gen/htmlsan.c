@@ -57,6 +57,7 @@ static const char global_raw[] =
 static const char url_attrs[] =
 	" href src srcset poster cite action formaction xlink:href data background longdesc ping manifest"
 	" codebase dynsrc lowsrc icon ";
+static const char boolean_attrs[] = " open checked disabled controls autoplay muted loop playsinline hidden reversed default ";
 static const char void_tags[] = " area base br col embed hr img input link meta param source track wbr ";
 
 /* `word` (`n` bytes) is in the " a b c " list `list` (case-insensitive). */
@@ -353,8 +354,7 @@ char *htmlsan_clean(const char *html, size_t len, htmlsan_mode mode)
 					continue;
 				buf_putc(&b, ' ');
 				buf_puts(&b, a->name);
-				if (!a->value[0] && (!strcmp(a->name, "open") || !strncmp(a->name, "data-", 5) ||
-						     !strcmp(a->name, "checked") || !strcmp(a->name, "disabled")))
+				if (!a->value[0] && (in_list(boolean_attrs, a->name, strlen(a->name)) || !strncmp(a->name, "data-", 5)))
 					continue; /* <details open>, as written by the renderer */
 				buf_puts(&b, "=\"");
 				put_text(&b, a->value, 1);

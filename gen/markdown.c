@@ -293,13 +293,14 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
 	/* source positions for the parse (links are reported at their exact place), not in the HTML */
 	cmark_parser *p = cmark_parser_new(opts | CMARK_OPT_SOURCEPOS);
+	/* first: the table extension claims every line that follows a paragraph line */
+	if (md_blocks)
+		cmark_parser_attach_syntax_extension(p, md_blocks);
 	for (size_t i = 0; i < sizeof md_extensions / sizeof *md_extensions; i++) {
 		cmark_syntax_extension *e = cmark_find_syntax_extension(md_extensions[i]);
 		if (e)
 			cmark_parser_attach_syntax_extension(p, e);
 	}
-	if (md_blocks)
-		cmark_parser_attach_syntax_extension(p, md_blocks);
 	cmark_parser_feed(p, text, len);
 	cmark_node *doc = cmark_parser_finish(p);
 

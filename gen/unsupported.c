@@ -73,8 +73,18 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 	for (size_t from = 0; shortcode_next(s, n, from, &sc); from = sc.off + sc.len) {
 		if (sc.escaped || in_code(s, sc.off))
 			continue;
-		if (is_rendered(&sc))
+		shortcode_t whole;
+		if (is_rendered(&sc) && shortcode_line(s, n, &whole))
+			continue; /* a callout's own line (mdblocks.c) */
+		if (is_rendered(&sc)) {
+			int l = sc.name_len > 40 ? 40 : (int)sc.name_len;
+			snprintf(kind, sizeof kind, "shortcode-inline:%.*s", l, sc.name);
+			snprintf(msg, sizeof msg,
+				 "shortcode '%.*s' is rendered only when its opening and closing tags stand on lines of their own", l,
+				 sc.name);
+			fn(ud, line, (int)sc.off + 1, "shortcode", kind, msg);
 			continue;
+		}
 		if (shortcode_is(&sc, "ref") || shortcode_is(&sc, "relref"))
 			continue;
 		int nl = sc.name_len > 40 ? 40 : (int)sc.name_len;
@@ -117,7 +127,7 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 	while (e > 0 && isspace((unsigned char)s[e - 1]))
 		e--;
 	if (e >= 3 && s[e - 1] == '}') {
-		size_t o = e - 1;
+		size_t o = e - 2;
 		while (o > 0 && s[o] != '{' && s[o] != '}')
 			o--;
 		if (s[o] == '{' && (o == 0 || s[o - 1] != '{') && !in_code(s, o)) {
