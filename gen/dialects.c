@@ -164,8 +164,7 @@ int dialect_alert(dialect_t *d, cmark_node *bq)
 		cmark_node *f = cmark_node_first_child(para);
 		if (f && (cmark_node_get_type(f) == CMARK_NODE_SOFTBREAK || cmark_node_get_type(f) == CMARK_NODE_LINEBREAK))
 			cmark_node_free(f);
-		if (!cmark_node_first_child(para))
-			cmark_node_free(para);
+		/* an emptied paragraph stays until dialect_render: the walk's iterator has it as its next node */
 	}
 	d->alerts = xrealloc(d->alerts, (d->nalerts + 1) * sizeof *d->alerts);
 	d->types = xrealloc(d->types, (d->nalerts + 1) * sizeof *d->types);
@@ -280,6 +279,9 @@ static void render_alert(dialect_t *d, size_t i)
 {
 	cmark_node *bq = d->alerts[i];
 	cmark_node *title = NULL;
+	cmark_node *first = cmark_node_first_child(bq);
+	if (first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH && !cmark_node_first_child(first))
+		cmark_node_free(first); /* the marker's paragraph, emptied by dialect_alert */
 	if (d->titled[i]) {
 		/* the rest of the marker's line is the title */
 		cmark_node *para = cmark_node_first_child(bq);

@@ -25,8 +25,10 @@
  * which the theme's diagram.js draws; without JavaScript the source shows.
  *
  * Use: dialect_alert() on every block quote while walking the parsed
- * document (it removes the "[!TYPE]" marker, which must not reach the search
- * text), then dialect_render() once before cmark renders HTML. */
+ * document with a cmark_iter, at the block quote's enter event (it removes
+ * the "[!TYPE]" marker, which must not reach the search text, and frees no
+ * node the iterator may visit next), then dialect_render() once before cmark
+ * renders HTML. */
 #ifndef ALMANAC_DIALECTS_H
 #define ALMANAC_DIALECTS_H
 
