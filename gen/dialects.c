@@ -314,41 +314,40 @@ static void render_mermaid(cmark_node *n)
 	cmark_node_free(n);
 }
 
-unsigned dialect_render(dialect_t *d, cmark_node *doc)
+void dialect_visit(dialect_t *d, cmark_node *n)
 {
-	unsigned features = d->nalerts ? DIALECT_CALLOUT : 0;
-	cmark_node **todo = NULL;
-	size_t n = 0, cap = 0;
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *c = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		int take = mdblocks_get(c) != NULL;
+	cmark_node_type t = cmark_node_get_type(n);
+	int take = mdblocks_get(n) != NULL;
+	if (t == CMARK_NODE_BLOCK_QUOTE) {
+		dialect_alert(d, n);
+	} else if (t == CMARK_NODE_CODE_BLOCK) {
 		int flen, foff;
 		char fch;
-		if (cmark_node_get_type(c) == CMARK_NODE_CODE_BLOCK && cmark_node_get_fenced(c, &flen, &foff, &fch)) {
-			const char *info = cmark_node_get_fence_info(c);
-			if (is_mermaid(info)) {
-				take = 1;
-				features |= DIALECT_DIAGRAM;
-			} else if (dialect_code_lang(info)) {
-				features |= DIALECT_CODE;
-			}
+		if (!cmark_node_get_fenced(n, &flen, &foff, &fch))
+			return;
+		const char *info = cmark_node_get_fence_info(n);
+		if (is_mermaid(info)) {
+			take = 1;
+			d->features |= DIALECT_DIAGRAM;
+		} else if (dialect_code_lang(info)) {
+			d->features |= DIALECT_CODE;
 		}
-		if (!take)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			todo = xrealloc(todo, cap * sizeof *todo);
-		}
-		todo[n++] = c;
 	}
-	cmark_iter_free(it);
+	if (!take)
+		return;
+	if (d->ntodo == d->captodo) {
+		d->captodo = d->captodo ? d->captodo * 2 : 16;
+		d->todo = xrealloc(d->todo, d->captodo * sizeof *d->todo);
+	}
+	d->todo[d->ntodo++] = n;
+}
+
+unsigned dialect_render(dialect_t *d)
+{
+	unsigned features = d->features | (d->nalerts ? DIALECT_CALLOUT : 0);
 	/* document order: a tab finds the set its previous tab went into */
-	for (size_t i = 0; i < n; i++) {
-		cmark_node *c = todo[i];
+	for (size_t i = 0; i < d->ntodo; i++) {
+		cmark_node *c = d->todo[i];
 		const mdblock_t *m = mdblocks_get(c);
 		if (!m) {
 			render_mermaid(c);
@@ -372,7 +371,7 @@ unsigned dialect_render(dialect_t *d, cmark_node *doc)
 				       m->title && !m->title[0]);
 		}
 	}
-	free(todo);
+	d->ntodo = 0;
 	for (size_t i = 0; i < d->nalerts; i++)
 		render_alert(d, i);
 	return features;
@@ -380,6 +379,7 @@ unsigned dialect_render(dialect_t *d, cmark_node *doc)
 
 void dialect_free(dialect_t *d)
 {
+	free(d->todo);
 	for (size_t i = 0; i < d->nalerts; i++)
 		free(d->types[i]);
 	free(d->alerts);

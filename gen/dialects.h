@@ -24,11 +24,11 @@
  *   <div class="diagram" data-diagram="mermaid"><pre class="diagram-source"><code>source</code></pre></div>
  * which the theme's diagram.js draws; without JavaScript the source shows.
  *
- * Use: dialect_alert() on every block quote while walking the parsed
- * document with a cmark_iter, at the block quote's enter event (it removes
- * the "[!TYPE]" marker, which must not reach the search text, and frees no
- * node the iterator may visit next), then dialect_render() once before cmark
- * renders HTML. */
+ * Use: dialect_visit() on every node while walking the parsed document with
+ * a cmark_iter, at its enter event (it removes the "[!TYPE]" marker of an
+ * alert, which must not reach the search text, frees no node the iterator
+ * may visit next, and remembers what to render), then dialect_render() once
+ * before cmark renders HTML. */
 #ifndef ALMANAC_DIALECTS_H
 #define ALMANAC_DIALECTS_H
 
@@ -42,6 +42,9 @@
 #define DIALECT_CALLOUT 8u  /* a callout of any syntax */
 
 typedef struct {
+	cmark_node **todo;     /* blocks of mdblocks.c and mermaid code blocks, in document order (borrowed) */
+	size_t ntodo, captodo;
+	unsigned features;     /* DIALECT_* flags seen so far */
 	cmark_node **alerts;   /* block quotes that are alerts (borrowed nodes) */
 	char **types;          /* their types, lower case (owned) */
 	int *folds;            /* 0: not collapsible, 1: open, 2: closed */
@@ -58,10 +61,14 @@ const char *dialect_style(const char *type, int syntax);
  * title on the same line), remove the marker and remember the block quote
  * in `d`. Returns 1 when it did. */
 int dialect_alert(dialect_t *d, cmark_node *bq);
-/* Replace every callout, tab, alert and mermaid block of `doc` by its HTML
- * (custom blocks around the same child nodes). Returns the DIALECT_* flags
- * of what the document uses. */
-unsigned dialect_render(dialect_t *d, cmark_node *doc);
+/* Look at node `n` of the walk (enter event): block quotes go to
+ * dialect_alert, the blocks of mdblocks.c and mermaid code blocks are
+ * remembered, code with a language is noted. */
+void dialect_visit(dialect_t *d, cmark_node *n);
+/* Replace every callout, tab, alert and mermaid block that dialect_visit
+ * saw by its HTML (custom blocks around the same child nodes). Returns the
+ * DIALECT_* flags of what the document uses. */
+unsigned dialect_render(dialect_t *d);
 /* 1 when the info string of a fenced code block names a language to
  * highlight (not empty, "text", "plain", "mermaid", ...). */
 int dialect_code_lang(const char *info);

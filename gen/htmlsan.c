@@ -193,7 +193,10 @@ static void *arena_alloc(void *ud, size_t size)
 	size = (size + 15) & ~(size_t)15;
 	chunk_t *c = *head;
 	if (!c || c->cap - c->used < size) {
-		size_t cap = size > 65536 ? size : 65536;
+		/* small first (most pieces of raw HTML are one tag), then 64 KiB */
+		size_t cap = c ? 65536 : 8192;
+		if (cap < size)
+			cap = size;
 		c = xmalloc(sizeof *c + cap);
 		c->cap = cap;
 		c->used = 0;
@@ -220,14 +223,59 @@ static void arena_release(chunk_t *c)
 	}
 }
 
-/* Start tags in `s`: an upper bound of the elements the parser makes from them. */
-static size_t count_tags(const char *s, size_t n)
+/* 1 when `s` is small enough for the parser: at most HTMLSAN_MAX_TAGS
+ * start tags, and nesting (start tags less the end tags that match an open
+ * start tag by name) never deeper than HTMLSAN_MAX_DEPTH. The HTML5 tree
+ * builder checks scopes by walking its stack of open elements, so its time
+ * grows with tags x depth; browsers cap the depth the same way. */
+static int within_budget(const char *s, size_t n)
 {
-	size_t k = 0;
-	for (const char *p = s; (p = memchr(p, '<', n - (size_t)(p - s))) != NULL; p++)
-		if (p + 1 < s + n && isalpha((unsigned char)p[1]))
-			k++;
-	return k;
+	enum { NAMES = 64 };
+	char names[NAMES][12];
+	long open[NAMES];
+	int nn = 0;
+	long tags = 0, depth = 0;
+	for (const char *p = s; (p = memchr(p, '<', n - (size_t)(p - s))) != NULL; p++) {
+		const char *q = p + 1, *e = s + n;
+		int end = q < e && *q == '/';
+		q += end;
+		const char *nb = q;
+		while (q < e && isalnum((unsigned char)*q))
+			q++;
+		size_t l = (size_t)(q - nb);
+		if (!l || !isalpha((unsigned char)*nb))
+			continue;
+		char name[12];
+		size_t k = l < sizeof name - 1 ? l : sizeof name - 1;
+		for (size_t i = 0; i < k; i++)
+			name[i] = (char)tolower((unsigned char)nb[i]);
+		name[k] = '\0';
+		int slot = -1;
+		for (int i = 0; i < nn && slot < 0; i++)
+			if (l < sizeof name && !strcmp(names[i], name))
+				slot = i;
+		if (end) {
+			if (slot >= 0 && open[slot] > 0) {
+				open[slot]--;
+				depth--;
+			}
+			continue;
+		}
+		if (++tags > HTMLSAN_MAX_TAGS)
+			return 0;
+		if (in_list(void_tags, name, k))
+			continue;
+		if (slot < 0 && nn < NAMES && l < sizeof name) {
+			slot = nn++;
+			memcpy(names[slot], name, k + 1);
+			open[slot] = 0;
+		}
+		if (slot >= 0)
+			open[slot]++;
+		if (++depth > HTMLSAN_MAX_DEPTH)
+			return 0;
+	}
+	return 1;
 }
 
 static GumboOutput *parse(const char *html, size_t len, chunk_t **arena)
@@ -304,7 +352,7 @@ typedef struct {
 
 char *htmlsan_clean(const char *html, size_t len, htmlsan_mode mode)
 {
-	if (count_tags(html, len) > HTMLSAN_MAX_TAGS)
+	if (!within_budget(html, len))
 		return NULL;
 	chunk_t *arena = NULL;
 	GumboOutput *out = parse(html, len, &arena);
@@ -385,7 +433,7 @@ char *htmlsan_clean(const char *html, size_t len, htmlsan_mode mode)
 void htmlsan_check(const char *html, size_t len, htmlsan_mode mode, htmlsan_report_fn fn, void *ud, char ***ids,
 		   size_t *nids)
 {
-	if (count_tags(html, len) > HTMLSAN_MAX_TAGS)
+	if (!within_budget(html, len))
 		return;
 	chunk_t *arena = NULL;
 	GumboOutput *out = parse(html, len, &arena);

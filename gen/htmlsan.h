@@ -32,13 +32,16 @@
  *
  * Thread-safe. The parser's memory comes from an arena freed at once (gumbo
  * frees its tree recursively, which a deep tree would overflow), and a
- * fragment with more than HTMLSAN_MAX_TAGS tags is refused (bounded memory). */
+ * fragment with more than HTMLSAN_MAX_TAGS start tags, or nested more than
+ * HTMLSAN_MAX_DEPTH deep (browsers stop at 512 too), is refused: bounded
+ * memory and time. */
 #ifndef ALMANAC_HTMLSAN_H
 #define ALMANAC_HTMLSAN_H
 
 #include <stddef.h>
 
-#define HTMLSAN_MAX_TAGS 100000
+#define HTMLSAN_MAX_TAGS 50000
+#define HTMLSAN_MAX_DEPTH 512
 
 typedef enum { HTMLSAN_SAFE = 0, HTMLSAN_RAW = 1 } htmlsan_mode;
 
@@ -48,13 +51,14 @@ typedef enum { HTMLSAN_SAFE = 0, HTMLSAN_RAW = 1 } htmlsan_mode;
 typedef void (*htmlsan_report_fn)(void *ud, size_t off, const char *tag, const char *attr);
 
 /* Sanitize the HTML fragment `html` (`len` bytes). Returns the clean HTML
- * (caller frees), or NULL when the fragment has more than HTMLSAN_MAX_TAGS
- * tags (the caller must then drop it whole). */
+ * (caller frees), or NULL when the fragment is over the bounds above (the
+ * caller must then drop it whole). */
 char *htmlsan_clean(const char *html, size_t len, htmlsan_mode mode);
 /* Parse one piece of raw HTML as written in a page and report, through
  * `fn`, what htmlsan_clean would remove from it; the ids (id attributes,
  * and name on <a>) of the elements it keeps are appended to *ids (*nids
- * entries, each owned by the caller). `fn` may be NULL. */
+ * entries, each owned by the caller). `fn` may be NULL. A piece over the
+ * bounds is not looked at (htmlsan_clean refuses the page). */
 void htmlsan_check(const char *html, size_t len, htmlsan_mode mode, htmlsan_report_fn fn, void *ud, char ***ids,
 		   size_t *nids);
 /* 1 when the URL (an attribute value, references already decoded) may be

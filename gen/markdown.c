@@ -200,6 +200,8 @@ static void warn_once(warn_t *w, const char *kind, int line, int col, const char
 static void on_unsupported(void *ud, int line, int bcol, const char *code, const char *kind, const char *msg)
 {
 	warn_t *w = ud;
+	if (!w->o->diags || map_get(&w->seen, kind, NULL))
+		return; /* reported already: no need for its column */
 	/* a byte column to characters */
 	size_t n;
 	int col = 1;
@@ -259,24 +261,18 @@ static void range_add(ranges_t *r, int a, int b)
 	r->n++;
 }
 
-/* Unclosed fenced blocks (":::", callout shortcodes). */
-static void warn_unclosed(warn_t *w, cmark_node *doc)
+/* A fenced block (":::", a callout shortcode) that was never closed. */
+static void warn_unclosed(warn_t *w, const mdblock_t *m)
 {
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		const mdblock_t *m = mdblocks_get(cmark_iter_get_node(it));
-		if (ev != CMARK_EVENT_ENTER || !m || !(m->fence || m->close_name) || m->closed)
-			continue;
-		char msg[256];
-		if (m->fence)
-			snprintf(msg, sizeof msg, "':::%.40s' block is never closed (a line ':::' ends it); it runs to the end of its container", m->type);
-		else
-			snprintf(msg, sizeof msg, "shortcode '%.40s' is never closed ('{{%% /%.40s %%}}' ends it); it runs to the end of its container",
-				 m->close_name, m->close_name);
-		on_unsupported(w, m->line, m->col, "dialect", "unclosed", msg);
-	}
-	cmark_iter_free(it);
+	if (!(m->fence || m->close_name) || m->closed)
+		return;
+	char msg[256];
+	if (m->fence)
+		snprintf(msg, sizeof msg, "':::%.40s' block is never closed (a line ':::' ends it); it runs to the end of its container", m->type);
+	else
+		snprintf(msg, sizeof msg, "shortcode '%.40s' is never closed ('{{%% /%.40s %%}}' ends it); it runs to the end of its container",
+			 m->close_name, m->close_name);
+	on_unsupported(w, m->line, m->col, "dialect", "unclosed", msg);
 }
 
 /* Sanitize the rendered `html` (freed) of a page with raw HTML. */
@@ -326,6 +322,7 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	dialect_t dl = {0};
 	ranges_t verbatim = {0};
 	int footnotes = 0, has_html = 0;
+	map_t checked = MAP_INIT; /* raw HTML pieces already checked (borrowed literals) */
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -340,8 +337,10 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 		int title = mdblocks_is_title(n);
 		if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || cell || title)
 			mdlinks_block(&src, n);
-		if (t == CMARK_NODE_BLOCK_QUOTE)
-			dialect_alert(&dl, n);
+		dialect_visit(&dl, n);
+		const mdblock_t *mb = mdblocks_get(n);
+		if (mb)
+			warn_unclosed(&w, mb);
 		if (t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_HTML_BLOCK)
 			range_add(&verbatim, cmark_node_get_start_line(n), cmark_node_get_end_line(n));
 		if (t == CMARK_NODE_HEADING) {
@@ -396,12 +395,17 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 		}
 		if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
 			has_html = 1;
-			/* what the sanitizer will remove, told at its place; the ids it keeps */
+			/* what the sanitizer will remove, told at its place; the ids it keeps. A piece
+			 * checked before on this page (the same "<br>" again) has nothing new to tell,
+			 * and an end tag tells nothing. */
 			const char *lit = cmark_node_get_literal(n);
 			w.node = n;
-			if (lit)
+			if (lit && !(t == CMARK_NODE_HTML_INLINE && lit[0] == '<' && lit[1] == '/') &&
+			    !map_get(&checked, lit, NULL)) {
+				map_put(&checked, lit, MAP_INT(1));
 				htmlsan_check(lit, strlen(lit), o->raw_html ? HTMLSAN_RAW : HTMLSAN_SAFE, on_html, &w,
 					      &out->html_ids, &out->nhtml_ids);
+			}
 			/* links in raw HTML are checked and rewritten like Markdown links */
 			mdlinks_html(&src, n, o->link, o->ud, o->line_offset);
 		}
@@ -418,19 +422,19 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 		}
 	}
 	cmark_iter_free(it);
+	map_free(&checked);
 	out->sections[out->nsections - 1].text = fit(buf_detach(&sect));
 	for (size_t i = 0; i < out->nsections; i++)
 		out->words += count_words(out->sections[i].text);
 	map_free(&used);
 
 	/* what other dialects wrote that is not rendered */
-	warn_unclosed(&w, doc);
 	unsupported_scan(text, len, verbatim.v, verbatim.n, on_unsupported, &w);
 	free(verbatim.v);
 	map_free(&w.seen);
 	mdlinks_free(&src);
 
-	out->features = dialect_render(&dl, doc);
+	out->features = dialect_render(&dl);
 	dialect_free(&dl);
 
 	/* a page with raw HTML is rendered with it, then sanitized (without the
@@ -445,7 +449,8 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 				h = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
 				if (o->diags)
 					diag_add(o->diags, DIAG_WARNING, o->path ? o->path : "", 1 + o->line_offset, 1, "raw-html",
-						 "the page has more than %d HTML tags: its raw HTML is omitted", HTMLSAN_MAX_TAGS);
+						 "the page has more than %d HTML tags or nests them more than %d deep: its raw HTML is omitted",
+						 HTMLSAN_MAX_TAGS, HTMLSAN_MAX_DEPTH);
 			}
 		}
 		/* footnote targets (fn-LABEL, fnref-LABEL, fnref-LABEL-2) are anchors of the page too */

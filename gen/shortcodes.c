@@ -44,10 +44,12 @@ static int parse_at(const char *s, size_t n, size_t i, shortcode_t *out)
 		return 0;
 	out->name = s + nb;
 	out->name_len = j - nb;
-	/* the arguments run to the closing delimiter, outside quotes */
+	/* the arguments run to the closing delimiter, outside quotes, on the same line and within
+	 * SHORTCODE_MAX_ARGS bytes */
 	size_t ab = j;
 	char q = 0;
-	for (; j < n && s[j] != '\n' && s[j] != '\r'; j++) {
+	size_t stop = n - j > SHORTCODE_MAX_ARGS ? j + SHORTCODE_MAX_ARGS : n;
+	for (; j < stop && s[j] != '\n' && s[j] != '\r'; j++) {
 		if (q) {
 			if (s[j] == '\\' && q == '"' && j + 1 < n)
 				j++;
@@ -59,6 +61,8 @@ static int parse_at(const char *s, size_t n, size_t i, shortcode_t *out)
 			q = s[j];
 			continue;
 		}
+		if (s[j] == '{' && j + 1 < n && s[j + 1] == '{')
+			break; /* another tag starts: this one is not closed */
 		size_t ae = j;
 		size_t k = j;
 		if (out->escaped) {
@@ -82,6 +86,11 @@ static int parse_at(const char *s, size_t n, size_t i, shortcode_t *out)
 		}
 		out->self_closing = 0;
 	}
+	/* where a failed scan reached the line's end or the next tag (shortcode_next skips ahead with it) */
+	out->len = j < stop || stop == n ? j : 0;
+	if (j < n && s[j] == '{')
+		out->len = j > i + 2 ? j - 1 : 0;
+	out->escaped = q != 0 || out->escaped;
 	return 0;
 }
 
@@ -92,9 +101,18 @@ int shortcode_next(const char *s, size_t n, size_t from, shortcode_t *out)
 		if (!p)
 			return 0;
 		i = (size_t)(p - s);
-		if (s[i + 1] == '{' && parse_at(s, n, i, out))
+		if (s[i + 1] != '{')
+			continue;
+		memset(out, 0, sizeof *out);
+		if (parse_at(s, n, i, out))
 			return 1;
+		/* a tag whose arguments were scanned to `len` without a closing
+		 * delimiter (and with no quote open): no tag starting before that
+		 * closes either, so the scan goes on from there (linear time) */
+		if (out->name && !out->escaped && out->len > i + 2)
+			i = out->len - 1;
 	}
+	memset(out, 0, sizeof *out);
 	return 0;
 }
 

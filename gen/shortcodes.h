@@ -17,6 +17,9 @@
 
 #include <stddef.h>
 
+/* a tag's arguments are at most this long (a bound on the work per tag) */
+#define SHORTCODE_MAX_ARGS 512
+
 typedef struct {
 	size_t off, len;        /* the whole tag, from "{{" to "}}" */
 	const char *name;       /* into the text; not NUL-terminated */
@@ -31,7 +34,7 @@ typedef struct {
 
 /* Find the first shortcode tag that starts at or after byte `from` of
  * `s` (`n` bytes); a tag does not span lines. Returns 1 and fills `out`, or
- * 0 when there is none. */
+ * 0 when there is none. Linear in the text scanned. */
 int shortcode_next(const char *s, size_t n, size_t from, shortcode_t *out);
 /* 1 when `s` (`n` bytes, a whole line without its line end) is exactly one
  * shortcode tag, white space around it allowed; fills `out` with offsets

@@ -19,13 +19,20 @@ static int is_rendered(const shortcode_t *sc)
 	return 0;
 }
 
+/* Backticks counted up to a position of the current line (asked in increasing order, so a line costs linear time). */
+typedef struct {
+	const char *s;
+	size_t pos, count;
+} ticks_t;
+
 /* 1 when byte `i` of the line is inside an inline code span (an odd number of backticks before it). */
-static int in_code(const char *s, size_t i)
+static int in_code_at(ticks_t *t, size_t i)
 {
-	size_t k = 0;
-	for (size_t j = 0; j < i; j++)
-		k += s[j] == '`';
-	return k % 2;
+	if (i < t->pos)
+		t->pos = t->count = 0;
+	for (; t->pos < i; t->pos++)
+		t->count += t->s[t->pos] == '`';
+	return t->count % 2;
 }
 
 /* The first `w` (`wn` bytes) in `s` (`n` bytes), or NULL. */
@@ -43,13 +50,17 @@ static int starts(const char *s, size_t n, const char *w)
 	return n >= l && !memcmp(s, w, l);
 }
 
+#define PAIRED_MAX 128 /* bytes between "==" and "==" looked at */
+#define CLOSE_MAX 256  /* bytes between "{%" and "%}" looked at */
+#define JINJA_TRIES 64 /* unclosed "{%" or "{{ " on a line looked at */
+
 /* "==text==", "^^text^^", "++key+key++": a pair of doubled `c` around text without a space at either end. */
 static long paired(const char *s, size_t n, char c)
 {
 	for (size_t i = 0; i + 4 < n; i++) {
 		if (s[i] != c || s[i + 1] != c || (i > 0 && s[i - 1] == c) || isspace((unsigned char)s[i + 2]) || s[i + 2] == c)
 			continue;
-		for (size_t j = i + 3; j + 1 < n; j++) {
+		for (size_t j = i + 3; j + 1 < n && j < i + 3 + PAIRED_MAX; j++) {
 			if (s[j] == c && s[j + 1] == c) {
 				if (!isspace((unsigned char)s[j - 1]) && (j + 2 >= n || s[j + 2] != c))
 					return (long)i;
@@ -68,13 +79,18 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 	const char *t = s + b;
 	size_t tn = n - b;
 	char kind[80], msg[200];
+	ticks_t tk = {s, 0, 0};
+	int whole = -1; /* the line is one shortcode tag (computed when needed) */
 	/* Hugo shortcodes */
 	shortcode_t sc;
 	for (size_t from = 0; shortcode_next(s, n, from, &sc); from = sc.off + sc.len) {
-		if (sc.escaped || in_code(s, sc.off))
+		if (sc.escaped || in_code_at(&tk, sc.off))
 			continue;
-		shortcode_t whole;
-		if (is_rendered(&sc) && shortcode_line(s, n, &whole))
+		if (is_rendered(&sc) && whole < 0) {
+			shortcode_t w;
+			whole = shortcode_line(s, n, &w);
+		}
+		if (is_rendered(&sc) && whole)
 			continue; /* a callout's own line (mdblocks.c) */
 		if (is_rendered(&sc)) {
 			int l = sc.name_len > 40 ? 40 : (int)sc.name_len;
@@ -94,11 +110,17 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 		fn(ud, line, (int)sc.off + 1, "shortcode", kind, msg);
 	}
 	/* Jinja / mkdocs-macros: "{{ x }}" and "{% x %}" (not a shortcode's "{{%") */
-	for (const char *p = s; (p = memchr(p, '{', n - (size_t)(p - s))) != NULL && p + 2 < s + n; p++) {
+	int tries = 0; /* a line of unclosed openers is not looked at past JINJA_TRIES of them */
+	for (const char *p = s; tries < JINJA_TRIES && (p = memchr(p, '{', n - (size_t)(p - s))) != NULL && p + 2 < s + n; p++) {
 		int tag = p[1] == '%' && (p == s || p[-1] != '{');
 		int var = p[1] == '{' && p[2] == ' ';
-		if (!(tag || var) || in_code(s, (size_t)(p - s)) || !find(p + 2, n - (size_t)(p + 2 - s), tag ? "%}" : "}}", 2))
+		size_t rest = n - (size_t)(p + 2 - s);
+		if (!(tag || var) || in_code_at(&tk, (size_t)(p - s)))
 			continue;
+		if (!find(p + 2, rest < CLOSE_MAX ? rest : CLOSE_MAX, tag ? "%}" : "}}", 2)) {
+			tries++;
+			continue;
+		}
 		fn(ud, line, (int)(p - s) + 1, "dialect", "jinja",
 		   "template syntax ('{{ }}' or '{% %}', MkDocs macros) is not rendered by Almanac; it shows as written");
 		break;
@@ -109,7 +131,7 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 		   "pymdownx.blocks syntax ('/// type') is not rendered by Almanac; use '!!! type' admonitions");
 	}
 	const char *snip = find(s, n, "--8<--", 6);
-	if (snip && !in_code(s, (size_t)(snip - s)))
+	if (snip && !in_code_at(&tk, (size_t)(snip - s)))
 		fn(ud, line, (int)(snip - s) + 1, "dialect", "mkdocs:snippets",
 		   "MkDocs snippets ('--8<--') are not included by Almanac; the line shows as written");
 	if (tn >= 5 && starts(t, tn, "[TOC]") && tn == 5)
@@ -130,7 +152,7 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 		size_t o = e - 2;
 		while (o > 0 && s[o] != '{' && s[o] != '}')
 			o--;
-		if (s[o] == '{' && (o == 0 || s[o - 1] != '{') && !in_code(s, o)) {
+		if (s[o] == '{' && (o == 0 || s[o - 1] != '{') && !in_code_at(&tk, o)) {
 			size_t k = o + 1;
 			if (k < e && s[k] == ':')
 				k++;
@@ -145,18 +167,18 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 	static const char *const icons[] = {":material-", ":fontawesome-", ":octicons-", ":simple-"};
 	for (size_t i = 0; i < sizeof icons / sizeof *icons; i++) {
 		const char *p = find(s, n, icons[i], strlen(icons[i]));
-		if (p && !in_code(s, (size_t)(p - s))) {
+		if (p && !in_code_at(&tk, (size_t)(p - s))) {
 			fn(ud, line, (int)(p - s) + 1, "dialect", "mkdocs:icons",
 			   "icon shortcodes (':material-...:') are not rendered by Almanac; they show as written");
 			break;
 		}
 	}
 	long k;
-	if ((k = paired(s, n, '+')) >= 0 && !in_code(s, (size_t)k))
+	if ((k = paired(s, n, '+')) >= 0 && !in_code_at(&tk, (size_t)k))
 		fn(ud, line, (int)k + 1, "dialect", "mkdocs:keys", "keys ('++ctrl+c++') are not rendered by Almanac; use <kbd>Ctrl</kbd>+<kbd>C</kbd>");
-	if ((k = paired(s, n, '=')) >= 0 && !in_code(s, (size_t)k))
+	if ((k = paired(s, n, '=')) >= 0 && !in_code_at(&tk, (size_t)k))
 		fn(ud, line, (int)k + 1, "dialect", "mkdocs:mark", "marked text ('==text==') is not rendered by Almanac; use <mark>text</mark>");
-	if ((k = paired(s, n, '^')) >= 0 && !in_code(s, (size_t)k))
+	if ((k = paired(s, n, '^')) >= 0 && !in_code_at(&tk, (size_t)k))
 		fn(ud, line, (int)k + 1, "dialect", "mkdocs:caret", "inserted text ('^^text^^') is not rendered by Almanac; use <ins>text</ins>");
 }
 

@@ -220,13 +220,25 @@ static void test_sanitizer_bounds(void **state)
 {
 	(void)state;
 	buf_t b = BUF_INIT;
-	for (int i = 0; i < 90000; i++)
-		buf_puts(&b, "<b>");
+	/* 500 nested elements, each closed, 40,000 times: within the bounds */
+	for (int i = 0; i < 80; i++) {
+		for (int k = 0; k < 500; k++)
+			buf_puts(&b, "<b>");
+		for (int k = 0; k < 500; k++)
+			buf_puts(&b, "</b>");
+	}
 	char *c = htmlsan_clean(b.s, b.len, HTMLSAN_SAFE);
 	assert_non_null(c);
+	assert_non_null(strstr(c, "<b><b><b>"));
 	free(c);
-	for (int i = 0; i < 20000; i++)
-		buf_puts(&b, "<i>");
+	/* more start tags than HTMLSAN_MAX_TAGS */
+	for (int i = 0; i < 10001; i++)
+		buf_puts(&b, "<i></i>");
+	assert_null(htmlsan_clean(b.s, b.len, HTMLSAN_SAFE));
+	buf_clear(&b);
+	/* deeper than HTMLSAN_MAX_DEPTH, even with end tags that close nothing */
+	for (int i = 0; i < 600; i++)
+		buf_puts(&b, "<div></span>");
 	assert_null(htmlsan_clean(b.s, b.len, HTMLSAN_SAFE));
 	buf_free(&b);
 }
