@@ -358,6 +358,7 @@ char *htmlsan_clean(const char *html, size_t len, htmlsan_mode mode)
 	GumboOutput *out = parse(html, len, &arena);
 	buf_t b = BUF_INIT;
 	buf_reserve(&b, len + len / 8);
+	b.s[0] = '\0'; /* an empty result is "" */
 	size_t cap = 64, depth = 0;
 	frame_t *st = xmalloc(cap * sizeof *st);
 	st[depth++] = (frame_t){out->root, 0, NULL};
