@@ -128,6 +128,15 @@ int shortcode_line(const char *s, size_t n, shortcode_t *out)
 	return out->off + out->len == e;
 }
 
+int shortcode_callout(const char *name, size_t n)
+{
+	static const char *const names[] = {"alert", "pageinfo", "hint", "notice", "expand", "callout", "details", "admonition"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strlen(names[i]) == n && !strncmp(names[i], name, n))
+			return 1;
+	return 0;
+}
+
 int shortcode_is(const shortcode_t *sc, const char *name)
 {
 	return strlen(name) == sc->name_len && !strncmp(sc->name, name, sc->name_len);

@@ -40,6 +40,11 @@ int shortcode_next(const char *s, size_t n, size_t from, shortcode_t *out);
  * shortcode tag, white space around it allowed; fills `out` with offsets
  * relative to `s`. */
 int shortcode_line(const char *s, size_t n, shortcode_t *out);
+/* 1 when `name` (`n` bytes) is one of the callout shortcodes that
+ * mdblocks.c renders (alert, pageinfo, hint, notice, expand, callout,
+ * details, admonition): a pre-pass over Hugo pages must leave their tags in
+ * place. */
+int shortcode_callout(const char *name, size_t n);
 /* 1 when the tag's name is `name`. */
 int shortcode_is(const shortcode_t *sc, const char *name);
 /* The value of argument `key` (named), or else of positional argument

@@ -8,15 +8,9 @@
 #include "buf.h"
 #include "shortcodes.h"
 
-/* the callout shortcodes mdblocks.c renders, and Hugo's ref/relref (link shortcodes) */
-static const char *const rendered[] = {"alert", "pageinfo", "hint", "notice", "expand", "callout", "details", "admonition"};
-
 static int is_rendered(const shortcode_t *sc)
 {
-	for (size_t i = 0; i < sizeof rendered / sizeof *rendered; i++)
-		if (shortcode_is(sc, rendered[i]))
-			return 1;
-	return 0;
+	return shortcode_callout(sc->name, sc->name_len);
 }
 
 /* Backticks counted up to a position of the current line (asked in increasing order, so a line costs linear time). */
