@@ -44,6 +44,8 @@ static int starts(const char *s, size_t n, const char *w)
 	return n >= l && !memcmp(s, w, l);
 }
 
+enum { T_BRACE = 1, T_SNIP = 2, T_ICON = 4, T_PLUS = 8, T_EQ = 16, T_CARET = 32 };
+
 #define PAIRED_MAX 128 /* bytes between "==" and "==" looked at */
 #define CLOSE_MAX 256  /* bytes between "{%" and "%}" looked at */
 #define JINJA_TRIES 64 /* unclosed "{%" or "{{ " on a line looked at */
@@ -75,9 +77,26 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 	char kind[80], msg[200];
 	ticks_t tk = {s, 0, 0};
 	int whole = -1; /* the line is one shortcode tag (computed when needed) */
+	/* one pass finds which of the constructs below the line may hold (most lines hold none) */
+	static const unsigned char trigger[256] = {['{'] = 1, ['-'] = 1, [':'] = 1, ['+'] = 1, ['='] = 1, ['^'] = 1};
+	unsigned trig = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!trigger[c])
+			continue;
+		char d = s[i + 1];
+		switch (c) {
+		case '{': trig |= d == '{' || d == '%' ? T_BRACE : 0; break;
+		case '-': trig |= d == '-' && i + 3 < n && s[i + 2] == '8' && s[i + 3] == '<' ? T_SNIP : 0; break;
+		case ':': trig |= d >= 'a' && d <= 'z' ? T_ICON : 0; break;
+		case '+': trig |= d == '+' ? T_PLUS : 0; break;
+		case '=': trig |= d == '=' ? T_EQ : 0; break;
+		default: trig |= d == '^' ? T_CARET : 0; break;
+		}
+	}
 	/* Hugo shortcodes */
 	shortcode_t sc;
-	for (size_t from = 0; shortcode_next(s, n, from, &sc); from = sc.off + sc.len) {
+	for (size_t from = 0; (trig & T_BRACE) && shortcode_next(s, n, from, &sc); from = sc.off + sc.len) {
 		if (sc.escaped || in_code_at(&tk, sc.off))
 			continue;
 		if (is_rendered(&sc) && whole < 0) {
@@ -105,7 +124,9 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 	}
 	/* Jinja / mkdocs-macros: "{{ x }}" and "{% x %}" (not a shortcode's "{{%") */
 	int tries = 0; /* a line of unclosed openers is not looked at past JINJA_TRIES of them */
-	for (const char *p = s; tries < JINJA_TRIES && (p = memchr(p, '{', n - (size_t)(p - s))) != NULL && p + 2 < s + n; p++) {
+	for (const char *p = s; (trig & T_BRACE) && tries < JINJA_TRIES && (p = memchr(p, '{', n - (size_t)(p - s))) != NULL &&
+				p + 2 < s + n;
+	     p++) {
 		int tag = p[1] == '%' && (p == s || p[-1] != '{');
 		int var = p[1] == '{' && p[2] == ' ';
 		size_t rest = n - (size_t)(p + 2 - s);
@@ -124,7 +145,7 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 		fn(ud, line, (int)b + 1, "dialect", "mkdocs:blocks",
 		   "pymdownx.blocks syntax ('/// type') is not rendered by Almanac; use '!!! type' admonitions");
 	}
-	const char *snip = find(s, n, "--8<--", 6);
+	const char *snip = trig & T_SNIP ? find(s, n, "--8<--", 6) : NULL;
 	if (snip && !in_code_at(&tk, (size_t)(snip - s)))
 		fn(ud, line, (int)(snip - s) + 1, "dialect", "mkdocs:snippets",
 		   "MkDocs snippets ('--8<--') are not included by Almanac; the line shows as written");
@@ -159,7 +180,7 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 	}
 	/* icons, keys, marks, inserts */
 	static const char *const icons[] = {":material-", ":fontawesome-", ":octicons-", ":simple-"};
-	for (size_t i = 0; i < sizeof icons / sizeof *icons; i++) {
+	for (size_t i = 0; (trig & T_ICON) && i < sizeof icons / sizeof *icons; i++) {
 		const char *p = find(s, n, icons[i], strlen(icons[i]));
 		if (p && !in_code_at(&tk, (size_t)(p - s))) {
 			fn(ud, line, (int)(p - s) + 1, "dialect", "mkdocs:icons",
@@ -168,11 +189,11 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 		}
 	}
 	long k;
-	if ((k = paired(s, n, '+')) >= 0 && !in_code_at(&tk, (size_t)k))
+	if ((trig & T_PLUS) && (k = paired(s, n, '+')) >= 0 && !in_code_at(&tk, (size_t)k))
 		fn(ud, line, (int)k + 1, "dialect", "mkdocs:keys", "keys ('++ctrl+c++') are not rendered by Almanac; use <kbd>Ctrl</kbd>+<kbd>C</kbd>");
-	if ((k = paired(s, n, '=')) >= 0 && !in_code_at(&tk, (size_t)k))
+	if ((trig & T_EQ) && (k = paired(s, n, '=')) >= 0 && !in_code_at(&tk, (size_t)k))
 		fn(ud, line, (int)k + 1, "dialect", "mkdocs:mark", "marked text ('==text==') is not rendered by Almanac; use <mark>text</mark>");
-	if ((k = paired(s, n, '^')) >= 0 && !in_code_at(&tk, (size_t)k))
+	if ((trig & T_CARET) && (k = paired(s, n, '^')) >= 0 && !in_code_at(&tk, (size_t)k))
 		fn(ud, line, (int)k + 1, "dialect", "mkdocs:caret", "inserted text ('^^text^^') is not rendered by Almanac; use <ins>text</ins>");
 }
 
