@@ -76,6 +76,20 @@ class DialectSite(RepoTestCase):
         terms = b"".join(open(p, "rb").read() for p in glob.glob(os.path.join(site, "search", "t", "*.bin")))
         self.assertIn(b"unrepl", terms)
 
+    def test_vendored_libraries_ship_only_when_used(self):
+        """A site without diagrams or highlighted code carries no vendored library; one with a diagram
+        carries mermaid (and its licence), one with code highlight.js."""
+        def vendor(site):
+            root = os.path.join(site, "assets", "vendor")
+            return sorted(os.listdir(root)) if os.path.isdir(root) else []
+        _, plain, _ = self.build({"runbooks/a.md": "# A\n\n> [!NOTE]\n> text\n\n```\nno language\n```\n"})
+        self.assertEqual(vendor(plain), [])
+        _, code, _ = self.build({"runbooks/a.md": "# A\n\n```yaml\na: 1\n```\n"})
+        self.assertEqual(vendor(code), ["highlight"])
+        _, both, _ = self.build({"runbooks/a.md": "# A\n\n```mermaid\ngraph LR; a-->b\n```\n\n```sh\nls\n```\n"})
+        self.assertEqual(vendor(both), ["highlight", "mermaid"])
+        self.assertTrue(os.path.isfile(os.path.join(both, "assets", "vendor", "mermaid", "LICENSE")))
+
     def test_unsupported_syntax_is_warned_at_its_place(self):
         _, _, r = self.build({
             "runbooks/a.md": "---\ntitle: A\n---\n# A\n\nText {{< youtube abc >}} and {{< youtube def >}}.\n\n"
