@@ -1,6 +1,8 @@
 /* incremental.c - rebuilds for almanac serve. See incremental.h. */
 #define _GNU_SOURCE
 #include "incremental.h"
+
+#include "dialects.h"
 #include "timing.h"
 
 #include <dirent.h>
@@ -1085,6 +1087,14 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		}
 		owners_resolve_page(s, &c->fresh); /* its front matter may name (or stop naming) an owner */
 		why = structural(s, o, &c->fresh);
+		if (!why) {
+			/* the first diagram or code block of the site, or its last one: the vendored
+			 * libraries come or go, as a full build would copy them (render_asset_wanted) */
+			unsigned other = render_site_features(s, (long)c->idx);
+			unsigned vendor = DIALECT_DIAGRAM | DIALECT_CODE;
+			if (((other | o->md.features) ^ (other | c->fresh.md.features)) & vendor)
+				why = "the site's use of diagrams or highlighted code changed";
+		}
 		nch++;
 	}
 	if (why || (!nch && !na)) {

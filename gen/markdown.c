@@ -1,29 +1,28 @@
 /* markdown.c - Markdown rendering with cmark-gfm. See markdown.h. */
 #include "markdown.h"
 
+#include "dialects.h"
+#include "htmlsan.h"
 #include "map.h"
+#include "mdblocks.h"
 #include "mdlinks.h"
+#include "unsupported.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <pcre2.h>
-
 static const char *const md_extensions[] = {"table", "strikethrough", "autolink", "tagfilter", "tasklist"};
-static pcre2_code *md_id_re;
+static cmark_syntax_extension *md_blocks;
 
 void md_init(void)
 {
 	cmark_gfm_core_extensions_ensure_registered();
-	if (!md_id_re) {
-		int err;
-		PCRE2_SIZE off;
-		md_id_re = pcre2_compile((PCRE2_SPTR) "\\bid\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s>\"']+))",
-					 PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err, &off, NULL);
-	}
+	if (!md_blocks)
+		md_blocks = mdblocks_extension();
 }
 
 /* ---- slugs ---- */
@@ -142,26 +141,6 @@ static char *fit(char *s)
 	return s ? xrealloc(s, strlen(s) + 1) : NULL;
 }
 
-static void collect_html_ids(md_doc_t *doc, const char *lit)
-{
-	if (!lit || !md_id_re)
-		return;
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(md_id_re, NULL);
-	size_t off = 0, len = strlen(lit);
-	while (off < len && pcre2_match(md_id_re, (PCRE2_SPTR)lit, len, off, 0, md, NULL) > 0) {
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-		for (int g = 1; g <= 3; g++) {
-			if (ov[2 * g] != PCRE2_UNSET) {
-				doc->html_ids = xrealloc(doc->html_ids, (doc->nhtml_ids + 1) * sizeof *doc->html_ids);
-				doc->html_ids[doc->nhtml_ids++] = xstrndup(lit + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
-				break;
-			}
-		}
-		off = ov[1] > off ? ov[1] : off + 1;
-	}
-	pcre2_match_data_free(md);
-}
-
 static void collect_footnote_ids(md_doc_t *doc, const char *html)
 {
 	for (const char *h = html; h && (h = strstr(h, " id=\"fn")) != NULL;) {
@@ -199,14 +178,120 @@ static size_t count_words(const char *s)
 	return n;
 }
 
+/* ---- warnings ---- */
+
+typedef struct {
+	const md_opts_t *o;
+	md_doc_t *doc;
+	mdlinks_t *src;
+	cmark_node *node;   /* the raw HTML node being checked */
+	map_t seen;         /* warning kinds already reported on this page */
+} warn_t;
+
+/* One warning per kind per page, at the kind's first place. */
+static void warn_once(warn_t *w, const char *kind, int line, int col, const char *code, const char *msg)
+{
+	if (!w->o->diags || map_get(&w->seen, kind, NULL))
+		return;
+	map_put(&w->seen, kind, MAP_INT(1));
+	diag_add(w->o->diags, DIAG_WARNING, w->o->path ? w->o->path : "", line + w->o->line_offset, col, code, "%s", msg);
+}
+
+static void on_unsupported(void *ud, int line, int bcol, const char *code, const char *kind, const char *msg)
+{
+	warn_t *w = ud;
+	if (!w->o->diags || map_get(&w->seen, kind, NULL))
+		return; /* reported already: no need for its column */
+	/* a byte column to characters */
+	size_t n;
+	int col = 1;
+	if (line >= 1 && (size_t)line <= w->src->nlines) {
+		size_t b = w->src->starts[line - 1];
+		n = (size_t)bcol - 1;
+		for (size_t i = 0; i < n && b + i < w->src->len; i++)
+			if (((unsigned char)w->src->text[b + i] & 0xC0) != 0x80)
+				col++;
+	}
+	warn_once(w, kind, line, col, code, msg);
+}
+
+static void on_html(void *ud, size_t off, const char *tag, const char *attr)
+{
+	warn_t *w = ud;
+	/* a javascript: href or src is dropped by the link rules, like a Markdown link's */
+	if (attr && (!strcmp(attr, "href") || !strcmp(attr, "src")))
+		return;
+	int line, col;
+	mdlinks_html_pos(w->src, w->node, off, &line, &col);
+	char kind[96], msg[240];
+	if (attr) {
+		snprintf(kind, sizeof kind, "attr:%.40s", attr);
+		snprintf(msg, sizeof msg, "attribute '%.40s' of <%.40s> is removed (%s)", attr, tag,
+			 !strncmp(attr, "on", 2) ? "event handlers are never published"
+						 : "not in the allowed HTML; see the manual's Markdown page");
+	} else {
+		snprintf(kind, sizeof kind, "tag:%.40s", tag);
+		if (w->o->raw_html)
+			snprintf(msg, sizeof msg,
+				 "<%.40s> is omitted: scripts, styles, frames, objects, forms and inline SVG are never published",
+				 tag);
+		else
+			snprintf(msg, sizeof msg,
+				 "<%.40s> is omitted: raw HTML is limited to a safe set of tags unless raw_html is on (see the "
+				 "manual's Markdown page)",
+				 tag);
+	}
+	warn_once(w, kind, line, col, "raw-html", msg);
+}
+
+/* Lines of code and HTML blocks, as [first, last] pairs in document order. */
+typedef struct {
+	int *v;
+	size_t n, cap;
+} ranges_t;
+
+static void range_add(ranges_t *r, int a, int b)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->v = xrealloc(r->v, r->cap * 2 * sizeof *r->v);
+	}
+	r->v[2 * r->n] = a;
+	r->v[2 * r->n + 1] = b;
+	r->n++;
+}
+
+/* A fenced block (":::", a callout shortcode) that was never closed. */
+static void warn_unclosed(warn_t *w, const mdblock_t *m)
+{
+	if (!(m->fence || m->close_name) || m->closed)
+		return;
+	char msg[256];
+	if (m->fence)
+		snprintf(msg, sizeof msg, "':::%.40s' block is never closed (a line ':::' ends it); it runs to the end of its container", m->type);
+	else
+		snprintf(msg, sizeof msg, "shortcode '%.40s' is never closed ('{{%% /%.40s %%}}' ends it); it runs to the end of its container",
+			 m->close_name, m->close_name);
+	on_unsupported(w, m->line, m->col, "dialect", "unclosed", msg);
+}
+
+/* Sanitize the rendered `html` (freed) of a page with raw HTML. */
+static char *sanitize(char *html, const md_opts_t *o)
+{
+	char *clean = htmlsan_clean(html, strlen(html), o->raw_html ? HTMLSAN_RAW : HTMLSAN_SAFE);
+	free(html);
+	return clean;
+}
+
 int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 {
 	memset(out, 0, sizeof *out);
 	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
-	if (o->raw_html)
-		opts |= CMARK_OPT_UNSAFE;
 	/* source positions for the parse (links are reported at their exact place), not in the HTML */
 	cmark_parser *p = cmark_parser_new(opts | CMARK_OPT_SOURCEPOS);
+	/* first: the table extension claims every line that follows a paragraph line */
+	if (md_blocks)
+		cmark_parser_attach_syntax_extension(p, md_blocks);
 	for (size_t i = 0; i < sizeof md_extensions / sizeof *md_extensions; i++) {
 		cmark_syntax_extension *e = cmark_find_syntax_extension(md_extensions[i]);
 		if (e)
@@ -233,7 +318,11 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	add_section(out, "", "");
 	mdlinks_t src;
 	mdlinks_init(&src, text, len);
-	int footnotes = 0;
+	warn_t w = {o, out, &src, NULL, MAP_INIT};
+	dialect_t dl = {0};
+	ranges_t verbatim = {0};
+	int footnotes = 0, has_html = 0;
+	map_t checked = MAP_INIT; /* raw HTML pieces already checked (borrowed literals) */
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -241,11 +330,20 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 		cmark_node_type t = cmark_node_get_type(n);
 		if (t == CMARK_NODE_FOOTNOTE_DEFINITION)
 			footnotes = 1;
-		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
-						(cmark_node_get_type_string(n) &&
-						 !strcmp(cmark_node_get_type_string(n), "table_cell"))))
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		const char *ts = cmark_node_get_type_string(n);
+		int cell = ts && !strcmp(ts, "table_cell");
+		int title = mdblocks_is_title(n);
+		if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || cell || title)
 			mdlinks_block(&src, n);
-		if (ev == CMARK_EVENT_ENTER && t == CMARK_NODE_HEADING) {
+		dialect_visit(&dl, n);
+		const mdblock_t *mb = mdblocks_get(n);
+		if (mb)
+			warn_unclosed(&w, mb);
+		if (t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_HTML_BLOCK)
+			range_add(&verbatim, cmark_node_get_start_line(n), cmark_node_get_end_line(n));
+		if (t == CMARK_NODE_HEADING) {
 			buf_t ht = BUF_INIT;
 			node_text(n, &ht);
 			char *base = md_slug(buf_cstr(&ht));
@@ -285,7 +383,7 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 			cmark_node_prepend_child(n, a);
 			continue;
 		}
-		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && o->link) {
+		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && o->link) {
 			const char *url = cmark_node_get_url(n);
 			int line, col;
 			mdlinks_pos(&src, n, &line, &col);
@@ -295,19 +393,28 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 				free(nu);
 			}
 		}
-		if (ev == CMARK_EVENT_ENTER && o->raw_html && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE)) {
-			collect_html_ids(out, cmark_node_get_literal(n));
+		if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
+			has_html = 1;
+			/* what the sanitizer will remove, told at its place; the ids it keeps. A piece
+			 * checked before on this page (the same "<br>" again) has nothing new to tell,
+			 * and an end tag tells nothing. */
+			const char *lit = cmark_node_get_literal(n);
+			w.node = n;
+			if (lit && !(t == CMARK_NODE_HTML_INLINE && lit[0] == '<' && lit[1] == '/') &&
+			    !map_get(&checked, lit, NULL)) {
+				map_put(&checked, lit, MAP_INT(1));
+				htmlsan_check(lit, strlen(lit), o->raw_html ? HTMLSAN_RAW : HTMLSAN_SAFE, on_html, &w,
+					      &out->html_ids, &out->nhtml_ids);
+			}
 			/* links in raw HTML are checked and rewritten like Markdown links */
 			mdlinks_html(&src, n, o->link, o->ud, o->line_offset);
 		}
 		/* plain text of leaf blocks into the current section */
-		if (ev == CMARK_EVENT_ENTER &&
-		    (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_CODE_BLOCK ||
-		     (cmark_node_get_type_string(n) && !strcmp(cmark_node_get_type_string(n), "table_cell")))) {
+		if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_CODE_BLOCK || cell || title) {
 			cmark_node *parent = cmark_node_parent(n);
 			/* table cells and paragraphs are leaves for text purposes */
-			if (t == CMARK_NODE_PARAGRAPH && parent &&
-			    cmark_node_get_type_string(parent) && !strcmp(cmark_node_get_type_string(parent), "table_cell"))
+			if (t == CMARK_NODE_PARAGRAPH && parent && cmark_node_get_type_string(parent) &&
+			    !strcmp(cmark_node_get_type_string(parent), "table_cell"))
 				continue;
 			if (sect.len)
 				buf_putc(&sect, ' ');
@@ -315,19 +422,44 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 		}
 	}
 	cmark_iter_free(it);
-	mdlinks_free(&src);
+	map_free(&checked);
 	out->sections[out->nsections - 1].text = fit(buf_detach(&sect));
 	for (size_t i = 0; i < out->nsections; i++)
 		out->words += count_words(out->sections[i].text);
 	map_free(&used);
 
-	out->html = o->no_html ? NULL : fit(cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p)));
-	if (footnotes) {
+	/* what other dialects wrote that is not rendered */
+	unsupported_scan(text, len, verbatim.v, verbatim.n, on_unsupported, &w);
+	free(verbatim.v);
+	map_free(&w.seen);
+	mdlinks_free(&src);
+
+	out->features = dialect_render(&dl);
+	dialect_free(&dl);
+
+	/* a page with raw HTML is rendered with it, then sanitized (without the
+	 * tag filter: the sanitizer drops what it would only disarm) */
+	if (!o->no_html || footnotes) {
+		char *h = has_html ? cmark_render_html(doc, opts | CMARK_OPT_UNSAFE, NULL)
+				   : cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+		if (has_html) {
+			h = sanitize(h, o);
+			if (!h) {
+				/* too many tags to parse: every piece of raw HTML is dropped */
+				h = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+				if (o->diags)
+					diag_add(o->diags, DIAG_WARNING, o->path ? o->path : "", 1 + o->line_offset, 1, "raw-html",
+						 "the page has more than %d HTML tags or nests them more than %d deep: its raw HTML is omitted",
+						 HTMLSAN_MAX_TAGS, HTMLSAN_MAX_DEPTH);
+			}
+		}
 		/* footnote targets (fn-LABEL, fnref-LABEL, fnref-LABEL-2) are anchors of the page too */
-		char *h = out->html ? out->html : cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
-		collect_footnote_ids(out, h);
-		if (h != out->html)
+		if (footnotes)
+			collect_footnote_ids(out, h);
+		if (o->no_html)
 			free(h);
+		else
+			out->html = fit(h);
 	}
 	cmark_node_free(doc);
 	cmark_parser_free(p);

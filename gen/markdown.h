@@ -1,18 +1,31 @@
 /* markdown.h - Markdown to HTML with cmark-gfm (prefix md_).
  *
  * One call parses a page body with the GFM extensions (tables,
- * strikethrough, autolinks, task lists, footnotes, tagfilter), gives every
+ * strikethrough, autolinks, task lists, footnotes, tagfilter) and the block
+ * syntax of other dialects (mdblocks.h: admonitions, tabs, Docusaurus
+ * blocks, Hugo callout shortcodes; GitHub alerts and mermaid diagrams:
+ * dialects.h), gives every
  * heading a GitHub-style unique id with a permalink anchor, lets the caller
  * rewrite every link and image URL (with the link's source position), and
  * returns the HTML, the headings (for the table of contents and anchor
  * checks) and the plain text split into sections (for search). Parsing and
- * rendering are thread-safe after md_init(). */
+ * rendering are thread-safe after md_init().
+ *
+ * Raw HTML: a page that has any is rendered with it and the result goes
+ * through the allowlist sanitizer (htmlsan.h) with the safe list, or with
+ * the broader one when raw_html is on; pages without raw HTML skip it. What
+ * the sanitizer removes is warned, once per element name (code raw-html)
+ * and once per attribute name (raw-html) per page, at its first place.
+ * Dialect syntax that is not rendered (unsupported.h) is warned once per
+ * kind per page (codes shortcode, dialect), and so is a fenced block
+ * (":::", a callout shortcode) that is never closed (dialect). */
 #ifndef ALMANAC_MARKDOWN_H
 #define ALMANAC_MARKDOWN_H
 
 #include <stddef.h>
 
 #include "buf.h"
+#include "diag.h"
 
 typedef struct {
 	int level;     /* 1-6 */
@@ -43,6 +56,8 @@ typedef struct {
 	int no_html;       /* skip the HTML rendering (checks only need headings and links) */
 	md_link_fn link;   /* may be NULL */
 	void *ud;
+	diag_list_t *diags; /* warnings about raw HTML and dialect syntax go here (may be NULL) ... */
+	const char *path;   /* ... reported at this file */
 } md_opts_t;
 
 typedef struct {
@@ -52,9 +67,10 @@ typedef struct {
 	md_section_t *sections;     /* owned; sections[0] is the text before the first heading */
 	size_t nsections;
 	char *h1;                   /* text of the first level-1 heading if the body starts with one, else NULL */
-	char **html_ids;            /* ids found in raw HTML (only with raw_html) and footnote ids (fn-x, fnref-x), owned */
+	char **html_ids;            /* ids (and <a name>) kept in raw HTML, and footnote ids (fn-x, fnref-x), owned */
 	size_t nhtml_ids;
 	size_t words;               /* number of words of plain text (reading time) */
+	unsigned features;          /* DIALECT_* flags (dialects.h): what scripts the page needs */
 } md_doc_t;
 
 /* Register the cmark-gfm extensions; call once before any thread renders. */

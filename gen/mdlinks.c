@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "mdblocks.h"
 
 void mdlinks_init(mdlinks_t *m, const char *text, size_t len)
 {
@@ -184,7 +185,8 @@ static void set_containers(mdlinks_t *m, cmark_node *blk)
 	int k = 0;
 	for (cmark_node *c = cmark_node_parent(blk); c && k < MDLINKS_MAX_DEPTH; c = cmark_node_parent(c)) {
 		cmark_node_type t = cmark_node_get_type(c);
-		if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_ITEM || t == CMARK_NODE_FOOTNOTE_DEFINITION)
+		if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_ITEM || t == CMARK_NODE_FOOTNOTE_DEFINITION ||
+		    mdblocks_content_indent(c) >= 0)
 			chain[k++] = c;
 	}
 	m->nanc = k;
@@ -196,6 +198,13 @@ static void set_containers(mdlinks_t *m, cmark_node *blk)
 		m->anc_line[i] = il;
 		m->anc_need[i] = TAB_STOP;
 		m->anc_ccol[i] = -1;
+		int w = mdblocks_content_indent(c);
+		if (w >= 0) {
+			/* an admonition or tab: its marker's line is its header; content
+			 * lines are indented by `w` more columns (0 for fenced blocks) */
+			m->anc_need[i] = w;
+			continue;
+		}
 		size_t n;
 		const char *s = line_at(m, il, &n);
 		if (m->anc_kind[i] == CMARK_NODE_BLOCK_QUOTE || !s)
@@ -615,4 +624,19 @@ void mdlinks_html(mdlinks_t *m, cmark_node *n, md_link_fn fn, void *ud, int line
 	}
 	buf_free(&out);
 	free(a);
+}
+
+void mdlinks_html_pos(mdlinks_t *m, cmark_node *n, size_t off, int *line, int *col)
+{
+	const char *lit = cmark_node_get_literal(n);
+	if (!lit) {
+		*line = cmark_node_get_start_line(n);
+		*col = 1;
+		return;
+	}
+	if (cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK)
+		set_containers(m, n);
+	int bc;
+	html_pos(m, n, lit, off, line, &bc);
+	*col = char_col(m, *line, bc);
 }

@@ -62,4 +62,9 @@ void mdlinks_pos(const mdlinks_t *m, cmark_node *n, int *line, int *col);
  * skipped. */
 void mdlinks_html(mdlinks_t *m, cmark_node *n, md_link_fn fn, void *ud, int line_offset);
 
+/* Position of byte `off` of the literal of the raw HTML node `n` (an HTML
+ * block, or inline HTML inside the last block given to mdlinks_block): the
+ * 1-based line of the text and the 1-based column in characters. */
+void mdlinks_html_pos(mdlinks_t *m, cmark_node *n, size_t off, int *line, int *col);
+
 #endif

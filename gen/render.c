@@ -1,5 +1,7 @@
 /* render.c - pages through templates into the output folder. See render.h. */
 #include "render.h"
+
+#include "dialects.h"
 #include "timing.h"
 
 #include <errno.h>
@@ -263,6 +265,10 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 		val_map_add_lit(pg, "content", val_str(p->md.html ? p->md.html : ""));
 	}
 	val_map_add_lit_bool(pg, "draft", p->draft);
+	/* the scripts only some pages need (base.mustache): diagrams, highlighting, tabs */
+	val_map_add_lit_bool(pg, "has_diagram", (p->md.features & DIALECT_DIAGRAM) != 0);
+	val_map_add_lit_bool(pg, "has_code", (p->md.features & DIALECT_CODE) != 0);
+	val_map_add_lit_bool(pg, "has_tabs", (p->md.features & DIALECT_TABS) != 0);
 	/* the badge is for writers previewing work in progress (serve, or build --drafts); a published
 	 * build reports the status in the freshness line only */
 	val_map_add_lit_bool(pg, "uncommitted", p->fresh.status == FRESH_UNCOMMITTED && (s->opts.serve || s->opts.drafts));
@@ -507,14 +513,37 @@ static void write_sitemap(rctx_t *r)
 	buf_free(&b);
 }
 
-/* Copy the theme's and the site's assets. A source that cannot be read is a warning (a `symlink`
+unsigned render_site_features(const site_t *s, long skip)
+{
+	unsigned f = 0;
+	for (size_t i = 0; i < s->npages; i++)
+		if ((long)i != skip && (!s->pages[i].draft || s->opts.drafts))
+			f |= s->pages[i].md.features;
+	return f;
+}
+
+int render_asset_wanted(const char *rel, unsigned features)
+{
+	if (!fsu_starts_with(rel, "vendor/"))
+		return 1;
+	if (fsu_starts_with(rel, "vendor/mermaid/"))
+		return (features & DIALECT_DIAGRAM) != 0;
+	if (fsu_starts_with(rel, "vendor/highlight/"))
+		return (features & DIALECT_CODE) != 0;
+	return 0; /* vendor/SHA256SUMS: the repository's record, not the site's */
+}
+
+/* Copy the theme's and the site's assets (the vendored libraries only when a page uses them). A source that cannot be read is a warning (a `symlink`
  * one when it is a link that may not be followed); a copy that cannot be written (a full disk)
  * fails the build: the previous site stays. */
 static void copy_assets(rctx_t *r)
 {
 	site_t *s = r->s;
+	unsigned features = render_site_features(s, -1);
 	for (size_t i = 0; i < r->theme.nassets && !pub_interrupted(); i++) {
 		const theme_asset_t *a = &r->theme.assets[i];
+		if (!render_asset_wanted(a->rel, features))
+			continue;
 		char *dst = xasprintf("assets/%s", a->rel);
 		int rc = pr_copy(a->root, a->src, r->pub.root, dst);
 		if (rc != 0) {

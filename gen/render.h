@@ -28,6 +28,15 @@ typedef struct {
 	int assets;                   /* theme and site assets */
 } render_sel_t;
 
+/* The DIALECT_* flags (dialects.h) of the pages the site publishes, page
+ * `skip` left out when it is >= 0: the theme's vendored libraries are
+ * published only for a site that uses them (mermaid for a diagram,
+ * highlight.js for code with a language). */
+unsigned render_site_features(const site_t *s, long skip);
+/* 1 when the theme asset `rel` (a path under assets/) is published for a
+ * site whose pages use `features`. */
+int render_asset_wanted(const char *rel, unsigned features);
+
 /* Render the outputs `sel` selects for the site loaded in `s`, exactly as
  * render_site() would, straight into the existing folder `dir` (absolute):
  * no safety checks, no atomic publishing (almanac serve writes into private

@@ -178,6 +178,8 @@ void site_render_markdown(site_t *s, size_t i)
 		.title = p->fm.title,
 		.link = links_rewrite,
 		.ud = &lc,
+		.diags = &s->diags,
+		.path = p->src,
 	};
 	const char *body = p->text + p->body_off;
 	md_render(&p->md, body, strlen(body), &o);

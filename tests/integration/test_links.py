@@ -334,18 +334,22 @@ class Alerts(RepoTestCase):
 
 
 class RawHtmlOff(RepoTestCase):
-    def test_raw_html_is_dropped_and_not_checked(self):
+    def test_safe_html_is_checked_like_markdown(self):
+        """Raw HTML off: the safe subset (here <a> and <span>) is kept, so its links are checked and its
+        ids are anchors; an element that is omitted (<iframe>) is warned, and its URL is not a link."""
         repo = self.repo({
-            "content/index.md": "# Home\n\n<a href=\"missing.md\">x</a> [a](a.md#html-id)\n",
-            "content/a.md": "# A\n\n<span id=\"html-id\"></span>\n",
+            "content/index.md": "# Home\n\n<a href=\"missing.md\">x</a> [a](a.md#html-id) [b](a.md#nope)\n",
+            "content/a.md": "# A\n\n<span id=\"html-id\"></span>\n\n<iframe src=\"https://x.example/\"></iframe>\n",
         })
         r = run("check", "--repo", repo, "--now", NOW)
-        self.assertEqual(diags(r.stderr), [{
-            "file": "content/index.md", "line": "3", "col": "28", "sev": "error", "code": "broken-anchor",
-            "msg": "anchor '#html-id' not found in content/a.md"}])
+        self.assertEqual([(d["file"], d["line"], d["col"], d["code"]) for d in diags(r.stderr)], [
+            ("content/a.md", "5", "1", "raw-html"),
+            ("content/index.md", "3", "1", "broken-link"),
+            ("content/index.md", "3", "46", "broken-anchor")])
         write(repo, "almanac.yml", "raw_html: true\n")
         r = run("check", "--repo", repo, "--now", NOW)
-        self.assertEqual([(d["line"], d["col"], d["code"]) for d in diags(r.stderr)], [("3", "1", "broken-link")])
+        self.assertEqual([(d["line"], d["col"], d["code"]) for d in diags(r.stderr)],
+                         [("5", "1", "raw-html"), ("3", "1", "broken-link"), ("3", "46", "broken-anchor")])
 
 
 class PositionFuzz(RepoTestCase):

@@ -559,7 +559,9 @@ class ThemeTest(unittest.TestCase):
                             "--no-first-run", "--user-data-dir=" + profile, "--dump-dom", "file://" + page],
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=60)
         dom = r.stdout
-        self.assertIn('<div class="codeblock" data-lang="bash"><pre lang="bash">', dom)
+        self.assertRegex(dom, r'<div class="codeblock" data-lang="bash"><pre lang="bash"[ >]')
+        # code.js highlights from disk too (the vendored highlight.js is a classic script)
+        self.assertRegex(dom, r'<pre lang="bash" data-highlighted="">')
         self.assertRegex(dom, r'<button type="button" class="copy-btn" aria-label="Copy code to clipboard">Copy</button>')
         self.assertRegex(dom, r'<button class="nav-toggle" type="button" aria-controls="sidebar" aria-expanded="false">')
         self.assertIn('class="js"', dom)
@@ -568,7 +570,11 @@ class ThemeTest(unittest.TestCase):
         self.assertIn('href="../etcd-backup/index.html#before-you-start"', dom)
 
     def test_assets_present(self):
-        for a in ("style.css", "almanac.js", "favicon.svg", "search.js"):
+        # the fixture has code with a language and no diagram: highlight.js ships, mermaid does not
+        self.assertFalse(os.path.exists(os.path.join(self.out, "assets", "vendor", "mermaid")))
+        self.assertFalse(os.path.exists(os.path.join(self.out, "assets", "vendor", "SHA256SUMS")))
+        for a in ("style.css", "content.css", "almanac.js", "favicon.svg", "search.js", "code.js", "diagram.js",
+                  "tabs.js", "vendor/highlight/highlight.min.js", "vendor/highlight/LICENSE"):
             self.assertTrue(os.path.isfile(os.path.join(self.out, "assets", a)), a)
 
 

@@ -1,5 +1,6 @@
 /* Almanac default theme: small page helpers, no dependencies, no network.
- * - a copy button on every code block (navigator.clipboard, with a fallback)
+ * - a copy button on every code block (navigator.clipboard, with a fallback); in shell blocks it
+ *   copies the commands only: prompts and output lines are left out (see copyableText)
  * - the mobile navigation drawer (.nav-toggle / #sidebar)
  * - the table of contents: collapsed on small screens, current section marked
  * - print: absolute URLs after links, "Printed from" line
@@ -31,10 +32,43 @@
     });
   }
 
+  /* What the copy button of a shell block copies. When a line starts with a prompt ("$ ",
+   * "user@host:~$ ", "% " in zsh, "# " in console blocks, "PS> " or "PS C:\> " in PowerShell), the
+   * block is a session: the prompts go, and so do the lines after a command that carry no prompt
+   * (its output), except a command's continuation lines (after a trailing backslash, with an optional
+   * "> " prompt) and here-document bodies. A block without any prompt is a script: copied whole. */
+  var SHELL = /^(bash|sh|shell|zsh|console|shell-session|shellsession|terminal|powershell|ps1|pwsh|ps)$/;
+  function copyableText(text, lang) {
+    if (!SHELL.test(lang)) return text;
+    var ps = /^(powershell|ps1|pwsh|ps)$/.test(lang), con = /^(console|shell-session|shellsession|terminal)$/.test(lang);
+    var prompt = ps ? /^PS(?: [^>\n]*)?> ?/ : con ? /^(?:[\w.-]+@[\w.-]+(?::[^\n$#]*)?[$#] ?|[$#%] )/ :
+      /^(?:[\w.-]+@[\w.-]+(?::[^\n$#]*)?[$#] ?|[$%] )/;
+    var lines = text.split('\n');
+    if (!lines.some(function (l) { return prompt.test(l); })) return text;
+    var out = [], cont = false, heredoc = null;
+    lines.forEach(function (l) {
+      if (heredoc) {
+        out.push(l);
+        if (l.replace(/^\t+/, '') === heredoc) heredoc = null;
+        return;
+      }
+      var cmd;
+      if (prompt.test(l)) cmd = l.replace(prompt, '');
+      else if (cont) cmd = l.replace(/^> /, '');
+      else return; /* output */
+      out.push(cmd);
+      cont = /\\$/.test(cmd);
+      var h = /<<-?\s*['"]?([\w-]+)['"]?/.exec(cmd);
+      if (h) heredoc = h[1];
+    });
+    return out.join('\n');
+  }
+
   function codeBlocks() {
     var pres = doc.querySelectorAll('main pre');
     Array.prototype.forEach.call(pres, function (pre) {
       if (pre.parentNode.classList && pre.parentNode.classList.contains('codeblock')) return;
+      if (pre.classList.contains('diagram-source')) return; /* drawn by diagram.js */
       var wrap = doc.createElement('div');
       wrap.className = 'codeblock';
       var lang = pre.getAttribute('lang');
@@ -53,7 +87,8 @@
       btn.setAttribute('aria-label', 'Copy code to clipboard');
       var timer;
       btn.addEventListener('click', function () {
-        var text = (pre.querySelector('code') || pre).textContent.replace(/\n$/, '');
+        /* the block's text now (a page script may have filled placeholders in) */
+        var text = copyableText((pre.querySelector('code') || pre).textContent.replace(/\n$/, ''), (lang || '').toLowerCase());
         copyText(text).then(function () {
           btn.textContent = 'Copied';
           btn.classList.add('is-done');
@@ -131,7 +166,17 @@
   }
 
   function print() {
+    /* collapsed <details> (callouts, "more" blocks) print open, and close again after */
+    var opened = [];
+    window.addEventListener('afterprint', function () {
+      opened.forEach(function (d) { d.open = false; });
+      opened = [];
+    });
     window.addEventListener('beforeprint', function () {
+      Array.prototype.forEach.call(doc.querySelectorAll('main details:not([open])'), function (d) {
+        d.open = true;
+        opened.push(d);
+      });
       var main = doc.getElementById('main');
       if (main && location.protocol !== 'file:') main.setAttribute('data-print-url', location.href);
       Array.prototype.forEach.call(doc.querySelectorAll('main a[href]'), function (a) {
