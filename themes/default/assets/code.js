@@ -2,7 +2,8 @@
  * vendored highlight.js (assets/vendor/highlight/, see tools/vendor.lock), with GitHub's light and
  * dark styles. Loaded only on pages that have such a block (page.has_code); it loads the library and
  * the few extra languages the page uses. Without it, or without JavaScript, code shows plain.
- * window.almanacHighlight(codeElement) highlights a block again after its text changed. */
+ * window.almanacHighlight(codeElement) highlights a block again after its text changed. Marks inside
+ * a block (the values alert-labels.js fills in) are kept: highlighting wraps its spans around them. */
 (function () {
   'use strict';
   var doc = document, me = doc.currentScript;
@@ -31,12 +32,43 @@
     l.rel = 'stylesheet'; l.href = href; l.media = media;
     doc.head.appendChild(l);
   }
+  /* A DOM range over characters [a, b) of `el`'s text. */
+  function rangeAt(el, a, b) {
+    var w = doc.createTreeWalker(el, NodeFilter.SHOW_TEXT, null), n, pos = 0, r = doc.createRange();
+    var startSet = false;
+    while ((n = w.nextNode())) {
+      var len = n.nodeValue.length;
+      if (!startSet && a <= pos + len) { r.setStart(n, a - pos); startSet = true; }
+      if (startSet && b <= pos + len) { r.setEnd(n, b - pos); return r; }
+      pos += len;
+    }
+    return null;
+  }
+  /* The <mark>s inside `code` (values an alert's labels filled in, alert-labels.js) as text ranges,
+   * so that highlighting, which rebuilds the block from its text, puts them back. */
+  function marksOf(code) {
+    return Array.prototype.map.call(code.querySelectorAll('mark'), function (m) {
+      var r = doc.createRange();
+      r.setStart(code, 0);
+      r.setEndBefore(m);
+      var a = r.toString().length;
+      return { a: a, b: a + m.textContent.length, mark: m.cloneNode(false) };
+    });
+  }
   function highlight(code) {
     var hljs = window.hljs, lang = langOf(code);
     if (!hljs || !lang) return;
     if (!hljs.getLanguage(lang) && EXTRA[lang]) lang = EXTRA[lang];
     if (!hljs.getLanguage(lang)) return;
+    var marks = marksOf(code);
     code.innerHTML = hljs.highlight(code.textContent, { language: lang, ignoreIllegals: true }).value;
+    for (var i = marks.length - 1; i >= 0; i--) {
+      var r = rangeAt(code, marks[i].a, marks[i].b);
+      if (!r) continue;
+      var m = marks[i].mark;
+      m.appendChild(r.extractContents());
+      r.insertNode(m);
+    }
     code.classList.add('hljs');
     code.parentNode.setAttribute('data-highlighted', '');
   }
