@@ -1,4 +1,4 @@
-/* test_history.c - the history walk (gen/history.c) on real repositories.
+/* test_history.c - the history engine (gen/history.h: history.c and the gen/hist*.c, gen/git*.c files below it) on real repositories.
  *
  * Every fixture builds a Git repository with the git CLI (allowed in tests,
  * never in the product) in a mkdtemp folder, with fixed author/committer

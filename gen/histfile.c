@@ -1,0 +1,126 @@
+/* histfile.c - the cache files' framing: readers, writers, checksum, atomic replace. See histfile.h. */
+#include "histfile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "map.h"
+
+void hfile_put_u32(buf_t *b, uint32_t v)
+{
+	unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+			      (unsigned char)(v >> 24)};
+	buf_put(b, x, 4);
+}
+
+void hfile_put_u64(buf_t *b, uint64_t v)
+{
+	hfile_put_u32(b, (uint32_t)v);
+	hfile_put_u32(b, (uint32_t)(v >> 32));
+}
+
+void hfile_put_u8(buf_t *b, uint8_t v)
+{
+	buf_put(b, &v, 1);
+}
+
+void hfile_put_str(buf_t *b, const char *s, size_t n)
+{
+	hfile_put_u32(b, (uint32_t)n);
+	buf_put(b, s, n);
+	hfile_put_u8(b, 0);
+}
+
+const char *hfile_str(hfile_rd_t *r)
+{
+	uint32_t n = hfile_u32(r);
+	const unsigned char *p = hfile_bytes(r, (size_t)n + 1);
+	if (!p || p[n] != 0 || memchr(p, 0, n)) {
+		r->bad = 1;
+		return NULL;
+	}
+	return (const char *)p;
+}
+
+int hfile_str_is(hfile_rd_t *r, const char *s)
+{
+	uint32_t n = hfile_u32(r);
+	const unsigned char *p = hfile_bytes(r, (size_t)n + 1);
+	return p && strlen(s) == n && memcmp(p, s, n) == 0;
+}
+
+uint64_t hfile_sum64(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	uint64_t l[4] = {MAP_HASH_SEED, k, MAP_HASH_SEED ^ k, ~k};
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32) {
+		for (int j = 0; j < 4; j++) {
+			uint64_t w;
+			memcpy(&w, s + i + 8 * j, 8);
+			l[j] = (l[j] ^ w) * k;
+			l[j] ^= l[j] >> 29;
+		}
+	}
+	uint64_t v = map_hash_add(MAP_HASH_SEED ^ (uint64_t)n, s + i, n - i);
+	for (int j = 0; j < 4; j++) {
+		v = (v ^ l[j]) * k;
+		v ^= v >> 31;
+	}
+	return v;
+}
+
+void hfile_seal(buf_t *b, size_t len_at, size_t start)
+{
+	uint64_t plen = b->len - start;
+	for (int k = 0; k < 8; k++)
+		b->s[len_at + k] = (char)(plen >> (8 * k));
+	hfile_put_u64(b, hfile_sum64(b->s + start, plen));
+}
+
+int hfile_replace(const char *path, const void *data, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash) {
+		char *dir = xstrndup(path, (size_t)(slash - path));
+		mkdir(dir, 0777);
+		free(dir);
+	}
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	int ok = 0;
+	if (f) {
+		ok = fwrite(data, 1, len, f) == len;
+		ok = (fclose(f) == 0) && ok;
+		if (ok)
+			ok = rename(tmp, path) == 0;
+		if (!ok)
+			unlink(tmp);
+	}
+	free(tmp);
+	return ok;
+}
+
+char *hfile_read(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	buf_t b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&b, chunk, n);
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return buf_detach(&b);
+}
