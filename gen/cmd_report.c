@@ -84,6 +84,25 @@ int cmd_report(int argc, char **argv)
 		cli_site_done(&s);
 		return EXIT_USAGE;
 	}
+	if (s.history_failed) {
+		/* every page would be "unknown": no report rather than a wrong one (the diagnostic above
+		 * says why, with the repository's path) */
+		if (o.site.quiet) { /* the reason, even with --quiet */
+			diag_list_t why;
+			diag_init(&why);
+			for (size_t i = 0; i < s.diags.len; i++) {
+				diag_t *d = &s.diags.items[i];
+				if (d->code && !strncmp(d->code, "history", 7))
+					diag_add(&why, d->severity, d->file, d->line, d->col, d->code, "%s", d->message);
+			}
+			cli_print_diags(&why, 0);
+			diag_free(&why);
+		}
+		fprintf(stderr, "almanac report: the history could not be read, so no page can be dated; "
+				"no report written\n");
+		cli_site_done(&s);
+		return EXIT_ENV;
+	}
 	report_t r;
 	report_compute(&r, &s);
 	buf_t out = BUF_INIT;

@@ -46,6 +46,19 @@ static void collect_wt(dating_t *dt)
 		dt->wt[i] = hist_worktree_status(dt->h, dt->paths[i]);
 }
 
+/* The work tree's status could not be read: say so (uncommitted pages are not marked). */
+static void status_warning(dating_t *dt)
+{
+	const char *why = hist_worktree_error(dt->h);
+	if (why) {
+		const char *wd = hist_workdir(dt->h);
+		char *repo = xstrndup(wd, strlen(wd) > 1 ? strlen(wd) - 1 : strlen(wd)); /* no trailing '/' */
+		diag_add(&dt->s->diags, DIAG_WARNING, repo, 0, 0, "history-status",
+			 "the work tree's status was not read, so uncommitted pages are not marked: %s", why);
+		free(repo);
+	}
+}
+
 static void *walk_thread(void *arg)
 {
 	dating_t *dt = arg;
@@ -55,8 +68,10 @@ static void *walk_thread(void *arg)
 		 * threads); no walk. Not being in a repository is reported by the caller. */
 		diag_list_t quiet;
 		diag_init(&quiet);
-		if (hist_open(&dt->h, dt->s->root, &quiet) == 0)
+		if (hist_open(&dt->h, dt->s->root, &quiet) == 0) {
 			collect_wt(dt);
+			status_warning(dt);
+		}
 		diag_free(&quiet);
 		hist_free(dt->h);
 		dt->h = NULL;
@@ -73,6 +88,7 @@ static void *walk_thread(void *arg)
 	/* the uncommitted files too, while the Markdown is still being rendered */
 	if (dt->rc == 0) {
 		collect_wt(dt);
+		status_warning(dt);
 		hist_release_objects(dt->h); /* the rest of the build only looks answers up */
 	}
 	dt->status_wall = clock_ms(CLOCK_MONOTONIC) - w1;
@@ -188,6 +204,8 @@ void dating_finish(dating_t *dt, site_t *s)
 	hist_t *h = dt->h;
 	s->hist = h;
 	if (dt->rc != 0 || !h) {
+		/* HIST_STOPPED: Ctrl-C, the build is abandoned anyway */
+		s->history_failed = dt->rc != HIST_STOPPED;
 		for (size_t i = 0; i < s->npages; i++) {
 			s->pages[i].fresh.status = FRESH_UNKNOWN;
 			s->pages[i].fresh.age_days = -1;

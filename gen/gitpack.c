@@ -79,6 +79,9 @@ void gitpack_close(gitpack_set_t *ps)
 	free(ps->dhash);
 	free(ps->dfree);
 	ps->dslots = NULL;
+	free(ps->links);
+	ps->links = NULL;
+	ps->clinks = 0;
 	ps->dhash = NULL;
 	ps->dfree = NULL;
 	ps->dused = ps->dmem = ps->ndfree = 0;
@@ -374,82 +377,133 @@ static void dcache_put(gitpack_set_t *ps, uint32_t pack, uint64_t off, gitobj_t 
 }
 
 /* The object at `off` in pack `pi`, or NULL (then the caller falls back). */
-static gitobj_t *unpack(gitpack_set_t *ps, uint32_t pi, uint64_t off, int depth)
+/* One delta of a chain being resolved: the entry at (pack, off) whose delta
+ * data (`size` bytes inflated) starts at pack offset `pos`. */
+typedef struct dlink {
+	uint32_t pack;
+	uint64_t off, pos, size;
+} dlink_t;
+
+/* Read the entry header at `off` of pack `pi`: its type and inflated size, and
+ * in *pos the offset after the header. 0, or -1 when malformed. */
+static int entry_header(const gitpack_t *p, uint64_t off, int *type, uint64_t *size, uint64_t *pos)
 {
-	gitobj_t *o = dcache_get(ps, pi, off);
-	if (o)
-		return o;
-	const gitpack_t *p = &ps->packs[pi];
-	if (depth > GITPACK_MAX_DELTA_DEPTH || off < 12 || off >= p->pack_len - 20)
-		return NULL;
-	uint64_t pos = off;
-	unsigned char c = p->pack[pos++];
-	int type = (c >> 4) & 7;
-	uint64_t size = c & 15;
+	if (off < 12 || off >= p->pack_len - 20)
+		return -1;
+	uint64_t q = off;
+	unsigned char c = p->pack[q++];
+	*type = (c >> 4) & 7;
+	uint64_t sz = c & 15;
 	int shift = 4;
 	while (c & 0x80) {
-		if (pos >= p->pack_len || shift > 57)
-			return NULL;
-		c = p->pack[pos++];
-		size |= (uint64_t)(c & 0x7f) << shift;
+		if (q >= p->pack_len || shift > 57)
+			return -1;
+		c = p->pack[q++];
+		sz |= (uint64_t)(c & 0x7f) << shift;
 		shift += 7;
 	}
-	if (size > ((uint64_t)1 << 31))
-		return NULL;
-	if (type >= 1 && type <= 4)
-		return pack_inflate(ps, p, pos, (size_t)size, type);
+	if (sz > ((uint64_t)1 << 31))
+		return -1;
+	*size = sz;
+	*pos = q;
+	return 0;
+}
+
+/* The object at `off` in pack `pi`, or NULL (then the caller falls back).
+ * A delta chain is followed down to its base with a loop (its depth is the
+ * pack's to choose: no recursion on it), then the deltas are applied back up;
+ * every object that serves as a base on the way goes into the delta-base
+ * cache, the requested one does not. */
+static gitobj_t *unpack(gitpack_set_t *ps, uint32_t pi, uint64_t off)
+{
 	gitobj_t *base = NULL;
-	if (type == 6) { /* OFS_DELTA */
-		if (pos >= p->pack_len)
-			return NULL;
-		c = p->pack[pos++];
-		uint64_t ofs = c & 127;
-		while (c & 128) {
-			if (pos >= p->pack_len || ofs > ((uint64_t)1 << 56))
-				return NULL;
-			c = p->pack[pos++];
-			ofs = ((ofs + 1) << 7) + (c & 127);
+	int base_cacheable = 0; /* base came from the pack at (pi, off): cache it when used as a base */
+	size_t n = 0;
+	for (;;) {
+		gitobj_t *hit = dcache_get(ps, pi, off);
+		if (hit) {
+			base = hit;
+			break;
 		}
-		if (ofs == 0 || ofs > off)
-			return NULL;
-		uint64_t boff = off - ofs;
-		base = unpack(ps, pi, boff, depth + 1);
+		if (n > GITPACK_MAX_DELTA_DEPTH)
+			goto fail;
+		const gitpack_t *p = &ps->packs[pi];
+		int type;
+		uint64_t size, pos;
+		if (entry_header(p, off, &type, &size, &pos) < 0)
+			goto fail;
+		if (type >= 1 && type <= 4) {
+			base = pack_inflate(ps, p, pos, (size_t)size, type);
+			if (!base)
+				goto fail;
+			base_cacheable = 1;
+			break;
+		}
+		if (type != 6 && type != 7)
+			goto fail;
+		uint32_t bpi = pi;
+		uint64_t boff = 0;
+		if (type == 6) { /* OFS_DELTA */
+			if (pos >= p->pack_len)
+				goto fail;
+			unsigned char c = p->pack[pos++];
+			uint64_t ofs = c & 127;
+			while (c & 128) {
+				if (pos >= p->pack_len || ofs > ((uint64_t)1 << 56))
+					goto fail;
+				c = p->pack[pos++];
+				ofs = ((ofs + 1) << 7) + (c & 127);
+			}
+			if (ofs == 0 || ofs > off)
+				goto fail;
+			boff = off - ofs;
+		} else { /* REF_DELTA */
+			if (pos + 20 > p->pack_len)
+				goto fail;
+			git_oid bid;
+			memcpy(bid.id, p->pack + pos, 20);
+			pos += 20;
+			if (gitpack_find(ps, &bid, &bpi, &boff) != 0) {
+				int rc = 0;
+				base = ps->odb ? gitobj_read_odb(ps->odb, &bid, &rc) : NULL;
+				if (!base)
+					goto fail;
+			}
+		}
+		GROW(ps->links, n, ps->clinks);
+		ps->links[n].pack = pi;
+		ps->links[n].off = off;
+		ps->links[n].pos = pos;
+		ps->links[n].size = size;
+		n++;
 		if (base)
-			dcache_put(ps, pi, boff, base);
-	} else if (type == 7) { /* REF_DELTA */
-		if (pos + 20 > p->pack_len)
-			return NULL;
-		git_oid bid;
-		memcpy(bid.id, p->pack + pos, 20);
-		pos += 20;
-		uint32_t bpi;
-		uint64_t boff;
-		if (gitpack_find(ps, &bid, &bpi, &boff) == 0) {
-			base = unpack(ps, bpi, boff, depth + 1);
-			if (base)
-				dcache_put(ps, bpi, boff, base);
-		} else {
-			int rc = 0;
-			base = ps->odb ? gitobj_read_odb(ps->odb, &bid, &rc) : NULL;
-		}
-	} else {
-		return NULL;
+			break; /* a REF_DELTA base read through libgit2: not cached */
+		pi = bpi;
+		off = boff;
 	}
-	if (!base)
-		return NULL;
-	gitobj_t *delta = pack_inflate(ps, &ps->packs[pi], pos, (size_t)size, 0);
-	if (!delta) {
+	if (base_cacheable && n)
+		dcache_put(ps, pi, off, base);
+	/* apply the deltas from the deepest up; each result is the next one's base */
+	while (n > 0) {
+		const dlink_t *l = &ps->links[--n];
+		gitobj_t *delta = pack_inflate(ps, &ps->packs[l->pack], l->pos, (size_t)l->size, 0);
+		gitobj_t *o = delta ? gitdelta_apply(base, delta->data, delta->len) : NULL;
+		gitobj_unref(delta);
 		gitobj_unref(base);
-		return NULL;
+		base = o;
+		if (!base)
+			return NULL;
+		if (n > 0)
+			dcache_put(ps, l->pack, l->off, base);
 	}
-	o = gitdelta_apply(base, delta->data, delta->len);
-	gitobj_unref(delta);
+	return base;
+fail:
 	gitobj_unref(base);
-	return o;
+	return NULL;
 }
 
 
 gitobj_t *gitpack_read(gitpack_set_t *ps, uint32_t pack, uint64_t off)
 {
-	return unpack(ps, pack, off, 0);
+	return unpack(ps, pack, off);
 }

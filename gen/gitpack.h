@@ -65,6 +65,8 @@ typedef struct {
 	size_t dcap, dused, ndhash, dmem, ndfree, dlimit;
 	unsigned dbits;
 	uint32_t dhead, dtail;
+	struct dlink *links;  /* scratch: the delta chain being resolved */
+	size_t clinks;
 } gitpack_set_t;
 
 /* Map every valid pack of `commondir` (the repository's common folder, with

@@ -126,8 +126,52 @@ void gitstore_tree_demote(gitstore_t *st, const git_oid *id)
 
 /* Read object `id`: from the packs when possible, else through libgit2.
  * Returns 0 and a new reference, or a libgit2 error code (GIT_ENOTFOUND...). */
+/* The replacement of `id` (git's lookup_replace_object): `id` itself when it has none. */
+static const git_oid *replaced(const gitstore_t *st, const git_oid *id, int *too_deep)
+{
+	for (int depth = 0; depth <= GITSTORE_MAX_REPLACE_DEPTH; depth++) {
+		size_t lo = 0, hi = st->nreplace;
+		const git_oid *to = NULL;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = git_oid_cmp(&st->replace[mid].from, id);
+			if (c == 0) {
+				to = &st->replace[mid].to;
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (!to)
+			return id;
+		id = to;
+	}
+	*too_deep = 1;
+	return id;
+}
+
+void gitstore_set_replacements(gitstore_t *st, const gitstore_replace_t *r, size_t n)
+{
+	st->replace = n ? r : NULL;
+	st->nreplace = n;
+}
+
 int gitstore_read(gitstore_t *st, const git_oid *id, gitobj_t **out)
 {
+	if (st->nreplace) {
+		int too_deep = 0;
+		const git_oid *to = replaced(st, id, &too_deep);
+		if (too_deep) {
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof hex, id);
+			git_error_set(GIT_ERROR_ODB, "replace depth too high for object %s", hex);
+			*out = NULL;
+			return -1;
+		}
+		id = to;
+	}
 	if (!st->packs.loaded)
 		gitpack_open(&st->packs, st->commondir, st->odb);
 	uint32_t pi;

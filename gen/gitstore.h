@@ -8,6 +8,12 @@
  * LRU cache of GITSTORE_TREE_CACHE raw trees (adjacent commits share most
  * trees): gitstore_tree().
  *
+ * Replacements (`git replace`, refs/replace/<id>): with a replacement table
+ * set, reading object X reads its replacement instead (following chains up
+ * to GITSTORE_MAX_REPLACE_DEPTH, as git does), under X's id: the tree cache
+ * and every caller see the replaced content. The pack reader's own base
+ * lookups are never replaced (they are the pack's internals).
+ *
  * Counters (objects read from packs / through libgit2, trees read) feed the
  * walk's statistics (hist_stats_t); the caller resets them.
  *
@@ -26,6 +32,13 @@
 #include "gitpack.h"
 
 #define GITSTORE_TREE_CACHE 8192
+/* git's MAXREPLACEDEPTH */
+#define GITSTORE_MAX_REPLACE_DEPTH 5
+
+/* One replacement: reading `from` reads `to`. */
+typedef struct {
+	git_oid from, to;
+} gitstore_replace_t;
 
 typedef struct {
 	git_oid oid;
@@ -38,6 +51,8 @@ typedef struct {
 	git_odb *odb;           /* borrowed; NULL: only the packs are read */
 	const char *commondir;  /* borrowed: the repository's common folder, trailing '/' */
 	gitpack_set_t packs;    /* mapped on the first read */
+	const gitstore_replace_t *replace; /* borrowed, sorted by `from`; NULL: none */
+	size_t nreplace;
 	/* the tree LRU: slots, an open-addressing hash of their ids, a list */
 	gitstore_tslot_t *tslots;
 	uint32_t *thash;
@@ -53,7 +68,11 @@ typedef struct {
  * (both borrowed). Nothing is mapped yet. */
 void gitstore_init(gitstore_t *st, git_odb *odb, const char *commondir);
 
-/* Read object `id`: 0 and a new reference in *out, or libgit2's error code
+/* Use the `n` replacements of `r` (borrowed: they must outlive the store's
+ * use; sorted by `from`, unique) for every later read; n = 0: none. */
+void gitstore_set_replacements(gitstore_t *st, const gitstore_replace_t *r, size_t n);
+
+/* Read object `id` (its replacement's content when it has one): 0 and a new reference in *out, or libgit2's error code
  * (GIT_ENOTFOUND when the object is absent; git_error_last() says why). */
 int gitstore_read(gitstore_t *st, const git_oid *id, gitobj_t **out);
 

@@ -4,12 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "histcommit.h"
 #include "histfile.h"
 
 #define HCACHE_MAGIC "ALMHIST\0"
-#define HCACHE_VERSION 2u
+#define HCACHE_VERSION 3u /* 3: rename purity by blob id and mode, file/link pairs; the graft digest */
 
 void hcache_clear(hcache_t *c)
 {
@@ -66,11 +67,20 @@ void hcache_load(hist_t *h)
 {
 	hcache_t *c = &h->cache;
 	hcache_clear(c);
-	FILE *f = fopen(h->cache_path, "rb");
-	if (!f)
-		return;
 	struct stat st;
-	int err = fstat(fileno(f), &st) != 0 || st.st_size < 0;
+	int fd = hfile_open(h->cache_path, &st);
+	if (fd == -2) { /* not a regular file (a FIFO...): never read, replaced when written */
+		h->stats.cache_rejected = 1;
+		return;
+	}
+	if (fd < 0)
+		return;
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return;
+	}
+	int err = st.st_size < 0;
 	size_t want = err ? 0 : (size_t)st.st_size;
 	c->data = xmalloc(want + 1);
 	c->len = err ? 0 : fread(c->data, 1, want, f);
@@ -90,6 +100,11 @@ void hcache_load(hist_t *h)
 	if (hfile_u64(&tail) != hfile_sum64(c->data + hdr, plen))
 		goto reject;
 	r.e = c->data + hdr + plen;
+	if (hfile_u64(&r) != h->graft_digest) {
+		/* written under other replace refs or grafts: its facts are not this history's */
+		hcache_clear(c);
+		return;
+	}
 	c->nstr = hfile_u32(&r);
 	if (r.bad || c->nstr > plen / 4)
 		goto reject;
@@ -225,6 +240,7 @@ void hcache_write(hist_t *h)
 	hfile_put_u32(&b, HCACHE_VERSION);
 	hfile_put_u64(&b, 0); /* payload length, patched below */
 	size_t start = b.len;
+	hfile_put_u64(&b, h->graft_digest);
 	hfile_put_u32(&b, (uint32_t)h->strs.n);
 	for (size_t i = 0; i < h->strs.n; i++) {
 		hfile_put_u32(&b, h->strs.len[i]);

@@ -8,8 +8,9 @@
  * HEAD, the branch, the pages or the configuration: those are applied when
  * the walk replays the facts.
  *
- * Format (histfile.h's framing, magic "ALMHIST\0", version HCACHE_VERSION):
- * the string table (paths, names, e-mails) then one record per commit: id,
+ * Format (histfile.h's framing, magic "ALMHIST\0", version 3): the digest of
+ * the replace refs and grafts the facts were read under (histgraft.h: a file
+ * written under others is not used), the string table (paths, names, e-mails) then one record per commit: id,
  * tree, committer and author times, author and e-mail (string indexes),
  * summary, parents, one change list per parent (path index, 'A'/'D'/'M'),
  * renames (old, new, score) and whether similarity renames were computed.

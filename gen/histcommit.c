@@ -6,6 +6,7 @@
 
 #include "histcache.h"
 #include "histfile.h"
+#include "histgraft.h"
 
 static void paths_reserve(hist_t *h)
 {
@@ -87,7 +88,8 @@ static int is_shallow_oid(const hist_t *h, const git_oid *id)
 	return 0;
 }
 
-/* "Name <email> 1700000000 +0100": name, e-mail and time. 0 or -1. */
+/* "Name <email> 1700000000 +0100": name (before the first '<'), e-mail (up to the
+ * first '>' after it) and time (after the last '>'), as git reads an ident. 0 or -1. */
 static int parse_ident(const char *p, const char *e, const char **name, size_t *nlen, const char **mail,
 		       size_t *mlen, int64_t *t)
 {
@@ -104,7 +106,11 @@ static int parse_ident(const char *p, const char *e, const char **name, size_t *
 	*nlen = (size_t)(ne - p);
 	*mail = lt + 1;
 	*mlen = (size_t)(gt - lt - 1);
-	const char *q = gt + 1;
+	/* the date follows the LAST '>' (git's split_ident_line: an ident with a stray '>'
+	 * in the name or address still has its date read) */
+	const char *q = e;
+	while (q[-1] != '>') /* stops at gt + 1 at the latest */
+		q--;
 	while (q < e && *q == ' ')
 		q++;
 	int neg = 0;
@@ -218,6 +224,8 @@ static int node_meta_from_odb(hist_t *h, cnode_t *n)
 		return -1;
 	}
 	gitobj_unref(o);
+	if (h->ngrafts)
+		hgraft_apply(h, n);
 	return 0;
 }
 

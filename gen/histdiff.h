@@ -11,8 +11,12 @@
 #include "histpriv.h"
 
 /* Compute node `ni`'s facts (its parents' nodes must exist: pidx filled):
- * 0 and N_FACTS set (h->dirty: the cache is to be rewritten), or a negative
- * libgit2 code when a tree cannot be read. May move h->nodes. */
+ * 0 and N_FACTS set (h->dirty: the cache is to be rewritten); GITTREE_STOPPED
+ * when h->stop was raised; GITTREE_ELIMIT when the comparison with a parent
+ * exceeds a bound (HIST_MAX_* in histpriv.h: changed paths, distinct paths,
+ * tree entries, folder depth, path length; libgit2's last error names the
+ * commit and the bound); or a negative libgit2 code when a tree cannot be
+ * read. May move h->nodes. */
 int hdiff_facts(hist_t *h, uint32_t ni);
 
 #endif

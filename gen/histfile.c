@@ -1,6 +1,8 @@
 /* histfile.c - the cache files' framing: readers, writers, checksum, atomic replace. See histfile.h. */
 #include "histfile.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,11 +93,24 @@ int hfile_replace(const char *path, const void *data, size_t len)
 		free(dir);
 	}
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
+	unlink(tmp); /* a leftover of an earlier process with this id (or anything else) */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	int ok = 0;
-	if (f) {
-		ok = fwrite(data, 1, len, f) == len;
-		ok = (fclose(f) == 0) && ok;
+	if (fd >= 0) {
+		const char *p = data;
+		size_t left = len;
+		ok = 1;
+		while (left > 0 && ok) {
+			ssize_t n = write(fd, p, left);
+			if (n < 0 && errno == EINTR)
+				continue;
+			ok = n > 0;
+			if (ok) {
+				p += n;
+				left -= (size_t)n;
+			}
+		}
+		ok = (close(fd) == 0) && ok;
 		if (ok)
 			ok = rename(tmp, path) == 0;
 		if (!ok)
@@ -105,20 +120,43 @@ int hfile_replace(const char *path, const void *data, size_t len)
 	return ok;
 }
 
+int hfile_open(const char *path, struct stat *st)
+{
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer forever */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -2;
+	}
+	return fd;
+}
+
 char *hfile_read(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	struct stat st;
+	int fd = hfile_open(path, &st);
+	if (fd < 0)
 		return NULL;
 	buf_t b = BUF_INIT;
 	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(&b, chunk, n);
-	int err = ferror(f);
-	fclose(f);
+	int err = 0;
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err = errno;
+		if (n <= 0)
+			break;
+		buf_put(&b, chunk, (size_t)n);
+	}
+	close(fd);
 	if (err) {
 		buf_free(&b);
+		errno = err;
 		return NULL;
 	}
 	*len = b.len;

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 
@@ -94,8 +95,16 @@ void hfile_seal(buf_t *b, size_t len_at, size_t start);
  * (nothing is left behind). */
 int hfile_replace(const char *path, const void *data, size_t len);
 
-/* Read the file at `path` whole: a new NUL-less buffer the caller frees and
- * its length in *len, or NULL (errno set) when it cannot be opened or read. */
+/* Open `path` for reading without ever blocking (a FIFO would wait for a
+ * writer forever): the descriptor (the caller closes it) with *st filled, -1
+ * when it cannot be opened (errno set: ENOENT when absent), or -2 when it is
+ * not a regular file (a FIFO, a device, a folder: errno EINVAL). */
+int hfile_open(const char *path, struct stat *st);
+
+/* Read the regular file at `path` whole (hfile_open's rules): a new buffer
+ * the caller frees (not NUL-terminated) and its length in *len, or NULL
+ * (errno set) when it cannot be opened, is not a regular file or cannot be
+ * read. */
 char *hfile_read(const char *path, size_t *len);
 
 #endif

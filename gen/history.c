@@ -13,6 +13,7 @@
 
 #include "histcache.h"
 #include "histcommit.h"
+#include "histgraft.h"
 #include "histignore.h"
 #include "histpriv.h"
 #include "histresults.h"
@@ -33,10 +34,44 @@ static double thread_cpu_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void hist_diag_git(diag_list_t *d, const char *file, const char *what)
+void hist_diag_git(const hist_t *h, diag_list_t *d, const char *what)
 {
 	const git_error *e = git_error_last();
-	diag_add(d, DIAG_ERROR, file, 0, 0, "git", "%s: %s", what, e && e->message ? e->message : "unknown error");
+	diag_add(d, DIAG_ERROR, h->label, 0, 0, "history", "%s: %s%s", what,
+		 e && e->message ? e->message : "unknown error",
+		 h->promisor ? " (this is a partial clone: objects it left out cannot be read without a "
+			       "network fetch, which Almanac never does; clone without --filter, or with "
+			       "--filter=blob:none)"
+			     : "");
+}
+
+/* 1 when the repository is a partial clone (a promisor remote, or extensions.partialclone). */
+static int config_is_partial(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int partial = 0;
+	if (git_repository_config_snapshot(&cfg, repo) == 0) {
+		git_config_entry *e = NULL;
+		if (git_config_get_entry(&e, cfg, "extensions.partialclone") == 0 && e->value && *e->value)
+			partial = 1;
+		git_config_entry_free(e);
+		/* every entry, matched here: libgit2 1.5.1's regex matching leaks (see tests/lsan.supp) */
+		git_config_iterator *it = NULL;
+		if (!partial && git_config_iterator_new(&it, cfg) == 0) {
+			git_config_entry *x;
+			while (!partial && git_config_next(&x, it) == 0) {
+				size_t n = strlen(x->name);
+				int v = 0;
+				partial = n > 16 && strncmp(x->name, "remote.", 7) == 0 &&
+					  strcmp(x->name + n - 9, ".promisor") == 0 &&
+					  git_config_parse_bool(&v, x->value) == 0 && v;
+			}
+			git_config_iterator_free(it);
+		}
+		git_config_free(cfg);
+	}
+	git_error_clear();
+	return partial;
 }
 
 /* The answers array (one hist_entry_t per page, zeroed): a large one is
@@ -69,6 +104,26 @@ static void entries_free(hist_t *h)
 	h->entries_maplen = 0;
 }
 
+void hist_open_diag(diag_list_t *d, const char *start, const char *code, int rc)
+{
+	/* libgit2's reason, always: an unsupported format (SHA-256 objects, an extension it does not
+	 * know), another owner (safe.directory) and "no repository" need different fixes */
+	const git_error *e = git_error_last();
+	const char *why = e && e->message ? e->message : "unknown error";
+	if (rc == GIT_ENOTFOUND && strstr(why, "safe.directory"))
+		/* libgit2 1.5.1 reports another owner as "not found", with this lookup's message */
+		diag_add(d, DIAG_ERROR, start, 0, 0, code,
+			 "cannot open the Git repository: it is owned by another user, and git's safe.directory "
+			 "does not list it (libgit2: %s); run Almanac as its owner, or mark it safe with "
+			 "git config --global --add safe.directory <its path>",
+			 why);
+	else if (rc == GIT_ENOTFOUND)
+		diag_add(d, DIAG_ERROR, start, 0, 0, code,
+			 "not inside a Git repository (run 'git init' first, or pass --repo)");
+	else
+		diag_add(d, DIAG_ERROR, start, 0, 0, code, "cannot open the Git repository: %s", why);
+}
+
 int hist_open(hist_t **out, const char *any_path_in_worktree, diag_list_t *d)
 {
 	*out = NULL;
@@ -76,10 +131,9 @@ int hist_open(hist_t **out, const char *any_path_in_worktree, diag_list_t *d)
 	hist_t *h = xcalloc(1, sizeof *h);
 	int rc;
 	const char *start = any_path_in_worktree && *any_path_in_worktree ? any_path_in_worktree : ".";
+	h->label = xstrdup(start);
 	if ((rc = git_repository_open_ext(&h->repo, start, 0, NULL)) < 0) {
-		const git_error *e = git_error_last();
-		diag_add(d, DIAG_ERROR, start, 0, 0, "not-a-repository", "not inside a Git work tree (%s)",
-			 e && e->message ? e->message : "no repository found");
+		hist_open_diag(d, start, "not-a-repository", rc);
 		goto fail;
 	}
 	if (git_repository_is_bare(h->repo) || !git_repository_workdir(h->repo)) {
@@ -95,12 +149,18 @@ int hist_open(hist_t **out, const char *any_path_in_worktree, diag_list_t *d)
 		const char *cd = git_repository_commondir(h->repo);
 		n = strlen(cd);
 		h->commondir = (n && cd[n - 1] == '/') ? xstrdup(cd) : xasprintf("%s/", cd);
+		free(h->label);
+		h->label = xstrndup(h->workdir, strlen(h->workdir) - 1); /* the repository, in diagnostics */
 	}
+	h->promisor = config_is_partial(h->repo);
 	if ((rc = git_repository_odb(&h->odb, h->repo)) < 0) {
-		hist_diag_git(d, start, "cannot open the object database");
+		hist_diag_git(h, d, "cannot open the object database");
 		goto fail;
 	}
-	h->shallow = git_repository_is_shallow(h->repo) == 1;
+	/* the shallow file is the common folder's: a linked worktree of a shallow clone is shallow
+	 * too, although libgit2 1.5 looks for it in the worktree's own folder */
+	hcommit_load_shallow(h);
+	h->shallow = git_repository_is_shallow(h->repo) == 1 || h->nshallow > 0;
 	h->branch = xstrdup("");
 	git_reference *ref = NULL;
 	rc = git_repository_head(&ref, h->repo);
@@ -118,13 +178,13 @@ int hist_open(hist_t **out, const char *any_path_in_worktree, diag_list_t *d)
 		git_reference_free(hr);
 		git_error_clear();
 	} else if (rc < 0) {
-		hist_diag_git(d, start, "cannot read HEAD");
+		hist_diag_git(h, d, "cannot read HEAD");
 		goto fail;
 	} else {
 		git_reference *res = NULL;
 		if ((rc = git_reference_resolve(&res, ref)) < 0) {
 			git_reference_free(ref);
-			hist_diag_git(d, start, "cannot resolve HEAD");
+			hist_diag_git(h, d, "cannot resolve HEAD");
 			goto fail;
 		}
 		git_oid_cpy(&h->head_oid, git_reference_target(res));
@@ -222,6 +282,24 @@ static void fill_commit(const hist_t *h, uint32_t ni, hist_commit_t *c)
 }
 
 /* Drop the walk's own pack mappings and object caches (answers stay). */
+/* Forget every commit node (and the index by id). */
+static void nodes_reset(hist_t *h)
+{
+	for (size_t i = 0; i < h->nnodes; i++) {
+		cnode_t *n = &h->nodes[i];
+		hcommit_free_facts(n);
+		free(n->parents);
+		free(n->pidx);
+		free(n->summary);
+		hset_unref(n->set);
+	}
+	free(h->nodes);
+	free(h->oslots);
+	h->nodes = NULL;
+	h->oslots = NULL;
+	h->nnodes = h->cnodes = h->noslots = 0;
+}
+
 static void objects_drop(hist_t *h)
 {
 	gitstore_drop(&h->store);
@@ -235,7 +313,7 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 	memset(&h->stats, 0, sizeof h->stats);
 	gitpack_close(&h->store.packs); /* re-read the pack list lazily: it may have changed since the last walk */
 	if (!h->odb && git_repository_odb(&h->odb, h->repo) < 0) { /* after hist_release_objects */
-		hist_diag_git(d, h->workdir, "cannot open the object database");
+		hist_diag_git(h, d, "cannot open the object database");
 		return -1;
 	}
 	h->store.odb = h->odb;
@@ -244,9 +322,21 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 	h->use_author_date = opts ? opts->use_author_date : 0;
 	h->since = opts ? opts->since : 0;
 	h->all_old_paths = opts ? opts->all_old_paths : 0;
+	h->stop = opts ? opts->stop : NULL;
 	hignore_load_revs(h, opts, d);
 	hignore_load_authors(h, opts, d);
 	hcommit_load_shallow(h);
+	h->shallow = git_repository_is_shallow(h->repo) == 1 || h->nshallow > 0;
+	uint64_t old_digest = h->graft_digest;
+	if (hgraft_load(h) < 0) {
+		hist_diag_git(h, d, "cannot read the replace refs");
+		return -1;
+	}
+	if (h->graft_digest != old_digest && h->nnodes) {
+		/* other replacements or grafts: what the nodes say about their commits may be wrong */
+		nodes_reset(h);
+		hcache_clear(&h->cache);
+	}
 
 	/* pages */
 	entries_alloc(h, npaths);
@@ -470,15 +560,9 @@ void hist_free(hist_t *h)
 	if (!h)
 		return;
 	results_clear(h);
-	for (size_t i = 0; i < h->nnodes; i++) {
-		cnode_t *n = &h->nodes[i];
-		hcommit_free_facts(n);
-		free(n->parents);
-		free(n->pidx);
-		free(n->summary);
-	}
-	free(h->nodes);
-	free(h->oslots);
+	nodes_reset(h);
+	hgraft_free(h);
+	free(h->label);
 	free(h->heap);
 	free(h->path_items);
 	free(h->pglob_off);
@@ -492,6 +576,7 @@ void hist_free(hist_t *h)
 	free(h->cache_path);
 	free(h->res_path);
 	map_free(&h->status_map);
+	free(h->status_error);
 	git_index_free(h->index);
 	git_odb_free(h->odb);
 	git_repository_free(h->repo);

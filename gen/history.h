@@ -216,6 +216,14 @@ typedef struct {
  * before any walk. */
 int hist_open(hist_t **out, const char *any_path_in_worktree, diag_list_t *d);
 
+/* Add the diagnostic (severity error, code `code`, file `start`) for a
+ * git_repository_open_ext(start) that returned `rc`, with libgit2's own
+ * reason: "not inside a Git repository" only when there is none; otherwise
+ * "cannot open the Git repository: <why>" (SHA-256 objects, an extension
+ * libgit2 1.5 does not support such as a sparse checkout's worktreeConfig, a
+ * repository owned by another user: git's safe.directory). */
+void hist_open_diag(diag_list_t *d, const char *start, const char *code, int rc);
+
 /* Walk the history once for `paths` (repo-relative page paths; duplicates
  * allowed) and opts->watch_globs. `opts` may be NULL (defaults). Paths not in
  * HEAD's tree get an entry with no history (last.id == ""). Problems a user
@@ -257,6 +265,13 @@ const char *hist_workdir(const hist_t *h);
  * reads the status of the whole work tree once (libgit2 status: untracked files
  * included, .gitignore honoured); later calls are lookups. */
 int hist_worktree_status(hist_t *h, const char *path);
+
+/* Why the work tree's status could not be read (borrowed), or NULL when it
+ * was read or not asked for yet. Without it, hist_worktree_status answers
+ * from the index and the ignore rules only (changes not committed are not
+ * seen). HEAD's tree is first checked against the walk's bounds ("Limits"):
+ * libgit2's status compares it whole with the index and cannot be stopped. */
+const char *hist_worktree_error(const hist_t *h);
 
 /* Drop everything held to read Git objects: the pack mappings, the object
  * caches and libgit2's object database with its own pack mappings (file

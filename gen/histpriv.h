@@ -9,6 +9,7 @@
  *   ---------------------------  (nothing above knows Git's byte formats,
  *                                 nothing below knows commits' meaning or pages)
  *   histcommit                   commit nodes: parse, look up, metadata, shallow list
+ *   histgraft                    replace refs and grafts (as git log honours them)
  *   histdiff, histrename         a commit's changed paths per parent; renames
  *   histfile, histcache          the per-commit facts cache file
  *   histresults                  the last walk's answers (result table)
@@ -25,6 +26,7 @@
 #define ALMANAC_HISTPRIV_H
 
 #include <git2.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -40,6 +42,14 @@
 #include "strtab.h"
 
 #define NONE UINT32_MAX
+
+/* Bounds on what one repository can make a walk hold or do (history.h,
+ * "Limits"). The tree-depth bound is git's own core.maxTreeDepth default
+ * (gittree.h: GITTREE_MAX_DEPTH). */
+#define HIST_MAX_CHANGES 1000000u       /* changed paths of one commit against one parent */
+#define HIST_MAX_PATHS 4000000u         /* distinct paths, names and e-mails in one walk */
+#define HIST_MAX_ENTRIES 20000000u      /* tree entries compared for one commit and parent */
+#define HIST_MAX_PATH_BYTES 65536u      /* bytes of one path */
 
 /* Grow the array `ptr` (capacity `cap`) so that index `n` fits. */
 #define GROW(ptr, n, cap)                                                    \
@@ -87,7 +97,7 @@ typedef struct {
 /* One rename a (non-merge) commit made. */
 typedef struct {
 	uint32_t old_path, new_path;
-	uint8_t score; /* 100 = identical content */
+	uint8_t score; /* 100 = a pure rename: identical blob and mode (histrename.h) */
 } hrename_t;
 
 enum {
@@ -138,6 +148,14 @@ typedef struct {
 	uint8_t is_glob;
 } item_t;
 
+/* One line of the graft file: commit `id` has `parents` instead of its own. */
+typedef struct {
+	git_oid id;
+	git_oid *parents;
+	uint32_t nparents;
+	uint32_t line;       /* its line's rank in the file (the first line for a commit wins) */
+} hgraft_t;
+
 /* The walk's state for one page. */
 typedef struct {
 	char *path;        /* borrowed from h->entries[i].path */
@@ -181,6 +199,8 @@ typedef struct {
 struct hist {
 	git_repository *repo;
 	git_odb *odb;
+	char *label;          /* the repository in diagnostics: the work tree's path (no trailing '/') */
+	int promisor;         /* a partial clone: some objects may be missing by design */
 	char *workdir;
 	char *commondir;
 	char head[41];
@@ -207,10 +227,18 @@ struct hist {
 	git_oid *shallow_oids;
 	size_t nshallow;
 
+	/* replace refs and grafts (histgraft.h) */
+	gitstore_replace_t *replace;  /* sorted by `from` */
+	size_t nreplace;
+	hgraft_t *grafts;             /* sorted by id */
+	size_t ngrafts;
+	uint64_t graft_digest;        /* 0: no replacement, no graft */
+
 	/* objects: packs, libgit2, the tree cache */
 	gitstore_t store;
 
 	/* walk */
+	const atomic_int *stop;       /* opts.stop of the walk under way */
 	item_t *items;
 	size_t nitems, citems;
 	uint64_t *live;
@@ -250,6 +278,7 @@ struct hist {
 
 	/* status */
 	int status_loaded;
+	char *status_error;           /* why the status could not be read, or NULL */
 	map_t status_map;
 	git_index *index;
 
@@ -257,8 +286,8 @@ struct hist {
 	size_t cnt_rev, cnt_author, cnt_ren;
 };
 
-/* Add an error (code "git") "<what>: <libgit2's last error message>" about `file` to `d`
- * (history.c). */
-void hist_diag_git(diag_list_t *d, const char *file, const char *what);
+/* Add an error (code "history") "<what>: <libgit2's last error message>" about the
+ * repository (h->label) to `d`, with a hint when it is a partial clone (history.c). */
+void hist_diag_git(const hist_t *h, diag_list_t *d, const char *what);
 
 #endif

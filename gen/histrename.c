@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "gittree.h"
 #include "histcommit.h"
 
 static int poid_cmp(const void *a, const void *b)
@@ -23,39 +24,43 @@ static const char *base_name(const char *p)
 void hrename_exact(hist_t *h, const hpoid_t *adds, size_t nadd, hpoid_t *dels, size_t ndel, hrename_t **ren,
 		   size_t *nren, size_t *cren)
 {
-		qsort(dels, ndel, sizeof *dels, poid_cmp);
-		uint8_t *used = xcalloc(ndel, 1);
-		for (size_t a = 0; a < nadd; a++) {
-			size_t lo = 0, hi = ndel;
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-				if (git_oid_cmp(&dels[mid].oid, &adds[a].oid) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			size_t pick = SIZE_MAX;
-			const char *abase = base_name(h->strs.s[adds[a].path]);
-			for (size_t d = lo; d < ndel && git_oid_equal(&dels[d].oid, &adds[a].oid); d++) {
-				if (used[d])
-					continue;
-				if (pick == SIZE_MAX)
-					pick = d;
-				if (strcmp(base_name(h->strs.s[dels[d].path]), abase) == 0) {
-					pick = d;
-					break;
-				}
-			}
-			if (pick == SIZE_MAX)
-				continue;
-			used[pick] = 1;
-			GROW(*ren, *nren, *cren);
-			(*ren)[*nren].old_path = dels[pick].path;
-			(*ren)[*nren].new_path = adds[a].path;
-			(*ren)[*nren].score = 100;
-			(*nren)++;
+	qsort(dels, ndel, sizeof *dels, poid_cmp);
+	uint8_t *used = xcalloc(ndel, 1);
+	for (size_t a = 0; a < nadd; a++) {
+		size_t lo = 0, hi = ndel;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (git_oid_cmp(&dels[mid].oid, &adds[a].oid) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
-		free(used);
+		size_t pick = SIZE_MAX;
+		const char *abase = base_name(h->strs.s[adds[a].path]);
+		for (size_t d = lo; d < ndel && git_oid_equal(&dels[d].oid, &adds[a].oid); d++) {
+			if (used[d])
+				continue;
+			/* git's rule (diffcore-rename.c): unless both are regular files, the modes must match */
+			if (!(GITTREE_IS_FILE(dels[d].mode) && GITTREE_IS_FILE(adds[a].mode)) &&
+			    dels[d].mode != adds[a].mode)
+				continue;
+			if (pick == SIZE_MAX)
+				pick = d;
+			if (strcmp(base_name(h->strs.s[dels[d].path]), abase) == 0) {
+				pick = d;
+				break;
+			}
+		}
+		if (pick == SIZE_MAX)
+			continue;
+		used[pick] = 1;
+		GROW(*ren, *nren, *cren);
+		(*ren)[*nren].old_path = dels[pick].path;
+		(*ren)[*nren].new_path = adds[a].path;
+		(*ren)[*nren].score = dels[pick].mode == adds[a].mode ? 100 : 99;
+		(*nren)++;
+	}
+	free(used);
 }
 
 int hrename_similar(hist_t *h, uint32_t ni)
@@ -64,7 +69,6 @@ int hrename_similar(hist_t *h, uint32_t ni)
 	if (n->flags & N_SIM)
 		return 0;
 	h->stats.renames_checked++;
-	git_commit *c = NULL, *pc = NULL;
 	git_tree *t = NULL, *pt = NULL;
 	git_diff *diff = NULL;
 	char **specs = NULL;
@@ -88,8 +92,9 @@ int hrename_similar(hist_t *h, uint32_t ni)
 	}
 	if (!nadd || !ndel)
 		goto done;
-	if ((rc = git_commit_lookup(&c, h->repo, &n->oid)) < 0 || (rc = git_commit_parent(&pc, c, 0)) < 0 ||
-	    (rc = git_commit_tree(&t, c)) < 0 || (rc = git_commit_tree(&pt, pc)) < 0)
+	/* the trees the walk compared (a replaced or grafted commit's own), not libgit2's idea of the commit */
+	if ((rc = git_tree_lookup(&t, h->repo, &n->tree)) < 0 ||
+	    (rc = git_tree_lookup(&pt, h->repo, &h->nodes[n->pidx[0]].tree)) < 0)
 		goto out;
 	git_diff_options dopt;
 	git_diff_options_init(&dopt, GIT_DIFF_OPTIONS_VERSION);
@@ -113,7 +118,9 @@ int hrename_similar(hist_t *h, uint32_t ni)
 		hrename_t *r = &n->renames[n->nrenames++];
 		r->old_path = hcommit_intern(h, dl->old_file.path, strlen(dl->old_file.path));
 		r->new_path = hcommit_intern(h, dl->new_file.path, strlen(dl->new_file.path));
-		r->score = (uint8_t)(dl->similarity > 100 ? 100 : dl->similarity);
+		/* pure only when nothing changed: libgit2's similarity ignores whitespace and line ends */
+		int same = git_oid_equal(&dl->old_file.id, &dl->new_file.id) && dl->old_file.mode == dl->new_file.mode;
+		r->score = same ? 100 : (uint8_t)(dl->similarity > 99 ? 99 : dl->similarity);
 	}
 done:
 	h->nodes[ni].flags |= N_SIM;
@@ -123,8 +130,6 @@ out:
 	git_diff_free(diff);
 	git_tree_free(t);
 	git_tree_free(pt);
-	git_commit_free(c);
-	git_commit_free(pc);
 	return rc;
 }
 

@@ -11,7 +11,7 @@
 #include "histfile.h"
 
 #define RES_MAGIC "ALMHRES\0"
-#define RES_VERSION 1u
+#define RES_VERSION 2u /* 2: rename purity by blob id and mode */
 #define RES_HDR (8 + 4 + 4 + 8)
 #define RES_ENDIAN 0x0102030405060708ULL
 
@@ -37,6 +37,7 @@ static uint64_t res_since(const hist_t *h)
 static void res_key(const hist_t *h, const hist_opts_t *o, buf_t *b)
 {
 	buf_put(b, h->head_oid.id, GIT_OID_RAWSZ);
+	hfile_put_u64(b, h->graft_digest);
 	hfile_put_u32(b, res_flags(h));
 	hfile_put_u64(b, res_since(h));
 	hfile_put_u32(b, (uint32_t)h->nign_revs);
@@ -59,6 +60,8 @@ static int res_key_match(const hist_t *h, const hist_opts_t *o, hfile_rd_t *r)
 {
 	const unsigned char *head = hfile_bytes(r, GIT_OID_RAWSZ);
 	if (!head || memcmp(head, h->head_oid.id, GIT_OID_RAWSZ) != 0)
+		return 0;
+	if (hfile_u64(r) != h->graft_digest)
 		return 0;
 	if (hfile_u32(r) != res_flags(h) || hfile_u64(r) != res_since(h))
 		return 0;
@@ -148,11 +151,15 @@ static int res_commit(const hist_t *h, hfile_rd_t *r, const uint32_t *coff, uint
 
 int hresults_load(hist_t *h, const hist_opts_t *o)
 {
-	int fd = open(h->res_path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = hfile_open(h->res_path, &st);
+	if (fd == -2) { /* not a regular file (a FIFO would block the run forever) */
+		h->stats.results_rejected = 1;
+		return 0;
+	}
 	if (fd < 0)
 		return 0;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || st.st_size < RES_HDR + 16 || (uint64_t)st.st_size > SIZE_MAX / 2) {
+	if (st.st_size < RES_HDR + 16 || (uint64_t)st.st_size > SIZE_MAX / 2) {
 		close(fd);
 		h->stats.results_rejected = 1;
 		return 0;

@@ -2,7 +2,8 @@
  *
  * The final answers of a walk are written beside the facts cache
  * (<dir>/history-results) together with everything they depend on besides
- * the Git objects (the key): HEAD, the page paths and watch globs in the
+ * the Git objects (the key): HEAD, the replace refs and grafts (their
+ * digest, histgraft.h), the page paths and watch globs in the
  * order asked, the ignore-revs ids, the ignored-author patterns and the
  * date-source / since / all_old_paths settings. A later walk that asks the
  * same question of the same HEAD maps the file and points the answers into it

@@ -334,8 +334,18 @@ static int walk_node(hist_t *h, uint32_t ni, hset_t *s)
 				return rc;
 			h->nodes[ni].pidx[j] = pi;
 		}
-		if (h->nodes[h->nodes[ni].pidx[j]].flags & N_MISSING)
-			boundary = 1;
+		if (h->nodes[h->nodes[ni].pidx[j]].flags & N_MISSING) {
+			/* a parent is missing and this commit is not a shallow boundary: the repository is
+			 * incomplete (git log fails here too), never a place to stop quietly */
+			char child[GIT_OID_HEXSZ + 1], parent[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(child, sizeof child, &h->nodes[ni].oid);
+			git_oid_tostr(parent, sizeof parent, &h->nodes[ni].parents[j]);
+			git_error_set(GIT_ERROR_ODB,
+				      "commit %s, a parent of %s, is missing from the repository, which is not a "
+				      "shallow clone (git fsck tells more)",
+				      parent, child);
+			return -1;
+		}
 	}
 	n = &h->nodes[ni];
 	if (boundary) {
@@ -438,12 +448,12 @@ int hwalk_run(hist_t *h, const hist_opts_t *opts, diag_list_t *d)
 		return 0;
 	uint32_t hi;
 	if ((rc = hcommit_get(h, &h->head_oid, &hi)) < 0) {
-		hist_diag_git(d, "", "cannot read the HEAD commit");
+		hist_diag_git(h, d, "cannot read the HEAD commit");
 		return rc;
 	}
 	if (h->nodes[hi].flags & N_MISSING) {
 		rc = -1;
-		diag_add(d, DIAG_ERROR, "", 0, 0, "git", "the HEAD commit %s is missing", h->head);
+		diag_add(d, DIAG_ERROR, h->label, 0, 0, "history", "the HEAD commit %s is missing", h->head);
 		return rc;
 	}
 	hset_t *s = NULL;
@@ -472,9 +482,10 @@ int hwalk_run(hist_t *h, const hist_opts_t *opts, diag_list_t *d)
 		hset_unref(s);
 	}
 	const atomic_int *stop = opts ? opts->stop : NULL;
-	size_t popped = 0;
 	while (h->nheap && h->pages_live > 0) {
-		if (stop && ++popped % 256 == 0 && atomic_load_explicit(stop, memory_order_relaxed)) {
+		/* every commit (a relaxed load costs nothing beside a commit's work); the tree
+		 * comparison polls it too, within one commit */
+		if (stop && atomic_load_explicit(stop, memory_order_relaxed)) {
 			rc = HIST_STOPPED;
 			break;
 		}
@@ -486,8 +497,12 @@ int hwalk_run(hist_t *h, const hist_opts_t *opts, diag_list_t *d)
 		if (set && set_has_live(h, set))
 			rc = walk_node(h, ni, set);
 		hset_unref(set);
+		if (rc == GITTREE_STOPPED) {
+			rc = HIST_STOPPED;
+			break;
+		}
 		if (rc < 0) {
-			hist_diag_git(d, "", "cannot read the history");
+			hist_diag_git(h, d, "cannot read the history");
 			return rc;
 		}
 	}

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "dating.h"
 #include "fsutil.h"
+#include "history.h"
 #include "links.h"
 #include "map.h"
 #include "owners.h"
@@ -378,9 +379,9 @@ static int open_repo(site_t *s, git_repository **out)
 		return -4;
 	}
 	git_repository *repo = NULL;
-	if (git_repository_open_ext(&repo, start, 0, NULL) != 0) {
-		diag_add(&s->diags, DIAG_ERROR, start, 0, 0, "repository",
-			 "not inside a Git repository (run 'git init' first, or pass --repo)");
+	int grc = git_repository_open_ext(&repo, start, 0, NULL);
+	if (grc != 0) {
+		hist_open_diag(&s->diags, start, "repository", grc); /* with libgit2's reason */
 		return -4;
 	}
 	if (git_repository_is_bare(repo)) {

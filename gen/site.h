@@ -162,6 +162,8 @@ struct site {
 	void *owners;            /* owners_t* (owners.h): CODEOWNERS and OWNERS files, or NULL */
 	void *hist;              /* hist_t* from history.h, or NULL */
 	int shallow;
+	int history_failed;      /* the history walk failed (a diagnostic says why): dates cannot be
+	                            trusted, report and check exit 4 */
 	char head[41];
 	char *branch;            /* owned, "" when detached */
 	size_t ignored_revs, ignored_authors, ignored_renames;
