@@ -483,26 +483,35 @@ static void test_tree_bomb_below_answer(void **state)
 	assert_last_as_git(fx, "page.md");
 }
 
-/* Write a chain of `depth` nested folders d/d/.../d/f.md as loose objects
- * (git mktree per level would take minutes) and commit it on top of HEAD. */
+/* Write a chain of `depth` nested folders d/d/.../d/f.md as one pack (git
+ * mktree per level, or 40,000 loose files, would take minutes) and commit it
+ * on top of HEAD. */
 static void make_deep_tree(const char *D, int depth)
 {
 	char *py = xasprintf("%s/deep.py", D);
 	FILE *f = fopen(py, "w");
 	assert_non_null(f);
-	fputs("import hashlib, os, sys, zlib\n"
-	      "def put(kind, body):\n"
-	      "    raw = b'%s %d\\0' % (kind, len(body)) + body\n"
-	      "    h = hashlib.sha1(raw).hexdigest()\n"
-	      "    d = os.path.join('.git', 'objects', h[:2])\n"
-	      "    os.makedirs(d, exist_ok=True)\n"
-	      "    p = os.path.join(d, h[2:])\n"
-	      "    if not os.path.exists(p):\n"
-	      "        with open(p, 'wb') as f: f.write(zlib.compress(raw, 1))\n"
-	      "    return bytes.fromhex(h)\n"
-	      "t = put(b'tree', b'100644 f.md\\0' + put(b'blob', b'deep\\n'))\n"
+	fputs("import hashlib, struct, subprocess, sys, zlib\n"
+	      "objs = []\n"
+	      "def put(t, kind, body):\n"
+	      "    objs.append((t, body))\n"
+	      "    return hashlib.sha1(b'%s %d\\0' % (kind, len(body)) + body).digest()\n"
+	      "t = put(2, b'tree', b'100644 f.md\\0' + put(3, b'blob', b'deep\\n'))\n"
 	      "for _ in range(int(sys.argv[1])):\n"
-	      "    t = put(b'tree', b'40000 d\\0' + t)\n"
+	      "    t = put(2, b'tree', b'40000 d\\0' + t)\n"
+	      "out = [b'PACK', struct.pack('>II', 2, len(objs))]\n"
+	      "for k, body in objs:\n"
+	      "    n = len(body)\n"
+	      "    head = bytearray([(k << 4) | (n & 15)])\n"
+	      "    n >>= 4\n"
+	      "    while n:\n"
+	      "        head[-1] |= 0x80\n"
+	      "        head.append(n & 0x7f)\n"
+	      "        n >>= 7\n"
+	      "    out += [bytes(head), zlib.compress(body, 1)]\n"
+	      "data = b''.join(out)\n"
+	      "data += hashlib.sha1(data).digest()\n"
+	      "subprocess.run(['git', 'index-pack', '--stdin'], input=data, stdout=subprocess.DEVNULL, check=True)\n"
 	      "print(t.hex())\n",
 	      f);
 	assert_int_equal(fclose(f), 0);
