@@ -5,8 +5,9 @@ merges and pure renames; needs ../shared).
 
 For every page the expected last commit is git's own answer to PRODUCT.md's
 rule: `git log -1 --format=%H -- PATH`, and when that commit is a pure rename
-of PATH (R100 in `git log -M --name-status`), ask again for the old path at
-the commit's parent. Checked three ways:
+of PATH (a rename `git log -M --raw` reports with the same blob id and mode on
+both sides: identical content), ask again for the old path at the commit's
+parent. git log honours replace refs, and so must the walk. Checked three ways:
   - the walk itself, through the test driver (tests/test_history with
     ALMANAC_HIST_DUMP=<repo>: prints path, last commit id, flags, old paths);
   - the same walk replayed from its cache (no tree read, same answers);
@@ -18,6 +19,7 @@ skip without it; the random-history test needs only git and the test driver.
 import random
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,7 +34,7 @@ DRIVER = os.path.join(os.path.dirname(BIN), "tests", "test_history") if BIN else
 # git's answer for every .md at HEAD: "path<TAB>id<TAB>old,paths,followed"
 EXPECT_SH = r"""
 declare -A R
-while IFS=$'\t' read -r c new old; do R["$c	$new"]=$old; done < <(git log -M --name-status --format='C%x09%H' HEAD | awk -F'\t' '$1=="C" {c=$2} $1=="R100" {print c "\t" $3 "\t" $2}')
+while IFS=$'\t' read -r c new old; do R["$c	$new"]=$old; done < <(git log -M --raw --no-abbrev --format='C%x09%H' HEAD | awk -F'\t' '$1=="C" {c=$2; next} /^:/ {split($1, m, " "); if (m[5] ~ /^R/ && m[3] == m[4] && substr(m[1], 2) == m[2]) print c "\t" $3 "\t" $2}')
 git ls-files -z -- '*.md' | while IFS= read -r -d '' p; do
   cur=$p; start=HEAD; chain=
   while :; do
@@ -80,22 +82,32 @@ def compare(testcase, got, expected):
 
 
 class RandomHistory(unittest.TestCase):
-    """Random edits, adds, deletes, pure renames, renames with edits, side
-    branches merged back (clean, conflicting and resolved, `-s ours`) and the
-    same change made on both sides; dated commits, seeded, so reproducible."""
+    """Random edits, adds, deletes, pure renames, renames with edits, renames
+    with whitespace-only edits (CRLF, trailing spaces, a blank line: libgit2's
+    similarity calls them identical, git's blob ids do not), pages swapped for
+    symbolic links and back (a link and a file with the same blob are never a
+    rename), side branches merged back (clean, conflicting and resolved,
+    `-s ours`), the same change made on both sides, and replace refs
+    (`git replace --graft`, and a commit replaced by an edited copy); dated
+    commits, seeded, so reproducible."""
 
     SEEDS = [int(x) for x in os.environ.get("ALMANAC_HIST_SEEDS", "1,2").split(",")]
 
     def test_random_histories_match_git(self):
         merges = followed = 0
+        made = {"ws-rename": 0, "link-swap": 0, "link-back": 0, "link-pair": 0, "replace": 0}
         for seed in self.SEEDS:
             with self.subTest(seed=seed):
-                m, f = self.one(seed)
+                m, f, k = self.one(seed)
                 merges += m
                 followed += f
+                for key in made:
+                    made[key] += k.get(key, 0)
         # the generator did produce what this test is about
         self.assertGreater(merges, 0)
         self.assertGreater(followed, 0)
+        for key, n in made.items():
+            self.assertGreater(n, 0, key)
 
     def one(self, seed):
         rng = random.Random(seed)
@@ -126,6 +138,8 @@ class RandomHistory(unittest.TestCase):
         def write(path, text):
             full = os.path.join(repo, path)
             os.makedirs(os.path.dirname(full), exist_ok=True)
+            if os.path.islink(full):
+                os.unlink(full)  # a page that is a link becomes a file again (never written through)
             with open(full, "w") as f:
                 f.write(text)
 
@@ -139,14 +153,85 @@ class RandomHistory(unittest.TestCase):
         def new_path():
             return "%s/%s" % (rng.choice(dirs), next(names))
 
+        made = {}
+
+        def count(key):
+            made[key] = made.get(key, 0) + 1
+
+        def regular_files():
+            return [p for p in files() if not os.path.islink(os.path.join(repo, p))]
+
+        def links():
+            return [p for p in files() if os.path.islink(os.path.join(repo, p))]
+
         git("init", "-q", "-b", "main", ".")
         for _ in range(6):
             write(new_path(), body("x"))
         git("add", "-A")
         git("commit", "-q", "-m", "root")
-        for step in range(40):
-            op = rng.random()
+        # the kinds this test is about, at least once each whatever the seed
+        forced = {8: 0.03, 16: 0.08, 17: 0.13, 24: 0.17}
+        for step in range(48):
+            op = forced.get(step, rng.random())
             fs = files()
+            if op < 0.06 and regular_files():
+                # a rename with whitespace-only edits: a change, never a pure rename
+                src = rng.choice(regular_files())
+                dst = new_path()
+                os.makedirs(os.path.join(repo, os.path.dirname(dst)), exist_ok=True)
+                git("mv", src, dst)
+                with open(os.path.join(repo, dst), "rb") as f:
+                    text = f.read()
+                kind = rng.randrange(3)
+                if kind == 0:
+                    text = text.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+                elif kind == 1:
+                    text = text.replace(b"\n", b"  \n", 1)
+                else:
+                    text = text + b"\n"
+                with open(os.path.join(repo, dst), "wb") as f:
+                    f.write(text)
+                git("add", "-A")
+                git("commit", "-q", "-m", "ws rename %d" % step)
+                count("ws-rename")
+                continue
+            if op < 0.10 and len(regular_files()) > 2:
+                # a page becomes a symbolic link to another page (a type change)
+                p, q = rng.sample(regular_files(), 2)
+                os.unlink(os.path.join(repo, p))
+                os.symlink(os.path.relpath(os.path.join(repo, q), os.path.dirname(os.path.join(repo, p))),
+                           os.path.join(repo, p))
+                git("add", "-A")
+                git("commit", "-q", "-m", "link swap %d" % step)
+                count("link-swap")
+                continue
+            if op < 0.16 and links():
+                # ... and back: a regular file holding the link's target text (the link's own blob)
+                p = rng.choice(links())
+                target = os.readlink(os.path.join(repo, p))
+                os.unlink(os.path.join(repo, p))
+                with open(os.path.join(repo, p), "w") as f:
+                    f.write(target)
+                git("add", "-A")
+                git("commit", "-q", "-m", "link back %d" % step)
+                count("link-back")
+                continue
+            if op < 0.19 and len(regular_files()) > 2:
+                # a file deleted and a link with the same blob (its text as target) added: git never pairs them
+                p = rng.choice(regular_files())
+                text = "short-%d.md" % step  # a link target must be short: the page first holds just it
+                write(p, text)
+                git("add", "-A")
+                git("commit", "-q", "-m", "shorten %d" % step)
+                git("rm", "-q", p)
+                dst = new_path()
+                os.makedirs(os.path.join(repo, os.path.dirname(dst)), exist_ok=True)
+                os.symlink(text, os.path.join(repo, dst))
+                git("add", "-A")
+                git("commit", "-q", "-m", "link pair %d" % step)
+                count("link-pair")
+                continue
+            op = (op - 0.19) / 0.81  # the original mix for the rest
             if op < 0.35:
                 for p in rng.sample(fs, min(len(fs), rng.randint(1, 3))):
                     write(p, body(p))
@@ -164,7 +249,7 @@ class RandomHistory(unittest.TestCase):
                 dst = new_path()
                 os.makedirs(os.path.join(repo, os.path.dirname(dst)), exist_ok=True)
                 git("mv", src, dst)
-                if rng.random() < 0.4:  # a rename with a small edit
+                if rng.random() < 0.4 and not os.path.islink(os.path.join(repo, dst)):  # a rename with a small edit
                     with open(os.path.join(repo, dst), "a") as f:
                         f.write("one more line %d\n" % step)
                     git("add", "-A")
@@ -215,16 +300,50 @@ class RandomHistory(unittest.TestCase):
                                     git("add", path)
                         git("commit", "-q", "--no-edit")
         # end with a pure rename, so that at least one page's search must follow it
-        src = rng.choice(files())
+        src = rng.choice(regular_files())
         dst = "renamed/" + os.path.basename(src)
         os.makedirs(os.path.join(repo, "renamed"), exist_ok=True)
         git("mv", src, dst)
         git("commit", "-q", "-m", "final rename")
+        # replace refs, which git log honours: one commit re-parented past its parent, one
+        # replaced by a copy whose tree edits a page
+        line = git("rev-list", "--first-parent", "--max-parents=1", "--min-parents=1", "HEAD~3").stdout.split()
+        if len(line) > 6:
+            c = rng.choice(line[:len(line) // 2])
+            grand = git("rev-parse", c + "~2", check=False).stdout.strip()
+            if grand:
+                git("replace", "--graft", c, grand)
+                count("replace")
+            victim = rng.choice(line[len(line) // 2:])
+            tree_lines = git("ls-tree", "-r", victim).stdout.splitlines()
+            blobs = [t for t in tree_lines if t.startswith("100644 blob") and t.endswith(".md")]
+            if blobs:
+                path = rng.choice(blobs).split("\t", 1)[1]
+                new_blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, input=body(path),
+                                          stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
+                listing = "\n".join(t if t.split("\t", 1)[1] != path else "100644 blob %s\t%s" % (new_blob, path)
+                                    for t in tree_lines) + "\n"
+                # mktree needs a flat listing: rebuild with --missing from an index instead
+                idx = os.path.join(tmp, "index.tmp")
+                e = dict(env, GIT_INDEX_FILE=idx)
+                subprocess.run(["git", "read-tree", victim], cwd=repo, env=e, check=True)
+                subprocess.run(["git", "update-index", "--cacheinfo", "100644,%s,%s" % (new_blob, path)], cwd=repo,
+                               env=e, check=True)
+                tree = subprocess.run(["git", "write-tree"], cwd=repo, env=e, stdout=subprocess.PIPE, text=True,
+                                      check=True).stdout.strip()
+                os.unlink(idx)
+                del listing
+                raw = git("cat-file", "commit", victim).stdout
+                raw = re.sub(r"^tree [0-9a-f]+", "tree " + tree, raw, count=1)
+                copy = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], cwd=repo, input=raw,
+                                      stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
+                git("replace", "-f", victim, copy)
+                count("replace")
         expected = expected_for(repo)
         got, _ = dump_repo(self, repo)
         compare(self, got, expected)
         merges = int(git("rev-list", "--merges", "--count", "HEAD").stdout)
-        return merges, sum(1 for _, chain in expected.values() if chain)
+        return merges, sum(1 for _, chain in expected.values() if chain), made
 
 
 def parse_dump(text):

@@ -1348,11 +1348,12 @@ static int dump_main(const char *repo)
 
 /* The git CLI answer of rules 1-2 for every .md at HEAD, as "path<TAB>id" lines:
  * `git log -1 -- PATH`, and when that commit is a pure rename of the path
- * (R100 in `git log -M --name-status`, collected once up front), ask again for
+ * (a rename git -M reports with the same blob and mode on both sides, collected once up
+ * front from `git log -M --raw`), ask again for
  * the old path at the commit's parent. */
 static const char EXPECT_SH[] =
 	"declare -A R\n"
-	"while IFS=$'\\t' read -r c new old; do R[\"$c\t$new\"]=$old; done < <(git log -M --name-status --format='C%x09%H' HEAD | awk -F'\\t' '$1==\"C\" {c=$2} $1==\"R100\" {print c \"\\t\" $3 \"\\t\" $2}')\n"
+	"while IFS=$'\\t' read -r c new old; do R[\"$c\t$new\"]=$old; done < <(git log -M --raw --no-abbrev --format='C%x09%H' HEAD | awk -F'\\t' '$1==\"C\" {c=$2; next} /^:/ {split($1, m, \" \"); if (m[5] ~ /^R/ && m[3] == m[4] && substr(m[1], 2) == m[2]) print c \"\\t\" $3 \"\\t\" $2}')\n"
 	"git ls-files -z -- '*.md' | while IFS= read -r -d '' p; do\n"
 	"  cur=$p; start=HEAD\n"
 	"  while :; do\n"
