@@ -326,7 +326,7 @@ static void load_intervals(cctx_t *x, const val_t *m, const char *key, config_in
 static void load_freshness(cctx_t *x, config_t *c, const val_t *f)
 {
 	static const char *const known[] = {"default_interval", "due_window", "target", "basis", "date_source",
-					    "ignore_revs", "ignore_authors", "intervals", "drift_grace_days"};
+					    "ignore_revs", "ignore_authors", "intervals", "drift_grace_days", "count"};
 	if (f->type != VAL_MAP) {
 		cerr(x, f, "'%s' must be a mapping", "freshness");
 		return;
@@ -351,6 +351,14 @@ static void load_freshness(cctx_t *x, config_t *c, const val_t *f)
 				c->basis_reviewed = 0;
 			else
 				cerr(x, v, "'%s' must be 'commit' or 'reviewed'", "freshness.basis");
+		} else if (!strcmp(k, "count")) {
+			const char *s = val_as_str(v);
+			if (s && !strcmp(s, "content"))
+				c->count_content = 1;
+			else if (s && !strcmp(s, "commit"))
+				c->count_content = 0;
+			else
+				cerr(x, v, "'%s' must be 'commit' or 'content'", "freshness.count");
 		} else if (!strcmp(k, "date_source")) {
 			const char *s = val_as_str(v);
 			if (s && !strcmp(s, "author"))

@@ -38,6 +38,8 @@ typedef struct {
 	int due_window;          /* days, default 30 */
 	double target;           /* KPI target percent, default 80 */
 	int basis_reviewed;      /* freshness.basis: reviewed */
+	int count_content;       /* freshness.count: content (a commit that leaves a page's rendered
+	                            text identical is not a review); default commit */
 	int use_author_date;     /* freshness.date_source: author */
 	char *ignore_revs;       /* NULL = .git-blame-ignore-revs when present */
 	char **ignore_authors;   /* PCRE2 patterns; default CONFIG_BOT_AUTHORS (setting the key replaces them) */

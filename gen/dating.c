@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "cosmetic.h"
 #include "freshness.h"
 #include "history.h"
 #include "publish.h"
@@ -96,6 +97,13 @@ static void *walk_thread(void *arg)
 	return NULL;
 }
 
+/* hist_opts_t.content_canon: the page's rendered text, canonical (cosmetic.h) */
+static char *content_canon(void *ctx, const char *path, const char *text, size_t len, size_t *out_len)
+{
+	(void)ctx;
+	return cosmetic_canon(path, text, len, out_len);
+}
+
 static void start_thread(dating_t *dt)
 {
 	if (pthread_create(&dt->thread, NULL, walk_thread, dt) == 0)
@@ -135,6 +143,10 @@ int dating_start(dating_t **out, site_t *s)
 	dt->opts.all_old_paths = 1;
 	dt->opts.cache_dir = NULL;
 	dt->opts.stop = pub_interrupt_flag(); /* Ctrl-C: the build stops, the walk need not finish */
+	if (s->cfg.count_content) { /* freshness.count: content: cosmetic edits are not reviews */
+		dt->opts.content_canon = content_canon;
+		dt->opts.content_version = COSMETIC_VERSION;
+	}
 	start_thread(dt);
 	*out = dt;
 	return 0;
@@ -218,6 +230,16 @@ void dating_finish(dating_t *dt, site_t *s)
 	free(s->branch);
 	s->branch = xstrdup(hist_branch(h));
 	hist_ignored_counts(h, &s->ignored_revs, &s->ignored_authors, &s->ignored_renames);
+	s->cosmetic_commits = hist_cosmetic_count(h);
+	if (s->cfg.count_content) {
+		hist_stats_t hs;
+		hist_stats(h, &hs);
+		if (hs.content_unreadable)
+			diag_add(&s->diags, DIAG_WARNING, "almanac.yml", 0, 0, "history-content",
+				 "freshness.count: content: %zu change%s to pages could not be compared (their files "
+				 "are not in this repository: a partial clone?), so they count as reviews",
+				 hs.content_unreadable, hs.content_unreadable == 1 ? "" : "s");
+	}
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		site_fresh_t *f = &p->fresh;

@@ -209,6 +209,11 @@ out:
 
 int gittree_has_file(gitstore_t *st, const git_oid *root, const char *path)
 {
+	return gittree_find(st, root, path, NULL, NULL);
+}
+
+int gittree_find(gitstore_t *st, const git_oid *root, const char *path, git_oid *oid, uint32_t *mode)
+{
 	git_oid cur;
 	git_oid_cpy(&cur, root);
 	for (;;) {
@@ -225,14 +230,19 @@ int gittree_has_file(gitstore_t *st, const git_oid *root, const char *path)
 			if (e.namelen == n && memcmp(e.name, path, n) == 0 && (slash ? e.is_tree : !e.is_tree)) {
 				found = 1;
 				git_oid_cpy(&cur, e.oid);
+				if (!slash && mode)
+					*mode = e.mode;
 				break;
 			}
 		}
 		gitobj_unref(o);
 		if (!found)
 			return 0;
-		if (!slash)
+		if (!slash) {
+			if (oid)
+				git_oid_cpy(oid, &cur);
 			return 1;
+		}
 		path = slash + 1;
 	}
 }

@@ -86,4 +86,8 @@ int gittree_diff(gittree_diff_t *df, const git_oid *a, const git_oid *b, buf_t *
 /* 1 when `path` ('/'-separated) names a non-tree entry in tree `root`. */
 int gittree_has_file(gitstore_t *st, const git_oid *root, const char *path);
 
+/* gittree_has_file, and the entry's id and mode into *oid and *mode (either
+ * may be NULL) when found. */
+int gittree_find(gitstore_t *st, const git_oid *root, const char *path, git_oid *oid, uint32_t *mode);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include "histcache.h"
 #include "histcommit.h"
+#include "histcontent.h"
 #include "histgraft.h"
 #include "histignore.h"
 #include "histpriv.h"
@@ -260,7 +261,7 @@ static void results_clear(hist_t *h)
 	}
 	h->nheap = 0;
 	h->pages_live = 0;
-	h->cnt_rev = h->cnt_author = h->cnt_ren = 0;
+	h->cnt_rev = h->cnt_author = h->cnt_ren = h->cnt_cosmetic = 0;
 	h->walked = 0;
 	hresults_free(h);
 }
@@ -323,6 +324,10 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 	h->since = opts ? opts->since : 0;
 	h->all_old_paths = opts ? opts->all_old_paths : 0;
 	h->stop = opts ? opts->stop : NULL;
+	h->content_canon = opts ? opts->content_canon : NULL;
+	h->content_ctx = opts ? opts->content_ctx : NULL;
+	h->content_version = opts ? opts->content_version : 0;
+	hcontent_reset(h);
 	hignore_load_revs(h, opts, d);
 	hignore_load_authors(h, opts, d);
 	hcommit_load_shallow(h);
@@ -429,6 +434,7 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 		e->skipped_revs = pg->skip_rev;
 		e->skipped_authors = pg->skip_author;
 		e->skipped_renames = pg->skip_ren;
+		e->skipped_cosmetic = pg->skip_cosmetic;
 	}
 	for (size_t i = 0; i < h->nwatches; i++) {
 		hwatch_t *w = &h->watches[i];
@@ -441,6 +447,7 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 		h->cnt_rev += (f & N_SKIP_REV) != 0;
 		h->cnt_author += (f & N_SKIP_AUTHOR) != 0;
 		h->cnt_ren += (f & N_SKIP_RENAME) != 0;
+		h->cnt_cosmetic += (f & N_SKIP_COSMETIC) != 0;
 	}
 	if (h->dirty && h->cache_path)
 		hcache_write(h);
@@ -547,6 +554,11 @@ void hist_ignored_counts(const hist_t *h, size_t *revs, size_t *authors, size_t 
 		*renames = h ? h->cnt_ren : 0;
 }
 
+size_t hist_cosmetic_count(const hist_t *h)
+{
+	return h ? h->cnt_cosmetic : 0;
+}
+
 void hist_stats(const hist_t *h, hist_stats_t *out)
 {
 	if (h)
@@ -562,6 +574,7 @@ void hist_free(hist_t *h)
 	results_clear(h);
 	nodes_reset(h);
 	hgraft_free(h);
+	hcontent_reset(h);
 	free(h->label);
 	free(h->heap);
 	free(h->path_items);

@@ -136,7 +136,8 @@ typedef struct {
 	size_t nold;
 	size_t skipped_revs;     /* commits passed over before `last`: in the ignore-revs file, */
 	size_t skipped_authors;  /* by an ignored author, */
-	size_t skipped_renames;  /* pure renames of this page */
+	size_t skipped_renames;  /* pure renames of this page, */
+	size_t skipped_cosmetic; /* commits that left its rendered text identical (content_canon) */
 } hist_entry_t;
 
 /* The newest counting change of a watch glob. */
@@ -171,8 +172,22 @@ typedef struct {
 	const char *config_file;        /* file named in diagnostics about ignore_authors / ignore-revs
 	                                   settings; NULL = "almanac.yml" */
 	const atomic_int *stop;         /* NULL, or a flag another thread (a signal handler) raises to
-	                                   give up: hist_walk then returns HIST_STOPPED within a few
-	                                   hundred commits, with no answers and nothing cached */
+	                                   give up: hist_walk then returns HIST_STOPPED within one
+	                                   commit (the tree comparison polls it too), with no answers
+	                                   and nothing cached */
+	/* freshness.count: content. NULL (the default): every commit that changes a page counts.
+	 * Otherwise it returns the canonical rendered text of a page (cosmetic.h: a malloc'd string
+	 * of *out_len bytes) from its file's `len` bytes at `text`, `path` naming the page at that
+	 * commit. A non-merge commit that modified a page still being walked (its last counting
+	 * commit not found yet, or events still wanted back to `since`), or renamed it with edits,
+	 * and whose canonical texts before and after are equal, is COSMETIC: its event does not
+	 * count (counts = 0) and the search goes on down the page's history, as for an ignored
+	 * commit. Blobs larger than 16 MiB, links and blobs that cannot be read are not compared
+	 * (the commit counts). Called on the walk's thread. */
+	char *(*content_canon)(void *ctx, const char *path, const char *text, size_t len, size_t *out_len);
+	void *content_ctx;
+	unsigned content_version;       /* the canonical form's version (COSMETIC_VERSION): stored
+	                                   answers computed with another one are not reused */
 } hist_opts_t;
 
 /* hist_walk's return when opts.stop was raised (no diagnostic is added). */
@@ -206,6 +221,10 @@ typedef struct {
 	                            facts cache was not even read (commits_walked is 0) */
 	int results_rejected;    /* a result table existed but was corrupt, truncated or of another version */
 	int results_written;     /* the result table was (re)written */
+	size_t content_compared; /* content_canon: commit-page pairs compared, */
+	size_t content_cosmetic; /* of those found cosmetic, */
+	size_t content_unreadable; /* and pairs not compared because a blob could not be read (a
+	                            partial clone): those commits count */
 } hist_stats_t;
 
 /* Find the repository containing `any_path_in_worktree` (searching parent
@@ -285,6 +304,10 @@ void hist_release_objects(hist_t *h);
  * listed in the ignore-revs file, by an ignored author, pure renames. Any
  * pointer may be NULL. Depends only on the results, not on the cache. */
 void hist_ignored_counts(const hist_t *h, size_t *revs, size_t *authors, size_t *renames);
+
+/* Distinct commits passed over as cosmetic (opts.content_canon) while
+ * searching pages' last commits; 0 without content_canon. */
+size_t hist_cosmetic_count(const hist_t *h);
 
 /* Statistics of the last hist_walk. */
 void hist_stats(const hist_t *h, hist_stats_t *out);

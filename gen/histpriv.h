@@ -15,6 +15,7 @@
  *   histresults                  the last walk's answers (result table)
  *   histset, histqueue           item bitsets; the date-ordered commit queue
  *   histignore                   which commits do not count (ignore-revs, authors)
+ *   histcontent                  ... nor cosmetic ones (freshness.count: content)
  *   histglob                     watch globs
  *   histwalk                     items, pages, events, merge simplification
  *   history                      the public API: open, walk, look up, free
@@ -115,7 +116,8 @@ enum {
 	N_SKIP_RENAME = 1 << 11,
 	N_SIM = 1 << 12,       /* similarity renames computed */
 	N_FROM_CACHE = 1 << 13,
-	N_WALKED = 1 << 14
+	N_WALKED = 1 << 14,
+	N_SKIP_COSMETIC = 1 << 15  /* skipped as cosmetic while searching some page's last commit */
 };
 /* The flags that describe the commit itself (kept from one walk to the next). */
 #define N_PERSIST (N_META | N_FACTS | N_MISSING | N_SHALLOW | N_SIM | N_FROM_CACHE)
@@ -156,6 +158,13 @@ typedef struct {
 	uint32_t line;       /* its line's rank in the file (the first line for a commit wins) */
 } hgraft_t;
 
+/* The content cache's entry: the canonical text's digest of blob `blob` read as page `path`. */
+typedef struct {
+	git_oid blob;
+	uint32_t path;     /* strtab index; NONE: empty slot */
+	git_oid digest;
+} hcontent_slot_t;
+
 /* The walk's state for one page. */
 typedef struct {
 	char *path;        /* borrowed from h->entries[i].path */
@@ -169,7 +178,7 @@ typedef struct {
 	uint32_t nlive;
 	int done, past_since, reached_end, truncated, htrunc;
 	int64_t created;
-	size_t skip_rev, skip_author, skip_ren;
+	size_t skip_rev, skip_author, skip_ren, skip_cosmetic;
 } hpage_t;
 
 /* The walk's state for one watch glob. */
@@ -282,8 +291,15 @@ struct hist {
 	map_t status_map;
 	git_index *index;
 
+	/* freshness.count: content (histcontent.h) */
+	char *(*content_canon)(void *ctx, const char *path, const char *text, size_t len, size_t *out_len);
+	void *content_ctx;
+	unsigned content_version;
+	hcontent_slot_t *cslots;      /* (blob, path) -> digest of the canonical text */
+	size_t ncslots, cused;
+
 	hist_stats_t stats;
-	size_t cnt_rev, cnt_author, cnt_ren;
+	size_t cnt_rev, cnt_author, cnt_ren, cnt_cosmetic;
 };
 
 /* Add an error (code "history") "<what>: <libgit2's last error message>" about the

@@ -11,7 +11,7 @@
 #include "histfile.h"
 
 #define RES_MAGIC "ALMHRES\0"
-#define RES_VERSION 2u /* 2: rename purity by blob id and mode */
+#define RES_VERSION 3u /* 2: rename purity by blob id and mode; 3: cosmetic commits */
 #define RES_HDR (8 + 4 + 4 + 8)
 #define RES_ENDIAN 0x0102030405060708ULL
 
@@ -23,7 +23,9 @@ static uint32_t res_abi(void)
 
 static uint32_t res_flags(const hist_t *h)
 {
-	return (h->use_author_date ? 1u : 0u) | (h->all_old_paths ? 2u : 0u);
+	/* freshness.count: content, with the canonical form's version */
+	uint32_t content = h->content_canon ? 4u | (h->content_version & 0xffffffu) << 8 : 0u;
+	return (h->use_author_date ? 1u : 0u) | (h->all_old_paths ? 2u : 0u) | content;
 }
 
 /* with all_old_paths every page is followed to its creation: `since` changes
@@ -111,7 +113,7 @@ static void res_unapply(hist_t *h)
 	}
 	for (size_t i = 0; i < h->nwatches; i++)
 		memset(&h->watches[i].w, 0, sizeof h->watches[i].w);
-	h->cnt_rev = h->cnt_author = h->cnt_ren = 0;
+	h->cnt_rev = h->cnt_author = h->cnt_ren = h->cnt_cosmetic = 0;
 	hresults_free(h);
 }
 
@@ -249,6 +251,7 @@ int hresults_load(hist_t *h, const hist_opts_t *o)
 		e->skipped_revs = hfile_u32(&r);
 		e->skipped_authors = hfile_u32(&r);
 		e->skipped_renames = hfile_u32(&r);
+		e->skipped_cosmetic = hfile_u32(&r);
 	}
 	for (size_t i = 0; i < h->nwatches && !r.bad; i++) {
 		hwatch_t *w = &h->watches[i];
@@ -260,6 +263,7 @@ int hresults_load(hist_t *h, const hist_opts_t *o)
 	h->cnt_rev = (size_t)hfile_u64(&r);
 	h->cnt_author = (size_t)hfile_u64(&r);
 	h->cnt_ren = (size_t)hfile_u64(&r);
+	h->cnt_cosmetic = (size_t)hfile_u64(&r);
 	if (r.bad || r.p != r.e)
 		goto bad;
 	free(coff);
@@ -356,6 +360,7 @@ void hresults_write(hist_t *h, const hist_opts_t *o)
 		hfile_put_u32(&b, (uint32_t)e->skipped_revs);
 		hfile_put_u32(&b, (uint32_t)e->skipped_authors);
 		hfile_put_u32(&b, (uint32_t)e->skipped_renames);
+		hfile_put_u32(&b, (uint32_t)e->skipped_cosmetic);
 	}
 	for (size_t i = 0; i < h->nwatches; i++) {
 		const hwatch_t *w = &h->watches[i];
@@ -367,6 +372,7 @@ void hresults_write(hist_t *h, const hist_opts_t *o)
 	hfile_put_u64(&b, h->cnt_rev);
 	hfile_put_u64(&b, h->cnt_author);
 	hfile_put_u64(&b, h->cnt_ren);
+	hfile_put_u64(&b, h->cnt_cosmetic);
 	free(cidx);
 	hfile_seal(&b, 16, start);
 	h->stats.results_written = hfile_replace(h->res_path, b.s, b.len);

@@ -5,7 +5,8 @@
  * the Git objects (the key): HEAD, the replace refs and grafts (their
  * digest, histgraft.h), the page paths and watch globs in the
  * order asked, the ignore-revs ids, the ignored-author patterns and the
- * date-source / since / all_old_paths settings. A later walk that asks the
+ * date-source / since / all_old_paths / freshness.count settings (with the
+ * canonical form's version when cosmetic commits are looked for). A later walk that asks the
  * same question of the same HEAD maps the file and points the answers into it
  * instead of replaying the commits; any difference in the key means the
  * facts are replayed as usual. Never written for a shallow clone or when a

@@ -5,6 +5,7 @@
 
 #include "gittree.h"
 #include "histcommit.h"
+#include "histcontent.h"
 #include "histdiff.h"
 #include "histignore.h"
 #include "histqueue.h"
@@ -91,12 +92,22 @@ static void page_add_old(hpage_t *pg, const char *p)
 	pg->old[pg->nold++] = xstrdup(p);
 }
 
-/* A commit changed the page: record the event; returns whether it counts. */
-static int page_event(hist_t *h, hpage_t *pg, uint32_t ni, int exists)
+/* A commit changed the page: record the event; returns whether it counts.
+ * `old_path`/`new_path`: the page's paths before and after a non-merge commit
+ * that modified it (NONE when there is nothing to compare: creation, deletion,
+ * merge), for freshness.count: content. */
+static int page_event(hist_t *h, hpage_t *pg, uint32_t ni, int exists, uint32_t old_path, uint32_t new_path)
 {
 	cnode_t *n = &h->nodes[ni];
 	uint32_t ign = hignore_node(h, n);
 	int counts = !ign;
+	int cosmetic = 0;
+	if (counts && old_path != NONE && h->content_canon) {
+		/* the page is still walked (its answer is open): a cosmetic edit is not a review */
+		cosmetic = hcontent_cosmetic(h, ni, old_path, new_path);
+		n = &h->nodes[ni];
+		counts = !cosmetic;
+	}
 	int64_t t = node_time(h, n);
 	GROW(pg->ev, pg->nev, pg->cev);
 	pg->ev[pg->nev].time = t;
@@ -106,6 +117,9 @@ static int page_event(hist_t *h, hpage_t *pg, uint32_t ni, int exists)
 	if (pg->last == NONE) {
 		if (counts) {
 			pg->last = ni;
+		} else if (cosmetic) {
+			pg->skip_cosmetic++;
+			n->flags |= N_SKIP_COSMETIC;
 		} else if (ign & N_IGN_REV) {
 			pg->skip_rev++;
 			n->flags |= N_SKIP_REV;
@@ -148,7 +162,7 @@ static int page_change(hist_t *h, uint32_t it, uint32_t ni, char status, int is_
 				else {
 					/* a rename with edits: counts (unless ignored), the page goes on at the old path */
 					hpage_t *pg = &h->pages[owner];
-					page_event(h, pg, ni, 1);
+					page_event(h, pg, ni, 1, old, path);
 					page_add_old(pg, h->strs.s[old]);
 					uint32_t ni2 = item_new(h, old, owner, 0);
 					u32_push(follow, ni2);
@@ -172,7 +186,7 @@ static int page_change(hist_t *h, uint32_t it, uint32_t ni, char status, int is_
 			return 0;
 		}
 		/* creation */
-		page_event(h, pg, ni, 1);
+		page_event(h, pg, ni, 1, NONE, NONE);
 		if (pg->last != NONE) {
 			pg->reached_end = 1;
 			pg->created = node_time(h, &h->nodes[ni]);
@@ -182,7 +196,8 @@ static int page_change(hist_t *h, uint32_t it, uint32_t ni, char status, int is_
 		return 0;
 	}
 	hpage_t *pg = &h->pages[owner];
-	page_event(h, pg, ni, status != 'D');
+	int compare = status == 'M' && !is_merge && n->nparents == 1;
+	page_event(h, pg, ni, status != 'D', compare ? path : NONE, compare ? path : NONE);
 	if (status == 'A' && n->nparents == 0 && pg->last != NONE) {
 		pg->reached_end = 1;
 		pg->created = node_time(h, n);

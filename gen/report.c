@@ -342,6 +342,9 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 	json_key(&w, "ignored_authors"); json_int(&w, (long long)s->ignored_authors);
 	json_key(&w, "pure_renames"); json_int(&w, (long long)s->ignored_renames);
 	json_end_object(&w);
+	if (s->cfg.count_content) { /* freshness.count: content only: the default output is unchanged */
+		json_key(&w, "cosmetic_commits"); json_int(&w, (long long)s->cosmetic_commits);
+	}
 	json_end_object(&w);
 	json_key(&w, "target_percent"); json_number_compact(&w, r->target);
 	json_key(&w, "summary");

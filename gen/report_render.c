@@ -226,6 +226,9 @@ void report_write_text(const report_t *r, const site_t *s, int color, buf_t *out
 			      "  fetch the full history (git fetch --unshallow) for exact figures.\n\n");
 		col(out, &a, C_RESET);
 	}
+	if (s->cfg.count_content)
+		buf_printf(out, "  Cosmetic edits are not reviews (freshness.count: content): %zu commit%s passed over.\n\n",
+			   s->cosmetic_commits, s->cosmetic_commits == 1 ? "" : "s");
 	buf_puts(out, "  ");
 	col(out, &a, C_BOLD);
 	col(out, &a, r->meets_target ? C_GREEN : C_RED);

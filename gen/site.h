@@ -167,6 +167,7 @@ struct site {
 	char head[41];
 	char *branch;            /* owned, "" when detached */
 	size_t ignored_revs, ignored_authors, ignored_renames;
+	size_t cosmetic_commits; /* freshness.count: content: commits skipped as cosmetic */
 	map_t page_map;          /* src -> page index */
 	map_t asset_map;         /* src -> asset index */
 	map_t url_map;           /* url -> page index */

@@ -16,7 +16,8 @@
  *   - replace refs and grafts are honoured, and the caches follow them;
  *   - a FIFO at a cache file does not block the walk;
  *   - a tree bomb, a 40,000-level folder chain and a bomb in HEAD's tree are
- *     refused within bounds (no memory exhaustion, no stack overflow). */
+ *     refused within bounds (no memory exhaustion, no stack overflow);
+ *   - freshness.count: content passes over cosmetic commits. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,9 +32,11 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "cosmetic.h"
 #include "diag.h"
 #include "githelp.h"
 #include "history.h"
+#include "markdown.h"
 
 typedef struct {
 	char dir[256];
@@ -556,8 +559,74 @@ static void test_deep_tree_within_bound(void **state)
 	assert_null(hist_worktree_error(fx->h));
 }
 
+static char *canon_cb(void *ctx, const char *path, const char *text, size_t len, size_t *out_len)
+{
+	(*(int *)ctx)++;
+	return cosmetic_canon(path, text, len, out_len);
+}
+
+/* freshness.count: content: a commit that leaves the page's rendered text
+ * identical is passed over like an ignored one; renamed-and-reformatted too. */
+static void test_cosmetic_commits(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	gh_commit(D, "runbooks/db.md", "# DB\n\nDrain the consumers,\nthen restart.\n\n* a\n* b\n",
+		  "2026-01-05T10:00:00Z", "alice", "create");
+	gh_commit(D, "runbooks/db.md", "# DB\n\nDrain the consumers,\nthen restart the workers.\n\n* a\n* b\n",
+		  "2026-01-06T10:00:00Z", "bob", "real edit");
+	gh_commit(D, "runbooks/db.md", "DB\r\n==\r\n\r\nDrain the consumers, then restart the workers.\r\n\r\n- a\r\n- b\r\n",
+		  "2026-01-07T10:00:00Z", "fmt-bot", "reformat");
+	gh_sh(D, "mkdir -p ops && git mv runbooks/db.md ops/db.md");
+	gh_write_file(D, "ops/db.md", "DB\n==\n\nDrain the consumers, then restart the workers.\n\n- a\n- b\n");
+	gh_sh(D, "git add -A && " GH_AT("2026-01-08T10:00:00Z", "fmt-bot") "git commit -q -m 'move and LF'");
+	gh_commit(D, "other.md", "# Other\n", "2026-01-09T10:00:00Z", "alice", "other");
+	gh_commit(D, "other.md", "# Other\n\nNew text.\n", "2026-01-10T10:00:00Z", "alice", "other edit");
+	const char *paths[] = {"ops/db.md", "other.md"};
+	char *cache = xasprintf("%s/.cache", D);
+	hist_opts_t o = opts_in(cache);
+	int calls = 0;
+	o.content_canon = canon_cb;
+	o.content_ctx = &calls;
+	o.content_version = COSMETIC_VERSION;
+	walk_ok(fx, paths, 2, &o);
+	char *real = gh_sh_out(D, "git log -1 --format=%%H --grep='^real edit$'");
+	assert_last_is(fx, "ops/db.md", real);
+	const hist_entry_t *e = hist_lookup(fx->h, "ops/db.md");
+	assert_int_equal(e->skipped_cosmetic, 2);
+	assert_int_equal(e->nevents, 4); /* move+LF, reformat, real edit, create: the first two do not count */
+	assert_int_equal(e->events[0].counts, 0);
+	assert_int_equal(e->events[1].counts, 0);
+	assert_int_equal(e->events[2].counts, 1);
+	assert_string_equal(e->old_paths[0], "runbooks/db.md");
+	assert_last_as_git(fx, "other.md"); /* a real edit still counts */
+	assert_int_equal(hist_cosmetic_count(fx->h), 2);
+	hist_stats_t st;
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.content_cosmetic, 2);
+	assert_int_equal(st.content_compared, 4); /* db: three changes; other: one */
+	assert_true(calls > 0);
+	/* the same question again: the stored answers */
+	walk_ok(fx, paths, 2, &o);
+	hist_stats(fx->h, &st);
+	assert_int_equal(st.results_cached, 1);
+	assert_last_is(fx, "ops/db.md", real);
+	assert_int_equal(hist_cosmetic_count(fx->h), 2);
+	/* the default (every commit counts) never reuses those answers */
+	hist_opts_t d = opts_in(cache);
+	walk_ok(fx, paths, 2, &d);
+	char *mv = gh_sh_out(D, "git log -1 --format=%%H --grep='^move and LF$'");
+	assert_last_is(fx, "ops/db.md", mv);
+	assert_int_equal(hist_lookup(fx->h, "ops/db.md")->skipped_cosmetic, 0);
+	assert_int_equal(hist_cosmetic_count(fx->h), 0);
+	free(mv);
+	free(real);
+	free(cache);
+}
+
 int main(void)
 {
+	md_init();
 	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
 	setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
 	const struct CMUnitTest tests[] = {
@@ -572,6 +641,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tree_bomb_below_answer, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_deep_tree, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_deep_tree_within_bound, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_cosmetic_commits, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
