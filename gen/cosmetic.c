@@ -111,20 +111,30 @@ typedef struct {
 	int space;         /* white space is pending */
 } canon_t;
 
+static int is_blank(unsigned char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+}
+
 /* Inline text: runs of white space become one space, none at a block's ends. */
 static void put_text(canon_t *c, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v') {
+	size_t i = 0;
+	while (i < n) {
+		if (is_blank((unsigned char)s[i])) {
 			c->space = 1;
+			i++;
 			continue;
 		}
+		size_t j = i + 1;
+		while (j < n && !is_blank((unsigned char)s[j]))
+			j++;
 		if (c->space && c->started)
 			buf_putc(c->o, ' ');
 		c->space = 0;
 		c->started = 1;
-		buf_putc(c->o, (char)ch);
+		buf_put(c->o, s + i, j - i);
+		i = j;
 	}
 }
 

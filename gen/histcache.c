@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include "histcommit.h"
+#include "histcontent.h"
 #include "histfile.h"
 
 #define HCACHE_MAGIC "ALMHIST\0"
-#define HCACHE_VERSION 3u /* 3: rename purity by blob id and mode, file/link pairs; the graft digest */
+#define HCACHE_VERSION 4u /* 3: rename purity by blob id and mode, file/link pairs; the graft digest;
+                             4: content verdicts */
 
 void hcache_clear(hcache_t *c)
 {
@@ -62,6 +64,8 @@ static void cache_skip_record(hfile_rd_t *r, uint32_t nstr)
 	if (hfile_u8(r) > 1)
 		r->bad = 1;
 }
+
+static uint32_t cache_str(hist_t *h, uint32_t ci);
 
 void hcache_load(hist_t *h)
 {
@@ -140,8 +144,31 @@ void hcache_load(hist_t *h)
 			j = (j + 1) & (c->nslots - 1);
 		c->slots[j] = i;
 	}
-	if (r.p != r.e)
+	/* the verdicts of freshness.count: content, for one version of the canonical form */
+	uint32_t cver = hfile_u32(&r);
+	uint32_t nv = hfile_u32(&r);
+	if (r.bad || nv > plen / 29)
 		goto reject;
+	const unsigned char *vs = hfile_bytes(&r, (size_t)nv * 29);
+	if (r.bad || r.p != r.e)
+		goto reject;
+	for (uint32_t i = 0; i < nv; i++) {
+		hfile_rd_t e = {vs + 29 * (size_t)i + 20, vs + 29 * (size_t)i + 29, 0};
+		uint32_t op = hfile_u32(&e), np = hfile_u32(&e);
+		if (op >= c->nstr || np >= c->nstr || hfile_u8(&e) > 3)
+			goto reject;
+	}
+	if (h->content_canon && cver == h->content_version) {
+		for (uint32_t i = 0; i < nv; i++) {
+			hfile_rd_t e = {vs + 29 * (size_t)i, vs + 29 * (size_t)i + 29, 0};
+			git_oid id;
+			memcpy(id.id, hfile_bytes(&e, GIT_OID_RAWSZ), GIT_OID_RAWSZ);
+			uint32_t op = cache_str(h, hfile_u32(&e));
+			uint32_t np = cache_str(h, hfile_u32(&e));
+			uint8_t f = hfile_u8(&e);
+			hcontent_remember_verdict(h, &id, op, np, f & 1, (f >> 1) & 1);
+		}
+	}
 	h->stats.cache_loaded = 1;
 	return;
 reject:
@@ -281,6 +308,19 @@ void hcache_write(hist_t *h)
 			hfile_put_u8(&b, n->renames[k].score);
 		}
 		hfile_put_u8(&b, (n->flags & N_SIM) ? 1 : 0);
+	}
+	/* the verdicts (freshness.count: content) of this walk's version of the canonical form, or none */
+	hfile_put_u32(&b, h->content_canon ? h->content_version : 0);
+	uint32_t nv = h->content_canon ? (uint32_t)h->vused : 0;
+	hfile_put_u32(&b, nv);
+	for (size_t i = 0; nv && i < h->nvslots; i++) {
+		const hcontent_verdict_t *v = &h->vslots[i];
+		if (v->new_path == NONE)
+			continue;
+		buf_put(&b, v->commit.id, GIT_OID_RAWSZ);
+		hfile_put_u32(&b, v->old_path);
+		hfile_put_u32(&b, v->new_path);
+		hfile_put_u8(&b, (uint8_t)(v->cosmetic | v->compared << 1));
 	}
 	hfile_seal(&b, 12, start);
 

@@ -8,12 +8,15 @@
  * HEAD, the branch, the pages or the configuration: those are applied when
  * the walk replays the facts.
  *
- * Format (histfile.h's framing, magic "ALMHIST\0", version 3): the digest of
+ * Format (histfile.h's framing, magic "ALMHIST\0", version 4): the digest of
  * the replace refs and grafts the facts were read under (histgraft.h: a file
  * written under others is not used), the string table (paths, names, e-mails) then one record per commit: id,
  * tree, committer and author times, author and e-mail (string indexes),
  * summary, parents, one change list per parent (path index, 'A'/'D'/'M'),
- * renames (old, new, score) and whether similarity renames were computed.
+ * renames (old, new, score) and whether similarity renames were computed;
+ * then, for freshness.count: content, the canonical form's version and the
+ * verdicts by (commit, old path, new path) (histcontent.h), so a later walk
+ * compares only changes it has not seen.
  *
  * hcache_load() validates the whole file (checksum, every record's bounds
  * and indexes) before anything is used: a truncated, corrupt or other-version

@@ -13,12 +13,68 @@ void hcontent_reset(hist_t *h)
 	free(h->cslots);
 	h->cslots = NULL;
 	h->ncslots = h->cused = 0;
+	free(h->vslots);
+	h->vslots = NULL;
+	h->nvslots = h->vused = 0;
+}
+
+static size_t verdict_home(const hist_t *h, const git_oid *commit, uint32_t old_path, uint32_t new_path)
+{
+	uint64_t k = hist_oid_hash(commit) ^ ((uint64_t)old_path * 0x9E3779B97F4A7C15ULL) ^
+		     ((uint64_t)new_path * 0xC2B2AE3D27D4EB4FULL);
+	return (size_t)(k & (h->nvslots - 1));
+}
+
+static hcontent_verdict_t *verdict_find(hist_t *h, const git_oid *commit, uint32_t old_path, uint32_t new_path)
+{
+	if (!h->nvslots)
+		return NULL;
+	for (size_t j = verdict_home(h, commit, old_path, new_path);; j = (j + 1) & (h->nvslots - 1)) {
+		hcontent_verdict_t *v = &h->vslots[j];
+		if (v->new_path == NONE)
+			return NULL;
+		if (v->old_path == old_path && v->new_path == new_path && git_oid_equal(&v->commit, commit))
+			return v;
+	}
+}
+
+void hcontent_remember_verdict(hist_t *h, const git_oid *commit, uint32_t old_path, uint32_t new_path, int cosmetic,
+			       int compared)
+{
+	if (verdict_find(h, commit, old_path, new_path))
+		return;
+	if ((h->vused + 1) * 2 > h->nvslots) {
+		size_t old = h->nvslots;
+		hcontent_verdict_t *ov = h->vslots;
+		h->nvslots = old ? old * 2 : 1024;
+		h->vslots = xmalloc(h->nvslots * sizeof *h->vslots);
+		for (size_t i = 0; i < h->nvslots; i++)
+			h->vslots[i].new_path = NONE;
+		h->vused = 0;
+		for (size_t i = 0; i < old; i++)
+			if (ov[i].new_path != NONE)
+				hcontent_remember_verdict(h, &ov[i].commit, ov[i].old_path, ov[i].new_path, ov[i].cosmetic,
+							  ov[i].compared);
+		free(ov);
+	}
+	size_t j = verdict_home(h, commit, old_path, new_path);
+	while (h->vslots[j].new_path != NONE)
+		j = (j + 1) & (h->nvslots - 1);
+	hcontent_verdict_t *v = &h->vslots[j];
+	git_oid_cpy(&v->commit, commit);
+	v->old_path = old_path;
+	v->new_path = new_path;
+	v->cosmetic = (uint8_t)(cosmetic != 0);
+	v->compared = (uint8_t)(compared != 0);
+	h->vused++;
 }
 
 static size_t slot_home(const hist_t *h, const git_oid *blob, uint32_t path)
 {
 	return (size_t)((hist_oid_hash(blob) ^ ((uint64_t)path * 0x9E3779B97F4A7C15ULL)) & (h->ncslots - 1));
 }
+
+static void slot_put(hist_t *h, const git_oid *blob, uint32_t path, const git_oid *digest);
 
 static hcontent_slot_t *slot_find(hist_t *h, const git_oid *blob, uint32_t path)
 {
@@ -100,18 +156,27 @@ int hcontent_cosmetic(hist_t *h, uint32_t ni, uint32_t old_path, uint32_t new_pa
 	const cnode_t *n = &h->nodes[ni];
 	if (!h->content_canon || n->nparents != 1 || n->pidx[0] == NONE)
 		return 0;
+	git_oid id;
+	git_oid_cpy(&id, &n->oid);
+	const hcontent_verdict_t *v = verdict_find(h, &id, old_path, new_path);
+	if (v) { /* decided by an earlier walk: no tree or blob read */
+		h->stats.content_compared += v->compared;
+		h->stats.content_cosmetic += v->cosmetic;
+		return v->cosmetic;
+	}
 	git_oid tree, ptree, a, b;
 	git_oid_cpy(&tree, &n->tree);
 	git_oid_cpy(&ptree, &h->nodes[n->pidx[0]].tree);
 	int ra = digest_of(h, &ptree, old_path, &a);
 	int rb = ra < 0 ? ra : digest_of(h, &tree, new_path, &b);
-	if (ra == -2 || rb == -2)
-		h->stats.content_unreadable++;
-	if (ra < 0 || rb < 0)
+	if (ra == -2 || rb == -2) {
+		h->stats.content_unreadable++; /* not remembered: the objects may arrive */
 		return 0;
-	h->stats.content_compared++;
-	if (!git_oid_equal(&a, &b))
-		return 0;
-	h->stats.content_cosmetic++;
-	return 1;
+	}
+	int cosmetic = ra == 0 && rb == 0 && git_oid_equal(&a, &b);
+	hcontent_remember_verdict(h, &id, old_path, new_path, cosmetic, ra == 0 && rb == 0);
+	h->dirty = 1;
+	h->stats.content_compared += ra == 0 && rb == 0;
+	h->stats.content_cosmetic += cosmetic;
+	return cosmetic;
 }

@@ -327,7 +327,10 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 	h->content_canon = opts ? opts->content_canon : NULL;
 	h->content_ctx = opts ? opts->content_ctx : NULL;
 	h->content_version = opts ? opts->content_version : 0;
-	hcontent_reset(h);
+	if (h->content_canon && h->cslot_version != h->content_version) {
+		hcontent_reset(h); /* digests of another canonical form */
+		h->cslot_version = h->content_version;
+	}
 	hignore_load_revs(h, opts, d);
 	hignore_load_authors(h, opts, d);
 	hcommit_load_shallow(h);

@@ -165,6 +165,15 @@ typedef struct {
 	git_oid digest;
 } hcontent_slot_t;
 
+/* The content cache's verdict: commit `commit` changed page `old_path` into
+ * `new_path` cosmetically (1) or not (0). */
+typedef struct {
+	git_oid commit;
+	uint32_t old_path, new_path; /* strtab; new_path NONE: empty slot */
+	uint8_t cosmetic;
+	uint8_t compared;  /* both versions were compared (not a link, not too large) */
+} hcontent_verdict_t;
+
 /* The walk's state for one page. */
 typedef struct {
 	char *path;        /* borrowed from h->entries[i].path */
@@ -295,8 +304,11 @@ struct hist {
 	char *(*content_canon)(void *ctx, const char *path, const char *text, size_t len, size_t *out_len);
 	void *content_ctx;
 	unsigned content_version;
-	hcontent_slot_t *cslots;      /* (blob, path) -> digest of the canonical text */
+	hcontent_slot_t *cslots;      /* (blob, path) -> digest of the canonical text, kept across walks */
 	size_t ncslots, cused;
+	unsigned cslot_version;       /* the canonical form's version of cslots and vslots */
+	hcontent_verdict_t *vslots;   /* (commit, old path, new path) -> verdict, kept across walks */
+	size_t nvslots, vused;
 
 	hist_stats_t stats;
 	size_t cnt_rev, cnt_author, cnt_ren, cnt_cosmetic;

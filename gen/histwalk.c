@@ -102,8 +102,10 @@ static int page_event(hist_t *h, hpage_t *pg, uint32_t ni, int exists, uint32_t 
 	uint32_t ign = hignore_node(h, n);
 	int counts = !ign;
 	int cosmetic = 0;
-	if (counts && old_path != NONE && h->content_canon) {
-		/* the page is still walked (its answer is open): a cosmetic edit is not a review */
+	if (counts && old_path != NONE && h->content_canon && (pg->last == NONE || !pg->past_since)) {
+		/* an answer is still open (the last counting commit, or the events back to `since` and
+		 * the newest counting one before it, for the trend): a cosmetic edit is not a review.
+		 * Older events, walked only for previous names, are not compared. */
 		cosmetic = hcontent_cosmetic(h, ni, old_path, new_path);
 		n = &h->nodes[ni];
 		counts = !cosmetic;
