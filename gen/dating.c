@@ -13,6 +13,7 @@
 #include "freshness.h"
 #include "history.h"
 #include "publish.h"
+#include "report.h"
 #include "timing.h"
 
 struct dating {
@@ -28,6 +29,7 @@ struct dating {
 	int rc;
 	int *wt;              /* per page: hist_worktree_status, computed on the thread */
 	double walk_wall, walk_cpu, status_wall, status_cpu; /* ms, for ALMANAC_TIMING */
+	int64_t points[REPORT_TREND_POINTS]; /* the trend's month ends (freshness.count: content) */
 };
 
 static double clock_ms(clockid_t id)
@@ -146,6 +148,11 @@ int dating_start(dating_t **out, site_t *s)
 	if (s->cfg.count_content) { /* freshness.count: content: cosmetic edits are not reviews */
 		dt->opts.content_canon = content_canon;
 		dt->opts.content_version = COSMETIC_VERSION;
+		if (s->opts.trend) { /* only the trend's month ends are asked about past events */
+			report_month_ends(s->opts.now, dt->points);
+			dt->opts.points = dt->points;
+			dt->opts.npoints = REPORT_TREND_POINTS;
+		}
 	}
 	start_thread(dt);
 	*out = dt;

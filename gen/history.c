@@ -327,6 +327,8 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 	h->content_canon = opts ? opts->content_canon : NULL;
 	h->content_ctx = opts ? opts->content_ctx : NULL;
 	h->content_version = opts ? opts->content_version : 0;
+	h->points = opts ? opts->points : NULL;
+	h->npoints = opts && opts->points ? opts->npoints : 0;
 	if (h->content_canon && h->cslot_version != h->content_version) {
 		hcontent_reset(h); /* digests of another canonical form */
 		h->cslot_version = h->content_version;
@@ -414,6 +416,8 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 	for (size_t i = 0; i < h->npages; i++) {
 		h->pages[i].path = (char *)h->entries[i].path;
 		h->pages[i].last = NONE;
+		h->pages[i].minev = INT64_MAX;
+		h->pages[i].settled = INT64_MAX;
 	}
 
 	if ((rc = hwalk_run(h, opts, d)) != 0)

@@ -188,6 +188,15 @@ typedef struct {
 	void *content_ctx;
 	unsigned content_version;       /* the canonical form's version (COSMETIC_VERSION): stored
 	                                   answers computed with another one are not reused */
+	const int64_t *points;          /* NULL, or the instants (ascending) the events will be asked
+	                                   about with hist_entry_at (the trend's month ends): with
+	                                   content_canon, a change older than a page's last counting
+	                                   commit is then compared only when its verdict can change the
+	                                   answer at one of them; without points, every change back to
+	                                   `since` is (the events' `counts` of changes no point depends
+	                                   on may then say 1 for a cosmetic one). Part of the result
+	                                   table's key with content_canon */
+	size_t npoints;
 } hist_opts_t;
 
 /* hist_walk's return when opts.stop was raised (no diagnostic is added). */

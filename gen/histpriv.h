@@ -188,6 +188,9 @@ typedef struct {
 	int done, past_since, reached_end, truncated, htrunc;
 	int64_t created;
 	size_t skip_rev, skip_author, skip_ren, skip_cosmetic;
+	int64_t minev;     /* the oldest event time so far (the list order is git log's) */
+	int64_t settled;   /* minev as of the latest counting event: hist_entry_at at an instant
+	                      >= settled finds a counting event among those recorded */
 } hpage_t;
 
 /* The walk's state for one watch glob. */
@@ -304,6 +307,8 @@ struct hist {
 	char *(*content_canon)(void *ctx, const char *path, const char *text, size_t len, size_t *out_len);
 	void *content_ctx;
 	unsigned content_version;
+	const int64_t *points;        /* opts.points (borrowed for the walk) */
+	size_t npoints;
 	hcontent_slot_t *cslots;      /* (blob, path) -> digest of the canonical text, kept across walks */
 	size_t ncslots, cused;
 	unsigned cslot_version;       /* the canonical form's version of cslots and vslots */

@@ -32,7 +32,8 @@ static uint32_t res_flags(const hist_t *h)
  * nothing (page_check_done), so a build on another day still matches */
 static uint64_t res_since(const hist_t *h)
 {
-	return (uint64_t)(h->all_old_paths ? 0 : h->since);
+	/* ... except for the cosmetic verdicts, whose reach depends on it (and on the points) */
+	return (uint64_t)(h->all_old_paths && !h->content_canon ? 0 : h->since);
 }
 
 /* Write the key (res_key_match reads it back field by field). */
@@ -42,6 +43,10 @@ static void res_key(const hist_t *h, const hist_opts_t *o, buf_t *b)
 	hfile_put_u64(b, h->graft_digest);
 	hfile_put_u32(b, res_flags(h));
 	hfile_put_u64(b, res_since(h));
+	size_t np = h->content_canon ? h->npoints : 0;
+	hfile_put_u32(b, (uint32_t)np);
+	for (size_t i = 0; i < np; i++)
+		hfile_put_u64(b, (uint64_t)h->points[i]);
 	hfile_put_u32(b, (uint32_t)h->nign_revs);
 	for (size_t i = 0; i < h->nign_revs; i++)
 		buf_put(b, h->ign_revs[i].id, GIT_OID_RAWSZ);
@@ -67,6 +72,12 @@ static int res_key_match(const hist_t *h, const hist_opts_t *o, hfile_rd_t *r)
 		return 0;
 	if (hfile_u32(r) != res_flags(h) || hfile_u64(r) != res_since(h))
 		return 0;
+	size_t np = h->content_canon ? h->npoints : 0;
+	if (hfile_u32(r) != np)
+		return 0;
+	for (size_t i = 0; i < np; i++)
+		if (hfile_u64(r) != (uint64_t)h->points[i])
+			return 0;
 	if (hfile_u32(r) != h->nign_revs)
 		return 0;
 	for (size_t i = 0; i < h->nign_revs; i++) {

@@ -6,7 +6,8 @@
  * digest, histgraft.h), the page paths and watch globs in the
  * order asked, the ignore-revs ids, the ignored-author patterns and the
  * date-source / since / all_old_paths / freshness.count settings (with the
- * canonical form's version when cosmetic commits are looked for). A later walk that asks the
+ * canonical form's version, `since` and the points when cosmetic commits are
+ * looked for: they decide which changes were compared). A later walk that asks the
  * same question of the same HEAD maps the file and points the answers into it
  * instead of replaying the commits; any difference in the key means the
  * facts are replayed as usual. Never written for a shallow clone or when a

@@ -92,6 +92,29 @@ static void page_add_old(hpage_t *pg, const char *p)
 	pg->old[pg->nold++] = xstrdup(p);
 }
 
+/* Whether the verdict on the page's change being recorded (freshness.count:
+ * content) can change an answer: the last counting commit is not found yet;
+ * or some instant the events will be asked about (opts.points) lies in
+ * [minev, settled), where hist_entry_at would reach this event before any
+ * counting one; or, without points, the events are wanted back to `since` and
+ * no counting event older than it has been found yet. */
+static int verdict_needed(const hist_t *h, const hpage_t *pg)
+{
+	if (pg->last == NONE)
+		return 1;
+	if (!h->points)
+		return !pg->past_since;
+	size_t lo = 0, hi = h->npoints; /* the first point >= minev */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (h->points[mid] < pg->minev)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < h->npoints && h->points[lo] < pg->settled;
+}
+
 /* A commit changed the page: record the event; returns whether it counts.
  * `old_path`/`new_path`: the page's paths before and after a non-merge commit
  * that modified it (NONE when there is nothing to compare: creation, deletion,
@@ -102,15 +125,17 @@ static int page_event(hist_t *h, hpage_t *pg, uint32_t ni, int exists, uint32_t 
 	uint32_t ign = hignore_node(h, n);
 	int counts = !ign;
 	int cosmetic = 0;
-	if (counts && old_path != NONE && h->content_canon && (pg->last == NONE || !pg->past_since)) {
-		/* an answer is still open (the last counting commit, or the events back to `since` and
-		 * the newest counting one before it, for the trend): a cosmetic edit is not a review.
-		 * Older events, walked only for previous names, are not compared. */
+	int64_t t = node_time(h, n);
+	if (t < pg->minev)
+		pg->minev = t;
+	if (counts && old_path != NONE && h->content_canon && verdict_needed(h, pg)) {
+		/* an answer is still open: a cosmetic edit is not a review */
 		cosmetic = hcontent_cosmetic(h, ni, old_path, new_path);
 		n = &h->nodes[ni];
 		counts = !cosmetic;
 	}
-	int64_t t = node_time(h, n);
+	if (counts)
+		pg->settled = pg->minev;
 	GROW(pg->ev, pg->nev, pg->cev);
 	pg->ev[pg->nev].time = t;
 	pg->ev[pg->nev].counts = (unsigned char)counts;

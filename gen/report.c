@@ -90,8 +90,7 @@ static char *section_of(const site_t *s, const site_page_t *p)
 	return src != p->src ? xstrdup(s->home_dir) : xstrdup("(top)");
 }
 
-/* The 12 month ends strictly before `now`, oldest first, at 23:59:59 UTC. */
-static void month_ends(int64_t now, int64_t out[REPORT_TREND_POINTS])
+void report_month_ends(int64_t now, int64_t out[REPORT_TREND_POINTS])
 {
 	int y, m, d;
 	int64_t day = now / 86400 - (now % 86400 < 0); /* floor for instants before 1970 */
@@ -111,7 +110,7 @@ static void compute_trend(report_t *r, const site_t *s)
 	if (!s->hist || !s->opts.trend)
 		return;
 	int64_t ends[REPORT_TREND_POINTS];
-	month_ends(s->opts.now, ends);
+	report_month_ends(s->opts.now, ends);
 	for (size_t k = 0; k < REPORT_TREND_POINTS; k++) {
 		report_point_t *pt = &r->trend[r->ntrend++];
 		pt->time = ends[k];

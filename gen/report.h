@@ -97,6 +97,10 @@ typedef struct {
 
 #define REPORT_TREND_POINTS 12
 
+/* The REPORT_TREND_POINTS month ends strictly before `now`, oldest first, at
+ * 23:59:59 UTC: the trend's instants (the history walk is told them too). */
+void report_month_ends(int64_t now, int64_t out[REPORT_TREND_POINTS]);
+
 typedef struct {
 	size_t documents, fresh, due, stale, uncommitted, unknown, drifted;
 	double fresh_percent;

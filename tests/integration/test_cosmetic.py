@@ -87,6 +87,29 @@ class CosmeticEdits(RepoTestCase):
         self.assertEqual(last["runbooks/dns.md"], "Format and fix a word")
         self.assertEqual(doc["repository"]["cosmetic_commits"], 1)
 
+    def test_trend_skips_cosmetic_commits_too(self):
+        # a page reviewed every 30 days: the formatter's commit in July must not make July's
+        # month end look fresh in the 12-month trend, even though a real edit came later
+        page = "---\ntitle: DB\nreview_interval: 30d\n---\n# DB\n\nDrain the consumers, then restart.\n"
+        points = {}
+        for count in ("content", "commit"):
+            repo = self.repo({"runbooks/db.md": page, "almanac.yml": "freshness:\n  count: %s\n" % count},
+                             date="2025-01-10T09:00:00Z")
+            write(repo, "runbooks/db.md", page.replace("restart.", "restart the workers."))
+            git(repo, "commit", "-qam", "real edit", date="2026-06-10T09:00:00Z")
+            with open(os.path.join(repo, "runbooks/db.md"), "w", newline="") as f:
+                f.write(page.replace("restart.", "restart the workers.").replace("\n", "\r\n"))
+            git(repo, "commit", "-qam", "formatter", date="2026-07-15T09:00:00Z")
+            write(repo, "runbooks/db.md", page.replace("restart.", "restart the workers, then check."))
+            git(repo, "commit", "-qam", "second real edit", date="2026-10-20T09:00:00Z")
+            doc = self.report(repo)
+            self.assertEqual(doc["documents"][0]["last_commit"]["summary"], "second real edit")
+            points[count] = {p["date"]: p["fresh_percent"] for p in doc["trend"]}
+        self.assertEqual(points["commit"]["2026-07-31"], 100.0)  # 16 days after the formatter: due, counted fresh
+        self.assertEqual(points["content"]["2026-07-31"], 0.0)   # 51 days after the real edit: stale
+        self.assertEqual(points["content"]["2026-06-30"], 100.0)  # 20 days after the real edit
+        self.assertEqual(points["content"]["2026-10-31"], 100.0)
+
     def test_bad_value(self):
         repo = self.repo(dict(PAGES, **{"almanac.yml": "freshness:\n  count: words\n"}))
         r = run("check", "--repo", repo)
