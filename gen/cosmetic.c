@@ -5,6 +5,7 @@
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,13 +332,83 @@ static void put_node_close(canon_t *c, cmark_node *n)
 	}
 }
 
+/* cmark's nodes come from an arena freed whole after each page: a page makes
+ * thousands of small allocations and frees, a third of the time spent here
+ * (malloc's bookkeeping in a thread that also holds the history walk's
+ * memory). cmark_mem has no context pointer, so the arena is per thread. */
+typedef struct ablock {
+	struct ablock *prev;
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+} ablock_t;
+
+static _Thread_local ablock_t *arena;
+
+static void *arena_alloc(size_t n)
+{
+	size_t need = ((n + 15) & ~(size_t)15) + 16; /* a 16-byte header holds the size (for realloc) */
+	if (!arena || arena->cap - arena->used < need) {
+		size_t cap = arena ? arena->cap * 2 : (size_t)64 << 10;
+		while (cap < need)
+			cap *= 2;
+		ablock_t *b = xmalloc(sizeof *b + cap);
+		b->prev = arena;
+		b->used = 0;
+		b->cap = cap;
+		arena = b;
+	}
+	unsigned char *p = arena->data + arena->used;
+	arena->used += need;
+	memcpy(p, &n, sizeof n);
+	return p + 16;
+}
+
+static void *arena_calloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		abort(); /* as calloc would fail: cmark aborts on out-of-memory too */
+	void *p = arena_alloc(n * size);
+	memset(p, 0, n * size);
+	return p;
+}
+
+static void *arena_realloc(void *old, size_t n)
+{
+	if (!old)
+		return arena_alloc(n);
+	size_t had;
+	memcpy(&had, (unsigned char *)old - 16, sizeof had);
+	if (n <= had)
+		return old;
+	void *p = arena_alloc(n);
+	memcpy(p, old, had);
+	return p;
+}
+
+static void arena_free(void *p)
+{
+	(void)p; /* everything goes at once, in arena_release */
+}
+
+static void arena_release(void)
+{
+	while (arena) {
+		ablock_t *prev = arena->prev;
+		free(arena);
+		arena = prev;
+	}
+}
+
+static cmark_mem arena_mem = {arena_calloc, arena_realloc, arena_free};
+
 /* The same parser options and extensions as the site's (markdown.c). */
 static const char *const extensions[] = {"table", "strikethrough", "autolink", "tagfilter", "tasklist"};
 
 static void put_body(buf_t *o, const char *dir, const char *text, size_t len)
 {
-	cmark_parser *p = cmark_parser_new(CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG |
-					   CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE | CMARK_OPT_UNSAFE);
+	cmark_parser *p = cmark_parser_new_with_mem(CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG |
+						    CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE | CMARK_OPT_UNSAFE,
+					    &arena_mem);
 	for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {
 		cmark_syntax_extension *e = cmark_find_syntax_extension(extensions[i]);
 		if (e)
@@ -361,11 +432,13 @@ static void put_body(buf_t *o, const char *dir, const char *text, size_t len)
 	cmark_iter_free(it);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
+	arena_release();
 }
 
 char *cosmetic_canon(const char *path, const char *text, size_t len, size_t *out_len)
 {
 	buf_t o = BUF_INIT;
+	buf_grow(&o, len + 256); /* about the text's size: one allocation, no regrowth */
 	if (len >= 3 && (unsigned char)text[0] == 0xef && (unsigned char)text[1] == 0xbb &&
 	    (unsigned char)text[2] == 0xbf) {
 		text += 3;

@@ -219,6 +219,10 @@ void dating_finish(dating_t *dt, site_t *s)
 			"status %.1f ms wall, %.1f ms cpu\n",
 			dt->walk_wall, dt->walk_cpu, st.commits_diffed, st.commits_cached,
 			st.results_cached ? "from the cache" : "computed", dt->status_wall, dt->status_cpu);
+		if (s->cfg.count_content)
+			fprintf(stderr, "  history: freshness.count: content: %zu changes compared (%zu cosmetic, %zu not "
+					"readable), %zu page versions rendered\n",
+				st.content_compared, st.content_cosmetic, st.content_unreadable, st.content_rendered);
 	}
 	hist_t *h = dt->h;
 	s->hist = h;

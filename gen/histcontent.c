@@ -137,6 +137,7 @@ static int digest_of(hist_t *h, const git_oid *root, uint32_t path, git_oid *out
 		return -1;
 	}
 	size_t clen = 0;
+	h->stats.content_rendered++;
 	char *canon = h->content_canon(h->content_ctx, h->strs.s[path], (const char *)o->data, o->len, &clen);
 	gitobj_unref(o);
 	if (!canon)

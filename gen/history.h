@@ -234,6 +234,7 @@ typedef struct {
 	size_t content_cosmetic; /* of those found cosmetic, */
 	size_t content_unreadable; /* and pairs not compared because a blob could not be read (a
 	                            partial clone): those commits count */
+	size_t content_rendered; /* page versions turned into canonical text (content_canon calls) */
 } hist_stats_t;
 
 /* Find the repository containing `any_path_in_worktree` (searching parent
