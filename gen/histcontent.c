@@ -160,6 +160,12 @@ int hcontent_cosmetic(hist_t *h, uint32_t ni, uint32_t old_path, uint32_t new_pa
 	git_oid id;
 	git_oid_cpy(&id, &n->oid);
 	const hcontent_verdict_t *v = verdict_find(h, &id, old_path, new_path);
+	if (!v && h->stop && atomic_load_explicit(h->stop, memory_order_relaxed)) {
+		/* Ctrl-C inside a commit that changed thousands of pages (a formatter's): the walk
+		 * ends after this commit (h->stopped), its answers are never used */
+		h->stopped = 1;
+		return 0;
+	}
 	if (v) { /* decided by an earlier walk: no tree or blob read */
 		h->stats.content_compared += v->compared;
 		h->stats.content_cosmetic += v->cosmetic;

@@ -324,6 +324,7 @@ int hist_walk(hist_t *h, const char *const *paths, size_t npaths, const hist_opt
 	h->since = opts ? opts->since : 0;
 	h->all_old_paths = opts ? opts->all_old_paths : 0;
 	h->stop = opts ? opts->stop : NULL;
+	h->stopped = 0;
 	h->content_canon = opts ? opts->content_canon : NULL;
 	h->content_ctx = opts ? opts->content_ctx : NULL;
 	h->content_version = opts ? opts->content_version : 0;

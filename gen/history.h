@@ -13,12 +13,18 @@
  *     merge that differs from every parent, e.g. a conflict resolution,
  *     counts) that COUNTS. A commit does not count when it is listed in the
  *     ignore-revs file, when its author name or e-mail matches one of the
- *     ignored-author patterns (PCRE2), or when it only renamed the file
- *     (identical content: the search goes on at the old path from that
- *     commit's first parent, as `git log -- OLD PARENT` would). A rename with
- *     edits (git's default 50% similarity, through libgit2) counts, and the
- *     old path is recorded too. Merges are never treated as renames.
+ *     ignored-author patterns (PCRE2), when it only renamed the file
+ *     (identical content: the same blob id AND mode on both sides; the search
+ *     goes on at the old path from that commit's first parent, as
+ *     `git log -- OLD PARENT` would), or, with opts.content_canon
+ *     (freshness.count: content), when it left the page's rendered text
+ *     identical. A rename with edits (git's default 50% similarity, through
+ *     libgit2; pairs of identical blobs follow git's rule: a regular file is
+ *     paired only with a regular file, a link only with a link) counts, and
+ *     the old path is recorded too. Merges are never treated as renames.
  *     With no renames and nothing ignored this is `git log -1 -- PATH`.
+ *     Replace refs (refs/replace/, as git honours them) and info/grafts are
+ *     applied: a replaced commit keeps its id with its replacement's content.
  *   - the page's previous names (for redirects), its change events (for the
  *     12-month trend) and the commit that created it. A page's history
  *     starts at the commit that created it (following renames): an older file
@@ -40,11 +46,30 @@
  * everything below a directory it names ("charts/app" matches
  * "charts/app/values.yaml"). A leading "/" or "./" is ignored.
  *
- * Shallow clones: commits listed in the repository's `shallow` file (or
- * whose parents are missing) are a boundary. A page whose history reaches the
- * boundary before a counting commit is found is `truncated` (status unknown):
- * it is never dated by the boundary commit. hist_walk adds one warning
- * (code "shallow-clone") that says how to fetch the full history.
+ * Shallow clones: commits listed in the repository's `shallow` file (in the
+ * common folder, so a linked worktree of a shallow clone is shallow too) are
+ * a boundary. A page whose history reaches the boundary before a counting
+ * commit is found is `truncated` (status unknown): it is never dated by the
+ * boundary commit. hist_walk adds one warning (code "shallow-clone") that
+ * says how to fetch the full history. A missing commit anywhere else is an
+ * error, as in git (the walk fails; see "Errors").
+ *
+ * Errors: a history that cannot be read (missing objects: a treeless
+ * partial clone, an incomplete repository; a limit below) makes hist_walk
+ * return a negative value with one error diagnostic, code "history", on the
+ * repository's path, carrying libgit2's message (and a hint for partial
+ * clones). Callers must not show any date then (report and check exit 4).
+ *
+ * Limits: the repository decides how large its trees are, so the walk is
+ * bounded: trees are compared with a loop (no recursion on their depth),
+ * folders nest at most 4,096 levels (git's core.maxTreeDepth default), one
+ * commit changes at most 1,000,000 paths against one parent, a walk holds at
+ * most 4,000,000 distinct paths and names, at most 20,000,000 tree entries
+ * are compared per commit and parent, a path is at most 64 KiB. Beyond them
+ * the walk fails as above, naming the commit. opts.stop is polled every
+ * commit, every 1,024 tree entries and before every page version rendered.
+ * Cache files, the shallow file and the ignore-revs file are opened without
+ * blocking and read only when they are regular files (a FIFO is skipped).
  *
  * Cache: per-commit facts (parents, dates, author, summary, the paths each
  * commit changed against each parent, the renames found) are memoised in
@@ -75,7 +100,8 @@
  * deltas, one reused zlib stream, a 48 MiB delta-base cache) because going
  * through git_odb_read for each of the ~9 tree objects per commit costs about
  * twice as much; loose objects, alternates and anything unexpected are read
- * with libgit2 instead (hist_stats says how many of each).
+ * with libgit2 instead (hist_stats says how many of each). The engine's
+ * files, one per layer, are listed in histpriv.h.
  *
  * Ownership: hist_open() returns a hist_t the caller frees with hist_free().
  * Every pointer returned by the other functions (entries, strings, arrays) is

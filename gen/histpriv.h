@@ -260,6 +260,7 @@ struct hist {
 
 	/* walk */
 	const atomic_int *stop;       /* opts.stop of the walk under way */
+	int stopped;                  /* stop was seen inside a commit's work: end the walk */
 	item_t *items;
 	size_t nitems, citems;
 	uint64_t *live;

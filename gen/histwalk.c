@@ -480,6 +480,8 @@ static int walk_node(hist_t *h, uint32_t ni, hset_t *s)
 	}
 	free(follow.v);
 	free(x0.v);
+	if (rc == 0 && h->stopped)
+		rc = GITTREE_STOPPED;
 	return rc;
 }
 

@@ -19,6 +19,7 @@
  *     refused within bounds (no memory exhaustion, no stack overflow);
  *   - freshness.count: content passes over cosmetic commits. */
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -624,6 +625,51 @@ static void test_cosmetic_commits(void **state)
 	free(cache);
 }
 
+typedef struct {
+	int calls;
+	atomic_int *stop;
+} stopper_t;
+
+/* A canonical form that raises the stop flag (Ctrl-C) at its third call. */
+static char *canon_then_stop(void *ctx, const char *path, const char *text, size_t len, size_t *out_len)
+{
+	stopper_t *s = ctx;
+	if (++s->calls == 3)
+		atomic_store(s->stop, 1);
+	return cosmetic_canon(path, text, len, out_len);
+}
+
+/* Ctrl-C inside one commit that changed many pages (a formatter's), with
+ * freshness.count: content: the walk stops after that commit's current page,
+ * not after rendering every page of it. */
+static void test_stop_inside_a_commit(void **state)
+{
+	fx_t *fx = *state;
+	const char *D = fx->dir;
+	char **paths = xcalloc(60, sizeof *paths);
+	for (int i = 0; i < 60; i++) {
+		paths[i] = xasprintf("p%02d.md", i);
+		gh_write_file(D, paths[i], "# Page\n\nSome text\nwrapped here.\n");
+	}
+	gh_sh(D, "git add -A && " GH_AT("2026-01-05T10:00:00Z", "alice") "git commit -q -m create");
+	for (int i = 0; i < 60; i++)
+		gh_write_file(D, paths[i], "Page\n====\n\nSome text wrapped here.\n");
+	gh_sh(D, "git add -A && " GH_AT("2026-01-06T10:00:00Z", "fmt-bot") "git commit -q -m format");
+	atomic_int stop = 0;
+	stopper_t s = {0, &stop};
+	hist_opts_t o = opts_in("");
+	o.content_canon = canon_then_stop;
+	o.content_ctx = &s;
+	o.content_version = COSMETIC_VERSION;
+	o.stop = &stop;
+	assert_int_equal(walk_rc(fx, (const char *const *)paths, 60, &o), HIST_STOPPED);
+	assert_true(s.calls <= 4); /* two versions per page: the page under way may finish */
+	assert_int_equal(fx->d.len, 0);
+	for (int i = 0; i < 60; i++)
+		free(paths[i]);
+	free(paths);
+}
+
 int main(void)
 {
 	md_init();
@@ -642,6 +688,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deep_tree, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_deep_tree_within_bound, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_cosmetic_commits, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_stop_inside_a_commit, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
