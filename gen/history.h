@@ -74,10 +74,13 @@
  * Cache: per-commit facts (parents, dates, author, summary, the paths each
  * commit changed against each parent, the renames found) are memoised in
  * `<commondir>/almanac/history-cache` (or opts.cache_dir). These facts depend
- * only on the commit id (Git objects are content-addressed), never on HEAD,
- * the branch or the configuration; ignore-revs, ignored authors, the date
- * source, `since` and the page set are applied when the walk replays the
- * facts. So a second walk after new commits reads Git objects only for the
+ * only on the commit id (Git objects are content-addressed) and on the
+ * replace refs and grafts (the file records their digest and is not used
+ * under others), never on HEAD, the branch or the configuration; ignore-revs,
+ * ignored authors, the date source, `since` and the page set are applied when
+ * the walk replays the facts. With content_canon the file also keeps the
+ * cosmetic verdicts per (commit, old path, new path) for the canonical
+ * form's version. So a second walk after new commits reads Git objects only for the
  * new commits, and the cache cannot be wrong after a rebase or force-push
  * (commits that disappeared are simply not reached; when the cache is
  * rewritten, records of commits no longer in the object database are
@@ -85,9 +88,11 @@
  *
  * Result table: beside the facts, `history-results` keeps the final answers
  * of the last walk with everything they depend on besides the Git objects:
- * HEAD, the page paths and watch globs in the order asked, the ignore-revs
- * ids, the ignored-author patterns, the date source and `since` (ignored with
- * all_old_paths, where it changes nothing). A walk asking exactly that again
+ * HEAD, the replace refs and grafts, the page paths and watch globs in the
+ * order asked, the ignore-revs ids, the ignored-author patterns, the date
+ * source and `since` (ignored with all_old_paths, where it changes nothing,
+ * unless content_canon is set: then `since`, the points and the canonical
+ * form's version are part of it). A walk asking exactly that again
  * reads the answers back without replaying any commit (a warm second build);
  * any difference, e.g. a new commit or another setting, replays the facts as
  * above. It is never written for a shallow clone or when a commit was missing.
