@@ -267,7 +267,7 @@ static const uint32_t *path_globs(hist_t *h, uint32_t pi, uint32_t *n)
 		h->pglob_n[pi] = (uint32_t)(h->npool - start);
 	}
 	*n = h->pglob_n[pi];
-	return h->pglob_pool + h->pglob_off[pi];
+	return h->pglob_pool ? h->pglob_pool + h->pglob_off[pi] : NULL; /* no match yet: NULL + 0 is undefined */
 }
 
 /* Collect the live items of `s` that changes `ch` touch (pages by path, watches
