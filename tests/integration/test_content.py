@@ -208,7 +208,9 @@ class ContentTest(unittest.TestCase):
     def test_no_hospital_adverts(self):
         for path in self.pages():
             for n, line in enumerate(read(path).split("\n"), 1):
-                self.assertNotRegex(line.lower(), r"hospital|devopsschool|cosmetic",
+                # "cosmetic" alone is a word of the manual now (freshness.count: content, cosmetic
+                # edits); the imported adverts were for cosmetic surgery and hospitals
+                self.assertNotRegex(line.lower(), r"hospital|devopsschool|cosmetic (surgery|clinic|treatment|procedure)",
                                     "%s:%d: advertising text" % (rel(path), n))
 
     def test_role_pages_have_twenty_numbered_sections(self):
