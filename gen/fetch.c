@@ -1,0 +1,595 @@
+/* fetch.c - cached clones of the sources of a multi-repository site. See fetch.h.
+ *
+ * Cache layout, per source name under the cache folder:
+ *   <name>/repo/       a normal clone (work tree + .git), HEAD detached at the wanted commit
+ *   <name>/url         the URL the clone was made from (public form); another URL means a new clone
+ *   <name>/complete    "<commit> <branch>\n": the checkout in repo/ finished for that commit
+ * A first clone is made in <name>/repo.tmp-<pid> and renamed into place once complete. */
+#include "fetch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fsutil.h"
+
+extern char **environ;
+
+void fetch_result_free(fetch_result_t *r)
+{
+	if (!r)
+		return;
+	free(r->workdir);
+	free(r->public_url);
+	free(r->branch);
+	memset(r, 0, sizeof *r);
+}
+
+typedef struct {
+	const sources_spec_t *spec;
+	const fetch_opts_t *opts;
+	diag_list_t *d;
+	const char *url;      /* the URL or path given to libgit2 (may hold credentials) */
+	char *public_url;     /* for messages */
+	/* credential attempts, so a refused credential is not offered again forever */
+	int tried_agent, tried_keyfile, tried_helper, tried_user;
+	char *last_error;     /* libgit2's message of the last failure (owned) */
+} fctx_t;
+
+/* The secret part of a URL's user info ("user:secret@"), or NULL. Caller frees. */
+static char *url_secret(const char *url)
+{
+	const char *sep = strstr(url, "://");
+	if (!sep)
+		return NULL;
+	const char *auth = sep + 3, *end = auth + strcspn(auth, "/?#"), *at = NULL;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (!colon || colon + 1 == at)
+		return NULL;
+	return xasprintf("%.*s", (int)(at - colon - 1), colon + 1);
+}
+
+/* Record libgit2's reason for a failure, with any secret of the URL masked
+ * (libgit2's messages may quote the URL as given). */
+static void fail(fctx_t *x, const char *what)
+{
+	const git_error *e = git_error_last();
+	free(x->last_error);
+	char *msg = xasprintf("%s: %s", what, e && e->message ? e->message : "unknown error");
+	char *secret = x->url ? url_secret(x->url) : NULL;
+	if (secret) {
+		buf_t b = BUF_INIT;
+		size_t sl = strlen(secret);
+		for (const char *p = msg; *p;) {
+			const char *hit = strstr(p, secret);
+			if (!hit) {
+				buf_puts(&b, p);
+				break;
+			}
+			buf_put(&b, p, (size_t)(hit - p));
+			buf_puts(&b, "***");
+			p = hit + sl;
+		}
+		free(msg);
+		msg = buf_detach(&b);
+		memset(secret, 0, sl);
+		free(secret);
+	}
+	x->last_error = msg;
+}
+
+/* ---- credentials ---- */
+
+/* Run `git credential fill` with `input`; put its answer in `out`. The user's
+ * helpers answer; git never prompts (GIT_TERMINAL_PROMPT=0, no terminal). */
+static int credential_fill(const char *input, buf_t *out)
+{
+	int in[2], outp[2];
+	if (pipe(in))
+		return -1;
+	if (pipe(outp)) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addclose(&fa, in[1]);
+	posix_spawn_file_actions_addclose(&fa, outp[0]);
+	/* the environment, with prompts off */
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = xcalloc(n + 3, sizeof *env);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "GIT_TERMINAL_PROMPT=", 20) && strncmp(environ[i], "GIT_ASKPASS=", 12) &&
+		    strncmp(environ[i], "SSH_ASKPASS=", 12))
+			env[k++] = environ[i];
+	env[k++] = "GIT_TERMINAL_PROMPT=0";
+	env[k++] = "GIT_ASKPASS=/bin/false";
+	char *argv[] = {"git", "credential", "fill", NULL};
+	pid_t pid;
+	int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	close(in[0]);
+	close(outp[1]);
+	if (rc) {
+		close(in[1]);
+		close(outp[0]);
+		return -1;
+	}
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	ssize_t w = write(in[1], input, strlen(input));
+	(void)w;
+	close(in[1]);
+	char tmp[4096];
+	ssize_t r;
+	while ((r = read(outp[0], tmp, sizeof tmp)) > 0 && out->len < 65536)
+		buf_put(out, tmp, (size_t)r);
+	close(outp[0]);
+	signal(SIGPIPE, old);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static char *answer_field(const char *ans, const char *key)
+{
+	size_t kl = strlen(key);
+	for (const char *p = ans; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len > kl && !strncmp(p, key, kl) && p[kl] == '=')
+			return xasprintf("%.*s", (int)(len - kl - 1), p + kl + 1);
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+static int credentials(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
+		       void *payload)
+{
+	fctx_t *x = payload;
+	const char *user = user_from_url && user_from_url[0] ? user_from_url : NULL;
+	if (allowed & GIT_CREDENTIAL_USERNAME && !x->tried_user) {
+		x->tried_user = 1;
+		return git_credential_username_new(out, user ? user : "git");
+	}
+	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
+		if (!x->tried_agent) {
+			x->tried_agent = 1;
+			if (getenv("SSH_AUTH_SOCK") && !git_credential_ssh_key_from_agent(out, user ? user : "git"))
+				return 0;
+		}
+		static const char *const keys[] = {"id_ed25519", "id_ecdsa", "id_rsa"};
+		const char *home = getenv("HOME");
+		while (home && x->tried_keyfile < 3) {
+			const char *k = keys[x->tried_keyfile++];
+			char *priv = xasprintf("%s/.ssh/%s", home, k);
+			char *pub = xasprintf("%s.pub", priv);
+			int ok = fsu_is_file(priv) &&
+				 !git_credential_ssh_key_new(out, user ? user : "git", fsu_is_file(pub) ? pub : NULL,
+							     priv, NULL);
+			free(priv);
+			free(pub);
+			if (ok)
+				return 0;
+		}
+	}
+	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT && !x->tried_helper) {
+		x->tried_helper = 1;
+		char *in = xasprintf("url=%s\n%s%s%s\n", url, user ? "username=" : "", user ? user : "", user ? "\n" : "");
+		buf_t ans = BUF_INIT;
+		int rc = credential_fill(in, &ans);
+		free(in);
+		if (!rc) {
+			char *u = answer_field(buf_cstr(&ans), "username");
+			char *p = answer_field(buf_cstr(&ans), "password");
+			if (u && p)
+				rc = git_credential_userpass_plaintext_new(out, u, p);
+			else
+				rc = -1;
+			if (p)
+				memset(p, 0, strlen(p));
+			free(u);
+			free(p);
+		}
+		if (ans.s)
+			memset(ans.s, 0, ans.cap);
+		buf_free(&ans);
+		if (!rc)
+			return 0;
+	}
+	git_error_set_str(GIT_ERROR_NET, "no credentials were accepted (tried: the URL, ssh-agent, ~/.ssh keys, "
+					 "git credential helpers)");
+	return GIT_EUSER;
+}
+
+static int transfer_progress(const git_indexer_progress *stats, void *payload)
+{
+	(void)stats;
+	fctx_t *x = payload;
+	return x->opts->stop && atomic_load(x->opts->stop) ? -1 : 0;
+}
+
+static int sideband(const char *str, int len, void *payload)
+{
+	(void)str;
+	(void)len;
+	return transfer_progress(NULL, payload);
+}
+
+/* ---- the cache ---- */
+
+static int read_small(const char *path, char *dst, size_t cap)
+{
+	buf_t b = BUF_INIT;
+	int rc = fsu_read_file(&b, path, 4096);
+	if (!rc) {
+		size_t n = b.len < cap - 1 ? b.len : cap - 1;
+		memcpy(dst, buf_cstr(&b), n);
+		dst[n] = '\0';
+		dst[strcspn(dst, "\n")] = '\0';
+	}
+	buf_free(&b);
+	return rc;
+}
+
+static int write_small(const char *path, const char *text)
+{
+	char *tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
+	int rc = fsu_write_file(tmp, text, strlen(text));
+	if (!rc && rename(tmp, path))
+		rc = -1;
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* The commit to check out after a fetch: `branch` as a remote branch, then as a
+ * tag; with no branch, the remote's default branch (`defbranch`, "refs/heads/x"). */
+static int resolve_target(git_oid *oid, git_repository *repo, const char *branch, const char *defbranch)
+{
+	char *names[3] = {NULL, NULL, NULL};
+	if (branch) {
+		names[0] = xasprintf("refs/remotes/origin/%s", branch);
+		names[1] = xasprintf("refs/tags/%s", branch);
+	} else if (defbranch && !strncmp(defbranch, "refs/heads/", 11)) {
+		names[0] = xasprintf("refs/remotes/origin/%s", defbranch + 11);
+	}
+	int rc = -1;
+	for (int i = 0; i < 3 && names[i] && rc; i++) {
+		git_object *obj = NULL;
+		if (!git_revparse_single(&obj, repo, names[i])) {
+			git_object *c = NULL;
+			if (!git_object_peel(&c, obj, GIT_OBJECT_COMMIT)) {
+				git_oid_cpy(oid, git_object_id(c));
+				rc = 0;
+				git_object_free(c);
+			}
+			git_object_free(obj);
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		free(names[i]);
+	if (rc)
+		git_error_set_str(GIT_ERROR_REFERENCE,
+				  branch ? "no such branch or tag on the remote" : "the remote has no default branch");
+	return rc;
+}
+
+/* Fetch every branch and tag of x->url into `repo` (as origin's remote-tracking
+ * refs), and learn the remote's default branch into `defbranch`. */
+static int do_fetch(fctx_t *x, git_repository *repo, char *defbranch, size_t cap)
+{
+	git_remote *remote = NULL;
+	git_remote_callbacks cb;
+	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+	cb.credentials = credentials;
+	cb.transfer_progress = transfer_progress;
+	cb.sideband_progress = sideband;
+	cb.payload = x;
+	char *refspecs[] = {"+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"};
+	git_strarray specs = {refspecs, 2};
+	int rc = -1;
+	if (git_remote_create_anonymous(&remote, repo, x->url)) {
+		fail(x, "cannot use the address");
+		return -1;
+	}
+	if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, NULL, NULL)) {
+		fail(x, "cannot connect");
+		goto out;
+	}
+	git_buf def = {0};
+	if (!git_remote_default_branch(&def, remote)) {
+		snprintf(defbranch, cap, "%s", def.ptr);
+		git_buf_dispose(&def);
+	}
+	git_fetch_options fo;
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	fo.callbacks = cb;
+	fo.prune = GIT_FETCH_PRUNE;
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE; /* the refspec above takes them all */
+	if (git_remote_download(remote, &specs, &fo)) {
+		fail(x, "cannot fetch");
+		goto out;
+	}
+	if (git_remote_update_tips(remote, &cb, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "almanac: fetch")) {
+		fail(x, "cannot update the fetched branches");
+		goto out;
+	}
+	if (fo.prune == GIT_FETCH_PRUNE)
+		git_remote_prune(remote, &cb); /* a deleted branch must not linger as the source */
+	rc = 0;
+out:
+	git_remote_disconnect(remote);
+	git_remote_free(remote);
+	return rc;
+}
+
+/* Check out `oid` in `repo`'s work tree, detached, removing what it does not track. */
+static int do_checkout(fctx_t *x, git_repository *repo, const git_oid *oid)
+{
+	git_commit *c = NULL;
+	git_checkout_options co;
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_REMOVE_UNTRACKED;
+	int rc = -1;
+	if (git_commit_lookup(&c, repo, oid)) {
+		fail(x, "cannot read the fetched commit");
+		return -1;
+	}
+	if (git_checkout_tree(repo, (git_object *)c, &co) || git_repository_set_head_detached(repo, oid))
+		fail(x, "cannot check out the fetched commit");
+	else
+		rc = 0;
+	git_commit_free(c);
+	return rc;
+}
+
+static int src_error(fctx_t *x, const char *why)
+{
+	diag_add(x->d, DIAG_ERROR, x->opts->config_file, x->spec->line, x->spec->col, "source",
+		 "source '%s' (%s): %s", x->spec->name, x->public_url, why);
+	return -1;
+}
+
+/* The last complete checkout, for --keep-going and offline builds. */
+static int use_complete(fetch_result_t *out, const char *dir, const char *repo_dir)
+{
+	char *cpath = xasprintf("%s/complete", dir);
+	char line[256];
+	int rc = read_small(cpath, line, sizeof line);
+	free(cpath);
+	if (rc || strlen(line) < 40)
+		return -1;
+	char head[41] = "";
+	git_repository *repo = NULL;
+	if (!git_repository_open_ext(&repo, repo_dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) {
+		git_oid h;
+		if (!git_reference_name_to_id(&h, repo, "HEAD"))
+			git_oid_tostr(head, sizeof head, &h);
+		git_repository_free(repo);
+	}
+	if (strncmp(head, line, 40))
+		return -1; /* the work tree is not the complete checkout (interrupted) */
+	memcpy(out->commit, line, 40);
+	out->commit[40] = '\0';
+	free(out->branch);
+	out->branch = xstrdup(line[40] == ' ' ? line + 41 : "");
+	out->workdir = xasprintf("%s/", repo_dir);
+	return 0;
+}
+
+static int fetch_cached(fetch_result_t *out, fctx_t *x, const char *cache_dir)
+{
+	char *dir = xasprintf("%s/%s", cache_dir, x->spec->name);
+	char *repo_dir = xasprintf("%s/repo", dir);
+	char *url_file = xasprintf("%s/url", dir);
+	char *complete = xasprintf("%s/complete", dir);
+	char *tmp = NULL;
+	git_repository *repo = NULL;
+	int rc = -1;
+	if (fsu_mkdirs(dir, 0755)) {
+		src_error(x, "cannot create its cache folder");
+		goto out;
+	}
+	/* another URL for this name: start over */
+	char known[4096] = "";
+	if (!read_small(url_file, known, sizeof known) && strcmp(known, x->public_url)) {
+		fsu_remove_tree(repo_dir);
+		unlink(complete);
+	}
+	if (x->opts->offline) {
+		if (use_complete(out, dir, repo_dir))
+			src_error(x, "not fetched yet, and this run may not fetch");
+		else
+			rc = 0;
+		goto out;
+	}
+	if (!fsu_is_dir(repo_dir)) {
+		tmp = xasprintf("%s/repo.tmp-%ld", dir, (long)getpid());
+		fsu_remove_tree(tmp);
+		if (git_repository_init(&repo, tmp, 0)) {
+			fail(x, "cannot create the clone");
+			goto failed;
+		}
+	} else if (git_repository_open_ext(&repo, repo_dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) {
+		fail(x, "cannot open the cached clone");
+		goto failed;
+	}
+	char defbranch[256] = "";
+	if (do_fetch(x, repo, defbranch, sizeof defbranch))
+		goto failed;
+	out->fetched = 1;
+	git_oid oid;
+	if (resolve_target(&oid, repo, x->spec->branch, defbranch)) {
+		fail(x, x->spec->branch ? "cannot find the branch or tag" : "cannot find the default branch");
+		goto failed;
+	}
+	char hex[41];
+	git_oid_tostr(hex, sizeof hex, &oid);
+	const char *branch = x->spec->branch ? x->spec->branch : defbranch[0] ? defbranch + 11 : "";
+	char cur[256] = "";
+	int up_to_date = !tmp && !read_small(complete, cur, sizeof cur) && !strncmp(cur, hex, 40);
+	if (!up_to_date) {
+		unlink(complete);
+		if (do_checkout(x, repo, &oid))
+			goto failed;
+	}
+	git_repository_free(repo);
+	repo = NULL;
+	if (tmp && rename(tmp, repo_dir)) {
+		free(x->last_error);
+		x->last_error = xasprintf("cannot move the new clone into place: %s", strerror(errno));
+		goto failed;
+	}
+	char *line = xasprintf("%s %s\n", hex, branch);
+	write_small(complete, line);
+	free(line);
+	char *u = xasprintf("%s\n", x->public_url);
+	write_small(url_file, u);
+	free(u);
+	memcpy(out->commit, hex, 41);
+	out->branch = xstrdup(branch);
+	out->workdir = xasprintf("%s/", repo_dir);
+	rc = 0;
+	goto out;
+failed:
+	if (repo) {
+		git_repository_free(repo);
+		repo = NULL;
+	}
+	if (tmp)
+		fsu_remove_tree(tmp);
+	if (x->opts->stop && atomic_load(x->opts->stop)) {
+		rc = -2;
+		goto out;
+	}
+	if (x->opts->keep_going && !use_complete(out, dir, repo_dir)) {
+		out->from_cache = 1;
+		diag_add(x->d, DIAG_WARNING, x->opts->config_file, x->spec->line, x->spec->col, "source",
+			 "source '%s' (%s): %s; using its last complete fetch (commit %.12s, --keep-going)",
+			 x->spec->name, x->public_url, x->last_error ? x->last_error : "cannot fetch", out->commit);
+		rc = 0;
+	} else {
+		src_error(x, x->last_error ? x->last_error : "cannot fetch");
+	}
+out:
+	git_repository_free(repo);
+	free(tmp);
+	free(dir);
+	free(repo_dir);
+	free(url_file);
+	free(complete);
+	return rc;
+}
+
+/* A local work tree: in place when it has the wanted branch checked out. Sets
+ * *in_place = 0 when it must be cloned into the cache instead. */
+static int local_source(fetch_result_t *out, fctx_t *x, const char *abs, int *in_place)
+{
+	git_repository *repo = NULL;
+	*in_place = 0;
+	if (git_repository_open_ext(&repo, abs, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) {
+		const git_error *e = git_error_last();
+		char *why = xasprintf("not the root of a Git work tree (%s)", e && e->message ? e->message : "?");
+		src_error(x, why);
+		free(why);
+		return -1;
+	}
+	if (git_repository_is_bare(repo) || !git_repository_workdir(repo)) {
+		git_repository_free(repo);
+		return 0; /* a bare repository: read through a cached clone */
+	}
+	const char *wd = git_repository_workdir(repo);
+	char *want = xasprintf("%s/", abs);
+	char *w = fsu_normalize(want);
+	char *h = fsu_normalize(wd);
+	int same_root = w && h && !strcmp(w, h);
+	free(want);
+	free(w);
+	free(h);
+	if (!same_root) {
+		git_repository_free(repo);
+		src_error(x, "must name the top folder of a Git work tree");
+		return -1;
+	}
+	int ok = 1;
+	if (x->spec->branch) {
+		git_reference *head = NULL;
+		ok = !git_repository_head(&head, repo) && git_reference_is_branch(head) &&
+		     !strcmp(git_reference_shorthand(head), x->spec->branch);
+		git_reference_free(head);
+	}
+	if (ok) {
+		*in_place = 1;
+		out->in_place = 1;
+		out->workdir = xstrdup(wd);
+		out->branch = xstrdup(x->spec->branch ? x->spec->branch : "");
+	}
+	git_repository_free(repo);
+	return 0;
+}
+
+int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hub_root, const char *cache_dir,
+		 const fetch_opts_t *opts, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	fctx_t x = {.spec = spec, .opts = opts, .d = d};
+	char *abs = NULL;
+	int rc;
+	static int certs_set;
+	if (!certs_set) { /* libgit2 over mbedTLS needs the CA bundle named */
+		certs_set = 1;
+		const char *bundle = getenv("SSL_CERT_FILE");
+		if (!bundle || !fsu_is_file(bundle))
+			bundle = "/etc/ssl/certs/ca-certificates.crt";
+		if (fsu_is_file(bundle))
+			git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, bundle, NULL);
+	}
+	x.public_url = sources_public_url(spec->repo);
+	out->public_url = xstrdup(x.public_url);
+	if (spec->is_url) {
+		x.url = spec->repo;
+		rc = fetch_cached(out, &x, cache_dir);
+	} else {
+		char *joined = spec->repo[0] == '/' ? xstrdup(spec->repo) : fsu_join(hub_root, spec->repo);
+		abs = fsu_normalize(joined);
+		free(joined);
+		size_t l = abs ? strlen(abs) : 0;
+		if (l > 1 && abs[l - 1] == '/')
+			abs[l - 1] = '\0';
+		int in_place = 0;
+		if (!abs || !fsu_is_dir(abs)) {
+			src_error(&x, "no such folder");
+			rc = -1;
+		} else if ((rc = local_source(out, &x, abs, &in_place)) == 0 && !in_place) {
+			x.url = abs; /* another branch of a local repository: a cached clone of it */
+			rc = fetch_cached(out, &x, cache_dir);
+		}
+	}
+	free(abs);
+	free(x.public_url);
+	free(x.last_error);
+	return rc;
+}

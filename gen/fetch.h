@@ -1,0 +1,59 @@
+/* fetch.h - make each source of a multi-repository site a local work tree (prefix fetch_).
+ *
+ * A source written as a local path with no branch (or with the branch it has
+ * checked out) is read in place, as the hub is. Any other source (a Git URL,
+ * or a local repository at another branch or tag) is cloned once with
+ * libgit2 into the hub's cache folder and fetched again on later builds
+ * (new objects only); the wanted commit is then checked out in the cached
+ * clone. The cached clone is a normal repository, so the history engine dates
+ * its pages with its own walk and its own history cache, and its full
+ * history is fetched (never shallow).
+ *
+ * Nothing half-fetched is used: libgit2 moves the remote-tracking refs only
+ * after the objects arrived, and a checkout is marked complete (a file
+ * recording its commit) only once it finished; a failed fetch leaves the last
+ * complete checkout in place, which --keep-going uses.
+ *
+ * Credentials come from where git finds them: the URL itself, ssh-agent and
+ * the usual ~/.ssh keys, and `git credential fill` (the user's configured
+ * credential helpers, never prompting). They are never written to the cache's
+ * configuration, the site or the report (sources_public_url). */
+#ifndef ALMANAC_FETCH_H
+#define ALMANAC_FETCH_H
+
+#include <stdatomic.h>
+
+#include "diag.h"
+#include "sources.h"
+
+typedef struct {
+	int keep_going;         /* a fetch failure uses the last complete checkout (warning) */
+	int offline;            /* never contact a remote: the last complete checkout, or an error */
+	const atomic_int *stop; /* polled during transfers; non-zero cancels (may be NULL) */
+	const char *config_file; /* names the configuration in diagnostics ("almanac.yml") */
+} fetch_opts_t;
+
+typedef struct {
+	char *workdir;     /* absolute work tree of the source, with a trailing '/' (owned) */
+	char *public_url;  /* the source as shown to readers: path or URL without secrets (owned) */
+	char commit[41];   /* the commit checked out ("" when read in place) */
+	char *branch;      /* the branch or tag used ("" when unknown) (owned) */
+	int in_place;      /* a local work tree read as it is (uncommitted changes show) */
+	int from_cache;    /* the fetch failed and --keep-going took the last complete checkout */
+	int fetched;       /* objects were fetched from the remote in this run */
+} fetch_result_t;
+
+/* Make source `spec` available locally. `hub_root` is the hub's work-tree
+ * root (absolute, trailing '/'); a local `repo` is relative to it.
+ * `cache_dir` (absolute) holds the cached clones, one folder per source name.
+ * Fills `out` (free with fetch_result_free, also on failure). Returns 0, or
+ * -1 with an error diagnostic at the source's entry in the configuration
+ * naming the source and libgit2's reason (exit code 4). A failure with
+ * opts->keep_going and a complete earlier checkout returns 0 with a warning
+ * and out->from_cache set. Returns -2 when opts->stop was raised. */
+int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hub_root, const char *cache_dir,
+		 const fetch_opts_t *opts, diag_list_t *d);
+/* Free what `r` owns; accepts a zeroed result. */
+void fetch_result_free(fetch_result_t *r);
+
+#endif

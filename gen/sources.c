@@ -1,0 +1,208 @@
+/* sources.c - the `sources:` list of a multi-repository site. See sources.h. */
+#include "sources.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "suggest.h"
+
+/* Names every site uses at its top level: a source may not take them. */
+static const char *const reserved_names[] = {"alerts", "assets", "search", "freshness", "404.html",
+					     "sitemap.xml", "freshness.json", "alerts.json"};
+
+static void sp_clear(sources_spec_t *s)
+{
+	free(s->name);
+	free(s->repo);
+	free(s->branch);
+	free(s->path);
+	memset(s, 0, sizeof *s);
+}
+
+void sources_free(sources_list_t *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->len; i++)
+		sp_clear(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->len = 0;
+}
+
+int sources_is_url(const char *repo)
+{
+	static const char *const schemes[] = {"https://", "http://", "ssh://", "git://", "file://"};
+	for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++)
+		if (!strncasecmp(repo, schemes[i], strlen(schemes[i])))
+			return 1;
+	/* scp-like: user@host:path (a ':' before any '/', after an '@') */
+	const char *at = strchr(repo, '@'), *colon = strchr(repo, ':'), *slash = strchr(repo, '/');
+	return at && colon && at < colon && (!slash || colon < slash);
+}
+
+char *sources_public_url(const char *url)
+{
+	const char *sep = strstr(url, "://");
+	if (!sep)
+		return xstrdup(url); /* scp-like user@host:path names no secret */
+	const char *auth = sep + 3;
+	const char *end = auth + strcspn(auth, "/?#");
+	const char *at = NULL;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return xstrdup(url);
+	/* keep a bare user name (git@, ssh user), drop "user:password@" */
+	if (!memchr(auth, ':', (size_t)(at - auth)))
+		return xstrdup(url);
+	return xasprintf("%.*s%s", (int)(sep + 3 - url), url, at + 1);
+}
+
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n > SOURCES_MAX_NAME)
+		return 0;
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+			return 0;
+	}
+	for (size_t i = 0; i < sizeof reserved_names / sizeof *reserved_names; i++)
+		if (!strcmp(s, reserved_names[i]))
+			return 0;
+	return 1;
+}
+
+typedef struct {
+	const char *file;
+	diag_list_t *d;
+	int errors;
+} sctx_t;
+
+static void serr(sctx_t *x, const val_t *v, const char *fmt, const char *arg)
+{
+	diag_add(x->d, DIAG_ERROR, x->file, v ? v->line : 0, v ? v->col : 0, "config", fmt, arg);
+	x->errors++;
+}
+
+static const char *str_of(sctx_t *x, const val_t *v, const char *key)
+{
+	if (v->type == VAL_STR && v->str[0])
+		return v->str;
+	if (v->type == VAL_NUM && v->str)
+		return v->str;
+	serr(x, v, "sources: '%s' must be a non-empty string", key);
+	return NULL;
+}
+
+static void parse_entry(sctx_t *x, const val_t *e, sources_spec_t *s)
+{
+	static const char *const known[] = {"name", "repo", "branch", "path"};
+	s->line = e->line;
+	s->col = e->col;
+	if (e->type != VAL_MAP) {
+		serr(x, e, "%s", "sources: each entry must be a mapping with 'name' and 'repo'");
+		return;
+	}
+	for (size_t i = 0; i < e->len; i++) {
+		const char *k = e->pairs[i].key;
+		const val_t *v = e->pairs[i].val;
+		const char *str;
+		if (!strcmp(k, "name")) {
+			if (!(str = str_of(x, v, k)))
+				continue;
+			if (!valid_name(str)) {
+				serr(x, v,
+				     "sources: name '%s' must be 1-64 lower-case letters, digits, '-', '_' or '.', "
+				     "starting with a letter or digit, and not a name the site uses itself "
+				     "(alerts, assets, search, freshness)",
+				     str);
+				continue;
+			}
+			free(s->name);
+			s->name = xstrdup(str);
+		} else if (!strcmp(k, "repo")) {
+			if (!(str = str_of(x, v, k)))
+				continue;
+			free(s->repo);
+			s->repo = xstrdup(str);
+			s->is_url = sources_is_url(str);
+		} else if (!strcmp(k, "branch")) {
+			if (!(str = str_of(x, v, k)))
+				continue;
+			if (str[0] == '-' || strstr(str, "..") || strchr(str, ' ') || strchr(str, ':')) {
+				serr(x, v, "sources: '%s' is not a branch or tag name", str);
+				continue;
+			}
+			free(s->branch);
+			s->branch = xstrdup(str);
+		} else if (!strcmp(k, "path")) {
+			if (!(str = str_of(x, v, k)))
+				continue;
+			char *n = str[0] == '/' ? NULL : fsu_normalize(str);
+			if (!n) {
+				serr(x, v, "sources: path '%s' must be a folder inside the source repository", str);
+				continue;
+			}
+			size_t l = strlen(n);
+			if (l && n[l - 1] == '/')
+				n[l - 1] = '\0';
+			if (!strcmp(n, ".git") || !strncmp(n, ".git/", 5)) {
+				serr(x, v, "sources: path '%s' must not be inside .git", str);
+				free(n);
+				continue;
+			}
+			free(s->path);
+			s->path = n;
+		} else {
+			const char *sug = suggest_closest(k, known, sizeof known / sizeof *known, 2);
+			diag_add(x->d, DIAG_WARNING, x->file, v->line, v->col, "config",
+				 "sources: unknown key '%s'%s%s%s", k, sug ? "; did you mean '" : "", sug ? sug : "",
+				 sug ? "'?" : "");
+		}
+	}
+	if (!s->name && !x->errors)
+		serr(x, e, "%s", "sources: an entry has no 'name'");
+	if (!s->repo)
+		serr(x, e, "sources: entry '%s' has no 'repo' (a local work tree or a Git URL)",
+		     s->name ? s->name : "?");
+	if (!s->path)
+		s->path = xstrdup("");
+}
+
+int sources_parse(sources_list_t *out, const val_t *v, const char *file, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	if (!v || v->type == VAL_NULL)
+		return 0;
+	sctx_t x = {file, d, 0};
+	if (v->type != VAL_LIST) {
+		serr(&x, v, "%s", "'sources' must be a list of repositories (name, repo, branch, path)");
+		return -1;
+	}
+	if (v->len > SOURCES_MAX) {
+		serr(&x, v, "'sources' lists more than %s repositories", "256");
+		return -1;
+	}
+	out->items = xcalloc(v->len ? v->len : 1, sizeof *out->items);
+	for (size_t i = 0; i < v->len; i++) {
+		sources_spec_t *s = &out->items[out->len++];
+		parse_entry(&x, v->items[i], s);
+		for (size_t j = 0; s->name && j + 1 < out->len; j++)
+			if (out->items[j].name && !strcmp(out->items[j].name, s->name)) {
+				diag_add(d, DIAG_ERROR, file, v->items[i]->line, v->items[i]->col, "config",
+					 "sources: the name '%s' is used twice (first at line %d)", s->name,
+					 out->items[j].line);
+				x.errors++;
+			}
+	}
+	return x.errors ? -1 : 0;
+}

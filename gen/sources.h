@@ -1,0 +1,60 @@
+/* sources.h - the repositories of a multi-repository site (prefix sources_).
+ *
+ * `sources:` in the hub's almanac.yml lists other Git repositories whose
+ * pages join the hub's site (PRODUCT.md, "Several repositories"):
+ *
+ *   sources:
+ *     - name: payments          # URL prefix (payments/...) and report group
+ *       repo: ../payments       # a local work tree (relative to the hub's root) or a Git URL
+ *       branch: main            # optional: a branch or a tag
+ *       path: docs/runbooks     # optional: the folder holding the pages
+ *
+ * This module only reads and checks the list; fetch.h makes each source
+ * available as a local work tree. */
+#ifndef ALMANAC_SOURCES_H
+#define ALMANAC_SOURCES_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "val.h"
+
+/* Longest source name, and most sources a site may have. */
+#define SOURCES_MAX_NAME 64
+#define SOURCES_MAX 256
+
+typedef struct {
+	char *name;     /* URL prefix and report group: a lower-case slug, unique (owned) */
+	char *repo;     /* as written: a local path or a Git URL (owned) */
+	int is_url;     /* repo is a URL: scheme://..., or scp-like user@host:path */
+	char *branch;   /* branch or tag; NULL = the remote's default branch, or a local
+	                 * work tree as it is checked out (owned) */
+	char *path;     /* folder holding the pages inside the source, normalised without a
+	                 * trailing '/'; "" = the source's own content folders (owned) */
+	int line, col;  /* position of the entry in the configuration */
+} sources_spec_t;
+
+typedef struct {
+	sources_spec_t *items; /* in configuration order (owned) */
+	size_t len;
+} sources_list_t;
+
+/* Read `v` (the value of the `sources:` key, may be NULL) into `out`, which
+ * the caller frees with sources_free (also on failure). `file` names the
+ * configuration in diagnostics. Each problem is an error[config] at its
+ * value's position: a missing or invalid name, a name given twice, a missing
+ * repo, a path that leaves the source, an unknown key (with a suggestion).
+ * Returns 0, or -1 when there were errors. */
+int sources_parse(sources_list_t *out, const val_t *v, const char *file, diag_list_t *d);
+/* 1 when `repo` is written as a Git URL rather than a local path:
+ * "https://", "http://", "ssh://", "git://", "file://", or scp-like
+ * "user@host:path". */
+int sources_is_url(const char *repo);
+/* `url` with any password (and a user name given with one) removed, for
+ * messages, the report and the site: "https://user:tok@host/x" ->
+ * "https://host/x". Caller frees. */
+char *sources_public_url(const char *url);
+/* Free everything `l` owns; accepts a zeroed list. */
+void sources_free(sources_list_t *l);
+
+#endif
