@@ -76,6 +76,19 @@ static int names_source(const char *spec)
 	return 1;
 }
 
+/* The rule files `spec` names inside source `src` (a file, folder or glob of that repository),
+ * shown as "<source>:<path>". */
+static void add_source_rules(site_t *s, site_source_t *src, const char *spec, const char *origin, int line, int col)
+{
+	size_t before = s->rules.nfiles;
+	rules_add(&s->rules, src->tree, src->root, spec, 1, origin, line, col, &s->diags);
+	for (size_t f = before; f < s->rules.nfiles; f++) {
+		char *disp = xasprintf("%s:%s", src->name, s->rules.files[f].display);
+		free(s->rules.files[f].display);
+		s->rules.files[f].display = disp;
+	}
+}
+
 int alerts_find_files(site_t *s)
 {
 	/* the catalog file: optional, silently absent (a link out of the repository is said when read) */
@@ -94,14 +107,44 @@ int alerts_find_files(site_t *s)
 		struct stat st;
 		int exists = pr_stat(s->tree, spec, &st) == 0;
 		if (!exists && names_source(spec)) {
-			/* the hook for sources: (a multi-repository site) */
-			diag_add(&s->diags, DIAG_ERROR, cfgname, line, col, "alert-rules",
-				 "'%s' names a source ('<source>:path'): rule files from sources: are not supported "
-				 "yet; use --alert-rules with the path of that repository's rules",
-				 spec);
+			/* '<source>:path': rule files inside a source of sources: */
+			const char *colon = strchr(spec, ':');
+			size_t k = 0;
+			while (k < s->nsources && (strlen(s->sources[k].name) != (size_t)(colon - spec) ||
+						   strncmp(s->sources[k].name, spec, (size_t)(colon - spec))))
+				k++;
+			if (k == s->nsources) {
+				diag_add(&s->diags, DIAG_ERROR, cfgname, line, col, "alert-rules",
+					 "'%s' names a source ('<source>:path') that sources: does not list", spec);
+				continue;
+			}
+			add_source_rules(s, &s->sources[k], colon + 1, cfgname, line, col);
 			continue;
 		}
 		rules_add(&s->rules, s->tree, s->root, spec, 1, cfgname, line, col, &s->diags);
+	}
+	/* each source's own catalog and rule files (its almanac.yml, else its alerts.yml) */
+	for (size_t k = 0; k < s->nsources; k++) {
+		site_source_t *src = &s->sources[k];
+		if (!src->tree)
+			continue;
+		const char *catalog = src->cfg.alerts_file;
+		struct stat st;
+		if (catalog && catalog[0]) {
+			int rc = pr_stat(src->tree, catalog, &st);
+			if (rc == 0 || pr_refused(rc) || errno != ENOENT) {
+				size_t before = s->rules.nfiles;
+				char *disp = xasprintf("%s:%s", src->name, catalog);
+				rules_add_file(&s->rules, src->tree, src->root, catalog, disp);
+				free(disp);
+				(void)before;
+			}
+		}
+		for (size_t i = 0; src->has_cfg && i < src->cfg.nalert_rules; i++) {
+			char *origin = xasprintf("%s:almanac.yml", src->name);
+			add_source_rules(s, src, src->cfg.alert_rules[i], origin, 0, 0);
+			free(origin);
+		}
 	}
 	for (size_t i = 0; i < s->opts.nalert_rules; i++)
 		rules_add(&s->rules, s->tree, s->root, s->opts.alert_rules[i], 0, NULL, 0, 0, &s->diags);

@@ -27,6 +27,7 @@ static const opt_def_t opt_defs[] = {
 	{"--output", OPT_OUTPUT, 1},   {"--bind", OPT_BIND, 1},       {"--port", OPT_PORT, 1},
 	{"--quiet", OPT_QUIET, 0},     {"--no-git-dates", OPT_NO_GIT, 0}, {"--drafts", OPT_DRAFTS, 0},
 	{"--changed-since", OPT_CHANGED, 1}, {"--no-trend", OPT_NO_TREND, 0}, {"--alert-rules", OPT_ALERT_RULES, 1},
+	{"--keep-going", OPT_KEEP_GOING, 0}, {"--source", OPT_SOURCE, 1},
 };
 #define NOPTS (sizeof opt_defs / sizeof *opt_defs)
 
@@ -148,6 +149,18 @@ int cli_parse(cli_opts_t *o, const char *cmd, int argc, char **argv, unsigned al
 			o->site.alert_rules = o->alert_rules;
 			break;
 		case OPT_NO_TREND: o->site.trend = 0; break;
+		case OPT_KEEP_GOING: o->site.keep_going = 1; break;
+		case OPT_SOURCE: {
+			const char *eq = strchr(val, '=');
+			if (!eq || eq == val || !eq[1])
+				return usage_error(cmd, "--source needs NAME=PATH (a source of sources: and a local work "
+							"tree to read it from), not '%s'", val);
+			if (o->site.nsource_overrides == CLI_MAX_SOURCES)
+				return usage_error(cmd, "--source may be given at most 64 times ('%s' is one too many)", val);
+			o->sources[o->site.nsource_overrides++] = val;
+			o->site.source_overrides = o->sources;
+			break;
+		}
 		}
 	}
 	if (!have_now) {

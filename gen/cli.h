@@ -20,11 +20,13 @@ enum {
 	OPT_JOBS = 1 << 5, OPT_STRICT = 1 << 6, OPT_FORMAT = 1 << 7, OPT_FAIL_UNDER = 1 << 8,
 	OPT_OUTPUT = 1 << 9, OPT_BIND = 1 << 10, OPT_PORT = 1 << 11, OPT_QUIET = 1 << 12,
 	OPT_NO_GIT = 1 << 13, OPT_DRAFTS = 1 << 14, OPT_CHANGED = 1 << 15, OPT_NO_TREND = 1 << 16,
-	OPT_ALERT_RULES = 1 << 17,
+	OPT_ALERT_RULES = 1 << 17, OPT_KEEP_GOING = 1 << 18, OPT_SOURCE = 1 << 19,
 };
 
 /* Most --alert-rules options one command takes. */
 #define CLI_MAX_ALERT_RULES 64
+/* Most --source options one command takes. */
+#define CLI_MAX_SOURCES 64
 
 typedef struct {
 	site_opts_t site;
@@ -34,6 +36,7 @@ typedef struct {
 	const char *bind;         /* --bind */
 	int port;                 /* --port, -1 when unset */
 	const char *alert_rules[CLI_MAX_ALERT_RULES]; /* --alert-rules PATH, repeatable (o->site points here) */
+	const char *sources[CLI_MAX_SOURCES]; /* --source NAME=PATH, repeatable (o->site points here) */
 	const char *positional[4];
 	int npositional;
 	int help;

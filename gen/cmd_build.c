@@ -13,7 +13,7 @@
 static const char build_help[] =
 	"Usage: almanac build [--repo DIR] [--out DIR] [--config FILE] [--base-url URL]\n"
 	"                     [--now TIME] [--jobs N] [--strict] [--quiet] [--no-git-dates] [--drafts]\n"
-	"                     [--alert-rules PATH]...\n\n"
+	"                     [--alert-rules PATH]... [--keep-going] [--source NAME=PATH]...\n\n"
 	"Build the static site from the repository's Markdown into --out (default public/,\n"
 	"or `output` in almanac.yml). The site is written to a temporary folder and swapped in\n"
 	"only when the build succeeds, so a failed build leaves the previous site untouched.\n\n"
@@ -29,14 +29,18 @@ static const char build_help[] =
 	"  --no-git-dates   skip the history walk (pages are dated 'unknown')\n"
 	"  --drafts         include pages with draft: true\n"
 	"  --alert-rules PATH  Prometheus rule files (a file, folder or glob; repeatable) whose\n"
-	"                   alerts join the catalog and whose runbook_url annotations are checked\n";
+	"                   alerts join the catalog and whose runbook_url annotations are checked\n"
+	"  --keep-going     a source (sources: in almanac.yml) that cannot be fetched is taken from\n"
+	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
+	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
+	"                   configured repository (repeatable)\n";
 
 int cmd_build(int argc, char **argv)
 {
 	cli_opts_t o;
 	int rc = cli_parse(&o, "build", argc, argv,
 			   OPT_REPO | OPT_OUT | OPT_CONFIG | OPT_BASE_URL | OPT_NOW | OPT_JOBS | OPT_STRICT | OPT_QUIET |
-				   OPT_NO_GIT | OPT_DRAFTS | OPT_ALERT_RULES,
+				   OPT_NO_GIT | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_SOURCE,
 			   0);
 	if (rc)
 		return rc;

@@ -423,7 +423,8 @@ int config_load(config_t *c, const char *path, const char *display, int optional
 int config_load_text(config_t *c, const char *text, size_t len, const char *display, diag_list_t *d)
 {
 	static const char *const known[] = {"title", "base_url", "repo_url", "repo_branch", "content", "exclude",
-					    "output", "theme", "raw_html", "search", "alerts", "alert_rules", "freshness"};
+					    "output", "theme", "raw_html", "search", "alerts", "alert_rules", "freshness",
+					    "sources"};
 	cctx_t x = {display, d, 0};
 	val_t *root = NULL;
 	if (yamlval_parse(&root, text, len, display, 0, d))
@@ -487,6 +488,8 @@ int config_load_text(config_t *c, const char *text, size_t len, const char *disp
 			get_strlist(&x, v, k, &c->alert_rules, &c->nalert_rules); /* checked by alerts.c */
 		else if (!strcmp(k, "freshness"))
 			load_freshness(&x, c, v);
+		else if (!strcmp(k, "sources"))
+			; /* read by sources.c when the site is loaded (c->raw) */
 		else
 			unknown_key(&x, k, v, known, sizeof known / sizeof *known, "");
 	}

@@ -40,8 +40,17 @@ void dating_finish(dating_t *dt, site_t *s);
  * uncommitted ones (by hist_worktree_status, the rule the walk's thread
  * applies too), and frees *out. Returns 0. */
 int dating_start_status(dating_t **out, site_t *s);
-/* Free s->hist. */
+/* Free s->hist and every source's history. */
 void dating_release(site_t *s);
+/* The history of the repository page `p` comes from (the hub's s->hist, or its
+ * source's), NULL without one; look the page up in it by site_page_repo_path. */
+struct hist *dating_hist_of(const site_t *s, const site_page_t *p);
+/* A page's review interval in days: its review_interval, else its repository's
+ * configured interval for its criticality or type (site_source_cfg). */
+int dating_page_interval(const site_t *s, const site_page_t *p);
+/* dating_status with the due window of `cfg` (a source's own configuration). */
+site_status_t dating_status_cfg(const config_t *cfg, int64_t basis, int64_t now, int interval, int *age,
+				int *due_in);
 /* Status of a page whose basis time is `basis` (not 0) at `now` with `interval` days and the
  * site's due window, by freshness.c's policy (fresh_status); sets *age and *due_in (days). */
 site_status_t dating_status(const site_t *s, int64_t basis, int64_t now, int interval, int *age, int *due_in);

@@ -545,7 +545,12 @@ static int local_source(fetch_result_t *out, fctx_t *x, const char *abs, int *in
 		*in_place = 1;
 		out->in_place = 1;
 		out->workdir = xstrdup(wd);
-		out->branch = xstrdup(x->spec->branch ? x->spec->branch : "");
+		git_reference *head = NULL;
+		if (!x->spec->branch && !git_repository_head(&head, repo) && git_reference_is_branch(head))
+			out->branch = xstrdup(git_reference_shorthand(head));
+		else
+			out->branch = xstrdup(x->spec->branch ? x->spec->branch : "");
+		git_reference_free(head);
 	}
 	git_repository_free(repo);
 	return 0;

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "scan.h"
+#include "sitesrc.h"
 #include "suggest.h"
 
 static void add_link(site_page_t *p, int line, int col, long target, const char *frag, int related)
@@ -150,6 +151,13 @@ static int folder_has_pages(const site_t *s, const char *dir)
 	return found;
 }
 
+/* "source:<name>/<path>": a link from any page of a multi-repository site to a path
+ * of the site ("source:payments/x.md"), whichever repository the page is in. */
+static int source_scheme(const char *url)
+{
+	return !strncmp(url, "source:", 7);
+}
+
 typedef enum { RES_PAGE, RES_SECTION, RES_ASSET, RES_ERROR } res_kind;
 
 typedef struct {
@@ -182,6 +190,12 @@ static long home_page(const site_t *s)
 
 static int in_content(const site_t *s, const char *path)
 {
+	int where;
+	char *in_repo = NULL;
+	site_locate(s, path, &where, &in_repo);
+	free(in_repo);
+	if (where) /* a source publishes everything under its name (what its scan found) */
+		return 1;
 	if (!s->cfg.ncontent)
 		return 1;
 	int any_folder = 0;
@@ -209,6 +223,19 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 	char *joined = path[0] == '/' ? xstrdup(path + 1) : fsu_join(p->dir, path);
 	char *norm = fsu_normalize(joined);
 	free(joined);
+	if (norm && path[0] == '/' && p->source && !source_scheme(raw)) {
+		/* in a source's page, '/' is that repository's root: its site path, if it publishes it */
+		char *sp = sitesrc_site_path(s, p->source, norm);
+		if (!sp) {
+			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
+				 "%s '%s' is outside the folder source '%s' publishes (%s)", what, raw,
+				 site_source_name(s, p->source), s->sources[p->source - 1].path);
+			free(norm);
+			return r;
+		}
+		free(norm);
+		norm = sp;
+	}
 	if (!norm) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-repo",
 			 "%s '%s' leaves the repository", what, raw);
@@ -267,7 +294,11 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		return r;
 	}
 	struct stat st;
-	int found = pr_stat(s->tree, norm, &st) == 0;
+	int where;
+	char *in_repo = NULL;
+	site_locate(s, norm, &where, &in_repo);
+	int found = pr_stat(site_source_tree(s, where), in_repo, &st) == 0;
+	free(in_repo);
 	int is_file = found && S_ISREG(st.st_mode), is_dir = found && S_ISDIR(st.st_mode);
 	if ((is_file || is_dir) && !in_content(s, norm)) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
@@ -316,7 +347,13 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 		return NULL;
 	if (unsafe_scheme(url, is_image))
 		return xstrdup("");
-	if (has_scheme(url) || !strncmp(url, "//", 2))
+	const char *written = url;
+	char *site_rooted = NULL; /* "source:payments/x.md": a path from the site's root */
+	if (source_scheme(url)) {
+		site_rooted = xasprintf("/%s", url + 7);
+		url = site_rooted;
+	}
+	if (!site_rooted && (has_scheme(url) || !strncmp(url, "//", 2)))
 		return NULL;
 	if (url[0] == '#') {
 		char *frag = percent_decode(url + 1, strlen(url + 1));
@@ -339,7 +376,7 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 		return NULL;
 	}
 	char *out = NULL;
-	res_t r = resolve(s, p, url, path, line, col, 0);
+	res_t r = resolve(s, p, written, path, line, col, 0);
 	if (r.kind == RES_PAGE) {
 		char *frag = hash ? percent_decode(hash + 1, strlen(hash + 1)) : NULL;
 		add_link(p, line, col, r.index, frag, 0);
@@ -355,6 +392,7 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 	}
 	free(r.url);
 	free(path);
+	free(site_rooted);
 	return out;
 }
 

@@ -188,14 +188,16 @@ static void set_owner(site_page_t *p, const char *source, char *const *entries, 
 
 void owners_resolve_page(site_t *s, site_page_t *p)
 {
-	owners_t *o = s->owners;
+	/* a source's pages follow that repository's CODEOWNERS and OWNERS, by their path in it */
+	owners_t *o = p->source ? s->sources[p->source - 1].owners : s->owners;
+	const char *path = site_page_repo_path(p);
 	if (p->fm.owner && p->fm.owner[0]) {
 		char *one = p->fm.owner;
 		set_owner(p, "front-matter", &one, 1, NULL);
 		return;
 	}
 	const char **co = NULL;
-	size_t nco = o ? codeowners_match(o->co, p->src, &co) : 0;
+	size_t nco = o ? codeowners_match(o->co, path, &co) : 0;
 	if (nco) {
 		set_owner(p, "codeowners", (char *const *)co, nco, NULL);
 		free(co);
@@ -203,7 +205,7 @@ void owners_resolve_page(site_t *s, site_page_t *p)
 	}
 	free(co);
 	/* the nearest OWNERS file with approvers for this page */
-	char *dir = xstrdup(p->dir);
+	char *dir = fsu_dirname(path);
 	for (int depth = 0; o && depth < 128; depth++) {
 		ownersfile_t *f = owners_file(o, dir);
 		if (f->present) {
@@ -211,7 +213,7 @@ void owners_resolve_page(site_t *s, site_page_t *p)
 			size_t n = 0;
 			for (size_t i = 0; i < f->n; i++)
 				push_unique(&ap, &n, f->approvers[i]);
-			const char *rel = dir[0] ? p->src + strlen(dir) + 1 : p->src;
+			const char *rel = dir[0] ? path + strlen(dir) + 1 : path;
 			for (size_t k = 0; k < f->nfilters; k++)
 				if (pcre2_match(f->filters[k].re, (PCRE2_SPTR)rel, strlen(rel), 0, 0, o->md, NULL) >= 0)
 					for (size_t i = 0; i < f->filters[k].n; i++)
@@ -240,6 +242,9 @@ void owners_resolve_site(site_t *s)
 {
 	if (!s->owners)
 		s->owners = owners_load(s->tree, &s->diags);
+	for (size_t k = 0; k < s->nsources; k++)
+		if (!s->sources[k].owners && s->sources[k].tree)
+			s->sources[k].owners = owners_load(s->sources[k].tree, &s->diags);
 	for (size_t i = 0; i < s->npages; i++)
 		owners_resolve_page(s, &s->pages[i]);
 }

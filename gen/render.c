@@ -102,14 +102,18 @@ static val_t *page_link(const rctx_t *r, long idx, const char *cur_url)
 	return it;
 }
 
-static char *repo_link(const site_t *s, const char *kind, const char *path)
+/* The "edit" or "commits" link of page `p` in its repository's web view (its repository's repo_url:
+ * a source's own almanac.yml, never the hub's, whose repository is another), or NULL. */
+static char *repo_link(const site_t *s, const char *kind, const site_page_t *p)
 {
-	if (!s->cfg.repo_url[0])
+	const config_t *cfg = p->source ? &s->sources[p->source - 1].cfg : &s->cfg;
+	if (!cfg->repo_url || !cfg->repo_url[0])
 		return NULL;
-	const char *branch = s->cfg.repo_branch[0] ? s->cfg.repo_branch : s->branch[0] ? s->branch : "main";
-	size_t n = strlen(s->cfg.repo_url);
-	const char *slash = n && s->cfg.repo_url[n - 1] == '/' ? "" : "/";
-	return xasprintf("%s%s%s/%s/%s", s->cfg.repo_url, slash, kind, branch, path);
+	const char *checked_out = p->source ? s->sources[p->source - 1].branch : s->branch;
+	const char *branch = cfg->repo_branch[0] ? cfg->repo_branch : checked_out && checked_out[0] ? checked_out : "main";
+	size_t n = strlen(cfg->repo_url);
+	const char *slash = n && cfg->repo_url[n - 1] == '/' ? "" : "/";
+	return xasprintf("%s%s%s/%s/%s", cfg->repo_url, slash, kind, branch, site_page_repo_path(p));
 }
 
 /* The freshness line and banner of a page. */
@@ -174,7 +178,7 @@ static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_u
 	val_map_add_lit_bool(m, "banner", banner);
 	/* a stale page says so once: in the banner, which then carries the freshness line's facts */
 	val_map_add_lit_bool(m, "in_banner", banner && f->status == FRESH_STALE);
-	char *hist = repo_link(s, "commits", p->src);
+	char *hist = repo_link(s, "commits", p);
 	if (hist)
 		val_map_add_lit(m, "history_url", val_str_take(hist));
 	val_map_add_lit(m, "report_url", val_str_take(fsu_href(cur_url, "freshness/")));
@@ -311,7 +315,7 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 		val_map_add_lit(pg, "children", nav_children(&r->nav, s, folder, url));
 		val_map_set_bool(pg, "is_section", 1); /* may be the flag above (type "section") */
 	}
-	char *edit = repo_link(s, "edit", p->src);
+	char *edit = repo_link(s, "edit", p);
 	if (edit)
 		val_map_add_lit(pg, "edit_url", val_str_take(edit));
 	val_map_add_lit(pg, "fresh", fresh_ctx(s, p, url));
@@ -556,7 +560,7 @@ static void copy_assets(rctx_t *r)
 	}
 	for (size_t i = 0; i < s->nassets && !pub_interrupted(); i++) {
 		const site_asset_t *a = &s->assets[i];
-		int rc = pr_copy(s->tree, a->src, r->pub.root, a->out);
+		int rc = pr_copy(site_source_tree(s, a->source), a->repo_path ? a->repo_path : a->src, r->pub.root, a->out);
 		if (rc == PR_EWRITE || rc == PR_EUNSAFE) {
 			diag_add(&s->diags, DIAG_ERROR, a->src, 0, 0, "output", "cannot write the copy %s: %s", a->out,
 				 pr_strerror(rc));

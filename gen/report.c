@@ -105,6 +105,38 @@ void report_month_ends(int64_t now, int64_t out[REPORT_TREND_POINTS])
 	}
 }
 
+/* Add page `p` to the trend points `pts` (ntrend of them, their times set). */
+static void trend_page(report_point_t *pts, size_t ntrend, const site_t *s, const site_page_t *p)
+{
+	const struct hist *h = dating_hist_of(s, p);
+	if (!h)
+		return; /* its repository has no history (a walk that failed): not in the trend */
+	const config_t *cfg = site_source_cfg(s, p->source);
+	const hist_entry_t *e = hist_lookup(h, site_page_repo_path(p));
+	for (size_t k = 0; k < ntrend; k++) {
+		report_point_t *pt = &pts[k];
+		int64_t t = pt->time, last = 0;
+		int st = e ? hist_entry_at(e, t, &last) : -1;
+		if (st < 0 && p->untracked && (!e || !e->nevents))
+			st = 0; /* never committed: it did not exist */
+		if (st == 0)
+			continue; /* did not exist at t */
+		pt->documents++;
+		if (st < 0) {
+			pt->unknown++;
+			continue;
+		}
+		int64_t basis = last;
+		if (cfg->basis_reviewed)
+			basis = p->fm.reviewed && p->fm.reviewed <= t ? p->fm.reviewed : 0;
+		if (!basis)
+			continue; /* no counting commit yet (or never reviewed): not fresh */
+		int age, due;
+		if (is_fresh(dating_status_cfg(cfg, basis, t, p->fresh.interval_days, &age, &due)))
+			pt->fresh++;
+	}
+}
+
 static void compute_trend(report_t *r, const site_t *s)
 {
 	if (!s->hist || !s->opts.trend)
@@ -116,34 +148,23 @@ static void compute_trend(report_t *r, const site_t *s)
 		pt->time = ends[k];
 		tf_format_date(pt->date, sizeof pt->date, ends[k]);
 	}
+	if (s->nsources) {
+		r->source_trend = xcalloc(s->nsources + 1, sizeof *r->source_trend);
+		for (size_t j = 0; j <= s->nsources; j++)
+			memcpy(r->source_trend[j], r->trend, sizeof r->trend);
+	}
 	for (size_t i = 0; i < r->ndocs; i++) {
 		const site_page_t *p = &s->pages[r->docs[i]];
-		const hist_entry_t *e = hist_lookup(s->hist, p->src);
-		for (size_t k = 0; k < r->ntrend; k++) {
-			report_point_t *pt = &r->trend[k];
-			int64_t t = pt->time, last = 0;
-			int st = e ? hist_entry_at(e, t, &last) : -1;
-			if (st < 0 && p->untracked && (!e || !e->nevents))
-				st = 0; /* never committed: it did not exist */
-			if (st == 0)
-				continue; /* did not exist at t */
-			pt->documents++;
-			if (st < 0) {
-				pt->unknown++;
-				continue;
-			}
-			int64_t basis = last;
-			if (s->cfg.basis_reviewed)
-				basis = p->fm.reviewed && p->fm.reviewed <= t ? p->fm.reviewed : 0;
-			if (!basis)
-				continue; /* no counting commit yet (or never reviewed): not fresh */
-			int age, due;
-			if (is_fresh(dating_status(s, basis, t, p->fresh.interval_days, &age, &due)))
-				pt->fresh++;
-		}
+		trend_page(r->trend, r->ntrend, s, p);
+		if (r->source_trend)
+			trend_page(r->source_trend[p->source], r->ntrend, s, p);
 	}
-	for (size_t k = 0; k < r->ntrend; k++)
+	for (size_t k = 0; k < r->ntrend; k++) {
 		r->trend[k].fresh_percent = pct(r->trend[k].fresh, r->trend[k].documents);
+		for (size_t j = 0; r->source_trend && j <= s->nsources; j++)
+			r->source_trend[j][k].fresh_percent =
+				pct(r->source_trend[j][k].fresh, r->source_trend[j][k].documents);
+	}
 }
 
 void report_compute(report_t *r, const site_t *s)
@@ -152,7 +173,7 @@ void report_compute(report_t *r, const site_t *s)
 	r->target = s->cfg.target;
 	r->docs = xcalloc(s->npages + 1, sizeof *r->docs);
 	att_key_t *att = xcalloc(s->npages + 1, sizeof *att);
-	map_t gi[4] = {MAP_INIT, MAP_INIT, MAP_INIT, MAP_INIT};
+	map_t gi[5] = {MAP_INIT, MAP_INIT, MAP_INIT, MAP_INIT, MAP_INIT};
 	for (size_t i = 0; i < s->npages; i++) {
 		const site_page_t *p = &s->pages[i];
 		if (!published(s, p))
@@ -175,6 +196,8 @@ void report_compute(report_t *r, const site_t *s)
 		char *sec = section_of(s, p);
 		group_add(&r->by_section, &gi[3], sec, fr);
 		free(sec);
+		if (s->nsources)
+			group_add(&r->by_source, &gi[4], p->source ? site_source_name(s, p->source) : "(hub)", fr);
 		if (p->fresh.status == FRESH_STALE || p->fresh.status == FRESH_DUE || p->fresh.drifted) {
 			att[r->nattention].idx = (long)i;
 			/* never reviewed by a person: the most overdue of all */
@@ -187,6 +210,7 @@ void report_compute(report_t *r, const site_t *s)
 	group_finish(&r->by_type, &gi[1]);
 	group_finish(&r->by_criticality, &gi[2]);
 	group_finish(&r->by_section, &gi[3]);
+	group_finish(&r->by_source, &gi[4]);
 	r->fresh_percent = pct(r->fresh + r->due, r->documents);
 	r->meets_target = r->fresh_percent >= r->target;
 	qsort(att, r->nattention, sizeof *att, cmp_attention);
@@ -229,8 +253,8 @@ void report_free(report_t *r)
 {
 	if (!r)
 		return;
-	report_groups_t *gs[] = {&r->by_owner, &r->by_type, &r->by_criticality, &r->by_section};
-	for (size_t k = 0; k < 4; k++) {
+	report_groups_t *gs[] = {&r->by_owner, &r->by_type, &r->by_criticality, &r->by_section, &r->by_source};
+	for (size_t k = 0; k < 5; k++) {
 		for (size_t i = 0; i < gs[k]->n; i++)
 			free(gs[k]->items[i].name);
 		free(gs[k]->items);
@@ -242,10 +266,27 @@ void report_free(report_t *r)
 	free(r->rb_missing);
 	free(r->attention);
 	free(r->docs);
+	free(r->source_trend);
 	memset(r, 0, sizeof *r);
 }
 
 /* ---- JSON ---- */
+
+static void json_trend(json_writer_t *w, const report_point_t *pts, size_t n)
+{
+	json_begin_array(w);
+	for (size_t i = 0; i < n; i++) {
+		const report_point_t *pt = &pts[i];
+		json_begin_object(w);
+		json_key(w, "date"); json_string(w, pt->date);
+		json_key(w, "documents"); json_int(w, (long long)pt->documents);
+		json_key(w, "fresh_percent"); json_fixed1(w, pt->fresh_percent);
+		json_key(w, "fresh"); json_int(w, (long long)pt->fresh);
+		json_key(w, "unknown"); json_int(w, (long long)pt->unknown);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
 
 static void json_groups(json_writer_t *w, const char *key, const report_groups_t *g, double target)
 {
@@ -344,6 +385,31 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 	if (s->cfg.count_content) { /* freshness.count: content only: the default output is unchanged */
 		json_key(&w, "cosmetic_commits"); json_int(&w, (long long)s->cosmetic_commits);
 	}
+	if (s->nsources) { /* a multi-repository site: each source's own repository */
+		json_key(&w, "sources");
+		json_begin_array(&w);
+		for (size_t k = 0; k < s->nsources; k++) {
+			const site_source_t *src = &s->sources[k];
+			json_begin_object(&w);
+			json_key(&w, "name"); json_string(&w, src->name);
+			json_key(&w, "repo"); json_string(&w, src->public_url);
+			json_key(&w, "path"); json_string(&w, src->path);
+			json_key(&w, "head"); json_string(&w, src->head[0] ? src->head : src->commit);
+			json_key(&w, "branch"); json_string(&w, src->branch);
+			json_key(&w, "shallow"); json_bool(&w, src->shallow);
+			json_key(&w, "in_place"); json_bool(&w, src->in_place);
+			json_key(&w, "from_cache"); json_bool(&w, src->from_cache);
+			json_key(&w, "history_failed"); json_bool(&w, src->history_failed);
+			json_key(&w, "ignored_commits");
+			json_begin_object(&w);
+			json_key(&w, "ignore_revs"); json_int(&w, (long long)src->ignored_revs);
+			json_key(&w, "ignored_authors"); json_int(&w, (long long)src->ignored_authors);
+			json_key(&w, "pure_renames"); json_int(&w, (long long)src->ignored_renames);
+			json_end_object(&w);
+			json_end_object(&w);
+		}
+		json_end_array(&w);
+	}
 	json_end_object(&w);
 	json_key(&w, "target_percent"); json_number_compact(&w, r->target);
 	json_key(&w, "summary");
@@ -364,20 +430,20 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 	json_groups(&w, "type", &r->by_type, r->target);
 	json_groups(&w, "criticality", &r->by_criticality, r->target);
 	json_groups(&w, "section", &r->by_section, r->target);
+	if (s->nsources)
+		json_groups(&w, "source", &r->by_source, r->target);
 	json_end_object(&w);
 	json_key(&w, "trend");
-	json_begin_array(&w);
-	for (size_t i = 0; i < r->ntrend; i++) {
-		const report_point_t *pt = &r->trend[i];
+	json_trend(&w, r->trend, r->ntrend);
+	if (r->source_trend) { /* a multi-repository site: the same series per repository */
+		json_key(&w, "trend_by_source");
 		json_begin_object(&w);
-		json_key(&w, "date"); json_string(&w, pt->date);
-		json_key(&w, "documents"); json_int(&w, (long long)pt->documents);
-		json_key(&w, "fresh_percent"); json_fixed1(&w, pt->fresh_percent);
-		json_key(&w, "fresh"); json_int(&w, (long long)pt->fresh);
-		json_key(&w, "unknown"); json_int(&w, (long long)pt->unknown);
+		for (size_t k = 0; k <= s->nsources; k++) {
+			json_key(&w, k ? site_source_name(s, (int)k) : "(hub)");
+			json_trend(&w, r->source_trend[k], r->ntrend);
+		}
 		json_end_object(&w);
 	}
-	json_end_array(&w);
 	json_key(&w, "alerts");
 	json_begin_object(&w);
 	json_key(&w, "catalog"); json_int(&w, (long long)r->alerts_catalog);
@@ -431,6 +497,9 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 			json_key(&w, "unreviewed"); json_bool(&w, 1);
 		}
 		json_key(&w, "owner_source"); json_string(&w, p->owner_source ? p->owner_source : "none");
+		if (s->nsources) {
+			json_key(&w, "source"); json_string(&w, site_source_name(s, p->source));
+		}
 		json_key(&w, "owners");
 		json_begin_array(&w);
 		for (size_t k = 0; k < p->nowners; k++)

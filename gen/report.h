@@ -107,8 +107,12 @@ typedef struct {
 	int meets_target;
 	double target;
 	report_groups_t by_owner, by_type, by_criticality, by_section;
+	report_groups_t by_source; /* a multi-repository site: per source ("" is the hub); else empty */
 	report_point_t trend[REPORT_TREND_POINTS]; /* oldest first */
 	size_t ntrend;         /* 0 without history or with --no-trend */
+	/* a multi-repository site: the trend of each repository's pages, [0] the hub's, [k] the
+	 * source s->sources[k - 1]'s (ntrend points each); NULL for a single repository (owned) */
+	report_point_t (*source_trend)[REPORT_TREND_POINTS];
 	size_t alerts_catalog, alerts_covered;
 	double coverage_percent;
 	char **uncovered;      /* catalog alerts without a runbook (names borrowed from the site) */

@@ -22,6 +22,7 @@
 #include "runbookurl.h"
 #include "scan.h"
 #include "searchdocs.h"
+#include "sitesrc.h"
 #include "theme.h"
 
 #include <sys/stat.h>
@@ -106,7 +107,7 @@ static void load_page(void *ud, size_t i)
 	site_t *s = ud;
 	site_page_t *p = &s->pages[i];
 	buf_t text = BUF_INIT;
-	int r = pr_read(s->tree, p->src, &text, FSU_MAX_FILE);
+	int r = pr_read(site_source_tree(s, p->source), site_page_repo_path(p), &text, FSU_MAX_FILE);
 	int skipped = r != 0; /* too large, unreadable or binary: not published (as the message says) */
 	if (r != 0) {
 		if (r == PR_ETOOBIG)
@@ -294,6 +295,7 @@ static void drop_colliding_assets(site_t *s)
 				 "(it is not copied)", a->out);
 			free(a->src);
 			free(a->out);
+			free(a->repo_path);
 			continue;
 		}
 		s->assets[kept] = *a;
@@ -479,7 +481,6 @@ int site_load(site_t *s, const site_opts_t *opts)
 		free(s->cfg.base_url);
 		s->cfg.base_url = xstrdup(opts->base_url);
 	}
-	alerts_find_files(s); /* the rule files are inputs of the fingerprint */
 
 	/* scan */
 	char *outdir = site_output_dir(s);
@@ -505,6 +506,14 @@ int site_load(site_t *s, const site_opts_t *opts)
 	}
 	uint64_t stamp = sc.stamp;
 	scan_free(&sc);
+	/* the pages of the other repositories of sources:, under their names */
+	rc = sitesrc_load(s, repo, &stamp);
+	if (rc) {
+		buf_free(&cfgtext);
+		git_repository_free(repo);
+		return rc == -2 ? 0 : rc; /* Ctrl-C: nothing will be written */
+	}
+	alerts_find_files(s); /* the rule files (the hub's and the sources') are inputs of the fingerprint */
 	qsort(s->pages, s->npages, sizeof *s->pages, cmp_src);
 	timing_mark("config+scan");
 
@@ -531,7 +540,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 		p->slug = xstrdup(stem);
 		p->title = p->fm.title ? xstrdup(p->fm.title) : scan_pretty_name(stem);
 		free(stem);
-		p->type = p->fm.type ? xstrdup(p->fm.type) : default_type(p->src);
+		p->type = p->fm.type ? xstrdup(p->fm.type) : default_type(site_page_repo_path(p));
 		if (p->draft && !opts->drafts)
 			continue;
 		void *v;
@@ -595,10 +604,12 @@ void site_free(site_t *s)
 	for (size_t i = 0; i < s->nassets; i++) {
 		free(s->assets[i].src);
 		free(s->assets[i].out);
+		free(s->assets[i].repo_path);
 	}
 	free(s->assets);
 	runbookurl_free(s);
 	alerts_free(s);
+	sitesrc_free(s);
 	owners_free(s->owners);
 	map_free(&s->page_map);
 	map_free(&s->asset_map);
@@ -648,7 +659,7 @@ int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, di
 				 : xstrndup(base, strlen(base) - 3);
 	p->title = p->fm.title ? xstrdup(p->fm.title) : scan_pretty_name(stem);
 	free(stem);
-	p->type = p->fm.type ? xstrdup(p->fm.type) : default_type(p->src);
+	p->type = p->fm.type ? xstrdup(p->fm.type) : default_type(site_page_repo_path(p));
 	site_render_markdown(s, i);
 	d->items = s->diags.items;
 	d->len = s->diags.len;
@@ -664,6 +675,7 @@ int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, di
 void site_page_clear(site_page_t *p)
 {
 	free(p->src);
+	free(p->repo_path);
 	free(p->url);
 	free(p->dir);
 	free(p->folder_key);
@@ -689,4 +701,48 @@ void site_page_clear(site_page_t *p)
 		free(p->owners[j]);
 	free(p->owners);
 	memset(p, 0, sizeof *p);
+}
+
+/* ---- multi-repository sites (site.h) ---- */
+
+const char *site_page_repo_path(const site_page_t *p)
+{
+	return p->repo_path ? p->repo_path : p->src;
+}
+
+const pr_root_t *site_source_tree(const site_t *s, int source)
+{
+	return source > 0 && (size_t)source <= s->nsources ? s->sources[source - 1].tree : s->tree;
+}
+
+const config_t *site_source_cfg(const site_t *s, int source)
+{
+	if (source > 0 && (size_t)source <= s->nsources && s->sources[source - 1].has_cfg)
+		return &s->sources[source - 1].cfg;
+	return &s->cfg;
+}
+
+const char *site_source_name(const site_t *s, int source)
+{
+	return source > 0 && (size_t)source <= s->nsources ? s->sources[source - 1].name : "";
+}
+
+int site_locate(const site_t *s, const char *path, int *source, char **repo_path)
+{
+	for (size_t k = 0; k < s->nsources; k++) {
+		const site_source_t *src = &s->sources[k];
+		size_t nl = strlen(src->name);
+		if (strncmp(path, src->name, nl) || (path[nl] != '/' && path[nl] != '\0'))
+			continue;
+		const char *rest = path[nl] ? path + nl + 1 : "";
+		*source = (int)k + 1;
+		if (src->path[0])
+			*repo_path = rest[0] ? xasprintf("%s/%s", src->path, rest) : xstrdup(src->path);
+		else
+			*repo_path = xstrdup(rest);
+		return 1;
+	}
+	*source = 0;
+	*repo_path = xstrdup(path);
+	return 1;
 }

@@ -82,12 +82,43 @@ typedef struct {
 	const char *owner_source; /* "front-matter", "codeowners", "owners" or "none" (static) */
 	char **owners;        /* the owner entries one by one, OWNERS aliases expanded (owned) */
 	size_t nowners;
+	int source;           /* 0: the hub (the repository almanac runs in); k: s->sources[k - 1] */
+	char *repo_path;      /* a source's page: its path in that repository (owned); NULL for the
+	                         hub's pages, whose src is that path (site_page_repo_path) */
 } site_page_t;
 
 typedef struct {
 	char *src;            /* repo-relative path (owned) */
 	char *out;            /* output path relative to the site root (owned) */
+	int source;           /* as for a page: 0 the hub, k s->sources[k - 1] */
+	char *repo_path;      /* a source's asset: its path in that repository (owned), else NULL */
 } site_asset_t;
+
+/* A repository of a multi-repository site besides the hub (`sources:` in the
+ * hub's almanac.yml, PRODUCT.md "Several repositories"; loaded by sitesrc.h).
+ * Its pages and assets join the site under `name/`: a file at `path/x.md` of
+ * the source is the site's `name/x.md` (with no path, its content folders keep
+ * their names: `name/runbooks/x.md`). */
+typedef struct {
+	char *name;           /* URL prefix and report group (owned) */
+	char *public_url;     /* the repository as readers see it: a path, or a URL without secrets (owned) */
+	char *branch;         /* the branch or tag read, "" when unknown (owned) */
+	char commit[41];      /* the commit checked out; "" for a work tree read in place */
+	int in_place;         /* a local work tree read as it is (uncommitted changes show) */
+	int from_cache;       /* --keep-going: its fetch failed, the last complete one is used */
+	int line, col;        /* its entry in the hub's configuration */
+	char *root;           /* absolute work tree, with a trailing '/' (owned) */
+	pr_root_t *tree;      /* the work tree as a PR_REPO root (owned) */
+	char *path;           /* the folder of the source holding its pages, "" for its content folders (owned) */
+	config_t cfg;         /* its own almanac.yml over the defaults (scan rules; when has_cfg, also its
+	                         freshness settings: site_page_cfg) */
+	int has_cfg;          /* the source has an almanac.yml */
+	void *owners;         /* owners_t* (owners.h) of its CODEOWNERS and OWNERS files, or NULL */
+	void *hist;           /* hist_t* of its own history walk, or NULL */
+	int shallow, history_failed;
+	char head[41];
+	size_t ignored_revs, ignored_authors, ignored_renames, cosmetic_commits;
+} site_source_t;
 
 typedef struct {
 	char *name;           /* alert name (owned) */
@@ -137,6 +168,11 @@ typedef struct {
 	const char *changed_since; /* limit findings to pages changed since this revision */
 	const char *const *alert_rules; /* --alert-rules paths (the operator's: any path) */
 	size_t nalert_rules;
+	int keep_going;          /* a source that cannot be fetched is taken from its last complete fetch */
+	int sources_offline;     /* never fetch sources: their last complete fetch (serve's rebuilds) */
+	const char *const *source_overrides; /* --source NAME=PATH: a local work tree instead of the
+	                                        configured repo (the operator's) */
+	size_t nsource_overrides;
 } site_opts_t;
 
 struct site {
@@ -168,6 +204,8 @@ struct site {
 	char *branch;            /* owned, "" when detached */
 	size_t ignored_revs, ignored_authors, ignored_renames;
 	size_t cosmetic_commits; /* freshness.count: content: commits skipped as cosmetic */
+	site_source_t *sources;  /* the repositories of `sources:` (sitesrc.h), in configuration order (owned) */
+	size_t nsources;
 	map_t page_map;          /* src -> page index */
 	map_t asset_map;         /* src -> asset index */
 	map_t url_map;           /* url -> page index */
@@ -210,6 +248,23 @@ void site_stop_jobs(site_t *s);
 void site_render_markdown(site_t *s, size_t i);
 /* Free everything (site_stop_jobs first). */
 void site_free(site_t *s);
+
+/* ---- multi-repository sites: which repository a page comes from ---- */
+
+/* The page's path in its own repository (the hub's pages: their src). Borrowed. */
+const char *site_page_repo_path(const site_page_t *p);
+/* The repository (as a PR_REPO root) a page or asset of source `source` is read from. Borrowed. */
+const pr_root_t *site_source_tree(const site_t *s, int source);
+/* The configuration whose freshness and owner settings apply to pages of
+ * `source`: a source's own almanac.yml when it has one, else the hub's. Borrowed. */
+const config_t *site_source_cfg(const site_t *s, int source);
+/* The name of `source` for reports and groups: "" for the hub. Borrowed. */
+const char *site_source_name(const site_t *s, int source);
+/* The repository a site path (a page's src, a link target, "payments/x.md")
+ * lies in: sets *source and *repo_path (a new string, the caller frees it) and
+ * returns 1; returns 0 when `path` is under a source's name but outside what
+ * that source publishes (its `path:` folder). */
+int site_locate(const site_t *s, const char *path, int *source, char **repo_path);
 /* Name of a status ("fresh", ...). */
 const char *site_status_name(site_status_t st);
 /* Index of the page whose repo-relative source is `src`, or -1. */

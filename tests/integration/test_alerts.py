@@ -399,8 +399,8 @@ class CatalogBoundaries(RepoTestCase):
             "almanac.yml:1:15: error[alert-rules]: '../x.yml' must be a file, folder or glob inside the repository (not in .git)",
             "almanac.yml:1:25: error[alert-rules]: '/etc/passwd' must be a file, folder or glob inside the repository (not in .git)",
             "almanac.yml:1:38: error[alert-rules]: '.git/config' must be a file, folder or glob inside the repository (not in .git)",
-            "almanac.yml:1:51: error[alert-rules]: 'payments:rules/' names a source ('<source>:path'): rule files from "
-            "sources: are not supported yet; use --alert-rules with the path of that repository's rules",
+            "almanac.yml:1:51: error[alert-rules]: 'payments:rules/' names a source ('<source>:path') that sources: "
+            "does not list",
             "almanac.yml:1:68: error[alert-rules]: 'rules/missing.yml': no such file or folder",
             "almanac.yml:1:87: warning[alert-rules]: 'rules/*.yml' matches no .yml or .yaml file",
             "almanac.yml:1:102: error[alert-rules]: 'link.yml' leads outside the repository (a symbolic link) or into "

@@ -1,0 +1,285 @@
+/* sitesrc.c - the sources of a multi-repository site. See sitesrc.h. */
+#include "sitesrc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "fetch.h"
+#include "fsutil.h"
+#include "map.h"
+#include "owners.h"
+#include "pathres.h"
+#include "publish.h"
+#include "scan.h"
+#include "sources.h"
+
+char *sitesrc_site_path(const site_t *s, int k, const char *repo_path)
+{
+	const site_source_t *src = &s->sources[k - 1];
+	const char *rest = repo_path;
+	if (src->path[0]) {
+		size_t l = strlen(src->path);
+		if (strncmp(repo_path, src->path, l) || (repo_path[l] != '/' && repo_path[l] != '\0'))
+			return NULL;
+		rest = repo_path[l] ? repo_path + l + 1 : "";
+	}
+	return rest[0] ? xasprintf("%s/%s", src->name, rest) : xstrdup(src->name);
+}
+
+/* Move the diagnostics of `from` (about files of source k, named by their path
+ * in it) to the site's list, named by their site path ("name:path" when the
+ * source does not publish the file). */
+static void requalify(site_t *s, int k, diag_list_t *from)
+{
+	for (size_t i = 0; i < from->len; i++) {
+		diag_t *dg = &from->items[i];
+		char *sp = dg->file ? sitesrc_site_path(s, k, dg->file) : NULL;
+		if (!sp)
+			sp = xasprintf("%s:%s", s->sources[k - 1].name, dg->file ? dg->file : "");
+		free(dg->file);
+		dg->file = sp;
+	}
+	diag_move(&s->diags, from);
+}
+
+static void source_clear(site_source_t *src)
+{
+	free(src->name);
+	free(src->public_url);
+	free(src->branch);
+	free(src->root);
+	pr_root_free(src->tree);
+	free(src->path);
+	config_free(&src->cfg);
+	owners_free(src->owners);
+	memset(src, 0, sizeof *src);
+}
+
+void sitesrc_free(site_t *s)
+{
+	for (size_t i = 0; i < s->nsources; i++)
+		source_clear(&s->sources[i]);
+	free(s->sources);
+	s->sources = NULL;
+	s->nsources = 0;
+}
+
+/* --source NAME=PATH for `name`, or NULL. */
+static const char *override_for(const site_t *s, const char *name)
+{
+	size_t nl = strlen(name);
+	for (size_t i = 0; i < s->opts.nsource_overrides; i++) {
+		const char *o = s->opts.source_overrides[i];
+		if (!strncmp(o, name, nl) && o[nl] == '=')
+			return o + nl + 1;
+	}
+	return NULL;
+}
+
+/* The source's almanac.yml, when it has one, over the defaults. Returns 0 or -1. */
+static int load_source_config(site_t *s, site_source_t *src, int k, uint64_t *stamp)
+{
+	config_defaults(&src->cfg);
+	buf_t text = BUF_INIT;
+	int r = pr_read(src->tree, "almanac.yml", &text, FSU_MAX_FILE);
+	int rc = 0;
+	if (r == 0) {
+		diag_list_t d;
+		diag_init(&d);
+		char *disp = xasprintf("%s:almanac.yml", src->name);
+		rc = config_load_text(&src->cfg, buf_cstr(&text), text.len, disp, &d) ? -1 : 0;
+		free(disp);
+		diag_move(&s->diags, &d);
+		diag_free(&d);
+		src->has_cfg = 1;
+		*stamp = map_hash_add(*stamp, buf_cstr(&text), text.len + 1);
+	} else if (pr_refused(r)) {
+		char *disp = xasprintf("%s:almanac.yml", src->name);
+		diag_add(&s->diags, DIAG_WARNING, disp, 0, 0, "symlink", "%s", pr_link_message(r));
+		free(disp);
+	} else if (!(r == PR_EIO && errno == ENOENT)) {
+		char *disp = xasprintf("%s:almanac.yml", src->name);
+		diag_add(&s->diags, DIAG_ERROR, disp, 0, 0, "config", "cannot read the configuration: %s",
+			 r == PR_ETOOBIG ? "file too large" : strerror(errno));
+		free(disp);
+		rc = -1;
+	}
+	buf_free(&text);
+	(void)k;
+	if (src->path[0]) { /* the entry's path: the source's one content folder */
+		for (size_t i = 0; i < src->cfg.ncontent; i++)
+			free(src->cfg.content[i]);
+		free(src->cfg.content);
+		src->cfg.content = xcalloc(2, sizeof *src->cfg.content);
+		src->cfg.content[0] = xstrdup(src->path);
+		src->cfg.ncontent = 1;
+		src->cfg.content_explicit = 1;
+	}
+	return rc;
+}
+
+/* Append the scan of source k to the site's pages and assets. */
+static void add_scan(site_t *s, int k, const scan_result_t *sc)
+{
+	site_source_t *src = &s->sources[k - 1];
+	s->pages = xrealloc(s->pages, (s->npages + sc->npages + 1) * sizeof *s->pages);
+	for (size_t i = 0; i < sc->npages; i++) {
+		char *sp = sitesrc_site_path(s, k, sc->pages[i]);
+		if (!sp)
+			continue; /* a content folder of its own config outside the entry's path */
+		site_page_t *p = &s->pages[s->npages++];
+		memset(p, 0, sizeof *p);
+		p->src = sp;
+		p->source = k;
+		p->repo_path = xstrdup(sc->pages[i]);
+		p->dir = fsu_dirname(p->src);
+		p->is_index = scan_is_index(p->src);
+		p->url = scan_page_url(p->src, s->home_dir);
+	}
+	memset(&s->pages[s->npages], 0, sizeof *s->pages);
+	s->assets = xrealloc(s->assets, (s->nassets + sc->nassets + 1) * sizeof *s->assets);
+	for (size_t i = 0; i < sc->nassets; i++) {
+		char *sp = sitesrc_site_path(s, k, sc->assets[i]);
+		if (!sp)
+			continue;
+		site_asset_t *a = &s->assets[s->nassets];
+		memset(a, 0, sizeof *a);
+		a->src = sp;
+		a->out = xstrdup(sp);
+		a->source = k;
+		a->repo_path = xstrdup(sc->assets[i]);
+		map_put(&s->asset_map, a->src, MAP_INT(s->nassets));
+		s->nassets++;
+	}
+	(void)src;
+}
+
+/* A source's name must not be a folder of the hub holding pages: both would publish under it. */
+static int name_taken(const site_t *s, const char *name, size_t hub_pages)
+{
+	size_t nl = strlen(name);
+	for (size_t i = 0; i < hub_pages; i++)
+		if (!strncmp(s->pages[i].src, name, nl) && s->pages[i].src[nl] == '/')
+			return 1;
+	for (size_t i = 0; i < s->nassets; i++)
+		if (!s->assets[i].source && !strncmp(s->assets[i].src, name, nl) && s->assets[i].src[nl] == '/')
+			return 1;
+	return 0;
+}
+
+int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
+{
+	const char *cfgname = s->opts.config ? s->opts.config : "almanac.yml";
+	sources_list_t list;
+	if (sources_parse(&list, val_map_get(s->cfg.raw, "sources"), cfgname, &s->diags) != 0) {
+		sources_free(&list);
+		return -4;
+	}
+	if (!list.len) {
+		sources_free(&list);
+		return 0;
+	}
+	char *cache = xasprintf("%salmanac/sources", git_repository_commondir(hub));
+	fetch_opts_t fo = {.keep_going = s->opts.keep_going,
+			   .offline = s->opts.sources_offline,
+			   .stop = pub_interrupt_flag(),
+			   .config_file = cfgname};
+	s->sources = xcalloc(list.len, sizeof *s->sources);
+	size_t hub_pages = s->npages;
+	int rc = 0;
+	for (size_t i = 0; i < list.len && rc != -2; i++) {
+		sources_spec_t spec = list.items[i];
+		const char *ov = override_for(s, spec.name);
+		char *abs_ov = NULL;
+		if (ov) { /* the operator's local work tree, read in place */
+			abs_ov = fsu_absolute(ov);
+			spec.repo = abs_ov;
+			spec.is_url = 0;
+			spec.branch = NULL;
+		}
+		fetch_result_t fr;
+		int f = fetch_source(&fr, &spec, s->root, cache, &fo, &s->diags);
+		free(abs_ov);
+		if (f != 0) {
+			fetch_result_free(&fr);
+			rc = f == -2 ? -2 : -4;
+			continue;
+		}
+		int k = (int)s->nsources + 1;
+		site_source_t *src = &s->sources[s->nsources++];
+		src->name = xstrdup(spec.name);
+		src->public_url = fr.public_url;
+		fr.public_url = NULL;
+		src->branch = fr.branch ? fr.branch : xstrdup("");
+		fr.branch = NULL;
+		memcpy(src->commit, fr.commit, sizeof src->commit);
+		src->in_place = fr.in_place;
+		src->from_cache = fr.from_cache;
+		src->line = spec.line;
+		src->col = spec.col;
+		src->root = fr.workdir;
+		fr.workdir = NULL;
+		src->path = xstrdup(spec.path);
+		fetch_result_free(&fr);
+		if (name_taken(s, src->name, hub_pages)) {
+			diag_add(&s->diags, DIAG_ERROR, cfgname, spec.line, spec.col, "source",
+				 "source '%s': this repository has pages in a folder of that name; choose another "
+				 "name for the source", src->name);
+			rc = -4;
+			continue;
+		}
+		if (pr_root_open(&src->tree, src->root, PR_REPO) != 0) {
+			diag_add(&s->diags, DIAG_ERROR, cfgname, spec.line, spec.col, "source",
+				 "source '%s': cannot open its work tree %s: %s", src->name, src->root, strerror(errno));
+			rc = -4;
+			continue;
+		}
+		if (load_source_config(s, src, k, stamp) != 0) {
+			rc = -4;
+			continue;
+		}
+		git_repository *repo = NULL;
+		if (git_repository_open_ext(&repo, src->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
+			git_oid head;
+			if (git_reference_name_to_id(&head, repo, "HEAD") == 0)
+				*stamp = map_hash_add(*stamp, head.id, sizeof head.id);
+			struct stat st; /* the index: staged changes make pages uncommitted */
+			char *idx = xasprintf("%sindex", git_repository_path(repo));
+			if (stat(idx, &st) == 0) {
+				int64_t v[3] = {st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_size};
+				*stamp = map_hash_add(*stamp, v, sizeof v);
+			}
+			free(idx);
+		}
+		*stamp = map_hash_add(*stamp, src->name, strlen(src->name) + 1);
+		*stamp = map_hash_add(*stamp, src->path, strlen(src->path) + 1);
+		*stamp = map_hash_add(*stamp, src->commit, sizeof src->commit);
+		if (src->path[0]) {
+			struct stat st;
+			int r = pr_stat(src->tree, src->path, &st);
+			if (r != 0 || !S_ISDIR(st.st_mode)) {
+				diag_add(&s->diags, DIAG_ERROR, cfgname, spec.line, spec.col, "source",
+					 "source '%s': it has no folder '%s'", src->name, src->path);
+				git_repository_free(repo);
+				rc = -4;
+				continue;
+			}
+		}
+		scan_result_t sc;
+		diag_list_t d;
+		diag_init(&d);
+		scan_tree(&sc, src->root, src->tree, &src->cfg, repo, NULL, &d);
+		git_repository_free(repo);
+		requalify(s, k, &d);
+		diag_free(&d);
+		*stamp = map_hash_add(*stamp, &sc.stamp, sizeof sc.stamp);
+		add_scan(s, k, &sc);
+		scan_free(&sc);
+	}
+	free(cache);
+	sources_free(&list);
+	return rc;
+}
