@@ -1,0 +1,255 @@
+"""Multi-repository sites (sources: in almanac.yml): a hub with three local source repositories made
+by the test and one served by a real `git daemon` on 127.0.0.1 (fetched with libgit2), with links
+across repositories, an alert answered in another repository, a broken cross link, per-repository
+dates and settings, and a source that cannot be fetched."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+from almanac_testlib import RepoTestCase, git, main, read, run, tree_bytes, write
+
+NOW = "2026-11-01"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class GitDaemon:
+    """`git daemon` serving the repositories under `base` on 127.0.0.1 (git:// URLs)."""
+
+    def __init__(self, base):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            ["git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1", "--port=%d" % self.port,
+             "--base-path=" + base, base], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(100):  # until it accepts connections
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise AssertionError("git daemon did not start")
+
+    def url(self, name):
+        return "git://127.0.0.1:%d/%s" % (self.port, name)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.proc.stderr.close()
+
+
+class Sources(RepoTestCase):
+    def setUp(self):
+        super().setUp()
+        base = self.tmpdir()
+        self.base = base
+
+        def repo_at(name, files, date):
+            path = os.path.join(base, name)
+            os.makedirs(path)
+            git(path, "init", "-q", "-b", "main")
+            for rel, text in files.items():
+                write(path, rel, text)
+            git(path, "add", "-A")
+            git(path, "commit", "-q", "-m", "import " + name, date=date)
+            return path
+
+        # payments: runbooks beside the code, only docs/runbooks published
+        self.payments = repo_at("payments", {
+            "src/main.go": "package main\n",
+            "README.md": "# Payments service\n",
+            "docs/runbooks/db-down.md": "---\ntitle: Payments database down\nowner: payments-team\n---\n"
+                                       "Check [the replica](replica.md), [the repo root link](/docs/runbooks/replica.md)\n"
+                                       "and the hub's [node runbook](source:runbooks/node.md).\n",
+            "docs/runbooks/replica.md": "# Replica lag\n\nSee [db down](db-down.md#nothing-here).\n",
+        }, "2026-01-15T10:00:00Z")
+        # search: its own almanac.yml (content folders and a 30-day interval), and CODEOWNERS
+        self.search = repo_at("search", {
+            "almanac.yml": "content: [ops]\nfreshness:\n  default_interval: 30d\n  due_window: 5d\n",
+            "CODEOWNERS": "ops/ @acme/search-sre\n",
+            "ops/index.md": "# Search operations\n",
+            "ops/SearchIndexLag.md": "# Index lag\n\nReindex.\n",
+        }, "2026-10-05T10:00:00Z")
+        # billing: a plain repository without almanac.yml (every .md is a page)
+        self.billing = repo_at("billing", {
+            "runbooks/invoice-stuck.md": "---\nalerts: [InvoiceStuck]\n---\n# Invoice stuck\n",
+        }, "2026-09-01T10:00:00Z")
+        git(self.billing, "mv", "runbooks/invoice-stuck.md", "runbooks/invoices-stuck.md")
+        git(self.billing, "commit", "-q", "-m", "rename", date="2026-09-20T10:00:00Z")
+        # remote: served by git daemon, fetched over git://
+        self.remote = repo_at("remote.git-src", {
+            "runbooks/cache-miss.md": "# Cache miss storm\n",
+        }, "2026-06-01T10:00:00Z")
+        self.daemon = GitDaemon(base)
+        self.addCleanup(self.daemon.stop)
+        self.hub = self.repo({
+            "almanac.yml": (
+                "title: Handbook\n"
+                "alerts: alerts.yml\n"
+                "sources:\n"
+                "  - name: payments\n"
+                "    repo: ../payments\n"
+                "    path: docs/runbooks\n"
+                "  - name: search-svc\n"
+                "    repo: ../search\n"
+                "  - name: billing\n"
+                "    repo: ../billing\n"
+                "  - name: cache\n"
+                "    repo: %s\n" % self.daemon.url("remote.git-src")),
+            "alerts.yml": "alerts:\n  - name: InvoiceStuck\n  - name: SearchIndexLag\n  - name: NodeDown\n"
+                          "  - name: NobodyAnswers\n",
+            "content/index.md": "# Hub\n\nOn call: [payments](../payments/db-down.md),\n"
+                                "[billing](../billing/runbooks/invoices-stuck.md), "
+                                "[gone](../payments/missing.md).\n",
+            "runbooks/node.md": "---\nalerts: [NodeDown]\n---\n# Node down\n",
+        }, date="2026-10-20T10:00:00Z")
+        # the hub's path beside the sources, as configured (../payments)
+        hub_beside = os.path.join(base, "hub")
+        shutil.move(self.hub, hub_beside)
+        self._cleanup.remove(self.hub)
+        self.hub = hub_beside
+
+    def report(self, *extra):
+        r = run("report", "--repo", self.hub, "--format", "json", "--now", NOW, *extra)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def test_one_site_from_four_repositories(self):
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for page in ("index.html", "runbooks/node/index.html", "payments/db-down/index.html",
+                     "payments/replica/index.html", "search-svc/ops/SearchIndexLag/index.html",
+                     "billing/runbooks/invoices-stuck/index.html", "cache/runbooks/cache-miss/index.html"):
+            self.assertTrue(os.path.isfile(os.path.join(out, page)), page)
+        # only the folder a source names is published: not its code, not its README
+        self.assertFalse(os.path.exists(os.path.join(out, "payments", "README")))
+        self.assertFalse(any("main.go" in p for p in tree_bytes(out)))
+        # links across repositories resolve to the other repository's pages
+        home = read(os.path.join(out, "index.html"))
+        self.assertIn('href="payments/db-down/"', home)
+        self.assertIn('href="billing/runbooks/invoices-stuck/"', home)
+        db = read(os.path.join(out, "payments/db-down/index.html"))
+        self.assertIn('href="../../runbooks/node/"', db)  # source:runbooks/node.md
+        self.assertIn('<a href="../replica/">the repo root link</a>', db)  # '/' = the source's root
+        self.assertIn('<a href="../replica/">the replica</a>', db)
+        # the broken cross link, and the broken anchor in a source, at their own positions
+        self.assertIn("content/index.md:4:51: warning[broken-link]: link target '../payments/missing.md' "
+                      "not found", r.stderr)
+        self.assertIn("payments/replica.md:3:5: warning[broken-anchor]", r.stderr)
+        # a renamed page in a source keeps its old address (its own history)
+        self.assertTrue(os.path.isfile(os.path.join(out, "billing/runbooks/invoice-stuck/index.html")))
+        # one search index over all repositories: the source's pages are in it
+        manifest = read(os.path.join(out, "search", "manifest.json"))
+        self.assertIn("search", manifest)
+        found = False
+        for d, _, files in os.walk(os.path.join(out, "search")):
+            for f in files:
+                with open(os.path.join(d, f), "rb") as fh:
+                    found = found or b"payments/db-down/" in fh.read()
+        self.assertTrue(found, "the search index has no page of the payments source")
+
+    def test_alerts_answered_across_repositories(self):
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # front matter in one source, a file name in another
+        self.assertIn("billing/runbooks/invoices-stuck/", read(os.path.join(out, "alerts/InvoiceStuck/index.html")))
+        self.assertIn("search-svc/ops/SearchIndexLag/", read(os.path.join(out, "alerts/SearchIndexLag/index.html")))
+        rep = self.report()
+        a = rep["alerts"]
+        self.assertEqual((a["catalog"], a["covered"], a["uncovered"]), (4, 3, ["NobodyAnswers"]))
+
+    def test_each_repository_dated_by_its_own_history_and_settings(self):
+        rep = self.report()
+        docs = {d["path"]: d for d in rep["documents"]}
+        self.assertEqual(docs["payments/db-down.md"]["source"], "payments")
+        self.assertEqual(docs["payments/db-down.md"]["last_commit"]["time"], "2026-01-15T10:00:00Z")
+        self.assertEqual(docs["payments/db-down.md"]["status"], "stale")  # 180 days, the hub's default
+        self.assertEqual(docs["runbooks/node.md"]["source"], "")
+        self.assertEqual(docs["runbooks/node.md"]["last_commit"]["time"], "2026-10-20T10:00:00Z")
+        # the rename in billing's history is the page's last commit only if it changed content:
+        # a pure rename does not count, the import does
+        self.assertEqual(docs["billing/runbooks/invoices-stuck.md"]["last_commit"]["time"], "2026-09-01T10:00:00Z")
+        self.assertEqual(docs["cache/runbooks/cache-miss.md"]["last_commit"]["time"], "2026-06-01T10:00:00Z")
+        # search has its own 30-day interval: 26 days old is due (5-day window), not fresh
+        lag = docs["search-svc/ops/SearchIndexLag.md"]
+        self.assertEqual((lag["review_interval_days"], lag["status"]), (30, "due"))
+        # its own CODEOWNERS
+        self.assertEqual((lag["owner"], lag["owner_source"]), ("@acme/search-sre", "codeowners"))
+        self.assertEqual(docs["payments/db-down.md"]["owner_source"], "front-matter")
+        # per-source groups and repositories
+        groups = {g["name"]: g["documents"] for g in rep["groups"]["source"]}
+        self.assertEqual(groups, {"(hub)": 2, "payments": 2, "search-svc": 2, "billing": 1, "cache": 1})
+        srcs = {s["name"]: s for s in rep["repository"]["sources"]}
+        self.assertTrue(srcs["payments"]["in_place"])
+        self.assertEqual(srcs["payments"]["branch"], "main")
+        self.assertEqual(srcs["payments"]["head"], git(self.payments, "rev-parse", "HEAD").strip())
+        self.assertFalse(srcs["cache"]["in_place"])
+        self.assertEqual(srcs["cache"]["head"], git(self.remote, "rev-parse", "HEAD").strip())
+        self.assertFalse(srcs["cache"]["shallow"])
+        self.assertEqual(sorted(rep["trend_by_source"]), ["(hub)", "billing", "cache", "payments", "search-svc"])
+        self.assertEqual(len(rep["trend_by_source"]["payments"]), 12)
+
+    def test_a_source_that_cannot_be_fetched(self):
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(run("build", "--repo", self.hub, "--out", out, "--now", NOW).returncode, 0)
+        before = tree_bytes(out)
+        # the remote goes away: the build fails naming the source, the site stays as it was
+        self.daemon.stop()
+        r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02")
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertRegex(r.stderr, r"almanac\.yml:11:5: error\[source\]: source 'cache' \(git://127\.0\.0\.1:\d+/"
+                                   r"remote\.git-src\): cannot connect")
+        self.assertEqual(tree_bytes(out), before)
+        # --keep-going: the last complete fetch, said so in the log and the report
+        r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", "--keep-going")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("using its last complete fetch", r.stderr)
+        self.assertTrue(os.path.isfile(os.path.join(out, "cache/runbooks/cache-miss/index.html")))
+        rep = json.loads(read(os.path.join(out, "freshness.json")))
+        self.assertTrue({s["name"]: s for s in rep["repository"]["sources"]}["cache"]["from_cache"])
+
+    def test_a_new_commit_in_a_fetched_source(self):
+        rep = self.report()
+        self.assertEqual({d["path"] for d in rep["documents"] if d.get("source") == "cache"},
+                         {"cache/runbooks/cache-miss.md"})
+        write(self.remote, "runbooks/evictions.md", "# Evictions\n")
+        git(self.remote, "add", "-A")
+        git(self.remote, "commit", "-q", "-m", "evictions", date="2026-10-30T10:00:00Z")
+        docs = {d["path"]: d for d in self.report()["documents"]}
+        self.assertEqual(docs["cache/runbooks/evictions.md"]["last_commit"]["time"], "2026-10-30T10:00:00Z")
+
+    def test_source_override_and_config_errors(self):
+        # a service repository's CI reads its own checkout instead of the configured one
+        fork = os.path.join(self.base, "payments-pr")
+        git(self.base, "clone", "-q", self.payments, fork)
+        write(fork, "docs/runbooks/new.md", "# New runbook\n\nSee [nowhere](nowhere.md).\n")
+        r = run("check", "--repo", self.hub, "--source", "payments=" + fork)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("payments/new.md:3:5: error[broken-link]: link target 'nowhere.md' not found", r.stderr)
+        # an unknown --source name, a bad entry
+        write(self.hub, "almanac.yml", read(os.path.join(self.hub, "almanac.yml")) +
+              "  - name: payments\n    repo: ../billing\n  - name: Bad Name\n    repo: ../x\n")
+        r = run("check", "--repo", self.hub)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn("almanac.yml:13:5: error[config]: sources: the name 'payments' is used twice (first at line 4)",
+                      r.stderr)
+        self.assertIn("almanac.yml:15:11: error[config]: sources: name 'Bad Name'", r.stderr)
+
+
+if __name__ == "__main__":
+    main()
