@@ -1,5 +1,6 @@
 /* changes.c - files changed since a revision. See changes.h. */
 #include "changes.h"
+#include "sitesrc.h"
 
 #include <git2.h>
 #include <stdlib.h>
@@ -299,6 +300,25 @@ void changes_freshness(const changes_t *c, site_t *s)
 			break;
 		}
 	}
+}
+
+void changes_to_site_paths(changes_t *c, const site_t *s, int source)
+{
+	changes_t out;
+	memset(&out, 0, sizeof out);
+	memcpy(out.base, c->base, sizeof out.base);
+	for (size_t i = 0; i < c->nchanged; i++) {
+		char *sp = sitesrc_site_path(s, source, c->changed_paths[i]);
+		add_changed(&out, sp);
+		free(sp);
+	}
+	for (size_t i = 0; i < c->ndeleted; i++) {
+		char *sp = sitesrc_site_path(s, source, c->deleted[i]);
+		add_deleted(&out, sp);
+		free(sp);
+	}
+	changes_free(c);
+	*c = out;
 }
 
 void changes_free(changes_t *c)

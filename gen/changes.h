@@ -66,6 +66,11 @@ void changes_filter(const changes_t *c, site_t *s);
  * Drafts are skipped unless --drafts. */
 void changes_freshness(const changes_t *c, site_t *s);
 
+/* Turn the paths of `c`, computed in the repository of source `source`
+ * (1-based, s->sources) by changes_since on its work tree, into site paths
+ * ("docs/runbooks/x.md" -> "payments/x.md"); paths that source does not
+ * publish are dropped. For `check --changed-since NAME:REV`. */
+void changes_to_site_paths(changes_t *c, const site_t *s, int source);
 /* Free what `c` owns; accepts a zeroed changes_t. */
 void changes_free(changes_t *c);
 

@@ -19,7 +19,8 @@ static const char check_help[] =
 	"  --format FMT        text (default), json, github (GitHub Actions annotations) or\n"
 	"                      gitlab (GitLab Code Quality report)\n"
 	"  --fail-under PCT    also compute the freshness KPI and exit 3 when it is below PCT\n"
-	"  --changed-since REV only report findings in pages changed since REV (pull requests)\n"
+	"  --changed-since REV only report findings in pages changed since REV (pull requests);\n"
+	"                      NAME:REV for a revision of the source NAME (sources: in almanac.yml)\n"
 	"  --alert-rules PATH  Prometheus rule files (a file, folder or glob; repeatable): their\n"
 	"                      alerts join the catalog and every runbook_url is checked\n"
 	"  --base-url URL      the site's published address (runbook_urls starting with it are checked)\n"
@@ -63,7 +64,18 @@ int cmd_check(int argc, char **argv)
 		changes_t ch;
 		diag_list_t cd;
 		diag_init(&cd);
-		if (changes_since(&ch, s.root, o.site.changed_since, &cd) != 0) {
+		/* NAME:REV names a revision of source NAME (a service repository's CI) */
+		const char *rev = o.site.changed_since, *root = s.root;
+		int source = 0;
+		const char *colon = strchr(rev, ':');
+		for (size_t k = 0; colon && k < s.nsources; k++)
+			if (strlen(s.sources[k].name) == (size_t)(colon - rev) &&
+			    !strncmp(s.sources[k].name, rev, (size_t)(colon - rev))) {
+				source = (int)k + 1;
+				root = s.sources[k].root;
+				rev = colon + 1;
+			}
+		if (changes_since(&ch, root, rev, &cd) != 0) {
 			fprintf(stderr, "almanac check: %s\n", cd.len ? cd.items[0].message : "--changed-since failed");
 			diag_free(&cd);
 			changes_free(&ch);
@@ -71,6 +83,8 @@ int cmd_check(int argc, char **argv)
 			site_free(&s);
 			return EXIT_USAGE;
 		}
+		if (source)
+			changes_to_site_paths(&ch, &s, source);
 		changes_filter(&ch, &s);
 		changes_freshness(&ch, &s);
 		diag_free(&cd);

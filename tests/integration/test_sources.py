@@ -241,6 +241,14 @@ class Sources(RepoTestCase):
         r = run("check", "--repo", self.hub, "--source", "payments=" + fork)
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("payments/new.md:3:5: error[broken-link]: link target 'nowhere.md' not found", r.stderr)
+        # --changed-since NAME:REV: only what the service's change is responsible for
+        r = run("check", "--repo", self.hub, "--source", "payments=" + fork, "--changed-since",
+                "payments:origin/main")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        findings = [ln for ln in r.stderr.splitlines() if ": error[" in ln or ": warning[" in ln]
+        self.assertIn("payments/new.md:3:5: error[broken-link]: link target 'nowhere.md' not found", findings)
+        # the old problems of the hub and of the source's other pages are not this change's
+        self.assertEqual([f for f in findings if not f.startswith("payments/new.md:")], [])
         # an unknown --source name, a bad entry
         write(self.hub, "almanac.yml", read(os.path.join(self.hub, "almanac.yml")) +
               "  - name: payments\n    repo: ../billing\n  - name: Bad Name\n    repo: ../x\n")
