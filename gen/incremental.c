@@ -524,6 +524,25 @@ static int classify(inc_t *inc, const char *path, unsigned flags, long *idx, con
 	}
 	if (is_under(path, inc->outdir))
 		return CH_IGNORE;
+	/* a source read in place (sources:): its pages, files or history changed */
+	for (size_t k = 0; k < s->nsources; k++) {
+		const site_source_t *src = &s->sources[k];
+		char *sroot = src->in_place ? strip_slash(src->root) : NULL;
+		int hit = sroot && is_under(path, sroot);
+		if (hit) {
+			const char *rel = path + strlen(sroot);
+			int git = !strncmp(rel, "/.git/", 6) || !strcmp(rel, "/.git");
+			hit = git ? !fsu_ends_with(rel, ".lock") &&
+				      (!strcmp(rel, "/.git/HEAD") || !strncmp(rel, "/.git/refs/", 11) ||
+				       !strcmp(rel, "/.git/packed-refs"))
+				  : !scratch && !strstr(rel, "/.");
+		}
+		free(sroot);
+		if (hit) {
+			*why = src->name;
+			return CH_FULL;
+		}
+	}
 	size_t rl = strlen(s->root);
 	if (strncmp(path, s->root, rl))
 		return CH_IGNORE;
@@ -629,6 +648,26 @@ int inc_watch(inc_t *inc)
 	const char *dev_theme = getenv("ALMANAC_THEME_DIR");
 	if (inc->theme_builtin && dev_theme && dev_theme[0])
 		watch_add_tree(inc->w, inc->theme_builtin, NULL, 0);
+	for (size_t k = 0; k < s->nsources; k++) { /* sources read in place: their files and history */
+		const site_source_t *src = &s->sources[k];
+		if (!src->in_place)
+			continue;
+		char *sroot = strip_slash(src->root);
+		char *tree = src->path[0] ? xasprintf("%s/%s", sroot, src->path) : xstrdup(sroot);
+		if (fsu_is_dir(tree))
+			watch_add_tree(inc->w, tree, skip, nskip);
+		free(tree);
+		char *g = xasprintf("%s/.git", sroot);
+		if (fsu_is_dir(g)) {
+			watch_add_dir(inc->w, g);
+			char *refs = xasprintf("%s/refs/heads", g);
+			if (fsu_is_dir(refs))
+				watch_add_tree(inc->w, refs, NULL, 0);
+			free(refs);
+		}
+		free(g);
+		free(sroot);
+	}
 	if (inc->gitdir) {
 		watch_add_dir(inc->w, inc->gitdir);
 		char *refs = xasprintf("%s/refs/heads", inc->commondir);
@@ -656,6 +695,9 @@ static char *watch_signature(const inc_t *inc)
 		buf_printf(&b, "%s %d\n", co_dirs[i], fsu_is_dir(d));
 		free(d);
 	}
+	for (size_t k = 0; k < inc->s->nsources; k++)
+		if (inc->s->sources[k].in_place)
+			buf_printf(&b, "source %s %s\n", inc->s->sources[k].root, inc->s->sources[k].path);
 	buf_printf(&b, "%s\n%s\n%s\n%s\n%s\n%d\n", inc->cfg_path, inc->alerts_path, inc->ignore_revs_path,
 		   inc->outdir, inc->gitdir ? inc->gitdir : "", fsu_is_dir(themes));
 	free(themes);
@@ -842,6 +884,9 @@ static int full_rebuild(inc_t *inc)
 		o.now = (int64_t)time(NULL);
 	site_t *ns = xcalloc(1, sizeof *ns);
 	int rc = site_load(ns, &o);
+	/* sources fetched once, at start: a rebuild takes their last complete fetch (local work
+	 * trees are read in place and watched) */
+	inc->o.site.sources_offline = 1;
 	char *dir = NULL;
 	if (rc == 0) {
 		dir = next_dir(inc, "site");
