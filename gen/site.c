@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activefiles.h"
 #include "alerts.h"
 #include "buf.h"
 #include "dating.h"
@@ -17,6 +18,7 @@
 #include "links.h"
 #include "map.h"
 #include "owners.h"
+#include "utf8.h"
 #include "parallel.h"
 #include "publish.h"
 #include "runbookurl.h"
@@ -170,7 +172,7 @@ void site_render_markdown(site_t *s, size_t i)
 	site_page_t *p = &s->pages[i];
 	if ((p->draft && !s->opts.drafts) || pub_interrupted())
 		return;
-	links_ctx_t lc = {s, (long)i};
+	links_ctx_t lc = {s, (long)i, 0, NULL, 0};
 	md_opts_t o = {
 		.raw_html = s->cfg.raw_html,
 		.line_offset = p->body_line - 1,
@@ -181,9 +183,21 @@ void site_render_markdown(site_t *s, size_t i)
 		.ud = &lc,
 		.diags = &s->diags,
 		.path = p->src,
+		.stop = pub_interrupt_flag(), /* Ctrl-C: the build stops, the page need not finish */
 	};
 	const char *body = p->text + p->body_off;
-	md_render(&p->md, body, strlen(body), &o);
+	int rc = md_render(&p->md, body, strlen(body), &o);
+	char *html = rc == 0 && p->md.html ? links_inline_images(&lc, p->md.html) : NULL;
+	if (html) {
+		free(p->md.html);
+		p->md.html = html;
+	}
+	for (size_t k = 0; k < lc.nimages; k++) /* stopped, or a page of text */
+		free(lc.images[k]);
+	free(lc.images);
+	if (rc == MD_STOPPED)
+		return;
+
 	if (!p->fm.title && p->md.h1 && p->md.h1[0]) {
 		free(p->title);
 		p->title = xstrdup(p->md.h1);
@@ -193,6 +207,9 @@ void site_render_markdown(site_t *s, size_t i)
 		p->text = NULL;
 	}
 }
+
+/* Files withheld by active_assets that are named one by one (the rest in one warning). */
+#define SITE_MAX_ACTIVE_WARNINGS 20
 
 /* Phase 2 (parallel): render the Markdown body; links are resolved as they are met. */
 static void render_markdown(void *ud, size_t i)
@@ -484,7 +501,13 @@ int site_load(site_t *s, const site_opts_t *opts)
 	/* scan */
 	char *outdir = site_output_dir(s);
 	scan_result_t sc;
-	scan_tree(&sc, s->root, s->tree, &s->cfg, repo, outdir, &s->diags);
+	if (scan_tree(&sc, s->root, s->tree, &s->cfg, repo, outdir, &s->diags) != 0) {
+		free(outdir);
+		scan_free(&sc);
+		buf_free(&cfgtext);
+		git_repository_free(repo);
+		return -1;
+	}
 	free(outdir);
 	s->home_dir = xstrdup(sc.nfolders ? sc.folders[0] : "");
 	s->npages = sc.npages;
@@ -500,7 +523,10 @@ int site_load(site_t *s, const site_opts_t *opts)
 	s->assets = xcalloc(sc.nassets + 1, sizeof *s->assets);
 	for (size_t i = 0; i < sc.nassets; i++) {
 		s->assets[i].src = xstrdup(sc.assets[i]);
-		s->assets[i].out = xstrdup(sc.assets[i]);
+		s->assets[i].out = utf8_fix(sc.assets[i]); /* a name that is not UTF-8: U+FFFD for each invalid byte */
+		if (!s->assets[i].out)
+			s->assets[i].out = xstrdup(sc.assets[i]);
+		s->assets[i].withheld = s->cfg.active_assets != AF_PUBLISH && af_is_active(sc.assets[i]);
 		map_put(&s->asset_map, sc.assets[i], MAP_INT(i));
 	}
 	uint64_t stamp = sc.stamp;
@@ -561,6 +587,23 @@ int site_load(site_t *s, const site_opts_t *opts)
 		dating_start_status(&dt, s); /* uncommitted pages, read beside the rendering */
 	par_for(s->npages, opts->jobs, render_markdown, s);
 	timing_mark("markdown");
+	/* files browsers run scripts in, which no page shows as an image: said once each, up to
+	 * SITE_MAX_ACTIVE_WARNINGS, then once for the rest */
+	size_t withheld = 0, first_more = 0;
+	for (size_t i = 0; i < s->nassets && !pub_interrupted(); i++) {
+		if (!s->assets[i].withheld || atomic_load(&s->assets[i].shown))
+			continue;
+		if (withheld++ < SITE_MAX_ACTIVE_WARNINGS)
+			diag_add(&s->diags, DIAG_WARNING, s->assets[i].src, 0, 0, "active-asset",
+				 "not published: browsers run the scripts in HTML, SVG and XML files, with the whole "
+				 "site in reach (active_assets in almanac.yml)");
+		else if (withheld == SITE_MAX_ACTIVE_WARNINGS + 1)
+			first_more = i;
+	}
+	if (withheld > SITE_MAX_ACTIVE_WARNINGS)
+		diag_add(&s->diags, DIAG_WARNING, s->assets[first_more].src, 0, 0, "active-asset",
+			 "not published, nor %zu more HTML, SVG and XML files after it (active_assets in almanac.yml)",
+			 withheld - SITE_MAX_ACTIVE_WARNINGS - 1);
 	/* titles and section texts are final: the search index's tokenizing can start */
 	if (opts->search_early && !opts->serve && s->cfg.search && !opts->check_only && !pub_interrupted())
 		s->search_job = searchdocs_start(s);
