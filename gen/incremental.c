@@ -147,8 +147,7 @@ static char *diag_key(const diag_t *d)
 
 static char *diag_line(const diag_t *d)
 {
-	return xasprintf("%s:%d:%d: %s: %s", d->file, d->line, d->col, d->severity == DIAG_ERROR ? "error" : "warning",
-			 d->message);
+	return xasprintf("%s:%d:%d: %s: %s", d->file, d->line, d->col, diag_severity_name(d->severity), d->message);
 }
 
 static int diag_same(const diag_t *a, const diag_t *b)
@@ -1406,7 +1405,7 @@ int inc_open(inc_t **out, const inc_opts_t *o)
 		return rc;
 	}
 	diag_sort(&inc->s->diags);
-	cli_print_diags(&inc->s->diags, 1);
+	cli_print_diags(&inc->s->diags, 0);
 	baseline_set(inc, &inc->s->diags);
 	inc->first_dir = inc->pending_full;
 	inc->pending_full = NULL;
