@@ -42,6 +42,27 @@ void diag_free(diag_list_t *l)
 	pthread_mutex_destroy(&l->lock);
 }
 
+static const char *const kinds[] = {
+	"alert-case", "alert-claimed-twice", "alerts", "alias-duplicate", "asset", "config", "encoding",
+	"front-matter", "ignore-revs", "layout", "orphan", "output-dropped", "redirect-dropped", "scan",
+	"search-index", "shallow-clone", "shortcode", "stale-changed", "symlink", "unknown-partial",
+	"watch-changed", "yaml",
+};
+
+const char *const *diag_kinds(size_t *n)
+{
+	*n = sizeof kinds / sizeof *kinds;
+	return kinds;
+}
+
+int diag_kind_known(const char *code)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (!strcmp(kinds[i], code))
+			return 1;
+	return 0;
+}
+
 const char *diag_severity_name(diag_severity sev)
 {
 	return sev == DIAG_ERROR ? "error" : sev == DIAG_NOTE ? "note" : "warning";

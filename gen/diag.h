@@ -55,6 +55,12 @@ void diag_sort(diag_list_t *l);
 void diag_print(const diag_list_t *l, FILE *out, diag_format fmt, int color, int as_warnings);
 /* Move all diagnostics from `src` to the end of `dst`; `src` becomes empty. */
 void diag_move(diag_list_t *dst, diag_list_t *src);
+/* The codes of every warning and note Almanac reports (what `warnings:` in
+ * the config may turn off), sorted; *n receives the count. A new warning or
+ * note code must be added to this table in diag.c. */
+const char *const *diag_kinds(size_t *n);
+/* 1 when `code` is in diag_kinds(). */
+int diag_kind_known(const char *code);
 /* "error", "warning" or "note". */
 const char *diag_severity_name(diag_severity sev);
 /* From now on, drop the warnings and notes with code `code` that are added to
