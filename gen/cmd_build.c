@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "commands.h"
 #include "dating.h"
@@ -66,8 +67,8 @@ static void print_failure(const diag_list_t *d, size_t first, const char *out)
 		}
 	char *counts = diag_counts_line(&why);
 	if (one)
-		fprintf(stderr, "almanac: build failed: %s, first %s: %s; %s was not changed\n", counts,
-			one->file[0] ? one->file : "(site)", one->message, out);
+		fprintf(stderr, "almanac: build failed: %s, the first at %s; %s was not changed\n", counts,
+			one->file[0] ? one->file : "(site)", out);
 	else
 		fprintf(stderr, "almanac: build failed; %s was not changed\n", out);
 	free(counts);
@@ -102,14 +103,16 @@ int cmd_build(int argc, char **argv)
 		site_free(&s);
 		return EXIT_OK;
 	}
-	char *out = site_output_dir(&s);
 	if (rc) {
+		/* no repository or an unreadable config: the output folder is not even known */
+		char *out = s.root ? site_output_dir(&s) : xstrdup(o.site.out ? o.site.out : "the output folder");
 		print_build_diags(&s.diags, &o);
 		print_failure(&s.diags, 0, out);
 		free(out);
 		site_free(&s);
 		return cli_exit_for(rc);
 	}
+	char *out = site_output_dir(&s);
 	size_t errors = diag_count(&s.diags, DIAG_ERROR);
 	if (o.site.strict && errors) {
 		print_build_diags(&s.diags, &o);

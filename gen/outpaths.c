@@ -133,6 +133,8 @@ static char *describe(const site_t *s, const outp_claim_t *c)
 	case OUTP_PAGE: return xasprintf("the page %s", s->pages[c->owner].src);
 	case OUTP_FILE: return xasprintf("the file %s", s->assets[c->owner].src);
 	case OUTP_SECTION:
+		return c->url[0] ? xasprintf("the section page Almanac writes for %s", c->url)
+				 : xstrdup("the home page Almanac writes");
 	case OUTP_SITE: return xstrdup(c->what ? c->what : "a file Almanac writes");
 	case OUTP_ALERT: return xasprintf("the page of alert %s", s->alerts[c->owner].name);
 	case OUTP_ALIAS: return xasprintf("an alias of %s", s->pages[c->owner].src);
@@ -306,11 +308,12 @@ static void note_dropped_output(site_t *s, const outp_claim_t *c)
 {
 	const outp_claim_t *w = &s->outputs.claims[c->winner];
 	const char *src = source_of(s, w);
-	char *who = describe(s, w);
+	char *who = describe(s, w), *mine = describe(s, c);
 	diag_add(&s->diags, DIAG_NOTE, src ? src : c->file, src ? 1 : 0, src ? 1 : 0, "output-dropped",
 		 "%s is published at '%s' (%s), where %s would be: the repository wins, Almanac's is not written",
-		 who, w->url[0] ? w->url : "/", w->file, c->what ? c->what : "a file Almanac writes");
+		 who, w->url[0] ? w->url : "/", w->file, mine);
 	free(who);
+	free(mine);
 }
 
 /* The alert pages; one whose address already leads to its only runbook is dropped silently. */
