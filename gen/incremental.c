@@ -27,6 +27,7 @@
 #include "json.h"
 #include "links.h"
 #include "owners.h"
+#include "layout.h"
 #include "nav.h"
 #include "publish.h"
 #include "render.h"
@@ -192,7 +193,8 @@ static int keep_not_graph(const diag_t *d, const void *ud)
 {
 	(void)ud;
 	/* recomputed for the whole site after every change (links_finish, links_orphans) */
-	return !(d->code && (!strcmp(d->code, "broken-anchor") || !strcmp(d->code, "orphan")));
+	return !(d->code && (!strcmp(d->code, "broken-anchor") || !strcmp(d->code, "orphan") ||
+			     !strcmp(d->code, "shortcode")));
 }
 
 static int keep_not_load(const diag_t *d, const void *ud)
@@ -943,13 +945,21 @@ static const char *structural(const site_t *s, const site_page_t *o, const site_
 		return "alerts changed";
 	if (!strs_equal(o->fm.watches, o->fm.nwatches, n->fm.watches, n->fm.nwatches))
 		return "watches changed";
+	/* the layout's keys that move the page (Hugo's url and slug) */
+	char *ou = layout_page_url(&s->layout, o->src, o->fm.raw, NULL), *nu = layout_page_url(&s->layout, n->src, n->fm.raw, NULL);
+	int moved = strcmp(ou, nu) != 0;
+	free(ou);
+	free(nu);
+	if (moved)
+		return "address changed";
 	return NULL;
 }
 
 /* What other pages show of a page: page_link() and nav_children() in render.c/nav.c. */
 static int summary_equal(const site_page_t *a, const site_page_t *b)
 {
-	return !strcmp(a->title, b->title) && a->fresh.status == b->fresh.status && !strcmp(a->type, b->type) &&
+	return !strcmp(a->title, b->title) && streq0(a->nav_title, b->nav_title) && a->weight == b->weight &&
+	       a->in_nav == b->in_nav && a->fresh.status == b->fresh.status && !strcmp(a->type, b->type) &&
 	       streq0(a->fm.criticality, b->fm.criticality) && streq0(a->fm.description, b->fm.description) &&
 	       streq0(a->owner, b->owner) && a->draft == b->draft;
 }
@@ -1077,6 +1087,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		change_t *c = &ch[nch];
 		c->idx = pidx[k];
 		diag_init(&c->d_new);
+		diag_mute_like(&c->d_new, &s->diags); /* the config's warnings: switches */
 		site_page_reread(s, c->idx, NULL, &c->fresh, &c->d_new);
 		const site_page_t *o = &s->pages[c->idx];
 		if (o->text && c->fresh.text && !strcmp(o->text, c->fresh.text)) {
@@ -1111,6 +1122,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		site_page_t *o = &s->pages[c->idx];
 		diag_list_t d_old;
 		diag_init(&d_old);
+		diag_mute_like(&d_old, &s->diags);
 		site_page_t replay;
 		site_page_reread(s, c->idx, o->text ? o->text : "", &replay, &d_old);
 		site_page_clear(&replay);
@@ -1159,6 +1171,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	diags_filter(&s->diags, keep_not_graph, NULL);
 	links_finish(s);
 	links_orphans(s);
+	site_shortcode_warnings(s);
 	timing_mark("graph");
 
 	/* what must be rendered again */

@@ -451,7 +451,7 @@ static size_t site_theme_assets(const site_t *s, char ***out)
 }
 
 /* Hugo shortcodes Almanac does not run: one warning per name, at its first place in path order. */
-static void shortcode_warnings(site_t *s)
+void site_shortcode_warnings(site_t *s)
 {
 	map_t seen = MAP_INIT;
 	for (size_t i = 0; i < s->npages; i++) {
@@ -634,7 +634,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 		free(theme_assets[i]);
 	free(theme_assets);
 	links_orphans(s);
-	shortcode_warnings(s);
+	site_shortcode_warnings(s);
 	runbookurl_check(s); /* against the final URLs: every address of the site is known now (outpaths.h) */
 	timing_mark("links+alerts");
 	return 0;

@@ -237,6 +237,11 @@ char *site_output_dir(const site_t *s);
  * filled. `s` is left as it was. Not thread-safe with other users of `s`.
  * Returns 0. */
 int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, diag_list_t *d);
+/* Warn (code "shortcode") once per name about the Hugo shortcodes the pages
+ * use that Almanac does not run, at the first place in path order. site_load
+ * calls it; serve calls it again after re-reading pages (drop the old ones
+ * first). */
+void site_shortcode_warnings(site_t *s);
 /* Free what a page owns and zero it. */
 void site_page_clear(site_page_t *p);
 /* Name page `i` from its path and front matter, as site_load does: slug,

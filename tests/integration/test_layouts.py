@@ -72,6 +72,10 @@ HUGO_FILES = {
     "content/docs/bundle/index.md": "---\ntitle: A bundle\n---\n![diagram](diagram.png)\n",
     "content/docs/bundle/diagram.png": "PNG",
     "content/My Folder/Some Page.md": "---\ntitle: Some page\n---\nText.\n",
+    # names Hugo's MakePath changes: spaces, punctuation, non-ASCII letters and case
+    "content/docs/Runbook \u2013 \u00dcmlaut & Co! (v2).md": "---\ntitle: Odd name\n---\nText.\n",
+    "content/docs/ a - b  c.md": "---\ntitle: Spaces\n---\nText.\n",
+    "content/docs/\u00c4rger_\u00fcber@home+1~.md": "---\ntitle: Kept characters\n---\nText.\n",
 }
 
 
