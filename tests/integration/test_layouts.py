@@ -13,6 +13,7 @@ import subprocess
 import sys
 import unittest
 import xml.etree.ElementTree as ET
+from urllib.parse import unquote
 
 sys.path.insert(0, os.path.dirname(__file__))
 from almanac_testlib import RepoTestCase, git, main, read, run, write  # noqa: E402
@@ -169,7 +170,7 @@ class Hugo(RepoTestCase):
         for row in rows:
             if row[6] == "true":
                 continue
-            url = row[7].replace("https://runbooks.example.org/", "")
+            url = unquote(row[7].replace("https://runbooks.example.org/", ""))
             f = url + "index.html" if url.endswith("/") or not url else url
             self.assertIn(url.endswith(".html") and "http-equiv" or "<article",
                           read(os.path.join(self.out, f)), (row[0], url))
@@ -271,7 +272,6 @@ class MkDocs(RepoTestCase):
             ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
             locs = [l.text for l in ET.parse(os.path.join(mout, "sitemap.xml")).findall("s:url/s:loc", ns)]
             self.assertEqual(len(locs), 8)
-            from urllib.parse import unquote
             for loc in locs:
                 url = unquote(loc.split("://", 1)[-1].split("/", 1)[1] if "://" in loc else loc.lstrip("/"))
                 if url.startswith("None"):
