@@ -37,19 +37,26 @@ char *outp_file_of(const char *url)
 	return xstrdup(url);
 }
 
-/* The claim holding `file` or a folder on its path, or under it when `subtree`; -1 when it is free. */
-static long holder(const outp_t *t, const char *file, int subtree)
+/* The claim holding `file` or a folder on its path, or under it when `subtree`; -1 when it is free.
+ * *known receives the length of the longest folder of `file` already in t->dirs (0: none), where
+ * outp_claim's own folders start. */
+static long holder(const outp_t *t, const char *file, int subtree, size_t *known)
 {
 	void *v;
+	*known = 0;
 	if (map_get(&t->files, file, &v))
 		return MAP_AS_INT(v);
 	if (map_get(&t->dirs, file, &v)) /* a folder of other claims: a file cannot be there */
 		return MAP_AS_INT(v);
-	/* a file claimed where one of our folders must be */
+	/* a file claimed where one of our folders must be; above a known folder there is none */
 	char *p = xstrdup(file);
 	long h = -1;
 	for (char *slash = strrchr(p, '/'); slash && h < 0; slash = strrchr(p, '/')) {
 		*slash = '\0';
+		if (map_get(&t->dirs, p, NULL)) {
+			*known = (size_t)(slash - p);
+			break;
+		}
 		if (map_get(&t->files, p, &v))
 			h = MAP_AS_INT(v);
 	}
@@ -88,7 +95,8 @@ long outp_claim(outp_t *t, const char *url, int subtree, outp_kind kind, long ow
 	c->owner = owner;
 	c->target = target;
 	c->what = what;
-	c->winner = holder(t, c->file, subtree);
+	size_t known;
+	c->winner = holder(t, c->file, subtree, &known);
 	if (c->winner >= 0)
 		return id;
 	if (subtree) {
@@ -98,12 +106,10 @@ long outp_claim(outp_t *t, const char *url, int subtree, outp_kind kind, long ow
 	} else {
 		map_put(&t->files, c->file, MAP_INT(id));
 	}
-	/* the folders on its path; stop at the first one already known */
+	/* the folders on its path below the longest one already known */
 	char *p = xstrdup(c->file);
-	for (char *slash = strrchr(p, '/'); slash; slash = strrchr(p, '/')) {
+	for (char *slash = strrchr(p, '/'); slash && (size_t)(slash - p) > known; slash = strrchr(p, '/')) {
 		*slash = '\0';
-		if (map_get(&t->dirs, p, NULL))
-			break;
 		map_put(&t->dirs, p, MAP_INT(id));
 	}
 	free(p);
