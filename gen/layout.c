@@ -104,7 +104,7 @@ int layout_is_index(const layout_t *l, const char *src)
 /* `path` relative to the root: NULL when it is not under it. Borrowed. */
 static const char *under_root(const layout_t *l, const char *path)
 {
-	size_t n = strlen(l->root);
+	size_t n = l->root ? strlen(l->root) : 0; /* a zeroed layout is plain */
 	if (!n)
 		return path;
 	if (!strncmp(path, l->root, n) && (path[n] == '/' || !path[n]))

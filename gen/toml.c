@@ -204,7 +204,14 @@ static int is_bare(int c)
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-/* A dotted key: its parts into `parts` (caller frees each and the array). */
+static void free_parts(char **parts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(parts[i]);
+	free(parts);
+}
+
+/* A dotted key: its parts into `parts` (caller frees each and the array; nothing to free on failure). */
 static int parse_key(tp_t *p, char ***parts, size_t *nparts)
 {
 	*parts = NULL;
@@ -213,19 +220,23 @@ static int parse_key(tp_t *p, char ***parts, size_t *nparts)
 		skip_ws(p, 0);
 		buf_t k = BUF_INIT;
 		int c = peek(p);
+		int bad = 0;
 		if (c == '"' || c == '\'') {
-			if (parse_string(p, &k)) {
-				buf_free(&k);
-				return -1;
-			}
+			bad = parse_string(p, &k) != 0;
 		} else if (is_bare(c)) {
 			while (is_bare(peek(p))) {
 				buf_putc(&k, (char)peek(p));
 				advance(p);
 			}
 		} else {
+			bad = fail(p, "expected a key") != 0;
+		}
+		if (bad) {
 			buf_free(&k);
-			return fail(p, "expected a key");
+			free_parts(*parts, *nparts);
+			*parts = NULL;
+			*nparts = 0;
+			return -1;
 		}
 		*parts = xrealloc(*parts, (*nparts + 1) * sizeof **parts);
 		(*parts)[(*nparts)++] = k.s ? buf_detach(&k) : xstrdup("");
@@ -233,16 +244,13 @@ static int parse_key(tp_t *p, char ***parts, size_t *nparts)
 		if (peek(p) != '.')
 			return 0;
 		advance(p);
-		if (*nparts >= TOML_MAX_DEPTH)
+		if (*nparts >= TOML_MAX_DEPTH) {
+			free_parts(*parts, *nparts);
+			*parts = NULL;
+			*nparts = 0;
 			return fail(p, "key nested too deeply");
+		}
 	}
-}
-
-static void free_parts(char **parts, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(parts[i]);
-	free(parts);
 }
 
 static val_t *parse_value(tp_t *p, int depth);
