@@ -1208,7 +1208,9 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		mark_section(&d, &nav, f);
 		if (is_index)
 			mark_section(&d, &nav, nav.folders[f].parent);
-		if (strcmp(o->title, n->title) && f >= 0) {
+		/* every sidebar listing it: its title or its place in the order changed */
+		if ((strcmp(o->title, n->title) || !streq0(o->nav_title, n->nav_title) || o->weight != n->weight ||
+		     o->in_nav != n->in_nav) && f >= 0) {
 			long top = is_index ? nav.folders[f].parent : f;
 			mark_subtree(&d, s, &nav, top < 0 ? 0 : top);
 		}

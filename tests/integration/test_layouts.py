@@ -176,6 +176,31 @@ class Hugo(RepoTestCase):
                           read(os.path.join(self.out, f)), (row[0], url))
 
 
+class HugoServe(RepoTestCase):
+    def test_edits_rebuild_as_a_full_build_would(self):
+        from test_serve import Server  # almanac serve with ALMANAC_SERVE_VERIFY=1
+        repo = self.repo(HUGO_FILES)
+        srv = Server(repo)
+        try:
+            srv.wait(lambda s: s["search"] == "current")
+            page = os.path.join(repo, "content/runbooks/Kubernetes/KubeAPIDown.md")
+            # a body edit, a weight (the navigation's order), a slug (a new address: everything reloads)
+            for old, new in (("No weight", "Edited"), ("title: API down\n", "title: API down\nweight: 1\n"),
+                             ("title: API down\n", "title: API down\nslug: API Gone\n")):
+                seq = srv.status()["seq"]
+                write(repo, os.path.relpath(page, repo), read(page).replace(old, new, 1))
+                st = srv.settled(seq)
+                self.assertTrue(st["ok"], st)
+                self.assertEqual(st["verify_mismatches"], 0, "\n".join(srv.lines[-20:]))
+            code, _, body = srv.get("/runbooks/kubernetes/api-gone/")
+            self.assertEqual(code, 200)
+            self.assertIn(b"Edited", body)
+            titles = sidebar_titles(body.decode())
+            self.assertEqual(titles[titles.index("Kubernetes") + 1], "API down")  # weight 1 comes first
+        finally:
+            self.assertEqual(srv.stop(), 0, "\n".join(srv.lines[-40:]))
+
+
 class HugoShortcodes(RepoTestCase):
     def test_other_shortcodes_are_warned_once_per_name(self):
         repo = self.repo({
