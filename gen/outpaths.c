@@ -254,6 +254,11 @@ static void claim_site_files(site_t *s, char *const *theme_assets, size_t ntheme
 	}
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* The section pages: every folder holding published pages (up to the home folder) without an index page. */
 static void claim_sections(site_t *s)
 {
@@ -289,12 +294,8 @@ static void claim_sections(site_t *s)
 		dirs[nd++] = xstrdup("");
 	}
 	/* in path order: the root first */
-	for (size_t i = 1; i < nd; i++)
-		for (size_t j = i; j > 0 && strcmp(dirs[j - 1], dirs[j]) > 0; j--) {
-			char *x = dirs[j];
-			dirs[j] = dirs[j - 1];
-			dirs[j - 1] = x;
-		}
+	if (nd > 1)
+		qsort(dirs, nd, sizeof *dirs, cmp_str);
 	for (size_t i = 0; i < nd; i++) {
 		char *u = layout_dir_url(&s->layout, dirs[i]);
 		void *v;
