@@ -112,6 +112,17 @@ static const char *under_root(const layout_t *l, const char *path)
 	return NULL;
 }
 
+/* `s` with a '/' after it. Caller frees. (Once per page and folder: no printf.) */
+static char *with_slash(const char *s)
+{
+	size_t n = strlen(s);
+	char *r = xmalloc(n + 2);
+	memcpy(r, s, n);
+	r[n] = '/';
+	r[n + 1] = '\0';
+	return r;
+}
+
 /* A repository path (no trailing '/') as a site path by the layout's rules. Caller frees. */
 static char *site_path(const layout_t *l, const char *path)
 {
@@ -128,7 +139,7 @@ char *layout_dir_url(const layout_t *l, const char *dir)
 	if (!dir[0] || (l->home && !strcmp(dir, l->home)))
 		return xstrdup("");
 	char *p = site_path(l, dir);
-	char *u = p[0] ? xasprintf("%s/", p) : xstrdup("");
+	char *u = p[0] ? with_slash(p) : xstrdup("");
 	free(p);
 	return u;
 }
@@ -142,7 +153,7 @@ char *layout_path_url(const layout_t *l, const char *src)
 	} else {
 		char *stem = xstrndup(src, strlen(src) - 3);
 		char *p = site_path(l, stem);
-		url = xasprintf("%s/", p);
+		url = with_slash(p);
 		free(p);
 		free(stem);
 	}

@@ -32,9 +32,12 @@ void outp_free(outp_t *t)
 char *outp_file_of(const char *url)
 {
 	size_t n = strlen(url);
-	if (!n || url[n - 1] == '/')
-		return xasprintf("%sindex.html", url);
-	return xstrdup(url);
+	if (n && url[n - 1] != '/')
+		return xstrdup(url);
+	char *f = xmalloc(n + sizeof "index.html"); /* once per output file: no printf */
+	memcpy(f, url, n);
+	memcpy(f + n, "index.html", sizeof "index.html");
+	return f;
 }
 
 /* The claim holding `file` or a folder on its path, or under it when `subtree`; -1 when it is free.
