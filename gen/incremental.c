@@ -495,6 +495,10 @@ static int classify(inc_t *inc, const char *path, unsigned flags, long *idx, con
 		*why = "configuration";
 		return CH_FULL;
 	}
+	if (!strncmp(path, s->root, strlen(s->root)) && layout_config_candidate(path + strlen(s->root))) {
+		*why = "layout configuration"; /* Hugo's or MkDocs' config: every URL may change (layout.h) */
+		return CH_FULL;
+	}
 	if (!strcmp(path, inc->alerts_path) || !strcmp(path, inc->ignore_revs_path) || !strcmp(base, ".gitignore")) {
 		*why = base;
 		return CH_FULL;
@@ -627,6 +631,10 @@ int inc_watch(inc_t *inc)
 	if (fsu_is_dir(themes))
 		watch_add_tree(inc->w, themes, skip, nskip);
 	free(themes);
+	char *hugo_dir = xasprintf("%sconfig/_default", s->root); /* Hugo's config folder (layout.h) */
+	if (fsu_is_dir(hugo_dir))
+		watch_add_dir(inc->w, hugo_dir);
+	free(hugo_dir);
 	const char *dev_theme = getenv("ALMANAC_THEME_DIR");
 	if (inc->theme_builtin && dev_theme && dev_theme[0])
 		watch_add_tree(inc->w, inc->theme_builtin, NULL, 0);

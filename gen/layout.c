@@ -1,10 +1,10 @@
 /* layout.c - layout detection and URL rules. See layout.h. */
 #include "layout.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "fsutil.h"
@@ -23,15 +23,15 @@ int layout_valid_setting(const char *setting)
 	       !strcmp(setting, "plain");
 }
 
-int layout_detect(layout_t *l, const char *root, const char *setting, diag_list_t *d)
+int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, diag_list_t *d)
 {
 	memset(l, 0, sizeof *l);
 	l->root = xstrdup("");
 	l->lower = 0;
 	if (!setting)
 		setting = "auto";
-	char *hugo_cfg = layout_hugo_find_config(root);
-	char *mkdocs_cfg = layout_mkdocs_find_config(root);
+	char *hugo_cfg = layout_hugo_find_config(tree, d);
+	char *mkdocs_cfg = layout_mkdocs_find_config(tree, d);
 	int want_hugo = !strcmp(setting, "hugo"), want_mkdocs = !strcmp(setting, "mkdocs");
 	if (!strcmp(setting, "auto")) {
 		/* Hugo: its config and its content folder (a config alone is not a site to read) */
@@ -40,10 +40,8 @@ int layout_detect(layout_t *l, const char *root, const char *setting, diag_list_
 			memset(&probe, 0, sizeof probe);
 			diag_list_t quiet;
 			diag_init(&quiet);
-			layout_hugo_read(&probe, root, hugo_cfg, &quiet);
-			char *abs = fsu_join(root, probe.root ? probe.root : "content");
-			want_hugo = fsu_is_dir(abs);
-			free(abs);
+			layout_hugo_read(&probe, tree, hugo_cfg, &quiet);
+			want_hugo = layout_exists(tree, probe.root ? probe.root : "content", 1, NULL);
 			diag_free(&quiet);
 			layout_free(&probe);
 		}
@@ -51,16 +49,21 @@ int layout_detect(layout_t *l, const char *root, const char *setting, diag_list_
 	}
 	if (want_hugo) {
 		l->kind = LAYOUT_HUGO;
-		layout_hugo_read(l, root, hugo_cfg, d);
+		layout_hugo_read(l, tree, hugo_cfg, d);
 	} else if (want_mkdocs) {
 		l->kind = LAYOUT_MKDOCS;
-		layout_mkdocs_read(l, root, mkdocs_cfg, d);
+		layout_mkdocs_read(l, tree, mkdocs_cfg, d);
 	} else {
 		l->kind = LAYOUT_PLAIN;
 	}
 	free(hugo_cfg);
 	free(mkdocs_cfg);
 	return 0;
+}
+
+int layout_config_candidate(const char *rel)
+{
+	return layout_hugo_is_config(rel) || layout_mkdocs_is_config(rel);
 }
 
 void layout_set_home(layout_t *l, const char *first_content)
@@ -317,18 +320,26 @@ const char *layout_section_title(const layout_t *l, const char *dir)
 
 /* ---- shared by the readers (layout_tools.h) ---- */
 
-int layout_read_file(const char *root, const char *rel, buf_t *out)
+int layout_read_file(const pr_root_t *tree, const char *rel, const char *what, buf_t *out, diag_list_t *d)
 {
-	char *abs = fsu_join(root, rel);
-	char real[PATH_MAX], real_root[PATH_MAX];
-	int ok = realpath(abs, real) && realpath(root, real_root);
-	if (ok) {
-		size_t n = strlen(real_root);
-		ok = !strncmp(real, real_root, n) && real[n] == '/';
-	}
-	int rc = ok && fsu_is_file(abs) ? fsu_read_file(out, abs, FSU_MAX_FILE) : -1;
-	free(abs);
-	return rc == 0 ? 0 : -1;
+	int rc = pr_read(tree, rel, out, FSU_MAX_FILE);
+	if (rc == 0)
+		return 0;
+	if (pr_refused(rc))
+		diag_add(d, DIAG_WARNING, rel, 0, 0, "symlink", "%s", pr_link_message(rc));
+	else
+		diag_add(d, DIAG_WARNING, rel, 0, 0, "layout", "cannot read the %s (%s); its defaults are used", what,
+			 rc == PR_ETOOBIG ? "file too large" : pr_strerror(rc));
+	return -1;
+}
+
+int layout_exists(const pr_root_t *tree, const char *rel, int dir, diag_list_t *d)
+{
+	struct stat st;
+	int rc = pr_stat(tree, rel, &st);
+	if (pr_refused(rc) && d)
+		diag_add(d, DIAG_WARNING, rel, 0, 0, "symlink", "%s", pr_link_message(rc));
+	return rc == 0 && (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
 }
 
 int layout_parse_config(val_t **out, const char *text, size_t len, const char *file, diag_list_t *d)

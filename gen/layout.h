@@ -39,6 +39,7 @@
 
 #include "diag.h"
 #include "map.h"
+#include "pathres.h"
 #include "val.h"
 
 typedef enum { LAYOUT_PLAIN, LAYOUT_HUGO, LAYOUT_MKDOCS } layout_kind;
@@ -66,13 +67,18 @@ typedef struct {
 	val_t *params;       /* Hugo: the config's params table (owned), or NULL */
 } layout_t;
 
-/* Decide the layout of the work tree at `root` (absolute, trailing '/') from
- * `setting` (auto|hugo|mkdocs|plain; NULL = auto) and read the other tool's
- * config. Problems (an unreadable or invalid config) are warnings of code
- * "layout" and the defaults are used: a layout never fails a build. `home`
+/* Decide the layout of the work tree `tree` (read through the trust boundary,
+ * pathres.h) from `setting` (auto|hugo|mkdocs|plain; NULL = auto) and read the
+ * other tool's config. Problems (an unreadable or invalid config) are
+ * warnings of code "layout" (a config that is a link out of the repository:
+ * "symlink") and the defaults are used: a layout never fails a build. `home`
  * is left NULL (layout_set_home fills it once the content folders are known).
  * Free with layout_free. Returns 0. */
-int layout_detect(layout_t *l, const char *root, const char *setting, diag_list_t *d);
+int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, diag_list_t *d);
+/* 1 when the repo path `rel` may be the config of another tool that
+ * layout_detect reads (a Hugo or MkDocs config's place and name): a change
+ * to it (or its appearance) may change every page's URL. */
+int layout_config_candidate(const char *rel);
 /* Set l->home: the root for hugo and mkdocs, else `first_content` ("" when
  * NULL). */
 void layout_set_home(layout_t *l, const char *first_content);

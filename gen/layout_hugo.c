@@ -9,18 +9,29 @@
 #include "fsutil.h"
 #include "layout_tools.h"
 
-char *layout_hugo_find_config(const char *root)
+static const char *const hugo_dirs[] = {"", "config/_default/"};
+static const char *const hugo_names[] = {"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
+					 "config.toml", "config.yaml", "config.yml", "config.json"};
+
+int layout_hugo_is_config(const char *rel)
 {
-	static const char *const dirs[] = {"", "config/_default/"};
-	static const char *const names[] = {"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
-					    "config.toml", "config.yaml", "config.yml", "config.json"};
-	for (size_t d = 0; d < 2; d++)
-		for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-			char *rel = xasprintf("%s%s", dirs[d], names[i]);
-			char *abs = fsu_join(root, rel);
-			int ok = fsu_is_file(abs);
-			free(abs);
-			if (ok)
+	for (size_t d = 0; d < 2; d++) {
+		size_t dl = strlen(hugo_dirs[d]);
+		if (strncmp(rel, hugo_dirs[d], dl))
+			continue;
+		for (size_t i = 0; i < sizeof hugo_names / sizeof *hugo_names; i++)
+			if (!strcmp(rel + dl, hugo_names[i]))
+				return 1;
+	}
+	return 0;
+}
+
+char *layout_hugo_find_config(const pr_root_t *tree, diag_list_t *d)
+{
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < sizeof hugo_names / sizeof *hugo_names; i++) {
+			char *rel = xasprintf("%s%s", hugo_dirs[k], hugo_names[i]);
+			if (layout_exists(tree, rel, 0, d))
 				return rel;
 			free(rel);
 		}
@@ -32,7 +43,7 @@ static int truthy(const val_t *v)
 	return v && ((v->type == VAL_BOOL && v->b) || (v->type == VAL_STR && !strcasecmp(v->str, "true")));
 }
 
-void layout_hugo_read(layout_t *l, const char *root, const char *cfg, diag_list_t *d)
+void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d)
 {
 	free(l->root);
 	l->root = xstrdup("content");
@@ -43,8 +54,8 @@ void layout_hugo_read(layout_t *l, const char *root, const char *cfg, diag_list_
 	l->config = xstrdup(cfg);
 	buf_t text = BUF_INIT;
 	val_t *c = NULL;
-	if (layout_read_file(root, cfg, &text) != 0) {
-		diag_add(d, DIAG_WARNING, cfg, 0, 0, "layout", "cannot read the Hugo config; its defaults are used");
+	if (layout_read_file(tree, cfg, "Hugo config", &text, d) != 0) {
+		/* reported; the defaults apply */
 	} else if (layout_parse_config(&c, buf_cstr(&text), text.len, cfg, d) == 0) {
 		const char *dir = val_as_str(layout_get_ci(c, "contentDir"));
 		char *n = dir && dir[0] && dir[0] != '/' ? fsu_normalize(dir) : NULL;

@@ -6,16 +6,18 @@
 #include "fsutil.h"
 #include "layout_tools.h"
 
-char *layout_mkdocs_find_config(const char *root)
+static const char *const mkdocs_names[] = {"mkdocs.yml", "mkdocs.yaml"};
+
+int layout_mkdocs_is_config(const char *rel)
 {
-	static const char *const names[] = {"mkdocs.yml", "mkdocs.yaml"};
-	for (size_t i = 0; i < 2; i++) {
-		char *abs = fsu_join(root, names[i]);
-		int ok = fsu_is_file(abs);
-		free(abs);
-		if (ok)
-			return xstrdup(names[i]);
-	}
+	return !strcmp(rel, mkdocs_names[0]) || !strcmp(rel, mkdocs_names[1]);
+}
+
+char *layout_mkdocs_find_config(const pr_root_t *tree, diag_list_t *d)
+{
+	for (size_t i = 0; i < 2; i++)
+		if (layout_exists(tree, mkdocs_names[i], 0, d))
+			return xstrdup(mkdocs_names[i]);
 	return NULL;
 }
 
@@ -104,7 +106,7 @@ static char *walk_nav(navctx_t *c, const val_t *list, int depth)
 	return common;
 }
 
-void layout_mkdocs_read(layout_t *l, const char *root, const char *cfg, diag_list_t *d)
+void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d)
 {
 	free(l->root);
 	l->root = xstrdup("docs");
@@ -114,8 +116,8 @@ void layout_mkdocs_read(layout_t *l, const char *root, const char *cfg, diag_lis
 	l->config = xstrdup(cfg);
 	buf_t text = BUF_INIT;
 	val_t *c = NULL;
-	if (layout_read_file(root, cfg, &text) != 0) {
-		diag_add(d, DIAG_WARNING, cfg, 0, 0, "layout", "cannot read the MkDocs config; its defaults are used");
+	if (layout_read_file(tree, cfg, "MkDocs config", &text, d) != 0) {
+		/* reported; the defaults apply */
 	} else if (layout_parse_config(&c, buf_cstr(&text), text.len, cfg, d) == 0) {
 		const char *dir = val_as_str(val_map_get(c, "docs_dir"));
 		char *n = dir && dir[0] && dir[0] != '/' ? fsu_normalize(dir) : NULL;

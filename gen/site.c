@@ -291,6 +291,9 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const buf_t *cf
 		free(own[i]);
 	}
 	free(own);
+	/* the other tool's config (layout.h): nav:, titles, URL rules */
+	h = fp_str(h, layout_name(s->layout.kind));
+	h = fp_repo_file(h, s->tree, s->layout.config);
 	snprintf(s->fingerprint, sizeof s->fingerprint, "%016llx", (unsigned long long)h);
 }
 
@@ -540,7 +543,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 		diag_mute(&s->diags, s->cfg.muted[i]);
 
 	/* the layout: Hugo and MkDocs repositories publish their content folder at the root */
-	layout_detect(&s->layout, s->root, s->cfg.layout, &s->diags);
+	layout_detect(&s->layout, s->tree, s->cfg.layout, &s->diags);
 	if (s->layout.kind != LAYOUT_PLAIN && !s->cfg.content_explicit) {
 		for (size_t i = 0; i < s->cfg.ncontent; i++)
 			free(s->cfg.content[i]);

@@ -328,6 +328,44 @@ class MkDocsConfig(RepoTestCase):
         self.assertTrue(os.path.isfile(os.path.join(out, "b/index.html")))
 
 
+class LayoutConfig(RepoTestCase):
+    def test_a_changed_mkdocs_yml_is_a_changed_input(self):
+        repo = self.repo(MKDOCS_FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(run("build", "--repo", repo, "--out", out, "--now", NOW).returncode, 0)
+        write(repo, "mkdocs.yml", read(os.path.join(repo, "mkdocs.yml")).replace("Payments Operations", "Payments Ops"))
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("up to date", r.stderr)
+        self.assertIn("Payments Ops<", read(os.path.join(out, "index.html")))
+
+    def test_a_config_linked_out_of_the_repository_is_not_read(self):
+        outside = self.tmpdir()
+        write(outside, "mkdocs.yml", "site_name: Read from outside\ndocs_dir: /etc\n")
+        repo = self.repo({"README.md": "# Plain\n", "docs/index.md": "# Docs\n"})
+        os.symlink(os.path.join(outside, "mkdocs.yml"), os.path.join(repo, "mkdocs.yml"))
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([(d["file"], d["code"]) for d in diags(r.stderr)], [("mkdocs.yml", "symlink")])
+        doc = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        self.assertEqual(doc["repository"]["layout"], "plain")
+
+    def test_serve_reloads_when_the_nav_changes(self):
+        from test_serve import Server
+        repo = self.repo(MKDOCS_FILES)
+        srv = Server(repo)
+        try:
+            srv.wait(lambda s: s["search"] == "current")
+            seq = srv.status()["seq"]
+            write(repo, "mkdocs.yml", read(os.path.join(repo, "mkdocs.yml")).replace("'Getting started'", "'First steps'"))
+            st = srv.settled(seq)
+            self.assertEqual(st["kind"], "full", st)
+            _, _, body = srv.get("/guides/alpha/")
+            self.assertIn("First steps", sidebar_titles(body.decode()))
+        finally:
+            self.assertEqual(srv.stop(), 0, "\n".join(srv.lines[-40:]))
+
+
 def owners(*names):
     return "approvers:\n" + "".join("  - %s\n" % n for n in names)
 
