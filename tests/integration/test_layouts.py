@@ -488,6 +488,25 @@ class Summary(RepoTestCase):
         c = run("check", "--repo", repo, "--now", NOW)
         self.assertEqual(len([d for d in diags(c.stderr) if d["code"] == "orphan"]), 25)
 
+    def test_every_warning_kind_has_a_switch(self):
+        """Each code the sources report as a warning or a note is a kind `warnings:` accepts."""
+        src = os.environ.get("ALMANAC_SOURCE_ROOT") or os.path.join(os.path.dirname(__file__), "..", "..")
+        codes = set()
+        for name in os.listdir(os.path.join(src, "gen")):
+            if name.endswith(".c") and name != "diag.c":
+                text = read(os.path.join(src, "gen", name))
+                for call in re.findall(r"diag_add\([^;]*?DIAG_(?:WARNING|NOTE)[^;]*?;", text, re.S):
+                    codes.update(re.findall(r'"([a-z][a-z0-9]*(?:-[a-z0-9]+)*)"', call)[:1])
+        # codes handed through a helper (markdown.c's warn_once and on_unsupported)
+        codes.update(re.findall(r'warn_once\([^;]*"([a-z-]+)"', read(os.path.join(src, "gen", "markdown.c"))))
+        codes.update(re.findall(r'on_unsupported\([^;]*"([a-z-]+)",', read(os.path.join(src, "gen", "markdown.c"))))
+        self.assertGreater(len(codes), 20)
+        repo = self.repo({"almanac.yml": "warnings: {%s}\n" % ", ".join("%s: false" % c for c in sorted(codes)),
+                          "content/index.md": "# Home\n"})
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("is not a kind", r.stderr)
+
     def test_unknown_warning_kind_is_named(self):
         repo = self.repo({"almanac.yml": "warnings: {orphans: false}\n", "content/index.md": "# Home\n"})
         r = run("check", "--repo", repo, "--now", NOW)
