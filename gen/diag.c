@@ -44,7 +44,8 @@ void diag_free(diag_list_t *l)
 
 static const char *const kinds[] = {
 	"alert-case", "alert-claimed-twice", "alert-rules", "alert-rules-template", "alerts", "alias-duplicate",
-	"asset", "codeowners", "config", "dialect", "encoding", "front-matter", "ignore-revs", "layout", "orphan",
+	"asset", "codeowners", "config", "dialect", "encoding", "front-matter", "history-content", "history-status",
+	"ignore-revs", "layout", "orphan",
 	"output-dropped", "owners", "raw-html", "redirect-dropped", "runbook-url-missing", "runbook-url-moved",
 	"scan", "search-index", "shallow-clone", "shortcode", "stale-changed", "symlink", "unknown-partial",
 	"watch-changed", "yaml",
