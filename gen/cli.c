@@ -27,6 +27,7 @@ static const opt_def_t opt_defs[] = {
 	{"--output", OPT_OUTPUT, 1},   {"--bind", OPT_BIND, 1},       {"--port", OPT_PORT, 1},
 	{"--quiet", OPT_QUIET, 0},     {"--no-git-dates", OPT_NO_GIT, 0}, {"--drafts", OPT_DRAFTS, 0},
 	{"--changed-since", OPT_CHANGED, 1}, {"--no-trend", OPT_NO_TREND, 0}, {"--alert-rules", OPT_ALERT_RULES, 1},
+	{"--verbose", OPT_VERBOSE, 0},
 };
 #define NOPTS (sizeof opt_defs / sizeof *opt_defs)
 
@@ -148,6 +149,7 @@ int cli_parse(cli_opts_t *o, const char *cmd, int argc, char **argv, unsigned al
 			o->site.alert_rules = o->alert_rules;
 			break;
 		case OPT_NO_TREND: o->site.trend = 0; break;
+		case OPT_VERBOSE: o->verbose = 1; break;
 		}
 	}
 	if (!have_now) {

@@ -20,7 +20,7 @@ enum {
 	OPT_JOBS = 1 << 5, OPT_STRICT = 1 << 6, OPT_FORMAT = 1 << 7, OPT_FAIL_UNDER = 1 << 8,
 	OPT_OUTPUT = 1 << 9, OPT_BIND = 1 << 10, OPT_PORT = 1 << 11, OPT_QUIET = 1 << 12,
 	OPT_NO_GIT = 1 << 13, OPT_DRAFTS = 1 << 14, OPT_CHANGED = 1 << 15, OPT_NO_TREND = 1 << 16,
-	OPT_ALERT_RULES = 1 << 17,
+	OPT_ALERT_RULES = 1 << 17, OPT_VERBOSE = 1 << 18,
 };
 
 /* Most --alert-rules options one command takes. */
@@ -37,6 +37,7 @@ typedef struct {
 	const char *positional[4];
 	int npositional;
 	int help;
+	int verbose;              /* --verbose: build lists every warning and note */
 } cli_opts_t;
 
 /* Parse `argv` (after the subcommand name) accepting `allowed` options and

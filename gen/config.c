@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "regex.h"
+#include "layout.h"
 #include "suggest.h"
 #include "yamlval.h"
 
@@ -36,6 +37,8 @@ void config_defaults(config_t *c)
 	static const char *const folders[] = {"content", "runbooks"};
 	memset(c, 0, sizeof *c);
 	c->title = xstrdup("Documentation");
+	c->layout = xstrdup("auto");
+	c->muted = xcalloc(1, sizeof *c->muted);
 	c->base_url = xstrdup("");
 	c->repo_url = xstrdup("");
 	c->repo_branch = xstrdup("");
@@ -62,6 +65,8 @@ void config_defaults(config_t *c)
 void config_free(config_t *c)
 {
 	free(c->title);
+	free(c->layout);
+	strv_free(c->muted, c->nmuted);
 	free(c->base_url);
 	free(c->repo_url);
 	free(c->repo_branch);
@@ -403,6 +408,36 @@ static void load_freshness(cctx_t *x, config_t *c, const val_t *f)
 	}
 }
 
+/* warnings: {orphan: false, shortcode: false}: kinds of warnings and notes turned off. */
+static void load_warnings(cctx_t *x, config_t *c, const val_t *w)
+{
+	if (w->type != VAL_MAP) {
+		cerr(x, w, "'%s' must be a mapping of warning kinds to true or false, such as {orphan: false}", "warnings");
+		return;
+	}
+	size_t nk;
+	const char *const *kinds = diag_kinds(&nk);
+	for (size_t i = 0; i < w->len; i++) {
+		const char *k = w->pairs[i].key;
+		const val_t *v = w->pairs[i].val;
+		if (v->type != VAL_BOOL) {
+			cerr(x, v, "'warnings.%s' must be true or false", k);
+			continue;
+		}
+		if (!diag_kind_known(k)) {
+			const char *sug = suggest_closest(k, kinds, nk, 3);
+			diag_add(x->d, DIAG_WARNING, x->file, v->line, v->col, "config",
+				 "'%s' is not a kind of warning or note%s%s%s", k, sug ? "; did you mean '" : "",
+				 sug ? sug : "", sug ? "'?" : "");
+		}
+		if (v->b)
+			continue;
+		c->muted = xrealloc(c->muted, (c->nmuted + 2) * sizeof *c->muted);
+		c->muted[c->nmuted++] = xstrdup(k);
+		c->muted[c->nmuted] = NULL;
+	}
+}
+
 int config_load(config_t *c, const char *path, const char *display, int optional, diag_list_t *d)
 {
 	buf_t text = BUF_INIT;
@@ -425,7 +460,8 @@ int config_load(config_t *c, const char *path, const char *display, int optional
 int config_load_text(config_t *c, const char *text, size_t len, const char *display, diag_list_t *d)
 {
 	static const char *const known[] = {"title", "base_url", "repo_url", "repo_branch", "content", "exclude",
-					    "output", "theme", "raw_html", "search", "alerts", "alert_rules", "freshness", "active_assets"};
+					    "output", "theme", "raw_html", "search", "alerts", "alert_rules", "freshness",
+					    "layout", "warnings", "active_assets"};
 	cctx_t x = {display, d, 0};
 	free(c->file);
 	c->file = xstrdup(display);
@@ -445,8 +481,27 @@ int config_load_text(config_t *c, const char *text, size_t len, const char *disp
 	for (size_t i = 0; i < root->len; i++) {
 		const char *k = root->pairs[i].key;
 		const val_t *v = root->pairs[i].val;
-		if (!strcmp(k, "title"))
-			get_string(&x, v, k, &c->title);
+		if (!strcmp(k, "title")) {
+			if (get_string(&x, v, k, &c->title) == 0)
+				c->title_explicit = 1;
+		} else if (!strcmp(k, "layout")) {
+			char *l = NULL;
+			if (get_string(&x, v, k, &l) == 0) {
+				if (layout_valid_setting(l)) {
+					free(c->layout);
+					c->layout = l;
+				} else {
+					static const char *const layouts[] = {"auto", "hugo", "mkdocs", "plain"};
+					const char *sug = suggest_closest(l, layouts, 4, 3);
+					diag_add(d, DIAG_ERROR, display, v->line, v->col, "config",
+						 "'layout' must be auto, hugo, mkdocs or plain, not '%s'%s%s%s", l,
+						 sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+					x.errors++;
+					free(l);
+				}
+			}
+		} else if (!strcmp(k, "warnings"))
+			load_warnings(&x, c, v);
 		else if (!strcmp(k, "base_url"))
 			get_url(&x, v, k, &c->base_url);
 		else if (!strcmp(k, "repo_url"))

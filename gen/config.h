@@ -17,6 +17,10 @@ typedef struct {
 
 typedef struct {
 	char *title;             /* site title; default "Documentation" */
+	int title_explicit;      /* 1 when the config set `title` (else the layout or the home README may) */
+	char *layout;            /* auto|hugo|mkdocs|plain (layout.h); default "auto" */
+	char **muted;            /* warning and note kinds turned off by `warnings: {kind: false}` */
+	size_t nmuted;
 	char *base_url;          /* absolute URL of the published site, "" when unset (sitemap uses relative) */
 	char *repo_url;          /* e.g. https://github.com/org/repo, "" when unset */
 	char *repo_branch;       /* branch for edit/history links; "" = the current branch */

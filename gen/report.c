@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "history.h"
 #include "json.h"
+#include "layout.h"
 #include "runbookurl.h"
 #include "svgchart.h"
 #include "timefmt.h"
@@ -335,6 +336,7 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 	json_key(&w, "head"); json_string(&w, s->head);
 	json_key(&w, "branch"); json_string(&w, s->branch ? s->branch : "");
 	json_key(&w, "shallow"); json_bool(&w, s->shallow);
+	json_key(&w, "layout"); json_string(&w, layout_name(s->layout.kind)); /* layout.h */
 	json_key(&w, "ignored_commits");
 	json_begin_object(&w);
 	json_key(&w, "ignore_revs"); json_int(&w, (long long)s->ignored_revs);
