@@ -56,6 +56,8 @@ static inline void fz_site_init(site_t *s)
 	s->root = xstrdup(FZ_ROOT);
 	s->branch = xstrdup("main");
 	s->home_dir = xstrdup("content");
+	s->layout.root = xstrdup(""); /* the plain layout (layout.h) */
+	layout_set_home(&s->layout, "content");
 	s->opts.jobs = 1;
 	s->npages = FZ_NPAGES;
 	s->pages = xcalloc(FZ_NPAGES + 1, sizeof *s->pages);
@@ -68,6 +70,7 @@ static inline void fz_site_init(site_t *s)
 		p->type = xstrdup(strstr(p->src, "runbooks/") ? "runbook" : strstr(p->src, "roles/") ? "role" : "guide");
 		p->title = xstrdup(p->src);
 		p->slug = xstrdup("x");
+		p->in_nav = 1;
 		p->body_line = 1;
 		map_put(&s->page_map, p->src, MAP_INT(i));
 		map_put(&s->url_map, p->url, MAP_INT(i));

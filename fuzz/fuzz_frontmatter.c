@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "toml.h"
 #include "yamlval.h"
 
 static void check_diags(const diag_list_t *d)
@@ -40,6 +41,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	check_diags(&d);
 	fm_free(&fm);
+	diag_free(&d);
+
+	/* Hugo's TOML front matter ("+++") and the TOML reader on the whole input (toml.h) */
+	diag_init(&d);
+	static const fm_opts_t hugo = {.toml = 1, .foreign_type = 1};
+	fm_parse_ex(&fm, text, size, "page.md", &off, &line, &d, &hugo);
+	if (off > size || line < 1 || !fm.raw)
+		abort();
+	check_diags(&d);
+	fm_free(&fm);
+	diag_free(&d);
+	diag_init(&d);
+	val_t *t = NULL;
+	if (toml_parse(&t, text, size, "hugo.toml", 0, &d) == 0) {
+		if (!t || t->type != VAL_MAP || d.len)
+			abort();
+		val_free(t);
+	} else if (d.len != 1) {
+		abort(); /* a failure is exactly one diagnostic */
+	}
+	check_diags(&d);
 	diag_free(&d);
 
 	diag_init(&d);

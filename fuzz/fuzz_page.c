@@ -31,6 +31,7 @@
 #include "links.h"
 #include "markdown.h"
 #include "mustache.h"
+#include "outpaths.h"
 #include "site.h"
 #include "theme.h"
 #include "tokenize.h"
@@ -246,8 +247,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		site_render_markdown(&s, i); /* as site_load does (it frees the page texts) */
 	links_resolve_front_matter(&s);
 	links_finish(&s);
-	links_orphans(&s);
 	alerts_build(&s);
+	/* every address of the site, aliases included, through the one precedence rule (outpaths.h) */
+	outp_init(&s.outputs);
+	outp_assign_pages(&s);
+	outp_assign_generated(&s, NULL, 0);
+	links_orphans(&s);
 
 	for (size_t i = 0; i < FZ_NPAGES; i++) {
 		site_page_t *p = &s.pages[i];

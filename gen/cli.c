@@ -28,6 +28,7 @@ static const opt_def_t opt_defs[] = {
 	{"--quiet", OPT_QUIET, 0},     {"--no-git-dates", OPT_NO_GIT, 0}, {"--drafts", OPT_DRAFTS, 0},
 	{"--changed-since", OPT_CHANGED, 1}, {"--no-trend", OPT_NO_TREND, 0}, {"--alert-rules", OPT_ALERT_RULES, 1},
 	{"--keep-going", OPT_KEEP_GOING, 0}, {"--source", OPT_SOURCE, 1},
+	{"--verbose", OPT_VERBOSE, 0},
 };
 #define NOPTS (sizeof opt_defs / sizeof *opt_defs)
 
@@ -161,6 +162,7 @@ int cli_parse(cli_opts_t *o, const char *cmd, int argc, char **argv, unsigned al
 			o->site.source_overrides = o->sources;
 			break;
 		}
+		case OPT_VERBOSE: o->verbose = 1; break;
 		}
 	}
 	if (!have_now) {

@@ -21,6 +21,7 @@ enum {
 	OPT_OUTPUT = 1 << 9, OPT_BIND = 1 << 10, OPT_PORT = 1 << 11, OPT_QUIET = 1 << 12,
 	OPT_NO_GIT = 1 << 13, OPT_DRAFTS = 1 << 14, OPT_CHANGED = 1 << 15, OPT_NO_TREND = 1 << 16,
 	OPT_ALERT_RULES = 1 << 17, OPT_KEEP_GOING = 1 << 18, OPT_SOURCE = 1 << 19,
+	OPT_VERBOSE = 1 << 20,
 };
 
 /* Most --alert-rules options one command takes. */
@@ -40,6 +41,7 @@ typedef struct {
 	const char *positional[4];
 	int npositional;
 	int help;
+	int verbose;              /* --verbose: build lists every warning and note */
 } cli_opts_t;
 
 /* Parse `argv` (after the subcommand name) accepting `allowed` options and

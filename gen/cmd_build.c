@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "commands.h"
 #include "dating.h"
@@ -10,10 +11,16 @@
 #include "render.h"
 #include "timing.h"
 
+/* A build prints every error, and at most this many warnings and notes of each
+ * kind (code) unless --verbose: a first build of a large foreign repository
+ * ends with a count per kind instead of hundreds of lines. */
+#define BUILD_PER_KIND 10
+#define BUILD_PER_KIND_STR "10"
+
 static const char build_help[] =
 	"Usage: almanac build [--repo DIR] [--out DIR] [--config FILE] [--base-url URL]\n"
-	"                     [--now TIME] [--jobs N] [--strict] [--quiet] [--no-git-dates] [--drafts]\n"
-	"                     [--alert-rules PATH]... [--keep-going] [--source NAME=PATH]...\n\n"
+	"                     [--now TIME] [--jobs N] [--strict] [--quiet] [--verbose] [--no-git-dates]\n"
+	"                     [--drafts] [--alert-rules PATH]... [--keep-going] [--source NAME=PATH]...\n\n"
 	"Build the static site from the repository's Markdown into --out (default public/,\n"
 	"or `output` in almanac.yml). The site is written to a temporary folder and swapped in\n"
 	"only when the build succeeds, so a failed build leaves the previous site untouched.\n\n"
@@ -26,6 +33,8 @@ static const char build_help[] =
 	"  --jobs N         worker threads: Markdown, pages, search index (default: cores)\n"
 	"  --strict         fail (exit 1, nothing written) on content errors such as broken links\n"
 	"  --quiet          print only diagnostics\n"
+	"  --verbose        list every warning and note (by default at most " BUILD_PER_KIND_STR " of each\n"
+	"                   kind, then a count; almanac check always lists them all)\n"
 	"  --no-git-dates   skip the history walk (pages are dated 'unknown')\n"
 	"  --drafts         include pages with draft: true\n"
 	"  --alert-rules PATH  Prometheus rule files (a file, folder or glob; repeatable) whose\n"
@@ -35,12 +44,47 @@ static const char build_help[] =
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
 	"                   configured repository (repeatable)\n";
 
+/* Print the diagnostics as a build does: all of them with --verbose, else summarized per kind. */
+static void print_build_diags(diag_list_t *d, const cli_opts_t *o)
+{
+	diag_sort(d);
+	if (o->verbose)
+		diag_print(d, stderr, DIAG_FMT_TEXT, cli_color(stderr), 0);
+	else
+		diag_print_summarized(d, stderr, cli_color(stderr), BUILD_PER_KIND,
+				      "almanac check or almanac build --verbose lists them all");
+}
+
+/* The one line that ends a failed build: what failed it (the errors added by
+ * the failing step, from `first`), and that the output was left alone. */
+static void print_failure(const diag_list_t *d, size_t first, const char *out)
+{
+	diag_list_t why;
+	diag_init(&why);
+	const diag_t *one = NULL;
+	for (size_t i = first; i < d->len; i++)
+		if (d->items[i].severity == DIAG_ERROR) {
+			diag_add(&why, DIAG_ERROR, d->items[i].file, d->items[i].line, d->items[i].col, d->items[i].code,
+				 "%s", d->items[i].message);
+			if (!one)
+				one = &d->items[i];
+		}
+	char *counts = diag_counts_line(&why);
+	if (one)
+		fprintf(stderr, "almanac: build failed: %s, the first at %s; %s was not changed\n", counts,
+			one->file[0] ? one->file : "(site)", out);
+	else
+		fprintf(stderr, "almanac: build failed; %s was not changed\n", out);
+	free(counts);
+	diag_free(&why);
+}
+
 int cmd_build(int argc, char **argv)
 {
 	cli_opts_t o;
 	int rc = cli_parse(&o, "build", argc, argv,
 			   OPT_REPO | OPT_OUT | OPT_CONFIG | OPT_BASE_URL | OPT_NOW | OPT_JOBS | OPT_STRICT | OPT_QUIET |
-				   OPT_NO_GIT | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_SOURCE,
+				   OPT_NO_GIT | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_SOURCE | OPT_VERBOSE,
 			   0);
 	if (rc)
 		return rc;
@@ -64,33 +108,47 @@ int cmd_build(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (rc) {
-		cli_print_diags(&s.diags, 0);
+		/* no repository or an unreadable config: the output folder is not even known */
+		char *out = s.root ? site_output_dir(&s) : xstrdup(o.site.out ? o.site.out : "the output folder");
+		print_build_diags(&s.diags, &o);
+		print_failure(&s.diags, 0, out);
+		free(out);
 		site_free(&s);
 		return cli_exit_for(rc);
 	}
+	char *out = site_output_dir(&s);
 	size_t errors = diag_count(&s.diags, DIAG_ERROR);
 	if (o.site.strict && errors) {
-		cli_print_diags(&s.diags, 0);
-		fprintf(stderr, "almanac: %zu error%s (--strict): nothing was written\n", errors, errors == 1 ? "" : "s");
+		print_build_diags(&s.diags, &o);
+		char *counts = diag_counts_line(&s.diags);
+		fprintf(stderr, "almanac: build failed: --strict and %s; %s was not changed\n", counts, out);
+		free(counts);
+		free(out);
 		dating_release(&s);
 		site_free(&s);
 		return EXIT_CONTENT;
 	}
-	char *out = site_output_dir(&s);
+	size_t loaded = s.diags.len; /* what render_site adds from here made it fail, if it fails */
 	rc = render_site(&s, out);
-	errors = diag_count(&s.diags, DIAG_ERROR);
-	cli_print_diags(&s.diags, rc == 0);
+	print_build_diags(&s.diags, &o);
 	size_t published = 0;
 	for (size_t i = 0; i < s.npages; i++)
 		published += !(s.pages[i].draft && !o.site.drafts);
-	if (rc == 0 && !o.site.quiet)
-		fprintf(stderr, "almanac: built %zu page%s into %s%s\n", published, published == 1 ? "" : "s", out,
-			errors ? " (with warnings)" : "");
-	else if (rc != 0)
-		fprintf(stderr, "almanac: build failed; %s was not changed\n", out);
+	if (rc == 0 && !o.site.quiet) {
+		char *counts = diag_counts_line(&s.diags);
+		errors = diag_count(&s.diags, DIAG_ERROR);
+		fprintf(stderr, "almanac: built %zu page%s into %s%s%s%s\n", published, published == 1 ? "" : "s", out,
+			counts[0] ? "; " : "", counts, errors ? " (build --strict fails on errors)" : "");
+		free(counts);
+	} else if (rc != 0) {
+		print_failure(&s.diags, loaded, out);
+	}
 	free(out);
 	timing_mark("print diagnostics");
 	cli_site_done(&s);
+	double wall, cpu;
+	if (timing_enabled() && pub_since_interrupt(&wall, &cpu))
+		fprintf(stderr, "  stopped %.1f ms wall, %.1f ms cpu after the signal\n", wall, cpu);
 	if (pub_interrupted())
 		return 130;
 	return cli_exit_for(rc);

@@ -98,10 +98,15 @@ int cmd_check(int argc, char **argv)
 	}
 	diag_print(&s.diags, fmt == DIAG_FMT_TEXT ? stderr : stdout, fmt, fmt == DIAG_FMT_TEXT && cli_color(stderr), 0);
 	size_t errors = diag_count(&s.diags, DIAG_ERROR), warnings = diag_count(&s.diags, DIAG_WARNING);
+	size_t notes = diag_count(&s.diags, DIAG_NOTE);
 	int exit_code = s.history_failed ? EXIT_ENV : errors ? EXIT_CONTENT : EXIT_OK;
-	if (fmt == DIAG_FMT_TEXT && !o.site.quiet)
-		fprintf(stderr, "almanac check: %zu page%s, %zu error%s, %zu warning%s\n", s.npages,
-			s.npages == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	if (fmt == DIAG_FMT_TEXT && !o.site.quiet) {
+		char tail[48] = "";
+		if (notes)
+			snprintf(tail, sizeof tail, ", %zu note%s", notes, notes == 1 ? "" : "s");
+		fprintf(stderr, "almanac check: %zu page%s, %zu error%s, %zu warning%s%s\n", s.npages,
+			s.npages == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", tail);
+	}
 	if (o.fail_under >= 0 && !s.history_failed) {
 		report_t r;
 		report_compute(&r, &s);

@@ -7,8 +7,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "activefiles.h"
 #include "buf.h"
 #include "fsutil.h"
+#include "regex.h"
+#include "layout.h"
 #include "suggest.h"
 #include "yamlval.h"
 
@@ -34,6 +37,8 @@ void config_defaults(config_t *c)
 	static const char *const folders[] = {"content", "runbooks"};
 	memset(c, 0, sizeof *c);
 	c->title = xstrdup("Documentation");
+	c->layout = xstrdup("auto");
+	c->muted = xcalloc(1, sizeof *c->muted);
 	c->base_url = xstrdup("");
 	c->repo_url = xstrdup("");
 	c->repo_branch = xstrdup("");
@@ -60,6 +65,8 @@ void config_defaults(config_t *c)
 void config_free(config_t *c)
 {
 	free(c->title);
+	free(c->layout);
+	strv_free(c->muted, c->nmuted);
 	free(c->base_url);
 	free(c->repo_url);
 	free(c->repo_branch);
@@ -71,6 +78,7 @@ void config_free(config_t *c)
 	strv_free(c->alert_rules, c->nalert_rules);
 	free(c->ignore_revs);
 	strv_free(c->ignore_authors, c->nignore_authors);
+	free(c->file);
 	for (size_t i = 0; i < c->nby_criticality; i++)
 		free(c->by_criticality[i].name);
 	free(c->by_criticality);
@@ -267,20 +275,19 @@ static int get_interval(cctx_t *x, const val_t *v, const char *key, int *days)
 
 static void check_regexes(cctx_t *x, const val_t *list, const char *key)
 {
-	if (!list || list->type != VAL_LIST)
+	if (list->type != VAL_LIST)
 		return;
 	for (size_t i = 0; i < list->len; i++) {
 		const val_t *it = list->items[i];
 		if (it->type != VAL_STR)
 			continue;
-		int errcode;
-		PCRE2_SIZE off;
-		pcre2_code *re = pcre2_compile((PCRE2_SPTR)it->str, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &off, NULL);
+		char *why;
+		size_t off;
+		pcre2_code *re = rx_compile(it->str, &why, &off);
 		if (!re) {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(errcode, msg, sizeof msg);
 			diag_add(x->d, DIAG_ERROR, x->file, it->line, it->col + (int)off, "config",
-				 "invalid pattern in '%s': %s", key, (const char *)msg);
+				 "invalid pattern in '%s': %s", key, why);
+			free(why);
 			x->errors++;
 		}
 		pcre2_code_free(re);
@@ -401,6 +408,36 @@ static void load_freshness(cctx_t *x, config_t *c, const val_t *f)
 	}
 }
 
+/* warnings: {orphan: false, shortcode: false}: kinds of warnings and notes turned off. */
+static void load_warnings(cctx_t *x, config_t *c, const val_t *w)
+{
+	if (w->type != VAL_MAP) {
+		cerr(x, w, "'%s' must be a mapping of warning kinds to true or false, such as {orphan: false}", "warnings");
+		return;
+	}
+	size_t nk;
+	const char *const *kinds = diag_kinds(&nk);
+	for (size_t i = 0; i < w->len; i++) {
+		const char *k = w->pairs[i].key;
+		const val_t *v = w->pairs[i].val;
+		if (v->type != VAL_BOOL) {
+			cerr(x, v, "'warnings.%s' must be true or false", k);
+			continue;
+		}
+		if (!diag_kind_known(k)) {
+			const char *sug = suggest_closest(k, kinds, nk, 3);
+			diag_add(x->d, DIAG_WARNING, x->file, v->line, v->col, "config",
+				 "'%s' is not a kind of warning or note%s%s%s", k, sug ? "; did you mean '" : "",
+				 sug ? sug : "", sug ? "'?" : "");
+		}
+		if (v->b)
+			continue;
+		c->muted = xrealloc(c->muted, (c->nmuted + 2) * sizeof *c->muted);
+		c->muted[c->nmuted++] = xstrdup(k);
+		c->muted[c->nmuted] = NULL;
+	}
+}
+
 int config_load(config_t *c, const char *path, const char *display, int optional, diag_list_t *d)
 {
 	buf_t text = BUF_INIT;
@@ -424,8 +461,10 @@ int config_load_text(config_t *c, const char *text, size_t len, const char *disp
 {
 	static const char *const known[] = {"title", "base_url", "repo_url", "repo_branch", "content", "exclude",
 					    "output", "theme", "raw_html", "search", "alerts", "alert_rules", "freshness",
-					    "sources"};
+					    "layout", "warnings", "active_assets", "sources"};
 	cctx_t x = {display, d, 0};
+	free(c->file);
+	c->file = xstrdup(display);
 	val_t *root = NULL;
 	if (yamlval_parse(&root, text, len, display, 0, d))
 		return -1;
@@ -442,8 +481,27 @@ int config_load_text(config_t *c, const char *text, size_t len, const char *disp
 	for (size_t i = 0; i < root->len; i++) {
 		const char *k = root->pairs[i].key;
 		const val_t *v = root->pairs[i].val;
-		if (!strcmp(k, "title"))
-			get_string(&x, v, k, &c->title);
+		if (!strcmp(k, "title")) {
+			if (get_string(&x, v, k, &c->title) == 0)
+				c->title_explicit = 1;
+		} else if (!strcmp(k, "layout")) {
+			char *l = NULL;
+			if (get_string(&x, v, k, &l) == 0) {
+				if (layout_valid_setting(l)) {
+					free(c->layout);
+					c->layout = l;
+				} else {
+					static const char *const layouts[] = {"auto", "hugo", "mkdocs", "plain"};
+					const char *sug = suggest_closest(l, layouts, 4, 3);
+					diag_add(d, DIAG_ERROR, display, v->line, v->col, "config",
+						 "'layout' must be auto, hugo, mkdocs or plain, not '%s'%s%s%s", l,
+						 sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+					x.errors++;
+					free(l);
+				}
+			}
+		} else if (!strcmp(k, "warnings"))
+			load_warnings(&x, c, v);
 		else if (!strcmp(k, "base_url"))
 			get_url(&x, v, k, &c->base_url);
 		else if (!strcmp(k, "repo_url"))
@@ -480,6 +538,17 @@ int config_load_text(config_t *c, const char *text, size_t len, const char *disp
 			get_string(&x, v, k, &c->theme);
 		else if (!strcmp(k, "raw_html"))
 			get_bool(&x, v, k, &c->raw_html);
+		else if (!strcmp(k, "active_assets")) {
+			const char *a = val_as_str(v);
+			if (a && !strcmp(a, "image"))
+				c->active_assets = AF_IMAGE;
+			else if (a && !strcmp(a, "skip"))
+				c->active_assets = AF_SKIP;
+			else if (a && !strcmp(a, "publish"))
+				c->active_assets = AF_PUBLISH;
+			else
+				cerr(&x, v, "'%s' must be 'image', 'skip' or 'publish'", k);
+		}
 		else if (!strcmp(k, "search"))
 			get_bool(&x, v, k, &c->search);
 		else if (!strcmp(k, "alerts"))

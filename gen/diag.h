@@ -10,7 +10,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-typedef enum { DIAG_WARNING = 0, DIAG_ERROR = 1 } diag_severity;
+/* An error is a content problem (it fails check, and build with --strict); a
+ * warning is worth fixing but fails nothing; a note says what Almanac left out
+ * or decided for the repository (e.g. a generated redirect that gave way to a
+ * page of the repository), for information only. */
+typedef enum { DIAG_WARNING = 0, DIAG_ERROR = 1, DIAG_NOTE = 2 } diag_severity;
 
 /* TEXT: `path:line:col: error[code]: message` lines; JSON: {"diagnostics": [...], "errors", "warnings"};
  * GITHUB: GitHub Actions annotations; GITLAB: a GitLab Code Quality report, a JSON array of
@@ -30,13 +34,16 @@ typedef struct {
 	diag_t *items;
 	size_t len, cap;
 	pthread_mutex_t lock;
+	char **muted;   /* codes whose warnings and notes diag_add drops (owned; see diag_mute) */
+	size_t nmuted;
 } diag_list_t;
 
 /* Initialise an empty list. */
 void diag_init(diag_list_t *l);
 /* Free every diagnostic and the list storage; accepts a list that was only initialised. */
 void diag_free(diag_list_t *l);
-/* Append a diagnostic; `file` and `code` are copied; message is printf-formatted. Thread-safe. */
+/* Append a diagnostic; `file` and `code` are copied; message is printf-formatted. Thread-safe.
+ * A warning or note whose code is muted (diag_mute) is dropped; errors never are. */
 void diag_add(diag_list_t *l, diag_severity sev, const char *file, int line, int col,
 	      const char *code, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* Number of diagnostics of severity `sev`. */
@@ -48,5 +55,31 @@ void diag_sort(diag_list_t *l);
 void diag_print(const diag_list_t *l, FILE *out, diag_format fmt, int color, int as_warnings);
 /* Move all diagnostics from `src` to the end of `dst`; `src` becomes empty. */
 void diag_move(diag_list_t *dst, diag_list_t *src);
+/* The codes of every warning and note Almanac reports (what `warnings:` in
+ * the config may turn off), sorted; *n receives the count. A new warning or
+ * note code must be added to this table in diag.c. */
+const char *const *diag_kinds(size_t *n);
+/* 1 when `code` is in diag_kinds(). */
+int diag_kind_known(const char *code);
+/* "error", "warning" or "note". */
+const char *diag_severity_name(diag_severity sev);
+/* From now on, drop the warnings and notes with code `code` that are added to
+ * `l` (the config's `warnings: {orphan: false}`); those already in the list
+ * are removed too. Not thread-safe with diag_add. */
+void diag_mute(diag_list_t *l, const char *code);
+/* Mute in `dst` every code muted in `src`. */
+void diag_mute_like(diag_list_t *dst, const diag_list_t *src);
+/* 1 when warnings and notes of `code` are muted in `l`. */
+int diag_is_muted(const diag_list_t *l, const char *code);
+/* Print `l` (sorted) as text like diag_print, but at most `per_kind` warnings
+ * and at most `per_kind` notes of each code (the first ones in sorted order;
+ * errors are always all printed), then, for each code that had more, one line
+ * "almanac: ... and N more warning[code] (...)" naming `hint` (what lists them
+ * all). Returns the number of diagnostics left out. */
+size_t diag_print_summarized(const diag_list_t *l, FILE *out, int color, size_t per_kind, const char *hint);
+/* One line of counts by severity and code, such as "2 errors (2 broken-link),
+ * 3 warnings (2 orphan, 1 encoding)", into a new string (caller frees); ""
+ * when the list is empty. */
+char *diag_counts_line(const diag_list_t *l);
 
 #endif

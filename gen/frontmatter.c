@@ -9,6 +9,7 @@
 #include "config.h"
 #include "suggest.h"
 #include "timefmt.h"
+#include "toml.h"
 #include "yamlval.h"
 
 static const char *const fm_known[] = {"title", "description", "type", "owner", "criticality",
@@ -56,6 +57,7 @@ typedef struct {
 	const char *path;
 	diag_list_t *d;
 	int errors;
+	int foreign_type;
 } fctx_t;
 
 static void ferr(fctx_t *x, const val_t *v, const char *fmt, const char *key)
@@ -150,7 +152,9 @@ static void typed_keys(fctx_t *x, fm_t *fm)
 		} else if (!strcmp(k, "type")) {
 			char *s = NULL;
 			if (take_string(x, v, k, &s) == 0) {
-				if (strcmp(s, "runbook") && strcmp(s, "role") && strcmp(s, "guide")) {
+				if (strcmp(s, "runbook") && strcmp(s, "role") && strcmp(s, "guide") && x->foreign_type) {
+					free(s); /* another tool's content type: the folder decides Almanac's */
+				} else if (strcmp(s, "runbook") && strcmp(s, "role") && strcmp(s, "guide")) {
 					static const char *const types[] = {"runbook", "role", "guide"};
 					const char *sug = suggest_closest(s, types, 3, 3);
 					diag_add(x->d, DIAG_ERROR, x->path, v->line, v->col, "front-matter",
@@ -235,10 +239,13 @@ static size_t line_end(const char *text, size_t len, size_t p, size_t *next)
 	return e - p;
 }
 
-static int is_fence(const char *s, size_t n, int closing)
+/* A fence line: "---" (closing also "..."), or "+++" for TOML front matter. */
+static int is_fence(const char *s, size_t n, int closing, int toml)
 {
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
+	if (toml)
+		return n == 3 && !memcmp(s, "+++", 3);
 	if (n == 3 && !memcmp(s, "---", 3))
 		return 1;
 	return closing && n == 3 && !memcmp(s, "...", 3);
@@ -247,7 +254,13 @@ static int is_fence(const char *s, size_t n, int closing)
 int fm_parse(fm_t *fm, const char *text, size_t len, const char *path, size_t *body_offset, int *body_line,
 	     diag_list_t *d)
 {
-	fctx_t x = {path, d, 0};
+	return fm_parse_ex(fm, text, len, path, body_offset, body_line, d, NULL);
+}
+
+int fm_parse_ex(fm_t *fm, const char *text, size_t len, const char *path, size_t *body_offset, int *body_line,
+		diag_list_t *d, const fm_opts_t *o)
+{
+	fctx_t x = {path, d, 0, o && o->foreign_type};
 	memset(fm, 0, sizeof *fm);
 	size_t start = 0;
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
@@ -256,7 +269,8 @@ int fm_parse(fm_t *fm, const char *text, size_t len, const char *path, size_t *b
 	*body_line = 1;
 	size_t next;
 	size_t n = line_end(text, len, start, &next);
-	if (!is_fence(text + start, n, 0)) {
+	int toml = o && o->toml && is_fence(text + start, n, 0, 1);
+	if (!toml && !is_fence(text + start, n, 0, 0)) {
 		fm->raw = val_map();
 		return 0;
 	}
@@ -266,13 +280,14 @@ int fm_parse(fm_t *fm, const char *text, size_t len, const char *path, size_t *b
 	for (;;) {
 		if (p >= len) {
 			diag_add(d, DIAG_ERROR, path, 1, 1, "front-matter",
-				 "front matter opened with '---' is never closed: add a line '---' after it");
+				 toml ? "front matter opened with '+++' is never closed: add a line '+++' after it"
+				      : "front matter opened with '---' is never closed: add a line '---' after it");
 			fm->raw = val_map();
 			return -1;
 		}
 		size_t nx;
 		size_t ln = line_end(text, len, p, &nx);
-		if (is_fence(text + p, ln, 1))
+		if (is_fence(text + p, ln, 1, toml))
 			break;
 		p = nx;
 		line++;
@@ -292,7 +307,7 @@ int fm_parse(fm_t *fm, const char *text, size_t len, const char *path, size_t *b
 		fm->raw = val_map();
 		return -1;
 	}
-	{
+	if (!toml) { /* tabs are fine in TOML */
 		int l = 2;
 		size_t q = 0;
 		while (q < ylen) {
@@ -311,7 +326,7 @@ int fm_parse(fm_t *fm, const char *text, size_t len, const char *path, size_t *b
 		}
 	}
 	val_t *root = NULL;
-	if (yamlval_parse(&root, yaml, ylen, path, 1, d)) {
+	if (toml ? toml_parse(&root, yaml, ylen, path, 1, d) : yamlval_parse(&root, yaml, ylen, path, 1, d)) {
 		fm->raw = val_map();
 		return -1;
 	}

@@ -38,6 +38,13 @@ typedef struct {
 	int line;               /* line of the opening "---" (1) */
 } fm_t;
 
+/* How a page's front matter is read, when not as Almanac's own (fm_parse_ex). */
+typedef struct {
+	int toml;          /* also accept TOML between "+++" lines (Hugo) */
+	int foreign_type;  /* `type:` values other than runbook|role|guide belong to another tool (Hugo's
+	                      content types such as `docs`): kept in raw, no error, the type comes from the folder */
+} fm_opts_t;
+
 /* Split and parse the front matter at the start of `text`.
  * `path` names the file in diagnostics. On return `*body_offset` is the byte
  * offset where the Markdown body starts and `*body_line` its 1-based line.
@@ -46,6 +53,9 @@ typedef struct {
  * or -1 when an error diagnostic was added. */
 int fm_parse(fm_t *fm, const char *text, size_t len, const char *path, size_t *body_offset, int *body_line,
 	     diag_list_t *d);
+/* fm_parse with options (`o` may be NULL: fm_parse's rules). */
+int fm_parse_ex(fm_t *fm, const char *text, size_t len, const char *path, size_t *body_offset, int *body_line,
+		diag_list_t *d, const fm_opts_t *o);
 /* Free what `fm` owns; accepts a zeroed struct. */
 void fm_free(fm_t *fm);
 /* Parse a date "YYYY-MM-DD" (or RFC 3339) to UTC seconds. Returns 0 or -1. */

@@ -27,6 +27,7 @@
 #include "json.h"
 #include "links.h"
 #include "owners.h"
+#include "layout.h"
 #include "nav.h"
 #include "publish.h"
 #include "render.h"
@@ -147,8 +148,7 @@ static char *diag_key(const diag_t *d)
 
 static char *diag_line(const diag_t *d)
 {
-	return xasprintf("%s:%d:%d: %s: %s", d->file, d->line, d->col, d->severity == DIAG_ERROR ? "error" : "warning",
-			 d->message);
+	return xasprintf("%s:%d:%d: %s: %s", d->file, d->line, d->col, diag_severity_name(d->severity), d->message);
 }
 
 static int diag_same(const diag_t *a, const diag_t *b)
@@ -193,7 +193,8 @@ static int keep_not_graph(const diag_t *d, const void *ud)
 {
 	(void)ud;
 	/* recomputed for the whole site after every change (links_finish, links_orphans) */
-	return !(d->code && (!strcmp(d->code, "broken-anchor") || !strcmp(d->code, "orphan")));
+	return !(d->code && (!strcmp(d->code, "broken-anchor") || !strcmp(d->code, "orphan") ||
+			     !strcmp(d->code, "shortcode")));
 }
 
 static int keep_not_load(const diag_t *d, const void *ud)
@@ -494,6 +495,10 @@ static int classify(inc_t *inc, const char *path, unsigned flags, long *idx, con
 		*why = "configuration";
 		return CH_FULL;
 	}
+	if (!strncmp(path, s->root, strlen(s->root)) && layout_config_candidate(path + strlen(s->root))) {
+		*why = "layout configuration"; /* Hugo's or MkDocs' config: every URL may change (layout.h) */
+		return CH_FULL;
+	}
 	if (!strcmp(path, inc->alerts_path) || !strcmp(path, inc->ignore_revs_path) || !strcmp(base, ".gitignore")) {
 		*why = base;
 		return CH_FULL;
@@ -645,6 +650,10 @@ int inc_watch(inc_t *inc)
 	if (fsu_is_dir(themes))
 		watch_add_tree(inc->w, themes, skip, nskip);
 	free(themes);
+	char *hugo_dir = xasprintf("%sconfig/_default", s->root); /* Hugo's config folder (layout.h) */
+	if (fsu_is_dir(hugo_dir))
+		watch_add_dir(inc->w, hugo_dir);
+	free(hugo_dir);
 	const char *dev_theme = getenv("ALMANAC_THEME_DIR");
 	if (inc->theme_builtin && dev_theme && dev_theme[0])
 		watch_add_tree(inc->w, inc->theme_builtin, NULL, 0);
@@ -989,13 +998,21 @@ static const char *structural(const site_t *s, const site_page_t *o, const site_
 		return "alerts changed";
 	if (!strs_equal(o->fm.watches, o->fm.nwatches, n->fm.watches, n->fm.nwatches))
 		return "watches changed";
+	/* the layout's keys that move the page (Hugo's url and slug) */
+	char *ou = layout_page_url(&s->layout, o->src, o->fm.raw, NULL), *nu = layout_page_url(&s->layout, n->src, n->fm.raw, NULL);
+	int moved = strcmp(ou, nu) != 0;
+	free(ou);
+	free(nu);
+	if (moved)
+		return "address changed";
 	return NULL;
 }
 
 /* What other pages show of a page: page_link() and nav_children() in render.c/nav.c. */
 static int summary_equal(const site_page_t *a, const site_page_t *b)
 {
-	return !strcmp(a->title, b->title) && a->fresh.status == b->fresh.status && !strcmp(a->type, b->type) &&
+	return !strcmp(a->title, b->title) && streq0(a->nav_title, b->nav_title) && a->weight == b->weight &&
+	       a->in_nav == b->in_nav && a->fresh.status == b->fresh.status && !strcmp(a->type, b->type) &&
 	       streq0(a->fm.criticality, b->fm.criticality) && streq0(a->fm.description, b->fm.description) &&
 	       streq0(a->owner, b->owner) && a->draft == b->draft;
 }
@@ -1123,6 +1140,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		change_t *c = &ch[nch];
 		c->idx = pidx[k];
 		diag_init(&c->d_new);
+		diag_mute_like(&c->d_new, &s->diags); /* the config's warnings: switches */
 		site_page_reread(s, c->idx, NULL, &c->fresh, &c->d_new);
 		const site_page_t *o = &s->pages[c->idx];
 		if (o->text && c->fresh.text && !strcmp(o->text, c->fresh.text)) {
@@ -1157,6 +1175,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		site_page_t *o = &s->pages[c->idx];
 		diag_list_t d_old;
 		diag_init(&d_old);
+		diag_mute_like(&d_old, &s->diags);
 		site_page_t replay;
 		site_page_reread(s, c->idx, o->text ? o->text : "", &replay, &d_old);
 		site_page_clear(&replay);
@@ -1205,6 +1224,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	diags_filter(&s->diags, keep_not_graph, NULL);
 	links_finish(s);
 	links_orphans(s);
+	site_shortcode_warnings(s);
 	timing_mark("graph");
 
 	/* what must be rendered again */
@@ -1241,7 +1261,9 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		mark_section(&d, &nav, f);
 		if (is_index)
 			mark_section(&d, &nav, nav.folders[f].parent);
-		if (strcmp(o->title, n->title) && f >= 0) {
+		/* every sidebar listing it: its title or its place in the order changed */
+		if ((strcmp(o->title, n->title) || !streq0(o->nav_title, n->nav_title) || o->weight != n->weight ||
+		     o->in_nav != n->in_nav) && f >= 0) {
 			long top = is_index ? nav.folders[f].parent : f;
 			mark_subtree(&d, s, &nav, top < 0 ? 0 : top);
 		}
@@ -1275,6 +1297,8 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	}
 	for (size_t k = 0; out && k < na; k++) {
 		const site_asset_t *a = &s->assets[aidx[k]];
+		if (a->withheld) /* scripts would run on the site (activefiles.h) */
+			continue;
 		int cr = pr_copy(site_source_tree(s, a->source), a->repo_path ? a->repo_path : a->src, out, a->out);
 		if (cr == PR_EWRITE || cr == PR_EUNSAFE) {
 			diag_add(&s->diags, DIAG_ERROR, a->src, 0, 0, "output", "cannot write the copy %s: %s", a->out,
@@ -1451,7 +1475,7 @@ int inc_open(inc_t **out, const inc_opts_t *o)
 		return rc;
 	}
 	diag_sort(&inc->s->diags);
-	cli_print_diags(&inc->s->diags, 1);
+	cli_print_diags(&inc->s->diags, 0);
 	baseline_set(inc, &inc->s->diags);
 	inc->first_dir = inc->pending_full;
 	inc->pending_full = NULL;

@@ -7,8 +7,11 @@
 #include <sys/stat.h>
 #include <strings.h>
 
+#include "activefiles.h"
 #include "buf.h"
 #include "fsutil.h"
+#include "layout.h"
+#include "layout_hugo.h"
 #include "scan.h"
 #include "sitesrc.h"
 #include "suggest.h"
@@ -169,7 +172,8 @@ typedef struct {
 /* The index page of folder `dir` ("" = repo root), -1 when none. */
 static long index_page(const site_t *s, const char *dir)
 {
-	static const char *const names[] = {"index.md", "README.md"};
+	static const char *const plain[] = {"index.md", "README.md"}, *const hugo[] = {"_index.md", "index.md"};
+	const char *const *names = s->layout.kind == LAYOUT_HUGO ? hugo : plain;
 	void *v;
 	for (size_t i = 0; i < 2; i++) {
 		char *p = dir[0] ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);
@@ -210,6 +214,53 @@ static int in_content(const site_t *s, const char *path)
 			return 1;
 	}
 	return !any_folder;
+}
+
+/* `path` (decoded) as a site address: relative to the page's URL, or to the site root when it starts
+ * with '/'; or, starting with '/', a path under the layout's content root. RES_ERROR (no diagnostic)
+ * when it names nothing. */
+static res_t resolve_address(const site_t *s, const site_page_t *p, const char *path)
+{
+	res_t r = {RES_ERROR, -1, NULL};
+	void *v;
+	if (path[0] == '/' && s->layout.root[0]) {
+		char *under = xasprintf("%s%s", s->layout.root, path);
+		char *n = fsu_normalize(under);
+		free(under);
+		if (n && map_get(&s->page_map, n, &v) && published(s, &s->pages[MAP_AS_INT(v)])) {
+			r.kind = RES_PAGE;
+			r.index = MAP_AS_INT(v);
+		} else if (n && map_get(&s->asset_map, n, &v)) {
+			r.kind = RES_ASSET;
+			r.index = MAP_AS_INT(v);
+		}
+		free(n);
+		if (r.kind != RES_ERROR)
+			return r;
+	}
+	char *joined = path[0] == '/' ? xstrdup(path + 1) : xasprintf("%s%s", p->url, path);
+	char *u = fsu_normalize(joined);
+	free(joined);
+	if (!u)
+		return r;
+	size_t n = strlen(u);
+	if (n >= 10 && !strcmp(u + n - 10, "index.html") && (n == 10 || u[n - 11] == '/'))
+		u[n - 10] = '\0'; /* "x/index.html" is the page "x/" */
+	n = strlen(u);
+	char *folder = n && u[n - 1] != '/' ? xasprintf("%s/", u) : xstrdup(u);
+	if (map_get(&s->url_map, folder, &v) && published(s, &s->pages[MAP_AS_INT(v)])) {
+		r.kind = RES_PAGE;
+		r.index = MAP_AS_INT(v);
+	} else if (map_get(&s->dir_url_map, folder, NULL)) {
+		r.kind = RES_SECTION;
+		r.url = xstrdup(folder);
+	} else if (map_get(&s->asset_out_map, u, &v)) {
+		r.kind = RES_ASSET;
+		r.index = MAP_AS_INT(v);
+	}
+	free(folder);
+	free(u);
+	return r;
 }
 
 /* Resolve `path` (decoded; relative to the page's folder, or to the repository
@@ -261,16 +312,18 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		t = home ? home_page(s) : index_page(s, norm);
 		if (t < 0 && !related && (home || folder_has_pages(s, norm))) {
 			r.kind = RES_SECTION;
-			r.url = home ? xstrdup("") : xasprintf("%s/", norm);
+			r.url = home ? xstrdup("") : layout_dir_url(&s->layout, norm);
 			free(norm);
 			return r;
 		}
 		if (t < 0) {
 			/* an unpublished index page is reported as such below */
-			char *idx = xasprintf("%s%sindex.md", norm, norm[0] ? "/" : "");
+			const char *first = s->layout.kind == LAYOUT_HUGO ? "_index.md" : "index.md";
+			const char *second = s->layout.kind == LAYOUT_HUGO ? "index.md" : "README.md";
+			char *idx = xasprintf("%s%s%s", norm, norm[0] ? "/" : "", first);
 			if (!map_get(&s->page_map, idx, &v)) {
 				free(idx);
-				idx = xasprintf("%s%sREADME.md", norm, norm[0] ? "/" : "");
+				idx = xasprintf("%s%s%s", norm, norm[0] ? "/" : "", second);
 			}
 			if (map_get(&s->page_map, idx, &v))
 				t = MAP_AS_INT(v);
@@ -292,6 +345,15 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		}
 		free(norm);
 		return r;
+	}
+	if (!related && s->layout.kind != LAYOUT_PLAIN) {
+		/* Hugo and MkDocs pages also link by site address ("/runbooks/x/", "../y/") and from the
+		 * content root ("/runbooks/x.md"), which the browser resolves against the page's URL */
+		res_t u = resolve_address(s, p, path);
+		if (u.kind != RES_ERROR) {
+			free(norm);
+			return u;
+		}
 	}
 	struct stat st;
 	int where;
@@ -338,6 +400,136 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 	return r;
 }
 
+/* What an SVG image's URL is until links_inline_images replaces it; a link
+ * written with it is dropped (links_rewrite), so every one is ours. */
+#define INLINE_SCHEME "#almanac-svg-"
+
+char *links_inline_images(links_ctx_t *c, const char *html)
+{
+	if (!c->nimages)
+		return NULL;
+	static const char mark[] = "src=\"" INLINE_SCHEME;
+	buf_t b = BUF_INIT;
+	const char *from = html;
+	for (const char *h = html; (h = strstr(h, mark)) != NULL;) {
+		const char *d = h + sizeof mark - 1;
+		char *end;
+		unsigned long k = strtoul(d, &end, 10);
+		if (end == d || *end != '"' || k >= c->nimages) {
+			h = d;
+			continue;
+		}
+		buf_put(&b, from, (size_t)(d - from) - (sizeof INLINE_SCHEME - 1));
+		buf_puts(&b, c->images[k]);
+		from = h = end;
+	}
+	buf_puts(&b, from);
+	for (size_t i = 0; i < c->nimages; i++)
+		free(c->images[i]);
+	free(c->images);
+	c->images = NULL;
+	c->nimages = 0;
+	return buf_detach(&b);
+}
+
+/* A link or image to a file that is not published because browsers run its
+ * scripts (activefiles.h): an SVG image becomes a data: URL, the rest loses
+ * its target with a warning. */
+static char *withheld_asset(links_ctx_t *c, site_asset_t *a, const char *raw, int is_image, int line, int col)
+{
+	site_t *s = c->site;
+	const site_page_t *p = &s->pages[c->page];
+	if (is_image && af_is_svg(a->src) && s->cfg.active_assets == AF_IMAGE) {
+		atomic_store(&a->shown, 1);
+		if (s->opts.check_only) /* nothing is written: the image would be shown */
+			return NULL;
+		char *d = NULL;
+		int big = 0;
+		if (c->inlined < AF_MAX_INLINE_PAGE)
+			d = af_svg_data_url(s->tree, a->src, AF_MAX_INLINE, &big);
+		if (d && c->inlined + strlen(d) <= AF_MAX_INLINE_PAGE) {
+			c->inlined += strlen(d);
+			c->images = xrealloc(c->images, (c->nimages + 1) * sizeof *c->images);
+			c->images[c->nimages] = d;
+			return xasprintf(INLINE_SCHEME "%zu", c->nimages++);
+		}
+		free(d);
+		if (big || c->inlined)
+			diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "too-large",
+				 "image '%s' is not shown: SVG images are written into the page (so that their scripts "
+				 "never run), at most %zu KiB each and %zu MiB per page",
+				 raw, AF_MAX_INLINE >> 10, AF_MAX_INLINE_PAGE >> 20);
+		else
+			diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "asset", "image '%s' cannot be read", raw);
+		return xstrdup("");
+	}
+	diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "active-asset",
+		 "%s '%s' is not published: browsers run the scripts in HTML, SVG and XML files, with the whole site "
+		 "in reach (active_assets in almanac.yml)",
+		 is_image ? "image" : "link target", raw);
+	return xstrdup("");
+}
+
+/* A Hugo ref/relref shortcode (layout_hugo.h): `enc` is its target, percent-encoded and padded with
+ * '|'. Resolved as Hugo does (from the page's folder, from the content root, else a file name found
+ * once in the whole site) and rewritten like a link to that page. */
+static char *hugo_ref(links_ctx_t *c, const char *enc, int line, int col)
+{
+	site_t *s = c->site;
+	site_page_t *p = &s->pages[c->page];
+	size_t n = strlen(enc);
+	while (n && enc[n - 1] == '|')
+		n--;
+	char *ref = percent_decode(enc, n);
+	char *hash = strchr(ref, '#');
+	if (hash)
+		*hash++ = '\0';
+	long t = ref[0] ? -1 : c->page; /* "#anchor" alone: this page */
+	char **cands = NULL;
+	size_t nc = ref[0] ? layout_hugo_ref_candidates(s->layout.root, p->dir, ref, &cands) : 0;
+	void *v;
+	for (size_t i = 0; i < nc && t < 0; i++)
+		if (map_get(&s->page_map, cands[i], &v))
+			t = MAP_AS_INT(v);
+	for (size_t i = 0; i < nc; i++)
+		free(cands[i]);
+	free(cands);
+	if (t < 0 && ref[0] && !strchr(ref, '/')) {
+		/* Hugo's last resort: a file name (with or without .md) found once */
+		char *want = fsu_ends_with(ref, ".md") ? xstrdup(ref) : xasprintf("%s.md", ref);
+		long found = -1;
+		int several = 0;
+		for (size_t i = 0; i < s->npages; i++)
+			if (!strcmp(base_name(s->pages[i].src), want)) {
+				several |= found >= 0;
+				found = (long)i;
+			}
+		if (!several)
+			t = found;
+		free(want);
+	}
+	char *out = NULL;
+	if (t < 0) {
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "broken-link",
+			 "Hugo ref '%s' finds no page (looked from %s and from the content folder %s)", ref,
+			 p->dir[0] ? p->dir : "the root", s->layout.root[0] ? s->layout.root : "/");
+	} else if (!published(s, &s->pages[t])) {
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-to-draft",
+			 "Hugo ref '%s' names %s, which is not published", ref, s->pages[t].src);
+	} else {
+		add_link(p, line, col, t, hash, 0);
+		char *rel = fsu_href(p->url, s->pages[t].url);
+		if (hash) {
+			out = xasprintf("%s#%s", rel, hash);
+			free(rel);
+		} else {
+			out = rel;
+		}
+	}
+	free(ref);
+	return out ? out : xstrdup("");
+}
+
 char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 {
 	links_ctx_t *c = ud;
@@ -345,7 +537,24 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 	site_page_t *p = &s->pages[c->page];
 	if (!url[0])
 		return NULL;
-	if (unsafe_scheme(url, is_image))
+	if (!strncmp(url, LAYOUT_HUGO_REF, strlen(LAYOUT_HUGO_REF)) && s->layout.kind == LAYOUT_HUGO)
+		return hugo_ref(c, url + strlen(LAYOUT_HUGO_REF), line, col);
+	if (!strncmp(url, LAYOUT_HUGO_PARAM, strlen(LAYOUT_HUGO_PARAM)) && s->layout.kind == LAYOUT_HUGO) {
+		/* {{< param Name >}}/rest: the site parameter's value, then the rest, as written (not checked) */
+		const char *name = url + strlen(LAYOUT_HUGO_PARAM);
+		size_t nl = strcspn(name, "|");
+		const char *rest = name + nl + strspn(name + nl, "|");
+		char *key = xstrndup(name, nl);
+		const char *value = layout_hugo_param(s->layout.params, key);
+		free(key);
+		char *full = xasprintf("%s%s", value ? value : "", rest);
+		if (unsafe_scheme(full, is_image)) {
+			free(full);
+			return xstrdup("");
+		}
+		return full;
+	}
+	if (unsafe_scheme(url, is_image) || !strncasecmp(url, INLINE_SCHEME, sizeof INLINE_SCHEME - 1))
 		return xstrdup("");
 	const char *written = url;
 	char *site_rooted = NULL; /* "source:payments/x.md": a path from the site's root */
@@ -385,6 +594,8 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 		char *rel = fsu_href(p->url, s->pages[r.index].url);
 		out = xasprintf("%s%s", rel, rest);
 		free(rel);
+	} else if (r.kind == RES_ASSET && s->assets[r.index].withheld) {
+		out = withheld_asset(c, &s->assets[r.index], url, is_image, line, col);
 	} else if (r.kind == RES_SECTION || r.kind == RES_ASSET) {
 		char *rel = fsu_href(p->url, r.kind == RES_SECTION ? r.url : s->assets[r.index].out);
 		out = xasprintf("%s%s", rel, rest);
@@ -396,126 +607,8 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 	return out;
 }
 
-/* ---- aliases ---- */
-
-/* The URL of an alias, or NULL (with a diagnostic when `d`). */
-static char *alias_url_at(const site_t *s, const site_page_t *p, const char *alias, const fm_ref_t *a,
-			  diag_list_t *d)
-{
-	int bad = !alias[0] || has_scheme(alias) || !strncmp(alias, "//", 2);
-	for (const char *q = alias; *q && !bad; q++)
-		bad = (unsigned char)*q < 0x20 || *q == 0x7f || *q == '\\' || *q == '?' || *q == '#';
-	if (bad) {
-		if (d)
-			diag_add(d, DIAG_ERROR, p->src, a->line, a->col, "alias-invalid",
-				 "alias '%s' is not a path of this site (a repository path such as old/name.md, or "
-				 "a site path such as old/name/)",
-				 alias);
-		return NULL;
-	}
-	/* same message as the renderer's own check, so a build reports it once */
-	char *clean = fsu_normalize(alias[0] == '/' ? alias + 1 : alias);
-	if (!clean || !clean[0] || clean[0] == '/') {
-		if (d)
-			diag_add(d, DIAG_ERROR, p->src, a->line, a->col, "alias-outside-site",
-				 "alias '%s' resolves outside the site", alias);
-		free(clean);
-		return NULL;
-	}
-	char *from;
-	if (fsu_ends_with(clean, ".md"))
-		from = scan_page_url(clean, s->home_dir);
-	else
-		from = fsu_ends_with(clean, "/") ? xstrdup(clean) : xasprintf("%s/", clean);
-	free(clean);
-	void *v;
-	const char *conflict = NULL;
-	char *what = NULL;
-	if (map_get(&s->url_map, from, &v)) {
-		if (d)
-			diag_add(d, DIAG_ERROR, p->src, a->line, a->col, "alias-conflict",
-				 "alias '%s' is the address of %s", alias, s->pages[MAP_AS_INT(v)].src);
-		free(from);
-		return NULL;
-	}
-	size_t fl = strlen(from);
-	char *bare = xstrndup(from, fl - 1);
-	if (!from[0]) {
-		conflict = "the home page";
-	} else if (site_reserved_output(from) || site_reserved_output(bare)) { /* "search/", "404.html/" */
-		conflict = "used by Almanac itself";
-	} else if (map_get(&s->asset_map, bare, &v)) {
-		what = xasprintf("the address of the file %s", bare);
-	} else if (folder_has_pages(s, bare) || (s->home_dir[0] && !strcmp(bare, s->home_dir))) {
-		what = xasprintf("the address of the folder page of %s", bare);
-	} else if (fsu_starts_with(from, "alerts/")) {
-		for (size_t i = 0; i < s->npages && !what; i++) {
-			const site_page_t *q = &s->pages[i];
-			if (!published(s, q))
-				continue;
-			for (size_t k = 0; k < q->nalerts && !what; k++)
-				if (!strncmp(from + 7, q->alerts[k], fl - 8) && strlen(q->alerts[k]) == fl - 8)
-					what = xasprintf("the address of alert %s (answered by %s)", q->alerts[k], q->src);
-		}
-	}
-	free(bare);
-	if (conflict || what) {
-		if (d)
-			diag_add(d, DIAG_ERROR, p->src, a->line, a->col, "alias-conflict", "alias '%s' is %s", alias,
-				 what ? what : conflict);
-		free(what);
-		free(from);
-		return NULL;
-	}
-	return from;
-}
-
-static char *alias_url(const site_t *s, long page, size_t j, diag_list_t *d)
-{
-	const fm_ref_t *a = &s->pages[page].fm.aliases[j];
-	return alias_url_at(s, &s->pages[page], a->value, a, d);
-}
-
-char *links_alias_url(const site_t *s, long page, size_t alias, diag_list_t *d)
-{
-	return alias_url(s, page, alias, d);
-}
-
-char *links_redirect_url(const site_t *s, long page, const char *alias)
-{
-	fm_ref_t none = {0};
-	return alias_url_at(s, &s->pages[page], alias, &none, NULL);
-}
-
-/* The old names a page had before git renames become redirects too, with
- * the same rules as aliases but silently: one that is now the address of a
- * page, a folder, an asset, an alert or an alias (explicit aliases win) is
- * dropped, as is one already redirecting to an earlier page in path order. */
-static void drop_unpublishable_old_paths(site_t *s, map_t *claimed)
-{
-	fm_ref_t none = {0};
-	for (size_t i = 0; i < s->npages; i++) {
-		site_page_t *p = &s->pages[i];
-		if (!published(s, p))
-			continue;
-		size_t w = 0;
-		for (size_t k = 0; k < p->nold; k++) {
-			char *u = alias_url_at(s, p, p->old_paths[k], &none, NULL);
-			if (u && !map_get(claimed, u, NULL)) {
-				map_put(claimed, u, MAP_INT(i));
-				p->old_paths[w++] = p->old_paths[k];
-			} else {
-				free(p->old_paths[k]);
-			}
-			free(u);
-		}
-		p->nold = w;
-	}
-}
-
 void links_resolve_front_matter(site_t *s)
 {
-	map_t claimed = MAP_INIT; /* alias URL -> the page that publishes it */
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		if (!published(s, p))
@@ -539,37 +632,7 @@ void links_resolve_front_matter(site_t *s)
 			free(rp);
 			free(path);
 		}
-		/* an alias that cannot be published is reported and dropped, so the
-		 * renderer never writes it (the first page in path order keeps a
-		 * duplicated one) */
-		size_t w = 0;
-		for (size_t j = 0; j < p->fm.naliases; j++) {
-			fm_ref_t cur = p->fm.aliases[j];
-			p->fm.aliases[w] = cur; /* slots w..j-1 were moved down or dropped */
-			char *u = alias_url(s, (long)i, w, &s->diags);
-			void *v;
-			if (u && map_get(&claimed, u, &v)) {
-				if (MAP_AS_INT(v) == (long)i)
-					diag_add(&s->diags, DIAG_WARNING, p->src, cur.line, cur.col, "alias-duplicate",
-						 "alias '%s' is listed twice", cur.value);
-				else
-					diag_add(&s->diags, DIAG_ERROR, p->src, cur.line, cur.col, "alias-duplicate",
-						 "alias '%s' is also claimed by %s", cur.value, s->pages[MAP_AS_INT(v)].src);
-				free(u);
-				u = NULL;
-			}
-			if (u) {
-				map_put(&claimed, u, MAP_INT(i));
-				w++;
-			} else {
-				free(cur.value);
-			}
-			free(u);
-		}
-		p->fm.naliases = w;
 	}
-	drop_unpublishable_old_paths(s, &claimed);
-	map_free(&claimed);
 }
 
 /* ---- anchors and backlinks ---- */
@@ -689,7 +752,7 @@ void links_orphans(site_t *s)
 	}
 	for (size_t i = 0; i < s->npages; i++) {
 		const site_page_t *p = &s->pages[i];
-		if (!published(s, p) || p->is_index || !p->url[0] || p->nbacklinks || p->nalerts)
+		if (!published(s, p) || p->in_nav || p->is_index || !p->url[0] || p->nbacklinks || p->nalerts)
 			continue;
 		void *v;
 		if (strcmp(p->type, "role") && p->owner && map_get(&roles, p->owner, &v))
@@ -697,8 +760,9 @@ void links_orphans(site_t *s)
 		if (!strcmp(p->type, "role") && map_get(&owners, p->slug, &v))
 			continue;
 		diag_add(&s->diags, DIAG_WARNING, p->src, 1, 1, "orphan",
-			 "no page links here: it is not an index page, answers no alert and has no owner role page; "
-			 "link it from a related page or its folder's index.md");
+			 "no page links here and it is not in the navigation (%s's nav: does not list it): "
+			 "readers cannot reach it; list it in nav: or link it from a related page",
+			 s->layout.config ? s->layout.config : "mkdocs.yml");
 	}
 	map_free(&roles);
 	map_free(&owners);

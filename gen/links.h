@@ -35,10 +35,14 @@
  *   link-excluded         target exists in a content folder but is not
  *                         published (ignored, hidden or matched by exclude)
  *   related-missing       a related: entry that does not name a page
- *   alias-invalid, alias-outside-site, alias-conflict, alias-duplicate
- *                         an aliases: entry that cannot be published (see
- *                         links_alias_url)
  *   orphan (warning)      see links_orphans
+ * (aliases: entries are checked with every other address in outpaths.h.)
+ *
+ * Hugo and MkDocs layouts (layout.h): a link that names no file is also
+ * tried as a site address, as the browser resolves it ("/runbooks/x/",
+ * "../y/" from the page's URL, "x/index.html"; "/runbooks/x.md" under the
+ * content root); Hugo's ref and relref shortcodes (layout_hugo.h) are
+ * resolved as Hugo does and checked like links (broken-link at the link). 
  *
  * Anchors are checked after every page is rendered, against exactly the ids
  * the page's HTML has: heading ids by the renderer's slug rules (with the
@@ -60,6 +64,10 @@
 typedef struct {
 	site_t *site;
 	long page;
+	size_t inlined; /* bytes of SVG images written into the page as data: URLs (activefiles.h) */
+	char **images;  /* those data: URLs, which the page's HTML names "#almanac-svg-N" until
+			 * links_inline_images puts them in (cmark-gfm drops data:image/svg+xml) */
+	size_t nimages;
 } links_ctx_t;
 
 /* md_link_fn: resolve and rewrite one link of page ctx->page (see markdown.h).
@@ -67,48 +75,27 @@ typedef struct {
  * array, and returns the rewritten URL (caller frees), or NULL to keep the URL
  * as written (external links, unresolved links), or "" to drop an unsafe one. */
 char *links_rewrite(void *ctx, const char *url, int is_image, int line, int col);
-/* Resolve the front-matter related: entries and check the aliases: of every
- * published page (dropping the ones that cannot be published, see
- * links_alias_url). The pages' old names from git renames (old_paths) go
- * through the same rules without a diagnostic: one that is now taken (a page,
- * a folder's page, an asset, an alert, an alias) is dropped. Call once, after
- * the pages are loaded and dated, before rendering the site. */
+/* Put the data: URLs of ctx's SVG images into `html` (the page rendered with
+ * links_rewrite; src="#almanac-svg-N" attributes), and free them. Returns the
+ * new HTML (caller frees) or NULL when there were none (keep `html`). */
+char *links_inline_images(links_ctx_t *ctx, const char *html);
+/* Resolve the front-matter related: entries of every published page. Call
+ * once, after the pages are loaded, before rendering the site. */
 void links_resolve_front_matter(site_t *s);
 /* After all pages are rendered: check #fragments against the ids of their
  * targets, and build every page's backlinks (pages that link to it in their
  * body or related:, sorted, unique, without itself). */
 void links_finish(site_t *s);
 /* After links_finish: warn (code "orphan") about every published page that
- * nothing leads a reader to. A page is NOT an orphan when any of these holds:
- *   - it is in the navigation: the home page and the folder index pages
- *     (index.md, README.md) are the navigation's entries. The sidebar and the
- *     generated section pages list every page of a folder automatically, so
- *     being listed there does not count: it would hide every forgotten page;
- *   - another published page links to it (Markdown link, raw HTML link or
- *     related:); links from drafts and from the page itself do not count;
- *   - it answers an alert (alerts.h: front matter, file name, rules): alerts/<Name>/ and
- *     the alert rule's runbook_url lead to it;
- *   - it is owned (owner:) by a published role page, whose "owned runbooks"
- *     list links to it; or it is a role page that a published page names as
- *     its owner (that page links to it).
+ * nothing links to and that is not in the navigation (the README's
+ * definition). In the navigation: every page the sidebar lists, which is
+ * every published page except those an MkDocs nav: leaves out (in_nav),
+ * index pages and the home page. Something links to it when another
+ * published page links to it (Markdown link, raw HTML link, ref shortcode,
+ * related:; not drafts, not itself), when it answers an alert (alerts.h: front
+ * matter, file name, rules; alerts/<Name>/ and runbook_url lead there), when a published role page lists it as an owned runbook, or
+ * when it is a role page a published page names as its owner.
  * Reported at line 1, column 1 of the page. */
 void links_orphans(site_t *s);
-/* The site URL ("old/path/") at which alias `alias` of page `page` is to be
- * published, or NULL when it must not be (diagnostics are added only when
- * `d` is not NULL): invalid (empty, a URL with a scheme, '?', '#', '\\' or
- * control characters), outside the site (climbs above the root), a conflict
- * (the address of a page, a generated section page, an asset, an alert page,
- * or Almanac's own assets/, search/, freshness/, 404.html, sitemap.xml,
- * freshness.json). An alias is a repository path of an old page ("old/x.md",
- * published as its URL) or a site URL ("old/x/", "old/x"). Caller frees.
- * links_resolve_front_matter reports every alias this refuses, and an alias
- * claimed twice (alias-duplicate: the first page in path order keeps it), and
- * removes them from the pages' fm.aliases, so the renderer only sees aliases
- * it may publish. */
-char *links_alias_url(const site_t *s, long page, size_t alias, diag_list_t *d);
-/* The site URL a redirect from `alias` (an alias or an old path of `page`)
- * is published at, or NULL when the rules above refuse it; no diagnostics.
- * Thread-safe (reads `s` only). Caller frees. */
-char *links_redirect_url(const site_t *s, long page, const char *alias);
 
 #endif

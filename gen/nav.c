@@ -9,11 +9,12 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "layout.h"
 #include "scan.h"
 
 /* Adders for keys that are string literals not yet in the map (val_map_add_lit). */
 
-static long folder_get(nav_t *n, map_t *m, const char *path, const char *home)
+static long folder_get(nav_t *n, map_t *m, const site_t *s, const char *path, const char *home)
 {
 	if (!path[0] || !strcmp(path, home))
 		return 0;
@@ -21,39 +22,100 @@ static long folder_get(nav_t *n, map_t *m, const char *path, const char *home)
 	if (map_get(m, path, &v))
 		return MAP_AS_INT(v);
 	char *up = fsu_dirname(path);
-	long parent = folder_get(n, m, up, home);
+	long parent = folder_get(n, m, s, up, home);
 	free(up);
 	n->folders = xrealloc(n->folders, (n->nfolders + 1) * sizeof *n->folders);
 	nav_folder_t *f = &n->folders[n->nfolders];
 	memset(f, 0, sizeof *f);
 	f->path = xstrdup(path);
-	f->url = xasprintf("%s/", path);
-	f->title = scan_pretty_name(path);
+	f->url = layout_dir_url(&s->layout, path);
+	const char *section = layout_section_title(&s->layout, path);
+	f->title = section ? xstrdup(section) : scan_pretty_name(path);
 	f->index_page = -1;
 	f->parent = parent;
 	long id = (long)n->nfolders++;
 	map_put(m, path, MAP_INT(id));
-	nav_folder_t *pf = &n->folders[parent];
-	pf->subs = xrealloc(pf->subs, (pf->nsubs + 1) * sizeof *pf->subs);
-	pf->subs[pf->nsubs++] = id;
 	return id;
+}
+
+const char *nav_title_of(const site_page_t *p)
+{
+	return p->nav_title ? p->nav_title : p->title;
+}
+
+int nav_natural_cmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+	while (*x && *y) {
+		if (isdigit(*x) && isdigit(*y)) {
+			while (*x == '0' && isdigit(x[1]))
+				x++;
+			while (*y == '0' && isdigit(y[1]))
+				y++;
+			size_t lx = 0, ly = 0;
+			while (isdigit(x[lx]))
+				lx++;
+			while (isdigit(y[ly]))
+				ly++;
+			if (lx != ly)
+				return lx < ly ? -1 : 1;
+			int c = memcmp(x, y, lx);
+			if (c)
+				return c;
+			x += lx;
+			y += ly;
+			continue;
+		}
+		int cx = tolower(*x), cy = tolower(*y);
+		if (cx != cy)
+			return cx < cy ? -1 : 1;
+		x++;
+		y++;
+	}
+	return *x ? 1 : *y ? -1 : 0;
 }
 
 static const site_t *sort_site;
 static const nav_t *sort_nav;
 
-static int cmp_pages(const void *a, const void *b)
+/* One entry of a folder's order: its weight, whether it is a page, its title and path. */
+static void entry_key(long e, int *weight, int *page, const char **title, const char **path)
 {
-	const site_page_t *x = &sort_site->pages[*(const long *)a], *y = &sort_site->pages[*(const long *)b];
-	int c = strcasecmp(x->title, y->title);
-	return c ? c : strcmp(x->src, y->src);
+	if (e >= 0) {
+		const site_page_t *p = &sort_site->pages[e];
+		*weight = p->weight;
+		*page = 1;
+		*title = nav_title_of(p);
+		*path = p->src;
+	} else {
+		const nav_folder_t *f = &sort_nav->folders[-e - 1];
+		*weight = f->weight;
+		*page = 0;
+		*title = f->title;
+		*path = f->path;
+	}
 }
 
-static int cmp_folders(const void *a, const void *b)
+static int cmp_entries(const void *a, const void *b)
 {
-	const nav_folder_t *x = &sort_nav->folders[*(const long *)a], *y = &sort_nav->folders[*(const long *)b];
-	int c = strcasecmp(x->title, y->title);
-	return c ? c : strcmp(x->path, y->path);
+	int wa, wb, pa, pb;
+	const char *ta, *tb, *sa, *sb;
+	entry_key(*(const long *)a, &wa, &pa, &ta, &sa);
+	entry_key(*(const long *)b, &wb, &pb, &tb, &sb);
+	if ((wa != 0) != (wb != 0))
+		return wa ? -1 : 1;
+	if (wa != wb)
+		return wa < wb ? -1 : 1;
+	if (!wa && pa != pb)
+		return pa ? 1 : -1; /* without weights, folders first */
+	int c = nav_natural_cmp(ta, tb);
+	return c ? c : strcmp(sa, sb);
+}
+
+/* 1 when folder f lists something (a page in the navigation, its index page, a sub-folder that does). */
+static int folder_visible(const nav_t *n, long f)
+{
+	return n->folders[f].npages || n->folders[f].nsubs || n->folders[f].index_page >= 0;
 }
 
 void nav_build(nav_t *n, const site_t *s)
@@ -74,26 +136,56 @@ void nav_build(nav_t *n, const site_t *s)
 		n->page_folder[i] = -1;
 		if (p->draft && !s->opts.drafts)
 			continue;
-		long f = folder_get(n, &m, p->dir, home);
+		long f = folder_get(n, &m, s, p->dir, home);
 		n->page_folder[i] = f;
 		nav_folder_t *fo = &n->folders[f];
 		if (p->is_index && fo->index_page < 0 && !strcmp(p->url, fo->url)) {
 			fo->index_page = (long)i;
-			free(fo->title);
-			fo->title = xstrdup(p->title);
-		} else {
+			if (!layout_section_title(&s->layout, fo->path)) {
+				free(fo->title);
+				fo->title = xstrdup(nav_title_of(p));
+			}
+			fo->weight = p->weight;
+		} else if (p->in_nav) {
 			fo->pages = xrealloc(fo->pages, (fo->npages + 1) * sizeof *fo->pages);
 			fo->pages[fo->npages++] = (long)i;
 		}
 	}
+	/* MkDocs nav: a folder comes where the first page nav: lists inside it does */
+	if (s->layout.kind == LAYOUT_MKDOCS && s->layout.has_nav)
+		for (size_t i = 0; i < s->npages; i++) {
+			int w = s->pages[i].weight;
+			for (long x = n->page_folder[i]; w && x > 0; x = n->folders[x].parent)
+				if (!n->folders[x].weight || w < n->folders[x].weight)
+					n->folders[x].weight = w;
+		}
+	/* sub-folders, listed when they list something (children are created after their parents) */
+	for (size_t f = n->nfolders; f-- > 1;) {
+		if (!folder_visible(n, (long)f))
+			continue;
+		nav_folder_t *pf = &n->folders[n->folders[f].parent];
+		pf->subs = xrealloc(pf->subs, (pf->nsubs + 1) * sizeof *pf->subs);
+		pf->subs[pf->nsubs++] = (long)f;
+	}
 	sort_site = s;
 	sort_nav = n;
 	for (size_t f = 0; f < n->nfolders; f++) {
-		/* a folder without pages or sub-folders has NULL arrays, which qsort must not get */
-		if (n->folders[f].npages > 1)
-			qsort(n->folders[f].pages, n->folders[f].npages, sizeof(long), cmp_pages);
-		if (n->folders[f].nsubs > 1)
-			qsort(n->folders[f].subs, n->folders[f].nsubs, sizeof(long), cmp_folders);
+		nav_folder_t *fo = &n->folders[f];
+		fo->order = xcalloc(fo->nsubs + fo->npages + 1, sizeof *fo->order);
+		for (size_t i = 0; i < fo->nsubs; i++)
+			fo->order[fo->norder++] = -fo->subs[i] - 1;
+		for (size_t i = 0; i < fo->npages; i++)
+			fo->order[fo->norder++] = fo->pages[i];
+		if (fo->norder > 1)
+			qsort(fo->order, fo->norder, sizeof *fo->order, cmp_entries);
+		/* subs and pages in the same order, for the code that walks them apart */
+		size_t ns = 0, np = 0;
+		for (size_t i = 0; i < fo->norder; i++) {
+			if (fo->order[i] < 0)
+				fo->subs[ns++] = -fo->order[i] - 1;
+			else
+				fo->pages[np++] = fo->order[i];
+		}
 	}
 	map_free(&m);
 }
@@ -106,6 +198,7 @@ void nav_free(nav_t *n)
 		free(n->folders[i].title);
 		free(n->folders[i].pages);
 		free(n->folders[i].subs);
+		free(n->folders[i].order);
 	}
 	free(n->folders);
 	free(n->page_folder);
@@ -138,15 +231,19 @@ static val_t *folder_items(const nav_t *n, const site_t *s, long f, long target,
 {
 	const nav_folder_t *fo = &n->folders[f];
 	val_t *list = val_list();
-	for (size_t i = 0; i < fo->nsubs; i++) {
-		const nav_folder_t *sub = &n->folders[fo->subs[i]];
-		int open = on_path(n, fo->subs[i], target);
-		sidebar_item(list, sub->title, val_str_take(fsu_href(cur_url, sub->url)), 1, open, !strcmp(sub->url, cur_url),
-			     open && depth < 16 ? folder_items(n, s, fo->subs[i], target, cur_url, depth + 1) : val_list());
-	}
-	for (size_t i = 0; i < fo->npages; i++) {
-		const site_page_t *p = &s->pages[fo->pages[i]];
-		sidebar_item(list, p->title, val_str_take(fsu_href(cur_url, p->url)), 0, 0, !strcmp(p->url, cur_url),
+	for (size_t k = 0; k < fo->norder; k++) {
+		long e = fo->order[k];
+		if (e < 0) {
+			long sf = -e - 1;
+			const nav_folder_t *sub = &n->folders[sf];
+			int open = on_path(n, sf, target);
+			sidebar_item(list, sub->title, val_str_take(fsu_href(cur_url, sub->url)), 1, open,
+				     !strcmp(sub->url, cur_url),
+				     open && depth < 16 ? folder_items(n, s, sf, target, cur_url, depth + 1) : val_list());
+			continue;
+		}
+		const site_page_t *p = &s->pages[e];
+		sidebar_item(list, nav_title_of(p), val_str_take(fsu_href(cur_url, p->url)), 0, 0, !strcmp(p->url, cur_url),
 			     val_list());
 	}
 	return list;
@@ -188,25 +285,26 @@ val_t *nav_children(const nav_t *n, const site_t *s, long f, const char *cur_url
 {
 	const nav_folder_t *fo = &n->folders[f];
 	val_t *list = val_list();
-	for (size_t i = 0; i < fo->nsubs; i++) {
-		const nav_folder_t *sub = &n->folders[fo->subs[i]];
+	for (size_t k = 0; k < fo->norder; k++) {
+		long e = fo->order[k];
 		val_t *it = val_list_push(list, val_map());
-		val_map_add_lit_str(it, "title", sub->title);
-		val_map_add_lit(it, "url", val_str_take(fsu_href(cur_url, sub->url)));
-		val_map_add_lit_bool(it, "is_folder", 1);
-		size_t count = nav_count_pages(n, fo->subs[i]);
-		val_map_add_lit_num(it, "count", (double)count);
-		val_map_add_lit_str(it, "description", sub->index_page >= 0 && s->pages[sub->index_page].fm.description
-							   ? s->pages[sub->index_page].fm.description : "");
-		val_map_add_lit_str(it, "type", "");
-		val_map_add_lit_str(it, "criticality", "");
-		val_map_add_lit_str(it, "owner", "");
-		val_map_add_lit_str(it, "status", "");
-	}
-	for (size_t i = 0; i < fo->npages; i++) {
-		const site_page_t *p = &s->pages[fo->pages[i]];
-		val_t *it = val_list_push(list, val_map());
-		val_map_add_lit_str(it, "title", p->title);
+		if (e < 0) {
+			const nav_folder_t *sub = &n->folders[-e - 1];
+			val_map_add_lit_str(it, "title", sub->title);
+			val_map_add_lit(it, "url", val_str_take(fsu_href(cur_url, sub->url)));
+			val_map_add_lit_bool(it, "is_folder", 1);
+			size_t count = nav_count_pages(n, -e - 1);
+			val_map_add_lit_num(it, "count", (double)count);
+			val_map_add_lit_str(it, "description", sub->index_page >= 0 && s->pages[sub->index_page].fm.description
+								   ? s->pages[sub->index_page].fm.description : "");
+			val_map_add_lit_str(it, "type", "");
+			val_map_add_lit_str(it, "criticality", "");
+			val_map_add_lit_str(it, "owner", "");
+			val_map_add_lit_str(it, "status", "");
+			continue;
+		}
+		const site_page_t *p = &s->pages[e];
+		val_map_add_lit_str(it, "title", nav_title_of(p));
 		val_map_add_lit(it, "url", val_str_take(fsu_href(cur_url, p->url)));
 		val_map_add_lit_bool(it, "is_folder", 0);
 		val_map_add_lit_num(it, "count", 0);
@@ -320,21 +418,23 @@ static val_t *spine_items(const nav_t *n, const site_t *s, const long *chain, in
 	val_t *list = val_list();
 	list->cap = shared->len ? shared->len : 1;
 	list->items = xmalloc(list->cap * sizeof *list->items);
-	for (size_t i = 0; i < fo->nsubs; i++) {
+	for (size_t i = 0; i < fo->norder; i++) {
+		long e = fo->order[i];
 		val_t *it = shared->items[i];
-		if (k + 1 >= nchain || fo->subs[i] != chain[k + 1]) {
+		if (e < 0) {
+			if (k + 1 >= nchain || -e - 1 != chain[k + 1]) {
+				val_list_push(list, it);
+				continue;
+			}
+			sidebar_item(list, n->folders[-e - 1].title, val_str(val_as_str(val_map_get(it, "url"))), 1, 1, 0,
+				     spine_items(n, s, chain, k + 1, nchain, val_map_get(it, "children"), self));
+			continue;
+		}
+		if (k != nchain - 1 || e != self) {
 			val_list_push(list, it);
 			continue;
 		}
-		sidebar_item(list, n->folders[fo->subs[i]].title, val_str(val_as_str(val_map_get(it, "url"))), 1, 1, 0,
-			     spine_items(n, s, chain, k + 1, nchain, val_map_get(it, "children"), self));
-	}
-	for (size_t j = 0; j < fo->npages; j++) {
-		if (k != nchain - 1 || fo->pages[j] != self) {
-			val_list_push(list, shared->items[fo->nsubs + j]);
-			continue;
-		}
-		sidebar_item(list, s->pages[self].title, val_str("./"), 0, 0, 1, val_list());
+		sidebar_item(list, nav_title_of(&s->pages[self]), val_str("./"), 0, 0, 1, val_list());
 	}
 	return list;
 }

@@ -15,10 +15,13 @@ typedef struct {
 	char *title;       /* owned */
 	long index_page;   /* page index of its index.md, or -1 */
 	long parent;       /* folder index, -1 for the root */
-	long *pages;       /* non-index pages directly inside, sorted by title (owned) */
+	long *pages;       /* non-index pages directly inside that are in the navigation, in order (owned) */
 	size_t npages;
-	long *subs;        /* sub-folders, sorted by title (owned) */
+	long *subs;        /* sub-folders with something to list, in order (owned) */
 	size_t nsubs;
+	long *order;       /* subs and pages as listed: a sub-folder f as -(f+1), a page as its index (owned) */
+	size_t norder;
+	int weight;        /* its index page's weight, or the smallest weight inside it (MkDocs nav:); 0 = none */
 } nav_folder_t;
 
 typedef struct {
@@ -27,8 +30,17 @@ typedef struct {
 	long *page_folder;       /* per page: the folder it is listed in (index pages: their own folder) */
 } nav_t;
 
-/* Build the tree from the published pages of `s`. */
+/* Build the tree from the published pages of `s`. A folder's title is the
+ * MkDocs nav: section naming it, else its index page's (navigation) title,
+ * else its name. Entries are listed in this order: those with a weight
+ * (front matter weight:, the MkDocs nav: position) first, lowest first,
+ * folders and pages mixed; then the others, folders before pages; ties by
+ * title in natural order ("Step 2" before "Step 10", case-insensitive). */
 void nav_build(nav_t *n, const site_t *s);
+/* The title an entry shows in the navigation: nav_title, else title. Borrowed. */
+const char *nav_title_of(const site_page_t *p);
+/* Natural order of two titles: case-insensitive, runs of digits by value. */
+int nav_natural_cmp(const char *a, const char *b);
 /* Free the tree. */
 void nav_free(nav_t *n);
 /* The sidebar for a page whose folder is `folder` and URL `cur_url`: the

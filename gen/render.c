@@ -15,6 +15,7 @@
 #include "mustache.h"
 #include "links.h"
 #include "nav.h"
+#include "outpaths.h"
 #include "parallel.h"
 #include "publish.h"
 #include "report.h"
@@ -35,6 +36,8 @@ typedef struct {
 	int failed;
 	int io_failed;           /* a file of the site could not be written (a full disk): exit code 4 */
 	const render_sel_t *sel; /* almanac serve: render only these outputs (NULL = everything) */
+	long *redirects;         /* claims (outpaths.h) of the redirect and alert pages to write (owned) */
+	size_t nredirects;
 } rctx_t;
 
 /* Adders for keys that are string literals not yet in the map (val_map_add_lit). */
@@ -394,8 +397,12 @@ static void render_folder(void *ud, size_t f)
 		return;
 	if (r->sel && !(r->sel->folders && r->sel->folders[f]))
 		return;
-	val_t *ctx = page_ctx(r, -1, fo->url, (long)f, NULL);
 	char *out = xasprintf("%sindex.html", fo->url);
+	if (!outp_site_may_write(r->s, out)) { /* a page or file of the repository has its address (outpaths.h) */
+		free(out);
+		return;
+	}
+	val_t *ctx = page_ctx(r, -1, fo->url, (long)f, NULL);
 	render_to(r, f == 0 ? "home" : "section", ctx, out);
 	free(out);
 	val_free(ctx);
@@ -408,7 +415,7 @@ static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, 
 	val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from_url)));
 	val_map_set(ctx, "target", val_str_take(fsu_href(from_url, to_url)));
 	val_map_set_str(ctx, "title", title);
-	char *out = xasprintf("%sindex.html", from_url);
+	char *out = outp_file_of(from_url);
 	render_to(r, "redirect", ctx, out);
 	free(out);
 	val_free(ctx);
@@ -420,39 +427,30 @@ static int redirects_selected(const rctx_t *r, long i)
 	return !r->sel || (r->sel->redirects && r->sel->redirects[i]);
 }
 
-/* The redirects of page i (aliases and git-rename old names, already
- * checked by links_resolve_front_matter; links_redirect_url re-checks them
- * for serve's partial renders) or, past the pages, the page of alert
- * i - npages. One item per call, so par_for writes them on every core. */
+/* One redirect or alert page: claim i of r->redirects (outpaths.h: the aliases, other tools' addresses
+ * and renamed pages' old addresses that won their address, and the alert pages). One item per call, so
+ * par_for writes them on every core. */
 static void write_redirect_item(void *ud, size_t i)
 {
 	rctx_t *r = ud;
 	site_t *s = r->s;
 	if (pub_interrupted())
 		return;
-	if (i < s->npages) {
-		site_page_t *p = &s->pages[i];
-		if ((p->draft && !s->opts.drafts) || !redirects_selected(r, (long)i))
+	const outp_claim_t *c = &s->outputs.claims[r->redirects[i]];
+	if (c->kind != OUTP_ALERT) {
+		if (!redirects_selected(r, c->target))
 			return;
-		for (size_t j = 0; j < p->fm.naliases + p->nold; j++) {
-			const char *alias = j < p->fm.naliases ? p->fm.aliases[j].value : p->old_paths[j - p->fm.naliases];
-			char *from = links_redirect_url(s, (long)i, alias);
-			if (from)
-				write_redirect(r, from, p->url, p->title, NULL);
-			free(from);
-		}
+		write_redirect(r, c->url, s->pages[c->target].url, s->pages[c->target].title, NULL);
 		return;
 	}
-	/* stable alert URLs (a name that cannot be a URL segment has none) */
-	site_alert_t *a = &s->alerts[i - s->npages];
-	if (!a->npages || !alerts_valid_name(a->name))
-		return;
+	/* stable alert URLs */
+	site_alert_t *a = &s->alerts[c->owner];
 	int selected = 0;
 	for (size_t k = 0; k < a->npages && !selected; k++)
 		selected = redirects_selected(r, a->pages[k]);
 	if (!selected)
 		return;
-	char *from = xasprintf("alerts/%s/", a->name);
+	const char *from = c->url;
 	val_t *ctx = val_map();
 	val_map_set_str(ctx, "alert", a->name);
 	if (a->summary)
@@ -465,17 +463,21 @@ static void write_redirect_item(void *ud, size_t i)
 		write_redirect(r, from, s->pages[a->pages[0]].url, s->pages[a->pages[0]].title, ctx);
 	} else {
 		val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from)));
-		char *out = xasprintf("%sindex.html", from);
-		render_to(r, "alert", ctx, out);
-		free(out);
+		render_to(r, "alert", ctx, c->file);
 		val_free(ctx);
 	}
-	free(from);
 }
 
 static void write_redirects(rctx_t *r)
 {
-	par_for(r->s->npages + r->s->nalerts, r->s->opts.jobs, write_redirect_item, r);
+	const outp_t *t = &r->s->outputs;
+	free(r->redirects);
+	r->redirects = xcalloc(t->n + 1, sizeof *r->redirects);
+	r->nredirects = 0;
+	for (size_t i = t->stage2; i < t->n; i++)
+		if (t->claims[i].winner < 0 && t->claims[i].kind >= OUTP_ALERT)
+			r->redirects[r->nredirects++] = (long)i;
+	par_for(r->nredirects, r->s->opts.jobs, write_redirect_item, r);
 }
 
 /* Write a whole file of the site's own; a failure (a full disk) fails the build. */
@@ -503,7 +505,9 @@ static void write_sitemap(rctx_t *r)
 		buf_put_html(&b, base, bl);
 		if (bl && base[bl - 1] != '/')
 			buf_putc(&b, '/');
-		buf_put_html(&b, p->url, strlen(p->url));
+		char *url = fsu_url_escape(p->url);
+		buf_put_html(&b, url, strlen(url));
+		free(url);
 		buf_puts(&b, "</loc>");
 		if (p->fresh.has_commit) {
 			char d[32];
@@ -549,6 +553,10 @@ static void copy_assets(rctx_t *r)
 		if (!render_asset_wanted(a->rel, features))
 			continue;
 		char *dst = xasprintf("assets/%s", a->rel);
+		if (!outp_site_may_write(s, dst)) { /* the repository has a file there (outpaths.h) */
+			free(dst);
+			continue;
+		}
 		int rc = pr_copy(a->root, a->src, r->pub.root, dst);
 		if (rc != 0) {
 			diag_add(&s->diags, DIAG_ERROR, a->src, 0, 0, "output", "cannot copy theme asset to %s: %s", dst,
@@ -560,6 +568,8 @@ static void copy_assets(rctx_t *r)
 	}
 	for (size_t i = 0; i < s->nassets && !pub_interrupted(); i++) {
 		const site_asset_t *a = &s->assets[i];
+		if (a->withheld) /* scripts would run on the site (activefiles.h) */
+			continue;
 		int rc = pr_copy(site_source_tree(s, a->source), a->repo_path ? a->repo_path : a->src, r->pub.root, a->out);
 		if (rc == PR_EWRITE || rc == PR_EUNSAFE) {
 			diag_add(&s->diags, DIAG_ERROR, a->src, 0, 0, "output", "cannot write the copy %s: %s", a->out,
@@ -577,6 +587,14 @@ static void copy_assets(rctx_t *r)
  * it early (opts.search_early), done here otherwise. */
 static void write_search(rctx_t *r)
 {
+	static const char *const parts[] = {"search/manifest.json", "search/facets.json", "search/t", "search/v",
+					    "search/m"};
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		if (!outp_site_may_write(r->s, parts[i])) { /* the repository has files there (a note says so) */
+			searchdocs_cancel(r->s->search_job);
+			r->s->search_job = NULL;
+			return;
+		}
 	/* the job may still be cutting the pages' texts: wait before reading them */
 	search_prep_t *prep = searchdocs_finish(r->s->search_job);
 	r->s->search_job = NULL;
@@ -644,34 +662,46 @@ static void write_specials(rctx_t *r)
 {
 	site_t *s = r->s;
 	/* 404 and search pages */
-	val_t *ctx = page_ctx(r, -1, "", 0, NULL);
-	val_map_set_str(val_map_get(ctx, "page"), "title", "Page not found");
-	notfound_ctx(r, ctx);
-	render_to(r, "404", ctx, "404.html");
-	val_free(ctx);
-	ctx = page_ctx(r, -1, "search/", 0, NULL);
-	val_map_set_str(val_map_get(ctx, "page"), "title", "Search");
-	render_to(r, "search", ctx, "search/index.html");
-	val_free(ctx);
+	/* each only where no page or file of the repository is (outpaths.h) */
+	if (outp_site_may_write(s, "404.html")) {
+		val_t *ctx = page_ctx(r, -1, "", 0, NULL);
+		val_map_set_str(val_map_get(ctx, "page"), "title", "Page not found");
+		notfound_ctx(r, ctx);
+		render_to(r, "404", ctx, "404.html");
+		val_free(ctx);
+	}
+	if (outp_site_may_write(s, "search/index.html")) {
+		val_t *ctx = page_ctx(r, -1, "search/", 0, NULL);
+		val_map_set_str(val_map_get(ctx, "page"), "title", "Search");
+		render_to(r, "search", ctx, "search/index.html");
+		val_free(ctx);
+	}
 	/* the freshness report page and its JSON */
-	ctx = page_ctx(r, -1, "freshness/", 0, NULL);
-	val_map_set_str(val_map_get(ctx, "page"), "title", "Documentation freshness");
 	report_t rep;
 	report_compute(&rep, s); /* once, for the page and freshness.json */
-	val_map_set(ctx, "report", report_context_of(&rep, s, "freshness/"));
-	render_to(r, "freshness", ctx, "freshness/index.html");
-	val_free(ctx);
-	buf_t json = BUF_INIT;
-	report_write_json(&rep, s, &json);
+	if (outp_site_may_write(s, "freshness/index.html")) {
+		val_t *ctx = page_ctx(r, -1, "freshness/", 0, NULL);
+		val_map_set_str(val_map_get(ctx, "page"), "title", "Documentation freshness");
+		val_map_set(ctx, "report", report_context_of(&rep, s, "freshness/"));
+		render_to(r, "freshness", ctx, "freshness/index.html");
+		val_free(ctx);
+	}
+	if (outp_site_may_write(s, "freshness.json")) {
+		buf_t json = BUF_INIT;
+		report_write_json(&rep, s, &json);
+		write_whole(r, "freshness.json", &json);
+		buf_free(&json);
+	}
 	report_free(&rep);
-	write_whole(r, "freshness.json", &json);
-	buf_free(&json);
 	/* the alert map for Alertmanager templates, Grafana and paging tools */
-	buf_t am = BUF_INIT;
-	alerts_write_json(s, &am);
-	write_whole(r, "alerts.json", &am);
-	buf_free(&am);
-	write_sitemap(r);
+	if (outp_site_may_write(s, "alerts.json")) {
+		buf_t am = BUF_INIT;
+		alerts_write_json(s, &am);
+		write_whole(r, "alerts.json", &am);
+		buf_free(&am);
+	}
+	if (outp_site_may_write(s, "sitemap.xml"))
+		write_sitemap(r);
 }
 
 /* Load the site's theme into r->theme; -1 (the theme freed) when it does not load. */
@@ -705,6 +735,7 @@ static void rctx_free(rctx_t *r)
 {
 	val_free(r->site_ctx);
 	free(r->link_vals);
+	free(r->redirects);
 	nav_free(&r->nav);
 	map_free(&r->role_by_slug);
 	theme_free(&r->theme);

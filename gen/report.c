@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "history.h"
 #include "json.h"
+#include "layout.h"
 #include "runbookurl.h"
 #include "svgchart.h"
 #include "timefmt.h"
@@ -376,6 +377,7 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 	json_key(&w, "head"); json_string(&w, s->head);
 	json_key(&w, "branch"); json_string(&w, s->branch ? s->branch : "");
 	json_key(&w, "shallow"); json_bool(&w, s->shallow);
+	json_key(&w, "layout"); json_string(&w, layout_name(s->layout.kind)); /* layout.h */
 	json_key(&w, "ignored_commits");
 	json_begin_object(&w);
 	json_key(&w, "ignore_revs"); json_int(&w, (long long)s->ignored_revs);
@@ -469,7 +471,10 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 		const site_fresh_t *f = &p->fresh;
 		json_begin_object(&w);
 		json_key(&w, "path"); json_string(&w, p->src);
-		json_key(&w, "url"); json_string(&w, p->url);
+		json_key(&w, "url");
+		char *url = fsu_url_escape(p->url);
+		json_string(&w, url);
+		free(url);
 		json_key(&w, "title"); json_string(&w, p->title ? p->title : "");
 		json_key(&w, "type"); json_string(&w, p->type ? p->type : "");
 		json_key(&w, "owner"); json_string(&w, p->owner ? p->owner : "");

@@ -9,8 +9,7 @@
 #include "alerts.h"
 #include "buf.h"
 #include "fsutil.h"
-#include "links.h"
-#include "nav.h"
+#include "outpaths.h"
 #include "suggest.h"
 
 /* What a published URL is (map values): a page, a redirect to a page, or something else. */
@@ -37,40 +36,34 @@ static void pub_add(published_t *pu, const char *url, int kind, long page)
 	pu->list[pu->n++] = xstrdup(url);
 }
 
-/* The site's published URLs (one list that follows the site's URL rules, whatever they are). */
+/* The site's published URLs: every address of the output table that won (outpaths.h), which
+ * follows the site's URL rules whatever they are. The claims come in precedence order, and only
+ * the winners are listed, so each address appears once. */
 static void published_urls(const site_t *s, published_t *pu)
 {
-	for (size_t i = 0; i < s->npages; i++) {
-		const site_page_t *p = &s->pages[i];
-		if (!(p->draft && !s->opts.drafts))
-			pub_add(pu, p->url, U_PAGE, (long)i);
-	}
-	nav_t nav;
-	nav_build(&nav, s);
-	for (size_t f = 0; f < nav.nfolders; f++)
-		pub_add(pu, nav.folders[f].url, nav.folders[f].index_page >= 0 ? U_PAGE : U_OTHER,
-			nav.folders[f].index_page);
-	nav_free(&nav);
-	for (size_t i = 0; i < s->nassets; i++)
-		pub_add(pu, s->assets[i].out, U_OTHER, -1);
-	for (size_t i = 0; i < s->npages; i++) {
-		const site_page_t *p = &s->pages[i];
-		if (p->draft && !s->opts.drafts)
+	const outp_t *t = &s->outputs;
+	for (size_t i = 0; i < t->n; i++) {
+		const outp_claim_t *c = &t->claims[i];
+		if (c->winner >= 0 || c->subtree)
 			continue;
-		for (size_t j = 0; j < p->fm.naliases + p->nold; j++) {
-			const char *alias = j < p->fm.naliases ? p->fm.aliases[j].value : p->old_paths[j - p->fm.naliases];
-			char *from = links_redirect_url(s, (long)i, alias);
-			if (from)
-				pub_add(pu, from, U_REDIRECT, (long)i);
-			free(from);
+		switch (c->kind) {
+		case OUTP_PAGE:
+			pub_add(pu, c->url, U_PAGE, c->owner);
+			break;
+		case OUTP_ALIAS:
+		case OUTP_COMPAT:
+		case OUTP_RENAME:
+			pub_add(pu, c->url, U_REDIRECT, c->target);
+			break;
+		case OUTP_ALERT: {
+			const site_alert_t *a = &s->alerts[c->owner];
+			pub_add(pu, c->url, a->npages == 1 ? U_REDIRECT : U_OTHER, a->pages[0]);
+			break;
+		}
+		default: /* files, section pages, Almanac's own files */
+			pub_add(pu, c->url, U_OTHER, -1);
 		}
 	}
-	for (size_t i = 0; i < s->nalerts; i++)
-		if (s->alerts[i].npages && alerts_valid_name(s->alerts[i].name)) {
-			char *u = xasprintf("alerts/%s/", s->alerts[i].name);
-			pub_add(pu, u, s->alerts[i].npages == 1 ? U_REDIRECT : U_OTHER, s->alerts[i].pages[0]);
-			free(u);
-		}
 }
 
 static void published_free(published_t *pu)

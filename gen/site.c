@@ -8,15 +8,22 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "activefiles.h"
 #include "alerts.h"
 #include "buf.h"
 #include "dating.h"
 #include "fsutil.h"
 #include "history.h"
+#include "layout.h"
+#include "layout_hugo.h"
 #include "links.h"
 #include "map.h"
 #include "owners.h"
+#include "utf8.h"
+#include "outpaths.h"
+#include "pagetype.h"
 #include "parallel.h"
 #include "publish.h"
 #include "runbookurl.h"
@@ -52,20 +59,6 @@ char *site_output_dir(const site_t *s)
 	return n ? n : xstrdup(s->root);
 }
 
-static char *default_type(const char *path)
-{
-	char *copy = xstrdup(path), *save = NULL;
-	const char *type = "guide";
-	for (char *seg = strtok_r(copy, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(seg, "runbooks") || !strcmp(seg, "runbook"))
-			type = "runbook";
-		else if (!strcmp(seg, "roles") || !strcmp(seg, "role"))
-			type = "role";
-	}
-	free(copy);
-	return xstrdup(type);
-}
-
 /* Check UTF-8 validity; returns the byte offset of the first invalid sequence or `len`.
  * Overlong forms, surrogates (U+D800-U+DFFF) and code points above U+10FFFF are invalid. */
 static size_t utf8_check(const char *s, size_t len)
@@ -99,6 +92,13 @@ static void pos_of(const char *s, size_t off, int *line, int *col)
 			(*col)++;
 		}
 	}
+}
+
+/* How the layout reads front matter: Hugo's TOML and content types. */
+static const fm_opts_t *fm_opts(const site_t *s)
+{
+	static const fm_opts_t hugo = {.toml = 1, .foreign_type = 1};
+	return s->layout.kind == LAYOUT_HUGO ? &hugo : NULL;
 }
 
 /* Phase 1 (parallel): read a page and parse its front matter. */
@@ -156,7 +156,7 @@ static void load_page(void *ud, size_t i)
 		}
 	}
 	p->text = buf_detach(&text);
-	if (fm_parse(&p->fm, p->text, len, p->src, &p->body_off, &p->body_line, &s->diags) != 0)
+	if (fm_parse_ex(&p->fm, p->text, len, p->src, &p->body_off, &p->body_line, &s->diags, fm_opts(s)) != 0)
 		p->content_errors++;
 	p->draft = p->fm.draft || skipped;
 }
@@ -171,7 +171,7 @@ void site_render_markdown(site_t *s, size_t i)
 	site_page_t *p = &s->pages[i];
 	if ((p->draft && !s->opts.drafts) || pub_interrupted())
 		return;
-	links_ctx_t lc = {s, (long)i};
+	links_ctx_t lc = {s, (long)i, 0, NULL, 0};
 	md_opts_t o = {
 		.raw_html = s->cfg.raw_html,
 		.line_offset = p->body_line - 1,
@@ -182,10 +182,33 @@ void site_render_markdown(site_t *s, size_t i)
 		.ud = &lc,
 		.diags = &s->diags,
 		.path = p->src,
+		.stop = pub_interrupt_flag(), /* Ctrl-C: the build stops, the page need not finish */
 	};
 	const char *body = p->text + p->body_off;
-	md_render(&p->md, body, strlen(body), &o);
-	if (!p->fm.title && p->md.h1 && p->md.h1[0]) {
+	size_t blen = strlen(body);
+	char *rewritten = NULL;
+	if (s->layout.kind == LAYOUT_HUGO) {
+		/* same length as the body: every link keeps its line and column */
+		layout_shortcodes_free(p->shortcodes, p->nshortcodes);
+		rewritten = layout_hugo_shortcodes(body, blen, p->body_line, s->layout.params, &p->shortcodes,
+						   &p->nshortcodes);
+		if (rewritten)
+			body = rewritten;
+	}
+	int rc = md_render(&p->md, body, blen, &o);
+	free(rewritten);
+	char *html = rc == 0 && p->md.html ? links_inline_images(&lc, p->md.html) : NULL;
+	if (html) {
+		free(p->md.html);
+		p->md.html = html;
+	}
+	for (size_t k = 0; k < lc.nimages; k++) /* stopped, or a page of text */
+		free(lc.images[k]);
+	free(lc.images);
+	if (rc == MD_STOPPED)
+		return;
+	const layout_nav_t *ne = layout_nav_of(&s->layout, p->src);
+	if (!p->fm.title && !(ne && ne->title) && p->md.h1 && p->md.h1[0]) {
 		free(p->title);
 		p->title = xstrdup(p->md.h1);
 	}
@@ -194,6 +217,9 @@ void site_render_markdown(site_t *s, size_t i)
 		p->text = NULL;
 	}
 }
+
+/* Files withheld by active_assets that are named one by one (the rest in one warning). */
+#define SITE_MAX_ACTIVE_WARNINGS 20
 
 /* Phase 2 (parallel): render the Markdown body; links are resolved as they are met. */
 static void render_markdown(void *ud, size_t i)
@@ -233,77 +259,6 @@ static uint64_t fp_repo_file(uint64_t h, const pr_root_t *tree, const char *rel)
 			 (unsigned long long)st.st_ino);
 	h = fp_str(h, rel);
 	return fp_str(h, tmp);
-}
-
-int site_reserved_output(const char *rel)
-{
-	static const char *const files[] = {"404.html", "sitemap.xml", "freshness.json", "alerts.json", PUB_MARKER};
-	static const char *const dirs[] = {"assets/", "search/", "freshness/"};
-	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
-		if (!strcmp(rel, files[i]))
-			return 1;
-	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
-		if (fsu_starts_with(rel, dirs[i]))
-			return 1;
-	return 0;
-}
-
-/* 1 when an asset copied to `out` would replace a file the build generates:
- * the home page, a page, a folder's section page, an alert page or the
- * site's own files (site_reserved_output). */
-static int asset_collides(const map_t *generated, const char *out)
-{
-	return !strcmp(out, "index.html") || fsu_starts_with(out, "alerts/") || site_reserved_output(out) ||
-	       map_get(generated, out, NULL);
-}
-
-/* An asset must never overwrite a generated page (assets are copied last):
- * each one that would is reported and left out. */
-static void drop_colliding_assets(site_t *s)
-{
-	if (!s->nassets)
-		return;
-	map_t generated = {0};
-	for (size_t i = 0; i < s->npages; i++) {
-		const site_page_t *p = &s->pages[i];
-		if (p->draft && !s->opts.drafts)
-			continue;
-		char *o = xasprintf("%sindex.html", p->url);
-		map_put(&generated, o, MAP_INT(i));
-		free(o);
-		/* every folder above a page gets a section page */
-		char *d = xstrdup(p->dir);
-		while (d[0]) {
-			o = xasprintf("%s/index.html", d);
-			map_put(&generated, o, MAP_INT(i));
-			free(o);
-			char *slash = strrchr(d, '/');
-			if (!slash)
-				break;
-			*slash = '\0';
-		}
-		free(d);
-	}
-	size_t kept = 0;
-	map_free(&s->asset_map);
-	memset(&s->asset_map, 0, sizeof s->asset_map);
-	for (size_t i = 0; i < s->nassets; i++) {
-		site_asset_t *a = &s->assets[i];
-		if (asset_collides(&generated, a->out)) {
-			diag_add(&s->diags, DIAG_ERROR, a->src, 1, 1, "asset-collision",
-				 "this file would overwrite the page Almanac generates at '%s'; rename or move it "
-				 "(it is not copied)", a->out);
-			free(a->src);
-			free(a->out);
-			free(a->repo_path);
-			continue;
-		}
-		s->assets[kept] = *a;
-		map_put(&s->asset_map, a->src, MAP_INT(kept));
-		kept++;
-	}
-	s->nassets = kept;
-	map_free(&generated);
 }
 
 /* Computed right after the scan, before any page is read: the pages and
@@ -353,6 +308,9 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const buf_t *cf
 		free(own[i]);
 	}
 	free(own);
+	/* the other tool's config (layout.h): nav:, titles, URL rules */
+	h = fp_str(h, layout_name(s->layout.kind));
+	h = fp_repo_file(h, s->tree, s->layout.config);
 	snprintf(s->fingerprint, sizeof s->fingerprint, "%016llx", (unsigned long long)h);
 }
 
@@ -456,6 +414,126 @@ static int load_config(site_t *s, buf_t *text)
 	return 0;
 }
 
+/* Every folder URL that holds published pages (links to "/runbooks/k8s/" in Hugo and MkDocs pages). */
+static void folder_urls(site_t *s)
+{
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		if (p->draft && !s->opts.drafts)
+			continue;
+		char *d = xstrdup(p->dir);
+		for (;;) {
+			char *u = layout_dir_url(&s->layout, d);
+			int seen = map_get(&s->dir_url_map, u, NULL);
+			if (!seen)
+				map_put(&s->dir_url_map, u, MAP_INT(1));
+			free(u);
+			char *slash = strrchr(d, '/');
+			if (seen || !d[0] || !strcmp(d, s->home_dir))
+				break;
+			if (slash)
+				*slash = '\0';
+			else
+				d[0] = '\0';
+		}
+		free(d);
+	}
+}
+
+/* The site title when the config gives none: the other tool's (Hugo title, MkDocs site_name), else the
+ * H1 of the home page when it is a README.md, else the config's default. */
+static void site_title(site_t *s)
+{
+	if (s->cfg.title_explicit)
+		return;
+	const char *t = s->layout.title;
+	void *v;
+	if (!t && map_get(&s->url_map, "", &v)) {
+		const site_page_t *home = &s->pages[MAP_AS_INT(v)];
+		const char *base = strrchr(home->src, '/');
+		base = base ? base + 1 : home->src;
+		if (!strcasecmp(base, "README.md") && home->md.h1 && home->md.h1[0])
+			t = home->md.h1;
+	}
+	if (t) {
+		free(s->cfg.title);
+		s->cfg.title = xstrdup(t);
+	}
+}
+
+/* The theme's asset names (the files Almanac writes under assets/), for the precedence of outputs. */
+static size_t site_theme_assets(const site_t *s, char ***out)
+{
+	char *site_theme = xasprintf("themes/%s", s->cfg.theme);
+	size_t n = theme_asset_names(s->tree, site_theme, out);
+	free(site_theme);
+	return n;
+}
+
+/* Hugo shortcodes Almanac does not run: one warning per name, at its first place in path order. */
+void site_shortcode_warnings(site_t *s)
+{
+	map_t seen = MAP_INIT;
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		for (size_t k = 0; k < p->nshortcodes; k++) {
+			const layout_shortcode_t *c = &p->shortcodes[k];
+			if (map_get(&seen, c->name, NULL))
+				continue;
+			map_put(&seen, c->name, MAP_INT(1));
+			diag_add(&s->diags, DIAG_WARNING, p->src, c->line, c->col, "shortcode",
+				 "Hugo shortcode '%s' is not run by Almanac: its tags are left out (the text between a "
+				 "pair stays); reported once for the whole site",
+				 c->name);
+		}
+	}
+	map_free(&seen);
+}
+
+void site_name_page(site_t *s, site_page_t *p, int url)
+{
+	const char *base = strrchr(p->src, '/');
+	base = base ? base + 1 : p->src;
+	char *stem = p->is_index ? xstrdup(p->dir[0] ? (strrchr(p->dir, '/') ? strrchr(p->dir, '/') + 1 : p->dir) : "home")
+				 : xstrndup(base, strlen(base) - 3);
+	free(p->slug);
+	p->slug = xstrdup(stem);
+	const layout_nav_t *ne = layout_nav_of(&s->layout, p->src);
+	free(p->title);
+	p->title = ne && ne->title ? xstrdup(ne->title) : p->fm.title ? xstrdup(p->fm.title) : scan_pretty_name(stem);
+	free(stem);
+	free(p->type);
+	p->type = xstrdup(p->fm.type ? p->fm.type : pagetype_default(s, site_page_repo_path(p)));
+	/* navigation: weight: orders it in every layout, Hugo's linkTitle names it, MkDocs' nav: does both */
+	const val_t *w = val_map_get(p->fm.raw, "weight");
+	p->weight = w && w->type == VAL_NUM && w->num > -1e9 && w->num < 1e9 ? (int)w->num : 0;
+	free(p->nav_title);
+	p->nav_title = NULL;
+	const char *lt = s->layout.kind == LAYOUT_HUGO ? val_as_str(val_map_get(p->fm.raw, "linkTitle")) : NULL;
+	if (lt && lt[0] && strcmp(lt, p->title))
+		p->nav_title = xstrdup(lt);
+	p->in_nav = 1;
+	if (s->layout.kind == LAYOUT_MKDOCS && s->layout.has_nav) {
+		p->in_nav = ne != NULL || p->is_index;
+		p->weight = ne ? ne->order : 0;
+	}
+	if (!url)
+		return;
+	char *file_url = NULL;
+	free(p->url);
+	p->url = layout_page_url(&s->layout, p->src, p->fm.raw, &file_url);
+	char *fixed = utf8_fix(p->url); /* a name that is not UTF-8: U+FFFD for each invalid byte */
+	if (fixed) {
+		free(p->url);
+		p->url = fixed;
+	}
+	for (size_t k = 0; k < p->nextra; k++)
+		free(p->extra_urls[k]);
+	free(p->extra_urls);
+	p->nextra = layout_page_extra_urls(&s->layout, p->src, p->url, file_url, &p->extra_urls);
+	free(file_url);
+}
+
 int site_load(site_t *s, const site_opts_t *opts)
 {
 	memset(s, 0, sizeof *s);
@@ -482,27 +560,52 @@ int site_load(site_t *s, const site_opts_t *opts)
 		s->cfg.base_url = xstrdup(opts->base_url);
 	}
 
+	for (size_t i = 0; i < s->cfg.nmuted; i++)
+		diag_mute(&s->diags, s->cfg.muted[i]);
+
+	/* the layout: Hugo and MkDocs repositories publish their content folder at the root */
+	layout_detect(&s->layout, s->tree, s->cfg.layout, &s->diags);
+	if (s->layout.kind != LAYOUT_PLAIN && !s->cfg.content_explicit) {
+		for (size_t i = 0; i < s->cfg.ncontent; i++)
+			free(s->cfg.content[i]);
+		s->cfg.content = xrealloc(s->cfg.content, 2 * sizeof *s->cfg.content);
+		s->cfg.content[0] = xstrdup(s->layout.root);
+		s->cfg.content[1] = NULL;
+		s->cfg.ncontent = 1;
+	}
+
 	/* scan */
 	char *outdir = site_output_dir(s);
 	scan_result_t sc;
-	scan_tree(&sc, s->root, s->tree, &s->cfg, repo, outdir, &s->diags);
+	if (scan_tree(&sc, s->root, s->tree, &s->cfg, repo, outdir, &s->diags) != 0) {
+		free(outdir);
+		scan_free(&sc);
+		buf_free(&cfgtext);
+		git_repository_free(repo);
+		return -1;
+	}
 	free(outdir);
-	s->home_dir = xstrdup(sc.nfolders ? sc.folders[0] : "");
+	layout_set_home(&s->layout, sc.nfolders ? sc.folders[0] : "");
+	s->home_dir = xstrdup(s->layout.home);
 	s->npages = sc.npages;
 	s->pages = xcalloc(sc.npages + 1, sizeof *s->pages);
 	for (size_t i = 0; i < sc.npages; i++) {
 		site_page_t *p = &s->pages[i];
 		p->src = xstrdup(sc.pages[i]);
 		p->dir = fsu_dirname(p->src);
-		p->is_index = scan_is_index(p->src);
-		p->url = scan_page_url(p->src, s->home_dir);
+		p->is_index = layout_is_index(&s->layout, p->src);
 	}
 	s->nassets = sc.nassets;
 	s->assets = xcalloc(sc.nassets + 1, sizeof *s->assets);
 	for (size_t i = 0; i < sc.nassets; i++) {
 		s->assets[i].src = xstrdup(sc.assets[i]);
-		s->assets[i].out = xstrdup(sc.assets[i]);
-		map_put(&s->asset_map, sc.assets[i], MAP_INT(i));
+		s->assets[i].out = layout_asset_out(&s->layout, sc.assets[i]);
+		char *fixed = utf8_fix(s->assets[i].out); /* a name that is not UTF-8: U+FFFD for each invalid byte */
+		if (fixed) {
+			free(s->assets[i].out);
+			s->assets[i].out = fixed;
+		}
+		s->assets[i].withheld = s->cfg.active_assets != AF_PUBLISH && af_is_active(sc.assets[i]);
 	}
 	uint64_t stamp = sc.stamp;
 	scan_free(&sc);
@@ -525,35 +628,20 @@ int site_load(site_t *s, const site_opts_t *opts)
 		return SITE_UP_TO_DATE;
 	}
 
-	alerts_load_catalog(s); /* before the pages: a page named for a catalog alert answers it */
+	/* the alert catalog first: a page named for a catalog alert is a runbook and answers it */
+	alerts_load_catalog(s);
 	timing_mark("alert rules");
-
 	/* phase 1: files and front matter */
 	par_for(s->npages, opts->jobs, load_page, s);
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		map_put(&s->page_map, p->src, MAP_INT(i));
-		const char *base = strrchr(p->src, '/');
-		base = base ? base + 1 : p->src;
-		char *stem = p->is_index ? xstrdup(p->dir[0] ? (strrchr(p->dir, '/') ? strrchr(p->dir, '/') + 1 : p->dir) : "home")
-					 : xstrndup(base, strlen(base) - 3);
-		p->slug = xstrdup(stem);
-		p->title = p->fm.title ? xstrdup(p->fm.title) : scan_pretty_name(stem);
-		free(stem);
-		p->type = p->fm.type ? xstrdup(p->fm.type) : default_type(site_page_repo_path(p));
-		if (p->draft && !opts->drafts)
-			continue;
-		void *v;
-		if (map_get(&s->url_map, p->url, &v)) {
-			diag_add(&s->diags, DIAG_ERROR, p->src, 1, 1, "duplicate-url",
-				 "%s and %s would both be published at '%s'; rename one", s->pages[MAP_AS_INT(v)].src,
-				 p->src, p->url[0] ? p->url : "/");
-			p->content_errors++;
-			p->draft = 1; /* not published */
-			continue;
-		}
-		map_put(&s->url_map, p->url, MAP_INT(i));
+		site_name_page(s, p, 1);
 	}
+	/* who publishes what: pages, then files (outpaths.h) */
+	outp_init(&s->outputs);
+	outp_assign_pages(s);
+	folder_urls(s);
 
 	/* owners (front matter, CODEOWNERS, OWNERS) and the alert map: the search index (started
 	 * below) shows each page's owner and finds it by every alert it answers */
@@ -570,6 +658,24 @@ int site_load(site_t *s, const site_opts_t *opts)
 		dating_start_status(&dt, s); /* uncommitted pages, read beside the rendering */
 	par_for(s->npages, opts->jobs, render_markdown, s);
 	timing_mark("markdown");
+	/* files browsers run scripts in, which no page shows as an image: said once each, up to
+	 * SITE_MAX_ACTIVE_WARNINGS, then once for the rest */
+	size_t withheld = 0, first_more = 0;
+	for (size_t i = 0; i < s->nassets && !pub_interrupted(); i++) {
+		if (!s->assets[i].withheld || atomic_load(&s->assets[i].shown))
+			continue;
+		if (withheld++ < SITE_MAX_ACTIVE_WARNINGS)
+			diag_add(&s->diags, DIAG_WARNING, s->assets[i].src, 0, 0, "active-asset",
+				 "not published: browsers run the scripts in HTML, SVG and XML files, with the whole "
+				 "site in reach (active_assets in almanac.yml)");
+		else if (withheld == SITE_MAX_ACTIVE_WARNINGS + 1)
+			first_more = i;
+	}
+	if (withheld > SITE_MAX_ACTIVE_WARNINGS)
+		diag_add(&s->diags, DIAG_WARNING, s->assets[first_more].src, 0, 0, "active-asset",
+			 "not published, nor %zu more HTML, SVG and XML files after it (active_assets in almanac.yml)",
+			 withheld - SITE_MAX_ACTIVE_WARNINGS - 1);
+	site_title(s);
 	/* titles and section texts are final: the search index's tokenizing can start */
 	if (opts->search_early && !opts->serve && s->cfg.search && !opts->check_only && !pub_interrupted())
 		s->search_job = searchdocs_start(s);
@@ -580,11 +686,17 @@ int site_load(site_t *s, const site_opts_t *opts)
 	if (pub_interrupted())
 		return 0; /* Ctrl-C: nothing will be written (render_site says so) */
 
-	drop_colliding_assets(s);
 	links_resolve_front_matter(s);
 	links_finish(s);
+	char **theme_assets = NULL;
+	size_t ntheme = site_theme_assets(s, &theme_assets);
+	outp_assign_generated(s, theme_assets, ntheme);
+	for (size_t i = 0; i < ntheme; i++)
+		free(theme_assets[i]);
+	free(theme_assets);
 	links_orphans(s);
-	runbookurl_check(s); /* against the final URLs: aliases and old paths are known now */
+	site_shortcode_warnings(s);
+	runbookurl_check(s); /* against the final URLs: every address of the site is known now (outpaths.h) */
 	timing_mark("links+alerts");
 	return 0;
 }
@@ -614,6 +726,10 @@ void site_free(site_t *s)
 	map_free(&s->page_map);
 	map_free(&s->asset_map);
 	map_free(&s->url_map);
+	map_free(&s->dir_url_map);
+	map_free(&s->asset_out_map);
+	outp_free(&s->outputs);
+	layout_free(&s->layout);
 	free(s->root);
 	pr_root_free(s->tree);
 	free(s->theme_dir);
@@ -636,7 +752,10 @@ int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, di
 	p->dir = xstrdup(old.dir);
 	p->folder_key = old.folder_key ? xstrdup(old.folder_key) : NULL;
 	p->is_index = old.is_index;
-	p->slug = xstrdup(old.slug);
+	p->extra_urls = xcalloc(old.nextra + 1, sizeof *p->extra_urls);
+	for (size_t k = 0; k < old.nextra; k++)
+		p->extra_urls[k] = xstrdup(old.extra_urls[k]);
+	p->nextra = old.nextra;
 	/* the page's diagnostics go to `d`: swap the lists' contents (not their locks) */
 	diag_t *items = s->diags.items;
 	size_t len = s->diags.len, cap = s->diags.cap;
@@ -646,20 +765,15 @@ int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, di
 	if (text) {
 		/* as load_page, from text that was already read and checked */
 		p->text = xstrdup(text);
-		if (fm_parse(&p->fm, p->text, strlen(p->text), p->src, &p->body_off, &p->body_line, &s->diags) != 0)
+		if (fm_parse_ex(&p->fm, p->text, strlen(p->text), p->src, &p->body_off, &p->body_line, &s->diags,
+				fm_opts(s)) != 0)
 			p->content_errors++;
 		p->draft = p->fm.draft;
 	} else {
 		load_page(s, i);
 	}
-	/* naming, as in site_load */
-	const char *base = strrchr(p->src, '/');
-	base = base ? base + 1 : p->src;
-	char *stem = p->is_index ? xstrdup(p->dir[0] ? (strrchr(p->dir, '/') ? strrchr(p->dir, '/') + 1 : p->dir) : "home")
-				 : xstrndup(base, strlen(base) - 3);
-	p->title = p->fm.title ? xstrdup(p->fm.title) : scan_pretty_name(stem);
-	free(stem);
-	p->type = p->fm.type ? xstrdup(p->fm.type) : default_type(site_page_repo_path(p));
+	/* naming, as in site_load (the URL stays: a change of it reloads everything) */
+	site_name_page(s, p, 0);
 	site_render_markdown(s, i);
 	d->items = s->diags.items;
 	d->len = s->diags.len;
@@ -681,6 +795,11 @@ void site_page_clear(site_page_t *p)
 	free(p->folder_key);
 	free(p->type);
 	free(p->title);
+	free(p->nav_title);
+	for (size_t j = 0; j < p->nextra; j++)
+		free(p->extra_urls[j]);
+	free(p->extra_urls);
+	layout_shortcodes_free(p->shortcodes, p->nshortcodes);
 	free(p->slug);
 	fm_free(&p->fm);
 	free(p->text);

@@ -8,14 +8,18 @@
 #ifndef ALMANAC_SITE_H
 #define ALMANAC_SITE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "layout.h"
+#include "layout_hugo.h"
 #include "map.h"
 #include "markdown.h"
+#include "outpaths.h"
 #include "pathres.h"
 #include "rules.h"
 
@@ -57,6 +61,13 @@ typedef struct {
 	int is_index;         /* index.md / README.md of its folder */
 	char *type;           /* runbook|role|guide (owned) */
 	char *title;          /* owned */
+	char *nav_title;      /* the title in the navigation when it differs (Hugo linkTitle), else NULL (owned) */
+	int weight;           /* navigation order, lower first; 0 = none (front matter weight:, MkDocs nav: position) */
+	int in_nav;           /* listed in the sidebar and on its folder's page (not: MkDocs pages nav: leaves out) */
+	char **extra_urls;    /* addresses another tool published the page at, to redirect (owned; layout.h) */
+	size_t nextra;
+	layout_shortcode_t *shortcodes; /* Hugo shortcodes Almanac does not run, first place of each (owned) */
+	size_t nshortcodes;
 	char *slug;           /* file stem, e.g. "node-not-ready" (owned); for roles the owner key */
 	fm_t fm;
 	int draft;
@@ -92,6 +103,8 @@ typedef struct {
 	char *out;            /* output path relative to the site root (owned) */
 	int source;           /* as for a page: 0 the hub, k s->sources[k - 1] */
 	char *repo_path;      /* a source's asset: its path in that repository (owned), else NULL */
+	int withheld;         /* a file browsers run scripts in, not published (activefiles.h) */
+	atomic_int shown;     /* withheld, but some page shows it as an image */
 } site_asset_t;
 
 /* A repository of a multi-repository site besides the hub (`sources:` in the
@@ -210,6 +223,10 @@ struct site {
 	map_t asset_map;         /* src -> asset index */
 	map_t url_map;           /* url -> page index */
 	char *home_dir;          /* first content folder ("content"), its index is the home page (owned) */
+	layout_t layout;         /* the layout's rules (layout.h) */
+	outp_t outputs;          /* who owns each output file (outpaths.h) */
+	map_t dir_url_map;       /* folder URL of every folder holding published pages -> 1 */
+	map_t asset_out_map;     /* output path of every asset -> asset index */
 	char fingerprint[17];    /* hash of every input of the build (hex), see site_load */
 	struct searchdocs_job *search_job; /* started by site_load with opts.search_early, taken by
 	                                    * render_site's search index; site_free waits for it (owned) */
@@ -228,11 +245,6 @@ struct site {
  * unreadable config) with diagnostics explaining it. Content problems are
  * diagnostics and do not make it fail. `s` must be freed with site_free. */
 int site_load(site_t *s, const site_opts_t *opts);
-/* 1 when `rel` (a path in the output folder, no leading '/') is one of the
- * files Almanac writes for the whole site (404.html, sitemap.xml,
- * freshness.json, alerts.json, its marker) or lies under one of its own folders (assets/,
- * search/, freshness/): no asset, alias or redirect may take it. */
-int site_reserved_output(const char *rel);
 /* Render every page and write the whole site to `out_dir` (an empty or new
  * folder). Returns 0 or negative on I/O failure (diagnostics added). */
 int site_write(site_t *s, const char *out_dir);
@@ -283,7 +295,17 @@ char *site_output_dir(const site_t *s);
  * filled. `s` is left as it was. Not thread-safe with other users of `s`.
  * Returns 0. */
 int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, diag_list_t *d);
+/* Warn (code "shortcode") once per name about the Hugo shortcodes the pages
+ * use that Almanac does not run, at the first place in path order. site_load
+ * calls it; serve calls it again after re-reading pages (drop the old ones
+ * first). */
+void site_shortcode_warnings(site_t *s);
 /* Free what a page owns and zero it. */
 void site_page_clear(site_page_t *p);
+/* Name page `i` from its path and front matter, as site_load does: slug,
+ * title (front matter, else the file name; an H1 comes later), type
+ * (pagetype.h), its navigation title, weight and place (layout.h) and,
+ * with `url`, its URL, index flag and other tools' addresses. */
+void site_name_page(site_t *s, site_page_t *p, int url);
 
 #endif

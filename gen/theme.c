@@ -251,6 +251,32 @@ uint64_t theme_fingerprint(const pr_root_t *repo, const char *site_theme, uint64
 	return h;
 }
 
+size_t theme_asset_names(const pr_root_t *repo, const char *site_theme, char ***out)
+{
+	char *builtin_dir = theme_builtin_dir();
+	pr_root_t *builtin = NULL;
+	if (builtin_dir && pr_root_open(&builtin, builtin_dir, PR_TRUSTED) != 0)
+		builtin = NULL;
+	tsrc_t srcs[2];
+	int nsrc = theme_sources(srcs, builtin, repo, site_theme, NULL); /* theme_load reports the links */
+	map_t m = MAP_INIT;
+	relvec_t names = {0};
+	collect(srcs, nsrc, "assets", &m, &names, NULL);
+	for (size_t i = 0; i < names.n; i++) {
+		void *v;
+		if (map_get(&m, names.rel[i], &v)) {
+			theme_asset_t *a = v;
+			free(a->src);
+			free(a);
+		}
+	}
+	map_free(&m);
+	pr_root_free(builtin);
+	free(builtin_dir);
+	*out = names.rel;
+	return names.n;
+}
+
 void theme_free(theme_t *t)
 {
 	mus_set_free(t->set);

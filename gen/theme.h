@@ -45,6 +45,12 @@ int theme_load(theme_t *t, const pr_root_t *repo, const char *site_theme, diag_l
  * contents, read as theme_load reads them) into the FNV-1a hash `h`;
  * returns the new hash. */
 uint64_t theme_fingerprint(const pr_root_t *repo, const char *site_theme, uint64_t h);
+/* The names (paths under assets/) of the theme's assets, built-in and the
+ * site theme's together, as theme_load would publish them (read as it reads
+ * them), without compiling templates and without diagnostics. Returns the
+ * count; *out receives owned strings, sorted (caller frees each and the
+ * array; NULL when none). */
+size_t theme_asset_names(const pr_root_t *repo, const char *site_theme, char ***out);
 /* Free the theme. */
 void theme_free(theme_t *t);
 

@@ -285,7 +285,8 @@ class WriteFailure(RepoTestCase):
             self.assertNotIn(mark, p.stderr)
         self.assertIn("content/big.bin:0:0: error[output]: cannot write the copy content/big.bin: File too large\n",
                       p.stderr)
-        self.assertIn("almanac: build failed; %s was not changed" % out, p.stderr)
+        self.assertIn("almanac: build failed: 1 error (1 output), the first at content/big.bin; %s was not changed"
+                      % out, p.stderr)
         self.assertEqual(tree_bytes(out), before)
         self.assertEqual(glob.glob(os.path.join(os.path.dirname(out), ".almanac-tmp-*")), [])
 

@@ -146,10 +146,13 @@ class BuildTest(RepoTestCase):
         self.assertEqual(r.returncode, 1)
         self.assertRegex(r.stderr, r"runbooks/k8s/node-not-ready\.md:\d+:\d+: error\[broken-link\]")
         self.assertEqual(tree_bytes(out), before)
-        # without --strict the same problem is a warning and the site is rebuilt
+        self.assertIn("almanac: build failed: --strict and 1 error (1 broken-link); %s was not changed" % out,
+                      r.stderr)
+        # without --strict the same problem is printed as the same error, and the site is rebuilt
         r = self.build(repo, out)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("warning[broken-link]", r.stderr)
+        self.assertIn("error[broken-link]", r.stderr)
+        self.assertIn("1 error (1 broken-link) (build --strict fails on errors)", r.stderr)
         leftovers = [n for n in os.listdir(os.path.dirname(out)) if n.startswith(".almanac-tmp")]
         self.assertEqual(leftovers, [])
 
@@ -191,15 +194,19 @@ class BuildTest(RepoTestCase):
         files["runbooks/k8s/index.html"] = "<p>hand-written, would replace the section page</p>"
         files["runbooks/k8s/node-not-ready/index.html"] = "<p>would replace the runbook</p>"
         files["runbooks/k8s/old/index.html"] = "<p>a folder without pages: published as is</p>"
+        files["almanac.yml"] = "active_assets: publish\n"  # HTML files are published (the default withholds them)
         repo = self.repo(files)
         out = os.path.join(self.tmpdir(), "site")
         r = self.build(repo, out)
         self.assertEqual(r.returncode, 0, r.stderr)
-        for src in ("runbooks/k8s/index.html", "runbooks/k8s/node-not-ready/index.html"):
-            # a content error: printed as a warning unless --strict, which fails the build
-            self.assertIn(src + ":1:1: warning[asset-collision]: this file would overwrite the page Almanac "
-                          "generates at '%s'" % src, r.stderr)
-        self.assertNotIn("hand-written", read(os.path.join(out, "runbooks/k8s/index.html")))
+        # the repository's own file wins over the section page Almanac would generate: a note, not an error
+        self.assertIn("runbooks/k8s/index.html:1:1: note[output-dropped]: the file runbooks/k8s/index.html is "
+                      "published at 'runbooks/k8s/index.html'", r.stderr)
+        self.assertIn("hand-written", read(os.path.join(out, "runbooks/k8s/index.html")))
+        # a file against a page of the repository: a content error (the same severity as check), not copied
+        self.assertIn("runbooks/k8s/node-not-ready/index.html:1:1: error[asset-collision]: this file would be "
+                      "published at 'runbooks/k8s/node-not-ready/index.html', which the page "
+                      "runbooks/k8s/node-not-ready.md needs", r.stderr)
         self.assertIn("Node not ready", read(os.path.join(out, "runbooks/k8s/node-not-ready/index.html")))
         self.assertIn("published as is", read(os.path.join(out, "runbooks/k8s/old/index.html")))
         self.assertEqual(self.build(repo, os.path.join(self.tmpdir(), "site"), "--strict").returncode, 1)

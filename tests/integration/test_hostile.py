@@ -166,15 +166,16 @@ class BadInput(FixtureSite):
 
     def test_build_goes_on_and_strict_stops(self):
         self.assertEqual(self.build.returncode, 0, self.build.stderr)
-        self.assertIn("almanac: built 17 pages into %s (with warnings)" % self.out, self.build.stderr)
-        # the same findings, printed as warnings by a build that is not --strict
-        expected = [l.replace(": error[", ": warning[") for l in read(os.path.join(HOSTILE, "expected-check.txt"))
+        self.assertRegex(self.build.stderr, r"almanac: built 17 pages into %s; 18 errors \(" % re.escape(self.out))
+        # the same findings with the same severities: a build that is not --strict goes on anyway
+        expected = [l for l in read(os.path.join(HOSTILE, "expected-check.txt"))
                     .splitlines() if not l.startswith("almanac check:")]
         self.assertEqual(diag_lines(self.build.stderr)[:-1], expected)
         out2 = os.path.join(self.tmp, "strict")
         r = run("build", "--repo", self.repo_dir, "--out", out2, "--now", NOW, "--strict", timeout=LIMIT)
         self.assertEqual(r.returncode, 1, r.stderr)
-        self.assertIn("almanac: 18 errors (--strict): nothing was written", r.stderr)
+        self.assertIn("almanac: build failed: --strict and 18 errors (", r.stderr)
+        self.assertIn("%s was not changed" % out2, r.stderr)
         self.assertFalse(os.path.exists(out2))
 
     def test_invalid_yaml_keeps_the_page(self):
@@ -246,10 +247,10 @@ class GeneratedInput(RepoTestCase):
         r = run("build", "--repo", repo, "--out", out, "--now", NOW, timeout=LIMIT)
         self.assertLess(time.monotonic() - t0, 120)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("content/big.md:1:1: warning[too-large]: file is larger than the 16 MiB limit for a page; "
+        self.assertIn("content/big.md:1:1: error[too-large]: file is larger than the 16 MiB limit for a page; "
                       "it is skipped", r.stderr)
         # the link to it says why it does not work
-        self.assertIn("content/index.md:3:1: warning[link-to-draft]", r.stderr)
+        self.assertIn("content/index.md:3:1: error[link-to-draft]", r.stderr)
         self.assertFalse(os.path.exists(os.path.join(out, "big")))
         self.assertTrue(os.path.exists(os.path.join(out, "index.html")))
 
@@ -315,7 +316,9 @@ class GeneratedInput(RepoTestCase):
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("guide:3:7: error[template-syntax]: tag name 'title}</h1> {{/page' contains whitespace\n",
                       r.stderr)
-        self.assertIn("almanac: build failed; %s was not changed" % out, r.stderr)
+        # one closing line names what failed the build
+        self.assertIn("almanac: build failed: 1 error (1 template-syntax), the first at guide; %s was not changed"
+                      % out, r.stderr)
         self.assertEqual(tree_bytes(out), before)
         self.assertEqual(glob.glob(os.path.join(os.path.dirname(out), ".almanac-tmp-*")), [])
 
@@ -353,7 +356,7 @@ class GeneratedInput(RepoTestCase):
         self.assertEqual(r.returncode, 4, r.stderr)
         self.assertEqual(diag_lines(r.stderr), [
             "%s:0:0: error[repository]: this is a bare repository: Almanac needs a work tree with the Markdown files"
-            % bare])
+            % bare, "almanac: build failed: 1 error (1 repository), the first at %s; %s was not changed" % (bare, out)])
         self.assertFalse(os.path.exists(out))
 
 
@@ -695,7 +698,8 @@ class Interrupt(RepoTestCase):
             self.assertTrue(os.path.exists(os.path.join(out, "content", "s00", "p0", "index.html")))
             return None
         self.assertIn(p.returncode, (130, 1), err)
-        self.assertIn("almanac: build failed; %s was not changed" % out, err)
+        self.assertIn("almanac: build failed: 1 error (1 interrupted), the first at %s; %s was not changed"
+                      % (out, out), err)
         self.assertEqual(tree_bytes(out), before)
         return stop_seconds
 

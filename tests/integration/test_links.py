@@ -23,7 +23,7 @@ FIXTURE = os.path.join(SRC, "tests", "fixtures", "links")
 NOW = "2026-11-01"
 LINK_CODES = {"broken-link", "broken-anchor", "link-to-draft", "link-outside-repo", "link-outside-content",
               "link-excluded"}
-DIAG_RE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)\[(?P<code>[^\]]+)\]: "
+DIAG_RE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|note)\[(?P<code>[^\]]+)\]: "
                      r"(?P<msg>.*)$")
 
 
@@ -73,7 +73,7 @@ class Fixture(RepoTestCase):
         self.assertEqual(len(places), len(set(places)), "two diagnostics at one place")
         codes = {d["code"] for d in ds}
         for code in LINK_CODES | {"related-missing", "alias-outside-site", "alias-conflict", "alias-invalid",
-                                  "alias-duplicate", "alerts", "alert-claimed-twice", "orphan"}:
+                                  "alias-duplicate", "alerts", "alert-claimed-twice"}:
             self.assertIn(code, codes)
         # writing.md uses every valid form: not one diagnostic
         self.assertEqual([d for d in ds if d["file"] == "content/guides/writing.md"], [])
@@ -134,9 +134,9 @@ class Fixture(RepoTestCase):
         self.assertEqual(len(lines), len(diags(self.check.stderr)))
         self.assertIn("::error file=content/guides/broken.md,line=12,col=4,title=broken-link::"
                       "link target 'writting.md' not found; did you mean 'writing.md'?", lines)
-        self.assertIn("::warning file=runbooks/old-stuff/orphan.md,line=1,col=1,title=orphan::"
-                      "no page links here: it is not an index page, answers no alert and has no owner role "
-                      "page; link it from a related page or its folder's index.md", lines)
+        self.assertIn("::warning file=runbooks/k8s/node-not-ready.md,line=4,col=10,title=alert-claimed-twice::"
+                      "alert 'KubeNodeNotReady' is also answered by runbooks/k8s/disk-pressure.md; "
+                      "alerts/KubeNodeNotReady/ will list both", lines)
 
     def test_drafts_option_publishes_the_draft(self):
         r = run("check", "--repo", self.repo_dir, "--now", NOW, "--drafts")
@@ -157,10 +157,11 @@ class Build(RepoTestCase):
         shutil.rmtree(cls.repo_dir, ignore_errors=True)
         shutil.rmtree(cls.base, ignore_errors=True)
 
-    def test_build_prints_the_same_diagnostics_as_warnings(self):
+    def test_build_prints_exactly_the_diagnostics_of_check(self):
+        # the same lines with the same severities: a build that is not --strict does not relabel errors
         r = self.build
         self.assertEqual(r.returncode, 0, r.stderr)
-        expected = [l.replace(": error[", ": warning[") for l in read(os.path.join(FIXTURE, "expected-check.txt")).splitlines()
+        expected = [l for l in read(os.path.join(FIXTURE, "expected-check.txt")).splitlines()
                     if DIAG_RE.match(l)]
         got = [l for l in r.stderr.splitlines() if DIAG_RE.match(l)]
         self.assertEqual(got, expected)
@@ -242,27 +243,42 @@ class Build(RepoTestCase):
 
 
 class Orphans(RepoTestCase):
-    def test_orphan_rules(self):
+    def test_orphan_means_not_linked_and_not_in_the_navigation(self):
+        # the plain layout's sidebar lists every published page: none is an orphan, linked or not
         repo = self.repo({
-            "content/index.md": "# Home\n\n[A](a.md)\n",
-            "content/a.md": "# A\n\nLinks to [b](b.md#x).\n\n## X\n",
-            "content/b.md": "# B\n\n## X\n",                      # linked (with an anchor)
-            "content/c.md": "# C\n\nLinks to [itself](c.md).\n",  # only a self-link: orphan
-            "content/d.md": "---\ndraft: true\n---\n[e](e.md)\n",   # a draft is never an orphan
-            "content/e.md": "# E\n",                                # linked only from a draft: orphan
-            "content/roles/dba.md": "---\ntype: role\n---\n# DBA\n",  # named as owner: not an orphan
-            "runbooks/db/index.md": "# Databases\n",                # an index page: in the navigation
-            "runbooks/db/restore.md": "---\nowner: dba\n---\n# Restore\n",   # owned by a role page
-            "runbooks/db/vacuum.md": "---\nalerts: [PgBloat]\n---\n# Vacuum\n",  # answers an alert
-            "runbooks/db/lonely.md": "---\nowner: nobody\n---\n# Lonely\n",  # owner without a role page
-            "runbooks/db/related.md": "---\nrelated: [runbooks/db/lonely2.md]\nowner: nobody\n---\n# R\n",
-            "runbooks/db/lonely2.md": "# Lonely 2\n",               # reached through related: only
+            "content/index.md": "# Home\n",
+            "content/c.md": "# C\n\nLinks to [itself](c.md).\n",
+            "runbooks/db/lonely.md": "---\nowner: nobody\n---\n# Lonely\n",
+        })
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("orphan", r.stderr)
+        # MkDocs with nav: a page nav: leaves out is in no navigation: an orphan unless something links to it
+        repo = self.repo({
+            "mkdocs.yml": "site_name: Ops\nnav:\n  - Home: index.md\n  - a.md\n  - Roles: [roles/dba.md]\n",
+            "docs/index.md": "# Home\n\n[B](b.md#x)\n",
+            "docs/a.md": "# A\n",                                      # in nav:
+            "docs/b.md": "# B\n\n## X\n",                             # linked (with an anchor)
+            "docs/c.md": "# C\n\nLinks to [itself](c.md).\n",         # only a self-link: orphan
+            "docs/d.md": "---\ndraft: true\n---\n[e](e.md)\n",        # a draft is never an orphan
+            "docs/e.md": "# E\n",                                      # linked only from a draft: orphan
+            "docs/roles/dba.md": "---\ntype: role\n---\n# DBA\n",
+            "docs/runbooks/restore.md": "---\nowner: dba\n---\n# Restore\n",  # listed by its role page
+            "docs/runbooks/vacuum.md": "---\nalerts: [PgBloat]\n---\n# Vacuum\n",  # alerts/PgBloat/ leads here
+            "docs/runbooks/index.md": "# Runbooks\n",                  # an index page: its folder's entry
+            "docs/lonely.md": "---\nowner: nobody\n---\n# Lonely\n",  # owner without a role page: orphan
+            "docs/related.md": "---\nrelated: [docs/lonely2.md]\n---\n# R\n",  # orphan itself
+            "docs/lonely2.md": "# Lonely 2\n",                         # reached through related: only
         })
         r = run("check", "--repo", repo, "--now", NOW)
         self.assertEqual(r.returncode, 0, r.stderr)
         orphans = sorted(d["file"] for d in diags(r.stderr) if d["code"] == "orphan")
-        self.assertEqual(orphans, ["content/c.md", "content/e.md", "runbooks/db/lonely.md",
-                                   "runbooks/db/related.md"])
+        self.assertEqual(orphans, ["docs/c.md", "docs/e.md", "docs/lonely.md", "docs/related.md"])
+        # and the switch turns the kind off
+        write(repo, "almanac.yml", "warnings: {orphan: false}\n")
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("orphan", r.stderr)
 
 
 class RenameRedirects(RepoTestCase):
@@ -287,12 +303,15 @@ class RenameRedirects(RepoTestCase):
         out = os.path.join(self.tmpdir(), "site")
         r = run("build", "--repo", repo, "--out", out, "--now", NOW)
         self.assertEqual(r.returncode, 0, r.stderr)
-        # the folder of pages keeps its section page; the renamed file's redirect is dropped silently
+        # the folder of pages keeps its section page, the file its address; each dropped redirect is a note
         db = page(out, "runbooks/db")
         self.assertNotIn("http-equiv=\"refresh\"", db)
         self.assertIn("backup/", db)
-        self.assertNotIn("old-path", r.stderr)
-        self.assertNotIn("runbooks/db.md", r.stderr)
+        self.assertEqual([l for l in r.stderr.splitlines() if ": note[" in l], [
+            "runbooks/caching.md:1:1: note[redirect-dropped]: the old address 'runbooks/cache/' (this page was "
+            "runbooks/cache.md) is not redirected here: it is taken by the file runbooks/cache",
+            "runbooks/databases.md:1:1: note[redirect-dropped]: the old address 'runbooks/db/' (this page was "
+            "runbooks/db.md) is not redirected here: it is taken by the section page Almanac writes for runbooks/db/"])
         self.assertTrue(os.path.isfile(os.path.join(out, "runbooks/cache")))
         # an explicit alias and the git rename of the same name: one redirect, no duplicate error
         self.assertIn("url=../new/", page(out, "runbooks/old"))

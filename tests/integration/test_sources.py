@@ -150,9 +150,9 @@ class Sources(RepoTestCase):
         self.assertIn('<a href="../replica/">the repo root link</a>', db)  # '/' = the source's root
         self.assertIn('<a href="../replica/">the replica</a>', db)
         # the broken cross link, and the broken anchor in a source, at their own positions
-        self.assertIn("content/index.md:4:51: warning[broken-link]: link target '../payments/missing.md' "
+        self.assertIn("content/index.md:4:51: error[broken-link]: link target '../payments/missing.md' "
                       "not found", r.stderr)
-        self.assertIn("payments/replica.md:3:5: warning[broken-anchor]", r.stderr)
+        self.assertIn("payments/replica.md:3:5: error[broken-anchor]", r.stderr)
         # a renamed page in a source keeps its old address (its own history)
         self.assertTrue(os.path.isfile(os.path.join(out, "billing/runbooks/invoice-stuck/index.html")))
         # one search index over all repositories: the source's pages are in it

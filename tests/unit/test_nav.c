@@ -66,6 +66,7 @@ static void add_page(site_t *s, const char *src, const char *dir, const char *ur
 	p->title = (char *)title;
 	p->type = (char *)"runbook";
 	p->is_index = is_index;
+	p->in_nav = 1; /* as site_name_page sets it outside MkDocs' nav: */
 }
 
 static char *as_json(const val_t *v)

@@ -1,0 +1,383 @@
+/* layout.c - layout detection and URL rules. See layout.h. */
+#include "layout.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "layout_tools.h"
+#include "toml.h"
+#include "yamlval.h"
+
+const char *layout_name(layout_kind k)
+{
+	return k == LAYOUT_HUGO ? "hugo" : k == LAYOUT_MKDOCS ? "mkdocs" : "plain";
+}
+
+int layout_valid_setting(const char *setting)
+{
+	return !strcmp(setting, "auto") || !strcmp(setting, "hugo") || !strcmp(setting, "mkdocs") ||
+	       !strcmp(setting, "plain");
+}
+
+int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, diag_list_t *d)
+{
+	memset(l, 0, sizeof *l);
+	l->root = xstrdup("");
+	l->lower = 0;
+	if (!setting)
+		setting = "auto";
+	char *hugo_cfg = layout_hugo_find_config(tree, d);
+	char *mkdocs_cfg = layout_mkdocs_find_config(tree, d);
+	int want_hugo = !strcmp(setting, "hugo"), want_mkdocs = !strcmp(setting, "mkdocs");
+	if (!strcmp(setting, "auto")) {
+		/* Hugo: its config and its content folder (a config alone is not a site to read) */
+		if (hugo_cfg) {
+			layout_t probe;
+			memset(&probe, 0, sizeof probe);
+			diag_list_t quiet;
+			diag_init(&quiet);
+			layout_hugo_read(&probe, tree, hugo_cfg, &quiet);
+			want_hugo = layout_exists(tree, probe.root ? probe.root : "content", 1, NULL);
+			diag_free(&quiet);
+			layout_free(&probe);
+		}
+		want_mkdocs = !want_hugo && mkdocs_cfg;
+	}
+	if (want_hugo) {
+		l->kind = LAYOUT_HUGO;
+		layout_hugo_read(l, tree, hugo_cfg, d);
+	} else if (want_mkdocs) {
+		l->kind = LAYOUT_MKDOCS;
+		layout_mkdocs_read(l, tree, mkdocs_cfg, d);
+	} else {
+		l->kind = LAYOUT_PLAIN;
+	}
+	free(hugo_cfg);
+	free(mkdocs_cfg);
+	return 0;
+}
+
+int layout_config_candidate(const char *rel)
+{
+	return layout_hugo_is_config(rel) || layout_mkdocs_is_config(rel);
+}
+
+void layout_set_home(layout_t *l, const char *first_content)
+{
+	free(l->home);
+	l->home = xstrdup(l->kind == LAYOUT_PLAIN ? (first_content ? first_content : "") : l->root);
+}
+
+void layout_free(layout_t *l)
+{
+	free(l->config);
+	free(l->root);
+	free(l->home);
+	free(l->title);
+	for (size_t i = 0; i < l->nnav; i++)
+		free(l->nav[i].title);
+	free(l->nav);
+	map_free(&l->nav_by_path);
+	for (size_t i = 0; i < l->section_titles.cap; i++)
+		if (l->section_titles.slots && l->section_titles.slots[i].key)
+			free(l->section_titles.slots[i].val);
+	map_free(&l->section_titles);
+	val_free(l->params);
+	memset(l, 0, sizeof *l);
+}
+
+static const char *base_of(const char *p)
+{
+	const char *b = strrchr(p, '/');
+	return b ? b + 1 : p;
+}
+
+int layout_is_index(const layout_t *l, const char *src)
+{
+	const char *base = base_of(src);
+	if (l->kind == LAYOUT_HUGO)
+		return !strcmp(base, "_index.md") || !strcmp(base, "index.md");
+	return !strcmp(base, "index.md") || !strcasecmp(base, "README.md");
+}
+
+/* `path` relative to the root: NULL when it is not under it. Borrowed. */
+static const char *under_root(const layout_t *l, const char *path)
+{
+	size_t n = l->root ? strlen(l->root) : 0; /* a zeroed layout is plain */
+	if (!n)
+		return path;
+	if (!strncmp(path, l->root, n) && (path[n] == '/' || !path[n]))
+		return path + n + (path[n] == '/');
+	return NULL;
+}
+
+/* `s` with a '/' after it. Caller frees. (Once per page and folder: no printf.) */
+static char *with_slash(const char *s)
+{
+	size_t n = strlen(s);
+	char *r = xmalloc(n + 2);
+	memcpy(r, s, n);
+	r[n] = '/';
+	r[n + 1] = '\0';
+	return r;
+}
+
+/* A repository path (no trailing '/') as a site path by the layout's rules. Caller frees. */
+static char *site_path(const layout_t *l, const char *path)
+{
+	const char *rel = under_root(l, path);
+	if (!rel)
+		rel = path; /* outside the root (an explicit content folder): keep it */
+	if (l->kind == LAYOUT_HUGO)
+		return layout_hugo_sanitize(rel, l->lower);
+	return xstrdup(rel);
+}
+
+char *layout_dir_url(const layout_t *l, const char *dir)
+{
+	if (!dir[0] || (l->home && !strcmp(dir, l->home)))
+		return xstrdup("");
+	char *p = site_path(l, dir);
+	char *u = p[0] ? with_slash(p) : xstrdup("");
+	free(p);
+	return u;
+}
+
+char *layout_path_url(const layout_t *l, const char *src)
+{
+	char *dir = fsu_dirname(src);
+	char *url;
+	if (layout_is_index(l, src)) {
+		url = layout_dir_url(l, dir);
+	} else {
+		char *stem = xstrndup(src, strlen(src) - 3);
+		char *p = site_path(l, stem);
+		url = with_slash(p);
+		free(p);
+		free(stem);
+	}
+	free(dir);
+	return url;
+}
+
+char *layout_asset_out(const layout_t *l, const char *src)
+{
+	if (l->kind != LAYOUT_HUGO) {
+		const char *rel = under_root(l, src);
+		return xstrdup(rel ? rel : src);
+	}
+	/* Hugo: the folders as URLs, the file name as written */
+	char *dir = fsu_dirname(src);
+	char *du = layout_dir_url(l, dir);
+	char *out = xasprintf("%s%s", du, base_of(src));
+	free(du);
+	free(dir);
+	return out;
+}
+
+static int ends_html(const char *s)
+{
+	size_t n = strlen(s);
+	return (n > 5 && !strcasecmp(s + n - 5, ".html")) || (n > 4 && !strcasecmp(s + n - 4, ".htm"));
+}
+
+/* A site path as written ("/a/b", "a/b.html", "a/b/") made a URL: normalised, no leading '/';
+ * a folder URL ends with '/', a .html/.htm path is a file URL. NULL when it climbs out. */
+static char *as_url(const char *path)
+{
+	while (*path == '/')
+		path++;
+	if (!path[0])
+		return xstrdup("");
+	char *n = fsu_normalize(path);
+	if (!n)
+		return NULL;
+	size_t len = strlen(n);
+	if (!len || !strcmp(n, "/")) {
+		free(n);
+		return xstrdup("");
+	}
+	if (n[len - 1] == '/' || ends_html(n))
+		return n;
+	char *u = xasprintf("%s/", n);
+	free(n);
+	return u;
+}
+
+char *layout_page_url(const layout_t *l, const char *src, const val_t *fm, char **file_url)
+{
+	if (file_url)
+		*file_url = NULL;
+	if (l->kind != LAYOUT_HUGO || !fm)
+		return layout_path_url(l, src);
+	const char *url = val_as_str(val_map_get(fm, "url"));
+	if (url && url[0] && !strstr(url, "://")) {
+		char *u = as_url(url);
+		if (u && ends_html(u)) {
+			/* Hugo published the file x.html: the page lives at x/, x.html redirects to it */
+			size_t n = strlen(u);
+			size_t cut = !strcasecmp(u + n - 5, ".html") ? 5 : 4;
+			char *folder = xasprintf("%.*s/", (int)(n - cut), u);
+			if (file_url)
+				*file_url = u;
+			else
+				free(u);
+			return folder;
+		}
+		if (u)
+			return u;
+	}
+	const char *slug = val_as_str(val_map_get(fm, "slug"));
+	if (slug && slug[0] && !layout_is_index(l, src) && !strchr(slug, '/')) {
+		char *dir = fsu_dirname(src);
+		char *du = layout_dir_url(l, dir);
+		char *s = layout_hugo_sanitize(slug, l->lower);
+		char *u = s[0] ? xasprintf("%s%s/", du, s) : NULL;
+		free(s);
+		free(du);
+		free(dir);
+		if (u)
+			return u;
+	}
+	return layout_path_url(l, src);
+}
+
+size_t layout_page_extra_urls(const layout_t *l, const char *src, const char *url, char *file_url, char ***out)
+{
+	char **v = xcalloc(3, sizeof *v);
+	size_t n = 0;
+	if (file_url)
+		v[n++] = xstrdup(file_url);
+	/* uglyURLs / use_directory_urls: false: a page x/ was x.html; a folder's page is x/index.html, the same file */
+	if (l->ugly && url[0] && !layout_is_index(l, src) && !file_url) {
+		size_t len = strlen(url);
+		v[n++] = xasprintf("%.*s.html", (int)(len - 1), url);
+	}
+	if (!n) {
+		free(v);
+		v = NULL;
+	}
+	*out = v;
+	return n;
+}
+
+char *layout_alias_url(const layout_t *l, const char *page_url, const char *alias, const char **why)
+{
+	*why = "invalid";
+	if (!alias[0] || strstr(alias, "://") || !strncmp(alias, "//", 2))
+		return NULL;
+	for (const char *q = alias; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f || *q == '\\' || *q == '?' || *q == '#')
+			return NULL;
+	/* a scheme such as mailto: or javascript: */
+	size_t seg = strcspn(alias, "/");
+	const char *colon = memchr(alias, ':', seg);
+	if (colon && colon > alias)
+		return NULL;
+	*why = "outside";
+	char *u;
+	if (l->kind == LAYOUT_HUGO && alias[0] != '/') {
+		/* Hugo: relative to the page's parent URL ("." is the level of the page itself) */
+		size_t n = strlen(page_url);
+		char *trim = xstrndup(page_url, n && page_url[n - 1] == '/' ? n - 1 : n);
+		char *up = fsu_dirname(trim);
+		char *joined = up[0] ? xasprintf("%s/%s", up, alias) : xstrdup(alias);
+		u = as_url(joined);
+		free(joined);
+		free(up);
+		free(trim);
+	} else if (l->kind != LAYOUT_HUGO && fsu_ends_with(alias, ".md")) {
+		char *clean = fsu_normalize(alias[0] == '/' ? alias + 1 : alias);
+		u = clean && clean[0] && clean[0] != '/' ? layout_path_url(l, clean) : NULL;
+		free(clean);
+	} else {
+		u = as_url(alias);
+	}
+	if (u && !u[0]) { /* the site root itself: not an old address of a page */
+		free(u);
+		u = NULL;
+	}
+	return u;
+}
+
+const layout_nav_t *layout_nav_of(const layout_t *l, const char *src)
+{
+	void *v;
+	if (!l->nnav || !map_get(&l->nav_by_path, src, &v))
+		return NULL;
+	return &l->nav[MAP_AS_INT(v)];
+}
+
+const char *layout_section_title(const layout_t *l, const char *dir)
+{
+	void *v;
+	return map_get(&l->section_titles, dir, &v) ? v : NULL;
+}
+
+/* ---- shared by the readers (layout_tools.h) ---- */
+
+int layout_read_file(const pr_root_t *tree, const char *rel, const char *what, buf_t *out, diag_list_t *d)
+{
+	int rc = pr_read(tree, rel, out, FSU_MAX_FILE);
+	if (rc == 0)
+		return 0;
+	if (pr_refused(rc))
+		diag_add(d, DIAG_WARNING, rel, 0, 0, "symlink", "%s", pr_link_message(rc));
+	else
+		diag_add(d, DIAG_WARNING, rel, 0, 0, "layout", "cannot read the %s (%s); its defaults are used", what,
+			 rc == PR_ETOOBIG ? "file too large" : pr_strerror(rc));
+	return -1;
+}
+
+int layout_exists(const pr_root_t *tree, const char *rel, int dir, diag_list_t *d)
+{
+	struct stat st;
+	int rc = pr_stat(tree, rel, &st);
+	if (pr_refused(rc) && d)
+		diag_add(d, DIAG_WARNING, rel, 0, 0, "symlink", "%s", pr_link_message(rc));
+	return rc == 0 && (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
+}
+
+int layout_parse_config(val_t **out, const char *text, size_t len, const char *file, diag_list_t *d)
+{
+	diag_list_t why;
+	diag_init(&why);
+	int rc;
+	if (fsu_ends_with(file, ".toml")) {
+		rc = toml_parse(out, text, len, file, 0, &why);
+	} else if (fsu_ends_with(file, ".json")) {
+		char err[256];
+		rc = val_parse_json(out, text, len, err, sizeof err);
+		if (rc)
+			diag_add(&why, DIAG_ERROR, file, 0, 0, "layout", "%s", err);
+	} else {
+		rc = yamlval_parse(out, text, len, file, 0, &why);
+	}
+	if (rc == 0 && (*out)->type != VAL_MAP) {
+		val_free(*out);
+		*out = NULL;
+		rc = -1;
+		diag_add(&why, DIAG_ERROR, file, 1, 1, "layout", "not a mapping of keys to values");
+	}
+	if (rc) {
+		const diag_t *e = why.len ? &why.items[0] : NULL;
+		diag_add(d, DIAG_WARNING, file, e ? e->line : 0, e ? e->col : 0, "layout",
+			 "cannot read this file (%s); its defaults are used", e ? e->message : "unreadable");
+	}
+	diag_free(&why);
+	return rc;
+}
+
+val_t *layout_get_ci(const val_t *m, const char *key)
+{
+	if (!m || m->type != VAL_MAP)
+		return NULL;
+	for (size_t i = 0; i < m->len; i++)
+		if (!strcasecmp(m->pairs[i].key, key))
+			return m->pairs[i].val;
+	return NULL;
+}

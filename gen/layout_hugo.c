@@ -1,0 +1,425 @@
+/* layout_hugo.c - Hugo repositories: config, URL segments, shortcodes. See layout.h, layout_tools.h, layout_hugo.h. */
+#include "layout_hugo.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "layout_tools.h"
+#include "shortcodes.h"
+
+static const char *const hugo_dirs[] = {"", "config/_default/"};
+static const char *const hugo_names[] = {"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
+					 "config.toml", "config.yaml", "config.yml", "config.json"};
+
+int layout_hugo_is_config(const char *rel)
+{
+	for (size_t d = 0; d < 2; d++) {
+		size_t dl = strlen(hugo_dirs[d]);
+		if (strncmp(rel, hugo_dirs[d], dl))
+			continue;
+		for (size_t i = 0; i < sizeof hugo_names / sizeof *hugo_names; i++)
+			if (!strcmp(rel + dl, hugo_names[i]))
+				return 1;
+	}
+	return 0;
+}
+
+char *layout_hugo_find_config(const pr_root_t *tree, diag_list_t *d)
+{
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < sizeof hugo_names / sizeof *hugo_names; i++) {
+			char *rel = xasprintf("%s%s", hugo_dirs[k], hugo_names[i]);
+			if (layout_exists(tree, rel, 0, d))
+				return rel;
+			free(rel);
+		}
+	return NULL;
+}
+
+static int truthy(const val_t *v)
+{
+	return v && ((v->type == VAL_BOOL && v->b) || (v->type == VAL_STR && !strcasecmp(v->str, "true")));
+}
+
+void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d)
+{
+	free(l->root);
+	l->root = xstrdup("content");
+	l->lower = 1;
+	if (!cfg)
+		return;
+	free(l->config);
+	l->config = xstrdup(cfg);
+	buf_t text = BUF_INIT;
+	val_t *c = NULL;
+	if (layout_read_file(tree, cfg, "Hugo config", &text, d) != 0) {
+		/* reported; the defaults apply */
+	} else if (layout_parse_config(&c, buf_cstr(&text), text.len, cfg, d) == 0) {
+		const char *dir = val_as_str(layout_get_ci(c, "contentDir"));
+		char *n = dir && dir[0] && dir[0] != '/' ? fsu_normalize(dir) : NULL;
+		if (n && n[0] && strcmp(n, "/")) {
+			size_t len = strlen(n);
+			if (n[len - 1] == '/')
+				n[len - 1] = '\0';
+			free(l->root);
+			l->root = n;
+			n = NULL;
+		}
+		free(n);
+		const char *t = val_as_str(layout_get_ci(c, "title"));
+		if (t && t[0])
+			l->title = xstrdup(t);
+		l->lower = !truthy(layout_get_ci(c, "disablePathToLower"));
+		l->ugly = truthy(layout_get_ci(c, "uglyURLs"));
+		const val_t *params = layout_get_ci(c, "params");
+		if (params && params->type == VAL_MAP)
+			l->params = val_copy(params);
+		const val_t *perma = layout_get_ci(c, "permalinks");
+		if (perma && perma->type == VAL_MAP && perma->len)
+			diag_add(d, DIAG_WARNING, cfg, perma->line, perma->col, "layout",
+				 "Hugo's permalinks patterns are not followed: pages of those sections keep their path "
+				 "URLs (add aliases: for the old addresses)");
+	}
+	val_free(c);
+	buf_free(&text);
+}
+
+/* ---- URL segments: Hugo's MakePath ---- */
+
+/* Decode one UTF-8 sequence at s (valid input assumed: pages are checked); its length in *n. */
+static unsigned long utf8_at(const unsigned char *s, size_t *n)
+{
+	if (s[0] < 0x80) {
+		*n = 1;
+		return s[0];
+	}
+	size_t len = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 1;
+	unsigned long cp = len == 2 ? s[0] & 0x1F : len == 3 ? s[0] & 0x0F : len == 4 ? s[0] & 0x07 : s[0];
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xC0) != 0x80) {
+			*n = 1;
+			return 0xFFFD;
+		}
+		cp = (cp << 6) | (s[k] & 0x3F);
+	}
+	*n = len;
+	return cp;
+}
+
+static void put_cp(buf_t *b, unsigned long cp)
+{
+	if (cp < 0x80) {
+		buf_putc(b, (char)cp);
+	} else if (cp < 0x800) {
+		buf_putc(b, (char)(0xC0 | (cp >> 6)));
+		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		buf_putc(b, (char)(0xE0 | (cp >> 12)));
+		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		buf_putc(b, (char)(0xF0 | (cp >> 18)));
+		buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
+		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+	}
+}
+
+/* Not a letter, digit or mark: punctuation and symbol blocks outside ASCII (an approximation of
+ * Go's unicode.IsLetter/IsDigit/IsMark that covers the characters file names carry). */
+static int non_ascii_symbol(unsigned long cp)
+{
+	return (cp >= 0xA0 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x2BFF) ||
+	       (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
+	       cp >= 0x1F000 || cp == 0xFFFD;
+}
+
+static int is_space_cp(unsigned long cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' || cp == 0x85 ||
+	       cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+/* strings.ToLower for the scripts file names use (Latin, Greek, Cyrillic). */
+static unsigned long lower_cp(unsigned long cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 32;
+	if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+		return cp + 32;
+	if (cp >= 0x100 && cp <= 0x17F && cp != 0x130 && cp != 0x131 && cp != 0x138 && cp != 0x149 && cp != 0x178 &&
+	    cp != 0x17F) {
+		/* Latin Extended-A pairs: even upper/odd lower, except 0x139-0x148 and 0x179-0x17E (odd upper) */
+		int odd_upper = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
+		if (odd_upper ? (cp & 1) : !(cp & 1))
+			return cp + 1;
+		return cp;
+	}
+	if (cp == 0x178)
+		return 0xFF;
+	if ((cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2) || (cp >= 0x410 && cp <= 0x42F))
+		return cp + 32;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 80;
+	return cp;
+}
+
+char *layout_hugo_sanitize(const char *s, int lower)
+{
+	buf_t b = BUF_INIT;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s);
+	int prepend = 0, was_hyphen = 0; /* Hugo's prependHyphen and wasHyphen */
+	for (size_t i = 0; i < n;) {
+		size_t len;
+		unsigned long cp = utf8_at(u + i, &len);
+		int allowed = cp < 0x80 ? ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
+					   (cp && strchr("./\\_#+~-@", (int)cp)))
+				       : !non_ascii_symbol(cp);
+		if (cp == '%' && i + 2 < n && fsu_hexval(u[i + 1]) >= 0 && fsu_hexval(u[i + 2]) >= 0)
+			allowed = 1;
+		if (allowed) {
+			was_hyphen = cp == '-';
+			if (prepend && !was_hyphen)
+				buf_putc(&b, '-');
+			prepend = 0;
+			put_cp(&b, lower ? lower_cp(cp) : cp);
+		} else if (b.len && !was_hyphen && is_space_cp(cp)) {
+			prepend = 1;
+		}
+		i += len;
+	}
+	if (!b.s)
+		return xstrdup("");
+	return buf_detach(&b);
+}
+
+/* ---- shortcodes ---- */
+
+static int is_name_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+	       c == '/' || c == '.';
+}
+
+/* The first argument of a shortcode's text (after its name): a quoted string, a backquoted string or a
+ * bare word; a named argument path="x" gives its value. NULL when there is none. Caller frees. */
+static char *first_arg(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	size_t eq = i;
+	while (eq < n && is_name_char((unsigned char)s[eq]))
+		eq++;
+	if (eq < n && s[eq] == '=' && eq > i)
+		i = eq + 1;
+	if (i >= n)
+		return NULL;
+	if (s[i] == '"' || s[i] == '`') {
+		char q = s[i];
+		size_t j = i + 1;
+		while (j < n && s[j] != q)
+			j++;
+		return j < n ? xstrndup(s + i + 1, j - i - 1) : NULL;
+	}
+	size_t j = i;
+	while (j < n && s[j] != ' ' && s[j] != '\t')
+		j++;
+	return j > i ? xstrndup(s + i, j - i) : NULL;
+}
+
+static void add_unknown(layout_shortcode_t **v, size_t *n, const char *name, size_t nlen, int line, int col)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strlen((*v)[i].name) == nlen && !strncmp((*v)[i].name, name, nlen))
+			return; /* once per name and page: the first one */
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[*n].name = xstrndup(name, nlen);
+	(*v)[*n].line = line;
+	(*v)[*n].col = col;
+	(*n)++;
+}
+
+const char *layout_hugo_param(const val_t *params, const char *name)
+{
+	const val_t *v = params;
+	char *copy = xstrdup(name), *save = NULL;
+	for (char *part = strtok_r(copy, ".", &save); part && v; part = strtok_r(NULL, ".", &save))
+		v = layout_get_ci(v, part);
+	free(copy);
+	if (!v)
+		return NULL;
+	return v->type == VAL_STR ? v->str : v->type == VAL_NUM ? v->str : NULL;
+}
+
+char *layout_hugo_shortcodes(const char *body, size_t len, int line0, const val_t *params, layout_shortcode_t **unknown,
+			     size_t *nunknown)
+{
+	*unknown = NULL;
+	*nunknown = 0;
+	const char *brace = len >= 6 ? memchr(body, '{', len) : NULL;
+	while (brace && (size_t)(brace - body) + 1 < len && brace[1] != '{')
+		brace = memchr(brace + 1, '{', len - (size_t)(brace + 1 - body));
+	if (!brace || (size_t)(brace - body) + 1 >= len)
+		return NULL;
+	char *out = NULL;
+	int line = line0;
+	size_t line_start = 0;
+	for (size_t i = 0; i + 5 < len; i++) {
+		if (body[i] == '\n') {
+			line++;
+			line_start = i + 1;
+			continue;
+		}
+		if (body[i] != '{' || body[i + 1] != '{' || (body[i + 2] != '<' && body[i + 2] != '%'))
+			continue;
+		char delim = body[i + 2] == '<' ? '>' : '%'; /* {{< ... >}} or {{% ... %}} */
+		size_t j = i + 3;
+		while (j < len && (body[j] == ' ' || body[j] == '\t'))
+			j++;
+		if (j + 1 < len && body[j] == '/' && body[j + 1] == '*')
+			continue; /* Hugo's comment form ({{< then slash-star) writes a shortcode as text */
+		/* the end: ">}}" or "%}}" within a bounded distance */
+		size_t end = 0;
+		for (size_t k = j; k + 2 < len && k < i + 4096; k++)
+			if (body[k] == delim && body[k + 1] == '}' && body[k + 2] == '}') {
+				end = k + 3;
+				break;
+			}
+		if (!end)
+			continue;
+		int closing = body[j] == '/';
+		size_t ns = j + closing, ne = ns;
+		while (ne < end && is_name_char((unsigned char)body[ne]) && body[ne] != '/')
+			ne++;
+		if (ne == ns)
+			continue;
+		if (!out) {
+			out = xmalloc(len + 1);
+			memcpy(out, body, len);
+			out[len] = '\0';
+		}
+		int col = 1;
+		for (size_t k = line_start; k < i; k++)
+			col += ((unsigned char)body[k] & 0xC0) != 0x80;
+		size_t nlen = ne - ns;
+		int is_ref = !closing && ((nlen == 3 && !strncmp(body + ns, "ref", 3)) ||
+					  (nlen == 6 && !strncmp(body + ns, "relref", 6)));
+		int done = 0;
+		int is_param = !closing && nlen == 5 && !strncmp(body + ns, "param", 5);
+		if (is_param) {
+			char *name = first_arg(body + ne, end - 3 - ne);
+			const char *value = name ? layout_hugo_param(params, name) : NULL;
+			size_t room = end - i;
+			if (value && i >= 2 && body[i - 1] == '(' && body[i - 2] == ']' &&
+			    strlen(LAYOUT_HUGO_PARAM) + strlen(name) <= room) {
+				/* a link destination: links.c puts the value in */
+				size_t m = strlen(LAYOUT_HUGO_PARAM);
+				memcpy(out + i, LAYOUT_HUGO_PARAM, m);
+				memcpy(out + i + m, name, strlen(name));
+				memset(out + i + m + strlen(name), '|', room - m - strlen(name));
+				done = 1;
+			} else if (value && strlen(value) <= room && !memchr(body + i, '\n', room)) {
+				memcpy(out + i, value, strlen(value));
+				memset(out + i + strlen(value), ' ', room - strlen(value));
+				done = 1;
+			}
+			free(name);
+		}
+		if (is_ref) {
+			char *arg = first_arg(body + ne, end - 3 - ne);
+			if (arg) {
+				/* LAYOUT_HUGO_REF + the target, percent-encoded where a link destination cannot
+				 * hold the byte, padded with '|' to the shortcode's length: every later column
+				 * of the line stays where it was */
+				buf_t m = BUF_INIT;
+				buf_puts(&m, LAYOUT_HUGO_REF);
+				for (const char *q = arg; *q; q++) {
+					unsigned char c = (unsigned char)*q;
+					if (c <= ' ' || strchr("()<>|\"\\`", c))
+						buf_printf(&m, "%%%02X", c);
+					else
+						buf_putc(&m, (char)c);
+				}
+				if (m.len <= end - i && !memchr(body + i, '\n', end - i)) {
+					memcpy(out + i, m.s, m.len);
+					memset(out + i + m.len, '|', end - i - m.len);
+					done = 1;
+				}
+				buf_free(&m);
+				free(arg);
+			}
+		}
+		if (!done && shortcode_callout(body + ns, nlen))
+			done = 1; /* a callout (shortcodes.h): left in place for mdblocks.c to render */
+		if (!done) {
+			add_unknown(unknown, nunknown, body + ns, nlen, line, col);
+			for (size_t k = i; k < end; k++)
+				if (out[k] != '\n')
+					out[k] = ' ';
+		}
+		/* lines inside the shortcode */
+		for (size_t k = i; k < end; k++)
+			if (body[k] == '\n') {
+				line++;
+				line_start = k + 1;
+			}
+		i = end - 1;
+	}
+	return out;
+}
+
+void layout_shortcodes_free(layout_shortcode_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+size_t layout_hugo_ref_candidates(const char *root, const char *page_dir, const char *ref, char ***out)
+{
+	char **v = NULL;
+	size_t n = 0;
+	const char *bases[2];
+	char *rel = NULL, *abs = NULL;
+	size_t nb = 0;
+	if (ref[0] == '/') {
+		abs = root[0] ? xasprintf("%s/%s", root, ref + 1) : xstrdup(ref + 1);
+		bases[nb++] = abs;
+	} else {
+		rel = page_dir[0] ? xasprintf("%s/%s", page_dir, ref) : xstrdup(ref);
+		abs = root[0] ? xasprintf("%s/%s", root, ref) : xstrdup(ref);
+		bases[nb++] = rel;
+		bases[nb++] = abs;
+	}
+	for (size_t b = 0; b < nb; b++) {
+		char *norm = fsu_normalize(bases[b]);
+		if (!norm)
+			continue;
+		size_t len = strlen(norm);
+		if (len && norm[len - 1] == '/')
+			norm[--len] = '\0';
+		const char *forms[] = {"%s", "%s.md", "%s/_index.md", "%s/index.md"};
+		for (size_t f = 0; f < 4; f++) {
+			if (f == 0 && !fsu_ends_with(norm, ".md"))
+				continue;
+			if (f > 0 && fsu_ends_with(norm, ".md"))
+				break;
+			v = xrealloc(v, (n + 1) * sizeof *v);
+			if (!norm[0] && f > 1)
+				v[n++] = xstrdup(f == 2 ? "_index.md" : "index.md");
+			else
+				v[n++] = xasprintf(forms[f], norm);
+		}
+		free(norm);
+	}
+	free(rel);
+	free(abs);
+	*out = v;
+	return n;
+}

@@ -1,0 +1,147 @@
+/* layout_mkdocs.c - MkDocs repositories: mkdocs.yml and its nav:. See layout.h, layout_tools.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "layout_tools.h"
+
+static const char *const mkdocs_names[] = {"mkdocs.yml", "mkdocs.yaml"};
+
+int layout_mkdocs_is_config(const char *rel)
+{
+	return !strcmp(rel, mkdocs_names[0]) || !strcmp(rel, mkdocs_names[1]);
+}
+
+char *layout_mkdocs_find_config(const pr_root_t *tree, diag_list_t *d)
+{
+	for (size_t i = 0; i < 2; i++)
+		if (layout_exists(tree, mkdocs_names[i], 0, d))
+			return xstrdup(mkdocs_names[i]);
+	return NULL;
+}
+
+/* nav: entries are bounded like any input */
+#define NAV_MAX_ENTRIES 100000
+#define NAV_MAX_DEPTH 16
+
+typedef struct {
+	layout_t *l;
+	int order;
+} navctx_t;
+
+/* A nav: page path (relative to docs_dir) as a repository path, or NULL for an external link. */
+static char *nav_path(const layout_t *l, const char *p)
+{
+	if (strstr(p, "://") || !strncmp(p, "mailto:", 7) || !fsu_ends_with(p, ".md"))
+		return NULL;
+	char *joined = l->root[0] ? xasprintf("%s/%s", l->root, p) : xstrdup(p);
+	char *n = fsu_normalize(joined);
+	free(joined);
+	if (n && (!n[0] || n[0] == '/')) {
+		free(n);
+		n = NULL;
+	}
+	return n;
+}
+
+/* Longest common folder of two repo folders ("" when none). */
+static char *common_dir(const char *a, const char *b)
+{
+	size_t k = 0, last = 0;
+	for (; a[k] && b[k] && a[k] == b[k]; k++)
+		if (a[k] == '/')
+			last = k;
+	if ((!a[k] || a[k] == '/') && (!b[k] || b[k] == '/'))
+		last = k;
+	return xstrndup(a, last);
+}
+
+/* Walk one nav: list; returns the common folder of the pages it holds (owned, NULL when none). */
+static char *walk_nav(navctx_t *c, const val_t *list, int depth)
+{
+	if (!list || list->type != VAL_LIST || depth > NAV_MAX_DEPTH)
+		return NULL;
+	char *common = NULL;
+	for (size_t i = 0; i < list->len && c->l->nnav < NAV_MAX_ENTRIES; i++) {
+		const val_t *it = list->items[i];
+		const char *title = NULL;
+		const val_t *v = it;
+		if (it->type == VAL_MAP && it->len == 1) {
+			title = it->pairs[0].key;
+			v = it->pairs[0].val;
+		}
+		char *dir = NULL;
+		if (v->type == VAL_LIST) {
+			dir = walk_nav(c, v, depth + 1);
+			/* a named section whose pages share a folder names that folder */
+			if (title && dir && dir[0] && strcmp(dir, c->l->root) && !map_get(&c->l->section_titles, dir, NULL))
+				map_put(&c->l->section_titles, dir, xstrdup(title));
+		} else if (v->type == VAL_STR) {
+			char *path = nav_path(c->l, v->str);
+			if (path) {
+				if (!map_get(&c->l->nav_by_path, path, NULL)) {
+					c->l->nav = xrealloc(c->l->nav, (c->l->nnav + 1) * sizeof *c->l->nav);
+					layout_nav_t *e = &c->l->nav[c->l->nnav];
+					e->order = ++c->order;
+					e->title = title ? xstrdup(title) : NULL;
+					map_put(&c->l->nav_by_path, path, MAP_INT(c->l->nnav));
+					c->l->nnav++;
+				}
+				dir = fsu_dirname(path);
+				free(path);
+			}
+		}
+		if (dir) {
+			if (!common) {
+				common = dir;
+			} else {
+				char *cd = common_dir(common, dir);
+				free(common);
+				free(dir);
+				common = cd;
+			}
+		}
+	}
+	return common;
+}
+
+void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d)
+{
+	free(l->root);
+	l->root = xstrdup("docs");
+	if (!cfg)
+		return;
+	free(l->config);
+	l->config = xstrdup(cfg);
+	buf_t text = BUF_INIT;
+	val_t *c = NULL;
+	if (layout_read_file(tree, cfg, "MkDocs config", &text, d) != 0) {
+		/* reported; the defaults apply */
+	} else if (layout_parse_config(&c, buf_cstr(&text), text.len, cfg, d) == 0) {
+		const char *dir = val_as_str(val_map_get(c, "docs_dir"));
+		char *n = dir && dir[0] && dir[0] != '/' ? fsu_normalize(dir) : NULL;
+		if (n && n[0] && strcmp(n, "/")) {
+			size_t len = strlen(n);
+			if (n[len - 1] == '/')
+				n[len - 1] = '\0';
+			free(l->root);
+			l->root = n;
+			n = NULL;
+		}
+		free(n);
+		const char *t = val_as_str(val_map_get(c, "site_name"));
+		if (t && t[0])
+			l->title = xstrdup(t);
+		const val_t *u = val_map_get(c, "use_directory_urls");
+		l->ugly = u && u->type == VAL_BOOL && !u->b;
+		const val_t *nav = val_map_get(c, "nav");
+		if (nav && nav->type == VAL_LIST) {
+			l->has_nav = 1;
+			navctx_t nc = {l, 0};
+			free(walk_nav(&nc, nav, 0));
+		}
+	}
+	val_free(c);
+	buf_free(&text);
+}

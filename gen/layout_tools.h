@@ -1,0 +1,50 @@
+/* layout_tools.h - the readers behind layout.c for Hugo and MkDocs repositories (prefix layout_).
+ *
+ * Private to the layout module (layout.c, layout_hugo.c, layout_mkdocs.c):
+ * the rest of Almanac uses layout.h. */
+#ifndef ALMANAC_LAYOUT_TOOLS_H
+#define ALMANAC_LAYOUT_TOOLS_H
+
+#include "buf.h"
+#include "diag.h"
+#include "layout.h"
+#include "val.h"
+
+/* Read the repository file `rel` of `tree` into `out` (at most FSU_MAX_FILE
+ * bytes). A link that leaves the repository or leads into .git is a
+ * `symlink` warning; any other failure a `layout` warning naming `what`.
+ * Returns 0 or -1 (then the defaults apply). */
+int layout_read_file(const pr_root_t *tree, const char *rel, const char *what, buf_t *out, diag_list_t *d);
+/* 1 when `rel` is a regular file (`dir`: a folder) of `tree`, links resolved inside it. A link
+ * that leaves the repository or leads into .git is a `symlink` warning when `d` is not NULL. */
+int layout_exists(const pr_root_t *tree, const char *rel, int dir, diag_list_t *d);
+/* Parse a config file's text by its extension (.toml, .json, else YAML) into
+ * *out (caller frees). Problems are one warning of code "layout" saying the
+ * defaults are used. Returns 0 or -1. */
+int layout_parse_config(val_t **out, const char *text, size_t len, const char *file, diag_list_t *d);
+/* `key` in map `m`, compared without case (Hugo's config keys are
+ * case-insensitive). Borrowed, NULL when absent. */
+val_t *layout_get_ci(const val_t *m, const char *key);
+
+/* The Hugo config file of the work tree (repo-relative: hugo.toml, hugo.yaml,
+ * hugo.yml, hugo.json, config.toml, ..., or the same under config/_default/),
+ * or NULL (one that is a link out of the repository is a warning in `d`, which
+ * may be NULL). Caller frees. */
+char *layout_hugo_find_config(const pr_root_t *tree, diag_list_t *d);
+/* 1 when the repo path `rel` is one of the names layout_hugo_find_config looks for. */
+int layout_hugo_is_config(const char *rel);
+/* Read Hugo config `cfg` (NULL: none, defaults) into `l`: config, root
+ * (contentDir), title, lower (not disablePathToLower), ugly (uglyURLs),
+ * params. A `permalinks` setting is a warning (not followed). */
+void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d);
+/* The MkDocs config of the work tree (mkdocs.yml or mkdocs.yaml), or NULL
+ * (a link out of the repository: a warning in `d`, may be NULL). Caller frees. */
+char *layout_mkdocs_find_config(const pr_root_t *tree, diag_list_t *d);
+/* 1 when the repo path `rel` is mkdocs.yml or mkdocs.yaml. */
+int layout_mkdocs_is_config(const char *rel);
+/* Read MkDocs config `cfg` into `l`: config, root (docs_dir), title
+ * (site_name), ugly (use_directory_urls: false), nav and section titles.
+ * YAML tags such as !!python/name: and !ENV are read as plain values. */
+void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d);
+
+#endif

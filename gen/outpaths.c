@@ -1,0 +1,477 @@
+/* outpaths.c - who owns each output file. See outpaths.h. */
+#include "outpaths.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts.h"
+#include "buf.h"
+#include "fsutil.h"
+#include "layout.h"
+#include "publish.h"
+#include "site.h"
+
+void outp_init(outp_t *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+void outp_free(outp_t *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->claims[i].url);
+		free(t->claims[i].file);
+	}
+	free(t->claims);
+	map_free(&t->files);
+	map_free(&t->dirs);
+	free(t->subtrees);
+	memset(t, 0, sizeof *t);
+}
+
+char *outp_file_of(const char *url)
+{
+	size_t n = strlen(url);
+	if (n && url[n - 1] != '/')
+		return xstrdup(url);
+	char *f = xmalloc(n + sizeof "index.html"); /* once per output file: no printf */
+	memcpy(f, url, n);
+	memcpy(f + n, "index.html", sizeof "index.html");
+	return f;
+}
+
+/* The claim holding `file` or a folder on its path, or under it when `subtree`; -1 when it is free.
+ * *known receives the length of the longest folder of `file` already in t->dirs (0: none), where
+ * outp_claim's own folders start. */
+static long holder(const outp_t *t, const char *file, int subtree, size_t *known)
+{
+	void *v;
+	*known = 0;
+	if (map_get(&t->files, file, &v))
+		return MAP_AS_INT(v);
+	if (map_get(&t->dirs, file, &v)) /* a folder of other claims: a file cannot be there */
+		return MAP_AS_INT(v);
+	/* a file claimed where one of our folders must be; above a known folder there is none */
+	char *p = xstrdup(file);
+	long h = -1;
+	for (char *slash = strrchr(p, '/'); slash && h < 0; slash = strrchr(p, '/')) {
+		*slash = '\0';
+		if (map_get(&t->dirs, p, NULL)) {
+			*known = (size_t)(slash - p);
+			break;
+		}
+		if (map_get(&t->files, p, &v))
+			h = MAP_AS_INT(v);
+	}
+	free(p);
+	if (h >= 0)
+		return h;
+	/* whole folders claimed: our file under one, or one under our subtree (the dirs map covers the latter) */
+	size_t fl = strlen(file);
+	for (size_t i = 0; i < t->nsubtrees; i++) {
+		const char *d = t->claims[t->subtrees[i]].file;
+		size_t dl = strlen(d);
+		if ((fl > dl && !strncmp(file, d, dl) && file[dl] == '/') || (subtree && !strcmp(file, d)))
+			return t->subtrees[i];
+	}
+	return -1;
+}
+
+long outp_claim(outp_t *t, const char *url, int subtree, outp_kind kind, long owner, long target, const char *what)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->claims = xrealloc(t->claims, t->cap * sizeof *t->claims);
+	}
+	long id = (long)t->n++;
+	outp_claim_t *c = &t->claims[id];
+	memset(c, 0, sizeof *c);
+	c->url = xstrdup(url);
+	if (subtree) {
+		size_t n = strlen(url);
+		c->file = xstrndup(url, n && url[n - 1] == '/' ? n - 1 : n);
+	} else {
+		c->file = outp_file_of(url);
+	}
+	c->subtree = subtree;
+	c->kind = kind;
+	c->owner = owner;
+	c->target = target;
+	c->what = what;
+	size_t known;
+	c->winner = holder(t, c->file, subtree, &known);
+	if (c->winner >= 0)
+		return id;
+	if (subtree) {
+		t->subtrees = xrealloc(t->subtrees, (t->nsubtrees + 1) * sizeof *t->subtrees);
+		t->subtrees[t->nsubtrees++] = id;
+		map_put(&t->dirs, c->file, MAP_INT(id));
+	} else {
+		map_put(&t->files, c->file, MAP_INT(id));
+	}
+	/* the folders on its path below the longest one already known */
+	char *p = xstrdup(c->file);
+	for (char *slash = strrchr(p, '/'); slash && (size_t)(slash - p) > known; slash = strrchr(p, '/')) {
+		*slash = '\0';
+		map_put(&t->dirs, p, MAP_INT(id));
+	}
+	free(p);
+	return id;
+}
+
+int outp_won(const outp_t *t, const char *file, outp_kind kind)
+{
+	void *v;
+	if (!map_get(&t->files, file, &v) && !map_get(&t->dirs, file, &v))
+		return 0;
+	const outp_claim_t *c = &t->claims[MAP_AS_INT(v)];
+	return c->kind == kind && c->winner < 0 && !strcmp(c->file, file);
+}
+
+/* ---- the site's claims ---- */
+
+static int published(const site_t *s, const site_page_t *p)
+{
+	return !p->draft || s->opts.drafts;
+}
+
+/* What holds claim `c`'s address, for messages. Caller frees. */
+static char *describe(const site_t *s, const outp_claim_t *c)
+{
+	switch (c->kind) {
+	case OUTP_PAGE: return xasprintf("the page %s", s->pages[c->owner].src);
+	case OUTP_FILE: return xasprintf("the file %s", s->assets[c->owner].src);
+	case OUTP_SECTION:
+		return c->url[0] ? xasprintf("the section page Almanac writes for %s", c->url)
+				 : xstrdup("the home page Almanac writes");
+	case OUTP_SITE: return xstrdup(c->what ? c->what : "a file Almanac writes");
+	case OUTP_ALERT: return xasprintf("the page of alert %s", s->alerts[c->owner].name);
+	case OUTP_ALIAS: return xasprintf("an alias of %s", s->pages[c->owner].src);
+	case OUTP_COMPAT: return xasprintf("an old address of %s", s->pages[c->owner].src);
+	case OUTP_RENAME: return xasprintf("an old name of %s", s->pages[c->owner].src);
+	}
+	return xstrdup("?");
+}
+
+/* The repository file behind a winning claim (for the position of a note), or NULL. */
+static const char *source_of(const site_t *s, const outp_claim_t *c)
+{
+	if (c->kind == OUTP_FILE)
+		return s->assets[c->owner].src;
+	if (c->kind == OUTP_PAGE || c->kind == OUTP_ALIAS || c->kind == OUTP_COMPAT || c->kind == OUTP_RENAME)
+		return s->pages[c->owner].src;
+	return NULL;
+}
+
+/* The page an address leads to: the page itself, or a redirect's target. */
+static long leads_to(const outp_claim_t *c)
+{
+	if (c->kind == OUTP_PAGE)
+		return c->owner;
+	if (c->kind == OUTP_ALIAS || c->kind == OUTP_COMPAT || c->kind == OUTP_RENAME || c->kind == OUTP_ALERT)
+		return c->target;
+	return -1;
+}
+
+void outp_assign_pages(site_t *s)
+{
+	outp_t *t = &s->outputs;
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		if (!published(s, p))
+			continue;
+		long id = outp_claim(t, p->url, 0, OUTP_PAGE, (long)i, (long)i, NULL);
+		const outp_claim_t *c = &t->claims[id];
+		if (c->winner < 0) {
+			map_put(&s->url_map, p->url, MAP_INT(i));
+			continue;
+		}
+		const outp_claim_t *w = &t->claims[c->winner];
+		if (w->kind == OUTP_PAGE && !strcmp(w->file, c->file))
+			diag_add(&s->diags, DIAG_ERROR, p->src, 1, 1, "duplicate-url",
+				 "%s and %s would both be published at '%s'; rename one", s->pages[w->owner].src, p->src,
+				 p->url[0] ? p->url : "/");
+		else
+			diag_add(&s->diags, DIAG_ERROR, p->src, 1, 1, "duplicate-url",
+				 "%s would be published at '%s', which cannot be beside %s at '%s'; rename one", p->src,
+				 p->url, s->pages[w->owner].src, w->url[0] ? w->url : "/");
+		p->content_errors++;
+		p->draft = 1; /* not published */
+	}
+	/* files of the repository: after every page, so a page always wins */
+	size_t kept = 0;
+	map_free(&s->asset_map);
+	memset(&s->asset_map, 0, sizeof s->asset_map);
+	for (size_t i = 0; i < s->nassets; i++) {
+		site_asset_t *a = &s->assets[i];
+		long id = outp_claim(t, a->out, 0, OUTP_FILE, (long)kept, -1, NULL);
+		const outp_claim_t *c = &t->claims[id];
+		if (c->winner >= 0) {
+			char *who = describe(s, &t->claims[c->winner]);
+			diag_add(&s->diags, DIAG_ERROR, a->src, 1, 1, "asset-collision",
+				 "this file would be published at '%s', which %s needs; rename or move it (it is not copied)",
+				 a->out, who);
+			free(who);
+			free(a->src);
+			free(a->out);
+			free(a->repo_path);
+			continue;
+		}
+		s->assets[kept] = *a;
+		map_put(&s->asset_map, a->src, MAP_INT(kept));
+		map_put(&s->asset_out_map, a->out, MAP_INT(kept));
+		kept++;
+	}
+	s->nassets = kept;
+	t->stage2 = t->n;
+}
+
+/* Almanac's own files, in the order they are claimed. */
+static void claim_site_files(site_t *s, char *const *theme_assets, size_t ntheme)
+{
+	outp_t *t = &s->outputs;
+	static const struct {
+		const char *url;
+		int subtree, search_only;
+		const char *what;
+	} files[] = {
+		{"404.html", 0, 0, "Almanac's 404 page"},
+		{"sitemap.xml", 0, 0, "Almanac's sitemap.xml"},
+		{"freshness.json", 0, 0, "Almanac's freshness.json"},
+		{"alerts.json", 0, 0, "Almanac's alerts.json"},
+		{PUB_MARKER, 0, 0, "Almanac's marker file"},
+		{"freshness/", 0, 0, "Almanac's freshness report page"},
+		{"search/", 0, 0, "Almanac's search page"},
+		{"search/manifest.json", 0, 1, "Almanac's search index"},
+		{"search/facets.json", 0, 1, "Almanac's search index"},
+		{"search/t/", 1, 1, "Almanac's search index"},
+		{"search/v/", 1, 1, "Almanac's search index"},
+		{"search/m/", 1, 1, "Almanac's search index"},
+	};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+		if (!files[i].search_only || s->cfg.search)
+			outp_claim(t, files[i].url, files[i].subtree, OUTP_SITE, -1, -1, files[i].what);
+	for (size_t i = 0; i < ntheme; i++) {
+		char *u = xasprintf("assets/%s", theme_assets[i]);
+		outp_claim(t, u, 0, OUTP_SITE, -1, -1, "one of the theme's files");
+		free(u);
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The section pages: every folder holding published pages (up to the home folder) without an index page. */
+static void claim_sections(site_t *s)
+{
+	outp_t *t = &s->outputs;
+	map_t seen = MAP_INIT;
+	char **dirs = NULL;
+	size_t nd = 0;
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		if (!published(s, p))
+			continue;
+		char *d = xstrdup(p->dir);
+		for (;;) {
+			int home = !d[0] || !strcmp(d, s->home_dir);
+			const char *key = home ? "" : d;
+			if (map_get(&seen, key, NULL))
+				break;
+			map_put(&seen, key, MAP_INT(1));
+			dirs = xrealloc(dirs, (nd + 1) * sizeof *dirs);
+			dirs[nd++] = xstrdup(key);
+			if (home)
+				break;
+			char *slash = strrchr(d, '/');
+			if (slash)
+				*slash = '\0';
+			else
+				d[0] = '\0';
+		}
+		free(d);
+	}
+	if (!nd) { /* no page at all: the home page is still written */
+		dirs = xcalloc(1, sizeof *dirs);
+		dirs[nd++] = xstrdup("");
+	}
+	/* in path order: the root first */
+	if (nd > 1)
+		qsort(dirs, nd, sizeof *dirs, cmp_str);
+	for (size_t i = 0; i < nd; i++) {
+		char *u = layout_dir_url(&s->layout, dirs[i]);
+		void *v;
+		if (!map_get(&s->url_map, u, &v)) { /* no index page there */
+			outp_claim(t, u, 0, OUTP_SECTION, -1, -1, dirs[i][0] ? "the section page Almanac writes for a folder"
+									   : "the home page Almanac writes");
+		}
+		free(u);
+		free(dirs[i]);
+	}
+	free(dirs);
+	map_free(&seen);
+}
+
+/* A lost SECTION or SITE claim: a note at the repository file that took its place. */
+static void note_dropped_output(site_t *s, const outp_claim_t *c)
+{
+	const outp_claim_t *w = &s->outputs.claims[c->winner];
+	const char *src = source_of(s, w);
+	char *who = describe(s, w), *mine = describe(s, c);
+	diag_add(&s->diags, DIAG_NOTE, src ? src : c->file, src ? 1 : 0, src ? 1 : 0, "output-dropped",
+		 "%s is published at '%s' (%s), where %s would be: the repository wins, Almanac's is not written",
+		 who, w->url[0] ? w->url : "/", w->file, mine);
+	free(who);
+	free(mine);
+}
+
+/* The alert pages; one whose address already leads to its only runbook is dropped silently. */
+static void claim_alerts(site_t *s)
+{
+	outp_t *t = &s->outputs;
+	for (size_t i = 0; i < s->nalerts; i++) {
+		const site_alert_t *a = &s->alerts[i];
+		if (!a->npages || !alerts_valid_name(a->name)) /* a name that cannot be a URL segment has none */
+			continue;
+		char *u = xasprintf("alerts/%s/", a->name);
+		long id = outp_claim(t, u, 0, OUTP_ALERT, (long)i, a->npages == 1 ? a->pages[0] : -1, NULL);
+		free(u);
+		const outp_claim_t *c = &t->claims[id];
+		if (c->winner < 0)
+			continue;
+		const outp_claim_t *w = &t->claims[c->winner];
+		long to = leads_to(w);
+		if (a->npages == 1 && to == a->pages[0])
+			continue; /* the address already is (or leads to) the runbook */
+		char *who = describe(s, w);
+		diag_add(&s->diags, DIAG_NOTE, s->pages[a->pages[0]].src, 1, 1, "redirect-dropped",
+			 "the page of alert %s (alerts/%s/) is not written: that address is taken by %s", a->name, a->name,
+			 who);
+		free(who);
+	}
+}
+
+/* The aliases: entries of every published page; refused ones are reported and removed from fm.aliases. */
+static void claim_aliases(site_t *s)
+{
+	outp_t *t = &s->outputs;
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		if (!published(s, p))
+			continue;
+		size_t w = 0;
+		for (size_t j = 0; j < p->fm.naliases; j++) {
+			fm_ref_t a = p->fm.aliases[j];
+			const char *why;
+			char *u = layout_alias_url(&s->layout, p->url, a.value, &why);
+			int keep = 0;
+			if (!u && !strcmp(why, "invalid")) {
+				diag_add(&s->diags, DIAG_ERROR, p->src, a.line, a.col, "alias-invalid",
+					 "alias '%s' is not a path of this site (a repository path such as old/name.md, or "
+					 "a site path such as old/name/)",
+					 a.value);
+			} else if (!u) {
+				diag_add(&s->diags, DIAG_ERROR, p->src, a.line, a.col, "alias-outside-site",
+					 "alias '%s' resolves outside the site", a.value);
+			} else {
+				long id = outp_claim(t, u, 0, OUTP_ALIAS, (long)i, (long)i, NULL);
+				const outp_claim_t *c = &t->claims[id];
+				const outp_claim_t *win = c->winner >= 0 ? &t->claims[c->winner] : NULL;
+				keep = !win;
+				if (!win) {
+				} else if (win->kind == OUTP_PAGE && win->owner == (long)i && !strcmp(win->file, c->file)) {
+					/* the page's own address (Hugo sites often list it): nothing to redirect */
+				} else if (win->kind == OUTP_ALIAS && win->owner == (long)i) {
+					diag_add(&s->diags, DIAG_WARNING, p->src, a.line, a.col, "alias-duplicate",
+						 "alias '%s' is listed twice", a.value);
+				} else if (win->kind == OUTP_ALIAS) {
+					diag_add(&s->diags, DIAG_ERROR, p->src, a.line, a.col, "alias-duplicate",
+						 "alias '%s' is also claimed by %s", a.value, s->pages[win->owner].src);
+				} else if (win->kind == OUTP_PAGE) {
+					diag_add(&s->diags, DIAG_ERROR, p->src, a.line, a.col, "alias-conflict",
+						 "alias '%s' is the address of %s", a.value, s->pages[win->owner].src);
+				} else if (win->kind == OUTP_FILE) {
+					diag_add(&s->diags, DIAG_ERROR, p->src, a.line, a.col, "alias-conflict",
+						 "alias '%s' is the address of the file %s", a.value,
+						 s->assets[win->owner].src);
+				} else if (win->kind == OUTP_SECTION) {
+					diag_add(&s->diags, DIAG_ERROR, p->src, a.line, a.col, "alias-conflict",
+						 "alias '%s' is the address of the folder page %s", a.value,
+						 win->url[0] ? win->url : "/");
+				} else if (win->kind == OUTP_ALERT) {
+					const site_alert_t *al = &s->alerts[win->owner];
+					diag_add(&s->diags, DIAG_ERROR, p->src, a.line, a.col, "alias-conflict",
+						 "alias '%s' is the address of alert %s (answered by %s)", a.value, al->name,
+						 s->pages[al->pages[0]].src);
+				} else {
+					diag_add(&s->diags, DIAG_ERROR, p->src, a.line, a.col, "alias-conflict",
+						 "alias '%s' is used by Almanac itself (%s)", a.value,
+						 win->what ? win->what : "its own files");
+				}
+			}
+			free(u);
+			if (keep)
+				p->fm.aliases[w++] = a;
+			else
+				free(a.value);
+		}
+		p->fm.naliases = w;
+	}
+}
+
+/* Redirects no one asked for by name: other tools' addresses and renamed pages' old ones. */
+static void claim_redirects(site_t *s, outp_kind kind)
+{
+	outp_t *t = &s->outputs;
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *p = &s->pages[i];
+		if (!published(s, p))
+			continue;
+		size_t n = kind == OUTP_COMPAT ? p->nextra : p->nold;
+		for (size_t k = 0; k < n; k++) {
+			const char *from = kind == OUTP_COMPAT ? p->extra_urls[k] : p->old_paths[k];
+			char *u = kind == OUTP_COMPAT ? xstrdup(from) : layout_path_url(&s->layout, from);
+			if (!u[0]) { /* the home page's old name: the home page is still there */
+				free(u);
+				continue;
+			}
+			long id = outp_claim(t, u, 0, kind, (long)i, (long)i, NULL);
+			const outp_claim_t *c = &t->claims[id];
+			if (c->winner >= 0 && leads_to(&t->claims[c->winner]) != (long)i) {
+				char *who = describe(s, &t->claims[c->winner]);
+				if (kind == OUTP_COMPAT)
+					diag_add(&s->diags, DIAG_NOTE, p->src, 1, 1, "redirect-dropped",
+						 "the address '%s' this page had is not redirected here: it is taken by %s", u,
+						 who);
+				else
+					diag_add(&s->diags, DIAG_NOTE, p->src, 1, 1, "redirect-dropped",
+						 "the old address '%s' (this page was %s) is not redirected here: it is taken by %s",
+						 u, from, who);
+				free(who);
+			}
+			free(u);
+		}
+	}
+}
+
+void outp_assign_generated(site_t *s, char *const *theme_assets, size_t ntheme_assets)
+{
+	outp_t *t = &s->outputs;
+	size_t first = t->n;
+	claim_sections(s);
+	claim_site_files(s, theme_assets, ntheme_assets);
+	for (size_t i = first; i < t->n; i++)
+		if (t->claims[i].winner >= 0)
+			note_dropped_output(s, &t->claims[i]);
+	claim_alerts(s);
+	claim_aliases(s);
+	claim_redirects(s, OUTP_COMPAT);
+	claim_redirects(s, OUTP_RENAME);
+}
+
+int outp_site_may_write(const site_t *s, const char *file)
+{
+	return outp_won(&s->outputs, file, OUTP_SITE) || outp_won(&s->outputs, file, OUTP_SECTION);
+}

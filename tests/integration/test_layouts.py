@@ -1,0 +1,523 @@
+"""Repositories written for other tools (layout.h, outpaths.h, pagetype.h): Hugo, MkDocs, a flat
+alerts/<component>/<AlertName>.md repository with OWNERS files, and a history of renames.
+
+Each fixture repository is written here in the shape of the real ones, built with exit 0 and
+no diagnostic at all, and, for Hugo and MkDocs, built with Debian's hugo and mkdocs too: every
+page address their output has must exist in Almanac's output (the page, or a redirect to it).
+The tool comparisons are skipped, saying so, when the tool is not installed."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unittest
+import xml.etree.ElementTree as ET
+from urllib.parse import unquote
+
+sys.path.insert(0, os.path.dirname(__file__))
+from almanac_testlib import RepoTestCase, git, main, read, run, write  # noqa: E402
+
+NOW = "2026-11-01T00:00:00Z"
+DIAG_RE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|note)\[(?P<code>[^\]]+)\]: "
+                     r"(?P<msg>.*)$")
+
+
+def diags(stderr):
+    return [m.groupdict() for m in map(DIAG_RE.match, stderr.splitlines()) if m]
+
+
+def html_files(root):
+    """Every .html file under root, as site paths ("a/b/index.html")."""
+    out = set()
+    for d, _, files in os.walk(root):
+        for f in files:
+            if f.endswith(".html"):
+                out.add(os.path.relpath(os.path.join(d, f), root).replace(os.sep, "/"))
+    return out
+
+
+def sidebar_titles(html_text):
+    """The entries of the sidebar's top level, in order (the theme's nav list)."""
+    nav = html_text[html_text.index('<aside class="sidebar'):]
+    nav = nav[:nav.index("</aside>")]
+    return [re.sub(r"<[^>]+>", "", t).strip() for t in re.findall(r'<a [^>]*>(.*?)</a>', nav, re.S)]
+
+
+HUGO_FILES = {
+    "hugo.toml": 'baseURL = "https://runbooks.example.org/"\ntitle = "Platform Runbooks"\n'
+                 'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]\n'
+                 '[params]\n  repo = "https://git.example.org/platform/runbooks"\n',
+    # a theme-less site needs layouts of its own to write pages
+    "layouts/_default/single.html": "<html><body>{{ .Content }}</body></html>\n",
+    "layouts/_default/list.html": "<html><body>{{ .Content }}{{ range .Pages }}{{ .RelPermalink }} {{ end }}"
+                                  "</body></html>\n",
+    "README.md": "# How to add a runbook (not part of the site)\n",
+    "content/_index.md": "---\ntitle: Introduction\n---\n# Welcome\n\nStart at the [runbooks]({{< relref \"/runbooks\" >}}).\n",
+    "content/runbooks/_index.md": "---\ntitle: Runbooks\nweight: 1\n---\nAll runbooks.\n",
+    "content/runbooks/Kubernetes/_index.md": "---\ntitle: Kubernetes\nweight: 2\n---\nKubernetes alerts.\n",
+    "content/runbooks/Kubernetes/KubePodCrashLooping.md":
+        "---\ntitle: Pod crash looping\nweight: 20\naliases: [/old/crashloop/, legacy-crashloop]\n---\n"
+        "# KubePodCrashLooping\n\n## Diagnosis\n\nSee [node not ready]({{< ref \"KubeNodeNotReady.md\" >}}) and\n"
+        "[the guide]({{< relref \"/docs/Add Runbook.md#how\" >}}); [edit]({{< param repo >}}/edit/main).\n",
+    "content/runbooks/Kubernetes/KubeNodeNotReady.md":
+        "+++\ntitle = \"Node not ready\"\nlinkTitle = \"NotReady\"\nweight = 10\n+++\n"
+        "# KubeNodeNotReady\n\nBack to [crash looping]({{< ref \"./KubePodCrashLooping.md#diagnosis\" >}}).\n",
+    "content/runbooks/Kubernetes/KubeAPIDown.md": "---\ntitle: API down\n---\nNo weight: after the weighted ones.\n",
+    "content/runbooks/etcd/_index.md": "---\ntitle: etcd\nweight: 1\n---\n",
+    "content/runbooks/etcd/etcdNoLeader.md": "---\ntitle: No leader\nslug: No Leader Elected\ntype: docs\n---\nText.\n",
+    "content/runbooks/etcd/etcdMembersDown.md": "---\ntitle: Members down\nurl: /etcd/members-down/\n---\nText.\n",
+    "content/runbooks/etcd/etcdHighFsync.md": "---\ntitle: Fsync\nurl: /legacy/fsync.html\n---\nText.\n",
+    "content/runbooks/etcd/etcdDraft.md": "---\ntitle: Draft\ndraft: true\n---\nNot published.\n",
+    "content/docs/Add Runbook.md": "---\ntitle: Add a runbook\n---\n## How\n\nCopy a runbook.\n",
+    "content/docs/bundle/index.md": "---\ntitle: A bundle\n---\n![diagram](diagram.png)\n",
+    "content/docs/bundle/diagram.png": "PNG",
+    "content/My Folder/Some Page.md": "---\ntitle: Some page\n---\nText.\n",
+    # names Hugo's MakePath changes: spaces, punctuation, non-ASCII letters and case
+    "content/docs/Runbook \u2013 \u00dcmlaut & Co! (v2).md": "---\ntitle: Odd name\n---\nText.\n",
+    "content/docs/ a - b  c.md": "---\ntitle: Spaces\n---\nText.\n",
+    "content/docs/\u00c4rger_\u00fcber@home+1~.md": "---\ntitle: Kept characters\n---\nText.\n",
+}
+
+
+class Hugo(RepoTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.repo_dir = None
+
+    def setUp(self):
+        super().setUp()
+        self.repo_dir = self.repo(HUGO_FILES)
+        self.out = os.path.join(self.tmpdir(), "site")
+        self.r = run("build", "--repo", self.repo_dir, "--out", self.out, "--now", NOW)
+
+    def test_builds_clean_with_hugo_rules(self):
+        r = self.r
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(diags(r.stderr), [])
+        # content/ is the site root; _index.md is its folder's page; URLs lower-cased and sanitised
+        for path in ("index.html", "runbooks/index.html", "runbooks/kubernetes/index.html",
+                     "runbooks/kubernetes/kubepodcrashlooping/index.html", "runbooks/etcd/no-leader-elected/index.html",
+                     "etcd/members-down/index.html", "legacy/fsync/index.html", "docs/add-runbook/index.html",
+                     "docs/bundle/index.html", "docs/bundle/diagram.png", "my-folder/some-page/index.html"):
+            self.assertTrue(os.path.isfile(os.path.join(self.out, path)), path)
+        for absent in ("content", "_index", "runbooks/_index", "runbooks/etcd/etcddraft", "readme"):
+            self.assertFalse(os.path.exists(os.path.join(self.out, absent)), absent)
+        # the home page is content/_index.md; the site title is Hugo's
+        home = read(os.path.join(self.out, "index.html"))
+        self.assertIn("Welcome", home)
+        self.assertIn("<title>", home)
+        self.assertIn("Platform Runbooks", home)
+        # aliases (root-relative and page-relative) and url: x.html are redirects
+        self.assertIn('url=../../runbooks/kubernetes/kubepodcrashlooping/',
+                      read(os.path.join(self.out, "old/crashloop/index.html")))
+        self.assertIn('url=../kubepodcrashlooping/',
+                      read(os.path.join(self.out, "runbooks/kubernetes/legacy-crashloop/index.html")))
+        self.assertIn('url=fsync/', read(os.path.join(self.out, "legacy/fsync.html")))
+
+    def test_ref_relref_and_param_are_links(self):
+        html = read(os.path.join(self.out, "runbooks/kubernetes/kubepodcrashlooping/index.html"))
+        self.assertIn('href="../kubenodenotready/"', html)
+        self.assertIn('href="../../../docs/add-runbook/#how"', html)
+        self.assertIn('href="https://git.example.org/platform/runbooks/edit/main"', html)
+        self.assertNotIn("{{", html)
+        self.assertIn('href="../kubepodcrashlooping/#diagnosis"',
+                      read(os.path.join(self.out, "runbooks/kubernetes/kubenodenotready/index.html")))
+        # a ref to a page that does not exist is a broken link at the link, as in Hugo (which fails)
+        write(self.repo_dir, "content/docs/broken.md", "---\ntitle: B\n---\nSee [x]({{< ref \"nope.md\" >}}).\n")
+        r = run("check", "--repo", self.repo_dir, "--now", NOW)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual([(d["file"], d["line"], d["col"], d["code"]) for d in diags(r.stderr)],
+                         [("content/docs/broken.md", "4", "5", "broken-link")])
+
+    def test_weight_orders_and_link_title_names(self):
+        html = read(os.path.join(self.out, "runbooks/kubernetes/kubeapidown/index.html"))
+        titles = sidebar_titles(html)
+        # folders and pages by weight, the unweighted after them; linkTitle in the navigation
+        k = titles.index("Kubernetes")
+        self.assertLess(titles.index("etcd"), k)
+        self.assertEqual(titles[k + 1:k + 4], ["NotReady", "Pod crash looping", "API down"])
+
+    def test_layout_in_report(self):
+        r = run("report", "--repo", self.repo_dir, "--now", NOW, "--format", "json", "--no-trend")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = json.loads(r.stdout)
+        self.assertEqual(doc["repository"]["layout"], "hugo")
+        urls = {d["path"]: d["url"] for d in doc["documents"]}
+        self.assertEqual(urls["content/runbooks/Kubernetes/KubePodCrashLooping.md"],
+                         "runbooks/kubernetes/kubepodcrashlooping/")
+        self.assertEqual(urls["content/_index.md"], "")
+        # a page under runbooks/ is a runbook although Hugo's type: says docs
+        types = {d["path"]: d["type"] for d in doc["documents"]}
+        self.assertEqual(types["content/runbooks/etcd/etcdNoLeader.md"], "runbook")
+
+    def test_every_url_hugo_publishes_exists(self):
+        if not shutil.which("hugo"):
+            self.skipTest("hugo is not installed (tools/deps.sh TEST_PACKAGES installs it)")
+        hout = os.path.join(self.tmpdir(), "hugo")
+        h = subprocess.run(["hugo", "--quiet", "--source", self.repo_dir, "--destination", hout],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+        self.assertEqual(h.returncode, 0, h.stderr)
+        theirs = html_files(hout) - {"404.html"}
+        self.assertGreaterEqual(len(theirs), 15)
+        missing = sorted(p for p in theirs if not os.path.isfile(os.path.join(self.out, p)))
+        self.assertEqual(missing, [])
+        # and the pages Hugo lists are pages in Almanac's site at the same address, not redirects
+        lst = subprocess.run(["hugo", "list", "all", "--source", self.repo_dir], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, timeout=120)
+        self.assertEqual(lst.returncode, 0, lst.stderr)
+        rows = [l.split(",") for l in lst.stdout.splitlines()[1:] if l]
+        for row in rows:
+            if row[6] == "true":
+                continue
+            url = unquote(row[7].replace("https://runbooks.example.org/", ""))
+            f = url + "index.html" if url.endswith("/") or not url else url
+            self.assertIn(url.endswith(".html") and "http-equiv" or "<article",
+                          read(os.path.join(self.out, f)), (row[0], url))
+
+
+class HugoServe(RepoTestCase):
+    def test_edits_rebuild_as_a_full_build_would(self):
+        from test_serve import Server  # almanac serve with ALMANAC_SERVE_VERIFY=1
+        repo = self.repo(HUGO_FILES)
+        srv = Server(repo)
+        try:
+            srv.wait(lambda s: s["search"] == "current")
+            page = os.path.join(repo, "content/runbooks/Kubernetes/KubeAPIDown.md")
+            # a body edit, a weight (the navigation's order), a slug (a new address: everything reloads)
+            for old, new in (("No weight", "Edited"), ("title: API down\n", "title: API down\nweight: 1\n"),
+                             ("title: API down\n", "title: API down\nslug: API Gone\n")):
+                seq = srv.status()["seq"]
+                write(repo, os.path.relpath(page, repo), read(page).replace(old, new, 1))
+                st = srv.settled(seq)
+                self.assertTrue(st["ok"], st)
+                self.assertEqual(st["verify_mismatches"], 0, "\n".join(srv.lines[-20:]))
+            code, _, body = srv.get("/runbooks/kubernetes/api-gone/")
+            self.assertEqual(code, 200)
+            self.assertIn(b"Edited", body)
+            titles = sidebar_titles(body.decode())
+            self.assertEqual(titles[titles.index("Kubernetes") + 1], "API down")  # weight 1 comes first
+        finally:
+            self.assertEqual(srv.stop(), 0, "\n".join(srv.lines[-40:]))
+
+
+class HugoShortcodes(RepoTestCase):
+    def test_other_shortcodes_are_warned_once_per_name(self):
+        repo = self.repo({
+            "config.yaml": "title: T\n",
+            "content/_index.md": "# Home\n\n{{< youtube abc >}}\nCareful.\n{{< /youtube >}}\n\n"
+                                 "A [link](a.md) {{% gist x %}}x{{% /gist %}}\n\n{{< hint info >}}\nA callout.\n{{< /hint >}}\n",
+            "content/a.md": "---\ntitle: A\n---\n{{< youtube def >}}\nAgain.\n{{< /youtube >}}\n",
+        })
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = [(d["file"], d["line"], d["col"], d["code"], d["msg"].split("'")[1]) for d in diags(r.stderr)]
+        self.assertEqual(got, [("content/_index.md", "3", "1", "shortcode", "youtube"),
+                               ("content/_index.md", "7", "16", "shortcode", "gist")])
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(run("build", "--repo", repo, "--out", out, "--now", NOW).returncode, 0)
+        html = read(os.path.join(out, "index.html"))
+        self.assertIn("Careful.", html)
+        self.assertNotIn("{{", html)
+        # a callout shortcode of the documentation themes is rendered (markdown.md), not blanked
+        self.assertRegex(html, r'<div class="callout[^"]*" data-callout="info">\s*<p class="callout-title">Info</p>\s*<p>A callout.</p>')
+
+
+MKDOCS_FILES = {
+    "mkdocs.yml": "site_name: Payments Operations\ndocs_dir: handbook\nnav:\n"
+                  "  - Home: index.md\n"
+                  "  - 'Getting started': start.md\n"
+                  "  - Alerts:\n"
+                  "      - alerts/index.md\n"
+                  "      - High latency: alerts/PaymentsHighLatency.md\n"
+                  "      - alerts/PaymentsDown.md\n"
+                  "  - Guides:\n"
+                  "      - Zeta last in files, first in nav: guides/zeta.md\n"
+                  "      - guides/alpha.md\n"
+                  "  - External: https://status.example.org/\n",
+    "README.md": "# The repository's README (not part of the site)\n",
+    "handbook/index.md": "# Payments\n\nSee [start](start.md) and [the extra page](extra/Not%20In%20Nav.md).\n",
+    "handbook/start.md": "# Start here\n\nThen [alpha](guides/alpha.md).\n",
+    "handbook/alerts/index.md": "# Alert runbooks\n",
+    "handbook/alerts/PaymentsHighLatency.md": "# PaymentsHighLatency\n\n## Diagnosis\n",
+    "handbook/alerts/PaymentsDown.md": "# PaymentsDown\n\nSee [latency](PaymentsHighLatency.md#diagnosis).\n",
+    "handbook/guides/zeta.md": "# Zeta\n",
+    "handbook/guides/alpha.md": "# Alpha\n",
+    "handbook/extra/Not In Nav.md": "# Not in nav\n\nLinked from the home page, so not an orphan.\n",
+    "handbook/img/logo.png": "PNG",
+}
+
+
+class MkDocs(RepoTestCase):
+    def setUp(self):
+        super().setUp()
+        self.repo_dir = self.repo(MKDOCS_FILES)
+        self.out = os.path.join(self.tmpdir(), "site")
+        self.r = run("build", "--repo", self.repo_dir, "--out", self.out, "--now", NOW)
+
+    def test_builds_clean_with_mkdocs_rules(self):
+        self.assertEqual(self.r.returncode, 0, self.r.stderr)
+        self.assertEqual(diags(self.r.stderr), [])
+        for path in ("index.html", "start/index.html", "alerts/index.html", "alerts/PaymentsDown/index.html",
+                     "extra/Not In Nav/index.html", "img/logo.png"):
+            self.assertTrue(os.path.isfile(os.path.join(self.out, path)), path)
+        self.assertFalse(os.path.exists(os.path.join(self.out, "handbook")))
+        home = read(os.path.join(self.out, "index.html"))
+        self.assertIn("Payments Operations", home)
+        # nav: order and titles; a page nav: leaves out is not in the navigation
+        titles = sidebar_titles(read(os.path.join(self.out, "guides/alpha/index.html")))
+        self.assertEqual(titles[:2], ["Getting started", "Alerts"])
+        g = titles.index("Guides")
+        self.assertEqual(titles[g + 1:g + 3], ["Zeta last in files, first in nav", "Alpha"])
+        self.assertNotIn("Not in nav", titles)
+        titles = sidebar_titles(read(os.path.join(self.out, "alerts/PaymentsDown/index.html")))
+        a = titles.index("Alerts")
+        self.assertEqual(titles[a + 1:a + 3], ["High latency", "PaymentsDown"])
+        r = run("report", "--repo", self.repo_dir, "--now", NOW, "--format", "json", "--no-trend")
+        doc = json.loads(r.stdout)
+        self.assertEqual(doc["repository"]["layout"], "mkdocs")
+        types = {d["path"]: d["type"] for d in doc["documents"]}
+        self.assertEqual(types["handbook/alerts/PaymentsDown.md"], "runbook")
+
+    def test_every_url_mkdocs_publishes_exists(self):
+        if not shutil.which("mkdocs"):
+            self.skipTest("mkdocs is not installed (tools/deps.sh TEST_PACKAGES installs it)")
+        for use_directory_urls in (True, False):
+            repo = self.repo(MKDOCS_FILES)
+            if not use_directory_urls:
+                write(repo, "mkdocs.yml", read(os.path.join(repo, "mkdocs.yml")) + "use_directory_urls: false\n")
+                git(repo, "commit", "-qam", "Plain file URLs", date="2026-10-02T09:00:00Z")
+            out = os.path.join(self.tmpdir(), "site")
+            r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(diags(r.stderr), [])
+            mout = os.path.join(self.tmpdir(), "mkdocs")
+            m = subprocess.run(["mkdocs", "build", "--quiet", "--config-file", os.path.join(repo, "mkdocs.yml"),
+                                "--site-dir", mout], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               timeout=120, cwd=repo)
+            self.assertEqual(m.returncode, 0, m.stderr)
+            # the pages MkDocs published: its sitemap lists every one (in nav: or not)
+            ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+            locs = [l.text for l in ET.parse(os.path.join(mout, "sitemap.xml")).findall("s:url/s:loc", ns)]
+            self.assertEqual(len(locs), 8)
+            for loc in locs:
+                url = unquote(loc.split("://", 1)[-1].split("/", 1)[1] if "://" in loc else loc.lstrip("/"))
+                if url.startswith("None"):
+                    url = url[4:].lstrip("/")
+                f = url + "index.html" if url.endswith("/") or not url else url
+                self.assertTrue(os.path.isfile(os.path.join(out, f)), (use_directory_urls, loc, f))
+
+
+class MkDocsConfig(RepoTestCase):
+    def test_python_tags_and_env_are_read_tolerantly(self):
+        repo = self.repo({
+            "mkdocs.yml": "site_name: !ENV [SITE_NAME, 'Ops handbook']\nnav:\n  - index.md\n  - b.md\n"
+                          "markdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n"
+                          "        - name: mermaid\n          class: mermaid\n"
+                          "          format: !!python/name:pymdownx.superfences.fence_code_format\n",
+            "docs/index.md": "# Home\n", "docs/b.md": "# B\n"})
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(diags(r.stderr), [])
+
+    def test_a_broken_config_is_a_warning_and_the_defaults_apply(self):
+        repo = self.repo({"mkdocs.yml": "site_name: [unclosed\n", "docs/index.md": "# Home\n",
+                          "docs/b.md": "# B\n\n[home](index.md)\n"})
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([(d["file"], d["code"], d["sev"]) for d in diags(r.stderr)],
+                         [("mkdocs.yml", "layout", "warning")])
+        self.assertTrue(os.path.isfile(os.path.join(out, "b/index.html")))
+
+
+class LayoutConfig(RepoTestCase):
+    def test_a_changed_mkdocs_yml_is_a_changed_input(self):
+        repo = self.repo(MKDOCS_FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(run("build", "--repo", repo, "--out", out, "--now", NOW).returncode, 0)
+        write(repo, "mkdocs.yml", read(os.path.join(repo, "mkdocs.yml")).replace("Payments Operations", "Payments Ops"))
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("up to date", r.stderr)
+        self.assertIn("Payments Ops<", read(os.path.join(out, "index.html")))
+
+    def test_a_config_linked_out_of_the_repository_is_not_read(self):
+        outside = self.tmpdir()
+        write(outside, "mkdocs.yml", "site_name: Read from outside\ndocs_dir: /etc\n")
+        repo = self.repo({"README.md": "# Plain\n", "docs/index.md": "# Docs\n"})
+        os.symlink(os.path.join(outside, "mkdocs.yml"), os.path.join(repo, "mkdocs.yml"))
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([(d["file"], d["code"]) for d in diags(r.stderr)], [("mkdocs.yml", "symlink")])
+        doc = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        self.assertEqual(doc["repository"]["layout"], "plain")
+
+    def test_serve_reloads_when_the_nav_changes(self):
+        from test_serve import Server
+        repo = self.repo(MKDOCS_FILES)
+        srv = Server(repo)
+        try:
+            srv.wait(lambda s: s["search"] == "current")
+            seq = srv.status()["seq"]
+            write(repo, "mkdocs.yml", read(os.path.join(repo, "mkdocs.yml")).replace("'Getting started'", "'First steps'"))
+            st = srv.settled(seq)
+            self.assertEqual(st["kind"], "full", st)
+            _, _, body = srv.get("/guides/alpha/")
+            self.assertIn("First steps", sidebar_titles(body.decode()))
+        finally:
+            self.assertEqual(srv.stop(), 0, "\n".join(srv.lines[-40:]))
+
+
+def owners(*names):
+    return "approvers:\n" + "".join("  - %s\n" % n for n in names)
+
+
+ALERTS_FILES = {
+    "README.md": "# Acme Cluster Runbooks\n\nOne runbook per alert, by component.\n",
+    "OWNERS": owners("alice", "bob"),
+    "alerts/OWNERS": owners("alice"),
+    "alerts/HighlyAvailableWorkloadSpread.md": "# HighlyAvailableWorkloadSpread\n\n## Meaning\n",
+    "alerts/cluster-etcd-operator/OWNERS": owners("carol"),
+    "alerts/cluster-etcd-operator/README.md": "# etcd operator\n\nAlerts of the etcd operator.\n",
+    "alerts/cluster-etcd-operator/etcdNoLeader.md": "# etcdNoLeader\n\n## Meaning\n\nNo leader.\n",
+    "alerts/cluster-etcd-operator/etcdMembersDown.md": "# etcdMembersDown\n\nSee [etcdNoLeader](etcdNoLeader.md).\n",
+    "alerts/openshift-virtualization-operator/OWNERS": owners("dave"),
+    "alerts/openshift-virtualization-operator/VirtControllerDown.md": "# VirtControllerDown\n",
+    "alerts/openshift-virtualization-operator/GuestVCPUQueueHighCritical.md": "# GuestVCPUQueueHighCritical\n",
+    "hack/check.sh": "#!/bin/sh\n",
+    "example.md": "# Example runbook\n\nA template.\n",
+}
+
+
+class FlatAlerts(RepoTestCase):
+    def test_builds_clean_and_every_runbook_is_one(self):
+        repo = self.repo(ALERTS_FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(diags(r.stderr), [])
+        c = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual((c.returncode, diags(c.stderr)), (0, []))
+        # the repository's alerts/ folder is its own: OWNERS files published, no collision
+        for f in ("alerts/OWNERS", "alerts/cluster-etcd-operator/OWNERS",
+                  "alerts/cluster-etcd-operator/etcdNoLeader/index.html", "alerts/index.html"):
+            self.assertTrue(os.path.isfile(os.path.join(out, f)), f)
+        doc = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        self.assertEqual(doc["repository"]["layout"], "plain")
+        types = {d["path"]: d["type"] for d in doc["documents"]}
+        self.assertEqual({p: t for p, t in types.items() if p.startswith("alerts/")},
+                         {p: "runbook" for p in types if p.startswith("alerts/")})
+        self.assertEqual(types["example.md"], "guide")
+        # the site title is the README's H1, a folder's title its README's
+        home = read(os.path.join(out, "index.html"))
+        self.assertIn("Acme Cluster Runbooks", home.split("</title>")[0])
+        self.assertIn("etcd operator", sidebar_titles(read(os.path.join(out, "alerts/index.html"))))
+
+    def test_a_file_named_after_a_catalog_alert_is_a_runbook(self):
+        repo = self.repo({"README.md": "# Ops\n", "notes/KubeDown.md": "# Kube down\n",
+                          "notes/kubeletdown.md": "# Kubelet down\n", "notes/other.md": "# Other\n",
+                          "alerts.yml": "alerts:\n  - name: KubeDown\n  - name: KubeletDown\n"})
+        doc = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        types = {d["path"]: d["type"] for d in doc["documents"]}
+        self.assertEqual((types["notes/KubeDown.md"], types["notes/kubeletdown.md"], types["notes/other.md"]),
+                         ("runbook", "runbook", "guide"))
+
+
+class Renames(RepoTestCase):
+    def test_renamed_html_md_pages_build_and_redirect(self):
+        repo = self.repo({
+            "docs/tutorials/index.html.md": "# Tutorials\n\n[First](first.html.md)\n",
+            "docs/tutorials/first.html.md": "# First tutorial\n",
+            "docs/guide/index.md": "# Guide\n",
+            "docs/index.md": "# Docs\n\n[Tutorials](tutorials/index.html.md) [Guide](guide/index.md)\n",
+            "README.md": "# Project\n\n[Docs](docs/index.md)\n",
+        }, date="2019-03-01T09:00:00Z")
+        git(repo, "mv", "docs/tutorials/index.html.md", "docs/tutorials/index.md")
+        git(repo, "mv", "docs/tutorials/first.html.md", "docs/tutorials/first.md")
+        git(repo, "mv", "docs/guide/index.md", "docs/guide/README.md")
+        write(repo, "docs/tutorials/index.md", "# Tutorials\n\n[First](first.md)\n")
+        write(repo, "docs/index.md", "# Docs\n\n[Tutorials](tutorials/index.md) [Guide](guide/README.md)\n")
+        git(repo, "commit", "-qam", "Drop the .html.md names", date="2026-10-01T09:00:00Z")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        # the old address docs/tutorials/index.html/ would need the folder docs/tutorials/index.html/,
+        # where the page itself is the file: the page wins, and as that address is the page, no note
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(diags(r.stderr), [])
+        self.assertIn("Tutorials", read(os.path.join(out, "docs/tutorials/index.html")))
+        self.assertIn("url=../first/", read(os.path.join(out, "docs/tutorials/first.html/index.html")))
+        self.assertIn("Guide", read(os.path.join(out, "docs/guide/index.html")))
+        c = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual((c.returncode, diags(c.stderr)), (0, []))
+
+    def test_aliases_never_take_almanacs_own_files(self):
+        repo = self.repo({
+            "content/index.md": "# Home\n",
+            "content/a.md": "---\naliases: [index.html, sitemap.xml, freshness.json, 404.html, assets/style.css,"
+                            " search/, old/a.html]\n---\n# A\n",
+        })
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = [(d["col"], d["sev"], d["code"]) for d in diags(r.stderr)]
+        self.assertEqual(got, [(str(c), "error", "alias-conflict") for c in (11, 23, 36, 52, 62, 80)])
+        self.assertIn("<urlset", read(os.path.join(out, "sitemap.xml")))
+        json.loads(read(os.path.join(out, "freshness.json")))
+        self.assertIn("<code>content/index.md</code>", read(os.path.join(out, "index.html")))
+        self.assertIn("url=../content/a/", read(os.path.join(out, "old/a.html")))
+        # check reports the same, with the same severities and exit code 1
+        c = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(c.returncode, 1)
+        self.assertEqual([l for l in c.stderr.splitlines() if DIAG_RE.match(l)],
+                         [l for l in r.stderr.splitlines() if DIAG_RE.match(l)])
+
+
+class Summary(RepoTestCase):
+    def test_build_counts_what_it_does_not_list(self):
+        files = {"mkdocs.yml": "site_name: S\nnav:\n  - index.md\n", "docs/index.md": "# Home\n"}
+        for i in range(25):
+            files["docs/p%02d.md" % i] = "# Page %d\n" % i
+        repo = self.repo(files)
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len([d for d in diags(r.stderr) if d["code"] == "orphan"]), 10)
+        self.assertIn("almanac: ... and 15 more warning[orphan] (almanac check or almanac build --verbose lists "
+                      "them all)", r.stderr)
+        self.assertIn("25 warnings (25 orphan)", r.stderr)
+        v = run("build", "--repo", repo, "--out", out + "2", "--now", NOW, "--verbose")
+        self.assertEqual(len([d for d in diags(v.stderr) if d["code"] == "orphan"]), 25)
+        c = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(len([d for d in diags(c.stderr) if d["code"] == "orphan"]), 25)
+
+    def test_every_warning_kind_has_a_switch(self):
+        """Each code the sources report as a warning or a note is a kind `warnings:` accepts."""
+        src = os.environ.get("ALMANAC_SOURCE_ROOT") or os.path.join(os.path.dirname(__file__), "..", "..")
+        codes = set()
+        for name in os.listdir(os.path.join(src, "gen")):
+            if name.endswith(".c") and name != "diag.c":
+                text = read(os.path.join(src, "gen", name))
+                for call in re.findall(r"diag_add\([^;]*?DIAG_(?:WARNING|NOTE)[^;]*?;", text, re.S):
+                    codes.update(re.findall(r'"([a-z][a-z0-9]*(?:-[a-z0-9]+)*)"', call)[:1])
+        # codes handed through a helper (markdown.c's warn_once and on_unsupported)
+        md = read(os.path.join(src, "gen", "markdown.c"))
+        codes.update(re.findall(r'(?:warn_once|on_unsupported)\([^;"]*"([a-z-]+)"', md))
+        self.assertGreater(len(codes), 20)
+        codes.discard("config")  # turned off, it would hide the very warning this test looks for
+        repo = self.repo({"almanac.yml": "warnings: {%s}\n" % ", ".join("%s: false" % c for c in sorted(codes)),
+                          "content/index.md": "# Home\n"})
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("is not a kind", r.stderr)
+
+    def test_unknown_warning_kind_is_named(self):
+        repo = self.repo({"almanac.yml": "warnings: {orphans: false}\n", "content/index.md": "# Home\n"})
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("almanac.yml:1:21: warning[config]: 'orphans' is not a kind of warning or note; did you mean "
+                      "'orphan'?", r.stderr)
+
+
+if __name__ == "__main__":
+    main()

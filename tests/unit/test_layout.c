@@ -1,0 +1,257 @@
+/* test_layout.c - the layouts' URL rules (layout.h), the TOML reader (toml.h), the output
+ * precedence table (outpaths.h), Hugo shortcodes (layout_hugo.h) and natural order (nav.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "layout.h"
+#include "layout_hugo.h"
+#include "nav.h"
+#include "outpaths.h"
+#include "testhelp.h"
+#include "toml.h"
+
+/* ---- Hugo's MakePath, checked against what hugo 0.111 published for the same names ---- */
+static void test_hugo_sanitize(void **state)
+{
+	(void)state;
+	assert_owned_string_equal(layout_hugo_sanitize("Runbooks/K8s/KubePodCrashLooping", 1),
+				  "runbooks/k8s/kubepodcrashlooping");
+	assert_owned_string_equal(layout_hugo_sanitize("My Folder/Some Page", 1), "my-folder/some-page");
+	assert_owned_string_equal(layout_hugo_sanitize("docs/\xc3\xbcmlaut & co!", 1), "docs/\xc3\xbcmlaut-co");
+	assert_owned_string_equal(layout_hugo_sanitize("docs/x.y", 1), "docs/x.y");
+	assert_owned_string_equal(layout_hugo_sanitize("a - b", 0), "a-b");
+	assert_owned_string_equal(layout_hugo_sanitize("docs/ a - b  c", 1), "docs/-a-b-c");
+	assert_owned_string_equal(layout_hugo_sanitize("Runbook \xe2\x80\x93 (v2)", 1), "runbook-v2");
+	assert_owned_string_equal(layout_hugo_sanitize("  lead and trail  ", 0), "lead-and-trail");
+	assert_owned_string_equal(layout_hugo_sanitize("Keep_Case~+@#", 0), "Keep_Case~+@#");
+	assert_owned_string_equal(layout_hugo_sanitize("\xc3\x9c" "BER", 1), "\xc3\xbc" "ber");
+	assert_owned_string_equal(layout_hugo_sanitize("100%25 sure (x)", 1), "100%25-sure-x");
+}
+
+static void layout_of(layout_t *l, layout_kind k, const char *root)
+{
+	memset(l, 0, sizeof *l);
+	l->kind = k;
+	l->root = xstrdup(root);
+	l->lower = k == LAYOUT_HUGO;
+	layout_set_home(l, k == LAYOUT_PLAIN ? "content" : NULL);
+}
+
+static void test_urls_by_layout(void **state)
+{
+	(void)state;
+	layout_t l;
+	layout_of(&l, LAYOUT_PLAIN, "");
+	assert_owned_string_equal(layout_path_url(&l, "content/index.md"), "");
+	assert_owned_string_equal(layout_path_url(&l, "content/guides/x.md"), "content/guides/x/");
+	assert_owned_string_equal(layout_path_url(&l, "runbooks/README.md"), "runbooks/");
+	assert_owned_string_equal(layout_path_url(&l, "docs/a.html.md"), "docs/a.html/");
+	assert_int_equal(layout_is_index(&l, "a/_index.md"), 0);
+	layout_free(&l);
+
+	layout_of(&l, LAYOUT_HUGO, "content");
+	assert_owned_string_equal(layout_path_url(&l, "content/_index.md"), "");
+	assert_owned_string_equal(layout_path_url(&l, "content/Runbooks/_index.md"), "runbooks/");
+	assert_owned_string_equal(layout_path_url(&l, "content/Runbooks/Bundle/index.md"), "runbooks/bundle/");
+	assert_owned_string_equal(layout_path_url(&l, "content/Runbooks/README.md"), "runbooks/readme/");
+	assert_owned_string_equal(layout_asset_out(&l, "content/My Docs/Diagram.PNG"), "my-docs/Diagram.PNG");
+	assert_owned_string_equal(layout_dir_url(&l, "content"), "");
+	/* front matter: slug replaces the file name, url the whole path; a url ending in .html is a file */
+	val_t *fm = val_map();
+	val_map_set_str(fm, "slug", "No Leader");
+	assert_owned_string_equal(layout_page_url(&l, "content/etcd/etcdNoLeader.md", fm, NULL), "etcd/no-leader/");
+	val_map_set_str(fm, "url", "/Custom/Path");
+	assert_owned_string_equal(layout_page_url(&l, "content/etcd/etcdNoLeader.md", fm, NULL), "Custom/Path/");
+	val_map_set_str(fm, "url", "legacy/old.html");
+	char *file = NULL;
+	assert_owned_string_equal(layout_page_url(&l, "content/etcd/etcdNoLeader.md", fm, &file), "legacy/old/");
+	assert_string_equal(file, "legacy/old.html");
+	free(file);
+	val_free(fm);
+	/* Hugo aliases: root-relative, or relative to the page's parent; case kept */
+	const char *why;
+	assert_owned_string_equal(layout_alias_url(&l, "runbooks/k8s/crash/", "/Old/Crash/", &why), "Old/Crash/");
+	assert_owned_string_equal(layout_alias_url(&l, "runbooks/k8s/crash/", "legacy", &why), "runbooks/k8s/legacy/");
+	assert_owned_string_equal(layout_alias_url(&l, "runbooks/k8s/crash/", "../up.html", &why), "runbooks/up.html");
+	assert_null(layout_alias_url(&l, "runbooks/k8s/crash/", "../../../../x", &why));
+	assert_string_equal(why, "outside");
+	assert_null(layout_alias_url(&l, "a/", "javascript:alert(1)", &why));
+	assert_string_equal(why, "invalid");
+	layout_free(&l);
+
+	layout_of(&l, LAYOUT_MKDOCS, "docs");
+	assert_owned_string_equal(layout_path_url(&l, "docs/My Dir/README.md"), "My Dir/");
+	assert_owned_string_equal(layout_path_url(&l, "docs/My Dir/a b.md"), "My Dir/a b/");
+	/* Almanac's aliases: a repository path of an old page, or a site path */
+	assert_owned_string_equal(layout_alias_url(&l, "x/", "docs/old/page.md", &why), "old/page/");
+	assert_owned_string_equal(layout_alias_url(&l, "x/", "/old/page", &why), "old/page/");
+	assert_owned_string_equal(layout_alias_url(&l, "x/", "old/page.htm", &why), "old/page.htm");
+	l.ugly = 1; /* use_directory_urls: false */
+	char **extra;
+	size_t n = layout_page_extra_urls(&l, "docs/a/b.md", "a/b/", NULL, &extra);
+	assert_int_equal(n, 1);
+	assert_string_equal(extra[0], "a/b.html");
+	free(extra[0]);
+	free(extra);
+	assert_int_equal(layout_page_extra_urls(&l, "docs/a/index.md", "a/", NULL, &extra), 0);
+	layout_free(&l);
+}
+
+static void test_toml(void **state)
+{
+	(void)state;
+	const char *text = "# a Hugo config\n"
+			   "baseURL = 'https://x.example/'\n"
+			   "title = \"Ops \\\"Runbooks\\\" \\u00e9\"\n"
+			   "weight = 1_000\n"
+			   "ratio = 0.5\n"
+			   "draft = false\n"
+			   "date = 1979-05-27 07:32:00Z\n"
+			   "aliases = [\n  \"/a/\", # old\n  '/b/',\n]\n"
+			   "inline = { x = 1, y.z = \"w\" }\n"
+			   "ml = \"\"\"\nline one \\\n   continued\"\"\"\n"
+			   "[params]\n  repo = \"https://git.example/r\"\n"
+			   "[params.deep]\nkey = true\n"
+			   "[[menu.main]]\nname = \"One\"\n[[menu.main]]\nname = \"Two\"\n";
+	diag_list_t d;
+	diag_init(&d);
+	val_t *v = NULL;
+	assert_int_equal(toml_parse(&v, text, strlen(text), "hugo.toml", 0, &d), 0);
+	assert_int_equal(d.len, 0);
+	assert_string_equal(val_as_str(val_map_get(v, "title")), "Ops \"Runbooks\" \xc3\xa9");
+	assert_true(val_map_get(v, "weight")->num == 1000);
+	assert_true(val_map_get(v, "ratio")->num == 0.5);
+	assert_int_equal(val_map_get(v, "draft")->type, VAL_BOOL);
+	assert_string_equal(val_as_str(val_map_get(v, "date")), "1979-05-27 07:32:00Z");
+	assert_int_equal(val_map_get(v, "aliases")->len, 2);
+	assert_string_equal(val_as_str(val_list_at(val_map_get(v, "aliases"), 1)), "/b/");
+	assert_string_equal(val_as_str(val_map_get(val_map_get(val_map_get(v, "inline"), "y"), "z")), "w");
+	assert_string_equal(val_as_str(val_map_get(v, "ml")), "line one continued");
+	assert_string_equal(layout_hugo_param(val_map_get(v, "params"), "Repo"), "https://git.example/r");
+	assert_int_equal(val_map_get(val_map_get(val_map_get(v, "params"), "deep"), "key")->b, 1);
+	assert_int_equal(val_map_get(val_map_get(v, "menu"), "main")->len, 2);
+	assert_int_equal(val_map_get(v, "title")->line, 3);
+	val_free(v);
+	/* errors: one diagnostic at the place, nothing returned */
+	static const struct {
+		const char *text;
+		int line, col;
+	} bad[] = {
+		{"a = 1\na = 2\n", 2, 6},
+		{"title = \"open\n", 1, 14},
+		{"x = [1, 2\n", 2, 1},
+		{"x = nope\n", 1, 9},
+		{"[table\nx = 1\n", 1, 7},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		diag_free(&d);
+		diag_init(&d);
+		val_t *w = NULL;
+		assert_int_equal(toml_parse(&w, bad[i].text, strlen(bad[i].text), "f.toml", 0, &d), -1);
+		assert_null(w);
+		assert_int_equal(d.len, 1);
+		assert_int_equal(d.items[0].line, bad[i].line);
+		assert_int_equal(d.items[0].col, bad[i].col);
+	}
+	/* nesting is bounded */
+	char deep[400];
+	memset(deep, '[', sizeof deep - 1);
+	deep[0] = 'x';
+	deep[1] = '=';
+	deep[sizeof deep - 1] = '\0';
+	diag_free(&d);
+	diag_init(&d);
+	val_t *w = NULL;
+	assert_int_equal(toml_parse(&w, deep, strlen(deep), "f.toml", 0, &d), -1);
+	diag_free(&d);
+}
+
+static void test_output_precedence(void **state)
+{
+	(void)state;
+	outp_t t;
+	outp_init(&t);
+	long page = outp_claim(&t, "docs/tutorials/", 0, OUTP_PAGE, 0, 0, NULL);
+	long file = outp_claim(&t, "docs/img.png", 0, OUTP_FILE, 0, -1, NULL);
+	/* the same file, a folder where a file is, a file where a folder is, and a whole folder */
+	long section = outp_claim(&t, "docs/tutorials/", 0, OUTP_SECTION, -1, -1, "s");
+	long rename = outp_claim(&t, "docs/tutorials/index.html/", 0, OUTP_RENAME, 0, 0, NULL);
+	long under_file = outp_claim(&t, "docs/img.png/", 0, OUTP_ALIAS, 1, 1, NULL);
+	long over_dir = outp_claim(&t, "docs", 0, OUTP_COMPAT, 1, 1, NULL);
+	long search = outp_claim(&t, "search/t/", 1, OUTP_SITE, -1, -1, "index");
+	long in_search = outp_claim(&t, "search/t/0/", 0, OUTP_ALIAS, 1, 1, NULL);
+	long free_one = outp_claim(&t, "docs/other.html", 0, OUTP_COMPAT, 1, 1, NULL);
+	assert_int_equal(t.claims[page].winner, -1);
+	assert_int_equal(t.claims[file].winner, -1);
+	assert_int_equal(t.claims[section].winner, page);
+	assert_int_equal(t.claims[rename].winner, page);
+	assert_int_equal(t.claims[under_file].winner, file);
+	assert_int_equal(t.claims[over_dir].winner, page);
+	assert_int_equal(t.claims[search].winner, -1);
+	assert_int_equal(t.claims[in_search].winner, search);
+	assert_int_equal(t.claims[free_one].winner, -1);
+	assert_string_equal(t.claims[free_one].file, "docs/other.html");
+	assert_true(outp_won(&t, "docs/tutorials/index.html", OUTP_PAGE));
+	assert_false(outp_won(&t, "docs/tutorials/index.html", OUTP_SECTION));
+	assert_true(outp_won(&t, "search/t", OUTP_SITE));
+	assert_owned_string_equal(outp_file_of(""), "index.html");
+	assert_owned_string_equal(outp_file_of("a/b.html"), "a/b.html");
+	outp_free(&t);
+}
+
+static void test_shortcodes_keep_positions(void **state)
+{
+	(void)state;
+	const char *body = "See [a]({{< ref \"x.md#y\" >}}) and {{< vimeo info >}}\ntext {{% gist %}} [b](c.md)\n"
+			   "{{< hint danger >}}\n"; /* a callout (shortcodes.h): left in place */
+	layout_shortcode_t *u;
+	size_t nu;
+	val_t *params = val_map();
+	char *out = layout_hugo_shortcodes(body, strlen(body), 5, params, &u, &nu);
+	assert_non_null(out);
+	assert_int_equal(strlen(out), strlen(body));
+	assert_true(strstr(out, "[a](" LAYOUT_HUGO_REF "x.md%23y") == NULL); /* '#' is kept for the fragment */
+	assert_non_null(strstr(out, "[a](" LAYOUT_HUGO_REF "x.md#y|"));
+	/* the later link is where it was */
+	assert_int_equal(strstr(out, "[b](c.md)") - out, strstr(body, "[b](c.md)") - body);
+	assert_int_equal(nu, 2);
+	assert_string_equal(u[0].name, "vimeo");
+	assert_int_equal(u[0].line, 5);
+	assert_int_equal(u[0].col, 35);
+	assert_string_equal(u[1].name, "gist");
+	assert_int_equal(u[1].line, 6);
+	assert_int_equal(u[1].col, 6);
+	assert_non_null(strstr(out, "\n{{< hint danger >}}\n"));
+	layout_shortcodes_free(u, nu);
+	free(out);
+	assert_null(layout_hugo_shortcodes("no shortcode {here}", 19, 1, params, &u, &nu));
+	val_free(params);
+}
+
+static void test_natural_order(void **state)
+{
+	(void)state;
+	assert_true(nav_natural_cmp("Step 2", "Step 10") < 0);
+	assert_true(nav_natural_cmp("step 10", "Step 9") > 0);
+	assert_true(nav_natural_cmp("a", "B") < 0);
+	assert_int_equal(nav_natural_cmp("page 007", "Page 7"), 0);
+	assert_int_equal(nav_natural_cmp("Same", "same"), 0);
+	assert_true(nav_natural_cmp("x", "x1") < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hugo_sanitize),   cmocka_unit_test(test_urls_by_layout),
+		cmocka_unit_test(test_toml),            cmocka_unit_test(test_output_precedence),
+		cmocka_unit_test(test_shortcodes_keep_positions), cmocka_unit_test(test_natural_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
