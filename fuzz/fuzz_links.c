@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (strlen(url) == e - i - 1) { /* no NUL inside: Markdown never hands one over */
 				long page = (long)(sel % FZ_NPAGES);
 				int is_image = (sel >> 7) & 1;
-				links_ctx_t lc = {&s, page};
+				links_ctx_t lc = {&s, page, 0, NULL, 0};
 				char *out = links_rewrite(&lc, url, is_image, line, 1);
 				if (out)
 					check_rewritten(&s.pages[page], out, is_image);

@@ -1,5 +1,6 @@
 /* buf.c - growable byte buffer. See buf.h. */
 #include "buf.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,18 +122,37 @@ void buf_printf(buf_t *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* 1-5: the entity of & < > " '; 6: a control character (not tab, LF, CR) or
+ * DEL, shown as U+FFFD (not allowed in HTML or XML text); 7: a byte >= 0x80,
+ * kept when it starts a valid UTF-8 sequence, else U+FFFD. */
+static const unsigned char html_special[256] = {
+	6, 6, 6, 6, 6, 6, 6, 6, 6, 0, 0, 6, 6, 0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+	['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5, [0x7F] = 6,
+	[0x80] = 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+};
+
 void buf_put_html(buf_t *b, const char *s, size_t n)
 {
 	/* a table rather than a switch per byte: templates escape every value through here */
-	static const unsigned char special[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
-	static const char *const rep[] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
-	static const size_t replen[] = {0, 5, 4, 4, 6, 5};
+	static const char *const rep[] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;", UTF8_REPLACEMENT};
+	static const size_t replen[] = {0, 5, 4, 4, 6, 5, 3};
 	size_t start = 0;
 	buf_grow(b, n);
 	for (size_t i = 0; i < n; i++) {
-		unsigned char k = special[(unsigned char)s[i]];
+		unsigned char k = html_special[(unsigned char)s[i]];
 		if (!k)
 			continue;
+		if (k == 7) {
+			size_t l = utf8_seq_len(s + i, n - i);
+			if (l) {
+				i += l - 1;
+				continue;
+			}
+			k = 6;
+		}
 		buf_put(b, s + start, i - start);
 		buf_put(b, rep[k], replen[k]);
 		start = i + 1;

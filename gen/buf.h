@@ -32,7 +32,9 @@ void buf_putc(buf_t *b, char c);
 /* Append printf-formatted text. */
 void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf_t *b, const char *fmt, va_list ap);
-/* Append `s` HTML-escaped (& < > " ' escaped). */
+/* Append `s` HTML-escaped (& < > " ' escaped) for HTML and XML text and
+ * attributes: control characters other than tab, LF and CR, DEL and bytes
+ * that are not valid UTF-8 become U+FFFD, so the result is always valid. */
 void buf_put_html(buf_t *b, const char *s, size_t n);
 /* Reset to empty, keeping the allocation. */
 void buf_clear(buf_t *b);

@@ -142,6 +142,9 @@ int cmd_build(int argc, char **argv)
 	free(out);
 	timing_mark("print diagnostics");
 	cli_site_done(&s);
+	double wall, cpu;
+	if (timing_enabled() && pub_since_interrupt(&wall, &cpu))
+		fprintf(stderr, "  stopped %.1f ms wall, %.1f ms cpu after the signal\n", wall, cpu);
 	if (pub_interrupted())
 		return 130;
 	return cli_exit_for(rc);

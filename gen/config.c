@@ -7,8 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "activefiles.h"
 #include "buf.h"
 #include "fsutil.h"
+#include "regex.h"
 #include "layout.h"
 #include "suggest.h"
 #include "yamlval.h"
@@ -76,6 +78,7 @@ void config_free(config_t *c)
 	strv_free(c->alert_rules, c->nalert_rules);
 	free(c->ignore_revs);
 	strv_free(c->ignore_authors, c->nignore_authors);
+	free(c->file);
 	for (size_t i = 0; i < c->nby_criticality; i++)
 		free(c->by_criticality[i].name);
 	free(c->by_criticality);
@@ -272,20 +275,19 @@ static int get_interval(cctx_t *x, const val_t *v, const char *key, int *days)
 
 static void check_regexes(cctx_t *x, const val_t *list, const char *key)
 {
-	if (!list || list->type != VAL_LIST)
+	if (list->type != VAL_LIST)
 		return;
 	for (size_t i = 0; i < list->len; i++) {
 		const val_t *it = list->items[i];
 		if (it->type != VAL_STR)
 			continue;
-		int errcode;
-		PCRE2_SIZE off;
-		pcre2_code *re = pcre2_compile((PCRE2_SPTR)it->str, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &off, NULL);
+		char *why;
+		size_t off;
+		pcre2_code *re = rx_compile(it->str, &why, &off);
 		if (!re) {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(errcode, msg, sizeof msg);
 			diag_add(x->d, DIAG_ERROR, x->file, it->line, it->col + (int)off, "config",
-				 "invalid pattern in '%s': %s", key, (const char *)msg);
+				 "invalid pattern in '%s': %s", key, why);
+			free(why);
 			x->errors++;
 		}
 		pcre2_code_free(re);
@@ -459,8 +461,10 @@ int config_load_text(config_t *c, const char *text, size_t len, const char *disp
 {
 	static const char *const known[] = {"title", "base_url", "repo_url", "repo_branch", "content", "exclude",
 					    "output", "theme", "raw_html", "search", "alerts", "alert_rules", "freshness",
-					    "layout", "warnings"};
+					    "layout", "warnings", "active_assets"};
 	cctx_t x = {display, d, 0};
+	free(c->file);
+	c->file = xstrdup(display);
 	val_t *root = NULL;
 	if (yamlval_parse(&root, text, len, display, 0, d))
 		return -1;
@@ -534,6 +538,17 @@ int config_load_text(config_t *c, const char *text, size_t len, const char *disp
 			get_string(&x, v, k, &c->theme);
 		else if (!strcmp(k, "raw_html"))
 			get_bool(&x, v, k, &c->raw_html);
+		else if (!strcmp(k, "active_assets")) {
+			const char *a = val_as_str(v);
+			if (a && !strcmp(a, "image"))
+				c->active_assets = AF_IMAGE;
+			else if (a && !strcmp(a, "skip"))
+				c->active_assets = AF_SKIP;
+			else if (a && !strcmp(a, "publish"))
+				c->active_assets = AF_PUBLISH;
+			else
+				cerr(&x, v, "'%s' must be 'image', 'skip' or 'publish'", k);
+		}
 		else if (!strcmp(k, "search"))
 			get_bool(&x, v, k, &c->search);
 		else if (!strcmp(k, "alerts"))

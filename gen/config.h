@@ -33,6 +33,7 @@ typedef struct {
 	int output_line, output_col; /* where `output` was set in the file, 0 when not */
 	char *theme;             /* theme name; default "default" */
 	int raw_html;            /* allow raw HTML in Markdown (default 0: omitted) */
+	int active_assets;       /* HTML/SVG/XML files beside the pages: AF_IMAGE (default), AF_SKIP, AF_PUBLISH (activefiles.h) */
 	int search;              /* build the search index (default 1) */
 	char *alerts_file;       /* alert catalog, repo-relative; default "alerts.yml" */
 	char **alert_rules;      /* alert_rules: rule files, folders or globs inside the repository (alerts.h) */
@@ -54,6 +55,7 @@ typedef struct {
 	size_t nby_type;
 	int drift_grace_days;    /* business days, default 5 */
 	val_t *raw;              /* the whole parsed file (VAL_MAP) or NULL; available to templates as site.params */
+	char *file;              /* the configuration's name in diagnostics ("almanac.yml"); NULL before config_load */
 } config_t;
 
 /* The authors whose commits are not reviews by default (freshness.ignore_authors

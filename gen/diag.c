@@ -8,8 +8,10 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "cilog.h"
 #include "json.h"
 #include "map.h"
+#include "utf8.h"
 
 void diag_init(diag_list_t *l)
 {
@@ -43,11 +45,11 @@ void diag_free(diag_list_t *l)
 }
 
 static const char *const kinds[] = {
-	"alert-case", "alert-claimed-twice", "alert-rules", "alert-rules-template", "alerts", "alias-duplicate",
+	"active-asset", "alert-case", "alert-claimed-twice", "alert-rules", "alert-rules-template", "alerts", "alias-duplicate",
 	"asset", "codeowners", "config", "dialect", "encoding", "front-matter", "history-content", "history-status",
 	"ignore-revs", "layout", "orphan",
 	"output-dropped", "owners", "raw-html", "redirect-dropped", "runbook-url-missing", "runbook-url-moved",
-	"scan", "search-index", "shallow-clone", "shortcode", "stale-changed", "symlink", "unknown-partial",
+	"scan", "search-index", "shallow-clone", "shortcode", "stale-changed", "symlink", "too-large", "unknown-partial",
 	"watch-changed", "yaml",
 };
 
@@ -207,16 +209,19 @@ static void put_gh_escaped(buf_t *b, const char *s, int property)
  * diagnostic over two lines. Control bytes are shown as \n, \t, \xHH. */
 static void put_text_escaped(buf_t *b, const char *s)
 {
-	for (; *s; s++) {
+	for (const char *e = s + strlen(s); s < e; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t l = c >= 0x80 ? utf8_seq_len(s, (size_t)(e - s)) : 1;
 		if (c == '\n')
 			buf_puts(b, "\\n");
 		else if (c == '\t')
 			buf_puts(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c == 0x7f || !l) /* and bytes that are not UTF-8 */
 			buf_printf(b, "\\x%02x", c);
-		else
-			buf_putc(b, (char)c);
+		else {
+			buf_put(b, s, l);
+			s += l - 1;
+		}
 	}
 }
 
@@ -358,6 +363,8 @@ void diag_print(const diag_list_t *l, FILE *out, diag_format fmt, int color, int
 			print_text(&b, d, color, as_warnings);
 		}
 	}
+	if (fmt == DIAG_FMT_TEXT)
+		cilog_lines(&b); /* CI logs: a file named "::stop-commands::x.md" is not a command */
 	if (b.len)
 		fwrite(b.s, 1, b.len, out);
 	buf_free(&b);

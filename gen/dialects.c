@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "mdalloc.h"
 #include "mdblocks.h"
 
 static const struct {
@@ -180,9 +181,11 @@ int dialect_alert(dialect_t *d, cmark_node *bq)
 
 /* ---- replacing nodes by HTML ---- */
 
+/* New nodes take the page's allocator (mdalloc.h): cmark links nodes of one
+ * allocator only, and the page's are freed all at once. */
 static cmark_node *custom(const char *on_enter, const char *on_exit)
 {
-	cmark_node *n = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node *n = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, mda_current_mem());
 	cmark_node_set_on_enter(n, on_enter);
 	cmark_node_set_on_exit(n, on_exit);
 	return n;
@@ -285,7 +288,7 @@ static void render_alert(dialect_t *d, size_t i)
 	if (d->titled[i]) {
 		/* the rest of the marker's line is the title */
 		cmark_node *para = cmark_node_first_child(bq);
-		title = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+		title = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, mda_current_mem());
 		cmark_node *c = para ? cmark_node_first_child(para) : NULL;
 		while (c && cmark_node_get_type(c) != CMARK_NODE_SOFTBREAK && cmark_node_get_type(c) != CMARK_NODE_LINEBREAK) {
 			cmark_node *nx = cmark_node_next(c);

@@ -307,16 +307,13 @@ static int href_unsafe(unsigned char c)
 	return c <= 0x20 || c == 0x7F || c == '#' || c == '%' || c == '?' || c == '\\';
 }
 
-char *fsu_href(const char *from_url, const char *to_url)
+char *fsu_url_escape(const char *url)
 {
-	char *r = fsu_relurl(from_url, to_url);
 	size_t extra = 0;
-	for (const char *p = r; *p; p++)
+	for (const char *p = url; *p; p++)
 		extra += href_unsafe((unsigned char)*p);
-	if (!extra)
-		return r;
-	char *o = xmalloc(strlen(r) + 2 * extra + 1), *q = o;
-	for (const char *p = r; *p; p++) {
+	char *o = xmalloc(strlen(url) + 2 * extra + 1), *q = o;
+	for (const char *p = url; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (href_unsafe(c)) {
 			*q++ = '%';
@@ -327,6 +324,13 @@ char *fsu_href(const char *from_url, const char *to_url)
 		}
 	}
 	*q = '\0';
+	return o;
+}
+
+char *fsu_href(const char *from_url, const char *to_url)
+{
+	char *r = fsu_relurl(from_url, to_url);
+	char *o = fsu_url_escape(r);
 	free(r);
 	return o;
 }

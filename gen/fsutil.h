@@ -54,6 +54,9 @@ char *fsu_relurl(const char *from_url, const char *to_url);
  * meaning (controls, space, # % ? and backslash) are percent-encoded, so a file named "a b#c.md"
  * links to its page; the rest is left to the templates' HTML escaping. Caller frees. */
 char *fsu_href(const char *from_url, const char *to_url);
+/* `url` with the bytes fsu_href encodes percent-encoded: for a URL written
+ * outside an href (sitemap.xml, JSON). Caller frees. */
+char *fsu_url_escape(const char *url);
 /* Prefix to the site root from a page URL: "runbooks/k8s/x/" -> "../../../", "" -> "". Caller frees. */
 char *fsu_root_prefix(const char *from_url);
 /* 1 when `s` ends with `suffix`. */

@@ -7,6 +7,7 @@
 #include "fsutil.h"
 #include "histfile.h"
 #include "pathres.h"
+#include "regex.h"
 
 void hignore_load_revs(hist_t *h, const hist_opts_t *o, diag_list_t *d)
 {
@@ -111,7 +112,7 @@ uint32_t hignore_node(hist_t *h, cnode_t *n)
 					int hit = 0;
 					for (size_t r = 0; r < h->nign_re && !hit; r++)
 						hit = pcre2_match(h->ign_re[r], (PCRE2_SPTR)h->strs.s[s], h->strs.len[s], 0,
-								  0, h->md, NULL) >= 0;
+								  0, h->md, rx_match_context()) >= 0; /* bounded (regex.h) */
 					h->author_ign[s] = hit ? 2 : 1;
 				}
 				if (h->author_ign[s] == 2)

@@ -1252,6 +1252,8 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	}
 	for (size_t k = 0; out && k < na; k++) {
 		const site_asset_t *a = &s->assets[aidx[k]];
+		if (a->withheld) /* scripts would run on the site (activefiles.h) */
+			continue;
 		int cr = pr_copy(s->tree, a->src, out, a->out);
 		if (cr == PR_EWRITE || cr == PR_EUNSAFE) {
 			diag_add(&s->diags, DIAG_ERROR, a->src, 0, 0, "output", "cannot write the copy %s: %s", a->out,

@@ -1,5 +1,6 @@
 /* json.c - streaming JSON writer. See json.h. */
 #include "json.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <string.h>
@@ -58,12 +59,17 @@ void json_end_object(json_writer_t *w) { close(w, '}'); }
 void json_begin_array(json_writer_t *w) { open(w, '['); }
 void json_end_array(json_writer_t *w) { close(w, ']'); }
 
-/* Bytes json_escape replaces: 1 for a control character, '"', '\\', '<', '>',
- * '&'; 2 for 0xE2 (which may start U+2028 or U+2029). */
+/* Bytes json_escape looks at: 1 for a control character, '"', '\\', '<',
+ * '>', '&'; 2 for any byte >= 0x80 (invalid UTF-8 becomes \ufffd, U+2028
+ * and U+2029 are escaped: JSON inside a script must not end a line). */
 static const unsigned char json_special[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1, [0xE2] = 2,
+	['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1,
+	[0x80] = 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 
 void json_escape(buf_t *b, const char *s, size_t n)
@@ -77,15 +83,20 @@ void json_escape(buf_t *b, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		if (c == 0xE2) {
-			if (!(i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-			      ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))) {
-				i++;
+		if (json_special[c] == 2) {
+			size_t l = utf8_seq_len(s + i, n - i);
+			int sep = l == 3 && c == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+				  ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9);
+			if (l && !sep) {
+				i += l;
 				continue;
 			}
 			buf_put(b, s + start, i - start);
-			buf_put(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-			i += 3;
+			if (sep)
+				buf_put(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+			else
+				buf_put(b, "\\ufffd", 6);
+			i += l ? l : 1;
 			start = i;
 			continue;
 		}

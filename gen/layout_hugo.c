@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "layout_tools.h"
+#include "shortcodes.h"
 
 static const char *const hugo_dirs[] = {"", "config/_default/"};
 static const char *const hugo_names[] = {"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
@@ -354,6 +355,8 @@ char *layout_hugo_shortcodes(const char *body, size_t len, int line0, const val_
 				free(arg);
 			}
 		}
+		if (!done && shortcode_callout(body + ns, nlen))
+			done = 1; /* a callout (shortcodes.h): left in place for mdblocks.c to render */
 		if (!done) {
 			add_unknown(unknown, nunknown, body + ns, nlen, line, col);
 			for (size_t k = i; k < end; k++)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <strings.h>
 
+#include "activefiles.h"
 #include "buf.h"
 #include "fsutil.h"
 #include "layout.h"
@@ -368,6 +369,76 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 	return r;
 }
 
+/* What an SVG image's URL is until links_inline_images replaces it; a link
+ * written with it is dropped (links_rewrite), so every one is ours. */
+#define INLINE_SCHEME "#almanac-svg-"
+
+char *links_inline_images(links_ctx_t *c, const char *html)
+{
+	if (!c->nimages)
+		return NULL;
+	static const char mark[] = "src=\"" INLINE_SCHEME;
+	buf_t b = BUF_INIT;
+	const char *from = html;
+	for (const char *h = html; (h = strstr(h, mark)) != NULL;) {
+		const char *d = h + sizeof mark - 1;
+		char *end;
+		unsigned long k = strtoul(d, &end, 10);
+		if (end == d || *end != '"' || k >= c->nimages) {
+			h = d;
+			continue;
+		}
+		buf_put(&b, from, (size_t)(d - from) - (sizeof INLINE_SCHEME - 1));
+		buf_puts(&b, c->images[k]);
+		from = h = end;
+	}
+	buf_puts(&b, from);
+	for (size_t i = 0; i < c->nimages; i++)
+		free(c->images[i]);
+	free(c->images);
+	c->images = NULL;
+	c->nimages = 0;
+	return buf_detach(&b);
+}
+
+/* A link or image to a file that is not published because browsers run its
+ * scripts (activefiles.h): an SVG image becomes a data: URL, the rest loses
+ * its target with a warning. */
+static char *withheld_asset(links_ctx_t *c, site_asset_t *a, const char *raw, int is_image, int line, int col)
+{
+	site_t *s = c->site;
+	const site_page_t *p = &s->pages[c->page];
+	if (is_image && af_is_svg(a->src) && s->cfg.active_assets == AF_IMAGE) {
+		atomic_store(&a->shown, 1);
+		if (s->opts.check_only) /* nothing is written: the image would be shown */
+			return NULL;
+		char *d = NULL;
+		int big = 0;
+		if (c->inlined < AF_MAX_INLINE_PAGE)
+			d = af_svg_data_url(s->tree, a->src, AF_MAX_INLINE, &big);
+		if (d && c->inlined + strlen(d) <= AF_MAX_INLINE_PAGE) {
+			c->inlined += strlen(d);
+			c->images = xrealloc(c->images, (c->nimages + 1) * sizeof *c->images);
+			c->images[c->nimages] = d;
+			return xasprintf(INLINE_SCHEME "%zu", c->nimages++);
+		}
+		free(d);
+		if (big || c->inlined)
+			diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "too-large",
+				 "image '%s' is not shown: SVG images are written into the page (so that their scripts "
+				 "never run), at most %zu KiB each and %zu MiB per page",
+				 raw, AF_MAX_INLINE >> 10, AF_MAX_INLINE_PAGE >> 20);
+		else
+			diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "asset", "image '%s' cannot be read", raw);
+		return xstrdup("");
+	}
+	diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "active-asset",
+		 "%s '%s' is not published: browsers run the scripts in HTML, SVG and XML files, with the whole site "
+		 "in reach (active_assets in almanac.yml)",
+		 is_image ? "image" : "link target", raw);
+	return xstrdup("");
+}
+
 /* A Hugo ref/relref shortcode (layout_hugo.h): `enc` is its target, percent-encoded and padded with
  * '|'. Resolved as Hugo does (from the page's folder, from the content root, else a file name found
  * once in the whole site) and rewritten like a link to that page. */
@@ -452,7 +523,7 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 		}
 		return full;
 	}
-	if (unsafe_scheme(url, is_image))
+	if (unsafe_scheme(url, is_image) || !strncasecmp(url, INLINE_SCHEME, sizeof INLINE_SCHEME - 1))
 		return xstrdup("");
 	if (has_scheme(url) || !strncmp(url, "//", 2))
 		return NULL;
@@ -486,6 +557,8 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 		char *rel = fsu_href(p->url, s->pages[r.index].url);
 		out = xasprintf("%s%s", rel, rest);
 		free(rel);
+	} else if (r.kind == RES_ASSET && s->assets[r.index].withheld) {
+		out = withheld_asset(c, &s->assets[r.index], url, is_image, line, col);
 	} else if (r.kind == RES_SECTION || r.kind == RES_ASSET) {
 		char *rel = fsu_href(p->url, r.kind == RES_SECTION ? r.url : s->assets[r.index].out);
 		out = xasprintf("%s%s", rel, rest);

@@ -64,6 +64,10 @@
 typedef struct {
 	site_t *site;
 	long page;
+	size_t inlined; /* bytes of SVG images written into the page as data: URLs (activefiles.h) */
+	char **images;  /* those data: URLs, which the page's HTML names "#almanac-svg-N" until
+			 * links_inline_images puts them in (cmark-gfm drops data:image/svg+xml) */
+	size_t nimages;
 } links_ctx_t;
 
 /* md_link_fn: resolve and rewrite one link of page ctx->page (see markdown.h).
@@ -71,6 +75,10 @@ typedef struct {
  * array, and returns the rewritten URL (caller frees), or NULL to keep the URL
  * as written (external links, unresolved links), or "" to drop an unsafe one. */
 char *links_rewrite(void *ctx, const char *url, int is_image, int line, int col);
+/* Put the data: URLs of ctx's SVG images into `html` (the page rendered with
+ * links_rewrite; src="#almanac-svg-N" attributes), and free them. Returns the
+ * new HTML (caller frees) or NULL when there were none (keep `html`). */
+char *links_inline_images(links_ctx_t *ctx, const char *html);
 /* Resolve the front-matter related: entries of every published page. Call
  * once, after the pages are loaded, before rendering the site. */
 void links_resolve_front_matter(site_t *s);

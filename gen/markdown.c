@@ -4,16 +4,23 @@
 #include "dialects.h"
 #include "htmlsan.h"
 #include "map.h"
+#include "mdalloc.h"
 #include "mdblocks.h"
 #include "mdlinks.h"
+#include "mdscan.h"
 #include "unsupported.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Bytes given to cmark's parser at a time (Ctrl-C is checked between them). */
+#define MD_FEED_SLICE (64 * 1024)
 
 static const char *const md_extensions[] = {"table", "strikethrough", "autolink", "tagfilter", "tasklist"};
 static cmark_syntax_extension *md_blocks;
@@ -124,14 +131,6 @@ static void node_text(cmark_node *node, buf_t *out)
 		}
 	}
 	cmark_iter_free(it);
-}
-
-static int has_id(char **ids, size_t n, const char *id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(ids[i], id))
-			return 1;
-	return 0;
 }
 
 /* `s` (malloc'ed, may be NULL) reallocated to its length: buffers grow by
@@ -283,25 +282,115 @@ static char *sanitize(char *html, const md_opts_t *o)
 	return clean;
 }
 
-int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
+/* ---- limits (mdalloc.h, mdscan.h) ---- */
+
+/* What one md_render call holds, reached through a pointer from the
+ * functions that call setjmp (see mdalloc.h). */
+typedef struct {
+	mda_t mem;          /* everything cmark makes for this page */
+	int opts;
+	cmark_parser *p;
+	cmark_node *doc;
+	char *html;         /* cmark's rendering, in `mem` */
+	int no_autolink;    /* parse without the autolink extension (mdscan.h) */
+} md_run_t;
+
+/* Parse `len` bytes into r->doc. Returns 0, or why the allocator gave up.
+ * The text goes to the parser in slices, so Ctrl-C is seen between them even
+ * when the block parser allocates nothing for a while. */
+static int guarded_parse(md_run_t *r, const char *text, size_t len)
 {
-	memset(out, 0, sizeof *out);
-	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
+	if (setjmp(r->mem.jmp))
+		return r->mem.failed;
+	mda_arm(&r->mem);
 	/* source positions for the parse (links are reported at their exact place), not in the HTML */
-	cmark_parser *p = cmark_parser_new(opts | CMARK_OPT_SOURCEPOS);
+	r->p = cmark_parser_new_with_mem(r->opts | CMARK_OPT_SOURCEPOS, mda_mem());
 	/* first: the table extension claims every line that follows a paragraph line */
 	if (md_blocks)
-		cmark_parser_attach_syntax_extension(p, md_blocks);
+		cmark_parser_attach_syntax_extension(r->p, md_blocks);
 	for (size_t i = 0; i < sizeof md_extensions / sizeof *md_extensions; i++) {
+		if (r->no_autolink && !strcmp(md_extensions[i], "autolink"))
+			continue;
 		cmark_syntax_extension *e = cmark_find_syntax_extension(md_extensions[i]);
 		if (e)
-			cmark_parser_attach_syntax_extension(p, e);
+			cmark_parser_attach_syntax_extension(r->p, e);
 	}
-	cmark_parser_feed(p, text, len);
-	cmark_node *doc = cmark_parser_finish(p);
+	for (size_t off = 0; off < len; off += MD_FEED_SLICE) {
+		mda_failed(&r->mem); /* jumps on Ctrl-C */
+		cmark_parser_feed(r->p, text + off, len - off < MD_FEED_SLICE ? len - off : MD_FEED_SLICE);
+	}
+	r->doc = cmark_parser_finish(r->p);
+	mda_disarm(&r->mem);
+	return 0;
+}
 
+/* Render r->doc as HTML with `opts` and `exts` into r->html. Returns 0, or
+ * why the allocator gave up. */
+static int guarded_render(md_run_t *r, int opts, cmark_llist *exts)
+{
+	if (setjmp(r->mem.jmp))
+		return r->mem.failed;
+	mda_arm(&r->mem);
+	r->html = cmark_render_html_with_mem(r->doc, opts, exts, mda_mem());
+	mda_disarm(&r->mem);
+	return 0;
+}
+
+/* A too-large warning at line:col of the body. */
+static void too_large(const md_opts_t *o, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void too_large(const md_opts_t *o, int line, int col, const char *fmt, ...)
+{
+	if (!o->diags)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_t m = BUF_INIT;
+	buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	diag_add(o->diags, DIAG_WARNING, o->path ? o->path : "", line + o->line_offset, col, "too-large", "%s",
+		 buf_cstr(&m));
+	buf_free(&m);
+}
+
+/* The page as text, for a page Markdown cannot render within its limits:
+ * its source in a <pre>, after a note; one section with the whole text. */
+static void render_as_text(md_doc_t *out, const char *text, size_t len)
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "<p class=\"too-large\">This page is too large to format; its Markdown text follows.</p>\n"
+		     "<pre class=\"too-large\"><code>");
+	buf_put_html(&b, text, len);
+	buf_puts(&b, "</code></pre>\n");
+	out->html = buf_detach(&b);
+	add_section(out, "", "");
+	out->sections[0].text = xstrndup(text, len);
+}
+
+size_t md_budget(size_t len)
+{
+	if (len >= (MD_BUDGET_MAX - MD_BUDGET_BASE) / MD_BUDGET_PER_BYTE)
+		return MD_BUDGET_MAX;
+	return MD_BUDGET_BASE + len * MD_BUDGET_PER_BYTE;
+}
+
+/* 1 when `s` holds "[^" (the start of a footnote reference or definition). */
+static int has_caret_bracket(const char *s, size_t n)
+{
+	for (const char *p = s, *e = s + n; (p = memchr(p, '[', (size_t)(e - p))) != NULL && p + 1 < e; p++)
+		if (p[1] == '^')
+			return 1;
+	return 0;
+}
+
+/* Headings (ids and permalink anchors), links (positions, rewriting), raw
+ * HTML (checks and ids), dialects and section texts, in one walk of r->doc.
+ * The allocator is disarmed here: the walk stops at the next node once it
+ * has given up. Returns 0 or why it stopped; sets *footnotes and *has_html. */
+static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const md_opts_t *o, int *footnotes,
+		int *has_html)
+{
 	/* a leading H1 becomes the title */
-	cmark_node *first = cmark_node_first_child(doc);
+	cmark_node *first = cmark_node_first_child(r->doc);
 	if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING && cmark_node_get_heading_level(first) == 1) {
 		buf_t t = BUF_INIT;
 		node_text(first, &t);
@@ -313,7 +402,9 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	}
 
 	/* headings: ids and permalink anchors; links: rewrite; sections: plain text */
-	map_t used = MAP_INIT; /* heading id -> last suffix used for it as a base */
+	map_t used = MAP_INIT;  /* heading id -> last suffix used for it as a base */
+	map_t ids = MAP_INIT;   /* out->html_ids as a set (a heading must not take one) ... */
+	size_t nids = 0;        /* ... up to here */
 	buf_t sect = BUF_INIT;
 	add_section(out, "", "");
 	mdlinks_t src;
@@ -321,15 +412,15 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	warn_t w = {o, out, &src, NULL, MAP_INIT};
 	dialect_t dl = {0};
 	ranges_t verbatim = {0};
-	int footnotes = 0, has_html = 0;
 	map_t checked = MAP_INIT; /* raw HTML pieces already checked (borrowed literals) */
-	cmark_iter *it = cmark_iter_new(doc);
+	cmark_iter *it = cmark_iter_new(r->doc);
 	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+	int failed = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && !(failed = mda_failed(&r->mem))) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
 		if (t == CMARK_NODE_FOOTNOTE_DEFINITION)
-			footnotes = 1;
+			*footnotes = 1;
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		const char *ts = cmark_node_get_type_string(n);
@@ -351,11 +442,13 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 				free(base);
 				base = xstrdup("section");
 			}
+			for (; nids < out->nhtml_ids; nids++)
+				map_put(&ids, out->html_ids[nids], NULL);
 			/* GitHub's de-duplication: base, base-1, base-2, ... skipping ids already taken */
 			char *id = xstrdup(base);
 			void *cnt = NULL;
 			long k = map_get(&used, base, &cnt) ? MAP_AS_INT(cnt) : 0;
-			while (map_get(&used, id, NULL) || has_id(out->html_ids, out->nhtml_ids, id)) {
+			while (map_get(&used, id, NULL) || map_get(&ids, id, NULL)) {
 				free(id);
 				id = xasprintf("%s-%ld", base, ++k);
 			}
@@ -375,7 +468,7 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 			buf_free(&ht);
 
 			char *html = xasprintf("<a class=\"anchor\" id=\"%s\" href=\"#%s\" aria-label=\"Permalink\"></a>", id, id);
-			cmark_node *a = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+			cmark_node *a = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, mda_mem());
 			cmark_node_set_on_enter(a, html);
 			cmark_node_set_on_exit(a, "");
 			free(html);
@@ -394,7 +487,7 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 			}
 		}
 		if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
-			has_html = 1;
+			*has_html = 1;
 			/* what the sanitizer will remove, told at its place; the ids it keeps. A piece
 			 * checked before on this page (the same "<br>" again) has nothing new to tell,
 			 * and an end tag tells nothing. */
@@ -423,46 +516,117 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	}
 	cmark_iter_free(it);
 	map_free(&checked);
+	map_free(&ids);
 	out->sections[out->nsections - 1].text = fit(buf_detach(&sect));
-	for (size_t i = 0; i < out->nsections; i++)
-		out->words += count_words(out->sections[i].text);
 	map_free(&used);
 
 	/* what other dialects wrote that is not rendered */
-	unsupported_scan(text, len, verbatim.v, verbatim.n, on_unsupported, &w);
+	if (!failed)
+		unsupported_scan(text, len, verbatim.v, verbatim.n, on_unsupported, &w);
 	free(verbatim.v);
 	map_free(&w.seen);
 	mdlinks_free(&src);
 
 	out->features = dialect_render(&dl);
 	dialect_free(&dl);
+	return failed;
+}
 
+int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
+{
+	memset(out, 0, sizeof *out);
+	/* tables, autolinks and links after emphasis that would cost more than a budget can catch */
+	mds_result_t scan;
+	mds_scan(&scan, text, len);
+	size_t plen = len;
+	char *rewritten = mds_rewrite(&scan, text, len, &plen);
+	const char *ptext = rewritten ? rewritten : text;
+
+	md_run_t *r = xcalloc(1, sizeof *r);
+	r->opts = CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
+	/* footnotes cost cmark two passes over the whole tree: only when there may be one */
+	if (has_caret_bracket(ptext, plen))
+		r->opts |= CMARK_OPT_FOOTNOTES;
+	r->no_autolink = scan.no_autolink;
+	size_t budget = o->budget ? o->budget : md_budget(len);
+	mda_init(&r->mem, budget, o->stop);
+	int footnotes = 0, has_html = 0;
+	int rc = scan.too_slow ? MDA_OVER_BUDGET : guarded_parse(r, ptext, plen);
+	if (!rc)
+		rc = walk(r, out, ptext, plen, o, &footnotes, &has_html);
 	/* a page with raw HTML is rendered with it, then sanitized (without the
 	 * tag filter: the sanitizer drops what it would only disarm) */
-	if (!o->no_html || footnotes) {
-		char *h = has_html ? cmark_render_html(doc, opts | CMARK_OPT_UNSAFE, NULL)
-				   : cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
-		if (has_html) {
+	char *h = NULL;
+	if (!rc && (!o->no_html || footnotes)) {
+		cmark_llist *exts = cmark_parser_get_syntax_extensions(r->p);
+		rc = has_html ? guarded_render(r, r->opts | CMARK_OPT_UNSAFE, NULL) : guarded_render(r, r->opts, exts);
+		if (!rc)
+			h = mda_take_string(&r->mem, r->html);
+		if (!rc && has_html) {
 			h = sanitize(h, o);
 			if (!h) {
 				/* too many tags to parse: every piece of raw HTML is dropped */
-				h = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
-				if (o->diags)
-					diag_add(o->diags, DIAG_WARNING, o->path ? o->path : "", 1 + o->line_offset, 1, "raw-html",
-						 "the page has more than %d HTML tags or nests them more than %d deep: its raw HTML is omitted",
-						 HTMLSAN_MAX_TAGS, HTMLSAN_MAX_DEPTH);
+				rc = guarded_render(r, r->opts, exts);
+				if (!rc) {
+					h = mda_take_string(&r->mem, r->html);
+					if (o->diags)
+						diag_add(o->diags, DIAG_WARNING, o->path ? o->path : "", 1 + o->line_offset, 1,
+							 "raw-html",
+							 "the page has more than %d HTML tags or nests them more than %d deep: its raw HTML is omitted",
+							 HTMLSAN_MAX_TAGS, HTMLSAN_MAX_DEPTH);
+				}
 			}
 		}
+	}
+	if (!rc && h) {
 		/* footnote targets (fn-LABEL, fnref-LABEL, fnref-LABEL-2) are anchors of the page too */
 		if (footnotes)
 			collect_footnote_ids(out, h);
 		if (o->no_html)
 			free(h);
 		else
-			out->html = fit(h);
+			out->html = h;
+	} else {
+		free(h);
 	}
-	cmark_node_free(doc);
-	cmark_parser_free(p);
+	mda_release(&r->mem); /* the parser, the tree, cmark's HTML */
+	free(r);
+	free(rewritten);
+	if (rc == MDA_STOPPED) {
+		mds_free(&scan);
+		md_doc_free(out);
+		return MD_STOPPED;
+	}
+	if (rc == MDA_OVER_BUDGET) {
+		md_doc_free(out);
+		render_as_text(out, text, len);
+		if (scan.too_slow)
+			too_large(o, scan.slow_line, 1,
+				  "too many links after emphasis marks (*, _, ~) in one paragraph: formatting it would take "
+				  "too long (%zu steps, at most %zu): the page is published as plain text",
+				  scan.inline_work, scan.inline_limit);
+		else
+			too_large(o, 1, 1,
+				  "formatting this page needs more than its %zu MiB of memory (%zu MiB plus %d bytes per byte "
+				  "of text, at most %zu MiB): it is published as plain text",
+				  budget >> 20, MD_BUDGET_BASE >> 20, MD_BUDGET_PER_BYTE, MD_BUDGET_MAX >> 20);
+	} else {
+		for (size_t i = 0; i < scan.ntables; i++) {
+			const mds_table_t *t = &scan.tables[i];
+			too_large(o, t->line, t->col,
+				  "table of %zu columns and %zu row%s (%zu cells) is over the limit of %d columns and %d "
+				  "cells: it is shown as text",
+				  t->columns, t->rows, t->rows == 1 ? "" : "s", t->columns * t->rows, MDS_MAX_COLUMNS,
+				  MDS_MAX_CELLS);
+		}
+		if (scan.no_autolink)
+			too_large(o, scan.al_line, scan.al_col,
+				  "too many '@' or ')' in long words to look for web and e-mail addresses in time: bare "
+				  "addresses on this page are not made into links");
+	}
+	mds_free(&scan);
+	for (size_t i = 0; i < out->nsections; i++)
+		out->words += count_words(out->sections[i].text);
 	return 0;
 }
 

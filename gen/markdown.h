@@ -22,6 +22,7 @@
 #ifndef ALMANAC_MARKDOWN_H
 #define ALMANAC_MARKDOWN_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -58,7 +59,10 @@ typedef struct {
 	void *ud;
 	diag_list_t *diags; /* warnings about raw HTML and dialect syntax go here (may be NULL) ... */
 	const char *path;   /* ... reported at this file */
+	const atomic_int *stop; /* NULL, or raised (non-zero) to stop: md_render returns MD_STOPPED soon after */
+	size_t budget;     /* bytes cmark may ask for in all; 0: md_budget(len) */
 } md_opts_t;
+
 
 typedef struct {
 	char *html;                 /* owned; a full build frees it once the page is written (render.c) */
@@ -73,10 +77,29 @@ typedef struct {
 	unsigned features;          /* DIALECT_* flags (dialects.h): what scripts the page needs */
 } md_doc_t;
 
+/* The work one page may cost: cmark-gfm may ask for MD_BUDGET_BASE bytes plus
+ * MD_BUDGET_PER_BYTE per byte of Markdown, at most MD_BUDGET_MAX (every
+ * allocation and reallocation counted, so copying counts too). Pages of prose
+ * ask for 10-40 bytes per byte, dense tables and links about 100. A page past
+ * its budget is published as text. */
+#define MD_BUDGET_BASE ((size_t)64 << 20)
+#define MD_BUDGET_PER_BYTE 128
+#define MD_BUDGET_MAX ((size_t)512 << 20)
+/* md_render's return value when the stop flag was raised. */
+#define MD_STOPPED (-1)
+
 /* Register the cmark-gfm extensions; call once before any thread renders. */
 void md_init(void);
-/* Render `len` bytes of Markdown. Always fills `out` (free with md_doc_free). Returns 0. */
+/* Render `len` bytes of Markdown. Always fills `out` (free with md_doc_free).
+ * Returns 0, or MD_STOPPED (out then holds nothing) when o->stop was raised.
+ * A page that needs more than its budget is rendered as its text in a <pre>
+ * (one section, no headings, no links checked), with a too-large warning
+ * in o->diags, as are tables shown as text and autolinks left out (mdscan.h).
+ * Every cmark-gfm object it makes is freed before it returns, whatever the
+ * input (see mdalloc.h). */
 int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o);
+/* The default budget of a text of `len` bytes (see MD_BUDGET_BASE). */
+size_t md_budget(size_t len);
 /* Free what `doc` owns; accepts a zeroed struct. */
 void md_doc_free(md_doc_t *doc);
 /* The GitHub slug of a heading text: lower-case, punctuation removed except

@@ -1,5 +1,6 @@
 /* mdblocks.c - admonitions, tabs, Docusaurus blocks and callout shortcodes for cmark-gfm. See mdblocks.h. */
 #include "mdblocks.h"
+#include "mdalloc.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -31,16 +32,36 @@ int mdblocks_content_indent(cmark_node *n)
 	return d->fence || d->close_name ? 0 : d->indent + 4;
 }
 
+/* A block's data lives in its document's memory (the page's arena, see
+ * mdalloc.h), so a page given up half way leaks nothing. */
 static void free_block(cmark_mem *mem, void *p)
 {
-	(void)mem;
 	mdblock_t *d = p;
 	if (!d)
 		return;
-	free(d->type);
-	free(d->title);
-	free(d->close_name);
-	free(d);
+	mem->free(d->type);
+	mem->free(d->title);
+	mem->free(d->close_name);
+	mem->free(d);
+}
+
+/* `s` (malloc'd, may be NULL) as a copy in `mem`; `s` is freed. */
+static char *mem_take(cmark_mem *mem, char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	char *r = mem->calloc(n, 1);
+	memcpy(r, s, n);
+	free(s);
+	return r;
+}
+
+static char *mem_strndup(cmark_mem *mem, const char *s, size_t n)
+{
+	char *r = mem->calloc(n + 1, 1);
+	memcpy(r, s, n);
+	return r;
 }
 
 static char *lower_dup(const char *s, size_t n)
@@ -325,8 +346,22 @@ static int too_deep(cmark_node *parent)
 	return 0;
 }
 
+static cmark_node *open_block_held(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
+				   cmark_node *parent, unsigned char *input, int len);
+
+/* The header parsers allocate with malloc: the page's allocator must not
+ * give up (jump out) before the block's data is in the document's memory. */
 static cmark_node *open_block(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
 			      cmark_node *parent, unsigned char *input, int len)
+{
+	mda_hold();
+	cmark_node *n = open_block_held(ext, indented, parser, parent, input, len);
+	mda_unhold();
+	return n;
+}
+
+static cmark_node *open_block_held(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
+				   cmark_node *parent, unsigned char *input, int len)
 {
 	if (indented || cmark_parser_is_blank(parser))
 		return NULL;
@@ -373,8 +408,12 @@ static cmark_node *open_block(cmark_syntax_extension *ext, int indented, cmark_p
 		h.d.kind = MDB_BREAK;
 		h.title_off = -1;
 	}
-	mdblock_t *d = xmalloc(sizeof *d);
+	cmark_mem *mem = mda_current_mem(); /* the parser's (not public in cmark-gfm 0.29) */
+	mdblock_t *d = mem->calloc(1, sizeof *d);
 	*d = h.d;
+	d->type = mem_take(mem, h.d.type);
+	d->title = mem_take(mem, h.d.title);
+	d->close_name = mem_take(mem, h.d.close_name);
 	d->line = line;
 	d->col = p + 1;
 	d->indent = cmark_parser_get_indent(parser);
@@ -385,7 +424,7 @@ static cmark_node *open_block(cmark_syntax_extension *ext, int indented, cmark_p
 	if (d->kind == MDB_BREAK)
 		return n; /* the line itself becomes the paragraph inside */
 	if (h.title_off >= 0 && !d->title)
-		d->title = xstrndup((const char *)input + h.title_off, (size_t)h.title_len);
+		d->title = mem_strndup(mem, (const char *)input + h.title_off, (size_t)h.title_len);
 	/* the rest of the line is the header */
 	cmark_parser_advance_offset(parser, (const char *)input, e - cmark_parser_get_offset(parser), 0);
 	if (!d->title || !d->title[0])

@@ -2,6 +2,7 @@
 #include "mdlinks.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -60,7 +61,12 @@ typedef struct {
 	size_t off;   /* byte offset */
 	int col;      /* column, tabs expanded to multiples of TAB_STOP */
 	int partial;  /* the tab at `off` is partly consumed */
+	size_t fns;   /* lp_nonspace's last answer (valid while off <= fns) ... */
+	int fns_col;
+	int fns_ok;   /* ... when set */
 } lp_t;
+
+#define LP_INIT(s, n) {(s), (n), 0, 0, 0, 0, 0, 0}
 
 /* cmark's S_advance_offset */
 static void lp_advance(lp_t *p, int count, int columns)
@@ -89,9 +95,16 @@ static void lp_advance(lp_t *p, int count, int columns)
 	}
 }
 
-/* cmark's S_find_first_nonspace: byte and column of the first non-blank, and the indent */
-static void lp_nonspace(const lp_t *p, size_t *fns, int *fns_col)
+/* cmark's S_find_first_nonspace: byte and column of the first non-blank, and
+ * the indent. Like cmark it remembers the answer: matching the containers of
+ * a deep list passes the same white space many times. */
+static void lp_nonspace(lp_t *p, size_t *fns, int *fns_col)
 {
+	if (p->fns_ok && p->off <= p->fns) {
+		*fns = p->fns;
+		*fns_col = p->fns_col;
+		return;
+	}
 	size_t i = p->off;
 	int col = p->col, to_tab = TAB_STOP - p->col % TAB_STOP;
 	while (i < p->n) {
@@ -108,8 +121,9 @@ static void lp_nonspace(const lp_t *p, size_t *fns, int *fns_col)
 			break;
 		}
 	}
-	*fns = i;
-	*fns_col = col;
+	*fns = p->fns = i;
+	*fns_col = p->fns_col = col;
+	p->fns_ok = 1;
 }
 
 /* Column of byte `b` of a line (tabs expanded). */
@@ -164,7 +178,7 @@ static int content_start(const mdlinks_t *m, int line, int keep_space)
 	const char *s = line_at(m, line, &n);
 	if (!s)
 		return 0;
-	lp_t p = {s, n, 0, 0, 0};
+	lp_t p = LP_INIT(s, n);
 	int all = lp_match(m, &p, m->nanc, line);
 	if (all && !keep_space) {
 		size_t fns;
@@ -177,21 +191,41 @@ static int content_start(const mdlinks_t *m, int line, int keep_space)
 	return (int)p.off;
 }
 
+static int is_container(cmark_node *c)
+{
+	cmark_node_type t = cmark_node_get_type(c);
+	return t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_ITEM || t == CMARK_NODE_FOOTNOTE_DEFINITION ||
+	       mdblocks_content_indent(c) >= 0;
+}
+
 /* Remember the containers of `blk`, outermost first, and the content width of
  * its list items (relative to the column their container's content starts at). */
 static void set_containers(mdlinks_t *m, cmark_node *blk)
 {
+	/* the outermost MDLINKS_MAX_DEPTH of them (deeper ones are not matched) */
 	cmark_node *chain[MDLINKS_MAX_DEPTH];
+	size_t total = 0;
+	for (cmark_node *c = cmark_node_parent(blk); c; c = cmark_node_parent(c))
+		total += is_container(c);
 	int k = 0;
-	for (cmark_node *c = cmark_node_parent(blk); c && k < MDLINKS_MAX_DEPTH; c = cmark_node_parent(c)) {
-		cmark_node_type t = cmark_node_get_type(c);
-		if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_ITEM || t == CMARK_NODE_FOOTNOTE_DEFINITION ||
-		    mdblocks_content_indent(c) >= 0)
+	size_t skip = total > MDLINKS_MAX_DEPTH ? total - MDLINKS_MAX_DEPTH : 0;
+	for (cmark_node *c = cmark_node_parent(blk); c; c = cmark_node_parent(c)) {
+		if (!is_container(c))
+			continue;
+		if (skip)
+			skip--;
+		else
 			chain[k++] = c;
 	}
+	/* the outer containers the previous block had too are already measured:
+	 * the paragraphs of a deep list cost their depth once, not each */
+	int same = 0;
+	while (same < k && same < m->nanc && m->anc_node[same] == chain[k - 1 - same])
+		same++;
 	m->nanc = k;
-	for (int i = 0; i < k; i++) {
+	for (int i = same; i < k; i++) {
 		cmark_node *c = chain[k - 1 - i];
+		m->anc_node[i] = c;
 		cmark_node *first = cmark_node_first_child(c);
 		int il = cmark_node_get_start_line(c);
 		m->anc_kind[i] = cmark_node_get_type(c);
@@ -217,7 +251,7 @@ static void set_containers(mdlinks_t *m, cmark_node *blk)
 			continue;
 		/* a list item's width (marker indentation + marker + padding) is
 		 * counted from where the outer containers end on its line */
-		lp_t p = {s, n, 0, 0, 0};
+		lp_t p = LP_INIT(s, n);
 		lp_match(m, &p, i, il);
 		if (m->anc_ccol[i] > p.col) {
 			m->anc_need[i] = m->anc_ccol[i] - p.col;
@@ -308,6 +342,15 @@ static int inline_line(cmark_node *n)
 	return found > 0 ? found : cmark_node_get_start_line(n);
 }
 
+/* How far pos_bytes looks for the character an inline starts with. */
+#define MDLINKS_NEAR 512
+
+/* 1 when byte `i` of line `s` can start an inline of type `t` (`want`: its first characters). */
+static int is_start(const char *s, size_t n, size_t i, const char *want, cmark_node_type t)
+{
+	return s[i] && strchr(want, s[i]) && (t != CMARK_NODE_IMAGE || (i + 1 < n && s[i + 1] == '['));
+}
+
 /* Position of `n` as a line and a 1-based byte column. */
 static void pos_bytes(const mdlinks_t *m, cmark_node *n, int *line_out, int *bcol_out)
 {
@@ -335,36 +378,54 @@ static void pos_bytes(const mdlinks_t *m, cmark_node *n, int *line_out, int *bco
 	const char *want = t == CMARK_NODE_IMAGE ? "!" : t == CMARK_NODE_LINK ? "[<" : "<";
 	if ((size_t)bc <= n_len && strchr(want, s[bc - 1]))
 		goto done;
-	long best = -1;
-	for (size_t i = 0; i < n_len; i++) {
-		if (!strchr(want, s[i]) || (t == CMARK_NODE_IMAGE && (i + 1 >= n_len || s[i + 1] != '[')))
-			continue;
-		long d = labs((long)i + 1 - bc);
-		if (best < 0 || d < labs(best + 1 - bc))
-			best = (long)i;
+	/* the nearest one within MDLINKS_NEAR bytes (cmark is off by an
+	 * indentation at most): a line of autolinks, which start with neither,
+	 * costs a bounded look around each, not a scan of the whole line */
+	size_t at = (size_t)bc - 1;
+	for (size_t d = 1; d <= MDLINKS_NEAR; d++) {
+		if (d <= at && is_start(s, n_len, at - d, want, t)) {
+			bc = (int)(at - d) + 1;
+			break;
+		}
+		if (at + d < n_len && is_start(s, n_len, at + d, want, t)) {
+			bc = (int)(at + d) + 1;
+			break;
+		}
+		if (d > at && at + d >= n_len)
+			break;
 	}
-	if (best >= 0)
-		bc = (int)best + 1;
 done:
 	*line_out = line;
 	*bcol_out = bc;
 }
 
-/* 1-based character column of the 1-based byte column `bc` on `line`. */
-static int char_col(const mdlinks_t *m, int line, int bc)
+/* 1-based character column of the 1-based byte column `bc` on `line`: counted
+ * on from the last one asked when it is on the same line and not after `bc`. */
+static int char_col(mdlinks_t *m, int line, int bc)
 {
 	size_t n;
 	const char *s = line_at(m, line, &n);
 	if (!s)
 		return bc;
+	size_t want = bc > 0 ? (size_t)bc - 1 : 0;
+	if (want > n)
+		want = n;
+	size_t i = 0;
 	int col = 1;
-	for (size_t i = 0; i + 1 < (size_t)bc && i < n; i++)
+	if (m->cc_line == line && m->cc_byte <= want) {
+		i = m->cc_byte;
+		col = m->cc_col;
+	}
+	for (; i < want; i++)
 		if (((unsigned char)s[i] & 0xC0) != 0x80)
 			col++;
+	m->cc_line = line;
+	m->cc_byte = want;
+	m->cc_col = col;
 	return col;
 }
 
-void mdlinks_pos(const mdlinks_t *m, cmark_node *n, int *line, int *col)
+void mdlinks_pos(mdlinks_t *m, cmark_node *n, int *line, int *col)
 {
 	int bc;
 	pos_bytes(m, n, line, &bc);
@@ -470,7 +531,7 @@ static size_t skip_past(const char *s, size_t n, size_t i, const char *what)
 static size_t find_attrs(const char *s, size_t n, attr_t **out)
 {
 	attr_t *a = NULL;
-	size_t na = 0;
+	size_t na = 0, cap = 0;
 	size_t i = 0;
 	while (i < n) {
 		if (s[i] != '<') {
@@ -534,7 +595,10 @@ static size_t find_attrs(const char *s, size_t n, attr_t **out)
 			int is_href = al == 4 && !strncasecmp(s + an_b, "href", 4);
 			int is_src = al == 3 && !strncasecmp(s + an_b, "src", 3);
 			if (is_href || is_src) {
-				a = xrealloc(a, (na + 1) * sizeof *a);
+				if (na == cap) {
+					cap = cap ? 2 * cap : 16;
+					a = xrealloc(a, cap * sizeof *a);
+				}
 				a[na++] = (attr_t){tag, vs, ve, q, is_src};
 			}
 		}
@@ -547,40 +611,61 @@ static size_t find_attrs(const char *s, size_t n, attr_t **out)
 	return na;
 }
 
-/* Position (line, byte column) of byte `off` of the literal of `n`. */
-static void html_pos(const mdlinks_t *m, cmark_node *n, const char *lit, size_t off, int *line, int *bc)
+/* Where html_pos got to in one literal: its attributes come in order, so the
+ * lines are counted once for all of them. */
+typedef struct {
+	size_t off;        /* bytes of the literal counted so far */
+	size_t nl, last;   /* newlines before `off`, and where the line holding `off` starts */
+	size_t line_last;  /* the line whose prefix is `prefix` (SIZE_MAX: none yet) */
+	int prefix;
+	int have0, l0, b0; /* an inline node's own position */
+} hpos_t;
+
+/* Position (line, byte column) of byte `off` of the literal of `n`; `off`
+ * does not decrease from one call to the next with the same `c`. */
+static void html_pos(const mdlinks_t *m, cmark_node *n, const char *lit, size_t off, hpos_t *c, int *line, int *bc)
 {
-	size_t nl = 0, last = 0;
-	for (size_t i = 0; i < off; i++)
-		if (lit[i] == '\n') {
-			nl++;
-			last = i + 1;
+	if (off < c->off)
+		*c = (hpos_t){.line_last = SIZE_MAX};
+	for (; c->off < off; c->off++)
+		if (lit[c->off] == '\n') {
+			c->nl++;
+			c->last = c->off + 1;
 		}
+	size_t nl = c->nl, last = c->last;
 	if (cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK) {
 		/* a block's lines are the source lines without the container prefix */
 		*line = cmark_node_get_start_line(n) + (int)nl;
-		size_t ll = 0, sl;
-		while (lit[last + ll] && lit[last + ll] != '\n')
-			ll++;
-		while (ll && lit[last + ll - 1] == '\r')
-			ll--;
-		const char *s = line_at(m, *line, &sl);
-		int prefix;
-		if (s && sl >= ll && !memcmp(s + sl - ll, lit + last, ll))
-			prefix = (int)(sl - ll);
-		else
-			prefix = nl ? content_start(m, *line, 1) : cmark_node_get_start_column(n) - 1;
-		*bc = prefix + (int)(off - last) + 1;
+		if (c->line_last != last) {
+			size_t ll = 0, sl;
+			while (lit[last + ll] && lit[last + ll] != '\n')
+				ll++;
+			while (ll && lit[last + ll - 1] == '\r')
+				ll--;
+			const char *s = line_at(m, *line, &sl);
+			if (s && sl >= ll && !memcmp(s + sl - ll, lit + last, ll))
+				c->prefix = (int)(sl - ll);
+			else
+				c->prefix = nl ? content_start(m, *line, 1) : cmark_node_get_start_column(n) - 1;
+			c->line_last = last;
+		}
+		*bc = c->prefix + (int)(off - last) + 1;
 		return;
 	}
-	int l0, b0;
-	pos_bytes(m, n, &l0, &b0);
+	if (!c->have0) {
+		pos_bytes(m, n, &c->l0, &c->b0);
+		c->have0 = 1;
+	}
 	if (!nl) {
-		*line = l0;
-		*bc = b0 + (int)off;
+		*line = c->l0;
+		*bc = c->b0 + (int)off;
 	} else {
-		*line = l0 + (int)nl;
-		*bc = content_start(m, *line, 0) + (int)(off - last) + 1;
+		*line = c->l0 + (int)nl;
+		if (c->line_last != last) {
+			c->prefix = content_start(m, *line, 0);
+			c->line_last = last;
+		}
+		*bc = c->prefix + (int)(off - last) + 1;
 	}
 }
 
@@ -599,10 +684,11 @@ void mdlinks_html(mdlinks_t *m, cmark_node *n, md_link_fn fn, void *ud, int line
 	buf_t out = BUF_INIT;
 	size_t copied = 0;
 	int changed = 0;
+	hpos_t cur = {.line_last = SIZE_MAX};
 	for (size_t i = 0; i < na; i++) {
 		char *url = attr_value(lit + a[i].vs, a[i].ve - a[i].vs);
 		int line, bc;
-		html_pos(m, n, lit, a[i].tag, &line, &bc);
+		html_pos(m, n, lit, a[i].tag, &cur, &line, &bc);
 		char *nu = fn(ud, url, a[i].is_src, line + line_offset, char_col(m, line, bc));
 		free(url);
 		if (!nu)
@@ -637,6 +723,7 @@ void mdlinks_html_pos(mdlinks_t *m, cmark_node *n, size_t off, int *line, int *c
 	if (cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK)
 		set_containers(m, n);
 	int bc;
-	html_pos(m, n, lit, off, line, &bc);
+	hpos_t cur = {.line_last = SIZE_MAX};
+	html_pos(m, n, lit, off, &cur, line, &bc);
 	*col = char_col(m, *line, bc);
 }

@@ -34,11 +34,17 @@ typedef struct {
 	int blk_offset;     /* cmark's column offset for its inlines (start column - 1) */
 	int blk_shift;      /* lines of link reference definitions cmark did not count */
 #define MDLINKS_MAX_DEPTH 64
-	cmark_node_type anc_kind[MDLINKS_MAX_DEPTH]; /* its block quotes, list items and footnotes, outermost first */
+	cmark_node *anc_node[MDLINKS_MAX_DEPTH];      /* its block quotes, list items and footnotes, outermost first */
+	cmark_node_type anc_kind[MDLINKS_MAX_DEPTH]; /* their types */
 	int anc_need[MDLINKS_MAX_DEPTH];             /* content width of each list item / footnote */
 	int anc_line[MDLINKS_MAX_DEPTH];             /* the line each opens on */
 	int anc_ccol[MDLINKS_MAX_DEPTH];             /* the column its content starts at on that line, or -1 */
 	int nanc;
+	/* char_col's memo: the character column of byte cc_byte of line cc_line,
+	 * so that the links of one line cost one pass over it, not one each */
+	int cc_line;
+	size_t cc_byte;
+	int cc_col;
 } mdlinks_t;
 
 /* Index the lines of `text` (`len` bytes). Free with mdlinks_free. */
@@ -51,8 +57,10 @@ void mdlinks_free(mdlinks_t *m);
 void mdlinks_block(mdlinks_t *m, cmark_node *blk);
 /* Exact position of the inline node `n` (link, image or inline HTML) inside the
  * last block given to mdlinks_block: 1-based line of the text and 1-based
- * column in characters. */
-void mdlinks_pos(const mdlinks_t *m, cmark_node *n, int *line, int *col);
+ * column in characters. Asked in document order, the positions of all the
+ * links of a text cost time linear in its length (however many links a line
+ * holds). */
+void mdlinks_pos(mdlinks_t *m, cmark_node *n, int *line, int *col);
 /* Call `fn` for every href and src attribute in the raw HTML node `n` (an HTML
  * block, or inline HTML inside the last block given to mdlinks_block), with
  * the attribute's value (entities decoded, spaces trimmed), is_image set for

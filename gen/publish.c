@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -19,10 +20,32 @@
 
 /* set by the handler, read by every thread (a lock-free atomic: safe in a handler) */
 static atomic_int pub_signal;
+/* when the first signal came (clock_gettime is async-signal-safe) */
+static struct timespec pub_signal_wall, pub_signal_cpu;
 
 static void on_signal(int sig)
 {
+	if (!atomic_load(&pub_signal)) {
+		clock_gettime(CLOCK_MONOTONIC, &pub_signal_wall);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &pub_signal_cpu);
+	}
 	atomic_store(&pub_signal, sig);
+}
+
+static double ms_since(clockid_t id, const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(id, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000.0 + (t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+int pub_since_interrupt(double *wall_ms, double *cpu_ms)
+{
+	if (!pub_interrupted())
+		return 0;
+	*wall_ms = ms_since(CLOCK_MONOTONIC, &pub_signal_wall);
+	*cpu_ms = ms_since(CLOCK_PROCESS_CPUTIME_ID, &pub_signal_cpu);
+	return 1;
 }
 
 void pub_install_signal_handlers(void)

@@ -59,6 +59,9 @@ int pub_interrupted(void);
 /* The flag itself (non-zero once interrupted), for long jobs on other threads
  * that poll it (hist_opts_t.stop). Valid for the whole process. */
 const atomic_int *pub_interrupt_flag(void);
+/* Once interrupted: the wall-clock and process CPU milliseconds since the
+ * first SIGINT/SIGTERM, and 1; else 0 (for ALMANAC_TIMING). */
+int pub_since_interrupt(double *wall_ms, double *cpu_ms);
 /* Write `len` bytes to `rel` in the site being written (pr_write on
  * p->root), refusing paths that leave it ("..", absolute). Returns 0, -1 on
  * I/O error (errno set), -2 on an unsafe path. */

@@ -501,7 +501,9 @@ static void write_sitemap(rctx_t *r)
 		buf_put_html(&b, base, bl);
 		if (bl && base[bl - 1] != '/')
 			buf_putc(&b, '/');
-		buf_put_html(&b, p->url, strlen(p->url));
+		char *url = fsu_url_escape(p->url);
+		buf_put_html(&b, url, strlen(url));
+		free(url);
 		buf_puts(&b, "</loc>");
 		if (p->fresh.has_commit) {
 			char d[32];
@@ -562,6 +564,8 @@ static void copy_assets(rctx_t *r)
 	}
 	for (size_t i = 0; i < s->nassets && !pub_interrupted(); i++) {
 		const site_asset_t *a = &s->assets[i];
+		if (a->withheld) /* scripts would run on the site (activefiles.h) */
+			continue;
 		int rc = pr_copy(s->tree, a->src, r->pub.root, a->out);
 		if (rc == PR_EWRITE || rc == PR_EUNSAFE) {
 			diag_add(&s->diags, DIAG_ERROR, a->src, 0, 0, "output", "cannot write the copy %s: %s", a->out,

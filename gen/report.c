@@ -405,7 +405,10 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 		const site_fresh_t *f = &p->fresh;
 		json_begin_object(&w);
 		json_key(&w, "path"); json_string(&w, p->src);
-		json_key(&w, "url"); json_string(&w, p->url);
+		json_key(&w, "url");
+		char *url = fsu_url_escape(p->url);
+		json_string(&w, url);
+		free(url);
 		json_key(&w, "title"); json_string(&w, p->title ? p->title : "");
 		json_key(&w, "type"); json_string(&w, p->type ? p->type : "");
 		json_key(&w, "owner"); json_string(&w, p->owner ? p->owner : "");

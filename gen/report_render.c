@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cilog.h"
 #include "report.h"
 #include "svgchart.h"
 #include "timefmt.h"
+#include "utf8.h"
 
 /* ---- helpers ---- */
 
@@ -208,7 +210,19 @@ done:
 	buf_putc(out, '\n');
 }
 
+static void write_text(const report_t *r, const site_t *s, int color, buf_t *out);
+
 void report_write_text(const report_t *r, const site_t *s, int color, buf_t *out)
+{
+	/* owners, alert names and branches come from the repository: CI logs must not run them */
+	buf_t text = BUF_INIT;
+	write_text(r, s, color, &text);
+	cilog_lines(&text);
+	buf_put(out, text.s, text.len);
+	buf_free(&text);
+}
+
+static void write_text(const report_t *r, const site_t *s, int color, buf_t *out)
 {
 	ansi_t a = {color};
 	char tmp[64], date[16];
@@ -323,11 +337,21 @@ void report_write_text(const report_t *r, const site_t *s, int color, buf_t *out
 
 /* ---- CSV ---- */
 
+/* A text cell. One that starts with = + - @, a tab or a carriage return is
+ * what spreadsheets read as a formula (=HYPERLINK(...), +cmd|..., @SUM(...)):
+ * it gets a leading apostrophe, which they show as text (OWASP's advice for
+ * CSV injection). Numbers are written by csv_int and stay numbers. */
 static void csv_field(buf_t *out, const char *s, int last)
 {
 	s = s ? s : "";
-	if (strpbrk(s, ",\"\r\n")) {
+	char *fixed = utf8_fix(s); /* a file name that is not UTF-8 */
+	if (fixed)
+		s = fixed;
+	int formula = s[0] && strchr("=+-@\t\r", s[0]);
+	if (formula || strpbrk(s, ",\"\r\n")) {
 		buf_putc(out, '"');
+		if (formula)
+			buf_putc(out, '\'');
 		for (; *s; s++) {
 			if (*s == '"')
 				buf_putc(out, '"');
@@ -338,6 +362,7 @@ static void csv_field(buf_t *out, const char *s, int last)
 		buf_puts(out, s);
 	}
 	buf_puts(out, last ? "\r\n" : ",");
+	free(fixed);
 }
 
 static void csv_int(buf_t *out, long long v, int present)

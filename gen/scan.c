@@ -9,6 +9,8 @@
 #include <pcre2.h>
 
 #include "buf.h"
+#include "regex.h"
+#include "utf8.h"
 #include "fsutil.h"
 #include "map.h"
 
@@ -39,18 +41,41 @@ typedef struct {
 	const char *skip_dir;
 	pcre2_code **ex;
 	size_t nex;
+	const val_t *ex_pos;  /* the exclude list in the configuration (positions), or NULL */
+	int ex_failed;        /* a pattern hit the backtracking limit */
 	pcre2_match_data *md;
 	strvec_t pages, assets;
 	uint64_t stamp; /* order-independent hash of every file's path and stat data */
 	diag_list_t *d;
+	const char *cfg_file; /* the configuration's name in diagnostics */
 	int depth;
 } walk_t;
 
+/* 1 when an exclude pattern matches `rel`. A pattern that hits the
+ * backtracking limit is a configuration error, reported once at the pattern;
+ * the path counts as excluded (nothing is published that the pattern may
+ * have meant to keep out) and the scan fails. */
 static int excluded(walk_t *w, const char *rel)
 {
-	for (size_t i = 0; i < w->nex; i++)
-		if (w->ex[i] && pcre2_match(w->ex[i], (PCRE2_SPTR)rel, strlen(rel), 0, 0, w->md, NULL) >= 0)
+	for (size_t i = 0; i < w->nex; i++) {
+		if (!w->ex[i])
+			continue;
+		int rc = pcre2_match(w->ex[i], (PCRE2_SPTR)rel, strlen(rel), 0, 0, w->md, rx_match_context());
+		if (rc >= 0)
 			return 1;
+		if (rx_limit_hit(rc)) {
+			const val_t *it = w->ex_pos && w->ex_pos->type == VAL_LIST && i < w->ex_pos->len ? w->ex_pos->items[i]
+													  : NULL;
+			diag_add(w->d, DIAG_ERROR, w->cfg_file, it ? it->line : 0, it ? it->col : 0, "config",
+				 "pattern in 'exclude' needs more than %d backtracking steps to match '%s': make it "
+				 "simpler (no nested repetition such as (a+)+ or (.*x){n})",
+				 RX_MATCH_LIMIT, rel);
+			pcre2_code_free(w->ex[i]);
+			w->ex[i] = NULL;
+			w->ex_failed = 1;
+			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -163,11 +188,14 @@ int scan_tree(scan_result_t *out, const char *root, const pr_root_t *tree, const
 	walk_t w = {.root = root, .tree = tree, .repo = repo, .skip_dir = skip_dir, .d = d};
 	w.ex = xcalloc(cfg->nexclude + 1, sizeof *w.ex);
 	for (size_t i = 0; i < cfg->nexclude; i++) {
-		int err;
-		PCRE2_SIZE off;
-		w.ex[i] = pcre2_compile((PCRE2_SPTR)cfg->exclude[i], PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err, &off, NULL);
+		char *why;
+		size_t off;
+		w.ex[i] = rx_compile(cfg->exclude[i], &why, &off); /* config_load reported a bad one */
+		free(why);
 	}
 	w.nex = cfg->nexclude;
+	w.ex_pos = cfg->raw ? val_map_get(cfg->raw, "exclude") : NULL;
+	w.cfg_file = cfg->file ? cfg->file : "almanac.yml";
 	w.md = pcre2_match_data_create(4, NULL);
 	if (repo && git_repository_index(&w.index, repo) != 0)
 		w.index = NULL;
@@ -209,7 +237,7 @@ int scan_tree(scan_result_t *out, const char *root, const pr_root_t *tree, const
 		pcre2_code_free(w.ex[i]);
 	free(w.ex);
 	pcre2_match_data_free(w.md);
-	return 0;
+	return w.ex_failed ? -1 : 0;
 }
 
 void scan_free(scan_result_t *r)
@@ -259,5 +287,11 @@ char *scan_page_url(const char *path, const char *home_dir)
 		url = xasprintf("%.*s/", (int)(n - 3), path);
 	}
 	free(dir);
+	/* a name that is not UTF-8: the page is published with U+FFFD for each invalid byte */
+	char *fixed = utf8_fix(url);
+	if (fixed) {
+		free(url);
+		url = fixed;
+	}
 	return url;
 }

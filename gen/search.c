@@ -797,7 +797,9 @@ static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, siz
 			if (p > c * META_CHUNK_PAGES)
 				buf_putc(&b, ',');
 			buf_putc(&b, '[');
-			put_json_cstr(&b, doc->url);
+			char *url = fsu_url_escape(doc->url); /* a file named "a b#c.md": a URL, not a path */
+			put_json_cstr(&b, url);
+			free(url);
 			buf_putc(&b, ',');
 			put_json_cstr(&b, doc->title);
 			buf_putc(&b, ',');

@@ -9,13 +9,16 @@
 #include <limits.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -43,6 +46,8 @@ struct srv {
 	char *event_json;           /* the shorter form sent on event streams */
 	int streams;
 	int stopping;
+	int waiters;                /* status requests waiting for a build */
+	char *bind;                 /* the address it listens on, as given */
 };
 
 /* ------------------------------------------------------------------ paths */
@@ -234,9 +239,14 @@ static enum MHD_Result reply_not_found(srv_t *s, struct MHD_Connection *c)
 	return ret;
 }
 
-static enum MHD_Result reply_redirect(struct MHD_Connection *c, const char *raw_url)
+/* A folder asked for without its '/': to the same path with it. The
+ * location is made from the decoded, checked path `rel`, so it is always a
+ * path of this server: "//evil.example/" (a host to a browser) cannot come out. */
+static enum MHD_Result reply_redirect(struct MHD_Connection *c, const char *rel)
 {
-	char *loc = xasprintf("%s/", raw_url);
+	char *esc = fsu_url_escape(rel);
+	char *loc = xasprintf("/%s/", esc);
+	free(esc);
 	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (!r) {
 		free(loc);
@@ -250,7 +260,7 @@ static enum MHD_Result reply_redirect(struct MHD_Connection *c, const char *raw_
 	return ret;
 }
 
-static enum MHD_Result serve_file(srv_t *s, struct MHD_Connection *c, const char *rel, const char *raw_url)
+static enum MHD_Result serve_file(srv_t *s, struct MHD_Connection *c, const char *rel)
 {
 	pthread_rwlock_rdlock(&s->site_lock);
 	unsigned long build = s->served_build;
@@ -263,7 +273,7 @@ static enum MHD_Result serve_file(srv_t *s, struct MHD_Connection *c, const char
 		size_t n = strlen(rel);
 		if (n && rel[n - 1] != '/') {
 			pthread_rwlock_unlock(&s->site_lock);
-			return reply_redirect(c, raw_url);
+			return reply_redirect(c, rel);
 		}
 		index = xasprintf("%sindex.html", rel);
 		fd = open_beneath(s, index);
@@ -301,19 +311,67 @@ static enum MHD_Result serve_file(srv_t *s, struct MHD_Connection *c, const char
 
 /* ------------------------------------------------------------------ status and events */
 
+/* The client's socket, or -1. */
+static int client_fd(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	return ci ? ci->connect_fd : -1;
+}
+
+/* 1 when the client of socket `fd` closed its side (or the socket failed). */
+static int client_gone(int fd)
+{
+	if (fd < 0)
+		return 0;
+	struct pollfd p = {fd, POLLRDHUP, 0};
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* Wait on st_cond (st_lock held) until `until` or a broadcast, looking every
+ * SRV_CLIENT_CHECK_MS whether the client of `fd` is gone. Returns 1 when it is. */
+static int wait_for_client(srv_t *s, int fd, const struct timespec *until)
+{
+	struct timespec now, step;
+	clock_gettime(CLOCK_REALTIME, &now);
+	step = now;
+	step.tv_nsec += SRV_CLIENT_CHECK_MS * 1000000L;
+	if (step.tv_nsec >= 1000000000L) {
+		step.tv_sec++;
+		step.tv_nsec -= 1000000000L;
+	}
+	if (step.tv_sec > until->tv_sec || (step.tv_sec == until->tv_sec && step.tv_nsec > until->tv_nsec))
+		step = *until;
+	pthread_cond_timedwait(&s->st_cond, &s->st_lock, &step);
+	return client_gone(fd);
+}
+
+static int past(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
 static enum MHD_Result serve_status(srv_t *s, struct MHD_Connection *c)
 {
 	const char *since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
+	int fd = client_fd(c), gone = 0;
 	pthread_mutex_lock(&s->st_lock);
-	if (since && since[0]) {
+	/* a long poll, unless SRV_MAX_WAITERS already wait: then the answer is now */
+	if (since && since[0] && s->waiters < SRV_MAX_WAITERS) {
 		char *end;
 		unsigned long want = strtoul(since, &end, 10);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += LONG_POLL_SECONDS;
-		while (!s->stopping && s->seq <= want)
-			if (pthread_cond_timedwait(&s->st_cond, &s->st_lock, &until) == ETIMEDOUT)
-				break;
+		s->waiters++;
+		while (!s->stopping && s->seq <= want && !past(&until) && !gone)
+			gone = wait_for_client(s, fd, &until);
+		s->waiters--;
+	}
+	if (gone) { /* nobody to answer: free the connection now */
+		pthread_mutex_unlock(&s->st_lock);
+		return MHD_NO;
 	}
 	char *json = xstrdup(s->status_json ? s->status_json : "{}");
 	pthread_mutex_unlock(&s->st_lock);
@@ -332,6 +390,7 @@ static enum MHD_Result serve_status(srv_t *s, struct MHD_Connection *c)
 
 typedef struct {
 	srv_t *s;
+	int fd;               /* the client's socket, or -1 */
 	unsigned long seen;   /* event sequence number last sent */
 	buf_t pending;        /* bytes not sent yet */
 	size_t off;
@@ -355,10 +414,10 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += PING_SECONDS;
-		int timed_out = 0;
-		while (!s->stopping && s->event_seq == e->seen && !timed_out)
-			timed_out = pthread_cond_timedwait(&s->st_cond, &s->st_lock, &until) == ETIMEDOUT;
-		if (s->stopping) {
+		int gone = 0;
+		while (!s->stopping && s->event_seq == e->seen && !past(&until) && !gone)
+			gone = wait_for_client(s, e->fd, &until);
+		if (s->stopping || gone) {
 			pthread_mutex_unlock(&s->st_lock);
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		}
@@ -390,6 +449,7 @@ static enum MHD_Result serve_events(srv_t *s, struct MHD_Connection *c)
 {
 	stream_t *e = xcalloc(1, sizeof *e);
 	e->s = s;
+	e->fd = client_fd(c);
 	pthread_mutex_lock(&s->st_lock);
 	if (s->streams >= SRV_MAX_STREAMS || s->stopping) {
 		pthread_mutex_unlock(&s->st_lock);
@@ -436,6 +496,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0; /* a body on a GET: ignored */
 		return MHD_YES;
 	}
+	if (!srv_host_allowed(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST), s->bind, s->port))
+		return reply_text(c, MHD_HTTP_FORBIDDEN,
+				  "403 Forbidden: this preview server answers to localhost, IP addresses and this "
+				  "machine's name only\n");
 	if (!strcmp(url, "/__almanac/status"))
 		return serve_status(s, c);
 	if (!strcmp(url, "/__almanac/events"))
@@ -444,7 +508,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	char *rel = srv_decode_path(url, &hidden);
 	if (!rel)
 		return reply_text(c, MHD_HTTP_BAD_REQUEST, "400 Bad Request: this path is not allowed\n");
-	enum MHD_Result ret = hidden || !strncmp(rel, "__almanac", 9) ? reply_not_found(s, c) : serve_file(s, c, rel, url);
+	enum MHD_Result ret = hidden || !strncmp(rel, "__almanac", 9) ? reply_not_found(s, c) : serve_file(s, c, rel);
 	free(rel);
 	return ret;
 }
@@ -470,6 +534,79 @@ int srv_is_loopback(const char *bind)
 	if (!bind || !strcmp(bind, "localhost") || !strcmp(bind, "::1") || !strcmp(bind, "[::1]"))
 		return 1;
 	return !strncmp(bind, "127.", 4);
+}
+
+/* 1 when `h` (n bytes) is an IPv4 address in dotted form. */
+static int is_ipv4(const char *h, size_t n)
+{
+	char tmp[INET_ADDRSTRLEN];
+	struct in_addr a;
+	if (n == 0 || n >= sizeof tmp)
+		return 0;
+	memcpy(tmp, h, n);
+	tmp[n] = '\0';
+	return inet_pton(AF_INET, tmp, &a) == 1;
+}
+
+static int is_ipv6(const char *h, size_t n)
+{
+	char tmp[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	if (n == 0 || n >= sizeof tmp)
+		return 0;
+	memcpy(tmp, h, n);
+	tmp[n] = '\0';
+	return inet_pton(AF_INET6, tmp, &a) == 1;
+}
+
+int srv_host_allowed(const char *host, const char *bind, int port)
+{
+	if (!host) /* HTTP/1.0 without Host: not a browser */
+		return 1;
+	size_t n = strlen(host);
+	/* the port: the server's, or none when it is 80 */
+	const char *name = host;
+	size_t nl = n;
+	const char *colon = NULL;
+	if (host[0] == '[') {
+		const char *rb = strchr(host, ']');
+		if (!rb)
+			return 0;
+		name = host + 1;
+		nl = (size_t)(rb - host) - 1;
+		if (!is_ipv6(name, nl))
+			return 0;
+		colon = rb[1] == ':' ? rb + 1 : NULL;
+		if (rb[1] && !colon)
+			return 0;
+	} else {
+		colon = strrchr(host, ':');
+		if (colon)
+			nl = (size_t)(colon - host);
+	}
+	if (colon) {
+		char *end;
+		long p = strtol(colon + 1, &end, 10);
+		if (end == colon + 1 || *end || p != port)
+			return 0;
+	} else if (port != 80) {
+		return 0;
+	}
+	if (host[0] == '[' || is_ipv4(name, nl))
+		return 1;
+	if (nl == 9 && !strncasecmp(name, "localhost", 9))
+		return 1;
+	if (bind && strlen(bind) == nl && !strncasecmp(name, bind, nl))
+		return 1;
+	char me[256];
+	if (gethostname(me, sizeof me) == 0) {
+		me[sizeof me - 1] = '\0';
+		size_t ml = strlen(me);
+		if (ml && ((nl == ml && !strncasecmp(name, me, nl)) ||
+			   (nl == ml + 6 && !strncasecmp(name, me, ml) && !strncasecmp(name + ml, ".local", 6))))
+			return 1;
+	}
+	return 0;
 }
 
 int srv_start(srv_t **out, const char *bind, int port, const char *root, buf_t *err)
@@ -508,6 +645,7 @@ int srv_start(srv_t **out, const char *bind, int port, const char *root, buf_t *
 	pthread_condattr_destroy(&ca);
 	s->root = xstrdup(root);
 	s->site = open_site(root);
+	s->bind = xstrdup(bind);
 	s->status_json = xstrdup("{}");
 	s->event_json = xstrdup("{}");
 
@@ -525,7 +663,7 @@ int srv_start(srv_t **out, const char *bind, int port, const char *root, buf_t *
 	s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
 				MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SRV_MAX_CONNECTIONS,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SRV_IDLE_SECONDS,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MAX_REQUEST,
 				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)256,
 				MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
@@ -604,6 +742,7 @@ void srv_stop(srv_t *s)
 		MHD_stop_daemon(s->d);
 	pr_root_free(s->site);
 	free(s->root);
+	free(s->bind);
 	free(s->status_json);
 	free(s->event_json);
 	pthread_rwlock_destroy(&s->site_lock);

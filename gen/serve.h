@@ -29,6 +29,13 @@
  * build number of the site they came from, so the page script knows which
  * build it shows.
  *
+ * Requests are answered only when their Host header names this server: a
+ * loopback name or address, an IP address, the bind address or this
+ * machine's name, with the server's port (DNS rebinding: a web page whose
+ * host name resolves to 127.0.0.1 cannot read drafts); others get 403. A
+ * redirect (a folder asked for without its '/') is always to a path of this
+ * server ("/path/"), never to another host.
+ *
  * Threads: libmicrohttpd runs one thread per connection. The site folder is
  * replaced or updated by the caller between srv_write_lock() and
  * srv_write_unlock(); requests resolve and open their file under the read
@@ -44,9 +51,18 @@
 /* Memory for one connection (request line, headers and buffers), in bytes:
  * a larger request head is refused by libmicrohttpd (431/413). */
 #define SRV_MAX_REQUEST (64 * 1024)
-/* Most connections served at once; most open event streams. */
+/* Most connections served at once; most open event streams; most status
+ * requests waiting for a build at once (more are answered at once): streams
+ * and waiting requests never take more than a quarter of the connections,
+ * so no pattern of them keeps pages from being served. */
 #define SRV_MAX_CONNECTIONS 256
-#define SRV_MAX_STREAMS 64
+#define SRV_MAX_STREAMS 32
+#define SRV_MAX_WAITERS 32
+/* How often a waiting status request or an idle event stream looks whether
+ * its client went away (then its connection is closed at once). */
+#define SRV_CLIENT_CHECK_MS 200
+/* A connection that sends nothing for this long is closed (slow clients). */
+#define SRV_IDLE_SECONDS 20
 
 typedef struct srv srv_t;
 
@@ -55,6 +71,9 @@ typedef struct srv srv_t;
  * port). On success *out is the server (stop it with srv_stop) and 0 is
  * returned; on failure a message is appended to `err` and -1 returned. */
 int srv_start(srv_t **out, const char *bind, int port, const char *root, buf_t *err);
+/* 1 when a request with this Host header (may be NULL: HTTP/1.0) is for a
+ * server bound to `bind` on `port` (see above). */
+int srv_host_allowed(const char *host, const char *bind, int port);
 /* The port the server listens on. */
 int srv_port(const srv_t *s);
 /* 1 when `bind` names a loopback address (127.0.0.0/8, ::1, localhost). */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "activefiles.h"
 #include "alerts.h"
 #include "buf.h"
 #include "dating.h"
@@ -20,6 +21,7 @@
 #include "links.h"
 #include "map.h"
 #include "owners.h"
+#include "utf8.h"
 #include "outpaths.h"
 #include "pagetype.h"
 #include "parallel.h"
@@ -168,7 +170,7 @@ void site_render_markdown(site_t *s, size_t i)
 	site_page_t *p = &s->pages[i];
 	if ((p->draft && !s->opts.drafts) || pub_interrupted())
 		return;
-	links_ctx_t lc = {s, (long)i};
+	links_ctx_t lc = {s, (long)i, 0, NULL, 0};
 	md_opts_t o = {
 		.raw_html = s->cfg.raw_html,
 		.line_offset = p->body_line - 1,
@@ -179,6 +181,7 @@ void site_render_markdown(site_t *s, size_t i)
 		.ud = &lc,
 		.diags = &s->diags,
 		.path = p->src,
+		.stop = pub_interrupt_flag(), /* Ctrl-C: the build stops, the page need not finish */
 	};
 	const char *body = p->text + p->body_off;
 	size_t blen = strlen(body);
@@ -191,8 +194,18 @@ void site_render_markdown(site_t *s, size_t i)
 		if (rewritten)
 			body = rewritten;
 	}
-	md_render(&p->md, body, blen, &o);
+	int rc = md_render(&p->md, body, blen, &o);
 	free(rewritten);
+	char *html = rc == 0 && p->md.html ? links_inline_images(&lc, p->md.html) : NULL;
+	if (html) {
+		free(p->md.html);
+		p->md.html = html;
+	}
+	for (size_t k = 0; k < lc.nimages; k++) /* stopped, or a page of text */
+		free(lc.images[k]);
+	free(lc.images);
+	if (rc == MD_STOPPED)
+		return;
 	const layout_nav_t *ne = layout_nav_of(&s->layout, p->src);
 	if (!p->fm.title && !(ne && ne->title) && p->md.h1 && p->md.h1[0]) {
 		free(p->title);
@@ -203,6 +216,9 @@ void site_render_markdown(site_t *s, size_t i)
 		p->text = NULL;
 	}
 }
+
+/* Files withheld by active_assets that are named one by one (the rest in one warning). */
+#define SITE_MAX_ACTIVE_WARNINGS 20
 
 /* Phase 2 (parallel): render the Markdown body; links are resolved as they are met. */
 static void render_markdown(void *ud, size_t i)
@@ -505,6 +521,11 @@ void site_name_page(site_t *s, site_page_t *p, int url)
 	char *file_url = NULL;
 	free(p->url);
 	p->url = layout_page_url(&s->layout, p->src, p->fm.raw, &file_url);
+	char *fixed = utf8_fix(p->url); /* a name that is not UTF-8: U+FFFD for each invalid byte */
+	if (fixed) {
+		free(p->url);
+		p->url = fixed;
+	}
 	for (size_t k = 0; k < p->nextra; k++)
 		free(p->extra_urls[k]);
 	free(p->extra_urls);
@@ -556,7 +577,13 @@ int site_load(site_t *s, const site_opts_t *opts)
 	/* scan */
 	char *outdir = site_output_dir(s);
 	scan_result_t sc;
-	scan_tree(&sc, s->root, s->tree, &s->cfg, repo, outdir, &s->diags);
+	if (scan_tree(&sc, s->root, s->tree, &s->cfg, repo, outdir, &s->diags) != 0) {
+		free(outdir);
+		scan_free(&sc);
+		buf_free(&cfgtext);
+		git_repository_free(repo);
+		return -1;
+	}
 	free(outdir);
 	layout_set_home(&s->layout, sc.nfolders ? sc.folders[0] : "");
 	s->home_dir = xstrdup(s->layout.home);
@@ -573,6 +600,12 @@ int site_load(site_t *s, const site_opts_t *opts)
 	for (size_t i = 0; i < sc.nassets; i++) {
 		s->assets[i].src = xstrdup(sc.assets[i]);
 		s->assets[i].out = layout_asset_out(&s->layout, sc.assets[i]);
+		char *fixed = utf8_fix(s->assets[i].out); /* a name that is not UTF-8: U+FFFD for each invalid byte */
+		if (fixed) {
+			free(s->assets[i].out);
+			s->assets[i].out = fixed;
+		}
+		s->assets[i].withheld = s->cfg.active_assets != AF_PUBLISH && af_is_active(sc.assets[i]);
 	}
 	uint64_t stamp = sc.stamp;
 	scan_free(&sc);
@@ -617,6 +650,23 @@ int site_load(site_t *s, const site_opts_t *opts)
 		dating_start_status(&dt, s); /* uncommitted pages, read beside the rendering */
 	par_for(s->npages, opts->jobs, render_markdown, s);
 	timing_mark("markdown");
+	/* files browsers run scripts in, which no page shows as an image: said once each, up to
+	 * SITE_MAX_ACTIVE_WARNINGS, then once for the rest */
+	size_t withheld = 0, first_more = 0;
+	for (size_t i = 0; i < s->nassets && !pub_interrupted(); i++) {
+		if (!s->assets[i].withheld || atomic_load(&s->assets[i].shown))
+			continue;
+		if (withheld++ < SITE_MAX_ACTIVE_WARNINGS)
+			diag_add(&s->diags, DIAG_WARNING, s->assets[i].src, 0, 0, "active-asset",
+				 "not published: browsers run the scripts in HTML, SVG and XML files, with the whole "
+				 "site in reach (active_assets in almanac.yml)");
+		else if (withheld == SITE_MAX_ACTIVE_WARNINGS + 1)
+			first_more = i;
+	}
+	if (withheld > SITE_MAX_ACTIVE_WARNINGS)
+		diag_add(&s->diags, DIAG_WARNING, s->assets[first_more].src, 0, 0, "active-asset",
+			 "not published, nor %zu more HTML, SVG and XML files after it (active_assets in almanac.yml)",
+			 withheld - SITE_MAX_ACTIVE_WARNINGS - 1);
 	site_title(s);
 	/* titles and section texts are final: the search index's tokenizing can start */
 	if (opts->search_early && !opts->serve && s->cfg.search && !opts->check_only && !pub_interrupted())

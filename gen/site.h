@@ -8,6 +8,7 @@
 #ifndef ALMANAC_SITE_H
 #define ALMANAC_SITE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -97,6 +98,8 @@ typedef struct {
 typedef struct {
 	char *src;            /* repo-relative path (owned) */
 	char *out;            /* output path relative to the site root (owned) */
+	int withheld;         /* a file browsers run scripts in, not published (activefiles.h) */
+	atomic_int shown;     /* withheld, but some page shows it as an image */
 } site_asset_t;
 
 typedef struct {

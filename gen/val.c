@@ -134,6 +134,14 @@ val_t *val_map_set(val_t *m, const char *key, val_t *v)
 	return v;
 }
 
+val_t *val_map_append(val_t *m, const char *key, val_t *v)
+{
+	val_map_add_lit(m, key, v);
+	m->pairs[m->len - 1].key = xstrdup(key);
+	m->pairs[m->len - 1].key_lit = 0;
+	return v;
+}
+
 val_t *val_map_add_lit(val_t *m, const char *key, val_t *v)
 {
 	if (m->len == m->cap) {

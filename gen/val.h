@@ -71,6 +71,9 @@ val_t *val_map_set(val_t *m, const char *key, val_t *v);
  * and without looking for an existing entry: `key` must outlive the map (a
  * string literal) and must not be in `m` yet. Returns v. */
 val_t *val_map_add_lit(val_t *m, const char *key, val_t *v);
+/* Append `key` (copied) -> `v` without looking for the key: the caller knows
+ * it is new (a parser that keeps its own index of the keys). Returns `v`. */
+val_t *val_map_append(val_t *m, const char *key, val_t *v);
 /* val_map_add_lit of a new string (copied) / bool / number. Return the new value. */
 val_t *val_map_add_lit_str(val_t *m, const char *key, const char *s);
 val_t *val_map_add_lit_bool(val_t *m, const char *key, int b);

@@ -6,6 +6,7 @@
 #include <yaml.h>
 
 #include "buf.h"
+#include "map.h"
 
 /* Hostile-input bounds besides YAMLVAL_MAX_DEPTH: keys of one mapping (a map
  * insert is a linear duplicate check, so 2 million keys would take hours) and
@@ -94,6 +95,7 @@ static int yv_next(yv_ctx_t *c, yaml_event_t *ev)
 static val_t *yv_node(yv_ctx_t *c, yaml_event_t *ev, int depth)
 {
 	val_t *v = NULL;
+	map_t seen = MAP_INIT; /* a mapping's keys -> their index: 10,000 keys without 50 million compares */
 	if (depth > YAMLVAL_MAX_DEPTH) {
 		yv_error_at(c, &ev->start_mark, "YAML nested too deeply");
 		return NULL;
@@ -162,10 +164,16 @@ static val_t *yv_node(yv_ctx_t *c, yaml_event_t *ev, int depth)
 				free(key);
 				goto fail;
 			}
-			if (val_map_get(v, key))
+			void *at;
+			if (map_get(&seen, key, &at)) {
 				diag_add(c->d, DIAG_WARNING, c->file, kl, kc, "yaml",
 					 "duplicate key '%s': the last one wins", key);
-			val_map_set(v, key, item);
+				val_free(v->pairs[MAP_AS_INT(at)].val);
+				v->pairs[MAP_AS_INT(at)].val = item;
+			} else {
+				map_put(&seen, key, MAP_INT(v->len));
+				val_map_append(v, key, item);
+			}
 			free(key);
 		}
 		break;
@@ -177,8 +185,10 @@ static val_t *yv_node(yv_ctx_t *c, yaml_event_t *ev, int depth)
 		v->line = (int)ev->start_mark.line + 1 + c->line_offset;
 		v->col = (int)ev->start_mark.column + 1;
 	}
+	map_free(&seen);
 	return v;
 fail:
+	map_free(&seen);
 	val_free(v);
 	return NULL;
 }

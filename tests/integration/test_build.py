@@ -194,6 +194,7 @@ class BuildTest(RepoTestCase):
         files["runbooks/k8s/index.html"] = "<p>hand-written, would replace the section page</p>"
         files["runbooks/k8s/node-not-ready/index.html"] = "<p>would replace the runbook</p>"
         files["runbooks/k8s/old/index.html"] = "<p>a folder without pages: published as is</p>"
+        files["almanac.yml"] = "active_assets: publish\n"  # HTML files are published (the default withholds them)
         repo = self.repo(files)
         out = os.path.join(self.tmpdir(), "site")
         r = self.build(repo, out)

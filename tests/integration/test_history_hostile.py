@@ -296,10 +296,7 @@ class Hostile(RepoTestCase):
 
 
 class FileNames(RepoTestCase):
-    # Fails until the JSON writer's fix of the hostile work (issue 17 part B: "JSON strings turn
-    # invalid UTF-8 into \ufffd", branch hostile, commit 5f87212) is on main; it passes against
-    # that branch's binary. Remove the decorator when both are merged (an unexpected success fails).
-    @unittest.expectedFailure
+    # The JSON writer turns invalid UTF-8 into \ufffd (issue 17 part B, the hostile work).
     def test_non_utf8_name_in_report_json(self):
         repo = self.repo({"ok.md": "# OK\n"})
         with open(os.path.join(repo.encode(), b"bad\xff.md"), "w") as f:

@@ -205,19 +205,22 @@ class HugoShortcodes(RepoTestCase):
     def test_other_shortcodes_are_warned_once_per_name(self):
         repo = self.repo({
             "config.yaml": "title: T\n",
-            "content/_index.md": "# Home\n\n{{< hint info >}}\nCareful.\n{{< /hint >}}\n\nA [link](a.md) {{% notice %}}x{{% /notice %}}\n",
-            "content/a.md": "---\ntitle: A\n---\n{{< hint warning >}}\nAgain.\n{{< /hint >}}\n",
+            "content/_index.md": "# Home\n\n{{< youtube abc >}}\nCareful.\n{{< /youtube >}}\n\n"
+                                 "A [link](a.md) {{% gist x %}}x{{% /gist %}}\n\n{{< hint info >}}\nA callout.\n{{< /hint >}}\n",
+            "content/a.md": "---\ntitle: A\n---\n{{< youtube def >}}\nAgain.\n{{< /youtube >}}\n",
         })
         r = run("check", "--repo", repo, "--now", NOW)
         self.assertEqual(r.returncode, 0, r.stderr)
         got = [(d["file"], d["line"], d["col"], d["code"], d["msg"].split("'")[1]) for d in diags(r.stderr)]
-        self.assertEqual(got, [("content/_index.md", "3", "1", "shortcode", "hint"),
-                               ("content/_index.md", "7", "16", "shortcode", "notice")])
+        self.assertEqual(got, [("content/_index.md", "3", "1", "shortcode", "youtube"),
+                               ("content/_index.md", "7", "16", "shortcode", "gist")])
         out = os.path.join(self.tmpdir(), "site")
         self.assertEqual(run("build", "--repo", repo, "--out", out, "--now", NOW).returncode, 0)
         html = read(os.path.join(out, "index.html"))
         self.assertIn("Careful.", html)
         self.assertNotIn("{{", html)
+        # a callout shortcode of the documentation themes is rendered (markdown.md), not blanked
+        self.assertRegex(html, r'<div class="callout[^"]*" data-callout="info">\s*<p class="callout-title">Info</p>\s*<p>A callout.</p>')
 
 
 MKDOCS_FILES = {
