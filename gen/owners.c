@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "map.h"
 #include "pathres.h"
+#include "regex.h"
 #include "yamlval.h"
 
 static const char *const codeowners_paths[] = {".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS",
@@ -126,13 +127,14 @@ static ownersfile_t *owners_file(owners_t *o, const char *dir)
 		strlist(val_map_get(y, "approvers"), &f->approvers, &f->n);
 		const val_t *fl = val_map_get(y, "filters");
 		for (size_t i = 0; fl && fl->type == VAL_MAP && i < fl->len && i < 100; i++) {
-			int err;
-			PCRE2_SIZE off;
-			pcre2_code *re = pcre2_compile((PCRE2_SPTR)fl->pairs[i].key, PCRE2_ZERO_TERMINATED,
-						       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+			/* a pattern from the repository: compiled and matched with the bounds of regex.h */
+			char *why = NULL;
+			size_t off = 0;
+			pcre2_code *re = rx_compile(fl->pairs[i].key, &why, &off);
 			if (!re) {
 				diag_add(o->d, DIAG_WARNING, rel, fl->pairs[i].val->line, 1, "owners",
-					 "filter '%s' is not a valid regular expression: ignored", fl->pairs[i].key);
+					 "filter '%s' is ignored: %s", fl->pairs[i].key, why ? why : "not a valid regular expression");
+				free(why);
 				continue;
 			}
 			f->filters = xrealloc(f->filters, (f->nfilters + 1) * sizeof *f->filters);
@@ -215,7 +217,7 @@ void owners_resolve_page(site_t *s, site_page_t *p)
 				push_unique(&ap, &n, f->approvers[i]);
 			const char *rel = dir[0] ? path + strlen(dir) + 1 : path;
 			for (size_t k = 0; k < f->nfilters; k++)
-				if (pcre2_match(f->filters[k].re, (PCRE2_SPTR)rel, strlen(rel), 0, 0, o->md, NULL) >= 0)
+				if (pcre2_match(f->filters[k].re, (PCRE2_SPTR)rel, strlen(rel), 0, 0, o->md, rx_match_context()) >= 0) /* a limit hit: no match */
 					for (size_t i = 0; i < f->filters[k].n; i++)
 						push_unique(&ap, &n, f->filters[k].approvers[i]);
 			if (n) {

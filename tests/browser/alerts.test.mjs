@@ -141,6 +141,8 @@ try {
     await p.clock.install();
     await p.goto(`${base}/`);
     await p.waitForLoadState('load');
+    // installed, the clock still runs with real time; paused, only runFor moves it
+    await p.clock.pauseAt(new Date(Date.now() + 3600e3));
     const files = [];
     p.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/search/')) files.push(u.pathname); });
     const input = p.locator('input[data-search]').first();

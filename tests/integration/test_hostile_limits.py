@@ -326,6 +326,24 @@ class Regexes(Site):
             "almanac.yml:1:11: error[config]: invalid pattern in 'exclude': " + why,
             "almanac.yml:3:20: error[config]: invalid pattern in 'freshness.ignore_authors': " + why])
 
+    def test_owners_filters_are_bounded(self):
+        # OWNERS files (Kubernetes style) come from the repository too: their filters are matched with the
+        # same limits; a catastrophic one is refused with a warning, a sound one still names approvers
+        files = {"content/index.md": "# Home\n",
+                 "content/OWNERS": 'approvers: [alice]\nfilters:\n  "(a+)+$":\n    approvers: [mallory]\n'
+                                   '  "\\\\.md$":\n    approvers: [bob]\n'}
+        for i in range(50):
+            files["content/%s%d.md" % ("a" * 40, i)] = "# P\n"
+        repo = self.repo(files)
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("content/OWNERS:4:1: warning[owners]: filter '(a+)+$' is ignored: it backtracks "
+                      "catastrophically", r.stderr)
+        r = run("report", "--repo", repo, "--now", NOW, "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        docs = {d["path"]: d for d in json.loads(r.stdout)["documents"]}
+        self.assertEqual(docs["content/%s7.md" % ("a" * 40)]["owner"], "alice, bob")
+
 
 class Outputs(Site):
     """(3) CSV cells, CI logs and every JSON/XML/HTML output for any file name."""
