@@ -382,6 +382,23 @@ static int has_caret_bracket(const char *s, size_t n)
 	return 0;
 }
 
+/* 1 when an HTML block's text is nothing but one comment ("<!-- ... -->", blank space around it). */
+static int is_html_comment(const char *lit)
+{
+	if (!lit)
+		return 0;
+	while (*lit == ' ' || *lit == '\t' || *lit == '\n' || *lit == '\r')
+		lit++;
+	size_t n = strlen(lit);
+	while (n > 0 && (lit[n - 1] == ' ' || lit[n - 1] == '\t' || lit[n - 1] == '\n' || lit[n - 1] == '\r'))
+		n--;
+	if (n < 7 || strncmp(lit, "<!--", 4) || strncmp(lit + n - 3, "-->", 3))
+		return 0;
+	/* a second comment or other HTML after the first "-->" is not just a comment */
+	const char *end = strstr(lit + 4, "-->");
+	return end == lit + n - 3;
+}
+
 /* Headings (ids and permalink anchors), links (positions, rewriting), raw
  * HTML (checks and ids), dialects and section texts, in one walk of r->doc.
  * The allocator is disarmed here: the walk stops at the next node once it
@@ -389,8 +406,10 @@ static int has_caret_bracket(const char *s, size_t n)
 static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const md_opts_t *o, int *footnotes,
 		int *has_html)
 {
-	/* a leading H1 becomes the title */
+	/* a leading H1 becomes the title; HTML comments before it (a licence header) do not hide it */
 	cmark_node *first = cmark_node_first_child(r->doc);
+	while (first && cmark_node_get_type(first) == CMARK_NODE_HTML_BLOCK && is_html_comment(cmark_node_get_literal(first)))
+		first = cmark_node_next(first);
 	if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING && cmark_node_get_heading_level(first) == 1) {
 		buf_t t = BUF_INIT;
 		node_text(first, &t);
