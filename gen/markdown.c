@@ -382,6 +382,77 @@ static int has_caret_bracket(const char *s, size_t n)
 	return 0;
 }
 
+/* 1 when an HTML block's text is nothing but one comment ("<!-- ... -->", blank space around it). */
+static int is_html_comment(const char *lit)
+{
+	if (!lit)
+		return 0;
+	while (*lit == ' ' || *lit == '\t' || *lit == '\n' || *lit == '\r')
+		lit++;
+	size_t n = strlen(lit);
+	while (n > 0 && (lit[n - 1] == ' ' || lit[n - 1] == '\t' || lit[n - 1] == '\n' || lit[n - 1] == '\r'))
+		n--;
+	if (n < 7 || strncmp(lit, "<!--", 4) || strncmp(lit + n - 3, "-->", 3))
+		return 0;
+	/* a second comment or other HTML after the first "-->" is not just a comment */
+	const char *end = strstr(lit + 4, "-->");
+	return end == lit + n - 3;
+}
+
+/* A heading's own id in an attribute list at its end, as Hugo, MkDocs (attr_list), kramdown and pandoc
+ * read it: "## Overview {#overview}", "{: #id .class }". The list is cut from the heading's text and its
+ * id returned (the caller's to free); NULL, and the heading untouched, when its last text holds no such
+ * list with an id. Classes and other attributes in the list are dropped. */
+static char *heading_attr_id(cmark_node *h)
+{
+	cmark_node *last = cmark_node_last_child(h);
+	if (!last || cmark_node_get_type(last) != CMARK_NODE_TEXT)
+		return NULL;
+	const char *s = cmark_node_get_literal(last);
+	size_t e = s ? strlen(s) : 0;
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+		e--;
+	if (e < 3 || s[e - 1] != '}')
+		return NULL;
+	size_t o = e - 1;
+	while (o > 0 && s[o - 1] != '{' && s[o - 1] != '}' && e - o < 200)
+		o--;
+	if (o == 0 || s[o - 1] != '{')
+		return NULL;
+	o--; /* at '{' */
+	size_t k = o + 1, idb = 0, idn = 0;
+	if (s[k] == ':')
+		k++;
+	while (k < e - 1) { /* tokens: "#id", ".class", "key=value" */
+		while (k < e - 1 && s[k] == ' ')
+			k++;
+		size_t b = k;
+		while (k < e - 1 && s[k] != ' ')
+			k++;
+		if (k == b)
+			break;
+		if (s[b] == '#' && k - b > 1) {
+			idb = b + 1;
+			idn = k - b - 1;
+		} else if (s[b] != '.' && !memchr(s + b, '=', k - b)) {
+			return NULL; /* not an attribute list */
+		}
+	}
+	if (!idn)
+		return NULL;
+	for (size_t i = idb; i < idb + idn; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("-_:.", s[i]))
+			return NULL;
+	char *id = xstrndup(s + idb, idn);
+	size_t cut = o;
+	while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == '\t'))
+		cut--;
+	char *rest = xstrndup(s, cut);
+	cmark_node_set_literal(last, rest);
+	free(rest);
+	return id;
+}
+
 /* Headings (ids and permalink anchors), links (positions, rewriting), raw
  * HTML (checks and ids), dialects and section texts, in one walk of r->doc.
  * The allocator is disarmed here: the walk stops at the next node once it
@@ -389,8 +460,10 @@ static int has_caret_bracket(const char *s, size_t n)
 static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const md_opts_t *o, int *footnotes,
 		int *has_html)
 {
-	/* a leading H1 becomes the title */
+	/* a leading H1 becomes the title; HTML comments before it (a licence header) do not hide it */
 	cmark_node *first = cmark_node_first_child(r->doc);
+	while (first && cmark_node_get_type(first) == CMARK_NODE_HTML_BLOCK && is_html_comment(cmark_node_get_literal(first)))
+		first = cmark_node_next(first);
 	if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING && cmark_node_get_heading_level(first) == 1) {
 		buf_t t = BUF_INIT;
 		node_text(first, &t);
@@ -435,9 +508,10 @@ static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const 
 		if (t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_HTML_BLOCK)
 			range_add(&verbatim, cmark_node_get_start_line(n), cmark_node_get_end_line(n));
 		if (t == CMARK_NODE_HEADING) {
+			char *given = heading_attr_id(n);
 			buf_t ht = BUF_INIT;
 			node_text(n, &ht);
-			char *base = md_slug(buf_cstr(&ht));
+			char *base = given ? given : md_slug(buf_cstr(&ht));
 			if (!base[0]) {
 				free(base);
 				base = xstrdup("section");

@@ -173,7 +173,12 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 				k++;
 			while (k < e && s[k] == ' ')
 				k++;
-			if (k < e && (s[k] == '.' || s[k] == '#' || memchr(s + k, '=', e - k)) && e - o < 120)
+			/* "## Heading {#id}": the heading takes the id (markdown.c); classes beside it are dropped */
+			size_t h = 0;
+			while (h < tn && h < 7 && t[h] == '#')
+				h++;
+			int heading_id = h >= 1 && h <= 6 && h < tn && (t[h] == ' ' || t[h] == '\t') && memchr(s + o, '#', e - o);
+			if (!heading_id && k < e && (s[k] == '.' || s[k] == '#' || memchr(s + k, '=', e - k)) && e - o < 120)
 				fn(ud, line, (int)o + 1, "dialect", "mkdocs:attr_list",
 				   "attribute lists ('{ .class }', '{ #id }') are not applied by Almanac; they show as written");
 		}

@@ -130,6 +130,25 @@ class Hugo(RepoTestCase):
         self.assertEqual([(d["file"], d["line"], d["col"], d["code"]) for d in diags(r.stderr)],
                          [("content/docs/broken.md", "4", "5", "broken-link")])
 
+    def test_heading_ids_in_attribute_lists_are_the_anchors(self):
+        # Hugo (and MkDocs' attr_list) give "## Heading {#id}" the id "id": links to it are not broken, and
+        # neither the heading nor the table of contents shows the braces
+        write(self.repo_dir, "content/docs/steps.md",
+              "---\ntitle: Steps\n---\n## Overview {#overview}\n\n1) [First](#step-1)\n2) [Second](#step-b)\n\n"
+              "## Detailed steps {#detailed-steps}\n\n### 1) Check the version {#step-1}\n\nSee [the overview](#overview).\n\n"
+              "### 2) Check the file {: #step-b .big }\n\nText.\n")
+        git(self.repo_dir, "add", "-A")
+        git(self.repo_dir, "commit", "-qm", "steps")
+        r = run("build", "--repo", self.repo_dir, "--out", self.out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(diags(r.stderr), [])
+        html = read(os.path.join(self.out, "docs/steps/index.html"))
+        for i in ("overview", "detailed-steps", "step-1", "step-b"):
+            self.assertIn('id="%s"' % i, html)
+        self.assertNotIn("{#", html)
+        self.assertNotIn("{: #", html)
+        self.assertIn(">1) Check the version</h3>", html)
+
     def test_weight_orders_and_link_title_names(self):
         html = read(os.path.join(self.out, "runbooks/kubernetes/kubeapidown/index.html"))
         titles = sidebar_titles(html)

@@ -119,6 +119,28 @@ static void test_markdown_ids_and_links(void **st)
 	md_doc_free(&doc);
 }
 
+/* A licence header in an HTML comment above the "# Title" (kubernetes-mixin's README.md and runbook.md do
+ * this) does not hide the title; other HTML before the heading does. */
+static void test_markdown_title_after_comment(void **st)
+{
+	(void)st;
+	const char *md = "<!-- Copyright the Authors\nSPDX-License-Identifier: Apache-2.0\n-->\n\n"
+			 "<!-- second note -->\n# Alert Runbooks\n\nBody.\n\n## Setup\n";
+	md_opts_t o = {.strip_h1 = 1};
+	md_doc_t doc;
+	md_render(&doc, md, strlen(md), &o);
+	assert_non_null(doc.h1);
+	assert_string_equal(doc.h1, "Alert Runbooks");
+	assert_null(strstr(doc.html, "<h1")); /* stripped like any title H1 */
+	assert_int_equal(doc.nheadings, 1);
+	md_doc_free(&doc);
+
+	const char *md2 = "<p align=\"center\">logo</p>\n\n# Not The Title\n";
+	md_render(&doc, md2, strlen(md2), &o);
+	assert_null(doc.h1);
+	md_doc_free(&doc);
+}
+
 static void test_markdown_gfm(void **st)
 {
 	(void)st;
@@ -332,7 +354,8 @@ int main(void)
 		cmocka_unit_test(test_suggest_distance_matches_plain),
 		cmocka_unit_test(test_relurl),        cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_page_url),      cmocka_unit_test(test_slug),
-		cmocka_unit_test(test_markdown_ids_and_links), cmocka_unit_test(test_markdown_gfm),
+		cmocka_unit_test(test_markdown_ids_and_links), cmocka_unit_test(test_markdown_title_after_comment),
+		cmocka_unit_test(test_markdown_gfm),
 		cmocka_unit_test(test_front_matter),  cmocka_unit_test(test_front_matter_broken),
 		cmocka_unit_test(test_config),        cmocka_unit_test(test_time),
 		cmocka_unit_test(test_suggest),      cmocka_unit_test(test_diag_text_escapes_control_bytes),
