@@ -165,6 +165,20 @@ try {
     }
   }
 
+  await check('no empty box under a title: a shown page-info box has text, on every page kind and a bare stale page', async () => {
+    const page = await newPage();
+    const bad = [];
+    for (const kind of Object.keys(pages)) {
+      await open(page, base, kind);
+      const boxes = await page.$$eval('.page-info', (els) => els.map((e) => ({
+        shown: e.getBoundingClientRect().height > 0, text: e.innerText.trim() })));
+      for (const b of boxes) if (b.shown && !b.text) bad.push(kind);
+      if (kind === 'bare') eq(boxes.map((b) => b.shown), [false], 'the bare page\'s box is shown');
+    }
+    await page.context().close();
+    eq(bad, [], 'pages with an empty box under the title');
+  });
+
   await check('404 at any depth, at the root of the server (a miss answered with 404.html, status 404)', async () => {
     const page = await newPage();
     for (const rel of ['nope', 'nope/', 'runbooks/no/such/page/', 'a/b/c/d/e/f/g.html', pages['404']]) {

@@ -96,6 +96,7 @@ class BrowserThemeTest(RepoTestCase):
             "guide": "content/guides/memory-limits/", "role": "content/roles/virtualization-sre/",
             "alert": f"alerts/{L[3]}/", "search": "search/?q=GuestVCPUQueue", "freshness": "freshness/",
             "404": f"runbooks/{F}/no/such/page/", "redirect": f"runbooks/old/{L[0]}/",
+            "bare": "runbooks/bare-restart/",
         }
         for kind, rel in pages.items():
             if kind not in ("search", "404"):

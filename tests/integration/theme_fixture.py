@@ -134,6 +134,8 @@ def make(repo):
     _git(repo, "commit", "-q", "-m", "Import the legacy runbooks", date="2025-06-01", author="Old Importer")
     # a stale runbook with a banner in the long folder, and the alert answered twice
     _write(repo, f"runbooks/{FOLDER}/{LONG[1]}.md", runbook(LONG[1], [LONG[1], LONG[3]]))
+    # a stale page with nothing to list under its title (no owner, criticality, alerts or tags)
+    _write(repo, "runbooks/bare-restart.md", "# Bare restart\n\nRestart the service.\n")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "Add the migration runbook", date="2026-03-01")
     _write(repo, f"runbooks/{FOLDER}/{LONG[0]}.md",
