@@ -101,11 +101,17 @@ int cmd_check(int argc, char **argv)
 	size_t notes = diag_count(&s.diags, DIAG_NOTE);
 	int exit_code = s.history_failed ? EXIT_ENV : errors ? EXIT_CONTENT : EXIT_OK;
 	if (fmt == DIAG_FMT_TEXT && !o.site.quiet) {
-		char tail[48] = "";
+		char tail[48] = "", drafts[48] = "";
 		if (notes)
 			snprintf(tail, sizeof tail, ", %zu note%s", notes, notes == 1 ? "" : "s");
-		fprintf(stderr, "almanac check: %zu page%s, %zu error%s, %zu warning%s%s\n", s.npages,
-			s.npages == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", tail);
+		size_t ndrafts = 0; /* checked too, but build leaves them out of its count: say so */
+		for (size_t i = 0; i < s.npages; i++)
+			ndrafts += s.pages[i].fm.draft && !o.site.drafts;
+		if (ndrafts)
+			snprintf(drafts, sizeof drafts, " (%zu draft%s)", ndrafts, ndrafts == 1 ? "" : "s");
+		fprintf(stderr, "almanac check: %zu page%s%s, %zu error%s, %zu warning%s%s\n", s.npages,
+			s.npages == 1 ? "" : "s", drafts, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+			tail);
 	}
 	if (o.fail_under >= 0 && !s.history_failed) {
 		report_t r;
