@@ -1,6 +1,7 @@
 /* incremental.c - rebuilds for almanac serve. See incremental.h. */
 #define _GNU_SOURCE
 #include "incremental.h"
+#include "incstate.h"
 
 #include "dialects.h"
 #include "timing.h"
@@ -35,7 +36,7 @@
 #include "theme.h"
 
 /* A search index being built on its own thread from a snapshot of the pages. */
-typedef struct {
+typedef struct incjob {
 	pthread_t thread;
 	int started;
 	search_doc_t *docs;         /* point into page data that is kept alive meanwhile (graveyard) */
@@ -49,79 +50,9 @@ typedef struct {
 	int done;
 } sjob_t;
 
-struct inc {
-	inc_opts_t o;
-	char *work;
-	site_t *s;                  /* the current model (NULL before the first load) */
-	git_repository *repo;       /* for the work-tree status of edited pages */
-	srv_t *srv;
-	watch_t *w;
-	unsigned long seq, build, dirno;
-	char *first_dir;            /* the first build, until the server takes it */
-	char *pending_full;         /* a complete site folder not published yet */
-	char *staging;              /* updated files not published yet */
-	int need_full;              /* the model is stale: the next change reloads everything */
-	map_t baseline;             /* diagnostic key -> count, of the first build */
-	/* what the last rebuild did */
-	const char *kind;
-	double ms;
-	size_t rendered;
-	int ok;
-	char *failure;              /* why the last rebuild could not produce a site, or NULL */
-	diag_list_t fail_diags;     /* the diagnostics of a failed load/render */
-	char **changed;
-	size_t nchanged;
-	unsigned long verify_mismatches;
-	/* classification */
-	char *gitdir, *commondir, *cfg_path, *alerts_path, *ignore_revs_path;
-	char *theme_site, *theme_builtin, *outdir;
-	char **roots;               /* content folders that exist (absolute, no trailing '/'); none = whole tree */
-	size_t nroots;
-	char **rule_dirs;           /* folders of the alert rule files (absolute, no trailing '/'), each once */
-	size_t nrule_dirs;
-	char *watch_sig;            /* what the watcher covers (watch_signature) */
-	int search_pending;         /* the pages are out, the search index is not rebuilt yet */
-	double search_ms;           /* time of the last search index update */
-	unsigned long search_gen;   /* bumped by every incremental rebuild */
-	sjob_t *job;                /* the search index being built, or NULL */
-	site_page_t *grave;         /* pages replaced while a job may still read them */
-	size_t ngrave;
-	int staged_pages;           /* the staging folder holds pages (not only a search index) */
-	unsigned char *isnew;       /* settle()'s verdict per diagnostic, reused by status_update() */
-	size_t isnew_len, new_errors;
-};
-
 static char *watch_signature(const inc_t *inc);
 
 /* ------------------------------------------------------------------ small helpers */
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static char *next_dir(inc_t *inc, const char *what)
-{
-	return xasprintf("%s/%s-%lu", inc->work, what, ++inc->dirno);
-}
-
-static char *strip_slash(const char *p)
-{
-	char *d = xstrdup(p);
-	size_t n = strlen(d);
-	while (n > 1 && d[n - 1] == '/')
-		d[--n] = '\0';
-	return d;
-}
-
-static int streq0(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return !strcmp(a, b);
-}
 
 /* 1 when `path` is `dir` or inside it. */
 static int is_under(const char *path, const char *dir)
@@ -130,13 +61,6 @@ static int is_under(const char *path, const char *dir)
 		return 0;
 	size_t n = strlen(dir);
 	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
-}
-
-static void free_strs(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* ------------------------------------------------------------------ diagnostics */
@@ -154,7 +78,7 @@ static char *diag_line(const diag_t *d)
 static int diag_same(const diag_t *a, const diag_t *b)
 {
 	return a->line == b->line && a->col == b->col && a->severity == b->severity && !strcmp(a->file, b->file) &&
-	       streq0(a->code, b->code) && !strcmp(a->message, b->message);
+	       inc_streq0(a->code, b->code) && !strcmp(a->message, b->message);
 }
 
 static void diag_item_free(diag_t *d)
@@ -391,10 +315,10 @@ static void free_setup_paths(inc_t *inc)
 	free(inc->theme_site);
 	free(inc->theme_builtin);
 	free(inc->outdir);
-	free_strs(inc->roots, inc->nroots);
+	inc_free_strs(inc->roots, inc->nroots);
 	inc->roots = NULL;
 	inc->nroots = 0;
-	free_strs(inc->rule_dirs, inc->nrule_dirs);
+	inc_free_strs(inc->rule_dirs, inc->nrule_dirs);
 	inc->rule_dirs = NULL;
 	inc->nrule_dirs = 0;
 }
@@ -403,8 +327,8 @@ static void classify_setup(inc_t *inc)
 {
 	site_t *s = inc->s;
 	free_setup_paths(inc);
-	inc->gitdir = inc->repo ? strip_slash(git_repository_path(inc->repo)) : NULL;
-	inc->commondir = inc->repo ? strip_slash(git_repository_commondir(inc->repo)) : NULL;
+	inc->gitdir = inc->repo ? inc_strip_slash(git_repository_path(inc->repo)) : NULL;
+	inc->commondir = inc->repo ? inc_strip_slash(git_repository_commondir(inc->repo)) : NULL;
 	char *c = inc->o.site.config ? fsu_absolute(inc->o.site.config) : fsu_join(s->root, "almanac.yml");
 	inc->cfg_path = c;
 	char *a = fsu_join(s->root, s->cfg.alerts_file ? s->cfg.alerts_file : "alerts.yml");
@@ -414,17 +338,17 @@ static void classify_setup(inc_t *inc)
 	inc->ignore_revs_path = fsu_normalize(ir);
 	free(ir);
 	char *t = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
-	inc->theme_site = strip_slash(t);
+	inc->theme_site = inc_strip_slash(t);
 	free(t);
 	char *bt = theme_builtin_dir();
-	inc->theme_builtin = bt ? strip_slash(bt) : NULL;
+	inc->theme_builtin = bt ? inc_strip_slash(bt) : NULL;
 	free(bt);
 	char *o = site_output_dir(s);
-	inc->outdir = strip_slash(o);
+	inc->outdir = inc_strip_slash(o);
 	free(o);
 	for (size_t i = 0; i < s->cfg.ncontent; i++) {
 		char *j = fsu_join(s->root, s->cfg.content[i]);
-		char *d = strip_slash(j);
+		char *d = inc_strip_slash(j);
 		free(j);
 		struct stat st; /* a content folder that is a link out of the repository is not watched */
 		if (pr_stat(s->tree, s->cfg.content[i], &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -438,7 +362,7 @@ static void classify_setup(inc_t *inc)
 	for (size_t i = 0; i < s->rules.nfiles; i++) {
 		char *a = fsu_absolute(s->rules.files[i].abs);
 		char *dn = fsu_dirname(a);
-		char *d = strip_slash(dn);
+		char *d = inc_strip_slash(dn);
 		free(dn);
 		free(a);
 		int dup = 0;
@@ -532,7 +456,7 @@ static int classify(inc_t *inc, const char *path, unsigned flags, long *idx, con
 	/* a source read in place (sources:): its pages, files or history changed */
 	for (size_t k = 0; k < s->nsources; k++) {
 		const site_source_t *src = &s->sources[k];
-		char *sroot = src->in_place ? strip_slash(src->root) : NULL;
+		char *sroot = src->in_place ? inc_strip_slash(src->root) : NULL;
 		int hit = sroot && is_under(path, sroot);
 		if (hit) {
 			const char *rel = path + strlen(sroot);
@@ -618,7 +542,7 @@ int inc_watch(inc_t *inc)
 	size_t nskip = 0;
 	skip[nskip++] = inc->outdir;
 	skip[nskip++] = inc->work;
-	char *root = strip_slash(s->root);
+	char *root = inc_strip_slash(s->root);
 	if (inc->nroots == 0) {
 		watch_add_tree(inc->w, root, skip, nskip);
 	} else {
@@ -661,7 +585,7 @@ int inc_watch(inc_t *inc)
 		const site_source_t *src = &s->sources[k];
 		if (!src->in_place)
 			continue;
-		char *sroot = strip_slash(src->root);
+		char *sroot = inc_strip_slash(src->root);
 		char *tree = src->path[0] ? xasprintf("%s/%s", sroot, src->path) : xstrdup(sroot);
 		if (fsu_is_dir(tree))
 			watch_add_tree(inc->w, tree, skip, nskip);
@@ -746,9 +670,8 @@ watch_t *inc_watcher(inc_t *inc)
 
 /* ------------------------------------------------------------------ publishing */
 
-/* Call `fn` for every entry but "." and ".." of the folder `rel` under `root` ("" = `root` itself),
- * in readdir order, with the entry's path relative to `root`. Nothing when the folder does not open. */
-static void each_entry(const char *root, const char *rel, void (*fn)(const char *crel, void *ud), void *ud)
+/* See incstate.h. */
+void inc_each_entry(const char *root, const char *rel, void (*fn)(const char *crel, void *ud), void *ud)
 {
 	char *dir = rel[0] ? xasprintf("%s/%s", root, rel) : xstrdup(root);
 	DIR *d = opendir(dir);
@@ -790,7 +713,7 @@ static void move_entry(const char *crel, void *ud)
 			}
 		} else if (S_ISDIR(st.st_mode)) {
 			mkdir(dst, 0755);
-			each_entry(m->stage, crel, move_entry, ud);
+			inc_each_entry(m->stage, crel, move_entry, ud);
 		} else {
 			rename(src, dst);
 		}
@@ -803,7 +726,7 @@ static void move_entry(const char *crel, void *ud)
 static void move_tree(const char *stage, const char *root)
 {
 	move_ctx_t m = {stage, root};
-	each_entry(stage, "", move_entry, &m);
+	inc_each_entry(stage, "", move_entry, &m);
 }
 
 static void publish(inc_t *inc)
@@ -887,7 +810,7 @@ static int full_rebuild(inc_t *inc)
 {
 	if (inc->job)
 		job_finish(inc, 0); /* its snapshot is about to go */
-	double t0 = now_ms();
+	double t0 = inc_now_ms();
 	site_opts_t o = inc->o.site;
 	if (!inc->o.fixed_now)
 		o.now = (int64_t)time(NULL);
@@ -898,7 +821,7 @@ static int full_rebuild(inc_t *inc)
 	inc->o.site.sources_offline = 1;
 	char *dir = NULL;
 	if (rc == 0) {
-		dir = next_dir(inc, "site");
+		dir = inc_next_dir(inc, "site");
 		rc = render_site(ns, dir);
 		if (rc != 0) {
 			fsu_remove_tree(dir);
@@ -907,7 +830,7 @@ static int full_rebuild(inc_t *inc)
 		}
 	}
 	inc->kind = "full";
-	inc->ms = now_ms() - t0;
+	inc->ms = inc_now_ms() - t0;
 	if (rc != 0) {
 		set_failure(inc, rc == -4 ? "the site could not be loaded" : "the site could not be rendered", &ns->diags);
 		dating_release(ns);
@@ -1011,10 +934,10 @@ static const char *structural(const site_t *s, const site_page_t *o, const site_
 /* What other pages show of a page: page_link() and nav_children() in render.c/nav.c. */
 static int summary_equal(const site_page_t *a, const site_page_t *b)
 {
-	return !strcmp(a->title, b->title) && streq0(a->nav_title, b->nav_title) && a->weight == b->weight &&
+	return !strcmp(a->title, b->title) && inc_streq0(a->nav_title, b->nav_title) && a->weight == b->weight &&
 	       a->in_nav == b->in_nav && a->fresh.status == b->fresh.status && !strcmp(a->type, b->type) &&
-	       streq0(a->fm.criticality, b->fm.criticality) && streq0(a->fm.description, b->fm.description) &&
-	       streq0(a->owner, b->owner) && a->draft == b->draft;
+	       inc_streq0(a->fm.criticality, b->fm.criticality) && inc_streq0(a->fm.description, b->fm.description) &&
+	       inc_streq0(a->owner, b->owner) && a->draft == b->draft;
 }
 
 static int worktree_status(inc_t *inc, const char *path)
@@ -1131,7 +1054,7 @@ typedef struct {
 static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const size_t *aidx, size_t na)
 {
 	site_t *s = inc->s;
-	double t0 = now_ms();
+	double t0 = inc_now_ms();
 	change_t *ch = xcalloc(np + 1, sizeof *ch);
 	size_t nch = 0;
 	const char *why = NULL;
@@ -1262,7 +1185,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		if (is_index)
 			mark_section(&d, &nav, nav.folders[f].parent);
 		/* every sidebar listing it: its title or its place in the order changed */
-		if ((strcmp(o->title, n->title) || !streq0(o->nav_title, n->nav_title) || o->weight != n->weight ||
+		if ((strcmp(o->title, n->title) || !inc_streq0(o->nav_title, n->nav_title) || o->weight != n->weight ||
 		     o->in_nav != n->in_nav) && f >= 0) {
 			long top = is_index ? nav.folders[f].parent : f;
 			mark_subtree(&d, s, &nav, top < 0 ? 0 : top);
@@ -1279,7 +1202,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	const char *dir = inc->pending_full;
 	if (!dir) {
 		if (!inc->staging)
-			inc->staging = next_dir(inc, "stage");
+			inc->staging = inc_next_dir(inc, "stage");
 		fsu_mkdirs(inc->staging, 0755);
 		dir = inc->staging;
 	}
@@ -1326,7 +1249,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	free(ch);
 	inc->kind = "incremental";
 	inc->rendered = rendered;
-	inc->ms = now_ms() - t0;
+	inc->ms = inc_now_ms() - t0;
 	if (rc != 0) {
 		/* a broken theme would have been a theme change: be safe and reload everything next time */
 		inc->need_full = 1;
@@ -1348,7 +1271,7 @@ static void list_entry(const char *crel, void *ud)
 	const list_ctx_t *l = ud;
 	char *abs = xasprintf("%s/%s", l->root, crel);
 	if (fsu_is_dir(abs)) {
-		each_entry(l->root, crel, list_entry, ud);
+		inc_each_entry(l->root, crel, list_entry, ud);
 	} else {
 		map_put(l->out, crel, MAP_INT(1));
 		(*l->n)++;
@@ -1360,7 +1283,7 @@ static void list_entry(const char *crel, void *ud)
 static void list_files(const char *root, map_t *out, size_t *n)
 {
 	list_ctx_t l = {root, out, n};
-	each_entry(root, "", list_entry, &l);
+	inc_each_entry(root, "", list_entry, &l);
 }
 
 static int same_file(const char *a, const char *b)
@@ -1385,7 +1308,7 @@ static void verify(inc_t *inc)
 	site_opts_t o = inc->s->opts;
 	unsigned long bad = 0;
 	if (site_load(v, &o) == 0) {
-		char *dir = next_dir(inc, "verify");
+		char *dir = inc_next_dir(inc, "verify");
 		if (render_site(v, dir) == 0) {
 			const char *root = srv_root(inc->srv);
 			map_t a = MAP_INIT, b = MAP_INIT;
@@ -1466,7 +1389,7 @@ int inc_open(inc_t **out, const inc_opts_t *o)
 	*out = NULL;
 	inc_t *inc = xcalloc(1, sizeof *inc);
 	inc->o = *o;
-	inc->work = strip_slash(o->work_dir);
+	inc->work = inc_strip_slash(o->work_dir);
 	diag_init(&inc->fail_diags);
 	int rc = full_rebuild(inc);
 	if (rc != 0) {
@@ -1511,7 +1434,7 @@ int inc_handle(inc_t *inc, const watch_batch_t *b)
 	const char *why = b->overflow ? "many changes" : NULL;
 	size_t *pages = xcalloc(b->n + 1, sizeof *pages), *assets = xcalloc(b->n + 1, sizeof *assets);
 	size_t np = 0, na = 0;
-	free_strs(inc->changed, inc->nchanged);
+	inc_free_strs(inc->changed, inc->nchanged);
 	inc->changed = NULL;
 	inc->nchanged = 0;
 	map_t seen = MAP_INIT;
@@ -1587,9 +1510,9 @@ static void *sjob_main(void *arg)
 	sjob_t *j = arg;
 	/* the pages of the next edit come first */
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
-	double t0 = now_ms();
+	double t0 = inc_now_ms();
 	j->rc = search_write_index(j->docs, j->ndocs, j->dir, &j->diags);
-	j->ms = now_ms() - t0;
+	j->ms = inc_now_ms() - t0;
 	pthread_mutex_lock(&j->lock);
 	j->done = 1;
 	pthread_mutex_unlock(&j->lock);
@@ -1602,7 +1525,7 @@ static void job_start(inc_t *inc)
 	pthread_mutex_init(&j->lock, NULL);
 	diag_init(&j->diags);
 	j->ndocs = searchdocs_collect(inc->s, &j->docs);
-	j->dir = next_dir(inc, "search");
+	j->dir = inc_next_dir(inc, "search");
 	fsu_mkdirs(j->dir, 0755);
 	j->gen = inc->search_gen;
 	inc->job = j;
@@ -1637,7 +1560,7 @@ static void job_finish(inc_t *inc, int use)
 		const char *dir = inc->pending_full;
 		if (!dir) {
 			if (!inc->staging)
-				inc->staging = next_dir(inc, "stage");
+				inc->staging = inc_next_dir(inc, "stage");
 			dir = inc->staging;
 		}
 		static const char *const parts[] = {"t", "v", "m", "manifest.json", "facets.json"};
@@ -1710,7 +1633,7 @@ void inc_close(inc_t *inc)
 	map_free(&inc->baseline);
 	clear_failure(inc);
 	diag_free(&inc->fail_diags);
-	free_strs(inc->changed, inc->nchanged);
+	inc_free_strs(inc->changed, inc->nchanged);
 	free_setup_paths(inc);
 	free(inc->watch_sig);
 	free(inc->isnew);
