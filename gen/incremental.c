@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "incremental.h"
 #include "incstate.h"
+#include "incstat.h"
 
 #include "dialects.h"
 #include "timing.h"
@@ -61,245 +62,6 @@ static int is_under(const char *path, const char *dir)
 		return 0;
 	size_t n = strlen(dir);
 	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
-}
-
-/* ------------------------------------------------------------------ diagnostics */
-
-static char *diag_key(const diag_t *d)
-{
-	return xasprintf("%s\x1f%s\x1f%s", d->file, d->code ? d->code : "", d->message);
-}
-
-static char *diag_line(const diag_t *d)
-{
-	return xasprintf("%s:%d:%d: %s: %s", d->file, d->line, d->col, diag_severity_name(d->severity), d->message);
-}
-
-static int diag_same(const diag_t *a, const diag_t *b)
-{
-	return a->line == b->line && a->col == b->col && a->severity == b->severity && !strcmp(a->file, b->file) &&
-	       inc_streq0(a->code, b->code) && !strcmp(a->message, b->message);
-}
-
-static void diag_item_free(diag_t *d)
-{
-	free(d->file);
-	free(d->code);
-	free(d->message);
-}
-
-/* Remove one item equal to each item of `rm` from `l`. */
-static void diags_remove_each(diag_list_t *l, const diag_list_t *rm)
-{
-	for (size_t k = 0; k < rm->len; k++)
-		for (size_t i = 0; i < l->len; i++)
-			if (diag_same(&l->items[i], &rm->items[k])) {
-				diag_item_free(&l->items[i]);
-				l->items[i] = l->items[--l->len];
-				break;
-			}
-}
-
-/* Remove the items for which keep() says 0. */
-static void diags_filter(diag_list_t *l, int (*keep)(const diag_t *, const void *), const void *ud)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < l->len; i++) {
-		if (keep(&l->items[i], ud))
-			l->items[w++] = l->items[i];
-		else
-			diag_item_free(&l->items[i]);
-	}
-	l->len = w;
-}
-
-static int keep_not_graph(const diag_t *d, const void *ud)
-{
-	(void)ud;
-	/* recomputed for the whole site after every change (links_finish, links_orphans) */
-	return !(d->code && (!strcmp(d->code, "broken-anchor") || !strcmp(d->code, "orphan") ||
-			     !strcmp(d->code, "shortcode")));
-}
-
-static int keep_not_load(const diag_t *d, const void *ud)
-{
-	/* site.c's load_page problems, which a replay of the checked text cannot reproduce */
-	static const char *const codes[] = {"encoding", "binary", "too-large", "unreadable"};
-	if (!d->code || strcmp(d->file, (const char *)ud))
-		return 1;
-	for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
-		if (!strcmp(d->code, codes[i]))
-			return 0;
-	return 1;
-}
-
-static void diags_copy(diag_list_t *dst, const diag_list_t *src)
-{
-	for (size_t i = 0; i < src->len; i++) {
-		const diag_t *d = &src->items[i];
-		diag_add(dst, d->severity, d->file, d->line, d->col, d->code, "%s", d->message);
-	}
-}
-
-static void baseline_set(inc_t *inc, const diag_list_t *l)
-{
-	map_free(&inc->baseline);
-	for (size_t i = 0; i < l->len; i++) {
-		char *k = diag_key(&l->items[i]);
-		void *v = NULL;
-		long n = map_get(&inc->baseline, k, &v) ? MAP_AS_INT(v) : 0;
-		map_put(&inc->baseline, k, MAP_INT(n + 1));
-		free(k);
-	}
-}
-
-/* Mark in `isnew` the diagnostics of `l` the first build did not have; returns the count of new errors. */
-static size_t diags_new(inc_t *inc, const diag_list_t *l, unsigned char *isnew)
-{
-	map_t used = MAP_INIT;
-	size_t errors = 0;
-	for (size_t i = 0; i < l->len; i++) {
-		char *k = diag_key(&l->items[i]);
-		void *v = NULL;
-		long have = map_get(&inc->baseline, k, &v) ? MAP_AS_INT(v) : 0;
-		long u = map_get(&used, k, &v) ? MAP_AS_INT(v) : 0;
-		map_put(&used, k, MAP_INT(u + 1));
-		isnew[i] = u >= have;
-		if (isnew[i] && l->items[i].severity == DIAG_ERROR)
-			errors++;
-		free(k);
-	}
-	map_free(&used);
-	return errors;
-}
-
-/* ------------------------------------------------------------------ status */
-
-/* Most "new" entries an event carries (the status endpoint has them all). */
-#define EVENT_MAX_NEW 100
-
-/* The status JSON; `full` adds every diagnostic and every new one (the event form leaves them out). */
-static void status_json(const inc_t *inc, const diag_list_t *l, const unsigned char *isnew, size_t new_errors,
-			int full, buf_t *b)
-{
-	json_writer_t w;
-	json_init(&w, b, 0);
-	json_begin_object(&w);
-	json_key(&w, "seq");
-	json_int(&w, (long long)inc->seq);
-	json_key(&w, "build");
-	json_int(&w, (long long)inc->build);
-	json_key(&w, "ok");
-	json_bool(&w, inc->ok);
-	json_key(&w, "kind");
-	json_string(&w, inc->kind ? inc->kind : "");
-	json_key(&w, "ms");
-	json_double(&w, inc->ms);
-	json_key(&w, "rendered");
-	json_int(&w, (long long)inc->rendered);
-	json_key(&w, "search");
-	json_string(&w, inc->search_pending || inc->job ? "pending" : "current");
-	json_key(&w, "search_ms");
-	json_double(&w, inc->search_ms);
-	json_key(&w, "message");
-	if (inc->failure)
-		json_string(&w, inc->failure);
-	else if (!inc->ok)
-		json_string(&w, "fix the new errors below (almanac check and build --strict fail on them)");
-	else
-		json_null(&w);
-	json_key(&w, "errors");
-	json_int(&w, (long long)diag_count(l, DIAG_ERROR));
-	json_key(&w, "warnings");
-	json_int(&w, (long long)diag_count(l, DIAG_WARNING));
-	json_key(&w, "new_errors");
-	json_int(&w, (long long)new_errors);
-	size_t total = 0;
-	for (size_t i = 0; i < l->len; i++)
-		total += isnew[i];
-	json_key(&w, "new_total");
-	json_int(&w, (long long)total);
-	/* new problems first, errors before warnings */
-	json_key(&w, "new");
-	json_begin_array(&w);
-	size_t n = 0;
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < l->len; i++)
-			if (isnew[i] && (l->items[i].severity == DIAG_ERROR) == (pass == 0) && (full || n < EVENT_MAX_NEW)) {
-				char *line = diag_line(&l->items[i]);
-				json_string(&w, line);
-				free(line);
-				n++;
-			}
-	json_end_array(&w);
-	if (full) {
-		json_key(&w, "diagnostics");
-		json_begin_array(&w);
-		for (size_t i = 0; i < l->len; i++) {
-			char *line = diag_line(&l->items[i]);
-			json_string(&w, line);
-			free(line);
-		}
-		json_end_array(&w);
-	}
-	json_key(&w, "changed");
-	json_begin_array(&w);
-	for (size_t i = 0; i < inc->nchanged; i++)
-		json_string(&w, inc->changed[i]);
-	json_end_array(&w);
-	json_key(&w, "verify_mismatches");
-	json_int(&w, (long long)inc->verify_mismatches);
-	json_end_object(&w);
-}
-
-static void status_update(inc_t *inc, int print, int notify)
-{
-	const diag_list_t *l = inc->failure ? &inc->fail_diags : &inc->s->diags;
-	unsigned char *isnew;
-	size_t new_errors;
-	if (inc->isnew && !inc->failure && inc->isnew_len == l->len) {
-		isnew = inc->isnew; /* computed by settle() for this very list */
-		new_errors = inc->new_errors;
-		inc->isnew = NULL;
-	} else {
-		isnew = xcalloc(l->len + 1, 1);
-		new_errors = diags_new(inc, l, isnew);
-	}
-	free(inc->isnew);
-	inc->isnew = NULL;
-	if (inc->srv) {
-		buf_t full = BUF_INIT, ev = BUF_INIT;
-		status_json(inc, l, isnew, new_errors, 1, &full);
-		status_json(inc, l, isnew, new_errors, 0, &ev);
-		srv_set_status(inc->srv, inc->seq, inc->build, buf_cstr(&full), buf_cstr(&ev), notify);
-		buf_free(&full);
-		buf_free(&ev);
-	}
-	if (print) {
-		/* the terminal: one line, then the problems this change brought */
-		char what[256] = "";
-		if (inc->nchanged == 1)
-			snprintf(what, sizeof what, "%s changed: ", inc->changed[0]);
-		else if (inc->nchanged > 1)
-			snprintf(what, sizeof what, "%zu files changed: ", inc->nchanged);
-		if (inc->failure)
-			fprintf(stderr, "almanac serve: %s%s; still serving build %lu\n", what, inc->failure, inc->build);
-		else if (!inc->ok)
-			fprintf(stderr, "almanac serve: %s%s rebuild with %zu new error%s (build %lu)\n", what, inc->kind,
-				new_errors, new_errors == 1 ? "" : "s", inc->build);
-		else
-			fprintf(stderr, "almanac serve: %s%s rebuild, %zu page%s in %.0f ms (build %lu)\n", what,
-				inc->kind, inc->rendered, inc->rendered == 1 ? "" : "s", inc->ms, inc->build);
-		diag_list_t nl;
-		diag_init(&nl);
-		for (size_t i = 0; i < l->len; i++)
-			if (isnew[i])
-				diag_add(&nl, l->items[i].severity, l->items[i].file, l->items[i].line, l->items[i].col,
-					 l->items[i].code, "%s", l->items[i].message);
-		cli_print_diags(&nl, 0);
-		diag_free(&nl);
-	}
-	free(isnew);
 }
 
 /* ------------------------------------------------------------------ classification setup */
@@ -763,7 +525,7 @@ static void settle(inc_t *inc)
 	free(inc->isnew);
 	inc->isnew = xcalloc(inc->s->diags.len + 1, 1);
 	inc->isnew_len = inc->s->diags.len;
-	inc->new_errors = diags_new(inc, &inc->s->diags, inc->isnew);
+	inc->new_errors = incstat_new(inc, &inc->s->diags, inc->isnew);
 	inc->ok = inc->new_errors == 0;
 	if (inc->srv)
 		publish(inc);
@@ -785,7 +547,7 @@ static void set_failure(inc_t *inc, const char *why, diag_list_t *d)
 	clear_failure(inc);
 	inc->failure = xstrdup(why);
 	diag_sort(d);
-	diags_copy(&inc->fail_diags, d);
+	incstat_copy(&inc->fail_diags, d);
 	inc->ok = 0;
 }
 
@@ -1102,9 +864,9 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		site_page_t replay;
 		site_page_reread(s, c->idx, o->text ? o->text : "", &replay, &d_old);
 		site_page_clear(&replay);
-		diags_remove_each(&s->diags, &d_old);
+		incstat_remove_each(&s->diags, &d_old);
 		diag_free(&d_old);
-		diags_filter(&s->diags, keep_not_load, o->src);
+		incstat_drop_load(&s->diags, o->src);
 	}
 	timing_mark("replay");
 	/* install the new pages */
@@ -1144,7 +906,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		s->pages[i].backlinks = NULL;
 		s->pages[i].nbacklinks = 0;
 	}
-	diags_filter(&s->diags, keep_not_graph, NULL);
+	incstat_drop_graph(&s->diags);
 	links_finish(s);
 	links_orphans(s);
 	site_shortcode_warnings(s);
@@ -1345,16 +1107,16 @@ static void verify(inc_t *inc)
 		diag_sort(&inc->s->diags);
 		int same = v->diags.len == inc->s->diags.len;
 		for (size_t i = 0; same && i < v->diags.len; i++)
-			same = diag_same(&v->diags.items[i], &inc->s->diags.items[i]);
+			same = incstat_diag_same(&v->diags.items[i], &inc->s->diags.items[i]);
 		if (!same) {
 			fprintf(stderr, "almanac serve: verify: diagnostics differ from a full build (%zu vs %zu)\n",
 				inc->s->diags.len, v->diags.len);
 			for (size_t i = 0, shown = 0; i < v->diags.len && shown < 5; i++) {
 				int found = 0;
 				for (size_t j = 0; j < inc->s->diags.len && !found; j++)
-					found = diag_same(&v->diags.items[i], &inc->s->diags.items[j]);
+					found = incstat_diag_same(&v->diags.items[i], &inc->s->diags.items[j]);
 				if (!found) {
-					char *l = diag_line(&v->diags.items[i]);
+					char *l = incstat_diag_line(&v->diags.items[i]);
 					fprintf(stderr, "  missing: %s\n", l);
 					free(l);
 					shown++;
@@ -1363,9 +1125,9 @@ static void verify(inc_t *inc)
 			for (size_t j = 0, shown = 0; j < inc->s->diags.len && shown < 5; j++) {
 				int found = 0;
 				for (size_t i = 0; i < v->diags.len && !found; i++)
-					found = diag_same(&v->diags.items[i], &inc->s->diags.items[j]);
+					found = incstat_diag_same(&v->diags.items[i], &inc->s->diags.items[j]);
 				if (!found) {
-					char *l = diag_line(&inc->s->diags.items[j]);
+					char *l = incstat_diag_line(&inc->s->diags.items[j]);
 					fprintf(stderr, "  extra: %s\n", l);
 					free(l);
 					shown++;
@@ -1399,7 +1161,7 @@ int inc_open(inc_t **out, const inc_opts_t *o)
 	}
 	diag_sort(&inc->s->diags);
 	cli_print_diags(&inc->s->diags, 0);
-	baseline_set(inc, &inc->s->diags);
+	incstat_baseline_set(inc, &inc->s->diags);
 	inc->first_dir = inc->pending_full;
 	inc->pending_full = NULL;
 	inc->build = 1;
@@ -1421,7 +1183,7 @@ void inc_attach(inc_t *inc, srv_t *srv)
 	srv_write_unlock(srv, inc->build);
 	free(inc->first_dir); /* the server has its own copy of the path and serves that folder */
 	inc->first_dir = NULL;
-	status_update(inc, 0, 1);
+	incstat_update(inc, 0, 1);
 }
 
 size_t inc_last_rendered(const inc_t *inc)
@@ -1485,7 +1247,7 @@ int inc_handle(inc_t *inc, const watch_batch_t *b)
 		int rc = full_rebuild(inc);
 		inc->seq++;
 		if (rc != 0) {
-			status_update(inc, 1, 1);
+			incstat_update(inc, 1, 1);
 			return 0;
 		}
 		rewatch(inc); /* content folders, theme and config may have moved */
@@ -1496,7 +1258,7 @@ int inc_handle(inc_t *inc, const watch_batch_t *b)
 	settle(inc);
 	if (incremental_done && !inc->search_pending && inc->o.verify && inc->srv)
 		verify(inc);
-	status_update(inc, 1, 1);
+	incstat_update(inc, 1, 1);
 	return 0;
 }
 
@@ -1577,7 +1339,7 @@ static void job_finish(inc_t *inc, int use)
 		}
 		free(sd);
 		if (j->rc != 0) {
-			diags_copy(&inc->s->diags, &j->diags);
+			incstat_copy(&inc->s->diags, &j->diags);
 			if (!j->diags.len)
 				diag_add(&inc->s->diags, DIAG_ERROR, "search", 0, 0, "search-index",
 					 "the search index could not be written");
@@ -1590,7 +1352,7 @@ static void job_finish(inc_t *inc, int use)
 		if (inc->o.verify && inc->srv)
 			verify(inc);
 		/* the pages did not change: no event unless the verdict did */
-		status_update(inc, 0, was_ok != inc->ok || inc->verify_mismatches);
+		incstat_update(inc, 0, was_ok != inc->ok || inc->verify_mismatches);
 	}
 	fsu_remove_tree(j->dir);
 	free(j->dir);
