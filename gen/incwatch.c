@@ -1,0 +1,383 @@
+/* incwatch.c - what a changed path means, and what is watched. See incwatch.h. */
+#include "incwatch.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "incstate.h"
+#include "layout.h"
+#include "theme.h"
+
+/* 1 when `path` is `dir` or inside it. */
+static int is_under(const char *path, const char *dir)
+{
+	if (!dir)
+		return 0;
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* ------------------------------------------------------------------ classification setup */
+
+void incwatch_free_paths(inc_t *inc)
+{
+	free(inc->gitdir);
+	free(inc->commondir);
+	free(inc->cfg_path);
+	free(inc->alerts_path);
+	free(inc->ignore_revs_path);
+	free(inc->theme_site);
+	free(inc->theme_builtin);
+	free(inc->outdir);
+	inc_free_strs(inc->roots, inc->nroots);
+	inc->roots = NULL;
+	inc->nroots = 0;
+	inc_free_strs(inc->rule_dirs, inc->nrule_dirs);
+	inc->rule_dirs = NULL;
+	inc->nrule_dirs = 0;
+}
+
+void incwatch_setup(inc_t *inc)
+{
+	site_t *s = inc->s;
+	incwatch_free_paths(inc);
+	inc->gitdir = inc->repo ? inc_strip_slash(git_repository_path(inc->repo)) : NULL;
+	inc->commondir = inc->repo ? inc_strip_slash(git_repository_commondir(inc->repo)) : NULL;
+	char *c = inc->o.site.config ? fsu_absolute(inc->o.site.config) : fsu_join(s->root, "almanac.yml");
+	inc->cfg_path = c;
+	char *a = fsu_join(s->root, s->cfg.alerts_file ? s->cfg.alerts_file : "alerts.yml");
+	inc->alerts_path = fsu_normalize(a);
+	free(a);
+	char *ir = fsu_join(s->root, s->cfg.ignore_revs ? s->cfg.ignore_revs : ".git-blame-ignore-revs");
+	inc->ignore_revs_path = fsu_normalize(ir);
+	free(ir);
+	char *t = xasprintf("%sthemes/%s", s->root, s->cfg.theme);
+	inc->theme_site = inc_strip_slash(t);
+	free(t);
+	char *bt = theme_builtin_dir();
+	inc->theme_builtin = bt ? inc_strip_slash(bt) : NULL;
+	free(bt);
+	char *o = site_output_dir(s);
+	inc->outdir = inc_strip_slash(o);
+	free(o);
+	for (size_t i = 0; i < s->cfg.ncontent; i++) {
+		char *j = fsu_join(s->root, s->cfg.content[i]);
+		char *d = inc_strip_slash(j);
+		free(j);
+		struct stat st; /* a content folder that is a link out of the repository is not watched */
+		if (pr_stat(s->tree, s->cfg.content[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			inc->roots = xrealloc(inc->roots, (inc->nroots + 1) * sizeof *inc->roots);
+			inc->roots[inc->nroots++] = d;
+		} else {
+			free(d);
+		}
+	}
+	/* alert rule files: a change to one, or a new file beside them, reloads everything */
+	for (size_t i = 0; i < s->rules.nfiles; i++) {
+		char *a = fsu_absolute(s->rules.files[i].abs);
+		char *dn = fsu_dirname(a);
+		char *d = inc_strip_slash(dn);
+		free(dn);
+		free(a);
+		int dup = 0;
+		for (size_t k = 0; k < inc->nrule_dirs && !dup; k++)
+			dup = !strcmp(inc->rule_dirs[k], d);
+		if (dup) {
+			free(d);
+			continue;
+		}
+		inc->rule_dirs = xrealloc(inc->rule_dirs, (inc->nrule_dirs + 1) * sizeof *inc->rule_dirs);
+		inc->rule_dirs[inc->nrule_dirs++] = d;
+	}
+}
+
+/* 1 when `path` is a YAML file directly in a folder holding alert rule files. */
+static int is_rule_file(const inc_t *inc, const char *path)
+{
+	if (!fsu_ends_with(path, ".yml") && !fsu_ends_with(path, ".yaml"))
+		return 0;
+	char *d = fsu_dirname(path);
+	int hit = 0;
+	for (size_t k = 0; k < inc->nrule_dirs && !hit; k++)
+		hit = !strcmp(inc->rule_dirs[k], d);
+	free(d);
+	return hit;
+}
+
+int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, const char **why)
+{
+	site_t *s = inc->s;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t bl = strlen(base);
+	int scratch = base[0] == '.' || (bl && base[bl - 1] == '~') || (bl > 4 && !strcmp(base + bl - 4, ".swp")) ||
+		      !strcmp(base, "4913");
+	/* Git: new commits, branch switches */
+	if (is_under(path, inc->gitdir) || is_under(path, inc->commondir)) {
+		const char *g = is_under(path, inc->gitdir) ? inc->gitdir : inc->commondir;
+		const char *rel = path + strlen(g);
+		if (*rel == '/')
+			rel++;
+		if (fsu_ends_with(rel, ".lock"))
+			return INCWATCH_IGNORE;
+		if (!strcmp(rel, "HEAD") || !strcmp(rel, "packed-refs") || !strncmp(rel, "refs/", 5)) {
+			*why = "git history";
+			return INCWATCH_FULL;
+		}
+		return INCWATCH_IGNORE;
+	}
+	if (!strcmp(path, inc->cfg_path)) {
+		*why = "configuration";
+		return INCWATCH_FULL;
+	}
+	if (!strncmp(path, s->root, strlen(s->root)) && layout_config_candidate(path + strlen(s->root))) {
+		*why = "layout configuration"; /* Hugo's or MkDocs' config: every URL may change (layout.h) */
+		return INCWATCH_FULL;
+	}
+	if (!strcmp(path, inc->alerts_path) || !strcmp(path, inc->ignore_revs_path) || !strcmp(base, ".gitignore")) {
+		*why = base;
+		return INCWATCH_FULL;
+	}
+	/* who owns the pages (owners.h) and the alert rules (alerts.h) */
+	if (!scratch && (!strcmp(base, "CODEOWNERS") || !strcmp(base, "OWNERS") || !strcmp(base, "OWNERS_ALIASES")) &&
+	    !strncmp(path, s->root, strlen(s->root))) {
+		*why = base;
+		return INCWATCH_FULL;
+	}
+	if (!scratch && is_rule_file(inc, path)) {
+		*why = "alert rules";
+		return INCWATCH_FULL;
+	}
+	size_t rootlen = strlen(s->root);
+	if ((flags & WATCH_DIR) && (flags & WATCH_CREATED) && !strncmp(path, s->root, rootlen) &&
+	    (!strcmp(path + rootlen, ".github") || !strcmp(path + rootlen, ".gitlab"))) {
+		*why = "CODEOWNERS folder"; /* watched from the full rebuild on */
+		return INCWATCH_FULL;
+	}
+	const char *dev_theme = getenv("ALMANAC_THEME_DIR");
+	if (is_under(path, inc->theme_site) ||
+	    (dev_theme && dev_theme[0] && is_under(path, inc->theme_builtin))) {
+		if (scratch)
+			return INCWATCH_IGNORE;
+		*why = "theme";
+		return INCWATCH_FULL;
+	}
+	if (is_under(path, inc->outdir))
+		return INCWATCH_IGNORE;
+	/* a source read in place (sources:): its pages, files or history changed */
+	for (size_t k = 0; k < s->nsources; k++) {
+		const site_source_t *src = &s->sources[k];
+		char *sroot = src->in_place ? inc_strip_slash(src->root) : NULL;
+		int hit = sroot && is_under(path, sroot);
+		if (hit) {
+			const char *rel = path + strlen(sroot);
+			int git = !strncmp(rel, "/.git/", 6) || !strcmp(rel, "/.git");
+			hit = git ? !fsu_ends_with(rel, ".lock") &&
+				      (!strcmp(rel, "/.git/HEAD") || !strncmp(rel, "/.git/refs/", 11) ||
+				       !strcmp(rel, "/.git/packed-refs"))
+				  : !scratch && !strstr(rel, "/.");
+		}
+		free(sroot);
+		if (hit) {
+			*why = src->name;
+			return INCWATCH_FULL;
+		}
+	}
+	size_t rl = strlen(s->root);
+	if (strncmp(path, s->root, rl))
+		return INCWATCH_IGNORE;
+	const char *rel = path + rl;
+	/* hidden anywhere on the path: never part of the site */
+	if (rel[0] == '.' || strstr(rel, "/."))
+		return INCWATCH_IGNORE;
+	int in_content = inc->nroots == 0;
+	for (size_t i = 0; i < inc->nroots && !in_content; i++)
+		in_content = is_under(path, inc->roots[i]);
+	if (!in_content) {
+		/* a content folder created later */
+		if ((flags & WATCH_DIR) && (flags & WATCH_CREATED) && !strcmp(rel, "themes")) {
+			*why = "theme";
+			return INCWATCH_FULL;
+		}
+		if ((flags & WATCH_DIR) && (flags & WATCH_CREATED) && !strchr(rel, '/')) {
+			for (size_t i = 0; i < s->cfg.ncontent; i++)
+				if (!strcmp(rel, s->cfg.content[i])) {
+					*why = "new content folder";
+					return INCWATCH_FULL;
+				}
+		}
+		return INCWATCH_IGNORE;
+	}
+	if (flags & WATCH_DIR) {
+		*why = "folder added or removed";
+		return INCWATCH_FULL;
+	}
+	struct stat st;
+	int exists = pr_stat(s->tree, rel, &st) == 0 && S_ISREG(st.st_mode);
+	if (fsu_ends_with(rel, ".md")) {
+		long i = site_find_page(s, rel);
+		if (i >= 0 && exists) {
+			*idx = i;
+			return INCWATCH_PAGE;
+		}
+		if (i < 0 && !exists)
+			return INCWATCH_IGNORE;
+		*why = i >= 0 ? "page removed" : "page added";
+		return INCWATCH_FULL;
+	}
+	void *v;
+	long a = map_get(&s->asset_map, rel, &v) ? MAP_AS_INT(v) : -1;
+	if (a >= 0 && exists) {
+		*idx = a;
+		return INCWATCH_ASSET;
+	}
+	if (a < 0 && (!exists || scratch))
+		return INCWATCH_IGNORE;
+	*why = a >= 0 ? "file removed" : "file added";
+	return INCWATCH_FULL;
+}
+
+/* ------------------------------------------------------------------ watching */
+
+/* What the watcher covers; it is set up again when this changes. */
+static char *watch_signature(const inc_t *inc)
+{
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < inc->nroots; i++)
+		buf_printf(&b, "%s\n", inc->roots[i]);
+	char *themes = xasprintf("%sthemes", inc->s->root);
+	for (size_t i = 0; i < inc->nrule_dirs; i++)
+		buf_printf(&b, "rules %s\n", inc->rule_dirs[i]);
+	static const char *const co_dirs[] = {".github", ".gitlab", "docs"};
+	for (size_t i = 0; i < 3; i++) {
+		char *d = xasprintf("%s%s", inc->s->root, co_dirs[i]);
+		buf_printf(&b, "%s %d\n", co_dirs[i], fsu_is_dir(d));
+		free(d);
+	}
+	for (size_t k = 0; k < inc->s->nsources; k++)
+		if (inc->s->sources[k].in_place)
+			buf_printf(&b, "source %s %s\n", inc->s->sources[k].root, inc->s->sources[k].path);
+	buf_printf(&b, "%s\n%s\n%s\n%s\n%s\n%d\n", inc->cfg_path, inc->alerts_path, inc->ignore_revs_path,
+		   inc->outdir, inc->gitdir ? inc->gitdir : "", fsu_is_dir(themes));
+	free(themes);
+	return buf_detach(&b);
+}
+
+/* incremental.h */
+int inc_watch(inc_t *inc)
+{
+	watch_close(inc->w);
+	inc->w = NULL;
+	if (!inc->watch_sig)
+		inc->watch_sig = watch_signature(inc);
+	if (watch_open(&inc->w) != 0)
+		return -1;
+	site_t *s = inc->s;
+	/* (.git is hidden, so never entered; its refs are watched on their own below) */
+	const char *skip[2];
+	size_t nskip = 0;
+	skip[nskip++] = inc->outdir;
+	skip[nskip++] = inc->work;
+	char *root = inc_strip_slash(s->root);
+	if (inc->nroots == 0) {
+		watch_add_tree(inc->w, root, skip, nskip);
+	} else {
+		watch_add_dir(inc->w, root); /* almanac.yml, .gitignore, new content folders */
+		for (size_t i = 0; i < inc->nroots; i++)
+			watch_add_tree(inc->w, inc->roots[i], skip, nskip);
+	}
+	free(root);
+	/* the folders of the config, alert catalog and ignore-revs files */
+	const char *files[] = {inc->cfg_path, inc->alerts_path, inc->ignore_revs_path};
+	for (size_t i = 0; i < 3; i++) {
+		char *d = fsu_dirname(files[i]);
+		if (d[0] && fsu_is_dir(d))
+			watch_add_dir(inc->w, d);
+		free(d);
+	}
+	/* CODEOWNERS's other places, and the folders of the alert rule files */
+	static const char *const co_dirs[] = {".github", ".gitlab", "docs"};
+	for (size_t i = 0; i < 3; i++) {
+		char *d = xasprintf("%s%s", s->root, co_dirs[i]);
+		if (fsu_is_dir(d))
+			watch_add_dir(inc->w, d);
+		free(d);
+	}
+	for (size_t i = 0; i < inc->nrule_dirs; i++)
+		if (fsu_is_dir(inc->rule_dirs[i]))
+			watch_add_dir(inc->w, inc->rule_dirs[i]);
+	char *themes = xasprintf("%sthemes", s->root);
+	if (fsu_is_dir(themes))
+		watch_add_tree(inc->w, themes, skip, nskip);
+	free(themes);
+	char *hugo_dir = xasprintf("%sconfig/_default", s->root); /* Hugo's config folder (layout.h) */
+	if (fsu_is_dir(hugo_dir))
+		watch_add_dir(inc->w, hugo_dir);
+	free(hugo_dir);
+	const char *dev_theme = getenv("ALMANAC_THEME_DIR");
+	if (inc->theme_builtin && dev_theme && dev_theme[0])
+		watch_add_tree(inc->w, inc->theme_builtin, NULL, 0);
+	for (size_t k = 0; k < s->nsources; k++) { /* sources read in place: their files and history */
+		const site_source_t *src = &s->sources[k];
+		if (!src->in_place)
+			continue;
+		char *sroot = inc_strip_slash(src->root);
+		char *tree = src->path[0] ? xasprintf("%s/%s", sroot, src->path) : xstrdup(sroot);
+		if (fsu_is_dir(tree))
+			watch_add_tree(inc->w, tree, skip, nskip);
+		free(tree);
+		char *g = xasprintf("%s/.git", sroot);
+		if (fsu_is_dir(g)) {
+			watch_add_dir(inc->w, g);
+			char *refs = xasprintf("%s/refs/heads", g);
+			if (fsu_is_dir(refs))
+				watch_add_tree(inc->w, refs, NULL, 0);
+			free(refs);
+		}
+		free(g);
+		free(sroot);
+	}
+	if (inc->gitdir) {
+		watch_add_dir(inc->w, inc->gitdir);
+		char *refs = xasprintf("%s/refs/heads", inc->commondir);
+		if (fsu_is_dir(refs))
+			watch_add_tree(inc->w, refs, NULL, 0);
+		free(refs);
+		if (strcmp(inc->gitdir, inc->commondir))
+			watch_add_dir(inc->w, inc->commondir);
+	}
+	return 0;
+}
+
+void incwatch_rewatch(inc_t *inc)
+{
+	char *sig = watch_signature(inc);
+	if (inc->w && inc->watch_sig && !strcmp(sig, inc->watch_sig)) {
+		free(sig);
+		return;
+	}
+	free(inc->watch_sig);
+	inc->watch_sig = sig;
+	watch_t *old = inc->w;
+	inc->w = NULL;
+	if (inc_watch(inc) != 0) {
+		inc->w = old;
+		return;
+	}
+	if (old) {
+		watch_batch_t b = {NULL, 0, 0};
+		if (watch_wait(old, &b, 0, 0, 0) > 0)
+			inc->need_full = 1;
+		watch_batch_free(&b);
+		watch_close(old);
+	}
+}
+
+/* incremental.h */
+watch_t *inc_watcher(inc_t *inc)
+{
+	return inc->w;
+}
