@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "incremental.h"
 #include "incstate.h"
+#include "incjob.h"
 #include "incstat.h"
 #include "incverify.h"
 #include "incwatch.h"
@@ -37,21 +38,6 @@
 #include "render.h"
 #include "searchdocs.h"
 #include "theme.h"
-
-/* A search index being built on its own thread from a snapshot of the pages. */
-typedef struct incjob {
-	pthread_t thread;
-	int started;
-	search_doc_t *docs;         /* point into page data that is kept alive meanwhile (graveyard) */
-	size_t ndocs;
-	char *dir;                  /* the index goes to dir/search/ */
-	diag_list_t diags;
-	unsigned long gen;          /* inc->search_gen when it started */
-	int rc;
-	double ms;
-	pthread_mutex_t lock;
-	int done;
-} sjob_t;
 
 /* ------------------------------------------------------------------ publishing */
 
@@ -189,12 +175,10 @@ static void model_free(inc_t *inc)
 }
 
 /* Load and render everything into a new folder. Returns 0 or the negative code of the failing step. */
-static void job_finish(inc_t *inc, int use);
-
 static int full_rebuild(inc_t *inc)
 {
 	if (inc->job)
-		job_finish(inc, 0); /* its snapshot is about to go */
+		incjob_finish(inc, 0); /* its snapshot is about to go */
 	double t0 = inc_now_ms();
 	site_opts_t o = inc->o.site;
 	if (!inc->o.fixed_now)
@@ -766,109 +750,23 @@ int inc_busy(const inc_t *inc)
 	return inc->search_pending || inc->job;
 }
 
-static void *sjob_main(void *arg)
-{
-	sjob_t *j = arg;
-	/* the pages of the next edit come first */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
-	double t0 = inc_now_ms();
-	j->rc = search_write_index(j->docs, j->ndocs, j->dir, &j->diags);
-	j->ms = inc_now_ms() - t0;
-	pthread_mutex_lock(&j->lock);
-	j->done = 1;
-	pthread_mutex_unlock(&j->lock);
-	return NULL;
-}
-
-static void job_start(inc_t *inc)
-{
-	sjob_t *j = xcalloc(1, sizeof *j);
-	pthread_mutex_init(&j->lock, NULL);
-	diag_init(&j->diags);
-	j->ndocs = searchdocs_collect(inc->s, &j->docs);
-	j->dir = inc_next_dir(inc, "search");
-	fsu_mkdirs(j->dir, 0755);
-	j->gen = inc->search_gen;
-	inc->job = j;
-	if (pthread_create(&j->thread, NULL, sjob_main, j) == 0)
-		j->started = 1;
-	else
-		sjob_main(j);
-}
-
-static int job_done(sjob_t *j)
-{
-	pthread_mutex_lock(&j->lock);
-	int d = j->done;
-	pthread_mutex_unlock(&j->lock);
-	return d;
-}
-
-/* Wait for the job; with `use`, bring its index into the site when it is the latest one. */
-static void job_finish(inc_t *inc, int use)
-{
-	sjob_t *j = inc->job;
-	if (j->started)
-		pthread_join(j->thread, NULL);
-	inc->job = NULL;
-	searchdocs_free(j->docs, j->ndocs);
-	for (size_t i = 0; i < inc->ngrave; i++)
-		site_page_clear(&inc->grave[i]);
-	free(inc->grave);
-	inc->grave = NULL;
-	inc->ngrave = 0;
-	if (use && j->gen == inc->search_gen) {
-		const char *dir = inc->pending_full;
-		if (!dir) {
-			if (!inc->staging)
-				inc->staging = inc_next_dir(inc, "stage");
-			dir = inc->staging;
-		}
-		static const char *const parts[] = {"t", "v", "m", "manifest.json", "facets.json"};
-		char *sd = xasprintf("%s/search", dir);
-		fsu_mkdirs(sd, 0755);
-		for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
-			char *from = xasprintf("%s/search/%s", j->dir, parts[i]);
-			char *to = xasprintf("%s/%s", sd, parts[i]);
-			fsu_remove_tree(to);
-			if (rename(from, to) != 0 && j->rc == 0)
-				j->rc = -1;
-			free(from);
-			free(to);
-		}
-		free(sd);
-		if (j->rc != 0) {
-			incstat_copy(&inc->s->diags, &j->diags);
-			if (!j->diags.len)
-				diag_add(&inc->s->diags, DIAG_ERROR, "search", 0, 0, "search-index",
-					 "the search index could not be written");
-		}
-		inc->search_pending = 0;
-		inc->search_ms = j->ms;
-		inc->seq++;
-		int was_ok = inc->ok;
-		settle(inc);
-		if (inc->o.verify && inc->srv)
-			incverify_run(inc);
-		/* the pages did not change: no event unless the verdict did */
-		incstat_update(inc, 0, was_ok != inc->ok || inc->verify_mismatches);
-	}
-	fsu_remove_tree(j->dir);
-	free(j->dir);
-	diag_free(&j->diags);
-	pthread_mutex_destroy(&j->lock);
-	free(j);
-}
-
 void inc_idle(inc_t *inc)
 {
 	if (inc->job) {
-		if (!job_done(inc->job))
+		if (!incjob_done(inc->job))
 			return;
-		job_finish(inc, 1);
+		if (incjob_finish(inc, 1)) {
+			inc->seq++;
+			int was_ok = inc->ok;
+			settle(inc);
+			if (inc->o.verify && inc->srv)
+				incverify_run(inc);
+			/* the pages did not change: no event unless the verdict did */
+			incstat_update(inc, 0, was_ok != inc->ok || inc->verify_mismatches);
+		}
 	}
 	if (inc->search_pending && !inc->job)
-		job_start(inc);
+		incjob_start(inc);
 }
 
 void inc_close(inc_t *inc)
@@ -876,7 +774,7 @@ void inc_close(inc_t *inc)
 	if (!inc)
 		return;
 	if (inc->job)
-		job_finish(inc, 0);
+		incjob_finish(inc, 0);
 	watch_close(inc->w);
 	model_free(inc);
 	if (inc->first_dir) {
