@@ -1,43 +1,34 @@
 /* incremental.c - rebuilds for almanac serve. See incremental.h. */
 #define _GNU_SOURCE
 #include "incremental.h"
-#include "incstate.h"
-#include "incjob.h"
-#include "incstat.h"
-#include "incverify.h"
-#include "incwatch.h"
-
-#include "dialects.h"
-#include "timing.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
 #include "dating.h"
+#include "dialects.h"
 #include "fsutil.h"
 #include "history.h"
-#include "json.h"
-#include "links.h"
-#include "owners.h"
+#include "incjob.h"
+#include "incstat.h"
+#include "incstate.h"
+#include "incverify.h"
+#include "incwatch.h"
 #include "layout.h"
+#include "links.h"
 #include "nav.h"
-#include "publish.h"
+#include "owners.h"
 #include "render.h"
-#include "searchdocs.h"
-#include "theme.h"
+#include "timing.h"
 
 /* ------------------------------------------------------------------ publishing */
 

@@ -33,7 +33,10 @@
  * object {"seq", "build", "ok", "kind", "ms", "rendered", "errors",
  * "warnings", "new": [...], "diagnostics": [...], "changed": [...],
  * "verify_mismatches"} where diagnostics are "path:line:col: severity:
- * message" strings; "new" lists those the first build did not have. */
+ * message" strings; "new" lists those the first build did not have.
+ *
+ * The engine is split by concern over gen/inc*.c (incstate.h lists the files
+ * and holds the state they share); this header is the whole interface. */
 #ifndef ALMANAC_INCREMENTAL_H
 #define ALMANAC_INCREMENTAL_H
 
