@@ -72,7 +72,7 @@ struct inc {
 	site_page_t *grave;         /* pages replaced while a job may still read them */
 	size_t ngrave;
 	int staged_pages;           /* the staging folder holds pages (not only a search index) */
-	unsigned char *isnew;       /* settle()'s verdict per diagnostic, reused by status_update() */
+	unsigned char *isnew;       /* settle()'s verdict per diagnostic, reused by incstat_update() */
 	size_t isnew_len, new_errors;
 };
 
