@@ -512,6 +512,11 @@ void site_name_page(site_t *s, site_page_t *p, int url)
 	const char *lt = s->layout.kind == LAYOUT_HUGO ? val_as_str(val_map_get(p->fm.raw, "linkTitle")) : NULL;
 	if (lt && lt[0] && strcmp(lt, p->title))
 		p->nav_title = xstrdup(lt);
+	/* Hugo's summary: (what its list pages show) is the description when there is none */
+	const char *sum = s->layout.kind == LAYOUT_HUGO && !p->fm.description
+				  ? val_as_str(val_map_get(p->fm.raw, "summary")) : NULL;
+	if (sum && sum[0])
+		p->fm.description = xstrdup(sum);
 	p->in_nav = 1;
 	if (s->layout.kind == LAYOUT_MKDOCS && s->layout.has_nav) {
 		p->in_nav = ne != NULL || p->is_index;

@@ -63,7 +63,8 @@ HUGO_FILES = {
     "content/runbooks/Kubernetes/KubeNodeNotReady.md":
         "+++\ntitle = \"Node not ready\"\nlinkTitle = \"NotReady\"\nweight = 10\n+++\n"
         "# KubeNodeNotReady\n\nBack to [crash looping]({{< ref \"./KubePodCrashLooping.md#diagnosis\" >}}).\n",
-    "content/runbooks/Kubernetes/KubeAPIDown.md": "---\ntitle: API down\n---\nNo weight: after the weighted ones.\n",
+    "content/runbooks/Kubernetes/KubeAPIDown.md": "---\ntitle: API down\nsummary: The API server is unreachable.\n---\n"
+                                                  "No weight: after the weighted ones.\n",
     "content/runbooks/etcd/_index.md": "---\ntitle: etcd\nweight: 1\n---\n",
     "content/runbooks/etcd/etcdNoLeader.md": "---\ntitle: No leader\nslug: No Leader Elected\ntype: docs\n---\nText.\n",
     "content/runbooks/etcd/etcdMembersDown.md": "---\ntitle: Members down\nurl: /etcd/members-down/\n---\nText.\n",
@@ -156,6 +157,8 @@ class Hugo(RepoTestCase):
         k = titles.index("Kubernetes")
         self.assertLess(titles.index("etcd"), k)
         self.assertEqual(titles[k + 1:k + 4], ["NotReady", "Pod crash looping", "API down"])
+        # Hugo's summary: is the page's description (the lead under its title, and its search excerpt)
+        self.assertIn('<p class="lead">The API server is unreachable.</p>', html)
 
     def test_layout_in_report(self):
         r = run("report", "--repo", self.repo_dir, "--now", NOW, "--format", "json", "--no-trend")
