@@ -17,7 +17,8 @@
  *   - an oracle template that places front-matter values in HTML text,
  *     attributes and URLs, and the body, passes fz_html_check too;
  *   - the built-in layout contains exactly as many "<script" as it does for
- *     a harmless page (front matter cannot add a script element).
+ *     a harmless page (front matter cannot add a script element), but the
+ *     theme's own optional scripts for alerts, code, diagrams and tabs.
  * With raw HTML on, the page HTML passes fz_html_check with the broader
  * allowlist of raw_html: true (no script, style, frame, object, form or SVG
  * element, no event handler, no unsafe URL, whatever the input). */
@@ -66,8 +67,34 @@ static const char oracle_tpl[] =
 	"{{#page.meta}}<span data-x=\"{{criticality}}{{review_interval}}{{reviewer}}\">{{x}}</span>{{/page.meta}}"
 	"<div>{{{page.content}}}</div>";
 
-/* Occurrences of "<script" in any letter case (a plain loop: the
- * intercepted strncasecmp would make libFuzzer trace every comparison). */
+/* 1 when the script element at p (after "<script") is one the theme adds on
+ * its own for what a page holds: <script src="[../]*assets/NAME.js" with
+ * NAME one of alert-labels (a runbook's alerts), code (code blocks), diagram
+ * (mermaid), tabs (content tabs). Front matter may make a page hold those;
+ * it must never add any other script. */
+static int theme_optional(const char *p, const char *end)
+{
+	static const char src[] = " src=\"";
+	static const char *const names[] = {"alert-labels.js\"", "code.js\"", "diagram.js\"", "tabs.js\""};
+	if ((size_t)(end - p) < sizeof src || memcmp(p, src, sizeof src - 1))
+		return 0;
+	p += sizeof src - 1;
+	while (end - p >= 3 && !memcmp(p, "../", 3))
+		p += 3;
+	if (end - p >= 2 && !memcmp(p, "./", 2))
+		p += 2;
+	if (end - p < 7 || memcmp(p, "assets/", 7))
+		return 0;
+	p += 7;
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if ((size_t)(end - p) >= strlen(names[i]) && !memcmp(p, names[i], strlen(names[i])))
+			return 1;
+	return 0;
+}
+
+/* Occurrences of "<script" in any letter case, but the theme's optional
+ * scripts (theme_optional); a plain loop: the intercepted strncasecmp would
+ * make libFuzzer trace every comparison. */
 static size_t count_scripts(const char *s, size_t n)
 {
 	static const char w[] = "script";
@@ -76,7 +103,7 @@ static size_t count_scripts(const char *s, size_t n)
 		size_t k = 0;
 		while (k < 6 && p + 1 + k < s + n && (p[1 + k] | 0x20) == w[k])
 			k++;
-		c += k == 6;
+		c += k == 6 && !theme_optional(p + 7, s + n);
 	}
 	return c;
 }
