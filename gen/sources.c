@@ -112,11 +112,13 @@ static void parse_entry(sctx_t *x, const val_t *e, sources_spec_t *s)
 		serr(x, e, "%s", "sources: each entry must be a mapping with 'name' and 'repo'");
 		return;
 	}
+	int named = 0; /* a name: key, valid or not (an invalid one has its own error) */
 	for (size_t i = 0; i < e->len; i++) {
 		const char *k = e->pairs[i].key;
 		const val_t *v = e->pairs[i].val;
 		const char *str;
 		if (!strcmp(k, "name")) {
+			named = 1;
 			if (!(str = str_of(x, v, k)))
 				continue;
 			if (!valid_name(str)) {
@@ -169,7 +171,7 @@ static void parse_entry(sctx_t *x, const val_t *e, sources_spec_t *s)
 				 sug ? "'?" : "");
 		}
 	}
-	if (!s->name && !x->errors)
+	if (!named)
 		serr(x, e, "%s", "sources: an entry has no 'name'");
 	if (!s->repo)
 		serr(x, e, "sources: entry '%s' has no 'repo' (a local work tree or a Git URL)",

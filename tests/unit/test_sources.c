@@ -87,7 +87,8 @@ static void test_parse_errors(void **state)
 			       "  - name: c\n"               /* 12: no repo */
 			       "  - name: d\n"
 			       "    repo: ../d\n"
-			       "    branch: --upload-pack=x\n", /* 15 */
+			       "    branch: --upload-pack=x\n" /* 15 */
+			       "  - repo: ../e\n",            /* 16: no name, after other errors */
 			       &l, &d),
 			 -1);
 	assert_true(has_diag(&d, DIAG_ERROR, 2, "name 'Payments'"));
@@ -97,6 +98,7 @@ static void test_parse_errors(void **state)
 	assert_true(has_diag(&d, DIAG_WARNING, 11, "did you mean 'branch'"));
 	assert_true(has_diag(&d, DIAG_ERROR, 12, "has no 'repo'"));
 	assert_true(has_diag(&d, DIAG_ERROR, 15, "not a branch or tag name"));
+	assert_true(has_diag(&d, DIAG_ERROR, 16, "has no 'name'"));
 	sources_free(&l);
 	diag_free(&d);
 	diag_init(&d);
