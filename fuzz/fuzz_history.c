@@ -65,7 +65,9 @@ static void rd_bytes(rd_t *r, buf_t *out, size_t max)
 	r->n -= len;
 }
 
-static char root[128];
+static char root[128];      /* this input's repository (a new path each time, see below) */
+static char root_base[100];
+static unsigned long inputs;
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
@@ -86,7 +88,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	git_libgit2_init();
-	snprintf(root, sizeof root, "/dev/shm/almanac-fuzz-history-%d", (int)getpid());
+	snprintf(root_base, sizeof root_base, "/dev/shm/almanac-fuzz-history-%d", (int)getpid());
 	return 0;
 }
 
@@ -97,6 +99,14 @@ static const char *const modes[] = {"100644", "100755", "40000", "120000", "1600
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	rd_t r = {data, size};
+	/* A new folder for each input: libgit2 keeps the packs it opened in a process-wide cache keyed
+	 * by path, and the corrupted pack of one input has the same name as the next one's (its name is
+	 * the hash of the objects, the corruption comes after), so a reused path would hand libgit2 the
+	 * previous input's parsed index with the new bytes (an impossible state outside the harness:
+	 * a pack's name follows its contents). */
+	if (root[0])
+		rm_tree(root);
+	snprintf(root, sizeof root, "%s-%lu", root_base, inputs++);
 	rm_tree(root);
 	git_repository *repo = NULL;
 	if (git_repository_init(&repo, root, 0) != 0)

@@ -18,6 +18,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The largest object the history engine reads: a pack entry or a loose
+ * object whose header declares more is refused before anything is allocated
+ * (a corrupted repository could otherwise make it allocate up to the 2 GiB a
+ * header can claim, once per object). Real commits and trees are far below it
+ * (a tree of a million entries is about 40 MiB); a page larger than the
+ * 16 MiB a page may have is never compared anyway. */
+#define GITOBJ_MAX_LEN ((size_t)256 << 20)
+
 typedef struct {
 	uint32_t refs;
 	int type;            /* GIT_OBJECT_COMMIT, _TREE, _BLOB, _TAG; 0 for a delta's raw data */
@@ -36,10 +44,11 @@ gitobj_t *gitobj_ref(gitobj_t *o);
 void gitobj_unref(gitobj_t *o);
 
 /* Read object `id` through libgit2's object database (loose objects,
- * alternates, anything the pack reader does not handle). Returns a new
- * object (one reference, the caller's), or NULL with *rc set to libgit2's
- * error code (GIT_ENOTFOUND when the object is absent; git_error_last()
- * says why). */
+ * alternates, anything the pack reader does not handle). Its header is read
+ * first: an object over GITOBJ_MAX_LEN is refused (GIT_ERROR, with a
+ * message) without reading it. Returns a new object (one reference, the
+ * caller's), or NULL with *rc set to libgit2's error code (GIT_ENOTFOUND
+ * when the object is absent; git_error_last() says why). */
 gitobj_t *gitobj_read_odb(git_odb *odb, const git_oid *id, int *rc);
 
 #endif

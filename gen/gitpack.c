@@ -402,7 +402,7 @@ static int entry_header(const gitpack_t *p, uint64_t off, int *type, uint64_t *s
 		sz |= (uint64_t)(c & 0x7f) << shift;
 		shift += 7;
 	}
-	if (sz > ((uint64_t)1 << 31))
+	if (sz > GITOBJ_MAX_LEN) /* gitobj.h: refused before anything is allocated */
 		return -1;
 	*size = sz;
 	*pos = q;

@@ -1,6 +1,7 @@
 /* gitstore.c - the object store: packs first, libgit2 otherwise, trees cached. See gitstore.h. */
 #include "gitstore.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +183,19 @@ int gitstore_read(gitstore_t *st, const git_oid *id, gitobj_t **out)
 			st->objects_packed++;
 			*out = o;
 			return 0;
+		}
+		if (st->packs.zs_ready) {
+			/* A pack lists it, zlib works, and the entry still cannot be read: the pack is corrupt
+			 * (or its delta chain is absurdly deep). libgit2 would read the same bytes, and 1.5
+			 * crashes on some corrupted packs (fuzz_history's regression inputs): an error here. */
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof hex, id);
+			char msg[200];
+			snprintf(msg, sizeof msg, "object %s cannot be read from its pack (a corrupt entry, a size over %zu MiB "
+				 "or a delta chain deeper than %d)", hex, GITOBJ_MAX_LEN >> 20, GITPACK_MAX_DELTA_DEPTH);
+			git_error_set_str(GIT_ERROR_ODB, msg);
+			*out = NULL;
+			return -1;
 		}
 	}
 	int rc = GIT_ENOTFOUND;
