@@ -21,7 +21,9 @@ gitobj_t *gitdelta_apply(const gitobj_t *base, const unsigned char *d, size_t dl
 		} while (c & 0x80);
 		sizes[k] = v;
 	}
-	if (sizes[0] != base->len)
+	/* the announced result is allocated before any instruction is read: the
+	 * limit of an object's header (gitobj.h) applies to it too */
+	if (sizes[0] != base->len || sizes[1] > GITOBJ_MAX_LEN)
 		return NULL;
 	gitobj_t *o = gitobj_new(base->type, sizes[1]);
 	unsigned char *out = o->data, *oe = o->data + sizes[1];

@@ -15,7 +15,8 @@
 
 /* Apply the delta `d` (`dl` bytes) to `base`. Returns the result, an object
  * of base's type with one reference (the caller's), or NULL when the delta is
- * malformed: a base size other than base->len, an instruction reaching outside
+ * malformed: a base size other than base->len, a result size over
+ * GITOBJ_MAX_LEN (refused before anything is allocated), an instruction reaching outside
  * the base or past the announced result size, an opcode 0, or a result shorter
  * than announced. `base` is only read. */
 gitobj_t *gitdelta_apply(const gitobj_t *base, const unsigned char *d, size_t dl);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <git2.h>
 
+#include "gitdelta.h"
 #include "gitobj.h"
 #include "githelp.h"
 
@@ -54,11 +55,42 @@ static void test_odb_size_limit(void **state)
 	gh_rmrf(dir);
 }
 
+/* A delta's own header announces the size of its result: a corrupt pack's
+ * delta announcing 2^50 bytes made gitdelta_apply allocate that much (abort:
+ * out of memory) before reading a single instruction. The same limit as an
+ * object's header applies; an ordinary delta is applied as before. */
+static void test_delta_result_size_limit(void **state)
+{
+	(void)state;
+	gitobj_t *base = gitobj_new(GIT_OBJECT_BLOB, 5);
+	memcpy(base->data, "hello", 5);
+	/* base size 5, result size 2^50 (varint), then nothing */
+	const unsigned char huge[] = {0x05, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01};
+	assert_null(gitdelta_apply(base, huge, sizeof huge));
+	/* just over the limit: refused too */
+	size_t over = GITOBJ_MAX_LEN + 1;
+	unsigned char d[16] = {0x05};
+	size_t n = 1;
+	for (size_t v = over; v; v >>= 7)
+		d[n++] = (unsigned char)((v & 0x7f) | (v >> 7 ? 0x80 : 0));
+	assert_null(gitdelta_apply(base, d, n));
+	/* an ordinary delta: copy "hel" from the base, insert "p!" -> "help!" */
+	const unsigned char ok[] = {0x05, 0x05, 0x90, 0x03, 0x02, 'p', '!'};
+	gitobj_t *o = gitdelta_apply(base, ok, sizeof ok);
+	assert_non_null(o);
+	assert_int_equal(o->len, 5);
+	assert_memory_equal(o->data, "help!", 5);
+	assert_int_equal(o->type, GIT_OBJECT_BLOB);
+	gitobj_unref(o);
+	gitobj_unref(base);
+}
+
 int main(void)
 {
 	git_libgit2_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_odb_size_limit),
+		cmocka_unit_test(test_delta_result_size_limit),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	git_libgit2_shutdown();
