@@ -673,6 +673,12 @@ static void write_specials(rctx_t *r)
 	if (outp_site_may_write(s, "search/index.html")) {
 		val_t *ctx = page_ctx(r, -1, "search/", 0, NULL);
 		val_map_set_str(val_map_get(ctx, "page"), "title", "Search");
+		/* the tip's example: an alert of this site that has a runbook (the first by name), else none */
+		for (size_t i = 0; i < s->nalerts; i++)
+			if (s->alerts[i].npages) {
+				val_map_set_str(ctx, "example_alert", s->alerts[i].name);
+				break;
+			}
 		render_to(r, "search", ctx, "search/index.html");
 		val_free(ctx);
 	}

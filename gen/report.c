@@ -659,12 +659,13 @@ val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 		val_map_set_bool(it, "meets_target", r.trend[i].fresh_percent >= r.target);
 	}
 	/* groups */
-	static const char *const gkeys[] = {"owner", "type", "criticality", "section"};
-	static const char *const gtitles[] = {"By owner", "By type", "By criticality", "By section"};
-	static const char *const gflat[] = {"by_owner", "by_type", "by_criticality", "by_section"};
-	const report_groups_t *gs[] = {&r.by_owner, &r.by_type, &r.by_criticality, &r.by_section};
+	/* a site with sources: the KPI of each repository first (freshness.json's groups.source) */
+	static const char *const gkeys[] = {"source", "owner", "type", "criticality", "section"};
+	static const char *const gtitles[] = {"By source", "By owner", "By type", "By criticality", "By section"};
+	static const char *const gflat[] = {"by_source", "by_owner", "by_type", "by_criticality", "by_section"};
+	const report_groups_t *gs[] = {&r.by_source, &r.by_owner, &r.by_type, &r.by_criticality, &r.by_section};
 	val_t *groups = val_map_set(m, "groups", val_list());
-	for (size_t k = 0; k < 4; k++) {
+	for (size_t k = s->nsources ? 0 : 1; k < 5; k++) {
 		val_t *g = val_list_push(groups, val_map());
 		val_map_set_str(g, "key", gkeys[k]);
 		val_map_set_str(g, "title", gtitles[k]);

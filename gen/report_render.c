@@ -532,6 +532,8 @@ void report_write_html(const report_t *r, const site_t *s, buf_t *out)
 	buf_free(&osvg);
 	/* groups */
 	buf_puts(out, "<section><h2>Groups</h2>\n<div class=\"groups\">");
+	if (r->by_source.n) /* a site with sources: each repository's KPI */
+		html_group_table(out, "By source", &r->by_source, r->target);
 	html_group_table(out, "By owner", &r->by_owner, r->target);
 	html_group_table(out, "By type", &r->by_type, r->target);
 	html_group_table(out, "By criticality", &r->by_criticality, r->target);

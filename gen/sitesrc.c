@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "fetch.h"
 #include "fsutil.h"
+#include "layout.h"
 #include "map.h"
 #include "owners.h"
 #include "pathres.h"
@@ -136,7 +137,9 @@ static void add_scan(site_t *s, int k, const scan_result_t *sc)
 		p->source = k;
 		p->repo_path = xstrdup(sc->pages[i]);
 		p->dir = fsu_dirname(p->src);
-		p->is_index = scan_is_index(p->src);
+		/* the site's layout gives every page its URL (site.c): the page it publishes at its folder's
+		 * address (a Hugo hub: a source's _index.md too) is that folder's index, not a leaf below it */
+		p->is_index = layout_is_index(&s->layout, p->src);
 		p->url = scan_page_url(p->src, s->home_dir);
 	}
 	memset(&s->pages[s->npages], 0, sizeof *s->pages);

@@ -150,6 +150,19 @@ try {
     assert(badges.includes('stale'), `badges: ${badges.join(',')}`);
   });
 
+  await check('the tips name an alert of the site, whose search finds its runbook; a site without alerts names none', async () => {
+    await page.goto(`${base}/search/`);
+    const name = await page.textContent('.search-help code');
+    const answers = await (await fetch(`${base}/alerts.json`)).json();
+    const a = answers.alerts.find((x) => x.name === name);
+    assert(a && a.page_url, `the tip's alert ${name} is not an alert with a runbook of this site`);
+    const r = await searchPage(page, base, name);
+    assert(r.length > 0 && new URL(r[0]).pathname.replace(/^\//, '') === a.page_url, `first result for ${name}: ${r[0]}, runbook ${a.page_url}`);
+    await page.goto(`${fbase}/search/`);
+    const tip = await page.textContent('.search-help');
+    assert(await page.$('.search-help code') === null && !/alert/i.test(tip), `tip of a site without alerts: ${tip}`);
+  });
+
   await check('opened from disk (file://), the search page says search needs HTTP', async () => {
     await page.goto('file://' + path.resolve(args.site, 'search', 'index.html') + '?q=certificate');
     await page.waitForSelector('[data-search-results][data-search-done]', { timeout: 15000 });

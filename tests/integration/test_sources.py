@@ -211,6 +211,13 @@ class Sources(RepoTestCase):
         self.assertFalse(srcs["cache"]["shallow"])
         self.assertEqual(sorted(rep["trend_by_source"]), ["(hub)", "billing", "cache", "payments", "search-svc"])
         self.assertEqual(len(rep["trend_by_source"]["payments"]), 12)
+        # the HTML report shows the same per-source table
+        r = run("report", "--repo", self.hub, "--format", "html", "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        table = r.stdout.split("<h3>By source</h3>", 1)[-1].split("</table>", 1)[0]
+        self.assertIn("<h3>By source</h3>", r.stdout)
+        self.assertRegex(table, r"<td>payments</td><td class=\"num\">2</td>")
+        self.assertRegex(table, r"<td>\(hub\)</td><td class=\"num\">2</td>")
 
     def test_a_source_that_cannot_be_fetched(self):
         out = os.path.join(self.tmpdir(), "site")

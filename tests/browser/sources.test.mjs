@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// A hub with sources: (built by tests/integration/test_browser_sources.py) in a real browser.
+//
+//   node sources.test.mjs --site DIR [--artifacts DIR]
+//
+// Checks the freshness page's "By source" table against freshness.json, the section page of a source
+// whose _index.md is published at the source's address (sidebar title, children in weight order, not a
+// child of itself), links across repositories, an alert page with labels, and that no page is wider than
+// a 390 px phone in light and dark (screenshots in --artifacts). Exit 1 when a check failed, 77 when
+// playwright-core is missing.
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, check, eq, finish, launchChromium, loadPlaywright, parseArgs, serve } from './lib.mjs';
+
+const args = parseArgs('sources.test.mjs --site DIR [--artifacts DIR]', ['site']);
+const pw = loadPlaywright();
+const report = JSON.parse(fs.readFileSync(path.join(args.site, 'freshness.json'), 'utf8'));
+const browser = await launchChromium(pw);
+const server = await serve(args.site, { notFound: '404.html' });
+const base = `http://127.0.0.1:${server.address().port}/`;
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const page = await context.newPage();
+const errors = [];
+page.on('pageerror', (e) => errors.push(e.message));
+
+try {
+  await check('the freshness page has a "By source" table with freshness.json\'s groups.source', async () => {
+    await page.goto(base + 'freshness/');
+    const rows = await page.evaluate(() => {
+      const h = [...document.querySelectorAll('h3')].find((e) => e.textContent.trim() === 'By source');
+      if (!h) return null;
+      return [...h.parentElement.querySelectorAll('tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent.trim()));
+    });
+    assert(rows, 'no "By source" heading on the freshness page');
+    const want = report.groups.source.map((g) => [g.name, String(g.documents), `${g.fresh_percent.toFixed(1)}%`]);
+    eq(JSON.stringify(rows), JSON.stringify(want), 'rows of "By source"');
+    eq(rows.map((r) => r[0]).join(','), '(hub),payments,search-api', 'sources');
+  });
+
+  await check('a source\'s _index.md is its section page: sidebar title, children in weight order, not its own child', async () => {
+    await page.goto(base + 'payments/');
+    eq((await page.textContent('h1')).trim(), 'Payments runbooks', 'title');
+    const nav = await page.evaluate(() => {
+      const cur = document.querySelector('.sidebar [aria-current="page"]');
+      const li = cur && cur.closest('li');
+      return cur && { folder: cur.textContent.trim(), isFolder: li.classList.contains('nav-folder'),
+        children: [...li.querySelectorAll(':scope > ul > li > a')].map((a) => a.textContent.trim()) };
+    });
+    assert(nav, 'the page is not marked current in the sidebar');
+    assert(nav.isFolder, `the current sidebar entry "${nav.folder}" is a leaf, not the section`);
+    eq(nav.children.join(' | '), 'Payments database down | Payments queue backlog', 'children of the section');
+    const crumbs = await page.$$eval('.breadcrumbs a', (as) => as.map((a) => a.href));
+    assert(crumbs.length > 0 && !crumbs.includes(page.url()), `a breadcrumb links to the page itself: ${crumbs.join(' > ')}`);
+  });
+
+  await check('links across repositories lead to pages', async () => {
+    const seen = [];
+    for (const [from, text] of [['search-api/reindex/', 'payments backlog'], ['payments/paymentsqueuebacklog/', 'node runbook'],
+      ['', 'payments'], ['', 'search']]) {
+      await page.goto(base + from);
+      const href = await page.getAttribute(`.content a:text-is("${text}"), .doc-body a:text-is("${text}")`, 'href');
+      const resp = await page.goto(new URL(href, base + from).href);
+      assert(resp.status() === 200, `${from} "${text}" -> ${href}: HTTP ${resp.status()}`);
+      seen.push((await page.textContent('h1')).trim());
+    }
+    eq(seen.join(' | '), 'Payments queue backlog | Node NotReady | Payments queue backlog | Reindex the search cluster', 'pages reached');
+  });
+
+  await check('alerts/<Name>/ with labels opens the source\'s runbook with the labels', async () => {
+    await page.goto(base + 'alerts/PaymentsDBDown/?namespace=prod&pod=x');
+    await page.waitForURL(/payments\/db-down\//, { timeout: 10000 });
+    const box = await page.textContent('main');
+    assert(/prod/.test(box) && /PaymentsDBDown/.test(box), 'the labels are not shown');
+  });
+
+  await check('no page is wider than a 390 px phone, light and dark', async () => {
+    const wide = [];
+    for (const scheme of ['light', 'dark']) {
+      const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: scheme });
+      const p = await ctx.newPage();
+      for (const [kind, rel] of Object.entries({ home: '', payments: 'payments/', runbook: 'payments/paymentsqueuebacklog/',
+        freshness: 'freshness/' })) {
+        await p.goto(base + rel);
+        const sw = await p.evaluate(() => document.documentElement.scrollWidth);
+        if (sw > 390) wide.push(`${kind} ${scheme}: ${sw}px`);
+        if (args.artifacts) {
+          fs.mkdirSync(args.artifacts, { recursive: true });
+          await p.screenshot({ path: path.join(args.artifacts, `${kind}-390-${scheme}.png`), fullPage: true });
+        }
+      }
+      await ctx.close();
+    }
+    assert(wide.length === 0, wide.join('; '));
+  });
+
+  await check('no script errors', async () => { assert(errors.length === 0, errors.join('; ')); });
+} finally {
+  await context.close();
+  await browser.close();
+  server.close();
+}
+finish();
