@@ -346,7 +346,18 @@ char *layout_hugo_shortcodes(const char *body, size_t len, int line0, const val_
 					else
 						buf_putc(&m, (char)c);
 				}
-				if (m.len <= end - i && !memchr(body + i, '\n', end - i)) {
+				/* only where a link's destination stands ("](", an attribute's quote, a reference
+				 * definition's "]:"): in running text Hugo prints the page's address, which is
+				 * not known before the links are resolved and would not fit the shortcode's
+				 * length; there the ref is left out with the warning below (it showed the
+				 * placeholder itself) */
+				size_t b = i;
+				while (b > 0 && (body[b - 1] == ' ' || body[b - 1] == '\t'))
+					b--;
+				int dest = (i >= 2 && body[i - 1] == '(' && body[i - 2] == ']') ||
+					   (i >= 1 && (body[i - 1] == '"' || body[i - 1] == '\'' || body[i - 1] == '<')) ||
+					   (b >= 2 && body[b - 1] == ':' && body[b - 2] == ']');
+				if (dest && m.len <= end - i && !memchr(body + i, '\n', end - i)) {
 					memcpy(out + i, m.s, m.len);
 					memset(out + i + m.len, '|', end - i - m.len);
 					done = 1;

@@ -131,6 +131,25 @@ class Hugo(RepoTestCase):
         self.assertEqual([(d["file"], d["line"], d["col"], d["code"]) for d in diags(r.stderr)],
                          [("content/docs/broken.md", "4", "5", "broken-link")])
 
+    def test_ref_outside_a_link(self):
+        # a reference definition's destination is a link too; in running text (where Hugo prints the
+        # address) the ref is left out with a warning at it, never Almanac's placeholder
+        write(self.repo_dir, "content/docs/bare.md",
+              "---\ntitle: Bare\n---\nBare: {{< ref \"KubeNodeNotReady.md\" >}} here.\n\n"
+              "Use [the runbook].\n\n[the runbook]: {{< relref \"/runbooks/Kubernetes/KubeNodeNotReady.md\" >}}\n")
+        git(self.repo_dir, "add", "-A")
+        git(self.repo_dir, "commit", "-qm", "bare ref")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", self.repo_dir, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([(d["file"], d["line"], d["col"], d["code"]) for d in diags(r.stderr)
+                          if d["file"] == "content/docs/bare.md"],
+                         [("content/docs/bare.md", "4", "7", "shortcode")])
+        html = read(os.path.join(out, "docs/bare/index.html"))
+        self.assertIn('<p>Use <a href="../../runbooks/kubernetes/kubenodenotready/">the runbook</a>.</p>', html)
+        self.assertNotIn("hugo-ref", html)
+        self.assertNotIn("{{", html)
+
     def test_heading_ids_in_attribute_lists_are_the_anchors(self):
         # Hugo (and MkDocs' attr_list) give "## Heading {#id}" the id "id": links to it are not broken, and
         # neither the heading nor the table of contents shows the braces
