@@ -120,6 +120,21 @@ try {
     eq(rec.outside, [], 'requests outside the site');
   });
 
+  await check('on a 390 px phone the diagram keeps at least 3/4 of its size and scrolls in its box', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
+    const p = await phone.newPage();
+    await p.goto(page.url());
+    await p.locator('.diagram').scrollIntoViewIfNeeded();
+    await p.waitForSelector('html[data-diagrams-done]', { timeout: 30000 });
+    const m = await p.$eval('.diagram-light svg', (s) => ({
+      natural: parseFloat(s.style.maxWidth), shown: s.getBoundingClientRect().width,
+      page: document.documentElement.scrollWidth, vw: innerWidth }));
+    await phone.close();
+    assert(m.natural > 390, `the fixture's diagram is ${m.natural} px wide: too narrow to test this`);
+    assert(m.shown >= 0.75 * m.natural - 1, `drawn at ${Math.round(m.shown)} of ${m.natural} px`);
+    assert(m.page <= m.vw, `the page is ${m.page} px wide on a ${m.vw} px screen`);
+  });
+
   await check('scripts: this page loads the diagram, code and tab scripts from the site', async () => {
     const got = names(rec.scripts);
     for (const s of ['almanac.js', 'code.js', 'diagram.js', 'tabs.js', 'vendor/highlight/highlight.min.js',

@@ -32,6 +32,12 @@
           d.className = 'diagram-svg diagram-dark'; d.innerHTML = dark;
           box.insertBefore(d, box.firstChild);
           box.insertBefore(l, box.firstChild);
+          // a wide diagram on a phone: shrunk at most to 3/4 of its size (its box scrolls sideways)
+          // instead of to the screen's width, where its labels became unreadable
+          [l, d].forEach(function (b) {
+            var svg = b.querySelector('svg'), w = svg && parseFloat(svg.style.maxWidth);
+            if (w > 0) svg.style.minWidth = Math.round(0.75 * w) + 'px';
+          });
           box.setAttribute('data-rendered', '');
         }, function (e) {
           box.setAttribute('data-error', '');
