@@ -49,6 +49,17 @@ void buf_free(buf_t *b);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* Grow the array `ptr` (capacity `cap`, in elements) so that index `n` fits:
+ * doubling from 8, through xrealloc. */
+#define GROW(ptr, n, cap)                                                    \
+	do {                                                                 \
+		if ((n) >= (cap)) {                                          \
+			(cap) = (cap) ? (cap) * 2 : 8;                       \
+			if ((cap) <= (n))                                    \
+				(cap) = (n) + 1;                             \
+			(ptr) = xrealloc((ptr), (cap) * sizeof *(ptr));      \
+		}                                                            \
+	} while (0)
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a new string (caller frees). */

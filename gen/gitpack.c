@@ -16,16 +16,6 @@
 
 #define NONE UINT32_MAX
 
-#define GROW(ptr, n, cap)                                                    \
-	do {                                                                 \
-		if ((n) >= (cap)) {                                          \
-			(cap) = (cap) ? (cap) * 2 : 8;                       \
-			if ((cap) <= (n))                                    \
-				(cap) = (n) + 1;                             \
-			(ptr) = xrealloc((ptr), (cap) * sizeof *(ptr));      \
-		}                                                            \
-	} while (0)
-
 /* zlib is linked into the process by libgit2 but is not one of the build's
  * declared dependencies, so its four entry points are looked up at run time;
  * without them the reader stays off and libgit2 reads everything. */
@@ -501,7 +491,6 @@ fail:
 	gitobj_unref(base);
 	return NULL;
 }
-
 
 gitobj_t *gitpack_read(gitpack_set_t *ps, uint32_t pack, uint64_t off)
 {

@@ -19,6 +19,7 @@
 #include "histpriv.h"
 #include "histresults.h"
 #include "histwalk.h"
+#include "pathmatch.h"
 
 static double now_seconds(void)
 {
@@ -606,4 +607,9 @@ void hist_free(hist_t *h)
 	free(h->branch);
 	free(h);
 	git_libgit2_shutdown();
+}
+
+int hist_glob_match(const char *glob, const char *path)
+{
+	return pathmatch_glob_or_below(glob, path); /* history.h's glob syntax is pathmatch.h's */
 }

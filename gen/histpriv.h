@@ -16,7 +16,6 @@
  *   histset, histqueue           item bitsets; the date-ordered commit queue
  *   histignore                   which commits do not count (ignore-revs, authors)
  *   histcontent                  ... nor cosmetic ones (freshness.count: content)
- *   histglob                     watch globs
  *   histwalk                     items, pages, events, merge simplification
  *   history                      the public API: open, walk, look up, free
  *   histstatus                   the work tree's status (uncommitted pages)
@@ -51,17 +50,6 @@
 #define HIST_MAX_PATHS 4000000u         /* distinct paths, names and e-mails in one walk */
 #define HIST_MAX_ENTRIES 20000000u      /* tree entries compared for one commit and parent */
 #define HIST_MAX_PATH_BYTES 65536u      /* bytes of one path */
-
-/* Grow the array `ptr` (capacity `cap`) so that index `n` fits. */
-#define GROW(ptr, n, cap)                                                    \
-	do {                                                                 \
-		if ((n) >= (cap)) {                                          \
-			(cap) = (cap) ? (cap) * 2 : 8;                       \
-			if ((cap) <= (n))                                    \
-				(cap) = (n) + 1;                             \
-			(ptr) = xrealloc((ptr), (cap) * sizeof *(ptr));      \
-		}                                                            \
-	} while (0)
 
 /* A hash of an object id (its first 8 bytes: ids are uniformly distributed). */
 static inline uint64_t hist_oid_hash(const git_oid *o)

@@ -372,6 +372,20 @@ int layout_parse_config(val_t **out, const char *text, size_t len, const char *f
 	return rc;
 }
 
+void layout_set_root(layout_t *l, const char *dir)
+{
+	char *n = dir && dir[0] && dir[0] != '/' ? fsu_normalize(dir) : NULL;
+	if (n && n[0] && strcmp(n, "/")) {
+		size_t len = strlen(n);
+		if (n[len - 1] == '/')
+			n[len - 1] = '\0';
+		free(l->root);
+		l->root = n;
+		n = NULL;
+	}
+	free(n);
+}
+
 val_t *layout_get_ci(const val_t *m, const char *key)
 {
 	if (!m || m->type != VAL_MAP)

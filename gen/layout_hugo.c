@@ -9,6 +9,7 @@
 #include "fsutil.h"
 #include "layout_tools.h"
 #include "shortcodes.h"
+#include "utf8.h"
 
 static const char *const hugo_dirs[] = {"", "config/_default/"};
 static const char *const hugo_names[] = {"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
@@ -58,17 +59,7 @@ void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_
 	if (layout_read_file(tree, cfg, "Hugo config", &text, d) != 0) {
 		/* reported; the defaults apply */
 	} else if (layout_parse_config(&c, buf_cstr(&text), text.len, cfg, d) == 0) {
-		const char *dir = val_as_str(layout_get_ci(c, "contentDir"));
-		char *n = dir && dir[0] && dir[0] != '/' ? fsu_normalize(dir) : NULL;
-		if (n && n[0] && strcmp(n, "/")) {
-			size_t len = strlen(n);
-			if (n[len - 1] == '/')
-				n[len - 1] = '\0';
-			free(l->root);
-			l->root = n;
-			n = NULL;
-		}
-		free(n);
+		layout_set_root(l, val_as_str(layout_get_ci(c, "contentDir")));
 		const char *t = val_as_str(layout_get_ci(c, "title"));
 		if (t && t[0])
 			l->title = xstrdup(t);
@@ -88,45 +79,6 @@ void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_
 }
 
 /* ---- URL segments: Hugo's MakePath ---- */
-
-/* Decode one UTF-8 sequence at s (valid input assumed: pages are checked); its length in *n. */
-static unsigned long utf8_at(const unsigned char *s, size_t *n)
-{
-	if (s[0] < 0x80) {
-		*n = 1;
-		return s[0];
-	}
-	size_t len = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 1;
-	unsigned long cp = len == 2 ? s[0] & 0x1F : len == 3 ? s[0] & 0x0F : len == 4 ? s[0] & 0x07 : s[0];
-	for (size_t k = 1; k < len; k++) {
-		if ((s[k] & 0xC0) != 0x80) {
-			*n = 1;
-			return 0xFFFD;
-		}
-		cp = (cp << 6) | (s[k] & 0x3F);
-	}
-	*n = len;
-	return cp;
-}
-
-static void put_cp(buf_t *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		buf_putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		buf_putc(b, (char)(0xC0 | (cp >> 6)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		buf_putc(b, (char)(0xE0 | (cp >> 12)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_putc(b, (char)(0xF0 | (cp >> 18)));
-		buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
 
 /* Not a letter, digit or mark: punctuation and symbol blocks outside ASCII (an approximation of
  * Go's unicode.IsLetter/IsDigit/IsMark that covers the characters file names carry). */
@@ -176,7 +128,7 @@ char *layout_hugo_sanitize(const char *s, int lower)
 	int prepend = 0, was_hyphen = 0; /* Hugo's prependHyphen and wasHyphen */
 	for (size_t i = 0; i < n;) {
 		size_t len;
-		unsigned long cp = utf8_at(u + i, &len);
+		unsigned long cp = utf8_decode(s + i, n - i, &len);
 		int allowed = cp < 0x80 ? ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
 					   (cp && strchr("./\\_#+~-@", (int)cp)))
 				       : !non_ascii_symbol(cp);
@@ -187,7 +139,7 @@ char *layout_hugo_sanitize(const char *s, int lower)
 			if (prepend && !was_hyphen)
 				buf_putc(&b, '-');
 			prepend = 0;
-			put_cp(&b, lower ? lower_cp(cp) : cp);
+			utf8_put(&b, lower ? lower_cp(cp) : cp);
 		} else if (b.len && !was_hyphen && is_space_cp(cp)) {
 			prepend = 1;
 		}

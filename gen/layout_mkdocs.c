@@ -119,17 +119,7 @@ void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, dia
 	if (layout_read_file(tree, cfg, "MkDocs config", &text, d) != 0) {
 		/* reported; the defaults apply */
 	} else if (layout_parse_config(&c, buf_cstr(&text), text.len, cfg, d) == 0) {
-		const char *dir = val_as_str(val_map_get(c, "docs_dir"));
-		char *n = dir && dir[0] && dir[0] != '/' ? fsu_normalize(dir) : NULL;
-		if (n && n[0] && strcmp(n, "/")) {
-			size_t len = strlen(n);
-			if (n[len - 1] == '/')
-				n[len - 1] = '\0';
-			free(l->root);
-			l->root = n;
-			n = NULL;
-		}
-		free(n);
+		layout_set_root(l, val_as_str(val_map_get(c, "docs_dir")));
 		const char *t = val_as_str(val_map_get(c, "site_name"));
 		if (t && t[0])
 			l->title = xstrdup(t);

@@ -25,6 +25,10 @@ int layout_parse_config(val_t **out, const char *text, size_t len, const char *f
 /* `key` in map `m`, compared without case (Hugo's config keys are
  * case-insensitive). Borrowed, NULL when absent. */
 val_t *layout_get_ci(const val_t *m, const char *key);
+/* Set l->root from a config's content folder `dir` (Hugo's contentDir,
+ * MkDocs' docs_dir): normalised, without a trailing '/'; an absolute, empty
+ * or root-only value keeps the current root. */
+void layout_set_root(layout_t *l, const char *dir);
 
 /* The Hugo config file of the work tree (repo-relative: hugo.toml, hugo.yaml,
  * hugo.yml, hugo.json, config.toml, ..., or the same under config/_default/),

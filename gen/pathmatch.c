@@ -1,7 +1,6 @@
 /* pathmatch.c - globs over relative paths. See pathmatch.h. */
 #include "pathmatch.h"
 
-#include <fnmatch.h>
 #include <string.h>
 
 typedef struct {
@@ -31,16 +30,65 @@ static size_t split(const char *s, seg_t *out)
 	return n;
 }
 
-static int seg_match(const seg_t *g, const seg_t *p)
+/* fnmatch-like match of one path segment: * ? [class] and backslash escapes. */
+static int seg_match(const char *p, const char *pe, const char *s, const char *se)
 {
-	char gb[256], pb[256];
-	if (g->n >= sizeof gb || p->n >= sizeof pb)
-		return g->n == p->n && !memcmp(g->s, p->s, g->n); /* long names: literal comparison */
-	memcpy(gb, g->s, g->n);
-	gb[g->n] = '\0';
-	memcpy(pb, p->s, p->n);
-	pb[p->n] = '\0';
-	return fnmatch(gb, pb, FNM_PATHNAME) == 0;
+	const char *star_p = NULL, *star_s = NULL;
+	while (s < se) {
+		if (p < pe && *p == '*') {
+			star_p = ++p;
+			star_s = s;
+			continue;
+		}
+		if (p < pe) {
+			int ok = 0;
+			const char *np = p + 1;
+			if (*p == '?') {
+				ok = 1;
+			} else if (*p == '[') {
+				const char *q = p + 1;
+				int neg = 0, hit = 0;
+				if (q < pe && (*q == '!' || *q == '^')) {
+					neg = 1;
+					q++;
+				}
+				const char *start = q;
+				while (q < pe && (*q != ']' || q == start)) {
+					unsigned char lo = (unsigned char)*q, hi = lo;
+					if (q + 2 < pe && q[1] == '-' && q[2] != ']') {
+						hi = (unsigned char)q[2];
+						q += 2;
+					}
+					if ((unsigned char)*s >= lo && (unsigned char)*s <= hi)
+						hit = 1;
+					q++;
+				}
+				if (q < pe) { /* well-formed class */
+					ok = hit != neg;
+					np = q + 1;
+				} else {
+					ok = *s == '['; /* literal '[' */
+				}
+			} else if (*p == '\\' && p + 1 < pe) {
+				ok = p[1] == *s;
+				np = p + 2;
+			} else {
+				ok = *p == *s;
+			}
+			if (ok) {
+				p = np;
+				s++;
+				continue;
+			}
+		}
+		if (!star_p)
+			return 0;
+		p = star_p;
+		s = ++star_s;
+	}
+	while (p < pe && *p == '*')
+		p++;
+	return p == pe;
 }
 
 /* m[i][j]: g[i..] matches p[j..], filled bottom-up (no exponential recursion).
@@ -62,7 +110,7 @@ static int match(const char *pattern, const char *path, int below)
 			if (dstar)
 				m[i][j] = m[i + 1][j] || (j < np && m[i][j + 1]);
 			else
-				m[i][j] = j < np && m[i + 1][j + 1] && seg_match(&g[i], &p[j]);
+				m[i][j] = j < np && m[i + 1][j + 1] && seg_match(g[i].s, g[i].s + g[i].n, p[j].s, p[j].s + p[j].n);
 		}
 	}
 	return m[0][0];

@@ -1,8 +1,10 @@
 /* pathmatch.h - glob patterns over '/'-separated relative paths (prefix pathmatch_).
  *
- * Used for `alert_rules:` globs and CODEOWNERS patterns. A pattern is split
- * into segments at '/'; within a segment '*', '?', '[...]' and '\x' have
- * their fnmatch(3) meaning and never match '/'; a segment that is exactly
+ * The one glob matcher: `alert_rules:` globs, CODEOWNERS patterns and the
+ * history's `watches:` (hist_glob_match is pathmatch_glob_or_below). A
+ * pattern is split into segments at '/'; within a segment '*', '?', '[...]'
+ * ('!' or '^' negates, ranges a-z) and '\x' match as in fnmatch(3) and never
+ * match '/'; a segment that is exactly
  * "**" matches any number of whole segments (none included). Empty segments
  * and "." are ignored on both sides. Bounded: a pattern or path of more than
  * PATHMATCH_MAX_SEGS segments never matches, and matching takes time

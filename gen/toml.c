@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "utf8.h"
 
 typedef struct {
 	const char *s;
@@ -92,25 +93,6 @@ static int end_of_line(tp_t *p)
 	return 0;
 }
 
-static void put_utf8(buf_t *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		buf_putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		buf_putc(b, (char)(0xC0 | (cp >> 6)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		buf_putc(b, (char)(0xE0 | (cp >> 12)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_putc(b, (char)(0xF0 | (cp >> 18)));
-		buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
-
 static int hexval(int c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
@@ -176,7 +158,7 @@ static int parse_string(tp_t *p, buf_t *out)
 				}
 				if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 					return fail(p, "escape is not a Unicode scalar value");
-				put_utf8(out, cp);
+				utf8_put(out, cp);
 				break;
 			}
 			default:

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+
 /* "\xEF\xBF\xBD", U+FFFD REPLACEMENT CHARACTER */
 #define UTF8_REPLACEMENT "\xEF\xBF\xBD"
 
@@ -24,5 +26,10 @@ size_t utf8_valid_prefix(const char *s, size_t n);
 /* A copy of the NUL-terminated `s` with each invalid byte replaced by U+FFFD,
  * or NULL when `s` is valid (then use `s` itself). Caller frees. */
 char *utf8_fix(const char *s);
+/* The code point at `s` (n bytes left, n >= 1), its length in *len: an
+ * invalid sequence reads as U+FFFD of length 1. */
+unsigned long utf8_decode(const char *s, size_t n, size_t *len);
+/* Append code point `cp` (at most U+10FFFF) to `b` as UTF-8. */
+void utf8_put(buf_t *b, unsigned long cp);
 
 #endif

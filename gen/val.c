@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "utf8.h"
 
 static val_t *val_new(val_type t)
 {
@@ -262,25 +263,6 @@ static void jp_ws(jp_t *p)
 		p->i++;
 }
 
-static void put_utf8(buf_t *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		buf_putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		buf_putc(b, (char)(0xC0 | (cp >> 6)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		buf_putc(b, (char)(0xE0 | (cp >> 12)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_putc(b, (char)(0xF0 | (cp >> 18)));
-		buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
-
 static int jp_hex4(jp_t *p, unsigned *out)
 {
 	if (p->i + 4 > p->n)
@@ -330,7 +312,7 @@ static int jp_string(jp_t *p, buf_t *b)
 					return -1;
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 			}
-			put_utf8(b, cp);
+			utf8_put(b, cp);
 			break;
 		}
 		default: buf_putc(b, c);
