@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "fsutil.h"
+#include "pubkeep.h"
 #include "tmpdir.h"
 
 /* set by the handler, read by every thread (a lock-free atomic: safe in a handler) */
@@ -156,6 +158,7 @@ int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_roo
 	}
 	const char *base = strrchr(out, '/') + 1;
 	int in_repo = is_within(out, root);
+	int has_site = 0; /* the output holds a site Almanac built, in a folder that is not a link */
 	if (!why) {
 		int pfd = open_parent(parent, root, repo);
 		if (pfd < 0) {
@@ -170,6 +173,7 @@ int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_roo
 		p->parent_fd = pfd;
 		struct stat lst, st;
 		int exists = fstatat(pfd, base, &lst, AT_SYMLINK_NOFOLLOW) == 0;
+		has_site = exists && S_ISDIR(lst.st_mode);
 		/* the operator's output may be a link (it is replaced by the site's folder); the
 		 * repository's may not */
 		int follow = !in_repo;
@@ -182,9 +186,13 @@ int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_roo
 				if (fstatat(pfd, marker, &ms, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(ms.st_mode))
 					why = "it is a non-empty folder that Almanac did not create (no " PUB_MARKER
 					      " marker); empty it or choose another --out";
+				else
+					has_site = has_site && S_ISREG(ms.st_mode);
 				free(marker);
 			} else if (!S_ISDIR(st.st_mode)) {
 				why = "it is a file";
+			} else {
+				has_site = 0; /* empty: nothing to keep */
 			}
 		}
 	}
@@ -213,6 +221,9 @@ int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_roo
 		pub_abort(p);
 		return -1;
 	}
+	pr_root_t *prev;
+	if (has_site && pr_root_open_at(&prev, p->parent_fd, base, out, PR_BENEATH) == 0)
+		p->keep = pubkeep_new(prev);
 	free(parent);
 	p->out_name = xstrdup(base);
 	p->out = out;
@@ -257,6 +268,25 @@ int pub_open_dir(pub_t *p, const char *dir)
 	return 0;
 }
 
+static int swap_in(pub_t *p, diag_list_t *d);
+
+/* The previous site, locked against another build committing into it, when
+ * it is still the output folder: a descriptor to close, or -1 (the folder was
+ * replaced meanwhile). */
+static int lock_prev(const pub_t *p)
+{
+	int fd = openat(pubkeep_fd(p->keep), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat a, b;
+	if (fd < 0 || flock(fd, LOCK_EX) != 0 || fstat(fd, &a) != 0 ||
+	    fstatat(p->parent_fd, p->out_name, &b, AT_SYMLINK_NOFOLLOW) != 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int pub_commit(pub_t *p, const char *stamp, diag_list_t *d)
 {
 	char *text = xasprintf("almanac site\ninputs %s\n", stamp ? stamp : "-");
@@ -266,6 +296,26 @@ int pub_commit(pub_t *p, const char *stamp, diag_list_t *d)
 		diag_add(d, DIAG_ERROR, p->out, 0, 0, "output", "cannot write the site: %s", pr_strerror(wrc));
 		return -1;
 	}
+	int locked = p->keep ? lock_prev(p) : -1;
+	if (p->keep && locked >= 0 && pubkeep_in_place(p->keep)) {
+		int rc = pubkeep_apply(p->keep, p->root, PUB_MARKER, "almanac site\ninputs -\n", p->out, d);
+		close(locked);
+		return rc; /* the temporary folder (its empty folders) is removed by pub_abort */
+	}
+	if (p->keep && pubkeep_link_kept(p->keep, p->root, p->out, d) != 0) {
+		if (locked >= 0)
+			close(locked);
+		return -1;
+	}
+	int rc = swap_in(p, d);
+	if (locked >= 0)
+		close(locked);
+	return rc;
+}
+
+/* Swap the temporary folder in as the output folder, and remove the old one. */
+static int swap_in(pub_t *p, diag_list_t *d)
+{
 	struct stat st;
 	if (fstatat(p->parent_fd, p->out_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (renameat(p->parent_fd, p->tmp_name, p->parent_fd, p->out_name) != 0) {
@@ -302,6 +352,7 @@ int pub_commit(pub_t *p, const char *stamp, diag_list_t *d)
 
 void pub_abort(pub_t *p)
 {
+	pubkeep_free(p->keep);
 	pr_root_free(p->root);
 	if (p->tmp_name && p->parent_fd >= 0)
 		pr_remove_at(p->parent_fd, p->tmp_name);
@@ -321,6 +372,20 @@ int pub_write(const pub_t *p, const char *rel, const void *data, size_t len)
 {
 	if (strchr(rel, '\\'))
 		return -2;
+	if (p->keep && pubkeep_same(p->keep, rel, data, len))
+		return 0;
 	int rc = pr_write(p->root, rel, data, len);
+	if (rc == 0 && p->keep)
+		pubkeep_staged(p->keep, rel);
 	return rc == 0 ? 0 : rc == PR_EIO ? -1 : -2;
+}
+
+int pub_copy(const pub_t *p, const pr_root_t *from, const char *src, const char *rel)
+{
+	if (p->keep && pubkeep_same_file(p->keep, rel, from, src))
+		return 0;
+	int rc = pr_copy(from, src, p->root, rel);
+	if (rc == 0 && p->keep)
+		pubkeep_staged(p->keep, rel);
+	return rc;
 }

@@ -27,11 +27,15 @@ typedef struct {
 	char *out_name;   /* the output's name in its parent (owned) */
 	char *tmp_name;   /* the temporary folder's name in the parent, NULL once swapped in (owned) */
 	int lock_fd;      /* the temporary folder, locked (tmpdir.h) while it exists; -1 when none */
+	struct pubkeep *keep; /* the previous site's files kept (pubkeep.h), NULL when there is none (owned) */
 } pub_t;
 
 /* Check `out_dir` (absolute) against the repository root and content
  * folders, and create the temporary folder beside it, after removing the
- * ones that killed builds left there (tmpdir.h). An output inside the
+ * ones that killed builds left there (tmpdir.h). When `out_dir` is a folder
+ * holding a site Almanac built (not a link), its unchanged files will be
+ * kept (pubkeep.h: only what changed is written, and a small change is
+ * committed in place instead of swapping the whole site). An output inside the
  * repository is reached through `repo` (pathres.h): no link on its way may
  * leave the repository or lead into .git. Returns 0, or -1 with an error
  * diagnostic (exit code 4). */
@@ -45,9 +49,11 @@ void pub_sweep(const char *out_dir, const char *repo_root, const pr_root_t *repo
  * temporary folder or a swap (almanac serve's site versions): p->root is
  * set, pub_commit must not be called. Returns 0 or -1 (errno set). */
 int pub_open_dir(pub_t *p, const char *dir);
-/* Swap the temporary folder in, recording `stamp` (the build's input
- * fingerprint, may be NULL) in the marker file. Returns 0 or -1 (diagnostic
- * added; the old site stays). */
+/* Swap the temporary folder in, or with a previous site whose files are
+ * kept, move the changed files in (pubkeep.h), recording `stamp` (the
+ * build's input fingerprint, may be NULL) in the marker file. Returns 0 or
+ * -1 (diagnostic added; the old site stays, or with an in-place commit that
+ * failed half-way, the next build repairs it). */
 int pub_commit(pub_t *p, const char *stamp, diag_list_t *d);
 /* Remove the temporary folder (after a failure). Frees `p`. Safe to call after pub_commit
  * or pub_open_dir (then nothing is removed). */
@@ -63,8 +69,14 @@ const atomic_int *pub_interrupt_flag(void);
  * first SIGINT/SIGTERM, and 1; else 0 (for ALMANAC_TIMING). */
 int pub_since_interrupt(double *wall_ms, double *cpu_ms);
 /* Write `len` bytes to `rel` in the site being written (pr_write on
- * p->root), refusing paths that leave it ("..", absolute). Returns 0, -1 on
- * I/O error (errno set), -2 on an unsafe path. */
+ * p->root), refusing paths that leave it ("..", absolute); when the previous
+ * site has exactly these bytes there, nothing is written and its file is
+ * kept (pubkeep.h). Thread-safe for distinct paths. Returns 0, -1 on I/O
+ * error (errno set), -2 on an unsafe path. */
 int pub_write(const pub_t *p, const char *rel, const void *data, size_t len);
+/* Copy the regular file `src` of `from` to `rel` in the site being written,
+ * or keep the previous site's file when it has the same bytes. Returns what
+ * pr_copy returns. */
+int pub_copy(const pub_t *p, const pr_root_t *from, const char *src, const char *rel);
 
 #endif

@@ -18,6 +18,7 @@
 #include "outpaths.h"
 #include "parallel.h"
 #include "publish.h"
+#include "pubkeep.h"
 #include "report.h"
 #include "search.h"
 #include "searchdocs.h"
@@ -557,7 +558,7 @@ static void copy_assets(rctx_t *r)
 			free(dst);
 			continue;
 		}
-		int rc = pr_copy(a->root, a->src, r->pub.root, dst);
+		int rc = pub_copy(&r->pub, a->root, a->src, dst);
 		if (rc != 0) {
 			diag_add(&s->diags, DIAG_ERROR, a->src, 0, 0, "output", "cannot copy theme asset to %s: %s", dst,
 				 pr_strerror(rc));
@@ -570,7 +571,7 @@ static void copy_assets(rctx_t *r)
 		const site_asset_t *a = &s->assets[i];
 		if (a->withheld) /* scripts would run on the site (activefiles.h) */
 			continue;
-		int rc = pr_copy(site_source_tree(s, a->source), a->repo_path ? a->repo_path : a->src, r->pub.root, a->out);
+		int rc = pub_copy(&r->pub, site_source_tree(s, a->source), a->repo_path ? a->repo_path : a->src, a->out);
 		if (rc == PR_EWRITE || rc == PR_EUNSAFE) {
 			diag_add(&s->diags, DIAG_ERROR, a->src, 0, 0, "output", "cannot write the copy %s: %s", a->out,
 				 pr_strerror(rc));
@@ -602,7 +603,7 @@ static void write_search(rctx_t *r)
 	size_t n = searchdocs_collect(r->s, &docs);
 	if (!prep)
 		prep = search_prepare(docs, n, (size_t)r->s->opts.jobs, NULL);
-	if (search_write_prepared(prep, NULL, docs, n, r->pub.tmp, &r->s->diags) != 0)
+	if (search_write_site(prep, NULL, docs, n, &r->pub, &r->s->diags) != 0)
 		r->failed = r->io_failed = 1;
 	searchdocs_free(docs, n);
 }
@@ -785,6 +786,12 @@ int render_site(site_t *s, const char *out_dir)
 		timing_mark("search");
 	}
 
+	if (timing_enabled() && r.pub.keep) {
+		size_t kept, written;
+		pubkeep_counts(r.pub.keep, &kept, &written);
+		fprintf(stderr, "  previous site: %zu files kept, %zu written (%s)\n", kept, written,
+			pubkeep_in_place(r.pub.keep) ? "moved in place" : "the whole site swapped in");
+	}
 	int rc = 0;
 	if (pub_interrupted()) {
 		diag_add(&s->diags, DIAG_ERROR, out_dir, 0, 0, "interrupted", INTERRUPTED_MSG);

@@ -631,7 +631,7 @@ static int cmp_cstr(const void *a, const void *b)
 
 typedef struct {
 	const char *root; /* OUT/search, for messages */
-	const pr_root_t *out; /* OUT: the files are written through it as search/... */
+	const pub_t *out; /* OUT: the files are written through it as search/... */
 	diag_list_t *d;
 	uint64_t hash;
 	size_t bytes;
@@ -644,10 +644,10 @@ static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
 		return;
 	char *path = xasprintf("%s/%s", wr->root, rel);
 	char *srel = xasprintf("search/%s", rel);
-	int rc = pr_write(wr->out, srel, data, n);
+	int rc = pub_write(wr->out, srel, data, n);
 	if (rc != 0) {
 		diag_add(wr->d, DIAG_ERROR, rel, 0, 0, "search-index", "cannot write search index file %s: %s",
-			 path, pr_strerror(rc));
+			 path, rc == -2 ? pr_strerror(PR_EUNSAFE) : strerror(errno));
 		wr->failed = 1;
 	}
 	free(srel);
@@ -963,6 +963,21 @@ void search_prep_free(search_prep_t *sp)
 int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
 			  const char *out_dir, diag_list_t *d)
 {
+	pub_t site;
+	if (pub_open_dir(&site, out_dir) != 0) {
+		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "cannot open the output folder %s: %s", out_dir,
+			 strerror(errno));
+		search_prep_free(sp);
+		return -1;
+	}
+	int rc = search_write_site(sp, stats, docs, ndocs, &site, d);
+	pub_abort(&site);
+	return rc;
+}
+
+int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
+		      const pub_t *site, diag_list_t *d)
+{
 	int rc = -1;
 	size_t nthreads = sp->nthreads;
 	worker_t *workers = sp->workers;
@@ -985,17 +1000,10 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 	writer_t wr = {0};
 	wr.d = d;
 	wr.hash = MAP_HASH_SEED;
-	char *root = xasprintf("%s/search", out_dir);
+	char *root = xasprintf("%s/search", site->tmp);
 	wr.root = root;
-	pr_root_t *out = NULL;
-	if (pr_root_open(&out, out_dir, PR_BENEATH) != 0) {
-		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "cannot open the output folder %s: %s", out_dir,
-			 strerror(errno));
-		search_prep_free(sp);
-		free(root);
-		return -1;
-	}
-	wr.out = out;
+	wr.out = site;
+	const pr_root_t *out = site->root;
 
 	memset(&meta, 0, sizeof(meta));
 	if (sp->ndocs != ndocs) { /* a caller's mistake: not the prepared pages */
@@ -1043,7 +1051,7 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 		}
 	}
 	meta.wr.root = root;
-	meta.wr.out = out;
+	meta.wr.out = site;
 	meta.wr.d = d;
 	meta.wr.hash = MAP_HASH_SEED;
 	meta.docs = docs;
@@ -1370,7 +1378,6 @@ out:
 	buf_free(&keys);
 	buf_free(&vk);
 	free(root);
-	pr_root_free(out);
 	return rc;
 }
 

@@ -57,6 +57,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "publish.h"
 
 typedef struct {
 	const char *anchor;  /* heading id, "" for the page top */
@@ -117,6 +118,10 @@ typedef struct search_prep search_prep_t;
 search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t threads, const atomic_int *stop);
 int search_write_prepared(search_prep_t *prep, search_stats_t *out, const search_doc_t *docs, size_t ndocs,
 			  const char *out_dir, diag_list_t *d);
+/* search_write_prepared() into the site being written by `site`
+ * (publish.h: unchanged files of a previous site are kept). */
+int search_write_site(search_prep_t *prep, search_stats_t *out, const search_doc_t *docs, size_t ndocs,
+		      const pub_t *site, diag_list_t *d);
 void search_prep_free(search_prep_t *prep);
 /* How many leading bytes of a section's `text` the index's excerpt of it
  * reads: once a page is prepared, its texts can be cut to that length

@@ -65,8 +65,8 @@ FILES = {
 
 
 class BuildTest(RepoTestCase):
-    def build(self, repo, out, *extra):
-        return run("build", "--repo", repo, "--out", out, "--now", "2026-11-22", *extra)
+    def build(self, repo, out, *extra, env=None):
+        return run("build", "--repo", repo, "--out", out, "--now", "2026-11-22", *extra, env=env)
 
     def test_site_structure_and_links(self):
         repo = self.repo(FILES)
@@ -188,6 +188,111 @@ class BuildTest(RepoTestCase):
         write(repo, "alerts.yml", "alerts:\n  - name: KubePodCrashLooping\n    severity: critical\n")
         self.assertIn("built 6 pages", run(*args).stderr)
         self.assertIn("is up to date", run(*args).stderr)
+
+    # ---- a rebuild keeps the previous site's unchanged files (gen/pubkeep.c) ----
+
+    def stat_tree(self, out):
+        """{relative path: (inode, mtime_ns)} of every file under out."""
+        res = {}
+        for d, _, files in os.walk(out):
+            for name in files:
+                st = os.lstat(os.path.join(d, name))
+                res[os.path.relpath(os.path.join(d, name), out)] = (st.st_ino, st.st_mtime_ns)
+        return res
+
+    def assert_same_as_cold(self, repo, out, *extra):
+        cold = os.path.join(self.tmpdir(), "cold")
+        self.assertEqual(self.build(repo, cold, *extra).returncode, 0)
+        a, b = tree_bytes(out), tree_bytes(cold)
+        self.assertEqual(sorted(a), sorted(b))
+        for k in a:
+            self.assertEqual(a[k], b[k], k)
+
+    def test_rebuild_writes_only_the_files_that_changed(self):
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        before, folder = self.stat_tree(out), os.stat(out).st_ino
+        write(repo, "runbooks/workloads/crashloop.md", CRASH + "\nA new paragraph.\n")
+        git(repo, "commit", "-qam", "crashloop: more", date="2026-11-01T10:00:00Z")
+        r = self.build(repo, out, env={"ALMANAC_TIMING": "1"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"previous site: \d+ files kept, \d+ written \(moved in place\)")
+        self.assert_same_as_cold(repo, out)
+        after = self.stat_tree(out)
+        self.assertEqual(os.stat(out).st_ino, folder)  # moved in place, not swapped
+        page = "runbooks/workloads/crashloop/index.html"
+        self.assertIn("A new paragraph.", read(os.path.join(out, page)))
+        self.assertNotEqual(after[page], before[page])
+        # pages the edit does not reach, the assets and the theme keep their file (inode and time):
+        # rsync and object-store syncs upload only what changed
+        for same in ["content/guides/onboarding/index.html", "runbooks/k8s/img/flow.png", "assets/style.css"]:
+            self.assertEqual(after[same], before[same], same)
+        changed = [k for k in after if after[k] != before.get(k)]
+        self.assertLess(len(changed), len(after) // 2, changed)
+        self.assertEqual([n for n in os.listdir(os.path.dirname(out)) if n.startswith(".almanac-tmp")], [])
+        # nothing changed since: the marker says so
+        self.assertIn("is up to date", self.build(repo, out).stderr)
+
+    def test_rebuild_removes_what_the_site_no_longer_has_and_repairs_hand_edits(self):
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        git(repo, "rm", "-q", "content/guides/onboarding.md")
+        git(repo, "commit", "-qm", "onboarding: gone", date="2026-11-01T10:00:00Z")
+        write(out, "stray.txt", "put here by hand")          # not Almanac's: removed as a swap would
+        write(out, "404.html", "edited by hand")              # repaired
+        os.remove(os.path.join(out, "sitemap.xml"))
+        os.makedirs(os.path.join(out, "sitemap.xml", "deep"))  # a folder where the site has a file
+        write(out, "sitemap.xml/deep/x", "x")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(out, "content/guides/onboarding")))  # its folder too
+        self.assert_same_as_cold(repo, out)
+
+    def test_rebuild_never_follows_links_planted_in_the_output(self):
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        outside = self.tmpdir()
+        write(outside, "keep.txt", "outside the output")
+        write(outside, "k8s/node-not-ready/index.html", "outside page")
+        # the output's runbooks/ folder replaced by a link out of it, and a link to a file outside
+        import shutil
+        shutil.rmtree(os.path.join(out, "runbooks"))
+        os.symlink(outside, os.path.join(out, "runbooks"))
+        os.symlink(os.path.join(outside, "keep.txt"), os.path.join(out, "link.txt"))
+        write(repo, "runbooks/workloads/crashloop.md", CRASH + "\nEdited.\n")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(read(os.path.join(outside, "keep.txt")), "outside the output")
+        self.assertEqual(read(os.path.join(outside, "k8s/node-not-ready/index.html")), "outside page")
+        self.assertEqual(sorted(os.listdir(outside)), ["k8s", "keep.txt"])
+        self.assertFalse(os.path.islink(os.path.join(out, "runbooks")))
+        self.assert_same_as_cold(repo, out)
+
+    def test_rebuild_that_changes_most_files_swaps_the_whole_site(self):
+        files = dict(FILES)
+        for i in range(40):
+            files["runbooks/bulk/page-%02d.md" % i] = "# Page %d\n\nText.\n" % i
+        repo = self.repo(files)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        before, folder = self.stat_tree(out), os.stat(out).st_ino
+        # a theme template every page uses
+        theme = os.path.join(os.path.dirname(__file__), "..", "..", "themes", "default", "templates")
+        base = read(os.path.join(theme, "base.mustache"))
+        self.assertIn("</body>", base)
+        write(repo, "themes/default/templates/base.mustache", base.replace("</body>", "<!-- v2 --></body>"))
+        r = self.build(repo, out, env={"ALMANAC_TIMING": "1"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("(the whole site swapped in)", r.stderr)
+        self.assertNotEqual(os.stat(out).st_ino, folder)
+        self.assertIn("<!-- v2 -->", read(os.path.join(out, "runbooks/workloads/crashloop/index.html")))
+        self.assert_same_as_cold(repo, out)
+        # what did not change is linked into the new folder: the same file
+        after = self.stat_tree(out)
+        self.assertEqual(after["runbooks/k8s/img/flow.png"], before["runbooks/k8s/img/flow.png"])
 
     def test_asset_never_overwrites_a_generated_page(self):
         files = dict(FILES)

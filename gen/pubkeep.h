@@ -1,0 +1,71 @@
+/* pubkeep.h - a build keeps the previous site's unchanged files (prefix pubkeep_).
+ *
+ * When the output folder holds a site Almanac built (publish.h), a build does
+ * not write a file whose bytes the previous site already has at the same
+ * path: that file is kept, with its inode and modification time (rsync and
+ * object-store syncs then upload only what changed). Only the files that
+ * differ are written into the temporary folder ("staged"). This module
+ * records every file of the new site, kept or staged (from several threads),
+ * and commits the result in one of two ways:
+ *
+ *   - in place, when few files were staged (at most PUBKEEP_INPLACE_MAX and
+ *     at most a quarter of the site): the marker is first rewritten without
+ *     the build's fingerprint (a build stopped in the middle is never taken
+ *     as up to date, and the next one compares with what is on disk, so it
+ *     repairs the rest); the staged files are renamed into the output folder
+ *     one by one (a reader gets a whole old file or a whole new one); the
+ *     files the new site no longer has are removed; the marker with the
+ *     fingerprint is renamed in last. Its cost is that of the change, not of
+ *     the site, and a reader may see old and new pages side by side for that
+ *     instant;
+ *   - whole, otherwise: the kept files are linked (hard links) into the
+ *     temporary folder, which publish.c then swaps in as one folder, exactly
+ *     as a build without a previous site.
+ *
+ * The previous site is read through a PR_BENEATH root: nothing outside the
+ * output folder is read, written or removed. */
+#ifndef ALMANAC_PUBKEEP_H
+#define ALMANAC_PUBKEEP_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "pathres.h"
+
+/* Files staged at most for an in-place commit: renaming them in takes well
+ * under a tenth of a second, the time Ctrl-C is given to take effect. */
+#define PUBKEEP_INPLACE_MAX 2000
+
+typedef struct pubkeep pubkeep_t;
+
+/* Start keeping files of the previous site `prev` (the output folder, opened
+ * as a PR_BENEATH root; the new pubkeep_t owns it). Returns the new record. */
+pubkeep_t *pubkeep_new(pr_root_t *prev);
+/* Free (NULL accepted). */
+void pubkeep_free(pubkeep_t *k);
+/* 1 when the previous site has the regular file `rel` with exactly these
+ * bytes (it is recorded as kept: nothing needs to be written), else 0.
+ * Thread-safe. */
+int pubkeep_same(pubkeep_t *k, const char *rel, const void *data, size_t len);
+/* As pubkeep_same for the bytes of the regular file `src` under `from`. */
+int pubkeep_same_file(pubkeep_t *k, const char *rel, const pr_root_t *from, const char *src);
+/* Record that `rel` was written into the temporary folder. Thread-safe. */
+void pubkeep_staged(pubkeep_t *k, const char *rel);
+/* 1 when the commit can be in place (see above). */
+int pubkeep_in_place(const pubkeep_t *k);
+/* In-place commit: rename every staged file of `tmp` into the previous site,
+ * remove what the new site does not have, then rename `tmp`'s file `marker`
+ * (already written) over the previous one; `marker_wip` is what the marker
+ * says meanwhile. Returns 0, or -1 with an error diagnostic at `out` (the site
+ * may then mix old and new files: the next build repairs it). */
+int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const char *marker_wip, const char *out,
+		  diag_list_t *d);
+/* Whole commit: link every kept file into `tmp` (copied when it cannot be
+ * linked). Returns 0, or -1 with an error diagnostic at `out`. */
+int pubkeep_link_kept(pubkeep_t *k, const pr_root_t *tmp, const char *out, diag_list_t *d);
+/* The previous site's folder (an O_PATH descriptor; borrowed). */
+int pubkeep_fd(const pubkeep_t *k);
+/* Files kept and staged so far (ALMANAC_TIMING, tests). */
+void pubkeep_counts(const pubkeep_t *k, size_t *kept, size_t *staged);
+
+#endif
