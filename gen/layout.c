@@ -72,6 +72,12 @@ void layout_set_home(layout_t *l, const char *first_content)
 	l->home = xstrdup(l->kind == LAYOUT_PLAIN ? (first_content ? first_content : "") : l->root);
 }
 
+void layout_set_plain_root(layout_t *l, const char *dir)
+{
+	free(l->root);
+	l->root = xstrdup(dir);
+}
+
 void layout_free(layout_t *l)
 {
 	free(l->config);

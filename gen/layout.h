@@ -82,6 +82,9 @@ int layout_config_candidate(const char *rel);
 /* Set l->home: the root for hugo and mkdocs, else `first_content` ("" when
  * NULL). */
 void layout_set_home(layout_t *l, const char *first_content);
+/* A plain layout read from the folder `dir` of its repository (a source's
+ * `path:`): URLs are the paths under it ("" keeps the repository paths). */
+void layout_set_plain_root(layout_t *l, const char *dir);
 /* Free what `l` owns; accepts a zeroed struct. */
 void layout_free(layout_t *l);
 /* "plain", "hugo" or "mkdocs" (the report's repository.layout). */
