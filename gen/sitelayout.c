@@ -70,7 +70,10 @@ const char *sitelayout_section_title(const site_t *s, const char *dir)
 	int k;
 	char *rp = NULL;
 	site_locate(s, dir, &k, &rp);
-	const char *t = layout_section_title(sitelayout_of(s, k), rp);
+	const layout_t *l = sitelayout_of(s, k);
+	const char *t = layout_section_title(l, rp);
+	if (k && !strcmp(dir, s->sources[k - 1].name) && l->title)
+		t = l->title; /* a source's own folder: its site's title (Hugo title, MkDocs site_name) */
 	free(rp);
 	return t;
 }

@@ -41,7 +41,10 @@ char *sitelayout_path_url(const site_t *s, int source, const char *path);
  * ("old/x.md") name its own pages' old addresses. NULL with *why as
  * layout_alias_url. Caller frees. */
 char *sitelayout_alias_url(const site_t *s, const site_page_t *p, const char *alias, const char **why);
-/* MkDocs nav: the title of the nav: section of site folder `dir`, or NULL. Borrowed. */
+/* The title of site folder `dir` in the navigation when its repository's
+ * layout names it: a source's own folder ("name") is titled by its site's
+ * title (Hugo's title, MkDocs' site_name); any other folder by the MkDocs
+ * nav: section of its pages. NULL when none. Borrowed. */
 const char *sitelayout_section_title(const site_t *s, const char *dir);
 /* The file names that are a folder's page in site folder `dir`'s repository,
  * in the order they are looked for (Hugo: _index.md, index.md; else
