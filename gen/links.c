@@ -216,20 +216,21 @@ static int in_content(const site_t *s, const char *path)
 	return !any_folder;
 }
 
-/* `path` (decoded) as a site address: relative to the page's URL, or to the root of the page's own
- * site (a source's: its name) when it starts with '/'; or, starting with '/', a path under the content
- * root of the page's layout. RES_ERROR (no diagnostic) when it names nothing. */
-static res_t resolve_address(const site_t *s, const site_page_t *p, const char *path)
+/* `path` (decoded) as a site address: relative to the page's URL, or to the root of the site of
+ * repository `in` (the page's own; a source's site is under its name; a source: link's is the hub's)
+ * when it starts with '/'; or, starting with '/', a path under the content root of that repository's
+ * layout. RES_ERROR (no diagnostic) when it names nothing. */
+static res_t resolve_address(const site_t *s, const site_page_t *p, const char *path, int in)
 {
 	res_t r = {RES_ERROR, -1, NULL};
 	void *v;
-	const layout_t *lay = sitelayout_of(s, p->source);
+	const layout_t *lay = sitelayout_of(s, in);
 	if (path[0] == '/' && lay->root[0]) {
 		char *under = xasprintf("%s%s", lay->root, path);
 		char *n = fsu_normalize(under);
 		free(under);
-		if (n && p->source) { /* a path of the source's repository, as a site path */
-			char *sp = sitesrc_site_path(s, p->source, n);
+		if (n && in) { /* a path of the source's repository, as a site path */
+			char *sp = sitesrc_site_path(s, in, n);
 			free(n);
 			n = sp;
 		}
@@ -245,7 +246,7 @@ static res_t resolve_address(const site_t *s, const site_page_t *p, const char *
 			return r;
 	}
 	char *joined = path[0] != '/' ? xasprintf("%s%s", p->url, path)
-			: p->source ? xasprintf("%s/%s", site_source_name(s, p->source), path + 1) : xstrdup(path + 1);
+			: in ? xasprintf("%s/%s", site_source_name(s, in), path + 1) : xstrdup(path + 1);
 	char *u = fsu_normalize(joined);
 	free(joined);
 	if (!u)
@@ -284,9 +285,9 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 	if (norm && path[0] == '/' && p->source && !source_scheme(raw)) {
 		/* in a source's page, '/' is that repository's root: its site path, if it publishes it */
 		char *sp = sitesrc_site_path(s, p->source, norm);
-		if (!sp && !related && sitelayout_of(s, p->source)->kind != LAYOUT_PLAIN) {
+		if (!sp && !related && sitelayout_site_of(s, p->source)) {
 			/* a Hugo or MkDocs source: an address of its site, or a path under its content root */
-			res_t u = resolve_address(s, p, path);
+			res_t u = resolve_address(s, p, path, p->source);
 			if (u.kind != RES_ERROR) {
 				free(norm);
 				return u;
@@ -361,10 +362,12 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		free(norm);
 		return r;
 	}
-	if (!related && sitelayout_of(s, p->source)->kind != LAYOUT_PLAIN) {
+	int in = source_scheme(raw) ? 0 : sitelayout_site_of(s, p->source); /* whose site the link is in */
+	if (!related && sitelayout_of(s, in)->kind != LAYOUT_PLAIN) {
 		/* Hugo and MkDocs pages also link by site address ("/runbooks/x/", "../y/") and from the
-		 * content root ("/runbooks/x.md"), which the browser resolves against the page's URL */
-		res_t u = resolve_address(s, p, path);
+		 * content root ("/runbooks/x.md"), which the browser resolves against the page's URL; a
+		 * source: link, by the hub's */
+		res_t u = resolve_address(s, p, path, in);
 		if (u.kind != RES_ERROR) {
 			free(norm);
 			return u;

@@ -12,6 +12,12 @@ const layout_t *sitelayout_of(const site_t *s, int source)
 	return source > 0 && (size_t)source <= s->nsources ? &s->sources[source - 1].layout : &s->layout;
 }
 
+int sitelayout_site_of(const site_t *s, int source)
+{
+	const layout_t *l = sitelayout_of(s, source);
+	return l->kind != LAYOUT_PLAIN && !l->inherited ? source : 0;
+}
+
 char *sitelayout_prefix(const site_t *s, int source, char *url)
 {
 	if (!url || source <= 0)
@@ -60,7 +66,7 @@ char *sitelayout_alias_url(const site_t *s, const site_page_t *p, const char *al
 	const layout_t *l = sitelayout_of(s, p->source);
 	if (!p->source)
 		return layout_alias_url(l, p->url, alias, why);
-	if (l->kind == LAYOUT_PLAIN && !fsu_ends_with(alias, ".md"))
+	if (!sitelayout_site_of(s, p->source) && !fsu_ends_with(alias, ".md"))
 		return layout_alias_url(l, p->url, alias, why); /* a site path from the hub's root */
 	return sitelayout_prefix(s, p->source, layout_alias_url(l, sitelayout_local(s, p->source, p->url), alias, why));
 }

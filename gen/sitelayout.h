@@ -20,6 +20,10 @@
 
 /* The layout of source `source` (0: the hub's). Borrowed. */
 const layout_t *sitelayout_of(const site_t *s, int source);
+/* The repository whose site the addresses written in a page of `source` are
+ * in: the source itself when it has a Hugo or MkDocs layout of its own (its
+ * '/' is its name), else the hub (0). */
+int sitelayout_site_of(const site_t *s, int source);
 /* `url`, a URL of source `source`'s own site, as a URL of the whole site:
  * "name/" before it for a source, unchanged for the hub. Takes `url` (frees
  * it; NULL gives NULL), returns a new string the caller frees. */
@@ -36,8 +40,8 @@ char *sitelayout_dir_url(const site_t *s, const char *dir);
 char *sitelayout_path_url(const site_t *s, int source, const char *path);
 /* The URL an `aliases:` entry of page `p` stands for (layout_alias_url with
  * the page's layout). A Hugo or MkDocs source's aliases are addresses of its
- * own site, under its name; a plain source's site paths are addresses from
- * the hub's root (as Almanac's own aliases always were), its repository paths
+ * own site, under its name; the site paths of a source without a layout of
+ * its own (plain, or the hub's rules) are addresses from the hub's root (as Almanac's own aliases always were), its repository paths
  * ("old/x.md") name its own pages' old addresses. NULL with *why as
  * layout_alias_url. Caller frees. */
 char *sitelayout_alias_url(const site_t *s, const site_page_t *p, const char *alias, const char **why);

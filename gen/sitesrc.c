@@ -118,7 +118,9 @@ static int load_source_config(site_t *s, site_source_t *src, int k, uint64_t *st
 	layout_detect(&src->layout, src->tree, src->cfg.layout, &ld);
 	requalify(s, k, &ld);
 	diag_free(&ld);
-	if (src->layout.kind == LAYOUT_PLAIN)
+	if (src->layout.kind == LAYOUT_PLAIN && !strcmp(src->cfg.layout, "auto") && s->layout.kind != LAYOUT_PLAIN)
+		layout_inherit(&src->layout, &s->layout, src->path); /* no config of its own: written for the hub */
+	else if (src->layout.kind == LAYOUT_PLAIN)
 		layout_set_plain_root(&src->layout, src->path);
 	else if (!src->path[0] && !src->cfg.content_explicit) {
 		free(src->path);

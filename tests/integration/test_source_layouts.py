@@ -169,8 +169,10 @@ class SourceLayouts(RepoTestCase):
 
     def test_a_hugo_hub_with_mkdocs_and_plain_sources(self):
         # each page follows its own repository's rules: the hub's are lower-cased, the MkDocs
-        # source's keep their case, the plain source's README.md is its folder's page
-        plain = self.repo({"ops/README.md": "# Ops\n", "ops/DiskFull.md": "# Disk full\n"}, date="2026-09-03T10:00:00Z")
+        # source's keep their case; a source with no config of its own is written for the hub and
+        # follows the hub's rules (its _index.md is its folder's page, its addresses lower-cased)
+        plain = self.repo({"ops/_index.md": "---\ntitle: Operations\n---\n", "ops/DiskFull.md": "# Disk full\n"},
+                          date="2026-09-03T10:00:00Z")
         hub = self.hub({
             "hugo.toml": 'title = "Hub"\n',
             "content/_index.md": "---\ntitle: Hub\n---\nSee [down]({{< ref \"Platform/NodeDown.md\" >}}) and "
@@ -182,9 +184,12 @@ class SourceLayouts(RepoTestCase):
         # path: inside docs_dir keeps the folders below docs_dir: the page's address in its own site
         self.assertEqual(exists(out, "platform/nodedown/index.html", "pay/alerts/index.html",
                                 "pay/alerts/PaymentsDown/index.html", "pay/alerts/PaymentsHighLatency.html",
-                                "ops/index.html", "ops/DiskFull/index.html"), [])
-        for absent in ("pay/start", "pay/alerts/paymentsdown", "ops/diskfull", "ops/readme", "ops/ops"):
+                                "ops/index.html"), [])
+        self.assertEqual(exists(out, "ops/diskfull/index.html"), [])
+        for absent in ("pay/start", "pay/alerts/paymentsdown", "ops/DiskFull", "ops/_index", "ops/ops"):
             self.assertFalse(os.path.exists(os.path.join(out, absent)), absent)
+        rep = json.loads(run("report", "--repo", hub, "--format", "json", "--now", NOW, "--no-trend").stdout)
+        self.assertEqual({s["name"]: s["layout"] for s in rep["repository"]["sources"]}, {"pay": "mkdocs", "ops": "hugo"})
         home = read(os.path.join(out, "index.html"))
         self.assertIn('href="platform/nodedown/"', home)
         self.assertIn('href="pay/alerts/PaymentsDown/"', home)
