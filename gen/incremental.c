@@ -24,6 +24,7 @@
 #include "incverify.h"
 #include "incwatch.h"
 #include "layout.h"
+#include "sitelayout.h"
 #include "links.h"
 #include "nav.h"
 #include "owners.h"
@@ -282,7 +283,9 @@ static const char *structural(const site_t *s, const site_page_t *o, const site_
 	if (!strs_equal(o->fm.watches, o->fm.nwatches, n->fm.watches, n->fm.nwatches))
 		return "watches changed";
 	/* the layout's keys that move the page (Hugo's url and slug) */
-	char *ou = layout_page_url(&s->layout, o->src, o->fm.raw, NULL), *nu = layout_page_url(&s->layout, n->src, n->fm.raw, NULL);
+	const layout_t *lay = sitelayout_of(s, o->source); /* the page's own repository's */
+	char *ou = layout_page_url(lay, site_page_repo_path(o), o->fm.raw, NULL);
+	char *nu = layout_page_url(lay, site_page_repo_path(n), n->fm.raw, NULL);
 	int moved = strcmp(ou, nu) != 0;
 	free(ou);
 	free(nu);

@@ -329,6 +329,8 @@ int inc_watch(inc_t *inc)
 		if (fsu_is_dir(tree))
 			watch_add_tree(inc->w, tree, skip, nskip);
 		free(tree);
+		if (src->path[0]) /* its top folder: its almanac.yml and its Hugo or MkDocs config (sitelayout.h) */
+			watch_add_dir(inc->w, sroot);
 		char *g = xasprintf("%s/.git", sroot);
 		if (fsu_is_dir(g)) {
 			watch_add_dir(inc->w, g);

@@ -72,6 +72,23 @@ void layout_set_home(layout_t *l, const char *first_content)
 	l->home = xstrdup(l->kind == LAYOUT_PLAIN ? (first_content ? first_content : "") : l->root);
 }
 
+void layout_inherit(layout_t *l, const layout_t *from, const char *root)
+{
+	layout_free(l);
+	l->kind = from->kind;
+	l->root = xstrdup(root);
+	l->lower = from->lower;
+	l->ugly = from->ugly;
+	l->params = from->params ? val_copy(from->params) : NULL;
+	l->inherited = 1;
+}
+
+void layout_set_plain_root(layout_t *l, const char *dir)
+{
+	free(l->root);
+	l->root = xstrdup(dir);
+}
+
 void layout_free(layout_t *l)
 {
 	free(l->config);

@@ -65,6 +65,7 @@ typedef struct {
 	map_t nav_by_path;   /* repo-relative page path -> index in nav */
 	map_t section_titles; /* repo-relative folder -> title of the nav: section holding its pages (owned strings) */
 	val_t *params;       /* Hugo: the config's params table (owned), or NULL */
+	int inherited;       /* the rules of another repository's layout (layout_inherit) */
 } layout_t;
 
 /* Decide the layout of the work tree `tree` (read through the trust boundary,
@@ -82,6 +83,14 @@ int layout_config_candidate(const char *rel);
 /* Set l->home: the root for hugo and mkdocs, else `first_content` ("" when
  * NULL). */
 void layout_set_home(layout_t *l, const char *first_content);
+/* Make `l` (a plain layout: a repository with no Hugo or MkDocs config) follow
+ * the rules of `from` (the hub's layout): its kind, URL rules (Hugo's
+ * lower-casing, ugly URLs) and Hugo params, with `root` (a source's `path:`)
+ * as its root; no config, title or nav: of its own. Sets l->inherited. */
+void layout_inherit(layout_t *l, const layout_t *from, const char *root);
+/* A plain layout read from the folder `dir` of its repository (a source's
+ * `path:`): URLs are the paths under it ("" keeps the repository paths). */
+void layout_set_plain_root(layout_t *l, const char *dir);
 /* Free what `l` owns; accepts a zeroed struct. */
 void layout_free(layout_t *l);
 /* "plain", "hugo" or "mkdocs" (the report's repository.layout). */

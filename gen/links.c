@@ -13,6 +13,7 @@
 #include "layout.h"
 #include "layout_hugo.h"
 #include "scan.h"
+#include "sitelayout.h"
 #include "sitesrc.h"
 #include "suggest.h"
 
@@ -172,8 +173,7 @@ typedef struct {
 /* The index page of folder `dir` ("" = repo root), -1 when none. */
 static long index_page(const site_t *s, const char *dir)
 {
-	static const char *const plain[] = {"index.md", "README.md"}, *const hugo[] = {"_index.md", "index.md"};
-	const char *const *names = s->layout.kind == LAYOUT_HUGO ? hugo : plain;
+	const char *const *names = sitelayout_index_names(s, dir); /* by the layout of its repository */
 	void *v;
 	for (size_t i = 0; i < 2; i++) {
 		char *p = dir[0] ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);
@@ -216,17 +216,24 @@ static int in_content(const site_t *s, const char *path)
 	return !any_folder;
 }
 
-/* `path` (decoded) as a site address: relative to the page's URL, or to the site root when it starts
- * with '/'; or, starting with '/', a path under the layout's content root. RES_ERROR (no diagnostic)
- * when it names nothing. */
-static res_t resolve_address(const site_t *s, const site_page_t *p, const char *path)
+/* `path` (decoded) as a site address: relative to the page's URL, or to the root of the site of
+ * repository `in` (the page's own; a source's site is under its name; a source: link's is the hub's)
+ * when it starts with '/'; or, starting with '/', a path under the content root of that repository's
+ * layout. RES_ERROR (no diagnostic) when it names nothing. */
+static res_t resolve_address(const site_t *s, const site_page_t *p, const char *path, int in)
 {
 	res_t r = {RES_ERROR, -1, NULL};
 	void *v;
-	if (path[0] == '/' && s->layout.root[0]) {
-		char *under = xasprintf("%s%s", s->layout.root, path);
+	const layout_t *lay = sitelayout_of(s, in);
+	if (path[0] == '/' && lay->root[0]) {
+		char *under = xasprintf("%s%s", lay->root, path);
 		char *n = fsu_normalize(under);
 		free(under);
+		if (n && in) { /* a path of the source's repository, as a site path */
+			char *sp = sitesrc_site_path(s, in, n);
+			free(n);
+			n = sp;
+		}
 		if (n && map_get(&s->page_map, n, &v) && published(s, &s->pages[MAP_AS_INT(v)])) {
 			r.kind = RES_PAGE;
 			r.index = MAP_AS_INT(v);
@@ -238,7 +245,8 @@ static res_t resolve_address(const site_t *s, const site_page_t *p, const char *
 		if (r.kind != RES_ERROR)
 			return r;
 	}
-	char *joined = path[0] == '/' ? xstrdup(path + 1) : xasprintf("%s%s", p->url, path);
+	char *joined = path[0] != '/' ? xasprintf("%s%s", p->url, path)
+			: in ? xasprintf("%s/%s", site_source_name(s, in), path + 1) : xstrdup(path + 1);
 	char *u = fsu_normalize(joined);
 	free(joined);
 	if (!u)
@@ -277,6 +285,14 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 	if (norm && path[0] == '/' && p->source && !source_scheme(raw)) {
 		/* in a source's page, '/' is that repository's root: its site path, if it publishes it */
 		char *sp = sitesrc_site_path(s, p->source, norm);
+		if (!sp && !related && sitelayout_site_of(s, p->source)) {
+			/* a Hugo or MkDocs source: an address of its site, or a path under its content root */
+			res_t u = resolve_address(s, p, path, p->source);
+			if (u.kind != RES_ERROR) {
+				free(norm);
+				return u;
+			}
+		}
 		if (!sp) {
 			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
 				 "%s '%s' is outside the folder source '%s' publishes (%s)", what, raw,
@@ -312,14 +328,14 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		t = home ? home_page(s) : index_page(s, norm);
 		if (t < 0 && !related && (home || folder_has_pages(s, norm))) {
 			r.kind = RES_SECTION;
-			r.url = home ? xstrdup("") : layout_dir_url(&s->layout, norm);
+			r.url = home ? xstrdup("") : sitelayout_dir_url(s, norm);
 			free(norm);
 			return r;
 		}
 		if (t < 0) {
 			/* an unpublished index page is reported as such below */
-			const char *first = s->layout.kind == LAYOUT_HUGO ? "_index.md" : "index.md";
-			const char *second = s->layout.kind == LAYOUT_HUGO ? "index.md" : "README.md";
+			const char *const *names = sitelayout_index_names(s, norm);
+			const char *first = names[0], *second = names[1];
 			char *idx = xasprintf("%s%s%s", norm, norm[0] ? "/" : "", first);
 			if (!map_get(&s->page_map, idx, &v)) {
 				free(idx);
@@ -346,10 +362,12 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		free(norm);
 		return r;
 	}
-	if (!related && s->layout.kind != LAYOUT_PLAIN) {
+	int in = source_scheme(raw) ? 0 : sitelayout_site_of(s, p->source); /* whose site the link is in */
+	if (!related && sitelayout_of(s, in)->kind != LAYOUT_PLAIN) {
 		/* Hugo and MkDocs pages also link by site address ("/runbooks/x/", "../y/") and from the
-		 * content root ("/runbooks/x.md"), which the browser resolves against the page's URL */
-		res_t u = resolve_address(s, p, path);
+		 * content root ("/runbooks/x.md"), which the browser resolves against the page's URL; a
+		 * source: link, by the hub's */
+		res_t u = resolve_address(s, p, path, in);
 		if (u.kind != RES_ERROR) {
 			free(norm);
 			return u;
@@ -485,22 +503,28 @@ static char *hugo_ref(links_ctx_t *c, const char *enc, int line, int col)
 	if (hash)
 		*hash++ = '\0';
 	long t = ref[0] ? -1 : c->page; /* "#anchor" alone: this page */
+	/* in the page's own repository: its folder there, its layout's content root */
+	const layout_t *lay = sitelayout_of(s, p->source);
+	char *pdir = fsu_dirname(site_page_repo_path(p));
 	char **cands = NULL;
-	size_t nc = ref[0] ? layout_hugo_ref_candidates(s->layout.root, p->dir, ref, &cands) : 0;
+	size_t nc = ref[0] ? layout_hugo_ref_candidates(lay->root, pdir, ref, &cands) : 0;
 	void *v;
-	for (size_t i = 0; i < nc && t < 0; i++)
-		if (map_get(&s->page_map, cands[i], &v))
+	for (size_t i = 0; i < nc && t < 0; i++) {
+		char *sp = p->source ? sitesrc_site_path(s, p->source, cands[i]) : xstrdup(cands[i]);
+		if (sp && map_get(&s->page_map, sp, &v))
 			t = MAP_AS_INT(v);
+		free(sp);
+	}
 	for (size_t i = 0; i < nc; i++)
 		free(cands[i]);
 	free(cands);
 	if (t < 0 && ref[0] && !strchr(ref, '/')) {
-		/* Hugo's last resort: a file name (with or without .md) found once */
+		/* Hugo's last resort: a file name (with or without .md) found once in its site */
 		char *want = fsu_ends_with(ref, ".md") ? xstrdup(ref) : xasprintf("%s.md", ref);
 		long found = -1;
 		int several = 0;
 		for (size_t i = 0; i < s->npages; i++)
-			if (!strcmp(base_name(s->pages[i].src), want)) {
+			if (s->pages[i].source == p->source && !strcmp(base_name(s->pages[i].src), want)) {
 				several |= found >= 0;
 				found = (long)i;
 			}
@@ -511,8 +535,9 @@ static char *hugo_ref(links_ctx_t *c, const char *enc, int line, int col)
 	char *out = NULL;
 	if (t < 0) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "broken-link",
-			 "Hugo ref '%s' finds no page (looked from %s and from the content folder %s)", ref,
-			 p->dir[0] ? p->dir : "the root", s->layout.root[0] ? s->layout.root : "/");
+			 "Hugo ref '%s' finds no page (looked from %s and from the content folder %s%s%s)", ref,
+			 pdir[0] ? pdir : "the root", lay->root[0] ? lay->root : "/", p->source ? " of source " : "",
+			 p->source ? site_source_name(s, p->source) : "");
 	} else if (!published(s, &s->pages[t])) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-to-draft",
 			 "Hugo ref '%s' names %s, which is not published", ref, s->pages[t].src);
@@ -527,6 +552,7 @@ static char *hugo_ref(links_ctx_t *c, const char *enc, int line, int col)
 		}
 	}
 	free(ref);
+	free(pdir);
 	return out ? out : xstrdup("");
 }
 
@@ -537,15 +563,16 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 	site_page_t *p = &s->pages[c->page];
 	if (!url[0])
 		return NULL;
-	if (!strncmp(url, LAYOUT_HUGO_REF, strlen(LAYOUT_HUGO_REF)) && s->layout.kind == LAYOUT_HUGO)
+	const layout_t *lay = sitelayout_of(s, p->source); /* the page's own repository's */
+	if (!strncmp(url, LAYOUT_HUGO_REF, strlen(LAYOUT_HUGO_REF)) && lay->kind == LAYOUT_HUGO)
 		return hugo_ref(c, url + strlen(LAYOUT_HUGO_REF), line, col);
-	if (!strncmp(url, LAYOUT_HUGO_PARAM, strlen(LAYOUT_HUGO_PARAM)) && s->layout.kind == LAYOUT_HUGO) {
+	if (!strncmp(url, LAYOUT_HUGO_PARAM, strlen(LAYOUT_HUGO_PARAM)) && lay->kind == LAYOUT_HUGO) {
 		/* {{< param Name >}}/rest: the site parameter's value, then the rest, as written (not checked) */
 		const char *name = url + strlen(LAYOUT_HUGO_PARAM);
 		size_t nl = strcspn(name, "|");
 		const char *rest = name + nl + strspn(name + nl, "|");
 		char *key = xstrndup(name, nl);
-		const char *value = layout_hugo_param(s->layout.params, key);
+		const char *value = layout_hugo_param(lay->params, key);
 		free(key);
 		char *full = xasprintf("%s%s", value ? value : "", rest);
 		if (unsafe_scheme(full, is_image)) {
@@ -762,7 +789,7 @@ void links_orphans(site_t *s)
 		diag_add(&s->diags, DIAG_WARNING, p->src, 1, 1, "orphan",
 			 "no page links here and it is not in the navigation (%s's nav: does not list it): "
 			 "readers cannot reach it; list it in nav: or link it from a related page",
-			 s->layout.config ? s->layout.config : "mkdocs.yml");
+			 sitelayout_of(s, p->source)->config ? sitelayout_of(s, p->source)->config : "mkdocs.yml");
 	}
 	map_free(&roles);
 	map_free(&owners);

@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "layout.h"
 #include "scan.h"
+#include "sitelayout.h"
 
 /* Adders for keys that are string literals not yet in the map (val_map_add_lit). */
 
@@ -28,8 +29,8 @@ static long folder_get(nav_t *n, map_t *m, const site_t *s, const char *path, co
 	nav_folder_t *f = &n->folders[n->nfolders];
 	memset(f, 0, sizeof *f);
 	f->path = xstrdup(path);
-	f->url = layout_dir_url(&s->layout, path);
-	const char *section = layout_section_title(&s->layout, path);
+	f->url = sitelayout_dir_url(s, path); /* by the rules of the repository holding it */
+	const char *section = sitelayout_section_title(s, path);
 	f->title = section ? xstrdup(section) : scan_pretty_name(path);
 	f->index_page = -1;
 	f->parent = parent;
@@ -141,7 +142,7 @@ void nav_build(nav_t *n, const site_t *s)
 		nav_folder_t *fo = &n->folders[f];
 		if (p->is_index && fo->index_page < 0 && !strcmp(p->url, fo->url)) {
 			fo->index_page = (long)i;
-			if (!layout_section_title(&s->layout, fo->path)) {
+			if (!sitelayout_section_title(s, fo->path)) {
 				free(fo->title);
 				fo->title = xstrdup(nav_title_of(p));
 			}
@@ -151,14 +152,22 @@ void nav_build(nav_t *n, const site_t *s)
 			fo->pages[fo->npages++] = (long)i;
 		}
 	}
-	/* MkDocs nav: a folder comes where the first page nav: lists inside it does */
-	if (s->layout.kind == LAYOUT_MKDOCS && s->layout.has_nav)
-		for (size_t i = 0; i < s->npages; i++) {
-			int w = s->pages[i].weight;
-			for (long x = n->page_folder[i]; w && x > 0; x = n->folders[x].parent)
-				if (!n->folders[x].weight || w < n->folders[x].weight)
-					n->folders[x].weight = w;
+	/* MkDocs nav: a folder comes where the first page nav: lists inside it does (in an MkDocs
+	 * repository's folders: a hub's or a source's) */
+	for (size_t i = 0; i < s->npages; i++) {
+		const layout_t *lay = sitelayout_of(s, s->pages[i].source);
+		if (lay->kind != LAYOUT_MKDOCS || !lay->has_nav)
+			continue;
+		/* up to the repository's top: a source's own folder keeps its place among the hub's */
+		const char *top = s->pages[i].source ? site_source_name(s, s->pages[i].source) : NULL;
+		int w = s->pages[i].weight;
+		for (long x = n->page_folder[i]; w && x > 0; x = n->folders[x].parent) {
+			if (top && !strcmp(n->folders[x].path, top))
+				break;
+			if (!n->folders[x].weight || w < n->folders[x].weight)
+				n->folders[x].weight = w;
 		}
+	}
 	/* sub-folders, listed when they list something (children are created after their parents) */
 	for (size_t f = n->nfolders; f-- > 1;) {
 		if (!folder_visible(n, (long)f))

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "layout.h"
+#include "sitelayout.h"
 #include "publish.h"
 #include "site.h"
 
@@ -301,7 +302,7 @@ static void claim_sections(site_t *s)
 	if (nd > 1)
 		qsort(dirs, nd, sizeof *dirs, cmp_str);
 	for (size_t i = 0; i < nd; i++) {
-		char *u = layout_dir_url(&s->layout, dirs[i]);
+		char *u = sitelayout_dir_url(s, dirs[i]);
 		void *v;
 		if (!map_get(&s->url_map, u, &v)) { /* no index page there */
 			outp_claim(t, u, 0, OUTP_SECTION, -1, -1, dirs[i][0] ? "the section page Almanac writes for a folder"
@@ -365,7 +366,7 @@ static void claim_aliases(site_t *s)
 		for (size_t j = 0; j < p->fm.naliases; j++) {
 			fm_ref_t a = p->fm.aliases[j];
 			const char *why;
-			char *u = layout_alias_url(&s->layout, p->url, a.value, &why);
+			char *u = sitelayout_alias_url(s, p, a.value, &why); /* by the page's own layout */
 			int keep = 0;
 			if (!u && !strcmp(why, "invalid")) {
 				diag_add(&s->diags, DIAG_ERROR, p->src, a.line, a.col, "alias-invalid",
@@ -432,7 +433,7 @@ static void claim_redirects(site_t *s, outp_kind kind)
 		size_t n = kind == OUTP_COMPAT ? p->nextra : p->nold;
 		for (size_t k = 0; k < n; k++) {
 			const char *from = kind == OUTP_COMPAT ? p->extra_urls[k] : p->old_paths[k];
-			char *u = kind == OUTP_COMPAT ? xstrdup(from) : layout_path_url(&s->layout, from);
+			char *u = kind == OUTP_COMPAT ? xstrdup(from) : sitelayout_path_url(s, p->source, from);
 			if (!u[0]) { /* the home page's old name: the home page is still there */
 				free(u);
 				continue;

@@ -395,7 +395,8 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 			json_begin_object(&w);
 			json_key(&w, "name"); json_string(&w, src->name);
 			json_key(&w, "repo"); json_string(&w, src->public_url);
-			json_key(&w, "path"); json_string(&w, src->path);
+			json_key(&w, "path"); json_string(&w, src->path_from_layout ? "" : src->path); /* as configured */
+			json_key(&w, "layout"); json_string(&w, layout_name(src->layout.kind)); /* its own (sitelayout.h) */
 			json_key(&w, "head"); json_string(&w, src->head[0] ? src->head : src->commit);
 			json_key(&w, "branch"); json_string(&w, src->branch);
 			json_key(&w, "shallow"); json_bool(&w, src->shallow);

@@ -18,6 +18,7 @@
 #include "history.h"
 #include "layout.h"
 #include "layout_hugo.h"
+#include "sitelayout.h"
 #include "links.h"
 #include "map.h"
 #include "owners.h"
@@ -94,11 +95,11 @@ static void pos_of(const char *s, size_t off, int *line, int *col)
 	}
 }
 
-/* How the layout reads front matter: Hugo's TOML and content types. */
-static const fm_opts_t *fm_opts(const site_t *s)
+/* How the layout of source `source` reads front matter: Hugo's TOML and content types. */
+static const fm_opts_t *fm_opts(const site_t *s, int source)
 {
 	static const fm_opts_t hugo = {.toml = 1, .foreign_type = 1};
-	return s->layout.kind == LAYOUT_HUGO ? &hugo : NULL;
+	return sitelayout_of(s, source)->kind == LAYOUT_HUGO ? &hugo : NULL;
 }
 
 /* Phase 1 (parallel): read a page and parse its front matter. */
@@ -156,7 +157,7 @@ static void load_page(void *ud, size_t i)
 		}
 	}
 	p->text = buf_detach(&text);
-	if (fm_parse_ex(&p->fm, p->text, len, p->src, &p->body_off, &p->body_line, &s->diags, fm_opts(s)) != 0)
+	if (fm_parse_ex(&p->fm, p->text, len, p->src, &p->body_off, &p->body_line, &s->diags, fm_opts(s, p->source)) != 0)
 		p->content_errors++;
 	p->draft = p->fm.draft || skipped;
 }
@@ -187,10 +188,11 @@ void site_render_markdown(site_t *s, size_t i)
 	const char *body = p->text + p->body_off;
 	size_t blen = strlen(body);
 	char *rewritten = NULL;
-	if (s->layout.kind == LAYOUT_HUGO) {
+	const layout_t *lay = sitelayout_of(s, p->source);
+	if (lay->kind == LAYOUT_HUGO) {
 		/* same length as the body: every link keeps its line and column */
 		layout_shortcodes_free(p->shortcodes, p->nshortcodes);
-		rewritten = layout_hugo_shortcodes(body, blen, p->body_line, s->layout.params, &p->shortcodes,
+		rewritten = layout_hugo_shortcodes(body, blen, p->body_line, lay->params, &p->shortcodes,
 						   &p->nshortcodes);
 		if (rewritten)
 			body = rewritten;
@@ -207,7 +209,7 @@ void site_render_markdown(site_t *s, size_t i)
 	free(lc.images);
 	if (rc == MD_STOPPED)
 		return;
-	const layout_nav_t *ne = layout_nav_of(&s->layout, p->src);
+	const layout_nav_t *ne = layout_nav_of(lay, site_page_repo_path(p));
 	if (!p->fm.title && !(ne && ne->title) && p->md.h1 && p->md.h1[0]) {
 		free(p->title);
 		p->title = xstrdup(p->md.h1);
@@ -423,7 +425,7 @@ static void folder_urls(site_t *s)
 			continue;
 		char *d = xstrdup(p->dir);
 		for (;;) {
-			char *u = layout_dir_url(&s->layout, d);
+			char *u = sitelayout_dir_url(s, d);
 			int seen = map_get(&s->dir_url_map, u, NULL);
 			if (!seen)
 				map_put(&s->dir_url_map, u, MAP_INT(1));
@@ -498,7 +500,9 @@ void site_name_page(site_t *s, site_page_t *p, int url)
 				 : xstrndup(base, strlen(base) - 3);
 	free(p->slug);
 	p->slug = xstrdup(stem);
-	const layout_nav_t *ne = layout_nav_of(&s->layout, p->src);
+	const layout_t *lay = sitelayout_of(s, p->source); /* the page's own repository's rules */
+	const char *rp = site_page_repo_path(p);
+	const layout_nav_t *ne = layout_nav_of(lay, rp);
 	free(p->title);
 	p->title = ne && ne->title ? xstrdup(ne->title) : p->fm.title ? xstrdup(p->fm.title) : scan_pretty_name(stem);
 	free(stem);
@@ -509,16 +513,16 @@ void site_name_page(site_t *s, site_page_t *p, int url)
 	p->weight = w && w->type == VAL_NUM && w->num > -1e9 && w->num < 1e9 ? (int)w->num : 0;
 	free(p->nav_title);
 	p->nav_title = NULL;
-	const char *lt = s->layout.kind == LAYOUT_HUGO ? val_as_str(val_map_get(p->fm.raw, "linkTitle")) : NULL;
+	const char *lt = lay->kind == LAYOUT_HUGO ? val_as_str(val_map_get(p->fm.raw, "linkTitle")) : NULL;
 	if (lt && lt[0] && strcmp(lt, p->title))
 		p->nav_title = xstrdup(lt);
 	/* Hugo's summary: (what its list pages show) is the description when there is none */
-	const char *sum = s->layout.kind == LAYOUT_HUGO && !p->fm.description
+	const char *sum = lay->kind == LAYOUT_HUGO && !p->fm.description
 				  ? val_as_str(val_map_get(p->fm.raw, "summary")) : NULL;
 	if (sum && sum[0])
 		p->fm.description = xstrdup(sum);
 	p->in_nav = 1;
-	if (s->layout.kind == LAYOUT_MKDOCS && s->layout.has_nav) {
+	if (lay->kind == LAYOUT_MKDOCS && lay->has_nav) {
 		p->in_nav = ne != NULL || p->is_index;
 		p->weight = ne ? ne->order : 0;
 	}
@@ -526,7 +530,8 @@ void site_name_page(site_t *s, site_page_t *p, int url)
 		return;
 	char *file_url = NULL;
 	free(p->url);
-	p->url = layout_page_url(&s->layout, p->src, p->fm.raw, &file_url);
+	/* a URL of the page's own site, under the source's name */
+	p->url = layout_page_url(lay, rp, p->fm.raw, &file_url);
 	char *fixed = utf8_fix(p->url); /* a name that is not UTF-8: U+FFFD for each invalid byte */
 	if (fixed) {
 		free(p->url);
@@ -535,8 +540,11 @@ void site_name_page(site_t *s, site_page_t *p, int url)
 	for (size_t k = 0; k < p->nextra; k++)
 		free(p->extra_urls[k]);
 	free(p->extra_urls);
-	p->nextra = layout_page_extra_urls(&s->layout, p->src, p->url, file_url, &p->extra_urls);
+	p->nextra = layout_page_extra_urls(lay, rp, p->url, file_url, &p->extra_urls);
 	free(file_url);
+	p->url = sitelayout_prefix(s, p->source, p->url);
+	for (size_t k = 0; k < p->nextra; k++)
+		p->extra_urls[k] = sitelayout_prefix(s, p->source, p->extra_urls[k]);
 }
 
 int site_load(site_t *s, const site_opts_t *opts)
@@ -755,6 +763,8 @@ int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, di
 	p->src = xstrdup(old.src);
 	p->url = xstrdup(old.url);
 	p->dir = xstrdup(old.dir);
+	p->source = old.source; /* read from its own repository, by its own layout */
+	p->repo_path = old.repo_path ? xstrdup(old.repo_path) : NULL;
 	p->folder_key = old.folder_key ? xstrdup(old.folder_key) : NULL;
 	p->is_index = old.is_index;
 	p->extra_urls = xcalloc(old.nextra + 1, sizeof *p->extra_urls);
@@ -771,7 +781,7 @@ int site_page_reread(site_t *s, size_t i, const char *text, site_page_t *out, di
 		/* as load_page, from text that was already read and checked */
 		p->text = xstrdup(text);
 		if (fm_parse_ex(&p->fm, p->text, strlen(p->text), p->src, &p->body_off, &p->body_line, &s->diags,
-				fm_opts(s)) != 0)
+				fm_opts(s, p->source)) != 0)
 			p->content_errors++;
 		p->draft = p->fm.draft;
 	} else {

@@ -111,7 +111,9 @@ typedef struct {
  * hub's almanac.yml, PRODUCT.md "Several repositories"; loaded by sitesrc.h).
  * Its pages and assets join the site under `name/`: a file at `path/x.md` of
  * the source is the site's `name/x.md` (with no path, its content folders keep
- * their names: `name/runbooks/x.md`). */
+ * their names: `name/runbooks/x.md`; a Hugo or MkDocs source's path is its
+ * content folder). Their URLs follow the source's own layout under `name/`
+ * (sitelayout.h). */
 typedef struct {
 	char *name;           /* URL prefix and report group (owned) */
 	char *public_url;     /* the repository as readers see it: a path, or a URL without secrets (owned) */
@@ -122,7 +124,10 @@ typedef struct {
 	int line, col;        /* its entry in the hub's configuration */
 	char *root;           /* absolute work tree, with a trailing '/' (owned) */
 	pr_root_t *tree;      /* the work tree as a PR_REPO root (owned) */
-	char *path;           /* the folder of the source holding its pages, "" for its content folders (owned) */
+	char *path;           /* the folder of the source holding its pages, "" for its content folders; a
+	                         Hugo or MkDocs source without `path:` has its content root here (owned) */
+	int path_from_layout; /* path is the content root of its layout, not the entry's `path:` */
+	layout_t layout;      /* its own layout (sitelayout.h): its pages' URLs, under name/ */
 	config_t cfg;         /* its own almanac.yml over the defaults (scan rules; when has_cfg, also its
 	                         freshness settings: site_page_cfg) */
 	int has_cfg;          /* the source has an almanac.yml */

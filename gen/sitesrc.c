@@ -15,6 +15,7 @@
 #include "pathres.h"
 #include "publish.h"
 #include "scan.h"
+#include "sitelayout.h"
 #include "sources.h"
 
 char *sitesrc_site_path(const site_t *s, int k, const char *repo_path)
@@ -55,6 +56,7 @@ static void source_clear(site_source_t *src)
 	pr_root_free(src->tree);
 	free(src->path);
 	config_free(&src->cfg);
+	layout_free(&src->layout);
 	owners_free(src->owners);
 	memset(src, 0, sizeof *src);
 }
@@ -109,7 +111,30 @@ static int load_source_config(site_t *s, site_source_t *src, int k, uint64_t *st
 		rc = -1;
 	}
 	buf_free(&text);
-	(void)k;
+	/* its own layout (sitelayout.h): a Hugo or MkDocs source without path: publishes its content
+	 * root, a plain one's URLs are its paths under its path: */
+	diag_list_t ld;
+	diag_init(&ld);
+	layout_detect(&src->layout, src->tree, src->cfg.layout, &ld);
+	requalify(s, k, &ld);
+	diag_free(&ld);
+	if (src->layout.kind == LAYOUT_PLAIN && !strcmp(src->cfg.layout, "auto") && s->layout.kind != LAYOUT_PLAIN)
+		layout_inherit(&src->layout, &s->layout, src->path); /* no config of its own: written for the hub */
+	else if (src->layout.kind == LAYOUT_PLAIN)
+		layout_set_plain_root(&src->layout, src->path);
+	else if (!src->path[0] && !src->cfg.content_explicit) {
+		free(src->path);
+		src->path = xstrdup(src->layout.root);
+		src->path_from_layout = 1;
+	}
+	layout_set_home(&src->layout, src->layout.root);
+	if (src->layout.config) { /* its config gives every URL: an input of the build */
+		buf_t lc = BUF_INIT;
+		if (pr_read(src->tree, src->layout.config, &lc, FSU_MAX_FILE) == 0)
+			*stamp = map_hash_add(*stamp, lc.s ? lc.s : "", lc.len);
+		buf_free(&lc);
+	}
+	*stamp = map_hash_add(*stamp, layout_name(src->layout.kind), strlen(layout_name(src->layout.kind)) + 1);
 	if (src->path[0]) { /* the entry's path: the source's one content folder */
 		for (size_t i = 0; i < src->cfg.ncontent; i++)
 			free(src->cfg.content[i]);
@@ -137,10 +162,10 @@ static void add_scan(site_t *s, int k, const scan_result_t *sc)
 		p->source = k;
 		p->repo_path = xstrdup(sc->pages[i]);
 		p->dir = fsu_dirname(p->src);
-		/* the site's layout gives every page its URL (site.c): the page it publishes at its folder's
-		 * address (a Hugo hub: a source's _index.md too) is that folder's index, not a leaf below it */
-		p->is_index = layout_is_index(&s->layout, p->src);
-		p->url = scan_page_url(p->src, s->home_dir);
+		/* the source's own layout gives its pages their URLs (site_name_page): the page it publishes
+		 * at its folder's address (a Hugo source: _index.md) is that folder's index */
+		p->is_index = layout_is_index(&src->layout, p->repo_path);
+		p->url = scan_page_url(p->src, s->home_dir); /* until site_name_page */
 	}
 	memset(&s->pages[s->npages], 0, sizeof *s->pages);
 	s->assets = xrealloc(s->assets, (s->nassets + sc->nassets + 1) * sizeof *s->assets);
@@ -151,13 +176,12 @@ static void add_scan(site_t *s, int k, const scan_result_t *sc)
 		site_asset_t *a = &s->assets[s->nassets];
 		memset(a, 0, sizeof *a);
 		a->src = sp;
-		a->out = xstrdup(sp);
+		a->out = sitelayout_prefix(s, k, layout_asset_out(&src->layout, sc->assets[i]));
 		a->source = k;
 		a->repo_path = xstrdup(sc->assets[i]);
 		map_put(&s->asset_map, a->src, MAP_INT(s->nassets));
 		s->nassets++;
 	}
-	(void)src;
 }
 
 /* A source's name must not be a folder of the hub holding pages: both would publish under it. */
@@ -260,7 +284,7 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 		*stamp = map_hash_add(*stamp, src->name, strlen(src->name) + 1);
 		*stamp = map_hash_add(*stamp, src->path, strlen(src->path) + 1);
 		*stamp = map_hash_add(*stamp, src->commit, sizeof src->commit);
-		if (src->path[0]) {
+		if (src->path[0] && !src->path_from_layout) {
 			struct stat st;
 			int r = pr_stat(src->tree, src->path, &st);
 			if (r != 0 || !S_ISDIR(st.st_mode)) {
