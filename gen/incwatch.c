@@ -75,6 +75,17 @@ void incwatch_setup(inc_t *inc)
 			free(d);
 		}
 	}
+	/* a Hugo site's static folders (layout.h): their files are the site's too */
+	for (size_t i = 0; s->layout.kind == LAYOUT_HUGO && i < s->layout.nstatic; i++) {
+		struct stat st;
+		const char *sd = s->layout.statics[i].dir;
+		if (pr_stat(s->tree, sd, &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		char *j = fsu_join(s->root, sd);
+		inc->roots = xrealloc(inc->roots, (inc->nroots + 1) * sizeof *inc->roots);
+		inc->roots[inc->nroots++] = inc_strip_slash(j);
+		free(j);
+	}
 	/* alert rule files: a change to one, or a new file beside them, reloads everything */
 	for (size_t i = 0; i < s->rules.nfiles; i++) {
 		char *a = fsu_absolute(s->rules.files[i].abs);
@@ -208,6 +219,11 @@ int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, c
 					*why = "new content folder";
 					return INCWATCH_FULL;
 				}
+			for (size_t i = 0; s->layout.kind == LAYOUT_HUGO && i < s->layout.nstatic; i++)
+				if (!strcmp(rel, s->layout.statics[i].dir)) {
+					*why = "new static folder";
+					return INCWATCH_FULL;
+				}
 		}
 		return INCWATCH_IGNORE;
 	}
@@ -217,7 +233,7 @@ int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, c
 	}
 	struct stat st;
 	int exists = pr_stat(s->tree, rel, &st) == 0 && S_ISREG(st.st_mode);
-	if (fsu_ends_with(rel, ".md")) {
+	if (fsu_ends_with(rel, ".md") && !map_get(&s->asset_map, rel, NULL)) { /* (a static folder's .md is a file) */
 		long i = site_find_page(s, rel);
 		if (i >= 0 && exists) {
 			*idx = i;

@@ -104,6 +104,12 @@ void layout_free(layout_t *l)
 			free(l->section_titles.slots[i].val);
 	map_free(&l->section_titles);
 	val_free(l->params);
+	for (size_t i = 0; i < l->nstatic; i++) {
+		free(l->statics[i].dir);
+		free(l->statics[i].target);
+	}
+	free(l->statics);
+	free(l->base_url);
 	memset(l, 0, sizeof *l);
 }
 
@@ -181,8 +187,23 @@ char *layout_path_url(const layout_t *l, const char *src)
 	return url;
 }
 
+size_t layout_static_of(const layout_t *l, const char *src)
+{
+	if (!l->nstatic || under_root(l, src))
+		return 0;
+	for (size_t i = l->nstatic; i-- > 0;) {
+		size_t n = strlen(l->statics[i].dir);
+		if (!strncmp(src, l->statics[i].dir, n) && src[n] == '/')
+			return i + 1;
+	}
+	return 0;
+}
+
 char *layout_asset_out(const layout_t *l, const char *src)
 {
+	size_t k = layout_static_of(l, src);
+	if (k) /* Hugo copies a static folder's files as they are */
+		return xasprintf("%s%s", l->statics[k - 1].target, src + strlen(l->statics[k - 1].dir) + 1);
 	if (l->kind != LAYOUT_HUGO) {
 		const char *rel = under_root(l, src);
 		return xstrdup(rel ? rel : src);
@@ -333,6 +354,19 @@ const char *layout_section_title(const layout_t *l, const char *dir)
 {
 	void *v;
 	return map_get(&l->section_titles, dir, &v) ? v : NULL;
+}
+
+char *layout_site_url(const char *v)
+{
+	if (!v)
+		return NULL;
+	size_t skip = !strncasecmp(v, "https://", 8) ? 8 : !strncasecmp(v, "http://", 7) ? 7 : 0;
+	if (!skip || !v[skip] || v[skip] == '/')
+		return NULL;
+	for (const char *q = v; *q; q++)
+		if ((unsigned char)*q <= 0x20 || *q == 0x7f || strchr("\"'<>\\`", *q))
+			return NULL;
+	return xstrdup(v);
 }
 
 /* ---- shared by the readers (layout_tools.h) ---- */

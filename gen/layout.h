@@ -18,7 +18,10 @@
  *           replaces the file name, url replaces the whole path; aliases are
  *           Hugo's (relative to the page's parent URL, case kept); linkTitle
  *           is the title in navigation, weight orders it; TOML front matter
- *           ("+++") is read; `type:` values are Hugo's content types.
+ *           ("+++") is read; `type:` values are Hugo's content types. The
+ *           static folders (staticDir, default static/, or the [module]
+ *           mounts whose target is static) are published at the site root
+ *           as they are (static/img/a.png -> img/a.png; see layout_static_t).
  *   mkdocs  an mkdocs.yml (or mkdocs.yaml) at the root: docs_dir (default
  *           docs/) is the site root; index.md, else README.md, is its
  *           folder's page; URLs keep the paths as written; nav: gives the
@@ -27,7 +30,9 @@
  * auto picks hugo when a Hugo config and its content folder exist, else
  * mkdocs when mkdocs.yml exists, else plain. Hugo's uglyURLs and MkDocs'
  * use_directory_urls: false published pages as "x.html": those addresses
- * become redirects to the page (see layout_page_extra_urls).
+ * become redirects to the page (see layout_page_extra_urls). Hugo's baseURL
+ * and MkDocs' site_url, when an absolute http(s) URL, are the site's address
+ * unless the operator or almanac.yml gives one (layout_t.base_url).
  *
  * URLs here are site-relative, without a leading '/': a folder URL ends with
  * '/' ("runbooks/k8s/x/", "" for the home page), a file URL does not
@@ -49,6 +54,12 @@ typedef struct {
 	char *title;     /* the title nav: gives the page, NULL when none (owned) */
 } layout_nav_t;
 
+/* A Hugo static folder: every file under `dir` is published at `target` + its path under `dir`. */
+typedef struct {
+	char *dir;     /* repo-relative folder, normalised, no trailing '/' (owned) */
+	char *target;  /* where its files go under the site root: "" or a folder with a trailing '/' ("js/") (owned) */
+} layout_static_t;
+
 typedef struct {
 	layout_kind kind;
 	char *config;        /* the other tool's config file, repo-relative; NULL for plain (owned) */
@@ -66,6 +77,10 @@ typedef struct {
 	map_t section_titles; /* repo-relative folder -> title of the nav: section holding its pages (owned strings) */
 	val_t *params;       /* Hugo: the config's params table (owned), or NULL */
 	int inherited;       /* the rules of another repository's layout (layout_inherit) */
+	layout_static_t *statics; /* Hugo: the static folders in Hugo's order: a later one's file wins over an
+	                             earlier one's at the same path (owned); none for other layouts */
+	size_t nstatic;
+	char *base_url;      /* Hugo baseURL, MkDocs site_url: an absolute http(s) URL, else NULL (owned) */
 } layout_t;
 
 /* Decide the layout of the work tree `tree` (read through the trust boundary,
@@ -108,9 +123,18 @@ char *layout_dir_url(const layout_t *l, const char *dir);
  * matter): what a renamed page's old path was published at. Caller frees. */
 char *layout_path_url(const layout_t *l, const char *src);
 /* Where a file (asset) at repo path `src` is published: its path under the
- * root (Hugo: the folders by the URL rules, the file name as it is). Caller
- * frees. */
+ * root (Hugo: the folders by the URL rules, the file name as it is); a file
+ * of a Hugo static folder outside the root: the folder's target and its path
+ * there, as written. Caller frees. */
 char *layout_asset_out(const layout_t *l, const char *src);
+/* 1 + the index in l->statics of the static folder holding repo path `src`
+ * (the last listed that holds it), or 0 when none does or `src` lies under
+ * the content root. */
+size_t layout_static_of(const layout_t *l, const char *src);
+/* `v` when it is an absolute http:// or https:// URL with a host and no
+ * space, quote, angle bracket, backslash or control character (a site
+ * address from another tool's config), else NULL. Caller frees. */
+char *layout_site_url(const char *v);
 /* The URL of a page: layout_path_url, changed by its front matter `fm`
  * (Hugo's slug and url). A url ending in .html gives the page its folder
  * URL (x.html -> x/); *file_url (may be NULL) then receives "x.html" (caller

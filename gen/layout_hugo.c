@@ -45,13 +45,74 @@ static int truthy(const val_t *v)
 	return v && ((v->type == VAL_BOOL && v->b) || (v->type == VAL_STR && !strcasecmp(v->str, "true")));
 }
 
+/* Add the static folder `dir` (a config value at `pos`) published at `target` ("" or "js/"); one that
+ * is not a folder inside the repository is a warning. */
+static void add_static(layout_t *l, const char *dir, const char *target, const val_t *pos, diag_list_t *d)
+{
+	char *n = dir && dir[0] != '/' ? fsu_normalize(dir) : NULL;
+	size_t len = n ? strlen(n) : 0;
+	if (len && n[len - 1] == '/')
+		n[--len] = '\0';
+	if (!len || !strcmp(n, ".git") || !strncmp(n, ".git/", 5)) {
+		diag_add(d, DIAG_WARNING, l->config, pos ? pos->line : 0, pos ? pos->col : 0, "layout",
+			 "static folder '%s' is not a folder inside the repository; its files are not published",
+			 dir ? dir : "");
+		free(n);
+		return;
+	}
+	for (size_t i = 0; i < l->nstatic; i++)
+		if (!strcmp(l->statics[i].dir, n) && !strcmp(l->statics[i].target, target)) {
+			free(n);
+			return;
+		}
+	l->statics = xrealloc(l->statics, (l->nstatic + 1) * sizeof *l->statics);
+	l->statics[l->nstatic].dir = n;
+	l->statics[l->nstatic].target = xstrdup(target);
+	l->nstatic++;
+}
+
+/* Hugo's static folders: the [module] mounts whose target is static (or a folder under it), else
+ * staticDir (a name or a list), else static/. As in Hugo, a mount of static replaces staticDir. */
+static void read_statics(layout_t *l, const val_t *c, diag_list_t *d)
+{
+	const val_t *mounts = layout_get_ci(layout_get_ci(c, "module"), "mounts");
+	int mounted = 0;
+	for (size_t i = 0; mounts && mounts->type == VAL_LIST && i < mounts->len && i < 1000; i++) {
+		const val_t *m = mounts->items[i];
+		const char *src = val_as_str(layout_get_ci(m, "source")), *tgt = val_as_str(layout_get_ci(m, "target"));
+		char *t = tgt ? fsu_normalize(tgt) : NULL;
+		if (t && (!strcmp(t, "static") || !strcmp(t, "static/") || !strncmp(t, "static/", 7))) {
+			mounted = 1;
+			const char *rest = t[6] ? t + 7 : "";
+			size_t rl = strlen(rest);
+			char *target = rl ? xasprintf("%s%s", rest, rest[rl - 1] == '/' ? "" : "/") : xstrdup("");
+			add_static(l, src, target, m, d);
+			free(target);
+		}
+		free(t);
+	}
+	if (mounted)
+		return;
+	const val_t *sd = layout_get_ci(c, "staticDir");
+	if (sd && sd->type == VAL_LIST) {
+		for (size_t i = 0; i < sd->len && i < 1000; i++)
+			add_static(l, val_as_str(sd->items[i]), "", sd->items[i], d);
+	} else if (sd && val_as_str(sd)) {
+		add_static(l, val_as_str(sd), "", sd, d);
+	} else {
+		add_static(l, "static", "", NULL, d);
+	}
+}
+
 void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d)
 {
 	free(l->root);
 	l->root = xstrdup("content");
 	l->lower = 1;
-	if (!cfg)
+	if (!cfg) {
+		add_static(l, "static", "", NULL, d);
 		return;
+	}
 	free(l->config);
 	l->config = xstrdup(cfg);
 	buf_t text = BUF_INIT;
@@ -64,6 +125,8 @@ void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_
 		if (t && t[0])
 			l->title = xstrdup(t);
 		l->lower = !truthy(layout_get_ci(c, "disablePathToLower"));
+		l->base_url = layout_site_url(val_as_str(layout_get_ci(c, "baseURL")));
+		read_statics(l, c, d);
 		l->ugly = truthy(layout_get_ci(c, "uglyURLs"));
 		const val_t *params = layout_get_ci(c, "params");
 		if (params && params->type == VAL_MAP)
@@ -74,6 +137,8 @@ void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_
 				 "Hugo's permalinks patterns are not followed: pages of those sections keep their path "
 				 "URLs (add aliases: for the old addresses)");
 	}
+	if (!l->nstatic) /* an unreadable config: Hugo's default */
+		add_static(l, "static", "", NULL, d);
 	val_free(c);
 	buf_free(&text);
 }

@@ -39,7 +39,9 @@ char *layout_hugo_find_config(const pr_root_t *tree, diag_list_t *d);
 int layout_hugo_is_config(const char *rel);
 /* Read Hugo config `cfg` (NULL: none, defaults) into `l`: config, root
  * (contentDir), title, lower (not disablePathToLower), ugly (uglyURLs),
- * params. A `permalinks` setting is a warning (not followed). */
+ * params, base_url (baseURL), statics (the [module] mounts of static, else
+ * staticDir, else static/; a folder outside the repository is a warning).
+ * A `permalinks` setting is a warning (not followed). */
 void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d);
 /* The MkDocs config of the work tree (mkdocs.yml or mkdocs.yaml), or NULL
  * (a link out of the repository: a warning in `d`, may be NULL). Caller frees. */
@@ -47,7 +49,7 @@ char *layout_mkdocs_find_config(const pr_root_t *tree, diag_list_t *d);
 /* 1 when the repo path `rel` is mkdocs.yml or mkdocs.yaml. */
 int layout_mkdocs_is_config(const char *rel);
 /* Read MkDocs config `cfg` into `l`: config, root (docs_dir), title
- * (site_name), ugly (use_directory_urls: false), nav and section titles.
+ * (site_name), base_url (site_url), ugly (use_directory_urls: false), nav and section titles.
  * YAML tags such as !!python/name: and !ENV are read as plain values. */
 void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d);
 

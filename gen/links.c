@@ -464,7 +464,8 @@ static char *withheld_asset(links_ctx_t *c, site_asset_t *a, const char *raw, in
 		char *d = NULL;
 		int big = 0;
 		if (c->inlined < AF_MAX_INLINE_PAGE)
-			d = af_svg_data_url(s->tree, a->src, AF_MAX_INLINE, &big);
+			d = af_svg_data_url(site_source_tree(s, a->source), a->repo_path ? a->repo_path : a->src,
+					    AF_MAX_INLINE, &big); /* read from its own repository */
 		if (d && c->inlined + strlen(d) <= AF_MAX_INLINE_PAGE) {
 			c->inlined += strlen(d);
 			c->images = xrealloc(c->images, (c->nimages + 1) * sizeof *c->images);

@@ -174,6 +174,40 @@ static long leads_to(const outp_claim_t *c)
 	return -1;
 }
 
+/* Which files of a Hugo site's static folders give way, as in Hugo, to another file of the same
+ * repository at the same output path: a file of the content folder, or of a static folder listed
+ * later. A flag per asset (1: not published, silently), or NULL when none does. Caller frees. */
+static unsigned char *static_shadowed(const site_t *s)
+{
+	unsigned char *gone = NULL;
+	map_t best; /* output path -> the asset that wins it so far */
+	memset(&best, 0, sizeof best);
+	for (size_t i = 0; i < s->nassets; i++) {
+		const site_asset_t *a = &s->assets[i];
+		void *v;
+		if (!map_get(&best, a->out, &v)) {
+			map_put(&best, a->out, MAP_INT(i));
+			continue;
+		}
+		size_t j = (size_t)MAP_AS_INT(v);
+		const site_asset_t *b = &s->assets[j];
+		if (a->source != b->source || (!a->static_root && !b->static_root))
+			continue; /* two files of the content folders, or of two repositories: a collision */
+		/* a content file (static_root 0) ranks above every static folder, a later folder above an earlier one */
+		size_t ra = a->static_root ? a->static_root : (size_t)-1, rb = b->static_root ? b->static_root : (size_t)-1;
+		if (!gone)
+			gone = xcalloc(s->nassets, 1);
+		if (ra > rb) {
+			gone[j] = 1;
+			map_put(&best, a->out, MAP_INT(i));
+		} else {
+			gone[i] = 1;
+		}
+	}
+	map_free(&best);
+	return gone;
+}
+
 void outp_assign_pages(site_t *s)
 {
 	outp_t *t = &s->outputs;
@@ -200,11 +234,18 @@ void outp_assign_pages(site_t *s)
 		p->draft = 1; /* not published */
 	}
 	/* files of the repository: after every page, so a page always wins */
+	unsigned char *shadowed = static_shadowed(s);
 	size_t kept = 0;
 	map_free(&s->asset_map);
 	memset(&s->asset_map, 0, sizeof s->asset_map);
 	for (size_t i = 0; i < s->nassets; i++) {
 		site_asset_t *a = &s->assets[i];
+		if (shadowed && shadowed[i]) { /* Hugo's union of folders: another file has the path */
+			free(a->src);
+			free(a->out);
+			free(a->repo_path);
+			continue;
+		}
 		long id = outp_claim(t, a->out, 0, OUTP_FILE, (long)kept, -1, NULL);
 		const outp_claim_t *c = &t->claims[id];
 		if (c->winner >= 0) {
@@ -224,6 +265,7 @@ void outp_assign_pages(site_t *s)
 		kept++;
 	}
 	s->nassets = kept;
+	free(shadowed);
 	t->stage2 = t->n;
 }
 

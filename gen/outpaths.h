@@ -25,6 +25,10 @@
  * once, by outp_assign_pages and outp_assign_generated:
  *   - a page against a page: error duplicate-url (neither is "generated");
  *   - a file against a page or a file: error asset-collision (not copied);
+ *     except a file of a Hugo site's static folders (site_asset_t.static_root)
+ *     against another file of the same repository: it gives way silently, as
+ *     in Hugo, to a file of the content folder or of a static folder listed
+ *     later (a static file against a page is asset-collision as above);
  *   - a section page or an Almanac file: note output-dropped;
  *   - an alert page, a COMPAT or RENAME redirect: note redirect-dropped
  *     (nothing when the address already leads to the same page);

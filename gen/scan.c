@@ -49,6 +49,7 @@ typedef struct {
 	diag_list_t *d;
 	const char *cfg_file; /* the configuration's name in diagnostics */
 	int depth;
+	int all_assets;       /* every file is an asset (a static folder): no pages */
 } walk_t;
 
 /* 1 when an exclude pattern matches `rel`. A pattern that hits the
@@ -120,6 +121,41 @@ static uint64_t file_stamp(const char *rel, const struct stat *st)
 	return h;
 }
 
+/* Set up a walk of `tree` by the rules of `cfg` (see scan_tree). */
+static void walk_init(walk_t *w, const char *root, const pr_root_t *tree, const config_t *cfg, git_repository *repo,
+		      const char *skip_dir, diag_list_t *d)
+{
+	memset(w, 0, sizeof *w);
+	w->root = root;
+	w->tree = tree;
+	w->repo = repo;
+	w->skip_dir = skip_dir;
+	w->d = d;
+	w->ex = xcalloc(cfg->nexclude + 1, sizeof *w->ex);
+	for (size_t i = 0; i < cfg->nexclude; i++) {
+		char *why;
+		size_t off;
+		w->ex[i] = rx_compile(cfg->exclude[i], &why, &off); /* config_load reported a bad one */
+		free(why);
+	}
+	w->nex = cfg->nexclude;
+	w->ex_pos = cfg->raw ? val_map_get(cfg->raw, "exclude") : NULL;
+	w->cfg_file = cfg->file ? cfg->file : "almanac.yml";
+	w->md = pcre2_match_data_create(4, NULL);
+	if (repo && git_repository_index(&w->index, repo) != 0)
+		w->index = NULL;
+}
+
+/* Free what walk_init set up (not the lists found). */
+static void walk_fini(walk_t *w)
+{
+	git_index_free(w->index);
+	for (size_t i = 0; i < w->nex; i++)
+		pcre2_code_free(w->ex[i]);
+	free(w->ex);
+	pcre2_match_data_free(w->md);
+}
+
 static void walk_dir(walk_t *w, const char *rel)
 {
 	char *abs = fsu_join(w->root, rel);
@@ -169,7 +205,7 @@ static void walk_dir(walk_t *w, const char *rel)
 				walk_dir(w, crel);
 		} else if (S_ISREG(st.st_mode) && !ignored(w, crel)) {
 			w->stamp += file_stamp(crel, &st);
-			if (fsu_ends_with(crel, ".md"))
+			if (!w->all_assets && fsu_ends_with(crel, ".md"))
 				sv_push(&w->pages, xstrdup(crel));
 			else
 				sv_push(&w->assets, xstrdup(crel));
@@ -185,20 +221,8 @@ int scan_tree(scan_result_t *out, const char *root, const pr_root_t *tree, const
 	      git_repository *repo, const char *skip_dir, diag_list_t *d)
 {
 	memset(out, 0, sizeof *out);
-	walk_t w = {.root = root, .tree = tree, .repo = repo, .skip_dir = skip_dir, .d = d};
-	w.ex = xcalloc(cfg->nexclude + 1, sizeof *w.ex);
-	for (size_t i = 0; i < cfg->nexclude; i++) {
-		char *why;
-		size_t off;
-		w.ex[i] = rx_compile(cfg->exclude[i], &why, &off); /* config_load reported a bad one */
-		free(why);
-	}
-	w.nex = cfg->nexclude;
-	w.ex_pos = cfg->raw ? val_map_get(cfg->raw, "exclude") : NULL;
-	w.cfg_file = cfg->file ? cfg->file : "almanac.yml";
-	w.md = pcre2_match_data_create(4, NULL);
-	if (repo && git_repository_index(&w.index, repo) != 0)
-		w.index = NULL;
+	walk_t w;
+	walk_init(&w, root, tree, cfg, repo, skip_dir, d);
 	strvec_t folders = {0}, refused = {0};
 	for (size_t i = 0; i < cfg->ncontent; i++) {
 		/* a content folder that is a link is followed only inside the repository */
@@ -232,11 +256,55 @@ int scan_tree(scan_result_t *out, const char *root, const pr_root_t *tree, const
 	out->folders = folders.v;
 	out->nfolders = folders.n;
 	out->stamp = w.stamp ^ mix64(w.pages.n * 2 + w.assets.n);
-	git_index_free(w.index);
-	for (size_t i = 0; i < w.nex; i++)
-		pcre2_code_free(w.ex[i]);
-	free(w.ex);
-	pcre2_match_data_free(w.md);
+	walk_fini(&w);
+	return w.ex_failed ? -1 : 0;
+}
+
+/* 1 when folder `a` is `b` or holds it ("" holds everything). */
+static int holds(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	return !n || (!strncmp(a, b, n) && (b[n] == '/' || !b[n]));
+}
+
+int scan_static(scan_result_t *out, const char *root, const pr_root_t *tree, const config_t *cfg,
+		const layout_t *l, git_repository *repo, const char *skip_dir, diag_list_t *d)
+{
+	if (l->kind != LAYOUT_HUGO || l->inherited || !l->nstatic)
+		return 0;
+	size_t ndirs = l->nstatic;
+	const char **dirs = xcalloc(ndirs, sizeof *dirs);
+	for (size_t i = 0; i < ndirs; i++)
+		dirs[i] = l->statics[i].dir;
+	walk_t w;
+	walk_init(&w, root, tree, cfg, repo, skip_dir, d);
+	w.all_assets = 1;
+	for (size_t i = 0; i < ndirs; i++) {
+		int overlap = !out->nfolders; /* the whole tree was walked */
+		for (size_t k = 0; k < out->nfolders && !overlap; k++)
+			overlap = holds(out->folders[k], dirs[i]) || holds(dirs[i], out->folders[k]);
+		for (size_t k = 0; k < i && !overlap; k++)
+			overlap = holds(dirs[k], dirs[i]) || holds(dirs[i], dirs[k]); /* walked already */
+		struct stat st;
+		int r = overlap ? PR_EIO : pr_stat(tree, dirs[i], &st);
+		if (r == PR_EIO || (r == 0 && !S_ISDIR(st.st_mode)))
+			continue; /* not there: nothing to publish (Hugo's default static/ often is not) */
+		char *slash = xasprintf("%s/", dirs[i]);
+		if (!excluded(&w, dirs[i]) && !ignored(&w, slash))
+			walk_dir(&w, dirs[i]); /* a link out of the repository: a symlink warning there */
+		free(slash);
+	}
+	if (w.assets.n) {
+		size_t n = out->nassets + w.assets.n;
+		out->assets = xrealloc(out->assets, (n + 1) * sizeof *out->assets);
+		memcpy(out->assets + out->nassets, w.assets.v, w.assets.n * sizeof *w.assets.v);
+		qsort(out->assets, n, sizeof *out->assets, cmp_str);
+		out->nassets = n;
+		out->stamp ^= mix64(w.stamp ^ mix64(n));
+	}
+	free(w.assets.v);
+	free(dirs);
+	walk_fini(&w);
 	return w.ex_failed ? -1 : 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "diag.h"
+#include "layout.h"
 #include "pathres.h"
 
 typedef struct {
@@ -37,6 +38,16 @@ typedef struct {
  * folder). Returns 0 or -1 (diagnostics added). */
 int scan_tree(scan_result_t *out, const char *root, const pr_root_t *tree, const config_t *cfg,
 	      git_repository *repo, const char *skip_dir, diag_list_t *d);
+/* Add to `out` (a scan_tree result over the same tree) every file under the
+ * static folders of layout `l` (a Hugo site's, layout.h; nothing for other
+ * layouts or one inherited from the hub) as an asset, Markdown files included, by the same rules (hidden entries,
+ * .gitignore, exclude patterns, links, `skip_dir`); the assets stay sorted and
+ * the stamp covers them. A folder that does not exist adds nothing; one that
+ * holds or lies in a content folder scan_tree walked (or any folder, when it
+ * walked the whole tree) is skipped: its files are there already. Returns 0
+ * or -1 (an exclude pattern failed; diagnostics added). */
+int scan_static(scan_result_t *out, const char *root, const pr_root_t *tree, const config_t *cfg,
+		const layout_t *l, git_repository *repo, const char *skip_dir, diag_list_t *d);
 /* Free the result. */
 void scan_free(scan_result_t *r);
 /* URL folder of a page path: "a/b.md" -> "a/b/", "a/index.md" -> "a/",

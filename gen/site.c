@@ -568,11 +568,6 @@ int site_load(site_t *s, const site_opts_t *opts)
 		git_repository_free(repo);
 		return rc;
 	}
-	if (opts->base_url) {
-		free(s->cfg.base_url);
-		s->cfg.base_url = xstrdup(opts->base_url);
-	}
-
 	for (size_t i = 0; i < s->cfg.nmuted; i++)
 		diag_mute(&s->diags, s->cfg.muted[i]);
 
@@ -586,11 +581,18 @@ int site_load(site_t *s, const site_opts_t *opts)
 		s->cfg.content[1] = NULL;
 		s->cfg.ncontent = 1;
 	}
+	/* the site's address: --base-url, else almanac.yml's base_url, else the other tool's (Hugo baseURL,
+	 * MkDocs site_url) */
+	if (opts->base_url || (!s->cfg.base_url[0] && s->layout.base_url)) {
+		free(s->cfg.base_url);
+		s->cfg.base_url = xstrdup(opts->base_url ? opts->base_url : s->layout.base_url);
+	}
 
 	/* scan */
 	char *outdir = site_output_dir(s);
 	scan_result_t sc;
-	if (scan_tree(&sc, s->root, s->tree, &s->cfg, repo, outdir, &s->diags) != 0) {
+	if (scan_tree(&sc, s->root, s->tree, &s->cfg, repo, outdir, &s->diags) != 0 ||
+	    scan_static(&sc, s->root, s->tree, &s->cfg, &s->layout, repo, outdir, &s->diags) != 0) {
 		free(outdir);
 		scan_free(&sc);
 		buf_free(&cfgtext);
@@ -619,6 +621,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 			s->assets[i].out = fixed;
 		}
 		s->assets[i].withheld = s->cfg.active_assets != AF_PUBLISH && af_is_active(sc.assets[i]);
+		s->assets[i].static_root = layout_static_of(&s->layout, sc.assets[i]);
 	}
 	uint64_t stamp = sc.stamp;
 	scan_free(&sc);

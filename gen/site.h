@@ -105,6 +105,8 @@ typedef struct {
 	char *repo_path;      /* a source's asset: its path in that repository (owned), else NULL */
 	int withheld;         /* a file browsers run scripts in, not published (activefiles.h) */
 	atomic_int shown;     /* withheld, but some page shows it as an image */
+	size_t static_root;   /* a file of its repository's Hugo static folder k - 1 (layout_static_of), published
+	                         at the site root; 0 for a file of the content folders */
 } site_asset_t;
 
 /* A repository of a multi-repository site besides the hub (`sources:` in the

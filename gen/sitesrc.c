@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "fetch.h"
 #include "fsutil.h"
+#include "activefiles.h"
 #include "layout.h"
 #include "map.h"
 #include "owners.h"
@@ -170,7 +171,10 @@ static void add_scan(site_t *s, int k, const scan_result_t *sc)
 	memset(&s->pages[s->npages], 0, sizeof *s->pages);
 	s->assets = xrealloc(s->assets, (s->nassets + sc->nassets + 1) * sizeof *s->assets);
 	for (size_t i = 0; i < sc->nassets; i++) {
+		size_t st = layout_static_of(&src->layout, sc->assets[i]);
 		char *sp = sitesrc_site_path(s, k, sc->assets[i]);
+		if (!sp && st) /* a Hugo source's static/ file: named as a file the source does not publish as a page */
+			sp = xasprintf("%s:%s", src->name, sc->assets[i]);
 		if (!sp)
 			continue;
 		site_asset_t *a = &s->assets[s->nassets];
@@ -179,6 +183,9 @@ static void add_scan(site_t *s, int k, const scan_result_t *sc)
 		a->out = sitelayout_prefix(s, k, layout_asset_out(&src->layout, sc->assets[i]));
 		a->source = k;
 		a->repo_path = xstrdup(sc->assets[i]);
+		a->static_root = st;
+		/* files browsers run scripts in are withheld as the hub's are (activefiles.h), by the hub's setting */
+		a->withheld = s->cfg.active_assets != AF_PUBLISH && af_is_active(sc->assets[i]);
 		map_put(&s->asset_map, a->src, MAP_INT(s->nassets));
 		s->nassets++;
 	}
@@ -299,6 +306,7 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 		diag_list_t d;
 		diag_init(&d);
 		scan_tree(&sc, src->root, src->tree, &src->cfg, repo, NULL, &d);
+		scan_static(&sc, src->root, src->tree, &src->cfg, &src->layout, repo, NULL, &d);
 		git_repository_free(repo);
 		requalify(s, k, &d);
 		diag_free(&d);
