@@ -349,6 +349,184 @@ class MkDocs(RepoTestCase):
                 self.assertTrue(os.path.isfile(os.path.join(out, f)), (use_directory_urls, loc, f))
 
 
+HUGO_STATIC_FILES = {
+    "hugo.toml": 'baseURL = "https://docs.example.org/ops/"\ntitle = "Ops"\n'
+                 'staticDir = ["static", "assets-static"]\n'
+                 'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]\n',
+    "layouts/_default/single.html": "<html><body>{{ .Content }}</body></html>\n",
+    "layouts/_default/list.html": "<html><body>{{ .Content }}</body></html>\n",
+    "content/_index.md": "---\ntitle: Ops\n---\nGet the [tool](/downloads/Tool-1.2.tar.gz).\n",
+    "content/runbooks/_index.md": "---\ntitle: Runbooks\n---\nAll runbooks.\n",
+    "content/runbooks/disk/_index.md":
+        "---\ntitle: Disk full\n---\n![architecture](/images/arch.png)\n\n"
+        "![logo](/img/Logo.PNG) and [the notes](/notes.md) and [the bundle picture](/docs/bundle/pic.png).\n",
+    "content/docs/bundle/index.md": "---\ntitle: Bundle\n---\n![pic](pic.png)\n",
+    "content/docs/bundle/pic.png": "content wins",
+    "static/images/arch.png": "first folder",
+    "static/img/Logo.PNG": "case kept",
+    "static/downloads/Tool-1.2.tar.gz": "tarball",
+    "static/notes.md": "# A file, not a page\n",
+    "static/docs/bundle/pic.png": "static loses to the content folder",
+    "assets-static/images/arch.png": "later folder wins",
+    "assets-static/fonts/a.woff2": "font",
+}
+
+
+class HugoStatic(RepoTestCase):
+    """A Hugo site's static folders are published at the site root, as hugo publishes them."""
+
+    def build(self, files, *args):
+        repo = self.repo(files)
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW, *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return repo, out, r
+
+    def test_static_files_are_published_at_the_root(self):
+        repo, out, r = self.build(HUGO_STATIC_FILES)
+        self.assertEqual(diags(r.stderr), [])
+        want = {"images/arch.png": "later folder wins", "img/Logo.PNG": "case kept",
+                "downloads/Tool-1.2.tar.gz": "tarball", "notes.md": "# A file, not a page\n",
+                "docs/bundle/pic.png": "content wins", "fonts/a.woff2": "font"}
+        self.assertEqual({p: read(os.path.join(out, p)) for p in want if os.path.isfile(os.path.join(out, p))}, want)
+        for absent in ("static", "assets-static", "notes/index.html"):
+            self.assertFalse(os.path.exists(os.path.join(out, absent)), absent)
+        # links from '/' reach them, written relative to the page
+        disk = read(os.path.join(out, "runbooks/disk/index.html"))
+        self.assertIn('src="../../images/arch.png"', disk)
+        self.assertIn('src="../../img/Logo.PNG"', disk)
+        self.assertIn('href="../../notes.md"', disk)
+        self.assertIn('href="downloads/Tool-1.2.tar.gz"', read(os.path.join(out, "index.html")))
+        doc = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        self.assertNotIn("static/notes.md", [d["path"] for d in doc["documents"]])
+
+    def test_a_link_to_a_missing_static_file_is_broken(self):
+        files = dict(HUGO_STATIC_FILES)
+        files["content/runbooks/disk/_index.md"] += "\n![gone](/images/missing.png)\n"
+        r = run("check", "--repo", self.repo(files), "--now", NOW)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual([(d["file"], d["line"], d["code"]) for d in diags(r.stderr)],
+                         [("content/runbooks/disk/_index.md", "8", "broken-link")])
+
+    def test_every_file_hugo_copies_exists(self):
+        if not shutil.which("hugo"):
+            self.skipTest("hugo is not installed (tools/deps.sh TEST_PACKAGES installs it)")
+        repo, out, _ = self.build(HUGO_STATIC_FILES)
+        hout = os.path.join(self.tmpdir(), "hugo")
+        h = subprocess.run(["hugo", "--quiet", "--source", repo, "--destination", hout],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+        self.assertEqual(h.returncode, 0, h.stderr)
+        theirs = {}
+        for d, _, names in os.walk(hout):
+            for n in names:
+                rel = os.path.relpath(os.path.join(d, n), hout)
+                if not rel.endswith(".html"):  # hugo's pages are compared in Hugo.test_every_url_hugo_publishes_exists
+                    theirs[rel] = read(os.path.join(d, n))
+        self.assertGreaterEqual(len(theirs), 6)
+        ours = {p: read(os.path.join(out, p)) for p in theirs if os.path.isfile(os.path.join(out, p))}
+        self.assertEqual(sorted(ours), sorted(theirs))
+        # hugo copies a bundle's own file only when a template asks for it; Almanac always does, and
+        # then the content folder's file wins, as it does in hugo when both are written
+        self.assertEqual(theirs.pop("docs/bundle/pic.png"), "static loses to the content folder")
+        self.assertEqual(ours.pop("docs/bundle/pic.png"), "content wins")
+        self.assertEqual(ours, theirs)
+
+    def test_module_mounts_replace_static_dir(self):
+        files = dict(HUGO_STATIC_FILES)
+        files["hugo.toml"] = ('title = "Ops"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]\n'
+                              '[module]\n[[module.mounts]]\nsource = "content"\ntarget = "content"\n'
+                              '[[module.mounts]]\nsource = "vendor/js"\ntarget = "static/js"\n'
+                              '[[module.mounts]]\nsource = "assets-static"\ntarget = "static"\n')
+        files["vendor/js/app.js"] = "console.log(1)\n"
+        files["content/runbooks/disk/_index.md"] = "---\ntitle: Disk\n---\n[script](/js/app.js) ![a](/images/arch.png)\n"
+        files["content/_index.md"] = "---\ntitle: Ops\n---\nHome.\n"
+        repo, out, r = self.build(files)
+        # as in hugo: a mount of static replaces staticDir (static/ is not published), a target below
+        # static/ is a folder of the site
+        self.assertEqual(diags(r.stderr), [])
+        self.assertEqual(read(os.path.join(out, "images/arch.png")), "later folder wins")
+        self.assertEqual(read(os.path.join(out, "js/app.js")), "console.log(1)\n")
+        self.assertTrue(os.path.isfile(os.path.join(out, "fonts/a.woff2")))
+        self.assertIn('href="../../js/app.js"', read(os.path.join(out, "runbooks/disk/index.html")))
+        for absent in ("img", "downloads", "notes.md", "app.js"):
+            self.assertFalse(os.path.exists(os.path.join(out, absent)), absent)
+        if shutil.which("hugo"):
+            hout = os.path.join(self.tmpdir(), "hugo")
+            subprocess.run(["hugo", "--quiet", "--source", repo, "--destination", hout], check=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+            self.assertTrue(os.path.isfile(os.path.join(hout, "js/app.js")))
+            self.assertFalse(os.path.exists(os.path.join(hout, "img")))
+
+    def test_active_static_files_are_withheld(self):
+        files = dict(HUGO_STATIC_FILES)
+        files["static/embed/widget.html"] = "<script>alert(document.cookie)</script>\n"
+        files["content/runbooks/disk/_index.md"] += "\n[widget](/embed/widget.html)\n"
+        repo, out, r = self.build(files)
+        self.assertEqual([(d["file"], d["code"]) for d in diags(r.stderr)],
+                         [("content/runbooks/disk/_index.md", "active-asset"),
+                          ("static/embed/widget.html", "active-asset")])
+        self.assertFalse(os.path.exists(os.path.join(out, "embed")))
+        write(repo, "almanac.yml", "active_assets: publish\n")
+        out2 = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out2, "--now", NOW)
+        self.assertEqual(diags(r.stderr), [])
+        self.assertIn("alert(", read(os.path.join(out2, "embed/widget.html")))
+
+    def test_static_folders_stay_inside_the_repository(self):
+        outside = self.tmpdir()
+        write(outside, "secret.txt", "not for the site")
+        files = dict(HUGO_STATIC_FILES)
+        files["hugo.toml"] = 'title = "Ops"\nstaticDir = ["../x", "/etc", ".git", "static"]\n'
+        repo = self.repo(files)
+        os.symlink(outside, os.path.join(repo, "static", "linked"))
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted((d["file"], d["code"]) for d in diags(r.stderr)),
+                         [("hugo.toml", "layout")] * 3 + [("static/linked", "symlink")])
+        self.assertFalse(os.path.exists(os.path.join(out, "linked")))
+        self.assertFalse(os.path.exists(os.path.join(out, "passwd")))
+        self.assertTrue(os.path.isfile(os.path.join(out, "images/arch.png")))
+
+    def test_base_url_comes_from_the_tool_unless_given(self):
+        def sitemap_locs(out):
+            ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+            return [l.text or "" for l in ET.parse(os.path.join(out, "sitemap.xml")).findall("s:url/s:loc", ns)]
+        _, out, _ = self.build(HUGO_STATIC_FILES)
+        self.assertIn("https://docs.example.org/ops/runbooks/disk/", sitemap_locs(out))
+        # almanac.yml's base_url, then --base-url, come first
+        _, out, _ = self.build(dict(HUGO_STATIC_FILES, **{"almanac.yml": "base_url: https://yml.example.org/\n"}))
+        self.assertIn("https://yml.example.org/runbooks/disk/", sitemap_locs(out))
+        _, out, _ = self.build(dict(HUGO_STATIC_FILES, **{"almanac.yml": "base_url: https://yml.example.org/\n"}),
+                               "--base-url", "https://cli.example.org/")
+        self.assertIn("https://cli.example.org/runbooks/disk/", sitemap_locs(out))
+        # a baseURL that is not an absolute http(s) URL is not one
+        _, out, _ = self.build(dict(HUGO_STATIC_FILES, **{"hugo.toml": 'baseURL = "/"\ntitle = "Ops"\n'}))
+        self.assertFalse(any("://" in l for l in sitemap_locs(out)), sitemap_locs(out))
+        # MkDocs' site_url is the same thing
+        _, out, _ = self.build(dict(MKDOCS_FILES, **{"mkdocs.yml": MKDOCS_FILES["mkdocs.yml"].replace(
+            "site_name:", "site_url: https://pay.example.org/handbook/\nsite_name:")}))
+        self.assertIn("https://pay.example.org/handbook/start/", sitemap_locs(out))
+
+    def test_serve_publishes_an_edited_static_file(self):
+        from test_serve import Server
+        repo = self.repo(HUGO_STATIC_FILES)
+        srv = Server(repo)
+        try:
+            srv.wait(lambda s: s["search"] == "current")
+            self.assertEqual(srv.get("/images/arch.png")[2], b"later folder wins")
+            for rel, text, url in (("assets-static/images/arch.png", "edited", "/images/arch.png"),
+                                   ("static/new/added.txt", "added", "/new/added.txt")):
+                seq = srv.status()["seq"]
+                write(repo, rel, text)
+                st = srv.settled(seq)
+                self.assertTrue(st["ok"], st)
+                self.assertEqual(st["verify_mismatches"], 0, "\n".join(srv.lines[-20:]))
+                self.assertEqual(srv.get(url)[2], text.encode())
+        finally:
+            self.assertEqual(srv.stop(), 0, "\n".join(srv.lines[-40:]))
+
+
 class MkDocsConfig(RepoTestCase):
     def test_python_tags_and_env_are_read_tolerantly(self):
         repo = self.repo({

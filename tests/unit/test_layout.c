@@ -246,12 +246,47 @@ static void test_natural_order(void **state)
 	assert_true(nav_natural_cmp("x", "x1") < 0);
 }
 
+/* ---- Hugo's static folders and the other tools' site addresses ---- */
+static void test_static_folders_and_site_url(void **state)
+{
+	(void)state;
+	layout_t l;
+	layout_of(&l, LAYOUT_HUGO, "content");
+	l.statics = xcalloc(3, sizeof *l.statics);
+	l.statics[0] = (layout_static_t){xstrdup("static"), xstrdup("")};
+	l.statics[1] = (layout_static_t){xstrdup("vendor/js"), xstrdup("js/")};
+	l.statics[2] = (layout_static_t){xstrdup("static/deep"), xstrdup("deep/")};
+	l.nstatic = 3;
+	/* a static file keeps its name and case, at the root or under its target; the last folder holding it counts */
+	assert_owned_string_equal(layout_asset_out(&l, "static/images/Arch Diagram.PNG"), "images/Arch Diagram.PNG");
+	assert_owned_string_equal(layout_asset_out(&l, "vendor/js/a.js"), "js/a.js");
+	assert_int_equal(layout_static_of(&l, "static/deep/x.png"), 3);
+	assert_int_equal(layout_static_of(&l, "staticx/a.png"), 0);
+	assert_int_equal(layout_static_of(&l, "static"), 0);
+	/* a content file is not a static one, and keeps Hugo's URL rules for its folders */
+	assert_int_equal(layout_static_of(&l, "content/static/a.png"), 0);
+	assert_owned_string_equal(layout_asset_out(&l, "content/My Docs/A.png"), "my-docs/A.png");
+	layout_free(&l);
+
+	assert_owned_string_equal(layout_site_url("https://docs.example.org/ops/"), "https://docs.example.org/ops/");
+	assert_owned_string_equal(layout_site_url("HTTP://example.org"), "HTTP://example.org");
+	assert_null(layout_site_url("/"));
+	assert_null(layout_site_url(""));
+	assert_null(layout_site_url("https://"));
+	assert_null(layout_site_url("https:///x"));
+	assert_null(layout_site_url("ftp://example.org/"));
+	assert_null(layout_site_url("https://example.org/\"><script>"));
+	assert_null(layout_site_url("https://example.org/a b"));
+	assert_null(layout_site_url(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hugo_sanitize),   cmocka_unit_test(test_urls_by_layout),
 		cmocka_unit_test(test_toml),            cmocka_unit_test(test_output_precedence),
 		cmocka_unit_test(test_shortcodes_keep_positions), cmocka_unit_test(test_natural_order),
+		cmocka_unit_test(test_static_folders_and_site_url),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
