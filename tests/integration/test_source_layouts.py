@@ -42,7 +42,10 @@ HUGO_SOURCE = {
     "content/runbooks/etcd/etcdNoLeader.md": "---\ntitle: No leader\nslug: No Leader Elected\n---\nText.\n",
     "content/runbooks/etcd/etcdMembersDown.md": "---\ntitle: Members down\nurl: /etcd/members-down/\n---\n"
                                                 "See [no leader](/runbooks/etcd/etcdNoLeader.md).\n",
-    "content/docs/guide.md": "---\ntitle: Guide\n---\n## How\n\nCopy a runbook.\n",
+    "content/docs/guide.md": "---\ntitle: Guide\n---\n## How\n\nCopy a runbook.\n\n![flow](/images/flow.png)\n",
+    # static/ is published at the root of the source's site, as hugo does
+    "static/images/flow.png": "static PNG",
+    "static/downloads/kubectl-plugin.tar.gz": "tarball",
     "content/docs/bundle/index.md": "---\ntitle: A bundle\n---\n![diagram](diagram.png)\n",
     "content/docs/bundle/diagram.png": "PNG",
 }
@@ -111,7 +114,12 @@ class SourceLayouts(RepoTestCase):
                                 "k8s/runbooks/etcd/no-leader-elected/index.html", "k8s/etcd/members-down/index.html",
                                 "k8s/docs/guide/index.html", "k8s/docs/bundle/index.html",
                                 "k8s/docs/bundle/diagram.png"), [])
-        for absent in ("k8s/content", "k8s/runbooks/_index", "k8s/readme", "k8s/README", "k8s/runbooks/Pods"):
+        # its static/ folder under its name; '/' in its pages is its own site's root
+        self.assertEqual(read(os.path.join(out, "k8s/images/flow.png")), "static PNG")
+        self.assertEqual(read(os.path.join(out, "k8s/downloads/kubectl-plugin.tar.gz")), "tarball")
+        self.assertIn('src="../../images/flow.png"', read(os.path.join(out, "k8s/docs/guide/index.html")))
+        for absent in ("k8s/content", "k8s/runbooks/_index", "k8s/readme", "k8s/README", "k8s/runbooks/Pods",
+                       "k8s/static", "images", "static"):
             self.assertFalse(os.path.exists(os.path.join(out, absent)), absent)
         # Hugo's aliases are addresses of the source's own site: under its name
         self.assertIn('url=../../runbooks/pods/kubepodcrashlooping/',
@@ -158,6 +166,25 @@ class SourceLayouts(RepoTestCase):
         self.assertIn('href="k8s/etcd/members-down/"', home)
         self.assertEqual(sorted((d["file"], d["line"], d["code"]) for d in diags(r.stderr)),
                          [("content/index.md", "4", "broken-anchor"), ("content/index.md", "5", "broken-link")])
+
+    def test_a_sources_active_files_are_withheld(self):
+        # HTML, SVG and XML files of a source (its static/ folder and its content folder alike) are
+        # withheld as the hub's are, unless the hub's almanac.yml says publish
+        write(self.k8s, "static/embed/widget.html", "<script>alert(1)</script>\n")
+        write(self.k8s, "content/docs/bundle/page.html", "<script>alert(2)</script>\n")
+        subprocess.run(["git", "-C", self.k8s, "add", "-A"], check=True)
+        subprocess.run(["git", "-C", self.k8s, "-c", "user.name=A", "-c", "user.email=a@example.com", "commit",
+                        "-qm", "scripts"], check=True)
+        hub = self.plain_hub()
+        out, r = self.build(hub)
+        # (a file outside what the source publishes as pages is named "source:path")
+        got = sorted(l.split(": warning")[0] for l in r.stderr.splitlines() if "[active-asset]" in l)
+        self.assertEqual(got, ["k8s/docs/bundle/page.html:0:0", "k8s:static/embed/widget.html:0:0"])
+        self.assertEqual(exists(out, "k8s/embed/widget.html", "k8s/docs/bundle/page.html"),
+                         ["k8s/embed/widget.html", "k8s/docs/bundle/page.html"])
+        write(hub, "almanac.yml", read(os.path.join(hub, "almanac.yml")) + "active_assets: publish\n")
+        out, r = self.build(hub)
+        self.assertEqual(exists(out, "k8s/embed/widget.html", "k8s/docs/bundle/page.html"), [])
 
     def test_report_names_each_sources_layout(self):
         hub = self.plain_hub()
@@ -210,6 +237,12 @@ class SourceLayouts(RepoTestCase):
             theirs = html_files(hout) - {"404.html"}
             self.assertGreaterEqual(len(theirs), 10)
             self.assertEqual(sorted(p for p in theirs if not os.path.isfile(os.path.join(out, "k8s", p))), [])
+            # and every other file it copies (static/), with the same bytes
+            files = {os.path.relpath(os.path.join(d, n), hout) for d, _, ns in os.walk(hout) for n in ns
+                     if not n.endswith(".html")}
+            self.assertEqual(files, {"images/flow.png", "downloads/kubectl-plugin.tar.gz", "docs/bundle/diagram.png"})
+            for f in files:
+                self.assertEqual(read(os.path.join(out, "k8s", f)), read(os.path.join(hout, f)), f)
             checked += 1
         if shutil.which("mkdocs"):
             mout = os.path.join(self.tmpdir(), "mkdocs")
