@@ -366,6 +366,14 @@ char *layout_site_url(const char *v)
 	for (const char *q = v; *q; q++)
 		if ((unsigned char)*q <= 0x20 || *q == 0x7f || strchr("\"'<>\\`", *q))
 			return NULL;
+	/* the placeholders of the tools' quick starts and their local servers are no site's address */
+	static const char *const placeholders[] = {"example.com", "example.org", "example.net", "www.example.com",
+						   "www.example.org", "www.example.net", "localhost", "127.0.0.1"};
+	const char *host = v + skip;
+	size_t hl = strcspn(host, ":/?#");
+	for (size_t i = 0; i < sizeof placeholders / sizeof *placeholders; i++)
+		if (hl == strlen(placeholders[i]) && !strncasecmp(host, placeholders[i], hl))
+			return NULL;
 	return xstrdup(v);
 }
 

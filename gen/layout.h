@@ -133,7 +133,10 @@ char *layout_asset_out(const layout_t *l, const char *src);
 size_t layout_static_of(const layout_t *l, const char *src);
 /* `v` when it is an absolute http:// or https:// URL with a host and no
  * space, quote, angle bracket, backslash or control character (a site
- * address from another tool's config), else NULL. Caller frees. */
+ * address from another tool's config), else NULL; also NULL for the
+ * placeholders of the tools' quick starts and local servers (the hosts
+ * example.com, example.org, example.net with or without www., localhost,
+ * 127.0.0.1). Caller frees. */
 char *layout_site_url(const char *v);
 /* The URL of a page: layout_path_url, changed by its front matter `fm`
  * (Hugo's slug and url). A url ending in .html gives the page its folder

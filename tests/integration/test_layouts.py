@@ -500,9 +500,10 @@ class HugoStatic(RepoTestCase):
         _, out, _ = self.build(dict(HUGO_STATIC_FILES, **{"almanac.yml": "base_url: https://yml.example.org/\n"}),
                                "--base-url", "https://cli.example.org/")
         self.assertIn("https://cli.example.org/runbooks/disk/", sitemap_locs(out))
-        # a baseURL that is not an absolute http(s) URL is not one
-        _, out, _ = self.build(dict(HUGO_STATIC_FILES, **{"hugo.toml": 'baseURL = "/"\ntitle = "Ops"\n'}))
-        self.assertFalse(any("://" in l for l in sitemap_locs(out)), sitemap_locs(out))
+        # a baseURL that is not an absolute http(s) URL is not one, nor hugo's quick-start placeholder
+        for base in ("/", "https://example.org/"):
+            _, out, _ = self.build(dict(HUGO_STATIC_FILES, **{"hugo.toml": 'baseURL = "%s"\ntitle = "Ops"\n' % base}))
+            self.assertFalse(any("://" in l for l in sitemap_locs(out)), sitemap_locs(out))
         # MkDocs' site_url is the same thing
         _, out, _ = self.build(dict(MKDOCS_FILES, **{"mkdocs.yml": MKDOCS_FILES["mkdocs.yml"].replace(
             "site_name:", "site_url: https://pay.example.org/handbook/\nsite_name:")}))

@@ -269,7 +269,7 @@ static void test_static_folders_and_site_url(void **state)
 	layout_free(&l);
 
 	assert_owned_string_equal(layout_site_url("https://docs.example.org/ops/"), "https://docs.example.org/ops/");
-	assert_owned_string_equal(layout_site_url("HTTP://example.org"), "HTTP://example.org");
+	assert_owned_string_equal(layout_site_url("HTTP://runbooks.example.org"), "HTTP://runbooks.example.org");
 	assert_null(layout_site_url("/"));
 	assert_null(layout_site_url(""));
 	assert_null(layout_site_url("https://"));
@@ -278,6 +278,12 @@ static void test_static_folders_and_site_url(void **state)
 	assert_null(layout_site_url("https://example.org/\"><script>"));
 	assert_null(layout_site_url("https://example.org/a b"));
 	assert_null(layout_site_url(NULL));
+	/* quick-start placeholders and local servers are not the site's address */
+	assert_null(layout_site_url("https://example.org/"));
+	assert_null(layout_site_url("https://WWW.Example.com"));
+	assert_null(layout_site_url("http://localhost:1313/"));
+	assert_null(layout_site_url("http://127.0.0.1/docs/"));
+	assert_owned_string_equal(layout_site_url("https://example.org.internal/"), "https://example.org.internal/");
 }
 
 int main(void)
