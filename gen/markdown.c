@@ -399,6 +399,85 @@ static int is_html_comment(const char *lit)
 	return end == lit + n - 3;
 }
 
+/* 1 when `s` is empty or nothing but blank space. */
+static int is_blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	return 1;
+}
+
+/* 1 when an HTML block's text is tags and blank space only, no text between them: a README's centred
+ * logo (`<p align="center"><img src="logo.svg"></p>`), which says nothing a title would. */
+static int is_html_tags_only(const char *lit)
+{
+	int tags = 0;
+	for (const char *p = lit; p && *p;) {
+		if (*p == '<') {
+			const char *e = strchr(p, '>');
+			if (!e)
+				return 0;
+			tags++;
+			p = e + 1;
+		} else if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			p++;
+		} else {
+			return 0;
+		}
+	}
+	return tags > 0;
+}
+
+/* 1 when a paragraph holds images, links around images and blank space only (at least one image): the
+ * row of badges (CI status, licence, version) that READMEs put above their "# Title". */
+static int is_badge_paragraph(cmark_node *para)
+{
+	int images = 0;
+	for (cmark_node *c = cmark_node_first_child(para); c; c = cmark_node_next(c)) {
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_IMAGE:
+			images++;
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			break;
+		case CMARK_NODE_TEXT:
+			if (!is_blank(cmark_node_get_literal(c)))
+				return 0;
+			break;
+		case CMARK_NODE_LINK:
+			for (cmark_node *g = cmark_node_first_child(c); g; g = cmark_node_next(g)) {
+				cmark_node_type t = cmark_node_get_type(g);
+				if (t == CMARK_NODE_IMAGE)
+					images++;
+				else if (t != CMARK_NODE_TEXT || !is_blank(cmark_node_get_literal(g)))
+					return 0;
+			}
+			break;
+		default:
+			return 0;
+		}
+	}
+	return images > 0;
+}
+
+/* 1 when a block before a page's "# Title" does not keep the title from being one: an HTML comment (a
+ * licence header), HTML tags with no text (a logo), a paragraph of badges. */
+static int is_title_preamble(cmark_node *n)
+{
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_HTML_BLOCK: {
+		const char *lit = cmark_node_get_literal(n);
+		return is_html_comment(lit) || is_html_tags_only(lit);
+	}
+	case CMARK_NODE_PARAGRAPH:
+		return is_badge_paragraph(n);
+	default:
+		return 0;
+	}
+}
+
 /* A heading's own id in an attribute list at its end, as Hugo, MkDocs (attr_list), kramdown and pandoc
  * read it: "## Overview {#overview}", "{: #id .class }". The list is cut from the heading's text and its
  * id returned (the caller's to free); NULL, and the heading untouched, when its last text holds no such
@@ -460,9 +539,10 @@ static char *heading_attr_id(cmark_node *h)
 static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const md_opts_t *o, int *footnotes,
 		int *has_html)
 {
-	/* a leading H1 becomes the title; HTML comments before it (a licence header) do not hide it */
+	/* a leading H1 becomes the title; HTML comments (a licence header), a logo or a row of badges
+	 * before it do not hide it */
 	cmark_node *first = cmark_node_first_child(r->doc);
-	while (first && cmark_node_get_type(first) == CMARK_NODE_HTML_BLOCK && is_html_comment(cmark_node_get_literal(first)))
+	while (first && is_title_preamble(first))
 		first = cmark_node_next(first);
 	if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING && cmark_node_get_heading_level(first) == 1) {
 		buf_t t = BUF_INIT;

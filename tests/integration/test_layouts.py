@@ -643,6 +643,30 @@ class FlatAlerts(RepoTestCase):
         self.assertEqual((types["notes/KubeDown.md"], types["notes/kubeletdown.md"], types["notes/other.md"]),
                          ("runbook", "runbook", "guide"))
 
+    def test_badges_above_a_readme_heading_do_not_hide_the_title(self):
+        # GitHub READMEs put a row of badges or a centred logo above their "# Title"
+        # (giantswarm/prometheus-rules: a CircleCI badge line, then "# Giant Swarm alert and recording rules")
+        repo = self.repo({
+            "README.md": "[![CI](https://ci.example.org/rules.svg?style=shield)](https://ci.example.org/rules)\n"
+                         "![licence](https://img.example.org/apache.svg)\n\n# Acme alert rules\n\nHow it works.\n",
+            "helm/README.md": "<p align=\"center\">\n  <img src=\"https://img.example.org/logo.svg\" width=\"80\">\n"
+                              "</p>\n\n# Helm chart\n\nValues.\n",
+            "helm/values.md": "[![status](https://ci.example.org/s.svg)](https://ci.example.org/) Build status\n\n"
+                              "# Chart values\n",
+        })
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for page, title in (("index.html", "Acme alert rules"), ("helm/index.html", "Helm chart")):
+            text = read(os.path.join(out, page))
+            self.assertIn("<title>%s" % title, text, page)
+            h1s = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h1[^>]*>(.*?)</h1>", text, re.S)]
+            self.assertEqual(h1s, [title], page)  # the heading is the title, shown once
+        self.assertIn("ci.example.org/rules.svg", read(os.path.join(out, "index.html")))  # badges kept
+        self.assertIn("Helm chart", sidebar_titles(read(os.path.join(out, "index.html"))))
+        # words beside the badge: the heading is not the first thing, the file name titles the page
+        self.assertIn("<title>Values", read(os.path.join(out, "helm/values/index.html")))
+
 
 class Renames(RepoTestCase):
     def test_renamed_html_md_pages_build_and_redirect(self):

@@ -141,6 +141,37 @@ static void test_markdown_title_after_comment(void **st)
 	md_doc_free(&doc);
 }
 
+/* A row of badges (giantswarm/prometheus-rules' README.md: a CI badge line above "# Giant Swarm ...") or a
+ * centred logo above the "# Title" does not hide the title either: the page is not titled by its file
+ * name with the heading repeated under it. A paragraph with words, or a heading not first, still does. */
+static void test_markdown_title_after_badges(void **st)
+{
+	(void)st;
+	const char *md = "[![CI](https://ci.example/b.svg?style=shield)](https://ci.example/b)\n"
+			 "![licence](https://img.example/l.svg) [![v](v.svg)](https://example.com/r)\n\n"
+			 "<p align=\"center\">\n  <img src=\"logo.svg\" width=\"120\">\n</p>\n\n"
+			 "# Team Rules\n\nBody.\n\n## Setup\n";
+	md_opts_t o = {.strip_h1 = 1};
+	md_doc_t doc;
+	md_render(&doc, md, strlen(md), &o);
+	assert_non_null(doc.h1);
+	assert_string_equal(doc.h1, "Team Rules");
+	assert_null(strstr(doc.html, "<h1"));              /* the title H1 is not shown twice */
+	assert_non_null(strstr(doc.html, "ci.example/b.svg")); /* the badges stay */
+	assert_int_equal(doc.nheadings, 1);
+	md_doc_free(&doc);
+
+	const char *words = "[![CI](b.svg)](https://ci.example/b) Build status\n\n# Not The Title\n";
+	md_render(&doc, words, strlen(words), &o);
+	assert_null(doc.h1);
+	md_doc_free(&doc);
+
+	const char *link = "[CI](https://ci.example/b)\n\n# Not The Title\n";
+	md_render(&doc, link, strlen(link), &o);
+	assert_null(doc.h1);
+	md_doc_free(&doc);
+}
+
 static void test_markdown_gfm(void **st)
 {
 	(void)st;
@@ -355,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_relurl),        cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_page_url),      cmocka_unit_test(test_slug),
 		cmocka_unit_test(test_markdown_ids_and_links), cmocka_unit_test(test_markdown_title_after_comment),
+		cmocka_unit_test(test_markdown_title_after_badges),
 		cmocka_unit_test(test_markdown_gfm),
 		cmocka_unit_test(test_front_matter),  cmocka_unit_test(test_front_matter_broken),
 		cmocka_unit_test(test_config),        cmocka_unit_test(test_time),
