@@ -5,9 +5,9 @@
 //
 // Checks the freshness page's "By source" table against freshness.json, the section page of a source
 // whose _index.md is published at the source's address (sidebar title, children in weight order, not a
-// child of itself), links across repositories, an alert page with labels, and that no page is wider than
-// a 390 px phone in light and dark (screenshots in --artifacts). Exit 1 when a check failed, 77 when
-// playwright-core is missing.
+// child of itself), links across repositories, an alert page with labels, the search filters on one row at
+// 1280 px, and that no page is wider than a 390 px phone in light and dark (screenshots in --artifacts).
+// Exit 1 when a check failed, 77 when playwright-core is missing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, check, eq, finish, launchChromium, loadPlaywright, parseArgs, serve } from './lib.mjs';
@@ -71,6 +71,19 @@ try {
     await page.waitForURL(/payments\/db-down\//, { timeout: 10000 });
     const box = await page.textContent('main');
     assert(/prod/.test(box) && /PaymentsDBDown/.test(box), 'the labels are not shown');
+  });
+
+  await check('the search filters share one row at 1280 px, even with a long owner name', async () => {
+    await page.goto(base + 'search/?q=slow');
+    await page.waitForSelector('[data-search-results][data-search-done]', { timeout: 15000 });
+    const sel = await page.$$eval('.search-form select', (ss) => ss.map((s) => {
+      const r = s.getBoundingClientRect();
+      return { top: Math.round(r.top), width: Math.round(r.width), options: [...s.options].map((o) => o.textContent) };
+    }));
+    eq(sel.length, 3, 'filter menus');
+    assert(sel[1].options.some((o) => /alice-search-oncall.*frank-query-latency/.test(o)),
+      `the OWNERS approvers are not an owner choice: ${JSON.stringify(sel[1].options)}`);
+    eq(sel.map((s) => s.top), [sel[0].top, sel[0].top, sel[0].top], `rows of the filter menus (widths ${sel.map((s) => s.width)})`);
   });
 
   await check('no page is wider than a 390 px phone, light and dark', async () => {
