@@ -14,6 +14,7 @@
 #include "incstat.h"
 #include "incstate.h"
 #include "search.h"
+#include "nav.h"
 #include "searchdocs.h"
 
 /* A search index being built on its own thread from a snapshot of the pages. */
@@ -50,7 +51,10 @@ void incjob_start(inc_t *inc)
 	incjob_t *j = xcalloc(1, sizeof *j);
 	pthread_mutex_init(&j->lock, NULL);
 	diag_init(&j->diags);
-	j->ndocs = searchdocs_collect(inc->s, &j->docs);
+	nav_t nav; /* the trails of the pages, as a full build gives them */
+	nav_build(&nav, inc->s);
+	j->ndocs = searchdocs_collect(inc->s, &nav, &j->docs);
+	nav_free(&nav);
 	j->dir = inc_next_dir(inc, "search");
 	fsu_mkdirs(j->dir, 0755);
 	j->gen = inc->search_gen;

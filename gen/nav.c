@@ -281,6 +281,24 @@ val_t *nav_breadcrumbs(const nav_t *n, long folder, const char *cur_url, int inc
 	return list;
 }
 
+char *nav_trail(const nav_t *n, long page, const char *sep)
+{
+	long f = page >= 0 ? n->page_folder[page] : -1;
+	if (f > 0 && n->folders[f].index_page == page)
+		f = n->folders[f].parent;
+	long chain[64];
+	int k = 0;
+	for (; f > 0 && k < 64; f = n->folders[f].parent)
+		chain[k++] = f;
+	buf_t b = BUF_INIT;
+	for (int i = k - 1; i >= 0; i--) {
+		if (i < k - 1)
+			buf_puts(&b, sep);
+		buf_puts(&b, n->folders[chain[i]].title);
+	}
+	return buf_detach(&b);
+}
+
 size_t nav_count_pages(const nav_t *n, long f)
 {
 	const nav_folder_t *fo = &n->folders[f];

@@ -72,6 +72,10 @@ void nav_cache_release(nav_cache_t *c, long page);
 
 /* Breadcrumbs (home ... parent folder) for a page in `folder`. Caller owns. */
 val_t *nav_breadcrumbs(const nav_t *n, long folder, const char *cur_url, int include_folder);
+/* Where page `page` lives, as its breadcrumbs say it without the home: the titles of the folders
+ * above it from the top down (not its own folder when it is that folder's index page), joined by
+ * `sep`. "" for a page of the home folder or a page not in the tree (a draft). Caller frees. */
+char *nav_trail(const nav_t *n, long page, const char *sep);
 /* Number of pages in folder `f` and all its sub-folders (index pages not counted). */
 size_t nav_count_pages(const nav_t *n, long f);
 /* Children of folder `f` as a list of {title,url,type,description,status,is_folder}. Caller owns. */

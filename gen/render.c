@@ -600,7 +600,7 @@ static void write_search(rctx_t *r)
 	search_prep_t *prep = searchdocs_finish(r->s->search_job);
 	r->s->search_job = NULL;
 	search_doc_t *docs;
-	size_t n = searchdocs_collect(r->s, &docs);
+	size_t n = searchdocs_collect(r->s, &r->nav, &docs);
 	if (!prep)
 		prep = search_prepare(docs, n, (size_t)r->s->opts.jobs, NULL);
 	if (search_write_site(prep, NULL, docs, n, &r->pub, &r->s->diags) != 0)

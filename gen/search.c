@@ -818,7 +818,9 @@ static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, siz
 				buf_putc(&b, ',');
 				put_json_str(&b, ex, excerpt(ex, doc->sections[s].text));
 			}
-			buf_put(&b, "]]", 2);
+			buf_put(&b, "],", 2);
+			put_json_cstr(&b, doc->trail);
+			buf_putc(&b, ']');
 		}
 		buf_putc(&b, ']');
 		char rel[64];

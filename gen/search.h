@@ -28,8 +28,9 @@
  *                  '-', '_', '.' left out) whose first character is vk[I], sorted, one a line;
  *                  for prefix and typo matching.
  *   m/I.json       metadata of pages I*c .. I*c+c-1: an array of
- *                  [url, title, type, owner, status, [anchor, heading, excerpt, ...]]
- *                  with one anchor/heading/excerpt triple per section.
+ *                  [url, title, type, owner, status, [anchor, heading, excerpt, ...], trail]
+ *                  with one anchor/heading/excerpt triple per section; trail is where the page
+ *                  lives, its folders' titles ("" when the docs gave none).
  *   facets.json    {"t":[type index per page], "o":[owner index], "s":[status index]},
  *                  loaded only when a filter is set.
  * Term shard format: varint count of terms, then per term: varint bytes shared
@@ -77,6 +78,8 @@ typedef struct {
 	size_t ntags;
 	const search_section_t *sections; /* sections[0] = text before the first heading */
 	size_t nsections;
+	const char *trail;   /* where the page lives, its folders' titles as the breadcrumbs give them
+			      * ("Payments runbooks › Database"); NULL or "": the client makes one from the URL */
 } search_doc_t;
 
 /* Build the index of `docs` (borrowed; page ids follow this order, which

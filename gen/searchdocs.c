@@ -6,7 +6,7 @@
 
 #include "buf.h"
 
-size_t searchdocs_collect(const site_t *s, search_doc_t **out)
+size_t searchdocs_collect(const site_t *s, const nav_t *nav, search_doc_t **out)
 {
 	size_t n = 0;
 	search_doc_t *docs = xcalloc(s->npages + 1, sizeof *docs);
@@ -32,6 +32,7 @@ size_t searchdocs_collect(const site_t *s, search_doc_t **out)
 		}
 		d->sections = secs;
 		d->nsections = p->md.nsections;
+		d->trail = nav ? nav_trail(nav, (long)i, " \u203a ") : NULL;
 		n++;
 	}
 	*out = docs;
@@ -40,8 +41,10 @@ size_t searchdocs_collect(const site_t *s, search_doc_t **out)
 
 void searchdocs_free(search_doc_t *docs, size_t n)
 {
-	for (size_t i = 0; docs && i < n; i++)
+	for (size_t i = 0; docs && i < n; i++) {
 		free((search_section_t *)docs[i].sections);
+		free((char *)docs[i].trail);
+	}
 	free(docs);
 }
 
@@ -83,7 +86,7 @@ searchdocs_job_t *searchdocs_start(site_t *s)
 {
 	searchdocs_job_t *j = xcalloc(1, sizeof *j);
 	j->site = s;
-	j->ndocs = searchdocs_collect(s, &j->docs);
+	j->ndocs = searchdocs_collect(s, NULL, &j->docs); /* trails only matter to the writer */
 	if (pthread_create(&j->tid, NULL, job_main, j) != 0) {
 		searchdocs_free(j->docs, j->ndocs);
 		free(j);

@@ -12,14 +12,17 @@
 
 #include <stddef.h>
 
+#include "nav.h"
 #include "search.h"
 #include "site.h"
 
 /* The published pages of `s` (drafts only with opts.drafts), in page order,
  * as search documents pointing into the pages' data (borrowed: keep `s`
- * unchanged meanwhile). Stores a new array in *docs (free it with
- * searchdocs_free) and returns its length. */
-size_t searchdocs_collect(const site_t *s, search_doc_t **docs);
+ * unchanged meanwhile). With `nav` (the tree of `s`; NULL: no trails), each
+ * document's trail is where the page lives (nav_trail), owned by the array.
+ * Stores a new array in *docs (free it with searchdocs_free) and returns its
+ * length. */
+size_t searchdocs_collect(const site_t *s, const nav_t *nav, search_doc_t **docs);
 /* Free what searchdocs_collect allocated (not the pages' data). */
 void searchdocs_free(search_doc_t *docs, size_t n);
 

@@ -6,7 +6,7 @@
 // Checks the freshness page's "By source" table against freshness.json, the section page of a source
 // whose _index.md is published at the source's address (sidebar title, children in weight order, not a
 // child of itself), links across repositories, an alert page with labels, the search filters on one row at
-// 1280 px, and that no page is wider than a 390 px phone in light and dark (screenshots in --artifacts).
+// 1280 px, a search result's place (its page's breadcrumbs), and that no page is wider than a 390 px phone in light and dark (screenshots in --artifacts).
 // Exit 1 when a check failed, 77 when playwright-core is missing.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -84,6 +84,17 @@ try {
     assert(sel[1].options.some((o) => /alice-search-oncall.*frank-query-latency/.test(o)),
       `the OWNERS approvers are not an owner choice: ${JSON.stringify(sel[1].options)}`);
     eq(sel.map((s) => s.top), [sel[0].top, sel[0].top, sel[0].top], `rows of the filter menus (widths ${sel.map((s) => s.width)})`);
+  });
+
+  await check('a search result says where its page lives with the titles of the page\'s breadcrumbs', async () => {
+    await page.goto(base + 'search/?q=backlog');
+    await page.waitForSelector('[data-search-results][data-search-done]', { timeout: 15000 });
+    const r = await page.$eval('[data-search-results] .as-item', (li) => ({
+      href: li.querySelector('a[data-result]').href, path: (li.querySelector('.as-path') || {}).textContent }));
+    await page.goto(r.href);
+    const crumbs = await page.$$eval('.breadcrumbs a', (as) => as.slice(1).map((a) => a.textContent.trim()));
+    eq(r.path, crumbs.join(' \u203a '), `where ${r.href} lives`);
+    eq(r.path, 'Payments runbooks', 'the source\'s _index.md title, not its name made readable');
   });
 
   await check('no page is wider than a 390 px phone, light and dark', async () => {

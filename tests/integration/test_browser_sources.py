@@ -8,6 +8,7 @@ playwright-core, tests/browser/sources.test.mjs):
     it is not listed as a child of itself;
   - links across repositories lead to pages; alerts/<Name>/?labels opens the source's runbook;
   - the search page's filters share one row at 1280 px, even with a long owner (an OWNERS approvers list);
+  - a search result's place is its page's breadcrumbs (a source's title, not its name made readable);
   - no page is wider than a 390 px phone, light and dark (screenshots in the artifacts folder).
 
 Skips (77) without node, chromium or playwright-core."""

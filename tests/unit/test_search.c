@@ -190,11 +190,11 @@ static void three_docs(search_doc_t d[3])
 {
 	memset(d, 0, 3 * sizeof(*d));
 	d[0] = (search_doc_t){"runbooks/k8s/crashloop/", "Pod crash looping", "runbook", "team-k8s", "fresh",
-			      alerts_a, 2, NULL, 0, secs_a, 2};
+			      alerts_a, 2, NULL, 0, secs_a, 2, NULL};
 	d[1] = (search_doc_t){"runbooks/k8s/node/", "Node not ready", "runbook", "team-k8s", "stale",
-			      NULL, 0, NULL, 0, secs_b, 1};
+			      NULL, 0, NULL, 0, secs_b, 1, NULL};
 	d[2] = (search_doc_t){"guides/certs/", "Certificates", "guide", NULL, "due",
-			      NULL, 0, tags_c, 1, secs_c, 2};
+			      NULL, 0, tags_c, 1, secs_c, 2, NULL};
 }
 
 /* ------------------------------------------------------------ tests */
@@ -558,7 +558,7 @@ static void test_long_excerpt(void **state)
 	for (int i = 0; i < 100; i++)
 		buf_puts(&text, "word\n\t ");
 	search_section_t sec = {"", "", text.s};
-	search_doc_t d = {"a/", "A", "guide", "", "fresh", NULL, 0, NULL, 0, &sec, 1};
+	search_doc_t d = {"a/", "A", "guide", "", "fresh", NULL, 0, NULL, 0, &sec, 1, NULL};
 	char *dir = tmpdir();
 	diag_list_t dl;
 	diag_init(&dl);
@@ -587,8 +587,8 @@ static void test_meta_json_escapes(void **state)
 	const char *title = "Q\"b\\s\n\t\r\x01\x1f <a&b> \xE2\x80\xA8|\xE2\x80\xA9|\xE2\x80\xA6|\xE2|caf\xC3\xA9";
 	search_section_t secs[2] = {{"", "", "body \x02 text"}, {"h-1", "Head <1> & \"2\"", NULL}};
 	search_doc_t d[2] = {
-		{"a/\"x\"/", title, "guide", "team<a>", "stale", NULL, 0, NULL, 0, secs, 2},
-		{"b/", "B", NULL, NULL, "weird", NULL, 0, NULL, 0, NULL, 0},
+		{"a/\"x\"/", title, "guide", "team<a>", "stale", NULL, 0, NULL, 0, secs, 2, "Ops \xE2\x80\xBA <Db> & \"x\""},
+		{"b/", "B", NULL, NULL, "weird", NULL, 0, NULL, 0, NULL, 0, NULL},
 	};
 	char *dir = tmpdir();
 	diag_list_t dl;
@@ -614,6 +614,7 @@ static void test_meta_json_escapes(void **state)
 	json_string(&j, "Head <1> & \"2\"");
 	json_string(&j, "");
 	json_end_array(&j);
+	json_string(&j, "Ops \xE2\x80\xBA <Db> & \"x\""); /* the trail */
 	json_end_array(&j);
 	json_begin_array(&j);
 	json_string(&j, "b/");
@@ -623,6 +624,7 @@ static void test_meta_json_escapes(void **state)
 	json_string(&j, "unknown");
 	json_begin_array(&j);
 	json_end_array(&j);
+	json_string(&j, ""); /* no trail */
 	json_end_array(&j);
 	json_end_array(&j);
 	assert_string_equal(got, buf_cstr(&want));
@@ -651,7 +653,7 @@ static void test_section_references(void **state)
 	for (int i = 0; i < 10; i++) {
 		urls[i] = xasprintf("p%d/", i);
 		d[i] = (search_doc_t){urls[i], "Page", "guide", "", "fresh", NULL, 0, NULL, 0, i == 0 ? secs : &other,
-				      i == 0 ? 8 : 1};
+				      i == 0 ? 8 : 1, NULL};
 	}
 	char *dir = tmpdir();
 	diag_list_t dl;

@@ -279,7 +279,7 @@ async function item(h, terms) {
   a.dataset.result = '';
   el('span', 'as-title', marked(m[1] || m[0], terms), a);
   if (m[4] !== 'fresh') el('span', 'as-badge as-' + m[4], m[4], a);
-  const path = sectionPath(m[0]);
+  const path = typeof m[6] === 'string' ? m[6] : sectionPath(m[0]); // the breadcrumbs' titles, from the index
   if (path) el('div', 'as-path', path, li);
   if (sec > 0 && x[sec * 3 + 1]) el('div', 'as-sec', marked(x[sec * 3 + 1], terms), li);
   if (snip) el('p', 'as-snip', marked(snip, terms), li);
@@ -287,6 +287,7 @@ async function item(h, terms) {
   return li;
 }
 // "Runbooks › K8s" from "runbooks/k8s/node-not-ready/": where a page lives, so two pages with one title differ
+// (for an index without trails: the index gives the folders' own titles)
 function sectionPath(url) {
   const segs = url.split(/[?#]/)[0].split('/').filter(Boolean).slice(0, -1);
   return segs.map((s) => { try { s = decodeURIComponent(s); } catch (e) { /* as written */ }
