@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "layout_tools.h"
+#include "scan.h"
 #include "toml.h"
 #include "yamlval.h"
 
@@ -124,6 +125,8 @@ int layout_is_index(const layout_t *l, const char *src)
 	const char *base = base_of(src);
 	if (l->kind == LAYOUT_HUGO)
 		return !strcmp(base, "_index.md") || !strcmp(base, "index.md");
+	if (l->kind == LAYOUT_PLAIN)
+		return scan_is_index(src);
 	return !strcmp(base, "index.md") || !strcasecmp(base, "README.md");
 }
 

@@ -4,7 +4,8 @@
  * default auto):
  *   plain   Almanac's own rules (GitHub style): pages under the content
  *           folders (default content/ and runbooks/, else the whole work
- *           tree), index.md or README.md is its folder's page, URLs are the
+ *           tree), index.md, README.md or index.html.md (Middleman) is its
+ *           folder's page, URLs are the
  *           repository paths ("runbooks/k8s/x.md" -> "runbooks/k8s/x/"), the
  *           first content folder's index page is the home page.
  *   hugo    a Hugo config at the root (hugo.toml|yaml|json, config.toml|

@@ -338,7 +338,8 @@ int scan_is_index(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	return !strcmp(base, "index.md") || !strcasecmp(base, "README.md");
+	/* index.html.md: Middleman's and Jekyll's index page (published as the folder's index.html) */
+	return !strcmp(base, "index.md") || !strcasecmp(base, "README.md") || !strcmp(base, "index.html.md");
 }
 
 char *scan_page_url(const char *path, const char *home_dir)

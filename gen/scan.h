@@ -57,7 +57,8 @@ char *scan_page_url(const char *path, const char *home_dir);
 /* A title made from the last segment of `path`: "k8s/node-not-ready" -> "Node not ready"
  * ('-' and '_' become spaces, first letter upper-cased). Caller frees. */
 char *scan_pretty_name(const char *path);
-/* 1 when `path`'s file name is index.md or README.md. */
+/* 1 when `path`'s file name is index.md, README.md or index.html.md (Middleman's and Jekyll's
+ * folder page): its folder's page under the plain layout. */
 int scan_is_index(const char *path);
 
 #endif

@@ -695,6 +695,37 @@ class Renames(RepoTestCase):
         c = run("check", "--repo", repo, "--now", NOW)
         self.assertEqual((c.returncode, diags(c.stderr)), (0, []))
 
+    def test_middleman_index_html_md_is_its_folders_page(self):
+        # alphagov/govuk-developer-docs (Middleman): source/kubernetes/create-app/index.html.md is
+        # published as kubernetes/create-app/index.html; a page at index.html/ took the place of the folder's
+        # index.html, and every sidebar link to the folder led nowhere
+        repo = self.repo({
+            "README.md": "# Developer docs\n\n[Apps](kubernetes/create-app/index.html.md)\n",
+            "kubernetes/create-app/index.html.md": "---\ntitle: Create an app\n---\nSteps. [Scale](scale.html.md)\n",
+            "kubernetes/create-app/scale.html.md": "---\ntitle: Scale an app\n---\nMore replicas.\n",
+        })
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(diags(r.stderr), [])  # no output-dropped note: nothing is lost
+        page = os.path.join(out, "kubernetes/create-app/index.html")
+        self.assertTrue(os.path.isfile(page), "the folder's address is not a page")
+        self.assertIn("<title>Create an app", read(page))
+        self.assertTrue(os.path.isfile(os.path.join(out, "kubernetes/create-app/scale.html/index.html")))
+        # every link of every page leads to a file
+        for d, _, files in os.walk(out):
+            for f in files:
+                if not f.endswith(".html"):
+                    continue
+                text = read(os.path.join(d, f))
+                for href in re.findall(r'href="([^"#?]+)', text):
+                    if re.match(r"^[a-z]+:", href) or href.startswith("//"):
+                        continue
+                    t = os.path.normpath(os.path.join(d, unquote(href)))
+                    if os.path.isdir(t):
+                        t = os.path.join(t, "index.html")
+                    self.assertTrue(os.path.isfile(t), "%s links to %s" % (os.path.relpath(d, out), href))
+
     def test_aliases_never_take_almanacs_own_files(self):
         repo = self.repo({
             "content/index.md": "# Home\n",

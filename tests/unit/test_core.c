@@ -50,6 +50,8 @@ static void test_page_url(void **st)
 	assert_owned_string_equal(scan_page_url("runbooks/index.md", "content"), "runbooks/");
 	assert_owned_string_equal(scan_page_url("content/index.md", "content"), "");
 	assert_owned_string_equal(scan_page_url("content/roles/README.md", "content"), "content/roles/");
+	assert_owned_string_equal(scan_page_url("kubernetes/create-app/index.html.md", "content"), "kubernetes/create-app/");
+	assert_owned_string_equal(scan_page_url("manual/alerts.html.md", "content"), "manual/alerts.html/");
 }
 
 static void test_slug(void **st)
