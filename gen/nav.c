@@ -140,6 +140,7 @@ void nav_build(nav_t *n, const site_t *s)
 		long f = folder_get(n, &m, s, p->dir, home);
 		n->page_folder[i] = f;
 		nav_folder_t *fo = &n->folders[f];
+		fo->nall++;
 		if (p->is_index && fo->index_page < 0 && !strcmp(p->url, fo->url)) {
 			fo->index_page = (long)i;
 			if (!sitelayout_section_title(s, fo->path)) {
@@ -302,7 +303,7 @@ char *nav_trail(const nav_t *n, long page, const char *sep)
 size_t nav_count_pages(const nav_t *n, long f)
 {
 	const nav_folder_t *fo = &n->folders[f];
-	size_t c = fo->npages;
+	size_t c = fo->nall;
 	for (size_t i = 0; i < fo->nsubs; i++)
 		c += nav_count_pages(n, fo->subs[i]);
 	return c;

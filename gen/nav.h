@@ -17,6 +17,7 @@ typedef struct {
 	long parent;       /* folder index, -1 for the root */
 	long *pages;       /* non-index pages directly inside that are in the navigation, in order (owned) */
 	size_t npages;
+	size_t nall;           /* every published page of the folder: its index, listed or not */
 	long *subs;        /* sub-folders with something to list, in order (owned) */
 	size_t nsubs;
 	long *order;       /* subs and pages as listed: a sub-folder f as -(f+1), a page as its index (owned) */
@@ -76,7 +77,8 @@ val_t *nav_breadcrumbs(const nav_t *n, long folder, const char *cur_url, int inc
  * above it from the top down (not its own folder when it is that folder's index page), joined by
  * `sep`. "" for a page of the home folder or a page not in the tree (a draft). Caller frees. */
 char *nav_trail(const nav_t *n, long page, const char *sep);
-/* Number of pages in folder `f` and all its sub-folders (index pages not counted). */
+/* Number of published pages in folder `f` and all its sub-folders, their index pages and the
+ * pages the navigation leaves out included (the count the freshness report has for them). */
 size_t nav_count_pages(const nav_t *n, long f);
 /* Children of folder `f` as a list of {title,url,type,description,status,is_folder}. Caller owns. */
 val_t *nav_children(const nav_t *n, const site_t *s, long f, const char *cur_url);

@@ -97,6 +97,12 @@ class BuildTest(RepoTestCase):
         self.assertIn("<lastmod>2026-10-01</lastmod>", sitemap)
         alert = read(os.path.join(out, "alerts/KubeNodeNotReady/index.html"))
         self.assertIn("../../runbooks/k8s/node-not-ready/", alert)
+        # a folder's card counts every page in it, its index pages too: the freshness report's count
+        home = read(os.path.join(out, "index.html"))
+        card = re.search(r'<a class="child-link" href="runbooks/">(?:(?!</li>).)*?<span class="count"[^>]*>(\d+)</span>',
+                         home, re.S)
+        self.assertIsNotNone(card, home)
+        self.assertEqual(card.group(1), "3")  # runbooks/index.md, node-not-ready, crashloop
 
     def test_deterministic_across_jobs(self):
         repo = self.repo(FILES)
