@@ -271,6 +271,30 @@ class BuildTest(RepoTestCase):
         self.assertFalse(os.path.islink(os.path.join(out, "runbooks")))
         self.assert_same_as_cold(repo, out)
 
+    def test_rebuild_never_follows_links_inside_the_output(self):
+        # links that stay inside the output: a folder and a file of the site replaced by links to
+        # copies. Followed, their files looked kept, then the copies and the links (which the site
+        # does not have) were removed: the runbooks section and 404.html were gone, and the next
+        # build said the site was up to date
+        import shutil
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        os.rename(os.path.join(out, "runbooks"), os.path.join(out, "runbooks-copy"))
+        os.symlink("runbooks-copy", os.path.join(out, "runbooks"))
+        shutil.copy(os.path.join(out, "404.html"), os.path.join(out, "copy.html"))
+        os.remove(os.path.join(out, "404.html"))
+        os.symlink("copy.html", os.path.join(out, "404.html"))
+        write(repo, "runbooks/workloads/crashloop.md", CRASH + "\nEdited.\n")
+        r = self.build(repo, out, env={"ALMANAC_TIMING": "1"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("(moved in place)", r.stderr)
+        links = [os.path.join(d, n) for d, ds, fs in os.walk(out) for n in ds + fs
+                 if os.path.islink(os.path.join(d, n))]
+        self.assertEqual(links, [])
+        self.assertIn("Edited.", read(os.path.join(out, "runbooks/workloads/crashloop/index.html")))
+        self.assert_same_as_cold(repo, out)
+
     def test_rebuild_that_changes_most_files_swaps_the_whole_site(self):
         files = dict(FILES)
         for i in range(40):
