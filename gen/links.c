@@ -293,6 +293,14 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 				return u;
 			}
 		}
+		struct stat st;
+		if (!sp && sitelayout_site_of(s, p->source) &&
+		    pr_stat(s->sources[p->source - 1].tree, norm[0] ? norm : ".", &st) != 0) {
+			/* nothing there: an address of its site that names nothing, as in that site alone */
+			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "broken-link", "%s '%s' not found", what, raw);
+			free(norm);
+			return r;
+		}
 		if (!sp) {
 			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
 				 "%s '%s' is outside the folder source '%s' publishes (%s)", what, raw,

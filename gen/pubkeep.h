@@ -22,7 +22,9 @@
  *     temporary folder, which publish.c then swaps in as one folder, exactly
  *     as a build without a previous site.
  *
- * The previous site is read through a PR_BENEATH root: nothing outside the
+ * The previous site is read through a PR_BENEATH root and no link in it is
+ * followed, not even one that stays inside (a file reached through a link is
+ * not kept: it is written again and the link removed): nothing outside the
  * output folder is read, written or removed. */
 #ifndef ALMANAC_PUBKEEP_H
 #define ALMANAC_PUBKEEP_H

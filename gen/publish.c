@@ -129,11 +129,76 @@ static int open_parent(const char *parent, const char *rootn, const pr_root_t *r
 	return fd >= 0 ? fd : PR_EIO;
 }
 
+/* The output folder, locked (a descriptor to close) when it is still the
+ * folder `p->out_name` of the parent (same device and inode as `prev`);
+ * else -1 (errno EWOULDBLOCK when another build holds it, ESTALE when it was
+ * replaced). */
+static int lock_out(const pub_t *p, const pr_root_t *prev)
+{
+	int fd = openat(pr_root_fd(prev), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	struct stat a, b;
+	if (fstat(fd, &a) != 0 || fstatat(p->parent_fd, p->out_name, &b, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+		close(fd);
+		errno = ESTALE; /* replaced meanwhile */
+		return -1;
+	}
+	return fd;
+}
+
+/* Keep the previous site's files (pubkeep.h), holding the output folder's
+ * lock from now to the end of the build: another build into the same output
+ * waits, so that what this one found kept is still there when it commits
+ * (two builds comparing with one site and committing one after the other
+ * published the first one's files as the second's). When the folder was
+ * replaced while waiting (the other build swapped its site in), the new one
+ * is taken. Returns 0 (p->keep NULL when there is no site to keep), or -1
+ * when interrupted while waiting. */
+static int keep_prev(pub_t *p)
+{
+	int waited = 0;
+	for (int tries = 0; tries < 64 && !pub_interrupted(); tries++) {
+		struct stat st;
+		pr_root_t *prev;
+		if (fstatat(p->parent_fd, p->out_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
+		    pr_root_open_at(&prev, p->parent_fd, p->out_name, p->out, PR_BENEATH) != 0)
+			return 0; /* gone, or not a folder: nothing to keep, a whole swap as without a site */
+		int fd = lock_out(p, prev);
+		int busy = fd < 0 && errno == EWOULDBLOCK;
+		if (busy && !waited) {
+			fprintf(stderr, "almanac: waiting for another build into %s to finish\n", p->out);
+			waited = 1;
+		}
+		/* polled, not a blocking flock: a signal just before it would not interrupt it */
+		const struct timespec tick = {0, 20 * 1000 * 1000};
+		while (busy && !pub_interrupted()) {
+			nanosleep(&tick, NULL);
+			fd = lock_out(p, prev);
+			busy = fd < 0 && errno == EWOULDBLOCK;
+		}
+		if (fd >= 0) {
+			p->keep = pubkeep_new(prev);
+			p->keep_lock = fd;
+			return 0;
+		}
+		pr_root_free(prev);
+	}
+	return pub_interrupted() ? -1 : 0;
+}
+
 int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_root_t *repo, char *const *content,
 	      size_t ncontent, diag_list_t *d)
 {
 	memset(p, 0, sizeof *p);
-	p->parent_fd = p->lock_fd = -1;
+	p->parent_fd = p->lock_fd = p->keep_lock = -1;
 	char *out = strip_slash(out_dir);
 	char *root = strip_slash(repo_root);
 	const char *why = NULL;
@@ -221,12 +286,14 @@ int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_roo
 		pub_abort(p);
 		return -1;
 	}
-	pr_root_t *prev;
-	if (has_site && pr_root_open_at(&prev, p->parent_fd, base, out, PR_BENEATH) == 0)
-		p->keep = pubkeep_new(prev);
 	free(parent);
 	p->out_name = xstrdup(base);
 	p->out = out;
+	if (has_site && keep_prev(p) != 0) {
+		diag_add(d, DIAG_ERROR, out, 0, 0, "interrupted", "build interrupted; the previous site is untouched");
+		pub_abort(p);
+		return -1;
+	}
 	return 0;
 }
 
@@ -261,7 +328,7 @@ void pub_sweep(const char *out_dir, const char *repo_root, const pr_root_t *repo
 int pub_open_dir(pub_t *p, const char *dir)
 {
 	memset(p, 0, sizeof *p);
-	p->parent_fd = p->lock_fd = -1;
+	p->parent_fd = p->lock_fd = p->keep_lock = -1;
 	if (pr_root_open(&p->root, dir, PR_BENEATH) != 0)
 		return -1;
 	p->tmp = xstrdup(dir);
@@ -270,21 +337,12 @@ int pub_open_dir(pub_t *p, const char *dir)
 
 static int swap_in(pub_t *p, diag_list_t *d);
 
-/* The previous site, locked against another build committing into it, when
- * it is still the output folder: a descriptor to close, or -1 (the folder was
- * replaced meanwhile). */
-static int lock_prev(const pub_t *p)
+/* 1 when the previous site (locked since pub_begin) is still the output folder. */
+static int prev_is_out(const pub_t *p)
 {
-	int fd = openat(pubkeep_fd(p->keep), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct stat a, b;
-	if (fd < 0 || flock(fd, LOCK_EX) != 0 || fstat(fd, &a) != 0 ||
-	    fstatat(p->parent_fd, p->out_name, &b, AT_SYMLINK_NOFOLLOW) != 0 || a.st_dev != b.st_dev ||
-	    a.st_ino != b.st_ino) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
+	return fstat(p->keep_lock, &a) == 0 && fstatat(p->parent_fd, p->out_name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 int pub_commit(pub_t *p, const char *stamp, diag_list_t *d)
@@ -296,21 +354,12 @@ int pub_commit(pub_t *p, const char *stamp, diag_list_t *d)
 		diag_add(d, DIAG_ERROR, p->out, 0, 0, "output", "cannot write the site: %s", pr_strerror(wrc));
 		return -1;
 	}
-	int locked = p->keep ? lock_prev(p) : -1;
-	if (p->keep && locked >= 0 && pubkeep_in_place(p->keep)) {
-		int rc = pubkeep_apply(p->keep, p->root, PUB_MARKER, "almanac site\ninputs -\n", p->out, d);
-		close(locked);
-		return rc; /* the temporary folder (its empty folders) is removed by pub_abort */
-	}
-	if (p->keep && pubkeep_link_kept(p->keep, p->root, p->out, d) != 0) {
-		if (locked >= 0)
-			close(locked);
+	if (p->keep && prev_is_out(p) && pubkeep_in_place(p->keep))
+		/* the temporary folder (its empty folders) is removed by pub_abort */
+		return pubkeep_apply(p->keep, p->root, PUB_MARKER, "almanac site\ninputs -\n", p->out, d);
+	if (p->keep && pubkeep_link_kept(p->keep, p->root, p->out, d) != 0)
 		return -1;
-	}
-	int rc = swap_in(p, d);
-	if (locked >= 0)
-		close(locked);
-	return rc;
+	return swap_in(p, d);
 }
 
 /* Swap the temporary folder in as the output folder, and remove the old one. */
@@ -358,6 +407,8 @@ void pub_abort(pub_t *p)
 		pr_remove_at(p->parent_fd, p->tmp_name);
 	if (p->lock_fd >= 0)
 		close(p->lock_fd); /* after the removal: a sweeping build must not take it meanwhile */
+	if (p->keep_lock >= 0)
+		close(p->keep_lock); /* after the commit: a build waiting for the output may go on */
 	if (p->parent_fd >= 0)
 		close(p->parent_fd);
 	free(p->tmp);
@@ -365,7 +416,7 @@ void pub_abort(pub_t *p)
 	free(p->out_name);
 	free(p->tmp_name);
 	memset(p, 0, sizeof *p);
-	p->parent_fd = p->lock_fd = -1;
+	p->parent_fd = p->lock_fd = p->keep_lock = -1;
 }
 
 int pub_write(const pub_t *p, const char *rel, const void *data, size_t len)

@@ -28,6 +28,8 @@ typedef struct {
 	char *tmp_name;   /* the temporary folder's name in the parent, NULL once swapped in (owned) */
 	int lock_fd;      /* the temporary folder, locked (tmpdir.h) while it exists; -1 when none */
 	struct pubkeep *keep; /* the previous site's files kept (pubkeep.h), NULL when there is none (owned) */
+	int keep_lock;    /* the previous site's folder, locked from pub_begin to pub_abort (another build into
+			   * the same output waits); -1 when none */
 } pub_t;
 
 /* Check `out_dir` (absolute) against the repository root and content
@@ -35,10 +37,13 @@ typedef struct {
  * ones that killed builds left there (tmpdir.h). When `out_dir` is a folder
  * holding a site Almanac built (not a link), its unchanged files will be
  * kept (pubkeep.h: only what changed is written, and a small change is
- * committed in place instead of swapping the whole site). An output inside the
+ * committed in place instead of swapping the whole site); the output folder
+ * is then locked until pub_abort: another build into it waits here (saying
+ * so on stderr) until this one is done. An output inside the
  * repository is reached through `repo` (pathres.h): no link on its way may
  * leave the repository or lead into .git. Returns 0, or -1 with an error
- * diagnostic (exit code 4). */
+ * diagnostic (exit code 4; code "interrupted" when a signal came while
+ * waiting for another build). */
 int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_root_t *repo, char *const *content,
 	      size_t ncontent, diag_list_t *d);
 /* Remove the temporary folders that killed builds left beside `out_dir`

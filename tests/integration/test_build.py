@@ -3,10 +3,11 @@ Pretty URLs, relative links, assets, sitemap, 404, determinism across --jobs,
 atomic output, unsafe output folders, CLI usage errors."""
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from almanac_testlib import RepoTestCase, git, is_sanitizer_build, main, read, run, tree_bytes, write  # noqa: E402
+from almanac_testlib import BIN, RepoTestCase, git, is_sanitizer_build, main, read, run, tree_bytes, write  # noqa: E402
 
 RUNBOOK = """---
 title: Node not ready
@@ -276,6 +277,162 @@ class BuildTest(RepoTestCase):
         self.assertEqual(sorted(os.listdir(outside)), ["k8s", "keep.txt"])
         self.assertFalse(os.path.islink(os.path.join(out, "runbooks")))
         self.assert_same_as_cold(repo, out)
+
+    def test_rebuild_never_follows_links_inside_the_output(self):
+        # links that stay inside the output: a folder and a file of the site replaced by links to
+        # copies. Followed, their files looked kept, then the copies and the links (which the site
+        # does not have) were removed: the runbooks section and 404.html were gone, and the next
+        # build said the site was up to date
+        import shutil
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        os.rename(os.path.join(out, "runbooks"), os.path.join(out, "runbooks-copy"))
+        os.symlink("runbooks-copy", os.path.join(out, "runbooks"))
+        shutil.copy(os.path.join(out, "404.html"), os.path.join(out, "copy.html"))
+        os.remove(os.path.join(out, "404.html"))
+        os.symlink("copy.html", os.path.join(out, "404.html"))
+        write(repo, "runbooks/workloads/crashloop.md", CRASH + "\nEdited.\n")
+        r = self.build(repo, out, env={"ALMANAC_TIMING": "1"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("(moved in place)", r.stderr)
+        links = [os.path.join(d, n) for d, ds, fs in os.walk(out) for n in ds + fs
+                 if os.path.islink(os.path.join(d, n))]
+        self.assertEqual(links, [])
+        self.assertIn("Edited.", read(os.path.join(out, "runbooks/workloads/crashloop/index.html")))
+        self.assert_same_as_cold(repo, out)
+
+    def test_rebuild_waits_for_another_build_into_the_same_output(self):
+        # Another build holds the output (as one committing does) while this one starts; it
+        # commits, changing a file this one will not change. This build must compare with what the
+        # other one left, not with what was there when it started: it used to keep that file as
+        # it had found it (so it published the other build's page) and mark the site up to date.
+        import fcntl, queue, threading
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        write(repo, "runbooks/workloads/crashloop.md", CRASH + "\nEdited.\n")
+        git(repo, "commit", "-qam", "crashloop: edited", date="2026-11-01T10:00:00Z")
+        held = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(held, fcntl.LOCK_EX)
+        p = subprocess.Popen([BIN, "build", "--repo", repo, "--out", out, "--now", "2026-11-22"],
+                             env=dict(os.environ, ALMANAC_TIMING="1"), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+        lines = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(l) for l in p.stderr] + [lines.put(None)], daemon=True).start()
+        seen = []
+        try:
+            while True:  # the build has compared its files, or waits for the output
+                line = lines.get(timeout=120)
+                self.assertIsNotNone(line, "".join(seen))
+                seen.append(line)
+                if "previous site:" in line or "waiting for another build" in line:
+                    break
+            # the other build's commit: a page of its own and its marker, renamed in
+            page = os.path.join(out, "content/guides/onboarding/index.html")
+            write(out, "content/guides/onboarding/.new", "<p>the other build's page</p>")
+            os.rename(os.path.join(out, "content/guides/onboarding/.new"), page)
+            write(out, ".almanac-site.new", "almanac site\ninputs other\n")
+            os.rename(os.path.join(out, ".almanac-site.new"), os.path.join(out, ".almanac-site"))
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+            os.close(held)
+        rc = p.wait(timeout=120)
+        while True:
+            line = lines.get(timeout=120)
+            if line is None:
+                break
+            seen.append(line)
+        self.assertEqual(rc, 0, "".join(seen))
+        self.assert_same_as_cold(repo, out)
+        self.assertIn("almanac: waiting for another build into %s to finish\n" % out, seen)
+        self.assertIn("is up to date", self.build(repo, out).stderr)
+
+    def test_ctrl_c_while_waiting_for_another_build(self):
+        import fcntl, glob, signal
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        before = tree_bytes(out)
+        write(repo, "runbooks/workloads/crashloop.md", CRASH + "\nEdited.\n")
+        held = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            p = subprocess.Popen([BIN, "build", "--repo", repo, "--out", out, "--now", "2026-11-22"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            self.assertIn("waiting for another build", p.stderr.readline())
+            p.send_signal(signal.SIGINT)
+            err = p.stderr.read()
+            self.assertEqual(p.wait(timeout=60), 130, err)
+        finally:
+            os.close(held)
+        self.assertIn("error[interrupted]: build interrupted; the previous site is untouched", err)
+        self.assertEqual(tree_bytes(out), before)
+        self.assertEqual(glob.glob(os.path.join(os.path.dirname(out), ".almanac-tmp-*")), [])
+
+    def test_rebuilds_after_random_changes_equal_cold_builds(self):
+        # many random edits, additions, removals, renames, pages that become folders of pages and
+        # back, assets that come and go (a seeded generator: the same run every time); after each
+        # commit the rebuilt site is byte for byte a cold build of that commit, and up to date
+        import random
+        rnd = random.Random(20261206)
+        files = dict(FILES)
+        for i in range(24):
+            files["runbooks/s%d/p%d.md" % (i % 4, i)] = "# Page %d\n\nText %d. See [crash](../../runbooks/workloads/crashloop.md).\n" % (i, i)
+        repo = self.repo(files)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        modes = set()
+        for rnd_no in range(8):
+            pages = sorted(git(repo, "ls-files", "runbooks/s*").split())
+            for _ in range(rnd.randint(1, 6)):
+                op = rnd.choice(["edit", "add", "remove", "rename", "to-folder", "to-page", "asset", "title"])
+                page = rnd.choice(pages) if pages else None
+                if op == "edit" and page and page.endswith(".md"):
+                    write(repo, page, read(os.path.join(repo, page)) + "\nMore %d.\n" % rnd.randint(0, 999))
+                elif op == "add":
+                    write(repo, "runbooks/s%d/n%d.md" % (rnd.randint(0, 5), rnd.randint(0, 999)),
+                          "---\ntitle: New %d\nowner: team-%d\n---\nNew.\n" % (rnd.randint(0, 99), rnd.randint(0, 3)))
+                elif op == "remove" and page:
+                    git(repo, "rm", "-q", page)
+                elif op == "rename" and page:
+                    dst = "runbooks/s%d/r%d-%s" % (rnd.randint(0, 5), rnd.randint(0, 999), os.path.basename(page))
+                    if not os.path.exists(os.path.join(repo, dst)):
+                        os.makedirs(os.path.dirname(os.path.join(repo, dst)), exist_ok=True)
+                        git(repo, "mv", page, dst)
+                elif op == "to-folder" and page and page.endswith(".md"):
+                    # runbooks/s1/p5.md -> runbooks/s1/p5/index.md and a child page
+                    folder = page[:-3]
+                    if not os.path.exists(os.path.join(repo, folder)):
+                        os.makedirs(os.path.join(repo, folder))
+                        git(repo, "mv", page, folder + "/index.md")
+                        write(repo, folder + "/child.md", "# Child of %s\n" % folder)
+                elif op == "to-page":
+                    folders = sorted({os.path.dirname(f) for f in pages if f.endswith("/index.md")})
+                    if folders:
+                        folder = rnd.choice(folders)
+                        git(repo, "rm", "-rq", folder)
+                        write(repo, folder + ".md", "# Back to a page\n")
+                elif op == "asset":
+                    img = "runbooks/s%d/img%d.png" % (rnd.randint(0, 3), rnd.randint(0, 2))
+                    if os.path.exists(os.path.join(repo, img)) and rnd.random() < 0.5:
+                        git(repo, "rm", "-q", img)
+                    else:
+                        write(repo, img, "PNG %d" % rnd.randint(0, 99))
+                        write(repo, "runbooks/s0/p0.md" if os.path.exists(os.path.join(repo, "runbooks/s0/p0.md"))
+                              else "runbooks/s0/img.md", "# Images\n\n![i](../../%s)\n" % img)
+                elif op == "title":
+                    write(repo, "almanac.yml", "title: Handbook %d\n" % rnd.randint(0, 99))
+            git(repo, "add", "-A")
+            git(repo, "commit", "-qm", "round %d" % rnd_no, "--allow-empty", date="2026-11-%02dT10:00:00Z" % (rnd_no + 1))
+            r = self.build(repo, out, env={"ALMANAC_TIMING": "1"})
+            self.assertEqual(r.returncode, 0, r.stderr)
+            m = re.search(r"previous site: \d+ files kept, \d+ written \((.*)\)", r.stderr)
+            if m:
+                modes.add(m.group(1))
+            self.assert_same_as_cold(repo, out)
+            self.assertIn("is up to date", self.build(repo, out).stderr)
+        self.assertEqual(modes, {"moved in place", "the whole site swapped in"})
 
     def test_rebuild_that_changes_most_files_swaps_the_whole_site(self):
         files = dict(FILES)

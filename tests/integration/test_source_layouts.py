@@ -186,6 +186,22 @@ class SourceLayouts(RepoTestCase):
         out, r = self.build(hub)
         self.assertEqual(exists(out, "k8s/embed/widget.html", "k8s/docs/bundle/page.html"), [])
 
+    def test_a_root_link_to_nothing_in_a_hugo_or_mkdocs_source_is_not_found(self):
+        # '/' in such a source's page is its own site's root: a link there that names nothing is
+        # broken, as in the same repository built alone ('not found'); it was reported as outside
+        # the folder the source publishes, which sent the writer looking at the hub's path:. A
+        # file of the repository outside that folder still is.
+        write(self.k8s, "content/docs/links.md", "---\ntitle: Links\n---\n[a](/nothere/) [b](/README.md)\n")
+        write(self.pay, "handbook/links.md", "# Links\n\n[a](/nothere.md) [b](/src/main.go)\n")
+        out, r = self.build(self.plain_hub())
+        got = sorted((d["file"], d["col"], d["code"]) for d in diags(r.stderr)
+                     if "links.md" in d["file"] and d["code"] != "orphan")
+        self.assertEqual(got, [("k8s/docs/links.md", "1", "broken-link"), ("k8s/docs/links.md", "16", "link-outside-content"),
+                               ("pay/links.md", "1", "broken-link"), ("pay/links.md", "18", "link-outside-content")],
+                         r.stderr)
+        self.assertIn("k8s/docs/links.md:4:1: error[broken-link]: link target '/nothere/' not found", r.stderr)
+        self.assertIn("pay/links.md:3:1: error[broken-link]: link target '/nothere.md' not found", r.stderr)
+
     def test_report_names_each_sources_layout(self):
         hub = self.plain_hub()
         r = run("report", "--repo", hub, "--format", "json", "--now", NOW, "--no-trend")
