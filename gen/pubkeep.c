@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "map.h"
+#include "publish.h"
 
 #define KEPT MAP_INT(1)
 #define STAGED MAP_INT(2)
@@ -326,6 +327,11 @@ int pubkeep_link_kept(pubkeep_t *k, const pr_root_t *tmp, const char *out, diag_
 	const char **kept = paths_of(k, KEPT, &n);
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
+		if ((i & 255) == 0 && pub_interrupted()) { /* Ctrl-C: nothing was swapped in yet */
+			diag_add(d, DIAG_ERROR, out, 0, 0, "interrupted", "build interrupted; the previous site is untouched");
+			rc = -1;
+			break;
+		}
 		const char *name;
 		char *dir = split(kept[i], &name);
 		int from = prev_dir(k, dir, 0);

@@ -63,7 +63,9 @@ int pubkeep_in_place(const pubkeep_t *k);
 int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const char *marker_wip, const char *out,
 		  diag_list_t *d);
 /* Whole commit: link every kept file into `tmp` (copied when it cannot be
- * linked). Returns 0, or -1 with an error diagnostic at `out`. */
+ * linked), stopping on Ctrl-C (pub_interrupted) within 256 files. Returns
+ * 0, or -1 with an error diagnostic at `out` (code "interrupted" when
+ * stopped: nothing was published). */
 int pubkeep_link_kept(pubkeep_t *k, const pr_root_t *tmp, const char *out, diag_list_t *d);
 /* The previous site's folder (an O_PATH descriptor; borrowed). */
 int pubkeep_fd(const pubkeep_t *k);
