@@ -1,5 +1,6 @@
 /* changes.c - files changed since a revision. See changes.h. */
 #include "changes.h"
+#include "dating.h"
 #include "sitesrc.h"
 
 #include <git2.h>
@@ -267,15 +268,16 @@ void changes_freshness(const changes_t *c, site_t *s)
 		if (changes_has(c, p->src)) {
 			if (f->status != FRESH_STALE)
 				continue;
-			if (s->cfg.basis_reviewed && !p->fm.reviewed)
+			if (dating_basis_reviewed(&s->cfg, p) && !p->fm.reviewed)
 				diag_add(&s->diags, DIAG_WARNING, p->src, 1, 1, "stale-changed",
 					 "page changed but has no 'reviewed:' date, so it stays stale (freshness.basis: "
 					 "reviewed); add 'reviewed: <today>' if this change is a review");
-			else if (s->cfg.basis_reviewed)
+			else if (dating_basis_reviewed(&s->cfg, p))
 				diag_add(&s->diags, DIAG_WARNING, p->src, 1, 1, "stale-changed",
 					 "page changed but its review is overdue by %d days (reviewed %d days ago, "
-					 "interval %d days); update 'reviewed:' if this change is a review",
-					 -f->due_in_days, f->age_days, f->interval_days);
+					 "interval %d days); update '%s' if this change is a review",
+					 -f->due_in_days, f->age_days, f->interval_days,
+					 val_map_get(p->fm.raw, "reviewed") ? "reviewed:" : "last_reviewed_on:");
 			else
 				diag_add(&s->diags, DIAG_WARNING, p->src, 1, 1, "stale-changed",
 					 "page changed but still stale: its last counting commit is %d days old "

@@ -352,6 +352,7 @@ static void load_freshness(cctx_t *x, config_t *c, const val_t *f)
 				c->target = v->num;
 		} else if (!strcmp(k, "basis")) {
 			const char *s = val_as_str(v);
+			c->basis_set = 1;
 			if (s && !strcmp(s, "reviewed"))
 				c->basis_reviewed = 1;
 			else if (s && !strcmp(s, "commit"))
@@ -491,10 +492,10 @@ int config_load_text(config_t *c, const char *text, size_t len, const char *disp
 					free(c->layout);
 					c->layout = l;
 				} else {
-					static const char *const layouts[] = {"auto", "hugo", "mkdocs", "plain"};
-					const char *sug = suggest_closest(l, layouts, 4, 3);
+					static const char *const layouts[] = {"auto", "hugo", "mkdocs", "plain", "techdocs"};
+					const char *sug = suggest_closest(l, layouts, 5, 3);
 					diag_add(d, DIAG_ERROR, display, v->line, v->col, "config",
-						 "'layout' must be auto, hugo, mkdocs or plain, not '%s'%s%s%s", l,
+						 "'layout' must be auto, hugo, mkdocs, techdocs or plain, not '%s'%s%s%s", l,
 						 sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
 					x.errors++;
 					free(l);

@@ -18,7 +18,7 @@ typedef struct {
 typedef struct {
 	char *title;             /* site title; default "Documentation" */
 	int title_explicit;      /* 1 when the config set `title` (else the layout or the home README may) */
-	char *layout;            /* auto|hugo|mkdocs|plain (layout.h); default "auto" */
+	char *layout;            /* auto|hugo|mkdocs|techdocs|plain (layout.h); default "auto" */
 	char **muted;            /* warning and note kinds turned off by `warnings: {kind: false}` */
 	size_t nmuted;
 	char *base_url;          /* absolute URL of the published site, "" when unset (sitemap uses relative) */
@@ -43,6 +43,10 @@ typedef struct {
 	int due_window;          /* days, default 30 */
 	double target;           /* KPI target percent, default 80 */
 	int basis_reviewed;      /* freshness.basis: reviewed */
+	int basis_set;           /* 1 when the config set freshness.basis (else a layout's pages may be dated by
+	                            their review: fm_t.review_dated) */
+	int md_erb;              /* set from the layout (techdocs): "x.md.erb" files are pages, other ".erb"
+	                            files are templates, neither pages nor published files */
 	int count_content;       /* freshness.count: content (a commit that leaves a page's rendered
 	                            text identical is not a review); default commit */
 	int use_author_date;     /* freshness.date_source: author */

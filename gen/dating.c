@@ -253,6 +253,11 @@ site_status_t dating_status(const site_t *s, int64_t basis, int64_t now, int int
 	return dating_status_cfg(&s->cfg, basis, now, interval, age, due_in);
 }
 
+int dating_basis_reviewed(const config_t *cfg, const site_page_t *p)
+{
+	return cfg->basis_reviewed || (!cfg->basis_set && p->fm.review_dated);
+}
+
 int dating_page_interval(const site_t *s, const site_page_t *p)
 {
 	if (p->fm.review_interval)
@@ -378,11 +383,12 @@ static void apply_walk(job_t *j)
 					p->old_paths[p->nold++] = old;
 			}
 		}
-		f->basis_time = cfg->basis_reviewed ? p->fm.reviewed : (f->has_commit ? f->commit_time : 0);
+		int by_review = dating_basis_reviewed(cfg, p);
+		f->basis_time = by_review ? p->fm.reviewed : (f->has_commit ? f->commit_time : 0);
 		if (f->basis_time) {
 			f->status = dating_status_cfg(cfg, f->basis_time, s->opts.now, f->interval_days, &f->age_days,
 						      &f->due_in_days);
-		} else if (cfg->basis_reviewed && !(e && e->truncated)) {
+		} else if (by_review && !(e && e->truncated)) {
 			f->status = FRESH_STALE; /* basis: reviewed and no reviewed date */
 		} else if (e && !e->truncated && !f->has_commit && (e->skipped_authors || e->skipped_revs)) {
 			/* history says who touched it, and none of it counts (bots, ignore-revs): never

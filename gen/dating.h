@@ -48,6 +48,11 @@ struct hist *dating_hist_of(const site_t *s, const site_page_t *p);
 /* A page's review interval in days: its review_interval, else its repository's
  * configured interval for its criticality or type (site_source_cfg). */
 int dating_page_interval(const site_t *s, const site_page_t *p);
+/* 1 when page `p` is dated by its `reviewed` date, not its last commit: the
+ * config `cfg` (its repository's) says freshness.basis: reviewed, or sets no
+ * basis and the page's layout dates it by its review (fm.review_dated: a
+ * Tech Docs last_reviewed_on). */
+int dating_basis_reviewed(const config_t *cfg, const site_page_t *p);
 /* dating_status with the due window of `cfg` (a source's own configuration). */
 site_status_t dating_status_cfg(const config_t *cfg, int64_t basis, int64_t now, int interval, int *age,
 				int *due_in);

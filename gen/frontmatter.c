@@ -342,5 +342,7 @@ int fm_parse_ex(fm_t *fm, const char *text, size_t len, const char *path, size_t
 	}
 	fm->raw = root;
 	typed_keys(&x, fm);
+	if (o && o->map)
+		x.errors += o->map(fm, path, d);
 	return x.errors ? -1 : 0;
 }

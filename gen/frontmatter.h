@@ -33,6 +33,8 @@ typedef struct {
 	int draft;
 	int64_t reviewed;       /* UTC midnight of the `reviewed` date; 0 when absent */
 	char *reviewer;
+	int review_dated;       /* the other tool dates this page by its review (Tech Docs' last_reviewed_on):
+	                           `reviewed` is its freshness basis unless the config sets freshness.basis */
 	val_t *raw;             /* the whole front matter as a map (owned), never NULL after fm_parse */
 	int present;            /* 1 when the page had a front-matter block */
 	int line;               /* line of the opening "---" (1) */
@@ -43,6 +45,9 @@ typedef struct {
 	int toml;          /* also accept TOML between "+++" lines (Hugo) */
 	int foreign_type;  /* `type:` values other than runbook|role|guide belong to another tool (Hugo's
 	                      content types such as `docs`): kept in raw, no error, the type comes from the folder */
+	/* another tool's keys mapped onto Almanac's once the known keys are read (NULL: none); returns the
+	 * number of error diagnostics it added (layout_techdocs_front_matter) */
+	int (*map)(fm_t *fm, const char *path, diag_list_t *d);
 } fm_opts_t;
 
 /* Split and parse the front matter at the start of `text`.

@@ -338,10 +338,11 @@ static void page_fresh(inc_t *inc, site_page_t *n, const site_page_t *o)
 	f->commit_time = o->fresh.commit_time;
 	f->author = o->fresh.author ? xstrdup(o->fresh.author) : NULL;
 	f->summary = o->fresh.summary ? xstrdup(o->fresh.summary) : NULL;
-	f->basis_time = s->cfg.basis_reviewed ? n->fm.reviewed : (f->has_commit ? f->commit_time : 0);
+	int by_review = dating_basis_reviewed(&s->cfg, n);
+	f->basis_time = by_review ? n->fm.reviewed : (f->has_commit ? f->commit_time : 0);
 	if (f->basis_time)
 		f->status = dating_status(s, f->basis_time, s->opts.now, f->interval_days, &f->age_days, &f->due_in_days);
-	else if (s->cfg.basis_reviewed && !(e && e->truncated))
+	else if (by_review && !(e && e->truncated))
 		f->status = FRESH_STALE;
 	/* drift depends on the watches and the last commit, both unchanged */
 	f->drifted = o->fresh.drifted;

@@ -15,13 +15,13 @@
 
 const char *layout_name(layout_kind k)
 {
-	return k == LAYOUT_HUGO ? "hugo" : k == LAYOUT_MKDOCS ? "mkdocs" : "plain";
+	return k == LAYOUT_HUGO ? "hugo" : k == LAYOUT_MKDOCS ? "mkdocs" : k == LAYOUT_TECHDOCS ? "techdocs" : "plain";
 }
 
 int layout_valid_setting(const char *setting)
 {
 	return !strcmp(setting, "auto") || !strcmp(setting, "hugo") || !strcmp(setting, "mkdocs") ||
-	       !strcmp(setting, "plain");
+	       !strcmp(setting, "plain") || !strcmp(setting, "techdocs");
 }
 
 int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, diag_list_t *d)
@@ -33,7 +33,9 @@ int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, diag_
 		setting = "auto";
 	char *hugo_cfg = layout_hugo_find_config(tree, d);
 	char *mkdocs_cfg = layout_mkdocs_find_config(tree, d);
+	char *techdocs_cfg = layout_techdocs_find_config(tree, d);
 	int want_hugo = !strcmp(setting, "hugo"), want_mkdocs = !strcmp(setting, "mkdocs");
+	int want_techdocs = !strcmp(setting, "techdocs");
 	if (!strcmp(setting, "auto")) {
 		/* Hugo: its config and its content folder (a config alone is not a site to read) */
 		if (hugo_cfg) {
@@ -47,6 +49,8 @@ int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, diag_
 			layout_free(&probe);
 		}
 		want_mkdocs = !want_hugo && mkdocs_cfg;
+		/* Tech Docs: its config and its source folder */
+		want_techdocs = !want_hugo && !want_mkdocs && techdocs_cfg && layout_exists(tree, "source", 1, NULL);
 	}
 	if (want_hugo) {
 		l->kind = LAYOUT_HUGO;
@@ -54,17 +58,21 @@ int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, diag_
 	} else if (want_mkdocs) {
 		l->kind = LAYOUT_MKDOCS;
 		layout_mkdocs_read(l, tree, mkdocs_cfg, d);
+	} else if (want_techdocs) {
+		l->kind = LAYOUT_TECHDOCS;
+		layout_techdocs_read(l, tree, techdocs_cfg, d);
 	} else {
 		l->kind = LAYOUT_PLAIN;
 	}
 	free(hugo_cfg);
 	free(mkdocs_cfg);
+	free(techdocs_cfg);
 	return 0;
 }
 
 int layout_config_candidate(const char *rel)
 {
-	return layout_hugo_is_config(rel) || layout_mkdocs_is_config(rel);
+	return layout_hugo_is_config(rel) || layout_mkdocs_is_config(rel) || layout_techdocs_is_config(rel);
 }
 
 void layout_set_home(layout_t *l, const char *first_content)
@@ -127,7 +135,20 @@ int layout_is_index(const layout_t *l, const char *src)
 		return !strcmp(base, "_index.md") || !strcmp(base, "index.md");
 	if (l->kind == LAYOUT_PLAIN)
 		return scan_is_index(src);
+	if (l->kind == LAYOUT_TECHDOCS)
+		return layout_techdocs_is_index(base);
 	return !strcmp(base, "index.md") || !strcasecmp(base, "README.md");
+}
+
+int layout_is_page(const layout_t *l, const char *src)
+{
+	return fsu_ends_with(src, ".md") || (l->kind == LAYOUT_TECHDOCS && layout_techdocs_page_ext(src));
+}
+
+size_t layout_page_ext(const layout_t *l, const char *src)
+{
+	size_t n = l->kind == LAYOUT_TECHDOCS ? layout_techdocs_page_ext(src) : 0;
+	return n ? n : 3;
 }
 
 /* `path` relative to the root: NULL when it is not under it. Borrowed. */
@@ -180,7 +201,7 @@ char *layout_path_url(const layout_t *l, const char *src)
 	if (layout_is_index(l, src)) {
 		url = layout_dir_url(l, dir);
 	} else {
-		char *stem = xstrndup(src, strlen(src) - 3);
+		char *stem = xstrndup(src, strlen(src) - layout_page_ext(l, src));
 		char *p = site_path(l, stem);
 		url = with_slash(p);
 		free(p);

@@ -28,8 +28,17 @@
  *           folder's page; URLs keep the paths as written; nav: gives the
  *           order and the titles (a page it does not list is not in the
  *           navigation), site_name the site title.
+ *   techdocs  GOV.UK's Tech Docs Template (Middleman): config/tech-docs.yml
+ *           and a source/ folder, which is the site root; pages are
+ *           "x.html.md", "x.html.md.erb" (and plain "x.md", "x.md.erb"),
+ *           published by Middleman at "x.html": Almanac's page is "x/" and
+ *           "x.html" redirects to it (as for uglyURLs below); index.html.md
+ *           (.erb) is its folder's page; service_name is the site title;
+ *           other .erb files (layouts, partials, ERB pages) are templates, not
+ *           published. Front matter: layout_techdocs.h.
  * auto picks hugo when a Hugo config and its content folder exist, else
- * mkdocs when mkdocs.yml exists, else plain. Hugo's uglyURLs and MkDocs'
+ * mkdocs when mkdocs.yml exists, else techdocs when config/tech-docs.yml and
+ * source/ exist, else plain. Hugo's uglyURLs and MkDocs'
  * use_directory_urls: false published pages as "x.html": those addresses
  * become redirects to the page (see layout_page_extra_urls). Hugo's baseURL
  * and MkDocs' site_url, when an absolute http(s) URL, are the site's address
@@ -48,7 +57,7 @@
 #include "pathres.h"
 #include "val.h"
 
-typedef enum { LAYOUT_PLAIN, LAYOUT_HUGO, LAYOUT_MKDOCS } layout_kind;
+typedef enum { LAYOUT_PLAIN, LAYOUT_HUGO, LAYOUT_MKDOCS, LAYOUT_TECHDOCS } layout_kind;
 
 typedef struct {
 	int order;       /* 1-based position in the MkDocs nav: */
@@ -70,7 +79,8 @@ typedef struct {
 	                        content folder that exists ("" = the repository root) (owned) */
 	char *title;         /* site title from the other tool's config (Hugo title, MkDocs site_name), or NULL */
 	int lower;           /* Hugo: URLs are lower-cased (no disablePathToLower) */
-	int ugly;            /* pages were published as "x.html" (Hugo uglyURLs, MkDocs use_directory_urls: false) */
+	int ugly;            /* pages were published as "x.html" (Hugo uglyURLs, MkDocs use_directory_urls: false,
+	                        Tech Docs) */
 	int has_nav;         /* MkDocs nav: is given: pages it does not list are not in the navigation */
 	layout_nav_t *nav;   /* entries of nav:, in order (owned) */
 	size_t nnav;
@@ -109,13 +119,19 @@ void layout_inherit(layout_t *l, const layout_t *from, const char *root);
 void layout_set_plain_root(layout_t *l, const char *dir);
 /* Free what `l` owns; accepts a zeroed struct. */
 void layout_free(layout_t *l);
-/* "plain", "hugo" or "mkdocs" (the report's repository.layout). */
+/* "plain", "hugo", "mkdocs" or "techdocs" (the report's repository.layout). */
 const char *layout_name(layout_kind k);
 /* 1 when `setting` is a valid value of the config's `layout:`. */
 int layout_valid_setting(const char *setting);
 
 /* 1 when the page at repo path `src` is its folder's page (see above). */
 int layout_is_index(const layout_t *l, const char *src);
+/* 1 when the repo path `src` is a page by the layout's names: ".md", and for
+ * techdocs also ".md.erb". */
+int layout_is_page(const layout_t *l, const char *src);
+/* The length of the page extension at the end of `src` that its URL leaves
+ * out: 3 (".md"), for techdocs ".html.md.erb", ".html.md", ".md.erb" or ".md". */
+size_t layout_page_ext(const layout_t *l, const char *src);
 /* The URL of the folder `dir` (repo-relative, no trailing '/'): "" for the
  * home folder, else its path under the root, by the layout's URL rules, with
  * a trailing '/'. Caller frees. */

@@ -52,5 +52,18 @@ int layout_mkdocs_is_config(const char *rel);
  * (site_name), base_url (site_url), ugly (use_directory_urls: false), nav and section titles.
  * YAML tags such as !!python/name: and !ENV are read as plain values. */
 void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d);
+/* The Tech Docs config of the work tree (config/tech-docs.yml), or NULL (a
+ * link out of the repository: a warning in `d`, may be NULL). Caller frees. */
+char *layout_techdocs_find_config(const pr_root_t *tree, diag_list_t *d);
+/* 1 when the repo path `rel` is config/tech-docs.yml. */
+int layout_techdocs_is_config(const char *rel);
+/* Read Tech Docs config `cfg` into `l`: config, root (source/), title
+ * (service_name), ugly (pages were "x.html"). */
+void layout_techdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d);
+/* The length of the Tech Docs page extension ending `src` (".html.md.erb",
+ * ".html.md", ".md.erb", ".md"), 0 when none. */
+size_t layout_techdocs_page_ext(const char *src);
+/* 1 when the file name `base` is a Tech Docs folder page (index.html.md, ...). */
+int layout_techdocs_is_index(const char *base);
 
 #endif

@@ -245,8 +245,13 @@ static res_t resolve_address(const site_t *s, const site_page_t *p, const char *
 		if (r.kind != RES_ERROR)
 			return r;
 	}
-	char *joined = path[0] != '/' ? xasprintf("%s%s", p->url, path)
+	/* relative to the page's address; a Tech Docs page was "x.html", in its folder */
+	char *from = sitelayout_of(s, p->source)->kind == LAYOUT_TECHDOCS && p->nextra ? fsu_dirname(p->extra_urls[0])
+										       : NULL;
+	char *joined = path[0] != '/' ? (from ? xasprintf("%s%s%s", from, from[0] ? "/" : "", path)
+					      : xasprintf("%s%s", p->url, path))
 			: in ? xasprintf("%s/%s", site_source_name(s, in), path + 1) : xstrdup(path + 1);
+	free(from);
 	char *u = fsu_normalize(joined);
 	free(joined);
 	if (!u)
@@ -265,6 +270,14 @@ static res_t resolve_address(const site_t *s, const site_page_t *p, const char *
 	} else if (map_get(&s->asset_out_map, u, &v)) {
 		r.kind = RES_ASSET;
 		r.index = MAP_AS_INT(v);
+	} else if (lay->ugly && n > 5 && !strcmp(u + n - 5, ".html")) {
+		/* "x.html" of a site whose pages were published so (uglyURLs, Tech Docs): the page "x/" */
+		char *page = xasprintf("%.*s/", (int)(n - 5), u);
+		if (map_get(&s->url_map, page, &v) && published(s, &s->pages[MAP_AS_INT(v)])) {
+			r.kind = RES_PAGE;
+			r.index = MAP_AS_INT(v);
+		}
+		free(page);
 	}
 	free(folder);
 	free(u);

@@ -128,7 +128,7 @@ static void trend_page(report_point_t *pts, size_t ntrend, const site_t *s, cons
 			continue;
 		}
 		int64_t basis = last;
-		if (cfg->basis_reviewed)
+		if (dating_basis_reviewed(cfg, p))
 			basis = p->fm.reviewed && p->fm.reviewed <= t ? p->fm.reviewed : 0;
 		if (!basis)
 			continue; /* no counting commit yet (or never reviewed): not fresh */

@@ -18,6 +18,7 @@
 #include "history.h"
 #include "layout.h"
 #include "layout_hugo.h"
+#include "layout_techdocs.h"
 #include "sitelayout.h"
 #include "links.h"
 #include "map.h"
@@ -99,7 +100,10 @@ static void pos_of(const char *s, size_t off, int *line, int *col)
 static const fm_opts_t *fm_opts(const site_t *s, int source)
 {
 	static const fm_opts_t hugo = {.toml = 1, .foreign_type = 1};
-	return sitelayout_of(s, source)->kind == LAYOUT_HUGO ? &hugo : NULL;
+	/* Tech Docs: its review keys, and type: values of its own (type: learn) as Hugo's are */
+	static const fm_opts_t techdocs = {.foreign_type = 1, .map = layout_techdocs_front_matter};
+	layout_kind k = sitelayout_of(s, source)->kind;
+	return k == LAYOUT_HUGO ? &hugo : k == LAYOUT_TECHDOCS ? &techdocs : NULL;
 }
 
 /* Phase 1 (parallel): read a page and parse its front matter. */
@@ -196,6 +200,17 @@ void site_render_markdown(site_t *s, size_t i)
 						   &p->nshortcodes);
 		if (rewritten)
 			body = rewritten;
+	} else if (lay->kind == LAYOUT_TECHDOCS) {
+		/* ERB is not run: its tags are blanked out, same length, one warning per page */
+		size_t ntags;
+		int el, ec;
+		rewritten = layout_techdocs_erb(body, blen, p->body_line, &ntags, &el, &ec);
+		if (rewritten) {
+			body = rewritten;
+			diag_add(&s->diags, DIAG_WARNING, p->src, el, ec, "erb",
+				 "ERB is not run by Almanac: %zu tag%s (<%% ... %%>) left out of the page", ntags,
+				 ntags == 1 ? "" : "s");
+		}
 	}
 	int rc = md_render(&p->md, body, blen, &o);
 	free(rewritten);
@@ -497,7 +512,7 @@ void site_name_page(site_t *s, site_page_t *p, int url)
 	const char *base = strrchr(p->src, '/');
 	base = base ? base + 1 : p->src;
 	char *stem = p->is_index ? xstrdup(p->dir[0] ? (strrchr(p->dir, '/') ? strrchr(p->dir, '/') + 1 : p->dir) : "home")
-				 : xstrndup(base, strlen(base) - 3);
+				 : xstrndup(base, strlen(base) - layout_page_ext(sitelayout_of(s, p->source), base));
 	free(p->slug);
 	p->slug = xstrdup(stem);
 	const layout_t *lay = sitelayout_of(s, p->source); /* the page's own repository's rules */
@@ -573,6 +588,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 
 	/* the layout: Hugo and MkDocs repositories publish their content folder at the root */
 	layout_detect(&s->layout, s->tree, s->cfg.layout, &s->diags);
+	s->cfg.md_erb = s->layout.kind == LAYOUT_TECHDOCS;
 	if (s->layout.kind != LAYOUT_PLAIN && !s->cfg.content_explicit) {
 		for (size_t i = 0; i < s->cfg.ncontent; i++)
 			free(s->cfg.content[i]);

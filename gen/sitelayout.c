@@ -86,10 +86,12 @@ const char *sitelayout_section_title(const site_t *s, const char *dir)
 
 const char *const *sitelayout_index_names(const site_t *s, const char *dir)
 {
-	static const char *const plain[] = {"index.md", "README.md"}, *const hugo[] = {"_index.md", "index.md"};
+	static const char *const plain[] = {"index.md", "README.md"}, *const hugo[] = {"_index.md", "index.md"},
+				 *const techdocs[] = {"index.html.md", "index.html.md.erb"};
 	int k;
 	char *rp = NULL;
 	site_locate(s, dir, &k, &rp);
 	free(rp);
-	return sitelayout_of(s, k)->kind == LAYOUT_HUGO ? hugo : plain;
+	layout_kind kind = sitelayout_of(s, k)->kind;
+	return kind == LAYOUT_HUGO ? hugo : kind == LAYOUT_TECHDOCS ? techdocs : plain;
 }

@@ -51,8 +51,8 @@ char *sitelayout_alias_url(const site_t *s, const site_page_t *p, const char *al
  * nav: section of its pages. NULL when none. Borrowed. */
 const char *sitelayout_section_title(const site_t *s, const char *dir);
 /* The file names that are a folder's page in site folder `dir`'s repository,
- * in the order they are looked for (Hugo: _index.md, index.md; else
- * index.md, README.md). Static. */
+ * in the order they are looked for (Hugo: _index.md, index.md; Tech Docs:
+ * index.html.md, index.html.md.erb; else index.md, README.md). Static. */
 const char *const *sitelayout_index_names(const site_t *s, const char *dir);
 
 #endif

@@ -1,0 +1,204 @@
+/* layout_techdocs.c - GOV.UK Tech Docs Template repositories: config/tech-docs.yml, page names, ERB tags and
+ * review keys. See layout.h, layout_tools.h, layout_techdocs.h. */
+#include "layout_techdocs.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "config.h"
+#include "fsutil.h"
+#include "layout_tools.h"
+
+#define TECHDOCS_CONFIG "config/tech-docs.yml"
+
+int layout_techdocs_is_config(const char *rel)
+{
+	return !strcmp(rel, TECHDOCS_CONFIG);
+}
+
+char *layout_techdocs_find_config(const pr_root_t *tree, diag_list_t *d)
+{
+	return layout_exists(tree, TECHDOCS_CONFIG, 0, d) ? xstrdup(TECHDOCS_CONFIG) : NULL;
+}
+
+void layout_techdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d)
+{
+	free(l->root);
+	l->root = xstrdup("source");
+	l->ugly = 1; /* Middleman published x.html.md as x.html */
+	if (!cfg)
+		return;
+	free(l->config);
+	l->config = xstrdup(cfg);
+	buf_t text = BUF_INIT;
+	val_t *c = NULL;
+	if (layout_read_file(tree, cfg, "Tech Docs config", &text, d) != 0) {
+		/* reported; the defaults apply */
+	} else if (layout_parse_config(&c, buf_cstr(&text), text.len, cfg, d) == 0) {
+		const char *t = val_as_str(val_map_get(c, "service_name"));
+		if (t && t[0])
+			l->title = xstrdup(t);
+	}
+	val_free(c);
+	buf_free(&text);
+}
+
+/* Page names, longest first: what Middleman strips to publish "x.html". */
+static const char *const page_exts[] = {".html.md.erb", ".html.md", ".md.erb", ".md"};
+
+size_t layout_techdocs_page_ext(const char *src)
+{
+	for (size_t i = 0; i < sizeof page_exts / sizeof *page_exts; i++)
+		if (fsu_ends_with(src, page_exts[i]) && strlen(src) > strlen(page_exts[i]))
+			return strlen(page_exts[i]);
+	return 0;
+}
+
+int layout_techdocs_is_index(const char *base)
+{
+	size_t n = layout_techdocs_page_ext(base);
+	return n && strlen(base) - n == 5 && !strncmp(base, "index", 5);
+}
+
+/* ---- ERB ---- */
+
+/* bodies are bounded by FSU_MAX_FILE: the scan below is linear */
+char *layout_techdocs_erb(const char *body, size_t len, int line0, size_t *count, int *line, int *col)
+{
+	*count = 0;
+	*line = *col = 0;
+	char *out = NULL;
+	int ln = line0;
+	size_t bol = 0; /* offset of the current line's start */
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (body[i] == '\n') {
+			ln++;
+			bol = i + 1;
+			continue;
+		}
+		if (body[i] != '<' || body[i + 1] != '%')
+			continue;
+		if (i + 2 < len && body[i + 2] == '%') { /* "<%%": a literal "<%" */
+			i += 2;
+			continue;
+		}
+		if (!out) {
+			out = xmalloc(len + 1);
+			memcpy(out, body, len);
+			out[len] = '\0';
+		}
+		if (!(*count)++) {
+			*line = ln;
+			int c = 1; /* in characters: count the bytes that start one */
+			for (size_t k = bol; k < i; k++)
+				c += ((unsigned char)body[k] & 0xC0) != 0x80;
+			*col = c;
+		}
+		size_t j = i + 2;
+		while (j + 1 < len && !(body[j] == '%' && body[j + 1] == '>'))
+			j++;
+		size_t end = j + 1 < len ? j + 2 : len; /* never closed: to the end */
+		for (size_t k = i; k < end; k++) {
+			if (body[k] == '\n') {
+				ln++;
+				bol = k + 1;
+			} else {
+				out[k] = ' ';
+			}
+		}
+		i = end - 1;
+	}
+	return out;
+}
+
+/* ---- front matter ---- */
+
+static int fm_error(diag_list_t *d, const char *path, const val_t *v, const char *msg, const char *key)
+{
+	diag_add(d, DIAG_ERROR, path, v->line, v->col, "front-matter", msg, key);
+	return 1;
+}
+
+static char *scalar(const val_t *v)
+{
+	if (v->type == VAL_STR)
+		return xstrdup(v->str);
+	if (v->type == VAL_NUM && v->str)
+		return xstrdup(v->str);
+	return NULL;
+}
+
+/* Tech Docs' review_in ("6 months", "1 year", "2 weeks", "30 days") as days; Almanac's "6m" too. */
+static int parse_review_in(const char *s, int *days)
+{
+	if (config_parse_interval(s, days) == 0)
+		return 0;
+	while (*s == ' ')
+		s++;
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (end == s || n <= 0 || n > CONFIG_MAX_INTERVAL)
+		return -1;
+	while (*end == ' ')
+		end++;
+	static const struct {
+		const char *name;
+		char unit;
+	} units[] = {{"day", 'd'}, {"days", 'd'}, {"week", 'w'}, {"weeks", 'w'},
+		     {"month", 'm'}, {"months", 'm'}, {"year", 'y'}, {"years", 'y'}};
+	size_t ul = strlen(end);
+	while (ul && end[ul - 1] == ' ')
+		ul--;
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+		if (strlen(units[i].name) != ul || strncasecmp(end, units[i].name, ul))
+			continue;
+		char tmp[32];
+		snprintf(tmp, sizeof tmp, "%ld%c", n, units[i].unit);
+		return config_parse_interval(tmp, days);
+	}
+	return -1;
+}
+
+int layout_techdocs_front_matter(fm_t *fm, const char *path, diag_list_t *d)
+{
+	const val_t *m = fm->raw;
+	int errors = 0;
+	if (!m || m->type != VAL_MAP)
+		return 0;
+	const val_t *v = val_map_get(m, "last_reviewed_on");
+	if (v && v->type != VAL_NULL && !val_map_get(m, "reviewed")) {
+		char *s = scalar(v);
+		int64_t t;
+		if (!s || fm_parse_date(s, &t))
+			errors += fm_error(d, path, v, "'%s' must be a date such as 2026-11-01", "last_reviewed_on");
+		else
+			fm->reviewed = t;
+		free(s);
+	}
+	v = val_map_get(m, "review_in");
+	if (v && v->type != VAL_NULL && !val_map_get(m, "review_interval")) {
+		char *s = scalar(v);
+		int days;
+		if (!s || parse_review_in(s, &days))
+			errors += fm_error(d, path, v,
+					   "'%s' must be a period such as '6 months', '3 weeks', '1 year' or '90 days'",
+					   "review_in");
+		else
+			fm->review_interval = days;
+		free(s);
+	}
+	v = val_map_get(m, "owner_slack");
+	if (v && v->type != VAL_NULL && !fm->owner && !val_map_get(m, "owner")) {
+		char *s = scalar(v);
+		if (!s)
+			errors += fm_error(d, path, v, "'%s' must be a string", "owner_slack");
+		else if (s[0])
+			fm->owner = s;
+		else
+			free(s);
+	}
+	fm->review_dated = fm->reviewed != 0;
+	return errors;
+}
