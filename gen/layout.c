@@ -119,6 +119,13 @@ void layout_free(layout_t *l)
 	}
 	free(l->statics);
 	free(l->base_url);
+	map_t *owned[] = {&l->redirect_to, &l->redirects_of};
+	for (size_t k = 0; k < 2; k++) {
+		for (size_t i = 0; i < owned[k]->cap; i++)
+			if (owned[k]->slots && owned[k]->slots[i].key)
+				free(owned[k]->slots[i].val);
+		map_free(owned[k]);
+	}
 	memset(l, 0, sizeof *l);
 }
 
@@ -247,9 +254,7 @@ static int ends_html(const char *s)
 	return (n > 5 && !strcasecmp(s + n - 5, ".html")) || (n > 4 && !strcasecmp(s + n - 4, ".htm"));
 }
 
-/* A site path as written ("/a/b", "a/b.html", "a/b/") made a URL: normalised, no leading '/';
- * a folder URL ends with '/', a .html/.htm path is a file URL. NULL when it climbs out. */
-static char *as_url(const char *path)
+char *layout_as_url(const char *path)
 {
 	while (*path == '/')
 		path++;
@@ -278,7 +283,7 @@ char *layout_page_url(const layout_t *l, const char *src, const val_t *fm, char 
 		return layout_path_url(l, src);
 	const char *url = val_as_str(val_map_get(fm, "url"));
 	if (url && url[0] && !strstr(url, "://")) {
-		char *u = as_url(url);
+		char *u = layout_as_url(url);
 		if (u && ends_html(u)) {
 			/* Hugo published the file x.html: the page lives at x/, x.html redirects to it */
 			size_t n = strlen(u);
@@ -310,7 +315,12 @@ char *layout_page_url(const layout_t *l, const char *src, const val_t *fm, char 
 
 size_t layout_page_extra_urls(const layout_t *l, const char *src, const char *url, char *file_url, char ***out)
 {
-	char **v = xcalloc(3, sizeof *v);
+	void *r = NULL;
+	const char *olds = l->redirects_of.len && map_get(&l->redirects_of, url, &r) ? r : NULL;
+	size_t nold = 0;
+	for (const char *q = olds; q && *q; q += strcspn(q, "\n") + (q[strcspn(q, "\n")] != 0))
+		nold++;
+	char **v = xcalloc(3 + nold, sizeof *v);
 	size_t n = 0;
 	if (file_url)
 		v[n++] = xstrdup(file_url);
@@ -318,6 +328,15 @@ size_t layout_page_extra_urls(const layout_t *l, const char *src, const char *ur
 	if (l->ugly && url[0] && !layout_is_index(l, src) && !file_url) {
 		size_t len = strlen(url);
 		v[n++] = xasprintf("%.*s.html", (int)(len - 1), url);
+	}
+	for (const char *q = olds; q && *q;) {
+		size_t k = strcspn(q, "\n");
+		int dup = 0; /* the redirect from "x.html" that Middleman's own address already is */
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = strlen(v[j]) == k && !memcmp(v[j], q, k);
+		if (!dup)
+			v[n++] = xstrndup(q, k);
+		q += k + (q[k] != 0);
 	}
 	if (!n) {
 		free(v);
@@ -348,7 +367,7 @@ char *layout_alias_url(const layout_t *l, const char *page_url, const char *alia
 		char *trim = xstrndup(page_url, n && page_url[n - 1] == '/' ? n - 1 : n);
 		char *up = fsu_dirname(trim);
 		char *joined = up[0] ? xasprintf("%s/%s", up, alias) : xstrdup(alias);
-		u = as_url(joined);
+		u = layout_as_url(joined);
 		free(joined);
 		free(up);
 		free(trim);
@@ -357,13 +376,19 @@ char *layout_alias_url(const layout_t *l, const char *page_url, const char *alia
 		u = clean && clean[0] && clean[0] != '/' ? layout_path_url(l, clean) : NULL;
 		free(clean);
 	} else {
-		u = as_url(alias);
+		u = layout_as_url(alias);
 	}
 	if (u && !u[0]) { /* the site root itself: not an old address of a page */
 		free(u);
 		u = NULL;
 	}
 	return u;
+}
+
+const char *layout_redirect_target(const layout_t *l, const char *url)
+{
+	void *v;
+	return l->redirect_to.len && map_get(&l->redirect_to, url, &v) ? v : NULL;
 }
 
 const layout_nav_t *layout_nav_of(const layout_t *l, const char *src)

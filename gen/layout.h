@@ -87,6 +87,8 @@ typedef struct {
 	map_t nav_by_path;   /* repo-relative page path -> index in nav */
 	map_t section_titles; /* repo-relative folder -> title of the nav: section holding its pages (owned strings) */
 	val_t *params;       /* Hugo: the config's params table (owned), or NULL */
+	map_t redirect_to;   /* Tech Docs redirects: old address -> the URL of the page it leads to (owned strings) */
+	map_t redirects_of;  /* Tech Docs redirects: page URL -> its old addresses, '\n'-separated (owned strings) */
 	int inherited;       /* the rules of another repository's layout (layout_inherit) */
 	layout_static_t *statics; /* Hugo: the static folders in Hugo's order: a later one's file wins over an
 	                             earlier one's at the same path (owned); none for other layouts */
@@ -162,7 +164,8 @@ char *layout_site_url(const char *v);
 char *layout_page_url(const layout_t *l, const char *src, const val_t *fm, char **file_url);
 /* The extra addresses the other tool published page `src` (at Almanac URL
  * `url`) at, which must redirect to it: "x.html" for uglyURLs or
- * use_directory_urls: false, and *file_url from layout_page_url. Returns the
+ * use_directory_urls: false, Tech Docs), *file_url from layout_page_url,
+ * and the old addresses Tech Docs' redirects: lead to `url`. Returns the
  * count; *out receives an array of owned strings (caller frees each and the
  * array; NULL when 0). */
 size_t layout_page_extra_urls(const layout_t *l, const char *src, const char *url, char *file_url, char ***out);
@@ -175,6 +178,9 @@ size_t layout_page_extra_urls(const layout_t *l, const char *src, const char *ur
  * parent URL. In all layouts a path ending in .html or .htm is a file URL,
  * others are folder URLs. Caller frees. */
 char *layout_alias_url(const layout_t *l, const char *page_url, const char *alias, const char **why);
+/* Tech Docs' redirects: (config/tech-docs.yml) to a page of the site: the old
+ * address `url` (a URL as above) leads to, or NULL. Borrowed. */
+const char *layout_redirect_target(const layout_t *l, const char *url);
 /* MkDocs nav: the entry for repo path `src`, or NULL. Borrowed. */
 const layout_nav_t *layout_nav_of(const layout_t *l, const char *src);
 /* MkDocs nav: the title of the nav: section whose pages all lie in folder

@@ -23,6 +23,63 @@ char *layout_techdocs_find_config(const pr_root_t *tree, diag_list_t *d)
 	return layout_exists(tree, TECHDOCS_CONFIG, 0, d) ? xstrdup(TECHDOCS_CONFIG) : NULL;
 }
 
+/* redirects: entries are bounded like any input */
+#define TECHDOCS_MAX_REDIRECTS 100000
+
+/* An address of the site as written in redirects: ("/a/b.html", "/a/"), as a URL; NULL when it is
+ * not a path of this site (a scheme, "//", '\\', control characters) or climbs out. A `target`'s
+ * query and fragment are dropped and it is made the URL of the page it names. */
+static char *redirect_url(const char *s, int target)
+{
+	if (!s || !s[0] || strstr(s, "://") || !strncmp(s, "//", 2))
+		return NULL;
+	char *path = xstrndup(s, target ? strcspn(s, "?#") : strlen(s));
+	for (const char *q = path; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f || *q == '\\' || *q == '?' || *q == '#') {
+			free(path);
+			return NULL;
+		}
+	char *u = layout_as_url(path);
+	free(path);
+	if (u && !u[0] && !target) { /* the site root is the home page, never an old address */
+		free(u);
+		u = NULL;
+	}
+	if (!u || !target)
+		return u;
+	/* "x.html" is the page x/, "x/index.html" the folder's page x/ */
+	size_t len = strlen(u);
+	char *page = u;
+	if (len >= 10 && !strcmp(u + len - 10, "index.html") && (len == 10 || u[len - 11] == '/'))
+		page = xstrndup(u, len - 10);
+	else if (len > 5 && !strcmp(u + len - 5, ".html"))
+		page = xasprintf("%.*s/", (int)(len - 5), u);
+	if (page != u)
+		free(u);
+	return page;
+}
+
+static void read_redirects(layout_t *l, const val_t *m)
+{
+	if (!m || m->type != VAL_MAP)
+		return;
+	for (size_t i = 0; i < m->len && i < TECHDOCS_MAX_REDIRECTS; i++) {
+		char *from = redirect_url(m->pairs[i].key, 0);
+		char *to = redirect_url(val_as_str(m->pairs[i].val), 1);
+		if (from && to && strcmp(from, to) && !map_get(&l->redirect_to, from, NULL)) {
+			void *prev = NULL;
+			char *olds = map_get(&l->redirects_of, to, &prev) ? xasprintf("%s\n%s", (char *)prev, from)
+									   : xstrdup(from);
+			free(prev);
+			map_put(&l->redirects_of, to, olds);
+			map_put(&l->redirect_to, from, to);
+			to = NULL;
+		}
+		free(from);
+		free(to);
+	}
+}
+
 void layout_techdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d)
 {
 	free(l->root);
@@ -40,6 +97,7 @@ void layout_techdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, d
 		const char *t = val_as_str(val_map_get(c, "service_name"));
 		if (t && t[0])
 			l->title = xstrdup(t);
+		read_redirects(l, val_map_get(c, "redirects"));
 	}
 	val_free(c);
 	buf_free(&text);

@@ -25,6 +25,10 @@ int layout_parse_config(val_t **out, const char *text, size_t len, const char *f
 /* `key` in map `m`, compared without case (Hugo's config keys are
  * case-insensitive). Borrowed, NULL when absent. */
 val_t *layout_get_ci(const val_t *m, const char *key);
+/* A site path as written ("/a/b", "a/b.html", "a/b/") made a URL: normalised,
+ * no leading '/'; a folder URL ends with '/', a .html/.htm path is a file URL.
+ * NULL when it climbs out. Caller frees. */
+char *layout_as_url(const char *path);
 /* Set l->root from a config's content folder `dir` (Hugo's contentDir,
  * MkDocs' docs_dir): normalised, without a trailing '/'; an absolute, empty
  * or root-only value keeps the current root. */
@@ -58,7 +62,9 @@ char *layout_techdocs_find_config(const pr_root_t *tree, diag_list_t *d);
 /* 1 when the repo path `rel` is config/tech-docs.yml. */
 int layout_techdocs_is_config(const char *rel);
 /* Read Tech Docs config `cfg` into `l`: config, root (source/), title
- * (service_name), ugly (pages were "x.html"). */
+ * (service_name), ugly (pages were "x.html"), redirects (redirect_to,
+ * redirects_of: an old address to a page of the site; one to another site,
+ * or that is not a path of the site, is left out). */
 void layout_techdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d);
 /* The length of the Tech Docs page extension ending `src` (".html.md.erb",
  * ".html.md", ".md.erb", ".md"), 0 when none. */

@@ -279,6 +279,15 @@ static res_t resolve_address(const site_t *s, const site_page_t *p, const char *
 		}
 		free(page);
 	}
+	const char *moved = r.kind == RES_ERROR ? layout_redirect_target(lay, in ? sitelayout_local(s, in, u) : u) : NULL;
+	if (moved) { /* an old address Tech Docs' redirects: lead to a page */
+		char *page = in ? xasprintf("%s/%s", site_source_name(s, in), moved) : xstrdup(moved);
+		if (map_get(&s->url_map, page, &v) && published(s, &s->pages[MAP_AS_INT(v)])) {
+			r.kind = RES_PAGE;
+			r.index = MAP_AS_INT(v);
+		}
+		free(page);
+	}
 	free(folder);
 	free(u);
 	return r;
@@ -578,6 +587,30 @@ static char *hugo_ref(links_ctx_t *c, const char *enc, int line, int col)
 	return out ? out : xstrdup("");
 }
 
+/* Tech Docs (Middleman's image_tag): an image that is not beside the page is looked up from the site
+ * root, then under images/. Returns that path from the root ("/images/x.png") when one is a file of
+ * the site, else NULL (the path is resolved as written). Caller frees. */
+static char *middleman_image(const site_t *s, const site_page_t *p, const char *path)
+{
+	if (path[0] == '/' || sitelayout_of(s, p->source)->kind != LAYOUT_TECHDOCS)
+		return NULL;
+	char *joined = fsu_join(p->dir, path);
+	char *beside = fsu_normalize(joined);
+	free(joined);
+	int here = beside && map_get(&s->asset_map, beside, NULL);
+	free(beside);
+	static const char *const dirs[] = {"/", "/images/"};
+	for (size_t k = 0; k < 2 && !here; k++) {
+		char *rooted = xasprintf("%s%s", dirs[k], path);
+		res_t r = resolve_address(s, p, rooted, sitelayout_site_of(s, p->source));
+		free(r.url);
+		if (r.kind == RES_ASSET)
+			return rooted;
+		free(rooted);
+	}
+	return NULL;
+}
+
 char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 {
 	links_ctx_t *c = ud;
@@ -634,7 +667,9 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 		return NULL;
 	}
 	char *out = NULL;
-	res_t r = resolve(s, p, written, path, line, col, 0);
+	char *image = is_image ? middleman_image(s, p, path) : NULL;
+	res_t r = resolve(s, p, written, image ? image : path, line, col, 0);
+	free(image);
 	if (r.kind == RES_PAGE) {
 		char *frag = hash ? percent_decode(hash + 1, strlen(hash + 1)) : NULL;
 		add_link(p, line, col, r.index, frag, 0);

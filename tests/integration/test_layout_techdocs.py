@@ -33,7 +33,10 @@ def sidebar_titles(html_text):
 
 FILES = {
     "config/tech-docs.yml": "host: https://handbook.example.gov.uk\nservice_name: Data Platform handbook\n"
-                            "show_review_banner: true\nenable_search: true\n",
+                            "show_review_banner: true\nenable_search: true\nredirects:\n"
+                            "  /old/on-call.html: /manual/being-on-call.html\n"
+                            "  /manual/loader-restart.html: /manual/restart-the-loader.html#steps\n"
+                            "  /elsewhere.html: https://elsewhere.example/\n",
     "config.rb": "require 'govuk_tech_docs'\nGovukTechDocs.configure(self)\n",
     "README.md": "# How to run this handbook locally (not part of the site)\n",
     "source/index.html.md.erb":
@@ -48,7 +51,8 @@ FILES = {
         "last_reviewed_on: 2026-09-01\nreview_in: 6 months\ntype: learn\nlayout: manual_layout\n"
         "parent: /manual.html\nsection: On call\n---\n"
         "## Before your shift\n\nRead [restarting the loader](restart-the-loader.html#steps), "
-        "[the manual](/manual/) and [backups](/manual/backups/restore.html).\n",
+        "[the manual](/manual/) and [backups](/manual/backups/restore.html).\n\n"
+        "The loader's [old address](/manual/loader-restart.html) still works.\n",
     # reviewed 8 months before NOW with a 6-month cycle: stale, although committed two days ago
     "source/manual/restart-the-loader.html.md.erb":
         "---\ntitle: Restart the loader\nweight: 10\nowner_slack: \"#data-platform-oncall\"\n"
@@ -60,7 +64,11 @@ FILES = {
         "---\ntitle: Rotate keys\nweight: 20\nowner: security-team\nowner_slack: \"#security\"\n"
         "last_reviewed_on: 2026-10-01\nreview_in: 3 weeks\n---\nRotate them.\n",
     "source/manual/backups/index.html.md": "---\ntitle: Backups\nweight: 40\n---\nBackups.\n",
-    "source/manual/backups/restore.html.md": "---\ntitle: Restore a backup\n---\nRestore it.\n",
+    # images as Middleman finds them: beside the page, else from the site root, else under images/
+    "source/manual/backups/restore.html.md": "---\ntitle: Restore a backup\n---\nRestore it.\n\n"
+                                             "![flow](flow.png) ![loader](images/loader.png) ![d](diagram.png)\n",
+    "source/manual/backups/flow.png": "PNG",
+    "source/images/diagram.png": "PNG",
     "source/images/loader.png": "PNG",
 }
 
@@ -105,6 +113,14 @@ class TechDocs(RepoTestCase):
         self.assertIn('href="../backups/restore/"', html)
         home = read(os.path.join(self.out, "index.html"))
         self.assertIn('href="manual/being-on-call/"', home)
+        # an old address of the config's redirects: leads to its page, in links and as a file
+        self.assertIn('href="../restart-the-loader/">old address</a>', html)
+        self.assertIn('url=../manual/being-on-call/"', read(os.path.join(self.out, "old/on-call.html")))
+        self.assertIn('url=restart-the-loader/"', read(os.path.join(self.out, "manual/loader-restart.html")))
+        self.assertFalse(os.path.exists(os.path.join(self.out, "elsewhere.html")))
+        restore = read(os.path.join(self.out, "manual/backups/restore/index.html"))
+        for src in ("../flow.png", "../../../images/loader.png", "../../../images/diagram.png"):
+            self.assertIn('src="%s"' % src, restore)
         # an address the site does not have is still a broken link
         write(self.repo_dir, "source/manual/rotate-keys.html.md",
               read(os.path.join(self.repo_dir, "source/manual/rotate-keys.html.md")) + "\nSee [x](/manual/nope.html).\n")
