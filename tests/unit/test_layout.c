@@ -1,5 +1,6 @@
 /* test_layout.c - the layouts' URL rules (layout.h), the TOML reader (toml.h), the output
- * precedence table (outpaths.h), Hugo shortcodes (layout_hugo.h) and natural order (nav.h). */
+ * precedence table (outpaths.h), Hugo shortcodes (layout_hugo.h), Tech Docs' ERB and review keys
+ * (layout_techdocs.h) and natural order (nav.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include "diag.h"
 #include "layout.h"
 #include "layout_hugo.h"
+#include "layout_techdocs.h"
 #include "nav.h"
 #include "outpaths.h"
 #include "testhelp.h"
@@ -235,6 +237,91 @@ static void test_shortcodes_keep_positions(void **state)
 	val_free(params);
 }
 
+/* ---- Tech Docs: page names, ERB and review keys ---- */
+static void test_techdocs(void **state)
+{
+	(void)state;
+	layout_t l;
+	layout_of(&l, LAYOUT_TECHDOCS, "source");
+	assert_owned_string_equal(layout_path_url(&l, "source/index.html.md.erb"), "");
+	assert_owned_string_equal(layout_path_url(&l, "source/manual/index.html.md"), "manual/");
+	assert_owned_string_equal(layout_path_url(&l, "source/manual/x.html.md"), "manual/x/");
+	assert_owned_string_equal(layout_path_url(&l, "source/manual/x.html.md.erb"), "manual/x/");
+	assert_owned_string_equal(layout_path_url(&l, "source/manual/y.md"), "manual/y/");
+	assert_owned_string_equal(layout_path_url(&l, "source/manual/index.md.erb"), "manual/");
+	assert_int_equal(layout_is_page(&l, "source/a.html.md.erb"), 1);
+	assert_int_equal(layout_is_page(&l, "source/layouts/core.erb"), 0);
+	assert_int_equal(layout_is_index(&l, "source/a/myindex.html.md"), 0);
+	l.ugly = 1;
+	char **extra;
+	assert_int_equal(layout_page_extra_urls(&l, "source/manual/x.html.md", "manual/x/", NULL, &extra), 1);
+	assert_string_equal(extra[0], "manual/x.html");
+	free(extra[0]);
+	free(extra);
+	layout_free(&l);
+
+	/* ERB: same length, line ends kept, the first tag's place in characters, <%% is text */
+	const char *body = "Hello \xc3\xa9 <%= partial \"x\" %> and <%# a\ncomment %> <%% literal\n<% if y %>z<% end";
+	size_t n;
+	int line, col;
+	char *out = layout_techdocs_erb(body, strlen(body), 7, &n, &line, &col);
+	assert_non_null(out);
+	assert_int_equal(strlen(out), strlen(body));
+	assert_int_equal(n, 4);
+	assert_int_equal(line, 7);
+	assert_int_equal(col, 9);
+	assert_null(strstr(out, "partial"));
+	assert_null(strstr(out, "comment"));
+	assert_non_null(strstr(out, "<%% literal\n"));
+	assert_non_null(strstr(out, "\xc3\xa9 "));
+	assert_int_equal(strchr(out, '\n') - out, strchr(body, '\n') - body);
+	assert_non_null(strstr(out, "z")); /* the unclosed last tag is blank to the end */
+	assert_null(strstr(out, "end"));
+	free(out);
+	assert_null(layout_techdocs_erb("100% <b>", 8, 1, &n, &line, &col));
+
+	/* review keys onto Almanac's; an Almanac key of its own wins */
+	static const struct {
+		const char *in;
+		int days;
+	} periods[] = {{"6 months", 180}, {"1 year", 365}, {"3 weeks", 21}, {"90 days", 90}, {"1 month", 30},
+		       {"6m", 180}, {"soon", -1}, {"0 months", -1}, {"6 fortnights", -1}};
+	for (size_t i = 0; i < sizeof periods / sizeof *periods; i++) {
+		fm_t fm;
+		diag_list_t d;
+		diag_init(&d);
+		char *text = xasprintf("---\nreview_in: %s\nlast_reviewed_on: 2026-09-01\nowner_slack: \"#ops\"\n---\n",
+				       periods[i].in);
+		size_t off;
+		int bl;
+		fm_opts_t o = {.foreign_type = 1, .map = layout_techdocs_front_matter};
+		int rc = fm_parse_ex(&fm, text, strlen(text), "p.html.md", &off, &bl, &d, &o);
+		assert_int_equal(rc, periods[i].days < 0 ? -1 : 0);
+		assert_int_equal(fm.review_interval, periods[i].days < 0 ? 0 : periods[i].days);
+		assert_int_equal(fm.reviewed, 1788220800); /* 2026-09-01T00:00:00Z */
+		assert_int_equal(fm.review_dated, 1);
+		assert_string_equal(fm.owner, "#ops");
+		fm_free(&fm);
+		diag_free(&d);
+		free(text);
+	}
+	const char *own = "---\nowner: ops\nowner_slack: \"#x\"\nreviewed: 2026-10-01\nlast_reviewed_on: nonsense\n"
+			  "type: learn\n---\n";
+	fm_t fm;
+	diag_list_t d;
+	diag_init(&d);
+	size_t off;
+	int bl;
+	fm_opts_t o = {.foreign_type = 1, .map = layout_techdocs_front_matter};
+	assert_int_equal(fm_parse_ex(&fm, own, strlen(own), "p.html.md", &off, &bl, &d, &o), 0);
+	assert_string_equal(fm.owner, "ops");
+	assert_int_equal(fm.reviewed, 1790812800); /* 2026-10-01 */
+	assert_null(fm.type);
+	assert_int_equal(d.len, 0);
+	fm_free(&fm);
+	diag_free(&d);
+}
+
 static void test_natural_order(void **state)
 {
 	(void)state;
@@ -293,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_toml),            cmocka_unit_test(test_output_precedence),
 		cmocka_unit_test(test_shortcodes_keep_positions), cmocka_unit_test(test_natural_order),
 		cmocka_unit_test(test_static_folders_and_site_url),
+		cmocka_unit_test(test_techdocs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
