@@ -2,9 +2,9 @@
  *
  * The Tech Docs Template (Middleman and the tech-docs-gem) keeps its pages
  * under source/ as "x.html.md" or "x.html.md.erb" and publishes them at
- * "x.html". Middleman runs ERB (<% ... %>, <%= ... %>) before the Markdown;
- * Almanac does not run it: the tags are left out of the page, with one
- * warning per page. Its front matter dates a page's review with
+ * "x.html". Middleman runs ERB (<% ... %>, <%= ... %>) in ".erb" files before
+ * the Markdown; Almanac does not run it: the tags are left out of the page,
+ * with one warning per page (site.c). Its front matter dates a page's review with
  * last_reviewed_on and review_in and names its owner with owner_slack: they
  * become Almanac's reviewed, review_interval and owner. */
 #ifndef ALMANAC_LAYOUT_TECHDOCS_H

@@ -200,8 +200,9 @@ void site_render_markdown(site_t *s, size_t i)
 						   &p->nshortcodes);
 		if (rewritten)
 			body = rewritten;
-	} else if (lay->kind == LAYOUT_TECHDOCS) {
-		/* ERB is not run: its tags are blanked out, same length, one warning per page */
+	} else if (lay->kind == LAYOUT_TECHDOCS && fsu_ends_with(p->src, ".erb")) {
+		/* Middleman runs ERB on .erb files only; Almanac does not: its tags are blanked out, same
+		 * length, one warning per page */
 		size_t ntags;
 		int el, ec;
 		rewritten = layout_techdocs_erb(body, blen, p->body_line, &ntags, &el, &ec);

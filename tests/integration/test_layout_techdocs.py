@@ -63,7 +63,9 @@ FILES = {
     "source/manual/rotate-keys.html.md":
         "---\ntitle: Rotate keys\nweight: 20\nowner: security-team\nowner_slack: \"#security\"\n"
         "last_reviewed_on: 2026-10-01\nreview_in: 3 weeks\n---\nRotate them.\n",
-    "source/manual/backups/index.html.md": "---\ntitle: Backups\nweight: 40\n---\nBackups.\n",
+    # not an .erb file: Middleman does not run ERB in it, and a template shown in code stays as written
+    "source/manual/backups/index.html.md": "---\ntitle: Backups\nweight: 40\n---\nBackups.\n\n"
+                                           "```erb\n<%= render 'backup-status' %>\n```\n",
     # images as Middleman finds them: beside the page, else from the site root, else under images/
     "source/manual/backups/restore.html.md": "---\ntitle: Restore a backup\n---\nRestore it.\n\n"
                                              "![flow](flow.png) ![loader](images/loader.png) ![d](diagram.png)\n",
@@ -142,6 +144,7 @@ class TechDocs(RepoTestCase):
         self.assertNotIn("show_dashboard", main_text)
         self.assertRegex(main_text, r"Check the\s+dashboard\s+until it is green")
         self.assertNotIn("partial", read(os.path.join(self.out, "index.html")))
+        self.assertIn("&lt;%= render 'backup-status' %&gt;", read(os.path.join(self.out, "manual/backups/index.html")))
 
     def test_review_keys_date_the_pages(self):
         doc = self.report()
