@@ -195,6 +195,32 @@ class TechDocs(RepoTestCase):
         self.assertIn("'review_in' must be a period such as '6 months'", r.stderr)
 
 
+class TechDocsServe(RepoTestCase):
+    def test_edits_rebuild_as_a_full_build_would(self):
+        from test_serve import Server  # almanac serve with ALMANAC_SERVE_VERIFY=1
+        repo = self.repo(FILES, date=COMMIT_DATE)
+        srv = Server(repo)
+        try:
+            srv.wait(lambda s: s["search"] == "current")
+            rel = "source/manual/restart-the-loader.html.md.erb"
+            # a body edit with ERB, a new review date, a new owner channel
+            for old, new in (("until it is green", "until it is <%= colour %> green (edited)"),
+                             ("last_reviewed_on: 2026-03-01", "last_reviewed_on: 2026-10-15"),
+                             ("#data-platform-oncall", "#loader-team")):
+                seq = srv.status()["seq"]
+                write(repo, rel, read(os.path.join(repo, rel)).replace(old, new, 1))
+                st = srv.settled(seq)
+                self.assertTrue(st["ok"], st)
+                self.assertEqual(st["verify_mismatches"], 0, "\n".join(srv.lines[-20:]))
+            code, _, body = srv.get("/manual/restart-the-loader/")
+            self.assertEqual(code, 200)
+            self.assertIn(b"(edited)", body)
+            self.assertNotIn(b"colour", body)
+            self.assertIn(b"#loader-team", body)
+        finally:
+            self.assertEqual(srv.stop(), 0, "\n".join(srv.lines[-40:]))
+
+
 class TechDocsDetection(RepoTestCase):
     def test_auto_needs_the_config_and_source(self):
         # a config/tech-docs.yml without source/ is not a Tech Docs site
