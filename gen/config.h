@@ -45,8 +45,9 @@ typedef struct {
 	int basis_reviewed;      /* freshness.basis: reviewed */
 	int basis_set;           /* 1 when the config set freshness.basis (else a layout's pages may be dated by
 	                            their review: fm_t.review_dated) */
-	int md_erb;              /* set from the layout (techdocs): "x.md.erb" files are pages, other ".erb"
-	                            files are templates, neither pages nor published files */
+	int middleman;           /* set from the layout (techdocs): Middleman's file rules: "x.md.erb" files are
+	                            pages, other ".erb" files templates and "_x" files partials, neither pages
+	                            nor published files */
 	int count_content;       /* freshness.count: content (a commit that leaves a page's rendered
 	                            text identical is not a review); default commit */
 	int use_author_date;     /* freshness.date_source: author */

@@ -233,7 +233,7 @@ int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, c
 	}
 	struct stat st;
 	int exists = pr_stat(s->tree, rel, &st) == 0 && S_ISREG(st.st_mode);
-	if ((fsu_ends_with(rel, ".md") || (s->cfg.md_erb && fsu_ends_with(rel, ".md.erb"))) &&
+	if ((fsu_ends_with(rel, ".md") || (s->cfg.middleman && fsu_ends_with(rel, ".md.erb"))) &&
 	    !map_get(&s->asset_map, rel, NULL)) { /* (a static folder's .md is a file) */
 		long i = site_find_page(s, rel);
 		if (i >= 0 && exists) {

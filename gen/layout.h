@@ -34,8 +34,9 @@
  *           published by Middleman at "x.html": Almanac's page is "x/" and
  *           "x.html" redirects to it (as for uglyURLs below); index.html.md
  *           (.erb) is its folder's page; service_name is the site title;
- *           other .erb files (layouts, partials, ERB pages) are templates, not
- *           published. Front matter: layout_techdocs.h.
+ *           other .erb files (layouts, ERB pages) are templates and "_x" files
+ *           partials: neither is published (config_t.middleman, scan.h);
+ *           redirects: are redirects. Front matter: layout_techdocs.h.
  * auto picks hugo when a Hugo config and its content folder exist, else
  * mkdocs when mkdocs.yml exists, else techdocs when config/tech-docs.yml and
  * source/ exist, else plain. Hugo's uglyURLs and MkDocs'

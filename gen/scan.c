@@ -43,7 +43,7 @@ typedef struct {
 	size_t nex;
 	const val_t *ex_pos;  /* the exclude list in the configuration (positions), or NULL */
 	int ex_failed;        /* a pattern hit the backtracking limit */
-	int md_erb;           /* config md_erb: ".md.erb" files are pages, other ".erb" files are skipped */
+	int middleman;        /* config middleman: ".md.erb" files are pages; other ".erb" and "_x" files are skipped */
 	pcre2_match_data *md;
 	strvec_t pages, assets;
 	uint64_t stamp; /* order-independent hash of every file's path and stat data */
@@ -140,7 +140,7 @@ static void walk_init(walk_t *w, const char *root, const pr_root_t *tree, const 
 		free(why);
 	}
 	w->nex = cfg->nexclude;
-	w->md_erb = cfg->md_erb;
+	w->middleman = cfg->middleman;
 	w->ex_pos = cfg->raw ? val_map_get(cfg->raw, "exclude") : NULL;
 	w->cfg_file = cfg->file ? cfg->file : "almanac.yml";
 	w->md = pcre2_match_data_create(4, NULL);
@@ -207,10 +207,12 @@ static void walk_dir(walk_t *w, const char *rel)
 				walk_dir(w, crel);
 		} else if (S_ISREG(st.st_mode) && !ignored(w, crel)) {
 			w->stamp += file_stamp(crel, &st);
-			if (!w->all_assets && (fsu_ends_with(crel, ".md") || (w->md_erb && fsu_ends_with(crel, ".md.erb"))))
+			if (w->middleman && !w->all_assets &&
+			    (ents[i].name[0] == '_' || (fsu_ends_with(crel, ".erb") && !fsu_ends_with(crel, ".md.erb"))))
+				; /* Middleman's partials and templates (layouts, ERB pages): not published as they are */
+			else if (!w->all_assets &&
+				 (fsu_ends_with(crel, ".md") || (w->middleman && fsu_ends_with(crel, ".md.erb"))))
 				sv_push(&w->pages, xstrdup(crel));
-			else if (w->md_erb && !w->all_assets && fsu_ends_with(crel, ".erb"))
-				; /* a Tech Docs template (layout, partial, ERB page): not published as it is */
 			else
 				sv_push(&w->assets, xstrdup(crel));
 		}

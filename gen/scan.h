@@ -35,9 +35,9 @@ typedef struct {
  * included) that leaves the repository, leads into .git, loops or dangles is
  * a `symlink` warning and is left out. `repo` may be NULL (no .gitignore
  * handling). `skip_dir` (absolute, may be NULL) is never entered (the output
- * folder). Pages are the ".md" files (with cfg->md_erb also ".md.erb"; other
- * ".erb" files are then neither pages nor assets). Returns 0 or -1
- * (diagnostics added). */
+ * folder). Pages are the ".md" files (with cfg->middleman also ".md.erb"; other
+ * ".erb" files and files named "_x" are then neither pages nor assets).
+ * Returns 0 or -1 (diagnostics added). */
 int scan_tree(scan_result_t *out, const char *root, const pr_root_t *tree, const config_t *cfg,
 	      git_repository *repo, const char *skip_dir, diag_list_t *d);
 /* Add to `out` (a scan_tree result over the same tree) every file under the

@@ -589,7 +589,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 
 	/* the layout: Hugo and MkDocs repositories publish their content folder at the root */
 	layout_detect(&s->layout, s->tree, s->cfg.layout, &s->diags);
-	s->cfg.md_erb = s->layout.kind == LAYOUT_TECHDOCS;
+	s->cfg.middleman = s->layout.kind == LAYOUT_TECHDOCS;
 	if (s->layout.kind != LAYOUT_PLAIN && !s->cfg.content_explicit) {
 		for (size_t i = 0; i < s->cfg.ncontent; i++)
 			free(s->cfg.content[i]);

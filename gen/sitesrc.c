@@ -129,7 +129,7 @@ static int load_source_config(site_t *s, site_source_t *src, int k, uint64_t *st
 		src->path_from_layout = 1;
 	}
 	layout_set_home(&src->layout, src->layout.root);
-	src->cfg.md_erb = src->layout.kind == LAYOUT_TECHDOCS;
+	src->cfg.middleman = src->layout.kind == LAYOUT_TECHDOCS;
 	if (src->layout.config) { /* its config gives every URL: an input of the build */
 		buf_t lc = BUF_INIT;
 		if (pr_read(src->tree, src->layout.config, &lc, FSU_MAX_FILE) == 0)

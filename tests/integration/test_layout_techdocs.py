@@ -43,6 +43,8 @@ FILES = {
         "---\ntitle: Data Platform handbook\n---\n# Data Platform handbook\n\n"
         "<%= partial 'partials/banner' %>\n\nStart with [being on call](/manual/being-on-call.html).\n",
     "source/partials/_banner.erb": "<p>Internal</p>\n",
+    "source/partials/_intro.html.md": "Shared introduction (a partial).\n",
+    "source/images/_unused.png": "PNG",
     "source/layouts/core.erb": "<%= yield %>\n",
     "source/manual/index.html.md": "---\ntitle: Manual\nweight: 1\n---\nHow we work.\n",
     # reviewed 2 months before NOW with a 6-month cycle: fresh
@@ -99,7 +101,7 @@ class TechDocs(RepoTestCase):
                              ("manual/backups/restore.html", "restore/")):
             self.assertIn('url=%s"' % target, read(os.path.join(self.out, page)), page)
         # ERB templates are not published as files; neither is the source/ folder nor the README
-        for absent in ("partials", "layouts", "source", "readme", "index.html.md.erb",
+        for absent in ("partials", "layouts", "source", "readme", "index.html.md.erb", "images/_unused.png",
                        "manual/being-on-call.html/index.html", "manual/being-on-call.html.md"):
             self.assertFalse(os.path.exists(os.path.join(self.out, absent)), absent)
         # the home page is source/index.html.md.erb; the site title is service_name
