@@ -10,6 +10,7 @@
 
 #include "alerts.h"
 #include "buf.h"
+#include "dating.h"
 #include "fsutil.h"
 #include "json.h"
 #include "mustache.h"
@@ -132,6 +133,8 @@ static val_t *fresh_ctx(const site_t *s, const site_page_t *p, const char *cur_u
 	val_map_add_lit_bool(m, "is_uncommitted", f->status == FRESH_UNCOMMITTED);
 	val_map_add_lit_bool(m, "is_unknown", f->status == FRESH_UNKNOWN);
 	val_map_add_lit_bool(m, "unreviewed", f->unreviewed);
+	/* the age counts from the reviewed date, not the last commit (freshness.basis, Tech Docs) */
+	val_map_add_lit_bool(m, "by_review", dating_basis_reviewed(site_source_cfg(s, p->source), p));
 	val_map_add_lit_num(m, "interval_days", f->interval_days);
 	if (f->has_commit) {
 		char date[32];

@@ -169,6 +169,16 @@ class TechDocs(RepoTestCase):
         # type: learn is the template's own: the page keeps the folder's type
         self.assertEqual(oncall["type"], "guide")
 
+    def test_pages_say_they_are_dated_by_their_review(self):
+        stale = read(os.path.join(self.out, "manual/restart-the-loader/index.html"))
+        self.assertIn("Last reviewed 245 days ago; review interval 180 days", stale)
+        self.assertIn("reviewed 2026-03-01", stale)
+        fresh = read(os.path.join(self.out, "manual/being-on-call/index.html"))
+        # the last commit's date without an age (it is not what counts), the review date with its age
+        self.assertIn('2026-10-30</time> by Ada Writer</span>', fresh)
+        self.assertIn("reviewed 2026-09-01 (61 days ago)", fresh)
+        self.assertIn("review due in 119 days", fresh)
+
     def test_freshness_basis_in_the_config_wins(self):
         write(self.repo_dir, "almanac.yml", "freshness:\n  basis: commit\n")
         git(self.repo_dir, "add", "-A")
