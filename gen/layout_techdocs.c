@@ -10,6 +10,7 @@
 #include "config.h"
 #include "fsutil.h"
 #include "layout_tools.h"
+#include "timefmt.h"
 
 #define TECHDOCS_CONFIG "config/tech-docs.yml"
 
@@ -188,8 +189,24 @@ static char *scalar(const val_t *v)
 	return NULL;
 }
 
-/* Tech Docs' review_in ("6 months", "1 year", "2 weeks", "30 days") as days; Almanac's "6m" too. */
-static int parse_review_in(const char *s, int *days)
+/* The days from the day `from` (UTC midnight) to the same day `months` calendar months later, the
+ * last day of that month when it is shorter (Chronic's "in 6 months", which the template uses). */
+static int calendar_months(int64_t from, long months)
+{
+	int y, m, d;
+	int64_t day0 = from / 86400;
+	tf_civil_from_days(day0, &y, &m, &d);
+	long total = (long)m - 1 + months;
+	int ny = y + (int)(total / 12), nm = (int)(total % 12) + 1;
+	int next_y = nm == 12 ? ny + 1 : ny, next_m = nm == 12 ? 1 : nm + 1;
+	int last = (int)(tf_days_from_civil(next_y, next_m, 1) - tf_days_from_civil(ny, nm, 1));
+	return (int)(tf_days_from_civil(ny, nm, d < last ? d : last) - day0);
+}
+
+/* Tech Docs' review_in ("6 months", "1 year", "2 weeks", "30 days") as days; Almanac's "6m" too.
+ * Months and years are calendar ones from the review date `reviewed` when there is one (0: none),
+ * as the template counts them; else Almanac's (30 and 365 days). */
+static int parse_review_in(const char *s, int64_t reviewed, int *days)
 {
 	if (config_parse_interval(s, days) == 0)
 		return 0;
@@ -214,7 +231,11 @@ static int parse_review_in(const char *s, int *days)
 			continue;
 		char tmp[32];
 		snprintf(tmp, sizeof tmp, "%ld%c", n, units[i].unit);
-		return config_parse_interval(tmp, days);
+		if (config_parse_interval(tmp, days)) /* out of range */
+			return -1;
+		if (reviewed > 0 && (units[i].unit == 'm' || units[i].unit == 'y'))
+			*days = calendar_months(reviewed, units[i].unit == 'y' ? n * 12 : n);
+		return 0;
 	}
 	return -1;
 }
@@ -239,7 +260,7 @@ int layout_techdocs_front_matter(fm_t *fm, const char *path, diag_list_t *d)
 	if (v && v->type != VAL_NULL && !val_map_get(m, "review_interval")) {
 		char *s = scalar(v);
 		int days;
-		if (!s || parse_review_in(s, &days))
+		if (!s || parse_review_in(s, fm->reviewed, &days))
 			errors += fm_error(d, path, v,
 					   "'%s' must be a period such as '6 months', '3 weeks', '1 year' or '90 days'",
 					   "review_in");

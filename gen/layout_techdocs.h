@@ -26,7 +26,9 @@ char *layout_techdocs_erb(const char *body, size_t len, int line0, size_t *count
 /* Map Tech Docs' front-matter keys of `fm` (parsed: fm->raw) onto Almanac's,
  * where Almanac's own key is absent: last_reviewed_on -> reviewed (a date),
  * review_in -> review_interval ("6 months", "3 weeks", "1 year", "90 days",
- * or Almanac's "6m"), owner_slack -> owner (the text as written, such as
+ * or Almanac's "6m"; months and years are calendar ones counted from the
+ * review date when the page has one, as the template's "review by" date
+ * is: 2026-03-07 + 6 months is 184 days), owner_slack -> owner (the text as written, such as
  * "#team-channel"). Sets fm->review_dated when the page has a review date.
  * A value that is not what Tech Docs accepts is an error of code
  * "front-matter" at its place in `path`. Returns the number of errors added

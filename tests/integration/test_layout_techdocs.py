@@ -66,6 +66,8 @@ FILES = {
         "---\ntitle: Rotate keys\nweight: 20\nowner: security-team\nowner_slack: \"#security\"\n"
         "last_reviewed_on: 2026-10-01\nreview_in: 3 weeks\n---\nRotate them.\n",
     # not an .erb file: Middleman does not run ERB in it, and a template shown in code stays as written
+    "source/manual/failover.html.md": "---\ntitle: Fail over\nweight: 50\nlast_reviewed_on: 2026-05-03\n"
+                                      "review_in: 6 months\n---\nFail over.\n",
     "source/manual/backups/index.html.md": "---\ntitle: Backups\nweight: 40\n---\nBackups.\n\n"
                                            "```erb\n<%= render 'backup-status' %>\n```\n",
     # images as Middleman finds them: beside the page, else from the site root, else under images/
@@ -153,10 +155,14 @@ class TechDocs(RepoTestCase):
         self.assertEqual(doc["repository"]["layout"], "techdocs")
         by = {d["path"]: d for d in doc["documents"]}
         oncall = by["source/manual/being-on-call.html.md"]
+        # review_in counts calendar months from the review, as the template does (2026-09-01 + 6 months)
         self.assertEqual((oncall["url"], oncall["status"], oncall["review_interval_days"], oncall["age_days"]),
-                         ("manual/being-on-call/", "fresh", 180, 61))
+                         ("manual/being-on-call/", "fresh", 181, 61))
         loader = by["source/manual/restart-the-loader.html.md.erb"]
-        self.assertEqual((loader["status"], loader["age_days"]), ("stale", 245))
+        self.assertEqual((loader["status"], loader["age_days"], loader["review_interval_days"]), ("stale", 245, 184))
+        # review by 2026-11-03: not yet stale on 2026-11-01, although 182 days exceed 6 x 30
+        edge = by["source/manual/failover.html.md"]
+        self.assertEqual((edge["status"], edge["age_days"], edge["review_interval_days"]), ("due", 182, 184))
         keys = by["source/manual/rotate-keys.html.md"]
         self.assertEqual((keys["status"], keys["review_interval_days"], keys["age_days"]), ("stale", 21, 31))
         # a page with no review date is dated by its last commit
@@ -171,13 +177,13 @@ class TechDocs(RepoTestCase):
 
     def test_pages_say_they_are_dated_by_their_review(self):
         stale = read(os.path.join(self.out, "manual/restart-the-loader/index.html"))
-        self.assertIn("Last reviewed 245 days ago; review interval 180 days", stale)
+        self.assertIn("Last reviewed 245 days ago; review interval 184 days", stale)
         self.assertIn("reviewed 2026-03-01", stale)
         fresh = read(os.path.join(self.out, "manual/being-on-call/index.html"))
         # the last commit's date without an age (it is not what counts), the review date with its age
         self.assertIn('2026-10-30</time> by Ada Writer</span>', fresh)
         self.assertIn("reviewed 2026-09-01 (61 days ago)", fresh)
-        self.assertIn("review due in 119 days", fresh)
+        self.assertIn("review due in 120 days", fresh)
 
     def test_freshness_basis_in_the_config_wins(self):
         write(self.repo_dir, "almanac.yml", "freshness:\n  basis: commit\n")

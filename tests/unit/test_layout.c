@@ -284,8 +284,10 @@ static void test_techdocs(void **state)
 	static const struct {
 		const char *in;
 		int days;
-	} periods[] = {{"6 months", 180}, {"1 year", 365}, {"3 weeks", 21}, {"90 days", 90}, {"1 month", 30},
-		       {"6m", 180}, {"soon", -1}, {"0 months", -1}, {"6 fortnights", -1}};
+	} periods[] = {/* calendar months from 2026-09-01: to 2027-03-01, 2027-09-01, 2026-10-01 */
+		       {"6 months", 181}, {"1 year", 365}, {"1 month", 30}, {"18 Months", 547},
+		       {"3 weeks", 21}, {"90 days", 90}, {"6m", 180}, {"soon", -1}, {"0 months", -1},
+		       {"6 fortnights", -1}, {"200 years", -1}};
 	for (size_t i = 0; i < sizeof periods / sizeof *periods; i++) {
 		fm_t fm;
 		diag_list_t d;
@@ -304,6 +306,20 @@ static void test_techdocs(void **state)
 		fm_free(&fm);
 		diag_free(&d);
 		free(text);
+	}
+	/* the last day of a shorter month: 2026-08-31 + 6 months is 2027-02-28 */
+	{
+		const char *t = "---\nlast_reviewed_on: 2026-08-31\nreview_in: 6 months\n---\n";
+		fm_t f;
+		diag_list_t dd;
+		diag_init(&dd);
+		size_t o2;
+		int b2;
+		fm_opts_t oo = {.map = layout_techdocs_front_matter};
+		assert_int_equal(fm_parse_ex(&f, t, strlen(t), "p.html.md", &o2, &b2, &dd, &oo), 0);
+		assert_int_equal(f.review_interval, 181);
+		fm_free(&f);
+		diag_free(&dd);
 	}
 	const char *own = "---\nowner: ops\nowner_slack: \"#x\"\nreviewed: 2026-10-01\nlast_reviewed_on: nonsense\n"
 			  "type: learn\n---\n";
