@@ -41,9 +41,10 @@
  * mkdocs when mkdocs.yml exists, else techdocs when config/tech-docs.yml and
  * source/ exist, else plain. Hugo's uglyURLs and MkDocs'
  * use_directory_urls: false published pages as "x.html": those addresses
- * become redirects to the page (see layout_page_extra_urls). Hugo's baseURL
- * and MkDocs' site_url, when an absolute http(s) URL, are the site's address
- * unless the operator or almanac.yml gives one (layout_t.base_url).
+ * become redirects to the page (see layout_page_extra_urls). Hugo's baseURL,
+ * MkDocs' site_url and Tech Docs' host, when an absolute http(s) URL, are
+ * the site's address unless the operator or almanac.yml gives one
+ * (layout_t.base_url).
  *
  * URLs here are site-relative, without a leading '/': a folder URL ends with
  * '/' ("runbooks/k8s/x/", "" for the home page), a file URL does not
@@ -94,7 +95,8 @@ typedef struct {
 	layout_static_t *statics; /* Hugo: the static folders in Hugo's order: a later one's file wins over an
 	                             earlier one's at the same path (owned); none for other layouts */
 	size_t nstatic;
-	char *base_url;      /* Hugo baseURL, MkDocs site_url: an absolute http(s) URL, else NULL (owned) */
+	char *base_url;      /* Hugo baseURL, MkDocs site_url, Tech Docs host: an absolute http(s) URL, else NULL
+	                        (owned) */
 } layout_t;
 
 /* Decide the layout of the work tree `tree` (read through the trust boundary,

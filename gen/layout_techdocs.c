@@ -99,6 +99,7 @@ void layout_techdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, d
 		if (t && t[0])
 			l->title = xstrdup(t);
 		read_redirects(l, val_map_get(c, "redirects"));
+		l->base_url = layout_site_url(val_as_str(val_map_get(c, "host")));
 	}
 	val_free(c);
 	buf_free(&text);

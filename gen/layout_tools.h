@@ -62,7 +62,7 @@ char *layout_techdocs_find_config(const pr_root_t *tree, diag_list_t *d);
 /* 1 when the repo path `rel` is config/tech-docs.yml. */
 int layout_techdocs_is_config(const char *rel);
 /* Read Tech Docs config `cfg` into `l`: config, root (source/), title
- * (service_name), ugly (pages were "x.html"), redirects (redirect_to,
+ * (service_name), base_url (host), ugly (pages were "x.html"), redirects (redirect_to,
  * redirects_of: an old address to a page of the site; one to another site,
  * or that is not a path of the site, is left out). */
 void layout_techdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d);

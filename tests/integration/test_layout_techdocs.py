@@ -106,6 +106,9 @@ class TechDocs(RepoTestCase):
         for absent in ("partials", "layouts", "source", "readme", "index.html.md.erb", "images/_unused.png",
                        "manual/being-on-call.html/index.html", "manual/being-on-call.html.md"):
             self.assertFalse(os.path.exists(os.path.join(self.out, absent)), absent)
+        # host is the site's address (sitemap), as Hugo's baseURL is
+        self.assertIn("<loc>https://handbook.example.gov.uk/manual/being-on-call/</loc>",
+                      read(os.path.join(self.out, "sitemap.xml")))
         # the home page is source/index.html.md.erb; the site title is service_name
         home = read(os.path.join(self.out, "index.html"))
         self.assertIn("Start with", home)
