@@ -428,7 +428,7 @@ char *layout_site_url(const char *v)
 
 /* ---- shared by the readers (layout_tools.h) ---- */
 
-int layout_read_file(const pr_root_t *tree, const char *rel, const char *what, buf_t *out, diag_list_t *d)
+static int read_file(const pr_root_t *tree, const char *rel, const char *what, buf_t *out, diag_list_t *d)
 {
 	int rc = pr_read(tree, rel, out, FSU_MAX_FILE);
 	if (rc == 0)
@@ -450,7 +450,7 @@ int layout_exists(const pr_root_t *tree, const char *rel, int dir, diag_list_t *
 	return rc == 0 && (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
 }
 
-int layout_parse_config(val_t **out, const char *text, size_t len, const char *file, diag_list_t *d)
+static int parse_config(val_t **out, const char *text, size_t len, const char *file, diag_list_t *d)
 {
 	diag_list_t why;
 	diag_init(&why);
@@ -478,6 +478,29 @@ int layout_parse_config(val_t **out, const char *text, size_t len, const char *f
 	}
 	diag_free(&why);
 	return rc;
+}
+
+val_t *layout_load_config(layout_t *l, const pr_root_t *tree, const char *cfg, const char *what, diag_list_t *d)
+{
+	free(l->config);
+	l->config = xstrdup(cfg);
+	buf_t text = BUF_INIT;
+	val_t *c = NULL;
+	if (read_file(tree, cfg, what, &text, d) == 0 && parse_config(&c, buf_cstr(&text), text.len, cfg, d) != 0) {
+		val_free(c); /* what a failed parse may have left */
+		c = NULL;
+	}
+	buf_free(&text);
+	return c;
+}
+
+void layout_set_title(layout_t *l, const val_t *v)
+{
+	const char *t = val_as_str(v);
+	if (t && t[0]) {
+		free(l->title);
+		l->title = xstrdup(t);
+	}
 }
 
 void layout_set_root(layout_t *l, const char *dir)

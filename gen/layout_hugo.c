@@ -113,17 +113,10 @@ void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_
 		add_static(l, "static", "", NULL, d);
 		return;
 	}
-	free(l->config);
-	l->config = xstrdup(cfg);
-	buf_t text = BUF_INIT;
-	val_t *c = NULL;
-	if (layout_read_file(tree, cfg, "Hugo config", &text, d) != 0) {
-		/* reported; the defaults apply */
-	} else if (layout_parse_config(&c, buf_cstr(&text), text.len, cfg, d) == 0) {
+	val_t *c = layout_load_config(l, tree, cfg, "Hugo config", d); /* NULL: reported, the defaults apply */
+	if (c) {
 		layout_set_root(l, val_as_str(layout_get_ci(c, "contentDir")));
-		const char *t = val_as_str(layout_get_ci(c, "title"));
-		if (t && t[0])
-			l->title = xstrdup(t);
+		layout_set_title(l, layout_get_ci(c, "title"));
 		l->lower = !truthy(layout_get_ci(c, "disablePathToLower"));
 		l->base_url = layout_site_url(val_as_str(layout_get_ci(c, "baseURL")));
 		read_statics(l, c, d);
@@ -140,7 +133,6 @@ void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_
 	if (!l->nstatic) /* an unreadable config: Hugo's default */
 		add_static(l, "static", "", NULL, d);
 	val_free(c);
-	buf_free(&text);
 }
 
 /* ---- URL segments: Hugo's MakePath ---- */

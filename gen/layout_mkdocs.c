@@ -112,17 +112,10 @@ void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, dia
 	l->root = xstrdup("docs");
 	if (!cfg)
 		return;
-	free(l->config);
-	l->config = xstrdup(cfg);
-	buf_t text = BUF_INIT;
-	val_t *c = NULL;
-	if (layout_read_file(tree, cfg, "MkDocs config", &text, d) != 0) {
-		/* reported; the defaults apply */
-	} else if (layout_parse_config(&c, buf_cstr(&text), text.len, cfg, d) == 0) {
+	val_t *c = layout_load_config(l, tree, cfg, "MkDocs config", d); /* NULL: reported, the defaults apply */
+	if (c) {
 		layout_set_root(l, val_as_str(val_map_get(c, "docs_dir")));
-		const char *t = val_as_str(val_map_get(c, "site_name"));
-		if (t && t[0])
-			l->title = xstrdup(t);
+		layout_set_title(l, val_map_get(c, "site_name"));
 		l->base_url = layout_site_url(val_as_str(val_map_get(c, "site_url")));
 		const val_t *u = val_map_get(c, "use_directory_urls");
 		l->ugly = u && u->type == VAL_BOOL && !u->b;
@@ -134,5 +127,4 @@ void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, dia
 		}
 	}
 	val_free(c);
-	buf_free(&text);
 }

@@ -88,21 +88,13 @@ void layout_techdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, d
 	l->ugly = 1; /* Middleman published x.html.md as x.html */
 	if (!cfg)
 		return;
-	free(l->config);
-	l->config = xstrdup(cfg);
-	buf_t text = BUF_INIT;
-	val_t *c = NULL;
-	if (layout_read_file(tree, cfg, "Tech Docs config", &text, d) != 0) {
-		/* reported; the defaults apply */
-	} else if (layout_parse_config(&c, buf_cstr(&text), text.len, cfg, d) == 0) {
-		const char *t = val_as_str(val_map_get(c, "service_name"));
-		if (t && t[0])
-			l->title = xstrdup(t);
+	val_t *c = layout_load_config(l, tree, cfg, "Tech Docs config", d); /* NULL: reported, the defaults apply */
+	if (c) {
+		layout_set_title(l, val_map_get(c, "service_name"));
 		read_redirects(l, val_map_get(c, "redirects"));
 		l->base_url = layout_site_url(val_as_str(val_map_get(c, "host")));
 	}
 	val_free(c);
-	buf_free(&text);
 }
 
 /* Page names, longest first: what Middleman strips to publish "x.html". */

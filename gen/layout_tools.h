@@ -10,18 +10,17 @@
 #include "layout.h"
 #include "val.h"
 
-/* Read the repository file `rel` of `tree` into `out` (at most FSU_MAX_FILE
- * bytes). A link that leaves the repository or leads into .git is a
- * `symlink` warning; any other failure a `layout` warning naming `what`.
- * Returns 0 or -1 (then the defaults apply). */
-int layout_read_file(const pr_root_t *tree, const char *rel, const char *what, buf_t *out, diag_list_t *d);
 /* 1 when `rel` is a regular file (`dir`: a folder) of `tree`, links resolved inside it. A link
  * that leaves the repository or leads into .git is a `symlink` warning when `d` is not NULL. */
 int layout_exists(const pr_root_t *tree, const char *rel, int dir, diag_list_t *d);
-/* Parse a config file's text by its extension (.toml, .json, else YAML) into
- * *out (caller frees). Problems are one warning of code "layout" saying the
- * defaults are used. Returns 0 or -1. */
-int layout_parse_config(val_t **out, const char *text, size_t len, const char *file, diag_list_t *d);
+/* Read the tool's config file `cfg` of `tree` (recorded as l->config) and
+ * parse it by its extension (.toml, .json, else YAML). A link that leaves the
+ * repository or leads into .git is a `symlink` warning; an unreadable or
+ * unparsable file one `layout` warning naming `what` and saying its defaults
+ * are used. Returns the parsed mapping (caller frees with val_free) or NULL. */
+val_t *layout_load_config(layout_t *l, const pr_root_t *tree, const char *cfg, const char *what, diag_list_t *d);
+/* Set l->title from a config value when it is a non-empty string. */
+void layout_set_title(layout_t *l, const val_t *v);
 /* `key` in map `m`, compared without case (Hugo's config keys are
  * case-insensitive). Borrowed, NULL when absent. */
 val_t *layout_get_ci(const val_t *m, const char *key);
