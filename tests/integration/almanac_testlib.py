@@ -1,10 +1,13 @@
 """Shared helpers for the integration tests: temporary git repositories with
 dated commits, and running the almanac binary."""
+import http.client
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 BIN = os.path.abspath(os.environ.get("ALMANAC_BIN") or os.path.join(
@@ -62,6 +65,61 @@ def run(*args, cwd=None, env=None, timeout=300):
         e.update(env)
     return subprocess.run([BIN, *args], cwd=cwd, env=e, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True, timeout=timeout)
+
+
+class Serve:
+    """`almanac serve --repo REPO --port 0 ARGS...` on 127.0.0.1, started and waited for (its address
+    printed on stderr). `lines` collects its stderr; `get(path)` is (status, body bytes); `stop()`
+    ends it (SIGTERM) and returns its exit code. Use as a context manager."""
+
+    def __init__(self, repo, *args, wait=60, timeout=10):
+        self.timeout = timeout
+        self.proc = subprocess.Popen([BIN, "serve", "--repo", repo, "--port", "0", *args],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True, env=dict(os.environ, NO_COLOR="1"))
+        self.lines, self.port = [], None
+        got = threading.Event()
+
+        def reader():
+            for line in self.proc.stderr:
+                self.lines.append(line)
+                m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+                if m and self.port is None:
+                    self.port = int(m.group(1))
+                    got.set()
+            got.set()
+        self.reader = threading.Thread(target=reader, daemon=True)
+        self.reader.start()
+        if not got.wait(wait) or self.port is None:
+            self.stop()
+            raise AssertionError("almanac serve printed no address:\n" + "".join(self.lines))
+
+    def get(self, path):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        try:
+            c.request("GET", path)
+            r = c.getresponse()
+            return r.status, r.read()
+        finally:
+            c.close()
+
+    def stop(self, wait=60):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(wait)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.reader.join(5)
+        self.proc.stderr.close()
+        return self.proc.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 def read(path):

@@ -17,7 +17,6 @@ and 17), through the real binary on real repositories made here:
 - the report stays valid JSON for a page whose file name is not UTF-8.
 """
 import hashlib
-import http.client
 import json
 import os
 import re
@@ -26,13 +25,12 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 import zlib
 
 sys.path.insert(0, os.path.dirname(__file__))
-from almanac_testlib import BIN, RepoTestCase, git, is_sanitizer_build, main, run, write  # noqa: E402
+from almanac_testlib import BIN, RepoTestCase, Serve, git, is_sanitizer_build, main, run, write  # noqa: E402
 
 NOW = "2026-11-01"
 # repositoryformatversion=1 repositories (partial clones): LSan needs whole stacks to apply
@@ -252,39 +250,13 @@ class Hostile(RepoTestCase):
         self.serve_survives(repo, what)
 
     def serve_survives(self, repo, what):
-        e = dict(os.environ, NO_COLOR="1")
-        proc = subprocess.Popen([BIN, "serve", "--repo", repo, "--port", "0", "--now", NOW],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                text=True, env=e)
-        lines, found = [], threading.Event()
-        port = []
-
-        def reader():
-            for line in proc.stderr:
-                lines.append(line)
-                m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-                if m and not port:
-                    port.append(int(m.group(1)))
-                    found.set()
-            found.set()
-        threading.Thread(target=reader, daemon=True).start()
+        srv = Serve(repo, "--now", NOW, wait=240, timeout=60)
         try:
-            self.assertTrue(found.wait(240) and port, "".join(lines))
-            c = http.client.HTTPConnection("127.0.0.1", port[0], timeout=60)
-            c.request("GET", "/runbooks/db/")
-            self.assertEqual(c.getresponse().status, 200)
-            c.close()
+            self.assertEqual(srv.get("/runbooks/db/")[0], 200)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        time.sleep(0.1)
-        proc.stderr.close()
-        self.assertEqual(proc.returncode, 0, "".join(lines)[-3000:])
-        self.assertIn(what, "".join(lines))
+            rc = srv.stop()
+        self.assertEqual(rc, 0, "".join(srv.lines)[-3000:])
+        self.assertIn(what, "".join(srv.lines))
 
     def test_tree_bomb(self):
         # 16 objects naming 10^10 paths: refused at 1,000,000 changed paths

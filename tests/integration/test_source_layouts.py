@@ -3,20 +3,17 @@ follow its own tool's rules under its name (content root, _index.md, slug/url, a
 params, use_directory_urls, nav: order and titles), whatever the hub's layout is; links from the hub
 reach them and a broken one is reported. With Debian's hugo and mkdocs installed, each source built
 alone by its own tool publishes no page that Almanac does not publish under the source's name."""
-import http.client
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote
 
 sys.path.insert(0, os.path.dirname(__file__))
-from almanac_testlib import BIN, RepoTestCase, main, read, run, write  # noqa: E402
+from almanac_testlib import RepoTestCase, Serve, main, read, run, write  # noqa: E402
 from test_layouts import diags, html_files, sidebar_titles  # noqa: E402
 
 NOW = "2026-11-01T00:00:00Z"
@@ -281,47 +278,19 @@ class SourceLayouts(RepoTestCase):
 
     def test_serve_follows_a_change_of_a_sources_mkdocs_yml(self):
         # the source's config is at its root, outside the content folder it publishes
-        proc = subprocess.Popen([BIN, "serve", "--repo", self.plain_hub(), "--port", "0", "--now", NOW],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                text=True, env=dict(os.environ, NO_COLOR="1"))
-        lines, port, got = [], [], threading.Event()
-
-        def reader():
-            for line in proc.stderr:
-                lines.append(line)
-                m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-                if m and not port:
-                    port.append(int(m.group(1)))
-                    got.set()
-            got.set()
-        threading.Thread(target=reader, daemon=True).start()
-        try:
-            self.assertTrue(got.wait(60) and port, "".join(lines))
-
-            def get(path):
-                c = http.client.HTTPConnection("127.0.0.1", port[0], timeout=10)
-                try:
-                    c.request("GET", path)
-                    r = c.getresponse()
-                    return r.status, r.read().decode()
-                finally:
-                    c.close()
-            st, body = get("/pay/guides/alpha/")
+        with Serve(self.plain_hub(), "--now", NOW) as srv:
+            st, body = srv.get("/pay/guides/alpha/")
             self.assertEqual(st, 200)
-            self.assertIn("Getting started", sidebar_titles(body))
+            self.assertIn("Getting started", sidebar_titles(body.decode()))
             write(self.pay, "mkdocs.yml", read(os.path.join(self.pay, "mkdocs.yml")).replace(
                 "'Getting started'", "'First steps'"))
             deadline = time.time() + 30
             while time.time() < deadline:
-                st, body = get("/pay/guides/alpha/")
-                if "First steps" in sidebar_titles(body):
+                st, body = srv.get("/pay/guides/alpha/")
+                if "First steps" in sidebar_titles(body.decode()):
                     break
                 time.sleep(0.2)
-            self.assertIn("First steps", sidebar_titles(body), "".join(lines))
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-            proc.stderr.close()
+            self.assertIn("First steps", sidebar_titles(body.decode()), "".join(srv.lines))
 
 
 if __name__ == "__main__":

@@ -2,17 +2,14 @@
 by the test and one served by a real `git daemon` on 127.0.0.1 (fetched with libgit2), with links
 across repositories, an alert answered in another repository, a broken cross link, per-repository
 dates and settings, and a source that cannot be fetched."""
-import http.client
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
-import threading
 import time
 
-from almanac_testlib import BIN, RepoTestCase, git, main, read, run, tree_bytes, write
+from almanac_testlib import RepoTestCase, Serve, git, main, read, run, tree_bytes, write
 
 # under ASan: whole stacks at each allocation, so that tests/lsan.supp can name libgit2's remote
 # frames (its leak when fetching by URL is explained there); without ASan this changes nothing
@@ -275,33 +272,8 @@ class Sources(RepoTestCase):
 
 
     def test_serve_watches_a_local_source(self):
-        proc = subprocess.Popen([BIN, "serve", "--repo", self.hub, "--port", "0", "--now", NOW],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                text=True, env=dict(os.environ, NO_COLOR="1"))
-        lines, port = [], []
-        got = threading.Event()
-
-        def reader():
-            for line in proc.stderr:
-                lines.append(line)
-                m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-                if m and not port:
-                    port.append(int(m.group(1)))
-                    got.set()
-            got.set()
-        threading.Thread(target=reader, daemon=True).start()
-        try:
-            self.assertTrue(got.wait(60) and port, "".join(lines))
-
-            def get(path):
-                c = http.client.HTTPConnection("127.0.0.1", port[0], timeout=10)
-                try:
-                    c.request("GET", path)
-                    r = c.getresponse()
-                    return r.status, r.read()
-                finally:
-                    c.close()
-            st, body = get("/payments/db-down/")
+        with Serve(self.hub, "--now", NOW) as srv:
+            st, body = srv.get("/payments/db-down/")
             self.assertEqual(st, 200)
             self.assertNotIn(b"Fail over to the standby", body)
             # the writer edits the runbook in the service's own repository
@@ -309,16 +281,12 @@ class Sources(RepoTestCase):
                   read(os.path.join(self.payments, "docs/runbooks/db-down.md")) + "\nFail over to the standby.\n")
             deadline = time.time() + 30
             while time.time() < deadline:
-                st, body = get("/payments/db-down/")
+                st, body = srv.get("/payments/db-down/")
                 if b"Fail over to the standby" in body:
                     break
                 time.sleep(0.2)
-            self.assertIn(b"Fail over to the standby", body, "".join(lines))
+            self.assertIn(b"Fail over to the standby", body, "".join(srv.lines))
             self.assertIn(b"badge-uncommitted", body)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-            proc.stderr.close()
 
 
 if __name__ == "__main__":
