@@ -259,7 +259,7 @@ static int walk(const pr_root_t *r, const char *rel, int flags, int create)
 			}
 			/* a symbolic link: its target is resolved again from where the link is */
 			target[n] = '\0';
-			if (++links > PR_MAX_LINKS) {
+			if (++links > PR_MAX_LINKS || r->kind == PR_NOLINKS) {
 				rc = PR_ELOOP;
 				break;
 			}

@@ -23,6 +23,10 @@
  *               PR_REPO, without the .git rule.
  *   PR_TRUSTED  a folder the operator chose (the built-in theme): paths are
  *               opened as open(2) would, links followed anywhere.
+ *   PR_NOLINKS  a folder Almanac wrote and changes in place (the previous
+ *               site of a rebuild, pubkeep.h): no link is followed at all,
+ *               even one that stays inside (PR_ELOOP), as for PR_BENEATH
+ *               otherwise.
  * Writing never follows a link in the last component, and refuses absolute
  * paths and "", "." or ".." segments (PR_EUNSAFE).
  *
@@ -37,14 +41,14 @@
 
 #include "buf.h"
 
-enum { PR_REPO = 1, PR_BENEATH = 2, PR_TRUSTED = 3 };
+enum { PR_REPO = 1, PR_BENEATH = 2, PR_TRUSTED = 3, PR_NOLINKS = 4 };
 
 enum {
 	PR_EIO = -1,      /* a system error; errno says which */
 	PR_ETOOBIG = -2,  /* pr_read: the file is larger than `max` */
 	PR_EOUTSIDE = -3, /* a symbolic link (or "..") leads outside the root */
 	PR_EGIT = -4,     /* the path, or a link on it, leads into .git */
-	PR_ELOOP = -5,    /* more than PR_MAX_LINKS links, or folders nested too deep */
+	PR_ELOOP = -5,    /* more than PR_MAX_LINKS links (PR_NOLINKS: any link), or folders nested too deep */
 	PR_EUNSAFE = -6,  /* a path to write that is absolute or has "", "." or ".." segments */
 	PR_EWRITE = -7,   /* pr_copy: writing the copy failed (errno set; ENOSPC when the disk is full) */
 };

@@ -63,36 +63,6 @@ void pubkeep_staged(pubkeep_t *k, const char *rel)
 	record(k, rel, STAGED);
 }
 
-/* The folder `dir` ("" for the root) of the previous site, opened (O_PATH)
- * without following any link on the way, even one that stays inside: a site
- * Almanac writes has none, and a planted one would make a file seem kept that
- * is not at its path (and the link is removed at commit). With `make`, a
- * missing folder is made and a file or link standing where one must be is
- * removed first. Returns a descriptor, or -1 (errno set). */
-static int prev_dir(const pubkeep_t *k, const char *dir, int make)
-{
-	int fd = dup(pr_root_fd(k->prev));
-	const char *p = dir;
-	while (fd >= 0 && *p) {
-		const char *e = strchr(p, '/');
-		char *name = e ? xstrndup(p, (size_t)(e - p)) : xstrdup(p);
-		int sub = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0 && make && errno != EACCES) {
-			if (errno != ENOENT)
-				unlinkat(fd, name, 0); /* a file or a link, never followed */
-			if (mkdirat(fd, name, 0755) == 0 || errno == EEXIST)
-				sub = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		}
-		int e2 = errno;
-		free(name);
-		close(fd);
-		errno = e2;
-		fd = sub;
-		p = e ? e + 1 : p + strlen(p);
-	}
-	return fd;
-}
-
 /* Split `rel` into its folder (a new string, "" for none) and its name (borrowed). */
 static char *split(const char *rel, const char **name)
 {
@@ -101,17 +71,11 @@ static char *split(const char *rel, const char **name)
 	return slash ? xstrndup(rel, (size_t)(slash - rel)) : xstrdup("");
 }
 
-/* The previous site's regular file `rel` (reached through no link), opened to
- * read when it is `size` bytes long; else -1. */
+/* The previous site's regular file `rel` (reached through no link: the root
+ * is PR_NOLINKS), opened to read when it is `size` bytes long; else -1. */
 static int open_prev(const pubkeep_t *k, const char *rel, off_t size)
 {
-	const char *name;
-	char *dir = split(rel, &name);
-	int dfd = prev_dir(k, dir, 0);
-	int fd = dfd >= 0 ? openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC) : -1;
-	if (dfd >= 0)
-		close(dfd);
-	free(dir);
+	int fd = pr_open(k->prev, rel, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
 	struct stat st;
@@ -186,11 +150,6 @@ int pubkeep_in_place(const pubkeep_t *k)
 	return k->staged <= PUBKEEP_INPLACE_MAX && k->staged * 4 <= k->kept + k->staged;
 }
 
-int pubkeep_fd(const pubkeep_t *k)
-{
-	return pr_root_fd(k->prev);
-}
-
 void pubkeep_counts(const pubkeep_t *k, size_t *kept, size_t *staged)
 {
 	*kept = k->kept;
@@ -223,12 +182,33 @@ static int open_dir(const pr_root_t *r, const char *dir)
 	return fd >= 0 ? fd : -1;
 }
 
+/* The folder `dir` of the previous site, made when missing; a file or link
+ * standing where one of its folders must be is removed first (never
+ * followed: the root is PR_NOLINKS). Opened (O_PATH), or -1. */
+static int make_dir(const pubkeep_t *k, const char *dir)
+{
+	if (!dir[0] || pr_mkdirs(k->prev, dir) == 0)
+		return open_dir(k->prev, dir);
+	for (const char *s = strchr(dir, '/');; s = strchr(s + 1, '/')) {
+		char *part = s ? xstrndup(dir, (size_t)(s - dir)) : xstrdup(dir);
+		int fd = pr_open(k->prev, part, O_PATH | O_DIRECTORY);
+		if (fd >= 0)
+			close(fd);
+		else
+			pr_remove(k->prev, part);
+		free(part);
+		if (!s)
+			break;
+	}
+	return pr_mkdirs(k->prev, dir) == 0 ? open_dir(k->prev, dir) : -1;
+}
+
 /* Rename the staged file `rel` of `tmp` into the previous site. 0 or -1 (errno set). */
 static int move_in(const pubkeep_t *k, const pr_root_t *tmp, const char *rel)
 {
 	const char *name;
 	char *dir = split(rel, &name);
-	int from = open_dir(tmp, dir), to = from >= 0 ? prev_dir(k, dir, 1) : -1;
+	int from = open_dir(tmp, dir), to = from >= 0 ? make_dir(k, dir) : -1;
 	int rc = -1;
 	if (from >= 0 && to >= 0) {
 		rc = renameat(from, name, to, name);
@@ -334,7 +314,7 @@ int pubkeep_link_kept(pubkeep_t *k, const pr_root_t *tmp, const char *out, diag_
 		}
 		const char *name;
 		char *dir = split(kept[i], &name);
-		int from = prev_dir(k, dir, 0);
+		int from = open_dir(k->prev, dir);
 		int to = dir[0] && pr_mkdirs(tmp, dir) != 0 ? -1 : open_dir(tmp, dir);
 		struct stat st;
 		int linked = from >= 0 && to >= 0 && fstatat(from, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&

@@ -22,7 +22,7 @@
  *     temporary folder, which publish.c then swaps in as one folder, exactly
  *     as a build without a previous site.
  *
- * The previous site is read through a PR_BENEATH root and no link in it is
+ * The previous site is read through a PR_NOLINKS root (pathres.h): no link in it is
  * followed, not even one that stays inside (a file reached through a link is
  * not kept: it is written again and the link removed): nothing outside the
  * output folder is read, written or removed. */
@@ -67,8 +67,6 @@ int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const 
  * 0, or -1 with an error diagnostic at `out` (code "interrupted" when
  * stopped: nothing was published). */
 int pubkeep_link_kept(pubkeep_t *k, const pr_root_t *tmp, const char *out, diag_list_t *d);
-/* The previous site's folder (an O_PATH descriptor; borrowed). */
-int pubkeep_fd(const pubkeep_t *k);
 /* Files kept and staged so far (ALMANAC_TIMING, tests). */
 void pubkeep_counts(const pubkeep_t *k, size_t *kept, size_t *staged);
 

@@ -129,10 +129,18 @@ static int open_parent(const char *parent, const char *rootn, const pr_root_t *r
 	return fd >= 0 ? fd : PR_EIO;
 }
 
+/* 1 when the open folder `fd` is still the output folder (the parent's
+ * `p->out_name`: same device and inode). */
+static int is_out(const pub_t *p, int fd)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && fstatat(p->parent_fd, p->out_name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 /* The output folder, locked (a descriptor to close) when it is still the
- * folder `p->out_name` of the parent (same device and inode as `prev`);
- * else -1 (errno EWOULDBLOCK when another build holds it, ESTALE when it was
- * replaced). */
+ * folder `p->out_name` of the parent (`prev`); else -1 (errno EWOULDBLOCK
+ * when another build holds it, ESTALE when it was replaced). */
 static int lock_out(const pub_t *p, const pr_root_t *prev)
 {
 	int fd = openat(pr_root_fd(prev), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -144,9 +152,7 @@ static int lock_out(const pub_t *p, const pr_root_t *prev)
 		errno = e;
 		return -1;
 	}
-	struct stat a, b;
-	if (fstat(fd, &a) != 0 || fstatat(p->parent_fd, p->out_name, &b, AT_SYMLINK_NOFOLLOW) != 0 ||
-	    a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+	if (!is_out(p, fd)) {
 		close(fd);
 		errno = ESTALE; /* replaced meanwhile */
 		return -1;
@@ -169,7 +175,7 @@ static int keep_prev(pub_t *p)
 		struct stat st;
 		pr_root_t *prev;
 		if (fstatat(p->parent_fd, p->out_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
-		    pr_root_open_at(&prev, p->parent_fd, p->out_name, p->out, PR_BENEATH) != 0)
+		    pr_root_open_at(&prev, p->parent_fd, p->out_name, p->out, PR_NOLINKS) != 0)
 			return 0; /* gone, or not a folder: nothing to keep, a whole swap as without a site */
 		int fd = lock_out(p, prev);
 		int busy = fd < 0 && errno == EWOULDBLOCK;
@@ -223,7 +229,7 @@ int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_roo
 	}
 	const char *base = strrchr(out, '/') + 1;
 	int in_repo = is_within(out, root);
-	int has_site = 0; /* the output holds a site Almanac built, in a folder that is not a link */
+	int has_site = 0; /* the output is a non-empty folder with our marker, not a link: files to keep */
 	if (!why) {
 		int pfd = open_parent(parent, root, repo);
 		if (pfd < 0) {
@@ -238,7 +244,6 @@ int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_roo
 		p->parent_fd = pfd;
 		struct stat lst, st;
 		int exists = fstatat(pfd, base, &lst, AT_SYMLINK_NOFOLLOW) == 0;
-		has_site = exists && S_ISDIR(lst.st_mode);
 		/* the operator's output may be a link (it is replaced by the site's folder); the
 		 * repository's may not */
 		int follow = !in_repo;
@@ -252,12 +257,10 @@ int pub_begin(pub_t *p, const char *out_dir, const char *repo_root, const pr_roo
 					why = "it is a non-empty folder that Almanac did not create (no " PUB_MARKER
 					      " marker); empty it or choose another --out";
 				else
-					has_site = has_site && S_ISREG(ms.st_mode);
+					has_site = S_ISDIR(lst.st_mode); /* a site of ours, not through a link */
 				free(marker);
 			} else if (!S_ISDIR(st.st_mode)) {
 				why = "it is a file";
-			} else {
-				has_site = 0; /* empty: nothing to keep */
 			}
 		}
 	}
@@ -337,14 +340,6 @@ int pub_open_dir(pub_t *p, const char *dir)
 
 static int swap_in(pub_t *p, diag_list_t *d);
 
-/* 1 when the previous site (locked since pub_begin) is still the output folder. */
-static int prev_is_out(const pub_t *p)
-{
-	struct stat a, b;
-	return fstat(p->keep_lock, &a) == 0 && fstatat(p->parent_fd, p->out_name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 int pub_commit(pub_t *p, const char *stamp, diag_list_t *d)
 {
 	char *text = xasprintf("almanac site\ninputs %s\n", stamp ? stamp : "-");
@@ -354,7 +349,7 @@ int pub_commit(pub_t *p, const char *stamp, diag_list_t *d)
 		diag_add(d, DIAG_ERROR, p->out, 0, 0, "output", "cannot write the site: %s", pr_strerror(wrc));
 		return -1;
 	}
-	if (p->keep && prev_is_out(p) && pubkeep_in_place(p->keep))
+	if (p->keep && is_out(p, p->keep_lock) && pubkeep_in_place(p->keep))
 		/* the temporary folder (its empty folders) is removed by pub_abort */
 		return pubkeep_apply(p->keep, p->root, PUB_MARKER, "almanac site\ninputs -\n", p->out, d);
 	if (p->keep && pubkeep_link_kept(p->keep, p->root, p->out, d) != 0)

@@ -127,6 +127,17 @@ static void test_reads(void **state)
 	assert_int_equal(pr_stat(r, "a/git.txt", &st), 0);
 	assert_int_equal(pr_stat(r, "out.txt", &st), PR_EOUTSIDE);
 	pr_root_free(r);
+	/* a previous site changed in place: no link at all, not even one inside */
+	assert_int_equal(pr_root_open(&r, repo, PR_NOLINKS), 0);
+	buf_t nb = BUF_INIT;
+	assert_int_equal(read_rc(r, "a/b/page.md", &nb), 0);
+	assert_string_equal(buf_cstr(&nb), "inside\n");
+	assert_int_equal(read_rc(r, "a/rel.md", &nb), PR_ELOOP);     /* the last component a link */
+	assert_int_equal(read_rc(r, "good/page.md", &nb), PR_ELOOP);  /* a folder on the way a link */
+	assert_int_equal(pr_mkdirs(r, "good/new"), PR_ELOOP);         /* nothing made through one */
+	assert_int_equal(pr_stat(r, "a/b/new", &st), PR_EIO);
+	buf_free(&nb);
+	pr_root_free(r);
 	/* a NULL root holds nothing */
 	assert_int_equal(pr_stat(NULL, "a", &st), PR_EIO);
 }
