@@ -28,7 +28,7 @@ static const opt_def_t opt_defs[] = {
 	{"--quiet", OPT_QUIET, 0},     {"--no-git-dates", OPT_NO_GIT, 0}, {"--drafts", OPT_DRAFTS, 0},
 	{"--changed-since", OPT_CHANGED, 1}, {"--no-trend", OPT_NO_TREND, 0}, {"--alert-rules", OPT_ALERT_RULES, 1},
 	{"--keep-going", OPT_KEEP_GOING, 0}, {"--source", OPT_SOURCE, 1},
-	{"--verbose", OPT_VERBOSE, 0},
+	{"--verbose", OPT_VERBOSE, 0}, {"--no-page-cache", OPT_NO_PAGE_CACHE, 0},
 };
 #define NOPTS (sizeof opt_defs / sizeof *opt_defs)
 
@@ -151,6 +151,7 @@ int cli_parse(cli_opts_t *o, const char *cmd, int argc, char **argv, unsigned al
 			break;
 		case OPT_NO_TREND: o->site.trend = 0; break;
 		case OPT_KEEP_GOING: o->site.keep_going = 1; break;
+		case OPT_NO_PAGE_CACHE: o->no_page_cache = 1; break;
 		case OPT_SOURCE: {
 			const char *eq = strchr(val, '=');
 			if (!eq || eq == val || !eq[1])

@@ -20,7 +20,8 @@
 static const char build_help[] =
 	"Usage: almanac build [--repo DIR] [--out DIR] [--config FILE] [--base-url URL]\n"
 	"                     [--now TIME] [--jobs N] [--strict] [--quiet] [--verbose] [--no-git-dates]\n"
-	"                     [--drafts] [--alert-rules PATH]... [--keep-going] [--source NAME=PATH]...\n\n"
+	"                     [--drafts] [--alert-rules PATH]... [--keep-going] [--source NAME=PATH]...\n"
+	"                     [--no-page-cache]\n\n"
 	"Build the static site from the repository's Markdown into --out (default public/,\n"
 	"or `output` in almanac.yml). The site is written to a temporary folder and swapped in\n"
 	"only when the build succeeds, so a failed build leaves the previous site untouched.\n\n"
@@ -42,7 +43,9 @@ static const char build_help[] =
 	"  --keep-going     a source (sources: in almanac.yml) that cannot be fetched is taken from\n"
 	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
-	"                   configured repository (repeatable)\n";
+	"                   configured repository (repeatable)\n"
+	"  --no-page-cache  render every page's Markdown anew, neither reading nor updating the\n"
+	"                   rendered pages the last build kept (.git/almanac/rendered-pages*)\n";
 
 /* Print the diagnostics as a build does: all of them with --verbose, else summarized per kind. */
 static void print_build_diags(diag_list_t *d, const cli_opts_t *o)
@@ -84,7 +87,8 @@ int cmd_build(int argc, char **argv)
 	cli_opts_t o;
 	int rc = cli_parse(&o, "build", argc, argv,
 			   OPT_REPO | OPT_OUT | OPT_CONFIG | OPT_BASE_URL | OPT_NOW | OPT_JOBS | OPT_STRICT | OPT_QUIET |
-				   OPT_NO_GIT | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_SOURCE | OPT_VERBOSE,
+				   OPT_NO_GIT | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_SOURCE | OPT_VERBOSE |
+				   OPT_NO_PAGE_CACHE,
 			   0);
 	if (rc)
 		return rc;
@@ -96,6 +100,7 @@ int cmd_build(int argc, char **argv)
 	o.site.trend = 1;
 	o.site.skip_unchanged = 1;
 	o.site.search_early = 1;
+	o.site.page_cache = !o.no_page_cache;
 	site_t s;
 	rc = site_load(&s, &o.site);
 	if (rc == SITE_UP_TO_DATE) {

@@ -185,6 +185,8 @@ typedef struct {
 	int check_only;          /* no site will be written: skip HTML rendering */
 	int skip_unchanged;      /* build: stop early (SITE_UP_TO_DATE) when the output was built from the same inputs */
 	int search_early;        /* build: start tokenizing the search index as soon as the Markdown is rendered */
+	int page_cache;          /* build: keep each page's rendered Markdown in the hub's Git folder and
+	                          * use it when the page is unchanged (pagecache.h) */
 	const char *changed_since; /* limit findings to pages changed since this revision */
 	const char *const *alert_rules; /* --alert-rules paths (the operator's: any path) */
 	size_t nalert_rules;
@@ -235,6 +237,8 @@ struct site {
 	map_t dir_url_map;       /* folder URL of every folder holding published pages -> 1 */
 	map_t asset_out_map;     /* output path of every asset -> asset index */
 	char fingerprint[17];    /* hash of every input of the build (hex), see site_load */
+	struct pcache *pcache;   /* opts.page_cache: the rendered Markdown of the last build, during the
+	                          * Markdown phase of site_load only (owned) */
 	struct searchdocs_job *search_job; /* started by site_load with opts.search_early, taken by
 	                                    * render_site's search index; site_free waits for it (owned) */
 	diag_list_t diags;

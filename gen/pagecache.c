@@ -1,0 +1,402 @@
+/* pagecache.c - rendered Markdown kept between builds. See pagecache.h. */
+#include "pagecache.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "buf.h"
+#include "histfile.h"
+#include "map.h"
+
+#define PC_MAGIC "ALMPAGES"
+#define PC_VERSION 1u
+#define PC_HDR 32          /* magic, version, 4 spare bytes, binary id, payload length */
+#define PC_MAX_ENTRIES 10000000u
+
+typedef struct {
+	const char *src;             /* inside the mapped file */
+	const unsigned char *p, *e;  /* the entry's bytes after its src */
+	atomic_int hit;
+} pc_old_t;
+
+typedef struct {
+	char *path;                  /* the group's file (owned) */
+	void *map;                   /* the file as read, or NULL */
+	size_t maplen;
+	pc_old_t *old;               /* its entries (owned) */
+	size_t nold;
+	map_t index;                 /* src -> old[] index + 1 */
+	pthread_mutex_t lock;        /* guards fresh, nfresh */
+	buf_t fresh;                 /* entries put this build, serialized */
+	size_t nfresh;
+} pc_group_t;
+
+struct pcache {
+	pc_group_t *groups;
+	size_t ngroups;
+	uint64_t binary_id;
+	atomic_size_t hits, asked;
+};
+
+void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset, unsigned flags, const char *title)
+{
+	XXH128_hash_t h = XXH3_128bits(body, len);
+	out->body[0] = h.low64;
+	out->body[1] = h.high64;
+	out->line_offset = line_offset;
+	out->flags = flags;
+	out->title = title;
+}
+
+/* Map the group's file and index its entries; a bad file leaves the group empty. */
+static void group_read(pcache_t *c, pc_group_t *g)
+{
+	struct stat st;
+	int fd = hfile_open(g->path, &st);
+	if (fd < 0)
+		return;
+	if (st.st_size < PC_HDR + 12 || (uint64_t)st.st_size > SIZE_MAX / 2) {
+		close(fd);
+		return;
+	}
+	size_t len = (size_t)st.st_size;
+	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return;
+	const unsigned char *data = map;
+	hfile_rd_t r = {data, data + len, 0};
+	if (memcmp(data, PC_MAGIC, 8) != 0)
+		goto bad;
+	r.p += 8;
+	if (hfile_u32(&r) != PC_VERSION)
+		goto bad;
+	(void)hfile_u32(&r);
+	if (hfile_u64(&r) != c->binary_id)
+		goto bad;
+	uint64_t plen = hfile_u64(&r);
+	if (r.bad || plen != len - PC_HDR - 8)
+		goto bad;
+	hfile_rd_t tail = {data + PC_HDR + plen, data + len, 0};
+	if (hfile_u64(&tail) != hfile_sum64(data + PC_HDR, plen))
+		goto bad;
+	r.e = data + PC_HDR + plen;
+	uint32_t n = hfile_u32(&r);
+	if (r.bad || n > PC_MAX_ENTRIES || n > plen / 8)
+		goto bad;
+	g->old = xcalloc(n ? n : 1, sizeof *g->old);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t elen = hfile_u32(&r);
+		const unsigned char *ep = hfile_bytes(&r, elen);
+		if (!ep)
+			goto bad;
+		hfile_rd_t er = {ep, ep + elen, 0};
+		const char *src = hfile_str(&er);
+		if (!src)
+			goto bad;
+		pc_old_t *o = &g->old[g->nold++];
+		o->src = src;
+		o->p = er.p;
+		o->e = er.e;
+		map_put(&g->index, src, MAP_INT(g->nold));
+	}
+	if (r.p != r.e)
+		goto bad;
+	g->map = map;
+	g->maplen = len;
+	return;
+bad:
+	map_free(&g->index);
+	g->index = (map_t)MAP_INIT;
+	free(g->old);
+	g->old = NULL;
+	g->nold = 0;
+	munmap(map, len);
+}
+
+pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id)
+{
+	pcache_t *c = xcalloc(1, sizeof *c);
+	c->ngroups = ngroups;
+	c->binary_id = binary_id;
+	c->groups = xcalloc(ngroups ? ngroups : 1, sizeof *c->groups);
+	for (size_t k = 0; k < ngroups; k++) {
+		pc_group_t *g = &c->groups[k];
+		g->path = k ? xasprintf("%s/rendered-pages.%s", dir, names[k]) : xasprintf("%s/rendered-pages", dir);
+		g->index = (map_t)MAP_INIT;
+		pthread_mutex_init(&g->lock, NULL);
+		group_read(c, g);
+	}
+	return c;
+}
+
+static char *rd_str(hfile_rd_t *r)
+{
+	const char *s = hfile_str(r);
+	return s ? xstrdup(s) : NULL;
+}
+
+static char *rd_opt_str(hfile_rd_t *r)
+{
+	return hfile_u8(r) ? rd_str(r) : NULL;
+}
+
+/* Bounded counts: an entry cannot hold more items than it has bytes. */
+static size_t rd_count(hfile_rd_t *r)
+{
+	uint32_t n = hfile_u32(r);
+	if ((size_t)(r->e - r->p) < n) {
+		r->bad = 1;
+		return 0;
+	}
+	return n;
+}
+
+/* Decode an entry's rendering after its key. */
+static void rd_entry(hfile_rd_t *r, pcache_entry_t *out)
+{
+	md_doc_t *d = &out->doc;
+	out->nlinks = rd_count(r);
+	out->links = xcalloc(out->nlinks + 1, sizeof *out->links);
+	for (size_t i = 0; i < out->nlinks && !r->bad; i++) {
+		pcache_link_t *l = &out->links[i];
+		l->url = rd_str(r);
+		l->is_image = hfile_u8(r);
+		l->line = (int)hfile_u32(r);
+		l->col = (int)hfile_u32(r);
+		l->result = rd_opt_str(r);
+	}
+	d->html = rd_opt_str(r);
+	d->nheadings = rd_count(r);
+	d->headings = xcalloc(d->nheadings + 1, sizeof *d->headings);
+	for (size_t i = 0; i < d->nheadings && !r->bad; i++) {
+		d->headings[i].level = (int)hfile_u32(r);
+		d->headings[i].id = rd_str(r);
+		d->headings[i].text = rd_str(r);
+		d->headings[i].line = (int)hfile_u32(r);
+	}
+	d->nsections = rd_count(r);
+	d->sections = xcalloc(d->nsections + 1, sizeof *d->sections);
+	for (size_t i = 0; i < d->nsections && !r->bad; i++) {
+		d->sections[i].anchor = rd_str(r);
+		d->sections[i].heading = rd_str(r);
+		d->sections[i].text = rd_str(r);
+	}
+	d->h1 = rd_opt_str(r);
+	d->nhtml_ids = rd_count(r);
+	d->html_ids = xcalloc(d->nhtml_ids + 1, sizeof *d->html_ids);
+	for (size_t i = 0; i < d->nhtml_ids && !r->bad; i++)
+		d->html_ids[i] = rd_str(r);
+	d->words = (size_t)hfile_u64(r);
+	d->features = hfile_u32(r);
+	out->ndiags = rd_count(r);
+	out->diags = xcalloc(out->ndiags + 1, sizeof *out->diags);
+	for (size_t i = 0; i < out->ndiags && !r->bad; i++) {
+		diag_t *g = &out->diags[i];
+		g->severity = (diag_severity)hfile_u8(r);
+		g->line = (int)hfile_u32(r);
+		g->col = (int)hfile_u32(r);
+		g->code = rd_opt_str(r);
+		g->message = rd_str(r);
+	}
+}
+
+static int key_matches(hfile_rd_t *r, const pcache_key_t *key)
+{
+	if (hfile_u64(r) != key->body[0] || hfile_u64(r) != key->body[1])
+		return 0;
+	if ((int)hfile_u32(r) != key->line_offset || hfile_u32(r) != key->flags)
+		return 0;
+	if (hfile_u8(r) != (key->title != NULL))
+		return 0;
+	return !key->title || hfile_str_is(r, key->title);
+}
+
+int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, pcache_entry_t *out)
+{
+	memset(out, 0, sizeof *out);
+	atomic_fetch_add(&c->asked, 1);
+	if (group >= c->ngroups)
+		return 0;
+	pc_group_t *g = &c->groups[group];
+	void *v;
+	if (!map_get(&g->index, src, &v))
+		return 0;
+	pc_old_t *o = &g->old[MAP_AS_INT(v) - 1];
+	hfile_rd_t r = {o->p, o->e, 0};
+	if (!key_matches(&r, key) || r.bad)
+		return 0;
+	rd_entry(&r, out);
+	if (r.bad || r.p != r.e) {
+		pcache_entry_clear(out);
+		return 0;
+	}
+	atomic_store(&o->hit, 1);
+	atomic_fetch_add(&c->hits, 1);
+	return 1;
+}
+
+static void put_opt_str(buf_t *b, const char *s)
+{
+	hfile_put_u8(b, s != NULL);
+	if (s)
+		hfile_put_str(b, s, strlen(s));
+}
+
+static void put_s(buf_t *b, const char *s)
+{
+	hfile_put_str(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, const pcache_entry_t *e)
+{
+	if (group >= c->ngroups)
+		return;
+	buf_t b = BUF_INIT;
+	hfile_put_u32(&b, 0); /* the entry's length, patched below */
+	put_s(&b, src);
+	hfile_put_u64(&b, key->body[0]);
+	hfile_put_u64(&b, key->body[1]);
+	hfile_put_u32(&b, (uint32_t)key->line_offset);
+	hfile_put_u32(&b, key->flags);
+	put_opt_str(&b, key->title);
+	const md_doc_t *d = &e->doc;
+	hfile_put_u32(&b, (uint32_t)e->nlinks);
+	for (size_t i = 0; i < e->nlinks; i++) {
+		const pcache_link_t *l = &e->links[i];
+		put_s(&b, l->url);
+		hfile_put_u8(&b, (uint8_t)(l->is_image != 0));
+		hfile_put_u32(&b, (uint32_t)l->line);
+		hfile_put_u32(&b, (uint32_t)l->col);
+		put_opt_str(&b, l->result);
+	}
+	put_opt_str(&b, d->html);
+	hfile_put_u32(&b, (uint32_t)d->nheadings);
+	for (size_t i = 0; i < d->nheadings; i++) {
+		hfile_put_u32(&b, (uint32_t)d->headings[i].level);
+		put_s(&b, d->headings[i].id);
+		put_s(&b, d->headings[i].text);
+		hfile_put_u32(&b, (uint32_t)d->headings[i].line);
+	}
+	hfile_put_u32(&b, (uint32_t)d->nsections);
+	for (size_t i = 0; i < d->nsections; i++) {
+		put_s(&b, d->sections[i].anchor);
+		put_s(&b, d->sections[i].heading);
+		put_s(&b, d->sections[i].text);
+	}
+	put_opt_str(&b, d->h1);
+	hfile_put_u32(&b, (uint32_t)d->nhtml_ids);
+	for (size_t i = 0; i < d->nhtml_ids; i++)
+		put_s(&b, d->html_ids[i]);
+	hfile_put_u64(&b, (uint64_t)d->words);
+	hfile_put_u32(&b, d->features);
+	hfile_put_u32(&b, (uint32_t)e->ndiags);
+	for (size_t i = 0; i < e->ndiags; i++) {
+		const diag_t *g = &e->diags[i];
+		hfile_put_u8(&b, (uint8_t)g->severity);
+		hfile_put_u32(&b, (uint32_t)g->line);
+		hfile_put_u32(&b, (uint32_t)g->col);
+		put_opt_str(&b, g->code);
+		put_s(&b, g->message);
+	}
+	size_t elen = b.len - 4;
+	if (elen > UINT32_MAX) { /* a page of gigabytes: rendered again next time */
+		buf_free(&b);
+		return;
+	}
+	for (int k = 0; k < 4; k++)
+		b.s[k] = (char)(elen >> (8 * k));
+	pc_group_t *g = &c->groups[group];
+	pthread_mutex_lock(&g->lock);
+	buf_put(&g->fresh, b.s, b.len);
+	g->nfresh++;
+	pthread_mutex_unlock(&g->lock);
+	buf_free(&b);
+}
+
+int pcache_save(pcache_t *c)
+{
+	int written = 0, failed = 0;
+	for (size_t k = 0; k < c->ngroups; k++) {
+		pc_group_t *g = &c->groups[k];
+		size_t kept = 0;
+		for (size_t i = 0; i < g->nold; i++)
+			kept += atomic_load(&g->old[i].hit) != 0;
+		if (!g->nfresh && kept == g->nold && g->map)
+			continue; /* every page as the file has it */
+		if (!g->nfresh && !kept && !g->map)
+			continue; /* nothing to keep, nothing kept before */
+		buf_t b = BUF_INIT;
+		buf_put(&b, PC_MAGIC, 8);
+		hfile_put_u32(&b, PC_VERSION);
+		hfile_put_u32(&b, 0);
+		hfile_put_u64(&b, c->binary_id);
+		hfile_put_u64(&b, 0); /* payload length: hfile_seal */
+		hfile_put_u32(&b, (uint32_t)(kept + g->nfresh));
+		for (size_t i = 0; i < g->nold; i++) {
+			const pc_old_t *o = &g->old[i];
+			if (!atomic_load(&o->hit))
+				continue;
+			size_t sl = strlen(o->src);
+			/* the entry as read: its length, its src (hfile_put_str's form) and the rest */
+			hfile_put_u32(&b, (uint32_t)(4 + sl + 1 + (size_t)(o->e - o->p)));
+			hfile_put_str(&b, o->src, sl);
+			buf_put(&b, (const char *)o->p, (size_t)(o->e - o->p));
+		}
+		buf_put(&b, g->fresh.s ? g->fresh.s : "", g->fresh.len);
+		hfile_seal(&b, 24, PC_HDR);
+		if (hfile_replace(g->path, b.s, b.len))
+			written++;
+		else
+			failed = 1;
+		buf_free(&b);
+	}
+	return failed ? -1 : written;
+}
+
+void pcache_counts(const pcache_t *c, size_t *hits, size_t *asked)
+{
+	*hits = atomic_load(&c->hits);
+	*asked = atomic_load(&c->asked);
+}
+
+void pcache_entry_clear(pcache_entry_t *e)
+{
+	md_doc_free(&e->doc);
+	for (size_t i = 0; i < e->nlinks; i++) {
+		free(e->links[i].url);
+		free(e->links[i].result);
+	}
+	free(e->links);
+	for (size_t i = 0; i < e->ndiags; i++) {
+		free(e->diags[i].code);
+		free(e->diags[i].message);
+		free(e->diags[i].file);
+	}
+	free(e->diags);
+	memset(e, 0, sizeof *e);
+}
+
+void pcache_free(pcache_t *c)
+{
+	if (!c)
+		return;
+	for (size_t k = 0; k < c->ngroups; k++) {
+		pc_group_t *g = &c->groups[k];
+		free(g->path);
+		if (g->map)
+			munmap(g->map, g->maplen);
+		free(g->old);
+		map_free(&g->index);
+		buf_free(&g->fresh);
+		pthread_mutex_destroy(&g->lock);
+	}
+	free(c->groups);
+	free(c);
+}

@@ -1,0 +1,90 @@
+/* pagecache.h - rendered Markdown kept between builds (prefix pcache_).
+ *
+ * Rendering a page's Markdown (markdown.h) is a pure function of its body, a
+ * few options and what the link callback answered for each link. A build
+ * keeps, per page, those inputs and the result: the HTML, headings, search
+ * sections and the warnings md_render gave. The next build looks the page up
+ * by its file and uses the result when the body's 128-bit hash (XXH3) and
+ * the options are the same; the caller then asks its link callback again
+ * for every recorded link (which records the links and reports broken ones
+ * as a render would) and renders anew when any answer differs (a target
+ * page moved).
+ *
+ * One file per repository of the site (the hub's and each source's), under
+ * Almanac's own folder in the hub's Git directory (`<dir>/rendered-pages`,
+ * `<dir>/rendered-pages.<source name>`): a build that changes one source's
+ * pages rewrites that source's file only. A file from another almanac binary
+ * (the binary's hash is in its header), a corrupt or truncated one is
+ * ignored whole (histfile.h framing: every read bounds-checked, a checksum).
+ * Never repository content: the folder is Git's, not the work tree's.
+ *
+ * Threads: pcache_get and pcache_put may run on every rendering thread at
+ * once; pcache_load and pcache_save on one thread, before and after. */
+#ifndef ALMANAC_PAGECACHE_H
+#define ALMANAC_PAGECACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "markdown.h"
+
+typedef struct pcache pcache_t;
+
+/* What a page's rendering depends on besides its links. */
+typedef struct {
+	uint64_t body[2];   /* XXH3-128 of the Markdown handed to md_render */
+	int line_offset;
+	unsigned flags;     /* raw_html, strip_h1, no_html */
+	const char *title;  /* strip_h1's title, or NULL */
+} pcache_key_t;
+
+/* One call of the link callback and its answer. */
+typedef struct {
+	char *url;          /* owned */
+	int is_image, line, col;
+	char *result;       /* owned; NULL: the URL was kept */
+} pcache_link_t;
+
+/* One page's rendering: everything md_render and the link callback gave. */
+typedef struct {
+	md_doc_t doc;
+	pcache_link_t *links; /* owned, in call order */
+	size_t nlinks;
+	diag_t *diags;        /* md_render's own warnings (file unset: the page's), owned */
+	size_t ndiags;
+} pcache_entry_t;
+
+/* The key of rendering `len` bytes at `body` with these options. */
+void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset, unsigned flags,
+		const char *title);
+
+/* Read the cache files of `ngroups` repositories (group 0 the hub, k the k-th
+ * source, `names[k]` its name; names[0] unused) from `dir`, for the binary
+ * identified by `binary_id`. Never fails: what cannot be read is empty. The
+ * caller frees the result with pcache_free. */
+pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id);
+
+/* 1 and *out filled (the caller frees it with pcache_entry_clear) when the
+ * page `src` of `group` was kept with this key; 0 otherwise. */
+int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, pcache_entry_t *out);
+
+/* Keep page `src` of `group`: its key and rendering (copied, `e` stays the
+ * caller's). A page kept by pcache_get need not be put again. */
+void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, const pcache_entry_t *e);
+
+/* Write the files of the groups whose pages changed (a page put, or a kept
+ * page no longer asked for). Returns the number of files written, -1 when
+ * one could not be (the next build renders those pages again). */
+int pcache_save(pcache_t *c);
+
+/* Pages of the last build answered from the cache, and all pages asked for. */
+void pcache_counts(const pcache_t *c, size_t *hits, size_t *asked);
+
+/* Free what `e` owns (md_doc_free and the links and warnings); accepts a zeroed entry. */
+void pcache_entry_clear(pcache_entry_t *e);
+
+/* Free the cache; accepts NULL. */
+void pcache_free(pcache_t *c);
+
+#endif

@@ -1,0 +1,170 @@
+"""almanac build keeps every page's rendered Markdown in .git/almanac/rendered-pages* and uses it for a
+page whose text and options are unchanged and whose links lead where they did: a rebuild then renders
+only the pages that changed, and its site and warnings are those of a fresh render, byte for byte."""
+import os
+import re
+import shutil
+import stat
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from almanac_testlib import BIN, RepoTestCase, git, main, read, run, tree_bytes, write  # noqa: E402
+
+FILES = {
+    "content/index.md": "---\ntitle: Handbook\n---\nStart with [the runbooks](../runbooks/index.md).\n",
+    "runbooks/index.md": "---\ntitle: Runbooks\n---\nAll runbooks.\n",
+    "runbooks/disk-full.md": "---\ntitle: Disk full\nowner: storage\n---\n# Disk full\n\n"
+                             "See [the database](db/replica-lag.md#check) and [a page that is not there](gone.md).\n\n"
+                             "<div onclick=\"alert(1)\">raw HTML</div>\n\n## Fix\n\nFree space.\n",
+    "runbooks/db/replica-lag.md": "---\ntitle: Replica lag\n---\n## Check\n\nBack to [disk full](../disk-full.md).\n\n"
+                                  "::: warning\nNever close this fence\n",
+    "runbooks/cpu.md": "---\ntitle: CPU\n---\n# CPU\n\nHot.\n",
+}
+
+HUGO = {
+    "config.toml": 'title = "Ops"\nbaseURL = "https://ops.example.com/"\n',
+    "content/_index.md": "---\ntitle: Ops\n---\nHome.\n",
+    "content/a.md": "---\ntitle: A\n---\nGo to [B](b.md) and [its fix](b.md#fix).\n",
+    "content/b.md": "---\ntitle: B\n---\n## Fix\n\nB's text.\n",
+}
+
+CACHE_LINE = re.compile(r"rendered Markdown: (\d+) of (\d+) pages from the last build")
+
+
+class PageCacheTest(RepoTestCase):
+    def build(self, repo, out, *extra, env=None, binary=None):
+        e = {"ALMANAC_TIMING": "1"}
+        e.update(env or {})
+        args = ["build", "--repo", repo, "--out", out, "--now", "2026-11-22", "--verbose", *extra]
+        if binary:
+            import subprocess
+            return subprocess.run([binary, *args], capture_output=True, text=True, env=dict(os.environ, **e),
+                                  timeout=300)
+        return run(*args, env=e)
+
+    def hits(self, r):
+        m = CACHE_LINE.search(r.stderr)
+        self.assertIsNotNone(m, r.stderr)
+        return int(m.group(1)), int(m.group(2))
+
+    @staticmethod
+    def diagnostics(r):
+        return sorted(line for line in r.stderr.splitlines() if re.match(r"\S+:\d+:\d+: (error|warning|note)", line))
+
+    def assert_fresh(self, repo, out, rebuilt, same_binary=True):
+        """The site in `out` and the warnings of `rebuilt` are those of a build that renders every page
+        (its marker names the binary among the build's inputs: compared only when it is the same)."""
+        fresh = os.path.join(self.tmpdir(), "fresh")
+        r = self.build(repo, fresh, "--no-page-cache")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIsNone(CACHE_LINE.search(r.stderr))  # nothing read
+        self.assertEqual(self.diagnostics(rebuilt), self.diagnostics(r))
+        a, b = tree_bytes(out), tree_bytes(fresh)
+        if not same_binary:
+            del a[".almanac-site"], b[".almanac-site"]
+        self.assertEqual(sorted(a), sorted(b))
+        for k in a:
+            self.assertEqual(a[k], b[k], k)
+
+    def test_unchanged_pages_come_from_the_last_build(self):
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.hits(r), (0, 5))
+        kept = sorted(n for n in os.listdir(os.path.join(repo, ".git", "almanac")) if n.startswith("rendered-pages"))
+        self.assertEqual(kept, ["rendered-pages"])
+        write(repo, "runbooks/cpu.md", "---\ntitle: CPU\n---\n# CPU\n\nHot. Very hot.\n")
+        git(repo, "commit", "-qam", "cpu: more", date="2026-11-01T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.hits(r), (4, 5))
+        self.assertIn("Very hot.", read(os.path.join(out, "runbooks/cpu/index.html")))
+        # the kept pages' warnings are said again: raw HTML, the unclosed fence, the broken link
+        diags = "\n".join(self.diagnostics(r))
+        self.assertIn("runbooks/disk-full.md:9:6: warning[raw-html]", diags)
+        self.assertIn("warning[dialect]", diags)
+        self.assertIn("runbooks/disk-full.md:7:49: error[broken-link]", diags)
+        self.assert_fresh(repo, out, r)
+        # muting a kind in almanac.yml mutes the kept pages' warnings of that kind too
+        write(repo, "almanac.yml", "warnings:\n  raw-html: false\n")
+        git(repo, "add", "almanac.yml")
+        git(repo, "commit", "-qm", "quiet", date="2026-11-02T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.hits(r), (5, 5))
+        self.assertNotIn("raw-html", r.stderr)
+        self.assert_fresh(repo, out, r)
+
+    def test_a_page_whose_link_target_moved_is_rendered_again(self):
+        # a.md does not change; b.md gets another address (Hugo's slug): a's links must follow it
+        repo = self.repo(HUGO)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        self.assertIn('href="../b/#fix"', read(os.path.join(out, "a/index.html")))
+        write(repo, "content/b.md", "---\ntitle: B\nslug: bee\n---\n## Fix\n\nB's text.\n")
+        git(repo, "commit", "-qam", "b: new address", date="2026-11-01T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        page = read(os.path.join(out, "a/index.html"))
+        self.assertIn('href="../bee/#fix"', page)
+        self.assertNotIn('href="../b/', page)
+        self.assertEqual(self.hits(r), (2, 3))  # a was found, asked again, and rendered: 1 + home
+        self.assert_fresh(repo, out, r)
+        # and the anchor it names is checked against the new target
+        write(repo, "content/b.md", "---\ntitle: B\nslug: bee\n---\n## Repair\n\nB's text.\n")
+        git(repo, "commit", "-qam", "b: heading renamed", date="2026-11-02T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"content/a\.md:4:21: error\[broken-anchor\]: anchor '#fix' not found")
+        self.assert_fresh(repo, out, r)
+
+    def test_a_damaged_or_foreign_cache_is_not_used(self):
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        path = os.path.join(repo, ".git", "almanac", "rendered-pages")
+        good = open(path, "rb").read()
+        n = 0
+        for damaged in [good[:len(good) // 2], good[:100] + bytes([good[100] ^ 1]) + good[101:], b"\0" * 64, b""]:
+            with open(path, "wb") as f:
+                f.write(damaged)
+            n += 1
+            write(repo, "runbooks/cpu.md", "# CPU\n\nRound %d.\n" % n)
+            git(repo, "commit", "-qam", "round %d" % n, date="2026-11-%02dT10:00:00Z" % n)
+            r = self.build(repo, out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(self.hits(r), (0, 5))
+            self.assert_fresh(repo, out, r)
+            self.assertNotEqual(open(path, "rb").read(), damaged)  # written anew
+        # a FIFO where the file belongs is not waited on
+        os.remove(path)
+        os.mkfifo(path)
+        write(repo, "runbooks/cpu.md", "# CPU\n\nA FIFO.\n")
+        git(repo, "commit", "-qam", "fifo", date="2026-11-20T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.hits(r), (0, 5))
+        self.assertTrue(stat.S_ISREG(os.stat(path).st_mode))  # replaced by the cache file
+        # another almanac binary (an upgrade) renders every page
+        other = os.path.join(self.tmpdir(), "almanac")
+        shutil.copy2(BIN, other)
+        write(repo, "runbooks/cpu.md", "# CPU\n\nUpgraded.\n")
+        git(repo, "commit", "-qam", "upgrade", date="2026-11-21T10:00:00Z")
+        r = self.build(repo, out, binary=other)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.hits(r), (0, 5))
+        self.assert_fresh(repo, out, r, same_binary=False)
+
+    def test_no_page_cache_neither_reads_nor_writes_it(self):
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        r = self.build(repo, out, "--no-page-cache")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIsNone(CACHE_LINE.search(r.stderr))
+        self.assertFalse([n for n in os.listdir(os.path.join(repo, ".git", "almanac"))
+                          if n.startswith("rendered-pages")])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+/* test_pagecache.c - the rendered-Markdown cache: what is put comes back whole for the same key
+ * only, per repository, and a file that lies (counts and lengths past its end under a valid
+ * checksum) is read without a crash and not used. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "histfile.h"
+#include "pagecache.h"
+
+static const char *const NAMES[] = {"", "payments"};
+
+static char *tmp_dir(void)
+{
+	char tmpl[] = "/tmp/almanac-pcache-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	assert_non_null(d);
+	return xstrdup(d);
+}
+
+/* A page rendered as md_render would give it: HTML, two headings, a section, a link and a warning. */
+static void sample(pcache_entry_t *e)
+{
+	memset(e, 0, sizeof *e);
+	e->doc.html = xstrdup("<h2 id=\"fix\">Fix</h2><p>See <a href=\"../b/\">b</a></p>");
+	e->doc.nheadings = 1;
+	e->doc.headings = xcalloc(1, sizeof *e->doc.headings);
+	e->doc.headings[0] = (md_heading_t){2, xstrdup("fix"), xstrdup("Fix"), 7};
+	e->doc.nsections = 1;
+	e->doc.sections = xcalloc(1, sizeof *e->doc.sections);
+	e->doc.sections[0] = (md_section_t){xstrdup("fix"), xstrdup("Fix"), xstrdup("See b")};
+	e->doc.words = 3;
+	e->doc.features = 5;
+	e->nlinks = 2;
+	e->links = xcalloc(2, sizeof *e->links);
+	e->links[0] = (pcache_link_t){xstrdup("b.md"), 0, 8, 5, xstrdup("../b/")};
+	e->links[1] = (pcache_link_t){xstrdup("https://example.com/"), 1, 9, 1, NULL};
+	e->ndiags = 1;
+	e->diags = xcalloc(1, sizeof *e->diags);
+	e->diags[0] = (diag_t){NULL, 9, 6, DIAG_WARNING, xstrdup("raw-html"), xstrdup("attribute removed")};
+}
+
+static void test_round_trip_per_repository_and_key(void **state)
+{
+	(void)state;
+	char *dir = tmp_dir();
+	pcache_key_t key, other;
+	const char *body = "## Fix\n\nSee [b](b.md)\n";
+	pcache_key(&key, body, strlen(body), 3, 2, "A");
+	pcache_key(&other, body, strlen(body) - 1, 3, 2, "A");
+	pcache_entry_t e;
+	sample(&e);
+	pcache_t *c = pcache_load(dir, NAMES, 2, 42);
+	pcache_entry_t got;
+	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0); /* nothing yet */
+	pcache_put(c, 1, "payments/a.md", &key, &e);
+	assert_int_equal(pcache_save(c), 1); /* the source's file only */
+	pcache_free(c);
+	char *path = xasprintf("%s/rendered-pages.payments", dir);
+	assert_int_equal(access(path, F_OK), 0);
+
+	c = pcache_load(dir, NAMES, 2, 42);
+	assert_int_equal(pcache_get(c, 0, "payments/a.md", &key, &got), 0);   /* another repository */
+	assert_int_equal(pcache_get(c, 1, "payments/a.md", &other, &got), 0); /* another text */
+	pcache_key_t untitled = key;
+	untitled.title = NULL;
+	assert_int_equal(pcache_get(c, 1, "payments/a.md", &untitled, &got), 0); /* other options */
+	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 1);
+	assert_string_equal(got.doc.html, e.doc.html);
+	assert_int_equal(got.doc.nheadings, 1);
+	assert_string_equal(got.doc.headings[0].id, "fix");
+	assert_int_equal(got.doc.headings[0].line, 7);
+	assert_string_equal(got.doc.sections[0].text, "See b");
+	assert_null(got.doc.h1);
+	assert_int_equal(got.doc.words, 3);
+	assert_int_equal(got.doc.features, 5);
+	assert_int_equal(got.nlinks, 2);
+	assert_string_equal(got.links[0].result, "../b/");
+	assert_null(got.links[1].result);
+	assert_int_equal(got.links[1].is_image, 1);
+	assert_int_equal(got.ndiags, 1);
+	assert_string_equal(got.diags[0].code, "raw-html");
+	assert_int_equal(got.diags[0].col, 6);
+	pcache_entry_clear(&got);
+	size_t hits, asked;
+	pcache_counts(c, &hits, &asked);
+	assert_int_equal(hits, 1);
+	assert_int_equal(asked, 4);
+	assert_int_equal(pcache_save(c), 0); /* every page as the file has it: nothing written */
+	pcache_free(c);
+
+	/* another binary's file is not read */
+	c = pcache_load(dir, NAMES, 2, 43);
+	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0);
+	pcache_free(c);
+	/* a page no longer asked for leaves the file */
+	c = pcache_load(dir, NAMES, 2, 42);
+	assert_int_equal(pcache_save(c), 1);
+	pcache_free(c);
+	c = pcache_load(dir, NAMES, 2, 42);
+	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0);
+	pcache_free(c);
+
+	pcache_entry_clear(&e);
+	unlink(path);
+	free(path);
+	rmdir(dir);
+	free(dir);
+}
+
+/* Every byte of the payload changed in turn, the checksum made right again: never a crash or a read
+ * past the file (ASan), and an entry that no longer decodes whole is not used. */
+static void test_lying_file_is_read_safely(void **state)
+{
+	(void)state;
+	char *dir = tmp_dir();
+	pcache_key_t key;
+	pcache_key(&key, "x", 1, 0, 0, NULL);
+	pcache_entry_t e;
+	sample(&e);
+	pcache_t *c = pcache_load(dir, NAMES, 1, 7);
+	pcache_put(c, 0, "a.md", &key, &e);
+	assert_int_equal(pcache_save(c), 1);
+	pcache_free(c);
+	char *path = xasprintf("%s/rendered-pages", dir);
+	size_t len;
+	char *good = hfile_read(path, &len);
+	assert_non_null(good);
+	const size_t hdr = 32;
+	size_t used = 0;
+	for (size_t i = hdr; i + 8 < len; i++) {
+		for (int flip = 0; flip < 2; flip++) {
+			char *bad = xmalloc(len);
+			memcpy(bad, good, len);
+			bad[i] = flip ? (char)0xff : (char)(bad[i] ^ 0x01);
+			uint64_t sum = hfile_sum64(bad + hdr, len - hdr - 8);
+			for (int k = 0; k < 8; k++)
+				bad[len - 8 + k] = (char)(sum >> (8 * k));
+			assert_int_equal(hfile_replace(path, bad, len), 1);
+			free(bad);
+			c = pcache_load(dir, NAMES, 1, 7);
+			pcache_entry_t got;
+			if (pcache_get(c, 0, "a.md", &key, &got)) {
+				used++; /* a changed string byte decodes: its length and counts still agree */
+				assert_non_null(got.doc.html);
+				pcache_entry_clear(&got);
+			}
+			pcache_free(c);
+		}
+	}
+	assert_true(used < 2 * (len - hdr - 8)); /* lengths and counts that lie are refused */
+	free(good);
+	pcache_entry_clear(&e);
+	unlink(path);
+	free(path);
+	rmdir(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_per_repository_and_key),
+		cmocka_unit_test(test_lying_file_is_read_safely),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
