@@ -41,7 +41,7 @@ struct pcache {
 	pc_group_t *groups;
 	size_t ngroups;
 	uint64_t binary_id;
-	atomic_size_t hits, asked;
+	atomic_size_t asked;
 };
 
 void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset, unsigned flags, const char *title)
@@ -238,7 +238,6 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
 		return 0;
 	}
 	atomic_store(&o->hit, 1);
-	atomic_fetch_add(&c->hits, 1);
 	return 1;
 }
 
@@ -313,6 +312,9 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 	for (int k = 0; k < 4; k++)
 		b.s[k] = (char)(elen >> (8 * k));
 	pc_group_t *g = &c->groups[group];
+	void *v;
+	if (map_get(&g->index, src, &v)) /* got, then rendered anew: the new rendering replaces it */
+		atomic_store(&g->old[MAP_AS_INT(v) - 1].hit, 0);
 	pthread_mutex_lock(&g->lock);
 	buf_put(&g->fresh, b.s, b.len);
 	g->nfresh++;
@@ -362,7 +364,11 @@ int pcache_save(pcache_t *c)
 
 void pcache_counts(const pcache_t *c, size_t *hits, size_t *asked)
 {
-	*hits = atomic_load(&c->hits);
+	size_t n = 0;
+	for (size_t k = 0; k < c->ngroups; k++)
+		for (size_t i = 0; i < c->groups[k].nold; i++)
+			n += atomic_load(&c->groups[k].old[i].hit) != 0;
+	*hits = n;
 	*asked = atomic_load(&c->asked);
 }
 

@@ -66,11 +66,13 @@ void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset
 pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id);
 
 /* 1 and *out filled (the caller frees it with pcache_entry_clear) when the
- * page `src` of `group` was kept with this key; 0 otherwise. */
+ * page `src` of `group` was kept with this key (it stays kept unless it is
+ * put again); 0 otherwise. */
 int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, pcache_entry_t *out);
 
 /* Keep page `src` of `group`: its key and rendering (copied, `e` stays the
- * caller's). A page kept by pcache_get need not be put again. */
+ * caller's), replacing what the file had for it. A page got by pcache_get
+ * and used need not be put again. */
 void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, const pcache_entry_t *e);
 
 /* Write the files of the groups whose pages changed (a page put, or a kept
@@ -78,7 +80,7 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
  * one could not be (the next build renders those pages again). */
 int pcache_save(pcache_t *c);
 
-/* Pages of the last build answered from the cache, and all pages asked for. */
+/* Pages used from the last build (got and not put again), and all pages asked for. */
 void pcache_counts(const pcache_t *c, size_t *hits, size_t *asked);
 
 /* Free what `e` owns (md_doc_free and the links and warnings); accepts a zeroed entry. */

@@ -109,7 +109,7 @@ class PageCacheTest(RepoTestCase):
         page = read(os.path.join(out, "a/index.html"))
         self.assertIn('href="../bee/#fix"', page)
         self.assertNotIn('href="../b/', page)
-        self.assertEqual(self.hits(r), (2, 3))  # a was found, asked again, and rendered: 1 + home
+        self.assertEqual(self.hits(r), (1, 3))  # the home page; a was found, its links asked again: rendered
         self.assert_fresh(repo, out, r)
         # and the anchor it names is checked against the new target
         write(repo, "content/b.md", "---\ntitle: B\nslug: bee\n---\n## Repair\n\nB's text.\n")
@@ -155,6 +155,42 @@ class PageCacheTest(RepoTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.hits(r), (0, 5))
         self.assert_fresh(repo, out, r, same_binary=False)
+
+    def test_each_repository_keeps_its_own_file_and_cross_links_are_asked_again(self):
+        # a hub and a source: one page of the hub links into the source; the source's page goes away
+        # in a commit of the source only: the hub's page, unchanged, must report the link and drop it
+        base = self.tmpdir()
+        svc = os.path.join(base, "svc")
+        os.makedirs(svc)
+        git(svc, "init", "-q", "-b", "main")
+        write(svc, "docs/db-down.md", "# Database down\n\nBack to the [hub](source:runbooks/cpu.md).\n")
+        write(svc, "docs/replica.md", "# Replica\n\nLag.\n")
+        git(svc, "add", "-A")
+        git(svc, "commit", "-qm", "import", date="2026-10-01T10:00:00Z")
+        files = dict(FILES)
+        files["almanac.yml"] = "sources:\n  - name: svc\n    repo: %s\n    path: docs\n" % svc
+        files["runbooks/cpu.md"] = "# CPU\n\nSee [the service's database](source:svc/db-down.md).\n"
+        repo = self.repo(files)
+        out = os.path.join(self.tmpdir(), "site")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.hits(r), (0, 7))
+        self.assertIn('href="../../svc/db-down/"', read(os.path.join(out, "runbooks/cpu/index.html")))
+        kept = sorted(n for n in os.listdir(os.path.join(repo, ".git", "almanac")) if n.startswith("rendered-pages"))
+        self.assertEqual(kept, ["rendered-pages", "rendered-pages.svc"])
+        hub_file = os.stat(os.path.join(repo, ".git", "almanac", "rendered-pages")).st_mtime_ns
+        git(svc, "rm", "-q", "docs/db-down.md")
+        git(svc, "commit", "-qm", "db-down: gone", date="2026-10-02T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.hits(r), (5, 6))  # the hub's cpu.md was asked again and rendered
+        self.assertNotIn("../../svc/db-down/", read(os.path.join(out, "runbooks/cpu/index.html")))  # kept as written
+        self.assertIn("runbooks/cpu.md:3:5: error[broken-link]", r.stderr)
+        self.assert_fresh(repo, out, r)
+        # the source's file lost a page; the hub's was rewritten for cpu.md only
+        self.assertNotEqual(os.stat(os.path.join(repo, ".git", "almanac", "rendered-pages")).st_mtime_ns, hub_file)
+        r = self.build(repo, out, "--now", "2026-11-23")
+        self.assertEqual(self.hits(r), (6, 6))
 
     def test_no_page_cache_neither_reads_nor_writes_it(self):
         repo = self.repo(FILES)
