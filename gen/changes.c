@@ -6,8 +6,10 @@
 #include <git2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "history.h"
 
 static void git_fail(diag_list_t *d, const char *rev, const char *what)
@@ -118,23 +120,64 @@ int changes_has(const changes_t *c, const char *path)
 	return path && map_get(&c->changed, path, NULL);
 }
 
-/* The name a link would use for the page at `path`: the file stem, or the folder name of an index page. */
+/* Page file names, longest first: ".md" in every layout, ".md.erb" for Middleman, ".html.md" and
+ * ".html.md.erb" for Tech Docs (layout_techdocs_page_ext); ".html" is how a link names a page published
+ * as "x.html" (Tech Docs, Hugo's uglyURLs). */
+static const char *const page_exts[] = {".html.md.erb", ".html.md", ".md.erb", ".md", ".html"};
+
+/* The length of `seg` (`n` bytes) without a page extension, 0 when nothing is left. */
+static size_t strip_page_ext(const char *seg, size_t n)
+{
+	for (size_t i = 0; i < sizeof page_exts / sizeof *page_exts; i++) {
+		size_t e = strlen(page_exts[i]);
+		if (n > e && !strncmp(seg + n - e, page_exts[i], e))
+			return n - e;
+	}
+	return n;
+}
+
+/* 1 when the stem `seg` (`n` bytes) is a folder's index page in some layout: index, README, _index. */
+static int index_stem(const char *seg, size_t n)
+{
+	return (n == 5 && !strncmp(seg, "index", 5)) || (n == 6 && !strncasecmp(seg, "README", 6)) ||
+	       (n == 6 && !strncmp(seg, "_index", 6));
+}
+
+/* The last segment of `path` (`n` bytes, no trailing '/') as the deleted_stems key: without a page
+ * extension, the folder's name for an index page, lower-cased (Hugo lower-cases URLs; README is any
+ * case). NULL for nothing or the site's home page. */
+static char *name_key(const char *path, size_t n)
+{
+	const char *seg = path + n;
+	while (seg > path && seg[-1] != '/')
+		seg--;
+	size_t len = strip_page_ext(seg, (size_t)(path + n - seg));
+	if (index_stem(seg, len)) {
+		const char *end = seg;
+		while (end > path && end[-1] == '/')
+			end--;
+		if (end == path)
+			return NULL;
+		return name_key(path, (size_t)(end - path));
+	}
+	if (!len)
+		return NULL;
+	char *k = xstrndup(seg, len);
+	for (char *q = k; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+	return k;
+}
+
+/* The name a link would use for the page at `path`; NULL when `path` is no page file. */
 static char *page_stem(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	size_t n = strlen(base);
-	if (n > 3 && !strcmp(base + n - 3, ".md"))
-		n -= 3;
-	if ((n == 5 && !strncmp(base, "index", 5)) || (n == 6 && !strncmp(base, "README", 6))) {
-		if (!slash)
-			return NULL;
-		const char *p = slash;
-		while (p > path && p[-1] != '/')
-			p--;
-		return xstrndup(p, (size_t)(slash - p));
-	}
-	return xstrndup(base, n);
+	if (strip_page_ext(base, n) == n || fsu_ends_with(base, ".html"))
+		return NULL;
+	return name_key(path, strlen(path));
 }
 
 /* The last segment of the first quoted target in a link diagnostic, as page_stem would name it. */
@@ -152,27 +195,7 @@ static char *message_stem(const char *msg)
 		n = (size_t)(b - a);
 	while (n && a[n - 1] == '/')
 		n--;
-	const char *seg = a + n;
-	while (seg > a && seg[-1] != '/')
-		seg--;
-	size_t len = (size_t)(a + n - seg);
-	if (len > 3 && !strncmp(seg + len - 3, ".md", 3))
-		len -= 3;
-	if (!len)
-		return NULL;
-	char *stem = xstrndup(seg, len);
-	if (!strcmp(stem, "index") || !strcmp(stem, "README")) {
-		/* "dir/index.md": the folder names the page */
-		free(stem);
-		const char *end = seg;
-		while (end > a && end[-1] == '/')
-			end--;
-		const char *st = end;
-		while (st > a && st[-1] != '/')
-			st--;
-		return end > st ? xstrndup(st, (size_t)(end - st)) : NULL;
-	}
-	return stem;
+	return n ? name_key(a, n) : NULL;
 }
 
 static int is_code(const diag_t *dg, const char *const *codes, size_t n)
@@ -204,11 +227,7 @@ void changes_filter(const changes_t *c, site_t *s)
 	/* names of deleted pages */
 	map_t deleted_stems = MAP_INIT;
 	for (size_t i = 0; i < c->ndeleted; i++) {
-		const char *k = c->deleted[i];
-		size_t kl = strlen(k);
-		if (kl < 3 || strcmp(k + kl - 3, ".md"))
-			continue;
-		char *stem = page_stem(k);
+		char *stem = page_stem(c->deleted[i]);
 		if (stem)
 			map_put(&deleted_stems, stem, NULL);
 		free(stem);

@@ -47,9 +47,11 @@ int changes_has(const changes_t *c, const char *path);
  *   - it is a broken-link / related-missing finding, or a rule's broken
  *     runbook-url (a pull request that deletes a runbook breaks the alert's
  *     link), and the link's target names a page deleted (or renamed away)
- *     since REV: the quoted target's
- *     last segment, without ".md" or a trailing "/", equals the deleted
- *     page's file stem (or its folder name for index.md / README.md).
+ *     since REV: the quoted target's last segment, without a trailing "/"
+ *     or a page extension (".html.md.erb", ".html.md", ".md.erb", ".md",
+ *     ".html"), equals the deleted page's file name without its page
+ *     extension (or its folder's name for an index page: index, README,
+ *     _index), compared ignoring ASCII case (Hugo lower-cases URLs).
  * Findings on other pages (old problems) are dropped. */
 void changes_filter(const changes_t *c, site_t *s);
 

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "dating.h"
 #include "publish.h"
+#include "pubkeep.h"
 #include "render.h"
 #include "timing.h"
 
@@ -59,25 +60,32 @@ static void print_build_diags(diag_list_t *d, const cli_opts_t *o)
 }
 
 /* The one line that ends a failed build: what failed it (the errors added by
- * the failing step, from `first`), and that the output was left alone. */
+ * the failing step, from `first`), and that the output was left alone, or,
+ * when an in-place commit failed half-way (pubkeep.h), that it is incomplete. */
 static void print_failure(const diag_list_t *d, size_t first, const char *out)
 {
 	diag_list_t why;
 	diag_init(&why);
 	const diag_t *one = NULL;
+	int incomplete = 0;
 	for (size_t i = first; i < d->len; i++)
 		if (d->items[i].severity == DIAG_ERROR) {
 			diag_add(&why, DIAG_ERROR, d->items[i].file, d->items[i].line, d->items[i].col, d->items[i].code,
 				 "%s", d->items[i].message);
 			if (!one)
 				one = &d->items[i];
+			incomplete |= d->items[i].code && !strcmp(d->items[i].code, PUBKEEP_INCOMPLETE);
 		}
 	char *counts = diag_counts_line(&why);
+	char *state = incomplete ? xasprintf("%s is incomplete (it may mix old and new files); the next build repairs it",
+					     out)
+				 : xasprintf("%s was not changed", out);
 	if (one)
-		fprintf(stderr, "almanac: build failed: %s, the first at %s; %s was not changed\n", counts,
-			one->file[0] ? one->file : "(site)", out);
+		fprintf(stderr, "almanac: build failed: %s, the first at %s; %s\n", counts,
+			one->file[0] ? one->file : "(site)", state);
 	else
-		fprintf(stderr, "almanac: build failed; %s was not changed\n", out);
+		fprintf(stderr, "almanac: build failed; %s\n", state);
+	free(state);
 	free(counts);
 	diag_free(&why);
 }

@@ -246,6 +246,17 @@ void outp_assign_pages(site_t *s)
 			free(a->repo_path);
 			continue;
 		}
+		if (!strcmp(a->out, PUB_MARKER)) { /* a static folder's hidden file: the marker is what makes the
+						       output folder Almanac's to replace, never the repository's */
+			diag_add(&s->diags, DIAG_ERROR, a->src, 1, 1, "asset-collision",
+				 "this file would be published at '%s', which is Almanac's marker file; rename or move it "
+				 "(it is not copied)",
+				 a->out);
+			free(a->src);
+			free(a->out);
+			free(a->repo_path);
+			continue;
+		}
 		long id = outp_claim(t, a->out, 0, OUTP_FILE, (long)kept, -1, NULL);
 		const outp_claim_t *c = &t->claims[id];
 		if (c->winner >= 0) {

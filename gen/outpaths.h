@@ -24,7 +24,9 @@
  * makes itself gives way. What loses is never written, and is reported
  * once, by outp_assign_pages and outp_assign_generated:
  *   - a page against a page: error duplicate-url (neither is "generated");
- *   - a file against a page or a file: error asset-collision (not copied);
+ *   - a file against a page or a file, or at Almanac's marker file
+ *     (.almanac-site, a Hugo static folder's hidden file): error
+ *     asset-collision (not copied);
  *     except a file of a Hugo site's static folders (site_asset_t.static_root)
  *     against another file of the same repository: it gives way silently, as
  *     in Hugo, to a file of the content folder or of a static folder listed

@@ -283,7 +283,7 @@ int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const 
 	const char **staged = paths_of(k, STAGED, &n);
 	for (size_t i = 0; i < n; i++)
 		if (move_in(k, tmp, staged[i]) != 0) {
-			diag_add(d, DIAG_ERROR, out, 0, 0, "output", "cannot move %s into the site: %s", staged[i],
+			diag_add(d, DIAG_ERROR, out, 0, 0, PUBKEEP_INCOMPLETE, "cannot move %s into the site: %s", staged[i],
 				 strerror(errno));
 			free(staged);
 			return -1;
@@ -295,7 +295,7 @@ int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const 
 		prune(k, root, &prefix, marker, 0);
 	buf_free(&prefix);
 	if (renameat(pr_root_fd(tmp), marker, pr_root_fd(k->prev), marker) != 0) {
-		diag_add(d, DIAG_ERROR, out, 0, 0, "output", "cannot write the site's marker: %s", strerror(errno));
+		diag_add(d, DIAG_ERROR, out, 0, 0, PUBKEEP_INCOMPLETE, "cannot write the site's marker: %s", strerror(errno));
 		return -1;
 	}
 	return 0;

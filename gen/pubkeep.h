@@ -58,8 +58,11 @@ int pubkeep_in_place(const pubkeep_t *k);
 /* In-place commit: rename every staged file of `tmp` into the previous site,
  * remove what the new site does not have, then rename `tmp`'s file `marker`
  * (already written) over the previous one; `marker_wip` is what the marker
- * says meanwhile. Returns 0, or -1 with an error diagnostic at `out` (the site
- * may then mix old and new files: the next build repairs it). */
+ * says meanwhile. Returns 0, or -1 with an error diagnostic at `out`: code
+ * "output" when the site was not changed, PUBKEEP_INCOMPLETE when it failed
+ * half-way (the site may then mix old and new files: the next build repairs
+ * it, as the marker says it is not up to date). */
+#define PUBKEEP_INCOMPLETE "output-incomplete"
 int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const char *marker_wip, const char *out,
 		  diag_list_t *d);
 /* Whole commit: link every kept file into `tmp` (copied when it cannot be

@@ -51,6 +51,7 @@ typedef struct {
 	const char *cfg_file; /* the configuration's name in diagnostics */
 	int depth;
 	int all_assets;       /* every file is an asset (a static folder): no pages */
+	int hidden;           /* names starting with '.' are walked too (a static folder, as Hugo publishes them) */
 } walk_t;
 
 /* 1 when an exclude pattern matches `rel`. A pattern that hits the
@@ -173,7 +174,7 @@ static void walk_dir(walk_t *w, const char *rel)
 	}
 	pr_entry_t *ents;
 	size_t n;
-	int rc = pr_list(w->tree, rel, 1, &ents, &n);
+	int rc = pr_list(w->tree, rel, !w->hidden, &ents, &n);
 	if (rc != 0) {
 		if (pr_refused(rc)) /* a content folder that is a link out of the repository */
 			diag_add(w->d, DIAG_WARNING, rel, 0, 0, "symlink", "%s", pr_link_message(rc));
@@ -183,6 +184,8 @@ static void walk_dir(walk_t *w, const char *rel)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (!strcasecmp(ents[i].name, ".git"))
+			continue; /* a repository's metadata (or a submodule's .git file): never published */
 		char *crel = rel[0] ? xasprintf("%s/%s", rel, ents[i].name) : xstrdup(ents[i].name);
 		struct stat st = ents[i].st;
 		if (S_ISLNK(st.st_mode)) {
@@ -285,6 +288,7 @@ int scan_static(scan_result_t *out, const char *root, const pr_root_t *tree, con
 	walk_t w;
 	walk_init(&w, root, tree, cfg, repo, skip_dir, d);
 	w.all_assets = 1;
+	w.hidden = 1;
 	for (size_t i = 0; i < ndirs; i++) {
 		int overlap = !out->nfolders; /* the whole tree was walked */
 		for (size_t k = 0; k < out->nfolders && !overlap; k++)

@@ -3,6 +3,7 @@
 #include "serve.h"
 #include "fsutil.h"
 #include "pathres.h"
+#include "publish.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -101,7 +102,10 @@ char *srv_decode_path(const char *raw, int *hidden)
 			return NULL;
 		}
 		if (!(len == 1 && p[0] == '.')) {
-			if (p[0] == '.')
+			/* the site's hidden files are a Hugo static folder's (.well-known/...) and are served;
+			   never .git, nor the output folder's marker */
+			if ((len == 4 && !strncasecmp(p, ".git", 4)) ||
+			    (!out.len && len == strlen(PUB_MARKER) && !strncmp(p, PUB_MARKER, len)))
 				*hidden = 1;
 			if (out.len)
 				buf_putc(&out, '/');

@@ -107,8 +107,10 @@ const char *srv_content_type(const char *name);
  * leading slash ("a/b c/"; "" for the root). Returns the new string (caller
  * frees), or NULL when the path is refused (not starting with '/', malformed
  * escape, NUL or control byte, backslash, ".." segment). Sets *hidden when a
- * segment starts with '.' (such paths are never served). Empty segments and
- * "." segments are dropped. */
+ * segment is ".git" in any case, or the path is the output folder's marker
+ * file (such paths are never served; other names starting with '.' are: a
+ * Hugo static folder's .well-known/ is published). Empty segments and "."
+ * segments are dropped. */
 char *srv_decode_path(const char *raw, int *hidden);
 
 #endif

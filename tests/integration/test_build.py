@@ -3,6 +3,7 @@ Pretty URLs, relative links, assets, sitemap, 404, determinism across --jobs,
 atomic output, unsafe output folders, CLI usage errors."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -241,6 +242,48 @@ class BuildTest(RepoTestCase):
         self.assertEqual([n for n in os.listdir(os.path.dirname(out)) if n.startswith(".almanac-tmp")], [])
         # nothing changed since: the marker says so
         self.assertIn("is up to date", self.build(repo, out).stderr)
+
+    def lock_folder(self, path):
+        """Make the folder `path` refuse new entries and renames (chmod 555; as root, which chmod does not
+        stop, chattr +i). Returns the unlock function (call it before tearDown removes the folders)."""
+        if os.geteuid() == 0:
+            if not shutil.which("chattr"):
+                self.skipTest("running as root and chattr (e2fsprogs) is not installed")
+            p = subprocess.run(["chattr", "+i", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if p.returncode != 0:
+                self.skipTest("running as root and chattr +i is refused here: %s" % p.stdout.strip())
+            unlock = lambda: subprocess.run(["chattr", "-i", path], check=False)  # noqa: E731
+        else:
+            os.chmod(path, 0o555)
+            unlock = lambda: os.chmod(path, 0o755)  # noqa: E731
+        return unlock
+
+    def test_rebuild_that_fails_half_way_says_the_site_is_incomplete(self):
+        """An in-place commit that cannot replace a file (its folder is read-only) has changed the output
+        already: the last line says so (not "was not changed"), the exit code is 4, and the next build
+        repairs the site."""
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        write(repo, "runbooks/workloads/crashloop.md", CRASH + "\nA new paragraph.\n")
+        git(repo, "commit", "-qam", "crashloop: more", date="2026-11-01T10:00:00Z")
+        unlock = self.lock_folder(os.path.join(out, "runbooks/workloads/crashloop"))
+        try:
+            r = self.build(repo, out, env={"ALMANAC_TIMING": "1"})
+        finally:
+            unlock()
+        self.assertIn("(moved in place)", r.stderr)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        last = [l for l in r.stderr.splitlines() if l.startswith("almanac: build failed")]
+        self.assertEqual(len(last), 1, r.stderr)
+        self.assertIn("%s is incomplete" % out, last[0])
+        self.assertIn("the next build repairs it", last[0])
+        self.assertNotIn("not changed", r.stderr)
+        self.assertIn("runbooks/workloads/crashloop/index.html", r.stderr)
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("A new paragraph.", read(os.path.join(out, "runbooks/workloads/crashloop/index.html")))
+        self.assert_same_as_cold(repo, out)
 
     def test_rebuild_removes_what_the_site_no_longer_has_and_repairs_hand_edits(self):
         repo = self.repo(FILES)

@@ -369,6 +369,10 @@ HUGO_STATIC_FILES = {
     "static/docs/bundle/pic.png": "static loses to the content folder",
     "assets-static/images/arch.png": "later folder wins",
     "assets-static/fonts/a.woff2": "font",
+    # hidden files and folders: hugo publishes them as any other
+    "static/.well-known/security.txt": "Contact: mailto:security@example.org\n",
+    "static/.htaccess": "Options -Indexes\n",
+    "assets-static/.hidden/notes.txt": "hidden folder",
 }
 
 
@@ -387,7 +391,9 @@ class HugoStatic(RepoTestCase):
         self.assertEqual(diags(r.stderr), [])
         want = {"images/arch.png": "later folder wins", "img/Logo.PNG": "case kept",
                 "downloads/Tool-1.2.tar.gz": "tarball", "notes.md": "# A file, not a page\n",
-                "docs/bundle/pic.png": "content wins", "fonts/a.woff2": "font"}
+                "docs/bundle/pic.png": "content wins", "fonts/a.woff2": "font",
+                ".well-known/security.txt": "Contact: mailto:security@example.org\n",
+                ".htaccess": "Options -Indexes\n", ".hidden/notes.txt": "hidden folder"}
         self.assertEqual({p: read(os.path.join(out, p)) for p in want if os.path.isfile(os.path.join(out, p))}, want)
         for absent in ("static", "assets-static", "notes/index.html"):
             self.assertFalse(os.path.exists(os.path.join(out, absent)), absent)
@@ -426,8 +432,9 @@ class HugoStatic(RepoTestCase):
         ours = {p: read(os.path.join(out, p)) for p in theirs if os.path.isfile(os.path.join(out, p))}
         self.assertEqual(sorted(ours), sorted(theirs))
         # a page bundle's file and a static file at one path: which one hugo leaves there varies from
-        # run to run (it copies static/ while it writes the pages); Almanac's content folder wins
-        self.assertIn(theirs.pop("docs/bundle/pic.png"), ("content wins", "static loses to the content folder"))
+        # run to run (it copies static/ while it writes the pages; one run even left one written over the
+        # other without truncating it: "content wins to the content folder"); Almanac's content folder wins
+        theirs.pop("docs/bundle/pic.png")
         self.assertEqual(ours.pop("docs/bundle/pic.png"), "content wins")
         self.assertEqual(ours, theirs)
 
@@ -471,6 +478,43 @@ class HugoStatic(RepoTestCase):
         r = run("build", "--repo", repo, "--out", out2, "--now", NOW)
         self.assertEqual(diags(r.stderr), [])
         self.assertIn("alert(", read(os.path.join(out2, "embed/widget.html")))
+
+    def test_hidden_static_files_but_never_git_or_the_marker(self):
+        """Hidden files of a static folder are published as hugo publishes them, except what is never
+        the site's: a .git folder or file (hugo would copy it) and a file at Almanac's marker; active
+        hidden files are withheld like any other; `almanac serve` serves them too."""
+        files = dict(HUGO_STATIC_FILES)
+        files["static/.well-known/widget.html"] = "<script>alert(1)</script>\n"
+        files["static/.almanac-site"] = "almanac site\ninputs forged\n"
+        repo = self.repo(files)
+        # a vendored checkout and a submodule's .git file (git itself will not track either)
+        write(repo, "static/vendor/.git/config", "[core]\n")
+        write(repo, "static/sub/.git", "gitdir: ../../.git/modules/sub\n")
+        write(repo, "static/sub/readme.txt", "sub")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted((d["file"], d["code"]) for d in diags(r.stderr)),
+                         [("static/.almanac-site", "asset-collision"),
+                          ("static/.well-known/widget.html", "active-asset")])
+        self.assertEqual(read(os.path.join(out, ".well-known/security.txt")), "Contact: mailto:security@example.org\n")
+        self.assertEqual(read(os.path.join(out, "sub/readme.txt")), "sub")
+        for absent in ("vendor", "sub/.git", ".well-known/widget.html"):
+            self.assertFalse(os.path.exists(os.path.join(out, absent)), absent)
+        self.assertNotIn("forged", read(os.path.join(out, ".almanac-site")))
+        # the output folder is still Almanac's: a second build replaces it
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        from test_serve import Server
+        srv = Server(repo)
+        try:
+            srv.wait(lambda s: s["search"] == "current")
+            self.assertEqual(srv.get("/.well-known/security.txt")[2], b"Contact: mailto:security@example.org\n")
+            self.assertEqual(srv.get("/.htaccess")[2], b"Options -Indexes\n")
+            for never in ("/vendor/.git/config", "/sub/.git", "/.almanac-site"):
+                self.assertEqual(srv.get(never)[0], 404, never)
+        finally:
+            self.assertEqual(srv.stop(), 0, "\n".join(srv.lines[-40:]))
 
     def test_static_folders_stay_inside_the_repository(self):
         outside = self.tmpdir()

@@ -656,6 +656,59 @@ class ChangedSinceTest(RepoTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("error", r.stderr.replace("0 errors", ""))
 
+    def changed_since_errors(self, repo):
+        r = run("check", "--repo", repo, "--changed-since", "main", "--format", "json")
+        self.assertIn(r.returncode, (0, 1), r.stderr)
+        return sorted(d["message"].split("'")[1] for d in json.loads(r.stdout)["diagnostics"]
+                      if d["severity"] == "error")
+
+    def test_deleted_pages_by_every_page_name(self):
+        """A link broken because the branch deleted its page is kept whatever the page file was called
+        in its layout: Tech Docs' x.html.md.erb, x.html.md, x.md.erb and x.md (linked as x.html),
+        Hugo's _index.md and bundle index.md (linked by folder, URLs lower-cased), plain README.md.
+        A link that was already broken (missing.html, gone/) is still dropped."""
+        techdocs = self.repo({
+            "config/tech-docs.yml": "host: https://handbook.example\nservice_name: Handbook\n",
+            "source/index.html.md.erb": "---\ntitle: Home\n---\n[m](/manual/)\n",
+            "source/manual/index.html.md": "---\ntitle: Manual\n---\n[a](a.html) [b](b.html) [c](c.html) "
+                                           "[d](d.html) [e](e.html.md) [f](/guides/) [old](missing.html)\n",
+            "source/manual/a.html.md.erb": "---\ntitle: A\n---\nA\n",
+            "source/manual/b.html.md": "---\ntitle: B\n---\nB\n",
+            "source/manual/c.md.erb": "---\ntitle: C\n---\nC\n",
+            "source/manual/d.md": "---\ntitle: D\n---\nD\n",
+            "source/manual/e.html.md": "---\ntitle: E\n---\nE\n",
+            "source/guides/index.html.md.erb": "---\ntitle: Guides\n---\nG\n",
+        })
+        git(techdocs, "checkout", "-q", "-b", "feature")
+        for f in ("a.html.md.erb", "b.html.md", "c.md.erb", "d.md", "e.html.md"):
+            git(techdocs, "rm", "-q", "source/manual/" + f)
+        git(techdocs, "rm", "-q", "source/guides/index.html.md.erb")
+        git(techdocs, "commit", "-q", "-m", "drop pages", date="2026-10-02T09:00:00Z")
+        self.assertEqual(self.changed_since_errors(techdocs),
+                         ["/guides/", "a.html", "b.html", "c.html", "d.html", "e.html.md"])
+
+        hugo = self.repo({
+            "hugo.toml": 'title = "Ops"\nbaseURL = "https://ops.example/"\n',
+            "content/_index.md": "---\ntitle: Home\n---\n[ops](/ops/) [nd](/ops/node-down/) [disk](/ops/disk/) "
+                                "[gone](/gone/)\n",
+            "content/ops/_index.md": "---\ntitle: Ops\n---\nOps\n",
+            "content/ops/Node-Down.md": "---\ntitle: Node down\n---\nx\n",
+            "content/ops/Disk/index.md": "---\ntitle: Disk\n---\nx\n",
+        })
+        git(hugo, "checkout", "-q", "-b", "feature")
+        git(hugo, "rm", "-q", "-r", "content/ops")
+        git(hugo, "commit", "-q", "-m", "drop ops", date="2026-10-02T09:00:00Z")
+        self.assertEqual(self.changed_since_errors(hugo), ["/ops/", "/ops/disk/", "/ops/node-down/"])
+
+        plain = self.repo({
+            "runbooks/index.md": page("Runbooks", "[db](db/) [old](gone/)"),
+            "runbooks/db/README.md": page("DB", "x"),
+        })
+        git(plain, "checkout", "-q", "-b", "feature")
+        git(plain, "rm", "-q", "runbooks/db/README.md")
+        git(plain, "commit", "-q", "-m", "drop db", date="2026-10-02T09:00:00Z")
+        self.assertEqual(self.changed_since_errors(plain), ["db/"])
+
     def test_freshness_findings(self):
         """A pull request that changes code a runbook watches, and edits a page without updating its
         `reviewed:` date (freshness.basis: reviewed), gets a warning for each; untouched pages whose

@@ -51,7 +51,13 @@ static void test_decode_path(void **state)
 	decodes("/a%20b/c%2Fd", "a b/c/d", 0);
 	decodes("/%E2%9C%93/", "\xE2\x9C\x93/", 0);
 	decodes("/.git/config", ".git/config", 1);
-	decodes("/a/.almanac-site", "a/.almanac-site", 1);
+	decodes("/a/.GIT/x", "a/.GIT/x", 1);
+	decodes("/.almanac-site", ".almanac-site", 1);
+	decodes("//./.almanac-site", ".almanac-site", 1);
+	/* a static folder's hidden files are the site's */
+	decodes("/.well-known/security.txt", ".well-known/security.txt", 0);
+	decodes("/a/.almanac-site", "a/.almanac-site", 0);
+	decodes("/.gitignore", ".gitignore", 0);
 	/* refused: traversal in every spelling, NUL and control bytes, backslashes, bad escapes */
 	decodes("/../etc/passwd", NULL, 0);
 	decodes("/a/../../etc/passwd", NULL, 0);
