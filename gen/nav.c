@@ -429,11 +429,14 @@ static size_t entries_with_prefix(const nav_t *n, const site_t *s, const long *c
 	return hits;
 }
 
+/* Shared items: left alone by val_free, and frozen with their digest (val.h), children first, so the
+ * digest of each page's context (render.c) costs a lookup per shared item, not a walk. */
 static void mark_shared(val_t *list)
 {
 	for (size_t i = 0; list && i < list->len; i++) {
 		list->items[i]->shared = 1;
 		mark_shared(val_map_get(list->items[i], "children"));
+		val_digest_freeze(list->items[i]);
 	}
 }
 

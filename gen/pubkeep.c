@@ -73,13 +73,12 @@ static char *split(const char *rel, const char **name)
 
 /* The previous site's regular file `rel` (reached through no link: the root
  * is PR_NOLINKS), opened to read when it is `size` bytes long; else -1. */
-static int open_prev(const pubkeep_t *k, const char *rel, off_t size)
+static int open_prev(const pubkeep_t *k, const char *rel, off_t size, struct stat *st)
 {
 	int fd = pr_open(k->prev, rel, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != size) {
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_size != size) {
 		close(fd);
 		return -1;
 	}
@@ -103,9 +102,12 @@ static int read_full(int fd, char *p, size_t n)
 
 #define CHUNK 16384
 
-int pubkeep_same(pubkeep_t *k, const char *rel, const void *data, size_t len)
+int pubkeep_same(pubkeep_t *k, const char *rel, const void *data, size_t len, struct stat *st)
 {
-	int fd = open_prev(k, rel, (off_t)len);
+	struct stat mine;
+	if (!st)
+		st = &mine;
+	int fd = open_prev(k, rel, (off_t)len, st);
 	if (fd < 0)
 		return 0;
 	char b[CHUNK];
@@ -122,13 +124,24 @@ int pubkeep_same(pubkeep_t *k, const char *rel, const void *data, size_t len)
 	return same;
 }
 
+int pubkeep_same_stat(pubkeep_t *k, const char *rel, uint64_t size, int64_t mtime_ns, uint64_t ino)
+{
+	struct stat st;
+	if (pr_stat(k->prev, rel, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != size ||
+	    (uint64_t)st.st_ino != ino || (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != mtime_ns)
+		return 0;
+	record(k, rel, KEPT);
+	return 1;
+}
+
 int pubkeep_same_file(pubkeep_t *k, const char *rel, const pr_root_t *from, const char *src)
 {
 	int in = pr_open(from, src, O_RDONLY | O_NONBLOCK);
 	if (in < 0)
 		return 0;
 	struct stat st;
-	int fd = fstat(in, &st) == 0 && S_ISREG(st.st_mode) ? open_prev(k, rel, st.st_size) : -1;
+	struct stat pst;
+	int fd = fstat(in, &st) == 0 && S_ISREG(st.st_mode) ? open_prev(k, rel, st.st_size, &pst) : -1;
 	int same = fd >= 0;
 	if (same) {
 		char *a = xmalloc(2 * CHUNK), *b = a + CHUNK;

@@ -30,6 +30,8 @@
 #define ALMANAC_PUBKEEP_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 #include "pathres.h"
@@ -46,9 +48,14 @@ pubkeep_t *pubkeep_new(pr_root_t *prev);
 /* Free (NULL accepted). */
 void pubkeep_free(pubkeep_t *k);
 /* 1 when the previous site has the regular file `rel` with exactly these
- * bytes (it is recorded as kept: nothing needs to be written), else 0.
- * Thread-safe. */
-int pubkeep_same(pubkeep_t *k, const char *rel, const void *data, size_t len);
+ * bytes (it is recorded as kept: nothing needs to be written; `st`, when
+ * not NULL, receives that file's stat), else 0. Thread-safe. */
+int pubkeep_same(pubkeep_t *k, const char *rel, const void *data, size_t len, struct stat *st);
+/* 1 when the previous site's regular file `rel` is still the file of that
+ * size, modification time (ns) and inode, which the caller knows the new
+ * site would have byte for byte (pagefiles.h): it is recorded as kept
+ * without being read. Else 0. Thread-safe. */
+int pubkeep_same_stat(pubkeep_t *k, const char *rel, uint64_t size, int64_t mtime_ns, uint64_t ino);
 /* As pubkeep_same for the bytes of the regular file `src` under `from`. */
 int pubkeep_same_file(pubkeep_t *k, const char *rel, const pr_root_t *from, const char *src);
 /* Record that `rel` was written into the temporary folder. Thread-safe. */

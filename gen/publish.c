@@ -414,16 +414,28 @@ void pub_abort(pub_t *p)
 	p->parent_fd = p->lock_fd = p->keep_lock = -1;
 }
 
-int pub_write(const pub_t *p, const char *rel, const void *data, size_t len)
+int pub_write_stat(const pub_t *p, const char *rel, const void *data, size_t len, struct stat *st)
 {
 	if (strchr(rel, '\\'))
 		return -2;
-	if (p->keep && pubkeep_same(p->keep, rel, data, len))
+	if (p->keep && pubkeep_same(p->keep, rel, data, len, st))
 		return 0;
 	int rc = pr_write(p->root, rel, data, len);
 	if (rc == 0 && p->keep)
 		pubkeep_staged(p->keep, rel);
+	if (rc == 0 && st && pr_stat(p->root, rel, st) != 0)
+		memset(st, 0, sizeof *st); /* no identity: never matched by the next build */
 	return rc == 0 ? 0 : rc == PR_EIO ? -1 : -2;
+}
+
+int pub_write(const pub_t *p, const char *rel, const void *data, size_t len)
+{
+	return pub_write_stat(p, rel, data, len, NULL);
+}
+
+int pub_kept_as(const pub_t *p, const char *rel, uint64_t size, int64_t mtime_ns, uint64_t ino)
+{
+	return p->keep && pubkeep_same_stat(p->keep, rel, size, mtime_ns, ino);
 }
 
 int pub_copy(const pub_t *p, const pr_root_t *from, const char *src, const char *rel)

@@ -10,6 +10,8 @@
 #define ALMANAC_PUBLISH_H
 
 #include <stdatomic.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -79,6 +81,15 @@ int pub_since_interrupt(double *wall_ms, double *cpu_ms);
  * kept (pubkeep.h). Thread-safe for distinct paths. Returns 0, -1 on I/O
  * error (errno set), -2 on an unsafe path. */
 int pub_write(const pub_t *p, const char *rel, const void *data, size_t len);
+/* pub_write, and `st` (not NULL) receives the stat of the file the site will
+ * have at `rel`: the previous site's kept file, or the one written (zeroed
+ * when it cannot be known). */
+int pub_write_stat(const pub_t *p, const char *rel, const void *data, size_t len, struct stat *st);
+/* 1 when the previous site's file `rel` is still the regular file of that
+ * size, modification time (ns) and inode, and is kept as the new site's
+ * (pubkeep_same_stat: the caller knows its bytes are the new site's); 0 when
+ * there is no previous site or it is not that file. */
+int pub_kept_as(const pub_t *p, const char *rel, uint64_t size, int64_t mtime_ns, uint64_t ino);
 /* Copy the regular file `src` of `from` to `rel` in the site being written,
  * or keep the previous site's file when it has the same bytes. Returns what
  * pr_copy returns. */

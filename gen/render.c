@@ -17,6 +17,7 @@
 #include "links.h"
 #include "nav.h"
 #include "outpaths.h"
+#include "pagefiles.h"
 #include "parallel.h"
 #include "publish.h"
 #include "pubkeep.h"
@@ -40,6 +41,7 @@ typedef struct {
 	const render_sel_t *sel; /* almanac serve: render only these outputs (NULL = everything) */
 	long *redirects;         /* claims (outpaths.h) of the redirect and alert pages to write (owned) */
 	size_t nredirects;
+	pfiles_t *pfiles;        /* a full build: the page files the last one wrote (pagefiles.h), or NULL */
 } rctx_t;
 
 /* Adders for keys that are string literals not yet in the map (val_map_add_lit). */
@@ -330,8 +332,10 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 }
 
 /* Render `layout` with `ctx` into the file `out_rel`; `size_hint` is the expected output size (0: unknown),
- * so the output buffer is allocated once. */
-static void render_to_sized(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel, size_t size_hint)
+ * so the output buffer is allocated once. With `digest` (the context's, pagefiles.h), the file is recorded
+ * for the next build, unless the templates said something about it (said again when rendered again). */
+static void render_to_sized(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel, size_t size_hint,
+			    const uint64_t *digest)
 {
 	const val_t *stack[2] = {r->site_ctx, ctx};
 	buf_t out = BUF_INIT;
@@ -343,8 +347,21 @@ static void render_to_sized(rctx_t *r, const char *layout, val_t *ctx, const cha
 		buf_free(&out);
 		return;
 	}
-	mus_render(r->theme.set, layout, stack, 2, &out, &r->s->diags);
-	int rc = pub_write(&r->pub, out_rel, out.s ? out.s : "", out.len);
+	diag_list_t said;
+	diag_init(&said);
+	mus_render(r->theme.set, layout, stack, 2, &out, digest ? &said : &r->s->diags);
+	for (size_t i = 0; i < said.len; i++) {
+		const diag_t *g = &said.items[i];
+		diag_add(&r->s->diags, g->severity, g->file, g->line, g->col, g->code, "%s", g->message);
+	}
+	struct stat st;
+	int rc = pub_write_stat(&r->pub, out_rel, out.s ? out.s : "", out.len, &st);
+	if (rc == 0 && digest && !said.len && st.st_ino) {
+		pfiles_file_t f;
+		pfiles_file_of(&f, &st);
+		pfiles_set(r->pfiles, out_rel, digest, &f);
+	}
+	diag_free(&said);
 	if (rc == -2)
 		diag_add(&r->s->diags, DIAG_ERROR, out_rel, 0, 0, "output", "refusing to write outside the output folder");
 	else if (rc != 0) {
@@ -356,7 +373,30 @@ static void render_to_sized(rctx_t *r, const char *layout, val_t *ctx, const cha
 
 static void render_to(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel)
 {
-	render_to_sized(r, layout, ctx, out_rel, 0);
+	render_to_sized(r, layout, ctx, out_rel, 0, NULL);
+}
+
+/* A page or folder page: rendered, unless the last build wrote that very file from the same layout and
+ * context and the previous site still has it (pagefiles.h): then it is kept as it is. */
+static void render_page_file(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel, size_t size_hint)
+{
+	if (!r->pfiles) {
+		render_to_sized(r, layout, ctx, out_rel, size_hint, NULL);
+		return;
+	}
+	val_t lay;
+	borrow_str(&lay, layout);
+	const val_t *parts[2] = {&lay, ctx};
+	uint64_t digest[2];
+	val_digest(parts, 2, digest);
+	pfiles_file_t was;
+	if (pfiles_match(r->pfiles, out_rel, digest, &was) &&
+	    pub_kept_as(&r->pub, out_rel, was.size, was.mtime_ns, was.ino)) {
+		pfiles_set(r->pfiles, out_rel, digest, &was);
+		pfiles_count_kept(r->pfiles);
+		return;
+	}
+	render_to_sized(r, layout, ctx, out_rel, size_hint, digest);
 }
 
 static const char *layout_for(const site_page_t *p)
@@ -381,7 +421,7 @@ static void render_page(void *ud, size_t i)
 	val_t *ctx = page_ctx(r, (long)i, p->url, folder, &content);
 	char *out = xasprintf("%sindex.html", p->url);
 	/* the page's HTML plus the sidebar, links and skeleton around it */
-	render_to_sized(r, layout_for(p), ctx, out, content.len + 32768);
+	render_page_file(r, layout_for(p), ctx, out, content.len + 32768);
 	free(out);
 	val_free(ctx);
 	nav_cache_release(r->nav_cache, (long)i);
@@ -407,7 +447,7 @@ static void render_folder(void *ud, size_t f)
 		return;
 	}
 	val_t *ctx = page_ctx(r, -1, fo->url, (long)f, NULL);
-	render_to(r, f == 0 ? "home" : "section", ctx, out);
+	render_page_file(r, f == 0 ? "home" : "section", ctx, out, 0);
 	free(out);
 	val_free(ctx);
 }
@@ -751,6 +791,28 @@ static void rctx_free(rctx_t *r)
 	theme_free(&r->theme);
 }
 
+/* A build (not serve's) with opts.page_cache: the page files the last build into `out_dir` wrote, for
+ * this binary, theme and site context (pagefiles.h). */
+static void page_files_open(rctx_t *r, const char *out_dir)
+{
+	site_t *s = r->s;
+	if (!s->opts.page_cache || s->opts.serve || !s->cache_dir)
+		return;
+	char *site_theme = xasprintf("themes/%s", s->cfg.theme);
+	uint64_t theme = theme_fingerprint(s->tree, site_theme, s->binary_id);
+	free(site_theme);
+	char build[40];
+	snprintf(build, sizeof build, "%016llx", (unsigned long long)theme);
+	val_t id;
+	borrow_str(&id, build);
+	const val_t *parts[2] = {&id, r->site_ctx};
+	uint64_t ident[2];
+	val_digest(parts, 2, ident);
+	char *path = xasprintf("%s/page-files", s->cache_dir);
+	r->pfiles = pfiles_load(path, out_dir, ident);
+	free(path);
+}
+
 #define INTERRUPTED_MSG "build interrupted; the previous site is untouched"
 
 int render_site(site_t *s, const char *out_dir)
@@ -770,6 +832,7 @@ int render_site(site_t *s, const char *out_dir)
 	}
 	rctx_setup(&r);
 	r.nav_cache = nav_cache_new(&r.nav, s, NULL);
+	page_files_open(&r, out_dir);
 
 	timing_mark("render setup");
 	par_for(s->npages, s->opts.jobs, render_page, &r);
@@ -792,8 +855,9 @@ int render_site(site_t *s, const char *out_dir)
 	if (timing_enabled() && r.pub.keep) {
 		size_t kept, written;
 		pubkeep_counts(r.pub.keep, &kept, &written);
-		fprintf(stderr, "  previous site: %zu files kept, %zu written (%s)\n", kept, written,
-			pubkeep_in_place(r.pub.keep) ? "moved in place" : "the whole site swapped in");
+		fprintf(stderr, "  previous site: %zu files kept, %zu written (%s); %zu pages not rendered again\n", kept,
+			written, pubkeep_in_place(r.pub.keep) ? "moved in place" : "the whole site swapped in",
+			r.pfiles ? pfiles_kept(r.pfiles) : 0);
 	}
 	int rc = 0;
 	if (pub_interrupted()) {
@@ -803,7 +867,10 @@ int render_site(site_t *s, const char *out_dir)
 		rc = r.io_failed ? -4 : -1;
 	} else if (pub_commit(&r.pub, s->opts.serve ? NULL : s->fingerprint, &s->diags) != 0) {
 		rc = -4;
+	} else if (r.pfiles) {
+		pfiles_save(r.pfiles); /* the site is published: what its page files were rendered from */
 	}
+	pfiles_free(r.pfiles);
 	timing_mark("commit");
 	pub_abort(&r.pub);
 	rctx_free(&r);

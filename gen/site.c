@@ -436,19 +436,19 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const buf_t *cf
 	snprintf(s->fingerprint, sizeof s->fingerprint, "%016llx", (unsigned long long)h);
 }
 
-/* opts.page_cache: the rendered Markdown of the last build (pagecache.h), from Almanac's folder in the
- * hub's Git directory, for this almanac binary only. */
+/* Almanac's folder in the hub's Git directory and this binary's identity (the caches kept there are
+ * this binary's only); with opts.page_cache, the rendered Markdown of the last build (pagecache.h). */
 static void page_cache_open(site_t *s, git_repository *repo)
 {
+	free(s->cache_dir);
+	s->cache_dir = xasprintf("%salmanac", git_repository_commondir(repo));
+	s->binary_id = fp_file(fp_str(MAP_HASH_SEED, ALMANAC_VERSION), "/proc/self/exe");
 	if (!s->opts.page_cache || s->opts.serve || s->opts.check_only || pub_interrupted())
 		return;
 	const char **names = xcalloc(s->nsources + 1, sizeof *names);
 	for (size_t k = 0; k < s->nsources; k++)
 		names[k + 1] = s->sources[k].name;
-	char *dir = xasprintf("%salmanac", git_repository_commondir(repo));
-	uint64_t id = fp_file(fp_str(MAP_HASH_SEED, ALMANAC_VERSION), "/proc/self/exe");
-	s->pcache = pcache_load(dir, names, s->nsources + 1, id);
-	free(dir);
+	s->pcache = pcache_load(s->cache_dir, names, s->nsources + 1, s->binary_id);
 	free(names);
 }
 
@@ -896,6 +896,7 @@ void site_free(site_t *s)
 	owners_free(s->owners);
 	map_free(&s->page_map);
 	map_free(&s->asset_map);
+	free(s->cache_dir);
 	map_free(&s->url_map);
 	map_free(&s->dir_url_map);
 	map_free(&s->asset_out_map);

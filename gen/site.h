@@ -237,6 +237,8 @@ struct site {
 	map_t dir_url_map;       /* folder URL of every folder holding published pages -> 1 */
 	map_t asset_out_map;     /* output path of every asset -> asset index */
 	char fingerprint[17];    /* hash of every input of the build (hex), see site_load */
+	char *cache_dir;         /* Almanac's folder in the hub's Git directory (<commondir>/almanac), owned */
+	uint64_t binary_id;      /* this almanac binary (its version and file), for the caches kept there */
 	struct pcache *pcache;   /* opts.page_cache: the rendered Markdown of the last build, during the
 	                          * Markdown phase of site_load only (owned) */
 	struct searchdocs_job *search_job; /* started by site_load with opts.search_early, taken by

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
+#include <xxhash.h>
 
 #include "buf.h"
 #include "utf8.h"
@@ -177,6 +179,109 @@ val_t *val_map_get(const val_t *m, const char *key)
 const char *val_as_str(const val_t *v)
 {
 	return v && v->type == VAL_STR ? v->str : NULL;
+}
+
+/* A digest in the making: small fields gathered in `buf`, fed to XXH3 a few kilobytes at a time. */
+typedef struct {
+	XXH3_state_t st;
+	unsigned char buf[4096];
+	size_t n;
+} digest_t;
+
+static void dg_put(digest_t *d, const void *p, size_t len)
+{
+	if (len > sizeof d->buf / 2) { /* a page's HTML: straight in */
+		XXH3_128bits_update(&d->st, d->buf, d->n);
+		d->n = 0;
+		XXH3_128bits_update(&d->st, p, len);
+		return;
+	}
+	if (d->n + len > sizeof d->buf) {
+		XXH3_128bits_update(&d->st, d->buf, d->n);
+		d->n = 0;
+	}
+	memcpy(d->buf + d->n, p, len);
+	d->n += len;
+}
+
+static void dg_put_size(digest_t *d, size_t n)
+{
+	uint64_t v = n;
+	dg_put(d, &v, sizeof v);
+}
+
+static void dg_add(digest_t *d, const val_t *v)
+{
+	unsigned char t = v ? (unsigned char)v->type : 0xff;
+	if (v && v->digested) { /* frozen (val_digest_freeze): its digest stands for it */
+		t |= 0x80;
+		dg_put(d, &t, 1);
+		dg_put(d, v->digest, sizeof v->digest);
+		return;
+	}
+	dg_put(d, &t, 1);
+	if (!v)
+		return;
+	switch (v->type) {
+	case VAL_NULL:
+		break;
+	case VAL_BOOL: {
+		unsigned char b = v->b != 0;
+		dg_put(d, &b, 1);
+		break;
+	}
+	case VAL_NUM: {
+		dg_put(d, &v->num, sizeof v->num);
+		size_t n = v->str ? strlen(v->str) : 0;
+		dg_put_size(d, n);
+		dg_put(d, v->str ? v->str : "", n);
+		break;
+	}
+	case VAL_STR:
+		dg_put_size(d, v->len);
+		dg_put(d, v->str ? v->str : "", v->len);
+		break;
+	case VAL_LIST:
+		dg_put_size(d, v->len);
+		for (size_t i = 0; i < v->len; i++)
+			dg_add(d, v->items[i]);
+		break;
+	case VAL_MAP:
+		dg_put_size(d, v->len);
+		for (size_t i = 0; i < v->len; i++) {
+			size_t n = strlen(v->pairs[i].key);
+			dg_put_size(d, n);
+			dg_put(d, v->pairs[i].key, n);
+			dg_add(d, v->pairs[i].val);
+		}
+		break;
+	}
+}
+
+void val_digest(const val_t *const *vals, size_t n, uint64_t out[2])
+{
+	digest_t dd; /* on the stack: XXH3_state_t is 64-byte aligned, malloc's memory is not */
+	digest_t *d = &dd;
+	XXH3_128bits_reset(&d->st);
+	d->n = 0;
+	for (size_t i = 0; i < n; i++)
+		dg_add(d, vals[i]);
+	XXH3_128bits_update(&d->st, d->buf, d->n);
+	XXH128_hash_t h = XXH3_128bits_digest(&d->st);
+	out[0] = h.low64;
+	out[1] = h.high64;
+}
+
+void val_digest_freeze(val_t *v)
+{
+	if (!v || v->digested)
+		return;
+	const val_t *one[1] = {v};
+	uint64_t dg[2];
+	val_digest(one, 1, dg);
+	v->digest[0] = dg[0];
+	v->digest[1] = dg[1];
+	v->digested = 1;
 }
 
 void val_format_num(char *dst, size_t dstlen, double n)

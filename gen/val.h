@@ -17,6 +17,7 @@
 #define ALMANAC_VAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "json.h"
 
@@ -41,6 +42,8 @@ struct val {
 	size_t cap;
 	val_t **items;      /* VAL_LIST elements (owned) */
 	val_pair_t *pairs;  /* VAL_MAP entries (owned) */
+	int digested;       /* digest holds val_digest of this value (val_digest_freeze) */
+	uint64_t digest[2];
 };
 
 val_t *val_null(void);
@@ -92,6 +95,14 @@ const char *val_as_str(const val_t *v);
 int val_parse_json(val_t **out, const char *s, size_t n, char *err, size_t errlen);
 /* Write a tree as JSON. */
 void val_write_json(json_writer_t *w, const val_t *v);
+/* A 128-bit digest (XXH3) of the trees `vals[0..n)`: their types, map keys in order, strings,
+ * numbers (value and source text) and booleans. Equal digests: the same trees, for any template.
+ * A frozen value (val_digest_freeze) counts by its kept digest, without a walk. */
+void val_digest(const val_t *const *vals, size_t n, uint64_t out[2]);
+/* Keep `v`'s digest in it, so that every later val_digest of a tree holding it costs a lookup (a
+ * shared subtree put in many trees). Neither `v` nor anything under it may change afterwards. Not
+ * thread-safe for `v` itself: freeze a value before other threads read it. */
+void val_digest_freeze(val_t *v);
 /* Format a number the way templates print it: integers without a decimal point, others with %.15g. */
 void val_format_num(char *dst, size_t dstlen, double n);
 

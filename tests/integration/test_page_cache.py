@@ -1,6 +1,9 @@
 """almanac build keeps every page's rendered Markdown in .git/almanac/rendered-pages* and uses it for a
-page whose text and options are unchanged and whose links lead where they did: a rebuild then renders
-only the pages that changed, and its site and warnings are those of a fresh render, byte for byte."""
+page whose text and options are unchanged and whose links lead where they did; and it records what each
+page file of the site was rendered from (.git/almanac/page-files), so that a rebuild into the same
+output keeps, without rendering it, a page file whose whole context (sidebar, backlinks, dates...) is
+unchanged and which is still the file it wrote. Either way the site and the warnings are those of a
+fresh render, byte for byte."""
 import os
 import re
 import shutil
@@ -29,6 +32,7 @@ HUGO = {
 }
 
 CACHE_LINE = re.compile(r"rendered Markdown: (\d+) of (\d+) pages from the last build")
+KEPT_LINE = re.compile(r"; (\d+) pages not rendered again")
 
 
 class PageCacheTest(RepoTestCase):
@@ -46,6 +50,11 @@ class PageCacheTest(RepoTestCase):
         m = CACHE_LINE.search(r.stderr)
         self.assertIsNotNone(m, r.stderr)
         return int(m.group(1)), int(m.group(2))
+
+    def not_rendered(self, r):
+        m = KEPT_LINE.search(r.stderr)
+        self.assertIsNotNone(m, r.stderr)
+        return int(m.group(1))
 
     @staticmethod
     def diagnostics(r):
@@ -124,17 +133,21 @@ class PageCacheTest(RepoTestCase):
         out = os.path.join(self.tmpdir(), "site")
         self.assertEqual(self.build(repo, out).returncode, 0)
         path = os.path.join(repo, ".git", "almanac", "rendered-pages")
-        good = open(path, "rb").read()
+        files = os.path.join(repo, ".git", "almanac", "page-files")  # what each page file was rendered from
+        good, good_files = open(path, "rb").read(), open(files, "rb").read()
         n = 0
         for damaged in [good[:len(good) // 2], good[:100] + bytes([good[100] ^ 1]) + good[101:], b"\0" * 64, b""]:
             with open(path, "wb") as f:
                 f.write(damaged)
+            with open(files, "wb") as f:
+                f.write(good_files[:len(damaged) % len(good_files)] if damaged else b"")
             n += 1
             write(repo, "runbooks/cpu.md", "# CPU\n\nRound %d.\n" % n)
             git(repo, "commit", "-qam", "round %d" % n, date="2026-11-%02dT10:00:00Z" % n)
             r = self.build(repo, out)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(self.hits(r), (0, 5))
+            self.assertEqual(self.not_rendered(r), 0)
             self.assert_fresh(repo, out, r)
             self.assertNotEqual(open(path, "rb").read(), damaged)  # written anew
         # a FIFO where the file belongs is not waited on
@@ -192,6 +205,67 @@ class PageCacheTest(RepoTestCase):
         r = self.build(repo, out, "--now", "2026-11-23")
         self.assertEqual(self.hits(r), (6, 6))
 
+    def test_a_page_file_is_rendered_again_when_anything_it_shows_changed(self):
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        page = lambda rel: read(os.path.join(out, rel, "index.html"))  # noqa: E731
+        # a page body edited: that page, and the pages that show its title or date, are rendered again;
+        # the rest are kept as they are
+        write(repo, "runbooks/cpu.md", "---\ntitle: CPU\n---\n# CPU\n\nHot. Very hot.\n")
+        git(repo, "commit", "-qam", "cpu: more", date="2026-11-01T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreater(self.not_rendered(r), 0)
+        self.assert_fresh(repo, out, r)
+        # a sibling's title changed: every page of the folder shows it in its sidebar
+        before = page("runbooks/disk-full")
+        write(repo, "runbooks/cpu.md", "---\ntitle: Processor load\n---\n# CPU\n\nHot. Very hot.\n")
+        git(repo, "commit", "-qam", "cpu: title", date="2026-11-02T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Processor load", page("runbooks/disk-full"))
+        self.assertNotEqual(before, page("runbooks/disk-full"))
+        self.assert_fresh(repo, out, r)
+        # a page file edited by hand in the output, its page unchanged: repaired by the next build
+        edited = os.path.join(out, "runbooks/cpu/index.html")
+        with open(edited, "a") as f:
+            f.write("<!-- edited by hand -->")
+        write(repo, "content/index.md", "---\ntitle: Handbook\n---\nStart with [the runbooks](../runbooks/index.md). Or not.\n")
+        git(repo, "commit", "-qam", "home", date="2026-11-03T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreater(self.not_rendered(r), 0)
+        self.assertNotIn("edited by hand", read(edited))
+        self.assert_fresh(repo, out, r)
+        # another instant: every page's age changes, every page is rendered again
+        r = self.build(repo, out, "--now", "2026-12-01")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.not_rendered(r), 0)
+        fresh = os.path.join(self.tmpdir(), "fresh")
+        self.assertEqual(self.build(repo, fresh, "--no-page-cache", "--now", "2026-12-01").returncode, 0)
+        self.assertEqual(tree_bytes(out), tree_bytes(fresh))
+        # the theme's templates changed: every page again
+        write(repo, "themes/mine/templates/runbook.mustache", "<p>{{page.title}}</p>\n")
+        write(repo, "almanac.yml", "theme: mine\n")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "theme", date="2026-11-04T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(read(os.path.join(out, "runbooks/disk-full/index.html")), "<p>Disk full</p>\n")
+        self.assert_fresh(repo, out, r)
+        # another output folder: nothing recorded for it, every page rendered
+        other = os.path.join(self.tmpdir(), "other")
+        r = self.build(repo, other)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIsNone(KEPT_LINE.search(r.stderr))  # no previous site there
+        write(repo, "runbooks/cpu.md", "# CPU\n\nOnce more.\n")
+        git(repo, "commit", "-qam", "cpu", date="2026-11-05T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.not_rendered(r), 0)  # the record is the other folder's now
+        self.assert_fresh(repo, out, r)
+
     def test_no_page_cache_neither_reads_nor_writes_it(self):
         repo = self.repo(FILES)
         out = os.path.join(self.tmpdir(), "site")
@@ -199,7 +273,7 @@ class PageCacheTest(RepoTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIsNone(CACHE_LINE.search(r.stderr))
         self.assertFalse([n for n in os.listdir(os.path.join(repo, ".git", "almanac"))
-                          if n.startswith("rendered-pages")])
+                          if n.startswith("rendered-pages") or n == "page-files"])
 
 
 if __name__ == "__main__":

@@ -465,6 +465,59 @@ static void test_indentation(void **state)
 	expect("a\r\n{{#t}}\r\n  b\r\n{{/t}}\r\nc", "{\"t\": true}", "a\r\n  b\r\nc");
 }
 
+/* val_digest: what a template could show makes a difference (keys, order, types, text, nesting);
+ * a frozen subtree counts by its kept digest, the same for equal subtrees. */
+static val_t *digest_tree(const char *title, int nested_flag)
+{
+	val_t *m = val_map();
+	val_map_set_str(m, "title", title);
+	val_map_set_num(m, "n", 1);
+	val_t *l = val_map_set(m, "items", val_list());
+	val_t *it = val_list_push(l, val_map());
+	val_map_set_bool(it, "open", nested_flag);
+	return m;
+}
+
+static void test_val_digest(void **state)
+{
+	(void)state;
+	uint64_t a[2], b[2];
+	val_t *x = digest_tree("Disk", 0), *y = digest_tree("Disk", 0);
+	const val_t *vx[1] = {x}, *vy[1] = {y};
+	val_digest(vx, 1, a);
+	val_digest(vy, 1, b);
+	assert_memory_equal(a, b, sizeof a);
+	val_t *others[] = {digest_tree("Disc", 0), digest_tree("Disk", 1), val_map(), val_map()};
+	val_map_set_num(others[2], "title", 1);        /* a number where a string was */
+	val_map_set_str(others[3], "n", "1");          /* fewer keys, in another order */
+	val_map_set_str(others[3], "title", "Disk");
+	for (size_t i = 0; i < 4; i++) {
+		const val_t *vo[1] = {others[i]};
+		val_digest(vo, 1, b);
+		assert_memory_not_equal(a, b, sizeof a);
+		val_free(others[i]);
+	}
+	/* two values in a row are not their concatenation moved about */
+	val_t *s1 = val_str("ab"), *s2 = val_str("c"), *t1 = val_str("a"), *t2 = val_str("bc");
+	const val_t *p1[2] = {s1, s2}, *p2[2] = {t1, t2};
+	val_digest(p1, 2, a);
+	val_digest(p2, 2, b);
+	assert_memory_not_equal(a, b, sizeof a);
+	val_free(s1), val_free(s2), val_free(t1), val_free(t2);
+	/* frozen: equal subtrees, equal digests; a different one, a different digest */
+	val_digest_freeze(val_map_get(x, "items"));
+	val_digest_freeze(val_map_get(y, "items"));
+	val_digest(vx, 1, a);
+	val_digest(vy, 1, b);
+	assert_memory_equal(a, b, sizeof a);
+	val_t *z = digest_tree("Disk", 1);
+	val_digest_freeze(val_map_get(z, "items"));
+	const val_t *vz[1] = {z};
+	val_digest(vz, 1, b);
+	assert_memory_not_equal(a, b, sizeof a);
+	val_free(x), val_free(y), val_free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_indentation),
+		cmocka_unit_test(test_val_digest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
