@@ -2,21 +2,29 @@
 #include "pagecache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <xxhash.h>
 
 #include "buf.h"
 #include "histfile.h"
 #include "map.h"
+#include "parallel.h"
 
+/* A file: magic, version, 4 spare bytes, the binary's id, the payload's length (PC_HDR bytes); the
+ * payload: the entries one after another, each its length (u32) and its bytes, then their count
+ * (u32); the payload's XXH3-64 (u64). Entries are written as the pages are rendered, so the count
+ * comes last. */
 #define PC_MAGIC "ALMPAGES"
-#define PC_VERSION 1u
-#define PC_HDR 32          /* magic, version, 4 spare bytes, binary id, payload length */
+#define PC_VERSION 2u
+#define PC_HDR 32
+#define PC_LEN_AT 24
 #define PC_MAX_ENTRIES 10000000u
 
 typedef struct {
@@ -32,9 +40,13 @@ typedef struct {
 	pc_old_t *old;               /* its entries (owned) */
 	size_t nold;
 	map_t index;                 /* src -> old[] index + 1 */
-	pthread_mutex_t lock;        /* guards fresh, nfresh */
-	buf_t fresh;                 /* entries put this build, serialized */
-	size_t nfresh;
+	pthread_mutex_t lock;        /* guards the fields below */
+	int fd;                      /* the new file, open from the first entry put (-1: none yet) */
+	char *tmp;                   /* its temporary name beside path (owned) */
+	XXH3_state_t *sum;           /* the payload's checksum so far */
+	uint64_t plen;               /* payload bytes written */
+	size_t nfresh;               /* entries put */
+	int failed;                  /* a write failed: the file is dropped */
 } pc_group_t;
 
 struct pcache {
@@ -52,6 +64,22 @@ void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset
 	out->line_offset = line_offset;
 	out->flags = flags;
 	out->title = title;
+}
+
+/* Write all `n` bytes; 1, or 0 at an error. */
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return 0;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 1;
 }
 
 /* Map the group's file and index its entries; a bad file leaves the group empty. */
@@ -81,14 +109,14 @@ static void group_read(pcache_t *c, pc_group_t *g)
 	if (hfile_u64(&r) != c->binary_id)
 		goto bad;
 	uint64_t plen = hfile_u64(&r);
-	if (r.bad || plen != len - PC_HDR - 8)
+	if (r.bad || plen < 4 || plen != len - PC_HDR - 8)
 		goto bad;
-	hfile_rd_t tail = {data + PC_HDR + plen, data + len, 0};
-	if (hfile_u64(&tail) != hfile_sum64(data + PC_HDR, plen))
+	hfile_rd_t tail = {data + PC_HDR + plen - 4, data + len, 0};
+	uint32_t n = hfile_u32(&tail);
+	if (hfile_u64(&tail) != XXH3_64bits(data + PC_HDR, plen))
 		goto bad;
-	r.e = data + PC_HDR + plen;
-	uint32_t n = hfile_u32(&r);
-	if (r.bad || n > PC_MAX_ENTRIES || n > plen / 8)
+	r.e = data + PC_HDR + plen - 4;
+	if (n > PC_MAX_ENTRIES || n > plen / 8)
 		goto bad;
 	g->old = xcalloc(n ? n : 1, sizeof *g->old);
 	for (uint32_t i = 0; i < n; i++) {
@@ -120,7 +148,13 @@ bad:
 	munmap(map, len);
 }
 
-pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id)
+static void read_one(void *ud, size_t k)
+{
+	pcache_t *c = ud;
+	group_read(c, &c->groups[k]);
+}
+
+pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id, int jobs)
 {
 	pcache_t *c = xcalloc(1, sizeof *c);
 	c->ngroups = ngroups;
@@ -130,9 +164,10 @@ pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups,
 		pc_group_t *g = &c->groups[k];
 		g->path = k ? xasprintf("%s/rendered-pages.%s", dir, names[k]) : xasprintf("%s/rendered-pages", dir);
 		g->index = (map_t)MAP_INIT;
+		g->fd = -1;
 		pthread_mutex_init(&g->lock, NULL);
-		group_read(c, g);
 	}
+	par_for(ngroups, jobs > 0 ? jobs : 1, read_one, c); /* one repository's file per call */
 	return c;
 }
 
@@ -241,6 +276,89 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
 	return 1;
 }
 
+/* Open the group's new file (a temporary name beside it) and write its header; the payload's length
+ * is set by group_finish. */
+static void group_start(pc_group_t *g, uint64_t binary_id)
+{
+	const char *slash = strrchr(g->path, '/');
+	if (slash) {
+		char *dir = xstrndup(g->path, (size_t)(slash - g->path));
+		mkdir(dir, 0777);
+		free(dir);
+	}
+	g->tmp = xasprintf("%s.tmp.%ld", g->path, (long)getpid());
+	unlink(g->tmp); /* a leftover of an earlier process with this id */
+	g->fd = open(g->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	g->sum = XXH3_createState();
+	if (g->fd < 0 || !g->sum) {
+		g->failed = 1;
+		return;
+	}
+	XXH3_64bits_reset(g->sum);
+	buf_t h = BUF_INIT;
+	buf_put(&h, PC_MAGIC, 8);
+	hfile_put_u32(&h, PC_VERSION);
+	hfile_put_u32(&h, 0);
+	hfile_put_u64(&h, binary_id);
+	hfile_put_u64(&h, 0); /* the payload's length: group_finish */
+	if (!write_all(g->fd, h.s, h.len))
+		g->failed = 1;
+	buf_free(&h);
+}
+
+/* Append payload bytes (the lock held). */
+static void group_write(pc_group_t *g, const void *p, size_t n)
+{
+	if (g->failed || g->fd < 0)
+		return;
+	XXH3_64bits_update(g->sum, p, n);
+	g->plen += n;
+	if (!write_all(g->fd, p, n))
+		g->failed = 1;
+}
+
+/* Close and remove an unfinished file. */
+static void group_drop(pc_group_t *g)
+{
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
+	if (g->tmp)
+		unlink(g->tmp);
+	free(g->tmp);
+	g->tmp = NULL;
+	XXH3_freeState(g->sum);
+	g->sum = NULL;
+}
+
+/* The count, the checksum, the length in the header; renamed in place. 1 when written. */
+static int group_finish(pc_group_t *g, uint32_t count)
+{
+	buf_t b = BUF_INIT;
+	hfile_put_u32(&b, count);
+	group_write(g, b.s, b.len);
+	b.len = 0;
+	if (!g->failed) {
+		hfile_put_u64(&b, XXH3_64bits_digest(g->sum));
+		g->failed = !write_all(g->fd, b.s, b.len);
+	}
+	b.len = 0;
+	hfile_put_u64(&b, g->plen);
+	if (!g->failed)
+		g->failed = pwrite(g->fd, b.s, 8, PC_LEN_AT) != 8;
+	buf_free(&b);
+	if (!g->failed)
+		g->failed = close(g->fd) != 0;
+	else
+		close(g->fd);
+	g->fd = -1;
+	if (!g->failed)
+		g->failed = rename(g->tmp, g->path) != 0;
+	int ok = !g->failed;
+	group_drop(g); /* nothing left when renamed */
+	return ok;
+}
+
 static void put_opt_str(buf_t *b, const char *s)
 {
 	hfile_put_u8(b, s != NULL);
@@ -257,7 +375,22 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 {
 	if (group >= c->ngroups)
 		return;
+	/* its size first: one allocation (a page's entry is tens of kilobytes) */
+	const md_doc_t *d = &e->doc;
+	size_t need = 64 + strlen(src) + (key->title ? strlen(key->title) : 0) + (d->html ? strlen(d->html) : 0) +
+		      (d->h1 ? strlen(d->h1) : 0) + 16;
+	for (size_t i = 0; i < e->nlinks; i++)
+		need += 24 + strlen(e->links[i].url) + (e->links[i].result ? strlen(e->links[i].result) : 0);
+	for (size_t i = 0; i < d->nheadings; i++)
+		need += 18 + strlen(d->headings[i].id) + strlen(d->headings[i].text);
+	for (size_t i = 0; i < d->nsections; i++)
+		need += 15 + strlen(d->sections[i].anchor) + strlen(d->sections[i].heading) + strlen(d->sections[i].text);
+	for (size_t i = 0; i < d->nhtml_ids; i++)
+		need += 5 + strlen(d->html_ids[i]);
+	for (size_t i = 0; i < e->ndiags; i++)
+		need += 24 + (e->diags[i].code ? strlen(e->diags[i].code) : 0) + strlen(e->diags[i].message);
 	buf_t b = BUF_INIT;
+	buf_grow(&b, need);
 	hfile_put_u32(&b, 0); /* the entry's length, patched below */
 	put_s(&b, src);
 	hfile_put_u64(&b, key->body[0]);
@@ -265,7 +398,6 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 	hfile_put_u32(&b, (uint32_t)key->line_offset);
 	hfile_put_u32(&b, key->flags);
 	put_opt_str(&b, key->title);
-	const md_doc_t *d = &e->doc;
 	hfile_put_u32(&b, (uint32_t)e->nlinks);
 	for (size_t i = 0; i < e->nlinks; i++) {
 		const pcache_link_t *l = &e->links[i];
@@ -316,13 +448,15 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 	if (map_get(&g->index, src, &v)) /* got, then rendered anew: the new rendering replaces it */
 		atomic_store(&g->old[MAP_AS_INT(v) - 1].hit, 0);
 	pthread_mutex_lock(&g->lock);
-	buf_put(&g->fresh, b.s, b.len);
+	if (g->fd < 0 && !g->failed)
+		group_start(g, c->binary_id);
+	group_write(g, b.s, b.len);
 	g->nfresh++;
 	pthread_mutex_unlock(&g->lock);
 	buf_free(&b);
 }
 
-int pcache_save(pcache_t *c)
+int pcache_save(pcache_t *c, const atomic_int *stop)
 {
 	int written = 0, failed = 0;
 	for (size_t k = 0; k < c->ngroups; k++) {
@@ -330,34 +464,33 @@ int pcache_save(pcache_t *c)
 		size_t kept = 0;
 		for (size_t i = 0; i < g->nold; i++)
 			kept += atomic_load(&g->old[i].hit) != 0;
+		if (stop && atomic_load(stop)) {
+			group_drop(g);
+			continue;
+		}
 		if (!g->nfresh && kept == g->nold && g->map)
 			continue; /* every page as the file has it */
 		if (!g->nfresh && !kept && !g->map)
 			continue; /* nothing to keep, nothing kept before */
-		buf_t b = BUF_INIT;
-		buf_put(&b, PC_MAGIC, 8);
-		hfile_put_u32(&b, PC_VERSION);
-		hfile_put_u32(&b, 0);
-		hfile_put_u64(&b, c->binary_id);
-		hfile_put_u64(&b, 0); /* payload length: hfile_seal */
-		hfile_put_u32(&b, (uint32_t)(kept + g->nfresh));
-		for (size_t i = 0; i < g->nold; i++) {
-			const pc_old_t *o = &g->old[i];
-			if (!atomic_load(&o->hit))
+		if (g->fd < 0 && !g->failed)
+			group_start(g, c->binary_id);
+		for (size_t i = 0; i < g->nold && !g->failed; i++) {
+			const pc_old_t *e = &g->old[i];
+			if (!atomic_load(&e->hit))
 				continue;
-			size_t sl = strlen(o->src);
 			/* the entry as read: its length, its src (hfile_put_str's form) and the rest */
-			hfile_put_u32(&b, (uint32_t)(4 + sl + 1 + (size_t)(o->e - o->p)));
-			hfile_put_str(&b, o->src, sl);
-			buf_put(&b, (const char *)o->p, (size_t)(o->e - o->p));
+			size_t sl = strlen(e->src);
+			buf_t eh = BUF_INIT;
+			hfile_put_u32(&eh, (uint32_t)(4 + sl + 1 + (size_t)(e->e - e->p)));
+			hfile_put_str(&eh, e->src, sl);
+			group_write(g, eh.s, eh.len);
+			buf_free(&eh);
+			group_write(g, e->p, (size_t)(e->e - e->p));
 		}
-		buf_put(&b, g->fresh.s ? g->fresh.s : "", g->fresh.len);
-		hfile_seal(&b, 24, PC_HDR);
-		if (hfile_replace(g->path, b.s, b.len))
+		if (group_finish(g, (uint32_t)(kept + g->nfresh)))
 			written++;
 		else
 			failed = 1;
-		buf_free(&b);
 	}
 	return failed ? -1 : written;
 }
@@ -400,7 +533,7 @@ void pcache_free(pcache_t *c)
 			munmap(g->map, g->maplen);
 		free(g->old);
 		map_free(&g->index);
-		buf_free(&g->fresh);
+		group_drop(g); /* a file not saved (an interrupted build) */
 		pthread_mutex_destroy(&g->lock);
 	}
 	free(c->groups);

@@ -15,7 +15,7 @@
  * `<dir>/rendered-pages.<source name>`): a build that changes one source's
  * pages rewrites that source's file only. A file from another almanac binary
  * (the binary's hash is in its header), a corrupt or truncated one is
- * ignored whole (histfile.h framing: every read bounds-checked, a checksum).
+ * ignored whole (histfile.h's bounds-checked readers, an XXH3 checksum).
  * Never repository content: the folder is Git's, not the work tree's.
  *
  * Threads: pcache_get and pcache_put may run on every rendering thread at
@@ -23,6 +23,7 @@
 #ifndef ALMANAC_PAGECACHE_H
 #define ALMANAC_PAGECACHE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,24 +62,29 @@ void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset
 
 /* Read the cache files of `ngroups` repositories (group 0 the hub, k the k-th
  * source, `names[k]` its name; names[0] unused) from `dir`, for the binary
- * identified by `binary_id`. Never fails: what cannot be read is empty. The
- * caller frees the result with pcache_free. */
-pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id);
+ * identified by `binary_id`, on `jobs` threads. Never fails: what cannot be
+ * read is empty. The caller frees the result with pcache_free. */
+pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id, int jobs);
 
 /* 1 and *out filled (the caller frees it with pcache_entry_clear) when the
  * page `src` of `group` was kept with this key (it stays kept unless it is
  * put again); 0 otherwise. */
 int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, pcache_entry_t *out);
 
-/* Keep page `src` of `group`: its key and rendering (copied, `e` stays the
- * caller's), replacing what the file had for it. A page got by pcache_get
- * and used need not be put again. */
+/* Keep page `src` of `group`: its key and rendering (`e` stays the
+ * caller's), replacing what the file had for it. The entry is written at
+ * once to the group's new file (a temporary file beside the old one), so
+ * nothing of it stays in memory. A page got by pcache_get and used need not
+ * be put again. */
 void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, const pcache_entry_t *e);
 
-/* Write the files of the groups whose pages changed (a page put, or a kept
- * page no longer asked for). Returns the number of files written, -1 when
- * one could not be (the next build renders those pages again). */
-int pcache_save(pcache_t *c);
+/* Finish the files of the groups whose pages changed (a page put, or a kept
+ * page no longer asked for): the kept entries of the old file are appended
+ * to the new one, which is renamed in place. Once `stop` (NULL: never) is
+ * raised, the new files are dropped. Returns the number of files written,
+ * -1 when one could not be (the next build renders those pages again). May
+ * run on its own thread once no page is got or put any more. */
+int pcache_save(pcache_t *c, const atomic_int *stop);
 
 /* Pages used from the last build (got and not put again), and all pages asked for. */
 void pcache_counts(const pcache_t *c, size_t *hits, size_t *asked);

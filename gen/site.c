@@ -448,23 +448,34 @@ static void page_cache_open(site_t *s, git_repository *repo)
 	const char **names = xcalloc(s->nsources + 1, sizeof *names);
 	for (size_t k = 0; k < s->nsources; k++)
 		names[k + 1] = s->sources[k].name;
-	s->pcache = pcache_load(s->cache_dir, names, s->nsources + 1, s->binary_id);
+	s->pcache = pcache_load(s->cache_dir, names, s->nsources + 1, s->binary_id, s->opts.jobs);
 	free(names);
 }
 
-/* Keep what this build rendered for the next one (a stopped build keeps nothing new). */
+static void *page_cache_saver(void *arg)
+{
+	pcache_save(arg, pub_interrupt_flag());
+	return NULL;
+}
+
+/* Keep what this build rendered for the next one, written on a thread of its own while the site is
+ * rendered (site_free waits for it); a stopped build keeps nothing new. */
 static void page_cache_close(site_t *s)
 {
 	if (!s->pcache)
 		return;
-	if (!pub_interrupted())
-		pcache_save(s->pcache);
 	if (timing_enabled()) {
 		size_t hits, asked;
 		pcache_counts(s->pcache, &hits, &asked);
 		fprintf(stderr, "  rendered Markdown: %zu of %zu pages from the last build\n", hits, asked);
 	}
-	pcache_free(s->pcache);
+	if (!pub_interrupted() && pthread_create(&s->pcache_saver, NULL, page_cache_saver, s->pcache) == 0) {
+		s->pcache_saving = s->pcache; /* freed once written */
+	} else {
+		if (!pub_interrupted())
+			pcache_save(s->pcache, pub_interrupt_flag());
+		pcache_free(s->pcache);
+	}
 	s->pcache = NULL;
 }
 
@@ -874,6 +885,11 @@ int site_load(site_t *s, const site_opts_t *opts)
 
 void site_stop_jobs(site_t *s)
 {
+	if (s->pcache_saving) { /* Ctrl-C: it drops the file it is writing */
+		pthread_join(s->pcache_saver, NULL);
+		pcache_free(s->pcache_saving);
+		s->pcache_saving = NULL;
+	}
 	searchdocs_cancel(s->search_job); /* an index nobody will write */
 	s->search_job = NULL;
 }

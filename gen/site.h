@@ -10,6 +10,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -241,6 +242,9 @@ struct site {
 	uint64_t binary_id;      /* this almanac binary (its version and file), for the caches kept there */
 	struct pcache *pcache;   /* opts.page_cache: the rendered Markdown of the last build, during the
 	                          * Markdown phase of site_load only (owned) */
+	struct pcache *pcache_saving; /* this build's, being written by pcache_saver (owned; joined and
+	                               * freed by site_stop_jobs) */
+	pthread_t pcache_saver;
 	struct searchdocs_job *search_job; /* started by site_load with opts.search_early, taken by
 	                                    * render_site's search index; site_free waits for it (owned) */
 	diag_list_t diags;
@@ -262,8 +266,10 @@ int site_load(site_t *s, const site_opts_t *opts);
  * folder). Returns 0 or negative on I/O failure (diagnostics added). */
 int site_write(site_t *s, const char *out_dir);
 /* Wait for the threads site_load started that may still run (the search
- * index's early tokenizing) and drop their results. A command that exits
- * without site_free must call it first: those threads read the pages. */
+ * index's early tokenizing, dropped; the rendered-Markdown cache's writer,
+ * which finishes its file unless the build was interrupted). A command that
+ * exits without site_free must call it first: those threads read the pages
+ * and write the cache. */
 void site_stop_jobs(site_t *s);
 /* Render page `i`'s Markdown body into p->md as site_load does (its links
  * resolved against `s`, a first H1 as the title when the front matter has

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <dirent.h>
+#include <xxhash.h>
 
 #include "buf.h"
 #include "histfile.h"
@@ -58,16 +60,16 @@ static void test_round_trip_per_repository_and_key(void **state)
 	pcache_key(&other, body, strlen(body) - 1, 3, 2, "A");
 	pcache_entry_t e;
 	sample(&e);
-	pcache_t *c = pcache_load(dir, NAMES, 2, 42);
+	pcache_t *c = pcache_load(dir, NAMES, 2, 42, 2);
 	pcache_entry_t got;
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0); /* nothing yet */
 	pcache_put(c, 1, "payments/a.md", &key, &e);
-	assert_int_equal(pcache_save(c), 1); /* the source's file only */
+	assert_int_equal(pcache_save(c, NULL), 1); /* the source's file only */
 	pcache_free(c);
 	char *path = xasprintf("%s/rendered-pages.payments", dir);
 	assert_int_equal(access(path, F_OK), 0);
 
-	c = pcache_load(dir, NAMES, 2, 42);
+	c = pcache_load(dir, NAMES, 2, 42, 2);
 	assert_int_equal(pcache_get(c, 0, "payments/a.md", &key, &got), 0);   /* another repository */
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &other, &got), 0); /* another text */
 	pcache_key_t untitled = key;
@@ -94,20 +96,51 @@ static void test_round_trip_per_repository_and_key(void **state)
 	pcache_counts(c, &hits, &asked);
 	assert_int_equal(hits, 1);
 	assert_int_equal(asked, 4);
-	assert_int_equal(pcache_save(c), 0); /* every page as the file has it: nothing written */
+	assert_int_equal(pcache_save(c, NULL), 0); /* every page as the file has it: nothing written */
+	pcache_free(c);
+
+	/* a kept page and a new one: the file is rewritten with both */
+	c = pcache_load(dir, NAMES, 2, 42, 2);
+	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 1);
+	pcache_entry_clear(&got);
+	pcache_put(c, 1, "payments/new.md", &other, &e);
+	assert_int_equal(pcache_save(c, NULL), 1);
+	pcache_free(c);
+	c = pcache_load(dir, NAMES, 2, 42, 2);
+	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 1);
+	assert_string_equal(got.doc.html, e.doc.html);
+	pcache_entry_clear(&got);
+	assert_int_equal(pcache_get(c, 1, "payments/new.md", &other, &got), 1);
+	assert_string_equal(got.links[0].result, "../b/");
+	pcache_entry_clear(&got);
 	pcache_free(c);
 
 	/* another binary's file is not read */
-	c = pcache_load(dir, NAMES, 2, 43);
+	c = pcache_load(dir, NAMES, 2, 43, 2);
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0);
 	pcache_free(c);
 	/* a page no longer asked for leaves the file */
-	c = pcache_load(dir, NAMES, 2, 42);
-	assert_int_equal(pcache_save(c), 1);
+	c = pcache_load(dir, NAMES, 2, 42, 2);
+	assert_int_equal(pcache_save(c, NULL), 1);
 	pcache_free(c);
-	c = pcache_load(dir, NAMES, 2, 42);
+	c = pcache_load(dir, NAMES, 2, 42, 2);
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0);
 	pcache_free(c);
+
+	/* a save stopped (Ctrl-C) leaves the file as it was and nothing beside it */
+	c = pcache_load(dir, NAMES, 2, 42, 2);
+	pcache_put(c, 1, "payments/b.md", &key, &e);
+	atomic_int stop = 1;
+	assert_int_equal(pcache_save(c, &stop), 0);
+	pcache_free(c);
+	DIR *dh = opendir(dir);
+	assert_non_null(dh);
+	struct dirent *de;
+	size_t files = 0;
+	while ((de = readdir(dh)))
+		files += de->d_name[0] != '.';
+	closedir(dh);
+	assert_int_equal(files, 1); /* rendered-pages.payments only, no temporary file */
 
 	pcache_entry_clear(&e);
 	unlink(path);
@@ -126,9 +159,9 @@ static void test_lying_file_is_read_safely(void **state)
 	pcache_key(&key, "x", 1, 0, 0, NULL);
 	pcache_entry_t e;
 	sample(&e);
-	pcache_t *c = pcache_load(dir, NAMES, 1, 7);
+	pcache_t *c = pcache_load(dir, NAMES, 1, 7, 2);
 	pcache_put(c, 0, "a.md", &key, &e);
-	assert_int_equal(pcache_save(c), 1);
+	assert_int_equal(pcache_save(c, NULL), 1);
 	pcache_free(c);
 	char *path = xasprintf("%s/rendered-pages", dir);
 	size_t len;
@@ -141,12 +174,12 @@ static void test_lying_file_is_read_safely(void **state)
 			char *bad = xmalloc(len);
 			memcpy(bad, good, len);
 			bad[i] = flip ? (char)0xff : (char)(bad[i] ^ 0x01);
-			uint64_t sum = hfile_sum64(bad + hdr, len - hdr - 8);
+			uint64_t sum = XXH3_64bits(bad + hdr, len - hdr - 8);
 			for (int k = 0; k < 8; k++)
 				bad[len - 8 + k] = (char)(sum >> (8 * k));
 			assert_int_equal(hfile_replace(path, bad, len), 1);
 			free(bad);
-			c = pcache_load(dir, NAMES, 1, 7);
+			c = pcache_load(dir, NAMES, 1, 7, 2);
 			pcache_entry_t got;
 			if (pcache_get(c, 0, "a.md", &key, &got)) {
 				used++; /* a changed string byte decodes: its length and counts still agree */
