@@ -478,6 +478,8 @@ int pcache_save(pcache_t *c, const atomic_int *stop)
 			const pc_old_t *e = &g->old[i];
 			if (!atomic_load(&e->hit))
 				continue;
+			if (stop && atomic_load(stop)) /* Ctrl-C: within one entry */
+				g->failed = 1;
 			/* the entry as read: its length, its src (hfile_put_str's form) and the rest */
 			size_t sl = strlen(e->src);
 			buf_t eh = BUF_INIT;
