@@ -1,6 +1,7 @@
 /* markdown.c - Markdown rendering with cmark-gfm. See markdown.h. */
 #include "markdown.h"
 
+#include "cmarkspecial.h"
 #include "dialects.h"
 #include "htmlsan.h"
 #include "map.h"
@@ -28,8 +29,19 @@ static cmark_syntax_extension *md_blocks;
 void md_init(void)
 {
 	cmark_gfm_core_extensions_ensure_registered();
-	if (!md_blocks)
-		md_blocks = mdblocks_extension();
+	if (md_blocks)
+		return;
+	md_blocks = mdblocks_extension();
+	/* every extension's special characters in cmark-gfm's table once, for every thread (cmarkspecial.h) */
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+	cmark_parser_attach_syntax_extension(p, md_blocks);
+	for (size_t i = 0; i < sizeof md_extensions / sizeof *md_extensions; i++) {
+		cmark_syntax_extension *e = cmark_find_syntax_extension(md_extensions[i]);
+		if (e)
+			cmark_parser_attach_syntax_extension(p, e);
+	}
+	cmarkspecial_init(p);
+	cmark_parser_free(p);
 }
 
 /* ---- slugs ---- */
