@@ -9,7 +9,8 @@
  * rewrite every link and image URL (with the link's source position), and
  * returns the HTML, the headings (for the table of contents and anchor
  * checks) and the plain text split into sections (for search). Parsing and
- * rendering are thread-safe after md_init().
+ * rendering are thread-safe after md_init() (which also makes cmark-gfm's
+ * process-wide table of special characters safe: cmarkspecial.h).
  *
  * Raw HTML: a page that has any is rendered with it and the result goes
  * through the allowlist sanitizer (htmlsan.h) with the safe list, or with
