@@ -1,10 +1,12 @@
 /* site.c - the site model and the loading half of the pipeline. See site.h. */
+#define _GNU_SOURCE /* dl_iterate_phdr */
 #include "site.h"
 #include "timing.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <git2.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,6 +370,29 @@ static uint64_t fp_file(uint64_t h, const char *path)
 	return fp_str(h, tmp);
 }
 
+typedef struct {
+	uint64_t h;
+} fp_objs_t;
+
+static int fp_object(struct dl_phdr_info *info, size_t size, void *ud)
+{
+	(void)size;
+	fp_objs_t *f = ud;
+	if (info->dlpi_name && info->dlpi_name[0]) /* the main program and the vDSO have no name */
+		f->h = fp_file(f->h, info->dlpi_name);
+	return 0;
+}
+
+/* The almanac binary and every shared library it runs with (cmark-gfm renders the Markdown, gumbo
+ * cleans raw HTML...), by their stat data: a library updated under an unchanged binary (a Debian
+ * security update) renders pages anew, as an upgraded binary does. */
+static uint64_t fp_binary(uint64_t h)
+{
+	fp_objs_t f = {fp_file(h, "/proc/self/exe")};
+	dl_iterate_phdr(fp_object, &f);
+	return f.h;
+}
+
 /* fp_file for a file of the repository, reached as every repository file is (pathres.h). */
 static uint64_t fp_repo_file(uint64_t h, const pr_root_t *tree, const char *rel)
 {
@@ -394,8 +419,8 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const buf_t *cf
 		 o->git_dates, o->trend, o->strict);
 	h = fp_str(h, tmp);
 	h = fp_str(h, o->base_url);
-	/* the binary itself: an upgraded almanac with the same version number must rebuild */
-	h = fp_file(h, "/proc/self/exe");
+	/* the binary itself and its libraries: an upgraded almanac with the same version number must rebuild */
+	h = fp_binary(h);
 	h = map_hash_add(h, cfg->s ? cfg->s : "", cfg->len);
 	char *theme = xasprintf("themes/%s", s->cfg.theme);
 	h = theme_fingerprint(s->tree, theme, h);
@@ -442,7 +467,7 @@ static void page_cache_open(site_t *s, git_repository *repo)
 {
 	free(s->cache_dir);
 	s->cache_dir = xasprintf("%salmanac", git_repository_commondir(repo));
-	s->binary_id = fp_file(fp_str(MAP_HASH_SEED, ALMANAC_VERSION), "/proc/self/exe");
+	s->binary_id = fp_binary(fp_str(MAP_HASH_SEED, ALMANAC_VERSION));
 	if (!s->opts.page_cache || s->opts.serve || s->opts.check_only || pub_interrupted())
 		return;
 	const char **names = xcalloc(s->nsources + 1, sizeof *names);
