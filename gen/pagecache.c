@@ -1,7 +1,9 @@
 /* pagecache.c - rendered Markdown kept between builds. See pagecache.h. */
 #include "pagecache.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -154,8 +156,34 @@ static void read_one(void *ud, size_t k)
 	group_read(c, &c->groups[k]);
 }
 
+/* The temporary files of builds killed while writing (SIGKILL, a CI timeout: "rendered-pages*.tmp.PID" of
+ * a process that is gone) are removed; a live build's are left alone. */
+static void remove_leftovers(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	size_t seen = 0;
+	while ((e = readdir(d)) && seen++ < 100000) { /* Git's folder, Almanac's files: bounded all the same */
+		if (strncmp(e->d_name, "rendered-pages", 14))
+			continue;
+		const char *t = strstr(e->d_name, ".tmp.");
+		if (!t)
+			continue;
+		char *end;
+		long pid = strtol(t + 5, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
 pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id, int jobs)
 {
+	remove_leftovers(dir);
 	pcache_t *c = xcalloc(1, sizeof *c);
 	c->ngroups = ngroups;
 	c->binary_id = binary_id;
@@ -357,6 +385,13 @@ static int group_finish(pc_group_t *g, uint32_t count)
 	int ok = !g->failed;
 	group_drop(g); /* nothing left when renamed */
 	return ok;
+}
+
+void pcache_drop(pcache_t *c, size_t group, const char *src)
+{
+	void *v;
+	if (group < c->ngroups && map_get(&c->groups[group].index, src, &v))
+		atomic_store(&c->groups[group].old[MAP_AS_INT(v) - 1].hit, 0);
 }
 
 static void put_opt_str(buf_t *b, const char *s)

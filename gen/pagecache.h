@@ -62,8 +62,9 @@ void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset
 
 /* Read the cache files of `ngroups` repositories (group 0 the hub, k the k-th
  * source, `names[k]` its name; names[0] unused) from `dir`, for the binary
- * identified by `binary_id`, on `jobs` threads. Never fails: what cannot be
- * read is empty. The caller frees the result with pcache_free. */
+ * identified by `binary_id`, on `jobs` threads; the temporary files killed
+ * builds left in `dir` go. Never fails: what cannot be read is empty. The
+ * caller frees the result with pcache_free. */
 pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id, int jobs);
 
 /* 1 and *out filled (the caller frees it with pcache_entry_clear) when the
@@ -77,6 +78,10 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
  * nothing of it stays in memory. A page got by pcache_get and used need not
  * be put again. */
 void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, const pcache_entry_t *e);
+
+/* Forget what the file had for page `src` of `group` (got, then rendered
+ * anew and not put: it is not kept). Thread-safe. */
+void pcache_drop(pcache_t *c, size_t group, const char *src);
 
 /* Finish the files of the groups whose pages changed (a page put, or a kept
  * page no longer asked for): the kept entries of the old file are appended

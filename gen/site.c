@@ -315,6 +315,8 @@ void site_render_markdown(site_t *s, size_t i)
 		if (!lc.nimages && !html) { /* a page inlining an SVG is rendered every time */
 			pcache_entry_t e = {p->md, rec.links, rec.n, own.items, own.len};
 			pcache_put(s->pcache, (size_t)p->source, p->src, &key, &e);
+		} else if (hit) {
+			pcache_drop(s->pcache, (size_t)p->source, p->src); /* nor is its old rendering kept */
 		}
 		for (size_t k = 0; k < own.len; k++) {
 			const diag_t *g = &own.items[k];

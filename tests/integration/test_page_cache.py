@@ -289,6 +289,45 @@ class PageCacheTest(RepoTestCase):
         self.assertEqual(self.not_rendered(r), 0)
         self.assertEqual(self.hits(self.build(repo, out, "--now", "2026-11-23", env=env)), (5, 5))
 
+    def test_a_page_inlining_an_svg_is_rendered_every_time(self):
+        # an SVG shown as an image is inlined (activefiles.h): such a page is never kept, nor is what an
+        # earlier build kept of it before it had the image
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        write(repo, "runbooks/cpu.md", "# CPU\n\n![flow](flow.svg)\n")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "cpu: a diagram to come", date="2026-11-01T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertIn("runbooks/cpu.md:3:1: error[broken-link]", r.stderr)
+        write(repo, "runbooks/flow.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n')
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "the diagram", date="2026-11-02T10:00:00Z")
+        for k in range(2):
+            r = self.build(repo, out, "--now", "2026-11-2%d" % (3 + k))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(self.hits(r), (4, 5))
+            self.assertIn("data:image/svg+xml", read(os.path.join(out, "runbooks/cpu/index.html")))
+        fresh = os.path.join(self.tmpdir(), "fresh")
+        self.assertEqual(self.build(repo, fresh, "--no-page-cache", "--now", "2026-11-24").returncode, 0)
+        self.assertEqual(tree_bytes(out), tree_bytes(fresh))
+
+    def test_a_killed_builds_temporary_cache_file_is_removed(self):
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        cache = os.path.join(repo, ".git", "almanac")
+        dead = os.path.join(cache, "rendered-pages.tmp.%d" % 4194303)  # above pid_max's default: no process
+        live = os.path.join(cache, "rendered-pages.tmp.%d" % os.getpid())  # this test runner: alive
+        for p in (dead, live):
+            with open(p, "wb") as f:
+                f.write(b"x" * 1000)
+        write(repo, "runbooks/cpu.md", "# CPU\n\nAgain.\n")
+        git(repo, "commit", "-qam", "cpu", date="2026-11-01T10:00:00Z")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        self.assertFalse(os.path.exists(dead))
+        self.assertTrue(os.path.exists(live))  # another build may be writing it
+        os.remove(live)
+
     def test_no_page_cache_neither_reads_nor_writes_it(self):
         repo = self.repo(FILES)
         out = os.path.join(self.tmpdir(), "site")
