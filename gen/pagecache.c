@@ -491,6 +491,19 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 	buf_free(&b);
 }
 
+/* The old file is not needed any more: unmapped, so that the rest of the build does not carry it (a
+ * rebuild's peak memory is then a cold build's). */
+static void group_release(pc_group_t *g)
+{
+	if (g->map)
+		munmap(g->map, g->maplen);
+	g->map = NULL;
+	g->maplen = 0;
+	free(g->old);
+	g->old = NULL;
+	g->nold = 0;
+}
+
 int pcache_save(pcache_t *c, const atomic_int *stop)
 {
 	int written = 0, failed = 0;
@@ -501,12 +514,14 @@ int pcache_save(pcache_t *c, const atomic_int *stop)
 			kept += atomic_load(&g->old[i].hit) != 0;
 		if (stop && atomic_load(stop)) {
 			group_drop(g);
+			group_release(g);
 			continue;
 		}
-		if (!g->nfresh && kept == g->nold && g->map)
-			continue; /* every page as the file has it */
-		if (!g->nfresh && !kept && !g->map)
-			continue; /* nothing to keep, nothing kept before */
+		if ((!g->nfresh && kept == g->nold && g->map) || /* every page as the file has it */
+		    (!g->nfresh && !kept && !g->map)) {          /* nothing to keep, nothing kept before */
+			group_release(g);
+			continue;
+		}
 		if (g->fd < 0 && !g->failed)
 			group_start(g, c->binary_id);
 		for (size_t i = 0; i < g->nold && !g->failed; i++) {
@@ -528,6 +543,7 @@ int pcache_save(pcache_t *c, const atomic_int *stop)
 			written++;
 		else
 			failed = 1;
+		group_release(g);
 	}
 	return failed ? -1 : written;
 }
