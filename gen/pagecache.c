@@ -48,6 +48,7 @@ typedef struct {
 	XXH3_state_t *sum;           /* the payload's checksum so far */
 	uint64_t plen;               /* payload bytes written */
 	size_t nfresh;               /* entries put */
+	size_t pagesize;             /* the system's memory page (release_pages) */
 	int failed;                  /* a write failed: the file is dropped */
 } pc_group_t;
 
@@ -140,6 +141,9 @@ static void group_read(pcache_t *c, pc_group_t *g)
 		goto bad;
 	g->map = map;
 	g->maplen = len;
+	/* checked: its pages need not stay in memory (a page of the file is read again when an entry on it
+	 * is decoded or saved), so that the cache does not add its size to the build's peak */
+	madvise(map, len, MADV_DONTNEED);
 	return;
 bad:
 	map_free(&g->index);
@@ -193,6 +197,8 @@ pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups,
 		g->path = k ? xasprintf("%s/rendered-pages.%s", dir, names[k]) : xasprintf("%s/rendered-pages", dir);
 		g->index = (map_t)MAP_INIT;
 		g->fd = -1;
+		long ps = sysconf(_SC_PAGESIZE);
+		g->pagesize = ps > 0 ? (size_t)ps : 4096;
 		pthread_mutex_init(&g->lock, NULL);
 	}
 	par_for(ngroups, jobs > 0 ? jobs : 1, read_one, c); /* one repository's file per call */
@@ -281,6 +287,18 @@ static int key_matches(hfile_rd_t *r, const pcache_key_t *key)
 	return !key->title || hfile_str_is(r, key->title);
 }
 
+/* Drop the whole pages of the mapped file inside [p, e) from memory once decoded (file-backed and unchanged:
+ * read again if needed); a page shared with a neighbour entry stays. */
+static void release_pages(const pc_group_t *g, const unsigned char *p, const unsigned char *e)
+{
+	size_t pagesize = g->pagesize;
+	uintptr_t base = (uintptr_t)g->map;
+	uintptr_t from = ((uintptr_t)p - base + pagesize - 1) / pagesize * pagesize + base;
+	uintptr_t to = ((uintptr_t)e - base) / pagesize * pagesize + base;
+	if (to > from)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
 int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, pcache_entry_t *out)
 {
 	memset(out, 0, sizeof *out);
@@ -296,6 +314,7 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
 	if (!key_matches(&r, key) || r.bad)
 		return 0;
 	rd_entry(&r, out);
+	release_pages(g, o->p, o->e);
 	if (r.bad || r.p != r.e) {
 		pcache_entry_clear(out);
 		return 0;
