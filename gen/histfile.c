@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -132,6 +133,30 @@ int hfile_open(const char *path, struct stat *st)
 		return -2;
 	}
 	return fd;
+}
+
+void *hfile_map(const char *path, size_t min_len, size_t *len, int *rejected)
+{
+	struct stat st;
+	*rejected = 0;
+	int fd = hfile_open(path, &st);
+	if (fd == -2) /* not a regular file (a FIFO would block the run forever) */
+		*rejected = 1;
+	if (fd < 0)
+		return NULL;
+	if ((uint64_t)st.st_size < min_len || (uint64_t)st.st_size > SIZE_MAX / 2) {
+		close(fd);
+		*rejected = 1;
+		return NULL;
+	}
+	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		*rejected = 1;
+		return NULL;
+	}
+	*len = (size_t)st.st_size;
+	return map;
 }
 
 char *hfile_read(const char *path, size_t *len)

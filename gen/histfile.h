@@ -101,6 +101,14 @@ int hfile_replace(const char *path, const void *data, size_t len);
  * not a regular file (a FIFO, a device, a folder: errno EINVAL). */
 int hfile_open(const char *path, struct stat *st);
 
+/* Map the regular file at `path` to read it whole (hfile_open's rules;
+ * MAP_POPULATE: a checksum reads every page, and one call maps them all, a
+ * fault per page costs more, notably on virtual machines). Returns the
+ * mapping (munmap it with *len) or NULL: when the file is absent *rejected
+ * is 0; when it is there but not a regular file, shorter than `min_len`,
+ * too large or cannot be mapped, *rejected is 1. */
+void *hfile_map(const char *path, size_t min_len, size_t *len, int *rejected);
+
 /* Read the regular file at `path` whole (hfile_open's rules): a new buffer
  * the caller frees (not NUL-terminated) and its length in *len, or NULL
  * (errno set) when it cannot be opened, is not a regular file or cannot be

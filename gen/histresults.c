@@ -164,26 +164,11 @@ static int res_commit(const hist_t *h, hfile_rd_t *r, const uint32_t *coff, uint
 
 int hresults_load(hist_t *h, const hist_opts_t *o)
 {
-	struct stat st;
-	int fd = hfile_open(h->res_path, &st);
-	if (fd == -2) { /* not a regular file (a FIFO would block the run forever) */
-		h->stats.results_rejected = 1;
-		return 0;
-	}
-	if (fd < 0)
-		return 0;
-	if (st.st_size < RES_HDR + 16 || (uint64_t)st.st_size > SIZE_MAX / 2) {
-		close(fd);
-		h->stats.results_rejected = 1;
-		return 0;
-	}
-	size_t len = (size_t)st.st_size;
-	/* MAP_POPULATE: the checksum reads every page; one call maps them all
-	 * (a fault per page costs more, notably on virtual machines) */
-	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		h->stats.results_rejected = 1;
+	size_t len;
+	int rejected;
+	void *map = hfile_map(h->res_path, RES_HDR + 16, &len, &rejected);
+	if (!map) {
+		h->stats.results_rejected = rejected;
 		return 0;
 	}
 	h->res_map = map;

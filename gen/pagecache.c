@@ -88,18 +88,10 @@ static int write_all(int fd, const void *p, size_t n)
 /* Map the group's file and index its entries; a bad file leaves the group empty. */
 static void group_read(pcache_t *c, pc_group_t *g)
 {
-	struct stat st;
-	int fd = hfile_open(g->path, &st);
-	if (fd < 0)
-		return;
-	if (st.st_size < PC_HDR + 12 || (uint64_t)st.st_size > SIZE_MAX / 2) {
-		close(fd);
-		return;
-	}
-	size_t len = (size_t)st.st_size;
-	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
+	size_t len;
+	int rejected;
+	void *map = hfile_map(g->path, PC_HDR + 12, &len, &rejected);
+	if (!map)
 		return;
 	const unsigned char *data = map;
 	hfile_rd_t r = {data, data + len, 0};

@@ -39,18 +39,10 @@ void pfiles_file_of(pfiles_file_t *out, const struct stat *st)
 
 static void read_record(pfiles_t *f)
 {
-	struct stat st;
-	int fd = hfile_open(f->path, &st);
-	if (fd < 0)
-		return;
-	if (st.st_size < PF_HDR + 12 || (uint64_t)st.st_size > SIZE_MAX / 2) {
-		close(fd);
-		return;
-	}
-	size_t len = (size_t)st.st_size;
-	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
+	size_t len;
+	int rejected;
+	void *map = hfile_map(f->path, PF_HDR + 12, &len, &rejected);
+	if (!map)
 		return;
 	const unsigned char *data = map;
 	hfile_rd_t r = {data, data + len, 0};

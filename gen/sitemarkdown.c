@@ -1,0 +1,185 @@
+/* sitemarkdown.c - a page's Markdown rendered, or taken from the last build's (pagecache.h). See
+ * site.h (site_render_markdown). */
+#include "site.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "layout.h"
+#include "layout_hugo.h"
+#include "layout_techdocs.h"
+#include "links.h"
+#include "pagecache.h"
+#include "publish.h"
+#include "sitelayout.h"
+
+/* md_link_fn around links_rewrite that records every call and its answer (pagecache.h); with
+ * `replay`, the answers links_rewrite already gave for this page are given again, in order. */
+typedef struct {
+	links_ctx_t *lc;
+	pcache_link_t *links; /* owned */
+	size_t n, cap;
+	pcache_link_t *replay; /* borrowed, or NULL */
+	size_t nreplay, next;
+} linkrec_t;
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static int same_or_null(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static char *link_record(void *ud, const char *url, int is_image, int line, int col)
+{
+	linkrec_t *r = ud;
+	char *res;
+	const pcache_link_t *old = r->replay && r->next < r->nreplay ? &r->replay[r->next] : NULL;
+	if (old && !strcmp(old->url, url) && old->is_image == is_image && old->line == line && old->col == col) {
+		res = dup_or_null(old->result);
+		r->next++;
+	} else {
+		r->replay = NULL; /* the same text calls back the same links; should it not, ask anew */
+		res = links_rewrite(r->lc, url, is_image, line, col);
+	}
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->links = xrealloc(r->links, r->cap * sizeof *r->links);
+	}
+	r->links[r->n++] = (pcache_link_t){xstrdup(url), is_image, line, col, dup_or_null(res)};
+	return res;
+}
+
+/* Page p's rendering from the cache when its body and options are the same and every recorded link
+ * gets the same answer now (asked again: the page's links and broken-link warnings are recorded as a
+ * render would). 1: p->md is filled; 0: render it, with the answers already asked in *answers. */
+static int md_from_cache(site_t *s, site_page_t *p, links_ctx_t *lc, const pcache_key_t *key,
+			 pcache_entry_t *e, int *hit)
+{
+	*hit = 0;
+	if (!pcache_get(s->pcache, (size_t)p->source, p->src, key, e))
+		return 0;
+	*hit = 1;
+	int same = 1;
+	for (size_t k = 0; k < e->nlinks; k++) {
+		pcache_link_t *l = &e->links[k];
+		char *now = links_rewrite(lc, l->url, l->is_image, l->line, l->col);
+		same = same && same_or_null(now, l->result);
+		free(l->result);
+		l->result = now; /* the answer to give the render, should there be one */
+	}
+	if (!same || lc->nimages) /* a target moved, or an SVG is inlined (never kept) */
+		return 0;
+	p->md = e->doc;
+	memset(&e->doc, 0, sizeof e->doc);
+	for (size_t k = 0; k < e->ndiags; k++) {
+		const diag_t *g = &e->diags[k];
+		diag_add(&s->diags, g->severity, p->src, g->line, g->col, g->code, "%s", g->message);
+	}
+	return 1;
+}
+
+void site_render_markdown(site_t *s, size_t i)
+{
+	site_page_t *p = &s->pages[i];
+	if ((p->draft && !s->opts.drafts) || pub_interrupted())
+		return;
+	links_ctx_t lc = {s, (long)i, 0, NULL, 0};
+	linkrec_t rec = {&lc, NULL, 0, 0, NULL, 0, 0};
+	diag_list_t own; /* md_render's warnings, kept with the page (unmuted: muting applies when added) */
+	diag_init(&own);
+	md_opts_t o = {
+		.raw_html = s->cfg.raw_html,
+		.line_offset = p->body_line - 1,
+		.strip_h1 = 1,
+		.no_html = s->opts.check_only,
+		.title = p->fm.title,
+		.link = s->pcache ? link_record : links_rewrite,
+		.ud = s->pcache ? (void *)&rec : (void *)&lc,
+		.diags = s->pcache ? &own : &s->diags,
+		.path = p->src,
+		.stop = pub_interrupt_flag(), /* Ctrl-C: the build stops, the page need not finish */
+	};
+	const char *body = p->text + p->body_off;
+	size_t blen = strlen(body);
+	char *rewritten = NULL;
+	const layout_t *lay = sitelayout_of(s, p->source);
+	if (lay->kind == LAYOUT_HUGO) {
+		/* same length as the body: every link keeps its line and column */
+		layout_shortcodes_free(p->shortcodes, p->nshortcodes);
+		rewritten = layout_hugo_shortcodes(body, blen, p->body_line, lay->params, &p->shortcodes,
+						   &p->nshortcodes);
+		if (rewritten)
+			body = rewritten;
+	} else if (lay->kind == LAYOUT_TECHDOCS && fsu_ends_with(p->src, ".erb")) {
+		/* Middleman runs ERB on .erb files only; Almanac does not: its tags are blanked out, same
+		 * length, one warning per page */
+		size_t ntags;
+		int el, ec;
+		rewritten = layout_techdocs_erb(body, blen, p->body_line, &ntags, &el, &ec);
+		if (rewritten) {
+			body = rewritten;
+			diag_add(&s->diags, DIAG_WARNING, p->src, el, ec, "erb",
+				 "ERB is not run by Almanac: %zu tag%s (<%% ... %%>) left out of the page", ntags,
+				 ntags == 1 ? "" : "s");
+		}
+	}
+	int rc = 0, hit = 0, from_cache = 0;
+	pcache_key_t key;
+	pcache_entry_t kept = {0};
+	if (s->pcache) {
+		pcache_key(&key, body, blen, o.line_offset,
+			   (unsigned)(o.raw_html != 0) | (unsigned)o.strip_h1 << 1 | (unsigned)(o.no_html != 0) << 2, o.title);
+		from_cache = md_from_cache(s, p, &lc, &key, &kept, &hit);
+		if (!from_cache && hit) { /* the links were asked: the render gets their answers */
+			rec.replay = kept.links;
+			rec.nreplay = kept.nlinks;
+		}
+	}
+	if (!from_cache)
+		rc = md_render(&p->md, body, blen, &o);
+	free(rewritten);
+	char *html = rc == 0 && p->md.html ? links_inline_images(&lc, p->md.html) : NULL;
+	if (html) {
+		free(p->md.html);
+		p->md.html = html;
+	}
+	for (size_t k = 0; k < lc.nimages; k++) /* stopped, or a page of text */
+		free(lc.images[k]);
+	if (s->pcache && !from_cache && rc == 0) {
+		if (!lc.nimages && !html) { /* a page inlining an SVG is rendered every time */
+			pcache_entry_t e = {p->md, rec.links, rec.n, own.items, own.len};
+			pcache_put(s->pcache, (size_t)p->source, p->src, &key, &e);
+		} else if (hit) {
+			pcache_drop(s->pcache, (size_t)p->source, p->src); /* nor is its old rendering kept */
+		}
+		for (size_t k = 0; k < own.len; k++) {
+			const diag_t *g = &own.items[k];
+			diag_add(&s->diags, g->severity, p->src, g->line, g->col, g->code, "%s", g->message);
+		}
+	}
+	free(lc.images);
+	for (size_t k = 0; k < rec.n; k++) {
+		free(rec.links[k].url);
+		free(rec.links[k].result);
+	}
+	free(rec.links);
+	pcache_entry_clear(&kept);
+	diag_free(&own);
+	if (rc == MD_STOPPED)
+		return;
+	const layout_nav_t *ne = layout_nav_of(lay, site_page_repo_path(p));
+	if (!p->fm.title && !(ne && ne->title) && p->md.h1 && p->md.h1[0]) {
+		free(p->title);
+		p->title = xstrdup(p->md.h1);
+	}
+	if (!s->opts.serve) { /* only serve compares a page's old and new text; the rest needs md */
+		free(p->text);
+		p->text = NULL;
+	}
+}
