@@ -131,6 +131,13 @@ void diag_add(diag_list_t *l, diag_severity sev, const char *file, int line, int
 	pthread_mutex_unlock(&l->lock);
 }
 
+void diag_add_each(diag_list_t *l, const diag_t *items, size_t n, const char *file)
+{
+	for (size_t i = 0; i < n; i++)
+		diag_add(l, items[i].severity, file ? file : items[i].file, items[i].line, items[i].col, items[i].code,
+			 "%s", items[i].message);
+}
+
 size_t diag_count(const diag_list_t *l, diag_severity sev)
 {
 	size_t n = 0;

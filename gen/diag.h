@@ -53,6 +53,9 @@ void diag_sort(diag_list_t *l);
 /* Print all diagnostics to `out` in `fmt`. `color` adds ANSI colours (text format only).
  * With `as_warnings`, errors are printed as warnings (a non-strict build). */
 void diag_print(const diag_list_t *l, FILE *out, diag_format fmt, int color, int as_warnings);
+/* diag_add a copy of each of the `n` diagnostics at `items`, at `file` when
+ * not NULL (else at each one's own): muted ones are dropped. Thread-safe. */
+void diag_add_each(diag_list_t *l, const diag_t *items, size_t n, const char *file);
 /* Move all diagnostics from `src` to the end of `dst`; `src` becomes empty. */
 void diag_move(diag_list_t *dst, diag_list_t *src);
 /* The codes of every warning and note Almanac reports (what `warnings:` in

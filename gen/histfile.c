@@ -1,7 +1,9 @@
 /* histfile.c - the cache files' framing: readers, writers, checksum, atomic replace. See histfile.h. */
 #include "histfile.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +87,22 @@ void hfile_seal(buf_t *b, size_t len_at, size_t start)
 	hfile_put_u64(b, hfile_sum64(b->s + start, plen));
 }
 
-int hfile_replace(const char *path, const void *data, size_t len)
+int hfile_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 1;
+}
+
+int hfile_create_temp(const char *path, char **tmp)
 {
 	const char *slash = strrchr(path, '/');
 	if (slash) {
@@ -93,24 +110,39 @@ int hfile_replace(const char *path, const void *data, size_t len)
 		mkdir(dir, 0777);
 		free(dir);
 	}
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	unlink(tmp); /* a leftover of an earlier process with this id (or anything else) */
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	*tmp = xasprintf("%s" HFILE_TEMP_INFIX "%ld", path, (long)getpid());
+	unlink(*tmp); /* a leftover of an earlier process with this id (or anything else) */
+	return open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+}
+
+void hfile_remove_leftovers(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	size_t seen = 0;
+	while ((e = readdir(d)) && seen++ < 100000) { /* Git's folder, Almanac's files: bounded all the same */
+		const char *t = strstr(e->d_name, HFILE_TEMP_INFIX);
+		if (!t)
+			continue;
+		char *end;
+		long pid = strtol(t + strlen(HFILE_TEMP_INFIX), &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) /* its process is gone */
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
+int hfile_replace(const char *path, const void *data, size_t len)
+{
+	char *tmp;
+	int fd = hfile_create_temp(path, &tmp);
 	int ok = 0;
 	if (fd >= 0) {
-		const char *p = data;
-		size_t left = len;
-		ok = 1;
-		while (left > 0 && ok) {
-			ssize_t n = write(fd, p, left);
-			if (n < 0 && errno == EINTR)
-				continue;
-			ok = n > 0;
-			if (ok) {
-				p += n;
-				left -= (size_t)n;
-			}
-		}
+		ok = hfile_write_all(fd, data, len);
 		ok = (close(fd) == 0) && ok;
 		if (ok)
 			ok = rename(tmp, path) == 0;

@@ -90,6 +90,23 @@ uint64_t hfile_sum64(const void *p, size_t n);
  * stored at byte `len_at` (8 bytes) of the header and its checksum appended. */
 void hfile_seal(buf_t *b, size_t len_at, size_t start);
 
+/* The temporary file of a cache file `P` is `P` HFILE_TEMP_INFIX `PID`. */
+#define HFILE_TEMP_INFIX ".tmp."
+
+/* Write all `len` bytes to `fd` (retrying short writes and EINTR). 1, or 0 at an error. */
+int hfile_write_all(int fd, const void *data, size_t len);
+
+/* Open a new temporary file beside `path` to write it (its folder made when
+ * missing, a leftover of an earlier process with this id removed): the
+ * descriptor, or -1. *tmp receives its name (the caller frees it, and renames
+ * or removes the file). */
+int hfile_create_temp(const char *path, char **tmp);
+
+/* Remove the temporary files in `dir` (hfile_create_temp's names) whose
+ * process is gone: a build killed while writing (SIGKILL, a CI timeout)
+ * cannot remove its own. A live process's are left alone. */
+void hfile_remove_leftovers(const char *dir);
+
 /* Write `len` bytes to `path` atomically (a temporary file beside it, then
  * rename), making its folder when missing. 1 on success, 0 otherwise
  * (nothing is left behind). */

@@ -91,10 +91,7 @@ void incstat_drop_load(diag_list_t *l, const char *file)
 
 void incstat_copy(diag_list_t *dst, const diag_list_t *src)
 {
-	for (size_t i = 0; i < src->len; i++) {
-		const diag_t *d = &src->items[i];
-		diag_add(dst, d->severity, d->file, d->line, d->col, d->code, "%s", d->message);
-	}
+	diag_add_each(dst, src->items, src->len, NULL);
 }
 
 void incstat_baseline_set(inc_t *inc, const diag_list_t *l)

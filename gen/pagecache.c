@@ -1,17 +1,13 @@
 /* pagecache.c - rendered Markdown kept between builds. See pagecache.h. */
 #include "pagecache.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <signal.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <xxhash.h>
 
 #include "buf.h"
@@ -67,22 +63,6 @@ void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset
 	out->line_offset = line_offset;
 	out->flags = flags;
 	out->title = title;
-}
-
-/* Write all `n` bytes; 1, or 0 at an error. */
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	while (n) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return 0;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 1;
 }
 
 /* Map the group's file and index its entries; a bad file leaves the group empty. */
@@ -152,34 +132,8 @@ static void read_one(void *ud, size_t k)
 	group_read(c, &c->groups[k]);
 }
 
-/* The temporary files of builds killed while writing (SIGKILL, a CI timeout: "rendered-pages*.tmp.PID" of
- * a process that is gone) are removed; a live build's are left alone. */
-static void remove_leftovers(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	size_t seen = 0;
-	while ((e = readdir(d)) && seen++ < 100000) { /* Git's folder, Almanac's files: bounded all the same */
-		if (strncmp(e->d_name, "rendered-pages", 14))
-			continue;
-		const char *t = strstr(e->d_name, ".tmp.");
-		if (!t)
-			continue;
-		char *end;
-		long pid = strtol(t + 5, &end, 10);
-		if (*end || pid <= 0 || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
-			unlinkat(dirfd(d), e->d_name, 0);
-	}
-	closedir(d);
-}
-
 pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id, int jobs)
 {
-	remove_leftovers(dir);
 	pcache_t *c = xcalloc(1, sizeof *c);
 	c->ngroups = ngroups;
 	c->binary_id = binary_id;
@@ -319,15 +273,7 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
  * is set by group_finish. */
 static void group_start(pc_group_t *g, uint64_t binary_id)
 {
-	const char *slash = strrchr(g->path, '/');
-	if (slash) {
-		char *dir = xstrndup(g->path, (size_t)(slash - g->path));
-		mkdir(dir, 0777);
-		free(dir);
-	}
-	g->tmp = xasprintf("%s.tmp.%ld", g->path, (long)getpid());
-	unlink(g->tmp); /* a leftover of an earlier process with this id */
-	g->fd = open(g->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	g->fd = hfile_create_temp(g->path, &g->tmp);
 	g->sum = XXH3_createState();
 	if (g->fd < 0 || !g->sum) {
 		g->failed = 1;
@@ -340,7 +286,7 @@ static void group_start(pc_group_t *g, uint64_t binary_id)
 	hfile_put_u32(&h, 0);
 	hfile_put_u64(&h, binary_id);
 	hfile_put_u64(&h, 0); /* the payload's length: group_finish */
-	if (!write_all(g->fd, h.s, h.len))
+	if (!hfile_write_all(g->fd, h.s, h.len))
 		g->failed = 1;
 	buf_free(&h);
 }
@@ -352,7 +298,7 @@ static void group_write(pc_group_t *g, const void *p, size_t n)
 		return;
 	XXH3_64bits_update(g->sum, p, n);
 	g->plen += n;
-	if (!write_all(g->fd, p, n))
+	if (!hfile_write_all(g->fd, p, n))
 		g->failed = 1;
 }
 
@@ -379,7 +325,7 @@ static int group_finish(pc_group_t *g, uint32_t count)
 	b.len = 0;
 	if (!g->failed) {
 		hfile_put_u64(&b, XXH3_64bits_digest(g->sum));
-		g->failed = !write_all(g->fd, b.s, b.len);
+		g->failed = !hfile_write_all(g->fd, b.s, b.len);
 	}
 	b.len = 0;
 	hfile_put_u64(&b, g->plen);

@@ -62,9 +62,8 @@ void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset
 
 /* Read the cache files of `ngroups` repositories (group 0 the hub, k the k-th
  * source, `names[k]` its name; names[0] unused) from `dir`, for the binary
- * identified by `binary_id`, on `jobs` threads; the temporary files killed
- * builds left in `dir` go. Never fails: what cannot be read is empty. The
- * caller frees the result with pcache_free. */
+ * identified by `binary_id`, on `jobs` threads. Never fails: what cannot be
+ * read is empty. The caller frees the result with pcache_free. */
 pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id, int jobs);
 
 /* 1 and *out filled (the caller frees it with pcache_entry_clear) when the

@@ -350,10 +350,7 @@ static void render_to_sized(rctx_t *r, const char *layout, val_t *ctx, const cha
 	diag_list_t said;
 	diag_init(&said);
 	mus_render(r->theme.set, layout, stack, 2, &out, digest ? &said : &r->s->diags);
-	for (size_t i = 0; i < said.len; i++) {
-		const diag_t *g = &said.items[i];
-		diag_add(&r->s->diags, g->severity, g->file, g->line, g->col, g->code, "%s", g->message);
-	}
+	diag_add_each(&r->s->diags, said.items, said.len, NULL);
 	struct stat st;
 	int rc = pub_write_stat(&r->pub, out_rel, out.s ? out.s : "", out.len, &st);
 	if (rc == 0 && digest && !said.len && st.st_ino) {
@@ -798,11 +795,9 @@ static void page_files_open(rctx_t *r, const char *out_dir)
 	site_t *s = r->s;
 	if (!s->opts.page_cache || s->opts.serve || !s->cache_dir)
 		return;
-	char *site_theme = xasprintf("themes/%s", s->cfg.theme);
-	uint64_t theme = theme_fingerprint(s->tree, site_theme, s->binary_id);
-	free(site_theme);
 	char build[40];
-	snprintf(build, sizeof build, "%016llx", (unsigned long long)theme);
+	snprintf(build, sizeof build, "%016llx%016llx", (unsigned long long)s->binary_id,
+		 (unsigned long long)s->theme_fp);
 	val_t id;
 	borrow_str(&id, build);
 	const val_t *parts[2] = {&id, r->site_ctx};

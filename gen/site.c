@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "dating.h"
 #include "fsutil.h"
+#include "histfile.h"
 #include "history.h"
 #include "layout.h"
 #include "layout_techdocs.h"
@@ -251,12 +252,15 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const buf_t *cf
 		 o->git_dates, o->trend, o->strict);
 	h = fp_str(h, tmp);
 	h = fp_str(h, o->base_url);
-	/* the binary itself and its libraries: an upgraded almanac with the same version number must rebuild */
-	h = fp_binary(h);
+	/* the binary itself and its libraries: an upgraded almanac with the same version number must rebuild
+	 * (kept for the caches too: site.h) */
+	s->binary_id = fp_binary(fp_str(MAP_HASH_SEED, ALMANAC_VERSION));
+	h = map_hash_add(h, &s->binary_id, sizeof s->binary_id);
 	h = map_hash_add(h, cfg->s ? cfg->s : "", cfg->len);
 	char *theme = xasprintf("themes/%s", s->cfg.theme);
-	h = theme_fingerprint(s->tree, theme, h);
+	s->theme_fp = theme_fingerprint(s->tree, theme, MAP_HASH_SEED);
 	free(theme);
+	h = map_hash_add(h, &s->theme_fp, sizeof s->theme_fp);
 	git_oid head;
 	if (git_reference_name_to_id(&head, repo, "HEAD") == 0)
 		h = map_hash_add(h, head.id, sizeof head.id);
@@ -299,7 +303,7 @@ static void page_cache_open(site_t *s, git_repository *repo)
 {
 	free(s->cache_dir);
 	s->cache_dir = xasprintf("%salmanac", git_repository_commondir(repo));
-	s->binary_id = fp_binary(fp_str(MAP_HASH_SEED, ALMANAC_VERSION));
+	hfile_remove_leftovers(s->cache_dir); /* what builds killed while writing a cache file left */
 	if (!s->opts.page_cache || s->opts.serve || s->opts.check_only || pub_interrupted())
 		return;
 	const char **names = xcalloc(s->nsources + 1, sizeof *names);

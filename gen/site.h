@@ -239,7 +239,9 @@ struct site {
 	map_t asset_out_map;     /* output path of every asset -> asset index */
 	char fingerprint[17];    /* hash of every input of the build (hex), see site_load */
 	char *cache_dir;         /* Almanac's folder in the hub's Git directory (<commondir>/almanac), owned */
-	uint64_t binary_id;      /* this almanac binary (its version and file), for the caches kept there */
+	uint64_t binary_id;      /* this almanac binary (its version, file and shared libraries), for the
+	                          * fingerprint and the caches kept there */
+	uint64_t theme_fp;       /* the theme's files (theme_fingerprint), likewise */
 	struct pcache *pcache;   /* opts.page_cache: the rendered Markdown of the last build, during the
 	                          * Markdown phase of site_load only (owned) */
 	struct pcache *pcache_saving; /* this build's, being written by pcache_saver (owned; joined and

@@ -57,7 +57,8 @@ static char *link_record(void *ud, const char *url, int is_image, int line, int 
 
 /* Page p's rendering from the cache when its body and options are the same and every recorded link
  * gets the same answer now (asked again: the page's links and broken-link warnings are recorded as a
- * render would). 1: p->md is filled; 0: render it, with the answers already asked in *answers. */
+ * render would). 1: p->md is filled. 0: render it; when the page was found (*hit), e->links hold the
+ * answers just asked, for the render to give again. */
 static int md_from_cache(site_t *s, site_page_t *p, links_ctx_t *lc, const pcache_key_t *key,
 			 pcache_entry_t *e, int *hit)
 {
@@ -77,10 +78,7 @@ static int md_from_cache(site_t *s, site_page_t *p, links_ctx_t *lc, const pcach
 		return 0;
 	p->md = e->doc;
 	memset(&e->doc, 0, sizeof e->doc);
-	for (size_t k = 0; k < e->ndiags; k++) {
-		const diag_t *g = &e->diags[k];
-		diag_add(&s->diags, g->severity, p->src, g->line, g->col, g->code, "%s", g->message);
-	}
+	diag_add_each(&s->diags, e->diags, e->ndiags, p->src);
 	return 1;
 }
 
@@ -158,10 +156,7 @@ void site_render_markdown(site_t *s, size_t i)
 		} else if (hit) {
 			pcache_drop(s->pcache, (size_t)p->source, p->src); /* nor is its old rendering kept */
 		}
-		for (size_t k = 0; k < own.len; k++) {
-			const diag_t *g = &own.items[k];
-			diag_add(&s->diags, g->severity, p->src, g->line, g->col, g->code, "%s", g->message);
-		}
+		diag_add_each(&s->diags, own.items, own.len, NULL);
 	}
 	free(lc.images);
 	for (size_t k = 0; k < rec.n; k++) {
