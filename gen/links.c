@@ -417,6 +417,11 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 	} else if (is_file && related && !fsu_ends_with(norm, ".md")) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "related-missing",
 			 "related page '%s' is not a page (%s is not a Markdown file)", raw, norm);
+	} else if (is_file && site_find_page(s, norm) >= 0) {
+		/* "page.md/#x": the browser (and MkDocs, GitHub) ask for a folder named like the page */
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "broken-link",
+			 "%s '%s' has a '/' after the page's file name, so it names a folder that does not exist; "
+			 "link to the page without it (%s)", what, raw, norm);
 	} else if (is_file) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-excluded",
 			 "%s '%s' is not published: %s is ignored, hidden or matched by an exclude pattern", what,
