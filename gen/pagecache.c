@@ -26,15 +26,17 @@
 #define PC_MAX_ENTRIES 10000000u
 
 typedef struct {
-	const char *src;             /* inside the mapped file */
-	const unsigned char *p, *e;  /* the entry's bytes after its src */
+	const char *src;             /* the page's file (inside pc_group_t.srcs) */
+	uint64_t at;                 /* where the entry (its length first) starts in the old file */
+	uint64_t off;                /* where its bytes after its src start */
+	uint32_t len;                /* their length */
 	atomic_int hit;
 } pc_old_t;
 
 typedef struct {
 	char *path;                  /* the group's file (owned) */
-	void *map;                   /* the file as read, or NULL */
-	size_t maplen;
+	int oldfd;                   /* the file as read (entries are read from it with pread), or -1 */
+	char *srcs;                  /* the entries' src strings, one block (owned) */
 	pc_old_t *old;               /* its entries (owned) */
 	size_t nold;
 	map_t index;                 /* src -> old[] index + 1 */
@@ -44,7 +46,6 @@ typedef struct {
 	XXH3_state_t *sum;           /* the payload's checksum so far */
 	uint64_t plen;               /* payload bytes written */
 	size_t nfresh;               /* entries put */
-	size_t pagesize;             /* the system's memory page (release_pages) */
 	int failed;                  /* a write failed: the file is dropped */
 } pc_group_t;
 
@@ -65,16 +66,45 @@ void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset
 	out->title = title;
 }
 
-/* Map the group's file and index its entries; a bad file leaves the group empty. */
+/* Read `n` bytes at `off` of `fd` whole; 0 on a short read (the file changed under us) or an error. */
+static int read_at(int fd, void *p, size_t n, uint64_t off)
+{
+	unsigned char *d = p;
+	while (n) {
+		ssize_t r = pread(fd, d, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		d += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 1;
+}
+
+/* Check the group's file (header, checksum, entry framing) and index its entries; the file stays open
+ * and entries are read from it when asked (pread: the file adds nothing to the build's memory, and a
+ * file cut short later is a miss, not a SIGBUS). A bad file leaves the group empty. */
 static void group_read(pcache_t *c, pc_group_t *g)
 {
 	size_t len;
-	int rejected;
-	void *map = hfile_map(g->path, PC_HDR + 12, &len, &rejected);
-	if (!map)
+	struct stat st;
+	int fd = hfile_open(g->path, &st);
+	if (fd < 0)
 		return;
+	len = (size_t)st.st_size;
+	void *map = NULL;
+	if ((uint64_t)st.st_size < PC_HDR + 12 || (uint64_t)st.st_size > SIZE_MAX / 2 ||
+	    (map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		close(fd);
+		return;
+	}
+	madvise(map, len, MADV_SEQUENTIAL);
 	const unsigned char *data = map;
 	hfile_rd_t r = {data, data + len, 0};
+	buf_t srcs = BUF_INIT;
+	size_t released = 0;
 	if (memcmp(data, PC_MAGIC, 8) != 0)
 		goto bad;
 	r.p += 8;
@@ -88,42 +118,59 @@ static void group_read(pcache_t *c, pc_group_t *g)
 		goto bad;
 	hfile_rd_t tail = {data + PC_HDR + plen - 4, data + len, 0};
 	uint32_t n = hfile_u32(&tail);
-	if (hfile_u64(&tail) != XXH3_64bits(data + PC_HDR, plen))
-		goto bad;
+	uint64_t sum = hfile_u64(&tail);
 	r.e = data + PC_HDR + plen - 4;
 	if (n > PC_MAX_ENTRIES || n > plen / 8)
 		goto bad;
+	XXH3_state_t *st_sum = XXH3_createState();
+	if (!st_sum)
+		goto bad;
+	XXH3_64bits_reset(st_sum);
 	g->old = xcalloc(n ? n : 1, sizeof *g->old);
 	for (uint32_t i = 0; i < n; i++) {
+		const unsigned char *start = r.p;
 		uint32_t elen = hfile_u32(&r);
 		const unsigned char *ep = hfile_bytes(&r, elen);
 		if (!ep)
-			goto bad;
+			break;
+		XXH3_64bits_update(st_sum, start, (size_t)(r.p - start));
 		hfile_rd_t er = {ep, ep + elen, 0};
 		const char *src = hfile_str(&er);
 		if (!src)
-			goto bad;
+			break;
 		pc_old_t *o = &g->old[g->nold++];
-		o->src = src;
-		o->p = er.p;
-		o->e = er.e;
-		map_put(&g->index, src, MAP_INT(g->nold));
+		o->src = (const char *)(uintptr_t)srcs.len; /* an offset until srcs stops growing */
+		buf_put(&srcs, src, strlen(src) + 1);
+		o->at = (uint64_t)(start - data);
+		o->off = (uint64_t)(er.p - data);
+		o->len = (uint32_t)(er.e - er.p);
+		/* read once: its memory pages go back as the scan passes them (in steps, few calls) */
+		size_t at = (size_t)(r.p - data) & ~(size_t)((1u << 24) - 1);
+		if (at > released) {
+			madvise((void *)(uintptr_t)(data + released), at - released, MADV_DONTNEED);
+			released = at;
+		}
 	}
-	if (r.p != r.e)
+	XXH3_64bits_update(st_sum, r.p, (size_t)(r.e - r.p) + 4); /* nothing left but the count */
+	int sum_ok = XXH3_64bits_digest(st_sum) == sum;
+	XXH3_freeState(st_sum);
+	if (g->nold != n || r.p != r.e || !sum_ok)
 		goto bad;
-	g->map = map;
-	g->maplen = len;
-	/* checked: its pages need not stay in memory (a page of the file is read again when an entry on it
-	 * is decoded or saved), so that the cache does not add its size to the build's peak */
-	madvise(map, len, MADV_DONTNEED);
+	munmap(map, len);
+	for (size_t i = 0; i < g->nold; i++) {
+		g->old[i].src = srcs.s + (uintptr_t)g->old[i].src;
+		map_put(&g->index, g->old[i].src, MAP_INT(i + 1));
+	}
+	g->srcs = buf_detach(&srcs);
+	g->oldfd = fd;
 	return;
 bad:
-	map_free(&g->index);
-	g->index = (map_t)MAP_INIT;
+	buf_free(&srcs);
 	free(g->old);
 	g->old = NULL;
 	g->nold = 0;
 	munmap(map, len);
+	close(fd);
 }
 
 static void read_one(void *ud, size_t k)
@@ -143,8 +190,7 @@ pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups,
 		g->path = k ? xasprintf("%s/rendered-pages.%s", dir, names[k]) : xasprintf("%s/rendered-pages", dir);
 		g->index = (map_t)MAP_INIT;
 		g->fd = -1;
-		long ps = sysconf(_SC_PAGESIZE);
-		g->pagesize = ps > 0 ? (size_t)ps : 4096;
+		g->oldfd = -1;
 		pthread_mutex_init(&g->lock, NULL);
 	}
 	par_for(ngroups, jobs > 0 ? jobs : 1, read_one, c); /* one repository's file per call */
@@ -233,18 +279,6 @@ static int key_matches(hfile_rd_t *r, const pcache_key_t *key)
 	return !key->title || hfile_str_is(r, key->title);
 }
 
-/* Drop the whole pages of the mapped file inside [p, e) from memory once decoded (file-backed and unchanged:
- * read again if needed); a page shared with a neighbour entry stays. */
-static void release_pages(const pc_group_t *g, const unsigned char *p, const unsigned char *e)
-{
-	size_t pagesize = g->pagesize;
-	uintptr_t base = (uintptr_t)g->map;
-	uintptr_t from = ((uintptr_t)p - base + pagesize - 1) / pagesize * pagesize + base;
-	uintptr_t to = ((uintptr_t)e - base) / pagesize * pagesize + base;
-	if (to > from)
-		madvise((void *)from, to - from, MADV_DONTNEED);
-}
-
 int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, pcache_entry_t *out)
 {
 	memset(out, 0, sizeof *out);
@@ -253,20 +287,26 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
 		return 0;
 	pc_group_t *g = &c->groups[group];
 	void *v;
-	if (!map_get(&g->index, src, &v))
+	if (g->oldfd < 0 || !map_get(&g->index, src, &v))
 		return 0;
 	pc_old_t *o = &g->old[MAP_AS_INT(v) - 1];
-	hfile_rd_t r = {o->p, o->e, 0};
-	if (!key_matches(&r, key) || r.bad)
-		return 0;
-	rd_entry(&r, out);
-	release_pages(g, o->p, o->e);
-	if (r.bad || r.p != r.e) {
-		pcache_entry_clear(out);
+	unsigned char *bytes = malloc(o->len ? o->len : 1);
+	if (!bytes || !read_at(g->oldfd, bytes, o->len, o->off)) {
+		free(bytes);
 		return 0;
 	}
-	atomic_store(&o->hit, 1);
-	return 1;
+	hfile_rd_t r = {bytes, bytes + o->len, 0};
+	int ok = key_matches(&r, key) && !r.bad;
+	if (ok) {
+		rd_entry(&r, out);
+		ok = !r.bad && r.p == r.e;
+		if (!ok)
+			pcache_entry_clear(out);
+	}
+	free(bytes);
+	if (ok)
+		atomic_store(&o->hit, 1);
+	return ok;
 }
 
 /* Open the group's new file (a temporary name beside it) and write its header; the payload's length
@@ -448,17 +488,44 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 	buf_free(&b);
 }
 
-/* The old file is not needed any more: unmapped, so that the rest of the build does not carry it (a
- * rebuild's peak memory is then a cold build's). */
+/* The old file is not needed any more: closed, its index freed. */
 static void group_release(pc_group_t *g)
 {
-	if (g->map)
-		munmap(g->map, g->maplen);
-	g->map = NULL;
-	g->maplen = 0;
+	if (g->oldfd >= 0)
+		close(g->oldfd);
+	g->oldfd = -1;
 	free(g->old);
 	g->old = NULL;
 	g->nold = 0;
+	free(g->srcs);
+	g->srcs = NULL;
+}
+
+/* Copy the kept entries of the old file to the new one, as they are (length, src, rest), a run of
+ * neighbours at a time in chunks of PC_COPY bytes. */
+#define PC_COPY ((size_t)1 << 20)
+static void copy_kept(pc_group_t *g, const atomic_int *stop)
+{
+	unsigned char *chunk = xmalloc(PC_COPY);
+	for (size_t i = 0; i < g->nold && !g->failed;) {
+		if (!atomic_load(&g->old[i].hit)) {
+			i++;
+			continue;
+		}
+		uint64_t from = g->old[i].at, to = g->old[i].off + g->old[i].len;
+		for (i++; i < g->nold && atomic_load(&g->old[i].hit) && g->old[i].at == to; i++)
+			to = g->old[i].off + g->old[i].len;
+		while (from < to && !g->failed) {
+			if (stop && atomic_load(stop)) /* Ctrl-C: within one chunk */
+				g->failed = 1;
+			size_t n = to - from < PC_COPY ? (size_t)(to - from) : PC_COPY;
+			if (!g->failed && !read_at(g->oldfd, chunk, n, from))
+				g->failed = 1; /* the old file changed under us: no new file rather than a wrong one */
+			group_write(g, chunk, n);
+			from += n;
+		}
+	}
+	free(chunk);
 }
 
 int pcache_save(pcache_t *c, const atomic_int *stop)
@@ -474,28 +541,15 @@ int pcache_save(pcache_t *c, const atomic_int *stop)
 			group_release(g);
 			continue;
 		}
-		if ((!g->nfresh && kept == g->nold && g->map) || /* every page as the file has it */
-		    (!g->nfresh && !kept && !g->map)) {          /* nothing to keep, nothing kept before */
+		int had = g->oldfd >= 0;
+		if ((!g->nfresh && kept == g->nold && had) || /* every page as the file has it */
+		    (!g->nfresh && !kept && !had)) {          /* nothing to keep, nothing kept before */
 			group_release(g);
 			continue;
 		}
 		if (g->fd < 0 && !g->failed)
 			group_start(g, c->binary_id);
-		for (size_t i = 0; i < g->nold && !g->failed; i++) {
-			const pc_old_t *e = &g->old[i];
-			if (!atomic_load(&e->hit))
-				continue;
-			if (stop && atomic_load(stop)) /* Ctrl-C: within one entry */
-				g->failed = 1;
-			/* the entry as read: its length, its src (hfile_put_str's form) and the rest */
-			size_t sl = strlen(e->src);
-			buf_t eh = BUF_INIT;
-			hfile_put_u32(&eh, (uint32_t)(4 + sl + 1 + (size_t)(e->e - e->p)));
-			hfile_put_str(&eh, e->src, sl);
-			group_write(g, eh.s, eh.len);
-			buf_free(&eh);
-			group_write(g, e->p, (size_t)(e->e - e->p));
-		}
+		copy_kept(g, stop);
 		if (group_finish(g, (uint32_t)(kept + g->nfresh)))
 			written++;
 		else
@@ -539,9 +593,7 @@ void pcache_free(pcache_t *c)
 	for (size_t k = 0; k < c->ngroups; k++) {
 		pc_group_t *g = &c->groups[k];
 		free(g->path);
-		if (g->map)
-			munmap(g->map, g->maplen);
-		free(g->old);
+		group_release(g);
 		map_free(&g->index);
 		group_drop(g); /* a file not saved (an interrupted build) */
 		pthread_mutex_destroy(&g->lock);

@@ -36,6 +36,8 @@ typedef struct {
 	val_t *link_vals;       /* LINK_VALS shared values per page, see page_link() */
 	pub_t pub;
 	map_t role_by_slug;   /* role slug -> page index */
+	size_t *owned_at;     /* the runbooks role page j owns (j from role_by_slug): owned[owned_at[j] .. owned_at[j + 1]) */
+	long *owned;          /* page indexes, in page order (owned) */
 	int failed;
 	int io_failed;           /* a file of the site could not be written (a full disk): exit code 4 */
 	const render_sel_t *sel; /* almanac serve: render only these outputs (NULL = everything) */
@@ -311,12 +313,11 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 	val_map_add_lit_bool(pg, "has_backlinks", bl->len > 0);
 	if (!strcmp(p->type, "role")) {
 		val_t *own = val_map_add_lit(pg, "owned", val_list());
-		for (size_t i = 0; i < s->npages; i++) {
-			const site_page_t *q = &s->pages[i];
-			if ((q->draft && !s->opts.drafts) || !q->owner || strcmp(q->owner, p->slug) ||
-			    strcmp(q->type, "runbook") || q->is_index)
-				continue;
-			val_list_push(own, page_link(r, (long)i, url));
+		void *v;
+		if (map_get(&r->role_by_slug, p->slug, &v)) {
+			size_t j = (size_t)MAP_AS_INT(v);
+			for (size_t k = r->owned_at[j]; k < r->owned_at[j + 1]; k++)
+				val_list_push(own, page_link(r, r->owned[k], url));
 		}
 		val_map_add_lit_bool(pg, "has_owned", own->len > 0);
 	}
@@ -773,6 +774,26 @@ static void rctx_setup(rctx_t *r)
 	for (size_t i = 0; i < s->npages; i++)
 		if (!strcmp(s->pages[i].type, "role") && !(s->pages[i].draft && !s->opts.drafts))
 			map_put(&r->role_by_slug, s->pages[i].slug, MAP_INT(i));
+	/* the runbooks each role owns, found once (a role page lists them) */
+	r->owned_at = xcalloc(s->npages + 2, sizeof *r->owned_at);
+	long *owner_of = xmalloc((s->npages ? s->npages : 1) * sizeof *owner_of);
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *q = &s->pages[i];
+		void *v;
+		owner_of[i] = -1;
+		if ((q->draft && !s->opts.drafts) || !q->owner || strcmp(q->type, "runbook") || q->is_index ||
+		    !map_get(&r->role_by_slug, q->owner, &v))
+			continue;
+		owner_of[i] = (long)MAP_AS_INT(v);
+		r->owned_at[owner_of[i] + 2]++;
+	}
+	for (size_t j = 0; j < s->npages; j++)
+		r->owned_at[j + 2] += r->owned_at[j + 1];
+	r->owned = xmalloc((r->owned_at[s->npages + 1] ? r->owned_at[s->npages + 1] : 1) * sizeof *r->owned);
+	for (size_t i = 0; i < s->npages; i++)
+		if (owner_of[i] >= 0)
+			r->owned[r->owned_at[owner_of[i] + 1]++] = (long)i;
+	free(owner_of);
 	r->site_ctx = site_context(s);
 	link_vals_build(r);
 }
@@ -785,6 +806,8 @@ static void rctx_free(rctx_t *r)
 	free(r->redirects);
 	nav_free(&r->nav);
 	map_free(&r->role_by_slug);
+	free(r->owned_at);
+	free(r->owned);
 	theme_free(&r->theme);
 }
 
