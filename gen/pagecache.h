@@ -85,7 +85,7 @@ void pcache_drop(pcache_t *c, size_t group, const char *src);
 /* Finish the files of the groups whose pages changed (a page put, or a kept
  * page no longer asked for): the kept entries of the old file are appended
  * to the new one, which is renamed in place. Once `stop` (NULL: never) is
- * raised, the new files are dropped. The old files are unmapped on the way:
+ * raised, the new files are dropped. The old files are closed on the way:
  * nothing can be got afterwards. Returns the number of files written, -1
  * when one could not be (the next build renders those pages again). May run
  * on its own thread once no page is got or put any more. */

@@ -1,6 +1,6 @@
 /* test_pagecache.c - the rendered-Markdown cache: what is put comes back whole for the same key
  * only, per repository, and a file that lies (counts and lengths past its end under a valid
- * checksum) is read without a crash and not used. */
+ * checksum) is read without a crash and not used, nor one cut short after it was read. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -198,11 +198,58 @@ static void test_lying_file_is_read_safely(void **state)
 	free(dir);
 }
 
+/* A cache file cut short in place after the build checked it (another process, a full disk): pages are
+ * misses, not a crash (it was read through a mapping: SIGBUS), and a save that cannot copy a kept page
+ * writes no file rather than a wrong one. */
+static void test_file_cut_short_after_load(void **state)
+{
+	(void)state;
+	char *dir = tmp_dir();
+	pcache_key_t key;
+	pcache_key(&key, "x", 1, 0, 0, NULL);
+	pcache_entry_t e;
+	sample(&e);
+	pcache_t *c = pcache_load(dir, NAMES, 1, 7, 2);
+	pcache_put(c, 0, "a.md", &key, &e);
+	pcache_put(c, 0, "b.md", &key, &e);
+	assert_int_equal(pcache_save(c, NULL), 1);
+	pcache_free(c);
+	char *path = xasprintf("%s/rendered-pages", dir);
+
+	c = pcache_load(dir, NAMES, 1, 7, 2);
+	pcache_entry_t got;
+	assert_int_equal(pcache_get(c, 0, "a.md", &key, &got), 1);
+	pcache_entry_clear(&got);
+	assert_int_equal(truncate(path, 40), 0);
+	assert_int_equal(pcache_get(c, 0, "b.md", &key, &got), 0);
+	pcache_put(c, 0, "new.md", &key, &e);
+	assert_int_equal(pcache_save(c, NULL), -1); /* a.md's entry is gone from the file */
+	pcache_free(c);
+	DIR *dh = opendir(dir);
+	assert_non_null(dh);
+	struct dirent *de;
+	size_t files = 0;
+	while ((de = readdir(dh)))
+		files += de->d_name[0] != '.';
+	closedir(dh);
+	assert_int_equal(files, 1); /* no temporary file left */
+	c = pcache_load(dir, NAMES, 1, 7, 2);
+	assert_int_equal(pcache_get(c, 0, "a.md", &key, &got), 0); /* the cut file is not read */
+	pcache_free(c);
+
+	pcache_entry_clear(&e);
+	unlink(path);
+	free(path);
+	rmdir(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_per_repository_and_key),
 		cmocka_unit_test(test_lying_file_is_read_safely),
+		cmocka_unit_test(test_file_cut_short_after_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
