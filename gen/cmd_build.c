@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "dating.h"
+#include "diagrec.h"
 #include "publish.h"
 #include "pubkeep.h"
 #include "render.h"
@@ -114,8 +115,14 @@ int cmd_build(int argc, char **argv)
 	if (rc == SITE_UP_TO_DATE) {
 		char *out = site_output_dir(&s);
 		pub_sweep(out, s.root, s.tree); /* what killed builds left, even when nothing is rebuilt */
-		if (!o.site.quiet)
-			fprintf(stderr, "almanac: %s is up to date (nothing changed since it was built)\n", out);
+		print_build_diags(&s.diags, &o); /* the last build's, said again (diagrec.h) */
+		if (!o.site.quiet) {
+			char *counts = diag_counts_line(&s.diags);
+			fprintf(stderr, "almanac: %s is up to date (nothing changed since it was built)%s%s%s\n", out,
+				counts[0] ? "; " : "", counts,
+				diag_count(&s.diags, DIAG_ERROR) ? " (build --strict fails on errors)" : "");
+			free(counts);
+		}
 		free(out);
 		site_free(&s);
 		return EXIT_OK;
@@ -147,6 +154,8 @@ int cmd_build(int argc, char **argv)
 	size_t published = 0;
 	for (size_t i = 0; i < s.npages; i++)
 		published += !(s.pages[i].draft && !o.site.drafts);
+	if (rc == 0 && s.cache_dir && !pub_interrupted())
+		diagrec_save(s.cache_dir, s.fingerprint, &s.diags); /* said again while nothing changes */
 	if (rc == 0 && !o.site.quiet) {
 		char *counts = diag_counts_line(&s.diags);
 		errors = diag_count(&s.diags, DIAG_ERROR);

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "dating.h"
 #include "fsutil.h"
+#include "diagrec.h"
 #include "histfile.h"
 #include "history.h"
 #include "layout.h"
@@ -297,12 +298,10 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const buf_t *cf
 	snprintf(s->fingerprint, sizeof s->fingerprint, "%016llx", (unsigned long long)h);
 }
 
-/* Almanac's folder in the hub's Git directory and this binary's identity (the caches kept there are
- * this binary's only); with opts.page_cache, the rendered Markdown of the last build (pagecache.h). */
-static void page_cache_open(site_t *s, git_repository *repo)
+/* Almanac's folder in the hub's Git directory (s->cache_dir) cleared of what killed builds left; with
+ * opts.page_cache, the rendered Markdown of the last build (pagecache.h), for this binary only. */
+static void page_cache_open(site_t *s)
 {
-	free(s->cache_dir);
-	s->cache_dir = xasprintf("%salmanac", git_repository_commondir(repo));
 	hfile_remove_leftovers(s->cache_dir); /* what builds killed while writing a cache file left */
 	if (!s->opts.page_cache || s->opts.serve || s->opts.check_only || pub_interrupted())
 		return;
@@ -664,7 +663,10 @@ int site_load(site_t *s, const site_opts_t *opts)
 	compute_fingerprint(s, repo, &cfgtext, stamp);
 	buf_free(&cfgtext);
 	timing_mark("fingerprint");
-	if (opts->skip_unchanged && output_is_current(s)) {
+	free(s->cache_dir);
+	s->cache_dir = xasprintf("%salmanac", git_repository_commondir(repo));
+	/* up to date: the last build's diagnostics are said again (diagrec.h); without them, it builds */
+	if (opts->skip_unchanged && output_is_current(s) && diagrec_load(s->cache_dir, s->fingerprint, &s->diags) == 0) {
 		git_repository_free(repo);
 		return SITE_UP_TO_DATE;
 	}
@@ -697,7 +699,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 		dating_start(&dt, s);
 	else
 		dating_start_status(&dt, s); /* uncommitted pages, read beside the rendering */
-	page_cache_open(s, repo);
+	page_cache_open(s);
 	par_for(s->npages, opts->jobs, render_markdown, s);
 	page_cache_close(s);
 	timing_mark("markdown");

@@ -235,6 +235,43 @@ class BuildTest(RepoTestCase):
         self.assertIn("built 6 pages", run(*args).stderr)
         self.assertIn("is up to date", run(*args).stderr)
 
+    def test_up_to_date_build_says_the_warnings_again(self):
+        """A writer who runs the build twice sees the same problems twice, not a clean "up to date"
+        (gen/diagrec.c); without its record of them, the build runs whole."""
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        write(repo, "runbooks/k8s/node-not-ready.md", RUNBOOK + "\nSee [missing](nope.md).\n")
+        first = self.build(repo, out, "--verbose")
+        self.assertEqual(first.returncode, 0, first.stderr)
+        said = [l for l in first.stderr.splitlines() if re.match(r"\S+:\d+:\d+: (error|warning|note)", l)]
+        self.assertIn("error[broken-link]", "\n".join(said))
+        again = self.build(repo, out, "--verbose")
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertIn("is up to date", again.stderr)
+        self.assertEqual([l for l in again.stderr.splitlines()
+                          if re.match(r"\S+:\d+:\d+: (error|warning|note)", l)], said)
+        self.assertIn("; 1 error (1 broken-link) (build --strict fails on errors)", again.stderr)
+        # --strict is other inputs: it builds, and fails on the error
+        strict = self.build(repo, out, "--strict")
+        self.assertEqual(strict.returncode, 1)
+        self.assertNotIn("is up to date", strict.stderr)
+        # the record gone or damaged: nothing is said from it, the site is built again and says it all
+        rec = os.path.join(repo, ".git", "almanac", "build-diagnostics")
+        with open(rec, "r+b") as f:
+            f.seek(30)
+            f.write(b"\xff")
+        r = self.build(repo, out, "--verbose")
+        self.assertNotIn("is up to date", r.stderr)
+        self.assertIn("built 6 pages", r.stderr)
+        self.assertIn("error[broken-link]", r.stderr)
+        os.unlink(rec)
+        r = self.build(repo, out)
+        self.assertNotIn("is up to date", r.stderr)
+        self.assertIn("error[broken-link]", r.stderr)
+        r = self.build(repo, out)
+        self.assertIn("is up to date", r.stderr)
+        self.assertIn("error[broken-link]", r.stderr)
+
     # ---- a rebuild keeps the previous site's unchanged files (gen/pubkeep.c) ----
 
     def stat_tree(self, out):
