@@ -5,7 +5,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -21,8 +20,7 @@ struct pfiles {
 	char *path;          /* owned */
 	char *out;           /* owned */
 	uint64_t ident[2];
-	void *map;           /* the last record as read, or NULL */
-	size_t maplen;
+	void *map;           /* the last record as read (owned), or NULL */
 	map_t index;         /* rel -> its PF_ENTRY bytes in map */
 	pthread_mutex_t lock; /* guards fresh, nfresh */
 	buf_t fresh;         /* this build's entries */
@@ -40,10 +38,13 @@ void pfiles_file_of(pfiles_file_t *out, const struct stat *st)
 static void read_record(pfiles_t *f)
 {
 	size_t len;
-	int rejected;
-	void *map = hfile_map(f->path, PF_HDR + 12, &len, &rejected);
+	/* read, not mapped: it is used all through the build, and a mapped file cut short meanwhile (by
+	 * another process) would be a SIGBUS */
+	void *map = hfile_read(f->path, &len);
 	if (!map)
 		return;
+	if (len < PF_HDR + 12)
+		goto bad;
 	const unsigned char *data = map;
 	hfile_rd_t r = {data, data + len, 0};
 	if (memcmp(data, PF_MAGIC, 8) != 0)
@@ -77,12 +78,11 @@ static void read_record(pfiles_t *f)
 	if (r.p != r.e)
 		goto bad;
 	f->map = map;
-	f->maplen = len;
 	return;
 bad:
 	map_free(&f->index);
 	f->index = (map_t)MAP_INIT;
-	munmap(map, len);
+	free(map);
 }
 
 pfiles_t *pfiles_load(const char *path, const char *out, const uint64_t ident[2])
@@ -161,8 +161,7 @@ void pfiles_free(pfiles_t *f)
 {
 	if (!f)
 		return;
-	if (f->map)
-		munmap(f->map, f->maplen);
+	free(f->map);
 	map_free(&f->index);
 	buf_free(&f->fresh);
 	pthread_mutex_destroy(&f->lock);
