@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "forgepages.h"
 #include "fsutil.h"
 #include "json.h"
 #include "pathres.h"
@@ -335,17 +336,33 @@ int alerts_build(site_t *s)
 		ans[nans].col = (c);                                                                                   \
 		nans++;                                                                                                \
 	} while (0)
-	/* the rules whose runbook_url is a page's own address */
+	/* the rules whose runbook_url is a page's own address, or its file on the forge (forgepages.h) */
+	forgepages_t *forge = forgepages_new(s);
+	long *rule_page = xcalloc(s->rules.nrules + 1, sizeof *rule_page);
+	char **rule_frag = xcalloc(s->rules.nrules + 1, sizeof *rule_frag);
 	for (size_t r = 0; r < s->rules.nrules; r++) {
 		const rules_rule_t *rule = &s->rules.rules[r];
+		rule_page[r] = -1;
 		if (!rule->runbook_url)
 			continue;
 		char *path = site_path_of(s->cfg.base_url, rule->runbook_url);
 		long pg = path ? page_at_url(s, path) : -1;
+		const char *hash = strchr(rule->runbook_url, '#');
+		char *frag = path && hash && hash[1] ? fsu_pct_decode(hash + 1, strlen(hash + 1)) : NULL;
+		char *file = NULL;
+		if (!path && forgepages_find(forge, rule->runbook_url, &pg, &frag, &file) != FORGE_PAGE)
+			pg = -1;
+		free(file);
 		free(path);
-		if (pg >= 0 && !(s->pages[pg].draft && !s->opts.drafts))
+		if (pg >= 0 && !(s->pages[pg].draft && !s->opts.drafts)) {
 			ADD_ANS(pg, rule->alert, 0, 0);
+			rule_page[r] = pg;
+			rule_frag[r] = frag;
+			frag = NULL;
+		}
+		free(frag);
 	}
+	forgepages_free(forge);
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		if (p->draft && !s->opts.drafts)
@@ -420,6 +437,17 @@ int alerts_build(site_t *s)
 	for (size_t k = 0; k < nans; k++)
 		free(ans[k].name);
 	free(ans);
+	/* alerts/<Name>/ leads to the heading a rule's runbook_url names on the alert's (first) runbook */
+	for (size_t r = 0; r < s->rules.nrules; r++) {
+		site_alert_t *a = rule_frag[r] ? alerts_find(s, s->rules.rules[r].alert) : NULL;
+		if (a && !a->anchor && a->npages && a->pages[0] == rule_page[r]) {
+			a->anchor = rule_frag[r];
+			rule_frag[r] = NULL;
+		}
+		free(rule_frag[r]);
+	}
+	free(rule_frag);
+	free(rule_page);
 	/* a rule whose runbook_url is alerts/<Other>/: the other alert's runbooks answer it too */
 	for (size_t r = 0; r < s->rules.nrules; r++) {
 		const rules_rule_t *rule = &s->rules.rules[r];
@@ -476,19 +504,7 @@ static char *site_path_of(const char *base, const char *url)
 	while (*rest == '/')
 		rest++;
 	size_t n = strcspn(rest, "?#");
-	/* percent-decoding, as a server would */
-	buf_t b = BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		int h1, h2;
-		if (rest[i] == '%' && i + 2 < n + 1 && (h1 = fsu_hexval(rest[i + 1])) >= 0 &&
-		    (h2 = fsu_hexval(rest[i + 2])) >= 0) {
-			buf_putc(&b, (char)(h1 * 16 + h2));
-			i += 2;
-		} else {
-			buf_putc(&b, rest[i]);
-		}
-	}
-	char *path = buf_detach(&b);
+	char *path = fsu_pct_decode(rest, n); /* as a server would */
 	char *norm = path[0] ? fsu_normalize(path) : xstrdup("");
 	free(path);
 	return norm;
@@ -611,6 +627,7 @@ void alerts_free(site_t *s)
 		free(s->alerts[i].summary);
 		free(s->alerts[i].pages);
 		free(s->alerts[i].rules);
+		free(s->alerts[i].anchor);
 	}
 	free(s->alerts);
 	s->alerts = NULL;

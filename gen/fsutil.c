@@ -300,6 +300,23 @@ int fsu_hexval(int c)
 	return -1;
 }
 
+char *fsu_pct_decode(const char *s, size_t n)
+{
+	buf_t b = BUF_INIT;
+	buf_grow(&b, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		int hi = i + 2 < n ? fsu_hexval((unsigned char)s[i + 1]) : -1;
+		int lo = i + 2 < n ? fsu_hexval((unsigned char)s[i + 2]) : -1;
+		if (s[i] == '%' && hi >= 0 && lo >= 0) {
+			buf_putc(&b, (char)(hi * 16 + lo));
+			i += 2;
+		} else {
+			buf_putc(&b, s[i]);
+		}
+	}
+	return buf_detach(&b);
+}
+
 static int href_unsafe(unsigned char c)
 {
 	/* what would cut a link short or change its meaning: the rest (< > " ...) is HTML-escaped

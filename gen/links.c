@@ -726,7 +726,7 @@ void links_resolve_front_matter(site_t *s)
 
 /* ---- anchors and backlinks ---- */
 
-static int page_has_id(const site_page_t *t, const char *id)
+int links_page_has_id(const site_page_t *t, const char *id)
 {
 	/* "#top" scrolls to the top of any page (HTML's rule for a missing id) */
 	if (!strcasecmp(id, "top"))
@@ -747,9 +747,7 @@ static int page_has_id(const site_page_t *t, const char *id)
 	return same;
 }
 
-/* The id of `t` closest to `frag`: one that differs only in case, else within
- * a third of its length in edits (at least 2). */
-static const char *closest_id(const site_page_t *t, const char *frag)
+const char *links_closest_id(const site_page_t *t, const char *frag)
 {
 	size_t n = t->md.nheadings + t->md.nhtml_ids;
 	for (size_t i = 0; i < n; i++) {
@@ -788,9 +786,9 @@ void links_finish(site_t *s)
 			if (l->target < 0 || !l->fragment)
 				continue;
 			site_page_t *t = &s->pages[l->target];
-			if (page_has_id(t, l->fragment))
+			if (links_page_has_id(t, l->fragment))
 				continue;
-			const char *sug = closest_id(t, l->fragment);
+			const char *sug = links_closest_id(t, l->fragment);
 			int case_only = sug && !strcasecmp(sug, l->fragment);
 			const char *hint = case_only ? "; anchors are case-sensitive: did you mean '#" : "; did you mean '#";
 			const char *where = l->target == (long)i ? "on this page" : "in ";

@@ -450,12 +450,21 @@ static void render_folder(void *ud, size_t f)
 	val_free(ctx);
 }
 
-/* A redirect page at `from_url` to the site URL `to_url`. */
-static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, const char *title, val_t *extra)
+/* A redirect page at `from_url` to the site URL `to_url`, at its heading `fragment` when not NULL. */
+static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, const char *fragment,
+			   const char *title, val_t *extra)
 {
 	val_t *ctx = extra ? extra : val_map();
 	val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from_url)));
-	val_map_set(ctx, "target", val_str_take(fsu_href(from_url, to_url)));
+	char *href = fsu_href(from_url, to_url);
+	if (fragment) {
+		char *f = fsu_url_escape(fragment);
+		char *with = xasprintf("%s#%s", href, f);
+		free(f);
+		free(href);
+		href = with;
+	}
+	val_map_set(ctx, "target", val_str_take(href));
 	val_map_set_str(ctx, "title", title);
 	char *out = outp_file_of(from_url);
 	render_to(r, "redirect", ctx, out);
@@ -482,7 +491,7 @@ static void write_redirect_item(void *ud, size_t i)
 	if (c->kind != OUTP_ALERT) {
 		if (!redirects_selected(r, c->target))
 			return;
-		write_redirect(r, c->url, s->pages[c->target].url, s->pages[c->target].title, NULL);
+		write_redirect(r, c->url, s->pages[c->target].url, NULL, s->pages[c->target].title, NULL);
 		return;
 	}
 	/* stable alert URLs */
@@ -502,7 +511,10 @@ static void write_redirect_item(void *ud, size_t i)
 		val_list_push(l, page_link(r, a->pages[k], from));
 	val_map_set_bool(ctx, "several", a->npages > 1);
 	if (a->npages == 1) {
-		write_redirect(r, from, s->pages[a->pages[0]].url, s->pages[a->pages[0]].title, ctx);
+		/* at the heading a rule's runbook_url names, when the page has it (else runbookurl.h said so) */
+		const site_page_t *p = &s->pages[a->pages[0]];
+		const char *at = a->anchor && links_page_has_id(p, a->anchor) ? a->anchor : NULL;
+		write_redirect(r, from, p->url, at, p->title, ctx);
 	} else {
 		val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from)));
 		render_to(r, "alert", ctx, c->file);

@@ -238,6 +238,7 @@ void report_compute(report_t *r, const site_t *s)
 	r->rb_broken = xcalloc(s->nrbchecks + 1, sizeof *r->rb_broken);
 	r->rb_moved = xcalloc(s->nrbchecks + 1, sizeof *r->rb_moved);
 	r->rb_missing = xcalloc(s->nrbchecks + 1, sizeof *r->rb_missing);
+	r->rb_forge = xcalloc(s->nrbchecks + 1, sizeof *r->rb_forge);
 	for (size_t i = 0; i < s->nrbchecks; i++) {
 		switch (s->rbchecks[i].status) {
 		case SITE_RB_OK: r->rb_checked++; r->rb_ok++; break;
@@ -245,6 +246,7 @@ void report_compute(report_t *r, const site_t *s)
 		case SITE_RB_BROKEN: r->rb_checked++; r->rb_broken[r->nrb_broken++] = i; break;
 		case SITE_RB_MISSING: r->rb_missing[r->nrb_missing++] = i; break;
 		case SITE_RB_EXTERNAL: r->rb_external += s->rules.rules[s->rbchecks[i].rule].runbook_url != NULL; break;
+		case SITE_RB_FORGE: r->rb_checked++; r->rb_ok++; r->rb_forge[r->nrb_forge++] = i; break;
 		}
 	}
 	compute_trend(r, s);
@@ -265,6 +267,7 @@ void report_free(report_t *r)
 	free(r->rb_broken);
 	free(r->rb_moved);
 	free(r->rb_missing);
+	free(r->rb_forge);
 	free(r->attention);
 	free(r->docs);
 	free(r->source_trend);
@@ -328,7 +331,7 @@ static void json_rbcheck(json_writer_t *w, const site_t *s, size_t i, const char
 	if (with_suggestion) {
 		json_key(w, url_key ? "suggestion" : "url");
 		if (c->suggest) {
-			char *u = s->cfg.base_url[0] ? runbookurl_absolute(s->cfg.base_url, c->suggest) : xstrdup(c->suggest);
+			char *u = runbookurl_suggestion(c, s->cfg.base_url);
 			json_string(w, u);
 			free(u);
 		} else {
@@ -358,6 +361,11 @@ static void json_runbook_urls(json_writer_t *w, const report_t *r, const site_t 
 	json_begin_array(w);
 	for (size_t i = 0; i < r->nrb_missing; i++)
 		json_rbcheck(w, s, r->rb_missing[i], NULL, 1);
+	json_end_array(w);
+	json_key(w, "forge");
+	json_begin_array(w);
+	for (size_t i = 0; i < r->nrb_forge; i++)
+		json_rbcheck(w, s, r->rb_forge[i], "url", 1);
 	json_end_array(w);
 	json_key(w, "external"); json_int(w, (long long)r->rb_external);
 	json_end_object(w);
@@ -747,9 +755,7 @@ val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 			val_map_set_str(it, "file", s->rules.files[rule->file].display);
 			val_map_set_num(it, "line", rule->runbook_url ? rule->url_line : rule->line);
 			if (c->suggest)
-				val_map_set(it, "suggestion",
-					    val_str_take(s->cfg.base_url[0] ? runbookurl_absolute(s->cfg.base_url, c->suggest)
-									    : xstrdup(c->suggest)));
+				val_map_set(it, "suggestion", val_str_take(runbookurl_suggestion(c, s->cfg.base_url)));
 		}
 		val_map_set_bool(m, has[k], counts[k] > 0);
 	}

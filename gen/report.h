@@ -120,7 +120,8 @@ typedef struct {
 	char **not_in_catalog; /* alerts named by runbooks but missing from the catalog (borrowed) */
 	size_t nnot_in_catalog;
 	int coverage_known;    /* the catalog has alerts; else coverage_percent is JSON null */
-	size_t rb_checked;     /* rules whose runbook_url points into the site (ok + broken) */
+	size_t rb_checked;     /* rules whose runbook_url points into the site or at a page's file on its
+	                          forge (ok + broken) */
 	size_t rb_ok;          /* of those, the ones leading to a published URL (moved included) */
 	size_t rb_external;    /* runbook_urls of other sites, not checked */
 	size_t *rb_broken;     /* indexes into s->rbchecks: SITE_RB_BROKEN, in rule order (owned) */
@@ -129,6 +130,8 @@ typedef struct {
 	size_t nrb_moved;
 	size_t *rb_missing;    /* SITE_RB_MISSING (owned) */
 	size_t nrb_missing;
+	size_t *rb_forge;      /* SITE_RB_FORGE: a page's file on its forge, counted in rb_ok (owned) */
+	size_t nrb_forge;
 	long *attention;       /* page indexes: stale/due/drifted, most overdue first (owned) */
 	size_t nattention;
 	long *docs;            /* page indexes of the published pages, by path (owned) */

@@ -320,6 +320,9 @@ static void write_text(const report_t *r, const site_t *s, int color, buf_t *out
 	}
 	if (r->rb_checked || r->nrb_missing) {
 		buf_printf(out, "  runbook_url: %zu of %zu lead to the site", r->rb_ok, r->rb_checked);
+		if (r->nrb_forge)
+			buf_printf(out, " (%zu through %s file on the forge)", r->nrb_forge,
+				   r->nrb_forge == 1 ? "its" : "their");
 		if (r->nrb_broken)
 			buf_printf(out, ", %zu broken", r->nrb_broken);
 		if (r->nrb_missing)

@@ -201,16 +201,29 @@ size_t rulespatch_write(const site_t *s, buf_t *out)
 			if (r->file != f || c->status == SITE_RB_OK || c->status == SITE_RB_EXTERNAL)
 				continue;
 			const rules_edit_t *e = &r->edit;
-			int stable = c->suggest && fsu_starts_with(c->suggest, "alerts/");
-			if (c->status == SITE_RB_BROKEN && !stable) {
+			/* a sure address: the alert's own, or a page's (a renamed file's page, the page a forge URL
+			 * shows); a heading to fix, or the nearest URL to a broken one, is a guess: said, not applied */
+			int sure = c->suggest && !c->anchor_missing &&
+				   (fsu_starts_with(c->suggest, "alerts/") || c->page >= 0);
+			if (c->anchor_missing) {
+				char *u = runbookurl_suggestion(c, base);
+				buf_printf(&notes, "#   %s:%d:%d: alert %s: runbook_url '%s' names a heading its page does not "
+						   "have: fix the anchor by hand%s%s%s\n",
+					   rf->display, r->url_line, r->url_col, r->alert, r->runbook_url,
+					   c->suggest_fragment ? " (the nearest: " : "", c->suggest_fragment ? u : "",
+					   c->suggest_fragment ? ")" : "");
+				free(u);
+				continue;
+			}
+			if (c->status == SITE_RB_BROKEN && !sure) {
 				buf_printf(&notes, "#   %s:%d:%d: alert %s: runbook_url '%s' leads to no page, and the alert has "
 						   "no runbook to point at: write one\n",
 					   rf->display, r->url_line, r->url_col, r->alert, r->runbook_url);
 				continue;
 			}
-			char *url = runbookurl_absolute(base, c->suggest);
+			char *url = runbookurl_suggestion(c, base);
 			edit_t x = {0};
-			if (c->status == SITE_RB_BROKEN || c->status == SITE_RB_MOVED) {
+			if (c->status == SITE_RB_BROKEN || c->status == SITE_RB_MOVED || c->status == SITE_RB_FORGE) {
 				x.start = e->url_start;
 				x.end = e->url_end;
 				x.text = yaml_value(url, e->url_style);

@@ -11,7 +11,12 @@
  *   - a runbook_url that leads nowhere (runbookurl.h, broken) is replaced by
  *     the alert's alerts/<Name>/ address when the alert has a runbook;
  *   - one that names an old address (moved) is replaced by the alert's
- *     address, else the page's current one.
+ *     address, else the page's current one;
+ *   - one that shows a page's Markdown file on its repository's forge
+ *     (forgepages.h) is replaced by the alert's address, else the page's;
+ *     one that shows a renamed file, by the alert's or the renamed page's.
+ * A runbook_url whose page lacks the heading its fragment names is listed
+ * as a note with the nearest heading (a guess is not applied).
  * The value keeps its quoting (plain, '...' or "..."). Rules the patch
  * cannot change (flow-style `{...}` mappings, a broken URL of an alert
  * without a runbook) are listed in '#' comment lines before the diff, with

@@ -8,7 +8,9 @@
 
 #include "alerts.h"
 #include "buf.h"
+#include "forgepages.h"
 #include "fsutil.h"
+#include "links.h"
 #include "outpaths.h"
 #include "suggest.h"
 
@@ -115,11 +117,21 @@ static char *nearest(const published_t *pu, const char *path)
 
 int runbookurl_needs_history(const site_t *s)
 {
-	for (size_t r = 0; r < s->rules.nrules; r++) {
+	forgepages_t *forge = forgepages_new(s);
+	int needs = 0;
+	for (size_t r = 0; r < s->rules.nrules && !needs; r++) {
 		const rules_rule_t *rule = &s->rules.rules[r];
 		char *path = rule->runbook_url ? alerts_site_path(s->cfg.base_url, rule->runbook_url) : NULL;
-		if (!path)
+		if (!path) {
+			/* a file of one of the repositories that is no page now: a renamed page's old path? */
+			long pg;
+			char *frag = NULL, *file = NULL;
+			needs = rule->runbook_url &&
+				forgepages_find(forge, rule->runbook_url, &pg, &frag, &file) == FORGE_NO_PAGE;
+			free(frag);
+			free(file);
 			continue;
+		}
 		int known = fsu_starts_with(path, "alerts/");
 		size_t n = strlen(path);
 		char *key = n && path[n - 1] != '/' && !fsu_ends_with(path, ".html") ? xasprintf("%s/", path)
@@ -128,10 +140,10 @@ int runbookurl_needs_history(const site_t *s)
 		known = known || map_get(&s->url_map, key, NULL);
 		free(key);
 		free(path);
-		if (!known)
-			return 1;
+		needs = !known;
 	}
-	return 0;
+	forgepages_free(forge);
+	return needs;
 }
 
 char *runbookurl_absolute(const char *base_url, const char *site_url)
@@ -164,6 +176,103 @@ static char *shown(const site_t *s, const char *site_url)
 	return s->cfg.base_url[0] ? runbookurl_absolute(s->cfg.base_url, site_url) : xstrdup(site_url);
 }
 
+char *runbookurl_suggestion(const site_rbcheck_t *c, const char *base_url)
+{
+	if (!c->suggest)
+		return NULL;
+	char *u = base_url && base_url[0] ? runbookurl_absolute(base_url, c->suggest) : xstrdup(c->suggest);
+	if (!c->suggest_fragment)
+		return u;
+	char *f = fsu_url_escape(c->suggest_fragment);
+	char *r = xasprintf("%s#%s", u, f);
+	free(f);
+	free(u);
+	return r;
+}
+
+/* A runbook_url that leads to page c->page names heading `frag` there: it must be one (links.h), else the
+ * on-call engineer lands at the top of a long page. */
+static void check_anchor(site_t *s, const rules_rule_t *rule, const site_alert_t *a, site_rbcheck_t *c,
+			 const char *frag)
+{
+	const site_page_t *p = &s->pages[c->page];
+	if (links_page_has_id(p, frag))
+		return;
+	const char *sug = links_closest_id(p, frag);
+	const char *disp = s->rules.files[rule->file].display;
+	(void)a;
+	c->status = SITE_RB_BROKEN;
+	c->anchor_missing = 1;
+	free(c->suggest);
+	c->suggest = xstrdup(p->url);
+	free(c->suggest_fragment);
+	c->suggest_fragment = sug ? xstrdup(sug) : NULL;
+	if (sug)
+		diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
+			 "runbook_url '%s' leads to %s, which has no heading '#%s'; did you mean '#%s'?",
+			 rule->runbook_url, p->src, frag, sug);
+	else
+		diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
+			 "runbook_url '%s' leads to %s, which has no heading '#%s'", rule->runbook_url, p->src, frag);
+}
+
+/* A runbook_url outside the site: a file of one of its repositories on their forge (forgepages.h), checked
+ * against the pages, or another site's (not checked). */
+static void check_forge(site_t *s, const forgepages_t *forge, const rules_rule_t *rule, const site_alert_t *a,
+			site_rbcheck_t *c)
+{
+	long pg;
+	char *frag, *file;
+	forge_hit_t hit = forgepages_find(forge, rule->runbook_url, &pg, &frag, &file);
+	const char *disp = s->rules.files[rule->file].display;
+	c->status = SITE_RB_EXTERNAL;
+	if (hit == FORGE_PAGE) {
+		const site_page_t *p = &s->pages[pg];
+		c->status = SITE_RB_FORGE;
+		c->page = pg;
+		c->target = xstrdup(p->url);
+		/* the page's own address at the same heading: the rule keeps making the page answer the alert
+		 * (alerts.h), which alerts/<Name>/ would not if this URL were why the page answers */
+		c->suggest = xstrdup(p->url);
+		if (frag)
+			check_anchor(s, rule, a, c, frag); /* a heading the page lacks: broken, said there */
+		if (c->status == SITE_RB_FORGE) {
+			c->suggest_fragment = frag;
+			frag = NULL;
+			char *u = runbookurl_suggestion(c, s->cfg.base_url);
+			diag_add(&s->diags, DIAG_NOTE, disp, rule->url_line, rule->url_col, "runbook-url-forge",
+				 "runbook_url shows %s as its repository's forge renders it; the site publishes it at %s "
+				 "(almanac report --format rules-patch puts that address in)", p->src, u);
+			free(u);
+		}
+	} else if (hit == FORGE_RENAMED) {
+		const site_page_t *p = &s->pages[pg];
+		c->status = SITE_RB_BROKEN;
+		c->page = pg;
+		c->suggest = xstrdup(p->url);
+		char *u = shown(s, c->suggest);
+		diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
+			 "runbook_url '%s' shows %s, which was renamed to %s: the forge has nothing there any more; "
+			 "use %s", rule->runbook_url, file, p->src, u);
+		free(u);
+	} else if (hit == FORGE_NO_PAGE) {
+		c->status = SITE_RB_BROKEN;
+		c->suggest = stable_url(s, a);
+		char *u = c->suggest ? shown(s, c->suggest) : NULL;
+		if (u)
+			diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
+				 "runbook_url '%s' shows %s of this site's repository, which is no page of the site; "
+				 "did you mean '%s'?", rule->runbook_url, file, u);
+		else
+			diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
+				 "runbook_url '%s' shows %s of this site's repository, which is no page of the site "
+				 "(alert '%s' has no runbook yet)", rule->runbook_url, file, rule->alert);
+		free(u);
+	}
+	free(frag);
+	free(file);
+}
+
 int runbookurl_check(site_t *s)
 {
 	runbookurl_free(s);
@@ -171,6 +280,7 @@ int runbookurl_check(site_t *s)
 		return 0; /* no rule, nothing to check: the site's URL list is not needed */
 	published_t pu = {MAP_INIT, NULL, 0, 0};
 	published_urls(s, &pu);
+	forgepages_t *forge = forgepages_new(s);
 	s->rbchecks = xcalloc(s->rules.nrules + 1, sizeof *s->rbchecks);
 	s->nrbchecks = s->rules.nrules;
 	for (size_t r = 0; r < s->rules.nrules; r++) {
@@ -196,7 +306,7 @@ int runbookurl_check(site_t *s)
 		}
 		char *path = alerts_site_path(s->cfg.base_url, rule->runbook_url);
 		if (!path) {
-			c->status = SITE_RB_EXTERNAL;
+			check_forge(s, forge, rule, a, c);
 			continue;
 		}
 		void *v;
@@ -205,6 +315,12 @@ int runbookurl_check(site_t *s)
 			c->target = key;
 			c->page = U_PAGEIDX(v);
 			c->status = SITE_RB_OK;
+			const char *hash = strchr(rule->runbook_url, '#');
+			if (U_KIND(v) == U_PAGE && hash && hash[1]) {
+				char *frag = fsu_pct_decode(hash + 1, strlen(hash + 1));
+				check_anchor(s, rule, a, c, frag);
+				free(frag);
+			}
 			if (U_KIND(v) == U_REDIRECT && !fsu_starts_with(key, "alerts/")) {
 				c->status = SITE_RB_MOVED;
 				const site_page_t *p = &s->pages[c->page];
@@ -235,6 +351,7 @@ int runbookurl_check(site_t *s)
 		free(path);
 	}
 	published_free(&pu);
+	forgepages_free(forge);
 	return 0;
 }
 
@@ -243,6 +360,7 @@ void runbookurl_free(site_t *s)
 	for (size_t i = 0; i < s->nrbchecks; i++) {
 		free(s->rbchecks[i].target);
 		free(s->rbchecks[i].suggest);
+		free(s->rbchecks[i].suggest_fragment);
 	}
 	free(s->rbchecks);
 	s->rbchecks = NULL;

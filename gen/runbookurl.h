@@ -16,6 +16,15 @@
  * entry) without runbook_url whose alert has a runbook gets the warning
  * `runbook-url-missing` with the URL to add (SITE_RB_MISSING).
  *
+ * A runbook_url that shows a page's Markdown file on its repository's forge
+ * (forgepages.h: GitHub, GitLab, Gitea, Bitbucket file views of the hub or a
+ * source) leads to that page: a note `runbook-url-forge` with the page's
+ * address on the site (SITE_RB_FORGE); a file view of no page, or of a
+ * renamed file, is an error `runbook-url` (SITE_RB_BROKEN, the renamed
+ * page suggested). A fragment, on a site URL of a page or a forge URL,
+ * must name a heading or id of the page (links.h): else error `runbook-url`
+ * with the nearest heading (SITE_RB_BROKEN, anchor_missing).
+ *
  * The published URLs are the site's final list: pages, folders' section
  * pages (nav.h), assets, the redirects the build writes (links_redirect_url)
  * and the alerts/<Name>/ pages. */
@@ -37,6 +46,10 @@ int runbookurl_needs_history(const site_t *s);
  * `base_url` (a '/' added between them when missing; the path
  * percent-encoded where a URL needs it: '%', '>', spaces...). Caller frees. */
 char *runbookurl_absolute(const char *base_url, const char *site_url);
+/* The address check `c` suggests (c->suggest, with its heading
+ * c->suggest_fragment), absolute under `base_url` when that is not empty,
+ * else site-relative; NULL when there is none. Caller frees. */
+char *runbookurl_suggestion(const site_rbcheck_t *c, const char *base_url);
 /* Free s->rbchecks. */
 void runbookurl_free(site_t *s);
 

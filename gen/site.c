@@ -19,6 +19,7 @@
 #include "dating.h"
 #include "fsutil.h"
 #include "diagrec.h"
+#include "forgepages.h"
 #include "histfile.h"
 #include "history.h"
 #include "layout.h"
@@ -660,6 +661,9 @@ int site_load(site_t *s, const site_opts_t *opts)
 	qsort(s->pages, s->npages, sizeof *s->pages, cmp_src);
 	timing_mark("config+scan");
 
+	s->web_base = forgepages_web_base(repo, s->cfg.repo_url); /* runbook_urls on the forge (forgepages.h) */
+	if (s->web_base)
+		stamp = map_hash_add(stamp, s->web_base, strlen(s->web_base) + 1);
 	compute_fingerprint(s, repo, &cfgtext, stamp);
 	buf_free(&cfgtext);
 	timing_mark("fingerprint");
@@ -776,6 +780,7 @@ void site_free(site_t *s)
 	map_free(&s->page_map);
 	map_free(&s->asset_map);
 	free(s->cache_dir);
+	free(s->web_base);
 	map_free(&s->url_map);
 	map_free(&s->dir_url_map);
 	map_free(&s->asset_out_map);

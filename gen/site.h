@@ -139,6 +139,7 @@ typedef struct {
 	int shallow, history_failed;
 	char head[41];
 	size_t ignored_revs, ignored_authors, ignored_renames, cosmetic_commits;
+	char *web_base;       /* its web address on its forge, for runbook_url checks (forgepages.h), or NULL (owned) */
 } site_source_t;
 
 typedef struct {
@@ -151,6 +152,8 @@ typedef struct {
 	int line, col;        /* position in the catalog */
 	size_t *rules;        /* the rules that define it: indexes into s->rules.rules (owned) */
 	size_t nrules;
+	char *anchor;         /* the heading of pages[0] a rule's runbook_url names (its fragment), or NULL:
+	                         alerts/<Name>/ leads there (owned) */
 } site_alert_t;
 
 /* The check of one rule's runbook_url (runbookurl.h). */
@@ -159,15 +162,18 @@ typedef enum {
 	SITE_RB_MOVED,        /* leads to a page through a redirect (an alias or an old path) */
 	SITE_RB_BROKEN,       /* points into the site but at nothing published */
 	SITE_RB_EXTERNAL,     /* another site: not checked */
-	SITE_RB_MISSING       /* no runbook_url although the alert has a runbook page */
+	SITE_RB_MISSING,      /* no runbook_url although the alert has a runbook page */
+	SITE_RB_FORGE         /* shows a page's Markdown file on its repository's forge (forgepages.h) */
 } site_rb_status_t;
 
 typedef struct {
 	size_t rule;          /* index into s->rules.rules */
 	site_rb_status_t status;
-	char *target;         /* OK, MOVED: the site URL it names (owned), else NULL */
-	char *suggest;        /* BROKEN, MOVED, MISSING: the site URL to use instead, or NULL (owned) */
-	long page;            /* OK, MOVED: the page it leads to, -1 when not a page */
+	char *target;         /* OK, MOVED, FORGE: the site URL it names (owned), else NULL */
+	char *suggest;        /* BROKEN, MOVED, MISSING, FORGE: the site URL to use instead, or NULL (owned) */
+	long page;            /* OK, MOVED, FORGE: the page it leads to, -1 when not a page */
+	char *suggest_fragment; /* the heading of `suggest` to name (FORGE: the one the URL names), or NULL (owned) */
+	int anchor_missing;   /* BROKEN: it leads to page `page`, which lacks the heading its fragment names */
 } site_rbcheck_t;
 
 typedef struct {
@@ -239,6 +245,7 @@ struct site {
 	map_t asset_out_map;     /* output path of every asset -> asset index */
 	char fingerprint[17];    /* hash of every input of the build (hex), see site_load */
 	char *cache_dir;         /* Almanac's folder in the hub's Git directory (<commondir>/almanac), owned */
+	char *web_base;          /* the hub's web address on its forge (repo_url, else origin: forgepages.h), or NULL (owned) */
 	uint64_t binary_id;      /* this almanac binary (its version, file and shared libraries), for the
 	                          * fingerprint and the caches kept there */
 	uint64_t theme_fp;       /* the theme's files (theme_fingerprint), likewise */

@@ -8,6 +8,8 @@
 
 #include "buf.h"
 #include "fetch.h"
+#include "forgepages.h"
+#include "forgeurl.h"
 #include "fsutil.h"
 #include "activefiles.h"
 #include "layout.h"
@@ -52,6 +54,7 @@ static void source_clear(site_source_t *src)
 {
 	free(src->name);
 	free(src->public_url);
+	free(src->web_base);
 	free(src->branch);
 	free(src->root);
 	pr_root_free(src->tree);
@@ -277,7 +280,14 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 			continue;
 		}
 		git_repository *repo = NULL;
-		if (git_repository_open_ext(&repo, src->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
+		int opened = git_repository_open_ext(&repo, src->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0;
+		/* its web address: its own repo_url, else the URL it is fetched from, else its origin */
+		const char *own = src->has_cfg && src->cfg.repo_url && src->cfg.repo_url[0] ? src->cfg.repo_url : NULL;
+		src->web_base = own || !spec.is_url ? forgepages_web_base(opened ? repo : NULL, own)
+						   : forge_web_base(src->public_url);
+		if (src->web_base)
+			*stamp = map_hash_add(*stamp, src->web_base, strlen(src->web_base) + 1);
+		if (opened) {
 			git_oid head;
 			if (git_reference_name_to_id(&head, repo, "HEAD") == 0)
 				*stamp = map_hash_add(*stamp, head.id, sizeof head.id);

@@ -95,6 +95,19 @@ try {
     assert((await codeBlocks())[0].includes('{{ $labels.namespace }}'), 'the command changed');
   });
 
+  await check('a runbook_url naming a heading on GitHub: alerts/<Name>/ lands on that heading, labels kept', async () => {
+    await page.goto(`${base}/alerts/KubeAPIDown/?cluster=prod`);
+    await page.waitForURL(/\/runbooks\/k8s\/control-plane\/\?cluster=prod&alertname=KubeAPIDown#kubeapidown$/,
+      { waitUntil: 'load' });
+    const box = await page.$eval('#kubeapidown', (e) => { const r = e.getBoundingClientRect(); return [r.top, innerHeight]; });
+    assert(box[0] >= -5 && box[0] < box[1], `the heading is in view: top ${box[0]} of ${box[1]}`);
+    const y = await page.evaluate(() => scrollY);
+    assert(y > 1000, `the page scrolled down to the heading: ${y}`);
+    // without labels the refresh alone leads there
+    await page.goto(`${base}/alerts/KubeAPIDown/`);
+    await page.waitForURL(/\/runbooks\/k8s\/control-plane\/#kubeapidown$/, { waitUntil: 'load' });
+  });
+
   await check('an alert several runbooks answer: its page keeps the labels on every choice', async () => {
     await page.goto(`${base}/alerts/KubeletDown/?node=worker-3`);
     await page.waitForLoadState('load');

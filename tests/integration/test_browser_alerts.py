@@ -4,6 +4,8 @@ playwright-core, tests/browser/alerts.test.mjs):
   - alerts/<Name>/?namespace=prod&pod=api-1 opens the runbook with a box listing the labels and its
     commands filled in; a hostile label value (markup, quotes, $(...)) stays text on the page and,
     pasted into bash from any quoting context of the command, prints itself instead of running;
+  - a rule whose runbook_url names a heading of the runbook's Markdown file on GitHub: its
+    alerts/<Name>/?labels lands on that heading of the site's page, the labels kept before it;
   - every alert a page answers is searchable by its exact name in any case, including a lower-cased
     file name whose title differs; results show where each page lives; unknown words get the
     closest words; typing an alert name at 150 ms a character fetches what pasting it fetches.
@@ -59,7 +61,23 @@ namespace: <namespace>
 A placeholder with no label of that name stays: `<container>`.
 """
 
+# a page answering several alerts, one heading each, far apart; a rule links one of them on GitHub
+CONTROL_PLANE = "---\ntitle: Control plane\n---\n" + "".join(
+    "## %s\n\n%s\n\n" % (name, "Check the component.\n\n" * 40)
+    for name in ("KubeSchedulerDown", "KubeControllerManagerDown", "KubeAPIDown"))
+RULES = """groups:
+  - name: control-plane
+    rules:
+      - alert: KubeAPIDown
+        expr: up{job="apiserver"} == 0
+        annotations:
+          runbook_url: https://github.com/example/handbook/blob/main/runbooks/k8s/control-plane.md#kubeapidown
+"""
+
 PAGES = {
+    "almanac.yml": "repo_url: https://github.com/example/handbook\nalert_rules: [rules/]\n",
+    "rules/control-plane.yml": RULES,
+    "runbooks/k8s/control-plane.md": CONTROL_PLANE,
     "alerts.yml": CATALOG,
     "content/index.md": "# Handbook\n\n[Runbooks](../runbooks/index.md)\n",
     "runbooks/index.md": "# Runbooks\n",

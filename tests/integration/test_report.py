@@ -199,7 +199,8 @@ TREND = [("2025-11-30", 4, 75.0), ("2025-12-31", 5, 60.0), ("2026-01-31", 5, 60.
          ("2026-08-31", 6, 33.3), ("2026-09-30", 6, 50.0), ("2026-10-31", 6, 50.0)]
 ALERTS = {"catalog": 5, "covered": 3, "coverage_percent": 60.0, "uncovered": ["CertExpiry", "DiskFull"],
           "not_in_catalog": ["GhostAlert"],
-          "runbook_urls": {"checked": 0, "ok": 0, "broken": [], "moved": [], "missing": [], "external": 0}}
+          "runbook_urls": {"checked": 0, "ok": 0, "broken": [], "moved": [], "missing": [], "forge": [],
+                           "external": 0}}
 # path -> (interval, age, due_in, status, drifted, last author, last commit time)
 DOCS = {
     P5: (180, 169, 11, "due", False, "Carol", "2026-06-05T12:00:00Z"),

@@ -11,8 +11,13 @@
   if (!target) return;
   var q = location.search || '';
   if (q && alert && !/[?&]alertname=/.test(q)) q += '&alertname=' + encodeURIComponent(alert);
-  var folder = target.split(/[?#]/)[0];
+  /* the target may name the alert's heading on its runbook (runbook/#kubeapidown): the query goes
+   * before it, and a fragment given to alerts/<Name>/ wins */
+  var at = target.indexOf('#');
+  var frag = at < 0 ? '' : target.slice(at);
+  var folder = (at < 0 ? target : target.slice(0, at)).split('?')[0];
   /* opened from disk: a folder has no index of its own */
-  if (location.protocol === 'file:' && folder.charAt(folder.length - 1) === '/') target = folder + 'index.html';
-  if (q || location.hash) location.replace(target + q + (location.hash || ''));
+  var disk = location.protocol === 'file:' && folder.charAt(folder.length - 1) === '/';
+  if (disk) folder += 'index.html';
+  if (q || location.hash || disk) location.replace(folder + q + (location.hash || frag));
 })();

@@ -1,0 +1,138 @@
+/* forgepages.c - pages behind forge URLs. See forgepages.h. */
+#include "forgepages.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "forgeurl.h"
+#include "fsutil.h"
+#include "map.h"
+
+struct forgepages {
+	char **bases;   /* web address of repository k (0 the hub, k source k), or NULL (owned) */
+	size_t nbases;
+	map_t pages;    /* "k:path" -> page index + 1 */
+	map_t old;      /* "k:old path" -> page index + 1 */
+};
+
+char *forgepages_web_base(git_repository *repo, const char *repo_url)
+{
+	if (repo_url && repo_url[0])
+		return forge_web_base(repo_url);
+	if (!repo)
+		return NULL;
+	git_remote *origin = NULL;
+	if (git_remote_lookup(&origin, repo, "origin") != 0)
+		return NULL;
+	char *base = forge_web_base(git_remote_url(origin));
+	git_remote_free(origin);
+	return base;
+}
+
+static char *key_of(size_t k, const char *path)
+{
+	return xasprintf("%zu:%s", k, path);
+}
+
+forgepages_t *forgepages_new(const site_t *s)
+{
+	size_t nb = s->nsources + 1;
+	int any = s->web_base != NULL;
+	for (size_t k = 0; k < s->nsources; k++)
+		any |= s->sources[k].web_base != NULL;
+	if (!any)
+		return NULL;
+	forgepages_t *f = xcalloc(1, sizeof *f);
+	f->nbases = nb;
+	f->bases = xcalloc(nb, sizeof *f->bases);
+	f->bases[0] = s->web_base ? xstrdup(s->web_base) : NULL;
+	for (size_t k = 0; k < s->nsources; k++)
+		f->bases[k + 1] = s->sources[k].web_base ? xstrdup(s->sources[k].web_base) : NULL;
+	f->pages = (map_t)MAP_INIT;
+	f->old = (map_t)MAP_INIT;
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		if ((p->draft && !s->opts.drafts) || p->source < 0 || (size_t)p->source >= nb || !f->bases[p->source])
+			continue;
+		char *key = key_of((size_t)p->source, site_page_repo_path(p));
+		map_put(&f->pages, key, MAP_INT(i + 1));
+		free(key);
+		for (size_t j = 0; j < p->nold; j++) {
+			key = key_of((size_t)p->source, p->old_paths[j]);
+			if (!map_get(&f->old, key, NULL))
+				map_put(&f->old, key, MAP_INT(i + 1));
+			free(key);
+		}
+	}
+	return f;
+}
+
+/* The page of repository k at `path`, or its README.md when `path` is a folder: index + 1, 0 when none. */
+static long page_at(const map_t *m, size_t k, const char *path)
+{
+	size_t n = strlen(path);
+	while (n && path[n - 1] == '/')
+		n--;
+	char *p = xstrndup(path, n);
+	static const char *const tries[] = {"%zu:%s", "%zu:%s/README.md", "%zu:%s/readme.md"};
+	long hit = 0;
+	for (size_t t = 0; t < sizeof tries / sizeof *tries && !hit; t++) {
+		char *key = xasprintf(tries[t], k, p);
+		void *v;
+		if (map_get(m, key, &v))
+			hit = MAP_AS_INT(v);
+		free(key);
+	}
+	free(p);
+	return hit;
+}
+
+forge_hit_t forgepages_find(const forgepages_t *f, const char *url, long *page, char **fragment, char **path)
+{
+	*page = -1;
+	*fragment = NULL;
+	*path = NULL;
+	if (!f || !url)
+		return FORGE_OTHER;
+	for (size_t k = 0; k < f->nbases; k++) {
+		char *frag = NULL;
+		char *rest = f->bases[k] ? forge_file_view(f->bases[k], url, &frag) : NULL;
+		if (!rest)
+			continue;
+		/* REF/PATH, the ref may hold '/': the first split that names a page wins, then an old path */
+		forge_hit_t hit = FORGE_NO_PAGE;
+		const char *first = strchr(rest, '/');
+		for (int pass = 0; pass < 2 && hit == FORGE_NO_PAGE; pass++)
+			for (const char *sl = first; sl && hit == FORGE_NO_PAGE; sl = strchr(sl + 1, '/')) {
+				long v = page_at(pass ? &f->old : &f->pages, k, sl + 1);
+				if (v) {
+					*page = v - 1;
+					hit = pass ? FORGE_RENAMED : FORGE_PAGE;
+					if (pass)
+						*path = xstrdup(sl + 1);
+				}
+			}
+		if (hit == FORGE_NO_PAGE)
+			*path = xstrdup(first + 1);
+		if (hit == FORGE_PAGE)
+			*fragment = frag;
+		else
+			free(frag);
+		free(rest);
+		return hit;
+	}
+	return FORGE_OTHER;
+}
+
+void forgepages_free(forgepages_t *f)
+{
+	if (!f)
+		return;
+	for (size_t k = 0; k < f->nbases; k++)
+		free(f->bases[k]);
+	free(f->bases);
+	map_free(&f->pages);
+	map_free(&f->old);
+	free(f);
+}

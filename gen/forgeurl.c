@@ -1,0 +1,115 @@
+/* forgeurl.c - forge web addresses and file views. See forgeurl.h. */
+#include "forgeurl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "fsutil.h"
+
+/* `s` without a trailing ".git" and '/' (in place). */
+static void trim_repo(char *s)
+{
+	size_t n = strlen(s);
+	while (n && s[n - 1] == '/')
+		s[--n] = '\0';
+	if (n > 4 && !strcasecmp(s + n - 4, ".git"))
+		s[n - 4] = '\0';
+	n = strlen(s);
+	while (n && s[n - 1] == '/')
+		s[--n] = '\0';
+}
+
+/* "https://HOST/PATH" from a host (with or without a port) and a path; NULL when either is empty. */
+static char *web(const char *host, size_t hl, const char *path)
+{
+	while (*path == '/')
+		path++;
+	if (!hl || !*path)
+		return NULL;
+	char *p = xstrdup(path);
+	p[strcspn(p, "?#")] = '\0';
+	trim_repo(p);
+	char *r = p[0] ? xasprintf("https://%.*s/%s", (int)hl, host, p) : NULL;
+	free(p);
+	return r;
+}
+
+char *forge_web_base(const char *git_url)
+{
+	if (!git_url || !git_url[0])
+		return NULL;
+	const char *sep = strstr(git_url, "://");
+	if (!sep) {
+		/* scp-like user@host:path; a local path has no ':' before its first '/' */
+		const char *colon = strchr(git_url, ':');
+		const char *slash = strchr(git_url, '/');
+		if (!colon || (slash && slash < colon))
+			return NULL;
+		const char *at = memchr(git_url, '@', (size_t)(colon - git_url));
+		const char *host = at ? at + 1 : git_url;
+		return web(host, (size_t)(colon - host), colon + 1);
+	}
+	size_t sl = (size_t)(sep - git_url);
+	int http = (sl == 5 && !strncasecmp(git_url, "https", 5)) || (sl == 4 && !strncasecmp(git_url, "http", 4));
+	int other = (sl == 3 && !strncasecmp(git_url, "ssh", 3)) || (sl == 3 && !strncasecmp(git_url, "git", 3)) ||
+		    (sl == 7 && !strncasecmp(git_url, "git+ssh", 7)) || (sl == 7 && !strncasecmp(git_url, "ssh+git", 7));
+	if (!http && !other)
+		return NULL; /* file:// and the like: no web view */
+	const char *auth = sep + 3;
+	const char *end = auth + strcspn(auth, "/?#");
+	const char *host = auth;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			host = p + 1; /* user[:secret]@ dropped */
+	size_t hl = (size_t)(end - host);
+	if (!http) { /* an ssh or git port is not the web server's */
+		const char *colon = memchr(host, ':', hl);
+		if (colon)
+			hl = (size_t)(colon - host);
+	}
+	return web(host, hl, end);
+}
+
+/* After "scheme://": the rest of `url` past the web address `base` ("https://HOST/PATH") and a '/', or NULL. */
+static const char *past_base(const char *base, const char *url)
+{
+	const char *bs = strstr(base, "://");
+	const char *us = strstr(url, "://");
+	if (!bs || !us)
+		return NULL;
+	size_t ul = (size_t)(us - url);
+	if (!((ul == 5 && !strncasecmp(url, "https", 5)) || (ul == 4 && !strncasecmp(url, "http", 4))))
+		return NULL;
+	const char *b = bs + 3, *u = us + 3;
+	size_t bl = strlen(b);
+	if (strncasecmp(b, u, bl) != 0 || u[bl] != '/')
+		return NULL;
+	return u + bl + 1;
+}
+
+char *forge_file_view(const char *base, const char *url, char **fragment)
+{
+	*fragment = NULL;
+	if (!base || !url)
+		return NULL;
+	const char *rest = past_base(base, url);
+	if (!rest)
+		return NULL;
+	static const char *const views[] = {"-/blob/", "-/tree/", "-/raw/", "blob/", "tree/", "raw/", "src/branch/",
+					    "src/tag/", "src/commit/", "src/"};
+	const char *after = NULL;
+	for (size_t i = 0; i < sizeof views / sizeof *views && !after; i++)
+		if (!strncmp(rest, views[i], strlen(views[i])))
+			after = rest + strlen(views[i]);
+	if (!after)
+		return NULL;
+	size_t n = strcspn(after, "?#");
+	if (!n || !memchr(after, '/', n))
+		return NULL; /* a ref alone: no file */
+	const char *hash = strchr(after, '#');
+	if (hash && hash[1])
+		*fragment = fsu_pct_decode(hash + 1, strlen(hash + 1));
+	return fsu_pct_decode(after, n);
+}

@@ -1,0 +1,212 @@
+"""runbook_urls that show a page's Markdown file on its repository's forge (gen/forgeurl.c,
+gen/forgepages.c): rules written before the team had a site link the file on GitHub or GitLab
+(kubernetes-mixin: .../tree/master/runbook.md#alert-name-kubeapidown). Almanac finds the page
+published from that file, in the hub or in a source, so the alert counts as covered, its
+alerts/<Name>/ address leads to the heading the URL names, the heading is checked, and the rules
+patch puts the site's address in. A file view of no page, of a renamed file, or naming a heading
+the page lacks is an error; a URL of another repository is not checked.
+
+THE FIXTURE: a hub whose origin remote is git@github.com:acme/handbook.git (no repo_url in its
+almanac.yml: the remote is the web address), with rules/k8s.yml, and a source "payments" (a local
+repository whose origin is https://github.com/acme/payments.git).
+
+  hub runbooks/k8s.md                  ## KubeAPIDown, ## KubeletDown (ids kubeapidown, kubeletdown)
+  hub runbooks/db/failover.md          renamed from runbooks/db/old-failover.md
+  payments docs/runbooks/payments-down.md
+
+  rules/k8s.yml (base_url https://docs.example.com/ops/):
+    line 6   KubeAPIDown    github.com/acme/handbook/blob/main/runbooks/k8s.md#kubeapidown      forge
+    line 10  KubeletDown    github.com/ACME/Handbook/tree/release/2.0/runbooks/k8s.md#kubelet-down
+                            (a ref with '/', names in another case): the heading is 'kubeletdown': broken
+    line 14  DBFailover     github.com/acme/handbook/blob/main/runbooks/db/old-failover.md      renamed: broken
+    line 18  NothingThere   github.com/acme/handbook/-/blob/main/runbooks/nothing.md            no page: broken
+    line 22  PaymentsDown   github.com/acme/payments/blob/main/docs/runbooks/payments-down.md   forge, the source's
+    line 26  SomeoneElse    github.com/someone/else/blob/main/x.md                              external
+    line 30  KubeProxyDown  https://docs.example.com/ops/runbooks/k8s/#kube-proxy               the site's own URL,
+                            a heading the page lacks, none close: broken
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from almanac_testlib import RepoTestCase, git, main, read, run, write  # noqa: E402
+
+NOW = "2026-11-01"
+BASE = "https://docs.example.com/ops/"
+GH = "https://github.com/acme/handbook"
+
+RULES = """groups:
+  - name: k8s
+    rules:
+      - alert: KubeAPIDown
+        annotations:
+          runbook_url: https://github.com/acme/handbook/blob/main/runbooks/k8s.md#kubeapidown
+        expr: up == 0
+      - alert: KubeletDown
+        annotations:
+          runbook_url: https://github.com/ACME/Handbook/tree/release/2.0/runbooks/k8s.md#kubelet-down
+        expr: up == 0
+      - alert: DBFailover
+        annotations:
+          runbook_url: https://github.com/acme/handbook/blob/main/runbooks/db/old-failover.md
+        expr: up == 0
+      - alert: NothingThere
+        annotations:
+          runbook_url: https://github.com/acme/handbook/-/blob/main/runbooks/nothing.md
+        expr: up == 0
+      - alert: PaymentsDown
+        annotations:
+          runbook_url: https://github.com/acme/payments/blob/main/docs/runbooks/payments-down.md
+        expr: up == 0
+      - alert: SomeoneElse
+        annotations:
+          runbook_url: https://github.com/someone/else/blob/main/x.md
+        expr: up == 0
+      - alert: KubeProxyDown
+        annotations:
+          runbook_url: https://docs.example.com/ops/runbooks/k8s/#kube-proxy
+        expr: up == 0
+"""
+
+K8S = """---
+title: Kubernetes control plane
+---
+Read this first.
+
+## KubeAPIDown
+
+The API server is down.
+
+## KubeletDown
+
+A kubelet is down.
+"""
+
+
+class ForgeRunbookUrls(RepoTestCase):
+    def setUp(self):
+        super().setUp()
+        self.payments = tempfile.mkdtemp(prefix="almanac-payments-")
+        self._cleanup.append(self.payments)
+        p = self.payments
+        git(p, "init", "-q", "-b", "main")
+        write(p, "docs/runbooks/payments-down.md", "---\ntitle: Payments down\n---\nFail over.\n")
+        git(p, "add", "-A")
+        git(p, "commit", "-q", "-m", "Runbook", date="2026-10-01T09:00:00Z")
+        git(p, "remote", "add", "origin", "https://github.com/acme/payments.git")
+        self.hub = tempfile.mkdtemp(prefix="almanac-hub-")
+        self._cleanup.append(self.hub)
+        h = self.hub
+        git(h, "init", "-q", "-b", "main")
+        write(h, "almanac.yml", "title: Ops\nbase_url: %s\nalert_rules: [rules/]\nsources:\n"
+              "  - name: payments\n    repo: %s\n" % (BASE, p))
+        write(h, "runbooks/k8s.md", K8S)
+        write(h, "runbooks/db/old-failover.md", "---\ntitle: Database failover\n---\nPromote the replica.\n")
+        write(h, "rules/k8s.yml", RULES)
+        git(h, "add", "-A")
+        git(h, "commit", "-q", "-m", "Import", date="2026-10-01T09:00:00Z")
+        git(h, "mv", "runbooks/db/old-failover.md", "runbooks/db/failover.md")
+        git(h, "commit", "-q", "-m", "Rename", date="2026-10-02T09:00:00Z")
+        git(h, "remote", "add", "origin", "git@github.com:acme/handbook.git")
+
+    def almanac(self, *args):
+        return run(*args, "--repo", self.hub, "--now", NOW)
+
+    def rule_lines(self, r):
+        return [ln for ln in r.stderr.splitlines() if ln.startswith("rules/k8s.yml:")]
+
+    def test_check_says_what_each_forge_url_shows(self):
+        r = self.almanac("check")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(self.rule_lines(r), [
+            "rules/k8s.yml:6:24: note[runbook-url-forge]: runbook_url shows runbooks/k8s.md as its repository's "
+            "forge renders it; the site publishes it at " + BASE + "runbooks/k8s/#kubeapidown (almanac report "
+            "--format rules-patch puts that address in)",
+            "rules/k8s.yml:10:24: error[runbook-url]: runbook_url '" + "https://github.com/ACME/Handbook/tree/"
+            "release/2.0/runbooks/k8s.md#kubelet-down' leads to runbooks/k8s.md, which has no heading "
+            "'#kubelet-down'; did you mean '#kubeletdown'?",
+            "rules/k8s.yml:14:24: error[runbook-url]: runbook_url '" + GH + "/blob/main/runbooks/db/old-failover.md' "
+            "shows runbooks/db/old-failover.md, which was renamed to runbooks/db/failover.md: the forge has nothing "
+            "there any more; use " + BASE + "runbooks/db/failover/",
+            "rules/k8s.yml:18:24: error[runbook-url]: runbook_url '" + GH + "/-/blob/main/runbooks/nothing.md' shows "
+            "runbooks/nothing.md of this site's repository, which is no page of the site (alert 'NothingThere' has "
+            "no runbook yet)",
+            "rules/k8s.yml:22:24: note[runbook-url-forge]: runbook_url shows payments/docs/runbooks/payments-down.md "
+            "as its repository's forge renders it; the site publishes it at " + BASE + "payments/docs/runbooks/"
+            "payments-down/ (almanac report --format rules-patch puts that address in)",
+            "rules/k8s.yml:30:24: error[runbook-url]: runbook_url '" + BASE + "runbooks/k8s/#kube-proxy' leads to "
+            "runbooks/k8s.md, which has no heading '#kube-proxy'",
+        ])
+
+    def test_report_counts_forge_urls_and_their_alerts(self):
+        r = self.almanac("report", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        a = json.loads(r.stdout)["alerts"]
+        u = a["runbook_urls"]
+        self.assertEqual((u["checked"], u["ok"], u["external"]), (6, 2, 1))
+        self.assertEqual([(x["alert"], x["suggestion"]) for x in u["forge"]],
+                         [("KubeAPIDown", BASE + "runbooks/k8s/#kubeapidown"),
+                          ("PaymentsDown", BASE + "payments/docs/runbooks/payments-down/")])
+        self.assertEqual([x["alert"] for x in u["broken"]], ["KubeletDown", "DBFailover", "NothingThere", "KubeProxyDown"])
+        # the forge URLs make their pages answer the alerts (KubeletDown and KubeProxyDown too: their page is
+        # found, only the heading is wrong); the renamed file, the missing one and the other site's do not
+        self.assertEqual(a["uncovered"], ["DBFailover", "NothingThere", "SomeoneElse"])
+        r = self.almanac("report")
+        self.assertIn("runbook_url: 2 of 6 lead to the site (2 through their file on the forge), 4 broken", r.stdout)
+
+    def test_alert_addresses_lead_to_the_named_heading(self):
+        out = os.path.join(self.tmpdir(), "site")
+        r = self.almanac("build", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        page = read(os.path.join(out, "alerts/KubeAPIDown/index.html"))
+        self.assertIn('url=../../runbooks/k8s/#kubeapidown"', page)
+        self.assertIn('data-target="../../runbooks/k8s/#kubeapidown"', page)
+        self.assertIn('id="kubeapidown"', read(os.path.join(out, "runbooks/k8s/index.html")))
+        self.assertIn('url=../../payments/docs/runbooks/payments-down/"',
+                      read(os.path.join(out, "alerts/PaymentsDown/index.html")))
+        # a heading the page lacks is not put in the address (the check said so)
+        self.assertIn('url=../../runbooks/k8s/"', read(os.path.join(out, "alerts/KubeletDown/index.html")))
+
+    def test_rules_patch_puts_the_site_addresses_in(self):
+        r = self.almanac("report", "--format", "rules-patch")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        patch = r.stdout
+        # the page's own address at the same heading: the rule keeps making the page answer its alert
+        self.assertIn("-          runbook_url: " + GH + "/blob/main/runbooks/k8s.md#kubeapidown\n"
+                      "+          runbook_url: " + BASE + "runbooks/k8s/#kubeapidown\n", patch)
+        self.assertIn("+          runbook_url: " + BASE + "runbooks/db/failover/\n", patch)
+        self.assertIn("+          runbook_url: " + BASE + "payments/docs/runbooks/payments-down/\n", patch)
+        self.assertIn("#   rules/k8s.yml:30:24: alert KubeProxyDown: runbook_url '" + BASE + "runbooks/k8s/#kube-proxy' "
+                      "names a heading its page does not have: fix the anchor by hand\n", patch)
+        self.assertIn("#   rules/k8s.yml:10:24: alert KubeletDown: runbook_url '" + "https://github.com/ACME/Handbook/"
+                      "tree/release/2.0/runbooks/k8s.md#kubelet-down' names a heading its page does not have: fix the "
+                      "anchor by hand (the nearest: " + BASE + "runbooks/k8s/#kubeletdown)", patch)
+        p = subprocess.run(["git", "apply", "-"], cwd=self.hub, input=patch, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = self.almanac("check")
+        # left: the headings to fix by hand and the alert without a runbook; the rest has the site's
+        # addresses, and their alerts are still covered
+        self.assertEqual([ln.split(": ", 2)[:2] for ln in self.rule_lines(r)],
+                         [["rules/k8s.yml:10:24", "error[runbook-url]"], ["rules/k8s.yml:18:24", "error[runbook-url]"],
+                          ["rules/k8s.yml:30:24", "error[runbook-url]"]])
+        a = json.loads(self.almanac("report", "--format", "json").stdout)["alerts"]
+        self.assertEqual(a["uncovered"], ["NothingThere", "SomeoneElse"])
+
+    def test_repo_url_names_the_web_address_and_other_forges_are_not_checked(self):
+        cfg = read(os.path.join(self.hub, "almanac.yml"))
+        write(self.hub, "almanac.yml", cfg + "repo_url: https://gitlab.example.com/acme/handbook\n")
+        r = self.almanac("check")
+        lines = self.rule_lines(r)
+        self.assertFalse([ln for ln in lines if ":6:24:" in ln or ":14:24:" in ln], lines)  # github.com: not ours
+        write(self.hub, "rules/k8s.yml", RULES.replace("https://github.com/acme/handbook/blob/main/runbooks/k8s.md",
+                                                        "https://gitlab.example.com/acme/handbook/-/blob/main/runbooks/k8s.md"))
+        r = self.almanac("check")
+        self.assertIn("rules/k8s.yml:6:24: note[runbook-url-forge]", r.stderr)
+
+
+if __name__ == "__main__":
+    main()
