@@ -595,9 +595,29 @@ static void read_toc(mdids_t *out, const val_t *conf, const char *file, diag_lis
 	}
 }
 
+/* 1 when MkDocs config `cfg` lists the plugin `name` under plugins: (a name, or a one-key mapping
+ * name -> its config; or plugins: as a mapping). */
+static int has_plugin(const val_t *cfg, const char *name)
+{
+	const val_t *p = val_map_get(cfg, "plugins");
+	if (p && p->type == VAL_MAP)
+		return val_map_get(p, name) != NULL;
+	for (size_t i = 0; p && p->type == VAL_LIST && i < p->len; i++) {
+		const val_t *it = p->items[i];
+		if ((it->type == VAL_STR && !strcmp(it->str, name)) ||
+		    (it->type == VAL_MAP && it->len == 1 && !strcmp(it->pairs[0].key, name)))
+			return 1;
+	}
+	return 0;
+}
+
 void mdids_mkdocs(mdids_t *out, const val_t *cfg, const char *file, diag_list_t *d)
 {
 	*out = (mdids_t){.style = MDIDS_TOC, .fn = MDIDS_SLUGIFY};
+	/* Backstage TechDocs: the techdocs-core plugin adds pymdownx.extra (attr_list among them) and
+	 * toc with the config's own toc settings kept */
+	if (has_plugin(cfg, "techdocs-core"))
+		out->attr_list = 1;
 	const val_t *exts = val_map_get(cfg, "markdown_extensions");
 	if (!exts || (exts->type != VAL_LIST && exts->type != VAL_MAP))
 		return;

@@ -100,7 +100,8 @@ unsigned mdids_key(const mdids_t *c);
  * pymdownx.slugs' slugify with case/normalize/percent_encode, or its older
  * names uslugify, uslugify_cased, uslugify_encoded, uslugify_cased_encoded,
  * gfm, gfm_encoded), and whether attr_list is among markdown_extensions
- * (directly, or in extra or pymdownx.extra). A slugify or separator it does
+ * (directly, or in extra or pymdownx.extra; Backstage TechDocs' plugin
+ * techdocs-core adds pymdownx.extra). A slugify or separator it does
  * not follow is a `layout` warning in `d` at its place, and the default is
  * used. */
 void mdids_mkdocs(mdids_t *out, const val_t *cfg, const char *file, diag_list_t *d);

@@ -186,6 +186,11 @@ static void test_mkdocs_config(void **st)
 			  "    slugify: !!python/name:markdown.extensions.toc.slugify_unicode\n", &d);
 	assert_int_equal(ids.attr_list, 1);
 	assert_int_equal(ids.fn, MDIDS_SLUGIFY_UNICODE);
+	/* Backstage TechDocs: its plugin adds pymdownx.extra */
+	ids = from_mkdocs("site_name: S\nplugins:\n  - techdocs-core\n", &d);
+	assert_int_equal(ids.attr_list, 1);
+	ids = from_mkdocs("site_name: S\nplugins:\n  - search\n", &d);
+	assert_int_equal(ids.attr_list, 0);
 	assert_int_equal(d.len, 0);
 
 	/* what Almanac does not follow: a warning at the value, and the default */
