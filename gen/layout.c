@@ -89,6 +89,7 @@ void layout_inherit(layout_t *l, const layout_t *from, const char *root)
 	l->lower = from->lower;
 	l->ugly = from->ugly;
 	l->params = from->params ? val_copy(from->params) : NULL;
+	l->ids = from->ids;
 	l->inherited = 1;
 }
 
@@ -463,7 +464,8 @@ static int parse_config(val_t **out, const char *text, size_t len, const char *f
 		if (rc)
 			diag_add(&why, DIAG_ERROR, file, 0, 0, "layout", "%s", err);
 	} else {
-		rc = yamlval_parse(out, text, len, file, 0, &why);
+		/* MkDocs names Python functions in its config (mdids.h reads toc's slugify) */
+		rc = yamlval_parse_opts(out, text, len, file, 0, YAMLVAL_PYTHON_TAGS, &why);
 	}
 	if (rc == 0 && (*out)->type != VAL_MAP) {
 		val_free(*out);

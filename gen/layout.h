@@ -27,7 +27,9 @@
  *           docs/) is the site root; index.md, else README.md, is its
  *           folder's page; URLs keep the paths as written; nav: gives the
  *           order and the titles (a page it does not list is not in the
- *           navigation), site_name the site title.
+ *           navigation), site_name the site title. Heading ids are
+ *           Python-Markdown toc's, as markdown_extensions: sets them up
+ *           (mdids.h).
  *   techdocs  GOV.UK's Tech Docs Template (Middleman): config/tech-docs.yml
  *           and a source/ folder, which is the site root; pages are
  *           "x.html.md", "x.html.md.erb" (and plain "x.md", "x.md.erb"),
@@ -56,6 +58,7 @@
 
 #include "diag.h"
 #include "map.h"
+#include "mdids.h"
 #include "pathres.h"
 #include "val.h"
 
@@ -97,6 +100,8 @@ typedef struct {
 	size_t nstatic;
 	char *base_url;      /* Hugo baseURL, MkDocs site_url, Tech Docs host: an absolute http(s) URL, else NULL
 	                        (owned) */
+	mdids_t ids;         /* the heading ids the tool published: MkDocs' toc ids (its markdown_extensions:
+	                        mdids_mkdocs), else GitHub's (zeroed) */
 } layout_t;
 
 /* Decide the layout of the work tree `tree` (read through the trust boundary,

@@ -110,10 +110,12 @@ void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, dia
 {
 	free(l->root);
 	l->root = xstrdup("docs");
+	mdids_mkdocs(&l->ids, NULL, NULL, NULL);
 	if (!cfg)
 		return;
 	val_t *c = layout_load_config(l, tree, cfg, "MkDocs config", d); /* NULL: reported, the defaults apply */
 	if (c) {
+		mdids_mkdocs(&l->ids, c, cfg, d);
 		layout_set_root(l, val_as_str(val_map_get(c, "docs_dir")));
 		layout_set_title(l, val_map_get(c, "site_name"));
 		l->base_url = layout_site_url(val_as_str(val_map_get(c, "site_url")));

@@ -52,8 +52,10 @@ char *layout_mkdocs_find_config(const pr_root_t *tree, diag_list_t *d);
 /* 1 when the repo path `rel` is mkdocs.yml or mkdocs.yaml. */
 int layout_mkdocs_is_config(const char *rel);
 /* Read MkDocs config `cfg` into `l`: config, root (docs_dir), title
- * (site_name), base_url (site_url), ugly (use_directory_urls: false), nav and section titles.
- * YAML tags such as !!python/name: and !ENV are read as plain values. */
+ * (site_name), base_url (site_url), ugly (use_directory_urls: false), nav and section titles,
+ * ids (markdown_extensions: the toc and attr_list setup, mdids_mkdocs).
+ * YAML tags such as !ENV are read as plain values; !!python/name: and !!python/object tags are kept
+ * (YAMLVAL_PYTHON_TAGS) for toc's slugify. */
 void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d);
 /* The Tech Docs config of the work tree (config/tech-docs.yml), or NULL (a
  * link out of the repository: a warning in `d`, may be NULL). Caller frees. */

@@ -726,7 +726,25 @@ void links_resolve_front_matter(site_t *s)
 
 /* ---- anchors and backlinks ---- */
 
-int links_page_has_id(const site_page_t *t, const char *id)
+static int page_has_id(const site_t *s, const site_page_t *t, const char *id);
+
+/* pymdownx's percent_encode ids hold "%C3%A9": a link's fragment (decoded here) was written so. */
+static int page_has_quoted_id(const site_t *s, const site_page_t *t, const char *id)
+{
+	if (!sitelayout_of(s, t->source)->ids.percent)
+		return 0;
+	char *q = mdids_quote(id);
+	int found = strcmp(q, id) && page_has_id(s, t, q);
+	free(q);
+	return found;
+}
+
+int links_page_has_id(const site_t *s, const site_page_t *t, const char *id)
+{
+	return page_has_id(s, t, id) || page_has_quoted_id(s, t, id);
+}
+
+static int page_has_id(const site_t *s, const site_page_t *t, const char *id)
 {
 	/* "#top" scrolls to the top of any page (HTML's rule for a missing id) */
 	if (!strcasecmp(id, "top"))
@@ -737,9 +755,10 @@ int links_page_has_id(const site_page_t *t, const char *id)
 	for (size_t i = 0; i < t->md.nhtml_ids; i++)
 		if (!strcmp(t->md.html_ids[i], id))
 			return 1;
-	/* the slug of the leading H1 that became the page title: the top of the page, as on GitHub */
+	/* the slug of the leading H1 that became the page title: the top of the page, as on GitHub
+	 * (with MkDocs' ids, markdown.c keeps the title's id in html_ids) */
 	int same = 0;
-	if (t->md.h1) {
+	if (t->md.h1 && sitelayout_of(s, t->source)->ids.style == MDIDS_GITHUB) {
 		char *h = md_slug(t->md.h1);
 		same = !strcmp(h, id);
 		free(h);
@@ -786,7 +805,7 @@ void links_finish(site_t *s)
 			if (l->target < 0 || !l->fragment)
 				continue;
 			site_page_t *t = &s->pages[l->target];
-			if (links_page_has_id(t, l->fragment))
+			if (links_page_has_id(s, t, l->fragment))
 				continue;
 			const char *sug = links_closest_id(t, l->fragment);
 			int case_only = sug && !strcasecmp(sug, l->fragment);

@@ -98,10 +98,11 @@ void links_finish(site_t *s);
  * Reported at line 1, column 1 of the page. */
 void links_orphans(site_t *s);
 
-/* 1 when a link to `id` ("#id") reaches a place on page `t` (after its
- * rendering): a heading id, an id of its raw HTML or footnotes, "#top", or
- * the slug of the leading H1 that became its title (see above). */
-int links_page_has_id(const site_page_t *t, const char *id);
+/* 1 when a link to `id` ("#id", decoded) reaches a place on page `t` of `s`
+ * (after its rendering): a heading id (by its layout's id rules, mdids.h), an
+ * id of its raw HTML or footnotes, "#top", or the slug of the leading H1
+ * that became its title (see above). */
+int links_page_has_id(const site_t *s, const site_page_t *t, const char *id);
 /* The id of page `t` closest to `frag`, for "did you mean": one that differs
  * only in case, else within a third of its length in edits (at least 2);
  * NULL when none is that close. Borrowed from `t`. */

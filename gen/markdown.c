@@ -7,6 +7,7 @@
 #include "map.h"
 #include "mdalloc.h"
 #include "mdblocks.h"
+#include "mdids.h"
 #include "mdlinks.h"
 #include "mdscan.h"
 #include "unsupported.h"
@@ -197,7 +198,24 @@ typedef struct {
 	mdlinks_t *src;
 	cmark_node *node;   /* the raw HTML node being checked */
 	map_t seen;         /* warning kinds already reported on this page */
+	const int *attr_lines; /* MDIDS_TOC with attr_list: lines of the headings whose attribute list was
+				  applied, ascending (borrowed) */
+	size_t nattr_lines;
 } warn_t;
+
+/* 1 when `line` is in the ascending array `v` of `n`. */
+static int has_line(const int *v, size_t n, int line)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == line;
+}
 
 /* One warning per kind per page, at the kind's first place. */
 static void warn_once(warn_t *w, const char *kind, int line, int col, const char *code, const char *msg)
@@ -213,6 +231,8 @@ static void on_unsupported(void *ud, int line, int bcol, const char *code, const
 	warn_t *w = ud;
 	if (!w->o->diags || map_get(&w->seen, kind, NULL))
 		return; /* reported already: no need for its column */
+	if (!strcmp(kind, "mkdocs:attr_list") && has_line(w->attr_lines, w->nattr_lines, line))
+		return; /* a heading's list, applied as MkDocs' attr_list does */
 	/* a byte column to characters */
 	size_t n;
 	int col = 1;
@@ -544,6 +564,158 @@ static char *heading_attr_id(cmark_node *h)
 	return id;
 }
 
+/* ---- Python-Markdown's ids (mdids.h) ---- */
+
+/* A heading's text as Python-Markdown's toc reads it: its text and code spans' text, without an
+ * image's alt text (an <img> has none), a line break as white space. */
+static void toc_text(cmark_node *h, buf_t *out)
+{
+	cmark_iter *it = cmark_iter_new(h);
+	cmark_event_type ev;
+	int in_image = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_IMAGE) {
+			in_image += ev == CMARK_EVENT_ENTER ? 1 : ev == CMARK_EVENT_EXIT ? -1 : 0;
+			continue;
+		}
+		if (ev != CMARK_EVENT_ENTER || in_image)
+			continue;
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
+			const char *lit = cmark_node_get_literal(n);
+			if (lit)
+				buf_puts(out, lit);
+		} else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
+			buf_putc(out, ' ');
+		}
+	}
+	cmark_iter_free(it);
+}
+
+/* attr_list on heading `h` (its text nodes joined first: "{#my_id}" is one text): the attribute
+ * list at its end cut off, and the id it gives (caller frees) or NULL. */
+static char *toc_attr_list(cmark_node *h, int *cut_any)
+{
+	cmark_consolidate_text_nodes(h);
+	cmark_node *last = cmark_node_last_child(h);
+	const char *s = last && cmark_node_get_type(last) == CMARK_NODE_TEXT ? cmark_node_get_literal(last) : NULL;
+	size_t cut;
+	char *id = NULL;
+	if (s && mdids_attr_list(s, &cut, &id)) {
+		*cut_any = 1;
+		char *rest = xstrndup(s, cut);
+		cmark_node_set_literal(last, rest);
+		free(rest);
+	}
+	return id;
+}
+
+/* The ids Python-Markdown's toc gives a page's headings. As toc does, the ids given with attr_list
+ * are taken first, whatever their place: then each heading without one gets unique(slugify(text)),
+ * in document order. */
+typedef struct {
+	const mdids_t *style;
+	mdids_set_t taken;
+	char **given; /* per heading in document order, its attr_list id or NULL (owned) */
+	size_t ngiven, next;
+	int *cut_lines; /* the lines of the headings whose attribute list was cut, ascending (owned) */
+	size_t ncut;
+} tocids_t;
+
+static void tocids_init(tocids_t *c, const mdids_t *style, cmark_node *doc, mda_t *mem)
+{
+	memset(c, 0, sizeof *c);
+	c->style = style;
+	cmark_node **heads = NULL;
+	size_t n = 0, cap = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && !mda_failed(mem)) {
+		cmark_node *h = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(h) == CMARK_NODE_HEADING) {
+			GROW(heads, n, cap);
+			heads[n++] = h;
+		}
+	}
+	cmark_iter_free(it);
+	c->given = xcalloc(n + 1, sizeof *c->given);
+	c->ngiven = n;
+	for (size_t i = 0; i < n && style->attr_list; i++) {
+		int cut = 0;
+		c->given[i] = toc_attr_list(heads[i], &cut);
+		if (c->given[i])
+			mdids_take(&c->taken, c->given[i]);
+		int line = cmark_node_get_start_line(heads[i]);
+		if (cut && (!c->ncut || c->cut_lines[c->ncut - 1] < line)) {
+			c->cut_lines = xrealloc(c->cut_lines, (c->ncut + 1) * sizeof *c->cut_lines);
+			c->cut_lines[c->ncut++] = line;
+		}
+	}
+	free(heads);
+}
+
+/* The id of the next heading `h` in document order (caller frees). */
+static char *tocids_next(tocids_t *c, cmark_node *h)
+{
+	char *id = c->next < c->ngiven ? c->given[c->next] : NULL;
+	if (c->next < c->ngiven)
+		c->given[c->next++] = NULL;
+	if (id)
+		return id;
+	buf_t t = BUF_INIT;
+	toc_text(h, &t);
+	char *slug = mdids_slug(c->style, buf_cstr(&t));
+	buf_free(&t);
+	id = mdids_unique(&c->taken, slug);
+	free(slug);
+	return id;
+}
+
+static void tocids_free(tocids_t *c)
+{
+	for (size_t i = 0; i < c->ngiven; i++)
+		free(c->given[i]);
+	free(c->given);
+	free(c->cut_lines);
+	mdids_set_free(&c->taken);
+}
+
+/* Record heading `n` with its `id` (freed) and text `ht` (freed), start its section, and give it its
+ * permalink anchor; `escape`: the id may hold characters to escape in HTML (an id given with
+ * attr_list). */
+static void add_heading(md_doc_t *out, cmark_node *n, char *id, buf_t *ht, const md_opts_t *o, buf_t *sect,
+			int escape)
+{
+	out->headings = xrealloc(out->headings, (out->nheadings + 1) * sizeof *out->headings);
+	md_heading_t *h = &out->headings[out->nheadings++];
+	h->level = cmark_node_get_heading_level(n);
+	h->id = xstrdup(id);
+	h->text = xstrdup(buf_cstr(ht));
+	h->line = cmark_node_get_start_line(n) + o->line_offset;
+	/* close the previous section */
+	out->sections[out->nsections - 1].text = fit(buf_detach(sect));
+	add_section(out, id, buf_cstr(ht));
+	buf_free(ht);
+
+	char *html;
+	if (escape) {
+		buf_t e = BUF_INIT;
+		buf_put_html(&e, id, strlen(id));
+		html = xasprintf("<a class=\"anchor\" id=\"%s\" href=\"#%s\" aria-label=\"Permalink\"></a>", buf_cstr(&e),
+				 buf_cstr(&e));
+		buf_free(&e);
+	} else {
+		html = xasprintf("<a class=\"anchor\" id=\"%s\" href=\"#%s\" aria-label=\"Permalink\"></a>", id, id);
+	}
+	cmark_node *a = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, mda_mem());
+	cmark_node_set_on_enter(a, html);
+	cmark_node_set_on_exit(a, "");
+	free(html);
+	free(id);
+	cmark_node_prepend_child(n, a);
+}
+
 /* Headings (ids and permalink anchors), links (positions, rewriting), raw
  * HTML (checks and ids), dialects and section texts, in one walk of r->doc.
  * The allocator is disarmed here: the walk stops at the next node once it
@@ -551,6 +723,10 @@ static char *heading_attr_id(cmark_node *h)
 static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const md_opts_t *o, int *footnotes,
 		int *has_html)
 {
+	int toc = o->ids.style == MDIDS_TOC;
+	tocids_t tc = {0};
+	if (toc)
+		tocids_init(&tc, &o->ids, r->doc, &r->mem);
 	/* a leading H1 becomes the title; HTML comments (a licence header), a logo or a row of badges
 	 * before it do not hide it */
 	cmark_node *first = cmark_node_first_child(r->doc);
@@ -561,6 +737,11 @@ static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const 
 		node_text(first, &t);
 		out->h1 = buf_detach(&t);
 		if (o->strip_h1 && (!o->title || !strcmp(o->title, out->h1))) {
+			if (toc) {
+				/* MkDocs kept it, with its id: that id is taken, and is an anchor of the page */
+				out->html_ids = xrealloc(out->html_ids, (out->nhtml_ids + 1) * sizeof *out->html_ids);
+				out->html_ids[out->nhtml_ids++] = tocids_next(&tc, first);
+			}
 			cmark_node_unlink(first);
 			cmark_node_free(first);
 		}
@@ -574,7 +755,7 @@ static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const 
 	add_section(out, "", "");
 	mdlinks_t src;
 	mdlinks_init(&src, text, len);
-	warn_t w = {o, out, &src, NULL, MAP_INIT};
+	warn_t w = {o, out, &src, NULL, MAP_INIT, toc ? tc.cut_lines : NULL, toc ? tc.ncut : 0};
 	dialect_t dl = {0};
 	ranges_t verbatim = {0};
 	map_t checked = MAP_INIT; /* raw HTML pieces already checked (borrowed literals) */
@@ -599,6 +780,13 @@ static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const 
 			warn_unclosed(&w, mb);
 		if (t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_HTML_BLOCK)
 			range_add(&verbatim, cmark_node_get_start_line(n), cmark_node_get_end_line(n));
+		if (t == CMARK_NODE_HEADING && toc) {
+			char *id = tocids_next(&tc, n);
+			buf_t ht = BUF_INIT;
+			node_text(n, &ht);
+			add_heading(out, n, id, &ht, o, &sect, 1);
+			continue;
+		}
 		if (t == CMARK_NODE_HEADING) {
 			char *given = heading_attr_id(n);
 			buf_t ht = BUF_INIT;
@@ -622,24 +810,7 @@ static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const 
 			if (strcmp(id, base))
 				map_put(&used, id, MAP_INT(0));
 			free(base);
-			out->headings = xrealloc(out->headings, (out->nheadings + 1) * sizeof *out->headings);
-			md_heading_t *h = &out->headings[out->nheadings++];
-			h->level = cmark_node_get_heading_level(n);
-			h->id = xstrdup(id);
-			h->text = xstrdup(buf_cstr(&ht));
-			h->line = cmark_node_get_start_line(n) + o->line_offset;
-			/* close the previous section */
-			out->sections[out->nsections - 1].text = fit(buf_detach(&sect));
-			add_section(out, id, buf_cstr(&ht));
-			buf_free(&ht);
-
-			char *html = xasprintf("<a class=\"anchor\" id=\"%s\" href=\"#%s\" aria-label=\"Permalink\"></a>", id, id);
-			cmark_node *a = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, mda_mem());
-			cmark_node_set_on_enter(a, html);
-			cmark_node_set_on_exit(a, "");
-			free(html);
-			free(id);
-			cmark_node_prepend_child(n, a);
+			add_heading(out, n, id, &ht, o, &sect, 0);
 			continue;
 		}
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && o->link) {
@@ -692,6 +863,8 @@ static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const 
 	free(verbatim.v);
 	map_free(&w.seen);
 	mdlinks_free(&src);
+	if (toc)
+		tocids_free(&tc);
 
 	out->features = dialect_render(&dl);
 	dialect_free(&dl);

@@ -5,7 +5,8 @@
  * syntax of other dialects (mdblocks.h: admonitions, tabs, Docusaurus
  * blocks, Hugo callout shortcodes; GitHub alerts and mermaid diagrams:
  * dialects.h), gives every
- * heading a GitHub-style unique id with a permalink anchor, lets the caller
+ * heading a unique id with a permalink anchor (GitHub's, or those of the tool
+ * the repository was written for: md_opts_t.ids, mdids.h), lets the caller
  * rewrite every link and image URL (with the link's source position), and
  * returns the HTML, the headings (for the table of contents and anchor
  * checks) and the plain text split into sections (for search). Parsing and
@@ -28,6 +29,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "mdids.h"
 
 typedef struct {
 	int level;     /* 1-6 */
@@ -62,6 +64,7 @@ typedef struct {
 	const char *path;   /* ... reported at this file */
 	const atomic_int *stop; /* NULL, or raised (non-zero) to stop: md_render returns MD_STOPPED soon after */
 	size_t budget;     /* bytes cmark may ask for in all; 0: md_budget(len) */
+	mdids_t ids;       /* the rules of heading ids; zeroed: GitHub's (md_slug, base-1, "section") */
 } md_opts_t;
 
 
@@ -72,7 +75,8 @@ typedef struct {
 	md_section_t *sections;     /* owned; sections[0] is the text before the first heading */
 	size_t nsections;
 	char *h1;                   /* text of the first level-1 heading if the body starts with one, else NULL */
-	char **html_ids;            /* ids (and <a name>) kept in raw HTML, and footnote ids (fn-x, fnref-x), owned */
+	char **html_ids;            /* ids (and <a name>) kept in raw HTML, footnote ids (fn-x, fnref-x), and with
+	                               MDIDS_TOC the id of a leading H1 that became the title, owned */
 	size_t nhtml_ids;
 	size_t words;               /* number of words of plain text (reading time) */
 	unsigned features;          /* DIALECT_* flags (dialects.h): what scripts the page needs */

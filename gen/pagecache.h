@@ -36,7 +36,7 @@ typedef struct pcache pcache_t;
 typedef struct {
 	uint64_t body[2];   /* XXH3-128 of the Markdown handed to md_render */
 	int line_offset;
-	unsigned flags;     /* raw_html, strip_h1, no_html */
+	unsigned flags;     /* raw_html, strip_h1, no_html, mdids_key(ids) << 3 */
 	const char *title;  /* strip_h1's title, or NULL */
 } pcache_key_t;
 

@@ -513,7 +513,7 @@ static void write_redirect_item(void *ud, size_t i)
 	if (a->npages == 1) {
 		/* at the heading a rule's runbook_url names, when the page has it (else runbookurl.h said so) */
 		const site_page_t *p = &s->pages[a->pages[0]];
-		const char *at = a->anchor && links_page_has_id(p, a->anchor) ? a->anchor : NULL;
+		const char *at = a->anchor && links_page_has_id(s, p, a->anchor) ? a->anchor : NULL;
 		write_redirect(r, from, p->url, at, p->title, ctx);
 	} else {
 		val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from)));

@@ -196,7 +196,7 @@ static void check_anchor(site_t *s, const rules_rule_t *rule, const site_alert_t
 			 const char *frag)
 {
 	const site_page_t *p = &s->pages[c->page];
-	if (links_page_has_id(p, frag))
+	if (links_page_has_id(s, p, frag))
 		return;
 	const char *sug = links_closest_id(p, frag);
 	const char *disp = s->rules.files[rule->file].display;

@@ -107,6 +107,7 @@ void site_render_markdown(site_t *s, size_t i)
 	size_t blen = strlen(body);
 	char *rewritten = NULL;
 	const layout_t *lay = sitelayout_of(s, p->source);
+	o.ids = lay->ids; /* heading ids as the repository's tool published them */
 	if (lay->kind == LAYOUT_HUGO) {
 		/* same length as the body: every link keeps its line and column */
 		layout_shortcodes_free(p->shortcodes, p->nshortcodes);
@@ -132,7 +133,9 @@ void site_render_markdown(site_t *s, size_t i)
 	pcache_entry_t kept = {0};
 	if (s->pcache) {
 		pcache_key(&key, body, blen, o.line_offset,
-			   (unsigned)(o.raw_html != 0) | (unsigned)o.strip_h1 << 1 | (unsigned)(o.no_html != 0) << 2, o.title);
+			   (unsigned)(o.raw_html != 0) | (unsigned)o.strip_h1 << 1 | (unsigned)(o.no_html != 0) << 2 |
+				   mdids_key(&o.ids) << 3,
+			   o.title);
 		from_cache = md_from_cache(s, p, &lc, &key, &kept, &hit);
 		if (!from_cache && hit) { /* the links were asked: the render gets their answers */
 			rec.replay = kept.links;

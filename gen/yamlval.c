@@ -21,6 +21,7 @@ typedef struct {
 	diag_list_t *d;
 	int failed;
 	size_t nodes;
+	unsigned flags; /* YAMLVAL_* */
 } yv_ctx_t;
 
 static void yv_error_at(yv_ctx_t *c, const yaml_mark_t *m, const char *msg)
@@ -72,6 +73,28 @@ static val_t *yv_scalar(const yaml_event_t *ev)
 		v = val_strn(s, n);
 	}
 	return v;
+}
+
+/* YAMLVAL_PYTHON_TAGS: `v`, the value of the node starting with `ev`, wrapped when its tag names a
+ * Python object (see yamlval.h). */
+static val_t *yv_python_tag(const yaml_event_t *ev, val_t *v)
+{
+	static const char yaml_ns[] = "tag:yaml.org,2002:";
+	const unsigned char *tag = ev->type == YAML_SCALAR_EVENT ? ev->data.scalar.tag
+				   : ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.tag
+				   : ev->data.mapping_start.tag;
+	const char *t = (const char *)tag;
+	if (!t || strncmp(t, yaml_ns, sizeof yaml_ns - 1))
+		return v;
+	t += sizeof yaml_ns - 1;
+	if (strncmp(t, "python/name:", 12) && strncmp(t, "python/object", 13))
+		return v;
+	val_t *w = val_map();
+	w->line = v->line;
+	w->col = v->col;
+	val_map_set(w, YAMLVAL_TAG_KEY, val_str(t));
+	val_map_set(w, YAMLVAL_TAGGED_KEY, v);
+	return w;
 }
 
 /* Parse the node that starts with `ev` (already fetched; ownership of ev stays with caller). */
@@ -186,6 +209,8 @@ static val_t *yv_node(yv_ctx_t *c, yaml_event_t *ev, int depth)
 		v->col = (int)ev->start_mark.column + 1;
 	}
 	map_free(&seen);
+	if (c->flags & YAMLVAL_PYTHON_TAGS)
+		v = yv_python_tag(ev, v);
 	return v;
 fail:
 	map_free(&seen);
@@ -196,7 +221,13 @@ fail:
 int yamlval_parse(val_t **out, const char *text, size_t len, const char *file, int line_offset,
 		  diag_list_t *d)
 {
-	yv_ctx_t c = {.file = file, .line_offset = line_offset, .d = d};
+	return yamlval_parse_opts(out, text, len, file, line_offset, 0, d);
+}
+
+int yamlval_parse_opts(val_t **out, const char *text, size_t len, const char *file, int line_offset,
+		       unsigned flags, diag_list_t *d)
+{
+	yv_ctx_t c = {.file = file, .line_offset = line_offset, .d = d, .flags = flags};
 	val_t *result = NULL;
 	int rc = -1;
 	if (!yaml_parser_initialize(&c.parser))

@@ -24,4 +24,18 @@
 int yamlval_parse(val_t **out, const char *text, size_t len, const char *file, int line_offset,
 		  diag_list_t *d);
 
+/* yamlval_parse_opts flag: a value tagged with a Python object's name, as
+ * MkDocs configs name functions (`slugify: !!python/name:pymdownx.slugs.uslugify`,
+ * `!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}`),
+ * becomes a mapping of two keys: YAMLVAL_TAG_KEY -> the tag without its
+ * "tag:yaml.org,2002:" prefix ("python/name:pymdownx.slugs.uslugify"), and
+ * YAMLVAL_TAGGED_KEY -> the value. Without it (and for every other tag)
+ * the tag is ignored and the value read as if untagged. */
+#define YAMLVAL_PYTHON_TAGS 1u
+#define YAMLVAL_TAG_KEY "!!tag"
+#define YAMLVAL_TAGGED_KEY "!!value"
+/* yamlval_parse with `flags` (YAMLVAL_*). */
+int yamlval_parse_opts(val_t **out, const char *text, size_t len, const char *file, int line_offset,
+		       unsigned flags, diag_list_t *d);
+
 #endif

@@ -18,8 +18,8 @@ need_packages() {
 
 BUILD_PACKAGES="gcc libc6-dev meson ninja-build pkg-config git python3 ca-certificates \
 libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libpcre2-dev libgit2-dev \
-libmicrohttpd-dev libstemmer-dev libgumbo-dev libxxhash-dev"
-TEST_PACKAGES="libcmocka-dev chromium valgrind nginx mmdebstrap groff-base python3-yaml hugo mkdocs"
+libmicrohttpd-dev libstemmer-dev libgumbo-dev libxxhash-dev libunistring-dev"
+TEST_PACKAGES="libcmocka-dev chromium valgrind nginx mmdebstrap groff-base python3-yaml hugo mkdocs python3-pymdownx"
 # tools/package: dpkg-shlibdeps computes the package's Depends
 PACKAGE_PACKAGES="dpkg-dev"
 

@@ -145,7 +145,11 @@
     if (wide.addEventListener) wide.addEventListener('change', fit);
     var links = Array.prototype.slice.call(box.querySelectorAll('a[href^="#"]'));
     var targets = links.map(function (a) {
-      return doc.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
+      /* as the browser finds a fragment: the id as written ("caf%C3%A9" of pymdownx's
+       * percent_encode), else decoded; a stray '%' is no escape */
+      var h = a.getAttribute('href').slice(1), t = doc.getElementById(h);
+      if (!t) try { t = doc.getElementById(decodeURIComponent(h)); } catch (e) { t = null; }
+      return t;
     });
     if (!('IntersectionObserver' in window) || !targets.length) return;
     var visible = new Map();
