@@ -9,6 +9,9 @@
 #include "fsutil.h"
 #include "map.h"
 
+#define FORGE_MAX_REF_PARTS 16   /* "release/2024/q3/..." */
+#define FORGE_MAX_URL 8192
+
 struct forgepages {
 	char **bases;   /* web address of repository k (0 the hub, k source k), or NULL (owned) */
 	size_t nbases;
@@ -100,11 +103,15 @@ forge_hit_t forgepages_find(const forgepages_t *f, const char *url, long *page, 
 		char *rest = f->bases[k] ? forge_file_view(f->bases[k], url, &frag) : NULL;
 		if (!rest)
 			continue;
-		/* REF/PATH, the ref may hold '/': the first split that names a page wins, then an old path */
+		/* REF/PATH, the ref may hold '/': the first split that names a page wins, then an old path
+		 * (bounded: a ref of more than FORGE_MAX_REF_PARTS parts is not tried, nor a URL past
+		 * FORGE_MAX_URL bytes, which is a file of no page) */
 		forge_hit_t hit = FORGE_NO_PAGE;
 		const char *first = strchr(rest, '/');
-		for (int pass = 0; pass < 2 && hit == FORGE_NO_PAGE; pass++)
-			for (const char *sl = first; sl && hit == FORGE_NO_PAGE; sl = strchr(sl + 1, '/')) {
+		for (int pass = 0; pass < 2 && hit == FORGE_NO_PAGE && strlen(url) <= FORGE_MAX_URL; pass++) {
+			int parts = 0;
+			for (const char *sl = first; sl && hit == FORGE_NO_PAGE && parts++ < FORGE_MAX_REF_PARTS;
+			     sl = strchr(sl + 1, '/')) {
 				long v = page_at(pass ? &f->old : &f->pages, k, sl + 1);
 				if (v) {
 					*page = v - 1;
@@ -113,6 +120,7 @@ forge_hit_t forgepages_find(const forgepages_t *f, const char *url, long *page, 
 						*path = xstrdup(sl + 1);
 				}
 			}
+		}
 		if (hit == FORGE_NO_PAGE)
 			*path = xstrdup(first + 1);
 		if (hit == FORGE_PAGE)

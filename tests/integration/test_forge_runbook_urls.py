@@ -196,6 +196,15 @@ class ForgeRunbookUrls(RepoTestCase):
         a = json.loads(self.almanac("report", "--format", "json").stdout)["alerts"]
         self.assertEqual(a["uncovered"], ["NothingThere", "SomeoneElse"])
 
+    def test_a_url_of_endless_folders_is_bounded_work(self):
+        """Rules come from merge requests: a runbook_url of 200,000 '/' is a file of no page, said at once
+        (each split of REF/PATH was a lookup of a 400 kB key: quadratic)."""
+        long_url = GH + "/blob/" + "a/" * 200000 + "x.md"
+        write(self.hub, "rules/k8s.yml", RULES + "      - alert: Endless\n        annotations:\n"
+              "          runbook_url: %s\n        expr: up == 0\n" % long_url)
+        r = run("check", "--repo", self.hub, "--now", NOW, timeout=60)
+        self.assertIn("rules/k8s.yml:34:24: error[runbook-url]: runbook_url '" + GH + "/blob/a/a/", r.stderr)
+
     def test_repo_url_names_the_web_address_and_other_forges_are_not_checked(self):
         cfg = read(os.path.join(self.hub, "almanac.yml"))
         write(self.hub, "almanac.yml", cfg + "repo_url: https://gitlab.example.com/acme/handbook\n")
