@@ -120,6 +120,7 @@ void layout_free(layout_t *l)
 	}
 	free(l->statics);
 	free(l->base_url);
+	free(l->repo_url);
 	map_t *owned[] = {&l->redirect_to, &l->redirects_of};
 	for (size_t k = 0; k < 2; k++) {
 		for (size_t i = 0; i < owned[k]->cap; i++)

@@ -100,6 +100,8 @@ typedef struct {
 	size_t nstatic;
 	char *base_url;      /* Hugo baseURL, MkDocs site_url, Tech Docs host: an absolute http(s) URL, else NULL
 	                        (owned) */
+	char *repo_url;      /* MkDocs repo_url (the "edit" links' repository): an absolute http(s) URL, else NULL
+	                        (owned; never inherited) */
 	mdids_t ids;         /* the heading ids the tool published: MkDocs' toc ids (its markdown_extensions:
 	                        mdids_mkdocs), else GitHub's (zeroed) */
 } layout_t;

@@ -119,6 +119,7 @@ void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, dia
 		layout_set_root(l, val_as_str(val_map_get(c, "docs_dir")));
 		layout_set_title(l, val_map_get(c, "site_name"));
 		l->base_url = layout_site_url(val_as_str(val_map_get(c, "site_url")));
+		l->repo_url = layout_site_url(val_as_str(val_map_get(c, "repo_url")));
 		const val_t *u = val_map_get(c, "use_directory_urls");
 		l->ugly = u && u->type == VAL_BOOL && !u->b;
 		const val_t *nav = val_map_get(c, "nav");

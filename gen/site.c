@@ -612,6 +612,11 @@ int site_load(site_t *s, const site_opts_t *opts)
 		free(s->cfg.base_url);
 		s->cfg.base_url = xstrdup(opts->base_url ? opts->base_url : s->layout.base_url);
 	}
+	/* the repository's web address: almanac.yml's repo_url, else MkDocs' ("edit" links, forge runbook_urls) */
+	if (!s->cfg.repo_url[0] && s->layout.repo_url) {
+		free(s->cfg.repo_url);
+		s->cfg.repo_url = xstrdup(s->layout.repo_url);
+	}
 
 	/* scan */
 	char *outdir = site_output_dir(s);

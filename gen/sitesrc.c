@@ -133,6 +133,10 @@ static int load_source_config(site_t *s, site_source_t *src, int k, uint64_t *st
 	}
 	layout_set_home(&src->layout, src->layout.root);
 	src->cfg.middleman = src->layout.kind == LAYOUT_TECHDOCS;
+	if (!src->cfg.repo_url[0] && src->layout.repo_url) { /* its MkDocs repo_url */
+		free(src->cfg.repo_url);
+		src->cfg.repo_url = xstrdup(src->layout.repo_url);
+	}
 	if (src->layout.config) { /* its config gives every URL: an input of the build */
 		buf_t lc = BUF_INIT;
 		if (pr_read(src->tree, src->layout.config, &lc, FSU_MAX_FILE) == 0)
@@ -282,7 +286,7 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 		git_repository *repo = NULL;
 		int opened = git_repository_open_ext(&repo, src->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0;
 		/* its web address: its own repo_url, else the URL it is fetched from, else its origin */
-		const char *own = src->has_cfg && src->cfg.repo_url && src->cfg.repo_url[0] ? src->cfg.repo_url : NULL;
+		const char *own = src->cfg.repo_url && src->cfg.repo_url[0] ? src->cfg.repo_url : NULL;
 		src->web_base = own || !spec.is_url ? forgepages_web_base(opened ? repo : NULL, own)
 						   : forge_web_base(src->public_url);
 		if (src->web_base)

@@ -553,6 +553,27 @@ class HugoStatic(RepoTestCase):
             "site_name:", "site_url: https://pay.example.org/handbook/\nsite_name:")}))
         self.assertIn("https://pay.example.org/handbook/start/", sitemap_locs(out))
 
+    def test_mkdocs_repo_url_gives_edit_links_and_reads_forge_runbook_urls(self):
+        """MkDocs' repo_url is the repository's web address, as almanac.yml's repo_url is: "Edit this page"
+        links, and rules linking a page's file there (gen/forgepages.c). almanac.yml's comes first."""
+        files = dict(MKDOCS_FILES, **{
+            "mkdocs.yml": MKDOCS_FILES["mkdocs.yml"].replace(
+                "site_name:", "repo_url: https://github.com/acme/payments-docs/\nsite_name:"),
+            "alerts.yml": "groups:\n  - name: p\n    rules:\n      - alert: PaymentsHighLatency\n"
+                          "        annotations:\n          runbook_url: https://github.com/acme/payments-docs/blob/"
+                          "main/handbook/alerts/PaymentsHighLatency.md#diagnosis\n        expr: vector(1)\n"})
+        repo, out, r = self.build(files)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('href="https://github.com/acme/payments-docs/edit/main/handbook/start.md"',
+                      read(os.path.join(out, "start/index.html")))
+        self.assertIn("alerts.yml:6:24: note[runbook-url-forge]: runbook_url shows handbook/alerts/PaymentsHighLatency.md",
+                      r.stderr)
+        self.assertNotIn("error[runbook-url]", r.stderr)  # '#diagnosis' is a heading (MkDocs' id)
+        _, out, r = self.build(dict(files, **{"almanac.yml": "repo_url: https://git.example.org/pay/docs\n"}))
+        self.assertIn('href="https://git.example.org/pay/docs/edit/main/handbook/start.md"',
+                      read(os.path.join(out, "start/index.html")))
+        self.assertNotIn("runbook-url-forge", r.stderr)
+
     def test_serve_publishes_an_edited_static_file(self):
         from test_serve import Server
         repo = self.repo(HUGO_STATIC_FILES)
