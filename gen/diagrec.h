@@ -8,7 +8,9 @@
  * directory, never the work tree or the site); the early stop happens only
  * when that record is there, whole, for the same fingerprint, and its
  * diagnostics are printed as the build printed them. Otherwise the site is
- * built again. One record: a build with other inputs replaces it.
+ * built again. The file keeps the records of the last DIAGREC_KEEP builds
+ * with different inputs (other output folders, other options: `build` and
+ * `build --no-git-dates` taking turns each stay up to date).
  *
  * The file is histfile.h's framing (magic, version, payload length,
  * payload, checksum); a damaged or foreign file is not read. */
@@ -17,6 +19,9 @@
 
 #include "diag.h"
 
+/* Records kept in the file, one per fingerprint, the newest first. */
+#define DIAGREC_KEEP 8
+
 /* Record the diagnostics `d` of the build whose fingerprint is `fingerprint`
  * in `<dir>/build-diagnostics` (the folder made when missing). 0, or -1 when
  * it cannot be written (a record already there is of other inputs, or of
@@ -24,7 +29,8 @@
 int diagrec_save(const char *dir, const char *fingerprint, const diag_list_t *d);
 
 /* Append to `d` the diagnostics recorded for `fingerprint` in `dir`: 0, or -1
- * (nothing appended) when there is no whole record for that fingerprint. */
+ * (nothing appended) when there is no whole record for that fingerprint (a
+ * damaged file has none). */
 int diagrec_load(const char *dir, const char *fingerprint, diag_list_t *d);
 
 #endif

@@ -271,6 +271,14 @@ class BuildTest(RepoTestCase):
         r = self.build(repo, out)
         self.assertIn("is up to date", r.stderr)
         self.assertIn("error[broken-link]", r.stderr)
+        # two builds of other inputs taking turns (another output folder, --no-git-dates) each stay up to date
+        other = os.path.join(self.tmpdir(), "nogit")
+        self.assertNotIn("is up to date", self.build(repo, other, "--no-git-dates").stderr)
+        for _ in range(2):
+            for args in ((out,), (other, "--no-git-dates")):
+                r = self.build(repo, *args)
+                self.assertIn("is up to date", r.stderr)
+                self.assertIn("error[broken-link]", r.stderr)
 
     # ---- a rebuild keeps the previous site's unchanged files (gen/pubkeep.c) ----
 
