@@ -29,6 +29,7 @@
 #include "nav.h"
 #include "owners.h"
 #include "render.h"
+#include "runbookurl.h"
 #include "timing.h"
 
 /* ------------------------------------------------------------------ publishing */
@@ -512,6 +513,7 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	links_finish(s);
 	links_orphans(s);
 	site_shortcode_warnings(s);
+	runbookurl_check(s); /* the headings runbook_urls name are the pages' content */
 	timing_mark("graph");
 
 	/* what must be rendered again */
@@ -525,6 +527,10 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 		change_t *c = &ch[k];
 		const site_page_t *o = &c->old, *n = &s->pages[c->idx];
 		d.pages[c->idx] = 1;
+		/* alerts/<Name>/ leads to the heading a runbook_url names when the page has it (render.c) */
+		for (size_t a = 0; a < s->nalerts; a++)
+			if (s->alerts[a].anchor && s->alerts[a].npages == 1 && s->alerts[a].pages[0] == (long)c->idx)
+				d.redirects[c->idx] = 1;
 		int same = summary_equal(o, n);
 		if (!same || !targets_equal(o, n)) {
 			mark_targets(&d, o, c->idx);

@@ -8,7 +8,7 @@
  *     rebuild) into a new folder;
  *   - a change to the content of existing pages re-reads those pages only,
  *     recomputes what depends on them (backlinks, anchors, orphans,
- *     freshness of the page) and renders only the outputs whose bytes can
+ *     freshness of the page, the runbook_url checks: the headings they name) and renders only the outputs whose bytes can
  *     change: the pages themselves, the pages listing them (link targets
  *     showing backlinks, related lists, the owner's role page, the folder's
  *     section page, alert and redirect pages, and every sidebar showing the

@@ -24,7 +24,8 @@ char *incstat_diag_line(const diag_t *d);
 /* Remove from `l` one item equal (incstat_diag_same) to each item of `rm`. */
 void incstat_remove_each(diag_list_t *l, const diag_list_t *rm);
 /* Remove from `l` the diagnostics recomputed for the whole site after every change
- * (broken-anchor, orphan, shortcode: links_finish, links_orphans, site_shortcode_warnings). */
+ * (broken-anchor, orphan, shortcode, runbook-url*: links_finish, links_orphans,
+ * site_shortcode_warnings, runbookurl_check). */
 void incstat_drop_graph(diag_list_t *l);
 /* Remove from `l` the load problems of `file` (encoding, binary, too-large, unreadable:
  * site.c's load_page), which a replay of the page's checked text cannot reproduce. */

@@ -645,6 +645,73 @@ class ServeLive(unittest.TestCase):
             shutil.rmtree(out, ignore_errors=True)
 
 
+RB_RULES = """groups:
+  - name: disks
+    rules:
+      - alert: DiskFull
+        annotations:
+          runbook_url: https://docs.example.com/runbooks/disk-full/#clean-up
+        expr: up == 0
+      - alert: DiskFuller
+        annotations:
+          runbook_url: https://github.com/acme/handbook/blob/main/runbooks/disk-full.md#clean-up
+        expr: up == 0
+"""
+
+
+class ServeRunbookUrlHeadings(unittest.TestCase):
+    """A rule's runbook_url names a heading of a runbook (the site's address or the file on the forge):
+    the writer adds that heading, or takes it away, while serve runs. The runbook_url errors and the
+    alerts/<Name>/ pages follow the edit as a full build would (they stayed as the first build had them)."""
+
+    def setUp(self):
+        self.repo = make_repo({
+            "almanac.yml": "title: Ops\nbase_url: https://docs.example.com/\nalert_rules: [rules/]\n",
+            "runbooks/disk-full.md": "---\ntitle: Disk full\n---\n## Tidy\n\nRemove old images.\n",
+            "rules/disks.yml": RB_RULES,
+        })
+        git(self.repo, "remote", "add", "origin", "git@github.com:acme/handbook.git")
+        self.srv = Server(self.repo)
+
+    def tearDown(self):
+        rc = self.srv.stop()
+        shutil.rmtree(self.repo, ignore_errors=True)
+        self.assertEqual(rc, 0, "serve exited badly:\n" + "\n".join(self.srv.lines[-40:]))
+
+    def edit(self, fn):
+        path = os.path.join(self.repo, "runbooks/disk-full.md")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path + ".tmp~", "w", encoding="utf-8") as f:
+            f.write(fn(text))
+        os.replace(path + ".tmp~", path)
+
+    def heading_errors(self, status):
+        return [d.split(": error: ")[0] for d in status["diagnostics"] if "which has no heading '#clean-up'" in d]
+
+    def test_runbook_url_headings_follow_the_edits(self):
+        s = self.srv.status()
+        self.assertEqual(self.heading_errors(s), ["rules/disks.yml:6:24", "rules/disks.yml:10:24"])
+        self.edit(lambda t: t + "\nThen check the logs.\n")  # the page is uncommitted from now on
+        s = self.srv.settled(s["seq"])
+        self.assertEqual(s["verify_mismatches"], 0, "\n".join(self.srv.lines[-20:]))
+        self.edit(lambda t: t.replace("## Tidy", "## Clean up"))
+        s = self.srv.settled(s["seq"])
+        self.assertEqual(s["kind"], "incremental")
+        self.assertEqual(self.heading_errors(s), [], s["diagnostics"])
+        self.assertTrue(any("note: runbook_url shows runbooks/disk-full.md" in d for d in s["diagnostics"]),
+                        s["diagnostics"])
+        self.assertTrue(s["ok"], s)
+        for alert in ("DiskFull", "DiskFuller"):
+            self.assertIn(b'url=../../runbooks/disk-full/#clean-up"', self.srv.get("/alerts/%s/" % alert)[2])
+        self.assertEqual(s["verify_mismatches"], 0, "\n".join(self.srv.lines[-20:]))
+        self.edit(lambda t: t.replace("## Clean up", "## Tidy"))
+        s = self.srv.settled(s["seq"])
+        self.assertEqual(self.heading_errors(s), ["rules/disks.yml:6:24", "rules/disks.yml:10:24"])
+        self.assertIn(b'url=../../runbooks/disk-full/"', self.srv.get("/alerts/DiskFull/")[2])
+        self.assertEqual(s["verify_mismatches"], 0, "\n".join(self.srv.lines[-20:]))
+
+
 if __name__ == "__main__":
     try:
         main()
