@@ -111,6 +111,11 @@ forge_hit_t forgepages_find(const forgepages_t *f, const char *url, long *page, 
 		 * FORGE_MAX_URL bytes, which is a file of no page) */
 		forge_hit_t hit = FORGE_NO_PAGE;
 		const char *first = strchr(rest, '/');
+		if (!first) { /* forge_file_view gives REF/PATH: not expected, but a file of no page */
+			free(frag);
+			*path = rest;
+			return FORGE_NO_PAGE;
+		}
 		for (int pass = 0; pass < 2 && hit == FORGE_NO_PAGE && strlen(url) <= FORGE_MAX_URL; pass++) {
 			int parts = 0;
 			for (const char *sl = first; sl && hit == FORGE_NO_PAGE && parts++ < FORGE_MAX_REF_PARTS;

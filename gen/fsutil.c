@@ -307,7 +307,7 @@ char *fsu_pct_decode(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		int hi = i + 2 < n ? fsu_hexval((unsigned char)s[i + 1]) : -1;
 		int lo = i + 2 < n ? fsu_hexval((unsigned char)s[i + 2]) : -1;
-		if (s[i] == '%' && hi >= 0 && lo >= 0) {
+		if (s[i] == '%' && hi >= 0 && lo >= 0 && (hi || lo)) { /* "%00" stays: it would end the string */
 			buf_putc(&b, (char)(hi * 16 + lo));
 			i += 2;
 		} else {

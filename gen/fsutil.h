@@ -66,7 +66,8 @@ int fsu_starts_with(const char *s, const char *prefix);
 /* The value of a hexadecimal digit (0-9, a-f, A-F), or -1. */
 int fsu_hexval(int c);
 /* The `n` bytes at `s` percent-decoded ("%41" -> "A"; a '%' without two hex
- * digits after it stays as it is). Caller frees. */
+ * digits after it stays as it is, and so does "%00", which would cut the
+ * string short). Caller frees. */
 char *fsu_pct_decode(const char *s, size_t n);
 /* Make an absolute, normalised version of `path` (no symlink resolution). Caller frees. */
 char *fsu_absolute(const char *path);

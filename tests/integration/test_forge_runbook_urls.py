@@ -205,6 +205,22 @@ class ForgeRunbookUrls(RepoTestCase):
         r = run("check", "--repo", self.hub, "--now", NOW, timeout=60)
         self.assertIn("rules/k8s.yml:34:24: error[runbook-url]: runbook_url '" + GH + "/blob/a/a/", r.stderr)
 
+    def test_a_nul_byte_in_a_url_is_no_file(self):
+        """'%00' in a forge URL (rules come from merge requests): a ref of 'main%00' crashed check, and
+        'k8s.md%00.txt' was read as runbooks/k8s.md (the decoded NUL ended the path)."""
+        write(self.hub, "rules/k8s.yml", RULES + "      - alert: Nul\n        annotations:\n"
+              "          runbook_url: " + GH + "/blob/x%00/y\n        expr: up == 0\n"
+              "      - alert: NulTail\n        annotations:\n"
+              "          runbook_url: " + GH + "/blob/main/runbooks/k8s.md%00.txt\n        expr: up == 0\n")
+        r = self.almanac("check")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        lines = self.rule_lines(r)
+        self.assertIn("rules/k8s.yml:34:24: error[runbook-url]: runbook_url '" + GH + "/blob/x%00/y' shows y of this "
+                      "site's repository, which is no page of the site (alert 'Nul' has no runbook yet)", lines)
+        self.assertIn("rules/k8s.yml:38:24: error[runbook-url]: runbook_url '" + GH + "/blob/main/runbooks/k8s.md%00.txt'"
+                      " shows runbooks/k8s.md%00.txt of this site's repository, which is no page of the site (alert "
+                      "'NulTail' has no runbook yet)", lines)
+
     def test_repo_url_names_the_web_address_and_other_forges_are_not_checked(self):
         cfg = read(os.path.join(self.hub, "almanac.yml"))
         write(self.hub, "almanac.yml", cfg + "repo_url: https://gitlab.example.com/acme/handbook\n")

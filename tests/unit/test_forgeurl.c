@@ -94,6 +94,10 @@ static void test_file_views(void **state)
 	expect_view(gt, "https://codeberg.org/ops/handbook/src/branch/main/runbooks/x.md", "main/runbooks/x.md", NULL);
 	expect_view(gt, "https://codeberg.org/ops/handbook/src/tag/v1/runbooks/x.md", "v1/runbooks/x.md", NULL);
 	expect_view("https://bitbucket.org/ops/handbook", "https://bitbucket.org/ops/handbook/src/main/x.md", "main/x.md", NULL);
+	/* "%00" is not decoded: it would cut REF/PATH short (a crash in forgepages_find, a path of another page) */
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main%00/x.md", "main%00/x.md", NULL);
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main/x.md%00.txt#a%00b",
+		    "main/x.md%00.txt", "a%00b");
 	/* not a file view of that repository */
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin-other/blob/main/x.md", NULL, NULL);
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/issues/12", NULL, NULL);
