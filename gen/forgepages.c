@@ -94,6 +94,31 @@ static long page_at(const map_t *m, size_t k, const char *path)
 	return hit;
 }
 
+/* What "REF/PATH" `rest` is in repository k: FORGE_PAGE or FORGE_RENAMED with *page (and *path for the
+ * latter), else FORGE_NO_PAGE. The ref may hold '/': the first split that names a page wins, then an
+ * old path (bounded: a ref of more than FORGE_MAX_REF_PARTS parts is not tried, nor a URL past
+ * FORGE_MAX_URL bytes, which is a file of no page). */
+static forge_hit_t find_in(const forgepages_t *f, size_t k, const char *rest, size_t url_len, long *page,
+			   char **path)
+{
+	const char *first = strchr(rest, '/');
+	if (!first || url_len > FORGE_MAX_URL) /* forge_file_view gives REF/PATH: no '/' is not expected */
+		return FORGE_NO_PAGE;
+	for (int pass = 0; pass < 2; pass++) {
+		int parts = 0;
+		for (const char *sl = first; sl && parts++ < FORGE_MAX_REF_PARTS; sl = strchr(sl + 1, '/')) {
+			long v = page_at(pass ? &f->old : &f->pages, k, sl + 1);
+			if (v) {
+				*page = v - 1;
+				if (pass)
+					*path = xstrdup(sl + 1);
+				return pass ? FORGE_RENAMED : FORGE_PAGE;
+			}
+		}
+	}
+	return FORGE_NO_PAGE;
+}
+
 forge_hit_t forgepages_find(const forgepages_t *f, const char *url, long *page, char **fragment, char **path)
 {
 	*page = -1;
@@ -101,44 +126,42 @@ forge_hit_t forgepages_find(const forgepages_t *f, const char *url, long *page, 
 	*path = NULL;
 	if (!f || !url)
 		return FORGE_OTHER;
-	for (size_t k = 0; k < f->nbases; k++) {
+	/* several repositories of the site may have the same web address (sources: of one repository with
+	 * different path: folders, or a source of the hub's own): a page of any of them wins, in their order,
+	 * then a renamed file's page, then the first one's file of no page */
+	forge_hit_t best = FORGE_OTHER;
+	size_t url_len = strlen(url);
+	for (size_t k = 0; k < f->nbases && best != FORGE_PAGE; k++) {
 		char *frag = NULL;
 		char *rest = f->bases[k] ? forge_file_view(f->bases[k], url, &frag) : NULL;
 		if (!rest)
 			continue;
-		/* REF/PATH, the ref may hold '/': the first split that names a page wins, then an old path
-		 * (bounded: a ref of more than FORGE_MAX_REF_PARTS parts is not tried, nor a URL past
-		 * FORGE_MAX_URL bytes, which is a file of no page) */
-		forge_hit_t hit = FORGE_NO_PAGE;
-		const char *first = strchr(rest, '/');
-		if (!first) { /* forge_file_view gives REF/PATH: not expected, but a file of no page */
-			free(frag);
-			*path = rest;
-			return FORGE_NO_PAGE;
-		}
-		for (int pass = 0; pass < 2 && hit == FORGE_NO_PAGE && strlen(url) <= FORGE_MAX_URL; pass++) {
-			int parts = 0;
-			for (const char *sl = first; sl && hit == FORGE_NO_PAGE && parts++ < FORGE_MAX_REF_PARTS;
-			     sl = strchr(sl + 1, '/')) {
-				long v = page_at(pass ? &f->old : &f->pages, k, sl + 1);
-				if (v) {
-					*page = v - 1;
-					hit = pass ? FORGE_RENAMED : FORGE_PAGE;
-					if (pass)
-						*path = xstrdup(sl + 1);
-				}
-			}
-		}
-		if (hit == FORGE_NO_PAGE)
-			*path = xstrdup(first + 1);
-		if (hit == FORGE_PAGE)
+		long pg = -1;
+		char *old = NULL;
+		forge_hit_t hit = find_in(f, k, rest, url_len, &pg, &old);
+		if (hit == FORGE_PAGE) {
+			*page = pg;
+			free(*path);
+			*path = NULL;
 			*fragment = frag;
-		else
-			free(frag);
+			frag = NULL;
+			best = hit;
+		} else if (hit == FORGE_RENAMED && best != FORGE_RENAMED) {
+			*page = pg;
+			free(*path);
+			*path = old;
+			old = NULL;
+			best = hit;
+		} else if (hit == FORGE_NO_PAGE && best == FORGE_OTHER) {
+			const char *first = strchr(rest, '/');
+			*path = xstrdup(first ? first + 1 : rest);
+			best = hit;
+		}
+		free(old);
+		free(frag);
 		free(rest);
-		return hit;
 	}
-	return FORGE_OTHER;
+	return best;
 }
 
 void forgepages_free(forgepages_t *f)

@@ -34,7 +34,10 @@ char *forgepages_web_base(git_repository *repo, const char *repo_url);
  * address (nothing can match). Free with forgepages_free. */
 forgepages_t *forgepages_new(const site_t *s);
 
-/* What `url` shows (above). With FORGE_PAGE and FORGE_RENAMED, *page is
+/* What `url` shows (above). Repositories that share a web address (two
+ * sources of one repository with different path: folders) are all searched:
+ * a page of any of them first (in the site's order), then a renamed file's
+ * page, else the file is of no page. With FORGE_PAGE and FORGE_RENAMED, *page is
  * the page; with FORGE_PAGE, *fragment is the URL's fragment (NULL when
  * none); with FORGE_NO_PAGE and FORGE_RENAMED, *path is the file's path in
  * its repository (the shortest ref taken). *fragment and *path are the

@@ -205,6 +205,28 @@ class ForgeRunbookUrls(RepoTestCase):
         r = run("check", "--repo", self.hub, "--now", NOW, timeout=60)
         self.assertIn("rules/k8s.yml:34:24: error[runbook-url]: runbook_url '" + GH + "/blob/a/a/", r.stderr)
 
+    def test_two_sources_of_one_repository(self):
+        """A monorepo published as two sources (path: folders) has one web address: a file of the second
+        was 'no page of the site' (only the first repository with that address was searched)."""
+        write(self.payments, "api/runbooks/api-down.md", "---\ntitle: API down\n---\nRestart it.\n")
+        git(self.payments, "add", "-A")
+        git(self.payments, "commit", "-q", "-m", "API runbook", date="2026-10-03T09:00:00Z")
+        write(self.hub, "almanac.yml", "title: Ops\nbase_url: %s\nalert_rules: [rules/]\nsources:\n"
+              "  - name: payments\n    repo: %s\n    path: docs\n"
+              "  - name: payments-api\n    repo: %s\n    path: api\n" % (BASE, self.payments, self.payments))
+        write(self.hub, "rules/k8s.yml", RULES + "      - alert: APIDown\n        annotations:\n"
+              "          runbook_url: https://github.com/acme/payments/blob/main/api/runbooks/api-down.md\n"
+              "        expr: up == 0\n")
+        r = self.almanac("check")
+        lines = self.rule_lines(r)
+        self.assertTrue([ln for ln in lines if ln.startswith("rules/k8s.yml:22:24: note[runbook-url-forge]")], lines)
+        self.assertIn("rules/k8s.yml:34:24: note[runbook-url-forge]: runbook_url shows payments-api/runbooks/"
+                      "api-down.md as its repository's forge renders it; the site publishes it at " + BASE +
+                      "payments-api/runbooks/api-down/ (almanac report --format rules-patch puts that address "
+                      "in)", lines)
+        a = json.loads(self.almanac("report", "--format", "json").stdout)["alerts"]
+        self.assertNotIn("APIDown", a["uncovered"])
+
     def test_a_nul_byte_in_a_url_is_no_file(self):
         """'%00' in a forge URL (rules come from merge requests): a ref of 'main%00' crashed check, and
         'k8s.md%00.txt' was read as runbooks/k8s.md (the decoded NUL ended the path)."""
