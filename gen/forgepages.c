@@ -104,6 +104,13 @@ static forge_hit_t find_in(const forgepages_t *f, size_t k, const char *rest, si
 	const char *first = strchr(rest, '/');
 	if (!first || url_len > FORGE_MAX_URL) /* forge_file_view gives REF/PATH: no '/' is not expected */
 		return FORGE_NO_PAGE;
+	/* "." and ".." left after the percent-decoding ("x%2F..%2Fdb.md"): which file a forge shows then is
+	 * its own business; a page's path has none */
+	for (const char *seg = rest; seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
+		size_t n = strcspn(seg, "/");
+		if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return FORGE_NO_PAGE;
+	}
 	for (int pass = 0; pass < 2; pass++) {
 		int parts = 0;
 		for (const char *sl = first; sl && parts++ < FORGE_MAX_REF_PARTS; sl = strchr(sl + 1, '/')) {

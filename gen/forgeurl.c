@@ -72,6 +72,62 @@ char *forge_web_base(const char *git_url)
 	return web(host, hl, end);
 }
 
+/* A "." or ".." path segment of `n` bytes at `p` as a browser reads it ("%2e" is a '.'): 1 or 2, else 0. */
+static int dot_segment(const char *p, size_t n)
+{
+	int dots = 0;
+	for (size_t i = 0; i < n; dots++) {
+		if (p[i] == '.')
+			i++;
+		else if (n - i >= 3 && p[i] == '%' && p[i + 1] == '2' && (p[i + 2] == 'e' || p[i + 2] == 'E'))
+			i += 3;
+		else
+			return 0;
+	}
+	return dots <= 2 ? dots : 0;
+}
+
+/* `url` as a browser requests it (the WHATWG URL rules that change which file it names): without tabs and
+ * newlines, '\' a '/' in the path, "." and ".." segments resolved (a "blob/main/../../../other/repo/..."
+ * shows a file of another repository). Caller frees. */
+static char *browser_url(const char *url)
+{
+	buf_t in = BUF_INIT;
+	for (const char *p = url; *p; p++)
+		if (*p != '\t' && *p != '\n' && *p != '\r')
+			buf_putc(&in, *p);
+	char *u = buf_detach(&in);
+	char *sep = strstr(u, "://");
+	if (!sep)
+		return u;
+	char *path = sep + 3 + strcspn(sep + 3, "/\\?#");
+	size_t pl = strcspn(path, "?#");
+	buf_t out = BUF_INIT;
+	buf_put(&out, u, (size_t)(path - u));
+	size_t root = out.len; /* ".." stops at the host */
+	for (size_t i = 0; i < pl;) {
+		i++; /* the '/' (or '\\') before the segment */
+		size_t n = 0;
+		while (i + n < pl && path[i + n] != '/' && path[i + n] != '\\')
+			n++;
+		int last = i + n >= pl;
+		int dots = dot_segment(path + i, n);
+		if (dots == 2)
+			while (out.len > root && out.s[--out.len] != '/')
+				;
+		if (!dots) {
+			buf_putc(&out, '/');
+			buf_put(&out, path + i, n);
+		} else if (last) { /* "a/b/.." is "a/", "a/." is "a/" */
+			buf_putc(&out, '/');
+		}
+		i += n;
+	}
+	buf_puts(&out, path + pl); /* the query and fragment; buf_put ends the text at out.len */
+	free(u);
+	return buf_detach(&out);
+}
+
 /* After "scheme://": the rest of `url` past the web address `base` ("https://HOST/PATH") and a '/', or NULL. */
 static const char *past_base(const char *base, const char *url)
 {
@@ -94,22 +150,27 @@ char *forge_file_view(const char *base, const char *url, char **fragment)
 	*fragment = NULL;
 	if (!base || !url)
 		return NULL;
-	const char *rest = past_base(base, url);
-	if (!rest)
+	char *norm = browser_url(url);
+	const char *rest = past_base(base, norm);
+	if (!rest) {
+		free(norm);
 		return NULL;
+	}
 	static const char *const views[] = {"-/blob/", "-/tree/", "-/raw/", "blob/", "tree/", "raw/", "src/branch/",
 					    "src/tag/", "src/commit/", "src/"};
 	const char *after = NULL;
 	for (size_t i = 0; i < sizeof views / sizeof *views && !after; i++)
 		if (!strncmp(rest, views[i], strlen(views[i])))
 			after = rest + strlen(views[i]);
-	if (!after)
-		return NULL;
-	size_t n = strcspn(after, "?#");
-	if (!n || !memchr(after, '/', n))
-		return NULL; /* a ref alone: no file */
+	size_t n = after ? strcspn(after, "?#") : 0;
+	if (!n || !memchr(after, '/', n)) {
+		free(norm);
+		return NULL; /* not a file view, or a ref alone: no file */
+	}
 	const char *hash = strchr(after, '#');
 	if (hash && hash[1])
 		*fragment = fsu_pct_decode(hash + 1, strlen(hash + 1));
-	return fsu_pct_decode(after, n);
+	char *r = fsu_pct_decode(after, n);
+	free(norm);
+	return r;
 }

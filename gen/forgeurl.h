@@ -28,7 +28,10 @@
 char *forge_web_base(const char *git_url);
 
 /* When `url` is a file view (above) of the repository whose web address is
- * `base` (from forge_web_base): "REF/PATH" percent-decoded, without the query,
+ * `base` (from forge_web_base), read as a browser requests it (tabs and
+ * newlines dropped, '\' a '/', "." and ".." segments resolved, "%2e" too: a
+ * ".." that climbs out of the repository is another repository's file):
+ * "REF/PATH" percent-decoded ("%00" kept), without the query,
  * and *fragment (NULL when none; percent-decoded) both the caller's to free.
  * NULL (and *fragment NULL) otherwise. */
 char *forge_file_view(const char *base, const char *url, char **fragment);

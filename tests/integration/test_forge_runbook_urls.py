@@ -227,6 +227,25 @@ class ForgeRunbookUrls(RepoTestCase):
         a = json.loads(self.almanac("report", "--format", "json").stdout)["alerts"]
         self.assertNotIn("APIDown", a["uncovered"])
 
+    def test_dot_segments_as_a_browser_resolves_them(self):
+        """'..' in a forge URL: a browser resolves it before asking the forge, so .../handbook/blob/../../evil/
+        blob/main/runbooks/k8s.md shows acme/evil's file; it was taken for the page runbooks/k8s.md (a note:
+        fine), and a merge request could point the on-call engineer at another repository that way."""
+        extra = [("Evil", GH + "/blob/../../evil/blob/main/runbooks/k8s.md"),
+                 ("Dotted", GH + "/blob/main/runbooks/db/../k8s.md#kubeapidown"),
+                 ("Encoded", GH + "/blob/main/x%2F..%2Frunbooks/k8s.md")]
+        text = RULES + "".join("      - alert: %s\n        annotations:\n          runbook_url: %s\n"
+                               "        expr: up == 0\n" % a for a in extra)
+        write(self.hub, "rules/k8s.yml", text)
+        lines = self.rule_lines(self.almanac("check"))
+        self.assertFalse([ln for ln in lines if ln.startswith("rules/k8s.yml:34:")], lines)  # another repository's
+        self.assertIn("rules/k8s.yml:38:24: note[runbook-url-forge]: runbook_url shows runbooks/k8s.md as its "
+                      "repository's forge renders it; the site publishes it at " + BASE + "runbooks/k8s/#kubeapidown "
+                      "(almanac report --format rules-patch puts that address in)", lines)
+        self.assertIn("rules/k8s.yml:42:24: error[runbook-url]: runbook_url '" + GH + "/blob/main/x%2F..%2Frunbooks/"
+                      "k8s.md' shows x/../runbooks/k8s.md of this site's repository, which is no page of the site "
+                      "(alert 'Encoded' has no runbook yet)", lines)
+
     def test_a_nul_byte_in_a_url_is_no_file(self):
         """'%00' in a forge URL (rules come from merge requests): a ref of 'main%00' crashed check, and
         'k8s.md%00.txt' was read as runbooks/k8s.md (the decoded NUL ended the path)."""

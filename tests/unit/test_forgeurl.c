@@ -98,6 +98,18 @@ static void test_file_views(void **state)
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main%00/x.md", "main%00/x.md", NULL);
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main/x.md%00.txt#a%00b",
 		    "main/x.md%00.txt", "a%00b");
+	/* as a browser requests it: "." and ".." resolved ("%2e" too), '\\' a '/', tabs and newlines dropped */
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main/x/../docs/./a.md", "main/docs/a.md",
+		    NULL);
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main/x/%2E%2e/a.md#b", "main/a.md", "b");
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main\\docs\\a.md", "main/docs/a.md",
+		    NULL);
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mi\txin/blob/main/a.md", "main/a.md", NULL);
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main/.../a.md", "main/.../a.md", NULL);
+	/* ... and climbing out of the repository: another repository's file (it was read as main/x.md here) */
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/../../evil/blob/main/x.md", NULL, NULL);
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main/../../../../../x.md", NULL, NULL);
+	expect_view(gh, "https://github.com/x/../kubernetes-monitoring/kubernetes-mixin/blob/main/a.md", "main/a.md", NULL);
 	/* not a file view of that repository */
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin-other/blob/main/x.md", NULL, NULL);
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/issues/12", NULL, NULL);
