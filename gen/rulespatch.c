@@ -16,13 +16,23 @@ typedef struct {
 /* A URL as a YAML value in the style of the one it replaces. */
 static char *yaml_value(const char *url, int style)
 {
-	if (style == '"')
-		return xasprintf("\"%s\"", url); /* the URL has no '"' or '\\': base_url is checked, names are [A-Za-z0-9_:.-] */
-	if (style == '\'')
-		return xasprintf("'%s'", url);
-	if (style == '|')
-		return xasprintf("%s\n", url);
-	return xstrdup(url);
+	/* the URL is the site's address of a page, and may name a heading: a page's name or an id may hold
+	 * quotes (what's-broken.md), escaped as the value's quoting wants them */
+	buf_t b = BUF_INIT;
+	if (style == '"' || style == '\'')
+		buf_putc(&b, (char)style);
+	for (const char *p = url; *p; p++) {
+		if (style == '"' && (*p == '"' || *p == '\\'))
+			buf_putc(&b, '\\');
+		else if (style == '\'' && *p == '\'')
+			buf_putc(&b, '\'');
+		buf_putc(&b, *p);
+	}
+	if (style == '"' || style == '\'')
+		buf_putc(&b, (char)style);
+	else if (style == '|')
+		buf_putc(&b, '\n');
+	return buf_detach(&b);
 }
 
 static char *spaces(int n)

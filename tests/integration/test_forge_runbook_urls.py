@@ -196,6 +196,26 @@ class ForgeRunbookUrls(RepoTestCase):
         a = json.loads(self.almanac("report", "--format", "json").stdout)["alerts"]
         self.assertEqual(a["uncovered"], ["NothingThere", "SomeoneElse"])
 
+    def test_rules_patch_keeps_quoted_values_valid(self):
+        """The site address put in keeps the value's quoting: a page named what's-broken.md in a
+        single-quoted value needs its quote doubled, else the patched rule file is no YAML any more."""
+        write(self.hub, "runbooks/what's-broken.md", "---\ntitle: What is broken\n---\nLook here.\n")
+        git(self.hub, "add", "-A")
+        git(self.hub, "commit", "-q", "-m", "What is broken", date="2026-10-03T09:00:00Z")
+        write(self.hub, "rules/k8s.yml", RULES + "      - alert: Broken\n        annotations:\n"
+              "          runbook_url: '" + GH + "/blob/main/runbooks/what''s-broken.md'\n        expr: up == 0\n"
+              "      - alert: Broken2\n        annotations:\n"
+              "          runbook_url: \"" + GH + "/blob/main/runbooks/what's-broken.md\"\n        expr: up == 0\n")
+        patch = self.almanac("report", "--format", "rules-patch").stdout
+        self.assertIn("+          runbook_url: '" + BASE + "runbooks/what''s-broken/'\n", patch)
+        self.assertIn("+          runbook_url: \"" + BASE + "runbooks/what's-broken/\"\n", patch)
+        p = subprocess.run(["git", "apply", "-"], cwd=self.hub, input=patch, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = self.almanac("check")
+        self.assertFalse([ln for ln in self.rule_lines(r) if ":34:" in ln or ":38:" in ln or "alert-rules" in ln],
+                         r.stderr)
+
     def test_a_url_of_endless_folders_is_bounded_work(self):
         """Rules come from merge requests: a runbook_url of 200,000 '/' is a file of no page, said at once
         (each split of REF/PATH was a lookup of a 400 kB key: quadratic)."""
