@@ -74,17 +74,18 @@ forgepages_t *forgepages_new(const site_t *s)
 	return f;
 }
 
-/* The page of repository k at `path`, or its README.md when `path` is a folder: index + 1, 0 when none. */
+/* The page of repository k at `path`, or its README.md when `path` is a folder ("" the root): index + 1, 0 when
+ * none. */
 static long page_at(const map_t *m, size_t k, const char *path)
 {
 	size_t n = strlen(path);
 	while (n && path[n - 1] == '/')
 		n--;
 	char *p = xstrndup(path, n);
-	static const char *const tries[] = {"%zu:%s", "%zu:%s/README.md", "%zu:%s/readme.md"};
+	static const char *const readme[] = {"README.md", "readme.md"};
 	long hit = 0;
-	for (size_t t = 0; t < sizeof tries / sizeof *tries && !hit; t++) {
-		char *key = xasprintf(tries[t], k, p);
+	for (size_t t = 0; t < 3 && !hit; t++) { /* the file, else the folder's README (the root's too) */
+		char *key = !t ? xasprintf("%zu:%s", k, p) : xasprintf("%zu:%s%s%s", k, p, n ? "/" : "", readme[t - 1]);
 		void *v;
 		if (map_get(m, key, &v))
 			hit = MAP_AS_INT(v);

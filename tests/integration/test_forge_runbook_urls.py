@@ -266,6 +266,19 @@ class ForgeRunbookUrls(RepoTestCase):
                       "k8s.md' shows x/../runbooks/k8s.md of this site's repository, which is no page of the site "
                       "(alert 'Encoded' has no runbook yet)", lines)
 
+    def test_the_root_folder_is_its_readme(self):
+        """A folder view is its README.md, the repository's root folder too (it was 'shows  of this site's
+        repository, which is no page'): the payments source publishes its whole repository."""
+        write(self.payments, "README.md", "---\ntitle: Payments\n---\nStart here.\n")
+        git(self.payments, "add", "-A")
+        git(self.payments, "commit", "-q", "-m", "Readme", date="2026-10-03T09:00:00Z")
+        write(self.hub, "rules/k8s.yml", RULES + "      - alert: Root\n        annotations:\n"
+              "          runbook_url: https://github.com/acme/payments/tree/main/\n        expr: up == 0\n")
+        lines = self.rule_lines(self.almanac("check"))
+        self.assertIn("rules/k8s.yml:34:24: note[runbook-url-forge]: runbook_url shows payments/README.md as its "
+                      "repository's forge renders it; the site publishes it at " + BASE + "payments/ (almanac report "
+                      "--format rules-patch puts that address in)", lines)
+
     def test_a_nul_byte_in_a_url_is_no_file(self):
         """'%00' in a forge URL (rules come from merge requests): a ref of 'main%00' crashed check, and
         'k8s.md%00.txt' was read as runbooks/k8s.md (the decoded NUL ended the path)."""
