@@ -13,11 +13,14 @@
  *   - one that names an old address (moved) is replaced by the alert's
  *     address, else the page's current one;
  *   - one that shows a page's Markdown file on its repository's forge
- *     (forgepages.h) is replaced by the alert's address, else the page's;
- *     one that shows a renamed file, by the alert's or the renamed page's.
+ *     (forgepages.h) is replaced by that page's own address, at the heading
+ *     the URL names (so that the rule keeps making the page answer the
+ *     alert, alerts.h); one that shows a renamed file, by the renamed
+ *     page's address.
  * A runbook_url whose page lacks the heading its fragment names is listed
  * as a note with the nearest heading (a guess is not applied).
- * The value keeps its quoting (plain, '...' or "..."). Rules the patch
+ * The value keeps its quoting (plain, '...' or "...", its quotes and
+ * backslashes escaped as that quoting wants them). Rules the patch
  * cannot change (flow-style `{...}` mappings, a broken URL of an alert
  * without a runbook) are listed in '#' comment lines before the diff, with
  * their file:line; `git apply` ignores those lines. */
