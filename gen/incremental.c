@@ -513,7 +513,15 @@ static const char *incremental(inc_t *inc, const size_t *pidx, size_t np, const 
 	links_finish(s);
 	links_orphans(s);
 	site_shortcode_warnings(s);
-	runbookurl_check(s); /* the headings runbook_urls name are the pages' content */
+	/* the runbook_urls that lead to a changed page: the headings they name are its content */
+	int recheck = 0;
+	for (size_t i = 0; i < s->nrbchecks && !recheck; i++)
+		for (size_t k = 0; k < nch && !recheck; k++)
+			recheck = s->rbchecks[i].page == (long)ch[k].idx;
+	if (recheck) {
+		incstat_drop_runbook_urls(&s->diags);
+		runbookurl_check(s);
+	}
 	timing_mark("graph");
 
 	/* what must be rendered again */

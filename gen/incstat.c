@@ -62,10 +62,15 @@ static void diags_filter(diag_list_t *l, int (*keep)(const diag_t *, const void 
 static int keep_not_graph(const diag_t *d, const void *ud)
 {
 	(void)ud;
-	/* recomputed for the whole site after every change (links_finish, links_orphans, runbookurl_check:
-	 * a runbook_url's heading is a page's content) */
+	/* recomputed for the whole site after every change (links_finish, links_orphans) */
 	return !(d->code && (!strcmp(d->code, "broken-anchor") || !strcmp(d->code, "orphan") ||
-			     !strcmp(d->code, "shortcode") || !strncmp(d->code, "runbook-url", 11)));
+			     !strcmp(d->code, "shortcode")));
+}
+
+static int keep_not_runbook_url(const diag_t *d, const void *ud)
+{
+	(void)ud;
+	return !(d->code && !strncmp(d->code, "runbook-url", 11));
 }
 
 static int keep_not_load(const diag_t *d, const void *ud)
@@ -83,6 +88,11 @@ static int keep_not_load(const diag_t *d, const void *ud)
 void incstat_drop_graph(diag_list_t *l)
 {
 	diags_filter(l, keep_not_graph, NULL);
+}
+
+void incstat_drop_runbook_urls(diag_list_t *l)
+{
+	diags_filter(l, keep_not_runbook_url, NULL);
 }
 
 void incstat_drop_load(diag_list_t *l, const char *file)

@@ -24,9 +24,11 @@ char *incstat_diag_line(const diag_t *d);
 /* Remove from `l` one item equal (incstat_diag_same) to each item of `rm`. */
 void incstat_remove_each(diag_list_t *l, const diag_list_t *rm);
 /* Remove from `l` the diagnostics recomputed for the whole site after every change
- * (broken-anchor, orphan, shortcode, runbook-url*: links_finish, links_orphans,
- * site_shortcode_warnings, runbookurl_check). */
+ * (broken-anchor, orphan, shortcode: links_finish, links_orphans, site_shortcode_warnings). */
 void incstat_drop_graph(diag_list_t *l);
+/* Remove from `l` the runbook_url checks' diagnostics (runbook-url*: runbookurl_check), made
+ * again when a page they lead to changed (the headings they name are its content). */
+void incstat_drop_runbook_urls(diag_list_t *l);
 /* Remove from `l` the load problems of `file` (encoding, binary, too-large, unreadable:
  * site.c's load_page), which a replay of the page's checked text cannot reproduce. */
 void incstat_drop_load(diag_list_t *l, const char *file);
