@@ -11,6 +11,8 @@
 #include "forgepages.h"
 #include "fsutil.h"
 #include "links.h"
+#include "map.h"
+#include "markdown.h"
 #include "outpaths.h"
 #include "suggest.h"
 
@@ -216,6 +218,48 @@ static void check_anchor(site_t *s, const rules_rule_t *rule, const site_alert_t
 			 "runbook_url '%s' leads to %s, which has no heading '#%s'", rule->runbook_url, p->src, frag);
 }
 
+/* A forge's line anchor (GitHub "#L10", "#L10-L20"; GitLab "#L10-20"): the file's lines, no heading. */
+static int line_anchor(const char *frag)
+{
+	if (frag[0] != 'L' || !isdigit((unsigned char)frag[1]))
+		return 0;
+	const char *p = frag + 1;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '-') {
+		p++;
+		if (*p == 'L')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return *p == '\0';
+}
+
+/* The site's id of the heading that the forge calls `frag`: the forge renders the file with GitHub's ids
+ * (md_slug, then -1, -2 for repeats), which a MkDocs page's ids (mdids.h) need not be. NULL when no
+ * heading has that GitHub id. Borrowed from the page. */
+static const char *site_id_of_forge_id(const site_page_t *p, const char *frag)
+{
+	map_t seen = MAP_INIT;
+	const char *hit = NULL;
+	for (size_t i = 0; i < p->md.nheadings && !hit; i++) {
+		char *base = md_slug(p->md.headings[i].text);
+		void *v = NULL;
+		long k = map_get(&seen, base, &v) ? MAP_AS_INT(v) : 0;
+		char *id = k ? xasprintf("%s-%ld", base, k) : xstrdup(base);
+		map_put(&seen, base, MAP_INT(k + 1));
+		if (!strcmp(id, frag))
+			hit = p->md.headings[i].id;
+		free(id);
+		free(base);
+	}
+	map_free(&seen);
+	return hit;
+}
+
 /* A runbook_url outside the site: a file of one of its repositories on their forge (forgepages.h), checked
  * against the pages, or another site's (not checked). */
 static void check_forge(site_t *s, const forgepages_t *forge, const rules_rule_t *rule, const site_alert_t *a,
@@ -234,6 +278,23 @@ static void check_forge(site_t *s, const forgepages_t *forge, const rules_rule_t
 		/* the page's own address at the same heading: the rule keeps making the page answer the alert
 		 * (alerts.h), which alerts/<Name>/ would not if this URL were why the page answers */
 		c->suggest = xstrdup(p->url);
+		site_alert_t *wa = alerts_find(s, rule->alert);
+		int same_anchor = frag && wa && wa->anchor && !strcmp(wa->anchor, frag);
+		if (frag && line_anchor(frag)) { /* lines of the file: the page itself, no heading to check */
+			free(frag);
+			frag = NULL;
+		} else if (frag && !links_page_has_id(s, p, frag)) {
+			/* the forge's id of a heading whose id on the site differs (a MkDocs page) */
+			const char *id = site_id_of_forge_id(p, frag);
+			if (id) {
+				free(frag);
+				frag = xstrdup(id);
+			}
+		}
+		if (same_anchor) { /* alerts/<Name>/ leads to the heading by the site's id, or to the page */
+			free(wa->anchor);
+			wa->anchor = frag ? xstrdup(frag) : NULL;
+		}
 		if (frag)
 			check_anchor(s, rule, a, c, frag); /* a heading the page lacks: broken, said there */
 		if (c->status == SITE_RB_FORGE) {

@@ -295,6 +295,35 @@ class ForgeRunbookUrls(RepoTestCase):
                       " shows runbooks/k8s.md%00.txt of this site's repository, which is no page of the site (alert "
                       "'NulTail' has no runbook yet)", lines)
 
+    def test_line_anchors_and_mkdocs_ids(self):
+        """A forge's line anchor (#L10, #L10-L20) names lines of the file, not a heading: no error. A MkDocs
+        page has MkDocs' heading ids, the forge GitHub's: a URL naming a heading by GitHub's id is that
+        heading, and alerts/<Name>/ leads to it by the site's id."""
+        write(self.hub, "rules/k8s.yml", RULES.replace("runbooks/k8s.md#kubeapidown", "runbooks/k8s.md#L7-L9"))
+        r = self.almanac("check")
+        self.assertIn("rules/k8s.yml:6:24: note[runbook-url-forge]", r.stderr)
+        self.assertNotIn("rules/k8s.yml:6:24: error", r.stderr)
+        repo = self.repo({
+            "mkdocs.yml": "site_name: Ops\nrepo_url: https://github.com/acme/mk\n",
+            "docs/index.md": "# Ops\n",
+            "docs/db.md": "# Database\n\n## Café failover\n\nOne.\n\n## Café failover\n\nTwo.\n",
+            "alerts.yml": "groups:\n  - name: db\n    rules:\n      - alert: DBDown\n        annotations:\n"
+                          "          runbook_url: https://github.com/acme/mk/blob/main/docs/db.md#caf%C3%A9-failover-1\n"
+                          "        expr: up == 0\n      - alert: DBSlow\n        annotations:\n"
+                          "          runbook_url: https://github.com/acme/mk/blob/main/docs/db.md#cafe-failover-2\n"
+                          "        expr: up == 0\n"})
+        out = os.path.join(self.tmpdir(), "mk")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        page = read(os.path.join(out, "db/index.html"))
+        self.assertIn('id="cafe-failover_1"', page)  # MkDocs' id of the second heading
+        self.assertNotIn("alerts.yml:6:", "\n".join(l for l in r.stderr.splitlines() if "error" in l))
+        self.assertIn("alerts.yml:6:24: note[runbook-url-forge]: runbook_url shows docs/db.md as its repository's "
+                      "forge renders it; the site publishes it at db/#cafe-failover_1", r.stderr)
+        self.assertIn('url=../../db/#cafe-failover_1"', read(os.path.join(out, "alerts/DBDown/index.html")))
+        # a heading neither the site nor the forge has is still an error
+        self.assertIn("alerts.yml:10:24: error[runbook-url]", r.stderr)
+
     def test_repo_url_names_the_web_address_and_other_forges_are_not_checked(self):
         cfg = read(os.path.join(self.hub, "almanac.yml"))
         write(self.hub, "almanac.yml", cfg + "repo_url: https://gitlab.example.com/acme/handbook\n")
