@@ -345,13 +345,19 @@ int alerts_build(site_t *s)
 		rule_page[r] = -1;
 		if (!rule->runbook_url)
 			continue;
-		char *path = site_path_of(s->cfg.base_url, rule->runbook_url);
-		long pg = path ? page_at_url(s, path) : -1;
-		const char *hash = strchr(rule->runbook_url, '#');
-		char *frag = path && hash && hash[1] ? fsu_pct_decode(hash + 1, strlen(hash + 1)) : NULL;
-		char *file = NULL;
-		if (!path && forgepages_find(forge, rule->runbook_url, &pg, &frag, &file) != FORGE_PAGE)
-			pg = -1;
+		long pg = -1;
+		char *frag = NULL, *file = NULL, *path = NULL;
+		if (alerts_runbook_is_path(rule)) { /* GitLab's `runbook: docs/x.md`: a repository path */
+			if (forgepages_find_path(forge, rule->runbook_url, &pg, &frag, &file) != FORGE_PAGE)
+				pg = -1;
+		} else {
+			path = site_path_of(s->cfg.base_url, rule->runbook_url);
+			pg = path ? page_at_url(s, path) : -1;
+			const char *hash = strchr(rule->runbook_url, '#');
+			frag = path && hash && hash[1] ? fsu_pct_decode(hash + 1, strlen(hash + 1)) : NULL;
+			if (!path && forgepages_find(forge, rule->runbook_url, &pg, &frag, &file) != FORGE_PAGE)
+				pg = -1;
+		}
 		free(file);
 		free(path);
 		if (pg >= 0 && !(s->pages[pg].draft && !s->opts.drafts)) {
@@ -508,6 +514,12 @@ static char *site_path_of(const char *base, const char *url)
 	char *norm = path[0] ? fsu_normalize(path) : xstrdup("");
 	free(path);
 	return norm;
+}
+
+int alerts_runbook_is_path(const rules_rule_t *rule)
+{
+	return rule->runbook_annotation && rule->runbook_url && !after_scheme(rule->runbook_url) &&
+	       strncmp(rule->runbook_url, "//", 2) != 0;
 }
 
 char *alerts_site_path(const char *base_url, const char *url)

@@ -70,6 +70,10 @@ site_alert_t *alerts_find(const site_t *s, const char *name);
  * home page). NULL for another site, another scheme, an absolute URL without
  * a base_url, or a path climbing above the root. Caller frees. */
 char *alerts_site_path(const char *base_url, const char *url);
+/* 1 when the rule's link is GitLab's `runbook` annotation holding a path in
+ * a repository (docs/patroni/postgres.md#errors), not a URL: it names a page
+ * by its file (forgepages_find_path), never a site address. */
+int alerts_runbook_is_path(const rules_rule_t *rule);
 /* The alert whose stable address is the site path `path` ("alerts/<Name>/",
  * also without the final '/' or with "index.html"), when that address is
  * published (the alert has a runbook); else NULL. */

@@ -44,11 +44,6 @@ static char *key_of(size_t k, const char *path)
 forgepages_t *forgepages_new(const site_t *s)
 {
 	size_t nb = s->nsources + 1;
-	int any = s->web_base != NULL;
-	for (size_t k = 0; k < s->nsources; k++)
-		any |= s->sources[k].web_base != NULL;
-	if (!any)
-		return NULL;
 	forgepages_t *f = xcalloc(1, sizeof *f);
 	f->nbases = nb;
 	f->bases = xcalloc(nb, sizeof *f->bases);
@@ -59,7 +54,7 @@ forgepages_t *forgepages_new(const site_t *s)
 	f->old = (map_t)MAP_INIT;
 	for (size_t i = 0; i < s->npages; i++) {
 		const site_page_t *p = &s->pages[i];
-		if ((p->draft && !s->opts.drafts) || p->source < 0 || (size_t)p->source >= nb || !f->bases[p->source])
+		if ((p->draft && !s->opts.drafts) || p->source < 0 || (size_t)p->source >= nb)
 			continue;
 		char *key = key_of((size_t)p->source, site_page_repo_path(p));
 		map_put(&f->pages, key, MAP_INT(i + 1));
@@ -169,6 +164,40 @@ forge_hit_t forgepages_find(const forgepages_t *f, const char *url, long *page, 
 		free(frag);
 		free(rest);
 	}
+	return best;
+}
+
+forge_hit_t forgepages_find_path(const forgepages_t *f, const char *value, long *page, char **fragment,
+				 char **path)
+{
+	*page = -1;
+	*fragment = NULL;
+	*path = NULL;
+	if (!f || !value || strstr(value, "{{") || strlen(value) > FORGE_MAX_URL)
+		return FORGE_OTHER; /* a template (docs/{{ $labels.type }}/README.md): which file is not known */
+	size_t n = strcspn(value, "#");
+	char *raw = xstrndup(value, n);
+	char *norm = raw[0] ? fsu_normalize(raw) : NULL; /* "./", "a/../b"; NULL when it climbs out */
+	free(raw);
+	if (!norm || !norm[0]) {
+		*path = xstrdup(value);
+		free(norm);
+		return FORGE_NO_PAGE;
+	}
+	forge_hit_t best = FORGE_NO_PAGE;
+	for (int pass = 0; pass < 2 && best == FORGE_NO_PAGE; pass++)
+		for (size_t k = 0; k < f->nbases && best == FORGE_NO_PAGE; k++) {
+			long v = page_at(pass ? &f->old : &f->pages, k, norm);
+			if (v) {
+				*page = v - 1;
+				best = pass ? FORGE_RENAMED : FORGE_PAGE;
+			}
+		}
+	if (best == FORGE_PAGE && value[n] == '#' && value[n + 1])
+		*fragment = fsu_pct_decode(value + n + 1, strlen(value + n + 1));
+	if (best != FORGE_PAGE)
+		*path = xstrdup(norm);
+	free(norm);
 	return best;
 }
 

@@ -30,8 +30,7 @@ typedef enum {
 char *forgepages_web_base(git_repository *repo, const char *repo_url);
 
 /* Index the pages of `s` (drafts only with --drafts) by repository and path,
- * and their old paths. NULL when no repository of the site has a web
- * address (nothing can match). Free with forgepages_free. */
+ * and their old paths. Free with forgepages_free. */
 forgepages_t *forgepages_new(const site_t *s);
 
 /* What `url` shows (above). Repositories that share a web address (two
@@ -43,6 +42,13 @@ forgepages_t *forgepages_new(const site_t *s);
  * its repository (the shortest ref taken). *fragment and *path are the
  * caller's to free (NULL when not set). `f` may be NULL: FORGE_OTHER. */
 forge_hit_t forgepages_find(const forgepages_t *f, const char *url, long *page, char **fragment, char **path);
+
+/* What GitLab's `runbook` annotation `value` names: a path in one of the
+ * site's repositories (docs/patroni/postgres.md#errors; the hub's first, then
+ * the sources' in order), with forgepages_find's results. FORGE_OTHER for a
+ * template (`{{ $labels.type }}`: which file is not known). */
+forge_hit_t forgepages_find_path(const forgepages_t *f, const char *value, long *page, char **fragment,
+				 char **path);
 
 /* Free `f`; accepts NULL. */
 void forgepages_free(forgepages_t *f);

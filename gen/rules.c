@@ -632,8 +632,16 @@ static void read_groups(read_t *r, const ynode_t *groups)
 			if (!check_name(r, name))
 				continue;
 			const ynode_t *ann = y_get(rule, "annotations");
+			/* runbook_url, else GitLab's `runbook` (a repository path, or a URL) */
+			const ynode_t *url = y_get(ann, "runbook_url");
+			int annotation = 0;
+			if (!url && (url = y_get(ann, "runbook")) != NULL)
+				annotation = 1;
+			size_t before = r->set->nrules;
 			add_rule(r, rule, name, y_str(y_get(y_get(rule, "labels"), "severity")),
-				 y_str(y_get(ann, "summary")), y_get(ann, "runbook_url"));
+				 y_str(y_get(ann, "summary")), url);
+			if (annotation && r->set->nrules > before)
+				r->set->rules[before].runbook_annotation = 1;
 		}
 	}
 }

@@ -14,7 +14,8 @@
  *     runbook_url}]` (or a bare list of such entries).
  * Other documents (a ConfigMap, a kustomization) are passed over silently.
  * Severity is `labels.severity`, the summary `annotations.summary`, the
- * runbook address `annotations.runbook_url`. A rule's alert name may be any
+ * runbook address `annotations.runbook_url`, else `annotations.runbook`
+ * (gitlab-com/runbooks' form: `runbook: docs/patroni/postgres.md#errors`). A rule's alert name may be any
  * Prometheus label value of at most 200 bytes without control characters
  * (`MysqlTooManyConnections(>80%)`); a catalog entry's name must be letters,
  * digits, '_', ':', '.' or '-'.
@@ -72,7 +73,10 @@ typedef struct {
 	char *alert;          /* alert name (owned) */
 	char *severity;       /* labels.severity (catalog: severity), NULL when none (owned) */
 	char *summary;        /* annotations.summary (catalog: summary), NULL when none (owned) */
-	char *runbook_url;    /* annotations.runbook_url, NULL when none (owned) */
+	char *runbook_url;    /* annotations.runbook_url, else annotations.runbook (runbook_annotation), NULL when
+	                         neither (owned) */
+	int runbook_annotation; /* runbook_url is GitLab's `runbook` annotation: a path in the repository
+	                         (docs/db.md#lag), or a URL (runbookurl.h) */
 	size_t file;          /* index into the set's files */
 	int line, col;        /* position of the alert's name (1-based; columns in characters) */
 	int url_line, url_col;/* position of the runbook_url value (0 when none) */

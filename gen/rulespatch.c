@@ -210,6 +210,12 @@ size_t rulespatch_write(const site_t *s, buf_t *out)
 			const rules_rule_t *r = &s->rules.rules[c->rule];
 			if (r->file != f || c->status == SITE_RB_OK || c->status == SITE_RB_EXTERNAL)
 				continue;
+			if (r->runbook_annotation) { /* GitLab's `runbook:`: its own tooling makes the link */
+				buf_printf(&notes, "#   %s:%d:%d: alert %s: runbook '%s' names no page of the site: fix the "
+						   "path by hand\n", rf->display, r->url_line, r->url_col, r->alert,
+					   r->runbook_url);
+				continue;
+			}
 			const rules_edit_t *e = &r->edit;
 			/* a sure address: the alert's own, or a page's (a renamed file's page, the page a forge URL
 			 * shows); a heading to fix, or the nearest URL to a broken one, is a guess: said, not applied */

@@ -18,7 +18,9 @@
  *     alert, alerts.h); one that shows a renamed file, by the renamed
  *     page's address.
  * A runbook_url whose page lacks the heading its fragment names is listed
- * as a note with the nearest heading (a guess is not applied).
+ * as a note with the nearest heading (a guess is not applied), and so is a
+ * broken `runbook:` annotation (GitLab's repository paths: its own tooling
+ * makes the link, the patch does not turn it into a URL).
  * The value keeps its quoting (plain, '...' or "...", its quotes and
  * backslashes escaped as that quoting wants them). Rules the patch
  * cannot change (flow-style `{...}` mappings, a broken URL of an alert

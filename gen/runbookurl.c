@@ -123,13 +123,15 @@ int runbookurl_needs_history(const site_t *s)
 	int needs = 0;
 	for (size_t r = 0; r < s->rules.nrules && !needs; r++) {
 		const rules_rule_t *rule = &s->rules.rules[r];
-		char *path = rule->runbook_url ? alerts_site_path(s->cfg.base_url, rule->runbook_url) : NULL;
+		int is_path = alerts_runbook_is_path(rule);
+		char *path = rule->runbook_url && !is_path ? alerts_site_path(s->cfg.base_url, rule->runbook_url) : NULL;
 		if (!path) {
 			/* a file of one of the repositories that is no page now: a renamed page's old path? */
 			long pg;
 			char *frag = NULL, *file = NULL;
 			needs = rule->runbook_url &&
-				forgepages_find(forge, rule->runbook_url, &pg, &frag, &file) == FORGE_NO_PAGE;
+				(is_path ? forgepages_find_path(forge, rule->runbook_url, &pg, &frag, &file)
+					 : forgepages_find(forge, rule->runbook_url, &pg, &frag, &file)) == FORGE_NO_PAGE;
 			free(frag);
 			free(file);
 			continue;
@@ -192,6 +194,12 @@ char *runbookurl_suggestion(const site_rbcheck_t *c, const char *base_url)
 	return r;
 }
 
+/* The annotation a rule's link is in, for messages. */
+static const char *rb_key(const rules_rule_t *rule)
+{
+	return rule->runbook_annotation ? "runbook" : "runbook_url";
+}
+
 /* A runbook_url that leads to page c->page names heading `frag` there: it must be one (links.h), else the
  * on-call engineer lands at the top of a long page. */
 static void check_anchor(site_t *s, const rules_rule_t *rule, const site_alert_t *a, site_rbcheck_t *c,
@@ -211,11 +219,12 @@ static void check_anchor(site_t *s, const rules_rule_t *rule, const site_alert_t
 	c->suggest_fragment = sug ? xstrdup(sug) : NULL;
 	if (sug)
 		diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
-			 "runbook_url '%s' leads to %s, which has no heading '#%s'; did you mean '#%s'?",
+			 "%s '%s' leads to %s, which has no heading '#%s'; did you mean '#%s'?", rb_key(rule),
 			 rule->runbook_url, p->src, frag, sug);
 	else
 		diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
-			 "runbook_url '%s' leads to %s, which has no heading '#%s'", rule->runbook_url, p->src, frag);
+			 "%s '%s' leads to %s, which has no heading '#%s'", rb_key(rule), rule->runbook_url, p->src,
+			 frag);
 }
 
 /* A forge's line anchor (GitHub "#L10", "#L10-L20"; GitLab "#L10-20"): the file's lines, no heading. */
@@ -260,6 +269,67 @@ static const char *site_id_of_forge_id(const site_page_t *p, const char *frag)
 	return hit;
 }
 
+/* The fragment *frag of a link to the file of page c->page as its forge shows it (a forge URL, a `runbook`
+ * path): a line anchor is dropped, a heading named by the forge's id becomes the site's id, and what is
+ * left must be a heading of the page (check_anchor). The alert's alerts/<Name>/ follows. */
+static void forge_fragment(site_t *s, const rules_rule_t *rule, const site_alert_t *a, site_rbcheck_t *c,
+			   char **frag)
+{
+	const site_page_t *p = &s->pages[c->page];
+	site_alert_t *wa = alerts_find(s, rule->alert);
+	int same_anchor = *frag && wa && wa->anchor && !strcmp(wa->anchor, *frag);
+	if (*frag && line_anchor(*frag)) { /* lines of the file: the page itself, no heading to check */
+		free(*frag);
+		*frag = NULL;
+	} else if (*frag && !links_page_has_id(s, p, *frag)) {
+		/* the forge's id of a heading whose id on the site differs (a MkDocs page) */
+		const char *id = site_id_of_forge_id(p, *frag);
+		if (id) {
+			free(*frag);
+			*frag = xstrdup(id);
+		}
+	}
+	if (same_anchor) { /* alerts/<Name>/ leads to the heading by the site's id, or to the page */
+		free(wa->anchor);
+		wa->anchor = *frag ? xstrdup(*frag) : NULL;
+	}
+	if (*frag)
+		check_anchor(s, rule, a, c, *frag); /* a heading the page lacks: broken, said there */
+}
+
+/* GitLab's `runbook: docs/x.md#heading` (alerts_runbook_is_path): a file of one of the site's repositories
+ * (forgepages_find_path). Its page is fine (the rule's own tooling makes the link; nothing to patch); a
+ * file of no page, or renamed, is an error; a template is not checked. */
+static void check_repo_path(site_t *s, const forgepages_t *forge, const rules_rule_t *rule, const site_alert_t *a,
+			    site_rbcheck_t *c)
+{
+	long pg;
+	char *frag, *file;
+	forge_hit_t hit = forgepages_find_path(forge, rule->runbook_url, &pg, &frag, &file);
+	const char *disp = s->rules.files[rule->file].display;
+	c->status = SITE_RB_EXTERNAL;
+	if (hit == FORGE_PAGE) {
+		c->status = SITE_RB_OK;
+		c->page = pg;
+		c->target = xstrdup(s->pages[pg].url);
+		forge_fragment(s, rule, a, c, &frag);
+	} else if (hit == FORGE_RENAMED) {
+		c->status = SITE_RB_BROKEN;
+		c->page = pg;
+		c->suggest = xstrdup(s->pages[pg].url);
+		diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
+			 "runbook '%s' names %s, which was renamed to %s; use that path", rule->runbook_url, file,
+			 site_page_repo_path(&s->pages[pg]));
+	} else if (hit == FORGE_NO_PAGE) {
+		c->status = SITE_RB_BROKEN;
+		diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
+			 "runbook '%s' names %s, which is no page of the site (no such file, or not published)",
+			 rule->runbook_url, file);
+	}
+	free(frag);
+	free(file);
+}
+
 /* A runbook_url outside the site: a file of one of its repositories on their forge (forgepages.h), checked
  * against the pages, or another site's (not checked). */
 static void check_forge(site_t *s, const forgepages_t *forge, const rules_rule_t *rule, const site_alert_t *a,
@@ -278,32 +348,14 @@ static void check_forge(site_t *s, const forgepages_t *forge, const rules_rule_t
 		/* the page's own address at the same heading: the rule keeps making the page answer the alert
 		 * (alerts.h), which alerts/<Name>/ would not if this URL were why the page answers */
 		c->suggest = xstrdup(p->url);
-		site_alert_t *wa = alerts_find(s, rule->alert);
-		int same_anchor = frag && wa && wa->anchor && !strcmp(wa->anchor, frag);
-		if (frag && line_anchor(frag)) { /* lines of the file: the page itself, no heading to check */
-			free(frag);
-			frag = NULL;
-		} else if (frag && !links_page_has_id(s, p, frag)) {
-			/* the forge's id of a heading whose id on the site differs (a MkDocs page) */
-			const char *id = site_id_of_forge_id(p, frag);
-			if (id) {
-				free(frag);
-				frag = xstrdup(id);
-			}
-		}
-		if (same_anchor) { /* alerts/<Name>/ leads to the heading by the site's id, or to the page */
-			free(wa->anchor);
-			wa->anchor = frag ? xstrdup(frag) : NULL;
-		}
-		if (frag)
-			check_anchor(s, rule, a, c, frag); /* a heading the page lacks: broken, said there */
+		forge_fragment(s, rule, a, c, &frag);
 		if (c->status == SITE_RB_FORGE) {
 			c->suggest_fragment = frag;
 			frag = NULL;
 			char *u = runbookurl_suggestion(c, s->cfg.base_url);
 			diag_add(&s->diags, DIAG_NOTE, disp, rule->url_line, rule->url_col, "runbook-url-forge",
-				 "runbook_url shows %s as its repository's forge renders it; the site publishes it at %s "
-				 "(almanac report --format rules-patch puts that address in)", p->src, u);
+				 "%s shows %s as its repository's forge renders it; the site publishes it at %s "
+				 "(almanac report --format rules-patch puts that address in)", rb_key(rule), p->src, u);
 			free(u);
 		}
 	} else if (hit == FORGE_RENAMED) {
@@ -313,8 +365,8 @@ static void check_forge(site_t *s, const forgepages_t *forge, const rules_rule_t
 		c->suggest = xstrdup(p->url);
 		char *u = shown(s, c->suggest);
 		diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
-			 "runbook_url '%s' shows %s, which was renamed to %s: the forge has nothing there any more; "
-			 "use %s", rule->runbook_url, file, p->src, u);
+			 "%s '%s' shows %s, which was renamed to %s: the forge has nothing there any more; "
+			 "use %s", rb_key(rule), rule->runbook_url, file, p->src, u);
 		free(u);
 	} else if (hit == FORGE_NO_PAGE) {
 		c->status = SITE_RB_BROKEN;
@@ -363,6 +415,10 @@ int runbookurl_check(site_t *s)
 				 rule->alert, s->pages[a->pages[0]].src, u,
 				 s->cfg.base_url[0] ? "" : " (set base_url for the full address)");
 			free(u);
+			continue;
+		}
+		if (alerts_runbook_is_path(rule)) {
+			check_repo_path(s, forge, rule, a, c);
 			continue;
 		}
 		char *path = alerts_site_path(s->cfg.base_url, rule->runbook_url);

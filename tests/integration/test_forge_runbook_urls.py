@@ -324,6 +324,60 @@ class ForgeRunbookUrls(RepoTestCase):
         # a heading neither the site nor the forge has is still an error
         self.assertIn("alerts.yml:10:24: error[runbook-url]", r.stderr)
 
+    def test_gitlab_runbook_annotation_is_a_repository_path(self):
+        """gitlab-com/runbooks' rules write `runbook: docs/x.md#heading`, a path in the repository that their
+        Alertmanager template turns into a GitLab link. It leads to that file's page as a forge URL does
+        (coverage, the heading checked, alerts/<Name>/); a template is not checked; runbook_url wins."""
+        rules = """groups:
+  - name: gitlab
+    rules:
+      - alert: KubeletDown
+        annotations:
+          runbook: runbooks/k8s.md#kubeletdown
+      - alert: NothingThere
+        annotations:
+          runbook: runbooks/nothing.md
+      - alert: DBFailover
+        annotations:
+          runbook: ./runbooks/db/old-failover.md
+      - alert: Templated
+        annotations:
+          runbook: docs/{{ $labels.type }}/README.md
+      - alert: KubeAPIDown
+        annotations:
+          runbook: https://github.com/acme/handbook/blob/main/runbooks/k8s.md#kubeapidown
+      - alert: BothGiven
+        annotations:
+          runbook: runbooks/nothing.md
+          runbook_url: https://docs.example.com/ops/runbooks/k8s/
+      - alert: WrongHeading
+        annotations:
+          runbook: runbooks/k8s.md#kubelet_down
+"""
+        write(self.hub, "rules/k8s.yml", rules)
+        r = self.almanac("check")
+        self.assertEqual(self.rule_lines(r), [
+            "rules/k8s.yml:9:20: error[runbook-url]: runbook 'runbooks/nothing.md' names runbooks/nothing.md, "
+            "which is no page of the site (no such file, or not published)",
+            "rules/k8s.yml:12:20: error[runbook-url]: runbook './runbooks/db/old-failover.md' names "
+            "runbooks/db/old-failover.md, which was renamed to runbooks/db/failover.md; use that path",
+            "rules/k8s.yml:18:20: note[runbook-url-forge]: runbook shows runbooks/k8s.md as its repository's forge "
+            "renders it; the site publishes it at " + BASE + "runbooks/k8s/#kubeapidown (almanac report --format "
+            "rules-patch puts that address in)",
+            "rules/k8s.yml:25:20: error[runbook-url]: runbook 'runbooks/k8s.md#kubelet_down' leads to "
+            "runbooks/k8s.md, which has no heading '#kubelet_down'; did you mean '#kubeletdown'?",
+        ])
+        a = json.loads(self.almanac("report", "--format", "json").stdout)["alerts"]
+        self.assertEqual(a["uncovered"], ["DBFailover", "NothingThere", "Templated"])
+        self.assertEqual(a["runbook_urls"]["external"], 1)  # the template
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.almanac("build", "--out", out).returncode, 0)
+        self.assertIn('url=../../runbooks/k8s/#kubeletdown"', read(os.path.join(out, "alerts/KubeletDown/index.html")))
+        patch = self.almanac("report", "--format", "rules-patch").stdout
+        self.assertIn("#   rules/k8s.yml:9:20: alert NothingThere: runbook 'runbooks/nothing.md' names no page of "
+                      "the site: fix the path by hand\n", patch)
+        self.assertNotIn("-          runbook: runbooks/nothing.md", patch)
+
     def test_repo_url_names_the_web_address_and_other_forges_are_not_checked(self):
         cfg = read(os.path.join(self.hub, "almanac.yml"))
         write(self.hub, "almanac.yml", cfg + "repo_url: https://gitlab.example.com/acme/handbook\n")
