@@ -337,7 +337,7 @@ int alerts_build(site_t *s)
 		nans++;                                                                                                \
 	} while (0)
 	/* the rules whose runbook_url is a page's own address, or its file on the forge (forgepages.h) */
-	forgepages_t *forge = forgepages_new(s);
+	forgepages_t *forge = s->rules.nrules ? forgepages_new(s) : NULL; /* no rule, no page index */
 	long *rule_page = xcalloc(s->rules.nrules + 1, sizeof *rule_page);
 	char **rule_frag = xcalloc(s->rules.nrules + 1, sizeof *rule_frag);
 	for (size_t r = 0; r < s->rules.nrules; r++) {

@@ -36,6 +36,18 @@ static char *web(const char *host, size_t hl, const char *path)
 	return r;
 }
 
+/* 1 when the `n` bytes at `scheme` are one of the `|`-separated names in `names`, in any case. */
+static int scheme_is(const char *scheme, size_t n, const char *names)
+{
+	for (const char *p = names; *p;) {
+		size_t l = strcspn(p, "|");
+		if (l == n && !strncasecmp(scheme, p, n))
+			return 1;
+		p += l + (p[l] == '|');
+	}
+	return 0;
+}
+
 char *forge_web_base(const char *git_url)
 {
 	if (!git_url || !git_url[0])
@@ -52,9 +64,8 @@ char *forge_web_base(const char *git_url)
 		return web(host, (size_t)(colon - host), colon + 1);
 	}
 	size_t sl = (size_t)(sep - git_url);
-	int http = (sl == 5 && !strncasecmp(git_url, "https", 5)) || (sl == 4 && !strncasecmp(git_url, "http", 4));
-	int other = (sl == 3 && !strncasecmp(git_url, "ssh", 3)) || (sl == 3 && !strncasecmp(git_url, "git", 3)) ||
-		    (sl == 7 && !strncasecmp(git_url, "git+ssh", 7)) || (sl == 7 && !strncasecmp(git_url, "ssh+git", 7));
+	int http = scheme_is(git_url, sl, "https|http");
+	int other = scheme_is(git_url, sl, "ssh|git|git+ssh|ssh+git");
 	if (!http && !other)
 		return NULL; /* file:// and the like: no web view */
 	const char *auth = sep + 3;
@@ -135,8 +146,7 @@ static const char *past_base(const char *base, const char *url)
 	const char *us = strstr(url, "://");
 	if (!bs || !us)
 		return NULL;
-	size_t ul = (size_t)(us - url);
-	if (!((ul == 5 && !strncasecmp(url, "https", 5)) || (ul == 4 && !strncasecmp(url, "http", 4))))
+	if (!scheme_is(url, (size_t)(us - url), "https|http"))
 		return NULL;
 	const char *b = bs + 3, *u = us + 3;
 	size_t bl = strlen(b);

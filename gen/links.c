@@ -33,21 +33,6 @@ static int published(const site_t *s, const site_page_t *p)
 	return !p->draft || s->opts.drafts;
 }
 
-
-static char *percent_decode(const char *s, size_t n)
-{
-	buf_t b = BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && fsu_hexval(s[i + 1]) >= 0 && fsu_hexval(s[i + 2]) >= 0) {
-			buf_putc(&b, (char)(fsu_hexval(s[i + 1]) * 16 + fsu_hexval(s[i + 2])));
-			i += 2;
-		} else {
-			buf_putc(&b, s[i]);
-		}
-	}
-	return buf_detach(&b);
-}
-
 static int has_scheme(const char *u)
 {
 	if (!isalpha((unsigned char)u[0]))
@@ -534,7 +519,7 @@ static char *hugo_ref(links_ctx_t *c, const char *enc, int line, int col)
 	size_t n = strlen(enc);
 	while (n && enc[n - 1] == '|')
 		n--;
-	char *ref = percent_decode(enc, n);
+	char *ref = fsu_pct_decode(enc, n);
 	char *hash = strchr(ref, '#');
 	if (hash)
 		*hash++ = '\0';
@@ -652,7 +637,7 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 	if (!site_rooted && (has_scheme(url) || !strncmp(url, "//", 2)))
 		return NULL;
 	if (url[0] == '#') {
-		char *frag = percent_decode(url + 1, strlen(url + 1));
+		char *frag = fsu_pct_decode(url + 1, strlen(url + 1));
 		add_link(p, line, col, c->page, frag, 0);
 		free(frag);
 		return NULL;
@@ -660,12 +645,12 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 	size_t plen = strcspn(url, "?#");
 	const char *rest = url + plen; /* "?query#frag", "#frag" or "" */
 	const char *hash = strchr(rest, '#');
-	char *path = percent_decode(url, plen);
+	char *path = fsu_pct_decode(url, plen);
 	if (!path[0]) {
 		/* "?query" alone: the page itself */
 		free(path);
 		if (hash) {
-			char *frag = percent_decode(hash + 1, strlen(hash + 1));
+			char *frag = fsu_pct_decode(hash + 1, strlen(hash + 1));
 			add_link(p, line, col, c->page, frag, 0);
 			free(frag);
 		}
@@ -676,7 +661,7 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 	res_t r = resolve(s, p, written, image ? image : path, line, col, 0);
 	free(image);
 	if (r.kind == RES_PAGE) {
-		char *frag = hash ? percent_decode(hash + 1, strlen(hash + 1)) : NULL;
+		char *frag = hash ? fsu_pct_decode(hash + 1, strlen(hash + 1)) : NULL;
 		add_link(p, line, col, r.index, frag, 0);
 		free(frag);
 		/* fsu_href: a target named "disk full #1.md" must not have its '#' start a fragment */

@@ -119,6 +119,8 @@ static char *nearest(const published_t *pu, const char *path)
 
 int runbookurl_needs_history(const site_t *s)
 {
+	if (!s->rules.nrules)
+		return 0;
 	forgepages_t *forge = forgepages_new(s);
 	int needs = 0;
 	for (size_t r = 0; r < s->rules.nrules && !needs; r++) {

@@ -28,6 +28,19 @@ static char *tmp_dir(void)
 	return xstrdup(d);
 }
 
+/* The files in `dir` (hidden ones not counted). */
+static size_t files_in(const char *dir)
+{
+	DIR *dh = opendir(dir);
+	assert_non_null(dh);
+	struct dirent *de;
+	size_t files = 0;
+	while ((de = readdir(dh)))
+		files += de->d_name[0] != '.';
+	closedir(dh);
+	return files;
+}
+
 /* A page rendered as md_render would give it: HTML, two headings, a section, a link and a warning. */
 static void sample(pcache_entry_t *e)
 {
@@ -133,13 +146,7 @@ static void test_round_trip_per_repository_and_key(void **state)
 	atomic_int stop = 1;
 	assert_int_equal(pcache_save(c, &stop), 0);
 	pcache_free(c);
-	DIR *dh = opendir(dir);
-	assert_non_null(dh);
-	struct dirent *de;
-	size_t files = 0;
-	while ((de = readdir(dh)))
-		files += de->d_name[0] != '.';
-	closedir(dh);
+	size_t files = files_in(dir);
 	assert_int_equal(files, 1); /* rendered-pages.payments only, no temporary file */
 
 	pcache_entry_clear(&e);
@@ -225,13 +232,7 @@ static void test_file_cut_short_after_load(void **state)
 	pcache_put(c, 0, "new.md", &key, &e);
 	assert_int_equal(pcache_save(c, NULL), -1); /* a.md's entry is gone from the file */
 	pcache_free(c);
-	DIR *dh = opendir(dir);
-	assert_non_null(dh);
-	struct dirent *de;
-	size_t files = 0;
-	while ((de = readdir(dh)))
-		files += de->d_name[0] != '.';
-	closedir(dh);
+	size_t files = files_in(dir);
 	assert_int_equal(files, 1); /* no temporary file left */
 	c = pcache_load(dir, NAMES, 1, 7, 2);
 	assert_int_equal(pcache_get(c, 0, "a.md", &key, &got), 0); /* the cut file is not read */
