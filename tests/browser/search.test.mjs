@@ -148,6 +148,12 @@ try {
     assert(paths[1] === 'runbooks/a-disk-pressure.md', `second: ${paths[1]}`);
     const badges = await page.$$eval('[data-search-results] .as-badge', (bs) => bs.map((b) => b.textContent));
     assert(badges.includes('stale'), `badges: ${badges.join(',')}`);
+    // on a phone the badge stays one word beside a title that wraps ("STAL" / "E" before)
+    await page.setViewportSize({ width: 240, height: 900 });
+    const lines = await page.$$eval('[data-search-results] .as-badge', (bs) => bs.map((b) =>
+      b.getClientRects().length === 1 && b.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(b).fontSize) * 1.6));
+    await page.setViewportSize({ width: 1100, height: 900 });
+    assert(lines.every(Boolean), `a badge broke over lines: ${lines}`);
   });
 
   await check('the tips name an alert of the site, whose search finds its runbook; a site without alerts names none', async () => {
