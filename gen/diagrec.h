@@ -10,7 +10,10 @@
  * diagnostics are printed as the build printed them. Otherwise the site is
  * built again. The file keeps the records of the last DIAGREC_KEEP builds
  * with different inputs (other output folders, other options: `build` and
- * `build --no-git-dates` taking turns each stay up to date).
+ * `build --no-git-dates` taking turns each stay up to date). Records whose
+ * diagnostics are the same share one copy of them: a commit that changes no
+ * warning does not add another (19,000 warnings on the bench's large hub are
+ * 5 MB, read and written by every build).
  *
  * The file is histfile.h's framing (magic, version, payload length,
  * payload, checksum); a damaged or foreign file is not read. */

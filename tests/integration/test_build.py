@@ -279,6 +279,17 @@ class BuildTest(RepoTestCase):
                 r = self.build(repo, *args)
                 self.assertIn("is up to date", r.stderr)
                 self.assertIn("error[broken-link]", r.stderr)
+        # commits that change no diagnostic add a fingerprint each, not another copy of the diagnostics
+        with open(rec, "rb") as f:
+            self.assertEqual(f.read().count(b"'nope.md'"), 1)
+        for i in range(3):
+            write(repo, "runbooks/k8s/node-not-ready.md", RUNBOOK + "\nSee [missing](nope.md).\n" + "x" * (i + 1))
+            git(repo, "commit", "-qam", "edit %d" % i)
+            r = self.build(repo, out)
+            self.assertIn("error[broken-link]", r.stderr)
+        with open(rec, "rb") as f:
+            self.assertEqual(f.read().count(b"'nope.md'"), 1)
+        self.assertIn("is up to date", self.build(repo, out).stderr)
 
     # ---- a rebuild keeps the previous site's unchanged files (gen/pubkeep.c) ----
 
