@@ -16,11 +16,9 @@
 #include "json.h"
 #include "map.h"
 #include "pathres.h"
-#include "tokenize.h"
+#include "searchpriv.h"
 
 /* ------------------------------------------------------------------ tuning */
-
-enum { F_TITLE, F_ALERTS, F_HEADINGS, F_TAGS, F_BODY, NF };
 
 /* title and alerts: share added to the saturated part (at most k1 + 1);
  * headings, tags, body: BM25F weights */
@@ -33,493 +31,9 @@ static const double field_b[NF] = {0.3, 0.2, 0.5, 0.3, 0.75};
 #define EXCERPT_BYTES 160         /* section excerpt length in the metadata */
 #define BODY_SECTIONS 4           /* body-section references kept per (term, page) */
 #define COMMON_BODY_SECTIONS 1    /* the same for a term on more than 1/8 of the pages */
-#define MAX_THREADS 8
-#define DEFAULT_THREADS 2
 
 static const char *const status_names[] = {"fresh", "due", "stale", "uncommitted", "unknown"};
 #define NSTATUS 5
-
-#define DT_ALERT 1 /* the term is the whole name of an alert the page lists */
-
-/* ------------------------------------------------------------------ arena */
-
-typedef struct {
-	char **blocks;
-	size_t nblocks, cap;
-	char *cur;
-	size_t left;
-	int huge; /* big blocks backed by huge pages when they fill up */
-} arena_t;
-
-#define HUGE_BYTES ((size_t)2 << 20)
-#define HUGE_MIN HUGE_BYTES /* smallest allocation worth huge pages (rounding up wastes less than half) */
-
-/* `n` bytes (a multiple of HUGE_BYTES) aligned for transparent huge pages,
- * and advised to use them: one page fault per 2 MiB instead of 512 (the
- * kernel's fault cost dominates filling a large fresh buffer). Plain memory
- * where that is not available. Free with free(). */
-static void *huge_alloc(size_t n)
-{
-	void *p = NULL;
-	if (posix_memalign(&p, HUGE_BYTES, n) != 0)
-		return xmalloc(n);
-#ifdef MADV_HUGEPAGE
-	madvise(p, n, MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
-static char *arena_alloc(arena_t *a, size_t n)
-{
-	if (n > a->left) {
-		size_t sz = n > 65536 ? n : 65536;
-		/* a huge arena's blocks: 64 KiB, then 2 MiB ones after 1 MiB */
-		if (a->huge && a->nblocks >= 16)
-			sz = (n + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES;
-		if (a->nblocks == a->cap) {
-			a->cap = a->cap ? a->cap * 2 : 16;
-			a->blocks = xrealloc(a->blocks, a->cap * sizeof(*a->blocks));
-		}
-		a->cur = a->huge && a->nblocks >= 16 ? huge_alloc(sz) : xmalloc(sz);
-		a->blocks[a->nblocks++] = a->cur;
-		a->left = sz;
-	}
-	char *p = a->cur;
-	a->cur += n;
-	a->left -= n;
-	return p;
-}
-
-/* Like arena_alloc, 8-byte aligned (for structs). */
-static void *arena_alloc_aligned(arena_t *a, size_t n)
-{
-	size_t pad = (size_t)(-(uintptr_t)a->cur & 7);
-	if (a->cur && pad + n <= a->left) {
-		a->cur += pad;
-		a->left -= pad;
-	} else if (a->cur) {
-		a->left = 0; /* a new block (malloc'ed: aligned) */
-	}
-	return arena_alloc(a, n);
-}
-
-static char *arena_strndup(arena_t *a, const char *s, size_t n)
-{
-	char *p = arena_alloc(a, n + 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static void arena_free(arena_t *a)
-{
-	for (size_t i = 0; i < a->nblocks; i++)
-		free(a->blocks[i]);
-	free(a->blocks);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ------------------------------------------------------------------ string map */
-
-typedef struct {
-	const char *key; /* NUL-terminated, in the owner's arena */
-	uint32_t len;
-	uint32_t hash;
-	void *val;
-} smap_slot_t;
-
-typedef struct {
-	smap_slot_t *slots;
-	size_t cap, len;
-} smap_t;
-
-/* The bytes of a key shorter than 8 bytes, for hashing: loads that may
- * overlap, no byte-by-byte copy. */
-static inline uint64_t hash_tail(const char *s, size_t n)
-{
-	if (n >= 4) {
-		uint32_t a, b;
-		memcpy(&a, s, 4);
-		memcpy(&b, s + n - 4, 4);
-		return (uint64_t)a << 32 | b;
-	}
-	if (n == 0)
-		return 0;
-	const unsigned char *u = (const unsigned char *)s;
-	return (uint64_t)u[0] << 16 | (uint64_t)u[n >> 1] << 8 | u[n - 1];
-}
-
-static inline uint32_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-	uint64_t v;
-	if (n < 8) {
-		v = hash_tail(s, n);
-	} else {
-		const char *end = s + n;
-		while (end - s > 8) {
-			memcpy(&v, s, 8);
-			h = (h ^ v) * 0xff51afd7ed558ccdull;
-			h ^= h >> 32;
-			s += 8;
-		}
-		memcpy(&v, end - 8, 8); /* the last 8 bytes (may overlap the previous word) */
-	}
-	h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
-
-/* Whether the `n` bytes at `a` and `b` are equal (inline: keys are short). */
-static inline int key_eq(const char *a, const char *b, size_t n)
-{
-	if (n < 8)
-		return hash_tail(a, n) == hash_tail(b, n); /* it reads every byte */
-	uint64_t x, y;
-	size_t i = 0;
-	for (; n - i > 8; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return 0;
-	}
-	memcpy(&x, a + n - 8, 8);
-	memcpy(&y, b + n - 8, 8);
-	return x == y;
-}
-
-static void smap_grow(smap_t *m)
-{
-	size_t ncap = m->cap ? m->cap * 2 : 1024;
-	smap_slot_t *ns;
-	if (ncap * sizeof(*ns) >= HUGE_MIN) {
-		ns = huge_alloc((ncap * sizeof(*ns) + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES);
-		memset(ns, 0, ncap * sizeof(*ns));
-	} else {
-		ns = xcalloc(ncap, sizeof(*ns));
-	}
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->slots[i].key)
-			continue;
-		size_t j = m->slots[i].hash & (ncap - 1);
-		while (ns[j].key)
-			j = (j + 1) & (ncap - 1);
-		ns[j] = m->slots[i];
-	}
-	free(m->slots);
-	m->slots = ns;
-	m->cap = ncap;
-}
-
-/* Find `k` or add it (copied into `a`); *added says which. */
-static smap_slot_t *smap_upsert(smap_t *m, arena_t *a, const char *k, size_t n, int *added)
-{
-	if ((m->len + 1) * 2 > m->cap)
-		smap_grow(m);
-	uint32_t h = hash_bytes(k, n);
-	size_t j = h & (m->cap - 1);
-	while (m->slots[j].key) {
-		smap_slot_t *s = &m->slots[j];
-		if (s->hash == h && s->len == n && key_eq(s->key, k, n)) {
-			*added = 0;
-			return s;
-		}
-		j = (j + 1) & (m->cap - 1);
-	}
-	smap_slot_t *s = &m->slots[j];
-	s->key = arena_strndup(a, k, n);
-	s->len = (uint32_t)n;
-	s->hash = h;
-	s->val = NULL;
-	m->len++;
-	*added = 1;
-	return s;
-}
-
-static void smap_free(smap_t *m)
-{
-	free(m->slots);
-	memset(m, 0, sizeof(*m));
-}
-
-/* ------------------------------------------------------------------ phase 1: per page */
-
-/* A stem, interned once per worker (in its arena). */
-typedef struct {
-	const char *s;  /* NUL-terminated */
-	uint32_t len;
-	uint32_t gid;   /* global term id, UINT32_MAX until phase 2 */
-	uint32_t stamp; /* number of the worker's page it was last seen on (0: none) */
-	uint32_t pidx;  /* its dterm index in that page */
-	uint32_t df, tdf, adf; /* the worker's pages with it; in the title; in the alerts */
-	uint32_t lid;   /* its index in the worker's `terms` (what a page's rterm_t holds) */
-} sterm_t;
-
-typedef struct {
-	sterm_t *term;
-	uint16_t tf[NF];
-	uint8_t flags;
-	int32_t last_sec;   /* last section seen, -1 none */
-	uint32_t last_ev;   /* index of its last section event */
-	uint32_t sec_first, nsec; /* into docres_t.secs after finishing */
-} dterm_t;
-
-typedef struct {
-	uint32_t term_idx;
-	uint32_t code; /* section index << 1 | in heading */
-} secev_t;
-
-/* One term of a finished page, compact (16 bytes: 5.5 million of them for
- * 20,000 pages): the page results of a whole site stay in memory until the
- * postings are written. Its sections follow those of the terms before it in
- * docres_t.secs. */
-typedef struct {
-	uint32_t id;         /* after phase 1: the worker's stem (sterm_t.lid); after interning: the
-	                        global term id */
-	uint16_t tf[NF];     /* after the impacts pass: the impact (a double, memcpy'd) */
-	uint16_t nsec_alert; /* sections kept (NSEC_MAX at most) << 1 | DT_ALERT */
-} rterm_t;
-
-#define NSEC_MAX 0x7FFF /* a term's sections past the 32767th in one page are dropped */
-
-typedef struct {
-	rterm_t *terms;
-	size_t nterms;
-	uint32_t *secs;
-	size_t nsecs;
-	uint32_t flen[NF];
-	uint32_t worker; /* the worker that indexed it (whose stems rterm_t.id names) */
-} docres_t;
-
-typedef struct {
-	tok_stemmer_t *stem;
-	arena_t arena;
-	arena_t results; /* the docres_t arrays of its pages */
-	smap_t surface; /* lower-case word -> sterm_t */
-	smap_t stems;   /* stem -> sterm_t */
-	sterm_t **terms; /* its stems by sterm_t.lid */
-	size_t nterms, cterms;
-	uint32_t id;    /* its index among the workers */
-	uint32_t page_no; /* pages indexed so far (sterm_t.stamp) */
-	/* per-page scratch */
-	dterm_t *dt;
-	size_t ndt, cdt;
-	secev_t *ev;
-	size_t nev, cev;
-	uint32_t flen[NF];
-	/* current position */
-	int field;
-	int32_t sec;
-	int heading;
-	int oom;
-	/* alert name tracking */
-	size_t alert_tokens;
-	sterm_t *alert_term;
-	/* work distribution */
-	const search_doc_t *docs;
-	docres_t *res;
-	size_t ndocs;
-	size_t *next;
-	pthread_mutex_t *lock;
-	const atomic_int *stop; /* NULL, or non-zero when the caller gave up */
-} worker_t;
-
-/* The dterm of `term` in the current page, added when new. */
-static dterm_t *page_term(worker_t *w, sterm_t *term, uint32_t *idx_out)
-{
-	if (term->stamp == w->page_no) {
-		*idx_out = term->pidx;
-		return &w->dt[term->pidx];
-	}
-	if (w->ndt == w->cdt) {
-		w->cdt = w->cdt ? w->cdt * 2 : 256;
-		w->dt = xrealloc(w->dt, w->cdt * sizeof(*w->dt));
-	}
-	uint32_t idx = (uint32_t)w->ndt++;
-	dterm_t *t = &w->dt[idx];
-	memset(t, 0, sizeof(*t));
-	t->term = term;
-	t->last_sec = -1;
-	term->stamp = w->page_no;
-	term->pidx = idx;
-	*idx_out = idx;
-	return t;
-}
-
-static sterm_t *stem_word(worker_t *w, const char *word, size_t len)
-{
-	int added;
-	smap_slot_t *s = smap_upsert(&w->surface, &w->arena, word, len, &added);
-	if (!added)
-		return s->val;
-	size_t sl;
-	const char *st = tok_stem(w->stem, s->key, len, &sl);
-	if (!st) {
-		w->oom = 1;
-		st = s->key;
-		sl = len;
-	}
-	smap_slot_t *t = smap_upsert(&w->stems, &w->arena, st, sl, &added);
-	if (added) {
-		sterm_t *r = arena_alloc_aligned(&w->arena, sizeof(*r));
-		r->s = t->key;
-		r->len = t->len;
-		r->gid = UINT32_MAX;
-		r->stamp = 0;
-		r->pidx = 0;
-		r->df = r->tdf = r->adf = 0;
-		if (w->nterms == w->cterms) {
-			w->cterms = w->cterms ? w->cterms * 2 : 4096;
-			w->terms = xrealloc(w->terms, w->cterms * sizeof(*w->terms));
-		}
-		r->lid = (uint32_t)w->nterms;
-		w->terms[w->nterms++] = r;
-		t->val = r;
-	}
-	s->val = t->val;
-	return t->val;
-}
-
-static int on_word(void *ctx, const char *word, size_t len, tok_kind kind)
-{
-	worker_t *w = ctx;
-	sterm_t *term = stem_word(w, word, len);
-	uint32_t idx;
-	dterm_t *t = page_term(w, term, &idx);
-	if (t->tf[w->field] < UINT16_MAX)
-		t->tf[w->field]++;
-	w->flen[w->field]++;
-	if (w->field == F_ALERTS && kind != TOK_PART) {
-		if (w->alert_tokens++ == 0)
-			w->alert_term = term;
-	}
-	if (w->sec >= 0) {
-		if (t->last_sec != w->sec) {
-			if (w->nev == w->cev) {
-				w->cev = w->cev ? w->cev * 2 : 1024;
-				w->ev = xrealloc(w->ev, w->cev * sizeof(*w->ev));
-			}
-			t->last_sec = w->sec;
-			t->last_ev = (uint32_t)w->nev;
-			w->ev[w->nev].term_idx = idx;
-			w->ev[w->nev].code = (uint32_t)w->sec << 1;
-			w->nev++;
-		}
-		if (w->heading)
-			w->ev[t->last_ev].code |= 1;
-	}
-	return 0;
-}
-
-static void feed(worker_t *w, const char *s, int field)
-{
-	if (!s || !*s)
-		return;
-	w->field = field;
-	tok_split_cstr(s, on_word, w);
-}
-
-static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
-{
-	w->page_no++;
-	w->ndt = 0;
-	w->nev = 0;
-	memset(w->flen, 0, sizeof(w->flen));
-	w->sec = -1;
-	w->heading = 0;
-
-	feed(w, doc->title, F_TITLE);
-	for (size_t i = 0; i < doc->nalerts; i++) {
-		w->alert_tokens = 0;
-		w->alert_term = NULL;
-		feed(w, doc->alerts[i], F_ALERTS);
-		if (w->alert_tokens == 1 && w->alert_term) {
-			uint32_t idx;
-			page_term(w, w->alert_term, &idx)->flags |= DT_ALERT;
-		}
-	}
-	for (size_t i = 0; i < doc->ntags; i++)
-		feed(w, doc->tags[i], F_TAGS);
-	feed(w, doc->owner, F_TAGS);
-	for (size_t i = 0; i < doc->nsections; i++) {
-		w->sec = (int32_t)i;
-		w->heading = 1;
-		feed(w, doc->sections[i].heading, F_HEADINGS);
-		w->heading = 0;
-		feed(w, doc->sections[i].text, F_BODY);
-	}
-
-	/* group section events by term (stable: section order kept) */
-	out->nterms = w->ndt;
-	out->terms = arena_alloc_aligned(&w->results, (w->ndt ? w->ndt : 1) * sizeof(*out->terms));
-	for (size_t i = 0; i < w->ndt; i++) {
-		rterm_t *r = &out->terms[i];
-		r->id = w->dt[i].term->lid;
-		memcpy(r->tf, w->dt[i].tf, sizeof(r->tf));
-		r->nsec_alert = w->dt[i].flags & DT_ALERT; /* its sections counted in below */
-		sterm_t *st = w->dt[i].term;
-		st->df++;
-		if (r->tf[F_TITLE])
-			st->tdf++;
-		if (r->tf[F_ALERTS])
-			st->adf++;
-	}
-	/* a term's sections past the NSEC_MAXth are dropped */
-	for (size_t i = 0; i < w->ndt; i++)
-		w->dt[i].nsec = 0;
-	for (size_t e = 0; e < w->nev; e++)
-		if (w->dt[w->ev[e].term_idx].nsec < NSEC_MAX)
-			w->dt[w->ev[e].term_idx].nsec++;
-	uint32_t off = 0;
-	for (size_t i = 0; i < w->ndt; i++) {
-		w->dt[i].sec_first = off;
-		off += w->dt[i].nsec;
-	}
-	out->nsecs = off;
-	out->secs = arena_alloc_aligned(&w->results, (off ? off : 1) * sizeof(*out->secs));
-	for (size_t e = 0; e < w->nev; e++) {
-		uint32_t ti = w->ev[e].term_idx;
-		rterm_t *t = &out->terms[ti];
-		uint32_t kept = t->nsec_alert >> 1;
-		if (kept < w->dt[ti].nsec) {
-			out->secs[w->dt[ti].sec_first + kept] = w->ev[e].code;
-			t->nsec_alert += 2;
-		}
-	}
-	out->worker = w->id;
-	memcpy(out->flen, w->flen, sizeof(w->flen));
-}
-
-static void *worker_main(void *arg)
-{
-	worker_t *w = arg;
-	for (;;) {
-		if (w->stop && atomic_load_explicit(w->stop, memory_order_relaxed))
-			break;
-		pthread_mutex_lock(w->lock);
-		size_t start = *w->next;
-		size_t end = start + 32 < w->ndocs ? start + 32 : w->ndocs;
-		*w->next = end;
-		pthread_mutex_unlock(w->lock);
-		if (start >= w->ndocs)
-			break;
-		for (size_t i = start; i < end; i++)
-			index_page(w, &w->docs[i], &w->res[i]);
-	}
-	return NULL;
-}
-
-static void worker_free(worker_t *w)
-{
-	tok_stemmer_free(w->stem);
-	smap_free(&w->surface);
-	smap_free(&w->stems);
-	free(w->terms);
-	arena_free(&w->arena);
-	arena_free(&w->results);
-	free(w->dt);
-	free(w->ev);
-}
 
 /* ------------------------------------------------------------------ phase 2: postings */
 
@@ -895,72 +409,6 @@ static void *meta_main(void *arg)
 	return NULL;
 }
 
-/* ------------------------------------------------------------------ phase 1, on its own */
-
-struct search_prep {
-	worker_t workers[MAX_THREADS];
-	size_t nthreads;
-	docres_t *res;
-	size_t ndocs;
-	size_t next;
-	pthread_mutex_t lock;
-	int no_stemmer; /* libstemmer has no English stemmer: nothing was tokenized */
-	int stopped;    /* cut short by `stop`: some pages were not tokenized */
-};
-
-search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t threads, const atomic_int *stop)
-{
-	search_prep_t *sp = xcalloc(1, sizeof(*sp));
-	if (threads == 0)
-		threads = DEFAULT_THREADS;
-	sp->nthreads = ndocs < 64 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
-	sp->res = xcalloc(ndocs ? ndocs : 1, sizeof(*sp->res));
-	sp->ndocs = ndocs;
-	pthread_mutex_init(&sp->lock, NULL);
-	worker_t *workers = sp->workers;
-	size_t nthreads = sp->nthreads;
-	pthread_t tids[MAX_THREADS];
-	for (size_t i = 0; i < nthreads; i++) {
-		if (tok_stemmer_new(&workers[i].stem) != 0) {
-			sp->no_stemmer = 1;
-			return sp;
-		}
-		workers[i].results.huge = 1;
-		workers[i].id = (uint32_t)i;
-		workers[i].docs = docs;
-		workers[i].res = sp->res;
-		workers[i].ndocs = ndocs;
-		workers[i].next = &sp->next;
-		workers[i].lock = &sp->lock;
-		workers[i].stop = stop;
-	}
-	if (nthreads == 1) {
-		worker_main(&workers[0]);
-	} else {
-		size_t started = 0;
-		for (size_t i = 1; i < nthreads; i++)
-			if (pthread_create(&tids[i], NULL, worker_main, &workers[i]) == 0)
-				started = i;
-		worker_main(&workers[0]);
-		for (size_t i = 1; i <= started; i++)
-			pthread_join(tids[i], NULL);
-	}
-	for (size_t i = 0; i < nthreads; i++)
-		workers[i].docs = NULL; /* borrowed for phase 1 only */
-	sp->stopped = stop && atomic_load(stop) && sp->next < ndocs;
-	return sp;
-}
-
-void search_prep_free(search_prep_t *sp)
-{
-	if (!sp)
-		return;
-	for (size_t i = 0; i < sp->nthreads; i++)
-		worker_free(&sp->workers[i]);
-	free(sp->res);
-	pthread_mutex_destroy(&sp->lock);
-	free(sp);
-}
 
 int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
 			  const char *out_dir, diag_list_t *d)
@@ -994,8 +442,8 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	meta_job_t meta;
 	pthread_t meta_tid;
 	int meta_started = 0;
-	smap_t gmap = {0};
-	arena_t garena = {0};
+	smem_map_t gmap = {0};
+	smem_arena_t garena = {0};
 	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT;
 	size_t npost = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0;
 	size_t nchunks = 0;
@@ -1065,16 +513,16 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	 * workers' stems (each counted its own pages) */
 	for (size_t i = 0; i < nthreads; i++)
 		cgt += workers[i].stems.len;
-	gt = cgt * sizeof(*gt) >= HUGE_MIN ? huge_alloc((cgt * sizeof(*gt) + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES)
+	gt = cgt * sizeof(*gt) >= SMEM_HUGE_MIN ? smem_huge_alloc((cgt * sizeof(*gt) + SMEM_HUGE_BYTES - 1) / SMEM_HUGE_BYTES * SMEM_HUGE_BYTES)
 					    : xmalloc((cgt ? cgt : 1) * sizeof(*gt));
 	for (size_t i = 0; i < nthreads; i++) {
-		smap_t *m = &workers[i].stems;
+		smem_map_t *m = &workers[i].stems;
 		for (size_t j = 0; j < m->cap; j++) {
 			sterm_t *st = m->slots[j].key ? m->slots[j].val : NULL;
 			if (!st || st->df == 0)
 				continue;
 			int added;
-			smap_slot_t *s = smap_upsert(&gmap, &garena, st->s, st->len, &added);
+			smem_slot_t *s = smem_upsert(&gmap, &garena, st->s, st->len, &added);
 			if (added) {
 				memset(&gt[ngt], 0, sizeof(gt[ngt]));
 				gt[ngt].s = s->key;
@@ -1148,7 +596,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			gt[t].bytes += varint_len(gt[t].df);
 			total += gt[t].bytes;
 		}
-		postblock = total >= HUGE_MIN ? huge_alloc((total + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES)
+		postblock = total >= SMEM_HUGE_MIN ? smem_huge_alloc((total + SMEM_HUGE_BYTES - 1) / SMEM_HUGE_BYTES * SMEM_HUGE_BYTES)
 						 : xmalloc(total ? total : 1);
 		unsigned char *o = postblock;
 		for (size_t t = 0; t < ngt; t++) {
@@ -1249,7 +697,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			cap += workers[i].surface.len;
 		vocab = xmalloc((cap ? cap : 1) * sizeof(*vocab));
 		for (size_t i = 0; i < nthreads; i++) {
-			smap_t *m = &workers[i].surface;
+			smem_map_t *m = &workers[i].surface;
 			for (size_t j = 0; j < m->cap; j++) {
 				if (!m->slots[j].key)
 					continue;
@@ -1373,8 +821,8 @@ out:
 		pthread_join(meta_tid, NULL);
 	free(meta.types);
 	free(meta.owners);
-	smap_free(&gmap);
-	arena_free(&garena);
+	smem_map_free(&gmap);
+	smem_arena_free(&garena);
 	buf_free(&b);
 	buf_free(&shard);
 	buf_free(&keys);

@@ -1,0 +1,258 @@
+/* searchprep.c - phase 1 of the search index: tokenizing the pages (see searchpriv.h, search.h). */
+#include "searchpriv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* The dterm of `term` in the current page, added when new. */
+static dterm_t *page_term(worker_t *w, sterm_t *term, uint32_t *idx_out)
+{
+	if (term->stamp == w->page_no) {
+		*idx_out = term->pidx;
+		return &w->dt[term->pidx];
+	}
+	if (w->ndt == w->cdt) {
+		w->cdt = w->cdt ? w->cdt * 2 : 256;
+		w->dt = xrealloc(w->dt, w->cdt * sizeof(*w->dt));
+	}
+	uint32_t idx = (uint32_t)w->ndt++;
+	dterm_t *t = &w->dt[idx];
+	memset(t, 0, sizeof(*t));
+	t->term = term;
+	t->last_sec = -1;
+	term->stamp = w->page_no;
+	term->pidx = idx;
+	*idx_out = idx;
+	return t;
+}
+
+static sterm_t *stem_word(worker_t *w, const char *word, size_t len)
+{
+	int added;
+	smem_slot_t *s = smem_upsert(&w->surface, &w->arena, word, len, &added);
+	if (!added)
+		return s->val;
+	size_t sl;
+	const char *st = tok_stem(w->stem, s->key, len, &sl);
+	if (!st) {
+		w->oom = 1;
+		st = s->key;
+		sl = len;
+	}
+	smem_slot_t *t = smem_upsert(&w->stems, &w->arena, st, sl, &added);
+	if (added) {
+		sterm_t *r = smem_alloc_aligned(&w->arena, sizeof(*r));
+		r->s = t->key;
+		r->len = t->len;
+		r->gid = UINT32_MAX;
+		r->stamp = 0;
+		r->pidx = 0;
+		r->df = r->tdf = r->adf = 0;
+		if (w->nterms == w->cterms) {
+			w->cterms = w->cterms ? w->cterms * 2 : 4096;
+			w->terms = xrealloc(w->terms, w->cterms * sizeof(*w->terms));
+		}
+		r->lid = (uint32_t)w->nterms;
+		w->terms[w->nterms++] = r;
+		t->val = r;
+	}
+	s->val = t->val;
+	return t->val;
+}
+
+static int on_word(void *ctx, const char *word, size_t len, tok_kind kind)
+{
+	worker_t *w = ctx;
+	sterm_t *term = stem_word(w, word, len);
+	uint32_t idx;
+	dterm_t *t = page_term(w, term, &idx);
+	if (t->tf[w->field] < UINT16_MAX)
+		t->tf[w->field]++;
+	w->flen[w->field]++;
+	if (w->field == F_ALERTS && kind != TOK_PART) {
+		if (w->alert_tokens++ == 0)
+			w->alert_term = term;
+	}
+	if (w->sec >= 0) {
+		if (t->last_sec != w->sec) {
+			if (w->nev == w->cev) {
+				w->cev = w->cev ? w->cev * 2 : 1024;
+				w->ev = xrealloc(w->ev, w->cev * sizeof(*w->ev));
+			}
+			t->last_sec = w->sec;
+			t->last_ev = (uint32_t)w->nev;
+			w->ev[w->nev].term_idx = idx;
+			w->ev[w->nev].code = (uint32_t)w->sec << 1;
+			w->nev++;
+		}
+		if (w->heading)
+			w->ev[t->last_ev].code |= 1;
+	}
+	return 0;
+}
+
+static void feed(worker_t *w, const char *s, int field)
+{
+	if (!s || !*s)
+		return;
+	w->field = field;
+	tok_split_cstr(s, on_word, w);
+}
+
+static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
+{
+	w->page_no++;
+	w->ndt = 0;
+	w->nev = 0;
+	memset(w->flen, 0, sizeof(w->flen));
+	w->sec = -1;
+	w->heading = 0;
+
+	feed(w, doc->title, F_TITLE);
+	for (size_t i = 0; i < doc->nalerts; i++) {
+		w->alert_tokens = 0;
+		w->alert_term = NULL;
+		feed(w, doc->alerts[i], F_ALERTS);
+		if (w->alert_tokens == 1 && w->alert_term) {
+			uint32_t idx;
+			page_term(w, w->alert_term, &idx)->flags |= DT_ALERT;
+		}
+	}
+	for (size_t i = 0; i < doc->ntags; i++)
+		feed(w, doc->tags[i], F_TAGS);
+	feed(w, doc->owner, F_TAGS);
+	for (size_t i = 0; i < doc->nsections; i++) {
+		w->sec = (int32_t)i;
+		w->heading = 1;
+		feed(w, doc->sections[i].heading, F_HEADINGS);
+		w->heading = 0;
+		feed(w, doc->sections[i].text, F_BODY);
+	}
+
+	/* group section events by term (stable: section order kept) */
+	out->nterms = w->ndt;
+	out->terms = smem_alloc_aligned(&w->results, (w->ndt ? w->ndt : 1) * sizeof(*out->terms));
+	for (size_t i = 0; i < w->ndt; i++) {
+		rterm_t *r = &out->terms[i];
+		r->id = w->dt[i].term->lid;
+		memcpy(r->tf, w->dt[i].tf, sizeof(r->tf));
+		r->nsec_alert = w->dt[i].flags & DT_ALERT; /* its sections counted in below */
+		sterm_t *st = w->dt[i].term;
+		st->df++;
+		if (r->tf[F_TITLE])
+			st->tdf++;
+		if (r->tf[F_ALERTS])
+			st->adf++;
+	}
+	/* a term's sections past the NSEC_MAXth are dropped */
+	for (size_t i = 0; i < w->ndt; i++)
+		w->dt[i].nsec = 0;
+	for (size_t e = 0; e < w->nev; e++)
+		if (w->dt[w->ev[e].term_idx].nsec < NSEC_MAX)
+			w->dt[w->ev[e].term_idx].nsec++;
+	uint32_t off = 0;
+	for (size_t i = 0; i < w->ndt; i++) {
+		w->dt[i].sec_first = off;
+		off += w->dt[i].nsec;
+	}
+	out->nsecs = off;
+	out->secs = smem_alloc_aligned(&w->results, (off ? off : 1) * sizeof(*out->secs));
+	for (size_t e = 0; e < w->nev; e++) {
+		uint32_t ti = w->ev[e].term_idx;
+		rterm_t *t = &out->terms[ti];
+		uint32_t kept = t->nsec_alert >> 1;
+		if (kept < w->dt[ti].nsec) {
+			out->secs[w->dt[ti].sec_first + kept] = w->ev[e].code;
+			t->nsec_alert += 2;
+		}
+	}
+	out->worker = w->id;
+	memcpy(out->flen, w->flen, sizeof(w->flen));
+}
+
+static void *worker_main(void *arg)
+{
+	worker_t *w = arg;
+	for (;;) {
+		if (w->stop && atomic_load_explicit(w->stop, memory_order_relaxed))
+			break;
+		pthread_mutex_lock(w->lock);
+		size_t start = *w->next;
+		size_t end = start + 32 < w->ndocs ? start + 32 : w->ndocs;
+		*w->next = end;
+		pthread_mutex_unlock(w->lock);
+		if (start >= w->ndocs)
+			break;
+		for (size_t i = start; i < end; i++)
+			index_page(w, &w->docs[i], &w->res[i]);
+	}
+	return NULL;
+}
+
+static void worker_free(worker_t *w)
+{
+	tok_stemmer_free(w->stem);
+	smem_map_free(&w->surface);
+	smem_map_free(&w->stems);
+	free(w->terms);
+	smem_arena_free(&w->arena);
+	smem_arena_free(&w->results);
+	free(w->dt);
+	free(w->ev);
+}
+
+search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t threads, const atomic_int *stop)
+{
+	search_prep_t *sp = xcalloc(1, sizeof(*sp));
+	if (threads == 0)
+		threads = DEFAULT_THREADS;
+	sp->nthreads = ndocs < 64 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
+	sp->res = xcalloc(ndocs ? ndocs : 1, sizeof(*sp->res));
+	sp->ndocs = ndocs;
+	pthread_mutex_init(&sp->lock, NULL);
+	worker_t *workers = sp->workers;
+	size_t nthreads = sp->nthreads;
+	pthread_t tids[MAX_THREADS];
+	for (size_t i = 0; i < nthreads; i++) {
+		if (tok_stemmer_new(&workers[i].stem) != 0) {
+			sp->no_stemmer = 1;
+			return sp;
+		}
+		workers[i].results.huge = 1;
+		workers[i].id = (uint32_t)i;
+		workers[i].docs = docs;
+		workers[i].res = sp->res;
+		workers[i].ndocs = ndocs;
+		workers[i].next = &sp->next;
+		workers[i].lock = &sp->lock;
+		workers[i].stop = stop;
+	}
+	if (nthreads == 1) {
+		worker_main(&workers[0]);
+	} else {
+		size_t started = 0;
+		for (size_t i = 1; i < nthreads; i++)
+			if (pthread_create(&tids[i], NULL, worker_main, &workers[i]) == 0)
+				started = i;
+		worker_main(&workers[0]);
+		for (size_t i = 1; i <= started; i++)
+			pthread_join(tids[i], NULL);
+	}
+	for (size_t i = 0; i < nthreads; i++)
+		workers[i].docs = NULL; /* borrowed for phase 1 only */
+	sp->stopped = stop && atomic_load(stop) && sp->next < ndocs;
+	return sp;
+}
+
+void search_prep_free(search_prep_t *sp)
+{
+	if (!sp)
+		return;
+	for (size_t i = 0; i < sp->nthreads; i++)
+		worker_free(&sp->workers[i]);
+	free(sp->res);
+	pthread_mutex_destroy(&sp->lock);
+	free(sp);
+}
