@@ -197,18 +197,24 @@ char *hfile_read(const char *path, size_t *len)
 	int fd = hfile_open(path, &st);
 	if (fd < 0)
 		return NULL;
+	/* read straight into a buffer of the file's size (a cache file is megabytes: no 8 KB copies, no
+	 * regrowing); a file that grows meanwhile is read on to its end */
 	buf_t b = BUF_INIT;
-	char chunk[8192];
+	if (st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX / 2)
+		buf_reserve(&b, (size_t)st.st_size + 1); /* + 1: the read that finds the end */
 	int err = 0;
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (b.cap < b.len + 2)
+			buf_grow(&b, 65536);
+		size_t room = b.cap - b.len - 1;
+		ssize_t n = read(fd, b.s + b.len, room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			err = errno;
 		if (n <= 0)
 			break;
-		buf_put(&b, chunk, (size_t)n);
+		b.len += (size_t)n;
 	}
 	close(fd);
 	if (err) {

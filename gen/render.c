@@ -655,7 +655,12 @@ static void write_search(rctx_t *r)
 	search_doc_t *docs;
 	size_t n = searchdocs_collect(r->s, &r->nav, &docs);
 	if (!prep)
-		prep = search_prepare(docs, n, (size_t)r->s->opts.jobs, NULL);
+		prep = searchdocs_prepare(r->s, docs, n, NULL);
+	if (timing_enabled()) {
+		size_t cached, pages;
+		search_prep_counts(prep, &cached, &pages);
+		fprintf(stderr, "  search words: %zu of %zu pages from the last build\n", cached, pages);
+	}
 	if (search_write_site(prep, NULL, docs, n, &r->pub, &r->s->diags) != 0)
 		r->failed = r->io_failed = 1;
 	searchdocs_free(docs, n);

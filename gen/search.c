@@ -71,30 +71,6 @@ static int status_index(const char *s)
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
-#define VARINT_MAX 10 /* bytes of a 64-bit LEB128 varint */
-
-/* Write `v` as a varint at `o` (room for VARINT_MAX bytes); returns the end. */
-static inline unsigned char *varint_to(unsigned char *o, uint64_t v)
-{
-	while (v >= 0x80) {
-		*o++ = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	*o++ = (unsigned char)v;
-	return o;
-}
-
-/* Bytes of `v` as a varint. */
-static inline size_t varint_len(uint64_t v)
-{
-	size_t n = 1;
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
 /* The section references of one posting: every heading match and the first
  * `body_max` body matches, each a varint of (gap to the previous kept section
  * << 1 | in heading). Writes them at `o` (NULL: only measures), returns their

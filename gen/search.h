@@ -80,6 +80,7 @@ typedef struct {
 	size_t nsections;
 	const char *trail;   /* where the page lives, its folders' titles as the breadcrumbs give them
 			      * ("Payments runbooks › Database"); NULL or "": the client makes one from the URL */
+	size_t group;        /* the repository it comes from (search_cache_t's groups; 0 without a cache) */
 } search_doc_t;
 
 /* Build the index of `docs` (borrowed; page ids follow this order, which
@@ -126,6 +127,24 @@ int search_write_prepared(search_prep_t *prep, search_stats_t *out, const search
 int search_write_site(search_prep_t *prep, search_stats_t *out, const search_doc_t *docs, size_t ndocs,
 		      const pub_t *site, diag_list_t *d);
 void search_prep_free(search_prep_t *prep);
+
+/* Where search_prepare_cached keeps each page's tokenized words between builds (searchcache.h): one file
+ * per group of pages (a repository of the site: group 0 the hub, k its k-th source) in `dir`, for the
+ * binary `binary_id`. */
+typedef struct {
+	const char *dir;          /* Almanac's folder in the hub's Git directory; NULL: no cache */
+	const char *const *names; /* names[k]: group k's name (its file's suffix); names[0] unused */
+	size_t ngroups;
+	uint64_t binary_id;
+} search_cache_t;
+/* search_prepare(), reading the words of every page whose fields are unchanged since a build kept them
+ * (the same result as tokenizing it again), and keeping this build's for the next one: the files of the
+ * groups whose pages changed are written before it returns (not when it was stopped). `cache` is
+ * borrowed until it returns; NULL: search_prepare(). */
+search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, size_t threads, const atomic_int *stop,
+				     const search_cache_t *cache);
+/* Of the pages `prep` holds (*pages), how many were read from the cache (*cached). */
+void search_prep_counts(const search_prep_t *prep, size_t *cached, size_t *pages);
 /* How many leading bytes of a section's `text` the index's excerpt of it
  * reads: once a page is prepared, its texts can be cut to that length
  * without changing what search_write_prepared writes. */

@@ -33,6 +33,7 @@ size_t searchdocs_collect(const site_t *s, const nav_t *nav, search_doc_t **out)
 		d->sections = secs;
 		d->nsections = p->md.nsections;
 		d->trail = nav ? nav_trail(nav, (long)i, " \u203a ") : NULL;
+		d->group = (size_t)p->source;
 		n++;
 	}
 	*out = docs;
@@ -57,10 +58,23 @@ struct searchdocs_job {
 	atomic_int stop; /* searchdocs_cancel: the index will not be written */
 };
 
+search_prep_t *searchdocs_prepare(const site_t *s, const search_doc_t *docs, size_t ndocs, const atomic_int *stop)
+{
+	if (!s->cache_dir || !s->opts.page_cache || s->opts.serve || s->opts.check_only)
+		return search_prepare(docs, ndocs, (size_t)s->opts.jobs, stop);
+	const char **names = xcalloc(s->nsources + 1, sizeof *names);
+	for (size_t k = 0; k < s->nsources; k++)
+		names[k + 1] = s->sources[k].name;
+	search_cache_t cache = {s->cache_dir, names, s->nsources + 1, s->binary_id};
+	search_prep_t *prep = search_prepare_cached(docs, ndocs, (size_t)s->opts.jobs, stop, &cache);
+	free(names);
+	return prep;
+}
+
 static void *job_main(void *arg)
 {
 	searchdocs_job_t *j = arg;
-	j->prep = search_prepare(j->docs, j->ndocs, (size_t)j->site->opts.jobs, &j->stop);
+	j->prep = searchdocs_prepare(j->site, j->docs, j->ndocs, &j->stop);
 	if (atomic_load(&j->stop))
 		return NULL; /* nobody reads the texts any more: no need to cut them */
 	site_t *s = j->site;

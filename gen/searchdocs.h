@@ -26,6 +26,10 @@ size_t searchdocs_collect(const site_t *s, const nav_t *nav, search_doc_t **docs
 /* Free what searchdocs_collect allocated (not the pages' data). */
 void searchdocs_free(search_doc_t *docs, size_t n);
 
+/* search_prepare() on `docs` (collected from `s`), with the words kept by the last build of `s`
+ * (search_prepare_cached: the page cache's folder and settings, pagecache.h) when it keeps any. */
+search_prep_t *searchdocs_prepare(const site_t *s, const search_doc_t *docs, size_t ndocs, const atomic_int *stop);
+
 typedef struct searchdocs_job searchdocs_job_t;
 
 /* Collect `s`'s documents and start search_prepare() on them on a new

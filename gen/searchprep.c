@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "searchcache.h"
 
 /* The dterm of `term` in the current page, added when new. */
 static dterm_t *page_term(worker_t *w, sterm_t *term, uint32_t *idx_out)
@@ -28,19 +29,9 @@ static dterm_t *page_term(worker_t *w, sterm_t *term, uint32_t *idx_out)
 	return t;
 }
 
-static sterm_t *stem_word(worker_t *w, const char *word, size_t len)
+sterm_t *sprep_stem(worker_t *w, const char *st, size_t sl)
 {
 	int added;
-	smem_slot_t *s = smem_upsert(&w->surface, &w->arena, word, len, &added);
-	if (!added)
-		return s->val;
-	size_t sl;
-	const char *st = tok_stem(w->stem, s->key, len, &sl);
-	if (!st) {
-		w->oom = 1;
-		st = s->key;
-		sl = len;
-	}
 	smem_slot_t *t = smem_upsert(&w->stems, &w->arena, st, sl, &added);
 	if (added) {
 		sterm_t *r = smem_alloc_aligned(&w->arena, sizeof(*r));
@@ -58,8 +49,61 @@ static sterm_t *stem_word(worker_t *w, const char *word, size_t len)
 		w->terms[w->nterms++] = r;
 		t->val = r;
 	}
-	s->val = t->val;
 	return t->val;
+}
+
+/* A new surface word for the slot `s` of w's surface map. */
+static ssurf_t *new_surface(worker_t *w, smem_slot_t *s, sterm_t *stem)
+{
+	ssurf_t *sw = smem_alloc_aligned(&w->arena, sizeof(*sw));
+	sw->s = s->key;
+	sw->len = s->len;
+	sw->stamp = 0;
+	sw->stem = stem;
+	if (w->nsurfs == w->csurfs) {
+		w->csurfs = w->csurfs ? w->csurfs * 2 : 4096;
+		w->surfs = xrealloc(w->surfs, w->csurfs * sizeof(*w->surfs));
+	}
+	sw->lid = (uint32_t)w->nsurfs;
+	w->surfs[w->nsurfs++] = sw;
+	s->val = sw;
+	return sw;
+}
+
+ssurf_t *sprep_surface(worker_t *w, const char *word, size_t len, sterm_t *stem)
+{
+	int added;
+	smem_slot_t *s = smem_upsert(&w->surface, &w->arena, word, len, &added);
+	return added ? new_surface(w, s, stem) : s->val;
+}
+
+/* The stem of `word`, interned with it; with a cache, the word is noted as one of the page's. */
+static sterm_t *stem_word(worker_t *w, const char *word, size_t len)
+{
+	int added;
+	smem_slot_t *s = smem_upsert(&w->surface, &w->arena, word, len, &added);
+	ssurf_t *sw;
+	if (!added) {
+		sw = s->val;
+	} else {
+		size_t sl;
+		const char *st = tok_stem(w->stem, s->key, len, &sl);
+		if (!st) {
+			w->oom = 1;
+			st = s->key;
+			sl = len;
+		}
+		sw = new_surface(w, s, sprep_stem(w, st, sl));
+	}
+	if (w->cache && sw->stamp != w->page_no) {
+		sw->stamp = w->page_no;
+		if (w->npsurf == w->cpsurf) {
+			w->cpsurf = w->cpsurf ? w->cpsurf * 2 : 1024;
+			w->psurf = xrealloc(w->psurf, w->cpsurf * sizeof(*w->psurf));
+		}
+		w->psurf[w->npsurf++] = sw->lid;
+	}
+	return sw->stem;
 }
 
 static int on_word(void *ctx, const char *word, size_t len, tok_kind kind)
@@ -170,6 +214,13 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 	}
 	out->worker = w->id;
 	memcpy(out->flen, w->flen, sizeof(w->flen));
+	out->from = -1;
+	if (w->cache) {
+		out->nsurf = (uint32_t)w->npsurf;
+		out->surf = smem_alloc_aligned(&w->surfres, (w->npsurf ? w->npsurf : 1) * sizeof(*out->surf));
+		memcpy(out->surf, w->psurf, w->npsurf * sizeof(*out->surf));
+		w->npsurf = 0;
+	}
 }
 
 static void *worker_main(void *arg)
@@ -185,8 +236,14 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(w->lock);
 		if (start >= w->ndocs)
 			break;
-		for (size_t i = start; i < end; i++)
+		for (size_t i = start; i < end; i++) {
+			if (w->cache) {
+				scache_doc_key(&w->docs[i], w->keys[i]);
+				if (scache_replay(w->cache, w, w->keys[i], &w->res[i]))
+					continue;
+			}
 			index_page(w, &w->docs[i], &w->res[i]);
+		}
 	}
 	return NULL;
 }
@@ -199,17 +256,29 @@ static void worker_free(worker_t *w)
 	free(w->terms);
 	smem_arena_free(&w->arena);
 	smem_arena_free(&w->results);
+	smem_arena_free(&w->surfres);
 	free(w->dt);
 	free(w->ev);
+	free(w->surfs);
+	free(w->psurf);
+	scache_worker_free(w);
 }
 
 search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t threads, const atomic_int *stop)
+{
+	return search_prepare_cached(docs, ndocs, threads, stop, NULL);
+}
+
+search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, size_t threads, const atomic_int *stop,
+				     const search_cache_t *cache)
 {
 	search_prep_t *sp = xcalloc(1, sizeof(*sp));
 	if (threads == 0)
 		threads = DEFAULT_THREADS;
 	sp->nthreads = ndocs < 64 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
 	sp->res = xcalloc(ndocs ? ndocs : 1, sizeof(*sp->res));
+	for (size_t i = 0; i < ndocs; i++)
+		sp->res[i].from = -1; /* not read from the cache (not even tokenized yet) */
 	sp->ndocs = ndocs;
 	pthread_mutex_init(&sp->lock, NULL);
 	worker_t *workers = sp->workers;
@@ -229,6 +298,14 @@ search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t thr
 		workers[i].lock = &sp->lock;
 		workers[i].stop = stop;
 	}
+	if (cache && cache->dir) {
+		sp->cache = scache_load(cache, workers[0].stem);
+		sp->keys = xcalloc(ndocs ? ndocs : 1, sizeof(*sp->keys));
+		for (size_t i = 0; i < nthreads; i++) {
+			workers[i].cache = sp->cache;
+			workers[i].keys = sp->keys;
+		}
+	}
 	if (nthreads == 1) {
 		worker_main(&workers[0]);
 	} else {
@@ -243,7 +320,33 @@ search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t thr
 	for (size_t i = 0; i < nthreads; i++)
 		workers[i].docs = NULL; /* borrowed for phase 1 only */
 	sp->stopped = stop && atomic_load(stop) && sp->next < ndocs;
+	int oom = 0;
+	for (size_t i = 0; i < nthreads; i++)
+		oom |= workers[i].oom;
+	if (sp->cache && !sp->stopped && !oom) /* words the stemmer could not stem are not kept */
+		scache_save(sp->cache, docs, sp->keys, sp->res, ndocs, workers, nthreads, stop);
+	/* the workers hold their own copies of what they read: the files are not needed by phase 2 */
+	for (size_t i = 0; i < nthreads; i++) {
+		scache_worker_free(&workers[i]);
+		smem_arena_free(&workers[i].surfres);
+	}
+	for (size_t i = 0; i < ndocs; i++) {
+		sp->res[i].surf = NULL;
+		sp->res[i].nsurf = 0;
+	}
+	scache_free(sp->cache);
+	sp->cache = NULL;
+	free(sp->keys);
+	sp->keys = NULL;
 	return sp;
+}
+
+void search_prep_counts(const search_prep_t *sp, size_t *cached, size_t *pages)
+{
+	*cached = 0;
+	*pages = sp->ndocs;
+	for (size_t i = 0; i < sp->ndocs; i++)
+		*cached += sp->res[i].from >= 0;
 }
 
 void search_prep_free(search_prep_t *sp)

@@ -27,6 +27,30 @@ enum { F_TITLE, F_ALERTS, F_HEADINGS, F_TAGS, F_BODY, NF };
 
 #define DT_ALERT 1 /* the term is the whole name of an alert the page lists */
 
+#define VARINT_MAX 10 /* bytes of a 64-bit LEB128 varint */
+
+/* Write `v` as a varint at `o` (room for VARINT_MAX bytes); returns the end. */
+static inline unsigned char *varint_to(unsigned char *o, uint64_t v)
+{
+	while (v >= 0x80) {
+		*o++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*o++ = (unsigned char)v;
+	return o;
+}
+
+/* Bytes of `v` as a varint. */
+static inline size_t varint_len(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
 /* A stem, interned once per worker (in its arena). */
 typedef struct {
 	const char *s;  /* NUL-terminated */
@@ -37,6 +61,15 @@ typedef struct {
 	uint32_t df, tdf, adf; /* the worker's pages with it; in the title; in the alerts */
 	uint32_t lid;   /* its index in the worker's `terms` (what a page's rterm_t holds) */
 } sterm_t;
+
+/* A surface word (lower-cased, unstemmed: what the vocabulary lists), interned once per worker. */
+typedef struct {
+	const char *s;  /* NUL-terminated, the key in the worker's `surface` */
+	uint32_t len;
+	uint32_t lid;   /* its index in the worker's `surfs` */
+	uint32_t stamp; /* number of the worker's page it was last seen on (0: none) */
+	sterm_t *stem;
+} ssurf_t;
 
 typedef struct {
 	sterm_t *term;
@@ -72,16 +105,25 @@ typedef struct {
 	size_t nsecs;
 	uint32_t flen[NF];
 	uint32_t worker; /* the worker that indexed it (whose stems rterm_t.id names) */
+	uint32_t *surf;  /* with a cache, until it is written: its distinct surface words (ssurf_t.lid) */
+	uint32_t nsurf;
+	int32_t from;    /* the cache file it was read from (searchcache.h), -1: tokenized */
 } docres_t;
+
+struct scache;
+struct scache_xl;
 
 typedef struct {
 	tok_stemmer_t *stem;
 	smem_arena_t arena;
 	smem_arena_t results; /* the docres_t arrays of its pages */
-	smem_map_t surface; /* lower-case word -> sterm_t */
+	smem_arena_t surfres; /* their `surf` arrays (freed once the cache is written) */
+	smem_map_t surface; /* lower-case word -> ssurf_t */
 	smem_map_t stems;   /* stem -> sterm_t */
 	sterm_t **terms; /* its stems by sterm_t.lid */
 	size_t nterms, cterms;
+	ssurf_t **surfs; /* its surface words by ssurf_t.lid */
+	size_t nsurfs, csurfs;
 	uint32_t id;    /* its index among the workers */
 	uint32_t page_no; /* pages indexed so far (sterm_t.stamp) */
 	/* per-page scratch */
@@ -90,6 +132,8 @@ typedef struct {
 	secev_t *ev;
 	size_t nev, cev;
 	uint32_t flen[NF];
+	uint32_t *psurf; /* with a cache: the page's distinct surface words so far */
+	size_t npsurf, cpsurf;
 	/* current position */
 	int field;
 	int32_t sec;
@@ -105,7 +149,16 @@ typedef struct {
 	size_t *next;
 	pthread_mutex_t *lock;
 	const atomic_int *stop; /* NULL, or non-zero when the caller gave up */
+	/* the cache (searchcache.h; NULL: none): pages' keys, and its words as this worker's */
+	struct scache *cache;
+	uint64_t (*keys)[2];
+	struct scache_xl *xl;
 } worker_t;
+
+/* The stem `s` (`len` bytes) in `w`, added when new. */
+sterm_t *sprep_stem(worker_t *w, const char *s, size_t len);
+/* The surface word `s` in `w` whose stem is `stem`, added when new. */
+ssurf_t *sprep_surface(worker_t *w, const char *s, size_t len, sterm_t *stem);
 
 struct search_prep {
 	worker_t workers[MAX_THREADS];
@@ -116,6 +169,8 @@ struct search_prep {
 	pthread_mutex_t lock;
 	int no_stemmer; /* libstemmer has no English stemmer: nothing was tokenized */
 	int stopped;    /* cut short by `stop`: some pages were not tokenized */
+	struct scache *cache; /* NULL: none */
+	uint64_t (*keys)[2];  /* with a cache: each page's key (scache_doc_key) */
 };
 
 #endif

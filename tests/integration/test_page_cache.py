@@ -33,6 +33,7 @@ HUGO = {
 
 CACHE_LINE = re.compile(r"rendered Markdown: (\d+) of (\d+) pages from the last build")
 KEPT_LINE = re.compile(r"; (\d+) pages not rendered again")
+WORDS_LINE = re.compile(r"search words: (\d+) of (\d+) pages from the last build")
 
 
 class PageCacheTest(RepoTestCase):
@@ -48,6 +49,12 @@ class PageCacheTest(RepoTestCase):
 
     def hits(self, r):
         m = CACHE_LINE.search(r.stderr)
+        self.assertIsNotNone(m, r.stderr)
+        return int(m.group(1)), int(m.group(2))
+
+    def words(self, r):
+        """(pages whose search words were read back, pages indexed)"""
+        m = WORDS_LINE.search(r.stderr)
         self.assertIsNotNone(m, r.stderr)
         return int(m.group(1)), int(m.group(2))
 
@@ -192,12 +199,22 @@ class PageCacheTest(RepoTestCase):
         kept = sorted(n for n in os.listdir(os.path.join(repo, ".git", "almanac")) if n.startswith("rendered-pages"))
         self.assertEqual(kept, ["rendered-pages", "rendered-pages.svc"])
         hub_file = os.stat(os.path.join(repo, ".git", "almanac", "rendered-pages")).st_mtime_ns
+        # the search index's words too (gen/searchcache.c), a file per repository
+        self.assertEqual(self.words(r), (0, 7))
+        words = {n: os.stat(os.path.join(repo, ".git", "almanac", n)).st_ino
+                 for n in os.listdir(os.path.join(repo, ".git", "almanac")) if n.startswith("search-terms")}
+        self.assertEqual(sorted(words), ["search-terms", "search-terms.svc"])
         git(svc, "rm", "-q", "docs/db-down.md")
         git(svc, "commit", "-qm", "db-down: gone", date="2026-10-02T10:00:00Z")
         r = self.build(repo, out)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.hits(r), (5, 6))  # the hub's cpu.md was asked again and rendered
         self.assertNotIn("../../svc/db-down/", read(os.path.join(out, "runbooks/cpu/index.html")))  # kept as written
+        # every page's words read back; only the source's file is written again (it lost a page)
+        self.assertEqual(self.words(r), (6, 6))
+        self.assertEqual(os.stat(os.path.join(repo, ".git", "almanac", "search-terms")).st_ino, words["search-terms"])
+        self.assertNotEqual(os.stat(os.path.join(repo, ".git", "almanac", "search-terms.svc")).st_ino,
+                            words["search-terms.svc"])
         self.assertIn("runbooks/cpu.md:3:5: error[broken-link]", r.stderr)
         self.assert_fresh(repo, out, r)
         # the source's file lost a page; the hub's was rewritten for cpu.md only
@@ -335,7 +352,7 @@ class PageCacheTest(RepoTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIsNone(CACHE_LINE.search(r.stderr))
         self.assertFalse([n for n in os.listdir(os.path.join(repo, ".git", "almanac"))
-                          if n.startswith("rendered-pages") or n == "page-files"])
+                          if n.startswith(("rendered-pages", "search-terms")) or n == "page-files"])
 
 
 if __name__ == "__main__":

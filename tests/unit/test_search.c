@@ -190,11 +190,11 @@ static void three_docs(search_doc_t d[3])
 {
 	memset(d, 0, 3 * sizeof(*d));
 	d[0] = (search_doc_t){"runbooks/k8s/crashloop/", "Pod crash looping", "runbook", "team-k8s", "fresh",
-			      alerts_a, 2, NULL, 0, secs_a, 2, NULL};
+			      alerts_a, 2, NULL, 0, secs_a, 2, NULL, 0};
 	d[1] = (search_doc_t){"runbooks/k8s/node/", "Node not ready", "runbook", "team-k8s", "stale",
-			      NULL, 0, NULL, 0, secs_b, 1, NULL};
+			      NULL, 0, NULL, 0, secs_b, 1, NULL, 0};
 	d[2] = (search_doc_t){"guides/certs/", "Certificates", "guide", NULL, "due",
-			      NULL, 0, tags_c, 1, secs_c, 2, NULL};
+			      NULL, 0, tags_c, 1, secs_c, 2, NULL, 0};
 }
 
 /* ------------------------------------------------------------ tests */
@@ -471,6 +471,112 @@ static void test_deterministic_across_threads(void **state)
 	synth_free(&s);
 }
 
+/* The tokenized words kept between builds (searchcache.h): an index prepared from the cache is the index
+ * tokenizing writes, byte for byte; only the files of groups whose pages changed are written again; a
+ * damaged file, another binary's or a group's that lost its pages is not used. */
+static ino_t inode_of(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	struct stat st;
+	ino_t ino = stat(p, &st) == 0 ? st.st_ino : 0;
+	free(p);
+	return ino;
+}
+
+/* Write the index of `n` of `s`'s pages into a new folder, tokenized (cache NULL) or with `cache`;
+ * *cached receives the pages read from it. */
+static char *index_with(synth_t *s, size_t n, const search_cache_t *cache, size_t *cached)
+{
+	char *d = tmpdir();
+	diag_list_t dl;
+	diag_init(&dl);
+	search_prep_t *prep = cache ? search_prepare_cached(s->docs, n, 2, NULL, cache) : search_prepare(s->docs, n, 2, NULL);
+	size_t pages;
+	search_prep_counts(prep, cached, &pages);
+	assert_int_equal(pages, n);
+	assert_int_equal(search_write_prepared(prep, NULL, s->docs, n, d, &dl), 0);
+	assert_int_equal(dl.len, 0);
+	diag_free(&dl);
+	return d;
+}
+
+static void same_index(char *a, char *b)
+{
+	int files = same_tree(a, b, "search");
+	assert_true(files > 80);
+	assert_int_equal(same_tree(b, a, "search"), files);
+	drop_dirs(a, b);
+}
+
+static void test_cache_replays_the_same_index(void **state)
+{
+	(void)state;
+	synth_t s;
+	synth_make(&s, 300);
+	for (size_t i = 0; i < 300; i++)
+		s.docs[i].group = i % 3;
+	char *cdir = tmpdir();
+	const char *names[] = {"", "payments", "search"};
+	search_cache_t cache = {cdir, names, 3, 7};
+	size_t cached;
+	/* first build: nothing kept yet; the files are written */
+	char *ref = index_with(&s, 300, NULL, &cached);
+	assert_int_equal(cached, 0);
+	char *got = index_with(&s, 300, &cache, &cached);
+	assert_int_equal(cached, 0);
+	same_index(ref, got);
+	ino_t hub = inode_of(cdir, "search-terms"), pay = inode_of(cdir, "search-terms.payments");
+	assert_true(hub && pay && inode_of(cdir, "search-terms.search"));
+	/* nothing changed: every page read back, the same index, no file written */
+	ref = index_with(&s, 300, NULL, &cached);
+	got = index_with(&s, 300, &cache, &cached);
+	assert_int_equal(cached, 300);
+	same_index(ref, got);
+	assert_true(inode_of(cdir, "search-terms") == hub);
+	/* a page of group 2 edited, its last page gone: the rest read back, only group 2's file rewritten */
+	char *title = xstrdup("Rotate the etcd certificate");
+	s.docs[5].title = title;
+	ino_t grp2 = inode_of(cdir, "search-terms.search");
+	ref = index_with(&s, 299, NULL, &cached);
+	got = index_with(&s, 299, &cache, &cached);
+	assert_int_equal(cached, 298);
+	same_index(ref, got);
+	assert_true(inode_of(cdir, "search-terms") == hub);
+	assert_true(inode_of(cdir, "search-terms.payments") == pay);
+	assert_true(inode_of(cdir, "search-terms.search") != grp2);
+	/* one byte of the hub's file damaged: its 100 pages tokenized again, the index the same */
+	char *hubfile = xasprintf("%s/search-terms", cdir);
+	FILE *f = fopen(hubfile, "r+b");
+	assert_non_null(f);
+	fseek(f, 200, SEEK_SET);
+	int c = fgetc(f);
+	fseek(f, 200, SEEK_SET);
+	fputc(c ^ 0x55, f);
+	fclose(f);
+	ref = index_with(&s, 299, NULL, &cached);
+	got = index_with(&s, 299, &cache, &cached);
+	assert_int_equal(cached, 199);
+	same_index(ref, got);
+	/* another binary's files are not read */
+	search_cache_t other = {cdir, names, 3, 8};
+	got = index_with(&s, 299, &other, &cached);
+	assert_int_equal(cached, 0);
+	rmtree(got);
+	free(got);
+	/* group 2 left with no page: its file goes */
+	for (size_t i = 0; i < 300; i++)
+		s.docs[i].group = i % 2;
+	got = index_with(&s, 299, &cache, &cached);
+	rmtree(got);
+	free(got);
+	assert_true(inode_of(cdir, "search-terms.search") == 0);
+	free(hubfile);
+	free(title);
+	rmtree(cdir);
+	free(cdir);
+	synth_free(&s);
+}
+
 /* The build's path: tokenize while the pages are undated (status unknown
  * then), date them, cut every section text to what the excerpts read, then
  * write. The index must be the one search_write_index writes from the
@@ -558,7 +664,7 @@ static void test_long_excerpt(void **state)
 	for (int i = 0; i < 100; i++)
 		buf_puts(&text, "word\n\t ");
 	search_section_t sec = {"", "", text.s};
-	search_doc_t d = {"a/", "A", "guide", "", "fresh", NULL, 0, NULL, 0, &sec, 1, NULL};
+	search_doc_t d = {"a/", "A", "guide", "", "fresh", NULL, 0, NULL, 0, &sec, 1, NULL, 0};
 	char *dir = tmpdir();
 	diag_list_t dl;
 	diag_init(&dl);
@@ -587,8 +693,8 @@ static void test_meta_json_escapes(void **state)
 	const char *title = "Q\"b\\s\n\t\r\x01\x1f <a&b> \xE2\x80\xA8|\xE2\x80\xA9|\xE2\x80\xA6|\xE2|caf\xC3\xA9";
 	search_section_t secs[2] = {{"", "", "body \x02 text"}, {"h-1", "Head <1> & \"2\"", NULL}};
 	search_doc_t d[2] = {
-		{"a/\"x\"/", title, "guide", "team<a>", "stale", NULL, 0, NULL, 0, secs, 2, "Ops \xE2\x80\xBA <Db> & \"x\""},
-		{"b/", "B", NULL, NULL, "weird", NULL, 0, NULL, 0, NULL, 0, NULL},
+		{"a/\"x\"/", title, "guide", "team<a>", "stale", NULL, 0, NULL, 0, secs, 2, "Ops \xE2\x80\xBA <Db> & \"x\"", 0},
+		{"b/", "B", NULL, NULL, "weird", NULL, 0, NULL, 0, NULL, 0, NULL, 0},
 	};
 	char *dir = tmpdir();
 	diag_list_t dl;
@@ -653,7 +759,7 @@ static void test_section_references(void **state)
 	for (int i = 0; i < 10; i++) {
 		urls[i] = xasprintf("p%d/", i);
 		d[i] = (search_doc_t){urls[i], "Page", "guide", "", "fresh", NULL, 0, NULL, 0, i == 0 ? secs : &other,
-				      i == 0 ? 8 : 1, NULL};
+				      i == 0 ? 8 : 1, NULL, 0};
 	}
 	char *dir = tmpdir();
 	diag_list_t dl;
@@ -716,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_meta_json_escapes),
 		cmocka_unit_test(test_section_references),
 		cmocka_unit_test(test_empty_and_unwritable),
+		cmocka_unit_test(test_cache_replays_the_same_index),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
