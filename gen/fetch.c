@@ -7,9 +7,11 @@
  * A first clone is made in <name>/repo.tmp-<pid> and renamed into place once complete. */
 #include "fetch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -43,7 +46,75 @@ typedef struct {
 	/* credential attempts, so a refused credential is not offered again forever */
 	int tried_agent, tried_keyfile, tried_helper, tried_user;
 	char *last_error;     /* libgit2's message of the last failure (owned) */
+	struct fjob *job;     /* the thread's job (fetch_source), or NULL when run directly */
 } fctx_t;
+
+/* ---- a fetch on a thread of its own ----
+ *
+ * libgit2 1.5 reads from the network with blocking calls and no timeout, and calls back only when data
+ * arrives: a server that accepts the connection and then says nothing (a stalled host, a tarpit named by
+ * a merge request's almanac.yml) would hold the build, and Ctrl-C, forever. So the fetch runs on a
+ * thread, and the caller waits for it, polling every 10 ms: on Ctrl-C it returns at once (the process is
+ * about to exit), and when the network has been silent for the source's timeout it fails the source (or,
+ * with --keep-going, takes the last complete fetch). A thread given up on is left blocked; it owns copies
+ * of what it reads, is told to stop (its next callback cancels the transfer) and checks, under the lock,
+ * that it was not given up on before it checks anything out, so the work tree the build reads is never
+ * changed under it. */
+typedef struct fjob {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int done;              /* under lock: the thread finished (its results are set) */
+	int abandoned;         /* under lock: the caller gave up on it */
+	int refs;              /* under lock: the caller and the thread; the last one frees */
+	atomic_int stop;       /* the thread's stop flag: the caller's, or set when it gives up */
+	atomic_int in_network; /* talking to the server (the timeout applies) */
+	atomic_llong last_ns;  /* CLOCK_MONOTONIC of the last sign of life from the server */
+	const atomic_int *user_stop;
+	/* what the thread reads (owned copies) and writes */
+	sources_spec_t spec;
+	char *hub_root, *cache_dir, *config_file;
+	fetch_opts_t opts;
+	fetch_result_t out;
+	diag_list_t d;
+	int rc;
+} fjob_t;
+
+static long long now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* A sign of life from the server (any callback): the timeout starts again. */
+static void job_alive(const fctx_t *x)
+{
+	if (x->job)
+		atomic_store(&x->job->last_ns, now_ns());
+}
+
+/* Talking to the server (on) or done with it: under the lock, so that the caller gives up for silence
+ * only while the thread is still waiting on the network. */
+static void job_network(const fctx_t *x, int on)
+{
+	if (!x->job)
+		return;
+	pthread_mutex_lock(&x->job->lock);
+	atomic_store(&x->job->last_ns, now_ns());
+	atomic_store(&x->job->in_network, on);
+	pthread_mutex_unlock(&x->job->lock);
+}
+
+/* 1 when the caller gave up on this fetch: nothing may be checked out (run just before a checkout). */
+static int job_abandoned(const fctx_t *x)
+{
+	if (!x->job)
+		return 0;
+	pthread_mutex_lock(&x->job->lock);
+	int gone = x->job->abandoned;
+	pthread_mutex_unlock(&x->job->lock);
+	return gone;
+}
 
 /* The secret part of a URL's user info ("user:secret@"), or NULL. Caller frees. */
 static char *url_secret(const char *url)
@@ -227,6 +298,7 @@ static int transfer_progress(const git_indexer_progress *stats, void *payload)
 {
 	(void)stats;
 	fctx_t *x = payload;
+	job_alive(x);
 	return x->opts->stop && atomic_load(x->opts->stop) ? -1 : 0;
 }
 
@@ -315,6 +387,7 @@ static int do_fetch(fctx_t *x, git_repository *repo, char *defbranch, size_t cap
 		fail(x, "cannot use the address");
 		return -1;
 	}
+	job_network(x, 1);
 	if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, NULL, NULL)) {
 		fail(x, "cannot connect");
 		goto out;
@@ -343,6 +416,7 @@ static int do_fetch(fctx_t *x, git_repository *repo, char *defbranch, size_t cap
 out:
 	git_remote_disconnect(remote);
 	git_remote_free(remote);
+	job_network(x, 0);
 	return rc;
 }
 
@@ -400,6 +474,28 @@ static int use_complete(fetch_result_t *out, const char *dir, const char *repo_d
 	return 0;
 }
 
+/* Remove the first clones (repo.tmp-PID) in `dir` whose process is gone: a build stopped by Ctrl-C
+ * while its fetch thread waited on a silent server leaves its clone behind. */
+static void remove_dead_clones(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "repo.tmp-", 9))
+			continue;
+		char *end = NULL;
+		long pid = strtol(e->d_name + 9, &end, 10);
+		if (!end || *end || pid <= 0 || pid == (long)getpid() || !(kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+			continue;
+		char *path = xasprintf("%s/%s", dir, e->d_name);
+		fsu_remove_tree(path);
+		free(path);
+	}
+	closedir(d);
+}
+
 static int fetch_cached(fetch_result_t *out, fctx_t *x, const char *cache_dir)
 {
 	char *dir = xasprintf("%s/%s", cache_dir, x->spec->name);
@@ -426,6 +522,7 @@ static int fetch_cached(fetch_result_t *out, fctx_t *x, const char *cache_dir)
 			rc = 0;
 		goto out;
 	}
+	remove_dead_clones(dir);
 	if (!fsu_is_dir(repo_dir)) {
 		tmp = xasprintf("%s/repo.tmp-%ld", dir, (long)getpid());
 		fsu_remove_tree(tmp);
@@ -451,6 +548,8 @@ static int fetch_cached(fetch_result_t *out, fctx_t *x, const char *cache_dir)
 	const char *branch = x->spec->branch ? x->spec->branch : defbranch[0] ? defbranch + 11 : "";
 	char cur[256] = "";
 	int up_to_date = !tmp && !read_small(complete, cur, sizeof cur) && !strncmp(cur, hex, 40);
+	if (job_abandoned(x)) /* the build goes on without this fetch: leave the work tree alone */
+		goto failed;
 	if (!up_to_date) {
 		unlink(complete);
 		if (do_checkout(x, repo, &oid))
@@ -556,11 +655,12 @@ static int local_source(fetch_result_t *out, fctx_t *x, const char *abs, int *in
 	return 0;
 }
 
-int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hub_root, const char *cache_dir,
-		 const fetch_opts_t *opts, diag_list_t *d)
+/* The fetch itself (fetch_source), on the job's thread (NULL: the caller's). */
+static int fetch_now(fetch_result_t *out, const sources_spec_t *spec, const char *hub_root, const char *cache_dir,
+		     const fetch_opts_t *opts, diag_list_t *d, fjob_t *job)
 {
 	memset(out, 0, sizeof *out);
-	fctx_t x = {.spec = spec, .opts = opts, .d = d};
+	fctx_t x = {.spec = spec, .opts = opts, .d = d, .job = job};
 	char *abs = NULL;
 	int rc;
 	static int certs_set;
@@ -596,5 +696,151 @@ int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hu
 	free(abs);
 	free(x.public_url);
 	free(x.last_error);
+	return rc;
+}
+
+static void job_release(fjob_t *j)
+{
+	pthread_mutex_lock(&j->lock);
+	int last = --j->refs == 0;
+	pthread_mutex_unlock(&j->lock);
+	if (!last)
+		return;
+	free(j->spec.name);
+	free(j->spec.repo);
+	free(j->spec.branch);
+	free(j->spec.path);
+	free(j->hub_root);
+	free(j->cache_dir);
+	free(j->config_file);
+	fetch_result_free(&j->out);
+	diag_free(&j->d);
+	pthread_cond_destroy(&j->cond);
+	pthread_mutex_destroy(&j->lock);
+	free(j);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void *job_main(void *arg)
+{
+	fjob_t *j = arg;
+	git_libgit2_init(); /* the caller may shut libgit2 down while a thread given up on still runs */
+	int rc = fetch_now(&j->out, &j->spec, j->hub_root, j->cache_dir, &j->opts, &j->d, j);
+	git_libgit2_shutdown();
+	pthread_mutex_lock(&j->lock);
+	j->rc = rc;
+	j->done = 1;
+	pthread_cond_broadcast(&j->cond);
+	pthread_mutex_unlock(&j->lock);
+	job_release(j);
+	return NULL;
+}
+
+/* The source failed for `why` without its thread: its last complete fetch with --keep-going, else an
+ * error (fetch_cached's rules). */
+static int given_up(fetch_result_t *out, const sources_spec_t *spec, const char *cache_dir, const fetch_opts_t *opts,
+		    const char *why, diag_list_t *d)
+{
+	fctx_t x = {.spec = spec, .opts = opts, .d = d};
+	x.public_url = sources_public_url(spec->repo);
+	char *dir = xasprintf("%s/%s", cache_dir, spec->name);
+	char *repo_dir = xasprintf("%s/repo", dir);
+	int rc;
+	if (opts->keep_going && spec->is_url && !use_complete(out, dir, repo_dir)) {
+		out->from_cache = 1;
+		diag_add(d, DIAG_WARNING, opts->config_file, spec->line, spec->col, "source",
+			 "source '%s' (%s): %s; using its last complete fetch (commit %.12s, --keep-going)", spec->name,
+			 x.public_url, why, out->commit);
+		rc = 0;
+	} else {
+		rc = src_error(&x, why);
+	}
+	free(dir);
+	free(repo_dir);
+	free(x.public_url);
+	return rc;
+}
+
+int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hub_root, const char *cache_dir,
+		 const fetch_opts_t *opts, diag_list_t *d)
+{
+	fjob_t *j = xcalloc(1, sizeof *j);
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&j->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	j->refs = 2;
+	j->spec = *spec;
+	j->spec.name = dup_or_null(spec->name);
+	j->spec.repo = dup_or_null(spec->repo);
+	j->spec.branch = dup_or_null(spec->branch);
+	j->spec.path = dup_or_null(spec->path);
+	j->hub_root = dup_or_null(hub_root);
+	j->cache_dir = dup_or_null(cache_dir);
+	j->config_file = dup_or_null(opts->config_file);
+	j->opts = *opts;
+	j->opts.stop = &j->stop;
+	j->opts.config_file = j->config_file;
+	diag_init(&j->d);
+	atomic_store(&j->last_ns, now_ns());
+	pthread_t tid;
+	if (pthread_create(&tid, NULL, job_main, j) != 0) { /* no thread: fetched here, without a timeout */
+		j->refs = 1;
+		job_release(j);
+		return fetch_now(out, spec, hub_root, cache_dir, opts, d, NULL);
+	}
+	pthread_detach(tid);
+	long long limit = (long long)(spec->timeout > 0 ? spec->timeout : SOURCES_TIMEOUT) * 1000000000LL;
+	int interrupted = 0, silent = 0;
+	pthread_mutex_lock(&j->lock);
+	while (!j->done) {
+		if (opts->stop && atomic_load(opts->stop)) {
+			interrupted = 1;
+			break;
+		}
+		if (atomic_load(&j->in_network) && now_ns() - atomic_load(&j->last_ns) > limit) {
+			silent = 1;
+			break;
+		}
+		struct timespec t;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		t.tv_nsec += 10 * 1000000L;
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&j->cond, &j->lock, &t);
+	}
+	int done = j->done;
+	if (!done) {
+		j->abandoned = 1;
+		atomic_store(&j->stop, 1);
+	}
+	pthread_mutex_unlock(&j->lock);
+	int rc;
+	memset(out, 0, sizeof *out);
+	if (done) {
+		*out = j->out;
+		memset(&j->out, 0, sizeof j->out);
+		diag_add_each(d, j->d.items, j->d.len, NULL);
+		rc = j->rc;
+	} else if (interrupted) {
+		out->public_url = sources_public_url(spec->repo);
+		rc = -2;
+	} else {
+		(void)silent;
+		char *why = xasprintf("no answer from the server for %d s (the source's timeout)",
+				      spec->timeout > 0 ? spec->timeout : SOURCES_TIMEOUT);
+		out->public_url = sources_public_url(spec->repo);
+		rc = given_up(out, spec, cache_dir, opts, why, d);
+		free(why);
+	}
+	job_release(j);
 	return rc;
 }

@@ -105,7 +105,8 @@ static const char *str_of(sctx_t *x, const val_t *v, const char *key)
 
 static void parse_entry(sctx_t *x, const val_t *e, sources_spec_t *s)
 {
-	static const char *const known[] = {"name", "repo", "branch", "path"};
+	static const char *const known[] = {"name", "repo", "branch", "path", "timeout"};
+	s->timeout = SOURCES_TIMEOUT;
 	s->line = e->line;
 	s->col = e->col;
 	if (e->type != VAL_MAP) {
@@ -164,6 +165,14 @@ static void parse_entry(sctx_t *x, const val_t *e, sources_spec_t *s)
 			}
 			free(s->path);
 			s->path = n;
+		} else if (!strcmp(k, "timeout")) {
+			char *end = NULL;
+			long t = v->type == VAL_NUM && v->str ? strtol(v->str, &end, 10) : 0;
+			if (!end || *end || t < 1 || t > SOURCES_TIMEOUT_MAX) {
+				serr(x, v, "sources: timeout must be a whole number of seconds from 1 to %s", "3600");
+				continue;
+			}
+			s->timeout = (int)t;
 		} else {
 			const char *sug = suggest_closest(k, known, sizeof known / sizeof *known, 2);
 			diag_add(x->d, DIAG_WARNING, x->file, v->line, v->col, "config",

@@ -31,8 +31,13 @@ typedef struct {
 	                 * work tree as it is checked out (owned) */
 	char *path;     /* folder holding the pages inside the source, normalised without a
 	                 * trailing '/'; "" = the source's own content folders (owned) */
+	int timeout;    /* seconds a fetch may wait for the server before it fails (SOURCES_TIMEOUT unless
+	                 * `timeout:` says otherwise, 1 to SOURCES_TIMEOUT_MAX) */
 	int line, col;  /* position of the entry in the configuration */
 } sources_spec_t;
+
+#define SOURCES_TIMEOUT 60
+#define SOURCES_TIMEOUT_MAX 3600
 
 typedef struct {
 	sources_spec_t *items; /* in configuration order (owned) */

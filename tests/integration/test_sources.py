@@ -5,8 +5,10 @@ dates and settings, and a source that cannot be fetched."""
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import threading
 import time
 
 from almanac_testlib import RepoTestCase, Serve, git, main, read, run, tree_bytes, write
@@ -54,6 +56,34 @@ class GitDaemon:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.proc.stderr.close()
+
+
+class Tarpit:
+    """A server on 127.0.0.1:`port` that accepts connections, reads what it is sent and never answers
+    (a stalled host, or one a hostile almanac.yml names to hold the build)."""
+
+    def __init__(self, port):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(8)
+        self.conns = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            c.setblocking(False)
+            self.conns.append(c)
+
+    def stop(self):
+        self.sock.close()
+        for c in self.conns:
+            c.close()
 
 
 class Sources(RepoTestCase):
@@ -234,6 +264,58 @@ class Sources(RepoTestCase):
         self.assertTrue(os.path.isfile(os.path.join(out, "cache/runbooks/cache-miss/index.html")))
         rep = json.loads(read(os.path.join(out, "freshness.json")))
         self.assertTrue({s["name"]: s for s in rep["repository"]["sources"]}["cache"]["from_cache"])
+
+    def test_a_silent_server_fails_the_source_and_ctrl_c_stops_the_fetch(self):
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(run("build", "--repo", self.hub, "--out", out, "--now", NOW).returncode, 0)
+        before = tree_bytes(out)
+        # the server still accepts connections but never answers: libgit2 alone would wait forever
+        port = self.daemon.port
+        self.daemon.stop()
+        tarpit = Tarpit(port)
+        self.addCleanup(tarpit.stop)
+        cfg = os.path.join(self.hub, "almanac.yml")
+        with open(cfg) as f:
+            text = f.read()
+        write(self.hub, "almanac.yml", text + "    timeout: 1\n")
+        r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", timeout=120)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertRegex(r.stderr, r"almanac\.yml:11:5: error\[source\]: source 'cache' \(git://127\.0\.0\.1:\d+/"
+                                   r"remote\.git-src\): no answer from the server for 1 s \(the source's timeout\)")
+        self.assertEqual(tree_bytes(out), before)
+        self.assertTrue(tarpit.conns)
+        self.assertNotIn("Sanitizer", r.stderr)  # the thread given up on still holds what it uses
+        # --keep-going: the last complete fetch, and its work tree is not changed meanwhile
+        r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", "--keep-going", timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("no answer from the server for 1 s (the source's timeout); using its last complete fetch",
+                      r.stderr)
+        self.assertTrue(os.path.isfile(os.path.join(out, "cache/runbooks/cache-miss/index.html")))
+        # a timeout out of range is a configuration error
+        write(self.hub, "almanac.yml", text + "    timeout: 0\n")
+        r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", timeout=120)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn("almanac.yml:13:14: error[config]: sources: timeout must be a whole number of seconds "
+                      "from 1 to 3600", r.stderr)
+        # Ctrl-C while the default timeout (60 s) runs: the build stops at once, the site untouched
+        write(self.hub, "almanac.yml", text)
+        before = tree_bytes(out)
+        seen = len(tarpit.conns)
+        p = subprocess.Popen([os.environ.get("ALMANAC_BIN", "almanac"), "build", "--repo", self.hub, "--out", out,
+                              "--now", "2026-11-03"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while len(tarpit.conns) == seen and p.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertIsNone(p.poll(), "the build ended before it reached the server")
+        time.sleep(0.2)  # in libgit2's read, waiting for an answer
+        p.send_signal(signal.SIGINT)
+        t0 = time.monotonic()
+        _, err = p.communicate(timeout=30)
+        self.assertLess(time.monotonic() - t0, 5, "Ctrl-C did not stop the fetch")  # it waited forever before
+        self.assertNotEqual(p.returncode, 0, err)
+        self.assertIn("interrupted", err)
+        self.assertNotIn("Sanitizer", err)
+        self.assertEqual(tree_bytes(out), before)
 
     def test_a_new_commit_in_a_fetched_source(self):
         rep = self.report()

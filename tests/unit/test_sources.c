@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "fetch.h"
@@ -190,7 +191,18 @@ static void test_fetch_url_then_update(void **state)
 	diag_list_t d;
 	diag_init(&d);
 	fetch_result_t r;
+	/* a first clone left by a build stopped while its fetch waited (its process gone) is removed;
+	 * a live process's is not */
+	char *dead = xasprintf("%s/payments/repo.tmp-2147483646", f->cache);
+	char *live = xasprintf("%s/payments/repo.tmp-%ld", f->cache, (long)getppid());
+	assert_int_equal(fsu_mkdirs(dead, 0755), 0);
+	assert_int_equal(fsu_mkdirs(live, 0755), 0);
 	assert_int_equal(fetch_source(&r, &s, f->hub, f->cache, &o, &d), 0);
+	assert_false(fsu_is_dir(dead));
+	assert_true(fsu_is_dir(live));
+	fsu_remove_tree(live);
+	free(dead);
+	free(live);
 	assert_int_equal(d.len, 0);
 	assert_true(r.fetched);
 	assert_false(r.in_place);
