@@ -155,25 +155,45 @@ static const char *past_base(const char *base, const char *url)
 	return u + bl + 1;
 }
 
+/* A GitHub file served raw: "https://raw.githubusercontent.com/ORG/REPO/REF/PATH" is the file
+ * "REF/PATH" of https://github.com/ORG/REPO: the rest past "ORG/REPO/" when `base` is that repository. */
+static const char *past_raw_github(const char *base, const char *url)
+{
+	static const char raw[] = "raw.githubusercontent.com/", gh[] = "github.com/";
+	const char *bs = strstr(base, "://"), *us = strstr(url, "://");
+	if (!bs || !us || !scheme_is(url, (size_t)(us - url), "https|http"))
+		return NULL;
+	const char *b = bs + 3, *u = us + 3;
+	if (strncasecmp(b, gh, sizeof gh - 1) || strncasecmp(u, raw, sizeof raw - 1))
+		return NULL;
+	b += sizeof gh - 1;
+	u += sizeof raw - 1;
+	size_t bl = strlen(b);
+	if (strncasecmp(b, u, bl) != 0 || u[bl] != '/')
+		return NULL;
+	return u + bl + 1;
+}
+
 char *forge_file_view(const char *base, const char *url, char **fragment)
 {
 	*fragment = NULL;
 	if (!base || !url)
 		return NULL;
 	char *norm = browser_url(url);
-	const char *rest = past_base(base, norm);
-	if (!rest) {
-		free(norm);
-		return NULL;
+	const char *after = past_raw_github(base, norm);
+	int folder_view = 0;
+	if (!after) {
+		const char *rest = past_base(base, norm);
+		static const char *const views[] = {"-/blob/", "-/tree/", "-/raw/", "-/blame/", "blob/", "tree/",
+						    "raw/", "blame/", "src/branch/", "src/tag/", "src/commit/", "src/"};
+		for (size_t i = 0; rest && i < sizeof views / sizeof *views && !after; i++)
+			if (!strncmp(rest, views[i], strlen(views[i]))) {
+				after = rest + strlen(views[i]);
+				folder_view = strstr(views[i], "tree/") != NULL;
+			}
 	}
-	static const char *const views[] = {"-/blob/", "-/tree/", "-/raw/", "blob/", "tree/", "raw/", "src/branch/",
-					    "src/tag/", "src/commit/", "src/"};
-	const char *after = NULL;
-	for (size_t i = 0; i < sizeof views / sizeof *views && !after; i++)
-		if (!strncmp(rest, views[i], strlen(views[i])))
-			after = rest + strlen(views[i]);
 	size_t n = after ? strcspn(after, "?#") : 0;
-	if (!n || !memchr(after, '/', n)) {
+	if (!n || (!memchr(after, '/', n) && !folder_view)) {
 		free(norm);
 		return NULL; /* not a file view, or a ref alone: no file */
 	}
@@ -181,6 +201,11 @@ char *forge_file_view(const char *base, const char *url, char **fragment)
 	if (hash && hash[1])
 		*fragment = fsu_pct_decode(hash + 1, strlen(hash + 1));
 	char *r = fsu_pct_decode(after, n);
+	if (!memchr(after, '/', n)) { /* tree/REF: the repository's top folder */
+		char *t = xasprintf("%s/", r);
+		free(r);
+		r = t;
+	}
 	free(norm);
 	return r;
 }

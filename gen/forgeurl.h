@@ -9,8 +9,11 @@
  * A web address is "https://HOST/PATH" without a trailing '/' or ".git".
  * The file views recognised after it (REF may hold '/': the caller tries
  * each split, see forge_file_view):
- *   GitHub:          /blob/REF/PATH, /tree/REF/PATH, /raw/REF/PATH
- *   GitLab:          /-/blob/REF/PATH, /-/tree/REF/PATH, /-/raw/REF/PATH (and the old /blob/...)
+ *   GitHub:          /blob/REF/PATH, /tree/REF/PATH, /raw/REF/PATH, /blame/REF/PATH, and
+ *                    https://raw.githubusercontent.com/ORG/REPO/REF/PATH for github.com/ORG/REPO
+ *   GitLab:          /-/blob/REF/PATH, /-/tree/REF/PATH, /-/raw/REF/PATH, /-/blame/REF/PATH (and the
+ *                    old /blob/...)
+ * A folder view of a ref alone (/tree/REF) is its top folder: "REF/".
  *   Gitea, Forgejo:  /src/branch/REF/PATH, /src/tag/REF/PATH, /src/commit/REF/PATH
  *   Bitbucket:       /src/REF/PATH
  * The scheme (http or https), the host's case and the case of the

@@ -323,6 +323,10 @@ static void check_repo_path(site_t *s, const forgepages_t *forge, const rules_ru
 			 "runbook '%s' names %s, which was renamed to %s; use that path", rule->runbook_url, file,
 			 site_page_repo_path(&s->pages[pg]));
 	} else if (hit == FORGE_NO_PAGE) {
+		if (!file[0]) { /* "runbook: /": the top folder, whose README.md is no page */
+			free(file);
+			file = xstrdup("the top folder");
+		}
 		c->status = SITE_RB_BROKEN;
 		diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
 			 "runbook '%s' names %s, which is no page of the site (no such file, or not published)",
@@ -371,6 +375,10 @@ static void check_forge(site_t *s, const forgepages_t *forge, const rules_rule_t
 			 "use %s", rb_key(rule), rule->runbook_url, file, p->src, u);
 		free(u);
 	} else if (hit == FORGE_NO_PAGE) {
+		if (!file[0]) { /* tree/REF: the top folder, whose README.md is no page */
+			free(file);
+			file = xstrdup("the top folder");
+		}
 		c->status = SITE_RB_BROKEN;
 		c->suggest = stable_url(s, a);
 		char *u = c->suggest ? shown(s, c->suggest) : NULL;

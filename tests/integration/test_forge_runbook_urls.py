@@ -216,6 +216,34 @@ class ForgeRunbookUrls(RepoTestCase):
         self.assertFalse([ln for ln in self.rule_lines(r) if ":34:" in ln or ":38:" in ln or "alert-rules" in ln],
                          r.stderr)
 
+    def test_raw_blame_and_top_folder_views(self):
+        """A rule may link the file raw (raw.githubusercontent.com), its blame view, or a repository's top
+        folder (tree/main, no slash: its README.md): each is that file's page, said in a note and counted."""
+        write(self.payments, "README.md", "---\ntitle: Payments\n---\nStart here.\n")
+        git(self.payments, "add", "-A")
+        git(self.payments, "commit", "-q", "-m", "README", date="2026-10-03T09:00:00Z")
+        write(self.hub, "rules/k8s.yml", RULES + "      - alert: RawView\n        annotations:\n"
+              "          runbook_url: https://raw.githubusercontent.com/acme/handbook/main/runbooks/k8s.md\n"
+              "        expr: up == 0\n"
+              "      - alert: BlameView\n        annotations:\n"
+              "          runbook_url: " + GH + "/blame/main/runbooks/k8s.md#L3\n        expr: up == 0\n"
+              "      - alert: TopFolder\n        annotations:\n"
+              "          runbook_url: https://github.com/acme/payments/tree/main\n        expr: up == 0\n"
+              "      - alert: HubTop\n        annotations:\n"
+              "          runbook_url: " + GH + "/tree/main\n        expr: up == 0\n")
+        r = self.almanac("check")
+        lines = self.rule_lines(r)
+        for line, target in ((34, "runbooks/k8s.md"), (38, "runbooks/k8s.md"), (42, "payments/README.md")):
+            self.assertTrue([ln for ln in lines if ln.startswith("rules/k8s.yml:%d:24: note[runbook-url-forge]: "
+                                                                  "runbook_url shows %s " % (line, target))], r.stderr)
+        # the hub's top folder has no README.md page: said plainly (it was "shows  of this site's repository")
+        self.assertIn("rules/k8s.yml:46:24: error[runbook-url]: runbook_url '" + GH + "/tree/main' shows the top "
+                      "folder of this site's repository, which is no page of the site", r.stderr)
+        a = json.loads(self.almanac("report", "--format", "json").stdout)["alerts"]
+        for name in ("RawView", "BlameView", "TopFolder"):
+            self.assertNotIn(name, a["uncovered"])
+        self.assertIn("HubTop", a["uncovered"])
+
     def test_a_url_of_endless_folders_is_bounded_work(self):
         """Rules come from merge requests: a runbook_url of 200,000 '/' is a file of no page, said at once
         (each split of REF/PATH was a lookup of a 400 kB key: quadratic)."""

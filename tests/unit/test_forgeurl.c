@@ -110,10 +110,23 @@ static void test_file_views(void **state)
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/../../evil/blob/main/x.md", NULL, NULL);
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main/../../../../../x.md", NULL, NULL);
 	expect_view(gh, "https://github.com/x/../kubernetes-monitoring/kubernetes-mixin/blob/main/a.md", "main/a.md", NULL);
+	/* blame views, GitHub's raw host, a folder view of the ref alone (the top folder: its README) */
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blame/main/runbook.md#L10", "main/runbook.md",
+		    "L10");
+	expect_view(gl, "https://gitlab.com/group/sub/runbooks/-/blame/master/docs/db.md", "master/docs/db.md", NULL);
+	expect_view(gh, "https://raw.githubusercontent.com/kubernetes-monitoring/kubernetes-mixin/master/runbook.md",
+		    "master/runbook.md", NULL);
+	expect_view(gh, "https://raw.githubusercontent.com/Kubernetes-Monitoring/kubernetes-mixin/refs/heads/master/runbook.md",
+		    "refs/heads/master/runbook.md", NULL);
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/tree/main", "main/", NULL);
+	expect_view(gl, "https://gitlab.com/group/sub/runbooks/-/tree/master?ref_type=heads", "master/", NULL);
+	expect_view(gh, "https://raw.githubusercontent.com/kubernetes-monitoring/other/master/runbook.md", NULL, NULL);
+	expect_view(gl, "https://raw.githubusercontent.com/group/sub/runbooks/master/x.md", NULL, NULL);
+	expect_view(gh, "https://raw.githubusercontent.com.evil/kubernetes-monitoring/kubernetes-mixin/master/x.md", NULL, NULL);
 	/* not a file view of that repository */
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin-other/blob/main/x.md", NULL, NULL);
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/issues/12", NULL, NULL);
-	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main", NULL, NULL);
+	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main", NULL, NULL); /* a file view needs a file */
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin", NULL, NULL);
 	expect_view(gh, "ftp://github.com/kubernetes-monitoring/kubernetes-mixin/blob/main/x.md", NULL, NULL);
 	expect_view(gh, "runbooks/x/", NULL, NULL);
