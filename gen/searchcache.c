@@ -71,33 +71,36 @@ static uint64_t stemmer_id(tok_stemmer_t *stem)
 
 /* ------------------------------------------------------------------ the files */
 
-/* One group's file, read whole and checked. */
+/* One group's file: read when a page of the group first asks for it, freed once every page of the group
+ * was prepared (its pages are contiguous in URL order, so about one file per worker is in memory). */
 typedef struct {
 	char *path;
-	unsigned char *data; /* owned; NULL: no usable file */
+	pthread_mutex_t lock;
+	int loaded;          /* under lock: reading it was tried */
+	unsigned char *data; /* owned; NULL: not read (yet), no usable file, or freed */
 	const char **stem;   /* its stems (into data) */
 	uint32_t *stem_len;
 	uint32_t nstems;
 	const char **surf;   /* its surface words, each with its stem's index */
 	uint32_t *surf_len, *surf_stem;
 	uint32_t nsurfs;
-	uint32_t nrecs;
-	int present;         /* a file was there, usable or not */
+	struct sslot *slots; /* its records by key: open addressing on k0, a power-of-two capacity */
+	size_t cap;
+	uint32_t nrecs;      /* records of a usable file (kept once the data is freed) */
+	int usable;          /* it was read whole, checked, of this binary and stemmer */
+	atomic_size_t left;  /* pages of the group not prepared yet */
 } sfile_t;
 
 /* A kept page: its key and record. */
-typedef struct {
+typedef struct sslot {
 	uint64_t k0, k1;
 	const unsigned char *rec; /* NULL: an empty slot */
 	uint32_t len;
-	uint32_t file;
 } sslot_t;
 
 struct scache {
 	sfile_t *files;
 	size_t nfiles;
-	sslot_t *slots; /* open addressing on k0; power-of-two capacity */
-	size_t cap;
 	uint64_t binary_id, stemmer_id;
 };
 
@@ -106,35 +109,36 @@ struct scache_xl {
 	sterm_t ***stem; /* [file][index] */
 	ssurf_t ***surf;
 	size_t nfiles;
+	size_t last;     /* the file of its last page (its tables go once that group is done) */
 };
 
-static void add_slot(scache_t *c, uint64_t k0, uint64_t k1, const unsigned char *rec, uint32_t len, uint32_t file)
+static void add_slot(sfile_t *f, uint64_t k0, uint64_t k1, const unsigned char *rec, uint32_t len)
 {
-	size_t j = (size_t)k0 & (c->cap - 1);
-	while (c->slots[j].rec) {
-		if (c->slots[j].k0 == k0 && c->slots[j].k1 == k1)
+	size_t j = (size_t)k0 & (f->cap - 1);
+	while (f->slots[j].rec) {
+		if (f->slots[j].k0 == k0 && f->slots[j].k1 == k1)
 			return; /* the same page twice: either record does */
-		j = (j + 1) & (c->cap - 1);
+		j = (j + 1) & (f->cap - 1);
 	}
-	c->slots[j] = (sslot_t){k0, k1, rec, len, file};
+	f->slots[j] = (sslot_t){k0, k1, rec, len};
 }
 
-static const sslot_t *find_slot(const scache_t *c, const uint64_t key[2])
+static const sslot_t *find_slot(const sfile_t *f, const uint64_t key[2])
 {
-	if (!c->cap)
+	if (!f->cap)
 		return NULL;
-	size_t j = (size_t)key[0] & (c->cap - 1);
-	while (c->slots[j].rec) {
-		if (c->slots[j].k0 == key[0] && c->slots[j].k1 == key[1])
-			return &c->slots[j];
-		j = (j + 1) & (c->cap - 1);
+	size_t j = (size_t)key[0] & (f->cap - 1);
+	while (f->slots[j].rec) {
+		if (f->slots[j].k0 == key[0] && f->slots[j].k1 == key[1])
+			return &f->slots[j];
+		j = (j + 1) & (f->cap - 1);
 	}
 	return NULL;
 }
 
 /* Read f->path: 1 when whole, checked and of this binary and stemmer (its tables filled, its records
  * left at *r), else 0. */
-static int read_tables(scache_t *c, sfile_t *f, size_t len, hfile_rd_t *r)
+static int read_tables(const scache_t *c, sfile_t *f, size_t len, hfile_rd_t *r)
 {
 	if (len < SC_HDR + 8 || memcmp(f->data, SC_MAGIC, 8) != 0)
 		return 0;
@@ -178,7 +182,8 @@ static int read_tables(scache_t *c, sfile_t *f, size_t len, hfile_rd_t *r)
 	return !r->bad;
 }
 
-static void drop_file(sfile_t *f)
+/* Free what reading `f` made (its metadata stays: nrecs, usable). */
+static void drop_data(sfile_t *f)
 {
 	free(f->data);
 	free(f->stem);
@@ -186,27 +191,28 @@ static void drop_file(sfile_t *f)
 	free(f->surf);
 	free(f->surf_len);
 	free(f->surf_stem);
+	free(f->slots);
 	f->data = NULL;
 	f->stem = f->surf = NULL;
 	f->stem_len = f->surf_len = f->surf_stem = NULL;
-	f->nstems = f->nsurfs = f->nrecs = 0;
+	f->slots = NULL;
+	f->cap = 0;
+	f->nstems = f->nsurfs = 0;
 }
 
-/* Read file `k` and add its records to c's slots (grown as needed). */
-static void load_file(scache_t *c, size_t k)
+/* Read `f` and index its records; f->usable says whether it can be used. */
+static void load_file(const scache_t *c, sfile_t *f)
 {
-	sfile_t *f = &c->files[k];
 	size_t len;
 	f->data = (unsigned char *)hfile_read(f->path, &len);
-	f->present = f->data != NULL;
 	hfile_rd_t r;
 	if (!f->data || !read_tables(c, f, len, &r)) {
-		drop_file(f);
+		drop_data(f);
 		return;
 	}
 	uint32_t n = hfile_u32(&r);
 	if (r.bad || n > (size_t)(r.e - r.p) / 20) {
-		drop_file(f);
+		drop_data(f);
 		return;
 	}
 	/* the records' places first: a file that does not end where its last record does is not used */
@@ -216,35 +222,36 @@ static void load_file(scache_t *c, size_t k)
 		(void)hfile_bytes(&r, hfile_u32(&r));
 	}
 	if (r.bad || r.p != r.e) {
-		drop_file(f);
+		drop_data(f);
 		return;
 	}
-	size_t need = 1;
-	for (size_t i = 0; i < c->nfiles; i++)
-		need += c->files[i].nrecs;
-	need += n;
-	if (need * 2 > c->cap) {
-		size_t ncap = 1024;
-		while (ncap < need * 2)
-			ncap *= 2;
-		sslot_t *old = c->slots;
-		size_t ocap = c->cap;
-		c->slots = xcalloc(ncap, sizeof *c->slots);
-		c->cap = ncap;
-		for (size_t j = 0; j < ocap; j++)
-			if (old[j].rec)
-				add_slot(c, old[j].k0, old[j].k1, old[j].rec, old[j].len, old[j].file);
-		free(old);
-	}
+	f->cap = 16;
+	while (f->cap < (size_t)n * 2)
+		f->cap *= 2;
+	f->slots = xcalloc(f->cap, sizeof *f->slots);
 	r.p = start;
 	for (uint32_t i = 0; i < n; i++) {
-		hfile_rd_t kr = r;
-		uint64_t k0 = hfile_u64(&kr), k1 = hfile_u64(&kr);
-		uint32_t rl = hfile_u32(&kr);
-		add_slot(c, k0, k1, kr.p, rl, (uint32_t)k);
-		r.p = kr.p + rl;
+		uint64_t k0 = hfile_u64(&r), k1 = hfile_u64(&r);
+		uint32_t rl = hfile_u32(&r);
+		add_slot(f, k0, k1, r.p, rl);
+		r.p += rl;
 	}
 	f->nrecs = n;
+	f->usable = 1;
+}
+
+/* Group k's file, read on first use; NULL when it has nothing usable (or is done). */
+static sfile_t *file_use(scache_t *c, size_t k)
+{
+	sfile_t *f = &c->files[k];
+	pthread_mutex_lock(&f->lock);
+	if (!f->loaded) {
+		f->loaded = 1;
+		load_file(c, f);
+	}
+	int ok = f->usable && f->data;
+	pthread_mutex_unlock(&f->lock);
+	return ok ? f : NULL;
 }
 
 static char *file_path(const search_cache_t *cfg, size_t k)
@@ -252,7 +259,7 @@ static char *file_path(const search_cache_t *cfg, size_t k)
 	return k ? xasprintf("%s/search-terms.%s", cfg->dir, cfg->names[k]) : xasprintf("%s/search-terms", cfg->dir);
 }
 
-scache_t *scache_load(const search_cache_t *cfg, tok_stemmer_t *stem)
+scache_t *scache_load(const search_cache_t *cfg, tok_stemmer_t *stem, const search_doc_t *docs, size_t ndocs)
 {
 	scache_t *c = xcalloc(1, sizeof *c);
 	c->nfiles = cfg->ngroups;
@@ -261,8 +268,11 @@ scache_t *scache_load(const search_cache_t *cfg, tok_stemmer_t *stem)
 	c->stemmer_id = stemmer_id(stem);
 	for (size_t k = 0; k < c->nfiles; k++) {
 		c->files[k].path = file_path(cfg, k);
-		load_file(c, k);
+		pthread_mutex_init(&c->files[k].lock, NULL);
 	}
+	for (size_t i = 0; i < ndocs; i++)
+		if (docs[i].group < c->nfiles)
+			atomic_fetch_add(&c->files[docs[i].group].left, 1);
 	return c;
 }
 
@@ -271,11 +281,11 @@ void scache_free(scache_t *c)
 	if (!c)
 		return;
 	for (size_t k = 0; k < c->nfiles; k++) {
-		drop_file(&c->files[k]);
+		drop_data(&c->files[k]);
 		free(c->files[k].path);
+		pthread_mutex_destroy(&c->files[k].lock);
 	}
 	free(c->files);
-	free(c->slots);
 	free(c);
 }
 
@@ -308,6 +318,7 @@ static void xl_tables(scache_t *c, worker_t *w, size_t k, sterm_t ***stems, ssur
 	if (!w->xl) {
 		w->xl = xcalloc(1, sizeof *w->xl);
 		w->xl->nfiles = c->nfiles;
+		w->xl->last = SIZE_MAX;
 		w->xl->stem = xcalloc(c->nfiles ? c->nfiles : 1, sizeof *w->xl->stem);
 		w->xl->surf = xcalloc(c->nfiles ? c->nfiles : 1, sizeof *w->xl->surf);
 	}
@@ -319,12 +330,25 @@ static void xl_tables(scache_t *c, worker_t *w, size_t k, sterm_t ***stems, ssur
 	*surfs = w->xl->surf[k];
 }
 
-int scache_replay(scache_t *c, worker_t *w, const uint64_t key[2], docres_t *out)
+/* Free w's tables of file k. */
+static void xl_drop(worker_t *w, size_t k)
 {
-	const sslot_t *sl = find_slot(c, key);
+	free(w->xl->stem[k]);
+	free(w->xl->surf[k]);
+	w->xl->stem[k] = NULL;
+	w->xl->surf[k] = NULL;
+}
+
+int scache_replay(scache_t *c, worker_t *w, size_t group, const uint64_t key[2], docres_t *out)
+{
+	if (group >= c->nfiles)
+		return 0;
+	if (w->xl && w->xl->last != group && w->xl->last != SIZE_MAX && !atomic_load(&c->files[w->xl->last].left))
+		xl_drop(w, w->xl->last); /* its group is done: no page will read those tables again */
+	const sfile_t *f = file_use(c, group);
+	const sslot_t *sl = f ? find_slot(f, key) : NULL;
 	if (!sl)
 		return 0;
-	const sfile_t *f = &c->files[sl->file];
 	const unsigned char *p = sl->rec, *e = sl->rec + sl->len;
 	int bad = 0;
 	uint32_t flen[NF];
@@ -362,7 +386,8 @@ int scache_replay(scache_t *c, worker_t *w, const uint64_t key[2], docres_t *out
 		return 0;
 	sterm_t **stems;
 	ssurf_t **surfs;
-	xl_tables(c, w, sl->file, &stems, &surfs);
+	xl_tables(c, w, group, &stems, &surfs);
+	w->xl->last = group;
 	for (uint32_t i = 0; i < nterms; i++) {
 		rterm_t *t = &terms[i];
 		sterm_t *st = stems[t->id];
@@ -395,8 +420,21 @@ int scache_replay(scache_t *c, worker_t *w, const uint64_t key[2], docres_t *out
 	out->worker = w->id;
 	out->surf = surf;
 	out->nsurf = nsurf;
-	out->from = (int32_t)sl->file;
+	out->from = (int32_t)group;
 	return 1;
+}
+
+void scache_page_done(scache_t *c, size_t group)
+{
+	if (group >= c->nfiles)
+		return;
+	sfile_t *f = &c->files[group];
+	if (atomic_fetch_sub(&f->left, 1) != 1)
+		return;
+	pthread_mutex_lock(&f->lock); /* the group's last page: nobody reads its file any more */
+	drop_data(f);
+	f->loaded = 1;
+	pthread_mutex_unlock(&f->lock);
 }
 
 void scache_worker_free(worker_t *w)
@@ -558,11 +596,10 @@ void scache_save(scache_t *c, const search_doc_t *docs, uint64_t (*keys)[2], con
 		if (stop && atomic_load(stop))
 			break;
 		const sfile_t *f = &c->files[k];
-		if (f->data && kept[k] == pages[k] && f->nrecs == pages[k])
+		if (f->usable && kept[k] == pages[k] && f->nrecs == pages[k])
 			continue; /* the file holds exactly these pages */
 		if (!pages[k]) {
-			if (f->present)
-				unlink(f->path);
+			unlink(f->path); /* none there: nothing done */
 			continue;
 		}
 		write_group(c, k, docs, keys, res, ndocs, workers, m);

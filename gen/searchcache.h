@@ -19,9 +19,10 @@
  * whole (histfile.h's framing and checksum); a record that does not decode
  * within its file's tables is tokenized again.
  *
- * Threads: scache_replay runs on every tokenizing worker at once (the cache
- * is read-only then, each worker's translation tables its own);
- * scache_load and scache_save on one thread, before and after. */
+ * Threads: scache_replay and scache_page_done run on every tokenizing worker
+ * at once (a file is read under its lock, then only read; each worker's
+ * translation tables are its own); scache_load and scache_save on one
+ * thread, before and after. */
 #ifndef ALMANAC_SEARCHCACHE_H
 #define ALMANAC_SEARCHCACHE_H
 
@@ -33,16 +34,25 @@ typedef struct scache scache_t;
  * and sections' headings and texts (not its URL, status or anchors). */
 void scache_doc_key(const search_doc_t *doc, uint64_t key[2]);
 
-/* Read the files `cfg` names, kept for this binary and for the stemmer
- * `stem` (its answers to a few probe words). Never NULL: what cannot be read
- * is empty. Free with scache_free. */
-scache_t *scache_load(const search_cache_t *cfg, tok_stemmer_t *stem);
+/* The cache of the files `cfg` names, kept for this binary and for the
+ * stemmer `stem` (its answers to a few probe words), for preparing `docs`
+ * (each in its group). A file is read when a page of its group first asks
+ * for it and freed once every page of the group is done (scache_page_done),
+ * so the files do not add up in memory. Never NULL: what cannot be read is
+ * empty. Free with scache_free. */
+scache_t *scache_load(const search_cache_t *cfg, tok_stemmer_t *stem, const search_doc_t *docs, size_t ndocs);
 
-/* When a page of key `key` is kept: fill *out as tokenizing it on `w` would
- * have (its arrays in w's results arena, its stems and surface words
- * interned in w, their page counts added), set out->from, and return 1.
- * Otherwise 0, and nothing of `w` or *out changed. */
-int scache_replay(scache_t *c, worker_t *w, const uint64_t key[2], docres_t *out);
+/* When the page of key `key` in group `group` was kept in that group's
+ * file: fill *out as tokenizing it on `w` would have (its arrays in w's
+ * results arena, its stems and surface words interned in w, their page
+ * counts added), set out->from, and return 1. Otherwise 0, and nothing of
+ * `w` or *out changed (a page that moved to another repository is tokenized
+ * again). */
+int scache_replay(scache_t *c, worker_t *w, size_t group, const uint64_t key[2], docres_t *out);
+
+/* A page of `group` is prepared (replayed or tokenized): after its group's
+ * last page, the group's file is freed. */
+void scache_page_done(scache_t *c, size_t group);
 
 /* Write the files of the groups whose pages are not exactly those their file
  * holds: `docs` with their keys and results (`res`, tokenized by `workers`,

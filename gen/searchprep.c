@@ -237,12 +237,14 @@ static void *worker_main(void *arg)
 		if (start >= w->ndocs)
 			break;
 		for (size_t i = start; i < end; i++) {
-			if (w->cache) {
-				scache_doc_key(&w->docs[i], w->keys[i]);
-				if (scache_replay(w->cache, w, w->keys[i], &w->res[i]))
-					continue;
+			if (!w->cache) {
+				index_page(w, &w->docs[i], &w->res[i]);
+				continue;
 			}
-			index_page(w, &w->docs[i], &w->res[i]);
+			scache_doc_key(&w->docs[i], w->keys[i]);
+			if (!scache_replay(w->cache, w, w->docs[i].group, w->keys[i], &w->res[i]))
+				index_page(w, &w->docs[i], &w->res[i]);
+			scache_page_done(w->cache, w->docs[i].group);
 		}
 	}
 	return NULL;
@@ -299,7 +301,7 @@ search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, siz
 		workers[i].stop = stop;
 	}
 	if (cache && cache->dir) {
-		sp->cache = scache_load(cache, workers[0].stem);
+		sp->cache = scache_load(cache, workers[0].stem, docs, ndocs);
 		sp->keys = xcalloc(ndocs ? ndocs : 1, sizeof(*sp->keys));
 		for (size_t i = 0; i < nthreads; i++) {
 			workers[i].cache = sp->cache;
