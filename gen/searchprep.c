@@ -41,10 +41,7 @@ sterm_t *sprep_stem(worker_t *w, const char *st, size_t sl)
 		r->stamp = 0;
 		r->pidx = 0;
 		r->df = r->tdf = r->adf = 0;
-		if (w->nterms == w->cterms) {
-			w->cterms = w->cterms ? w->cterms * 2 : 4096;
-			w->terms = xrealloc(w->terms, w->cterms * sizeof(*w->terms));
-		}
+		GROW(w->terms, w->nterms, w->cterms);
 		r->lid = (uint32_t)w->nterms;
 		w->terms[w->nterms++] = r;
 		t->val = r;
@@ -60,10 +57,7 @@ static ssurf_t *new_surface(worker_t *w, smem_slot_t *s, sterm_t *stem)
 	sw->len = s->len;
 	sw->stamp = 0;
 	sw->stem = stem;
-	if (w->nsurfs == w->csurfs) {
-		w->csurfs = w->csurfs ? w->csurfs * 2 : 4096;
-		w->surfs = xrealloc(w->surfs, w->csurfs * sizeof(*w->surfs));
-	}
+	GROW(w->surfs, w->nsurfs, w->csurfs);
 	sw->lid = (uint32_t)w->nsurfs;
 	w->surfs[w->nsurfs++] = sw;
 	s->val = sw;
@@ -97,10 +91,7 @@ static sterm_t *stem_word(worker_t *w, const char *word, size_t len)
 	}
 	if (w->cache && sw->stamp != w->page_no) {
 		sw->stamp = w->page_no;
-		if (w->npsurf == w->cpsurf) {
-			w->cpsurf = w->cpsurf ? w->cpsurf * 2 : 1024;
-			w->psurf = xrealloc(w->psurf, w->cpsurf * sizeof(*w->psurf));
-		}
+		GROW(w->psurf, w->npsurf, w->cpsurf);
 		w->psurf[w->npsurf++] = sw->lid;
 	}
 	return sw->stem;
