@@ -5,6 +5,7 @@
 #include "timing.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -638,8 +639,9 @@ static void copy_assets(rctx_t *r)
 }
 
 /* The search index; its tokenizing is finished already when site_load started
- * it early (opts.search_early), done here otherwise. */
-static void write_search(rctx_t *r)
+ * it early (opts.search_early), done here otherwise. Its diagnostics go to `d`,
+ * and *failed is set when a file could not be written. */
+static void write_search(rctx_t *r, diag_list_t *d, int *failed)
 {
 	static const char *const parts[] = {"search/manifest.json", "search/facets.json", "search/t", "search/v",
 					    "search/m"};
@@ -661,9 +663,48 @@ static void write_search(rctx_t *r)
 		search_prep_counts(prep, &cached, &pages);
 		fprintf(stderr, "  search words: %zu of %zu pages from the last build\n", cached, pages);
 	}
-	if (search_write_site(prep, NULL, docs, n, &r->pub, &r->s->diags) != 0)
-		r->failed = r->io_failed = 1;
+	if (search_write_site(prep, NULL, docs, n, &r->pub, d) != 0)
+		*failed = 1;
 	searchdocs_free(docs, n);
+}
+
+/* The search index written on a thread of its own while the folder, redirect and special pages are
+ * (about 0.35 s on 20,000 pages, mostly one core's work): it only reads the pages and the navigation,
+ * which those only read too, and writes its own files; its diagnostics stay its own until it is joined. */
+typedef struct {
+	rctx_t *r;
+	diag_list_t diags;
+	int failed;
+	int started;
+	pthread_t tid;
+} search_writer_t;
+
+static void *search_writer_main(void *arg)
+{
+	search_writer_t *w = arg;
+	write_search(w->r, &w->diags, &w->failed);
+	return NULL;
+}
+
+static void search_writer_start(rctx_t *r, search_writer_t *w)
+{
+	memset(w, 0, sizeof *w);
+	w->r = r;
+	diag_init(&w->diags);
+	if (pthread_create(&w->tid, NULL, search_writer_main, w) == 0)
+		w->started = 1;
+	else
+		write_search(r, &w->diags, &w->failed); /* no thread: written here */
+}
+
+static void search_writer_join(rctx_t *r, search_writer_t *w)
+{
+	if (w->started)
+		pthread_join(w->tid, NULL);
+	diag_add_each(&r->s->diags, w->diags.items, w->diags.len, NULL);
+	diag_free(&w->diags);
+	if (w->failed)
+		r->failed = r->io_failed = 1;
 }
 
 static val_t *site_context(const site_t *s)
@@ -874,6 +915,10 @@ int render_site(site_t *s, const char *out_dir)
 	nav_cache_free(r.nav_cache);
 	r.nav_cache = NULL;
 	timing_mark("pages");
+	search_writer_t sw;
+	int searching = s->cfg.search && !pub_interrupted();
+	if (searching)
+		search_writer_start(&r, &sw);
 	par_for(r.nav.nfolders, s->opts.jobs, render_folder, &r);
 	timing_mark("sections");
 	if (!pub_interrupted()) { /* SIGINT/SIGTERM: stop now, the temporary folder is removed below */
@@ -882,10 +927,10 @@ int render_site(site_t *s, const char *out_dir)
 		timing_mark("redirects+specials");
 		copy_assets(&r);
 		timing_mark("assets");
-		if (s->cfg.search)
-			write_search(&r);
-		timing_mark("search");
 	}
+	if (searching)
+		search_writer_join(&r, &sw);
+	timing_mark("search (the rest of it)");
 
 	if (timing_enabled() && r.pub.keep) {
 		size_t kept, written;
@@ -942,8 +987,11 @@ int render_select(site_t *s, const char *dir, const render_sel_t *sel)
 		write_specials(&r);
 	if (sel->assets)
 		copy_assets(&r);
-	if (sel->search && s->cfg.search)
-		write_search(&r);
+	if (sel->search && s->cfg.search) {
+		int failed = 0;
+		write_search(&r, &s->diags, &failed);
+		r.failed |= failed;
+	}
 	int rc = r.failed || pub_interrupted() ? -1 : 0;
 	pub_abort(&r.pub);
 	rctx_free(&r);

@@ -279,7 +279,7 @@ static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, siz
 	buf_t b = BUF_INIT;
 	char ex[EXCERPT_MAX];
 	size_t nchunks = (ndocs + META_CHUNK_PAGES - 1) / META_CHUNK_PAGES;
-	for (size_t c = 0; c < nchunks; c++) {
+	for (size_t c = 0; c < nchunks && !pub_interrupted(); c++) { /* Ctrl-C: the site is not committed */
 		buf_clear(&b);
 		buf_putc(&b, '[');
 		for (size_t p = c * META_CHUNK_PAGES; p < ndocs && p < (c + 1) * META_CHUNK_PAGES; p++) {
@@ -530,6 +530,8 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		page_status[p] = (uint8_t)status_index(docs[p].status);
 	double maximp = 0;
 	for (size_t p = 0; p < ndocs; p++) {
+		if ((p & 1023) == 0 && pub_interrupted())
+			goto out; /* Ctrl-C: the site is not committed (rc stays -1) */
 		docres_t *r = &res[p];
 		double norm[NF];
 		for (int f = 0; f < NF; f++)
@@ -583,6 +585,8 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		}
 	}
 	for (size_t p = 0; p < ndocs; p++) {
+		if ((p & 1023) == 0 && pub_interrupted())
+			goto out;
 		docres_t *r = &res[p];
 		size_t sec_first = 0;
 		for (size_t k = 0; k < r->nterms; k++) {
@@ -627,6 +631,8 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		buf_grow(&shard, SHARD_TARGET_BYTES * 2);
 		shard.len = VARINT_MAX;
 		for (size_t oi = 0; oi <= ngt; oi++) {
+			if ((oi & 4095) == 0 && pub_interrupted())
+				goto out;
 			gterm_t *g = oi < ngt ? &gt[order[oi].idx] : NULL;
 			if (in_shard && (!g || shard.len - VARINT_MAX >= SHARD_TARGET_BYTES)) {
 				unsigned char cnt[VARINT_MAX];
