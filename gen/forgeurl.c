@@ -156,7 +156,8 @@ static const char *past_base(const char *base, const char *url)
 }
 
 /* A GitHub file served raw: "https://raw.githubusercontent.com/ORG/REPO/REF/PATH" is the file
- * "REF/PATH" of https://github.com/ORG/REPO: the rest past "ORG/REPO/" when `base` is that repository. */
+ * "REF/PATH" of https://github.com/ORG/REPO: the rest past "ORG/REPO/" when `base` is that repository
+ * (https://github.com/ORG/REPO, nothing more or less). */
 static const char *past_raw_github(const char *base, const char *url)
 {
 	static const char raw[] = "raw.githubusercontent.com/", gh[] = "github.com/";
@@ -168,6 +169,11 @@ static const char *past_raw_github(const char *base, const char *url)
 		return NULL;
 	b += sizeof gh - 1;
 	u += sizeof raw - 1;
+	/* the raw host names no view: only a base of exactly ORG/REPO says where the ref starts (a base of
+	 * the organisation alone would take each of its repositories' files for its own) */
+	const char *slash = strchr(b, '/');
+	if (!slash || slash == b || !slash[1] || strchr(slash + 1, '/'))
+		return NULL;
 	size_t bl = strlen(b);
 	if (strncasecmp(b, u, bl) != 0 || u[bl] != '/')
 		return NULL;

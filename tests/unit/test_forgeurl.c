@@ -123,6 +123,12 @@ static void test_file_views(void **state)
 	expect_view(gh, "https://raw.githubusercontent.com/kubernetes-monitoring/other/master/runbook.md", NULL, NULL);
 	expect_view(gl, "https://raw.githubusercontent.com/group/sub/runbooks/master/x.md", NULL, NULL);
 	expect_view(gh, "https://raw.githubusercontent.com.evil/kubernetes-monitoring/kubernetes-mixin/master/x.md", NULL, NULL);
+	/* raw.githubusercontent.com names no view: only a base of ORG/REPO tells where the ref starts (a
+	 * repo_url of the organisation alone would take every repository of it for its own) */
+	expect_view("https://github.com/kubernetes-monitoring",
+		    "https://raw.githubusercontent.com/kubernetes-monitoring/other/master/runbook.md", NULL, NULL);
+	expect_view("https://github.com/kubernetes-monitoring/kubernetes-mixin/docs",
+		    "https://raw.githubusercontent.com/kubernetes-monitoring/kubernetes-mixin/docs/master/x.md", NULL, NULL);
 	/* not a file view of that repository */
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin-other/blob/main/x.md", NULL, NULL);
 	expect_view(gh, "https://github.com/kubernetes-monitoring/kubernetes-mixin/issues/12", NULL, NULL);

@@ -577,6 +577,43 @@ static void test_cache_replays_the_same_index(void **state)
 	synth_free(&s);
 }
 
+/* Two repositories of a site each with the same page (a boilerplate README, an index page titled
+ * "Runbooks" in every source): once kept, a build that changes nothing writes neither group's file again
+ * (each group's file holds its own copy of the page). */
+static void test_cache_same_page_in_two_groups(void **state)
+{
+	(void)state;
+	synth_t s;
+	synth_make(&s, 300);
+	for (size_t i = 0; i < 300; i++)
+		s.docs[i].group = i % 2;
+	/* page 1 (group 1) says what page 0 (group 0) says */
+	s.docs[1].title = s.docs[0].title;
+	s.docs[1].owner = s.docs[0].owner;
+	s.docs[1].sections = s.docs[0].sections;
+	s.docs[1].nsections = s.docs[0].nsections;
+	char *cdir = tmpdir();
+	const char *names[] = {"", "payments"};
+	search_cache_t cache = {cdir, names, 2, 7};
+	size_t cached;
+	char *ref = index_with(&s, 300, NULL, &cached);
+	char *got = index_with(&s, 300, &cache, &cached);
+	same_index(ref, got);
+	ino_t hub = inode_of(cdir, "search-terms"), pay = inode_of(cdir, "search-terms.payments");
+	assert_true(hub && pay);
+	for (int build = 0; build < 2; build++) {
+		ref = index_with(&s, 300, NULL, &cached);
+		got = index_with(&s, 300, &cache, &cached);
+		assert_int_equal(cached, 300);
+		same_index(ref, got);
+		assert_true(inode_of(cdir, "search-terms") == hub);
+		assert_true(inode_of(cdir, "search-terms.payments") == pay);
+	}
+	rmtree(cdir);
+	free(cdir);
+	synth_free(&s);
+}
+
 /* The build's path: tokenize while the pages are undated (status unknown
  * then), date them, cut every section text to what the excerpts read, then
  * write. The index must be the one search_write_index writes from the
@@ -823,6 +860,7 @@ int main(void)
 		cmocka_unit_test(test_section_references),
 		cmocka_unit_test(test_empty_and_unwritable),
 		cmocka_unit_test(test_cache_replays_the_same_index),
+		cmocka_unit_test(test_cache_same_page_in_two_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
