@@ -29,6 +29,7 @@ static const opt_def_t opt_defs[] = {
 	{"--changed-since", OPT_CHANGED, 1}, {"--no-trend", OPT_NO_TREND, 0}, {"--alert-rules", OPT_ALERT_RULES, 1},
 	{"--keep-going", OPT_KEEP_GOING, 0}, {"--source", OPT_SOURCE, 1},
 	{"--verbose", OPT_VERBOSE, 0}, {"--no-page-cache", OPT_NO_PAGE_CACHE, 0},
+	{"--fetch-limit", OPT_FETCH_LIMIT, 1},
 };
 #define NOPTS (sizeof opt_defs / sizeof *opt_defs)
 
@@ -114,6 +115,15 @@ int cli_parse(cli_opts_t *o, const char *cmd, int argc, char **argv, unsigned al
 			if (errno || *end || j < 1 || j > 256)
 				return usage_error(cmd, "--jobs needs a number between 1 and 256, not '%s'", val);
 			o->site.jobs = (int)j;
+			break;
+		}
+		case OPT_FETCH_LIMIT: {
+			errno = 0;
+			long l = strtol(val, &end, 10);
+			if (errno || *end || l < 1 || l > 86400)
+				return usage_error(cmd, "--fetch-limit needs a number of seconds between 1 and 86400, not '%s'",
+						   val);
+			o->site.fetch_limit = (int)l;
 			break;
 		}
 		case OPT_STRICT: o->site.strict = 1; break;

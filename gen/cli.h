@@ -21,7 +21,7 @@ enum {
 	OPT_OUTPUT = 1 << 9, OPT_BIND = 1 << 10, OPT_PORT = 1 << 11, OPT_QUIET = 1 << 12,
 	OPT_NO_GIT = 1 << 13, OPT_DRAFTS = 1 << 14, OPT_CHANGED = 1 << 15, OPT_NO_TREND = 1 << 16,
 	OPT_ALERT_RULES = 1 << 17, OPT_KEEP_GOING = 1 << 18, OPT_SOURCE = 1 << 19,
-	OPT_VERBOSE = 1 << 20, OPT_NO_PAGE_CACHE = 1 << 21,
+	OPT_VERBOSE = 1 << 20, OPT_NO_PAGE_CACHE = 1 << 21, OPT_FETCH_LIMIT = 1 << 22,
 };
 
 /* Most --alert-rules options one command takes. */

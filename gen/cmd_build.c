@@ -22,7 +22,7 @@
 static const char build_help[] =
 	"Usage: almanac build [--repo DIR] [--out DIR] [--config FILE] [--base-url URL]\n"
 	"                     [--now TIME] [--jobs N] [--strict] [--quiet] [--verbose] [--no-git-dates]\n"
-	"                     [--drafts] [--alert-rules PATH]... [--keep-going] [--source NAME=PATH]...\n"
+	"                     [--drafts] [--alert-rules PATH]... [--keep-going] [--fetch-limit S] [--source NAME=PATH]...\n"
 	"                     [--no-page-cache]\n\n"
 	"Build the static site from the repository's Markdown into --out (default public/,\n"
 	"or `output` in almanac.yml). The site is written to a temporary folder and swapped in\n"
@@ -44,10 +44,11 @@ static const char build_help[] =
 	"                   alerts join the catalog and whose runbook_url annotations are checked\n"
 	"  --keep-going     a source (sources: in almanac.yml) that cannot be fetched is taken from\n"
 	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
+	"  --fetch-limit S  fetching every source takes at most S seconds (default 1800)\n"
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
 	"                   configured repository (repeatable)\n"
 	"  --no-page-cache  render every page anew, neither reading nor updating what the last\n"
-	"                   build kept (.git/almanac/rendered-pages*, .git/almanac/page-files)\n";
+	"                   build kept (.git/almanac/rendered-pages*, search-terms*, page-files)\n";
 
 /* Print the diagnostics as a build does: all of them with --verbose, else summarized per kind. */
 static void print_build_diags(diag_list_t *d, const cli_opts_t *o)
@@ -96,7 +97,7 @@ int cmd_build(int argc, char **argv)
 	cli_opts_t o;
 	int rc = cli_parse(&o, "build", argc, argv,
 			   OPT_REPO | OPT_OUT | OPT_CONFIG | OPT_BASE_URL | OPT_NOW | OPT_JOBS | OPT_STRICT | OPT_QUIET |
-				   OPT_NO_GIT | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_SOURCE | OPT_VERBOSE |
+				   OPT_NO_GIT | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_SOURCE | OPT_VERBOSE |
 				   OPT_NO_PAGE_CACHE,
 			   0);
 	if (rc)

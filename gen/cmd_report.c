@@ -15,7 +15,7 @@ static const char report_help[] =
 	"Usage: almanac report [--repo DIR] [--format text|json|csv|html|rules-patch] [--now TIME]\n"
 	"                      [--output FILE] [--fail-under PCT] [--no-trend] [--config FILE]\n"
 	"                      [--drafts] [--jobs N] [--quiet] [--alert-rules PATH]... [--base-url URL]\n"
-	"                      [--keep-going] [--source NAME=PATH]...\n\n"
+	"                      [--keep-going] [--fetch-limit S] [--source NAME=PATH]...\n\n"
 	"The documentation-freshness report: the KPI (fresh percent = fresh and due pages\n"
 	"over published pages) against the target, counts per status, groups by owner,\n"
 	"type, criticality and section, the fresh percent at each of the last 12 month\n"
@@ -38,6 +38,7 @@ static const char report_help[] =
 	"                    named by path\n"
 	"  --keep-going     a source (sources: in almanac.yml) that cannot be fetched is taken from\n"
 	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
+	"  --fetch-limit S  fetching every source takes at most S seconds (default 1800)\n"
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
 	"                   configured repository (repeatable)\n";
 
@@ -46,7 +47,7 @@ int cmd_report(int argc, char **argv)
 	cli_opts_t o;
 	int rc = cli_parse(&o, "report", argc, argv,
 			   OPT_REPO | OPT_CONFIG | OPT_FORMAT | OPT_NOW | OPT_OUTPUT | OPT_FAIL_UNDER | OPT_JOBS |
-				   OPT_NO_TREND | OPT_QUIET | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_SOURCE | OPT_BASE_URL,
+				   OPT_NO_TREND | OPT_QUIET | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_SOURCE | OPT_BASE_URL,
 			   0);
 	if (rc)
 		return rc;

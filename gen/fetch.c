@@ -86,6 +86,11 @@ static long long now_ns(void)
 	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+long long fetch_deadline_from_now(int seconds)
+{
+	return now_ns() + (long long)seconds * 1000000000LL;
+}
+
 /* A sign of life from the server (any callback): the timeout starts again. */
 static void job_alive(const fctx_t *x)
 {
@@ -406,6 +411,7 @@ static int do_fetch(fctx_t *x, git_repository *repo, char *defbranch, size_t cap
 		fail(x, "cannot fetch");
 		goto out;
 	}
+	job_network(x, 0); /* the rest is local work: moving the branches, pruning (no sign of life to wait for) */
 	if (git_remote_update_tips(remote, &cb, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "almanac: fetch")) {
 		fail(x, "cannot update the fetched branches");
 		goto out;
@@ -797,15 +803,17 @@ int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hu
 	}
 	pthread_detach(tid);
 	long long limit = (long long)(spec->timeout > 0 ? spec->timeout : SOURCES_TIMEOUT) * 1000000000LL;
-	int interrupted = 0, silent = 0;
+	int interrupted = 0, late = 0; /* else: silent for the source's timeout */
 	pthread_mutex_lock(&j->lock);
 	while (!j->done) {
 		if (opts->stop && atomic_load(opts->stop)) {
 			interrupted = 1;
 			break;
 		}
-		if (atomic_load(&j->in_network) && now_ns() - atomic_load(&j->last_ns) > limit) {
-			silent = 1;
+		if (atomic_load(&j->in_network) && now_ns() - atomic_load(&j->last_ns) > limit)
+			break;
+		if (opts->deadline_ns && now_ns() > opts->deadline_ns) {
+			late = 1;
 			break;
 		}
 		struct timespec t;
@@ -834,9 +842,10 @@ int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hu
 		out->public_url = sources_public_url(spec->repo);
 		rc = -2;
 	} else {
-		(void)silent;
-		char *why = xasprintf("no answer from the server for %d s (the source's timeout)",
-				      spec->timeout > 0 ? spec->timeout : SOURCES_TIMEOUT);
+		char *why = !late ? xasprintf("no answer from the server for %d s (the source's timeout)",
+					      spec->timeout > 0 ? spec->timeout : SOURCES_TIMEOUT)
+				  : xasprintf("fetching the sources took longer than %d s (--fetch-limit; a server that "
+					      "never stops sending?)", opts->limit_seconds);
 		out->public_url = sources_public_url(spec->repo);
 		rc = given_up(out, spec, cache_dir, opts, why, d);
 		free(why);

@@ -31,7 +31,14 @@ typedef struct {
 	int offline;            /* never contact a remote: the last complete checkout, or an error */
 	const atomic_int *stop; /* polled during transfers; non-zero cancels (may be NULL) */
 	const char *config_file; /* names the configuration in diagnostics ("almanac.yml") */
+	long long deadline_ns;  /* CLOCK_MONOTONIC time by which every fetch of the build must be done, so that
+	                         * a server trickling data cannot hold it either (0: none) */
+	int limit_seconds;      /* the limit that deadline comes from (for the message) */
 } fetch_opts_t;
+
+/* Every source of one build is fetched within this unless --fetch-limit says otherwise (a first clone
+ * of fifty repositories fits many times over; a server that never stops sending does not). */
+#define FETCH_LIMIT_SECONDS 1800
 
 typedef struct {
 	char *workdir;     /* absolute work tree of the source, with a trailing '/' (owned) */
@@ -53,6 +60,8 @@ typedef struct {
  * and out->from_cache set. Returns -2 when opts->stop was raised. */
 int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hub_root, const char *cache_dir,
 		 const fetch_opts_t *opts, diag_list_t *d);
+/* The CLOCK_MONOTONIC time (fetch_opts_t.deadline_ns) `seconds` from now. */
+long long fetch_deadline_from_now(int seconds);
 /* Free what `r` owns; accepts a zeroed result. */
 void fetch_result_free(fetch_result_t *r);
 

@@ -302,13 +302,14 @@ search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, siz
 	if (nthreads == 1) {
 		worker_main(&workers[0]);
 	} else {
-		size_t started = 0;
+		int started[MAX_THREADS] = {0}; /* a thread that could not start is not joined (its pages are
+						    * taken by the others) */
 		for (size_t i = 1; i < nthreads; i++)
-			if (pthread_create(&tids[i], NULL, worker_main, &workers[i]) == 0)
-				started = i;
+			started[i] = pthread_create(&tids[i], NULL, worker_main, &workers[i]) == 0;
 		worker_main(&workers[0]);
-		for (size_t i = 1; i <= started; i++)
-			pthread_join(tids[i], NULL);
+		for (size_t i = 1; i < nthreads; i++)
+			if (started[i])
+				pthread_join(tids[i], NULL);
 	}
 	for (size_t i = 0; i < nthreads; i++)
 		workers[i].docs = NULL; /* borrowed for phase 1 only */

@@ -198,6 +198,7 @@ typedef struct {
 	const char *const *alert_rules; /* --alert-rules paths (the operator's: any path) */
 	size_t nalert_rules;
 	int keep_going;          /* a source that cannot be fetched is taken from its last complete fetch */
+	int fetch_limit;         /* --fetch-limit: seconds for fetching every source (0: FETCH_LIMIT_SECONDS) */
 	int sources_offline;     /* never fetch sources: their last complete fetch (serve's rebuilds) */
 	const char *const *source_overrides; /* --source NAME=PATH: a local work tree instead of the
 	                                        configured repo (the operator's) */

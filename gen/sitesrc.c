@@ -228,7 +228,9 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 	fetch_opts_t fo = {.keep_going = s->opts.keep_going,
 			   .offline = s->opts.sources_offline,
 			   .stop = pub_interrupt_flag(),
+			   .limit_seconds = s->opts.fetch_limit > 0 ? s->opts.fetch_limit : FETCH_LIMIT_SECONDS,
 			   .config_file = cfgname};
+	fo.deadline_ns = fetch_deadline_from_now(fo.limit_seconds); /* one limit for all the sources together */
 	s->sources = xcalloc(list.len, sizeof *s->sources);
 	size_t hub_pages = s->npages;
 	int rc = 0;

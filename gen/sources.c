@@ -169,7 +169,7 @@ static void parse_entry(sctx_t *x, const val_t *e, sources_spec_t *s)
 			char *end = NULL;
 			long t = v->type == VAL_NUM && v->str ? strtol(v->str, &end, 10) : 0;
 			if (!end || *end || t < 1 || t > SOURCES_TIMEOUT_MAX) {
-				serr(x, v, "sources: timeout must be a whole number of seconds from 1 to %s", "3600");
+				serr(x, v, "sources: timeout must be a whole number of seconds from 1 to %s", "600");
 				continue;
 			}
 			s->timeout = (int)t;

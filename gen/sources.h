@@ -37,7 +37,7 @@ typedef struct {
 } sources_spec_t;
 
 #define SOURCES_TIMEOUT 60
-#define SOURCES_TIMEOUT_MAX 3600
+#define SOURCES_TIMEOUT_MAX 600
 
 typedef struct {
 	sources_spec_t *items; /* in configuration order (owned) */

@@ -86,6 +86,42 @@ class Tarpit:
             c.close()
 
 
+class TricklingGitServer(Tarpit):
+    """A git:// server on 127.0.0.1:`port` that advertises a branch, then answers a fetch with a progress
+    message every 0.3 s and never a pack: it never falls silent, so only a limit on the whole fetch stops
+    it (a hostile almanac.yml can name such a server)."""
+
+    def _serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(c)
+            threading.Thread(target=self._talk, args=(c,), daemon=True).start()
+
+    @staticmethod
+    def pkt(data):
+        return b"%04x" % (len(data) + 4) + data
+
+    def _talk(self, c):
+        try:
+            c.recv(65536)  # git-upload-pack /path\0host=...\0
+            oid = b"1" * 40
+            c.sendall(self.pkt(oid + b" HEAD\0side-band-64k ofs-delta\n") +
+                      self.pkt(oid + b" refs/heads/main\n") + b"0000")
+            c.settimeout(5)
+            c.recv(65536)  # wants
+            c.sendall(self.pkt(b"NAK\n"))
+            n = 0
+            while True:
+                n += 1
+                c.sendall(self.pkt(b"\x02Counting objects: %d\r" % n))
+                time.sleep(0.3)
+        except OSError:
+            return
+
+
 class Sources(RepoTestCase):
     def setUp(self):
         super().setUp()
@@ -296,7 +332,7 @@ class Sources(RepoTestCase):
         r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", timeout=120)
         self.assertEqual(r.returncode, 4, r.stderr)
         self.assertIn("almanac.yml:13:14: error[config]: sources: timeout must be a whole number of seconds "
-                      "from 1 to 3600", r.stderr)
+                      "from 1 to 600", r.stderr)
         # Ctrl-C while the default timeout (60 s) runs: the build stops at once, the site untouched
         write(self.hub, "almanac.yml", text)
         before = tree_bytes(out)
@@ -316,6 +352,33 @@ class Sources(RepoTestCase):
         self.assertIn("interrupted", err)
         self.assertNotIn("Sanitizer", err)
         self.assertEqual(tree_bytes(out), before)
+
+    def test_a_server_that_never_stops_sending_is_bounded_by_the_fetch_limit(self):
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(run("build", "--repo", self.hub, "--out", out, "--now", NOW).returncode, 0)
+        before = tree_bytes(out)
+        port = self.daemon.port
+        self.daemon.stop()
+        server = TricklingGitServer(port)
+        self.addCleanup(server.stop)
+        cfg = os.path.join(self.hub, "almanac.yml")
+        with open(cfg) as f:
+            text = f.read()
+        write(self.hub, "almanac.yml", text + "    timeout: 1\n")  # never silent for a second
+        r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", "--fetch-limit", "3", timeout=120)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertRegex(r.stderr, r"almanac\.yml:11:5: error\[source\]: source 'cache' \(git://127\.0\.0\.1:\d+/"
+                                   r"remote\.git-src\): fetching the sources took longer than 3 s \(--fetch-limit")
+        self.assertEqual(tree_bytes(out), before)
+        self.assertTrue(server.conns)
+        r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", "--fetch-limit", "3", "--keep-going",
+                timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("took longer than 3 s (--fetch-limit; a server that never stops sending?); using its last "
+                      "complete fetch", r.stderr)
+        r = run("build", "--repo", self.hub, "--out", out, "--fetch-limit", "0")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--fetch-limit needs a number of seconds between 1 and 86400, not '0'", r.stderr)
 
     def test_a_new_commit_in_a_fetched_source(self):
         rep = self.report()
