@@ -301,19 +301,23 @@ class Sources(RepoTestCase):
         rep = json.loads(read(os.path.join(out, "freshness.json")))
         self.assertTrue({s["name"]: s for s in rep["repository"]["sources"]}["cache"]["from_cache"])
 
-    def test_a_silent_server_fails_the_source_and_ctrl_c_stops_the_fetch(self):
+    def remote_replaced_by(self, server_class):
+        """Build once, then put `server_class` on the git daemon's port in its place and give the fetched
+        source `timeout: 1`: (output folder, its files, the server, the configuration as it was)."""
         out = os.path.join(self.tmpdir(), "site")
         self.assertEqual(run("build", "--repo", self.hub, "--out", out, "--now", NOW).returncode, 0)
-        before = tree_bytes(out)
-        # the server still accepts connections but never answers: libgit2 alone would wait forever
         port = self.daemon.port
         self.daemon.stop()
-        tarpit = Tarpit(port)
-        self.addCleanup(tarpit.stop)
-        cfg = os.path.join(self.hub, "almanac.yml")
-        with open(cfg) as f:
+        server = server_class(port)
+        self.addCleanup(server.stop)
+        with open(os.path.join(self.hub, "almanac.yml")) as f:
             text = f.read()
         write(self.hub, "almanac.yml", text + "    timeout: 1\n")
+        return out, tree_bytes(out), server, text
+
+    def test_a_silent_server_fails_the_source_and_ctrl_c_stops_the_fetch(self):
+        # the server still accepts connections but never answers: libgit2 alone would wait forever
+        out, before, tarpit, text = self.remote_replaced_by(Tarpit)
         r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", timeout=120)
         self.assertEqual(r.returncode, 4, r.stderr)
         self.assertRegex(r.stderr, r"almanac\.yml:11:5: error\[source\]: source 'cache' \(git://127\.0\.0\.1:\d+/"
@@ -354,17 +358,7 @@ class Sources(RepoTestCase):
         self.assertEqual(tree_bytes(out), before)
 
     def test_a_server_that_never_stops_sending_is_bounded_by_the_fetch_limit(self):
-        out = os.path.join(self.tmpdir(), "site")
-        self.assertEqual(run("build", "--repo", self.hub, "--out", out, "--now", NOW).returncode, 0)
-        before = tree_bytes(out)
-        port = self.daemon.port
-        self.daemon.stop()
-        server = TricklingGitServer(port)
-        self.addCleanup(server.stop)
-        cfg = os.path.join(self.hub, "almanac.yml")
-        with open(cfg) as f:
-            text = f.read()
-        write(self.hub, "almanac.yml", text + "    timeout: 1\n")  # never silent for a second
+        out, before, server, _ = self.remote_replaced_by(TricklingGitServer)  # never silent for a second
         r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", "--fetch-limit", "3", timeout=120)
         self.assertEqual(r.returncode, 4, r.stderr)
         self.assertRegex(r.stderr, r"almanac\.yml:11:5: error\[source\]: source 'cache' \(git://127\.0\.0\.1:\d+/"
