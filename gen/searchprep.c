@@ -209,7 +209,8 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 	if (w->cache) {
 		out->nsurf = (uint32_t)w->npsurf;
 		out->surf = smem_alloc_aligned(&w->surfres, (w->npsurf ? w->npsurf : 1) * sizeof(*out->surf));
-		memcpy(out->surf, w->psurf, w->npsurf * sizeof(*out->surf));
+		if (w->npsurf) /* a page without words has none (w->psurf may be NULL) */
+			memcpy(out->surf, w->psurf, w->npsurf * sizeof(*out->surf));
 		w->npsurf = 0;
 	}
 }
