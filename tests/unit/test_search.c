@@ -614,6 +614,39 @@ static void test_cache_same_page_in_two_groups(void **state)
 	synth_free(&s);
 }
 
+/* A page without a word (an empty file, a page of only a link) is kept and read back like any other:
+ * with the cache, its worker's first page had no word list to copy (undefined behaviour). */
+static void test_cache_page_without_words(void **state)
+{
+	(void)state;
+	search_doc_t d[2] = {
+		{"empty/", "", "guide", "", "fresh", NULL, 0, NULL, 0, NULL, 0, NULL, 0},
+		{"b/", "Restart the node", "runbook", "", "fresh", NULL, 0, NULL, 0, NULL, 0, NULL, 0},
+	};
+	char *cdir = tmpdir();
+	const char *names[] = {""};
+	search_cache_t cache = {cdir, names, 1, 7};
+	diag_list_t dl;
+	diag_init(&dl);
+	for (int build = 0; build < 2; build++) {
+		char *ref = tmpdir(), *got = tmpdir();
+		assert_int_equal(search_write_index(d, 2, ref, &dl), 0);
+		search_prep_t *prep = search_prepare_cached(d, 2, 1, NULL, &cache);
+		size_t cached, pages;
+		search_prep_counts(prep, &cached, &pages);
+		assert_int_equal(cached, build ? 2 : 0); /* the second build reads both back */
+		assert_int_equal(search_write_prepared(prep, NULL, d, 2, got, &dl), 0);
+		int files = same_tree(ref, got, "search");
+		assert_true(files >= 5);
+		assert_int_equal(same_tree(got, ref, "search"), files);
+		drop_dirs(ref, got);
+	}
+	assert_int_equal(dl.len, 0);
+	diag_free(&dl);
+	rmtree(cdir);
+	free(cdir);
+}
+
 /* The build's path: tokenize while the pages are undated (status unknown
  * then), date them, cut every section text to what the excerpts read, then
  * write. The index must be the one search_write_index writes from the
@@ -861,6 +894,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_unwritable),
 		cmocka_unit_test(test_cache_replays_the_same_index),
 		cmocka_unit_test(test_cache_same_page_in_two_groups),
+		cmocka_unit_test(test_cache_page_without_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
