@@ -651,13 +651,20 @@ static void write_search(rctx_t *r, diag_list_t *d, int *failed)
 			r->s->search_job = NULL;
 			return;
 		}
-	/* the job may still be cutting the pages' texts: wait before reading them */
-	search_prep_t *prep = searchdocs_finish(r->s->search_job);
+	/* the job may still be cutting the pages' texts: wait before reading them (Ctrl-C meanwhile stops
+	 * its tokenizing, as it stops the tokenizing here) */
+	search_prep_t *prep = searchdocs_finish(r->s->search_job, pub_interrupt_flag());
 	r->s->search_job = NULL;
 	search_doc_t *docs;
 	size_t n = searchdocs_collect(r->s, &r->nav, &docs);
-	if (!prep)
-		prep = searchdocs_prepare(r->s, docs, n, NULL);
+	if (!prep && !pub_interrupted())
+		prep = searchdocs_prepare(r->s, docs, n, pub_interrupt_flag());
+	if (pub_interrupted()) { /* nothing is committed: render_site says so */
+		search_prep_free(prep);
+		searchdocs_free(docs, n);
+		*failed = 1;
+		return;
+	}
 	if (timing_enabled()) {
 		size_t cached, pages;
 		search_prep_counts(prep, &cached, &pages);

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "buf.h"
 
@@ -55,7 +56,8 @@ struct searchdocs_job {
 	search_doc_t *docs;
 	size_t ndocs;
 	search_prep_t *prep;
-	atomic_int stop; /* searchdocs_cancel: the index will not be written */
+	atomic_int stop; /* searchdocs_cancel, or Ctrl-C while searchdocs_finish waits: the index will not be written */
+	atomic_int done; /* the thread is about to return */
 };
 
 search_prep_t *searchdocs_prepare(const site_t *s, const search_doc_t *docs, size_t ndocs, const atomic_int *stop)
@@ -75,8 +77,10 @@ static void *job_main(void *arg)
 {
 	searchdocs_job_t *j = arg;
 	j->prep = searchdocs_prepare(j->site, j->docs, j->ndocs, &j->stop);
-	if (atomic_load(&j->stop))
+	if (atomic_load(&j->stop)) {
+		atomic_store(&j->done, 1);
 		return NULL; /* nobody reads the texts any more: no need to cut them */
+	}
 	site_t *s = j->site;
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
@@ -93,6 +97,7 @@ static void *job_main(void *arg)
 			}
 		}
 	}
+	atomic_store(&j->done, 1);
 	return NULL;
 }
 
@@ -114,13 +119,20 @@ void searchdocs_cancel(searchdocs_job_t *j)
 	if (!j)
 		return;
 	atomic_store(&j->stop, 1);
-	search_prep_free(searchdocs_finish(j));
+	search_prep_free(searchdocs_finish(j, NULL));
 }
 
-search_prep_t *searchdocs_finish(searchdocs_job_t *j)
+search_prep_t *searchdocs_finish(searchdocs_job_t *j, const atomic_int *interrupt)
 {
 	if (!j)
 		return NULL;
+	/* polled, not only joined: Ctrl-C meanwhile stops the tokenizing at its next pages */
+	const struct timespec tick = {0, 5 * 1000 * 1000};
+	while (interrupt && !atomic_load(&j->done)) {
+		if (atomic_load(interrupt))
+			atomic_store(&j->stop, 1);
+		nanosleep(&tick, NULL);
+	}
 	pthread_join(j->tid, NULL);
 	search_prep_t *prep = j->prep;
 	searchdocs_free(j->docs, j->ndocs);

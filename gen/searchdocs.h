@@ -43,8 +43,12 @@ typedef struct searchdocs_job searchdocs_job_t;
  * no thread could be started (then nothing was started). */
 searchdocs_job_t *searchdocs_start(site_t *s);
 /* Wait for `job` (NULL: returns NULL), free it, and return its prepared
- * index (owned by the caller: search_write_prepared or search_prep_free). */
-search_prep_t *searchdocs_finish(searchdocs_job_t *job);
+ * index (owned by the caller: search_write_prepared or search_prep_free).
+ * When `interrupt` (may be NULL; pub_interrupt_flag) becomes non-zero while
+ * it waits, the job takes no new pages: what it returns is then a stopped
+ * index that can only be freed, within a few milliseconds instead of the
+ * rest of the tokenizing. */
+search_prep_t *searchdocs_finish(searchdocs_job_t *job, const atomic_int *interrupt);
 /* Give up on `job` (NULL: nothing): its threads take no new pages, and it is
  * waited for and freed with what it prepared. An interrupted or failed build
  * waits a few milliseconds instead of the whole tokenizing (0.3-0.5 s on

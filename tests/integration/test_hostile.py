@@ -669,18 +669,23 @@ class Interrupt(RepoTestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.base, ignore_errors=True)
 
-    def interrupt(self, sig, when):
+    def interrupt(self, sig, when, env=None, args=()):
+        """`when`: "load" (once the handlers are installed), "write" (once the temporary folder is
+        there), "index" (once the sitemap is written: the pages are, and the search index is being
+        written on its own thread)."""
         out = os.path.join(self.tmpdir(), "site")
         r = run("build", "--repo", self.small, "--out", out, "--now", NOW, timeout=LIMIT)
         self.assertEqual(r.returncode, 0, r.stderr)
         before = tree_bytes(out)
-        p = subprocess.Popen([BIN, "build", "--repo", self.big, "--out", out, "--now", NOW, "--quiet"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen([BIN, "build", "--repo", self.big, "--out", out, "--now", NOW, "--quiet", *args],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, **(env or {})))
         tmp_glob = os.path.join(os.path.dirname(out), ".almanac-tmp-*")
         deadline = time.monotonic() + LIMIT
         sent = False
         while p.poll() is None and time.monotonic() < deadline:
-            ready = handlers_installed(p.pid) and (when == "load" or glob.glob(tmp_glob))
+            ready = handlers_installed(p.pid) and (
+                when == "load" or glob.glob(os.path.join(tmp_glob, "sitemap.xml") if when == "index" else tmp_glob))
             if ready:
                 p.send_signal(sig)
                 sent = True
@@ -713,6 +718,23 @@ class Interrupt(RepoTestCase):
 
     def test_sigint_while_loading(self):
         self.interrupt(signal.SIGINT, "load")
+
+    def test_sigint_while_the_index_waits_for_its_tokenizing(self):
+        # The search index waits for the tokenizing a build starts early, which on a large site can
+        # still run once every page is written. Ctrl-C then stops that tokenizing at its next pages
+        # (it ran to the end before). The stemmer is slowed down here (tests/integration/slowstem.c:
+        # 30 ms a word, about 20 s for these pages' words, one new word a page) and counts its calls;
+        # --no-page-cache: the words the other tests' builds kept would not be stemmed again.
+        shim = os.environ.get("ALMANAC_TEST_SLOWSTEM")
+        if not shim or not os.path.exists(shim):
+            self.skipTest("tests/integration/slowstem.c is not built (run through meson test)")
+        count = os.path.join(self.tmpdir(), "stem-calls")
+        env = {"LD_PRELOAD": shim, "SLOWSTEM_EACH_MS": "30", "SLOWSTEM_COUNT": count,
+               "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
+        s = self.interrupt(signal.SIGINT, "index", env=env, args=("--no-page-cache",))
+        self.assertIsNotNone(s, "the build ended before the signal")
+        calls = int(read(count))
+        self.assertLess(calls, self.PAGES // 2, "the tokenizing went on after Ctrl-C")
 
     def test_a_build_after_an_interruption_succeeds(self):
         self.interrupt(signal.SIGINT, "write")
