@@ -812,7 +812,9 @@ int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hu
 		}
 		if (atomic_load(&j->in_network) && now_ns() - atomic_load(&j->last_ns) > limit)
 			break;
-		if (opts->deadline_ns && now_ns() > opts->deadline_ns) {
+		/* only while talking to a server: a local work tree read in place, and the checkout after a
+		 * download, are not held by one */
+		if (opts->deadline_ns && atomic_load(&j->in_network) && now_ns() > opts->deadline_ns) {
 			late = 1;
 			break;
 		}

@@ -31,8 +31,9 @@ typedef struct {
 	int offline;            /* never contact a remote: the last complete checkout, or an error */
 	const atomic_int *stop; /* polled during transfers; non-zero cancels (may be NULL) */
 	const char *config_file; /* names the configuration in diagnostics ("almanac.yml") */
-	long long deadline_ns;  /* CLOCK_MONOTONIC time by which every fetch of the build must be done, so that
-	                         * a server trickling data cannot hold it either (0: none) */
+	long long deadline_ns;  /* CLOCK_MONOTONIC time by which every fetch of the build must be done talking
+	                         * to its server, so that a server trickling data cannot hold it either (0:
+	                         * none); a source that needs no server (a local work tree) is not bound by it */
 	int limit_seconds;      /* the limit that deadline comes from (for the message) */
 } fetch_opts_t;
 

@@ -374,6 +374,34 @@ class Sources(RepoTestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--fetch-limit needs a number of seconds between 1 and 86400, not '0'", r.stderr)
 
+    def test_the_fetch_limit_leaves_sources_that_need_no_fetch_alone(self):
+        # Past --fetch-limit the source being fetched fails (--keep-going: its last complete fetch); the
+        # local work trees listed after it fetch nothing and are read as always (they failed too, as
+        # errors even with --keep-going: only a fetched source has a last complete fetch)
+        out, _, server, _ = self.remote_replaced_by(TricklingGitServer)
+        write(self.hub, "almanac.yml",  # the fetched source first
+              "title: Handbook\n"
+              "sources:\n"
+              "  - name: cache\n"
+              "    repo: %s\n"
+              "    timeout: 1\n"
+              "  - name: payments\n"
+              "    repo: ../payments\n"
+              "    path: docs/runbooks\n"
+              "  - name: billing\n"
+              "    repo: ../billing\n" % self.daemon.url("remote.git-src"))
+        r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", "--fetch-limit", "2", "--keep-going",
+                timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("source 'cache'", r.stderr)
+        self.assertIn("took longer than 2 s (--fetch-limit; a server that never stops sending?); using its last "
+                      "complete fetch", r.stderr)
+        self.assertNotIn("error[source]", r.stderr)
+        for page in ("cache/runbooks/cache-miss/index.html", "payments/db-down/index.html",
+                     "billing/runbooks/invoices-stuck/index.html"):
+            self.assertTrue(os.path.isfile(os.path.join(out, page)), page)
+        self.assertTrue(server.conns)
+
     def test_a_new_commit_in_a_fetched_source(self):
         rep = self.report()
         self.assertEqual({d["path"] for d in rep["documents"] if d.get("source") == "cache"},
