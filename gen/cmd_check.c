@@ -12,7 +12,8 @@
 static const char check_help[] =
 	"Usage: almanac check [--repo DIR] [--config FILE] [--format text|json|github|gitlab]\n"
 	"                     [--fail-under PCT] [--changed-since REV] [--now TIME] [--jobs N] [--drafts]\n"
-	"                     [--alert-rules PATH]... [--base-url URL] [--keep-going] [--fetch-limit S] [--source NAME=PATH]...\n\n"
+	"                     [--alert-rules PATH]... [--base-url URL] [--keep-going]\n"
+	"                     [--fetch-limit SECONDS] [--source NAME=PATH]...\n\n"
 	"Run every check a build runs (front matter, links, anchors, aliases, alerts, the\n"
 	"runbook_url of every alert rule) without writing a site. Prints all diagnostics;\n"
 	"exits 1 when there is any error.\n\n"
@@ -26,7 +27,7 @@ static const char check_help[] =
 	"  --base-url URL      the site's published address (runbook_urls starting with it are checked)\n"
 	"  --keep-going     a source (sources: in almanac.yml) that cannot be fetched is taken from\n"
 	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
-	"  --fetch-limit S  fetching every source takes at most S seconds (default 1800)\n"
+	"  --fetch-limit SECONDS  fetching every source takes at most this long (1-86400; default 1800)\n"
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
 	"                   configured repository (repeatable)\n";
 

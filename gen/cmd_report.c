@@ -15,7 +15,7 @@ static const char report_help[] =
 	"Usage: almanac report [--repo DIR] [--format text|json|csv|html|rules-patch] [--now TIME]\n"
 	"                      [--output FILE] [--fail-under PCT] [--no-trend] [--config FILE]\n"
 	"                      [--drafts] [--jobs N] [--quiet] [--alert-rules PATH]... [--base-url URL]\n"
-	"                      [--keep-going] [--fetch-limit S] [--source NAME=PATH]...\n\n"
+	"                      [--keep-going] [--fetch-limit SECONDS] [--source NAME=PATH]...\n\n"
 	"The documentation-freshness report: the KPI (fresh percent = fresh and due pages\n"
 	"over published pages) against the target, counts per status, groups by owner,\n"
 	"type, criticality and section, the fresh percent at each of the last 12 month\n"
@@ -38,7 +38,7 @@ static const char report_help[] =
 	"                    named by path\n"
 	"  --keep-going     a source (sources: in almanac.yml) that cannot be fetched is taken from\n"
 	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
-	"  --fetch-limit S  fetching every source takes at most S seconds (default 1800)\n"
+	"  --fetch-limit SECONDS  fetching every source takes at most this long (1-86400; default 1800)\n"
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
 	"                   configured repository (repeatable)\n";
 

@@ -20,7 +20,8 @@
 
 static const char serve_help[] =
 	"Usage: almanac serve [--repo DIR] [--bind ADDR] [--port N] [--config FILE] [--now TIME]\n"
-	"                     [--jobs N] [--alert-rules PATH]... [--keep-going] [--fetch-limit S] [--source NAME=PATH]...\n\n"
+	"                     [--jobs N] [--alert-rules PATH]... [--keep-going] [--fetch-limit SECONDS]\n"
+	"                     [--source NAME=PATH]...\n\n"
 	"Preview the site with live reload. The site is built in a private temporary folder\n"
 	"(never the output folder) and served over HTTP; when a page, the theme or the\n"
 	"configuration changes, only what the change affects is rebuilt and open pages reload,\n"
@@ -40,7 +41,7 @@ static const char serve_help[] =
 	"                   them, to CODEOWNERS or to an OWNERS file reloads everything\n"
 	"  --keep-going     a source (sources: in almanac.yml) that cannot be fetched is taken from\n"
 	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
-	"  --fetch-limit S  fetching every source takes at most S seconds (default 1800)\n"
+	"  --fetch-limit SECONDS  fetching every source takes at most this long (1-86400; default 1800)\n"
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
 	"                   configured repository (repeatable)\n";
 

@@ -71,6 +71,15 @@ class ManPage(unittest.TestCase):
             flat = re.sub(r"\s+|\.[BI]R?\b|\.RB\b", "", synopsis_of(self.man, cmd))
             self.assertIn("[--format%s]" % values, flat, cmd)
 
+    def test_each_option_s_value_has_the_same_name(self):
+        # what a synopsis calls an option's value (--jobs N, --source NAME=PATH) is what the man page
+        # calls it: --help once said `--fetch-limit S` where the man page and the manual say SECONDS
+        for cmd in commands():
+            helped = dict(re.findall(r"\[(--[a-z-]+) ([A-Z][A-Z=]*)\]", run(cmd, "--help").stdout))
+            manned = {opt: re.sub(r"\s|\]|\.\.\.", "", value) for opt, value in
+                      re.findall(r"^\.RB \[ (--[a-z-]+)\n\.IR ([^\n]*)$", synopsis_of(self.man, cmd), re.M)}
+            self.assertEqual(helped, manned, "almanac %s: the values' names in --help vs the man page" % cmd)
+
     def test_global_options_and_exit_codes(self):
         top = run("--help").stdout
         options = top.split("Options:\n", 1)[1].split("\n\n", 1)[0]
