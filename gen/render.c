@@ -937,7 +937,7 @@ int render_site(site_t *s, const char *out_dir)
 	}
 	if (searching)
 		search_writer_join(&r, &sw);
-	timing_mark("search (the rest of it)");
+	timing_mark("search (its wait)");
 
 	if (timing_enabled() && r.pub.keep) {
 		size_t kept, written;
