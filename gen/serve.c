@@ -480,6 +480,16 @@ static enum MHD_Result serve_events(srv_t *s, struct MHD_Connection *c)
 
 /* ------------------------------------------------------------------ dispatch */
 
+
+/* The port this server listens on, as the connection's daemon says: s->port is set only once
+ * MHD_start_daemon has returned, and a first request may come before (TSan saw the race; such a
+ * request was checked against port 0). */
+static int listen_port(const srv_t *s, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
+	const union MHD_DaemonInfo *di = ci ? MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+	return di ? di->port : s->port;
+}
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_size, void **req_cls)
 {
@@ -500,7 +510,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0; /* a body on a GET: ignored */
 		return MHD_YES;
 	}
-	if (!srv_host_allowed(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST), s->bind, s->port))
+	if (!srv_host_allowed(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST), s->bind,
+			      listen_port(s, c)))
 		return reply_text(c, MHD_HTTP_FORBIDDEN,
 				  "403 Forbidden: this preview server answers to localhost, IP addresses and this "
 				  "machine's name only\n");
