@@ -136,6 +136,27 @@ void hfile_remove_leftovers(const char *dir)
 	closedir(d);
 }
 
+void hfile_remove_other_groups(const char *dir, const char *prefix, const char *const *names, size_t n)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	size_t pl = strlen(prefix);
+	struct dirent *e;
+	size_t seen = 0;
+	while ((e = readdir(d)) && seen++ < 100000) {
+		if (strncmp(e->d_name, prefix, pl) || e->d_name[pl] != '.' || strstr(e->d_name, HFILE_TEMP_INFIX))
+			continue;
+		const char *name = e->d_name + pl + 1;
+		int kept = 0;
+		for (size_t k = 1; k < n && !kept; k++)
+			kept = names[k] && !strcmp(names[k], name);
+		if (!kept)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
 int hfile_replace(const char *path, const void *data, size_t len)
 {
 	char *tmp;

@@ -107,6 +107,11 @@ int hfile_create_temp(const char *path, char **tmp);
  * cannot remove its own. A live process's are left alone. */
 void hfile_remove_leftovers(const char *dir);
 
+/* Remove the files `<dir>/<prefix>.<name>` of the cache kept per repository (pagecache.h, searchcache.h)
+ * whose name is none of names[1..n-1] (the site's sources now): a removed or renamed source's file is
+ * not kept for ever. The hub's `<dir>/<prefix>` and temporary files are left alone. */
+void hfile_remove_other_groups(const char *dir, const char *prefix, const char *const *names, size_t n);
+
 /* Write `len` bytes to `path` atomically (a temporary file beside it, then
  * rename), making its folder when missing. 1 on success, 0 otherwise
  * (nothing is left behind). */

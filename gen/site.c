@@ -310,6 +310,9 @@ static void page_cache_open(site_t *s)
 	for (size_t k = 0; k < s->nsources; k++)
 		names[k + 1] = s->sources[k].name;
 	s->pcache = pcache_load(s->cache_dir, names, s->nsources + 1, s->binary_id, s->opts.jobs);
+	/* the files of sources this site no longer has (their pages are gone with them) */
+	hfile_remove_other_groups(s->cache_dir, "rendered-pages", names, s->nsources + 1);
+	hfile_remove_other_groups(s->cache_dir, "search-terms", names, s->nsources + 1);
 	free(names);
 }
 

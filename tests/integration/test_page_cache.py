@@ -221,6 +221,15 @@ class PageCacheTest(RepoTestCase):
         self.assertNotEqual(os.stat(os.path.join(repo, ".git", "almanac", "rendered-pages")).st_mtime_ns, hub_file)
         r = self.build(repo, out, "--now", "2026-11-23")
         self.assertEqual(self.hits(r), (6, 6))
+        # the source leaves the site: its files go with it (they were kept for ever)
+        write(repo, "almanac.yml", "title: Hub\n")
+        write(repo, "runbooks/cpu.md", "# CPU\n\nHot.\n")
+        git(repo, "commit", "-qam", "no more sources", date="2026-10-03T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(n for n in os.listdir(os.path.join(repo, ".git", "almanac"))
+                                if n.startswith(("rendered-pages", "search-terms"))),
+                         ["rendered-pages", "search-terms"])
 
     def test_a_page_file_is_rendered_again_when_anything_it_shows_changed(self):
         repo = self.repo(FILES)
