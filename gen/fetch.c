@@ -480,6 +480,19 @@ static int use_complete(fetch_result_t *out, const char *dir, const char *repo_d
 	return 0;
 }
 
+/* Source x could not be fetched for `why`: with --keep-going its last complete fetch (in `dir`, checked
+ * out in `repo_dir`) and a warning, 0; else an error naming it, -1. */
+static int failed_source(fetch_result_t *out, fctx_t *x, const char *dir, const char *repo_dir, const char *why)
+{
+	if (!x->opts->keep_going || use_complete(out, dir, repo_dir))
+		return src_error(x, why);
+	out->from_cache = 1;
+	diag_add(x->d, DIAG_WARNING, x->opts->config_file, x->spec->line, x->spec->col, "source",
+		 "source '%s' (%s): %s; using its last complete fetch (commit %.12s, --keep-going)", x->spec->name,
+		 x->public_url, why, out->commit);
+	return 0;
+}
+
 /* Remove the first clones (repo.tmp-PID) in `dir` whose process is gone: a build stopped by Ctrl-C
  * while its fetch thread waited on a silent server leaves its clone behind. */
 static void remove_dead_clones(const char *dir)
@@ -590,15 +603,7 @@ failed:
 		rc = -2;
 		goto out;
 	}
-	if (x->opts->keep_going && !use_complete(out, dir, repo_dir)) {
-		out->from_cache = 1;
-		diag_add(x->d, DIAG_WARNING, x->opts->config_file, x->spec->line, x->spec->col, "source",
-			 "source '%s' (%s): %s; using its last complete fetch (commit %.12s, --keep-going)",
-			 x->spec->name, x->public_url, x->last_error ? x->last_error : "cannot fetch", out->commit);
-		rc = 0;
-	} else {
-		src_error(x, x->last_error ? x->last_error : "cannot fetch");
-	}
+	rc = failed_source(out, x, dir, repo_dir, x->last_error ? x->last_error : "cannot fetch");
 out:
 	git_repository_free(repo);
 	free(tmp);
@@ -755,16 +760,7 @@ static int given_up(fetch_result_t *out, const sources_spec_t *spec, const char 
 	x.public_url = sources_public_url(spec->repo);
 	char *dir = xasprintf("%s/%s", cache_dir, spec->name);
 	char *repo_dir = xasprintf("%s/repo", dir);
-	int rc;
-	if (opts->keep_going && spec->is_url && !use_complete(out, dir, repo_dir)) {
-		out->from_cache = 1;
-		diag_add(d, DIAG_WARNING, opts->config_file, spec->line, spec->col, "source",
-			 "source '%s' (%s): %s; using its last complete fetch (commit %.12s, --keep-going)", spec->name,
-			 x.public_url, why, out->commit);
-		rc = 0;
-	} else {
-		rc = src_error(&x, why);
-	}
+	int rc = failed_source(out, &x, dir, repo_dir, why);
 	free(dir);
 	free(repo_dir);
 	free(x.public_url);
@@ -802,7 +798,8 @@ int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hu
 		return fetch_now(out, spec, hub_root, cache_dir, opts, d, NULL);
 	}
 	pthread_detach(tid);
-	long long limit = (long long)(spec->timeout > 0 ? spec->timeout : SOURCES_TIMEOUT) * 1000000000LL;
+	int timeout = spec->timeout > 0 ? spec->timeout : SOURCES_TIMEOUT;
+	long long limit = (long long)timeout * 1000000000LL;
 	int interrupted = 0, late = 0; /* else: silent for the source's timeout */
 	pthread_mutex_lock(&j->lock);
 	while (!j->done) {
@@ -844,8 +841,7 @@ int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hu
 		out->public_url = sources_public_url(spec->repo);
 		rc = -2;
 	} else {
-		char *why = !late ? xasprintf("no answer from the server for %d s (the source's timeout)",
-					      spec->timeout > 0 ? spec->timeout : SOURCES_TIMEOUT)
+		char *why = !late ? xasprintf("no answer from the server for %d s (the source's timeout)", timeout)
 				  : xasprintf("fetching the sources took longer than %d s (--fetch-limit; a server that "
 					      "never stops sending?)", opts->limit_seconds);
 		out->public_url = sources_public_url(spec->repo);

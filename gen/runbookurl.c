@@ -299,6 +299,16 @@ static void forge_fragment(site_t *s, const rules_rule_t *rule, const site_alert
 		check_anchor(s, rule, a, c, *frag); /* a heading the page lacks: broken, said there */
 }
 
+/* The repository path a forge URL or runbook path shows, as messages say it: "" (tree/REF, "runbook: /")
+ * is the top folder. */
+static void name_top_folder(char **file)
+{
+	if (*file && !(*file)[0]) {
+		free(*file);
+		*file = xstrdup("the top folder");
+	}
+}
+
 /* GitLab's `runbook: docs/x.md#heading` (alerts_runbook_is_path): a file of one of the site's repositories
  * (forgepages_find_path). Its page is fine (the rule's own tooling makes the link; nothing to patch); a
  * file of no page, or renamed, is an error; a template is not checked. */
@@ -308,6 +318,7 @@ static void check_repo_path(site_t *s, const forgepages_t *forge, const rules_ru
 	long pg;
 	char *frag, *file;
 	forge_hit_t hit = forgepages_find_path(forge, rule->runbook_url, &pg, &frag, &file);
+	name_top_folder(&file);
 	const char *disp = s->rules.files[rule->file].display;
 	c->status = SITE_RB_EXTERNAL;
 	if (hit == FORGE_PAGE) {
@@ -323,10 +334,6 @@ static void check_repo_path(site_t *s, const forgepages_t *forge, const rules_ru
 			 "runbook '%s' names %s, which was renamed to %s; use that path", rule->runbook_url, file,
 			 site_page_repo_path(&s->pages[pg]));
 	} else if (hit == FORGE_NO_PAGE) {
-		if (!file[0]) { /* "runbook: /": the top folder, whose README.md is no page */
-			free(file);
-			file = xstrdup("the top folder");
-		}
 		c->status = SITE_RB_BROKEN;
 		diag_add(&s->diags, DIAG_ERROR, disp, rule->url_line, rule->url_col, "runbook-url",
 			 "runbook '%s' names %s, which is no page of the site (no such file, or not published)",
@@ -344,6 +351,7 @@ static void check_forge(site_t *s, const forgepages_t *forge, const rules_rule_t
 	long pg;
 	char *frag, *file;
 	forge_hit_t hit = forgepages_find(forge, rule->runbook_url, &pg, &frag, &file);
+	name_top_folder(&file);
 	const char *disp = s->rules.files[rule->file].display;
 	c->status = SITE_RB_EXTERNAL;
 	if (hit == FORGE_PAGE) {
@@ -375,10 +383,6 @@ static void check_forge(site_t *s, const forgepages_t *forge, const rules_rule_t
 			 "use %s", rb_key(rule), rule->runbook_url, file, p->src, u);
 		free(u);
 	} else if (hit == FORGE_NO_PAGE) {
-		if (!file[0]) { /* tree/REF: the top folder, whose README.md is no page */
-			free(file);
-			file = xstrdup("the top folder");
-		}
 		c->status = SITE_RB_BROKEN;
 		c->suggest = stable_url(s, a);
 		char *u = c->suggest ? shown(s, c->suggest) : NULL;

@@ -77,8 +77,12 @@ class Tarpit:
                 c, _ = self.sock.accept()
             except OSError:
                 return
-            c.setblocking(False)
             self.conns.append(c)
+            self.accepted(c)
+
+    def accepted(self, c):
+        """What the server does with a new connection: nothing, ever."""
+        c.setblocking(False)
 
     def stop(self):
         self.sock.close()
@@ -91,14 +95,8 @@ class TricklingGitServer(Tarpit):
     message every 0.3 s and never a pack: it never falls silent, so only a limit on the whole fetch stops
     it (a hostile almanac.yml can name such a server)."""
 
-    def _serve(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            self.conns.append(c)
-            threading.Thread(target=self._talk, args=(c,), daemon=True).start()
+    def accepted(self, c):
+        threading.Thread(target=self._talk, args=(c,), daemon=True).start()
 
     @staticmethod
     def pkt(data):
