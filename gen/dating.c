@@ -258,6 +258,29 @@ int dating_basis_reviewed(const config_t *cfg, const site_page_t *p)
 	return cfg->basis_reviewed || (!cfg->basis_set && p->fm.review_dated);
 }
 
+void dating_page_status(const site_t *s, site_page_t *p, const hist_entry_t *e)
+{
+	site_fresh_t *f = &p->fresh;
+	const config_t *cfg = site_source_cfg(s, p->source);
+	f->interval_days = dating_page_interval(s, p);
+	f->age_days = -1;
+	f->status = FRESH_UNKNOWN;
+	f->unreviewed = 0;
+	int by_review = dating_basis_reviewed(cfg, p);
+	f->basis_time = by_review ? p->fm.reviewed : (f->has_commit ? f->commit_time : 0);
+	if (f->basis_time) {
+		f->status = dating_status_cfg(cfg, f->basis_time, s->opts.now, f->interval_days, &f->age_days,
+					      &f->due_in_days);
+	} else if (by_review && !(e && e->truncated)) {
+		f->status = FRESH_STALE; /* basis: reviewed and no reviewed date */
+	} else if (e && !e->truncated && !f->has_commit && (e->skipped_authors || e->skipped_revs)) {
+		/* history says who touched it, and none of it counts (bots, ignore-revs): never
+		 * reviewed by a person, which is stale, not unknown (unknown means no history) */
+		f->status = FRESH_STALE;
+		f->unreviewed = 1;
+	}
+}
+
 int dating_page_interval(const site_t *s, const site_page_t *p)
 {
 	if (p->fm.review_interval)
@@ -365,9 +388,6 @@ static void apply_walk(job_t *j)
 		site_page_t *p = &s->pages[j->idx[i]];
 		site_fresh_t *f = &p->fresh;
 		const hist_entry_t *e = hist_lookup(h, j->paths[i]);
-		f->interval_days = dating_page_interval(s, p);
-		f->age_days = -1;
-		f->status = FRESH_UNKNOWN;
 		if (e && e->last.id[0] && !e->truncated) {
 			f->has_commit = 1;
 			memcpy(f->commit_id, e->last.id, 41);
@@ -383,19 +403,7 @@ static void apply_walk(job_t *j)
 					p->old_paths[p->nold++] = old;
 			}
 		}
-		int by_review = dating_basis_reviewed(cfg, p);
-		f->basis_time = by_review ? p->fm.reviewed : (f->has_commit ? f->commit_time : 0);
-		if (f->basis_time) {
-			f->status = dating_status_cfg(cfg, f->basis_time, s->opts.now, f->interval_days, &f->age_days,
-						      &f->due_in_days);
-		} else if (by_review && !(e && e->truncated)) {
-			f->status = FRESH_STALE; /* basis: reviewed and no reviewed date */
-		} else if (e && !e->truncated && !f->has_commit && (e->skipped_authors || e->skipped_revs)) {
-			/* history says who touched it, and none of it counts (bots, ignore-revs): never
-			 * reviewed by a person, which is stale, not unknown (unknown means no history) */
-			f->status = FRESH_STALE;
-			f->unreviewed = 1;
-		}
+		dating_page_status(s, p, e);
 		/* drift */
 		for (size_t k = 0; k < p->fm.nwatches && f->has_commit; k++) {
 			const hist_watch_t *w = hist_lookup_watch(h, p->fm.watches[k]);

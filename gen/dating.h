@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "history.h"
 #include "site.h"
 
 typedef struct dating dating_t;
@@ -48,6 +49,11 @@ struct hist *dating_hist_of(const site_t *s, const site_page_t *p);
 /* A page's review interval in days: its review_interval, else its repository's
  * configured interval for its criticality or type (site_source_cfg). */
 int dating_page_interval(const site_t *s, const site_page_t *p);
+/* The freshness of page `p` from its commit facts already in p->fresh (has_commit, commit_time) and
+ * its history entry `e` (NULL: none), by its repository's settings (site_source_cfg): sets the
+ * interval, basis, status, age, due days and `unreviewed`. The one rule of a full build and of
+ * serve's re-read pages (incremental.c). */
+void dating_page_status(const site_t *s, site_page_t *p, const hist_entry_t *e);
 /* 1 when page `p` is dated by its `reviewed` date, not its last commit: the
  * config `cfg` (its repository's) says freshness.basis: reviewed, or sets no
  * basis and the page's layout dates it by its review (fm.review_dated: a

@@ -165,6 +165,10 @@ static void model_free(inc_t *inc)
 		git_repository_free(inc->repo);
 		inc->repo = NULL;
 	}
+	for (size_t k = 0; inc->src_repos && k < inc->nsrc_repos; k++)
+		git_repository_free(inc->src_repos[k]);
+	free(inc->src_repos);
+	inc->src_repos = NULL;
 }
 
 /* Load and render everything into a new folder. Returns 0 or the negative code of the failing step. */
@@ -304,10 +308,25 @@ static int summary_equal(const site_page_t *a, const site_page_t *b)
 	       inc_streq0(a->owner, b->owner) && a->draft == b->draft;
 }
 
-static int worktree_status(inc_t *inc, const char *path)
+/* The work tree's status of page `p` (hist.h's HIST_ values), in its own repository: the hub's, or its
+ * source's (opened on first use, kept until the next full rebuild). */
+static int worktree_status(inc_t *inc, const site_page_t *p)
 {
+	git_repository *repo = inc->repo;
+	if (p->source > 0) {
+		size_t k = (size_t)p->source - 1;
+		if (!inc->src_repos) {
+			inc->src_repos = xcalloc(inc->s->nsources + 1, sizeof *inc->src_repos);
+			inc->nsrc_repos = inc->s->nsources;
+		}
+		if (!inc->src_repos[k] &&
+		    git_repository_open_ext(&inc->src_repos[k], inc->s->sources[k].root, GIT_REPOSITORY_OPEN_NO_SEARCH,
+					    NULL) != 0)
+			inc->src_repos[k] = NULL;
+		repo = inc->src_repos[k];
+	}
 	unsigned int flags = 0;
-	if (!inc->repo || git_status_file(&flags, inc->repo, path) != 0) {
+	if (!repo || git_status_file(&flags, repo, site_page_repo_path(p)) != 0) {
 		git_error_clear();
 		return HIST_CLEAN;
 	}
@@ -326,30 +345,25 @@ static void page_fresh(inc_t *inc, site_page_t *n, const site_page_t *o)
 	site_t *s = inc->s;
 	site_fresh_t *f = &n->fresh;
 	memset(f, 0, sizeof *f);
-	f->interval_days = n->fm.review_interval ? n->fm.review_interval
-						 : config_interval_for(&s->cfg, n->type, n->fm.criticality);
-	f->age_days = -1;
-	f->status = FRESH_UNKNOWN;
 	n->untracked = 0;
-	if (!s->hist)
-		return;
-	const hist_entry_t *e = hist_lookup(s->hist, n->src);
-	f->has_commit = o->fresh.has_commit;
-	memcpy(f->commit_id, o->fresh.commit_id, sizeof f->commit_id);
-	f->commit_time = o->fresh.commit_time;
-	f->author = o->fresh.author ? xstrdup(o->fresh.author) : NULL;
-	f->summary = o->fresh.summary ? xstrdup(o->fresh.summary) : NULL;
-	int by_review = dating_basis_reviewed(&s->cfg, n);
-	f->basis_time = by_review ? n->fm.reviewed : (f->has_commit ? f->commit_time : 0);
-	if (f->basis_time)
-		f->status = dating_status(s, f->basis_time, s->opts.now, f->interval_days, &f->age_days, &f->due_in_days);
-	else if (by_review && !(e && e->truncated))
-		f->status = FRESH_STALE;
-	/* drift depends on the watches and the last commit, both unchanged */
-	f->drifted = o->fresh.drifted;
-	f->drift_path = o->fresh.drift_path ? xstrdup(o->fresh.drift_path) : NULL;
-	f->drift_time = o->fresh.drift_time;
-	int st = worktree_status(inc, n->src);
+	const struct hist *h = dating_hist_of(s, n);
+	if (h) {
+		f->has_commit = o->fresh.has_commit;
+		memcpy(f->commit_id, o->fresh.commit_id, sizeof f->commit_id);
+		f->commit_time = o->fresh.commit_time;
+		f->author = o->fresh.author ? xstrdup(o->fresh.author) : NULL;
+		f->summary = o->fresh.summary ? xstrdup(o->fresh.summary) : NULL;
+		dating_page_status(s, n, hist_lookup(h, site_page_repo_path(n)));
+		/* drift depends on the watches and the last commit, both unchanged */
+		f->drifted = o->fresh.drifted;
+		f->drift_path = o->fresh.drift_path ? xstrdup(o->fresh.drift_path) : NULL;
+		f->drift_time = o->fresh.drift_time;
+	} else { /* --no-git-dates: unknown, unless uncommitted (dating_start_status) */
+		f->interval_days = dating_page_interval(s, n);
+		f->age_days = -1;
+		f->status = FRESH_UNKNOWN;
+	}
+	int st = worktree_status(inc, n);
 	if (st == HIST_MODIFIED || st == HIST_UNTRACKED) {
 		f->status = FRESH_UNCOMMITTED;
 		n->untracked = st == HIST_UNTRACKED;
@@ -698,8 +712,13 @@ int inc_handle(inc_t *inc, const watch_batch_t *b)
 		int k = incwatch_classify(inc, b->items[i].path, b->items[i].flags, &idx, &w);
 		if (k == INCWATCH_IGNORE)
 			continue;
+		/* named as the site names it: a page or file by its site path (a source's under its name) */
 		const char *rel = b->items[i].path;
-		if (!strncmp(rel, inc->s->root, strlen(inc->s->root)))
+		if (k == INCWATCH_PAGE)
+			rel = inc->s->pages[idx].src;
+		else if (k == INCWATCH_ASSET)
+			rel = inc->s->assets[idx].src;
+		else if (!strncmp(rel, inc->s->root, strlen(inc->s->root)))
 			rel += strlen(inc->s->root);
 		inc->changed = xrealloc(inc->changed, (inc->nchanged + 1) * sizeof *inc->changed);
 		inc->changed[inc->nchanged++] = xstrdup(rel);

@@ -39,6 +39,8 @@ struct inc {
 	char *work;
 	site_t *s;                  /* the current model (NULL before the first load) */
 	git_repository *repo;       /* for the work-tree status of edited pages */
+	git_repository **src_repos; /* the same for each source's pages, opened on first use (NULL: not yet) */
+	size_t nsrc_repos;          /* the length of src_repos: the model's s->nsources */
 	srv_t *srv;
 	watch_t *w;
 	unsigned long seq, build, dirno;

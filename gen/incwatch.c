@@ -9,6 +9,8 @@
 #include "fsutil.h"
 #include "incstate.h"
 #include "layout.h"
+#include "pathres.h"
+#include "sitesrc.h"
 #include "theme.h"
 
 /* 1 when `path` is `dir` or inside it. */
@@ -118,6 +120,55 @@ static int is_rule_file(const inc_t *inc, const char *path)
 	return hit;
 }
 
+/* A change of `rel` (a path in source k, 1-based, read in place; not hidden, not an editor's scratch
+ * file): its page or asset again when it is one and still there, nothing when the source does not
+ * publish it, else everything (a page or file added or removed, its settings, owners or layout). */
+static int classify_in_source(inc_t *inc, int k, const char *rel, unsigned flags, const char *base, long *idx,
+			      const char **why)
+{
+	site_t *s = inc->s;
+	const site_source_t *src = &s->sources[k - 1];
+	if (!strcmp(rel, "almanac.yml") || layout_config_candidate(rel) || !strcmp(base, ".gitignore") ||
+	    !strcmp(base, "CODEOWNERS") || !strcmp(base, "OWNERS") || !strcmp(base, "OWNERS_ALIASES") ||
+	    (flags & WATCH_DIR)) {
+		*why = src->name; /* its settings, layout, owners or folders: every page of it may move */
+		return INCWATCH_FULL;
+	}
+	/* under its content folders (the entry's path:, else its own, else the whole tree) */
+	int in_content = src->cfg.ncontent == 0;
+	size_t ncontent = 0;
+	for (size_t i = 0; i < src->cfg.ncontent && !in_content; i++) {
+		struct stat cst;
+		if (pr_stat(src->tree, src->cfg.content[i], &cst) != 0 || !S_ISDIR(cst.st_mode))
+			continue;
+		ncontent++;
+		size_t n = strlen(src->cfg.content[i]);
+		in_content = !strncmp(rel, src->cfg.content[i], n) && rel[n] == '/';
+	}
+	char *sp = in_content || ncontent == 0 ? sitesrc_site_path(s, k, rel) : NULL;
+	if (!sp && layout_static_of(&src->layout, rel))
+		sp = xasprintf("%s:%s", src->name, rel); /* a Hugo source's static/ file (sitesrc.c) */
+	if (!sp)
+		return INCWATCH_IGNORE;
+	struct stat st;
+	int exists = pr_stat(src->tree, rel, &st) == 0 && S_ISREG(st.st_mode);
+	long page = -1, asset = -1;
+	void *v;
+	if (map_get(&s->asset_map, sp, &v))
+		asset = MAP_AS_INT(v);
+	else if (fsu_ends_with(rel, ".md") || (src->cfg.middleman && fsu_ends_with(rel, ".md.erb")))
+		page = site_find_page(s, sp);
+	free(sp);
+	if ((page >= 0 || asset >= 0) && exists) {
+		*idx = page >= 0 ? page : asset;
+		return page >= 0 ? INCWATCH_PAGE : INCWATCH_ASSET;
+	}
+	if (!exists && page < 0 && asset < 0)
+		return INCWATCH_IGNORE;
+	*why = src->name; /* a page or file of it added or removed */
+	return INCWATCH_FULL;
+}
+
 int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, const char **why)
 {
 	site_t *s = inc->s;
@@ -178,24 +229,25 @@ int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, c
 	}
 	if (is_under(path, inc->outdir))
 		return INCWATCH_IGNORE;
-	/* a source read in place (sources:): its pages, files or history changed */
+	/* a source read in place (sources:): its history changed (everything), or one of its files */
 	for (size_t k = 0; k < s->nsources; k++) {
 		const site_source_t *src = &s->sources[k];
 		char *sroot = src->in_place ? inc_strip_slash(src->root) : NULL;
 		int hit = sroot && is_under(path, sroot);
-		if (hit) {
-			const char *rel = path + strlen(sroot);
-			int git = !strncmp(rel, "/.git/", 6) || !strcmp(rel, "/.git");
-			hit = git ? !fsu_ends_with(rel, ".lock") &&
-				      (!strcmp(rel, "/.git/HEAD") || !strncmp(rel, "/.git/refs/", 11) ||
-				       !strcmp(rel, "/.git/packed-refs"))
-				  : !scratch && !strstr(rel, "/.");
-		}
+		const char *rel = hit ? path + strlen(sroot) : NULL;
 		free(sroot);
-		if (hit) {
+		if (!hit)
+			continue;
+		if (!strncmp(rel, "/.git/", 6) || !strcmp(rel, "/.git")) {
+			if (fsu_ends_with(rel, ".lock") || (strcmp(rel, "/.git/HEAD") && strncmp(rel, "/.git/refs/", 11) &&
+							     strcmp(rel, "/.git/packed-refs")))
+				return INCWATCH_IGNORE;
 			*why = src->name;
 			return INCWATCH_FULL;
 		}
+		if (scratch || strstr(rel, "/."))
+			return INCWATCH_IGNORE;
+		return classify_in_source(inc, (int)k + 1, rel + (rel[0] == '/'), flags, base, idx, why);
 	}
 	size_t rl = strlen(s->root);
 	if (strncmp(path, s->root, rl))

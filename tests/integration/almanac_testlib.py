@@ -69,14 +69,14 @@ def run(*args, cwd=None, env=None, timeout=300):
 
 class Serve:
     """`almanac serve --repo REPO --port 0 ARGS...` on 127.0.0.1, started and waited for (its address
-    printed on stderr). `lines` collects its stderr; `get(path)` is (status, body bytes); `stop()`
-    ends it (SIGTERM) and returns its exit code. Use as a context manager."""
+    printed on stderr), with `env` added to the environment. `lines` collects its stderr; `get(path)` is
+    (status, body bytes); `stop()` ends it (SIGTERM) and returns its exit code. Use as a context manager."""
 
-    def __init__(self, repo, *args, wait=60, timeout=10):
+    def __init__(self, repo, *args, wait=60, timeout=10, env=None):
         self.timeout = timeout
         self.proc = subprocess.Popen([BIN, "serve", "--repo", repo, "--port", "0", *args],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     text=True, env=dict(os.environ, NO_COLOR="1"))
+                                     text=True, env=dict(os.environ, NO_COLOR="1", **(env or {})))
         self.lines, self.port = [], None
         got = threading.Event()
 

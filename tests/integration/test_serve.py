@@ -712,6 +712,36 @@ class ServeRunbookUrlHeadings(unittest.TestCase):
         self.assertEqual(s["verify_mismatches"], 0, "\n".join(self.srv.lines[-20:]))
 
 
+class ServeDatesLikeABuild(unittest.TestCase):
+    """A re-read page is dated by the rules of a full build: a page only bots ever committed stays
+    unreviewed (stale, "no review on record") while a writer edits it."""
+
+    def setUp(self):
+        self.repo = make_repo({"almanac.yml": "title: Ops\n", "runbooks/disk-full.md": "# Disk full\n\nTidy.\n"})
+        write(self.repo, "runbooks/bot-made.md", "# Made by a bot\n\nGenerated.\n")
+        git(self.repo, "add", "-A")
+        subprocess.run(["git", "-C", self.repo, "-c", "user.name=renovate[bot]", "-c", "user.email=bot@example.com",
+                        "commit", "-q", "-m", "generated"], check=True, capture_output=True)
+        self.srv = Server(self.repo)
+
+    def tearDown(self):
+        rc = self.srv.stop()
+        shutil.rmtree(self.repo, ignore_errors=True)
+        self.assertEqual(rc, 0, "serve exited badly:\n" + "\n".join(self.srv.lines[-40:]))
+
+    def edit(self, rel):
+        with open(os.path.join(self.repo, rel), "a", encoding="utf-8") as f:
+            f.write("\nOne more step.\n")
+
+    def test_a_page_only_bots_committed_stays_unreviewed(self):
+        s = self.srv.status()
+        self.assertIn(b"No review on record", self.srv.get("/runbooks/bot-made/")[2])
+        self.edit("runbooks/bot-made.md")
+        s = self.srv.settled(s["seq"])
+        self.assertEqual(s["kind"], "incremental")
+        self.assertEqual(s["verify_mismatches"], 0, "\n".join(self.srv.lines[-20:]))
+
+
 if __name__ == "__main__":
     try:
         main()

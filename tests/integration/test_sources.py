@@ -436,22 +436,50 @@ class Sources(RepoTestCase):
         self.assertIn("almanac.yml:15:11: error[config]: sources: name 'Bad Name'", r.stderr)
 
 
+    def wait_for(self, srv, path, text, what):
+        """The body of `path` once it holds `text` (30 s at most)."""
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            st, body = srv.get(path)
+            if text in body:
+                return body
+            time.sleep(0.2)
+        self.fail("%s: %r never appeared on %s\n%s" % (what, text, path, "".join(srv.lines)))
+
+    def rebuilds(self, srv):
+        """serve's lines about its rebuilds after the first build."""
+        return [l for l in srv.lines if " changed: " in l or "verify:" in l]
+
     def test_serve_watches_a_local_source(self):
-        with Serve(self.hub, "--now", NOW) as srv:
+        # ALMANAC_SERVE_VERIFY: after each incremental rebuild serve also builds everything and compares
+        with Serve(self.hub, "--now", NOW, env={"ALMANAC_SERVE_VERIFY": "1"}) as srv:
             st, body = srv.get("/payments/db-down/")
             self.assertEqual(st, 200)
             self.assertNotIn(b"Fail over to the standby", body)
-            # the writer edits the runbook in the service's own repository
+            # files of the service the site does not publish: nothing is rebuilt
+            write(self.payments, "README.md", "# Payments service\n\nNow in Go 1.23.\n")
+            write(self.payments, "src/main.go", "package main\n\nfunc main() {}\n")
+            time.sleep(1)
+            # the writer edits the runbook in the service's own repository: that page again, not the site
             write(self.payments, "docs/runbooks/db-down.md",
                   read(os.path.join(self.payments, "docs/runbooks/db-down.md")) + "\nFail over to the standby.\n")
-            deadline = time.time() + 30
-            while time.time() < deadline:
-                st, body = srv.get("/payments/db-down/")
-                if b"Fail over to the standby" in body:
-                    break
-                time.sleep(0.2)
-            self.assertIn(b"Fail over to the standby", body, "".join(srv.lines))
-            self.assertIn(b"badge-uncommitted", body)
+            body = self.wait_for(srv, "/payments/db-down/", b"Fail over to the standby", "an edited page")
+            self.assertIn(b"badge-uncommitted", body)  # by the status of its own repository
+            # a source with its own almanac.yml and CODEOWNERS: an edit keeps its settings and owner
+            write(self.search, "ops/SearchIndexLag.md", "# Index lag\n\nReindex from the snapshot.\n")
+            body = self.wait_for(srv, "/search-svc/ops/SearchIndexLag/", b"Reindex from the snapshot",
+                                 "a page of a source with its own settings")
+            self.assertIn(b"acme/search-sre", body)
+            time.sleep(1)  # the verify build of the last change
+            lines = self.rebuilds(srv)
+            self.assertEqual(len([l for l in lines if "incremental rebuild" in l]), 2, "".join(srv.lines))
+            self.assertIn("payments/db-down.md changed: incremental rebuild", "".join(lines))
+            self.assertIn("search-svc/ops/SearchIndexLag.md changed: incremental rebuild", "".join(lines))
+            self.assertFalse([l for l in lines if "full rebuild" in l or "verify:" in l], "".join(lines))
+            # a new page of the source: everything again, and it is there
+            write(self.payments, "docs/runbooks/queue-full.md", "# Payments queue full\n\nDrain it.\n")
+            self.wait_for(srv, "/payments/queue-full/", b"Drain it", "a new page")
+            self.assertIn("full rebuild", "".join(self.rebuilds(srv)[2:]))
 
 
 if __name__ == "__main__":
