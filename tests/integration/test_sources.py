@@ -436,50 +436,49 @@ class Sources(RepoTestCase):
         self.assertIn("almanac.yml:15:11: error[config]: sources: name 'Bad Name'", r.stderr)
 
 
-    def wait_for(self, srv, path, text, what):
-        """The body of `path` once it holds `text` (30 s at most)."""
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            st, body = srv.get(path)
-            if text in body:
-                return body
-            time.sleep(0.2)
-        self.fail("%s: %r never appeared on %s\n%s" % (what, text, path, "".join(srv.lines)))
-
-    def rebuilds(self, srv):
-        """serve's lines about its rebuilds after the first build."""
-        return [l for l in srv.lines if " changed: " in l or "verify:" in l]
+    @staticmethod
+    def settled(srv, after_seq):
+        """serve's status once a rebuild after `after_seq` is done, search index and verify included."""
+        deadline = time.time() + 60
+        while True:
+            st, body = srv.get("/__almanac/status?since=%d" % after_seq)
+            s = json.loads(body)
+            if s["seq"] > after_seq and s["search"] == "current" or time.time() > deadline:
+                return s
 
     def test_serve_watches_a_local_source(self):
         # ALMANAC_SERVE_VERIFY: after each incremental rebuild serve also builds everything and compares
-        with Serve(self.hub, "--now", NOW, env={"ALMANAC_SERVE_VERIFY": "1"}) as srv:
+        with Serve(self.hub, "--now", NOW, env={"ALMANAC_SERVE_VERIFY": "1"}, timeout=60) as srv:
             st, body = srv.get("/payments/db-down/")
             self.assertEqual(st, 200)
             self.assertNotIn(b"Fail over to the standby", body)
-            # files of the service the site does not publish: nothing is rebuilt
+            seq = json.loads(srv.get("/__almanac/status")[1])["seq"]
+            # files of the service the site does not publish, then the runbook in the service's own
+            # repository: that page again (and the pages that show it), not the whole site
             write(self.payments, "README.md", "# Payments service\n\nNow in Go 1.23.\n")
             write(self.payments, "src/main.go", "package main\n\nfunc main() {}\n")
             time.sleep(1)
-            # the writer edits the runbook in the service's own repository: that page again, not the site
             write(self.payments, "docs/runbooks/db-down.md",
                   read(os.path.join(self.payments, "docs/runbooks/db-down.md")) + "\nFail over to the standby.\n")
-            body = self.wait_for(srv, "/payments/db-down/", b"Fail over to the standby", "an edited page")
+            s = self.settled(srv, seq)
+            self.assertEqual((s["kind"], s["changed"], s["verify_mismatches"]),
+                             ("incremental", ["payments/db-down.md"], 0), "".join(srv.lines))
+            body = srv.get("/payments/db-down/")[1]
+            self.assertIn(b"Fail over to the standby", body)
             self.assertIn(b"badge-uncommitted", body)  # by the status of its own repository
             # a source with its own almanac.yml and CODEOWNERS: an edit keeps its settings and owner
             write(self.search, "ops/SearchIndexLag.md", "# Index lag\n\nReindex from the snapshot.\n")
-            body = self.wait_for(srv, "/search-svc/ops/SearchIndexLag/", b"Reindex from the snapshot",
-                                 "a page of a source with its own settings")
+            s = self.settled(srv, s["seq"])
+            self.assertEqual((s["kind"], s["changed"], s["verify_mismatches"]),
+                             ("incremental", ["search-svc/ops/SearchIndexLag.md"], 0), "".join(srv.lines))
+            body = srv.get("/search-svc/ops/SearchIndexLag/")[1]
+            self.assertIn(b"Reindex from the snapshot", body)
             self.assertIn(b"acme/search-sre", body)
-            time.sleep(1)  # the verify build of the last change
-            lines = self.rebuilds(srv)
-            self.assertEqual(len([l for l in lines if "incremental rebuild" in l]), 2, "".join(srv.lines))
-            self.assertIn("payments/db-down.md changed: incremental rebuild", "".join(lines))
-            self.assertIn("search-svc/ops/SearchIndexLag.md changed: incremental rebuild", "".join(lines))
-            self.assertFalse([l for l in lines if "full rebuild" in l or "verify:" in l], "".join(lines))
             # a new page of the source: everything again, and it is there
             write(self.payments, "docs/runbooks/queue-full.md", "# Payments queue full\n\nDrain it.\n")
-            self.wait_for(srv, "/payments/queue-full/", b"Drain it", "a new page")
-            self.assertIn("full rebuild", "".join(self.rebuilds(srv)[2:]))
+            s = self.settled(srv, s["seq"])
+            self.assertEqual(s["kind"], "full", "".join(srv.lines))
+            self.assertIn(b"Drain it", srv.get("/payments/queue-full/")[1])
 
 
 if __name__ == "__main__":
