@@ -21,7 +21,7 @@
 static const char serve_help[] =
 	"Usage: almanac serve [--repo DIR] [--bind ADDR] [--port N] [--config FILE] [--now TIME]\n"
 	"                     [--jobs N] [--alert-rules PATH]... [--keep-going] [--fetch-limit SECONDS]\n"
-	"                     [--source NAME=PATH]...\n\n"
+	"                     [--source NAME=PATH]... [--no-page-cache]\n\n"
 	"Preview the site with live reload. The site is built in a private temporary folder\n"
 	"(never the output folder) and served over HTTP; when a page, the theme or the\n"
 	"configuration changes, only what the change affects is rebuilt and open pages reload,\n"
@@ -43,7 +43,9 @@ static const char serve_help[] =
 	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
 	"  --fetch-limit SECONDS  fetching every source takes at most this long (1-86400; default 1800)\n"
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
-	"                   configured repository (repeatable)\n";
+	"                   configured repository (repeatable)\n"
+	"  --no-page-cache  render every page anew at each full load, neither reading nor updating the\n"
+	"                   rendered Markdown and search words builds keep (.git/almanac/)\n";
 
 /* The work folder's name in work_parent(): SERVE_PREFIX <pid>-<random> (tmpdir.h). */
 #define SERVE_PREFIX "almanac-serve-"
@@ -75,7 +77,8 @@ int cmd_serve(int argc, char **argv)
 {
 	cli_opts_t o;
 	int rc = cli_parse(&o, "serve", argc, argv,
-			   OPT_REPO | OPT_CONFIG | OPT_NOW | OPT_JOBS | OPT_DRAFTS | OPT_BIND | OPT_PORT | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_SOURCE, 0);
+			   OPT_REPO | OPT_CONFIG | OPT_NOW | OPT_JOBS | OPT_DRAFTS | OPT_BIND | OPT_PORT | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_SOURCE | OPT_NO_PAGE_CACHE,
+			   0);
 	if (rc)
 		return rc;
 	if (o.help) {
@@ -94,6 +97,7 @@ int cmd_serve(int argc, char **argv)
 	o.site.drafts = 1;
 	o.site.trend = 1;
 	o.site.git_dates = 1;
+	o.site.page_cache = !o.no_page_cache; /* its loads read and keep the rendered Markdown and search words */
 	inc_opts_t io;
 	memset(&io, 0, sizeof io);
 	io.site = o.site;

@@ -62,7 +62,7 @@ struct searchdocs_job {
 
 search_prep_t *searchdocs_prepare(const site_t *s, const search_doc_t *docs, size_t ndocs, const atomic_int *stop)
 {
-	if (!s->cache_dir || !s->opts.page_cache || s->opts.serve || s->opts.check_only)
+	if (!s->cache_dir || !s->opts.page_cache || s->opts.check_only)
 		return search_prepare(docs, ndocs, (size_t)s->opts.jobs, stop);
 	const char **names = xcalloc(s->nsources + 1, sizeof *names);
 	for (size_t k = 0; k < s->nsources; k++)

@@ -304,7 +304,7 @@ static void compute_fingerprint(site_t *s, git_repository *repo, const buf_t *cf
 static void page_cache_open(site_t *s)
 {
 	hfile_remove_leftovers(s->cache_dir); /* what builds killed while writing a cache file left */
-	if (!s->opts.page_cache || s->opts.serve || s->opts.check_only || pub_interrupted())
+	if (!s->opts.page_cache || s->opts.check_only || pub_interrupted())
 		return;
 	const char **names = xcalloc(s->nsources + 1, sizeof *names);
 	for (size_t k = 0; k < s->nsources; k++)

@@ -9,9 +9,10 @@ import re
 import shutil
 import stat
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from almanac_testlib import BIN, RepoTestCase, git, main, read, run, tree_bytes, write  # noqa: E402
+from almanac_testlib import BIN, RepoTestCase, Serve, git, main, read, run, tree_bytes, write  # noqa: E402
 
 FILES = {
     "content/index.md": "---\ntitle: Handbook\n---\nStart with [the runbooks](../runbooks/index.md).\n",
@@ -362,6 +363,35 @@ class PageCacheTest(RepoTestCase):
         self.assertIsNone(CACHE_LINE.search(r.stderr))
         self.assertFalse([n for n in os.listdir(os.path.join(repo, ".git", "almanac"))
                           if n.startswith(("rendered-pages", "search-terms")) or n == "page-files"])
+
+    def test_serve_reads_and_updates_them(self):
+        """serve's loads use what builds keep, and keep what they render; its pages are those of a
+        serve without the cache."""
+        repo = self.repo(FILES)
+        r = self.build(repo, os.path.join(self.tmpdir(), "site"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        pages = {}
+        for extra in (("--no-page-cache",), ()):
+            with Serve(repo, "--now", "2026-11-22", *extra, env={"ALMANAC_TIMING": "1"}) as srv:
+                said = "".join(srv.lines)
+                pages[extra] = [srv.get(p) for p in ("/runbooks/disk-full/", "/search/manifest.json")]
+                if not extra:  # a new page: serve loads everything again, and keeps what it rendered
+                    write(repo, "runbooks/new.md", "# New\n\nFresh words.\n")
+                    deadline = time.time() + 30
+                    while srv.get("/runbooks/new/")[0] != 200 and time.time() < deadline:
+                        time.sleep(0.1)
+                    time.sleep(0.5)
+            if extra:
+                self.assertIsNone(CACHE_LINE.search(said), said)  # nothing read
+                words = WORDS_LINE.search(said)
+                self.assertEqual(words.group(1) if words else "0", "0", said)
+            else:  # every page's Markdown and words from the build
+                self.assertEqual(CACHE_LINE.search(said).groups(), ("5", "5"), said)
+                self.assertEqual(WORDS_LINE.search(said).groups(), ("5", "5"), said)
+        self.assertEqual(pages[()][0][0], 200)
+        self.assertEqual(pages[()], pages[("--no-page-cache",)])  # the same bytes either way
+        r = self.build(repo, os.path.join(self.tmpdir(), "site2"))
+        self.assertEqual(self.hits(r), (6, 6))  # the new page as serve rendered it
 
 
 if __name__ == "__main__":
