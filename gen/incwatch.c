@@ -122,14 +122,14 @@ static int is_rule_file(const inc_t *inc, const char *path)
 
 /* A change of `rel` (a path in source k, 1-based, read in place; not hidden, not an editor's scratch
  * file): its page or asset again when it is one and still there, nothing when the source does not
- * publish it, else everything (a page or file added or removed, its settings, owners or layout). */
+ * publish it, else everything (a page or file added or removed, its settings, owners or layout).
+ * (Its Git refs and any .gitignore are judged by the caller.) */
 static int classify_in_source(inc_t *inc, int k, const char *rel, unsigned flags, const char *base, long *idx,
 			      const char **why)
 {
 	site_t *s = inc->s;
 	const site_source_t *src = &s->sources[k - 1];
-	if (!strcmp(rel, "almanac.yml") || layout_config_candidate(rel) || !strcmp(base, ".gitignore") ||
-	    !strcmp(base, "CODEOWNERS") || !strcmp(base, "OWNERS") || !strcmp(base, "OWNERS_ALIASES") ||
+	if (!strcmp(rel, "almanac.yml") || layout_config_candidate(rel) || !strcmp(base, "CODEOWNERS") || !strcmp(base, "OWNERS") || !strcmp(base, "OWNERS_ALIASES") ||
 	    (flags & WATCH_DIR)) {
 		*why = src->name; /* its settings, layout, owners or folders: every page of it may move */
 		return INCWATCH_FULL;

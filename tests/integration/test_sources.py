@@ -479,6 +479,11 @@ class Sources(RepoTestCase):
             s = self.settled(srv, s["seq"])
             self.assertEqual(s["kind"], "full", "".join(srv.lines))
             self.assertIn(b"Drain it", srv.get("/payments/queue-full/")[1])
+            # the source's .gitignore decides which of its untracked files are pages
+            write(self.payments, ".gitignore", "docs/runbooks/queue-full.md\n")
+            s = self.settled(srv, s["seq"])
+            self.assertEqual(s["kind"], "full", "".join(srv.lines))
+            self.assertEqual(srv.get("/payments/queue-full/")[0], 404)
 
 
 if __name__ == "__main__":
