@@ -122,16 +122,14 @@ static int is_rule_file(const inc_t *inc, const char *path)
 
 /* A change of `rel` (a path in source k, 1-based, read in place; not hidden, not an editor's scratch
  * file): its page or asset again when it is one and still there, nothing when the source does not
- * publish it, else everything (a page or file added or removed, its settings, owners or layout).
- * (Its Git refs and any .gitignore are judged by the caller.) */
-static int classify_in_source(inc_t *inc, int k, const char *rel, unsigned flags, const char *base, long *idx,
-			      const char **why)
+ * publish it, else everything (a page or file added or removed, its settings or layout).
+ * (Its Git refs, owners files and any .gitignore are judged by the caller.) */
+static int classify_in_source(inc_t *inc, int k, const char *rel, unsigned flags, long *idx, const char **why)
 {
 	site_t *s = inc->s;
 	const site_source_t *src = &s->sources[k - 1];
-	if (!strcmp(rel, "almanac.yml") || layout_config_candidate(rel) || !strcmp(base, "CODEOWNERS") || !strcmp(base, "OWNERS") || !strcmp(base, "OWNERS_ALIASES") ||
-	    (flags & WATCH_DIR)) {
-		*why = src->name; /* its settings, layout, owners or folders: every page of it may move */
+	if (!strcmp(rel, "almanac.yml") || layout_config_candidate(rel) || (flags & WATCH_DIR)) {
+		*why = src->name; /* its settings, layout or folders: every page of it may move */
 		return INCWATCH_FULL;
 	}
 	/* under its content folders (the entry's path:, else its own, else the whole tree) */
@@ -245,9 +243,17 @@ int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, c
 			*why = src->name;
 			return INCWATCH_FULL;
 		}
+		/* its owners, wherever CODEOWNERS lives (.github/, .gitlab/: hidden folders), and those folders
+		 * when they appear (watched from the full rebuild on) */
+		int owners = !strcmp(base, "CODEOWNERS") || !strcmp(base, "OWNERS") || !strcmp(base, "OWNERS_ALIASES");
+		int co_dir = (flags & WATCH_DIR) && (!strcmp(rel, "/.github") || !strcmp(rel, "/.gitlab"));
+		if ((owners && !scratch) || co_dir) {
+			*why = src->name;
+			return INCWATCH_FULL;
+		}
 		if (scratch || strstr(rel, "/."))
 			return INCWATCH_IGNORE;
-		return classify_in_source(inc, (int)k + 1, rel + (rel[0] == '/'), flags, base, idx, why);
+		return classify_in_source(inc, (int)k + 1, rel + (rel[0] == '/'), flags, idx, why);
 	}
 	size_t rl = strlen(s->root);
 	if (strncmp(path, s->root, rl))
@@ -311,6 +317,9 @@ int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, c
 
 /* ------------------------------------------------------------------ watching */
 
+/* The folders CODEOWNERS may live in besides a repository's top folder (owners.h). */
+static const char *const co_dirs[] = {".github", ".gitlab", "docs"};
+
 /* What the watcher covers; it is set up again when this changes. */
 static char *watch_signature(const inc_t *inc)
 {
@@ -320,15 +329,23 @@ static char *watch_signature(const inc_t *inc)
 	char *themes = xasprintf("%sthemes", inc->s->root);
 	for (size_t i = 0; i < inc->nrule_dirs; i++)
 		buf_printf(&b, "rules %s\n", inc->rule_dirs[i]);
-	static const char *const co_dirs[] = {".github", ".gitlab", "docs"};
 	for (size_t i = 0; i < 3; i++) {
 		char *d = xasprintf("%s%s", inc->s->root, co_dirs[i]);
 		buf_printf(&b, "%s %d\n", co_dirs[i], fsu_is_dir(d));
 		free(d);
 	}
-	for (size_t k = 0; k < inc->s->nsources; k++)
-		if (inc->s->sources[k].in_place)
-			buf_printf(&b, "source %s %s\n", inc->s->sources[k].root, inc->s->sources[k].path);
+	for (size_t k = 0; k < inc->s->nsources; k++) {
+		const site_source_t *src = &inc->s->sources[k];
+		if (!src->in_place)
+			continue;
+		buf_printf(&b, "source %s %s", src->root, src->path);
+		for (size_t i = 0; i < 3; i++) {
+			char *d = xasprintf("%s%s", src->root, co_dirs[i]);
+			buf_printf(&b, " %d", fsu_is_dir(d));
+			free(d);
+		}
+		buf_putc(&b, '\n');
+	}
 	buf_printf(&b, "%s\n%s\n%s\n%s\n%s\n%d\n", inc->cfg_path, inc->alerts_path, inc->ignore_revs_path,
 		   inc->outdir, inc->gitdir ? inc->gitdir : "", fsu_is_dir(themes));
 	free(themes);
@@ -368,7 +385,6 @@ int inc_watch(inc_t *inc)
 		free(d);
 	}
 	/* CODEOWNERS's other places, and the folders of the alert rule files */
-	static const char *const co_dirs[] = {".github", ".gitlab", "docs"};
 	for (size_t i = 0; i < 3; i++) {
 		char *d = xasprintf("%s%s", s->root, co_dirs[i]);
 		if (fsu_is_dir(d))
@@ -400,6 +416,12 @@ int inc_watch(inc_t *inc)
 		free(tree);
 		if (src->path[0]) /* its top folder: its almanac.yml and its Hugo or MkDocs config (sitelayout.h) */
 			watch_add_dir(inc->w, sroot);
+		for (size_t i = 0; i < 3; i++) { /* CODEOWNERS's other places */
+			char *d = xasprintf("%s/%s", sroot, co_dirs[i]);
+			if (fsu_is_dir(d))
+				watch_add_dir(inc->w, d);
+			free(d);
+		}
 		char *g = xasprintf("%s/.git", sroot);
 		if (fsu_is_dir(g)) {
 			watch_add_dir(inc->w, g);

@@ -479,6 +479,11 @@ class Sources(RepoTestCase):
             s = self.settled(srv, s["seq"])
             self.assertEqual(s["kind"], "full", "".join(srv.lines))
             self.assertIn(b"Drain it", srv.get("/payments/queue-full/")[1])
+            # its owners: a CODEOWNERS in .github/ (a hidden folder) is read again
+            write(self.payments, ".github/CODEOWNERS", "docs/ @acme/payments-oncall\n")
+            s = self.settled(srv, s["seq"])
+            self.assertEqual(s["kind"], "full", "".join(srv.lines))
+            self.assertIn(b"acme/payments-oncall", srv.get("/payments/replica/")[1])
             # the source's .gitignore decides which of its untracked files are pages
             write(self.payments, ".gitignore", "docs/runbooks/queue-full.md\n")
             s = self.settled(srv, s["seq"])
