@@ -72,15 +72,34 @@ static const char *base_name(const char *p)
 	return b ? b + 1 : p;
 }
 
+/* 1 when `base` names its folder's page (README.md, index.md, Hugo's _index.md): the folder, not the
+ * file name, says which page it is. */
+static int index_name(const char *base)
+{
+	return !strcasecmp(base, "README.md") || !strcmp(base, "index.md") || !strcmp(base, "_index.md");
+}
+
 /* "did you mean": the page (or, for a link that is not to a .md file, the
  * page or asset) closest to the missing repo path `path`: the same file name
  * in another folder first, else the smallest edit distance within a quarter of
- * the file name's length (at least 2 edits). */
+ * the file name's length (at least 2 edits). A folder's page (README.md...) is
+ * named by its folder: only the edit distance counts, within a quarter of the
+ * folder's name (a link to a missing 04-docker-port-binding/README.md is not
+ * "meant" as any other folder's README). */
 static const char *closest(const site_t *s, const char *path)
 {
 	const char *base = base_name(path);
 	int want_md = fsu_ends_with(path, ".md");
-	size_t cap = strlen(base) / 4;
+	int by_folder = index_name(base);
+	size_t name_len = strlen(base);
+	if (by_folder) { /* the folder's own name: between the previous '/' and base */
+		const char *end = base > path ? base - 1 : path;
+		const char *start = end;
+		while (start > path && start[-1] != '/')
+			start--;
+		name_len = (size_t)(end - start);
+	}
+	size_t cap = name_len / 4;
 	if (cap < 2)
 		cap = 2;
 	const char *best = NULL;
@@ -96,7 +115,7 @@ static const char *closest(const site_t *s, const char *path)
 		} else {
 			cand = s->assets[i - s->npages].src;
 		}
-		int same = !strcmp(base_name(cand), base);
+		int same = !by_folder && !strcmp(base_name(cand), base);
 		if (best_same_name && !same)
 			continue;
 		size_t d = suggest_distance(path, cand, same ? (size_t)-2 / 2 : (best && bestd < cap ? bestd : cap));

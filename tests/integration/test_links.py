@@ -352,6 +352,28 @@ class Alerts(RepoTestCase):
         self.assertEqual(sorted(os.listdir(os.path.join(out, "alerts"))), ["KubeDown", "Shared", "kubedown"])
 
 
+class Suggestions(RepoTestCase):
+    def test_a_folders_page_is_suggested_by_its_folder_not_its_file_name(self):
+        repo = self.repo({
+            "notes/index.md": "# Notes\n\n[Ports](04-docker-port-binding/README.md), [Docker](04-dockr/README.md),\n"
+                              "[Linux labs](labs/01-linux.md).\n",
+            "notes/01-linux/README.md": "# Linux\n",
+            "notes/04-docker/README.md": "# Docker\n",
+            "notes/04-docker/labs/01-linux.md": "# Linux lab\n",
+        })
+        r = run("check", "--repo", repo, "--now", NOW)
+        lines = [l for l in r.stderr.splitlines() if "broken-link" in l]
+        self.assertEqual(lines, [
+            # every folder has a README.md: that name says nothing of which one was meant
+            "notes/index.md:3:1: error[broken-link]: link target '04-docker-port-binding/README.md' not found",
+            # a folder's name one edit away is
+            "notes/index.md:3:44: error[broken-link]: link target '04-dockr/README.md' not found; "
+            "did you mean '04-docker/README.md'?",
+            # any other file name is still looked for in other folders first
+            "notes/index.md:4:1: error[broken-link]: link target 'labs/01-linux.md' not found; "
+            "did you mean '04-docker/labs/01-linux.md'?"], r.stderr)
+
+
 class RawHtmlOff(RepoTestCase):
     def test_safe_html_is_checked_like_markdown(self):
         """Raw HTML off: the safe subset (here <a> and <span>) is kept, so its links are checked and its
