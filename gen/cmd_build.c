@@ -155,7 +155,7 @@ int cmd_build(int argc, char **argv)
 	size_t published = 0;
 	for (size_t i = 0; i < s.npages; i++)
 		published += !(s.pages[i].draft && !o.site.drafts);
-	if (rc == 0 && s.cache_dir && !pub_interrupted())
+	if (rc == 0 && s.cache_dir && !pub_interrupted() && !s.history_partial)
 		diagrec_save(s.cache_dir, s.fingerprint, &s.diags); /* said again while nothing changes */
 	if (rc == 0 && !o.site.quiet) {
 		char *counts = diag_counts_line(&s.diags);

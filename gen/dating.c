@@ -372,9 +372,17 @@ static void apply_walk(job_t *j)
 		hist_ignored_counts(h, &s->ignored_revs, &s->ignored_authors, &s->ignored_renames);
 		s->cosmetic_commits = hist_cosmetic_count(h);
 	}
+	hist_stats_t hs;
+	hist_stats(h, &hs);
+	s->history_partial |= hs.renames_unreadable || hs.content_unreadable;
+	if (hs.renames_unreadable) {
+		diag_add(&s->diags, DIAG_WARNING, hist_label(h), 0, 0, "history-renames",
+			 "this partial clone left out file contents older commits need: %zu commit%s renamed and "
+			 "edited files whose renames were not followed, so those pages' history starts there (their "
+			 "old addresses are not redirected); a clone without --filter follows them",
+			 hs.renames_unreadable, hs.renames_unreadable == 1 ? "" : "s");
+	}
 	if (cfg->count_content) {
-		hist_stats_t hs;
-		hist_stats(h, &hs);
 		if (hs.content_unreadable) {
 			char *where = src ? xasprintf("%s:almanac.yml", src->name) : xstrdup("almanac.yml");
 			diag_add(&s->diags, DIAG_WARNING, where, 0, 0, "history-content",

@@ -307,7 +307,7 @@ void hcache_write(hist_t *h)
 			hfile_put_u32(&b, n->renames[k].new_path);
 			hfile_put_u8(&b, n->renames[k].score);
 		}
-		hfile_put_u8(&b, (n->flags & N_SIM) ? 1 : 0);
+		hfile_put_u8(&b, (n->flags & N_SIM) && !(n->flags & N_SIM_LOST) ? 1 : 0);
 	}
 	/* the verdicts (freshness.count: content) of this walk's version of the canonical form, or none */
 	hfile_put_u32(&b, h->content_canon ? h->content_version : 0);

@@ -538,6 +538,11 @@ const char *hist_workdir(const hist_t *h)
 	return h ? h->workdir : "";
 }
 
+const char *hist_label(const hist_t *h)
+{
+	return h->label;
+}
+
 void hist_release_objects(hist_t *h)
 {
 	if (!h)

@@ -266,6 +266,9 @@ typedef struct {
 	size_t content_unreadable; /* and pairs not compared because a blob could not be read (a
 	                            partial clone): those commits count */
 	size_t content_rendered; /* page versions turned into canonical text (content_canon calls) */
+	size_t renames_unreadable; /* commits whose renames with edits were not looked for because a blob
+	                            could not be read (a partial clone): a renamed and edited page's history
+	                            starts at that commit */
 } hist_stats_t;
 
 /* Find the repository containing `any_path_in_worktree` (searching parent
@@ -320,6 +323,8 @@ const char *hist_head(const hist_t *h);
 const char *hist_branch(const hist_t *h);
 /* Absolute path of the work-tree root, with a trailing '/'. */
 const char *hist_workdir(const hist_t *h);
+/* The repository as diagnostics name it: its work tree's path, without the trailing '/'. Borrowed. */
+const char *hist_label(const hist_t *h);
 
 /* Worktree state of the repo-relative `path` (HIST_CLEAN, ...). The first call
  * reads the status of the whole work tree once (libgit2 status: untracked files

@@ -105,7 +105,9 @@ enum {
 	N_SIM = 1 << 12,       /* similarity renames computed */
 	N_FROM_CACHE = 1 << 13,
 	N_WALKED = 1 << 14,
-	N_SKIP_COSMETIC = 1 << 15  /* skipped as cosmetic while searching some page's last commit */
+	N_SKIP_COSMETIC = 1 << 15, /* skipped as cosmetic while searching some page's last commit */
+	N_SIM_LOST = 1 << 16       /* similarity renames not computed: a blob is missing (a partial clone);
+	                              set with N_SIM for this walk, never kept (the blobs may arrive) */
 };
 /* The flags that describe the commit itself (kept from one walk to the next). */
 #define N_PERSIST (N_META | N_FACTS | N_MISSING | N_SHALLOW | N_SIM | N_FROM_CACHE)

@@ -106,7 +106,16 @@ int hrename_similar(hist_t *h, uint32_t ni)
 	git_diff_find_options fopt;
 	git_diff_find_options_init(&fopt, GIT_DIFF_FIND_OPTIONS_VERSION);
 	fopt.flags = GIT_DIFF_FIND_RENAMES;
-	if ((rc = git_diff_find_similar(diff, &fopt)) < 0)
+	if ((rc = git_diff_find_similar(diff, &fopt)) == GIT_ENOTFOUND && h->promisor) {
+		/* a partial clone left a blob out (--filter=blob:none keeps the trees only): its renames with
+		 * edits stay an addition and a removal, said once (hist_stats), not a failed history */
+		git_error_clear();
+		h->stats.renames_unreadable++;
+		h->nodes[ni].flags |= N_SIM | N_SIM_LOST;
+		rc = 0;
+		goto out;
+	}
+	if (rc < 0)
 		goto out;
 	size_t nd = git_diff_num_deltas(diff);
 	for (size_t i = 0; i < nd; i++) {

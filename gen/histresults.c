@@ -276,6 +276,9 @@ int hresults_storable(const hist_t *h)
 {
 	if (h->shallow || h->unborn)
 		return 0;
+	/* answers given without blobs a partial clone left out: the next walk may have them */
+	if (h->stats.renames_unreadable || h->stats.content_unreadable)
+		return 0;
 	for (size_t i = 0; i < h->npages; i++)
 		if (h->pages[i].truncated || h->pages[i].htrunc)
 			return 0;

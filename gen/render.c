@@ -955,7 +955,7 @@ int render_site(site_t *s, const char *out_dir)
 		rc = -1;
 	} else if (r.failed) {
 		rc = r.io_failed ? -4 : -1;
-	} else if (pub_commit(&r.pub, s->opts.serve ? NULL : s->fingerprint, &s->diags) != 0) {
+	} else if (pub_commit(&r.pub, s->opts.serve || s->history_partial ? NULL : s->fingerprint, &s->diags) != 0) {
 		rc = -4;
 	} else if (r.pfiles) {
 		pfiles_save(r.pfiles); /* the site is published: what its page files were rendered from */

@@ -230,6 +230,9 @@ struct site {
 	int shallow;
 	int history_failed;      /* the history walk failed (a diagnostic says why): dates cannot be
 	                            trusted, report and check exit 4 */
+	int history_partial;     /* a history (the hub's or a source's) answered without file contents a partial
+	                            clone left out (history-renames, history-content): the site is not marked
+	                            current, so the next build looks again (the contents may have arrived) */
 	char head[41];
 	char *branch;            /* owned, "" when detached */
 	size_t ignored_revs, ignored_authors, ignored_renames;
