@@ -278,6 +278,46 @@ static res_t resolve_address(const site_t *s, const site_page_t *p, const char *
 	return r;
 }
 
+/* 1 when site path `norm` (a relative link of source page p, joined) is outside the folder
+ * its source's pages are published in (NAME/). */
+static int left_source(const site_t *s, const site_page_t *p, const char *norm)
+{
+	const char *name = site_source_name(s, p->source);
+	size_t nl = strlen(name);
+	return strncmp(norm, name, nl) || (norm[nl] != '/' && norm[nl] != '\0');
+}
+
+/* The diagnostic for a relative link of source page p that climbs out of the folder its source
+ * publishes: read in that repository (as its forge does), it leaves the repository, names a file
+ * of the repository the source does not publish, or names nothing; when `site_path` (the link read as
+ * a site path, NULL when it leaves the site) is a page of the hub or another source, the source: link that reaches it is suggested. */
+static void outside_source(site_t *s, const site_page_t *p, const char *raw, const char *path, const char *site_path,
+			   const char *what, int line, int col, int related)
+{
+	const site_source_t *src = &s->sources[p->source - 1];
+	char *dir = fsu_dirname(site_page_repo_path(p));
+	char *joined = fsu_join(dir, path);
+	char *rp = fsu_normalize(joined);
+	free(joined);
+	free(dir);
+	struct stat st;
+	if (!rp)
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-repo",
+			 "%s '%s' leaves the repository of source '%s'", what, raw, src->name);
+	else if (pr_stat(src->tree, rp[0] ? rp : ".", &st) == 0)
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
+			 "%s '%s' is outside the folder source '%s' publishes (%s), so it is not published (%s:%s)",
+			 what, raw, src->name, src->path, src->name, rp);
+	else if (site_path && map_get(&s->page_map, site_path, NULL))
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, related ? "related-missing" : "broken-link",
+			 "%s '%s' not found (%s:%s); to link to another repository's page, write 'source:%s'", what,
+			 raw, src->name, rp, site_path);
+	else
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, related ? "related-missing" : "broken-link",
+			 "%s '%s' not found (%s:%s)", what, raw, src->name, rp);
+	free(rp);
+}
+
 /* Resolve `path` (decoded; relative to the page's folder, or to the repository
  * root when it starts with '/') and report problems at line:col. `raw` is the
  * link as written, for messages. */
@@ -317,6 +357,13 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		}
 		free(norm);
 		norm = sp;
+	}
+	if (path[0] != '/' && p->source && !source_scheme(raw) && (!norm || left_source(s, p, norm))) {
+		/* a relative link of a source's page stays in its repository (it is broken on its forge
+		 * otherwise): never a page of the hub or of another source that happens to lie there */
+		outside_source(s, p, raw, path, norm, what, line, col, related);
+		free(norm);
+		return r;
 	}
 	if (!norm) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-repo",
@@ -421,7 +468,9 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		char *rel = NULL;
 		if (sug) {
 			/* in the writer's own terms: relative to the page's folder, or repo-root */
-			if (path[0] == '/' || (related && path[0] != '.')) {
+			if (source_scheme(raw)) {
+				rel = xasprintf("source:%s", sug);
+			} else if (path[0] == '/' || (related && path[0] != '.')) {
 				rel = xasprintf("%s%s", path[0] == '/' ? "/" : "", sug);
 			} else {
 				char *from = p->dir[0] ? xasprintf("%s/", p->dir) : xstrdup("");

@@ -231,6 +231,38 @@ class Sources(RepoTestCase):
                     found = found or b"payments/db-down/" in fh.read()
         self.assertTrue(found, "the search index has no page of the payments source")
 
+    def test_a_relative_link_of_a_source_stays_in_its_repository(self):
+        # read in the payments repository (as its forge does), '../runbooks/node.md' from
+        # docs/runbooks/ is docs/runbooks/node.md, which does not exist: it must not become the hub's
+        # runbooks/node.md, which lies at that site path; '../../README.md' is the service's README,
+        # which the source does not publish; '../billing/...' climbs to a sibling source
+        write(self.payments, "docs/runbooks/climb.md",
+              "# Climbing\n\n[node](../runbooks/node.md) [readme](../../README.md#payments-service)\n"
+              "[billing](../billing/runbooks/invoices-stuck.md) [out](../../../../x.md)\n")
+        write(self.hub, "content/more.md", "# More\n\n[p](source:payments/docs/runbooks/climb.md)\n")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("payments/climb.md:3:1: error[broken-link]: link target '../runbooks/node.md' not found "
+                      "(payments:docs/runbooks/node.md); to link to another repository's page, write "
+                      "'source:runbooks/node.md'", r.stderr)
+        self.assertIn("payments/climb.md:3:29: error[link-outside-content]: link target "
+                      "'../../README.md#payments-service' is outside the folder source 'payments' publishes "
+                      "(docs/runbooks), so it is not published (payments:README.md)", r.stderr)
+        self.assertIn("payments/climb.md:4:1: error[broken-link]: link target "
+                      "'../billing/runbooks/invoices-stuck.md' not found (payments:docs/billing/runbooks/"
+                      "invoices-stuck.md); to link to another repository's page, write "
+                      "'source:billing/runbooks/invoices-stuck.md'", r.stderr)
+        self.assertIn("payments/climb.md:4:50: error[link-outside-repo]: link target '../../../../x.md' leaves "
+                      "the repository of source 'payments'", r.stderr)
+        # none of them became a link to a page of another repository
+        climb = read(os.path.join(out, "payments/climb/index.html"))
+        self.assertNotIn("runbooks/node/", climb)
+        self.assertNotIn("invoices-stuck/", climb)
+        # a source: link is a site path: the suggestion is one too
+        self.assertIn("content/more.md:3:1: error[broken-link]: link target 'source:payments/docs/runbooks/climb.md' "
+                      "not found; did you mean 'source:payments/climb.md'?", r.stderr)
+
     def test_alerts_answered_across_repositories(self):
         out = os.path.join(self.tmpdir(), "site")
         r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
