@@ -4,6 +4,7 @@ across repositories, an alert answered in another repository, a broken cross lin
 dates and settings, and a source that cannot be fetched."""
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -273,6 +274,20 @@ class Sources(RepoTestCase):
         rep = self.report()
         a = rep["alerts"]
         self.assertEqual((a["catalog"], a["covered"], a["uncovered"]), (4, 3, ["NobodyAnswers"]))
+
+    def test_an_alert_answered_in_two_repositories_says_where_each_runbook_lives(self):
+        # two runbooks with one title, one per repository: the alert's page tells them apart
+        write(self.search, "ops/invoice-stuck.md", "---\nalerts: [InvoiceStuck]\n---\n# Invoice stuck\n")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        html = read(os.path.join(out, "alerts/InvoiceStuck/index.html"))
+        choices = re.findall(r'<li class="link-item"><a href="([^"]*)">([^<]*)</a>.*?'
+                             r'<span class="link-desc link-where">([^<]*)</span></li>', html)
+        self.assertEqual(choices, [
+            ("../../billing/runbooks/invoices-stuck/", "Invoice stuck", "Billing \u203a Runbooks"),
+            ("../../search-svc/ops/invoice-stuck/", "Invoice stuck", "Search svc \u203a Search operations"),
+        ])
 
     def test_each_repository_dated_by_its_own_history_and_settings(self):
         rep = self.report()
