@@ -483,6 +483,28 @@ class Sources(RepoTestCase):
         self.assertIn("almanac.yml:15:11: error[config]: sources: name 'Bad Name'", r.stderr)
 
 
+    def test_keys_other_tools_use_and_shallow_are_explained(self):
+        # a platform team's first almanac.yml, written from another tool's habits: the key that means
+        # it is named, and 'shallow' (which cannot be honoured) says why it is ignored
+        write(self.hub, "almanac.yml",
+              "title: Handbook\n"
+              "sources:\n"
+              "  - name: payments\n"
+              "    repo: ../payments\n"
+              "    subdir: docs/runbooks\n"
+              "  - name: billing\n"
+              "    repo: ../billing\n"
+              "    shallow: true\n"
+              "    targetRevision: main\n")
+        r = run("check", "--repo", self.hub)
+        self.assertEqual(r.returncode, 1, r.stderr)  # the hub's broken link: warnings stop nothing
+        self.assertIn("almanac.yml:5:13: warning[config]: sources: unknown key 'subdir'; did you mean 'path'?",
+                      r.stderr)
+        self.assertIn("almanac.yml:8:14: warning[config]: sources: 'shallow' is ignored: a source is always fetched "
+                      "with its whole history, which dates its pages (libgit2 cannot fetch shallow)", r.stderr)
+        self.assertIn("almanac.yml:9:21: warning[config]: sources: unknown key 'targetRevision'; did you mean "
+                      "'branch'?", r.stderr)
+
     @staticmethod
     def settled(srv, after_seq):
         """serve's status once a rebuild after `after_seq` is done, search index and verify included."""
