@@ -473,6 +473,16 @@ class Sources(RepoTestCase):
         self.assertIn("payments/new.md:3:5: error[broken-link]: link target 'nowhere.md' not found", findings)
         # the old problems of the hub and of the source's other pages are not this change's
         self.assertEqual([f for f in findings if not f.startswith("payments/new.md:")], [])
+        # a revision the source does not have names the source it was looked up in; a NAME that is
+        # no source lists the sources
+        r = run("check", "--repo", self.hub, "--changed-since", "payments:origin/nope")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("almanac check: source 'payments' (../payments): --changed-since origin/nope: cannot resolve "
+                      "this revision", r.stderr)
+        r = run("check", "--repo", self.hub, "--changed-since", "payment:HEAD")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("'payment' is not a source of almanac.yml (its sources: payments, search-svc, billing, cache)",
+                      r.stderr)
         # an unknown --source name, a bad entry
         write(self.hub, "almanac.yml", read(os.path.join(self.hub, "almanac.yml")) +
               "  - name: payments\n    repo: ../billing\n  - name: Bad Name\n    repo: ../x\n")
