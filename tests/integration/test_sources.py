@@ -345,6 +345,15 @@ class Sources(RepoTestCase):
         self.assertTrue(os.path.isfile(os.path.join(out, "cache/runbooks/cache-miss/index.html")))
         rep = json.loads(read(os.path.join(out, "freshness.json")))
         self.assertTrue({s["name"]: s for s in rep["repository"]["sources"]}["cache"]["from_cache"])
+        # a source never fetched has nothing to fall back on: --keep-going still fails, and says why
+        with open(os.path.join(self.hub, "almanac.yml")) as f:
+            text = f.read()
+        write(self.hub, "almanac.yml", text + "  - name: newcomer\n    repo: %s\n" % self.daemon.url("nowhere"))
+        r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", "--keep-going")
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertRegex(r.stderr, r"almanac\.yml:13:5: error\[source\]: source 'newcomer' \(git://127\.0\.0\.1:\d+/"
+                                   r"nowhere\): cannot connect: .*; --keep-going has no complete fetch of it to use "
+                                   r"\(it was never fetched, or its URL changed\)")
 
     def remote_replaced_by(self, server_class):
         """Build once, then put `server_class` on the git daemon's port in its place and give the fetched
