@@ -177,28 +177,31 @@ static long home_page(const site_t *s)
 	return map_get(&s->url_map, "", &v) ? MAP_AS_INT(v) : -1;
 }
 
+/* 1 when site path `path` lies in the content folders of its repository: the hub's, or (for a source
+ * without `path:`) the source's own (its almanac.yml's content:, else content/ and runbooks/). */
 static int in_content(const site_t *s, const char *path)
 {
 	int where;
 	char *in_repo = NULL;
 	site_locate(s, path, &where, &in_repo);
-	free(in_repo);
-	if (where) /* a source publishes everything under its name (what its scan found) */
-		return 1;
-	if (!s->cfg.ncontent)
-		return 1;
+	const config_t *cfg = where ? &s->sources[where - 1].cfg : &s->cfg; /* the folders its scan used */
+	const pr_root_t *tree = site_source_tree(s, where);
+	int in = 0;
+	if ((where && s->sources[where - 1].path[0]) || !cfg->ncontent)
+		in = 1; /* a source's path: is all it publishes; no content folders: everything */
 	int any_folder = 0;
-	for (size_t i = 0; i < s->cfg.ncontent; i++) {
+	for (size_t i = 0; !in && i < cfg->ncontent; i++) {
 		struct stat st;
-		int isdir = pr_stat(s->tree, s->cfg.content[i], &st) == 0 && S_ISDIR(st.st_mode);
+		int isdir = pr_stat(tree, cfg->content[i], &st) == 0 && S_ISDIR(st.st_mode);
 		if (!isdir)
 			continue;
 		any_folder = 1;
-		size_t l = strlen(s->cfg.content[i]);
-		if (!strncmp(path, s->cfg.content[i], l) && (path[l] == '/' || path[l] == '\0'))
-			return 1;
+		size_t l = strlen(cfg->content[i]);
+		if (!strncmp(in_repo, cfg->content[i], l) && (in_repo[l] == '/' || in_repo[l] == '\0'))
+			in = 1;
 	}
-	return !any_folder;
+	free(in_repo);
+	return in || !any_folder;
 }
 
 /* `path` (decoded) as a site address: relative to the page's URL, or to the root of the site of
@@ -443,9 +446,26 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 	free(in_repo);
 	int is_file = found && S_ISREG(st.st_mode), is_dir = found && S_ISDIR(st.st_mode);
 	if ((is_file || is_dir) && !in_content(s, norm)) {
-		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
-			 "%s '%s' is outside the content folders (%s), so it is not published", what, raw,
-			 norm[0] ? norm : "/");
+		int w;
+		char *rp = NULL;
+		site_locate(s, norm, &w, &rp);
+		if (w) { /* a source's file outside its content folders: name them, and the file in its repository */
+			const config_t *c = &s->sources[w - 1].cfg;
+			buf_t f = BUF_INIT;
+			struct stat cs;
+			for (size_t i = 0; i < c->ncontent; i++) /* the folders it has */
+				if (pr_stat(s->sources[w - 1].tree, c->content[i], &cs) == 0 && S_ISDIR(cs.st_mode))
+					buf_printf(&f, "%s%s", f.len ? ", " : "", c->content[i]);
+			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
+				 "%s '%s' is outside the content folders of source '%s' (%s), so it is not published "
+				 "(%s:%s)", what, raw, s->sources[w - 1].name, f.s ? f.s : "", s->sources[w - 1].name, rp);
+			buf_free(&f);
+		} else {
+			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
+				 "%s '%s' is outside the content folders (%s), so it is not published", what, raw,
+				 norm[0] ? norm : "/");
+		}
+		free(rp);
 	} else if (is_file && related && !fsu_ends_with(norm, ".md")) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "related-missing",
 			 "related page '%s' is not a page (%s is not a Markdown file)", raw, norm);

@@ -240,7 +240,8 @@ class Sources(RepoTestCase):
         write(self.payments, "docs/runbooks/climb.md",
               "# Climbing\n\n[node](../runbooks/node.md) [readme](../../README.md#payments-service)\n"
               "[billing](../billing/runbooks/invoices-stuck.md) [out](../../../../x.md)\n")
-        write(self.hub, "content/more.md", "# More\n\n[p](source:payments/docs/runbooks/climb.md)\n")
+        write(self.hub, "content/more.md", "# More\n\n[p](source:payments/docs/runbooks/climb.md)\n"
+                                           "[owners](source:search-svc/CODEOWNERS)\n")
         out = os.path.join(self.tmpdir(), "site")
         r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -263,6 +264,10 @@ class Sources(RepoTestCase):
         # a source: link is a site path: the suggestion is one too
         self.assertIn("content/more.md:3:1: error[broken-link]: link target 'source:payments/docs/runbooks/climb.md' "
                       "not found; did you mean 'source:payments/climb.md'?", r.stderr)
+        # a file of a source outside its content folders (search's almanac.yml: content: [ops])
+        self.assertIn("content/more.md:4:1: error[link-outside-content]: link target 'source:search-svc/CODEOWNERS' "
+                      "is outside the content folders of source 'search-svc' (ops), so it is not published "
+                      "(search-svc:CODEOWNERS)", r.stderr)
 
     def test_alerts_answered_across_repositories(self):
         out = os.path.join(self.tmpdir(), "site")
