@@ -331,6 +331,14 @@ class Sources(RepoTestCase):
         self.assertIn("<h3>By source</h3>", r.stdout)
         self.assertRegex(table, r"<td>payments</td><td class=\"num\">2</td>")
         self.assertRegex(table, r"<td>\(hub\)</td><td class=\"num\">2</td>")
+        # and so does the text report, first in its breakdown
+        r = run("report", "--repo", self.hub, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("By source", r.stdout)
+        self.assertLess(r.stdout.index("By source"), r.stdout.index("By owner"))
+        rows = r.stdout.split("By source", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+        self.assertEqual([row.split()[:2] for row in rows],
+                         [["(hub)", "2"], ["billing", "1"], ["cache", "1"], ["payments", "2"], ["search-svc", "2"]])
 
     def test_a_source_that_cannot_be_fetched(self):
         out = os.path.join(self.tmpdir(), "site")
