@@ -11,7 +11,9 @@
 #include "forgepages.h"
 #include "fsutil.h"
 #include "json.h"
+#include "layout.h"
 #include "pathres.h"
+#include "sitelayout.h"
 #include "timefmt.h"
 
 int alerts_valid_name(const char *name)
@@ -351,7 +353,7 @@ int alerts_build(site_t *s)
 			if (forgepages_find_path(forge, rule->runbook_url, &pg, &frag, &file) != FORGE_PAGE)
 				pg = -1;
 		} else {
-			path = site_path_of(s->cfg.base_url, rule->runbook_url);
+			path = alerts_site_path(s, rule->runbook_url);
 			pg = path ? page_at_url(s, path) : -1;
 			const char *hash = strchr(rule->runbook_url, '#');
 			frag = path && hash && hash[1] ? fsu_pct_decode(hash + 1, strlen(hash + 1)) : NULL;
@@ -457,7 +459,7 @@ int alerts_build(site_t *s)
 	/* a rule whose runbook_url is alerts/<Other>/: the other alert's runbooks answer it too */
 	for (size_t r = 0; r < s->rules.nrules; r++) {
 		const rules_rule_t *rule = &s->rules.rules[r];
-		char *path = rule->runbook_url ? site_path_of(s->cfg.base_url, rule->runbook_url) : NULL;
+		char *path = rule->runbook_url ? alerts_site_path(s, rule->runbook_url) : NULL;
 		site_alert_t *other = path ? alerts_of_path(s, path) : NULL;
 		site_alert_t *a = alerts_find(s, rule->alert);
 		free(path);
@@ -522,9 +524,23 @@ int alerts_runbook_is_path(const rules_rule_t *rule)
 	       strncmp(rule->runbook_url, "//", 2) != 0;
 }
 
-char *alerts_site_path(const char *base_url, const char *url)
+char *alerts_site_path(const site_t *s, const char *url)
 {
-	return site_path_of(base_url, url);
+	char *path = site_path_of(s->cfg.base_url, url);
+	if (path || !after_scheme(url))
+		return path;
+	for (size_t k = 0; k < s->nsources; k++) {
+		/* a source that is a site of its own: rules kept for it name its own address */
+		int own = sitelayout_site_of(s, (int)k + 1) == (int)k + 1;
+		const layout_t *l = own ? sitelayout_of(s, (int)k + 1) : NULL;
+		char *in = l && l->base_url ? site_path_of(l->base_url, url) : NULL;
+		if (in) {
+			path = xasprintf("%s/%s", s->sources[k].name, in);
+			free(in);
+			return path;
+		}
+	}
+	return NULL;
 }
 
 /* ---- alerts.json ---- */

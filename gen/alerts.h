@@ -64,12 +64,15 @@ int alerts_add_answer(site_t *s, size_t a, long page);
 /* The alert named `name` (exact), or NULL. */
 site_alert_t *alerts_find(const site_t *s, const char *name);
 /* The site path a runbook_url leads to when it points into this site:
- * it starts with `base_url` (http and https alike, the host ignoring case)
- * or is relative (to the site root); query and fragment dropped,
- * percent-escapes decoded, "." and ".." resolved ("runbooks/x/", "" for the
- * home page). NULL for another site, another scheme, an absolute URL without
- * a base_url, or a path climbing above the root. Caller frees. */
-char *alerts_site_path(const char *base_url, const char *url);
+ * it starts with the site's base_url (http and https alike, the host ignoring
+ * case) or is relative (to the site root); or it starts with the address a
+ * source that is a Hugo, MkDocs or Tech Docs site publishes itself at (its
+ * baseURL, site_url or host: "https://runbooks.example.dev/x/" is NAME/x/,
+ * as rules written for that site's own address say); query and fragment
+ * dropped, percent-escapes decoded, "." and ".." resolved ("runbooks/x/", ""
+ * for the home page). NULL for another site, another scheme, an absolute URL
+ * without a base_url, or a path climbing above the root. Caller frees. */
+char *alerts_site_path(const site_t *s, const char *url);
 /* 1 when the rule's link is GitLab's `runbook` annotation holding a path in
  * a repository (docs/patroni/postgres.md#errors), not a URL: it names a page
  * by its file (forgepages_find_path), never a site address. */

@@ -78,7 +78,18 @@ int cmd_check(int argc, char **argv)
 				rev = colon + 1;
 			}
 		if (changes_since(&ch, root, rev, &cd) != 0) {
-			fprintf(stderr, "almanac check: %s\n", cd.len ? cd.items[0].message : "--changed-since failed");
+			const char *why = cd.len ? cd.items[0].message : "--changed-since failed";
+			if (source) /* the revision was looked up in that repository: say which */
+				fprintf(stderr, "almanac check: source '%s' (%s): %s\n", s.sources[source - 1].name,
+					s.sources[source - 1].public_url, why);
+			else if (colon && s.nsources) { /* NAME:REV with a NAME that is no source */
+				fprintf(stderr, "almanac check: %s; '%.*s' is not a source of almanac.yml (its sources:", why,
+					(int)(colon - rev), rev);
+				for (size_t k = 0; k < s.nsources; k++)
+					fprintf(stderr, "%s %s", k ? "," : "", s.sources[k].name);
+				fprintf(stderr, ")\n");
+			} else
+				fprintf(stderr, "almanac check: %s\n", why);
 			diag_free(&cd);
 			changes_free(&ch);
 			dating_release(&s);

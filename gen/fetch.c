@@ -481,11 +481,19 @@ static int use_complete(fetch_result_t *out, const char *dir, const char *repo_d
 }
 
 /* Source x could not be fetched for `why`: with --keep-going its last complete fetch (in `dir`, checked
- * out in `repo_dir`) and a warning, 0; else an error naming it, -1. */
+ * out in `repo_dir`) and a warning, 0; else an error naming it (and, with --keep-going, that there is no
+ * complete fetch to use), -1. */
 static int failed_source(fetch_result_t *out, fctx_t *x, const char *dir, const char *repo_dir, const char *why)
 {
-	if (!x->opts->keep_going || use_complete(out, dir, repo_dir))
+	if (!x->opts->keep_going)
 		return src_error(x, why);
+	if (use_complete(out, dir, repo_dir)) {
+		char *m = xasprintf("%s; --keep-going has no complete fetch of it to use (it was never fetched, or its "
+				    "URL changed)", why);
+		src_error(x, m);
+		free(m);
+		return -1;
+	}
 	out->from_cache = 1;
 	diag_add(x->d, DIAG_WARNING, x->opts->config_file, x->spec->line, x->spec->col, "source",
 		 "source '%s' (%s): %s; using its last complete fetch (commit %.12s, --keep-going)", x->spec->name,

@@ -196,28 +196,31 @@ static long home_page(const site_t *s)
 	return map_get(&s->url_map, "", &v) ? MAP_AS_INT(v) : -1;
 }
 
+/* 1 when site path `path` lies in the content folders of its repository: the hub's, or (for a source
+ * without `path:`) the source's own (its almanac.yml's content:, else content/ and runbooks/). */
 static int in_content(const site_t *s, const char *path)
 {
 	int where;
 	char *in_repo = NULL;
 	site_locate(s, path, &where, &in_repo);
-	free(in_repo);
-	if (where) /* a source publishes everything under its name (what its scan found) */
-		return 1;
-	if (!s->cfg.ncontent)
-		return 1;
+	const config_t *cfg = where ? &s->sources[where - 1].cfg : &s->cfg; /* the folders its scan used */
+	const pr_root_t *tree = site_source_tree(s, where);
+	int in = 0;
+	if ((where && s->sources[where - 1].path[0]) || !cfg->ncontent)
+		in = 1; /* a source's path: is all it publishes; no content folders: everything */
 	int any_folder = 0;
-	for (size_t i = 0; i < s->cfg.ncontent; i++) {
+	for (size_t i = 0; !in && i < cfg->ncontent; i++) {
 		struct stat st;
-		int isdir = pr_stat(s->tree, s->cfg.content[i], &st) == 0 && S_ISDIR(st.st_mode);
+		int isdir = pr_stat(tree, cfg->content[i], &st) == 0 && S_ISDIR(st.st_mode);
 		if (!isdir)
 			continue;
 		any_folder = 1;
-		size_t l = strlen(s->cfg.content[i]);
-		if (!strncmp(path, s->cfg.content[i], l) && (path[l] == '/' || path[l] == '\0'))
-			return 1;
+		size_t l = strlen(cfg->content[i]);
+		if (!strncmp(in_repo, cfg->content[i], l) && (in_repo[l] == '/' || in_repo[l] == '\0'))
+			in = 1;
 	}
-	return !any_folder;
+	free(in_repo);
+	return in || !any_folder;
 }
 
 /* `path` (decoded) as a site address: relative to the page's URL, or to the root of the site of
@@ -297,6 +300,46 @@ static res_t resolve_address(const site_t *s, const site_page_t *p, const char *
 	return r;
 }
 
+/* 1 when site path `norm` (a relative link of source page p, joined) is outside the folder
+ * its source's pages are published in (NAME/). */
+static int left_source(const site_t *s, const site_page_t *p, const char *norm)
+{
+	const char *name = site_source_name(s, p->source);
+	size_t nl = strlen(name);
+	return strncmp(norm, name, nl) || (norm[nl] != '/' && norm[nl] != '\0');
+}
+
+/* The diagnostic for a relative link of source page p that climbs out of the folder its source
+ * publishes: read in that repository (as its forge does), it leaves the repository, names a file
+ * of the repository the source does not publish, or names nothing; when `site_path` (the link read as
+ * a site path, NULL when it leaves the site) is a page of the hub or another source, the source: link that reaches it is suggested. */
+static void outside_source(site_t *s, const site_page_t *p, const char *raw, const char *path, const char *site_path,
+			   const char *what, int line, int col, int related)
+{
+	const site_source_t *src = &s->sources[p->source - 1];
+	char *dir = fsu_dirname(site_page_repo_path(p));
+	char *joined = fsu_join(dir, path);
+	char *rp = fsu_normalize(joined);
+	free(joined);
+	free(dir);
+	struct stat st;
+	if (!rp)
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-repo",
+			 "%s '%s' leaves the repository of source '%s'", what, raw, src->name);
+	else if (pr_stat(src->tree, rp[0] ? rp : ".", &st) == 0)
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
+			 "%s '%s' is outside the folder source '%s' publishes (%s), so it is not published (%s:%s)",
+			 what, raw, src->name, src->path, src->name, rp);
+	else if (site_path && map_get(&s->page_map, site_path, NULL))
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, related ? "related-missing" : "broken-link",
+			 "%s '%s' not found (%s:%s); to link to another repository's page, write 'source:%s'", what,
+			 raw, src->name, rp, site_path);
+	else
+		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, related ? "related-missing" : "broken-link",
+			 "%s '%s' not found (%s:%s)", what, raw, src->name, rp);
+	free(rp);
+}
+
 /* Resolve `path` (decoded; relative to the page's folder, or to the repository
  * root when it starts with '/') and report problems at line:col. `raw` is the
  * link as written, for messages. */
@@ -336,6 +379,13 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		}
 		free(norm);
 		norm = sp;
+	}
+	if (path[0] != '/' && p->source && !source_scheme(raw) && (!norm || left_source(s, p, norm))) {
+		/* a relative link of a source's page stays in its repository (it is broken on its forge
+		 * otherwise): never a page of the hub or of another source that happens to lie there */
+		outside_source(s, p, raw, path, norm, what, line, col, related);
+		free(norm);
+		return r;
 	}
 	if (!norm) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-repo",
@@ -415,9 +465,26 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 	free(in_repo);
 	int is_file = found && S_ISREG(st.st_mode), is_dir = found && S_ISDIR(st.st_mode);
 	if ((is_file || is_dir) && !in_content(s, norm)) {
-		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
-			 "%s '%s' is outside the content folders (%s), so it is not published", what, raw,
-			 norm[0] ? norm : "/");
+		int w;
+		char *rp = NULL;
+		site_locate(s, norm, &w, &rp);
+		if (w) { /* a source's file outside its content folders: name them, and the file in its repository */
+			const config_t *c = &s->sources[w - 1].cfg;
+			buf_t f = BUF_INIT;
+			struct stat cs;
+			for (size_t i = 0; i < c->ncontent; i++) /* the folders it has */
+				if (pr_stat(s->sources[w - 1].tree, c->content[i], &cs) == 0 && S_ISDIR(cs.st_mode))
+					buf_printf(&f, "%s%s", f.len ? ", " : "", c->content[i]);
+			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
+				 "%s '%s' is outside the content folders of source '%s' (%s), so it is not published "
+				 "(%s:%s)", what, raw, s->sources[w - 1].name, f.s ? f.s : "", s->sources[w - 1].name, rp);
+			buf_free(&f);
+		} else {
+			diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-content",
+				 "%s '%s' is outside the content folders (%s), so it is not published", what, raw,
+				 norm[0] ? norm : "/");
+		}
+		free(rp);
 	} else if (is_file && related && !fsu_ends_with(norm, ".md")) {
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "related-missing",
 			 "related page '%s' is not a page (%s is not a Markdown file)", raw, norm);
@@ -440,7 +507,9 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		char *rel = NULL;
 		if (sug) {
 			/* in the writer's own terms: relative to the page's folder, or repo-root */
-			if (path[0] == '/' || (related && path[0] != '.')) {
+			if (source_scheme(raw)) {
+				rel = xasprintf("source:%s", sug);
+			} else if (path[0] == '/' || (related && path[0] != '.')) {
 				rel = xasprintf("%s%s", path[0] == '/' ? "/" : "", sug);
 			} else {
 				char *from = p->dir[0] ? xasprintf("%s/", p->dir) : xstrdup("");

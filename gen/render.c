@@ -508,8 +508,15 @@ static void write_redirect_item(void *ud, size_t i)
 	if (a->summary)
 		val_map_set_str(ctx, "summary", a->summary);
 	val_t *l = val_map_set(ctx, "runbooks", val_list());
-	for (size_t k = 0; k < a->npages; k++)
-		val_list_push(l, page_link(r, a->pages[k], from));
+	for (size_t k = 0; k < a->npages; k++) {
+		/* where each runbook lives ("OpenShift Runbooks › Alerts › ..."): two answers often share a title,
+		 * one per repository */
+		val_t *it = page_link(r, a->pages[k], from);
+		char *where = a->npages > 1 ? nav_trail(&r->nav, a->pages[k], " \u203a ") : NULL;
+		val_map_set_str(it, "where", where ? where : "");
+		free(where);
+		val_list_push(l, it);
+	}
 	val_map_set_bool(ctx, "several", a->npages > 1);
 	if (a->npages == 1) {
 		/* at the heading a rule's runbook_url names, when the page has it (else runbookurl.h said so) */

@@ -270,6 +270,8 @@ static void write_text(const report_t *r, const site_t *s, int color, buf_t *out
 	buf_printf(out, "; %zu drifted\n\n", r->drifted);
 	text_attention(out, &a, r, s);
 
+	if (r->by_source.n) /* a site with sources: each repository's KPI, first, as in the HTML report */
+		text_groups(out, &a, "By source", &r->by_source, r->target);
 	text_groups(out, &a, "By owner", &r->by_owner, r->target);
 	text_groups(out, &a, "By type", &r->by_type, r->target);
 	text_groups(out, &a, "By criticality", &r->by_criticality, r->target);

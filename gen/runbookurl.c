@@ -126,7 +126,7 @@ int runbookurl_needs_history(const site_t *s)
 	for (size_t r = 0; r < s->rules.nrules && !needs; r++) {
 		const rules_rule_t *rule = &s->rules.rules[r];
 		int is_path = alerts_runbook_is_path(rule);
-		char *path = rule->runbook_url && !is_path ? alerts_site_path(s->cfg.base_url, rule->runbook_url) : NULL;
+		char *path = rule->runbook_url && !is_path ? alerts_site_path(s, rule->runbook_url) : NULL;
 		if (!path) {
 			/* a file of one of the repositories that is no page now: a renamed page's old path? */
 			long pg;
@@ -435,7 +435,7 @@ int runbookurl_check(site_t *s)
 			check_repo_path(s, forge, rule, a, c);
 			continue;
 		}
-		char *path = alerts_site_path(s->cfg.base_url, rule->runbook_url);
+		char *path = alerts_site_path(s, rule->runbook_url);
 		if (!path) {
 			check_forge(s, forge, rule, a, c);
 			continue;

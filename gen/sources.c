@@ -103,6 +103,22 @@ static const char *str_of(sctx_t *x, const val_t *v, const char *key)
 	return NULL;
 }
 
+/* The key of ours that a key other tools' configurations give a repository means (Backstage's and
+ * Renovate's subdir, Argo CD's repoURL and targetRevision, ...), or NULL. */
+static const char *other_tools_key(const char *k)
+{
+	static const char *const pairs[][2] = {
+		{"subdir", "path"}, {"subdirectory", "path"}, {"dir", "path"}, {"directory", "path"}, {"folder", "path"},
+		{"docs_dir", "path"}, {"url", "repo"}, {"repository", "repo"}, {"repourl", "repo"}, {"remote", "repo"},
+		{"git", "repo"}, {"ref", "branch"}, {"tag", "branch"}, {"rev", "branch"}, {"revision", "branch"},
+		{"targetrevision", "branch"},
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
+		if (!strcasecmp(k, pairs[i][0]))
+			return pairs[i][1];
+	return NULL;
+}
+
 static void parse_entry(sctx_t *x, const val_t *e, sources_spec_t *s)
 {
 	static const char *const known[] = {"name", "repo", "branch", "path", "timeout"};
@@ -173,8 +189,14 @@ static void parse_entry(sctx_t *x, const val_t *e, sources_spec_t *s)
 				continue;
 			}
 			s->timeout = (int)t;
+		} else if (!strcasecmp(k, "shallow") || !strcasecmp(k, "depth")) {
+			diag_add(x->d, DIAG_WARNING, x->file, v->line, v->col, "config",
+				 "sources: '%s' is ignored: a source is always fetched with its whole history, which "
+				 "dates its pages (libgit2 cannot fetch shallow)", k);
 		} else {
-			const char *sug = suggest_closest(k, known, sizeof known / sizeof *known, 2);
+			const char *sug = other_tools_key(k);
+			if (!sug)
+				sug = suggest_closest(k, known, sizeof known / sizeof *known, 2);
 			diag_add(x->d, DIAG_WARNING, x->file, v->line, v->col, "config",
 				 "sources: unknown key '%s'%s%s%s", k, sug ? "; did you mean '" : "", sug ? sug : "",
 				 sug ? "'?" : "");

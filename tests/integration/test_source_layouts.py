@@ -199,6 +199,30 @@ class SourceLayouts(RepoTestCase):
         self.assertIn("k8s/docs/links.md:4:1: error[broken-link]: link target '/nothere/' not found", r.stderr)
         self.assertIn("pay/links.md:3:1: error[broken-link]: link target '/nothere.md' not found", r.stderr)
 
+    def test_rules_written_for_a_sources_own_site_address(self):
+        # rules kept with the monitoring stack name the runbook site's own address (kube-prometheus names
+        # runbooks.prometheus-operator.dev, the Hugo source's baseURL): on the hub that is the page under
+        # the source's name, which answers the alert; one that names no page of that site is broken
+        hub = self.plain_hub()
+        write(hub, "almanac.yml", read(os.path.join(hub, "almanac.yml")) +
+              "base_url: https://handbook.example.com/\nalert_rules: [rules.yml]\n")
+        write(hub, "rules.yml",
+              "groups:\n- name: k8s\n  rules:\n"
+              "  - alert: PodsRestarting\n    expr: up == 0\n    annotations:\n"
+              "      runbook_url: https://k8s.example.org/runbooks/pods/kubepodcrashlooping/#diagnosis\n"
+              "  - alert: PodsGone\n    expr: up == 0\n    annotations:\n"
+              "      runbook_url: https://k8s.example.org/runbooks/pods/kubepodsgone\n"
+              "  - alert: Elsewhere\n    expr: up == 0\n    annotations:\n"
+              "      runbook_url: https://other.example.org/runbooks/x/\n")
+        out, r = self.build(hub)
+        self.assertIn("rules.yml:11:20: error[runbook-url]: runbook_url 'https://k8s.example.org/runbooks/pods/"
+                      "kubepodsgone' leads to no page of this site", r.stderr)
+        alert = read(os.path.join(out, "alerts/PodsRestarting/index.html"))
+        self.assertIn("k8s/runbooks/pods/kubepodcrashlooping/#diagnosis", alert)
+        rep = json.loads(read(os.path.join(out, "freshness.json")))
+        urls = rep["alerts"]["runbook_urls"]
+        self.assertEqual((urls["checked"], urls["ok"], len(urls["broken"]), urls["external"]), (2, 1, 1, 1))
+
     def test_report_names_each_sources_layout(self):
         hub = self.plain_hub()
         r = run("report", "--repo", hub, "--format", "json", "--now", NOW, "--no-trend")

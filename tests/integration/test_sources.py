@@ -4,6 +4,7 @@ across repositories, an alert answered in another repository, a broken cross lin
 dates and settings, and a source that cannot be fetched."""
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -231,6 +232,43 @@ class Sources(RepoTestCase):
                     found = found or b"payments/db-down/" in fh.read()
         self.assertTrue(found, "the search index has no page of the payments source")
 
+    def test_a_relative_link_of_a_source_stays_in_its_repository(self):
+        # read in the payments repository (as its forge does), '../runbooks/node.md' from
+        # docs/runbooks/ is docs/runbooks/node.md, which does not exist: it must not become the hub's
+        # runbooks/node.md, which lies at that site path; '../../README.md' is the service's README,
+        # which the source does not publish; '../billing/...' climbs to a sibling source
+        write(self.payments, "docs/runbooks/climb.md",
+              "# Climbing\n\n[node](../runbooks/node.md) [readme](../../README.md#payments-service)\n"
+              "[billing](../billing/runbooks/invoices-stuck.md) [out](../../../../x.md)\n")
+        write(self.hub, "content/more.md", "# More\n\n[p](source:payments/docs/runbooks/climb.md)\n"
+                                           "[owners](source:search-svc/CODEOWNERS)\n")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("payments/climb.md:3:1: error[broken-link]: link target '../runbooks/node.md' not found "
+                      "(payments:docs/runbooks/node.md); to link to another repository's page, write "
+                      "'source:runbooks/node.md'", r.stderr)
+        self.assertIn("payments/climb.md:3:29: error[link-outside-content]: link target "
+                      "'../../README.md#payments-service' is outside the folder source 'payments' publishes "
+                      "(docs/runbooks), so it is not published (payments:README.md)", r.stderr)
+        self.assertIn("payments/climb.md:4:1: error[broken-link]: link target "
+                      "'../billing/runbooks/invoices-stuck.md' not found (payments:docs/billing/runbooks/"
+                      "invoices-stuck.md); to link to another repository's page, write "
+                      "'source:billing/runbooks/invoices-stuck.md'", r.stderr)
+        self.assertIn("payments/climb.md:4:50: error[link-outside-repo]: link target '../../../../x.md' leaves "
+                      "the repository of source 'payments'", r.stderr)
+        # none of them became a link to a page of another repository
+        climb = read(os.path.join(out, "payments/climb/index.html"))
+        self.assertNotIn("runbooks/node/", climb)
+        self.assertNotIn("invoices-stuck/", climb)
+        # a source: link is a site path: the suggestion is one too
+        self.assertIn("content/more.md:3:1: error[broken-link]: link target 'source:payments/docs/runbooks/climb.md' "
+                      "not found; did you mean 'source:payments/climb.md'?", r.stderr)
+        # a file of a source outside its content folders (search's almanac.yml: content: [ops])
+        self.assertIn("content/more.md:4:1: error[link-outside-content]: link target 'source:search-svc/CODEOWNERS' "
+                      "is outside the content folders of source 'search-svc' (ops), so it is not published "
+                      "(search-svc:CODEOWNERS)", r.stderr)
+
     def test_alerts_answered_across_repositories(self):
         out = os.path.join(self.tmpdir(), "site")
         r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
@@ -241,6 +279,20 @@ class Sources(RepoTestCase):
         rep = self.report()
         a = rep["alerts"]
         self.assertEqual((a["catalog"], a["covered"], a["uncovered"]), (4, 3, ["NobodyAnswers"]))
+
+    def test_an_alert_answered_in_two_repositories_says_where_each_runbook_lives(self):
+        # two runbooks with one title, one per repository: the alert's page tells them apart
+        write(self.search, "ops/invoice-stuck.md", "---\nalerts: [InvoiceStuck]\n---\n# Invoice stuck\n")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        html = read(os.path.join(out, "alerts/InvoiceStuck/index.html"))
+        choices = re.findall(r'<li class="link-item"><a href="([^"]*)">([^<]*)</a>.*?'
+                             r'<span class="link-desc link-where">([^<]*)</span></li>', html)
+        self.assertEqual(choices, [
+            ("../../billing/runbooks/invoices-stuck/", "Invoice stuck", "Billing \u203a Runbooks"),
+            ("../../search-svc/ops/invoice-stuck/", "Invoice stuck", "Search svc \u203a Search operations"),
+        ])
 
     def test_each_repository_dated_by_its_own_history_and_settings(self):
         rep = self.report()
@@ -279,6 +331,14 @@ class Sources(RepoTestCase):
         self.assertIn("<h3>By source</h3>", r.stdout)
         self.assertRegex(table, r"<td>payments</td><td class=\"num\">2</td>")
         self.assertRegex(table, r"<td>\(hub\)</td><td class=\"num\">2</td>")
+        # and so does the text report, first in its breakdown
+        r = run("report", "--repo", self.hub, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("By source", r.stdout)
+        self.assertLess(r.stdout.index("By source"), r.stdout.index("By owner"))
+        rows = r.stdout.split("By source", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+        self.assertEqual([row.split()[:2] for row in rows],
+                         [["(hub)", "2"], ["billing", "1"], ["cache", "1"], ["payments", "2"], ["search-svc", "2"]])
 
     def test_a_source_that_cannot_be_fetched(self):
         out = os.path.join(self.tmpdir(), "site")
@@ -298,6 +358,15 @@ class Sources(RepoTestCase):
         self.assertTrue(os.path.isfile(os.path.join(out, "cache/runbooks/cache-miss/index.html")))
         rep = json.loads(read(os.path.join(out, "freshness.json")))
         self.assertTrue({s["name"]: s for s in rep["repository"]["sources"]}["cache"]["from_cache"])
+        # a source never fetched has nothing to fall back on: --keep-going still fails, and says why
+        with open(os.path.join(self.hub, "almanac.yml")) as f:
+            text = f.read()
+        write(self.hub, "almanac.yml", text + "  - name: newcomer\n    repo: %s\n" % self.daemon.url("nowhere"))
+        r = run("build", "--repo", self.hub, "--out", out, "--now", "2026-11-02", "--keep-going")
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertRegex(r.stderr, r"almanac\.yml:13:5: error\[source\]: source 'newcomer' \(git://127\.0\.0\.1:\d+/"
+                                   r"nowhere\): cannot connect: .*; --keep-going has no complete fetch of it to use "
+                                   r"\(it was never fetched, or its URL changed\)")
 
     def remote_replaced_by(self, server_class):
         """Build once, then put `server_class` on the git daemon's port in its place and give the fetched
@@ -426,6 +495,16 @@ class Sources(RepoTestCase):
         self.assertIn("payments/new.md:3:5: error[broken-link]: link target 'nowhere.md' not found", findings)
         # the old problems of the hub and of the source's other pages are not this change's
         self.assertEqual([f for f in findings if not f.startswith("payments/new.md:")], [])
+        # a revision the source does not have names the source it was looked up in; a NAME that is
+        # no source lists the sources
+        r = run("check", "--repo", self.hub, "--changed-since", "payments:origin/nope")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("almanac check: source 'payments' (../payments): --changed-since origin/nope: cannot resolve "
+                      "this revision", r.stderr)
+        r = run("check", "--repo", self.hub, "--changed-since", "payment:HEAD")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("'payment' is not a source of almanac.yml (its sources: payments, search-svc, billing, cache)",
+                      r.stderr)
         # an unknown --source name, a bad entry
         write(self.hub, "almanac.yml", read(os.path.join(self.hub, "almanac.yml")) +
               "  - name: payments\n    repo: ../billing\n  - name: Bad Name\n    repo: ../x\n")
@@ -435,6 +514,28 @@ class Sources(RepoTestCase):
                       r.stderr)
         self.assertIn("almanac.yml:15:11: error[config]: sources: name 'Bad Name'", r.stderr)
 
+
+    def test_keys_other_tools_use_and_shallow_are_explained(self):
+        # a platform team's first almanac.yml, written from another tool's habits: the key that means
+        # it is named, and 'shallow' (which cannot be honoured) says why it is ignored
+        write(self.hub, "almanac.yml",
+              "title: Handbook\n"
+              "sources:\n"
+              "  - name: payments\n"
+              "    repo: ../payments\n"
+              "    subdir: docs/runbooks\n"
+              "  - name: billing\n"
+              "    repo: ../billing\n"
+              "    shallow: true\n"
+              "    targetRevision: main\n")
+        r = run("check", "--repo", self.hub)
+        self.assertEqual(r.returncode, 1, r.stderr)  # the hub's broken link: warnings stop nothing
+        self.assertIn("almanac.yml:5:13: warning[config]: sources: unknown key 'subdir'; did you mean 'path'?",
+                      r.stderr)
+        self.assertIn("almanac.yml:8:14: warning[config]: sources: 'shallow' is ignored: a source is always fetched "
+                      "with its whole history, which dates its pages (libgit2 cannot fetch shallow)", r.stderr)
+        self.assertIn("almanac.yml:9:21: warning[config]: sources: unknown key 'targetRevision'; did you mean "
+                      "'branch'?", r.stderr)
 
     @staticmethod
     def settled(srv, after_seq):
