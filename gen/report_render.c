@@ -54,6 +54,64 @@ static char *clean_dup(const char *s)
 	return buf_detach(&b);
 }
 
+/* How wide an owner is shown in a text table: OWNERS files list a folder's approvers one by one, and
+ * one list of eleven names would widen the column of every row (the JSON report has them all). A list
+ * takes OWNER_COLS columns, or its first name's width when that is more (a team such as
+ * @org/platform-reviewers is never cut), up to OWNER_MAX. */
+#define OWNER_COLS 40
+#define OWNER_MAX 64
+
+/* `owner` (cleaned) in its columns: a list "a, b, c, d" keeps the names that fit and says how many it
+ * leaves out ("a, b +2"); a name wider than OWNER_MAX is cut ("…"). Caller frees. */
+static char *owner_cell(const char *owner)
+{
+	char *all = clean_dup(owner);
+	const char *comma = strstr(all, ", ");
+	size_t first = comma ? (size_t)(comma - all) : strlen(all), cols = OWNER_COLS;
+	char *head = xstrndup(all, first);
+	if (width(head) > cols)
+		cols = width(head) > OWNER_MAX ? OWNER_MAX : width(head);
+	free(head);
+	if (width(all) <= cols)
+		return all;
+	size_t n = 1;
+	for (const char *c = strstr(all, ", "); c; c = strstr(c + 2, ", "))
+		n++;
+	buf_t b = BUF_INIT;
+	size_t shown = 0;
+	const char *at = all;
+	while (shown < n) {
+		const char *end = strstr(at, ", ");
+		size_t len = end ? (size_t)(end - at) : strlen(at);
+		char more[24];
+		snprintf(more, sizeof more, " +%zu", n - shown - 1);
+		char *name = xstrndup(at, len);
+		size_t need = width(b.s ? b.s : "") + (shown ? 2 : 0) + width(name) + (shown + 1 < n ? strlen(more) : 0);
+		free(name);
+		if (need > cols)
+			break;
+		buf_printf(&b, "%s%.*s", shown ? ", " : "", (int)len, at);
+		shown++;
+		at = end ? end + 2 : at + len;
+	}
+	if (!shown) { /* one name longer than the column: cut at a character boundary */
+		size_t cut = 0, used = 0;
+		while (all[cut] && used < cols - 1) {
+			cut++;
+			while (((unsigned char)all[cut] & 0xC0) == 0x80)
+				cut++;
+			used++;
+		}
+		buf_printf(&b, "%.*s\u2026", (int)cut, all);
+		if (n > 1)
+			buf_printf(&b, " +%zu", n - 1);
+	} else if (shown < n) {
+		buf_printf(&b, " +%zu", n - shown);
+	}
+	free(all);
+	return buf_detach(&b);
+}
+
 typedef struct {
 	int on;
 } ansi_t;
@@ -107,13 +165,23 @@ static void review_when(const site_page_t *p, char *dst, size_t n)
 
 /* ---- text ---- */
 
-static void text_groups(buf_t *out, const ansi_t *a, const char *title, const report_groups_t *g, double target)
+/* A group's name as its table shows it: an owner shortened (owner_cell), any other cleaned. Caller frees. */
+static char *group_cell(const char *name, int owners)
+{
+	return owners ? owner_cell(name) : clean_dup(name);
+}
+
+/* The table of groups `g` under `title`; `owners`: the groups are owners (their names shortened). */
+static void text_groups(buf_t *out, const ansi_t *a, const char *title, const report_groups_t *g, double target,
+			int owners)
 {
 	if (!g->n)
 		return;
 	size_t w = width(title);
 	for (size_t i = 0; i < g->n; i++) {
-		size_t l = width(g->items[i].name) + 2;
+		char *name = group_cell(g->items[i].name, owners);
+		size_t l = width(name) + 2;
+		free(name);
 		if (l > w)
 			w = l;
 	}
@@ -126,7 +194,7 @@ static void text_groups(buf_t *out, const ansi_t *a, const char *title, const re
 	for (size_t i = 0; i < g->n; i++) {
 		const report_group_t *it = &g->items[i];
 		buf_puts(out, "  ");
-		char *name = clean_dup(it->name);
+		char *name = group_cell(it->name, owners);
 		pad(out, name, w - 2);
 		free(name);
 		snprintf(tmp, sizeof tmp, "%zu", it->documents);
@@ -170,8 +238,10 @@ static void text_attention(buf_t *out, const ansi_t *a0, const report_t *r, cons
 			ww = width(tmp);
 		if (width(p->src) > wp)
 			wp = width(p->src);
-		if (p->owner && width(p->owner) > wo)
-			wo = width(p->owner);
+		char *owner = p->owner ? owner_cell(p->owner) : NULL;
+		if (owner && width(owner) > wo)
+			wo = width(owner);
+		free(owner);
 	}
 	buf_puts(out, "  ");
 	col(out, &a, C_DIM);
@@ -191,7 +261,7 @@ static void text_attention(buf_t *out, const ansi_t *a0, const report_t *r, cons
 		col(out, &a, C_RESET);
 		review_when(p, tmp, sizeof tmp);
 		pad(out, tmp, ww + 2);
-		char *src = clean_dup(p->src), *owner = clean_dup(p->owner ? p->owner : "-");
+		char *src = clean_dup(p->src), *owner = owner_cell(p->owner ? p->owner : "-");
 		pad(out, src, wp + 2);
 		pad(out, owner, wo + 2);
 		free(src);
@@ -271,11 +341,11 @@ static void write_text(const report_t *r, const site_t *s, int color, buf_t *out
 	text_attention(out, &a, r, s);
 
 	if (r->by_source.n) /* a site with sources: each repository's KPI, first, as in the HTML report */
-		text_groups(out, &a, "By source", &r->by_source, r->target);
-	text_groups(out, &a, "By owner", &r->by_owner, r->target);
-	text_groups(out, &a, "By type", &r->by_type, r->target);
-	text_groups(out, &a, "By criticality", &r->by_criticality, r->target);
-	text_groups(out, &a, "By section", &r->by_section, r->target);
+		text_groups(out, &a, "By source", &r->by_source, r->target, 0);
+	text_groups(out, &a, "By owner", &r->by_owner, r->target, 1);
+	text_groups(out, &a, "By type", &r->by_type, r->target, 0);
+	text_groups(out, &a, "By criticality", &r->by_criticality, r->target, 0);
+	text_groups(out, &a, "By section", &r->by_section, r->target, 0);
 
 	col(out, &a, C_BOLD);
 	buf_puts(out, "Trend (fresh percent at each month end)");

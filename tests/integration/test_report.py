@@ -394,6 +394,27 @@ class ReportTest(RepoTestCase):
         self.assertIn('data-label="R&amp;D &lt;ops&gt;"', html)
         self.assertNotIn("<ops>", html)
 
+    def test_text_tables_shorten_long_owner_lists(self):
+        """OWNERS files list a folder's approvers one by one: the text report shows the names that fit and
+        how many it leaves out, instead of a column as wide as the longest list; JSON keeps them all."""
+        import tempfile
+        repo = tempfile.mkdtemp(prefix="almanac-report-owners-")
+        self._cleanup.append(repo)
+        git(repo, "init", "-q", "-b", "main")
+        names = ["sre-%02d" % i for i in range(11)]
+        write(repo, "runbooks/OWNERS", "approvers:\n" + "".join("  - %s\n" % n for n in names))
+        write(repo, "runbooks/a.md", page("A"))
+        write(repo, "runbooks/team/b.md", page("B", owner='"@acme/platform-reliability-engineering-reviewers"'))
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "pages", date="2025-01-01T00:00:00Z")
+        text = self.report(repo=repo).stdout
+        listed = "sre-00, sre-01, sre-02, sre-03 +7"  # 40 columns at most
+        self.assertIn("  %s  " % listed, text)  # in the attention list and the By owner table
+        self.assertIn("@acme/platform-reliability-engineering-reviewers", text)  # one team: never cut
+        self.assertLessEqual(max(len(l) for l in text.splitlines()), 120, text)
+        owners = {g["name"] for g in self.json_report(repo=repo)["groups"]["owner"]}
+        self.assertIn(", ".join(names), owners)
+
     # -- HTML --
 
     def test_html_standalone(self):
