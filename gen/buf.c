@@ -69,6 +69,7 @@ void buf_grow(buf_t *b, size_t extra)
 		cap *= 2;
 	b->s = xrealloc(b->s, cap);
 	b->cap = cap;
+	b->s[b->len] = '\0'; /* a buffer that holds memory is a string, even before anything is put in it */
 }
 
 void buf_reserve(buf_t *b, size_t extra)
@@ -78,6 +79,7 @@ void buf_reserve(buf_t *b, size_t extra)
 		return;
 	b->s = xrealloc(b->s, need);
 	b->cap = need;
+	b->s[b->len] = '\0';
 }
 
 void buf_put(buf_t *b, const void *p, size_t n)

@@ -819,8 +819,8 @@ int links_page_has_id(const site_t *s, const site_page_t *t, const char *id)
 
 static int page_has_id(const site_t *s, const site_page_t *t, const char *id)
 {
-	/* "#top" scrolls to the top of any page (HTML's rule for a missing id) */
-	if (!strcasecmp(id, "top"))
+	/* "#top" and "#" scroll to the top of any page (HTML's rules for a missing id and an empty one) */
+	if (!id[0] || !strcasecmp(id, "top"))
 		return 1;
 	for (size_t i = 0; i < t->md.nheadings; i++)
 		if (!strcmp(t->md.headings[i].id, id))

@@ -358,6 +358,30 @@ static size_t plain_distance(const char *a, const char *b)
 }
 
 /* suggest_distance (banded below 512 bytes) against plain_distance, every cap */
+/* A buffer that holds memory is a NUL-terminated string even when nothing was put in it: an empty
+ * "#" fragment decoded (room for it grown, nothing written) once came back as the allocator's bytes. */
+static void test_empty_buffer_is_a_string(void **st)
+{
+	(void)st;
+	for (size_t room = 0; room < 200; room += 37) {
+		char *junk = xmalloc(room + 64); /* leave something in the memory the next buffer may get */
+		memset(junk, 'x', room + 64);
+		free(junk);
+		buf_t b = BUF_INIT;
+		buf_grow(&b, room);
+		char *s = buf_detach(&b);
+		assert_string_equal(s, "");
+		free(s);
+		buf_reserve(&b, room);
+		s = buf_detach(&b);
+		assert_string_equal(s, "");
+		free(s);
+	}
+	char *none = fsu_pct_decode("#", 0);
+	assert_string_equal(none, "");
+	free(none);
+}
+
 static void test_suggest_distance_matches_plain(void **st)
 {
 	(void)st;
@@ -384,7 +408,7 @@ int main(void)
 {
 	md_init();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_suggest_distance_matches_plain),
+		cmocka_unit_test(test_suggest_distance_matches_plain), cmocka_unit_test(test_empty_buffer_is_a_string),
 		cmocka_unit_test(test_relurl),        cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_page_url),      cmocka_unit_test(test_slug),
 		cmocka_unit_test(test_markdown_ids_and_links), cmocka_unit_test(test_markdown_title_after_comment),
