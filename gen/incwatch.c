@@ -320,6 +320,12 @@ int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, c
 /* The folders CODEOWNERS may live in besides a repository's top folder (owners.h). */
 static const char *const co_dirs[] = {".github", ".gitlab", "docs"};
 
+/* The number of static folders whose files source `src` publishes (a Hugo source's own: scan_static). */
+static size_t src_nstatic(const site_source_t *src)
+{
+	return src->layout.kind == LAYOUT_HUGO && !src->layout.inherited ? src->layout.nstatic : 0;
+}
+
 /* What the watcher covers; it is set up again when this changes. */
 static char *watch_signature(const inc_t *inc)
 {
@@ -342,6 +348,11 @@ static char *watch_signature(const inc_t *inc)
 		for (size_t i = 0; i < 3; i++) {
 			char *d = xasprintf("%s%s", src->root, co_dirs[i]);
 			buf_printf(&b, " %d", fsu_is_dir(d));
+			free(d);
+		}
+		for (size_t i = 0; i < src_nstatic(src); i++) {
+			char *d = xasprintf("%s%s", src->root, src->layout.statics[i].dir);
+			buf_printf(&b, " static %s %d", src->layout.statics[i].dir, fsu_is_dir(d));
 			free(d);
 		}
 		buf_putc(&b, '\n');
@@ -416,6 +427,11 @@ int inc_watch(inc_t *inc)
 		free(tree);
 		if (src->path[0]) /* its top folder: its almanac.yml and its Hugo or MkDocs config (sitelayout.h) */
 			watch_add_dir(inc->w, sroot);
+		for (size_t i = 0; i < src_nstatic(src); i++) { /* a Hugo source's static/ files (scan_static) */
+			char *d = xasprintf("%s/%s", sroot, src->layout.statics[i].dir);
+			watch_add_tree(inc->w, d, skip, nskip);
+			free(d);
+		}
 		for (size_t i = 0; i < 3; i++) { /* CODEOWNERS's other places */
 			char *d = xasprintf("%s/%s", sroot, co_dirs[i]);
 			if (fsu_is_dir(d))

@@ -591,6 +591,43 @@ class Sources(RepoTestCase):
             self.assertEqual(s["kind"], "full", "".join(srv.lines))
             self.assertEqual(srv.get("/payments/queue-full/")[0], 404)
 
+    def hub_of(self, **sources):
+        """self.hub with only `sources` ({name: {path: text}}, each a repository made beside it; a text
+        starting "->" is a symbolic link), committed; returns {name: repository path}."""
+        paths = {}
+        cfg = "title: Handbook\nsources:\n"
+        for name, files in sources.items():
+            path = paths[name] = os.path.join(self.base, name)
+            os.makedirs(path)
+            git(path, "init", "-q", "-b", "main")
+            for rel, text in files.items():
+                if text.startswith("->"):
+                    os.makedirs(os.path.dirname(os.path.join(path, rel)), exist_ok=True)
+                    os.symlink(text[2:], os.path.join(path, rel))
+                else:
+                    write(path, rel, text)
+            git(path, "add", "-A")
+            git(path, "commit", "-q", "-m", "import", date="2026-10-01T10:00:00Z")
+            cfg += "  - name: %s\n    repo: ../%s\n" % (name, name)
+        write(self.hub, "almanac.yml", cfg)
+        git(self.hub, "add", "-A")
+        git(self.hub, "commit", "-q", "-m", "sources", date="2026-10-21T10:00:00Z")
+        return paths
+
+    def test_serve_copies_a_hugo_sources_static_files(self):
+        hugo = self.hub_of(hugo={"hugo.toml": "baseURL = 'https://example.org/'\n",
+                                 "content/_index.md": "# Hugo home\n",
+                                 "content/ops/a.md": "---\ntitle: A\n---\n![logo](/img/logo.png)\n",
+                                 "static/img/logo.png": "PNG old"})["hugo"]
+        with Serve(self.hub, "--now", NOW, env={"ALMANAC_SERVE_VERIFY": "1"}, timeout=60) as srv:
+            self.assertEqual(srv.get("/hugo/img/logo.png")[1], b"PNG old")
+            seq = json.loads(srv.get("/__almanac/status")[1])["seq"]
+            write(hugo, "static/img/logo.png", "PNG new")
+            s = self.settled(srv, seq)
+            self.assertEqual((s["kind"], s["changed"], s["verify_mismatches"]),
+                             ("incremental", ["hugo:static/img/logo.png"], 0), "".join(srv.lines))
+            self.assertEqual(srv.get("/hugo/img/logo.png")[1], b"PNG new")
+
 
 if __name__ == "__main__":
     main()
