@@ -120,6 +120,18 @@ static int is_rule_file(const inc_t *inc, const char *path)
 	return hit;
 }
 
+/* A change of asset `a` (existing): copy it again, unless it is an SVG image pages show written into
+ * them (activefiles.h): those pages change, reload everything. */
+static int asset_change(inc_t *inc, long a, long *idx, const char **why)
+{
+	if (inc->s->assets[a].withheld && atomic_load(&inc->s->assets[a].shown)) {
+		*why = "an SVG image written into pages";
+		return INCWATCH_FULL;
+	}
+	*idx = a;
+	return INCWATCH_ASSET;
+}
+
 /* A change of `rel` (a path in source k, 1-based, read in place; not hidden, not an editor's scratch
  * file): its page or asset again when it is one and still there, nothing when the source does not
  * publish it, else everything (a page or file added or removed, its settings or layout).
@@ -157,9 +169,11 @@ static int classify_in_source(inc_t *inc, int k, const char *rel, unsigned flags
 	else if (fsu_ends_with(rel, ".md") || (src->cfg.middleman && fsu_ends_with(rel, ".md.erb")))
 		page = site_find_page(s, sp);
 	free(sp);
-	if ((page >= 0 || asset >= 0) && exists) {
-		*idx = page >= 0 ? page : asset;
-		return page >= 0 ? INCWATCH_PAGE : INCWATCH_ASSET;
+	if (asset >= 0 && exists)
+		return asset_change(inc, asset, idx, why);
+	if (page >= 0 && exists) {
+		*idx = page;
+		return INCWATCH_PAGE;
 	}
 	if (!exists && page < 0 && asset < 0)
 		return INCWATCH_IGNORE;
@@ -305,10 +319,8 @@ int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, c
 	}
 	void *v;
 	long a = map_get(&s->asset_map, rel, &v) ? MAP_AS_INT(v) : -1;
-	if (a >= 0 && exists) {
-		*idx = a;
-		return INCWATCH_ASSET;
-	}
+	if (a >= 0 && exists)
+		return asset_change(inc, a, idx, why);
 	if (a < 0 && (!exists || scratch))
 		return INCWATCH_IGNORE;
 	*why = a >= 0 ? "file removed" : "file added";

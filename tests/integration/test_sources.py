@@ -2,6 +2,7 @@
 by the test and one served by a real `git daemon` on 127.0.0.1 (fetched with libgit2), with links
 across repositories, an alert answered in another repository, a broken cross link, per-repository
 dates and settings, and a source that cannot be fetched."""
+import base64
 import json
 import os
 import re
@@ -628,6 +629,27 @@ class Sources(RepoTestCase):
                              ("incremental", ["hugo:static/img/logo.png"], 0), "".join(srv.lines))
             self.assertEqual(srv.get("/hugo/img/logo.png")[1], b"PNG new")
 
+    def test_serve_shows_an_edited_svg_image(self):
+        # SVG images are written into the pages that show them (activefiles.h): those pages change
+        write(self.hub, "content/arch.md", "# Architecture\n\n![hub](hub.svg)\n")
+        write(self.hub, "content/hub.svg", "<svg>hub old</svg>\n")
+        svc = self.hub_of(svc={"runbooks/flow.md": "# Flow\n\n![flow](flow.svg)\n",
+                               "runbooks/flow.svg": "<svg>svc old</svg>\n"})["svc"]
+
+        def svg(text):
+            return base64.b64encode(text.encode())
+
+        with Serve(self.hub, "--now", NOW, env={"ALMANAC_SERVE_VERIFY": "1"}, timeout=60) as srv:
+            self.assertIn(svg("<svg>svc old</svg>\n"), srv.get("/svc/runbooks/flow/")[1])
+            seq = json.loads(srv.get("/__almanac/status")[1])["seq"]
+            write(svc, "runbooks/flow.svg", "<svg>svc new</svg>\n")
+            s = self.settled(srv, seq)
+            self.assertEqual((s["kind"], s["verify_mismatches"]), ("full", 0), "".join(srv.lines))
+            self.assertIn(svg("<svg>svc new</svg>\n"), srv.get("/svc/runbooks/flow/")[1])
+            write(self.hub, "content/hub.svg", "<svg>hub new</svg>\n")
+            s = self.settled(srv, s["seq"])
+            self.assertEqual((s["kind"], s["verify_mismatches"]), ("full", 0), "".join(srv.lines))
+            self.assertIn(svg("<svg>hub new</svg>\n"), srv.get("/content/arch/")[1])
 
 if __name__ == "__main__":
     main()
