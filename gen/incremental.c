@@ -700,39 +700,44 @@ size_t inc_last_rendered(const inc_t *inc)
 int inc_handle(inc_t *inc, const watch_batch_t *b)
 {
 	const char *why = b->overflow ? "many changes" : NULL;
-	size_t *pages = xcalloc(b->n + 1, sizeof *pages), *assets = xcalloc(b->n + 1, sizeof *assets);
+	size_t cap = b->n + inc->nlinks + 1; /* an item, and the pages and files that are links to it */
+	size_t *pages = xcalloc(cap, sizeof *pages), *assets = xcalloc(cap, sizeof *assets);
 	size_t np = 0, na = 0;
 	inc_free_strs(inc->changed, inc->nchanged);
 	inc->changed = NULL;
 	inc->nchanged = 0;
 	map_t seen = MAP_INIT;
 	for (size_t i = 0; i < b->n; i++) {
-		long idx = -1;
-		const char *w = NULL;
-		int k = incwatch_classify(inc, b->items[i].path, b->items[i].flags, &idx, &w);
-		if (k == INCWATCH_IGNORE)
-			continue;
-		/* named as the site names it: a page or file by its site path (a source's under its name) */
-		const char *rel = b->items[i].path;
-		if (k == INCWATCH_PAGE)
-			rel = inc->s->pages[idx].src;
-		else if (k == INCWATCH_ASSET)
-			rel = inc->s->assets[idx].src;
-		else if (!strncmp(rel, inc->s->root, strlen(inc->s->root)))
-			rel += strlen(inc->s->root);
-		inc->changed = xrealloc(inc->changed, (inc->nchanged + 1) * sizeof *inc->changed);
-		inc->changed[inc->nchanged++] = xstrdup(rel);
-		if (k == INCWATCH_FULL && !why)
-			why = w;
-		char key[32];
-		snprintf(key, sizeof key, "%c%ld", k == INCWATCH_PAGE ? 'p' : 'a', idx);
-		if (map_get(&seen, key, NULL))
-			continue;
-		map_put(&seen, key, MAP_INT(1));
-		if (k == INCWATCH_PAGE)
-			pages[np++] = (size_t)idx;
-		else if (k == INCWATCH_ASSET)
-			assets[na++] = (size_t)idx;
+		/* the changed file, then each page or file that is a link to it (incwatch_link_to) */
+		size_t at = 0;
+		for (const char *path = b->items[i].path; path; path = incwatch_link_to(inc, b->items[i].path, &at)) {
+			long idx = -1;
+			const char *w = NULL;
+			int k = incwatch_classify(inc, path, path == b->items[i].path ? b->items[i].flags : 0, &idx, &w);
+			if (k == INCWATCH_IGNORE)
+				continue;
+			/* named as the site names it: a page or file by its site path (a source's under its name) */
+			const char *rel = path;
+			if (k == INCWATCH_PAGE)
+				rel = inc->s->pages[idx].src;
+			else if (k == INCWATCH_ASSET)
+				rel = inc->s->assets[idx].src;
+			else if (!strncmp(rel, inc->s->root, strlen(inc->s->root)))
+				rel += strlen(inc->s->root);
+			inc->changed = xrealloc(inc->changed, (inc->nchanged + 1) * sizeof *inc->changed);
+			inc->changed[inc->nchanged++] = xstrdup(rel);
+			if (k == INCWATCH_FULL && !why)
+				why = w;
+			char key[32];
+			snprintf(key, sizeof key, "%c%ld", k == INCWATCH_PAGE ? 'p' : 'a', idx);
+			if (map_get(&seen, key, NULL))
+				continue;
+			map_put(&seen, key, MAP_INT(1));
+			if (k == INCWATCH_PAGE)
+				pages[np++] = (size_t)idx;
+			else if (k == INCWATCH_ASSET)
+				assets[na++] = (size_t)idx;
+		}
 	}
 	map_free(&seen);
 	if (!why && !np && !na && !b->overflow) {

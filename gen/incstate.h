@@ -66,6 +66,10 @@ struct inc {
 	size_t nroots;
 	char **rule_dirs;           /* folders of the alert rule files (absolute, no trailing '/'), each once */
 	size_t nrule_dirs;
+	char **link_paths;          /* pages and files of the site that are symbolic links (absolute; a watched
+	                               work tree's), and the file each leads to, as watched: link_targets */
+	char **link_targets;
+	size_t nlinks;
 	char *watch_sig;            /* what the watcher covers (watch_signature) */
 	int search_pending;         /* the pages are out, the search index is not rebuilt yet */
 	double search_ms;           /* time of the last search index update */

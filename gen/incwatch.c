@@ -40,6 +40,62 @@ void incwatch_free_paths(inc_t *inc)
 	inc_free_strs(inc->rule_dirs, inc->nrule_dirs);
 	inc->rule_dirs = NULL;
 	inc->nrule_dirs = 0;
+	inc_free_strs(inc->link_paths, inc->nlinks);
+	inc_free_strs(inc->link_targets, inc->nlinks);
+	inc->link_paths = inc->link_targets = NULL;
+	inc->nlinks = 0;
+}
+
+/* When the file `rel` of the work tree at `root` (trailing '/') is a symbolic link to a file of that
+ * work tree: note both (inc->link_paths, inc->link_targets), the target spelt under `root` as the
+ * watcher reports it. `real_root`: realpath of root. */
+static void note_link(inc_t *inc, const char *root, const char *real_root, const char *rel)
+{
+	char *abs = xasprintf("%s%s", root, rel);
+	struct stat st;
+	char *real = lstat(abs, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(abs, NULL) : NULL;
+	size_t rl = real_root ? strlen(real_root) : 0;
+	if (real && rl && !strncmp(real, real_root, rl) && real[rl] == '/') {
+		inc->link_paths = xrealloc(inc->link_paths, (inc->nlinks + 1) * sizeof *inc->link_paths);
+		inc->link_targets = xrealloc(inc->link_targets, (inc->nlinks + 1) * sizeof *inc->link_targets);
+		inc->link_paths[inc->nlinks] = abs;
+		inc->link_targets[inc->nlinks++] = xasprintf("%s%s", root, real + rl + 1);
+		abs = NULL;
+	}
+	free(real);
+	free(abs);
+}
+
+/* Every page and file of the site, of the hub or a source read in place, that is a symbolic link. */
+static void find_links(inc_t *inc)
+{
+	site_t *s = inc->s;
+	char **real = xcalloc(s->nsources + 1, sizeof *real);
+	for (size_t k = 0; k <= s->nsources; k++)
+		real[k] = !k || s->sources[k - 1].in_place ? realpath(k ? s->sources[k - 1].root : s->root, NULL) : NULL;
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		if (real[p->source])
+			note_link(inc, p->source ? s->sources[p->source - 1].root : s->root, real[p->source],
+				  site_page_repo_path(p));
+	}
+	for (size_t i = 0; i < s->nassets; i++) {
+		const site_asset_t *a = &s->assets[i];
+		if (real[a->source])
+			note_link(inc, a->source ? s->sources[a->source - 1].root : s->root, real[a->source],
+				  a->repo_path ? a->repo_path : a->src);
+	}
+	for (size_t k = 0; k <= s->nsources; k++)
+		free(real[k]);
+	free(real);
+}
+
+const char *incwatch_link_to(const inc_t *inc, const char *path, size_t *at)
+{
+	for (; *at < inc->nlinks; (*at)++)
+		if (!strcmp(inc->link_targets[*at], path))
+			return inc->link_paths[(*at)++];
+	return NULL;
 }
 
 void incwatch_setup(inc_t *inc)
@@ -105,6 +161,7 @@ void incwatch_setup(inc_t *inc)
 		inc->rule_dirs = xrealloc(inc->rule_dirs, (inc->nrule_dirs + 1) * sizeof *inc->rule_dirs);
 		inc->rule_dirs[inc->nrule_dirs++] = d;
 	}
+	find_links(inc);
 }
 
 /* 1 when `path` is a YAML file directly in a folder holding alert rule files. */
@@ -347,6 +404,8 @@ static char *watch_signature(const inc_t *inc)
 	char *themes = xasprintf("%sthemes", inc->s->root);
 	for (size_t i = 0; i < inc->nrule_dirs; i++)
 		buf_printf(&b, "rules %s\n", inc->rule_dirs[i]);
+	for (size_t i = 0; i < inc->nlinks; i++)
+		buf_printf(&b, "link to %s\n", inc->link_targets[i]);
 	for (size_t i = 0; i < 3; i++) {
 		char *d = xasprintf("%s%s", inc->s->root, co_dirs[i]);
 		buf_printf(&b, "%s %d\n", co_dirs[i], fsu_is_dir(d));
@@ -417,6 +476,11 @@ int inc_watch(inc_t *inc)
 	for (size_t i = 0; i < inc->nrule_dirs; i++)
 		if (fsu_is_dir(inc->rule_dirs[i]))
 			watch_add_dir(inc->w, inc->rule_dirs[i]);
+	for (size_t i = 0; i < inc->nlinks; i++) { /* the files links lead to, wherever they are */
+		char *d = fsu_dirname(inc->link_targets[i]);
+		watch_add_dir(inc->w, d);
+		free(d);
+	}
 	char *themes = xasprintf("%sthemes", s->root);
 	if (fsu_is_dir(themes))
 		watch_add_tree(inc->w, themes, skip, nskip);

@@ -4,7 +4,8 @@
  * load, incwatch_setup derives from the site the absolute paths a change is
  * judged by (Git's folders, the configuration, alert catalog and ignore-revs
  * files, the theme folders, the output folder, the content folders, the
- * folders of alert rule files); incwatch_classify then says what a changed
+ * folders of alert rule files, the files pages that are symbolic links lead
+ * to); incwatch_classify then says what a changed
  * path asks for: nothing, one page or asset again, or everything.
  *
  * This file also defines inc_watch and inc_watcher (incremental.h): the
@@ -40,6 +41,11 @@ void incwatch_free_paths(inc_t *inc);
  * index of the page (inc->s->pages) or the asset (inc->s->assets); for
  * INCWATCH_FULL *why is the reason (borrowed, valid while the model is). */
 int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, const char **why);
+/* The next page or file of the site (after *at, which it advances; start at 0) that is a symbolic
+ * link to the absolute `path` (a MkDocs docs/index.md -> ../README.md): its absolute path, borrowed
+ * (valid until the next incwatch_setup), or NULL when there is no other. A change of `path` is a
+ * change of that page or file too: classify it as well. */
+const char *incwatch_link_to(const inc_t *inc, const char *path, size_t *at);
 /* After a full rebuild: set the watcher up again when the folders to watch
  * changed. Events still queued in the old watcher are not lost: they set
  * inc->need_full, so the next batch reloads everything. When the new watcher

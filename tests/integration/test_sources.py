@@ -615,6 +615,28 @@ class Sources(RepoTestCase):
         git(self.hub, "commit", "-q", "-m", "sources", date="2026-10-21T10:00:00Z")
         return paths
 
+    def test_serve_follows_pages_that_are_links(self):
+        # a MkDocs source whose home page is its README (docs/index.md -> ../README.md, the usual way),
+        # outside the folder it publishes; a hub page that is a link to another page
+        write(self.hub, "content/shared.md", "# Shared\n\nOld shared text.\n")
+        os.symlink("shared.md", os.path.join(self.hub, "content/also.md"))
+        mk = self.hub_of(mk={"mkdocs.yml": "site_name: mk\n", "README.md": "# Mk service\n\nOld intro.\n",
+                             "docs/index.md": "->../README.md", "docs/setup.md": "# Setup\n\n[Home](index.md)\n"})["mk"]
+        with Serve(self.hub, "--now", NOW, env={"ALMANAC_SERVE_VERIFY": "1"}, timeout=60) as srv:
+            self.assertIn(b"Old intro", srv.get("/mk/")[1])
+            seq = json.loads(srv.get("/__almanac/status")[1])["seq"]
+            write(mk, "README.md", "# Mk service\n\nNew intro.\n")
+            s = self.settled(srv, seq)
+            self.assertEqual((s["kind"], s["changed"], s["verify_mismatches"]),
+                             ("incremental", ["mk/index.md"], 0), "".join(srv.lines))
+            self.assertIn(b"New intro", srv.get("/mk/")[1])
+            # the page and the page that is a link to it: both again
+            write(self.hub, "content/shared.md", "# Shared\n\nNew shared text.\n")
+            s = self.settled(srv, s["seq"])
+            self.assertEqual((s["kind"], sorted(s["changed"]), s["verify_mismatches"]),
+                             ("incremental", ["content/also.md", "content/shared.md"], 0), "".join(srv.lines))
+            self.assertIn(b"New shared text", srv.get("/content/also/")[1])
+
     def test_serve_copies_a_hugo_sources_static_files(self):
         hugo = self.hub_of(hugo={"hugo.toml": "baseURL = 'https://example.org/'\n",
                                  "content/_index.md": "# Hugo home\n",
