@@ -46,48 +46,37 @@ void incwatch_free_paths(inc_t *inc)
 	inc->nlinks = 0;
 }
 
-/* When the file `rel` of the work tree at `root` (trailing '/') is a symbolic link to a file of that
- * work tree: note both (inc->link_paths, inc->link_targets), the target spelt under `root` as the
- * watcher reports it. `real_root`: realpath of root. */
-static void note_link(inc_t *inc, const char *root, const char *real_root, const char *rel)
+/* When the file `rel` of the work tree `tree` at `root` (trailing '/') leads elsewhere in it (a symbolic
+ * link, followed by the resolver: pr_where), note both (inc->link_paths, inc->link_targets), spelt under
+ * `root` as the watcher reports them. */
+static void note_link(inc_t *inc, const pr_root_t *tree, const char *root, const char *rel)
 {
-	char *abs = xasprintf("%s%s", root, rel);
-	struct stat st;
-	char *real = lstat(abs, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(abs, NULL) : NULL;
-	size_t rl = real_root ? strlen(real_root) : 0;
-	if (real && rl && !strncmp(real, real_root, rl) && real[rl] == '/') {
+	char *where = NULL;
+	if (pr_where(tree, rel, &where) == 0 && strcmp(where, rel)) {
 		inc->link_paths = xrealloc(inc->link_paths, (inc->nlinks + 1) * sizeof *inc->link_paths);
 		inc->link_targets = xrealloc(inc->link_targets, (inc->nlinks + 1) * sizeof *inc->link_targets);
-		inc->link_paths[inc->nlinks] = abs;
-		inc->link_targets[inc->nlinks++] = xasprintf("%s%s", root, real + rl + 1);
-		abs = NULL;
+		inc->link_paths[inc->nlinks] = xasprintf("%s%s", root, rel);
+		inc->link_targets[inc->nlinks++] = xasprintf("%s%s", root, where);
 	}
-	free(real);
-	free(abs);
+	free(where);
 }
 
 /* Every page and file of the site, of the hub or a source read in place, that is a symbolic link. */
 static void find_links(inc_t *inc)
 {
 	site_t *s = inc->s;
-	char **real = xcalloc(s->nsources + 1, sizeof *real);
-	for (size_t k = 0; k <= s->nsources; k++)
-		real[k] = !k || s->sources[k - 1].in_place ? realpath(k ? s->sources[k - 1].root : s->root, NULL) : NULL;
 	for (size_t i = 0; i < s->npages; i++) {
 		const site_page_t *p = &s->pages[i];
-		if (real[p->source])
-			note_link(inc, p->source ? s->sources[p->source - 1].root : s->root, real[p->source],
+		if (!p->source || s->sources[p->source - 1].in_place)
+			note_link(inc, site_source_tree(s, p->source), p->source ? s->sources[p->source - 1].root : s->root,
 				  site_page_repo_path(p));
 	}
 	for (size_t i = 0; i < s->nassets; i++) {
 		const site_asset_t *a = &s->assets[i];
-		if (real[a->source])
-			note_link(inc, a->source ? s->sources[a->source - 1].root : s->root, real[a->source],
+		if (!a->source || s->sources[a->source - 1].in_place)
+			note_link(inc, site_source_tree(s, a->source), a->source ? s->sources[a->source - 1].root : s->root,
 				  a->repo_path ? a->repo_path : a->src);
 	}
-	for (size_t k = 0; k <= s->nsources; k++)
-		free(real[k]);
-	free(real);
 }
 
 const char *incwatch_link_to(const inc_t *inc, const char *path, size_t *at)

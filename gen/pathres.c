@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <linux/openat2.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -333,6 +334,34 @@ int pr_stat(const pr_root_t *r, const char *rel, struct stat *st)
 	close(fd);
 	errno = e;
 	return rc;
+}
+
+int pr_where(const pr_root_t *r, const char *rel, char **out)
+{
+	*out = NULL;
+	int fd = pr_open(r, rel, O_PATH);
+	if (fd < 0)
+		return fd;
+	char proc[32], at[PATH_MAX];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(proc, at, sizeof at - 1);
+	int e = errno;
+	close(fd);
+	if (n < 0) {
+		errno = e;
+		return PR_EIO;
+	}
+	at[n] = '\0';
+	size_t rl = strlen(r->real);
+	if (strncmp(at, r->real, rl) || (at[rl] != '/' && at[rl] != '\0' && strcmp(r->real, "/"))) {
+		errno = EXDEV; /* renamed away while open: not a path of this root any more */
+		return PR_EIO;
+	}
+	const char *in = at + rl;
+	while (*in == '/')
+		in++;
+	*out = xstrdup(in);
+	return 0;
 }
 
 /* Open the regular file `rel` to read it, its stat data in *st: a descriptor, or a PR_E* code

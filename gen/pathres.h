@@ -86,6 +86,11 @@ int pr_root_fd(const pr_root_t *r);
 int pr_open(const pr_root_t *r, const char *rel, int flags);
 /* stat() of what `rel` resolves to. Returns 0 or a PR_E* code. */
 int pr_stat(const pr_root_t *r, const char *rel, struct stat *st);
+/* Where `rel` leads: the path, relative to the root, of what it resolves to (links inside the root
+ * followed, as pr_open follows them; a link leading out is refused). It differs from `rel` when a link
+ * is on the way (a MkDocs docs/index.md -> ../README.md). *out is the caller's. Returns 0 or a PR_E*
+ * code (*out NULL). */
+int pr_where(const pr_root_t *r, const char *rel, char **out);
 /* Read the regular file `rel` into `out` (appended). Returns 0, PR_ETOOBIG
  * when it is larger than `max` bytes, PR_EIO (EINVAL: not a regular file), or
  * a refusal. */

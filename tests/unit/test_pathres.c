@@ -142,6 +142,36 @@ static void test_reads(void **state)
 	assert_int_equal(pr_stat(NULL, "a", &st), PR_EIO);
 }
 
+/* Where a path leads (pr_where): itself, the file a link inside leads to, never past the root. */
+static void test_where(void **state)
+{
+	(void)state;
+	pr_root_t *r;
+	assert_int_equal(pr_root_open(&r, repo, PR_REPO), 0);
+	static const char *const same[] = {"a/b/page.md", "a/b", ""};
+	for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+		char *w = NULL;
+		assert_int_equal(pr_where(r, same[i], &w), 0);
+		assert_string_equal(w, same[i]);
+		free(w);
+	}
+	static const char *const links[][2] = {{"a/rel.md", "a/b/page.md"}, {"abs.md", "a/b/page.md"},
+					       {"good/page.md", "a/b/page.md"}};
+	for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+		char *w = NULL;
+		assert_int_equal(pr_where(r, links[i][0], &w), 0);
+		assert_string_equal(w, links[i][1]);
+		free(w);
+	}
+	static const char *const refused[] = {"out.txt", "a/git.txt", "env.txt", "loop1", "dangling.md", "tricky"};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+		char *w = (char *)"unset";
+		assert_true(pr_where(r, refused[i], &w) < 0);
+		assert_null(w);
+	}
+	pr_root_free(r);
+}
+
 static void test_deep_paths_are_bounded(void **state)
 {
 	(void)state;
@@ -205,6 +235,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reads),
 		cmocka_unit_test(test_deep_paths_are_bounded),
+		cmocka_unit_test(test_where),
 		cmocka_unit_test(test_writes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
