@@ -176,6 +176,8 @@ static int full_rebuild(inc_t *inc)
 {
 	if (inc->job)
 		incjob_finish(inc, 0); /* its snapshot is about to go */
+	if (inc->s)
+		site_stop_jobs(inc->s); /* the last load's cache writer: this load writes the same files */
 	double t0 = inc_now_ms();
 	site_opts_t o = inc->o.site;
 	if (!inc->o.fixed_now)
