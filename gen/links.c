@@ -340,6 +340,24 @@ static void outside_source(site_t *s, const site_page_t *p, const char *raw, con
 	free(rp);
 }
 
+/* `norm` ("NAME/rest") read as source NAME's file `rest` in its repository: the site path of the page or
+ * file it publishes there, or NULL (no such source, or it publishes no page or file at that path).
+ * Caller frees. */
+static char *source_repo_path(const site_t *s, const char *norm)
+{
+	size_t nl = strcspn(norm, "/");
+	for (size_t k = 0; norm[nl] == '/' && k < s->nsources; k++) {
+		if (strlen(s->sources[k].name) != nl || strncmp(s->sources[k].name, norm, nl))
+			continue;
+		char *sp = sitesrc_site_path(s, (int)k + 1, norm + nl + 1);
+		if (sp && (map_get(&s->page_map, sp, NULL) || map_get(&s->asset_map, sp, NULL)))
+			return sp;
+		free(sp);
+		return NULL;
+	}
+	return NULL;
+}
+
 /* Resolve `path` (decoded; relative to the page's folder, or to the repository
  * root when it starts with '/') and report problems at line:col. `raw` is the
  * link as written, for messages. */
@@ -391,6 +409,15 @@ static res_t resolve(site_t *s, const site_page_t *p, const char *raw, const cha
 		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "link-outside-repo",
 			 "%s '%s' leaves the repository", what, raw);
 		return r;
+	}
+	if (source_scheme(raw) && !map_get(&s->page_map, norm, NULL) && !map_get(&s->asset_map, norm, NULL)) {
+		/* source:NAME/path with the file's path in that repository (as its forge shows it: a Hugo
+		 * source's content/runbooks/x.md), not its site path: the page or file it publishes */
+		char *sp = source_repo_path(s, norm);
+		if (sp) {
+			free(norm);
+			norm = sp;
+		}
 	}
 	/* a trailing '/' names a folder */
 	size_t nl = strlen(norm);

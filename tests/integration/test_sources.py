@@ -295,6 +295,21 @@ class Sources(RepoTestCase):
             ("../../search-svc/ops/invoice-stuck/", "Invoice stuck", "Search svc \u203a Search operations"),
         ])
 
+    def test_a_source_link_takes_the_path_in_that_repository_too(self):
+        # the site path (payments/db-down.md) or the file as the service's forge shows it
+        write(self.hub, "runbooks/escalate.md", "# Escalate\n\n[site path](source:payments/db-down.md), "
+              "[repository path](source:payments/docs/runbooks/db-down.md), "
+              "[not published](source:payments/src/main.go).\n")
+        git(self.hub, "add", "-A")
+        git(self.hub, "commit", "-qm", "escalate", date="2026-10-21T10:00:00Z")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
+        mine = [l for l in r.stderr.splitlines() if l.startswith("runbooks/escalate.md")]
+        self.assertEqual(len(mine), 1, r.stderr)  # only the file payments does not publish
+        self.assertIn("source:payments/src/main.go", mine[0])
+        html = read(os.path.join(out, "runbooks/escalate/index.html"))
+        self.assertEqual(html.count('href="../../payments/db-down/"'), 2, html)
+
     def test_a_local_repository_is_cloned_by_copying_its_objects_then_fetched(self):
         # a file:// URL (a mirror on the same machine): libgit2's transport would pack and compress every
         # object again (26 s for a 30 MB repository); the first clone copies them (hard links here)
