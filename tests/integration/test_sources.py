@@ -241,7 +241,7 @@ class Sources(RepoTestCase):
         write(self.payments, "docs/runbooks/climb.md",
               "# Climbing\n\n[node](../runbooks/node.md) [readme](../../README.md#payments-service)\n"
               "[billing](../billing/runbooks/invoices-stuck.md) [out](../../../../x.md)\n")
-        write(self.hub, "content/more.md", "# More\n\n[p](source:payments/climbing.md)\n"
+        write(self.hub, "content/more.md", "# More\n\n[p](source:payments/climbs.md)\n"
                                            "[owners](source:search-svc/CODEOWNERS)\n")
         out = os.path.join(self.tmpdir(), "site")
         r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
@@ -263,7 +263,7 @@ class Sources(RepoTestCase):
         self.assertNotIn("runbooks/node/", climb)
         self.assertNotIn("invoices-stuck/", climb)
         # a source: link's suggestion is one too
-        self.assertIn("content/more.md:3:1: error[broken-link]: link target 'source:payments/climbing.md' "
+        self.assertIn("content/more.md:3:1: error[broken-link]: link target 'source:payments/climbs.md' "
                       "not found; did you mean 'source:payments/climb.md'?", r.stderr)
         # a file of a source outside its content folders (search's almanac.yml: content: [ops])
         self.assertIn("content/more.md:4:1: error[link-outside-content]: link target 'source:search-svc/CODEOWNERS' "
