@@ -718,16 +718,13 @@ int inc_handle(inc_t *inc, const watch_batch_t *b)
 			int k = incwatch_classify(inc, path, path == b->items[i].path ? b->items[i].flags : 0, &idx, &w);
 			if (k == INCWATCH_IGNORE)
 				continue;
-			/* named as the site names it: a page or file by its site path (a source's under its name) */
-			const char *rel = path;
-			if (k == INCWATCH_PAGE)
-				rel = inc->s->pages[idx].src;
-			else if (k == INCWATCH_ASSET)
-				rel = inc->s->assets[idx].src;
-			else if (!strncmp(rel, inc->s->root, strlen(inc->s->root)))
-				rel += strlen(inc->s->root);
+			/* named as the site names it: a page or file by its site path (a source's under its name),
+			 * another file of a source as "<source>:<path>", as diagnostics name it */
+			char *name = k == INCWATCH_PAGE	   ? xstrdup(inc->s->pages[idx].src)
+				     : k == INCWATCH_ASSET ? xstrdup(inc->s->assets[idx].src)
+							   : incwatch_name(inc, path);
 			inc->changed = xrealloc(inc->changed, (inc->nchanged + 1) * sizeof *inc->changed);
-			inc->changed[inc->nchanged++] = xstrdup(rel);
+			inc->changed[inc->nchanged++] = name;
 			if (k == INCWATCH_FULL && !why)
 				why = w;
 			char key[32];

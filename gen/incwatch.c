@@ -227,6 +227,19 @@ static int classify_in_source(inc_t *inc, int k, const char *rel, unsigned flags
 	return INCWATCH_FULL;
 }
 
+char *incwatch_name(const inc_t *inc, const char *path)
+{
+	const site_t *s = inc->s;
+	for (size_t k = 0; k < s->nsources; k++) {
+		const site_source_t *src = &s->sources[k];
+		size_t rl = strlen(src->root); /* with its trailing '/' */
+		if (src->in_place && !strncmp(path, src->root, rl))
+			return xasprintf("%s:%s", src->name, path + rl);
+	}
+	size_t hl = strlen(s->root);
+	return xstrdup(!strncmp(path, s->root, hl) ? path + hl : path);
+}
+
 int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, const char **why)
 {
 	site_t *s = inc->s;

@@ -46,6 +46,9 @@ int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, c
  * (valid until the next incwatch_setup), or NULL when there is no other. A change of `path` is a
  * change of that page or file too: classify it as well. */
 const char *incwatch_link_to(const inc_t *inc, const char *path, size_t *at);
+/* The changed absolute `path` as serve names it: relative to the hub's work tree, "<source>:<path>"
+ * in a source read in place, else as it is. Caller frees. */
+char *incwatch_name(const inc_t *inc, const char *path);
 /* After a full rebuild: set the watcher up again when the folders to watch
  * changed. Events still queued in the old watcher are not lost: they set
  * inc->need_full, so the next batch reloads everything. When the new watcher

@@ -634,7 +634,7 @@ class Sources(RepoTestCase):
             # the source's .gitignore decides which of its untracked files are pages
             write(self.payments, ".gitignore", "docs/runbooks/queue-full.md\n")
             s = self.settled(srv, s["seq"])
-            self.assertEqual(s["kind"], "full", "".join(srv.lines))
+            self.assertEqual((s["kind"], s["changed"]), ("full", ["payments:.gitignore"]), "".join(srv.lines))
             self.assertEqual(srv.get("/payments/queue-full/")[0], 404)
 
     def hub_of(self, **sources):
