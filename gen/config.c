@@ -294,16 +294,16 @@ static void check_regexes(cctx_t *x, const val_t *list, const char *key)
 	}
 }
 
-static void unknown_key(cctx_t *x, const char *key, const val_t *v, const char *const *known, size_t n,
-			const char *where)
+/* An unknown key of a mapping (pair `pr`), at the key itself. */
+static void unknown_key(cctx_t *x, const val_pair_t *pr, const char *const *known, size_t n, const char *where)
 {
-	const char *s = suggest_closest(key, known, n, 2);
+	const char *s = suggest_closest(pr->key, known, n, 2);
+	int line = pr->line ? pr->line : pr->val->line, col = pr->line ? pr->col : pr->val->col;
 	if (s)
-		diag_add(x->d, DIAG_WARNING, x->file, v->line, v->col, "config",
-			 "unknown key '%s'%s; did you mean '%s'?", key, where, s);
+		diag_add(x->d, DIAG_WARNING, x->file, line, col, "config", "unknown key '%s'%s; did you mean '%s'?",
+			 pr->key, where, s);
 	else
-		diag_add(x->d, DIAG_WARNING, x->file, v->line, v->col, "config", "unknown key '%s'%s", key,
-			 where);
+		diag_add(x->d, DIAG_WARNING, x->file, line, col, "config", "unknown key '%s'%s", pr->key, where);
 }
 
 static void load_intervals(cctx_t *x, const val_t *m, const char *key, config_interval_t **dst, size_t *n)
@@ -395,7 +395,7 @@ static void load_freshness(cctx_t *x, config_t *c, const val_t *f)
 						       &c->nby_type);
 				else {
 					static const char *const ik_known[] = {"criticality", "type"};
-					unknown_key(x, ik, v->pairs[j].val, ik_known, 2, " in freshness.intervals");
+					unknown_key(x, &v->pairs[j], ik_known, 2, " in freshness.intervals");
 				}
 			}
 		} else if (!strcmp(k, "drift_grace_days")) {
@@ -404,7 +404,7 @@ static void load_freshness(cctx_t *x, config_t *c, const val_t *f)
 			else
 				c->drift_grace_days = (int)v->num;
 		} else {
-			unknown_key(x, k, v, known, sizeof known / sizeof *known, " in freshness");
+			unknown_key(x, &f->pairs[i], known, sizeof known / sizeof *known, " in freshness");
 		}
 	}
 }
@@ -561,7 +561,7 @@ int config_load_text(config_t *c, const char *text, size_t len, const char *disp
 		else if (!strcmp(k, "sources"))
 			; /* read by sources.c when the site is loaded (c->raw) */
 		else
-			unknown_key(&x, k, v, known, sizeof known / sizeof *known, "");
+			unknown_key(&x, &root->pairs[i], known, sizeof known / sizeof *known, "");
 	}
 	if (c->theme && (strchr(c->theme, '/') || !strcmp(c->theme, "..") || !c->theme[0])) {
 		cerr(&x, val_map_get(root, "theme"), "'%s' must be a theme name (a folder under themes/)", "theme");

@@ -220,9 +220,11 @@ static void typed_keys(fctx_t *x, fm_t *fm)
 			take_string(x, v, k, &fm->reviewer);
 		} else {
 			const char *sug = suggest_closest(k, fm_known, FM_NKNOWN, strlen(k) <= 4 ? 1 : 2);
+			const val_pair_t *pr = &m->pairs[i]; /* the warning is at the key */
 			if (sug)
-				diag_add(x->d, DIAG_WARNING, x->path, v->line, v->col, "front-matter",
-					 "unknown key '%s'; did you mean '%s'?", k, sug);
+				diag_add(x->d, DIAG_WARNING, x->path, pr->line ? pr->line : v->line,
+					 pr->line ? pr->col : v->col, "front-matter", "unknown key '%s'; did you mean '%s'?",
+					 k, sug);
 		}
 	}
 }

@@ -190,16 +190,19 @@ static void parse_entry(sctx_t *x, const val_t *e, sources_spec_t *s)
 			}
 			s->timeout = (int)t;
 		} else if (!strcasecmp(k, "shallow") || !strcasecmp(k, "depth")) {
-			diag_add(x->d, DIAG_WARNING, x->file, v->line, v->col, "config",
+			const val_pair_t *pr = &e->pairs[i]; /* at the key */
+			diag_add(x->d, DIAG_WARNING, x->file, pr->line ? pr->line : v->line, pr->line ? pr->col : v->col,
+				 "config",
 				 "sources: '%s' is ignored: a source is always fetched with its whole history, which "
 				 "dates its pages (libgit2 cannot fetch shallow)", k);
 		} else {
 			const char *sug = other_tools_key(k);
 			if (!sug)
 				sug = suggest_closest(k, known, sizeof known / sizeof *known, 2);
-			diag_add(x->d, DIAG_WARNING, x->file, v->line, v->col, "config",
-				 "sources: unknown key '%s'%s%s%s", k, sug ? "; did you mean '" : "", sug ? sug : "",
-				 sug ? "'?" : "");
+			const val_pair_t *pr = &e->pairs[i]; /* the warning is at the key */
+			diag_add(x->d, DIAG_WARNING, x->file, pr->line ? pr->line : v->line, pr->line ? pr->col : v->col,
+				 "config", "sources: unknown key '%s'%s%s%s", k, sug ? "; did you mean '" : "",
+				 sug ? sug : "", sug ? "'?" : "");
 		}
 	}
 	if (!named)

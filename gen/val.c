@@ -132,6 +132,7 @@ val_t *val_map_set(val_t *m, const char *key, val_t *v)
 	}
 	m->pairs[m->len].key = xstrdup(key);
 	m->pairs[m->len].val = v;
+	m->pairs[m->len].line = m->pairs[m->len].col = 0;
 	m->pairs[m->len].key_lit = 0;
 	m->len++;
 	return v;
@@ -154,6 +155,7 @@ val_t *val_map_add_lit(val_t *m, const char *key, val_t *v)
 	m->pairs[m->len].key = (char *)key;
 	m->pairs[m->len].val = v;
 	m->pairs[m->len].key_lit = 1;
+	m->pairs[m->len].line = m->pairs[m->len].col = 0;
 	m->len++;
 	return v;
 }

@@ -29,6 +29,7 @@ typedef struct {
 	char *key;   /* owned, unless key_lit */
 	val_t *val;  /* owned */
 	int key_lit; /* key is a string literal (val_map_add_lit): not freed */
+	int line, col; /* the key's position (1-based) when parsed from a file, else 0 */
 } val_pair_t;
 
 struct val {

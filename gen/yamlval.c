@@ -191,11 +191,16 @@ static val_t *yv_node(yv_ctx_t *c, yaml_event_t *ev, int depth)
 			if (map_get(&seen, key, &at)) {
 				diag_add(c->d, DIAG_WARNING, c->file, kl, kc, "yaml",
 					 "duplicate key '%s': the last one wins", key);
-				val_free(v->pairs[MAP_AS_INT(at)].val);
-				v->pairs[MAP_AS_INT(at)].val = item;
+				val_pair_t *pr = &v->pairs[MAP_AS_INT(at)];
+				val_free(pr->val);
+				pr->val = item;
+				pr->line = kl; /* the last one, which wins */
+				pr->col = kc;
 			} else {
 				map_put(&seen, key, MAP_INT(v->len));
 				val_map_append(v, key, item);
+				v->pairs[v->len - 1].line = kl;
+				v->pairs[v->len - 1].col = kc;
 			}
 			free(key);
 		}

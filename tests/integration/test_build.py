@@ -678,7 +678,7 @@ class BuildTest(RepoTestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("runbooks/bad1.md:3:1: error[yaml]", r.stderr)
         self.assertIn("runbooks/bad2.md:2:14: error[front-matter]: unknown criticality 'urgent'", r.stderr)
-        self.assertIn("runbooks/bad2.md:3:8: warning[front-matter]: unknown key 'owenr'; did you mean 'owner'?", r.stderr)
+        self.assertIn("runbooks/bad2.md:3:1: warning[front-matter]: unknown key 'owenr'; did you mean 'owner'?", r.stderr)
 
     def test_cli_usage(self):
         r = run("--version")

@@ -576,11 +576,11 @@ class Sources(RepoTestCase):
               "    targetRevision: main\n")
         r = run("check", "--repo", self.hub)
         self.assertEqual(r.returncode, 1, r.stderr)  # the hub's broken link: warnings stop nothing
-        self.assertIn("almanac.yml:5:13: warning[config]: sources: unknown key 'subdir'; did you mean 'path'?",
+        self.assertIn("almanac.yml:5:5: warning[config]: sources: unknown key 'subdir'; did you mean 'path'?",
                       r.stderr)
-        self.assertIn("almanac.yml:8:14: warning[config]: sources: 'shallow' is ignored: a source is always fetched "
+        self.assertIn("almanac.yml:8:5: warning[config]: sources: 'shallow' is ignored: a source is always fetched "
                       "with its whole history, which dates its pages (libgit2 cannot fetch shallow)", r.stderr)
-        self.assertIn("almanac.yml:9:21: warning[config]: sources: unknown key 'targetRevision'; did you mean "
+        self.assertIn("almanac.yml:9:5: warning[config]: sources: unknown key 'targetRevision'; did you mean "
                       "'branch'?", r.stderr)
 
     @staticmethod

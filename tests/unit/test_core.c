@@ -280,6 +280,8 @@ static void test_config(void **st)
 	assert_int_equal(d.len, 2);
 	assert_int_equal(d.items[0].line, 7); /* bad regex */
 	assert_non_null(strstr(d.items[1].message, "did you mean 'title'"));
+	assert_int_equal(d.items[1].line, 8); /* at the key "titel", not its value */
+	assert_int_equal(d.items[1].col, 1);
 	config_free(&c);
 	diag_free(&d);
 	fsu_remove_tree(dir);
