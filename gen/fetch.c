@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,46 +122,53 @@ static int job_abandoned(const fctx_t *x)
 	return gone;
 }
 
-/* The secret part of a URL's user info ("user:secret@"), or NULL. Caller frees. */
+/* The secret part of a URL's user info (sources_url_userinfo): its password, or a user name that holds
+ * a token (https://TOKEN@host/...), or NULL. Caller frees. */
 static char *url_secret(const char *url)
 {
-	const char *sep = strstr(url, "://");
-	if (!sep)
+	size_t off, len;
+	if (!sources_url_userinfo(url, &off, &len) || len < 2)
 		return NULL;
-	const char *auth = sep + 3, *end = auth + strcspn(auth, "/?#"), *at = NULL;
-	for (const char *p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (!colon || colon + 1 == at)
-		return NULL;
-	return xasprintf("%.*s", (int)(at - colon - 1), colon + 1);
+	const char *ui = url + off, *colon = memchr(ui, ':', len - 1);
+	if (colon && colon + 1 < ui + len - 1)
+		return xasprintf("%.*s", (int)(ui + len - 1 - colon - 1), colon + 1);
+	return xasprintf("%.*s", (int)(colon ? colon - ui : (ptrdiff_t)len - 1), ui);
 }
 
-/* Record libgit2's reason for a failure, with any secret of the URL masked
- * (libgit2's messages may quote the URL as given). */
+/* `msg` with every `needle` replaced by `repl` (frees msg). */
+static char *replace_all(char *msg, const char *needle, const char *repl)
+{
+	size_t nl = strlen(needle);
+	if (!nl || !strstr(msg, needle))
+		return msg;
+	buf_t b = BUF_INIT;
+	for (const char *p = msg; *p;) {
+		const char *hit = strstr(p, needle);
+		if (!hit) {
+			buf_puts(&b, p);
+			break;
+		}
+		buf_put(&b, p, (size_t)(hit - p));
+		buf_puts(&b, repl);
+		p = hit + nl;
+	}
+	free(msg);
+	return buf_detach(&b);
+}
+
+/* Record libgit2's reason for a failure, with the URL shown in its public form and any secret of it
+ * masked (libgit2's messages may quote the URL as given: "malformed URL 'https://u:pa/ss@host'"). */
 static void fail(fctx_t *x, const char *what)
 {
 	const git_error *e = git_error_last();
 	free(x->last_error);
 	char *msg = xasprintf("%s: %s", what, e && e->message ? e->message : "unknown error");
+	if (x->url && x->public_url)
+		msg = replace_all(msg, x->url, x->public_url);
 	char *secret = x->url ? url_secret(x->url) : NULL;
 	if (secret) {
-		buf_t b = BUF_INIT;
-		size_t sl = strlen(secret);
-		for (const char *p = msg; *p;) {
-			const char *hit = strstr(p, secret);
-			if (!hit) {
-				buf_puts(&b, p);
-				break;
-			}
-			buf_put(&b, p, (size_t)(hit - p));
-			buf_puts(&b, "***");
-			p = hit + sl;
-		}
-		free(msg);
-		msg = buf_detach(&b);
-		memset(secret, 0, sl);
+		msg = replace_all(msg, secret, "***");
+		memset(secret, 0, strlen(secret));
 		free(secret);
 	}
 	x->last_error = msg;
@@ -394,8 +402,21 @@ static int init_clone(git_repository **repo, const fctx_t *x, const char *tmp)
 	return git_repository_init(repo, tmp, 0);
 }
 
-/* Fetch every branch and tag of x->url into `repo` (as origin's remote-tracking
- * refs), and learn the remote's default branch into `defbranch`. */
+/* 1 when `prefix``name` is a valid reference name (no '*', '..', control bytes, ...). */
+static int valid_ref(const char *prefix, const char *name)
+{
+	char *full = xasprintf("%s%s", prefix, name);
+	int valid = 0;
+	if (git_reference_name_is_valid(&valid, full))
+		valid = 0;
+	free(full);
+	return valid;
+}
+
+/* Fetch the one branch or tag the source reads (its `branch:`, else the remote's default branch, which
+ * is learnt into `defbranch`) from x->url into `repo`, as origin's remote-tracking branch or a tag. Only
+ * that one: a server that advertises a million branches (a hostile almanac.yml can name one) would else
+ * have a million loose refs written into the hub's .git, after the download, where no limit applies. */
 static int do_fetch(fctx_t *x, git_repository *repo, char *defbranch, size_t cap)
 {
 	git_remote *remote = NULL;
@@ -405,8 +426,8 @@ static int do_fetch(fctx_t *x, git_repository *repo, char *defbranch, size_t cap
 	cb.transfer_progress = transfer_progress;
 	cb.sideband_progress = sideband;
 	cb.payload = x;
-	char *refspecs[] = {"+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"};
-	git_strarray specs = {refspecs, 2};
+	char *refspecs[2] = {NULL, NULL};
+	git_strarray specs = {refspecs, 0};
 	int rc = -1;
 	if (git_remote_create_anonymous(&remote, repo, x->url)) {
 		fail(x, "cannot use the address");
@@ -421,6 +442,21 @@ static int do_fetch(fctx_t *x, git_repository *repo, char *defbranch, size_t cap
 	if (!git_remote_default_branch(&def, remote)) {
 		snprintf(defbranch, cap, "%s", def.ptr);
 		git_buf_dispose(&def);
+	}
+	const char *b = x->spec->branch;
+	if (b && valid_ref("refs/heads/", b)) {
+		refspecs[specs.count++] = xasprintf("+refs/heads/%s:refs/remotes/origin/%s", b, b);
+		refspecs[specs.count++] = xasprintf("+refs/tags/%s:refs/tags/%s", b, b);
+	} else if (!b && !strncmp(defbranch, "refs/heads/", 11) && strlen(defbranch) < cap - 1 &&
+		   valid_ref("", defbranch)) {
+		refspecs[specs.count++] = xasprintf("+%s:refs/remotes/origin/%s", defbranch, defbranch + 11);
+	} else {
+		if (!b)
+			defbranch[0] = '\0'; /* not a branch name the build can use */
+		git_error_set_str(GIT_ERROR_REFERENCE, b ? "not a valid branch or tag name"
+							 : "the remote names no valid default branch");
+		fail(x, "cannot fetch");
+		goto out;
 	}
 	git_fetch_options fo;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
@@ -443,6 +479,8 @@ out:
 	git_remote_disconnect(remote);
 	git_remote_free(remote);
 	job_network(x, 0);
+	free(refspecs[0]);
+	free(refspecs[1]);
 	return rc;
 }
 

@@ -199,7 +199,15 @@ static void add_scan(site_t *s, int k, const scan_result_t *sc)
 	}
 }
 
-/* A source's name must not be a folder of the hub holding pages: both would publish under it. */
+/* 1 when `path` is `name` or lies under the folder `name`. */
+static int under_name(const char *path, const char *name, size_t nl)
+{
+	return path && !strncmp(path, name, nl) && (path[nl] == '/' || path[nl] == '\0');
+}
+
+/* A source's name must not be a folder of the hub holding pages, nor a file the hub publishes at the
+ * top of the site (its logo.png, a Hugo hub's static/robots.txt): both would publish there, and the
+ * source's folder would take the hub's file's place. */
 static int name_taken(const site_t *s, const char *name, size_t hub_pages)
 {
 	size_t nl = strlen(name);
@@ -207,7 +215,7 @@ static int name_taken(const site_t *s, const char *name, size_t hub_pages)
 		if (!strncmp(s->pages[i].src, name, nl) && s->pages[i].src[nl] == '/')
 			return 1;
 	for (size_t i = 0; i < s->nassets; i++)
-		if (!s->assets[i].source && !strncmp(s->assets[i].src, name, nl) && s->assets[i].src[nl] == '/')
+		if (!s->assets[i].source && (under_name(s->assets[i].src, name, nl) || under_name(s->assets[i].out, name, nl)))
 			return 1;
 	return 0;
 }
@@ -270,8 +278,8 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 		fetch_result_free(&fr);
 		if (name_taken(s, src->name, hub_pages)) {
 			diag_add(&s->diags, DIAG_ERROR, cfgname, spec.line, spec.col, "source",
-				 "source '%s': this repository has pages in a folder of that name; choose another "
-				 "name for the source", src->name);
+				 "source '%s': this repository publishes a file or a folder of pages of that name; "
+				 "choose another name for the source", src->name);
 			rc = -4;
 			continue;
 		}

@@ -11,7 +11,7 @@
 
 /* Names every site uses at its top level: a source may not take them. */
 static const char *const reserved_names[] = {"alerts", "assets", "search", "freshness", "404.html",
-					     "sitemap.xml", "freshness.json", "alerts.json"};
+					     "sitemap.xml", "freshness.json", "alerts.json", "index.html"};
 
 static void sp_clear(sources_spec_t *s)
 {
@@ -44,23 +44,50 @@ int sources_is_url(const char *repo)
 	return at && colon && at < colon && (!slash || colon < slash);
 }
 
-char *sources_public_url(const char *url)
+/* 1 when `p` (n bytes) is empty or all digits: a port number. */
+static int is_port(const char *p, size_t n)
 {
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+int sources_url_userinfo(const char *url, size_t *off, size_t *len)
+{
+	*off = *len = 0;
 	const char *sep = strstr(url, "://");
 	if (!sep)
-		return xstrdup(url); /* scp-like user@host:path names no secret */
+		return 0; /* scp-like user@host:path: a user name, no secret */
 	const char *auth = sep + 3;
 	const char *end = auth + strcspn(auth, "/?#");
 	const char *at = NULL;
 	for (const char *p = auth; p < end; p++)
 		if (*p == '@')
 			at = p;
-	if (!at)
+	if (!at) {
+		/* "user:pa/ss@host": a password holding '/', '?' or '#' ends the authority early, where the
+		 * part after its ':' is no port number; the user info then runs to the URL's last '@' */
+		const char *colon = memchr(auth, ':', (size_t)(end - auth));
+		if (!colon || is_port(colon + 1, (size_t)(end - colon - 1)) || !(at = strrchr(end, '@')))
+			return 0;
+	}
+	/* ssh's bare user name (git@host) names no secret; over http(s) (and any other scheme) a bare
+	 * user name is often a token (https://TOKEN@github.com/..., x-access-token): all of it goes */
+	int ssh = !strncasecmp(url, "ssh://", 6) || !strncasecmp(url, "git+ssh://", 10) || !strncasecmp(url, "ssh+git://", 10);
+	if (ssh && !memchr(auth, ':', (size_t)(at - auth)))
+		return 0;
+	*off = (size_t)(auth - url);
+	*len = (size_t)(at + 1 - auth);
+	return 1;
+}
+
+char *sources_public_url(const char *url)
+{
+	size_t off, len;
+	if (!sources_url_userinfo(url, &off, &len))
 		return xstrdup(url);
-	/* keep a bare user name (git@, ssh user), drop "user:password@" */
-	if (!memchr(auth, ':', (size_t)(at - auth)))
-		return xstrdup(url);
-	return xasprintf("%.*s%s", (int)(sep + 3 - url), url, at + 1);
+	return xasprintf("%.*s%s", (int)off, url, url + off + len);
 }
 
 static int valid_name(const char *s)
@@ -142,7 +169,7 @@ static void parse_entry(sctx_t *x, const val_t *e, sources_spec_t *s)
 				serr(x, v,
 				     "sources: name '%s' must be 1-64 lower-case letters, digits, '-', '_' or '.', "
 				     "starting with a letter or digit, and not a name the site uses itself "
-				     "(alerts, assets, search, freshness)",
+				     "(alerts, assets, search, freshness, index.html, ...)",
 				     str);
 				continue;
 			}

@@ -55,9 +55,18 @@ int sources_parse(sources_list_t *out, const val_t *v, const char *file, diag_li
  * "https://", "http://", "ssh://", "git://", "file://", or scp-like
  * "user@host:path". */
 int sources_is_url(const char *repo);
-/* `url` with any password (and a user name given with one) removed, for
- * messages, the report and the site: "https://user:tok@host/x" ->
- * "https://host/x". Caller frees. */
+/* The user info of `url` that may hold a secret, as the byte offset and
+ * length of "user:password@" (the '@' included): all of it for any scheme
+ * but ssh (https://TOKEN@host/... holds a token as its user name), only a
+ * user name given with a password for ssh://; none for a local path or a
+ * scp-like user@host:path. A password holding '/' (the authority looks like
+ * "user:pa", whose "port" is not a number) runs to the last '@'. Returns 1
+ * when there is such a part (*off, *len set), else 0 (both 0). */
+int sources_url_userinfo(const char *url, size_t *off, size_t *len);
+/* `url` without the user info sources_url_userinfo finds, for messages,
+ * the report, the cache and the site: "https://user:tok@host/x" and
+ * "https://tok@host/x" -> "https://host/x"; "ssh://git@host/x" stays.
+ * Caller frees. */
 char *sources_public_url(const char *url);
 /* Free everything `l` owns; accepts a zeroed list. */
 void sources_free(sources_list_t *l);

@@ -120,7 +120,14 @@ static void test_urls(void **state)
 	assert_false(sources_is_url("./a:b/c"));
 	assert_owned_string_equal(sources_public_url("https://ci:tok@git.example.com/x.git"),
 				  "https://git.example.com/x.git");
-	assert_owned_string_equal(sources_public_url("https://oauth2@host/x"), "https://oauth2@host/x");
+	/* over https a bare user name is often a token (https://$GITHUB_TOKEN@github.com/...): dropped */
+	assert_owned_string_equal(sources_public_url("https://ghp_0123456789@host/x"), "https://host/x");
+	assert_owned_string_equal(sources_public_url("git://tok@host/x"), "git://host/x");
+	/* a password holding '/' or '?' (the authority then looks like "u:pa", whose port is no number) */
+	assert_owned_string_equal(sources_public_url("https://u:pa/ss@host:8443/x"), "https://host:8443/x");
+	assert_owned_string_equal(sources_public_url("https://u:pa?ss@host/x"), "https://host/x");
+	assert_owned_string_equal(sources_public_url("https://host:8443/a@b"), "https://host:8443/a@b");
+	assert_owned_string_equal(sources_public_url("ssh://git:pw@host/x"), "ssh://host/x");
 	assert_owned_string_equal(sources_public_url("ssh://git@host:22/x"), "ssh://git@host:22/x");
 	assert_owned_string_equal(sources_public_url("git@host:x.git"), "git@host:x.git");
 	assert_owned_string_equal(sources_public_url("https://u:p@h/a@b"), "https://h/a@b");

@@ -1,0 +1,222 @@
+"""Hostile multi-repository sites (sources: in almanac.yml): the hub's almanac.yml and every source are
+written by whoever opens a merge request. Repositories made by the test, served by a real `git daemon`
+or by a git:// server on 127.0.0.1 that runs the real `git upload-pack` behind a doctored ref
+advertisement (a hostile host a merge request names)."""
+import json
+import os
+import socket
+import subprocess
+import threading
+
+from almanac_testlib import RepoTestCase, git, main, read, run, tree_bytes, write
+from test_sources import GitDaemon
+
+if "ASAN_OPTIONS" in os.environ:  # libgit2's remote frames in tests/lsan.supp need whole stacks
+    os.environ["ASAN_OPTIONS"] += ":fast_unwind_on_malloc=0"
+
+NOW = "2026-11-01"
+
+
+def pkt(data):
+    return b"%04x" % (len(data) + 4) + data
+
+
+def read_pkt(f):
+    n = f.read(4)
+    if not n or int(n, 16) == 0:
+        return None
+    return f.read(int(n, 16) - 4)
+
+
+class DoctoredServer:
+    """A git:// server on 127.0.0.1 that answers with `git upload-pack REPO`, whose ref advertisement
+    `extra(oid)` adds lines to (pkt-line payloads, e.g. a hundred thousand branches)."""
+
+    def __init__(self, repo, extra):
+        self.repo, self.extra = repo, extra
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.procs = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def url(self):
+        return "git://127.0.0.1:%d/repo.git" % self.port
+
+    def _serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._talk, args=(c,), daemon=True).start()
+
+    def _talk(self, c):
+        f = c.makefile("rb")
+        read_pkt(f)  # git-upload-pack /repo.git\0host=...\0
+        p = subprocess.Popen(["git", "upload-pack", "--strict", self.repo], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE)
+        self.procs.append(p)
+        adv = []
+        while True:
+            line = read_pkt(p.stdout)
+            if line is None:
+                break
+            adv.append(line)
+        try:
+            c.sendall(b"".join(pkt(a) for a in adv) + b"".join(pkt(e) for e in self.extra(adv[0][:40])) + b"0000")
+
+            def upstream():
+                try:
+                    while True:
+                        d = c.recv(65536)
+                        if not d:
+                            break
+                        p.stdin.write(d)
+                        p.stdin.flush()
+                except (OSError, ValueError):
+                    pass
+                try:
+                    p.stdin.close()
+                except OSError:
+                    pass
+            threading.Thread(target=upstream, daemon=True).start()
+            while True:
+                d = p.stdout.read1(65536)
+                if not d:
+                    break
+                c.sendall(d)
+        except OSError:
+            pass
+        finally:
+            c.close()
+            p.kill()
+            p.wait()
+
+    def stop(self):
+        self.sock.close()
+        for p in self.procs:
+            p.kill()
+            p.wait()
+
+
+class HostileSources(RepoTestCase):
+    def setUp(self):
+        super().setUp()
+        self.base = self.tmpdir()
+        self.remote = os.path.join(self.base, "remote.git-src")
+        os.makedirs(self.remote)
+        git(self.remote, "init", "-q", "-b", "main")
+        write(self.remote, "runbooks/cache-miss.md", "# Cache miss storm\n")
+        git(self.remote, "add", "-A")
+        git(self.remote, "commit", "-q", "-m", "import", date="2026-06-01T10:00:00Z")
+        self.daemon = GitDaemon(self.base)
+        self.addCleanup(self.daemon.stop)
+
+    def hub(self, config, files=None):
+        files = dict(files or {"runbooks/node.md": "# Node down\n"})
+        files["almanac.yml"] = "title: Handbook\n" + config
+        return self.repo(files, date="2026-10-20T10:00:00Z")
+
+    def test_credentials_in_a_url_reach_neither_the_output_nor_the_log(self):
+        # a token given as the user name (https://$GITHUB_TOKEN@github.com/..., as CI scripts write it)
+        # is as secret as a password; git:// ignores user info, so the daemon serves it
+        port = self.daemon.port
+        hub = self.hub("repo_url: https://git.example.com/acme/hub\n"
+                       "sources:\n"
+                       "  - name: cache\n"
+                       "    repo: git://ghp_TOKENAAAA1111@127.0.0.1:%d/remote.git-src\n"
+                       "  - name: svc\n"
+                       "    repo: git://ci:PASSWORDBBBB2222@127.0.0.1:%d/remote.git-src\n" % (port, port))
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.isfile(os.path.join(out, "cache/runbooks/cache-miss/index.html")))
+        rep = run("report", "--repo", hub, "--format", "json", "--now", NOW)
+        text = run("report", "--repo", hub, "--now", NOW)
+        self.assertEqual(json.loads(rep.stdout)["repository"]["sources"][0]["repo"],
+                         "git://127.0.0.1:%d/remote.git-src" % port)
+        for secret in (b"TOKENAAAA1111", b"PASSWORDBBBB2222"):
+            for where, data in (("the log", r.stderr.encode()), ("the JSON report", rep.stdout.encode()),
+                                ("the text report", text.stdout.encode())):
+                self.assertNotIn(secret, data, where)
+            for name, data in tree_bytes(out).items():
+                self.assertNotIn(secret, data, name)
+            # nor the clones' cache in the hub's .git (CI systems keep .git/almanac between runs)
+            for d, _, files in os.walk(os.path.join(hub, ".git", "almanac")):
+                for f in files:
+                    with open(os.path.join(d, f), "rb") as fh:
+                        self.assertNotIn(secret, fh.read(), os.path.join(d, f))
+        # libgit2's own messages quote the URL as written: a password holding '/' (so that the URL's
+        # authority looks like "user:pa") and a token as user name are masked there too
+        hub = self.hub("sources:\n"
+                       "  - name: a\n"
+                       "    repo: https://x:PA/SSCCCC3333@127.0.0.1:1/x.git\n"
+                       "  - name: b\n"
+                       "    repo: https://ghp_TOKENDDDD4444@127.0.0.1:1/x.git\n")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn("almanac.yml:3:5: error[source]: source 'a' (https://127.0.0.1:1/x.git): cannot connect: "
+                      "malformed URL 'https://127.0.0.1:1/x.git'", r.stderr)
+        self.assertIn("almanac.yml:5:5: error[source]: source 'b' (https://127.0.0.1:1/x.git): cannot connect",
+                      r.stderr)
+        self.assertNotIn("SSCCCC3333", r.stderr)
+        self.assertNotIn("TOKENDDDD4444", r.stderr)
+
+    def test_a_source_cannot_take_the_place_of_the_hub_s_files(self):
+        # a source named index.html published its pages at index.html/..., and the hub's home page
+        # (index.html) lost to it; one named like a file the hub publishes (logo.png) took its place
+        hub = self.hub("sources:\n"
+                       "  - name: index.html\n"
+                       "    repo: %s\n" % self.remote,
+                       {"index.md": "# The hub's home\n", "logo.png": "PNG\n"})
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn("almanac.yml:3:11: error[config]: sources: name 'index.html' must be", r.stderr)
+        write(hub, "almanac.yml", "title: Handbook\nsources:\n"
+                                  "  - name: logo.png\n    repo: %s\n" % self.remote)
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn("almanac.yml:3:5: error[source]: source 'logo.png': this repository publishes a file or a "
+                      "folder of pages of that name; choose another name for the source", r.stderr)
+        write(hub, "almanac.yml", "title: Handbook\nsources:\n"
+                                  "  - name: cache\n    repo: %s\n" % self.remote)
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Source: <code>index.md</code>", read(os.path.join(out, "index.html")))  # the hub's home page
+        self.assertEqual(read(os.path.join(out, "logo.png")), "PNG\n")
+
+    def test_a_server_advertising_a_million_branches_fills_nothing(self):
+        # a merge request names a host that advertises 50,000 branches and refs named like paths: only
+        # the branch the source reads is fetched, so no loose ref is written for the others (a million
+        # of them took minutes after the download, where no limit applies, and gigabytes of .git)
+        bare = os.path.join(self.base, "served.git")
+        git(self.base, "clone", "-q", "--bare", self.remote, bare)
+
+        def extra(oid):
+            lines = [oid + b" refs/heads/b%06d\n" % i for i in range(50000)]
+            return lines + [oid + b" refs/heads/../../../../escaped\n", oid + b" refs/tags/../../HEAD\n"]
+        server = DoctoredServer(bare, extra)
+        self.addCleanup(server.stop)
+        hub = self.hub("sources:\n  - name: cache\n    repo: %s\n" % server.url())
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.isfile(os.path.join(out, "cache/runbooks/cache-miss/index.html")))
+        clone = os.path.join(hub, ".git", "almanac", "sources", "cache", "repo")
+        refs = git(clone, "for-each-ref", "--format=%(refname)").split()
+        self.assertEqual(refs, ["refs/remotes/origin/main"])
+        self.assertFalse(os.path.exists(os.path.join(self.base, "escaped")))
+        # a branch named in almanac.yml: that one
+        write(hub, "almanac.yml", "title: Handbook\nsources:\n  - name: cache\n    repo: %s\n"
+                                  "    branch: b000042\n" % server.url())
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        refs = git(clone, "for-each-ref", "--format=%(refname)").split()
+        self.assertEqual(refs, ["refs/remotes/origin/b000042", "refs/remotes/origin/main"])
+
+
+if __name__ == "__main__":
+    main()
