@@ -1,6 +1,7 @@
 /* outpaths.c - who owns each output file. See outpaths.h. */
 #include "outpaths.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -407,10 +408,33 @@ static void claim_alerts(site_t *s)
 	}
 }
 
+/* The addresses other tools published a page at and the old addresses of renamed pages (the redirects
+ * claim_redirects makes), each -> 1 + the index of its first page, for a site with sources. */
+static void old_addresses(const site_t *s, map_t *m)
+{
+	for (size_t i = 0; s->nsources && i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		if (!published(s, p))
+			continue;
+		for (size_t k = 0; k < p->nextra + p->nold; k++) {
+			char *u = k < p->nextra ? xstrdup(p->extra_urls[k])
+						: sitelayout_path_url(s, p->source, p->old_paths[k - p->nextra]);
+			if (u[0] && !map_get(m, u, NULL))
+				map_put(m, u, MAP_INT((long)i + 1));
+			free(u);
+		}
+	}
+}
+
 /* The aliases: entries of every published page; refused ones are reported and removed from fm.aliases. */
 static void claim_aliases(site_t *s)
 {
 	outp_t *t = &s->outputs;
+	/* An alias wins over a redirect no one asked for by name, in its own repository: the writer asked.
+	 * Across repositories it does not: a source's alias must not take the old address of the hub's
+	 * renamed page (bookmarks, alert rules' runbook_url), nor the hub's one of a source's. */
+	map_t olds = MAP_INIT;
+	old_addresses(s, &olds);
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		if (!published(s, p))
@@ -419,6 +443,7 @@ static void claim_aliases(site_t *s)
 		for (size_t j = 0; j < p->fm.naliases; j++) {
 			fm_ref_t a = p->fm.aliases[j];
 			const char *why;
+			void *old;
 			char *u = sitelayout_alias_url(s, p, a.value, &why); /* by the page's own layout */
 			int keep = 0;
 			if (!u && !strcmp(why, "invalid")) {
@@ -429,6 +454,10 @@ static void claim_aliases(site_t *s)
 			} else if (!u) {
 				diag_add(&s->diags, DIAG_ERROR, p->src, a.line, a.col, "alias-outside-site",
 					 "alias '%s' resolves outside the site", a.value);
+			} else if (map_get(&olds, u, &old) && s->pages[(intptr_t)old - 1].source != p->source) {
+				const site_page_t *o = &s->pages[(intptr_t)old - 1];
+				diag_add(&s->diags, DIAG_ERROR, p->src, a.line, a.col, "alias-conflict",
+					 "alias '%s' is the old address of %s, in another repository", a.value, o->src);
 			} else {
 				long id = outp_claim(t, u, 0, OUTP_ALIAS, (long)i, (long)i, NULL);
 				const outp_claim_t *c = &t->claims[id];
@@ -473,6 +502,7 @@ static void claim_aliases(site_t *s)
 		}
 		p->fm.naliases = w;
 	}
+	map_free(&olds);
 }
 
 /* Redirects no one asked for by name: other tools' addresses and renamed pages' old ones. */

@@ -36,7 +36,9 @@
  *     (nothing when the address already leads to the same page);
  *   - an aliases: entry: error alias-conflict (the writer asked for it),
  *     alias-duplicate when another alias has it; nothing when the address
- *     is the page's own.
+ *     is the page's own. In a site with sources an alias also loses to a
+ *     COMPAT or RENAME address of another repository's page (alias-conflict):
+ *     one repository never takes another's published addresses.
  * A build and a check decide the same way, before anything is written, so a
  * check finds every one of these and a build never fails on them. */
 #ifndef ALMANAC_OUTPATHS_H

@@ -188,6 +188,41 @@ class HostileSources(RepoTestCase):
         self.assertIn("Source: <code>index.md</code>", read(os.path.join(out, "index.html")))  # the hub's home page
         self.assertEqual(read(os.path.join(out, "logo.png")), "PNG\n")
 
+    def test_a_source_s_aliases_take_no_address_of_another_repository(self):
+        # the hub renamed a runbook: its old address (bookmarks, alert rules' runbook_url) redirects to
+        # the new one; a source's alias took that address over, its page shown instead, with a note
+        svc = os.path.join(self.base, "svc")
+        other = os.path.join(self.base, "other")
+        hub = self.hub("sources:\n  - name: svc\n    repo: %s\n    path: docs\n"
+                       "  - name: other\n    repo: %s\n" % (svc, other),
+                       {"runbooks/disk-full.md": "# Disk full\n", "runbooks/db/replica.md": "# Replica\n"})
+        git(hub, "mv", "runbooks/disk-full.md", "runbooks/disk-space.md")
+        git(hub, "commit", "-q", "-m", "rename", date="2026-10-21T10:00:00Z")
+        for path, files in ((svc, {"docs/evil.md": "---\naliases: [/runbooks/disk-full/, /runbooks/disk-space/, "
+                                                  "/runbooks/db/, /other/victim/]\n---\n# Evil\n"}),
+                            (other, {"victim.md": "# Victim\n"})):
+            os.makedirs(path)
+            git(path, "init", "-q", "-b", "main")
+            for rel, text in files.items():
+                write(path, rel, text)
+            git(path, "add", "-A")
+            git(path, "commit", "-q", "-m", "import", date="2026-10-01T10:00:00Z")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("svc/evil.md:2:11: error[alias-conflict]: alias '/runbooks/disk-full/' is the old address of "
+                      "runbooks/disk-space.md, in another repository", r.stderr)
+        self.assertIn("svc/evil.md:2:33: error[alias-conflict]: alias '/runbooks/disk-space/' is the address of "
+                      "runbooks/disk-space.md", r.stderr)
+        self.assertIn("svc/evil.md:2:56: error[alias-conflict]: alias '/runbooks/db/' is the address of the folder "
+                      "page runbooks/db/", r.stderr)
+        self.assertIn("svc/evil.md:2:71: error[alias-conflict]: alias '/other/victim/' is the address of "
+                      "other/victim.md", r.stderr)
+        self.assertIn('url=../disk-space/"', read(os.path.join(out, "runbooks/disk-full/index.html")))
+        self.assertIn("Disk full", read(os.path.join(out, "runbooks/disk-space/index.html")))
+        self.assertIn("Victim", read(os.path.join(out, "other/victim/index.html")))
+        self.assertNotIn("evil", read(os.path.join(out, "runbooks/db/index.html")))
+
     def test_a_server_advertising_a_million_branches_fills_nothing(self):
         # a merge request names a host that advertises 50,000 branches and refs named like paths: only
         # the branch the source reads is fetched, so no loose ref is written for the others (a million
