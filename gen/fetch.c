@@ -46,6 +46,7 @@ typedef struct {
 	char *public_url;     /* for messages */
 	/* credential attempts, so a refused credential is not offered again forever */
 	int tried_agent, tried_keyfile, tried_helper, tried_user;
+	char *helper_refused; /* the origin git's credential helpers were not asked for (owned) */
 	char *last_error;     /* libgit2's message of the last failure (owned) */
 	struct fjob *job;     /* the thread's job (fetch_source), or NULL when run directly */
 } fctx_t;
@@ -73,7 +74,7 @@ typedef struct fjob {
 	const atomic_int *user_stop;
 	/* what the thread reads (owned copies) and writes */
 	sources_spec_t spec;
-	char *hub_root, *cache_dir, *config_file;
+	char *hub_root, *cache_dir, *config_file, *credential_origins;
 	fetch_opts_t opts;
 	fetch_result_t out;
 	diag_list_t d;
@@ -248,6 +249,20 @@ static char *answer_field(const char *ans, const char *key)
 	return NULL;
 }
 
+/* 1 when `origin` is one of the lines of `list`. */
+static int origin_listed(const char *list, const char *origin)
+{
+	size_t ol = strlen(origin);
+	for (const char *p = list; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len == ol && !strncmp(p, origin, ol))
+			return 1;
+		p = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
 static int credentials(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
 		       void *payload)
 {
@@ -280,6 +295,18 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 	}
 	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT && !x->tried_helper) {
 		x->tried_helper = 1;
+		char *origin = sources_url_origin(url);
+		if (!origin || !origin_listed(x->opts->credential_origins, origin)) {
+			free(x->helper_refused);
+			x->helper_refused = origin ? origin : xstrdup("?");
+			char *m = xasprintf("%s asks for a password; git's credential helpers are asked only for the hub's "
+					    "own remotes' hosts and those the operator lists in ALMANAC_CREDENTIAL_HOSTS "
+					    "(a merge request may name any server in almanac.yml)", x->helper_refused);
+			git_error_set_str(GIT_ERROR_NET, m);
+			free(m);
+			return GIT_EUSER;
+		}
+		free(origin);
 		char *in = xasprintf("url=%s\n%s%s%s\n", url, user ? "username=" : "", user ? user : "", user ? "\n" : "");
 		buf_t ans = BUF_INIT;
 		int rc = credential_fill(in, &ans);
@@ -773,6 +800,7 @@ static int fetch_now(fetch_result_t *out, const sources_spec_t *spec, const char
 	free(abs);
 	free(x.public_url);
 	free(x.last_error);
+	free(x.helper_refused);
 	return rc;
 }
 
@@ -790,6 +818,7 @@ static void job_release(fjob_t *j)
 	free(j->hub_root);
 	free(j->cache_dir);
 	free(j->config_file);
+	free(j->credential_origins);
 	fetch_result_free(&j->out);
 	diag_free(&j->d);
 	pthread_cond_destroy(&j->cond);
@@ -855,6 +884,8 @@ int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hu
 	j->opts = *opts;
 	j->opts.stop = &j->stop;
 	j->opts.config_file = j->config_file;
+	j->credential_origins = dup_or_null(opts->credential_origins);
+	j->opts.credential_origins = j->credential_origins;
 	diag_init(&j->d);
 	atomic_store(&j->last_ns, now_ns());
 	pthread_t tid;

@@ -16,7 +16,7 @@
  *
  * Credentials come from where git finds them: the URL itself, ssh-agent and
  * the usual ~/.ssh keys, and `git credential fill` (the user's configured
- * credential helpers, never prompting). They are never written to the cache's
+ * credential helpers, never prompting; only for the origins opts names). They are never written to the cache's
  * configuration, the site or the report (sources_public_url). */
 #ifndef ALMANAC_FETCH_H
 #define ALMANAC_FETCH_H
@@ -35,6 +35,10 @@ typedef struct {
 	                         * to its server, so that a server trickling data cannot hold it either (0:
 	                         * none); a source that needs no server (a local work tree) is not bound by it */
 	int limit_seconds;      /* the limit that deadline comes from (for the message) */
+	const char *credential_origins; /* the origins (sources_url_origin) a user name and password from git's
+	                         * credential helpers may be sent to, one per line ("https://github.com\n"); NULL:
+	                         * none. A hostile almanac.yml names any server it likes: one that asks for a
+	                         * password must not get the CI's token from a helper that answers for any host */
 } fetch_opts_t;
 
 /* Every source of one build is fetched within this unless --fetch-limit says otherwise (a first clone

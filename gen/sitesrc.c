@@ -220,6 +220,64 @@ static int name_taken(const site_t *s, const char *name, size_t hub_pages)
 	return 0;
 }
 
+/* Add `origin` (owned, may be NULL) to the lines of `b` once. */
+static void add_origin(buf_t *b, char *origin)
+{
+	if (!origin)
+		return;
+	size_t ol = strlen(origin);
+	const char *list = buf_cstr(b);
+	for (const char *p = list; *p;) {
+		const char *nl = strchr(p, '\n');
+		if ((size_t)(nl - p) == ol && !strncmp(p, origin, ol)) {
+			free(origin);
+			return;
+		}
+		p = nl + 1;
+	}
+	buf_puts(b, origin);
+	buf_puts(b, "\n");
+	free(origin);
+}
+
+/* The origins git's credential helpers may answer for (fetch_opts_t.credential_origins): those of the
+ * hub's own remotes (the forge the hub is cloned from, whose credentials CI already uses), and the
+ * operator's ALMANAC_CREDENTIAL_HOSTS (host names for https://, or origins such as http://git.lan:8080,
+ * separated by commas or blanks). Never what almanac.yml says: a merge request may name any server. */
+static char *credential_origins(git_repository *hub)
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "");
+	git_strarray names = {0};
+	if (hub && !git_remote_list(&names, hub)) {
+		for (size_t i = 0; i < names.count && i < 64; i++) {
+			git_remote *r = NULL;
+			if (git_remote_lookup(&r, hub, names.strings[i]))
+				continue;
+			const char *u = git_remote_url(r);
+			if (u)
+				add_origin(&b, sources_url_origin(u));
+			git_remote_free(r);
+		}
+		git_strarray_dispose(&names);
+	}
+	git_error_clear();
+	const char *env = getenv("ALMANAC_CREDENTIAL_HOSTS");
+	for (const char *p = env; p && *p;) {
+		size_t n = strcspn(p, ", \t\n");
+		if (n) {
+			char *tok = xasprintf("%.*s", (int)n, p);
+			char *full = strstr(tok, "://") ? xstrdup(tok) : xasprintf("https://%s", tok);
+			add_origin(&b, sources_url_origin(full));
+			free(full);
+			free(tok);
+		}
+		p += n;
+		p += strspn(p, ", \t\n");
+	}
+	return buf_detach(&b);
+}
+
 int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 {
 	const char *cfgname = s->opts.config ? s->opts.config : "almanac.yml";
@@ -239,6 +297,8 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 			   .limit_seconds = s->opts.fetch_limit > 0 ? s->opts.fetch_limit : FETCH_LIMIT_SECONDS,
 			   .config_file = cfgname};
 	fo.deadline_ns = fetch_deadline_from_now(fo.limit_seconds); /* one limit for all the sources together */
+	char *origins = credential_origins(hub);
+	fo.credential_origins = origins;
 	s->sources = xcalloc(list.len, sizeof *s->sources);
 	size_t hub_pages = s->npages;
 	int rc = 0;
@@ -340,6 +400,7 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 		scan_free(&sc);
 	}
 	free(cache);
+	free(origins);
 	sources_free(&list);
 	return rc;
 }

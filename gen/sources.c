@@ -90,6 +90,36 @@ char *sources_public_url(const char *url)
 	return xasprintf("%.*s%s", (int)off, url, url + off + len);
 }
 
+char *sources_url_origin(const char *url)
+{
+	size_t off, len;
+	const char *sep = strstr(url, "://");
+	if (!sep || sep == url)
+		return NULL;
+	for (const char *p = url; p < sep; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '+' ||
+		      *p == '-' || *p == '.'))
+			return NULL;
+	const char *host = sep + 3;
+	if (sources_url_userinfo(url, &off, &len))
+		host = url + off + len;
+	else if (memchr(host, '@', strcspn(host, "/?#")))
+		host = memchr(host, '@', strcspn(host, "/?#")) + 1; /* ssh's bare user name */
+	size_t hl = strcspn(host, "/?#");
+	if (!hl)
+		return NULL;
+	char *o = xasprintf("%.*s://%.*s", (int)(sep - url), url, (int)hl, host);
+	for (char *p = o; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	size_t ol = strlen(o);
+	if (ol > 4 && !strncmp(o, "https://", 8) && !strcmp(o + ol - 4, ":443"))
+		o[ol - 4] = '\0';
+	else if (ol > 3 && !strncmp(o, "http://", 7) && !strcmp(o + ol - 3, ":80"))
+		o[ol - 3] = '\0';
+	return o;
+}
+
 static int valid_name(const char *s)
 {
 	size_t n = strlen(s);

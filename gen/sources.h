@@ -68,6 +68,11 @@ int sources_url_userinfo(const char *url, size_t *off, size_t *len);
  * "https://tok@host/x" -> "https://host/x"; "ssh://git@host/x" stays.
  * Caller frees. */
 char *sources_public_url(const char *url);
+/* The origin of a URL: "scheme://host[:port]", lower-case, without user
+ * info and without the scheme's default port ("https://GitHub.com:443/a/b"
+ * -> "https://github.com"); NULL for a local path or a scp-like address.
+ * Caller frees. */
+char *sources_url_origin(const char *url);
 /* Free everything `l` owns; accepts a zeroed list. */
 void sources_free(sources_list_t *l);
 

@@ -2,6 +2,8 @@
 written by whoever opens a merge request. Repositories made by the test, served by a real `git daemon`
 or by a git:// server on 127.0.0.1 that runs the real `git upload-pack` behind a doctored ref
 advertisement (a hostile host a merge request names)."""
+import base64
+import http.server
 import json
 import os
 import socket
@@ -95,10 +97,41 @@ class DoctoredServer:
             p.wait()
 
     def stop(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes accept(): a closed socket alone may keep the port
+        except OSError:
+            pass
         self.sock.close()
         for p in self.procs:
             p.kill()
             p.wait()
+
+
+class PasswordPrompt:
+    """An HTTP server on 127.0.0.1 that answers every request with 401 (Basic), as a server collecting
+    credentials would, and keeps the Authorization headers it was sent."""
+
+    def __init__(self):
+        got = self.got = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.headers.get("Authorization"):
+                    got.append(self.headers["Authorization"])
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="git"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = "http://127.0.0.1:%d" % self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 class HostileSources(RepoTestCase):
@@ -163,6 +196,36 @@ class HostileSources(RepoTestCase):
                       r.stderr)
         self.assertNotIn("SSCCCC3333", r.stderr)
         self.assertNotIn("TOKENDDDD4444", r.stderr)
+
+    def test_a_server_named_in_almanac_yml_gets_no_password_from_git_s_credential_helpers(self):
+        # CI machines often have a helper that answers for any host (a token for private modules); a
+        # merge request's almanac.yml named a server of its own, which answered 401, and Almanac handed
+        # it the token that `git credential fill` gave, even over plain http
+        server = PasswordPrompt()
+        self.addCleanup(server.stop)
+        home = self.tmpdir()
+        write(home, ".gitconfig", "[credential]\n\thelper = \"!f() { echo username=ci-bot; "
+                                  "echo password=CI-TOKEN-5555; }; f\"\n")
+        env = {"HOME": home, "GIT_CONFIG_NOSYSTEM": "1"}
+        hub = self.hub("sources:\n  - name: evil\n    repo: %s/x.git\n" % server.origin)
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW, env=env)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertEqual(server.got, [])
+        self.assertIn("almanac.yml:3:5: error[source]: source 'evil' (%s/x.git): cannot connect: %s asks for a "
+                      "password; git's credential helpers are asked only for the hub's own remotes' hosts and "
+                      "those the operator lists in ALMANAC_CREDENTIAL_HOSTS" % (server.origin, server.origin),
+                      r.stderr)
+        # the operator names the host: the helper's answer is sent (and refused by this server)
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW,
+                env=dict(env, ALMANAC_CREDENTIAL_HOSTS="git.example.com, " + server.origin))
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertEqual([base64.b64decode(a.split()[1]) for a in server.got], [b"ci-bot:CI-TOKEN-5555"])
+        # so does the host the hub itself is cloned from
+        git(hub, "remote", "add", "origin", server.origin + "/hub.git")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW, env=env)
+        self.assertEqual(len(server.got), 2, r.stderr)
+        self.assertNotIn("CI-TOKEN-5555", r.stderr)
 
     def test_a_source_cannot_take_the_place_of_the_hub_s_files(self):
         # a source named index.html published its pages at index.html/..., and the hub's home page

@@ -128,6 +128,13 @@ static void test_urls(void **state)
 	assert_owned_string_equal(sources_public_url("https://u:pa?ss@host/x"), "https://host/x");
 	assert_owned_string_equal(sources_public_url("https://host:8443/a@b"), "https://host:8443/a@b");
 	assert_owned_string_equal(sources_public_url("ssh://git:pw@host/x"), "ssh://host/x");
+	/* origins: what git's credential helpers may be asked for */
+	assert_owned_string_equal(sources_url_origin("https://ci:tok@GitHub.com:443/a/b.git"), "https://github.com");
+	assert_owned_string_equal(sources_url_origin("http://h:8080/x"), "http://h:8080");
+	assert_owned_string_equal(sources_url_origin("http://h:80"), "http://h");
+	assert_owned_string_equal(sources_url_origin("ssh://git@host:22/x"), "ssh://host:22");
+	assert_null(sources_url_origin("git@host:x.git"));
+	assert_null(sources_url_origin("../payments"));
 	assert_owned_string_equal(sources_public_url("ssh://git@host:22/x"), "ssh://git@host:22/x");
 	assert_owned_string_equal(sources_public_url("git@host:x.git"), "git@host:x.git");
 	assert_owned_string_equal(sources_public_url("https://u:p@h/a@b"), "https://h/a@b");
