@@ -199,25 +199,36 @@ static void add_scan(site_t *s, int k, const scan_result_t *sc)
 	}
 }
 
-/* 1 when `path` is `name` or lies under the folder `name`. */
-static int under_name(const char *path, const char *name, size_t nl)
+/* Put the first segment of `path` (all of it when it has no '/') into `m`. */
+static void put_top(map_t *m, const char *path)
 {
-	return path && !strncmp(path, name, nl) && (path[nl] == '/' || path[nl] == '\0');
+	if (!path || !path[0])
+		return;
+	char *top = xasprintf("%.*s", (int)strcspn(path, "/"), path);
+	map_put(m, top, MAP_INT(1));
+	free(top);
 }
 
-/* A source's name must not be a folder of the hub holding pages, nor a file the hub publishes at the
- * top of the site (its logo.png, a Hugo hub's static/robots.txt): both would publish there, and the
- * source's folder would take the hub's file's place. */
-static int name_taken(const site_t *s, const char *name, size_t hub_pages)
+/* The names a source may not take, each a key of `m`: the top-level folders and files of what the hub
+ * publishes, by their paths and by their addresses (a Hugo hub's content/NAME/x.md is at NAME/x/, its
+ * static/robots.txt at robots.txt). A source of that name would publish there too, and its pages or
+ * folder could take the hub's place. */
+static void hub_top_names(const site_t *s, size_t hub_pages, map_t *m)
 {
-	size_t nl = strlen(name);
-	for (size_t i = 0; i < hub_pages; i++)
-		if (!strncmp(s->pages[i].src, name, nl) && s->pages[i].src[nl] == '/')
-			return 1;
+	for (size_t i = 0; i < hub_pages; i++) {
+		const char *src = s->pages[i].src;
+		if (strchr(src, '/'))
+			put_top(m, src);
+		char *u = layout_path_url(&s->layout, src);
+		if (u && strchr(u, '/') && strchr(u, '/')[1])
+			put_top(m, u); /* NAME/x/, not NAME/ (a page NAME.md is the source's index's duplicate-url) */
+		free(u);
+	}
 	for (size_t i = 0; i < s->nassets; i++)
-		if (!s->assets[i].source && (under_name(s->assets[i].src, name, nl) || under_name(s->assets[i].out, name, nl)))
-			return 1;
-	return 0;
+		if (!s->assets[i].source) {
+			put_top(m, s->assets[i].src);
+			put_top(m, s->assets[i].out);
+		}
 }
 
 /* Add `origin` (owned, may be NULL) to the lines of `b` once. */
@@ -300,7 +311,8 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 	char *origins = credential_origins(hub);
 	fo.credential_origins = origins;
 	s->sources = xcalloc(list.len, sizeof *s->sources);
-	size_t hub_pages = s->npages;
+	map_t taken = MAP_INIT;
+	hub_top_names(s, s->npages, &taken);
 	int rc = 0;
 	for (size_t i = 0; i < list.len && rc != -2; i++) {
 		sources_spec_t spec = list.items[i];
@@ -336,7 +348,7 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 		fr.workdir = NULL;
 		src->path = xstrdup(spec.path);
 		fetch_result_free(&fr);
-		if (name_taken(s, src->name, hub_pages)) {
+		if (map_get(&taken, src->name, NULL)) {
 			diag_add(&s->diags, DIAG_ERROR, cfgname, spec.line, spec.col, "source",
 				 "source '%s': this repository publishes a file or a folder of pages of that name; "
 				 "choose another name for the source", src->name);
@@ -401,6 +413,7 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 	}
 	free(cache);
 	free(origins);
+	map_free(&taken);
 	sources_free(&list);
 	return rc;
 }

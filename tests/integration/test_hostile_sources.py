@@ -244,6 +244,15 @@ class HostileSources(RepoTestCase):
         self.assertEqual(r.returncode, 4, r.stderr)
         self.assertIn("almanac.yml:3:5: error[source]: source 'logo.png': this repository publishes a file or a "
                       "folder of pages of that name; choose another name for the source", r.stderr)
+        # a Hugo hub publishes content/api/x.md at api/x/: a source named api took that page's place (the
+        # hub's page lost as duplicate-url, as api/... sorts before content/..., exit 0)
+        hugo = self.hub("sources:\n  - name: api\n    repo: %s\n" % self.remote,
+                        {"hugo.toml": "baseURL = 'https://docs.example.com/'\ntitle = 'Hub'\n",
+                         "content/api/runbooks/cache-miss.md": "# The hub's cache runbook\n"})
+        r = run("build", "--repo", hugo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn("almanac.yml:3:5: error[source]: source 'api': this repository publishes a file or a folder of "
+                      "pages of that name", r.stderr)
         write(hub, "almanac.yml", "title: Handbook\nsources:\n"
                                   "  - name: cache\n    repo: %s\n" % self.remote)
         r = run("build", "--repo", hub, "--out", out, "--now", NOW)
