@@ -894,7 +894,6 @@ int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hu
 		job_release(j);
 		return fetch_now(out, spec, hub_root, cache_dir, opts, d, NULL);
 	}
-	pthread_detach(tid);
 	int timeout = spec->timeout > 0 ? spec->timeout : SOURCES_TIMEOUT;
 	long long limit = (long long)timeout * 1000000000LL;
 	int interrupted = 0, late = 0; /* else: silent for the source's timeout */
@@ -927,6 +926,12 @@ int fetch_source(fetch_result_t *out, const sources_spec_t *spec, const char *hu
 		atomic_store(&j->stop, 1);
 	}
 	pthread_mutex_unlock(&j->lock);
+	/* a finished thread is joined: it may still be freeing libgit2's per-thread state, which a build that
+	 * ends at once would otherwise report as leaked; one given up on is left to itself */
+	if (done)
+		pthread_join(tid, NULL);
+	else
+		pthread_detach(tid);
 	int rc;
 	memset(out, 0, sizeof *out);
 	if (done) {

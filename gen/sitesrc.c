@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "buf.h"
@@ -259,19 +260,21 @@ static char *credential_origins(git_repository *hub)
 {
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "");
-	git_strarray names = {0};
-	if (hub && !git_remote_list(&names, hub)) {
-		for (size_t i = 0; i < names.count && i < 64; i++) {
-			git_remote *r = NULL;
-			if (git_remote_lookup(&r, hub, names.strings[i]))
-				continue;
-			const char *u = git_remote_url(r);
-			if (u)
-				add_origin(&b, sources_url_origin(u));
-			git_remote_free(r);
+	/* remote.<name>.url read from the configuration entries by hand: git_remote_list and
+	 * git_remote_lookup match it with a regex, where libgit2 1.5 leaks PCRE2's match data (lsan.supp) */
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	if (hub && !git_repository_config_snapshot(&cfg, hub) && !git_config_iterator_new(&it, cfg)) {
+		git_config_entry *e;
+		for (int n = 0; n < 10000 && !git_config_next(&e, it); n++) {
+			size_t nl = strlen(e->name);
+			if (nl > 11 && !strncasecmp(e->name, "remote.", 7) && !strcasecmp(e->name + nl - 4, ".url") &&
+			    e->value)
+				add_origin(&b, sources_url_origin(e->value));
 		}
-		git_strarray_dispose(&names);
 	}
+	git_config_iterator_free(it);
+	git_config_free(cfg);
 	git_error_clear();
 	const char *env = getenv("ALMANAC_CREDENTIAL_HOSTS");
 	for (const char *p = env; p && *p;) {
