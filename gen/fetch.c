@@ -416,7 +416,7 @@ static int resolve_target(git_oid *oid, git_repository *repo, const char *branch
  * made and moves nothing. Anything else starts empty. Returns 0 or a libgit2 error. */
 static int init_clone(git_repository **repo, const fctx_t *x, const char *tmp)
 {
-	if (!strncmp(x->url, "file://", 7) || x->url[0] == '/') {
+	if (!strncasecmp(x->url, "file://", 7) || x->url[0] == '/') {
 		git_clone_options o;
 		git_clone_options_init(&o, GIT_CLONE_OPTIONS_VERSION);
 		o.local = GIT_CLONE_LOCAL;

@@ -191,17 +191,7 @@ static int classify_in_source(inc_t *inc, int k, const char *rel, unsigned flags
 		return INCWATCH_FULL;
 	}
 	/* under its content folders (the entry's path:, else its own, else the whole tree) */
-	int in_content = src->cfg.ncontent == 0;
-	size_t ncontent = 0;
-	for (size_t i = 0; i < src->cfg.ncontent && !in_content; i++) {
-		struct stat cst;
-		if (pr_stat(src->tree, src->cfg.content[i], &cst) != 0 || !S_ISDIR(cst.st_mode))
-			continue;
-		ncontent++;
-		size_t n = strlen(src->cfg.content[i]);
-		in_content = !strncmp(rel, src->cfg.content[i], n) && rel[n] == '/';
-	}
-	char *sp = in_content || ncontent == 0 ? sitesrc_site_path(s, k, rel) : NULL;
+	char *sp = site_in_content(s, k, rel) ? sitesrc_site_path(s, k, rel) : NULL;
 	if (!sp && layout_static_of(&src->layout, rel))
 		sp = xasprintf("%s:%s", src->name, rel); /* a Hugo source's static/ file (sitesrc.c) */
 	if (!sp)

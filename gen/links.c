@@ -203,24 +203,9 @@ static int in_content(const site_t *s, const char *path)
 	int where;
 	char *in_repo = NULL;
 	site_locate(s, path, &where, &in_repo);
-	const config_t *cfg = where ? &s->sources[where - 1].cfg : &s->cfg; /* the folders its scan used */
-	const pr_root_t *tree = site_source_tree(s, where);
-	int in = 0;
-	if ((where && s->sources[where - 1].path[0]) || !cfg->ncontent)
-		in = 1; /* a source's path: is all it publishes; no content folders: everything */
-	int any_folder = 0;
-	for (size_t i = 0; !in && i < cfg->ncontent; i++) {
-		struct stat st;
-		int isdir = pr_stat(tree, cfg->content[i], &st) == 0 && S_ISDIR(st.st_mode);
-		if (!isdir)
-			continue;
-		any_folder = 1;
-		size_t l = strlen(cfg->content[i]);
-		if (!strncmp(in_repo, cfg->content[i], l) && (in_repo[l] == '/' || in_repo[l] == '\0'))
-			in = 1;
-	}
+	int in = site_in_content(s, where, in_repo);
 	free(in_repo);
-	return in || !any_folder;
+	return in;
 }
 
 /* `path` (decoded) as a site address: relative to the page's URL, or to the root of the site of

@@ -900,6 +900,23 @@ const pr_root_t *site_source_tree(const site_t *s, int source)
 	return source > 0 && (size_t)source <= s->nsources ? s->sources[source - 1].tree : s->tree;
 }
 
+int site_in_content(const site_t *s, int source, const char *repo_path)
+{
+	const config_t *cfg = source > 0 ? &s->sources[source - 1].cfg : &s->cfg; /* the folders its scan used */
+	const pr_root_t *tree = site_source_tree(s, source);
+	int any_folder = 0;
+	for (size_t i = 0; i < cfg->ncontent; i++) {
+		struct stat st;
+		if (pr_stat(tree, cfg->content[i], &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		any_folder = 1;
+		size_t l = strlen(cfg->content[i]);
+		if (!strncmp(repo_path, cfg->content[i], l) && (repo_path[l] == '/' || repo_path[l] == '\0'))
+			return 1;
+	}
+	return !any_folder;
+}
+
 const config_t *site_source_cfg(const site_t *s, int source)
 {
 	if (source > 0 && (size_t)source <= s->nsources && s->sources[source - 1].has_cfg)

@@ -309,6 +309,10 @@ const char *site_source_name(const site_t *s, int source);
  * returns 1; returns 0 when `path` is under a source's name but outside what
  * that source publishes (its `path:` folder). */
 int site_locate(const site_t *s, const char *path, int *source, char **repo_path);
+/* 1 when `repo_path` (a path in repository `source`: 0 the hub, k s->sources[k - 1]) lies in the content
+ * folders that repository's scan used (its configuration's, or a source's path:), or when none of them
+ * exists (then every file is: PRODUCT.md "Repository layout"). */
+int site_in_content(const site_t *s, int source, const char *repo_path);
 /* Name of a status ("fresh", ...). */
 const char *site_status_name(site_status_t st);
 /* Index of the page whose repo-relative source is `src`, or -1. */
