@@ -200,6 +200,45 @@ static void add_scan(site_t *s, int k, const scan_result_t *sc)
 	}
 }
 
+/* Drop from `sc` the files of an in-place source that Git does not track (not in its index): a source is
+ * read as its tracked files (PRODUCT.md "Trust boundary"), so an untracked file beside its pages (a scratch
+ * note, a credentials file a tool wrote) is never published. Serve keeps them: a writer previews a page
+ * before `git add`, on this machine only; so does `--source NAME=PATH` (`operator`), a work tree the operator
+ * names, read as the hub's is. One note at the source's entry names what was left out. */
+static void keep_tracked(site_t *s, const site_source_t *src, const sources_spec_t *spec, const char *cfgname,
+			 int operator, git_repository *repo, scan_result_t *sc)
+{
+	git_index *idx = NULL;
+	if (s->opts.serve || operator || !src->in_place || !repo || git_repository_index(&idx, repo) != 0)
+		return;
+	buf_t names = BUF_INIT;
+	size_t dropped = 0;
+	char **lists[2] = {sc->pages, sc->assets};
+	size_t *lens[2] = {&sc->npages, &sc->nassets};
+	for (int l = 0; l < 2; l++) {
+		size_t kept = 0;
+		for (size_t i = 0; i < *lens[l]; i++) {
+			char *path = lists[l][i];
+			size_t at;
+			if (git_index_find(&at, idx, path) == 0) {
+				lists[l][kept++] = path;
+				continue;
+			}
+			if (dropped++ < 3)
+				buf_printf(&names, "%s%s", dropped > 1 ? ", " : "", path);
+			free(path);
+		}
+		*lens[l] = kept;
+	}
+	git_index_free(idx);
+	if (dropped)
+		diag_add(&s->diags, DIAG_NOTE, cfgname, spec->line, spec->col, "source-untracked",
+			 "source '%s': %zu file%s Git does not track left out (%s%s); `git add` %s to publish %s",
+			 src->name, dropped, dropped == 1 ? "" : "s", names.s, dropped > 3 ? ", ..." : "",
+			 dropped == 1 ? "it" : "them", dropped == 1 ? "it" : "them");
+	buf_free(&names);
+}
+
 /* Put the first segment of `path` (all of it when it has no '/') into `m`. */
 static void put_top(map_t *m, const char *path)
 {
@@ -407,6 +446,7 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 		diag_init(&d);
 		scan_tree(&sc, src->root, src->tree, &src->cfg, repo, NULL, &d);
 		scan_static(&sc, src->root, src->tree, &src->cfg, &src->layout, repo, NULL, &d);
+		keep_tracked(s, src, &spec, cfgname, ov != NULL, opened ? repo : NULL, &sc);
 		git_repository_free(repo);
 		requalify(s, k, &d);
 		diag_free(&d);

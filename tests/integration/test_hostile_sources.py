@@ -260,6 +260,30 @@ class HostileSources(RepoTestCase):
         self.assertIn("Source: <code>index.md</code>", read(os.path.join(out, "index.html")))  # the hub's home page
         self.assertEqual(read(os.path.join(out, "logo.png")), "PNG\n")
 
+    def test_a_local_source_publishes_only_what_git_tracks(self):
+        # a work tree beside the hub (a CI machine's other checkout, a developer's service repository) holds
+        # files nobody committed: a scratch page, a credentials file a tool wrote; the source is its tracked
+        # files, and those are left out, said once at the source's entry
+        write(self.remote, "runbooks/scratch.md", "# Notes\n\nprod password: hunter2\n")
+        write(self.remote, "runbooks/creds.json", '{"token": "ghp_0123456789"}\n')
+        hub = self.hub("sources:\n  - name: cache\n    repo: %s\n" % self.remote)
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("almanac.yml:3:5: note[source-untracked]: source 'cache': 2 files Git does not track left "
+                      "out (runbooks/scratch.md, runbooks/creds.json); `git add` them to publish them", r.stderr)
+        self.assertTrue(os.path.exists(os.path.join(out, "cache/runbooks/cache-miss/index.html")))
+        published = b"".join(tree_bytes(out).values())
+        self.assertNotIn(b"hunter2", published)
+        self.assertNotIn(b"ghp_0123456789", published)
+        self.assertFalse(os.path.exists(os.path.join(out, "cache/runbooks/creds.json")))
+        # staged is tracked: the page is published (uncommitted), and no note
+        git(self.remote, "add", "runbooks/scratch.md")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("hunter2", read(os.path.join(out, "cache/runbooks/scratch/index.html")))
+        self.assertIn("1 file Git does not track left out (runbooks/creds.json); `git add` it", r.stderr)
+
     def test_a_source_s_aliases_take_no_address_of_another_repository(self):
         # the hub renamed a runbook: its old address (bookmarks, alert rules' runbook_url) redirects to
         # the new one; a source's alias took that address over, its page shown instead, with a note

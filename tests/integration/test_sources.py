@@ -241,6 +241,7 @@ class Sources(RepoTestCase):
         write(self.payments, "docs/runbooks/climb.md",
               "# Climbing\n\n[node](../runbooks/node.md) [readme](../../README.md#payments-service)\n"
               "[billing](../billing/runbooks/invoices-stuck.md) [out](../../../../x.md)\n")
+        git(self.payments, "add", "docs/runbooks/climb.md")  # a source is its tracked files
         write(self.hub, "content/more.md", "# More\n\n[p](source:payments/climbs.md)\n"
                                            "[owners](source:search-svc/CODEOWNERS)\n")
         out = os.path.join(self.tmpdir(), "site")
@@ -284,6 +285,7 @@ class Sources(RepoTestCase):
     def test_an_alert_answered_in_two_repositories_says_where_each_runbook_lives(self):
         # two runbooks with one title, one per repository: the alert's page tells them apart
         write(self.search, "ops/invoice-stuck.md", "---\nalerts: [InvoiceStuck]\n---\n# Invoice stuck\n")
+        git(self.search, "add", "ops/invoice-stuck.md")
         out = os.path.join(self.tmpdir(), "site")
         r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -532,6 +534,7 @@ class Sources(RepoTestCase):
         write(fork, "docs/runbooks/new.md", "# New runbook\n\nSee [nowhere](nowhere.md).\n")
         r = run("check", "--repo", self.hub, "--source", "payments=" + fork)
         self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertNotIn("source-untracked", r.stderr)  # the operator's work tree is read as it is, not yet added
         self.assertIn("payments/new.md:3:5: error[broken-link]: link target 'nowhere.md' not found", r.stderr)
         # --changed-since NAME:REV: only what the service's change is responsible for
         r = run("check", "--repo", self.hub, "--source", "payments=" + fork, "--changed-since",
