@@ -92,6 +92,15 @@ static void add_source_rules(site_t *s, site_source_t *src, const char *spec, co
 	}
 }
 
+/* The position of entry `i` of `alert_rules:` in the configuration `cfg` was read from (0:0 when unknown). */
+static void alert_rules_pos(const config_t *cfg, size_t i, int *line, int *col)
+{
+	const val_t *list = val_map_get(cfg->raw, "alert_rules");
+	const val_t *v = list && list->type == VAL_LIST && i < list->len ? list->items[i] : list;
+	*line = v ? v->line : 0;
+	*col = v ? v->col : 0;
+}
+
 int alerts_find_files(site_t *s)
 {
 	/* the catalog file: optional, silently absent (a link out of the repository is said when read) */
@@ -102,11 +111,10 @@ int alerts_find_files(site_t *s)
 			rules_add_file(&s->rules, s->tree, s->root, s->cfg.alerts_file, s->cfg.alerts_file);
 	}
 	const char *cfgname = s->opts.config ? s->opts.config : "almanac.yml";
-	const val_t *list = val_map_get(s->cfg.raw, "alert_rules");
 	for (size_t i = 0; i < s->cfg.nalert_rules; i++) {
 		const char *spec = s->cfg.alert_rules[i];
-		const val_t *v = list && list->type == VAL_LIST && i < list->len ? list->items[i] : list;
-		int line = v ? v->line : 0, col = v ? v->col : 0;
+		int line, col;
+		alert_rules_pos(&s->cfg, i, &line, &col);
 		struct stat st;
 		int exists = pr_stat(s->tree, spec, &st) == 0;
 		if (!exists && names_source(spec)) {
@@ -136,16 +144,16 @@ int alerts_find_files(site_t *s)
 		if (catalog && catalog[0]) {
 			int rc = pr_stat(src->tree, catalog, &st);
 			if (rc == 0 || pr_refused(rc) || errno != ENOENT) {
-				size_t before = s->rules.nfiles;
 				char *disp = xasprintf("%s:%s", src->name, catalog);
 				rules_add_file(&s->rules, src->tree, src->root, catalog, disp);
 				free(disp);
-				(void)before;
 			}
 		}
 		for (size_t i = 0; src->has_cfg && i < src->cfg.nalert_rules; i++) {
 			char *origin = xasprintf("%s:almanac.yml", src->name);
-			add_source_rules(s, src, src->cfg.alert_rules[i], origin, 0, 0);
+			int line, col;
+			alert_rules_pos(&src->cfg, i, &line, &col);
+			add_source_rules(s, src, src->cfg.alert_rules[i], origin, line, col);
 			free(origin);
 		}
 	}

@@ -297,6 +297,19 @@ class Sources(RepoTestCase):
             ("../../search-svc/ops/invoice-stuck/", "Invoice stuck", "Search svc \u203a Search operations"),
         ])
 
+    def test_a_source_s_own_rule_files_and_their_problems_at_its_entry(self):
+        # the search service keeps its rule files beside its code and names them in its own almanac.yml
+        write(self.search, "almanac.yml", read(os.path.join(self.search, "almanac.yml")) +
+              "alert_rules:\n  - monitoring/rules.yml\n  - monitoring/gone.yml\n")
+        write(self.search, "monitoring/rules.yml",
+              "groups:\n- name: search\n  rules:\n  - alert: SearchIndexStale\n    expr: up == 0\n")
+        git(self.search, "add", "-A")
+        git(self.search, "commit", "-q", "-m", "rules", date="2026-10-06T10:00:00Z")
+        r = run("check", "--repo", self.hub, "--now", NOW)
+        self.assertIn("search-svc:almanac.yml:7:5: error[alert-rules]: 'monitoring/gone.yml': no such file or "
+                      "folder", r.stderr)
+        self.assertIn("SearchIndexStale", self.report()["alerts"]["uncovered"])  # its rules were read
+
     def test_a_source_link_takes_the_path_in_that_repository_too(self):
         # the site path (payments/db-down.md) or the file as the service's forge shows it
         write(self.hub, "runbooks/escalate.md", "# Escalate\n\n[site path](source:payments/db-down.md), "
