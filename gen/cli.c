@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,9 +30,33 @@ static const opt_def_t opt_defs[] = {
 	{"--changed-since", OPT_CHANGED, 1}, {"--no-trend", OPT_NO_TREND, 0}, {"--alert-rules", OPT_ALERT_RULES, 1},
 	{"--keep-going", OPT_KEEP_GOING, 0}, {"--source", OPT_SOURCE, 1},
 	{"--verbose", OPT_VERBOSE, 0}, {"--no-page-cache", OPT_NO_PAGE_CACHE, 0},
-	{"--fetch-limit", OPT_FETCH_LIMIT, 1},
+	{"--fetch-limit", OPT_FETCH_LIMIT, 1}, {"--fetch-max-size", OPT_FETCH_MAX, 1},
 };
 #define NOPTS (sizeof opt_defs / sizeof *opt_defs)
+
+int cli_parse_size(const char *s, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(s, &end, 10);
+	if (errno || end == s || n < 0)
+		return -1;
+	static const char units[] = "KMGT";
+	int shift = 0;
+	if (*end) {
+		const char *u = strchr(units, *end);
+		if (!u || !*u)
+			return -1;
+		shift = 10 * (int)(u - units + 1);
+		end++;
+		if (!strcmp(end, "iB") || !strcmp(end, "B"))
+			end += strlen(end);
+	}
+	if (*end || (shift && n > (LLONG_MAX >> shift)))
+		return -1;
+	*out = n << shift;
+	return 0;
+}
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -126,6 +151,12 @@ int cli_parse(cli_opts_t *o, const char *cmd, int argc, char **argv, unsigned al
 			o->site.fetch_limit = (int)l;
 			break;
 		}
+		case OPT_FETCH_MAX:
+			if (cli_parse_size(val, &o->site.fetch_max_bytes) != 0 || o->site.fetch_max_bytes < (1LL << 20) ||
+			    o->site.fetch_max_bytes > (1LL << 44))
+				return usage_error(cmd, "--fetch-max-size needs a size between 1M and 16T (512M, 4G, 20G), "
+						   "not '%s'", val);
+			break;
 		case OPT_STRICT: o->site.strict = 1; break;
 		case OPT_FORMAT: o->format = val; break;
 		case OPT_FAIL_UNDER: {

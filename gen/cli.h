@@ -22,6 +22,7 @@ enum {
 	OPT_NO_GIT = 1 << 13, OPT_DRAFTS = 1 << 14, OPT_CHANGED = 1 << 15, OPT_NO_TREND = 1 << 16,
 	OPT_ALERT_RULES = 1 << 17, OPT_KEEP_GOING = 1 << 18, OPT_SOURCE = 1 << 19,
 	OPT_VERBOSE = 1 << 20, OPT_NO_PAGE_CACHE = 1 << 21, OPT_FETCH_LIMIT = 1 << 22,
+	OPT_FETCH_MAX = 1 << 23,
 };
 
 /* Most --alert-rules options one command takes. */
@@ -50,6 +51,9 @@ typedef struct {
  * naming the command and returns EXIT_USAGE; else 0. Fills defaults: jobs =
  * core count, now = --now / SOURCE_DATE_EPOCH / clock, git dates on. */
 int cli_parse(cli_opts_t *o, const char *cmd, int argc, char **argv, unsigned allowed, int max_pos);
+/* Parse a size: a number of bytes, or one followed by K, M, G or T (powers of 1024; "4G", "4GiB" and
+ * "4GB" alike) into *out. Returns 0, or -1 when it is not one. */
+int cli_parse_size(const char *s, long long *out);
 /* 1 when diagnostics and reports should use colour on `f` (a terminal, no NO_COLOR). */
 int cli_color(FILE *f);
 /* Print the diagnostics of a site in text form to stderr (sorted). */

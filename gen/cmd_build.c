@@ -23,7 +23,7 @@ static const char build_help[] =
 	"Usage: almanac build [--repo DIR] [--out DIR] [--config FILE] [--base-url URL]\n"
 	"                     [--now TIME] [--jobs N] [--strict] [--quiet] [--verbose] [--no-git-dates]\n"
 	"                     [--drafts] [--alert-rules PATH]... [--keep-going] [--fetch-limit SECONDS]\n"
-	"                     [--source NAME=PATH]... [--no-page-cache]\n\n"
+	"                     [--fetch-max-size SIZE] [--source NAME=PATH]... [--no-page-cache]\n\n"
 	"Build the static site from the repository's Markdown into --out (default public/,\n"
 	"or `output` in almanac.yml). The site is written to a temporary folder and swapped in\n"
 	"only when the build succeeds, so a failed build leaves the previous site untouched.\n\n"
@@ -45,6 +45,8 @@ static const char build_help[] =
 	"  --keep-going     a source (sources: in almanac.yml) that cannot be fetched is taken from\n"
 	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
 	"  --fetch-limit SECONDS  fetching every source takes at most this long (1-86400; default 1800)\n"
+	"  --fetch-max-size SIZE  servers may send at most this much in all, and one source's checkout may\n"
+	"                         write at most this much (1M-16T; default 4G)\n"
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
 	"                   configured repository (repeatable)\n"
 	"  --no-page-cache  render every page anew, neither reading nor updating what the last\n"
@@ -97,7 +99,7 @@ int cmd_build(int argc, char **argv)
 	cli_opts_t o;
 	int rc = cli_parse(&o, "build", argc, argv,
 			   OPT_REPO | OPT_OUT | OPT_CONFIG | OPT_BASE_URL | OPT_NOW | OPT_JOBS | OPT_STRICT | OPT_QUIET |
-				   OPT_NO_GIT | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_SOURCE | OPT_VERBOSE |
+				   OPT_NO_GIT | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_FETCH_MAX | OPT_SOURCE | OPT_VERBOSE |
 				   OPT_NO_PAGE_CACHE,
 			   0);
 	if (rc)

@@ -13,7 +13,8 @@ static const char check_help[] =
 	"Usage: almanac check [--repo DIR] [--config FILE] [--format text|json|github|gitlab]\n"
 	"                     [--fail-under PCT] [--changed-since REV] [--now TIME] [--jobs N] [--drafts]\n"
 	"                     [--alert-rules PATH]... [--base-url URL] [--keep-going]\n"
-	"                     [--fetch-limit SECONDS] [--source NAME=PATH]...\n\n"
+	"                     [--fetch-limit SECONDS] [--fetch-max-size SIZE]\n"
+	"                     [--source NAME=PATH]...\n\n"
 	"Run every check a build runs (front matter, links, anchors, aliases, alerts, the\n"
 	"runbook_url of every alert rule) without writing a site. Prints all diagnostics;\n"
 	"exits 1 when there is any error.\n\n"
@@ -28,6 +29,8 @@ static const char check_help[] =
 	"  --keep-going     a source (sources: in almanac.yml) that cannot be fetched is taken from\n"
 	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
 	"  --fetch-limit SECONDS  fetching every source takes at most this long (1-86400; default 1800)\n"
+	"  --fetch-max-size SIZE  servers may send at most this much in all, and one source's checkout may\n"
+	"                         write at most this much (1M-16T; default 4G)\n"
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
 	"                   configured repository (repeatable)\n";
 
@@ -36,7 +39,7 @@ int cmd_check(int argc, char **argv)
 	cli_opts_t o;
 	int rc = cli_parse(&o, "check", argc, argv,
 			   OPT_REPO | OPT_CONFIG | OPT_FORMAT | OPT_FAIL_UNDER | OPT_NOW | OPT_JOBS | OPT_CHANGED |
-				   OPT_DRAFTS | OPT_QUIET | OPT_NO_GIT | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_SOURCE | OPT_BASE_URL,
+				   OPT_DRAFTS | OPT_QUIET | OPT_NO_GIT | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_FETCH_MAX | OPT_SOURCE | OPT_BASE_URL,
 			   0);
 	if (rc)
 		return rc;

@@ -15,7 +15,8 @@ static const char report_help[] =
 	"Usage: almanac report [--repo DIR] [--format text|json|csv|html|rules-patch] [--now TIME]\n"
 	"                      [--output FILE] [--fail-under PCT] [--no-trend] [--config FILE]\n"
 	"                      [--drafts] [--jobs N] [--quiet] [--alert-rules PATH]... [--base-url URL]\n"
-	"                      [--keep-going] [--fetch-limit SECONDS] [--source NAME=PATH]...\n\n"
+	"                      [--keep-going] [--fetch-limit SECONDS] [--fetch-max-size SIZE]\n"
+	"                      [--source NAME=PATH]...\n\n"
 	"The documentation-freshness report: the KPI (fresh percent = fresh and due pages\n"
 	"over published pages) against the target, counts per status, groups by owner,\n"
 	"type, criticality and section, the fresh percent at each of the last 12 month\n"
@@ -39,6 +40,8 @@ static const char report_help[] =
 	"  --keep-going     a source (sources: in almanac.yml) that cannot be fetched is taken from\n"
 	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
 	"  --fetch-limit SECONDS  fetching every source takes at most this long (1-86400; default 1800)\n"
+	"  --fetch-max-size SIZE  servers may send at most this much in all, and one source's checkout may\n"
+	"                         write at most this much (1M-16T; default 4G)\n"
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
 	"                   configured repository (repeatable)\n";
 
@@ -47,7 +50,7 @@ int cmd_report(int argc, char **argv)
 	cli_opts_t o;
 	int rc = cli_parse(&o, "report", argc, argv,
 			   OPT_REPO | OPT_CONFIG | OPT_FORMAT | OPT_NOW | OPT_OUTPUT | OPT_FAIL_UNDER | OPT_JOBS |
-				   OPT_NO_TREND | OPT_QUIET | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_SOURCE | OPT_BASE_URL,
+				   OPT_NO_TREND | OPT_QUIET | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_FETCH_MAX | OPT_SOURCE | OPT_BASE_URL,
 			   0);
 	if (rc)
 		return rc;

@@ -21,7 +21,7 @@
 static const char serve_help[] =
 	"Usage: almanac serve [--repo DIR] [--bind ADDR] [--port N] [--config FILE] [--now TIME]\n"
 	"                     [--jobs N] [--alert-rules PATH]... [--keep-going] [--fetch-limit SECONDS]\n"
-	"                     [--source NAME=PATH]... [--no-page-cache]\n\n"
+	"                     [--fetch-max-size SIZE] [--source NAME=PATH]... [--no-page-cache]\n\n"
 	"Preview the site with live reload. The site is built in a private temporary folder\n"
 	"(never the output folder) and served over HTTP; when a page, the theme or the\n"
 	"configuration changes, only what the change affects is rebuilt and open pages reload,\n"
@@ -42,6 +42,8 @@ static const char serve_help[] =
 	"  --keep-going     a source (sources: in almanac.yml) that cannot be fetched is taken from\n"
 	"                   its last complete fetch (a warning) instead of failing with exit 4\n"
 	"  --fetch-limit SECONDS  fetching every source takes at most this long (1-86400; default 1800)\n"
+	"  --fetch-max-size SIZE  servers may send at most this much in all, and one source's checkout may\n"
+	"                         write at most this much (1M-16T; default 4G)\n"
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
 	"                   configured repository (repeatable)\n"
 	"  --no-page-cache  render every page anew at each full load, neither reading nor updating the\n"
@@ -77,7 +79,7 @@ int cmd_serve(int argc, char **argv)
 {
 	cli_opts_t o;
 	int rc = cli_parse(&o, "serve", argc, argv,
-			   OPT_REPO | OPT_CONFIG | OPT_NOW | OPT_JOBS | OPT_DRAFTS | OPT_BIND | OPT_PORT | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_SOURCE | OPT_NO_PAGE_CACHE,
+			   OPT_REPO | OPT_CONFIG | OPT_NOW | OPT_JOBS | OPT_DRAFTS | OPT_BIND | OPT_PORT | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_FETCH_MAX | OPT_SOURCE | OPT_NO_PAGE_CACHE,
 			   0);
 	if (rc)
 		return rc;

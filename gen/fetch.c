@@ -49,6 +49,7 @@ typedef struct {
 	char *helper_refused; /* the origin git's credential helpers were not asked for (owned) */
 	char *last_error;     /* libgit2's message of the last failure (owned) */
 	struct fjob *job;     /* the thread's job (fetch_source), or NULL when run directly */
+	long long received;   /* bytes received from the server so far */
 } fctx_t;
 
 /* ---- a fetch on a thread of its own ----
@@ -334,11 +335,36 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 	return GIT_EUSER;
 }
 
+static long long max_bytes(const fctx_t *x)
+{
+	return x->opts->max_bytes > 0 ? x->opts->max_bytes : FETCH_MAX_BYTES;
+}
+
+/* "4 GiB", "512 MiB": a size as the limit is usually given. Caller frees. */
+static char *size_text(long long n)
+{
+	static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+	int u = 0;
+	while (u < 4 && n >= 1024 && n % 1024 == 0) {
+		n /= 1024;
+		u++;
+	}
+	return xasprintf("%lld %s", n, unit[u]);
+}
+
 static int transfer_progress(const git_indexer_progress *stats, void *payload)
 {
-	(void)stats;
 	fctx_t *x = payload;
 	job_alive(x);
+	if (stats) {
+		x->received = (long long)stats->received_bytes;
+		if (x->opts->received_before + x->received > max_bytes(x)) {
+			char *lim = size_text(max_bytes(x));
+			git_error_set(GIT_ERROR_NET, "the servers sent more than %s in this run (--fetch-max-size)", lim);
+			free(lim);
+			return -1;
+		}
+	}
 	return x->opts->stop && atomic_load(x->opts->stop) ? -1 : 0;
 }
 
@@ -511,7 +537,47 @@ out:
 	return rc;
 }
 
-/* Check out `oid` in `repo`'s work tree, detached, removing what it does not track. */
+typedef struct {
+	git_odb *odb;
+	long long total, max;
+} tree_cost_t;
+
+static int tree_cost_entry(const char *root, const git_tree_entry *e, void *payload)
+{
+	(void)root;
+	tree_cost_t *t = payload;
+	t->total += FETCH_FILE_COST;
+	size_t len;
+	git_object_t type;
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && !git_odb_read_header(&len, &type, t->odb, git_tree_entry_id(e)))
+		t->total += (long long)len;
+	return t->total > t->max ? -1 : 0;
+}
+
+/* 1 when checking out `c` would write more than the limit (its files' bytes, plus FETCH_FILE_COST a file or
+ * folder); the walk stops there, so a tree that holds one folder many times over costs no more. */
+static int too_big_to_check_out(fctx_t *x, git_repository *repo, git_commit *c)
+{
+	git_tree *tree = NULL;
+	tree_cost_t t = {NULL, 0, max_bytes(x)};
+	int over = 0;
+	if (!git_commit_tree(&tree, c) && !git_repository_odb(&t.odb, repo)) {
+		over = git_tree_walk(tree, GIT_TREEWALK_PRE, tree_cost_entry, &t) != 0 && t.total > t.max;
+		if (over) {
+			char *lim = size_text(t.max);
+			free(x->last_error);
+			x->last_error = xasprintf("its files at commit %.7s come to more than %s (counting %lld bytes a "
+						  "file; --fetch-max-size)", git_oid_tostr_s(git_commit_id(c)), lim,
+						  FETCH_FILE_COST);
+			free(lim);
+		}
+	}
+	git_odb_free(t.odb);
+	git_tree_free(tree);
+	return over;
+}
+
+/* Check out `oid` in `repo`'s work tree, detached, removing what it does not track; refused when too big. */
 static int do_checkout(fctx_t *x, git_repository *repo, const git_oid *oid)
 {
 	git_commit *c = NULL;
@@ -523,10 +589,12 @@ static int do_checkout(fctx_t *x, git_repository *repo, const git_oid *oid)
 		fail(x, "cannot read the fetched commit");
 		return -1;
 	}
-	if (git_checkout_tree(repo, (git_object *)c, &co) || git_repository_set_head_detached(repo, oid))
-		fail(x, "cannot check out the fetched commit");
-	else
-		rc = 0;
+	if (!too_big_to_check_out(x, repo, c)) {
+		if (git_checkout_tree(repo, (git_object *)c, &co) || git_repository_set_head_detached(repo, oid))
+			fail(x, "cannot check out the fetched commit");
+		else
+			rc = 0;
+	}
 	git_commit_free(c);
 	return rc;
 }
@@ -698,6 +766,7 @@ failed:
 	}
 	rc = failed_source(out, x, dir, repo_dir, x->last_error ? x->last_error : "cannot fetch");
 out:
+	out->received = x->received;
 	git_repository_free(repo);
 	free(tmp);
 	free(dir);

@@ -35,6 +35,10 @@ typedef struct {
 	                         * to its server, so that a server trickling data cannot hold it either (0:
 	                         * none); a source that needs no server (a local work tree) is not bound by it */
 	int limit_seconds;      /* the limit that deadline comes from (for the message) */
+	long long max_bytes;    /* what servers may send in one build (received_before counts the earlier
+	                         * fetches), and what a source's commit may check out (its files' bytes plus
+	                         * 4 KiB a file or folder): at most this; 0: FETCH_MAX_BYTES */
+	long long received_before;
 	const char *credential_origins; /* the origins (sources_url_origin) a user name and password from git's
 	                         * credential helpers may be sent to, one per line ("https://github.com\n"); NULL:
 	                         * none. A hostile almanac.yml names any server it likes: one that asks for a
@@ -44,6 +48,12 @@ typedef struct {
 /* Every source of one build is fetched within this unless --fetch-limit says otherwise (a first clone
  * of fifty repositories fits many times over; a server that never stops sending does not). */
 #define FETCH_LIMIT_SECONDS 1800
+/* What one build may receive from servers, and check out of one source, unless --fetch-max-size says
+ * otherwise: a hostile server's pack of many gigabytes, or a small pack of a tree that repeats one
+ * folder inside itself (millions of files), is stopped there instead of filling the disk. */
+#define FETCH_MAX_BYTES (4LL << 30)
+/* Each file or folder of a checkout counts this much besides its bytes (a block of the file system). */
+#define FETCH_FILE_COST 4096LL
 
 typedef struct {
 	char *workdir;     /* absolute work tree of the source, with a trailing '/' (owned) */
@@ -53,6 +63,7 @@ typedef struct {
 	int in_place;      /* a local work tree read as it is (uncommitted changes show) */
 	int from_cache;    /* the fetch failed and --keep-going took the last complete checkout */
 	int fetched;       /* objects were fetched from the remote in this run */
+	long long received; /* bytes received from the server in this run */
 } fetch_result_t;
 
 /* Make source `spec` available locally. `hub_root` is the hub's work-tree

@@ -199,6 +199,8 @@ typedef struct {
 	size_t nalert_rules;
 	int keep_going;          /* a source that cannot be fetched is taken from its last complete fetch */
 	int fetch_limit;         /* --fetch-limit: seconds for fetching every source (0: FETCH_LIMIT_SECONDS) */
+	long long fetch_max_bytes; /* --fetch-max-size: bytes servers may send in all, and one source's checkout
+	                              may write (0: FETCH_MAX_BYTES) */
 	int sources_offline;     /* never fetch sources: their last complete fetch (serve's rebuilds) */
 	const char *const *source_overrides; /* --source NAME=PATH: a local work tree instead of the
 	                                        configured repo (the operator's) */

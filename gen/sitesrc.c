@@ -348,6 +348,7 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 			   .offline = s->opts.sources_offline,
 			   .stop = pub_interrupt_flag(),
 			   .limit_seconds = s->opts.fetch_limit > 0 ? s->opts.fetch_limit : FETCH_LIMIT_SECONDS,
+			   .max_bytes = s->opts.fetch_max_bytes > 0 ? s->opts.fetch_max_bytes : FETCH_MAX_BYTES,
 			   .config_file = cfgname};
 	fo.deadline_ns = fetch_deadline_from_now(fo.limit_seconds); /* one limit for all the sources together */
 	char *origins = credential_origins(hub);
@@ -368,6 +369,7 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 		}
 		fetch_result_t fr;
 		int f = fetch_source(&fr, &spec, s->root, cache, &fo, &s->diags);
+		fo.received_before += fr.received; /* one limit for all the sources together */
 		free(abs_ov);
 		if (f != 0) {
 			fetch_result_free(&fr);

@@ -319,6 +319,55 @@ class HostileSources(RepoTestCase):
         self.assertIn("Victim", read(os.path.join(out, "other/victim/index.html")))
         self.assertNotIn("evil", read(os.path.join(out, "runbooks/db/index.html")))
 
+    def test_what_a_server_sends_and_a_checkout_writes_is_bounded_in_bytes(self):
+        # a server sending a pack of many gigabytes: the run's bytes are counted as they arrive
+        big = os.path.join(self.base, "big.git-src")
+        os.makedirs(big)
+        git(big, "init", "-q", "-b", "main")
+        write(big, "runbooks/big.md", "# Big\n")
+        with open(os.path.join(big, "runbooks/blob.bin"), "wb") as f:
+            f.write(os.urandom(3 << 20))  # 3 MiB that do not compress
+        git(big, "add", "-A")
+        git(big, "commit", "-q", "-m", "big", date="2026-06-01T10:00:00Z")
+        hub = self.hub("sources:\n  - name: cache\n    repo: %s\n  - name: big\n    repo: %s\n"
+                       % (self.daemon.url("remote.git-src"), self.daemon.url("big.git-src")))
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW, "--fetch-max-size", "2M")
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn("almanac.yml:5:5: error[source]: source 'big' (%s): cannot fetch: the servers sent more "
+                      "than 2 MiB in this run (--fetch-max-size)" % self.daemon.url("big.git-src"), r.stderr)
+        self.assertFalse(os.path.exists(out))
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW, "--fetch-max-size", "8M")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("build", "--repo", hub, "--out", out, "--fetch-max-size", "8X")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--fetch-max-size needs a size between 1M and 16T (512M, 4G, 20G), not '8X'", r.stderr)
+        # a small pack whose tree holds one folder 16 times, six levels deep: 16^6 copies of a 64 KiB
+        # file, a terabyte once checked out; refused before a file is written
+        bomb = os.path.join(self.base, "bomb.git-src")
+        os.makedirs(bomb)
+        git(bomb, "init", "-q", "-b", "main")
+        blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=bomb, input=b"\0" * 65536,
+                              capture_output=True, check=True).stdout.decode().strip()
+        entry = ("100644 blob", blob)
+        for level in range(6):
+            listing = "".join("%s %s\tf%02d%s\n" % (entry[0], entry[1], i, ".md" if level == 0 else "")
+                              for i in range(16))
+            tree = subprocess.run(["git", "mktree"], cwd=bomb, input=listing.encode(), capture_output=True,
+                                  check=True).stdout.decode().strip()
+            entry = ("040000 tree", tree)
+        commit = git(bomb, "commit-tree", entry[1], "-m", "bomb", date="2026-06-01T10:00:00Z").strip()
+        git(bomb, "update-ref", "refs/heads/main", commit)
+        hub = self.hub("sources:\n  - name: bomb\n    repo: %s\n" % self.daemon.url("bomb.git-src"))
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn("almanac.yml:3:5: error[source]: source 'bomb' (%s): its files at commit %s come to more "
+                      "than 4 GiB (counting 4096 bytes a file; --fetch-max-size)"
+                      % (self.daemon.url("bomb.git-src"), commit[:7]), r.stderr)
+        cache = os.path.join(hub, ".git", "almanac", "sources", "bomb")
+        written = sum(len(files) for _, _, files in os.walk(cache))
+        self.assertLess(written, 200, "files of the bomb's checkout were written")
+
     def test_a_server_advertising_a_million_branches_fills_nothing(self):
         # a merge request names a host that advertises 50,000 branches and refs named like paths: only
         # the branch the source reads is fetched, so no loose ref is written for the others (a million
