@@ -49,7 +49,7 @@ static const char *const kinds[] = {
 	"asset", "codeowners", "config", "dialect", "encoding", "erb", "front-matter", "history-content", "history-renames", "history-status",
 	"ignore-revs", "layout", "orphan",
 	"output-dropped", "owners", "raw-html", "redirect-dropped", "runbook-url-forge", "runbook-url-missing", "runbook-url-moved",
-	"scan", "search-index", "shallow-clone", "shortcode", "source", "stale-changed", "symlink", "too-large", "unknown-partial",
+	"scan", "search-index", "shallow-clone", "shortcode", "source", "source-untracked", "stale-changed", "symlink", "too-large", "unknown-partial",
 	"watch-changed", "yaml",
 };
 

@@ -850,6 +850,10 @@ class Summary(RepoTestCase):
         r = run("check", "--repo", repo, "--now", NOW)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("is not a kind", r.stderr)
+        # and the manual lists each of them (a writer turning one off looks there)
+        manual = read(os.path.join(src, "content", "docs", "configuration.md"))
+        listed = set(re.findall(r"`([a-z0-9-]+)`", manual[manual.index("The kinds:"):manual.index("A name that is not")]))
+        self.assertEqual(sorted((codes | {"config"}) - listed), [])
 
     def test_unknown_warning_kind_is_named(self):
         repo = self.repo({"almanac.yml": "warnings: {orphans: false}\n", "content/index.md": "# Home\n"})

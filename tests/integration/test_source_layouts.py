@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import unquote
 
 sys.path.insert(0, os.path.dirname(__file__))
-from almanac_testlib import RepoTestCase, Serve, main, read, run, write  # noqa: E402
+from almanac_testlib import RepoTestCase, Serve, git, main, read, run, write  # noqa: E402
 from test_layouts import diags, html_files, sidebar_titles  # noqa: E402
 
 NOW = "2026-11-01T00:00:00Z"
@@ -190,6 +190,8 @@ class SourceLayouts(RepoTestCase):
         # file of the repository outside that folder still is.
         write(self.k8s, "content/docs/links.md", "---\ntitle: Links\n---\n[a](/nothere/) [b](/README.md)\n")
         write(self.pay, "handbook/links.md", "# Links\n\n[a](/nothere.md) [b](/src/main.go)\n")
+        git(self.k8s, "add", "-A")  # a source is its tracked files
+        git(self.pay, "add", "-A")
         out, r = self.build(self.plain_hub())
         got = sorted((d["file"], d["col"], d["code"]) for d in diags(r.stderr)
                      if "links.md" in d["file"] and d["code"] != "orphan")
