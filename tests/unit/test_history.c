@@ -1216,6 +1216,11 @@ static void test_stop(void **state)
 	const char *paths[] = {"a.md", "b.md"}; /* b.md: only the root commit answers it */
 	assert_int_equal(hist_walk(fx->h, paths, 2, &o, &fx->d), HIST_STOPPED);
 	assert_int_equal(fx->d.len, 0);
+	/* the work tree's status stops too (a million files would take seconds): its lookups then answer from
+	 * the index */
+	gh_write_file(D, "a.md", "edited\n");
+	assert_int_equal(hist_worktree_status(fx->h, "a.md"), HIST_CLEAN);
+	assert_string_equal(hist_worktree_error(fx->h), "interrupted");
 	hist_stats_t st;
 	hist_stats(fx->h, &st);
 	assert_true(st.commits_walked <= 256);
