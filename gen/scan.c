@@ -13,6 +13,7 @@
 #include "utf8.h"
 #include "fsutil.h"
 #include "map.h"
+#include "publish.h"
 
 typedef struct {
 	char **v;
@@ -183,7 +184,7 @@ static void walk_dir(walk_t *w, const char *rel)
 		w->depth--;
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !pub_interrupted(); i++) { /* Ctrl-C: the build ends (site.h), the scan at once */
 		if (!strcasecmp(ents[i].name, ".git"))
 			continue; /* a repository's metadata (or a submodule's .git file): never published */
 		char *crel = rel[0] ? xasprintf("%s/%s", rel, ents[i].name) : xstrdup(ents[i].name);

@@ -4,7 +4,8 @@
  * exists, the whole work tree), skipping hidden entries, files ignored by
  * .gitignore (through libgit2; as in git, a tracked file is never ignored),
  * paths matching the exclude patterns, the output folder, and symlinks that
- * point outside the repository (warning). */
+ * point outside the repository (warning). Ctrl-C (publish.h) ends a scan at
+ * once, with what it found so far: the build then stops. */
 #ifndef ALMANAC_SCAN_H
 #define ALMANAC_SCAN_H
 

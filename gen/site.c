@@ -668,6 +668,11 @@ int site_load(site_t *s, const site_opts_t *opts)
 	alerts_find_files(s); /* the rule files (the hub's and the sources') are inputs of the fingerprint */
 	qsort(s->pages, s->npages, sizeof *s->pages, cmp_src);
 	timing_mark("config+scan");
+	if (pub_interrupted()) { /* Ctrl-C: the scan stopped where it was; nothing will be written */
+		buf_free(&cfgtext);
+		git_repository_free(repo);
+		return 0;
+	}
 
 	s->web_base = forgepages_web_base(repo, s->cfg.repo_url); /* runbook_urls on the forge (forgepages.h) */
 	if (s->web_base)
@@ -695,6 +700,10 @@ int site_load(site_t *s, const site_opts_t *opts)
 	}
 	/* who publishes what: pages, then files (outpaths.h) */
 	outp_init(&s->outputs);
+	if (pub_interrupted()) { /* Ctrl-C during the reading (its pages stopped where they were) */
+		git_repository_free(repo);
+		return 0;
+	}
 	outp_assign_pages(s);
 	folder_urls(s);
 
