@@ -272,63 +272,37 @@ static void hub_top_names(const site_t *s, size_t hub_pages, map_t *m)
 }
 
 /* Add `origin` (owned, may be NULL) to the lines of `b` once. */
-static void add_origin(buf_t *b, char *origin)
-{
-	if (!origin)
-		return;
-	size_t ol = strlen(origin);
-	const char *list = buf_cstr(b);
-	for (const char *p = list; *p;) {
-		const char *nl = strchr(p, '\n');
-		if ((size_t)(nl - p) == ol && !strncmp(p, origin, ol)) {
-			free(origin);
-			return;
-		}
-		p = nl + 1;
-	}
-	buf_puts(b, origin);
-	buf_puts(b, "\n");
-	free(origin);
-}
-
-/* The origins git's credential helpers may answer for (fetch_opts_t.credential_origins): those of the
- * hub's own remotes (the forge the hub is cloned from, whose credentials CI already uses), and the
- * operator's ALMANAC_CREDENTIAL_HOSTS (host names for https://, or origins such as http://git.lan:8080,
- * separated by commas or blanks). Never what almanac.yml says: a merge request may name any server. */
+/* The origins git's credential helpers may answer for (fetch_opts_t.credential_origins,
+ * sources_credential_origins): the hub's own remotes (the forge the hub is cloned from, whose credentials
+ * CI already uses) and the operator's ALMANAC_CREDENTIAL_HOSTS. Never what almanac.yml says: a merge
+ * request may name any server. */
 static char *credential_origins(git_repository *hub)
 {
-	buf_t b = BUF_INIT;
-	buf_puts(&b, "");
+	char **urls = NULL;
+	size_t n = 0;
 	/* remote.<name>.url read from the configuration entries by hand: git_remote_list and
 	 * git_remote_lookup match it with a regex, where libgit2 1.5 leaks PCRE2's match data (lsan.supp) */
 	git_config *cfg = NULL;
 	git_config_iterator *it = NULL;
 	if (hub && !git_repository_config_snapshot(&cfg, hub) && !git_config_iterator_new(&it, cfg)) {
 		git_config_entry *e;
-		for (int n = 0; n < 10000 && !git_config_next(&e, it); n++) {
+		for (int k = 0; k < 10000 && !git_config_next(&e, it); k++) {
 			size_t nl = strlen(e->name);
 			if (nl > 11 && !strncasecmp(e->name, "remote.", 7) && !strcasecmp(e->name + nl - 4, ".url") &&
-			    e->value)
-				add_origin(&b, sources_url_origin(e->value));
+			    e->value) {
+				urls = xrealloc(urls, (n + 1) * sizeof *urls);
+				urls[n++] = xstrdup(e->value);
+			}
 		}
 	}
 	git_config_iterator_free(it);
 	git_config_free(cfg);
 	git_error_clear();
-	const char *env = getenv("ALMANAC_CREDENTIAL_HOSTS");
-	for (const char *p = env; p && *p;) {
-		size_t n = strcspn(p, ", \t\n");
-		if (n) {
-			char *tok = xasprintf("%.*s", (int)n, p);
-			char *full = strstr(tok, "://") ? xstrdup(tok) : xasprintf("https://%s", tok);
-			add_origin(&b, sources_url_origin(full));
-			free(full);
-			free(tok);
-		}
-		p += n;
-		p += strspn(p, ", \t\n");
-	}
-	return buf_detach(&b);
+	char *o = sources_credential_origins((const char *const *)urls, n, getenv("ALMANAC_CREDENTIAL_HOSTS"));
+	for (size_t k = 0; k < n; k++)
+		free(urls[k]);
+	free(urls);
+	return o;
 }
 
 int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)

@@ -120,6 +120,82 @@ char *sources_url_origin(const char *url)
 	return o;
 }
 
+static void add_origin(buf_t *b, char *origin)
+{
+	if (!origin)
+		return;
+	size_t ol = strlen(origin);
+	const char *list = buf_cstr(b);
+	for (const char *p = list; *p;) {
+		const char *nl = strchr(p, '\n');
+		if ((size_t)(nl - p) == ol && !strncmp(p, origin, ol)) {
+			free(origin);
+			return;
+		}
+		p = nl + 1;
+	}
+	buf_puts(b, origin);
+	buf_puts(b, "\n");
+	free(origin);
+}
+
+/* "https://host" for an ssh address: scp-like "[user@]host:path", or an ssh:// origin; else NULL. */
+static char *ssh_host_https(const char *url, const char *origin)
+{
+	const char *host;
+	size_t hl;
+	if (origin) {
+		const char *sep = strstr(origin, "://");
+		if (strncmp(origin, "ssh://", 6) && strncmp(origin, "git+ssh://", 10) && strncmp(origin, "ssh+git://", 10))
+			return NULL;
+		host = sep + 3;
+		hl = strcspn(host, ":"); /* ssh's port is not https' */
+	} else {
+		if (strstr(url, "://"))
+			return NULL;
+		size_t colon = strcspn(url, ":");
+		if (!url[colon] || memchr(url, '/', colon))
+			return NULL; /* a local path */
+		host = url;
+		const char *at = memchr(url, '@', colon);
+		if (at)
+			host = at + 1;
+		hl = (size_t)(url + colon - host);
+		if (hl && host[0] == '[')
+			return NULL; /* "[::1]:path": no host to vouch for by name */
+	}
+	if (!hl)
+		return NULL;
+	char *https = xasprintf("https://%.*s", (int)hl, host);
+	char *o = sources_url_origin(https);
+	free(https);
+	return o;
+}
+
+char *sources_credential_origins(const char *const *urls, size_t n, const char *env)
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "");
+	for (size_t i = 0; i < n; i++) {
+		char *origin = sources_url_origin(urls[i]);
+		add_origin(&b, ssh_host_https(urls[i], origin));
+		add_origin(&b, origin);
+	}
+	for (const char *p = env; p && *p;) {
+		size_t k = strcspn(p, ", \t\n");
+		if (k) {
+			char *tok = xasprintf("%.*s", (int)k, p);
+			char *full = strstr(tok, "://") ? xstrdup(tok) : xasprintf("https://%s", tok);
+			add_origin(&b, sources_url_origin(full));
+			free(full);
+			free(tok);
+		}
+		p += k;
+		p += strspn(p, ", \t\n");
+	}
+	return buf_detach(&b);
+}
+
 static int valid_name(const char *s)
 {
 	size_t n = strlen(s);

@@ -73,6 +73,14 @@ char *sources_public_url(const char *url);
  * -> "https://github.com"); NULL for a local path or a scp-like address.
  * Caller frees. */
 char *sources_url_origin(const char *url);
+/* The origins git's credential helpers may be asked for, one per line, each once
+ * (fetch_opts_t.credential_origins): the origin of each of `urls` (the hub's
+ * remotes), and for an ssh remote ("git@host:path", "ssh://host/path") also
+ * "https://host" (that host's credentials, where git itself would send them);
+ * then those of the operator's list `env` (ALMANAC_CREDENTIAL_HOSTS, may be
+ * NULL: host names standing for https://host, or origins, separated by commas
+ * or blanks). Local paths add nothing. Caller frees. */
+char *sources_credential_origins(const char *const *urls, size_t n, const char *env);
 /* Free everything `l` owns; accepts a zeroed list. */
 void sources_free(sources_list_t *l);
 

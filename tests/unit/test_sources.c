@@ -109,6 +109,32 @@ static void test_parse_errors(void **state)
 	diag_free(&d);
 }
 
+/* Which hosts git's credential helpers may be asked for: the hub's remotes' and the operator's, never
+ * another; an ssh remote vouches for https on its host (CI clones the hub over ssh, sources over https). */
+static void test_credential_origins(void **state)
+{
+	(void)state;
+	const char *remotes[] = {"git@GitHub.com:acme/hub.git", "ssh://git@gitlab.example.com:2222/acme/hub.git",
+				 "https://ci:TOKEN@git.example.org:443/acme/hub.git", "/srv/git/hub.git", "../hub",
+				 "file:///srv/git/hub.git", "[::1]:hub.git", "http://mirror.lan:8080/hub.git",
+				 "git@github.com:acme/other.git"};
+	char *o = sources_credential_origins(remotes, sizeof remotes / sizeof *remotes,
+					     "docs.example.net, http://git.lan:8080 ,,\tbad url");
+	assert_string_equal(o, "https://github.com\n"
+			       "https://gitlab.example.com\n"
+			       "ssh://gitlab.example.com:2222\n"
+			       "https://git.example.org\n"
+			       "http://mirror.lan:8080\n"
+			       "https://docs.example.net\n"
+			       "http://git.lan:8080\n"
+			       "https://bad\n"
+			       "https://url\n");
+	free(o);
+	o = sources_credential_origins(NULL, 0, NULL);
+	assert_string_equal(o, "");
+	free(o);
+}
+
 static void test_urls(void **state)
 {
 	(void)state;
@@ -381,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_parse_valid),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_urls),
+		cmocka_unit_test(test_credential_origins),
 		cmocka_unit_test_setup_teardown(test_fetch_url_then_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fetch_failure_and_keep_going, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_credentials_never_stored, setup, teardown),
