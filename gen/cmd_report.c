@@ -14,9 +14,9 @@
 static const char report_help[] =
 	"Usage: almanac report [--repo DIR] [--format text|json|csv|html|rules-patch] [--now TIME]\n"
 	"                      [--output FILE] [--fail-under PCT] [--no-trend] [--config FILE]\n"
-	"                      [--drafts] [--jobs N] [--quiet] [--alert-rules PATH]... [--base-url URL]\n"
-	"                      [--keep-going] [--fetch-limit SECONDS] [--fetch-max-size SIZE]\n"
-	"                      [--source NAME=PATH]...\n\n"
+	"                      [--drafts] [--jobs N] [--quiet] [--verbose] [--alert-rules PATH]...\n"
+	"                      [--base-url URL] [--keep-going] [--fetch-limit SECONDS]\n"
+	"                      [--fetch-max-size SIZE] [--source NAME=PATH]...\n\n"
 	"The documentation-freshness report: the KPI (fresh percent = fresh and due pages\n"
 	"over published pages) against the target, counts per status, groups by owner,\n"
 	"type, criticality and section, the fresh percent at each of the last 12 month\n"
@@ -30,6 +30,8 @@ static const char report_help[] =
 	"  --fail-under PCT  exit 3 when the fresh percent is below PCT (a CI gate)\n"
 	"  --now TIME        compute ages against TIME (RFC 3339 or YYYY-MM-DD)\n"
 	"  --no-trend        skip the 12-month trend (a shorter history walk)\n"
+	"  --verbose         text: list every page that needs attention (by default the 50 most\n"
+	"                    overdue, and how many more)\n"
 	"  --drafts          count draft pages too\n"
 	"  --alert-rules PATH  Prometheus rule files (a file, folder or glob; repeatable): their\n"
 	"                    alerts join the catalog\n"
@@ -50,7 +52,7 @@ int cmd_report(int argc, char **argv)
 	cli_opts_t o;
 	int rc = cli_parse(&o, "report", argc, argv,
 			   OPT_REPO | OPT_CONFIG | OPT_FORMAT | OPT_NOW | OPT_OUTPUT | OPT_FAIL_UNDER | OPT_JOBS |
-				   OPT_NO_TREND | OPT_QUIET | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_FETCH_MAX | OPT_SOURCE | OPT_BASE_URL,
+				   OPT_NO_TREND | OPT_QUIET | OPT_DRAFTS | OPT_ALERT_RULES | OPT_KEEP_GOING | OPT_FETCH_LIMIT | OPT_FETCH_MAX | OPT_SOURCE | OPT_BASE_URL | OPT_VERBOSE,
 			   0);
 	if (rc)
 		return rc;
@@ -124,7 +126,7 @@ int cmd_report(int argc, char **argv)
 	else if (!strcmp(fmt, "html"))
 		report_write_html(&r, &s, &out);
 	else
-		report_write_text(&r, &s, !o.output && cli_color(stdout), &out);
+		report_write_text(&r, &s, !o.output && cli_color(stdout), o.verbose ? 0 : REPORT_TEXT_ATTENTION, &out);
 	int exit_code = EXIT_OK;
 	if (o.output) {
 		if (fsu_write_file(o.output, out.s ? out.s : "", out.len) != 0) {

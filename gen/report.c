@@ -534,27 +534,6 @@ void report_write_json(const report_t *r, const site_t *s, buf_t *out)
 	buf_putc(out, '\n');
 }
 
-int report_format(const site_t *s, const char *format, int color, buf_t *out)
-{
-	void (*fn)(const report_t *, const site_t *, buf_t *) = NULL;
-	if (!strcmp(format, "json"))
-		fn = report_write_json;
-	else if (!strcmp(format, "csv"))
-		fn = report_write_csv;
-	else if (!strcmp(format, "html"))
-		fn = report_write_html;
-	else if (strcmp(format, "text"))
-		return -1;
-	report_t r;
-	report_compute(&r, s);
-	if (fn)
-		fn(&r, s, out);
-	else
-		report_write_text(&r, s, color, out);
-	report_free(&r);
-	return 0;
-}
-
 /* ---- the site page's context ---- */
 
 static void set_pct(val_t *m, const char *key, double v)

@@ -146,10 +146,13 @@ void report_free(report_t *r);
 
 /* Append the JSON report of `r` (PRODUCT.md schema, pretty-printed, ending in a newline). */
 void report_write_json(const report_t *r, const site_t *s, buf_t *out);
-/* Append the terminal summary: KPI against target, counts per status, groups,
- * trend, alert coverage, then the pages that need attention with owner and
- * last author. `color` adds ANSI colours. */
-void report_write_text(const report_t *r, const site_t *s, int color, buf_t *out);
+/* Append the terminal summary: KPI against target, counts per status, the
+ * pages that need attention with owner and last author (the `max_rows` most
+ * overdue, then how many more and where they all are; 0: every one), groups,
+ * trend and alert coverage. `color` adds ANSI colours. */
+void report_write_text(const report_t *r, const site_t *s, int color, size_t max_rows, buf_t *out);
+/* The pages the text report lists unless told to list them all (report --verbose). */
+#define REPORT_TEXT_ATTENTION 50
 /* Append CSV (RFC 4180, CRLF line ends, header row): one row per document with
  * the fields of the JSON `documents` entries (last_commit flattened to
  * last_commit_id/time/author/summary; null -> empty; booleans true/false;
@@ -166,10 +169,6 @@ void report_write_html(const report_t *r, const site_t *s, buf_t *out);
  * owners furthest behind first, to `owners` (nothing without pages). Either
  * buffer may be NULL. */
 void report_charts(const report_t *r, buf_t *trend, buf_t *owners);
-
-/* Compute and append the report in `format` ("json", "text", "csv", "html");
- * `color` for text. Returns 0, or -1 for an unknown format. */
-int report_format(const site_t *s, const char *format, int color, buf_t *out);
 
 /* The template context of the site's freshness page at site URL `url`
  * ("freshness/") from a report already computed (`r` is only read; the build

@@ -214,7 +214,7 @@ static void text_groups(buf_t *out, const ansi_t *a, const char *title, const re
 	buf_putc(out, '\n');
 }
 
-static void text_attention(buf_t *out, const ansi_t *a0, const report_t *r, const site_t *s)
+static void text_attention(buf_t *out, const ansi_t *a0, const report_t *r, const site_t *s, size_t max_rows)
 {
 	const ansi_t a = *a0;
 	char tmp[64];
@@ -225,10 +225,11 @@ static void text_attention(buf_t *out, const ansi_t *a0, const report_t *r, cons
 		buf_puts(out, ": nothing, every page is within its review interval\n");
 		goto done;
 	}
+	size_t shown = max_rows && r->nattention > max_rows ? max_rows : r->nattention;
 	buf_puts(out, ", most overdue first\n");
 	/* column widths */
 	size_t ws = 6, ww = 6, wp = 4, wo = 5;
-	for (size_t i = 0; i < r->nattention; i++) {
+	for (size_t i = 0; i < shown; i++) {
 		const site_page_t *p = &s->pages[r->attention[i]];
 		attention_status(p, tmp, sizeof tmp);
 		if (width(tmp) > ws)
@@ -252,7 +253,7 @@ static void text_attention(buf_t *out, const ansi_t *a0, const report_t *r, cons
 	buf_puts(out, "LAST AUTHOR");
 	col(out, &a, C_RESET);
 	buf_putc(out, '\n');
-	for (size_t i = 0; i < r->nattention; i++) {
+	for (size_t i = 0; i < shown; i++) {
 		const site_page_t *p = &s->pages[r->attention[i]];
 		buf_puts(out, "  ");
 		attention_status(p, tmp, sizeof tmp);
@@ -276,23 +277,27 @@ static void text_attention(buf_t *out, const ansi_t *a0, const report_t *r, cons
 		}
 		buf_putc(out, '\n');
 	}
+	if (shown < r->nattention)
+		buf_printf(out, "  ... and %zu more (almanac report --verbose lists them all; --format csv or html, "
+				"one row each)\n",
+			   r->nattention - shown);
 done:
 	buf_putc(out, '\n');
 }
 
-static void write_text(const report_t *r, const site_t *s, int color, buf_t *out);
+static void write_text(const report_t *r, const site_t *s, int color, size_t max_rows, buf_t *out);
 
-void report_write_text(const report_t *r, const site_t *s, int color, buf_t *out)
+void report_write_text(const report_t *r, const site_t *s, int color, size_t max_rows, buf_t *out)
 {
 	/* owners, alert names and branches come from the repository: CI logs must not run them */
 	buf_t text = BUF_INIT;
-	write_text(r, s, color, &text);
+	write_text(r, s, color, max_rows, &text);
 	cilog_lines(&text);
 	buf_put(out, text.s, text.len);
 	buf_free(&text);
 }
 
-static void write_text(const report_t *r, const site_t *s, int color, buf_t *out)
+static void write_text(const report_t *r, const site_t *s, int color, size_t max_rows, buf_t *out)
 {
 	ansi_t a = {color};
 	char tmp[64], date[16];
@@ -338,7 +343,7 @@ static void write_text(const report_t *r, const site_t *s, int color, buf_t *out
 		col(out, &a, C_RESET);
 	}
 	buf_printf(out, "; %zu drifted\n\n", r->drifted);
-	text_attention(out, &a, r, s);
+	text_attention(out, &a, r, s, max_rows);
 
 	if (r->by_source.n) /* a site with sources: each repository's KPI, first, as in the HTML report */
 		text_groups(out, &a, "By source", &r->by_source, r->target, 0);

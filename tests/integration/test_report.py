@@ -415,6 +415,28 @@ class ReportTest(RepoTestCase):
         owners = {g["name"] for g in self.json_report(repo=repo)["groups"]["owner"]}
         self.assertIn(", ".join(names), owners)
 
+    def test_text_lists_the_most_overdue_pages_and_says_how_many_more(self):
+        """A handbook of thousands of stale pages printed every one of them before the tables a lead reads:
+        the text report lists the 50 most overdue and says where the rest are."""
+        import tempfile
+        repo = tempfile.mkdtemp(prefix="almanac-report-many-")
+        self._cleanup.append(repo)
+        git(repo, "init", "-q", "-b", "main")
+        for i in range(53):
+            write(repo, "runbooks/r%02d.md" % i, page("R%02d" % i, owner="team-a"))
+            git(repo, "add", "-A")
+            git(repo, "commit", "-qm", "r%02d" % i, date="2024-01-%02dT00:00:00Z" % (1 + i % 28))
+        text = self.report(repo=repo).stdout
+        rows = re.findall(r"^  stale\s+overdue \d+ days\s+(\S+)", text, re.M)
+        self.assertEqual(len(rows), 50)
+        self.assertIn("\n  ... and 3 more (almanac report --verbose lists them all; --format csv or html, one row "
+                      "each)\n", text)
+        self.assertLess(text.index("... and 3 more"), text.index("By owner"))
+        self.assertIn("runbooks/r00.md", rows)  # the oldest first (January 1st)
+        every = self.report("--verbose", repo=repo).stdout
+        self.assertEqual(len(re.findall(r"^  stale\s+overdue", every, re.M)), 53)
+        self.assertNotIn("more (almanac report --verbose", every)
+
     # -- HTML --
 
     def test_html_standalone(self):
