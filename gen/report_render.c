@@ -214,6 +214,32 @@ static void text_groups(buf_t *out, const ansi_t *a, const char *title, const re
 	buf_putc(out, '\n');
 }
 
+/* `lead` then `names`, comma-separated, wrapped at TEXT_WIDTH columns (the lines after the first indented
+ * by 4): a catalog of a thousand alerts without runbooks is a paragraph, not one line of 30,000 characters. */
+#define TEXT_WIDTH 100
+static void text_names(buf_t *out, const char *lead, char *const *names, size_t n)
+{
+	buf_puts(out, lead);
+	size_t at = width(lead);
+	for (size_t i = 0; i < n; i++) {
+		char *name = clean_dup(names[i]);
+		size_t w = width(name) + (i + 1 < n ? 1 : 0);
+		if (i && at + 1 + w > TEXT_WIDTH) {
+			buf_puts(out, "\n    ");
+			at = 4;
+		} else if (i) {
+			buf_putc(out, ' ');
+			at++;
+		}
+		buf_puts(out, name);
+		if (i + 1 < n)
+			buf_putc(out, ',');
+		at += w;
+		free(name);
+	}
+	buf_putc(out, '\n');
+}
+
 static void text_attention(buf_t *out, const ansi_t *a0, const report_t *r, const site_t *s, size_t max_rows)
 {
 	const ansi_t a = *a0;
@@ -383,16 +409,10 @@ static void write_text(const report_t *r, const site_t *s, int color, size_t max
 			   pct1(tmp, sizeof tmp, r->coverage_percent), r->alerts_covered, r->alerts_catalog,
 			   r->alerts_catalog == 1 ? "" : "s");
 		if (r->nuncovered) {
-			buf_puts(out, "  without a runbook: ");
-			for (size_t i = 0; i < r->nuncovered; i++)
-				buf_printf(out, "%s%s", i ? ", " : "", r->uncovered[i]);
-			buf_putc(out, '\n');
+			text_names(out, "  without a runbook: ", r->uncovered, r->nuncovered);
 		}
 		if (r->nnot_in_catalog) {
-			buf_puts(out, "  named by runbooks but not in the catalog: ");
-			for (size_t i = 0; i < r->nnot_in_catalog; i++)
-				buf_printf(out, "%s%s", i ? ", " : "", r->not_in_catalog[i]);
-			buf_putc(out, '\n');
+			text_names(out, "  named by runbooks but not in the catalog: ", r->not_in_catalog, r->nnot_in_catalog);
 		}
 	}
 	if (r->rb_checked || r->nrb_missing) {

@@ -437,6 +437,27 @@ class ReportTest(RepoTestCase):
         self.assertEqual(len(re.findall(r"^  stale\s+overdue", every, re.M)), 53)
         self.assertNotIn("more (almanac report --verbose", every)
 
+    def test_text_wraps_a_long_list_of_alerts_without_runbooks(self):
+        """A catalog read from a monitoring stack's rule files has hundreds of alerts: their names wrap at
+        100 columns instead of one line of thousands of characters."""
+        import tempfile
+        repo = tempfile.mkdtemp(prefix="almanac-report-alerts-")
+        self._cleanup.append(repo)
+        git(repo, "init", "-q", "-b", "main")
+        names = ["KubePersistentVolumeFillingUp%02d" % i for i in range(40)]
+        write(repo, "alerts.yml", "alerts:\n" + "".join("  - name: %s\n" % n for n in names))
+        write(repo, "runbooks/a.md", page("A"))
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "catalog", date="2026-06-01T00:00:00Z")
+        text = self.report(repo=repo).stdout
+        start = text.index("  without a runbook: ")
+        block = text[start:text.index("\n\n", start) if "\n\n" in text[start:] else len(text)]
+        lines = [l for l in block.split("\n") if l]
+        self.assertGreater(len(lines), 10)
+        self.assertTrue(all(len(l) <= 100 for l in lines), lines)
+        self.assertTrue(all(l.startswith("    ") for l in lines[1:]), lines)
+        self.assertEqual(re.findall(r"KubePersistentVolumeFillingUp\d\d", block), names)
+
     # -- HTML --
 
     def test_html_standalone(self):
