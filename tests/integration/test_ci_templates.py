@@ -30,6 +30,7 @@ SRC = os.path.abspath(os.environ.get("ALMANAC_SOURCE_ROOT") or
                       os.path.join(os.path.dirname(__file__), "..", ".."))
 TEMPLATE = os.path.join(SRC, "examples", "gitlab-ci.yml")
 GITHUB_EXAMPLE = os.path.join(SRC, ".github", "workflows", "publish-example.yml")
+HUB_EXAMPLE = os.path.join(SRC, "examples", "github-hub.yml")
 NOW = "2026-11-01"
 TEXT_DIAG = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)"
                        r"(?:\[(?P<code>[^\]]+)\])?: (?P<msg>.*)$")
@@ -270,6 +271,71 @@ class GithubExample(unittest.TestCase):
             shutil.rmtree(bindir, ignore_errors=True)
             shutil.rmtree(repo, ignore_errors=True)
 
+
+class GithubHubExample(RepoTestCase):
+    """examples/github-hub.yml: a hub of several repositories published from GitHub Actions, its
+    .git/almanac kept between runs, so that a source whose server is down is taken from the last run."""
+
+    def test_hub_workflow_runs_as_written_and_survives_a_source_that_is_down(self):
+        with open(HUB_EXAMPLE, encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+        on = doc[True]  # YAML 1.1 reads the key `on` as true
+        self.assertIn("repository_dispatch", on)
+        self.assertIn("schedule", on)
+        steps = doc["jobs"]["build"]["steps"]
+        cache = [st for st in steps if st.get("uses", "").startswith("actions/cache")]
+        self.assertEqual(cache[0]["with"]["path"], ".git/almanac")
+        self.assertIn("restore-keys", cache[0]["with"])
+        lines = [line.strip() for st in steps for line in st.get("run", "").splitlines()]
+        cmds = [line for line in lines if line.startswith("almanac ")]
+        self.assertIn("almanac --version", cmds)
+        self.assertTrue(any("--keep-going" in c for c in cmds), cmds)
+        creds = [st for st in steps if "credential.helper" in st.get("run", "")]
+        self.assertEqual(creds[0]["env"]["SOURCES_TOKEN"], "${{ secrets.SOURCES_TOKEN }}")
+        base = tempfile.mkdtemp(prefix="almanac-hub-ci-")
+        bindir = tempfile.mkdtemp(prefix="almanac-bin-")
+        try:
+            svc = os.path.join(base, "payments.git-src")
+            os.makedirs(svc)
+            git(svc, "init", "-q", "-b", "main")
+            write(svc, "runbooks/db-down.md", "# Payments database down\n")
+            git(svc, "add", "-A")
+            git(svc, "commit", "-q", "-m", "runbook", date="2026-10-01T10:00:00Z")
+            hub = os.path.join(base, "hub")
+            os.makedirs(hub)
+            git(hub, "init", "-q", "-b", "main")
+            write(hub, "content/index.md", "# Handbook\n")
+            write(hub, "almanac.yml", "title: Handbook\nsources:\n  - name: payments\n    repo: file://%s\n" % svc)
+            git(hub, "add", "-A")
+            git(hub, "commit", "-q", "-m", "hub", date="2026-10-02T10:00:00Z")
+            os.symlink(BIN, os.path.join(bindir, "almanac"))
+            env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"], HOME=base, SOURCES_TOKEN="")
+
+            def run_steps():
+                for st in steps:
+                    script = st.get("run", "")
+                    if "almanac" not in script or "tools/package" in script:
+                        continue  # the package is the binary under test
+                    script = script.replace("${{ github.repository_owner }}", "acme").replace(
+                        "${{ github.event.repository.name }}", "handbook")
+                    r = subprocess.run(["sh", "-ec", script], cwd=hub, env=env, text=True,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+                    self.assertEqual(r.returncode, 0, "%s\n%s" % (script, r.stderr))
+                    yield r
+            list(run_steps())
+            self.assertTrue(os.path.isfile(os.path.join(hub, "public", "payments", "runbooks", "db-down",
+                                                        "index.html")))
+            # the next run, with the source's server gone: its last complete fetch, from the kept cache
+            os.rename(svc, svc + ".gone")
+            out = list(run_steps())
+            said = "".join(r.stderr for r in out)
+            self.assertIn("source 'payments'", said)
+            self.assertIn("using its last complete fetch", said)
+            self.assertTrue(os.path.isfile(os.path.join(hub, "public", "payments", "runbooks", "db-down",
+                                                        "index.html")))
+        finally:
+            shutil.rmtree(bindir, ignore_errors=True)
+            shutil.rmtree(base, ignore_errors=True)
 
 if __name__ == "__main__":
     main()
