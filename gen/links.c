@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "layout.h"
+#include "lfs.h"
 #include "layout_hugo.h"
 #include "scan.h"
 #include "sitelayout.h"
@@ -570,6 +571,32 @@ char *links_inline_images(links_ctx_t *c, const char *html)
 	return buf_detach(&b);
 }
 
+/* A link or image to a file that is a Git LFS pointer in this clone (lfs.h): the page shows a broken picture
+ * (or links to a few lines of text), so it is said where the page names it. Each file is read once. */
+static void lfs_pointer_warning(links_ctx_t *c, site_asset_t *a, const char *raw, int is_image, int line, int col)
+{
+	site_t *s = c->site;
+	int st = atomic_load(&a->lfs);
+	if (!st) {
+		st = lfs_file_is_pointer(site_source_tree(s, a->source), a->repo_path ? a->repo_path : a->src) ? 2 : 1;
+		atomic_store(&a->lfs, st);
+	}
+	if (st != 2)
+		return;
+	const site_source_t *src = a->source ? &s->sources[a->source - 1] : NULL;
+	const char *what = is_image ? "image" : "link target", *thing = is_image ? "the picture" : "the file";
+	if (src && !src->in_place)
+		diag_add(&s->diags, DIAG_WARNING, s->pages[c->page].src, line, col, "lfs-pointer",
+			 "%s '%s' is a Git LFS pointer, not %s: source '%s' is fetched without its LFS objects; read it "
+			 "from a work tree that has them (repo: a local path, after git lfs pull)",
+			 what, raw, thing, src->name);
+	else
+		diag_add(&s->diags, DIAG_WARNING, s->pages[c->page].src, line, col, "lfs-pointer",
+			 "%s '%s' is a Git LFS pointer, not %s: this clone has no LFS objects; run git lfs pull before "
+			 "building (actions/checkout: lfs: true)",
+			 what, raw, thing);
+}
+
 /* A link or image to a file that is not published because browsers run its
  * scripts (activefiles.h): an SVG image becomes a data: URL, the rest loses
  * its target with a warning. */
@@ -771,6 +798,8 @@ char *links_rewrite(void *ud, const char *url, int is_image, int line, int col)
 	} else if (r.kind == RES_ASSET && s->assets[r.index].withheld) {
 		out = withheld_asset(c, &s->assets[r.index], url, is_image, line, col);
 	} else if (r.kind == RES_SECTION || r.kind == RES_ASSET) {
+		if (r.kind == RES_ASSET)
+			lfs_pointer_warning(c, &s->assets[r.index], url, is_image, line, col);
 		char *rel = fsu_href(p->url, r.kind == RES_SECTION ? r.url : s->assets[r.index].out);
 		out = xasprintf("%s%s", rel, rest);
 		free(rel);

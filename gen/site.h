@@ -106,6 +106,8 @@ typedef struct {
 	char *repo_path;      /* a source's asset: its path in that repository (owned), else NULL */
 	int withheld;         /* a file browsers run scripts in, not published (activefiles.h) */
 	atomic_int shown;     /* withheld, but some page shows it as an image */
+	atomic_int lfs;       /* 0: not looked at yet; 1: the file itself; 2: a Git LFS pointer (lfs.h), looked at
+	                         when a page first links to it or shows it */
 	size_t static_root;   /* a file of its repository's Hugo static folder k - 1 (layout_static_of), published
 	                         at the site root; 0 for a file of the content folders */
 } site_asset_t;

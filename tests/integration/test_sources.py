@@ -310,6 +310,38 @@ class Sources(RepoTestCase):
                       "folder", r.stderr)
         self.assertIn("SearchIndexStale", self.report()["alerts"]["uncovered"])  # its rules were read
 
+    def test_pictures_left_as_git_lfs_pointers_are_said_where_a_page_shows_them(self):
+        # a clone without LFS objects (actions/checkout's default; every source Almanac fetches) holds a
+        # few lines of text in place of each picture: every page showing one showed a broken picture
+        pointer = ("version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize 48213\n" % ("4d7a" * 16))
+        write(self.remote, "runbooks/img/flow.png", pointer)
+        write(self.remote, "runbooks/cache-miss.md", "# Cache miss storm\n\n![How requests flow](img/flow.png)\n")
+        git(self.remote, "add", "-A")
+        git(self.remote, "commit", "-q", "-m", "picture", date="2026-06-02T10:00:00Z")
+        write(self.hub, "content/img/topology.svg.png", pointer)
+        write(self.hub, "content/img/real.png", "\x89PNG real picture\n")
+        write(self.hub, "content/pictures.md", "# Pictures\n\n![Topology](img/topology.svg.png)\n\n"
+                                               "![Real](img/real.png)\n")
+        git(self.hub, "add", "-A")
+        git(self.hub, "commit", "-q", "-m", "pictures", date="2026-10-21T10:00:00Z")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", self.hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("content/pictures.md:3:1: warning[lfs-pointer]: image 'img/topology.svg.png' is a Git LFS "
+                      "pointer, not the picture: this clone has no LFS objects; run git lfs pull before building "
+                      "(actions/checkout: lfs: true)\n", r.stderr)
+        self.assertIn("cache/runbooks/cache-miss.md:3:1: warning[lfs-pointer]: image 'img/flow.png' is a Git LFS "
+                      "pointer, not the picture: source 'cache' is fetched without its LFS objects; read it from a "
+                      "work tree that has them (repo: a local path, after git lfs pull)\n", r.stderr)
+        self.assertNotIn("real.png' is a Git LFS", r.stderr)
+        self.assertEqual(r.stderr.count("lfs-pointer"), 3, r.stderr)  # two warnings and the count
+        # once the objects are there (git lfs pull), nothing is said
+        write(self.hub, "content/img/topology.svg.png", "\x89PNG the picture\n")
+        git(self.hub, "commit", "-q", "-am", "lfs pull", date="2026-10-22T10:00:00Z")
+        r = run("check", "--repo", self.hub, "--now", NOW)
+        self.assertNotIn("content/pictures.md:3:1: warning[lfs-pointer]", r.stderr)
+        self.assertIn("cache/runbooks/cache-miss.md:3:1: warning[lfs-pointer]", r.stderr)
+
     def test_a_source_link_takes_the_path_in_that_repository_too(self):
         # the site path (payments/db-down.md) or the file as the service's forge shows it
         write(self.hub, "runbooks/escalate.md", "# Escalate\n\n[site path](source:payments/db-down.md), "

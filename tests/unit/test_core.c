@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "frontmatter.h"
 #include "fsutil.h"
+#include "lfs.h"
 #include "markdown.h"
 #include "scan.h"
 #include "suggest.h"
@@ -406,6 +407,26 @@ static void test_suggest_distance_matches_plain(void **st)
 	}
 }
 
+/* Git LFS pointer files (lfs.h): the spec's form, its old name, and what merely looks like one. */
+static void test_lfs_pointer(void **state)
+{
+	(void)state;
+	const char *p = "version https://git-lfs.github.com/spec/v1\n"
+			"oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n";
+	assert_true(lfs_is_pointer(p, strlen(p)));
+	const char *old = "version https://hawser.github.com/spec/v1\noid sha256:4d7a\nsize 1\n";
+	assert_true(lfs_is_pointer(old, strlen(old)));
+	const char *no_oid = "version https://git-lfs.github.com/spec/v1\nsize 12345\n";
+	assert_false(lfs_is_pointer(no_oid, strlen(no_oid)));
+	const char *prose = "The pointer starts with version https://git-lfs.github.com/spec/v1\noid sha256:x\n";
+	assert_false(lfs_is_pointer(prose, strlen(prose)));
+	assert_false(lfs_is_pointer("\x89PNG", 4));
+	char big[LFS_POINTER_MAX + 16];
+	memset(big, 'x', sizeof big);
+	memcpy(big, p, strlen(p));
+	assert_false(lfs_is_pointer(big, sizeof big)); /* larger than any pointer */
+}
+
 int main(void)
 {
 	md_init();
@@ -419,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_front_matter),  cmocka_unit_test(test_front_matter_broken),
 		cmocka_unit_test(test_config),        cmocka_unit_test(test_time),
 		cmocka_unit_test(test_suggest),      cmocka_unit_test(test_diag_text_escapes_control_bytes),
+		cmocka_unit_test(test_lfs_pointer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
