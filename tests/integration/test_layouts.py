@@ -605,6 +605,35 @@ class MkDocsConfig(RepoTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(diags(r.stderr), [])
 
+    def test_nav_entries_that_name_no_file_are_warned_at_the_entry(self):
+        # paths written from the repository's root (docs/x.md), a folder, a file of the root: none is a
+        # file of docs_dir, so MkDocs leaves each out of the navigation with a warning; links (a scheme,
+        # a host, a path from the site's root) and the files that exist are not warned
+        repo = self.repo({
+            "mkdocs.yml": "site_name: Ops\nnav:\n  - Home: index.md\n  - Guides:\n"
+                          "      - docs/guides/a.md\n      - Runbooks: runbooks/\n"
+                          "      - Top: README.md\n      - guides/a.md\n      - assets/map.pdf\n"
+                          "  - Forge: https://git.example.org/ops\n  - Mail: mailto:ops@example.org\n"
+                          "  - Host: //cdn.example.org/x\n  - Old site: /legacy/\n",
+            "README.md": "# Ops repository\n",
+            "docs/index.md": "# Home\n", "docs/guides/a.md": "# A\n", "docs/assets/map.pdf": "%PDF",
+            "docs/runbooks/disk.md": "# Disk\n\n[home](../index.md)\n"})
+        r = run("check", "--repo", repo, "--now", NOW)
+        got = [(d["file"], d["line"], d["col"], d["sev"], d["code"]) for d in diags(r.stderr) if d["code"] == "layout"]
+        self.assertEqual(got, [("mkdocs.yml", "5", "9", "warning", "layout"),
+                               ("mkdocs.yml", "6", "19", "warning", "layout"),
+                               ("mkdocs.yml", "7", "14", "warning", "layout")], r.stderr)
+        self.assertIn("nav: entry 'docs/guides/a.md' names no file of docs/: MkDocs leaves it out of the "
+                      "navigation; nav: paths are relative to docs_dir", r.stderr)
+        self.assertIn("nav: entry 'runbooks/' names no file of docs/", r.stderr)
+        self.assertIn("nav: entry 'README.md' names no file of docs/", r.stderr)
+        if shutil.which("mkdocs"):  # the same three entries MkDocs warns about
+            m = subprocess.run(["mkdocs", "build", "--config-file", os.path.join(repo, "mkdocs.yml"),
+                                "--site-dir", os.path.join(self.tmpdir(), "mk")], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, timeout=120, cwd=repo)
+            self.assertEqual(sorted(re.findall(r"A relative path to '([^']+)' is included in the 'nav'", m.stdout)),
+                             ["README.md", "docs/guides/a.md", "runbooks/"], m.stdout)
+
     def test_a_broken_config_is_a_warning_and_the_defaults_apply(self):
         repo = self.repo({"mkdocs.yml": "site_name: [unclosed\n", "docs/index.md": "# Home\n",
                           "docs/b.md": "# B\n\n[home](index.md)\n"})
