@@ -120,7 +120,7 @@ static int load_source_config(site_t *s, site_source_t *src, int k, uint64_t *st
 	 * root, a plain one's URLs are its paths under its path: */
 	diag_list_t ld;
 	diag_init(&ld);
-	layout_detect(&src->layout, src->tree, src->cfg.layout, &ld);
+	layout_detect(&src->layout, src->tree, src->cfg.layout, !src->path[0] && !src->cfg.content_explicit, &ld);
 	if (src->layout.kind == LAYOUT_PLAIN && !strcmp(src->cfg.layout, "auto") && s->layout.kind != LAYOUT_PLAIN)
 		layout_inherit(&src->layout, &s->layout, src->path); /* no config of its own: written for the hub */
 	else if (src->layout.kind == LAYOUT_PLAIN)

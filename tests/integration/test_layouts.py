@@ -217,6 +217,109 @@ class Hugo(RepoTestCase):
                           read(os.path.join(self.out, f)), (row[0], url))
 
 
+HUGO_LAYOUTS = {"layouts/_default/single.html": "<html><body>{{ .Content }}</body></html>\n",
+                "layouts/_default/list.html": "<html><body>{{ .Content }}</body></html>\n"}
+
+
+def in_folder(folder, files):
+    return {folder + "/" + k: v for k, v in files.items()}
+
+
+# a service's repository with its documentation site in website/ (hugo --source website)
+HUGO_WEBSITE = dict(in_folder("website", dict(HUGO_LAYOUTS, **{
+    "hugo.toml": 'title = "Payments Handbook"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]\n',
+    "content/_index.md": "---\ntitle: Payments\n---\nStart with [disk full](/runbooks/disk-full/).\n",
+    "content/runbooks/_index.md": "---\ntitle: Runbooks\n---\n![map](/img/Map.png)\n",
+    "content/runbooks/Disk-Full.md": "---\ntitle: Disk full\n---\nBack [home](/) and to the [runbooks](../).\n",
+    "static/img/Map.png": "PNG",
+})), **{
+    "README.md": "# payments\n\nThe service. See [the site](website/content/_index.md).\n",
+    "main.go": "package main\n",
+    "deploy/config.yaml": "replicas: 2\n",  # a config.yaml without a content folder: not a site
+})
+
+# the site's config in src/ with its content beside it: contentDir ../content (hugo --source src)
+HUGO_SRC = dict(in_folder("src", dict(HUGO_LAYOUTS, **{
+    "config.yaml": "title: Runbooks\ncontentDir: ../content\npublishDir: ../app/www\n"
+                   "disableKinds: [taxonomy, term, RSS, sitemap, robotsTXT]\n",
+    "static/logo.png": "PNG",
+})), **{
+    "content/_index.md": "---\ntitle: Runbooks\n---\n![logo](/logo.png) [app one](/application-1/)\n",
+    "content/Application-1/_index.md": "---\ntitle: Application 1\n---\nSee [restart](/application-1/restart/).\n",
+    "content/Application-1/Restart.md": "---\ntitle: Restart\n---\nText.\n",
+})
+
+
+class HugoInAFolder(RepoTestCase):
+    """A Hugo site kept in a folder of a code repository (`hugo --source website`) is a Hugo site."""
+
+    def check_like_hugo(self, files, folder, pages):
+        repo = self.repo(files)
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(diags(r.stderr), [])
+        for p in pages:
+            self.assertTrue(os.path.isfile(os.path.join(out, p)), p)
+        rep = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        self.assertEqual(rep["repository"]["layout"], "hugo")
+        if shutil.which("hugo"):  # every page and file hugo publishes is at the same address
+            hout = os.path.join(self.tmpdir(), "hugo")
+            h = subprocess.run(["hugo", "--quiet", "--source", os.path.join(repo, folder), "--destination", hout],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+            self.assertEqual(h.returncode, 0, h.stderr)
+            theirs = set()
+            for d, _, fs in os.walk(hout):
+                theirs |= {os.path.relpath(os.path.join(d, f), hout) for f in fs}
+            theirs -= {"404.html"}
+            self.assertEqual(sorted(p for p in theirs if not os.path.isfile(os.path.join(out, p))), [])
+            self.assertTrue(set(pages) <= theirs, sorted(theirs))
+        return repo, out
+
+    def test_a_site_in_website(self):
+        repo, out = self.check_like_hugo(HUGO_WEBSITE, "website", [
+            "index.html", "runbooks/index.html", "runbooks/disk-full/index.html", "img/Map.png"])
+        self.assertIn("Payments Handbook", read(os.path.join(out, "index.html")))
+        self.assertFalse(os.path.exists(os.path.join(out, "website")))
+        self.assertFalse(os.path.exists(os.path.join(out, "readme")))
+
+    def test_a_site_whose_content_is_beside_its_config_folder(self):
+        self.check_like_hugo(HUGO_SRC, "src", [
+            "index.html", "application-1/index.html", "application-1/restart/index.html", "logo.png"])
+
+    def test_a_config_yaml_without_its_content_folder_is_not_a_site(self):
+        files = {k: v for k, v in HUGO_WEBSITE.items() if not k.startswith("website/")}
+        repo = self.repo(files)
+        rep = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        self.assertEqual(rep["repository"]["layout"], "plain")
+        self.assertEqual([d["path"] for d in rep["documents"]], ["README.md"])
+
+    def test_a_repository_that_names_its_content_folders_keeps_its_layout(self):
+        # content: in almanac.yml says where the pages are: the site in website/ is not looked for
+        repo = self.repo(dict(HUGO_WEBSITE, **{"almanac.yml": "content: [website/content]\n"}))
+        rep = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        self.assertEqual(rep["repository"]["layout"], "plain")
+        self.assertIn("website/content/runbooks/Disk-Full/", [d["url"] for d in rep["documents"]])
+
+    def test_serve_reloads_when_the_folders_config_changes(self):
+        from test_serve import Server  # almanac serve with ALMANAC_SERVE_VERIFY=1
+        repo = self.repo(HUGO_WEBSITE)
+        srv = Server(repo)
+        try:
+            srv.wait(lambda s: s["search"] == "current")
+            seq = srv.status()["seq"]
+            cfg = os.path.join(repo, "website/hugo.toml")
+            write(repo, "website/hugo.toml", read(cfg).replace("Payments Handbook", "Payments Operations"))
+            st = srv.settled(seq)
+            self.assertTrue(st["ok"], st)
+            self.assertEqual(st["verify_mismatches"], 0, "\n".join(srv.lines[-20:]))
+            code, _, body = srv.get("/")
+            self.assertEqual(code, 200)
+            self.assertIn(b"Payments Operations", body)
+        finally:
+            self.assertEqual(srv.stop(), 0, "\n".join(srv.lines[-40:]))
+
+
 class HugoServe(RepoTestCase):
     def test_edits_rebuild_as_a_full_build_would(self):
         from test_serve import Server  # almanac serve with ALMANAC_SERVE_VERIFY=1
