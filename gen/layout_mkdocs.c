@@ -31,6 +31,7 @@ typedef struct {
 	const pr_root_t *tree; /* the repository, to find the files nav: names */
 	const char *cfg;       /* mkdocs.yml's path, where nav: warnings are reported */
 	diag_list_t *d;
+	int i18n; /* the i18n plugin is listed: nav: names pages in each language's folder */
 } navctx_t;
 
 /* 1 when a nav: entry is a link MkDocs does not look for among the documentation files: an
@@ -64,8 +65,9 @@ static void nav_check_file(const navctx_t *c, const val_t *v)
 	if (!found)
 		diag_add(c->d, DIAG_WARNING, c->cfg, v->line, v->col, "layout",
 			 "nav: entry '%s' names no file of %s%s: MkDocs leaves it out of the navigation; "
-			 "nav: paths are relative to docs_dir", p, l->root[0] ? l->root : "the repository",
-			 l->root[0] ? "/" : "");
+			 "nav: paths are relative to docs_dir%s", p, l->root[0] ? l->root : "the repository",
+			 l->root[0] ? "/" : "",
+			 c->i18n ? " (the i18n plugin, which reads them in each language's folder, is not followed)" : "");
 	free(n);
 }
 
@@ -165,7 +167,7 @@ void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, dia
 		const val_t *nav = val_map_get(c, "nav");
 		if (nav && nav->type == VAL_LIST) {
 			l->has_nav = 1;
-			navctx_t nc = {l, 0, tree, cfg, d};
+			navctx_t nc = {l, 0, tree, cfg, d, mdids_mkdocs_plugin(c, "i18n")};
 			free(walk_nav(&nc, nav, 0));
 		}
 	}

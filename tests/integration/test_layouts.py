@@ -736,6 +736,15 @@ class MkDocsConfig(RepoTestCase):
                                stderr=subprocess.STDOUT, text=True, timeout=120, cwd=repo)
             self.assertEqual(sorted(re.findall(r"A relative path to '([^']+)' is included in the 'nav'", m.stdout)),
                              ["README.md", "docs/guides/a.md", "runbooks/"], m.stdout)
+        # mkdocs-static-i18n with language folders: nav: names each language's pages (docs/en/index.md),
+        # which Almanac does not follow; the warning says so
+        repo = self.repo({"mkdocs.yml": "site_name: Ops\nplugins:\n  - search\n  - i18n:\n"
+                                        "      docs_structure: folder\nnav:\n  - Home: index.md\n",
+                          "docs/en/index.md": "# Home\n", "docs/de/index.md": "# Start\n"})
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertIn("mkdocs.yml:7:11: warning[layout]: nav: entry 'index.md' names no file of docs/: MkDocs "
+                      "leaves it out of the navigation; nav: paths are relative to docs_dir (the i18n plugin, "
+                      "which reads them in each language's folder, is not followed)", r.stderr)
 
     def test_a_broken_config_is_a_warning_and_the_defaults_apply(self):
         repo = self.repo({"mkdocs.yml": "site_name: [unclosed\n", "docs/index.md": "# Home\n",
