@@ -186,7 +186,8 @@ static int classify_in_source(inc_t *inc, int k, const char *rel, unsigned flags
 {
 	site_t *s = inc->s;
 	const site_source_t *src = &s->sources[k - 1];
-	if (!strcmp(rel, "almanac.yml") || layout_config_candidate(rel) || (flags & WATCH_DIR)) {
+	if (!strcmp(rel, "almanac.yml") || layout_config_candidate(rel) || (flags & WATCH_DIR) ||
+	    (src->layout.config && !strcmp(rel, src->layout.config))) {
 		*why = src->name; /* its settings, layout or folders: every page of it may move */
 		return INCWATCH_FULL;
 	}
@@ -256,7 +257,9 @@ int incwatch_classify(inc_t *inc, const char *path, unsigned flags, long *idx, c
 		*why = "configuration";
 		return INCWATCH_FULL;
 	}
-	if (!strncmp(path, s->root, strlen(s->root)) && layout_config_candidate(path + strlen(s->root))) {
+	if (!strncmp(path, s->root, strlen(s->root)) &&
+	    (layout_config_candidate(path + strlen(s->root)) ||
+	     (s->layout.config && !strcmp(path + strlen(s->root), s->layout.config)))) {
 		*why = "layout configuration"; /* Hugo's or MkDocs' config: every URL may change (layout.h) */
 		return INCWATCH_FULL;
 	}
@@ -427,6 +430,20 @@ static char *watch_signature(const inc_t *inc)
 }
 
 /* incremental.h */
+/* Watch the folder of the other tool's config `cfg` (repo-relative, under `root` which ends in '/') when
+ * it is not the top folder: a Hugo site kept in website/ (layout.h). */
+static void add_config_dir(inc_t *inc, const char *root, const char *cfg)
+{
+	if (!cfg || !strchr(cfg, '/'))
+		return;
+	char *dn = fsu_dirname(cfg);
+	char *d = xasprintf("%s%s", root, dn);
+	if (fsu_is_dir(d))
+		watch_add_dir(inc->w, d);
+	free(d);
+	free(dn);
+}
+
 int inc_watch(inc_t *inc)
 {
 	watch_close(inc->w);
@@ -481,6 +498,7 @@ int inc_watch(inc_t *inc)
 	if (fsu_is_dir(hugo_dir))
 		watch_add_dir(inc->w, hugo_dir);
 	free(hugo_dir);
+	add_config_dir(inc, s->root, s->layout.config); /* a Hugo site in a folder: website/hugo.toml */
 	const char *dev_theme = getenv("ALMANAC_THEME_DIR");
 	if (inc->theme_builtin && dev_theme && dev_theme[0])
 		watch_add_tree(inc->w, inc->theme_builtin, NULL, 0);
@@ -495,6 +513,9 @@ int inc_watch(inc_t *inc)
 		free(tree);
 		if (src->path[0]) /* its top folder: its almanac.yml and its Hugo or MkDocs config (sitelayout.h) */
 			watch_add_dir(inc->w, sroot);
+		char *sr = xasprintf("%s/", sroot);
+		add_config_dir(inc, sr, src->layout.config);
+		free(sr);
 		for (size_t i = 0; i < src_nstatic(src); i++) { /* a Hugo source's static/ files (scan_static) */
 			char *d = xasprintf("%s/%s", sroot, src->layout.statics[i].dir);
 			watch_add_tree(inc->w, d, skip, nskip);

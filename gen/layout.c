@@ -24,7 +24,7 @@ int layout_valid_setting(const char *setting)
 	       !strcmp(setting, "plain") || !strcmp(setting, "techdocs");
 }
 
-int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, diag_list_t *d)
+int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, int in_folders, diag_list_t *d)
 {
 	memset(l, 0, sizeof *l);
 	l->root = xstrdup("");
@@ -36,6 +36,10 @@ int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, diag_
 	char *techdocs_cfg = layout_techdocs_find_config(tree, d);
 	int want_hugo = !strcmp(setting, "hugo"), want_mkdocs = !strcmp(setting, "mkdocs");
 	int want_techdocs = !strcmp(setting, "techdocs");
+	/* no tool's config at the root: a Hugo site in a folder of its own (website/, or src/ with
+	 * contentDir ../content), as code repositories keep their documentation site */
+	if (in_folders && !hugo_cfg && !mkdocs_cfg && !techdocs_cfg && (want_hugo || !strcmp(setting, "auto")))
+		hugo_cfg = layout_hugo_find_sub_config(tree);
 	if (!strcmp(setting, "auto")) {
 		/* Hugo: its config and its content folder (a config alone is not a site to read) */
 		if (hugo_cfg) {

@@ -9,7 +9,9 @@
  *           repository paths ("runbooks/k8s/x.md" -> "runbooks/k8s/x/"), the
  *           first content folder's index page is the home page.
  *   hugo    a Hugo config at the root (hugo.toml|yaml|json, config.toml|
- *           yaml|json, or config/_default/ with one of those) and a content
+ *           yaml|json, or config/_default/ with one of those), or with no
+ *           tool's config at the root in a top folder (website/hugo.toml:
+ *           contentDir and static folders relative to it), and a content
  *           folder (contentDir, default content/): that folder is the site
  *           root (URLs do not contain it); _index.md and index.md are their
  *           folder's page (README.md is an ordinary page); URLs follow Hugo's
@@ -112,8 +114,11 @@ typedef struct {
  * warnings of code "layout" (a config that is a link out of the repository:
  * "symlink") and the defaults are used: a layout never fails a build. `home`
  * is left NULL (layout_set_home fills it once the content folders are known).
+ * A Hugo site in a top folder (website/hugo.toml) is looked for only when
+ * `in_folders` (the caller's config names no content folder of its own: a
+ * repository that says where its pages are keeps its plain layout).
  * Free with layout_free. Returns 0. */
-int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, diag_list_t *d);
+int layout_detect(layout_t *l, const pr_root_t *tree, const char *setting, int in_folders, diag_list_t *d);
 /* 1 when the repo path `rel` may be the config of another tool that
  * layout_detect reads (a Hugo or MkDocs config's place and name): a change
  * to it (or its appearance) may change every page's URL. */

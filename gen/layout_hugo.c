@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "fsutil.h"
 #include "layout_tools.h"
+#include "pathres.h"
 #include "shortcodes.h"
 #include "utf8.h"
 
@@ -40,6 +42,87 @@ char *layout_hugo_find_config(const pr_root_t *tree, diag_list_t *d)
 	return NULL;
 }
 
+/* Top folders looked into for a Hugo site (a repository's first entries, by name), at most. */
+#define HUGO_SUB_MAX 1000
+
+/* The first config under folder `dir` ("website/"), by Hugo's names and places; owned, or NULL. */
+static char *find_config_in(const pr_root_t *tree, const char *dir)
+{
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < sizeof hugo_names / sizeof *hugo_names; i++) {
+			char *rel = xasprintf("%s%s%s", dir, hugo_dirs[k], hugo_names[i]);
+			if (layout_exists(tree, rel, 0, NULL))
+				return rel;
+			free(rel);
+		}
+	return NULL;
+}
+
+char *layout_hugo_find_sub_config(const pr_root_t *tree)
+{
+	pr_entry_t *ents = NULL;
+	size_t n = 0;
+	if (pr_list(tree, "", 1, &ents, &n))
+		return NULL;
+	char *found = NULL;
+	for (size_t i = 0; i < n && i < HUGO_SUB_MAX && !found; i++) {
+		if (!S_ISDIR(ents[i].st.st_mode) || !strcmp(ents[i].name, "node_modules"))
+			continue; /* a link is not followed (lstat), nor is a dependency folder read */
+		char *dir = xasprintf("%s/", ents[i].name);
+		char *cfg = find_config_in(tree, dir);
+		free(dir);
+		if (!cfg)
+			continue;
+		/* a site: its content folder exists (a config.yaml beside deployment files is not one) */
+		layout_t probe;
+		memset(&probe, 0, sizeof probe);
+		probe.root = xstrdup("");
+		diag_list_t quiet;
+		diag_init(&quiet);
+		layout_hugo_read(&probe, tree, cfg, &quiet);
+		if (probe.root[0] && layout_exists(tree, probe.root, 1, NULL))
+			found = cfg;
+		else
+			free(cfg);
+		diag_free(&quiet);
+		layout_free(&probe);
+	}
+	pr_list_free(ents, n);
+	return found;
+}
+
+/* The folder Hugo runs in for config `cfg` ("" at the root, "website/" for website/hugo.toml or
+ * website/config/_default/hugo.toml): contentDir and the static folders are relative to it. Owned. */
+static char *site_dir_of(const char *cfg)
+{
+	char *dir = fsu_dirname(cfg);
+	size_t dl = strlen(dir), cl = strlen("config/_default");
+	if (dl >= cl && !strcmp(dir + dl - cl, "config/_default") && (dl == cl || dir[dl - cl - 1] == '/'))
+		dir[dl - cl] = '\0';
+	else if (dl) {
+		char *d = xasprintf("%s/", dir);
+		free(dir);
+		dir = d;
+	}
+	return dir;
+}
+
+/* `rel` (a config value: a folder relative to where Hugo runs) from the repository's root; NULL when it
+ * is absolute or climbs out of the repository. Owned. */
+static char *from_site_dir(const char *site_dir, const char *rel)
+{
+	if (!rel || !rel[0] || rel[0] == '/')
+		return NULL;
+	char *j = xasprintf("%s%s", site_dir, rel);
+	char *n = fsu_normalize(j);
+	free(j);
+	if (n && (!n[0] || n[0] == '/' || !strcmp(n, "..") || !strncmp(n, "../", 3))) {
+		free(n);
+		n = NULL;
+	}
+	return n;
+}
+
 static int truthy(const val_t *v)
 {
 	return v && ((v->type == VAL_BOOL && v->b) || (v->type == VAL_STR && !strcasecmp(v->str, "true")));
@@ -47,9 +130,10 @@ static int truthy(const val_t *v)
 
 /* Add the static folder `dir` (a config value at `pos`) published at `target` ("" or "js/"); one that
  * is not a folder inside the repository is a warning. */
-static void add_static(layout_t *l, const char *dir, const char *target, const val_t *pos, diag_list_t *d)
+static void add_static(layout_t *l, const char *site_dir, const char *dir, const char *target, const val_t *pos,
+		       diag_list_t *d)
 {
-	char *n = dir && dir[0] != '/' ? fsu_normalize(dir) : NULL;
+	char *n = site_dir[0] ? from_site_dir(site_dir, dir) : dir && dir[0] != '/' ? fsu_normalize(dir) : NULL;
 	size_t len = n ? strlen(n) : 0;
 	if (len && n[len - 1] == '/')
 		n[--len] = '\0';
@@ -73,7 +157,7 @@ static void add_static(layout_t *l, const char *dir, const char *target, const v
 
 /* Hugo's static folders: the [module] mounts whose target is static (or a folder under it), else
  * staticDir (a name or a list), else static/. As in Hugo, a mount of static replaces staticDir. */
-static void read_statics(layout_t *l, const val_t *c, diag_list_t *d)
+static void read_statics(layout_t *l, const char *site_dir, const val_t *c, diag_list_t *d)
 {
 	const val_t *mounts = layout_get_ci(layout_get_ci(c, "module"), "mounts");
 	int mounted = 0;
@@ -86,7 +170,7 @@ static void read_statics(layout_t *l, const val_t *c, diag_list_t *d)
 			const char *rest = t[6] ? t + 7 : "";
 			size_t rl = strlen(rest);
 			char *target = rl ? xasprintf("%s%s", rest, rest[rl - 1] == '/' ? "" : "/") : xstrdup("");
-			add_static(l, src, target, m, d);
+			add_static(l, site_dir, src, target, m, d);
 			free(target);
 		}
 		free(t);
@@ -96,30 +180,36 @@ static void read_statics(layout_t *l, const val_t *c, diag_list_t *d)
 	const val_t *sd = layout_get_ci(c, "staticDir");
 	if (sd && sd->type == VAL_LIST) {
 		for (size_t i = 0; i < sd->len && i < 1000; i++)
-			add_static(l, val_as_str(sd->items[i]), "", sd->items[i], d);
+			add_static(l, site_dir, val_as_str(sd->items[i]), "", sd->items[i], d);
 	} else if (sd && val_as_str(sd)) {
-		add_static(l, val_as_str(sd), "", sd, d);
+		add_static(l, site_dir, val_as_str(sd), "", sd, d);
 	} else {
-		add_static(l, "static", "", NULL, d);
+		add_static(l, site_dir, "static", "", NULL, d);
 	}
 }
 
 void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_list_t *d)
 {
+	/* a site in a folder of the repository (website/hugo.toml): its folders are relative to that one */
+	char *site_dir = cfg ? site_dir_of(cfg) : xstrdup("");
 	free(l->root);
-	l->root = xstrdup("content");
+	l->root = xasprintf("%scontent", site_dir);
 	l->lower = 1;
 	if (!cfg) {
-		add_static(l, "static", "", NULL, d);
+		add_static(l, site_dir, "static", "", NULL, d);
+		free(site_dir);
 		return;
 	}
 	val_t *c = layout_load_config(l, tree, cfg, "Hugo config", d); /* NULL: reported, the defaults apply */
 	if (c) {
-		layout_set_root(l, val_as_str(layout_get_ci(c, "contentDir")));
+		const char *cd = val_as_str(layout_get_ci(c, "contentDir"));
+		char *root = site_dir[0] ? from_site_dir(site_dir, cd) : NULL;
+		layout_set_root(l, root ? root : site_dir[0] ? NULL : cd);
+		free(root);
 		layout_set_title(l, layout_get_ci(c, "title"));
 		l->lower = !truthy(layout_get_ci(c, "disablePathToLower"));
 		l->base_url = layout_site_url(val_as_str(layout_get_ci(c, "baseURL")));
-		read_statics(l, c, d);
+		read_statics(l, site_dir, c, d);
 		l->ugly = truthy(layout_get_ci(c, "uglyURLs"));
 		const val_t *params = layout_get_ci(c, "params");
 		if (params && params->type == VAL_MAP)
@@ -131,8 +221,9 @@ void layout_hugo_read(layout_t *l, const pr_root_t *tree, const char *cfg, diag_
 				 "URLs (add aliases: for the old addresses)");
 	}
 	if (!l->nstatic) /* an unreadable config: Hugo's default */
-		add_static(l, "static", "", NULL, d);
+		add_static(l, site_dir, "static", "", NULL, d);
 	val_free(c);
+	free(site_dir);
 }
 
 /* ---- URL segments: Hugo's MakePath ---- */

@@ -28,7 +28,48 @@ char *layout_mkdocs_find_config(const pr_root_t *tree, diag_list_t *d)
 typedef struct {
 	layout_t *l;
 	int order;
+	const pr_root_t *tree; /* the repository, to find the files nav: names */
+	const char *cfg;       /* mkdocs.yml's path, where nav: warnings are reported */
+	diag_list_t *d;
+	int i18n; /* the i18n plugin is listed: nav: names pages in each language's folder */
 } navctx_t;
+
+/* 1 when a nav: entry is a link MkDocs does not look for among the documentation files: an
+ * address with a scheme ("https:", "mailto:") or a host ("//host/x"), or a path from the site's root
+ * ("/x/"), as mkdocs/structure/nav.py's get_navigation tells them from relative paths. */
+static int nav_is_link(const char *p)
+{
+	if (p[0] == '/')
+		return 1;
+	size_t k = 0;
+	if ((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z'))
+		while (p[k] && (strchr("+-.", p[k]) || (p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z') ||
+				(p[k] >= '0' && p[k] <= '9')))
+			k++;
+	return k > 0 && p[k] == ':';
+}
+
+/* A nav: entry that is a relative path naming no file of docs_dir is left out of MkDocs' navigation,
+ * with a warning ("A relative path to 'x.md' is included in the 'nav' configuration, which is not
+ * found in the documentation files"): say so at the entry. */
+static void nav_check_file(const navctx_t *c, const val_t *v)
+{
+	const char *p = v->str;
+	if (!p[0] || nav_is_link(p))
+		return;
+	const layout_t *l = c->l;
+	char *joined = l->root[0] ? xasprintf("%s/%s", l->root, p) : xstrdup(p);
+	char *n = fsu_normalize(joined);
+	free(joined);
+	int found = n && n[0] && n[0] != '/' && layout_exists(c->tree, n, 0, NULL);
+	if (!found)
+		diag_add(c->d, DIAG_WARNING, c->cfg, v->line, v->col, "layout",
+			 "nav: entry '%s' names no file of %s%s: MkDocs leaves it out of the navigation; "
+			 "nav: paths are relative to docs_dir%s", p, l->root[0] ? l->root : "the repository",
+			 l->root[0] ? "/" : "",
+			 c->i18n ? " (the i18n plugin, which reads them in each language's folder, is not followed)" : "");
+	free(n);
+}
 
 /* A nav: page path (relative to docs_dir) as a repository path, or NULL for an external link. */
 static char *nav_path(const layout_t *l, const char *p)
@@ -78,6 +119,7 @@ static char *walk_nav(navctx_t *c, const val_t *list, int depth)
 			if (title && dir && dir[0] && strcmp(dir, c->l->root) && !map_get(&c->l->section_titles, dir, NULL))
 				map_put(&c->l->section_titles, dir, xstrdup(title));
 		} else if (v->type == VAL_STR) {
+			nav_check_file(c, v);
 			char *path = nav_path(c->l, v->str);
 			if (path) {
 				if (!map_get(&c->l->nav_by_path, path, NULL)) {
@@ -125,7 +167,7 @@ void layout_mkdocs_read(layout_t *l, const pr_root_t *tree, const char *cfg, dia
 		const val_t *nav = val_map_get(c, "nav");
 		if (nav && nav->type == VAL_LIST) {
 			l->has_nav = 1;
-			navctx_t nc = {l, 0};
+			navctx_t nc = {l, 0, tree, cfg, d, mdids_mkdocs_plugin(c, "i18n")};
 			free(walk_nav(&nc, nav, 0));
 		}
 	}

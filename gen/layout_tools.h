@@ -40,8 +40,14 @@ void layout_set_root(layout_t *l, const char *dir);
 char *layout_hugo_find_config(const pr_root_t *tree, diag_list_t *d);
 /* 1 when the repo path `rel` is one of the names layout_hugo_find_config looks for. */
 int layout_hugo_is_config(const char *rel);
+/* A Hugo site in a top folder of the work tree, as `hugo --source website` builds it: the first
+ * folder (by name; links and hidden folders are not looked into, at most the first 1000 entries)
+ * holding a Hugo config by the names above (website/hugo.toml, website/config/_default/...) whose
+ * content folder exists. Repo-relative path of that config, or NULL. Caller frees. */
+char *layout_hugo_find_sub_config(const pr_root_t *tree);
 /* Read Hugo config `cfg` (NULL: none, defaults) into `l`: config, root
- * (contentDir), title, lower (not disablePathToLower), ugly (uglyURLs),
+ * (contentDir; like the static folders, relative to the folder Hugo runs in: the config's, or the
+ * one above config/_default/), title, lower (not disablePathToLower), ugly (uglyURLs),
  * params, base_url (baseURL), statics (the [module] mounts of static, else
  * staticDir, else static/; a folder outside the repository is a warning).
  * A `permalinks` setting is a warning (not followed). */

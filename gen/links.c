@@ -904,6 +904,24 @@ const char *links_closest_id(const site_page_t *t, const char *frag)
 	return best;
 }
 
+/* On a page whose heading ids are MkDocs' (toc's slugify drops what is not ASCII), the heading whose
+ * GitHub id (kept letters of any script: how the link was likely written, and how GitHub and the
+ * editor's preview name it) is `frag`, when its MkDocs id differs; else NULL. */
+static const md_heading_t *toc_heading_by_github_id(const site_t *s, const site_page_t *t, const char *frag)
+{
+	if (sitelayout_of(s, t->source)->ids.style != MDIDS_TOC)
+		return NULL;
+	for (size_t i = 0; i < t->md.nheadings; i++) {
+		const md_heading_t *h = &t->md.headings[i];
+		char *gh = md_slug(h->text);
+		int same = !strcmp(gh, frag) && strcmp(h->id, frag);
+		free(gh);
+		if (same)
+			return h;
+	}
+	return NULL;
+}
+
 static int cmp_long(const void *a, const void *b)
 {
 	long x = *(const long *)a, y = *(const long *)b;
@@ -921,10 +939,20 @@ void links_finish(site_t *s)
 			site_page_t *t = &s->pages[l->target];
 			if (links_page_has_id(s, t, l->fragment))
 				continue;
+			const char *where = l->target == (long)i ? "on this page" : "in ";
+			const md_heading_t *h = toc_heading_by_github_id(s, t, l->fragment);
+			if (h) {
+				diag_add(&s->diags, DIAG_ERROR, p->src, l->line, l->col, "broken-anchor",
+					 "anchor '#%s' not found %s%s: MkDocs gives the heading '%s' (line %d) the id "
+					 "'#%s', as its toc slugify drops letters outside ASCII; link to '#%s', or set "
+					 "toc's slugify to one that keeps them (markdown.extensions.toc.slugify_unicode)",
+					 l->fragment, where, l->target == (long)i ? "" : t->src, h->text, h->line, h->id,
+					 h->id);
+				continue;
+			}
 			const char *sug = links_closest_id(t, l->fragment);
 			int case_only = sug && !strcasecmp(sug, l->fragment);
 			const char *hint = case_only ? "; anchors are case-sensitive: did you mean '#" : "; did you mean '#";
-			const char *where = l->target == (long)i ? "on this page" : "in ";
 			diag_add(&s->diags, DIAG_ERROR, p->src, l->line, l->col, "broken-anchor",
 				 "anchor '#%s' not found %s%s%s%s%s", l->fragment, where,
 				 l->target == (long)i ? "" : t->src, sug ? hint : "", sug ? sug : "", sug ? "'?" : "");

@@ -595,9 +595,7 @@ static void read_toc(mdids_t *out, const val_t *conf, const char *file, diag_lis
 	}
 }
 
-/* 1 when MkDocs config `cfg` lists the plugin `name` under plugins: (a name, or a one-key mapping
- * name -> its config; or plugins: as a mapping). */
-static int has_plugin(const val_t *cfg, const char *name)
+int mdids_mkdocs_plugin(const val_t *cfg, const char *name)
 {
 	const val_t *p = val_map_get(cfg, "plugins");
 	if (p && p->type == VAL_MAP)
@@ -616,7 +614,7 @@ void mdids_mkdocs(mdids_t *out, const val_t *cfg, const char *file, diag_list_t 
 	*out = (mdids_t){.style = MDIDS_TOC, .fn = MDIDS_SLUGIFY};
 	/* Backstage TechDocs: the techdocs-core plugin adds pymdownx.extra (attr_list among them) and
 	 * toc with the config's own toc settings kept */
-	if (has_plugin(cfg, "techdocs-core"))
+	if (mdids_mkdocs_plugin(cfg, "techdocs-core"))
 		out->attr_list = 1;
 	const val_t *exts = val_map_get(cfg, "markdown_extensions");
 	if (!exts || (exts->type != VAL_LIST && exts->type != VAL_MAP))

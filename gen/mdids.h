@@ -105,5 +105,8 @@ unsigned mdids_key(const mdids_t *c);
  * not follow is a `layout` warning in `d` at its place, and the default is
  * used. */
 void mdids_mkdocs(mdids_t *out, const val_t *cfg, const char *file, diag_list_t *d);
+/* 1 when MkDocs config `cfg` lists the plugin `name` under plugins: (a name, a one-key mapping
+ * name -> its config, or plugins: as a mapping). */
+int mdids_mkdocs_plugin(const val_t *cfg, const char *name);
 
 #endif

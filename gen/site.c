@@ -599,7 +599,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 		diag_mute(&s->diags, s->cfg.muted[i]);
 
 	/* the layout: Hugo and MkDocs repositories publish their content folder at the root */
-	layout_detect(&s->layout, s->tree, s->cfg.layout, &s->diags);
+	layout_detect(&s->layout, s->tree, s->cfg.layout, !s->cfg.content_explicit, &s->diags);
 	s->cfg.middleman = s->layout.kind == LAYOUT_TECHDOCS;
 	if (s->layout.kind != LAYOUT_PLAIN && !s->cfg.content_explicit) {
 		for (size_t i = 0; i < s->cfg.ncontent; i++)

@@ -120,9 +120,7 @@ static int load_source_config(site_t *s, site_source_t *src, int k, uint64_t *st
 	 * root, a plain one's URLs are its paths under its path: */
 	diag_list_t ld;
 	diag_init(&ld);
-	layout_detect(&src->layout, src->tree, src->cfg.layout, &ld);
-	requalify(s, k, &ld);
-	diag_free(&ld);
+	layout_detect(&src->layout, src->tree, src->cfg.layout, !src->path[0] && !src->cfg.content_explicit, &ld);
 	if (src->layout.kind == LAYOUT_PLAIN && !strcmp(src->cfg.layout, "auto") && s->layout.kind != LAYOUT_PLAIN)
 		layout_inherit(&src->layout, &s->layout, src->path); /* no config of its own: written for the hub */
 	else if (src->layout.kind == LAYOUT_PLAIN)
@@ -132,6 +130,9 @@ static int load_source_config(site_t *s, site_source_t *src, int k, uint64_t *st
 		src->path = xstrdup(src->layout.root);
 		src->path_from_layout = 1;
 	}
+	/* named once the folder the source publishes is known: its mkdocs.yml is NAME:mkdocs.yml */
+	requalify(s, k, &ld);
+	diag_free(&ld);
 	layout_set_home(&src->layout, src->layout.root);
 	src->cfg.middleman = src->layout.kind == LAYOUT_TECHDOCS;
 	if (!src->cfg.repo_url[0] && src->layout.repo_url) { /* its MkDocs repo_url */

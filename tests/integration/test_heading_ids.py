@@ -159,6 +159,45 @@ class MkDocsHeadingIds(RepoTestCase):
             self.assertNotIn("[layout]", r.stderr)
             self.assert_same_ids(out, mout, ["index.html", "other/index.html"])
 
+    def test_a_link_written_with_letters_mkdocs_drops_names_the_id_it_gave(self):
+        # a table of contents written by hand in Russian: GitHub's ids keep Cyrillic letters, MkDocs'
+        # default slugify drops them ("Введение" is "_2" after the title's "_1", "Установка pre-commit" is "pre-commit")
+        files = {"mkdocs.yml": "site_name: Docs\n",
+                 "docs/index.md": "# Руководство\n\n- [Введение](#введение)\n"
+                                  "- [Установка](#установка-pre-commit)\n- [Нет](#нет-такого)\n"
+                                  "- [other](other.md#обзор)\n\n"
+                                  "## Введение\n\nТекст.\n\n## Установка pre-commit\n\nТекст.\n",
+                 "docs/other.md": "# Другая\n\n## Обзор\n\nТекст.\n"}
+        repo = self.repo(files)
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        got = [(x["line"], x["col"], x["msg"]) for x in diags(r.stderr)]
+        self.assertEqual(got, [
+            ("3", "3", "anchor '#введение' not found on this page: MkDocs gives the heading 'Введение' (line 8) "
+                       "the id '#_2', as its toc slugify drops letters outside ASCII; link to '#_2', or set toc's "
+                       "slugify to one that keeps them (markdown.extensions.toc.slugify_unicode)"),
+            ("4", "3", "anchor '#установка-pre-commit' not found on this page: MkDocs gives the heading "
+                       "'Установка pre-commit' (line 12) the id '#pre-commit', as its toc slugify drops letters "
+                       "outside ASCII; link to '#pre-commit', or set toc's slugify to one that keeps them "
+                       "(markdown.extensions.toc.slugify_unicode)"),
+            ("5", "3", "anchor '#нет-такого' not found on this page"),
+            ("6", "3", "anchor '#обзор' not found in docs/other.md: MkDocs gives the heading 'Обзор' (line 3) the "
+                       "id '#_2', as its toc slugify drops letters outside ASCII; link to '#_2', or set toc's "
+                       "slugify to one that keeps them (markdown.extensions.toc.slugify_unicode)")], r.stderr)
+        if shutil.which("mkdocs"):  # the ids named are those MkDocs gives
+            mout = os.path.join(self.tmpdir(), "mkdocs")
+            m = subprocess.run(["mkdocs", "build", "--quiet", "--config-file", os.path.join(repo, "mkdocs.yml"),
+                                "--site-dir", mout], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               timeout=300, cwd=repo)
+            self.assertEqual(m.returncode, 0, m.stderr)
+            self.assertEqual(mkdocs_ids(mout, "index.html")[1:], ["_2", "pre-commit"])
+            self.assertEqual(mkdocs_ids(mout, "other/index.html")[1:], ["_2"])
+        # with slugify_unicode the links are right: nothing to say
+        files["mkdocs.yml"] = ("site_name: Docs\nmarkdown_extensions:\n  - toc:\n"
+                               "      slugify: !!python/name:markdown.extensions.toc.slugify_unicode\n")
+        r = run("check", "--repo", self.repo(files), "--now", NOW)
+        self.assertEqual([x["msg"] for x in diags(r.stderr)], ["anchor '#нет-такого' not found on this page"])
+
     def test_a_slugify_almanac_does_not_follow_is_a_warning(self):
         files = dict(PAGES, **{"mkdocs.yml": "site_name: Payments\nmarkdown_extensions:\n  - toc:\n"
                                              "      slugify: !!python/name:our_site.slugify\n"})

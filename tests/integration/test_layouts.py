@@ -217,6 +217,109 @@ class Hugo(RepoTestCase):
                           read(os.path.join(self.out, f)), (row[0], url))
 
 
+HUGO_LAYOUTS = {"layouts/_default/single.html": "<html><body>{{ .Content }}</body></html>\n",
+                "layouts/_default/list.html": "<html><body>{{ .Content }}</body></html>\n"}
+
+
+def in_folder(folder, files):
+    return {folder + "/" + k: v for k, v in files.items()}
+
+
+# a service's repository with its documentation site in website/ (hugo --source website)
+HUGO_WEBSITE = dict(in_folder("website", dict(HUGO_LAYOUTS, **{
+    "hugo.toml": 'title = "Payments Handbook"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]\n',
+    "content/_index.md": "---\ntitle: Payments\n---\nStart with [disk full](/runbooks/disk-full/).\n",
+    "content/runbooks/_index.md": "---\ntitle: Runbooks\n---\n![map](/img/Map.png)\n",
+    "content/runbooks/Disk-Full.md": "---\ntitle: Disk full\n---\nBack [home](/) and to the [runbooks](../).\n",
+    "static/img/Map.png": "PNG",
+})), **{
+    "README.md": "# payments\n\nThe service. See [the site](website/content/_index.md).\n",
+    "main.go": "package main\n",
+    "deploy/config.yaml": "replicas: 2\n",  # a config.yaml without a content folder: not a site
+})
+
+# the site's config in src/ with its content beside it: contentDir ../content (hugo --source src)
+HUGO_SRC = dict(in_folder("src", dict(HUGO_LAYOUTS, **{
+    "config.yaml": "title: Runbooks\ncontentDir: ../content\npublishDir: ../app/www\n"
+                   "disableKinds: [taxonomy, term, RSS, sitemap, robotsTXT]\n",
+    "static/logo.png": "PNG",
+})), **{
+    "content/_index.md": "---\ntitle: Runbooks\n---\n![logo](/logo.png) [app one](/application-1/)\n",
+    "content/Application-1/_index.md": "---\ntitle: Application 1\n---\nSee [restart](/application-1/restart/).\n",
+    "content/Application-1/Restart.md": "---\ntitle: Restart\n---\nText.\n",
+})
+
+
+class HugoInAFolder(RepoTestCase):
+    """A Hugo site kept in a folder of a code repository (`hugo --source website`) is a Hugo site."""
+
+    def check_like_hugo(self, files, folder, pages):
+        repo = self.repo(files)
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", repo, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(diags(r.stderr), [])
+        for p in pages:
+            self.assertTrue(os.path.isfile(os.path.join(out, p)), p)
+        rep = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        self.assertEqual(rep["repository"]["layout"], "hugo")
+        if shutil.which("hugo"):  # every page and file hugo publishes is at the same address
+            hout = os.path.join(self.tmpdir(), "hugo")
+            h = subprocess.run(["hugo", "--quiet", "--source", os.path.join(repo, folder), "--destination", hout],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+            self.assertEqual(h.returncode, 0, h.stderr)
+            theirs = set()
+            for d, _, fs in os.walk(hout):
+                theirs |= {os.path.relpath(os.path.join(d, f), hout) for f in fs}
+            theirs -= {"404.html"}
+            self.assertEqual(sorted(p for p in theirs if not os.path.isfile(os.path.join(out, p))), [])
+            self.assertTrue(set(pages) <= theirs, sorted(theirs))
+        return repo, out
+
+    def test_a_site_in_website(self):
+        repo, out = self.check_like_hugo(HUGO_WEBSITE, "website", [
+            "index.html", "runbooks/index.html", "runbooks/disk-full/index.html", "img/Map.png"])
+        self.assertIn("Payments Handbook", read(os.path.join(out, "index.html")))
+        self.assertFalse(os.path.exists(os.path.join(out, "website")))
+        self.assertFalse(os.path.exists(os.path.join(out, "readme")))
+
+    def test_a_site_whose_content_is_beside_its_config_folder(self):
+        self.check_like_hugo(HUGO_SRC, "src", [
+            "index.html", "application-1/index.html", "application-1/restart/index.html", "logo.png"])
+
+    def test_a_config_yaml_without_its_content_folder_is_not_a_site(self):
+        files = {k: v for k, v in HUGO_WEBSITE.items() if not k.startswith("website/")}
+        repo = self.repo(files)
+        rep = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        self.assertEqual(rep["repository"]["layout"], "plain")
+        self.assertEqual([d["path"] for d in rep["documents"]], ["README.md"])
+
+    def test_a_repository_that_names_its_content_folders_keeps_its_layout(self):
+        # content: in almanac.yml says where the pages are: the site in website/ is not looked for
+        repo = self.repo(dict(HUGO_WEBSITE, **{"almanac.yml": "content: [website/content]\n"}))
+        rep = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        self.assertEqual(rep["repository"]["layout"], "plain")
+        self.assertIn("website/content/runbooks/Disk-Full/", [d["url"] for d in rep["documents"]])
+
+    def test_serve_reloads_when_the_folders_config_changes(self):
+        from test_serve import Server  # almanac serve with ALMANAC_SERVE_VERIFY=1
+        repo = self.repo(HUGO_WEBSITE)
+        srv = Server(repo)
+        try:
+            srv.wait(lambda s: s["search"] == "current")
+            seq = srv.status()["seq"]
+            cfg = os.path.join(repo, "website/hugo.toml")
+            write(repo, "website/hugo.toml", read(cfg).replace("Payments Handbook", "Payments Operations"))
+            st = srv.settled(seq)
+            self.assertTrue(st["ok"], st)
+            self.assertEqual(st["verify_mismatches"], 0, "\n".join(srv.lines[-20:]))
+            code, _, body = srv.get("/")
+            self.assertEqual(code, 200)
+            self.assertIn(b"Payments Operations", body)
+        finally:
+            self.assertEqual(srv.stop(), 0, "\n".join(srv.lines[-40:]))
+
+
 class HugoServe(RepoTestCase):
     def test_edits_rebuild_as_a_full_build_would(self):
         from test_serve import Server  # almanac serve with ALMANAC_SERVE_VERIFY=1
@@ -604,6 +707,44 @@ class MkDocsConfig(RepoTestCase):
         r = run("check", "--repo", repo, "--now", NOW)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(diags(r.stderr), [])
+
+    def test_nav_entries_that_name_no_file_are_warned_at_the_entry(self):
+        # paths written from the repository's root (docs/x.md), a folder, a file of the root: none is a
+        # file of docs_dir, so MkDocs leaves each out of the navigation with a warning; links (a scheme,
+        # a host, a path from the site's root) and the files that exist are not warned
+        repo = self.repo({
+            "mkdocs.yml": "site_name: Ops\nnav:\n  - Home: index.md\n  - Guides:\n"
+                          "      - docs/guides/a.md\n      - Runbooks: runbooks/\n"
+                          "      - Top: README.md\n      - guides/a.md\n      - assets/map.pdf\n"
+                          "  - Forge: https://git.example.org/ops\n  - Mail: mailto:ops@example.org\n"
+                          "  - Host: //cdn.example.org/x\n  - Old site: /legacy/\n",
+            "README.md": "# Ops repository\n",
+            "docs/index.md": "# Home\n", "docs/guides/a.md": "# A\n", "docs/assets/map.pdf": "%PDF",
+            "docs/runbooks/disk.md": "# Disk\n\n[home](../index.md)\n"})
+        r = run("check", "--repo", repo, "--now", NOW)
+        got = [(d["file"], d["line"], d["col"], d["sev"], d["code"]) for d in diags(r.stderr) if d["code"] == "layout"]
+        self.assertEqual(got, [("mkdocs.yml", "5", "9", "warning", "layout"),
+                               ("mkdocs.yml", "6", "19", "warning", "layout"),
+                               ("mkdocs.yml", "7", "14", "warning", "layout")], r.stderr)
+        self.assertIn("nav: entry 'docs/guides/a.md' names no file of docs/: MkDocs leaves it out of the "
+                      "navigation; nav: paths are relative to docs_dir", r.stderr)
+        self.assertIn("nav: entry 'runbooks/' names no file of docs/", r.stderr)
+        self.assertIn("nav: entry 'README.md' names no file of docs/", r.stderr)
+        if shutil.which("mkdocs"):  # the same three entries MkDocs warns about
+            m = subprocess.run(["mkdocs", "build", "--config-file", os.path.join(repo, "mkdocs.yml"),
+                                "--site-dir", os.path.join(self.tmpdir(), "mk")], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, timeout=120, cwd=repo)
+            self.assertEqual(sorted(re.findall(r"A relative path to '([^']+)' is included in the 'nav'", m.stdout)),
+                             ["README.md", "docs/guides/a.md", "runbooks/"], m.stdout)
+        # mkdocs-static-i18n with language folders: nav: names each language's pages (docs/en/index.md),
+        # which Almanac does not follow; the warning says so
+        repo = self.repo({"mkdocs.yml": "site_name: Ops\nplugins:\n  - search\n  - i18n:\n"
+                                        "      docs_structure: folder\nnav:\n  - Home: index.md\n",
+                          "docs/en/index.md": "# Home\n", "docs/de/index.md": "# Start\n"})
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertIn("mkdocs.yml:7:11: warning[layout]: nav: entry 'index.md' names no file of docs/: MkDocs "
+                      "leaves it out of the navigation; nav: paths are relative to docs_dir (the i18n plugin, "
+                      "which reads them in each language's folder, is not followed)", r.stderr)
 
     def test_a_broken_config_is_a_warning_and_the_defaults_apply(self):
         repo = self.repo({"mkdocs.yml": "site_name: [unclosed\n", "docs/index.md": "# Home\n",

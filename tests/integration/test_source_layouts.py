@@ -237,6 +237,31 @@ class SourceLayouts(RepoTestCase):
         self.assertEqual(urls["k8s/runbooks/etcd/etcdNoLeader.md"], "k8s/runbooks/etcd/no-leader-elected/")
         self.assertEqual(urls["pay/alerts/PaymentsDown.md"], "pay/alerts/PaymentsDown/")
 
+    def test_a_sources_tool_config_is_named_in_that_source(self):
+        # mkdocs.yml is not a page: a warning at it says NAME:mkdocs.yml (the file in that repository),
+        # not NAME/mkdocs.yml (a site path nothing is published at)
+        pay = self.repo(dict(MKDOCS_SOURCE, **{"mkdocs.yml": MKDOCS_SOURCE["mkdocs.yml"] + "  - Gone: gone.md\n"}),
+                        date="2026-09-02T10:00:00Z")
+        hub = self.hub({"runbooks/node.md": "# Node down\n"}, [("pay", pay, None)])
+        r = run("check", "--repo", hub, "--now", NOW)
+        got = [l for l in r.stderr.splitlines() if "[layout]" in l]
+        self.assertEqual(got, ["pay:mkdocs.yml:14:11: warning[layout]: nav: entry 'gone.md' names no file of "
+                               "handbook/: MkDocs leaves it out of the navigation; nav: paths are relative to "
+                               "docs_dir"], r.stderr)
+
+    def test_a_source_whose_hugo_site_is_in_a_folder(self):
+        # without path: the source's site in website/ is laid out by Hugo's rules under its name; with
+        # path: the entry says where its pages are, and they keep the plain rules
+        from test_layouts import HUGO_WEBSITE
+        svc = self.repo(dict(HUGO_WEBSITE, **{"docs/runbooks/Disk-Full.md": "# Disk full\n"}),
+                        date="2026-09-03T10:00:00Z")
+        hub = self.hub({"runbooks/node.md": "# Node down\n"}, [("web", svc, None), ("rb", svc, "docs/runbooks")])
+        out, r = self.build(hub)
+        self.assertEqual(diags(r.stderr), [])
+        self.assertEqual(exists(out, "web/index.html", "web/runbooks/disk-full/index.html", "web/img/Map.png",
+                                "rb/Disk-Full/index.html"), [])
+        self.assertIn("Payments Handbook", read(os.path.join(out, "web/runbooks/disk-full/index.html")))
+
     def test_a_hugo_hub_with_mkdocs_and_plain_sources(self):
         # each page follows its own repository's rules: the hub's are lower-cased, the MkDocs
         # source's keep their case; a source with no config of its own is written for the hub and
