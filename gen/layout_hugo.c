@@ -58,6 +58,22 @@ static char *find_config_in(const pr_root_t *tree, const char *dir)
 	return NULL;
 }
 
+/* 1 when a default content folder at the repository's root (content/, runbooks/: what a plain layout
+ * publishes) lies outside `root`, the content folder of a Hugo site in a sub-folder: reading the repository
+ * as that site would drop its pages (runbooks/ beside a product site in website/). */
+static int leaves_out_default_folder(const pr_root_t *tree, const char *root)
+{
+	static const char *const defaults[] = {"content", "runbooks"};
+	size_t rl = strlen(root);
+	for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++) {
+		const char *f = defaults[i];
+		int inside = !strcmp(f, root) || (!strncmp(f, root, rl) && f[rl] == '/');
+		if (!inside && layout_exists(tree, f, 1, NULL))
+			return 1;
+	}
+	return 0;
+}
+
 char *layout_hugo_find_sub_config(const pr_root_t *tree)
 {
 	pr_entry_t *ents = NULL;
@@ -80,7 +96,7 @@ char *layout_hugo_find_sub_config(const pr_root_t *tree)
 		diag_list_t quiet;
 		diag_init(&quiet);
 		layout_hugo_read(&probe, tree, cfg, &quiet);
-		if (probe.root[0] && layout_exists(tree, probe.root, 1, NULL))
+		if (probe.root[0] && layout_exists(tree, probe.root, 1, NULL) && !leaves_out_default_folder(tree, probe.root))
 			found = cfg;
 		else
 			free(cfg);

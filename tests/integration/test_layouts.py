@@ -301,6 +301,14 @@ class HugoInAFolder(RepoTestCase):
         self.assertEqual(rep["repository"]["layout"], "plain")
         self.assertIn("website/content/runbooks/Disk-Full/", [d["url"] for d in rep["documents"]])
 
+    def test_runbooks_at_the_root_are_not_traded_for_a_site_in_a_folder(self):
+        # runbooks/ at the root (what a plain repository publishes) beside a product site in website/: the
+        # repository is read as before, not as that site, which would drop every runbook
+        repo = self.repo(dict(HUGO_WEBSITE, **{"runbooks/disk-full.md": "# Disk full\n"}))
+        rep = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        self.assertEqual(rep["repository"]["layout"], "plain")
+        self.assertIn("runbooks/disk-full.md", [d["path"] for d in rep["documents"]])
+
     def test_serve_reloads_when_the_folders_config_changes(self):
         from test_serve import Server  # almanac serve with ALMANAC_SERVE_VERIFY=1
         repo = self.repo(HUGO_WEBSITE)
