@@ -108,8 +108,11 @@ static const fm_opts_t *fm_opts(const site_t *s, int source)
 	static const fm_opts_t hugo = {.toml = 1, .foreign_type = 1};
 	/* Tech Docs: its review keys, and type: values of its own (type: learn) as Hugo's are */
 	static const fm_opts_t techdocs = {.foreign_type = 1, .map = layout_techdocs_front_matter};
+	/* MkDocs has no type:, so one there is the team's own category (type: adr, changelog, as Backstage
+	 * catalogs write): the folder decides Almanac's, as for Hugo's content types */
+	static const fm_opts_t mkdocs = {.foreign_type = 1};
 	layout_kind k = sitelayout_of(s, source)->kind;
-	return k == LAYOUT_HUGO ? &hugo : k == LAYOUT_TECHDOCS ? &techdocs : NULL;
+	return k == LAYOUT_HUGO ? &hugo : k == LAYOUT_TECHDOCS ? &techdocs : k == LAYOUT_MKDOCS ? &mkdocs : NULL;
 }
 
 /* Phase 1 (parallel): read a page and parse its front matter. */

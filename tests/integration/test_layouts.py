@@ -716,6 +716,24 @@ class MkDocsConfig(RepoTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(diags(r.stderr), [])
 
+    def test_a_type_of_the_team_s_own_is_not_an_error(self):
+        # MkDocs has no type:, so a repository written for it uses one for its own categories (a Backstage
+        # TechDocs repository: type: adr, changelog): one error per page made check unusable; the folder
+        # decides Almanac's type, as for Hugo's content types. A page type of Almanac's own still counts.
+        repo = self.repo({
+            "mkdocs.yml": "site_name: Ops\n",
+            "docs/adr/0001-queues.md": "---\ntype: adr\nowner: team-a\n---\n# Use queues\n",
+            "docs/runbooks/disk.md": "---\ntype: changelog\n---\n# Disk\n",
+            "docs/guides/oncall.md": "---\ntype: role\n---\n# On call\n",
+            "docs/index.md": "# Home\n\n[a](adr/0001-queues.md) [d](runbooks/disk.md) [o](guides/oncall.md)\n"})
+        r = run("check", "--repo", repo, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("unknown type", r.stderr)
+        rep = json.loads(run("report", "--repo", repo, "--now", NOW, "--format", "json", "--no-trend").stdout)
+        types = {d["path"]: d["type"] for d in rep["documents"]}
+        self.assertEqual(types["docs/runbooks/disk.md"], "runbook")  # by its folder
+        self.assertEqual(types["docs/guides/oncall.md"], "role")
+
     def test_nav_entries_that_name_no_file_are_warned_at_the_entry(self):
         # paths written from the repository's root (docs/x.md), a folder, a file of the root: none is a
         # file of docs_dir, so MkDocs leaves each out of the navigation with a warning; links (a scheme,
