@@ -77,6 +77,12 @@ int main(int argc, char **argv)
 		if (strcmp(cmd, "serve") != 0)
 			pm_tune_malloc_for_batch();
 		git_libgit2_init();
+		/* a sparse checkout (git sparse-checkout; actions/checkout's sparse-checkout:, on a partial
+		 * clone, so repositoryformatversion 1) keeps its cone in config.worktree, an extension libgit2
+		 * 1.5 refuses to open. It only decides which files git writes into the work tree: Almanac reads
+		 * the work tree as it is and the history from the objects, so the extension is safe to accept */
+		const char *extensions[] = {"worktreeconfig"};
+		git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, (size_t)1);
 		md_init();
 		int rc = commands[i].fn(argc - 2, argv + 2);
 		git_libgit2_shutdown();
