@@ -2,6 +2,7 @@
 #include "sitesrc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -201,6 +202,53 @@ static void add_scan(site_t *s, int k, const scan_result_t *sc)
 	}
 }
 
+/* Where the folder of `path` (its first `dl` bytes) leads (pr_where), kept for the next path: the scan's
+ * paths come sorted, a folder's files together, so a folder is resolved once. */
+typedef struct {
+	char *dir, *where; /* owned; where NULL: the folder leads nowhere inside the work tree */
+} where_cache_t;
+
+static const char *folder_where(where_cache_t *c, const pr_root_t *tree, const char *path, size_t dl)
+{
+	if (c->dir && strlen(c->dir) == dl && !strncmp(c->dir, path, dl))
+		return c->where;
+	free(c->dir);
+	free(c->where);
+	c->where = NULL;
+	c->dir = xstrndup(path, dl);
+	if (pr_where(tree, c->dir, &c->where) != 0)
+		c->where = NULL;
+	return c->where;
+}
+
+/* 1 when `path` of the scan is a file Git tracks: its own path (its folders' links resolved: a content
+ * folder that is a link to a tracked folder) is in the index, and when it is a symbolic link, what it
+ * leads to is too: a committed runbooks/env.md -> ../.env must not publish the credentials file a tool
+ * wrote there. */
+static int is_tracked(git_index *idx, const pr_root_t *tree, where_cache_t *c, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *own;
+	if (slash) {
+		const char *w = folder_where(c, tree, path, (size_t)(slash - path));
+		if (!w)
+			return 0;
+		own = w[0] ? xasprintf("%s%s", w, slash) : xstrdup(slash + 1);
+	} else {
+		own = xstrdup(path);
+	}
+	size_t at;
+	struct stat st;
+	int t = git_index_find(&at, idx, own) == 0;
+	if (t && fstatat(pr_root_fd(tree), own, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+		char *to = NULL;
+		t = pr_where(tree, own, &to) == 0 && git_index_find(&at, idx, to) == 0;
+		free(to);
+	}
+	free(own);
+	return t;
+}
+
 /* Drop from `sc` the files of an in-place source that Git does not track (not in its index): a source is
  * read as its tracked files (PRODUCT.md "Trust boundary"), so an untracked file beside its pages (a scratch
  * note, a credentials file a tool wrote) is never published. Serve keeps them: a writer previews a page
@@ -214,14 +262,14 @@ static void keep_tracked(site_t *s, const site_source_t *src, const sources_spec
 		return;
 	buf_t names = BUF_INIT;
 	size_t dropped = 0;
+	where_cache_t dc = {NULL, NULL};
 	char **lists[2] = {sc->pages, sc->assets};
 	size_t *lens[2] = {&sc->npages, &sc->nassets};
 	for (int l = 0; l < 2; l++) {
 		size_t kept = 0;
 		for (size_t i = 0; i < *lens[l]; i++) {
 			char *path = lists[l][i];
-			size_t at;
-			if (git_index_find(&at, idx, path) == 0) {
+			if (is_tracked(idx, src->tree, &dc, path)) {
 				lists[l][kept++] = path;
 				continue;
 			}
@@ -232,6 +280,8 @@ static void keep_tracked(site_t *s, const site_source_t *src, const sources_spec
 		*lens[l] = kept;
 	}
 	git_index_free(idx);
+	free(dc.dir);
+	free(dc.where);
 	if (dropped)
 		diag_add(&s->diags, DIAG_NOTE, cfgname, spec->line, spec->col, "source-untracked",
 			 "source '%s': %zu file%s Git does not track left out (%s%s); `git add` %s to publish %s",

@@ -284,6 +284,45 @@ class HostileSources(RepoTestCase):
         self.assertIn("hunter2", read(os.path.join(out, "cache/runbooks/scratch/index.html")))
         self.assertIn("1 file Git does not track left out (runbooks/creds.json); `git add` it", r.stderr)
 
+    def test_a_tracked_link_to_an_untracked_file_publishes_nothing_of_it(self):
+        # a committed link (runbooks/env.md -> ../.env, docs/index.md -> ../README.md as MkDocs has it) is
+        # tracked, what it leads to may not be: a credentials file a tool wrote. The link is published when
+        # its target is tracked too, left out (with the note) when not; a content folder that is a link
+        # leads to tracked files, which are published
+        write(self.remote, ".env", "TOKEN=ghp_untracked_1\n")
+        write(self.remote, "notes/secret.md", "# Secret\n\nghp_untracked_2\n")
+        write(self.remote, "runbooks/readme-page.md", "# Readme\n")
+        os.symlink("../.env", os.path.join(self.remote, "runbooks/env.md"))
+        os.symlink("../notes/secret.md", os.path.join(self.remote, "runbooks/secret-link.md"))
+        os.symlink("readme-page.md", os.path.join(self.remote, "runbooks/same.md"))
+        git(self.remote, "add", "runbooks/env.md", "runbooks/secret-link.md", "runbooks/same.md",
+            "runbooks/readme-page.md")
+        git(self.remote, "commit", "-q", "-m", "links", date="2026-06-01T10:00:00Z")
+        hub = self.hub("sources:\n  - name: cache\n    repo: %s\n" % self.remote)
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        published = b"".join(tree_bytes(out).values())
+        self.assertFalse(b"ghp_untracked_1" in published, "the untracked .env was published through a link")
+        self.assertFalse(b"ghp_untracked_2" in published, "an untracked page was published through a link")
+        self.assertIn("source 'cache': 2 files Git does not track left out (runbooks/env.md, "
+                      "runbooks/secret-link.md)", r.stderr)
+        self.assertIn("Readme", read(os.path.join(out, "cache/runbooks/same/index.html")))
+
+    def test_a_local_source_s_content_folder_that_is_a_link_publishes_its_tracked_files(self):
+        # content: [docs] where docs is a committed link to real/: its files are tracked where they are
+        write(self.remote, "real/guide.md", "# Guide\n")
+        os.symlink("real", os.path.join(self.remote, "docs"))
+        write(self.remote, "almanac.yml", "content: [docs]\n")
+        git(self.remote, "add", "-A")
+        git(self.remote, "commit", "-q", "-m", "docs", date="2026-06-01T10:00:00Z")
+        hub = self.hub("sources:\n  - name: cache\n    repo: %s\n" % self.remote)
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("source-untracked", r.stderr)
+        self.assertIn("Guide", read(os.path.join(out, "cache/docs/guide/index.html")))
+
     def test_a_source_s_aliases_take_no_address_of_another_repository(self):
         # the hub renamed a runbook: its old address (bookmarks, alert rules' runbook_url) redirects to
         # the new one; a source's alias took that address over, its page shown instead, with a note
