@@ -1,10 +1,12 @@
 /* cli.c - command-line parsing. See cli.h. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,12 +46,12 @@ int cli_parse_size(const char *s, long long *out)
 	static const char units[] = "KMGT";
 	int shift = 0;
 	if (*end) {
-		const char *u = strchr(units, *end);
+		const char *u = strchr(units, toupper((unsigned char)*end));
 		if (!u || !*u)
 			return -1;
 		shift = 10 * (int)(u - units + 1);
 		end++;
-		if (!strcmp(end, "iB") || !strcmp(end, "B"))
+		if (!strcasecmp(end, "iB") || !strcasecmp(end, "B"))
 			end += strlen(end);
 	}
 	if (*end || (shift && n > (LLONG_MAX >> shift)))

@@ -51,8 +51,8 @@ typedef struct {
  * naming the command and returns EXIT_USAGE; else 0. Fills defaults: jobs =
  * core count, now = --now / SOURCE_DATE_EPOCH / clock, git dates on. */
 int cli_parse(cli_opts_t *o, const char *cmd, int argc, char **argv, unsigned allowed, int max_pos);
-/* Parse a size: a number of bytes, or one followed by K, M, G or T (powers of 1024; "4G", "4GiB" and
- * "4GB" alike) into *out. Returns 0, or -1 when it is not one. */
+/* Parse a size: a number of bytes, or one followed by K, M, G or T in either case (powers of 1024; "4G",
+ * "4GiB", "4GB" and "4g" alike) into *out. Returns 0, or -1 when it is not one. */
 int cli_parse_size(const char *s, long long *out);
 /* 1 when diagnostics and reports should use colour on `f` (a terminal, no NO_COLOR). */
 int cli_color(FILE *f);

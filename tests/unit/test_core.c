@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cli.h"
 #include "config.h"
 #include "diag.h"
 #include "frontmatter.h"
@@ -427,6 +428,29 @@ static void test_lfs_pointer(void **state)
 	assert_false(lfs_is_pointer(big, sizeof big)); /* larger than any pointer */
 }
 
+/* --fetch-max-size's sizes: a number of bytes or K, M, G, T (powers of 1024) in either case, with or
+ * without "B" / "iB", as other tools write them; nothing else, no overflow */
+static void test_cli_parse_size(void **st)
+{
+	(void)st;
+	static const struct {
+		const char *text;
+		long long want; /* -1: refused */
+	} cases[] = {
+		{"0", 0}, {"1048576", 1048576}, {"1M", 1LL << 20}, {"16T", 16LL << 40}, {"17T", 17LL << 40},
+		{"4G", 4LL << 30}, {"4GB", 4LL << 30}, {"4GiB", 4LL << 30}, {"4g", 4LL << 30}, {"512m", 512LL << 20},
+		{"4gb", 4LL << 30}, {"4gib", 4LL << 30}, {"2k", 2048}, {"1t", 1LL << 40},
+		{"", -1}, {"G", -1}, {"4 G", -1}, {"4Gi", -1}, {"4X", -1}, {"1.5G", -1}, {"-1", -1}, {"4GBB", -1},
+		{"99999999999999999999", -1}, {"8388608T", -1}, {"8388607T", 8388607LL << 40},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		long long got = -1;
+		int rc = cli_parse_size(cases[i].text, &got);
+		if (cases[i].want < 0 ? rc == 0 : rc != 0 || got != cases[i].want)
+			fail_msg("'%s': rc %d, %lld (want %lld)", cases[i].text, rc, got, cases[i].want);
+	}
+}
+
 int main(void)
 {
 	md_init();
@@ -441,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_config),        cmocka_unit_test(test_time),
 		cmocka_unit_test(test_suggest),      cmocka_unit_test(test_diag_text_escapes_control_bytes),
 		cmocka_unit_test(test_lfs_pointer),
+		cmocka_unit_test(test_cli_parse_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
