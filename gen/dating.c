@@ -60,7 +60,7 @@ static double clock_ms(clockid_t id)
 static void collect_wt(job_t *j)
 {
 	j->wt = xcalloc(j->n + 1, sizeof *j->wt);
-	for (size_t i = 0; i < j->n; i++)
+	for (size_t i = 0; i < j->n && !pub_interrupted(); i++) /* Ctrl-C: the build ends, no answer is used */
 		j->wt[i] = hist_worktree_status(j->h, j->paths[i]);
 }
 

@@ -140,6 +140,8 @@ int hist_worktree_status(hist_t *h, const char *path)
 		return (int)MAP_AS_INT(v);
 	if (h->index && git_index_get_bypath(h->index, path, 0))
 		return HIST_CLEAN;
+	if (h->stop && atomic_load_explicit(h->stop, memory_order_relaxed))
+		return HIST_CLEAN; /* Ctrl-C: the build ends; the ignore rules are not read for each of its pages */
 	int ign = 0;
 	if (git_ignore_path_is_ignored(&ign, h->repo, path) < 0) {
 		git_error_clear();

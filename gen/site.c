@@ -120,6 +120,8 @@ static void load_page(void *ud, size_t i)
 {
 	site_t *s = ud;
 	site_page_t *p = &s->pages[i];
+	if (pub_interrupted())
+		return; /* Ctrl-C: site_load ends after the reading; the pages not read yet stay unread */
 	buf_t text = BUF_INIT;
 	int r = pr_read(site_source_tree(s, p->source), site_page_repo_path(p), &text, FSU_MAX_FILE);
 	int skipped = r != 0; /* too large, unreadable or binary: not published (as the message says) */
@@ -696,6 +698,11 @@ int site_load(site_t *s, const site_opts_t *opts)
 	timing_mark("alert rules");
 	/* phase 1: files and front matter */
 	par_for(s->npages, opts->jobs, load_page, s);
+	if (pub_interrupted()) { /* Ctrl-C during the reading: its pages stopped where they were */
+		outp_init(&s->outputs);
+		git_repository_free(repo);
+		return 0;
+	}
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		map_put(&s->page_map, p->src, MAP_INT(i));
@@ -703,10 +710,6 @@ int site_load(site_t *s, const site_opts_t *opts)
 	}
 	/* who publishes what: pages, then files (outpaths.h) */
 	outp_init(&s->outputs);
-	if (pub_interrupted()) { /* Ctrl-C during the reading (its pages stopped where they were) */
-		git_repository_free(repo);
-		return 0;
-	}
 	outp_assign_pages(s);
 	folder_urls(s);
 

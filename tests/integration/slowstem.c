@@ -9,7 +9,12 @@
  * that takes long but can stop between pages), and with SLOWSTEM_COUNT=FILE
  * the number of calls is written to FILE when the process exits: test_hostile
  * uses both to check that Ctrl-C stops that tokenizing instead of waiting for
- * it. */
+ * it.
+ *
+ * With SLOWYAML_EACH_MS, every libyaml parser made (yaml_parser_initialize: a page's front matter while
+ * the pages are read, a configuration file) takes that long more; SLOWYAML_COUNT=FILE gets their number
+ * at exit, and SLOWYAML_MARK=FILE is created once SLOWYAML_MARK_AFTER of them (default 20) were made:
+ * test_hostile sends Ctrl-C then, while the pages are read, and checks that the reading stops. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdio.h>
@@ -45,12 +50,40 @@ const sb_symbol *sb_stemmer_stem(struct sb_stemmer *z, const sb_symbol *w, int n
 	return real(z, w, n);
 }
 
-__attribute__((destructor)) static void write_count(void)
+static long yaml_calls;
+
+typedef int (*yaml_init_fn)(void *);
+
+int yaml_parser_initialize(void *parser);
+
+int yaml_parser_initialize(void *parser)
 {
-	const char *path = getenv("SLOWSTEM_COUNT");
+	yaml_init_fn real = (yaml_init_fn)dlsym(RTLD_NEXT, "yaml_parser_initialize");
+	long n = __atomic_add_fetch(&yaml_calls, 1, __ATOMIC_SEQ_CST);
+	const char *each = getenv("SLOWYAML_EACH_MS");
+	if (each)
+		sleep_ms(atol(each));
+	const char *mark = getenv("SLOWYAML_MARK");
+	const char *after = getenv("SLOWYAML_MARK_AFTER");
+	if (mark && n == (after ? atol(after) : 20)) {
+		FILE *f = fopen(mark, "w");
+		if (f)
+			fclose(f);
+	}
+	return real(parser);
+}
+
+static void write_number(const char *path, long n)
+{
 	FILE *f = path ? fopen(path, "w") : NULL;
 	if (!f)
 		return;
-	fprintf(f, "%ld\n", __atomic_load_n(&calls, __ATOMIC_SEQ_CST));
+	fprintf(f, "%ld\n", n);
 	fclose(f);
+}
+
+__attribute__((destructor)) static void write_count(void)
+{
+	write_number(getenv("SLOWSTEM_COUNT"), __atomic_load_n(&calls, __ATOMIC_SEQ_CST));
+	write_number(getenv("SLOWYAML_COUNT"), __atomic_load_n(&yaml_calls, __ATOMIC_SEQ_CST));
 }
