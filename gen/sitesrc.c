@@ -339,8 +339,10 @@ static char *credential_origins(git_repository *hub)
 		git_config_entry *e;
 		for (int k = 0; k < 10000 && !git_config_next(&e, it); k++) {
 			size_t nl = strlen(e->name);
+			/* the hub's own .git/config only: a file it includes (include.path = ../.gitconfig) may be
+			 * one of the work tree's, which a merge request edits */
 			if (nl > 11 && !strncasecmp(e->name, "remote.", 7) && !strcasecmp(e->name + nl - 4, ".url") &&
-			    e->value) {
+			    e->value && e->include_depth == 0 && e->level >= GIT_CONFIG_LEVEL_LOCAL) {
 				urls = xrealloc(urls, (n + 1) * sizeof *urls);
 				urls[n++] = xstrdup(e->value);
 			}

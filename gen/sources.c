@@ -149,7 +149,12 @@ static char *ssh_host_https(const char *url, const char *origin)
 		if (strncmp(origin, "ssh://", 6) && strncmp(origin, "git+ssh://", 10) && strncmp(origin, "ssh+git://", 10))
 			return NULL;
 		host = sep + 3;
-		hl = strcspn(host, ":"); /* ssh's port is not https' */
+		if (host[0] == '[') { /* an IPv6 address, "[2001:db8::1]:2222": the brackets and what they hold */
+			const char *end = strchr(host, ']');
+			hl = end ? (size_t)(end - host) + 1 : 0;
+		} else {
+			hl = strcspn(host, ":"); /* ssh's port is not https' */
+		}
 	} else {
 		if (strstr(url, "://"))
 			return NULL;

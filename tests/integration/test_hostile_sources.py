@@ -227,6 +227,26 @@ class HostileSources(RepoTestCase):
         self.assertEqual(len(server.got), 2, r.stderr)
         self.assertNotIn("CI-TOKEN-5555", r.stderr)
 
+    def test_a_remote_in_a_file_the_hub_s_config_includes_vouches_for_nothing(self):
+        # a project asks its developers to `git config include.path ../.gitconfig` (shared aliases, a
+        # diff driver): that file is in the work tree, a merge request edits it, and a remote it adds
+        # must not make its server one git's credential helpers answer for
+        server = PasswordPrompt()
+        self.addCleanup(server.stop)
+        home = self.tmpdir()
+        write(home, ".gitconfig", "[credential]\n\thelper = \"!f() { echo username=ci-bot; "
+                                  "echo password=CI-TOKEN-6666; }; f\"\n")
+        env = {"HOME": home, "GIT_CONFIG_NOSYSTEM": "1"}
+        hub = self.hub("sources:\n  - name: evil\n    repo: %s/x.git\n" % server.origin,
+                       files={"runbooks/node.md": "# Node down\n",
+                              ".gitconfig": "[remote \"mirror\"]\n\turl = %s/hub.git\n" % server.origin})
+        git(hub, "config", "include.path", "../.gitconfig")
+        out = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", hub, "--out", out, "--now", NOW, env=env)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertEqual(server.got, [])
+        self.assertIn("git's credential helpers are asked only for the hub's own remotes' hosts", r.stderr)
+
     def test_a_source_cannot_take_the_place_of_the_hub_s_files(self):
         # a source named index.html published its pages at index.html/..., and the hub's home page
         # (index.html) lost to it; one named like a file the hub publishes (logo.png) took its place

@@ -117,7 +117,7 @@ static void test_credential_origins(void **state)
 	const char *remotes[] = {"git@GitHub.com:acme/hub.git", "ssh://git@gitlab.example.com:2222/acme/hub.git",
 				 "https://ci:TOKEN@git.example.org:443/acme/hub.git", "/srv/git/hub.git", "../hub",
 				 "file:///srv/git/hub.git", "[::1]:hub.git", "http://mirror.lan:8080/hub.git",
-				 "git@github.com:acme/other.git"};
+				 "git@github.com:acme/other.git", "ssh://git@[2001:db8::7]:2222/acme/hub.git"};
 	char *o = sources_credential_origins(remotes, sizeof remotes / sizeof *remotes,
 					     "docs.example.net, http://git.lan:8080 ,,\tbad url");
 	assert_string_equal(o, "https://github.com\n"
@@ -125,6 +125,8 @@ static void test_credential_origins(void **state)
 			       "ssh://gitlab.example.com:2222\n"
 			       "https://git.example.org\n"
 			       "http://mirror.lan:8080\n"
+			       "https://[2001:db8::7]\n"
+			       "ssh://[2001:db8::7]:2222\n"
 			       "https://docs.example.net\n"
 			       "http://git.lan:8080\n"
 			       "https://bad\n"
