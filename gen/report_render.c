@@ -2,6 +2,8 @@
  * standalone HTML page. See report.h. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
+#include <uniwidth.h>
 
 #include "cilog.h"
 #include "report.h"
@@ -17,9 +19,29 @@ static const char *pct1(char *buf, size_t n, double v)
 	return buf;
 }
 
-/* Display width of a UTF-8 string, in code points (good enough for names and paths). */
+/* Columns a character takes on a terminal: 2 for a wide one (CJK, most emoji), 0 for a combining mark
+ * or a control character. */
+static size_t char_width(ucs4_t uc)
+{
+	int w = uc_width(uc, "UTF-8");
+	return w > 0 ? (size_t)w : 0;
+}
+
+/* Display width of a UTF-8 string on a terminal (an owner in Japanese takes two columns a character:
+ * counted as one, the columns after it were out of line); a string that is not UTF-8 counts a column a
+ * character start. */
 static size_t width(const char *s)
 {
+	size_t len = s ? strlen(s) : 0;
+	if (len && !u8_check((const uint8_t *)s, len)) {
+		size_t n = 0;
+		for (size_t i = 0; i < len;) {
+			ucs4_t uc;
+			i += (size_t)u8_mbtouc(&uc, (const uint8_t *)s + i, len - i);
+			n += char_width(uc);
+		}
+		return n;
+	}
 	size_t n = 0;
 	for (; s && *s; s++)
 		n += ((unsigned char)*s & 0xC0) != 0x80;
@@ -95,12 +117,14 @@ static char *owner_cell(const char *owner)
 		at = end ? end + 2 : at + len;
 	}
 	if (!shown) { /* one name longer than the column: cut at a character boundary */
-		size_t cut = 0, used = 0;
-		while (all[cut] && used < cols - 1) {
-			cut++;
-			while (((unsigned char)all[cut] & 0xC0) == 0x80)
-				cut++;
-			used++;
+		size_t cut = 0, used = 0, len = strlen(all);
+		while (cut < len) {
+			ucs4_t uc;
+			int l = u8_mbtouc(&uc, (const uint8_t *)all + cut, len - cut);
+			if (used + char_width(uc) > cols - 1)
+				break;
+			used += char_width(uc);
+			cut += (size_t)l;
 		}
 		buf_printf(&b, "%.*s\u2026", (int)cut, all);
 		if (n > 1)

@@ -458,6 +458,30 @@ class ReportTest(RepoTestCase):
         self.assertTrue(all(l.startswith("    ") for l in lines[1:]), lines)
         self.assertEqual(re.findall(r"KubePersistentVolumeFillingUp\d\d", block), names)
 
+    def test_text_counts_wide_characters_as_two_columns(self):
+        """Owners (and authors, titles) in Japanese or Chinese take two columns a character on a terminal:
+        the tables' columns stay aligned as they show."""
+        import tempfile
+        import unicodedata
+
+        def cols(line):
+            return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+        repo = tempfile.mkdtemp(prefix="almanac-report-wide-")
+        self._cleanup.append(repo)
+        git(repo, "init", "-q", "-b", "main")
+        write(repo, "runbooks/a.md", page("A", owner="運用チーム"))
+        write(repo, "runbooks/b.md", page("B", owner="ops"))
+        write(repo, "runbooks/c.md", page("C", owner="数据库团队🔥"))
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "owners", date="2026-06-01T00:00:00Z")
+        text = self.report(repo=repo).stdout
+        table = text[text.index("By owner"):]
+        rows = table[:table.index("\n\n")].split("\n")
+        self.assertEqual(len(rows), 4, rows)
+        # every row's numbers end at the same column as the header's
+        self.assertEqual(len({cols(r.rstrip()) for r in rows}), 1, rows)
+        self.assertEqual(len({cols(r[:r.index("%") + 1]) for r in rows[1:]}), 1, rows)
+
     # -- HTML --
 
     def test_html_standalone(self):
