@@ -337,5 +337,66 @@ class GithubHubExample(RepoTestCase):
             shutil.rmtree(bindir, ignore_errors=True)
             shutil.rmtree(base, ignore_errors=True)
 
+    def test_the_token_reaches_git_s_credential_helper_where_almanac_asks_it(self):
+        # GitHub gives a step the env: of the workflow, of its job and of itself, nothing else: the helper
+        # the credentials step configures is run by `git credential fill` in the build step, where almanac
+        # fetches the private sources, so SOURCES_TOKEN must be set there too
+        with open(HUB_EXAMPLE, encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+        job = doc["jobs"]["build"]
+        steps = job["steps"]
+        home = tempfile.mkdtemp(prefix="almanac-hub-home-")
+        self.addCleanup(shutil.rmtree, home, True)
+
+        def step_env(st):
+            env = {"PATH": os.environ["PATH"], "HOME": home, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"}
+            for scope in (doc.get("env") or {}, job.get("env") or {}, st.get("env") or {}):
+                env.update({k: str(v).replace("${{ secrets.SOURCES_TOKEN }}", "ghs_TOKEN_7777")
+                            for k, v in scope.items()})
+            return env
+        creds = [st for st in steps if "credential.helper" in st.get("run", "")][0]
+        build = [st for st in steps if st.get("run", "").lstrip().startswith("almanac build")][0]
+        r = subprocess.run(["sh", "-ec", creds["run"]], env=step_env(creds), text=True, capture_output=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = subprocess.run(["git", "credential", "fill"], input="protocol=https\nhost=github.com\n\n",
+                           env=step_env(build), text=True, capture_output=True)
+        self.assertIn("password=ghs_TOKEN_7777\n", r.stdout, r.stderr)
+
+    def test_git_and_almanac_may_read_the_checkout_in_the_container(self):
+        # in a container job the steps run as root, and the work tree is the runner's user's (1001):
+        # libgit2, as git, refuses a repository another user owns ("dubious ownership",
+        # actions/runner#2033) unless safe.directory names it. The workflow's steps before the build, as
+        # written, in such a work tree: then the build
+        if os.geteuid() != 0:
+            self.skipTest("needs root, to give the work tree to another user as a container job has it")
+        with open(HUB_EXAMPLE, encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+        job = doc["jobs"]["build"]
+        self.assertIn("container", job)
+        base = tempfile.mkdtemp(prefix="almanac-hub-owner-")
+        self.addCleanup(shutil.rmtree, base, True)
+        ws, home = os.path.join(base, "ws"), os.path.join(base, "home")
+        os.makedirs(home)
+        os.makedirs(ws)
+        git(ws, "init", "-q", "-b", "main")
+        write(ws, "content/index.md", "# Handbook\n")
+        git(ws, "add", "-A")
+        git(ws, "commit", "-q", "-m", "hub", date="2026-10-02T10:00:00Z")
+        for d, _, files in os.walk(base):
+            for name in [d] + [os.path.join(d, f) for f in files]:
+                if not name.startswith(home):
+                    os.lchown(name, 1001, 1001)
+        env = dict(os.environ, HOME=home, GITHUB_WORKSPACE=ws, GIT_CONFIG_NOSYSTEM="1", SOURCES_TOKEN="")
+        for st in job["steps"]:
+            run = st.get("run", "")
+            if "almanac build" in run:
+                break
+            if run and "apt-get" not in run and "almanac" not in run:
+                r = subprocess.run(["sh", "-ec", run], cwd=ws, env=env, text=True, capture_output=True)
+                self.assertEqual(r.returncode, 0, "%s\n%s" % (run, r.stderr))
+        r = subprocess.run([BIN, "build", "--repo", ws, "--out", os.path.join(base, "public")], env=env,
+                           text=True, capture_output=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
 if __name__ == "__main__":
     main()
