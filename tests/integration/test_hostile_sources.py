@@ -147,6 +147,16 @@ class HostileSources(RepoTestCase):
         self.daemon = GitDaemon(self.base)
         self.addCleanup(self.daemon.stop)
 
+    def password_prompt(self, token):
+        """A server asking for a password (PasswordPrompt), and an environment whose git credential helper
+        answers for every host, as CI machines' often do (username ci-bot, password `token`)."""
+        server = PasswordPrompt()
+        self.addCleanup(server.stop)
+        home = self.tmpdir()
+        write(home, ".gitconfig", "[credential]\n\thelper = \"!f() { echo username=ci-bot; "
+                                  "echo password=%s; }; f\"\n" % token)
+        return server, {"HOME": home, "GIT_CONFIG_NOSYSTEM": "1"}
+
     def hub(self, config, files=None):
         files = dict(files or {"runbooks/node.md": "# Node down\n"})
         files["almanac.yml"] = "title: Handbook\n" + config
@@ -201,12 +211,7 @@ class HostileSources(RepoTestCase):
         # CI machines often have a helper that answers for any host (a token for private modules); a
         # merge request's almanac.yml named a server of its own, which answered 401, and Almanac handed
         # it the token that `git credential fill` gave, even over plain http
-        server = PasswordPrompt()
-        self.addCleanup(server.stop)
-        home = self.tmpdir()
-        write(home, ".gitconfig", "[credential]\n\thelper = \"!f() { echo username=ci-bot; "
-                                  "echo password=CI-TOKEN-5555; }; f\"\n")
-        env = {"HOME": home, "GIT_CONFIG_NOSYSTEM": "1"}
+        server, env = self.password_prompt("CI-TOKEN-5555")
         hub = self.hub("sources:\n  - name: evil\n    repo: %s/x.git\n" % server.origin)
         out = os.path.join(self.tmpdir(), "site")
         r = run("build", "--repo", hub, "--out", out, "--now", NOW, env=env)
@@ -231,12 +236,7 @@ class HostileSources(RepoTestCase):
         # a project asks its developers to `git config include.path ../.gitconfig` (shared aliases, a
         # diff driver): that file is in the work tree, a merge request edits it, and a remote it adds
         # must not make its server one git's credential helpers answer for
-        server = PasswordPrompt()
-        self.addCleanup(server.stop)
-        home = self.tmpdir()
-        write(home, ".gitconfig", "[credential]\n\thelper = \"!f() { echo username=ci-bot; "
-                                  "echo password=CI-TOKEN-6666; }; f\"\n")
-        env = {"HOME": home, "GIT_CONFIG_NOSYSTEM": "1"}
+        server, env = self.password_prompt("CI-TOKEN-6666")
         hub = self.hub("sources:\n  - name: evil\n    repo: %s/x.git\n" % server.origin,
                        files={"runbooks/node.md": "# Node down\n",
                               ".gitconfig": "[remote \"mirror\"]\n\turl = %s/hub.git\n" % server.origin})

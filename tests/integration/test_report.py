@@ -225,6 +225,14 @@ class ReportTest(RepoTestCase):
         import shutil
         shutil.rmtree(cls.fx, ignore_errors=True)
 
+    def new_repo(self, prefix):
+        """An empty repository (branch main) of this test's, removed after it."""
+        import tempfile
+        repo = tempfile.mkdtemp(prefix=prefix)
+        self._cleanup.append(repo)
+        git(repo, "init", "-q", "-b", "main")
+        return repo
+
     def report(self, *args, repo=None, env=None, code=0):
         r = run("report", "--repo", repo or self.fx, "--now", NOW, *args, env=env)
         self.assertEqual(r.returncode, code, r.stderr)
@@ -380,10 +388,7 @@ class ReportTest(RepoTestCase):
     def test_untracked_page_and_markup_in_names(self):
         """A page never committed (HEAD unborn) counts today as uncommitted, but did not exist at any
         month end; an owner name with markup is escaped in the charts and tables."""
-        import tempfile
-        repo = tempfile.mkdtemp(prefix="almanac-report-new-")
-        self._cleanup.append(repo)
-        git(repo, "init", "-q", "-b", "main")
+        repo = self.new_repo("almanac-report-new-")
         write(repo, "runbooks/a.md", page("A", owner='"R&D <ops>"'))
         j = self.json_report(repo=repo)
         self.assertEqual((j["summary"]["documents"], j["summary"]["uncommitted"]), (1, 1))
@@ -397,10 +402,7 @@ class ReportTest(RepoTestCase):
     def test_text_tables_shorten_long_owner_lists(self):
         """OWNERS files list a folder's approvers one by one: the text report shows the names that fit and
         how many it leaves out, instead of a column as wide as the longest list; JSON keeps them all."""
-        import tempfile
-        repo = tempfile.mkdtemp(prefix="almanac-report-owners-")
-        self._cleanup.append(repo)
-        git(repo, "init", "-q", "-b", "main")
+        repo = self.new_repo("almanac-report-owners-")
         names = ["sre-%02d" % i for i in range(11)]
         write(repo, "runbooks/OWNERS", "approvers:\n" + "".join("  - %s\n" % n for n in names))
         write(repo, "runbooks/a.md", page("A"))
@@ -418,10 +420,7 @@ class ReportTest(RepoTestCase):
     def test_text_lists_the_most_overdue_pages_and_says_how_many_more(self):
         """A handbook of thousands of stale pages printed every one of them before the tables a lead reads:
         the text report lists the 50 most overdue and says where the rest are."""
-        import tempfile
-        repo = tempfile.mkdtemp(prefix="almanac-report-many-")
-        self._cleanup.append(repo)
-        git(repo, "init", "-q", "-b", "main")
+        repo = self.new_repo("almanac-report-many-")
         for i in range(53):
             write(repo, "runbooks/r%02d.md" % i, page("R%02d" % i, owner="team-a"))
             git(repo, "add", "-A")
@@ -440,10 +439,7 @@ class ReportTest(RepoTestCase):
     def test_text_wraps_a_long_list_of_alerts_without_runbooks(self):
         """A catalog read from a monitoring stack's rule files has hundreds of alerts: their names wrap at
         100 columns instead of one line of thousands of characters."""
-        import tempfile
-        repo = tempfile.mkdtemp(prefix="almanac-report-alerts-")
-        self._cleanup.append(repo)
-        git(repo, "init", "-q", "-b", "main")
+        repo = self.new_repo("almanac-report-alerts-")
         names = ["KubePersistentVolumeFillingUp%02d" % i for i in range(40)]
         write(repo, "alerts.yml", "alerts:\n" + "".join("  - name: %s\n" % n for n in names))
         write(repo, "runbooks/a.md", page("A"))
@@ -461,14 +457,11 @@ class ReportTest(RepoTestCase):
     def test_text_counts_wide_characters_as_two_columns(self):
         """Owners (and authors, titles) in Japanese or Chinese take two columns a character on a terminal:
         the tables' columns stay aligned as they show."""
-        import tempfile
         import unicodedata
 
         def cols(line):
             return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
-        repo = tempfile.mkdtemp(prefix="almanac-report-wide-")
-        self._cleanup.append(repo)
-        git(repo, "init", "-q", "-b", "main")
+        repo = self.new_repo("almanac-report-wide-")
         write(repo, "runbooks/a.md", page("A", owner="運用チーム"))
         write(repo, "runbooks/b.md", page("B", owner="ops"))
         write(repo, "runbooks/c.md", page("C", owner="数据库团队🔥"))
