@@ -540,6 +540,7 @@ out:
 typedef struct {
 	git_odb *odb;
 	long long total, max;
+	const atomic_int *stop; /* Ctrl-C, or the caller gave up: the walk ends at once */
 } tree_cost_t;
 
 static int tree_cost_entry(const char *root, const git_tree_entry *e, void *payload)
@@ -551,19 +552,24 @@ static int tree_cost_entry(const char *root, const git_tree_entry *e, void *payl
 	git_object_t type;
 	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && !git_odb_read_header(&len, &type, t->odb, git_tree_entry_id(e)))
 		t->total += (long long)len;
-	return t->total > t->max ? -1 : 0;
+	return t->total > t->max || (t->stop && atomic_load(t->stop)) ? -1 : 0;
 }
 
 /* 1 when checking out `c` would write more than the limit (its files' bytes, plus FETCH_FILE_COST a file or
- * folder); the walk stops there, so a tree that holds one folder many times over costs no more. */
+ * folder); the walk stops there, so a tree that holds one folder many times over costs no more. -1 when
+ * the stop flag ended the walk (x->last_error set), 0 otherwise. */
 static int too_big_to_check_out(fctx_t *x, git_repository *repo, git_commit *c)
 {
 	git_tree *tree = NULL;
-	tree_cost_t t = {NULL, 0, max_bytes(x)};
+	tree_cost_t t = {NULL, 0, max_bytes(x), x->opts->stop};
 	int over = 0;
 	if (!git_commit_tree(&tree, c) && !git_repository_odb(&t.odb, repo)) {
 		over = git_tree_walk(tree, GIT_TREEWALK_PRE, tree_cost_entry, &t) != 0 && t.total > t.max;
-		if (over) {
+		if (!over && t.stop && atomic_load(t.stop)) {
+			over = -1;
+			free(x->last_error);
+			x->last_error = xstrdup("interrupted");
+		} else if (over) {
 			char *lim = size_text(t.max);
 			free(x->last_error);
 			x->last_error = xasprintf("its files at commit %.7s come to more than %s (counting %lld bytes a "
@@ -589,7 +595,7 @@ static int do_checkout(fctx_t *x, git_repository *repo, const git_oid *oid)
 		fail(x, "cannot read the fetched commit");
 		return -1;
 	}
-	if (!too_big_to_check_out(x, repo, c)) {
+	if (too_big_to_check_out(x, repo, c) == 0) {
 		if (git_checkout_tree(repo, (git_object *)c, &co) || git_repository_set_head_detached(repo, oid))
 			fail(x, "cannot check out the fetched commit");
 		else
