@@ -258,9 +258,12 @@ void outp_assign_pages(site_t *s)
 			free(a->repo_path);
 			continue;
 		}
-		long id = outp_claim(t, a->out, 0, OUTP_FILE, (long)kept, -1, NULL);
-		const outp_claim_t *c = &t->claims[id];
-		if (c->winner >= 0) {
+		/* a file withheld by active_assets is never written (an SVG a page shows is written into the
+		 * page): it holds no address, so Almanac's 404.html or sitemap.xml is not dropped for a
+		 * Jekyll site's 404.html or sitemap.xml that is not published either */
+		long id = a->withheld ? -1 : outp_claim(t, a->out, 0, OUTP_FILE, (long)kept, -1, NULL);
+		const outp_claim_t *c = id < 0 ? NULL : &t->claims[id];
+		if (c && c->winner >= 0) {
 			char *who = describe(s, &t->claims[c->winner]);
 			diag_add(&s->diags, DIAG_ERROR, a->src, 1, 1, "asset-collision",
 				 "this file would be published at '%s', which %s needs; rename or move it (it is not copied)",

@@ -8,7 +8,8 @@
  * first claim (pages and files in path order, then as listed) wins:
  *
  *   1 OUTP_PAGE     a page of the repository, at its URL
- *   2 OUTP_FILE     a file of the repository (image, PDF, ...), at its path
+ *   2 OUTP_FILE     a file of the repository (image, PDF, ...), at its path;
+ *                   a file withheld by active_assets (never written) claims nothing
  *   3 OUTP_SECTION  the page Almanac generates for a folder that has no
  *                   index page (the home page when there is none)
  *   4 OUTP_SITE     Almanac's own files: 404.html, sitemap.xml,

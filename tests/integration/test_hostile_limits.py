@@ -299,6 +299,27 @@ class ActiveFiles(Site):
                                     "SVG and XML files after it (active_assets in almanac.yml)")
 
 
+    def test_withheld_files_leave_almanacs_own_files_in_place(self):
+        # a Jekyll site's 404.html and sitemap.xml (Liquid templates) at the root of a plain repository:
+        # not published, so Almanac's 404 page and sitemap are written (they were dropped for files that
+        # were never written, and the site had no 404 page at all)
+        files = {"README.md": "# Handbook\n", "guide.md": "# Guide\n",
+                 "404.html": "---\npermalink: /404.html\n---\n<h1>404</h1>\n",
+                 "sitemap.xml": "---\n---\n<urlset>{% for p in site.pages %}{% endfor %}</urlset>\n"}
+        repo, out, r = self.build(files)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("output-dropped", r.stderr)
+        self.assertEqual(diag_lines(r.stderr), ["404.html:0:0: " + NOT_PUBLISHED, "sitemap.xml:0:0: " + NOT_PUBLISHED])
+        self.assertIn('class="sidebar', read(os.path.join(out, "404.html")))  # Almanac's, with the theme
+        self.assertIn("Page not found", read(os.path.join(out, "404.html")))
+        self.assertIn("guide/</loc>", read(os.path.join(out, "sitemap.xml")))
+        # published on request: the repository's files win, and the notes say so
+        repo, out, r = self.build(files, config="active_assets: publish\n")
+        self.assertEqual(read(os.path.join(out, "404.html")), files["404.html"])
+        self.assertEqual([l.split(": note")[0] for l in diag_lines(r.stderr) if "output-dropped" in l],
+                         ["404.html:1:1", "sitemap.xml:1:1"])
+
+
 class Regexes(Site):
     """(2) Catastrophic patterns in the configuration are config errors at the pattern."""
 
