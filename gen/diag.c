@@ -47,7 +47,7 @@ void diag_free(diag_list_t *l)
 static const char *const kinds[] = {
 	"active-asset", "alert-case", "alert-claimed-twice", "alert-rules", "alert-rules-template", "alerts", "alias-duplicate",
 	"asset", "codeowners", "config", "dialect", "encoding", "erb", "front-matter", "history-content", "history-renames", "history-status",
-	"ignore-revs", "layout", "lfs-pointer", "orphan",
+	"ignore-revs", "layout", "lfs-pointer", "orphan", "other-tool",
 	"output-dropped", "owners", "raw-html", "redirect-dropped", "runbook-url-forge", "runbook-url-missing", "runbook-url-moved",
 	"scan", "search-index", "shallow-clone", "shortcode", "source", "source-untracked", "stale-changed", "symlink", "too-large", "unknown-partial",
 	"watch-changed", "yaml",

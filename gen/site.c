@@ -29,6 +29,7 @@
 #include "map.h"
 #include "owners.h"
 #include "utf8.h"
+#include "othertools.h"
 #include "outpaths.h"
 #include "pagecache.h"
 #include "pagetype.h"
@@ -638,6 +639,9 @@ int site_load(site_t *s, const site_opts_t *opts)
 		return -1;
 	}
 	free(outdir);
+	/* a Docusaurus or Jekyll site, a GitHub wiki, AsciiDoc: what the plain rules do not follow is said */
+	othertools_warn(sc.pages, sc.npages, sc.assets, sc.nassets,
+			s->layout.kind == LAYOUT_PLAIN && !strcmp(s->cfg.layout, "auto"), &s->diags);
 	layout_set_home(&s->layout, sc.nfolders ? sc.folders[0] : "");
 	s->home_dir = xstrdup(s->layout.home);
 	s->npages = sc.npages;

@@ -137,7 +137,7 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 			continue;
 		}
 		fn(ud, line, (int)(p - s) + 1, "dialect", "jinja",
-		   "template syntax ('{{ }}' or '{% %}', MkDocs macros) is not rendered by Almanac; it shows as written");
+		   "template syntax ('{{ }}' or '{% %}': Jekyll's Liquid, MkDocs macros) is not rendered by Almanac; it shows as written");
 		break;
 	}
 	/* line-level MkDocs syntax */
