@@ -44,7 +44,8 @@ static int starts(const char *s, size_t n, const char *w)
 	return n >= l && !memcmp(s, w, l);
 }
 
-enum { T_BRACE = 1, T_SNIP = 2, T_ICON = 4, T_PLUS = 8, T_EQ = 16, T_CARET = 32 };
+enum { T_BRACE = 1, T_SNIP = 2, T_ICON = 4, T_PLUS = 8, T_EQ = 16, T_CARET = 32, T_WIKI = 64 };
+#define WIKI_MAX 200 /* bytes of a wiki link's page name looked at */
 
 #define PAIRED_MAX 128 /* bytes between "==" and "==" looked at */
 #define CLOSE_MAX 256  /* bytes between "{%" and "%}" looked at */
@@ -78,7 +79,8 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 	ticks_t tk = {s, 0, 0};
 	int whole = -1; /* the line is one shortcode tag (computed when needed) */
 	/* one pass finds which of the constructs below the line may hold (most lines hold none) */
-	static const unsigned char trigger[256] = {['{'] = 1, ['-'] = 1, [':'] = 1, ['+'] = 1, ['='] = 1, ['^'] = 1};
+	static const unsigned char trigger[256] = {['{'] = 1, ['-'] = 1, [':'] = 1, ['+'] = 1, ['='] = 1, ['^'] = 1,
+						   ['['] = 1};
 	unsigned trig = 0;
 	for (size_t i = 0; i + 1 < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -91,6 +93,7 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 		case ':': trig |= d >= 'a' && d <= 'z' ? T_ICON : 0; break;
 		case '+': trig |= d == '+' ? T_PLUS : 0; break;
 		case '=': trig |= d == '=' ? T_EQ : 0; break;
+		case '[': trig |= d == '[' ? T_WIKI : 0; break;
 		default: trig |= d == '^' ? T_CARET : 0; break;
 		}
 	}
@@ -138,6 +141,23 @@ static void scan_line(const char *s, size_t n, int line, unsupported_fn fn, void
 		}
 		fn(ud, line, (int)(p - s) + 1, "dialect", "jinja",
 		   "template syntax ('{{ }}' or '{% %}': Jekyll's Liquid, MkDocs macros) is not rendered by Almanac; it shows as written");
+		break;
+	}
+	/* wiki links (Obsidian, GitHub wikis, Foam): "[[Page]]", "[[Page|text]]", "![[image.png]]"; not
+	 * "[[1]](url)", a link whose text is in brackets */
+	for (const char *p = s; (trig & T_WIKI) && (p = find(p, n - (size_t)(p - s), "[[", 2)) != NULL; p += 2) {
+		size_t o = (size_t)(p - s), j = o + 2;
+		while (j < n && j < o + 2 + WIKI_MAX && s[j] != '[' && s[j] != ']')
+			j++;
+		if (j == o + 2 || j + 1 >= n || s[j] != ']' || s[j + 1] != ']' || (j + 2 < n && (s[j + 2] == '(' || s[j + 2] == '[')))
+			continue;
+		if (o > 0 && s[o - 1] == '!')
+			o--;
+		if (in_code_at(&tk, o))
+			continue;
+		fn(ud, line, (int)o + 1, "dialect", "wiki-link",
+		   "wiki links ('[[Page]]', '![[image.png]]': Obsidian, GitHub wikis) are not followed by Almanac; they show "
+		   "as written: link to the file ('[Page](Page.md)', '![](image.png)')");
 		break;
 	}
 	/* line-level MkDocs syntax */

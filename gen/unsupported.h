@@ -8,7 +8,8 @@
  * (":material-x:", ":fontawesome-x:", ":octicons-x:", ":simple-x:"), keys
  * ("++ctrl+c++"), marks ("==text=="), inserts ("^^text^^"), abbreviations
  * ("*[HTML]: ..."), definition lists (":   definition"), Jinja macros
- * ("{{ var }}", "{% tag %}") and MDX import/export lines. Text inside inline
+ * ("{{ var }}", "{% tag %}"), MDX import/export lines and wiki links
+ * ("[[Page]]", "![[image.png]]": Obsidian, GitHub wikis). Text inside inline
  * code spans is not looked at. */
 #ifndef ALMANAC_UNSUPPORTED_H
 #define ALMANAC_UNSUPPORTED_H
