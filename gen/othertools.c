@@ -14,18 +14,12 @@ static const char *base_of(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* 1 when `path` is at the root (depth 0) or, with `top`, in a top folder (depth 1). */
-static int shallow(const char *path, int top)
-{
-	const char *s = strchr(path, '/');
-	return !s || (top && !strchr(s + 1, '/'));
-}
-
-/* The first of `n` sorted paths that is `name` at the root (or, with `top`, in a top folder), or NULL. */
-static const char *find(char *const *paths, size_t n, const char *const *names, int top)
+/* The first of `n` sorted paths whose file name is one of `names`, at the root only or, with `any`, in
+ * any folder; NULL when none is. */
+static const char *find(char *const *paths, size_t n, const char *const *names, int any)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!shallow(paths[i], top))
+		if (!any && strchr(paths[i], '/'))
 			continue;
 		for (size_t k = 0; names[k]; k++)
 			if (!strcmp(base_of(paths[i]), names[k]))

@@ -8,9 +8,9 @@
  * these is one warning of code "other-tool" (muted by
  * `warnings: {other-tool: false}`) at the file that shows it (line 0):
  *
- *   - a Docusaurus site (docusaurus.config.js|ts|mjs|cjs at the root or in a
- *     top folder) and a Jekyll site (_config.yml at the root), when the
- *     layout is plain by auto-detection;
+ *   - a Docusaurus site (docusaurus.config.js|ts|mjs|cjs in any folder: the
+ *     first in path order) and a Jekyll site (_config.yml at the root), when
+ *     the layout is plain by auto-detection;
  *   - a GitHub wiki clone (Home.md and _Sidebar.md or _Footer.md at the
  *     root), likewise: its links by page name are not followed;
  *   - in any layout, files that hold documentation Almanac does not read:

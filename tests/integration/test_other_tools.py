@@ -70,6 +70,10 @@ class OtherTools(RepoTestCase):
             "(routeBasePath, slug: and id:, number prefixes), sidebars, MDX components and links to a doc's "
             "address rather than its file ('./runbooks/overview') are not followed: link to the file "
             "('./runbooks/overview.md')" + MUTE])
+        # a site kept deeper in a code repository (docs/site/) is one too
+        deeper = {("docs/site/" + k[len("website/"):] if k.startswith("website/") else k): v for k, v in DOCUSAURUS.items()}
+        self.assertEqual([l.split(": warning")[0] for l in self.warnings(self.check(deeper))],
+                         ["docs/site/docusaurus.config.js:0:0"])
         # the link is still checked as the plain rules read it, next to the warning that says why
         self.assertIn("website/docs/intro.md:8:16: error[broken-link]: link target './runbooks/disk-full' not found",
                       r.stderr)
