@@ -157,6 +157,10 @@ void json_fixed1(json_writer_t *w, double v)
 		v = 0;
 	/* round half away from zero at one decimal, independent of FP printing quirks */
 	long long t = (long long)llround(v * 10.0);
+	/* a percentage is never rounded up onto a whole number it does not reach (svgchart_fixed1): 99.96
+	 * is 99.9, so "coverage_percent": 100.0 always means every alert has a runbook */
+	if (t > 0 && t % 10 == 0 && (double)t > v * 10.0)
+		t--;
 	buf_printf(w->out, "%s%lld.%lld", t < 0 ? "-" : "", (t < 0 ? -t : t) / 10, (t < 0 ? -t : t) % 10);
 }
 

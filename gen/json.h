@@ -28,7 +28,8 @@ void json_string(json_writer_t *w, const char *s);
 /* A string of `n` bytes (may contain NULs, which are escaped). */
 void json_stringn(json_writer_t *w, const char *s, size_t n);
 void json_int(json_writer_t *w, long long v);
-/* A number with one decimal (percentages): 81.25 -> 81.3 ("%.1f"). */
+/* A number with one decimal (percentages): 81.25 -> 81.3, half away from zero, but never rounded up onto
+ * a whole number it does not reach: 99.96 -> 99.9 (as svgchart_fixed1). */
 void json_fixed1(json_writer_t *w, double v);
 /* A number printed with "%.*g" (precision 6). */
 void json_double(json_writer_t *w, double v);

@@ -112,6 +112,22 @@ static val_t *page_link(const rctx_t *r, long idx, const char *cur_url)
 	return it;
 }
 
+/* page_link for a list on page `on` ("Related pages", "Linked from"): a page of another repository of
+ * the site also says where it lives (`where`: "Identity › Runbooks", its breadcrumbs), as the alert
+ * page does; in a hub of twenty repositories two pages often share a title. */
+static val_t *page_link_from(const rctx_t *r, long idx, const char *cur_url, const site_page_t *on)
+{
+	val_t *it = page_link(r, idx, cur_url);
+	if (r->s->pages[idx].source != on->source) {
+		char *where = nav_trail(&r->nav, idx, " \u203a ");
+		if (where && where[0])
+			val_map_add_lit(it, "where", val_str_take(where));
+		else
+			free(where);
+	}
+	return it;
+}
+
 /* The "edit" or "commits" link of page `p` in its repository's web view (its repository's repo_url:
  * a source's own almanac.yml, never the hub's, whose repository is another), or NULL. */
 static char *repo_link(const site_t *s, const char *kind, const site_page_t *p)
@@ -306,11 +322,11 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
 	val_t *rel = val_map_add_lit(pg, "related", val_list());
 	for (size_t i = 0; i < p->nlinks; i++)
 		if (p->links[i].from_related && p->links[i].target >= 0)
-			val_list_push(rel, page_link(r, p->links[i].target, url));
+			val_list_push(rel, page_link_from(r, p->links[i].target, url, p));
 	val_map_add_lit_bool(pg, "has_related", rel->len > 0);
 	val_t *bl = val_map_add_lit(pg, "backlinks", val_list());
 	for (size_t i = 0; i < p->nbacklinks; i++)
-		val_list_push(bl, page_link(r, p->backlinks[i], url));
+		val_list_push(bl, page_link_from(r, p->backlinks[i], url, p));
 	val_map_add_lit_bool(pg, "has_backlinks", bl->len > 0);
 	if (!strcmp(p->type, "role")) {
 		val_t *own = val_map_add_lit(pg, "owned", val_list());

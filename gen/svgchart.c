@@ -15,6 +15,9 @@ void svgchart_fixed1(char *dst, size_t n, double v)
 	if (!isfinite(v))
 		v = 0;
 	long long t = (long long)llround(v * 10.0);
+	/* never rounded up onto a whole percent it does not reach (json_fixed1 does the same) */
+	if (t > 0 && t % 10 == 0 && (double)t > v * 10.0)
+		t--;
 	snprintf(dst, n, "%s%lld.%lld", t < 0 ? "-" : "", (t < 0 ? -t : t) / 10, (t < 0 ? -t : t) % 10);
 }
 

@@ -2,11 +2,12 @@
 // Browser tests of alert-aware runbook pages and of search by alert name (issue 19), against a
 // site built by tests/integration/test_browser_alerts.py and served on 127.0.0.1.
 //
-//   node alerts.test.mjs --site DIR --scratch DIR
+//   node alerts.test.mjs --site DIR --scratch DIR [--coverage-site DIR]
 //
 // --scratch: an empty folder the shell checks may write into (a hostile value that ran would
 // create a file there). Prints one line per check and "N passed, N failed"; exit 1 when a check
-// failed, 77 when playwright-core is missing.
+// failed, 77 when playwright-core is missing. --coverage-site: a site of 2000 catalog alerts, one without a
+// runbook (its coverage figure).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -187,6 +188,21 @@ try {
     const extra = typed.files.filter((f) => !pasted.files.includes(f));
     eq(extra, [], 'files fetched while typing that the pasted query did not need');
     assert(typed.bytes <= pasted.bytes && typed.n <= pasted.n, `typed ${typed.n}/${typed.bytes} > pasted ${pasted.n}/${pasted.bytes}`);
+  });
+
+  await check('coverage of 1999 alerts of 2000 reads 99.9%, not 100.0% beside the alert left', async () => {
+    assert(args['coverage-site'], 'no --coverage-site');
+    const srv = await serve(args['coverage-site']);
+    try {
+      await page.goto(`http://127.0.0.1:${srv.address().port}/freshness/`);
+      const cov = await page.evaluate(() => ({ pct: document.querySelector('.coverage').textContent.trim(),
+        text: document.querySelector('.coverage').parentElement.textContent.replace(/\s+/g, ' ').trim(),
+        missing: document.querySelector('#alerts-title').parentElement.textContent.includes('Generated1999Alert') }));
+      assert(cov.missing, 'the uncovered alert is not listed');
+      eq(cov.pct, '99.9%', `coverage figure of "${cov.text}"`);
+    } finally {
+      srv.close();
+    }
   });
 
   await check('no script errors on the pages', async () => {

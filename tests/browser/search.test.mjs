@@ -198,6 +198,27 @@ try {
     assert(misses.length === 0, `${misses.length} misses:\n       ${misses.join('\n       ')}`);
   });
 
+  await check('highlighted words of a result\'s title are readable in dark mode (contrast at least 4.5:1)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(`${base}/search/?q=certificate`);
+      await p.waitForSelector('[data-search-results][data-search-done]', { timeout: 15000 });
+      const ratios = await p.$$eval('[data-search-results] .as-title mark', (ms) => ms.map((m) => {
+        const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+        const lum = (c) => { const [r, g, b] = rgb(c).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+        const s = getComputedStyle(m), a = lum(s.color), b = lum(s.backgroundColor);
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      }));
+      assert(ratios.length > 0, 'no highlighted word in a result title');
+      const low = ratios.filter((r) => r < 4.5);
+      assert(low.length === 0, `contrast of highlighted title words: ${low.map((r) => r.toFixed(2)).join(', ')}`);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   await check('no script errors on the pages', async () => {
     assert(errors.length === 0, errors.join('; '));
   });

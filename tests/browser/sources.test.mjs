@@ -66,6 +66,21 @@ try {
     eq(seen.join(' | '), 'Payments queue backlog | Node NotReady | Payments queue backlog | Reindex the search cluster', 'pages reached');
   });
 
+  await check('"Linked from" says where a page of another repository lives (its breadcrumbs), not a page of the same one', async () => {
+    await page.goto(base + 'payments/paymentsqueuebacklog/');
+    const items = await page.$$eval('.backlinks .link-item', (lis) => lis.map((li) => ({
+      title: li.querySelector('a').textContent.trim(), href: li.querySelector('a').href,
+      where: (li.querySelector('.link-where') || {}).textContent || null })));
+    const other = items.find((i) => i.title === 'Reindex the search cluster');
+    const same = items.find((i) => i.title === 'Payments database down');
+    assert(other && same, `backlinks: ${JSON.stringify(items)}`);
+    eq(same.where, null, 'where of a backlink from the same repository');
+    await page.goto(other.href);
+    const crumbs = await page.$$eval('.breadcrumbs a', (as) => as.slice(1).map((a) => a.textContent.trim()));
+    assert(crumbs.length > 0, 'the search-api page has no breadcrumbs');
+    eq(other.where, crumbs.join(' \u203a '), 'where of the backlink from search-api');
+  });
+
   await check('alerts/<Name>/ with labels opens the source\'s runbook with the labels', async () => {
     await page.goto(base + 'alerts/PaymentsDBDown/?namespace=prod&pod=x');
     await page.waitForURL(/payments\/db-down\//, { timeout: 10000 });

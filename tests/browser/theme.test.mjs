@@ -277,6 +277,23 @@ try {
     await page.context().close();
   });
 
+  // ------------------------------------------------------------------ names on a phone
+  await check('on a 390 px phone the logo link (its title hidden) is named by the site title, in light and dark', async () => {
+    for (const colorScheme of ['light', 'dark']) {
+      const page = await newPage({ colorScheme });
+      await open(page, base, 'runbook');
+      const brand = page.locator('header a.brand');
+      const r = await brand.evaluate((a) => ({ shown: a.querySelector('span').getBoundingClientRect().width,
+        right: a.getBoundingClientRect().right, title: document.title }));
+      assert(r.shown <= 1, `the site title is shown beside the logo on a phone (${r.shown}px)`);
+      assert(r.right <= 390, `the logo link ends at ${r.right}px`);
+      const snap = await brand.ariaSnapshot();
+      assert(/link "Platform Operations Handbook For The Virtualization Infrastructure Team"/.test(snap),
+        `${colorScheme}: the logo link's accessible name: ${snap}`);
+      await page.context().close();
+    }
+  });
+
   // ------------------------------------------------------------------ file://
   await check('opened from disk, the header search box says search needs HTTP; Enter opens the search page', async () => {
     const page = await newPage();

@@ -8,7 +8,9 @@ playwright-core, tests/browser/alerts.test.mjs):
     alerts/<Name>/?labels lands on that heading of the site's page, the labels kept before it;
   - every alert a page answers is searchable by its exact name in any case, including a lower-cased
     file name whose title differs; results show where each page lives; unknown words get the
-    closest words; typing an alert name at 150 ms a character fetches what pasting it fetches.
+    closest words; typing an alert name at 150 ms a character fetches what pasting it fetches;
+  - the freshness page of a catalog of 2000 alerts with one left without a runbook says 99.9%, not
+    100.0% (a percentage is never rounded up onto a whole number it does not reach).
 
 The fixture: a handful of runbooks answering catalog alerts, plus 480 generated pages of made-up
 words (so the index has many term shards and metadata chunks, as a real site has), built with the
@@ -116,8 +118,15 @@ class BrowserAlertsTest(RepoTestCase):
         site = os.path.join(self.tmpdir(), "site")
         r = run("build", "--repo", repo, "--out", site, "--now", "2026-11-01", "--quiet")
         self.assertEqual(r.returncode, 0, r.stderr)
+        # a catalog of 2000 alerts, 1999 of them answered: 99.95% is not "100.0%" beside the one left
+        names = [f"Generated{i:04d}Alert" for i in range(2000)]
+        big = self.repo({"alerts.yml": "alerts:\n" + "".join(f"  - name: {n}\n" for n in names),
+                         "runbooks/many.md": "---\ntitle: Many\nalerts: [" + ", ".join(names[:-1]) + "]\n---\nx\n"})
+        coverage_site = os.path.join(self.tmpdir(), "site")
+        r = run("build", "--repo", big, "--out", coverage_site, "--now", "2026-11-01", "--quiet")
+        self.assertEqual(r.returncode, 0, r.stderr)
         p = subprocess.run(["node", os.path.join(BROWSER_DIR, "alerts.test.mjs"), "--site", site,
-                            "--scratch", self.tmpdir()],
+                            "--scratch", self.tmpdir(), "--coverage-site", coverage_site],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
         print(p.stdout)
         if p.returncode == 77:

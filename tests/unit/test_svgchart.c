@@ -23,6 +23,9 @@ static void test_fixed1_rounds_like_json(void **st)
 	struct { double v; const char *want; } cases[] = {
 		{0, "0.0"}, {100, "100.0"}, {33.333333, "33.3"}, {66.666667, "66.7"},
 		{6.25, "6.3"}, {12.5, "12.5"}, {0.05, "0.1"}, {-1.25, "-1.3"},
+		/* never up onto a whole percent it does not reach */
+		{2261.0 * 100.0 / 2262.0, "99.9"}, {79.96, "79.9"}, {79.95, "79.9"}, {80.0, "80.0"}, {79.94, "79.9"},
+		{0.96, "0.9"}, {1.0, "1.0"}, {14.0 * 100.0 / 20.0, "70.0"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char b[32];
