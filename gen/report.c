@@ -596,12 +596,68 @@ static void owner_svg(const report_t *r, buf_t *out)
 	free(bars);
 }
 
+const report_point_t *report_source_trend(const report_t *r, const site_t *s, const char *name)
+{
+	if (!r->source_trend || !r->ntrend || !name)
+		return NULL;
+	if (!strcmp(name, "(hub)"))
+		return r->source_trend[0];
+	for (size_t k = 1; k <= s->nsources; k++)
+		if (!strcmp(site_source_name(s, (int)k), name))
+			return r->source_trend[k];
+	return NULL;
+}
+
+const report_point_t *report_first_point(const report_point_t *pts, size_t n)
+{
+	for (size_t i = 0; pts && i < n; i++)
+		if (pts[i].documents)
+			return &pts[i];
+	return NULL;
+}
+
+void report_source_spark(const report_t *r, const site_t *s, const char *name, size_t row, buf_t *out)
+{
+	const report_point_t *t = report_source_trend(r, s, name);
+	if (!t)
+		return;
+	svgchart_point_t pts[REPORT_TREND_POINTS];
+	for (size_t i = 0; i < r->ntrend; i++)
+		pts[i] = (svgchart_point_t){t[i].date, t[i].fresh_percent, t[i].documents, t[i].unknown};
+	char id[32], *title = xasprintf("%s: fresh percent at each month end", name);
+	snprintf(id, sizeof id, "spark-%zu", row);
+	svgchart_spark(out, pts, r->ntrend, r->target, id, title);
+	free(title);
+}
+
 void report_charts(const report_t *r, buf_t *trend, buf_t *owners)
 {
 	if (trend)
 		trend_svg(r, trend);
 	if (owners)
 		owner_svg(r, owners);
+}
+
+/* The "By source" table's trend cells: each row's sparkline (trend_svg) and where it started (was:
+ * "55.3% on 2025-11-30"), and has_trend on the group for the column's heading. */
+static void set_source_trends(const report_t *r, const site_t *s, const report_groups_t *g, val_t *group,
+			      val_t *items)
+{
+	val_map_set_bool(group, "has_trend", 1);
+	for (size_t i = 0; i < g->n && i < items->len; i++) {
+		buf_t svg = BUF_INIT;
+		report_source_spark(r, s, g->items[i].name, i, &svg);
+		if (svg.len)
+			val_map_set(items->items[i], "trend_svg", val_str_take(buf_detach(&svg)));
+		buf_free(&svg);
+		const report_point_t *first = report_first_point(report_source_trend(r, s, g->items[i].name), r->ntrend);
+		if (first) {
+			char pct[32], *was;
+			svgchart_fixed1(pct, sizeof pct, first->fresh_percent);
+			was = xasprintf("%s%% on %s", pct, first->date);
+			val_map_set(items->items[i], "was", val_str_take(was));
+		}
+	}
 }
 
 val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
@@ -657,7 +713,9 @@ val_t *report_context_of(const report_t *rp, const site_t *s, const char *url)
 		val_t *g = val_list_push(groups, val_map());
 		val_map_set_str(g, "key", gkeys[k]);
 		val_map_set_str(g, "title", gtitles[k]);
-		val_map_set(g, "items", group_items(gs[k], r.target));
+		val_t *items = val_map_set(g, "items", group_items(gs[k], r.target));
+		if (k == 0 && r.source_trend && r.ntrend) /* each repository's own trend, beside its KPI */
+			set_source_trends(&r, s, gs[k], g, items);
 		val_map_set(m, gflat[k], group_items(gs[k], r.target));
 	}
 	/* attention */

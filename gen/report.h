@@ -164,6 +164,16 @@ void report_write_csv(const report_t *r, const site_t *s, buf_t *out);
  * pages are named by path. */
 void report_write_html(const report_t *r, const site_t *s, buf_t *out);
 
+/* The trend of the "By source" group `name` ("(hub)" or a source's name):
+ * r->ntrend points, oldest first, borrowed from `r`; NULL on a site without
+ * sources or without a trend. */
+const report_point_t *report_source_trend(const report_t *r, const site_t *s, const char *name);
+/* The first point of `pts` (n of them) that had pages, or NULL. */
+const report_point_t *report_first_point(const report_point_t *pts, size_t n);
+/* Append the sparkline of that trend (svgchart_spark; element ids "spark-<row>"),
+ * nothing when there is none. */
+void report_source_spark(const report_t *r, const site_t *s, const char *name, size_t row, buf_t *out);
+
 /* Append the two charts of `r` as inline SVG (svgchart.h): the trend line to
  * `trend` (nothing when there is no trend point) and the per-owner bars,
  * owners furthest behind first, to `owners` (nothing without pages). Either

@@ -195,12 +195,15 @@ static char *group_cell(const char *name, int owners)
 	return owners ? owner_cell(name) : clean_dup(name);
 }
 
-/* The table of groups `g` under `title`; `owners`: the groups are owners (their names shortened). */
+/* The table of groups `g` under `title`; `owners`: the groups are owners (their names shortened); with `r`
+ * and `s` (the "By source" table of a site with a trend), each row's fresh percent at the first month end
+ * of the trend, about a year ago. */
 static void text_groups(buf_t *out, const ansi_t *a, const char *title, const report_groups_t *g, double target,
-			int owners)
+			int owners, const report_t *r, const site_t *s)
 {
 	if (!g->n)
 		return;
+	int trend = r && r->source_trend && r->ntrend;
 	size_t w = width(title);
 	for (size_t i = 0; i < g->n; i++) {
 		char *name = group_cell(g->items[i].name, owners);
@@ -213,6 +216,8 @@ static void text_groups(buf_t *out, const ansi_t *a, const char *title, const re
 	col(out, a, C_BOLD);
 	pad(out, title, w);
 	buf_puts(out, "  pages   fresh");
+	if (trend)
+		buf_printf(out, "  %s", r->trend[0].date);
 	col(out, a, C_RESET);
 	buf_putc(out, '\n');
 	for (size_t i = 0; i < g->n; i++) {
@@ -230,9 +235,20 @@ static void text_groups(buf_t *out, const ansi_t *a, const char *title, const re
 		char num[16];
 		snprintf(tmp, sizeof tmp, "%s%%", pct1(num, sizeof num, it->fresh_percent));
 		rpad_num(out, tmp, 6);
-		if (!meets)
-			buf_puts(out, "  below target");
 		col(out, a, C_RESET);
+		if (trend) {
+			const report_point_t *t = report_source_trend(r, s, it->name);
+			const report_point_t *then = t && t[0].documents ? &t[0] : NULL;
+			snprintf(tmp, sizeof tmp, "%s%s", then ? pct1(num, sizeof num, then->fresh_percent) : "-",
+				 then ? "%" : "");
+			buf_puts(out, "  ");
+			rpad_num(out, tmp, 10); /* under the date of the trend's first month end */
+		}
+		if (!meets) {
+			col(out, a, C_RED);
+			buf_puts(out, "  below target");
+			col(out, a, C_RESET);
+		}
 		buf_putc(out, '\n');
 	}
 	buf_putc(out, '\n');
@@ -396,11 +412,11 @@ static void write_text(const report_t *r, const site_t *s, int color, size_t max
 	text_attention(out, &a, r, s, max_rows);
 
 	if (r->by_source.n) /* a site with sources: each repository's KPI, first, as in the HTML report */
-		text_groups(out, &a, "By source", &r->by_source, r->target, 0);
-	text_groups(out, &a, "By owner", &r->by_owner, r->target, 1);
-	text_groups(out, &a, "By type", &r->by_type, r->target, 0);
-	text_groups(out, &a, "By criticality", &r->by_criticality, r->target, 0);
-	text_groups(out, &a, "By section", &r->by_section, r->target, 0);
+		text_groups(out, &a, "By source", &r->by_source, r->target, 0, r, s);
+	text_groups(out, &a, "By owner", &r->by_owner, r->target, 1, NULL, NULL);
+	text_groups(out, &a, "By type", &r->by_type, r->target, 0, NULL, NULL);
+	text_groups(out, &a, "By criticality", &r->by_criticality, r->target, 0, NULL, NULL);
+	text_groups(out, &a, "By section", &r->by_section, r->target, 0, NULL, NULL);
 
 	col(out, &a, C_BOLD);
 	buf_puts(out, "Trend (fresh percent at each month end)");
@@ -575,20 +591,38 @@ static const char html_css[] =
 	"border-bottom:1px solid var(--soft)}.attention td{border:0;padding:0 0 2px}}"
 	"@media print{main{max-width:none;padding:0}h2{break-after:avoid}tr{break-inside:avoid}}";
 
-static void html_group_table(buf_t *out, const char *title, const report_groups_t *g, double target)
+/* A group's table; with `r` and `s` (the "By source" table of a site with a trend), each row's trend too:
+ * its sparkline and where it started. */
+static void html_group_table(buf_t *out, const char *title, const report_groups_t *g, double target,
+			     const report_t *r, const site_t *s)
 {
 	char tmp[32];
+	int trend = r && r->source_trend && r->ntrend;
 	buf_puts(out, "<div><h3>");
 	h(out, title);
 	buf_puts(out, "</h3><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Name</th><th scope=\"col\" class=\"num\">Pages</th>"
-		      "<th scope=\"col\" class=\"num\">Fresh</th></tr></thead><tbody>");
+		      "<th scope=\"col\" class=\"num\">Fresh</th>");
+	if (trend)
+		buf_puts(out, "<th scope=\"col\">Last 12 months</th>");
+	buf_puts(out, "</tr></thead><tbody>");
 	for (size_t i = 0; i < g->n; i++) {
 		int meets = g->items[i].fresh_percent >= target;
 		buf_puts(out, "<tr><td>");
 		h(out, g->items[i].name);
-		buf_printf(out, "</td><td class=\"num\">%zu</td><td class=\"num %s\">%s%%</td></tr>",
+		buf_printf(out, "</td><td class=\"num\">%zu</td><td class=\"num %s\">%s%%</td>",
 			   g->items[i].documents, meets ? "meets" : "below",
 			   pct1(tmp, sizeof tmp, g->items[i].fresh_percent));
+		if (trend) {
+			buf_puts(out, "<td class=\"trend-cell\">");
+			report_source_spark(r, s, g->items[i].name, i, out);
+			const report_point_t *first =
+				report_first_point(report_source_trend(r, s, g->items[i].name), r->ntrend);
+			if (first)
+				buf_printf(out, " <span class=\"muted\">from %s%% on %s</span>",
+					   pct1(tmp, sizeof tmp, first->fresh_percent), first->date);
+			buf_puts(out, "</td>");
+		}
+		buf_puts(out, "</tr>");
 	}
 	buf_puts(out, "</tbody></table></div></div>");
 }
@@ -657,11 +691,11 @@ void report_write_html(const report_t *r, const site_t *s, buf_t *out)
 	/* groups */
 	buf_puts(out, "<section><h2>Groups</h2>\n<div class=\"groups\">");
 	if (r->by_source.n) /* a site with sources: each repository's KPI */
-		html_group_table(out, "By source", &r->by_source, r->target);
-	html_group_table(out, "By owner", &r->by_owner, r->target);
-	html_group_table(out, "By type", &r->by_type, r->target);
-	html_group_table(out, "By criticality", &r->by_criticality, r->target);
-	html_group_table(out, "By section", &r->by_section, r->target);
+		html_group_table(out, "By source", &r->by_source, r->target, r, s);
+	html_group_table(out, "By owner", &r->by_owner, r->target, NULL, NULL);
+	html_group_table(out, "By type", &r->by_type, r->target, NULL, NULL);
+	html_group_table(out, "By criticality", &r->by_criticality, r->target, NULL, NULL);
+	html_group_table(out, "By section", &r->by_section, r->target, NULL, NULL);
 	buf_puts(out, "</div>\n</section>\n");
 	/* attention */
 	buf_printf(out, "<section><h2>Needs attention (%zu)</h2>\n", r->nattention);

@@ -300,3 +300,68 @@ void svgchart_bars(buf_t *out, const svgchart_bar_t *bars, size_t n, double targ
 #undef BX
 	buf_puts(out, "</svg>");
 }
+
+/* ---- sparkline ---- */
+
+enum { SW = 96, SH = 24, SPAD = 3 };
+
+static double sx(size_t i, size_t n)
+{
+	return n <= 1 ? SW / 2.0 : SPAD + (double)i * (SW - 2 * SPAD) / (double)(n - 1);
+}
+
+static double sy(double pct)
+{
+	return SPAD + (100.0 - clamp_pct(pct)) * (SH - 2 * SPAD) / 100.0;
+}
+
+void svgchart_spark(buf_t *out, const svgchart_point_t *pts, size_t n, double target, const char *id,
+		    const char *title)
+{
+	open_svg(out, "spark", id, title, SW, SH);
+	size_t with_data = 0, last = 0;
+	for (size_t i = 0; i < n; i++)
+		if (pts[i].documents) {
+			with_data++;
+			last = i;
+		}
+	desc_open(out, id, with_data);
+	for (size_t i = 0, k = 0; with_data && i < n; i++) {
+		if (!pts[i].documents)
+			continue;
+		desc_label(out, k++, pts[i].date ? pts[i].date : "");
+		desc_fresh(out, pts[i].percent, pts[i].documents);
+	}
+	desc_close(out, target);
+	if (!with_data) {
+		buf_printf(out, "<text class=\"chart-label\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+				"fill=\"currentColor\" font-size=\"9\">No data</text></svg>",
+			   SW / 2, SH / 2 + 3);
+		return;
+	}
+	buf_printf(out,
+		   "<line class=\"chart-target\" x1=\"0\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"" COL_TARGET
+		   "\" stroke-width=\"1\" stroke-dasharray=\"3 2\"/>",
+		   sy(target), SW, sy(target));
+	int open = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!pts[i].documents) {
+			if (open)
+				buf_puts(out, "\"/>");
+			open = 0;
+			continue;
+		}
+		if (!open)
+			buf_puts(out, "<polyline class=\"chart-line\" fill=\"none\" stroke=\"" COL_LINE
+				      "\" stroke-width=\"1.5\" points=\"");
+		else
+			buf_putc(out, ' ');
+		buf_printf(out, "%.1f,%.1f", sx(i, n), sy(pts[i].percent));
+		open = 1;
+	}
+	if (open)
+		buf_puts(out, "\"/>");
+	int meets = pts[last].percent >= target;
+	buf_printf(out, "<circle class=\"chart-point %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/></svg>",
+		   meets ? "meets" : "below", sx(last, n), sy(pts[last].percent), meets ? COL_MEETS : COL_BELOW);
+}

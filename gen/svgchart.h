@@ -60,4 +60,12 @@ void svgchart_trend(buf_t *out, const svgchart_point_t *pts, size_t n, double ta
 void svgchart_bars(buf_t *out, const svgchart_bar_t *bars, size_t n, double target, const char *id,
 		   const char *title);
 
+/* Append a sparkline (96x24, no axes) of `n` points (oldest first), a dashed
+ * line at `target` percent and a dot on the last point with data: a table row's
+ * trend ("By source"). `id` prefixes its element ids, `title` is its accessible
+ * name; the <desc> states every point as svgchart_trend's does. Class
+ * chart-spark, data-chart "spark". With no point of data it says "No data". */
+void svgchart_spark(buf_t *out, const svgchart_point_t *pts, size_t n, double target, const char *id,
+		    const char *title);
+
 #endif

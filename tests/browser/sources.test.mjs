@@ -33,8 +33,45 @@ try {
     });
     assert(rows, 'no "By source" heading on the freshness page');
     const want = report.groups.source.map((g) => [g.name, String(g.documents), `${g.fresh_percent.toFixed(1)}%`]);
-    eq(JSON.stringify(rows), JSON.stringify(want), 'rows of "By source"');
+    eq(JSON.stringify(rows.map((r) => r.slice(0, 3))), JSON.stringify(want), 'rows of "By source"');
     eq(rows.map((r) => r[0]).join(','), '(hub),payments,search-api', 'sources');
+  });
+
+  await check('each source\'s row shows its own trend: a sparkline of trend_by_source and where it started', async () => {
+    await page.goto(base + 'freshness/');
+    const cells = await page.evaluate(() => {
+      const h = [...document.querySelectorAll('h3')].find((e) => e.textContent.trim() === 'By source');
+      return [...h.parentElement.querySelectorAll('tbody tr')].map((tr) => {
+        const svg = tr.querySelector('td.trend-cell svg[data-chart="spark"]');
+        return { name: tr.cells[0].textContent.trim(), role: svg && svg.getAttribute('role'),
+          desc: svg && svg.querySelector('desc').textContent, was: (tr.querySelector('.trend-was') || {}).textContent || '',
+          width: svg && Math.round(svg.getBoundingClientRect().width) };
+      });
+    });
+    eq(cells.length, report.groups.source.length, 'rows with a trend cell');
+    for (const c of cells) {
+      const pts = report.trend_by_source[c.name].filter((p) => p.documents > 0);
+      eq(c.role, 'img', `${c.name}: the sparkline is an image with a text description`);
+      if (!pts.length) {
+        assert(c.desc.startsWith('No data'), `${c.name}: no month with pages should say No data, got ${c.desc}`);
+        eq(c.was, '', `${c.name}: nothing it started from`);
+        continue;
+      }
+      const words = pts.map((p) => `${p.date}: ${p.fresh_percent.toFixed(1)}% fresh of ${p.documents} page${p.documents === 1 ? '' : 's'}`);
+      eq(c.desc, `${words.join('; ')}. Target ${report.target_percent}%.`, `${c.name}: the sparkline's points`);
+      eq(c.was, `was ${pts[0].fresh_percent.toFixed(1)}% on ${pts[0].date}`, `${c.name}: where its trend started`);
+      eq(c.width, 96, `${c.name}: sparkline width`);
+    }
+    assert(cells.some((c) => c.was), 'no source had pages in the trend\'s months');
+  });
+
+  await check('the freshness page fits a phone: the trend column does not widen the page', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p = await phone.newPage();
+    await p.goto(base + 'freshness/');
+    const over = await p.evaluate(() => document.documentElement.scrollWidth);
+    await phone.close();
+    assert(over <= 390, `the page is ${over} px wide at 390 px`);
   });
 
   await check('a source\'s _index.md is its section page: sidebar title, children in weight order, not its own child', async () => {

@@ -424,14 +424,26 @@ class Sources(RepoTestCase):
         self.assertIn("<h3>By source</h3>", r.stdout)
         self.assertRegex(table, r"<td>payments</td><td class=\"num\">2</td>")
         self.assertRegex(table, r"<td>\(hub\)</td><td class=\"num\">2</td>")
+        # with each repository's trend: a sparkline and where it started, about a year ago
+        self.assertIn("<th scope=\"col\">Last 12 months</th>", table)
+        self.assertEqual(table.count('data-chart="spark"'), 5)
+        first = [p for p in rep["trend_by_source"]["billing"] if p["documents"]][0]
+        self.assertIn("from %.1f%% on %s" % (first["fresh_percent"], first["date"]), table)
         # and so does the text report, first in its breakdown
         r = run("report", "--repo", self.hub, "--now", NOW)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("By source", r.stdout)
         self.assertLess(r.stdout.index("By source"), r.stdout.index("By owner"))
-        rows = r.stdout.split("By source", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+        table = r.stdout.split("By source", 1)[1].split("\n\n", 1)[0].splitlines()
+        rows = table[1:]
         self.assertEqual([row.split()[:2] for row in rows],
                          [["(hub)", "2"], ["billing", "1"], ["cache", "1"], ["payments", "2"], ["search-svc", "2"]])
+        # each repository's fresh percent at the trend's first month end, under that date
+        start = rep["trend_by_source"]["payments"][0]["date"]
+        self.assertTrue(table[0].rstrip().endswith("fresh  " + start), table[0])
+        for row in rows:
+            name, then = row.split()[0], rep["trend_by_source"][row.split()[0]][0]
+            self.assertEqual(row.split()[3], "%.1f%%" % then["fresh_percent"] if then["documents"] else "-", row)
 
     def test_a_source_that_cannot_be_fetched(self):
         out = os.path.join(self.tmpdir(), "site")

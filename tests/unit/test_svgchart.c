@@ -104,6 +104,34 @@ static void test_no_data(void **st)
 	buf_free(&b);
 }
 
+/* A table row's sparkline ("By source"): one line per run of months with pages, the last point coloured by
+ * the target, every point in words, and "No data" when the repository had no page in those months. */
+static void test_spark_line_gap_and_last_point(void **st)
+{
+	(void)st;
+	svgchart_point_t pts[] = {
+		{"2026-01-31", 0, 0, 0},    {"2026-02-28", 50, 4, 0}, {"2026-03-31", 75, 4, 0},
+		{"2026-04-30", 0, 0, 0},    {"2026-05-31", 90, 10, 1}, {"2026-06-30", 60, 10, 0},
+	};
+	buf_t b = BUF_INIT;
+	svgchart_spark(&b, pts, 6, 80, "spark-3", "payments & co: fresh percent");
+	const char *svg = buf_cstr(&b);
+	assert_non_null(strstr(svg, "data-chart=\"spark\""));
+	assert_non_null(strstr(svg, "id=\"spark-3\""));
+	assert_non_null(strstr(svg, "<title id=\"spark-3-title\">payments &amp; co: fresh percent</title>"));
+	assert_int_equal(count(svg, "<polyline"), 2); /* broken where April had no page */
+	assert_non_null(strstr(svg, "2026-02-28: 50.0% fresh of 4 pages; 2026-03-31: 75.0% fresh of 4 pages; "
+				    "2026-05-31: 90.0% fresh of 10 pages; 2026-06-30: 60.0% fresh of 10 pages. Target 80%."));
+	assert_non_null(strstr(svg, "class=\"chart-point below\"")); /* June: 60% under the 80% target */
+	assert_int_equal(count(svg, "<circle"), 1);
+	buf_free(&b);
+	svgchart_point_t none[] = {{"2026-01-31", 0, 0, 0}};
+	svgchart_spark(&b, none, 1, 80, "spark-0", "(hub)");
+	assert_non_null(strstr(buf_cstr(&b), ">No data</text></svg>"));
+	assert_int_equal(count(buf_cstr(&b), "<polyline"), 0);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +139,7 @@ int main(void)
 		cmocka_unit_test(test_trend_points_gaps_and_values),
 		cmocka_unit_test(test_bars_escape_and_shorten),
 		cmocka_unit_test(test_no_data),
+		cmocka_unit_test(test_spark_line_gap_and_last_point),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
