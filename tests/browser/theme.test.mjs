@@ -165,6 +165,27 @@ try {
     }
   }
 
+  await check('the phone menu takes the keyboard: opening it focuses its current page, Escape gives it back', async () => {
+    const page = await newPage();
+    await open(page, base, 'runbook');
+    await page.waitForFunction(() => document.querySelector('.nav-toggle').hidden === false, null, { timeout: 10000 });
+    await page.focus('.nav-toggle');
+    await page.keyboard.press('Enter');
+    const opened = await page.evaluate(() => ({
+      expanded: document.querySelector('.nav-toggle').getAttribute('aria-expanded'),
+      inside: !!document.activeElement.closest('#sidebar'),
+      current: document.activeElement.getAttribute('aria-current'),
+    }));
+    eq(opened, { expanded: 'true', inside: true, current: 'page' }, 'after opening the menu with Enter');
+    await page.keyboard.press('Escape');
+    const closed = await page.evaluate(() => ({
+      expanded: document.querySelector('.nav-toggle').getAttribute('aria-expanded'),
+      button: document.activeElement.classList.contains('nav-toggle'),
+    }));
+    eq(closed, { expanded: 'false', button: true }, 'after Escape');
+    await page.context().close();
+  });
+
   await check('no empty box under a title: a shown page-info box has text, on every page kind and a bare stale page', async () => {
     const page = await newPage();
     const bad = [];

@@ -118,7 +118,14 @@
       root.classList.toggle('nav-open', open);
       btn.setAttribute('aria-expanded', open ? 'true' : 'false');
     }
-    btn.addEventListener('click', function () { set(!root.classList.contains('nav-open')); });
+    btn.addEventListener('click', function () {
+      var open = !root.classList.contains('nav-open');
+      set(open);
+      /* keyboard users land in the menu they opened (its current page, else its first link), not on the
+       * logo behind it */
+      var to = open && (side.querySelector('[aria-current="page"]') || side.querySelector('a'));
+      if (to) to.focus({ preventScroll: true });
+    });
     doc.addEventListener('keydown', function (e) {
       if (e.key === 'Escape' && root.classList.contains('nav-open')) { set(false); btn.focus(); }
     });
