@@ -534,6 +534,9 @@ static void write_redirect_item(void *ud, size_t i)
 		val_list_push(l, it);
 	}
 	val_map_set_bool(ctx, "several", a->npages > 1);
+	/* the first breadcrumb, as every other page's: the home folder's title */
+	if (r->nav.nfolders)
+		val_map_set_str(ctx, "home_title", r->nav.folders[0].title);
 	if (a->npages == 1) {
 		/* at the heading a rule's runbook_url names, when the page has it (else runbookurl.h said so) */
 		const site_page_t *p = &s->pages[a->pages[0]];

@@ -296,6 +296,11 @@ class Sources(RepoTestCase):
             ("../../billing/runbooks/invoices-stuck/", "Invoice stuck", "Billing \u203a Runbooks"),
             ("../../search-svc/ops/invoice-stuck/", "Invoice stuck", "Search svc \u203a Search operations"),
         ])
+        # its first breadcrumb is every page's (the home's title), not a word of its own
+        crumb = re.compile(r'<nav class="breadcrumbs"[^>]*>\s*<ol>\s*<li><a href="[^"]*">([^<]*)</a>')
+        home = crumb.search(read(os.path.join(out, "billing/runbooks/invoices-stuck/index.html"))).group(1)
+        self.assertEqual(crumb.search(html).group(1), home)
+        self.assertNotEqual(home, "Home")
 
     def test_a_source_s_own_rule_files_and_their_problems_at_its_entry(self):
         # the search service keeps its rule files beside its code and names them in its own almanac.yml
