@@ -2,7 +2,6 @@
 #include "lfs.h"
 
 #include <string.h>
-#include <sys/stat.h>
 
 #include "buf.h"
 
@@ -28,9 +27,8 @@ int lfs_is_pointer(const char *data, size_t len)
 
 int lfs_file_is_pointer(const pr_root_t *tree, const char *rel)
 {
-	struct stat st;
-	if (pr_stat(tree, rel, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > LFS_POINTER_MAX)
-		return 0;
+	/* pr_read refuses a file larger than the limit (PR_ETOOBIG) before reading it, and anything but a
+	 * regular file */
 	buf_t b = BUF_INIT;
 	int is = pr_read(tree, rel, &b, LFS_POINTER_MAX) == 0 && lfs_is_pointer(b.s ? b.s : "", b.len);
 	buf_free(&b);

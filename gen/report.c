@@ -565,18 +565,20 @@ static int cmp_bar(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
+/* The `n` points of a trend as the charts take them (their strings borrowed). */
+static void chart_points(svgchart_point_t *out, const report_point_t *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = (svgchart_point_t){t[i].date, t[i].fresh_percent, t[i].documents, t[i].unknown};
+}
+
 /* Append the trend chart of `r` (nothing without trend points). */
 static void trend_svg(const report_t *r, buf_t *out)
 {
 	if (!r->ntrend)
 		return;
 	svgchart_point_t pts[REPORT_TREND_POINTS];
-	for (size_t i = 0; i < r->ntrend; i++) {
-		pts[i].date = r->trend[i].date;
-		pts[i].percent = r->trend[i].fresh_percent;
-		pts[i].documents = r->trend[i].documents;
-		pts[i].unknown = r->trend[i].unknown;
-	}
+	chart_points(pts, r->trend, r->ntrend);
 	svgchart_trend(out, pts, r->ntrend, r->target, "chart-trend", "Fresh percent at each month end");
 }
 
@@ -608,11 +610,15 @@ const report_point_t *report_source_trend(const report_t *r, const site_t *s, co
 	return NULL;
 }
 
-const report_point_t *report_first_point(const report_point_t *pts, size_t n)
+char *report_source_was(const report_t *r, const site_t *s, const char *name)
 {
-	for (size_t i = 0; pts && i < n; i++)
-		if (pts[i].documents)
-			return &pts[i];
+	const report_point_t *t = report_source_trend(r, s, name);
+	for (size_t i = 0; t && i < r->ntrend; i++)
+		if (t[i].documents) {
+			char pct[32];
+			svgchart_fixed1(pct, sizeof pct, t[i].fresh_percent);
+			return xasprintf("%s%% on %s", pct, t[i].date);
+		}
 	return NULL;
 }
 
@@ -622,8 +628,7 @@ void report_source_spark(const report_t *r, const site_t *s, const char *name, s
 	if (!t)
 		return;
 	svgchart_point_t pts[REPORT_TREND_POINTS];
-	for (size_t i = 0; i < r->ntrend; i++)
-		pts[i] = (svgchart_point_t){t[i].date, t[i].fresh_percent, t[i].documents, t[i].unknown};
+	chart_points(pts, t, r->ntrend);
 	char id[32], *title = xasprintf("%s: fresh percent at each month end", name);
 	snprintf(id, sizeof id, "spark-%zu", row);
 	svgchart_spark(out, pts, r->ntrend, r->target, id, title);
@@ -650,13 +655,9 @@ static void set_source_trends(const report_t *r, const site_t *s, const report_g
 		if (svg.len)
 			val_map_set(items->items[i], "trend_svg", val_str_take(buf_detach(&svg)));
 		buf_free(&svg);
-		const report_point_t *first = report_first_point(report_source_trend(r, s, g->items[i].name), r->ntrend);
-		if (first) {
-			char pct[32], *was;
-			svgchart_fixed1(pct, sizeof pct, first->fresh_percent);
-			was = xasprintf("%s%% on %s", pct, first->date);
+		char *was = report_source_was(r, s, g->items[i].name);
+		if (was)
 			val_map_set(items->items[i], "was", val_str_take(was));
-		}
 	}
 }
 

@@ -168,8 +168,9 @@ void report_write_html(const report_t *r, const site_t *s, buf_t *out);
  * r->ntrend points, oldest first, borrowed from `r`; NULL on a site without
  * sources or without a trend. */
 const report_point_t *report_source_trend(const report_t *r, const site_t *s, const char *name);
-/* The first point of `pts` (n of them) that had pages, or NULL. */
-const report_point_t *report_first_point(const report_point_t *pts, size_t n);
+/* Where that trend started: "55.3% on 2025-11-30", its first month end with pages; NULL when it has
+ * none (or there is no trend). Caller frees. */
+char *report_source_was(const report_t *r, const site_t *s, const char *name);
 /* Append the sparkline of that trend (svgchart_spark; element ids "spark-<row>"),
  * nothing when there is none. */
 void report_source_spark(const report_t *r, const site_t *s, const char *name, size_t row, buf_t *out);

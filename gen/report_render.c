@@ -615,11 +615,10 @@ static void html_group_table(buf_t *out, const char *title, const report_groups_
 		if (trend) {
 			buf_puts(out, "<td class=\"trend-cell\">");
 			report_source_spark(r, s, g->items[i].name, i, out);
-			const report_point_t *first =
-				report_first_point(report_source_trend(r, s, g->items[i].name), r->ntrend);
-			if (first)
-				buf_printf(out, " <span class=\"muted\">from %s%% on %s</span>",
-					   pct1(tmp, sizeof tmp, first->fresh_percent), first->date);
+			char *was = report_source_was(r, s, g->items[i].name);
+			if (was)
+				buf_printf(out, " <span class=\"muted\">was %s</span>", was);
+			free(was);
 			buf_puts(out, "</td>");
 		}
 		buf_puts(out, "</tr>");

@@ -103,17 +103,17 @@ static void pos_of(const char *s, size_t off, int *line, int *col)
 	}
 }
 
-/* How the layout of source `source` reads front matter: Hugo's TOML and content types. */
+/* How the layout of source `source` reads front matter. In a repository written for another tool (Hugo,
+ * MkDocs, Tech Docs) a type: other than Almanac's is that tool's or the team's own category (Hugo's
+ * content types, Tech Docs' type: learn, a Backstage catalog's type: adr): kept, and the folder decides
+ * Almanac's type. Hugo's pages may also be TOML; Tech Docs has review keys of its own. */
 static const fm_opts_t *fm_opts(const site_t *s, int source)
 {
 	static const fm_opts_t hugo = {.toml = 1, .foreign_type = 1};
-	/* Tech Docs: its review keys, and type: values of its own (type: learn) as Hugo's are */
 	static const fm_opts_t techdocs = {.foreign_type = 1, .map = layout_techdocs_front_matter};
-	/* MkDocs has no type:, so one there is the team's own category (type: adr, changelog, as Backstage
-	 * catalogs write): the folder decides Almanac's, as for Hugo's content types */
-	static const fm_opts_t mkdocs = {.foreign_type = 1};
+	static const fm_opts_t other_tool = {.foreign_type = 1};
 	layout_kind k = sitelayout_of(s, source)->kind;
-	return k == LAYOUT_HUGO ? &hugo : k == LAYOUT_TECHDOCS ? &techdocs : k == LAYOUT_MKDOCS ? &mkdocs : NULL;
+	return k == LAYOUT_PLAIN ? NULL : k == LAYOUT_HUGO ? &hugo : k == LAYOUT_TECHDOCS ? &techdocs : &other_tool;
 }
 
 /* Phase 1 (parallel): read a page and parse its front matter. */

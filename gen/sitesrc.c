@@ -322,7 +322,6 @@ static void hub_top_names(const site_t *s, size_t hub_pages, map_t *m)
 		}
 }
 
-/* Add `origin` (owned, may be NULL) to the lines of `b` once. */
 /* The origins git's credential helpers may answer for (fetch_opts_t.credential_origins,
  * sources_credential_origins): the hub's own remotes (the forge the hub is cloned from, whose credentials
  * CI already uses) and the operator's ALMANAC_CREDENTIAL_HOSTS. Never what almanac.yml says: a merge
@@ -375,7 +374,7 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 			   .offline = s->opts.sources_offline,
 			   .stop = pub_interrupt_flag(),
 			   .limit_seconds = s->opts.fetch_limit > 0 ? s->opts.fetch_limit : FETCH_LIMIT_SECONDS,
-			   .max_bytes = s->opts.fetch_max_bytes > 0 ? s->opts.fetch_max_bytes : FETCH_MAX_BYTES,
+			   .max_bytes = s->opts.fetch_max_bytes, /* 0: FETCH_MAX_BYTES (fetch.h) */
 			   .config_file = cfgname};
 	fo.deadline_ns = fetch_deadline_from_now(fo.limit_seconds); /* one limit for all the sources together */
 	char *origins = credential_origins(hub);

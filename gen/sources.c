@@ -120,6 +120,7 @@ char *sources_url_origin(const char *url)
 	return o;
 }
 
+/* Add `origin` (owned, may be NULL) to the lines of `b` once. */
 static void add_origin(buf_t *b, char *origin)
 {
 	if (!origin)

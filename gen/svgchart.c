@@ -141,6 +141,31 @@ static double tx(size_t i, size_t n)
 	return TL + TINSET + (double)i * (double)(TW - TL - TR - 2 * TINSET) / (double)(n - 1);
 }
 
+/* The line through the points that have pages, at x(i, n), y(percent), one polyline per run of them:
+ * broken where a month had no page (the trend and the sparkline). */
+static void put_line(buf_t *out, const svgchart_point_t *pts, size_t n, const char *width,
+		     double (*x)(size_t, size_t), double (*y)(double))
+{
+	int open = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!pts[i].documents) {
+			if (open)
+				buf_puts(out, "\"/>");
+			open = 0;
+			continue;
+		}
+		if (!open)
+			buf_printf(out, "<polyline class=\"chart-line\" fill=\"none\" stroke=\"" COL_LINE
+					"\" stroke-width=\"%s\" points=\"", width);
+		else
+			buf_putc(out, ' ');
+		buf_printf(out, "%.1f,%.1f", x(i, n), y(pts[i].percent));
+		open = 1;
+	}
+	if (open)
+		buf_puts(out, "\"/>");
+}
+
 void svgchart_trend(buf_t *out, const svgchart_point_t *pts, size_t n, double target, const char *id,
 		    const char *title)
 {
@@ -185,24 +210,7 @@ void svgchart_trend(buf_t *out, const svgchart_point_t *pts, size_t n, double ta
 		   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"" COL_TARGET "\">target %g%%</text></g>",
 		   TL, ty(target), TW - TR, ty(target), TW - TR, ty(target) - 5, clamp_pct(target));
 	/* the line, broken where a point has no data */
-	int open = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!pts[i].documents) {
-			if (open)
-				buf_puts(out, "\"/>");
-			open = 0;
-			continue;
-		}
-		if (!open)
-			buf_puts(out, "<polyline class=\"chart-line\" fill=\"none\" stroke=\"" COL_LINE
-				      "\" stroke-width=\"2\" points=\"");
-		else
-			buf_putc(out, ' ');
-		buf_printf(out, "%.1f,%.1f", tx(i, n), ty(pts[i].percent));
-		open = 1;
-	}
-	if (open)
-		buf_puts(out, "\"/>");
+	put_line(out, pts, n, "2", tx, ty);
 	/* points with their values */
 	for (size_t i = 0; i < n; i++) {
 		if (!pts[i].documents)
@@ -343,24 +351,7 @@ void svgchart_spark(buf_t *out, const svgchart_point_t *pts, size_t n, double ta
 		   "<line class=\"chart-target\" x1=\"0\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"" COL_TARGET
 		   "\" stroke-width=\"1\" stroke-dasharray=\"3 2\"/>",
 		   sy(target), SW, sy(target));
-	int open = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!pts[i].documents) {
-			if (open)
-				buf_puts(out, "\"/>");
-			open = 0;
-			continue;
-		}
-		if (!open)
-			buf_puts(out, "<polyline class=\"chart-line\" fill=\"none\" stroke=\"" COL_LINE
-				      "\" stroke-width=\"1.5\" points=\"");
-		else
-			buf_putc(out, ' ');
-		buf_printf(out, "%.1f,%.1f", sx(i, n), sy(pts[i].percent));
-		open = 1;
-	}
-	if (open)
-		buf_puts(out, "\"/>");
+	put_line(out, pts, n, "1.5", sx, sy);
 	int meets = pts[last].percent >= target;
 	buf_printf(out, "<circle class=\"chart-point %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/></svg>",
 		   meets ? "meets" : "below", sx(last, n), sy(pts[last].percent), meets ? COL_MEETS : COL_BELOW);

@@ -11,7 +11,7 @@ import subprocess
 import threading
 
 from almanac_testlib import RepoTestCase, git, main, read, run, tree_bytes, write
-from test_sources import GitDaemon
+from test_sources import GitDaemon, Tarpit
 
 if "ASAN_OPTIONS" in os.environ:  # libgit2's remote frames in tests/lsan.supp need whole stacks
     os.environ["ASAN_OPTIONS"] += ":fast_unwind_on_malloc=0"
@@ -30,29 +30,22 @@ def read_pkt(f):
     return f.read(int(n, 16) - 4)
 
 
-class DoctoredServer:
+class DoctoredServer(Tarpit):
     """A git:// server on 127.0.0.1 that answers with `git upload-pack REPO`, whose ref advertisement
-    `extra(oid)` adds lines to (pkt-line payloads, e.g. a hundred thousand branches)."""
+    `extra(oid)` adds lines to (pkt-line payloads, e.g. a hundred thousand branches). Tarpit's accept
+    loop on a free port, each connection talked to on a thread of its own."""
 
     def __init__(self, repo, extra):
         self.repo, self.extra = repo, extra
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
         self.procs = []
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__(0)
+        self.port = self.sock.getsockname()[1]
 
     def url(self):
         return "git://127.0.0.1:%d/repo.git" % self.port
 
-    def _serve(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._talk, args=(c,), daemon=True).start()
+    def accepted(self, c):
+        threading.Thread(target=self._talk, args=(c,), daemon=True).start()
 
     def _talk(self, c):
         f = c.makefile("rb")
@@ -101,7 +94,7 @@ class DoctoredServer:
             self.sock.shutdown(socket.SHUT_RDWR)  # wakes accept(): a closed socket alone may keep the port
         except OSError:
             pass
-        self.sock.close()
+        super().stop()
         for p in self.procs:
             p.kill()
             p.wait()

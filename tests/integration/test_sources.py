@@ -433,7 +433,7 @@ class Sources(RepoTestCase):
         self.assertIn("<th scope=\"col\">Last 12 months</th>", table)
         self.assertEqual(table.count('data-chart="spark"'), 5)
         first = [p for p in rep["trend_by_source"]["billing"] if p["documents"]][0]
-        self.assertIn("from %.1f%% on %s" % (first["fresh_percent"], first["date"]), table)
+        self.assertIn("was %.1f%% on %s" % (first["fresh_percent"], first["date"]), table)  # as the site page says
         # and so does the text report, first in its breakdown
         r = run("report", "--repo", self.hub, "--now", NOW)
         self.assertEqual(r.returncode, 0, r.stderr)
