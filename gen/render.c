@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,7 @@ typedef struct {
 	pfiles_t *pfiles;        /* a full build: the page files the last one wrote (pagefiles.h), or NULL */
 	pkeys_t *keys;           /* with pfiles: the input digests of pages (pagekeys.h), or NULL */
 	int verify;              /* ALMANAC_VERIFY_KEPT: a page kept by its input digest is checked (pagekeys.h) */
+	atomic_size_t kept_by_input; /* page files kept without their context (ALMANAC_TIMING) */
 } rctx_t;
 
 /* Adders for keys that are string literals not yet in the map (val_map_add_lit). */
@@ -413,6 +415,7 @@ static int kept_by_input(rctx_t *r, const char *out_rel, const uint64_t input[2]
 	}
 	pfiles_set_input(r->pfiles, out_rel, digest, input, &was);
 	pfiles_count_kept(r->pfiles);
+	atomic_fetch_add(&r->kept_by_input, 1);
 	return 1;
 }
 
@@ -1029,9 +1032,9 @@ int render_site(site_t *s, const char *out_dir)
 	if (timing_enabled() && r.pub.keep) {
 		size_t kept, written;
 		pubkeep_counts(r.pub.keep, &kept, &written);
-		fprintf(stderr, "  previous site: %zu files kept, %zu written (%s); %zu pages not rendered again\n", kept,
-			written, pubkeep_in_place(r.pub.keep) ? "moved in place" : "the whole site swapped in",
-			r.pfiles ? pfiles_kept(r.pfiles) : 0);
+		fprintf(stderr, "  previous site: %zu files kept, %zu written (%s); %zu pages not rendered again (%zu by "
+			"their inputs alone)\n", kept, written, pubkeep_in_place(r.pub.keep) ? "moved in place" : "the whole site swapped in",
+			r.pfiles ? pfiles_kept(r.pfiles) : 0, atomic_load(&r.kept_by_input));
 	}
 	int rc = 0;
 	if (pub_interrupted()) {
