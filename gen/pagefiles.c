@@ -12,9 +12,9 @@
 #include "map.h"
 
 #define PF_MAGIC "ALMPFILE"
-#define PF_VERSION 1u
+#define PF_VERSION 2u
 #define PF_HDR 48 /* magic, version, spare, identity (16), payload length at 40 */
-#define PF_ENTRY 40 /* digest (16), size, mtime, inode */
+#define PF_ENTRY 56 /* context digest (16), input digest (16: pagekeys.h, zero when none), size, mtime, inode */
 
 struct pfiles {
 	char *path;          /* owned */
@@ -98,26 +98,50 @@ pfiles_t *pfiles_load(const char *path, const char *out, const uint64_t ident[2]
 	return f;
 }
 
-int pfiles_match(const pfiles_t *f, const char *rel, const uint64_t digest[2], pfiles_file_t *file)
+/* The entry of `rel` into its parts; 0 when there is none. */
+static int entry_of(const pfiles_t *f, const char *rel, uint64_t digest[2], uint64_t input[2], pfiles_file_t *file)
 {
 	void *v;
 	if (!map_get(&f->index, rel, &v))
 		return 0;
 	hfile_rd_t r = {v, (const unsigned char *)v + PF_ENTRY, 0};
-	if (hfile_u64(&r) != digest[0] || hfile_u64(&r) != digest[1])
-		return 0;
+	digest[0] = hfile_u64(&r);
+	digest[1] = hfile_u64(&r);
+	input[0] = hfile_u64(&r);
+	input[1] = hfile_u64(&r);
 	file->size = hfile_u64(&r);
 	file->mtime_ns = (int64_t)hfile_u64(&r);
 	file->ino = hfile_u64(&r);
 	return !r.bad;
 }
 
+int pfiles_match(const pfiles_t *f, const char *rel, const uint64_t digest[2], pfiles_file_t *file)
+{
+	uint64_t d[2], in[2];
+	return entry_of(f, rel, d, in, file) && d[0] == digest[0] && d[1] == digest[1];
+}
+
+int pfiles_match_input(const pfiles_t *f, const char *rel, const uint64_t input[2], pfiles_file_t *file,
+		       uint64_t digest[2])
+{
+	uint64_t in[2];
+	return (input[0] | input[1]) && entry_of(f, rel, digest, in, file) && in[0] == input[0] && in[1] == input[1];
+}
+
 void pfiles_set(pfiles_t *f, const char *rel, const uint64_t digest[2], const pfiles_file_t *file)
+{
+	pfiles_set_input(f, rel, digest, NULL, file);
+}
+
+void pfiles_set_input(pfiles_t *f, const char *rel, const uint64_t digest[2], const uint64_t *input,
+		      const pfiles_file_t *file)
 {
 	buf_t b = BUF_INIT;
 	hfile_put_str(&b, rel, strlen(rel));
 	hfile_put_u64(&b, digest[0]);
 	hfile_put_u64(&b, digest[1]);
+	hfile_put_u64(&b, input ? input[0] : 0);
+	hfile_put_u64(&b, input ? input[1] : 0);
 	hfile_put_u64(&b, file->size);
 	hfile_put_u64(&b, (uint64_t)file->mtime_ns);
 	hfile_put_u64(&b, file->ino);

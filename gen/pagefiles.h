@@ -46,8 +46,17 @@ pfiles_t *pfiles_load(const char *path, const char *out, const uint64_t ident[2]
  * this digest; 0 otherwise. */
 int pfiles_match(const pfiles_t *f, const char *rel, const uint64_t digest[2], pfiles_file_t *file);
 
+/* 1 and *file and digest[] (its context digest) filled when the last build
+ * wrote `rel` from inputs with this non-zero input digest (pagekeys.h); 0
+ * otherwise. */
+int pfiles_match_input(const pfiles_t *f, const char *rel, const uint64_t input[2], pfiles_file_t *file,
+		       uint64_t digest[2]);
+
 /* Record that this build publishes `rel`, rendered from `digest`, as `file`. */
 void pfiles_set(pfiles_t *f, const char *rel, const uint64_t digest[2], const pfiles_file_t *file);
+/* pfiles_set, with the input digest the context was made from (NULL: none). */
+void pfiles_set_input(pfiles_t *f, const char *rel, const uint64_t digest[2], const uint64_t *input,
+		      const pfiles_file_t *file);
 
 /* Replace the record with this build's (call once the site is published).
  * 0, or -1 when it cannot be written (the next build renders every page). */

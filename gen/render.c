@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include "nav.h"
 #include "outpaths.h"
 #include "pagefiles.h"
+#include "pagekeys.h"
 #include "parallel.h"
 #include "publish.h"
 #include "pubkeep.h"
@@ -45,6 +47,9 @@ typedef struct {
 	long *redirects;         /* claims (outpaths.h) of the redirect and alert pages to write (owned) */
 	size_t nredirects;
 	pfiles_t *pfiles;        /* a full build: the page files the last one wrote (pagefiles.h), or NULL */
+	pkeys_t *keys;           /* with pfiles: the input digests of pages (pagekeys.h), or NULL */
+	int verify;              /* ALMANAC_VERIFY_KEPT: a page kept by its input digest is checked (pagekeys.h) */
+	atomic_size_t kept_by_input; /* page files kept without their context (ALMANAC_TIMING) */
 } rctx_t;
 
 /* Adders for keys that are string literals not yet in the map (val_map_add_lit). */
@@ -353,7 +358,7 @@ static val_t *page_ctx(rctx_t *r, long idx, const char *url, long folder, val_t 
  * so the output buffer is allocated once. With `digest` (the context's, pagefiles.h), the file is recorded
  * for the next build, unless the templates said something about it (said again when rendered again). */
 static void render_to_sized(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel, size_t size_hint,
-			    const uint64_t *digest)
+			    const uint64_t *digest, const uint64_t *input)
 {
 	const val_t *stack[2] = {r->site_ctx, ctx};
 	buf_t out = BUF_INIT;
@@ -374,7 +379,7 @@ static void render_to_sized(rctx_t *r, const char *layout, val_t *ctx, const cha
 	if (rc == 0 && digest && !said.len && st.st_ino) {
 		pfiles_file_t f;
 		pfiles_file_of(&f, &st);
-		pfiles_set(r->pfiles, out_rel, digest, &f);
+		pfiles_set_input(r->pfiles, out_rel, digest, input, &f);
 	}
 	diag_free(&said);
 	if (rc == -2)
@@ -388,15 +393,40 @@ static void render_to_sized(rctx_t *r, const char *layout, val_t *ctx, const cha
 
 static void render_to(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel)
 {
-	render_to_sized(r, layout, ctx, out_rel, 0, NULL);
+	render_to_sized(r, layout, ctx, out_rel, 0, NULL, NULL);
+}
+
+/* 1 when the last build wrote the page file `out_rel` from inputs with the digest `input` (pagekeys.h) and
+ * the previous site still has that very file: it is kept, its context not even built. In the verify mode
+ * it is not kept; *expect then receives the context digest it had, for render_page_file to check. */
+static int kept_by_input(rctx_t *r, const char *out_rel, const uint64_t input[2], uint64_t expect[2], int *check)
+{
+	pfiles_file_t was;
+	uint64_t digest[2];
+	*check = 0;
+	if (!pfiles_match_input(r->pfiles, out_rel, input, &was, digest) ||
+	    !pub_kept_as(&r->pub, out_rel, was.size, was.mtime_ns, was.ino))
+		return 0;
+	if (r->verify) {
+		expect[0] = digest[0];
+		expect[1] = digest[1];
+		*check = 1;
+		return 0;
+	}
+	pfiles_set_input(r->pfiles, out_rel, digest, input, &was);
+	pfiles_count_kept(r->pfiles);
+	atomic_fetch_add(&r->kept_by_input, 1);
+	return 1;
 }
 
 /* A page or folder page: rendered, unless the last build wrote that very file from the same layout and
- * context and the previous site still has it (pagefiles.h): then it is kept as it is. */
-static void render_page_file(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel, size_t size_hint)
+ * context and the previous site still has it (pagefiles.h): then it is kept as it is. `input` is its input
+ * digest (pagekeys.h) or NULL; `expect`, when not NULL, the context digest it must have (verify mode). */
+static void render_page_file(rctx_t *r, const char *layout, val_t *ctx, const char *out_rel, size_t size_hint,
+			     const uint64_t *input, const uint64_t *expect)
 {
 	if (!r->pfiles) {
-		render_to_sized(r, layout, ctx, out_rel, size_hint, NULL);
+		render_to_sized(r, layout, ctx, out_rel, size_hint, NULL, NULL);
 		return;
 	}
 	val_t lay;
@@ -404,14 +434,18 @@ static void render_page_file(rctx_t *r, const char *layout, val_t *ctx, const ch
 	const val_t *parts[2] = {&lay, ctx};
 	uint64_t digest[2];
 	val_digest(parts, 2, digest);
+	if (expect && (expect[0] != digest[0] || expect[1] != digest[1]))
+		diag_add(&r->s->diags, DIAG_ERROR, out_rel, 0, 0, "internal",
+			 "ALMANAC_VERIFY_KEPT: the page would have been kept by its input digest, but its context "
+			 "changed (pagekeys.c misses something it shows)");
 	pfiles_file_t was;
 	if (pfiles_match(r->pfiles, out_rel, digest, &was) &&
 	    pub_kept_as(&r->pub, out_rel, was.size, was.mtime_ns, was.ino)) {
-		pfiles_set(r->pfiles, out_rel, digest, &was);
+		pfiles_set_input(r->pfiles, out_rel, digest, input, &was);
 		pfiles_count_kept(r->pfiles);
 		return;
 	}
-	render_to_sized(r, layout, ctx, out_rel, size_hint, digest);
+	render_to_sized(r, layout, ctx, out_rel, size_hint, digest, input);
 }
 
 static const char *layout_for(const site_page_t *p)
@@ -431,15 +465,27 @@ static void render_page(void *ud, size_t i)
 		return;
 	if (r->sel && !(r->sel->pages && r->sel->pages[i]))
 		return;
+	const char *layout = layout_for(p);
+	char *out = xasprintf("%sindex.html", p->url);
+	uint64_t input[2], expect[2];
+	int check = 0;
+	if (r->keys) {
+		pkeys_page(r->keys, (long)i, layout, input);
+		if (kept_by_input(r, out, input, expect, &check)) {
+			free(out);
+			nav_cache_release(r->nav_cache, (long)i);
+			goto done;
+		}
+	}
 	long folder = r->nav.page_folder[i];
 	val_t content;
 	val_t *ctx = page_ctx(r, (long)i, p->url, folder, &content);
-	char *out = xasprintf("%sindex.html", p->url);
 	/* the page's HTML plus the sidebar, links and skeleton around it */
-	render_page_file(r, layout_for(p), ctx, out, content.len + 32768);
+	render_page_file(r, layout, ctx, out, content.len + 32768, r->keys ? input : NULL, check ? expect : NULL);
 	free(out);
 	val_free(ctx);
 	nav_cache_release(r->nav_cache, (long)i);
+done:
 	/* a full build needs a page's HTML only here: free it before the search index
 	 * is built (serve re-renders pages later and keeps it) */
 	if (!r->s->opts.serve && !r->sel) {
@@ -461,8 +507,18 @@ static void render_folder(void *ud, size_t f)
 		free(out);
 		return;
 	}
+	const char *layout = f == 0 ? "home" : "section";
+	uint64_t input[2], expect[2];
+	int check = 0;
+	if (r->keys) {
+		pkeys_folder(r->keys, (long)f, layout, input);
+		if (kept_by_input(r, out, input, expect, &check)) {
+			free(out);
+			return;
+		}
+	}
 	val_t *ctx = page_ctx(r, -1, fo->url, (long)f, NULL);
-	render_page_file(r, f == 0 ? "home" : "section", ctx, out, 0);
+	render_page_file(r, layout, ctx, out, 0, r->keys ? input : NULL, check ? expect : NULL);
 	free(out);
 	val_free(ctx);
 }
@@ -945,6 +1001,11 @@ int render_site(site_t *s, const char *out_dir)
 	rctx_setup(&r);
 	r.nav_cache = nav_cache_new(&r.nav, s, NULL);
 	page_files_open(&r, out_dir);
+	if (r.pfiles) {
+		pkeys_rel_t rel = {&r.role_by_slug, r.owned_at, r.owned};
+		r.keys = pkeys_new(s, &r.nav, &rel, s->opts.jobs);
+		r.verify = pkeys_verify();
+	}
 
 	timing_mark("render setup");
 	par_for(s->npages, s->opts.jobs, render_page, &r);
@@ -971,9 +1032,9 @@ int render_site(site_t *s, const char *out_dir)
 	if (timing_enabled() && r.pub.keep) {
 		size_t kept, written;
 		pubkeep_counts(r.pub.keep, &kept, &written);
-		fprintf(stderr, "  previous site: %zu files kept, %zu written (%s); %zu pages not rendered again\n", kept,
-			written, pubkeep_in_place(r.pub.keep) ? "moved in place" : "the whole site swapped in",
-			r.pfiles ? pfiles_kept(r.pfiles) : 0);
+		fprintf(stderr, "  previous site: %zu files kept, %zu written (%s); %zu pages not rendered again (%zu by "
+			"their inputs alone)\n", kept, written, pubkeep_in_place(r.pub.keep) ? "moved in place" : "the whole site swapped in",
+			r.pfiles ? pfiles_kept(r.pfiles) : 0, atomic_load(&r.kept_by_input));
 	}
 	int rc = 0;
 	if (pub_interrupted()) {
@@ -987,6 +1048,7 @@ int render_site(site_t *s, const char *out_dir)
 		pfiles_save(r.pfiles); /* the site is published: what its page files were rendered from */
 	}
 	pfiles_free(r.pfiles);
+	pkeys_free(r.keys);
 	timing_mark("commit");
 	pub_abort(&r.pub);
 	rctx_free(&r);

@@ -34,6 +34,7 @@ HUGO = {
 
 CACHE_LINE = re.compile(r"rendered Markdown: (\d+) of (\d+) pages from the last build")
 KEPT_LINE = re.compile(r"; (\d+) pages not rendered again")
+INPUTS_LINE = re.compile(r"pages not rendered again \((\d+) by their inputs alone\)")
 WORDS_LINE = re.compile(r"search words: (\d+) of (\d+) pages from the last build")
 
 
@@ -292,6 +293,65 @@ class PageCacheTest(RepoTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.not_rendered(r), 0)  # the record is the other folder's now
         self.assert_fresh(repo, out, r)
+
+    def test_a_page_whose_inputs_are_unchanged_is_kept_without_its_context_and_the_rest_follow_what_they_show(self):
+        # gen/pagekeys.c: a page is kept without its context being built when its own fields, the link
+        # views of the pages it shows and its folder's navigation are the last build's. Each change below
+        # touches one thing a page shows of another (a related page's title, a backlink's status, the
+        # owner's role title, a sibling's title in the sidebar, a child's description on a section page,
+        # a page of another repository): the site must be a fresh build's, and under ALMANAC_VERIFY_KEPT
+        # no page kept by its inputs may have had another context.
+        base = self.tmpdir()
+        svc = os.path.join(base, "svc")
+        os.makedirs(svc)
+        git(svc, "init", "-q", "-b", "main")
+        write(svc, "docs/db-down.md", "---\ntitle: Database down\nowner: storage\n---\n# Database down\n\n"
+              "Back to [CPU](source:runbooks/cpu.md).\n")
+        write(svc, "docs/replica.md", "---\ntitle: Replica\nrelated: [docs/db-down.md]\n---\nLag.\n")
+        git(svc, "add", "-A")
+        git(svc, "commit", "-qm", "import", date="2026-10-01T10:00:00Z")
+        files = dict(FILES)
+        files["almanac.yml"] = "sources:\n  - name: svc\n    repo: %s\n    path: docs\n" % svc
+        files["content/roles/storage.md"] = "---\ntitle: Storage team\ntype: role\n---\nDisks.\n"
+        files["runbooks/cpu.md"] = ("---\ntitle: CPU\nowner: storage\nrelated: [runbooks/disk-full.md]\n---\n"
+                                    "See [the service's database](source:svc/db-down.md).\n")
+        files["runbooks/db/index.md"] = "---\ntitle: Databases\n---\nAll of them.\n"
+        repo = self.repo(files)
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(repo, out).returncode, 0)
+        changes = [
+            ("svc", "docs/db-down.md", "---\ntitle: Database unreachable\nowner: storage\n---\n# Down\n\n"
+                                       "Back to [CPU](source:runbooks/cpu.md).\n"),
+            (None, "runbooks/disk-full.md", FILES["runbooks/disk-full.md"].replace("Disk full\n", "Disk almost full\n", 1)),
+            (None, "content/roles/storage.md", "---\ntitle: Storage and backups\ntype: role\n---\nDisks.\n"),
+            (None, "runbooks/db/replica-lag.md", "---\ntitle: Replica lag\ndescription: When replicas fall behind\n"
+                                                 "---\n## Check\n\nBack to [disk full](../disk-full.md).\n"),
+            ("svc", "docs/replica.md", "---\ntitle: Replica\nrelated: [docs/db-down.md]\n---\nLag, again.\n"),
+        ]
+        for n, (where, rel, text) in enumerate(changes):
+            at = svc if where else repo
+            write(at, rel, text)
+            git(at, "commit", "-qam", "change %d" % n, date="2026-11-%02dT10:00:00Z" % (n + 2))
+            r = self.build(repo, out, env={"ALMANAC_VERIFY_KEPT": "1"})
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotIn("error[internal]", r.stderr)
+            self.assert_fresh(repo, out, r)
+            # the same change once more, now without the check: pages kept by their inputs alone
+            git(at, "commit", "-q", "--allow-empty", "-m", "again", date="2026-11-%02dT11:00:00Z" % (n + 2))
+            write(at, rel, text + "\nOne more line.\n")
+            git(at, "commit", "-qam", "change %d again" % n, date="2026-11-%02dT12:00:00Z" % (n + 2))
+            r = self.build(repo, out, env={"ALMANAC_VERIFY_KEPT": "0"})
+            self.assertEqual(r.returncode, 0, r.stderr)
+            m = INPUTS_LINE.search(r.stderr)
+            self.assertIsNotNone(m, r.stderr)
+            self.assertGreater(int(m.group(1)), 0)
+            self.assert_fresh(repo, out, r)
+        self.assertIn("Database unreachable", read(os.path.join(out, "runbooks/cpu/index.html")))
+        self.assertIn("Storage and backups", read(os.path.join(out, "runbooks/cpu/index.html")))
+        self.assertIn("When replicas fall behind", read(os.path.join(out, "runbooks/db/index.html")))
+        self.assertIn("Disk almost full", read(os.path.join(out, "runbooks/cpu/index.html")))  # related
+        self.assertNotIn("related-missing", r.stderr)
+        self.assertNotIn("link-outside-content", r.stderr)
 
     def test_another_markdown_library_renders_every_page_again(self):
         # the Markdown is rendered by cmark-gfm, a shared library: a Debian update of it (the almanac

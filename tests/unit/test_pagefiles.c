@@ -60,6 +60,33 @@ static void test_round_trip(void **state)
 	free(dir);
 }
 
+/* The input digest a context was made from (pagekeys.h) finds the context digest and the file. */
+static void test_input_digest(void **state)
+{
+	(void)state;
+	char *dir, *path = record_path(&dir);
+	static const uint64_t INPUT[2] = {77, 78}, ZERO[2] = {0, 0};
+	pfiles_file_t f = {10, 20, 30}, got;
+	uint64_t digest[2] = {0, 0};
+	pfiles_t *p = pfiles_load(path, "/srv/site", IDENT);
+	pfiles_set_input(p, "a/index.html", DIGEST, INPUT, &f);
+	pfiles_set(p, "b/index.html", DIGEST, &f); /* none */
+	assert_int_equal(pfiles_save(p), 0);
+	pfiles_free(p);
+	p = pfiles_load(path, "/srv/site", IDENT);
+	assert_int_equal(pfiles_match_input(p, "a/index.html", INPUT, &got, digest), 1);
+	assert_true(digest[0] == DIGEST[0] && digest[1] == DIGEST[1]);
+	assert_int_equal(got.size, 10);
+	assert_int_equal(got.ino, 30);
+	assert_int_equal(pfiles_match_input(p, "a/index.html", DIGEST, &got, digest), 0); /* other inputs */
+	assert_int_equal(pfiles_match_input(p, "b/index.html", ZERO, &got, digest), 0);  /* none recorded: never */
+	assert_int_equal(pfiles_match(p, "a/index.html", DIGEST, &got), 1);
+	pfiles_free(p);
+	unlink(path);
+	free(path);
+	rmdir(dir);
+}
+
 static void test_lying_record(void **state)
 {
 	(void)state;
@@ -74,10 +101,10 @@ static void test_lying_record(void **state)
 	char *good = hfile_read(path, &len);
 	assert_non_null(good);
 	const size_t hdr = 48;
-	/* where a's size, mtime and inode are: after its name, its NUL and its digest */
+	/* where a's size, mtime and inode are: after its name, its NUL and its two digests */
 	const char *name = memmem(good, len, "a/index.html", 13);
 	assert_non_null(name);
-	size_t vals = (size_t)(name - good) + 13 + 16;
+	size_t vals = (size_t)(name - good) + 13 + 32;
 	size_t matched = 0;
 	for (size_t i = hdr; i + 8 < len; i++) {
 		char *bad = xmalloc(len);
@@ -115,6 +142,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_input_digest),
 		cmocka_unit_test(test_lying_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
