@@ -922,12 +922,6 @@ static const md_heading_t *toc_heading_by_github_id(const site_t *s, const site_
 	return NULL;
 }
 
-static int cmp_long(const void *a, const void *b)
-{
-	long x = *(const long *)a, y = *(const long *)b;
-	return x < y ? -1 : x > y;
-}
-
 void links_finish(site_t *s)
 {
 	for (size_t i = 0; i < s->npages; i++) {
@@ -958,7 +952,21 @@ void links_finish(site_t *s)
 				 l->target == (long)i ? "" : t->src, sug ? hint : "", sug ? sug : "", sug ? "'?" : "");
 		}
 	}
-	/* backlinks */
+	/* backlinks: counted, then filled in page order (so sorted), each linking page once */
+	size_t *count = xcalloc(s->npages + 1, sizeof *count);
+	for (size_t i = 0; i < s->npages; i++)
+		for (size_t j = 0; j < s->pages[i].nlinks; j++) {
+			long t = s->pages[i].links[j].target;
+			if (t >= 0 && t != (long)i)
+				count[t]++;
+		}
+	for (size_t i = 0; i < s->npages; i++) {
+		site_page_t *tp = &s->pages[i];
+		free(tp->backlinks);
+		tp->backlinks = count[i] ? xmalloc(count[i] * sizeof *tp->backlinks) : NULL;
+		tp->nbacklinks = 0;
+	}
+	free(count);
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		for (size_t j = 0; j < p->nlinks; j++) {
@@ -966,20 +974,9 @@ void links_finish(site_t *s)
 			if (t < 0 || t == (long)i)
 				continue;
 			site_page_t *tp = &s->pages[t];
-			tp->backlinks = xrealloc(tp->backlinks, (tp->nbacklinks + 1) * sizeof *tp->backlinks);
-			tp->backlinks[tp->nbacklinks++] = (long)i;
+			if (!tp->nbacklinks || tp->backlinks[tp->nbacklinks - 1] != (long)i)
+				tp->backlinks[tp->nbacklinks++] = (long)i;
 		}
-	}
-	for (size_t i = 0; i < s->npages; i++) {
-		site_page_t *p = &s->pages[i];
-		if (p->nbacklinks < 2)
-			continue;
-		qsort(p->backlinks, p->nbacklinks, sizeof *p->backlinks, cmp_long);
-		size_t w = 1;
-		for (size_t k = 1; k < p->nbacklinks; k++)
-			if (p->backlinks[k] != p->backlinks[w - 1])
-				p->backlinks[w++] = p->backlinks[k];
-		p->nbacklinks = w;
 	}
 }
 

@@ -84,7 +84,7 @@ char *links_inline_images(links_ctx_t *ctx, const char *html);
 void links_resolve_front_matter(site_t *s);
 /* After all pages are rendered: check #fragments against the ids of their
  * targets, and build every page's backlinks (pages that link to it in their
- * body or related:, sorted, unique, without itself). */
+ * body or related:, sorted, unique, without itself; any it had are replaced). */
 void links_finish(site_t *s);
 /* After links_finish: warn (code "orphan") about every published page that
  * nothing links to and that is not in the navigation (the README's
