@@ -540,7 +540,8 @@ static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, 
 	val_map_set(ctx, "target", val_str_take(href));
 	val_map_set_str(ctx, "title", title);
 	char *out = outp_file_of(from_url);
-	render_to(r, "redirect", ctx, out);
+	/* kept without rendering when its context is the last build's (pagefiles.h), as a page is */
+	render_page_file(r, "redirect", ctx, out, 0);
 	free(out);
 	val_free(ctx);
 }
@@ -600,7 +601,7 @@ static void write_redirect_item(void *ud, size_t i)
 		write_redirect(r, from, p->url, at, p->title, ctx);
 	} else {
 		val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from)));
-		render_to(r, "alert", ctx, c->file);
+		render_page_file(r, "alert", ctx, c->file, 0);
 		val_free(ctx);
 	}
 }
