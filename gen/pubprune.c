@@ -1,0 +1,336 @@
+/* pubprune.c - removing what a site committed in place no longer has. See pubprune.h. */
+#define _GNU_SOURCE
+#include "pubprune.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "sitefiles.h"
+
+struct pubprune {
+	const pr_root_t *prev; /* the previous site (borrowed) */
+	char *record;          /* the record's path, or NULL (owned) */
+	char *site;            /* owned */
+	char *marker;          /* the marker's name (owned) */
+	sfiles_t rec;          /* the last build's record, when usable */
+	int same;              /* the site on disk is rec's and the new one has the same files: nothing to remove */
+	map_t ids;             /* folder read -> its identity as this commit left it (an index into idv + 1) */
+	sfiles_id_t *idv;
+	size_t nid, capid;
+	size_t checked, read;
+};
+
+/* The identity `st` of the folder `rel`, known now. */
+static void put_id(pubprune_t *pp, const char *rel, const struct stat *st)
+{
+	if (pp->nid == pp->capid) {
+		pp->capid = pp->capid ? pp->capid * 2 : 1024;
+		pp->idv = xrealloc(pp->idv, pp->capid * sizeof *pp->idv);
+	}
+	sfiles_id_of(&pp->idv[pp->nid++], st);
+	map_put(&pp->ids, rel, MAP_INT(pp->nid));
+}
+
+/* The last component of `rel`. */
+static const char *base_of(const char *rel)
+{
+	const char *s = strrchr(rel, '/');
+	return s ? s + 1 : rel;
+}
+
+/* 1 when every folder of the record is still the recorded folder (one stat each, in pre-order: a
+ * folder's parent is on the stack of open folders); stops at the first that is not. */
+static int check_dirs(pubprune_t *pp)
+{
+	const sfiles_t *r = &pp->rec;
+	int *depth = xcalloc(r->ndirs + 1, sizeof *depth);
+	int fds[PR_MAX_DEPTH + 1];
+	int top = 1; /* fds[0 .. top) are open; fds[0] is the root's, fds[d] the folder at depth d */
+	struct stat st;
+	sfiles_id_t id;
+	fds[0] = pr_root_fd(pp->prev);
+	pp->checked++;
+	int ok = fstat(fds[0], &st) == 0 && S_ISDIR(st.st_mode);
+	if (ok) {
+		sfiles_id_of(&id, &st);
+		ok = sfiles_id_eq(&id, &r->dirs[0].id);
+	}
+	for (size_t i = 1; i < r->ndirs && ok; i++) {
+		const sfiles_dir_t *d = &r->dirs[i];
+		depth[i] = depth[d->parent] + 1;
+		while (top > depth[i])
+			if (--top > 0)
+				close(fds[top]);
+		/* its parent is the folder open at the depth above (pre-order) */
+		ok = depth[i] <= PR_MAX_DEPTH && top == depth[i];
+		if (!ok)
+			break;
+		pp->checked++;
+		ok = fstatat(fds[top - 1], base_of(d->rel), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+		if (ok) {
+			sfiles_id_of(&id, &st);
+			ok = sfiles_id_eq(&id, &d->id);
+		}
+		if (ok && i + 1 < r->ndirs && r->dirs[i + 1].parent == i) { /* it has folders: open it for them */
+			int fd = openat(fds[top - 1], base_of(d->rel), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			struct stat fst;
+			ok = fd >= 0 && fstat(fd, &fst) == 0 && fst.st_ino == st.st_ino;
+			if (ok)
+				fds[top++] = fd;
+			else if (fd >= 0)
+				close(fd);
+		}
+	}
+	while (top > 1)
+		close(fds[--top]);
+	free(depth);
+	return ok;
+}
+
+pubprune_t *pubprune_begin(const pr_root_t *prev, const char *record, const char *site, const char *marker,
+			   const map_t *files, const char *const *moved, size_t n)
+{
+	pubprune_t *pp = xcalloc(1, sizeof *pp);
+	pp->prev = prev;
+	pp->record = record ? xstrdup(record) : NULL;
+	pp->site = xstrdup(site);
+	pp->marker = xstrdup(marker);
+	struct stat st;
+	if (!record || fstatat(pr_root_fd(prev), marker, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+		return pp;
+	sfiles_id_t m;
+	sfiles_id_of(&m, &st);
+	if (sfiles_load(&pp->rec, record, site, &m) != 0)
+		return pp;
+	/* the same files as the record's: as many, and every file moved in is one of them (a kept file is
+	 * one of the previous site's, which are the record's when every folder is the recorded one) */
+	int same = files->len == pp->rec.nfiles;
+	for (size_t i = 0; i < n && same; i++)
+		same = sfiles_has(&pp->rec, moved[i]);
+	pp->same = same && check_dirs(pp);
+	return pp;
+}
+
+/* Remove, under the open folder `dfd` (the site's folder `prefix`), every
+ * file the new site does not have, and the folders left empty, recording the
+ * identity of each folder read. Returns 1 when the folder is empty afterwards. */
+static int prune(pubprune_t *pp, const map_t *files, int dfd, buf_t *prefix, int depth)
+{
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return 0;
+	}
+	pp->read++;
+	size_t base = prefix->len;
+	int left = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		prefix->len = base;
+		if (base)
+			buf_putc(prefix, '/');
+		buf_puts(prefix, e->d_name);
+		unsigned char type = e->d_type;
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+			type = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) ? DT_DIR
+														 : DT_REG;
+		}
+		if (type == DT_DIR && depth < PR_MAX_DEPTH) {
+			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0 && prune(pp, files, sub, prefix, depth + 1) &&
+			    unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) == 0)
+				continue;
+			left = 1;
+		} else if (type != DT_DIR && !map_get(files, buf_cstr(prefix), NULL) &&
+			   !(depth == 0 && !strcmp(e->d_name, pp->marker))) {
+			if (unlinkat(dirfd(d), e->d_name, 0) != 0)
+				left = 1;
+		} else {
+			left = 1;
+		}
+	}
+	prefix->len = base;
+	struct stat st;
+	if (left && fstat(dirfd(d), &st) == 0)
+		put_id(pp, buf_cstr(prefix), &st); /* as this commit leaves it */
+	closedir(d);
+	return !left;
+}
+
+void pubprune_run(pubprune_t *pp, const map_t *files)
+{
+	if (pp->same) /* the recorded files, every one still in the new site: nothing else is there */
+		return;
+	buf_t prefix = BUF_INIT;
+	int root = openat(pr_root_fd(pp->prev), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root >= 0)
+		prune(pp, files, root, &prefix, 0);
+	buf_free(&prefix);
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return sfiles_path_cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The identity of the folder `rel` now, into *id: 0, or -1 when it is not a folder of the site. */
+static int stat_dir(const pubprune_t *pp, const char *rel, sfiles_id_t *id)
+{
+	struct stat st;
+	if (pr_stat(pp->prev, rel[0] ? rel : ".", &st) != 0 || !S_ISDIR(st.st_mode))
+		return -1;
+	sfiles_id_of(id, &st);
+	return 0;
+}
+
+/* The record's folders with the identities this commit left: the output folder and every folder above a
+ * file moved in were changed, the others were checked unchanged (the same files). */
+static int record_same(pubprune_t *pp, const sfiles_id_t *marker, const char *const *moved, size_t n)
+{
+	const sfiles_t *r = &pp->rec;
+	sfiles_dir_t *dirs = xmalloc(r->ndirs * sizeof *dirs);
+	memcpy(dirs, r->dirs, r->ndirs * sizeof *dirs);
+	unsigned char *changed = xcalloc(r->ndirs, 1);
+	changed[0] = 1;
+	for (size_t i = 0; i < n; i++)
+		for (const char *s = strchr(moved[i], '/'); s; s = strchr(s + 1, '/')) {
+			char *dir = xstrndup(moved[i], (size_t)(s - moved[i]));
+			long d = sfiles_dir_index(r, dir);
+			free(dir);
+			if (d >= 0)
+				changed[d] = 1;
+		}
+	int rc = 0;
+	for (size_t i = 0; i < r->ndirs && rc == 0; i++)
+		if (changed[i])
+			rc = stat_dir(pp, dirs[i].rel, &dirs[i].id);
+	if (rc == 0)
+		rc = sfiles_save(pp->record, pp->site, marker, dirs, r->ndirs, r->files, r->nfiles);
+	free(changed);
+	free(dirs);
+	return rc;
+}
+
+/* The record of the site `files` read whole (pubprune_run's walk): its paths in pre-order give its
+ * folders in order, each one's parent on a stack; the identities are those the walk saw, the output
+ * folder's read again (its marker was renamed in since). */
+static int record_walked(pubprune_t *pp, const sfiles_id_t *marker, const map_t *files)
+{
+	const char **keys = xmalloc((files->len + 1) * sizeof *keys);
+	size_t nk = 0;
+	for (size_t i = 0; i < files->cap; i++)
+		if (files->slots[i].key)
+			keys[nk++] = files->slots[i].key;
+	qsort(keys, nk, sizeof *keys, cmp_path);
+	size_t capd = 1024, nd = 1;
+	sfiles_dir_t *dirs = xcalloc(capd, sizeof *dirs);
+	size_t *dlen = xcalloc(capd, sizeof *dlen); /* each folder's path length */
+	dirs[0].rel = xstrdup("");
+	uint32_t *dir_of = xmalloc((nk + 1) * sizeof *dir_of);
+	uint32_t stack[PR_MAX_DEPTH + 2];
+	int top = 0; /* stack[0 .. top] are the folders above the current file; stack[0] is the root */
+	stack[0] = 0;
+	int rc = stat_dir(pp, "", &dirs[0].id);
+	for (size_t i = 0; i < nk && rc == 0; i++) {
+		const char *k = keys[i];
+		const char *slash = strrchr(k, '/');
+		size_t len = slash ? (size_t)(slash - k) : 0;
+		/* leave the folders that are not above this file */
+		while (top > 0) {
+			size_t l = dlen[stack[top]];
+			if (l <= len && !strncmp(k, dirs[stack[top]].rel, l) && (k[l] == '/'))
+				break;
+			top--;
+		}
+		/* enter the ones it is in */
+		size_t at = top ? dlen[stack[top]] : 0;
+		while (at < len && rc == 0) {
+			const char *next = memchr(k + at + (at ? 1 : 0), '/', len - at - (at ? 1 : 0));
+			size_t end = next ? (size_t)(next - k) : len;
+			if (top + 1 > PR_MAX_DEPTH) {
+				rc = -1;
+				break;
+			}
+			if (nd == capd) {
+				capd *= 2;
+				dirs = xrealloc(dirs, capd * sizeof *dirs);
+				dlen = xrealloc(dlen, capd * sizeof *dlen);
+			}
+			sfiles_dir_t *d = &dirs[nd];
+			d->rel = xstrndup(k, end);
+			d->parent = stack[top];
+			dlen[nd] = end;
+			void *v;
+			if (map_get(&pp->ids, d->rel, &v))
+				d->id = pp->idv[MAP_AS_INT(v) - 1];
+			else
+				rc = stat_dir(pp, d->rel, &d->id);
+			stack[++top] = (uint32_t)nd++;
+			at = end;
+		}
+		dir_of[i] = stack[top];
+	}
+	if (rc == 0) { /* the files grouped by folder (a counting sort keeps their order in each) */
+		size_t *count = xcalloc(nd + 1, sizeof *count);
+		for (size_t i = 0; i < nk; i++)
+			count[dir_of[i] + 1]++;
+		for (size_t i = 0; i < nd; i++)
+			count[i + 1] += count[i];
+		sfiles_file_t *fv = xcalloc(nk + 1, sizeof *fv);
+		for (size_t i = 0; i < nk; i++) {
+			sfiles_file_t *f = &fv[count[dir_of[i]]++];
+			f->dir = dir_of[i];
+			f->name = base_of(keys[i]);
+		}
+		rc = sfiles_save(pp->record, pp->site, marker, dirs, nd, fv, nk);
+		free(fv);
+		free(count);
+	}
+	for (size_t i = 0; i < nd; i++)
+		free((char *)dirs[i].rel);
+	free(dirs);
+	free(dlen);
+	free(dir_of);
+	free(keys);
+	return rc;
+}
+
+int pubprune_record(pubprune_t *pp, const map_t *files, const char *const *moved, size_t n)
+{
+	if (!pp->record)
+		return -1;
+	struct stat st;
+	if (fstatat(pr_root_fd(pp->prev), pp->marker, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	sfiles_id_t marker;
+	sfiles_id_of(&marker, &st);
+	return pp->same ? record_same(pp, &marker, moved, n) : record_walked(pp, &marker, files);
+}
+
+void pubprune_counts(const pubprune_t *pp, size_t *checked, size_t *read)
+{
+	*checked = pp->checked;
+	*read = pp->read;
+}
+
+void pubprune_free(pubprune_t *pp)
+{
+	if (!pp)
+		return;
+	sfiles_free(&pp->rec);
+	map_free(&pp->ids);
+	free(pp->idv);
+	free(pp->record);
+	free(pp->site);
+	free(pp->marker);
+	free(pp);
+}
