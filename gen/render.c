@@ -541,7 +541,7 @@ static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, 
 	val_map_set_str(ctx, "title", title);
 	char *out = outp_file_of(from_url);
 	/* kept without rendering when its context is the last build's (pagefiles.h), as a page is */
-	render_page_file(r, "redirect", ctx, out, 0);
+	render_page_file(r, "redirect", ctx, out, 0, NULL, NULL);
 	free(out);
 	val_free(ctx);
 }
@@ -601,7 +601,7 @@ static void write_redirect_item(void *ud, size_t i)
 		write_redirect(r, from, p->url, at, p->title, ctx);
 	} else {
 		val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from)));
-		render_page_file(r, "alert", ctx, c->file, 0);
+		render_page_file(r, "alert", ctx, c->file, 0, NULL, NULL);
 		val_free(ctx);
 	}
 }
