@@ -523,9 +523,10 @@ static void render_folder(void *ud, size_t f)
 	val_free(ctx);
 }
 
-/* A redirect page at `from_url` to the site URL `to_url`, at its heading `fragment` when not NULL. */
+/* A redirect page at `from_url` to the site URL `to_url`, at its heading `fragment` when not NULL. `input`
+ * is its input digest (pagekeys.h) or NULL, `expect` the context digest it must have (verify mode) or NULL. */
 static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, const char *fragment,
-			   const char *title, val_t *extra)
+			   const char *title, val_t *extra, const uint64_t *input, const uint64_t *expect)
 {
 	val_t *ctx = extra ? extra : val_map();
 	val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from_url)));
@@ -541,9 +542,17 @@ static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, 
 	val_map_set_str(ctx, "title", title);
 	char *out = outp_file_of(from_url);
 	/* kept without rendering when its context is the last build's (pagefiles.h), as a page is */
-	render_page_file(r, "redirect", ctx, out, 0, NULL, NULL);
+	render_page_file(r, "redirect", ctx, out, 0, input, expect);
 	free(out);
 	val_free(ctx);
+}
+
+/* 1 when the redirect or alert page `out_rel` with the input digest `input` is kept (kept_by_input); else
+ * *check says whether `expect` holds the context digest to check (verify mode). */
+static int redirect_kept(rctx_t *r, const char *out_rel, const uint64_t input[2], uint64_t expect[2], int *check)
+{
+	*check = 0;
+	return r->keys && kept_by_input(r, out_rel, input, expect, check);
 }
 
 /* almanac serve: the redirect and alert pages of page i are selected. */
@@ -565,7 +574,16 @@ static void write_redirect_item(void *ud, size_t i)
 	if (c->kind != OUTP_ALERT) {
 		if (!redirects_selected(r, c->target))
 			return;
-		write_redirect(r, c->url, s->pages[c->target].url, NULL, s->pages[c->target].title, NULL);
+		const site_page_t *to = &s->pages[c->target];
+		uint64_t input[2], expect[2];
+		int check;
+		pkeys_redirect("redirect", c->url, to->url, NULL, to->title, input);
+		char *out = outp_file_of(c->url);
+		int kept = redirect_kept(r, out, input, expect, &check);
+		free(out);
+		if (!kept)
+			write_redirect(r, c->url, to->url, NULL, to->title, NULL, r->keys ? input : NULL,
+				       check ? expect : NULL);
 		return;
 	}
 	/* stable alert URLs */
@@ -576,6 +594,20 @@ static void write_redirect_item(void *ud, size_t i)
 	if (!selected)
 		return;
 	const char *from = c->url;
+	/* at the heading a rule's runbook_url names, when its one page has it (else runbookurl.h said so) */
+	const site_page_t *one = a->npages == 1 ? &s->pages[a->pages[0]] : NULL;
+	const char *at = one && a->anchor && links_page_has_id(s, one, a->anchor) ? a->anchor : NULL;
+	const char *home = r->nav.nfolders ? r->nav.folders[0].title : NULL;
+	uint64_t input[2], expect[2];
+	int check = 0;
+	if (r->keys) { /* kept by its inputs alone: its runbooks' link views (pagekeys.h) */
+		pkeys_alert(r->keys, one ? "redirect" : "alert", from, a, at, home, input);
+		char *out = one ? outp_file_of(from) : xstrdup(c->file);
+		int kept = redirect_kept(r, out, input, expect, &check);
+		free(out);
+		if (kept)
+			return;
+	}
 	val_t *ctx = val_map();
 	val_map_set_str(ctx, "alert", a->name);
 	if (a->summary)
@@ -592,16 +624,13 @@ static void write_redirect_item(void *ud, size_t i)
 	}
 	val_map_set_bool(ctx, "several", a->npages > 1);
 	/* the first breadcrumb, as every other page's: the home folder's title */
-	if (r->nav.nfolders)
-		val_map_set_str(ctx, "home_title", r->nav.folders[0].title);
-	if (a->npages == 1) {
-		/* at the heading a rule's runbook_url names, when the page has it (else runbookurl.h said so) */
-		const site_page_t *p = &s->pages[a->pages[0]];
-		const char *at = a->anchor && links_page_has_id(s, p, a->anchor) ? a->anchor : NULL;
-		write_redirect(r, from, p->url, at, p->title, ctx);
+	if (home)
+		val_map_set_str(ctx, "home_title", home);
+	if (one) {
+		write_redirect(r, from, one->url, at, one->title, ctx, r->keys ? input : NULL, check ? expect : NULL);
 	} else {
 		val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from)));
-		render_page_file(r, "alert", ctx, c->file, 0, NULL, NULL);
+		render_page_file(r, "alert", ctx, c->file, 0, r->keys ? input : NULL, check ? expect : NULL);
 		val_free(ctx);
 	}
 }
