@@ -266,7 +266,7 @@ int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const 
 		diag_add(d, DIAG_ERROR, out, 0, 0, PUBKEEP_INCOMPLETE, "cannot write the site's marker: %s", strerror(errno));
 		goto fail;
 	}
-	int recorded = pubprune_record(pp, &k->files, staged, n) == 0;
+	int recorded = pubprune_record(pp, staged, n) == 0;
 	if (timing_enabled()) {
 		size_t checked, read;
 		pubprune_counts(pp, &checked, &read);

@@ -14,6 +14,13 @@
 #include "buf.h"
 #include "sitefiles.h"
 
+/* A folder the walk left: its path (an offset into names), identity and files (name_at[first .. first + n)). */
+typedef struct {
+	size_t rel;
+	sfiles_id_t id;
+	size_t first, n;
+} walked_t;
+
 struct pubprune {
 	const pr_root_t *prev; /* the previous site (borrowed) */
 	char *record;          /* the record's path, or NULL (owned) */
@@ -21,21 +28,39 @@ struct pubprune {
 	char *marker;          /* the marker's name (owned) */
 	sfiles_t rec;          /* the last build's record, when usable */
 	int same;              /* the site on disk is rec's and the new one has the same files: nothing to remove */
-	map_t ids;             /* folder read -> its identity as this commit left it (an index into idv + 1) */
-	sfiles_id_t *idv;
-	size_t nid, capid;
+	/* what the walk left (pubprune_run without the record): each folder with its identity and its files */
+	walked_t *walked;
+	size_t nwalked, capwalked;
+	buf_t names;           /* the walked folders' paths and their files' names, each NUL-terminated */
+	size_t *name_at;       /* offsets into names of the files' names, folder by folder */
+	size_t nnames, capnames;
 	size_t checked, read;
 };
 
-/* The identity `st` of the folder `rel`, known now. */
-static void put_id(pubprune_t *pp, const char *rel, const struct stat *st)
+/* Keep the file name `name` of the folder being walked (pubprune_record). */
+static void walked_file(pubprune_t *pp, const char *name)
 {
-	if (pp->nid == pp->capid) {
-		pp->capid = pp->capid ? pp->capid * 2 : 1024;
-		pp->idv = xrealloc(pp->idv, pp->capid * sizeof *pp->idv);
+	if (pp->nnames == pp->capnames) {
+		pp->capnames = pp->capnames ? pp->capnames * 2 : 4096;
+		pp->name_at = xrealloc(pp->name_at, pp->capnames * sizeof *pp->name_at);
 	}
-	sfiles_id_of(&pp->idv[pp->nid++], st);
-	map_put(&pp->ids, rel, MAP_INT(pp->nid));
+	pp->name_at[pp->nnames++] = pp->names.len;
+	buf_put(&pp->names, name, strlen(name) + 1);
+}
+
+/* Keep the folder `rel` the walk leaves as `st`, with the files kept since `first`. */
+static void walked_dir(pubprune_t *pp, const char *rel, const struct stat *st, size_t first)
+{
+	if (pp->nwalked == pp->capwalked) {
+		pp->capwalked = pp->capwalked ? pp->capwalked * 2 : 1024;
+		pp->walked = xrealloc(pp->walked, pp->capwalked * sizeof *pp->walked);
+	}
+	walked_t *w = &pp->walked[pp->nwalked++];
+	w->rel = pp->names.len;
+	buf_put(&pp->names, rel, strlen(rel) + 1);
+	sfiles_id_of(&w->id, st);
+	w->first = first;
+	w->n = pp->nnames - first;
 }
 
 /* The last component of `rel`. */
@@ -164,8 +189,9 @@ pubprune_t *pubprune_begin(const pr_root_t *prev, const char *record, const char
 }
 
 /* Remove, under the open folder `dfd` (the site's folder `prefix`), every
- * file the new site does not have, and the folders left empty, recording the
- * identity of each folder read. Returns 1 when the folder is empty afterwards. */
+ * file the new site does not have, and the folders left empty, keeping what
+ * is left of each folder for the record. Returns 1 when the folder is empty
+ * afterwards. */
 static int prune(pubprune_t *pp, const map_t *files, int dfd, buf_t *prefix, int depth)
 {
 	DIR *d = fdopendir(dfd);
@@ -177,6 +203,9 @@ static int prune(pubprune_t *pp, const map_t *files, int dfd, buf_t *prefix, int
 	size_t base = prefix->len;
 	int left = 0;
 	struct dirent *e;
+	/* the files this folder keeps, by name: kept after its folders' (which keep theirs first) */
+	buf_t mine = BUF_INIT;
+	size_t nmine = 0;
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -202,12 +231,23 @@ static int prune(pubprune_t *pp, const map_t *files, int dfd, buf_t *prefix, int
 				left = 1;
 		} else {
 			left = 1;
+			if (type != DT_DIR && map_get(files, buf_cstr(prefix), NULL)) {
+				buf_put(&mine, e->d_name, strlen(e->d_name) + 1);
+				nmine++;
+			}
 		}
 	}
 	prefix->len = base;
+	if (prefix->s)
+		prefix->s[base] = '\0'; /* this folder's path again */
 	struct stat st;
-	if (left && fstat(dirfd(d), &st) == 0)
-		put_id(pp, buf_cstr(prefix), &st); /* as this commit leaves it */
+	if (left && fstat(dirfd(d), &st) == 0) { /* as this commit leaves it */
+		size_t first = pp->nnames;
+		for (size_t off = 0, i = 0; i < nmine; i++, off += strlen(mine.s + off) + 1)
+			walked_file(pp, mine.s + off);
+		walked_dir(pp, buf_cstr(prefix), &st, first);
+	}
+	buf_free(&mine);
 	closedir(d);
 	return !left;
 }
@@ -221,11 +261,6 @@ void pubprune_run(pubprune_t *pp, const map_t *files)
 	if (root >= 0)
 		prune(pp, files, root, &prefix, 0);
 	buf_free(&prefix);
-}
-
-static int cmp_path(const void *a, const void *b)
-{
-	return sfiles_path_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* The identity of the folder `rel` now, into *id: 0, or -1 when it is not a folder of the site. */
@@ -266,91 +301,71 @@ static int record_same(pubprune_t *pp, const sfiles_id_t *marker, const char *co
 	return rc;
 }
 
-/* The record of the site `files` read whole (pubprune_run's walk): its paths in pre-order give its
- * folders in order, each one's parent on a stack; the identities are those the walk saw, the output
- * folder's read again (its marker was renamed in since). */
-static int record_walked(pubprune_t *pp, const sfiles_id_t *marker, const map_t *files)
+/* The walked folders in path order (sfiles_path_cmp on their paths, in `names`). */
+static int cmp_walked(const void *a, const void *b, void *names)
 {
-	const char **keys = xmalloc((files->len + 1) * sizeof *keys);
-	size_t nk = 0;
-	for (size_t i = 0; i < files->cap; i++)
-		if (files->slots[i].key)
-			keys[nk++] = files->slots[i].key;
-	qsort(keys, nk, sizeof *keys, cmp_path);
-	size_t capd = 1024, nd = 1;
-	sfiles_dir_t *dirs = xcalloc(capd, sizeof *dirs);
-	size_t *dlen = xcalloc(capd, sizeof *dlen); /* each folder's path length */
-	dirs[0].rel = xstrdup("");
-	uint32_t *dir_of = xmalloc((nk + 1) * sizeof *dir_of);
+	const walked_t *x = a, *y = b;
+	return sfiles_path_cmp((const char *)names + x->rel, (const char *)names + y->rel);
+}
+
+/* The record of the site as the walk left it (pubprune_run without a record): its folders in path
+ * order, each one's parent found on a stack of the folders above it, the files each one kept; the
+ * output folder's identity read again (its marker was renamed in since). */
+static int record_walked(pubprune_t *pp, const sfiles_id_t *marker)
+{
+	size_t nd = pp->nwalked;
+	if (!nd || pp->names.len == 0)
+		return -1;
+	walked_t *w = pp->walked;
+	const char *names = pp->names.s;
+	qsort_r(w, nd, sizeof *w, cmp_walked, (void *)names);
+	if (names[w[0].rel]) /* the output folder comes first, or it was not walked */
+		return -1;
+	sfiles_dir_t *dirs = xcalloc(nd, sizeof *dirs);
+	size_t nf = 0;
+	for (size_t i = 0; i < nd; i++)
+		nf += w[i].n;
+	sfiles_file_t *fv = xcalloc(nf + 1, sizeof *fv);
 	uint32_t stack[PR_MAX_DEPTH + 2];
-	int top = 0; /* stack[0 .. top] are the folders above the current file; stack[0] is the root */
+	int top = 0;
 	stack[0] = 0;
 	int rc = stat_dir(pp, "", &dirs[0].id);
-	for (size_t i = 0; i < nk && rc == 0; i++) {
-		const char *k = keys[i];
-		const char *slash = strrchr(k, '/');
-		size_t len = slash ? (size_t)(slash - k) : 0;
-		/* leave the folders that are not above this file */
-		while (top > 0) {
-			size_t l = dlen[stack[top]];
-			if (l <= len && !strncmp(k, dirs[stack[top]].rel, l) && (k[l] == '/'))
-				break;
-			top--;
-		}
-		/* enter the ones it is in */
-		size_t at = top ? dlen[stack[top]] : 0;
-		while (at < len && rc == 0) {
-			const char *next = memchr(k + at + (at ? 1 : 0), '/', len - at - (at ? 1 : 0));
-			size_t end = next ? (size_t)(next - k) : len;
-			if (top + 1 > PR_MAX_DEPTH) {
-				rc = -1;
+	size_t k = 0;
+	for (size_t i = 0; i < nd && rc == 0; i++) {
+		const char *rel = names + w[i].rel;
+		dirs[i].rel = rel;
+		if (i) {
+			dirs[i].id = w[i].id;
+			/* its parent: the nearest folder above it on the stack */
+			while (top > 0) {
+				const char *up = dirs[stack[top]].rel;
+				size_t l = strlen(up);
+				if (!strncmp(rel, up, l) && rel[l] == '/')
+					break;
+				top--;
+			}
+			const char *slash = strrchr(rel, '/');
+			size_t plen = slash ? (size_t)(slash - rel) : 0;
+			if (strlen(dirs[stack[top]].rel) != plen || top >= PR_MAX_DEPTH) {
+				rc = -1; /* a folder whose parent was not left (cannot be): not recorded */
 				break;
 			}
-			if (nd == capd) {
-				capd *= 2;
-				dirs = xrealloc(dirs, capd * sizeof *dirs);
-				dlen = xrealloc(dlen, capd * sizeof *dlen);
-			}
-			sfiles_dir_t *d = &dirs[nd];
-			d->rel = xstrndup(k, end);
-			d->parent = stack[top];
-			dlen[nd] = end;
-			void *v;
-			if (map_get(&pp->ids, d->rel, &v))
-				d->id = pp->idv[MAP_AS_INT(v) - 1];
-			else
-				rc = stat_dir(pp, d->rel, &d->id);
-			stack[++top] = (uint32_t)nd++;
-			at = end;
+			dirs[i].parent = stack[top];
+			stack[++top] = (uint32_t)i;
 		}
-		dir_of[i] = stack[top];
-	}
-	if (rc == 0) { /* the files grouped by folder (a counting sort keeps their order in each) */
-		size_t *count = xcalloc(nd + 1, sizeof *count);
-		for (size_t i = 0; i < nk; i++)
-			count[dir_of[i] + 1]++;
-		for (size_t i = 0; i < nd; i++)
-			count[i + 1] += count[i];
-		sfiles_file_t *fv = xcalloc(nk + 1, sizeof *fv);
-		for (size_t i = 0; i < nk; i++) {
-			sfiles_file_t *f = &fv[count[dir_of[i]]++];
-			f->dir = dir_of[i];
-			f->name = base_of(keys[i]);
+		for (size_t j = 0; j < w[i].n; j++) {
+			fv[k].dir = (uint32_t)i;
+			fv[k++].name = names + pp->name_at[w[i].first + j];
 		}
-		rc = sfiles_save(pp->record, pp->site, marker, dirs, nd, fv, nk);
-		free(fv);
-		free(count);
 	}
-	for (size_t i = 0; i < nd; i++)
-		free((char *)dirs[i].rel);
+	if (rc == 0)
+		rc = sfiles_save(pp->record, pp->site, marker, dirs, nd, fv, k);
+	free(fv);
 	free(dirs);
-	free(dlen);
-	free(dir_of);
-	free(keys);
 	return rc;
 }
 
-int pubprune_record(pubprune_t *pp, const map_t *files, const char *const *moved, size_t n)
+int pubprune_record(pubprune_t *pp, const char *const *moved, size_t n)
 {
 	if (!pp->record)
 		return -1;
@@ -359,7 +374,7 @@ int pubprune_record(pubprune_t *pp, const map_t *files, const char *const *moved
 		return -1;
 	sfiles_id_t marker;
 	sfiles_id_of(&marker, &st);
-	return pp->same ? record_same(pp, &marker, moved, n) : record_walked(pp, &marker, files);
+	return pp->same ? record_same(pp, &marker, moved, n) : record_walked(pp, &marker);
 }
 
 void pubprune_counts(const pubprune_t *pp, size_t *checked, size_t *read)
@@ -373,8 +388,9 @@ void pubprune_free(pubprune_t *pp)
 	if (!pp)
 		return;
 	sfiles_free(&pp->rec);
-	map_free(&pp->ids);
-	free(pp->idv);
+	free(pp->walked);
+	free(pp->name_at);
+	buf_free(&pp->names);
 	free(pp->record);
 	free(pp->site);
 	free(pp->marker);

@@ -41,10 +41,12 @@ pubprune_t *pubprune_begin(const pr_root_t *prev, const char *record, const char
  * folder the new site (`files`) does not have. Never fails: what cannot be
  * removed stays (the next build reads its folder again). */
 void pubprune_run(pubprune_t *pp, const map_t *files);
-/* After the marker was renamed in: record the site (as for pubprune_begin)
- * for the next build. 0, or -1 when it could not be recorded (the next build
- * reads every folder). */
-int pubprune_record(pubprune_t *pp, const map_t *files, const char *const *moved, size_t n);
+/* After the marker was renamed in: record the site for the next build (the
+ * n files of `moved` as for pubprune_begin): the last record with the
+ * identities of the folders the commit changed, or what pubprune_run's walk
+ * left (the new site's files and the folders holding them). 0, or -1 when it
+ * could not be recorded (the next build reads every folder). */
+int pubprune_record(pubprune_t *pp, const char *const *moved, size_t n);
 /* Folders checked by a stat and folders read (ALMANAC_TIMING, tests). */
 void pubprune_counts(const pubprune_t *pp, size_t *checked, size_t *read);
 /* Free (NULL accepted). */
