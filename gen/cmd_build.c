@@ -153,6 +153,10 @@ int cmd_build(int argc, char **argv)
 	}
 	size_t loaded = s.diags.len; /* what render_site adds from here made it fail, if it fails */
 	rc = render_site(&s, out);
+	diag_list_t failing; /* those, before print_build_diags sorts them among the others */
+	diag_init(&failing);
+	if (rc != 0)
+		diag_add_each(&failing, s.diags.items + loaded, s.diags.len - loaded, NULL);
 	print_build_diags(&s.diags, &o);
 	size_t published = 0;
 	for (size_t i = 0; i < s.npages; i++)
@@ -166,8 +170,9 @@ int cmd_build(int argc, char **argv)
 			counts[0] ? "; " : "", counts, errors ? " (build --strict fails on errors)" : "");
 		free(counts);
 	} else if (rc != 0) {
-		print_failure(&s.diags, loaded, out);
+		print_failure(&failing, 0, out);
 	}
+	diag_free(&failing);
 	free(out);
 	timing_mark("print diagnostics");
 	cli_site_done(&s);

@@ -12,13 +12,15 @@ void json_init(json_writer_t *w, buf_t *out, int pretty)
 	w->pretty = pretty;
 }
 
+/* A newline and two spaces per level (depth is at most 63), in one append. */
+static const char indent[] = "\n                                                                "
+			     "                                                                ";
+
 static void newline(json_writer_t *w)
 {
 	if (!w->pretty)
 		return;
-	buf_putc(w->out, '\n');
-	for (int i = 0; i < w->depth; i++)
-		buf_puts(w->out, "  ");
+	buf_put(w->out, indent, 1 + 2 * (size_t)w->depth);
 }
 
 static void before_value(json_writer_t *w)
@@ -125,15 +127,28 @@ void json_escape(buf_t *b, const char *s, size_t n)
 void json_key(json_writer_t *w, const char *k)
 {
 	before_value(w);
-	buf_putc(w->out, '"');
-	json_escape(w->out, k, strlen(k));
-	buf_puts(w->out, w->pretty ? "\": " : "\":");
+	size_t n = strlen(k);
+	size_t plain = 0; /* keys are nearly always plain ASCII: written in one append */
+	while (plain < n && !json_special[(unsigned char)k[plain]])
+		plain++;
+	if (plain == n && n < 120) {
+		char b[128];
+		b[0] = '"';
+		memcpy(b + 1, k, n);
+		memcpy(b + 1 + n, "\": ", 3);
+		buf_put(w->out, b, n + (w->pretty ? 4 : 3));
+	} else {
+		buf_putc(w->out, '"');
+		json_escape(w->out, k, n);
+		buf_puts(w->out, w->pretty ? "\": " : "\":");
+	}
 	w->after_key = 1;
 }
 
 void json_stringn(json_writer_t *w, const char *s, size_t n)
 {
 	before_value(w);
+	buf_grow(w->out, n + 2);
 	buf_putc(w->out, '"');
 	json_escape(w->out, s, n);
 	buf_putc(w->out, '"');

@@ -312,6 +312,36 @@ void pkeys_folder(const pkeys_t *k, long f, const char *layout, uint64_t out[2])
 	finish(&st, out);
 }
 
+void pkeys_redirect(const char *layout, const char *from, const char *to, const char *fragment, const char *title,
+		    uint64_t out[2])
+{
+	XXH3_state_t st;
+	XXH3_128bits_reset(&st);
+	put_str(&st, layout);
+	put_str(&st, from);
+	put_str(&st, to);
+	put_str(&st, fragment);
+	put_str(&st, title);
+	finish(&st, out);
+}
+
+void pkeys_alert(const pkeys_t *k, const char *layout, const char *from, const site_alert_t *a, const char *anchor,
+		 const char *home_title, uint64_t out[2])
+{
+	XXH3_state_t st;
+	XXH3_128bits_reset(&st);
+	put_str(&st, layout);
+	put_str(&st, from);
+	put_str(&st, a->name);
+	put_str(&st, a->summary);
+	put_u64(&st, a->npages);
+	for (size_t i = 0; i < a->npages; i++)
+		put_dg(&st, &k->view[a->pages[i]]);
+	put_str(&st, anchor);
+	put_str(&st, home_title);
+	finish(&st, out);
+}
+
 int pkeys_verify(void)
 {
 	const char *v = getenv("ALMANAC_VERIFY_KEPT");

@@ -51,6 +51,18 @@ void pkeys_free(pkeys_t *k);
 void pkeys_page(const pkeys_t *k, long idx, const char *layout, uint64_t out[2]);
 /* The input digest of the generated section page of folder `f` (template `layout`). Thread-safe. */
 void pkeys_folder(const pkeys_t *k, long f, const char *layout, uint64_t out[2]);
+/* The input digest of a redirect page at the site URL `from` to the page at
+ * `to` (at its heading `fragment`, may be NULL) titled `title`, rendered with
+ * template `layout` (render.c write_redirect). Thread-safe. */
+void pkeys_redirect(const char *layout, const char *from, const char *to, const char *fragment, const char *title,
+		    uint64_t out[2]);
+/* The input digest of the page of alert `a` at `from` (template `layout`:
+ * its list of runbooks, or the redirect to its one runbook at its heading
+ * `anchor`, may be NULL), whose first breadcrumb is `home_title` (may be
+ * NULL): the alert's name, summary and the link view of each runbook.
+ * Thread-safe. */
+void pkeys_alert(const pkeys_t *k, const char *layout, const char *from, const site_alert_t *a, const char *anchor,
+		 const char *home_title, uint64_t out[2]);
 /* 1 when the environment asks every page kept by its input digest to be checked (ALMANAC_VERIFY_KEPT=1). */
 int pkeys_verify(void);
 

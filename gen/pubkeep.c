@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,8 @@
 #include "buf.h"
 #include "map.h"
 #include "publish.h"
+#include "pubprune.h"
+#include "timing.h"
 
 #define KEPT MAP_INT(1)
 #define STAGED MAP_INT(2)
@@ -240,78 +243,43 @@ static int move_in(const pubkeep_t *k, const pr_root_t *tmp, const char *rel)
 	return rc;
 }
 
-/* Remove, under the open folder `dfd` (the site's folder `prefix`), every
- * file the new site does not have, and the folders left empty. Returns 1
- * when the folder is empty afterwards. */
-static int prune(const pubkeep_t *k, int dfd, buf_t *prefix, const char *marker, int depth)
-{
-	DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return 0;
-	}
-	size_t base = prefix->len;
-	int left = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		prefix->len = base;
-		if (base)
-			buf_putc(prefix, '/');
-		buf_puts(prefix, e->d_name);
-		unsigned char type = e->d_type;
-		if (type == DT_UNKNOWN) {
-			struct stat st;
-			type = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) ? DT_DIR
-														 : DT_REG;
-		}
-		if (type == DT_DIR && depth < PR_MAX_DEPTH) {
-			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0 && prune(k, sub, prefix, marker, depth + 1) &&
-			    unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) == 0)
-				continue;
-			left = 1;
-		} else if (type != DT_DIR && !map_get(&k->files, buf_cstr(prefix), NULL) && !(depth == 0 && !strcmp(e->d_name, marker))) {
-			if (unlinkat(dirfd(d), e->d_name, 0) != 0)
-				left = 1;
-		} else {
-			left = 1;
-		}
-	}
-	prefix->len = base;
-	closedir(d);
-	return !left;
-}
-
 int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const char *marker_wip, const char *out,
-		  diag_list_t *d)
+		  const char *record, diag_list_t *d)
 {
+	size_t n;
+	const char **staged = paths_of(k, STAGED, &n);
+	/* the last build's record is checked against the site before anything changes (pubprune.h) */
+	pubprune_t *pp = pubprune_begin(k->prev, record, out, marker, &k->files, staged, n);
 	int rc = pr_write(k->prev, marker, marker_wip, strlen(marker_wip));
 	if (rc != 0) {
 		diag_add(d, DIAG_ERROR, out, 0, 0, "output", "cannot update the site: %s", pr_strerror(rc));
-		return -1;
+		goto fail;
 	}
-	size_t n;
-	const char **staged = paths_of(k, STAGED, &n);
 	for (size_t i = 0; i < n; i++)
 		if (move_in(k, tmp, staged[i]) != 0) {
 			diag_add(d, DIAG_ERROR, out, 0, 0, PUBKEEP_INCOMPLETE, "cannot move %s into the site: %s", staged[i],
 				 strerror(errno));
-			free(staged);
-			return -1;
+			goto fail;
 		}
-	free(staged);
-	buf_t prefix = BUF_INIT;
-	int root = openat(pr_root_fd(k->prev), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (root >= 0)
-		prune(k, root, &prefix, marker, 0);
-	buf_free(&prefix);
+	pubprune_run(pp, &k->files);
 	if (renameat(pr_root_fd(tmp), marker, pr_root_fd(k->prev), marker) != 0) {
 		diag_add(d, DIAG_ERROR, out, 0, 0, PUBKEEP_INCOMPLETE, "cannot write the site's marker: %s", strerror(errno));
-		return -1;
+		goto fail;
 	}
+	int recorded = pubprune_record(pp, staged, n) == 0;
+	if (timing_enabled()) {
+		size_t checked, read;
+		pubprune_counts(pp, &checked, &read);
+		fprintf(stderr, "  previous site: %zu folders checked, %zu read; %s\n", checked, read,
+			recorded ? "recorded for the next build" : "not recorded");
+	}
+	pubprune_free(pp);
+	free(staged);
 	return 0;
+fail:
+	pubprune_free(pp);
+	free(staged);
+	return -1;
 }
 
 int pubkeep_link_kept(pubkeep_t *k, const pr_root_t *tmp, const char *out, diag_list_t *d)

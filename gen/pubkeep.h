@@ -63,15 +63,17 @@ void pubkeep_staged(pubkeep_t *k, const char *rel);
 /* 1 when the commit can be in place (see above). */
 int pubkeep_in_place(const pubkeep_t *k);
 /* In-place commit: rename every staged file of `tmp` into the previous site,
- * remove what the new site does not have, then rename `tmp`'s file `marker`
- * (already written) over the previous one; `marker_wip` is what the marker
- * says meanwhile. Returns 0, or -1 with an error diagnostic at `out`: code
+ * remove what the new site does not have (pubprune.h: with `record`, the
+ * path of the record of the site's files, or NULL for none), then rename
+ * `tmp`'s file `marker` (already written) over the previous one, and record
+ * the new site; `marker_wip` is what the marker says meanwhile. `out` is the
+ * output folder's absolute path. Returns 0, or -1 with an error diagnostic at `out`: code
  * "output" when the site was not changed, PUBKEEP_INCOMPLETE when it failed
  * half-way (the site may then mix old and new files: the next build repairs
  * it, as the marker says it is not up to date). */
 #define PUBKEEP_INCOMPLETE "output-incomplete"
 int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const char *marker_wip, const char *out,
-		  diag_list_t *d);
+		  const char *record, diag_list_t *d);
 /* Whole commit: link every kept file into `tmp` (copied when it cannot be
  * linked), stopping on Ctrl-C (pub_interrupted) within 256 files. Returns
  * 0, or -1 with an error diagnostic at `out` (code "interrupted" when

@@ -351,7 +351,7 @@ int pub_commit(pub_t *p, const char *stamp, diag_list_t *d)
 	}
 	if (p->keep && is_out(p, p->keep_lock) && pubkeep_in_place(p->keep))
 		/* the temporary folder (its empty folders) is removed by pub_abort */
-		return pubkeep_apply(p->keep, p->root, PUB_MARKER, "almanac site\ninputs -\n", p->out, d);
+		return pubkeep_apply(p->keep, p->root, PUB_MARKER, "almanac site\ninputs -\n", p->out, p->files_record, d);
 	if (p->keep && pubkeep_link_kept(p->keep, p->root, p->out, d) != 0)
 		return -1;
 	return swap_in(p, d);
@@ -410,8 +410,15 @@ void pub_abort(pub_t *p)
 	free(p->out);
 	free(p->out_name);
 	free(p->tmp_name);
+	free(p->files_record);
 	memset(p, 0, sizeof *p);
 	p->parent_fd = p->lock_fd = p->keep_lock = -1;
+}
+
+void pub_record_files(pub_t *p, const char *path)
+{
+	free(p->files_record);
+	p->files_record = path ? xstrdup(path) : NULL;
 }
 
 int pub_write_stat(const pub_t *p, const char *rel, const void *data, size_t len, struct stat *st)

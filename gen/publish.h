@@ -32,6 +32,7 @@ typedef struct {
 	struct pubkeep *keep; /* the previous site's files kept (pubkeep.h), NULL when there is none (owned) */
 	int keep_lock;    /* the previous site's folder, locked from pub_begin to pub_abort (another build into
 			   * the same output waits); -1 when none */
+	char *files_record; /* the record of the site's files (sitefiles.h), or NULL (owned) */
 } pub_t;
 
 /* Check `out_dir` (absolute) against the repository root and content
@@ -62,6 +63,11 @@ int pub_open_dir(pub_t *p, const char *dir);
  * -1 (diagnostic added; the old site stays, or with an in-place commit that
  * failed half-way, the next build repairs it). */
 int pub_commit(pub_t *p, const char *stamp, diag_list_t *d);
+/* Keep the record of the site's files at `path` (sitefiles.h: a file in
+ * Almanac's folder of the Git directory): an in-place commit reads it to
+ * find what to remove without reading every folder of the site, and writes
+ * the new site's. Without it (the default) every folder is read. */
+void pub_record_files(pub_t *p, const char *path);
 /* Remove the temporary folder (after a failure). Frees `p`. Safe to call after pub_commit
  * or pub_open_dir (then nothing is removed). */
 void pub_abort(pub_t *p);

@@ -523,9 +523,10 @@ static void render_folder(void *ud, size_t f)
 	val_free(ctx);
 }
 
-/* A redirect page at `from_url` to the site URL `to_url`, at its heading `fragment` when not NULL. */
+/* A redirect page at `from_url` to the site URL `to_url`, at its heading `fragment` when not NULL. `input`
+ * is its input digest (pagekeys.h) or NULL, `expect` the context digest it must have (verify mode) or NULL. */
 static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, const char *fragment,
-			   const char *title, val_t *extra)
+			   const char *title, val_t *extra, const uint64_t *input, const uint64_t *expect)
 {
 	val_t *ctx = extra ? extra : val_map();
 	val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from_url)));
@@ -540,9 +541,18 @@ static void write_redirect(rctx_t *r, const char *from_url, const char *to_url, 
 	val_map_set(ctx, "target", val_str_take(href));
 	val_map_set_str(ctx, "title", title);
 	char *out = outp_file_of(from_url);
-	render_to(r, "redirect", ctx, out);
+	/* kept without rendering when its context is the last build's (pagefiles.h), as a page is */
+	render_page_file(r, "redirect", ctx, out, 0, input, expect);
 	free(out);
 	val_free(ctx);
+}
+
+/* 1 when the redirect or alert page `out_rel` with the input digest `input` is kept (kept_by_input); else
+ * *check says whether `expect` holds the context digest to check (verify mode). */
+static int redirect_kept(rctx_t *r, const char *out_rel, const uint64_t input[2], uint64_t expect[2], int *check)
+{
+	*check = 0;
+	return r->keys && kept_by_input(r, out_rel, input, expect, check);
 }
 
 /* almanac serve: the redirect and alert pages of page i are selected. */
@@ -564,7 +574,16 @@ static void write_redirect_item(void *ud, size_t i)
 	if (c->kind != OUTP_ALERT) {
 		if (!redirects_selected(r, c->target))
 			return;
-		write_redirect(r, c->url, s->pages[c->target].url, NULL, s->pages[c->target].title, NULL);
+		const site_page_t *to = &s->pages[c->target];
+		uint64_t input[2], expect[2];
+		int check;
+		pkeys_redirect("redirect", c->url, to->url, NULL, to->title, input);
+		char *out = outp_file_of(c->url);
+		int kept = redirect_kept(r, out, input, expect, &check);
+		free(out);
+		if (!kept)
+			write_redirect(r, c->url, to->url, NULL, to->title, NULL, r->keys ? input : NULL,
+				       check ? expect : NULL);
 		return;
 	}
 	/* stable alert URLs */
@@ -575,6 +594,20 @@ static void write_redirect_item(void *ud, size_t i)
 	if (!selected)
 		return;
 	const char *from = c->url;
+	/* at the heading a rule's runbook_url names, when its one page has it (else runbookurl.h said so) */
+	const site_page_t *one = a->npages == 1 ? &s->pages[a->pages[0]] : NULL;
+	const char *at = one && a->anchor && links_page_has_id(s, one, a->anchor) ? a->anchor : NULL;
+	const char *home = r->nav.nfolders ? r->nav.folders[0].title : NULL;
+	uint64_t input[2], expect[2];
+	int check = 0;
+	if (r->keys) { /* kept by its inputs alone: its runbooks' link views (pagekeys.h) */
+		pkeys_alert(r->keys, one ? "redirect" : "alert", from, a, at, home, input);
+		char *out = one ? outp_file_of(from) : xstrdup(c->file);
+		int kept = redirect_kept(r, out, input, expect, &check);
+		free(out);
+		if (kept)
+			return;
+	}
 	val_t *ctx = val_map();
 	val_map_set_str(ctx, "alert", a->name);
 	if (a->summary)
@@ -591,16 +624,13 @@ static void write_redirect_item(void *ud, size_t i)
 	}
 	val_map_set_bool(ctx, "several", a->npages > 1);
 	/* the first breadcrumb, as every other page's: the home folder's title */
-	if (r->nav.nfolders)
-		val_map_set_str(ctx, "home_title", r->nav.folders[0].title);
-	if (a->npages == 1) {
-		/* at the heading a rule's runbook_url names, when the page has it (else runbookurl.h said so) */
-		const site_page_t *p = &s->pages[a->pages[0]];
-		const char *at = a->anchor && links_page_has_id(s, p, a->anchor) ? a->anchor : NULL;
-		write_redirect(r, from, p->url, at, p->title, ctx);
+	if (home)
+		val_map_set_str(ctx, "home_title", home);
+	if (one) {
+		write_redirect(r, from, one->url, at, one->title, ctx, r->keys ? input : NULL, check ? expect : NULL);
 	} else {
 		val_map_set(ctx, "root", val_str_take(fsu_root_prefix(from)));
-		render_to(r, "alert", ctx, c->file);
+		render_page_file(r, "alert", ctx, c->file, 0, r->keys ? input : NULL, check ? expect : NULL);
 		val_free(ctx);
 	}
 }
@@ -846,38 +876,16 @@ static void notfound_ctx(rctx_t *r, val_t *ctx)
 	}
 }
 
-/* The pages every build has: 404, search, the freshness report (page and JSON), the sitemap. */
-static void write_specials(rctx_t *r)
+/* The freshness report: its page and freshness.json, from one report_compute. Each step checks for
+ * Ctrl-C (on 20,000 pages they take 20-100 ms each, and an interrupted build commits nothing). */
+static void write_freshness(rctx_t *r)
 {
 	site_t *s = r->s;
-	/* 404 and search pages */
-	/* each only where no page or file of the repository is (outpaths.h) */
-	if (outp_site_may_write(s, "404.html")) {
-		val_t *ctx = page_ctx(r, -1, "", 0, NULL);
-		val_map_set_str(val_map_get(ctx, "page"), "title", "Page not found");
-		notfound_ctx(r, ctx);
-		render_to(r, "404", ctx, "404.html");
-		val_free(ctx);
-	}
-	if (outp_site_may_write(s, "search/index.html")) {
-		val_t *ctx = page_ctx(r, -1, "search/", 0, NULL);
-		val_map_set_str(val_map_get(ctx, "page"), "title", "Search");
-		/* the tip's example: an alert of this site that has a runbook (the first by name), else none */
-		for (size_t i = 0; i < s->nalerts; i++)
-			if (s->alerts[i].npages) {
-				val_map_set_str(ctx, "example_alert", s->alerts[i].name);
-				break;
-			}
-		render_to(r, "search", ctx, "search/index.html");
-		val_free(ctx);
-	}
-	/* the freshness report page and its JSON (each step checks for Ctrl-C: on 20,000 pages they take
-	 * 50-100 ms each, and an interrupted build commits nothing) */
 	if (pub_interrupted())
 		return;
 	report_t rep;
 	report_compute(&rep, s); /* once, for the page and freshness.json */
-	if (outp_site_may_write(s, "freshness/index.html")) {
+	if (outp_site_may_write(s, "freshness/index.html") && !pub_interrupted()) {
 		val_t *ctx = page_ctx(r, -1, "freshness/", 0, NULL);
 		val_map_set_str(val_map_get(ctx, "page"), "title", "Documentation freshness");
 		val_map_set(ctx, "report", report_context_of(&rep, s, "freshness/"));
@@ -891,6 +899,33 @@ static void write_specials(rctx_t *r)
 		buf_free(&json);
 	}
 	report_free(&rep);
+}
+
+/* The pages every build has but the freshness report: 404, search, alerts.json, the sitemap. */
+static void write_other_specials(rctx_t *r)
+{
+	site_t *s = r->s;
+	/* 404 and search pages */
+	/* each only where no page or file of the repository is (outpaths.h) */
+	if (outp_site_may_write(s, "404.html") && !pub_interrupted()) {
+		val_t *ctx = page_ctx(r, -1, "", 0, NULL);
+		val_map_set_str(val_map_get(ctx, "page"), "title", "Page not found");
+		notfound_ctx(r, ctx);
+		render_to(r, "404", ctx, "404.html");
+		val_free(ctx);
+	}
+	if (outp_site_may_write(s, "search/index.html") && !pub_interrupted()) {
+		val_t *ctx = page_ctx(r, -1, "search/", 0, NULL);
+		val_map_set_str(val_map_get(ctx, "page"), "title", "Search");
+		/* the tip's example: an alert of this site that has a runbook (the first by name), else none */
+		for (size_t i = 0; i < s->nalerts; i++)
+			if (s->alerts[i].npages) {
+				val_map_set_str(ctx, "example_alert", s->alerts[i].name);
+				break;
+			}
+		render_to(r, "search", ctx, "search/index.html");
+		val_free(ctx);
+	}
 	/* the alert map for Alertmanager templates, Grafana and paging tools */
 	if (outp_site_may_write(s, "alerts.json") && !pub_interrupted()) {
 		buf_t am = BUF_INIT;
@@ -900,6 +935,44 @@ static void write_specials(rctx_t *r)
 	}
 	if (outp_site_may_write(s, "sitemap.xml") && !pub_interrupted())
 		write_sitemap(r);
+}
+
+/* The pages every build has: 404, search, the freshness report (page and JSON), the sitemap. */
+static void write_specials(rctx_t *r)
+{
+	write_other_specials(r);
+	write_freshness(r);
+}
+
+/* The freshness report written on a thread of its own while the redirect and alert pages and the
+ * other special files are (on 20,000 pages it is the longest of them: 0.1-0.15 s of one core's work,
+ * most of it freshness.json's 15 MB). It only reads the site and the navigation, and writes its own
+ * two files; the diagnostics it adds go to the site's list, which is thread-safe. */
+typedef struct {
+	rctx_t *r;
+	int started;
+	pthread_t tid;
+} freshness_writer_t;
+
+static void *freshness_writer_main(void *arg)
+{
+	freshness_writer_t *w = arg;
+	write_freshness(w->r);
+	return NULL;
+}
+
+/* The redirect, alert and special pages of a build (render_site): the freshness report on a thread
+ * while the rest is written here (on every core: write_redirects). */
+static void write_redirects_and_specials(rctx_t *r)
+{
+	freshness_writer_t w = {.r = r};
+	w.started = pthread_create(&w.tid, NULL, freshness_writer_main, &w) == 0;
+	write_redirects(r);
+	write_other_specials(r);
+	if (w.started)
+		pthread_join(w.tid, NULL);
+	else
+		write_freshness(r); /* no thread: written here */
 }
 
 /* Load the site's theme into r->theme; -1 (the theme freed) when it does not load. */
@@ -981,6 +1054,17 @@ static void page_files_open(rctx_t *r, const char *out_dir)
 	free(path);
 }
 
+/* With the page files (the same rules): the record of the site's files, so that an in-place commit
+ * finds what to remove without reading every folder of the site (sitefiles.h). */
+static void site_files_open(rctx_t *r)
+{
+	if (!r->pfiles)
+		return;
+	char *path = xasprintf("%s/site-files", r->s->cache_dir);
+	pub_record_files(&r->pub, path);
+	free(path);
+}
+
 #define INTERRUPTED_MSG "build interrupted; the previous site is untouched"
 
 int render_site(site_t *s, const char *out_dir)
@@ -1006,6 +1090,7 @@ int render_site(site_t *s, const char *out_dir)
 		r.keys = pkeys_new(s, &r.nav, &rel, s->opts.jobs);
 		r.verify = pkeys_verify();
 	}
+	site_files_open(&r);
 
 	timing_mark("render setup");
 	par_for(s->npages, s->opts.jobs, render_page, &r);
@@ -1019,8 +1104,7 @@ int render_site(site_t *s, const char *out_dir)
 	par_for(r.nav.nfolders, s->opts.jobs, render_folder, &r);
 	timing_mark("sections");
 	if (!pub_interrupted()) { /* SIGINT/SIGTERM: stop now, the temporary folder is removed below */
-		write_redirects(&r);
-		write_specials(&r);
+		write_redirects_and_specials(&r);
 		timing_mark("redirects+specials");
 		copy_assets(&r);
 		timing_mark("assets");
