@@ -85,6 +85,7 @@ static void test_input_digest(void **state)
 	unlink(path);
 	free(path);
 	rmdir(dir);
+	free(dir);
 }
 
 static void test_lying_record(void **state)
