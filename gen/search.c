@@ -16,6 +16,7 @@
 #include "json.h"
 #include "map.h"
 #include "pathres.h"
+#include "searchpart.h"
 #include "searchpriv.h"
 
 /* ------------------------------------------------------------------ tuning */
@@ -29,8 +30,6 @@ static const double field_b[NF] = {0.3, 0.2, 0.5, 0.3, 0.75};
 #define SHARD_TARGET_BYTES 8000   /* raw bytes of a term shard before it is cut */
 #define META_CHUNK_PAGES 4        /* pages per metadata chunk */
 #define EXCERPT_BYTES 160         /* section excerpt length in the metadata */
-#define BODY_SECTIONS 4           /* body-section references kept per (term, page) */
-#define COMMON_BODY_SECTIONS 1    /* the same for a term on more than 1/8 of the pages */
 
 static const char *const status_names[] = {"fresh", "due", "stale", "uncommitted", "unknown"};
 #define NSTATUS 5
@@ -41,11 +40,8 @@ typedef struct {
 	const char *s;
 	uint32_t len;
 	uint32_t df, tdf, adf; /* pages with the term; with it in the title; in the alerts */
-	uint32_t last_page;
+	uint32_t last_page;    /* while merging: its shares */
 	double idf, tidf, aidf;
-	size_t bytes;          /* size of the postings blob (count varint included) */
-	unsigned char *post;   /* the blob, in the shared postings block */
-	size_t fill;           /* bytes of it written */
 } gterm_t;
 
 /* Body sections kept per (term, page): fewer for a term on more than 1/8 of
@@ -71,25 +67,10 @@ static int status_index(const char *s)
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
-/* The section references of one posting: every heading match and the first
- * `body_max` body matches, each a varint of (gap to the previous kept section
- * << 1 | in heading). Writes them at `o` (NULL: only measures), returns their
- * bytes and stores how many were kept in *kept. */
-static size_t put_sections(unsigned char *o, const uint32_t *codes, uint32_t n, uint32_t body_max, uint32_t *kept)
+static void put_varint(buf_t *b, uint64_t v)
 {
-	size_t sz = 0;
-	uint32_t keep = 0, body = 0, last = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t code = codes[i];
-		if (!(code & 1) && body++ >= body_max)
-			continue;
-		uint32_t idx = code >> 1;
-		uint64_t v = (uint64_t)(keep++ == 0 ? idx : idx - last - 1) << 1 | (code & 1);
-		last = idx;
-		sz += o ? (size_t)(varint_to(o + sz, v) - (o + sz)) : varint_len(v);
-	}
-	*kept = keep;
-	return sz;
+	buf_grow(b, VARINT_MAX);
+	b->len = (size_t)((char *)varint_to((unsigned char *)b->s + b->len, v) - b->s);
 }
 
 static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
@@ -401,27 +382,134 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 	return rc;
 }
 
+/* A stem's postings in one share (searchpart.h), with the site's numbers of its first and last page. */
+typedef struct {
+	uint32_t term, part;
+	uint32_t first, last;
+	uint32_t df;
+	const unsigned char *p, *e;
+} seg_t;
+
+/* One posting of a share, read (see searchpart.h). */
+typedef struct {
+	uint32_t delta;
+	uint32_t tf[NF];
+	uint32_t nsec_alert;
+	const unsigned char *codes, *codes_end; /* nsec_alert >> 1 varints */
+} posting_t;
+
+static const unsigned char *read_posting(const unsigned char *p, const unsigned char *e, posting_t *o, int *bad)
+{
+	o->delta = spart_varint(&p, e, bad);
+	unsigned mask = p < e ? *p++ : (*bad = 1, 0u);
+	*bad |= mask >> NF != 0;
+	for (int f = 0; f < NF; f++)
+		o->tf[f] = mask >> f & 1 ? spart_varint(&p, e, bad) : 0;
+	o->nsec_alert = spart_varint(&p, e, bad);
+	o->codes = p;
+	for (uint32_t i = o->nsec_alert >> 1; i > 0 && !*bad; i--)
+		(void)spart_varint(&p, e, bad);
+	o->codes_end = p;
+	return *bad ? e : p;
+}
+
+/* A posting's impact (BM25F over headings, tags and body; a match in the title or the alerts adds a
+ * share outside the saturation, with that field's own idf). */
+static double impact(const gterm_t *g, const uint32_t *tf, const double *norm)
+{
+	double x = 0;
+	for (int f = F_HEADINGS; f < NF; f++)
+		if (tf[f])
+			x += field_weight[f] * tf[f] / norm[f];
+	double imp = g->idf * x * (BM25_K1 + 1.0) / (x + BM25_K1);
+	if (tf[F_TITLE])
+		imp += g->tidf * field_weight[F_TITLE] / norm[F_TITLE];
+	if (tf[F_ALERTS])
+		imp += g->aidf * field_weight[F_ALERTS] / norm[F_ALERTS];
+	return imp;
+}
+
+/* Append to `blob` the posting `t` of page `page` (the previous one of its term: *last): the page delta,
+ * the quantized impact, the flags and the sections kept. */
+static void put_posting(buf_t *blob, const posting_t *t, uint32_t page, uint32_t *last, const gterm_t *g,
+			const double *norm, double scale, uint32_t body_max, uint8_t status)
+{
+	double imp = impact(g, t->tf, norm);
+	/* square-root quantization: finer steps for small impacts */
+	long v = lround(sqrt(imp / scale) * 255.0);
+	unsigned char q = (unsigned char)(v < 1 ? 1 : v > 255 ? 255 : v);
+	uint32_t nsec = t->nsec_alert >> 1, keep = 0, body = 0;
+	const unsigned char *c = t->codes, *ce = t->codes_end; /* read already: well formed */
+	int bad = 0;
+	for (uint32_t i = 0; i < nsec; i++) {
+		uint32_t code = spart_varint(&c, ce, &bad);
+		keep += (code & 1) || body++ < body_max;
+	}
+	buf_grow(blob, 3 * VARINT_MAX + (size_t)keep * VARINT_MAX);
+	unsigned char *o = (unsigned char *)blob->s + blob->len;
+	o = varint_to(o, page - *last);
+	*last = page;
+	*o++ = q;
+	o = varint_to(o, (uint64_t)keep << 4 | (uint64_t)(t->nsec_alert & DT_ALERT) << 3 | status);
+	c = t->codes;
+	body = 0;
+	uint32_t kept = 0, prev = 0;
+	for (uint32_t i = 0; i < nsec; i++) {
+		uint32_t code = spart_varint(&c, ce, &bad);
+		if (!(code & 1) && body++ >= body_max)
+			continue;
+		uint32_t idx = code >> 1;
+		o = varint_to(o, (uint64_t)(kept++ == 0 ? idx : idx - prev - 1) << 1 | (code & 1));
+		prev = idx;
+	}
+	blob->len = (size_t)((char *)o - blob->s);
+}
+
+static int cmp_seg_first(const void *a, const void *b)
+{
+	const seg_t *x = a, *y = b;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+typedef struct {
+	uint32_t page;
+	posting_t t;
+} gposting_t;
+
+static int cmp_gposting(const void *a, const void *b)
+{
+	const gposting_t *x = a, *y = b;
+	return x->page < y->page ? -1 : x->page > y->page;
+}
+
 int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
 		      const pub_t *site, diag_list_t *d)
 {
 	int rc = -1;
 	size_t nthreads = sp->nthreads;
 	worker_t *workers = sp->workers;
-	docres_t *res = sp->res;
+	spart_t *parts = sp->parts;
+	size_t nparts = sp->nparts;
 	uint8_t *page_status = NULL;
 	double scale = 1.0;
 	gterm_t *gt = NULL;
-	unsigned char *postblock = NULL;
+	seg_t *segs = NULL, *tsegs = NULL;
+	uint32_t *tseg_at = NULL;
+	uint32_t **gids = NULL;
+	size_t *gn = NULL;
+	double *norms = NULL;
+	gposting_t *gpost = NULL;
+	size_t cgpost = 0;
 	termref_t *order = NULL;
 	char **vocab = NULL;
 	size_t nvocab = 0;
 	meta_job_t meta;
 	pthread_t meta_tid;
 	int meta_started = 0;
-	smem_map_t gmap = {0};
-	smem_arena_t garena = {0};
-	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT;
-	size_t npost = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0;
+	smem_map_t gmap = {0}, vmap = {0};
+	smem_arena_t garena = {0}, varena = {0};
+	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT, blob = BUF_INIT;
+	size_t npost = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0, nseg = 0;
 	size_t nchunks = 0;
 	writer_t wr = {0};
 	wr.d = d;
@@ -453,13 +541,41 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			break;
 		}
 
-	/* field length averages */
-	double avg[NF] = {0};
+	/* each share's pages: their numbers in the site (the order of `docs`) */
+	gids = xcalloc(nparts ? nparts : 1, sizeof *gids);
+	gn = xcalloc(nparts ? nparts : 1, sizeof *gn);
+	for (size_t p = 0; p < ndocs; p++) {
+		if (docs[p].group >= nparts || gn[docs[p].group] >= parts[docs[p].group].npages) {
+			diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: the pages are not those prepared");
+			goto out;
+		}
+		gn[docs[p].group]++;
+	}
+	for (size_t g = 0; g < nparts; g++) {
+		if (gn[g] != parts[g].npages) {
+			diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: the pages are not those prepared");
+			goto out;
+		}
+		gids[g] = xmalloc((gn[g] ? gn[g] : 1) * sizeof **gids);
+		gn[g] = 0;
+	}
 	for (size_t p = 0; p < ndocs; p++)
-		for (int f = 0; f < NF; f++)
-			avg[f] += res[p].flen[f];
+		gids[docs[p].group][gn[docs[p].group]++] = (uint32_t)p;
+
+	/* field length averages, then each page's normalisation */
+	double avg[NF] = {0};
+	for (size_t g = 0; g < nparts; g++)
+		for (uint32_t i = 0; i < parts[g].npages; i++)
+			for (int f = 0; f < NF; f++)
+				avg[f] += spart_flen(&parts[g], i, f);
 	for (int f = 0; f < NF; f++)
 		avg[f] = ndocs && avg[f] > 0 ? avg[f] / (double)ndocs : 1.0;
+	norms = xmalloc((ndocs ? ndocs : 1) * NF * sizeof *norms);
+	for (size_t g = 0; g < nparts; g++)
+		for (uint32_t i = 0; i < parts[g].npages; i++)
+			for (int f = 0; f < NF; f++)
+				norms[(size_t)gids[g][i] * NF + f] =
+					1.0 - field_b[f] + field_b[f] * (double)spart_flen(&parts[g], i, f) / avg[f];
 
 	/* output folders, then the metadata job */
 	{
@@ -485,20 +601,20 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	if (nthreads > 1 && pthread_create(&meta_tid, NULL, meta_main, &meta) == 0)
 		meta_started = 1;
 
-	/* phase 2: global term ids and document frequencies, from the
-	 * workers' stems (each counted its own pages) */
-	for (size_t i = 0; i < nthreads; i++)
-		cgt += workers[i].stems.len;
-	gt = cgt * sizeof(*gt) >= SMEM_HUGE_MIN ? smem_huge_alloc((cgt * sizeof(*gt) + SMEM_HUGE_BYTES - 1) / SMEM_HUGE_BYTES * SMEM_HUGE_BYTES)
-					    : xmalloc((cgt ? cgt : 1) * sizeof(*gt));
-	for (size_t i = 0; i < nthreads; i++) {
-		smem_map_t *m = &workers[i].stems;
-		for (size_t j = 0; j < m->cap; j++) {
-			sterm_t *st = m->slots[j].key ? m->slots[j].val : NULL;
-			if (!st || st->df == 0)
-				continue;
+	/* the site's stems: each share's merged by bytes, their page counts summed */
+	for (size_t g = 0; g < nparts; g++)
+		nseg += parts[g].nterms;
+	cgt = nseg;
+	gt = xmalloc((cgt ? cgt : 1) * sizeof(*gt));
+	segs = xmalloc((nseg ? nseg : 1) * sizeof *segs);
+	nseg = 0;
+	for (size_t g = 0; g < nparts; g++) {
+		const unsigned char *at = parts[g].terms;
+		for (uint32_t i = 0; i < parts[g].nterms; i++) {
+			spart_term_t t;
+			at = spart_next_term(at, parts[g].terms_end, &t);
 			int added;
-			smem_slot_t *s = smem_upsert(&gmap, &garena, st->s, st->len, &added);
+			smem_slot_t *s = smem_upsert(&gmap, &garena, t.s, t.len, &added);
 			if (added) {
 				memset(&gt[ngt], 0, sizeof(gt[ngt]));
 				gt[ngt].s = s->key;
@@ -506,114 +622,67 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 				s->val = (void *)(uintptr_t)ngt;
 				ngt++;
 			}
-			st->gid = (uint32_t)(uintptr_t)s->val;
-			gt[st->gid].df += st->df;
-			gt[st->gid].tdf += st->tdf;
-			gt[st->gid].adf += st->adf;
+			uint32_t id = (uint32_t)(uintptr_t)s->val;
+			gt[id].df += t.df;
+			gt[id].tdf += t.tdf;
+			gt[id].adf += t.adf;
+			gt[id].last_page++; /* its shares, for now */
+			segs[nseg++] = (seg_t){id, (uint32_t)g, gids[g][t.first], gids[g][t.last], t.df, t.post, t.post_end};
 		}
 	}
-	for (size_t p = 0; p < ndocs; p++)
-		npost += res[p].nterms;
 	for (size_t t = 0; t < ngt; t++) {
 		gt[t].idf = bm25_idf(ndocs, gt[t].df);
 		gt[t].tidf = bm25_idf(ndocs, gt[t].tdf);
 		gt[t].aidf = bm25_idf(ndocs, gt[t].adf);
+		npost += gt[t].df;
 	}
+	/* each stem's shares together, in the shares' order */
+	tseg_at = xmalloc((ngt + 1) * sizeof *tseg_at);
+	tseg_at[0] = 0;
+	for (size_t t = 0; t < ngt; t++)
+		tseg_at[t + 1] = tseg_at[t] + (uint32_t)gt[t].last_page;
+	tsegs = xmalloc((nseg ? nseg : 1) * sizeof *tsegs);
+	for (size_t t = 0; t < ngt; t++)
+		gt[t].last_page = 0;
+	for (size_t i = 0; i < nseg; i++)
+		tsegs[tseg_at[segs[i].term] + gt[segs[i].term].last_page++] = segs[i];
 
-	/* phase 3: impacts (the largest sets the scale; each is kept in its
-	 * rterm), then the postings, encoded in page order straight into each
-	 * term's buffer */
-	_Static_assert(sizeof(((rterm_t *)0)->tf) >= sizeof(double), "an impact fits in tf");
-	_Static_assert(sizeof(rterm_t) <= 16, "rterm_t stays compact");
+	/* the scale: the largest impact (every posting read and checked once) */
 	page_status = xmalloc((ndocs ? ndocs : 1) * sizeof(*page_status));
 	for (size_t p = 0; p < ndocs; p++)
 		page_status[p] = (uint8_t)status_index(docs[p].status);
 	double maximp = 0;
-	for (size_t p = 0; p < ndocs; p++) {
-		if ((p & 1023) == 0 && pub_interrupted())
+	for (size_t i = 0; i < nseg; i++) {
+		if ((i & 4095) == 0 && pub_interrupted())
 			goto out; /* Ctrl-C: the site is not committed (rc stays -1) */
-		docres_t *r = &res[p];
-		double norm[NF];
-		for (int f = 0; f < NF; f++)
-			norm[f] = 1.0 - field_b[f] + field_b[f] * (double)r->flen[f] / avg[f];
-		size_t sec_first = 0;
-		for (size_t k = 0; k < r->nterms; k++) {
-			rterm_t *t = &r->terms[k];
-			t->id = workers[r->worker].terms[t->id]->gid;
-			gterm_t *g = &gt[t->id];
-			/* BM25F over headings, tags and body; a match in the title
-			 * or the alerts adds a share outside the saturation, with
-			 * that field's own idf */
-			double x = 0;
-			for (int f = F_HEADINGS; f < NF; f++)
-				if (t->tf[f])
-					x += field_weight[f] * t->tf[f] / norm[f];
-			double imp = g->idf * x * (BM25_K1 + 1.0) / (x + BM25_K1);
-			if (t->tf[F_TITLE])
-				imp += g->tidf * field_weight[F_TITLE] / norm[F_TITLE];
-			if (t->tf[F_ALERTS])
-				imp += g->aidf * field_weight[F_ALERTS] / norm[F_ALERTS];
+		const seg_t *sg = &segs[i];
+		const gterm_t *g = &gt[sg->term];
+		const unsigned char *p = sg->p;
+		int bad = 0;
+		uint32_t local = 0, n = 0, np = parts[sg->part].npages, first = 0;
+		while (p < sg->e && !bad) {
+			posting_t t;
+			p = read_posting(p, sg->e, &t, &bad);
+			if ((n > 0 && t.delta == 0) || t.delta >= np - local) {
+				bad = 1;
+				break;
+			}
+			local += t.delta;
+			if (n++ == 0)
+				first = local;
+			double imp = impact(g, t.tf, norms + (size_t)gids[sg->part][local] * NF);
 			if (imp > maximp)
 				maximp = imp;
-			memcpy(t->tf, &imp, sizeof(imp));
-			/* the size of its encoded posting (see below) */
-			uint32_t keep;
-			size_t nsec = t->nsec_alert >> 1;
-			size_t sz = put_sections(NULL, r->secs + sec_first, nsec, body_max_of(g->df, ndocs), &keep);
-			sec_first += nsec;
-			sz += varint_len((uint32_t)p - g->last_page) + 1 + varint_len((uint64_t)keep << 4 | 0xF);
-			g->last_page = (uint32_t)p;
-			g->bytes += sz;
+		}
+		if (bad || n != sg->df || gids[sg->part][first] != sg->first || gids[sg->part][local] != sg->last) {
+			diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
+				 "the search index's kept words are damaged; build again with --no-page-cache");
+			goto out;
 		}
 	}
 	scale = maximp > 0 ? maximp : 1.0;
-	/* one block for all postings blobs, each starting with its page count */
-	{
-		size_t total = 0;
-		for (size_t t = 0; t < ngt; t++) {
-			gt[t].bytes += varint_len(gt[t].df);
-			total += gt[t].bytes;
-		}
-		postblock = total >= SMEM_HUGE_MIN ? smem_huge_alloc((total + SMEM_HUGE_BYTES - 1) / SMEM_HUGE_BYTES * SMEM_HUGE_BYTES)
-						 : xmalloc(total ? total : 1);
-		unsigned char *o = postblock;
-		for (size_t t = 0; t < ngt; t++) {
-			gt[t].post = o;
-			gt[t].fill = (size_t)(varint_to(o, gt[t].df) - o);
-			gt[t].last_page = 0;
-			o += gt[t].bytes;
-		}
-	}
-	for (size_t p = 0; p < ndocs; p++) {
-		if ((p & 1023) == 0 && pub_interrupted())
-			goto out;
-		docres_t *r = &res[p];
-		size_t sec_first = 0;
-		for (size_t k = 0; k < r->nterms; k++) {
-			rterm_t *t = &r->terms[k];
-			gterm_t *g = &gt[t->id];
-			double imp;
-			memcpy(&imp, t->tf, sizeof(imp));
-			/* square-root quantization: finer steps for small impacts */
-			long v = lround(sqrt(imp / scale) * 255.0);
-			unsigned char q = (unsigned char)(v < 1 ? 1 : v > 255 ? 255 : v);
-			int alert = (t->nsec_alert & DT_ALERT) != 0;
-			size_t nsec = t->nsec_alert >> 1;
-			const uint32_t *codes = r->secs + sec_first;
-			sec_first += nsec;
-			uint32_t body_max = body_max_of(g->df, ndocs), keep;
-			put_sections(NULL, codes, nsec, body_max, &keep);
-			unsigned char *o = g->post + g->fill;
-			o = varint_to(o, (uint32_t)p - g->last_page);
-			g->last_page = (uint32_t)p;
-			*o++ = q;
-			o = varint_to(o, ((uint64_t)keep << 4) | (uint64_t)alert << 3 | page_status[p]);
-			o += put_sections(o, codes, nsec, body_max, &keep);
-			g->fill = (size_t)(o - g->post);
-		}
-	}
 
-	/* term shards */
+	/* term shards: the stems in byte order, each with its postings in page order */
 	order = xmalloc((ngt ? ngt : 1) * sizeof(*order));
 	for (size_t i = 0; i < ngt; i++) {
 		order[i].s = gt[i].s;
@@ -631,7 +700,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		buf_grow(&shard, SHARD_TARGET_BYTES * 2);
 		shard.len = VARINT_MAX;
 		for (size_t oi = 0; oi <= ngt; oi++) {
-			if ((oi & 4095) == 0 && pub_interrupted())
+			if ((oi & 1023) == 0 && pub_interrupted())
 				goto out;
 			gterm_t *g = oi < ngt ? &gt[order[oi].idx] : NULL;
 			if (in_shard && (!g || shard.len - VARINT_MAX >= SHARD_TARGET_BYTES)) {
@@ -648,6 +717,52 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			}
 			if (!g)
 				break;
+			/* the postings blob */
+			buf_clear(&blob);
+			put_varint(&blob, g->df);
+			uint32_t body_max = body_max_of(g->df, ndocs), last = 0;
+			seg_t *ts = tsegs + tseg_at[order[oi].idx];
+			size_t nts = tseg_at[order[oi].idx + 1] - tseg_at[order[oi].idx];
+			qsort(ts, nts, sizeof *ts, cmp_seg_first);
+			int apart = 1; /* the shares' pages do not interleave (sources under their own folders) */
+			for (size_t k = 1; k < nts; k++)
+				apart &= ts[k - 1].last < ts[k].first;
+			if (apart) {
+				for (size_t k = 0; k < nts; k++) {
+					const unsigned char *p = ts[k].p;
+					const uint32_t *gid = gids[ts[k].part];
+					uint32_t local = 0;
+					int bad = 0;
+					while (p < ts[k].e) {
+						posting_t t;
+						p = read_posting(p, ts[k].e, &t, &bad);
+						local += t.delta;
+						put_posting(&blob, &t, gid[local], &last, g, norms + (size_t)gid[local] * NF,
+							    scale, body_max, page_status[gid[local]]);
+					}
+				}
+			} else {
+				if (g->df > cgpost) {
+					cgpost = g->df;
+					free(gpost);
+					gpost = xmalloc(cgpost * sizeof *gpost);
+				}
+				size_t ng = 0;
+				for (size_t k = 0; k < nts; k++) {
+					const unsigned char *p = ts[k].p;
+					uint32_t local = 0;
+					int bad = 0;
+					while (p < ts[k].e && ng < cgpost) {
+						p = read_posting(p, ts[k].e, &gpost[ng].t, &bad);
+						local += gpost[ng].t.delta;
+						gpost[ng++].page = gids[ts[k].part][local];
+					}
+				}
+				qsort(gpost, ng, sizeof *gpost, cmp_gposting);
+				for (size_t k = 0; k < ng; k++)
+					put_posting(&blob, &gpost[k].t, gpost[k].page, &last, g,
+						    norms + (size_t)gpost[k].page * NF, scale, body_max, page_status[gpost[k].page]);
+			}
 			size_t shared = 0;
 			if (in_shard == 0) {
 				size_t kl = prev ? separator_len(prev->s, prev->len, g->s, g->len) : 0;
@@ -656,15 +771,15 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 				while (shared < prev->len && shared < g->len && prev->s[shared] == g->s[shared])
 					shared++;
 			}
-			buf_grow(&shard, 3 * VARINT_MAX + (g->len - shared) + g->fill);
+			buf_grow(&shard, 3 * VARINT_MAX + (g->len - shared) + blob.len);
 			unsigned char *o = (unsigned char *)shard.s + shard.len;
 			o = varint_to(o, shared);
 			o = varint_to(o, g->len - shared);
 			memcpy(o, g->s + shared, g->len - shared);
 			o += g->len - shared;
-			o = varint_to(o, g->fill);
-			memcpy(o, g->post, g->fill);
-			o += g->fill;
+			o = varint_to(o, blob.len);
+			memcpy(o, blob.s, blob.len);
+			o += blob.len;
 			shard.len = (size_t)((char *)o - shard.s);
 			in_shard++;
 			prev = g;
@@ -672,26 +787,22 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		json_end_array(&kj);
 	}
 
-	/* vocabulary: surface words of all workers, by first character */
+	/* vocabulary: the shares' words, by first character */
 	{
 		size_t cap = 0;
-		for (size_t i = 0; i < nthreads; i++)
-			cap += workers[i].surface.len;
+		for (size_t g = 0; g < nparts; g++)
+			cap += parts[g].nwords;
 		vocab = xmalloc((cap ? cap : 1) * sizeof(*vocab));
-		for (size_t i = 0; i < nthreads; i++) {
-			smem_map_t *m = &workers[i].surface;
-			for (size_t j = 0; j < m->cap; j++) {
-				if (!m->slots[j].key)
-					continue;
-				const char *w = m->slots[j].key;
-				/* words with digits or joiners (host names, versions,
-				 * identifiers) are left out: their parts are in */
-				int plain = 1;
-				for (const char *c = w; *c; c++)
-					if ((*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')
-						plain = 0;
-				if (plain)
-					vocab[nvocab++] = (char *)w;
+		for (size_t g = 0; g < nparts; g++) {
+			const unsigned char *at = parts[g].words;
+			for (uint32_t i = 0; i < parts[g].nwords; i++) {
+				const char *w;
+				uint32_t wl;
+				at = spart_next_word(at, parts[g].words_end, &w, &wl);
+				int added;
+				smem_slot_t *s = smem_upsert(&vmap, &varena, w, wl, &added);
+				if (added)
+					vocab[nvocab++] = (char *)s->key;
 			}
 		}
 		nvocab = sorted_unique(vocab, nvocab);
@@ -794,11 +905,22 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	}
 out:
 	search_prep_free(sp);
-	free(postblock);
 	free(page_status);
 	free(gt);
+	free(segs);
+	free(tsegs);
+	free(tseg_at);
+	for (size_t g = 0; gids && g < nparts; g++)
+		free(gids[g]);
+	free(gids);
+	free(gn);
+	free(norms);
+	free(gpost);
 	free(order);
 	free(vocab);
+	smem_map_free(&vmap);
+	smem_arena_free(&varena);
+	buf_free(&blob);
 	if (meta_started)
 		pthread_join(meta_tid, NULL);
 	free(meta.types);
