@@ -9,13 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <xxhash.h>
 
 #include "buf.h"
 #include "fsutil.h"
 #include "json.h"
 #include "map.h"
 #include "pathres.h"
+#include "searchfiles.h"
 #include "searchpart.h"
 #include "searchpriv.h"
 
@@ -42,6 +47,7 @@ typedef struct {
 	uint32_t df, tdf, adf; /* pages with the term; with it in the title; in the alerts */
 	uint32_t last_page;    /* while merging: its shares */
 	double idf, tidf, aidf;
+	double bound;          /* above each of its impacts */
 } gterm_t;
 
 /* Body sections kept per (term, page): fewer for a term on more than 1/8 of
@@ -66,6 +72,20 @@ static int status_index(const char *s)
 }
 
 static const char *nz(const char *s) { return s ? s : ""; }
+
+static atomic_llong search_cpu_ns;
+
+void search_cpu_note_thread(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+		atomic_fetch_add(&search_cpu_ns, (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+}
+
+double search_cpu_ms(void)
+{
+	return (double)atomic_load(&search_cpu_ns) / 1e6;
+}
 
 static void put_varint(buf_t *b, uint64_t v)
 {
@@ -107,25 +127,60 @@ typedef struct {
 	uint64_t hash;
 	size_t bytes;
 	int failed;
+	const sfiles_t *prev; /* what the last build wrote (searchfiles.h), NULL: no record kept */
+	sfiles_list_t list;   /* with `prev`: what this one has */
 } writer_t;
 
-static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
+/* Fold file `rel` of content hash `digest` into the index's content hash. */
+static void hash_file(writer_t *wr, const char *rel, uint64_t digest)
+{
+	wr->hash = map_hash_add(wr->hash, rel, strlen(rel) + 1);
+	wr->hash = map_hash_add(wr->hash, &digest, sizeof digest);
+}
+
+/* Whether the previous site's file `rel` is the one recorded as `e` (it is then kept as this site's,
+ * and recorded again). */
+static int kept_as_recorded(writer_t *wr, const char *rel, const sfiles_entry_t *e)
+{
+	char *srel = xasprintf("search/%s", rel);
+	int kept = pub_kept_as(wr->out, srel, e->size, e->mtime_ns, e->ino);
+	free(srel);
+	if (kept)
+		sfiles_add(&wr->list, rel, e->hash, e->key, e->size, e->mtime_ns, e->ino);
+	return kept;
+}
+
+/* Write the file `rel` of the index (made from inputs of key `key`, NULL: none): kept without being
+ * read when the last build wrote these bytes there and the file is still that one. */
+static void write_out_key(writer_t *wr, const char *rel, const void *data, size_t n, const uint64_t key[2])
 {
 	if (wr->failed)
 		return;
-	char *path = xasprintf("%s/%s", wr->root, rel);
+	uint64_t digest = XXH3_64bits(data, n);
+	hash_file(wr, rel, digest);
+	wr->bytes += n;
+	const sfiles_entry_t *e = wr->prev ? sfiles_get(wr->prev, rel) : NULL;
+	if (e && e->hash == digest && e->size == n && kept_as_recorded(wr, rel, e))
+		return;
 	char *srel = xasprintf("search/%s", rel);
-	int rc = pub_write(wr->out, srel, data, n);
+	struct stat st;
+	int rc = pub_write_stat(wr->out, srel, data, n, wr->prev ? &st : NULL);
 	if (rc != 0) {
+		char *path = xasprintf("%s/%s", wr->root, rel);
 		diag_add(wr->d, DIAG_ERROR, rel, 0, 0, "search-index", "cannot write search index file %s: %s",
 			 path, rc == -2 ? pr_strerror(PR_EUNSAFE) : strerror(errno));
+		free(path);
 		wr->failed = 1;
+	} else if (wr->prev) {
+		sfiles_add(&wr->list, rel, digest, key, (uint64_t)st.st_size,
+			   (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec, (uint64_t)st.st_ino);
 	}
 	free(srel);
-	wr->hash = map_hash_add(wr->hash, rel, strlen(rel) + 1);
-	wr->hash = map_hash_add(wr->hash, data, n);
-	wr->bytes += n;
-	free(path);
+}
+
+static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
+{
+	write_out_key(wr, rel, data, n, NULL);
 }
 
 /* Remove the files N.ext with N >= keep that an earlier build left in the folder `rel` of `out`. */
@@ -255,12 +310,56 @@ static size_t sorted_unique(char **v, size_t n)
 
 /* The metadata chunks m/I.json (see search.h), written like json.c's
  * compact writer would. */
+static void key_str(buf_t *b, const char *s)
+{
+	s = nz(s);
+	buf_put(b, s, strlen(s) + 1); /* the NUL separates fields */
+}
+
+/* The key of metadata chunk `c`: XXH3-128 of everything its JSON is made from (`kb`: scratch). */
+static void meta_key(buf_t *kb, const search_doc_t *docs, size_t ndocs, size_t c, uint64_t key[2])
+{
+	buf_clear(kb);
+	for (size_t p = c * META_CHUNK_PAGES; p < ndocs && p < (c + 1) * META_CHUNK_PAGES; p++) {
+		const search_doc_t *doc = &docs[p];
+		key_str(kb, doc->url);
+		key_str(kb, doc->title);
+		key_str(kb, doc->type);
+		key_str(kb, doc->owner);
+		key_str(kb, status_names[status_index(doc->status)]);
+		key_str(kb, doc->trail);
+		uint64_t ns = doc->nsections;
+		buf_put(kb, (const char *)&ns, sizeof ns);
+		for (size_t s = 0; s < doc->nsections; s++) {
+			key_str(kb, doc->sections[s].anchor);
+			key_str(kb, doc->sections[s].heading);
+			key_str(kb, doc->sections[s].text);
+		}
+	}
+	XXH128_hash_t h = XXH3_128bits(kb->s ? kb->s : "", kb->len);
+	key[0] = h.low64;
+	key[1] = h.high64;
+}
+
 static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, size_t *nchunks_out)
 {
-	buf_t b = BUF_INIT;
+	buf_t b = BUF_INIT, kb = BUF_INIT;
 	char ex[EXCERPT_MAX];
 	size_t nchunks = (ndocs + META_CHUNK_PAGES - 1) / META_CHUNK_PAGES;
 	for (size_t c = 0; c < nchunks && !pub_interrupted(); c++) { /* Ctrl-C: the site is not committed */
+		char rel[64];
+		snprintf(rel, sizeof(rel), "m/%zu.json", c);
+		uint64_t key[2] = {0, 0};
+		if (wr->prev) { /* the chunk of the same pages as the last build's: not even made */
+			meta_key(&kb, docs, ndocs, c, key);
+			const sfiles_entry_t *e = sfiles_get(wr->prev, rel);
+			if (e && e->key[0] == key[0] && e->key[1] == key[1] && !wr->failed &&
+			    kept_as_recorded(wr, rel, e)) {
+				hash_file(wr, rel, e->hash);
+				wr->bytes += e->size;
+				continue;
+			}
+		}
 		buf_clear(&b);
 		buf_putc(&b, '[');
 		for (size_t p = c * META_CHUNK_PAGES; p < ndocs && p < (c + 1) * META_CHUNK_PAGES; p++) {
@@ -294,12 +393,11 @@ static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, siz
 			buf_putc(&b, ']');
 		}
 		buf_putc(&b, ']');
-		char rel[64];
-		snprintf(rel, sizeof(rel), "m/%zu.json", c);
-		write_out(wr, rel, b.s, b.len);
+		write_out_key(wr, rel, b.s, b.len, wr->prev ? key : NULL);
 	}
 	*nchunks_out = nchunks;
 	buf_free(&b);
+	buf_free(&kb);
 }
 
 /* Shortest prefix of `s` (whole code points) that sorts after `prev`. */
@@ -366,6 +464,13 @@ static void *meta_main(void *arg)
 	return NULL;
 }
 
+static void *meta_thread(void *arg)
+{
+	meta_main(arg);
+	search_cpu_note_thread();
+	return NULL;
+}
+
 
 int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
 			  const char *out_dir, diag_list_t *d)
@@ -413,6 +518,43 @@ static const unsigned char *read_posting(const unsigned char *p, const unsigned 
 	return *bad ? e : p;
 }
 
+/* Reading a stem's postings in one share, checked: each page within the share and after the one
+ * before, as many as the stem's entry says, from its first page to its last. */
+typedef struct {
+	const unsigned char *p, *e;
+	const uint32_t *gid;
+	uint32_t np, local, n, first;
+	int bad;
+} segrd_t;
+
+static void segrd_init(segrd_t *r, const seg_t *s, const spart_t *parts, uint32_t *const *gids)
+{
+	*r = (segrd_t){s->p, s->e, gids[s->part], parts[s->part].npages, 0, 0, 0, 0};
+}
+
+/* The next posting (*t) and its page's number in the site (*page): 1, or 0 at the end or a fault. */
+static inline int segrd_next(segrd_t *r, posting_t *t, uint32_t *page)
+{
+	if (r->p >= r->e || r->bad)
+		return 0;
+	r->p = read_posting(r->p, r->e, t, &r->bad);
+	if (r->bad || (r->n && !t->delta) || t->delta >= r->np - r->local) {
+		r->bad = 1;
+		return 0;
+	}
+	r->local += t->delta;
+	*page = r->gid[r->local];
+	if (r->n++ == 0)
+		r->first = *page;
+	return 1;
+}
+
+/* After segrd_next's last posting: whether the postings were whole and as the stem's entry says. */
+static int segrd_ok(const segrd_t *r, const seg_t *s)
+{
+	return !r->bad && r->n == s->df && r->first == s->first && r->gid[r->local] == s->last;
+}
+
 /* A posting's impact (BM25F over headings, tags and body; a match in the title or the alerts adds a
  * share outside the saturation, with that field's own idf). */
 static double impact(const gterm_t *g, const uint32_t *tf, const double *norm)
@@ -435,8 +577,9 @@ static void put_posting(buf_t *blob, const posting_t *t, uint32_t page, uint32_t
 			const double *norm, double scale, uint32_t body_max, uint8_t status)
 {
 	double imp = impact(g, t->tf, norm);
-	/* square-root quantization: finer steps for small impacts */
-	long v = lround(sqrt(imp / scale) * 255.0);
+	/* square-root quantization: finer steps for small impacts; lround for a non-negative value (one
+	 * below 0.5 that the sum rounds up to 1 gives 1 either way, as the result is at least 1) */
+	long v = (long)(sqrt(imp / scale) * 255.0 + 0.5);
 	unsigned char q = (unsigned char)(v < 1 ? 1 : v > 255 ? 255 : v);
 	uint32_t nsec = t->nsec_alert >> 1, keep = 0, body = 0;
 	const unsigned char *c = t->codes, *ce = t->codes_end; /* read already: well formed */
@@ -518,6 +661,8 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	wr.root = root;
 	wr.out = site;
 	const pr_root_t *out = site->root;
+	sfiles_t *prev_files = sp->files_path ? sfiles_load(sp->files_path, sp->binary_id) : NULL;
+	wr.prev = prev_files;
 
 	memset(&meta, 0, sizeof(meta));
 	if (sp->ndocs != ndocs) { /* a caller's mistake: not the prepared pages */
@@ -596,16 +741,15 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	meta.wr.out = site;
 	meta.wr.d = d;
 	meta.wr.hash = MAP_HASH_SEED;
+	meta.wr.prev = prev_files;
 	meta.docs = docs;
 	meta.ndocs = ndocs;
-	if (nthreads > 1 && pthread_create(&meta_tid, NULL, meta_main, &meta) == 0)
+	if (nthreads > 1 && pthread_create(&meta_tid, NULL, meta_thread, &meta) == 0)
 		meta_started = 1;
 
 	/* the site's stems: each share's merged by bytes, their page counts summed */
 	for (size_t g = 0; g < nparts; g++)
 		nseg += parts[g].nterms;
-	cgt = nseg;
-	gt = xmalloc((cgt ? cgt : 1) * sizeof(*gt));
 	segs = xmalloc((nseg ? nseg : 1) * sizeof *segs);
 	nseg = 0;
 	for (size_t g = 0; g < nparts; g++) {
@@ -616,6 +760,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			int added;
 			smem_slot_t *s = smem_upsert(&gmap, &garena, t.s, t.len, &added);
 			if (added) {
+				GROW(gt, ngt, cgt);
 				memset(&gt[ngt], 0, sizeof(gt[ngt]));
 				gt[ngt].s = s->key;
 				gt[ngt].len = s->len;
@@ -647,37 +792,52 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	for (size_t i = 0; i < nseg; i++)
 		tsegs[tseg_at[segs[i].term] + gt[segs[i].term].last_page++] = segs[i];
 
-	/* the scale: the largest impact (every posting read and checked once) */
+	/* the scale: the largest impact. A stem's impacts are below idf (k1 + 1) plus its title and alerts
+	 * shares on the shortest title and alerts of the site: only the postings of the stems whose bound
+	 * is above the largest impact found so far are read (the stem of the highest bound first), the
+	 * rare stems of titles and alert names, a few percent of them */
 	page_status = xmalloc((ndocs ? ndocs : 1) * sizeof(*page_status));
 	for (size_t p = 0; p < ndocs; p++)
 		page_status[p] = (uint8_t)status_index(docs[p].status);
-	double maximp = 0;
-	for (size_t i = 0; i < nseg; i++) {
-		if ((i & 4095) == 0 && pub_interrupted())
-			goto out; /* Ctrl-C: the site is not committed (rc stays -1) */
-		const seg_t *sg = &segs[i];
-		const gterm_t *g = &gt[sg->term];
-		const unsigned char *p = sg->p;
-		int bad = 0;
-		uint32_t local = 0, n = 0, np = parts[sg->part].npages, first = 0;
-		while (p < sg->e && !bad) {
-			posting_t t;
-			p = read_posting(p, sg->e, &t, &bad);
-			if ((n > 0 && t.delta == 0) || t.delta >= np - local) {
-				bad = 1;
-				break;
-			}
-			local += t.delta;
-			if (n++ == 0)
-				first = local;
-			double imp = impact(g, t.tf, norms + (size_t)gids[sg->part][local] * NF);
-			if (imp > maximp)
-				maximp = imp;
+	double maximp = 0, min_norm[NF];
+	for (int f = 0; f < NF; f++)
+		min_norm[f] = HUGE_VAL;
+	for (size_t p = 0; p < ndocs; p++)
+		for (int f = 0; f < NF; f++)
+			if (norms[p * NF + f] < min_norm[f])
+				min_norm[f] = norms[p * NF + f];
+	{
+		size_t top = 0;
+		for (size_t t = 0; t < ngt; t++) {
+			gterm_t *g = &gt[t];
+			double bound = g->idf * (BM25_K1 + 1.0);
+			if (g->tdf)
+				bound += g->tidf * field_weight[F_TITLE] / min_norm[F_TITLE];
+			if (g->adf)
+				bound += g->aidf * field_weight[F_ALERTS] / min_norm[F_ALERTS];
+			g->bound = bound * (1.0 + 1e-9) + 1e-12; /* above any rounding of the impacts */
+			if (g->bound > gt[top].bound)
+				top = t;
 		}
-		if (bad || n != sg->df || gids[sg->part][first] != sg->first || gids[sg->part][local] != sg->last) {
-			diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
-				 "the search index's kept words are damaged; build again with --no-page-cache");
-			goto out;
+		for (size_t k = 0; k <= ngt; k++) {
+			if ((k & 4095) == 0 && pub_interrupted())
+				goto out; /* Ctrl-C: the site is not committed (rc stays -1) */
+			size_t t = k == 0 ? top : k - 1;
+			if (t >= ngt || (k > 0 && t == top) || gt[t].bound <= maximp)
+				continue;
+			for (uint32_t i = tseg_at[t]; i < tseg_at[t + 1]; i++) {
+				segrd_t rd;
+				posting_t pt;
+				uint32_t page;
+				segrd_init(&rd, &tsegs[i], parts, gids);
+				while (segrd_next(&rd, &pt, &page)) {
+					double imp = impact(&gt[t], pt.tf, norms + (size_t)page * NF);
+					if (imp > maximp)
+						maximp = imp;
+				}
+				if (!segrd_ok(&rd, &tsegs[i]))
+					goto damaged;
+			}
 		}
 	}
 	scale = maximp > 0 ? maximp : 1.0;
@@ -729,17 +889,15 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 				apart &= ts[k - 1].last < ts[k].first;
 			if (apart) {
 				for (size_t k = 0; k < nts; k++) {
-					const unsigned char *p = ts[k].p;
-					const uint32_t *gid = gids[ts[k].part];
-					uint32_t local = 0;
-					int bad = 0;
-					while (p < ts[k].e) {
-						posting_t t;
-						p = read_posting(p, ts[k].e, &t, &bad);
-						local += t.delta;
-						put_posting(&blob, &t, gid[local], &last, g, norms + (size_t)gid[local] * NF,
-							    scale, body_max, page_status[gid[local]]);
-					}
+					segrd_t rd;
+					posting_t pt;
+					uint32_t page;
+					segrd_init(&rd, &ts[k], parts, gids);
+					while (segrd_next(&rd, &pt, &page))
+						put_posting(&blob, &pt, page, &last, g, norms + (size_t)page * NF, scale,
+							    body_max, page_status[page]);
+					if (!segrd_ok(&rd, &ts[k]))
+						goto damaged;
 				}
 			} else {
 				if (g->df > cgpost) {
@@ -749,14 +907,12 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 				}
 				size_t ng = 0;
 				for (size_t k = 0; k < nts; k++) {
-					const unsigned char *p = ts[k].p;
-					uint32_t local = 0;
-					int bad = 0;
-					while (p < ts[k].e && ng < cgpost) {
-						p = read_posting(p, ts[k].e, &gpost[ng].t, &bad);
-						local += gpost[ng].t.delta;
-						gpost[ng++].page = gids[ts[k].part][local];
-					}
+					segrd_t rd;
+					segrd_init(&rd, &ts[k], parts, gids);
+					while (ng < cgpost && segrd_next(&rd, &gpost[ng].t, &gpost[ng].page))
+						ng++;
+					if (!segrd_ok(&rd, &ts[k]))
+						goto damaged;
 				}
 				qsort(gpost, ng, sizeof *gpost, cmp_gposting);
 				for (size_t k = 0; k < ng; k++)
@@ -893,8 +1049,19 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		buf_puts(&b, "}\n");
 		write_out(&wr, "manifest.json", b.s, b.len);
 	}
-	if (!wr.failed)
+	if (!wr.failed) {
 		rc = 0;
+		if (prev_files) { /* for the next build: what this one has under search/ */
+			sfiles_list_t lists[2] = {wr.list, meta.wr.list};
+			sfiles_save(sp->files_path, sp->binary_id, lists, 2);
+		}
+	}
+	if (0) {
+damaged:
+		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
+			 "the search index's kept words are damaged; build again with --no-page-cache");
+		goto out;
+	}
 	if (stats) {
 		stats->terms = ngt;
 		stats->postings = npost;
@@ -904,6 +1071,12 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		stats->bytes = wr.bytes;
 	}
 out:
+	if (meta_started)
+		pthread_join(meta_tid, NULL);
+	meta_started = 0;
+	sfiles_list_free(&wr.list);
+	sfiles_list_free(&meta.wr.list);
+	sfiles_free(prev_files);
 	search_prep_free(sp);
 	free(page_status);
 	free(gt);

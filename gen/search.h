@@ -143,8 +143,18 @@ typedef struct {
  * borrowed until it returns; NULL: search_prepare(). */
 search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, size_t threads, const atomic_int *stop,
 				     const search_cache_t *cache);
-/* Of the pages `prep` holds (*pages), how many were read from the cache (*cached). */
+/* Of the pages `prep` holds (*pages), how many were read from the cache (*cached): replayed from their
+ * words, or in a repository's share that was kept. */
 void search_prep_counts(const search_prep_t *prep, size_t *cached, size_t *pages);
+/* Of the repositories' shares of `prep` (searchpart.h; *parts), how many were kept from the last build
+ * (*kept) instead of made from their pages. */
+void search_prep_parts(const search_prep_t *prep, size_t *kept, size_t *parts);
+/* The CPU time (ms) of the threads of this process that worked on the search index and ended (each
+ * adds its own with search_cpu_note_thread as it ends), for ALMANAC_TIMING. */
+double search_cpu_ms(void);
+/* Add the calling thread's CPU time so far to search_cpu_ms (call it last in a thread of its own). */
+void search_cpu_note_thread(void);
+
 /* How many leading bytes of a section's `text` the index's excerpt of it
  * reads: once a page is prepared, its texts can be cut to that length
  * without changing what search_write_prepared writes. */

@@ -78,6 +78,7 @@ static void *job_main(void *arg)
 	searchdocs_job_t *j = arg;
 	j->prep = searchdocs_prepare(j->site, j->docs, j->ndocs, &j->stop);
 	if (atomic_load(&j->stop)) {
+		search_cpu_note_thread();
 		atomic_store(&j->done, 1);
 		return NULL; /* nobody reads the texts any more: no need to cut them */
 	}
@@ -97,6 +98,7 @@ static void *job_main(void *arg)
 			}
 		}
 	}
+	search_cpu_note_thread();
 	atomic_store(&j->done, 1);
 	return NULL;
 }

@@ -269,6 +269,13 @@ search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t thr
 	return search_prepare_cached(docs, ndocs, threads, stop, NULL);
 }
 
+static void *worker_thread(void *arg)
+{
+	worker_main(arg);
+	search_cpu_note_thread();
+	return NULL;
+}
+
 /* Run worker_main on every worker (the calling thread is the first), over all `ndocs` pages again. */
 static void run_workers(search_prep_t *sp)
 {
@@ -283,7 +290,7 @@ static void run_workers(search_prep_t *sp)
 	int started[MAX_THREADS] = {0}; /* a thread that could not start is not joined (its pages are
 					    * taken by the others) */
 	for (size_t i = 1; i < nthreads; i++)
-		started[i] = pthread_create(&tids[i], NULL, worker_main, &workers[i]) == 0;
+		started[i] = pthread_create(&tids[i], NULL, worker_thread, &workers[i]) == 0;
 	worker_main(&workers[0]);
 	for (size_t i = 1; i < nthreads; i++)
 		if (started[i])
@@ -357,14 +364,15 @@ search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, siz
 		sp->cache = scache_load(cache, workers[0].stem, docs, ndocs);
 		stemmer_id = scache_stemmer_id(sp->cache);
 		binary_id = cache->binary_id;
+		sp->binary_id = binary_id;
+		sp->files_path = xasprintf("%s/search-files", cache->dir);
 		sp->keys = xcalloc(ndocs ? ndocs : 1, sizeof(*sp->keys));
 		for (size_t i = 0; i < nthreads; i++) {
 			workers[i].cache = sp->cache;
 			workers[i].keys = sp->keys;
 			workers[i].keys_only = 1;
 		}
-		run_workers(sp); /* every page's key */
-		for (size_t g = 0; g < ngroups && g < cache->ngroups; g++) {
+	run_workers(sp); /* every page's key */		for (size_t g = 0; g < ngroups && g < cache->ngroups; g++) {
 			if (!gpages[g])
 				continue;
 			char *path = part_path(cache, g);
@@ -446,8 +454,7 @@ search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, siz
 	free(sp->keys);
 	sp->keys = NULL;
 	free(kept);
-	free(gpages);
-	return sp;
+	free(gpages);	return sp;
 }
 
 void search_prep_counts(const search_prep_t *sp, size_t *cached, size_t *pages)
@@ -471,6 +478,7 @@ void search_prep_free(search_prep_t *sp)
 	for (size_t g = 0; sp->parts && g < sp->nparts; g++)
 		spart_free(&sp->parts[g]);
 	free(sp->parts);
+	free(sp->files_path);
 	free(sp->res);
 	free(sp->keys);
 	scache_free(sp->cache);

@@ -182,6 +182,8 @@ struct search_prep {
 	size_t nparts;
 	size_t ncached;       /* pages from the last build: replayed, or in a kept share */
 	size_t parts_kept;    /* shares read from the cache (the others were made by this build) */
+	char *files_path;     /* with a cache: the record of the index's files (searchfiles.h) */
+	uint64_t binary_id;
 };
 
 #endif
