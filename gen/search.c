@@ -107,12 +107,6 @@ typedef struct {
 	uint32_t len, idx;
 } termref_t;
 
-static int cmp_termref(const void *a, const void *b)
-{
-	const termref_t *x = a, *y = b;
-	return cmp_bytes(x->s, x->len, y->s, y->len);
-}
-
 static int cmp_cstr(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -316,32 +310,32 @@ static void key_str(buf_t *b, const char *s)
 	buf_put(b, s, strlen(s) + 1); /* the NUL separates fields */
 }
 
-/* The key of metadata chunk `c`: XXH3-128 of everything its JSON is made from (`kb`: scratch). */
-static void meta_key(buf_t *kb, const search_doc_t *docs, size_t ndocs, size_t c, uint64_t key[2])
+/* The key of metadata chunk `c`: XXH3-128 of everything its JSON is made from: each page's key (`keys`,
+ * scache_doc_key: its title, owner and sections' headings and texts), URL, type, status, trail and
+ * anchors (`kb`: scratch). */
+static void meta_key(buf_t *kb, const search_doc_t *docs, uint64_t (*keys)[2], size_t ndocs, size_t c,
+		     uint64_t key[2])
 {
 	buf_clear(kb);
 	for (size_t p = c * META_CHUNK_PAGES; p < ndocs && p < (c + 1) * META_CHUNK_PAGES; p++) {
 		const search_doc_t *doc = &docs[p];
+		buf_put(kb, (const char *)keys[p], sizeof keys[p]);
 		key_str(kb, doc->url);
-		key_str(kb, doc->title);
 		key_str(kb, doc->type);
-		key_str(kb, doc->owner);
 		key_str(kb, status_names[status_index(doc->status)]);
 		key_str(kb, doc->trail);
 		uint64_t ns = doc->nsections;
 		buf_put(kb, (const char *)&ns, sizeof ns);
-		for (size_t s = 0; s < doc->nsections; s++) {
+		for (size_t s = 0; s < doc->nsections; s++)
 			key_str(kb, doc->sections[s].anchor);
-			key_str(kb, doc->sections[s].heading);
-			key_str(kb, doc->sections[s].text);
-		}
 	}
 	XXH128_hash_t h = XXH3_128bits(kb->s ? kb->s : "", kb->len);
 	key[0] = h.low64;
 	key[1] = h.high64;
 }
 
-static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, size_t *nchunks_out)
+static void write_meta(writer_t *wr, const search_doc_t *docs, uint64_t (*keys)[2], size_t ndocs,
+		       size_t *nchunks_out)
 {
 	buf_t b = BUF_INIT, kb = BUF_INIT;
 	char ex[EXCERPT_MAX];
@@ -350,8 +344,8 @@ static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, siz
 		char rel[64];
 		snprintf(rel, sizeof(rel), "m/%zu.json", c);
 		uint64_t key[2] = {0, 0};
-		if (wr->prev) { /* the chunk of the same pages as the last build's: not even made */
-			meta_key(&kb, docs, ndocs, c, key);
+		if (wr->prev && keys) { /* the chunk of the same pages as the last build's: not even made */
+			meta_key(&kb, docs, keys, ndocs, c, key);
 			const sfiles_entry_t *e = sfiles_get(wr->prev, rel);
 			if (e && e->key[0] == key[0] && e->key[1] == key[1] && !wr->failed &&
 			    kept_as_recorded(wr, rel, e)) {
@@ -393,7 +387,7 @@ static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, siz
 			buf_putc(&b, ']');
 		}
 		buf_putc(&b, ']');
-		write_out_key(wr, rel, b.s, b.len, wr->prev ? key : NULL);
+		write_out_key(wr, rel, b.s, b.len, wr->prev && keys ? key : NULL);
 	}
 	*nchunks_out = nchunks;
 	buf_free(&b);
@@ -419,6 +413,7 @@ static size_t separator_len(const char *prev, size_t pl, const char *s, size_t s
 typedef struct {
 	writer_t wr;
 	const search_doc_t *docs;
+	uint64_t (*keys)[2]; /* the pages' keys (scache_doc_key), NULL: none */
 	size_t ndocs;
 	size_t nchunks;
 	char **types, **owners; /* sorted unique names (borrowed strings) */
@@ -430,7 +425,7 @@ static void *meta_main(void *arg)
 	meta_job_t *m = arg;
 	const search_doc_t *docs = m->docs;
 	size_t ndocs = m->ndocs;
-	write_meta(&m->wr, docs, ndocs, &m->nchunks);
+	write_meta(&m->wr, docs, m->keys, ndocs, &m->nchunks);
 	m->types = xmalloc((ndocs ? ndocs : 1) * sizeof(*m->types));
 	m->owners = xmalloc((ndocs ? ndocs : 1) * sizeof(*m->owners));
 	for (size_t p = 0; p < ndocs; p++) {
@@ -571,31 +566,83 @@ static double impact(const gterm_t *g, const uint32_t *tf, const double *norm)
 	return imp;
 }
 
-/* Append to `blob` the posting `t` of page `page` (the previous one of its term: *last): the page delta,
- * the quantized impact, the flags and the sections kept. */
-static void put_posting(buf_t *blob, const posting_t *t, uint32_t page, uint32_t *last, const gterm_t *g,
-			const double *norm, double scale, uint32_t body_max, uint8_t status)
+/* The quantized impact (1-255): v = (long)(sqrt(imp / scale) * 255 + 0.5) clamped, lround for a
+ * non-negative value (one below 0.5 that the sum rounds up to 1 gives 1 either way). v grows with imp
+ * (each step is monotone), so it is found from the exact thresholds t[k], the smallest impact whose v
+ * is at least k, starting from a guess by buckets of imp / scale: a multiplication and a comparison or
+ * two per posting instead of a division and a square root, the same bytes. */
+#define QBUCKETS 4096
+typedef struct {
+	double t[257];         /* t[k], k = 1..255; t[256] = infinity */
+	double per_bucket;     /* QBUCKETS / scale */
+	uint8_t guess[QBUCKETS + 1];
+} quant_t;
+
+static long quant_v(double imp, double scale)
 {
-	double imp = impact(g, t->tf, norm);
-	/* square-root quantization: finer steps for small impacts; lround for a non-negative value (one
-	 * below 0.5 that the sum rounds up to 1 gives 1 either way, as the result is at least 1) */
-	long v = (long)(sqrt(imp / scale) * 255.0 + 0.5);
-	unsigned char q = (unsigned char)(v < 1 ? 1 : v > 255 ? 255 : v);
-	uint32_t nsec = t->nsec_alert >> 1, keep = 0, body = 0;
+	return (long)(sqrt(imp / scale) * 255.0 + 0.5);
+}
+
+static void quant_init(quant_t *qt, double scale)
+{
+	for (int k = 1; k <= 255; k++) {
+		/* the smallest non-negative double with v >= k: positive doubles sort as their bits */
+		uint64_t lo = 0, hi;
+		memcpy(&hi, &scale, sizeof hi); /* v(scale) = 255 */
+		while (lo < hi) {
+			uint64_t mid = lo + (hi - lo) / 2;
+			double x;
+			memcpy(&x, &mid, sizeof x);
+			if (quant_v(x, scale) >= k)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		memcpy(&qt->t[k], &lo, sizeof lo);
+	}
+	qt->t[0] = 0;
+	qt->t[256] = HUGE_VAL;
+	qt->per_bucket = QBUCKETS / scale;
+	for (int i = 0; i <= QBUCKETS; i++) {
+		long v = quant_v(scale * i / QBUCKETS, scale);
+		qt->guess[i] = (uint8_t)(v < 1 ? 1 : v > 255 ? 255 : v);
+	}
+}
+
+static inline unsigned char quant(const quant_t *qt, double imp)
+{
+	double b = imp * qt->per_bucket;
+	int i = b < 0 ? 0 : b >= QBUCKETS ? QBUCKETS : (int)b;
+	int k = qt->guess[i];
+	while (k > 1 && imp < qt->t[k])
+		k--;
+	while (k < 255 && imp >= qt->t[k + 1])
+		k++;
+	return (unsigned char)k;
+}
+
+/* Append to `blob` the posting `t` of page `page` (the previous one of its term: *last): the page delta,
+ * the quantized impact `q`, the flags and the sections kept (room for them reserved by the caller). */
+static void put_posting(buf_t *blob, const posting_t *t, uint32_t page, uint32_t *last, unsigned char q,
+			uint32_t body_max, uint8_t status)
+{
+	uint32_t nsec = t->nsec_alert >> 1, keep = nsec, body = 0;
 	const unsigned char *c = t->codes, *ce = t->codes_end; /* read already: well formed */
 	int bad = 0;
-	for (uint32_t i = 0; i < nsec; i++) {
-		uint32_t code = spart_varint(&c, ce, &bad);
-		keep += (code & 1) || body++ < body_max;
+	if (body_max < BODY_SECTIONS) { /* a share keeps BODY_SECTIONS body sections */
+		keep = 0;
+		for (uint32_t i = 0; i < nsec; i++) {
+			uint32_t code = spart_varint(&c, ce, &bad);
+			keep += (code & 1) || body++ < body_max;
+		}
+		c = t->codes;
+		body = 0;
 	}
-	buf_grow(blob, 3 * VARINT_MAX + (size_t)keep * VARINT_MAX);
 	unsigned char *o = (unsigned char *)blob->s + blob->len;
 	o = varint_to(o, page - *last);
 	*last = page;
 	*o++ = q;
 	o = varint_to(o, (uint64_t)keep << 4 | (uint64_t)(t->nsec_alert & DT_ALERT) << 3 | status);
-	c = t->codes;
-	body = 0;
 	uint32_t kept = 0, prev = 0;
 	for (uint32_t i = 0; i < nsec; i++) {
 		uint32_t code = spart_varint(&c, ce, &bad);
@@ -608,6 +655,47 @@ static void put_posting(buf_t *blob, const posting_t *t, uint32_t page, uint32_t
 	blob->len = (size_t)((char *)o - blob->s);
 }
 
+/* A share's stems being merged: its current one and where the next is. */
+typedef struct {
+	spart_term_t t;
+	uint64_t pre; /* its first 8 bytes, big-endian, zero-padded: most comparisons need no more */
+	const unsigned char *next, *end;
+	uint32_t left, part;
+} cursor_t;
+
+static void cursor_pre(cursor_t *c)
+{
+	uint64_t v = 0;
+	for (uint32_t i = 0; i < 8; i++)
+		v = v << 8 | (i < c->t.len ? (unsigned char)c->t.s[i] : 0);
+	c->pre = v;
+}
+
+static int cursor_less(const cursor_t *a, const cursor_t *b)
+{
+	if (a->pre != b->pre)
+		return a->pre < b->pre;
+	int c = cmp_bytes(a->t.s, a->t.len, b->t.s, b->t.len);
+	return c < 0 || (c == 0 && a->part < b->part);
+}
+
+static void sift_down(cursor_t *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t m = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && cursor_less(&h[l], &h[m]))
+			m = l;
+		if (r < n && cursor_less(&h[r], &h[m]))
+			m = r;
+		if (m == i)
+			return;
+		cursor_t tmp = h[i];
+		h[i] = h[m];
+		h[m] = tmp;
+		i = m;
+	}
+}
+
 static int cmp_seg_first(const void *a, const void *b)
 {
 	const seg_t *x = a, *y = b;
@@ -618,6 +706,8 @@ typedef struct {
 	uint32_t page;
 	posting_t t;
 } gposting_t;
+
+#define PBATCH 32 /* postings read, then weighed, then written */
 
 static int cmp_gposting(const void *a, const void *b)
 {
@@ -636,7 +726,11 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	uint8_t *page_status = NULL;
 	double scale = 1.0;
 	gterm_t *gt = NULL;
-	seg_t *segs = NULL, *tsegs = NULL;
+	seg_t *tsegs = NULL;
+	cursor_t *heap = NULL;
+	quant_t *qt = NULL;
+	gposting_t pb[PBATCH];
+	double imps[PBATCH];
 	uint32_t *tseg_at = NULL;
 	uint32_t **gids = NULL;
 	size_t *gn = NULL;
@@ -649,8 +743,8 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	meta_job_t meta;
 	pthread_t meta_tid;
 	int meta_started = 0;
-	smem_map_t gmap = {0}, vmap = {0};
-	smem_arena_t garena = {0}, varena = {0};
+	smem_map_t vmap = {0};
+	smem_arena_t varena = {0};
 	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT, blob = BUF_INIT;
 	size_t npost = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0, nseg = 0;
 	size_t nchunks = 0;
@@ -742,55 +836,64 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	meta.wr.d = d;
 	meta.wr.hash = MAP_HASH_SEED;
 	meta.wr.prev = prev_files;
+	meta.keys = sp->keys;
 	meta.docs = docs;
 	meta.ndocs = ndocs;
 	if (nthreads > 1 && pthread_create(&meta_tid, NULL, meta_thread, &meta) == 0)
 		meta_started = 1;
 
-	/* the site's stems: each share's merged by bytes, their page counts summed */
+	/* the site's stems: the shares' stems (each share's in byte order) merged through a heap of one
+	 * cursor per share, their page counts summed; a stem's shares follow each other in the shares'
+	 * order */
 	for (size_t g = 0; g < nparts; g++)
 		nseg += parts[g].nterms;
-	segs = xmalloc((nseg ? nseg : 1) * sizeof *segs);
-	nseg = 0;
+	tsegs = xmalloc((nseg ? nseg : 1) * sizeof *tsegs);
+	tseg_at = xmalloc((nseg + 1) * sizeof *tseg_at);
+	heap = xmalloc((nparts ? nparts : 1) * sizeof *heap);
+	size_t nheap = 0;
 	for (size_t g = 0; g < nparts; g++) {
-		const unsigned char *at = parts[g].terms;
-		for (uint32_t i = 0; i < parts[g].nterms; i++) {
-			spart_term_t t;
-			at = spart_next_term(at, parts[g].terms_end, &t);
-			int added;
-			smem_slot_t *s = smem_upsert(&gmap, &garena, t.s, t.len, &added);
-			if (added) {
-				GROW(gt, ngt, cgt);
-				memset(&gt[ngt], 0, sizeof(gt[ngt]));
-				gt[ngt].s = s->key;
-				gt[ngt].len = s->len;
-				s->val = (void *)(uintptr_t)ngt;
-				ngt++;
-			}
-			uint32_t id = (uint32_t)(uintptr_t)s->val;
-			gt[id].df += t.df;
-			gt[id].tdf += t.tdf;
-			gt[id].adf += t.adf;
-			gt[id].last_page++; /* its shares, for now */
-			segs[nseg++] = (seg_t){id, (uint32_t)g, gids[g][t.first], gids[g][t.last], t.df, t.post, t.post_end};
-		}
+		if (!parts[g].nterms)
+			continue;
+		cursor_t *c = &heap[nheap++];
+		c->part = (uint32_t)g;
+		c->left = parts[g].nterms;
+		c->end = parts[g].terms_end;
+		c->next = spart_next_term(parts[g].terms, c->end, &c->t);
+		cursor_pre(c);
 	}
+	for (size_t i = nheap; i-- > 0;)
+		sift_down(heap, nheap, i);
+	nseg = 0;
+	while (nheap) {
+		cursor_t *c = &heap[0];
+		if (!ngt || cmp_bytes(gt[ngt - 1].s, gt[ngt - 1].len, c->t.s, c->t.len) != 0) {
+			GROW(gt, ngt, cgt);
+			memset(&gt[ngt], 0, sizeof(gt[ngt]));
+			gt[ngt].s = c->t.s;
+			gt[ngt].len = c->t.len;
+			tseg_at[ngt++] = (uint32_t)nseg;
+		}
+		gterm_t *g = &gt[ngt - 1];
+		g->df += c->t.df;
+		g->tdf += c->t.tdf;
+		g->adf += c->t.adf;
+		const uint32_t *gid = gids[c->part];
+		tsegs[nseg++] = (seg_t){(uint32_t)(ngt - 1), c->part, gid[c->t.first], gid[c->t.last], c->t.df,
+					c->t.post, c->t.post_end};
+		if (--c->left) {
+			c->next = spart_next_term(c->next, c->end, &c->t);
+			cursor_pre(c);
+		} else
+			heap[0] = heap[--nheap];
+		sift_down(heap, nheap, 0);
+	}
+	tseg_at[ngt] = (uint32_t)nseg;
 	for (size_t t = 0; t < ngt; t++) {
 		gt[t].idf = bm25_idf(ndocs, gt[t].df);
 		gt[t].tidf = bm25_idf(ndocs, gt[t].tdf);
 		gt[t].aidf = bm25_idf(ndocs, gt[t].adf);
 		npost += gt[t].df;
 	}
-	/* each stem's shares together, in the shares' order */
-	tseg_at = xmalloc((ngt + 1) * sizeof *tseg_at);
-	tseg_at[0] = 0;
-	for (size_t t = 0; t < ngt; t++)
-		tseg_at[t + 1] = tseg_at[t] + (uint32_t)gt[t].last_page;
-	tsegs = xmalloc((nseg ? nseg : 1) * sizeof *tsegs);
-	for (size_t t = 0; t < ngt; t++)
-		gt[t].last_page = 0;
-	for (size_t i = 0; i < nseg; i++)
-		tsegs[tseg_at[segs[i].term] + gt[segs[i].term].last_page++] = segs[i];
 
 	/* the scale: the largest impact. A stem's impacts are below idf (k1 + 1) plus its title and alerts
 	 * shares on the shortest title and alerts of the site: only the postings of the stems whose bound
@@ -841,6 +944,8 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		}
 	}
 	scale = maximp > 0 ? maximp : 1.0;
+	qt = xmalloc(sizeof *qt);
+	quant_init(qt, scale);
 
 	/* term shards: the stems in byte order, each with its postings in page order */
 	order = xmalloc((ngt ? ngt : 1) * sizeof(*order));
@@ -849,7 +954,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		order[i].len = gt[i].len;
 		order[i].idx = (uint32_t)i;
 	}
-	qsort(order, ngt, sizeof(*order), cmp_termref);
+	/* (the merge gave them in byte order) */
 	{
 		json_writer_t kj;
 		json_init(&kj, &keys, 0);
@@ -883,6 +988,12 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			uint32_t body_max = body_max_of(g->df, ndocs), last = 0;
 			seg_t *ts = tsegs + tseg_at[order[oi].idx];
 			size_t nts = tseg_at[order[oi].idx + 1] - tseg_at[order[oi].idx];
+			/* a posting written takes at most 5 bytes more than the share's (a page number's varint
+			 * grows by 4 at most, the flags' by 1, the counts go) */
+			size_t room = 0;
+			for (size_t k = 0; k < nts; k++)
+				room += (size_t)(ts[k].e - ts[k].p) + 5 * (size_t)ts[k].df;
+			buf_grow(&blob, room + VARINT_MAX);
 			qsort(ts, nts, sizeof *ts, cmp_seg_first);
 			int apart = 1; /* the shares' pages do not interleave (sources under their own folders) */
 			for (size_t k = 1; k < nts; k++)
@@ -890,12 +1001,20 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			if (apart) {
 				for (size_t k = 0; k < nts; k++) {
 					segrd_t rd;
-					posting_t pt;
-					uint32_t page;
 					segrd_init(&rd, &ts[k], parts, gids);
-					while (segrd_next(&rd, &pt, &page))
-						put_posting(&blob, &pt, page, &last, g, norms + (size_t)page * NF, scale,
-							    body_max, page_status[page]);
+					/* by batches: the impacts' divisions of several postings overlap */
+					for (;;) {
+						size_t nb = 0;
+						while (nb < PBATCH && segrd_next(&rd, &pb[nb].t, &pb[nb].page))
+							nb++;
+						for (size_t i = 0; i < nb; i++)
+							imps[i] = impact(g, pb[i].t.tf, norms + (size_t)pb[i].page * NF);
+						for (size_t i = 0; i < nb; i++)
+							put_posting(&blob, &pb[i].t, pb[i].page, &last, quant(qt, imps[i]),
+								    body_max, page_status[pb[i].page]);
+						if (nb < PBATCH)
+							break;
+					}
 					if (!segrd_ok(&rd, &ts[k]))
 						goto damaged;
 				}
@@ -916,8 +1035,9 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 				}
 				qsort(gpost, ng, sizeof *gpost, cmp_gposting);
 				for (size_t k = 0; k < ng; k++)
-					put_posting(&blob, &gpost[k].t, gpost[k].page, &last, g,
-						    norms + (size_t)gpost[k].page * NF, scale, body_max, page_status[gpost[k].page]);
+					put_posting(&blob, &gpost[k].t, gpost[k].page, &last,
+						    quant(qt, impact(g, gpost[k].t.tf, norms + (size_t)gpost[k].page * NF)),
+						    body_max, page_status[gpost[k].page]);
 			}
 			size_t shared = 0;
 			if (in_shard == 0) {
@@ -1080,7 +1200,8 @@ out:
 	search_prep_free(sp);
 	free(page_status);
 	free(gt);
-	free(segs);
+	free(heap);
+	free(qt);
 	free(tsegs);
 	free(tseg_at);
 	for (size_t g = 0; gids && g < nparts; g++)
@@ -1098,8 +1219,6 @@ out:
 		pthread_join(meta_tid, NULL);
 	free(meta.types);
 	free(meta.owners);
-	smem_map_free(&gmap);
-	smem_arena_free(&garena);
 	buf_free(&b);
 	buf_free(&shard);
 	buf_free(&keys);

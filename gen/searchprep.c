@@ -450,9 +450,7 @@ search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, siz
 	free(sp->res);
 	sp->res = NULL;
 	scache_free(sp->cache);
-	sp->cache = NULL;
-	free(sp->keys);
-	sp->keys = NULL;
+	sp->cache = NULL; /* the keys stay: the writer's metadata chunks are keyed by them */
 	free(kept);
 	free(gpages);	return sp;
 }

@@ -176,7 +176,7 @@ struct search_prep {
 	int no_stemmer; /* libstemmer has no English stemmer: nothing was tokenized */
 	int stopped;    /* cut short by `stop`: some pages were not tokenized */
 	struct scache *cache; /* NULL: none */
-	uint64_t (*keys)[2];  /* with a cache: each page's key (scache_doc_key) */
+	uint64_t (*keys)[2];  /* with a cache: each page's key (scache_doc_key); NULL: none */
 	struct spart *parts;  /* after search_prepare: group g's share (searchpart.h), nparts of them; the
 			       * workers' stems and results are freed by then */
 	size_t nparts;
