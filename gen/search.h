@@ -18,7 +18,8 @@
  *
  * Files under OUT/search/ (byte-identical for the same input, whatever the
  * thread count):
- *   manifest.json  {"v":1, "n":pages, "c":pages per meta chunk, "h":content hash,
+ *   manifest.json  {"v":1, "n":pages, "c":pages per meta chunk, "h":content hash (FNV-1a over each
+ *                  file's name and the XXH3-64 of its bytes, in the order written),
  *                   "k":[term shard keys], "vk":[vocabulary shard first letters],
  *                   "types":[...], "owners":[...], "status":[...], "scale":impact unit}
  *                  No per-page data. Term shard i holds the terms t with
@@ -43,6 +44,13 @@
  * 1/8 of the pages); the first delta is the index, the
  * next ones are index - previous - 1. Varints are LEB128 (7 bits a byte, low
  * first). Page ids are positions in the docs array.
+ *
+ * The index is merged from each repository's share of it (searchpart.h: a
+ * group of search_doc_t.group), kept between builds with a cache so that a
+ * rebuild prepares only the pages of the repositories that changed; what it
+ * writes does not depend on where the shares came from. With a cache,
+ * searchfiles.h records the files written, so that unchanged ones are kept
+ * without being read (or, for metadata chunks, made).
  *
  * The client finds the site root from the `data-root` attribute of its script
  * tag or of <html> when present (a path relative to the page, e.g. "../"),

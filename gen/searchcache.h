@@ -9,6 +9,9 @@
  * of every page whose key is kept, which gives the very docres_t tokenizing
  * would, and tokenizes the others. The index written is byte-identical.
  *
+ * The pages of a repository whose share of the index (searchpart.h) is kept
+ * are not even replayed: this cache serves the repositories that changed.
+ *
  * One file per repository of the site, beside the rendered-Markdown cache
  * (pagecache.h): `<dir>/search-terms` for the hub, `<dir>/search-terms.<source
  * name>` for a source. A build rewrites only the files of repositories whose

@@ -5,9 +5,10 @@
  *
  *   searchprep   phase 1: every page's words split, stemmed and counted per
  *                field and section, on worker threads (each interns its own
- *                stems); a page's result is a docres_t
- *   search       phase 2: global term ids and frequencies from the workers'
- *                stems, impacts, postings, the files under search/
+ *                stems); a page's result is a docres_t; then each repository's
+ *                share (searchpart.h) made from its pages' results, or kept
+ *   search       phase 2: the shares merged: frequencies, impacts, postings,
+ *                the files under search/
  */
 #ifndef ALMANAC_SEARCHPRIV_H
 #define ALMANAC_SEARCHPRIV_H
