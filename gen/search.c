@@ -864,7 +864,9 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	for (size_t i = nheap; i-- > 0;)
 		sift_down(heap, nheap, i);
 	nseg = 0;
-	while (nheap) {
+	for (size_t it = 0; nheap; it++) {
+		if ((it & 65535) == 0 && pub_interrupted())
+			goto out; /* Ctrl-C: the site is not committed (rc stays -1) */
 		cursor_t *c = &heap[0];
 		if (!ngt || cmp_bytes(gt[ngt - 1].s, gt[ngt - 1].len, c->t.s, c->t.len) != 0) {
 			GROW(gt, ngt, cgt);

@@ -413,6 +413,10 @@ search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, siz
 		for (size_t g = 0; g < ngroups; g++) {
 			if (kept[g])
 				continue;
+			if (stop && atomic_load(stop)) { /* a share takes up to ~20 ms: Ctrl-C between them */
+				sp->stopped = 1;
+				break;
+			}
 			size_t n = 0;
 			for (size_t i = 0; i < ndocs; i++)
 				if (docs[i].group == g)
