@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "histfile.h"
 
@@ -91,12 +92,26 @@ static size_t put_codes(unsigned char *o, const uint32_t *codes, uint32_t n, uin
 	return sz;
 }
 
-/* One posting of a share (see searchpart.h) at `o` (NULL: measures only); returns its bytes. */
+/* The bytes of one posting of a share (see searchpart.h). */
+static inline size_t posting_size(uint32_t delta, const rterm_t *t, const uint32_t *codes)
+{
+	size_t sz = varint_len(delta) + 1;
+	for (int f = 0; f < NF; f++)
+		if (t->tf[f])
+			sz += varint_len(t->tf[f]);
+	uint32_t n = t->nsec_alert >> 1, keep = 0, body = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if ((codes[i] & 1) || body++ < BODY_SECTIONS) {
+			keep++;
+			sz += varint_len(codes[i]);
+		}
+	return sz + varint_len((uint64_t)keep << 1 | 1);
+}
+
+/* Write one posting of a share at `o`; returns its bytes. */
 static size_t put_posting(unsigned char *o, uint32_t delta, const rterm_t *t, const uint32_t *codes)
 {
-	unsigned char tmp[VARINT_MAX * (NF + 2) + 1];
-	unsigned char *q = o ? o : tmp;
-	unsigned char *s = q;
+	unsigned char *q = o;
 	q = varint_to(q, delta);
 	unsigned mask = 0;
 	for (int f = 0; f < NF; f++)
@@ -106,11 +121,10 @@ static size_t put_posting(unsigned char *o, uint32_t delta, const rterm_t *t, co
 		if (t->tf[f])
 			q = varint_to(q, t->tf[f]);
 	uint32_t kept;
-	size_t cl = put_codes(NULL, codes, t->nsec_alert >> 1, &kept);
+	(void)put_codes(NULL, codes, t->nsec_alert >> 1, &kept);
 	q = varint_to(q, (uint64_t)kept << 1 | (t->nsec_alert & DT_ALERT));
-	if (o)
-		put_codes(q, codes, t->nsec_alert >> 1, &kept);
-	return (size_t)(q - s) + cl;
+	q += put_codes(q, codes, t->nsec_alert >> 1, &kept);
+	return (size_t)(q - o);
 }
 
 static void put_varint(buf_t *b, uint64_t v)
@@ -168,7 +182,7 @@ void spart_build(buf_t *out, spart_maps_t *maps, const size_t *page, size_t n, c
 				used_stem[nus++] = t->id;
 			}
 			lterm_t *l = &lt[*slot];
-			l->bytes += put_posting(NULL, (uint32_t)j - l->prev, t, r->secs + sec_first);
+			l->bytes += posting_size((uint32_t)j - l->prev, t, r->secs + sec_first);
 			sec_first += t->nsec_alert >> 1;
 			l->prev = l->last = (uint32_t)j;
 			l->df++;
@@ -412,6 +426,14 @@ int spart_load(spart_t *p, const char *path, uint64_t binary_id, uint64_t stemme
 	p->map = m;
 	p->maplen = len;
 	return 0;
+}
+
+void spart_store(const char *path, const char *data, size_t len)
+{
+	if (data)
+		hfile_replace(path, data, len);
+	else
+		unlink(path);
 }
 
 void spart_free(spart_t *p)

@@ -78,6 +78,9 @@ void spart_build(buf_t *out, spart_maps_t *maps, const size_t *page, size_t n, c
 int spart_open(spart_t *p, const unsigned char *data, size_t len, uint64_t binary_id, uint64_t stemmer_id);
 /* spart_open on the file `path`, mapped (p->map). 0, or -1 (absent or not usable: nothing to free). */
 int spart_load(spart_t *p, const char *path, uint64_t binary_id, uint64_t stemmer_id);
+/* Keep the share file `data` (len bytes) at `path` (atomically; one that cannot be written is made
+ * again by the next build); `data` NULL: a repository without pages, its file is removed. */
+void spart_store(const char *path, const char *data, size_t len);
 /* Free what *p owns or maps (a zeroed one is fine). */
 void spart_free(spart_t *p);
 

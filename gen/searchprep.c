@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "histfile.h"
@@ -425,10 +424,7 @@ search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, siz
 				    binary_id, stemmer_id);
 			if (sp->cache && !oom && g < cache->ngroups) {
 				char *path = part_path(cache, g);
-				if (n)
-					hfile_replace(path, b.s, b.len); /* one that cannot be written: made again next time */
-				else
-					unlink(path); /* no page there any more */
+				spart_store(path, n ? b.s : NULL, b.len);
 				free(path);
 			}
 			spart_t *p = &sp->parts[g];
