@@ -237,8 +237,10 @@ void spart_build(buf_t *out, spart_maps_t *maps, const size_t *page, size_t n, c
 	lterm_t **order = xmalloc((nlt ? nlt : 1) * sizeof *order);
 	for (size_t i = 0; i < nlt; i++)
 		order[i] = &lt[i];
-	qsort(order, nlt, sizeof *order, cmp_lterm);
-	qsort(lw, nlw, sizeof *lw, cmp_lword);
+	if (nlt)
+		qsort(order, nlt, sizeof *order, cmp_lterm);
+	if (nlw) /* lw is NULL without words */
+		qsort(lw, nlw, sizeof *lw, cmp_lword);
 	size_t nu = 0; /* a word seen by several workers once */
 	for (size_t i = 0; i < nlw; i++)
 		if (nu == 0 || cmp_lword(&lw[nu - 1], &lw[i]) != 0)
