@@ -164,7 +164,8 @@ double search_cpu_ms(void);
 void search_cpu_note_thread(void);
 
 /* How many leading bytes of a section's `text` the index's excerpt of it
- * reads: once a page is prepared, its texts can be cut to that length
+ * may read (at least what it reads: up to the 201st byte that is not
+ * blank): once a page is prepared, its texts can be cut to that length
  * without changing what search_write_prepared writes. */
 size_t search_excerpt_source_len(const char *text);
 
