@@ -121,8 +121,8 @@ typedef struct {
 	uint64_t hash;
 	size_t bytes;
 	int failed;
-	const sfiles_t *prev; /* what the last build wrote (searchfiles.h), NULL: no record kept */
-	sfiles_list_t list;   /* with `prev`: what this one has */
+	const srfiles_t *prev; /* what the last build wrote (searchfiles.h), NULL: no record kept */
+	srfiles_list_t list;   /* with `prev`: what this one has */
 } writer_t;
 
 /* Fold file `rel` of content hash `digest` into the index's content hash. */
@@ -134,13 +134,13 @@ static void hash_file(writer_t *wr, const char *rel, uint64_t digest)
 
 /* Whether the previous site's file `rel` is the one recorded as `e` (it is then kept as this site's,
  * and recorded again). */
-static int kept_as_recorded(writer_t *wr, const char *rel, const sfiles_entry_t *e)
+static int kept_as_recorded(writer_t *wr, const char *rel, const srfiles_entry_t *e)
 {
 	char *srel = xasprintf("search/%s", rel);
 	int kept = pub_kept_as(wr->out, srel, e->size, e->mtime_ns, e->ino);
 	free(srel);
 	if (kept)
-		sfiles_add(&wr->list, rel, e->hash, e->key, e->size, e->mtime_ns, e->ino);
+		srfiles_add(&wr->list, rel, e->hash, e->key, e->size, e->mtime_ns, e->ino);
 	return kept;
 }
 
@@ -153,7 +153,7 @@ static void write_out_key(writer_t *wr, const char *rel, const void *data, size_
 	uint64_t digest = XXH3_64bits(data, n);
 	hash_file(wr, rel, digest);
 	wr->bytes += n;
-	const sfiles_entry_t *e = wr->prev ? sfiles_get(wr->prev, rel) : NULL;
+	const srfiles_entry_t *e = wr->prev ? srfiles_get(wr->prev, rel) : NULL;
 	if (e && e->hash == digest && e->size == n && kept_as_recorded(wr, rel, e))
 		return;
 	char *srel = xasprintf("search/%s", rel);
@@ -166,7 +166,7 @@ static void write_out_key(writer_t *wr, const char *rel, const void *data, size_
 		free(path);
 		wr->failed = 1;
 	} else if (wr->prev) {
-		sfiles_add(&wr->list, rel, digest, key, (uint64_t)st.st_size,
+		srfiles_add(&wr->list, rel, digest, key, (uint64_t)st.st_size,
 			   (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec, (uint64_t)st.st_ino);
 	}
 	free(srel);
@@ -354,7 +354,7 @@ static void write_meta(writer_t *wr, const search_doc_t *docs, uint64_t (*keys)[
 		uint64_t key[2] = {0, 0};
 		if (wr->prev && keys) { /* the chunk of the same pages as the last build's: not even made */
 			meta_key(&kb, docs, keys, ndocs, c, key);
-			const sfiles_entry_t *e = sfiles_get(wr->prev, rel);
+			const srfiles_entry_t *e = srfiles_get(wr->prev, rel);
 			if (e && e->key[0] == key[0] && e->key[1] == key[1] && !wr->failed &&
 			    kept_as_recorded(wr, rel, e)) {
 				hash_file(wr, rel, e->hash);
@@ -763,7 +763,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	wr.root = root;
 	wr.out = site;
 	const pr_root_t *out = site->root;
-	sfiles_t *prev_files = sp->files_path ? sfiles_load(sp->files_path, sp->binary_id) : NULL;
+	srfiles_t *prev_files = sp->files_path ? srfiles_load(sp->files_path, sp->binary_id) : NULL;
 	wr.prev = prev_files;
 
 	memset(&meta, 0, sizeof(meta));
@@ -1182,8 +1182,8 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	if (!wr.failed) {
 		rc = 0;
 		if (prev_files) { /* for the next build: what this one has under search/ */
-			sfiles_list_t lists[2] = {wr.list, meta.wr.list};
-			sfiles_save(sp->files_path, sp->binary_id, lists, 2);
+			srfiles_list_t lists[2] = {wr.list, meta.wr.list};
+			srfiles_save(sp->files_path, sp->binary_id, lists, 2);
 		}
 	}
 	if (0) {
@@ -1204,9 +1204,9 @@ out:
 	if (meta_started)
 		pthread_join(meta_tid, NULL);
 	meta_started = 0;
-	sfiles_list_free(&wr.list);
-	sfiles_list_free(&meta.wr.list);
-	sfiles_free(prev_files);
+	srfiles_list_free(&wr.list);
+	srfiles_list_free(&meta.wr.list);
+	srfiles_free(prev_files);
 	search_prep_free(sp);
 	free(page_status);
 	free(gt);

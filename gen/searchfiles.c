@@ -12,14 +12,14 @@
 #define SF_VERSION 1u
 #define SF_HDR 24 /* magic, version, spare, payload length at 16 */
 
-struct sfiles {
-	sfiles_list_t list;
+struct srfiles {
+	srfiles_list_t list;
 	map_t by_rel; /* rel -> entry index + 1 */
 };
 
-sfiles_t *sfiles_load(const char *path, uint64_t binary_id)
+srfiles_t *srfiles_load(const char *path, uint64_t binary_id)
 {
-	sfiles_t *r = xcalloc(1, sizeof *r);
+	srfiles_t *r = xcalloc(1, sizeof *r);
 	size_t len;
 	char *data = hfile_read(path, &len);
 	if (!data)
@@ -49,10 +49,10 @@ sfiles_t *sfiles_load(const char *path, uint64_t binary_id)
 		uint64_t size = hfile_u64(&rd), ino = hfile_u64(&rd);
 		int64_t mtime = (int64_t)hfile_u64(&rd);
 		if (!rd.bad)
-			sfiles_add(&r->list, rel, h, k, size, mtime, ino);
+			srfiles_add(&r->list, rel, h, k, size, mtime, ino);
 	}
 	if (rd.bad || rd.p != rd.e) {
-		sfiles_list_free(&r->list);
+		srfiles_list_free(&r->list);
 		goto out;
 	}
 	for (size_t i = 0; i < r->list.n; i++)
@@ -62,7 +62,7 @@ out:
 	return r;
 }
 
-const sfiles_entry_t *sfiles_get(const sfiles_t *r, const char *rel)
+const srfiles_entry_t *srfiles_get(const srfiles_t *r, const char *rel)
 {
 	void *v;
 	if (!r || !map_get(&r->by_rel, rel, &v))
@@ -70,24 +70,24 @@ const sfiles_entry_t *sfiles_get(const sfiles_t *r, const char *rel)
 	return &r->list.v[(uintptr_t)v - 1];
 }
 
-void sfiles_free(sfiles_t *r)
+void srfiles_free(srfiles_t *r)
 {
 	if (!r)
 		return;
 	map_free(&r->by_rel);
-	sfiles_list_free(&r->list);
+	srfiles_list_free(&r->list);
 	free(r);
 }
 
-void sfiles_add(sfiles_list_t *l, const char *rel, uint64_t hash, const uint64_t key[2], uint64_t size,
+void srfiles_add(srfiles_list_t *l, const char *rel, uint64_t hash, const uint64_t key[2], uint64_t size,
 		int64_t mtime_ns, uint64_t ino)
 {
 	GROW(l->v, l->n, l->cap);
-	l->v[l->n++] = (sfiles_entry_t){xstrdup(rel), hash, {key ? key[0] : 0, key ? key[1] : 0}, size, ino,
+	l->v[l->n++] = (srfiles_entry_t){xstrdup(rel), hash, {key ? key[0] : 0, key ? key[1] : 0}, size, ino,
 					mtime_ns};
 }
 
-void sfiles_list_free(sfiles_list_t *l)
+void srfiles_list_free(srfiles_list_t *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i].rel);
@@ -95,7 +95,7 @@ void sfiles_list_free(sfiles_list_t *l)
 	memset(l, 0, sizeof *l);
 }
 
-void sfiles_save(const char *path, uint64_t binary_id, const sfiles_list_t *lists, size_t n)
+void srfiles_save(const char *path, uint64_t binary_id, const srfiles_list_t *lists, size_t n)
 {
 	buf_t b = BUF_INIT;
 	buf_put(&b, SF_MAGIC, 8);
@@ -109,7 +109,7 @@ void sfiles_save(const char *path, uint64_t binary_id, const sfiles_list_t *list
 	hfile_put_u32(&b, (uint32_t)count);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < lists[i].n; k++) {
-			const sfiles_entry_t *e = &lists[i].v[k];
+			const srfiles_entry_t *e = &lists[i].v[k];
 			hfile_put_str(&b, e->rel, strlen(e->rel));
 			hfile_put_u64(&b, e->hash);
 			hfile_put_u64(&b, e->key[0]);

@@ -1,4 +1,4 @@
-/* searchfiles.h - what the last build wrote under search/, to keep it without reading it (prefix sfiles_).
+/* searchfiles.h - what the last build wrote under search/, to keep it without reading it (prefix srfiles_).
  *
  * A rebuild writes the whole index again in memory (search.h: its ranks
  * depend on every page), but most of its files come out as they were. The
@@ -26,28 +26,28 @@ typedef struct {
 	uint64_t key[2];     /* its inputs' key (0, 0: none) */
 	uint64_t size, ino;
 	int64_t mtime_ns;
-} sfiles_entry_t;
+} srfiles_entry_t;
 
-typedef struct sfiles sfiles_t;
+typedef struct srfiles srfiles_t;
 
 /* The record at `path` for the binary `binary_id`; never NULL (empty when absent or not usable).
- * Free with sfiles_free. */
-sfiles_t *sfiles_load(const char *path, uint64_t binary_id);
+ * Free with srfiles_free. */
+srfiles_t *srfiles_load(const char *path, uint64_t binary_id);
 /* The entry for `rel`, or NULL. Borrowed; thread-safe (the record is only read once loaded). */
-const sfiles_entry_t *sfiles_get(const sfiles_t *r, const char *rel);
-void sfiles_free(sfiles_t *r);
+const srfiles_entry_t *srfiles_get(const srfiles_t *r, const char *rel);
+void srfiles_free(srfiles_t *r);
 
 /* The entries of this build's files, added by one thread each (a list per writer). */
 typedef struct {
-	sfiles_entry_t *v;
+	srfiles_entry_t *v;
 	size_t n, cap;
-} sfiles_list_t;
+} srfiles_list_t;
 /* Append an entry (`rel` copied). */
-void sfiles_add(sfiles_list_t *l, const char *rel, uint64_t hash, const uint64_t key[2], uint64_t size,
+void srfiles_add(srfiles_list_t *l, const char *rel, uint64_t hash, const uint64_t key[2], uint64_t size,
 		int64_t mtime_ns, uint64_t ino);
-void sfiles_list_free(sfiles_list_t *l);
+void srfiles_list_free(srfiles_list_t *l);
 /* Write the entries of the `n` lists to `path` for `binary_id` (atomically; a record that cannot be
  * written is only missed by the next build). */
-void sfiles_save(const char *path, uint64_t binary_id, const sfiles_list_t *lists, size_t n);
+void srfiles_save(const char *path, uint64_t binary_id, const srfiles_list_t *lists, size_t n);
 
 #endif
