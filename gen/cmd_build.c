@@ -50,7 +50,8 @@ static const char build_help[] =
 	"  --source NAME=PATH  read source NAME from the local work tree PATH instead of its\n"
 	"                   configured repository (repeatable)\n"
 	"  --no-page-cache  render every page anew, neither reading nor updating what the last\n"
-	"                   build kept (.git/almanac/rendered-pages*, search-terms*, page-files)\n";
+	"                   build kept (.git/almanac/rendered-pages*, search-terms*, search-index*,\n"
+	"                   search-files, page-files)\n";
 
 /* Print the diagnostics as a build does: all of them with --verbose, else summarized per kind. */
 static void print_build_diags(diag_list_t *d, const cli_opts_t *o)

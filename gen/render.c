@@ -781,6 +781,8 @@ static void write_search(rctx_t *r, diag_list_t *d, int *failed)
 		size_t cached, pages;
 		search_prep_counts(prep, &cached, &pages);
 		fprintf(stderr, "  search words: %zu of %zu pages from the last build\n", cached, pages);
+		search_prep_parts(prep, &cached, &pages);
+		fprintf(stderr, "  search shares: %zu of %zu repositories' from the last build\n", cached, pages);
 	}
 	if (search_write_site(prep, NULL, docs, n, &r->pub, d) != 0)
 		*failed = 1;
@@ -802,6 +804,7 @@ static void *search_writer_main(void *arg)
 {
 	search_writer_t *w = arg;
 	write_search(w->r, &w->diags, &w->failed);
+	search_cpu_note_thread();
 	return NULL;
 }
 
@@ -1112,6 +1115,8 @@ int render_site(site_t *s, const char *out_dir)
 	if (searching)
 		search_writer_join(&r, &sw);
 	timing_mark("search (its wait)");
+	if (timing_enabled() && searching)
+		fprintf(stderr, "  search threads: %.1f ms cpu\n", search_cpu_ms());
 
 	if (timing_enabled() && r.pub.keep) {
 		size_t kept, written;

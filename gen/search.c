@@ -9,13 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <xxhash.h>
 
 #include "buf.h"
 #include "fsutil.h"
 #include "json.h"
 #include "map.h"
 #include "pathres.h"
+#include "searchfiles.h"
+#include "searchpart.h"
 #include "searchpriv.h"
 
 /* ------------------------------------------------------------------ tuning */
@@ -29,8 +35,6 @@ static const double field_b[NF] = {0.3, 0.2, 0.5, 0.3, 0.75};
 #define SHARD_TARGET_BYTES 8000   /* raw bytes of a term shard before it is cut */
 #define META_CHUNK_PAGES 4        /* pages per metadata chunk */
 #define EXCERPT_BYTES 160         /* section excerpt length in the metadata */
-#define BODY_SECTIONS 4           /* body-section references kept per (term, page) */
-#define COMMON_BODY_SECTIONS 1    /* the same for a term on more than 1/8 of the pages */
 
 static const char *const status_names[] = {"fresh", "due", "stale", "uncommitted", "unknown"};
 #define NSTATUS 5
@@ -41,11 +45,9 @@ typedef struct {
 	const char *s;
 	uint32_t len;
 	uint32_t df, tdf, adf; /* pages with the term; with it in the title; in the alerts */
-	uint32_t last_page;
+	uint32_t last_page;    /* while merging: its shares */
 	double idf, tidf, aidf;
-	size_t bytes;          /* size of the postings blob (count varint included) */
-	unsigned char *post;   /* the blob, in the shared postings block */
-	size_t fill;           /* bytes of it written */
+	double bound;          /* above each of its impacts */
 } gterm_t;
 
 /* Body sections kept per (term, page): fewer for a term on more than 1/8 of
@@ -71,25 +73,24 @@ static int status_index(const char *s)
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
-/* The section references of one posting: every heading match and the first
- * `body_max` body matches, each a varint of (gap to the previous kept section
- * << 1 | in heading). Writes them at `o` (NULL: only measures), returns their
- * bytes and stores how many were kept in *kept. */
-static size_t put_sections(unsigned char *o, const uint32_t *codes, uint32_t n, uint32_t body_max, uint32_t *kept)
+static atomic_llong search_cpu_ns;
+
+void search_cpu_note_thread(void)
 {
-	size_t sz = 0;
-	uint32_t keep = 0, body = 0, last = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t code = codes[i];
-		if (!(code & 1) && body++ >= body_max)
-			continue;
-		uint32_t idx = code >> 1;
-		uint64_t v = (uint64_t)(keep++ == 0 ? idx : idx - last - 1) << 1 | (code & 1);
-		last = idx;
-		sz += o ? (size_t)(varint_to(o + sz, v) - (o + sz)) : varint_len(v);
-	}
-	*kept = keep;
-	return sz;
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+		atomic_fetch_add(&search_cpu_ns, (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+}
+
+double search_cpu_ms(void)
+{
+	return (double)atomic_load(&search_cpu_ns) / 1e6;
+}
+
+static void put_varint(buf_t *b, uint64_t v)
+{
+	buf_grow(b, VARINT_MAX);
+	b->len = (size_t)((char *)varint_to((unsigned char *)b->s + b->len, v) - b->s);
 }
 
 static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
@@ -106,12 +107,6 @@ typedef struct {
 	uint32_t len, idx;
 } termref_t;
 
-static int cmp_termref(const void *a, const void *b)
-{
-	const termref_t *x = a, *y = b;
-	return cmp_bytes(x->s, x->len, y->s, y->len);
-}
-
 static int cmp_cstr(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -126,25 +121,60 @@ typedef struct {
 	uint64_t hash;
 	size_t bytes;
 	int failed;
+	const srfiles_t *prev; /* what the last build wrote (searchfiles.h), NULL: no record kept */
+	srfiles_list_t list;   /* with `prev`: what this one has */
 } writer_t;
 
-static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
+/* Fold file `rel` of content hash `digest` into the index's content hash. */
+static void hash_file(writer_t *wr, const char *rel, uint64_t digest)
+{
+	wr->hash = map_hash_add(wr->hash, rel, strlen(rel) + 1);
+	wr->hash = map_hash_add(wr->hash, &digest, sizeof digest);
+}
+
+/* Whether the previous site's file `rel` is the one recorded as `e` (it is then kept as this site's,
+ * and recorded again). */
+static int kept_as_recorded(writer_t *wr, const char *rel, const srfiles_entry_t *e)
+{
+	char *srel = xasprintf("search/%s", rel);
+	int kept = pub_kept_as(wr->out, srel, e->size, e->mtime_ns, e->ino);
+	free(srel);
+	if (kept)
+		srfiles_add(&wr->list, rel, e->hash, e->key, e->size, e->mtime_ns, e->ino);
+	return kept;
+}
+
+/* Write the file `rel` of the index (made from inputs of key `key`, NULL: none): kept without being
+ * read when the last build wrote these bytes there and the file is still that one. */
+static void write_out_key(writer_t *wr, const char *rel, const void *data, size_t n, const uint64_t key[2])
 {
 	if (wr->failed)
 		return;
-	char *path = xasprintf("%s/%s", wr->root, rel);
+	uint64_t digest = XXH3_64bits(data, n);
+	hash_file(wr, rel, digest);
+	wr->bytes += n;
+	const srfiles_entry_t *e = wr->prev ? srfiles_get(wr->prev, rel) : NULL;
+	if (e && e->hash == digest && e->size == n && kept_as_recorded(wr, rel, e))
+		return;
 	char *srel = xasprintf("search/%s", rel);
-	int rc = pub_write(wr->out, srel, data, n);
+	struct stat st;
+	int rc = pub_write_stat(wr->out, srel, data, n, wr->prev ? &st : NULL);
 	if (rc != 0) {
+		char *path = xasprintf("%s/%s", wr->root, rel);
 		diag_add(wr->d, DIAG_ERROR, rel, 0, 0, "search-index", "cannot write search index file %s: %s",
 			 path, rc == -2 ? pr_strerror(PR_EUNSAFE) : strerror(errno));
+		free(path);
 		wr->failed = 1;
+	} else if (wr->prev) {
+		srfiles_add(&wr->list, rel, digest, key, (uint64_t)st.st_size,
+			   (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec, (uint64_t)st.st_ino);
 	}
 	free(srel);
-	wr->hash = map_hash_add(wr->hash, rel, strlen(rel) + 1);
-	wr->hash = map_hash_add(wr->hash, data, n);
-	wr->bytes += n;
-	free(path);
+}
+
+static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
+{
+	write_out_key(wr, rel, data, n, NULL);
 }
 
 /* Remove the files N.ext with N >= keep that an earlier build left in the folder `rel` of `out`. */
@@ -225,10 +255,18 @@ static size_t excerpt(char *out, const char *text)
 
 size_t search_excerpt_source_len(const char *text)
 {
-	char ex[EXCERPT_MAX];
-	size_t used;
-	excerpt_used(ex, text, &used);
-	return used;
+	/* excerpt_used adds at least one to its length per byte that is not blank and stops once the
+	 * length is over EXCERPT_BYTES + 40: it never reads past the (EXCERPT_BYTES + 41)th such byte.
+	 * Counting them is cheaper than making the excerpt (every section of every page is cut) */
+	static const unsigned char blank[256] = {['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1};
+	const unsigned char *s = (const unsigned char *)nz(text), *p = s;
+	size_t n = 0;
+	for (; *p; p++)
+		if (!blank[*p] && ++n > EXCERPT_BYTES + 40) {
+			p++;
+			break;
+		}
+	return (size_t)(p - s);
 }
 
 /* `s` as a JSON string, as json_stringn() writes it (json.h). */
@@ -274,12 +312,56 @@ static size_t sorted_unique(char **v, size_t n)
 
 /* The metadata chunks m/I.json (see search.h), written like json.c's
  * compact writer would. */
-static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, size_t *nchunks_out)
+static void key_str(buf_t *b, const char *s)
 {
-	buf_t b = BUF_INIT;
+	s = nz(s);
+	buf_put(b, s, strlen(s) + 1); /* the NUL separates fields */
+}
+
+/* The key of metadata chunk `c`: XXH3-128 of everything its JSON is made from: each page's key (`keys`,
+ * scache_doc_key: its title, owner and sections' headings and texts), URL, type, status, trail and
+ * anchors (`kb`: scratch). */
+static void meta_key(buf_t *kb, const search_doc_t *docs, uint64_t (*keys)[2], size_t ndocs, size_t c,
+		     uint64_t key[2])
+{
+	buf_clear(kb);
+	for (size_t p = c * META_CHUNK_PAGES; p < ndocs && p < (c + 1) * META_CHUNK_PAGES; p++) {
+		const search_doc_t *doc = &docs[p];
+		buf_put(kb, (const char *)keys[p], sizeof keys[p]);
+		key_str(kb, doc->url);
+		key_str(kb, doc->type);
+		key_str(kb, status_names[status_index(doc->status)]);
+		key_str(kb, doc->trail);
+		uint64_t ns = doc->nsections;
+		buf_put(kb, (const char *)&ns, sizeof ns);
+		for (size_t s = 0; s < doc->nsections; s++)
+			key_str(kb, doc->sections[s].anchor);
+	}
+	XXH128_hash_t h = XXH3_128bits(kb->s ? kb->s : "", kb->len);
+	key[0] = h.low64;
+	key[1] = h.high64;
+}
+
+static void write_meta(writer_t *wr, const search_doc_t *docs, uint64_t (*keys)[2], size_t ndocs,
+		       size_t *nchunks_out)
+{
+	buf_t b = BUF_INIT, kb = BUF_INIT;
 	char ex[EXCERPT_MAX];
 	size_t nchunks = (ndocs + META_CHUNK_PAGES - 1) / META_CHUNK_PAGES;
 	for (size_t c = 0; c < nchunks && !pub_interrupted(); c++) { /* Ctrl-C: the site is not committed */
+		char rel[64];
+		snprintf(rel, sizeof(rel), "m/%zu.json", c);
+		uint64_t key[2] = {0, 0};
+		if (wr->prev && keys) { /* the chunk of the same pages as the last build's: not even made */
+			meta_key(&kb, docs, keys, ndocs, c, key);
+			const srfiles_entry_t *e = srfiles_get(wr->prev, rel);
+			if (e && e->key[0] == key[0] && e->key[1] == key[1] && !wr->failed &&
+			    kept_as_recorded(wr, rel, e)) {
+				hash_file(wr, rel, e->hash);
+				wr->bytes += e->size;
+				continue;
+			}
+		}
 		buf_clear(&b);
 		buf_putc(&b, '[');
 		for (size_t p = c * META_CHUNK_PAGES; p < ndocs && p < (c + 1) * META_CHUNK_PAGES; p++) {
@@ -313,12 +395,11 @@ static void write_meta(writer_t *wr, const search_doc_t *docs, size_t ndocs, siz
 			buf_putc(&b, ']');
 		}
 		buf_putc(&b, ']');
-		char rel[64];
-		snprintf(rel, sizeof(rel), "m/%zu.json", c);
-		write_out(wr, rel, b.s, b.len);
+		write_out_key(wr, rel, b.s, b.len, wr->prev && keys ? key : NULL);
 	}
 	*nchunks_out = nchunks;
 	buf_free(&b);
+	buf_free(&kb);
 }
 
 /* Shortest prefix of `s` (whole code points) that sorts after `prev`. */
@@ -340,6 +421,7 @@ static size_t separator_len(const char *prev, size_t pl, const char *s, size_t s
 typedef struct {
 	writer_t wr;
 	const search_doc_t *docs;
+	uint64_t (*keys)[2]; /* the pages' keys (scache_doc_key), NULL: none */
 	size_t ndocs;
 	size_t nchunks;
 	char **types, **owners; /* sorted unique names (borrowed strings) */
@@ -351,7 +433,7 @@ static void *meta_main(void *arg)
 	meta_job_t *m = arg;
 	const search_doc_t *docs = m->docs;
 	size_t ndocs = m->ndocs;
-	write_meta(&m->wr, docs, ndocs, &m->nchunks);
+	write_meta(&m->wr, docs, m->keys, ndocs, &m->nchunks);
 	m->types = xmalloc((ndocs ? ndocs : 1) * sizeof(*m->types));
 	m->owners = xmalloc((ndocs ? ndocs : 1) * sizeof(*m->owners));
 	for (size_t p = 0; p < ndocs; p++) {
@@ -385,6 +467,13 @@ static void *meta_main(void *arg)
 	return NULL;
 }
 
+static void *meta_thread(void *arg)
+{
+	meta_main(arg);
+	search_cpu_note_thread();
+	return NULL;
+}
+
 
 int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
 			  const char *out_dir, diag_list_t *d)
@@ -401,27 +490,271 @@ int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search
 	return rc;
 }
 
+/* A stem's postings in one share (searchpart.h), with the site's numbers of its first and last page. */
+typedef struct {
+	uint32_t term, part;
+	uint32_t first, last;
+	uint32_t df;
+	const unsigned char *p, *e;
+} seg_t;
+
+/* One posting of a share, read (see searchpart.h). */
+typedef struct {
+	uint32_t delta;
+	uint32_t tf[NF];
+	uint32_t nsec_alert;
+	const unsigned char *codes, *codes_end; /* nsec_alert >> 1 varints */
+} posting_t;
+
+static const unsigned char *read_posting(const unsigned char *p, const unsigned char *e, posting_t *o, int *bad)
+{
+	o->delta = spart_varint(&p, e, bad);
+	unsigned mask = p < e ? *p++ : (*bad = 1, 0u);
+	*bad |= mask >> NF != 0;
+	for (int f = 0; f < NF; f++)
+		o->tf[f] = mask >> f & 1 ? spart_varint(&p, e, bad) : 0;
+	o->nsec_alert = spart_varint(&p, e, bad);
+	o->codes = p;
+	for (uint32_t i = o->nsec_alert >> 1; i > 0 && !*bad; i--)
+		(void)spart_varint(&p, e, bad);
+	o->codes_end = p;
+	return *bad ? e : p;
+}
+
+/* Reading a stem's postings in one share, checked: each page within the share and after the one
+ * before, as many as the stem's entry says, from its first page to its last. */
+typedef struct {
+	const unsigned char *p, *e;
+	const uint32_t *gid;
+	uint32_t np, local, n, first;
+	int bad;
+} segrd_t;
+
+static void segrd_init(segrd_t *r, const seg_t *s, const spart_t *parts, uint32_t *const *gids)
+{
+	*r = (segrd_t){s->p, s->e, gids[s->part], parts[s->part].npages, 0, 0, 0, 0};
+}
+
+/* The next posting (*t) and its page's number in the site (*page): 1, or 0 at the end or a fault. */
+static inline int segrd_next(segrd_t *r, posting_t *t, uint32_t *page)
+{
+	if (r->p >= r->e || r->bad)
+		return 0;
+	r->p = read_posting(r->p, r->e, t, &r->bad);
+	if (r->bad || (r->n && !t->delta) || t->delta >= r->np - r->local) {
+		r->bad = 1;
+		return 0;
+	}
+	r->local += t->delta;
+	*page = r->gid[r->local];
+	if (r->n++ == 0)
+		r->first = *page;
+	return 1;
+}
+
+/* After segrd_next's last posting: whether the postings were whole and as the stem's entry says. */
+static int segrd_ok(const segrd_t *r, const seg_t *s)
+{
+	return !r->bad && r->n == s->df && r->first == s->first && r->gid[r->local] == s->last;
+}
+
+/* A posting's impact (BM25F over headings, tags and body; a match in the title or the alerts adds a
+ * share outside the saturation, with that field's own idf). */
+static double impact(const gterm_t *g, const uint32_t *tf, const double *norm)
+{
+	double x = 0;
+	for (int f = F_HEADINGS; f < NF; f++)
+		if (tf[f])
+			x += field_weight[f] * tf[f] / norm[f];
+	double imp = g->idf * x * (BM25_K1 + 1.0) / (x + BM25_K1);
+	if (tf[F_TITLE])
+		imp += g->tidf * field_weight[F_TITLE] / norm[F_TITLE];
+	if (tf[F_ALERTS])
+		imp += g->aidf * field_weight[F_ALERTS] / norm[F_ALERTS];
+	return imp;
+}
+
+/* The quantized impact (1-255): v = (long)(sqrt(imp / scale) * 255 + 0.5) clamped, lround for a
+ * non-negative value (one below 0.5 that the sum rounds up to 1 gives 1 either way). v grows with imp
+ * (each step is monotone), so it is found from the exact thresholds t[k], the smallest impact whose v
+ * is at least k, starting from a guess by buckets of imp / scale: a multiplication and a comparison or
+ * two per posting instead of a division and a square root, the same bytes. */
+#define QBUCKETS 4096
+typedef struct {
+	double t[257];         /* t[k], k = 1..255; t[256] = infinity */
+	double per_bucket;     /* QBUCKETS / scale */
+	uint8_t guess[QBUCKETS + 1];
+} quant_t;
+
+static long quant_v(double imp, double scale)
+{
+	return (long)(sqrt(imp / scale) * 255.0 + 0.5);
+}
+
+static void quant_init(quant_t *qt, double scale)
+{
+	for (int k = 1; k <= 255; k++) {
+		/* the smallest non-negative double with v >= k: positive doubles sort as their bits */
+		uint64_t lo = 0, hi;
+		memcpy(&hi, &scale, sizeof hi); /* v(scale) = 255 */
+		while (lo < hi) {
+			uint64_t mid = lo + (hi - lo) / 2;
+			double x;
+			memcpy(&x, &mid, sizeof x);
+			if (quant_v(x, scale) >= k)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		memcpy(&qt->t[k], &lo, sizeof lo);
+	}
+	qt->t[0] = 0;
+	qt->t[256] = HUGE_VAL;
+	qt->per_bucket = QBUCKETS / scale;
+	for (int i = 0; i <= QBUCKETS; i++) {
+		long v = quant_v(scale * i / QBUCKETS, scale);
+		qt->guess[i] = (uint8_t)(v < 1 ? 1 : v > 255 ? 255 : v);
+	}
+}
+
+static inline unsigned char quant(const quant_t *qt, double imp)
+{
+	double b = imp * qt->per_bucket;
+	int i = b < 0 ? 0 : b >= QBUCKETS ? QBUCKETS : (int)b;
+	int k = qt->guess[i];
+	while (k > 1 && imp < qt->t[k])
+		k--;
+	while (k < 255 && imp >= qt->t[k + 1])
+		k++;
+	return (unsigned char)k;
+}
+
+/* Append to `blob` the posting `t` of page `page` (the previous one of its term: *last): the page delta,
+ * the quantized impact `q`, the flags and the sections kept (room for them reserved by the caller). */
+static void put_posting(buf_t *blob, const posting_t *t, uint32_t page, uint32_t *last, unsigned char q,
+			uint32_t body_max, uint8_t status)
+{
+	uint32_t nsec = t->nsec_alert >> 1, keep = nsec, body = 0;
+	const unsigned char *c = t->codes, *ce = t->codes_end; /* read already: well formed */
+	int bad = 0;
+	if (body_max < BODY_SECTIONS) { /* a share keeps BODY_SECTIONS body sections */
+		keep = 0;
+		for (uint32_t i = 0; i < nsec; i++) {
+			uint32_t code = spart_varint(&c, ce, &bad);
+			keep += (code & 1) || body++ < body_max;
+		}
+		c = t->codes;
+		body = 0;
+	}
+	unsigned char *o = (unsigned char *)blob->s + blob->len;
+	o = varint_to(o, page - *last);
+	*last = page;
+	*o++ = q;
+	o = varint_to(o, (uint64_t)keep << 4 | (uint64_t)(t->nsec_alert & DT_ALERT) << 3 | status);
+	uint32_t kept = 0, prev = 0;
+	for (uint32_t i = 0; i < nsec; i++) {
+		uint32_t code = spart_varint(&c, ce, &bad);
+		if (!(code & 1) && body++ >= body_max)
+			continue;
+		uint32_t idx = code >> 1;
+		o = varint_to(o, (uint64_t)(kept++ == 0 ? idx : idx - prev - 1) << 1 | (code & 1));
+		prev = idx;
+	}
+	blob->len = (size_t)((char *)o - blob->s);
+}
+
+/* A share's stems being merged: its current one and where the next is. */
+typedef struct {
+	spart_term_t t;
+	uint64_t pre; /* its first 8 bytes, big-endian, zero-padded: most comparisons need no more */
+	const unsigned char *next, *end;
+	uint32_t left, part;
+} cursor_t;
+
+static void cursor_pre(cursor_t *c)
+{
+	uint64_t v = 0;
+	for (uint32_t i = 0; i < 8; i++)
+		v = v << 8 | (i < c->t.len ? (unsigned char)c->t.s[i] : 0);
+	c->pre = v;
+}
+
+static int cursor_less(const cursor_t *a, const cursor_t *b)
+{
+	if (a->pre != b->pre)
+		return a->pre < b->pre;
+	int c = cmp_bytes(a->t.s, a->t.len, b->t.s, b->t.len);
+	return c < 0 || (c == 0 && a->part < b->part);
+}
+
+static void sift_down(cursor_t *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t m = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && cursor_less(&h[l], &h[m]))
+			m = l;
+		if (r < n && cursor_less(&h[r], &h[m]))
+			m = r;
+		if (m == i)
+			return;
+		cursor_t tmp = h[i];
+		h[i] = h[m];
+		h[m] = tmp;
+		i = m;
+	}
+}
+
+static int cmp_seg_first(const void *a, const void *b)
+{
+	const seg_t *x = a, *y = b;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+typedef struct {
+	uint32_t page;
+	posting_t t;
+} gposting_t;
+
+#define PBATCH 32 /* postings read, then weighed, then written */
+
+static int cmp_gposting(const void *a, const void *b)
+{
+	const gposting_t *x = a, *y = b;
+	return x->page < y->page ? -1 : x->page > y->page;
+}
+
 int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
 		      const pub_t *site, diag_list_t *d)
 {
 	int rc = -1;
 	size_t nthreads = sp->nthreads;
 	worker_t *workers = sp->workers;
-	docres_t *res = sp->res;
+	spart_t *parts = sp->parts;
+	size_t nparts = sp->nparts;
 	uint8_t *page_status = NULL;
 	double scale = 1.0;
 	gterm_t *gt = NULL;
-	unsigned char *postblock = NULL;
+	seg_t *tsegs = NULL;
+	cursor_t *heap = NULL;
+	quant_t *qt = NULL;
+	gposting_t pb[PBATCH];
+	double imps[PBATCH];
+	uint32_t *tseg_at = NULL;
+	uint32_t **gids = NULL;
+	size_t *gn = NULL;
+	double *norms = NULL;
+	gposting_t *gpost = NULL;
+	size_t cgpost = 0;
 	termref_t *order = NULL;
 	char **vocab = NULL;
 	size_t nvocab = 0;
 	meta_job_t meta;
 	pthread_t meta_tid;
 	int meta_started = 0;
-	smem_map_t gmap = {0};
-	smem_arena_t garena = {0};
-	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT;
-	size_t npost = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0;
+	smem_map_t vmap = {0};
+	smem_arena_t varena = {0};
+	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT, blob = BUF_INIT;
+	size_t npost = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0, nseg = 0;
 	size_t nchunks = 0;
 	writer_t wr = {0};
 	wr.d = d;
@@ -430,6 +763,8 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	wr.root = root;
 	wr.out = site;
 	const pr_root_t *out = site->root;
+	srfiles_t *prev_files = sp->files_path ? srfiles_load(sp->files_path, sp->binary_id) : NULL;
+	wr.prev = prev_files;
 
 	memset(&meta, 0, sizeof(meta));
 	if (sp->ndocs != ndocs) { /* a caller's mistake: not the prepared pages */
@@ -453,13 +788,41 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			break;
 		}
 
-	/* field length averages */
-	double avg[NF] = {0};
+	/* each share's pages: their numbers in the site (the order of `docs`) */
+	gids = xcalloc(nparts ? nparts : 1, sizeof *gids);
+	gn = xcalloc(nparts ? nparts : 1, sizeof *gn);
+	for (size_t p = 0; p < ndocs; p++) {
+		if (docs[p].group >= nparts || gn[docs[p].group] >= parts[docs[p].group].npages) {
+			diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: the pages are not those prepared");
+			goto out;
+		}
+		gn[docs[p].group]++;
+	}
+	for (size_t g = 0; g < nparts; g++) {
+		if (gn[g] != parts[g].npages) {
+			diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: the pages are not those prepared");
+			goto out;
+		}
+		gids[g] = xmalloc((gn[g] ? gn[g] : 1) * sizeof **gids);
+		gn[g] = 0;
+	}
 	for (size_t p = 0; p < ndocs; p++)
-		for (int f = 0; f < NF; f++)
-			avg[f] += res[p].flen[f];
+		gids[docs[p].group][gn[docs[p].group]++] = (uint32_t)p;
+
+	/* field length averages, then each page's normalisation */
+	double avg[NF] = {0};
+	for (size_t g = 0; g < nparts; g++)
+		for (uint32_t i = 0; i < parts[g].npages; i++)
+			for (int f = 0; f < NF; f++)
+				avg[f] += spart_flen(&parts[g], i, f);
 	for (int f = 0; f < NF; f++)
 		avg[f] = ndocs && avg[f] > 0 ? avg[f] / (double)ndocs : 1.0;
+	norms = xmalloc((ndocs ? ndocs : 1) * NF * sizeof *norms);
+	for (size_t g = 0; g < nparts; g++)
+		for (uint32_t i = 0; i < parts[g].npages; i++)
+			for (int f = 0; f < NF; f++)
+				norms[(size_t)gids[g][i] * NF + f] =
+					1.0 - field_b[f] + field_b[f] * (double)spart_flen(&parts[g], i, f) / avg[f];
 
 	/* output folders, then the metadata job */
 	{
@@ -480,147 +843,128 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	meta.wr.out = site;
 	meta.wr.d = d;
 	meta.wr.hash = MAP_HASH_SEED;
+	meta.wr.prev = prev_files;
+	meta.keys = sp->keys;
 	meta.docs = docs;
 	meta.ndocs = ndocs;
-	if (nthreads > 1 && pthread_create(&meta_tid, NULL, meta_main, &meta) == 0)
+	if (nthreads > 1 && pthread_create(&meta_tid, NULL, meta_thread, &meta) == 0)
 		meta_started = 1;
 
-	/* phase 2: global term ids and document frequencies, from the
-	 * workers' stems (each counted its own pages) */
-	for (size_t i = 0; i < nthreads; i++)
-		cgt += workers[i].stems.len;
-	gt = cgt * sizeof(*gt) >= SMEM_HUGE_MIN ? smem_huge_alloc((cgt * sizeof(*gt) + SMEM_HUGE_BYTES - 1) / SMEM_HUGE_BYTES * SMEM_HUGE_BYTES)
-					    : xmalloc((cgt ? cgt : 1) * sizeof(*gt));
-	for (size_t i = 0; i < nthreads; i++) {
-		smem_map_t *m = &workers[i].stems;
-		for (size_t j = 0; j < m->cap; j++) {
-			sterm_t *st = m->slots[j].key ? m->slots[j].val : NULL;
-			if (!st || st->df == 0)
-				continue;
-			int added;
-			smem_slot_t *s = smem_upsert(&gmap, &garena, st->s, st->len, &added);
-			if (added) {
-				memset(&gt[ngt], 0, sizeof(gt[ngt]));
-				gt[ngt].s = s->key;
-				gt[ngt].len = s->len;
-				s->val = (void *)(uintptr_t)ngt;
-				ngt++;
-			}
-			st->gid = (uint32_t)(uintptr_t)s->val;
-			gt[st->gid].df += st->df;
-			gt[st->gid].tdf += st->tdf;
-			gt[st->gid].adf += st->adf;
-		}
+	/* the site's stems: the shares' stems (each share's in byte order) merged through a heap of one
+	 * cursor per share, their page counts summed; a stem's shares follow each other in the shares'
+	 * order */
+	for (size_t g = 0; g < nparts; g++)
+		nseg += parts[g].nterms;
+	tsegs = xmalloc((nseg ? nseg : 1) * sizeof *tsegs);
+	tseg_at = xmalloc((nseg + 1) * sizeof *tseg_at);
+	heap = xmalloc((nparts ? nparts : 1) * sizeof *heap);
+	size_t nheap = 0;
+	for (size_t g = 0; g < nparts; g++) {
+		if (!parts[g].nterms)
+			continue;
+		cursor_t *c = &heap[nheap++];
+		c->part = (uint32_t)g;
+		c->left = parts[g].nterms;
+		c->end = parts[g].terms_end;
+		c->next = spart_next_term(parts[g].terms, c->end, &c->t);
+		cursor_pre(c);
 	}
-	for (size_t p = 0; p < ndocs; p++)
-		npost += res[p].nterms;
+	for (size_t i = nheap; i-- > 0;)
+		sift_down(heap, nheap, i);
+	nseg = 0;
+	for (size_t it = 0; nheap; it++) {
+		if ((it & 65535) == 0 && pub_interrupted())
+			goto out; /* Ctrl-C: the site is not committed (rc stays -1) */
+		cursor_t *c = &heap[0];
+		if (!ngt || cmp_bytes(gt[ngt - 1].s, gt[ngt - 1].len, c->t.s, c->t.len) != 0) {
+			GROW(gt, ngt, cgt);
+			memset(&gt[ngt], 0, sizeof(gt[ngt]));
+			gt[ngt].s = c->t.s;
+			gt[ngt].len = c->t.len;
+			tseg_at[ngt++] = (uint32_t)nseg;
+		}
+		gterm_t *g = &gt[ngt - 1];
+		g->df += c->t.df;
+		g->tdf += c->t.tdf;
+		g->adf += c->t.adf;
+		const uint32_t *gid = gids[c->part];
+		tsegs[nseg++] = (seg_t){(uint32_t)(ngt - 1), c->part, gid[c->t.first], gid[c->t.last], c->t.df,
+					c->t.post, c->t.post_end};
+		if (--c->left) {
+			c->next = spart_next_term(c->next, c->end, &c->t);
+			cursor_pre(c);
+		} else
+			heap[0] = heap[--nheap];
+		sift_down(heap, nheap, 0);
+	}
+	tseg_at[ngt] = (uint32_t)nseg;
 	for (size_t t = 0; t < ngt; t++) {
 		gt[t].idf = bm25_idf(ndocs, gt[t].df);
 		gt[t].tidf = bm25_idf(ndocs, gt[t].tdf);
 		gt[t].aidf = bm25_idf(ndocs, gt[t].adf);
+		npost += gt[t].df;
 	}
 
-	/* phase 3: impacts (the largest sets the scale; each is kept in its
-	 * rterm), then the postings, encoded in page order straight into each
-	 * term's buffer */
-	_Static_assert(sizeof(((rterm_t *)0)->tf) >= sizeof(double), "an impact fits in tf");
-	_Static_assert(sizeof(rterm_t) <= 16, "rterm_t stays compact");
+	/* the scale: the largest impact. A stem's impacts are below idf (k1 + 1) plus its title and alerts
+	 * shares on the shortest title and alerts of the site: only the postings of the stems whose bound
+	 * is above the largest impact found so far are read (the stem of the highest bound first), the
+	 * rare stems of titles and alert names, a few percent of them */
 	page_status = xmalloc((ndocs ? ndocs : 1) * sizeof(*page_status));
 	for (size_t p = 0; p < ndocs; p++)
 		page_status[p] = (uint8_t)status_index(docs[p].status);
-	double maximp = 0;
-	for (size_t p = 0; p < ndocs; p++) {
-		if ((p & 1023) == 0 && pub_interrupted())
-			goto out; /* Ctrl-C: the site is not committed (rc stays -1) */
-		docres_t *r = &res[p];
-		double norm[NF];
+	double maximp = 0, min_norm[NF];
+	for (int f = 0; f < NF; f++)
+		min_norm[f] = HUGE_VAL;
+	for (size_t p = 0; p < ndocs; p++)
 		for (int f = 0; f < NF; f++)
-			norm[f] = 1.0 - field_b[f] + field_b[f] * (double)r->flen[f] / avg[f];
-		size_t sec_first = 0;
-		for (size_t k = 0; k < r->nterms; k++) {
-			rterm_t *t = &r->terms[k];
-			t->id = workers[r->worker].terms[t->id]->gid;
-			gterm_t *g = &gt[t->id];
-			/* BM25F over headings, tags and body; a match in the title
-			 * or the alerts adds a share outside the saturation, with
-			 * that field's own idf */
-			double x = 0;
-			for (int f = F_HEADINGS; f < NF; f++)
-				if (t->tf[f])
-					x += field_weight[f] * t->tf[f] / norm[f];
-			double imp = g->idf * x * (BM25_K1 + 1.0) / (x + BM25_K1);
-			if (t->tf[F_TITLE])
-				imp += g->tidf * field_weight[F_TITLE] / norm[F_TITLE];
-			if (t->tf[F_ALERTS])
-				imp += g->aidf * field_weight[F_ALERTS] / norm[F_ALERTS];
-			if (imp > maximp)
-				maximp = imp;
-			memcpy(t->tf, &imp, sizeof(imp));
-			/* the size of its encoded posting (see below) */
-			uint32_t keep;
-			size_t nsec = t->nsec_alert >> 1;
-			size_t sz = put_sections(NULL, r->secs + sec_first, nsec, body_max_of(g->df, ndocs), &keep);
-			sec_first += nsec;
-			sz += varint_len((uint32_t)p - g->last_page) + 1 + varint_len((uint64_t)keep << 4 | 0xF);
-			g->last_page = (uint32_t)p;
-			g->bytes += sz;
+			if (norms[p * NF + f] < min_norm[f])
+				min_norm[f] = norms[p * NF + f];
+	{
+		size_t top = 0;
+		for (size_t t = 0; t < ngt; t++) {
+			gterm_t *g = &gt[t];
+			double bound = g->idf * (BM25_K1 + 1.0);
+			if (g->tdf)
+				bound += g->tidf * field_weight[F_TITLE] / min_norm[F_TITLE];
+			if (g->adf)
+				bound += g->aidf * field_weight[F_ALERTS] / min_norm[F_ALERTS];
+			g->bound = bound * (1.0 + 1e-9) + 1e-12; /* above any rounding of the impacts */
+			if (g->bound > gt[top].bound)
+				top = t;
+		}
+		for (size_t k = 0; k <= ngt; k++) {
+			if ((k & 4095) == 0 && pub_interrupted())
+				goto out; /* Ctrl-C: the site is not committed (rc stays -1) */
+			size_t t = k == 0 ? top : k - 1;
+			if (t >= ngt || (k > 0 && t == top) || gt[t].bound <= maximp)
+				continue;
+			for (uint32_t i = tseg_at[t]; i < tseg_at[t + 1]; i++) {
+				segrd_t rd;
+				posting_t pt;
+				uint32_t page;
+				segrd_init(&rd, &tsegs[i], parts, gids);
+				while (segrd_next(&rd, &pt, &page)) {
+					double imp = impact(&gt[t], pt.tf, norms + (size_t)page * NF);
+					if (imp > maximp)
+						maximp = imp;
+				}
+				if (!segrd_ok(&rd, &tsegs[i]))
+					goto damaged;
+			}
 		}
 	}
 	scale = maximp > 0 ? maximp : 1.0;
-	/* one block for all postings blobs, each starting with its page count */
-	{
-		size_t total = 0;
-		for (size_t t = 0; t < ngt; t++) {
-			gt[t].bytes += varint_len(gt[t].df);
-			total += gt[t].bytes;
-		}
-		postblock = total >= SMEM_HUGE_MIN ? smem_huge_alloc((total + SMEM_HUGE_BYTES - 1) / SMEM_HUGE_BYTES * SMEM_HUGE_BYTES)
-						 : xmalloc(total ? total : 1);
-		unsigned char *o = postblock;
-		for (size_t t = 0; t < ngt; t++) {
-			gt[t].post = o;
-			gt[t].fill = (size_t)(varint_to(o, gt[t].df) - o);
-			gt[t].last_page = 0;
-			o += gt[t].bytes;
-		}
-	}
-	for (size_t p = 0; p < ndocs; p++) {
-		if ((p & 1023) == 0 && pub_interrupted())
-			goto out;
-		docres_t *r = &res[p];
-		size_t sec_first = 0;
-		for (size_t k = 0; k < r->nterms; k++) {
-			rterm_t *t = &r->terms[k];
-			gterm_t *g = &gt[t->id];
-			double imp;
-			memcpy(&imp, t->tf, sizeof(imp));
-			/* square-root quantization: finer steps for small impacts */
-			long v = lround(sqrt(imp / scale) * 255.0);
-			unsigned char q = (unsigned char)(v < 1 ? 1 : v > 255 ? 255 : v);
-			int alert = (t->nsec_alert & DT_ALERT) != 0;
-			size_t nsec = t->nsec_alert >> 1;
-			const uint32_t *codes = r->secs + sec_first;
-			sec_first += nsec;
-			uint32_t body_max = body_max_of(g->df, ndocs), keep;
-			put_sections(NULL, codes, nsec, body_max, &keep);
-			unsigned char *o = g->post + g->fill;
-			o = varint_to(o, (uint32_t)p - g->last_page);
-			g->last_page = (uint32_t)p;
-			*o++ = q;
-			o = varint_to(o, ((uint64_t)keep << 4) | (uint64_t)alert << 3 | page_status[p]);
-			o += put_sections(o, codes, nsec, body_max, &keep);
-			g->fill = (size_t)(o - g->post);
-		}
-	}
+	qt = xmalloc(sizeof *qt);
+	quant_init(qt, scale);
 
-	/* term shards */
+	/* term shards: the stems in byte order, each with its postings in page order */
 	order = xmalloc((ngt ? ngt : 1) * sizeof(*order));
 	for (size_t i = 0; i < ngt; i++) {
 		order[i].s = gt[i].s;
 		order[i].len = gt[i].len;
 		order[i].idx = (uint32_t)i;
 	}
-	qsort(order, ngt, sizeof(*order), cmp_termref);
+	/* (the merge gave them in byte order) */
 	{
 		json_writer_t kj;
 		json_init(&kj, &keys, 0);
@@ -631,7 +975,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		buf_grow(&shard, SHARD_TARGET_BYTES * 2);
 		shard.len = VARINT_MAX;
 		for (size_t oi = 0; oi <= ngt; oi++) {
-			if ((oi & 4095) == 0 && pub_interrupted())
+			if ((oi & 1023) == 0 && pub_interrupted())
 				goto out;
 			gterm_t *g = oi < ngt ? &gt[order[oi].idx] : NULL;
 			if (in_shard && (!g || shard.len - VARINT_MAX >= SHARD_TARGET_BYTES)) {
@@ -648,6 +992,63 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			}
 			if (!g)
 				break;
+			/* the postings blob */
+			buf_clear(&blob);
+			put_varint(&blob, g->df);
+			uint32_t body_max = body_max_of(g->df, ndocs), last = 0;
+			seg_t *ts = tsegs + tseg_at[order[oi].idx];
+			size_t nts = tseg_at[order[oi].idx + 1] - tseg_at[order[oi].idx];
+			/* a posting written takes at most 5 bytes more than the share's (a page number's varint
+			 * grows by 4 at most, the flags' by 1, the counts go) */
+			size_t room = 0;
+			for (size_t k = 0; k < nts; k++)
+				room += (size_t)(ts[k].e - ts[k].p) + 5 * (size_t)ts[k].df;
+			buf_grow(&blob, room + VARINT_MAX);
+			qsort(ts, nts, sizeof *ts, cmp_seg_first);
+			int apart = 1; /* the shares' pages do not interleave (sources under their own folders) */
+			for (size_t k = 1; k < nts; k++)
+				apart &= ts[k - 1].last < ts[k].first;
+			if (apart) {
+				for (size_t k = 0; k < nts; k++) {
+					segrd_t rd;
+					segrd_init(&rd, &ts[k], parts, gids);
+					/* by batches: the impacts' divisions of several postings overlap */
+					for (;;) {
+						size_t nb = 0;
+						while (nb < PBATCH && segrd_next(&rd, &pb[nb].t, &pb[nb].page))
+							nb++;
+						for (size_t i = 0; i < nb; i++)
+							imps[i] = impact(g, pb[i].t.tf, norms + (size_t)pb[i].page * NF);
+						for (size_t i = 0; i < nb; i++)
+							put_posting(&blob, &pb[i].t, pb[i].page, &last, quant(qt, imps[i]),
+								    body_max, page_status[pb[i].page]);
+						if (nb < PBATCH)
+							break;
+					}
+					if (!segrd_ok(&rd, &ts[k]))
+						goto damaged;
+				}
+			} else {
+				if (g->df > cgpost) {
+					cgpost = g->df;
+					free(gpost);
+					gpost = xmalloc(cgpost * sizeof *gpost);
+				}
+				size_t ng = 0;
+				for (size_t k = 0; k < nts; k++) {
+					segrd_t rd;
+					segrd_init(&rd, &ts[k], parts, gids);
+					while (ng < cgpost && segrd_next(&rd, &gpost[ng].t, &gpost[ng].page))
+						ng++;
+					if (!segrd_ok(&rd, &ts[k]))
+						goto damaged;
+				}
+				qsort(gpost, ng, sizeof *gpost, cmp_gposting);
+				for (size_t k = 0; k < ng; k++)
+					put_posting(&blob, &gpost[k].t, gpost[k].page, &last,
+						    quant(qt, impact(g, gpost[k].t.tf, norms + (size_t)gpost[k].page * NF)),
+						    body_max, page_status[gpost[k].page]);
+			}
 			size_t shared = 0;
 			if (in_shard == 0) {
 				size_t kl = prev ? separator_len(prev->s, prev->len, g->s, g->len) : 0;
@@ -656,15 +1057,15 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 				while (shared < prev->len && shared < g->len && prev->s[shared] == g->s[shared])
 					shared++;
 			}
-			buf_grow(&shard, 3 * VARINT_MAX + (g->len - shared) + g->fill);
+			buf_grow(&shard, 3 * VARINT_MAX + (g->len - shared) + blob.len);
 			unsigned char *o = (unsigned char *)shard.s + shard.len;
 			o = varint_to(o, shared);
 			o = varint_to(o, g->len - shared);
 			memcpy(o, g->s + shared, g->len - shared);
 			o += g->len - shared;
-			o = varint_to(o, g->fill);
-			memcpy(o, g->post, g->fill);
-			o += g->fill;
+			o = varint_to(o, blob.len);
+			memcpy(o, blob.s, blob.len);
+			o += blob.len;
 			shard.len = (size_t)((char *)o - shard.s);
 			in_shard++;
 			prev = g;
@@ -672,26 +1073,22 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		json_end_array(&kj);
 	}
 
-	/* vocabulary: surface words of all workers, by first character */
+	/* vocabulary: the shares' words, by first character */
 	{
 		size_t cap = 0;
-		for (size_t i = 0; i < nthreads; i++)
-			cap += workers[i].surface.len;
+		for (size_t g = 0; g < nparts; g++)
+			cap += parts[g].nwords;
 		vocab = xmalloc((cap ? cap : 1) * sizeof(*vocab));
-		for (size_t i = 0; i < nthreads; i++) {
-			smem_map_t *m = &workers[i].surface;
-			for (size_t j = 0; j < m->cap; j++) {
-				if (!m->slots[j].key)
-					continue;
-				const char *w = m->slots[j].key;
-				/* words with digits or joiners (host names, versions,
-				 * identifiers) are left out: their parts are in */
-				int plain = 1;
-				for (const char *c = w; *c; c++)
-					if ((*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')
-						plain = 0;
-				if (plain)
-					vocab[nvocab++] = (char *)w;
+		for (size_t g = 0; g < nparts; g++) {
+			const unsigned char *at = parts[g].words;
+			for (uint32_t i = 0; i < parts[g].nwords; i++) {
+				const char *w;
+				uint32_t wl;
+				at = spart_next_word(at, parts[g].words_end, &w, &wl);
+				int added;
+				smem_slot_t *s = smem_upsert(&vmap, &varena, w, wl, &added);
+				if (added)
+					vocab[nvocab++] = (char *)s->key;
 			}
 		}
 		nvocab = sorted_unique(vocab, nvocab);
@@ -782,8 +1179,19 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		buf_puts(&b, "}\n");
 		write_out(&wr, "manifest.json", b.s, b.len);
 	}
-	if (!wr.failed)
+	if (!wr.failed) {
 		rc = 0;
+		if (prev_files) { /* for the next build: what this one has under search/ */
+			srfiles_list_t lists[2] = {wr.list, meta.wr.list};
+			srfiles_save(sp->files_path, sp->binary_id, lists, 2);
+		}
+	}
+	if (0) {
+damaged:
+		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
+			 "the search index's kept words are damaged; build again with --no-page-cache");
+		goto out;
+	}
 	if (stats) {
 		stats->terms = ngt;
 		stats->postings = npost;
@@ -793,18 +1201,34 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		stats->bytes = wr.bytes;
 	}
 out:
+	if (meta_started)
+		pthread_join(meta_tid, NULL);
+	meta_started = 0;
+	srfiles_list_free(&wr.list);
+	srfiles_list_free(&meta.wr.list);
+	srfiles_free(prev_files);
 	search_prep_free(sp);
-	free(postblock);
 	free(page_status);
 	free(gt);
+	free(heap);
+	free(qt);
+	free(tsegs);
+	free(tseg_at);
+	for (size_t g = 0; gids && g < nparts; g++)
+		free(gids[g]);
+	free(gids);
+	free(gn);
+	free(norms);
+	free(gpost);
 	free(order);
 	free(vocab);
+	smem_map_free(&vmap);
+	smem_arena_free(&varena);
+	buf_free(&blob);
 	if (meta_started)
 		pthread_join(meta_tid, NULL);
 	free(meta.types);
 	free(meta.owners);
-	smem_map_free(&gmap);
-	smem_arena_free(&garena);
 	buf_free(&b);
 	buf_free(&shard);
 	buf_free(&keys);

@@ -18,7 +18,8 @@
  *
  * Files under OUT/search/ (byte-identical for the same input, whatever the
  * thread count):
- *   manifest.json  {"v":1, "n":pages, "c":pages per meta chunk, "h":content hash,
+ *   manifest.json  {"v":1, "n":pages, "c":pages per meta chunk, "h":content hash (FNV-1a over each
+ *                  file's name and the XXH3-64 of its bytes, in the order written),
  *                   "k":[term shard keys], "vk":[vocabulary shard first letters],
  *                   "types":[...], "owners":[...], "status":[...], "scale":impact unit}
  *                  No per-page data. Term shard i holds the terms t with
@@ -43,6 +44,13 @@
  * 1/8 of the pages); the first delta is the index, the
  * next ones are index - previous - 1. Varints are LEB128 (7 bits a byte, low
  * first). Page ids are positions in the docs array.
+ *
+ * The index is merged from each repository's share of it (searchpart.h: a
+ * group of search_doc_t.group), kept between builds with a cache so that a
+ * rebuild prepares only the pages of the repositories that changed; what it
+ * writes does not depend on where the shares came from. With a cache,
+ * searchfiles.h records the files written, so that unchanged ones are kept
+ * without being read (or, for metadata chunks, made).
  *
  * The client finds the site root from the `data-root` attribute of its script
  * tag or of <html> when present (a path relative to the page, e.g. "../"),
@@ -143,10 +151,21 @@ typedef struct {
  * borrowed until it returns; NULL: search_prepare(). */
 search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, size_t threads, const atomic_int *stop,
 				     const search_cache_t *cache);
-/* Of the pages `prep` holds (*pages), how many were read from the cache (*cached). */
+/* Of the pages `prep` holds (*pages), how many were read from the cache (*cached): replayed from their
+ * words, or in a repository's share that was kept. */
 void search_prep_counts(const search_prep_t *prep, size_t *cached, size_t *pages);
+/* Of the repositories' shares of `prep` (searchpart.h; *parts), how many were kept from the last build
+ * (*kept) instead of made from their pages. */
+void search_prep_parts(const search_prep_t *prep, size_t *kept, size_t *parts);
+/* The CPU time (ms) of the threads of this process that worked on the search index and ended (each
+ * adds its own with search_cpu_note_thread as it ends), for ALMANAC_TIMING. */
+double search_cpu_ms(void);
+/* Add the calling thread's CPU time so far to search_cpu_ms (call it last in a thread of its own). */
+void search_cpu_note_thread(void);
+
 /* How many leading bytes of a section's `text` the index's excerpt of it
- * reads: once a page is prepared, its texts can be cut to that length
+ * may read (at least what it reads: up to the 201st byte that is not
+ * blank): once a page is prepared, its texts can be cut to that length
  * without changing what search_write_prepared writes. */
 size_t search_excerpt_source_len(const char *text);
 

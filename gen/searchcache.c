@@ -574,8 +574,13 @@ static void write_group(scache_t *c, size_t k, const search_doc_t *docs, uint64_
 	free(wf.used_surfs);
 }
 
+uint64_t scache_stemmer_id(const scache_t *c)
+{
+	return c->stemmer_id;
+}
+
 void scache_save(scache_t *c, const search_doc_t *docs, uint64_t (*keys)[2], const docres_t *res, size_t ndocs,
-		 const worker_t *workers, size_t nworkers, const atomic_int *stop)
+		 const worker_t *workers, size_t nworkers, const unsigned char *skip, const atomic_int *stop)
 {
 	size_t *pages = xcalloc(c->nfiles ? c->nfiles : 1, sizeof *pages);
 	size_t *kept = xcalloc(c->nfiles ? c->nfiles : 1, sizeof *kept);
@@ -596,6 +601,8 @@ void scache_save(scache_t *c, const search_doc_t *docs, uint64_t (*keys)[2], con
 		if (stop && atomic_load(stop))
 			break;
 		const sfile_t *f = &c->files[k];
+		if (skip && skip[k])
+			continue; /* its pages were not read: its share (searchpart.h) was kept */
 		if (f->usable && kept[k] == pages[k] && f->nrecs == pages[k])
 			continue; /* the file holds exactly these pages */
 		if (!pages[k]) {

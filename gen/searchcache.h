@@ -9,6 +9,9 @@
  * of every page whose key is kept, which gives the very docres_t tokenizing
  * would, and tokenizes the others. The index written is byte-identical.
  *
+ * The pages of a repository whose share of the index (searchpart.h) is kept
+ * are not even replayed: this cache serves the repositories that changed.
+ *
  * One file per repository of the site, beside the rendered-Markdown cache
  * (pagecache.h): `<dir>/search-terms` for the hub, `<dir>/search-terms.<source
  * name>` for a source. A build rewrites only the files of repositories whose
@@ -55,11 +58,17 @@ int scache_replay(scache_t *c, worker_t *w, size_t group, const uint64_t key[2],
 void scache_page_done(scache_t *c, size_t group);
 
 /* Write the files of the groups whose pages are not exactly those their file
- * holds: `docs` with their keys and results (`res`, tokenized by `workers`,
- * before phase 2 changes them), each page in its group's file. A group with
- * no page left loses its file. Stops between files once *stop is set. */
+ * holds: `docs` with their keys and results (`res`, tokenized by `workers`),
+ * each page in its group's file. A group with no page left loses its file;
+ * a group g with skip[g] set (`skip` NULL: none; indexed by the groups of
+ * `docs`), whose pages were not prepared, is left alone. Stops between files
+ * once *stop is set. */
 void scache_save(scache_t *c, const search_doc_t *docs, uint64_t (*keys)[2], const docres_t *res, size_t ndocs,
-		 const worker_t *workers, size_t nworkers, const atomic_int *stop);
+		 const worker_t *workers, size_t nworkers, const unsigned char *skip, const atomic_int *stop);
+
+/* The id of the stemmer `c` was loaded for (its answers to probe words): the shares (searchpart.h) are
+ * kept for it too. */
+uint64_t scache_stemmer_id(const scache_t *c);
 
 /* Free w's translation tables (NULL fine). */
 void scache_worker_free(worker_t *w);

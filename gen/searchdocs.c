@@ -3,9 +3,12 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "buf.h"
+
+#define SEARCHDOCS_SHORT 256 /* a section text of at most this many bytes is not cut */
 
 size_t searchdocs_collect(const site_t *s, const nav_t *nav, search_doc_t **out)
 {
@@ -78,6 +81,7 @@ static void *job_main(void *arg)
 	searchdocs_job_t *j = arg;
 	j->prep = searchdocs_prepare(j->site, j->docs, j->ndocs, &j->stop);
 	if (atomic_load(&j->stop)) {
+		search_cpu_note_thread();
 		atomic_store(&j->done, 1);
 		return NULL; /* nobody reads the texts any more: no need to cut them */
 	}
@@ -90,13 +94,20 @@ static void *job_main(void *arg)
 			char *t = p->md.sections[k].text;
 			if (!t)
 				continue;
+			/* a short text is read whole (the excerpt reads at most every byte): nothing to cut */
+			size_t len = strnlen(t, SEARCHDOCS_SHORT + 1);
+			if (len <= SEARCHDOCS_SHORT)
+				continue;
 			size_t keep = search_excerpt_source_len(t);
 			if (t[keep] != '\0') {
+				len = keep + 1 + strlen(t + keep + 1);
 				t[keep] = '\0';
-				p->md.sections[k].text = xrealloc(t, keep + 1);
+				if (len - keep >= SEARCHDOCS_SHORT) /* worth giving back */
+					p->md.sections[k].text = xrealloc(t, keep + 1);
 			}
 		}
 	}
+	search_cpu_note_thread();
 	atomic_store(&j->done, 1);
 	return NULL;
 }

@@ -35,8 +35,8 @@ typedef struct searchdocs_job searchdocs_job_t;
 /* Collect `s`'s documents and start search_prepare() on them on a new
  * thread. The pages' titles, URLs, front matter and section texts must not
  * change or be freed until searchdocs_finish; their status may. Once
- * tokenized, the thread cuts every section text of those pages to the part
- * the index's excerpts read (search_excerpt_source_len): a build needs no
+ * tokenized, the thread cuts every section text of those pages longer than
+ * 256 bytes to the part the index's excerpts read (search_excerpt_source_len): a build needs no
  * more of them, and the rest of its pages are written meanwhile in the memory
  * that frees. So nothing else may read section texts meanwhile. Returns the
  * job (owned by the caller, to be passed to searchdocs_finish), or NULL when

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "buf.h"
+#include "histfile.h"
 #include "searchcache.h"
+#include "searchpart.h"
 
 /* The dterm of `term` in the current page, added when new. */
 static dterm_t *page_term(worker_t *w, sterm_t *term, uint32_t *idx_out)
@@ -89,7 +91,7 @@ static sterm_t *stem_word(worker_t *w, const char *word, size_t len)
 		}
 		sw = new_surface(w, s, sprep_stem(w, st, sl));
 	}
-	if (w->cache && sw->stamp != w->page_no) {
+	if (sw->stamp != w->page_no) { /* the page's words, for its repository's vocabulary (searchpart.h) */
 		sw->stamp = w->page_no;
 		GROW(w->psurf, w->npsurf, w->cpsurf);
 		w->psurf[w->npsurf++] = sw->lid;
@@ -206,13 +208,11 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 	out->worker = w->id;
 	memcpy(out->flen, w->flen, sizeof(w->flen));
 	out->from = -1;
-	if (w->cache) {
-		out->nsurf = (uint32_t)w->npsurf;
-		out->surf = smem_alloc_aligned(&w->surfres, (w->npsurf ? w->npsurf : 1) * sizeof(*out->surf));
-		if (w->npsurf) /* a page without words has none (w->psurf may be NULL) */
-			memcpy(out->surf, w->psurf, w->npsurf * sizeof(*out->surf));
-		w->npsurf = 0;
-	}
+	out->nsurf = (uint32_t)w->npsurf;
+	out->surf = smem_alloc_aligned(&w->surfres, (w->npsurf ? w->npsurf : 1) * sizeof(*out->surf));
+	if (w->npsurf) /* a page without words has none (w->psurf may be NULL) */
+		memcpy(out->surf, w->psurf, w->npsurf * sizeof(*out->surf));
+	w->npsurf = 0;
 }
 
 static void *worker_main(void *arg)
@@ -229,11 +229,16 @@ static void *worker_main(void *arg)
 		if (start >= w->ndocs)
 			break;
 		for (size_t i = start; i < end; i++) {
+			if (w->keys_only) {
+				scache_doc_key(&w->docs[i], w->keys[i]);
+				continue;
+			}
+			if (w->skip && w->skip[w->docs[i].group])
+				continue; /* its repository's share is kept */
 			if (!w->cache) {
 				index_page(w, &w->docs[i], &w->res[i]);
 				continue;
 			}
-			scache_doc_key(&w->docs[i], w->keys[i]);
 			if (!scache_replay(w->cache, w, w->docs[i].group, w->keys[i], &w->res[i]))
 				index_page(w, &w->docs[i], &w->res[i]);
 			scache_page_done(w->cache, w->docs[i].group);
@@ -263,6 +268,57 @@ search_prep_t *search_prepare(const search_doc_t *docs, size_t ndocs, size_t thr
 	return search_prepare_cached(docs, ndocs, threads, stop, NULL);
 }
 
+static void *worker_thread(void *arg)
+{
+	worker_main(arg);
+	search_cpu_note_thread();
+	return NULL;
+}
+
+/* Run worker_main on every worker (the calling thread is the first), over all `ndocs` pages again. */
+static void run_workers(search_prep_t *sp)
+{
+	worker_t *workers = sp->workers;
+	size_t nthreads = sp->nthreads;
+	pthread_t tids[MAX_THREADS];
+	sp->next = 0;
+	if (nthreads == 1) {
+		worker_main(&workers[0]);
+		return;
+	}
+	int started[MAX_THREADS] = {0}; /* a thread that could not start is not joined (its pages are
+					    * taken by the others) */
+	for (size_t i = 1; i < nthreads; i++)
+		started[i] = pthread_create(&tids[i], NULL, worker_thread, &workers[i]) == 0;
+	worker_main(&workers[0]);
+	for (size_t i = 1; i < nthreads; i++)
+		if (started[i])
+			pthread_join(tids[i], NULL);
+}
+
+static char *part_path(const search_cache_t *cfg, size_t k)
+{
+	return k ? xasprintf("%s/search-index.%s", cfg->dir, cfg->names[k]) : xasprintf("%s/search-index", cfg->dir);
+}
+
+/* Whether the share `p` was made from exactly the pages of group `g` (their keys, in order). */
+static int part_matches(const spart_t *p, const search_doc_t *docs, size_t ndocs, uint64_t (*keys)[2], size_t g,
+			size_t npages)
+{
+	if (p->npages != npages)
+		return 0;
+	uint32_t j = 0;
+	for (size_t i = 0; i < ndocs; i++) {
+		if (docs[i].group != g)
+			continue;
+		uint64_t k[2];
+		spart_page_key(p, j++, k);
+		if (k[0] != keys[i][0] || k[1] != keys[i][1])
+			return 0;
+	}
+	return 1;
+}
+
 search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, size_t threads, const atomic_int *stop,
 				     const search_cache_t *cache)
 {
@@ -277,7 +333,6 @@ search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, siz
 	pthread_mutex_init(&sp->lock, NULL);
 	worker_t *workers = sp->workers;
 	size_t nthreads = sp->nthreads;
-	pthread_t tids[MAX_THREADS];
 	for (size_t i = 0; i < nthreads; i++) {
 		if (tok_stemmer_new(&workers[i].stem) != 0) {
 			sp->no_stemmer = 1;
@@ -292,56 +347,124 @@ search_prep_t *search_prepare_cached(const search_doc_t *docs, size_t ndocs, siz
 		workers[i].lock = &sp->lock;
 		workers[i].stop = stop;
 	}
+	/* the groups (repositories) and their page counts */
+	size_t ngroups = cache && cache->dir && cache->ngroups > 1 ? cache->ngroups : 1;
+	for (size_t i = 0; i < ndocs; i++)
+		if (docs[i].group + 1 > ngroups)
+			ngroups = docs[i].group + 1;
+	size_t *gpages = xcalloc(ngroups, sizeof *gpages);
+	for (size_t i = 0; i < ndocs; i++)
+		gpages[docs[i].group]++;
+	sp->parts = xcalloc(ngroups, sizeof *sp->parts);
+	sp->nparts = ngroups;
+	unsigned char *kept = xcalloc(ngroups, 1); /* its share read from the cache */
+	uint64_t stemmer_id = 0, binary_id = 0;
 	if (cache && cache->dir) {
 		sp->cache = scache_load(cache, workers[0].stem, docs, ndocs);
+		stemmer_id = scache_stemmer_id(sp->cache);
+		binary_id = cache->binary_id;
+		sp->binary_id = binary_id;
+		sp->files_path = xasprintf("%s/search-files", cache->dir);
 		sp->keys = xcalloc(ndocs ? ndocs : 1, sizeof(*sp->keys));
 		for (size_t i = 0; i < nthreads; i++) {
 			workers[i].cache = sp->cache;
 			workers[i].keys = sp->keys;
+			workers[i].keys_only = 1;
+		}
+	run_workers(sp); /* every page's key */		for (size_t g = 0; g < ngroups && g < cache->ngroups; g++) {
+			if (!gpages[g])
+				continue;
+			char *path = part_path(cache, g);
+			if (spart_load(&sp->parts[g], path, binary_id, stemmer_id) == 0) {
+				if (part_matches(&sp->parts[g], docs, ndocs, sp->keys, g, gpages[g])) {
+					kept[g] = 1;
+					sp->parts_kept++;
+					sp->ncached += gpages[g];
+				} else {
+					spart_free(&sp->parts[g]);
+				}
+			}
+			free(path);
+		}
+		for (size_t i = 0; i < nthreads; i++) {
+			workers[i].keys_only = 0;
+			workers[i].skip = kept;
 		}
 	}
-	if (nthreads == 1) {
-		worker_main(&workers[0]);
-	} else {
-		int started[MAX_THREADS] = {0}; /* a thread that could not start is not joined (its pages are
-						    * taken by the others) */
-		for (size_t i = 1; i < nthreads; i++)
-			started[i] = pthread_create(&tids[i], NULL, worker_main, &workers[i]) == 0;
-		worker_main(&workers[0]);
-		for (size_t i = 1; i < nthreads; i++)
-			if (started[i])
-				pthread_join(tids[i], NULL);
-	}
-	for (size_t i = 0; i < nthreads; i++)
+	if (!(stop && atomic_load(stop)))
+		run_workers(sp); /* the pages of the other groups: replayed or tokenized */
+	for (size_t i = 0; i < nthreads; i++) {
 		workers[i].docs = NULL; /* borrowed for phase 1 only */
-	sp->stopped = stop && atomic_load(stop) && sp->next < ndocs;
+		workers[i].skip = NULL;
+	}
+	sp->stopped = stop && atomic_load(stop);
 	int oom = 0;
 	for (size_t i = 0; i < nthreads; i++)
 		oom |= workers[i].oom;
 	if (sp->cache && !sp->stopped && !oom) /* words the stemmer could not stem are not kept */
-		scache_save(sp->cache, docs, sp->keys, sp->res, ndocs, workers, nthreads, stop);
-	/* the workers hold their own copies of what they read: the files are not needed by phase 2 */
+		scache_save(sp->cache, docs, sp->keys, sp->res, ndocs, workers, nthreads, kept, stop);
+	/* the shares of the groups not kept, saved for the next build */
+	if (!sp->stopped) {
+		size_t *page = xmalloc((ndocs ? ndocs : 1) * sizeof *page);
+		spart_maps_t maps;
+		memset(&maps, 0, sizeof maps);
+		buf_t b = BUF_INIT;
+		for (size_t g = 0; g < ngroups; g++) {
+			if (kept[g])
+				continue;
+			if (stop && atomic_load(stop)) { /* a share takes up to ~20 ms: Ctrl-C between them */
+				sp->stopped = 1;
+				break;
+			}
+			size_t n = 0;
+			for (size_t i = 0; i < ndocs; i++)
+				if (docs[i].group == g)
+					page[n++] = i;
+			spart_build(&b, &maps, page, n, sp->res, (const uint64_t(*)[2])sp->keys, workers, nthreads,
+				    binary_id, stemmer_id);
+			if (sp->cache && !oom && g < cache->ngroups) {
+				char *path = part_path(cache, g);
+				spart_store(path, n ? b.s : NULL, b.len);
+				free(path);
+			}
+			spart_t *p = &sp->parts[g];
+			if (spart_open(p, (const unsigned char *)b.s, b.len, binary_id, stemmer_id) != 0) {
+				sp->stopped = 1; /* cannot happen: what spart_build writes opens */
+				break;
+			}
+			p->own = (unsigned char *)buf_detach(&b);
+		}
+		buf_free(&b);
+		spart_maps_free(&maps);
+		free(page);
+	}
+	for (size_t i = 0; i < ndocs; i++)
+		sp->ncached += sp->res[i].from >= 0;
+	/* the shares hold all the writer reads: the workers' stems and results go */
 	for (size_t i = 0; i < nthreads; i++) {
-		scache_worker_free(&workers[i]);
-		smem_arena_free(&workers[i].surfres);
+		int o = workers[i].oom;
+		worker_free(&workers[i]);
+		memset(&workers[i], 0, sizeof workers[i]);
+		workers[i].oom = o;
 	}
-	for (size_t i = 0; i < ndocs; i++) {
-		sp->res[i].surf = NULL;
-		sp->res[i].nsurf = 0;
-	}
+	free(sp->res);
+	sp->res = NULL;
 	scache_free(sp->cache);
-	sp->cache = NULL;
-	free(sp->keys);
-	sp->keys = NULL;
-	return sp;
+	sp->cache = NULL; /* the keys stay: the writer's metadata chunks are keyed by them */
+	free(kept);
+	free(gpages);	return sp;
 }
 
 void search_prep_counts(const search_prep_t *sp, size_t *cached, size_t *pages)
 {
-	*cached = 0;
+	*cached = sp->ncached;
 	*pages = sp->ndocs;
-	for (size_t i = 0; i < sp->ndocs; i++)
-		*cached += sp->res[i].from >= 0;
+}
+
+void search_prep_parts(const search_prep_t *sp, size_t *kept, size_t *parts)
+{
+	*kept = sp->parts_kept;
+	*parts = sp->nparts;
 }
 
 void search_prep_free(search_prep_t *sp)
@@ -350,7 +473,13 @@ void search_prep_free(search_prep_t *sp)
 		return;
 	for (size_t i = 0; i < sp->nthreads; i++)
 		worker_free(&sp->workers[i]);
+	for (size_t g = 0; sp->parts && g < sp->nparts; g++)
+		spart_free(&sp->parts[g]);
+	free(sp->parts);
+	free(sp->files_path);
 	free(sp->res);
+	free(sp->keys);
+	scache_free(sp->cache);
 	pthread_mutex_destroy(&sp->lock);
 	free(sp);
 }

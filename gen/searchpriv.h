@@ -5,9 +5,10 @@
  *
  *   searchprep   phase 1: every page's words split, stemmed and counted per
  *                field and section, on worker threads (each interns its own
- *                stems); a page's result is a docres_t
- *   search       phase 2: global term ids and frequencies from the workers'
- *                stems, impacts, postings, the files under search/
+ *                stems); a page's result is a docres_t; then each repository's
+ *                share (searchpart.h) made from its pages' results, or kept
+ *   search       phase 2: the shares merged: frequencies, impacts, postings,
+ *                the files under search/
  */
 #ifndef ALMANAC_SEARCHPRIV_H
 #define ALMANAC_SEARCHPRIV_H
@@ -26,6 +27,9 @@ enum { F_TITLE, F_ALERTS, F_HEADINGS, F_TAGS, F_BODY, NF };
 #define DEFAULT_THREADS 2
 
 #define DT_ALERT 1 /* the term is the whole name of an alert the page lists */
+
+#define BODY_SECTIONS 4        /* body-section references kept per (term, page) */
+#define COMMON_BODY_SECTIONS 1 /* the same for a term on more than 1/8 of the pages */
 
 #define VARINT_MAX 10 /* bytes of a 64-bit LEB128 varint */
 
@@ -112,6 +116,7 @@ typedef struct {
 
 struct scache;
 struct scache_xl;
+struct spart;
 
 typedef struct {
 	tok_stemmer_t *stem;
@@ -149,6 +154,8 @@ typedef struct {
 	size_t *next;
 	pthread_mutex_t *lock;
 	const atomic_int *stop; /* NULL, or non-zero when the caller gave up */
+	int keys_only;          /* this round computes the pages' keys (scache_doc_key) only */
+	const unsigned char *skip; /* with a cache: skip[g], group g's share is kept (its pages are not read) */
 	/* the cache (searchcache.h; NULL: none): pages' keys, and its words as this worker's */
 	struct scache *cache;
 	uint64_t (*keys)[2];
@@ -170,7 +177,14 @@ struct search_prep {
 	int no_stemmer; /* libstemmer has no English stemmer: nothing was tokenized */
 	int stopped;    /* cut short by `stop`: some pages were not tokenized */
 	struct scache *cache; /* NULL: none */
-	uint64_t (*keys)[2];  /* with a cache: each page's key (scache_doc_key) */
+	uint64_t (*keys)[2];  /* with a cache: each page's key (scache_doc_key); NULL: none */
+	struct spart *parts;  /* after search_prepare: group g's share (searchpart.h), nparts of them; the
+			       * workers' stems and results are freed by then */
+	size_t nparts;
+	size_t ncached;       /* pages from the last build: replayed, or in a kept share */
+	size_t parts_kept;    /* shares read from the cache (the others were made by this build) */
+	char *files_path;     /* with a cache: the record of the index's files (searchfiles.h) */
+	uint64_t binary_id;
 };
 
 #endif

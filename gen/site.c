@@ -319,6 +319,7 @@ static void page_cache_open(site_t *s)
 	/* the files of sources this site no longer has (their pages are gone with them) */
 	hfile_remove_other_groups(s->cache_dir, "rendered-pages", names, s->nsources + 1);
 	hfile_remove_other_groups(s->cache_dir, "search-terms", names, s->nsources + 1);
+	hfile_remove_other_groups(s->cache_dir, "search-index", names, s->nsources + 1);
 	free(names);
 }
 

@@ -483,6 +483,18 @@ static ino_t inode_of(const char *dir, const char *name)
 	return ino;
 }
 
+/* Flip the bits of byte `at` of the file `path`. */
+static void damage(const char *path, long at)
+{
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	fseek(f, at, SEEK_SET);
+	int c = fgetc(f);
+	fseek(f, at, SEEK_SET);
+	fputc(c ^ 0x55, f);
+	fclose(f);
+}
+
 /* Write the index of `n` of `s`'s pages into a new folder, tokenized (cache NULL) or with `cache`;
  * *cached receives the pages read from it. */
 static char *index_with(synth_t *s, size_t n, const search_cache_t *cache, size_t *cached)
@@ -544,19 +556,24 @@ static void test_cache_replays_the_same_index(void **state)
 	assert_true(inode_of(cdir, "search-terms") == hub);
 	assert_true(inode_of(cdir, "search-terms.payments") == pay);
 	assert_true(inode_of(cdir, "search-terms.search") != grp2);
-	/* one byte of the hub's file damaged: its 100 pages tokenized again, the index the same */
+	/* one byte of the hub's words damaged: its share (searchpart.h) still holds its pages, the file is
+	 * not even read */
 	char *hubfile = xasprintf("%s/search-terms", cdir);
-	FILE *f = fopen(hubfile, "r+b");
-	assert_non_null(f);
-	fseek(f, 200, SEEK_SET);
-	int c = fgetc(f);
-	fseek(f, 200, SEEK_SET);
-	fputc(c ^ 0x55, f);
-	fclose(f);
+	damage(hubfile, 200);
+	ref = index_with(&s, 299, NULL, &cached);
+	got = index_with(&s, 299, &cache, &cached);
+	assert_int_equal(cached, 299);
+	same_index(ref, got);
+	/* its share damaged too: its 100 pages tokenized again, the index the same */
+	char *hubpart = xasprintf("%s/search-index", cdir);
+	ino_t hubpart_ino = inode_of(cdir, "search-index");
+	damage(hubpart, 100);
 	ref = index_with(&s, 299, NULL, &cached);
 	got = index_with(&s, 299, &cache, &cached);
 	assert_int_equal(cached, 199);
 	same_index(ref, got);
+	assert_true(inode_of(cdir, "search-index") != hubpart_ino); /* made again */
+	free(hubpart);
 	/* another binary's files are not read */
 	search_cache_t other = {cdir, names, 3, 8};
 	got = index_with(&s, 299, &other, &cached);
@@ -570,6 +587,7 @@ static void test_cache_replays_the_same_index(void **state)
 	rmtree(got);
 	free(got);
 	assert_true(inode_of(cdir, "search-terms.search") == 0);
+	assert_true(inode_of(cdir, "search-index.search") == 0);
 	free(hubfile);
 	free(title);
 	rmtree(cdir);

@@ -1,0 +1,124 @@
+/* searchfiles.c - what the last build wrote under search/ (see searchfiles.h). */
+#include "searchfiles.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "histfile.h"
+#include "map.h"
+
+#define SF_MAGIC "ALMSFILE"
+#define SF_VERSION 1u
+#define SF_HDR 24 /* magic, version, spare, payload length at 16 */
+
+struct srfiles {
+	srfiles_list_t list;
+	map_t by_rel; /* rel -> entry index + 1 */
+};
+
+srfiles_t *srfiles_load(const char *path, uint64_t binary_id)
+{
+	srfiles_t *r = xcalloc(1, sizeof *r);
+	size_t len;
+	char *data = hfile_read(path, &len);
+	if (!data)
+		return r;
+	const unsigned char *d = (const unsigned char *)data;
+	hfile_rd_t rd = {d + 8, d + len, 0};
+	if (len < SF_HDR + 8 || memcmp(d, SF_MAGIC, 8) != 0 || hfile_u32(&rd) != SF_VERSION)
+		goto out;
+	(void)hfile_u32(&rd);
+	uint64_t plen = hfile_u64(&rd);
+	if (rd.bad || plen != len - SF_HDR - 8)
+		goto out;
+	hfile_rd_t tail = {d + SF_HDR + plen, d + len, 0};
+	if (hfile_u64(&tail) != hfile_sum64(d + SF_HDR, plen))
+		goto out;
+	rd.e = d + SF_HDR + plen;
+	if (hfile_u64(&rd) != binary_id)
+		goto out;
+	uint32_t n = hfile_u32(&rd);
+	if (rd.bad || n > plen / 48)
+		goto out;
+	for (uint32_t i = 0; i < n && !rd.bad; i++) {
+		const char *rel = hfile_str(&rd);
+		uint64_t h = hfile_u64(&rd), k[2];
+		k[0] = hfile_u64(&rd);
+		k[1] = hfile_u64(&rd);
+		uint64_t size = hfile_u64(&rd), ino = hfile_u64(&rd);
+		int64_t mtime = (int64_t)hfile_u64(&rd);
+		if (!rd.bad)
+			srfiles_add(&r->list, rel, h, k, size, mtime, ino);
+	}
+	if (rd.bad || rd.p != rd.e) {
+		srfiles_list_free(&r->list);
+		goto out;
+	}
+	for (size_t i = 0; i < r->list.n; i++)
+		map_put(&r->by_rel, r->list.v[i].rel, (void *)(uintptr_t)(i + 1));
+out:
+	free(data);
+	return r;
+}
+
+const srfiles_entry_t *srfiles_get(const srfiles_t *r, const char *rel)
+{
+	void *v;
+	if (!r || !map_get(&r->by_rel, rel, &v))
+		return NULL;
+	return &r->list.v[(uintptr_t)v - 1];
+}
+
+void srfiles_free(srfiles_t *r)
+{
+	if (!r)
+		return;
+	map_free(&r->by_rel);
+	srfiles_list_free(&r->list);
+	free(r);
+}
+
+void srfiles_add(srfiles_list_t *l, const char *rel, uint64_t hash, const uint64_t key[2], uint64_t size,
+		int64_t mtime_ns, uint64_t ino)
+{
+	GROW(l->v, l->n, l->cap);
+	l->v[l->n++] = (srfiles_entry_t){xstrdup(rel), hash, {key ? key[0] : 0, key ? key[1] : 0}, size, ino,
+					mtime_ns};
+}
+
+void srfiles_list_free(srfiles_list_t *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].rel);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+void srfiles_save(const char *path, uint64_t binary_id, const srfiles_list_t *lists, size_t n)
+{
+	buf_t b = BUF_INIT;
+	buf_put(&b, SF_MAGIC, 8);
+	hfile_put_u32(&b, SF_VERSION);
+	hfile_put_u32(&b, 0);
+	hfile_put_u64(&b, 0); /* the payload's length: hfile_seal */
+	hfile_put_u64(&b, binary_id);
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		count += lists[i].n;
+	hfile_put_u32(&b, (uint32_t)count);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < lists[i].n; k++) {
+			const srfiles_entry_t *e = &lists[i].v[k];
+			hfile_put_str(&b, e->rel, strlen(e->rel));
+			hfile_put_u64(&b, e->hash);
+			hfile_put_u64(&b, e->key[0]);
+			hfile_put_u64(&b, e->key[1]);
+			hfile_put_u64(&b, e->size);
+			hfile_put_u64(&b, e->ino);
+			hfile_put_u64(&b, (uint64_t)e->mtime_ns);
+		}
+	hfile_seal(&b, 16, SF_HDR);
+	hfile_replace(path, b.s, b.len);
+	buf_free(&b);
+}

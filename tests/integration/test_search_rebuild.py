@@ -1,0 +1,139 @@
+"""A rebuild's search index costs what changed: each repository's share of it (gen/searchpart.h) is kept
+in .git/almanac/search-index*, and a rebuild makes again only the shares of the repositories whose pages
+changed, then merges them. The index it writes is the one a build from nothing writes, byte for byte,
+whatever changed: a page edited, added or removed in one repository (the site's page numbers shift), a
+source removed, a damaged share."""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from almanac_testlib import RepoTestCase, git, main, make_repo, tree_bytes, write, run  # noqa: E402
+
+SHARES_LINE = re.compile(r"search shares: (\d+) of (\d+) repositories' from the last build")
+WORDS = ["etcd", "certificate", "rotate", "replica", "lag", "disk", "pressure", "kafka", "consumer", "quota",
+         "ingress", "latency", "memory", "leak", "deadlock", "rollback", "canary", "dns", "timeout", "vault"]
+
+
+def page(title, i, words=8):
+    body = " ".join(WORDS[(i * 7 + k) % len(WORDS)] for k in range(words))
+    return ("---\ntitle: %s\nowner: team-%d\n---\n# %s\n\n%s first section, page %d.\n\n## Check %d\n\n%s.\n\n"
+            "## Fix\n\nRestart the %s and watch the %s.\n" % (title, i % 3, title, body, i, i, body.upper(),
+                                                               WORDS[i % len(WORDS)], WORDS[(i + 3) % len(WORDS)]))
+
+
+class SearchRebuildTest(RepoTestCase):
+    def source(self, name, n):
+        files = {"docs/%s-%02d.md" % (name, i): page("%s %s %d" % (name.capitalize(), WORDS[i], i), i)
+                 for i in range(n)}
+        return self.repo(files)
+
+    def build(self, hub, out, *extra):
+        return run("build", "--repo", hub, "--out", out, "--now", "2026-11-22", *extra,
+                   env={"ALMANAC_TIMING": "1"})
+
+    def shares(self, r):
+        m = SHARES_LINE.search(r.stderr)
+        self.assertIsNotNone(m, r.stderr)
+        return int(m.group(1)), int(m.group(2))
+
+    def assert_index_fresh(self, hub, out):
+        """search/ in `out` is what a build that prepares every page writes."""
+        fresh = os.path.join(self.tmpdir(), "fresh")
+        r = self.build(hub, fresh, "--no-page-cache")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        a = {k: v for k, v in tree_bytes(out).items() if k.startswith("search/")}
+        b = {k: v for k, v in tree_bytes(fresh).items() if k.startswith("search/")}
+        self.assertGreater(len(b), 10)
+        self.assertEqual(sorted(a), sorted(b))
+        for k in a:
+            self.assertEqual(a[k], b[k], k)
+
+    def commit(self, repo, msg, day):
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", msg, date="2026-11-%02dT10:00:00Z" % day)
+
+    def test_a_rebuild_merges_the_kept_shares_into_the_index_a_full_build_writes(self):
+        srcs = {name: self.source(name, n) for name, n in [("alpha", 7), ("beta", 9), ("gamma", 5)]}
+        cfg = "title: Hub\nsources:\n" + "".join("  - name: %s\n    repo: %s\n    path: docs\n" % (n, p)
+                                                 for n, p in srcs.items())
+        # the hub's pages sort between the sources' (its share's pages interleave with theirs)
+        hub_files = {"almanac.yml": cfg, "content/index.md": "---\ntitle: Handbook\n---\nStart here.\n"}
+        hub_files.update({"content/%s.md" % w: page("Hub %s" % w, i) for i, w in enumerate(["apple", "beacon", "delta"])})
+        hub = self.repo(hub_files)
+        out = os.path.join(self.tmpdir(), "site")
+        cache = os.path.join(hub, ".git", "almanac")
+        r = self.build(hub, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.shares(r), (0, 4))
+        self.assertEqual(sorted(n for n in os.listdir(cache) if n.startswith("search-index")),
+                         ["search-index", "search-index.alpha", "search-index.beta", "search-index.gamma"])
+        self.assert_index_fresh(hub, out)
+        # one page of one source edited (its excerpt and its words): only that source's share made again
+        kept = {n: os.stat(os.path.join(cache, n)).st_ino for n in os.listdir(cache) if n.startswith("search-index")}
+        write(srcs["beta"], "docs/beta-03.md", page("Beta rewritten", 3).replace("first section", "zebra section")
+              + "\nA new paragraph about xylophone tuning.\n")
+        self.commit(srcs["beta"], "beta: edit", 1)
+        r = self.build(hub, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.shares(r), (3, 4))
+        self.assert_index_fresh(hub, out)
+        self.assertNotEqual(os.stat(os.path.join(cache, "search-index.beta")).st_ino, kept["search-index.beta"])
+        for n in ["search-index", "search-index.alpha", "search-index.gamma"]:
+            self.assertEqual(os.stat(os.path.join(cache, n)).st_ino, kept[n], n)
+        # a page added to the first source: the pages after it move one place
+        write(srcs["alpha"], "docs/alpha-00a.md", page("Alpha inserted", 11))
+        self.commit(srcs["alpha"], "alpha: add", 2)
+        r = self.build(hub, out)
+        self.assertEqual(self.shares(r), (3, 4))
+        self.assert_index_fresh(hub, out)
+        # a page removed from the hub and one from a source
+        os.remove(os.path.join(hub, "content", "apple.md"))
+        self.commit(hub, "hub: remove", 3)
+        os.remove(os.path.join(srcs["gamma"], "docs", "gamma-02.md"))
+        self.commit(srcs["gamma"], "gamma: remove", 3)
+        r = self.build(hub, out)
+        self.assertEqual(self.shares(r), (2, 4))
+        self.assert_index_fresh(hub, out)
+        # a source removed from the site: its share goes with it
+        write(hub, "almanac.yml", cfg.split("  - name: gamma")[0])
+        self.commit(hub, "hub: no more gamma", 4)
+        r = self.build(hub, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.shares(r), (3, 3))
+        self.assert_index_fresh(hub, out)
+        self.assertFalse(os.path.exists(os.path.join(cache, "search-index.gamma")))
+
+    def test_a_damaged_share_is_made_again(self):
+        srcs = {name: self.source(name, 6) for name in ["alpha", "beta"]}
+        cfg = "sources:\n" + "".join("  - name: %s\n    repo: %s\n    path: docs\n" % (n, p) for n, p in srcs.items())
+        hub = self.repo({"almanac.yml": cfg, "content/index.md": page("Home", 1)})
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(hub, out).returncode, 0)
+        share = os.path.join(hub, ".git", "almanac", "search-index.beta")
+        good = open(share, "rb").read()
+        day = 0
+        for damaged in [good[:len(good) // 2], good[:60] + bytes([good[60] ^ 1]) + good[61:], b"\0" * 64, b""]:
+            with open(share, "wb") as f:
+                f.write(damaged)
+            day += 1  # and a page of alpha edited (a build must run)
+            write(srcs["alpha"], "docs/alpha-01.md", page("Alpha round %d" % day, day))
+            self.commit(srcs["alpha"], "round %d" % day, day)
+            r = self.build(hub, out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(self.shares(r), (1, 3))  # beta's made again (from its pages' kept words)
+            self.assertEqual(open(share, "rb").read(), good)
+            self.assert_index_fresh(hub, out)
+        # a folder where the file belongs: not used, the index still written
+        os.remove(share)
+        os.mkdir(share)
+        write(srcs["alpha"], "docs/alpha-01.md", page("Alpha with a folder", 9))
+        self.commit(srcs["alpha"], "folder", 9)
+        r = self.build(hub, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.shares(r), (1, 3))
+        self.assert_index_fresh(hub, out)
+
+
+if __name__ == "__main__":
+    main()
