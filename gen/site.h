@@ -16,6 +16,7 @@
 #include "config.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "fsutil.h"
 #include "layout.h"
 #include "layout_hugo.h"
 #include "map.h"
@@ -73,6 +74,8 @@ typedef struct {
 	fm_t fm;
 	int draft;
 	char *text;           /* whole file (owned); freed after the Markdown phase except in serve mode */
+	int text_unread;      /* its file was as the last build read it: fm and body_off/body_line come from that
+	                         build's record (pagerec.h) and text is NULL until site_page_text reads it */
 	size_t body_off;
 	int body_line;
 	md_doc_t md;          /* rendered body */
@@ -95,6 +98,7 @@ typedef struct {
 	char **owners;        /* the owner entries one by one, OWNERS aliases expanded (owned) */
 	size_t nowners;
 	int source;           /* 0: the hub (the repository almanac runs in); k: s->sources[k - 1] */
+	fsu_stat_id_t stat;   /* its file's stat identity when the scan found it (zero: unknown) */
 	char *repo_path;      /* a source's page: its path in that repository (owned); NULL for the
 	                         hub's pages, whose src is that path (site_page_repo_path) */
 } site_page_t;
@@ -257,6 +261,9 @@ struct site {
 	uint64_t binary_id;      /* this almanac binary (its version, file and shared libraries), for the
 	                          * fingerprint and the caches kept there */
 	uint64_t theme_fp;       /* the theme's files (theme_fingerprint), likewise */
+	struct prec *prec;       /* opts.page_cache: what the last build's reading of each page gave (pagerec.h),
+	                          * from before the reading to the end of the Markdown phase (owned) */
+	int64_t started;         /* the second site_load started (CLOCK_REALTIME_COARSE): pagerec.h's racy files */
 	struct pcache *pcache;   /* opts.page_cache: the rendered Markdown of the last build, during the
 	                          * Markdown phase of site_load only (owned) */
 	struct pcache *pcache_saving; /* this build's, being written by pcache_saver (owned; joined and
@@ -294,6 +301,13 @@ void site_stop_jobs(site_t *s);
  * page's text afterwards unless s->opts.serve. Safe for distinct pages from
  * several threads (site_load runs it in parallel). */
 void site_render_markdown(site_t *s, size_t i);
+/* Read page `i`'s text when site_load took its reading from the last
+ * build's record (p->text_unread): as the reading would, its diagnostics
+ * dropped (the record's were reported); should the file have changed since
+ * the scan, the body offset follows its new front matter. Returns 1 when it
+ * read it, 0 when the text was there. Safe for distinct pages from several
+ * threads. */
+int site_page_text(site_t *s, size_t i);
 /* Free everything (site_stop_jobs first). */
 void site_free(site_t *s);
 

@@ -12,6 +12,7 @@
 #include "layout_techdocs.h"
 #include "links.h"
 #include "pagecache.h"
+#include "pagerec.h"
 #include "publish.h"
 #include "sitelayout.h"
 
@@ -82,6 +83,30 @@ static int md_from_cache(site_t *s, site_page_t *p, links_ctx_t *lc, const pcach
 	return 1;
 }
 
+/* Page p's body (`blen` bytes at `body`) as md_render takes it: Hugo shortcodes rewritten, Middleman's
+ * ERB tags blanked out (same length: every link keeps its line and column). Returns the body to
+ * render: `body`, or *rewritten (owned by the caller). The shortcodes it names go to *sc (the
+ * caller's; layout_shortcodes_free), its warnings to `d`. */
+static const char *prepare_body(site_page_t *p, const layout_t *lay, const char *body, size_t blen, char **rewritten, layout_shortcode_t **sc, size_t *nsc, diag_list_t *d)
+{
+	*rewritten = NULL;
+	*sc = NULL;
+	*nsc = 0;
+	if (lay->kind == LAYOUT_HUGO) {
+		*rewritten = layout_hugo_shortcodes(body, blen, p->body_line, lay->params, sc, nsc);
+	} else if (lay->kind == LAYOUT_TECHDOCS && fsu_ends_with(p->src, ".erb")) {
+		/* Middleman runs ERB on .erb files only; Almanac does not: one warning per page */
+		size_t ntags;
+		int el, ec;
+		*rewritten = layout_techdocs_erb(body, blen, p->body_line, &ntags, &el, &ec);
+		if (*rewritten)
+			diag_add(d, DIAG_WARNING, p->src, el, ec, "erb",
+				 "ERB is not run by Almanac: %zu tag%s (<%% ... %%>) left out of the page", ntags,
+				 ntags == 1 ? "" : "s");
+	}
+	return *rewritten ? *rewritten : body;
+}
+
 void site_render_markdown(site_t *s, size_t i)
 {
 	site_page_t *p = &s->pages[i];
@@ -103,47 +128,62 @@ void site_render_markdown(site_t *s, size_t i)
 		.path = p->src,
 		.stop = pub_interrupt_flag(), /* Ctrl-C: the build stops, the page need not finish */
 	};
-	const char *body = p->text + p->body_off;
-	size_t blen = strlen(body);
-	char *rewritten = NULL;
 	const layout_t *lay = sitelayout_of(s, p->source);
 	o.ids = lay->ids; /* heading ids as the repository's tool published them */
-	if (lay->kind == LAYOUT_HUGO) {
-		/* same length as the body: every link keeps its line and column */
-		layout_shortcodes_free(p->shortcodes, p->nshortcodes);
-		rewritten = layout_hugo_shortcodes(body, blen, p->body_line, lay->params, &p->shortcodes,
-						   &p->nshortcodes);
-		if (rewritten)
-			body = rewritten;
-	} else if (lay->kind == LAYOUT_TECHDOCS && fsu_ends_with(p->src, ".erb")) {
-		/* Middleman runs ERB on .erb files only; Almanac does not: its tags are blanked out, same
-		 * length, one warning per page */
-		size_t ntags;
-		int el, ec;
-		rewritten = layout_techdocs_erb(body, blen, p->body_line, &ntags, &el, &ec);
-		if (rewritten) {
-			body = rewritten;
-			diag_add(&s->diags, DIAG_WARNING, p->src, el, ec, "erb",
-				 "ERB is not run by Almanac: %zu tag%s (<%% ... %%>) left out of the page", ntags,
-				 ntags == 1 ? "" : "s");
-		}
-	}
+	unsigned flags = (unsigned)(o.raw_html != 0) | (unsigned)o.strip_h1 << 1 | (unsigned)(o.no_html != 0) << 2 |
+			 mdids_key(&o.ids) << 3;
 	int rc = 0, hit = 0, from_cache = 0;
 	pcache_key_t key;
 	pcache_entry_t kept = {0};
-	if (s->pcache) {
-		pcache_key(&key, body, blen, o.line_offset,
-			   (unsigned)(o.raw_html != 0) | (unsigned)o.strip_h1 << 1 | (unsigned)(o.no_html != 0) << 2 |
-				   mdids_key(&o.ids) << 3,
-			   o.title);
+	prec_md_t pm;
+	/* a page not read (pagerec.h): its body as the last build prepared it, for the rendered Markdown
+	 * it kept; the text is read only when that cannot be used */
+	int recorded = p->text_unread && s->pcache && s->prec && prec_md(s->prec, i, &pm);
+	if (recorded) {
+		layout_shortcodes_free(p->shortcodes, p->nshortcodes);
+		p->shortcodes = pm.shortcodes;
+		p->nshortcodes = pm.nshortcodes;
+		pm.shortcodes = NULL;
+		pm.nshortcodes = 0;
+		diag_add_each(&s->diags, pm.diags, pm.ndiags, NULL);
+		key = (pcache_key_t){{pm.body[0], pm.body[1]}, o.line_offset, flags, o.title};
+		prec_md_clear(&pm);
 		from_cache = md_from_cache(s, p, &lc, &key, &kept, &hit);
-		if (!from_cache && hit) { /* the links were asked: the render gets their answers */
-			rec.replay = kept.links;
-			rec.nreplay = kept.nlinks;
-		}
 	}
-	if (!from_cache)
-		rc = md_render(&p->md, body, blen, &o);
+	char *rewritten = NULL;
+	if (!from_cache) {
+		site_page_text(s, i); /* when not read yet */
+		const char *body = p->text + p->body_off;
+		size_t blen = strlen(body);
+		layout_shortcode_t *sc;
+		size_t nsc;
+		diag_list_t prep; /* what preparing the body said, kept with the page's record */
+		diag_init(&prep);
+		body = prepare_body(p, lay, body, blen, &rewritten, &sc, &nsc, &prep);
+		if (!recorded) { /* the page's own now (a recorded page's came with its record) */
+			layout_shortcodes_free(p->shortcodes, p->nshortcodes);
+			p->shortcodes = sc;
+			p->nshortcodes = nsc;
+			sc = NULL;
+			nsc = 0;
+			diag_add_each(&s->diags, prep.items, prep.len, NULL);
+		}
+		layout_shortcodes_free(sc, nsc);
+		if (s->pcache) {
+			pcache_key(&key, body, blen, o.line_offset, flags, o.title);
+			if (s->prec && !recorded)
+				prec_put_md(s->prec, i, key.body, p->shortcodes, p->nshortcodes, prep.items, prep.len);
+			if (!recorded)
+				from_cache = md_from_cache(s, p, &lc, &key, &kept, &hit);
+			if (!from_cache && hit) { /* the links were asked: the render gets their answers */
+				rec.replay = kept.links;
+				rec.nreplay = kept.nlinks;
+			}
+		}
+		diag_free(&prep);
+		if (!from_cache)
+			rc = md_render(&p->md, body, blen, &o);
+	}
 	free(rewritten);
 	char *html = rc == 0 && p->md.html ? links_inline_images(&lc, p->md.html) : NULL;
 	if (html) {

@@ -173,6 +173,7 @@ static void add_scan(site_t *s, int k, const scan_result_t *sc)
 		p->src = sp;
 		p->source = k;
 		p->repo_path = xstrdup(sc->pages[i]);
+		p->stat = sc->page_stat[i];
 		p->dir = fsu_dirname(p->src);
 		/* the source's own layout gives its pages their URLs (site_name_page): the page it publishes
 		 * at its folder's address (a Hugo source: _index.md) is that folder's index */
@@ -270,6 +271,8 @@ static void keep_tracked(site_t *s, const site_source_t *src, const sources_spec
 		for (size_t i = 0; i < *lens[l]; i++) {
 			char *path = lists[l][i];
 			if (is_tracked(idx, src->tree, &dc, path)) {
+				if (l == 0) /* a page's stat identity goes with it */
+					sc->page_stat[kept] = sc->page_stat[i];
 				lists[l][kept++] = path;
 				continue;
 			}
