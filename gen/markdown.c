@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* Bytes given to cmark's parser at a time (Ctrl-C is checked between them). */
 #define MD_FEED_SLICE (64 * 1024)
@@ -966,11 +967,34 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	mds_free(&scan);
 	for (size_t i = 0; i < out->nsections; i++)
 		out->words += count_words(out->sections[i].text);
+	md_doc_digest(out);
 	return 0;
+}
+
+void md_doc_digest(md_doc_t *doc)
+{
+	doc->html_digest[0] = doc->html_digest[1] = 0;
+	if (!doc->html)
+		return;
+	XXH128_hash_t h = XXH3_128bits(doc->html, strlen(doc->html));
+	doc->html_digest[0] = h.low64;
+	doc->html_digest[1] = h.high64;
+}
+
+const char *md_doc_html(md_doc_t *doc)
+{
+	if (!doc->html && doc->html_from) {
+		doc->html = doc->html_from->load(doc->html_from);
+		doc->html_from->release(doc->html_from);
+		doc->html_from = NULL;
+	}
+	return doc->html;
 }
 
 void md_doc_free(md_doc_t *doc)
 {
+	if (doc->html_from)
+		doc->html_from->release(doc->html_from);
 	free(doc->html);
 	for (size_t i = 0; i < doc->nheadings; i++) {
 		free(doc->headings[i].id);

@@ -68,8 +68,19 @@ typedef struct {
 } md_opts_t;
 
 
+/* Where a document's HTML is when it was not loaded with the rest (pagecache.h keeps it apart: a page
+ * whose output is kept never needs it). */
+typedef struct md_lazy md_lazy_t;
+struct md_lazy {
+	char *(*load)(md_lazy_t *self);   /* the HTML (malloc'd), or NULL when it cannot be had */
+	void (*release)(md_lazy_t *self); /* free `self` */
+};
+
 typedef struct {
-	char *html;                 /* owned; a full build frees it once the page is written (render.c) */
+	char *html;                 /* owned; a full build frees it once the page is written (render.c); NULL with
+	                               html_from set: not loaded yet, read it with md_doc_html */
+	uint64_t html_digest[2];    /* XXH3-128 of html as md_render made it (low, high); zero: unknown (hash html) */
+	md_lazy_t *html_from;       /* where html is while not loaded (owned), else NULL */
 	md_heading_t *headings;     /* owned, in document order */
 	size_t nheadings;
 	md_section_t *sections;     /* owned; sections[0] is the text before the first heading */
@@ -107,6 +118,11 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o);
 size_t md_budget(size_t len);
 /* Free what `doc` owns; accepts a zeroed struct. */
 void md_doc_free(md_doc_t *doc);
+/* The document's HTML, loaded first when it is not yet (html_from): borrowed (owned by `doc`), NULL
+ * when there is none (no_html) or it could not be loaded. One thread at a time per document. */
+const char *md_doc_html(md_doc_t *doc);
+/* Set doc->html_digest from doc->html (zero when NULL). */
+void md_doc_digest(md_doc_t *doc);
 /* The GitHub slug of a heading text: lower-case, punctuation removed except
  * '-' and '_', spaces to '-'. Caller frees. */
 char *md_slug(const char *text);

@@ -189,6 +189,7 @@ void site_render_markdown(site_t *s, size_t i)
 	if (html) {
 		free(p->md.html);
 		p->md.html = html;
+		md_doc_digest(&p->md);
 	}
 	for (size_t k = 0; k < lc.nimages; k++) /* stopped, or a page of text */
 		free(lc.images[k]);
