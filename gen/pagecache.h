@@ -41,7 +41,7 @@ typedef struct {
 } pcache_key_t;
 
 /* One call of the link callback and its answer. */
-typedef struct {
+typedef struct pcache_link {
 	char *url;          /* owned */
 	int is_image, line, col;
 	char *result;       /* owned; NULL: the URL was kept */

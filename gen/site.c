@@ -998,6 +998,11 @@ void site_page_clear(site_page_t *p)
 	fm_free(&p->fm);
 	free(p->text);
 	md_doc_free(&p->md);
+	for (size_t j = 0; j < p->nkept_links; j++) {
+		free(p->kept_links[j].url);
+		free(p->kept_links[j].result);
+	}
+	free(p->kept_links);
 	for (size_t j = 0; j < p->nlinks; j++)
 		free(p->links[j].fragment);
 	free(p->links);

@@ -79,6 +79,9 @@ typedef struct {
 	size_t body_off;
 	int body_line;
 	md_doc_t md;          /* rendered body */
+	struct pcache_link *kept_links; /* its rendered Markdown was kept (pagecache.h): what its links lead to,
+	                                   to render its HTML again should the kept one be unreadable (owned) */
+	size_t nkept_links;
 	site_link_t *links;   /* resolved internal links (owned) */
 	size_t nlinks;
 	long *backlinks;      /* indexes of pages linking here, sorted, unique (owned) */
@@ -301,6 +304,11 @@ void site_stop_jobs(site_t *s);
  * page's text afterwards unless s->opts.serve. Safe for distinct pages from
  * several threads (site_load runs it in parallel). */
 void site_render_markdown(site_t *s, size_t i);
+/* Page `i`'s HTML (borrowed from p->md): read from the page cache's file when
+ * its rendered Markdown was kept (md_doc_html), rendered again from its file
+ * with the links' kept answers should that part of the file be unreadable
+ * (damaged since). NULL for a page with none (a check). One thread per page. */
+const char *site_page_html(site_t *s, size_t i);
 /* Read page `i`'s text when site_load took its reading from the last
  * build's record (p->text_unread): as the reading would, its diagnostics
  * dropped (the record's were reported); should the file have changed since

@@ -79,6 +79,12 @@ static int md_from_cache(site_t *s, site_page_t *p, links_ctx_t *lc, const pcach
 		return 0;
 	p->md = e->doc;
 	memset(&e->doc, 0, sizeof e->doc);
+	if (p->md.html_from) { /* its HTML is read when written: should it be unreadable, these answers */
+		p->kept_links = e->links;
+		p->nkept_links = e->nlinks;
+		e->links = NULL;
+		e->nlinks = 0;
+	}
 	diag_add_each(&s->diags, e->diags, e->ndiags, p->src);
 	return 1;
 }
@@ -221,4 +227,54 @@ void site_render_markdown(site_t *s, size_t i)
 		free(p->text);
 		p->text = NULL;
 	}
+}
+
+const char *site_page_html(site_t *s, size_t i)
+{
+	site_page_t *p = &s->pages[i];
+	int lazy = p->md.html_from != NULL;
+	if (md_doc_html(&p->md) || !lazy)
+		return p->md.html;
+	/* the kept HTML is unreadable (the file damaged since it was opened): rendered again from the text,
+	 * its links given the answers they got in this build (nothing asked, nothing said twice) */
+	links_ctx_t lc = {s, (long)i, 0, NULL, 0};
+	linkrec_t rec = {&lc, NULL, 0, 0, p->kept_links, p->nkept_links, 0};
+	diag_list_t said; /* reported with the kept rendering */
+	diag_init(&said);
+	free(p->text);
+	p->text = NULL;
+	p->text_unread = 1;
+	site_page_text(s, i);
+	const layout_t *lay = sitelayout_of(s, p->source);
+	const char *body = p->text + p->body_off;
+	size_t blen = strlen(body);
+	char *rewritten;
+	layout_shortcode_t *sc;
+	size_t nsc;
+	body = prepare_body(p, lay, body, blen, &rewritten, &sc, &nsc, &said);
+	layout_shortcodes_free(sc, nsc);
+	md_opts_t o = {.raw_html = s->cfg.raw_html, .line_offset = p->body_line - 1, .strip_h1 = 1,
+		       .title = p->fm.title, .link = link_record, .ud = &rec, .diags = &said, .path = p->src,
+		       .stop = pub_interrupt_flag(), .ids = lay->ids};
+	md_doc_t d;
+	if (md_render(&d, body, blen, &o) == 0) {
+		p->md.html = d.html;
+		d.html = NULL;
+	}
+	md_doc_free(&d);
+	free(rewritten);
+	for (size_t k = 0; k < rec.n; k++) {
+		free(rec.links[k].url);
+		free(rec.links[k].result);
+	}
+	free(rec.links);
+	for (size_t k = 0; k < lc.nimages; k++)
+		free(lc.images[k]);
+	free(lc.images);
+	diag_free(&said);
+	if (!s->opts.serve) {
+		free(p->text);
+		p->text = NULL;
+	}
+	return p->md.html;
 }
