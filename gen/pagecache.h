@@ -13,9 +13,15 @@
  * One file per repository of the site (the hub's and each source's), under
  * Almanac's own folder in the hub's Git directory (`<dir>/rendered-pages`,
  * `<dir>/rendered-pages.<source name>`): a build that changes one source's
- * pages rewrites that source's file only. A file from another almanac binary
- * (the binary's hash is in its header), a corrupt or truncated one is
- * ignored whole (histfile.h's bounds-checked readers, an XXH3 checksum).
+ * pages rewrites that source's file only. A build reads a file's header and
+ * its index (at its end), then the head of each page it asks for (its key,
+ * links, headings, search sections, warnings, the HTML's digest); a page's
+ * HTML is read only when its page file is written (md_doc_html), so a page
+ * kept whole by the render never reads it. A file from another almanac
+ * binary (the binary's hash is in its header), one cut short or with a
+ * damaged index is ignored whole; each part of an entry has its own XXH3
+ * checksum: a damaged head is a miss for that page, a damaged HTML is found
+ * when it is read and the page is rendered again then (site_page_html).
  * Never repository content: the folder is Git's, not the work tree's.
  *
  * Threads: pcache_get and pcache_put may run on every rendering thread at
@@ -68,7 +74,9 @@ pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups,
 
 /* 1 and *out filled (the caller frees it with pcache_entry_clear) when the
  * page `src` of `group` was kept with this key (it stays kept unless it is
- * put again); 0 otherwise. */
+ * put again); 0 otherwise. The HTML is not read: out->doc.html is NULL and
+ * out->doc.html_from reads it (md_doc_html: it keeps the old file open, even
+ * after pcache_save and pcache_free, until the doc is freed). */
 int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, pcache_entry_t *out);
 
 /* Keep page `src` of `group`: its key and rendering (`e` stays the
