@@ -983,18 +983,33 @@ void md_doc_digest(md_doc_t *doc)
 
 const char *md_doc_html(md_doc_t *doc)
 {
-	if (!doc->html && doc->html_from) {
-		doc->html = doc->html_from->load(doc->html_from);
-		doc->html_from->release(doc->html_from);
+	md_lazy_t *l = doc->html_from;
+	if (l) {
 		doc->html_from = NULL;
+		if (!doc->html)
+			l->load(l, doc);
+		l->release(l);
 	}
 	return doc->html;
+}
+
+size_t md_doc_sections(md_doc_t *doc)
+{
+	md_lazy_t *l = doc->sections_from;
+	if (l) {
+		doc->sections_from = NULL;
+		l->load(l, doc);
+		l->release(l);
+	}
+	return doc->nsections;
 }
 
 void md_doc_free(md_doc_t *doc)
 {
 	if (doc->html_from)
 		doc->html_from->release(doc->html_from);
+	if (doc->sections_from)
+		doc->sections_from->release(doc->sections_from);
 	free(doc->html);
 	for (size_t i = 0; i < doc->nheadings; i++) {
 		free(doc->headings[i].id);

@@ -16,14 +16,14 @@
 #include "parallel.h"
 
 /* A file: magic, version, 4 spare bytes, the binary's id, where its index starts (PC_HDR bytes; 0
- * while it is written). Then the entries, each in two parts: its head (length u32, bytes, XXH3-64
- * u64: its key and everything but the HTML) and its HTML (length u32, bytes, XXH3-64 u64). Then the
- * index: the count (u32), each entry's src, offset (u64) and parts' lengths (u32, u32), and the index's
- * own XXH3-64 (u64), which ends the file. A build reads the header and the index, then the head of
- * each page it asks for; the HTML only when the page is written (md_doc_html), and each part is
- * checked against its checksum when read. */
+ * while it is written). Then the entries, each in three parts, each its length (u32), its bytes and
+ * their XXH3-64 (u64): its head (its key and everything but what follows), its HTML, its search
+ * sections. Then the index: the count (u32), each entry's src, offset (u64) and parts' lengths (3 u32),
+ * and the index's own XXH3-64 (u64), which ends the file. A build reads the header and the index, then
+ * the head of each page it asks for; the HTML only when the page is written (md_doc_html), the sections
+ * when the search index needs them (md_doc_sections); each part is checked when read. */
 #define PC_MAGIC "ALMPAGES"
-#define PC_VERSION 3u
+#define PC_VERSION 4u
 #define PC_HDR 32
 #define PC_INDEX_AT 24
 #define PC_MAX_ENTRIES 10000000u
@@ -46,14 +46,14 @@ static void file_unref(pc_file_t *f)
 typedef struct {
 	const char *src;             /* the page's file (inside pc_group_t.srcs) */
 	uint64_t at;                 /* where the entry (its head's length first) starts in the old file */
-	uint32_t headlen, bodylen;   /* its parts' lengths */
+	uint32_t headlen, bodylen, seclen; /* its parts' lengths: head, HTML, sections */
 	atomic_int hit;
 } pc_old_t;
 
 /* The whole extent of an entry in its file. */
-static uint64_t entry_size(uint32_t headlen, uint32_t bodylen)
+static uint64_t entry_size(uint32_t headlen, uint32_t bodylen, uint32_t seclen)
 {
-	return 4 + (uint64_t)headlen + 8 + 4 + (uint64_t)bodylen + 8;
+	return 3 * 12 + (uint64_t)headlen + (uint64_t)bodylen + (uint64_t)seclen;
 }
 
 typedef struct {
@@ -162,7 +162,7 @@ static void group_read(pcache_t *c, pc_group_t *g)
 		goto bad;
 	hfile_rd_t ir = {ix, ix + ilen, 0};
 	uint32_t n = hfile_u32(&ir);
-	if (n > PC_MAX_ENTRIES || n > ilen / 16)
+	if (n > PC_MAX_ENTRIES || n > ilen / 20)
 		goto bad;
 	g->old = xcalloc(n ? n : 1, sizeof *g->old);
 	for (uint32_t i = 0; i < n; i++) {
@@ -171,7 +171,9 @@ static void group_read(pcache_t *c, pc_group_t *g)
 		o->at = hfile_u64(&ir);
 		o->headlen = hfile_u32(&ir);
 		o->bodylen = hfile_u32(&ir);
-		if (ir.bad || !o->src || o->at < PC_HDR || o->at > at || entry_size(o->headlen, o->bodylen) > at - o->at)
+		o->seclen = hfile_u32(&ir);
+		if (ir.bad || !o->src || o->at < PC_HDR || o->at > at ||
+		    entry_size(o->headlen, o->bodylen, o->seclen) > at - o->at)
 			break;
 		g->nold++;
 	}
@@ -259,13 +261,6 @@ static void rd_entry(hfile_rd_t *r, pcache_entry_t *out)
 		d->headings[i].text = rd_str(r);
 		d->headings[i].line = (int)hfile_u32(r);
 	}
-	d->nsections = rd_count(r);
-	d->sections = xcalloc(d->nsections + 1, sizeof *d->sections);
-	for (size_t i = 0; i < d->nsections && !r->bad; i++) {
-		d->sections[i].anchor = rd_str(r);
-		d->sections[i].heading = rd_str(r);
-		d->sections[i].text = rd_str(r);
-	}
 	d->h1 = rd_opt_str(r);
 	d->nhtml_ids = rd_count(r);
 	d->html_ids = xcalloc(d->nhtml_ids + 1, sizeof *d->html_ids);
@@ -298,36 +293,78 @@ static int key_matches(hfile_rd_t *r, const pcache_key_t *key)
 	return !key->title || hfile_str_is(r, key->title);
 }
 
-/* A page's HTML, read from its old file when first asked for (md_lazy_t). */
+static void lazy_release(md_lazy_t *l);
+
+/* A page's HTML or sections, read from its old file when first asked for (md_lazy_t). */
 typedef struct {
 	md_lazy_t base;
 	pc_file_t *f;                /* a reference */
 	uint64_t at;                 /* its part (length first) */
 	uint32_t len;
+	int sections;                /* the sections part, else the HTML */
 } pc_lazy_t;
 
-static char *lazy_load(md_lazy_t *l)
+static void free_sections(md_section_t *v, size_t n)
 {
-	pc_lazy_t *z = (pc_lazy_t *)l;
-	unsigned char *b = read_part(z->f->fd, z->at, z->len);
-	if (!b)
-		return NULL;
-	hfile_rd_t r = {b + 4, b + 4 + z->len, 0};
-	char *html = rd_str(&r);
-	if (r.bad || r.p != r.e) {
-		free(html);
-		html = NULL;
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].anchor);
+		free(v[i].heading);
+		free(v[i].text);
 	}
-	free(b);
-	return html;
+	free(v);
 }
 
-static void lazy_release(md_lazy_t *l)
+static int lazy_load(md_lazy_t *l, void *doc)
 {
 	pc_lazy_t *z = (pc_lazy_t *)l;
-	file_unref(z->f);
-	free(z);
+	md_doc_t *d = doc;
+	unsigned char *b = read_part(z->f->fd, z->at, z->len);
+	if (!b)
+		return -1;
+	hfile_rd_t r = {b + 4, b + 4 + z->len, 0};
+	if (z->sections) {
+		size_t n = rd_count(&r);
+		md_section_t *v = xcalloc(n + 1, sizeof *v);
+		for (size_t i = 0; i < n && !r.bad; i++) {
+			v[i].anchor = rd_str(&r);
+			v[i].heading = rd_str(&r);
+			v[i].text = rd_str(&r);
+		}
+		if (r.bad || r.p != r.e) {
+			free_sections(v, n);
+		} else {
+			d->sections = v;
+			d->nsections = n;
+		}
+	} else {
+		char *html = rd_str(&r);
+		if (r.bad || r.p != r.e)
+			free(html);
+		else
+			d->html = html;
+	}
+	free(b);
+	return r.bad || r.p != r.e ? -1 : 0;
 }
+
+/* A lazy part of entry `o` of `g`'s old file: `which` 1 the HTML, 2 the sections. */
+static md_lazy_t *lazy_part(pc_group_t *g, const pc_old_t *o, int which)
+{
+	pc_lazy_t *z = xcalloc(1, sizeof *z);
+	z->base.load = lazy_load;
+	z->base.release = lazy_release;
+	z->f = g->oldf;
+	atomic_fetch_add(&g->oldf->refs, 1);
+	z->at = o->at + 12 + o->headlen;
+	z->len = o->bodylen;
+	if (which == 2) {
+		z->at += 12 + o->bodylen;
+		z->len = o->seclen;
+		z->sections = 1;
+	}
+	return &z->base;
+}
+
 
 int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, pcache_entry_t *out)
 {
@@ -349,16 +386,10 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
 		rd_entry(&r, out);
 		uint8_t has_html = hfile_u8(&r);
 		ok = !r.bad && r.p == r.e && (has_html ? o->bodylen > 0 : o->bodylen == 0);
-		if (ok && has_html) { /* the HTML stays in the file until the page is written */
-			pc_lazy_t *z = xcalloc(1, sizeof *z);
-			z->base.load = lazy_load;
-			z->base.release = lazy_release;
-			z->f = g->oldf;
-			atomic_fetch_add(&g->oldf->refs, 1);
-			z->at = o->at + 4 + o->headlen + 8;
-			z->len = o->bodylen;
-			out->doc.html_from = &z->base;
-		}
+		if (ok && has_html) /* the HTML stays in the file until the page is written */
+			out->doc.html_from = lazy_part(g, o, 1);
+		if (ok) /* and the sections until the search index needs them */
+			out->doc.sections_from = lazy_part(g, o, 2);
 		if (!ok)
 			pcache_entry_clear(out);
 	}
@@ -366,6 +397,13 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
 	if (ok)
 		atomic_store(&o->hit, 1);
 	return ok;
+}
+
+static void lazy_release(md_lazy_t *l)
+{
+	pc_lazy_t *z = (pc_lazy_t *)l;
+	file_unref(z->f);
+	free(z);
 }
 
 /* Open the group's new file (a temporary name beside it) and write its header; where its index
@@ -400,12 +438,14 @@ static void group_write(pc_group_t *g, const void *p, size_t n)
 }
 
 /* Note in the new file's index that the entry of `src` starts at `at` (the lock held). */
-static void index_add(pc_group_t *g, const char *src, uint64_t at, uint32_t headlen, uint32_t bodylen)
+static void index_add(pc_group_t *g, const char *src, uint64_t at, uint32_t headlen, uint32_t bodylen,
+		      uint32_t seclen)
 {
 	hfile_put_str(&g->idx, src, strlen(src));
 	hfile_put_u64(&g->idx, at);
 	hfile_put_u32(&g->idx, headlen);
 	hfile_put_u32(&g->idx, bodylen);
+	hfile_put_u32(&g->idx, seclen);
 	g->nidx++;
 }
 
@@ -484,7 +524,7 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 		return;
 	/* its size first: one allocation (a page's entry is tens of kilobytes) */
 	const md_doc_t *d = &e->doc;
-	size_t need = 96 + (key->title ? strlen(key->title) : 0) + (d->html ? strlen(d->html) : 0) +
+	size_t need = 128 + (key->title ? strlen(key->title) : 0) + (d->html ? strlen(d->html) : 0) +
 		      (d->h1 ? strlen(d->h1) : 0) + 16;
 	for (size_t i = 0; i < e->nlinks; i++)
 		need += 24 + strlen(e->links[i].url) + (e->links[i].result ? strlen(e->links[i].result) : 0);
@@ -520,12 +560,6 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 		put_s(&b, d->headings[i].text);
 		hfile_put_u32(&b, (uint32_t)d->headings[i].line);
 	}
-	hfile_put_u32(&b, (uint32_t)d->nsections);
-	for (size_t i = 0; i < d->nsections; i++) {
-		put_s(&b, d->sections[i].anchor);
-		put_s(&b, d->sections[i].heading);
-		put_s(&b, d->sections[i].text);
-	}
 	put_opt_str(&b, d->h1);
 	hfile_put_u32(&b, (uint32_t)d->nhtml_ids);
 	for (size_t i = 0; i < d->nhtml_ids; i++)
@@ -552,7 +586,17 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 		hfile_put_str(&b, d->html, strlen(d->html));
 	size_t bodylen = b.len - body_at;
 	seal_part(&b, body_at);
-	if (headlen > PC_PART_MAX || bodylen > PC_PART_MAX) { /* a page of gigabytes: rendered again next time */
+	size_t sec_at = b.len + 4;
+	hfile_put_u32(&b, 0); /* the sections' length: seal_part */
+	hfile_put_u32(&b, (uint32_t)d->nsections);
+	for (size_t i = 0; i < d->nsections; i++) {
+		put_s(&b, d->sections[i].anchor);
+		put_s(&b, d->sections[i].heading);
+		put_s(&b, d->sections[i].text);
+	}
+	size_t seclen = b.len - sec_at;
+	seal_part(&b, sec_at);
+	if (headlen > PC_PART_MAX || bodylen > PC_PART_MAX || seclen > PC_PART_MAX) { /* a page of gigabytes */
 		buf_free(&b);
 		return;
 	}
@@ -563,7 +607,7 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 	pthread_mutex_lock(&g->lock);
 	if (g->fd < 0 && !g->failed)
 		group_start(g, c->binary_id);
-	index_add(g, src, g->pos, (uint32_t)headlen, (uint32_t)bodylen);
+	index_add(g, src, g->pos, (uint32_t)headlen, (uint32_t)bodylen, (uint32_t)seclen);
 	group_write(g, b.s, b.len);
 	g->nfresh++;
 	pthread_mutex_unlock(&g->lock);
@@ -595,11 +639,13 @@ static void copy_kept(pc_group_t *g, const atomic_int *stop)
 			continue;
 		}
 		size_t first = i;
-		uint64_t from = g->old[i].at, to = from + entry_size(g->old[i].headlen, g->old[i].bodylen);
+		const pc_old_t *o = &g->old[i];
+		uint64_t from = o->at, to = from + entry_size(o->headlen, o->bodylen, o->seclen);
 		for (i++; i < g->nold && atomic_load(&g->old[i].hit) && g->old[i].at == to; i++)
-			to += entry_size(g->old[i].headlen, g->old[i].bodylen);
+			to += entry_size(g->old[i].headlen, g->old[i].bodylen, g->old[i].seclen);
 		for (size_t k = first; k < i; k++)
-			index_add(g, g->old[k].src, g->pos + (g->old[k].at - from), g->old[k].headlen, g->old[k].bodylen);
+			index_add(g, g->old[k].src, g->pos + (g->old[k].at - from), g->old[k].headlen, g->old[k].bodylen,
+				  g->old[k].seclen);
 		while (from < to && !g->failed) {
 			if (stop && atomic_load(stop)) /* Ctrl-C: within one chunk */
 				g->failed = 1;

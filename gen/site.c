@@ -212,23 +212,34 @@ static void load_page(void *ud, size_t i)
 	diag_free(&own);
 }
 
+char *site_page_read_text(site_t *s, size_t i, size_t *body_off, int *body_line)
+{
+	site_page_t *p = &s->pages[i];
+	diag_list_t scratch; /* said when the page was read first */
+	diag_init(&scratch);
+	size_t len;
+	char *text;
+	read_text(s, p, &text, &len, &scratch);
+	*body_off = p->body_off;
+	*body_line = p->body_line;
+	if (!s->prec || !prec_text_is(s->prec, i, text, len)) {
+		/* not the text the page was read from (changed since): its body is where its front matter now
+		 * ends */
+		fm_t fm;
+		fm_parse_ex(&fm, text, len, p->src, body_off, body_line, &scratch, fm_opts(s, p->source));
+		fm_free(&fm);
+	}
+	diag_free(&scratch);
+	return text;
+}
+
 int site_page_text(site_t *s, size_t i)
 {
 	site_page_t *p = &s->pages[i];
 	if (!p->text_unread)
 		return 0;
 	p->text_unread = 0;
-	diag_list_t scratch; /* said when the record was made, and taken with it */
-	diag_init(&scratch);
-	size_t len;
-	read_text(s, p, &p->text, &len, &scratch);
-	if (!s->prec || !prec_text_is(s->prec, i, p->text, len)) {
-		/* changed since the scan (during this build): its body is where its front matter now ends */
-		fm_t fm;
-		fm_parse_ex(&fm, p->text, len, p->src, &p->body_off, &p->body_line, &scratch, fm_opts(s, p->source));
-		fm_free(&fm);
-	}
-	diag_free(&scratch);
+	p->text = site_page_read_text(s, i, &p->body_off, &p->body_line);
 	return 1;
 }
 

@@ -309,6 +309,11 @@ void site_render_markdown(site_t *s, size_t i);
  * with the links' kept answers should that part of the file be unreadable
  * (damaged since). NULL for a page with none (a check). One thread per page. */
 const char *site_page_html(site_t *s, size_t i);
+/* Page `i`'s search sections, as site_page_html: loaded from the page cache's
+ * file when kept there (md_doc_sections), rendered again should they be
+ * unreadable. Returns p->md.nsections. One thread per page; another may get
+ * its HTML meanwhile. */
+size_t site_page_sections(site_t *s, size_t i);
 /* Read page `i`'s text when site_load took its reading from the last
  * build's record (p->text_unread): as the reading would, its diagnostics
  * dropped (the record's were reported); should the file have changed since
@@ -316,6 +321,10 @@ const char *site_page_html(site_t *s, size_t i);
  * read it, 0 when the text was there. Safe for distinct pages from several
  * threads. */
 int site_page_text(site_t *s, size_t i);
+/* Page `i`'s text read again as site_page_text reads it, without changing the
+ * page: a new string (the caller frees it), its body's offset and line in
+ * *body_off and *body_line. Thread-safe. */
+char *site_page_read_text(site_t *s, size_t i, size_t *body_off, int *body_line);
 /* Free everything (site_stop_jobs first). */
 void site_free(site_t *s);
 

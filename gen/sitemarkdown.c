@@ -79,7 +79,7 @@ static int md_from_cache(site_t *s, site_page_t *p, links_ctx_t *lc, const pcach
 		return 0;
 	p->md = e->doc;
 	memset(&e->doc, 0, sizeof e->doc);
-	if (p->md.html_from) { /* its HTML is read when written: should it be unreadable, these answers */
+	if (p->md.html_from || p->md.sections_from) { /* read when needed: should they be unreadable, these */
 		p->kept_links = e->links;
 		p->nkept_links = e->nlinks;
 		e->links = NULL;
@@ -93,20 +93,21 @@ static int md_from_cache(site_t *s, site_page_t *p, links_ctx_t *lc, const pcach
  * ERB tags blanked out (same length: every link keeps its line and column). Returns the body to
  * render: `body`, or *rewritten (owned by the caller). The shortcodes it names go to *sc (the
  * caller's; layout_shortcodes_free), its warnings to `d`. */
-static const char *prepare_body(site_page_t *p, const layout_t *lay, const char *body, size_t blen, char **rewritten, layout_shortcode_t **sc, size_t *nsc, diag_list_t *d)
+static const char *prepare_body(const char *src, int body_line, const layout_t *lay, const char *body, size_t blen,
+				char **rewritten, layout_shortcode_t **sc, size_t *nsc, diag_list_t *d)
 {
 	*rewritten = NULL;
 	*sc = NULL;
 	*nsc = 0;
 	if (lay->kind == LAYOUT_HUGO) {
-		*rewritten = layout_hugo_shortcodes(body, blen, p->body_line, lay->params, sc, nsc);
-	} else if (lay->kind == LAYOUT_TECHDOCS && fsu_ends_with(p->src, ".erb")) {
+		*rewritten = layout_hugo_shortcodes(body, blen, body_line, lay->params, sc, nsc);
+	} else if (lay->kind == LAYOUT_TECHDOCS && fsu_ends_with(src, ".erb")) {
 		/* Middleman runs ERB on .erb files only; Almanac does not: one warning per page */
 		size_t ntags;
 		int el, ec;
-		*rewritten = layout_techdocs_erb(body, blen, p->body_line, &ntags, &el, &ec);
+		*rewritten = layout_techdocs_erb(body, blen, body_line, &ntags, &el, &ec);
 		if (*rewritten)
-			diag_add(d, DIAG_WARNING, p->src, el, ec, "erb",
+			diag_add(d, DIAG_WARNING, src, el, ec, "erb",
 				 "ERB is not run by Almanac: %zu tag%s (<%% ... %%>) left out of the page", ntags,
 				 ntags == 1 ? "" : "s");
 	}
@@ -165,7 +166,7 @@ void site_render_markdown(site_t *s, size_t i)
 		size_t nsc;
 		diag_list_t prep; /* what preparing the body said, kept with the page's record */
 		diag_init(&prep);
-		body = prepare_body(p, lay, body, blen, &rewritten, &sc, &nsc, &prep);
+		body = prepare_body(p->src, p->body_line, lay, body, blen, &rewritten, &sc, &nsc, &prep);
 		if (!recorded) { /* the page's own now (a recorded page's came with its record) */
 			layout_shortcodes_free(p->shortcodes, p->nshortcodes);
 			p->shortcodes = sc;
@@ -229,39 +230,31 @@ void site_render_markdown(site_t *s, size_t i)
 	}
 }
 
-const char *site_page_html(site_t *s, size_t i)
+/* Page i's Markdown rendered again from its file into `d` (its kept HTML or sections are unreadable:
+ * the cache file damaged since it was opened), its links given the answers they got in this build
+ * (nothing asked, nothing said twice). 0, or -1 when it could not be. */
+static int render_again(site_t *s, size_t i, md_doc_t *d)
 {
 	site_page_t *p = &s->pages[i];
-	int lazy = p->md.html_from != NULL;
-	if (md_doc_html(&p->md) || !lazy)
-		return p->md.html;
-	/* the kept HTML is unreadable (the file damaged since it was opened): rendered again from the text,
-	 * its links given the answers they got in this build (nothing asked, nothing said twice) */
 	links_ctx_t lc = {s, (long)i, 0, NULL, 0};
 	linkrec_t rec = {&lc, NULL, 0, 0, p->kept_links, p->nkept_links, 0};
 	diag_list_t said; /* reported with the kept rendering */
 	diag_init(&said);
-	free(p->text);
-	p->text = NULL;
-	p->text_unread = 1;
-	site_page_text(s, i);
+	size_t off;
+	int line;
+	char *text = site_page_read_text(s, i, &off, &line); /* the page's own fields are another thread's */
 	const layout_t *lay = sitelayout_of(s, p->source);
-	const char *body = p->text + p->body_off;
+	const char *body = text + off;
 	size_t blen = strlen(body);
 	char *rewritten;
 	layout_shortcode_t *sc;
 	size_t nsc;
-	body = prepare_body(p, lay, body, blen, &rewritten, &sc, &nsc, &said);
+	body = prepare_body(p->src, line, lay, body, blen, &rewritten, &sc, &nsc, &said);
 	layout_shortcodes_free(sc, nsc);
-	md_opts_t o = {.raw_html = s->cfg.raw_html, .line_offset = p->body_line - 1, .strip_h1 = 1,
+	md_opts_t o = {.raw_html = s->cfg.raw_html, .line_offset = line - 1, .strip_h1 = 1,
 		       .title = p->fm.title, .link = link_record, .ud = &rec, .diags = &said, .path = p->src,
 		       .stop = pub_interrupt_flag(), .ids = lay->ids};
-	md_doc_t d;
-	if (md_render(&d, body, blen, &o) == 0) {
-		p->md.html = d.html;
-		d.html = NULL;
-	}
-	md_doc_free(&d);
+	int rc = md_render(d, body, blen, &o);
 	free(rewritten);
 	for (size_t k = 0; k < rec.n; k++) {
 		free(rec.links[k].url);
@@ -272,9 +265,40 @@ const char *site_page_html(site_t *s, size_t i)
 		free(lc.images[k]);
 	free(lc.images);
 	diag_free(&said);
-	if (!s->opts.serve) {
-		free(p->text);
-		p->text = NULL;
+	free(text);
+	return rc == 0 ? 0 : -1;
+}
+
+const char *site_page_html(site_t *s, size_t i)
+{
+	site_page_t *p = &s->pages[i];
+	int lazy = p->md.html_from != NULL;
+	if (md_doc_html(&p->md) || !lazy)
+		return p->md.html;
+	md_doc_t d;
+	if (render_again(s, i, &d) == 0) {
+		p->md.html = d.html;
+		d.html = NULL;
 	}
+	md_doc_free(&d);
 	return p->md.html;
+}
+
+size_t site_page_sections(site_t *s, size_t i)
+{
+	site_page_t *p = &s->pages[i];
+	if (!p->md.sections_from)
+		return p->md.nsections;
+	md_doc_sections(&p->md);
+	if (p->md.sections)
+		return p->md.nsections;
+	md_doc_t d; /* unreadable: rendered again */
+	if (render_again(s, i, &d) == 0) {
+		p->md.sections = d.sections;
+		p->md.nsections = d.nsections;
+		d.sections = NULL;
+		d.nsections = 0;
+	}
+	md_doc_free(&d);
+	return p->md.nsections;
 }

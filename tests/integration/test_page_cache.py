@@ -170,7 +170,7 @@ class PageCacheTest(RepoTestCase):
             src = good[p + 4:p + 4 + ln].decode()
             p += 4 + ln + 1
             entries[src] = (int.from_bytes(good[p:p + 8], "little"), int.from_bytes(good[p + 8:p + 12], "little"))
-            p += 16
+            p += 20  # offset, the lengths of the head, the HTML and the sections
         off, headlen = entries["runbooks/disk-full.md"]
         flip = off + 4 + headlen + 8 + 4 + 4 + 10  # inside its HTML's text
         with open(path, "wb") as f:

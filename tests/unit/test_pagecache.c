@@ -93,6 +93,7 @@ static void test_round_trip_per_repository_and_key(void **state)
 	assert_int_equal(got.doc.nheadings, 1);
 	assert_string_equal(got.doc.headings[0].id, "fix");
 	assert_int_equal(got.doc.headings[0].line, 7);
+	assert_int_equal(md_doc_sections(&got.doc), 1);
 	assert_string_equal(got.doc.sections[0].text, "See b");
 	assert_null(got.doc.h1);
 	assert_int_equal(got.doc.words, 3);
@@ -187,16 +188,18 @@ static void test_lying_file_is_read_safely(void **state)
 			char *bad = xmalloc(len);
 			memcpy(bad, good, len);
 			bad[i] = flip ? (char)0xff : (char)(bad[i] ^ 0x01);
-			/* the checksums of the entry's two parts and of the index made right again, at their places
-			 * in the good file (pagecache.c: head, HTML, index) */
-			size_t at[3], n[3];
+			/* the checksums of the entry's three parts and of the index made right again, at their places
+			 * in the good file (pagecache.c: head, HTML, sections, index) */
+			size_t at[4], n[4];
 			at[0] = hdr + 4;
 			n[0] = rd32(good + hdr);
-			at[1] = at[0] + n[0] + 8 + 4;
-			n[1] = rd32(good + at[1] - 4);
-			at[2] = (size_t)rd32(good + 24);
-			n[2] = len - at[2] - 8;
-			for (int part = 0; part < 3; part++) {
+			for (int part = 1; part < 3; part++) { /* the HTML, the sections */
+				at[part] = at[part - 1] + n[part - 1] + 8 + 4;
+				n[part] = rd32(good + at[part] - 4);
+			}
+			at[3] = (size_t)rd32(good + 24);
+			n[3] = len - at[3] - 8;
+			for (int part = 0; part < 4; part++) {
 				uint64_t sum = XXH3_64bits(bad + at[part], n[part]);
 				for (int k = 0; k < 8; k++)
 					bad[at[part] + n[part] + (size_t)k] = (char)(sum >> (8 * k));
@@ -211,6 +214,7 @@ static void test_lying_file_is_read_safely(void **state)
 				 * site_page_html), never a read past it */
 				const char *html = md_doc_html(&got.doc);
 				assert_true(!html || strlen(html) < len);
+				assert_true(md_doc_sections(&got.doc) < len);
 				pcache_entry_clear(&got);
 			}
 			pcache_free(c);
