@@ -161,7 +161,7 @@ class PageCacheTest(RepoTestCase):
             self.assertEqual(self.not_rendered(r), 0)
             self.assert_fresh(repo, out, r)
             self.assertNotEqual(open(path, "rb").read(), damaged)  # written anew
-        # the HTML of a kept page damaged: read when the page is written, found damaged, rendered again
+        # the HTML and search sections of a kept page damaged: read when needed, found damaged, rendered again
         good = open(path, "rb").read()
         at = int.from_bytes(good[24:32], "little")
         p, entries = at + 4, {}
@@ -169,12 +169,15 @@ class PageCacheTest(RepoTestCase):
             ln = int.from_bytes(good[p:p + 4], "little")
             src = good[p + 4:p + 4 + ln].decode()
             p += 4 + ln + 1
-            entries[src] = (int.from_bytes(good[p:p + 8], "little"), int.from_bytes(good[p + 8:p + 12], "little"))
+            entries[src] = (int.from_bytes(good[p:p + 8], "little"), int.from_bytes(good[p + 8:p + 12], "little"),
+                            int.from_bytes(good[p + 12:p + 16], "little"))
             p += 20  # offset, the lengths of the head, the HTML and the sections
-        off, headlen = entries["runbooks/disk-full.md"]
+        off, headlen, htmllen = entries["runbooks/disk-full.md"]
         flip = off + 4 + headlen + 8 + 4 + 4 + 10  # inside its HTML's text
+        flip2 = off + 12 + headlen + 12 + htmllen + 4 + 10  # inside its search sections
         with open(path, "wb") as f:
-            f.write(good[:flip] + bytes([good[flip] ^ 1]) + good[flip + 1:])
+            f.write(good[:flip] + bytes([good[flip] ^ 1]) + good[flip + 1:flip2] + bytes([good[flip2] ^ 1]) +
+                    good[flip2 + 1:])
         with open(files, "wb") as f:
             f.write(b"")  # every page file written again
         write(repo, "runbooks/cpu.md", "# CPU\n\nHTML damaged.\n")
