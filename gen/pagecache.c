@@ -15,16 +15,17 @@
 #include "map.h"
 #include "parallel.h"
 
-/* A file: magic, version, 4 spare bytes, the binary's id, where its index starts (PC_HDR bytes; 0
- * while it is written). Then the entries, each in three parts, each its length (u32), its bytes and
+/* A file: magic, version, 4 spare bytes, the binary's id, where its index starts (0 while it is
+ * written), the digest of the link targets of the build that wrote it (PC_HDR bytes). Then the entries, each in three parts, each its length (u32), its bytes and
  * their XXH3-64 (u64): its head (its key and everything but what follows), its HTML, its search
  * sections. Then the index: the count (u32), each entry's src, offset (u64) and parts' lengths (3 u32),
  * and the index's own XXH3-64 (u64), which ends the file. A build reads the header and the index, then
  * the head of each page it asks for; the HTML only when the page is written (md_doc_html), the sections
  * when the search index needs them (md_doc_sections); each part is checked when read. */
 #define PC_MAGIC "ALMPAGES"
-#define PC_VERSION 4u
-#define PC_HDR 32
+#define PC_VERSION 5u
+#define PC_HDR 40
+#define PC_UNIVERSE_AT 32
 #define PC_INDEX_AT 24
 #define PC_MAX_ENTRIES 10000000u
 #define PC_PART_MAX ((uint64_t)UINT32_MAX)
@@ -59,6 +60,7 @@ static uint64_t entry_size(uint32_t headlen, uint32_t bodylen, uint32_t seclen)
 typedef struct {
 	char *path;                  /* the group's file (owned) */
 	pc_file_t *oldf;             /* the file as read (entries are read from it with pread), or NULL */
+	uint64_t universe;           /* the link targets of the build that wrote it */
 	char *srcs;                  /* the old index (its src strings), owned */
 	pc_old_t *old;               /* its entries (owned) */
 	size_t nold;
@@ -77,6 +79,7 @@ struct pcache {
 	pc_group_t *groups;
 	size_t ngroups;
 	uint64_t binary_id;
+	uint64_t universe;           /* this build's link targets (pcache_load) */
 	atomic_size_t asked;
 };
 
@@ -151,6 +154,7 @@ static void group_read(pcache_t *c, pc_group_t *g)
 	if (hfile_u64(&r) != c->binary_id)
 		goto bad;
 	uint64_t at = hfile_u64(&r);
+	g->universe = hfile_u64(&r);
 	if (r.bad || at < PC_HDR || at > size - 12 || size - at > SIZE_MAX / 2)
 		goto bad;
 	size_t ilen = (size_t)(size - at - 8);
@@ -200,11 +204,13 @@ static void read_one(void *ud, size_t k)
 	group_read(c, &c->groups[k]);
 }
 
-pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id, int jobs)
+pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id,
+		      uint64_t universe, int jobs)
 {
 	pcache_t *c = xcalloc(1, sizeof *c);
 	c->ngroups = ngroups;
 	c->binary_id = binary_id;
+	c->universe = universe;
 	c->groups = xcalloc(ngroups ? ngroups : 1, sizeof *c->groups);
 	for (size_t k = 0; k < ngroups; k++) {
 		pc_group_t *g = &c->groups[k];
@@ -252,6 +258,15 @@ static void rd_entry(hfile_rd_t *r, pcache_entry_t *out)
 		l->line = (int)hfile_u32(r);
 		l->col = (int)hfile_u32(r);
 		l->result = rd_opt_str(r);
+		l->kind = hfile_u8(r);
+		if (l->kind == PCACHE_LINK_PAGE) {
+			l->target = rd_str(r);
+			l->fragment = rd_opt_str(r);
+			if (!l->target)
+				r->bad = 1;
+		} else if (l->kind != PCACHE_LINK_NONE && l->kind != PCACHE_LINK_ASKED) {
+			r->bad = 1;
+		}
 	}
 	d->nheadings = rd_count(r);
 	d->headings = xcalloc(d->nheadings + 1, sizeof *d->headings);
@@ -384,6 +399,7 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
 	int ok = key_matches(&r, key) && !r.bad;
 	if (ok) {
 		rd_entry(&r, out);
+		out->same_links = c->universe && g->universe == c->universe;
 		uint8_t has_html = hfile_u8(&r);
 		ok = !r.bad && r.p == r.e && (has_html ? o->bodylen > 0 : o->bodylen == 0);
 		if (ok && has_html) /* the HTML stays in the file until the page is written */
@@ -408,7 +424,7 @@ static void lazy_release(md_lazy_t *l)
 
 /* Open the group's new file (a temporary name beside it) and write its header; where its index
  * starts is set by group_finish. */
-static void group_start(pc_group_t *g, uint64_t binary_id)
+static void group_start(pc_group_t *g, uint64_t binary_id, uint64_t universe)
 {
 	g->fd = hfile_create_temp(g->path, &g->tmp);
 	if (g->fd < 0) {
@@ -421,6 +437,7 @@ static void group_start(pc_group_t *g, uint64_t binary_id)
 	hfile_put_u32(&h, 0);
 	hfile_put_u64(&h, binary_id);
 	hfile_put_u64(&h, 0); /* where the index starts: group_finish */
+	hfile_put_u64(&h, universe);
 	if (!hfile_write_all(g->fd, h.s, h.len))
 		g->failed = 1;
 	g->pos = h.len;
@@ -527,7 +544,9 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 	size_t need = 128 + (key->title ? strlen(key->title) : 0) + (d->html ? strlen(d->html) : 0) +
 		      (d->h1 ? strlen(d->h1) : 0) + 16;
 	for (size_t i = 0; i < e->nlinks; i++)
-		need += 24 + strlen(e->links[i].url) + (e->links[i].result ? strlen(e->links[i].result) : 0);
+		need += 32 + strlen(e->links[i].url) + (e->links[i].result ? strlen(e->links[i].result) : 0) +
+			(e->links[i].target ? strlen(e->links[i].target) : 0) +
+			(e->links[i].fragment ? strlen(e->links[i].fragment) : 0);
 	for (size_t i = 0; i < d->nheadings; i++)
 		need += 18 + strlen(d->headings[i].id) + strlen(d->headings[i].text);
 	for (size_t i = 0; i < d->nsections; i++)
@@ -552,6 +571,11 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 		hfile_put_u32(&b, (uint32_t)l->line);
 		hfile_put_u32(&b, (uint32_t)l->col);
 		put_opt_str(&b, l->result);
+		hfile_put_u8(&b, (uint8_t)l->kind);
+		if (l->kind == PCACHE_LINK_PAGE) {
+			put_s(&b, l->target);
+			put_opt_str(&b, l->fragment);
+		}
 	}
 	hfile_put_u32(&b, (uint32_t)d->nheadings);
 	for (size_t i = 0; i < d->nheadings; i++) {
@@ -606,7 +630,7 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 		atomic_store(&g->old[MAP_AS_INT(v) - 1].hit, 0);
 	pthread_mutex_lock(&g->lock);
 	if (g->fd < 0 && !g->failed)
-		group_start(g, c->binary_id);
+		group_start(g, c->binary_id, c->universe);
 	index_add(g, src, g->pos, (uint32_t)headlen, (uint32_t)bodylen, (uint32_t)seclen);
 	group_write(g, b.s, b.len);
 	g->nfresh++;
@@ -679,7 +703,7 @@ int pcache_save(pcache_t *c, const atomic_int *stop)
 			continue;
 		}
 		if (g->fd < 0 && !g->failed)
-			group_start(g, c->binary_id);
+			group_start(g, c->binary_id, c->universe);
 		copy_kept(g, stop);
 		if (kept + g->nfresh != g->nidx)
 			g->failed = 1;
@@ -708,6 +732,8 @@ void pcache_entry_clear(pcache_entry_t *e)
 	for (size_t i = 0; i < e->nlinks; i++) {
 		free(e->links[i].url);
 		free(e->links[i].result);
+		free(e->links[i].target);
+		free(e->links[i].fragment);
 	}
 	free(e->links);
 	for (size_t i = 0; i < e->ndiags; i++) {

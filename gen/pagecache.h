@@ -51,11 +51,22 @@ typedef struct pcache_link {
 	char *url;          /* owned */
 	int is_image, line, col;
 	char *result;       /* owned; NULL: the URL was kept */
+	int kind;           /* what the answer did besides: PCACHE_LINK_ASKED (anything, or unknown: ask it
+	                       again), _PAGE (recorded a link to page `target`, #`fragment`, and said nothing),
+	                       _NONE (nothing: an external URL, said nothing) */
+	char *target;       /* _PAGE: the page's src (owned) */
+	char *fragment;     /* _PAGE: its fragment, or NULL (owned) */
 } pcache_link_t;
+
+#define PCACHE_LINK_ASKED 0
+#define PCACHE_LINK_PAGE 1
+#define PCACHE_LINK_NONE 2
 
 /* One page's rendering: everything md_render and the link callback gave. */
 typedef struct {
 	md_doc_t doc;
+	int same_links;       /* pcache_get: the file was written by a build whose link targets (`universe` of
+	                         pcache_load) were these: the links' answers and kinds hold as they are */
 	pcache_link_t *links; /* owned, in call order */
 	size_t nlinks;
 	diag_t *diags;        /* md_render's own warnings (file unset: the page's), owned */
@@ -68,9 +79,12 @@ void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset
 
 /* Read the cache files of `ngroups` repositories (group 0 the hub, k the k-th
  * source, `names[k]` its name; names[0] unused) from `dir`, for the binary
- * identified by `binary_id`, on `jobs` threads. Never fails: what cannot be
+ * identified by `binary_id`, on `jobs` threads. `universe` is the digest of
+ * everything a link's answer depends on in this build (links_universe; 0:
+ * unknown, never the same), kept in the files it writes. Never fails: what cannot be
  * read is empty. The caller frees the result with pcache_free. */
-pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id, int jobs);
+pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id,
+		      uint64_t universe, int jobs);
 
 /* 1 and *out filled (the caller frees it with pcache_entry_clear) when the
  * page `src` of `group` was kept with this key (it stays kept unless it is

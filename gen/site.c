@@ -380,7 +380,7 @@ static void page_cache_open(site_t *s)
 	const char **names = xcalloc(s->nsources + 1, sizeof *names);
 	for (size_t k = 0; k < s->nsources; k++)
 		names[k + 1] = s->sources[k].name;
-	s->pcache = pcache_load(s->cache_dir, names, s->nsources + 1, s->binary_id, s->opts.jobs);
+	s->pcache = pcache_load(s->cache_dir, names, s->nsources + 1, s->binary_id, links_universe(s), s->opts.jobs);
 	/* the files of sources this site no longer has (their pages are gone with them) */
 	hfile_remove_other_groups(s->cache_dir, "rendered-pages", names, s->nsources + 1);
 	hfile_remove_other_groups(s->cache_dir, "search-terms", names, s->nsources + 1);
@@ -1012,6 +1012,8 @@ void site_page_clear(site_page_t *p)
 	for (size_t j = 0; j < p->nkept_links; j++) {
 		free(p->kept_links[j].url);
 		free(p->kept_links[j].result);
+		free(p->kept_links[j].target);
+		free(p->kept_links[j].fragment);
 	}
 	free(p->kept_links);
 	for (size_t j = 0; j < p->nlinks; j++)

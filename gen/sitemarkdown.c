@@ -36,24 +36,78 @@ static int same_or_null(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+/* links_rewrite, noting in `l` what its answer did besides (pcache_link_t.kind): a link to a page
+ * recorded and nothing said, or nothing at all (an external URL). */
+static char *ask(links_ctx_t *lc, const char *url, int is_image, int line, int col, pcache_link_t *l)
+{
+	site_t *s = lc->site;
+	site_page_t *p = &s->pages[lc->page];
+	size_t said = diag_added_here(), n = p->nlinks, images = lc->nimages;
+	char *res = links_rewrite(lc, url, is_image, line, col);
+	free(l->target);
+	free(l->fragment);
+	l->target = l->fragment = NULL;
+	l->kind = PCACHE_LINK_ASKED;
+	if (diag_added_here() == said && lc->nimages == images) {
+		if (p->nlinks == n + 1 && p->links[n].target >= 0 && !p->links[n].from_related &&
+		    p->links[n].line == line && p->links[n].col == col) {
+			l->kind = PCACHE_LINK_PAGE;
+			l->target = xstrdup(s->pages[p->links[n].target].src);
+			l->fragment = dup_or_null(p->links[n].fragment);
+		} else if (p->nlinks == n && (!res || !res[0])) {
+			l->kind = PCACHE_LINK_NONE;
+		}
+	}
+	return res;
+}
+
 static char *link_record(void *ud, const char *url, int is_image, int line, int col)
 {
 	linkrec_t *r = ud;
 	char *res;
-	const pcache_link_t *old = r->replay && r->next < r->nreplay ? &r->replay[r->next] : NULL;
-	if (old && !strcmp(old->url, url) && old->is_image == is_image && old->line == line && old->col == col) {
-		res = dup_or_null(old->result);
-		r->next++;
-	} else {
-		r->replay = NULL; /* the same text calls back the same links; should it not, ask anew */
-		res = links_rewrite(r->lc, url, is_image, line, col);
-	}
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 16;
 		r->links = xrealloc(r->links, r->cap * sizeof *r->links);
 	}
-	r->links[r->n++] = (pcache_link_t){xstrdup(url), is_image, line, col, dup_or_null(res)};
+	pcache_link_t *l = &r->links[r->n++];
+	*l = (pcache_link_t){xstrdup(url), is_image, line, col, NULL, PCACHE_LINK_ASKED, NULL, NULL};
+	const pcache_link_t *old = r->replay && r->next < r->nreplay ? &r->replay[r->next] : NULL;
+	if (old && !strcmp(old->url, url) && old->is_image == is_image && old->line == line && old->col == col) {
+		res = dup_or_null(old->result);
+		l->kind = old->kind;
+		l->target = dup_or_null(old->target);
+		l->fragment = dup_or_null(old->fragment);
+		r->next++;
+	} else {
+		r->replay = NULL; /* the same text calls back the same links; should it not, ask anew */
+		res = ask(r->lc, url, is_image, line, col, l);
+	}
+	l->result = dup_or_null(res);
 	return res;
+}
+
+/* Record page p's links again as they were answered (every one a link to a page or nothing, the
+ * targets where they were: pcache_entry_t.same_links): 1, or 0 (nothing recorded) when one must be
+ * asked. */
+static int links_again(site_t *s, site_page_t *p, const pcache_entry_t *e)
+{
+	long stack[64];
+	long *at = e->nlinks <= 64 ? stack : xmalloc(e->nlinks * sizeof *at);
+	int ok = 1;
+	for (size_t k = 0; k < e->nlinks && ok; k++) {
+		const pcache_link_t *l = &e->links[k];
+		at[k] = -1;
+		if (l->kind == PCACHE_LINK_PAGE)
+			ok = (at[k] = site_find_page(s, l->target)) >= 0;
+		else
+			ok = l->kind == PCACHE_LINK_NONE;
+	}
+	for (size_t k = 0; k < e->nlinks && ok; k++)
+		if (at[k] >= 0)
+			links_add(p, e->links[k].line, e->links[k].col, at[k], e->links[k].fragment);
+	if (at != stack)
+		free(at);
+	return ok;
 }
 
 /* Page p's rendering from the cache when its body and options are the same and every recorded link
@@ -68,12 +122,15 @@ static int md_from_cache(site_t *s, site_page_t *p, links_ctx_t *lc, const pcach
 		return 0;
 	*hit = 1;
 	int same = 1;
-	for (size_t k = 0; k < e->nlinks; k++) {
-		pcache_link_t *l = &e->links[k];
-		char *now = links_rewrite(lc, l->url, l->is_image, l->line, l->col);
-		same = same && same_or_null(now, l->result);
-		free(l->result);
-		l->result = now; /* the answer to give the render, should there be one */
+	/* the targets as they were: each link recorded again as it was answered; else asked again */
+	if (!e->same_links || !links_again(s, p, e)) {
+		for (size_t k = 0; k < e->nlinks; k++) {
+			pcache_link_t *l = &e->links[k];
+			char *now = ask(lc, l->url, l->is_image, l->line, l->col, l);
+			same = same && same_or_null(now, l->result);
+			free(l->result);
+			l->result = now; /* the answer to give the render, should there be one */
+		}
 	}
 	if (!same || lc->nimages) /* a target moved, or an SVG is inlined (never kept) */
 		return 0;
@@ -202,7 +259,7 @@ void site_render_markdown(site_t *s, size_t i)
 		free(lc.images[k]);
 	if (s->pcache && !from_cache && rc == 0) {
 		if (!lc.nimages && !html) { /* a page inlining an SVG is rendered every time */
-			pcache_entry_t e = {p->md, rec.links, rec.n, own.items, own.len};
+			pcache_entry_t e = {p->md, 0, rec.links, rec.n, own.items, own.len};
 			pcache_put(s->pcache, (size_t)p->source, p->src, &key, &e);
 		} else if (hit) {
 			pcache_drop(s->pcache, (size_t)p->source, p->src); /* nor is its old rendering kept */
@@ -213,6 +270,8 @@ void site_render_markdown(site_t *s, size_t i)
 	for (size_t k = 0; k < rec.n; k++) {
 		free(rec.links[k].url);
 		free(rec.links[k].result);
+		free(rec.links[k].target);
+		free(rec.links[k].fragment);
 	}
 	free(rec.links);
 	pcache_entry_clear(&kept);
@@ -259,6 +318,8 @@ static int render_again(site_t *s, size_t i, md_doc_t *d)
 	for (size_t k = 0; k < rec.n; k++) {
 		free(rec.links[k].url);
 		free(rec.links[k].result);
+		free(rec.links[k].target);
+		free(rec.links[k].fragment);
 	}
 	free(rec.links);
 	for (size_t k = 0; k < lc.nimages; k++)

@@ -56,8 +56,8 @@ static void sample(pcache_entry_t *e)
 	e->doc.features = 5;
 	e->nlinks = 2;
 	e->links = xcalloc(2, sizeof *e->links);
-	e->links[0] = (pcache_link_t){xstrdup("b.md"), 0, 8, 5, xstrdup("../b/")};
-	e->links[1] = (pcache_link_t){xstrdup("https://example.com/"), 1, 9, 1, NULL};
+	e->links[0] = (pcache_link_t){xstrdup("b.md"), 0, 8, 5, xstrdup("../b/"), PCACHE_LINK_PAGE, xstrdup("b.md"), NULL};
+	e->links[1] = (pcache_link_t){xstrdup("https://example.com/"), 1, 9, 1, NULL, PCACHE_LINK_NONE, NULL, NULL};
 	e->ndiags = 1;
 	e->diags = xcalloc(1, sizeof *e->diags);
 	e->diags[0] = (diag_t){NULL, 9, 6, DIAG_WARNING, xstrdup("raw-html"), xstrdup("attribute removed")};
@@ -73,7 +73,7 @@ static void test_round_trip_per_repository_and_key(void **state)
 	pcache_key(&other, body, strlen(body) - 1, 3, 2, "A");
 	pcache_entry_t e;
 	sample(&e);
-	pcache_t *c = pcache_load(dir, NAMES, 2, 42, 2);
+	pcache_t *c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	pcache_entry_t got;
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0); /* nothing yet */
 	pcache_put(c, 1, "payments/a.md", &key, &e);
@@ -82,7 +82,7 @@ static void test_round_trip_per_repository_and_key(void **state)
 	char *path = xasprintf("%s/rendered-pages.payments", dir);
 	assert_int_equal(access(path, F_OK), 0);
 
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	assert_int_equal(pcache_get(c, 0, "payments/a.md", &key, &got), 0);   /* another repository */
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &other, &got), 0); /* another text */
 	pcache_key_t untitled = key;
@@ -114,13 +114,13 @@ static void test_round_trip_per_repository_and_key(void **state)
 	pcache_free(c);
 
 	/* a kept page and a new one: the file is rewritten with both */
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 1);
 	pcache_entry_clear(&got);
 	pcache_put(c, 1, "payments/new.md", &other, &e);
 	assert_int_equal(pcache_save(c, NULL), 1);
 	pcache_free(c);
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 1);
 	assert_string_equal(md_doc_html(&got.doc), e.doc.html);
 	pcache_entry_clear(&got);
@@ -130,19 +130,19 @@ static void test_round_trip_per_repository_and_key(void **state)
 	pcache_free(c);
 
 	/* another binary's file is not read */
-	c = pcache_load(dir, NAMES, 2, 43, 2);
+	c = pcache_load(dir, NAMES, 2, 43, 5, 2);
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0);
 	pcache_free(c);
 	/* a page no longer asked for leaves the file */
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	assert_int_equal(pcache_save(c, NULL), 1);
 	pcache_free(c);
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0);
 	pcache_free(c);
 
 	/* a save stopped (Ctrl-C) leaves the file as it was and nothing beside it */
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	pcache_put(c, 1, "payments/b.md", &key, &e);
 	atomic_int stop = 1;
 	assert_int_equal(pcache_save(c, &stop), 0);
@@ -173,7 +173,7 @@ static void test_lying_file_is_read_safely(void **state)
 	pcache_key(&key, "x", 1, 0, 0, NULL);
 	pcache_entry_t e;
 	sample(&e);
-	pcache_t *c = pcache_load(dir, NAMES, 1, 7, 2);
+	pcache_t *c = pcache_load(dir, NAMES, 1, 7, 5, 2);
 	pcache_put(c, 0, "a.md", &key, &e);
 	assert_int_equal(pcache_save(c, NULL), 1);
 	pcache_free(c);
@@ -181,7 +181,7 @@ static void test_lying_file_is_read_safely(void **state)
 	size_t len;
 	char *good = hfile_read(path, &len);
 	assert_non_null(good);
-	const size_t hdr = 32;
+	const size_t hdr = 40;
 	size_t used = 0;
 	for (size_t i = hdr; i + 8 < len; i++) {
 		for (int flip = 0; flip < 2; flip++) {
@@ -206,7 +206,7 @@ static void test_lying_file_is_read_safely(void **state)
 			}
 			assert_int_equal(hfile_replace(path, bad, len), 1);
 			free(bad);
-			c = pcache_load(dir, NAMES, 1, 7, 2);
+			c = pcache_load(dir, NAMES, 1, 7, 5, 2);
 			pcache_entry_t got;
 			if (pcache_get(c, 0, "a.md", &key, &got)) {
 				used++; /* a changed string byte decodes: its length and counts still agree */
@@ -240,14 +240,14 @@ static void test_file_cut_short_after_load(void **state)
 	pcache_key(&key, "x", 1, 0, 0, NULL);
 	pcache_entry_t e;
 	sample(&e);
-	pcache_t *c = pcache_load(dir, NAMES, 1, 7, 2);
+	pcache_t *c = pcache_load(dir, NAMES, 1, 7, 5, 2);
 	pcache_put(c, 0, "a.md", &key, &e);
 	pcache_put(c, 0, "b.md", &key, &e);
 	assert_int_equal(pcache_save(c, NULL), 1);
 	pcache_free(c);
 	char *path = xasprintf("%s/rendered-pages", dir);
 
-	c = pcache_load(dir, NAMES, 1, 7, 2);
+	c = pcache_load(dir, NAMES, 1, 7, 5, 2);
 	pcache_entry_t got;
 	assert_int_equal(pcache_get(c, 0, "a.md", &key, &got), 1);
 	pcache_entry_clear(&got);
@@ -258,7 +258,7 @@ static void test_file_cut_short_after_load(void **state)
 	pcache_free(c);
 	size_t files = files_in(dir);
 	assert_int_equal(files, 1); /* no temporary file left */
-	c = pcache_load(dir, NAMES, 1, 7, 2);
+	c = pcache_load(dir, NAMES, 1, 7, 5, 2);
 	assert_int_equal(pcache_get(c, 0, "a.md", &key, &got), 0); /* the cut file is not read */
 	pcache_free(c);
 
