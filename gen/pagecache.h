@@ -8,7 +8,11 @@
  * the options are the same; the caller then asks its link callback again
  * for every recorded link (which records the links and reports broken ones
  * as a render would) and renders anew when any answer differs (a target
- * page moved).
+ * page moved). Each link's entry also says what its answer did (a link to
+ * which page, or nothing: pcache_link_t.kind), and each file the digest of
+ * the link targets of the build that wrote it (links_universe): when that
+ * digest is this build's, a page whose links all led to pages or nowhere
+ * records them again without asking (sitemarkdown.c).
  *
  * One file per repository of the site (the hub's and each source's), under
  * Almanac's own folder in the hub's Git directory (`<dir>/rendered-pages`,
