@@ -45,6 +45,13 @@ typedef struct {
 } fsu_stat_id_t;
 /* The identity of the file `st` describes. */
 void fsu_stat_id(fsu_stat_id_t *out, const struct stat *st);
+/* A Git repository's state a page's work-tree status depends on besides the page's file: its HEAD
+ * commit and its index file's identity (pagerec.h). known 0: not read. */
+typedef struct {
+	unsigned char head[20];
+	fsu_stat_id_t index;
+	int known;
+} fsu_repo_state_t;
 /* 1 when `path` is an existing directory / regular file. */
 int fsu_is_dir(const char *path);
 int fsu_is_file(const char *path);

@@ -11,12 +11,13 @@
 #include "parallel.h"
 
 /* A file: magic, version, 4 spare bytes, the reading context, the second the writing build started,
- * the payload's length (PREC_HDR bytes); the payload: the count of entries (u32), then each entry's
- * length (u32) and bytes: its src, its reading part (length u32, bytes), its Markdown part (length u32,
- * bytes; none: 0); the payload's checksum (hfile_seal). */
+ * the payload's length, the repository's state (known u32, HEAD 20 bytes, the index's identity 5 u64)
+ * (PREC_HDR bytes); the payload: the count of entries (u32), then each entry's length (u32) and bytes:
+ * its src, its reading part (length u32, bytes), its Markdown part (length u32, bytes; none: 0), its
+ * work-tree status + 1 (u8; 0 unknown); the payload's checksum (hfile_seal). */
 #define PREC_MAGIC "ALMREADS"
-#define PREC_VERSION 1u
-#define PREC_HDR 40
+#define PREC_VERSION 2u
+#define PREC_HDR 104
 #define PREC_LEN_AT 32
 #define PREC_MAX_DEPTH 64  /* nesting of a front matter value kept; deeper: the page is not recorded */
 
@@ -24,6 +25,7 @@ typedef struct {
 	const char *src;               /* inside the file's data */
 	const unsigned char *rd, *md;  /* the entry's parts, inside the data */
 	uint32_t rdlen, mdlen;
+	int wt;                        /* the work-tree status + 1 it recorded, 0: none */
 } pr_old_t;
 
 typedef struct {
@@ -32,6 +34,8 @@ typedef struct {
 	unsigned char *data;           /* the old file (owned), or NULL */
 	size_t len;
 	int64_t made;                  /* the second the build that wrote it started */
+	fsu_repo_state_t repo;         /* this build's state of the repository */
+	int same_repo;                 /* the file recorded that state, its index not racy: statuses hold */
 	pr_old_t *old;                 /* its entries (owned) */
 	size_t nold;
 	map_t index;                   /* src -> old[] index + 1 */
@@ -47,6 +51,7 @@ typedef struct {
 	buf_t rd;                      /* the reading part, when read anew */
 	int md_new;                    /* the Markdown part was put */
 	buf_t md;
+	int wt;                        /* the work-tree status + 1 to keep (prec_put_wt), 0: none */
 } pr_slot_t;
 
 struct prec {
@@ -413,6 +418,14 @@ static void group_read(pr_group_t *g)
 		goto bad;
 	int64_t made = (int64_t)hfile_u64(&r);
 	uint64_t plen = hfile_u64(&r);
+	int known = (int)hfile_u32(&r);
+	const unsigned char *head = hfile_bytes(&r, 20);
+	fsu_stat_id_t index;
+	index.size = (int64_t)hfile_u64(&r);
+	index.mtime_ns = (int64_t)hfile_u64(&r);
+	index.ctime_ns = (int64_t)hfile_u64(&r);
+	index.ino = hfile_u64(&r);
+	index.dev = hfile_u64(&r);
 	if (r.bad || plen != len - PREC_HDR - 8)
 		goto bad;
 	hfile_rd_t tail = {data + PREC_HDR + plen, data + len, 0};
@@ -433,7 +446,8 @@ static void group_read(pr_group_t *g)
 		o->rd = hfile_bytes(&er, o->rdlen);
 		o->mdlen = hfile_u32(&er);
 		o->md = hfile_bytes(&er, o->mdlen);
-		if (er.bad || er.p != er.e || !o->src)
+		o->wt = hfile_u8(&er);
+		if (er.bad || er.p != er.e || !o->src || o->wt > 4)
 			break;
 		g->nold++;
 	}
@@ -444,6 +458,13 @@ static void group_read(pr_group_t *g)
 	g->data = data;
 	g->len = len;
 	g->made = made;
+	/* the statuses it recorded hold for this HEAD and this index, unless the index was written in the
+	 * second that build started or later (racy) */
+	const fsu_repo_state_t *now = &g->repo;
+	g->same_repo = known && now->known && !memcmp(head, now->head, 20) && index.size == now->index.size &&
+		       index.mtime_ns == now->index.mtime_ns && index.ctime_ns == now->index.ctime_ns &&
+		       index.ino == now->index.ino && index.dev == now->index.dev &&
+		       index.mtime_ns / 1000000000LL < made && index.ctime_ns / 1000000000LL < made;
 	return;
 bad:
 	free(g->old);
@@ -459,7 +480,7 @@ static void read_one(void *ud, size_t k)
 }
 
 prec_t *prec_open(const char *dir, const char *const *names, size_t ngroups, const uint64_t *contexts,
-		  size_t npages, int64_t started, int jobs)
+		  const fsu_repo_state_t *repos, size_t npages, int64_t started, int jobs)
 {
 	prec_t *r = xcalloc(1, sizeof *r);
 	r->ngroups = ngroups;
@@ -471,6 +492,7 @@ prec_t *prec_open(const char *dir, const char *const *names, size_t ngroups, con
 		pr_group_t *g = &r->groups[k];
 		g->path = k ? xasprintf("%s/read-pages.%s", dir, names[k]) : xasprintf("%s/read-pages", dir);
 		g->context = contexts[k];
+		g->repo = repos[k];
 		g->index = (map_t)MAP_INIT;
 	}
 	par_for(ngroups, jobs > 0 ? jobs : 1, read_one, r); /* one repository's file per call */
@@ -508,6 +530,7 @@ int prec_take(prec_t *r, size_t page, size_t group, const char *src, const fsu_s
 		return 0;
 	diag_add_each(d, diags, ndiags, NULL);
 	diags_free(diags, ndiags);
+	out->wt_status = r->groups[group].same_repo ? o->wt : 0;
 	pr_slot_t *sl = &r->slots[page];
 	sl->group = group;
 	free(sl->src);
@@ -599,6 +622,12 @@ void prec_put_md(prec_t *r, size_t page, const uint64_t body[2], const layout_sh
 	sl->md_new = 1;
 }
 
+void prec_put_wt(prec_t *r, size_t page, int wt_status)
+{
+	if (page < r->nslots)
+		r->slots[page].wt = wt_status >= 0 && wt_status <= 4 ? wt_status : 0;
+}
+
 /* Write group `k`'s file when its records changed: 1 written, 0 left as it was, -1 failed. */
 static int group_save(prec_t *r, size_t k)
 {
@@ -609,9 +638,9 @@ static int group_save(prec_t *r, size_t k)
 		if (!sl->src || sl->group != k)
 			continue;
 		count++;
-		as_old += sl->old && !sl->md_new;
+		as_old += sl->old && !sl->md_new && sl->wt == sl->old->wt;
 	}
-	if (as_old == count && count == g->nold && (g->data || !count))
+	if (as_old == count && count == g->nold && (g->data || !count) && (g->same_repo || !count))
 		return 0; /* every record as the file has it */
 	buf_t b = BUF_INIT;
 	buf_put(&b, PREC_MAGIC, 8);
@@ -620,6 +649,13 @@ static int group_save(prec_t *r, size_t k)
 	hfile_put_u64(&b, g->context);
 	hfile_put_u64(&b, (uint64_t)r->started);
 	hfile_put_u64(&b, 0); /* the payload's length: hfile_seal */
+	hfile_put_u32(&b, (uint32_t)g->repo.known);
+	buf_put(&b, (const char *)g->repo.head, 20);
+	hfile_put_u64(&b, (uint64_t)g->repo.index.size);
+	hfile_put_u64(&b, (uint64_t)g->repo.index.mtime_ns);
+	hfile_put_u64(&b, (uint64_t)g->repo.index.ctime_ns);
+	hfile_put_u64(&b, g->repo.index.ino);
+	hfile_put_u64(&b, g->repo.index.dev);
 	hfile_put_u32(&b, (uint32_t)count);
 	for (size_t i = 0; i < r->nslots; i++) {
 		const pr_slot_t *sl = &r->slots[i];
@@ -630,12 +666,13 @@ static int group_save(prec_t *r, size_t k)
 		const void *md = sl->md_new ? sl->md.s : sl->old ? (const void *)sl->old->md : NULL;
 		size_t mdlen = sl->md_new ? sl->md.len : sl->old ? sl->old->mdlen : 0;
 		size_t srclen = strlen(sl->src);
-		hfile_put_u32(&b, (uint32_t)(4 + srclen + 1 + 4 + rdlen + 4 + mdlen));
+		hfile_put_u32(&b, (uint32_t)(4 + srclen + 1 + 4 + rdlen + 4 + mdlen + 1));
 		hfile_put_str(&b, sl->src, srclen);
 		hfile_put_u32(&b, (uint32_t)rdlen);
 		buf_put(&b, rd ? rd : "", rdlen);
 		hfile_put_u32(&b, (uint32_t)mdlen);
 		buf_put(&b, md ? md : "", mdlen);
+		hfile_put_u8(&b, (uint8_t)sl->wt);
 	}
 	hfile_seal(&b, PREC_LEN_AT, PREC_HDR);
 	int ok = hfile_replace(g->path, b.s, b.len);

@@ -51,6 +51,9 @@ typedef struct {
 	int content_errors;     /* error diagnostics of the reading */
 	uint64_t text_hash[2];  /* XXH3-128 of the text as read (invalid UTF-8 replaced) */
 	size_t text_len;
+	int wt_status;          /* prec_take: its work-tree status (history.h HIST_*) + 1 as the last build
+	                           found it, when its repository's HEAD and index are as they were then (and
+	                           the index not racy); 0 otherwise */
 } prec_read_t;
 
 /* What preparing one page's body for md_render gave. */
@@ -67,9 +70,11 @@ typedef struct {
  * whose reading context is not contexts[k] is ignored. `npages` is the number
  * of pages of this build (each call names a page by its index); `started` is
  * the second this build started (CLOCK_REALTIME_COARSE), kept in the files it
- * writes. Never fails: what cannot be read is empty. Free with prec_free. */
+ * writes; repos[k] is repository k's HEAD and index now (a page's recorded
+ * work-tree status holds only for the same). Never fails: what cannot be
+ * read is empty. Free with prec_free. */
 prec_t *prec_open(const char *dir, const char *const *names, size_t ngroups, const uint64_t *contexts,
-		  size_t npages, int64_t started, int jobs);
+		  const fsu_repo_state_t *repos, size_t npages, int64_t started, int jobs);
 
 /* 1 when page `page` (`src` of `group`) was recorded with identity `st` and
  * is not racy: *out is filled (the caller owns out->fm: fm_free) and the
@@ -99,6 +104,10 @@ int prec_md(prec_t *r, size_t page, prec_md_t *out);
 /* Record what preparing page `page`'s body gave (borrowed; encoded now). */
 void prec_put_md(prec_t *r, size_t page, const uint64_t body[2], const layout_shortcode_t *sc, size_t nsc,
 		 const diag_t *diags, size_t n);
+
+/* Keep page `page`'s work-tree status + 1 as this build found it (0: not
+ * read), for its record (a page recorded by prec_take or prec_put_read). */
+void prec_put_wt(prec_t *r, size_t page, int wt_status);
 
 /* Write the files of the repositories whose records changed (a page put, a
  * page taken no more), each atomically. Nothing once `stop` (NULL: never)

@@ -191,6 +191,7 @@ static void load_page(void *ud, size_t i)
 			p->content_errors = rd.content_errors;
 			p->draft = p->fm.draft;
 			p->text_unread = 1;
+			p->wt_recorded = rd.wt_status;
 			return;
 		}
 	}
@@ -390,13 +391,27 @@ static void page_cache_open(site_t *s)
 /* With opts.page_cache, what the last build's reading of each page gave (pagerec.h), before the
  * reading: each repository's records are trusted under its own reading rules (the binary, its
  * layout's front matter and Hugo parameters). */
-static void page_records_open(site_t *s)
+static void page_records_open(site_t *s, git_repository *repo)
 {
 	if (!s->opts.page_cache || s->opts.check_only || s->opts.serve || pub_interrupted())
 		return; /* serve compares a page's old and new text: it reads them all */
 	size_t n = s->nsources + 1;
 	const char **names = xcalloc(n, sizeof *names);
 	uint64_t *contexts = xcalloc(n, sizeof *contexts);
+	fsu_repo_state_t *repos = xcalloc(n, sizeof *repos);
+	/* the hub's HEAD and index: its pages' status holds while they are the same (the sources':
+	 * sitesrc.c) */
+	git_oid head;
+	struct stat st;
+	char *index = fsu_join(git_repository_path(repo), "index"); /* Git's own: the operator's */
+	if (git_reference_name_to_id(&head, repo, "HEAD") == 0 && fsu_stat(index, &st) == 0) {
+		memcpy(repos[0].head, head.id, sizeof repos[0].head);
+		fsu_stat_id(&repos[0].index, &st);
+		repos[0].known = 1;
+	}
+	free(index);
+	for (size_t k = 1; k < n; k++)
+		repos[k] = s->sources[k - 1].repo_state;
 	for (size_t k = 0; k < n; k++) {
 		names[k] = k ? s->sources[k - 1].name : NULL;
 		const layout_t *lay = sitelayout_of(s, (int)k);
@@ -411,7 +426,8 @@ static void page_records_open(site_t *s)
 		h = map_hash_add(h, params, sizeof params);
 		contexts[k] = h;
 	}
-	s->prec = prec_open(s->cache_dir, names, n, contexts, s->npages, s->started, s->opts.jobs);
+	s->prec = prec_open(s->cache_dir, names, n, contexts, repos, s->npages, s->started, s->opts.jobs);
+	free(repos);
 	hfile_remove_other_groups(s->cache_dir, "read-pages", names, n);
 	free(contexts);
 	free(names);
@@ -428,8 +444,11 @@ static void page_records_close(site_t *s)
 		fprintf(stderr, "  pages read: %zu of %zu (the rest as the last build read them)\n", asked - taken,
 			asked);
 	}
-	if (!pub_interrupted())
+	if (!pub_interrupted()) {
+		for (size_t i = 0; i < s->npages; i++)
+			prec_put_wt(s->prec, i, s->pages[i].wt_status);
 		prec_save(s->prec, pub_interrupt_flag());
+	}
 	prec_free(s->prec);
 	s->prec = NULL;
 }
@@ -817,7 +836,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 	alerts_load_catalog(s);
 	timing_mark("alert rules");
 	/* phase 1: files and front matter */
-	page_records_open(s);
+	page_records_open(s, repo);
 	par_for(s->npages, opts->jobs, load_page, s);
 	if (pub_interrupted()) { /* Ctrl-C during the reading: its pages stopped where they were */
 		outp_init(&s->outputs);
@@ -850,7 +869,6 @@ int site_load(site_t *s, const site_opts_t *opts)
 	page_cache_open(s);
 	par_for(s->npages, opts->jobs, render_markdown, s);
 	page_cache_close(s);
-	page_records_close(s);
 	timing_mark("markdown");
 	/* files browsers run scripts in, which no page shows as an image: said once each, up to
 	 * SITE_MAX_ACTIVE_WARNINGS, then once for the rest */
@@ -875,6 +893,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 		s->search_job = searchdocs_start(s);
 	/* titles may have come from H1s */
 	dating_finish(dt, s); /* without a thread, the job ran in dating_start */
+	page_records_close(s); /* with each page's work-tree status */
 	git_repository_free(repo);
 	timing_mark("history wait");
 	if (pub_interrupted())

@@ -102,6 +102,10 @@ typedef struct {
 	size_t nowners;
 	int source;           /* 0: the hub (the repository almanac runs in); k: s->sources[k - 1] */
 	fsu_stat_id_t stat;   /* its file's stat identity when the scan found it (zero: unknown) */
+	int wt_recorded;      /* its work-tree status (history.h HIST_*) + 1 as the last build found it, when
+	                         neither the file nor its repository's HEAD and index changed since (pagerec.h);
+	                         0: to be read */
+	int wt_status;        /* its work-tree status + 1 as this build found it (dating.h), 0: not read */
 	char *repo_path;      /* a source's page: its path in that repository (owned); NULL for the
 	                         hub's pages, whose src is that path (site_page_repo_path) */
 } site_page_t;
@@ -149,6 +153,7 @@ typedef struct {
 	char head[41];
 	size_t ignored_revs, ignored_authors, ignored_renames, cosmetic_commits;
 	char *web_base;       /* its web address on its forge, for runbook_url checks (forgepages.h), or NULL (owned) */
+	fsu_repo_state_t repo_state; /* its HEAD and index when the scan read them (pagerec.h) */
 } site_source_t;
 
 typedef struct {
@@ -267,6 +272,7 @@ struct site {
 	struct prec *prec;       /* opts.page_cache: what the last build's reading of each page gave (pagerec.h),
 	                          * from before the reading to the end of the Markdown phase (owned) */
 	int64_t started;         /* the second site_load started (CLOCK_REALTIME_COARSE): pagerec.h's racy files */
+	fsu_repo_state_t repo_state; /* the hub's HEAD and index when site_load read them (pagerec.h) */
 	struct pcache *pcache;   /* opts.page_cache: the rendered Markdown of the last build, during the
 	                          * Markdown phase of site_load only (owned) */
 	struct pcache *pcache_saving; /* this build's, being written by pcache_saver (owned; joined and

@@ -448,13 +448,20 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 			*stamp = map_hash_add(*stamp, src->web_base, strlen(src->web_base) + 1);
 		if (opened) {
 			git_oid head;
-			if (git_reference_name_to_id(&head, repo, "HEAD") == 0)
+			int has_head = git_reference_name_to_id(&head, repo, "HEAD") == 0;
+			if (has_head)
 				*stamp = map_hash_add(*stamp, head.id, sizeof head.id);
 			struct stat st; /* the index: staged changes make pages uncommitted */
 			char *idx = xasprintf("%sindex", git_repository_path(repo));
-			if (stat(idx, &st) == 0) {
+			int has_index = stat(idx, &st) == 0;
+			if (has_index) {
 				int64_t v[3] = {st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_size};
 				*stamp = map_hash_add(*stamp, v, sizeof v);
+				fsu_stat_id(&src->repo_state.index, &st);
+			}
+			if (has_head && has_index) { /* what its pages' status depends on (pagerec.h) */
+				memcpy(src->repo_state.head, head.id, sizeof src->repo_state.head);
+				src->repo_state.known = 1;
 			}
 			free(idx);
 		}

@@ -172,7 +172,7 @@ class PageRecordsTest(RepoTestCase):
         path = os.path.join(repo, ".git", "almanac", "read-pages")
         with open(path, "rb") as f:
             good = f.read()
-        for n, damaged in enumerate([good[:len(good) // 2], good[:60] + bytes([good[60] ^ 1]) + good[61:],
+        for n, damaged in enumerate([good[:len(good) // 2], good[:130] + bytes([good[130] ^ 1]) + good[131:],
                                      b"\0" * 64, b""]):
             with open(path, "wb") as f:
                 f.write(damaged)
@@ -192,6 +192,51 @@ class PageRecordsTest(RepoTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.read_count(r), (5, 5))
         self.assert_fresh(repo, out, r, same_binary=False)
+
+    def status_of(self, out, src):
+        import json
+        with open(os.path.join(out, "freshness.json"), encoding="utf-8") as f:
+            docs = json.load(f)["documents"]
+        return next(d["status"] for d in docs if d["path"] == src)
+
+    def test_a_repository_whose_head_and_index_did_not_change_keeps_its_pages_status(self):
+        repo, out = self.built()
+        status = re.compile(r"work-tree status: (\d+) of (\d+) repositories as the last build found them")
+        # an edit not committed: read, uncommitted
+        write(repo, "runbooks/cpu.md", "---\ntitle: CPU\n---\n# CPU\n\nNot committed.\n")
+        next_second()
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(status.search(r.stderr).groups(), ("0", "1"))
+        self.assertEqual(self.status_of(out, "runbooks/cpu.md"), "uncommitted")
+        # nothing read, the same HEAD and index: the repository's status is not read, cpu.md stays
+        # uncommitted (the build runs: --now moves)
+        next_second()
+        r = run("build", "--repo", repo, "--out", out, "--now", "2026-11-23", "--verbose",
+                env={"ALMANAC_TIMING": "1"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.read_count(r), (0, 5))
+        self.assertEqual(status.search(r.stderr).groups(), ("1", "1"))
+        self.assertEqual(self.status_of(out, "runbooks/cpu.md"), "uncommitted")
+        # staged (the index changed): read again
+        git(repo, "add", "runbooks/cpu.md")
+        next_second()
+        r = run("build", "--repo", repo, "--out", out, "--now", "2026-11-24", "--verbose",
+                env={"ALMANAC_TIMING": "1"})
+        self.assertEqual(status.search(r.stderr).groups(), ("0", "1"))
+        self.assertEqual(self.status_of(out, "runbooks/cpu.md"), "uncommitted")
+        # committed (HEAD moved): read again, committed
+        git(repo, "commit", "-qm", "cpu", date="2026-11-20T10:00:00Z")
+        next_second()
+        r = run("build", "--repo", repo, "--out", out, "--now", "2026-11-25", "--verbose",
+                env={"ALMANAC_TIMING": "1"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(status.search(r.stderr).groups(), ("0", "1"))
+        self.assertEqual(self.status_of(out, "runbooks/cpu.md"), "fresh")
+        fresh = os.path.join(self.tmpdir(), "fresh")
+        f = run("build", "--repo", repo, "--out", fresh, "--now", "2026-11-25", "--no-page-cache")
+        self.assertEqual(f.returncode, 0, f.stderr)
+        self.assertEqual(tree_bytes(out), tree_bytes(fresh))
 
     def test_a_hugo_page_not_read_keeps_its_shortcodes_warning(self):
         hugo = {

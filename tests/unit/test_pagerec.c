@@ -20,6 +20,11 @@
 static const char *const NAMES[] = {"", "payments"};
 static const uint64_t CONTEXTS[] = {11, 22};
 #define STARTED 2000000000LL /* the recording build's second */
+/* each repository's HEAD and index (written before that build) */
+static const fsu_repo_state_t REPOS[] = {
+	{{1}, {10, (STARTED - 100) * 1000000000LL, (STARTED - 100) * 1000000000LL, 5, 3}, 1},
+	{{2}, {20, (STARTED - 100) * 1000000000LL, (STARTED - 100) * 1000000000LL, 6, 3}, 1},
+};
 
 static char *tmp_dir(void)
 {
@@ -49,11 +54,12 @@ static void put_one(const char *dir, int64_t started)
 	fsu_stat_id_t st;
 	sample(&rd, &st);
 	diag_t w = {"runbooks/disk-full.md", 3, 1, DIAG_WARNING, "front-matter", "unknown key 'ownr'"};
-	prec_t *r = prec_open(dir, NAMES, 2, CONTEXTS, 1, started, 1);
+	prec_t *r = prec_open(dir, NAMES, 2, CONTEXTS, REPOS, 1, started, 1);
 	prec_put_read(r, 0, 1, "payments/disk-full.md", &st, &rd, &w, 1);
 	uint64_t body[2] = {5, 6};
 	layout_shortcode_t sc = {"youtube", 7, 3};
 	prec_put_md(r, 0, body, &sc, 1, NULL, 0);
+	prec_put_wt(r, 0, 2); /* HIST_MODIFIED + 1 */
 	assert_int_equal(prec_save(r, NULL), 1);
 	prec_free(r);
 	fm_free(&rd.fm);
@@ -69,13 +75,15 @@ static void test_round_trip_by_identity(void **state)
 	sample(&want, &st);
 	diag_list_t d;
 	diag_init(&d);
-	prec_t *r = prec_open(dir, NAMES, 2, CONTEXTS, 1, STARTED + 5, 1);
+	prec_t *r = prec_open(dir, NAMES, 2, CONTEXTS, REPOS, 1, STARTED + 5, 1);
 	assert_int_equal(prec_take(r, 0, 0, "payments/disk-full.md", &st, &got, &d), 0); /* another repository */
 	fsu_stat_id_t other = st;
 	other.ctime_ns += 1;
 	assert_int_equal(prec_take(r, 0, 1, "payments/disk-full.md", &other, &got, &d), 0); /* changed since */
 	assert_int_equal(d.len, 0);
 	assert_int_equal(prec_take(r, 0, 1, "payments/disk-full.md", &st, &got, &d), 1);
+	assert_int_equal(got.wt_status, 2); /* the same HEAD and index: its status as it was */
+	prec_put_wt(r, 0, 2);
 	assert_string_equal(got.fm.title, "Disk full");
 	assert_int_equal(got.fm.ntags, 1);
 	assert_int_equal(got.body_off, want.body_off);
@@ -98,9 +106,19 @@ static void test_round_trip_by_identity(void **state)
 	fm_free(&got.fm);
 	fm_free(&want.fm);
 	diag_free(&d);
+	/* another HEAD: taken, its status to be read again */
+	fsu_repo_state_t moved[2] = {REPOS[0], REPOS[1]};
+	moved[1].head[0] = 9;
+	r = prec_open(dir, NAMES, 2, CONTEXTS, moved, 1, STARTED + 5, 1);
+	diag_init(&d);
+	assert_int_equal(prec_take(r, 0, 1, "payments/disk-full.md", &st, &got, &d), 1);
+	assert_int_equal(got.wt_status, 0);
+	fm_free(&got.fm);
+	prec_free(r);
+	diag_free(&d);
 	/* another reading context (another binary, layout or Hugo parameters): nothing is taken */
 	static const uint64_t OTHER[] = {11, 23};
-	r = prec_open(dir, NAMES, 2, OTHER, 1, STARTED + 5, 1);
+	r = prec_open(dir, NAMES, 2, OTHER, REPOS, 1, STARTED + 5, 1);
 	diag_init(&d);
 	assert_int_equal(prec_take(r, 0, 1, "payments/disk-full.md", &st, &got, &d), 0);
 	prec_free(r);
@@ -123,7 +141,7 @@ static void test_racy_file_is_not_taken(void **state)
 	fm_free(&got.fm);
 	diag_list_t d;
 	diag_init(&d);
-	prec_t *r = prec_open(dir, NAMES, 2, CONTEXTS, 1, STARTED, 1);
+	prec_t *r = prec_open(dir, NAMES, 2, CONTEXTS, REPOS, 1, STARTED, 1);
 	assert_int_equal(prec_take(r, 0, 1, "payments/disk-full.md", &st, &got, &d), 0);
 	prec_free(r);
 	diag_free(&d);
@@ -145,7 +163,7 @@ static void test_lying_file_is_read_safely(void **state)
 	size_t len;
 	char *good = hfile_read(path, &len);
 	assert_non_null(good);
-	const size_t hdr = 40;
+	const size_t hdr = 104;
 	size_t taken = 0;
 	for (size_t i = hdr; i + 8 < len; i++) {
 		char *bad = xmalloc(len);
@@ -156,7 +174,7 @@ static void test_lying_file_is_read_safely(void **state)
 			bad[len - 8 + k] = (char)(sum >> (8 * k));
 		assert_int_equal(hfile_replace(path, bad, len), 1);
 		free(bad);
-		prec_t *r = prec_open(dir, NAMES, 2, CONTEXTS, 1, STARTED + 5, 1);
+		prec_t *r = prec_open(dir, NAMES, 2, CONTEXTS, REPOS, 1, STARTED + 5, 1);
 		prec_read_t got, want;
 		fsu_stat_id_t st;
 		sample(&want, &st);
