@@ -13,6 +13,12 @@
  * it takes the record instead, and the Markdown cache is used without the
  * text. The text is read only when the page must be rendered after all.
  *
+ * With each record goes the page's work-tree status (history.h: modified,
+ * untracked...) as that build found it, and each file records its
+ * repository's HEAD and index identity: a repository whose HEAD and index are
+ * as they were (the index not racy) and whose every page is taken is not
+ * asked for its status (dating.c).
+ *
  * Racy files (as Git handles them): a file whose mtime or ctime lies in
  * the second the recording build started, or later, may have been written
  * again after it was read without its identity changing (timestamps have a
