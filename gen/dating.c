@@ -34,6 +34,8 @@ typedef struct {
 	hist_t *h;
 	int rc;
 	int *wt;              /* per page of the job: hist_worktree_status, computed on the thread */
+	int wt_kept;          /* wt is what the last build found (site_page_t.wt_recorded): not read */
+	int wt_ok;            /* wt is the status (read, or kept): worth recording */
 	double walk_wall, walk_cpu, status_wall, status_cpu; /* ms, for ALMANAC_TIMING */
 	int64_t points[REPORT_TREND_POINTS]; /* the trend's month ends (freshness.count: content) */
 } job_t;
@@ -60,8 +62,21 @@ static double clock_ms(clockid_t id)
 static void collect_wt(job_t *j)
 {
 	j->wt = xcalloc(j->n + 1, sizeof *j->wt);
+	/* every page as the last build found it, in a repository whose HEAD and index did not change: the
+	 * repository's status is not read (pagerec.h) */
+	int kept = j->n > 0;
+	for (size_t i = 0; i < j->n && kept; i++)
+		kept = j->s->pages[j->idx[i]].wt_recorded > 0;
 	for (size_t i = 0; i < j->n && !pub_interrupted(); i++) /* Ctrl-C: the build ends, no answer is used */
-		j->wt[i] = hist_worktree_status(j->h, j->paths[i]);
+		j->wt[i] = kept ? j->s->pages[j->idx[i]].wt_recorded - 1 : hist_worktree_status(j->h, j->paths[i]);
+	j->wt_kept = kept;
+	j->wt_ok = kept || (j->h && !hist_worktree_error(j->h));
+}
+
+/* Page i of job j's status as found, for its record (site_page_t.wt_status). */
+static void note_wt(job_t *j, size_t i)
+{
+	j->s->pages[j->idx[i]].wt_status = j->wt && j->wt_ok ? j->wt[i] + 1 : 0;
 }
 
 /* The work tree's status could not be read: say so (uncommitted pages are not marked). */
@@ -308,6 +323,7 @@ static void apply_status(job_t *j)
 		p->fresh.interval_days = dating_page_interval(s, p);
 		if (j->wt)
 			set_uncommitted(p, j->wt[i]);
+		note_wt(j, i);
 	}
 }
 
@@ -430,6 +446,7 @@ static void apply_walk(job_t *j)
 			}
 		}
 		set_uncommitted(p, j->wt[i]);
+		note_wt(j, i);
 	}
 }
 
@@ -437,15 +454,20 @@ void dating_finish(dating_t *dt, site_t *s)
 {
 	if (dt->started)
 		pthread_join(dt->thread, NULL);
+	size_t kept = 0;
 	for (size_t k = 0; k < dt->njobs; k++) {
 		job_t *j = &dt->jobs[k];
 		if (timing_enabled())
 			print_timing(j);
+		kept += j->wt_kept;
 		if (dt->status_only)
 			apply_status(j);
 		else
 			apply_walk(j);
 	}
+	if (timing_enabled())
+		fprintf(stderr, "  work-tree status: %zu of %zu repositories as the last build found them\n", kept,
+			dt->njobs);
 	(void)s;
 	dating_free(dt);
 }

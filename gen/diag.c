@@ -104,9 +104,17 @@ void diag_mute_like(diag_list_t *dst, const diag_list_t *src)
 		diag_mute(dst, src->muted[i]);
 }
 
+static _Thread_local size_t added_here; /* diag_add calls of this thread (diag_added_here) */
+
+size_t diag_added_here(void)
+{
+	return added_here;
+}
+
 void diag_add(diag_list_t *l, diag_severity sev, const char *file, int line, int col,
 	      const char *code, const char *fmt, ...)
 {
+	added_here++;
 	buf_t m = BUF_INIT;
 	if (sev != DIAG_ERROR && l->nmuted && diag_is_muted(l, code))
 		return; /* the list is not changed: muting happens before the threads that add */

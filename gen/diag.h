@@ -46,6 +46,9 @@ void diag_free(diag_list_t *l);
  * A warning or note whose code is muted (diag_mute) is dropped; errors never are. */
 void diag_add(diag_list_t *l, diag_severity sev, const char *file, int line, int col,
 	      const char *code, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* How many times the calling thread called diag_add (on any list, muted ones
+ * included): a caller learns whether a step it ran said anything. */
+size_t diag_added_here(void);
 /* Number of diagnostics of severity `sev`. */
 size_t diag_count(const diag_list_t *l, diag_severity sev);
 /* Sort by file, line, column, then message (deterministic output), and drop exact duplicates. */

@@ -152,6 +152,15 @@ int fsu_stat(const char *path, struct stat *st)
 	return stat(path, st);
 }
 
+void fsu_stat_id(fsu_stat_id_t *out, const struct stat *st)
+{
+	out->size = (int64_t)st->st_size;
+	out->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	out->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	out->ino = (uint64_t)st->st_ino;
+	out->dev = (uint64_t)st->st_dev;
+}
+
 int fsu_is_dir(const char *path)
 {
 	struct stat st;

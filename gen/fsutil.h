@@ -7,6 +7,7 @@
 #define ALMANAC_FSUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "buf.h"
@@ -35,6 +36,22 @@ int fsu_mkdirs(const char *path, int mode);
 int fsu_remove_tree(const char *path);
 /* stat(2) of an operator's path (the binary, Git's index). Returns 0 or -1. */
 int fsu_stat(const char *path, struct stat *st);
+/* What stat says of a file's identity and content, as Git's index keeps it: a file whose identity
+ * is the one recorded holds what it held then, unless it was written in the second the record was
+ * made (pagerec.h: Git's "racy" files). All zero: unknown. */
+typedef struct {
+	int64_t size, mtime_ns, ctime_ns; /* nanoseconds since the epoch */
+	uint64_t ino, dev;
+} fsu_stat_id_t;
+/* The identity of the file `st` describes. */
+void fsu_stat_id(fsu_stat_id_t *out, const struct stat *st);
+/* A Git repository's state a page's work-tree status depends on besides the page's file: its HEAD
+ * commit and its index file's identity (pagerec.h). known 0: not read. */
+typedef struct {
+	unsigned char head[20];
+	fsu_stat_id_t index;
+	int known;
+} fsu_repo_state_t;
 /* 1 when `path` is an existing directory / regular file. */
 int fsu_is_dir(const char *path);
 int fsu_is_file(const char *path);

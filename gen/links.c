@@ -34,6 +34,68 @@ static int published(const site_t *s, const site_page_t *p)
 	return !p->draft || s->opts.drafts;
 }
 
+void links_add(site_page_t *p, int line, int col, long target, const char *frag)
+{
+	add_link(p, line, col, target, frag, 0);
+}
+
+static uint64_t uni_str(uint64_t h, const char *s)
+{
+	return map_hash_add(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static uint64_t uni_int(uint64_t h, long long v)
+{
+	return map_hash_add(h, &v, sizeof v);
+}
+
+uint64_t links_universe(const site_t *s)
+{
+	uint64_t h = uni_int(MAP_HASH_SEED, s->opts.drafts);
+	h = uni_str(h, s->home_dir);
+	for (size_t k = 0; k <= s->nsources; k++) {
+		const layout_t *l = sitelayout_of(s, (int)k);
+		if (l->kind == LAYOUT_TECHDOCS)
+			return 0; /* its redirects lead links too: every link is asked again */
+		const config_t *cfg = k ? &s->sources[k - 1].cfg : &s->cfg;
+		h = uni_int(h, (long long)l->kind << 8 | l->lower << 1 | l->ugly);
+		h = uni_str(h, l->root);
+		h = uni_str(h, l->home);
+		uint64_t params[2] = {0, 0};
+		if (l->params) {
+			const val_t *v = l->params;
+			val_digest(&v, 1, params);
+		}
+		h = map_hash_add(h, params, sizeof params);
+		for (size_t i = 0; i < cfg->ncontent; i++)
+			h = uni_str(h, cfg->content[i]);
+		h = uni_int(h, (long long)cfg->ncontent);
+		if (k) {
+			h = uni_str(h, s->sources[k - 1].name);
+			h = uni_str(h, s->sources[k - 1].path);
+			h = uni_int(h, s->sources[k - 1].path_from_layout);
+		}
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		const site_page_t *p = &s->pages[i];
+		h = uni_str(h, p->src);
+		h = uni_str(h, p->url);
+		h = uni_int(h, (long long)p->source << 2 | p->is_index << 1 | published(s, p));
+		for (size_t k = 0; k < p->nextra; k++)
+			h = uni_str(h, p->extra_urls[k]);
+		h = uni_int(h, (long long)p->nextra);
+	}
+	h = uni_int(h, (long long)s->npages);
+	for (size_t i = 0; i < s->nassets; i++) {
+		const site_asset_t *a = &s->assets[i];
+		h = uni_str(h, a->src);
+		h = uni_str(h, a->out);
+		h = uni_int(h, (long long)a->static_root << 2 | a->withheld << 1 | a->source);
+	}
+	h = uni_int(h, (long long)s->nassets);
+	return h ? h : 1;
+}
+
 static int has_scheme(const char *u)
 {
 	if (!isalpha((unsigned char)u[0]))

@@ -70,6 +70,17 @@ typedef struct {
 	size_t nimages;
 } links_ctx_t;
 
+/* Record a link of page `p` (at line:col, its '[') to page `target` (an index of
+ * s->pages), #`frag` (NULL: none), as links_rewrite records one: a link answered
+ * by a rendering the page cache kept (pagecache.h) is recorded again this way. */
+void links_add(site_page_t *p, int line, int col, long target, const char *frag);
+/* A digest of everything links_rewrite's answer for a link to a page, or to an
+ * external URL, depends on besides the link: every page's path, URL, index
+ * flag and publication, every file's path and output, the layouts' URL rules
+ * and content folders, the sources. Equal digests: such a link gets the same
+ * answer and records the same link, without a diagnostic. 0 when unknown
+ * (Tech Docs' redirects lead links too). */
+uint64_t links_universe(const site_t *s);
 /* md_link_fn: resolve and rewrite one link of page ctx->page (see markdown.h).
  * Reports problems as diagnostics, records links to pages in the page's links
  * array, and returns the rewritten URL (caller frees), or NULL to keep the URL

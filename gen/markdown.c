@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* Bytes given to cmark's parser at a time (Ctrl-C is checked between them). */
 #define MD_FEED_SLICE (64 * 1024)
@@ -966,11 +967,49 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	mds_free(&scan);
 	for (size_t i = 0; i < out->nsections; i++)
 		out->words += count_words(out->sections[i].text);
+	md_doc_digest(out);
 	return 0;
+}
+
+void md_doc_digest(md_doc_t *doc)
+{
+	doc->html_digest[0] = doc->html_digest[1] = 0;
+	if (!doc->html)
+		return;
+	XXH128_hash_t h = XXH3_128bits(doc->html, strlen(doc->html));
+	doc->html_digest[0] = h.low64;
+	doc->html_digest[1] = h.high64;
+}
+
+const char *md_doc_html(md_doc_t *doc)
+{
+	md_lazy_t *l = doc->html_from;
+	if (l) {
+		doc->html_from = NULL;
+		if (!doc->html)
+			l->load(l, doc);
+		l->release(l);
+	}
+	return doc->html;
+}
+
+size_t md_doc_sections(md_doc_t *doc)
+{
+	md_lazy_t *l = doc->sections_from;
+	if (l) {
+		doc->sections_from = NULL;
+		l->load(l, doc);
+		l->release(l);
+	}
+	return doc->nsections;
 }
 
 void md_doc_free(md_doc_t *doc)
 {
+	if (doc->html_from)
+		doc->html_from->release(doc->html_from);
+	if (doc->sections_from)
+		doc->sections_from->release(doc->sections_from);
 	free(doc->html);
 	for (size_t i = 0; i < doc->nheadings; i++) {
 		free(doc->headings[i].id);

@@ -68,12 +68,27 @@ typedef struct {
 } md_opts_t;
 
 
+/* Where a part of a document (its HTML, its sections) is when it was not loaded with the rest
+ * (pagecache.h keeps them apart: a page whose output is kept never needs its HTML, a repository whose
+ * search share is kept never needs its texts). */
+typedef struct md_lazy md_lazy_t;
+struct md_lazy {
+	int (*load)(md_lazy_t *self, void *doc); /* fill its part of the md_doc_t `doc`: 0, or -1 when it
+	                                            cannot be had (the part stays empty) */
+	void (*release)(md_lazy_t *self);        /* free `self` */
+};
+
 typedef struct {
-	char *html;                 /* owned; a full build frees it once the page is written (render.c) */
+	char *html;                 /* owned; a full build frees it once the page is written (render.c); NULL with
+	                               html_from set: not loaded yet, read it with md_doc_html */
+	uint64_t html_digest[2];    /* XXH3-128 of html as md_render made it (low, high); zero: unknown (hash html) */
+	md_lazy_t *html_from;       /* where html is while not loaded (owned), else NULL */
 	md_heading_t *headings;     /* owned, in document order */
 	size_t nheadings;
-	md_section_t *sections;     /* owned; sections[0] is the text before the first heading */
+	md_section_t *sections;     /* owned; sections[0] is the text before the first heading; none while
+	                               sections_from is set: read them with md_doc_sections */
 	size_t nsections;
+	md_lazy_t *sections_from;   /* where the sections are while not loaded (owned), else NULL */
 	char *h1;                   /* text of the first level-1 heading if the body starts with one, else NULL */
 	char **html_ids;            /* ids (and <a name>) kept in raw HTML, footnote ids (fn-x, fnref-x), and with
 	                               MDIDS_TOC the id of a leading H1 that became the title, owned */
@@ -107,6 +122,15 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o);
 size_t md_budget(size_t len);
 /* Free what `doc` owns; accepts a zeroed struct. */
 void md_doc_free(md_doc_t *doc);
+/* The document's HTML, loaded first when it is not yet (html_from): borrowed (owned by `doc`), NULL
+ * when there is none (no_html) or it could not be loaded. One thread at a time per document. */
+const char *md_doc_html(md_doc_t *doc);
+/* Load the document's sections when they are not yet (sections_from): returns
+ * doc->nsections. One thread at a time per document; another thread may read
+ * or load its HTML meanwhile (the fields are apart). */
+size_t md_doc_sections(md_doc_t *doc);
+/* Set doc->html_digest from doc->html (zero when NULL). */
+void md_doc_digest(md_doc_t *doc);
 /* The GitHub slug of a heading text: lower-case, punctuation removed except
  * '-' and '_', spaces to '-'. Caller frees. */
 char *md_slug(const char *text);

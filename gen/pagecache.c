@@ -15,37 +15,63 @@
 #include "map.h"
 #include "parallel.h"
 
-/* A file: magic, version, 4 spare bytes, the binary's id, the payload's length (PC_HDR bytes); the
- * payload: the entries one after another, each its length (u32) and its bytes, then their count
- * (u32); the payload's XXH3-64 (u64). Entries are written as the pages are rendered, so the count
- * comes last. */
+/* A file: magic, version, 4 spare bytes, the binary's id, where its index starts (0 while it is
+ * written), the digest of the link targets of the build that wrote it (PC_HDR bytes). Then the entries, each in three parts, each its length (u32), its bytes and
+ * their XXH3-64 (u64): its head (its key and everything but what follows), its HTML, its search
+ * sections. Then the index: the count (u32), each entry's src, offset (u64) and parts' lengths (3 u32),
+ * and the index's own XXH3-64 (u64), which ends the file. A build reads the header and the index, then
+ * the head of each page it asks for; the HTML only when the page is written (md_doc_html), the sections
+ * when the search index needs them (md_doc_sections); each part is checked when read. */
 #define PC_MAGIC "ALMPAGES"
-#define PC_VERSION 2u
-#define PC_HDR 32
-#define PC_LEN_AT 24
+#define PC_VERSION 5u
+#define PC_HDR 40
+#define PC_UNIVERSE_AT 32
+#define PC_INDEX_AT 24
 #define PC_MAX_ENTRIES 10000000u
+#define PC_PART_MAX ((uint64_t)UINT32_MAX)
+
+/* An old file, open while a page's HTML may still be read from it (counted references). */
+typedef struct {
+	int fd;
+	atomic_int refs;
+} pc_file_t;
+
+static void file_unref(pc_file_t *f)
+{
+	if (f && atomic_fetch_sub(&f->refs, 1) == 1) {
+		close(f->fd);
+		free(f);
+	}
+}
 
 typedef struct {
 	const char *src;             /* the page's file (inside pc_group_t.srcs) */
-	uint64_t at;                 /* where the entry (its length first) starts in the old file */
-	uint64_t off;                /* where its bytes after its src start */
-	uint32_t len;                /* their length */
+	uint64_t at;                 /* where the entry (its head's length first) starts in the old file */
+	uint32_t headlen, bodylen, seclen; /* its parts' lengths: head, HTML, sections */
 	atomic_int hit;
 } pc_old_t;
 
+/* The whole extent of an entry in its file. */
+static uint64_t entry_size(uint32_t headlen, uint32_t bodylen, uint32_t seclen)
+{
+	return 3 * 12 + (uint64_t)headlen + (uint64_t)bodylen + (uint64_t)seclen;
+}
+
 typedef struct {
 	char *path;                  /* the group's file (owned) */
-	int oldfd;                   /* the file as read (entries are read from it with pread), or -1 */
-	char *srcs;                  /* the entries' src strings, one block (owned) */
+	pc_file_t *oldf;             /* the file as read (entries are read from it with pread), or NULL */
+	uint64_t universe;           /* the link targets of the build that wrote it */
+	char *srcs;                  /* the old index (its src strings), owned */
 	pc_old_t *old;               /* its entries (owned) */
 	size_t nold;
 	map_t index;                 /* src -> old[] index + 1 */
 	pthread_mutex_t lock;        /* guards the fields below */
 	int fd;                      /* the new file, open from the first entry put (-1: none yet) */
 	char *tmp;                   /* its temporary name beside path (owned) */
-	XXH3_state_t *sum;           /* the payload's checksum so far */
-	uint64_t plen;               /* payload bytes written */
+	uint64_t pos;                /* bytes written to it */
+	buf_t idx;                   /* its index so far (src, offset, lengths per entry) */
 	size_t nfresh;               /* entries put */
+	size_t nidx;                 /* entries in idx */
 	int failed;                  /* a write failed: the file is dropped */
 } pc_group_t;
 
@@ -53,6 +79,7 @@ struct pcache {
 	pc_group_t *groups;
 	size_t ngroups;
 	uint64_t binary_id;
+	uint64_t universe;           /* this build's link targets (pcache_load) */
 	atomic_size_t asked;
 };
 
@@ -83,29 +110,42 @@ static int read_at(int fd, void *p, size_t n, uint64_t off)
 	return 1;
 }
 
-/* Check the group's file (header, checksum, entry framing) and index its entries; the file stays open
- * and entries are read from it when asked (pread: the file adds nothing to the build's memory, and a
- * file cut short later is a miss, not a SIGBUS). A bad file leaves the group empty. */
+/* Read the part of `len` bytes (its length first, its checksum after) at `at` of `fd` into a new buffer;
+ * NULL when it cannot be read or is damaged. */
+static unsigned char *read_part(int fd, uint64_t at, uint32_t len)
+{
+	unsigned char *b = malloc((size_t)len + 12);
+	if (!b || !read_at(fd, b, (size_t)len + 12, at)) {
+		free(b);
+		return NULL;
+	}
+	hfile_rd_t r = {b, b + len + 12, 0};
+	uint32_t n = hfile_u32(&r);
+	r.p += len;
+	uint64_t sum = hfile_u64(&r);
+	if (n != len || sum != XXH3_64bits(b + 4, len)) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* Check the group's file (header, index and its checksum, entry bounds) and index its entries; the
+ * file stays open and each entry is read from it when asked (pread: a file cut short later is a miss,
+ * not a SIGBUS). A bad file leaves the group empty. */
 static void group_read(pcache_t *c, pc_group_t *g)
 {
-	size_t len;
 	struct stat st;
 	int fd = hfile_open(g->path, &st);
 	if (fd < 0)
 		return;
-	len = (size_t)st.st_size;
-	void *map = NULL;
-	if ((uint64_t)st.st_size < PC_HDR + 12 || (uint64_t)st.st_size > SIZE_MAX / 2 ||
-	    (map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
-		close(fd);
-		return;
-	}
-	madvise(map, len, MADV_SEQUENTIAL);
-	const unsigned char *data = map;
-	hfile_rd_t r = {data, data + len, 0};
-	buf_t srcs = BUF_INIT;
-	size_t released = 0;
-	if (memcmp(data, PC_MAGIC, 8) != 0)
+	uint64_t size = (uint64_t)st.st_size;
+	unsigned char hdr[PC_HDR];
+	unsigned char *ix = NULL;
+	if (size < PC_HDR + 12 || !read_at(fd, hdr, PC_HDR, 0))
+		goto bad;
+	hfile_rd_t r = {hdr, hdr + PC_HDR, 0};
+	if (memcmp(hdr, PC_MAGIC, 8) != 0)
 		goto bad;
 	r.p += 8;
 	if (hfile_u32(&r) != PC_VERSION)
@@ -113,63 +153,48 @@ static void group_read(pcache_t *c, pc_group_t *g)
 	(void)hfile_u32(&r);
 	if (hfile_u64(&r) != c->binary_id)
 		goto bad;
-	uint64_t plen = hfile_u64(&r);
-	if (r.bad || plen < 4 || plen != len - PC_HDR - 8)
+	uint64_t at = hfile_u64(&r);
+	g->universe = hfile_u64(&r);
+	if (r.bad || at < PC_HDR || at > size - 12 || size - at > SIZE_MAX / 2)
 		goto bad;
-	hfile_rd_t tail = {data + PC_HDR + plen - 4, data + len, 0};
-	uint32_t n = hfile_u32(&tail);
-	uint64_t sum = hfile_u64(&tail);
-	r.e = data + PC_HDR + plen - 4;
-	if (n > PC_MAX_ENTRIES || n > plen / 8)
+	size_t ilen = (size_t)(size - at - 8);
+	ix = malloc(ilen + 8);
+	if (!ix || !read_at(fd, ix, ilen + 8, at))
 		goto bad;
-	XXH3_state_t *st_sum = XXH3_createState();
-	if (!st_sum)
+	hfile_rd_t sr = {ix + ilen, ix + ilen + 8, 0};
+	if (hfile_u64(&sr) != XXH3_64bits(ix, ilen))
 		goto bad;
-	XXH3_64bits_reset(st_sum);
+	hfile_rd_t ir = {ix, ix + ilen, 0};
+	uint32_t n = hfile_u32(&ir);
+	if (n > PC_MAX_ENTRIES || n > ilen / 20)
+		goto bad;
 	g->old = xcalloc(n ? n : 1, sizeof *g->old);
 	for (uint32_t i = 0; i < n; i++) {
-		const unsigned char *start = r.p;
-		uint32_t elen = hfile_u32(&r);
-		const unsigned char *ep = hfile_bytes(&r, elen);
-		if (!ep)
+		pc_old_t *o = &g->old[g->nold];
+		o->src = hfile_str(&ir);
+		o->at = hfile_u64(&ir);
+		o->headlen = hfile_u32(&ir);
+		o->bodylen = hfile_u32(&ir);
+		o->seclen = hfile_u32(&ir);
+		if (ir.bad || !o->src || o->at < PC_HDR || o->at > at ||
+		    entry_size(o->headlen, o->bodylen, o->seclen) > at - o->at)
 			break;
-		XXH3_64bits_update(st_sum, start, (size_t)(r.p - start));
-		hfile_rd_t er = {ep, ep + elen, 0};
-		const char *src = hfile_str(&er);
-		if (!src)
-			break;
-		pc_old_t *o = &g->old[g->nold++];
-		o->src = (const char *)(uintptr_t)srcs.len; /* an offset until srcs stops growing */
-		buf_put(&srcs, src, strlen(src) + 1);
-		o->at = (uint64_t)(start - data);
-		o->off = (uint64_t)(er.p - data);
-		o->len = (uint32_t)(er.e - er.p);
-		/* read once: its memory pages go back as the scan passes them (in steps, few calls) */
-		size_t at = (size_t)(r.p - data) & ~(size_t)((1u << 24) - 1);
-		if (at > released) {
-			madvise((void *)(uintptr_t)(data + released), at - released, MADV_DONTNEED);
-			released = at;
-		}
+		g->nold++;
 	}
-	XXH3_64bits_update(st_sum, r.p, (size_t)(r.e - r.p) + 4); /* nothing left but the count */
-	int sum_ok = XXH3_64bits_digest(st_sum) == sum;
-	XXH3_freeState(st_sum);
-	if (g->nold != n || r.p != r.e || !sum_ok)
+	if (g->nold != n || ir.p != ir.e)
 		goto bad;
-	munmap(map, len);
-	for (size_t i = 0; i < g->nold; i++) {
-		g->old[i].src = srcs.s + (uintptr_t)g->old[i].src;
+	for (size_t i = 0; i < g->nold; i++)
 		map_put(&g->index, g->old[i].src, MAP_INT(i + 1));
-	}
-	g->srcs = buf_detach(&srcs);
-	g->oldfd = fd;
+	g->srcs = (char *)ix;
+	g->oldf = xcalloc(1, sizeof *g->oldf);
+	g->oldf->fd = fd;
+	atomic_init(&g->oldf->refs, 1);
 	return;
 bad:
-	buf_free(&srcs);
+	free(ix);
 	free(g->old);
 	g->old = NULL;
 	g->nold = 0;
-	munmap(map, len);
 	close(fd);
 }
 
@@ -179,18 +204,19 @@ static void read_one(void *ud, size_t k)
 	group_read(c, &c->groups[k]);
 }
 
-pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id, int jobs)
+pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id,
+		      uint64_t universe, int jobs)
 {
 	pcache_t *c = xcalloc(1, sizeof *c);
 	c->ngroups = ngroups;
 	c->binary_id = binary_id;
+	c->universe = universe;
 	c->groups = xcalloc(ngroups ? ngroups : 1, sizeof *c->groups);
 	for (size_t k = 0; k < ngroups; k++) {
 		pc_group_t *g = &c->groups[k];
 		g->path = k ? xasprintf("%s/rendered-pages.%s", dir, names[k]) : xasprintf("%s/rendered-pages", dir);
 		g->index = (map_t)MAP_INIT;
 		g->fd = -1;
-		g->oldfd = -1;
 		pthread_mutex_init(&g->lock, NULL);
 	}
 	par_for(ngroups, jobs > 0 ? jobs : 1, read_one, c); /* one repository's file per call */
@@ -232,8 +258,16 @@ static void rd_entry(hfile_rd_t *r, pcache_entry_t *out)
 		l->line = (int)hfile_u32(r);
 		l->col = (int)hfile_u32(r);
 		l->result = rd_opt_str(r);
+		l->kind = hfile_u8(r);
+		if (l->kind == PCACHE_LINK_PAGE) {
+			l->target = rd_str(r);
+			l->fragment = rd_opt_str(r);
+			if (!l->target)
+				r->bad = 1;
+		} else if (l->kind != PCACHE_LINK_NONE && l->kind != PCACHE_LINK_ASKED) {
+			r->bad = 1;
+		}
 	}
-	d->html = rd_opt_str(r);
 	d->nheadings = rd_count(r);
 	d->headings = xcalloc(d->nheadings + 1, sizeof *d->headings);
 	for (size_t i = 0; i < d->nheadings && !r->bad; i++) {
@@ -241,13 +275,6 @@ static void rd_entry(hfile_rd_t *r, pcache_entry_t *out)
 		d->headings[i].id = rd_str(r);
 		d->headings[i].text = rd_str(r);
 		d->headings[i].line = (int)hfile_u32(r);
-	}
-	d->nsections = rd_count(r);
-	d->sections = xcalloc(d->nsections + 1, sizeof *d->sections);
-	for (size_t i = 0; i < d->nsections && !r->bad; i++) {
-		d->sections[i].anchor = rd_str(r);
-		d->sections[i].heading = rd_str(r);
-		d->sections[i].text = rd_str(r);
 	}
 	d->h1 = rd_opt_str(r);
 	d->nhtml_ids = rd_count(r);
@@ -266,6 +293,8 @@ static void rd_entry(hfile_rd_t *r, pcache_entry_t *out)
 		g->code = rd_opt_str(r);
 		g->message = rd_str(r);
 	}
+	d->html_digest[0] = hfile_u64(r);
+	d->html_digest[1] = hfile_u64(r);
 }
 
 static int key_matches(hfile_rd_t *r, const pcache_key_t *key)
@@ -279,6 +308,79 @@ static int key_matches(hfile_rd_t *r, const pcache_key_t *key)
 	return !key->title || hfile_str_is(r, key->title);
 }
 
+static void lazy_release(md_lazy_t *l);
+
+/* A page's HTML or sections, read from its old file when first asked for (md_lazy_t). */
+typedef struct {
+	md_lazy_t base;
+	pc_file_t *f;                /* a reference */
+	uint64_t at;                 /* its part (length first) */
+	uint32_t len;
+	int sections;                /* the sections part, else the HTML */
+} pc_lazy_t;
+
+static void free_sections(md_section_t *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].anchor);
+		free(v[i].heading);
+		free(v[i].text);
+	}
+	free(v);
+}
+
+static int lazy_load(md_lazy_t *l, void *doc)
+{
+	pc_lazy_t *z = (pc_lazy_t *)l;
+	md_doc_t *d = doc;
+	unsigned char *b = read_part(z->f->fd, z->at, z->len);
+	if (!b)
+		return -1;
+	hfile_rd_t r = {b + 4, b + 4 + z->len, 0};
+	if (z->sections) {
+		size_t n = rd_count(&r);
+		md_section_t *v = xcalloc(n + 1, sizeof *v);
+		for (size_t i = 0; i < n && !r.bad; i++) {
+			v[i].anchor = rd_str(&r);
+			v[i].heading = rd_str(&r);
+			v[i].text = rd_str(&r);
+		}
+		if (r.bad || r.p != r.e) {
+			free_sections(v, n);
+		} else {
+			d->sections = v;
+			d->nsections = n;
+		}
+	} else {
+		char *html = rd_str(&r);
+		if (r.bad || r.p != r.e)
+			free(html);
+		else
+			d->html = html;
+	}
+	free(b);
+	return r.bad || r.p != r.e ? -1 : 0;
+}
+
+/* A lazy part of entry `o` of `g`'s old file: `which` 1 the HTML, 2 the sections. */
+static md_lazy_t *lazy_part(pc_group_t *g, const pc_old_t *o, int which)
+{
+	pc_lazy_t *z = xcalloc(1, sizeof *z);
+	z->base.load = lazy_load;
+	z->base.release = lazy_release;
+	z->f = g->oldf;
+	atomic_fetch_add(&g->oldf->refs, 1);
+	z->at = o->at + 12 + o->headlen;
+	z->len = o->bodylen;
+	if (which == 2) {
+		z->at += 12 + o->bodylen;
+		z->len = o->seclen;
+		z->sections = 1;
+	}
+	return &z->base;
+}
+
+
 int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, pcache_entry_t *out)
 {
 	memset(out, 0, sizeof *out);
@@ -287,19 +389,23 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
 		return 0;
 	pc_group_t *g = &c->groups[group];
 	void *v;
-	if (g->oldfd < 0 || !map_get(&g->index, src, &v))
+	if (!g->oldf || !map_get(&g->index, src, &v))
 		return 0;
 	pc_old_t *o = &g->old[MAP_AS_INT(v) - 1];
-	unsigned char *bytes = malloc(o->len ? o->len : 1);
-	if (!bytes || !read_at(g->oldfd, bytes, o->len, o->off)) {
-		free(bytes);
+	unsigned char *bytes = read_part(g->oldf->fd, o->at, o->headlen);
+	if (!bytes)
 		return 0;
-	}
-	hfile_rd_t r = {bytes, bytes + o->len, 0};
+	hfile_rd_t r = {bytes + 4, bytes + 4 + o->headlen, 0};
 	int ok = key_matches(&r, key) && !r.bad;
 	if (ok) {
 		rd_entry(&r, out);
-		ok = !r.bad && r.p == r.e;
+		out->same_links = c->universe && g->universe == c->universe;
+		uint8_t has_html = hfile_u8(&r);
+		ok = !r.bad && r.p == r.e && (has_html ? o->bodylen > 0 : o->bodylen == 0);
+		if (ok && has_html) /* the HTML stays in the file until the page is written */
+			out->doc.html_from = lazy_part(g, o, 1);
+		if (ok) /* and the sections until the search index needs them */
+			out->doc.sections_from = lazy_part(g, o, 2);
 		if (!ok)
 			pcache_entry_clear(out);
 	}
@@ -309,37 +415,55 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
 	return ok;
 }
 
-/* Open the group's new file (a temporary name beside it) and write its header; the payload's length
- * is set by group_finish. */
-static void group_start(pc_group_t *g, uint64_t binary_id)
+static void lazy_release(md_lazy_t *l)
+{
+	pc_lazy_t *z = (pc_lazy_t *)l;
+	file_unref(z->f);
+	free(z);
+}
+
+/* Open the group's new file (a temporary name beside it) and write its header; where its index
+ * starts is set by group_finish. */
+static void group_start(pc_group_t *g, uint64_t binary_id, uint64_t universe)
 {
 	g->fd = hfile_create_temp(g->path, &g->tmp);
-	g->sum = XXH3_createState();
-	if (g->fd < 0 || !g->sum) {
+	if (g->fd < 0) {
 		g->failed = 1;
 		return;
 	}
-	XXH3_64bits_reset(g->sum);
 	buf_t h = BUF_INIT;
 	buf_put(&h, PC_MAGIC, 8);
 	hfile_put_u32(&h, PC_VERSION);
 	hfile_put_u32(&h, 0);
 	hfile_put_u64(&h, binary_id);
-	hfile_put_u64(&h, 0); /* the payload's length: group_finish */
+	hfile_put_u64(&h, 0); /* where the index starts: group_finish */
+	hfile_put_u64(&h, universe);
 	if (!hfile_write_all(g->fd, h.s, h.len))
 		g->failed = 1;
+	g->pos = h.len;
 	buf_free(&h);
 }
 
-/* Append payload bytes (the lock held). */
+/* Append bytes to the new file (the lock held). */
 static void group_write(pc_group_t *g, const void *p, size_t n)
 {
 	if (g->failed || g->fd < 0)
 		return;
-	XXH3_64bits_update(g->sum, p, n);
-	g->plen += n;
 	if (!hfile_write_all(g->fd, p, n))
 		g->failed = 1;
+	g->pos += n;
+}
+
+/* Note in the new file's index that the entry of `src` starts at `at` (the lock held). */
+static void index_add(pc_group_t *g, const char *src, uint64_t at, uint32_t headlen, uint32_t bodylen,
+		      uint32_t seclen)
+{
+	hfile_put_str(&g->idx, src, strlen(src));
+	hfile_put_u64(&g->idx, at);
+	hfile_put_u32(&g->idx, headlen);
+	hfile_put_u32(&g->idx, bodylen);
+	hfile_put_u32(&g->idx, seclen);
+	g->nidx++;
 }
 
 /* Close and remove an unfinished file. */
@@ -352,25 +476,23 @@ static void group_drop(pc_group_t *g)
 		unlink(g->tmp);
 	free(g->tmp);
 	g->tmp = NULL;
-	XXH3_freeState(g->sum);
-	g->sum = NULL;
+	buf_free(&g->idx);
+	g->nidx = 0;
 }
 
-/* The count, the checksum, the length in the header; renamed in place. 1 when written. */
-static int group_finish(pc_group_t *g, uint32_t count)
+/* The index and its checksum, where it starts in the header; renamed in place. 1 when written. */
+static int group_finish(pc_group_t *g)
 {
+	uint64_t at = g->pos;
 	buf_t b = BUF_INIT;
-	hfile_put_u32(&b, count);
+	hfile_put_u32(&b, (uint32_t)g->nidx);
+	buf_put(&b, g->idx.s ? g->idx.s : "", g->idx.len);
+	hfile_put_u64(&b, XXH3_64bits(b.s, b.len));
 	group_write(g, b.s, b.len);
 	b.len = 0;
-	if (!g->failed) {
-		hfile_put_u64(&b, XXH3_64bits_digest(g->sum));
-		g->failed = !hfile_write_all(g->fd, b.s, b.len);
-	}
-	b.len = 0;
-	hfile_put_u64(&b, g->plen);
+	hfile_put_u64(&b, at);
 	if (!g->failed)
-		g->failed = pwrite(g->fd, b.s, 8, PC_LEN_AT) != 8;
+		g->failed = pwrite(g->fd, b.s, 8, PC_INDEX_AT) != 8;
 	buf_free(&b);
 	if (!g->failed)
 		g->failed = close(g->fd) != 0;
@@ -403,16 +525,28 @@ static void put_s(buf_t *b, const char *s)
 	hfile_put_str(b, s ? s : "", s ? strlen(s) : 0);
 }
 
+/* Append a part: its length, its bytes from `from` to the end of `b`, its checksum (the length's four
+ * bytes were reserved at from - 4). */
+static void seal_part(buf_t *b, size_t from)
+{
+	size_t n = b->len - from;
+	for (int k = 0; k < 4; k++)
+		b->s[from - 4 + (size_t)k] = (char)(n >> (8 * k));
+	hfile_put_u64(b, XXH3_64bits(b->s + from, n));
+}
+
 void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, const pcache_entry_t *e)
 {
 	if (group >= c->ngroups)
 		return;
 	/* its size first: one allocation (a page's entry is tens of kilobytes) */
 	const md_doc_t *d = &e->doc;
-	size_t need = 64 + strlen(src) + (key->title ? strlen(key->title) : 0) + (d->html ? strlen(d->html) : 0) +
+	size_t need = 128 + (key->title ? strlen(key->title) : 0) + (d->html ? strlen(d->html) : 0) +
 		      (d->h1 ? strlen(d->h1) : 0) + 16;
 	for (size_t i = 0; i < e->nlinks; i++)
-		need += 24 + strlen(e->links[i].url) + (e->links[i].result ? strlen(e->links[i].result) : 0);
+		need += 32 + strlen(e->links[i].url) + (e->links[i].result ? strlen(e->links[i].result) : 0) +
+			(e->links[i].target ? strlen(e->links[i].target) : 0) +
+			(e->links[i].fragment ? strlen(e->links[i].fragment) : 0);
 	for (size_t i = 0; i < d->nheadings; i++)
 		need += 18 + strlen(d->headings[i].id) + strlen(d->headings[i].text);
 	for (size_t i = 0; i < d->nsections; i++)
@@ -423,8 +557,7 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 		need += 24 + (e->diags[i].code ? strlen(e->diags[i].code) : 0) + strlen(e->diags[i].message);
 	buf_t b = BUF_INIT;
 	buf_grow(&b, need);
-	hfile_put_u32(&b, 0); /* the entry's length, patched below */
-	put_s(&b, src);
+	hfile_put_u32(&b, 0); /* the head's length: seal_part */
 	hfile_put_u64(&b, key->body[0]);
 	hfile_put_u64(&b, key->body[1]);
 	hfile_put_u32(&b, (uint32_t)key->line_offset);
@@ -438,20 +571,18 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 		hfile_put_u32(&b, (uint32_t)l->line);
 		hfile_put_u32(&b, (uint32_t)l->col);
 		put_opt_str(&b, l->result);
+		hfile_put_u8(&b, (uint8_t)l->kind);
+		if (l->kind == PCACHE_LINK_PAGE) {
+			put_s(&b, l->target);
+			put_opt_str(&b, l->fragment);
+		}
 	}
-	put_opt_str(&b, d->html);
 	hfile_put_u32(&b, (uint32_t)d->nheadings);
 	for (size_t i = 0; i < d->nheadings; i++) {
 		hfile_put_u32(&b, (uint32_t)d->headings[i].level);
 		put_s(&b, d->headings[i].id);
 		put_s(&b, d->headings[i].text);
 		hfile_put_u32(&b, (uint32_t)d->headings[i].line);
-	}
-	hfile_put_u32(&b, (uint32_t)d->nsections);
-	for (size_t i = 0; i < d->nsections; i++) {
-		put_s(&b, d->sections[i].anchor);
-		put_s(&b, d->sections[i].heading);
-		put_s(&b, d->sections[i].text);
 	}
 	put_opt_str(&b, d->h1);
 	hfile_put_u32(&b, (uint32_t)d->nhtml_ids);
@@ -468,32 +599,51 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 		put_opt_str(&b, g->code);
 		put_s(&b, g->message);
 	}
-	size_t elen = b.len - 4;
-	if (elen > UINT32_MAX) { /* a page of gigabytes: rendered again next time */
+	hfile_put_u64(&b, d->html_digest[0]);
+	hfile_put_u64(&b, d->html_digest[1]);
+	hfile_put_u8(&b, d->html != NULL);
+	size_t headlen = b.len - 4;
+	seal_part(&b, 4);
+	size_t body_at = b.len + 4;
+	hfile_put_u32(&b, 0); /* the HTML's length: seal_part */
+	if (d->html)
+		hfile_put_str(&b, d->html, strlen(d->html));
+	size_t bodylen = b.len - body_at;
+	seal_part(&b, body_at);
+	size_t sec_at = b.len + 4;
+	hfile_put_u32(&b, 0); /* the sections' length: seal_part */
+	hfile_put_u32(&b, (uint32_t)d->nsections);
+	for (size_t i = 0; i < d->nsections; i++) {
+		put_s(&b, d->sections[i].anchor);
+		put_s(&b, d->sections[i].heading);
+		put_s(&b, d->sections[i].text);
+	}
+	size_t seclen = b.len - sec_at;
+	seal_part(&b, sec_at);
+	if (headlen > PC_PART_MAX || bodylen > PC_PART_MAX || seclen > PC_PART_MAX) { /* a page of gigabytes */
 		buf_free(&b);
 		return;
 	}
-	for (int k = 0; k < 4; k++)
-		b.s[k] = (char)(elen >> (8 * k));
 	pc_group_t *g = &c->groups[group];
 	void *v;
 	if (map_get(&g->index, src, &v)) /* got, then rendered anew: the new rendering replaces it */
 		atomic_store(&g->old[MAP_AS_INT(v) - 1].hit, 0);
 	pthread_mutex_lock(&g->lock);
 	if (g->fd < 0 && !g->failed)
-		group_start(g, c->binary_id);
+		group_start(g, c->binary_id, c->universe);
+	index_add(g, src, g->pos, (uint32_t)headlen, (uint32_t)bodylen, (uint32_t)seclen);
 	group_write(g, b.s, b.len);
 	g->nfresh++;
 	pthread_mutex_unlock(&g->lock);
 	buf_free(&b);
 }
 
-/* The old file is not needed any more: closed, its index freed. */
+/* The old file is not needed by the cache any more: its reference dropped (pages whose HTML is still
+ * to be read keep it open), its index freed. */
 static void group_release(pc_group_t *g)
 {
-	if (g->oldfd >= 0)
-		close(g->oldfd);
-	g->oldfd = -1;
+	file_unref(g->oldf);
+	g->oldf = NULL;
 	free(g->old);
 	g->old = NULL;
 	g->nold = 0;
@@ -501,8 +651,8 @@ static void group_release(pc_group_t *g)
 	g->srcs = NULL;
 }
 
-/* Copy the kept entries of the old file to the new one, as they are (length, src, rest), a run of
- * neighbours at a time in chunks of PC_COPY bytes. */
+/* Copy the kept entries of the old file to the new one, as they are, a run of neighbours at a time in
+ * chunks of PC_COPY bytes, and index them at their new places. */
 #define PC_COPY ((size_t)1 << 20)
 static void copy_kept(pc_group_t *g, const atomic_int *stop)
 {
@@ -512,14 +662,19 @@ static void copy_kept(pc_group_t *g, const atomic_int *stop)
 			i++;
 			continue;
 		}
-		uint64_t from = g->old[i].at, to = g->old[i].off + g->old[i].len;
+		size_t first = i;
+		const pc_old_t *o = &g->old[i];
+		uint64_t from = o->at, to = from + entry_size(o->headlen, o->bodylen, o->seclen);
 		for (i++; i < g->nold && atomic_load(&g->old[i].hit) && g->old[i].at == to; i++)
-			to = g->old[i].off + g->old[i].len;
+			to += entry_size(g->old[i].headlen, g->old[i].bodylen, g->old[i].seclen);
+		for (size_t k = first; k < i; k++)
+			index_add(g, g->old[k].src, g->pos + (g->old[k].at - from), g->old[k].headlen, g->old[k].bodylen,
+				  g->old[k].seclen);
 		while (from < to && !g->failed) {
 			if (stop && atomic_load(stop)) /* Ctrl-C: within one chunk */
 				g->failed = 1;
 			size_t n = to - from < PC_COPY ? (size_t)(to - from) : PC_COPY;
-			if (!g->failed && !read_at(g->oldfd, chunk, n, from))
+			if (!g->failed && !read_at(g->oldf->fd, chunk, n, from))
 				g->failed = 1; /* the old file changed under us: no new file rather than a wrong one */
 			group_write(g, chunk, n);
 			from += n;
@@ -541,16 +696,18 @@ int pcache_save(pcache_t *c, const atomic_int *stop)
 			group_release(g);
 			continue;
 		}
-		int had = g->oldfd >= 0;
+		int had = g->oldf != NULL;
 		if ((!g->nfresh && kept == g->nold && had) || /* every page as the file has it */
 		    (!g->nfresh && !kept && !had)) {          /* nothing to keep, nothing kept before */
 			group_release(g);
 			continue;
 		}
 		if (g->fd < 0 && !g->failed)
-			group_start(g, c->binary_id);
+			group_start(g, c->binary_id, c->universe);
 		copy_kept(g, stop);
-		if (group_finish(g, (uint32_t)(kept + g->nfresh)))
+		if (kept + g->nfresh != g->nidx)
+			g->failed = 1;
+		if (group_finish(g))
 			written++;
 		else
 			failed = 1;
@@ -575,6 +732,8 @@ void pcache_entry_clear(pcache_entry_t *e)
 	for (size_t i = 0; i < e->nlinks; i++) {
 		free(e->links[i].url);
 		free(e->links[i].result);
+		free(e->links[i].target);
+		free(e->links[i].fragment);
 	}
 	free(e->links);
 	for (size_t i = 0; i < e->ndiags; i++) {

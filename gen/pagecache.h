@@ -8,14 +8,24 @@
  * the options are the same; the caller then asks its link callback again
  * for every recorded link (which records the links and reports broken ones
  * as a render would) and renders anew when any answer differs (a target
- * page moved).
+ * page moved). Each link's entry also says what its answer did (a link to
+ * which page, or nothing: pcache_link_t.kind), and each file the digest of
+ * the link targets of the build that wrote it (links_universe): when that
+ * digest is this build's, a page whose links all led to pages or nowhere
+ * records them again without asking (sitemarkdown.c).
  *
  * One file per repository of the site (the hub's and each source's), under
  * Almanac's own folder in the hub's Git directory (`<dir>/rendered-pages`,
  * `<dir>/rendered-pages.<source name>`): a build that changes one source's
- * pages rewrites that source's file only. A file from another almanac binary
- * (the binary's hash is in its header), a corrupt or truncated one is
- * ignored whole (histfile.h's bounds-checked readers, an XXH3 checksum).
+ * pages rewrites that source's file only. A build reads a file's header and
+ * its index (at its end), then the head of each page it asks for (its key,
+ * links, headings, search sections, warnings, the HTML's digest); a page's
+ * HTML is read only when its page file is written (md_doc_html), so a page
+ * kept whole by the render never reads it. A file from another almanac
+ * binary (the binary's hash is in its header), one cut short or with a
+ * damaged index is ignored whole; each part of an entry has its own XXH3
+ * checksum: a damaged head is a miss for that page, a damaged HTML is found
+ * when it is read and the page is rendered again then (site_page_html).
  * Never repository content: the folder is Git's, not the work tree's.
  *
  * Threads: pcache_get and pcache_put may run on every rendering thread at
@@ -41,15 +51,26 @@ typedef struct {
 } pcache_key_t;
 
 /* One call of the link callback and its answer. */
-typedef struct {
+typedef struct pcache_link {
 	char *url;          /* owned */
 	int is_image, line, col;
 	char *result;       /* owned; NULL: the URL was kept */
+	int kind;           /* what the answer did besides: PCACHE_LINK_ASKED (anything, or unknown: ask it
+	                       again), _PAGE (recorded a link to page `target`, #`fragment`, and said nothing),
+	                       _NONE (nothing: an external URL, said nothing) */
+	char *target;       /* _PAGE: the page's src (owned) */
+	char *fragment;     /* _PAGE: its fragment, or NULL (owned) */
 } pcache_link_t;
+
+#define PCACHE_LINK_ASKED 0
+#define PCACHE_LINK_PAGE 1
+#define PCACHE_LINK_NONE 2
 
 /* One page's rendering: everything md_render and the link callback gave. */
 typedef struct {
 	md_doc_t doc;
+	int same_links;       /* pcache_get: the file was written by a build whose link targets (`universe` of
+	                         pcache_load) were these: the links' answers and kinds hold as they are */
 	pcache_link_t *links; /* owned, in call order */
 	size_t nlinks;
 	diag_t *diags;        /* md_render's own warnings (file unset: the page's), owned */
@@ -62,13 +83,18 @@ void pcache_key(pcache_key_t *out, const char *body, size_t len, int line_offset
 
 /* Read the cache files of `ngroups` repositories (group 0 the hub, k the k-th
  * source, `names[k]` its name; names[0] unused) from `dir`, for the binary
- * identified by `binary_id`, on `jobs` threads. Never fails: what cannot be
+ * identified by `binary_id`, on `jobs` threads. `universe` is the digest of
+ * everything a link's answer depends on in this build (links_universe; 0:
+ * unknown, never the same), kept in the files it writes. Never fails: what cannot be
  * read is empty. The caller frees the result with pcache_free. */
-pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id, int jobs);
+pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups, uint64_t binary_id,
+		      uint64_t universe, int jobs);
 
 /* 1 and *out filled (the caller frees it with pcache_entry_clear) when the
  * page `src` of `group` was kept with this key (it stays kept unless it is
- * put again); 0 otherwise. */
+ * put again); 0 otherwise. The HTML is not read: out->doc.html is NULL and
+ * out->doc.html_from reads it (md_doc_html: it keeps the old file open, even
+ * after pcache_save and pcache_free, until the doc is freed). */
 int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *key, pcache_entry_t *out);
 
 /* Keep page `src` of `group`: its key and rendering (`e` stays the

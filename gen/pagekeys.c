@@ -219,8 +219,12 @@ static void own_fields(XXH3_state_t *st, const site_t *s, const site_page_t *p)
 	put_u64(st, p->nalerts);
 	for (size_t i = 0; i < p->nalerts; i++)
 		put_str(st, p->alerts[i]);
-	const char *html = p->md.html ? p->md.html : "";
-	XXH128_hash_t h = XXH3_128bits(html, strlen(html));
+	/* the HTML by its digest (md_doc_t.html_digest: a kept page's HTML is not loaded), else hashed */
+	XXH128_hash_t h = {p->md.html_digest[0], p->md.html_digest[1]};
+	if (!h.low64 && !h.high64) {
+		const char *html = p->md.html ? p->md.html : "";
+		h = XXH3_128bits(html, strlen(html));
+	}
 	put_u64(st, h.low64);
 	put_u64(st, h.high64);
 	put_u64(st, (uint64_t)p->draft);

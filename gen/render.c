@@ -478,6 +478,7 @@ static void render_page(void *ud, size_t i)
 		}
 	}
 	long folder = r->nav.page_folder[i];
+	site_page_html(r->s, i); /* a page whose rendered Markdown was kept: its HTML is read now (pagecache.h) */
 	val_t content;
 	val_t *ctx = page_ctx(r, (long)i, p->url, folder, &content);
 	/* the page's HTML plus the sidebar, links and skeleton around it */

@@ -35,6 +35,32 @@ static int cmp_str(const void *a, const void *b)
 }
 
 typedef struct {
+	char *path;
+	fsu_stat_id_t st;
+} page_at_t;
+
+static int cmp_page_at(const void *a, const void *b)
+{
+	return strcmp(((const page_at_t *)a)->path, ((const page_at_t *)b)->path);
+}
+
+/* Sort the `n` pages at `v` by path, their stat identities `st` with them. */
+static void sort_pages(char **v, fsu_stat_id_t *st, size_t n)
+{
+	if (n < 2)
+		return;
+	page_at_t *t = xmalloc(n * sizeof *t);
+	for (size_t i = 0; i < n; i++)
+		t[i] = (page_at_t){v[i], st[i]};
+	qsort(t, n, sizeof *t, cmp_page_at);
+	for (size_t i = 0; i < n; i++) {
+		v[i] = t[i].path;
+		st[i] = t[i].st;
+	}
+	free(t);
+}
+
+typedef struct {
 	const char *root;
 	const pr_root_t *tree;  /* every folder and link is resolved through it */
 	git_repository *repo;
@@ -47,6 +73,8 @@ typedef struct {
 	int middleman;        /* config middleman: ".md.erb" files are pages; other ".erb" and "_x" files are skipped */
 	pcre2_match_data *md;
 	strvec_t pages, assets;
+	fsu_stat_id_t *pst;   /* the stat identity of pages.v[i] (as many as pages.n) */
+	size_t pstcap;
 	uint64_t stamp; /* order-independent hash of every file's path and stat data */
 	diag_list_t *d;
 	const char *cfg_file; /* the configuration's name in diagnostics */
@@ -216,7 +244,14 @@ static void walk_dir(walk_t *w, const char *rel)
 				; /* Middleman's partials and templates (layouts, ERB pages): not published as they are */
 			else if (!w->all_assets &&
 				 (fsu_ends_with(crel, ".md") || (w->middleman && fsu_ends_with(crel, ".md.erb"))))
+			{
+				if (w->pages.n == w->pstcap) {
+					w->pstcap = w->pstcap ? w->pstcap * 2 : 64;
+					w->pst = xrealloc(w->pst, w->pstcap * sizeof *w->pst);
+				}
+				fsu_stat_id(&w->pst[w->pages.n], &st);
 				sv_push(&w->pages, xstrdup(crel));
+			}
 			else
 				sv_push(&w->assets, xstrdup(crel));
 		}
@@ -255,12 +290,12 @@ int scan_tree(scan_result_t *out, const char *root, const pr_root_t *tree, const
 	free(refused.v);
 	for (size_t i = 0; i < folders.n; i++)
 		walk_dir(&w, folders.v[i]);
-	if (w.pages.n > 1)
-		qsort(w.pages.v, w.pages.n, sizeof *w.pages.v, cmp_str);
+	sort_pages(w.pages.v, w.pst, w.pages.n);
 	if (w.assets.n > 1)
 		qsort(w.assets.v, w.assets.n, sizeof *w.assets.v, cmp_str);
 	out->pages = w.pages.v;
 	out->npages = w.pages.n;
+	out->page_stat = w.pst ? w.pst : xcalloc(1, sizeof *w.pst);
 	out->assets = w.assets.v;
 	out->nassets = w.assets.n;
 	out->folders = folders.v;
@@ -324,6 +359,7 @@ void scan_free(scan_result_t *r)
 	for (size_t i = 0; i < r->npages; i++)
 		free(r->pages[i]);
 	free(r->pages);
+	free(r->page_stat);
 	for (size_t i = 0; i < r->nassets; i++)
 		free(r->assets[i]);
 	free(r->assets);

@@ -15,12 +15,15 @@
 
 #include "config.h"
 #include "diag.h"
+#include "fsutil.h"
 #include "layout.h"
 #include "pathres.h"
 
 typedef struct {
 	char **pages;   /* repo-relative .md paths, sorted (owned) */
 	size_t npages;
+	fsu_stat_id_t *page_stat; /* each page's stat identity as the scan saw it (the link's target for a
+				   * link), in the order of `pages` (owned) */
 	char **assets;  /* repo-relative other files, sorted (owned) */
 	size_t nassets;
 	char **folders; /* the content folders that exist (owned) */

@@ -10,7 +10,23 @@
 
 #define SEARCHDOCS_SHORT 256 /* a section text of at most this many bytes is not cut */
 
-size_t searchdocs_collect(const site_t *s, const nav_t *nav, search_doc_t **out)
+/* Document `d`'s sections: page p's (borrowed). */
+static void doc_sections(search_doc_t *d, const site_page_t *p)
+{
+	search_section_t *secs = xcalloc(p->md.nsections + 1, sizeof *secs);
+	for (size_t k = 0; k < p->md.nsections; k++) {
+		secs[k].anchor = p->md.sections[k].anchor;
+		secs[k].heading = p->md.sections[k].heading;
+		secs[k].text = p->md.sections[k].text ? p->md.sections[k].text : "";
+	}
+	free((search_section_t *)d->sections);
+	d->sections = secs;
+	d->nsections = p->md.nsections;
+}
+
+/* searchdocs_collect; with `load` 0, the documents' sections are left empty (a page's may not be
+ * loaded yet: site_page_sections), for fill_sections. */
+static size_t collect(site_t *s, const nav_t *nav, search_doc_t **out, int load)
 {
 	size_t n = 0;
 	search_doc_t *docs = xcalloc(s->npages + 1, sizeof *docs);
@@ -28,20 +44,35 @@ size_t searchdocs_collect(const site_t *s, const nav_t *nav, search_doc_t **out)
 		d->nalerts = p->nalerts;
 		d->tags = (const char *const *)p->fm.tags;
 		d->ntags = p->fm.ntags;
-		search_section_t *secs = xcalloc(p->md.nsections + 1, sizeof *secs);
-		for (size_t k = 0; k < p->md.nsections; k++) {
-			secs[k].anchor = p->md.sections[k].anchor;
-			secs[k].heading = p->md.sections[k].heading;
-			secs[k].text = p->md.sections[k].text ? p->md.sections[k].text : "";
+		if (load) {
+			site_page_sections(s, i); /* read from the page cache's file when kept there */
+			doc_sections(d, p);
 		}
-		d->sections = secs;
-		d->nsections = p->md.nsections;
 		d->trail = nav ? nav_trail(nav, (long)i, " \u203a ") : NULL;
 		d->group = (size_t)p->source;
 		n++;
 	}
 	*out = docs;
 	return n;
+}
+
+size_t searchdocs_collect(const site_t *s, const nav_t *nav, search_doc_t **out)
+{
+	return collect((site_t *)s, nav, out, 1); /* loading a page's sections changes nothing else of it */
+}
+
+/* The sections of the documents `collect` left empty, in its page order (on the job's thread: the
+ * rendering threads meanwhile read the pages' other fields, their HTML included). */
+static void fill_sections(site_t *s, search_doc_t *docs, const atomic_int *stop)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->npages && !atomic_load(stop); i++) {
+		site_page_t *p = &s->pages[i];
+		if (p->draft && !s->opts.drafts)
+			continue;
+		site_page_sections(s, i);
+		doc_sections(&docs[n++], p);
+	}
 }
 
 void searchdocs_free(search_doc_t *docs, size_t n)
@@ -79,6 +110,7 @@ search_prep_t *searchdocs_prepare(const site_t *s, const search_doc_t *docs, siz
 static void *job_main(void *arg)
 {
 	searchdocs_job_t *j = arg;
+	fill_sections(j->site, j->docs, &j->stop);
 	j->prep = searchdocs_prepare(j->site, j->docs, j->ndocs, &j->stop);
 	if (atomic_load(&j->stop)) {
 		search_cpu_note_thread();
@@ -116,7 +148,7 @@ searchdocs_job_t *searchdocs_start(site_t *s)
 {
 	searchdocs_job_t *j = xcalloc(1, sizeof *j);
 	j->site = s;
-	j->ndocs = searchdocs_collect(s, NULL, &j->docs); /* trails only matter to the writer */
+	j->ndocs = collect(s, NULL, &j->docs, 0); /* trails only matter to the writer; sections on the thread */
 	if (pthread_create(&j->tid, NULL, job_main, j) != 0) {
 		searchdocs_free(j->docs, j->ndocs);
 		free(j);

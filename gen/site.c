@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "activefiles.h"
 #include "alerts.h"
@@ -32,6 +33,7 @@
 #include "othertools.h"
 #include "outpaths.h"
 #include "pagecache.h"
+#include "pagerec.h"
 #include "pagetype.h"
 #include "parallel.h"
 #include "publish.h"
@@ -116,45 +118,40 @@ static const fm_opts_t *fm_opts(const site_t *s, int source)
 	return k == LAYOUT_PLAIN ? NULL : k == LAYOUT_HUGO ? &hugo : k == LAYOUT_TECHDOCS ? &techdocs : &other_tool;
 }
 
-/* Phase 1 (parallel): read a page and parse its front matter. */
-static void load_page(void *ud, size_t i)
+/* Read page p's text as the build uses it: NUL-terminated, invalid UTF-8 replaced by U+FFFD, into
+ * *text (owned; "" when it cannot be used) and its length into *len. Returns 1 when the page is
+ * skipped (too large, unreadable, binary: the diagnostics in `d` say why). */
+static int read_text(site_t *s, site_page_t *p, char **text_out, size_t *len_out, diag_list_t *d)
 {
-	site_t *s = ud;
-	site_page_t *p = &s->pages[i];
-	if (pub_interrupted())
-		return; /* Ctrl-C: site_load ends after the reading; the pages not read yet stay unread */
 	buf_t text = BUF_INIT;
 	int r = pr_read(site_source_tree(s, p->source), site_page_repo_path(p), &text, FSU_MAX_FILE);
 	int skipped = r != 0; /* too large, unreadable or binary: not published (as the message says) */
 	if (r != 0) {
 		if (r == PR_ETOOBIG)
-			diag_add(&s->diags, DIAG_ERROR, p->src, 1, 1, "too-large",
+			diag_add(d, DIAG_ERROR, p->src, 1, 1, "too-large",
 				 "file is larger than the %u MiB limit for a page; it is skipped", FSU_MAX_FILE >> 20);
 		else if (pr_refused(r)) /* the scan followed it: it changed since */
-			diag_add(&s->diags, DIAG_WARNING, p->src, 0, 0, "symlink", "%s", pr_link_message(r));
+			diag_add(d, DIAG_WARNING, p->src, 0, 0, "symlink", "%s", pr_link_message(r));
 		else
-			diag_add(&s->diags, DIAG_ERROR, p->src, 1, 1, "unreadable", "cannot read the file: %s",
-				 strerror(errno));
+			diag_add(d, DIAG_ERROR, p->src, 1, 1, "unreadable", "cannot read the file: %s", strerror(errno));
 		buf_clear(&text);
-		p->content_errors++;
 	}
 	size_t len = text.len;
 	char *nul = text.s ? memchr(text.s, '\0', len) : NULL;
 	if (nul) {
 		int line, col;
 		pos_of(text.s, (size_t)(nul - text.s), &line, &col);
-		diag_add(&s->diags, DIAG_ERROR, p->src, line, col, "binary",
+		diag_add(d, DIAG_ERROR, p->src, line, col, "binary",
 			 "file contains NUL bytes (is it a binary file named .md?); it is skipped");
 		buf_clear(&text);
 		len = 0;
-		p->content_errors++;
 		skipped = 1;
 	} else if (len) {
 		size_t bad = utf8_check(text.s, len);
 		if (bad < len) {
 			int line, col;
 			pos_of(text.s, bad, &line, &col);
-			diag_add(&s->diags, DIAG_WARNING, p->src, line, col, "encoding",
+			diag_add(d, DIAG_WARNING, p->src, line, col, "encoding",
 				 "invalid UTF-8; invalid bytes are shown as U+FFFD");
 			buf_t fixed = BUF_INIT;
 			size_t i = 0;
@@ -172,10 +169,79 @@ static void load_page(void *ud, size_t i)
 			len = text.len;
 		}
 	}
-	p->text = buf_detach(&text);
-	if (fm_parse_ex(&p->fm, p->text, len, p->src, &p->body_off, &p->body_line, &s->diags, fm_opts(s, p->source)) != 0)
+	*text_out = buf_detach(&text);
+	*len_out = len;
+	return skipped;
+}
+
+/* Phase 1 (parallel): read a page and parse its front matter; a page whose file is as the last build
+ * read it is not read: its record is taken (pagerec.h). */
+static void load_page(void *ud, size_t i)
+{
+	site_t *s = ud;
+	site_page_t *p = &s->pages[i];
+	if (pub_interrupted())
+		return; /* Ctrl-C: site_load ends after the reading; the pages not read yet stay unread */
+	if (s->prec) {
+		prec_read_t rd;
+		if (prec_take(s->prec, i, (size_t)p->source, p->src, &p->stat, &rd, &s->diags)) {
+			p->fm = rd.fm;
+			p->body_off = rd.body_off;
+			p->body_line = rd.body_line;
+			p->content_errors = rd.content_errors;
+			p->draft = p->fm.draft;
+			p->text_unread = 1;
+			p->wt_recorded = rd.wt_status;
+			return;
+		}
+	}
+	diag_list_t own; /* the reading's diagnostics, kept with the page's record (unmuted) */
+	diag_init(&own);
+	size_t len;
+	int skipped = read_text(s, p, &p->text, &len, &own);
+	p->content_errors += skipped;
+	if (fm_parse_ex(&p->fm, p->text, len, p->src, &p->body_off, &p->body_line, &own, fm_opts(s, p->source)) != 0)
 		p->content_errors++;
 	p->draft = p->fm.draft || skipped;
+	if (s->prec && !skipped) {
+		prec_read_t rd = {.fm = p->fm, .body_off = p->body_off, .body_line = p->body_line,
+				  .content_errors = p->content_errors, .text_len = len};
+		prec_text_hash(p->text, len, rd.text_hash);
+		prec_put_read(s->prec, i, (size_t)p->source, p->src, &p->stat, &rd, own.items, own.len);
+	}
+	diag_add_each(&s->diags, own.items, own.len, NULL);
+	diag_free(&own);
+}
+
+char *site_page_read_text(site_t *s, size_t i, size_t *body_off, int *body_line)
+{
+	site_page_t *p = &s->pages[i];
+	diag_list_t scratch; /* said when the page was read first */
+	diag_init(&scratch);
+	size_t len;
+	char *text;
+	read_text(s, p, &text, &len, &scratch);
+	*body_off = p->body_off;
+	*body_line = p->body_line;
+	if (!s->prec || !prec_text_is(s->prec, i, text, len)) {
+		/* not the text the page was read from (changed since): its body is where its front matter now
+		 * ends */
+		fm_t fm;
+		fm_parse_ex(&fm, text, len, p->src, body_off, body_line, &scratch, fm_opts(s, p->source));
+		fm_free(&fm);
+	}
+	diag_free(&scratch);
+	return text;
+}
+
+int site_page_text(site_t *s, size_t i)
+{
+	site_page_t *p = &s->pages[i];
+	if (!p->text_unread)
+		return 0;
+	p->text_unread = 0;
+	p->text = site_page_read_text(s, i, &p->body_off, &p->body_line);
+	return 1;
 }
 
 static int cmp_src(const void *a, const void *b)
@@ -315,12 +381,77 @@ static void page_cache_open(site_t *s)
 	const char **names = xcalloc(s->nsources + 1, sizeof *names);
 	for (size_t k = 0; k < s->nsources; k++)
 		names[k + 1] = s->sources[k].name;
-	s->pcache = pcache_load(s->cache_dir, names, s->nsources + 1, s->binary_id, s->opts.jobs);
+	s->pcache = pcache_load(s->cache_dir, names, s->nsources + 1, s->binary_id, links_universe(s), s->opts.jobs);
 	/* the files of sources this site no longer has (their pages are gone with them) */
 	hfile_remove_other_groups(s->cache_dir, "rendered-pages", names, s->nsources + 1);
 	hfile_remove_other_groups(s->cache_dir, "search-terms", names, s->nsources + 1);
 	hfile_remove_other_groups(s->cache_dir, "search-index", names, s->nsources + 1);
 	free(names);
+}
+
+/* With opts.page_cache, what the last build's reading of each page gave (pagerec.h), before the
+ * reading: each repository's records are trusted under its own reading rules (the binary, its
+ * layout's front matter and Hugo parameters). */
+static void page_records_open(site_t *s, git_repository *repo)
+{
+	if (!s->opts.page_cache || s->opts.check_only || s->opts.serve || pub_interrupted())
+		return; /* serve compares a page's old and new text: it reads them all */
+	size_t n = s->nsources + 1;
+	const char **names = xcalloc(n, sizeof *names);
+	uint64_t *contexts = xcalloc(n, sizeof *contexts);
+	fsu_repo_state_t *repos = xcalloc(n, sizeof *repos);
+	/* the hub's HEAD and index: its pages' status holds while they are the same (the sources':
+	 * sitesrc.c) */
+	git_oid head;
+	struct stat st;
+	char *index = fsu_join(git_repository_path(repo), "index"); /* Git's own: the operator's */
+	if (git_reference_name_to_id(&head, repo, "HEAD") == 0 && fsu_stat(index, &st) == 0) {
+		memcpy(repos[0].head, head.id, sizeof repos[0].head);
+		fsu_stat_id(&repos[0].index, &st);
+		repos[0].known = 1;
+	}
+	free(index);
+	for (size_t k = 1; k < n; k++)
+		repos[k] = s->sources[k - 1].repo_state;
+	for (size_t k = 0; k < n; k++) {
+		names[k] = k ? s->sources[k - 1].name : NULL;
+		const layout_t *lay = sitelayout_of(s, (int)k);
+		uint64_t h = map_hash_add(MAP_HASH_SEED, &s->binary_id, sizeof s->binary_id);
+		int kind = (int)lay->kind;
+		h = map_hash_add(h, &kind, sizeof kind);
+		uint64_t params[2] = {0, 0};
+		if (lay->params) {
+			const val_t *v = lay->params;
+			val_digest(&v, 1, params);
+		}
+		h = map_hash_add(h, params, sizeof params);
+		contexts[k] = h;
+	}
+	s->prec = prec_open(s->cache_dir, names, n, contexts, repos, s->npages, s->started, s->opts.jobs);
+	free(repos);
+	hfile_remove_other_groups(s->cache_dir, "read-pages", names, n);
+	free(contexts);
+	free(names);
+}
+
+/* Keep what this build read for the next one (an interrupted build keeps nothing new). */
+static void page_records_close(site_t *s)
+{
+	if (!s->prec)
+		return;
+	if (timing_enabled()) {
+		size_t taken, asked;
+		prec_counts(s->prec, &taken, &asked);
+		fprintf(stderr, "  pages read: %zu of %zu (the rest as the last build read them)\n", asked - taken,
+			asked);
+	}
+	if (!pub_interrupted()) {
+		for (size_t i = 0; i < s->npages; i++)
+			prec_put_wt(s->prec, i, s->pages[i].wt_status);
+		prec_save(s->prec, pub_interrupt_flag());
+	}
+	prec_free(s->prec);
+	s->prec = NULL;
 }
 
 static void *page_cache_saver(void *arg)
@@ -585,6 +716,9 @@ int site_load(site_t *s, const site_opts_t *opts)
 {
 	memset(s, 0, sizeof *s);
 	s->opts = *opts;
+	struct timespec start;
+	clock_gettime(CLOCK_REALTIME_COARSE, &start); /* before the scan: pagerec.h's racy files */
+	s->started = (int64_t)start.tv_sec;
 	diag_init(&s->diags);
 	config_defaults(&s->cfg);
 	s->branch = xstrdup("");
@@ -650,6 +784,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 	for (size_t i = 0; i < sc.npages; i++) {
 		site_page_t *p = &s->pages[i];
 		p->src = xstrdup(sc.pages[i]);
+		p->stat = sc.page_stat[i];
 		p->dir = fsu_dirname(p->src);
 		p->is_index = layout_is_index(&s->layout, p->src);
 	}
@@ -702,6 +837,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 	alerts_load_catalog(s);
 	timing_mark("alert rules");
 	/* phase 1: files and front matter */
+	page_records_open(s, repo);
 	par_for(s->npages, opts->jobs, load_page, s);
 	if (pub_interrupted()) { /* Ctrl-C during the reading: its pages stopped where they were */
 		outp_init(&s->outputs);
@@ -758,6 +894,7 @@ int site_load(site_t *s, const site_opts_t *opts)
 		s->search_job = searchdocs_start(s);
 	/* titles may have come from H1s */
 	dating_finish(dt, s); /* without a thread, the job ran in dating_start */
+	page_records_close(s); /* with each page's work-tree status */
 	git_repository_free(repo);
 	timing_mark("history wait");
 	if (pub_interrupted())
@@ -792,6 +929,8 @@ void site_stop_jobs(site_t *s)
 void site_free(site_t *s)
 {
 	site_stop_jobs(s); /* it reads the pages */
+	prec_free(s->prec); /* a build stopped before the Markdown phase */
+	s->prec = NULL;
 	for (size_t i = 0; i < s->npages; i++)
 		site_page_clear(&s->pages[i]);
 	free(s->pages);
@@ -890,6 +1029,13 @@ void site_page_clear(site_page_t *p)
 	fm_free(&p->fm);
 	free(p->text);
 	md_doc_free(&p->md);
+	for (size_t j = 0; j < p->nkept_links; j++) {
+		free(p->kept_links[j].url);
+		free(p->kept_links[j].result);
+		free(p->kept_links[j].target);
+		free(p->kept_links[j].fragment);
+	}
+	free(p->kept_links);
 	for (size_t j = 0; j < p->nlinks; j++)
 		free(p->links[j].fragment);
 	free(p->links);

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "fsutil.h"
 #include "layout.h"
 #include "layout_hugo.h"
 #include "map.h"
@@ -73,9 +74,14 @@ typedef struct {
 	fm_t fm;
 	int draft;
 	char *text;           /* whole file (owned); freed after the Markdown phase except in serve mode */
+	int text_unread;      /* its file was as the last build read it: fm and body_off/body_line come from that
+	                         build's record (pagerec.h) and text is NULL until site_page_text reads it */
 	size_t body_off;
 	int body_line;
 	md_doc_t md;          /* rendered body */
+	struct pcache_link *kept_links; /* its rendered Markdown was kept (pagecache.h): what its links lead to,
+	                                   to render its HTML again should the kept one be unreadable (owned) */
+	size_t nkept_links;
 	site_link_t *links;   /* resolved internal links (owned) */
 	size_t nlinks;
 	long *backlinks;      /* indexes of pages linking here, sorted, unique (owned) */
@@ -95,6 +101,11 @@ typedef struct {
 	char **owners;        /* the owner entries one by one, OWNERS aliases expanded (owned) */
 	size_t nowners;
 	int source;           /* 0: the hub (the repository almanac runs in); k: s->sources[k - 1] */
+	fsu_stat_id_t stat;   /* its file's stat identity when the scan found it (zero: unknown) */
+	int wt_recorded;      /* its work-tree status (history.h HIST_*) + 1 as the last build found it, when
+	                         neither the file nor its repository's HEAD and index changed since (pagerec.h);
+	                         0: to be read */
+	int wt_status;        /* its work-tree status + 1 as this build found it (dating.h), 0: not read */
 	char *repo_path;      /* a source's page: its path in that repository (owned); NULL for the
 	                         hub's pages, whose src is that path (site_page_repo_path) */
 } site_page_t;
@@ -142,6 +153,7 @@ typedef struct {
 	char head[41];
 	size_t ignored_revs, ignored_authors, ignored_renames, cosmetic_commits;
 	char *web_base;       /* its web address on its forge, for runbook_url checks (forgepages.h), or NULL (owned) */
+	fsu_repo_state_t repo_state; /* its HEAD and index when the scan read them (pagerec.h) */
 } site_source_t;
 
 typedef struct {
@@ -257,6 +269,10 @@ struct site {
 	uint64_t binary_id;      /* this almanac binary (its version, file and shared libraries), for the
 	                          * fingerprint and the caches kept there */
 	uint64_t theme_fp;       /* the theme's files (theme_fingerprint), likewise */
+	struct prec *prec;       /* opts.page_cache: what the last build's reading of each page gave (pagerec.h),
+	                          * from before the reading to the end of the Markdown phase (owned) */
+	int64_t started;         /* the second site_load started (CLOCK_REALTIME_COARSE): pagerec.h's racy files */
+	fsu_repo_state_t repo_state; /* the hub's HEAD and index when site_load read them (pagerec.h) */
 	struct pcache *pcache;   /* opts.page_cache: the rendered Markdown of the last build, during the
 	                          * Markdown phase of site_load only (owned) */
 	struct pcache *pcache_saving; /* this build's, being written by pcache_saver (owned; joined and
@@ -294,6 +310,27 @@ void site_stop_jobs(site_t *s);
  * page's text afterwards unless s->opts.serve. Safe for distinct pages from
  * several threads (site_load runs it in parallel). */
 void site_render_markdown(site_t *s, size_t i);
+/* Page `i`'s HTML (borrowed from p->md): read from the page cache's file when
+ * its rendered Markdown was kept (md_doc_html), rendered again from its file
+ * with the links' kept answers should that part of the file be unreadable
+ * (damaged since). NULL for a page with none (a check). One thread per page. */
+const char *site_page_html(site_t *s, size_t i);
+/* Page `i`'s search sections, as site_page_html: loaded from the page cache's
+ * file when kept there (md_doc_sections), rendered again should they be
+ * unreadable. Returns p->md.nsections. One thread per page; another may get
+ * its HTML meanwhile. */
+size_t site_page_sections(site_t *s, size_t i);
+/* Read page `i`'s text when site_load took its reading from the last
+ * build's record (p->text_unread): as the reading would, its diagnostics
+ * dropped (the record's were reported); should the file have changed since
+ * the scan, the body offset follows its new front matter. Returns 1 when it
+ * read it, 0 when the text was there. Safe for distinct pages from several
+ * threads. */
+int site_page_text(site_t *s, size_t i);
+/* Page `i`'s text read again as site_page_text reads it, without changing the
+ * page: a new string (the caller frees it), its body's offset and line in
+ * *body_off and *body_line. Thread-safe. */
+char *site_page_read_text(site_t *s, size_t i, size_t *body_off, int *body_line);
 /* Free everything (site_stop_jobs first). */
 void site_free(site_t *s);
 

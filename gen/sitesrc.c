@@ -173,6 +173,7 @@ static void add_scan(site_t *s, int k, const scan_result_t *sc)
 		p->src = sp;
 		p->source = k;
 		p->repo_path = xstrdup(sc->pages[i]);
+		p->stat = sc->page_stat[i];
 		p->dir = fsu_dirname(p->src);
 		/* the source's own layout gives its pages their URLs (site_name_page): the page it publishes
 		 * at its folder's address (a Hugo source: _index.md) is that folder's index */
@@ -270,6 +271,8 @@ static void keep_tracked(site_t *s, const site_source_t *src, const sources_spec
 		for (size_t i = 0; i < *lens[l]; i++) {
 			char *path = lists[l][i];
 			if (is_tracked(idx, src->tree, &dc, path)) {
+				if (l == 0) /* a page's stat identity goes with it */
+					sc->page_stat[kept] = sc->page_stat[i];
 				lists[l][kept++] = path;
 				continue;
 			}
@@ -445,13 +448,20 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 			*stamp = map_hash_add(*stamp, src->web_base, strlen(src->web_base) + 1);
 		if (opened) {
 			git_oid head;
-			if (git_reference_name_to_id(&head, repo, "HEAD") == 0)
+			int has_head = git_reference_name_to_id(&head, repo, "HEAD") == 0;
+			if (has_head)
 				*stamp = map_hash_add(*stamp, head.id, sizeof head.id);
 			struct stat st; /* the index: staged changes make pages uncommitted */
 			char *idx = xasprintf("%sindex", git_repository_path(repo));
-			if (stat(idx, &st) == 0) {
+			int has_index = stat(idx, &st) == 0;
+			if (has_index) {
 				int64_t v[3] = {st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_size};
 				*stamp = map_hash_add(*stamp, v, sizeof v);
+				fsu_stat_id(&src->repo_state.index, &st);
+			}
+			if (has_head && has_index) { /* what its pages' status depends on (pagerec.h) */
+				memcpy(src->repo_state.head, head.id, sizeof src->repo_state.head);
+				src->repo_state.known = 1;
 			}
 			free(idx);
 		}

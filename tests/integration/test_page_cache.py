@@ -145,6 +145,8 @@ class PageCacheTest(RepoTestCase):
         files = os.path.join(repo, ".git", "almanac", "page-files")  # what each page file was rendered from
         good, good_files = open(path, "rb").read(), open(files, "rb").read()
         n = 0
+        # cut short, a page's part damaged (that page only is rendered again: each part has its checksum),
+        # zeros, empty
         for damaged in [good[:len(good) // 2], good[:100] + bytes([good[100] ^ 1]) + good[101:], b"\0" * 64, b""]:
             with open(path, "wb") as f:
                 f.write(damaged)
@@ -155,10 +157,35 @@ class PageCacheTest(RepoTestCase):
             git(repo, "commit", "-qam", "round %d" % n, date="2026-11-%02dT10:00:00Z" % n)
             r = self.build(repo, out)
             self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertEqual(self.hits(r), (0, 5))
+            self.assertEqual(self.hits(r), (3, 5) if n == 2 else (0, 5))
             self.assertEqual(self.not_rendered(r), 0)
             self.assert_fresh(repo, out, r)
             self.assertNotEqual(open(path, "rb").read(), damaged)  # written anew
+        # the HTML and search sections of a kept page damaged: read when needed, found damaged, rendered again
+        good = open(path, "rb").read()
+        at = int.from_bytes(good[24:32], "little")
+        p, entries = at + 4, {}
+        for _ in range(int.from_bytes(good[at:at + 4], "little")):
+            ln = int.from_bytes(good[p:p + 4], "little")
+            src = good[p + 4:p + 4 + ln].decode()
+            p += 4 + ln + 1
+            entries[src] = (int.from_bytes(good[p:p + 8], "little"), int.from_bytes(good[p + 8:p + 12], "little"),
+                            int.from_bytes(good[p + 12:p + 16], "little"))
+            p += 20  # offset, the lengths of the head, the HTML and the sections
+        off, headlen, htmllen = entries["runbooks/disk-full.md"]
+        flip = off + 4 + headlen + 8 + 4 + 4 + 10  # inside its HTML's text
+        flip2 = off + 12 + headlen + 12 + htmllen + 4 + 10  # inside its search sections
+        with open(path, "wb") as f:
+            f.write(good[:flip] + bytes([good[flip] ^ 1]) + good[flip + 1:flip2] + bytes([good[flip2] ^ 1]) +
+                    good[flip2 + 1:])
+        with open(files, "wb") as f:
+            f.write(b"")  # every page file written again
+        write(repo, "runbooks/cpu.md", "# CPU\n\nHTML damaged.\n")
+        git(repo, "commit", "-qam", "html", date="2026-11-19T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.hits(r), (4, 5))
+        self.assert_fresh(repo, out, r)
         # a FIFO where the file belongs is not waited on
         os.remove(path)
         os.mkfifo(path)

@@ -56,8 +56,8 @@ static void sample(pcache_entry_t *e)
 	e->doc.features = 5;
 	e->nlinks = 2;
 	e->links = xcalloc(2, sizeof *e->links);
-	e->links[0] = (pcache_link_t){xstrdup("b.md"), 0, 8, 5, xstrdup("../b/")};
-	e->links[1] = (pcache_link_t){xstrdup("https://example.com/"), 1, 9, 1, NULL};
+	e->links[0] = (pcache_link_t){xstrdup("b.md"), 0, 8, 5, xstrdup("../b/"), PCACHE_LINK_PAGE, xstrdup("b.md"), NULL};
+	e->links[1] = (pcache_link_t){xstrdup("https://example.com/"), 1, 9, 1, NULL, PCACHE_LINK_NONE, NULL, NULL};
 	e->ndiags = 1;
 	e->diags = xcalloc(1, sizeof *e->diags);
 	e->diags[0] = (diag_t){NULL, 9, 6, DIAG_WARNING, xstrdup("raw-html"), xstrdup("attribute removed")};
@@ -73,7 +73,7 @@ static void test_round_trip_per_repository_and_key(void **state)
 	pcache_key(&other, body, strlen(body) - 1, 3, 2, "A");
 	pcache_entry_t e;
 	sample(&e);
-	pcache_t *c = pcache_load(dir, NAMES, 2, 42, 2);
+	pcache_t *c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	pcache_entry_t got;
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0); /* nothing yet */
 	pcache_put(c, 1, "payments/a.md", &key, &e);
@@ -82,17 +82,18 @@ static void test_round_trip_per_repository_and_key(void **state)
 	char *path = xasprintf("%s/rendered-pages.payments", dir);
 	assert_int_equal(access(path, F_OK), 0);
 
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	assert_int_equal(pcache_get(c, 0, "payments/a.md", &key, &got), 0);   /* another repository */
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &other, &got), 0); /* another text */
 	pcache_key_t untitled = key;
 	untitled.title = NULL;
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &untitled, &got), 0); /* other options */
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 1);
-	assert_string_equal(got.doc.html, e.doc.html);
+	assert_string_equal(md_doc_html(&got.doc), e.doc.html);
 	assert_int_equal(got.doc.nheadings, 1);
 	assert_string_equal(got.doc.headings[0].id, "fix");
 	assert_int_equal(got.doc.headings[0].line, 7);
+	assert_int_equal(md_doc_sections(&got.doc), 1);
 	assert_string_equal(got.doc.sections[0].text, "See b");
 	assert_null(got.doc.h1);
 	assert_int_equal(got.doc.words, 3);
@@ -113,15 +114,15 @@ static void test_round_trip_per_repository_and_key(void **state)
 	pcache_free(c);
 
 	/* a kept page and a new one: the file is rewritten with both */
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 1);
 	pcache_entry_clear(&got);
 	pcache_put(c, 1, "payments/new.md", &other, &e);
 	assert_int_equal(pcache_save(c, NULL), 1);
 	pcache_free(c);
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 1);
-	assert_string_equal(got.doc.html, e.doc.html);
+	assert_string_equal(md_doc_html(&got.doc), e.doc.html);
 	pcache_entry_clear(&got);
 	assert_int_equal(pcache_get(c, 1, "payments/new.md", &other, &got), 1);
 	assert_string_equal(got.links[0].result, "../b/");
@@ -129,19 +130,19 @@ static void test_round_trip_per_repository_and_key(void **state)
 	pcache_free(c);
 
 	/* another binary's file is not read */
-	c = pcache_load(dir, NAMES, 2, 43, 2);
+	c = pcache_load(dir, NAMES, 2, 43, 5, 2);
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0);
 	pcache_free(c);
 	/* a page no longer asked for leaves the file */
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	assert_int_equal(pcache_save(c, NULL), 1);
 	pcache_free(c);
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	assert_int_equal(pcache_get(c, 1, "payments/a.md", &key, &got), 0);
 	pcache_free(c);
 
 	/* a save stopped (Ctrl-C) leaves the file as it was and nothing beside it */
-	c = pcache_load(dir, NAMES, 2, 42, 2);
+	c = pcache_load(dir, NAMES, 2, 42, 5, 2);
 	pcache_put(c, 1, "payments/b.md", &key, &e);
 	atomic_int stop = 1;
 	assert_int_equal(pcache_save(c, &stop), 0);
@@ -156,7 +157,13 @@ static void test_round_trip_per_repository_and_key(void **state)
 	free(dir);
 }
 
-/* Every byte of the payload changed in turn, the checksum made right again: never a crash or a read
+static uint32_t rd32(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
+}
+
+/* Every byte of the payload changed in turn, the checksums made right again: never a crash or a read
  * past the file (ASan), and an entry that no longer decodes whole is not used. */
 static void test_lying_file_is_read_safely(void **state)
 {
@@ -166,7 +173,7 @@ static void test_lying_file_is_read_safely(void **state)
 	pcache_key(&key, "x", 1, 0, 0, NULL);
 	pcache_entry_t e;
 	sample(&e);
-	pcache_t *c = pcache_load(dir, NAMES, 1, 7, 2);
+	pcache_t *c = pcache_load(dir, NAMES, 1, 7, 5, 2);
 	pcache_put(c, 0, "a.md", &key, &e);
 	assert_int_equal(pcache_save(c, NULL), 1);
 	pcache_free(c);
@@ -174,23 +181,40 @@ static void test_lying_file_is_read_safely(void **state)
 	size_t len;
 	char *good = hfile_read(path, &len);
 	assert_non_null(good);
-	const size_t hdr = 32;
+	const size_t hdr = 40;
 	size_t used = 0;
 	for (size_t i = hdr; i + 8 < len; i++) {
 		for (int flip = 0; flip < 2; flip++) {
 			char *bad = xmalloc(len);
 			memcpy(bad, good, len);
 			bad[i] = flip ? (char)0xff : (char)(bad[i] ^ 0x01);
-			uint64_t sum = XXH3_64bits(bad + hdr, len - hdr - 8);
-			for (int k = 0; k < 8; k++)
-				bad[len - 8 + k] = (char)(sum >> (8 * k));
+			/* the checksums of the entry's three parts and of the index made right again, at their places
+			 * in the good file (pagecache.c: head, HTML, sections, index) */
+			size_t at[4], n[4];
+			at[0] = hdr + 4;
+			n[0] = rd32(good + hdr);
+			for (int part = 1; part < 3; part++) { /* the HTML, the sections */
+				at[part] = at[part - 1] + n[part - 1] + 8 + 4;
+				n[part] = rd32(good + at[part] - 4);
+			}
+			at[3] = (size_t)rd32(good + 24);
+			n[3] = len - at[3] - 8;
+			for (int part = 0; part < 4; part++) {
+				uint64_t sum = XXH3_64bits(bad + at[part], n[part]);
+				for (int k = 0; k < 8; k++)
+					bad[at[part] + n[part] + (size_t)k] = (char)(sum >> (8 * k));
+			}
 			assert_int_equal(hfile_replace(path, bad, len), 1);
 			free(bad);
-			c = pcache_load(dir, NAMES, 1, 7, 2);
+			c = pcache_load(dir, NAMES, 1, 7, 5, 2);
 			pcache_entry_t got;
 			if (pcache_get(c, 0, "a.md", &key, &got)) {
 				used++; /* a changed string byte decodes: its length and counts still agree */
-				assert_non_null(got.doc.html);
+				/* the HTML, read when asked: NULL when its part lies (the page is rendered again then,
+				 * site_page_html), never a read past it */
+				const char *html = md_doc_html(&got.doc);
+				assert_true(!html || strlen(html) < len);
+				assert_true(md_doc_sections(&got.doc) < len);
 				pcache_entry_clear(&got);
 			}
 			pcache_free(c);
@@ -216,14 +240,14 @@ static void test_file_cut_short_after_load(void **state)
 	pcache_key(&key, "x", 1, 0, 0, NULL);
 	pcache_entry_t e;
 	sample(&e);
-	pcache_t *c = pcache_load(dir, NAMES, 1, 7, 2);
+	pcache_t *c = pcache_load(dir, NAMES, 1, 7, 5, 2);
 	pcache_put(c, 0, "a.md", &key, &e);
 	pcache_put(c, 0, "b.md", &key, &e);
 	assert_int_equal(pcache_save(c, NULL), 1);
 	pcache_free(c);
 	char *path = xasprintf("%s/rendered-pages", dir);
 
-	c = pcache_load(dir, NAMES, 1, 7, 2);
+	c = pcache_load(dir, NAMES, 1, 7, 5, 2);
 	pcache_entry_t got;
 	assert_int_equal(pcache_get(c, 0, "a.md", &key, &got), 1);
 	pcache_entry_clear(&got);
@@ -234,7 +258,7 @@ static void test_file_cut_short_after_load(void **state)
 	pcache_free(c);
 	size_t files = files_in(dir);
 	assert_int_equal(files, 1); /* no temporary file left */
-	c = pcache_load(dir, NAMES, 1, 7, 2);
+	c = pcache_load(dir, NAMES, 1, 7, 5, 2);
 	assert_int_equal(pcache_get(c, 0, "a.md", &key, &got), 0); /* the cut file is not read */
 	pcache_free(c);
 
