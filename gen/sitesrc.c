@@ -16,6 +16,7 @@
 #include "activefiles.h"
 #include "layout.h"
 #include "map.h"
+#include "parallel.h"
 #include "owners.h"
 #include "pathres.h"
 #include "publish.h"
@@ -360,6 +361,35 @@ static char *credential_origins(git_repository *hub)
 	return o;
 }
 
+/* One source's listing of its files (sitesrc_load): the scan of its work tree and static folder, then
+ * its untracked files left out. Sources are listed on several threads: each job has its own
+ * repository, configuration and diagnostics (s->diags only takes the untracked note, under its lock). */
+typedef struct {
+	site_t *s;
+	int k;
+	sources_spec_t spec; /* its entry: line and column for the note */
+	const char *cfgname;
+	int operator, opened;
+	git_repository *repo; /* owned */
+	scan_result_t sc;
+	diag_list_t d;
+} scan_job_t;
+
+typedef struct {
+	scan_job_t *items;
+	size_t n;
+} scan_jobs_t;
+
+static void scan_source(void *ud, size_t i)
+{
+	scan_job_t *j = &((scan_jobs_t *)ud)->items[i];
+	site_source_t *src = &j->s->sources[j->k - 1];
+	diag_init(&j->d);
+	scan_tree(&j->sc, src->root, src->tree, &src->cfg, j->repo, NULL, &j->d);
+	scan_static(&j->sc, src->root, src->tree, &src->cfg, &src->layout, j->repo, NULL, &j->d);
+	keep_tracked(j->s, src, &j->spec, j->cfgname, j->operator, j->opened ? j->repo : NULL, &j->sc);
+}
+
 int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 {
 	const char *cfgname = s->opts.config ? s->opts.config : "almanac.yml";
@@ -383,6 +413,7 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 	char *origins = credential_origins(hub);
 	fo.credential_origins = origins;
 	s->sources = xcalloc(list.len, sizeof *s->sources);
+	scan_jobs_t jobs = {xcalloc(list.len, sizeof *jobs.items), 0};
 	map_t taken = MAP_INIT;
 	hub_top_names(s, s->npages, &taken);
 	int rc = 0;
@@ -479,19 +510,27 @@ int sitesrc_load(site_t *s, git_repository *hub, uint64_t *stamp)
 				continue;
 			}
 		}
-		scan_result_t sc;
-		diag_list_t d;
-		diag_init(&d);
-		scan_tree(&sc, src->root, src->tree, &src->cfg, repo, NULL, &d);
-		scan_static(&sc, src->root, src->tree, &src->cfg, &src->layout, repo, NULL, &d);
-		keep_tracked(s, src, &spec, cfgname, ov != NULL, opened ? repo : NULL, &sc);
-		git_repository_free(repo);
-		requalify(s, k, &d);
-		diag_free(&d);
-		*stamp = map_hash_add(*stamp, &sc.stamp, sizeof sc.stamp);
-		add_scan(s, k, &sc);
-		scan_free(&sc);
+		/* its files are listed below, every source's on every core */
+		scan_job_t *j = &jobs.items[jobs.n++];
+		j->s = s;
+		j->k = k;
+		j->spec = spec;
+		j->cfgname = cfgname;
+		j->operator = ov != NULL;
+		j->repo = repo;
+		j->opened = opened;
 	}
+	par_for(jobs.n, s->opts.jobs, scan_source, &jobs);
+	for (size_t i = 0; i < jobs.n; i++) { /* in the configuration's order: the same site every time */
+		scan_job_t *j = &jobs.items[i];
+		git_repository_free(j->repo);
+		requalify(s, j->k, &j->d);
+		diag_free(&j->d);
+		*stamp = map_hash_add(*stamp, &j->sc.stamp, sizeof j->sc.stamp);
+		add_scan(s, j->k, &j->sc);
+		scan_free(&j->sc);
+	}
+	free(jobs.items);
 	free(cache);
 	free(origins);
 	map_free(&taken);
