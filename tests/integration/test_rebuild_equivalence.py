@@ -27,7 +27,8 @@ SEED = int(os.environ.get("ALMANAC_EQUIV_SEED", "20261207"))
 STEPS = int(os.environ.get("ALMANAC_EQUIV_STEPS", "32"))
 KEEP = os.environ.get("ALMANAC_EQUIV_KEEP") == "1"
 
-CATALOG = ["NodeDown", "DbDown", "InvoiceStuck", "IndexLag", "DiskFull", "QueueBacklog", "NobodyAnswers"]
+CATALOG = ["NodeDown", "DbDown", "InvoiceStuck", "IndexLag", "DiskFull", "QueueBacklog", "NobodyAnswers",
+           "CertExpiry"]
 OWNERS = ["sre", "dba", "payments-team", "nobody-role"]
 WORDS = ["replica", "queue", "ledger", "shard", "backlog", "quota", "disk", "cert", "token", "cron", "batch",
          "index", "latency", "failover", "restore", "vacuum", "rollout", "canary", "drain", "throttle"]
@@ -98,12 +99,21 @@ BILLING = {
     "runbooks/ledger/close.md": "---\ntitle: Closing the month\n---\n# Close\n\n[Refunds](../refunds.md) first.\n",
 }
 
+EXTRA = {  # a fourth source, added to the hub's sources: and taken out again by the sequence
+    "runbooks/cert-expiry.md": "---\ntitle: Certificate expiry\nalerts: [CertExpiry]\nowner: sre\n---\n"
+                               "# Certificate expiry\n\n## Renew\n\nSee [the node](source:runbooks/node.md).\n",
+    "runbooks/dns.md": "---\ntitle: DNS\n---\n# DNS\n\n[Payments](source:pay/db-down.md) and "
+                       "[renewing](cert-expiry.md#renew).\n",
+}
+EXTRA_ENTRY = "  - name: extra\n    repo: ../extra\n"
+
 # name: (files, the folders holding its pages, the date of its first commit)
 REPOS = {
     "hub": (HUB, ["content", "runbooks"], "2026-07-01T10:00:00Z"),
     "pay": (PAY, ["docs/runbooks"], "2026-03-10T10:00:00Z"),
     "search": (SEARCH, ["ops"], "2026-09-20T10:00:00Z"),
     "billing": (BILLING, ["runbooks"], "2026-05-05T10:00:00Z"),
+    "extra": (EXTRA, ["runbooks"], "2026-08-01T10:00:00Z"),
 }
 
 SUMMARY = re.compile(r"^almanac: (built \d+ pages? into OUT|"
@@ -163,7 +173,7 @@ class Hub:
 
     def page(self, repo=None, exclude=()):
         """(repo, rel) of a random page (of `repo`, else of any repository)."""
-        repos = [repo] if repo else sorted(self.paths)
+        repos = [repo] if repo else ["hub"] + self.active()
         choices = [(r, p) for r in repos for p in self.pages(r) if (r, p) not in exclude]
         return self.rng.choice(choices) if choices else (None, None)
 
@@ -326,7 +336,7 @@ class Hub:
 
     def c_cross_link(self, repo, broken=False):
         _, rel = self.page(repo)
-        others = [r for r in sorted(self.paths) if r != repo]
+        others = [r for r in ["hub"] + self.active() if r != repo]
         dst_repo, dst = self.page(self.rng.choice(others))
         if dst is None:
             return self.c_edit_body(repo)
@@ -404,6 +414,64 @@ class Hub:
         self.commit("billing", "codeowners")
         return "billing: CODEOWNERS runbooks/ %s" % team
 
+    def c_front_matter(self, repo):
+        """Another value of a key the site shows elsewhere (lists, navigation, search facets, badges)."""
+        _, rel = self.page(repo)
+        key = self.rng.choice(["tags", "description", "weight", "draft", "criticality", "review_interval",
+                               "reviewed", "type"])
+        value = self.rng.choice({
+            "tags": ["[%s]" % self.word(), "[%s, %s]" % (self.word(), self.word()), None],
+            "description": ["The %s of the %s." % (self.word(), self.word()), None],
+            "weight": [str(self.rng.randrange(1, 30)), None],
+            "draft": ["true", None],
+            "criticality": ["critical", "low", None],
+            "review_interval": ["10d", "1y", None],
+            "reviewed": ["2026-10-2%d" % self.rng.randrange(10), None],
+            "type": ["runbook", "guide", "role", None],
+        }[key])
+        self.edit(repo, rel, lambda t: self.set_key(t, key, value))
+        self.commit(repo, key)
+        return "%s:%s: %s %s" % (repo, rel, key, value)
+
+    def c_catalog(self):
+        """An alert added to or taken out of the hub's catalog (alerts.yml)."""
+        path = os.path.join(self.paths["hub"], "alerts.yml")
+        names = re.findall(r"name: (\w+)", read(path))
+        if len(names) > 3 and self.rng.random() < 0.5:
+            name = self.rng.choice(names)
+            names.remove(name)
+            what = "removed from"
+        else:
+            name = "Spare%s" % self.word().capitalize() if self.rng.random() < 0.5 else "QueueBacklog"
+            names = names + [name] if name not in names else names
+            what = "added to"
+        write(self.paths["hub"], "alerts.yml", "alerts:\n" + "".join("  - name: %s\n" % a for a in names))
+        self.commit("hub", "catalog")
+        return "alert %s %s the hub's catalog" % (name, what)
+
+    def c_toggle_source(self):
+        """The fourth source (extra) added to the hub's sources:, or taken out: its pages come or go."""
+        yml = read(os.path.join(self.paths["hub"], "almanac.yml"))
+        if EXTRA_ENTRY in yml:
+            yml, what = yml.replace(EXTRA_ENTRY, ""), "source extra taken out of the hub"
+        else:
+            yml, what = yml + EXTRA_ENTRY, "source extra added to the hub"
+        write(self.paths["hub"], "almanac.yml", yml)
+        self.commit("hub", what)
+        return what
+
+    def active(self):
+        """The sources the hub has now."""
+        has_extra = EXTRA_ENTRY in read(os.path.join(self.paths["hub"], "almanac.yml"))
+        return ["pay", "search", "billing"] + (["extra"] if has_extra else [])
+
+    def c_untracked(self, repo):
+        """A page Git does not track in a source's work tree (not published: a note says so)."""
+        folder = self.rng.choice(sorted({os.path.dirname(p) for p in self.pages(repo)}))
+        rel = os.path.join(folder, "scratch-%s.md" % self.word())
+        write(self.paths[repo], rel, "# Scratch\n\nNot yet.\n")
+        return "untracked %s:%s (added by the next commit there)" % (repo, rel)
+
     def c_hub_title(self):
         title = "%s handbook" % self.word().capitalize()
         yml = read(os.path.join(self.paths["hub"], "almanac.yml"))
@@ -414,7 +482,7 @@ class Hub:
     def change(self, now):
         """One random change (or two, or none); returns (description, the new --now or None)."""
         r = self.rng.random()
-        sources = ["pay", "search", "billing"]
+        sources = self.active()
         if r < 0.06:
             return "no change", None
         if r < 0.13:
@@ -426,7 +494,8 @@ class Hub:
 
     def one(self, repo):
         kind = self.rng.choice(["edit", "title", "owner", "alert", "add", "remove", "rename", "link", "break",
-                                "heading", "age", "config", "uncommitted", "samesize", "alias", "hubtitle"])
+                                "heading", "age", "config", "uncommitted", "samesize", "alias", "hubtitle",
+                                "frontmatter", "frontmatter", "untracked", "sources"])
         if kind == "edit":
             return self.c_edit_body(repo)
         if kind == "title":
@@ -453,6 +522,12 @@ class Hub:
             return self.c_source_config(repo) if repo != "hub" else self.c_hub_title()
         if kind == "samesize":
             return self.c_same_size(repo, keep_mtime=self.rng.random() < 0.5)
+        if kind == "frontmatter":
+            return self.c_front_matter(repo)
+        if kind == "untracked":
+            return self.c_untracked(repo) if repo != "hub" else self.c_catalog()
+        if kind == "sources":
+            return self.c_toggle_source()
         if kind == "alias":
             return self.c_alias(repo)
         if kind == "uncommitted":
