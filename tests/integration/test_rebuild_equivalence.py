@@ -68,7 +68,8 @@ PAY = {
     "docs/runbooks/db-down.md": "---\ntitle: Payments database down\nalerts: [DbDown]\nowner: dba\n"
                                 "tags: [db, payments]\nrelated: [./replica.md]\n---\n# Database down\n\n"
                                 "Check [the replica](replica.md#check), the hub's\n"
-                                "[node](source:runbooks/node.md#check) and [stuck invoices](source:billing/runbooks/invoice-stuck.md).\n",
+                                "[node](source:runbooks/node.md#check) and\n"
+                                "[stuck invoices](source:billing/runbooks/invoice-stuck.md).\n",
     "docs/runbooks/replica.md": "---\ntitle: Replica lag\nowner: dba\naliases: [replication-lag.md]\n---\n"
                                 "# Replica lag\n\n## Check\n\nCompare positions.\n\n## Fix\n\nRestart it.\n",
     "docs/runbooks/cache/index.md": "---\ntitle: Cache\n---\n# Cache\n\nThe cache runbooks.\n",
