@@ -21,6 +21,7 @@ import random
 import re
 import shutil
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from almanac_testlib import RepoTestCase, git, main, read, run, write  # noqa: E402
@@ -88,7 +89,7 @@ SEARCH = {
     "ops/IndexLag.md": "---\ntitle: Index lag\nowner: sre\n---\n# Index lag\n\n## Reindex\n\nReindex the shard.\n",
     "ops/invoice-stuck.md": "---\ntitle: Invoice stuck\nalerts: [InvoiceStuck]\n---\n# Invoice stuck\n\n"
                             "The search side: [billing's](source:billing/runbooks/invoice-stuck.md#triage).\n",
-    "ops/tuning/shards.md": "---\ntitle: Shards\ntags: [tuning]\n---\n# Shards\n\nSplit them.\n",
+    "ops/tuning/shards.md": "---\ntitle: Shards\ntags: [tuning]\nowenr: sre\n---\n# Shards\n\nSplit them.\n",
     "ops/tuning/merges.md": "---\ntitle: Merges\n---\n# Merges\n\nSee [shards](shards.md).\n",
 }
 
@@ -97,7 +98,8 @@ BILLING = {
     "runbooks/invoices.md": "---\ntitle: Invoice stuck\nalerts: [InvoiceStuck]\n---\n# Invoice stuck\n\n"
                             "## Triage\n\nFind the run.\n",
     "runbooks/refunds.md": "---\ntitle: Refunds\ntags: [money]\n---\n# Refunds\n\n"
-                           "If the database is down: [db](source:pay/db-down.md).\n",
+                           "If the database is down: [db](source:pay/db-down.md).\n\n"
+                           "<div onclick=\"refund()\">Refund</div>\n",
     "runbooks/ledger/index.md": "---\ntitle: Ledger\n---\n# Ledger\n\nMonth end.\n",
     "runbooks/ledger/close.md": "---\ntitle: Closing the month\n---\n# Close\n\n[Refunds](../refunds.md) first.\n",
 }
@@ -138,6 +140,8 @@ class Hub:
     def __init__(self, base, rng):
         self.base, self.rng = base, rng
         self.paths = {}
+        self.out = None  # the site the rebuilds write (set by the test)
+        self.restore = None  # what puts a change back after its step, when it is to be undone
         self.clock = datetime.datetime(2026, 10, 21, 8, 0, 0)
         for name, (files, _, date) in REPOS.items():
             path = os.path.join(base, name)
@@ -458,10 +462,19 @@ class Hub:
         if EXTRA_ENTRY in yml:
             yml, what = yml.replace(EXTRA_ENTRY, ""), "source extra taken out of the hub"
         else:
-            yml, what = yml + EXTRA_ENTRY, "source extra added to the hub"
+            billing = "  - name: billing\n    repo: ../billing\n"
+            yml, what = yml.replace(billing, billing + EXTRA_ENTRY), "source extra added to the hub"
         write(self.paths["hub"], "almanac.yml", yml)
         self.commit("hub", what)
         return what
+
+    def c_broken_config(self):
+        """The hub's almanac.yml made unreadable in its work tree (both builds fail, the site stays as it
+        was); put back as committed once the step is checked (self.restore)."""
+        path = os.path.join(self.paths["hub"], "almanac.yml")
+        write(self.paths["hub"], "almanac.yml", read(path) + "  - name: [broken\n")
+        self.restore = lambda: git(self.paths["hub"], "checkout", "-q", "--", "almanac.yml")
+        return "the hub's almanac.yml broken (uncommitted; put back after this step)"
 
     def active(self):
         """The sources the hub has now."""
@@ -474,6 +487,39 @@ class Hub:
         rel = os.path.join(folder, "scratch-%s.md" % self.word())
         write(self.paths[repo], rel, "# Scratch\n\nNot yet.\n")
         return "untracked %s:%s (added by the next commit there)" % (repo, rel)
+
+    def c_tamper(self):
+        """The last build's site changed by someone else (a file edited, removed, or one added): the rebuild
+        must give the full build's site all the same."""
+        files = sorted(os.path.relpath(os.path.join(d, f), self.out) for d, _, fs in os.walk(self.out) for f in fs)
+        how = self.rng.choice(["edit", "remove", "add"])
+        if how == "add":
+            rel = os.path.join(self.rng.choice(sorted({os.path.dirname(f) for f in files})),
+                               "stray-%s.html" % self.word())
+            write(self.out, rel, "<p>not the site's</p>\n")
+            return "a file added to the last build's site: " + rel
+        rel = self.rng.choice([f for f in files if f.endswith(".html")] if how == "edit" else files)
+        if how == "edit":
+            with open(os.path.join(self.out, rel), "a") as f:
+                f.write("<!-- edited by hand -->\n")
+            return "a file of the last build's site edited: " + rel
+        os.remove(os.path.join(self.out, rel))
+        return "a file of the last build's site removed: " + rel
+
+    def c_mute(self):
+        """A kind of warning or note turned off or on again in the hub's almanac.yml."""
+        path = os.path.join(self.paths["hub"], "almanac.yml")
+        yml = read(path)
+        m = re.search(r"^warnings: \{(.*)\}\n", yml, re.M)
+        muted = [k.split(":")[0].strip() for k in m.group(1).split(",") if k.strip()] if m else []
+        kind = self.rng.choice(["raw-html", "alert-claimed-twice", "source-untracked", "front-matter"])
+        muted = [k for k in muted if k != kind] if kind in muted else muted + [kind]
+        yml = re.sub(r"^warnings: .*\n", "", yml, flags=re.M)
+        if muted:
+            yml += "warnings: {%s}\n" % ", ".join("%s: false" % k for k in muted)
+        write(self.paths["hub"], "almanac.yml", yml)
+        self.commit("hub", "warnings")
+        return "hub: warnings muted: %s" % (", ".join(muted) or "none")
 
     def c_hub_title(self):
         title = "%s handbook" % self.word().capitalize()
@@ -493,12 +539,18 @@ class Hub:
         if r < 0.22:
             a, b = self.rng.sample(sources + ["hub"], 2)
             return "two changes: %s; %s" % (self.one(a), self.one(b)), None
+        if r < 0.28:
+            # with a change of the inputs: a build whose inputs did not change stops at once ('is up to date'),
+            # leaving its output folder as it is (the output is not one of its inputs: commands.md)
+            return "%s; %s" % (self.c_tamper(), self.one(self.rng.choice(sources + ["hub"]))), None
+        if r < 0.30:
+            return self.c_broken_config(), None
         return self.one(self.rng.choice(sources + ["hub"])), None
 
     def one(self, repo):
         kind = self.rng.choice(["edit", "title", "owner", "alert", "add", "remove", "rename", "link", "break",
                                 "heading", "age", "config", "uncommitted", "samesize", "alias", "hubtitle",
-                                "frontmatter", "frontmatter", "untracked", "sources"])
+                                "frontmatter", "frontmatter", "untracked", "sources", "mute"])
         if kind == "edit":
             return self.c_edit_body(repo)
         if kind == "title":
@@ -531,6 +583,8 @@ class Hub:
             return self.c_untracked(repo) if repo != "hub" else self.c_catalog()
         if kind == "sources":
             return self.c_toggle_source()
+        if kind == "mute":
+            return self.c_mute()
         if kind == "alias":
             return self.c_alias(repo)
         if kind == "uncommitted":
@@ -581,9 +635,10 @@ class RebuildEquivalence(RepoTestCase):
         return sorted(SUMMARY.sub("almanac: (summary)", line.replace(out, "OUT")) for line in r.stderr.splitlines()
                       if not line.startswith("  "))
 
-    def compare(self, where, warm, warm_out, full, full_out, marker=True):
+    def compare(self, where, warm, warm_out, full, full_out, marker=True, before=None):
         """The site in warm_out and what `warm` said are those of `full` into full_out; `marker` False: the
-        .almanac-site files (their fingerprint names the repositories' paths) are left out."""
+        .almanac-site files (their fingerprint names the repositories' paths) are left out. When the full
+        build wrote no site (it failed), the rebuild must have left warm_out as it was (`before`)."""
         if warm.returncode != full.returncode:
             self.fail("%s: the rebuild exited %d, a full build %d\nrebuild stderr:\n%s\nfull build stderr:\n%s"
                       % (where, warm.returncode, full.returncode, warm.stderr[-3000:], full.stderr[-3000:]))
@@ -591,7 +646,14 @@ class RebuildEquivalence(RepoTestCase):
         if a != b:
             diff = "\n".join(difflib.unified_diff(a, b, "rebuild", "full build", n=0, lineterm=""))
             self.fail("%s: the rebuild's diagnostics differ from a full build's:\n%s" % (where, diff[:4000]))
-        ta, tb = tree(warm_out), tree(full_out)
+        ta = tree(warm_out)
+        if not os.path.isdir(full_out):
+            self.assertIsNotNone(before, "%s: the full build wrote no site:\n%s" % (where, full.stderr[-3000:]))
+            changed = sorted(k for k in set(ta) | set(before) if ta.get(k) != before.get(k))
+            self.assertEqual(changed, [], "%s: the build failed (exit %d) but changed the site"
+                             % (where, full.returncode))
+            return
+        tb = tree(full_out)
         if not marker:
             ta.pop(".almanac-site", None), tb.pop(".almanac-site", None)
         only_a, only_b = sorted(set(ta) - set(tb)), sorted(set(tb) - set(ta))
@@ -616,7 +678,7 @@ class RebuildEquivalence(RepoTestCase):
         rng = random.Random(SEED)
         base = self.tmpdir()
         hub = Hub(base, rng)
-        out = os.path.join(base, "site")
+        out = hub.out = os.path.join(base, "site")
         now = NOWS[0]
         first = self.build(hub.paths["hub"], out, now)
         self.assertEqual(first.returncode, 0, first.stderr)
@@ -629,8 +691,12 @@ class RebuildEquivalence(RepoTestCase):
                 if new_now:
                     now = new_now
                     what = "--now " + now
+                if step % 6 == 4:
+                    time.sleep(1.1)  # the files this step changed are older than the build's second: not racy
+                    what += ", built a second later"
                 where = "seed %d, step %d (%s)" % (SEED, step, what)
                 verify = step % 3 != 0
+                before = tree(out)
                 warm = self.build(hub.paths["hub"], out, now, timing=True, verify=verify)
                 took = {k: sum(int(n) for n in rx.findall(warm.stderr)) for k, rx in KEPT.items()}
                 for k in kept:
@@ -641,13 +707,16 @@ class RebuildEquivalence(RepoTestCase):
                          ", ".join("%s %d" % kv for kv in took.items())), flush=True)
                 full_out = os.path.join(base, "full-%d" % step)
                 full = self.build(hub.paths["hub"], full_out, now, "--no-page-cache")
-                self.compare(where, warm, out, full, full_out)
+                self.compare(where, warm, out, full, full_out, before=before)
                 shutil.rmtree(full_out, ignore_errors=True)
                 if step % COLD_EVERY == 0 or step == STEPS:
                     cold_base, cold_out, cold = self.cold(hub, step, now)
                     self.compare(where + ", against a build of copies without .git/almanac", warm, out, cold,
-                                 cold_out, marker=False)
+                                 cold_out, marker=False, before=before)
                     shutil.rmtree(cold_base, ignore_errors=True)
+                if hub.restore:
+                    hub.restore()
+                    hub.restore = None
             failed = False
         finally:
             if failed and KEEP:
