@@ -657,12 +657,15 @@ class RebuildEquivalence(RepoTestCase):
         if not marker:
             ta.pop(".almanac-site", None), tb.pop(".almanac-site", None)
         only_a, only_b = sorted(set(ta) - set(tb)), sorted(set(tb) - set(ta))
+        differ = [k for k in sorted(set(ta) & set(tb)) if ta[k] != tb[k]]
         if only_a or only_b:
-            self.fail("%s: files only in the rebuild's site: %s; only in the full build's: %s"
-                      % (where, only_a[:10], only_b[:10]))
-        for k in sorted(ta):
-            if ta[k] != tb[k]:
-                self.fail("%s: %s differs from a full build's:\n%s" % (where, k, first_difference(ta[k], tb[k])))
+            self.fail("%s: files only in the rebuild's site: %s; only in the full build's: %s%s"
+                      % (where, only_a[:10], only_b[:10], "; and %d differ, the first %s:\n%s"
+                         % (len(differ), differ[0], first_difference(ta[differ[0]], tb[differ[0]])) if differ else ""))
+        if differ:
+            self.fail("%s: %s differs from a full build's (%d files differ: %s):\n%s"
+                      % (where, differ[0], len(differ), ", ".join(differ[:8]),
+                         first_difference(ta[differ[0]], tb[differ[0]])))
 
     def cold(self, hub, step, now):
         """A copy of the four repositories (work trees and uncommitted changes included) without .git/almanac
