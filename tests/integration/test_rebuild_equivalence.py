@@ -603,9 +603,16 @@ def tree(root):
 
 
 def first_difference(a, b):
-    """The first lines where bytes a and b differ, as a short unified diff."""
+    """Where bytes a and b first differ: a short unified diff of their lines, or for long lines (JSON on
+    one line, minified files) the line and column and the text around it in each."""
     la = a.decode("utf-8", "replace").splitlines()
     lb = b.decode("utf-8", "replace").splitlines()
+    n = next((i for i, (x, y) in enumerate(zip(la, lb)) if x != y), min(len(la), len(lb)))
+    if n < len(la) and n < len(lb) and max(len(la[n]), len(lb[n])) > 200:
+        col = next((i for i, (x, y) in enumerate(zip(la[n], lb[n])) if x != y), min(len(la[n]), len(lb[n])))
+        start = max(0, col - 80)
+        return "line %d, column %d:\n  rebuild:    ...%s...\n  full build: ...%s..." % (
+            n + 1, col + 1, la[n][start:col + 120], lb[n][start:col + 120])
     diff = list(difflib.unified_diff(la, lb, "rebuild", "full build", n=1, lineterm=""))
     text = "\n".join(line[:300] for line in diff[:16])
     return text or "(same lines, different bytes: line ends or a final newline)"
