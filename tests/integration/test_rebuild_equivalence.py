@@ -142,6 +142,7 @@ class Hub:
         self.paths = {}
         self.out = None  # the site the rebuilds write (set by the test)
         self.restore = None  # what puts a change back after its step, when it is to be undone
+        self.deck = []  # the kinds of change still to be drawn in this round (change())
         self.clock = datetime.datetime(2026, 10, 21, 8, 0, 0)
         for name, (files, _, date) in REPOS.items():
             path = os.path.join(base, name)
@@ -528,68 +529,60 @@ class Hub:
         self.commit("hub", "title")
         return "hub title %r" % title
 
+    # the changes a step draws: each kind once in every round of the deck, in a shuffled order, so that a
+    # run of 32 steps makes every kind of change at least once whatever the seed
+    ANY = ["edit", "title", "owner", "alert", "add", "remove", "rename", "link", "break", "heading", "age",
+           "uncommitted", "samesize", "alias", "frontmatter"]  # in any repository
+    HUB_ONLY = ["hubtitle", "mute", "catalog", "sources"]  # the hub's almanac.yml and alerts.yml
+    SOURCE_ONLY = ["config", "codeowners", "untracked"]  # a source's almanac.yml, CODEOWNERS, work tree
+    STEP = ["none", "now", "two", "tamper", "broken"]
+
     def change(self, now):
-        """One random change (or two, or none); returns (description, the new --now or None)."""
-        r = self.rng.random()
-        sources = self.active()
-        if r < 0.06:
+        """The next change of the deck; returns (description, the new --now or None)."""
+        if not self.deck:
+            self.deck = self.ANY + self.HUB_ONLY + self.SOURCE_ONLY + self.STEP
+            self.rng.shuffle(self.deck)
+        kind = self.deck.pop()
+        if kind == "none":
             return "no change", None
-        if r < 0.13:
+        if kind == "now":
             return "--now", self.rng.choice([n for n in NOWS if n != now])
-        if r < 0.22:
-            a, b = self.rng.sample(sources + ["hub"], 2)
-            return "two changes: %s; %s" % (self.one(a), self.one(b)), None
-        if r < 0.28:
+        if kind == "broken":
+            return self.c_broken_config(), None
+        if kind == "two":  # in two repositories
+            a, b = self.rng.sample(["hub"] + self.active(), 2)
+            return "two changes: %s; %s" % (self.one(a, self.rng.choice(self.ANY)),
+                                            self.one(b, self.rng.choice(self.ANY))), None
+        if kind == "tamper":
             # with a change of the inputs: a build whose inputs did not change stops at once ('is up to date'),
             # leaving its output folder as it is (the output is not one of its inputs: commands.md)
-            return "%s; %s" % (self.c_tamper(), self.one(self.rng.choice(sources + ["hub"]))), None
-        if r < 0.30:
-            return self.c_broken_config(), None
-        return self.one(self.rng.choice(sources + ["hub"])), None
+            repo = self.rng.choice(["hub"] + self.active())
+            return "%s; %s" % (self.c_tamper(), self.one(repo, self.rng.choice(self.ANY))), None
+        if kind in self.HUB_ONLY:
+            repo = "hub"
+        elif kind == "codeowners":
+            repo = "billing"
+        else:
+            repo = self.rng.choice(self.active() + ([] if kind in self.SOURCE_ONLY else ["hub"]))
+        return self.one(repo, kind), None
 
-    def one(self, repo):
-        kind = self.rng.choice(["edit", "title", "owner", "alert", "add", "remove", "rename", "link", "break",
-                                "heading", "age", "config", "uncommitted", "samesize", "alias", "hubtitle",
-                                "frontmatter", "frontmatter", "untracked", "sources", "mute"])
-        if kind == "edit":
-            return self.c_edit_body(repo)
-        if kind == "title":
-            return self.c_title(repo)
-        if kind == "owner":
-            return self.c_owner(repo)
-        if kind == "alert":
-            return self.c_alert(repo)
-        if kind == "add":
-            return self.c_add_page(repo)
-        if kind == "remove":
-            return self.c_remove_page(repo)
-        if kind == "rename":
-            return self.c_rename(repo)
+    def one(self, repo, kind):
+        """Change `kind` made in `repo`; returns what it did."""
         if kind in ("link", "break"):
             return self.c_cross_link(repo, broken=kind == "break")
-        if kind == "heading":
-            return self.c_heading(repo)
-        if kind == "age":
-            return self.c_age(repo)
-        if kind == "config":
-            if repo == "billing" and self.rng.random() < 0.5:
-                return self.c_codeowners()
-            return self.c_source_config(repo) if repo != "hub" else self.c_hub_title()
         if kind == "samesize":
             return self.c_same_size(repo, keep_mtime=self.rng.random() < 0.5)
-        if kind == "frontmatter":
-            return self.c_front_matter(repo)
-        if kind == "untracked":
-            return self.c_untracked(repo) if repo != "hub" else self.c_catalog()
-        if kind == "sources":
-            return self.c_toggle_source()
-        if kind == "mute":
-            return self.c_mute()
-        if kind == "alias":
-            return self.c_alias(repo)
         if kind == "uncommitted":
             return self.c_edit_body(repo, commit=False)
-        return self.c_hub_title()
+        return {
+            "edit": self.c_edit_body, "title": self.c_title, "owner": self.c_owner, "alert": self.c_alert,
+            "add": self.c_add_page, "remove": self.c_remove_page, "rename": self.c_rename,
+            "heading": self.c_heading, "age": self.c_age, "alias": self.c_alias, "frontmatter": self.c_front_matter,
+            "config": self.c_source_config, "untracked": self.c_untracked,
+            "hubtitle": lambda _: self.c_hub_title(), "mute": lambda _: self.c_mute(),
+            "catalog": lambda _: self.c_catalog(), "sources": lambda _: self.c_toggle_source(),
+            "codeowners": lambda _: self.c_codeowners(),
+        }[kind](repo)
 
 
 def tree(root):
