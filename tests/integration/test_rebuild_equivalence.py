@@ -179,6 +179,11 @@ class Hub:
                         if f.endswith(".md")]
         return out
 
+    def untracked(self, repo):
+        """The pages of `repo` Git does not track, as (repo, rel) pairs."""
+        listed = set(git(self.paths[repo], "ls-files", "-z").split("\0"))
+        return {(repo, p) for p in self.pages(repo) if p not in listed}
+
     def page(self, repo=None, exclude=()):
         """(repo, rel) of a random page (of `repo`, else of any repository)."""
         repos = [repo] if repo else ["hub"] + self.active()
@@ -322,7 +327,7 @@ class Hub:
         return "add page %s:%s" % (repo, rel)
 
     def c_remove_page(self, repo):
-        _, rel = self.page(repo, exclude={("hub", "content/index.md")})
+        _, rel = self.page(repo, exclude={("hub", "content/index.md")} | self.untracked(repo))
         if rel is None:
             return self.c_add_page(repo)
         git(self.paths[repo], "rm", "-q", "-f", rel)
@@ -330,7 +335,7 @@ class Hub:
         return "remove page %s:%s" % (repo, rel)
 
     def c_rename(self, repo):
-        _, rel = self.page(repo, exclude={("hub", "content/index.md")})
+        _, rel = self.page(repo, exclude={("hub", "content/index.md")} | self.untracked(repo))
         if rel is None:
             return self.c_add_page(repo)
         folders = sorted({os.path.dirname(p) for p in self.pages(repo)})
