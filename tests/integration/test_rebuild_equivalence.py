@@ -69,7 +69,7 @@ PAY = {
     "src/main.go": "package main\n",
     "README.md": "# Payments\n",
     "docs/runbooks/db-down.md": "---\ntitle: Payments database down\nalerts: [DbDown]\nowner: dba\n"
-                                "tags: [db, payments]\nrelated: [./replica.md]\n---\n# Database down\n\n"
+                                "tags: [db, payments]\nrelated: [./replica.md]\nwatches: [src/**]\n---\n# Database down\n\n"
                                 "Check [the replica](replica.md#check), the hub's\n"
                                 "[node](source:runbooks/node.md#check) and\n"
                                 "[stuck invoices](source:billing/runbooks/invoice-stuck.md).\n",
@@ -527,6 +527,18 @@ class Hub:
         self.commit("hub", "warnings")
         return "hub: warnings muted: %s" % (", ".join(muted) or "none")
 
+    CODE = {"hub": "tools/notes.txt", "pay": "src/main.go", "search": "src/indexer.go", "billing": "Makefile",
+            "extra": "deploy/values.yaml"}
+
+    def c_code(self, repo):
+        """A commit to a file that is no page (the service's code): the repository's HEAD moves, no page
+        changes; pay's db-down.md watches src/** (drifted once the grace days passed)."""
+        rel = self.CODE[repo]
+        path = os.path.join(self.paths[repo], rel)
+        write(self.paths[repo], rel, (read(path) if os.path.exists(path) else "") + "// %s\n" % self.word())
+        self.commit(repo, "code")
+        return "%s: a commit to %s (no page)" % (repo, rel)
+
     def c_hub_title(self):
         title = "%s handbook" % self.word().capitalize()
         yml = read(os.path.join(self.paths["hub"], "almanac.yml"))
@@ -537,7 +549,7 @@ class Hub:
     # the changes a step draws: each kind once in every round of the deck, in a shuffled order, so that a
     # run of 32 steps makes every kind of change at least once whatever the seed
     ANY = ["edit", "title", "owner", "alert", "add", "remove", "rename", "link", "break", "heading", "age",
-           "uncommitted", "samesize", "alias", "frontmatter"]  # in any repository
+           "uncommitted", "samesize", "alias", "frontmatter", "code"]  # in any repository
     HUB_ONLY = ["hubtitle", "mute", "catalog", "sources"]  # the hub's almanac.yml and alerts.yml
     SOURCE_ONLY = ["config", "codeowners", "untracked"]  # a source's almanac.yml, CODEOWNERS, work tree
     STEP = ["none", "now", "two", "tamper", "broken"]
@@ -586,7 +598,7 @@ class Hub:
             "config": self.c_source_config, "untracked": self.c_untracked,
             "hubtitle": lambda _: self.c_hub_title(), "mute": lambda _: self.c_mute(),
             "catalog": lambda _: self.c_catalog(), "sources": lambda _: self.c_toggle_source(),
-            "codeowners": lambda _: self.c_codeowners(),
+            "codeowners": lambda _: self.c_codeowners(), "code": self.c_code,
         }[kind](repo)
 
 
