@@ -34,8 +34,12 @@
 typedef struct scache scache_t;
 
 /* The key of tokenizing `doc`: XXH3-128 of its title, alerts, tags, owner
- * and sections' headings and texts (not its URL, status or anchors). */
+ * and the digest of its sections (search_doc_t.sections_digest, or
+ * scache_sections_digest when unknown): not its URL or status. A page whose
+ * digest is given is keyed without reading its texts. */
 void scache_doc_key(const search_doc_t *doc, uint64_t key[2]);
+/* The digest search_doc_t.sections_digest stands for, hashed from doc's sections (loaded when lazy). */
+void scache_sections_digest(const search_doc_t *doc, uint64_t digest[2]);
 
 /* The cache of the files `cfg` names, kept for this binary and for the
  * stemmer `stem` (its answers to a few probe words), for preparing `docs`

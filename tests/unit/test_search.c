@@ -190,11 +190,11 @@ static void three_docs(search_doc_t d[3])
 {
 	memset(d, 0, 3 * sizeof(*d));
 	d[0] = (search_doc_t){"runbooks/k8s/crashloop/", "Pod crash looping", "runbook", "team-k8s", "fresh",
-			      alerts_a, 2, NULL, 0, secs_a, 2, NULL, 0};
+			      alerts_a, 2, NULL, 0, secs_a, 2, NULL, 0, {0, 0}, NULL, NULL, 0};
 	d[1] = (search_doc_t){"runbooks/k8s/node/", "Node not ready", "runbook", "team-k8s", "stale",
-			      NULL, 0, NULL, 0, secs_b, 1, NULL, 0};
+			      NULL, 0, NULL, 0, secs_b, 1, NULL, 0, {0, 0}, NULL, NULL, 0};
 	d[2] = (search_doc_t){"guides/certs/", "Certificates", "guide", NULL, "due",
-			      NULL, 0, tags_c, 1, secs_c, 2, NULL, 0};
+			      NULL, 0, tags_c, 1, secs_c, 2, NULL, 0, {0, 0}, NULL, NULL, 0};
 }
 
 /* ------------------------------------------------------------ tests */
@@ -638,8 +638,8 @@ static void test_cache_page_without_words(void **state)
 {
 	(void)state;
 	search_doc_t d[2] = {
-		{"empty/", "", "guide", "", "fresh", NULL, 0, NULL, 0, NULL, 0, NULL, 0},
-		{"b/", "Restart the node", "runbook", "", "fresh", NULL, 0, NULL, 0, NULL, 0, NULL, 0},
+		{"empty/", "", "guide", "", "fresh", NULL, 0, NULL, 0, NULL, 0, NULL, 0, {0, 0}, NULL, NULL, 0},
+		{"b/", "Restart the node", "runbook", "", "fresh", NULL, 0, NULL, 0, NULL, 0, NULL, 0, {0, 0}, NULL, NULL, 0},
 	};
 	char *cdir = tmpdir();
 	const char *names[] = {""};
@@ -752,7 +752,7 @@ static void test_long_excerpt(void **state)
 	for (int i = 0; i < 100; i++)
 		buf_puts(&text, "word\n\t ");
 	search_section_t sec = {"", "", text.s};
-	search_doc_t d = {"a/", "A", "guide", "", "fresh", NULL, 0, NULL, 0, &sec, 1, NULL, 0};
+	search_doc_t d = {"a/", "A", "guide", "", "fresh", NULL, 0, NULL, 0, &sec, 1, NULL, 0, {0, 0}, NULL, NULL, 0};
 	char *dir = tmpdir();
 	diag_list_t dl;
 	diag_init(&dl);
@@ -781,8 +781,8 @@ static void test_meta_json_escapes(void **state)
 	const char *title = "Q\"b\\s\n\t\r\x01\x1f <a&b> \xE2\x80\xA8|\xE2\x80\xA9|\xE2\x80\xA6|\xE2|caf\xC3\xA9";
 	search_section_t secs[2] = {{"", "", "body \x02 text"}, {"h-1", "Head <1> & \"2\"", NULL}};
 	search_doc_t d[2] = {
-		{"a/\"x\"/", title, "guide", "team<a>", "stale", NULL, 0, NULL, 0, secs, 2, "Ops \xE2\x80\xBA <Db> & \"x\"", 0},
-		{"b/", "B", NULL, NULL, "weird", NULL, 0, NULL, 0, NULL, 0, NULL, 0},
+		{"a/\"x\"/", title, "guide", "team<a>", "stale", NULL, 0, NULL, 0, secs, 2, "Ops \xE2\x80\xBA <Db> & \"x\"", 0, {0, 0}, NULL, NULL, 0},
+		{"b/", "B", NULL, NULL, "weird", NULL, 0, NULL, 0, NULL, 0, NULL, 0, {0, 0}, NULL, NULL, 0},
 	};
 	char *dir = tmpdir();
 	diag_list_t dl;
@@ -847,7 +847,7 @@ static void test_section_references(void **state)
 	for (int i = 0; i < 10; i++) {
 		urls[i] = xasprintf("p%d/", i);
 		d[i] = (search_doc_t){urls[i], "Page", "guide", "", "fresh", NULL, 0, NULL, 0, i == 0 ? secs : &other,
-				      i == 0 ? 8 : 1, NULL, 0};
+				      i == 0 ? 8 : 1, NULL, 0, {0, 0}, NULL, NULL, 0};
 	}
 	char *dir = tmpdir();
 	diag_list_t dl;
