@@ -50,7 +50,11 @@
  * rebuild prepares only the pages of the repositories that changed; what it
  * writes does not depend on where the shares came from. With a cache,
  * searchfiles.h records the files written, so that unchanged ones are kept
- * without being read (or, for metadata chunks, made).
+ * without being read (or, for metadata chunks, made). A document may come
+ * with its sections' digest and a way to load them (search_doc_t.load_sections):
+ * the index then reads the texts of the pages it tokenizes and of those in
+ * the metadata chunks it makes only (a rebuild's pages of an unchanged
+ * repository stay unread in the page cache's file).
  *
  * The client finds the site root from the `data-root` attribute of its script
  * tag or of <html> when present (a path relative to the page, e.g. "../"),

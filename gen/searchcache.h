@@ -5,7 +5,8 @@
  * (searchpriv.h's docres_t: its stems with their counts per field, the
  * sections they occur in, its distinct surface words) depends on nothing but
  * the page's own fields. A build keeps each page's result under its key
- * (XXH3-128 of every field phase 1 reads); the next build replays the result
+ * (XXH3-128 of every field phase 1 reads, its sections by their digest: a
+ * page is keyed, and replayed, without its texts being loaded); the next build replays the result
  * of every page whose key is kept, which gives the very docres_t tokenizing
  * would, and tokenizes the others. The index written is byte-identical.
  *
