@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
 
 /* Bytes given to cmark's parser at a time (Ctrl-C is checked between them). */
@@ -872,6 +873,8 @@ static int walk(md_run_t *r, md_doc_t *out, const char *text, size_t len, const 
 	return failed;
 }
 
+static void sections_digest(md_doc_t *doc);
+
 int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 {
 	memset(out, 0, sizeof *out);
@@ -968,7 +971,25 @@ int md_render(md_doc_t *out, const char *text, size_t len, const md_opts_t *o)
 	for (size_t i = 0; i < out->nsections; i++)
 		out->words += count_words(out->sections[i].text);
 	md_doc_digest(out);
+	sections_digest(out);
 	return 0;
+}
+
+/* doc->sections_digest from its sections (see markdown.h; search.h's search_doc_t.sections_digest is the
+ * same hash of the same bytes). */
+static void sections_digest(md_doc_t *doc)
+{
+	XXH3_state_t st;
+	XXH3_128bits_reset(&st);
+	for (size_t i = 0; i < doc->nsections; i++) {
+		const md_section_t *s = &doc->sections[i];
+		const char *f[3] = {s->anchor, s->heading, s->text};
+		for (int k = 0; k < 3; k++)
+			XXH3_128bits_update(&st, f[k] ? f[k] : "", f[k] ? strlen(f[k]) + 1 : 1);
+	}
+	XXH128_hash_t h = XXH3_128bits_digest(&st);
+	doc->sections_digest[0] = h.low64;
+	doc->sections_digest[1] = h.high64;
 }
 
 void md_doc_digest(md_doc_t *doc)

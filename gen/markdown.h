@@ -89,6 +89,10 @@ typedef struct {
 	                               sections_from is set: read them with md_doc_sections */
 	size_t nsections;
 	md_lazy_t *sections_from;   /* where the sections are while not loaded (owned), else NULL */
+	uint64_t sections_digest[2]; /* XXH3-128 of the sections as md_render made them (low, high): of each
+	                               one's anchor, heading and text, each with its terminating NUL (a NULL
+	                               as ""), in order; known without loading them (pagecache.h keeps it in
+	                               an entry's head); zero: unknown */
 	char *h1;                   /* text of the first level-1 heading if the body starts with one, else NULL */
 	char **html_ids;            /* ids (and <a name>) kept in raw HTML, footnote ids (fn-x, fnref-x), and with
 	                               MDIDS_TOC the id of a leading H1 that became the title, owned */
@@ -129,7 +133,7 @@ const char *md_doc_html(md_doc_t *doc);
  * doc->nsections. One thread at a time per document; another thread may read
  * or load its HTML meanwhile (the fields are apart). */
 size_t md_doc_sections(md_doc_t *doc);
-/* Set doc->html_digest from doc->html (zero when NULL). */
+/* Set doc->html_digest from doc->html (zero when NULL). md_render sets doc->sections_digest too. */
 void md_doc_digest(md_doc_t *doc);
 /* The GitHub slug of a heading text: lower-case, punctuation removed except
  * '-' and '_', spaces to '-'. Caller frees. */

@@ -23,7 +23,7 @@
  * the head of each page it asks for; the HTML only when the page is written (md_doc_html), the sections
  * when the search index needs them (md_doc_sections); each part is checked when read. */
 #define PC_MAGIC "ALMPAGES"
-#define PC_VERSION 5u
+#define PC_VERSION 6u
 #define PC_HDR 40
 #define PC_UNIVERSE_AT 32
 #define PC_INDEX_AT 24
@@ -295,6 +295,8 @@ static void rd_entry(hfile_rd_t *r, pcache_entry_t *out)
 	}
 	d->html_digest[0] = hfile_u64(r);
 	d->html_digest[1] = hfile_u64(r);
+	d->sections_digest[0] = hfile_u64(r); /* the search index's key of the page without its sections */
+	d->sections_digest[1] = hfile_u64(r);
 }
 
 static int key_matches(hfile_rd_t *r, const pcache_key_t *key)
@@ -601,6 +603,8 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 	}
 	hfile_put_u64(&b, d->html_digest[0]);
 	hfile_put_u64(&b, d->html_digest[1]);
+	hfile_put_u64(&b, d->sections_digest[0]);
+	hfile_put_u64(&b, d->sections_digest[1]);
 	hfile_put_u8(&b, d->html != NULL);
 	size_t headlen = b.len - 4;
 	seal_part(&b, 4);

@@ -769,7 +769,7 @@ static void write_search(rctx_t *r, diag_list_t *d, int *failed)
 	search_prep_t *prep = searchdocs_finish(r->s->search_job, pub_interrupt_flag());
 	r->s->search_job = NULL;
 	search_doc_t *docs;
-	size_t n = searchdocs_collect(r->s, &r->nav, &docs);
+	size_t n = searchdocs_collect_lazy(r->s, &r->nav, &docs); /* texts read only where the index needs them */
 	if (!prep && !pub_interrupted())
 		prep = searchdocs_prepare(r->s, docs, n, pub_interrupt_flag());
 	if (pub_interrupted()) { /* nothing is committed: render_site says so */
@@ -788,6 +788,9 @@ static void write_search(rctx_t *r, diag_list_t *d, int *failed)
 	if (search_write_site(prep, NULL, docs, n, &r->pub, d) != 0)
 		*failed = 1;
 	searchdocs_free(docs, n);
+	if (timing_enabled()) /* the pages it tokenized and those of the metadata chunks it made */
+		fprintf(stderr, "  search sections: %zu of %zu pages read from the page cache\n",
+			(size_t)atomic_load(&r->s->sections_read), n);
 }
 
 /* The search index written on a thread of its own while the pages, folder, redirect and special pages are

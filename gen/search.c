@@ -319,8 +319,8 @@ static void key_str(buf_t *b, const char *s)
 }
 
 /* The key of metadata chunk `c`: XXH3-128 of everything its JSON is made from: each page's key (`keys`,
- * scache_doc_key: its title, owner and sections' headings and texts), URL, type, status, trail and
- * anchors (`kb`: scratch). */
+ * scache_doc_key: its title, owner and sections' digest, of their anchors, headings and texts), URL,
+ * type, status and trail (`kb`: scratch). Its pages' sections are not read. */
 static void meta_key(buf_t *kb, const search_doc_t *docs, uint64_t (*keys)[2], size_t ndocs, size_t c,
 		     uint64_t key[2])
 {
@@ -332,10 +332,6 @@ static void meta_key(buf_t *kb, const search_doc_t *docs, uint64_t (*keys)[2], s
 		key_str(kb, doc->type);
 		key_str(kb, status_names[status_index(doc->status)]);
 		key_str(kb, doc->trail);
-		uint64_t ns = doc->nsections;
-		buf_put(kb, (const char *)&ns, sizeof ns);
-		for (size_t s = 0; s < doc->nsections; s++)
-			key_str(kb, doc->sections[s].anchor);
 	}
 	XXH128_hash_t h = XXH3_128bits(kb->s ? kb->s : "", kb->len);
 	key[0] = h.low64;
@@ -381,14 +377,16 @@ static void write_meta(writer_t *wr, const search_doc_t *docs, uint64_t (*keys)[
 			buf_putc(&b, ',');
 			put_json_cstr(&b, status_names[status_index(doc->status)]);
 			buf_put(&b, ",[", 2);
-			for (size_t s = 0; s < doc->nsections; s++) {
+			size_t nsec;
+			const search_section_t *sec = sdoc_sections(doc, &nsec); /* a lazy page's: read now */
+			for (size_t s = 0; s < nsec; s++) {
 				if (s)
 					buf_putc(&b, ',');
-				put_json_cstr(&b, doc->sections[s].anchor);
+				put_json_cstr(&b, sec[s].anchor);
 				buf_putc(&b, ',');
-				put_json_cstr(&b, doc->sections[s].heading);
+				put_json_cstr(&b, sec[s].heading);
 				buf_putc(&b, ',');
-				put_json_str(&b, ex, excerpt(ex, doc->sections[s].text));
+				put_json_str(&b, ex, excerpt(ex, sec[s].text));
 			}
 			buf_put(&b, "],", 2);
 			put_json_cstr(&b, doc->trail);

@@ -50,7 +50,11 @@
  * rebuild prepares only the pages of the repositories that changed; what it
  * writes does not depend on where the shares came from. With a cache,
  * searchfiles.h records the files written, so that unchanged ones are kept
- * without being read (or, for metadata chunks, made).
+ * without being read (or, for metadata chunks, made). A document may come
+ * with its sections' digest and a way to load them (search_doc_t.load_sections):
+ * the index then reads the texts of the pages it tokenizes and of those in
+ * the metadata chunks it makes only (a rebuild's pages of an unchanged
+ * repository stay unread in the page cache's file).
  *
  * The client finds the site root from the `data-root` attribute of its script
  * tag or of <html> when present (a path relative to the page, e.g. "../"),
@@ -84,11 +88,24 @@ typedef struct {
 	size_t nalerts;
 	const char *const *tags;
 	size_t ntags;
-	const search_section_t *sections; /* sections[0] = text before the first heading */
+	const search_section_t *sections; /* sections[0] = text before the first heading; NULL with
+					   * load_sections set: not had yet */
 	size_t nsections;
 	const char *trail;   /* where the page lives, its folders' titles as the breadcrumbs give them
 			      * ("Payments runbooks › Database"); NULL or "": the client makes one from the URL */
 	size_t group;        /* the repository it comes from (search_cache_t's groups; 0 without a cache) */
+	uint64_t sections_digest[2]; /* XXH3-128 of the sections (low, high): of each one's anchor, heading
+				      * and text, each with its terminating NUL, in order (markdown.h's
+				      * md_doc_t.sections_digest); zero: unknown, hashed from the sections */
+	/* NULL, or how the sections are had when `sections` is NULL: load_sections(load_ctx, load_index, &n)
+	 * returns them (borrowed from the caller, who keeps them until the docs are freed) and their count.
+	 * The index calls it only for the pages whose texts it reads: those it tokenizes, and those of the
+	 * metadata chunks it makes (search_prepare_cached: a page kept in a repository's share, or replayed
+	 * from its words, is known by its key, made with sections_digest). It may be called on several
+	 * threads at once for different documents, never for one document on two at once. */
+	const search_section_t *(*load_sections)(void *load_ctx, size_t load_index, size_t *nsections);
+	void *load_ctx;
+	size_t load_index;
 } search_doc_t;
 
 /* Build the index of `docs` (borrowed; page ids follow this order, which

@@ -28,6 +28,22 @@ static void key_count(XXH3_state_t *st, size_t n)
 	XXH3_128bits_update(st, &v, sizeof v);
 }
 
+void scache_sections_digest(const search_doc_t *doc, uint64_t digest[2])
+{
+	size_t n;
+	const search_section_t *v = sdoc_sections(doc, &n);
+	XXH3_state_t st;
+	XXH3_128bits_reset(&st);
+	for (size_t i = 0; i < n; i++) { /* markdown.c's sections_digest: the same bytes */
+		key_str(&st, v[i].anchor);
+		key_str(&st, v[i].heading);
+		key_str(&st, v[i].text);
+	}
+	XXH128_hash_t h = XXH3_128bits_digest(&st);
+	digest[0] = h.low64;
+	digest[1] = h.high64;
+}
+
 void scache_doc_key(const search_doc_t *doc, uint64_t key[2])
 {
 	XXH3_state_t st;
@@ -40,11 +56,10 @@ void scache_doc_key(const search_doc_t *doc, uint64_t key[2])
 	for (size_t i = 0; i < doc->ntags; i++)
 		key_str(&st, doc->tags[i]);
 	key_str(&st, doc->owner);
-	key_count(&st, doc->nsections);
-	for (size_t i = 0; i < doc->nsections; i++) {
-		key_str(&st, doc->sections[i].heading);
-		key_str(&st, doc->sections[i].text);
-	}
+	uint64_t dg[2] = {doc->sections_digest[0], doc->sections_digest[1]};
+	if (!dg[0] && !dg[1])
+		scache_sections_digest(doc, dg);
+	XXH3_128bits_update(&st, dg, sizeof dg);
 	XXH128_hash_t h = XXH3_128bits_digest(&st);
 	key[0] = h.low64;
 	key[1] = h.high64;

@@ -5,7 +5,8 @@
  * (searchpriv.h's docres_t: its stems with their counts per field, the
  * sections they occur in, its distinct surface words) depends on nothing but
  * the page's own fields. A build keeps each page's result under its key
- * (XXH3-128 of every field phase 1 reads); the next build replays the result
+ * (XXH3-128 of every field phase 1 reads, its sections by their digest: a
+ * page is keyed, and replayed, without its texts being loaded); the next build replays the result
  * of every page whose key is kept, which gives the very docres_t tokenizing
  * would, and tokenizes the others. The index written is byte-identical.
  *
@@ -34,8 +35,12 @@
 typedef struct scache scache_t;
 
 /* The key of tokenizing `doc`: XXH3-128 of its title, alerts, tags, owner
- * and sections' headings and texts (not its URL, status or anchors). */
+ * and the digest of its sections (search_doc_t.sections_digest, or
+ * scache_sections_digest when unknown): not its URL or status. A page whose
+ * digest is given is keyed without reading its texts. */
 void scache_doc_key(const search_doc_t *doc, uint64_t key[2]);
+/* The digest search_doc_t.sections_digest stands for, hashed from doc's sections (loaded when lazy). */
+void scache_sections_digest(const search_doc_t *doc, uint64_t digest[2]);
 
 /* The cache of the files `cfg` names, kept for this binary and for the
  * stemmer `stem` (its answers to a few probe words), for preparing `docs`

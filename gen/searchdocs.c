@@ -24,12 +24,39 @@ static void doc_sections(search_doc_t *d, const site_page_t *p)
 	d->nsections = p->md.nsections;
 }
 
-/* searchdocs_collect; with `load` 0, the documents' sections are left empty (a page's may not be
- * loaded yet: site_page_sections), for fill_sections. */
+/* Where a lazy document's sections come from: its page of `s` (page[k] for document k), loaded when the
+ * index reads its texts (load_sections). One per array of documents, freed with it. */
+typedef struct {
+	site_t *s;
+	search_doc_t *docs;
+	size_t *page;
+} lazy_src_t;
+
+static const search_section_t *load_sections(void *ctx, size_t k, size_t *n)
+{
+	lazy_src_t *src = ctx;
+	search_doc_t *d = &src->docs[k];
+	if (!d->sections) {
+		site_page_sections(src->s, src->page[k]); /* read from the page cache's file when kept there */
+		doc_sections(d, &src->s->pages[src->page[k]]);
+	}
+	*n = d->nsections;
+	return d->sections;
+}
+
+/* searchdocs_collect; with `load` 0, the documents' sections are left to be loaded when the index
+ * reads them (load_sections: a page's may not be loaded yet, site_page_sections). */
 static size_t collect(site_t *s, const nav_t *nav, search_doc_t **out, int load)
 {
 	size_t n = 0;
 	search_doc_t *docs = xcalloc(s->npages + 1, sizeof *docs);
+	lazy_src_t *src = NULL;
+	if (!load && s->npages) {
+		src = xcalloc(1, sizeof *src);
+		src->s = s;
+		src->docs = docs;
+		src->page = xcalloc(s->npages, sizeof *src->page);
+	}
 	for (size_t i = 0; i < s->npages; i++) {
 		const site_page_t *p = &s->pages[i];
 		if (p->draft && !s->opts.drafts)
@@ -44,9 +71,16 @@ static size_t collect(site_t *s, const nav_t *nav, search_doc_t **out, int load)
 		d->nalerts = p->nalerts;
 		d->tags = (const char *const *)p->fm.tags;
 		d->ntags = p->fm.ntags;
+		d->sections_digest[0] = p->md.sections_digest[0]; /* known without loading them */
+		d->sections_digest[1] = p->md.sections_digest[1];
 		if (load) {
 			site_page_sections(s, i); /* read from the page cache's file when kept there */
 			doc_sections(d, p);
+		} else {
+			src->page[n] = i;
+			d->load_sections = load_sections;
+			d->load_ctx = src;
+			d->load_index = n;
 		}
 		d->trail = nav ? nav_trail(nav, (long)i, " \u203a ") : NULL;
 		d->group = (size_t)p->source;
@@ -61,22 +95,18 @@ size_t searchdocs_collect(const site_t *s, const nav_t *nav, search_doc_t **out)
 	return collect((site_t *)s, nav, out, 1); /* loading a page's sections changes nothing else of it */
 }
 
-/* The sections of the documents `collect` left empty, in its page order (on the job's thread: the
- * rendering threads meanwhile read the pages' other fields, their HTML included). */
-static void fill_sections(site_t *s, search_doc_t *docs, const atomic_int *stop)
+size_t searchdocs_collect_lazy(site_t *s, const nav_t *nav, search_doc_t **out)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < s->npages && !atomic_load(stop); i++) {
-		site_page_t *p = &s->pages[i];
-		if (p->draft && !s->opts.drafts)
-			continue;
-		site_page_sections(s, i);
-		doc_sections(&docs[n++], p);
-	}
+	return collect(s, nav, out, 0);
 }
 
 void searchdocs_free(search_doc_t *docs, size_t n)
 {
+	lazy_src_t *src = docs && n ? docs[0].load_ctx : NULL;
+	if (src) {
+		free(src->page);
+		free(src);
+	}
 	for (size_t i = 0; docs && i < n; i++) {
 		free((search_section_t *)docs[i].sections);
 		free((char *)docs[i].trail);
@@ -110,7 +140,6 @@ search_prep_t *searchdocs_prepare(const site_t *s, const search_doc_t *docs, siz
 static void *job_main(void *arg)
 {
 	searchdocs_job_t *j = arg;
-	fill_sections(j->site, j->docs, &j->stop);
 	j->prep = searchdocs_prepare(j->site, j->docs, j->ndocs, &j->stop);
 	if (atomic_load(&j->stop)) {
 		search_cpu_note_thread();
@@ -120,8 +149,8 @@ static void *job_main(void *arg)
 	site_t *s = j->site;
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
-		if (p->draft && !s->opts.drafts)
-			continue;
+		if ((p->draft && !s->opts.drafts) || p->md.sections_from)
+			continue; /* a page whose sections were not loaded (none to cut) */
 		for (size_t k = 0; k < p->md.nsections; k++) {
 			char *t = p->md.sections[k].text;
 			if (!t)
@@ -148,7 +177,8 @@ searchdocs_job_t *searchdocs_start(site_t *s)
 {
 	searchdocs_job_t *j = xcalloc(1, sizeof *j);
 	j->site = s;
-	j->ndocs = collect(s, NULL, &j->docs, 0); /* trails only matter to the writer; sections on the thread */
+	j->ndocs = collect(s, NULL, &j->docs, 0); /* trails only matter to the writer; sections on the thread,
+						   * of the pages it tokenizes */
 	if (pthread_create(&j->tid, NULL, job_main, j) != 0) {
 		searchdocs_free(j->docs, j->ndocs);
 		free(j);

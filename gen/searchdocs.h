@@ -23,7 +23,13 @@
  * Stores a new array in *docs (free it with searchdocs_free) and returns its
  * length. */
 size_t searchdocs_collect(const site_t *s, const nav_t *nav, search_doc_t **docs);
-/* Free what searchdocs_collect allocated (not the pages' data). */
+/* searchdocs_collect, but each document's sections are left to be had when the index reads its
+ * texts (search_doc_t.load_sections: site_page_sections, so a page kept in the page cache reads its
+ * sections from the cache's file then); the documents carry each page's sections digest
+ * (md_doc_t.sections_digest), which keys them without their texts. Only the index's threads may load
+ * sections meanwhile. */
+size_t searchdocs_collect_lazy(site_t *s, const nav_t *nav, search_doc_t **docs);
+/* Free what searchdocs_collect or searchdocs_collect_lazy allocated (not the pages' data). */
 void searchdocs_free(search_doc_t *docs, size_t n);
 
 /* search_prepare() on `docs` (collected from `s`), with the words kept by the last build of `s`
@@ -32,13 +38,17 @@ search_prep_t *searchdocs_prepare(const site_t *s, const search_doc_t *docs, siz
 
 typedef struct searchdocs_job searchdocs_job_t;
 
-/* Collect `s`'s documents and start search_prepare() on them on a new
+/* Collect `s`'s documents (searchdocs_collect_lazy) and start search_prepare() on them on a new
  * thread. The pages' titles, URLs, front matter and section texts must not
- * change or be freed until searchdocs_finish; their status may. Once
- * tokenized, the thread cuts every section text of those pages longer than
+ * change or be freed until searchdocs_finish; their status may. The thread
+ * loads the sections of the pages it tokenizes only: with the page cache, a
+ * page whose repository's share of the index is kept, or whose words are
+ * replayed, is keyed by its sections' digest and its texts stay in the
+ * cache's file (a rebuild after one page changed reads next to none). Once
+ * tokenized, the thread cuts every loaded section text of those pages longer than
  * 256 bytes to the part the index's excerpts read (search_excerpt_source_len): a build needs no
  * more of them, and the rest of its pages are written meanwhile in the memory
- * that frees. So nothing else may read section texts meanwhile. Returns the
+ * that frees. So nothing else may read or load section texts meanwhile. Returns the
  * job (owned by the caller, to be passed to searchdocs_finish), or NULL when
  * no thread could be started (then nothing was started). */
 searchdocs_job_t *searchdocs_start(site_t *s);

@@ -160,12 +160,14 @@ static void index_page(worker_t *w, const search_doc_t *doc, docres_t *out)
 	for (size_t i = 0; i < doc->ntags; i++)
 		feed(w, doc->tags[i], F_TAGS);
 	feed(w, doc->owner, F_TAGS);
-	for (size_t i = 0; i < doc->nsections; i++) {
+	size_t nsec;
+	const search_section_t *sec = sdoc_sections(doc, &nsec); /* a lazy page's texts are read here only */
+	for (size_t i = 0; i < nsec; i++) {
 		w->sec = (int32_t)i;
 		w->heading = 1;
-		feed(w, doc->sections[i].heading, F_HEADINGS);
+		feed(w, sec[i].heading, F_HEADINGS);
 		w->heading = 0;
-		feed(w, doc->sections[i].text, F_BODY);
+		feed(w, sec[i].text, F_BODY);
 	}
 
 	/* group section events by term (stable: section order kept) */

@@ -162,6 +162,15 @@ typedef struct {
 	struct scache_xl *xl;
 } worker_t;
 
+/* The sections of `d` (*n of them): given, or loaded (search_doc_t.load_sections). */
+static inline const search_section_t *sdoc_sections(const search_doc_t *d, size_t *n)
+{
+	if (!d->sections && d->load_sections)
+		return d->load_sections(d->load_ctx, d->load_index, n);
+	*n = d->nsections;
+	return d->sections;
+}
+
 /* The stem `s` (`len` bytes) in `w`, added when new. */
 sterm_t *sprep_stem(worker_t *w, const char *s, size_t len);
 /* The surface word `s` in `w` whose stem is `stem`, added when new. */

@@ -278,6 +278,8 @@ struct site {
 	struct pcache *pcache_saving; /* this build's, being written by pcache_saver (owned; joined and
 	                               * freed by site_stop_jobs) */
 	pthread_t pcache_saver;
+	atomic_size_t sections_read; /* pages whose search sections site_page_sections read from the page
+	                              * cache's file (ALMANAC_TIMING) */
 	struct searchdocs_job *search_job; /* started by site_load with opts.search_early, taken by
 	                                    * render_site's search index; site_free waits for it (owned) */
 	diag_list_t diags;
@@ -316,7 +318,7 @@ void site_render_markdown(site_t *s, size_t i);
  * (damaged since). NULL for a page with none (a check). One thread per page. */
 const char *site_page_html(site_t *s, size_t i);
 /* Page `i`'s search sections, as site_page_html: loaded from the page cache's
- * file when kept there (md_doc_sections), rendered again should they be
+ * file when kept there (md_doc_sections; counted in s->sections_read), rendered again should they be
  * unreadable. Returns p->md.nsections. One thread per page; another may get
  * its HTML meanwhile. */
 size_t site_page_sections(site_t *s, size_t i);

@@ -350,6 +350,7 @@ size_t site_page_sections(site_t *s, size_t i)
 	site_page_t *p = &s->pages[i];
 	if (!p->md.sections_from)
 		return p->md.nsections;
+	atomic_fetch_add_explicit(&s->sections_read, 1, memory_order_relaxed);
 	md_doc_sections(&p->md);
 	if (p->md.sections)
 		return p->md.nsections;

@@ -2,7 +2,9 @@
 in .git/almanac/search-index*, and a rebuild makes again only the shares of the repositories whose pages
 changed, then merges them. The index it writes is the one a build from nothing writes, byte for byte,
 whatever changed: a page edited, added or removed in one repository (the site's page numbers shift), a
-source removed, a damaged share."""
+source removed, a damaged share. A rebuild reads from the page cache the section texts of the pages it
+needs only (those it tokenizes, those of the metadata chunks it makes): the others are known by their
+sections' digest."""
 import os
 import re
 import sys
@@ -11,6 +13,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from almanac_testlib import RepoTestCase, git, main, make_repo, tree_bytes, write, run  # noqa: E402
 
 SHARES_LINE = re.compile(r"search shares: (\d+) of (\d+) repositories' from the last build")
+SECTIONS_LINE = re.compile(r"search sections: (\d+) of (\d+) pages read from the page cache")
 WORDS = ["etcd", "certificate", "rotate", "replica", "lag", "disk", "pressure", "kafka", "consumer", "quota",
          "ingress", "latency", "memory", "leak", "deadlock", "rollback", "canary", "dns", "timeout", "vault"]
 
@@ -28,19 +31,23 @@ class SearchRebuildTest(RepoTestCase):
                  for i in range(n)}
         return self.repo(files)
 
-    def build(self, hub, out, *extra):
-        return run("build", "--repo", hub, "--out", out, "--now", "2026-11-22", *extra,
-                   env={"ALMANAC_TIMING": "1"})
+    def build(self, hub, out, *extra, now="2026-11-22"):
+        return run("build", "--repo", hub, "--out", out, "--now", now, *extra, env={"ALMANAC_TIMING": "1"})
 
     def shares(self, r):
         m = SHARES_LINE.search(r.stderr)
         self.assertIsNotNone(m, r.stderr)
         return int(m.group(1)), int(m.group(2))
 
-    def assert_index_fresh(self, hub, out):
+    def sections_read(self, r):
+        m = SECTIONS_LINE.search(r.stderr)
+        self.assertIsNotNone(m, r.stderr)
+        return int(m.group(1)), int(m.group(2))
+
+    def assert_index_fresh(self, hub, out, now="2026-11-22"):
         """search/ in `out` is what a build that prepares every page writes."""
         fresh = os.path.join(self.tmpdir(), "fresh")
-        r = self.build(hub, fresh, "--no-page-cache")
+        r = self.build(hub, fresh, "--no-page-cache", now=now)
         self.assertEqual(r.returncode, 0, r.stderr)
         a = {k: v for k, v in tree_bytes(out).items() if k.startswith("search/")}
         b = {k: v for k, v in tree_bytes(fresh).items() if k.startswith("search/")}
@@ -103,6 +110,42 @@ class SearchRebuildTest(RepoTestCase):
         self.assertEqual(self.shares(r), (3, 3))
         self.assert_index_fresh(hub, out)
         self.assertFalse(os.path.exists(os.path.join(cache, "search-index.gamma")))
+
+    def test_a_rebuild_reads_the_section_texts_of_the_pages_it_needs_only(self):
+        srcs = {name: self.source(name, 12) for name in ["alpha", "beta", "gamma"]}
+        cfg = "sources:\n" + "".join("  - name: %s\n    repo: %s\n    path: docs\n" % (n, p) for n, p in srcs.items())
+        hub = self.repo({"almanac.yml": cfg, "content/index.md": page("Home", 1)})
+        out = os.path.join(self.tmpdir(), "site")
+        r = self.build(hub, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.sections_read(r), (0, 37))  # every page rendered: its texts in memory
+        # one page edited: its repository's other pages are replayed from their kept words, and only the
+        # pages sharing the edited page's metadata chunk (4 pages a chunk) have their texts read for
+        # its excerpts (before, every kept page's sections were read, keyed and cut: 36 of 37)
+        write(srcs["beta"], "docs/beta-05.md", page("Beta five rewritten", 5) + "\nNew words: zeppelin harbour.\n")
+        self.commit(srcs["beta"], "beta: edit", 1)
+        r = self.build(hub, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.shares(r), (3, 4))
+        read, pages = self.sections_read(r)
+        self.assertEqual(pages, 37)
+        self.assertGreaterEqual(read, 1)
+        self.assertLessEqual(read, 3)
+        self.assert_index_fresh(hub, out)
+        # a heading renamed on one page (its anchor and words change): that repository's share made again
+        write(srcs["gamma"], "docs/gamma-02.md", page("Gamma two", 2).replace("## Fix", "## Repair quickly"))
+        self.commit(srcs["gamma"], "gamma: heading", 2)
+        r = self.build(hub, out)
+        self.assertEqual(self.shares(r), (3, 4))
+        self.assertLessEqual(self.sections_read(r)[0], 3)
+        self.assert_index_fresh(hub, out)
+        # every page's status changes (a later --now): no page tokenized again, but every metadata chunk
+        # is made again, from the texts read from the page cache
+        r = self.build(hub, out, now="2028-06-01")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.shares(r), (4, 4))
+        self.assertEqual(self.sections_read(r), (37, 37))
+        self.assert_index_fresh(hub, out, now="2028-06-01")
 
     def test_a_damaged_share_is_made_again(self):
         srcs = {name: self.source(name, 6) for name in ["alpha", "beta"]}

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 #include <dirent.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
 
 #include "buf.h"
@@ -54,6 +55,8 @@ static void sample(pcache_entry_t *e)
 	e->doc.sections[0] = (md_section_t){xstrdup("fix"), xstrdup("Fix"), xstrdup("See b")};
 	e->doc.words = 3;
 	e->doc.features = 5;
+	e->doc.sections_digest[0] = 0x0123456789abcdefu; /* what md_render made of the sections */
+	e->doc.sections_digest[1] = 0xfedcba9876543210u;
 	e->nlinks = 2;
 	e->links = xcalloc(2, sizeof *e->links);
 	e->links[0] = (pcache_link_t){xstrdup("b.md"), 0, 8, 5, xstrdup("../b/"), PCACHE_LINK_PAGE, xstrdup("b.md"), NULL};
@@ -93,6 +96,8 @@ static void test_round_trip_per_repository_and_key(void **state)
 	assert_int_equal(got.doc.nheadings, 1);
 	assert_string_equal(got.doc.headings[0].id, "fix");
 	assert_int_equal(got.doc.headings[0].line, 7);
+	assert_int_equal(got.doc.nsections, 0); /* the sections not read yet, their digest known */
+	assert_true(got.doc.sections_digest[0] == 0x0123456789abcdefu && got.doc.sections_digest[1] == 0xfedcba9876543210u);
 	assert_int_equal(md_doc_sections(&got.doc), 1);
 	assert_string_equal(got.doc.sections[0].text, "See b");
 	assert_null(got.doc.h1);
@@ -269,12 +274,45 @@ static void test_file_cut_short_after_load(void **state)
 	free(dir);
 }
 
+/* The sections' digest an entry keeps (what the search index keys a page by without reading its
+ * sections) is md_render's: XXH3-128 of each section's anchor, heading and text with their NULs, and it
+ * changes with any of them. */
+static void test_sections_digest(void **state)
+{
+	(void)state;
+	static const char *const bodies[] = {"Intro text.\n\n## Fix it\n\nRestart the pod.\n",
+					     "Intro text.\n\n## Fix it\n\nRestart the pods.\n",
+					     "Intro text.\n\n## Fix this\n\nRestart the pod.\n"};
+	uint64_t seen[3][2];
+	md_init();
+	for (int b = 0; b < 3; b++) {
+		md_doc_t d;
+		md_opts_t o = {.strip_h1 = 1};
+		assert_int_equal(md_render(&d, bodies[b], strlen(bodies[b]), &o), 0);
+		assert_int_equal(d.nsections, 2);
+		XXH3_state_t st;
+		XXH3_128bits_reset(&st);
+		for (size_t i = 0; i < d.nsections; i++) {
+			XXH3_128bits_update(&st, d.sections[i].anchor, strlen(d.sections[i].anchor) + 1);
+			XXH3_128bits_update(&st, d.sections[i].heading, strlen(d.sections[i].heading) + 1);
+			XXH3_128bits_update(&st, d.sections[i].text, strlen(d.sections[i].text) + 1);
+		}
+		XXH128_hash_t h = XXH3_128bits_digest(&st);
+		assert_true(d.sections_digest[0] == h.low64 && d.sections_digest[1] == h.high64);
+		seen[b][0] = h.low64;
+		seen[b][1] = h.high64;
+		md_doc_free(&d);
+	}
+	assert_true(seen[0][0] != seen[1][0] && seen[0][0] != seen[2][0] && seen[1][0] != seen[2][0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_per_repository_and_key),
 		cmocka_unit_test(test_lying_file_is_read_safely),
 		cmocka_unit_test(test_file_cut_short_after_load),
+		cmocka_unit_test(test_sections_digest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,11 +10,15 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
+#include <xxhash.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -190,11 +194,11 @@ static void three_docs(search_doc_t d[3])
 {
 	memset(d, 0, 3 * sizeof(*d));
 	d[0] = (search_doc_t){"runbooks/k8s/crashloop/", "Pod crash looping", "runbook", "team-k8s", "fresh",
-			      alerts_a, 2, NULL, 0, secs_a, 2, NULL, 0};
+			      alerts_a, 2, NULL, 0, secs_a, 2, NULL, 0, {0, 0}, NULL, NULL, 0};
 	d[1] = (search_doc_t){"runbooks/k8s/node/", "Node not ready", "runbook", "team-k8s", "stale",
-			      NULL, 0, NULL, 0, secs_b, 1, NULL, 0};
+			      NULL, 0, NULL, 0, secs_b, 1, NULL, 0, {0, 0}, NULL, NULL, 0};
 	d[2] = (search_doc_t){"guides/certs/", "Certificates", "guide", NULL, "due",
-			      NULL, 0, tags_c, 1, secs_c, 2, NULL, 0};
+			      NULL, 0, tags_c, 1, secs_c, 2, NULL, 0, {0, 0}, NULL, NULL, 0};
 }
 
 /* ------------------------------------------------------------ tests */
@@ -598,6 +602,122 @@ static void test_cache_replays_the_same_index(void **state)
 /* Two repositories of a site each with the same page (a boilerplate README, an index page titled
  * "Runbooks" in every source): once kept, a build that changes nothing writes neither group's file again
  * (each group's file holds its own copy of the page). */
+/* Documents whose sections are had only when the index reads them (search_doc_t.load_sections), with
+ * their digest given as markdown.c makes it: the loader counts what it gave. */
+typedef struct {
+	synth_t *s;
+	int *loads; /* per page (one thread at a time per page) */
+	atomic_int total; /* the index's threads load at once */
+	int *prep;  /* per page, while the index was prepared */
+} lazy_t;
+
+static const search_section_t *lazy_load(void *ctx, size_t i, size_t *n)
+{
+	lazy_t *l = ctx;
+	l->loads[i]++;
+	atomic_fetch_add(&l->total, 1);
+	*n = l->s->docs[i].nsections;
+	return l->s->docs[i].sections;
+}
+
+static search_doc_t *lazy_docs(lazy_t *l, size_t n)
+{
+	search_doc_t *v = xcalloc(n, sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		v[i] = l->s->docs[i];
+		XXH3_state_t st; /* search.h: each section's anchor, heading and text with its NUL, in order */
+		XXH3_128bits_reset(&st);
+		for (size_t k = 0; k < v[i].nsections; k++) {
+			const search_section_t *sec = &v[i].sections[k];
+			XXH3_128bits_update(&st, sec->anchor, strlen(sec->anchor) + 1);
+			XXH3_128bits_update(&st, sec->heading, strlen(sec->heading) + 1);
+			XXH3_128bits_update(&st, sec->text, strlen(sec->text) + 1);
+		}
+		XXH128_hash_t h = XXH3_128bits_digest(&st);
+		v[i].sections_digest[0] = h.low64;
+		v[i].sections_digest[1] = h.high64;
+		v[i].sections = NULL;
+		v[i].nsections = 0;
+		v[i].load_sections = lazy_load;
+		v[i].load_ctx = l;
+		v[i].load_index = i;
+	}
+	return v;
+}
+
+/* The index of lazy documents `v` (n of them) prepared with `cache`: *prep_loads gets the sections the
+ * preparing read; the index is the one of the same pages tokenized from their sections. */
+static void lazy_index_is_the_same(synth_t *s, lazy_t *l, size_t n, const search_cache_t *cache, int *prep_loads,
+				   size_t *cached)
+{
+	size_t ignored;
+	char *ref = index_with(s, n, NULL, &ignored);
+	search_doc_t *v = lazy_docs(l, n);
+	memset(l->loads, 0, n * sizeof *l->loads);
+	atomic_store(&l->total, 0);
+	search_prep_t *prep = search_prepare_cached(v, n, 2, NULL, cache);
+	*prep_loads = atomic_load(&l->total);
+	memcpy(l->prep, l->loads, n * sizeof *l->prep);
+	size_t pages;
+	search_prep_counts(prep, cached, &pages);
+	char *got = tmpdir();
+	diag_list_t dl;
+	diag_init(&dl);
+	assert_int_equal(search_write_prepared(prep, NULL, v, n, got, &dl), 0);
+	assert_int_equal(dl.len, 0);
+	diag_free(&dl);
+	same_index(ref, got);
+	free(v);
+}
+
+static void test_lazy_sections_read_where_needed(void **state)
+{
+	(void)state;
+	synth_t s;
+	synth_make(&s, 300);
+	for (size_t i = 0; i < 300; i++)
+		s.docs[i].group = i % 3;
+	char *cdir = tmpdir();
+	const char *names[] = {"", "payments", "search"};
+	search_cache_t cache = {cdir, names, 3, 7};
+	lazy_t l = {&s, xcalloc(300, sizeof(int)), 0, xcalloc(300, sizeof(int))};
+	int loads;
+	size_t cached;
+	/* nothing kept: every page tokenized, so every page's sections read */
+	lazy_index_is_the_same(&s, &l, 300, &cache, &loads, &cached);
+	assert_int_equal(loads, 300);
+	assert_int_equal(cached, 0);
+	/* kept by a build of the same pages with their sections given (the digest keys them alike): no
+	 * section read to prepare them */
+	char *ignored = index_with(&s, 300, &cache, &cached);
+	rmtree(ignored);
+	free(ignored);
+	lazy_index_is_the_same(&s, &l, 300, &cache, &loads, &cached);
+	assert_int_equal(loads, 0);
+	assert_int_equal(cached, 300);
+	/* one page's title edited: its repository's share made again from its other pages' kept words, the
+	 * edited page tokenized: its sections alone are read */
+	char *title = xstrdup("Rotate the etcd certificate");
+	s.docs[5].title = title;
+	lazy_index_is_the_same(&s, &l, 300, &cache, &loads, &cached);
+	assert_int_equal(loads, 1);
+	assert_int_equal(l.prep[5], 1);
+	assert_int_equal(cached, 299);
+	/* one page's text edited: the same */
+	char *text = xstrdup("Drain the node before the kernel upgrade.");
+	s.secs[7 * 3 + 1].text = text;
+	lazy_index_is_the_same(&s, &l, 300, &cache, &loads, &cached);
+	assert_int_equal(loads, 1);
+	assert_int_equal(l.prep[7], 1);
+	free(text);
+	free(title);
+	free(l.loads);
+	free(l.prep);
+	rmtree(cdir);
+	free(cdir);
+	synth_free(&s);
+}
+
 static void test_cache_same_page_in_two_groups(void **state)
 {
 	(void)state;
@@ -638,8 +758,8 @@ static void test_cache_page_without_words(void **state)
 {
 	(void)state;
 	search_doc_t d[2] = {
-		{"empty/", "", "guide", "", "fresh", NULL, 0, NULL, 0, NULL, 0, NULL, 0},
-		{"b/", "Restart the node", "runbook", "", "fresh", NULL, 0, NULL, 0, NULL, 0, NULL, 0},
+		{"empty/", "", "guide", "", "fresh", NULL, 0, NULL, 0, NULL, 0, NULL, 0, {0, 0}, NULL, NULL, 0},
+		{"b/", "Restart the node", "runbook", "", "fresh", NULL, 0, NULL, 0, NULL, 0, NULL, 0, {0, 0}, NULL, NULL, 0},
 	};
 	char *cdir = tmpdir();
 	const char *names[] = {""};
@@ -752,7 +872,7 @@ static void test_long_excerpt(void **state)
 	for (int i = 0; i < 100; i++)
 		buf_puts(&text, "word\n\t ");
 	search_section_t sec = {"", "", text.s};
-	search_doc_t d = {"a/", "A", "guide", "", "fresh", NULL, 0, NULL, 0, &sec, 1, NULL, 0};
+	search_doc_t d = {"a/", "A", "guide", "", "fresh", NULL, 0, NULL, 0, &sec, 1, NULL, 0, {0, 0}, NULL, NULL, 0};
 	char *dir = tmpdir();
 	diag_list_t dl;
 	diag_init(&dl);
@@ -781,8 +901,8 @@ static void test_meta_json_escapes(void **state)
 	const char *title = "Q\"b\\s\n\t\r\x01\x1f <a&b> \xE2\x80\xA8|\xE2\x80\xA9|\xE2\x80\xA6|\xE2|caf\xC3\xA9";
 	search_section_t secs[2] = {{"", "", "body \x02 text"}, {"h-1", "Head <1> & \"2\"", NULL}};
 	search_doc_t d[2] = {
-		{"a/\"x\"/", title, "guide", "team<a>", "stale", NULL, 0, NULL, 0, secs, 2, "Ops \xE2\x80\xBA <Db> & \"x\"", 0},
-		{"b/", "B", NULL, NULL, "weird", NULL, 0, NULL, 0, NULL, 0, NULL, 0},
+		{"a/\"x\"/", title, "guide", "team<a>", "stale", NULL, 0, NULL, 0, secs, 2, "Ops \xE2\x80\xBA <Db> & \"x\"", 0, {0, 0}, NULL, NULL, 0},
+		{"b/", "B", NULL, NULL, "weird", NULL, 0, NULL, 0, NULL, 0, NULL, 0, {0, 0}, NULL, NULL, 0},
 	};
 	char *dir = tmpdir();
 	diag_list_t dl;
@@ -847,7 +967,7 @@ static void test_section_references(void **state)
 	for (int i = 0; i < 10; i++) {
 		urls[i] = xasprintf("p%d/", i);
 		d[i] = (search_doc_t){urls[i], "Page", "guide", "", "fresh", NULL, 0, NULL, 0, i == 0 ? secs : &other,
-				      i == 0 ? 8 : 1, NULL, 0};
+				      i == 0 ? 8 : 1, NULL, 0, {0, 0}, NULL, NULL, 0};
 	}
 	char *dir = tmpdir();
 	diag_list_t dl;
@@ -911,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(test_section_references),
 		cmocka_unit_test(test_empty_and_unwritable),
 		cmocka_unit_test(test_cache_replays_the_same_index),
+		cmocka_unit_test(test_lazy_sections_read_where_needed),
 		cmocka_unit_test(test_cache_same_page_in_two_groups),
 		cmocka_unit_test(test_cache_page_without_words),
 	};
