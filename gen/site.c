@@ -712,6 +712,12 @@ void site_name_page(site_t *s, site_page_t *p, int url)
 		p->extra_urls[k] = sitelayout_prefix(s, p->source, p->extra_urls[k]);
 }
 
+static void name_page(void *ud, size_t i)
+{
+	site_t *s = ud;
+	site_name_page(s, &s->pages[i], 1);
+}
+
 int site_load(site_t *s, const site_opts_t *opts)
 {
 	memset(s, 0, sizeof *s);
@@ -844,11 +850,10 @@ int site_load(site_t *s, const site_opts_t *opts)
 		git_repository_free(repo);
 		return 0;
 	}
-	for (size_t i = 0; i < s->npages; i++) {
-		site_page_t *p = &s->pages[i];
-		map_put(&s->page_map, p->src, MAP_INT(i));
-		site_name_page(s, p, 1);
-	}
+	/* names and URLs: each page's own (its layout's rules and the maps it reads are not changed meanwhile) */
+	par_for(s->npages, opts->jobs, name_page, s);
+	for (size_t i = 0; i < s->npages; i++)
+		map_put(&s->page_map, s->pages[i].src, MAP_INT(i));
 	/* who publishes what: pages, then files (outpaths.h) */
 	outp_init(&s->outputs);
 	outp_assign_pages(s);
