@@ -39,6 +39,39 @@ void hfile_put_str(buf_t *b, const char *s, size_t n)
 	hfile_put_u8(b, 0);
 }
 
+void hfile_put_cstr(buf_t *b, const char *s)
+{
+	hfile_put_str(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+void hfile_put_opt_str(buf_t *b, const char *s)
+{
+	hfile_put_u8(b, s != NULL);
+	if (s)
+		hfile_put_str(b, s, strlen(s));
+}
+
+char *hfile_strdup(hfile_rd_t *r)
+{
+	const char *s = hfile_str(r);
+	return s ? xstrdup(s) : NULL;
+}
+
+char *hfile_opt_strdup(hfile_rd_t *r)
+{
+	return hfile_u8(r) ? hfile_strdup(r) : NULL;
+}
+
+size_t hfile_count(hfile_rd_t *r)
+{
+	uint32_t n = hfile_u32(r);
+	if ((size_t)(r->e - r->p) < n) {
+		r->bad = 1;
+		return 0;
+	}
+	return n;
+}
+
 const char *hfile_str(hfile_rd_t *r)
 {
 	uint32_t n = hfile_u32(r);

@@ -73,6 +73,12 @@ const char *hfile_str(hfile_rd_t *r);
 
 /* 1 when the next string written by hfile_put_str is `s` (the reader moves past it). */
 int hfile_str_is(hfile_rd_t *r, const char *s);
+/* The next string written by hfile_put_str as a new string (the caller frees it), NULL when malformed. */
+char *hfile_strdup(hfile_rd_t *r);
+/* The next string written by hfile_put_opt_str: a new string, or NULL for NULL (or malformed). */
+char *hfile_opt_strdup(hfile_rd_t *r);
+/* A count (u32) of items that take at least a byte each: 0 and r->bad set when more than the bytes left. */
+size_t hfile_count(hfile_rd_t *r);
 
 /* Append `v` to `b`, little-endian, as 4, 8 or 1 bytes. */
 void hfile_put_u32(buf_t *b, uint32_t v);
@@ -80,6 +86,10 @@ void hfile_put_u64(buf_t *b, uint64_t v);
 void hfile_put_u8(buf_t *b, uint8_t v);
 /* Append the `n` bytes at `s` as a string: its length (u32), the bytes, a NUL. */
 void hfile_put_str(buf_t *b, const char *s, size_t n);
+/* hfile_put_str of the C string `s`, NULL written as "". */
+void hfile_put_cstr(buf_t *b, const char *s);
+/* A string or NULL: a byte saying which, then hfile_put_str of `s` when not NULL (hfile_opt_strdup). */
+void hfile_put_opt_str(buf_t *b, const char *s);
 
 /* The checksum of `n` bytes: four 64-bit lanes over 8-byte words (about ten
  * times faster than FNV-1a byte by byte on multi-megabyte files), the tail

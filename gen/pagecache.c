@@ -223,75 +223,53 @@ pcache_t *pcache_load(const char *dir, const char *const *names, size_t ngroups,
 	return c;
 }
 
-static char *rd_str(hfile_rd_t *r)
-{
-	const char *s = hfile_str(r);
-	return s ? xstrdup(s) : NULL;
-}
-
-static char *rd_opt_str(hfile_rd_t *r)
-{
-	return hfile_u8(r) ? rd_str(r) : NULL;
-}
-
-/* Bounded counts: an entry cannot hold more items than it has bytes. */
-static size_t rd_count(hfile_rd_t *r)
-{
-	uint32_t n = hfile_u32(r);
-	if ((size_t)(r->e - r->p) < n) {
-		r->bad = 1;
-		return 0;
-	}
-	return n;
-}
-
 /* Decode an entry's rendering after its key. */
 static void rd_entry(hfile_rd_t *r, pcache_entry_t *out)
 {
 	md_doc_t *d = &out->doc;
-	out->nlinks = rd_count(r);
+	out->nlinks = hfile_count(r);
 	out->links = xcalloc(out->nlinks + 1, sizeof *out->links);
 	for (size_t i = 0; i < out->nlinks && !r->bad; i++) {
 		pcache_link_t *l = &out->links[i];
-		l->url = rd_str(r);
+		l->url = hfile_strdup(r);
 		l->is_image = hfile_u8(r);
 		l->line = (int)hfile_u32(r);
 		l->col = (int)hfile_u32(r);
-		l->result = rd_opt_str(r);
+		l->result = hfile_opt_strdup(r);
 		l->kind = hfile_u8(r);
 		if (l->kind == PCACHE_LINK_PAGE) {
-			l->target = rd_str(r);
-			l->fragment = rd_opt_str(r);
+			l->target = hfile_strdup(r);
+			l->fragment = hfile_opt_strdup(r);
 			if (!l->target)
 				r->bad = 1;
 		} else if (l->kind != PCACHE_LINK_NONE && l->kind != PCACHE_LINK_ASKED) {
 			r->bad = 1;
 		}
 	}
-	d->nheadings = rd_count(r);
+	d->nheadings = hfile_count(r);
 	d->headings = xcalloc(d->nheadings + 1, sizeof *d->headings);
 	for (size_t i = 0; i < d->nheadings && !r->bad; i++) {
 		d->headings[i].level = (int)hfile_u32(r);
-		d->headings[i].id = rd_str(r);
-		d->headings[i].text = rd_str(r);
+		d->headings[i].id = hfile_strdup(r);
+		d->headings[i].text = hfile_strdup(r);
 		d->headings[i].line = (int)hfile_u32(r);
 	}
-	d->h1 = rd_opt_str(r);
-	d->nhtml_ids = rd_count(r);
+	d->h1 = hfile_opt_strdup(r);
+	d->nhtml_ids = hfile_count(r);
 	d->html_ids = xcalloc(d->nhtml_ids + 1, sizeof *d->html_ids);
 	for (size_t i = 0; i < d->nhtml_ids && !r->bad; i++)
-		d->html_ids[i] = rd_str(r);
+		d->html_ids[i] = hfile_strdup(r);
 	d->words = (size_t)hfile_u64(r);
 	d->features = hfile_u32(r);
-	out->ndiags = rd_count(r);
+	out->ndiags = hfile_count(r);
 	out->diags = xcalloc(out->ndiags + 1, sizeof *out->diags);
 	for (size_t i = 0; i < out->ndiags && !r->bad; i++) {
 		diag_t *g = &out->diags[i];
 		g->severity = (diag_severity)hfile_u8(r);
 		g->line = (int)hfile_u32(r);
 		g->col = (int)hfile_u32(r);
-		g->code = rd_opt_str(r);
-		g->message = rd_str(r);
+		g->code = hfile_opt_strdup(r);
+		g->message = hfile_strdup(r);
 	}
 	d->html_digest[0] = hfile_u64(r);
 	d->html_digest[1] = hfile_u64(r);
@@ -340,12 +318,12 @@ static int lazy_load(md_lazy_t *l, void *doc)
 		return -1;
 	hfile_rd_t r = {b + 4, b + 4 + z->len, 0};
 	if (z->sections) {
-		size_t n = rd_count(&r);
+		size_t n = hfile_count(&r);
 		md_section_t *v = xcalloc(n + 1, sizeof *v);
 		for (size_t i = 0; i < n && !r.bad; i++) {
-			v[i].anchor = rd_str(&r);
-			v[i].heading = rd_str(&r);
-			v[i].text = rd_str(&r);
+			v[i].anchor = hfile_strdup(&r);
+			v[i].heading = hfile_strdup(&r);
+			v[i].text = hfile_strdup(&r);
 		}
 		if (r.bad || r.p != r.e) {
 			free_sections(v, n);
@@ -354,7 +332,7 @@ static int lazy_load(md_lazy_t *l, void *doc)
 			d->nsections = n;
 		}
 	} else {
-		char *html = rd_str(&r);
+		char *html = hfile_strdup(&r);
 		if (r.bad || r.p != r.e)
 			free(html);
 		else
@@ -515,18 +493,6 @@ void pcache_drop(pcache_t *c, size_t group, const char *src)
 		atomic_store(&c->groups[group].old[MAP_AS_INT(v) - 1].hit, 0);
 }
 
-static void put_opt_str(buf_t *b, const char *s)
-{
-	hfile_put_u8(b, s != NULL);
-	if (s)
-		hfile_put_str(b, s, strlen(s));
-}
-
-static void put_s(buf_t *b, const char *s)
-{
-	hfile_put_str(b, s ? s : "", s ? strlen(s) : 0);
-}
-
 /* Append a part: its length, its bytes from `from` to the end of `b`, its checksum (the length's four
  * bytes were reserved at from - 4). */
 static void seal_part(buf_t *b, size_t from)
@@ -564,32 +530,32 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 	hfile_put_u64(&b, key->body[1]);
 	hfile_put_u32(&b, (uint32_t)key->line_offset);
 	hfile_put_u32(&b, key->flags);
-	put_opt_str(&b, key->title);
+	hfile_put_opt_str(&b, key->title);
 	hfile_put_u32(&b, (uint32_t)e->nlinks);
 	for (size_t i = 0; i < e->nlinks; i++) {
 		const pcache_link_t *l = &e->links[i];
-		put_s(&b, l->url);
+		hfile_put_cstr(&b, l->url);
 		hfile_put_u8(&b, (uint8_t)(l->is_image != 0));
 		hfile_put_u32(&b, (uint32_t)l->line);
 		hfile_put_u32(&b, (uint32_t)l->col);
-		put_opt_str(&b, l->result);
+		hfile_put_opt_str(&b, l->result);
 		hfile_put_u8(&b, (uint8_t)l->kind);
 		if (l->kind == PCACHE_LINK_PAGE) {
-			put_s(&b, l->target);
-			put_opt_str(&b, l->fragment);
+			hfile_put_cstr(&b, l->target);
+			hfile_put_opt_str(&b, l->fragment);
 		}
 	}
 	hfile_put_u32(&b, (uint32_t)d->nheadings);
 	for (size_t i = 0; i < d->nheadings; i++) {
 		hfile_put_u32(&b, (uint32_t)d->headings[i].level);
-		put_s(&b, d->headings[i].id);
-		put_s(&b, d->headings[i].text);
+		hfile_put_cstr(&b, d->headings[i].id);
+		hfile_put_cstr(&b, d->headings[i].text);
 		hfile_put_u32(&b, (uint32_t)d->headings[i].line);
 	}
-	put_opt_str(&b, d->h1);
+	hfile_put_opt_str(&b, d->h1);
 	hfile_put_u32(&b, (uint32_t)d->nhtml_ids);
 	for (size_t i = 0; i < d->nhtml_ids; i++)
-		put_s(&b, d->html_ids[i]);
+		hfile_put_cstr(&b, d->html_ids[i]);
 	hfile_put_u64(&b, (uint64_t)d->words);
 	hfile_put_u32(&b, d->features);
 	hfile_put_u32(&b, (uint32_t)e->ndiags);
@@ -598,8 +564,8 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 		hfile_put_u8(&b, (uint8_t)g->severity);
 		hfile_put_u32(&b, (uint32_t)g->line);
 		hfile_put_u32(&b, (uint32_t)g->col);
-		put_opt_str(&b, g->code);
-		put_s(&b, g->message);
+		hfile_put_opt_str(&b, g->code);
+		hfile_put_cstr(&b, g->message);
 	}
 	hfile_put_u64(&b, d->html_digest[0]);
 	hfile_put_u64(&b, d->html_digest[1]);
@@ -618,9 +584,9 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 	hfile_put_u32(&b, 0); /* the sections' length: seal_part */
 	hfile_put_u32(&b, (uint32_t)d->nsections);
 	for (size_t i = 0; i < d->nsections; i++) {
-		put_s(&b, d->sections[i].anchor);
-		put_s(&b, d->sections[i].heading);
-		put_s(&b, d->sections[i].text);
+		hfile_put_cstr(&b, d->sections[i].anchor);
+		hfile_put_cstr(&b, d->sections[i].heading);
+		hfile_put_cstr(&b, d->sections[i].text);
 	}
 	size_t seclen = b.len - sec_at;
 	seal_part(&b, sec_at);

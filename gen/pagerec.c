@@ -65,30 +65,18 @@ struct prec {
 
 /* ---- encoding ---- */
 
-static void put_opt(buf_t *b, const char *s)
-{
-	hfile_put_u8(b, s != NULL);
-	if (s)
-		hfile_put_str(b, s, strlen(s));
-}
-
-static void put_s(buf_t *b, const char *s)
-{
-	hfile_put_str(b, s ? s : "", s ? strlen(s) : 0);
-}
-
 static void put_strs(buf_t *b, char *const *v, size_t n)
 {
 	hfile_put_u32(b, (uint32_t)n);
 	for (size_t i = 0; i < n; i++)
-		put_s(b, v[i]);
+		hfile_put_cstr(b, v[i]);
 }
 
 static void put_refs(buf_t *b, const fm_ref_t *v, size_t n)
 {
 	hfile_put_u32(b, (uint32_t)n);
 	for (size_t i = 0; i < n; i++) {
-		put_s(b, v[i].value);
+		hfile_put_cstr(b, v[i].value);
 		hfile_put_u32(b, (uint32_t)v[i].line);
 		hfile_put_u32(b, (uint32_t)v[i].col);
 	}
@@ -114,7 +102,7 @@ static int put_val(buf_t *b, const val_t *v, int depth)
 		uint64_t bits;
 		memcpy(&bits, &v->num, sizeof bits);
 		hfile_put_u64(b, bits);
-		put_opt(b, v->str);
+		hfile_put_opt_str(b, v->str);
 		break;
 	}
 	case VAL_STR: /* bytes and length: a YAML string may hold a NUL */
@@ -130,7 +118,7 @@ static int put_val(buf_t *b, const val_t *v, int depth)
 	case VAL_MAP:
 		hfile_put_u32(b, (uint32_t)v->len);
 		for (size_t i = 0; i < v->len; i++) {
-			put_s(b, v->pairs[i].key);
+			hfile_put_cstr(b, v->pairs[i].key);
 			hfile_put_u32(b, (uint32_t)v->pairs[i].line);
 			hfile_put_u32(b, (uint32_t)v->pairs[i].col);
 			if (!put_val(b, v->pairs[i].val, depth + 1))
@@ -146,11 +134,11 @@ static void put_diags(buf_t *b, const diag_t *d, size_t n)
 	hfile_put_u32(b, (uint32_t)n);
 	for (size_t i = 0; i < n; i++) {
 		hfile_put_u8(b, (uint8_t)d[i].severity);
-		put_opt(b, d[i].file);
+		hfile_put_opt_str(b, d[i].file);
 		hfile_put_u32(b, (uint32_t)d[i].line);
 		hfile_put_u32(b, (uint32_t)d[i].col);
-		put_opt(b, d[i].code);
-		put_s(b, d[i].message);
+		hfile_put_opt_str(b, d[i].code);
+		hfile_put_cstr(b, d[i].message);
 	}
 }
 
@@ -174,11 +162,11 @@ static int put_read(buf_t *b, const fsu_stat_id_t *st, const prec_read_t *rd, co
 	hfile_put_u64(b, (uint64_t)rd->body_off);
 	hfile_put_u32(b, (uint32_t)rd->body_line);
 	hfile_put_u32(b, (uint32_t)rd->content_errors);
-	put_opt(b, fm->title);
-	put_opt(b, fm->description);
-	put_opt(b, fm->type);
-	put_opt(b, fm->owner);
-	put_opt(b, fm->criticality);
+	hfile_put_opt_str(b, fm->title);
+	hfile_put_opt_str(b, fm->description);
+	hfile_put_opt_str(b, fm->type);
+	hfile_put_opt_str(b, fm->owner);
+	hfile_put_opt_str(b, fm->criticality);
 	hfile_put_u32(b, (uint32_t)fm->review_interval);
 	put_strs(b, fm->tags, fm->ntags);
 	put_strs(b, fm->alerts, fm->nalerts);
@@ -187,7 +175,7 @@ static int put_read(buf_t *b, const fsu_stat_id_t *st, const prec_read_t *rd, co
 	put_strs(b, fm->watches, fm->nwatches);
 	hfile_put_u8(b, fm->draft != 0);
 	hfile_put_u64(b, (uint64_t)fm->reviewed);
-	put_opt(b, fm->reviewer);
+	hfile_put_opt_str(b, fm->reviewer);
 	hfile_put_u8(b, fm->review_dated != 0);
 	hfile_put_u8(b, fm->present != 0);
 	hfile_put_u32(b, (uint32_t)fm->line);
@@ -199,33 +187,12 @@ static int put_read(buf_t *b, const fsu_stat_id_t *st, const prec_read_t *rd, co
 
 /* ---- decoding (every count bounded by the bytes left: histfile.h) ---- */
 
-static size_t rd_count(hfile_rd_t *r)
-{
-	uint32_t n = hfile_u32(r);
-	if ((size_t)(r->e - r->p) < n) {
-		r->bad = 1;
-		return 0;
-	}
-	return n;
-}
-
-static char *rd_str(hfile_rd_t *r)
-{
-	const char *s = hfile_str(r);
-	return s ? xstrdup(s) : NULL;
-}
-
-static char *rd_opt(hfile_rd_t *r)
-{
-	return hfile_u8(r) ? rd_str(r) : NULL;
-}
-
 static char **rd_strs(hfile_rd_t *r, size_t *n)
 {
-	*n = rd_count(r);
+	*n = hfile_count(r);
 	char **v = xcalloc(*n + 1, sizeof *v);
 	for (size_t i = 0; i < *n && !r->bad; i++)
-		v[i] = rd_str(r);
+		v[i] = hfile_strdup(r);
 	if (r->bad) {
 		for (size_t i = 0; i < *n; i++)
 			free(v[i]);
@@ -238,10 +205,10 @@ static char **rd_strs(hfile_rd_t *r, size_t *n)
 
 static fm_ref_t *rd_refs(hfile_rd_t *r, size_t *n)
 {
-	*n = rd_count(r);
+	*n = hfile_count(r);
 	fm_ref_t *v = xcalloc(*n + 1, sizeof *v);
 	for (size_t i = 0; i < *n && !r->bad; i++) {
-		v[i].value = rd_str(r);
+		v[i].value = hfile_strdup(r);
 		v[i].line = (int)hfile_u32(r);
 		v[i].col = (int)hfile_u32(r);
 	}
@@ -276,7 +243,7 @@ static val_t *rd_val(hfile_rd_t *r, int depth)
 		double d;
 		memcpy(&d, &bits, sizeof d);
 		v = val_num(d);
-		v->str = rd_opt(r);
+		v->str = hfile_opt_strdup(r);
 		break;
 	}
 	case VAL_STR: {
@@ -286,7 +253,7 @@ static val_t *rd_val(hfile_rd_t *r, int depth)
 		break;
 	}
 	case VAL_LIST: {
-		size_t n = rd_count(r);
+		size_t n = hfile_count(r);
 		v = val_list();
 		for (size_t i = 0; i < n && !r->bad; i++) {
 			val_t *item = rd_val(r, depth + 1);
@@ -296,7 +263,7 @@ static val_t *rd_val(hfile_rd_t *r, int depth)
 		break;
 	}
 	case VAL_MAP: {
-		size_t n = rd_count(r);
+		size_t n = hfile_count(r);
 		v = val_map();
 		for (size_t i = 0; i < n && !r->bad; i++) {
 			const char *key = hfile_str(r);
@@ -324,17 +291,17 @@ static val_t *rd_val(hfile_rd_t *r, int depth)
 
 static diag_t *rd_diags(hfile_rd_t *r, size_t *n, const char *src)
 {
-	*n = rd_count(r);
+	*n = hfile_count(r);
 	diag_t *v = xcalloc(*n + 1, sizeof *v);
 	for (size_t i = 0; i < *n && !r->bad; i++) {
 		v[i].severity = (diag_severity)hfile_u8(r);
-		v[i].file = rd_opt(r);
+		v[i].file = hfile_opt_strdup(r);
 		if (!v[i].file)
 			v[i].file = xstrdup(src);
 		v[i].line = (int)hfile_u32(r);
 		v[i].col = (int)hfile_u32(r);
-		v[i].code = rd_opt(r);
-		v[i].message = rd_str(r);
+		v[i].code = hfile_opt_strdup(r);
+		v[i].message = hfile_strdup(r);
 		if (v[i].severity > DIAG_NOTE)
 			r->bad = 1;
 	}
@@ -367,11 +334,11 @@ static int rd_read(hfile_rd_t *r, prec_read_t *out, diag_t **diags, size_t *ndia
 	out->body_off = (size_t)hfile_u64(r);
 	out->body_line = (int)hfile_u32(r);
 	out->content_errors = (int)hfile_u32(r);
-	fm->title = rd_opt(r);
-	fm->description = rd_opt(r);
-	fm->type = rd_opt(r);
-	fm->owner = rd_opt(r);
-	fm->criticality = rd_opt(r);
+	fm->title = hfile_opt_strdup(r);
+	fm->description = hfile_opt_strdup(r);
+	fm->type = hfile_opt_strdup(r);
+	fm->owner = hfile_opt_strdup(r);
+	fm->criticality = hfile_opt_strdup(r);
 	fm->review_interval = (int)hfile_u32(r);
 	fm->tags = rd_strs(r, &fm->ntags);
 	fm->alerts = rd_strs(r, &fm->nalerts);
@@ -380,7 +347,7 @@ static int rd_read(hfile_rd_t *r, prec_read_t *out, diag_t **diags, size_t *ndia
 	fm->watches = rd_strs(r, &fm->nwatches);
 	fm->draft = hfile_u8(r);
 	fm->reviewed = (int64_t)hfile_u64(r);
-	fm->reviewer = rd_opt(r);
+	fm->reviewer = hfile_opt_strdup(r);
 	fm->review_dated = hfile_u8(r);
 	fm->present = hfile_u8(r);
 	fm->line = (int)hfile_u32(r);
@@ -432,7 +399,7 @@ static void group_read(pr_group_t *g)
 	if (hfile_u64(&tail) != hfile_sum64(data + PREC_HDR, (size_t)plen))
 		goto bad;
 	r.e = data + PREC_HDR + plen;
-	size_t n = rd_count(&r);
+	size_t n = hfile_count(&r);
 	g->old = xcalloc(n + 1, sizeof *g->old);
 	for (size_t i = 0; i < n && !r.bad; i++) {
 		uint32_t elen = hfile_u32(&r);
@@ -588,10 +555,10 @@ int prec_md(prec_t *r, size_t page, prec_md_t *out)
 	hfile_rd_t rr = {sl->old->md, sl->old->md + sl->old->mdlen, 0};
 	out->body[0] = hfile_u64(&rr);
 	out->body[1] = hfile_u64(&rr);
-	out->nshortcodes = rd_count(&rr);
+	out->nshortcodes = hfile_count(&rr);
 	out->shortcodes = xcalloc(out->nshortcodes + 1, sizeof *out->shortcodes);
 	for (size_t i = 0; i < out->nshortcodes && !rr.bad; i++) {
-		out->shortcodes[i].name = rd_str(&rr);
+		out->shortcodes[i].name = hfile_strdup(&rr);
 		out->shortcodes[i].line = (int)hfile_u32(&rr);
 		out->shortcodes[i].col = (int)hfile_u32(&rr);
 	}
@@ -614,7 +581,7 @@ void prec_put_md(prec_t *r, size_t page, const uint64_t body[2], const layout_sh
 	hfile_put_u64(&sl->md, body[1]);
 	hfile_put_u32(&sl->md, (uint32_t)nsc);
 	for (size_t i = 0; i < nsc; i++) {
-		put_s(&sl->md, sc[i].name);
+		hfile_put_cstr(&sl->md, sc[i].name);
 		hfile_put_u32(&sl->md, (uint32_t)sc[i].line);
 		hfile_put_u32(&sl->md, (uint32_t)sc[i].col);
 	}
