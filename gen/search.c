@@ -93,7 +93,7 @@ static void put_varint(buf_t *b, uint64_t v)
 	b->len = (size_t)((char *)varint_to((unsigned char *)b->s + b->len, v) - b->s);
 }
 
-static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
+int search_cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 {
 	size_t n = al < bl ? al : bl;
 	int c = memcmp(a, b, n);
@@ -408,7 +408,7 @@ static size_t separator_len(const char *prev, size_t pl, const char *s, size_t s
 		n++;
 		while (n < sl && ((unsigned char)s[n] & 0xC0) == 0x80)
 			n++;
-		if (cmp_bytes(s, n, prev, pl) > 0)
+		if (search_cmp_bytes(s, n, prev, pl) > 0)
 			return n;
 	}
 	return sl;
@@ -681,7 +681,7 @@ static int cursor_less(const cursor_t *a, const cursor_t *b)
 {
 	if (a->pre != b->pre)
 		return a->pre < b->pre;
-	int c = cmp_bytes(a->t.s, a->t.len, b->t.s, b->t.len);
+	int c = search_cmp_bytes(a->t.s, a->t.len, b->t.s, b->t.len);
 	return c < 0 || (c == 0 && a->part < b->part);
 }
 
@@ -874,7 +874,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		if ((it & 65535) == 0 && pub_interrupted())
 			goto out; /* Ctrl-C: the site is not committed (rc stays -1) */
 		cursor_t *c = &heap[0];
-		if (!ngt || cmp_bytes(gt[ngt - 1].s, gt[ngt - 1].len, c->t.s, c->t.len) != 0) {
+		if (!ngt || search_cmp_bytes(gt[ngt - 1].s, gt[ngt - 1].len, c->t.s, c->t.len) != 0) {
 			GROW(gt, ngt, cgt);
 			memset(&gt[ngt], 0, sizeof(gt[ngt]));
 			gt[ngt].s = c->t.s;

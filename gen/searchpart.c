@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "histfile.h"
+#include "searchpriv.h"
 
 #define SP_MAGIC "ALMSPART"
 #define SP_VERSION 1u
@@ -27,25 +28,16 @@ typedef struct {
 	uint32_t len;
 } lword_t;
 
-static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
-{
-	size_t n = al < bl ? al : bl;
-	int c = memcmp(a, b, n);
-	if (c)
-		return c;
-	return al < bl ? -1 : al > bl ? 1 : 0;
-}
-
 static int cmp_lterm(const void *a, const void *b)
 {
 	const lterm_t *x = *(const lterm_t *const *)a, *y = *(const lterm_t *const *)b;
-	return cmp_bytes(x->s, x->len, y->s, y->len);
+	return search_cmp_bytes(x->s, x->len, y->s, y->len);
 }
 
 static int cmp_lword(const void *a, const void *b)
 {
 	const lword_t *x = a, *y = b;
-	return cmp_bytes(x->s, x->len, y->s, y->len);
+	return search_cmp_bytes(x->s, x->len, y->s, y->len);
 }
 
 void spart_maps_free(spart_maps_t *m)
@@ -382,7 +374,7 @@ int spart_open(spart_t *p, const unsigned char *data, size_t len, uint64_t binar
 		uint32_t last = spart_varint(&at, r.e, &bad), pl = spart_varint(&at, r.e, &bad);
 		if (bad || (size_t)(r.e - at) < pl || !df || df > n || tdf > df || adf > df || first > last ||
 		    last >= n || last - first + 1 < df || pl < (size_t)df * 3 || sl == 0 ||
-		    (prev && cmp_bytes(prev, prev_len, s, sl) >= 0))
+		    (prev && search_cmp_bytes(prev, prev_len, s, sl) >= 0))
 			return -1;
 		at += pl;
 		prev = s;
@@ -400,7 +392,7 @@ int spart_open(spart_t *p, const unsigned char *data, size_t len, uint64_t binar
 	for (uint32_t i = 0; i < p->nwords; i++) {
 		uint32_t wl = spart_varint(&at, r.e, &bad);
 		if (bad || wl == 0 || (size_t)(r.e - at) < wl || memchr(at, 0, wl) ||
-		    (prev && cmp_bytes(prev, prev_len, (const char *)at, wl) >= 0))
+		    (prev && search_cmp_bytes(prev, prev_len, (const char *)at, wl) >= 0))
 			return -1;
 		prev = (const char *)at;
 		prev_len = wl;

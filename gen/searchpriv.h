@@ -196,4 +196,7 @@ struct search_prep {
 	uint64_t binary_id;
 };
 
+/* Byte order of the `al` bytes at `a` and the `bl` at `b` (a shorter prefix first): <0, 0, >0. */
+int search_cmp_bytes(const char *a, size_t al, const char *b, size_t bl);
+
 #endif

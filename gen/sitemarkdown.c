@@ -26,6 +26,18 @@ typedef struct {
 	size_t nreplay, next;
 } linkrec_t;
 
+/* Free the calls `r` recorded. */
+static void linkrec_free(linkrec_t *r)
+{
+	for (size_t k = 0; k < r->n; k++) {
+		free(r->links[k].url);
+		free(r->links[k].result);
+		free(r->links[k].target);
+		free(r->links[k].fragment);
+	}
+	free(r->links);
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -267,13 +279,7 @@ void site_render_markdown(site_t *s, size_t i)
 		diag_add_each(&s->diags, own.items, own.len, NULL);
 	}
 	free(lc.images);
-	for (size_t k = 0; k < rec.n; k++) {
-		free(rec.links[k].url);
-		free(rec.links[k].result);
-		free(rec.links[k].target);
-		free(rec.links[k].fragment);
-	}
-	free(rec.links);
+	linkrec_free(&rec);
 	pcache_entry_clear(&kept);
 	diag_free(&own);
 	if (rc == MD_STOPPED)
@@ -315,13 +321,7 @@ static int render_again(site_t *s, size_t i, md_doc_t *d)
 		       .stop = pub_interrupt_flag(), .ids = lay->ids};
 	int rc = md_render(d, body, blen, &o);
 	free(rewritten);
-	for (size_t k = 0; k < rec.n; k++) {
-		free(rec.links[k].url);
-		free(rec.links[k].result);
-		free(rec.links[k].target);
-		free(rec.links[k].fragment);
-	}
-	free(rec.links);
+	linkrec_free(&rec);
 	for (size_t k = 0; k < lc.nimages; k++)
 		free(lc.images[k]);
 	free(lc.images);
