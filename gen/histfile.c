@@ -120,6 +120,21 @@ void hfile_seal(buf_t *b, size_t len_at, size_t start)
 	hfile_put_u64(b, hfile_sum64(b->s + start, plen));
 }
 
+int hfile_sealed(const unsigned char *data, size_t len, size_t len_at, size_t start, hfile_rd_t *payload)
+{
+	if (len_at + 8 > start || len < start + 8)
+		return 0;
+	hfile_rd_t h = {data + len_at, data + start, 0};
+	uint64_t plen = hfile_u64(&h);
+	if (plen != len - start - 8)
+		return 0;
+	hfile_rd_t tail = {data + start + plen, data + len, 0};
+	if (hfile_u64(&tail) != hfile_sum64(data + start, plen))
+		return 0;
+	*payload = (hfile_rd_t){data + start, data + start + plen, 0};
+	return 1;
+}
+
 int hfile_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;

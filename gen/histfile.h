@@ -99,6 +99,10 @@ uint64_t hfile_sum64(const void *p, size_t n);
 /* Finish a file in `b`: the payload from `start` to the end gets its length
  * stored at byte `len_at` (8 bytes) of the header and its checksum appended. */
 void hfile_seal(buf_t *b, size_t len_at, size_t start);
+/* Check the `len` bytes at `data` as a file hfile_seal(b, len_at, start) finished: the length stored at
+ * `len_at` is that of the bytes between `start` and the checksum, and the checksum is theirs. 1 and
+ * *payload a reader over exactly the payload, or 0. The header before `start` is the caller's to check. */
+int hfile_sealed(const unsigned char *data, size_t len, size_t len_at, size_t start, hfile_rd_t *payload);
 
 /* The temporary file of a cache file `P` is `P` HFILE_TEMP_INFIX `PID`. */
 #define HFILE_TEMP_INFIX ".tmp."

@@ -175,19 +175,11 @@ int hresults_load(hist_t *h, const hist_opts_t *o)
 	h->res_len = len;
 	uint32_t *coff = NULL;
 	const unsigned char *data = map;
-	hfile_rd_t r = {data, data + len, 0};
-	if (memcmp(data, RES_MAGIC, 8) != 0)
+	hfile_rd_t hd = {data + 8, data + RES_HDR, 0}, r;
+	if (memcmp(data, RES_MAGIC, 8) != 0 || hfile_u32(&hd) != RES_VERSION || hfile_u32(&hd) != res_abi() ||
+	    !hfile_sealed(data, len, 16, RES_HDR, &r))
 		goto bad;
-	r.p += 8;
-	if (hfile_u32(&r) != RES_VERSION || hfile_u32(&r) != res_abi())
-		goto bad;
-	uint64_t plen = hfile_u64(&r);
-	if (plen != len - RES_HDR - 8)
-		goto bad;
-	hfile_rd_t tail = {data + RES_HDR + plen, data + len, 0};
-	if (hfile_u64(&tail) != hfile_sum64(data + RES_HDR, plen))
-		goto bad;
-	r.e = data + RES_HDR + plen;
+	size_t plen = (size_t)(r.e - r.p);
 	uint64_t endian;
 	const unsigned char *m = hfile_bytes(&r, 8);
 	if (!m)

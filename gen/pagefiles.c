@@ -43,30 +43,19 @@ static void read_record(pfiles_t *f)
 	void *map = hfile_read(f->path, &len);
 	if (!map)
 		return;
-	if (len < PF_HDR + 12)
-		goto bad;
 	const unsigned char *data = map;
-	hfile_rd_t r = {data, data + len, 0};
-	if (memcmp(data, PF_MAGIC, 8) != 0)
+	hfile_rd_t h = {data + 8, data + PF_HDR, 0}, r;
+	if (len < PF_HDR + 12 || memcmp(data, PF_MAGIC, 8) != 0 || !hfile_sealed(data, len, 40, PF_HDR, &r))
 		goto bad;
-	r.p += 8;
-	if (hfile_u32(&r) != PF_VERSION)
+	if (hfile_u32(&h) != PF_VERSION)
 		goto bad;
-	(void)hfile_u32(&r);
-	if (hfile_u64(&r) != f->ident[0] || hfile_u64(&r) != f->ident[1])
+	(void)hfile_u32(&h);
+	if (hfile_u64(&h) != f->ident[0] || hfile_u64(&h) != f->ident[1])
 		goto bad;
-	(void)hfile_u64(&r); /* spare */
-	uint64_t plen = hfile_u64(&r);
-	if (r.bad || plen != len - PF_HDR - 8)
-		goto bad;
-	hfile_rd_t tail = {data + PF_HDR + plen, data + len, 0};
-	if (hfile_u64(&tail) != hfile_sum64(data + PF_HDR, plen))
-		goto bad;
-	r.e = data + PF_HDR + plen;
 	if (!hfile_str_is(&r, f->out))
 		goto bad;
 	uint32_t n = hfile_u32(&r);
-	if (r.bad || n > plen / PF_ENTRY)
+	if (r.bad || n > (size_t)(r.e - r.p) / PF_ENTRY)
 		goto bad;
 	for (uint32_t i = 0; i < n; i++) {
 		const char *rel = hfile_str(&r);

@@ -374,31 +374,26 @@ static void group_read(pr_group_t *g)
 	unsigned char *data = (unsigned char *)hfile_read(g->path, &len);
 	if (!data)
 		return;
-	hfile_rd_t r = {data, data + len, 0};
-	if (len < PREC_HDR + 12 || memcmp(data, PREC_MAGIC, 8) != 0)
+	hfile_rd_t h = {data + 8, data + PREC_HDR, 0}, r;
+	if (len < PREC_HDR + 12 || memcmp(data, PREC_MAGIC, 8) != 0 || !hfile_sealed(data, len, PREC_LEN_AT, PREC_HDR, &r))
 		goto bad;
-	r.p += 8;
-	if (hfile_u32(&r) != PREC_VERSION)
+	if (hfile_u32(&h) != PREC_VERSION)
 		goto bad;
-	(void)hfile_u32(&r);
-	if (hfile_u64(&r) != g->context)
+	(void)hfile_u32(&h);
+	if (hfile_u64(&h) != g->context)
 		goto bad;
-	int64_t made = (int64_t)hfile_u64(&r);
-	uint64_t plen = hfile_u64(&r);
-	int known = (int)hfile_u32(&r);
-	const unsigned char *head = hfile_bytes(&r, 20);
+	int64_t made = (int64_t)hfile_u64(&h);
+	(void)hfile_u64(&h); /* the payload's length, checked by hfile_sealed */
+	int known = (int)hfile_u32(&h);
+	const unsigned char *head = hfile_bytes(&h, 20);
 	fsu_stat_id_t index;
-	index.size = (int64_t)hfile_u64(&r);
-	index.mtime_ns = (int64_t)hfile_u64(&r);
-	index.ctime_ns = (int64_t)hfile_u64(&r);
-	index.ino = hfile_u64(&r);
-	index.dev = hfile_u64(&r);
-	if (r.bad || plen != len - PREC_HDR - 8)
+	index.size = (int64_t)hfile_u64(&h);
+	index.mtime_ns = (int64_t)hfile_u64(&h);
+	index.ctime_ns = (int64_t)hfile_u64(&h);
+	index.ino = hfile_u64(&h);
+	index.dev = hfile_u64(&h);
+	if (h.bad)
 		goto bad;
-	hfile_rd_t tail = {data + PREC_HDR + plen, data + len, 0};
-	if (hfile_u64(&tail) != hfile_sum64(data + PREC_HDR, (size_t)plen))
-		goto bad;
-	r.e = data + PREC_HDR + plen;
 	size_t n = hfile_count(&r);
 	g->old = xcalloc(n + 1, sizeof *g->old);
 	for (size_t i = 0; i < n && !r.bad; i++) {

@@ -25,21 +25,14 @@ srfiles_t *srfiles_load(const char *path, uint64_t binary_id)
 	if (!data)
 		return r;
 	const unsigned char *d = (const unsigned char *)data;
-	hfile_rd_t rd = {d + 8, d + len, 0};
-	if (len < SF_HDR + 8 || memcmp(d, SF_MAGIC, 8) != 0 || hfile_u32(&rd) != SF_VERSION)
+	hfile_rd_t h = {d + 8, d + SF_HDR, 0}, rd;
+	if (len < SF_HDR + 8 || memcmp(d, SF_MAGIC, 8) != 0 || hfile_u32(&h) != SF_VERSION ||
+	    !hfile_sealed(d, len, 16, SF_HDR, &rd))
 		goto out;
-	(void)hfile_u32(&rd);
-	uint64_t plen = hfile_u64(&rd);
-	if (rd.bad || plen != len - SF_HDR - 8)
-		goto out;
-	hfile_rd_t tail = {d + SF_HDR + plen, d + len, 0};
-	if (hfile_u64(&tail) != hfile_sum64(d + SF_HDR, plen))
-		goto out;
-	rd.e = d + SF_HDR + plen;
 	if (hfile_u64(&rd) != binary_id)
 		goto out;
 	uint32_t n = hfile_u32(&rd);
-	if (rd.bad || n > plen / 48)
+	if (rd.bad || n > (size_t)(rd.e - rd.p) / 48)
 		goto out;
 	for (uint32_t i = 0; i < n && !rd.bad; i++) {
 		const char *rel = hfile_str(&rd);

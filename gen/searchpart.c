@@ -333,19 +333,11 @@ uint32_t spart_flen(const spart_t *p, uint32_t i, int field)
 int spart_open(spart_t *p, const unsigned char *data, size_t len, uint64_t binary_id, uint64_t stemmer_id)
 {
 	memset(p, 0, sizeof *p);
-	if (len < SP_HDR + 8 || memcmp(data, SP_MAGIC, 8) != 0)
+	hfile_rd_t h = {data + 8, data + SP_HDR, 0}, r;
+	if (len < SP_HDR + 8 || memcmp(data, SP_MAGIC, 8) != 0 || hfile_u32(&h) != SP_VERSION ||
+	    !hfile_sealed(data, len, 16, SP_HDR, &r))
 		return -1;
-	hfile_rd_t r = {data + 8, data + len, 0};
-	if (hfile_u32(&r) != SP_VERSION)
-		return -1;
-	(void)hfile_u32(&r);
-	uint64_t plen = hfile_u64(&r);
-	if (r.bad || plen != len - SP_HDR - 8)
-		return -1;
-	hfile_rd_t tail = {data + SP_HDR + plen, data + len, 0};
-	if (hfile_u64(&tail) != hfile_sum64(data + SP_HDR, plen))
-		return -1;
-	r.e = data + SP_HDR + plen;
+	size_t plen = (size_t)(r.e - r.p);
 	if (hfile_u64(&r) != binary_id || hfile_u64(&r) != stemmer_id)
 		return -1;
 	uint32_t n = hfile_u32(&r);

@@ -69,20 +69,11 @@ int sfiles_load(sfiles_t *out, const char *path, const char *site, const sfiles_
 	if (!data)
 		return -1;
 	const unsigned char *d = (const unsigned char *)data;
-	hfile_rd_t r = {d, d + len, 0};
-	if (len < SF_HDR + 8 || memcmp(d, SF_MAGIC, 8) != 0)
+	hfile_rd_t h = {d + 8, d + SF_HDR, 0}, r;
+	if (len < SF_HDR + 8 || memcmp(d, SF_MAGIC, 8) != 0 || hfile_u32(&h) != SF_VERSION ||
+	    !hfile_sealed(d, len, 16, SF_HDR, &r))
 		goto bad;
-	r.p += 8;
-	if (hfile_u32(&r) != SF_VERSION)
-		goto bad;
-	(void)hfile_u32(&r);
-	uint64_t plen = hfile_u64(&r);
-	if (r.bad || plen != len - SF_HDR - 8)
-		goto bad;
-	hfile_rd_t tail = {d + SF_HDR + plen, d + len, 0};
-	if (hfile_u64(&tail) != hfile_sum64(d + SF_HDR, plen))
-		goto bad;
-	r.e = d + SF_HDR + plen;
+	size_t plen = (size_t)(r.e - r.p);
 	if (!hfile_str_is(&r, site))
 		goto bad;
 	sfiles_id_t m;
