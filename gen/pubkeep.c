@@ -25,6 +25,7 @@ struct pubkeep {
 	pr_root_t *prev;     /* the previous site (owned) */
 	pthread_mutex_t lock;
 	map_t files;         /* every file of the new site -> KEPT or STAGED */
+	pubprune_t *pp;      /* the last build's record, checked (pubkeep_check_record), or NULL */
 	size_t kept, staged;
 };
 
@@ -40,6 +41,7 @@ void pubkeep_free(pubkeep_t *k)
 {
 	if (!k)
 		return;
+	pubprune_free(k->pp);
 	pr_root_free(k->prev);
 	map_free(&k->files);
 	pthread_mutex_destroy(&k->lock);
@@ -127,10 +129,20 @@ int pubkeep_same(pubkeep_t *k, const char *rel, const void *data, size_t len, st
 	return same;
 }
 
+void pubkeep_check_record(pubkeep_t *k, const char *record, const char *out, const char *marker)
+{
+	pubprune_free(k->pp);
+	k->pp = pubprune_open(k->prev, record, out, marker);
+}
+
 int pubkeep_same_stat(pubkeep_t *k, const char *rel, uint64_t size, int64_t mtime_ns, uint64_t ino)
 {
 	struct stat st;
-	if (pr_stat(k->prev, rel, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != size ||
+	/* a file of the checked record: its folders are the recorded ones, no link among them, and the
+	 * file itself is not followed (one stat instead of the resolver's open, stat and close) */
+	int rc = pubprune_unchanged(k->pp, rel) ? fstatat(pr_root_fd(k->prev), rel, &st, AT_SYMLINK_NOFOLLOW)
+						: pr_stat(k->prev, rel, &st);
+	if (rc != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != size ||
 	    (uint64_t)st.st_ino != ino || (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != mtime_ns)
 		return 0;
 	record(k, rel, KEPT);
@@ -249,7 +261,9 @@ int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const 
 	size_t n;
 	const char **staged = paths_of(k, STAGED, &n);
 	/* the last build's record is checked against the site before anything changes (pubprune.h) */
-	pubprune_t *pp = pubprune_begin(k->prev, record, out, marker, &k->files, staged, n);
+	pubprune_t *pp = k->pp ? k->pp : pubprune_open(k->prev, record, out, marker);
+	k->pp = NULL; /* this commit's now */
+	pubprune_match(pp, &k->files, staged, n);
 	int rc = pr_write(k->prev, marker, marker_wip, strlen(marker_wip));
 	if (rc != 0) {
 		diag_add(d, DIAG_ERROR, out, 0, 0, "output", "cannot update the site: %s", pr_strerror(rc));

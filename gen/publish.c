@@ -419,6 +419,8 @@ void pub_record_files(pub_t *p, const char *path)
 {
 	free(p->files_record);
 	p->files_record = path ? xstrdup(path) : NULL;
+	if (p->keep)
+		pubkeep_check_record(p->keep, p->files_record, p->out, PUB_MARKER);
 }
 
 int pub_write_stat(const pub_t *p, const char *rel, const void *data, size_t len, struct stat *st)

@@ -66,7 +66,9 @@ int pub_commit(pub_t *p, const char *stamp, diag_list_t *d);
 /* Keep the record of the site's files at `path` (sitefiles.h: a file in
  * Almanac's folder of the Git directory): an in-place commit reads it to
  * find what to remove without reading every folder of the site, and writes
- * the new site's. Without it (the default) every folder is read. */
+ * the new site's. Without it (the default) every folder is read. Call it
+ * before any file is kept: the record's folders are checked then, and
+ * pub_kept_as looks at a recorded file of a checked site with one stat. */
 void pub_record_files(pub_t *p, const char *path);
 /* Remove the temporary folder (after a failure). Frees `p`. Safe to call after pub_commit
  * or pub_open_dir (then nothing is removed). */

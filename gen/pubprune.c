@@ -27,6 +27,7 @@ struct pubprune {
 	char *site;            /* owned */
 	char *marker;          /* the marker's name (owned) */
 	sfiles_t rec;          /* the last build's record, when usable */
+	int checked_ok;        /* the record was usable and every folder it lists is still the recorded one */
 	int same;              /* the site on disk is rec's and the new one has the same files: nothing to remove */
 	/* what the walk left (pubprune_run without the record): each folder with its identity and its files */
 	walked_t *walked;
@@ -164,8 +165,7 @@ static int check_dirs(pubprune_t *pp)
 	return ok;
 }
 
-pubprune_t *pubprune_begin(const pr_root_t *prev, const char *record, const char *site, const char *marker,
-			   const map_t *files, const char *const *moved, size_t n)
+pubprune_t *pubprune_open(const pr_root_t *prev, const char *record, const char *site, const char *marker)
 {
 	pubprune_t *pp = xcalloc(1, sizeof *pp);
 	pp->prev = prev;
@@ -179,13 +179,23 @@ pubprune_t *pubprune_begin(const pr_root_t *prev, const char *record, const char
 	sfiles_id_of(&m, &st);
 	if (sfiles_load(&pp->rec, record, site, &m) != 0)
 		return pp;
+	pp->checked_ok = check_dirs(pp);
+	return pp;
+}
+
+int pubprune_unchanged(const pubprune_t *pp, const char *rel)
+{
+	return pp && pp->checked_ok && sfiles_has(&pp->rec, rel);
+}
+
+void pubprune_match(pubprune_t *pp, const map_t *files, const char *const *moved, size_t n)
+{
 	/* the same files as the record's: as many, and every file moved in is one of them (a kept file is
 	 * one of the previous site's, which are the record's when every folder is the recorded one) */
-	int same = files->len == pp->rec.nfiles;
+	int same = pp->checked_ok && files->len == pp->rec.nfiles;
 	for (size_t i = 0; i < n && same; i++)
 		same = sfiles_has(&pp->rec, moved[i]);
-	pp->same = same && check_dirs(pp);
-	return pp;
+	pp->same = same;
 }
 
 /* Remove, under the open folder `dfd` (the site's folder `prefix`), every

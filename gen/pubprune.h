@@ -30,19 +30,28 @@
 typedef struct pubprune pubprune_t;
 
 /* Before the previous site `prev` (borrowed: it must outlive the result)
- * changes: read the record at `record` (NULL: none is read or written) of
- * the output folder `site` (absolute), whose marker file is named `marker`,
- * and when the new site's files (`files`: every path of the new site;
- * `moved`: the n of them to be moved in) are the recorded ones, check every
- * folder it lists. Returns the state (pubprune_free). */
-pubprune_t *pubprune_begin(const pr_root_t *prev, const char *record, const char *site, const char *marker,
-			   const map_t *files, const char *const *moved, size_t n);
+ * changes, and before its files are kept: read the record at `record`
+ * (NULL: none is read or written) of the output folder `site` (absolute),
+ * whose marker file is named `marker`, and when the marker is still the
+ * recorded build's, check every folder it lists (one stat each). Returns
+ * the state (pubprune_free). */
+pubprune_t *pubprune_open(const pr_root_t *prev, const char *record, const char *site, const char *marker);
+/* 1 when the record's folders were all checked unchanged and `rel` is one
+ * of its files: every folder on its path is then a real folder of the
+ * previous site (none is a link, none was replaced), so the file can be
+ * looked at by its path without the resolver's walk. Thread-safe. */
+int pubprune_unchanged(const pubprune_t *pp, const char *rel);
+/* Before the commit changes anything: whether the new site's files (`files`:
+ * every path of the new site; `moved`: the n of them to be moved in) are
+ * the recorded ones, in a site whose folders were checked unchanged; then
+ * pubprune_run has nothing to remove. */
+void pubprune_match(pubprune_t *pp, const map_t *files, const char *const *moved, size_t n);
 /* After the new site's changed files were moved in: remove every file and
  * folder the new site (`files`) does not have. Never fails: what cannot be
  * removed stays (the next build reads its folder again). */
 void pubprune_run(pubprune_t *pp, const map_t *files);
 /* After the marker was renamed in: record the site for the next build (the
- * n files of `moved` as for pubprune_begin): the last record with the
+ * n files of `moved` as for pubprune_match): the last record with the
  * identities of the folders the commit changed, or what pubprune_run's walk
  * left (the new site's files and the folders holding them). 0, or -1 when it
  * could not be recorded (the next build reads every folder). */

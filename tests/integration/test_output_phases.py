@@ -197,6 +197,29 @@ class OutputPhasesTest(RepoTestCase):
         self.assertFalse(os.path.exists(os.path.join(out, "cpu-copy")))
         self.assert_fresh(repo, out)
 
+    def test_a_kept_page_is_never_looked_at_through_a_link(self):
+        """A kept page file is checked with one stat when every folder of the record is still the recorded
+        one; a folder replaced by a link (to the very files, moved out of the output) is noticed first, so
+        the page is not kept through the link (the commit would then remove the link, and the page with it)
+        but written again into a real folder."""
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        for i, text in enumerate(("one", "two")):  # a whole swap, then an in-place commit that records
+            self.commit(repo, "runbooks/db/lag.md", "# Lag\n\n%s.\n" % text, "2026-11-0%dT10:00:00Z" % (i + 1))
+            self.assertEqual(self.build(repo, out).returncode, 0)
+        page = os.path.join(out, "runbooks", "cpu", "index.html")
+        html = read(page)
+        elsewhere = os.path.join(self.tmpdir(), "elsewhere")
+        os.rename(os.path.join(out, "runbooks", "cpu"), elsewhere)
+        os.symlink(elsewhere, os.path.join(out, "runbooks", "cpu"))
+        self.commit(repo, "runbooks/db/lag.md", "# Lag\n\nthree.\n", "2026-11-03T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(os.path.islink(os.path.join(out, "runbooks", "cpu")))
+        self.assertEqual(read(page), html)
+        self.assertEqual(read(os.path.join(elsewhere, "index.html")), html)  # never removed through the link
+        self.assert_fresh(repo, out)
+
     def test_a_record_of_another_site_or_a_damaged_one_is_not_used(self):
         repo = self.repo(FILES)
         out = os.path.join(self.tmpdir(), "site")
