@@ -28,6 +28,7 @@ struct pubprune {
 	char *marker;          /* the marker's name (owned) */
 	sfiles_t rec;          /* the last build's record, when usable */
 	int checked_ok;        /* the record was usable and every folder it lists is still the recorded one */
+	map_t recorded;        /* with checked_ok: the record's files by path */
 	int same;              /* the site on disk is rec's and the new one has the same files: nothing to remove */
 	/* what the walk left (pubprune_run without the record): each folder with its identity and its files */
 	walked_t *walked;
@@ -180,12 +181,25 @@ pubprune_t *pubprune_open(const pr_root_t *prev, const char *record, const char 
 	if (sfiles_load(&pp->rec, record, site, &m) != 0)
 		return pp;
 	pp->checked_ok = check_dirs(pp);
+	if (pp->checked_ok) {
+		const sfiles_t *r = &pp->rec;
+		buf_t path = BUF_INIT;
+		for (size_t d = 0; d < r->ndirs; d++)
+			for (size_t i = r->first[d]; i < r->first[d + 1]; i++) {
+				buf_clear(&path);
+				if (r->dirs[d].rel[0])
+					buf_printf(&path, "%s/", r->dirs[d].rel);
+				buf_puts(&path, r->files[i].name);
+				map_put(&pp->recorded, buf_cstr(&path), MAP_INT(1));
+			}
+		buf_free(&path);
+	}
 	return pp;
 }
 
 int pubprune_unchanged(const pubprune_t *pp, const char *rel)
 {
-	return pp && pp->checked_ok && sfiles_has(&pp->rec, rel);
+	return pp && pp->checked_ok && map_get(&pp->recorded, rel, NULL);
 }
 
 void pubprune_match(pubprune_t *pp, const map_t *files, const char *const *moved, size_t n)
@@ -398,6 +412,7 @@ void pubprune_free(pubprune_t *pp)
 	if (!pp)
 		return;
 	sfiles_free(&pp->rec);
+	map_free(&pp->recorded);
 	free(pp->walked);
 	free(pp->name_at);
 	buf_free(&pp->names);
