@@ -31,12 +31,46 @@ struct pkeys {
 	dg_t *trail;    /* per folder: the titles above it (nav_trail) */
 };
 
-static void put_u64(XXH3_state_t *st, uint64_t v)
+/* An XXH3-128 stream whose small pieces are gathered in a buffer first: one hash of the whole when it
+ * fits (most digests), else the buffer fed to the streaming state each time it fills. The same bytes
+ * give the same digest either way. */
+typedef struct {
+	unsigned char b[1024];
+	size_t n;
+	int streaming;
+	XXH3_state_t st;
+} hs_t;
+
+static void hs_reset(hs_t *h)
 {
-	XXH3_128bits_update(st, &v, sizeof v);
+	h->n = 0;
+	h->streaming = 0;
 }
 
-static void put_str(XXH3_state_t *st, const char *s)
+static void put_bytes(hs_t *h, const void *p, size_t len)
+{
+	if (h->n + len > sizeof h->b) {
+		if (!h->streaming) {
+			XXH3_128bits_reset(&h->st);
+			h->streaming = 1;
+		}
+		XXH3_128bits_update(&h->st, h->b, h->n);
+		h->n = 0;
+		if (len > sizeof h->b) {
+			XXH3_128bits_update(&h->st, p, len);
+			return;
+		}
+	}
+	memcpy(h->b + h->n, p, len);
+	h->n += len;
+}
+
+static void put_u64(hs_t *st, uint64_t v)
+{
+	put_bytes(st, &v, sizeof v);
+}
+
+static void put_str(hs_t *st, const char *s)
 {
 	if (!s) {
 		put_u64(st, UINT64_MAX);
@@ -44,19 +78,25 @@ static void put_str(XXH3_state_t *st, const char *s)
 	}
 	size_t n = strlen(s);
 	put_u64(st, n);
-	XXH3_128bits_update(st, s, n);
+	put_bytes(st, s, n);
 }
 
-static void put_dg(XXH3_state_t *st, const dg_t *d)
+static void put_dg(hs_t *st, const dg_t *d)
 {
-	XXH3_128bits_update(st, d->h, sizeof d->h);
+	put_bytes(st, d->h, sizeof d->h);
 }
 
-static void finish(XXH3_state_t *st, uint64_t out[2])
+static void finish(hs_t *h, uint64_t out[2])
 {
-	XXH128_hash_t h = XXH3_128bits_digest(st);
-	out[0] = h.low64;
-	out[1] = h.high64;
+	XXH128_hash_t r;
+	if (h->streaming) {
+		XXH3_128bits_update(&h->st, h->b, h->n);
+		r = XXH3_128bits_digest(&h->st);
+	} else {
+		r = XXH3_128bits(h->b, h->n);
+	}
+	out[0] = r.low64;
+	out[1] = r.high64;
 }
 
 /* The folder nav_trail() starts from for page `i`: its own, or the parent when it is that folder's index. */
@@ -72,8 +112,8 @@ static void view_of(void *ud, size_t i)
 {
 	pkeys_t *k = ud;
 	const site_page_t *p = &k->s->pages[i];
-	XXH3_state_t st;
-	XXH3_128bits_reset(&st);
+	hs_t st;
+	hs_reset(&st);
 	put_str(&st, p->title);
 	put_str(&st, p->url);
 	put_str(&st, p->type);
@@ -91,7 +131,7 @@ static void view_of(void *ud, size_t i)
 }
 
 /* The entries a folder lists in the sidebar (nav.c folder_items): folders and pages, title and URL. */
-static void folder_entries(XXH3_state_t *st, const pkeys_t *k, long f)
+static void folder_entries(hs_t *st, const pkeys_t *k, long f)
 {
 	const nav_folder_t *fo = &k->n->folders[f];
 	put_u64(st, fo->norder);
@@ -116,8 +156,8 @@ static void folders_digest(pkeys_t *k)
 	const nav_t *n = k->n;
 	for (size_t f = 0; f < n->nfolders; f++) {
 		const nav_folder_t *fo = &n->folders[f];
-		XXH3_state_t st;
-		XXH3_128bits_reset(&st);
+		hs_t st;
+		hs_reset(&st);
 		if (fo->parent >= 0 && (size_t)fo->parent < f) {
 			put_dg(&st, &k->sidebar[fo->parent]);
 		} else { /* the root, or a parent not numbered first: its whole chain */
@@ -132,7 +172,7 @@ static void folders_digest(pkeys_t *k)
 		folder_entries(&st, k, (long)f);
 		finish(&st, k->sidebar[f].h);
 
-		XXH3_128bits_reset(&st);
+		hs_reset(&st);
 		if (fo->parent > 0 && (size_t)fo->parent < f)
 			put_dg(&st, &k->trail[fo->parent]);
 		else
@@ -142,7 +182,7 @@ static void folders_digest(pkeys_t *k)
 		finish(&st, k->trail[f].h);
 
 		/* nav.c nav_children */
-		XXH3_128bits_reset(&st);
+		hs_reset(&st);
 		put_u64(&st, fo->norder);
 		for (size_t j = 0; j < fo->norder; j++) {
 			long e = fo->order[j];
@@ -196,7 +236,7 @@ void pkeys_free(pkeys_t *k)
 }
 
 /* The page's own fields (render.c page_ctx and fresh_ctx). */
-static void own_fields(XXH3_state_t *st, const site_t *s, const site_page_t *p)
+static void own_fields(hs_t *st, const site_t *s, const site_page_t *p)
 {
 	uint64_t raw[2] = {0, 0};
 	if (p->fm.raw) {
@@ -271,8 +311,8 @@ void pkeys_page(const pkeys_t *k, long idx, const char *layout, uint64_t out[2])
 {
 	const site_t *s = k->s;
 	const site_page_t *p = &s->pages[idx];
-	XXH3_state_t st;
-	XXH3_128bits_reset(&st);
+	hs_t st;
+	hs_reset(&st);
 	put_str(&st, layout);
 	put_str(&st, p->url);
 	own_fields(&st, s, p);
@@ -307,8 +347,8 @@ void pkeys_page(const pkeys_t *k, long idx, const char *layout, uint64_t out[2])
 
 void pkeys_folder(const pkeys_t *k, long f, const char *layout, uint64_t out[2])
 {
-	XXH3_state_t st;
-	XXH3_128bits_reset(&st);
+	hs_t st;
+	hs_reset(&st);
 	put_str(&st, layout);
 	put_str(&st, k->n->folders[f].url);
 	put_dg(&st, &k->sidebar[f]);
@@ -319,8 +359,8 @@ void pkeys_folder(const pkeys_t *k, long f, const char *layout, uint64_t out[2])
 void pkeys_redirect(const char *layout, const char *from, const char *to, const char *fragment, const char *title,
 		    uint64_t out[2])
 {
-	XXH3_state_t st;
-	XXH3_128bits_reset(&st);
+	hs_t st;
+	hs_reset(&st);
 	put_str(&st, layout);
 	put_str(&st, from);
 	put_str(&st, to);
@@ -332,8 +372,8 @@ void pkeys_redirect(const char *layout, const char *from, const char *to, const 
 void pkeys_alert(const pkeys_t *k, const char *layout, const char *from, const site_alert_t *a, const char *anchor,
 		 const char *home_title, uint64_t out[2])
 {
-	XXH3_state_t st;
-	XXH3_128bits_reset(&st);
+	hs_t st;
+	hs_reset(&st);
 	put_str(&st, layout);
 	put_str(&st, from);
 	put_str(&st, a->name);
