@@ -137,13 +137,17 @@ void pubkeep_check_record(pubkeep_t *k, const char *record, const char *out, con
 
 int pubkeep_same_stat(pubkeep_t *k, const char *rel, uint64_t size, int64_t mtime_ns, uint64_t ino)
 {
-	struct stat st;
-	/* a file of the checked record: its folders are the recorded ones, no link among them, and the
-	 * file itself is not followed (one stat instead of the resolver's open, stat and close) */
-	int rc = pubprune_unchanged(k->pp, rel) ? fstatat(pr_root_fd(k->prev), rel, &st, AT_SYMLINK_NOFOLLOW)
-						: pr_stat(k->prev, rel, &st);
-	if (rc != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != size ||
-	    (uint64_t)st.st_ino != ino || (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != mtime_ns)
+	/* a file of the checked record: as the folder check found it (pubprune.h) */
+	pubprune_file_t f;
+	if (!pubprune_file(k->pp, rel, &f)) {
+		struct stat st;
+		memset(&st, 0, sizeof st);
+		f.found = pr_stat(k->prev, rel, &st) == 0 && S_ISREG(st.st_mode);
+		f.size = (uint64_t)st.st_size;
+		f.ino = (uint64_t)st.st_ino;
+		f.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	}
+	if (!f.found || f.size != size || f.ino != ino || f.mtime_ns != mtime_ns)
 		return 0;
 	record(k, rel, KEPT);
 	return 1;

@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +30,8 @@ struct pubprune {
 	char *marker;          /* the marker's name (owned) */
 	sfiles_t rec;          /* the last build's record, when usable */
 	int checked_ok;        /* the record was usable and every folder it lists is still the recorded one */
-	map_t recorded;        /* with checked_ok: the record's files by path */
+	map_t recorded;        /* with checked_ok: the record's files by path -> index + 1 */
+	pubprune_file_t *fst;  /* per file of the record: what the check found (rec.nfiles) */
 	int same;              /* the site on disk is rec's and the new one has the same files: nothing to remove */
 	/* what the walk left (pubprune_run without the record): each folder with its identity and its files */
 	walked_t *walked;
@@ -72,6 +75,27 @@ static const char *base_of(const char *rel)
 	return s ? s + 1 : rel;
 }
 
+/* What the folder check finds of the files of folder `d` of the record, into pp->fst: through `dfd`, the
+ * folder itself when `name` is NULL, else its parent with the folder named `name` in it. A file is
+ * never followed (a link is not a regular file). */
+static void stat_files(const pubprune_t *pp, size_t d, int dfd, const char *name)
+{
+	const sfiles_t *r = &pp->rec;
+	char path[PATH_MAX];
+	for (size_t i = r->first[d]; i < r->first[d + 1]; i++) {
+		pubprune_file_t *f = &pp->fst[i];
+		struct stat st;
+		int n = name ? snprintf(path, sizeof path, "%s/%s", name, r->files[i].name) : 0;
+		if (n < 0 || (size_t)n >= sizeof path ||
+		    fstatat(dfd, name ? path : r->files[i].name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+			continue; /* f->found stays 0 */
+		f->found = 1;
+		f->size = (uint64_t)st.st_size;
+		f->ino = (uint64_t)st.st_ino;
+		f->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	}
+}
+
 /* A part of the record's folders to check: dirs[start .. end), whole subtrees of the output folder's
  * folders. */
 typedef struct {
@@ -111,6 +135,7 @@ static void *check_part(void *arg)
 			sfiles_id_of(&id, &st);
 			c->ok = sfiles_id_eq(&id, &d->id);
 		}
+		int opened = 0;
 		if (c->ok && i + 1 < c->end && r->dirs[i + 1].parent == i) { /* it has folders: open it for them */
 			int fd = openat(fds[top - 1], base_of(d->rel), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			struct stat fst;
@@ -119,7 +144,10 @@ static void *check_part(void *arg)
 				fds[top++] = fd;
 			else if (fd >= 0)
 				close(fd);
+			opened = c->ok;
 		}
+		if (c->ok) /* by the open folder, or by "name/file" from its parent (the folder just found real) */
+			stat_files(c->pp, i, fds[top - 1], opened ? NULL : base_of(d->rel));
 	}
 	while (top > 1)
 		close(fds[--top]);
@@ -141,6 +169,7 @@ static int check_dirs(pubprune_t *pp)
 	sfiles_id_of(&id, &st);
 	if (!sfiles_id_eq(&id, &r->dirs[0].id))
 		return 0;
+	stat_files(pp, 0, pr_root_fd(pp->prev), NULL);
 	int *depth = xcalloc(r->ndirs + 1, sizeof *depth);
 	check_part_t parts[2] = {{.pp = pp, .depth = depth, .start = 1, .end = r->ndirs},
 				 {.pp = pp, .depth = depth, .start = r->ndirs, .end = r->ndirs}};
@@ -180,6 +209,7 @@ pubprune_t *pubprune_open(const pr_root_t *prev, const char *record, const char 
 	sfiles_id_of(&m, &st);
 	if (sfiles_load(&pp->rec, record, site, &m) != 0)
 		return pp;
+	pp->fst = xcalloc(pp->rec.nfiles + 1, sizeof *pp->fst);
 	pp->checked_ok = check_dirs(pp);
 	if (pp->checked_ok) {
 		const sfiles_t *r = &pp->rec;
@@ -190,16 +220,20 @@ pubprune_t *pubprune_open(const pr_root_t *prev, const char *record, const char 
 				if (r->dirs[d].rel[0])
 					buf_printf(&path, "%s/", r->dirs[d].rel);
 				buf_puts(&path, r->files[i].name);
-				map_put(&pp->recorded, buf_cstr(&path), MAP_INT(1));
+				map_put(&pp->recorded, buf_cstr(&path), MAP_INT(i + 1));
 			}
 		buf_free(&path);
 	}
 	return pp;
 }
 
-int pubprune_unchanged(const pubprune_t *pp, const char *rel)
+int pubprune_file(const pubprune_t *pp, const char *rel, pubprune_file_t *f)
 {
-	return pp && pp->checked_ok && map_get(&pp->recorded, rel, NULL);
+	void *v;
+	if (!pp || !pp->checked_ok || !map_get(&pp->recorded, rel, &v))
+		return 0;
+	*f = pp->fst[MAP_AS_INT(v) - 1];
+	return 1;
 }
 
 void pubprune_match(pubprune_t *pp, const map_t *files, const char *const *moved, size_t n)
@@ -413,6 +447,7 @@ void pubprune_free(pubprune_t *pp)
 		return;
 	sfiles_free(&pp->rec);
 	map_free(&pp->recorded);
+	free(pp->fst);
 	free(pp->walked);
 	free(pp->name_at);
 	buf_free(&pp->names);

@@ -33,14 +33,22 @@ typedef struct pubprune pubprune_t;
  * changes, and before its files are kept: read the record at `record`
  * (NULL: none is read or written) of the output folder `site` (absolute),
  * whose marker file is named `marker`, and when the marker is still the
- * recorded build's, check every folder it lists (one stat each). Returns
+ * recorded build's, check every folder it lists (one stat each) and note
+ * what each of its files is (one stat each, from its folder). Returns
  * the state (pubprune_free). */
 pubprune_t *pubprune_open(const pr_root_t *prev, const char *record, const char *site, const char *marker);
-/* 1 when the record's folders were all checked unchanged and `rel` is one
- * of its files: every folder on its path is then a real folder of the
- * previous site (none is a link, none was replaced), so the file can be
- * looked at by its path without the resolver's walk. Thread-safe. */
-int pubprune_unchanged(const pubprune_t *pp, const char *rel);
+/* A file of the record as the folder check found it. */
+typedef struct {
+	uint64_t size, ino;
+	int64_t mtime_ns;
+	int found; /* 0: no regular file there (a link is not followed) */
+} pubprune_file_t;
+/* 1 and *f filled when the record's folders were all checked unchanged and
+ * `rel` is one of its files: *f is what the check found at that path, in a
+ * real folder of the previous site (no folder on its path a link or
+ * replaced); the caller need not look at the file again. 0 otherwise (look
+ * through the resolver). Thread-safe. */
+int pubprune_file(const pubprune_t *pp, const char *rel, pubprune_file_t *f);
 /* Before the commit changes anything: whether the new site's files (`files`:
  * every path of the new site; `moved`: the n of them to be moved in) are
  * the recorded ones, in a site whose folders were checked unchanged; then
