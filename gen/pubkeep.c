@@ -26,6 +26,10 @@ struct pubkeep {
 	pthread_mutex_t lock;
 	map_t files;         /* every file of the new site -> KEPT or STAGED */
 	pubprune_t *pp;      /* the last build's record, checked (pubkeep_check_record), or NULL */
+	/* the check on its own thread until pubkeep_check_wait */
+	pthread_t checker;
+	int checking;
+	char *ck_record, *ck_out, *ck_marker;
 	size_t kept, staged;
 };
 
@@ -41,7 +45,11 @@ void pubkeep_free(pubkeep_t *k)
 {
 	if (!k)
 		return;
+	pubkeep_check_wait(k);
 	pubprune_free(k->pp);
+	free(k->ck_record);
+	free(k->ck_out);
+	free(k->ck_marker);
 	pr_root_free(k->prev);
 	map_free(&k->files);
 	pthread_mutex_destroy(&k->lock);
@@ -129,10 +137,35 @@ int pubkeep_same(pubkeep_t *k, const char *rel, const void *data, size_t len, st
 	return same;
 }
 
+static void *check_main(void *arg)
+{
+	pubkeep_t *k = arg;
+	k->pp = pubprune_open(k->prev, k->ck_record, k->ck_out, k->ck_marker);
+	return NULL;
+}
+
+void pubkeep_check_wait(pubkeep_t *k)
+{
+	if (k->checking) {
+		pthread_join(k->checker, NULL);
+		k->checking = 0;
+	}
+}
+
 void pubkeep_check_record(pubkeep_t *k, const char *record, const char *out, const char *marker)
 {
+	pubkeep_check_wait(k);
 	pubprune_free(k->pp);
-	k->pp = pubprune_open(k->prev, record, out, marker);
+	k->pp = NULL;
+	free(k->ck_record);
+	free(k->ck_out);
+	free(k->ck_marker);
+	k->ck_record = record ? xstrdup(record) : NULL;
+	k->ck_out = xstrdup(out);
+	k->ck_marker = xstrdup(marker);
+	k->checking = pthread_create(&k->checker, NULL, check_main, k) == 0;
+	if (!k->checking) /* no thread: checked here */
+		check_main(k);
 }
 
 int pubkeep_same_stat(pubkeep_t *k, const char *rel, uint64_t size, int64_t mtime_ns, uint64_t ino)
@@ -265,6 +298,7 @@ int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const 
 	size_t n;
 	const char **staged = paths_of(k, STAGED, &n);
 	/* the last build's record is checked against the site before anything changes (pubprune.h) */
+	pubkeep_check_wait(k);
 	pubprune_t *pp = k->pp ? k->pp : pubprune_open(k->prev, record, out, marker);
 	k->pp = NULL; /* this commit's now */
 	pubprune_match(pp, &k->files, staged, n);

@@ -56,12 +56,17 @@ int pubkeep_same(pubkeep_t *k, const char *rel, const void *data, size_t len, st
  * site would have byte for byte (pagefiles.h): it is recorded as kept
  * without being read. Else 0. Thread-safe. */
 int pubkeep_same_stat(pubkeep_t *k, const char *rel, uint64_t size, int64_t mtime_ns, uint64_t ino);
-/* Before any file is kept: read the last build's record of the site at
- * `record` (sitefiles.h; NULL: none) of the output folder `out` (absolute)
- * whose marker file is named `marker`, and check every folder it lists
- * (pubprune_open). pubkeep_same_stat then looks at a recorded file with one
- * stat, and pubkeep_apply uses the check instead of making it again. */
+/* Before any file is kept: start reading the last build's record of the
+ * site at `record` (sitefiles.h; NULL: none) of the output folder `out`
+ * (absolute) whose marker file is named `marker`, and checking every folder
+ * and file it lists (pubprune_open), on a thread of its own. After
+ * pubkeep_check_wait, pubkeep_same_stat compares a recorded file with what
+ * the check found, and pubkeep_apply uses the check instead of making it
+ * again. */
 void pubkeep_check_record(pubkeep_t *k, const char *record, const char *out, const char *marker);
+/* Wait for the check pubkeep_check_record started (none: returns). Call it
+ * before files are kept; pubkeep_apply and pubkeep_free wait too. */
+void pubkeep_check_wait(pubkeep_t *k);
 /* As pubkeep_same for the bytes of the regular file `src` under `from`. */
 int pubkeep_same_file(pubkeep_t *k, const char *rel, const pr_root_t *from, const char *src);
 /* Record that `rel` was written into the temporary folder. Thread-safe. */

@@ -423,6 +423,12 @@ void pub_record_files(pub_t *p, const char *path)
 		pubkeep_check_record(p->keep, p->files_record, p->out, PUB_MARKER);
 }
 
+void pub_record_wait(pub_t *p)
+{
+	if (p->keep)
+		pubkeep_check_wait(p->keep);
+}
+
 int pub_write_stat(const pub_t *p, const char *rel, const void *data, size_t len, struct stat *st)
 {
 	if (strchr(rel, '\\'))

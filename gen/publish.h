@@ -67,9 +67,13 @@ int pub_commit(pub_t *p, const char *stamp, diag_list_t *d);
  * Almanac's folder of the Git directory): an in-place commit reads it to
  * find what to remove without reading every folder of the site, and writes
  * the new site's. Without it (the default) every folder is read. Call it
- * before any file is kept: the record's folders are checked then, and
- * pub_kept_as looks at a recorded file of a checked site with one stat. */
+ * before any file is kept: the record's folders and files are checked then,
+ * on a thread of their own, and after pub_record_wait pub_kept_as compares
+ * a recorded file of a checked site with what the check found. */
 void pub_record_files(pub_t *p, const char *path);
+/* Wait for the check pub_record_files started (none: returns at once). Call
+ * it before the first pub_kept_as. */
+void pub_record_wait(pub_t *p);
 /* Remove the temporary folder (after a failure). Frees `p`. Safe to call after pub_commit
  * or pub_open_dir (then nothing is removed). */
 void pub_abort(pub_t *p);

@@ -1044,10 +1044,15 @@ static void rctx_free(rctx_t *r)
 
 /* A build (not serve's) with opts.page_cache: the page files the last build into `out_dir` wrote, for
  * this binary, theme and site context (pagefiles.h). */
+static int page_files_used(const site_t *s)
+{
+	return s->opts.page_cache && !s->opts.serve && s->cache_dir;
+}
+
 static void page_files_open(rctx_t *r, const char *out_dir)
 {
 	site_t *s = r->s;
-	if (!s->opts.page_cache || s->opts.serve || !s->cache_dir)
+	if (!page_files_used(s))
 		return;
 	char build[40];
 	snprintf(build, sizeof build, "%016llx%016llx", (unsigned long long)s->binary_id,
@@ -1063,10 +1068,11 @@ static void page_files_open(rctx_t *r, const char *out_dir)
 }
 
 /* With the page files (the same rules): the record of the site's files, so that an in-place commit
- * finds what to remove without reading every folder of the site (sitefiles.h). */
+ * finds what to remove without reading every folder of the site (sitefiles.h); its check starts now,
+ * beside the setup, and is waited for before the first file is kept. */
 static void site_files_open(rctx_t *r)
 {
-	if (!r->pfiles)
+	if (!page_files_used(r->s))
 		return;
 	char *path = xasprintf("%s/site-files", r->s->cache_dir);
 	pub_record_files(&r->pub, path);
@@ -1090,6 +1096,7 @@ int render_site(site_t *s, const char *out_dir)
 		theme_free(&r.theme);
 		return -4;
 	}
+	site_files_open(&r);
 	rctx_setup(&r);
 	r.nav_cache = nav_cache_new(&r.nav, s, NULL);
 	page_files_open(&r, out_dir);
@@ -1098,7 +1105,7 @@ int render_site(site_t *s, const char *out_dir)
 		r.keys = pkeys_new(s, &r.nav, &rel, s->opts.jobs);
 		r.verify = pkeys_verify();
 	}
-	site_files_open(&r);
+	pub_record_wait(&r.pub);
 
 	timing_mark("render setup");
 	/* the search index beside the pages: a rebuild keeps most page files by their inputs, and its
