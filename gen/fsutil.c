@@ -1,4 +1,5 @@
 /* fsutil.c - file-system and path helpers. See fsutil.h. */
+#define _GNU_SOURCE /* renameat2 */
 #include "fsutil.h"
 
 #include <dirent.h>
@@ -359,4 +360,16 @@ char *fsu_href(const char *from_url, const char *to_url)
 	char *o = fsu_url_escape(r);
 	free(r);
 	return o;
+}
+
+int fsu_replace_at(int fromdir, const char *from, int todir, const char *to)
+{
+	if (renameat2(fromdir, from, todir, to, RENAME_EXCHANGE) == 0) {
+		if (unlinkat(fromdir, from, 0) == 0)
+			return 0;
+		/* the old one is a folder (or cannot be removed): exchanged back, then renamed as before */
+		if (renameat2(fromdir, from, todir, to, RENAME_EXCHANGE) != 0)
+			return -1;
+	}
+	return renameat(fromdir, from, todir, to);
 }

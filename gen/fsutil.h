@@ -88,5 +88,14 @@ int fsu_hexval(int c);
 char *fsu_pct_decode(const char *s, size_t n);
 /* Make an absolute, normalised version of `path` (no symlink resolution). Caller frees. */
 char *fsu_absolute(const char *path);
+/* Move the file `from` (under the folder `fromdir`, AT_FDCWD for the
+ * working folder) to `to` (under `todir`), replacing what is there
+ * atomically: a reader sees the old file or the new one. When `to` is an
+ * existing file the two are exchanged (renameat2 RENAME_EXCHANGE) and the
+ * old one is then removed: on ext4 a rename over a file flushes the new
+ * file's data first (auto_da_alloc), which waits behind every other write
+ * of the machine; an exchange does not. Otherwise (nothing there, a folder,
+ * no RENAME_EXCHANGE) a plain renameat. 0, or -1 with errno set. */
+int fsu_replace_at(int fromdir, const char *from, int todir, const char *to);
 
 #endif

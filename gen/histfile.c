@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "map.h"
 
 void hfile_put_u32(buf_t *b, uint32_t v)
@@ -214,7 +215,7 @@ int hfile_replace(const char *path, const void *data, size_t len)
 		ok = hfile_write_all(fd, data, len);
 		ok = (close(fd) == 0) && ok;
 		if (ok)
-			ok = rename(tmp, path) == 0;
+			ok = fsu_replace_at(AT_FDCWD, tmp, AT_FDCWD, path) == 0;
 		if (!ok)
 			unlink(tmp);
 	}

@@ -2,6 +2,7 @@
 #include "pagecache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "buf.h"
 #include "histfile.h"
+#include "fsutil.h"
 #include "map.h"
 #include "parallel.h"
 
@@ -480,7 +482,7 @@ static int group_finish(pc_group_t *g)
 		close(g->fd);
 	g->fd = -1;
 	if (!g->failed)
-		g->failed = rename(g->tmp, g->path) != 0;
+		g->failed = fsu_replace_at(AT_FDCWD, g->tmp, AT_FDCWD, g->path) != 0;
 	int ok = !g->failed;
 	group_drop(g); /* nothing left when renamed */
 	return ok;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "map.h"
 #include "publish.h"
 #include "pubprune.h"
@@ -276,7 +277,7 @@ static int move_in(const pubkeep_t *k, const pr_root_t *tmp, const char *rel)
 	int from = open_dir(tmp, dir), to = from >= 0 ? make_dir(k, dir) : -1;
 	int rc = -1;
 	if (from >= 0 && to >= 0) {
-		rc = renameat(from, name, to, name);
+		rc = fsu_replace_at(from, name, to, name);
 		if (rc != 0 && (errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR)) {
 			pr_remove_at(to, name); /* a folder of the old site where the new one has a file */
 			rc = renameat(from, name, to, name);
@@ -314,7 +315,7 @@ int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const 
 			goto fail;
 		}
 	pubprune_run(pp, &k->files);
-	if (renameat(pr_root_fd(tmp), marker, pr_root_fd(k->prev), marker) != 0) {
+	if (fsu_replace_at(pr_root_fd(tmp), marker, pr_root_fd(k->prev), marker) != 0) {
 		diag_add(d, DIAG_ERROR, out, 0, 0, PUBKEEP_INCOMPLETE, "cannot write the site's marker: %s", strerror(errno));
 		goto fail;
 	}

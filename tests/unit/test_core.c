@@ -1,11 +1,15 @@
 /* test_core.c - unit tests for the foundation modules: paths and URLs, front
  * matter, config, Markdown rendering (slugs, ids, link positions), scan URLs. */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 #include "cli.h"
@@ -451,6 +455,65 @@ static void test_cli_parse_size(void **st)
 	}
 }
 
+/* fsu_replace_at: a file over a file (exchanged, the old one removed), over nothing, never over a folder */
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void assert_file_text(const char *path, const char *want)
+{
+	char got[64] = "";
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(got, 1, sizeof got - 1, f);
+	got[n] = '\0';
+	fclose(f);
+	assert_string_equal(got, want);
+}
+
+static void test_replace_at(void **st)
+{
+	(void)st;
+	char dir[] = "/tmp/almanac-replace-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	char a[128], b[128];
+	snprintf(a, sizeof a, "%s/new", dir);
+	snprintf(b, sizeof b, "%s/page", dir);
+	put(a, "new one");
+	put(b, "old one");
+	struct stat before;
+	assert_int_equal(stat(a, &before), 0);
+	assert_int_equal(fsu_replace_at(dfd, "new", dfd, "page"), 0);
+	assert_file_text(b, "new one");
+	struct stat after;
+	assert_int_equal(stat(b, &after), 0);
+	assert_true(after.st_ino == before.st_ino); /* the new file itself, moved */
+	assert_int_equal(access(a, F_OK), -1);      /* the old one is gone, nothing left behind */
+	put(a, "first");
+	assert_int_equal(fsu_replace_at(dfd, "new", dfd, "fresh"), 0); /* nothing there */
+	snprintf(b, sizeof b, "%s/fresh", dir);
+	assert_file_text(b, "first");
+	assert_int_equal(mkdirat(dfd, "folder", 0755), 0); /* a folder stays a folder: the rename fails */
+	put(a, "file");
+	assert_int_equal(fsu_replace_at(dfd, "new", dfd, "folder"), -1);
+	struct stat fst;
+	assert_int_equal(fstatat(dfd, "folder", &fst, 0), 0);
+	assert_true(S_ISDIR(fst.st_mode));
+	assert_file_text(a, "file");
+	unlinkat(dfd, "new", 0);
+	unlinkat(dfd, "page", 0);
+	unlinkat(dfd, "fresh", 0);
+	unlinkat(dfd, "folder", AT_REMOVEDIR);
+	close(dfd);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	md_init();
@@ -465,7 +528,7 @@ int main(void)
 		cmocka_unit_test(test_config),        cmocka_unit_test(test_time),
 		cmocka_unit_test(test_suggest),      cmocka_unit_test(test_diag_text_escapes_control_bytes),
 		cmocka_unit_test(test_lfs_pointer),
-		cmocka_unit_test(test_cli_parse_size),
+		cmocka_unit_test(test_cli_parse_size), cmocka_unit_test(test_replace_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
