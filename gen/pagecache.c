@@ -18,14 +18,16 @@
 #include "parallel.h"
 
 /* A file: magic, version, 4 spare bytes, the binary's id, where its index starts (0 while it is
- * written), the digest of the link targets of the build that wrote it (PC_HDR bytes). Then the entries, each in three parts, each its length (u32), its bytes and
- * their XXH3-64 (u64): its head (its key and everything but what follows), its HTML, its search
- * sections. Then the index: the count (u32), each entry's src, offset (u64) and parts' lengths (3 u32),
- * and the index's own XXH3-64 (u64), which ends the file. A build reads the header and the index, then
- * the head of each page it asks for; the HTML only when the page is written (md_doc_html), the sections
- * when the search index needs them (md_doc_sections); each part is checked when read. */
+ * written), the digest of the link targets of the build that wrote it (PC_HDR bytes). Then the entries,
+ * each in two parts, each its length (u32), its bytes and their XXH3-64 (u64): its HTML, its search
+ * sections. Then the index: the count (u32), each entry's src, offset (u64), the lengths (3 u32) of its
+ * head, HTML and sections, and its head (its key and everything but the HTML and sections); then the
+ * index's own XXH3-64 (u64), which ends the file. A build reads the header and the index, whole and
+ * checked, with every page's head in it (one read per file, not one per page); the HTML only when the
+ * page is written (md_doc_html), the sections when the search index needs them (md_doc_sections); each
+ * of those parts is checked when read. */
 #define PC_MAGIC "ALMPAGES"
-#define PC_VERSION 6u
+#define PC_VERSION 7u
 #define PC_HDR 40
 #define PC_UNIVERSE_AT 32
 #define PC_INDEX_AT 24
@@ -48,22 +50,23 @@ static void file_unref(pc_file_t *f)
 
 typedef struct {
 	const char *src;             /* the page's file (inside pc_group_t.srcs) */
-	uint64_t at;                 /* where the entry (its head's length first) starts in the old file */
+	uint64_t at;                 /* where the entry (its HTML's length first) starts in the old file */
 	uint32_t headlen, bodylen, seclen; /* its parts' lengths: head, HTML, sections */
+	const unsigned char *head;   /* its head, in the old index (pc_group_t.srcs) */
 	atomic_int hit;
 } pc_old_t;
 
-/* The whole extent of an entry in its file. */
-static uint64_t entry_size(uint32_t headlen, uint32_t bodylen, uint32_t seclen)
+/* The whole extent of an entry in its file (its head is in the index). */
+static uint64_t entry_size(uint32_t bodylen, uint32_t seclen)
 {
-	return 3 * 12 + (uint64_t)headlen + (uint64_t)bodylen + (uint64_t)seclen;
+	return 2 * 12 + (uint64_t)bodylen + (uint64_t)seclen;
 }
 
 typedef struct {
 	char *path;                  /* the group's file (owned) */
 	pc_file_t *oldf;             /* the file as read (entries are read from it with pread), or NULL */
 	uint64_t universe;           /* the link targets of the build that wrote it */
-	char *srcs;                  /* the old index (its src strings), owned */
+	char *srcs;                  /* the old index (its src strings and heads), owned */
 	pc_old_t *old;               /* its entries (owned) */
 	size_t nold;
 	map_t index;                 /* src -> old[] index + 1 */
@@ -178,9 +181,11 @@ static void group_read(pcache_t *c, pc_group_t *g)
 		o->headlen = hfile_u32(&ir);
 		o->bodylen = hfile_u32(&ir);
 		o->seclen = hfile_u32(&ir);
-		if (ir.bad || !o->src || o->at < PC_HDR || o->at > at ||
-		    entry_size(o->headlen, o->bodylen, o->seclen) > at - o->at)
+		if (ir.bad || !o->src || o->at < PC_HDR || o->at > at || entry_size(o->bodylen, o->seclen) > at - o->at ||
+		    (size_t)(ir.e - ir.p) < o->headlen)
 			break;
+		o->head = ir.p;
+		ir.p += o->headlen;
 		g->nold++;
 	}
 	if (g->nold != n || ir.p != ir.e)
@@ -352,7 +357,7 @@ static md_lazy_t *lazy_part(pc_group_t *g, const pc_old_t *o, int which)
 	z->base.release = lazy_release;
 	z->f = g->oldf;
 	atomic_fetch_add(&g->oldf->refs, 1);
-	z->at = o->at + 12 + o->headlen;
+	z->at = o->at;
 	z->len = o->bodylen;
 	if (which == 2) {
 		z->at += 12 + o->bodylen;
@@ -374,10 +379,7 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
 	if (!g->oldf || !map_get(&g->index, src, &v))
 		return 0;
 	pc_old_t *o = &g->old[MAP_AS_INT(v) - 1];
-	unsigned char *bytes = read_part(g->oldf->fd, o->at, o->headlen);
-	if (!bytes)
-		return 0;
-	hfile_rd_t r = {bytes + 4, bytes + 4 + o->headlen, 0};
+	hfile_rd_t r = {o->head, o->head + o->headlen, 0}; /* checked with the index */
 	int ok = key_matches(&r, key) && !r.bad;
 	if (ok) {
 		rd_entry(&r, out);
@@ -391,7 +393,6 @@ int pcache_get(pcache_t *c, size_t group, const char *src, const pcache_key_t *k
 		if (!ok)
 			pcache_entry_clear(out);
 	}
-	free(bytes);
 	if (ok)
 		atomic_store(&o->hit, 1);
 	return ok;
@@ -436,15 +437,16 @@ static void group_write(pc_group_t *g, const void *p, size_t n)
 	g->pos += n;
 }
 
-/* Note in the new file's index that the entry of `src` starts at `at` (the lock held). */
+/* Note in the new file's index that the entry of `src` starts at `at`, with its head (the lock held). */
 static void index_add(pc_group_t *g, const char *src, uint64_t at, uint32_t headlen, uint32_t bodylen,
-		      uint32_t seclen)
+		      uint32_t seclen, const void *head)
 {
 	hfile_put_str(&g->idx, src, strlen(src));
 	hfile_put_u64(&g->idx, at);
 	hfile_put_u32(&g->idx, headlen);
 	hfile_put_u32(&g->idx, bodylen);
 	hfile_put_u32(&g->idx, seclen);
+	buf_put(&g->idx, head, headlen);
 	g->nidx++;
 }
 
@@ -603,8 +605,9 @@ void pcache_put(pcache_t *c, size_t group, const char *src, const pcache_key_t *
 	pthread_mutex_lock(&g->lock);
 	if (g->fd < 0 && !g->failed)
 		group_start(g, c->binary_id, c->universe);
-	index_add(g, src, g->pos, (uint32_t)headlen, (uint32_t)bodylen, (uint32_t)seclen);
-	group_write(g, b.s, b.len);
+	/* the head goes into the index, the HTML and sections into the file */
+	index_add(g, src, g->pos, (uint32_t)headlen, (uint32_t)bodylen, (uint32_t)seclen, b.s + 4);
+	group_write(g, b.s + 12 + headlen, b.len - 12 - headlen);
 	g->nfresh++;
 	pthread_mutex_unlock(&g->lock);
 	buf_free(&b);
@@ -636,12 +639,12 @@ static void copy_kept(pc_group_t *g, const atomic_int *stop)
 		}
 		size_t first = i;
 		const pc_old_t *o = &g->old[i];
-		uint64_t from = o->at, to = from + entry_size(o->headlen, o->bodylen, o->seclen);
+		uint64_t from = o->at, to = from + entry_size(o->bodylen, o->seclen);
 		for (i++; i < g->nold && atomic_load(&g->old[i].hit) && g->old[i].at == to; i++)
-			to += entry_size(g->old[i].headlen, g->old[i].bodylen, g->old[i].seclen);
+			to += entry_size(g->old[i].bodylen, g->old[i].seclen);
 		for (size_t k = first; k < i; k++)
 			index_add(g, g->old[k].src, g->pos + (g->old[k].at - from), g->old[k].headlen, g->old[k].bodylen,
-				  g->old[k].seclen);
+				  g->old[k].seclen, g->old[k].head);
 		while (from < to && !g->failed) {
 			if (stop && atomic_load(stop)) /* Ctrl-C: within one chunk */
 				g->failed = 1;

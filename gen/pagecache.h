@@ -18,8 +18,8 @@
  * Almanac's own folder in the hub's Git directory (`<dir>/rendered-pages`,
  * `<dir>/rendered-pages.<source name>`): a build that changes one source's
  * pages rewrites that source's file only. A build reads a file's header and
- * its index (at its end), then the head of each page it asks for (its key,
- * links, headings, warnings, the digests of its HTML and of its search
+ * its index (at its end, one read), which holds the head of every page (its
+ * key, links, headings, warnings, the digests of its HTML and of its search
  * sections); a page's HTML is read only when its page file is written
  * (md_doc_html), so a page kept whole by the render never reads it, and its
  * search sections only when the search index tokenizes the page or makes
@@ -27,8 +27,8 @@
  * digest, md_doc_t.sections_digest, so a page of a repository whose share
  * of the index is kept never reads them). A file from another almanac
  * binary (the binary's hash is in its header), one cut short or with a
- * damaged index is ignored whole; each part of an entry has its own XXH3
- * checksum: a damaged head is a miss for that page, a damaged HTML is found
+ * damaged index (heads included) is ignored whole; the HTML and sections of
+ * an entry each have their own XXH3 checksum: a damaged HTML is found
  * when it is read and the page is rendered again then (site_page_html).
  * Never repository content: the folder is Git's, not the work tree's.
  *

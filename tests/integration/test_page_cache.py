@@ -145,8 +145,8 @@ class PageCacheTest(RepoTestCase):
         files = os.path.join(repo, ".git", "almanac", "page-files")  # what each page file was rendered from
         good, good_files = open(path, "rb").read(), open(files, "rb").read()
         n = 0
-        # cut short, a page's part damaged (that page only is rendered again: each part has its checksum),
-        # zeros, empty
+        # cut short, a page's HTML damaged (its head, in the checked index, is a hit; its HTML is found
+        # damaged when the page is written, and that page only is rendered again), zeros, empty
         for damaged in [good[:len(good) // 2], good[:100] + bytes([good[100] ^ 1]) + good[101:], b"\0" * 64, b""]:
             with open(path, "wb") as f:
                 f.write(damaged)
@@ -157,7 +157,7 @@ class PageCacheTest(RepoTestCase):
             git(repo, "commit", "-qam", "round %d" % n, date="2026-11-%02dT10:00:00Z" % n)
             r = self.build(repo, out)
             self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertEqual(self.hits(r), (3, 5) if n == 2 else (0, 5))
+            self.assertEqual(self.hits(r), (4, 5) if n == 2 else (0, 5))
             self.assertEqual(self.not_rendered(r), 0)
             self.assert_fresh(repo, out, r)
             self.assertNotEqual(open(path, "rb").read(), damaged)  # written anew
@@ -171,10 +171,10 @@ class PageCacheTest(RepoTestCase):
             p += 4 + ln + 1
             entries[src] = (int.from_bytes(good[p:p + 8], "little"), int.from_bytes(good[p + 8:p + 12], "little"),
                             int.from_bytes(good[p + 12:p + 16], "little"))
-            p += 20  # offset, the lengths of the head, the HTML and the sections
+            p += 20 + entries[src][1]  # offset, the lengths of the head, the HTML and the sections; the head
         off, headlen, htmllen = entries["runbooks/disk-full.md"]
-        flip = off + 4 + headlen + 8 + 4 + 4 + 10  # inside its HTML's text
-        flip2 = off + 12 + headlen + 12 + htmllen + 4 + 10  # inside its search sections
+        flip = off + 4 + 4 + 10  # inside its HTML's text
+        flip2 = off + 12 + htmllen + 4 + 10  # inside its search sections
         with open(path, "wb") as f:
             f.write(good[:flip] + bytes([good[flip] ^ 1]) + good[flip + 1:flip2] + bytes([good[flip2] ^ 1]) +
                     good[flip2 + 1:])
