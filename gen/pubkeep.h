@@ -56,6 +56,10 @@ int pubkeep_same(pubkeep_t *k, const char *rel, const void *data, size_t len, st
  * site would have byte for byte (pagefiles.h): it is recorded as kept
  * without being read. Else 0. Thread-safe. */
 int pubkeep_same_stat(pubkeep_t *k, const char *rel, uint64_t size, int64_t mtime_ns, uint64_t ino);
+/* Read the previous site's regular file `rel` into `buf`: 1 when it is `size` bytes long and was read
+ * whole, else 0. It is not recorded as kept (the caller writes the file it makes from these bytes).
+ * Thread-safe. */
+int pubkeep_read(pubkeep_t *k, const char *rel, void *buf, size_t size);
 /* As pubkeep_same for the bytes of the regular file `src` under `from`. */
 int pubkeep_same_file(pubkeep_t *k, const char *rel, const pr_root_t *from, const char *src);
 /* Record that `rel` was written into the temporary folder. Thread-safe. */
