@@ -792,7 +792,8 @@ static void write_search(rctx_t *r, diag_list_t *d, int *failed)
 	if (timing_enabled()) { /* the pages it tokenized and those of the metadata chunks it made */
 		fprintf(stderr, "  search sections: %zu of %zu pages read from the page cache\n",
 			(size_t)atomic_load(&r->s->sections_read), n);
-		fprintf(stderr, "  search term shards: %zu of %zu as the last build wrote them, %zu patched from theirs\n",
+		fprintf(stderr,
+			"  search term shards: %zu of %zu as the last build wrote them, %zu patched from theirs\n",
 			st.term_shards_kept, st.term_shards, st.term_shards_patched);
 	}
 }

@@ -822,6 +822,15 @@ static double round_avg(double x)
 	return ldexp(round(ldexp(m, AVG_BITS)), e - AVG_BITS);
 }
 
+/* Bytes stem `a` shares at its start with stem `b` (what a term shard does not repeat). */
+static size_t shared_len(const gterm_t *a, const gterm_t *b)
+{
+	size_t n = 0;
+	while (n < a->len && n < b->len && a->s[n] == b->s[n])
+		n++;
+	return n;
+}
+
 /* A page's row in the record of the terms' inputs (searchfiles.h): its share, its number there, its
  * status, its field lengths. */
 enum { ROW_GROUP, ROW_LOCAL, ROW_STATUS, ROW_FLEN, ROW_WIDTH = ROW_FLEN + NF };
@@ -1307,16 +1316,13 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 				}
 				if (cls[end] > worst)
 					worst = cls[end];
-				size_t shared = 0;
-				if (end > first)
-					while (shared < gt[end - 1].len && shared < gt[end].len &&
-					       gt[end - 1].s[shared] == gt[end].s[shared])
-						shared++;
+				size_t shared = end > first ? shared_len(&gt[end - 1], &gt[end]) : 0;
 				raw += varint_len(shared) + varint_len(gt[end].len - shared) + (gt[end].len - shared) +
 				       varint_len(tlens[end]) + tlens[end];
 				end++;
 			}
-			size_t kl = first ? separator_len(gt[first - 1].s, gt[first - 1].len, gt[first].s, gt[first].len) : 0;
+			size_t kl = first ? separator_len(gt[first - 1].s, gt[first - 1].len, gt[first].s, gt[first].len)
+					  : 0;
 			json_stringn(&kj, gt[first].s, kl);
 			char rel[64];
 			snprintf(rel, sizeof(rel), "t/%zu.bin", nshards++);
@@ -1333,13 +1339,15 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 				/* the same stems as the last build's shard, some with postings whose impact or
 				 * status changed: its bytes (checked) patched */
 				const srfiles_entry_t *e = worst == 1 ? srfiles_get(prev_files, rel) : NULL;
-				if (e && e->key[0] == skey[0] && e->key[1] == skey[1] && e->size == varint_len(end - first) + raw) {
+				if (e && e->key[0] == skey[0] && e->key[1] == skey[1] &&
+				    e->size == varint_len(end - first) + raw) {
 					char *srel = xasprintf("search/%s", rel);
 					buf_clear(&shard);
 					buf_grow(&shard, e->size);
 					int ok = pub_read_prev(site, srel, shard.s, e->size) &&
 						 XXH3_64bits(shard.s, e->size) == e->hash &&
-						 patch_shard((unsigned char *)shard.s, e->size, gt, first, end, tlens, cls, &fixes, &fi);
+						 patch_shard((unsigned char *)shard.s, e->size, gt, first, end, tlens, cls,
+							     &fixes, &fi);
 					free(srel);
 					if (ok) {
 						write_out_key(&wr, rel, shard.s, e->size, skey);
@@ -1352,7 +1360,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			/* made: its term count, then each stem (bytes shared with the one before, the rest) and
 			 * its postings */
 			for (size_t t = first; t < end; t++)
-				if (tofs[t] == SIZE_MAX) { /* as the last build's, but its shard is not: made after all */
+				if (tofs[t] == SIZE_MAX) { /* as the last build's, its shard not: made after all */
 					tofs[t] = blob.len;
 					if (term_blob(bl, t, &blob) != 0)
 						goto damaged;
@@ -1364,10 +1372,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			unsigned char *o = (unsigned char *)shard.s;
 			o = varint_to(o, end - first);
 			for (size_t t = first; t < end; t++) {
-				size_t shared = 0;
-				if (t > first)
-					while (shared < gt[t - 1].len && shared < gt[t].len && gt[t - 1].s[shared] == gt[t].s[shared])
-						shared++;
+				size_t shared = t > first ? shared_len(&gt[t - 1], &gt[t]) : 0;
 				o = varint_to(o, shared);
 				o = varint_to(o, gt[t].len - shared);
 				memcpy(o, gt[t].s + shared, gt[t].len - shared);
