@@ -187,6 +187,17 @@ int pubkeep_same_stat(pubkeep_t *k, const char *rel, uint64_t size, int64_t mtim
 	return 1;
 }
 
+int pubkeep_read(pubkeep_t *k, const char *rel, void *buf, size_t size)
+{
+	struct stat st;
+	int fd = open_prev(k, rel, (off_t)size, &st);
+	if (fd < 0)
+		return 0;
+	int ok = read_full(fd, buf, size) == 0;
+	close(fd);
+	return ok;
+}
+
 int pubkeep_same_file(pubkeep_t *k, const char *rel, const pr_root_t *from, const char *src)
 {
 	int in = pr_open(from, src, O_RDONLY | O_NONBLOCK);

@@ -67,6 +67,10 @@ void pubkeep_check_record(pubkeep_t *k, const char *record, const char *out, con
 /* Wait for the check pubkeep_check_record started (none: returns). Call it
  * before files are kept; pubkeep_apply and pubkeep_free wait too. */
 void pubkeep_check_wait(pubkeep_t *k);
+/* Read the previous site's regular file `rel` into `buf`: 1 when it is `size` bytes long and was read
+ * whole, else 0. It is not recorded as kept (the caller writes the file it makes from these bytes).
+ * Thread-safe. */
+int pubkeep_read(pubkeep_t *k, const char *rel, void *buf, size_t size);
 /* As pubkeep_same for the bytes of the regular file `src` under `from`. */
 int pubkeep_same_file(pubkeep_t *k, const char *rel, const pr_root_t *from, const char *src);
 /* Record that `rel` was written into the temporary folder. Thread-safe. */

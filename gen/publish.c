@@ -453,6 +453,11 @@ int pub_kept_as(const pub_t *p, const char *rel, uint64_t size, int64_t mtime_ns
 	return p->keep && pubkeep_same_stat(p->keep, rel, size, mtime_ns, ino);
 }
 
+int pub_read_prev(const pub_t *p, const char *rel, void *buf, size_t size)
+{
+	return p->keep && !strchr(rel, '\\') && pubkeep_read(p->keep, rel, buf, size);
+}
+
 int pub_copy(const pub_t *p, const pr_root_t *from, const char *src, const char *rel)
 {
 	if (p->keep && pubkeep_same_file(p->keep, rel, from, src))

@@ -102,6 +102,9 @@ int pub_write_stat(const pub_t *p, const char *rel, const void *data, size_t len
  * (pubkeep_same_stat: the caller knows its bytes are the new site's); 0 when
  * there is no previous site or it is not that file. */
 int pub_kept_as(const pub_t *p, const char *rel, uint64_t size, int64_t mtime_ns, uint64_t ino);
+/* Read the previous site's regular file `rel` into `buf` (pubkeep_read): 1 when it is `size` bytes long
+ * and was read whole; 0 when there is no previous site or no such file. */
+int pub_read_prev(const pub_t *p, const char *rel, void *buf, size_t size);
 /* Copy the regular file `src` of `from` to `rel` in the site being written,
  * or keep the previous site's file when it has the same bytes. Returns what
  * pr_copy returns. */

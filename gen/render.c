@@ -785,12 +785,17 @@ static void write_search(rctx_t *r, diag_list_t *d, int *failed)
 		search_prep_parts(prep, &cached, &pages);
 		fprintf(stderr, "  search shares: %zu of %zu repositories' from the last build\n", cached, pages);
 	}
-	if (search_write_site(prep, NULL, docs, n, &r->pub, d) != 0)
+	search_stats_t st = {0};
+	if (search_write_site(prep, &st, docs, n, &r->pub, d) != 0)
 		*failed = 1;
 	searchdocs_free(docs, n);
-	if (timing_enabled()) /* the pages it tokenized and those of the metadata chunks it made */
+	if (timing_enabled()) { /* the pages it tokenized and those of the metadata chunks it made */
 		fprintf(stderr, "  search sections: %zu of %zu pages read from the page cache\n",
 			(size_t)atomic_load(&r->s->sections_read), n);
+		fprintf(stderr,
+			"  search term shards: %zu of %zu as the last build wrote them, %zu patched from theirs\n",
+			st.term_shards_kept, st.term_shards, st.term_shards_patched);
+	}
 }
 
 /* The search index written on a thread of its own while the pages, folder, redirect and special pages are

@@ -102,11 +102,6 @@ int search_cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 	return al < bl ? -1 : al > bl ? 1 : 0;
 }
 
-typedef struct {
-	const char *s;
-	uint32_t len, idx;
-} termref_t;
-
 static int cmp_cstr(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -142,6 +137,19 @@ static int kept_as_recorded(writer_t *wr, const char *rel, const srfiles_entry_t
 	if (kept)
 		srfiles_add(&wr->list, rel, e->hash, e->key, e->size, e->mtime_ns, e->ino);
 	return kept;
+}
+
+/* Whether the file `rel`, made from inputs of key `key`, is kept as the last build wrote it (its
+ * inputs had that key then and the file is still that one): then counted as this site's without being
+ * made. */
+static int kept_by_key(writer_t *wr, const char *rel, const uint64_t key[2])
+{
+	const srfiles_entry_t *e = wr->prev ? srfiles_get(wr->prev, rel) : NULL;
+	if (!e || e->key[0] != key[0] || e->key[1] != key[1] || wr->failed || !kept_as_recorded(wr, rel, e))
+		return 0;
+	hash_file(wr, rel, e->hash);
+	wr->bytes += e->size;
+	return 1;
 }
 
 /* Write the file `rel` of the index (made from inputs of key `key`, NULL: none): kept without being
@@ -350,13 +358,8 @@ static void write_meta(writer_t *wr, const search_doc_t *docs, uint64_t (*keys)[
 		uint64_t key[2] = {0, 0};
 		if (wr->prev && keys) { /* the chunk of the same pages as the last build's: not even made */
 			meta_key(&kb, docs, keys, ndocs, c, key);
-			const srfiles_entry_t *e = srfiles_get(wr->prev, rel);
-			if (e && e->key[0] == key[0] && e->key[1] == key[1] && !wr->failed &&
-			    kept_as_recorded(wr, rel, e)) {
-				hash_file(wr, rel, e->hash);
-				wr->bytes += e->size;
+			if (kept_by_key(wr, rel, key))
 				continue;
-			}
 		}
 		buf_clear(&b);
 		buf_putc(&b, '[');
@@ -681,7 +684,13 @@ static int cursor_less(const cursor_t *a, const cursor_t *b)
 {
 	if (a->pre != b->pre)
 		return a->pre < b->pre;
-	int c = search_cmp_bytes(a->t.s, a->t.len, b->t.s, b->t.len);
+	/* their first k bytes are the same (a shorter one's zero padding included: it is then a prefix of the
+	 * other, or the same): most stems are not longer, the same stem of two shares needs no memcmp */
+	uint32_t k = a->t.len < b->t.len ? a->t.len : b->t.len;
+	if (k > 8)
+		k = 8;
+	int c = a->t.len == k || b->t.len == k ? (a->t.len > b->t.len) - (a->t.len < b->t.len)
+					       : search_cmp_bytes(a->t.s + k, a->t.len - k, b->t.s + k, b->t.len - k);
 	return c < 0 || (c == 0 && a->part < b->part);
 }
 
@@ -721,6 +730,272 @@ static int cmp_gposting(const void *a, const void *b)
 	return x->page < y->page ? -1 : x->page > y->page;
 }
 
+/* What a stem's postings blob is made from, and scratch to make it. */
+typedef struct {
+	const gterm_t *gt;
+	seg_t *tsegs;              /* gt[t]'s segments: tsegs[tseg_at[t] .. tseg_at[t + 1]) */
+	const uint32_t *tseg_at;
+	const spart_t *parts;
+	uint32_t *const *gids;
+	const double *norms;       /* NF per page */
+	const quant_t *qt;
+	const uint8_t *page_status;
+	size_t ndocs;
+	gposting_t *gpost;         /* scratch: the postings of a stem whose shares' pages interleave */
+	size_t cgpost;
+	gposting_t pb[PBATCH];
+	double imps[PBATCH];
+} blobber_t;
+
+/* Append to `blob` stem `t`'s postings blob: its page count, then its postings in page order. 0, or -1
+ * when a share's postings are damaged. */
+static int term_blob(blobber_t *m, size_t t, buf_t *blob)
+{
+	const gterm_t *g = &m->gt[t];
+	put_varint(blob, g->df);
+	uint32_t body_max = body_max_of(g->df, m->ndocs), last = 0;
+	seg_t *ts = m->tsegs + m->tseg_at[t];
+	size_t nts = m->tseg_at[t + 1] - m->tseg_at[t];
+	/* a posting written takes at most 5 bytes more than the share's (a page number's varint grows by 4
+	 * at most, the flags' by 1, the counts go) */
+	size_t room = 0;
+	for (size_t k = 0; k < nts; k++)
+		room += (size_t)(ts[k].e - ts[k].p) + 5 * (size_t)ts[k].df;
+	buf_grow(blob, room + VARINT_MAX);
+	qsort(ts, nts, sizeof *ts, cmp_seg_first);
+	int apart = 1; /* the shares' pages do not interleave (sources under their own folders) */
+	for (size_t k = 1; k < nts; k++)
+		apart &= ts[k - 1].last < ts[k].first;
+	if (apart) {
+		for (size_t k = 0; k < nts; k++) {
+			segrd_t rd;
+			segrd_init(&rd, &ts[k], m->parts, m->gids);
+			/* by batches: the impacts' divisions of several postings overlap */
+			for (;;) {
+				size_t nb = 0;
+				while (nb < PBATCH && segrd_next(&rd, &m->pb[nb].t, &m->pb[nb].page))
+					nb++;
+				for (size_t i = 0; i < nb; i++)
+					m->imps[i] = impact(g, m->pb[i].t.tf, m->norms + (size_t)m->pb[i].page * NF);
+				for (size_t i = 0; i < nb; i++)
+					put_posting(blob, &m->pb[i].t, m->pb[i].page, &last, quant(m->qt, m->imps[i]),
+						    body_max, m->page_status[m->pb[i].page]);
+				if (nb < PBATCH)
+					break;
+			}
+			if (!segrd_ok(&rd, &ts[k]))
+				return -1;
+		}
+		return 0;
+	}
+	if (g->df > m->cgpost) {
+		m->cgpost = g->df;
+		free(m->gpost);
+		m->gpost = xmalloc(m->cgpost * sizeof *m->gpost);
+	}
+	gposting_t *gp = m->gpost;
+	size_t ng = 0;
+	for (size_t k = 0; k < nts; k++) {
+		segrd_t rd;
+		segrd_init(&rd, &ts[k], m->parts, m->gids);
+		while (ng < m->cgpost && segrd_next(&rd, &gp[ng].t, &gp[ng].page))
+			ng++;
+		if (!segrd_ok(&rd, &ts[k]))
+			return -1;
+	}
+	qsort(gp, ng, sizeof *gp, cmp_gposting);
+	for (size_t k = 0; k < ng; k++)
+		put_posting(blob, &gp[k].t, gp[k].page, &last,
+			    quant(m->qt, impact(g, gp[k].t.tf, m->norms + (size_t)gp[k].page * NF)), body_max,
+			    m->page_status[gp[k].page]);
+	return 0;
+}
+
+/* An average field length on a grid of AVG_BITS significant bits (a relative step of 1/128 to 1/256):
+ * an edit of a page or two of a large site does not move it, so neither do the impacts of the pages
+ * that did not change (see term_keys). */
+#define AVG_BITS 8
+static double round_avg(double x)
+{
+	int e;
+	double m = frexp(x, &e);
+	return ldexp(round(ldexp(m, AVG_BITS)), e - AVG_BITS);
+}
+
+/* Bytes stem `a` shares at its start with stem `b` (what a term shard does not repeat). */
+static size_t shared_len(const gterm_t *a, const gterm_t *b)
+{
+	size_t n = 0;
+	while (n < a->len && n < b->len && a->s[n] == b->s[n])
+		n++;
+	return n;
+}
+
+/* A page's row in the record of the terms' inputs (searchfiles.h): its share, its number there, its
+ * status, its field lengths. */
+enum { ROW_GROUP, ROW_LOCAL, ROW_STATUS, ROW_FLEN, ROW_WIDTH = ROW_FLEN + NF };
+
+/* Each stem's key (keys[t]): XXH3-128 of the site's numbers its impacts read (`site`: page count,
+ * average field lengths, scale), its bytes, page counts (all, title, alerts) and, per share having it,
+ * the share's number and the XXH3 of its postings there (`kb`: scratch). With the key, a blob depends
+ * only on its pages' place, status and field lengths: term_changed checks those. */
+static void term_keys(const gterm_t *gt, size_t ngt, const seg_t *tsegs, const uint32_t *tseg_at,
+		      const uint64_t site[2], buf_t *kb, uint64_t (*keys)[2])
+{
+	for (size_t t = 0; t < ngt; t++) {
+		const gterm_t *g = &gt[t];
+		buf_clear(kb);
+		uint32_t nums[4] = {g->len, g->df, g->tdf, g->adf};
+		buf_put(kb, (const char *)site, 2 * sizeof *site);
+		buf_put(kb, (const char *)nums, sizeof nums);
+		buf_put(kb, g->s, g->len);
+		for (uint32_t i = tseg_at[t]; i < tseg_at[t + 1]; i++) {
+			uint64_t h[2] = {tsegs[i].part, XXH3_64bits(tsegs[i].p, (size_t)(tsegs[i].e - tsegs[i].p))};
+			buf_put(kb, (const char *)h, sizeof h);
+		}
+		XXH128_hash_t k = XXH3_128bits(kb->s, kb->len);
+		keys[t][0] = k.low64;
+		keys[t][1] = k.high64;
+	}
+}
+
+/* How page `p` differs from the last build's (rows `old`, this build's `now`, ROW_WIDTH each): 0 not,
+ * 1 its status or field lengths only (its postings' bytes stay where they were), 2 its place. */
+static int page_change(const uint32_t *now, const uint32_t *old, size_t p)
+{
+	now += p * ROW_WIDTH;
+	old += p * ROW_WIDTH;
+	if (now[ROW_GROUP] != old[ROW_GROUP] || now[ROW_LOCAL] != old[ROW_LOCAL])
+		return 2;
+	return memcmp(now + ROW_STATUS, old + ROW_STATUS, (ROW_WIDTH - ROW_STATUS) * sizeof *now) != 0;
+}
+
+/* A stem's posting on a page whose status or impact changed: the bytes it now has. */
+typedef struct {
+	uint32_t term, page;
+	uint8_t q, status;
+} fix_t;
+
+typedef struct {
+	fix_t *v;
+	size_t n, cap;
+} fixes_t;
+
+static int cmp_fix(const void *a, const void *b)
+{
+	const fix_t *x = a, *y = b;
+	if (x->term != y->term)
+		return x->term < y->term ? -1 : 1;
+	return x->page < y->page ? -1 : x->page > y->page;
+}
+
+/* The stems whose key the last build recorded (cls[t] 0) but with a posting on a page that changed
+ * (`pchange`, page_change's): cls[t] becomes 2 when the page moved, else 1 when the posting's status or
+ * quantized impact differs from what it was (the page's `old` row; the site's averages `avg`, the
+ * last build's since the key is), with the posting's new bytes in *fixes (sorted by stem and page).
+ * Reads the postings of the shares with such a page only. 0, or -1 when a share's postings are
+ * damaged. */
+static int term_changed(const blobber_t *m, size_t nseg, size_t nparts, const uint8_t *pchange,
+			const uint32_t *old, const double *avg, uint8_t *cls, fixes_t *fixes)
+{
+	uint8_t *share = xcalloc(nparts ? nparts : 1, 1);
+	int any = 0, rc = 0;
+	for (size_t g = 0; g < nparts; g++)
+		for (uint32_t i = 0; i < m->parts[g].npages; i++)
+			if (pchange[m->gids[g][i]]) {
+				share[g] = 1;
+				any = 1;
+				break;
+			}
+	for (size_t t = 0, i = 0; any && i < nseg; i++) {
+		while (m->tseg_at[t + 1] <= i)
+			t++;
+		const seg_t *sg = &m->tsegs[i];
+		if (!share[sg->part] || cls[t] == 2)
+			continue;
+		segrd_t rd;
+		posting_t pt;
+		uint32_t page;
+		segrd_init(&rd, sg, m->parts, m->gids);
+		while (cls[t] != 2 && segrd_next(&rd, &pt, &page)) {
+			if (!pchange[page])
+				continue;
+			if (pchange[page] == 2) {
+				cls[t] = 2;
+				break;
+			}
+			const uint32_t *o = old + (size_t)page * ROW_WIDTH;
+			double norm[NF];
+			for (int f = 0; f < NF; f++)
+				norm[f] = 1.0 - field_b[f] + field_b[f] * (double)o[ROW_FLEN + f] / avg[f];
+			unsigned char q = quant(m->qt, impact(&m->gt[t], pt.tf, m->norms + (size_t)page * NF));
+			if (q == quant(m->qt, impact(&m->gt[t], pt.tf, norm)) && m->page_status[page] == o[ROW_STATUS])
+				continue;
+			cls[t] = 1;
+			GROW(fixes->v, fixes->n, fixes->cap);
+			fixes->v[fixes->n++] = (fix_t){(uint32_t)t, page, q, m->page_status[page]};
+		}
+		if (cls[t] != 2 && !segrd_ok(&rd, sg)) {
+			rc = -1;
+			break;
+		}
+	}
+	free(share);
+	if (fixes->n)
+		qsort(fixes->v, fixes->n, sizeof *fixes->v, cmp_fix);
+	return rc;
+}
+
+/* Patch the last build's bytes of a term shard (`s`, `n` bytes; its stems first..end-1, the lengths of
+ * their postings tlens[]) into this build's: for the stems of class 1 (`cls`), the postings in `fix`
+ * (from *fi on, sorted; those of earlier stems skipped) get their quantized impact and status (a byte
+ * each, the rest of the posting and so the lengths do not change). 1, or 0 when the bytes are not
+ * those of these stems (then nothing is to be trusted). */
+static int patch_shard(unsigned char *s, size_t n, const gterm_t *gt, size_t first, size_t end,
+		       const uint32_t *tlens, const uint8_t *cls, const fixes_t *fix, size_t *fi)
+{
+	const unsigned char *p = s, *e = s + n;
+	int bad = 0;
+	if (spart_varint(&p, e, &bad) != end - first || bad)
+		return 0;
+	for (size_t t = first; t < end; t++) {
+		uint32_t shared = spart_varint(&p, e, &bad), sl = spart_varint(&p, e, &bad);
+		if (bad || shared + (size_t)sl != gt[t].len || (size_t)(e - p) < sl || memcmp(p, gt[t].s + shared, sl))
+			return 0;
+		p += sl;
+		uint32_t bl = spart_varint(&p, e, &bad);
+		if (bad || bl != tlens[t] || (size_t)(e - p) < bl)
+			return 0;
+		const unsigned char *be = p + bl;
+		if (cls[t] != 1) {
+			p = be;
+			continue;
+		}
+		while (*fi < fix->n && fix->v[*fi].term < t)
+			(*fi)++;
+		uint32_t df = spart_varint(&p, be, &bad), page = 0;
+		if (df != gt[t].df)
+			return 0;
+		for (uint32_t k = 0; k < df && !bad; k++) {
+			page += spart_varint(&p, be, &bad);
+			if (p >= be)
+				return 0;
+			unsigned char *q = (unsigned char *)p++, *flags = (unsigned char *)p;
+			uint32_t keep = spart_varint(&p, be, &bad) >> 4;
+			for (uint32_t j = 0; j < keep && !bad; j++)
+				(void)spart_varint(&p, be, &bad);
+			if (*fi < fix->n && fix->v[*fi].term == t && fix->v[*fi].page == page) {
+				*q = fix->v[*fi].q;
+				*flags = (unsigned char)((*flags & ~7u) | fix->v[*fi].status);
+				(*fi)++;
+			}
+		}
+		if (bad || p != be || (*fi < fix->n && fix->v[*fi].term == t))
+			return 0;
+	}
+	return p == e;
+}
+
 int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
 		      const pub_t *site, diag_list_t *d)
 {
@@ -735,15 +1010,16 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	seg_t *tsegs = NULL;
 	cursor_t *heap = NULL;
 	quant_t *qt = NULL;
-	gposting_t pb[PBATCH];
-	double imps[PBATCH];
 	uint32_t *tseg_at = NULL;
 	uint32_t **gids = NULL;
 	size_t *gn = NULL;
 	double *norms = NULL;
-	gposting_t *gpost = NULL;
-	size_t cgpost = 0;
-	termref_t *order = NULL;
+	blobber_t *bl = NULL;
+	uint64_t (*tkeys)[2] = NULL;
+	uint32_t *tlens = NULL, *rows = NULL, *slot = NULL;
+	uint8_t *cls = NULL, *pchange = NULL;
+	size_t *tofs = NULL, nkept = 0, npatched = 0, fi = 0;
+	fixes_t fixes = {0};
 	char **vocab = NULL;
 	size_t nvocab = 0;
 	meta_job_t meta;
@@ -751,7 +1027,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	int meta_started = 0;
 	smem_map_t vmap = {0};
 	smem_arena_t varena = {0};
-	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT, blob = BUF_INIT;
+	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT, blob = BUF_INIT, kb = BUF_INIT;
 	size_t npost = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0, nseg = 0;
 	size_t nchunks = 0;
 	writer_t wr = {0};
@@ -814,7 +1090,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			for (int f = 0; f < NF; f++)
 				avg[f] += spart_flen(&parts[g], i, f);
 	for (int f = 0; f < NF; f++)
-		avg[f] = ndocs && avg[f] > 0 ? avg[f] / (double)ndocs : 1.0;
+		avg[f] = ndocs && avg[f] > 0 ? round_avg(avg[f] / (double)ndocs) : 1.0;
 	norms = xmalloc((ndocs ? ndocs : 1) * NF * sizeof *norms);
 	for (size_t g = 0; g < nparts; g++)
 		for (uint32_t i = 0; i < parts[g].npages; i++)
@@ -956,117 +1232,157 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	quant_init(qt, scale);
 
 	/* term shards: the stems in byte order, each with its postings in page order */
-	order = xmalloc((ngt ? ngt : 1) * sizeof(*order));
-	for (size_t i = 0; i < ngt; i++) {
-		order[i].s = gt[i].s;
-		order[i].len = gt[i].len;
-		order[i].idx = (uint32_t)i;
+	bl = xcalloc(1, sizeof *bl);
+	*bl = (blobber_t){.gt = gt, .tsegs = tsegs, .tseg_at = tseg_at, .parts = parts, .gids = gids,
+			  .norms = norms, .qt = qt, .page_status = page_status, .ndocs = ndocs};
+	tlens = xmalloc((ngt ? ngt : 1) * sizeof *tlens);
+	tofs = xmalloc((ngt ? ngt : 1) * sizeof *tofs);
+	cls = xmalloc(ngt ? ngt : 1); /* 0: the postings the last build recorded, 1: those patched, 2: made */
+	memset(cls, 2, ngt ? ngt : 1);
+	if (prev_files) {
+		/* what the postings are made from: the stems' keys and the pages' rows; a stem whose key the
+		 * last build recorded has the postings it had (of the length recorded) but on the pages whose
+		 * status or impact changed */
+		rows = xmalloc((ndocs ? ndocs : 1) * ROW_WIDTH * sizeof *rows);
+		for (size_t g = 0; g < nparts; g++)
+			for (uint32_t i = 0; i < parts[g].npages; i++) {
+				uint32_t *r = rows + (size_t)gids[g][i] * ROW_WIDTH;
+				r[ROW_GROUP] = (uint32_t)g;
+				r[ROW_LOCAL] = i;
+				r[ROW_STATUS] = page_status[gids[g][i]];
+				for (int f = 0; f < NF; f++)
+					r[ROW_FLEN + f] = spart_flen(&parts[g], i, f);
+			}
+		uint64_t site_key[2];
+		{
+			double nums[NF + 2] = {(double)ndocs, scale};
+			memcpy(nums + 2, avg, sizeof avg);
+			XXH128_hash_t h = XXH3_128bits(nums, sizeof nums);
+			site_key[0] = h.low64;
+			site_key[1] = h.high64;
+		}
+		tkeys = xmalloc((ngt ? ngt : 1) * sizeof *tkeys);
+		term_keys(gt, ngt, tsegs, tseg_at, site_key, &kb, tkeys);
+		const srfiles_terms_t *rt = srfiles_terms(prev_files);
+		if (rt && rt->npages == ndocs && rt->width == ROW_WIDTH && rt->nterms) {
+			size_t nslot = 2;
+			while (nslot < 2 * (size_t)rt->nterms)
+				nslot *= 2;
+			slot = xcalloc(nslot, sizeof *slot); /* recorded term index + 1, by key */
+			for (uint32_t i = 0; i < rt->nterms; i++) {
+				size_t h = (size_t)rt->keys[i][0] & (nslot - 1);
+				while (slot[h])
+					h = (h + 1) & (nslot - 1);
+				slot[h] = i + 1;
+			}
+			for (size_t t = 0; t < ngt; t++) {
+				size_t h = (size_t)tkeys[t][0] & (nslot - 1);
+				for (; slot[h]; h = (h + 1) & (nslot - 1)) {
+					uint32_t i = slot[h] - 1;
+					if (rt->keys[i][0] == tkeys[t][0] && rt->keys[i][1] == tkeys[t][1]) {
+						cls[t] = 0;
+						tlens[t] = rt->lens[i];
+						break;
+					}
+				}
+			}
+			pchange = xmalloc(ndocs ? ndocs : 1);
+			for (size_t p = 0; p < ndocs; p++)
+				pchange[p] = (uint8_t)page_change(rows, rt->rows, p);
+			if (term_changed(bl, nseg, nparts, pchange, rt->rows, avg, cls, &fixes) != 0)
+				goto damaged;
+		}
 	}
-	/* (the merge gave them in byte order) */
 	{
 		json_writer_t kj;
 		json_init(&kj, &keys, 0);
 		json_begin_array(&kj);
-		size_t in_shard = 0;
-		const gterm_t *prev = NULL;
-		/* the shard's terms go after VARINT_MAX bytes kept for its term count */
-		buf_grow(&shard, SHARD_TARGET_BYTES * 2);
-		shard.len = VARINT_MAX;
-		for (size_t oi = 0; oi <= ngt; oi++) {
-			if ((oi & 1023) == 0 && pub_interrupted())
+		for (size_t first = 0; first < ngt;) {
+			if ((nshards & 63) == 0 && pub_interrupted())
 				goto out;
-			gterm_t *g = oi < ngt ? &gt[order[oi].idx] : NULL;
-			if (in_shard && (!g || shard.len - VARINT_MAX >= SHARD_TARGET_BYTES)) {
-				unsigned char cnt[VARINT_MAX];
-				size_t cl = (size_t)(varint_to(cnt, in_shard) - cnt);
-				char *start = shard.s + VARINT_MAX - cl;
-				memcpy(start, cnt, cl);
-				char rel[64];
-				snprintf(rel, sizeof(rel), "t/%zu.bin", nshards);
-				write_out(&wr, rel, start, shard.len - VARINT_MAX + cl);
-				shard.len = VARINT_MAX;
-				nshards++;
-				in_shard = 0;
-			}
-			if (!g)
-				break;
-			/* the postings blob */
+			/* the shard's stems: up to the first after which it holds SHARD_TARGET_BYTES, their
+			 * lengths recorded or their postings made (into `blob`, at tofs[t]) */
 			buf_clear(&blob);
-			put_varint(&blob, g->df);
-			uint32_t body_max = body_max_of(g->df, ndocs), last = 0;
-			seg_t *ts = tsegs + tseg_at[order[oi].idx];
-			size_t nts = tseg_at[order[oi].idx + 1] - tseg_at[order[oi].idx];
-			/* a posting written takes at most 5 bytes more than the share's (a page number's varint
-			 * grows by 4 at most, the flags' by 1, the counts go) */
-			size_t room = 0;
-			for (size_t k = 0; k < nts; k++)
-				room += (size_t)(ts[k].e - ts[k].p) + 5 * (size_t)ts[k].df;
-			buf_grow(&blob, room + VARINT_MAX);
-			qsort(ts, nts, sizeof *ts, cmp_seg_first);
-			int apart = 1; /* the shares' pages do not interleave (sources under their own folders) */
-			for (size_t k = 1; k < nts; k++)
-				apart &= ts[k - 1].last < ts[k].first;
-			if (apart) {
-				for (size_t k = 0; k < nts; k++) {
-					segrd_t rd;
-					segrd_init(&rd, &ts[k], parts, gids);
-					/* by batches: the impacts' divisions of several postings overlap */
-					for (;;) {
-						size_t nb = 0;
-						while (nb < PBATCH && segrd_next(&rd, &pb[nb].t, &pb[nb].page))
-							nb++;
-						for (size_t i = 0; i < nb; i++)
-							imps[i] = impact(g, pb[i].t.tf, norms + (size_t)pb[i].page * NF);
-						for (size_t i = 0; i < nb; i++)
-							put_posting(&blob, &pb[i].t, pb[i].page, &last, quant(qt, imps[i]),
-								    body_max, page_status[pb[i].page]);
-						if (nb < PBATCH)
-							break;
+			size_t end = first, raw = 0;
+			int worst = 0; /* the highest class of its stems */
+			while (end < ngt && (end == first || raw < SHARD_TARGET_BYTES)) {
+				if (cls[end] == 2) {
+					tofs[end] = blob.len;
+					if (term_blob(bl, end, &blob) != 0)
+						goto damaged;
+					tlens[end] = (uint32_t)(blob.len - tofs[end]);
+				} else {
+					tofs[end] = SIZE_MAX;
+				}
+				if (cls[end] > worst)
+					worst = cls[end];
+				size_t shared = end > first ? shared_len(&gt[end - 1], &gt[end]) : 0;
+				raw += varint_len(shared) + varint_len(gt[end].len - shared) + (gt[end].len - shared) +
+				       varint_len(tlens[end]) + tlens[end];
+				end++;
+			}
+			size_t kl = first ? separator_len(gt[first - 1].s, gt[first - 1].len, gt[first].s, gt[first].len)
+					  : 0;
+			json_stringn(&kj, gt[first].s, kl);
+			char rel[64];
+			snprintf(rel, sizeof(rel), "t/%zu.bin", nshards++);
+			uint64_t skey[2] = {0, 0};
+			if (tkeys) { /* the shard's key: its stems' */
+				XXH128_hash_t h = XXH3_128bits(tkeys + first, (end - first) * sizeof *tkeys);
+				skey[0] = h.low64;
+				skey[1] = h.high64;
+				if (worst == 0 && kept_by_key(&wr, rel, skey)) {
+					nkept++;
+					first = end;
+					continue;
+				}
+				/* the same stems as the last build's shard, some with postings whose impact or
+				 * status changed: its bytes (checked) patched */
+				const srfiles_entry_t *e = worst == 1 ? srfiles_get(prev_files, rel) : NULL;
+				if (e && e->key[0] == skey[0] && e->key[1] == skey[1] &&
+				    e->size == varint_len(end - first) + raw) {
+					char *srel = xasprintf("search/%s", rel);
+					buf_clear(&shard);
+					buf_grow(&shard, e->size);
+					int ok = pub_read_prev(site, srel, shard.s, e->size) &&
+						 XXH3_64bits(shard.s, e->size) == e->hash &&
+						 patch_shard((unsigned char *)shard.s, e->size, gt, first, end, tlens, cls,
+							     &fixes, &fi);
+					free(srel);
+					if (ok) {
+						write_out_key(&wr, rel, shard.s, e->size, skey);
+						npatched++;
+						first = end;
+						continue;
 					}
-					if (!segrd_ok(&rd, &ts[k]))
-						goto damaged;
 				}
-			} else {
-				if (g->df > cgpost) {
-					cgpost = g->df;
-					free(gpost);
-					gpost = xmalloc(cgpost * sizeof *gpost);
-				}
-				size_t ng = 0;
-				for (size_t k = 0; k < nts; k++) {
-					segrd_t rd;
-					segrd_init(&rd, &ts[k], parts, gids);
-					while (ng < cgpost && segrd_next(&rd, &gpost[ng].t, &gpost[ng].page))
-						ng++;
-					if (!segrd_ok(&rd, &ts[k]))
-						goto damaged;
-				}
-				qsort(gpost, ng, sizeof *gpost, cmp_gposting);
-				for (size_t k = 0; k < ng; k++)
-					put_posting(&blob, &gpost[k].t, gpost[k].page, &last,
-						    quant(qt, impact(g, gpost[k].t.tf, norms + (size_t)gpost[k].page * NF)),
-						    body_max, page_status[gpost[k].page]);
 			}
-			size_t shared = 0;
-			if (in_shard == 0) {
-				size_t kl = prev ? separator_len(prev->s, prev->len, g->s, g->len) : 0;
-				json_stringn(&kj, g->s, kl);
-			} else {
-				while (shared < prev->len && shared < g->len && prev->s[shared] == g->s[shared])
-					shared++;
+			/* made: its term count, then each stem (bytes shared with the one before, the rest) and
+			 * its postings */
+			for (size_t t = first; t < end; t++)
+				if (tofs[t] == SIZE_MAX) { /* as the last build's, its shard not: made after all */
+					tofs[t] = blob.len;
+					if (term_blob(bl, t, &blob) != 0)
+						goto damaged;
+					if (blob.len - tofs[t] != tlens[t])
+						goto mismatch;
+				}
+			buf_clear(&shard);
+			buf_grow(&shard, VARINT_MAX + raw);
+			unsigned char *o = (unsigned char *)shard.s;
+			o = varint_to(o, end - first);
+			for (size_t t = first; t < end; t++) {
+				size_t shared = t > first ? shared_len(&gt[t - 1], &gt[t]) : 0;
+				o = varint_to(o, shared);
+				o = varint_to(o, gt[t].len - shared);
+				memcpy(o, gt[t].s + shared, gt[t].len - shared);
+				o += gt[t].len - shared;
+				o = varint_to(o, tlens[t]);
+				memcpy(o, blob.s + tofs[t], tlens[t]);
+				o += tlens[t];
 			}
-			buf_grow(&shard, 3 * VARINT_MAX + (g->len - shared) + blob.len);
-			unsigned char *o = (unsigned char *)shard.s + shard.len;
-			o = varint_to(o, shared);
-			o = varint_to(o, g->len - shared);
-			memcpy(o, g->s + shared, g->len - shared);
-			o += g->len - shared;
-			o = varint_to(o, blob.len);
-			memcpy(o, blob.s, blob.len);
-			o += blob.len;
-			shard.len = (size_t)((char *)o - shard.s);
-			in_shard++;
-			prev = g;
+			write_out_key(&wr, rel, shard.s, (size_t)((char *)o - shard.s), tkeys ? skey : NULL);
+			first = end;
 		}
 		json_end_array(&kj);
 	}
@@ -1181,8 +1497,16 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		rc = 0;
 		if (prev_files) { /* for the next build: what this one has under search/ */
 			srfiles_list_t lists[2] = {wr.list, meta.wr.list};
-			srfiles_save(sp->files_path, sp->binary_id, lists, 2);
+			srfiles_terms_t terms = {(uint32_t)ndocs, ROW_WIDTH, rows, (uint32_t)ngt, tkeys, tlens};
+			srfiles_save(sp->files_path, sp->binary_id, lists, 2, &terms);
 		}
+	}
+	if (0) {
+mismatch: /* a stem's postings of another length than recorded with their key: not a user's problem */
+		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
+			 "internal error: the search index's record of its terms does not match; build again with "
+			 "--no-page-cache");
+		goto out;
 	}
 	if (0) {
 damaged:
@@ -1194,6 +1518,8 @@ damaged:
 		stats->terms = ngt;
 		stats->postings = npost;
 		stats->term_shards = nshards;
+		stats->term_shards_kept = nkept;
+		stats->term_shards_patched = npatched;
 		stats->vocab_words = nvocab;
 		stats->meta_chunks = nchunks;
 		stats->bytes = wr.bytes;
@@ -1217,12 +1543,22 @@ out:
 	free(gids);
 	free(gn);
 	free(norms);
-	free(gpost);
-	free(order);
+	if (bl)
+		free(bl->gpost);
+	free(bl);
+	free(tkeys);
+	free(tlens);
+	free(rows);
+	free(slot);
+	free(cls);
+	free(fixes.v);
+	free(pchange);
+	free(tofs);
 	free(vocab);
 	smem_map_free(&vmap);
 	smem_arena_free(&varena);
 	buf_free(&blob);
+	buf_free(&kb);
 	if (meta_started)
 		pthread_join(meta_tid, NULL);
 	free(meta.types);

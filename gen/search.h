@@ -50,7 +50,11 @@
  * rebuild prepares only the pages of the repositories that changed; what it
  * writes does not depend on where the shares came from. With a cache,
  * searchfiles.h records the files written, so that unchanged ones are kept
- * without being read (or, for metadata chunks, made). A document may come
+ * without being read (or, for metadata chunks, made), and what each term's
+ * postings were made from, so that only the term shards with a term whose
+ * postings changed are made (or patched, when only some impact or status
+ * bytes changed). The ranks use the site's average field lengths rounded to
+ * 8 significant bits: editing a page of a large site does not move them. A document may come
  * with its sections' digest and a way to load them (search_doc_t.load_sections):
  * the index then reads the texts of the pages it tokenizes and of those in
  * the metadata chunks it makes only (a rebuild's pages of an unchanged
@@ -125,6 +129,8 @@ typedef struct {
 	size_t terms;        /* distinct index terms */
 	size_t postings;     /* (term, page) pairs */
 	size_t term_shards;
+	size_t term_shards_kept; /* of them, kept as the last build wrote them (not made) */
+	size_t term_shards_patched; /* made from the last build's bytes (some impacts or statuses changed) */
 	size_t vocab_words;
 	size_t meta_chunks;
 	size_t bytes;        /* total bytes written */

@@ -9,13 +9,46 @@
 #include "map.h"
 
 #define SF_MAGIC "ALMSFILE"
-#define SF_VERSION 1u
+#define SF_VERSION 2u
 #define SF_HDR 24 /* magic, version, spare, payload length at 16 */
 
 struct srfiles {
 	srfiles_list_t list;
 	map_t by_rel; /* rel -> entry index + 1 */
+	srfiles_terms_t terms;
+	int has_terms;
 };
+
+/* The terms' part of the record (after the files) into *t: 1, or 0 when malformed (nothing kept). */
+static int read_terms(hfile_rd_t *rd, srfiles_terms_t *t)
+{
+	memset(t, 0, sizeof *t);
+	t->npages = hfile_u32(rd);
+	t->width = hfile_u32(rd);
+	if (rd->bad || t->width > 64 || (uint64_t)t->npages * t->width > (size_t)(rd->e - rd->p) / 4)
+		return 0;
+	size_t nrows = (size_t)t->npages * t->width;
+	t->rows = xmalloc((nrows ? nrows : 1) * sizeof *t->rows);
+	for (size_t i = 0; i < nrows; i++)
+		t->rows[i] = hfile_u32(rd);
+	t->nterms = hfile_u32(rd);
+	if (rd->bad || t->nterms > (size_t)(rd->e - rd->p) / 20) {
+		srfiles_terms_free(t);
+		return 0;
+	}
+	t->keys = xmalloc((t->nterms ? t->nterms : 1) * sizeof *t->keys);
+	t->lens = xmalloc((t->nterms ? t->nterms : 1) * sizeof *t->lens);
+	for (uint32_t i = 0; i < t->nterms; i++) {
+		t->keys[i][0] = hfile_u64(rd);
+		t->keys[i][1] = hfile_u64(rd);
+		t->lens[i] = hfile_u32(rd);
+	}
+	if (rd->bad) {
+		srfiles_terms_free(t);
+		return 0;
+	}
+	return 1;
+}
 
 srfiles_t *srfiles_load(const char *path, uint64_t binary_id)
 {
@@ -44,15 +77,34 @@ srfiles_t *srfiles_load(const char *path, uint64_t binary_id)
 		if (!rd.bad)
 			srfiles_add(&r->list, rel, h, k, size, mtime, ino);
 	}
-	if (rd.bad || rd.p != rd.e) {
+	if (rd.bad || !read_terms(&rd, &r->terms)) {
 		srfiles_list_free(&r->list);
 		goto out;
 	}
+	if (rd.p != rd.e) {
+		srfiles_list_free(&r->list);
+		srfiles_terms_free(&r->terms);
+		goto out;
+	}
+	r->has_terms = 1;
 	for (size_t i = 0; i < r->list.n; i++)
 		map_put(&r->by_rel, r->list.v[i].rel, (void *)(uintptr_t)(i + 1));
 out:
 	free(data);
 	return r;
+}
+
+const srfiles_terms_t *srfiles_terms(const srfiles_t *r)
+{
+	return r && r->has_terms ? &r->terms : NULL;
+}
+
+void srfiles_terms_free(srfiles_terms_t *t)
+{
+	free(t->rows);
+	free(t->keys);
+	free(t->lens);
+	memset(t, 0, sizeof *t);
 }
 
 const srfiles_entry_t *srfiles_get(const srfiles_t *r, const char *rel)
@@ -69,6 +121,7 @@ void srfiles_free(srfiles_t *r)
 		return;
 	map_free(&r->by_rel);
 	srfiles_list_free(&r->list);
+	srfiles_terms_free(&r->terms);
 	free(r);
 }
 
@@ -88,7 +141,16 @@ void srfiles_list_free(srfiles_list_t *l)
 	memset(l, 0, sizeof *l);
 }
 
-void srfiles_save(const char *path, uint64_t binary_id, const srfiles_list_t *lists, size_t n)
+/* `v` as `n` little-endian bytes at `o`; returns their end. */
+static unsigned char *put_le(unsigned char *o, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		*o++ = (unsigned char)(v >> 8 * i);
+	return o;
+}
+
+void srfiles_save(const char *path, uint64_t binary_id, const srfiles_list_t *lists, size_t n,
+		  const srfiles_terms_t *terms)
 {
 	buf_t b = BUF_INIT;
 	buf_put(&b, SF_MAGIC, 8);
@@ -111,6 +173,24 @@ void srfiles_save(const char *path, uint64_t binary_id, const srfiles_list_t *li
 			hfile_put_u64(&b, e->ino);
 			hfile_put_u64(&b, (uint64_t)e->mtime_ns);
 		}
+	static const srfiles_terms_t none = {0};
+	if (!terms)
+		terms = &none;
+	/* the rows and terms (a megabyte or two): stored straight into room reserved once */
+	size_t nrows = (size_t)terms->npages * terms->width;
+	buf_grow(&b, 12 + 4 * nrows + 20 * (size_t)terms->nterms);
+	unsigned char *o = (unsigned char *)b.s + b.len;
+	o = put_le(o, terms->npages, 4);
+	o = put_le(o, terms->width, 4);
+	for (size_t i = 0; i < nrows; i++)
+		o = put_le(o, terms->rows[i], 4);
+	o = put_le(o, terms->nterms, 4);
+	for (uint32_t i = 0; i < terms->nterms; i++) {
+		o = put_le(o, terms->keys[i][0], 8);
+		o = put_le(o, terms->keys[i][1], 8);
+		o = put_le(o, terms->lens[i], 4);
+	}
+	b.len = (size_t)((char *)o - b.s);
 	hfile_seal(&b, 16, SF_HDR);
 	hfile_replace(path, b.s, b.len);
 	buf_free(&b);

@@ -633,6 +633,7 @@ KEPT = {  # what a warm build's ALMANAC_TIMING lines say it took from the last b
     "page files": re.compile(r"; (\d+) pages not rendered again", re.M),
     "page files by their inputs": re.compile(r"pages not rendered again \((\d+) by their inputs alone\)", re.M),
     "search words": re.compile(r"^  search words: (\d+) of \d+ pages from the last build", re.M),
+    "search term shards": re.compile(r"^  search term shards: (\d+) of \d+ as the last build wrote them", re.M),
 }
 COLD_EVERY = 5  # steps between builds of copies of the repositories without any cache (.git/almanac)
 

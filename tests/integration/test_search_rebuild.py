@@ -4,7 +4,12 @@ changed, then merges them. The index it writes is the one a build from nothing w
 whatever changed: a page edited, added or removed in one repository (the site's page numbers shift), a
 source removed, a damaged share. A rebuild reads from the page cache the section texts of the pages it
 needs only (those it tokenizes, those of the metadata chunks it makes): the others are known by their
-sections' digest."""
+sections' digest.
+
+The term shards (search/t/N.bin) cost what changed too: .git/almanac/search-files records, per term, the key of
+its postings' inputs (its shares' postings, its page counts, the site's page count, rounded average field
+lengths and scale) and their length, and per page its place, status and field lengths; a rebuild makes only
+the shards with a term whose postings differ and keeps the others as the last build wrote them."""
 import os
 import re
 import sys
@@ -14,6 +19,7 @@ from almanac_testlib import RepoTestCase, git, main, make_repo, tree_bytes, writ
 
 SHARES_LINE = re.compile(r"search shares: (\d+) of (\d+) repositories' from the last build")
 SECTIONS_LINE = re.compile(r"search sections: (\d+) of (\d+) pages read from the page cache")
+TSHARDS_LINE = re.compile(r"search term shards: (\d+) of (\d+) as the last build wrote them, (\d+) patched")
 WORDS = ["etcd", "certificate", "rotate", "replica", "lag", "disk", "pressure", "kafka", "consumer", "quota",
          "ingress", "latency", "memory", "leak", "deadlock", "rollback", "canary", "dns", "timeout", "vault"]
 
@@ -25,7 +31,7 @@ def page(title, i, words=8):
                                                                WORDS[i % len(WORDS)], WORDS[(i + 3) % len(WORDS)]))
 
 
-class SearchRebuildTest(RepoTestCase):
+class SearchRebuildBase(RepoTestCase):
     def source(self, name, n):
         files = {"docs/%s-%02d.md" % (name, i): page("%s %s %d" % (name.capitalize(), WORDS[i], i), i)
                  for i in range(n)}
@@ -38,6 +44,16 @@ class SearchRebuildTest(RepoTestCase):
         m = SHARES_LINE.search(r.stderr)
         self.assertIsNotNone(m, r.stderr)
         return int(m.group(1)), int(m.group(2))
+
+    def term_shards(self, r):
+        """(kept, all) term shards of a build's ALMANAC_TIMING output."""
+        return self.term_shards_patched(r)[:2]
+
+    def term_shards_patched(self, r):
+        """(kept, all, patched)."""
+        m = TSHARDS_LINE.search(r.stderr)
+        self.assertIsNotNone(m, r.stderr)
+        return int(m.group(1)), int(m.group(2)), int(m.group(3))
 
     def sections_read(self, r):
         m = SECTIONS_LINE.search(r.stderr)
@@ -56,10 +72,24 @@ class SearchRebuildTest(RepoTestCase):
         for k in a:
             self.assertEqual(a[k], b[k], k)
 
+    def rebuild_with(self, path, damaged, alpha, hub, out, day):
+        """Rebuild after writing `damaged` to the cache file `path` and editing a page of `alpha` (a build
+        must run)."""
+        with open(path, "wb") as f:
+            f.write(damaged)
+        write(alpha, "docs/alpha-01.md", page("Alpha round %d" % day, day))
+        self.commit(alpha, "round %d" % day, day)
+        r = self.build(hub, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
     def commit(self, repo, msg, day):
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", msg, date="2026-11-%02dT10:00:00Z" % day)
 
+
+
+class SearchRebuildTest(SearchRebuildBase):
     def test_a_rebuild_merges_the_kept_shares_into_the_index_a_full_build_writes(self):
         srcs = {name: self.source(name, n) for name, n in [("alpha", 7), ("beta", 9), ("gamma", 5)]}
         cfg = "title: Hub\nsources:\n" + "".join("  - name: %s\n    repo: %s\n    path: docs\n" % (n, p)
@@ -157,13 +187,8 @@ class SearchRebuildTest(RepoTestCase):
         good = open(share, "rb").read()
         day = 0
         for damaged in [good[:len(good) // 2], good[:60] + bytes([good[60] ^ 1]) + good[61:], b"\0" * 64, b""]:
-            with open(share, "wb") as f:
-                f.write(damaged)
-            day += 1  # and a page of alpha edited (a build must run)
-            write(srcs["alpha"], "docs/alpha-01.md", page("Alpha round %d" % day, day))
-            self.commit(srcs["alpha"], "round %d" % day, day)
-            r = self.build(hub, out)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            day += 1
+            r = self.rebuild_with(share, damaged, srcs["alpha"], hub, out, day)
             self.assertEqual(self.shares(r), (1, 3))  # beta's made again (from its pages' kept words)
             self.assertEqual(open(share, "rb").read(), good)
             self.assert_index_fresh(hub, out)
@@ -175,6 +200,122 @@ class SearchRebuildTest(RepoTestCase):
         r = self.build(hub, out)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.shares(r), (1, 3))
+        self.assert_index_fresh(hub, out)
+
+
+
+def rare_words(i, n=160):
+    """`n` made-up words of page `i`, most of them on no other page (many terms: many term shards)."""
+    letters = "bcdfghjklmnprstvz"
+    out = []
+    for k in range(n):
+        v = (i * 7919 + k * 104729) % 83521 if k % 4 else (k * 31) % 300  # a quarter shared by many pages
+        w = ""
+        for _ in range(4):
+            w += letters[v % len(letters)] + "aeiou"[v % 5]
+            v //= len(letters)
+        out.append(w)
+    return " ".join(out)
+
+
+class SearchTermShardsTest(SearchRebuildBase):
+    """A rebuild makes only the term shards that changed, and they are the shards a full build writes."""
+
+    def site(self):
+        srcs = {name: self.repo({"docs/%s-%02d.md" % (name, i): page("%s %s %d" % (name.capitalize(), WORDS[i % 20], i), i)
+                                 + "\n## Notes\n\n" + rare_words(i + 100 * k) + "\n" for i in range(30)})
+                for k, name in enumerate(["alpha", "beta", "gamma"])}
+        cfg = "sources:\n" + "".join("  - name: %s\n    repo: %s\n    path: docs\n" % (n, p) for n, p in srcs.items())
+        hub = self.repo({"almanac.yml": cfg, "content/index.md": page("Home", 1),
+                         "content/short.md": "---\ntitle: Short\n---\nEtcd quota.\n"})
+        return srcs, hub
+
+    def test_a_rebuild_keeps_the_term_shards_whose_terms_did_not_change(self):
+        srcs, hub = self.site()
+        out = os.path.join(self.tmpdir(), "site")
+        r = self.build(hub, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        kept, total = self.term_shards(r)
+        self.assertEqual(kept, 0)
+        self.assertGreaterEqual(total, 12)
+        # a paragraph of a new word appended to a short page: the shards from the new word's on are made, those
+        # of its other words (whose impact on that page, longer now, no longer rounds as it did) patched;
+        # the site's averages do not move
+        write(hub, "content/short.md", "---\ntitle: Short\n---\nEtcd quota.\n\nZyzzyva, zyzzyva, zyzzyva.\n")
+        self.commit(hub, "hub: a paragraph", 1)
+        r = self.build(hub, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_index_fresh(hub, out)
+        kept, total, patched = self.term_shards_patched(r)
+        self.assertGreaterEqual(kept, total // 2, r.stderr)
+        self.assertLess(kept, total)
+        self.assertGreater(patched, 0)
+        # a word of a page replaced by another (its field lengths stay): the shards of the two words (one
+        # on one page less, one new), and those after the new word's until a cut falls where it fell
+        f = os.path.join(srcs["alpha"], "docs", "alpha-05.md")
+        write(srcs["alpha"], "docs/alpha-05.md", open(f).read().replace("Restart the", "Reboot the"))
+        self.commit(srcs["alpha"], "alpha: reboot", 2)
+        r = self.build(hub, out)
+        kept, total = self.term_shards(r)
+        self.assertGreaterEqual(kept, total // 2)
+        self.assertLess(kept, total)
+        self.assert_index_fresh(hub, out)
+        # one page's status changes (its review is due sooner): the shards of its terms only
+        f = os.path.join(srcs["gamma"], "docs", "gamma-07.md")
+        write(srcs["gamma"], "docs/gamma-07.md", open(f).read().replace("owner:", "review_interval: 7d\nowner:", 1))
+        self.commit(srcs["gamma"], "gamma: reviewed weekly", 20)
+        r = self.build(hub, out, now="2026-11-22")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_index_fresh(hub, out, now="2026-11-22")
+        r = self.build(hub, out, now="2026-12-05")  # gamma-07 is due, the others still fresh: its postings'
+        self.assertEqual(r.returncode, 0, r.stderr)  # status patched
+        kept, total, patched = self.term_shards_patched(r)
+        self.assertGreater(kept, 0)
+        self.assertEqual(kept + patched, total)
+        self.assert_index_fresh(hub, out, now="2026-12-05")
+
+    def test_a_change_of_the_sites_numbers_makes_every_term_shard(self):
+        srcs, hub = self.site()
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(hub, out).returncode, 0)
+        # a page added: the page count (every idf) and the page numbers after it change
+        write(srcs["alpha"], "docs/alpha-00a.md", page("Alpha inserted", 3))
+        self.commit(srcs["alpha"], "alpha: add", 1)
+        r = self.build(hub, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.term_shards(r)[0], 0)
+        self.assert_index_fresh(hub, out)
+        # a page removed
+        os.remove(os.path.join(srcs["beta"], "docs", "beta-11.md"))
+        self.commit(srcs["beta"], "beta: remove", 2)
+        r = self.build(hub, out)
+        self.assertEqual(self.term_shards(r)[0], 0)
+        self.assert_index_fresh(hub, out)
+        # every page's status changes
+        r = self.build(hub, out, now="2028-06-01")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.term_shards(r)[0], 0)
+        self.assert_index_fresh(hub, out, now="2028-06-01")
+
+    def test_a_damaged_record_is_not_used(self):
+        srcs, hub = self.site()
+        out = os.path.join(self.tmpdir(), "site")
+        self.assertEqual(self.build(hub, out).returncode, 0)
+        rec = os.path.join(hub, ".git", "almanac", "search-files")
+        good = open(rec, "rb").read()
+        day = 0
+        for damaged in [good[:len(good) // 2], good[:len(good) - 40] + bytes([good[-40] ^ 1]) + good[-39:],
+                        good[:8] + b"\x09" + good[9:], b"\0" * 64, b""]:
+            day += 1
+            r = self.rebuild_with(rec, damaged, srcs["alpha"], hub, out, day)
+            self.assertEqual(self.term_shards(r)[0], 0)  # nothing known: every shard made
+            self.assert_index_fresh(hub, out)
+        # recorded again: a rebuild that changes no term keeps every shard
+        write(srcs["alpha"], "docs/alpha-01.md", page("Alpha round %d" % day, day) + "\n")
+        self.commit(srcs["alpha"], "no new words", day + 1)
+        r = self.build(hub, out)
+        kept, total = self.term_shards(r)
+        self.assertEqual(kept, total)
         self.assert_index_fresh(hub, out)
 
 
