@@ -12,6 +12,7 @@
 #include "fsutil.h"
 #include "json.h"
 #include "layout.h"
+#include "parallel.h"
 #include "pathres.h"
 #include "sitelayout.h"
 #include "timefmt.h"
@@ -254,9 +255,32 @@ static int cmp_alert(const void *a, const void *b)
 	return strcmp(((const site_alert_t *)a)->name, ((const site_alert_t *)b)->name);
 }
 
-static int cmp_name(const void *a, const void *b)
+static int cmp_alert_ptr(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return cmp_alert(*(site_alert_t *const *)a, *(site_alert_t *const *)b);
+}
+
+/* Sort s->alerts by name (the names are distinct); returns where each alert went: rank[old index] is its
+ * new index. Caller frees. */
+static size_t *sort_alerts(site_t *s)
+{
+	size_t n = s->nalerts;
+	size_t *rank = xcalloc(n + 1, sizeof *rank);
+	if (n < 2)
+		return rank; /* s->alerts is NULL without alerts */
+	site_alert_t **by = xmalloc(n * sizeof *by);
+	for (size_t i = 0; i < n; i++)
+		by[i] = &s->alerts[i];
+	qsort(by, n, sizeof *by, cmp_alert_ptr);
+	site_alert_t *sorted = xmalloc(n * sizeof *sorted);
+	for (size_t k = 0; k < n; k++) {
+		sorted[k] = *by[k];
+		rank[by[k] - s->alerts] = k;
+	}
+	free(by);
+	free(s->alerts);
+	s->alerts = sorted;
+	return rank;
 }
 
 int alerts_add_answer(site_t *s, size_t ai, long page)
@@ -268,14 +292,20 @@ int alerts_add_answer(site_t *s, size_t ai, long page)
 	size_t at = a->npages;
 	while (at > 0 && a->pages[at - 1] > page)
 		at--;
-	a->pages = xrealloc(a->pages, (a->npages + 1) * sizeof *a->pages);
+	if (!(a->npages & (a->npages - 1))) /* room for a power of two of them: 0, 1, 2, 4... */
+		a->pages = xrealloc(a->pages, (a->npages ? 2 * a->npages : 1) * sizeof *a->pages);
 	memmove(a->pages + at + 1, a->pages + at, (a->npages - at) * sizeof *a->pages);
 	a->pages[at] = page;
 	a->npages++;
+	/* the page's alerts by name: the new one in its place */
 	site_page_t *p = &s->pages[page];
 	p->alerts = xrealloc(p->alerts, (p->nalerts + 1) * sizeof *p->alerts);
-	p->alerts[p->nalerts++] = a->name;
-	qsort(p->alerts, p->nalerts, sizeof *p->alerts, cmp_name);
+	size_t k = p->nalerts++;
+	while (k > 0 && strcmp(p->alerts[k - 1], a->name) > 0) {
+		p->alerts[k] = p->alerts[k - 1];
+		k--;
+	}
+	p->alerts[k] = a->name;
 	return 1;
 }
 
@@ -315,6 +345,25 @@ site_alert_t *alerts_of_path(const site_t *s, const char *path)
 	return a && a->npages ? a : NULL;
 }
 
+/* alerts_build's look at each page, on every core: its front matter's alerts: entry (v), else the
+ * catalog alert its file is named for (by_name), for a page that is published. */
+typedef struct {
+	const site_t *s;
+	const val_t **v;
+	const char **by_name;
+} page_alerts_t;
+
+static void page_alerts(void *ud, size_t i)
+{
+	page_alerts_t *pa = ud;
+	const site_page_t *p = &pa->s->pages[i];
+	if (p->draft && !pa->s->opts.drafts)
+		return;
+	pa->v[i] = val_map_get(p->fm.raw, "alerts");
+	if (!pa->v[i])
+		pa->by_name[i] = alerts_file_name_match(pa->s, p->slug);
+}
+
 int alerts_build(site_t *s)
 {
 	map_t m = MAP_INIT;
@@ -329,19 +378,24 @@ int alerts_build(site_t *s)
 	/* answers by page index, in page order: (page, alert name) pairs resolved after the sort */
 	typedef struct {
 		long page;
-		char *name;
+		size_t alert; /* its index in s->alerts before the sort below */
 		int line, col; /* front matter position; 0 for the other rules */
 	} ans_t;
 	ans_t *ans = NULL;
 	size_t nans = 0, cans = 0;
+	/* every name answered is in m: the catalog's, the rules' (alerts_load_catalog), the front matter's
+	 * (added below before its answer) */
 #define ADD_ANS(pg, nm, l, c)                                                                                          \
 	do {                                                                                                           \
+		void *ai_;                                                                                             \
+		if (!map_get(&m, (nm), &ai_))                                                                          \
+			break;                                                                                         \
 		if (nans == cans) {                                                                                    \
 			cans = cans ? cans * 2 : 64;                                                                   \
 			ans = xrealloc(ans, cans * sizeof *ans);                                                       \
 		}                                                                                                      \
 		ans[nans].page = (pg);                                                                                 \
-		ans[nans].name = xstrdup(nm);                                                                          \
+		ans[nans].alert = (size_t)MAP_AS_INT(ai_);                                                             \
 		ans[nans].line = (l);                                                                                  \
 		ans[nans].col = (c);                                                                                   \
 		nans++;                                                                                                \
@@ -379,17 +433,18 @@ int alerts_build(site_t *s)
 		free(frag);
 	}
 	forgepages_free(forge);
+	page_alerts_t pa = {s, xcalloc(s->npages + 1, sizeof *pa.v), xcalloc(s->npages + 1, sizeof *pa.by_name)};
+	par_for(s->npages, s->opts.jobs > 0 ? s->opts.jobs : 1, page_alerts, &pa);
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		if (p->draft && !s->opts.drafts)
 			continue;
-		if (!val_map_get(p->fm.raw, "alerts")) {
-			const char *by_name = alerts_file_name_match(s, p->slug);
-			if (by_name)
-				ADD_ANS((long)i, by_name, 0, 0);
+		if (!pa.v[i]) {
+			if (pa.by_name[i])
+				ADD_ANS((long)i, pa.by_name[i], 0, 0);
 			continue;
 		}
-		const val_t *v = val_map_get(p->fm.raw, "alerts");
+		const val_t *v = pa.v[i];
 		for (size_t j = 0; j < p->fm.nalerts; j++) {
 			const char *name = p->fm.alerts[j];
 			int line = v ? v->line : 1, col = v ? v->col : 1;
@@ -420,18 +475,19 @@ int alerts_build(site_t *s)
 		}
 	}
 #undef ADD_ANS
+	free(pa.v);
+	free(pa.by_name);
 	map_free(&m);
 	map_free(&folded);
-	if (s->nalerts > 1) /* s->alerts is NULL without alerts */
-		qsort(s->alerts, s->nalerts, sizeof *s->alerts, cmp_alert);
+	size_t *rank = sort_alerts(s); /* the answers' alerts by their index before the sort */
 	/* front-matter answers in page order first, so "claimed twice" is said at the later pages */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t k = 0; k < nans; k++) {
 			if ((ans[k].line != 0) != (pass == 0))
 				continue;
-			site_alert_t *a = alerts_find(s, ans[k].name);
+			site_alert_t *a = &s->alerts[rank[ans[k].alert]];
 			long i = ans[k].page;
-			if (!a || !alerts_add_answer(s, (size_t)(a - s->alerts), i))
+			if (!alerts_add_answer(s, (size_t)(a - s->alerts), i))
 				continue;
 			if (!ans[k].line || a->npages < 2)
 				continue;
@@ -450,8 +506,7 @@ int alerts_build(site_t *s)
 					 a->npages);
 		}
 	}
-	for (size_t k = 0; k < nans; k++)
-		free(ans[k].name);
+	free(rank);
 	free(ans);
 	/* alerts/<Name>/ leads to the heading a rule's runbook_url names on the alert's (first) runbook */
 	for (size_t r = 0; r < s->rules.nrules; r++) {

@@ -11,11 +11,13 @@
  * built again. The file keeps the records of the last DIAGREC_KEEP builds
  * with different inputs (other output folders, other options: `build` and
  * `build --no-git-dates` taking turns each stay up to date). Records whose
- * diagnostics are the same share one copy of them: a commit that changes no
- * warning does not add another (19,000 warnings on the bench's large hub are
- * 5 MB, read and written by every build).
+ * diagnostics are the same share one copy of them, a file of its own
+ * (`<dir>/build-diagnostics.<digest>`, named by a 128-bit digest of the list):
+ * a commit that changes no warning adds no copy, and writes only the small
+ * records file (19,000 warnings on the bench's large hub are 5 MB, read and
+ * written by every build before). A list no record names is removed.
  *
- * The file is histfile.h's framing (magic, version, payload length,
+ * Each file is histfile.h's framing (magic, version, payload length,
  * payload, checksum); a damaged or foreign file is not read. */
 #ifndef ALMANAC_DIAGREC_H
 #define ALMANAC_DIAGREC_H

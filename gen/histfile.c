@@ -206,6 +206,24 @@ void hfile_remove_other_groups(const char *dir, const char *prefix, const char *
 	closedir(d);
 }
 
+void hfile_remove_unwanted(const char *dir, int (*unwanted)(const char *name, void *ud), void *ud)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	size_t seen = 0;
+	while ((e = readdir(d)) && seen++ < 100000)
+		if (!strstr(e->d_name, HFILE_TEMP_INFIX) && unwanted(e->d_name, ud))
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
+void hfile_remove(const char *path)
+{
+	unlink(path);
+}
+
 int hfile_replace(const char *path, const void *data, size_t len)
 {
 	char *tmp;

@@ -126,6 +126,13 @@ void hfile_remove_leftovers(const char *dir);
  * not kept for ever. The hub's `<dir>/<prefix>` and temporary files are left alone. */
 void hfile_remove_other_groups(const char *dir, const char *prefix, const char *const *names, size_t n);
 
+/* Remove the files of `dir` (not its temporary files) for which unwanted(name, ud) is 1: the lists of
+ * diagnostics no record names (diagrec.c). */
+void hfile_remove_unwanted(const char *dir, int (*unwanted)(const char *name, void *ud), void *ud);
+
+/* Remove the cache file `path` (found damaged), if it is there. */
+void hfile_remove(const char *path);
+
 /* Write `len` bytes to `path` atomically (a temporary file beside it, then
  * rename), making its folder when missing. 1 on success, 0 otherwise
  * (nothing is left behind). */

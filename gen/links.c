@@ -2,16 +2,19 @@
 #include "links.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <strings.h>
+#include <xxhash.h>
 
 #include "activefiles.h"
 #include "buf.h"
 #include "fsutil.h"
 #include "layout.h"
 #include "lfs.h"
+#include "parallel.h"
 #include "layout_hugo.h"
 #include "scan.h"
 #include "sitelayout.h"
@@ -39,14 +42,16 @@ void links_add(site_page_t *p, int line, int col, long target, const char *frag)
 	add_link(p, line, col, target, frag, 0);
 }
 
+/* links_universe's chain: XXH3 seeded with what came before (FNV-1a byte by byte was 3 ms of a big
+ * site's rebuild). */
 static uint64_t uni_str(uint64_t h, const char *s)
 {
-	return map_hash_add(h, s ? s : "", s ? strlen(s) + 1 : 1);
+	return XXH3_64bits_withSeed(s ? s : "", s ? strlen(s) + 1 : 1, h);
 }
 
 static uint64_t uni_int(uint64_t h, long long v)
 {
-	return map_hash_add(h, &v, sizeof v);
+	return XXH3_64bits_withSeed(&v, sizeof v, h);
 }
 
 uint64_t links_universe(const site_t *s)
@@ -984,53 +989,81 @@ static const md_heading_t *toc_heading_by_github_id(const site_t *s, const site_
 	return NULL;
 }
 
+/* links_finish's first pass, one page's links at a time on every core: ok[first[i] + j] is 1 when link
+ * j of page i needs no message (no fragment, or its target has the id), bad[i] when one of page i's does;
+ * count[t]: the links to page t from the other pages. */
+typedef struct {
+	const site_t *s;
+	const size_t *first;
+	unsigned char *ok, *bad;
+	atomic_size_t *count;
+} anchors_t;
+
+static void check_anchors(void *ud, size_t i)
+{
+	anchors_t *a = ud;
+	const site_page_t *p = &a->s->pages[i];
+	for (size_t j = 0; j < p->nlinks; j++) {
+		const site_link_t *l = &p->links[j];
+		int ok = l->target < 0 || !l->fragment || links_page_has_id(a->s, &a->s->pages[l->target], l->fragment);
+		a->ok[a->first[i] + j] = (unsigned char)ok;
+		a->bad[i] |= !ok;
+		if (l->target >= 0 && l->target != (long)i)
+			atomic_fetch_add_explicit(&a->count[l->target], 1, memory_order_relaxed);
+	}
+}
+
+/* The broken-anchor errors of page i's links that anchors_t.ok says are missing. */
+static void say_broken_anchors(site_t *s, size_t i, const unsigned char *ok)
+{
+	site_page_t *p = &s->pages[i];
+	for (size_t j = 0; j < p->nlinks; j++) {
+		site_link_t *l = &p->links[j];
+		if (ok[j])
+			continue;
+		site_page_t *t = &s->pages[l->target];
+		const char *where = l->target == (long)i ? "on this page" : "in ";
+		const md_heading_t *h = toc_heading_by_github_id(s, t, l->fragment);
+		if (h) {
+			diag_add(&s->diags, DIAG_ERROR, p->src, l->line, l->col, "broken-anchor",
+				 "anchor '#%s' not found %s%s: MkDocs gives the heading '%s' (line %d) the id "
+				 "'#%s', as its toc slugify drops letters outside ASCII; link to '#%s', or set "
+				 "toc's slugify to one that keeps them (markdown.extensions.toc.slugify_unicode)",
+				 l->fragment, where, l->target == (long)i ? "" : t->src, h->text, h->line, h->id, h->id);
+			continue;
+		}
+		const char *sug = links_closest_id(t, l->fragment);
+		int case_only = sug && !strcasecmp(sug, l->fragment);
+		const char *hint = case_only ? "; anchors are case-sensitive: did you mean '#" : "; did you mean '#";
+		diag_add(&s->diags, DIAG_ERROR, p->src, l->line, l->col, "broken-anchor",
+			 "anchor '#%s' not found %s%s%s%s%s", l->fragment, where, l->target == (long)i ? "" : t->src,
+			 sug ? hint : "", sug ? sug : "", sug ? "'?" : "");
+	}
+}
+
 void links_finish(site_t *s)
 {
-	for (size_t i = 0; i < s->npages; i++) {
-		site_page_t *p = &s->pages[i];
-		for (size_t j = 0; j < p->nlinks; j++) {
-			site_link_t *l = &p->links[j];
-			if (l->target < 0 || !l->fragment)
-				continue;
-			site_page_t *t = &s->pages[l->target];
-			if (links_page_has_id(s, t, l->fragment))
-				continue;
-			const char *where = l->target == (long)i ? "on this page" : "in ";
-			const md_heading_t *h = toc_heading_by_github_id(s, t, l->fragment);
-			if (h) {
-				diag_add(&s->diags, DIAG_ERROR, p->src, l->line, l->col, "broken-anchor",
-					 "anchor '#%s' not found %s%s: MkDocs gives the heading '%s' (line %d) the id "
-					 "'#%s', as its toc slugify drops letters outside ASCII; link to '#%s', or set "
-					 "toc's slugify to one that keeps them (markdown.extensions.toc.slugify_unicode)",
-					 l->fragment, where, l->target == (long)i ? "" : t->src, h->text, h->line, h->id,
-					 h->id);
-				continue;
-			}
-			const char *sug = links_closest_id(t, l->fragment);
-			int case_only = sug && !strcasecmp(sug, l->fragment);
-			const char *hint = case_only ? "; anchors are case-sensitive: did you mean '#" : "; did you mean '#";
-			diag_add(&s->diags, DIAG_ERROR, p->src, l->line, l->col, "broken-anchor",
-				 "anchor '#%s' not found %s%s%s%s%s", l->fragment, where,
-				 l->target == (long)i ? "" : t->src, sug ? hint : "", sug ? sug : "", sug ? "'?" : "");
-		}
-	}
-	/* backlinks: counted, then filled in page order (so sorted), each linking page once */
-	size_t *count = xcalloc(s->npages + 1, sizeof *count);
-	for (size_t i = 0; i < s->npages; i++)
-		for (size_t j = 0; j < s->pages[i].nlinks; j++) {
-			long t = s->pages[i].links[j].target;
-			if (t >= 0 && t != (long)i)
-				count[t]++;
-		}
-	for (size_t i = 0; i < s->npages; i++) {
+	size_t n = s->npages;
+	size_t *first = xcalloc(n + 1, sizeof *first);
+	for (size_t i = 0; i < n; i++)
+		first[i + 1] = first[i] + s->pages[i].nlinks;
+	anchors_t an = {s, first, xmalloc(first[n] + 1), xcalloc(n + 1, 1), xcalloc(n + 1, sizeof *an.count)};
+	for (size_t i = 0; i <= n; i++)
+		atomic_init(&an.count[i], 0);
+	par_for(n, s->opts.jobs > 0 ? s->opts.jobs : 1, check_anchors, &an);
+	/* backlinks: counted above, then filled in page order (so sorted), each linking page once; the
+	 * anchors' errors in page order */
+	for (size_t i = 0; i < n; i++) {
 		site_page_t *tp = &s->pages[i];
+		size_t c = atomic_load_explicit(&an.count[i], memory_order_relaxed);
 		free(tp->backlinks);
-		tp->backlinks = count[i] ? xmalloc(count[i] * sizeof *tp->backlinks) : NULL;
+		tp->backlinks = c ? xmalloc(c * sizeof *tp->backlinks) : NULL;
 		tp->nbacklinks = 0;
 	}
-	free(count);
-	for (size_t i = 0; i < s->npages; i++) {
+	for (size_t i = 0; i < n; i++) {
 		site_page_t *p = &s->pages[i];
+		if (an.bad[i])
+			say_broken_anchors(s, i, an.ok + first[i]);
 		for (size_t j = 0; j < p->nlinks; j++) {
 			long t = p->links[j].target;
 			if (t < 0 || t == (long)i)
@@ -1040,6 +1073,10 @@ void links_finish(site_t *s)
 				tp->backlinks[tp->nbacklinks++] = (long)i;
 		}
 	}
+	free(an.count);
+	free(an.bad);
+	free(an.ok);
+	free(first);
 }
 
 /* ---- orphans ---- */

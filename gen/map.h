@@ -24,6 +24,9 @@ typedef struct {
 
 /* Insert or replace. Returns the previous value or NULL. */
 void *map_put(map_t *m, const char *key, void *val);
+/* Make room for `n` entries in all, so that putting them does not grow the
+ * table again and again (a map of every page of a big site). */
+void map_reserve(map_t *m, size_t n);
 /* Look up; returns 1 and sets *val when found. `val` may be NULL. */
 int map_get(const map_t *m, const char *key, void **val);
 /* Free the keys and the table (not the values). */

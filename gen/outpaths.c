@@ -25,9 +25,9 @@ void outp_free(outp_t *t)
 		free(t->claims[i].file);
 	}
 	free(t->claims);
-	map_free(&t->files);
-	map_free(&t->dirs);
+	map_free(&t->paths);
 	free(t->subtrees);
+	free(t->scratch);
 	memset(t, 0, sizeof *t);
 }
 
@@ -42,33 +42,45 @@ char *outp_file_of(const char *url)
 	return f;
 }
 
+/* `file` copied into t->scratch, where its folders are cut off one by one. */
+static char *scratch_copy(outp_t *t, const char *file)
+{
+	size_t n = strlen(file) + 1;
+	if (n > t->scratch_cap) {
+		t->scratch_cap = n < 256 ? 256 : 2 * n;
+		free(t->scratch);
+		t->scratch = xmalloc(t->scratch_cap);
+	}
+	memcpy(t->scratch, file, n);
+	return t->scratch;
+}
+
 /* The claim holding `file` or a folder on its path, or under it when `subtree`; -1 when it is free.
- * *known receives the length of the longest folder of `file` already in t->dirs (0: none), where
+ * *known receives the length of the longest folder of `file` already in t->paths (0: none), where
  * outp_claim's own folders start. */
-static long holder(const outp_t *t, const char *file, int subtree, size_t *known)
+static long holder(outp_t *t, const char *file, int subtree, size_t *known)
 {
 	void *v;
 	*known = 0;
-	if (map_get(&t->files, file, &v))
-		return MAP_AS_INT(v);
-	if (map_get(&t->dirs, file, &v)) /* a folder of other claims: a file cannot be there */
-		return MAP_AS_INT(v);
+	if (map_get(&t->paths, file, &v)) /* a file, or a folder of other claims: a file cannot be there */
+		return MAP_AS_INT(v) / 2;
 	/* a file claimed where one of our folders must be; above a known folder there is none */
-	char *p = xstrdup(file);
+	char *p = scratch_copy(t, file);
 	long h = -1;
 	for (char *slash = strrchr(p, '/'); slash && h < 0; slash = strrchr(p, '/')) {
 		*slash = '\0';
-		if (map_get(&t->dirs, p, NULL)) {
+		if (!map_get(&t->paths, p, &v))
+			continue;
+		if (MAP_AS_INT(v) % 2) { /* a folder */
 			*known = (size_t)(slash - p);
 			break;
 		}
-		if (map_get(&t->files, p, &v))
-			h = MAP_AS_INT(v);
+		h = MAP_AS_INT(v) / 2;
 	}
-	free(p);
 	if (h >= 0)
 		return h;
-	/* whole folders claimed: our file under one, or one under our subtree (the dirs map covers the latter) */
+	/* whole folders claimed: our file under one, or one under our subtree (the folders in t->paths cover
+	 * the latter) */
 	size_t fl = strlen(file);
 	for (size_t i = 0; i < t->nsubtrees; i++) {
 		const char *d = t->claims[t->subtrees[i]].file;
@@ -107,26 +119,25 @@ long outp_claim(outp_t *t, const char *url, int subtree, outp_kind kind, long ow
 	if (subtree) {
 		t->subtrees = xrealloc(t->subtrees, (t->nsubtrees + 1) * sizeof *t->subtrees);
 		t->subtrees[t->nsubtrees++] = id;
-		map_put(&t->dirs, c->file, MAP_INT(id));
+		map_put(&t->paths, c->file, MAP_INT(2 * id + 1));
 	} else {
-		map_put(&t->files, c->file, MAP_INT(id));
+		map_put(&t->paths, c->file, MAP_INT(2 * id));
 	}
 	/* the folders on its path below the longest one already known */
-	char *p = xstrdup(c->file);
+	char *p = scratch_copy(t, c->file);
 	for (char *slash = strrchr(p, '/'); slash && (size_t)(slash - p) > known; slash = strrchr(p, '/')) {
 		*slash = '\0';
-		map_put(&t->dirs, p, MAP_INT(id));
+		map_put(&t->paths, p, MAP_INT(2 * id + 1));
 	}
-	free(p);
 	return id;
 }
 
 int outp_won(const outp_t *t, const char *file, outp_kind kind)
 {
 	void *v;
-	if (!map_get(&t->files, file, &v) && !map_get(&t->dirs, file, &v))
+	if (!map_get(&t->paths, file, &v))
 		return 0;
-	const outp_claim_t *c = &t->claims[MAP_AS_INT(v)];
+	const outp_claim_t *c = &t->claims[MAP_AS_INT(v) / 2];
 	return c->kind == kind && c->winner < 0 && !strcmp(c->file, file);
 }
 
@@ -212,6 +223,9 @@ static unsigned char *static_shadowed(const site_t *s)
 void outp_assign_pages(site_t *s)
 {
 	outp_t *t = &s->outputs;
+	/* sized once: each page's file and its own folder, each asset's file */
+	map_reserve(&t->paths, 2 * s->npages + s->nassets);
+	map_reserve(&s->url_map, s->npages);
 	for (size_t i = 0; i < s->npages; i++) {
 		site_page_t *p = &s->pages[i];
 		if (!published(s, p))
@@ -328,10 +342,12 @@ static void claim_sections(site_t *s)
 	map_t seen = MAP_INIT;
 	char **dirs = NULL;
 	size_t nd = 0;
+	const char *last = NULL; /* the folder of the last page walked: the pages of a folder come together */
 	for (size_t i = 0; i < s->npages; i++) {
 		const site_page_t *p = &s->pages[i];
-		if (!published(s, p))
+		if (!published(s, p) || (last && !strcmp(last, p->dir)))
 			continue;
+		last = p->dir;
 		char *d = xstrdup(p->dir);
 		for (;;) {
 			int home = !d[0] || !strcmp(d, s->home_dir);

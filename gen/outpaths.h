@@ -75,11 +75,13 @@ typedef struct {
 typedef struct outp {
 	outp_claim_t *claims;  /* in the order claimed (owned) */
 	size_t n, cap;
-	map_t files;           /* output file -> claim that holds it */
-	map_t dirs;            /* output folder -> first claim that needs it */
+	map_t paths;           /* output file -> 2 * the claim that holds it; output folder -> 2 * the first
+	                          claim that needs it + 1 (no path is both: a claim that would make it both loses) */
 	long *subtrees;        /* claims of whole folders */
 	size_t nsubtrees;
 	size_t stage2;         /* claims from this index on were made by outp_assign_generated */
+	char *scratch;         /* a file's folders are cut here, one claim at a time (owned) */
+	size_t scratch_cap;
 } outp_t;
 
 /* An empty table. */

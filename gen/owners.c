@@ -240,15 +240,30 @@ void owners_resolve_page(site_t *s, site_page_t *p)
 	set_owner(p, "none", NULL, 0, NULL);
 }
 
-void owners_resolve_site(site_t *s)
+/* Where the site's owners handles say the problems of the OWNERS files they read from now on. */
+static void set_diags(site_t *s, diag_list_t *d)
 {
+	owners_t *o = s->owners;
+	if (o)
+		o->d = d;
+	for (size_t k = 0; k < s->nsources; k++)
+		if ((o = s->sources[k].owners))
+			o->d = d;
+}
+
+void owners_resolve_site(site_t *s, diag_list_t *d)
+{
+	if (!d)
+		d = &s->diags;
 	if (!s->owners)
-		s->owners = owners_load(s->tree, &s->diags);
+		s->owners = owners_load(s->tree, d);
 	for (size_t k = 0; k < s->nsources; k++)
 		if (!s->sources[k].owners && s->sources[k].tree)
-			s->sources[k].owners = owners_load(s->sources[k].tree, &s->diags);
+			s->sources[k].owners = owners_load(s->sources[k].tree, d);
+	set_diags(s, d);
 	for (size_t i = 0; i < s->npages; i++)
 		owners_resolve_page(s, &s->pages[i]);
+	set_diags(s, &s->diags); /* the OWNERS files read later (almanac serve) say their problems there */
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -41,9 +41,12 @@ typedef struct owners owners_t;
  * NULL; free with owners_free). Problems (a second CODEOWNERS, invalid YAML,
  * a link leading out of the repository) are diagnostics. */
 owners_t *owners_load(const pr_root_t *tree, diag_list_t *d);
-/* Set the owner of every page of `s` (s->owners is loaded when NULL).
- * Not thread-safe. */
-void owners_resolve_site(site_t *s);
+/* Set the owner of every page of `s` (s->owners is loaded when NULL), the
+ * problems of the files read meanwhile added to `d` (NULL: s->diags; the
+ * handles say later ones in s->diags). Not thread-safe; it reads and writes
+ * nothing but the owners handles and the pages' owner fields, so site_load
+ * runs it beside the output claims (outpaths.h). */
+void owners_resolve_site(site_t *s, diag_list_t *d);
 /* Set the owner of page `p` of `s` (owner, owner_source, owners), replacing
  * what it had. s->owners must be loaded. Not thread-safe (OWNERS files are
  * read and kept on first use). */

@@ -150,63 +150,99 @@ static void folder_entries(hs_t *st, const pkeys_t *k, long f)
 	}
 }
 
-/* Folders are numbered after their parents (nav_build): one pass top-down. */
-static void folders_digest(pkeys_t *k)
+/* Folder f's three digests; its parent's first when the parent is numbered before it. */
+static void folder_digest(pkeys_t *k, size_t f)
 {
 	const nav_t *n = k->n;
-	for (size_t f = 0; f < n->nfolders; f++) {
-		const nav_folder_t *fo = &n->folders[f];
-		hs_t st;
-		hs_reset(&st);
-		if (fo->parent >= 0 && (size_t)fo->parent < f) {
-			put_dg(&st, &k->sidebar[fo->parent]);
-		} else { /* the root, or a parent not numbered first: its whole chain */
-			for (long x = fo->parent; x >= 0; x = n->folders[x].parent) {
-				put_str(&st, n->folders[x].title);
-				put_str(&st, n->folders[x].url);
-				folder_entries(&st, k, x);
-			}
+	const nav_folder_t *fo = &n->folders[f];
+	hs_t st;
+	hs_reset(&st);
+	if (fo->parent >= 0 && (size_t)fo->parent < f) {
+		put_dg(&st, &k->sidebar[fo->parent]);
+	} else { /* the root, or a parent not numbered first: its whole chain */
+		for (long x = fo->parent; x >= 0; x = n->folders[x].parent) {
+			put_str(&st, n->folders[x].title);
+			put_str(&st, n->folders[x].url);
+			folder_entries(&st, k, x);
 		}
-		put_str(&st, fo->title);
-		put_str(&st, fo->url);
-		folder_entries(&st, k, (long)f);
-		finish(&st, k->sidebar[f].h);
-
-		hs_reset(&st);
-		if (fo->parent > 0 && (size_t)fo->parent < f)
-			put_dg(&st, &k->trail[fo->parent]);
-		else
-			for (long x = fo->parent; x > 0; x = n->folders[x].parent)
-				put_str(&st, n->folders[x].title);
-		put_str(&st, fo->title);
-		finish(&st, k->trail[f].h);
-
-		/* nav.c nav_children */
-		hs_reset(&st);
-		put_u64(&st, fo->norder);
-		for (size_t j = 0; j < fo->norder; j++) {
-			long e = fo->order[j];
-			if (e < 0) {
-				const nav_folder_t *sub = &n->folders[-e - 1];
-				put_u64(&st, 1);
-				put_str(&st, sub->title);
-				put_str(&st, sub->url);
-				put_u64(&st, nav_count_pages(n, -e - 1));
-				put_str(&st, sub->index_page >= 0 ? k->s->pages[sub->index_page].fm.description : NULL);
-				continue;
-			}
-			const site_page_t *p = &k->s->pages[e];
-			put_u64(&st, 2);
-			put_str(&st, nav_title_of(p));
-			put_str(&st, p->url);
-			put_str(&st, p->type);
-			put_str(&st, p->fm.description);
-			put_str(&st, p->fm.criticality);
-			put_str(&st, p->owner);
-			put_str(&st, site_status_name(p->fresh.status));
-		}
-		finish(&st, k->children[f].h);
 	}
+	put_str(&st, fo->title);
+	put_str(&st, fo->url);
+	folder_entries(&st, k, (long)f);
+	finish(&st, k->sidebar[f].h);
+
+	hs_reset(&st);
+	if (fo->parent > 0 && (size_t)fo->parent < f)
+		put_dg(&st, &k->trail[fo->parent]);
+	else
+		for (long x = fo->parent; x > 0; x = n->folders[x].parent)
+			put_str(&st, n->folders[x].title);
+	put_str(&st, fo->title);
+	finish(&st, k->trail[f].h);
+
+	/* nav.c nav_children */
+	hs_reset(&st);
+	put_u64(&st, fo->norder);
+	for (size_t j = 0; j < fo->norder; j++) {
+		long e = fo->order[j];
+		if (e < 0) {
+			const nav_folder_t *sub = &n->folders[-e - 1];
+			put_u64(&st, 1);
+			put_str(&st, sub->title);
+			put_str(&st, sub->url);
+			put_u64(&st, nav_count_pages(n, -e - 1));
+			put_str(&st, sub->index_page >= 0 ? k->s->pages[sub->index_page].fm.description : NULL);
+			continue;
+		}
+		const site_page_t *p = &k->s->pages[e];
+		put_u64(&st, 2);
+		put_str(&st, nav_title_of(p));
+		put_str(&st, p->url);
+		put_str(&st, p->type);
+		put_str(&st, p->fm.description);
+		put_str(&st, p->fm.criticality);
+		put_str(&st, p->owner);
+		put_str(&st, site_status_name(p->fresh.status));
+	}
+	finish(&st, k->children[f].h);
+}
+
+/* folders_digest's folders of one depth, on every core. */
+typedef struct {
+	pkeys_t *k;
+	const size_t *f;
+} level_t;
+
+static void level_folder(void *ud, size_t i)
+{
+	level_t *l = ud;
+	folder_digest(l->k, l->f[i]);
+}
+
+/* Folders are numbered after their parents (nav_build): depth by depth, top-down, each depth's folders
+ * in parallel (a folder's digests read its parent's only). */
+static void folders_digest(pkeys_t *k, int jobs)
+{
+	const nav_t *n = k->n;
+	size_t nf = n->nfolders;
+	size_t *depth = xcalloc(nf + 1, sizeof *depth), maxd = 0;
+	for (size_t f = 0; f < nf; f++) {
+		long up = n->folders[f].parent;
+		depth[f] = up >= 0 && (size_t)up < f ? depth[up] + 1 : 0;
+		if (depth[f] > maxd)
+			maxd = depth[f];
+	}
+	size_t *at = xmalloc((nf + 1) * sizeof *at);
+	for (size_t d = 0; d <= maxd && nf; d++) {
+		size_t m = 0;
+		for (size_t f = 0; f < nf; f++)
+			if (depth[f] == d)
+				at[m++] = f;
+		level_t l = {k, at};
+		par_for(m, jobs, level_folder, &l);
+	}
+	free(at);
+	free(depth);
 }
 
 pkeys_t *pkeys_new(const site_t *s, const nav_t *n, const pkeys_rel_t *rel, int jobs)
@@ -219,7 +255,7 @@ pkeys_t *pkeys_new(const site_t *s, const nav_t *n, const pkeys_rel_t *rel, int 
 	k->sidebar = xcalloc(n->nfolders + 1, sizeof *k->sidebar);
 	k->children = xcalloc(n->nfolders + 1, sizeof *k->children);
 	k->trail = xcalloc(n->nfolders + 1, sizeof *k->trail);
-	folders_digest(k);
+	folders_digest(k, jobs);
 	par_for(s->npages, jobs, view_of, k);
 	return k;
 }

@@ -590,18 +590,11 @@ void prec_put_wt(prec_t *r, size_t page, int wt_status)
 		r->slots[page].wt = wt_status >= 0 && wt_status <= 4 ? wt_status : 0;
 }
 
-/* Write group `k`'s file when its records changed: 1 written, 0 left as it was, -1 failed. */
-static int group_save(prec_t *r, size_t k)
+/* Write group `k`'s file, which has `count` records, `as_old` of them as the file has them, when its
+ * records changed: 1 written, 0 left as it was, -1 failed. */
+static int group_save(prec_t *r, size_t k, size_t count, size_t as_old)
 {
 	pr_group_t *g = &r->groups[k];
-	size_t count = 0, as_old = 0;
-	for (size_t i = 0; i < r->nslots; i++) {
-		const pr_slot_t *sl = &r->slots[i];
-		if (!sl->src || sl->group != k)
-			continue;
-		count++;
-		as_old += sl->old && !sl->md_new && sl->wt == sl->old->wt;
-	}
 	if (as_old == count && count == g->nold && (g->data || !count) && (g->same_repo || !count))
 		return 0; /* every record as the file has it */
 	buf_t b = BUF_INIT;
@@ -644,12 +637,22 @@ static int group_save(prec_t *r, size_t k)
 
 int prec_save(prec_t *r, const atomic_int *stop)
 {
+	/* every group's records counted in one pass over the pages (not one pass per group) */
+	size_t *count = xcalloc(2 * r->ngroups + 1, sizeof *count), *as_old = count + r->ngroups;
+	for (size_t i = 0; i < r->nslots; i++) {
+		const pr_slot_t *sl = &r->slots[i];
+		if (!sl->src || sl->group >= r->ngroups)
+			continue;
+		count[sl->group]++;
+		as_old[sl->group] += sl->old && !sl->md_new && sl->wt == sl->old->wt;
+	}
 	int written = 0, failed = 0;
 	for (size_t k = 0; k < r->ngroups && !(stop && atomic_load(stop)); k++) {
-		int w = group_save(r, k);
+		int w = group_save(r, k, count[k], as_old[k]);
 		written += w > 0;
 		failed |= w < 0;
 	}
+	free(count);
 	return failed ? -1 : written;
 }
 

@@ -434,7 +434,14 @@ static void page_records_open(site_t *s, git_repository *repo)
 	free(names);
 }
 
-/* Keep what this build read for the next one (an interrupted build keeps nothing new). */
+static void *page_records_saver(void *arg)
+{
+	prec_save(arg, pub_interrupt_flag());
+	return NULL;
+}
+
+/* Keep what this build read for the next one, written on a thread of its own (site_stop_jobs waits for
+ * it); an interrupted build keeps nothing new. */
 static void page_records_close(site_t *s)
 {
 	if (!s->prec)
@@ -448,6 +455,12 @@ static void page_records_close(site_t *s)
 	if (!pub_interrupted()) {
 		for (size_t i = 0; i < s->npages; i++)
 			prec_put_wt(s->prec, i, s->pages[i].wt_status);
+		/* written beside the links and the rendering (the records are the reader's own copies) */
+		if (pthread_create(&s->prec_saver, NULL, page_records_saver, s->prec) == 0) {
+			s->prec_saving = s->prec;
+			s->prec = NULL;
+			return;
+		}
 		prec_save(s->prec, pub_interrupt_flag());
 	}
 	prec_free(s->prec);
@@ -584,10 +597,14 @@ static int load_config(site_t *s, buf_t *text)
 /* Every folder URL that holds published pages (links to "/runbooks/k8s/" in Hugo and MkDocs pages). */
 static void folder_urls(site_t *s)
 {
+	const char *last = NULL; /* the folder of the last page walked: the pages of a folder come together */
 	for (size_t i = 0; i < s->npages; i++) {
 		const site_page_t *p = &s->pages[i];
 		if (p->draft && !s->opts.drafts)
 			continue;
+		if (last && !strcmp(last, p->dir))
+			continue; /* its folders are in the map already */
+		last = p->dir;
 		char *d = xstrdup(p->dir);
 		for (;;) {
 			char *u = sitelayout_dir_url(s, d);
@@ -710,6 +727,28 @@ void site_name_page(site_t *s, site_page_t *p, int url)
 	p->url = sitelayout_prefix(s, p->source, p->url);
 	for (size_t k = 0; k < p->nextra; k++)
 		p->extra_urls[k] = sitelayout_prefix(s, p->source, p->extra_urls[k]);
+}
+
+static void page_map_fill(site_t *s)
+{
+	map_reserve(&s->page_map, s->npages);
+	for (size_t i = 0; i < s->npages; i++)
+		map_put(&s->page_map, s->pages[i].src, MAP_INT(i));
+}
+
+/* site_load's thread beside the output claims: the page map, then the owners (their problems in
+ * `diags`, added to the site's after the claims'). */
+typedef struct {
+	site_t *s;
+	diag_list_t diags;
+} owner_job_t;
+
+static void *owners_job(void *arg)
+{
+	owner_job_t *j = arg;
+	page_map_fill(j->s);
+	owners_resolve_site(j->s, &j->diags);
+	return NULL;
 }
 
 static void name_page(void *ud, size_t i)
@@ -852,16 +891,27 @@ int site_load(site_t *s, const site_opts_t *opts)
 	}
 	/* names and URLs: each page's own (its layout's rules and the maps it reads are not changed meanwhile) */
 	par_for(s->npages, opts->jobs, name_page, s);
-	for (size_t i = 0; i < s->npages; i++)
-		map_put(&s->page_map, s->pages[i].src, MAP_INT(i));
+	/* the page map and the owners (front matter, CODEOWNERS, OWNERS: the search index, started below,
+	 * shows each page's owner) on a thread beside the claims, which read and write other fields; the
+	 * owners' problems are added after the claims', as one thread would */
+	owner_job_t oj = {.s = s};
+	diag_init(&oj.diags);
+	pthread_t owners_thread;
+	int beside = opts->jobs > 1 && pthread_create(&owners_thread, NULL, owners_job, &oj) == 0;
+	if (!beside)
+		page_map_fill(s);
 	/* who publishes what: pages, then files (outpaths.h) */
 	outp_init(&s->outputs);
 	outp_assign_pages(s);
 	folder_urls(s);
+	if (beside)
+		pthread_join(owners_thread, NULL);
+	else
+		owners_resolve_site(s, &oj.diags);
+	diag_add_each(&s->diags, oj.diags.items, oj.diags.len, NULL);
+	diag_free(&oj.diags);
 
-	/* owners (front matter, CODEOWNERS, OWNERS) and the alert map: the search index (started
-	 * below) shows each page's owner and finds it by every alert it answers */
-	owners_resolve_site(s);
+	/* the alert map: the search index finds each page by every alert it answers */
 	alerts_build(s);
 	timing_mark("read+front matter");
 
@@ -926,6 +976,11 @@ void site_stop_jobs(site_t *s)
 		pthread_join(s->pcache_saver, NULL);
 		pcache_free(s->pcache_saving);
 		s->pcache_saving = NULL;
+	}
+	if (s->prec_saving) { /* likewise */
+		pthread_join(s->prec_saver, NULL);
+		prec_free(s->prec_saving);
+		s->prec_saving = NULL;
 	}
 	searchdocs_cancel(s->search_job); /* an index nobody will write */
 	s->search_job = NULL;

@@ -278,6 +278,9 @@ struct site {
 	struct pcache *pcache_saving; /* this build's, being written by pcache_saver (owned; joined and
 	                               * freed by site_stop_jobs) */
 	pthread_t pcache_saver;
+	struct prec *prec_saving; /* this build's page records, being written by prec_saver (owned; joined and
+	                           * freed by site_stop_jobs) */
+	pthread_t prec_saver;
 	atomic_size_t sections_read; /* pages whose search sections site_page_sections read from the page
 	                              * cache's file (ALMANAC_TIMING) */
 	struct searchdocs_job *search_job; /* started by site_load with opts.search_early, taken by
@@ -301,8 +304,9 @@ int site_load(site_t *s, const site_opts_t *opts);
  * folder). Returns 0 or negative on I/O failure (diagnostics added). */
 int site_write(site_t *s, const char *out_dir);
 /* Wait for the threads site_load started that may still run (the search
- * index's early tokenizing, dropped; the rendered-Markdown cache's writer,
- * which finishes its file unless the build was interrupted). A command that
+ * index's early tokenizing, dropped; the rendered-Markdown cache's and the
+ * page records' writers, which finish their files unless the build was
+ * interrupted). A command that
  * exits without site_free must call it first: those threads read the pages
  * and write the cache. */
 void site_stop_jobs(site_t *s);

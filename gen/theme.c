@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "buf.h"
 #include "fsutil.h"
@@ -239,7 +240,8 @@ uint64_t theme_fingerprint(const pr_root_t *repo, const char *site_theme, uint64
 			buf_t data = BUF_INIT;
 			pr_read(srcs[b].root, path, &data, FSU_MAX_FILE);
 			h = map_hash_add(h, v.rel[i], strlen(v.rel[i]) + 1);
-			h = map_hash_add(h, data.s ? data.s : "", data.len);
+			uint64_t body = XXH3_64bits(data.s ? data.s : "", data.len); /* faster than FNV-1a's bytes */
+			h = map_hash_add(h, &body, sizeof body);
 			buf_free(&data);
 			free(path);
 			free(v.rel[i]);

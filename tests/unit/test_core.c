@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "lfs.h"
+#include "map.h"
 #include "markdown.h"
 #include "scan.h"
 #include "suggest.h"
@@ -514,6 +516,36 @@ static void test_replace_at(void **st)
 	rmdir(dir);
 }
 
+/* map_reserve sizes a map once: putting that many keys does not grow it, and every key is found. */
+static void test_map_reserve(void **st)
+{
+	(void)st;
+	map_t m = MAP_INIT;
+	map_put(&m, "kept", MAP_INT(-1));
+	map_reserve(&m, 5000);
+	size_t cap = m.cap;
+	assert_true(cap >= 5000);
+	char key[32];
+	for (int i = 0; i < 4999; i++) {
+		snprintf(key, sizeof key, "runbooks/p%d/", i);
+		assert_null(map_put(&m, key, MAP_INT(i)));
+	}
+	assert_int_equal(m.cap, cap);
+	assert_int_equal(m.len, 5000);
+	void *v;
+	for (int i = 0; i < 4999; i++) {
+		snprintf(key, sizeof key, "runbooks/p%d/", i);
+		assert_true(map_get(&m, key, &v));
+		assert_int_equal(MAP_AS_INT(v), i);
+	}
+	assert_true(map_get(&m, "kept", &v));
+	assert_int_equal(MAP_AS_INT(v), -1);
+	assert_false(map_get(&m, "runbooks/p4999/", NULL));
+	map_reserve(&m, 10); /* never smaller */
+	assert_int_equal(m.cap, cap);
+	map_free(&m);
+}
+
 int main(void)
 {
 	md_init();
@@ -529,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_suggest),      cmocka_unit_test(test_diag_text_escapes_control_bytes),
 		cmocka_unit_test(test_lfs_pointer),
 		cmocka_unit_test(test_cli_parse_size), cmocka_unit_test(test_replace_at),
+		cmocka_unit_test(test_map_reserve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
