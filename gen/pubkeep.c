@@ -169,6 +169,18 @@ void pubkeep_check_record(pubkeep_t *k, const char *record, const char *out, con
 		check_main(k);
 }
 
+int pubkeep_adopt_check(pubkeep_t *k, pubkeep_t *early)
+{
+	pubkeep_check_wait(early);
+	if (!early->pp || !pubprune_rebind(early->pp, k->prev))
+		return 0;
+	pubkeep_check_wait(k);
+	pubprune_free(k->pp);
+	k->pp = early->pp;
+	early->pp = NULL;
+	return 1;
+}
+
 int pubkeep_same_stat(pubkeep_t *k, const char *rel, uint64_t size, int64_t mtime_ns, uint64_t ino)
 {
 	/* a file of the checked record: as the folder check found it (pubprune.h) */

@@ -67,6 +67,12 @@ void pubkeep_check_record(pubkeep_t *k, const char *record, const char *out, con
 /* Wait for the check pubkeep_check_record started (none: returns). Call it
  * before files are kept; pubkeep_apply and pubkeep_free wait too. */
 void pubkeep_check_wait(pubkeep_t *k);
+/* Take the check `early` made (pubkeep_check_record on a pubkeep of the
+ * same output folder, opened before this build took the folder's lock),
+ * waiting for it: 1 when it is of k's folder and no build published into
+ * it since (pubprune_rebind); 0 otherwise, `k` unchanged. `early` is still
+ * the caller's to free. */
+int pubkeep_adopt_check(pubkeep_t *k, pubkeep_t *early);
 /* Read the previous site's regular file `rel` into `buf`: 1 when it is `size` bytes long and was read
  * whole, else 0. It is not recorded as kept (the caller writes the file it makes from these bytes).
  * Thread-safe. */

@@ -423,6 +423,41 @@ void pub_record_files(pub_t *p, const char *path)
 		pubkeep_check_record(p->keep, p->files_record, p->out, PUB_MARKER);
 }
 
+struct pub_early {
+	pubkeep_t *k; /* over the output folder as opened before the build began, checking the record */
+};
+
+pub_early_t *pub_early_check(const char *out_dir, const char *record)
+{
+	char *out = strip_slash(out_dir);
+	pr_root_t *root;
+	pub_early_t *e = NULL;
+	if (strcmp(out, "/") != 0 && pr_root_open(&root, out, PR_NOLINKS) == 0) {
+		e = xcalloc(1, sizeof *e);
+		e->k = pubkeep_new(root);
+		pubkeep_check_record(e->k, record, out, PUB_MARKER);
+	}
+	free(out);
+	return e;
+}
+
+void pub_early_free(pub_early_t *e)
+{
+	if (!e)
+		return;
+	pubkeep_free(e->k);
+	free(e);
+}
+
+void pub_record_files_checked(pub_t *p, const char *path, pub_early_t *early)
+{
+	free(p->files_record);
+	p->files_record = path ? xstrdup(path) : NULL;
+	if (p->keep && !(early && pubkeep_adopt_check(p->keep, early->k)))
+		pubkeep_check_record(p->keep, p->files_record, p->out, PUB_MARKER);
+	pub_early_free(early);
+}
+
 void pub_record_wait(pub_t *p)
 {
 	if (p->keep)

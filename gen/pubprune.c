@@ -30,6 +30,8 @@ struct pubprune {
 	char *marker;          /* the marker's name (owned) */
 	sfiles_t rec;          /* the last build's record, when usable */
 	int checked_ok;        /* the record was usable and every folder it lists is still the recorded one */
+	int marker_seen;       /* the marker was a regular file when opened: marker_id is its identity */
+	sfiles_id_t marker_id;
 	map_t recorded;        /* with checked_ok: the record's files by path -> index + 1 */
 	pubprune_file_t *fst;  /* per file of the record: what the check found (rec.nfiles) */
 	int same;              /* the site on disk is rec's and the new one has the same files: nothing to remove */
@@ -203,11 +205,11 @@ pubprune_t *pubprune_open(const pr_root_t *prev, const char *record, const char 
 	pp->site = xstrdup(site);
 	pp->marker = xstrdup(marker);
 	struct stat st;
-	if (!record || fstatat(pr_root_fd(prev), marker, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
-		return pp;
-	sfiles_id_t m;
-	sfiles_id_of(&m, &st);
-	if (sfiles_load(&pp->rec, record, site, &m) != 0)
+	if (fstatat(pr_root_fd(prev), marker, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+		pp->marker_seen = 1;
+		sfiles_id_of(&pp->marker_id, &st);
+	}
+	if (!record || !pp->marker_seen || sfiles_load(&pp->rec, record, site, &pp->marker_id) != 0)
 		return pp;
 	pp->fst = xcalloc(pp->rec.nfiles + 1, sizeof *pp->fst);
 	pp->checked_ok = check_dirs(pp);
@@ -225,6 +227,26 @@ pubprune_t *pubprune_open(const pr_root_t *prev, const char *record, const char 
 		buf_free(&path);
 	}
 	return pp;
+}
+
+int pubprune_rebind(pubprune_t *pp, const pr_root_t *prev)
+{
+	struct stat a, b, m;
+	if (fstat(pr_root_fd(pp->prev), &a) != 0 || fstat(pr_root_fd(prev), &b) != 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino || !S_ISDIR(b.st_mode))
+		return 0;
+	/* every commit replaces the marker first: the same one, no build published since the check */
+	int seen = fstatat(pr_root_fd(prev), pp->marker, &m, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(m.st_mode);
+	if (seen != pp->marker_seen)
+		return 0;
+	if (seen) {
+		sfiles_id_t id;
+		sfiles_id_of(&id, &m);
+		if (!sfiles_id_eq(&id, &pp->marker_id))
+			return 0;
+	}
+	pp->prev = prev;
+	return 1;
 }
 
 int pubprune_file(const pubprune_t *pp, const char *rel, pubprune_file_t *f)

@@ -37,6 +37,11 @@ typedef struct pubprune pubprune_t;
  * what each of its files is (one stat each, from its folder). Returns
  * the state (pubprune_free). */
 pubprune_t *pubprune_open(const pr_root_t *prev, const char *record, const char *site, const char *marker);
+/* Use `prev` from now on instead of the root the check was made through,
+ * when both are the same folder and its marker is still the one the check
+ * found (no build published into it since). 1 when rebound; 0 otherwise
+ * (the check is then not to be used). */
+int pubprune_rebind(pubprune_t *pp, const pr_root_t *prev);
 /* A file of the record as the folder check found it. */
 typedef struct {
 	uint64_t size, ino;

@@ -878,6 +878,14 @@ int site_load(site_t *s, const site_opts_t *opts)
 		return SITE_UP_TO_DATE;
 	}
 
+	/* the previous site's folders and files checked against the last build's record while the pages
+	 * are read (render_site takes it: publish.h) */
+	if (opts->page_cache && !opts->serve && !opts->check_only) {
+		char *out = site_output_dir(s), *record = xasprintf("%s/site-files", s->cache_dir);
+		s->early_check = pub_early_check(out, record);
+		free(record);
+		free(out);
+	}
 	/* the alert catalog first: a page named for a catalog alert is a runbook and answers it */
 	alerts_load_catalog(s);
 	timing_mark("alert rules");
@@ -972,6 +980,8 @@ int site_load(site_t *s, const site_opts_t *opts)
 
 void site_stop_jobs(site_t *s)
 {
+	pub_early_free(s->early_check); /* not taken: its thread joined */
+	s->early_check = NULL;
 	if (s->pcache_saving) { /* Ctrl-C: it drops the file it is writing */
 		pthread_join(s->pcache_saver, NULL);
 		pcache_free(s->pcache_saving);

@@ -265,6 +265,8 @@ struct site {
 	map_t asset_out_map;     /* output path of every asset -> asset index */
 	char fingerprint[17];    /* hash of every input of the build (hex), see site_load */
 	char *cache_dir;         /* Almanac's folder in the hub's Git directory (<commondir>/almanac), owned */
+	struct pub_early *early_check; /* the output's site-files check, started by site_load for render_site
+	                                  (publish.h pub_early_check), owned until taken */
 	char *web_base;          /* the hub's web address on its forge (repo_url, else origin: forgepages.h), or NULL (owned) */
 	uint64_t binary_id;      /* this almanac binary (its version, file and shared libraries), for the
 	                          * fingerprint and the caches kept there */

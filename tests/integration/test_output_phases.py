@@ -220,6 +220,43 @@ class OutputPhasesTest(RepoTestCase):
         self.assertEqual(read(os.path.join(elsewhere, "index.html")), html)  # never removed through the link
         self.assert_fresh(repo, out)
 
+    def test_a_check_made_before_another_build_published_is_not_used(self):
+        """The check of the previous site against the record starts while the pages are read, before the
+        build takes the output folder's lock; when another build publishes while it waits for the lock
+        (the marker replaced, a file added to a folder), that check is dropped and made again, so the file
+        the site does not have is still found and removed."""
+        import fcntl
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        for i, text in enumerate(("one", "two")):  # a whole swap, then an in-place commit that records
+            self.commit(repo, "runbooks/db/lag.md", "# Lag\n\n%s.\n" % text, "2026-11-0%dT10:00:00Z" % (i + 1))
+            self.assertEqual(self.build(repo, out).returncode, 0)
+        self.commit(repo, "runbooks/db/lag.md", "# Lag\n\nthree.\n", "2026-11-03T10:00:00Z")
+        held = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            p = subprocess.Popen([BIN, "build", "--repo", repo, "--out", out, "--now", "2026-11-22"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                 env=dict(os.environ, ALMANAC_TIMING="1"))
+            line = p.stderr.readline()
+            while line and "waiting for another build" not in line:
+                line = p.stderr.readline()
+            self.assertIn("waiting for another build", line)
+            import time
+            time.sleep(0.5)  # the early check is done by now (a few files)
+            # "another build" publishes: its marker written anew, a file of its own in a folder
+            marker = os.path.join(out, ".almanac-site")
+            text = read(marker)
+            os.remove(marker)
+            write(out, ".almanac-site", text)
+            write(out, "runbooks/cpu/other.html", "another build's file")
+        finally:
+            os.close(held)
+        err = p.stderr.read()
+        self.assertEqual(p.wait(timeout=60), 0, err)
+        self.assertFalse(os.path.lexists(os.path.join(out, "runbooks/cpu/other.html")), err)
+        self.assert_fresh(repo, out)
+
     def test_a_record_of_another_site_or_a_damaged_one_is_not_used(self):
         repo = self.repo(FILES)
         out = os.path.join(self.tmpdir(), "site")
