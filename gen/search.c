@@ -33,11 +33,7 @@ static const double field_b[NF] = {0.3, 0.2, 0.5, 0.3, 0.75};
 #define BM25_K1 1.2
 
 #define SHARD_TARGET_BYTES 8000   /* raw bytes of a term shard before it is cut */
-#define META_CHUNK_PAGES 4        /* pages per metadata chunk */
-#define EXCERPT_BYTES 160         /* section excerpt length in the metadata */
 
-static const char *const status_names[] = {"fresh", "due", "stale", "uncommitted", "unknown"};
-#define NSTATUS 5
 
 /* ------------------------------------------------------------------ phase 2: postings */
 
@@ -62,16 +58,6 @@ static double bm25_idf(size_t n, uint32_t df)
 	return log(1.0 + ((double)n - df + 0.5) / (df + 0.5));
 }
 
-static int status_index(const char *s)
-{
-	if (s)
-		for (int i = 0; i < NSTATUS; i++)
-			if (strcmp(s, status_names[i]) == 0)
-				return i;
-	return 4;
-}
-
-static const char *nz(const char *s) { return s ? s : ""; }
 
 static atomic_llong search_cpu_ns;
 
@@ -102,307 +88,6 @@ int search_cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 	return al < bl ? -1 : al > bl ? 1 : 0;
 }
 
-static int cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* ------------------------------------------------------------------ output */
-
-typedef struct {
-	const char *root; /* OUT/search, for messages */
-	const pub_t *out; /* OUT: the files are written through it as search/... */
-	diag_list_t *d;
-	uint64_t hash;
-	size_t bytes;
-	int failed;
-	const srfiles_t *prev; /* what the last build wrote (searchfiles.h), NULL: no record kept */
-	srfiles_list_t list;   /* with `prev`: what this one has */
-} writer_t;
-
-/* Fold file `rel` of content hash `digest` into the index's content hash. */
-static void hash_file(writer_t *wr, const char *rel, uint64_t digest)
-{
-	wr->hash = map_hash_add(wr->hash, rel, strlen(rel) + 1);
-	wr->hash = map_hash_add(wr->hash, &digest, sizeof digest);
-}
-
-/* Whether the previous site's file `rel` is the one recorded as `e` (it is then kept as this site's,
- * and recorded again). */
-static int kept_as_recorded(writer_t *wr, const char *rel, const srfiles_entry_t *e)
-{
-	char *srel = xasprintf("search/%s", rel);
-	int kept = pub_kept_as(wr->out, srel, e->size, e->mtime_ns, e->ino);
-	free(srel);
-	if (kept)
-		srfiles_add(&wr->list, rel, e->hash, e->key, e->size, e->mtime_ns, e->ino);
-	return kept;
-}
-
-/* Whether the file `rel`, made from inputs of key `key`, is kept as the last build wrote it (its
- * inputs had that key then and the file is still that one): then counted as this site's without being
- * made. */
-static int kept_by_key(writer_t *wr, const char *rel, const uint64_t key[2])
-{
-	const srfiles_entry_t *e = wr->prev ? srfiles_get(wr->prev, rel) : NULL;
-	if (!e || e->key[0] != key[0] || e->key[1] != key[1] || wr->failed || !kept_as_recorded(wr, rel, e))
-		return 0;
-	hash_file(wr, rel, e->hash);
-	wr->bytes += e->size;
-	return 1;
-}
-
-/* Write the file `rel` of the index (made from inputs of key `key`, NULL: none): kept without being
- * read when the last build wrote these bytes there and the file is still that one. */
-static void write_out_key(writer_t *wr, const char *rel, const void *data, size_t n, const uint64_t key[2])
-{
-	if (wr->failed)
-		return;
-	uint64_t digest = XXH3_64bits(data, n);
-	hash_file(wr, rel, digest);
-	wr->bytes += n;
-	const srfiles_entry_t *e = wr->prev ? srfiles_get(wr->prev, rel) : NULL;
-	if (e && e->hash == digest && e->size == n && kept_as_recorded(wr, rel, e))
-		return;
-	char *srel = xasprintf("search/%s", rel);
-	struct stat st;
-	int rc = pub_write_stat(wr->out, srel, data, n, wr->prev ? &st : NULL);
-	if (rc != 0) {
-		char *path = xasprintf("%s/%s", wr->root, rel);
-		diag_add(wr->d, DIAG_ERROR, rel, 0, 0, "search-index", "cannot write search index file %s: %s",
-			 path, rc == -2 ? pr_strerror(PR_EUNSAFE) : strerror(errno));
-		free(path);
-		wr->failed = 1;
-	} else if (wr->prev) {
-		srfiles_add(&wr->list, rel, digest, key, (uint64_t)st.st_size,
-			   (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec, (uint64_t)st.st_ino);
-	}
-	free(srel);
-}
-
-static void write_out(writer_t *wr, const char *rel, const void *data, size_t n)
-{
-	write_out_key(wr, rel, data, n, NULL);
-}
-
-/* Remove the files N.ext with N >= keep that an earlier build left in the folder `rel` of `out`. */
-static void clean_dir(const pr_root_t *out, const char *rel, const char *ext, size_t keep)
-{
-	pr_entry_t *ents;
-	size_t ne;
-	if (pr_list(out, rel, 1, &ents, &ne) != 0)
-		return;
-	size_t el = strlen(ext);
-	for (size_t k = 0; k < ne; k++) {
-		const char *name = ents[k].name;
-		size_t n = strlen(name);
-		if (n <= el || strcmp(name + n - el, ext) != 0)
-			continue;
-		int digits = 1;
-		for (size_t i = 0; i < n - el; i++)
-			if (name[i] < '0' || name[i] > '9')
-				digits = 0;
-		if (!digits || n - el > 9 || (size_t)atol(name) < keep)
-			continue;
-		char *p = xasprintf("%s/%s", rel, name);
-		pr_remove(out, p);
-		free(p);
-	}
-	pr_list_free(ents, ne);
-}
-
-#define EXCERPT_MAX (EXCERPT_BYTES + 48) /* room for an excerpt being cut */
-
-/* Excerpt of `text` into `out` (EXCERPT_MAX bytes): whitespace collapsed, at
- * most EXCERPT_BYTES, cut at a space (then "…"). Returns its length and
- * stores in *used how many bytes of `text` it read. */
-static size_t excerpt_used(char *out, const char *text, size_t *used)
-{
-	size_t len = 0;
-	int space = 0;
-	const char *p = nz(text);
-	for (; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-			space = len > 0;
-			continue;
-		}
-		if (space) {
-			if (len >= EXCERPT_BYTES)
-				break;
-			out[len++] = ' ';
-			space = 0;
-		}
-		out[len++] = (char)c;
-		if (len > EXCERPT_BYTES + 40) {
-			p++;
-			break;
-		}
-	}
-	*used = (size_t)(p - nz(text));
-	if (len > EXCERPT_BYTES) {
-		size_t cut = EXCERPT_BYTES;
-		while (cut > 0 && out[cut] != ' ')
-			cut--;
-		if (cut < EXCERPT_BYTES / 2) { /* no space nearby: cut at a UTF-8 boundary */
-			cut = EXCERPT_BYTES;
-			while (cut > 0 && ((unsigned char)out[cut] & 0xC0) == 0x80)
-				cut--;
-		}
-		memcpy(out + cut, "\xE2\x80\xA6", 3);
-		len = cut + 3;
-	}
-	return len;
-}
-
-static size_t excerpt(char *out, const char *text)
-{
-	size_t used;
-	return excerpt_used(out, text, &used);
-}
-
-size_t search_excerpt_source_len(const char *text)
-{
-	/* excerpt_used adds at least one to its length per byte that is not blank and stops once the
-	 * length is over EXCERPT_BYTES + 40: it never reads past the (EXCERPT_BYTES + 41)th such byte.
-	 * Counting them is cheaper than making the excerpt (every section of every page is cut) */
-	static const unsigned char blank[256] = {['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1};
-	const unsigned char *s = (const unsigned char *)nz(text), *p = s;
-	size_t n = 0;
-	for (; *p; p++)
-		if (!blank[*p] && ++n > EXCERPT_BYTES + 40) {
-			p++;
-			break;
-		}
-	return (size_t)(p - s);
-}
-
-/* `s` as a JSON string, as json_stringn() writes it (json.h). */
-static void put_json_str(buf_t *b, const char *s, size_t n)
-{
-	buf_putc(b, '"');
-	json_escape(b, s, n);
-	buf_putc(b, '"');
-}
-
-static void put_json_cstr(buf_t *b, const char *s)
-{
-	s = nz(s);
-	put_json_str(b, s, strlen(s));
-}
-
-/* Index of `s` in the sorted unique list `names` (n entries). */
-static size_t name_index(char **names, size_t n, const char *s)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(names[mid], s);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
-static size_t sorted_unique(char **v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_cstr);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
-			v[k++] = v[i];
-	return k;
-}
-
-/* The metadata chunks m/I.json (see search.h), written like json.c's
- * compact writer would. */
-static void key_str(buf_t *b, const char *s)
-{
-	s = nz(s);
-	buf_put(b, s, strlen(s) + 1); /* the NUL separates fields */
-}
-
-/* The key of metadata chunk `c`: XXH3-128 of everything its JSON is made from: each page's key (`keys`,
- * scache_doc_key: its title, owner and sections' digest, of their anchors, headings and texts), URL,
- * type, status and trail (`kb`: scratch). Its pages' sections are not read. */
-static void meta_key(buf_t *kb, const search_doc_t *docs, uint64_t (*keys)[2], size_t ndocs, size_t c,
-		     uint64_t key[2])
-{
-	buf_clear(kb);
-	for (size_t p = c * META_CHUNK_PAGES; p < ndocs && p < (c + 1) * META_CHUNK_PAGES; p++) {
-		const search_doc_t *doc = &docs[p];
-		buf_put(kb, (const char *)keys[p], sizeof keys[p]);
-		key_str(kb, doc->url);
-		key_str(kb, doc->type);
-		key_str(kb, status_names[status_index(doc->status)]);
-		key_str(kb, doc->trail);
-	}
-	XXH128_hash_t h = XXH3_128bits(kb->s ? kb->s : "", kb->len);
-	key[0] = h.low64;
-	key[1] = h.high64;
-}
-
-static void write_meta(writer_t *wr, const search_doc_t *docs, uint64_t (*keys)[2], size_t ndocs,
-		       size_t *nchunks_out)
-{
-	buf_t b = BUF_INIT, kb = BUF_INIT;
-	char ex[EXCERPT_MAX];
-	size_t nchunks = (ndocs + META_CHUNK_PAGES - 1) / META_CHUNK_PAGES;
-	for (size_t c = 0; c < nchunks && !pub_interrupted(); c++) { /* Ctrl-C: the site is not committed */
-		char rel[64];
-		snprintf(rel, sizeof(rel), "m/%zu.json", c);
-		uint64_t key[2] = {0, 0};
-		if (wr->prev && keys) { /* the chunk of the same pages as the last build's: not even made */
-			meta_key(&kb, docs, keys, ndocs, c, key);
-			if (kept_by_key(wr, rel, key))
-				continue;
-		}
-		buf_clear(&b);
-		buf_putc(&b, '[');
-		for (size_t p = c * META_CHUNK_PAGES; p < ndocs && p < (c + 1) * META_CHUNK_PAGES; p++) {
-			const search_doc_t *doc = &docs[p];
-			if (p > c * META_CHUNK_PAGES)
-				buf_putc(&b, ',');
-			buf_putc(&b, '[');
-			char *url = fsu_url_escape(doc->url); /* a file named "a b#c.md": a URL, not a path */
-			put_json_cstr(&b, url);
-			free(url);
-			buf_putc(&b, ',');
-			put_json_cstr(&b, doc->title);
-			buf_putc(&b, ',');
-			put_json_cstr(&b, doc->type);
-			buf_putc(&b, ',');
-			put_json_cstr(&b, doc->owner);
-			buf_putc(&b, ',');
-			put_json_cstr(&b, status_names[status_index(doc->status)]);
-			buf_put(&b, ",[", 2);
-			size_t nsec;
-			const search_section_t *sec = sdoc_sections(doc, &nsec); /* a lazy page's: read now */
-			for (size_t s = 0; s < nsec; s++) {
-				if (s)
-					buf_putc(&b, ',');
-				put_json_cstr(&b, sec[s].anchor);
-				buf_putc(&b, ',');
-				put_json_cstr(&b, sec[s].heading);
-				buf_putc(&b, ',');
-				put_json_str(&b, ex, excerpt(ex, sec[s].text));
-			}
-			buf_put(&b, "],", 2);
-			put_json_cstr(&b, doc->trail);
-			buf_putc(&b, ']');
-		}
-		buf_putc(&b, ']');
-		write_out_key(wr, rel, b.s, b.len, wr->prev && keys ? key : NULL);
-	}
-	*nchunks_out = nchunks;
-	buf_free(&b);
-	buf_free(&kb);
-}
-
 /* Shortest prefix of `s` (whole code points) that sorts after `prev`. */
 static size_t separator_len(const char *prev, size_t pl, const char *s, size_t sl)
 {
@@ -416,65 +101,6 @@ static size_t separator_len(const char *prev, size_t pl, const char *s, size_t s
 	}
 	return sl;
 }
-
-/* Metadata chunks and facets: they depend on the pages only, so they are
- * written on their own thread while the postings are built. */
-typedef struct {
-	writer_t wr;
-	const search_doc_t *docs;
-	uint64_t (*keys)[2]; /* the pages' keys (scache_doc_key), NULL: none */
-	size_t ndocs;
-	size_t nchunks;
-	char **types, **owners; /* sorted unique names (borrowed strings) */
-	size_t ntypes, nowners;
-} meta_job_t;
-
-static void *meta_main(void *arg)
-{
-	meta_job_t *m = arg;
-	const search_doc_t *docs = m->docs;
-	size_t ndocs = m->ndocs;
-	write_meta(&m->wr, docs, m->keys, ndocs, &m->nchunks);
-	m->types = xmalloc((ndocs ? ndocs : 1) * sizeof(*m->types));
-	m->owners = xmalloc((ndocs ? ndocs : 1) * sizeof(*m->owners));
-	for (size_t p = 0; p < ndocs; p++) {
-		m->types[p] = (char *)nz(docs[p].type);
-		m->owners[p] = (char *)nz(docs[p].owner);
-	}
-	m->ntypes = sorted_unique(m->types, ndocs);
-	m->nowners = sorted_unique(m->owners, ndocs);
-	buf_t b = BUF_INIT;
-	json_writer_t j;
-	json_init(&j, &b, 0);
-	json_begin_object(&j);
-	json_key(&j, "t");
-	json_begin_array(&j);
-	for (size_t p = 0; p < ndocs; p++)
-		json_int(&j, (long long)name_index(m->types, m->ntypes, nz(docs[p].type)));
-	json_end_array(&j);
-	json_key(&j, "o");
-	json_begin_array(&j);
-	for (size_t p = 0; p < ndocs; p++)
-		json_int(&j, (long long)name_index(m->owners, m->nowners, nz(docs[p].owner)));
-	json_end_array(&j);
-	json_key(&j, "s");
-	json_begin_array(&j);
-	for (size_t p = 0; p < ndocs; p++)
-		json_int(&j, status_index(docs[p].status));
-	json_end_array(&j);
-	json_end_object(&j);
-	write_out(&m->wr, "facets.json", b.s, b.len);
-	buf_free(&b);
-	return NULL;
-}
-
-static void *meta_thread(void *arg)
-{
-	meta_main(arg);
-	search_cpu_note_thread();
-	return NULL;
-}
-
 
 int search_write_prepared(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
 			  const char *out_dir, diag_list_t *d)
@@ -1022,7 +648,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	fixes_t fixes = {0};
 	char **vocab = NULL;
 	size_t nvocab = 0;
-	meta_job_t meta;
+	smeta_job_t meta;
 	pthread_t meta_tid;
 	int meta_started = 0;
 	smem_map_t vmap = {0};
@@ -1030,7 +656,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT, blob = BUF_INIT, kb = BUF_INIT;
 	size_t npost = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0, nseg = 0;
 	size_t nchunks = 0;
-	writer_t wr = {0};
+	sout_t wr = {0};
 	wr.d = d;
 	wr.hash = MAP_HASH_SEED;
 	char *root = xasprintf("%s/search", site->tmp);
@@ -1121,7 +747,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	meta.keys = sp->keys;
 	meta.docs = docs;
 	meta.ndocs = ndocs;
-	if (nthreads > 1 && pthread_create(&meta_tid, NULL, meta_thread, &meta) == 0)
+	if (nthreads > 1 && pthread_create(&meta_tid, NULL, smeta_thread, &meta) == 0)
 		meta_started = 1;
 
 	/* the site's stems: the shares' stems (each share's in byte order) merged through a heap of one
@@ -1185,7 +811,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	 * rare stems of titles and alert names, a few percent of them */
 	page_status = xmalloc((ndocs ? ndocs : 1) * sizeof(*page_status));
 	for (size_t p = 0; p < ndocs; p++)
-		page_status[p] = (uint8_t)status_index(docs[p].status);
+		page_status[p] = (uint8_t)search_status_index(docs[p].status);
 	double maximp = 0, min_norm[NF];
 	for (int f = 0; f < NF; f++)
 		min_norm[f] = HUGE_VAL;
@@ -1331,7 +957,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 				XXH128_hash_t h = XXH3_128bits(tkeys + first, (end - first) * sizeof *tkeys);
 				skey[0] = h.low64;
 				skey[1] = h.high64;
-				if (worst == 0 && kept_by_key(&wr, rel, skey)) {
+				if (worst == 0 && sout_kept_by_key(&wr, rel, skey)) {
 					nkept++;
 					first = end;
 					continue;
@@ -1350,7 +976,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 							     &fixes, &fi);
 					free(srel);
 					if (ok) {
-						write_out_key(&wr, rel, shard.s, e->size, skey);
+						sout_write_key(&wr, rel, shard.s, e->size, skey);
 						npatched++;
 						first = end;
 						continue;
@@ -1381,7 +1007,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 				memcpy(o, blob.s + tofs[t], tlens[t]);
 				o += tlens[t];
 			}
-			write_out_key(&wr, rel, shard.s, (size_t)((char *)o - shard.s), tkeys ? skey : NULL);
+			sout_write_key(&wr, rel, shard.s, (size_t)((char *)o - shard.s), tkeys ? skey : NULL);
 			first = end;
 		}
 		json_end_array(&kj);
@@ -1405,7 +1031,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 					vocab[nvocab++] = (char *)s->key;
 			}
 		}
-		nvocab = sorted_unique(vocab, nvocab);
+		nvocab = search_sorted_unique(vocab, nvocab);
 		json_writer_t vj;
 		json_init(&vj, &vk, 0);
 		json_begin_array(&vj);
@@ -1425,7 +1051,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			json_stringn(&vj, vocab[i], fl);
 			char rel[64];
 			snprintf(rel, sizeof(rel), "v/%zu.txt", nvshards++);
-			write_out(&wr, rel, b.s, b.len);
+			sout_write(&wr, rel, b.s, b.len);
 			i = j;
 		}
 		json_end_array(&vj);
@@ -1435,7 +1061,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 	if (meta_started)
 		pthread_join(meta_tid, NULL);
 	else
-		meta_main(&meta);
+		smeta_run(&meta);
 	meta_started = 0;
 	nchunks = meta.nchunks;
 	wr.hash = map_hash_add(wr.hash, &meta.wr.hash, sizeof(meta.wr.hash));
@@ -1445,9 +1071,9 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 
 	/* files of an earlier, larger index */
 	{
-		clean_dir(out, "search/t", ".bin", nshards);
-		clean_dir(out, "search/v", ".txt", nvshards);
-		clean_dir(out, "search/m", ".json", nchunks);
+		sout_clean_dir(out, "search/t", ".bin", nshards);
+		sout_clean_dir(out, "search/v", ".txt", nvshards);
+		sout_clean_dir(out, "search/m", ".json", nchunks);
 	}
 
 	/* manifest, last: it names the content hash */
@@ -1480,8 +1106,8 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		json_end_array(&j);
 		json_key(&j, "status");
 		json_begin_array(&j);
-		for (int i = 0; i < NSTATUS; i++)
-			json_string(&j, status_names[i]);
+		for (int i = 0; i < SEARCH_NSTATUS; i++)
+			json_string(&j, search_status_names[i]);
 		json_end_array(&j);
 		json_end_object(&j);
 		/* keys go in raw (already JSON arrays) */
@@ -1491,7 +1117,7 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		buf_puts(&b, ",\"k\":");
 		buf_put(&b, keys.s, keys.len);
 		buf_puts(&b, "}\n");
-		write_out(&wr, "manifest.json", b.s, b.len);
+		sout_write(&wr, "manifest.json", b.s, b.len);
 	}
 	if (!wr.failed) {
 		rc = 0;

@@ -16,8 +16,11 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "pathres.h"
 #include "search.h"
+#include "searchfiles.h"
 #include "searchmem.h"
 #include "tokenize.h"
 
@@ -198,5 +201,76 @@ struct search_prep {
 
 /* Byte order of the `al` bytes at `a` and the `bl` at `b` (a shorter prefix first): <0, 0, >0. */
 int search_cmp_bytes(const char *a, size_t al, const char *b, size_t bl);
+
+/* ---- shared by the writer's files (search.c, searchout.c, searchmeta.c) ---- */
+
+#define META_CHUNK_PAGES 4        /* pages per metadata chunk */
+#define EXCERPT_BYTES 160         /* section excerpt length in the metadata */
+
+static const char *const search_status_names[] = {"fresh", "due", "stale", "uncommitted", "unknown"};
+#define SEARCH_NSTATUS 5
+
+/* The index of a page's status in search_status_names ("unknown" for any other). */
+static inline int search_status_index(const char *s)
+{
+	if (s)
+		for (int i = 0; i < SEARCH_NSTATUS; i++)
+			if (strcmp(s, search_status_names[i]) == 0)
+				return i;
+	return 4;
+}
+
+/* `s`, or "" for NULL. */
+static inline const char *search_nz(const char *s)
+{
+	return s ? s : "";
+}
+
+/* The files of the index being written (searchout.c): through the site being published, each folded
+ * into the index's content hash, and kept as the last build wrote them when their bytes or inputs are
+ * the same (searchfiles.h). */
+typedef struct {
+	const char *root; /* OUT/search, for messages */
+	const pub_t *out; /* OUT: the files are written through it as search/... */
+	diag_list_t *d;
+	uint64_t hash;
+	size_t bytes;
+	int failed;
+	const srfiles_t *prev; /* what the last build wrote (searchfiles.h), NULL: no record kept */
+	srfiles_list_t list;   /* with `prev`: what this one has */
+} sout_t;
+
+/* 1 when the file `rel` (under search/), made from inputs of key `key`, is kept as the last build
+ * wrote it (recorded with that key and still that file): folded into the hash and recorded again. */
+int sout_kept_by_key(sout_t *wr, const char *rel, const uint64_t key[2]);
+/* Write the file `rel` of the index (made from inputs of key `key`, NULL: none), or keep the last
+ * build's when its bytes are these and it is still that file. A failure is said once (wr->failed). */
+void sout_write_key(sout_t *wr, const char *rel, const void *data, size_t n, const uint64_t key[2]);
+/* sout_write_key without a key. */
+void sout_write(sout_t *wr, const char *rel, const void *data, size_t n);
+/* Remove the files N.ext with N >= keep that an earlier build left in the folder `rel` of `out`. */
+void sout_clean_dir(const pr_root_t *out, const char *rel, const char *ext, size_t keep);
+
+/* Sort the strings `v` and drop the repeated ones: returns how many are left. */
+size_t search_sorted_unique(char **v, size_t n);
+
+/* The metadata chunks m/I.json and facets.json (searchmeta.c): they depend on the pages only, so they
+ * are written on their own thread while the postings are built. The caller fills wr, docs, keys and
+ * ndocs; the job fills nchunks and the sorted unique types and owners (borrowed strings; the caller
+ * frees the arrays). */
+typedef struct {
+	sout_t wr;
+	const search_doc_t *docs;
+	uint64_t (*keys)[2]; /* the pages' keys (scache_doc_key), NULL: none */
+	size_t ndocs;
+	size_t nchunks;
+	char **types, **owners;
+	size_t ntypes, nowners;
+} smeta_job_t;
+
+/* Run the job `arg` (an smeta_job_t) here. */
+void smeta_run(smeta_job_t *m);
+/* The job `arg` (an smeta_job_t) as a thread's body: its CPU counted for ALMANAC_TIMING. */
+void *smeta_thread(void *arg);
 
 #endif
