@@ -622,143 +622,213 @@ static int patch_shard(unsigned char *s, size_t n, const gterm_t *gt, size_t fir
 	return p == e;
 }
 
-int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
-		      const pub_t *site, diag_list_t *d)
-{
-	int rc = -1;
-	size_t nthreads = sp->nthreads;
-	worker_t *workers = sp->workers;
-	spart_t *parts = sp->parts;
-	size_t nparts = sp->nparts;
-	uint8_t *page_status = NULL;
-	double scale = 1.0;
-	gterm_t *gt = NULL;
-	seg_t *tsegs = NULL;
-	cursor_t *heap = NULL;
-	quant_t *qt = NULL;
-	uint32_t *tseg_at = NULL;
-	uint32_t **gids = NULL;
-	size_t *gn = NULL;
-	double *norms = NULL;
-	blobber_t *bl = NULL;
-	uint64_t (*tkeys)[2] = NULL;
-	uint32_t *tlens = NULL, *rows = NULL, *slot = NULL;
-	uint8_t *cls = NULL, *pchange = NULL;
-	size_t *tofs = NULL, nkept = 0, npatched = 0, fi = 0;
-	fixes_t fixes = {0};
-	char **vocab = NULL;
-	size_t nvocab = 0;
+/* What search_write_site's phases pass on, in their order. */
+typedef struct {
+	search_prep_t *sp;
+	const search_doc_t *docs;
+	size_t ndocs;
+	const pub_t *site;
+	diag_list_t *d;
+	spart_t *parts;          /* the shares (sp's) */
+	size_t nparts;
+	srfiles_t *prev;         /* the last build's record of search/ (searchfiles.h), NULL: none kept */
+	char *root;              /* OUT/search, for messages */
+	sout_t wr;               /* the files written here (the metadata job has its own) */
 	smeta_job_t meta;
 	pthread_t meta_tid;
-	int meta_started = 0;
-	smem_map_t vmap = {0};
-	smem_arena_t varena = {0};
-	buf_t b = BUF_INIT, shard = BUF_INIT, keys = BUF_INIT, vk = BUF_INIT, blob = BUF_INIT, kb = BUF_INIT;
-	size_t npost = 0, ngt = 0, cgt = 0, nshards = 0, nvshards = 0, nseg = 0;
-	size_t nchunks = 0;
-	sout_t wr = {0};
-	wr.d = d;
-	wr.hash = MAP_HASH_SEED;
-	char *root = xasprintf("%s/search", site->tmp);
-	wr.root = root;
-	wr.out = site;
-	const pr_root_t *out = site->root;
-	srfiles_t *prev_files = sp->files_path ? srfiles_load(sp->files_path, sp->binary_id) : NULL;
-	wr.prev = prev_files;
+	int meta_started;
+	uint32_t **gids;         /* each share's pages: their numbers in the site */
+	double avg[NF];          /* the field lengths' averages, rounded */
+	double *norms;           /* NF per page */
+	uint8_t *page_status;
+	gterm_t *gt;             /* the site's stems, in byte order */
+	size_t ngt, npost;
+	seg_t *tsegs;            /* gt[t]'s shares: tsegs[tseg_at[t] .. tseg_at[t + 1]) */
+	uint32_t *tseg_at;
+	size_t nseg;
+	double scale;            /* the largest impact */
+	quant_t *qt;
+	blobber_t *bl;
+	uint64_t (*tkeys)[2];    /* with `prev`: the stems' keys (term_keys) */
+	uint32_t *tlens;         /* the lengths of the stems' postings */
+	uint32_t *rows;          /* with `prev`: the pages' rows (ROW_WIDTH each) */
+	uint8_t *cls;            /* per stem: 0 its postings as the last build recorded, 1 patched, 2 made */
+	size_t *tofs;            /* a made stem's postings: where in `blob`; SIZE_MAX: not made */
+	fixes_t fixes;           /* the postings of class 1 stems to patch (term_changed) */
+	size_t fi;               /* the first of `fixes` not yet applied (patch_shard) */
+	buf_t keys, vk;          /* the term and vocabulary shards' keys (JSON arrays) */
+	buf_t shard, blob;       /* scratch: a term shard, its stems' postings */
+	size_t nshards, nkept, npatched, nvshards, nvocab, nchunks;
+} swrite_t;
 
-	memset(&meta, 0, sizeof(meta));
-	if (sp->ndocs != ndocs) { /* a caller's mistake: not the prepared pages */
-		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: %zu pages prepared, %zu given",
-			 sp->ndocs, ndocs);
-		goto out;
+/* How a phase of search_write_site stopped: W_STOP with a message said (or on Ctrl-C: none), W_DAMAGED a
+ * share's postings damaged, W_MISMATCH a stem's postings of another length than the record's. */
+enum { W_STOP = -1, W_DAMAGED = -2, W_MISMATCH = -3 };
+
+static void swrite_init(swrite_t *w, search_prep_t *sp, const search_doc_t *docs, size_t ndocs, const pub_t *site,
+			diag_list_t *d)
+{
+	memset(w, 0, sizeof *w);
+	w->sp = sp;
+	w->docs = docs;
+	w->ndocs = ndocs;
+	w->site = site;
+	w->d = d;
+	w->parts = sp->parts;
+	w->nparts = sp->nparts;
+	w->scale = 1.0;
+	w->keys = w->vk = w->shard = w->blob = (buf_t)BUF_INIT;
+	w->wr.d = d;
+	w->wr.hash = MAP_HASH_SEED;
+	w->root = xasprintf("%s/search", site->tmp);
+	w->wr.root = w->root;
+	w->wr.out = site;
+	w->prev = sp->files_path ? srfiles_load(sp->files_path, sp->binary_id) : NULL;
+	w->wr.prev = w->prev;
+}
+
+/* The prepared shares are those of these pages, fully made with a stemmer. 0, or W_STOP. */
+static int check_prepared(swrite_t *w)
+{
+	const search_prep_t *sp = w->sp;
+	if (sp->ndocs != w->ndocs) { /* a caller's mistake: not the prepared pages */
+		diag_add(w->d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: %zu pages prepared, %zu given",
+			 sp->ndocs, w->ndocs);
+		return W_STOP;
 	}
 	if (sp->stopped) { /* a caller's mistake: it gave up on this index */
-		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: the index was not fully prepared");
-		goto out;
+		diag_add(w->d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: the index was not fully prepared");
+		return W_STOP;
 	}
 	if (sp->no_stemmer) {
-		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
+		diag_add(w->d, DIAG_ERROR, "", 0, 0, "search-index",
 			 "libstemmer has no English stemmer; search index not written");
-		goto out;
+		return W_STOP;
 	}
-	for (size_t i = 0; i < nthreads; i++)
-		if (workers[i].oom) {
-			diag_add(d, DIAG_WARNING, "", 0, 0, "search-index",
+	for (size_t i = 0; i < sp->nthreads; i++)
+		if (sp->workers[i].oom) {
+			diag_add(w->d, DIAG_WARNING, "", 0, 0, "search-index",
 				 "the stemmer ran out of memory; some words are indexed unstemmed");
 			break;
 		}
+	return 0;
+}
 
-	/* each share's pages: their numbers in the site (the order of `docs`) */
-	gids = xcalloc(nparts ? nparts : 1, sizeof *gids);
-	gn = xcalloc(nparts ? nparts : 1, sizeof *gn);
-	for (size_t p = 0; p < ndocs; p++) {
-		if (docs[p].group >= nparts || gn[docs[p].group] >= parts[docs[p].group].npages) {
-			diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: the pages are not those prepared");
-			goto out;
-		}
-		gn[docs[p].group]++;
+/* Each share's pages: their numbers in the site (the order of `docs`). 0, or W_STOP when the pages are
+ * not the shares'. */
+static int number_pages(swrite_t *w)
+{
+	const spart_t *parts = w->parts;
+	size_t nparts = w->nparts;
+	const search_doc_t *docs = w->docs;
+	uint32_t **gids = w->gids = xcalloc(nparts ? nparts : 1, sizeof *gids);
+	size_t *gn = xcalloc(nparts ? nparts : 1, sizeof *gn);
+	int rc = 0;
+	for (size_t p = 0; p < w->ndocs && !rc; p++) {
+		if (docs[p].group >= nparts || gn[docs[p].group] >= parts[docs[p].group].npages)
+			rc = W_STOP;
+		else
+			gn[docs[p].group]++;
 	}
-	for (size_t g = 0; g < nparts; g++) {
+	for (size_t g = 0; g < nparts && !rc; g++) {
 		if (gn[g] != parts[g].npages) {
-			diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: the pages are not those prepared");
-			goto out;
+			rc = W_STOP;
+			break;
 		}
 		gids[g] = xmalloc((gn[g] ? gn[g] : 1) * sizeof **gids);
 		gn[g] = 0;
 	}
-	for (size_t p = 0; p < ndocs; p++)
-		gids[docs[p].group][gn[docs[p].group]++] = (uint32_t)p;
+	if (rc)
+		diag_add(w->d, DIAG_ERROR, "", 0, 0, "search-index", "internal error: the pages are not those prepared");
+	else
+		for (size_t p = 0; p < w->ndocs; p++)
+			gids[docs[p].group][gn[docs[p].group]++] = (uint32_t)p;
+	free(gn);
+	return rc;
+}
 
-	/* field length averages, then each page's normalisation */
-	double avg[NF] = {0};
-	for (size_t g = 0; g < nparts; g++)
+/* The field lengths' averages (rounded), then each page's normalisation and status. */
+static void page_norms(swrite_t *w)
+{
+	const spart_t *parts = w->parts;
+	size_t ndocs = w->ndocs;
+	double *avg = w->avg;
+	for (size_t g = 0; g < w->nparts; g++)
 		for (uint32_t i = 0; i < parts[g].npages; i++)
 			for (int f = 0; f < NF; f++)
 				avg[f] += spart_flen(&parts[g], i, f);
 	for (int f = 0; f < NF; f++)
 		avg[f] = ndocs && avg[f] > 0 ? round_avg(avg[f] / (double)ndocs) : 1.0;
-	norms = xmalloc((ndocs ? ndocs : 1) * NF * sizeof *norms);
-	for (size_t g = 0; g < nparts; g++)
+	double *norms = w->norms = xmalloc((ndocs ? ndocs : 1) * NF * sizeof *norms);
+	for (size_t g = 0; g < w->nparts; g++)
 		for (uint32_t i = 0; i < parts[g].npages; i++)
 			for (int f = 0; f < NF; f++)
-				norms[(size_t)gids[g][i] * NF + f] =
+				norms[(size_t)w->gids[g][i] * NF + f] =
 					1.0 - field_b[f] + field_b[f] * (double)spart_flen(&parts[g], i, f) / avg[f];
+	w->page_status = xmalloc((ndocs ? ndocs : 1) * sizeof(*w->page_status));
+	for (size_t p = 0; p < ndocs; p++)
+		w->page_status[p] = (uint8_t)search_status_index(w->docs[p].status);
+}
 
-	/* output folders, then the metadata job */
-	{
-		const char *subs[] = {"t", "v", "m"};
-		for (int i = 0; i < 3; i++) {
-			char *p = xasprintf("search/%s", subs[i]);
-			int mrc = pr_mkdirs(out, p);
-			if (mrc != 0) {
-				diag_add(d, DIAG_ERROR, "", 0, 0, "search-index", "cannot create folder %s/%s: %s", root,
-					 subs[i], pr_strerror(mrc));
-				free(p);
-				goto out;
-			}
-			free(p);
+/* The output folders, then the metadata job (searchmeta.c) on its own thread (here later when there is
+ * one worker). 0, or W_STOP when a folder cannot be made. */
+static int start_meta(swrite_t *w)
+{
+	const char *subs[] = {"t", "v", "m"};
+	for (int i = 0; i < 3; i++) {
+		char *p = xasprintf("search/%s", subs[i]);
+		int mrc = pr_mkdirs(w->site->root, p);
+		free(p);
+		if (mrc != 0) {
+			diag_add(w->d, DIAG_ERROR, "", 0, 0, "search-index", "cannot create folder %s/%s: %s", w->root,
+				 subs[i], pr_strerror(mrc));
+			return W_STOP;
 		}
 	}
-	meta.wr.root = root;
-	meta.wr.out = site;
-	meta.wr.d = d;
-	meta.wr.hash = MAP_HASH_SEED;
-	meta.wr.prev = prev_files;
-	meta.keys = sp->keys;
-	meta.docs = docs;
-	meta.ndocs = ndocs;
-	if (nthreads > 1 && pthread_create(&meta_tid, NULL, smeta_thread, &meta) == 0)
-		meta_started = 1;
+	smeta_job_t *meta = &w->meta;
+	meta->wr.root = w->root;
+	meta->wr.out = w->site;
+	meta->wr.d = w->d;
+	meta->wr.hash = MAP_HASH_SEED;
+	meta->wr.prev = w->prev;
+	meta->keys = w->sp->keys;
+	meta->docs = w->docs;
+	meta->ndocs = w->ndocs;
+	if (w->sp->nthreads > 1 && pthread_create(&w->meta_tid, NULL, smeta_thread, meta) == 0)
+		w->meta_started = 1;
+	return 0;
+}
 
-	/* the site's stems: the shares' stems (each share's in byte order) merged through a heap of one
-	 * cursor per share, their page counts summed; a stem's shares follow each other in the shares'
-	 * order */
+/* The metadata job's end: its files' hash, bytes and failure added to the index's. */
+static void join_meta(swrite_t *w)
+{
+	if (w->meta_started)
+		pthread_join(w->meta_tid, NULL);
+	else
+		smeta_run(&w->meta);
+	w->meta_started = 0;
+	w->nchunks = w->meta.nchunks;
+	w->wr.hash = map_hash_add(w->wr.hash, &w->meta.wr.hash, sizeof(w->meta.wr.hash));
+	w->wr.bytes += w->meta.wr.bytes;
+	if (w->meta.wr.failed)
+		w->wr.failed = 1;
+}
+
+/* The site's stems: the shares' stems (each share's in byte order) merged through a heap of one cursor
+ * per share, their page counts summed, then their idf; a stem's shares follow each other in the
+ * shares' order. 0, or W_STOP on Ctrl-C. */
+static int merge_stems(swrite_t *w)
+{
+	const spart_t *parts = w->parts;
+	size_t nparts = w->nparts, nseg = 0, ngt = 0, cgt = 0, nheap = 0;
+	uint32_t *const *gids = w->gids;
+	gterm_t *gt = NULL;
+	int rc = 0;
 	for (size_t g = 0; g < nparts; g++)
 		nseg += parts[g].nterms;
-	tsegs = xmalloc((nseg ? nseg : 1) * sizeof *tsegs);
-	tseg_at = xmalloc((nseg + 1) * sizeof *tseg_at);
-	heap = xmalloc((nparts ? nparts : 1) * sizeof *heap);
-	size_t nheap = 0;
+	seg_t *tsegs = w->tsegs = xmalloc((nseg ? nseg : 1) * sizeof *tsegs);
+	uint32_t *tseg_at = w->tseg_at = xmalloc((nseg + 1) * sizeof *tseg_at);
+	cursor_t *heap = xmalloc((nparts ? nparts : 1) * sizeof *heap);
 	for (size_t g = 0; g < nparts; g++) {
 		if (!parts[g].nterms)
 			continue;
@@ -773,8 +843,10 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 		sift_down(heap, nheap, i);
 	nseg = 0;
 	for (size_t it = 0; nheap; it++) {
-		if ((it & 65535) == 0 && pub_interrupted())
-			goto out; /* Ctrl-C: the site is not committed (rc stays -1) */
+		if ((it & 65535) == 0 && pub_interrupted()) {
+			rc = W_STOP; /* Ctrl-C: the site is not committed */
+			break;
+		}
 		cursor_t *c = &heap[0];
 		if (!ngt || search_cmp_bytes(gt[ngt - 1].s, gt[ngt - 1].len, c->t.s, c->t.len) != 0) {
 			GROW(gt, ngt, cgt);
@@ -797,404 +869,393 @@ int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc
 			heap[0] = heap[--nheap];
 		sift_down(heap, nheap, 0);
 	}
+	free(heap);
+	w->gt = gt;
+	w->ngt = ngt;
+	w->nseg = nseg;
+	if (rc)
+		return rc;
 	tseg_at[ngt] = (uint32_t)nseg;
 	for (size_t t = 0; t < ngt; t++) {
-		gt[t].idf = bm25_idf(ndocs, gt[t].df);
-		gt[t].tidf = bm25_idf(ndocs, gt[t].tdf);
-		gt[t].aidf = bm25_idf(ndocs, gt[t].adf);
-		npost += gt[t].df;
+		gt[t].idf = bm25_idf(w->ndocs, gt[t].df);
+		gt[t].tidf = bm25_idf(w->ndocs, gt[t].tdf);
+		gt[t].aidf = bm25_idf(w->ndocs, gt[t].adf);
+		w->npost += gt[t].df;
 	}
+	return 0;
+}
 
-	/* the scale: the largest impact. A stem's impacts are below idf (k1 + 1) plus its title and alerts
-	 * shares on the shortest title and alerts of the site: only the postings of the stems whose bound
-	 * is above the largest impact found so far are read (the stem of the highest bound first), the
-	 * rare stems of titles and alert names, a few percent of them */
-	page_status = xmalloc((ndocs ? ndocs : 1) * sizeof(*page_status));
-	for (size_t p = 0; p < ndocs; p++)
-		page_status[p] = (uint8_t)search_status_index(docs[p].status);
+/* The scale: the largest impact. A stem's impacts are below idf (k1 + 1) plus its title and alerts
+ * shares on the shortest title and alerts of the site: only the postings of the stems whose bound is
+ * above the largest impact found so far are read (the stem of the highest bound first), the rare stems
+ * of titles and alert names, a few percent of them. 0, or W_STOP on Ctrl-C, or W_DAMAGED. */
+static int find_scale(swrite_t *w)
+{
+	gterm_t *gt = w->gt;
+	size_t ngt = w->ngt, top = 0;
+	const double *norms = w->norms;
 	double maximp = 0, min_norm[NF];
 	for (int f = 0; f < NF; f++)
 		min_norm[f] = HUGE_VAL;
-	for (size_t p = 0; p < ndocs; p++)
+	for (size_t p = 0; p < w->ndocs; p++)
 		for (int f = 0; f < NF; f++)
 			if (norms[p * NF + f] < min_norm[f])
 				min_norm[f] = norms[p * NF + f];
-	{
-		size_t top = 0;
-		for (size_t t = 0; t < ngt; t++) {
-			gterm_t *g = &gt[t];
-			double bound = g->idf * (BM25_K1 + 1.0);
-			if (g->tdf)
-				bound += g->tidf * field_weight[F_TITLE] / min_norm[F_TITLE];
-			if (g->adf)
-				bound += g->aidf * field_weight[F_ALERTS] / min_norm[F_ALERTS];
-			g->bound = bound * (1.0 + 1e-9) + 1e-12; /* above any rounding of the impacts */
-			if (g->bound > gt[top].bound)
-				top = t;
+	for (size_t t = 0; t < ngt; t++) {
+		gterm_t *g = &gt[t];
+		double bound = g->idf * (BM25_K1 + 1.0);
+		if (g->tdf)
+			bound += g->tidf * field_weight[F_TITLE] / min_norm[F_TITLE];
+		if (g->adf)
+			bound += g->aidf * field_weight[F_ALERTS] / min_norm[F_ALERTS];
+		g->bound = bound * (1.0 + 1e-9) + 1e-12; /* above any rounding of the impacts */
+		if (g->bound > gt[top].bound)
+			top = t;
+	}
+	for (size_t k = 0; k <= ngt; k++) {
+		if ((k & 4095) == 0 && pub_interrupted())
+			return W_STOP; /* Ctrl-C: the site is not committed */
+		size_t t = k == 0 ? top : k - 1;
+		if (t >= ngt || (k > 0 && t == top) || gt[t].bound <= maximp)
+			continue;
+		for (uint32_t i = w->tseg_at[t]; i < w->tseg_at[t + 1]; i++) {
+			segrd_t rd;
+			posting_t pt;
+			uint32_t page;
+			segrd_init(&rd, &w->tsegs[i], w->parts, w->gids);
+			while (segrd_next(&rd, &pt, &page)) {
+				double imp = impact(&gt[t], pt.tf, norms + (size_t)page * NF);
+				if (imp > maximp)
+					maximp = imp;
+			}
+			if (!segrd_ok(&rd, &w->tsegs[i]))
+				return W_DAMAGED;
 		}
-		for (size_t k = 0; k <= ngt; k++) {
-			if ((k & 4095) == 0 && pub_interrupted())
-				goto out; /* Ctrl-C: the site is not committed (rc stays -1) */
-			size_t t = k == 0 ? top : k - 1;
-			if (t >= ngt || (k > 0 && t == top) || gt[t].bound <= maximp)
+	}
+	w->scale = maximp > 0 ? maximp : 1.0;
+	w->qt = xmalloc(sizeof *w->qt);
+	quant_init(w->qt, w->scale);
+	return 0;
+}
+
+/* What the postings are made from: each page's row (its share, number there, status, field lengths)
+ * and each stem's key (term_keys, over the site's page count, averages and scale). */
+static void stem_inputs(swrite_t *w)
+{
+	const spart_t *parts = w->parts;
+	uint32_t *rows = w->rows = xmalloc((w->ndocs ? w->ndocs : 1) * ROW_WIDTH * sizeof *rows);
+	for (size_t g = 0; g < w->nparts; g++)
+		for (uint32_t i = 0; i < parts[g].npages; i++) {
+			uint32_t *r = rows + (size_t)w->gids[g][i] * ROW_WIDTH;
+			r[ROW_GROUP] = (uint32_t)g;
+			r[ROW_LOCAL] = i;
+			r[ROW_STATUS] = w->page_status[w->gids[g][i]];
+			for (int f = 0; f < NF; f++)
+				r[ROW_FLEN + f] = spart_flen(&parts[g], i, f);
+		}
+	uint64_t site_key[2];
+	double nums[NF + 2] = {(double)w->ndocs, w->scale};
+	memcpy(nums + 2, w->avg, sizeof w->avg);
+	XXH128_hash_t h = XXH3_128bits(nums, sizeof nums);
+	site_key[0] = h.low64;
+	site_key[1] = h.high64;
+	buf_t kb = BUF_INIT;
+	w->tkeys = xmalloc((w->ngt ? w->ngt : 1) * sizeof *w->tkeys);
+	term_keys(w->gt, w->ngt, w->tsegs, w->tseg_at, site_key, &kb, w->tkeys);
+	buf_free(&kb);
+}
+
+/* The stems whose key the last build recorded (`rt`): class 0, with the length of postings recorded. */
+static void find_recorded(swrite_t *w, const srfiles_terms_t *rt)
+{
+	size_t nslot = 2;
+	while (nslot < 2 * (size_t)rt->nterms)
+		nslot *= 2;
+	uint32_t *slot = xcalloc(nslot, sizeof *slot); /* recorded term index + 1, by key */
+	for (uint32_t i = 0; i < rt->nterms; i++) {
+		size_t h = (size_t)rt->keys[i][0] & (nslot - 1);
+		while (slot[h])
+			h = (h + 1) & (nslot - 1);
+		slot[h] = i + 1;
+	}
+	for (size_t t = 0; t < w->ngt; t++) {
+		size_t h = (size_t)w->tkeys[t][0] & (nslot - 1);
+		for (; slot[h]; h = (h + 1) & (nslot - 1)) {
+			uint32_t i = slot[h] - 1;
+			if (rt->keys[i][0] == w->tkeys[t][0] && rt->keys[i][1] == w->tkeys[t][1]) {
+				w->cls[t] = 0;
+				w->tlens[t] = rt->lens[i];
+				break;
+			}
+		}
+	}
+	free(slot);
+}
+
+/* Each stem's class (w->cls): its postings made (2) but, with the last build's record, those of a stem
+ * whose key it recorded: as they were (0) but on the pages whose status or impact changed (1, the
+ * postings to patch in w->fixes). 0, or W_DAMAGED. */
+static int classify_stems(swrite_t *w)
+{
+	size_t ngt = w->ngt;
+	w->bl = xcalloc(1, sizeof *w->bl);
+	*w->bl = (blobber_t){.gt = w->gt, .tsegs = w->tsegs, .tseg_at = w->tseg_at, .parts = w->parts,
+			     .gids = w->gids, .norms = w->norms, .qt = w->qt, .page_status = w->page_status,
+			     .ndocs = w->ndocs};
+	w->tlens = xmalloc((ngt ? ngt : 1) * sizeof *w->tlens);
+	w->tofs = xmalloc((ngt ? ngt : 1) * sizeof *w->tofs);
+	w->cls = xmalloc(ngt ? ngt : 1);
+	memset(w->cls, 2, ngt ? ngt : 1);
+	if (!w->prev)
+		return 0;
+	stem_inputs(w);
+	const srfiles_terms_t *rt = srfiles_terms(w->prev);
+	if (!rt || rt->npages != w->ndocs || rt->width != ROW_WIDTH || !rt->nterms)
+		return 0;
+	find_recorded(w, rt);
+	uint8_t *pchange = xmalloc(w->ndocs ? w->ndocs : 1);
+	for (size_t p = 0; p < w->ndocs; p++)
+		pchange[p] = (uint8_t)page_change(w->rows, rt->rows, p);
+	int rc = term_changed(w->bl, w->nseg, w->nparts, pchange, rt->rows, w->avg, w->cls, &w->fixes);
+	free(pchange);
+	return rc != 0 ? W_DAMAGED : 0;
+}
+
+/* A term shard's stems from `first` on: up to the first after which it holds SHARD_TARGET_BYTES, their
+ * lengths recorded or their postings made (into w->blob, at tofs[t]). Sets *end, *raw (the shard's
+ * bytes after its term count) and *worst (the highest class of its stems). 0, or W_DAMAGED. */
+static int shard_cut(swrite_t *w, size_t first, size_t *endp, size_t *rawp, int *worstp)
+{
+	const gterm_t *gt = w->gt;
+	const uint8_t *cls = w->cls;
+	uint32_t *tlens = w->tlens;
+	size_t *tofs = w->tofs;
+	size_t end = first, raw = 0;
+	int worst = 0;
+	buf_clear(&w->blob);
+	while (end < w->ngt && (end == first || raw < SHARD_TARGET_BYTES)) {
+		if (cls[end] == 2) {
+			tofs[end] = w->blob.len;
+			if (term_blob(w->bl, end, &w->blob) != 0)
+				return W_DAMAGED;
+			tlens[end] = (uint32_t)(w->blob.len - tofs[end]);
+		} else {
+			tofs[end] = SIZE_MAX;
+		}
+		if (cls[end] > worst)
+			worst = cls[end];
+		size_t shared = end > first ? shared_len(&gt[end - 1], &gt[end]) : 0;
+		raw += varint_len(shared) + varint_len(gt[end].len - shared) + (gt[end].len - shared) +
+		       varint_len(tlens[end]) + tlens[end];
+		end++;
+	}
+	*endp = end;
+	*rawp = raw;
+	*worstp = worst;
+	return 0;
+}
+
+/* The term shard `rel` (stems first..end-1, of key `skey`) as the last build wrote it: kept when its
+ * stems are all of class 0, else (none of class 2) the same stems' bytes (checked) patched. 1 when
+ * kept or patched. */
+static int shard_reuse(swrite_t *w, const char *rel, size_t first, size_t end, size_t raw, int worst,
+		       const uint64_t skey[2])
+{
+	if (worst == 0 && sout_kept_by_key(&w->wr, rel, skey)) {
+		w->nkept++;
+		return 1;
+	}
+	const srfiles_entry_t *e = worst == 1 ? srfiles_get(w->prev, rel) : NULL;
+	if (!e || e->key[0] != skey[0] || e->key[1] != skey[1] || e->size != varint_len(end - first) + raw)
+		return 0;
+	char *srel = xasprintf("search/%s", rel);
+	buf_clear(&w->shard);
+	buf_grow(&w->shard, e->size);
+	int ok = pub_read_prev(w->site, srel, w->shard.s, e->size) && XXH3_64bits(w->shard.s, e->size) == e->hash &&
+		 patch_shard((unsigned char *)w->shard.s, e->size, w->gt, first, end, w->tlens, w->cls, &w->fixes,
+			     &w->fi);
+	free(srel);
+	if (!ok)
+		return 0;
+	sout_write_key(&w->wr, rel, w->shard.s, e->size, skey);
+	w->npatched++;
+	return 1;
+}
+
+/* Make the term shard `rel` (stems first..end-1, `raw` bytes after their count; key `skey`, NULL: none):
+ * its term count, then each stem (bytes shared with the one before, the rest) and its postings. 0, or
+ * W_DAMAGED, or W_MISMATCH. */
+static int shard_make(swrite_t *w, const char *rel, size_t first, size_t end, size_t raw, const uint64_t *skey)
+{
+	const gterm_t *gt = w->gt;
+	const uint32_t *tlens = w->tlens;
+	size_t *tofs = w->tofs;
+	for (size_t t = first; t < end; t++)
+		if (tofs[t] == SIZE_MAX) { /* as the last build's, its shard not: made after all */
+			tofs[t] = w->blob.len;
+			if (term_blob(w->bl, t, &w->blob) != 0)
+				return W_DAMAGED;
+			if (w->blob.len - tofs[t] != tlens[t])
+				return W_MISMATCH;
+		}
+	buf_clear(&w->shard);
+	buf_grow(&w->shard, VARINT_MAX + raw);
+	unsigned char *o = (unsigned char *)w->shard.s;
+	o = varint_to(o, end - first);
+	for (size_t t = first; t < end; t++) {
+		size_t shared = t > first ? shared_len(&gt[t - 1], &gt[t]) : 0;
+		o = varint_to(o, shared);
+		o = varint_to(o, gt[t].len - shared);
+		memcpy(o, gt[t].s + shared, gt[t].len - shared);
+		o += gt[t].len - shared;
+		o = varint_to(o, tlens[t]);
+		memcpy(o, w->blob.s + tofs[t], tlens[t]);
+		o += tlens[t];
+	}
+	sout_write_key(&w->wr, rel, w->shard.s, (size_t)((char *)o - w->shard.s), skey);
+	return 0;
+}
+
+/* The term shards t/I.bin: the stems in byte order, each with its postings in page order, cut by size;
+ * each kept, patched or made; their first stems' separators in w->keys. 0, or W_STOP on Ctrl-C, or
+ * W_DAMAGED, or W_MISMATCH. */
+static int write_term_shards(swrite_t *w)
+{
+	json_writer_t kj;
+	json_init(&kj, &w->keys, 0);
+	json_begin_array(&kj);
+	for (size_t first = 0; first < w->ngt;) {
+		if ((w->nshards & 63) == 0 && pub_interrupted())
+			return W_STOP;
+		size_t end, raw;
+		int worst, rc = shard_cut(w, first, &end, &raw, &worst);
+		if (rc)
+			return rc;
+		const gterm_t *gt = w->gt;
+		size_t kl = first ? separator_len(gt[first - 1].s, gt[first - 1].len, gt[first].s, gt[first].len) : 0;
+		json_stringn(&kj, gt[first].s, kl);
+		char rel[64];
+		snprintf(rel, sizeof(rel), "t/%zu.bin", w->nshards++);
+		uint64_t skey[2] = {0, 0};
+		if (w->tkeys) { /* the shard's key: its stems' */
+			XXH128_hash_t h = XXH3_128bits(w->tkeys + first, (end - first) * sizeof *w->tkeys);
+			skey[0] = h.low64;
+			skey[1] = h.high64;
+			if (shard_reuse(w, rel, first, end, raw, worst, skey)) {
+				first = end;
 				continue;
-			for (uint32_t i = tseg_at[t]; i < tseg_at[t + 1]; i++) {
-				segrd_t rd;
-				posting_t pt;
-				uint32_t page;
-				segrd_init(&rd, &tsegs[i], parts, gids);
-				while (segrd_next(&rd, &pt, &page)) {
-					double imp = impact(&gt[t], pt.tf, norms + (size_t)page * NF);
-					if (imp > maximp)
-						maximp = imp;
-				}
-				if (!segrd_ok(&rd, &tsegs[i]))
-					goto damaged;
 			}
 		}
+		rc = shard_make(w, rel, first, end, raw, w->tkeys ? skey : NULL);
+		if (rc)
+			return rc;
+		first = end;
 	}
-	scale = maximp > 0 ? maximp : 1.0;
-	qt = xmalloc(sizeof *qt);
-	quant_init(qt, scale);
+	json_end_array(&kj);
+	return 0;
+}
 
-	/* term shards: the stems in byte order, each with its postings in page order */
-	bl = xcalloc(1, sizeof *bl);
-	*bl = (blobber_t){.gt = gt, .tsegs = tsegs, .tseg_at = tseg_at, .parts = parts, .gids = gids,
-			  .norms = norms, .qt = qt, .page_status = page_status, .ndocs = ndocs};
-	tlens = xmalloc((ngt ? ngt : 1) * sizeof *tlens);
-	tofs = xmalloc((ngt ? ngt : 1) * sizeof *tofs);
-	cls = xmalloc(ngt ? ngt : 1); /* 0: the postings the last build recorded, 1: those patched, 2: made */
-	memset(cls, 2, ngt ? ngt : 1);
-	if (prev_files) {
-		/* what the postings are made from: the stems' keys and the pages' rows; a stem whose key the
-		 * last build recorded has the postings it had (of the length recorded) but on the pages whose
-		 * status or impact changed */
-		rows = xmalloc((ndocs ? ndocs : 1) * ROW_WIDTH * sizeof *rows);
-		for (size_t g = 0; g < nparts; g++)
-			for (uint32_t i = 0; i < parts[g].npages; i++) {
-				uint32_t *r = rows + (size_t)gids[g][i] * ROW_WIDTH;
-				r[ROW_GROUP] = (uint32_t)g;
-				r[ROW_LOCAL] = i;
-				r[ROW_STATUS] = page_status[gids[g][i]];
-				for (int f = 0; f < NF; f++)
-					r[ROW_FLEN + f] = spart_flen(&parts[g], i, f);
-			}
-		uint64_t site_key[2];
-		{
-			double nums[NF + 2] = {(double)ndocs, scale};
-			memcpy(nums + 2, avg, sizeof avg);
-			XXH128_hash_t h = XXH3_128bits(nums, sizeof nums);
-			site_key[0] = h.low64;
-			site_key[1] = h.high64;
-		}
-		tkeys = xmalloc((ngt ? ngt : 1) * sizeof *tkeys);
-		term_keys(gt, ngt, tsegs, tseg_at, site_key, &kb, tkeys);
-		const srfiles_terms_t *rt = srfiles_terms(prev_files);
-		if (rt && rt->npages == ndocs && rt->width == ROW_WIDTH && rt->nterms) {
-			size_t nslot = 2;
-			while (nslot < 2 * (size_t)rt->nterms)
-				nslot *= 2;
-			slot = xcalloc(nslot, sizeof *slot); /* recorded term index + 1, by key */
-			for (uint32_t i = 0; i < rt->nterms; i++) {
-				size_t h = (size_t)rt->keys[i][0] & (nslot - 1);
-				while (slot[h])
-					h = (h + 1) & (nslot - 1);
-				slot[h] = i + 1;
-			}
-			for (size_t t = 0; t < ngt; t++) {
-				size_t h = (size_t)tkeys[t][0] & (nslot - 1);
-				for (; slot[h]; h = (h + 1) & (nslot - 1)) {
-					uint32_t i = slot[h] - 1;
-					if (rt->keys[i][0] == tkeys[t][0] && rt->keys[i][1] == tkeys[t][1]) {
-						cls[t] = 0;
-						tlens[t] = rt->lens[i];
-						break;
-					}
-				}
-			}
-			pchange = xmalloc(ndocs ? ndocs : 1);
-			for (size_t p = 0; p < ndocs; p++)
-				pchange[p] = (uint8_t)page_change(rows, rt->rows, p);
-			if (term_changed(bl, nseg, nparts, pchange, rt->rows, avg, cls, &fixes) != 0)
-				goto damaged;
-		}
-	}
-	{
-		json_writer_t kj;
-		json_init(&kj, &keys, 0);
-		json_begin_array(&kj);
-		for (size_t first = 0; first < ngt;) {
-			if ((nshards & 63) == 0 && pub_interrupted())
-				goto out;
-			/* the shard's stems: up to the first after which it holds SHARD_TARGET_BYTES, their
-			 * lengths recorded or their postings made (into `blob`, at tofs[t]) */
-			buf_clear(&blob);
-			size_t end = first, raw = 0;
-			int worst = 0; /* the highest class of its stems */
-			while (end < ngt && (end == first || raw < SHARD_TARGET_BYTES)) {
-				if (cls[end] == 2) {
-					tofs[end] = blob.len;
-					if (term_blob(bl, end, &blob) != 0)
-						goto damaged;
-					tlens[end] = (uint32_t)(blob.len - tofs[end]);
-				} else {
-					tofs[end] = SIZE_MAX;
-				}
-				if (cls[end] > worst)
-					worst = cls[end];
-				size_t shared = end > first ? shared_len(&gt[end - 1], &gt[end]) : 0;
-				raw += varint_len(shared) + varint_len(gt[end].len - shared) + (gt[end].len - shared) +
-				       varint_len(tlens[end]) + tlens[end];
-				end++;
-			}
-			size_t kl = first ? separator_len(gt[first - 1].s, gt[first - 1].len, gt[first].s, gt[first].len)
-					  : 0;
-			json_stringn(&kj, gt[first].s, kl);
-			char rel[64];
-			snprintf(rel, sizeof(rel), "t/%zu.bin", nshards++);
-			uint64_t skey[2] = {0, 0};
-			if (tkeys) { /* the shard's key: its stems' */
-				XXH128_hash_t h = XXH3_128bits(tkeys + first, (end - first) * sizeof *tkeys);
-				skey[0] = h.low64;
-				skey[1] = h.high64;
-				if (worst == 0 && sout_kept_by_key(&wr, rel, skey)) {
-					nkept++;
-					first = end;
-					continue;
-				}
-				/* the same stems as the last build's shard, some with postings whose impact or
-				 * status changed: its bytes (checked) patched */
-				const srfiles_entry_t *e = worst == 1 ? srfiles_get(prev_files, rel) : NULL;
-				if (e && e->key[0] == skey[0] && e->key[1] == skey[1] &&
-				    e->size == varint_len(end - first) + raw) {
-					char *srel = xasprintf("search/%s", rel);
-					buf_clear(&shard);
-					buf_grow(&shard, e->size);
-					int ok = pub_read_prev(site, srel, shard.s, e->size) &&
-						 XXH3_64bits(shard.s, e->size) == e->hash &&
-						 patch_shard((unsigned char *)shard.s, e->size, gt, first, end, tlens, cls,
-							     &fixes, &fi);
-					free(srel);
-					if (ok) {
-						sout_write_key(&wr, rel, shard.s, e->size, skey);
-						npatched++;
-						first = end;
-						continue;
-					}
-				}
-			}
-			/* made: its term count, then each stem (bytes shared with the one before, the rest) and
-			 * its postings */
-			for (size_t t = first; t < end; t++)
-				if (tofs[t] == SIZE_MAX) { /* as the last build's, its shard not: made after all */
-					tofs[t] = blob.len;
-					if (term_blob(bl, t, &blob) != 0)
-						goto damaged;
-					if (blob.len - tofs[t] != tlens[t])
-						goto mismatch;
-				}
-			buf_clear(&shard);
-			buf_grow(&shard, VARINT_MAX + raw);
-			unsigned char *o = (unsigned char *)shard.s;
-			o = varint_to(o, end - first);
-			for (size_t t = first; t < end; t++) {
-				size_t shared = t > first ? shared_len(&gt[t - 1], &gt[t]) : 0;
-				o = varint_to(o, shared);
-				o = varint_to(o, gt[t].len - shared);
-				memcpy(o, gt[t].s + shared, gt[t].len - shared);
-				o += gt[t].len - shared;
-				o = varint_to(o, tlens[t]);
-				memcpy(o, blob.s + tofs[t], tlens[t]);
-				o += tlens[t];
-			}
-			sout_write_key(&wr, rel, shard.s, (size_t)((char *)o - shard.s), tkeys ? skey : NULL);
-			first = end;
-		}
-		json_end_array(&kj);
-	}
+/* For the next build: what this one has under search/ and the terms' inputs (searchfiles.h). */
+static void save_record(const swrite_t *w)
+{
+	srfiles_list_t lists[2] = {w->wr.list, w->meta.wr.list};
+	srfiles_terms_t terms = {(uint32_t)w->ndocs, ROW_WIDTH, w->rows, (uint32_t)w->ngt, w->tkeys, w->tlens};
+	srfiles_save(w->sp->files_path, w->sp->binary_id, lists, 2, &terms);
+}
 
-	/* vocabulary: the shares' words, by first character */
-	{
-		size_t cap = 0;
-		for (size_t g = 0; g < nparts; g++)
-			cap += parts[g].nwords;
-		vocab = xmalloc((cap ? cap : 1) * sizeof(*vocab));
-		for (size_t g = 0; g < nparts; g++) {
-			const unsigned char *at = parts[g].words;
-			for (uint32_t i = 0; i < parts[g].nwords; i++) {
-				const char *w;
-				uint32_t wl;
-				at = spart_next_word(at, parts[g].words_end, &w, &wl);
-				int added;
-				smem_slot_t *s = smem_upsert(&vmap, &varena, w, wl, &added);
-				if (added)
-					vocab[nvocab++] = (char *)s->key;
-			}
-		}
-		nvocab = search_sorted_unique(vocab, nvocab);
-		json_writer_t vj;
-		json_init(&vj, &vk, 0);
-		json_begin_array(&vj);
-		size_t i = 0;
-		while (i < nvocab) {
-			size_t fl = 1;
-			while (vocab[i][fl] && ((unsigned char)vocab[i][fl] & 0xC0) == 0x80)
-				fl++;
-			buf_clear(&b);
-			size_t j = i;
-			while (j < nvocab && strncmp(vocab[j], vocab[i], fl) == 0 &&
-			       !(vocab[j][fl] && ((unsigned char)vocab[j][fl] & 0xC0) == 0x80)) {
-				buf_puts(&b, vocab[j]);
-				buf_putc(&b, '\n');
-				j++;
-			}
-			json_stringn(&vj, vocab[i], fl);
-			char rel[64];
-			snprintf(rel, sizeof(rel), "v/%zu.txt", nvshards++);
-			sout_write(&wr, rel, b.s, b.len);
-			i = j;
-		}
-		json_end_array(&vj);
-	}
+static void fill_stats(const swrite_t *w, search_stats_t *stats)
+{
+	stats->terms = w->ngt;
+	stats->postings = w->npost;
+	stats->term_shards = w->nshards;
+	stats->term_shards_kept = w->nkept;
+	stats->term_shards_patched = w->npatched;
+	stats->vocab_words = w->nvocab;
+	stats->meta_chunks = w->nchunks;
+	stats->bytes = w->wr.bytes;
+}
 
-	/* metadata and facets, written meanwhile by the job */
-	if (meta_started)
-		pthread_join(meta_tid, NULL);
-	else
-		smeta_run(&meta);
-	meta_started = 0;
-	nchunks = meta.nchunks;
-	wr.hash = map_hash_add(wr.hash, &meta.wr.hash, sizeof(meta.wr.hash));
-	wr.bytes += meta.wr.bytes;
-	if (meta.wr.failed)
-		wr.failed = 1;
+/* Everything the phases made (the metadata job ended first: it reads the pages), and the prepared
+ * shares. */
+static void swrite_free(swrite_t *w)
+{
+	if (w->meta_started)
+		pthread_join(w->meta_tid, NULL);
+	w->meta_started = 0;
+	srfiles_list_free(&w->wr.list);
+	srfiles_list_free(&w->meta.wr.list);
+	srfiles_free(w->prev);
+	search_prep_free(w->sp);
+	free(w->page_status);
+	free(w->gt);
+	free(w->qt);
+	free(w->tsegs);
+	free(w->tseg_at);
+	for (size_t g = 0; w->gids && g < w->nparts; g++)
+		free(w->gids[g]);
+	free(w->gids);
+	free(w->norms);
+	if (w->bl)
+		free(w->bl->gpost);
+	free(w->bl);
+	free(w->tkeys);
+	free(w->tlens);
+	free(w->rows);
+	free(w->cls);
+	free(w->fixes.v);
+	free(w->tofs);
+	free(w->meta.types);
+	free(w->meta.owners);
+	buf_free(&w->blob);
+	buf_free(&w->shard);
+	buf_free(&w->keys);
+	buf_free(&w->vk);
+	free(w->root);
+}
 
-	/* files of an earlier, larger index */
-	{
-		sout_clean_dir(out, "search/t", ".bin", nshards);
-		sout_clean_dir(out, "search/v", ".txt", nvshards);
-		sout_clean_dir(out, "search/m", ".json", nchunks);
+int search_write_site(search_prep_t *sp, search_stats_t *stats, const search_doc_t *docs, size_t ndocs,
+		      const pub_t *site, diag_list_t *d)
+{
+	swrite_t w;
+	swrite_init(&w, sp, docs, ndocs, site, d);
+	int rc = check_prepared(&w);
+	if (!rc)
+		rc = number_pages(&w);
+	if (!rc) {
+		page_norms(&w);
+		rc = start_meta(&w);
 	}
-
-	/* manifest, last: it names the content hash */
-	{
-		json_writer_t j;
-		buf_clear(&b);
-		json_init(&j, &b, 0);
-		json_begin_object(&j);
-		json_key(&j, "v");
-		json_int(&j, 1);
-		json_key(&j, "n");
-		json_int(&j, (long long)ndocs);
-		json_key(&j, "c");
-		json_int(&j, META_CHUNK_PAGES);
-		char hex[17];
-		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)wr.hash);
-		json_key(&j, "h");
-		json_string(&j, hex);
-		json_key(&j, "scale");
-		json_double(&j, scale);
-		json_key(&j, "types");
-		json_begin_array(&j);
-		for (size_t i = 0; i < meta.ntypes; i++)
-			json_string(&j, meta.types[i]);
-		json_end_array(&j);
-		json_key(&j, "owners");
-		json_begin_array(&j);
-		for (size_t i = 0; i < meta.nowners; i++)
-			json_string(&j, meta.owners[i]);
-		json_end_array(&j);
-		json_key(&j, "status");
-		json_begin_array(&j);
-		for (int i = 0; i < SEARCH_NSTATUS; i++)
-			json_string(&j, search_status_names[i]);
-		json_end_array(&j);
-		json_end_object(&j);
-		/* keys go in raw (already JSON arrays) */
-		b.len--; /* drop '}' */
-		buf_puts(&b, ",\"vk\":");
-		buf_put(&b, vk.s, vk.len);
-		buf_puts(&b, ",\"k\":");
-		buf_put(&b, keys.s, keys.len);
-		buf_puts(&b, "}\n");
-		sout_write(&wr, "manifest.json", b.s, b.len);
+	if (!rc)
+		rc = merge_stems(&w);
+	if (!rc)
+		rc = find_scale(&w);
+	if (!rc)
+		rc = classify_stems(&w);
+	if (!rc)
+		rc = write_term_shards(&w);
+	if (!rc) {
+		svocab_write(w.parts, w.nparts, &w.wr, &w.vk, &w.nvshards, &w.nvocab);
+		join_meta(&w); /* the metadata and facets, written meanwhile */
+		/* files of an earlier, larger index */
+		sout_clean_dir(site->root, "search/t", ".bin", w.nshards);
+		sout_clean_dir(site->root, "search/v", ".txt", w.nvshards);
+		sout_clean_dir(site->root, "search/m", ".json", w.nchunks);
+		smeta_manifest(&w.meta, &w.wr, w.scale, &w.vk, &w.keys); /* last: it names the content hash */
+		rc = w.wr.failed ? W_STOP : 0;
+		if (!rc && w.prev)
+			save_record(&w);
+		if (stats)
+			fill_stats(&w, stats);
 	}
-	if (!wr.failed) {
-		rc = 0;
-		if (prev_files) { /* for the next build: what this one has under search/ */
-			srfiles_list_t lists[2] = {wr.list, meta.wr.list};
-			srfiles_terms_t terms = {(uint32_t)ndocs, ROW_WIDTH, rows, (uint32_t)ngt, tkeys, tlens};
-			srfiles_save(sp->files_path, sp->binary_id, lists, 2, &terms);
-		}
-	}
-	if (0) {
-mismatch: /* a stem's postings of another length than recorded with their key: not a user's problem */
+	if (rc == W_MISMATCH) /* not a user's problem */
 		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
 			 "internal error: the search index's record of its terms does not match; build again with "
 			 "--no-page-cache");
-		goto out;
-	}
-	if (0) {
-damaged:
+	else if (rc == W_DAMAGED)
 		diag_add(d, DIAG_ERROR, "", 0, 0, "search-index",
 			 "the search index's kept words are damaged; build again with --no-page-cache");
-		goto out;
-	}
-	if (stats) {
-		stats->terms = ngt;
-		stats->postings = npost;
-		stats->term_shards = nshards;
-		stats->term_shards_kept = nkept;
-		stats->term_shards_patched = npatched;
-		stats->vocab_words = nvocab;
-		stats->meta_chunks = nchunks;
-		stats->bytes = wr.bytes;
-	}
-out:
-	if (meta_started)
-		pthread_join(meta_tid, NULL);
-	meta_started = 0;
-	srfiles_list_free(&wr.list);
-	srfiles_list_free(&meta.wr.list);
-	srfiles_free(prev_files);
-	search_prep_free(sp);
-	free(page_status);
-	free(gt);
-	free(heap);
-	free(qt);
-	free(tsegs);
-	free(tseg_at);
-	for (size_t g = 0; gids && g < nparts; g++)
-		free(gids[g]);
-	free(gids);
-	free(gn);
-	free(norms);
-	if (bl)
-		free(bl->gpost);
-	free(bl);
-	free(tkeys);
-	free(tlens);
-	free(rows);
-	free(slot);
-	free(cls);
-	free(fixes.v);
-	free(pchange);
-	free(tofs);
-	free(vocab);
-	smem_map_free(&vmap);
-	smem_arena_free(&varena);
-	buf_free(&blob);
-	buf_free(&kb);
-	if (meta_started)
-		pthread_join(meta_tid, NULL);
-	free(meta.types);
-	free(meta.owners);
-	buf_free(&b);
-	buf_free(&shard);
-	buf_free(&keys);
-	buf_free(&vk);
-	free(root);
-	return rc;
+	swrite_free(&w);
+	return rc ? -1 : 0;
 }
 
 int search_write_index(const search_doc_t *docs, size_t ndocs, const char *out_dir, diag_list_t *d)

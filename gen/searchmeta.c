@@ -1,7 +1,8 @@
-/* searchmeta.c - the search index's metadata chunks (m/I.json) and facets, and the section
- * excerpts they show. See searchpriv.h (smeta_) and search.h. */
+/* searchmeta.c - the search index's metadata chunks (m/I.json) and facets, the section excerpts
+ * they show, and its manifest. See searchpriv.h (smeta_) and search.h. */
 #include "searchpriv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -253,3 +254,47 @@ void *smeta_thread(void *arg)
 	return NULL;
 }
 
+void smeta_manifest(const smeta_job_t *m, sout_t *wr, double scale, const buf_t *vk, const buf_t *keys)
+{
+	json_writer_t j;
+	buf_t b = BUF_INIT;
+	json_init(&j, &b, 0);
+	json_begin_object(&j);
+	json_key(&j, "v");
+	json_int(&j, 1);
+	json_key(&j, "n");
+	json_int(&j, (long long)m->ndocs);
+	json_key(&j, "c");
+	json_int(&j, META_CHUNK_PAGES);
+	char hex[17];
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)wr->hash);
+	json_key(&j, "h");
+	json_string(&j, hex);
+	json_key(&j, "scale");
+	json_double(&j, scale);
+	json_key(&j, "types");
+	json_begin_array(&j);
+	for (size_t i = 0; i < m->ntypes; i++)
+		json_string(&j, m->types[i]);
+	json_end_array(&j);
+	json_key(&j, "owners");
+	json_begin_array(&j);
+	for (size_t i = 0; i < m->nowners; i++)
+		json_string(&j, m->owners[i]);
+	json_end_array(&j);
+	json_key(&j, "status");
+	json_begin_array(&j);
+	for (int i = 0; i < SEARCH_NSTATUS; i++)
+		json_string(&j, search_status_names[i]);
+	json_end_array(&j);
+	json_end_object(&j);
+	/* keys go in raw (already JSON arrays) */
+	b.len--; /* drop '}' */
+	buf_puts(&b, ",\"vk\":");
+	buf_put(&b, vk->s, vk->len);
+	buf_puts(&b, ",\"k\":");
+	buf_put(&b, keys->s, keys->len);
+	buf_puts(&b, "}\n");
+	sout_write(wr, "manifest.json", b.s, b.len);
+	buf_free(&b);
+}

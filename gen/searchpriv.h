@@ -254,6 +254,12 @@ void sout_clean_dir(const pr_root_t *out, const char *rel, const char *ext, size
 /* Sort the strings `v` and drop the repeated ones: returns how many are left. */
 size_t search_sorted_unique(char **v, size_t n);
 
+/* The vocabulary shards v/I.txt (searchvocab.c): the words of the shares `parts` (searchpart.h), sorted
+ * and unique, by first character; their first characters (a JSON array) appended to `vk`, the shard
+ * and word counts in *nshards and *nwords. */
+struct spart;
+void svocab_write(const struct spart *parts, size_t nparts, sout_t *wr, buf_t *vk, size_t *nshards, size_t *nwords);
+
 /* The metadata chunks m/I.json and facets.json (searchmeta.c): they depend on the pages only, so they
  * are written on their own thread while the postings are built. The caller fills wr, docs, keys and
  * ndocs; the job fills nchunks and the sorted unique types and owners (borrowed strings; the caller
@@ -272,5 +278,9 @@ typedef struct {
 void smeta_run(smeta_job_t *m);
 /* The job `arg` (an smeta_job_t) as a thread's body: its CPU counted for ALMANAC_TIMING. */
 void *smeta_thread(void *arg);
+/* Write manifest.json through `wr`, last (it names wr's content hash): the index's version, page count,
+ * pages per metadata chunk, content hash, scale (the largest impact), the job's (ended) types and
+ * owners, the status names, then the vocabulary and term shards' keys `vk` and `keys` (JSON arrays). */
+void smeta_manifest(const smeta_job_t *m, sout_t *wr, double scale, const buf_t *vk, const buf_t *keys);
 
 #endif
