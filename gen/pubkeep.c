@@ -358,6 +358,19 @@ fail:
 	return -1;
 }
 
+int pubkeep_record_swapped(pubkeep_t *k, const pr_root_t *site, const char *out, const char *marker,
+			   const char *record)
+{
+	pubkeep_check_wait(k);
+	/* the last record is of the site swapped out (its marker is not this one): every folder is walked */
+	pubprune_t *pp = pubprune_open(site, record, out, marker);
+	pubprune_match(pp, &k->files, NULL, 0);
+	pubprune_run(pp, &k->files);
+	int rc = pubprune_record(pp, NULL, 0);
+	pubprune_free(pp);
+	return rc;
+}
+
 int pubkeep_link_kept(pubkeep_t *k, const pr_root_t *tmp, const char *out, diag_list_t *d)
 {
 	size_t n;

@@ -95,6 +95,13 @@ int pubkeep_in_place(const pubkeep_t *k);
 #define PUBKEEP_INCOMPLETE "output-incomplete"
 int pubkeep_apply(pubkeep_t *k, const pr_root_t *tmp, const char *marker, const char *marker_wip, const char *out,
 		  const char *record, diag_list_t *d);
+/* After a whole commit swapped the folder `site` in as the output folder
+ * `out` (absolute, its marker named `marker`): record it at `record`
+ * (sitefiles.h), every folder walked (what the site does not have is
+ * removed, as after an in-place commit), so that the next build checks its
+ * folders instead of reading them. 0, or -1 when it could not be recorded. */
+int pubkeep_record_swapped(pubkeep_t *k, const pr_root_t *site, const char *out, const char *marker,
+			   const char *record);
 /* Whole commit: link every kept file into `tmp` (copied when it cannot be
  * linked), stopping on Ctrl-C (pub_interrupted) within 256 files. Returns
  * 0, or -1 with an error diagnostic at `out` (code "interrupted" when

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "pubkeep.h"
+#include "timing.h"
 #include "tmpdir.h"
 
 /* set by the handler, read by every thread (a lock-free atomic: safe in a handler) */
@@ -354,7 +355,14 @@ int pub_commit(pub_t *p, const char *stamp, diag_list_t *d)
 		return pubkeep_apply(p->keep, p->root, PUB_MARKER, "almanac site\ninputs -\n", p->out, p->files_record, d);
 	if (p->keep && pubkeep_link_kept(p->keep, p->root, p->out, d) != 0)
 		return -1;
-	return swap_in(p, d);
+	int rc = swap_in(p, d);
+	if (rc == 0 && p->keep && p->files_record) { /* p->root is now the output folder */
+		int recorded = pubkeep_record_swapped(p->keep, p->root, p->out, PUB_MARKER, p->files_record) == 0;
+		if (timing_enabled())
+			fprintf(stderr, "  previous site: the whole site swapped in; %s\n",
+				recorded ? "recorded for the next build" : "not recorded");
+	}
+	return rc;
 }
 
 /* Swap the temporary folder in as the output folder, and remove the old one. */

@@ -4,8 +4,8 @@
  * the new one does not have, and whatever else is in the output folder (a
  * file put there by hand, a link planted in it). Finding them by reading
  * every folder of a 20,000-page site costs about 0.1 s; this record makes it
- * cost what changed. A build that committed in place records every file of
- * the site it published, every folder holding them with its identity as the
+ * cost what changed. A build that committed in place, or swapped a whole
+ * site in (pubkeep_record_swapped), records every file of the site it published, every folder holding them with its identity as the
  * build left it (inode, modification and change time, in ns), and the
  * identity of the site's marker file (publish.h), which every commit
  * replaces. The next build uses the record only when the marker is still

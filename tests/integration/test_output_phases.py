@@ -257,6 +257,31 @@ class OutputPhasesTest(RepoTestCase):
         self.assertFalse(os.path.lexists(os.path.join(out, "runbooks/cpu/other.html")), err)
         self.assert_fresh(repo, out)
 
+    def test_a_whole_swap_records_the_site_for_the_next_build(self):
+        """A commit that swaps the whole site in (most files changed: here every page, by a new site title)
+        records the site it swapped in, so the next build checks each folder instead of reading it."""
+        repo = self.repo(FILES)
+        out = os.path.join(self.tmpdir(), "site")
+        record = os.path.join(repo, ".git", "almanac", "site-files")
+        self.assertEqual(self.build(repo, out).returncode, 0)  # the first build: no previous site, no record
+        self.assertFalse(os.path.exists(record))
+        write(repo, "almanac.yml", "title: Another handbook\n")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "title", date="2026-11-01T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("the whole site swapped in; recorded for the next build", r.stderr)
+        self.assertTrue(os.path.exists(record))
+        self.assert_fresh(repo, out)
+        self.commit(repo, "runbooks/db/lag.md", "# Lag\n\nWait again.\n", "2026-11-02T10:00:00Z")
+        r = self.build(repo, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        checked, read_, recorded = self.folders(r)
+        self.assertGreater(checked, 5)
+        self.assertEqual(read_, 0)
+        self.assertTrue(recorded)
+        self.assert_fresh(repo, out)
+
     def test_a_record_of_another_site_or_a_damaged_one_is_not_used(self):
         repo = self.repo(FILES)
         out = os.path.join(self.tmpdir(), "site")
