@@ -42,15 +42,23 @@ pubkeep_t *pubkeep_new(pr_root_t *prev)
 	return k;
 }
 
+/* The check and what it was started with, dropped (its thread joined). */
+static void check_drop(pubkeep_t *k)
+{
+	pubkeep_check_wait(k);
+	pubprune_free(k->pp);
+	k->pp = NULL;
+	free(k->ck_record);
+	free(k->ck_out);
+	free(k->ck_marker);
+	k->ck_record = k->ck_out = k->ck_marker = NULL;
+}
+
 void pubkeep_free(pubkeep_t *k)
 {
 	if (!k)
 		return;
-	pubkeep_check_wait(k);
-	pubprune_free(k->pp);
-	free(k->ck_record);
-	free(k->ck_out);
-	free(k->ck_marker);
+	check_drop(k);
 	pr_root_free(k->prev);
 	map_free(&k->files);
 	pthread_mutex_destroy(&k->lock);
@@ -155,12 +163,7 @@ void pubkeep_check_wait(pubkeep_t *k)
 
 void pubkeep_check_record(pubkeep_t *k, const char *record, const char *out, const char *marker)
 {
-	pubkeep_check_wait(k);
-	pubprune_free(k->pp);
-	k->pp = NULL;
-	free(k->ck_record);
-	free(k->ck_out);
-	free(k->ck_marker);
+	check_drop(k);
 	k->ck_record = record ? xstrdup(record) : NULL;
 	k->ck_out = xstrdup(out);
 	k->ck_marker = xstrdup(marker);
@@ -187,11 +190,7 @@ int pubkeep_same_stat(pubkeep_t *k, const char *rel, uint64_t size, int64_t mtim
 	pubprune_file_t f;
 	if (!pubprune_file(k->pp, rel, &f)) {
 		struct stat st;
-		memset(&st, 0, sizeof st);
-		f.found = pr_stat(k->prev, rel, &st) == 0 && S_ISREG(st.st_mode);
-		f.size = (uint64_t)st.st_size;
-		f.ino = (uint64_t)st.st_ino;
-		f.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		pubprune_file_of(&f, pr_stat(k->prev, rel, &st) == 0 ? &st : NULL);
 	}
 	if (!f.found || f.size != size || f.ino != ino || f.mtime_ns != mtime_ns)
 		return 0;

@@ -423,14 +423,6 @@ void pub_abort(pub_t *p)
 	p->parent_fd = p->lock_fd = p->keep_lock = -1;
 }
 
-void pub_record_files(pub_t *p, const char *path)
-{
-	free(p->files_record);
-	p->files_record = path ? xstrdup(path) : NULL;
-	if (p->keep)
-		pubkeep_check_record(p->keep, p->files_record, p->out, PUB_MARKER);
-}
-
 struct pub_early {
 	pubkeep_t *k; /* over the output folder as opened before the build began, checking the record */
 };
@@ -457,7 +449,7 @@ void pub_early_free(pub_early_t *e)
 	free(e);
 }
 
-void pub_record_files_checked(pub_t *p, const char *path, pub_early_t *early)
+void pub_record_files(pub_t *p, const char *path, pub_early_t *early)
 {
 	free(p->files_record);
 	p->files_record = path ? xstrdup(path) : NULL;

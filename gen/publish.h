@@ -63,29 +63,29 @@ int pub_open_dir(pub_t *p, const char *dir);
  * -1 (diagnostic added; the old site stays, or with an in-place commit that
  * failed half-way, the next build repairs it). */
 int pub_commit(pub_t *p, const char *stamp, diag_list_t *d);
-/* Keep the record of the site's files at `path` (sitefiles.h: a file in
- * Almanac's folder of the Git directory): an in-place commit reads it to
- * find what to remove without reading every folder of the site, and writes
- * the new site's. Without it (the default) every folder is read. Call it
- * before any file is kept: the record's folders and files are checked then,
- * on a thread of their own, and after pub_record_wait pub_kept_as compares
- * a recorded file of a checked site with what the check found. */
-void pub_record_files(pub_t *p, const char *path);
-/* Wait for the check pub_record_files started (none: returns at once). Call
- * it before the first pub_kept_as. */
-void pub_record_wait(pub_t *p);
-/* The same check, started before the build has a pub_t (pub_begin takes the
- * output folder's lock later): of the output folder `out_dir` and the record
- * at `record`, on a thread of its own, so that it runs while the build reads
- * its pages. NULL when the folder cannot be opened (no link is followed). */
+/* An early check of the previous site against its record of files (see
+ * pub_record_files), started before the build has a pub_t (pub_begin takes
+ * the output folder's lock later): of the output folder `out_dir` and the
+ * record at `record`, on a thread of its own, so that it runs while the
+ * build reads its pages. NULL when the folder cannot be opened (no link is
+ * followed). */
 typedef struct pub_early pub_early_t;
 pub_early_t *pub_early_check(const char *out_dir, const char *record);
 /* Free an early check that was not used (waits for its thread). */
 void pub_early_free(pub_early_t *e);
-/* pub_record_files with the early check `early` (taken: freed here): used
- * when it is of this output folder and no build published into it since it
- * was made, else the check starts now as pub_record_files starts it. */
-void pub_record_files_checked(pub_t *p, const char *path, pub_early_t *early);
+/* Keep the record of the site's files at `path` (sitefiles.h: a file in
+ * Almanac's folder of the Git directory): a commit reads it to find what
+ * to remove without reading every folder of the site, and writes the new
+ * site's. Without it (the default) every folder is read. Call it before
+ * any file is kept: the record's folders and files are checked, by
+ * `early` (taken: freed here; NULL for none) when it is of this output
+ * folder and no build published into it since it was made, else now on a
+ * thread of their own; after pub_record_wait pub_kept_as compares a
+ * recorded file of a checked site with what the check found. */
+void pub_record_files(pub_t *p, const char *path, pub_early_t *early);
+/* Wait for the check pub_record_files started (none: returns at once). Call
+ * it before the first pub_kept_as. */
+void pub_record_wait(pub_t *p);
 /* Remove the temporary folder (after a failure). Frees `p`. Safe to call after pub_commit
  * or pub_open_dir (then nothing is removed). */
 void pub_abort(pub_t *p);

@@ -85,16 +85,11 @@ static void stat_files(const pubprune_t *pp, size_t d, int dfd, const char *name
 	const sfiles_t *r = &pp->rec;
 	char path[PATH_MAX];
 	for (size_t i = r->first[d]; i < r->first[d + 1]; i++) {
-		pubprune_file_t *f = &pp->fst[i];
 		struct stat st;
 		int n = name ? snprintf(path, sizeof path, "%s/%s", name, r->files[i].name) : 0;
-		if (n < 0 || (size_t)n >= sizeof path ||
-		    fstatat(dfd, name ? path : r->files[i].name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
-			continue; /* f->found stays 0 */
-		f->found = 1;
-		f->size = (uint64_t)st.st_size;
-		f->ino = (uint64_t)st.st_ino;
-		f->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		int ok = n >= 0 && (size_t)n < sizeof path &&
+			 fstatat(dfd, name ? path : r->files[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		pubprune_file_of(&pp->fst[i], ok ? &st : NULL);
 	}
 }
 
@@ -227,6 +222,17 @@ pubprune_t *pubprune_open(const pr_root_t *prev, const char *record, const char 
 		buf_free(&path);
 	}
 	return pp;
+}
+
+void pubprune_file_of(pubprune_file_t *f, const struct stat *st)
+{
+	memset(f, 0, sizeof *f);
+	if (!st || !S_ISREG(st->st_mode))
+		return;
+	f->found = 1;
+	f->size = (uint64_t)st->st_size;
+	f->ino = (uint64_t)st->st_ino;
+	f->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
 int pubprune_rebind(pubprune_t *pp, const pr_root_t *prev)

@@ -23,6 +23,8 @@
 #define ALMANAC_PUBPRUNE_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
 #include "map.h"
 #include "pathres.h"
@@ -48,6 +50,8 @@ typedef struct {
 	int64_t mtime_ns;
 	int found; /* 0: no regular file there (a link is not followed) */
 } pubprune_file_t;
+/* *f as the file `st` is (NULL, or not a regular file: not found). */
+void pubprune_file_of(pubprune_file_t *f, const struct stat *st);
 /* 1 and *f filled when the record's folders were all checked unchanged and
  * `rel` is one of its files: *f is what the check found at that path, in a
  * real folder of the previous site (no folder on its path a link or

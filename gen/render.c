@@ -1080,7 +1080,7 @@ static void site_files_open(rctx_t *r)
 	if (!page_files_used(r->s))
 		return;
 	char *path = xasprintf("%s/site-files", r->s->cache_dir);
-	pub_record_files_checked(&r->pub, path, r->s->early_check); /* started by site_load, or now */
+	pub_record_files(&r->pub, path, r->s->early_check); /* started by site_load, or now */
 	r->s->early_check = NULL;
 	free(path);
 }

@@ -72,6 +72,12 @@ class OutputPhasesTest(RepoTestCase):
     def tampered(path):
         return b"</htmX>" in open(path, "rb").read()
 
+    def recorded_site(self, repo, out):
+        """Two commits each built into `out`: the site then has a record of its files (site-files)."""
+        for i, text in enumerate(("one", "two")):
+            self.commit(repo, "runbooks/db/lag.md", "# Lag\n\n%s.\n" % text, "2026-11-0%dT10:00:00Z" % (i + 1))
+            self.assertEqual(self.build(repo, out).returncode, 0)
+
     def folders(self, r):
         m = FOLDERS_LINE.search(r.stderr)
         self.assertIsNotNone(m, r.stderr)
@@ -204,9 +210,7 @@ class OutputPhasesTest(RepoTestCase):
         but written again into a real folder."""
         repo = self.repo(FILES)
         out = os.path.join(self.tmpdir(), "site")
-        for i, text in enumerate(("one", "two")):  # a whole swap, then an in-place commit that records
-            self.commit(repo, "runbooks/db/lag.md", "# Lag\n\n%s.\n" % text, "2026-11-0%dT10:00:00Z" % (i + 1))
-            self.assertEqual(self.build(repo, out).returncode, 0)
+        self.recorded_site(repo, out)
         page = os.path.join(out, "runbooks", "cpu", "index.html")
         html = read(page)
         elsewhere = os.path.join(self.tmpdir(), "elsewhere")
@@ -228,9 +232,7 @@ class OutputPhasesTest(RepoTestCase):
         import fcntl
         repo = self.repo(FILES)
         out = os.path.join(self.tmpdir(), "site")
-        for i, text in enumerate(("one", "two")):  # a whole swap, then an in-place commit that records
-            self.commit(repo, "runbooks/db/lag.md", "# Lag\n\n%s.\n" % text, "2026-11-0%dT10:00:00Z" % (i + 1))
-            self.assertEqual(self.build(repo, out).returncode, 0)
+        self.recorded_site(repo, out)
         self.commit(repo, "runbooks/db/lag.md", "# Lag\n\nthree.\n", "2026-11-03T10:00:00Z")
         held = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
         fcntl.flock(held, fcntl.LOCK_EX)
@@ -287,9 +289,7 @@ class OutputPhasesTest(RepoTestCase):
         out = os.path.join(self.tmpdir(), "site")
         record = os.path.join(repo, ".git", "almanac", "site-files")
         self.assertEqual(self.build(repo, out).returncode, 0)
-        for i, text in enumerate(("one", "two")):
-            self.commit(repo, "runbooks/db/lag.md", "# Lag\n\n%s.\n" % text, "2026-11-0%dT10:00:00Z" % (i + 1))
-            self.assertEqual(self.build(repo, out).returncode, 0)
+        self.recorded_site(repo, out)
         good = open(record, "rb").read()
         # damaged: every folder read
         with open(record, "r+b") as f:
